@@ -1,0 +1,157 @@
+/**
+ * The orchestrator: a person's devices, accounts, events and notifications, gathered from every
+ * configured source in parallel under each source's deadline, evaluated and merged.
+ *
+ * @module
+ */
+import { callWithDeadline } from "./deadline.ts";
+import { stagedLookup } from "./lookup.ts";
+import { mergeDevices } from "./merge.ts";
+import { applyPractices, type PracticeSet } from "./practices.ts";
+import type {
+  AccountSource,
+  DeviceSource,
+  DeviceTransform,
+  EventSource,
+  EventTransform,
+  NotificationSource,
+  PreDeviceSource,
+} from "./ports.ts";
+import { sortDevices } from "./rating.ts";
+import type {
+  AccessEvent,
+  Account,
+  Collected,
+  DeviceRecord,
+  MergedDevice,
+  Notification,
+} from "./types.ts";
+
+/** The plugins and practices an engine works with. */
+export interface EngineParts {
+  deviceSources: DeviceSource[];
+  preDeviceSources: PreDeviceSource[];
+  accountSources: AccountSource[];
+  eventSources: EventSource[];
+  notificationSources: NotificationSource[];
+  deviceTransforms: DeviceTransform[];
+  eventTransforms: EventTransform[];
+  practices: PracticeSet;
+}
+
+/** Options of one lookup. */
+export interface LookupOptions {
+  /** Aborts every source call (the request went away). */
+  signal?: AbortSignal;
+}
+
+/** What routes and the batch job ask of the engine. */
+export interface Engine {
+  readonly parts: EngineParts;
+  /** The person's devices, merged, evaluated, most urgent first (the staged lookup, spec §6.1). */
+  devices(email: string, options?: LookupOptions): Promise<Collected<MergedDevice>>;
+  /** The same pipeline in batch order: transforms on all records, practices, merge (spec §10). */
+  devicesForBatch(email: string, options?: LookupOptions): Promise<Collected<MergedDevice>>;
+  /** The raw records of the staged lookup, before practices and merging. */
+  records(email: string, options?: LookupOptions): Promise<Collected<DeviceRecord>>;
+  accounts(email: string, options?: LookupOptions): Promise<Collected<Account>>;
+  /** Sign-ins, newest first, after event transforms. */
+  events(email: string, options?: LookupOptions): Promise<Collected<AccessEvent>>;
+  /** Notifications, newest first. */
+  notifications(email: string, options?: LookupOptions): Promise<Collected<Notification>>;
+}
+
+/**
+ * Builds an engine over the given plugins.
+ *
+ * @param parts the configured plugins and practices
+ * @returns the engine
+ * @example
+ * ```ts
+ * const engine = createEngine(parts);
+ * const { items, errors } = await engine.devices("fry@planetexpress.com");
+ * ```
+ */
+export function createEngine(parts: EngineParts): Engine {
+  const transformDevices = <T extends DeviceRecord | MergedDevice>(list: T[]): T[] =>
+    parts.deviceTransforms.reduce((acc, t) => t.transformDevices(acc), list);
+
+  async function records(email: string, options: LookupOptions = {}) {
+    return await stagedLookup(email, {
+      deviceSources: parts.deviceSources,
+      preDeviceSources: parts.preDeviceSources,
+      transform: transformDevices,
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+  }
+
+  async function gather<P extends { name: string; timeoutMs: number | null }, T>(
+    plugins: P[],
+    operation: string,
+    call: (plugin: P, signal: AbortSignal) => Promise<T[]>,
+    signal: AbortSignal | undefined,
+  ): Promise<Collected<T>> {
+    const outcomes = await Promise.all(
+      plugins.map((p) =>
+        callWithDeadline(p, operation, (o) => call(p, o.signal), {
+          empty: [] as T[],
+          ...(signal ? { parent: signal } : {}),
+        })
+      ),
+    );
+    const items: T[] = [];
+    const errors = [];
+    for (const out of outcomes) {
+      if (out.ok) items.push(...out.value);
+      else errors.push(out.error);
+    }
+    return { items, errors };
+  }
+
+  return {
+    parts,
+    records,
+    async devices(email, options = {}) {
+      const { items, errors } = await records(email, options);
+      const evaluated = applyPractices(items, parts.practices);
+      return { items: sortDevices(transformDevices(mergeDevices(evaluated))), errors };
+    },
+    async devicesForBatch(email, options = {}) {
+      const { items, errors } = await records(email, options);
+      const evaluated = applyPractices(transformDevices(items), parts.practices);
+      return { items: sortDevices(mergeDevices(evaluated)), errors };
+    },
+    accounts(email, options = {}) {
+      return gather(
+        parts.accountSources,
+        "accountByEmail",
+        async (p, signal) => {
+          const account = await p.accountByEmail(email, { signal });
+          return account ? [account] : [];
+        },
+        options.signal,
+      );
+    },
+    async events(email, options = {}) {
+      const { items, errors } = await gather(
+        parts.eventSources,
+        "eventsByEmail",
+        (p, signal) => p.eventsByEmail(email, { signal }),
+        options.signal,
+      );
+      items.sort((a, b) => b.timestamp.getTime() - a.timestamp.getTime());
+      const labelled = parts.eventTransforms.reduce((acc, t) => t.transformEvents(acc), items);
+      return { items: labelled, errors };
+    },
+    async notifications(email, options = {}) {
+      const { items, errors } = await gather(
+        parts.notificationSources,
+        "notificationsByEmail",
+        (p, signal) => p.notificationsByEmail(email, { signal }),
+        options.signal,
+      );
+      items.sort((a, b) => b.event_timestamp.getTime() - a.event_timestamp.getTime());
+      return { items, errors };
+    },
+  };
+}

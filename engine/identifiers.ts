@@ -1,0 +1,94 @@
+/**
+ * MAC addresses, serial numbers and email addresses: validation and canonical forms (spec §4).
+ *
+ * @module
+ */
+
+const MAC_RE = /^([0-9A-F]{2}[:-]?){5,7}([0-9A-F]{2})$/i;
+const SEPARATORS_RE = /[:-]/g;
+const SERIAL_RE = /^[\p{L}\p{N}_-]+$/u;
+// RFC 5322 addr-spec: dot-atom or quoted-string local part, dot-atom or domain-literal domain.
+const ATEXT = "[\\p{L}\\p{N}_!#$%&'*+\\-/=?^`{|}~]";
+const DOT_ATOM = `${ATEXT}+(?:\\.${ATEXT}+)*`;
+const QUOTED = '"(?:[^"\\\\\\r\\n]|\\\\.)*"';
+const LITERAL = "\\[[^\\[\\]\\\\\\r\\n]*\\]";
+const EMAIL_RE = new RegExp(`^(?:${DOT_ATOM}|${QUOTED})@(?:${DOT_ATOM}|${LITERAL})$`, "u");
+const MAX_EMAIL = 254;
+const MAX_SERIAL = 128;
+
+/**
+ * Whether `value` is a 48-, 56- or 64-bit MAC address, with `:` or `-` separators or none.
+ *
+ * @example
+ * ```ts
+ * isValidMac("00:de:ca:fb:ad:00"); // true
+ * isValidMac("00:00"); // false
+ * ```
+ */
+export function isValidMac(value: string): boolean {
+  return MAC_RE.test(value);
+}
+
+/**
+ * The canonical form of a MAC address: upper-case hex pairs joined by `:` (decision 18: both
+ * `:` and `-` separators are stripped first).
+ *
+ * @throws {TypeError} when the value is not a MAC address
+ * @example
+ * ```ts
+ * canonicalMac("0000decafbad"); // "00:00:DE:CA:FB:AD"
+ * canonicalMac("00-de-ca-fb-ad-00"); // "00:DE:CA:FB:AD:00"
+ * ```
+ */
+export function canonicalMac(value: string): string {
+  if (!isValidMac(value)) throw new TypeError(`Invalid MAC address "${value}"`);
+  const hex = value.replace(SEPARATORS_RE, "").toUpperCase();
+  return hex.match(/../g)!.join(":");
+}
+
+/**
+ * Whether a canonical MAC identifies one device: not locally administered, not a group address,
+ * and not in the all-zero OUI.
+ */
+export function isUniqueMac(canonical: string): boolean {
+  const nibble = parseInt(canonical.charAt(1), 16);
+  if (Number.isNaN(nibble)) return false;
+  if (nibble & 2 || nibble & 1) return false;
+  return !canonical.startsWith("00:00:00");
+}
+
+/** The MACs of `list` that identify one device, in their original order. */
+export function filterMacs(list: readonly string[]): string[] {
+  return list.filter(isUniqueMac);
+}
+
+/**
+ * Canonical, de-duplicated, unique MACs from raw values; empty, missing or invalid values are
+ * skipped (decision 21: one bad MAC drops only that MAC).
+ */
+export function macsFrom(values: readonly unknown[]): string[] {
+  const seen = new Set<string>();
+  for (const v of values) {
+    if (typeof v !== "string" || v.trim() === "" || !isValidMac(v.trim())) continue;
+    seen.add(canonicalMac(v.trim()));
+  }
+  return filterMacs([...seen]);
+}
+
+/** Whether `value` is an email address (addr-spec; no DNS look-up). */
+export function isValidEmail(value: string): boolean {
+  return value.length <= MAX_EMAIL && EMAIL_RE.test(value);
+}
+
+/** Whether `value` is a serial number: letters, digits, `_` and `-`. */
+export function isValidSerial(value: string): boolean {
+  return value.length <= MAX_SERIAL && SERIAL_RE.test(value);
+}
+
+/** The quantities a path parameter can be, as named in error messages. */
+export type Quantity = "email address" | "serial number" | "MAC address";
+
+/** The 400 message for an invalid path parameter: `Invalid MAC address: 'x'.` (not escaped). */
+export function invalidMessage(quantity: Quantity, value: string): string {
+  return `Invalid ${quantity}: '${value}'.`;
+}

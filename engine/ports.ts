@@ -1,0 +1,192 @@
+/**
+ * The ports the engine needs (DESIGN.md §5.3). Plugins implement them; the engine only calls them.
+ * Every outbound call gets an `AbortSignal` that fires at the plugin's deadline.
+ *
+ * @module
+ */
+import type {
+  AccessEvent,
+  Account,
+  DeviceRecord,
+  Feedback,
+  MergedDevice,
+  Notification,
+  Status,
+} from "./types.ts";
+
+/** What every call to a source receives. */
+export interface CallOptions {
+  /** Aborted when the plugin's deadline passes or the request goes away. */
+  signal: AbortSignal;
+}
+
+/** Nothing found for this lookup: the aggregation layer turns it into an empty list. */
+export class NotFoundError extends Error {
+  override name = "NotFoundError";
+}
+
+/** An upstream answered something we cannot use (non-2xx, malformed body). */
+export class UpstreamError extends Error {
+  override name = "UpstreamError";
+  /** HTTP status of the upstream answer, when there was one. */
+  readonly status: number | undefined;
+  /**
+   * @param message plain words for an operator (no secrets)
+   * @param status the upstream HTTP status, if any
+   */
+  constructor(message: string, status?: number) {
+    super(message);
+    this.status = status;
+  }
+}
+
+/** Something every plugin has. */
+export interface PluginBase {
+  /** The registry name, e.g. `jamf`. */
+  readonly name: string;
+  /** The plugin's deadline in milliseconds (`TIMEOUT` → `DEFAULT_TIMEOUT`), `null` for none. */
+  readonly timeoutMs: number | null;
+  /** Resolves when the upstream is reachable and accepts our credentials; throws plain words. */
+  checkConnectivity?(options: CallOptions): Promise<void>;
+  /** Stops background work (pollers, pools). */
+  close?(): Promise<void> | void;
+}
+
+/** A device inventory (jamf, google, landesk, demo, file). */
+export interface DeviceSource extends PluginBase {
+  devicesByEmail?(email: string, options: CallOptions): Promise<DeviceRecord[]>;
+  devicesBySerial?(serial: string, options: CallOptions): Promise<DeviceRecord[]>;
+  devicesByMac?(mac: string, options: CallOptions): Promise<DeviceRecord[]>;
+}
+
+/** An ownership inventory whose records seed serial and MAC lookups (bitfit). */
+export interface PreDeviceSource extends PluginBase {
+  preDevicesByEmail(email: string, options: CallOptions): Promise<DeviceRecord[]>;
+}
+
+/** An account provider (google). */
+export interface AccountSource extends PluginBase {
+  accountByEmail(email: string, options: CallOptions): Promise<Account | null>;
+}
+
+/** A sign-in log (google, duo). */
+export interface EventSource extends PluginBase {
+  eventsByEmail(email: string, options: CallOptions): Promise<AccessEvent[]>;
+}
+
+/** Alerts for a person (es_notifications, demo). */
+export interface NotificationSource extends PluginBase {
+  notificationsByEmail(email: string, options: CallOptions): Promise<Notification[]>;
+}
+
+/** Where answered feedback is forwarded (restful_feedback). */
+export interface FeedbackSink extends PluginBase {
+  /** Delivers one feedback; throws on failure so the outbox retries. */
+  postFeedback(email: string, feedback: Feedback, options: CallOptions): Promise<unknown>;
+}
+
+/** Changes a list of devices (records before merging, merged devices after). */
+export interface DeviceTransform extends PluginBase {
+  transformDevices<T extends DeviceRecord | MergedDevice>(devices: T[]): T[];
+}
+
+/** Changes a list of events (vpn_labeler). */
+export interface EventTransform extends PluginBase {
+  transformEvents(events: AccessEvent[]): AccessEvent[];
+}
+
+/** One data access, for the audit log (spec §9.5). */
+export interface AccessRecord {
+  accessing_user: string;
+  target: string;
+  record_type: "device" | "account" | "event" | "notification";
+  context: string;
+  retrieved: Date;
+  data: unknown;
+}
+
+/** Receives one record per data access (es_logger). Must never block or throw. */
+export interface RequestLogger extends PluginBase {
+  log(record: AccessRecord): void;
+}
+
+/** Receives unexpected errors (atlas). Must never block or throw. */
+export interface FailureLogger extends PluginBase {
+  logFailure(error: unknown, context: { route?: string }): void;
+}
+
+/** One person's batch result. */
+export interface BatchResult {
+  email: string;
+  devices: MergedDevice[];
+}
+
+/** Receives batch results (batch_es, batch_restful_summary). */
+export interface BatchSink extends PluginBase {
+  post?(result: BatchResult, options: CallOptions): Promise<void>;
+  summary?(results: BatchResult[], options: CallOptions): Promise<string>;
+}
+
+/** A feedback waiting for delivery to a sink. */
+export interface OutboxItem {
+  id: string;
+  sink: string;
+  email: string;
+  feedback: Feedback;
+  createdAt: Date;
+  attempts: number;
+  nextAttemptAt: Date;
+  lastError?: string;
+}
+
+/** A practice status first seen at `since` on one device. */
+export interface StatusObservation {
+  device: string;
+  practice: string;
+  status: Status;
+  since: Date;
+}
+
+/** Per-run aggregate kept for the dashboard. */
+export interface BatchRunSummary {
+  id: string;
+  startedAt: Date;
+  finishedAt: Date;
+  people: number;
+  devices: number;
+  /** practice → status → count */
+  practices: Record<string, Partial<Record<Status, number>>>;
+  /** rating (critical, suggested, ok, unknown) → count, overall / per platform / per source */
+  ratings: Record<string, number>;
+  byPlatform: Record<string, Record<string, number>>;
+  bySource: Record<string, Record<string, number>>;
+  errors: Record<string, number>;
+}
+
+/** Durable state: dismissals, feedback outbox, event cache, status history, batch runs. */
+export interface Store {
+  readonly kind: string;
+  dismiss(email: string, notificationId: string, at: Date): Promise<void>;
+  dismissed(email: string): Promise<Set<string>>;
+  /** Records feedback and queues it for each sink, atomically. Throws when it cannot persist. */
+  recordFeedback(
+    email: string,
+    feedback: Feedback,
+    options: { sinks: string[]; at: Date },
+  ): Promise<void>;
+  /** Feedback answers a person already gave, by notification id. */
+  answers(email: string): Promise<Map<string, string>>;
+  dueOutbox(now: Date, limit: number): Promise<OutboxItem[]>;
+  markDelivered(id: string, at: Date): Promise<void>;
+  markFailed(id: string, options: { nextAttemptAt: Date; error: string }): Promise<void>;
+  outboxDepth(): Promise<number>;
+  putEvents(source: string, events: AccessEvent[]): Promise<void>;
+  eventsFor(source: string, username: string, since: Date): Promise<AccessEvent[]>;
+  latestEventTime(source: string): Promise<Date | null>;
+  pruneEvents(before: Date): Promise<number>;
+  /** Records statuses seen now; returns, per `device\u0000practice`, when the status began. */
+  observe(observations: StatusObservation[]): Promise<Map<string, Date>>;
+  saveBatchRun(run: BatchRunSummary): Promise<void>;
+  batchRuns(limit: number): Promise<BatchRunSummary[]>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,54 @@
+/**
+ * How urgent a merged device is, as the UI shows it (spec §12.2), and the order devices are shown in.
+ *
+ * @module
+ */
+import type { MergedDevice, PracticeData } from "./types.ts";
+
+/** `critical` (any warn), `warning` (any nudge), `ok`, or `unknown` (nothing known). */
+export type Rating = "critical" | "warning" | "ok" | "unknown";
+
+const RANK: Record<Rating, number> = { critical: 3, warning: 2, ok: 1, unknown: 0 };
+
+/** A device's practices split by what the person should do, hidden ones left out. */
+export interface ActionGroups {
+  critical: [string, PracticeData][];
+  suggested: [string, PracticeData][];
+  done: [string, PracticeData][];
+}
+
+/**
+ * Splits a device's practices into critical (warn), suggested (nudge) and done (ok); practices
+ * with `display: false`, `unknown` or `na` are left out.
+ */
+export function actionGroups(device: Pick<MergedDevice, "practices">): ActionGroups {
+  const groups: ActionGroups = { critical: [], suggested: [], done: [] };
+  for (const entry of Object.entries(device.practices)) {
+    const p = entry[1];
+    if (p.display === false) continue;
+    if (p.status === "warn") groups.critical.push(entry);
+    else if (p.status === "nudge") groups.suggested.push(entry);
+    else if (p.status === "ok") groups.done.push(entry);
+  }
+  return groups;
+}
+
+/** The device's rating: critical if any practice is critical, and so on. */
+export function deviceRating(device: Pick<MergedDevice, "practices">): Rating {
+  const g = actionGroups(device);
+  if (g.critical.length > 0) return "critical";
+  if (g.suggested.length > 0) return "warning";
+  if (g.done.length > 0) return "ok";
+  return "unknown";
+}
+
+/**
+ * Orders devices most urgent first and, within a rating, most recently seen first (decision 15).
+ * Returns a new array.
+ */
+export function sortDevices<T extends Pick<MergedDevice, "practices" | "last_sync">>(list: T[]): T[] {
+  return list
+    .map((d) => ({ d, rank: RANK[deviceRating(d)], seen: d.last_sync?.getTime() ?? 0 }))
+    .sort((a, b) => b.rank - a.rank || b.seen - a.seen)
+    .map((x) => x.d);
+}
