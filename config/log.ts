@@ -28,7 +28,7 @@ export type Sink = (level: Level, line: string) => void;
 const encoder = new TextEncoder();
 
 /** The default sink: info and below to stdout, warnings and errors to stderr. */
-export const stdSink: Sink = (level, line) => {
+export const stdSink: Sink = (level: Level, line: string): void => {
   const bytes = encoder.encode(line + "\n");
   if (ORDER[level] >= ORDER.warn) Deno.stderr.writeSync(bytes);
   else Deno.stdout.writeSync(bytes);

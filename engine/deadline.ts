@@ -37,7 +37,7 @@ export async function callWithDeadline<T>(
   plugin: Pick<PluginBase, "name" | "timeoutMs">,
   operation: string,
   call: (options: CallOptions) => Promise<T>,
-  options: { empty: T; parent?: AbortSignal },
+  options: { empty: T; parent?: AbortSignal; check?: (value: unknown) => T },
 ): Promise<Outcome<T>> {
   const controller = new AbortController();
   const { parent } = options;
@@ -62,7 +62,7 @@ export async function callWithDeadline<T>(
   }
   try {
     const value = await Promise.race([call({ signal: controller.signal }), race]);
-    return { ok: true, value };
+    return { ok: true, value: options.check ? options.check(value) : value };
   } catch (error: unknown) {
     if (error instanceof NotFoundError) return { ok: true, value: options.empty };
     const timedOut = error instanceof DeadlineError ||
@@ -84,6 +84,27 @@ export async function callWithDeadline<T>(
     // A plugin that ignored the signal may still reject later; nobody awaits it any more.
     race.catch(() => {});
   }
+}
+
+/**
+ * Checks that a source answered a list of objects (records); anything else is the source's
+ * failure, reported like any other, never a crash further down.
+ *
+ * @throws {TypeError} naming what was wrong
+ */
+export function listOfObjects<T>(value: unknown): T[] {
+  if (!Array.isArray(value)) {
+    throw new TypeError(`answered ${describeValue(value)} instead of a list`);
+  }
+  const bad = value.findIndex((v) => typeof v !== "object" || v === null || Array.isArray(v));
+  if (bad !== -1) throw new TypeError(`answered ${describeValue(value[bad])} at position ${bad}`);
+  return value as T[];
+}
+
+function describeValue(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "a list";
+  return typeof value === "object" ? "an object" : `a ${typeof value}`;
 }
 
 /** One line of plain words for an error, without stack or secrets. */

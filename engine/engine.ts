@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { callWithDeadline } from "./deadline.ts";
+import { callWithDeadline, listOfObjects } from "./deadline.ts";
 import { stagedLookup } from "./lookup.ts";
 import { mergeDevices } from "./merge.ts";
 import { applyPractices, type PracticeSet } from "./practices.ts";
@@ -95,6 +95,7 @@ export function createEngine(parts: EngineParts): Engine {
       plugins.map((p) =>
         callWithDeadline(p, operation, (o) => call(p, o.signal), {
           empty: [] as T[],
+          check: listOfObjects<T>,
           ...(signal ? { parent: signal } : {}),
         })
       ),

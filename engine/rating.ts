@@ -46,7 +46,9 @@ export function deviceRating(device: Pick<MergedDevice, "practices">): Rating {
  * Orders devices most urgent first and, within a rating, most recently seen first (decision 15).
  * Returns a new array.
  */
-export function sortDevices<T extends Pick<MergedDevice, "practices" | "last_sync">>(list: T[]): T[] {
+export function sortDevices<T extends Pick<MergedDevice, "practices" | "last_sync">>(
+  list: T[],
+): T[] {
   return list
     .map((d) => ({ d, rank: RANK[deviceRating(d)], seen: d.last_sync?.getTime() ?? 0 }))
     .sort((a, b) => b.rank - a.rank || b.seen - a.seen)

@@ -74,6 +74,12 @@ export interface PluginModule<C = unknown> {
   create(config: C, context: PluginContext): PluginInstance | Promise<PluginInstance>;
 }
 
+/** A plugin module of any config type, as the registry holds it. */
+export interface AnyPluginModule {
+  schema: z.ZodType<unknown, unknown>;
+  create(config: never, context: PluginContext): PluginInstance | Promise<PluginInstance>;
+}
+
 /**
  * Declares a plugin module with its config type inferred from the schema.
  *

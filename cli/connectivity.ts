@@ -1,0 +1,46 @@
+/**
+ * `connectivity [--plugins a,b]`: runs every configured plugin's connectivity check and prints one
+ * line each, exiting non-zero if any failed.
+ *
+ * @module
+ */
+import { callWithDeadline } from "../engine/deadline.ts";
+import { assemble } from "../plugins/assemble.ts";
+import type { CommandContext } from "./mod.ts";
+
+/** Runs the checks; returns the exit code. */
+export async function connectivity(ctx: CommandContext): Promise<number> {
+  const services = await assemble(ctx.config, { log: ctx.log.child({ command: "connectivity" }) });
+  try {
+    const wanted = typeof ctx.values.plugins === "string"
+      ? new Set(ctx.values.plugins.split(",").map((s) => s.trim()).filter(Boolean))
+      : undefined;
+    const plugins = services.plugins.filter((p) => !wanted || wanted.has(p.name));
+    if (wanted) {
+      const missing = [...wanted].filter((w) => !plugins.some((p) => p.name === w));
+      if (missing.length > 0) {
+        ctx.printErr(`connectivity: not configured: ${missing.join(", ")}`);
+        return 2;
+      }
+    }
+    let failed = 0;
+    const results = await Promise.all(plugins.map(async (p) => {
+      const check = p.instance.checkConnectivity;
+      if (!check) return `${p.name}: no connectivity check`;
+      const out = await callWithDeadline(
+        { name: p.name, timeoutMs: p.instance.timeoutMs ?? 10_000 },
+        "checkConnectivity",
+        (o) => check.call(p.instance, o),
+        { empty: undefined },
+      );
+      if (out.ok) return `${p.name}: ok`;
+      failed++;
+      return `${p.name}: FAILED: ${out.error.message}`;
+    }));
+    ctx.print(results.join("\n") + "\n");
+    ctx.print(`${plugins.length - failed} of ${plugins.length} checks succeeded\n`);
+    return failed === 0 ? 0 : 1;
+  } finally {
+    await services.close();
+  }
+}

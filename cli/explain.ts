@@ -1,0 +1,60 @@
+/**
+ * `explain --email E [--input records.json]`: for each merged device of a person, which records it
+ * was built from and why they were grouped — the operator's answer to "why are my two laptops
+ * shown as one?". With `--input`, works offline on a JSON array of records.
+ *
+ * @module
+ */
+import { explainGrouping, formatExplanation } from "../engine/explain.ts";
+import { isValidEmail } from "../engine/identifiers.ts";
+import type { DeviceRecord } from "../engine/types.ts";
+import { assemble } from "../plugins/assemble.ts";
+import type { CommandContext } from "./mod.ts";
+
+const ISO_RE = /^\d{4}-\d\d-\d\dT\d\d:\d\d/;
+
+/** Reads records from a JSON file, turning ISO timestamps of known fields into dates. */
+export async function readRecords(path: string): Promise<DeviceRecord[]> {
+  const raw = JSON.parse(
+    await Deno.readTextFile(path),
+    (key, value) =>
+      typeof value === "string" && ISO_RE.test(value) &&
+        ["last_sync", "last_updated", "last_scan_date", "hw_release_date"].includes(key)
+        ? new Date(value)
+        : value,
+  );
+  if (!Array.isArray(raw)) throw new TypeError(`${path}: expected a JSON array of records`);
+  return raw.filter((r): r is DeviceRecord =>
+    typeof r === "object" && r !== null && typeof r.source === "string"
+  );
+}
+
+/** Prints the explanation; returns the exit code. */
+export async function explain(ctx: CommandContext): Promise<number> {
+  const input = ctx.values.input;
+  let records: DeviceRecord[];
+  if (typeof input === "string") {
+    try {
+      records = await readRecords(input);
+    } catch (error: unknown) {
+      ctx.printErr(`explain: cannot read ${input}: ${(error as Error).message}`);
+      return 1;
+    }
+  } else {
+    const email = ctx.values.email;
+    if (typeof email !== "string" || !isValidEmail(email)) {
+      ctx.printErr("explain: give --email with an email address, or --input records.json");
+      return 2;
+    }
+    const services = await assemble(ctx.config, { log: ctx.log.child({ command: "explain" }) });
+    try {
+      const { items, errors } = await services.engine.records(email);
+      for (const e of errors) ctx.printErr(`warning: ${e.source} failed: ${e.message}`);
+      records = items;
+    } finally {
+      await services.close();
+    }
+  }
+  ctx.print(formatExplanation(explainGrouping(records)) + "\n");
+  return 0;
+}

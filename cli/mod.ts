@@ -1,0 +1,53 @@
+/**
+ * The subcommands behind `main.ts`.
+ *
+ * @module
+ */
+import type { Logger } from "../config/log.ts";
+import { silentLogger } from "../config/log.ts";
+import type { Config } from "../config/schema.ts";
+import { loadPlugins } from "../plugins/registry.ts";
+import type { Store } from "../engine/ports.ts";
+
+/** What a subcommand receives. */
+export interface CommandContext {
+  config: Config;
+  values: Record<string, string | boolean | undefined>;
+  positionals: string[];
+  log: Logger;
+  print: (text: string) => void;
+  printErr: (text: string) => void;
+}
+
+/** Runs a subcommand; returns its exit code. */
+export async function runCommand(command: string, ctx: CommandContext): Promise<number> {
+  switch (command) {
+    case "serve":
+      return (await import("./serve.ts")).serve(ctx);
+    case "token":
+      return (await import("./token.ts")).token(ctx);
+    case "explain":
+      return (await import("./explain.ts")).explain(ctx);
+    case "connectivity":
+      return (await import("./connectivity.ts")).connectivity(ctx);
+    case "batch":
+      return (await import("./batch.ts")).batch(ctx);
+    default:
+      ctx.printErr(`Unknown command "${command}"; see --help`);
+      return 2;
+  }
+}
+
+/** A store that holds nothing, for commands that only need plugins to load. */
+const NULL_STORE: Store = new Proxy({} as Store, {
+  get(_, prop) {
+    if (prop === "kind") return "none";
+    return () => Promise.reject(new Error("no store in this command"));
+  },
+});
+
+/** Loads every configured plugin to validate its section (check-config). */
+export async function checkPlugins(config: Config): Promise<void> {
+  const plugins = await loadPlugins(config, { log: silentLogger, store: NULL_STORE });
+  await Promise.all(plugins.map((p) => p.instance.close?.()));
+}

@@ -1,0 +1,77 @@
+/**
+ * `serve`: the web app on `Deno.serve`, with graceful shutdown.
+ *
+ * @module
+ */
+import { assemble } from "../plugins/assemble.ts";
+import { createApp } from "../routes/app.tsx";
+import { Metrics } from "../routes/metrics.ts";
+import type { CommandContext } from "./mod.ts";
+
+/** Runs the server until SIGINT/SIGTERM; returns the exit code. */
+export async function serve(ctx: CommandContext): Promise<number> {
+  const { config, log, values } = ctx;
+  const portText = (values.port as string | undefined) ?? Deno.env.get("PORT") ?? "8000";
+  const port = Number(portText);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    ctx.printErr(`--port: expected a port number from 0 to 65535, got "${portText}"`);
+    return 2;
+  }
+  const hostname = (values.hostname as string | undefined) ??
+    (config.demo ? "127.0.0.1" : "0.0.0.0");
+  const services = await assemble(config, { log });
+  const metrics = new Metrics();
+  metrics.gauge("stethoscope_outbox_depth", () => services.store.outboxDepth());
+  metrics.gauge(
+    "stethoscope_audit_dropped_total",
+    () =>
+      services.requestLoggers.reduce((n, l) => n + ((l as { dropped?: number }).dropped ?? 0), 0),
+  );
+  const app = await createApp({
+    config,
+    engine: services.engine,
+    store: services.store,
+    log,
+    now: () => new Date(),
+    feedbackSinks: [...services.feedbackSinks.keys()],
+    requestLoggers: services.requestLoggers,
+    failureLoggers: services.failureLoggers,
+    metrics,
+  });
+  let server: Deno.HttpServer;
+  try {
+    server = Deno.serve({
+      port,
+      hostname,
+      onListen: (addr) => {
+        log.info("listening", {
+          address: `http://${addr.hostname}:${addr.port}`,
+          mode: config.demo ? "demo" : "configured",
+          plugins: services.plugins.map((p) => p.name),
+          store: services.store.kind,
+        });
+      },
+    }, app.fetch);
+  } catch (error: unknown) {
+    await services.close();
+    if (error instanceof Deno.errors.AddrInUse) {
+      ctx.printErr(
+        `Cannot listen on ${hostname}:${port}: the port is in use; choose another with --port`,
+      );
+      return 1;
+    }
+    throw error;
+  }
+  services.outbox.start();
+  const stop = () => {
+    log.info("shutting down");
+    server.shutdown();
+  };
+  Deno.addSignalListener("SIGINT", stop);
+  Deno.addSignalListener("SIGTERM", stop);
+  await server.finished;
+  Deno.removeSignalListener("SIGINT", stop);
+  Deno.removeSignalListener("SIGTERM", stop);
+  await services.close();
+  return 0;
+}

@@ -1,0 +1,40 @@
+/**
+ * `token --email E [--privileged] [--days N]`: prints a JWT the API accepts (the original's
+ * `stethoscope-token`).
+ *
+ * @module
+ */
+import { isValidEmail } from "../engine/identifiers.ts";
+import { mintToken } from "../routes/tokens.ts";
+import type { CommandContext } from "./mod.ts";
+
+/** Prints a token; returns the exit code. */
+export async function token(ctx: CommandContext): Promise<number> {
+  const email = ctx.values.email;
+  if (typeof email !== "string" || !isValidEmail(email)) {
+    ctx.printErr("token: --email must be an email address");
+    return 2;
+  }
+  const daysText = (ctx.values.days as string | undefined) ?? "1";
+  const days = Number(daysText);
+  if (!(days > 0 && days <= 366)) {
+    ctx.printErr(`token: --days must be a number of days from 1 to 366, got "${daysText}"`);
+    return 2;
+  }
+  if (!ctx.config.JWT_SECRET_KEY) {
+    ctx.printErr("token: JWT_SECRET_KEY is not set in the configuration");
+    return 1;
+  }
+  if (ctx.config.demo) {
+    ctx.printErr(
+      "note: demo mode signs tokens with a key that changes every start; this token works only for a server started with the same configuration",
+    );
+  }
+  const jwt = await mintToken(ctx.config, {
+    email,
+    privileged: ctx.values.privileged === true,
+    seconds: Math.round(days * 86_400),
+  });
+  ctx.print(jwt + "\n");
+  return 0;
+}

@@ -1,0 +1,127 @@
+/**
+ * The configuration file's schema: the original's key names, validated with zod, with defaults
+ * that are safe in production (DESIGN.md §5.1).
+ *
+ * @module
+ */
+import { z } from "zod";
+
+const email = z.string().regex(/^[^@\s]+@[^@\s]+$/, "expected an email address");
+const seconds = z.number().positive().max(86_400 * 366);
+
+/** A page of the web UI. */
+export const PAGES = ["overview", "devices", "accounts", "activity", "faq"] as const;
+
+/** One question and answer of the FAQ page. */
+const FaqEntry = z.object({ question: z.string().min(1), answer: z.string().min(1) }).strict();
+
+const DEFAULT_FAQ = [
+  {
+    question: "What is this?",
+    answer:
+      "Stethoscope shows the security state of the devices you use for work, gathered from the inventories the company already runs, with plain instructions for anything to fix.",
+  },
+  {
+    question: "Does Stethoscope install anything on my devices?",
+    answer:
+      "No. It only reads what existing inventory and management systems already know. Nothing is blocked: it is advice, not enforcement.",
+  },
+  {
+    question: "A device is listed that is not mine, or one is missing.",
+    answer:
+      "Inventories sometimes attribute a device to the wrong person or have not seen it recently. Email the contact address at the bottom of the page and say which device.",
+  },
+  {
+    question: "I fixed something but the page still shows it.",
+    answer:
+      "Each inventory reports on its own schedule, usually within a day. The card shows when the device was last updated.",
+  },
+];
+
+/** The `UI` section: what the web pages say. */
+export const UiSchema = z.object({
+  appName: z.string().min(1).max(60).default("Stethoscope"),
+  orgName: z.string().min(1).max(80).default("your organisation"),
+  contactEmail: email.default("security@example.com"),
+  pages: z.array(z.enum(PAGES)).min(1).default([...PAGES]),
+  sourceLabels: z.record(z.string(), z.string()).default({}),
+  faq: z.union([
+    z.object({ content: z.array(FaqEntry) }).strict(),
+    z.object({ url: z.url() }).strict(),
+  ]).default({ content: DEFAULT_FAQ }),
+  slackLink: z.url().optional(),
+}).strict();
+
+/** The `STORE` section: where dismissals, feedback and history are kept. */
+export const StoreSchema = z.discriminatedUnion("TYPE", [
+  z.object({
+    TYPE: z.literal("sqlite"),
+    /** A file path, or `:memory:` (tests). */
+    PATH: z.string().min(1).default("./data/stethoscope.db"),
+  }).strict(),
+  z.object({
+    TYPE: z.literal("elasticsearch"),
+    ELASTICSEARCH_HOSTS: z.array(z.url()).min(1),
+    ELASTICSEARCH_INDEX_PREFIX: z.string().min(1).default("stethoscope-"),
+    ELASTICSEARCH_KWARGS: z.record(z.string(), z.unknown()).optional(),
+  }).strict(),
+]);
+
+/** Rate limit of one kind of request, per client address. */
+const RateLimit = z.object({
+  REQUESTS: z.number().int().positive(),
+  PER_SECONDS: z.number().positive(),
+}).strict();
+
+/** The whole configuration file. */
+export const ConfigSchema = z.object({
+  PLUGINS: z.record(z.string(), z.record(z.string(), z.unknown())).default({}),
+  PLUGINS_ENABLED: z.array(z.string()).optional(),
+  /** Validated in detail by the engine's practice schema. */
+  PRACTICES: z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
+  PRACTICES_ENABLED: z.array(z.string()).optional(),
+  /** Seconds each source may take; `false` means no limit (not recommended). */
+  DEFAULT_TIMEOUT: z.union([seconds, z.literal(false)]).default(10),
+  SECRET_KEY: z.string().min(1).optional(),
+  SECRET_KEY_PREVIOUS: z.string().min(1).optional(),
+  JWT_SECRET_KEY: z.string().min(1).optional(),
+  JWT_ALGORITHM: z.enum(["HS256", "HS384", "HS512"]).default("HS256"),
+  JWT_EXPIRATION_DELTA: seconds.default(86_400),
+  JWT_LEEWAY: z.number().min(0).max(300).default(0),
+  SESSION_IDLE_SECONDS: seconds.default(8 * 3600),
+  SESSION_MAX_SECONDS: seconds.default(7 * 86_400),
+  PRIVILEGED_USERS: z.array(email).default([]),
+  PRIVILEGED_GROUPS: z.array(z.string().min(1)).default([]),
+  PUBLIC_ORIGIN: z.url().optional(),
+  TRUSTED_HOSTS: z.array(z.string().min(1)).optional(),
+  CORS_ORIGINS: z.array(z.url()).default([]),
+  LOGIN_MANAGER: z.enum(["none", "oidc"]).default("none"),
+  OIDC_ISSUER: z.url().optional(),
+  OIDC_AUTHORIZATION_URL: z.url().optional(),
+  OIDC_TOKEN_URL: z.url().optional(),
+  OIDC_USERINFO_URL: z.url().optional(),
+  OIDC_JWKS_URL: z.url().optional(),
+  OIDC_CLIENT_ID: z.string().min(1).optional(),
+  OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  OIDC_SCOPES: z.array(z.string()).default(["openid", "email", "profile"]),
+  OIDC_GROUPS_CLAIM: z.string().min(1).optional(),
+  ALLOWED_EMAIL_DOMAINS: z.array(z.string().min(1)).optional(),
+  /** Per-plugin debug routes of the JSON API (privileged users only). */
+  ENABLE_DEBUG_ENDPOINTS: z.boolean().default(false),
+  RATE_LIMITS: z.object({ LOGIN: RateLimit.optional(), API: RateLimit.optional() }).strict()
+    .default({}),
+  STORE: StoreSchema.default({ TYPE: "sqlite", PATH: "./data/stethoscope.db" }),
+  UI: UiSchema.default(UiSchema.parse({})),
+}).strict();
+
+/** The validated configuration as the app sees it. */
+export type Config = z.infer<typeof ConfigSchema> & {
+  /** True when no file was given: built-in demo people, demo sign-in, labelled on every page. */
+  readonly demo: boolean;
+};
+
+/** The UI settings. */
+export type UiConfig = z.infer<typeof UiSchema>;
+
+/** Keys whose values are never printed. */
+export const SECRET_KEY_RE = /PASSWORD|SECRET|TOKEN|PRIVATE|_KEY$|^KEY$|APIKEY|API_KEY/i;

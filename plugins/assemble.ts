@@ -1,0 +1,156 @@
+/**
+ * Wires a validated configuration into running services: the store, the plugins (lazily loaded
+ * through the registry), the engine, and the feedback outbox worker.
+ *
+ * @module
+ */
+import type { Logger } from "../config/log.ts";
+import type { Config } from "../config/schema.ts";
+import { DEFAULT_PRACTICES } from "../engine/default_practices.ts";
+import { createEngine, type Engine, type EngineParts } from "../engine/engine.ts";
+import { createOutboxWorker, type OutboxWorker } from "../engine/outbox.ts";
+import { PracticesConfigSchema } from "../engine/practice_config.ts";
+import { buildPracticeSet } from "../engine/practices.ts";
+import type {
+  AccountSource,
+  BatchSink,
+  DeviceSource,
+  DeviceTransform,
+  EventSource,
+  EventTransform,
+  FailureLogger,
+  FeedbackSink,
+  NotificationSource,
+  PreDeviceSource,
+  RequestLogger,
+  Store,
+} from "../engine/ports.ts";
+import type { PluginKind } from "./plugin.ts";
+import { esKwargsSchema } from "./elasticsearch.ts";
+import {
+  type LoadedPlugin,
+  loadPlugins,
+  PluginConfigError,
+  type RegistryEntry,
+} from "./registry.ts";
+import { formatIssues } from "../config/load.ts";
+
+/** Everything a Stethoscope process runs on. */
+export interface Services {
+  config: Config;
+  store: Store;
+  log: Logger;
+  plugins: LoadedPlugin[];
+  engine: Engine;
+  feedbackSinks: Map<string, FeedbackSink>;
+  requestLoggers: RequestLogger[];
+  failureLoggers: FailureLogger[];
+  batchSinks: BatchSink[];
+  outbox: OutboxWorker;
+  /** Stops background work and closes plugins and the store. */
+  close(): Promise<void>;
+}
+
+/** Opens the configured store. */
+export async function openStore(config: Config, log: Logger, now?: () => Date): Promise<Store> {
+  const s = config.STORE;
+  if (s.TYPE === "sqlite") {
+    const { createSqliteStore } = await import("./stores/sqlite.ts");
+    return await createSqliteStore({ path: s.PATH, log, ...(now ? { now } : {}) });
+  }
+  const kwargs = esKwargsSchema.optional().safeParse(s.ELASTICSEARCH_KWARGS);
+  if (!kwargs.success) {
+    throw new PluginConfigError(
+      formatIssues(kwargs.error.issues, ["STORE", "ELASTICSEARCH_KWARGS"]),
+    );
+  }
+  const { createElasticsearchStore } = await import("./stores/elasticsearch.ts");
+  return await createElasticsearchStore({
+    ELASTICSEARCH_HOSTS: [...s.ELASTICSEARCH_HOSTS],
+    ELASTICSEARCH_INDEX_PREFIX: s.ELASTICSEARCH_INDEX_PREFIX,
+    ELASTICSEARCH_KWARGS: kwargs.data,
+    log,
+    ...(now ? { now } : {}),
+  });
+}
+
+function having<T>(plugins: LoadedPlugin[], kind: PluginKind): T[] {
+  return plugins.filter((p) => p.kinds.includes(kind)).map((p) => p.instance as unknown as T);
+}
+
+/** Groups loaded plugins by the port each serves. */
+export function engineParts(plugins: LoadedPlugin[], config: Config): EngineParts {
+  const practicesConfig = PracticesConfigSchema.parse(config.PRACTICES ?? DEFAULT_PRACTICES);
+  return {
+    deviceSources: having<DeviceSource>(plugins, "devices"),
+    preDeviceSources: having<PreDeviceSource>(plugins, "predevices"),
+    accountSources: having<AccountSource>(plugins, "accounts"),
+    eventSources: having<EventSource>(plugins, "events"),
+    notificationSources: having<NotificationSource>(plugins, "notifications"),
+    deviceTransforms: having<DeviceTransform>(plugins, "device_transform"),
+    eventTransforms: having<EventTransform>(plugins, "event_transform"),
+    practices: buildPracticeSet(practicesConfig, config.PRACTICES_ENABLED),
+  };
+}
+
+/**
+ * Builds every service from the configuration.
+ *
+ * @throws {PluginConfigError} when a plugin is unknown or misconfigured
+ */
+export async function assemble(
+  config: Config,
+  options: {
+    log: Logger;
+    now?: () => Date;
+    store?: Store;
+    registry?: Readonly<Record<string, RegistryEntry>>;
+  },
+): Promise<Services> {
+  const { log } = options;
+  const now = options.now ?? (() => new Date());
+  const store = options.store ?? await openStore(config, log, now);
+  let plugins: LoadedPlugin[];
+  try {
+    plugins = await loadPlugins(config, {
+      log,
+      store,
+      now,
+      ...(options.registry ? { registry: options.registry } : {}),
+    });
+  } catch (error: unknown) {
+    await store.close();
+    throw error;
+  }
+  const engine = createEngine(engineParts(plugins, config));
+  const feedbackSinks = new Map(
+    plugins.filter((p) => p.kinds.includes("feedback")).map((p) => [
+      p.name,
+      p.instance as unknown as FeedbackSink,
+    ]),
+  );
+  const outbox = createOutboxWorker({ store, sinks: feedbackSinks, log, now });
+  return {
+    config,
+    store,
+    log,
+    plugins,
+    engine,
+    feedbackSinks,
+    requestLoggers: having<RequestLogger>(plugins, "request_logger"),
+    failureLoggers: having<FailureLogger>(plugins, "failure_logger"),
+    batchSinks: having<BatchSink>(plugins, "batch"),
+    outbox,
+    async close() {
+      await outbox.stop();
+      for (const p of plugins) {
+        try {
+          await p.instance.close?.();
+        } catch (error: unknown) {
+          log.warn("plugin did not close cleanly", { plugin: p.name, error: String(error) });
+        }
+      }
+      await store.close();
+    },
+  };
+}

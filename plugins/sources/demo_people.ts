@@ -1,0 +1,431 @@
+/**
+ * The demo people: source records shaped like those of JAMF, LANDESK, Google and bitFit, so the
+ * demo runs through the real engine (practices, merging, ordering). Times are relative to "now".
+ *
+ * @module
+ */
+import type {
+  AccessEvent,
+  Account,
+  DeviceRecord,
+  Notification,
+  PracticeData,
+} from "../../engine/types.ts";
+
+/** A demo person, as listed on the demo sign-in page. */
+export interface DemoPerson {
+  email: string;
+  name: string;
+  /** What this person shows off. */
+  story: string;
+  twoStep: boolean | null;
+  devices: (now: Date) => DeviceRecord[];
+  events: (now: Date) => AccessEvent[];
+  notifications: (now: Date) => Notification[];
+}
+
+const HOUR = 3_600_000;
+const ago = (now: Date, hours: number) => new Date(now.getTime() - hours * HOUR);
+
+/** Current OS versions used by the demo (keep in step with engine/default_practices.ts). */
+export const DEMO_OS = {
+  macCurrent: "26.6",
+  macOld: "15.6",
+  iosCurrent: "26.6",
+  iosOld: "18.6",
+  androidCurrent: "16.0.0",
+  androidOld: "13.0.0",
+  chromeCurrent: "150.0.7700.0",
+  windows11: "10.0.26200",
+  windows10: "10.0.19045",
+} as const;
+
+function evidence(
+  at: Date,
+  values: Record<string, boolean | null>,
+  details: Record<string, string> = {},
+): Record<string, PracticeData> {
+  const out: Record<string, PracticeData> = {};
+  for (const [key, value] of Object.entries(values)) {
+    out[key] = { value, last_updated: at, ...(details[key] ? { details: details[key] } : {}) };
+  }
+  return out;
+}
+
+function mac(
+  now: Date,
+  hours: number,
+  o: { serial: string; macs: string[]; name: string; model: string; version: string },
+  values: Record<string, boolean | null>,
+  details: Record<string, string> = {},
+): DeviceRecord {
+  const at = ago(now, hours);
+  return {
+    source: "jamf",
+    name: o.name,
+    model: o.model,
+    platform: "Mac",
+    os: "macOS",
+    os_version: o.version,
+    serial: o.serial,
+    last_sync: at,
+    practices: evidence(at, values, details),
+    identifiers: { serial: o.serial, mac_addresses: o.macs },
+    software: { last_scan_date: at, installed: [], services: [] },
+  };
+}
+
+function bitfit(serial: string, model: string, name: string): DeviceRecord {
+  return {
+    source: "bitfit",
+    name,
+    model,
+    serial,
+    type: "Laptop",
+    status: "Active",
+    photo_url: null,
+    identifiers: { serial },
+  };
+}
+
+function phone(
+  now: Date,
+  hours: number,
+  o: { os: "iOS" | "Android"; version: string; model: string; id: string; serial?: string },
+  values: Record<string, boolean | null>,
+): DeviceRecord {
+  const at = ago(now, hours);
+  return {
+    source: "google",
+    type: "Mobile Device",
+    platform: o.os,
+    os: o.os,
+    os_version: o.version,
+    model: o.model,
+    manufacturer: o.os === "iOS" ? "Apple" : "Google",
+    last_sync: at,
+    practices: evidence(at, values),
+    identifiers: { google_device_id: o.id, ...(o.serial ? { serial: o.serial } : {}) },
+  };
+}
+
+function windows(
+  now: Date,
+  hours: number,
+  o: { serial: string; macs: string[]; name: string; model: string; os: string; version: string },
+  values: Record<string, boolean | null>,
+  details: Record<string, string> = {},
+): DeviceRecord {
+  const at = ago(now, hours);
+  return {
+    source: "landesk",
+    name: o.name,
+    model: o.model,
+    manufacturer: "LENOVO",
+    platform: "Windows",
+    os: o.os,
+    os_version: o.version,
+    serial: o.serial,
+    type: "Portable",
+    last_sync: at,
+    practices: evidence(at, values, details),
+    identifiers: { serial: o.serial, mac_addresses: o.macs },
+  };
+}
+
+const ALL_GOOD_MAC = { encryption: true, firewall: true, screenlock: true, autoupdate: true };
+
+function signIn(
+  now: Date,
+  hours: number,
+  o: { id: string; source: string; ip: string; success: boolean; type: string; reason?: string },
+): AccessEvent {
+  return {
+    source: o.source,
+    id: o.id,
+    type: o.type,
+    success: o.success,
+    reason: o.reason ?? "",
+    ip_address: o.ip,
+    timestamp: ago(now, hours),
+  };
+}
+
+/** Every demo person, in the order the sign-in page lists them. */
+export const DEMO_PEOPLE: readonly DemoPerson[] = [
+  {
+    email: "green@example.com",
+    name: "Amy Wong",
+    story: "every device in good shape",
+    twoStep: true,
+    devices: (now) => [
+      bitfit("C02GREEN001", "MacBook Pro (14-inch, 2024)", "amy-mbp"),
+      mac(now, 2, {
+        serial: "C02GREEN001",
+        macs: ["3C:22:FB:10:20:30"],
+        name: "amy-mbp",
+        model: "MacBook Pro (14-inch, 2024)",
+        version: DEMO_OS.macCurrent,
+      }, { ...ALL_GOOD_MAC, remotelogin: true }),
+      phone(now, 5, { os: "iOS", version: DEMO_OS.iosCurrent, model: "iPhone 16", id: "g-amy-1" }, {
+        jailed: true,
+        encryption: true,
+        unknownsources: true,
+        adbstatus: true,
+      }),
+    ],
+    events: (now) => [
+      signIn(now, 3, {
+        id: "amy-1",
+        source: "google",
+        ip: "10.20.0.15",
+        success: true,
+        type: "google_password",
+      }),
+    ],
+    notifications: (now) => [{
+      id: "welcome-green",
+      type: "simple",
+      title: "Thanks for keeping your devices up to date",
+      message: "All of your devices follow our security practices. Nothing to do today.",
+      event_timestamp: ago(now, 30),
+      severity: "info",
+    }],
+  },
+  {
+    email: "one-red@example.com",
+    name: "Hermes Conrad",
+    story: "one laptop that needs attention now",
+    twoStep: false,
+    devices: (now) => [
+      windows(
+        now,
+        6,
+        {
+          serial: "PF1RED0042",
+          macs: ["8C:16:45:AA:BB:CC"],
+          name: "HERMES-T14",
+          model: "ThinkPad T14 Gen 4",
+          os: "Microsoft Windows 11 Enterprise",
+          version: DEMO_OS.windows11,
+        },
+        { encryption: false, firewall: true, screenlock: true, autoupdate: true, uptodate: true },
+        {
+          encryption: "Encryption Percentage: 0",
+        },
+      ),
+      mac(now, 26, {
+        serial: "C02RED0002",
+        macs: ["A4:5E:60:01:02:03"],
+        name: "hermes-air",
+        model: "MacBook Air (13-inch, M3)",
+        version: DEMO_OS.macCurrent,
+      }, { ...ALL_GOOD_MAC, remotelogin: true }),
+    ],
+    events: () => [],
+    notifications: (now) => [{
+      id: "bitlocker-red",
+      type: "simple",
+      title: "Your ThinkPad's disk is not encrypted",
+      message:
+        "HERMES-T14 reported BitLocker as off. Turn it on today: a lost laptop without encryption exposes everything on it.",
+      event_timestamp: ago(now, 4),
+      severity: "critical",
+    }],
+  },
+  {
+    email: "one-unknown@example.com",
+    name: "Zoidberg",
+    story: "a suggestion, and a device seen only on the network",
+    twoStep: false,
+    devices: (now) => [
+      mac(now, 8, {
+        serial: "C02UNKN003",
+        macs: ["F0:18:98:11:22:33"],
+        name: "zoidberg-mbp",
+        model: "MacBook Pro (16-inch, 2023)",
+        version: DEMO_OS.macCurrent,
+      }, {
+        encryption: true,
+        firewall: true,
+        screenlock: true,
+        autoupdate: false,
+        remotelogin: true,
+      }, {
+        autoupdate: "Disabled settings:\n    Install macOS updates",
+      }),
+      {
+        source: "network",
+        last_sync: ago(now, 20),
+        practices: {},
+        identifiers: { mac_addresses: ["78:4F:43:9A:8B:7C"] },
+      },
+    ],
+    events: () => [],
+    notifications: (now) => [{
+      id: "new-device-unknown",
+      type: "question",
+      title: "A new device signed in with your account",
+      message:
+        "A device we don't recognise (network address 78:4F:43:9A:8B:7C) used your credentials on the office Wi-Fi yesterday. Was this you?",
+      event_timestamp: ago(now, 20),
+      severity: "warning",
+      answers: [{ value: "yes", label: "This was me" }, { value: "no", label: "This was not me" }],
+    }],
+  },
+  {
+    email: "nothing@example.com",
+    name: "Kif Kroker",
+    story: "no devices, no alerts",
+    twoStep: null,
+    devices: () => [],
+    events: () => [],
+    notifications: () => [],
+  },
+  {
+    email: "user@example.com",
+    name: "Philip J. Fry",
+    story: "many devices across Mac, Windows, iOS, Android and ChromeOS",
+    twoStep: true,
+    devices: (now) => [
+      bitfit("DECAFBAD00", "MacBook Pro (16-inch, 2023)", "fry-mbp"),
+      mac(now, 1, {
+        serial: "DECAFBAD00",
+        macs: ["F0:18:98:DE:CA:00", "F0:18:98:DE:CA:01"],
+        name: "fry-mbp",
+        model: "MacBook Pro (16-inch, 2023)",
+        version: DEMO_OS.macOld,
+      }, {
+        encryption: true,
+        firewall: false,
+        screenlock: true,
+        autoupdate: false,
+        remotelogin: false,
+      }, {
+        autoupdate: "Disabled settings:\n    Install app updates\n    Install macOS updates",
+      }),
+      windows(
+        now,
+        30,
+        {
+          serial: "PF2FRY0001",
+          macs: ["98:2C:BC:01:02:03"],
+          name: "FRY-X1",
+          model: "ThinkPad X1 Carbon Gen 12",
+          os: "Microsoft Windows 10 Enterprise",
+          version: DEMO_OS.windows10,
+        },
+        { encryption: true, firewall: true, screenlock: false, autoupdate: true, uptodate: true },
+        {
+          screenlock: "  • The screen saver is not enabled for user: fry.",
+        },
+      ),
+      phone(now, 3, {
+        os: "iOS",
+        version: DEMO_OS.iosCurrent,
+        model: "iPhone 16 Pro",
+        id: "g-fry-1",
+      }, { jailed: true, encryption: true, unknownsources: true, adbstatus: true }),
+      phone(now, 50, { os: "iOS", version: DEMO_OS.iosOld, model: "iPad Air", id: "g-fry-2" }, {
+        jailed: true,
+        encryption: true,
+        unknownsources: true,
+        adbstatus: true,
+      }),
+      phone(now, 12, {
+        os: "Android",
+        version: DEMO_OS.androidOld,
+        model: "Pixel 6",
+        id: "g-fry-3",
+      }, { jailed: true, encryption: true, adbstatus: false }),
+      phone(now, 7, {
+        os: "Android",
+        version: DEMO_OS.androidCurrent,
+        model: "Pixel 9",
+        id: "g-fry-4",
+      }, { jailed: true, encryption: true, adbstatus: true }),
+      {
+        source: "google",
+        type: "ChromeOS Device",
+        os: "ChromeOS",
+        os_version: DEMO_OS.chromeCurrent,
+        model: "Chromebook Plus",
+        serial: "5CD3FRY01",
+        last_sync: ago(now, 20),
+        practices: evidence(ago(now, 20), { jailed: true }),
+        identifiers: { serial: "5CD3FRY01", google_device_id: "g-fry-5" },
+      },
+    ],
+    events: (now) => [
+      signIn(now, 1, {
+        id: "fry-1",
+        source: "google",
+        ip: "10.20.0.42",
+        success: true,
+        type: "google_password",
+      }),
+      signIn(now, 9, {
+        id: "fry-2",
+        source: "duo",
+        ip: "203.0.113.77",
+        success: true,
+        type: "Duo Push",
+      }),
+      signIn(now, 27, {
+        id: "fry-3",
+        source: "google",
+        ip: "198.51.100.23",
+        success: false,
+        type: "google_password",
+        reason: "login_failure_invalid_password",
+      }),
+    ],
+    notifications: (now) => [
+      {
+        id: "signin-fry-3",
+        type: "question",
+        title: "Sign-in attempt from a new place",
+        message:
+          "Someone tried to sign in to your Google account from 198.51.100.23 yesterday and typed a wrong password. Was this you?",
+        event_timestamp: ago(now, 26),
+        severity: "warning",
+        answers: [{ value: "yes", label: "This was me" }, {
+          value: "no",
+          label: "This was not me",
+        }],
+      },
+      {
+        id: "firewall-fry",
+        type: "simple",
+        title: "Your MacBook's firewall is off",
+        message: "fry-mbp reported its firewall as off. The Devices page shows how to turn it on.",
+        event_timestamp: ago(now, 2),
+        severity: "critical",
+      },
+      {
+        id: "maintenance",
+        type: "announcement",
+        message: "Stethoscope will be updated on Saturday; data may be a few hours old on Sunday.",
+        event_timestamp: ago(now, 72),
+      },
+    ],
+  },
+];
+
+/** Looks a demo person up by email (case-insensitive). */
+export function demoPerson(email: string): DemoPerson | undefined {
+  const wanted = email.toLowerCase();
+  return DEMO_PEOPLE.find((p) => p.email === wanted);
+}
+
+/** The Google account a demo person has, if any. */
+export function demoAccount(person: DemoPerson, now: Date): Account | null {
+  if (person.twoStep === null) return null;
+  return {
+    name: person.email,
+    type: "google",
+    source: "google",
+    user_usage: { "accounts:is_2sv_enrolled": person.twoStep },
+    last_updated: now,
+  };
+}

@@ -1,0 +1,124 @@
+/**
+ * The web app: middleware (request log, security headers, CSRF, session) and the sub-apps.
+ *
+ * @module
+ */
+import { Hono } from "hono";
+import { HTTPException } from "hono/http-exception";
+import { compress } from "hono/compress";
+import { csrf } from "hono/csrf";
+import { NONCE, secureHeaders } from "hono/secure-headers";
+import { api } from "./api.ts";
+import { createAssets } from "./assets.ts";
+import { auth } from "./auth.tsx";
+import type { AppDeps, AppEnv } from "./context.ts";
+import { health } from "./health.ts";
+import { notifications } from "./notifications.tsx";
+import { pages } from "./pages.tsx";
+import { assetUrls, errorPage } from "./render.tsx";
+import { readSession } from "./session.ts";
+
+const PUBLIC_PATHS_RE = /^\/(login|logout|healthz|readyz|metrics|static\/|api\/|auth\/)/;
+
+/**
+ * Builds the Hono app over the given services.
+ *
+ * @param deps the wired services
+ * @returns the app; serve it with `Deno.serve(app.fetch)` or test it with `app.request()`
+ */
+export async function createApp(deps: AppDeps): Promise<Hono<AppEnv>> {
+  const { config, log, metrics } = deps;
+  const assets = await createAssets();
+  Object.assign(assetUrls, assets.urls);
+  const https = (config.PUBLIC_ORIGIN ?? "").startsWith("https:");
+
+  const app = new Hono<AppEnv>();
+
+  app.use(async function requestLog(c, next) {
+    const started = performance.now();
+    c.set("deps", deps);
+    c.set("user", null);
+    await next();
+    const seconds = (performance.now() - started) / 1000;
+    const route = c.req.routePath || "unmatched";
+    metrics.request(route, c.res.status, seconds);
+    log.info("request", {
+      method: c.req.method,
+      path: c.req.path,
+      status: c.res.status,
+      ms: Math.round(seconds * 10_000) / 10,
+      user: c.var.user?.email ?? null,
+    });
+  });
+
+  app.use(secureHeaders({
+    contentSecurityPolicy: {
+      defaultSrc: ["'self'"],
+      scriptSrc: ["'self'", NONCE],
+      styleSrc: ["'self'"],
+      imgSrc: ["'self'", "data:"],
+      connectSrc: ["'self'"],
+      formAction: ["'self'"],
+      frameAncestors: ["'none'"],
+      baseUri: ["'none'"],
+      objectSrc: ["'none'"],
+    },
+    strictTransportSecurity: https ? "max-age=63072000; includeSubDomains" : false,
+    referrerPolicy: "same-origin",
+    crossOriginEmbedderPolicy: false,
+    removePoweredBy: true,
+  }));
+
+  app.use(compress());
+
+  app.use(csrf(config.PUBLIC_ORIGIN ? { origin: new URL(config.PUBLIC_ORIGIN).origin } : {}));
+
+  app.use(async function session(c, next) {
+    const data = await readSession(c, config, deps.now());
+    if (data) c.set("user", { email: data.e, privileged: data.p, via: "session", csrf: data.csrf });
+    await next();
+  });
+
+  app.route("/", assets.app);
+  app.route("/", health);
+  app.route("/", auth);
+  app.route("/api/v1", api);
+
+  app.use(async function signedIn(c, next) {
+    if (c.var.user || PUBLIC_PATHS_RE.test(c.req.path)) return await next();
+    if (c.req.method !== "GET" && c.req.method !== "HEAD") {
+      return errorPage(c, 401, "Your session has ended. Sign in again.");
+    }
+    const next_ = c.req.path + (new URL(c.req.url).search || "");
+    return c.redirect(`/login?next=${encodeURIComponent(next_)}`, 302);
+  });
+
+  app.route("/", pages);
+  app.route("/", notifications);
+
+  app.notFound((c) => errorPage(c, 404, "There is no page at this address."));
+
+  app.onError((error, c) => {
+    if (error instanceof HTTPException && error.status < 500) {
+      const message = error.status === 403
+        ? "This request came from another site and was refused."
+        : error.message || "That request could not be handled.";
+      if (c.req.path.startsWith("/api/")) {
+        return c.json({ error: message, status: error.status }, error.status);
+      }
+      return errorPage(c, error.status, message);
+    }
+    log.error("unhandled error", { path: c.req.path, error: String(error) });
+    for (const f of deps.failureLoggers) {
+      try {
+        f.logFailure(error, { route: c.req.routePath });
+      } catch {
+        // failure loggers must never make things worse
+      }
+    }
+    if (c.req.path.startsWith("/api/")) return c.json({ error: "Internal server error" }, 500);
+    return errorPage(c, 500, "Something went wrong on our side. Try again in a moment.");
+  });
+
+  return app;
+}

@@ -1,0 +1,58 @@
+/**
+ * What every route can reach: the wired services and the signed-in person.
+ *
+ * @module
+ */
+import type { Context } from "hono";
+import type { Logger } from "../config/log.ts";
+import type { Config } from "../config/schema.ts";
+import type { Engine } from "../engine/engine.ts";
+import type { FailureLogger, RequestLogger, Store } from "../engine/ports.ts";
+import type { Metrics } from "./metrics.ts";
+
+/** The signed-in person. */
+export interface User {
+  email: string;
+  privileged: boolean;
+  /** How the request was authenticated. */
+  via: "session" | "token";
+  /** Double-submit token of the session (absent for bearer tokens). */
+  csrf?: string;
+}
+
+/** The services the app is built from (wired by main.ts, or by tests). */
+export interface AppDeps {
+  config: Config;
+  engine: Engine;
+  store: Store;
+  log: Logger;
+  now: () => Date;
+  /** Names of the feedback sinks every answer is queued for. */
+  feedbackSinks: readonly string[];
+  requestLoggers: readonly RequestLogger[];
+  failureLoggers: readonly FailureLogger[];
+  metrics: Metrics;
+  /** Extra demo people for the demo sign-in page (demo mode only). */
+  demoPeople?: readonly { email: string; name: string; story: string }[];
+}
+
+/** Hono environment of the app. */
+export interface AppEnv {
+  Variables: {
+    deps: AppDeps;
+    user: User | null;
+    secureHeadersNonce?: string;
+  };
+}
+
+/** A Hono context of this app. */
+export type Ctx = Context<AppEnv>;
+
+/**
+ * Whether the request wants a fragment: `HX-Request: true` and not a full-page htmx request.
+ * Always adds `Vary: HX-Request, HX-Request-Type` so caches keep the two shapes apart.
+ */
+export function wantsFragment(c: Ctx): boolean {
+  c.header("Vary", "HX-Request, HX-Request-Type", { append: true });
+  return c.req.header("HX-Request") === "true" && c.req.header("HX-Request-Type") !== "full";
+}

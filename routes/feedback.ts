@@ -1,0 +1,111 @@
+/**
+ * Feedback and dismissal, shared by the HTML forms and the JSON API: validation, ownership
+ * (a person may only answer their own notifications and sign-ins) and durable recording through
+ * the store's outbox.
+ *
+ * @module
+ */
+import { z } from "zod";
+import type { Feedback } from "../engine/types.ts";
+import { eventKey } from "../views/activity.tsx";
+import type { Ctx } from "./context.ts";
+
+/** Limits on what a person can send. */
+export const LIMITS = { id: 200, feedback: 100, notes: 2000 } as const;
+
+/** A feedback body: the original's fields `{feedback, notes, id}`. */
+export const FeedbackSchema = z.object({
+  id: z.string().min(1).max(LIMITS.id),
+  feedback: z.string().min(1).max(LIMITS.feedback),
+  notes: z.string().max(LIMITS.notes).default(""),
+});
+
+/** Why a feedback or dismissal was refused. */
+export class FeedbackRefused extends Error {
+  override name = "FeedbackRefused";
+  readonly status: 400 | 404 | 503;
+  /** @param status HTTP status  @param message plain words for the person */
+  constructor(status: 400 | 404 | 503, message: string) {
+    super(message);
+    this.status = status;
+  }
+}
+
+/** What a notification id refers to, for the person. */
+export type Answerable =
+  | { kind: "notification"; answers: readonly string[] | null }
+  | { kind: "event" };
+
+/**
+ * Finds the notification or sign-in `id` among the person's own. Someone else's id, or an unknown
+ * one, is "not found" (the same answer, so ids of others cannot be probed).
+ *
+ * @throws {FeedbackRefused} 404 when the id is not the person's
+ */
+export async function findOwn(c: Ctx, email: string, id: string): Promise<Answerable> {
+  const { engine } = c.var.deps;
+  const signal = c.req.raw.signal;
+  if (id.startsWith("event:")) {
+    const { items } = await engine.events(email, { signal });
+    if (items.some((e) => eventKey(e) === id)) return { kind: "event" };
+  } else {
+    const { items } = await engine.notifications(email, { signal });
+    const n = items.find((x) => x.id === id);
+    if (n) {
+      return {
+        kind: "notification",
+        answers: n.type === "question" ? (n.answers ?? []).map((a) => a.value) : null,
+      };
+    }
+  }
+  throw new FeedbackRefused(404, "There is no such alert for you.");
+}
+
+/**
+ * Validates and records feedback; it is queued for every feedback sink in the same write.
+ *
+ * @throws {FeedbackRefused} 400 for a bad answer, 404 for someone else's id, 503 when the store
+ * cannot save it (the person is told; nothing is silently dropped)
+ */
+export async function recordFeedback(c: Ctx, email: string, feedback: Feedback): Promise<void> {
+  const target = await findOwn(c, email, feedback.id);
+  if (target.kind === "notification" && target.answers !== null) {
+    if (!target.answers.includes(feedback.feedback)) {
+      throw new FeedbackRefused(400, "That answer is not one of the choices offered.");
+    }
+  } else if (target.kind === "event" && feedback.feedback !== "no" && feedback.feedback !== "yes") {
+    throw new FeedbackRefused(400, "That answer is not one of the choices offered.");
+  }
+  const { store, feedbackSinks, now, log } = c.var.deps;
+  try {
+    await store.recordFeedback(email, feedback, { sinks: [...feedbackSinks], at: now() });
+  } catch (error: unknown) {
+    log.error("could not save feedback", { error: String(error) });
+    throw new FeedbackRefused(503, "Your answer could not be saved right now. Please try again.");
+  }
+}
+
+/**
+ * Dismisses a notification for good.
+ *
+ * @throws {FeedbackRefused} 404 for someone else's id, 503 when the store cannot save it
+ */
+export async function dismiss(c: Ctx, email: string, id: string): Promise<void> {
+  await findOwn(c, email, id);
+  const { store, now, log } = c.var.deps;
+  try {
+    await store.dismiss(email, id, now());
+  } catch (error: unknown) {
+    log.error("could not save dismissal", { error: String(error) });
+    throw new FeedbackRefused(503, "The alert could not be dismissed right now. Please try again.");
+  }
+}
+
+/** Compares two strings in constant time (CSRF tokens). */
+export function sameToken(a: string, b: string): boolean {
+  const x = new TextEncoder().encode(a);
+  const y = new TextEncoder().encode(b);
+  let diff = x.length ^ y.length;
+  for (let i = 0; i < Math.max(x.length, y.length); i++) diff |= (x[i] ?? 0) ^ (y[i] ?? 0);
+  return diff === 0;
+}

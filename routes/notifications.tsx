@@ -1,0 +1,104 @@
+/**
+ * Notification forms: `POST /notifications/:id/dismiss` and `POST /notifications/:id/feedback`.
+ * A plain form post gets a 303 back to the page; htmx gets the updated card, with the alert
+ * count updated out of band.
+ *
+ * @module
+ */
+import { Hono } from "hono";
+import { deviceRating } from "../engine/rating.ts";
+import { AlertCount, NotificationCard } from "../views/notifications.tsx";
+import type { AppEnv, Ctx } from "./context.ts";
+import { wantsFragment } from "./context.ts";
+import { notificationStates } from "./data.ts";
+import { dismiss, FeedbackRefused, FeedbackSchema, recordFeedback, sameToken } from "./feedback.ts";
+import { errorPage } from "./render.tsx";
+
+/** The notification sub-app. */
+export const notifications: Hono<AppEnv> = new Hono<AppEnv>();
+
+async function formOf(c: Ctx): Promise<Record<string, string>> {
+  const body = await c.req.parseBody();
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(body)) if (typeof v === "string") out[k] = v;
+  return out;
+}
+
+function csrfOk(c: Ctx, form: Record<string, string>): boolean {
+  const token = form._csrf_token ?? c.req.header("X-CSRF-Token");
+  const expected = c.var.user?.csrf;
+  return token !== undefined && expected !== undefined && sameToken(token, expected);
+}
+
+/** The card (and alert count) after a change, for htmx. */
+async function fragment(c: Ctx, id: string, error?: string): Promise<Response> {
+  const { engine, now } = c.var.deps;
+  const email = c.var.user!.email;
+  const signal = c.req.raw.signal;
+  const [ns, devices, states] = await Promise.all([
+    engine.notifications(email, { signal }),
+    engine.devices(email, { signal }),
+    notificationStates(c, email),
+  ]);
+  const n = ns.items.find((x) => x.id === id);
+  const unread = ns.items.filter((x) => !states.get(x.id)?.dismissed).length;
+  const critical = devices.items.filter((d) => deviceRating(d) === "critical").length;
+  return c.html(
+    <>
+      {n && (
+        <NotificationCard
+          n={n}
+          state={states.get(id) ?? { dismissed: false }}
+          now={now()}
+          csrf={c.var.user?.csrf}
+          error={error}
+        />
+      )}
+      <AlertCount count={unread + critical} oob />
+    </>,
+    error ? 422 : 200,
+  );
+}
+
+function refused(c: Ctx, error: unknown): Response | Promise<Response> {
+  if (error instanceof FeedbackRefused) return errorPage(c, error.status, error.message);
+  throw error;
+}
+
+notifications.post("/notifications/:id/dismiss", async (c) => {
+  const id = c.req.param("id");
+  const form = await formOf(c);
+  if (!csrfOk(c, form)) {
+    return errorPage(c, 403, "This form has expired. Reload the page and try again.");
+  }
+  if (id.length > 200) return errorPage(c, 404, "There is no such alert for you.");
+  try {
+    await dismiss(c, c.var.user!.email, id);
+  } catch (error: unknown) {
+    return refused(c, error);
+  }
+  if (wantsFragment(c)) return fragment(c, id);
+  return c.redirect("/", 303);
+});
+
+notifications.post("/notifications/:id/feedback", async (c) => {
+  const id = c.req.param("id");
+  const form = await formOf(c);
+  if (!csrfOk(c, form)) {
+    return errorPage(c, 403, "This form has expired. Reload the page and try again.");
+  }
+  const parsed = FeedbackSchema.safeParse({ id, feedback: form.feedback, notes: form.notes ?? "" });
+  if (!parsed.success) {
+    return errorPage(c, 400, "Choose one of the answers; comments can be up to 2000 characters.");
+  }
+  try {
+    await recordFeedback(c, c.var.user!.email, parsed.data);
+  } catch (error: unknown) {
+    if (wantsFragment(c) && error instanceof FeedbackRefused && error.status !== 404) {
+      return fragment(c, id, error.message);
+    }
+    return refused(c, error);
+  }
+  if (wantsFragment(c)) return fragment(c, id);
+  return c.redirect(id.startsWith("event:") ? "/activity" : "/", 303);
+});

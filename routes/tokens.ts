@@ -1,0 +1,124 @@
+/**
+ * API bearer tokens (JWT): minting for `main.ts token`, and verification with the original's
+ * status codes and messages (spec §8.1). Only the configured algorithm is accepted.
+ *
+ * @module
+ */
+import { errors, jwtVerify, SignJWT } from "jose";
+import type { Config } from "../config/schema.ts";
+import { isValidEmail } from "../engine/identifiers.ts";
+
+/** A refused credential: the status and message the API answers with. */
+export class AuthFailure extends Error {
+  override name = "AuthFailure";
+  readonly status: 400 | 401 | 403;
+  /** @param status HTTP status  @param message the original's message */
+  constructor(status: 400 | 401 | 403, message: string) {
+    super(message);
+    this.status = status;
+  }
+}
+
+/** Claims this app puts in and reads from tokens. */
+export interface TokenIdentity {
+  email: string;
+  privileged: boolean;
+}
+
+/** The claim that marks a token minted for a privileged user. */
+export const PRIVILEGED_CLAIM = "stethoscope_privileged";
+
+function key(config: Config): Uint8Array {
+  if (!config.JWT_SECRET_KEY) {
+    throw new AuthFailure(401, "Authorization Required: API tokens are not configured.");
+  }
+  return new TextEncoder().encode(config.JWT_SECRET_KEY);
+}
+
+/**
+ * Mints a token the API accepts.
+ *
+ * @example
+ * ```ts
+ * const jwt = await mintToken(config, { email: "fry@planetexpress.com", days: 1 });
+ * ```
+ */
+export async function mintToken(
+  config: Config,
+  options: { email: string; privileged?: boolean; seconds?: number; now?: Date },
+): Promise<string> {
+  const now = Math.floor((options.now ?? new Date()).getTime() / 1000);
+  const lifetime = options.seconds ?? config.JWT_EXPIRATION_DELTA;
+  return await new SignJWT({
+    email: options.email,
+    ...(options.privileged ? { [PRIVILEGED_CLAIM]: true } : {}),
+  })
+    .setProtectedHeader({ alg: config.JWT_ALGORITHM, typ: "JWT" })
+    .setSubject(options.email)
+    .setIssuedAt(now)
+    .setNotBefore(now)
+    .setExpirationTime(now + lifetime)
+    .sign(key(config));
+}
+
+/**
+ * Verifies an `Authorization` header value.
+ *
+ * @throws {AuthFailure} with the original's status and message
+ */
+export async function verifyAuthorization(
+  config: Config,
+  header: string | undefined,
+  now: Date,
+): Promise<TokenIdentity> {
+  if (header === undefined || header === "") {
+    throw new AuthFailure(401, "Authorization Required: No authorization provided.");
+  }
+  const parts = header.trim().split(/\s+/);
+  if (parts.length !== 2) {
+    throw new AuthFailure(400, "Invalid Authorization Header: Header is improperly formatted.");
+  }
+  if (parts[0] !== "Bearer") {
+    const type = parts[0]!.slice(0, 40).replace(/[^\x20-\x7e]/g, "?");
+    throw new AuthFailure(
+      400,
+      `Invalid Authorization Header: Authorization type (${type}) is invalid.`,
+    );
+  }
+  return await verifyToken(config, parts[1]!, now);
+}
+
+/** Verifies a token: signature, configured algorithm only, `exp`/`nbf` with `JWT_LEEWAY`. */
+export async function verifyToken(
+  config: Config,
+  token: string,
+  now: Date,
+): Promise<TokenIdentity> {
+  let payload: Record<string, unknown>;
+  try {
+    ({ payload } = await jwtVerify(token, key(config), {
+      algorithms: [config.JWT_ALGORITHM],
+      clockTolerance: config.JWT_LEEWAY,
+      currentDate: now,
+    }));
+  } catch (error: unknown) {
+    if (error instanceof errors.JWTExpired) {
+      throw new AuthFailure(401, "JWT Error: Token is expired.");
+    }
+    if (error instanceof errors.JWSInvalid || error instanceof errors.JWTInvalid) {
+      throw new AuthFailure(401, "JWT Error: Token could not be decoded.");
+    }
+    throw new AuthFailure(401, "JWT Error: Token is invalid.");
+  }
+  const email = typeof payload.email === "string"
+    ? payload.email
+    : typeof payload.sub === "string" && isValidEmail(payload.sub)
+    ? payload.sub
+    : undefined;
+  if (email === undefined) throw new AuthFailure(401, "JWT Error: Token is invalid.");
+  const groups = Array.isArray(payload.groups) ? payload.groups : [];
+  const privileged = payload[PRIVILEGED_CLAIM] === true ||
+    config.PRIVILEGED_USERS.includes(email) ||
+    groups.some((g) => typeof g === "string" && config.PRIVILEGED_GROUPS.includes(g));
+  return { email, privileged };
+}

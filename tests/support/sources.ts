@@ -1,0 +1,51 @@
+/**
+ * In-memory plugins for route and engine tests: a source that answers given records, one that
+ * throws, one that hangs past its deadline, one that answers garbage.
+ *
+ * @module
+ */
+import { z } from "zod";
+import type { DeviceRecord } from "../../engine/types.ts";
+import { definePlugin } from "../../plugins/plugin.ts";
+import { REGISTRY, type RegistryEntry } from "../../plugins/registry.ts";
+
+/** A registry entry for a device source behaving as `devicesByEmail` says. */
+export function sourceEntry(
+  devicesByEmail: (email: string, signal: AbortSignal) => Promise<unknown>,
+): RegistryEntry {
+  const module = definePlugin(z.object({ TIMEOUT: z.number().optional() }).strict(), (_, ctx) => ({
+    name: ctx.name,
+    timeoutMs: ctx.timeoutMs,
+    devicesByEmail: (email: string, { signal }: { signal: AbortSignal }) =>
+      devicesByEmail(email, signal) as Promise<DeviceRecord[]>,
+  }));
+  return {
+    kinds: ["devices"],
+    timeoutKeys: ["TIMEOUT"],
+    load: () => Promise.resolve({ default: module }),
+    summary: "test source",
+  };
+}
+
+/** The real registry plus test sources. */
+export function registryWith(
+  extra: Record<string, RegistryEntry>,
+): Readonly<Record<string, RegistryEntry>> {
+  return { ...REGISTRY, ...extra };
+}
+
+/** A record of a Mac with the given name, owned by `email`. */
+export function macRecord(name: string, serial: string, now: Date): DeviceRecord {
+  return {
+    source: "testsrc",
+    name,
+    model: "MacBook Air",
+    platform: "Mac",
+    os: "macOS",
+    os_version: "26.6",
+    serial,
+    last_sync: now,
+    practices: { encryption: { value: true, last_updated: now } },
+    identifiers: { serial },
+  };
+}

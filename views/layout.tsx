@@ -1,0 +1,139 @@
+/**
+ * The one layout every page goes through: skip link, demo banner, navigation, source-error banner.
+ *
+ * @module
+ */
+import type { Child } from "hono/jsx";
+import { raw } from "hono/html";
+import type { UiConfig } from "../config/schema.ts";
+import type { SourceError } from "../engine/types.ts";
+import { AlertCount } from "./notifications.tsx";
+
+/** What the layout needs to know about the request. */
+export interface Shell {
+  ui: UiConfig;
+  demo: boolean;
+  /** Signed-in person, if any. */
+  email?: string | undefined;
+  privileged?: boolean;
+  /** CSP nonce for the script tag. */
+  nonce?: string | undefined;
+  assets: { css: string; js: string };
+  /** Double-submit token, exposed to htmx requests as a header. */
+  csrf?: string | undefined;
+}
+
+const PAGE_LABELS: Record<string, [string, string]> = {
+  overview: ["Overview", "/"],
+  devices: ["Devices", "/devices"],
+  accounts: ["Accounts", "/accounts"],
+  activity: ["Activity", "/activity"],
+  faq: ["FAQ", "/faq"],
+};
+
+/** The document around every page. */
+export function Layout(
+  props: { shell: Shell; title: string; active?: string; children?: Child; alerts?: number },
+): Child {
+  const { shell } = props;
+  const { ui } = shell;
+  const pages = ui.pages.filter((p) => p !== "faq" || ui.faq);
+  return (
+    <>
+      {raw("<!DOCTYPE html>")}
+      <html lang="en">
+        <head>
+          <meta charset="utf-8" />
+          <meta name="viewport" content="width=device-width, initial-scale=1" />
+          <meta name="htmx-config" content="includeIndicatorCSS:false" />
+          <link rel="icon" href="data:," />
+          <title>{props.title} · {ui.appName}</title>
+          <link rel="stylesheet" href={shell.assets.css} />
+          <script src={shell.assets.js} nonce={shell.nonce} defer></script>
+        </head>
+        <body
+          hx-headers={shell.csrf ? JSON.stringify({ "X-CSRF-Token": shell.csrf }) : undefined}
+        >
+          <a class="skip" href="#main">Skip to content</a>
+          {shell.demo && (
+            <div class="demo" role="note">
+              Demo mode: built-in example people and devices, no real data.{" "}
+              {shell.email && <a href="/login">Switch person</a>}
+            </div>
+          )}
+          <header>
+            <div class="bar">
+              <a class="brand" href="/">{ui.appName}</a>
+              {shell.email && (
+                <nav aria-label="Main">
+                  <ul>
+                    {pages.map((p) => {
+                      const [label, href] = PAGE_LABELS[p]!;
+                      return (
+                        <li>
+                          <a href={href} aria-current={props.active === p ? "page" : undefined}>
+                            {label}
+                            {p === "overview" && (
+                              <>
+                                {" "}
+                                <AlertCount count={props.alerts ?? 0} />
+                              </>
+                            )}
+                          </a>
+                        </li>
+                      );
+                    })}
+                    {shell.privileged && (
+                      <li>
+                        <a
+                          href="/dashboard"
+                          aria-current={props.active === "dashboard" ? "page" : undefined}
+                        >
+                          Dashboard
+                        </a>
+                      </li>
+                    )}
+                  </ul>
+                </nav>
+              )}
+              {shell.email && (
+                <div class="who">
+                  <span>{shell.email}</span>
+                  <form method="post" action="/logout">
+                    <button type="submit" class="linkish">Sign out</button>
+                  </form>
+                </div>
+              )}
+            </div>
+          </header>
+          <main id="main">{props.children}</main>
+          <footer class="bar muted">
+            <span>
+              Questions? <a href={`mailto:${ui.contactEmail}`}>Email {ui.contactEmail}</a>
+              {ui.slackLink && (
+                <>
+                  {" or "}
+                  <a href={ui.slackLink}>talk to us on Slack</a>
+                </>
+              )}
+            </span>
+          </footer>
+        </body>
+      </html>
+    </>
+  );
+}
+
+/** Names the sources that could not be reached, so a partial page is never mistaken for all. */
+export function SourceErrors(
+  props: { errors: readonly SourceError[]; labels: Record<string, string> },
+): Child {
+  if (props.errors.length === 0) return null;
+  const names = [...new Set(props.errors.map((e) => props.labels[e.source] ?? e.source))];
+  return (
+    <div class="panel banner" role="status">
+      <strong>Some information may be missing.</strong> {names.join(", ")}{" "}
+      did not answer in time or answered with an error; what you see comes from the other sources.
+    </div>
+  );
+}

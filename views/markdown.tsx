@@ -1,0 +1,46 @@
+/**
+ * A deliberately small Markdown subset for practice directions: paragraphs, `-`/`1.` lists,
+ * `**bold**` and `[links](https://…)`. Everything is rendered as escaped JSX text; no raw HTML
+ * ever reaches the page, and only http(s) and mailto links become links.
+ *
+ * @module
+ */
+import type { Child } from "hono/jsx";
+
+const INLINE_RE = /\*\*([^*]+)\*\*|\[([^\]]+)\]\(([^)\s]+)\)/g;
+const SAFE_URL_RE = /^(https?:\/\/|mailto:)/i;
+
+/** Renders inline bold and links of one line. */
+function inline(text: string): Child[] {
+  const out: Child[] = [];
+  let last = 0;
+  for (const m of text.matchAll(INLINE_RE)) {
+    out.push(text.slice(last, m.index));
+    if (m[1] !== undefined) out.push(<strong>{m[1]}</strong>);
+    else if (SAFE_URL_RE.test(m[3]!)) {
+      out.push(<a href={m[3]} rel="noopener noreferrer" target="_blank">{m[2]}</a>);
+    } else out.push(m[2]);
+    last = m.index + m[0].length;
+  }
+  out.push(text.slice(last));
+  return out;
+}
+
+/** Renders a Markdown subset as JSX. */
+export function Markdown(props: { text: string }): Child {
+  const blocks = props.text.trim().split(/\n\s*\n/);
+  return (
+    <>
+      {blocks.map((block) => {
+        const lines = block.split("\n").map((l) => l.trim()).filter((l) => l !== "");
+        if (lines.length > 0 && lines.every((l) => /^[-*] /.test(l))) {
+          return <ul>{lines.map((l) => <li>{inline(l.slice(2))}</li>)}</ul>;
+        }
+        if (lines.length > 0 && lines.every((l) => /^\d+\. /.test(l))) {
+          return <ol>{lines.map((l) => <li>{inline(l.replace(/^\d+\. /, ""))}</li>)}</ol>;
+        }
+        return <p>{inline(lines.join(" "))}</p>;
+      })}
+    </>
+  );
+}

@@ -1,0 +1,99 @@
+/**
+ * Notifications: `simple` (a message and OK), `question` (answer buttons, an optional comment,
+ * then a thank-you), anything else as a plain message. Each is a form that works without
+ * JavaScript (POST, 303) and is swapped in place by htmx.
+ *
+ * @module
+ */
+import type { Child } from "hono/jsx";
+import type { Notification } from "../engine/types.ts";
+import { timeAgo } from "./format.ts";
+
+/** What the person already did with a notification. */
+export interface NotificationState {
+  dismissed: boolean;
+  /** The answer given, for questions. */
+  answer?: string | undefined;
+}
+
+/** Hidden form field carrying the double-submit token. */
+export function CsrfField(props: { token: string | undefined }): Child {
+  return props.token ? <input type="hidden" name="_csrf_token" value={props.token} /> : null;
+}
+
+/** One notification card; `id` is stable so htmx can replace it. */
+export function NotificationCard(
+  props: {
+    n: Notification;
+    state: NotificationState;
+    now: Date;
+    csrf: string | undefined;
+    /** An error to show inside the card (e.g. the answer could not be saved). */
+    error?: string | undefined;
+  },
+): Child {
+  const { n, state } = props;
+  const domId = `n-${n.id.replace(/[^A-Za-z0-9_-]/g, "_")}`;
+  const action = `/notifications/${encodeURIComponent(n.id)}`;
+  const hx = { "hx-target": `#${domId}`, "hx-swap": "outerHTML" };
+  if (state.dismissed) return <div id={domId} hidden></div>;
+  const answered = state.answer !== undefined
+    ? n.answers?.find((a) => a.value === state.answer)?.label ?? state.answer
+    : undefined;
+  return (
+    <article
+      id={domId}
+      class={`panel notification ${n.severity ?? "info"}`}
+      aria-labelledby={`${domId}-t`}
+    >
+      <h2 id={`${domId}-t`}>{n.title ?? "Alert"}</h2>
+      <p class="muted">
+        <time datetime={n.event_timestamp.toISOString()}>
+          {timeAgo(n.event_timestamp, props.now)}
+        </time>
+      </p>
+      <p>{n.message}</p>
+      {props.error && <p class="crit" role="alert">{props.error}</p>}
+      {n.type === "question" && answered === undefined && (
+        <form method="post" action={`${action}/feedback`} hx-post={`${action}/feedback`} {...hx}>
+          <CsrfField token={props.csrf} />
+          <fieldset class="answers">
+            <legend class="visually-hidden">{n.title ?? "Your answer"}</legend>
+            {(n.answers ?? []).map((a) => (
+              <button type="submit" name="feedback" value={a.value} class="primary">
+                {a.label}
+              </button>
+            ))}
+          </fieldset>
+          <label for={`${domId}-notes`}>Anything to add? (optional)</label>
+          <textarea id={`${domId}-notes`} name="notes" rows={2} maxlength={2000}></textarea>
+        </form>
+      )}
+      {answered !== undefined && (
+        <p class="done" role="status">
+          Thank you: you answered “{answered}”. We'll follow up if needed.
+        </p>
+      )}
+      {(n.type !== "question" || answered !== undefined) && (
+        <form method="post" action={`${action}/dismiss`} hx-post={`${action}/dismiss`} {...hx}>
+          <CsrfField token={props.csrf} />
+          <button type="submit">{n.type === "question" ? "Dismiss" : "OK"}</button>
+        </form>
+      )}
+    </article>
+  );
+}
+
+/** The unread-alert badge, also sent out of band after a dismissal. */
+export function AlertCount(props: { count: number; oob?: boolean }): Child {
+  return (
+    <span
+      class="badge"
+      id="alert-count"
+      hidden={props.count === 0}
+      hx-swap-oob={props.oob ? "true" : undefined}
+    >
+      {props.count}
+    </span>
+  );
+}
