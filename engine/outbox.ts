@@ -1,0 +1,197 @@
+/**
+ * The feedback outbox worker (decision 14): feedback is written to the store first, then this
+ * worker delivers each queued item to its sink under the sink's deadline, marks it delivered only
+ * when the sink accepted it, and otherwise schedules a retry with exponential back-off. Nothing is
+ * lost when a sink is down or the process restarts: the queue lives in the store.
+ *
+ * @module
+ */
+import type { Logger } from "../config/log.ts";
+import { callWithDeadline } from "./deadline.ts";
+import { type FeedbackSink, NotFoundError, type OutboxItem, type Store } from "./ports.ts";
+
+/** How long to wait before the next attempt. */
+export interface BackoffOptions {
+  /** Delay after the first failure, in ms. Default 2000. */
+  baseMs?: number;
+  /** Longest delay, in ms. Default 600 000 (10 min). */
+  capMs?: number;
+  /** Fraction of the delay taken off at random, 0–1, so processes spread out. Default 0.2. */
+  jitter?: number;
+  /** Source of randomness in [0, 1); tests inject a constant. */
+  random?: () => number;
+}
+
+/** Options of {@link createOutboxWorker}. */
+export interface OutboxWorkerOptions {
+  store: Pick<Store, "dueOutbox" | "markDelivered" | "markFailed">;
+  /** The configured feedback sinks by registry name. */
+  sinks: ReadonlyMap<string, FeedbackSink>;
+  log: Logger;
+  now?: () => Date;
+  /** Pause between runs when started, in ms. Default 1000. */
+  intervalMs?: number;
+  backoff?: BackoffOptions;
+  /** Items taken per run. Default 20. */
+  batch?: number;
+}
+
+/** What one run did. */
+export interface OutboxRunReport {
+  delivered: number;
+  failed: number;
+}
+
+/** The running worker. */
+export interface OutboxWorker {
+  /** Runs now and then every `intervalMs` until stopped. */
+  start(): void;
+  /** Stops the loop and waits for the run in progress. */
+  stop(): Promise<void>;
+  /** Delivers what is due now; a call during a run joins that run instead of starting another. */
+  runOnce(): Promise<OutboxRunReport>;
+}
+
+/**
+ * The delay before attempt `attempts + 1`: `base · 2^attempts`, capped, minus up to `jitter` of it.
+ *
+ * @param attempts failed attempts so far, before this failure (0 for the first failure)
+ * @param options base, cap, jitter and randomness
+ * @returns milliseconds to wait
+ * @example
+ * ```ts
+ * backoffDelay(0, { jitter: 0 }); // 2000
+ * backoffDelay(3, { jitter: 0 }); // 16000
+ * ```
+ */
+export function backoffDelay(attempts: number, options: BackoffOptions = {}): number {
+  const base = options.baseMs ?? 2000;
+  const cap = options.capMs ?? 600_000;
+  const jitter = Math.min(1, Math.max(0, options.jitter ?? 0.2));
+  const random = options.random ?? Math.random;
+  const full = Math.min(cap, base * 2 ** Math.min(attempts, 40));
+  return Math.round(full * (1 - jitter * random()));
+}
+
+/**
+ * Creates the outbox worker.
+ *
+ * @param options store, sinks, logger, clock, interval, back-off, batch size
+ * @returns the worker (not started)
+ * @example
+ * ```ts
+ * const worker = createOutboxWorker({ store, sinks: new Map([["restful_feedback", sink]]), log });
+ * worker.start();
+ * ```
+ */
+export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
+  const { store, sinks, log } = options;
+  const now = options.now ?? (() => new Date());
+  const intervalMs = options.intervalMs ?? 1000;
+  const batch = options.batch ?? 20;
+  let running: Promise<OutboxRunReport> | null = null;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let started = false;
+  // Delivered to the sink but not yet recorded as such: never sent again by this process.
+  const unmarked = new Map<string, Date>();
+
+  async function deliver(item: OutboxItem): Promise<boolean> {
+    const sink = sinks.get(item.sink);
+    if (sink === undefined) {
+      const error = `Feedback sink "${item.sink}" is not configured; add it to PLUGINS to deliver`;
+      await fail(item, error);
+      return false;
+    }
+    const outcome = await callWithDeadline(sink, "postFeedback", async (o) => {
+      try {
+        return await sink.postFeedback(item.email, item.feedback, o);
+      } catch (error: unknown) {
+        // "Nothing found" is not a delivery.
+        if (error instanceof NotFoundError) throw new Error(error.message || "not found");
+        throw error;
+      }
+    }, { empty: undefined });
+    if (!outcome.ok) {
+      await fail(item, outcome.error.message);
+      return false;
+    }
+    const at = now();
+    unmarked.set(item.id, at);
+    await store.markDelivered(item.id, at);
+    unmarked.delete(item.id);
+    return true;
+  }
+
+  async function fail(item: OutboxItem, error: string): Promise<void> {
+    const delay = backoffDelay(item.attempts, options.backoff);
+    const nextAttemptAt = new Date(now().getTime() + delay);
+    log.warn("feedback delivery failed; will retry", {
+      item: item.id,
+      sink: item.sink,
+      attempts: item.attempts + 1,
+      retryInMs: delay,
+      error,
+    });
+    await store.markFailed(item.id, { nextAttemptAt, error });
+  }
+
+  async function run(): Promise<OutboxRunReport> {
+    const report = { delivered: 0, failed: 0 };
+    for (const [id, at] of unmarked) {
+      await store.markDelivered(id, at);
+      unmarked.delete(id);
+    }
+    const due = await store.dueOutbox(now(), batch);
+    for (const item of due) {
+      if (unmarked.has(item.id)) continue;
+      try {
+        if (await deliver(item)) report.delivered++;
+        else report.failed++;
+      } catch (error: unknown) {
+        report.failed++;
+        log.error("outbox item could not be updated in the store", {
+          item: item.id,
+          sink: item.sink,
+          error: error instanceof Error ? error.message : String(error),
+        });
+      }
+    }
+    return report;
+  }
+
+  function runOnce(): Promise<OutboxRunReport> {
+    if (running === null) {
+      running = run().finally(() => {
+        running = null;
+      });
+    }
+    return running;
+  }
+
+  async function tick(): Promise<void> {
+    timer = undefined;
+    try {
+      await runOnce();
+    } catch (error: unknown) {
+      log.error("outbox run failed", {
+        error: error instanceof Error ? error.message : String(error),
+      });
+    }
+    if (started) timer = setTimeout(tick, intervalMs);
+  }
+
+  return {
+    start() {
+      if (started) return;
+      started = true;
+      timer = setTimeout(tick, 0);
+    },
+    async stop() {
+      started = false;
+      if (timer !== undefined) clearTimeout(timer);
+      timer = undefined;
+      if (running !== null) await running.catch(() => {});
+    },
+    runOnce,
+  };
+}

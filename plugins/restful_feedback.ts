@@ -1,0 +1,121 @@
+/**
+ * `restful_feedback` (spec §9.2–§9.3): forwards a person's answer to a notification as JSON to a
+ * REST endpoint. Called by the outbox worker, which retries until the endpoint answers 2xx.
+ *
+ * Config: `URL` (required), `TIMEOUT` (seconds), `HEALTHCHECK_URL` (optional; `connectivity` GETs
+ * it and wants 200).
+ *
+ * @module
+ */
+import { z } from "zod";
+import { type CallOptions, UpstreamError } from "../engine/ports.ts";
+import type { Feedback } from "../engine/types.ts";
+import { definePlugin, timeoutSeconds } from "./plugin.ts";
+
+/** The plugin's `PLUGINS.restful_feedback` section. */
+export const schema = z.object({
+  URL: z.url({ protocol: /^https?$/ }),
+  TIMEOUT: timeoutSeconds,
+  HEALTHCHECK_URL: z.url({ protocol: /^https?$/ }).optional(),
+}).strict();
+
+/** The JSON body posted for one feedback (spec §2.9). */
+export interface FeedbackBody {
+  user_id: string;
+  feedback: string;
+  notes: string;
+  id: string;
+  source: "stethoscope";
+}
+
+/**
+ * The body the original posted: the person's email as `user_id`, and `source: "stethoscope"`.
+ *
+ * @param email who answered
+ * @param feedback their answer
+ * @returns the JSON body
+ * @example
+ * ```ts
+ * feedbackBody("fry@example.com", { id: "n1", feedback: "yes", notes: "" });
+ * ```
+ */
+export function feedbackBody(email: string, feedback: Feedback): FeedbackBody {
+  return {
+    user_id: email,
+    feedback: feedback.feedback,
+    notes: feedback.notes,
+    id: feedback.id,
+    source: "stethoscope",
+  };
+}
+
+/** The endpoint's answer: parsed JSON, else its text, `null` when empty. */
+async function readBody(response: Response): Promise<unknown> {
+  const text = await response.text();
+  if (text.trim() === "") return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+/** The URL without credentials or query, safe to print. */
+function safeUrl(url: string): string {
+  const u = new URL(url);
+  return `${u.origin}${u.pathname}`;
+}
+
+export default definePlugin(schema, (config, ctx) => {
+  const target = safeUrl(config.URL);
+  return {
+    name: ctx.name,
+    timeoutMs: ctx.timeoutMs,
+
+    async postFeedback(email: string, feedback: Feedback, options: CallOptions): Promise<unknown> {
+      let response: Response;
+      try {
+        response = await fetch(config.URL, {
+          method: "POST",
+          headers: {
+            "Content-Type": "application/json",
+            "Accept": "application/json",
+            "User-Agent": "Stethoscope",
+          },
+          body: JSON.stringify(feedbackBody(email, feedback)),
+          signal: options.signal,
+        });
+      } catch (error: unknown) {
+        if (options.signal.aborted) throw options.signal.reason ?? error;
+        throw new UpstreamError(
+          `${ctx.name}: cannot reach ${target}: ${error instanceof Error ? error.message : error}`,
+        );
+      }
+      if (response.status < 200 || response.status > 299) {
+        await response.body?.cancel();
+        throw new UpstreamError(
+          `received invalid response code (${response.status}) for '${target}' from '${ctx.name}'`,
+          response.status,
+        );
+      }
+      return await readBody(response);
+    },
+
+    async checkConnectivity(options: CallOptions): Promise<void> {
+      if (config.HEALTHCHECK_URL === undefined) return;
+      const response = await fetch(config.HEALTHCHECK_URL, {
+        headers: { "User-Agent": "Stethoscope" },
+        signal: options.signal,
+      });
+      await response.body?.cancel();
+      if (response.status !== 200) {
+        throw new UpstreamError(
+          `${ctx.name}: health check ${
+            safeUrl(config.HEALTHCHECK_URL)
+          } answered ${response.status}`,
+          response.status,
+        );
+      }
+    },
+  };
+});

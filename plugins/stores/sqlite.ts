@@ -1,0 +1,371 @@
+/**
+ * The default store: one SQLite file through `node:sqlite` (built into Deno), in WAL mode, with
+ * schema migrations applied on start. Holds dismissals, feedback and its outbox, the event cache,
+ * status history and batch runs.
+ *
+ * @module
+ */
+import { DatabaseSync, type SQLInputValue, type StatementSync } from "node:sqlite";
+import type { Logger } from "../../config/log.ts";
+import type { BatchRunSummary, OutboxItem, StatusObservation, Store } from "../../engine/ports.ts";
+import type { AccessEvent, Feedback } from "../../engine/types.ts";
+import {
+  decodeBatchRun,
+  decodeEvent,
+  decodeFeedback,
+  encodeBatchRun,
+  encodeEvent,
+  eventKey,
+  observationKey,
+  pickFeedback,
+  reason,
+  StoreError,
+} from "./codec.ts";
+
+/** Where the store lives when no path is configured. */
+export const DEFAULT_SQLITE_PATH = "./data/stethoscope.db";
+
+/** Schema changes, in order; the index + 1 is the schema version. Never edit a released entry. */
+const MIGRATIONS: readonly string[] = [
+  `CREATE TABLE dismissals (
+     email TEXT NOT NULL, notification_id TEXT NOT NULL, dismissed_at INTEGER NOT NULL,
+     PRIMARY KEY (email, notification_id));
+   CREATE TABLE feedback (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT, email TEXT NOT NULL, notification_id TEXT NOT NULL,
+     body TEXT NOT NULL, created_at INTEGER NOT NULL);
+   CREATE INDEX feedback_by_email ON feedback (email, seq);
+   CREATE TABLE outbox (
+     id TEXT PRIMARY KEY, feedback_seq INTEGER NOT NULL REFERENCES feedback (seq),
+     sink TEXT NOT NULL, email TEXT NOT NULL, body TEXT NOT NULL, created_at INTEGER NOT NULL,
+     attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at INTEGER NOT NULL,
+     delivered_at INTEGER, last_error TEXT);
+   CREATE INDEX outbox_due ON outbox (next_attempt_at) WHERE delivered_at IS NULL;
+   CREATE TABLE events (
+     source TEXT NOT NULL, key TEXT NOT NULL, username TEXT NOT NULL, at INTEGER NOT NULL,
+     body TEXT NOT NULL, PRIMARY KEY (source, key));
+   CREATE INDEX events_by_user ON events (source, username, at);
+   CREATE INDEX events_by_time ON events (at);
+   CREATE TABLE status_observations (
+     device TEXT NOT NULL, practice TEXT NOT NULL, status TEXT NOT NULL, since INTEGER NOT NULL,
+     seen_at INTEGER NOT NULL, PRIMARY KEY (device, practice));
+   CREATE TABLE batch_runs (id TEXT PRIMARY KEY, started_at INTEGER NOT NULL, body TEXT NOT NULL);
+   CREATE INDEX batch_runs_by_start ON batch_runs (started_at);`,
+];
+
+/** Options of {@link createSqliteStore}. */
+export interface SqliteStoreOptions {
+  /** The database file (its folder is created), or `:memory:`. Default `./data/stethoscope.db`. */
+  path?: string;
+  log: Logger;
+  now?: () => Date;
+  /** How long a write waits for another process's lock, in ms. Default 5000. */
+  busyTimeoutMs?: number;
+}
+
+/**
+ * Opens (creating and migrating if needed) the SQLite store.
+ *
+ * @param options file path, logger, clock
+ * @returns the store; throws a `StoreError` naming the file when it cannot be opened or migrated
+ * @example Opening an in-memory store for a test
+ * ```ts
+ * const store = await createSqliteStore({ path: ":memory:", log: silentLogger });
+ * ```
+ */
+export async function createSqliteStore(options: SqliteStoreOptions): Promise<Store> {
+  const path = options.path ?? DEFAULT_SQLITE_PATH;
+  const now = options.now ?? (() => new Date());
+  const readOnly = path !== ":memory:" && await isReadOnlyFile(path);
+  let db: DatabaseSync;
+  try {
+    if (path !== ":memory:") await Deno.mkdir(dirname(path), { recursive: true });
+    db = new DatabaseSync(path, { readOnly });
+    db.exec(`PRAGMA busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}`);
+    db.exec("PRAGMA foreign_keys = ON");
+    if (!readOnly) db.exec("PRAGMA journal_mode = WAL");
+    migrate(db, now());
+  } catch (error: unknown) {
+    throw new StoreError(
+      `Cannot open the store "${path}": ${reason(error)}; check that the folder exists and is ` +
+        `writable by Stethoscope, or set another path`,
+      { cause: error },
+    );
+  }
+  if (readOnly) {
+    options.log.warn("store file is read-only: dismissals and feedback cannot be saved", { path });
+  }
+  return new SqliteStore(db, path);
+}
+
+/** Applies the migrations the file has not seen yet, each in its own transaction. */
+function migrate(db: DatabaseSync, at: Date): void {
+  db.exec(
+    "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at TEXT)",
+  );
+  const row = db.prepare("SELECT MAX(version) AS v FROM schema_version").get();
+  const current = Number(row?.v ?? 0);
+  if (current > MIGRATIONS.length) {
+    throw new Error(
+      `the file has schema version ${current}, newer than this Stethoscope (${MIGRATIONS.length})`,
+    );
+  }
+  for (let version = current + 1; version <= MIGRATIONS.length; version++) {
+    db.exec("BEGIN IMMEDIATE");
+    try {
+      db.exec(MIGRATIONS[version - 1]!);
+      db.prepare("INSERT INTO schema_version (version, applied_at) VALUES (?, ?)")
+        .run(version, at.toISOString());
+      db.exec("COMMIT");
+    } catch (error: unknown) {
+      db.exec("ROLLBACK");
+      throw new Error(`migration ${version} failed: ${reason(error)}`, { cause: error });
+    }
+  }
+}
+
+async function isReadOnlyFile(path: string): Promise<boolean> {
+  try {
+    const info = await Deno.stat(path);
+    return info.mode !== null && (info.mode & 0o222) === 0;
+  } catch (error: unknown) {
+    if (error instanceof Deno.errors.NotFound) return false;
+    throw error;
+  }
+}
+
+function dirname(path: string): string {
+  const i = Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\"));
+  return i <= 0 ? (i === 0 ? "/" : ".") : path.slice(0, i);
+}
+
+type Row = Record<string, unknown>;
+
+class SqliteStore implements Store {
+  readonly kind = "sqlite";
+  readonly #db: DatabaseSync;
+  readonly #path: string;
+  readonly #q: Record<string, StatementSync>;
+  #closed = false;
+
+  constructor(db: DatabaseSync, path: string) {
+    this.#db = db;
+    this.#path = path;
+    const p = (sql: string) => db.prepare(sql);
+    this.#q = {
+      dismiss: p(`INSERT INTO dismissals (email, notification_id, dismissed_at) VALUES (?, ?, ?)
+        ON CONFLICT (email, notification_id) DO NOTHING`),
+      dismissed: p("SELECT notification_id FROM dismissals WHERE email = ?"),
+      feedback: p(`INSERT INTO feedback (email, notification_id, body, created_at)
+        VALUES (?, ?, ?, ?)`),
+      enqueue: p(`INSERT INTO outbox (id, feedback_seq, sink, email, body, created_at,
+        next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?)`),
+      answers: p("SELECT notification_id, body FROM feedback WHERE email = ? ORDER BY seq"),
+      due: p(`SELECT * FROM outbox WHERE delivered_at IS NULL AND next_attempt_at <= ?
+        ORDER BY next_attempt_at, created_at, id LIMIT ?`),
+      delivered: p("UPDATE outbox SET delivered_at = ? WHERE id = ? AND delivered_at IS NULL"),
+      failed: p(`UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ?
+        WHERE id = ? AND delivered_at IS NULL`),
+      depth: p("SELECT COUNT(*) AS n FROM outbox WHERE delivered_at IS NULL"),
+      putEvent: p(`INSERT INTO events (source, key, username, at, body) VALUES (?, ?, ?, ?, ?)
+        ON CONFLICT (source, key) DO UPDATE SET username = excluded.username, at = excluded.at,
+        body = excluded.body`),
+      eventsFor: p(`SELECT body FROM events WHERE source = ? AND username = ? AND at >= ?
+        ORDER BY at DESC`),
+      latestEvent: p("SELECT MAX(at) AS at FROM events WHERE source = ?"),
+      prune: p("DELETE FROM events WHERE at < ?"),
+      getStatus: p(
+        "SELECT status, since FROM status_observations WHERE device = ? AND practice = ?",
+      ),
+      putStatus: p(`INSERT INTO status_observations (device, practice, status, since, seen_at)
+        VALUES (?, ?, ?, ?, ?) ON CONFLICT (device, practice) DO UPDATE SET
+        status = excluded.status, since = excluded.since, seen_at = excluded.seen_at`),
+      seenStatus: p("UPDATE status_observations SET seen_at = ? WHERE device = ? AND practice = ?"),
+      saveRun: p(`INSERT INTO batch_runs (id, started_at, body) VALUES (?, ?, ?)
+        ON CONFLICT (id) DO UPDATE SET started_at = excluded.started_at, body = excluded.body`),
+      runs: p("SELECT body FROM batch_runs ORDER BY started_at DESC, id DESC LIMIT ?"),
+    };
+  }
+
+  /** Runs one store operation; any SQLite failure rejects with a `StoreError` that says what. */
+  #run<T>(what: string, fn: () => T, transaction = false): Promise<T> {
+    if (this.#closed) {
+      return Promise.reject(new StoreError(`Cannot ${what}: the store "${this.#path}" is closed`));
+    }
+    try {
+      if (!transaction) return Promise.resolve(fn());
+      this.#db.exec("BEGIN IMMEDIATE");
+      try {
+        const value = fn();
+        this.#db.exec("COMMIT");
+        return Promise.resolve(value);
+      } catch (error: unknown) {
+        if (this.#db.isTransaction) this.#db.exec("ROLLBACK");
+        throw error;
+      }
+    } catch (error: unknown) {
+      const message = `Cannot ${what} in the store "${this.#path}": ${explain(error)}`;
+      return Promise.reject(new StoreError(message, { cause: error }));
+    }
+  }
+
+  #stmt(name: string): StatementSync {
+    return this.#q[name]!;
+  }
+
+  dismiss(email: string, notificationId: string, at: Date): Promise<void> {
+    return this.#run("save a dismissal", () => {
+      this.#stmt("dismiss").run(email, notificationId, at.getTime());
+    });
+  }
+
+  dismissed(email: string): Promise<Set<string>> {
+    return this.#run("read dismissals", () => {
+      const rows = this.#stmt("dismissed").all(email);
+      return new Set(rows.map((r) => String(r.notification_id)));
+    });
+  }
+
+  recordFeedback(
+    email: string,
+    feedback: Feedback,
+    options: { sinks: string[]; at: Date },
+  ): Promise<void> {
+    const body = JSON.stringify(pickFeedback(feedback));
+    const at = options.at.getTime();
+    return this.#run("record feedback", () => {
+      const { lastInsertRowid } = this.#stmt("feedback").run(email, feedback.id, body, at);
+      for (const sink of options.sinks) {
+        this.#stmt("enqueue").run(crypto.randomUUID(), lastInsertRowid, sink, email, body, at, at);
+      }
+    }, true);
+  }
+
+  answers(email: string): Promise<Map<string, string>> {
+    return this.#run("read answers", () => {
+      const map = new Map<string, string>();
+      for (const r of this.#stmt("answers").all(email)) {
+        map.set(String(r.notification_id), decodeFeedback(String(r.body)).feedback);
+      }
+      return map;
+    });
+  }
+
+  dueOutbox(now: Date, limit: number): Promise<OutboxItem[]> {
+    return this.#run(
+      "read the outbox",
+      () => this.#stmt("due").all(now.getTime(), limit).map(toOutboxItem),
+    );
+  }
+
+  markDelivered(id: string, at: Date): Promise<void> {
+    return this.#run("mark an outbox item delivered", () => {
+      this.#stmt("delivered").run(at.getTime(), id);
+    });
+  }
+
+  markFailed(id: string, options: { nextAttemptAt: Date; error: string }): Promise<void> {
+    return this.#run("mark an outbox item failed", () => {
+      this.#stmt("failed").run(options.nextAttemptAt.getTime(), options.error, id);
+    });
+  }
+
+  outboxDepth(): Promise<number> {
+    return this.#run("count the outbox", () => Number(this.#stmt("depth").get()?.n ?? 0));
+  }
+
+  putEvents(source: string, events: AccessEvent[]): Promise<void> {
+    return this.#run("cache events", () => {
+      for (const e of events) {
+        this.#stmt("putEvent")
+          .run(source, eventKey(e), e.username ?? "", e.timestamp.getTime(), encodeEvent(e));
+      }
+    }, true);
+  }
+
+  eventsFor(source: string, username: string, since: Date): Promise<AccessEvent[]> {
+    return this.#run(
+      "read cached events",
+      () =>
+        this.#stmt("eventsFor").all(source, username, since.getTime())
+          .map((r) => decodeEvent(String(r.body))),
+    );
+  }
+
+  latestEventTime(source: string): Promise<Date | null> {
+    return this.#run("read cached events", () => {
+      const at = this.#stmt("latestEvent").get(source)?.at;
+      return at === null || at === undefined ? null : new Date(Number(at));
+    });
+  }
+
+  pruneEvents(before: Date): Promise<number> {
+    return this.#run(
+      "prune cached events",
+      () => Number(this.#stmt("prune").run(before.getTime()).changes),
+    );
+  }
+
+  observe(observations: StatusObservation[]): Promise<Map<string, Date>> {
+    return this.#run("record practice statuses", () => {
+      const out = new Map<string, Date>();
+      for (const o of observations) {
+        const seen = o.since.getTime();
+        const prev = this.#stmt("getStatus").get(o.device, o.practice) as Row | undefined;
+        let since = seen;
+        if (prev !== undefined && prev.status === o.status) {
+          since = Number(prev.since);
+          this.#stmt("seenStatus").run(seen, o.device, o.practice);
+        } else {
+          this.#stmt("putStatus").run(o.device, o.practice, o.status, seen, seen);
+        }
+        out.set(observationKey(o.device, o.practice), new Date(since));
+      }
+      return out;
+    }, true);
+  }
+
+  saveBatchRun(run: BatchRunSummary): Promise<void> {
+    const args: SQLInputValue[] = [run.id, run.startedAt.getTime(), encodeBatchRun(run)];
+    return this.#run("save a batch run", () => {
+      this.#stmt("saveRun").run(...args);
+    });
+  }
+
+  batchRuns(limit: number): Promise<BatchRunSummary[]> {
+    return this.#run(
+      "read batch runs",
+      () => this.#stmt("runs").all(limit).map((r) => decodeBatchRun(String(r.body))),
+    );
+  }
+
+  close(): Promise<void> {
+    if (!this.#closed) {
+      this.#closed = true;
+      this.#db.close();
+    }
+    return Promise.resolve();
+  }
+}
+
+function toOutboxItem(r: Row): OutboxItem {
+  const item: OutboxItem = {
+    id: String(r.id),
+    sink: String(r.sink),
+    email: String(r.email),
+    feedback: decodeFeedback(String(r.body)),
+    createdAt: new Date(Number(r.created_at)),
+    attempts: Number(r.attempts),
+    nextAttemptAt: new Date(Number(r.next_attempt_at)),
+  };
+  if (typeof r.last_error === "string") item.lastError = r.last_error;
+  return item;
+}
+
+/** SQLite's words plus what an operator can do about the common cases. */
+function explain(error: unknown): string {
+  const text = reason(error);
+  if (/readonly/i.test(text)) return `${text} (the file is read-only; make it writable)`;
+  if (/disk is full|SQLITE_FULL/i.test(text)) return `${text} (free disk space)`;
+  if (/locked|busy/i.test(text)) return `${text} (another process holds the lock)`;
+  return text;
+}

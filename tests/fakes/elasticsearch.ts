@@ -1,0 +1,382 @@
+/**
+ * A loopback Elasticsearch: a real HTTP server on 127.0.0.1 speaking the subset of the REST API
+ * Stethoscope uses — ping, index create/exists with mappings (`dynamic: strict` enforced at the top
+ * level), documents by id (index, create, get, update with `if_seq_no`/`if_primary_term`), `_mget`,
+ * `_bulk`, `_search` (term, terms, range, match, ids, exists, bool; sort, size, from,
+ * `seq_no_primary_term`), `_count`, `_delete_by_query` — and the `x-elastic-product` header the
+ * official client checks. Writes are visible at once (as if every write refreshed).
+ *
+ * @module
+ */
+
+type Json = Record<string, unknown>;
+
+/** A stored document. */
+export interface FakeDoc {
+  _id: string;
+  _source: Json;
+  _seq_no: number;
+  _primary_term: number;
+}
+
+/** One request as received. */
+export interface FakeRequest {
+  method: string;
+  path: string;
+  search: URLSearchParams;
+  headers: Headers;
+  body: string;
+}
+
+/** The running fake. */
+export interface FakeElasticsearch {
+  url: string;
+  /** Index name → mappings given at creation (or `{}` when auto-created). */
+  indices: Map<string, { mappings: Json; docs: Map<string, FakeDoc> }>;
+  requests: FakeRequest[];
+  /** While set, every request answers this status (e.g. 503) with an ES error body. */
+  failWith: number | null;
+  /** Milliseconds to wait before answering. */
+  delayMs: number;
+  docs(index: string): FakeDoc[];
+  close(): Promise<void>;
+}
+
+const HEADERS = {
+  "content-type": "application/json",
+  "x-elastic-product": "Elasticsearch",
+};
+
+function reply(body: unknown, status = 200): Response {
+  return new Response(JSON.stringify(body), { status, headers: HEADERS });
+}
+
+function esError(status: number, type: string, reason: string): Response {
+  return reply({ error: { type, reason, root_cause: [{ type, reason }] }, status }, status);
+}
+
+/** Reads a dotted path in a source document. */
+function field(source: Json, path: string): unknown {
+  let value: unknown = source;
+  for (const part of path.split(".")) {
+    if (value === null || typeof value !== "object") return undefined;
+    value = (value as Json)[part];
+  }
+  return value;
+}
+
+function comparable(v: unknown): number | string {
+  if (typeof v === "number") return v;
+  if (typeof v === "string" && /^\d{4}-\d{2}-\d{2}T/.test(v)) return Date.parse(v);
+  return String(v);
+}
+
+function values(source: Json, path: string): unknown[] {
+  const v = field(source, path);
+  return v === undefined || v === null ? [] : Array.isArray(v) ? v : [v];
+}
+
+function only(obj: unknown): [string, unknown] {
+  const entries = Object.entries(obj as Json);
+  if (entries.length !== 1) throw new TypeError(`expected one key in ${JSON.stringify(obj)}`);
+  return entries[0]!;
+}
+
+function tokens(v: unknown): string[] {
+  return String(v).toLowerCase().split(/[^\p{L}\p{N}@._-]+/u).filter(Boolean);
+}
+
+/** Whether a document matches a query clause. Unknown clauses throw (→ 400). */
+function matches(doc: FakeDoc, query: Json | undefined): boolean {
+  if (query === undefined) return true;
+  const [kind, spec] = only(query);
+  const s = doc._source;
+  switch (kind) {
+    case "match_all":
+      return true;
+    case "ids":
+      return (spec as { values: string[] }).values.includes(doc._id);
+    case "term": {
+      const [f, v] = only(spec);
+      const want = v !== null && typeof v === "object" ? (v as Json).value : v;
+      return values(s, f).some((x) => x === want);
+    }
+    case "terms": {
+      const [f, list] = only(spec);
+      return values(s, f).some((x) => (list as unknown[]).includes(x));
+    }
+    case "match": {
+      const [f, v] = only(spec);
+      const want = tokens(v !== null && typeof v === "object" ? (v as Json).query : v);
+      return values(s, f).some((x) => tokens(x).some((t) => want.includes(t)));
+    }
+    case "exists":
+      return values(s, (spec as { field: string }).field).length > 0;
+    case "range": {
+      const [f, bounds] = only(spec);
+      const b = bounds as Record<string, unknown>;
+      return values(s, f).some((raw) => {
+        const x = comparable(raw);
+        return (b.gte === undefined || x >= comparable(b.gte)) &&
+          (b.gt === undefined || x > comparable(b.gt)) &&
+          (b.lte === undefined || x <= comparable(b.lte)) &&
+          (b.lt === undefined || x < comparable(b.lt));
+      });
+    }
+    case "bool": {
+      const b = spec as Record<string, Json | Json[] | undefined>;
+      const list = (k: string) => b[k] === undefined ? [] : ([] as Json[]).concat(b[k]!);
+      const should = list("should");
+      return list("must").every((q) => matches(doc, q)) &&
+        list("filter").every((q) => matches(doc, q)) &&
+        !list("must_not").some((q) => matches(doc, q)) &&
+        (should.length === 0 || should.some((q) => matches(doc, q)));
+    }
+    default:
+      throw new TypeError(`the fake does not support the "${kind}" query`);
+  }
+}
+
+function sortDocs(docs: FakeDoc[], sort: unknown): FakeDoc[] {
+  const keys = (sort === undefined ? [] : ([] as unknown[]).concat(sort)).map((k) => {
+    if (typeof k === "string") return { f: k, desc: false };
+    const [f, o] = only(k);
+    const order = typeof o === "string" ? o : (o as Json).order;
+    return { f, desc: order === "desc" };
+  });
+  return [...docs].sort((a, b) => {
+    for (const { f, desc } of keys) {
+      const x = values(a._source, f)[0];
+      const y = values(b._source, f)[0];
+      if (x === y) continue;
+      if (x === undefined) return 1;
+      if (y === undefined) return -1;
+      const c = comparable(x) < comparable(y) ? -1 : 1;
+      return desc ? -c : c;
+    }
+    return 0;
+  });
+}
+
+/**
+ * Starts the fake on 127.0.0.1, port 0.
+ *
+ * @returns the running fake; `close()` it at the end of the test
+ */
+export function startFakeElasticsearch(): FakeElasticsearch {
+  const indices: FakeElasticsearch["indices"] = new Map();
+  let seq = 0;
+
+  function resolve(expr: string): { name: string; docs: Map<string, FakeDoc> }[] {
+    const out = [];
+    for (const part of expr.split(",")) {
+      const re = new RegExp(`^${part.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*")}$`);
+      for (const [name, index] of indices) if (re.test(name)) out.push({ name, docs: index.docs });
+    }
+    return out;
+  }
+
+  function ensure(name: string) {
+    let index = indices.get(name);
+    if (index === undefined) {
+      index = { mappings: {}, docs: new Map() };
+      indices.set(name, index);
+    }
+    return index;
+  }
+
+  /** Index/create/update one document; returns the bulk-style item result. */
+  function write(
+    op: "index" | "create" | "update",
+    name: string,
+    id: string | undefined,
+    body: Json,
+    params: URLSearchParams | Json,
+  ): { status: number; result?: Json; error?: Json } {
+    const get = (k: string) =>
+      params instanceof URLSearchParams ? params.get(k) ?? undefined : params[k] as string;
+    const index = ensure(name);
+    const docId = id ?? crypto.randomUUID();
+    const existing = index.docs.get(docId);
+    const ifSeq = get("if_seq_no");
+    const conflict = (reason: string) => ({
+      status: 409,
+      error: { type: "version_conflict_engine_exception", reason: `[${docId}]: ${reason}` },
+    });
+    if (ifSeq !== undefined && (existing === undefined || existing._seq_no !== Number(ifSeq))) {
+      return conflict("version conflict, required seqNo [" + ifSeq + "]");
+    }
+    if ((op === "create" || get("op_type") === "create") && existing !== undefined) {
+      return conflict("version conflict, document already exists");
+    }
+    let source = body;
+    if (op === "update") {
+      if (existing === undefined && body.doc_as_upsert !== true) {
+        return { status: 404, error: { type: "document_missing_exception", reason: docId } };
+      }
+      source = { ...existing?._source, ...(body.doc as Json) };
+    }
+    const props = (index.mappings.properties ?? {}) as Json;
+    if (index.mappings.dynamic === "strict") {
+      const unknown = Object.keys(source).find((k) => !(k in props));
+      if (unknown !== undefined) {
+        return {
+          status: 400,
+          error: { type: "strict_dynamic_mapping_exception", reason: `field [${unknown}]` },
+        };
+      }
+    }
+    const doc = { _id: docId, _source: structuredClone(source), _seq_no: ++seq, _primary_term: 1 };
+    index.docs.set(docId, doc);
+    const status = existing === undefined ? 201 : 200;
+    return {
+      status,
+      result: {
+        _index: name,
+        _id: docId,
+        _seq_no: doc._seq_no,
+        _primary_term: 1,
+        result: existing === undefined ? "created" : "updated",
+        _version: doc._seq_no,
+      },
+    };
+  }
+
+  function search(names: string, body: Json) {
+    const all = resolve(names).flatMap((i) =>
+      [...i.docs.values()].map((d) => ({ index: i.name, d }))
+    );
+    const hits = all.filter(({ d }) => matches(d, body.query as Json | undefined));
+    const sorted = sortDocs(hits.map((h) => h.d), body.sort);
+    const byDoc = new Map(hits.map((h) => [h.d, h.index]));
+    const from = Number(body.from ?? 0);
+    const page = sorted.slice(from, from + Number(body.size ?? 10));
+    return {
+      took: 1,
+      timed_out: false,
+      _shards: { total: 1, successful: 1, skipped: 0, failed: 0 },
+      hits: {
+        total: { value: hits.length, relation: "eq" },
+        max_score: null,
+        hits: page.map((d) => ({
+          _index: byDoc.get(d),
+          _id: d._id,
+          _score: null,
+          _source: structuredClone(d._source),
+          ...(body.seq_no_primary_term === true
+            ? { _seq_no: d._seq_no, _primary_term: d._primary_term }
+            : {}),
+        })),
+      },
+    };
+  }
+
+  function bulk(defaultIndex: string | undefined, text: string): Response {
+    const lines = text.split("\n").filter((l) => l.trim() !== "");
+    const items: Json[] = [];
+    for (let i = 0; i < lines.length; i++) {
+      const [op, meta] = only(JSON.parse(lines[i]!)) as [string, Json];
+      const name = (meta._index as string | undefined) ?? defaultIndex ?? "";
+      const id = meta._id as string | undefined;
+      if (op === "delete") {
+        const found = indices.get(name)?.docs.delete(id ?? "") ?? false;
+        items.push({ delete: { _index: name, _id: id, status: found ? 200 : 404 } });
+        continue;
+      }
+      const body = JSON.parse(lines[++i] ?? "{}") as Json;
+      const r = write(op as "index" | "create" | "update", name, id, body, meta);
+      items.push({
+        [op]: { _index: name, _id: id, status: r.status, ...r.result, error: r.error },
+      });
+    }
+    return reply({
+      took: 1,
+      errors: items.some((it) => (only(it)[1] as Json).error !== undefined),
+      items,
+    });
+  }
+
+  async function handle(req: Request): Promise<Response> {
+    const url = new URL(req.url);
+    const body = await req.text();
+    fake.requests.push({
+      method: req.method,
+      path: url.pathname,
+      search: url.searchParams,
+      headers: req.headers,
+      body,
+    });
+    if (fake.delayMs > 0) await new Promise((r) => setTimeout(r, fake.delayMs));
+    if (fake.failWith !== null) return esError(fake.failWith, "unavailable", "fake is down");
+    const json = (): Json => (body.trim() === "" ? {} : JSON.parse(body));
+    const parts = url.pathname.split("/").filter(Boolean).map(decodeURIComponent);
+    const [a, b, c] = parts;
+    const m = req.method;
+    if (parts.length === 0) {
+      return m === "HEAD" ? reply({}) : reply({ version: { number: "9.0.0" } });
+    }
+    if (a === "_bulk" || b === "_bulk") return bulk(b === "_bulk" ? a : undefined, body);
+    if (b === undefined) {
+      if (m === "HEAD") return reply({}, indices.has(a!) ? 200 : 404);
+      if (m === "PUT") {
+        if (indices.has(a!)) {
+          return esError(400, "resource_already_exists_exception", `index [${a}] already exists`);
+        }
+        indices.set(a!, { mappings: (json().mappings ?? {}) as Json, docs: new Map() });
+        return reply({ acknowledged: true, shards_acknowledged: true, index: a });
+      }
+    }
+    if (b === "_search") return reply(search(a!, json()));
+    if (b === "_count") {
+      return reply({ count: search(a!, { ...json(), size: 1e9 }).hits.total.value });
+    }
+    if (b === "_refresh") return reply({ _shards: { total: 1, successful: 1, failed: 0 } });
+    if (b === "_delete_by_query") {
+      const hits = search(a!, { ...json(), size: 1e9 }).hits.hits;
+      for (const h of hits) indices.get(h._index!)?.docs.delete(h._id);
+      return reply({ deleted: hits.length, failures: [] });
+    }
+    if (b === "_mget") {
+      const docs = (json().ids as string[]).map((id) => {
+        const d = indices.get(a!)?.docs.get(id);
+        return d === undefined
+          ? { _index: a, _id: id, found: false }
+          : { _index: a, ...structuredClone(d), found: true };
+      });
+      return reply({ docs });
+    }
+    if ((b === "_doc" || b === "_create" || b === "_update") && (m === "PUT" || m === "POST")) {
+      const op = b === "_doc" ? "index" : b === "_create" ? "create" : "update";
+      const r = write(op, a!, c, json(), url.searchParams);
+      return r.error ? esError(r.status, r.error.type as string, r.error.reason as string) : reply(
+        r.result,
+        r.status,
+      );
+    }
+    if (b === "_doc" && c !== undefined && m === "GET") {
+      const d = indices.get(a!)?.docs.get(c);
+      return d === undefined
+        ? reply({ _index: a, _id: c, found: false }, 404)
+        : reply({ _index: a, ...structuredClone(d), found: true });
+    }
+    return esError(400, "fake_unsupported", `${m} ${url.pathname} is not in the fake`);
+  }
+
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (req) => {
+    try {
+      return await handle(req);
+    } catch (error: unknown) {
+      return esError(400, "parsing_exception", error instanceof Error ? error.message : "bad");
+    }
+  });
+  const fake: FakeElasticsearch = {
+    url: `http://127.0.0.1:${server.addr.port}`,
+    indices,
+    requests: [],
+    failWith: null,
+    delayMs: 0,
+    docs: (index) => [...(indices.get(index)?.docs.values() ?? [])],
+    close: () => server.shutdown(),
+  };
+  return fake;
+}

@@ -1,0 +1,112 @@
+import assert from "node:assert/strict";
+import { silentLogger } from "../../config/log.ts";
+import type { Store } from "../../engine/ports.ts";
+import { createElasticsearchStore } from "../../plugins/stores/elasticsearch.ts";
+import { type FakeElasticsearch, startFakeElasticsearch } from "../fakes/elasticsearch.ts";
+import { at, runStoreContract } from "./store_contract.ts";
+
+/** Opens a store on its own fake; closing the store also stops the fake. */
+async function storeOnFake(
+  options: { fake?: FakeElasticsearch; now?: () => Date } = {},
+): Promise<Store> {
+  const fake = options.fake ?? startFakeElasticsearch();
+  const store = await createElasticsearchStore({
+    ELASTICSEARCH_HOSTS: [fake.url],
+    ELASTICSEARCH_INDEX_PREFIX: "t-",
+    log: silentLogger,
+    ...(options.now ? { now: options.now } : {}),
+  });
+  const close = store.close.bind(store);
+  return Object.assign(store, {
+    close: async () => {
+      await close();
+      if (options.fake === undefined) await fake.close();
+    },
+  });
+}
+
+runStoreContract("elasticsearch (loopback fake)", () => storeOnFake());
+
+Deno.test("elasticsearch store creates its indices with strict mappings once", async () => {
+  const fake = startFakeElasticsearch();
+  try {
+    await (await storeOnFake({ fake })).close();
+    await (await storeOnFake({ fake })).close();
+    assert.deepEqual([...fake.indices.keys()].sort(), [
+      "t-batch_runs",
+      "t-dismissals",
+      "t-events",
+      "t-feedback",
+      "t-outbox",
+      "t-statuses",
+    ]);
+    assert.equal(fake.indices.get("t-outbox")!.mappings.dynamic, "strict");
+    assert.equal(fake.requests.filter((r) => r.method === "PUT").length, 6);
+  } finally {
+    await fake.close();
+  }
+});
+
+Deno.test("elasticsearch store keys dismissals by sha256(email, notification id)", async () => {
+  const fake = startFakeElasticsearch();
+  const store = await storeOnFake({ fake });
+  try {
+    await store.dismiss("fry@example.com", "n1", at(0));
+    await store.dismiss("fry@example.com", "n1", at(5));
+    const docs = fake.docs("t-dismissals");
+    assert.equal(docs.length, 1);
+    const digest = new Uint8Array(
+      await crypto.subtle.digest("SHA-256", new TextEncoder().encode("fry@example.com\u0000n1")),
+    );
+    assert.equal(docs[0]!._id, Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join(""));
+    assert.equal(docs[0]!._source.dismissed_at, at(0).getTime());
+  } finally {
+    await store.close();
+    await fake.close();
+  }
+});
+
+Deno.test("elasticsearch store hands an outbox item to one process at a time", async () => {
+  const fake = startFakeElasticsearch();
+  const a = await storeOnFake({ fake, now: () => at(0) });
+  const b = await storeOnFake({ fake, now: () => at(0) });
+  try {
+    await a.recordFeedback("fry@example.com", { id: "n1", feedback: "yes", notes: "" }, {
+      sinks: ["rest"],
+      at: at(0),
+    });
+    const [first, second] = await Promise.all([a.dueOutbox(at(0), 10), b.dueOutbox(at(0), 10)]);
+    assert.equal(first.length + second.length, 1);
+    const [holder, other] = first.length === 1 ? [a, b] : [b, a];
+    const item = first[0] ?? second[0]!;
+    assert.deepEqual(await other.dueOutbox(at(0), 10), []);
+    assert.deepEqual((await holder.dueOutbox(at(0), 10)).map((i) => i.id), [item.id]);
+    await holder.markFailed(item.id, { nextAttemptAt: at(2), error: "down" });
+    const [retry] = await b.dueOutbox(at(2), 10);
+    assert.equal(retry!.attempts, 1);
+    await b.markDelivered(retry!.id, at(3));
+    assert.equal(await a.outboxDepth(), 0);
+  } finally {
+    await a.close();
+    await b.close();
+    await fake.close();
+  }
+});
+
+Deno.test("elasticsearch store reports an unreachable cluster with a clear error", async () => {
+  const fake = startFakeElasticsearch();
+  const store = await storeOnFake({ fake });
+  try {
+    fake.failWith = 503;
+    await assert.rejects(
+      store.recordFeedback("fry@example.com", { id: "n1", feedback: "yes", notes: "" }, {
+        sinks: ["rest"],
+        at: at(0),
+      }),
+      /^StoreError: Cannot record feedback in the Elasticsearch store: Elasticsearch answered 503/,
+    );
+  } finally {
+    await store.close();
+    await fake.close();
+  }
+});

@@ -1,0 +1,148 @@
+import assert from "node:assert/strict";
+import { DatabaseSync } from "node:sqlite";
+import { silentLogger } from "../../config/log.ts";
+import { createSqliteStore } from "../../plugins/stores/sqlite.ts";
+import { at, runStoreContract } from "./store_contract.ts";
+
+runStoreContract(
+  "sqlite (:memory:)",
+  () => createSqliteStore({ path: ":memory:", log: silentLogger }),
+);
+
+Deno.test("sqlite store keeps dismissals, feedback and the outbox across a restart", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = `${dir}/nested/stethoscope.db`;
+    const first = await createSqliteStore({ path, log: silentLogger });
+    await first.dismiss("fry@example.com", "n1", at(0));
+    await first.recordFeedback("fry@example.com", { id: "n2", feedback: "yes", notes: "" }, {
+      sinks: ["rest"],
+      at: at(1),
+    });
+    await first.close();
+
+    const second = await createSqliteStore({ path, log: silentLogger });
+    try {
+      assert.deepEqual([...await second.dismissed("fry@example.com")], ["n1"]);
+      assert.deepEqual([...await second.answers("fry@example.com")], [["n2", "yes"]]);
+      assert.deepEqual((await second.dueOutbox(at(1), 10)).map((i) => i.feedback.id), ["n2"]);
+    } finally {
+      await second.close();
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("sqlite store migrates once, records the schema version and uses WAL", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = `${dir}/s.db`;
+    await (await createSqliteStore({ path, log: silentLogger })).close();
+    await (await createSqliteStore({ path, log: silentLogger })).close();
+    const db = new DatabaseSync(path, { readOnly: true });
+    try {
+      assert.deepEqual(
+        db.prepare("SELECT version FROM schema_version").all().map((r) => r.version),
+        [
+          1,
+        ],
+      );
+      assert.equal(db.prepare("PRAGMA journal_mode").get()?.journal_mode, "wal");
+    } finally {
+      db.close();
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("sqlite store on a read-only file throws a clear error and stores nothing", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = `${dir}/ro.db`;
+    await (await createSqliteStore({ path, log: silentLogger })).close();
+    await Deno.chmod(path, 0o444);
+    const warnings: string[] = [];
+    const log = { ...silentLogger, warn: (msg: string) => void warnings.push(msg) };
+    const store = await createSqliteStore({ path, log });
+    try {
+      assert.deepEqual(warnings, [
+        "store file is read-only: dismissals and feedback cannot be saved",
+      ]);
+      await assert.rejects(
+        store.recordFeedback("fry@example.com", { id: "n1", feedback: "yes", notes: "" }, {
+          sinks: ["rest"],
+          at: at(0),
+        }),
+        (error: Error) => {
+          assert.equal(error.name, "StoreError");
+          assert.match(error.message, /^Cannot record feedback in the store ".*ro\.db": /);
+          assert.match(error.message, /read-only; make it writable/);
+          return true;
+        },
+      );
+      await assert.rejects(
+        store.dismiss("fry@example.com", "n1", at(0)),
+        /Cannot save a dismissal/,
+      );
+      assert.equal(await store.outboxDepth(), 0);
+      assert.equal((await store.answers("fry@example.com")).size, 0);
+    } finally {
+      await store.close();
+    }
+  } finally {
+    await Deno.chmod(`${dir}/ro.db`, 0o644).catch(() => {});
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("sqlite store refuses a file from a newer Stethoscope, naming the file", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = `${dir}/new.db`;
+    await (await createSqliteStore({ path, log: silentLogger })).close();
+    const db = new DatabaseSync(path);
+    db.exec("INSERT INTO schema_version (version, applied_at) VALUES (99, 'x')");
+    db.close();
+    await assert.rejects(
+      createSqliteStore({ path, log: silentLogger }),
+      /Cannot open the store ".*new\.db": the file has schema version 99, newer than this/,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("sqlite store throws after close instead of failing silently", async () => {
+  const store = await createSqliteStore({ path: ":memory:", log: silentLogger });
+  await store.close();
+  await assert.rejects(store.dismissed("fry@example.com"), /Cannot read dismissals: the store/);
+});
+
+Deno.test("sqlite recordFeedback() stores nothing when one outbox row cannot be written", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = `${dir}/atomic.db`;
+    const store = await createSqliteStore({ path, log: silentLogger });
+    try {
+      const db = new DatabaseSync(path);
+      db.exec(`CREATE TRIGGER refuse BEFORE INSERT ON outbox WHEN NEW.sink = 'broken'
+        BEGIN SELECT RAISE(ABORT, 'outbox row refused'); END`);
+      db.close();
+      await assert.rejects(
+        store.recordFeedback("fry@example.com", { id: "n1", feedback: "yes", notes: "" }, {
+          sinks: ["rest", "broken"],
+          at: at(0),
+        }),
+        /^StoreError: Cannot record feedback in the store ".*atomic\.db": outbox row refused$/,
+      );
+      assert.equal((await store.answers("fry@example.com")).size, 0);
+      assert.equal(await store.outboxDepth(), 0);
+    } finally {
+      await store.close();
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
