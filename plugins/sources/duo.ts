@@ -1,0 +1,238 @@
+/**
+ * Duo sign-in events (decision 1). One background poller per process reads the Admin API v2
+ * authentication log into the store's event cache, pages with `next_offset`, backs off on 429
+ * (honouring `Retry-After`) and prunes events older than `RETENTION_DAYS`; `eventsByEmail` reads
+ * the cache and never calls Duo.
+ *
+ * Config: `DUO_INTEGRATION_KEY`, `DUO_SECRET_KEY`, `DUO_API_HOSTNAME`, optional `DUO_API_URL`
+ * (default `https://{DUO_API_HOSTNAME}`), `POLL_SECONDS` (60), `RETENTION_DAYS` (14), `TIMEOUT`,
+ * `DEBUG`.
+ *
+ * @module
+ */
+import { z } from "zod";
+import type { Logger } from "../../config/log.ts";
+import { type Store, UpstreamError } from "../../engine/ports.ts";
+import type { AccessEvent } from "../../engine/types.ts";
+import { AuthError, createHttpClient, type HttpClient, RateLimitError } from "../http.ts";
+import { definePlugin, timeoutSeconds } from "../plugin.ts";
+import { AuthLogPage, duoUsername, rfc2822, signDuoRequest, toEvent } from "./duo_api.ts";
+
+/** `PLUGINS.duo` keys. */
+export const duoSchema = z.object({
+  DUO_INTEGRATION_KEY: z.string().min(1),
+  DUO_SECRET_KEY: z.string().min(1),
+  DUO_API_HOSTNAME: z.string().regex(/^[a-z0-9.-]+$/i, "expected a host name"),
+  DUO_API_URL: z.url({ protocol: /^https?$/ }).optional(),
+  POLL_SECONDS: z.number().positive().default(60),
+  RETENTION_DAYS: z.number().positive().default(14),
+  TIMEOUT: timeoutSeconds,
+  DEBUG: z.boolean().default(false),
+}).strict();
+
+/** The authentication log endpoint. */
+export const AUTH_LOG_PATH = "/admin/v2/logs/authentication";
+const PAGE_LIMIT = 1000;
+/** Duo makes log entries available about two minutes after they happen. */
+const LOG_DELAY_MS = 2 * 60_000;
+/** How far back the very first poll reads (as the original: 12 hours). */
+const FIRST_LOOKBACK_MS = 12 * 3600_000;
+const MAX_PAGES = 200;
+const MAX_BACKOFF_MS = 3600_000;
+const DAY_MS = 86_400_000;
+
+/** What one poll needs. */
+export interface PollDeps {
+  client: HttpClient;
+  sign: (params: Record<string, string>) => Promise<Record<string, string>>;
+  store: Store;
+  /** Store key, the plugin's name. */
+  source: string;
+  now: () => Date;
+  log: Logger;
+  pollMs: number;
+  retentionMs: number;
+  debug: boolean;
+}
+
+/** What one poll did, and when the next should run. */
+export interface PollResult {
+  stored: number;
+  pages: number;
+  nextDelayMs: number;
+  error: Error | null;
+}
+
+/**
+ * Reads new authentication log entries into the store, then prunes old ones. Never rejects.
+ *
+ * @param deps client, signer, store, clock and policy
+ * @param state consecutive failures so far (updated), for exponential back-off
+ * @param signal stops the poll (on close)
+ * @returns what was stored and when to poll next
+ */
+export async function pollOnce(
+  deps: PollDeps,
+  state: { failures: number },
+  signal: AbortSignal,
+): Promise<PollResult> {
+  const now = deps.now().getTime();
+  const result: PollResult = { stored: 0, pages: 0, nextDelayMs: deps.pollMs, error: null };
+  try {
+    const latest = await deps.store.latestEventTime(deps.source);
+    const mintime = Math.max(
+      latest === null ? now - FIRST_LOOKBACK_MS : latest.getTime() + 1,
+      now - deps.retentionMs,
+    );
+    const maxtime = now - LOG_DELAY_MS;
+    let offset: string | undefined;
+    while (mintime < maxtime && result.pages < MAX_PAGES) {
+      const params: Record<string, string> = {
+        limit: String(PAGE_LIMIT),
+        maxtime: String(maxtime),
+        mintime: String(mintime),
+        sort: "ts:asc",
+        ...(offset === undefined ? {} : { next_offset: offset }),
+      };
+      const headers = await deps.sign(params);
+      const { body } = await deps.client.request("GET", AUTH_LOG_PATH, {
+        signal,
+        query: params,
+        headers,
+      });
+      result.pages++;
+      const page = AuthLogPage.safeParse(body);
+      if (!page.success) throw new UpstreamError("Duo: unexpected authentication log page");
+      const { authlogs, metadata } = page.data.response;
+      const events = authlogs.map((a) => toEvent(a, { debug: deps.debug }))
+        .filter((e): e is AccessEvent => e !== null);
+      if (events.length < authlogs.length) {
+        deps.log.warn("duo: skipped malformed log entries", {
+          skipped: authlogs.length - events.length,
+        });
+      }
+      if (events.length > 0) await deps.store.putEvents(deps.source, events);
+      result.stored += events.length;
+      const next = metadata?.next_offset?.join(",");
+      if (!next || next === offset || authlogs.length === 0) break;
+      offset = next;
+    }
+    state.failures = 0;
+  } catch (error: unknown) {
+    result.error = error instanceof Error ? error : new Error(String(error));
+    if (signal.aborted) return result;
+    state.failures++;
+    const backoff = Math.min(deps.pollMs * 2 ** state.failures, MAX_BACKOFF_MS);
+    const asked = error instanceof RateLimitError ? error.retryAfterMs ?? 0 : 0;
+    result.nextDelayMs = Math.max(backoff, asked);
+    deps.log.warn("duo: poll failed", {
+      error: result.error.message,
+      retryInMs: result.nextDelayMs,
+    });
+  }
+  try {
+    await deps.store.pruneEvents(new Date(now - deps.retentionMs));
+  } catch (error: unknown) {
+    deps.log.warn("duo: pruning the event cache failed", { error: String(error) });
+  }
+  return result;
+}
+
+/** Pollers running in this process, by API URL and integration key. */
+const running = new Set<string>();
+
+/** The Duo event source; see the module doc for its config. */
+export default definePlugin(duoSchema, (config, ctx) => {
+  const apiUrl = config.DUO_API_URL ?? `https://${config.DUO_API_HOSTNAME}`;
+  const client = createHttpClient({
+    name: "Duo",
+    baseUrl: apiUrl,
+    timeoutMs: ctx.timeoutMs ?? 30_000,
+  });
+  const retentionMs = config.RETENTION_DAYS * DAY_MS;
+  const deps: PollDeps = {
+    client,
+    sign: (params) =>
+      signDuoRequest({
+        method: "GET",
+        host: config.DUO_API_HOSTNAME,
+        path: AUTH_LOG_PATH,
+        params,
+        date: rfc2822(ctx.now()),
+        ikey: config.DUO_INTEGRATION_KEY,
+        skey: config.DUO_SECRET_KEY,
+      }),
+    store: ctx.store,
+    source: ctx.name,
+    now: ctx.now,
+    log: ctx.log.child({ plugin: ctx.name }),
+    pollMs: config.POLL_SECONDS * 1000,
+    retentionMs,
+    debug: config.DEBUG,
+  };
+  const key = `${apiUrl}|${config.DUO_INTEGRATION_KEY}`;
+  const controller = new AbortController();
+  const state = { failures: 0 };
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let current: Promise<void> | null = null;
+  let last: PollResult | null = null;
+  let firstDone: () => void = () => {};
+  const first = new Promise<void>((resolve) => (firstDone = resolve));
+  const owner = !running.has(key);
+
+  function run(): void {
+    timer = undefined;
+    current = pollOnce(deps, state, controller.signal).then((result) => {
+      last = result;
+      firstDone();
+      if (!controller.signal.aborted) timer = setTimeout(run, result.nextDelayMs);
+    });
+  }
+  if (owner) {
+    running.add(key);
+    timer = setTimeout(run, 0);
+  } else {
+    ctx.log.warn("duo: a poller already runs for this Duo account; not starting another", {
+      plugin: ctx.name,
+    });
+    firstDone();
+  }
+
+  return {
+    name: ctx.name,
+    timeoutMs: ctx.timeoutMs,
+    eventsByEmail: (email) =>
+      ctx.store.eventsFor(
+        ctx.name,
+        duoUsername(email),
+        new Date(ctx.now().getTime() - retentionMs),
+      ),
+    checkConnectivity: async ({ signal }) => {
+      await untilAborted(first, signal);
+      const error = (last as PollResult | null)?.error;
+      if (error instanceof AuthError) {
+        throw new UpstreamError(
+          "Duo authentication failure; check DUO_INTEGRATION_KEY and DUO_SECRET_KEY",
+        );
+      }
+      if (error) throw new UpstreamError(`Duo connection failure; ${error.message}`);
+    },
+    close: async () => {
+      if (timer !== undefined) clearTimeout(timer);
+      timer = undefined;
+      controller.abort(new Error("Duo poller closed"));
+      await current;
+      if (owner) running.delete(key);
+      firstDone();
+    },
+  };
+});
+
+function untilAborted(promise: Promise<void>, signal: AbortSignal): Promise<void> {
+  signal.throwIfAborted();
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(resolve).finally(() => signal.removeEventListener("abort", onAbort));
+  });
+}

@@ -1,0 +1,157 @@
+/**
+ * JAMF Classic API device source (spec §3.1): Macs by owner, serial number or MAC address.
+ *
+ * Config keys are the original's: `JAMF_API_USERNAME`, `JAMF_API_PASSWORD`, `JAMF_API_HOSTADDR`
+ * (e.g. `https://example.jamfcloud.com/JSSResource`), optional `JAMF_TIMEOUT` / `TIMEOUT`, `DEBUG`.
+ *
+ * @module
+ */
+import { z } from "zod";
+import { canonicalMac } from "../../engine/identifiers.ts";
+import { type CallOptions, NotFoundError, UpstreamError } from "../../engine/ports.ts";
+import type { DeviceRecord } from "../../engine/types.ts";
+import { AuthError, basicAuth, createHttpClient } from "../http.ts";
+import { definePlugin, type PluginContext, timeoutSeconds } from "../plugin.ts";
+import { MalformedComputerError, processComputer } from "./jamf_parse.ts";
+
+/** `PLUGINS.jamf` keys. */
+export const jamfSchema = z.object({
+  JAMF_API_USERNAME: z.string().min(1),
+  JAMF_API_PASSWORD: z.string().min(1),
+  JAMF_API_HOSTADDR: z.url({ protocol: /^https?$/ }),
+  JAMF_TIMEOUT: timeoutSeconds,
+  TIMEOUT: timeoutSeconds,
+  DEBUG: z.boolean().default(false),
+}).strict();
+
+/** Validated `PLUGINS.jamf` config. */
+export type JamfConfig = z.infer<typeof jamfSchema>;
+
+const UserSchema = z.object({
+  user: z.object({
+    links: z.object({
+      computers: z.array(z.object({ id: z.union([z.number(), z.string()]) })).nullish(),
+    }).nullish(),
+  }),
+});
+
+/** The JAMF device source; see the module doc for its config. */
+export default definePlugin(jamfSchema, (config, ctx) => {
+  const client = createHttpClient({
+    name: "JAMF",
+    baseUrl: config.JAMF_API_HOSTADDR,
+    timeoutMs: ctx.timeoutMs,
+    headers: { Authorization: basicAuth(config.JAMF_API_USERNAME, config.JAMF_API_PASSWORD) },
+  });
+  const reported = new Set<string>();
+  const debug = config.DEBUG;
+
+  /** Logs a malformed computer once per process, so a bad record does not flood the log. */
+  function reportMalformed(id: string, error: MalformedComputerError): void {
+    if (reported.has(id)) return;
+    reported.add(id);
+    ctx.log.warn("jamf: skipped a malformed computer", {
+      plugin: ctx.name,
+      id,
+      error: error.message,
+    });
+  }
+
+  async function computer(path: string, id: string, options: CallOptions): Promise<DeviceRecord> {
+    const raw = await client.getJson(path, options);
+    try {
+      return processComputer(raw, { debug });
+    } catch (error: unknown) {
+      if (!(error instanceof MalformedComputerError)) throw error;
+      reportMalformed(id, error);
+      throw new MalformedComputerError(`JAMF: computer ${id} is malformed: ${error.message}`);
+    }
+  }
+
+  async function devicesByEmail(email: string, options: CallOptions): Promise<DeviceRecord[]> {
+    const local = email.split("@")[0] ?? email;
+    const answer = UserSchema.safeParse(
+      await client.getJson(`/users/name/${encodeURIComponent(local)}`, options),
+    );
+    if (!answer.success) throw new UpstreamError(`JAMF: unexpected answer for user "${local}"`);
+    const ids = (answer.data.user.links?.computers ?? []).map((c) => String(c.id));
+    const settled = await Promise.allSettled(
+      ids.map((id) => computer(`/computers/id/${encodeURIComponent(id)}`, id, options)),
+    );
+    const devices: DeviceRecord[] = [];
+    const failures: unknown[] = [];
+    settled.forEach((s, i) => {
+      if (s.status === "fulfilled") return devices.push(s.value);
+      // Decision 21: a computer that vanished (404) is dropped; other failures are logged.
+      if (s.reason instanceof NotFoundError) return;
+      options.signal.throwIfAborted();
+      failures.push(s.reason);
+      if (!(s.reason instanceof MalformedComputerError)) {
+        ctx.log.warn("jamf: dropped a computer", {
+          plugin: ctx.name,
+          id: ids[i],
+          error: message(s.reason),
+        });
+      }
+    });
+    if (devices.length === 0 && failures.length > 0) throw failures[0];
+    return devices;
+  }
+
+  return {
+    name: ctx.name,
+    timeoutMs: ctx.timeoutMs,
+    devicesByEmail,
+    devicesBySerial: async (serial, options) => [
+      await computer(
+        `/computers/serialnumber/${encodeURIComponent(serial)}`,
+        `serial ${serial}`,
+        options,
+      ),
+    ],
+    devicesByMac: async (mac, options) => {
+      const canonical = canonicalMac(mac);
+      return [
+        await computer(
+          `/computers/macaddress/${encodeURIComponent(canonical)}`,
+          `MAC ${canonical}`,
+          options,
+        ),
+      ];
+    },
+    checkConnectivity: (options) => checkJamf(client, options, ctx),
+  };
+});
+
+async function checkJamf(
+  client: ReturnType<typeof createHttpClient>,
+  options: CallOptions,
+  ctx: PluginContext,
+): Promise<void> {
+  try {
+    await client.getJson("/jssuser", options);
+  } catch (error: unknown) {
+    options.signal.throwIfAborted();
+    if (error instanceof AuthError) {
+      throw new UpstreamError(
+        "JAMF authentication failure; check JAMF_API_USERNAME and JAMF_API_PASSWORD",
+        error.status,
+      );
+    }
+    if (error instanceof UpstreamError && error.status !== undefined) {
+      throw new UpstreamError(
+        `JAMF connection failure; response code: ${error.status}`,
+        error.status,
+      );
+    }
+    if (error instanceof NotFoundError) {
+      throw new UpstreamError("JAMF connection failure; response code: 404", 404);
+    }
+    ctx.log.debug("jamf: connectivity check failed", { error: message(error) });
+    throw new UpstreamError(`JAMF connection failure; ${message(error)}`);
+  }
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

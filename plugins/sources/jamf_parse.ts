@@ -1,0 +1,228 @@
+/**
+ * JAMF Classic API computer records → normalised device records (spec §3.1, decision 21).
+ *
+ * @module
+ */
+import { z } from "zod";
+import { macsFrom } from "../../engine/identifiers.ts";
+import { UpstreamError } from "../../engine/ports.ts";
+import type { DeviceRecord, PracticeData, SoftwareEntry } from "../../engine/types.ts";
+
+const optString = z.string().nullish();
+const Application = z.looseObject({ name: z.string(), version: optString, path: optString });
+
+/** The parts of `GET /computers/id/{id}` we read; everything else passes through. */
+const ComputerSchema = z.looseObject({
+  computer: z.looseObject({
+    general: z.looseObject({
+      id: z.union([z.number(), z.string()]).nullish(),
+      name: z.string(),
+      platform: z.string(),
+      serial_number: z.string(),
+      udid: optString,
+      mac_address: z.unknown(),
+      alt_mac_address: z.unknown(),
+      report_date_utc: z.unknown(),
+    }),
+    hardware: z.looseObject({
+      model: z.string(),
+      os_name: z.string(),
+      os_version: z.string(),
+      storage: z.unknown(),
+    }),
+    location: z.looseObject({ email_address: optString }).nullish(),
+    software: z.looseObject({
+      available_software_updates: z.array(z.string()).nullish(),
+      applications: z.array(Application).nullish(),
+      running_services: z.array(z.string()).nullish(),
+    }).nullish(),
+    extension_attributes: z.array(z.looseObject({ name: z.unknown(), value: z.unknown() }))
+      .nullish(),
+  }),
+});
+
+/** A computer record the JAMF answer did not fit. */
+export class MalformedComputerError extends UpstreamError {
+  override name = "MalformedComputerError";
+}
+
+const AUTOUPDATE: readonly { keys: string[]; byDefault: boolean; label: string }[] = [
+  {
+    keys: ["1 Auto Check For Updates Enabled"],
+    byDefault: true,
+    label: "Automatically check for updates",
+  },
+  {
+    keys: ["2 Get New Updates in Background Enabled"],
+    byDefault: true,
+    label: "Download newly available updates in background",
+  },
+  { keys: ["3 Install App Updates Enabled"], byDefault: false, label: "Install app updates" },
+  {
+    keys: ["4 Install OS X Updates Enabled", "4 Install macOS Updates Enabled"],
+    byDefault: false,
+    label: "Install OS X updates",
+  },
+  {
+    keys: ["5 Install Security Updates Enabled"],
+    byDefault: true,
+    label: "Install security updates",
+  },
+  {
+    keys: ["6 Install System Data Files Enabled"],
+    byDefault: true,
+    label: "Install system data files",
+  },
+];
+
+const RECOVERY = new Set(["Recovery", "Recovery HD"]);
+const JAMF_DATE_RE =
+  /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?)(Z|[+-]\d{2}:?\d{2})?$/;
+
+/**
+ * Parses a JAMF UTC timestamp such as `2016-02-26T10:58:57.853-0800`; anything else is `null`.
+ *
+ * @example
+ * ```ts
+ * parseJamfDate("2016-02-26T10:58:57.853-0800")?.toISOString(); // "2016-02-26T18:58:57.853Z"
+ * ```
+ */
+export function parseJamfDate(value: unknown): Date | null {
+  if (typeof value !== "string") return null;
+  const m = value.trim().match(JAMF_DATE_RE);
+  if (m === null) return null;
+  const zone = m[3] === undefined || m[3] === "Z"
+    ? "Z"
+    : m[3].replace(/^([+-]\d{2}):?(\d{2})$/, "$1:$2");
+  const date = new Date(`${m[1]}T${m[2]}${zone}`);
+  return Number.isNaN(date.getTime()) ? null : date;
+}
+
+/**
+ * Turns one raw `{computer: …}` answer into a device record.
+ *
+ * @param raw the parsed JSON of one computer
+ * @param options `debug` keeps the raw payload in `_raw`
+ * @returns the record
+ * @throws {MalformedComputerError} when a required field is missing or of the wrong type
+ */
+export function processComputer(raw: unknown, options: { debug: boolean }): DeviceRecord {
+  const parsed = ComputerSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue ? issue.path.join(".") : "?";
+    throw new MalformedComputerError(`unexpected computer record at ${where}: ${issue?.message}`);
+  }
+  const c = parsed.data.computer;
+  const attributes = new Map<string, string>();
+  for (const a of c.extension_attributes ?? []) {
+    if (
+      typeof a.name === "string" && (typeof a.value === "string" || typeof a.value === "number")
+    ) {
+      attributes.set(a.name, String(a.value));
+    }
+  }
+  const lastSync = parseJamfDate(c.general.report_date_utc);
+  const stamp = (p: PracticeData): PracticeData => ({ ...p, last_updated: lastSync });
+  const device: DeviceRecord = {
+    source: "jamf",
+    model: c.hardware.model,
+    platform: c.general.platform,
+    serial: c.general.serial_number,
+    name: c.general.name,
+    os: c.hardware.os_name,
+    os_version: c.hardware.os_version,
+    last_sync: lastSync,
+    practices: {
+      encryption: stamp(encryption(c.hardware.storage)),
+      uptodate: stamp(upToDate(c.software?.available_software_updates)),
+      autoupdate: stamp(autoUpdate(attributes, c.hardware.os_name)),
+      firewall: stamp(firewall(attributes.get("Firewall Status"))),
+      screenlock: stamp(equals(attributes.get("Screen Saver Lock Enabled"), "Enabled")),
+      remotelogin: stamp(equals(attributes.get("Remote Login"), "Off")),
+    },
+    software: {
+      last_scan_date: lastSync,
+      installed: (c.software?.applications ?? []).map((a) => {
+        const entry: SoftwareEntry = { name: a.name };
+        if (typeof a.version === "string") entry.version = a.version;
+        if (typeof a.path === "string") entry.path = a.path;
+        return entry;
+      }),
+      services: (c.software?.running_services ?? []).map((name) => ({ name })),
+    },
+    identifiers: {
+      serial: c.general.serial_number,
+      mac_addresses: macsFrom([
+        c.general.mac_address,
+        c.general.alt_mac_address,
+        attributes.get("Wireless Mac Address"),
+      ]),
+    },
+  };
+  if (c.general.udid) device.identifiers!.udid = c.general.udid;
+  const email = c.location?.email_address;
+  if (typeof email === "string" && email.trim() !== "") device.email = email;
+  if (options.debug) device._raw = raw;
+  return device;
+}
+
+/** FileVault 2 state of every readable, non-recovery partition; `null` when none is readable. */
+function encryption(storage: unknown): PracticeData {
+  const lines: string[] = [];
+  let all = true;
+  for (const drive of Array.isArray(storage) ? storage : []) {
+    if (!isRecord(drive) || !(Number(drive.drive_capacity_mb) > 0)) continue;
+    const partitions = [drive.partition, drive.partitions].flat().filter(isRecord);
+    for (const p of partitions) {
+      const status = p.filevault2_status;
+      if (typeof p.name !== "string" || typeof status !== "string" || RECOVERY.has(p.name)) {
+        continue;
+      }
+      all &&= status === "Encrypted";
+      const shown = status === "Not Supported" ? "Not Encrypted" : status;
+      const pct = p.filevault2_percent;
+      lines.push(
+        `${p.name}: ${shown}${pct === null || pct === undefined ? "" : ` (${String(pct)}%)`}`,
+      );
+    }
+  }
+  if (lines.length === 0) return { value: null };
+  return { value: all, details: lines.join("\n") };
+}
+
+function upToDate(updates: string[] | null | undefined): PracticeData {
+  if (updates === null || updates === undefined) return { value: null };
+  if (updates.length === 0) return { value: true };
+  return {
+    value: false,
+    details: "Missing Updates:\n" + updates.map((u) => `    ${u}\n`).join(""),
+  };
+}
+
+function autoUpdate(attributes: Map<string, string>, os: string): PracticeData {
+  const disabled: string[] = [];
+  for (const setting of AUTOUPDATE) {
+    const raw = setting.keys.map((k) => attributes.get(k)).find((v) => v !== undefined);
+    const on = raw === "True" ? true : raw === "False" ? false : setting.byDefault;
+    if (!on) disabled.push(setting.label.replace("OS X", os === "macOS" ? "macOS" : "OS X"));
+  }
+  if (disabled.length === 0) return { value: true };
+  return {
+    value: false,
+    details: "Disabled settings:\n" + disabled.map((l) => `    ${l}`).join("\n"),
+  };
+}
+
+function firewall(value: string | undefined): PracticeData {
+  if (value === undefined || !/^\s*[+-]?\d+\s*$/.test(value)) return {};
+  return { value: parseInt(value, 10) > 0 };
+}
+
+function equals(value: string | undefined, expected: string): PracticeData {
+  return value === undefined ? {} : { value: value === expected };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}

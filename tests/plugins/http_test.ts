@@ -1,0 +1,256 @@
+import assert from "node:assert/strict";
+import { NotFoundError, UpstreamError } from "../../engine/ports.ts";
+import {
+  AuthError,
+  basicAuth,
+  createHttpClient,
+  RateLimitError,
+  redactUrl,
+  retryAfterMs,
+} from "../../plugins/http.ts";
+import { json, startFake } from "../fakes/server.ts";
+
+const SECRET = "s3cret-token-value";
+
+function fakeWithClient(extra: { timeoutMs?: number | null; maxBytes?: number } = {}) {
+  const fake = startFake((req) => {
+    if (req.url.pathname === "/things/1") return json({ id: 1, name: "thing" });
+    if (req.url.pathname === "/echo") return json({ method: req.method, body: req.body });
+    return json({ error: "no such thing" }, 404);
+  });
+  const client = createHttpClient({
+    name: "Fake",
+    baseUrl: fake.url + "/",
+    timeoutMs: extra.timeoutMs ?? null,
+    headers: { "X-Custom": "yes" },
+    query: { api_token: SECRET },
+    backoffMs: 5,
+    ...(extra.maxBytes === undefined ? {} : { maxBytes: extra.maxBytes }),
+  });
+  return { fake, client };
+}
+
+const signal = () => new AbortController().signal;
+
+Deno.test("createHttpClient() getJson parses the answer and sends headers and query", async () => {
+  const { fake, client } = fakeWithClient();
+  try {
+    const body = await client.getJson("things/1", { signal: signal(), query: { a: "b c" } });
+    assert.deepEqual(body, { id: 1, name: "thing" });
+    assert.equal(fake.requests.length, 1);
+    const req = fake.requests[0]!;
+    assert.equal(req.url.pathname, "/things/1");
+    assert.equal(req.url.searchParams.get("api_token"), SECRET);
+    assert.equal(req.url.searchParams.get("a"), "b c");
+    assert.equal(req.headers.get("accept"), "application/json");
+    assert.equal(req.headers.get("x-custom"), "yes");
+  } finally {
+    await fake.close();
+  }
+});
+
+Deno.test("createHttpClient() postJson sends a JSON body", async () => {
+  const { fake, client } = fakeWithClient();
+  try {
+    const body = await client.postJson("/echo", { hello: "world" }, { signal: signal() });
+    assert.deepEqual(body, { method: "POST", body: '{"hello":"world"}' });
+    assert.equal(fake.requests[0]!.headers.get("content-type"), "application/json");
+  } finally {
+    await fake.close();
+  }
+});
+
+Deno.test("createHttpClient() maps statuses to typed errors without retrying 4xx", async (t) => {
+  const { fake, client } = fakeWithClient();
+  try {
+    await t.step("404 is NotFoundError", async () => {
+      fake.requests.length = 0;
+      await assert.rejects(client.getJson("/missing", { signal: signal() }), NotFoundError);
+      assert.equal(fake.requests.length, 1);
+    });
+    for (const status of [401, 403]) {
+      await t.step(`${status} is AuthError saying authentication failed`, async () => {
+        fake.requests.length = 0;
+        fake.fail({ kind: "status", status });
+        const error = await client.getJson("/things/1", { signal: signal() }).catch((e) => e);
+        assert.ok(error instanceof AuthError);
+        assert.ok(error instanceof UpstreamError);
+        assert.equal(error.status, status);
+        assert.match(error.message, /authentication failed/);
+        assert.equal(fake.requests.length, 1);
+      });
+    }
+    await t.step("400 is UpstreamError with status, tried once", async () => {
+      fake.requests.length = 0;
+      fake.fail({ kind: "status", status: 400 });
+      const error = await client.getJson("/things/1", { signal: signal() }).catch((e) => e);
+      assert.ok(error instanceof UpstreamError);
+      assert.equal(error.status, 400);
+      assert.equal(
+        error.message,
+        "Fake: received invalid response code (400) for GET /things/1?api_token=REDACTED",
+      );
+      assert.equal(fake.requests.length, 1);
+    });
+    await t.step("429 is RateLimitError carrying Retry-After, tried once", async () => {
+      fake.requests.length = 0;
+      fake.fail({ kind: "status", status: 429, headers: { "Retry-After": "2" } });
+      const error = await client.getJson("/things/1", { signal: signal() }).catch((e) => e);
+      assert.ok(error instanceof RateLimitError);
+      assert.equal(error.retryAfterMs, 2000);
+      assert.equal(fake.requests.length, 1);
+    });
+  } finally {
+    await fake.close();
+  }
+});
+
+Deno.test("createHttpClient() retries 5xx three times, then reports the status", async () => {
+  const { fake, client } = fakeWithClient();
+  try {
+    fake.fail({ kind: "status", status: 503 });
+    const error = await client.getJson("/things/1", { signal: signal() }).catch((e) => e);
+    assert.ok(error instanceof UpstreamError);
+    assert.equal(error.status, 503);
+    assert.equal(fake.requests.length, 4);
+    assert.ok(!error.message.includes(SECRET));
+  } finally {
+    await fake.close();
+  }
+});
+
+Deno.test("createHttpClient() succeeds when a 5xx clears before the retries run out", async () => {
+  const { fake, client } = fakeWithClient();
+  try {
+    fake.fail({ kind: "status", status: 500, times: 2 });
+    assert.deepEqual(await client.getJson("/things/1", { signal: signal() }), {
+      id: 1,
+      name: "thing",
+    });
+    assert.equal(fake.requests.length, 3);
+  } finally {
+    await fake.close();
+  }
+});
+
+Deno.test("createHttpClient() retries transport errors and redacts the failure", async () => {
+  let calls = 0;
+  const client = createHttpClient({
+    name: "Down",
+    baseUrl: "http://127.0.0.1:9",
+    timeoutMs: null,
+    query: { api_token: SECRET },
+    backoffMs: 1,
+    fetch: (input) => {
+      calls++;
+      return Promise.reject(new TypeError(`error sending request for url (${String(input)})`));
+    },
+  });
+  const error = await client.getJson("/x", { signal: signal() }).catch((e) => e);
+  assert.equal(calls, 4);
+  assert.ok(error instanceof UpstreamError);
+  assert.match(error.message, /^Down: cannot reach GET \/x\?api_token=REDACTED: /);
+  assert.ok(!error.message.includes(SECRET), error.message);
+});
+
+Deno.test("createHttpClient() reports malformed JSON", async () => {
+  const { fake, client } = fakeWithClient();
+  try {
+    fake.fail({ kind: "malformed" });
+    await assert.rejects(
+      client.getJson("/things/1", { signal: signal() }),
+      (e: unknown) =>
+        e instanceof UpstreamError &&
+        e.message === "Fake: GET /things/1?api_token=REDACTED answered malformed JSON",
+    );
+    assert.equal(fake.requests.length, 1);
+  } finally {
+    await fake.close();
+  }
+});
+
+Deno.test("createHttpClient() stops at the caller's signal and never retries after it", async () => {
+  const { fake, client } = fakeWithClient();
+  try {
+    fake.fail({ kind: "hang" });
+    const controller = new AbortController();
+    const reason = new Error("deadline passed");
+    setTimeout(() => controller.abort(reason), 100);
+    const started = performance.now();
+    await assert.rejects(
+      client.getJson("/things/1", { signal: controller.signal }),
+      (e) => e === reason,
+    );
+    assert.ok(performance.now() - started < 1000);
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal(fake.requests.length, 1);
+  } finally {
+    await fake.close();
+  }
+});
+
+Deno.test("createHttpClient() applies its own timeout when the upstream hangs", async () => {
+  const { fake, client } = fakeWithClient({ timeoutMs: 150 });
+  try {
+    fake.fail({ kind: "hang" });
+    await assert.rejects(
+      client.getJson("/things/1", { signal: signal() }),
+      /Fake did not answer within 0.15 s/,
+    );
+  } finally {
+    await fake.close();
+  }
+});
+
+Deno.test("createHttpClient() waits for a slow upstream within the deadline", async () => {
+  const { fake, client } = fakeWithClient({ timeoutMs: 2000 });
+  try {
+    fake.fail({ kind: "slow", ms: 150 });
+    assert.deepEqual(await client.getJson("/things/1", { signal: signal() }), {
+      id: 1,
+      name: "thing",
+    });
+  } finally {
+    await fake.close();
+  }
+});
+
+Deno.test("createHttpClient() refuses a body larger than maxBytes", async (t) => {
+  const { fake, client } = fakeWithClient({ maxBytes: 1024 * 1024 });
+  try {
+    await t.step("streamed without Content-Length: stops reading early", async () => {
+      fake.fail({ kind: "huge", bytes: 512 * 1024 * 1024 });
+      const started = performance.now();
+      await assert.rejects(
+        client.getJson("/things/1", { signal: signal() }),
+        /Fake: GET \/things\/1\?api_token=REDACTED answered more than 1048576 bytes/,
+      );
+      assert.ok(performance.now() - started < 3000, "read the whole body");
+    });
+    await t.step("declared Content-Length: refused before reading", async () => {
+      fake.fail({ kind: "huge", bytes: 2 * 1024 * 1024, declared: true });
+      await assert.rejects(client.getJson("/things/1", { signal: signal() }), /more than/);
+    });
+  } finally {
+    await fake.close();
+  }
+});
+
+Deno.test("redactUrl() hides token-like query values", () => {
+  assert.equal(redactUrl("/u?api_token=abc&search=x"), "/u?api_token=REDACTED&search=x");
+  assert.equal(redactUrl("GET /u?search=x&token=abc"), "GET /u?search=x&token=REDACTED");
+  assert.equal(redactUrl("/u?search=x"), "/u?search=x");
+});
+
+Deno.test("retryAfterMs() reads seconds and HTTP dates", () => {
+  assert.equal(retryAfterMs("3"), 3000);
+  assert.equal(retryAfterMs(null), null);
+  assert.equal(retryAfterMs("soon"), null);
+  const now = new Date("2024-01-01T00:00:00Z");
+  assert.equal(retryAfterMs("Mon, 01 Jan 2024 00:00:05 GMT", now), 5000);
+});
+
+Deno.test("basicAuth() encodes UTF-8 credentials", () => {
+  assert.equal(basicAuth("user", "pass"), "Basic dXNlcjpwYXNz");
+  assert.equal(basicAuth("ü", "p"), "Basic w7w6cA==");
+});
