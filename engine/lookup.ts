@@ -1,10 +1,13 @@
 /**
- * The staged lookup (spec §6.1). STUB: to be completed (issue 2/7).
+ * The staged lookup (spec §6.1): ownership records (pre-devices) seed serial and MAC lookups on the
+ * device sources, while the email lookups already run. Every call runs under its plugin's
+ * deadline; not-found is an empty list and any other failure is reported, never thrown.
  *
  * @module
  */
-import { callWithDeadline } from "./deadline.ts";
-import type { DeviceSource, PreDeviceSource } from "./ports.ts";
+import { callWithDeadline, describeError, listOfObjects, type Outcome } from "./deadline.ts";
+import { canonicalMac, filterMacs, isValidMac } from "./identifiers.ts";
+import type { CallOptions, DeviceSource, PreDeviceSource } from "./ports.ts";
 import type { Collected, DeviceRecord, SourceError } from "./types.ts";
 
 /** What the staged lookup needs. */
@@ -16,25 +19,107 @@ export interface StagedLookupParts {
   signal?: AbortSignal;
 }
 
-/** Gathers every record for a person: pre-devices, then email, serial and MAC lookups. */
+type Method = "devicesByEmail" | "devicesBySerial" | "devicesByMac";
+
+/**
+ * Gathers every record for a person. The result lists pre-devices (transformed), then records
+ * found by email, by serial and by MAC, each in source order; duplicates are expected and merged
+ * later. Errors are listed in the same order.
+ *
+ * @param email the person
+ * @param parts sources, the pre-device transform and an optional abort signal
+ * @returns the records and one error per failed call
+ * @example
+ * ```ts
+ * const { items, errors } = await stagedLookup("fry@planetexpress.com", {
+ *   deviceSources: [jamf], preDeviceSources: [bitfit], transform: (r) => r,
+ * });
+ * ```
+ */
 export async function stagedLookup(
   email: string,
   parts: StagedLookupParts,
 ): Promise<Collected<DeviceRecord>> {
   const parent = parts.signal ? { parent: parts.signal } : {};
-  const outcomes = await Promise.all(
-    parts.deviceSources.filter((s) => s.devicesByEmail).map((s) =>
-      callWithDeadline(s, "devicesByEmail", (o) => s.devicesByEmail!(email, o), {
-        empty: [] as DeviceRecord[],
-        ...parent,
-      })
+  const guard = <P extends { name: string; timeoutMs: number | null }>(
+    plugin: P,
+    operation: string,
+    call: (o: CallOptions) => Promise<DeviceRecord[]>,
+  ) =>
+    callWithDeadline(plugin, operation, call, {
+      empty: [] as DeviceRecord[],
+      check: deviceRecords,
+      ...parent,
+    });
+  const ask = (method: Method, value: string) =>
+    parts.deviceSources.flatMap((s) => {
+      const fn = s[method];
+      return fn ? [guard(s, method, (o) => fn.call(s, value, o))] : [];
+    });
+
+  const preCalls = Promise.all(
+    parts.preDeviceSources.map((s) =>
+      guard(s, "preDevicesByEmail", (o) => s.preDevicesByEmail(email, o))
     ),
   );
-  const items: DeviceRecord[] = [];
+  const emailCalls = Promise.all(ask("devicesByEmail", email));
+
   const errors: SourceError[] = [];
+  let preDevices = collect(await preCalls, errors);
+  try {
+    preDevices = parts.transform(preDevices);
+  } catch (error: unknown) {
+    errors.push({
+      source: "transform",
+      operation: "transformDevices",
+      kind: "error",
+      message: describeError(error),
+    });
+  }
+  const { serials, macs } = seeds(preDevices);
+  const serialCalls = Promise.all(serials.flatMap((v) => ask("devicesBySerial", v)));
+  const macCalls = Promise.all(macs.flatMap((v) => ask("devicesByMac", v)));
+  const [byEmail, bySerial, byMac] = await Promise.all([emailCalls, serialCalls, macCalls]);
+  const items = [
+    ...preDevices,
+    ...collect(byEmail, errors),
+    ...collect(bySerial, errors),
+    ...collect(byMac, errors),
+  ];
+  return { items, errors };
+}
+
+/** The distinct serials and unique canonical MACs of the pre-devices, in first-seen order. */
+export function seeds(records: readonly DeviceRecord[]): { serials: string[]; macs: string[] } {
+  const serials = new Set<string>();
+  const macs = new Set<string>();
+  for (const r of records) {
+    const serial = r.identifiers?.serial;
+    if (typeof serial === "string" && serial !== "") serials.add(serial);
+    for (const mac of r.identifiers?.mac_addresses ?? []) {
+      if (typeof mac === "string" && isValidMac(mac)) macs.add(canonicalMac(mac));
+    }
+  }
+  return { serials: [...serials], macs: filterMacs([...macs]) };
+}
+
+function collect(outcomes: Outcome<DeviceRecord[]>[], errors: SourceError[]): DeviceRecord[] {
+  const items: DeviceRecord[] = [];
   for (const out of outcomes) {
     if (out.ok) items.push(...out.value);
     else errors.push(out.error);
   }
-  return { items, errors };
+  return items;
+}
+
+/**
+ * Checks a source's answer: a list of records, each naming its source.
+ *
+ * @throws {TypeError} naming what was wrong, so the source is reported, not trusted
+ */
+export function deviceRecords(value: unknown): DeviceRecord[] {
+  const list = listOfObjects<DeviceRecord>(value);
+  const bad = list.findIndex((r) => typeof r.source !== "string" || r.source === "");
+  if (bad !== -1) throw new TypeError(`answered a record without a source at position ${bad}`);
+  return list;
 }

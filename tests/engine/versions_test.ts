@@ -1,0 +1,50 @@
+import assert from "node:assert/strict";
+import { compareVersions, isOlder, isValidVersion, parseVersion } from "../../engine/versions.ts";
+
+Deno.test("compareVersions() orders dotted numeric versions part by part", async (t) => {
+  const cases: [string, string, -1 | 0 | 1][] = [
+    ["10.12.1", "10.11.6", 1],
+    ["10.10.5", "10.11.0", -1],
+    ["10.9", "10.10", -1],
+    ["9.3", "9.3.0", 0],
+    ["10", "10.0.0", 0],
+    ["6.0.1", "6.0.0", 1],
+    ["26.6", "15.7", 1],
+    ["10.0.26100.4946", "10.0.26100", 1], // 4-part Windows build
+    ["10.0.19045.6456", "10.0.26100", -1],
+    ["10.0.26200", "10.0.26200.0", 0],
+  ];
+  for (const [a, b, want] of cases) {
+    await t.step(`${a} vs ${b}`, () => {
+      assert.equal(compareVersions(a, b), want);
+      assert.equal(compareVersions(b, a), -want || 0);
+    });
+  }
+});
+
+Deno.test("compareVersions() follows PEP 440 for pre-, post- and dev-releases", () => {
+  assert.equal(compareVersions("2.6.3rc1", "2.6.3"), -1);
+  assert.equal(compareVersions("2.6.3a1", "2.6.3b1"), -1);
+  assert.equal(compareVersions("1.0.dev0", "1.0a0"), -1);
+  assert.equal(compareVersions("1.0.post1", "1.0"), 1);
+  assert.equal(compareVersions("1.0-1", "1.0.post1"), 0);
+  assert.equal(compareVersions("v1.2", "1.2"), 0);
+  assert.equal(compareVersions("1.0+local.2", "1.0+local.10"), -1);
+});
+
+Deno.test("compareVersions() sorts an unparseable version below every valid one, never throwing", () => {
+  assert.equal(compareVersions("18.03.1-ce", "0.0.1"), -1);
+  assert.equal(compareVersions("0", "beta"), 1);
+  assert.equal(compareVersions("", "0"), -1);
+  assert.equal(compareVersions("abc", "abd"), -1);
+  assert.equal(compareVersions("abc", "abc"), 0);
+  assert.equal(isOlder("Unknown", "1.0"), true);
+});
+
+Deno.test("parseVersion() drops trailing zeros and rejects non-versions", () => {
+  assert.deepEqual(parseVersion("9.3.0")?.release, [9, 3]);
+  assert.deepEqual(parseVersion("7120.2015.1102.1")?.release, [7120, 2015, 1102, 1]);
+  assert.equal(parseVersion("10.13.4 (17E199)"), null);
+  assert.equal(isValidVersion("14.0.0"), true);
+  assert.equal(isValidVersion("not a version"), false);
+});
