@@ -1,0 +1,356 @@
+/**
+ * Google Workspace source (spec §3.2): mobile and ChromeOS devices from the Admin SDK Directory
+ * API, the 2-Step Verification state from the Reports usage report, and login events from the
+ * Reports activity log. Authenticates as a service account with domain-wide delegation.
+ *
+ * Registry: `google` — kinds `devices`, `accounts`, `events`; timeout key `TIMEOUT`.
+ *
+ * @module
+ */
+import { type Common, google } from "googleapis";
+import { z } from "zod";
+import { NotFoundError, UpstreamError } from "../../../engine/ports.ts";
+import type { AccessEvent, Account, DeviceRecord } from "../../../engine/types.ts";
+import {
+  definePlugin,
+  type PluginContext,
+  type PluginInstance,
+  timeoutSeconds,
+} from "../../plugin.ts";
+import {
+  MalformedDeviceError,
+  parseUsageParameters,
+  processChromeOsDevice,
+  processLoginActivity,
+  processMobileDevice,
+  recentUserIs,
+  type RecordOptions,
+} from "./parse.ts";
+import { createTokenProvider, DEFAULT_TOKEN_URI, type TokenProvider } from "./token.ts";
+
+const CUSTOMER = "my_customer";
+const DEVICE_PAGE_SIZE = 1000;
+const EVENT_PAGE_SIZE = 500;
+const MAX_EVENTS = 500;
+const MAX_PAGES = 100;
+const RETRIES = 3;
+const USAGE_LAG_DAYS = 3;
+const DEVICE_KINDS = ["mobile devices", "ChromeOS devices"] as const;
+const DAY_MS = 86_400_000;
+const AUTH_HINT =
+  "; check GOOGLE_API_SCOPES and the service account's domain-wide delegation for GOOGLE_API_USERNAME";
+
+const secretsSchema = z.object({
+  client_email: z.string().min(1),
+  private_key: z.string().min(1),
+  token_uri: z.url().optional(),
+}).loose();
+
+/** `PLUGINS.google`: the original's keys, plus `GOOGLE_API_ROOT_URL` for a proxy or a fake. */
+export const schema = z.object({
+  /** The service-account JSON (an object, or a string holding it, e.g. from `{"env": …}`). */
+  GOOGLE_API_SECRETS: z.preprocess(parseJsonString, secretsSchema),
+  /** The Workspace admin the service account acts for (domain-wide delegation `sub`). */
+  GOOGLE_API_USERNAME: z.string().min(1),
+  GOOGLE_API_SCOPES: z.array(z.string().min(1)).min(1),
+  /** Replaces `https://admin.googleapis.com/` for every Admin SDK call. */
+  GOOGLE_API_ROOT_URL: z.url().optional(),
+  TIMEOUT: timeoutSeconds,
+  DEBUG: z.boolean().default(false),
+}).strict();
+
+/** The validated `PLUGINS.google` section. */
+export type GoogleConfig = z.infer<typeof schema>;
+
+/** Test seams: the pause before retry `attempt` (1-based). */
+export interface GoogleOptions {
+  backoffMs?: (attempt: number) => number;
+}
+
+/** Pages of an Admin SDK list: the items and the token of the next page. */
+interface Page {
+  items: unknown[];
+  next: string | undefined;
+}
+
+/**
+ * Builds the Google source.
+ *
+ * @param config the validated `PLUGINS.google` section
+ * @param ctx the plugin context (name, deadline, logger, clock)
+ * @param options test seams
+ * @returns a device, account and event source
+ * @throws {TypeError} when the service-account private key cannot be read
+ */
+export async function createGoogleSource(
+  config: GoogleConfig,
+  ctx: PluginContext,
+  options: GoogleOptions = {},
+): Promise<PluginInstance> {
+  const backoff = options.backoffMs ?? ((attempt: number) => 100 * 2 ** (attempt - 1));
+  const secrets = config.GOOGLE_API_SECRETS;
+  const tokens: TokenProvider = await createTokenProvider({
+    clientEmail: secrets.client_email,
+    privateKey: secrets.private_key,
+    subject: config.GOOGLE_API_USERNAME,
+    scopes: config.GOOGLE_API_SCOPES,
+    tokenUri: secrets.token_uri ?? DEFAULT_TOKEN_URI,
+    now: ctx.now,
+    backoffMs: backoff,
+  });
+  const root = config.GOOGLE_API_ROOT_URL === undefined
+    ? {}
+    : { rootUrl: config.GOOGLE_API_ROOT_URL.replace(/\/*$/, "/") };
+  const directory = google.admin({ version: "directory_v1", ...root });
+  const reports = google.admin({ version: "reports_v1", ...root });
+  const records: RecordOptions = { source: ctx.name, debug: config.DEBUG };
+  const log = ctx.log.child({ plugin: ctx.name });
+
+  /** Per-request options: bearer token, the caller's signal, retries on transport errors and 5xx. */
+  async function requestOptions(signal: AbortSignal): Promise<Common.MethodOptions> {
+    const token = await tokens.token(signal);
+    return {
+      headers: { authorization: `Bearer ${token}` },
+      signal,
+      retry: true,
+      retryConfig: {
+        retry: RETRIES,
+        noResponseRetries: RETRIES,
+        httpMethodsToRetry: ["GET"],
+        shouldRetry: (err) => {
+          if (signal.aborted) return false;
+          const attempt = err.config.retryConfig?.currentRetryAttempt ?? 0;
+          const status = err.response?.status;
+          return attempt < RETRIES && (status === undefined || status >= 500);
+        },
+        retryBackoff: (err) =>
+          sleep(backoff((err.config.retryConfig?.currentRetryAttempt ?? 0) + 1), signal),
+      },
+    };
+  }
+
+  /** Follows `nextPageToken` until the last page (or `cap` items). */
+  async function allPages(
+    what: string,
+    signal: AbortSignal,
+    fetchPage: (pageToken: string | undefined) => Promise<Page>,
+    cap = Infinity,
+  ): Promise<unknown[]> {
+    const items: unknown[] = [];
+    let token: string | undefined;
+    for (let page = 0; page < MAX_PAGES && items.length < cap; page++) {
+      let answer: Page;
+      try {
+        answer = await fetchPage(token);
+      } catch (error: unknown) {
+        throw upstreamError(error, what, signal);
+      }
+      items.push(...answer.items);
+      if (!answer.next || answer.next === token) break;
+      token = answer.next;
+    }
+    return items.slice(0, cap);
+  }
+
+  /** Processes each item; a malformed one is skipped and reported once per list. */
+  function each<T>(what: string, raws: unknown[], process: (raw: unknown) => T): T[] {
+    const out: T[] = [];
+    const reasons = new Set<string>();
+    for (const raw of raws) {
+      try {
+        out.push(process(raw));
+      } catch (error: unknown) {
+        if (!(error instanceof MalformedDeviceError)) throw error;
+        reasons.add(error.message);
+      }
+    }
+    if (reasons.size > 0) {
+      log.warn(`skipped malformed Google ${what}`, {
+        skipped: raws.length - out.length,
+        reasons: [...reasons],
+      });
+    }
+    return out;
+  }
+
+  async function mobileDevices(email: string, signal: AbortSignal): Promise<DeviceRecord[]> {
+    const raws = await allPages("mobile devices", signal, async (pageToken) => {
+      const res = await directory.mobiledevices.list({
+        customerId: CUSTOMER,
+        query: `email:${email}`,
+        projection: "FULL",
+        maxResults: DEVICE_PAGE_SIZE,
+        ...(pageToken === undefined ? {} : { pageToken }),
+      }, await requestOptions(signal));
+      return { items: res.data.mobiledevices ?? [], next: res.data.nextPageToken ?? undefined };
+    });
+    return each("mobile devices", raws, (raw) => processMobileDevice(raw, records));
+  }
+
+  async function chromeOsDevices(email: string, signal: AbortSignal): Promise<DeviceRecord[]> {
+    const raws = await allPages("ChromeOS devices", signal, async (pageToken) => {
+      const res = await directory.chromeosdevices.list({
+        customerId: CUSTOMER,
+        query: `recent_user:${email}`,
+        projection: "FULL",
+        maxResults: DEVICE_PAGE_SIZE,
+        ...(pageToken === undefined ? {} : { pageToken }),
+      }, await requestOptions(signal));
+      return { items: res.data.chromeosdevices ?? [], next: res.data.nextPageToken ?? undefined };
+    });
+    const mine = raws.filter((raw) => recentUserIs(raw, email));
+    return each("ChromeOS devices", mine, (raw) => processChromeOsDevice(raw, records));
+  }
+
+  return {
+    name: ctx.name,
+    timeoutMs: ctx.timeoutMs,
+
+    async devicesByEmail(email, { signal }) {
+      const halves = await Promise.allSettled([
+        mobileDevices(email, signal).catch(emptyIfNotFound),
+        chromeOsDevices(email, signal).catch(emptyIfNotFound),
+      ]);
+      const devices = halves.flatMap((h) => h.status === "fulfilled" ? h.value : []);
+      const failures = halves.flatMap((h, i) =>
+        h.status === "rejected" ? [{ what: DEVICE_KINDS[i], error: h.reason as unknown }] : []
+      );
+      if (failures.length === 0) return devices;
+      if (signal.aborted) throw signal.reason;
+      if (failures.length === halves.length) {
+        throw new UpstreamError(
+          failures.map((f) => message(f.error)).join("; "),
+          statusOf(failures[0]?.error),
+        );
+      }
+      for (const { what, error } of failures) {
+        log.warn(`Google ${what} lookup failed; returning the other devices only`, {
+          error: message(error),
+        });
+      }
+      return devices;
+    },
+
+    async accountByEmail(email, { signal }): Promise<Account | null> {
+      const date = new Date(ctx.now().getTime() - USAGE_LAG_DAYS * DAY_MS).toISOString()
+        .slice(0, 10);
+      let report: unknown;
+      try {
+        const res = await reports.userUsageReport.get(
+          { userKey: email, date },
+          await requestOptions(signal),
+        );
+        report = res.data.usageReports?.[0];
+      } catch (error: unknown) {
+        throw upstreamError(error, "usage report", signal);
+      }
+      if (typeof report !== "object" || report === null) return null;
+      const r = report as { date?: unknown; parameters?: unknown };
+      const { values, skipped } = parseUsageParameters(r.parameters);
+      if (skipped.length > 0) {
+        log.warn("skipped Google usage parameters of unknown type", { parameters: skipped });
+      }
+      return {
+        name: email,
+        type: "google",
+        source: ctx.name,
+        user_usage: { ...values, date: typeof r.date === "string" ? r.date : date },
+        last_updated: ctx.now(),
+      };
+    },
+
+    async eventsByEmail(email, { signal }): Promise<AccessEvent[]> {
+      const raws = await allPages("login activities", signal, async (pageToken) => {
+        const res = await reports.activities.list({
+          userKey: email,
+          applicationName: "login",
+          maxResults: EVENT_PAGE_SIZE,
+          ...(pageToken === undefined ? {} : { pageToken }),
+        }, await requestOptions(signal));
+        return { items: res.data.items ?? [], next: res.data.nextPageToken ?? undefined };
+      }, MAX_EVENTS);
+      return each("login activities", raws, (raw) => processLoginActivity(raw, records));
+    },
+
+    async checkConnectivity({ signal }) {
+      try {
+        await directory.mobiledevices.list(
+          { customerId: CUSTOMER, maxResults: 1 },
+          await requestOptions(signal),
+        );
+      } catch (error: unknown) {
+        throw upstreamError(error, "connectivity check", signal);
+      }
+    },
+  };
+}
+
+/** The Google Workspace plugin. */
+export default definePlugin(schema, (config, ctx) => createGoogleSource(config, ctx));
+
+/** Maps a gaxios failure to plain words; never includes request headers (the bearer token). */
+function upstreamError(error: unknown, what: string, signal: AbortSignal): unknown {
+  if (signal.aborted) return signal.reason;
+  if (error instanceof UpstreamError || error instanceof NotFoundError) return error;
+  const status = statusOf(error);
+  if (status === 404) return new NotFoundError(`Google ${what}: not found`);
+  if (status !== undefined) {
+    const detail = googleMessage(error);
+    const hint = status === 401 || status === 403 ? AUTH_HINT : "";
+    return new UpstreamError(
+      `Google ${what} failed with HTTP ${status}${detail ? ` (${detail})` : ""}${hint}`,
+      status,
+    );
+  }
+  const code = (error as { code?: unknown } | null)?.code;
+  return new UpstreamError(
+    `Google ${what} unreachable (${typeof code === "string" ? code : message(error)})`,
+  );
+}
+
+function emptyIfNotFound(error: unknown): DeviceRecord[] {
+  if (error instanceof NotFoundError) return [];
+  throw error;
+}
+
+function statusOf(error: unknown): number | undefined {
+  if (error instanceof UpstreamError) return error.status;
+  const e = error as { status?: unknown; response?: { status?: unknown } } | null;
+  const status = e?.response?.status ?? e?.status;
+  return typeof status === "number" ? status : undefined;
+}
+
+/** Google's own error text from the JSON body (`error.message`), shortened. */
+function googleMessage(error: unknown): string {
+  const data = (error as { response?: { data?: unknown } } | null)?.response?.data;
+  const text = (data as { error?: { message?: unknown } } | null)?.error?.message;
+  return typeof text === "string" ? text.slice(0, 200) : "";
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function parseJsonString(value: unknown): unknown {
+  if (typeof value !== "string") return value;
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value;
+  }
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const timer = setTimeout(() => {
+      signal.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+}

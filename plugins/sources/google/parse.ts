@@ -1,0 +1,290 @@
+/**
+ * Google Admin SDK answers → normalised records (spec §3.2): mobile devices, ChromeOS devices,
+ * usage-report parameters and login activities. Pure functions; a malformed device throws
+ * `MalformedDeviceError` so the caller can skip that device only (decision 19).
+ *
+ * @module
+ */
+import { macsFrom } from "../../../engine/identifiers.ts";
+import type {
+  AccessEvent,
+  DeviceRecord,
+  Identifiers,
+  PracticeData,
+} from "../../../engine/types.ts";
+
+/** One device in an upstream answer could not be read; the others still count. */
+export class MalformedDeviceError extends Error {
+  override name = "MalformedDeviceError";
+}
+
+/** How records are labelled. */
+export interface RecordOptions {
+  /** The plugin's registry name, written to `source`. */
+  source: string;
+  /** Keep the raw upstream object in `_raw`. */
+  debug: boolean;
+}
+
+type Raw = Record<string, unknown>;
+
+const PROPERTIES = [
+  ["serial", "serialNumber"],
+  ["model", "model"],
+  ["manufacturer", "manufacturer"],
+  ["os_version", "osVersion"],
+  ["user_agent", "userAgent"],
+] as const;
+const IDENTIFIERS = [
+  ["imei", "imei"],
+  ["meid", "meid"],
+  ["serial", "serialNumber"],
+  ["google_device_id", "deviceId"],
+] as const;
+const MAC_KEYS = ["macAddress", "wifiMacAddress", "ethernetMacAddress"] as const;
+const NUMERIC_VERSION_RE = /^\d+(?:\.\d+)*$/;
+const WHITESPACE_RE = /\s+/;
+const ANDROID_PER_APP_SOURCES = "8.0.0";
+
+/**
+ * A dotted numeric version in canonical form: at least three parts, no leading zeros
+ * (PEP 440 normalisation of the original); `undefined` when it is not a dotted number.
+ *
+ * @example
+ * ```ts
+ * normalizeVersion("9.3"); // "9.3.0"
+ * normalizeVersion("10"); // "10.0.0"
+ * normalizeVersion("beta"); // undefined
+ * ```
+ */
+export function normalizeVersion(version: string): string | undefined {
+  if (!NUMERIC_VERSION_RE.test(version)) return undefined;
+  const parts = version.split(".").map((p) => String(Number(p)));
+  while (parts.length < 3) parts.push("0");
+  return parts.join(".");
+}
+
+/** Compares two dotted numeric versions, missing parts counting as 0: negative when a < b. */
+export function compareVersions(a: string, b: string): number {
+  const x = a.split(".").map(Number);
+  const y = b.split(".").map(Number);
+  for (let i = 0; i < Math.max(x.length, y.length); i++) {
+    const d = (x[i] ?? 0) - (y[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+/**
+ * Splits a mobile OS string `"<name> <version>"` into platform, os and canonical version.
+ *
+ * @throws {MalformedDeviceError} when the string is not exactly two words
+ * @example
+ * ```ts
+ * parseOsInformation("iOS 9.3"); // { platform: "iOS", os: "iOS", os_version: "9.3.0" }
+ * ```
+ */
+export function parseOsInformation(
+  value: string,
+): { platform: string; os: string; os_version?: string } {
+  const tokens = value.trim().split(WHITESPACE_RE);
+  const [name, version] = tokens;
+  if (tokens.length !== 2 || name === undefined || version === undefined) {
+    throw new MalformedDeviceError(`OS "${value}" is not of the form "<name> <version>"`);
+  }
+  const os_version = normalizeVersion(version);
+  return os_version === undefined
+    ? { platform: name, os: name }
+    : { platform: name, os: name, os_version };
+}
+
+/**
+ * A normalised record for one Directory API mobile device (`_process_mobile_device`).
+ *
+ * @throws {MalformedDeviceError} for an unreadable OS string or a missing/invalid `lastSync`
+ */
+export function processMobileDevice(raw: unknown, options: RecordOptions): DeviceRecord {
+  const r = asObject(raw);
+  const device: DeviceRecord = { source: options.source, type: "Mobile Device" };
+  const os = nonempty(r, "os");
+  if (os !== undefined) Object.assign(device, parseOsInformation(os));
+  copyProperties(r, device);
+  const last_sync = lastSync(r);
+  device.last_sync = last_sync;
+
+  const practices: Record<string, PracticeData> = {};
+  const compromised = nonempty(r, "deviceCompromisedStatus")?.toLowerCase();
+  if (compromised !== undefined) {
+    if (compromised === "compromise detected") {
+      practices.jailed = { value: false, last_updated: last_sync };
+    } else if (compromised === "no compromise detected") {
+      practices.jailed = { value: true, last_updated: last_sync };
+    } else practices.jailed = { last_updated: last_sync };
+  }
+  const encryption = nonempty(r, "encryptionStatus");
+  if (encryption !== undefined) {
+    practices.encryption = {
+      value: encryption.toLowerCase() === "encrypted",
+      last_updated: last_sync,
+    };
+  }
+  // Android 8+ grants "install unknown apps" per app: the device-wide setting means nothing there.
+  const version = device.os_version;
+  const oldAndroid = version !== undefined && normalizeVersion(version) !== undefined &&
+    compareVersions(version, ANDROID_PER_APP_SOURCES) < 0;
+  if (r.type !== "ANDROID" || oldAndroid) {
+    practices.unknownsources = { value: !r.unknownSourcesStatus, last_updated: last_sync };
+  }
+  practices.adbstatus = { value: !r.adbStatus, last_updated: last_sync };
+  device.practices = practices;
+  device.identifiers = identifiers(r);
+  if (options.debug) device._raw = raw;
+  return device;
+}
+
+/**
+ * A normalised record for one Directory API ChromeOS device (`_process_chromeos_device`).
+ *
+ * @throws {MalformedDeviceError} for a missing or invalid `lastSync`
+ */
+export function processChromeOsDevice(raw: unknown, options: RecordOptions): DeviceRecord {
+  const r = asObject(raw);
+  const device: DeviceRecord = { source: options.source, type: "ChromeOS Device" };
+  copyProperties(r, device);
+  const last_sync = lastSync(r);
+  device.last_sync = last_sync;
+  device.os = "ChromeOS";
+  const practices: Record<string, PracticeData> = {};
+  const bootMode = nonempty(r, "bootMode")?.toLowerCase();
+  if (bootMode !== undefined) {
+    practices.jailed = {
+      value: bootMode === "validated" || bootMode === "verified",
+      last_updated: last_sync,
+    };
+  }
+  device.practices = practices;
+  device.identifiers = identifiers(r);
+  if (options.debug) device._raw = raw;
+  return device;
+}
+
+/** Whether a ChromeOS device's most recent user is exactly `email`. */
+export function recentUserIs(raw: unknown, email: string): boolean {
+  if (!isObject(raw) || !Array.isArray(raw.recentUsers)) return false;
+  const first: unknown = raw.recentUsers[0];
+  return isObject(first) && first.email === email;
+}
+
+/** A usage-report parameter value, typed as the report says (spec §2.6). */
+export type UsageValue = boolean | number | string | Date | null;
+
+/**
+ * Typed usage-report parameters: `boolValue` → boolean, `intValue` → number, `stringValue` →
+ * string, `datetimeValue` → Date. Parameters of any other shape are listed in `skipped`.
+ */
+export function parseUsageParameters(
+  parameters: unknown,
+): { values: Record<string, UsageValue>; skipped: string[] } {
+  const values: Record<string, UsageValue> = {};
+  const skipped: string[] = [];
+  for (const p of Array.isArray(parameters) ? parameters : []) {
+    if (!isObject(p) || typeof p.name !== "string") continue;
+    if (typeof p.boolValue === "boolean") values[p.name] = p.boolValue;
+    else if (p.intValue !== undefined && Number.isFinite(Number(p.intValue))) {
+      values[p.name] = Number(p.intValue);
+    } else if (typeof p.stringValue === "string") values[p.name] = p.stringValue;
+    else if (typeof p.datetimeValue === "string" && !isNaN(Date.parse(p.datetimeValue))) {
+      values[p.name] = new Date(p.datetimeValue);
+    } else skipped.push(p.name);
+  }
+  return { values, skipped };
+}
+
+/**
+ * A login activity of the Reports API → an access event. Uses the last event of the activity
+ * (as the original); `content` is plain text, one `label: value` per line.
+ *
+ * @throws {MalformedDeviceError} when the activity has no time or no events
+ */
+export function processLoginActivity(raw: unknown, options: RecordOptions): AccessEvent {
+  const r = asObject(raw);
+  const id = isObject(r.id) ? r.id : {};
+  const time = typeof id.time === "string" ? id.time : "";
+  const timestamp = new Date(time);
+  if (isNaN(timestamp.getTime())) {
+    throw new MalformedDeviceError("activity without a valid id.time");
+  }
+  const events = Array.isArray(r.events) ? r.events : [];
+  const last: unknown = events[events.length - 1];
+  if (!isObject(last)) throw new MalformedDeviceError("activity without events");
+  const result = typeof last.name === "string" ? last.name : "";
+  const params: Record<string, string | number | boolean> = {};
+  for (const p of Array.isArray(last.parameters) ? last.parameters : []) {
+    if (!isObject(p) || typeof p.name !== "string") continue;
+    const value = parameterValue(p);
+    if (value !== undefined) params[p.name] = value;
+  }
+  const ip = typeof r.ipAddress === "string" ? r.ipAddress : "";
+  const lines = [`Google Login: ${time}`, `IP: ${ip}`, `Event: ${result}`];
+  for (const [k, v] of Object.entries(params)) lines.push(`${k}: ${v}`);
+  const event: AccessEvent = {
+    source: options.source,
+    id: typeof id.uniqueQualifier === "string" ? id.uniqueQualifier : time,
+    type: result === "logout" ? "logout" : String(params.login_type ?? result),
+    success: result === "login_success" || result === "logout",
+    reason: params.login_failure_type === undefined ? "" : String(params.login_failure_type),
+    ip_address: ip,
+    timestamp,
+    content: lines.join("\n"),
+  };
+  return options.debug ? Object.assign(event, { _raw: raw }) : event;
+}
+
+function parameterValue(p: Raw): string | number | boolean | undefined {
+  if (typeof p.value === "string") return p.value;
+  if (typeof p.boolValue === "boolean") return p.boolValue;
+  if (p.intValue !== undefined && Number.isFinite(Number(p.intValue))) return Number(p.intValue);
+  if (Array.isArray(p.multiValue)) return p.multiValue.map(String).join(", ");
+  if (Array.isArray(p.multiIntValue)) return p.multiIntValue.map(String).join(", ");
+  return undefined;
+}
+
+function copyProperties(r: Raw, device: DeviceRecord): void {
+  for (const [key, rawKey] of PROPERTIES) {
+    const value = nonempty(r, rawKey);
+    if (value !== undefined) device[key] = value;
+  }
+}
+
+function identifiers(r: Raw): Identifiers {
+  const ids: Identifiers = {};
+  for (const [key, rawKey] of IDENTIFIERS) {
+    const value = nonempty(r, rawKey);
+    if (value !== undefined) ids[key] = value;
+  }
+  ids.mac_addresses = macsFrom(MAC_KEYS.map((k) => r[k]));
+  return ids;
+}
+
+function lastSync(r: Raw): Date {
+  const value = nonempty(r, "lastSync");
+  if (value === undefined) throw new MalformedDeviceError("device without lastSync");
+  const date = new Date(value);
+  if (isNaN(date.getTime())) throw new MalformedDeviceError(`unreadable lastSync "${value}"`);
+  return date;
+}
+
+/** The value of `key` when it is a string that is not blank. */
+function nonempty(r: Raw, key: string): string | undefined {
+  const value = r[key];
+  return typeof value === "string" && value.trim() !== "" ? value : undefined;
+}
+
+function isObject(value: unknown): value is Raw {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function asObject(value: unknown): Raw {
+  if (!isObject(value)) throw new MalformedDeviceError("device is not a JSON object");
+  return value;
+}

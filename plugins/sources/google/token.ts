@@ -1,0 +1,158 @@
+/**
+ * Service-account access tokens with domain-wide delegation (RFC 7523 JWT bearer grant): sign an
+ * RS256 assertion with the service account's key, exchange it at the account's `token_uri`, and
+ * reuse the access token until shortly before it expires.
+ *
+ * @module
+ */
+import { importPKCS8, SignJWT } from "jose";
+import { UpstreamError } from "../../../engine/ports.ts";
+
+/** Where Google exchanges assertions when the service-account JSON names no `token_uri`. */
+export const DEFAULT_TOKEN_URI = "https://oauth2.googleapis.com/token";
+
+const GRANT_TYPE = "urn:ietf:params:oauth:grant-type:jwt-bearer";
+/** Lifetime of a signed assertion (Google accepts at most one hour). */
+const ASSERTION_SECONDS = 3600;
+/** A cached token is renewed this long before it expires. */
+const EARLY_REFRESH_MS = 60_000;
+const RETRIES = 3;
+const CHECK_HINT = "check GOOGLE_API_SECRETS, GOOGLE_API_USERNAME and GOOGLE_API_SCOPES";
+
+/** What the token provider needs to know. */
+export interface TokenOptions {
+  /** The service account's `client_email` (the assertion's issuer). */
+  clientEmail: string;
+  /** The service account's PKCS#8 PEM private key. */
+  privateKey: string;
+  /** The admin the service account acts for (`GOOGLE_API_USERNAME`). */
+  subject: string;
+  scopes: readonly string[];
+  tokenUri: string;
+  now: () => Date;
+  /** Pause before retry `attempt` (1-based); injectable for tests. */
+  backoffMs?: (attempt: number) => number;
+}
+
+/** Hands out bearer tokens, fetching a new one only when the cached one is about to expire. */
+export interface TokenProvider {
+  /** A valid access token; throws `UpstreamError` in plain words when the exchange fails. */
+  token(signal: AbortSignal): Promise<string>;
+}
+
+/**
+ * Creates a token provider. The private key is parsed at once so a bad key is reported at start.
+ *
+ * @param options the service account, delegated subject, scopes and clock
+ * @returns the provider
+ * @throws {TypeError} when the private key is not a PKCS#8 PEM RSA key (the key is never quoted)
+ * @example Getting a token
+ * ```ts
+ * const tokens = await createTokenProvider({ clientEmail, privateKey, subject, scopes,
+ *   tokenUri: DEFAULT_TOKEN_URI, now: () => new Date() });
+ * const bearer = await tokens.token(AbortSignal.timeout(5000));
+ * ```
+ */
+export async function createTokenProvider(options: TokenOptions): Promise<TokenProvider> {
+  let key: CryptoKey;
+  try {
+    key = await importPKCS8(options.privateKey, "RS256");
+  } catch {
+    throw new TypeError(
+      "GOOGLE_API_SECRETS.private_key is not a PKCS#8 PEM RSA private key; paste the private_key of the service-account JSON",
+    );
+  }
+  const backoff = options.backoffMs ?? ((attempt: number) => 100 * 2 ** (attempt - 1));
+  let cached: { token: string; renewAt: number } | null = null;
+  let inflight: Promise<string> | null = null;
+
+  async function assertion(): Promise<string> {
+    const iat = Math.floor(options.now().getTime() / 1000);
+    return await new SignJWT({ scope: options.scopes.join(" ") })
+      .setProtectedHeader({ alg: "RS256", typ: "JWT" })
+      .setIssuer(options.clientEmail)
+      .setSubject(options.subject)
+      .setAudience(options.tokenUri)
+      .setIssuedAt(iat)
+      .setExpirationTime(iat + ASSERTION_SECONDS)
+      .sign(key);
+  }
+
+  async function exchange(signal: AbortSignal): Promise<string> {
+    const body = new URLSearchParams({ grant_type: GRANT_TYPE, assertion: await assertion() });
+    for (let attempt = 0;; attempt++) {
+      signal.throwIfAborted();
+      let response: Response;
+      try {
+        response = await fetch(options.tokenUri, {
+          method: "POST",
+          headers: { "content-type": "application/x-www-form-urlencoded" },
+          body,
+          signal,
+        });
+      } catch (error: unknown) {
+        if (signal.aborted) throw signal.reason;
+        if (attempt < RETRIES) {
+          await sleep(backoff(attempt + 1), signal);
+          continue;
+        }
+        const why = error instanceof Error ? error.message : "transport failure";
+        throw new UpstreamError(`Google token endpoint unreachable (${why}); ${CHECK_HINT}`);
+      }
+      if (response.status >= 500 && attempt < RETRIES) {
+        await response.body?.cancel();
+        await sleep(backoff(attempt + 1), signal);
+        continue;
+      }
+      const answer = await response.json().catch(() => null) as Record<string, unknown> | null;
+      if (!response.ok) {
+        const reason = [answer?.error, answer?.error_description].filter((x) =>
+          typeof x === "string"
+        ).join(": ");
+        throw new UpstreamError(
+          `Google authentication failure: the token endpoint refused the service-account assertion (HTTP ${response.status}${
+            reason ? `, ${reason}` : ""
+          }); ${CHECK_HINT}`,
+          response.status,
+        );
+      }
+      const token = answer?.access_token;
+      const expiresIn = Number(answer?.expires_in ?? 3600);
+      if (typeof token !== "string" || token === "") {
+        throw new UpstreamError(
+          "Google token endpoint answered without an access_token",
+          response.status,
+        );
+      }
+      const ttl = Number.isFinite(expiresIn) ? expiresIn * 1000 : 3_600_000;
+      cached = { token, renewAt: options.now().getTime() + ttl - EARLY_REFRESH_MS };
+      return token;
+    }
+  }
+
+  return {
+    token(signal) {
+      if (cached && options.now().getTime() < cached.renewAt) return Promise.resolve(cached.token);
+      if (!inflight) {
+        inflight = exchange(signal).finally(() => {
+          inflight = null;
+        });
+      }
+      return inflight;
+    },
+  };
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      signal.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+}

@@ -1,0 +1,210 @@
+/**
+ * A loopback fake of the Google Admin SDK and OAuth token endpoint, speaking the REST paths
+ * `googleapis` calls. The token endpoint verifies the signed service-account assertion with the
+ * test key's public key; the API paths accept only tokens it issued.
+ *
+ * @module
+ */
+import { jwtVerify } from "jose";
+
+/** Makes the next `times` requests whose path contains `match` fail with `status`. */
+export interface Failure {
+  match: string;
+  status: number;
+  times: number;
+}
+
+/** One request the fake saw. */
+export interface SeenRequest {
+  method: string;
+  path: string;
+  params: URLSearchParams;
+  authorization: string | null;
+}
+
+/** What a test configures. */
+export interface GoogleFakeOptions {
+  /** Verifies assertions. */
+  publicKey: CryptoKey;
+  /** The service account the assertion must come from (`iss`). */
+  clientEmail: string;
+  /** The delegated admin the assertion must name (`sub`). */
+  subject: string;
+  /** The fake's clock, shared with the plugin so expiry tests agree. */
+  now?: () => Date;
+}
+
+/** A running fake. Mutate its fields to set up a test. */
+export interface GoogleFake {
+  /** Root URL to configure as `GOOGLE_API_ROOT_URL` (ends with `/`). */
+  url: string;
+  /** The `token_uri` for the service-account JSON. */
+  tokenUri: string;
+  mobile: unknown[];
+  chromeos: unknown[];
+  /** userKey → usage reports. */
+  usage: Map<string, unknown[]>;
+  /** userKey → login activities. */
+  activities: Map<string, unknown[]>;
+  /** Items per page of every list (ignores `maxResults` when smaller). */
+  pageSize: number;
+  /** Lifetime of issued tokens, in seconds. */
+  expiresIn: number;
+  /** Delay before answering API paths (not the token endpoint). */
+  delayMs: number;
+  failures: Failure[];
+  requests: SeenRequest[];
+  tokenRequests: number;
+  close(): Promise<void>;
+}
+
+const DIRECTORY = "/admin/directory/v1/customer/my_customer/devices/";
+const USAGE_RE = /^\/admin\/reports\/v1\/usage\/users\/([^/]+)\/dates\/([^/]+)$/;
+const ACTIVITY_RE = /^\/admin\/reports\/v1\/activity\/users\/([^/]+)\/applications\/login$/;
+
+/**
+ * Starts the fake on 127.0.0.1 with a free port.
+ *
+ * @example
+ * ```ts
+ * const fake = startGoogleFake({ publicKey, clientEmail, subject });
+ * fake.mobile.push(device);
+ * await fake.close();
+ * ```
+ */
+export function startGoogleFake(options: GoogleFakeOptions): GoogleFake {
+  const now = options.now ?? (() => new Date());
+  const issued = new Set<string>();
+  // Ends delayed answers at close (the request's own signal is not a reliable hang-up signal).
+  const closing = new AbortController();
+  const fake: GoogleFake = {
+    url: "",
+    tokenUri: "",
+    mobile: [],
+    chromeos: [],
+    usage: new Map(),
+    activities: new Map(),
+    pageSize: 100,
+    expiresIn: 3600,
+    delayMs: 0,
+    failures: [],
+    requests: [],
+    tokenRequests: 0,
+    close: () => {
+      closing.abort();
+      return server.shutdown();
+    },
+  };
+
+  async function token(req: Request): Promise<Response> {
+    fake.tokenRequests++;
+    const form = new URLSearchParams(await req.text());
+    if (form.get("grant_type") !== "urn:ietf:params:oauth:grant-type:jwt-bearer") {
+      return Response.json({ error: "unsupported_grant_type" }, { status: 400 });
+    }
+    try {
+      const { payload } = await jwtVerify(form.get("assertion") ?? "", options.publicKey, {
+        algorithms: ["RS256"],
+        issuer: options.clientEmail,
+        subject: options.subject,
+        audience: fake.tokenUri,
+        currentDate: now(),
+      });
+      if (typeof payload.scope !== "string" || payload.scope === "") throw new Error("no scope");
+    } catch {
+      return Response.json(
+        { error: "invalid_grant", error_description: "Invalid JWT Signature." },
+        { status: 400 },
+      );
+    }
+    const value = `fake-token-${fake.tokenRequests}`;
+    issued.add(value);
+    return Response.json({ access_token: value, expires_in: fake.expiresIn, token_type: "Bearer" });
+  }
+
+  function page(items: unknown[], params: URLSearchParams, field: string): Response {
+    const start = Number(params.get("pageToken") ?? "0");
+    const size = Math.min(fake.pageSize, Number(params.get("maxResults") ?? fake.pageSize));
+    const slice = items.slice(start, start + size);
+    const next = start + size < items.length ? { nextPageToken: String(start + size) } : {};
+    return Response.json({ kind: "fake", [field]: slice, ...next });
+  }
+
+  function api(path: string, params: URLSearchParams): Response {
+    const failure = fake.failures.find((f) => f.times > 0 && path.includes(f.match));
+    if (failure) {
+      failure.times--;
+      return Response.json(
+        { error: { code: failure.status, message: `Injected failure ${failure.status}` } },
+        { status: failure.status },
+      );
+    }
+    const query = params.get("query") ?? "";
+    if (path === `${DIRECTORY}mobile`) {
+      const email = query.replace(/^email:/, "");
+      const mine = fake.mobile.filter((d) =>
+        !query || ((d as { email?: string[] }).email ?? []).includes(email)
+      );
+      return page(mine, params, "mobiledevices");
+    }
+    if (path === `${DIRECTORY}chromeos`) {
+      const email = query.replace(/^recent_user:/, "");
+      const mine = fake.chromeos.filter((d) =>
+        ((d as { recentUsers?: { email?: string }[] }).recentUsers ?? []).some((u) =>
+          u.email === email
+        )
+      );
+      return page(mine, params, "chromeosdevices");
+    }
+    const usage = USAGE_RE.exec(path);
+    if (usage) {
+      const reports = fake.usage.get(decodeURIComponent(usage[1]!));
+      if (!reports) {
+        return Response.json({ error: { code: 404, message: "Not found" } }, { status: 404 });
+      }
+      return Response.json({ kind: "admin#reports#usageReports", usageReports: reports });
+    }
+    const activity = ACTIVITY_RE.exec(path);
+    if (activity) {
+      return page(fake.activities.get(decodeURIComponent(activity[1]!)) ?? [], params, "items");
+    }
+    return Response.json({ error: { code: 404, message: "No such path" } }, { status: 404 });
+  }
+
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (req) => {
+    const url = new URL(req.url);
+    const authorization = req.headers.get("authorization");
+    fake.requests.push({
+      method: req.method,
+      path: url.pathname,
+      params: url.searchParams,
+      authorization,
+    });
+    if (url.pathname === "/token" && req.method === "POST") return await token(req);
+    if (fake.delayMs > 0) {
+      const finished = await delay(fake.delayMs, closing.signal);
+      if (!finished) return new Response(null, { status: 503 });
+    }
+    const bearer = authorization?.replace(/^Bearer /i, "") ?? "";
+    if (!issued.has(bearer)) {
+      return Response.json({ error: { code: 401, message: "Invalid Credentials" } }, {
+        status: 401,
+      });
+    }
+    return api(url.pathname, url.searchParams);
+  });
+  fake.url = `http://127.0.0.1:${server.addr.port}/`;
+  fake.tokenUri = `${fake.url}token`;
+  return fake;
+}
+
+/** Resolves true after `ms`, or false as soon as `signal` aborts. */
+function delay(ms: number, signal: AbortSignal): Promise<boolean> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(true), ms);
+    signal.addEventListener("abort", () => {
+      clearTimeout(timer);
+      resolve(false);
+    }, { once: true });
+  });
+}
