@@ -1,0 +1,250 @@
+import assert from "node:assert/strict";
+import { startFake } from "../fakes/server.ts";
+import { csrfOf, demoWith, startApp, type TestApp } from "../support/app.ts";
+
+async function overview(app: TestApp, cookie: string): Promise<string> {
+  return await (await app.request("/", { cookie })).text();
+}
+
+function form(csrf: string, fields: Record<string, string> = {}): URLSearchParams {
+  return new URLSearchParams({ _csrf_token: csrf, ...fields });
+}
+
+Deno.test("a plain form post dismisses an alert for good: 303, and gone after reloads and restarts", async () => {
+  const dir = await Deno.makeTempDir();
+  const storePath = `${dir}/s.db`;
+  let app = await startApp({ storePath });
+  try {
+    const cookie = await app.login("user@example.com");
+    const page = await overview(app, cookie);
+    assert.match(page, /firewall is off/);
+    const res = await app.request("/notifications/firewall-fry/dismiss", {
+      method: "POST",
+      cookie,
+      body: form(csrfOf(page)),
+    });
+    assert.equal(res.status, 303);
+    assert.equal(res.headers.get("location"), "/");
+    assert.doesNotMatch(await overview(app, cookie), /firewall is off/);
+    await app.close();
+    app = await startApp({ storePath });
+    const again = await app.login("user@example.com");
+    const after = await overview(app, again);
+    assert.doesNotMatch(after, /firewall is off/);
+    assert.match(after, /Sign-in attempt from a new place/, "other alerts stay");
+    const other = await app.login("one-red@example.com");
+    assert.match(await overview(app, other), /disk is not encrypted/, "other people unaffected");
+  } finally {
+    await app.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("htmx gets the updated card and the alert count out of band", async () => {
+  const app = await startApp();
+  try {
+    const cookie = await app.login("user@example.com");
+    const page = await overview(app, cookie);
+    assert.match(page, /<span class="badge" id="alert-count"  >7<\/span>/);
+    const res = await app.request("/notifications/firewall-fry/dismiss", {
+      method: "POST",
+      cookie,
+      headers: { "HX-Request": "true", "X-CSRF-Token": csrfOf(page) },
+      body: new URLSearchParams(),
+    });
+    assert.equal(res.status, 200);
+    const html = await res.text();
+    assert.equal(
+      html,
+      '<div id="n-firewall-fry" hidden=""></div><span class="badge" id="alert-count"  hx-swap-oob="true">6</span>',
+    );
+  } finally {
+    await app.close();
+  }
+});
+
+Deno.test("answering a question records it, shows a thank-you and queues it for the sink exactly once", async () => {
+  const received: unknown[] = [];
+  const sink = startFake(async (req) => {
+    received.push(JSON.parse(req.body));
+    return await Promise.resolve(Response.json({ ok: true }));
+  });
+  const app = await startApp({
+    config: demoWith({ PLUGINS: { demo: {}, restful_feedback: { URL: `${sink.url}/fb` } } }),
+  });
+  try {
+    const cookie = await app.login("user@example.com");
+    const page = await overview(app, cookie);
+    const res = await app.request("/notifications/signin-fry-3/feedback", {
+      method: "POST",
+      cookie,
+      headers: { "HX-Request": "true" },
+      body: form(csrfOf(page), { feedback: "no", notes: "I was asleep" }),
+    });
+    assert.equal(res.status, 200);
+    const html = await res.text();
+    assert.match(html, /Thank you: you answered “This was not me”/);
+    assert.doesNotMatch(html, /name="feedback"/);
+    assert.equal(await app.services.store.outboxDepth(), 1);
+    const report = await app.services.outbox.runOnce();
+    assert.deepEqual(report, { delivered: 1, failed: 0 });
+    await app.services.outbox.runOnce();
+    assert.deepEqual(received, [{
+      user_id: "user@example.com",
+      feedback: "no",
+      notes: "I was asleep",
+      id: "signin-fry-3",
+      source: "stethoscope",
+    }]);
+    assert.equal(await app.services.store.outboxDepth(), 0);
+    // reload shows the answered state
+    assert.match(await overview(app, cookie), /Thank you: you answered “This was not me”/);
+  } finally {
+    await app.close();
+    await sink.close();
+  }
+});
+
+Deno.test("bad feedback and dismissals are refused with a clear 4xx and nothing is stored", async (t) => {
+  const app = await startApp();
+  try {
+    const cookie = await app.login("user@example.com");
+    const csrf = csrfOf(await overview(app, cookie));
+    const post = (path: string, body: URLSearchParams, c = cookie) =>
+      app.request(path, { method: "POST", cookie: c, body });
+    await t.step("unknown notification id", async () => {
+      const res = await post("/notifications/nope/dismiss", form(csrf));
+      assert.equal(res.status, 404);
+      assert.match(await res.text(), /There is no such alert for you\./);
+    });
+    await t.step("someone else's notification", async () => {
+      const res = await post("/notifications/bitlocker-red/dismiss", form(csrf));
+      assert.equal(res.status, 404);
+      const res2 = await post(
+        "/notifications/new-device-unknown/feedback",
+        form(csrf, { feedback: "yes" }),
+      );
+      assert.equal(res2.status, 404);
+    });
+    await t.step("an answer that was not offered", async () => {
+      const res = await post(
+        "/notifications/signin-fry-3/feedback",
+        form(csrf, { feedback: "maybe" }),
+      );
+      assert.equal(res.status, 400);
+      assert.match(await res.text(), /That answer is not one of the choices offered\./);
+    });
+    await t.step("oversized comment", async () => {
+      const res = await post(
+        "/notifications/signin-fry-3/feedback",
+        form(csrf, { feedback: "no", notes: "x".repeat(2001) }),
+      );
+      assert.equal(res.status, 400);
+    });
+    await t.step("missing or wrong CSRF token", async () => {
+      const res = await post("/notifications/firewall-fry/dismiss", new URLSearchParams());
+      assert.equal(res.status, 403);
+      const res2 = await post("/notifications/firewall-fry/dismiss", form("0".repeat(64)));
+      assert.equal(res2.status, 403);
+    });
+    await t.step("from another site", async () => {
+      const res = await app.request("/notifications/firewall-fry/dismiss", {
+        method: "POST",
+        cookie,
+        headers: { Origin: "https://evil.example" },
+        body: form(csrf),
+      });
+      assert.equal(res.status, 403);
+    });
+    await t.step("without a session", async () => {
+      const res = await post("/notifications/firewall-fry/dismiss", form(csrf), "");
+      assert.equal(res.status, 401);
+    });
+    assert.equal(await app.services.store.outboxDepth(), 0);
+    assert.deepEqual([...await app.services.store.dismissed("user@example.com")], []);
+    assert.deepEqual([...await app.services.store.answers("user@example.com")], []);
+  } finally {
+    await app.close();
+  }
+});
+
+Deno.test("a sign-in can be reported from the Activity page through the same feedback path", async () => {
+  const app = await startApp();
+  try {
+    const cookie = await app.login("user@example.com");
+    const page = await (await app.request("/activity", { cookie })).text();
+    const res = await app.request(
+      `/notifications/${encodeURIComponent("event:google:fry-3")}/feedback`,
+      { method: "POST", cookie, body: form(csrfOf(page), { feedback: "no", notes: "" }) },
+    );
+    assert.equal(res.status, 303);
+    assert.equal(res.headers.get("location"), "/activity");
+    const after = await (await app.request("/activity", { cookie })).text();
+    assert.match(after, /Reported: not you/);
+    assert.deepEqual([...await app.services.store.answers("user@example.com")], [[
+      "event:google:fry-3",
+      "no",
+    ]]);
+  } finally {
+    await app.close();
+  }
+});
+
+Deno.test("when the store cannot save, the person is told and nothing is pretended", async () => {
+  const app = await startApp();
+  try {
+    const cookie = await app.login("user@example.com");
+    const csrf = csrfOf(await overview(app, cookie));
+    await app.services.store.close();
+    const res = await app.request("/notifications/signin-fry-3/feedback", {
+      method: "POST",
+      cookie,
+      body: form(csrf, { feedback: "yes" }),
+    });
+    assert.equal(res.status, 503);
+    assert.match(await res.text(), /Your answer could not be saved right now\. Please try again\./);
+    const page = await app.request("/", { cookie });
+    assert.equal(page.status, 200, "pages still render without the store");
+  } finally {
+    await app.services.outbox.stop();
+  }
+});
+
+Deno.test("POST /api/v1/feedback/:plugin takes JSON with the double-submit token", async () => {
+  const app = await startApp({
+    config: demoWith({
+      PLUGINS: { demo: {}, restful_feedback: { URL: "http://127.0.0.1:9/unused" } },
+    }),
+  });
+  try {
+    const cookie = await app.login("user@example.com");
+    const csrf = csrfOf(await overview(app, cookie));
+    const send = (body: unknown, headers: Record<string, string> = {}) =>
+      app.request("/api/v1/feedback/restful_feedback", {
+        method: "POST",
+        cookie,
+        headers: { "Content-Type": "application/json", ...headers },
+        body: JSON.stringify(body),
+      });
+    const missing = await send({ id: "signin-fry-3", feedback: "yes", notes: "" });
+    assert.equal(missing.status, 403);
+    assert.deepEqual(await missing.json(), { error: "Anti-CSRF token missing.", status: 403 });
+    const wrong = await send({ id: "signin-fry-3", feedback: "yes", _csrf_token: "f".repeat(64) });
+    assert.deepEqual(await wrong.json(), { error: "Anti-CSRF token incorrect.", status: 403 });
+    const bad = await send({ id: "signin-fry-3", feedback: 7 }, { "X-CSRF-Token": csrf });
+    assert.deepEqual(await bad.json(), { error: "Invalid feedback.", status: 400 });
+    const unknownSink = await app.request("/api/v1/feedback/nope", {
+      method: "POST",
+      cookie,
+      headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
+      body: "{}",
+    });
+    assert.equal(unknownSink.status, 404);
+    const ok = await send({ id: "signin-fry-3", feedback: "yes", notes: "me", _csrf_token: csrf });
+    assert.equal(ok.status, 202);
+    assert.deepEqual(await ok.json(), { queued: true, id: "signin-fry-3" });
+    assert.equal(await app.services.store.outboxDepth(), 1);
+  } finally {
+    await app.close();
+  }
+});

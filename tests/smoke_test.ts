@@ -1,0 +1,57 @@
+import assert from "node:assert/strict";
+import { startServer } from "./support/server.ts";
+
+Deno.test("the real server starts in demo mode on port 0, answers /healthz and stops cleanly", async () => {
+  const server = await startServer();
+  try {
+    assert.match(server.url, /^http:\/\/127\.0\.0\.1:\d+$/);
+    const health = await fetch(`${server.url}/healthz`);
+    assert.equal(health.status, 200);
+    assert.equal(await health.text(), "ok");
+    const ready = await fetch(`${server.url}/readyz`);
+    assert.equal(ready.status, 200);
+    assert.equal(await ready.text(), "ready");
+    const page = await fetch(`${server.url}/`, { redirect: "manual" });
+    await page.body?.cancel();
+    assert.equal(page.status, 302);
+  } finally {
+    assert.equal(await server.stop(), 0);
+  }
+  const start = JSON.parse(server.lines.find((l) => l.includes('"listening"'))!);
+  assert.equal(start.mode, "demo");
+  assert.deepEqual(start.plugins, ["demo"]);
+  const request = server.lines.map((l) => JSON.parse(l)).find((l) => l.path === "/healthz");
+  assert.equal(request.method, "GET");
+  assert.equal(request.status, 200);
+  assert.equal(typeof request.ms, "number");
+  assert.equal(request.user, null);
+});
+
+Deno.test("the server refuses to start with a bad configuration and says why", async () => {
+  const path = await Deno.makeTempFile({ suffix: ".json" });
+  try {
+    await Deno.writeTextFile(path, JSON.stringify({ PLUGINS: { jamf: {} }, SECRET_KEY: "x" }));
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "-A",
+        new URL("../main.ts", import.meta.url).pathname,
+        "check-config",
+        "--config",
+        path,
+      ],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    assert.equal(out.code, 1);
+    const text = new TextDecoder().decode(out.stderr);
+    assert.equal(
+      text,
+      `Configuration problems in ${path}:\n` +
+        "  SECRET_KEY: too short; use at least 32 random bytes\n" +
+        '  JWT_SECRET_KEY: required; set it to at least 32 random bytes (e.g. the output of "openssl rand -hex 32"), ideally as {"env": "NAME"}\n',
+    );
+  } finally {
+    await Deno.remove(path);
+  }
+});
