@@ -17,6 +17,8 @@ export interface StagedLookupParts {
   /** Device transforms, applied to the pre-device records before their identifiers are used. */
   transform: (records: DeviceRecord[]) => DeviceRecord[];
   signal?: AbortSignal;
+  /** Told about every source call once it settles (metrics). */
+  onCall?: (source: string, seconds: number, failed: boolean) => void;
 }
 
 type Method = "devicesByEmail" | "devicesBySerial" | "devicesByMac";
@@ -45,12 +47,17 @@ export async function stagedLookup(
     plugin: P,
     operation: string,
     call: (o: CallOptions) => Promise<DeviceRecord[]>,
-  ) =>
-    callWithDeadline(plugin, operation, call, {
+  ) => {
+    const started = performance.now();
+    return callWithDeadline(plugin, operation, call, {
       empty: [] as DeviceRecord[],
       check: deviceRecords,
       ...parent,
+    }).then((out) => {
+      parts.onCall?.(plugin.name, (performance.now() - started) / 1000, !out.ok);
+      return out;
     });
+  };
   const ask = (method: Method, value: string) =>
     parts.deviceSources.flatMap((s) => {
       const fn = s[method];

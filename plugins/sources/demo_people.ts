@@ -133,7 +133,13 @@ function windows(
   };
 }
 
-const ALL_GOOD_MAC = { encryption: true, firewall: true, screenlock: true, autoupdate: true };
+const ALL_GOOD_MAC = {
+  encryption: true,
+  firewall: true,
+  screenlock: true,
+  autoupdate: true,
+  uptodate: true,
+};
 
 function signIn(
   now: Date,
@@ -251,6 +257,7 @@ export const DEMO_PEOPLE: readonly DemoPerson[] = [
         screenlock: true,
         autoupdate: false,
         remotelogin: true,
+        uptodate: true,
       }, {
         autoupdate: "Disabled settings:\n    Install macOS updates",
       }),
@@ -301,8 +308,10 @@ export const DEMO_PEOPLE: readonly DemoPerson[] = [
         screenlock: true,
         autoupdate: false,
         remotelogin: false,
+        uptodate: false,
       }, {
         autoupdate: "Disabled settings:\n    Install app updates\n    Install macOS updates",
+        uptodate: "Missing Updates:\n    macOS Sequoia 15.7.2\n    Safari 26.1",
       }),
       windows(
         now,
