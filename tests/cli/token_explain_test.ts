@@ -1,0 +1,129 @@
+import assert from "node:assert/strict";
+import { main } from "../../main.ts";
+import { createLogger } from "../../config/log.ts";
+import { verifyToken } from "../../routes/tokens.ts";
+import { parseConfig } from "../../config/load.ts";
+
+const SECRET = "k".repeat(48);
+
+/** Runs main() with stdout/stderr captured. */
+async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const decoder = new TextDecoder();
+  const origOut = Deno.stdout.writeSync;
+  const origErr = Deno.stderr.writeSync;
+  Deno.stdout.writeSync = (p: Uint8Array) => (out.push(decoder.decode(p)), p.length);
+  Deno.stderr.writeSync = (p: Uint8Array) => (err.push(decoder.decode(p)), p.length);
+  try {
+    const code = await main(args, createLogger({ sink: () => {} }));
+    return { code, out: out.join(""), err: err.join("") };
+  } finally {
+    Deno.stdout.writeSync = origOut;
+    Deno.stderr.writeSync = origErr;
+  }
+}
+
+async function configFile(extra: Record<string, unknown> = {}): Promise<string> {
+  const path = await Deno.makeTempFile({ suffix: ".json" });
+  await Deno.writeTextFile(
+    path,
+    JSON.stringify({
+      SECRET_KEY: SECRET,
+      JWT_SECRET_KEY: SECRET,
+      PLUGINS: { demo: {} },
+      STORE: { TYPE: "sqlite", PATH: ":memory:" },
+      ...extra,
+    }),
+  );
+  return path;
+}
+
+Deno.test("token prints a JWT the API accepts, with privilege when asked", async () => {
+  const path = await configFile();
+  try {
+    const { code, out } = await run(["token", "--config", path, "--email", "fry@example.com"]);
+    assert.equal(code, 0);
+    const config = parseConfig(JSON.parse(await Deno.readTextFile(path)));
+    const id = await verifyToken(config, out.trim(), new Date());
+    assert.deepEqual(id, { email: "fry@example.com", privileged: false });
+    const priv = await run([
+      "token",
+      "--config",
+      path,
+      "--email",
+      "ops@example.com",
+      "--privileged",
+      "--days",
+      "2",
+    ]);
+    const id2 = await verifyToken(config, priv.out.trim(), new Date(Date.now() + 47 * 3600_000));
+    assert.deepEqual(id2, { email: "ops@example.com", privileged: true });
+    await assert.rejects(() =>
+      verifyToken(config, priv.out.trim(), new Date(Date.now() + 49 * 3600_000))
+    );
+  } finally {
+    await Deno.remove(path);
+  }
+});
+
+Deno.test("token refuses a bad email or day count", async () => {
+  const path = await configFile();
+  try {
+    assert.deepEqual(await run(["token", "--config", path, "--email", "nope"]), {
+      code: 2,
+      out: "",
+      err: "token: --email must be an email address\n",
+    });
+    const days = await run(["token", "--config", path, "--email", "a@b.c", "--days", "0"]);
+    assert.equal(days.code, 2);
+    assert.equal(days.err, 'token: --days must be a number of days from 1 to 366, got "0"\n');
+  } finally {
+    await Deno.remove(path);
+  }
+});
+
+Deno.test("explain --input says which identifier joined which records", async () => {
+  const input = await Deno.makeTempFile({ suffix: ".json" });
+  try {
+    await Deno.writeTextFile(
+      input,
+      JSON.stringify([
+        { source: "bitfit", name: "fry-mbp", identifiers: { serial: "DECAFBAD00" } },
+        {
+          source: "jamf",
+          name: "fry-mbp",
+          last_sync: "2026-11-26T10:00:00Z",
+          identifiers: { serial: "DECAFBAD00", mac_addresses: ["F0:18:98:DE:CA:00"] },
+        },
+        {
+          source: "network",
+          last_sync: "2026-11-26T09:00:00Z",
+          identifiers: { mac_addresses: ["02:00:00:00:00:00"] },
+        },
+      ]),
+    );
+    const { code, out } = await run(["explain", "--input", input]);
+    assert.equal(code, 0);
+    assert.match(out, /DECAFBAD00/);
+    assert.match(out, /serial/);
+    assert.match(out, /02:00:00:00:00:00/);
+    assert.match(out, /locally administered/);
+  } finally {
+    await Deno.remove(input);
+  }
+});
+
+Deno.test("an unknown command and --help answer on the right stream", async () => {
+  const path = await configFile();
+  try {
+    const unknown = await run(["frobnicate", "--config", path]);
+    assert.equal(unknown.code, 2);
+    assert.equal(unknown.err, 'Unknown command "frobnicate"; see --help\n');
+    const help = await run(["--help"]);
+    assert.equal(help.code, 0);
+    assert.match(help.out, /^Usage: stethoscope \[COMMAND\] \[OPTIONS\]/);
+  } finally {
+    await Deno.remove(path);
+  }
+});
