@@ -46,7 +46,9 @@ export function NotificationCard(
       class={`panel notification ${n.severity ?? "info"}`}
       aria-labelledby={`${domId}-t`}
     >
-      <h2 id={`${domId}-t`}>{n.title ?? "Alert"}</h2>
+      <h2 id={`${domId}-t`}>
+        {n.title ?? (n.type === "question" ? "A question for you" : "Notice")}
+      </h2>
       <p class="muted">
         <time datetime={n.event_timestamp.toISOString()}>
           {timeAgo(n.event_timestamp, props.now)}

