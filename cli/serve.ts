@@ -21,6 +21,8 @@ export async function serve(ctx: CommandContext): Promise<number> {
     (config.demo ? "127.0.0.1" : "0.0.0.0");
   const services = await assemble(config, { log });
   const metrics = new Metrics();
+  services.engine.parts.onCall = (source, seconds, failed) =>
+    metrics.sourceCall(source, seconds, failed);
   metrics.gauge("stethoscope_outbox_depth", () => services.store.outboxDepth());
   metrics.gauge(
     "stethoscope_audit_dropped_total",

@@ -77,12 +77,16 @@ export function parseConfig(raw: unknown, options: { env?: EnvReader } = {}): Co
   const problems: string[] = [];
   const resolved = resolveEnv(raw, [], env, problems);
   const result = ConfigSchema.safeParse(resolved);
-  if (!result.success) problems.push(...formatIssues(result.error.issues));
+  if (!result.success) problems.push(...formatIssues(result.error.issues, [], resolved));
   else {
     problems.push(...productionProblems(result.data));
     if (result.data.PRACTICES) {
       const practices = PracticesConfigSchema.safeParse(result.data.PRACTICES);
-      if (!practices.success) problems.push(...formatIssues(practices.error.issues, ["PRACTICES"]));
+      if (!practices.success) {
+        problems.push(
+          ...formatIssues(practices.error.issues, ["PRACTICES"], result.data.PRACTICES),
+        );
+      }
     }
   }
   if (problems.length > 0 || !result.success) throw new ConfigError(problems);
@@ -115,10 +119,21 @@ function productionProblems(config: z.infer<typeof ConfigSchema>): string[] {
   if (config.LOGIN_MANAGER === "oidc" && !config.OIDC_CLIENT_ID) {
     problems.push('OIDC_CLIENT_ID: required when LOGIN_MANAGER is "oidc"');
   }
-  if (config.LOGIN_MANAGER === "oidc" && !config.OIDC_ISSUER && !config.OIDC_AUTHORIZATION_URL) {
+  if (config.LOGIN_MANAGER === "oidc" && !config.OIDC_ISSUER) {
     problems.push(
-      'OIDC_ISSUER: required when LOGIN_MANAGER is "oidc" (or set OIDC_AUTHORIZATION_URL, OIDC_TOKEN_URL and OIDC_JWKS_URL)',
+      'OIDC_ISSUER: required when LOGIN_MANAGER is "oidc"; ID tokens must carry it as "iss" (endpoints are discovered from it unless OIDC_AUTHORIZATION_URL, OIDC_TOKEN_URL and OIDC_JWKS_URL are all set)',
     );
+  }
+  if (config.TRUSTED_HOSTS && config.PUBLIC_ORIGIN) {
+    const host = new URL(config.PUBLIC_ORIGIN).hostname.toLowerCase();
+    const trusted = config.TRUSTED_HOSTS.map((h) => h.toLowerCase());
+    if (
+      !trusted.some((t) => t.startsWith(".") ? host === t.slice(1) || host.endsWith(t) : host === t)
+    ) {
+      problems.push(
+        `TRUSTED_HOSTS: does not include "${host}", the host of PUBLIC_ORIGIN; add it or every request would be refused`,
+      );
+    }
   }
   return problems;
 }
@@ -145,20 +160,31 @@ export function demoConfig(): Config {
 export function formatIssues(
   issues: readonly z.core.$ZodIssue[],
   prefix: readonly PropertyKey[] = [],
+  input?: unknown,
 ): string[] {
   return issues.flatMap((issue) => {
     const path = [...prefix, ...issue.path];
     if (issue.code === "unrecognized_keys") {
       return issue.keys.map((key) => `${pathText([...path, key])}: unknown key`);
     }
-    return [`${pathText(path)}: ${issueText(issue)}`];
+    const missing = input !== undefined && valueAt(input, issue.path) === undefined;
+    return [`${pathText(path)}: ${issueText(issue, missing)}`];
   });
 }
 
-function issueText(issue: z.core.$ZodIssue): string {
+function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
+  let v = value;
+  for (const key of path) {
+    if (typeof v !== "object" || v === null) return undefined;
+    v = (v as Record<PropertyKey, unknown>)[key];
+  }
+  return v;
+}
+
+function issueText(issue: z.core.$ZodIssue, missing: boolean): string {
   switch (issue.code) {
     case "invalid_type":
-      return issue.input === undefined ? "required" : `expected ${article(issue.expected)}`;
+      return missing ? "required" : `expected ${article(issue.expected)}`;
     case "invalid_format":
       return issue.format === "url"
         ? "expected a URL"

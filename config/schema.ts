@@ -4,10 +4,19 @@
  *
  * @module
  */
+import ipaddr from "ipaddr.js";
 import { z } from "zod";
 
 const email = z.string().regex(/^[^@\s]+@[^@\s]+$/, "expected an email address");
 const seconds = z.number().positive().max(86_400 * 366);
+const HOST_RE =
+  /^(\.?[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*|\[[0-9a-f:.]+\])$/i;
+
+function isIpOrCidr(value: string): boolean {
+  const [address = "", bits] = value.split("/", 2);
+  const strict = ipaddr.IPv4.isValidFourPartDecimal(address) || ipaddr.IPv6.isValid(address);
+  return strict && (bits === undefined || ipaddr.isValidCIDR(value));
+}
 
 /** A page of the web UI. */
 export const PAGES = ["overview", "devices", "accounts", "activity", "faq"] as const;
@@ -93,7 +102,13 @@ export const ConfigSchema = z.object({
   PRIVILEGED_USERS: z.array(email).default([]),
   PRIVILEGED_GROUPS: z.array(z.string().min(1)).default([]),
   PUBLIC_ORIGIN: z.url().optional(),
-  TRUSTED_HOSTS: z.array(z.string().min(1)).optional(),
+  /** Host names this site answers to; `.example.com` also matches its subdomains. */
+  TRUSTED_HOSTS: z.array(
+    z.string().regex(HOST_RE, "expected a host name such as steth.example.com or .example.com"),
+  ).min(1).optional(),
+  /** Reverse proxies (IPs or CIDRs) whose `X-Forwarded-For` is believed for rate limits. */
+  TRUSTED_PROXIES: z.array(z.string().refine(isIpOrCidr, "expected an IP address or CIDR range"))
+    .optional(),
   CORS_ORIGINS: z.array(z.url()).default([]),
   LOGIN_MANAGER: z.enum(["none", "oidc"]).default("none"),
   OIDC_ISSUER: z.url().optional(),

@@ -37,6 +37,11 @@ export interface EngineParts {
   deviceTransforms: DeviceTransform[];
   eventTransforms: EventTransform[];
   practices: PracticeSet;
+  /**
+   * Told about every source call once it settles (metrics). Read at call time, so it may be
+   * attached after the engine is built. Must not throw.
+   */
+  onCall?: (source: string, seconds: number, failed: boolean) => void;
 }
 
 /** Options of one lookup. */
@@ -82,6 +87,7 @@ export function createEngine(parts: EngineParts): Engine {
       preDeviceSources: parts.preDeviceSources,
       transform: transformDevices,
       ...(options.signal ? { signal: options.signal } : {}),
+      ...(parts.onCall ? { onCall: parts.onCall } : {}),
     });
   }
 
@@ -92,13 +98,16 @@ export function createEngine(parts: EngineParts): Engine {
     signal: AbortSignal | undefined,
   ): Promise<Collected<T>> {
     const outcomes = await Promise.all(
-      plugins.map((p) =>
-        callWithDeadline(p, operation, (o) => call(p, o.signal), {
+      plugins.map(async (p) => {
+        const started = performance.now();
+        const out = await callWithDeadline(p, operation, (o) => call(p, o.signal), {
           empty: [] as T[],
           check: listOfObjects<T>,
           ...(signal ? { parent: signal } : {}),
-        })
-      ),
+        });
+        parts.onCall?.(p.name, (performance.now() - started) / 1000, !out.ok);
+        return out;
+      }),
     );
     const items: T[] = [];
     const errors = [];

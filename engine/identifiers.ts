@@ -88,7 +88,16 @@ export function isValidSerial(value: string): boolean {
 /** The quantities a path parameter can be, as named in error messages. */
 export type Quantity = "email address" | "serial number" | "MAC address";
 
-/** The 400 message for an invalid path parameter: `Invalid MAC address: 'x'.` (not escaped). */
+const SHOWN_MAX = 200;
+// deno-lint-ignore no-control-regex
+const CONTROL_RE = /[\u0000-\u001f\u007f-\u009f]/g;
+
+/**
+ * The 400 message for an invalid parameter: `Invalid MAC address: 'x'.` The value is shown at most
+ * 200 characters long with control characters replaced by `?`; it is not HTML-escaped (callers
+ * render it as text).
+ */
 export function invalidMessage(quantity: Quantity, value: string): string {
-  return `Invalid ${quantity}: '${value}'.`;
+  const cut = value.length > SHOWN_MAX ? `${value.slice(0, SHOWN_MAX)}…` : value;
+  return `Invalid ${quantity}: '${cut.replace(CONTROL_RE, "?")}'.`;
 }

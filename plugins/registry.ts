@@ -37,6 +37,18 @@ export const REGISTRY: Readonly<Record<string, RegistryEntry>> = {
     load: () => import("./sources/jamf.ts"),
     summary: "JAMF Classic API: Macs by owner, serial and MAC",
   },
+  google: {
+    kinds: ["devices", "accounts", "events"],
+    timeoutKeys: T,
+    load: () => import("./sources/google/mod.ts"),
+    summary: "Google Workspace: mobile and ChromeOS devices, 2-Step Verification, sign-ins",
+  },
+  landesk: {
+    kinds: ["devices"],
+    timeoutKeys: T,
+    load: () => import("./sources/landesk.ts"),
+    summary: "LANDESK/Ivanti over MS SQL: Windows computers by owner, serial and MAC",
+  },
   bitfit: {
     kinds: ["predevices"],
     timeoutKeys: ["BITFIT_TIMEOUT", "TIMEOUT"],
@@ -72,6 +84,42 @@ export const REGISTRY: Readonly<Record<string, RegistryEntry>> = {
     timeoutKeys: T,
     load: () => import("./es_logger.ts"),
     summary: "audit records of every data access to Elasticsearch",
+  },
+  atlas: {
+    kinds: ["failure_logger"],
+    timeoutKeys: T,
+    load: () => import("./atlas.ts"),
+    summary: "counts unexpected errors in Netflix Atlas",
+  },
+  batch_es: {
+    kinds: ["batch"],
+    timeoutKeys: T,
+    load: () => import("./batch_es.ts"),
+    summary: "batch: each person's devices to monthly Elasticsearch indices (stable ids)",
+  },
+  batch_restful_summary: {
+    kinds: ["batch"],
+    timeoutKeys: T,
+    load: () => import("./batch_restful_summary.ts"),
+    summary: "batch: POSTs the last-14-days device snapshot once to a REST endpoint",
+  },
+  re_filter: {
+    kinds: ["device_transform"],
+    timeoutKeys: T,
+    load: () => import("./transforms/re_filter.ts"),
+    summary: "drops devices whose fields match PATTERN_MAP (virtual machines and the like)",
+  },
+  mac_manufacturer: {
+    kinds: ["device_transform"],
+    timeoutKeys: T,
+    load: () => import("./transforms/mac_manufacturer.ts"),
+    summary: "fills a missing manufacturer from the MAC's IEEE registration",
+  },
+  vpn_labeler: {
+    kinds: ["event_transform"],
+    timeoutKeys: T,
+    load: () => import("./transforms/vpn_labeler.ts"),
+    summary: "labels sign-ins from VPN_CIDRS as VPN",
   },
 };
 
@@ -131,7 +179,7 @@ export async function loadPlugins(config: Config, options: LoadOptions): Promise
     const section = config.PLUGINS[name] ?? {};
     const parsed = module.schema.safeParse(section);
     if (!parsed.success) {
-      problems.push(...formatIssues(parsed.error.issues, ["PLUGINS", name]));
+      problems.push(...formatIssues(parsed.error.issues, ["PLUGINS", name], section));
       return null;
     }
     return { name, entry, module, value: parsed.data, section };

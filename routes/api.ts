@@ -8,7 +8,6 @@
  */
 import { Hono } from "hono";
 import { cors } from "hono/cors";
-import { html } from "hono/html";
 import { callWithDeadline } from "../engine/deadline.ts";
 import {
   canonicalMac,
@@ -55,9 +54,12 @@ function fail(c: Ctx, status: 400 | 401 | 403 | 404, message: string): Response 
   return c.json({ error: message, status }, status);
 }
 
-/** Escapes a value for the message, as the original's HTML error page did. */
-function escaped(value: string): string {
-  return String(html`${value.slice(0, 200)}`);
+const MARKUP_RE = /[&<>"]/g;
+const ENTITIES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" };
+
+/** Escapes markup in a message, as the original's HTML error page did (quotes kept readable). */
+function escaped(message: string): string {
+  return message.replace(MARKUP_RE, (ch) => ENTITIES[ch]!);
 }
 
 const VALIDATORS: Record<Quantity, (v: string) => boolean> = {
@@ -88,7 +90,7 @@ async function guard(
     return fail(c, 403, denied);
   }
   if (!VALIDATORS[options.quantity](options.value)) {
-    return fail(c, 400, invalidMessage(options.quantity, escaped(options.value)));
+    return fail(c, 400, escaped(invalidMessage(options.quantity, options.value)));
   }
   return user;
 }

@@ -11,12 +11,24 @@ import { NONCE, secureHeaders } from "hono/secure-headers";
 import { api } from "./api.ts";
 import { createAssets } from "./assets.ts";
 import { auth } from "./auth.tsx";
+import { dashboard } from "./dashboard.tsx";
 import type { AppDeps, AppEnv } from "./context.ts";
 import { health } from "./health.ts";
 import { notifications } from "./notifications.tsx";
 import { pages } from "./pages.tsx";
 import { assetUrls, errorPage } from "./render.tsx";
+import { trustedHosts } from "./hosts.ts";
+import { DEFAULT_LIMITS, type Limit, rateLimits } from "./rate_limit.ts";
 import { readSession } from "./session.ts";
+
+function limitOf(
+  configured: { REQUESTS: number; PER_SECONDS: number } | undefined,
+  fallback: Limit,
+): Limit {
+  return configured
+    ? { requests: configured.REQUESTS, perSeconds: configured.PER_SECONDS }
+    : fallback;
+}
 
 const PUBLIC_PATHS_RE = /^\/(login|logout|healthz|readyz|metrics|static\/|api\/|auth\/)/;
 
@@ -33,6 +45,11 @@ export async function createApp(deps: AppDeps): Promise<Hono<AppEnv>> {
   const https = (config.PUBLIC_ORIGIN ?? "").startsWith("https:");
 
   const app = new Hono<AppEnv>();
+
+  app.use(trustedHosts({
+    trusted: config.TRUSTED_HOSTS,
+    behindProxy: config.PUBLIC_ORIGIN !== undefined,
+  }));
 
   app.use(async function requestLog(c, next) {
     const started = performance.now();
@@ -69,6 +86,13 @@ export async function createApp(deps: AppDeps): Promise<Hono<AppEnv>> {
     removePoweredBy: true,
   }));
 
+  app.use(rateLimits({
+    login: limitOf(config.RATE_LIMITS.LOGIN, DEFAULT_LIMITS.LOGIN),
+    api: limitOf(config.RATE_LIMITS.API, DEFAULT_LIMITS.API),
+    proxies: config.TRUSTED_PROXIES ?? [],
+    nowMs: () => deps.now().getTime(),
+  }));
+
   app.use(compress());
 
   app.use(csrf(config.PUBLIC_ORIGIN ? { origin: new URL(config.PUBLIC_ORIGIN).origin } : {}));
@@ -95,6 +119,7 @@ export async function createApp(deps: AppDeps): Promise<Hono<AppEnv>> {
 
   app.route("/", pages);
   app.route("/", notifications);
+  app.route("/", dashboard);
 
   app.notFound((c) => errorPage(c, 404, "There is no page at this address."));
 

@@ -1,31 +1,39 @@
 /**
- * Sign-in and sign-out. In demo mode `/login` lists the demo people; otherwise (until OIDC is
- * configured) it says that sign-in is not configured. After sign-in the person goes back to the
- * page they asked for, if it is a path on this site.
+ * Sign-in and sign-out. With `LOGIN_MANAGER: "oidc"`, `/login` shows a "Sign in with <provider>"
+ * button leading to `/auth/oidc/start` (routes/oidc.ts) — a page rather than an automatic
+ * redirect, so that signing out really ends at a signed-out page (the provider's own session would
+ * otherwise sign the person straight back in) and a refused sign-in can be read. In demo mode
+ * `/login` lists the demo people; otherwise it says that sign-in is not configured. After sign-in
+ * the person goes back to the page they asked for, if it is a path on this site.
  *
  * @module
  */
 import { Hono } from "hono";
 import { DEMO_PEOPLE } from "../plugins/sources/demo_people.ts";
-import { DemoLogin, LoginNotConfigured } from "../views/login.tsx";
+import { DemoLogin, LoginNotConfigured, LoginWithProvider, SignOut } from "../views/login.tsx";
 import type { AppEnv } from "./context.ts";
+import { oidc, providerName } from "./oidc.tsx";
 import { errorPage, page } from "./render.tsx";
-import { clearSession, startSession } from "./session.ts";
+import { endSession, safeNext, startSession } from "./session.ts";
+
+export { safeNext };
 
 /** The auth sub-app. */
 export const auth: Hono<AppEnv> = new Hono<AppEnv>();
 
-const SAFE_NEXT_RE = /^\/(?![/\\])[\x21-\x7e]*$/;
-
-/** `next` if it is a same-origin path (no `//host`, no backslashes, no scheme), else `/`. */
-export function safeNext(next: string | undefined): string {
-  if (!next || next.length > 512 || !SAFE_NEXT_RE.test(next) || next.includes("\\")) return "/";
-  return next;
-}
-
 auth.get("/login", (c) => {
   const { config } = c.var.deps;
   const next = safeNext(c.req.query("next"));
+  if (config.LOGIN_MANAGER === "oidc") {
+    return page(
+      c,
+      { title: "Sign in" },
+      <LoginWithProvider
+        provider={providerName(config)}
+        href={`/auth/oidc/start?next=${encodeURIComponent(next)}`}
+      />,
+    );
+  }
   if (config.demo) {
     const people = c.var.deps.demoPeople ?? DEMO_PEOPLE;
     return page(
@@ -55,12 +63,16 @@ auth.post("/login/demo", async (c) => {
   return c.redirect(safeNext(typeof form.next === "string" ? form.next : undefined), 303);
 });
 
-auth.post("/logout", (c) => {
-  clearSession(c, c.var.deps.config);
+auth.post("/logout", async (c) => {
+  await endSession(c, c.var.deps.config, c.var.deps.now());
   return c.redirect("/login", 303);
 });
 
+// Signing out is a POST (from the button on every page), so another site cannot sign people out
+// with a link; a GET shows the button.
 auth.get("/logout", (c) => {
-  clearSession(c, c.var.deps.config);
-  return c.redirect("/login", 303);
+  if (!c.var.user) return c.redirect("/login", 303);
+  return page(c, { title: "Sign out" }, <SignOut />);
 });
+
+auth.route("/", oidc);

@@ -1,5 +1,6 @@
 /**
- * Sign-in pages: the demo person picker, and the page shown when sign-in is not configured.
+ * Sign-in pages: the provider button (OIDC), the demo person picker, the page shown when sign-in
+ * is not configured, and the page of a refused sign-in.
  *
  * @module
  */
@@ -41,6 +42,21 @@ export function DemoLogin(
   );
 }
 
+/** The OIDC sign-in page: one button leading to the provider. */
+export function LoginWithProvider(props: { provider: string; href: string }): Child {
+  return (
+    <>
+      <h1>Sign in</h1>
+      <div class="panel">
+        <p>Sign in with your work account to see the security state of your devices.</p>
+        <p>
+          <a class="btn primary" href={props.href}>Sign in with {props.provider}</a>
+        </p>
+      </div>
+    </>
+  );
+}
+
 /** Shown by `/login` when no sign-in method is configured. */
 export function LoginNotConfigured(): Child {
   return (
@@ -67,6 +83,20 @@ export function LoginRefused(props: { reason: string }): Child {
         <p>
           <a class="btn primary" href="/login">Try again</a>
         </p>
+      </div>
+    </>
+  );
+}
+
+/** Asks to confirm signing out (a GET of /logout). */
+export function SignOut(): Child {
+  return (
+    <>
+      <h1>Sign out</h1>
+      <div class="panel">
+        <form method="post" action="/logout">
+          <button type="submit" class="primary">Sign out of Stethoscope</button>
+        </form>
       </div>
     </>
   );

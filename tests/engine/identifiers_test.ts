@@ -94,3 +94,12 @@ Deno.test("macsFrom() canonicalises, de-duplicates and drops invalid or non-uniq
 Deno.test("invalidMessage() words a bad path parameter like the original", () => {
   assert.equal(invalidMessage("MAC address", "00:00"), "Invalid MAC address: '00:00'.");
 });
+
+Deno.test("invalidMessage() shortens long values and hides control characters", () => {
+  assert.equal(
+    invalidMessage("email address", "a\u0000b\u001b[31m"),
+    "Invalid email address: 'a?b?[31m'.",
+  );
+  const long = invalidMessage("serial number", "x".repeat(10_000));
+  assert.equal(long, `Invalid serial number: '${"x".repeat(200)}…'.`);
+});

@@ -5,7 +5,7 @@
  * @module
  */
 import { demoConfig } from "../../config/load.ts";
-import { silentLogger } from "../../config/log.ts";
+import { type Logger, silentLogger } from "../../config/log.ts";
 import { type Config, ConfigSchema } from "../../config/schema.ts";
 import { assemble, type Services } from "../../plugins/assemble.ts";
 import type { RegistryEntry } from "../../plugins/registry.ts";
@@ -23,6 +23,9 @@ export interface TestApp {
   login: (email: string) => Promise<string>;
   services: Services;
   config: Config;
+  metrics: Metrics;
+  /** The Hono app itself (for `Deno.serve(app.fetch)` in browser tests). */
+  app: Awaited<ReturnType<typeof createApp>>;
   clock: { now: Date };
   close: () => Promise<void>;
 }
@@ -41,6 +44,10 @@ export async function startApp(
     registry?: Readonly<Record<string, RegistryEntry>>;
     now?: Date;
     storePath?: string;
+    /** Receives the app's structured log (silent by default). */
+    log?: Logger;
+    /** People the demo sign-in accepts instead of the built-in ones (e.g. a fake upstream's user). */
+    demoPeople?: readonly { email: string; name: string; story: string }[];
   } = {},
 ): Promise<TestApp> {
   const clock = { now: options.now ?? new Date("2026-11-26T12:00:00Z") };
@@ -57,16 +64,36 @@ export async function startApp(
     store,
     ...(options.registry ? { registry: options.registry } : {}),
   });
+  const metrics = new Metrics();
+  services.engine.parts.onCall = (source, seconds, failed) =>
+    metrics.sourceCall(source, seconds, failed);
+  metrics.gauge("stethoscope_outbox_depth", () => services.store.outboxDepth());
+  metrics.gauge(
+    "stethoscope_audit_dropped_total",
+    () =>
+      services.requestLoggers.reduce((n, l) => n + ((l as { dropped?: number }).dropped ?? 0), 0),
+  );
+  const log = options.log ?? silentLogger;
+  // Route tests send many requests from one (unknown) address within one frozen instant: unless a
+  // test sets RATE_LIMITS itself, the limits are raised out of the way.
+  const appConfig: Config = config.RATE_LIMITS.LOGIN || config.RATE_LIMITS.API ? config : {
+    ...config,
+    RATE_LIMITS: {
+      LOGIN: { REQUESTS: 1_000_000, PER_SECONDS: 1 },
+      API: { REQUESTS: 1_000_000, PER_SECONDS: 1 },
+    },
+  };
   const app = await createApp({
-    config,
+    config: appConfig,
     engine: services.engine,
     store: services.store,
-    log: silentLogger,
+    log,
     now,
     feedbackSinks: [...services.feedbackSinks.keys()],
     requestLoggers: services.requestLoggers,
     failureLoggers: services.failureLoggers,
-    metrics: new Metrics(),
+    metrics,
+    ...(options.demoPeople ? { demoPeople: options.demoPeople } : {}),
   });
   const request = async (path: string, init: RequestInit & { cookie?: string } = {}) => {
     const headers = new Headers(init.headers);
@@ -89,6 +116,8 @@ export async function startApp(
     },
     services,
     config,
+    metrics,
+    app,
     clock,
     close: () => services.close(),
   };

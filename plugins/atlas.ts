@@ -1,0 +1,171 @@
+/**
+ * `atlas` (spec §9.5): counts unexpected errors in Netflix Atlas. Each failure POSTs
+ * `[{timestamp, type: "COUNTER", name: "stethoscope.api.numExceptions", tags: {exceptionName},
+ * value: 1}]` to `URL`. Fire-and-forget: `logFailure` only queues (bounded; overflow is dropped and
+ * counted) and returns; a background sender posts one at a time under the plugin's timeout. It
+ * never throws and never slows a request. `checkConnectivity` POSTs `[]`.
+ *
+ * Config: `URL` (required), `TIMEOUT` (seconds), `QUEUE_SIZE` (default 100).
+ *
+ * @module
+ */
+import { z } from "zod";
+import { type CallOptions, type FailureLogger, UpstreamError } from "../engine/ports.ts";
+import { definePlugin, timeoutSeconds } from "./plugin.ts";
+
+/** The plugin's `PLUGINS.atlas` section. */
+export const schema = z.object({
+  URL: z.url({ protocol: /^https?$/ }),
+  TIMEOUT: timeoutSeconds,
+  QUEUE_SIZE: z.number().int().min(1).max(100_000).optional(),
+}).strict();
+
+/** One Atlas counter datapoint. */
+export interface AtlasCounter {
+  timestamp: number;
+  type: "COUNTER";
+  name: "stethoscope.api.numExceptions";
+  tags: { exceptionName: string };
+  value: 1;
+}
+
+/** The failure logger with its counters. */
+export interface AtlasFailureLogger extends FailureLogger {
+  /** Failures not sent: the queue was full or Atlas did not take them. */
+  readonly dropped: number;
+  /** Failures waiting to be sent. */
+  readonly queued: number;
+  /** Resolves when everything queued so far has been sent (or dropped). */
+  flush(): Promise<void>;
+}
+
+/**
+ * The datapoint for one failure: the error's class name as `exceptionName`.
+ *
+ * @param error what was thrown
+ * @param at when
+ * @returns the counter
+ * @example
+ * ```ts
+ * counterFor(new TypeError("x"), new Date(0)); // {timestamp: 0, ..., tags: {exceptionName: "TypeError"}}
+ * ```
+ */
+export function counterFor(error: unknown, at: Date): AtlasCounter {
+  const exceptionName = error instanceof Error
+    ? error.name || error.constructor.name || "Error"
+    : typeof error === "object" && error !== null
+    ? error.constructor?.name ?? "Object"
+    : typeof error;
+  return {
+    timestamp: at.getTime(),
+    type: "COUNTER",
+    name: "stethoscope.api.numExceptions",
+    tags: { exceptionName: exceptionName.slice(0, 100) },
+    value: 1,
+  };
+}
+
+/** The longest `close()` waits for queued failures to be sent. */
+const CLOSE_WAIT_MS = 2_000;
+
+function safeUrl(url: string): string {
+  const u = new URL(url);
+  return `${u.origin}${u.pathname}`;
+}
+
+export default definePlugin(schema, (config, ctx) => {
+  const capacity = config.QUEUE_SIZE ?? 100;
+  const target = safeUrl(config.URL);
+  const queue: AtlasCounter[] = [];
+  let dropped = 0;
+  let warned = false;
+  let sending: Promise<void> | null = null;
+
+  async function post(body: unknown, signal?: AbortSignal): Promise<void> {
+    const response = await fetch(config.URL, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "User-Agent": "Stethoscope" },
+      body: JSON.stringify(body),
+      ...(signal ? { signal } : {}),
+    });
+    await response.body?.cancel();
+    if (response.status < 200 || response.status > 299) {
+      throw new UpstreamError(
+        `${ctx.name}: ${target} answered ${response.status}`,
+        response.status,
+      );
+    }
+  }
+
+  function drop(why: string): void {
+    dropped++;
+    if (warned) return;
+    warned = true;
+    ctx.log.warn("failure counters dropped", { why, dropped });
+  }
+
+  async function sendAll(): Promise<void> {
+    while (queue.length > 0) {
+      const counter = queue.shift()!;
+      try {
+        const signal = ctx.timeoutMs === null ? undefined : AbortSignal.timeout(ctx.timeoutMs);
+        await post([counter], signal);
+        warned = false;
+      } catch (error: unknown) {
+        drop(error instanceof Error ? error.message : String(error));
+      }
+    }
+  }
+
+  function kick(): Promise<void> {
+    sending ??= sendAll().finally(() => {
+      sending = null;
+    });
+    return sending;
+  }
+
+  const logger: AtlasFailureLogger & { checkConnectivity(o: CallOptions): Promise<void> } = {
+    name: ctx.name,
+    timeoutMs: ctx.timeoutMs,
+    get dropped() {
+      return dropped;
+    },
+    get queued() {
+      return queue.length;
+    },
+
+    logFailure(error: unknown): void {
+      try {
+        if (queue.length >= capacity) return drop(`the queue of ${capacity} failures is full`);
+        queue.push(counterFor(error, ctx.now()));
+        void kick();
+      } catch {
+        // a failure logger must never make things worse
+      }
+    },
+
+    async flush(): Promise<void> {
+      while (sending !== null || queue.length > 0) await kick();
+    },
+
+    async checkConnectivity(options: CallOptions): Promise<void> {
+      try {
+        await post([], options.signal);
+      } catch (error: unknown) {
+        if (error instanceof UpstreamError) throw error;
+        throw new UpstreamError(
+          `${ctx.name}: cannot reach ${target}: ${error instanceof Error ? error.message : error}`,
+        );
+      }
+    },
+
+    /** Sends what is queued, waiting at most {@link CLOSE_WAIT_MS}. */
+    async close(): Promise<void> {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const waited = new Promise<void>((resolve) => timer = setTimeout(resolve, CLOSE_WAIT_MS));
+      await Promise.race([logger.flush(), waited]);
+      clearTimeout(timer);
+    },
+  };
+  return logger;
+});

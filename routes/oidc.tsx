@@ -1,0 +1,227 @@
+/**
+ * OpenID Connect sign-in (`LOGIN_MANAGER: "oidc"`): the authorization-code flow with PKCE (S256),
+ * `state` and `nonce`.
+ *
+ * - `GET /auth/oidc/start?next=/devices` keeps the pending sign-in (state, nonce, PKCE verifier,
+ *   where to go next) in a short-lived signed cookie scoped to `/auth/oidc`, and sends the browser
+ *   to the provider.
+ * - `GET /auth/oidc/callback` checks the state against that cookie, exchanges the code, verifies
+ *   the ID token and applies the email rules, then starts a new session and goes back to `next`
+ *   (a path on this site only) with a 303.
+ *
+ * Every refusal is the sign-in-failed page with the reason in plain words (401, or 403 when the
+ * person is known but not allowed; 502 when the provider cannot be reached); tokens and provider
+ * messages are never shown or logged.
+ *
+ * @module
+ */
+import { Hono } from "hono";
+import { deleteCookie, getSignedCookie, setSignedCookie } from "hono/cookie";
+import type { Config } from "../config/schema.ts";
+import { LoginRefused } from "../views/login.tsx";
+import type { AppEnv, Ctx } from "./context.ts";
+import { sameToken } from "./feedback.ts";
+import {
+  createOidcClient,
+  type OidcClient,
+  OidcRefused,
+  pkceChallenge,
+  randomUrlToken,
+} from "./oidc_client.ts";
+import { errorPage, page } from "./render.tsx";
+import { safeNext, secureCookies, startSession } from "./session.ts";
+
+/** The OIDC sub-app (mounted at `/`). */
+export const oidc: Hono<AppEnv> = new Hono<AppEnv>();
+
+/** The path the provider sends the browser back to. */
+export const CALLBACK_PATH = "/auth/oidc/callback";
+const PENDING_COOKIE = "stethoscope_oidc";
+const PENDING_PATH = "/auth/oidc";
+const PENDING_SECONDS = 600;
+/** Provider error codes (RFC 6749 §4.1.2.1, OIDC Core §3.1.2.6) are short ASCII words. */
+const ERROR_CODE_RE = /^[a-z_]{1,40}$/;
+
+/** What the pending-sign-in cookie holds. */
+interface Pending {
+  state: string;
+  nonce: string;
+  verifier: string;
+  next: string;
+  /** Expiry, ms since epoch (the cookie's Max-Age is only advice to the browser). */
+  exp: number;
+}
+
+const clients = new WeakMap<Config, OidcClient>();
+
+/** The provider client of this configuration (one per app; caches discovery and keys). */
+export function oidcClientFor(config: Config): OidcClient {
+  let client = clients.get(config);
+  if (!client) {
+    client = createOidcClient(config);
+    clients.set(config, client);
+  }
+  return client;
+}
+
+/** Where the provider must send the browser back: `PUBLIC_ORIGIN`, else this request's origin. */
+export function redirectUri(c: Ctx): string {
+  const origin = c.var.deps.config.PUBLIC_ORIGIN ?? c.req.url;
+  return new URL(CALLBACK_PATH, origin).href;
+}
+
+/** The host name shown on the sign-in button ("Sign in with accounts.example.com"). */
+export function providerName(config: Config): string {
+  try {
+    return new URL(config.OIDC_ISSUER ?? config.OIDC_AUTHORIZATION_URL ?? "").host;
+  } catch {
+    return "your organisation's sign-in";
+  }
+}
+
+function refusedPage(c: Ctx, error: OidcRefused): Response | Promise<Response> {
+  c.var.deps.log.warn("sign-in refused", { method: "oidc", reason: error.code });
+  deleteCookie(c, PENDING_COOKIE, {
+    path: PENDING_PATH,
+    secure: secureCookies(c, c.var.deps.config),
+  });
+  return page(
+    c,
+    { title: "Sign-in failed", status: error.status },
+    <LoginRefused reason={error.message} />,
+  );
+}
+
+function encodePending(p: Pending): string {
+  const bytes = new TextEncoder().encode(JSON.stringify(p));
+  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_")
+    .replace(/=+$/, "");
+}
+
+function decodePending(value: string): Pending | null {
+  try {
+    const b64 = value.replace(/-/g, "+").replace(/_/g, "/");
+    const text = new TextDecoder().decode(Uint8Array.from(atob(b64), (ch) => ch.charCodeAt(0)));
+    const p = JSON.parse(text) as Partial<Pending>;
+    if (
+      typeof p.state !== "string" || typeof p.nonce !== "string" ||
+      typeof p.verifier !== "string" || typeof p.next !== "string" || typeof p.exp !== "number"
+    ) return null;
+    return p as Pending;
+  } catch {
+    return null;
+  }
+}
+
+async function readPending(c: Ctx, config: Config): Promise<Pending | null> {
+  const secrets = [config.SECRET_KEY, config.SECRET_KEY_PREVIOUS].filter((s) => s !== undefined);
+  for (const secret of secrets) {
+    let value: string | false | undefined;
+    try {
+      value = await getSignedCookie(c, secret, PENDING_COOKIE);
+    } catch {
+      return null;
+    }
+    if (value === undefined) return null;
+    if (value !== false) return decodePending(value);
+  }
+  return null;
+}
+
+oidc.use("/auth/oidc/*", async function oidcConfigured(c, next) {
+  if (c.var.deps.config.LOGIN_MANAGER !== "oidc") {
+    return errorPage(c, 404, "There is no such sign-in method on this site.");
+  }
+  await next();
+});
+
+oidc.get("/auth/oidc/start", async (c) => {
+  const { config, now } = c.var.deps;
+  const pending: Pending = {
+    state: randomUrlToken(),
+    nonce: randomUrlToken(),
+    verifier: randomUrlToken(48),
+    next: safeNext(c.req.query("next")),
+    exp: now().getTime() + PENDING_SECONDS * 1000,
+  };
+  let url: URL;
+  try {
+    url = await oidcClientFor(config).authorizationUrl({
+      state: pending.state,
+      nonce: pending.nonce,
+      challenge: await pkceChallenge(pending.verifier),
+      redirectUri: redirectUri(c),
+    });
+  } catch (error: unknown) {
+    if (error instanceof OidcRefused) return refusedPage(c, error);
+    throw error;
+  }
+  await setSignedCookie(c, PENDING_COOKIE, encodePending(pending), config.SECRET_KEY!, {
+    httpOnly: true,
+    // Lax: the cookie must come back on the provider's top-level redirect to the callback.
+    sameSite: "Lax",
+    secure: secureCookies(c, config),
+    path: PENDING_PATH,
+    maxAge: PENDING_SECONDS,
+  });
+  c.header("Cache-Control", "no-store");
+  return c.redirect(url.href, 302);
+});
+
+oidc.get(CALLBACK_PATH, async (c) => {
+  const { config, now, log } = c.var.deps;
+  const q = (name: string) => c.req.query(name);
+  c.header("Cache-Control", "no-store");
+  try {
+    const providerError = q("error");
+    if (providerError !== undefined) {
+      const code = ERROR_CODE_RE.test(providerError) ? providerError : "unknown";
+      throw new OidcRefused(
+        code === "access_denied" ? 403 : 401,
+        `provider_${code}`,
+        code === "access_denied"
+          ? "The sign-in provider did not allow the sign-in (access denied)."
+          : `The sign-in provider reported a problem (${code}). Try again.`,
+      );
+    }
+    const pending = await readPending(c, config);
+    if (!pending || pending.exp < now().getTime()) {
+      throw new OidcRefused(
+        401,
+        "no_pending_sign_in",
+        "This sign-in took too long or was started in another browser or tab. Start again from the sign-in page.",
+      );
+    }
+    const state = q("state");
+    if (state === undefined || !sameToken(state, pending.state)) {
+      throw new OidcRefused(
+        401,
+        "state_mismatch",
+        "This answer from the sign-in provider does not match the sign-in you started. Start again from the sign-in page.",
+      );
+    }
+    const code = q("code");
+    if (code === undefined || code === "" || code.length > 4096) {
+      throw new OidcRefused(
+        401,
+        "no_code",
+        "The sign-in provider sent no sign-in code. Try again.",
+      );
+    }
+    const client = oidcClientFor(config);
+    const idToken = await client.exchange(code, {
+      verifier: pending.verifier,
+      redirectUri: redirectUri(c),
+    });
+    const who = await client.verify(idToken, { nonce: pending.nonce, now: now() });
+    const privileged = config.PRIVILEGED_USERS.some((u) => u.toLowerCase() === who.email) ||
+      who.groups.some((g) => config.PRIVILEGED_GROUPS.includes(g));
+    deleteCookie(c, PENDING_COOKIE, { path: PENDING_PATH, secure: secureCookies(c, config) });
+    await startSession(c, config, { email: who.email, privileged, now: now() });
+    log.info("signed in", { user: who.email, method: "oidc", privileged });
+    return c.redirect(pending.next, 303);
+  } catch (error: unknown) {
+    if (error instanceof OidcRefused) return refusedPage(c, error);
+    throw error;
+  }
+});

@@ -1,0 +1,460 @@
+/**
+ * The OpenID Connect provider as this app sees it: discovery (or explicit endpoints), the
+ * authorization URL, the code-for-token exchange and ID-token verification against the provider's
+ * JWKS. The JWKS is cached and fetched again when a token names a key it does not hold (key
+ * rotation), at most once per cooldown so random `kid`s cannot make us hammer the provider.
+ *
+ * Every failure is an {@link OidcRefused} with plain words for the person; token contents are never
+ * part of a message.
+ *
+ * @module
+ */
+import {
+  createLocalJWKSet,
+  errors,
+  type JSONWebKeySet,
+  jwtVerify,
+  type JWTVerifyGetKey,
+} from "jose";
+import { z } from "zod";
+import type { Config } from "../config/schema.ts";
+import { isValidEmail } from "../engine/identifiers.ts";
+
+/** A refused or failed sign-in: the status and the plain-words reason shown to the person. */
+export class OidcRefused extends Error {
+  override name = "OidcRefused";
+  readonly status: 401 | 403 | 502;
+  /** A stable short code for the log (never token contents). */
+  readonly code: string;
+  /**
+   * @param status 401 (not signed in), 403 (signed in but not allowed), 502 (provider unreachable)
+   * @param code a short stable code for the log
+   * @param reason plain words for the person
+   */
+  constructor(status: 401 | 403 | 502, code: string, reason: string) {
+    super(reason);
+    this.status = status;
+    this.code = code;
+  }
+}
+
+/** The provider's endpoints (discovered, or from the `OIDC_*_URL` keys). */
+export interface ProviderMetadata {
+  issuer: string;
+  authorization_endpoint: string;
+  token_endpoint: string;
+  jwks_uri: string;
+  token_endpoint_auth_methods_supported?: string[] | undefined;
+}
+
+/** Who signed in, from a verified ID token. */
+export interface OidcIdentity {
+  email: string;
+  groups: string[];
+}
+
+/** What the routes need from the provider. */
+export interface OidcClient {
+  /** The endpoints (discovery is fetched once and cached). */
+  metadata(): Promise<ProviderMetadata>;
+  /** The provider URL to send the browser to. */
+  authorizationUrl(params: {
+    state: string;
+    nonce: string;
+    challenge: string;
+    redirectUri: string;
+  }): Promise<URL>;
+  /** Exchanges the code for an ID token (the compact JWT, not yet verified). */
+  exchange(code: string, params: { verifier: string; redirectUri: string }): Promise<string>;
+  /** Verifies the ID token and applies the email rules. */
+  verify(idToken: string, params: { nonce: string; now: Date }): Promise<OidcIdentity>;
+}
+
+/** Signature algorithms accepted for ID tokens (asymmetric only: never `none`, never HS*). */
+export const ID_TOKEN_ALGORITHMS = [
+  "RS256",
+  "RS384",
+  "RS512",
+  "PS256",
+  "PS384",
+  "PS512",
+  "ES256",
+  "ES384",
+  "ES512",
+  "EdDSA",
+];
+
+const PROVIDER_TIMEOUT_MS = 10_000;
+const MAX_BODY_BYTES = 256 * 1024;
+/** How long discovery and the JWKS are trusted before being fetched again. */
+const CACHE_MS = 60 * 60_000;
+/** The least time between two JWKS fetches caused by an unknown `kid`. */
+const JWKS_COOLDOWN_MS = 30_000;
+const CLOCK_TOLERANCE_S = 60;
+
+const Discovery = z.object({
+  issuer: z.string().min(1),
+  authorization_endpoint: z.url(),
+  token_endpoint: z.url(),
+  jwks_uri: z.url(),
+  token_endpoint_auth_methods_supported: z.array(z.string()).optional(),
+});
+
+const TokenResponse = z.object({ id_token: z.string().min(1).max(16_384) });
+
+const Jwks = z.object({ keys: z.array(z.record(z.string(), z.unknown())) });
+
+const unreachable = (what: string) =>
+  new OidcRefused(
+    502,
+    "provider_unreachable",
+    `The sign-in provider cannot be reached right now (${what}). Try again in a few minutes.`,
+  );
+
+/** GETs or POSTs to the provider and parses a bounded JSON answer. */
+async function fetchJson(
+  url: string,
+  init: RequestInit,
+  what: string,
+): Promise<{ status: number; body: unknown }> {
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      ...init,
+      redirect: "error",
+      signal: AbortSignal.timeout(PROVIDER_TIMEOUT_MS),
+    });
+  } catch {
+    throw unreachable(what);
+  }
+  const text = await readBounded(response);
+  if (text === null) throw unreachable(`${what} answered too much`);
+  try {
+    return { status: response.status, body: JSON.parse(text) };
+  } catch {
+    return { status: response.status, body: undefined };
+  }
+}
+
+async function readBounded(response: Response): Promise<string | null> {
+  const reader = response.body?.getReader();
+  if (!reader) return "";
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_BODY_BYTES) {
+      await reader.cancel();
+      return null;
+    }
+    chunks.push(value);
+  }
+  const all = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) {
+    all.set(c, at);
+    at += c.byteLength;
+  }
+  return new TextDecoder().decode(all);
+}
+
+function trimSlash(url: string): string {
+  return url.replace(/\/+$/, "");
+}
+
+/**
+ * The `Authorization: Basic` value of RFC 6749 §2.3.1 (id and secret form-encoded first).
+ *
+ * @param id the client id
+ * @param secret the client secret
+ * @returns the header value
+ * @example
+ * ```ts
+ * basicAuth("app", "s3cret"); // "Basic YXBwOnMzY3JldA=="
+ * ```
+ */
+export function basicAuth(id: string, secret: string): string {
+  const enc = (s: string) => encodeURIComponent(s).replace(/%20/g, "+");
+  const bytes = new TextEncoder().encode(`${enc(id)}:${enc(secret)}`);
+  return `Basic ${btoa(String.fromCharCode(...bytes))}`;
+}
+
+/** The S256 PKCE challenge of a verifier (RFC 7636 §4.2). */
+export async function pkceChallenge(verifier: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(verifier));
+  return base64url(new Uint8Array(digest));
+}
+
+/** Random URL-safe text from the system's secure source (`bytes` of entropy). */
+export function randomUrlToken(bytes = 32): string {
+  return base64url(crypto.getRandomValues(new Uint8Array(bytes)));
+}
+
+function base64url(bytes: Uint8Array): string {
+  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_")
+    .replace(/=+$/, "");
+}
+
+/** Maps a jose verification error to plain words. */
+function tokenProblem(error: unknown): OidcRefused {
+  const refuse = (code: string, reason: string) => new OidcRefused(401, code, reason);
+  if (error instanceof OidcRefused) return error;
+  if (error instanceof errors.JWTExpired) {
+    return refuse("token_expired", "The sign-in token from the provider has expired. Try again.");
+  }
+  if (error instanceof errors.JWTClaimValidationFailed) {
+    if (error.claim === "iss") {
+      return refuse(
+        "wrong_issuer",
+        "The sign-in token was issued by a different provider than the one this site trusts.",
+      );
+    }
+    if (error.claim === "aud") {
+      return refuse(
+        "wrong_audience",
+        "The sign-in token was issued for a different application, not this site.",
+      );
+    }
+    return refuse(
+      `bad_claim_${error.claim.replace(/[^a-z_]/gi, "").slice(0, 20)}`,
+      "The sign-in token is not valid yet or has an invalid date.",
+    );
+  }
+  if (error instanceof errors.JWSSignatureVerificationFailed) {
+    return refuse(
+      "bad_signature",
+      "The sign-in token's signature is not valid: it was not signed by the provider.",
+    );
+  }
+  if (error instanceof errors.JOSEAlgNotAllowed || error instanceof errors.JOSENotSupported) {
+    return refuse(
+      "bad_algorithm",
+      "The sign-in token is unsigned or signed with a method this site does not accept.",
+    );
+  }
+  if (
+    error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys
+  ) {
+    return refuse(
+      "unknown_key",
+      "The sign-in token was signed with a key the provider does not publish.",
+    );
+  }
+  return refuse("unreadable_token", "The sign-in token from the provider could not be read.");
+}
+
+/**
+ * Creates the client for the configured provider. Nothing is fetched until the first sign-in.
+ *
+ * @param config the app configuration (`LOGIN_MANAGER` "oidc")
+ * @returns the client
+ * @example
+ * ```ts
+ * const client = createOidcClient(config);
+ * const url = await client.authorizationUrl({ state, nonce, challenge, redirectUri });
+ * ```
+ */
+export function createOidcClient(config: Config): OidcClient {
+  const issuer = config.OIDC_ISSUER;
+  const clientId = config.OIDC_CLIENT_ID;
+  if (issuer === undefined || clientId === undefined) {
+    throw new TypeError('OIDC_ISSUER and OIDC_CLIENT_ID are required when LOGIN_MANAGER is "oidc"');
+  }
+  let discovered: { value: ProviderMetadata; at: number } | null = null;
+  let jwks: { keys: ReturnType<typeof createLocalJWKSet>; at: number } | null = null;
+  let jwksFetch: Promise<void> | null = null;
+
+  async function metadata(): Promise<ProviderMetadata> {
+    const explicit = {
+      authorization_endpoint: config.OIDC_AUTHORIZATION_URL,
+      token_endpoint: config.OIDC_TOKEN_URL,
+      jwks_uri: config.OIDC_JWKS_URL,
+    };
+    if (explicit.authorization_endpoint && explicit.token_endpoint && explicit.jwks_uri) {
+      return { issuer: issuer!, ...explicit } as ProviderMetadata;
+    }
+    if (discovered && Date.now() - discovered.at < CACHE_MS) return discovered.value;
+    const url = `${trimSlash(issuer!)}/.well-known/openid-configuration`;
+    const { status, body } = await fetchJson(
+      url,
+      { headers: { Accept: "application/json" } },
+      "discovery",
+    );
+    const parsed = Discovery.safeParse(body);
+    if (status !== 200 || !parsed.success) throw unreachable("discovery answered unexpectedly");
+    if (trimSlash(parsed.data.issuer) !== trimSlash(issuer!)) {
+      throw new OidcRefused(
+        502,
+        "discovery_issuer_mismatch",
+        "The sign-in provider describes itself as a different issuer than configured. An operator needs to check OIDC_ISSUER.",
+      );
+    }
+    const value: ProviderMetadata = {
+      ...parsed.data,
+      issuer: parsed.data.issuer,
+      authorization_endpoint: explicit.authorization_endpoint ?? parsed.data.authorization_endpoint,
+      token_endpoint: explicit.token_endpoint ?? parsed.data.token_endpoint,
+      jwks_uri: explicit.jwks_uri ?? parsed.data.jwks_uri,
+    };
+    discovered = { value, at: Date.now() };
+    return value;
+  }
+
+  async function refreshJwks(uri: string, nowMs: number): Promise<void> {
+    jwksFetch ??= (async () => {
+      const { status, body } = await fetchJson(
+        uri,
+        { headers: { Accept: "application/json" } },
+        "keys",
+      );
+      const parsed = Jwks.safeParse(body);
+      if (status !== 200 || !parsed.success) throw unreachable("keys answered unexpectedly");
+      jwks = { keys: createLocalJWKSet(parsed.data as unknown as JSONWebKeySet), at: nowMs };
+    })().finally(() => {
+      jwksFetch = null;
+    });
+    await jwksFetch;
+  }
+
+  return {
+    metadata,
+
+    async authorizationUrl({ state, nonce, challenge, redirectUri }) {
+      const meta = await metadata();
+      const url = new URL(meta.authorization_endpoint);
+      url.searchParams.set("response_type", "code");
+      url.searchParams.set("client_id", clientId!);
+      url.searchParams.set("redirect_uri", redirectUri);
+      url.searchParams.set("scope", [...new Set(["openid", ...config.OIDC_SCOPES])].join(" "));
+      url.searchParams.set("state", state);
+      url.searchParams.set("nonce", nonce);
+      url.searchParams.set("code_challenge", challenge);
+      url.searchParams.set("code_challenge_method", "S256");
+      return url;
+    },
+
+    async exchange(code, { verifier, redirectUri }) {
+      const meta = await metadata();
+      const form = new URLSearchParams({
+        grant_type: "authorization_code",
+        code,
+        redirect_uri: redirectUri,
+        code_verifier: verifier,
+      });
+      const headers: Record<string, string> = {
+        "Content-Type": "application/x-www-form-urlencoded",
+        Accept: "application/json",
+      };
+      const secret = config.OIDC_CLIENT_SECRET;
+      const methods = meta.token_endpoint_auth_methods_supported;
+      if (secret === undefined) {
+        form.set("client_id", clientId!);
+      } else if (!methods || methods.includes("client_secret_basic")) {
+        headers.Authorization = basicAuth(clientId!, secret);
+      } else {
+        form.set("client_id", clientId!);
+        form.set("client_secret", secret);
+      }
+      const { status, body } = await fetchJson(
+        meta.token_endpoint,
+        { method: "POST", headers, body: form },
+        "token endpoint",
+      );
+      const parsed = TokenResponse.safeParse(body);
+      if (status !== 200 || !parsed.success) {
+        throw new OidcRefused(
+          401,
+          "token_exchange_failed",
+          "The sign-in provider did not confirm the sign-in (the code could not be exchanged for a token). Try again.",
+        );
+      }
+      return parsed.data.id_token;
+    },
+
+    async verify(idToken, { nonce, now }) {
+      const meta = await metadata();
+      const nowMs = now.getTime();
+      if (!jwks || nowMs - jwks.at > CACHE_MS || nowMs < jwks.at) {
+        await refreshJwks(meta.jwks_uri, nowMs);
+      }
+      const resolveKey: JWTVerifyGetKey = async (header, token) => {
+        try {
+          return await jwks!.keys(header, token);
+        } catch (error: unknown) {
+          if (!(error instanceof errors.JWKSNoMatchingKey)) throw error;
+          if (nowMs - jwks!.at < JWKS_COOLDOWN_MS) throw error;
+          await refreshJwks(meta.jwks_uri, nowMs);
+          return await jwks!.keys(header, token);
+        }
+      };
+      let payload: Record<string, unknown>;
+      try {
+        ({ payload } = await jwtVerify(idToken, resolveKey, {
+          algorithms: ID_TOKEN_ALGORITHMS,
+          issuer: meta.issuer,
+          audience: clientId!,
+          currentDate: now,
+          clockTolerance: CLOCK_TOLERANCE_S,
+          requiredClaims: ["exp", "iat", "sub"],
+        }));
+      } catch (error: unknown) {
+        throw tokenProblem(error);
+      }
+      const refuse401 = (code: string, reason: string) => new OidcRefused(401, code, reason);
+      if (typeof payload.nonce !== "string" || payload.nonce !== nonce) {
+        throw refuse401(
+          "nonce_mismatch",
+          "The sign-in token does not belong to this sign-in attempt. Start again from the sign-in page.",
+        );
+      }
+      if (Array.isArray(payload.aud) && payload.aud.length > 1 && payload.azp !== clientId) {
+        throw refuse401(
+          "wrong_audience",
+          "The sign-in token was issued for a different application, not this site.",
+        );
+      }
+      return identityOf(payload, config);
+    },
+  };
+}
+
+/**
+ * Applies the email rules to verified ID-token claims: an `email` claim is required,
+ * `email_verified: false` is refused, and `ALLOWED_EMAIL_DOMAINS` (when set) must hold the domain.
+ *
+ * @throws {OidcRefused} 403 with the reason
+ */
+export function identityOf(claims: Record<string, unknown>, config: Config): OidcIdentity {
+  const refuse = (code: string, reason: string) => new OidcRefused(403, code, reason);
+  const raw = claims.email;
+  if (typeof raw !== "string" || !isValidEmail(raw)) {
+    throw refuse(
+      "no_email",
+      "The sign-in provider did not share a valid email address for your account, so this site cannot tell whose devices to show.",
+    );
+  }
+  if (claims.email_verified === false || claims.email_verified === "false") {
+    throw refuse(
+      "email_unverified",
+      "Your email address is not verified with the sign-in provider. Verify it there, then sign in again.",
+    );
+  }
+  const email = raw.toLowerCase();
+  const domain = email.slice(email.lastIndexOf("@") + 1);
+  const allowed = config.ALLOWED_EMAIL_DOMAINS;
+  if (allowed && !allowed.some((d) => d.toLowerCase() === domain)) {
+    throw refuse(
+      "domain_not_allowed",
+      `Accounts from ${domain} cannot sign in here. Sign in with your work account.`,
+    );
+  }
+  const claim = config.OIDC_GROUPS_CLAIM ? claims[config.OIDC_GROUPS_CLAIM] : undefined;
+  const groups = Array.isArray(claim)
+    ? claim.filter((g): g is string => typeof g === "string")
+    : typeof claim === "string"
+    ? [claim]
+    : [];
+  return { email, groups };
+}
