@@ -1,0 +1,117 @@
+/**
+ * `main.ts connectivity --config FILE`, run as an operator runs it (a subprocess), against loopback
+ * fakes of JAMF, bitFit and Google configured with their URLs.
+ *
+ * @module
+ */
+import assert from "node:assert/strict";
+import { exportPKCS8, generateKeyPair } from "jose";
+import { BITFIT_TOKEN, startFakeBitfit } from "../fakes/bitfit.ts";
+import { startGoogleFake } from "../fakes/google.ts";
+import { JAMF_PASSWORD, JAMF_USER, startFakeJamf } from "../fakes/jamf.ts";
+
+const MAIN = new URL("../../main.ts", import.meta.url).pathname;
+const CLIENT_EMAIL = "stethoscope@planet-express.iam.gserviceaccount.com";
+const ADMIN = "hermes@planetexpress.com";
+const SECRETS = { STETHOSCOPE_SECRET: "a1".repeat(32), STETHOSCOPE_JWT: "b2".repeat(32) };
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+async function connectivity(configPath: string, ...extra: string[]): Promise<Run> {
+  const out = await new Deno.Command("deno", {
+    args: ["run", "-A", MAIN, "connectivity", "--config", configPath, ...extra],
+    env: { ...SECRETS, NO_COLOR: "1" },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = new TextDecoder();
+  return { code: out.code, stdout: text.decode(out.stdout), stderr: text.decode(out.stderr) };
+}
+
+Deno.test("main.ts connectivity prints one line per plugin and fails on bad JAMF credentials", async (t) => {
+  const keys = await generateKeyPair("RS256", { extractable: true });
+  const jamf = await startFakeJamf();
+  const bitfit = await startFakeBitfit();
+  const google = startGoogleFake({
+    publicKey: keys.publicKey,
+    clientEmail: CLIENT_EMAIL,
+    subject: ADMIN,
+  });
+  const dir = await Deno.makeTempDir({ prefix: "stethoscope-connectivity-" });
+  const writeConfig = async (jamfPassword: string) => {
+    const path = `${dir}/config.json`;
+    await Deno.writeTextFile(
+      path,
+      JSON.stringify(
+        {
+          SECRET_KEY: { env: "STETHOSCOPE_SECRET" },
+          JWT_SECRET_KEY: { env: "STETHOSCOPE_JWT" },
+          STORE: { TYPE: "sqlite", PATH: `${dir}/stethoscope.db` },
+          PLUGINS: {
+            jamf: {
+              JAMF_API_USERNAME: JAMF_USER,
+              JAMF_API_PASSWORD: jamfPassword,
+              JAMF_API_HOSTADDR: jamf.hostaddr,
+              JAMF_TIMEOUT: 5,
+            },
+            bitfit: { BITFIT_API_TOKEN: BITFIT_TOKEN, BITFIT_BASE_URL: bitfit.baseUrl },
+            google: {
+              GOOGLE_API_SECRETS: {
+                type: "service_account",
+                client_email: CLIENT_EMAIL,
+                private_key: await exportPKCS8(keys.privateKey),
+                token_uri: google.tokenUri,
+              },
+              GOOGLE_API_USERNAME: ADMIN,
+              GOOGLE_API_SCOPES: [
+                "https://www.googleapis.com/auth/admin.directory.device.mobile.readonly",
+              ],
+              GOOGLE_API_ROOT_URL: google.url,
+            },
+          },
+        },
+        null,
+        2,
+      ),
+    );
+    return path;
+  };
+  try {
+    await t.step("every check succeeds: one ok line per plugin, exit code 0", async () => {
+      const run = await connectivity(await writeConfig(JAMF_PASSWORD));
+      assert.equal(run.stderr, "");
+      assert.equal(
+        run.stdout,
+        "jamf: ok\nbitfit: ok\ngoogle: ok\n3 of 3 checks succeeded\n",
+      );
+      assert.equal(run.code, 0);
+      assert.ok(jamf.requests.some((r) => r.path === "/JSSResource/jssuser"));
+    });
+
+    await t.step("a wrong JAMF password fails that line in plain words, exit code 1", async () => {
+      const run = await connectivity(await writeConfig("not-the-password"));
+      const lines = run.stdout.trimEnd().split("\n");
+      assert.deepEqual(lines, [
+        "jamf: FAILED: JAMF authentication failure; check JAMF_API_USERNAME and JAMF_API_PASSWORD",
+        "bitfit: ok",
+        "google: ok",
+        "2 of 3 checks succeeded",
+      ]);
+      assert.ok(!run.stdout.includes("not-the-password"), "the password is never printed");
+      assert.equal(run.code, 1);
+    });
+
+    await t.step("--plugins limits the checks to the named plugins", async () => {
+      const run = await connectivity(await writeConfig(JAMF_PASSWORD), "--plugins", "jamf");
+      assert.equal(run.stdout, "jamf: ok\n1 of 1 checks succeeded\n");
+      assert.equal(run.code, 0);
+    });
+  } finally {
+    await Promise.all([jamf.close(), bitfit.close(), google.close()]);
+    await Deno.remove(dir, { recursive: true });
+  }
+});
