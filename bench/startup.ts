@@ -65,18 +65,38 @@ write(
   `median ${median.toFixed(0)} ms; target 500 ms; ratio ${(median / 500).toFixed(2)} of target`,
 );
 
-// which heavy npm packages does demo mode load? (module graph of the start command)
+// Which heavy npm clients does demo mode load? Follow only static imports from main.ts and the
+// serve command (dynamic imports are evaluated only when a plugin is configured).
 const info = new Deno.Command(Deno.execPath(), {
   args: ["info", "--json", new URL("main.ts", ROOT).pathname],
   stdout: "piped",
   stderr: "null",
 }).outputSync();
-const graph = new TextDecoder().decode(info.stdout);
-const eager = ["googleapis", "mssql", "@elastic/elasticsearch"].filter((p) =>
-  new RegExp(`"npm:/?${p.replace("/", "\\/")}@`).test(graph)
+interface Dep {
+  specifier: string;
+  isDynamic?: boolean;
+  code?: { specifier: string };
+}
+interface Mod {
+  specifier: string;
+  dependencies?: Dep[];
+}
+const graph = JSON.parse(new TextDecoder().decode(info.stdout)) as { modules: Mod[] };
+const bySpec = new Map(graph.modules.map((m) => [m.specifier, m]));
+const seen = new Set<string>();
+const roots = ["main.ts", "cli/serve.ts", "routes/app.tsx", "plugins/sources/demo.ts"];
+const queue = roots.map((r) => new URL(r, ROOT).href);
+while (queue.length > 0) {
+  const spec = queue.pop()!;
+  if (seen.has(spec)) continue;
+  seen.add(spec);
+  for (const d of bySpec.get(spec)?.dependencies ?? []) {
+    if (!d.isDynamic && d.code) queue.push(d.code.specifier);
+  }
+}
+const heavy = ["googleapis", "mssql", "@elastic/elasticsearch"].filter((p) =>
+  [...seen].some((s) => s.startsWith(`npm:/${p}@`) || s.startsWith(`npm:${p}@`))
 );
 write(
-  `statically imported heavy clients: ${
-    eager.length === 0 ? "none" : eager.join(", ")
-  } (all are lazy: loaded only when configured)`,
+  `heavy clients loaded in demo mode: ${heavy.length === 0 ? "none" : heavy.join(", ")}`,
 );

@@ -51,6 +51,7 @@ export async function serve(ctx: CommandContext): Promise<number> {
           mode: config.demo ? "demo" : "configured",
           plugins: services.plugins.map((p) => p.name),
           store: services.store.kind,
+        startup_ms: Math.round(performance.now()),
         });
       },
     }, app.fetch);
