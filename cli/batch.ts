@@ -1,12 +1,314 @@
 /**
- * `batch`: collects every person's devices (issue 6/7).
+ * `batch [EMAILS_FILE|-] [--concurrency N] [--timeout S] [--collect-only] [--shard I/N]
+ * [--log-file F]`: every person of the list through the same engine as the web page (staged
+ * lookup → transforms → practices → merge, spec §10), at most N people at a time and N calls per
+ * source, then the batch sinks, the status history ("failing since") and the run's summary in the
+ * store. Progress on stderr; the summary on stdout; exit 1 when a source (or sink) failed for
+ * everyone.
+ *
+ * Statuses are recorded in the store's history in the background (many people per write), so
+ * "failing since" on the pages counts from the first sighting by a page view or a batch; the
+ * batch itself reports the true statuses (a `warn` inside a `GRACE_DAYS` grace period is shown to
+ * the employee as a nudge, but counts as critical on the dashboard).
+ *
+ * People come from a file (one address per line) or standard input (`-`). No configured source
+ * can list people cheaply (JAMF's user list has no addresses; Google's directory would need an
+ * extra scope), so without a file the command says an emails file is required.
  *
  * @module
  */
+import { createLogger, type Logger } from "../config/log.ts";
+import type { Config } from "../config/schema.ts";
+import {
+  addOutcome,
+  createStats,
+  failedForEveryone,
+  limitSources,
+  parseEmailList,
+  parseShard,
+  runBatch,
+  selectShard,
+  type Shard,
+  toRunSummary,
+} from "../engine/batch.ts";
+import { callWithDeadline } from "../engine/deadline.ts";
+import { createEngine } from "../engine/engine.ts";
+import type { BatchResult, Store } from "../engine/ports.ts";
+import { createObservationWriter } from "../engine/since.ts";
+import { assemble } from "../plugins/assemble.ts";
+import { REGISTRY, type RegistryEntry } from "../plugins/registry.ts";
+import { formatProgress, formatSummary, type Progress, teeLogger } from "./batch_format.ts";
 import type { CommandContext } from "./mod.ts";
+
+/** What tests (and the bench) may replace. */
+export interface BatchDeps {
+  registry?: Readonly<Record<string, RegistryEntry>>;
+  store?: Store;
+  now?: () => Date;
+  /** Standard input as text (for `-`). */
+  readStdin?: () => Promise<string>;
+  /** Whether stderr is a terminal (progress bar) or not (plain lines). */
+  isTerminal?: boolean;
+  /** How often progress is shown, in ms (default 250 on a terminal, 10 000 otherwise). */
+  progressMs?: number;
+  /** Writes progress without a newline (default: stderr). */
+  writeProgress?: (text: string) => void;
+}
+
+const USAGE_HINT = "give a file of email addresses, one per line, or - to read standard input";
+
+/**
+ * The configuration with `--timeout` applied to every plugin: `DEFAULT_TIMEOUT` and each timeout
+ * key a plugin section sets (`TIMEOUT`, `JAMF_TIMEOUT`, …) become `seconds`, so every plugin's
+ * deadline is the batch's (the original's flag reached none, spec §15 item 6).
+ *
+ * @example
+ * ```ts
+ * withBatchTimeout(config, 5).PLUGINS.jamf.JAMF_TIMEOUT; // 5, if it was set
+ * ```
+ */
+export function withBatchTimeout(
+  config: Config,
+  seconds: number,
+  registry: Readonly<Record<string, RegistryEntry>> = REGISTRY,
+): Config {
+  const plugins: Record<string, Record<string, unknown>> = {};
+  for (const [name, section] of Object.entries(config.PLUGINS)) {
+    const copy = { ...section };
+    for (const key of registry[name]?.timeoutKeys ?? ["TIMEOUT"]) {
+      if (key in copy) copy[key] = seconds;
+    }
+    plugins[name] = copy;
+  }
+  return { ...config, DEFAULT_TIMEOUT: seconds, PLUGINS: plugins };
+}
+
+interface Options {
+  concurrency: number;
+  timeout: number | undefined;
+  shard: Shard;
+  collectOnly: boolean;
+  input: string | undefined;
+  logFile: string | undefined;
+}
+
+function parseOptions(ctx: CommandContext): Options | string {
+  const v = ctx.values;
+  const concurrency = v.concurrency === undefined ? 16 : Number(v.concurrency);
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 1024) {
+    return `--concurrency: expected a whole number from 1 to 1024, got "${v.concurrency}"`;
+  }
+  const timeout = v.timeout === undefined ? undefined : Number(v.timeout);
+  if (timeout !== undefined && !(timeout > 0 && timeout <= 3600)) {
+    return `--timeout: expected seconds between 0 and 3600, got "${v.timeout}"`;
+  }
+  let shard: Shard = { index: 1, count: 1 };
+  if (typeof v.shard === "string") {
+    try {
+      shard = parseShard(v.shard);
+    } catch (error: unknown) {
+      return `--shard: ${(error as Error).message}`;
+    }
+  }
+  return {
+    concurrency,
+    timeout,
+    shard,
+    collectOnly: v["collect-only"] === true,
+    input: ctx.positionals[1],
+    logFile: typeof v["log-file"] === "string" ? v["log-file"] : undefined,
+  };
+}
+
+async function readStdin(): Promise<string> {
+  return await new Response(Deno.stdin.readable).text();
+}
 
 /** Runs a batch; returns the exit code. */
 export function batch(ctx: CommandContext): Promise<number> {
-  ctx.printErr("batch: not available yet");
-  return Promise.resolve(2);
+  return runBatchCommand(ctx);
+}
+
+/**
+ * Runs a batch with replaceable parts (tests).
+ *
+ * @returns 0 when done, 1 when a source or sink failed for everyone, 2 for a usage error
+ */
+export async function runBatchCommand(ctx: CommandContext, deps: BatchDeps = {}): Promise<number> {
+  const options = parseOptions(ctx);
+  if (typeof options === "string") {
+    ctx.printErr(`batch: ${options}`);
+    return 2;
+  }
+  if (options.input === undefined) {
+    ctx.printErr(
+      `batch: an emails file is required: ${USAGE_HINT} (no configured source can list people)`,
+    );
+    return 2;
+  }
+  let text: string;
+  try {
+    text = options.input === "-"
+      ? await (deps.readStdin ?? readStdin)()
+      : await Deno.readTextFile(options.input);
+  } catch (error: unknown) {
+    ctx.printErr(`batch: cannot read "${options.input}": ${(error as Error).message}`);
+    return 2;
+  }
+  const list = parseEmailList(text);
+  for (const bad of list.invalid) ctx.printErr(`batch: skipped "${bad}": not an email address`);
+  const emails = await selectShard(list.emails, options.shard);
+
+  let logFile: Deno.FsFile | undefined;
+  let log: Logger = ctx.log.child({ command: "batch" });
+  if (options.logFile !== undefined) {
+    logFile = await Deno.open(options.logFile, { append: true, create: true });
+    const encoder = new TextEncoder();
+    const file = logFile;
+    log = teeLogger(
+      log,
+      createLogger({
+        level: "debug",
+        sink: (_, line) => void file.writeSync(encoder.encode(line + "\n")),
+        fields: { command: "batch" },
+      }),
+    );
+  }
+  const registry = deps.registry ?? REGISTRY;
+  const config = options.timeout === undefined
+    ? ctx.config
+    : withBatchTimeout(ctx.config, options.timeout, registry);
+  const now = deps.now ?? (() => new Date());
+  const services = await assemble(config, {
+    log,
+    now,
+    registry,
+    ...(deps.store ? { store: deps.store } : {}),
+  });
+  try {
+    return await run({ ctx, deps, options, emails, log, services, now, list });
+  } finally {
+    await services.close();
+    logFile?.close();
+  }
+}
+
+async function run(a: {
+  ctx: CommandContext;
+  deps: BatchDeps;
+  options: Options;
+  emails: string[];
+  list: ReturnType<typeof parseEmailList>;
+  log: Logger;
+  services: Awaited<ReturnType<typeof assemble>>;
+  now: () => Date;
+}): Promise<number> {
+  const { ctx, deps, options, emails, log, services, now } = a;
+  const engine = createEngine(limitSources(services.engine.parts, options.concurrency));
+  const sinks = options.collectOnly ? [] : services.batchSinks;
+  const keep = sinks.some((s) => s.summary !== undefined);
+  const results: BatchResult[] = [];
+  const sinkFailures: Record<string, number> = {};
+  const stats = createStats();
+  const startedAt = now();
+  const started = performance.now();
+  let failedPeople = 0;
+  const history = createObservationWriter(services.store, {
+    onError: (error) => log.warn("cannot record practice statuses", { error: String(error) }),
+  });
+
+  const terminal = deps.isTerminal ?? Deno.stderr.isTerminal();
+  const write = deps.writeProgress ??
+    ((t: string) => void Deno.stderr.writeSync(new TextEncoder().encode(t)));
+  const progress = (): Progress => ({
+    done: stats.people,
+    total: emails.length,
+    devices: stats.devices,
+    errors: failedPeople,
+    elapsedMs: performance.now() - started,
+  });
+  const show = () =>
+    write(
+      terminal
+        ? `\r${formatProgress(progress(), true)}\x1b[K`
+        : formatProgress(progress(), false) + "\n",
+    );
+  const timer = setInterval(show, deps.progressMs ?? (terminal ? 250 : 10_000));
+
+  try {
+    await runBatch(emails, {
+      concurrency: options.concurrency,
+      collect: (email) => engine.devicesForBatch(email),
+      onOutcome: async (outcome) => {
+        const devices = outcome.devices;
+        history.add(devices, now());
+        addOutcome(stats, { devices, errors: outcome.errors });
+        if (outcome.errors.length > 0) failedPeople++;
+        for (const e of outcome.errors) {
+          log.debug("source failed", {
+            email: outcome.email,
+            source: e.source,
+            kind: e.kind,
+            error: e.message,
+          });
+        }
+        const result = { email: outcome.email, devices };
+        for (const sink of sinks) {
+          const post = sink.post;
+          if (!post) continue;
+          const out = await callWithDeadline(sink, "post", (o) => post.call(sink, result, o), {
+            empty: undefined,
+          });
+          if (!out.ok) {
+            if ((sinkFailures[sink.name] ?? 0) === 0) {
+              log.warn("batch sink failed", { sink: sink.name, error: out.error.message });
+            }
+            sinkFailures[sink.name] = (sinkFailures[sink.name] ?? 0) + 1;
+          }
+        }
+        if (keep) results.push(result);
+      },
+    });
+  } finally {
+    clearInterval(timer);
+    await history.flush();
+  }
+  show();
+  if (terminal) write("\n");
+
+  const sinkLines: string[] = [];
+  let sinkFailedForEveryone = false;
+  for (const sink of sinks) {
+    if (sink.post) {
+      const failed = sinkFailures[sink.name] ?? 0;
+      sinkLines.push(`${sink.name}: ${stats.people - failed} people posted, ${failed} failed`);
+      if (failed > 0 && failed >= stats.people) sinkFailedForEveryone = true;
+    }
+    const summary = sink.summary;
+    if (summary) {
+      const out = await callWithDeadline(sink, "summary", (o) => summary.call(sink, results, o), {
+        empty: "",
+      });
+      sinkLines.push(`${sink.name}: ${out.ok ? out.value : `FAILED: ${out.error.message}`}`);
+      if (!out.ok) sinkFailedForEveryone = true;
+    }
+  }
+  const run = toRunSummary(stats, { id: crypto.randomUUID(), startedAt, finishedAt: now() });
+  try {
+    await services.store.saveBatchRun(run);
+  } catch (error: unknown) {
+    log.error("cannot save the batch run", { error: String(error) });
+  }
+  const everyone = failedForEveryone(stats);
+  ctx.print(formatSummary(stats, {
+    seconds: (performance.now() - started) / 1000,
+    sinks: sinkLines,
+    failedForEveryone: everyone,
+    invalid: a.list.invalid.length,
+    duplicates: a.list.duplicates,
+    shard: options.shard,
+    collectOnly: options.collectOnly,
+  }));
+  log.info("batch finished", { people: stats.people, devices: stats.devices, run: run.id });
+  return everyone.length > 0 || sinkFailedForEveryone ? 1 : 0;
 }

@@ -7,6 +7,8 @@
 import { Hono } from "hono";
 import { deviceRating } from "../engine/rating.ts";
 import { invalidMessage, isValidEmail } from "../engine/identifiers.ts";
+import { graceDays, withSince } from "../engine/since.ts";
+import type { Collected, MergedDevice } from "../engine/types.ts";
 import { Accounts } from "../views/accounts.tsx";
 import { Activity } from "../views/activity.tsx";
 import { DeviceList } from "../views/devices.tsx";
@@ -36,13 +38,27 @@ export function targetEmail(c: Ctx): string | Response | Promise<Response> {
   return asked;
 }
 
+/** The devices with "failing since" and grace periods from the store; never fails the page. */
+async function sinceShown(
+  c: Ctx,
+  found: Collected<MergedDevice>,
+): Promise<Collected<MergedDevice>> {
+  const { store, engine, now, log } = c.var.deps;
+  const items = await withSince(store, found.items, {
+    now: now(),
+    grace: graceDays(engine.parts.practices),
+    onError: (error) => log.warn("cannot record practice statuses", { error: String(error) }),
+  });
+  return { items, errors: found.errors };
+}
+
 pages.get("/", async (c) => {
   const email = targetEmail(c);
   if (typeof email !== "string") return email;
   const { engine, now } = c.var.deps;
   const signal = c.req.raw.signal;
   const [devices, notifications, states] = await Promise.all([
-    engine.devices(email, { signal }),
+    engine.devices(email, { signal }).then((found) => sinceShown(c, found)),
     engine.notifications(email, { signal }),
     notificationStates(c, email),
   ]);
@@ -73,7 +89,10 @@ pages.get("/devices", async (c) => {
   const email = targetEmail(c);
   if (typeof email !== "string") return email;
   const { engine, now, config } = c.var.deps;
-  const { items, errors } = await engine.devices(email, { signal: c.req.raw.signal });
+  const { items, errors } = await sinceShown(
+    c,
+    await engine.devices(email, { signal: c.req.raw.signal }),
+  );
   audit(c, email, "device", items);
   const list = <DeviceList devices={items} ui={config.UI} now={now()} email={email} />;
   if (wantsFragment(c)) return c.html(list);

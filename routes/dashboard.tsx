@@ -1,0 +1,37 @@
+/**
+ * `/dashboard`: the org-wide view of the latest batch runs, for privileged users only.
+ *
+ * @module
+ */
+import { Hono } from "hono";
+import type { BatchRunSummary } from "../engine/ports.ts";
+import { Dashboard } from "../views/dashboard.tsx";
+import type { AppEnv } from "./context.ts";
+import { errorPage, page } from "./render.tsx";
+
+/** How many runs the trend shows. */
+const TREND_RUNS = 12;
+
+/** The dashboard sub-app (mounted after the signed-in check). */
+export const dashboard: Hono<AppEnv> = new Hono<AppEnv>();
+
+dashboard.get("/dashboard", async (c) => {
+  if (!c.var.user?.privileged) {
+    return errorPage(c, 403, "The dashboard is only for the security team.");
+  }
+  let runs: BatchRunSummary[];
+  try {
+    runs = await c.var.deps.store.batchRuns(TREND_RUNS);
+  } catch (error: unknown) {
+    c.var.deps.log.error("cannot read batch runs", { error: String(error) });
+    return errorPage(c, 503, "The batch results cannot be read right now. Try again in a moment.");
+  }
+  return page(
+    c,
+    { title: "Dashboard", active: "dashboard" },
+    <>
+      <h1>Dashboard</h1>
+      <Dashboard runs={runs} />
+    </>,
+  );
+});

@@ -1,0 +1,160 @@
+import assert from "node:assert/strict";
+import type { BatchRunSummary } from "../../engine/ports.ts";
+import { dashboardModel, percent } from "../../views/dashboard.tsx";
+import { demoWith, startApp } from "../support/app.ts";
+
+/** A demo person made privileged (demo sign-in only knows demo people). */
+const ADMIN = "green@example.com";
+const start = () => startApp({ config: demoWith({ PRIVILEGED_USERS: [ADMIN] }) });
+
+const OLDER: BatchRunSummary = {
+  id: "run-1",
+  startedAt: new Date("2026-11-19T02:00:00Z"),
+  finishedAt: new Date("2026-11-19T02:10:00Z"),
+  people: 3,
+  devices: 4,
+  practices: { encryption: { warn: 1, ok: 3 } },
+  ratings: { critical: 1, suggested: 1, ok: 2 },
+  byPlatform: { Mac: { critical: 1, suggested: 1, ok: 2 } },
+  bySource: { jamf: { critical: 1, suggested: 1, ok: 2 } },
+  errors: {},
+};
+
+/** 4 people, 5 devices: 2 critical, 1 suggested, 1 ok, 1 unknown. */
+const LATEST: BatchRunSummary = {
+  id: "run-2",
+  startedAt: new Date("2026-11-26T02:00:00Z"),
+  finishedAt: new Date("2026-11-26T02:12:00Z"),
+  people: 4,
+  devices: 5,
+  practices: {
+    uptodate: { warn: 1, nudge: 2, ok: 1, unknown: 1 },
+    encryption: { warn: 2, ok: 3 },
+    firewall: { nudge: 1, ok: 2, na: 2 },
+  },
+  ratings: { critical: 2, suggested: 1, ok: 1, unknown: 1 },
+  byPlatform: {
+    Windows: { critical: 1, suggested: 1 },
+    Mac: { critical: 1, ok: 1 },
+    Android: { unknown: 1 },
+  },
+  bySource: {
+    landesk: { critical: 1, suggested: 1 },
+    jamf: { critical: 1, ok: 1 },
+    google: { unknown: 1 },
+  },
+  errors: { google: 1 },
+};
+
+const c = (critical: number, suggested: number, ok: number, unknown: number) => ({
+  critical,
+  suggested,
+  ok,
+  unknown,
+});
+
+Deno.test("dashboardModel() computes the shares, the failing practices and the trend", () => {
+  const m = dashboardModel([LATEST, OLDER]);
+  assert.deepEqual(m.overall, { label: "All devices", counts: c(2, 1, 1, 1), total: 5 });
+  assert.deepEqual(m.practices, [
+    { label: "encryption", counts: c(2, 0, 3, 0), total: 5 },
+    { label: "firewall", counts: c(0, 1, 2, 2), total: 5 },
+    { label: "uptodate", counts: c(1, 2, 1, 1), total: 5 },
+  ]);
+  assert.deepEqual(m.platforms.map((r) => [r.label, r.counts, r.total]), [
+    ["Android", c(0, 0, 0, 1), 1],
+    ["Mac", c(1, 0, 1, 0), 2],
+    ["Windows", c(1, 1, 0, 0), 2],
+  ]);
+  assert.deepEqual(m.sources.map((r) => r.label), ["google", "jamf", "landesk"]);
+  assert.deepEqual(m.failing, [
+    { label: "uptodate", failing: 3, total: 5 },
+    { label: "encryption", failing: 2, total: 5 },
+    { label: "firewall", failing: 1, total: 5 },
+  ]);
+  assert.deepEqual(m.trend, [
+    { label: "2026-11-19", counts: c(1, 1, 2, 0), total: 4 },
+    { label: "2026-11-26", counts: c(2, 1, 1, 1), total: 5 },
+  ]);
+  assert.equal(percent(1, 3), 33.3);
+  assert.equal(percent(0, 0), 0);
+});
+
+Deno.test("GET /dashboard shows the latest run as SVG charts with tables of the numbers", async () => {
+  const app = await start();
+  try {
+    await app.services.store.saveBatchRun(OLDER);
+    await app.services.store.saveBatchRun(LATEST);
+    const cookie = await app.login(ADMIN);
+    const res = await app.request("/dashboard", { cookie });
+    assert.equal(res.status, 200);
+    const html = await res.text();
+    assert.match(html, /4 people,(<!-- -->)?\s*(<!-- -->)?5 devices/);
+    assert.match(html, /Sources that failed for some people: google \(1\)/);
+    // Overall: 2 critical (40 %), 1 suggested, 1 ok, 1 unknown of 5.
+    assert.ok(html.includes(
+      '<th scope="row">All devices</th><td>2 (40%)</td><td>1 (20%)</td><td>1 (20%)</td><td>1 (20%)</td><td>5</td>',
+    ));
+    // The bar: 40 % of 260 px after the 130 px label column.
+    assert.ok(html.includes('<rect x="130" y="2" width="104" height="18" class="seg-critical">'));
+    assert.ok(
+      html.includes('<th scope="row">uptodate</th><td>3</td><td>60%</td>'),
+      "most failing first",
+    );
+    assert.ok(
+      html.includes(
+        '<th scope="row">firewall</th><td>0 (0%)</td><td>1 (20%)</td><td>2 (40%)</td><td>2 (40%)</td><td>5</td>',
+      ),
+    );
+    assert.ok(
+      html.includes(
+        '<th scope="row">Windows</th><td>1 (50%)</td><td>1 (50%)</td><td>0 (0%)</td><td>0 (0%)</td><td>2</td>',
+      ),
+    );
+    assert.ok(
+      html.includes(
+        '<th scope="row">2026-11-19</th><td>1 (25%)</td><td>1 (25%)</td><td>2 (50%)</td>',
+      ),
+    );
+    assert.equal((html.match(/<svg class="chart-svg"/g) ?? []).length, 6);
+    assert.equal((html.match(/<caption>/g) ?? []).length, 6);
+    assert.match(html, /<title id="overall-title">/);
+    assert.doesNotMatch(html, /\sstyle=/, "no inline styles (CSP style-src 'self')");
+    assert.match(
+      html,
+      /aria-current="page"[^>]*>\s*Dashboard|href="\/dashboard" aria-current="page"/,
+    );
+  } finally {
+    await app.close();
+  }
+});
+
+Deno.test("GET /dashboard explains how to run the batch when there is no run yet", async () => {
+  const app = await start();
+  try {
+    const cookie = await app.login(ADMIN);
+    const html = await (await app.request("/dashboard", { cookie })).text();
+    assert.match(html, /No batch run yet/);
+    assert.match(html, /<code>deno task batch emails.txt<\/code>/);
+    assert.doesNotMatch(html, /<svg class="chart-svg"/);
+  } finally {
+    await app.close();
+  }
+});
+
+Deno.test("GET /dashboard is refused to people who are not privileged", async () => {
+  const app = await start();
+  try {
+    await app.services.store.saveBatchRun(LATEST);
+    const cookie = await app.login("user@example.com");
+    const res = await app.request("/dashboard", { cookie });
+    assert.equal(res.status, 403);
+    const html = await res.text();
+    assert.match(html, /only for the security team/);
+    assert.doesNotMatch(html, /chart-svg/);
+    const anonymous = await app.request("/dashboard");
+    assert.equal(anonymous.status, 302);
+  } finally {
+    await app.close();
+  }
+});
