@@ -4,8 +4,7 @@
  * @module
  */
 import { assemble } from "../plugins/assemble.ts";
-import { createApp } from "../routes/app.tsx";
-import { Metrics } from "../routes/metrics.ts";
+import { createApp, depsFrom } from "../routes/app.tsx";
 import type { CommandContext } from "./mod.ts";
 
 /** Runs the server until SIGINT/SIGTERM; returns the exit code. */
@@ -20,26 +19,7 @@ export async function serve(ctx: CommandContext): Promise<number> {
   const hostname = (values.hostname as string | undefined) ??
     (config.demo ? "127.0.0.1" : "0.0.0.0");
   const services = await assemble(config, { log });
-  const metrics = new Metrics();
-  services.engine.parts.onCall = (source, seconds, failed) =>
-    metrics.sourceCall(source, seconds, failed);
-  metrics.gauge("stethoscope_outbox_depth", () => services.store.outboxDepth());
-  metrics.gauge(
-    "stethoscope_audit_dropped_total",
-    () =>
-      services.requestLoggers.reduce((n, l) => n + ((l as { dropped?: number }).dropped ?? 0), 0),
-  );
-  const app = await createApp({
-    config,
-    engine: services.engine,
-    store: services.store,
-    log,
-    now: () => new Date(),
-    feedbackSinks: [...services.feedbackSinks.keys()],
-    requestLoggers: services.requestLoggers,
-    failureLoggers: services.failureLoggers,
-    metrics,
-  });
+  const app = await createApp(depsFrom(services, { log, now: () => new Date() }));
   let server: Deno.HttpServer;
   try {
     server = Deno.serve({
@@ -51,7 +31,7 @@ export async function serve(ctx: CommandContext): Promise<number> {
           mode: config.demo ? "demo" : "configured",
           plugins: services.plugins.map((p) => p.name),
           store: services.store.kind,
-        startup_ms: Math.round(performance.now()),
+          startup_ms: Math.round(performance.now()),
         });
       },
     }, app.fetch);

@@ -11,6 +11,7 @@
  */
 import { z } from "zod";
 import { type CallOptions, type FailureLogger, UpstreamError } from "../engine/ports.ts";
+import { postJsonOnce, safeUrl } from "./http.ts";
 import { definePlugin, timeoutSeconds } from "./plugin.ts";
 
 /** The plugin's `PLUGINS.atlas` section. */
@@ -68,11 +69,6 @@ export function counterFor(error: unknown, at: Date): AtlasCounter {
 /** The longest `close()` waits for queued failures to be sent. */
 const CLOSE_WAIT_MS = 2_000;
 
-function safeUrl(url: string): string {
-  const u = new URL(url);
-  return `${u.origin}${u.pathname}`;
-}
-
 export default definePlugin(schema, (config, ctx) => {
   const capacity = config.QUEUE_SIZE ?? 100;
   const target = safeUrl(config.URL);
@@ -82,18 +78,9 @@ export default definePlugin(schema, (config, ctx) => {
   let sending: Promise<void> | null = null;
 
   async function post(body: unknown, signal?: AbortSignal): Promise<void> {
-    const response = await fetch(config.URL, {
-      method: "POST",
-      headers: { "Content-Type": "application/json", "User-Agent": "Stethoscope" },
-      body: JSON.stringify(body),
-      ...(signal ? { signal } : {}),
-    });
-    await response.body?.cancel();
-    if (response.status < 200 || response.status > 299) {
-      throw new UpstreamError(
-        `${ctx.name}: ${target} answered ${response.status}`,
-        response.status,
-      );
+    const answer = await postJsonOnce(ctx.name, config.URL, body, signal ? { signal } : {});
+    if (!answer.ok) {
+      throw new UpstreamError(`${ctx.name}: ${target} answered ${answer.status}`, answer.status);
     }
   }
 
@@ -149,14 +136,7 @@ export default definePlugin(schema, (config, ctx) => {
     },
 
     async checkConnectivity(options: CallOptions): Promise<void> {
-      try {
-        await post([], options.signal);
-      } catch (error: unknown) {
-        if (error instanceof UpstreamError) throw error;
-        throw new UpstreamError(
-          `${ctx.name}: cannot reach ${target}: ${error instanceof Error ? error.message : error}`,
-        );
-      }
+      await post([], options.signal);
     },
 
     /** Sends what is queued, waiting at most {@link CLOSE_WAIT_MS}. */

@@ -11,7 +11,8 @@
  */
 import { z } from "zod";
 import { type BatchDocument, batchDocument } from "../engine/batch.ts";
-import { type BatchResult, type CallOptions, UpstreamError } from "../engine/ports.ts";
+import type { BatchResult, CallOptions } from "../engine/ports.ts";
+import { postJsonOnce, safeUrl } from "./http.ts";
 import { definePlugin, timeoutSeconds } from "./plugin.ts";
 
 const DAY_MS = 86_400_000;
@@ -48,12 +49,6 @@ export function snapshot(
   return out;
 }
 
-/** The URL without credentials or query, safe to print. */
-function safeUrl(url: string): string {
-  const u = new URL(url);
-  return `${u.origin}${u.pathname}`;
-}
-
 export default definePlugin(schema, (config, ctx) => {
   const target = safeUrl(config.URL);
   return {
@@ -62,24 +57,10 @@ export default definePlugin(schema, (config, ctx) => {
 
     async summary(results: BatchResult[], options: CallOptions): Promise<string> {
       const docs = snapshot(results, { now: ctx.now(), maxAgeDays: config.MAX_AGE_DAYS });
-      let response: Response;
-      try {
-        response = await fetch(config.URL, {
-          method: "POST",
-          headers: { "Content-Type": "application/json", "User-Agent": "Stethoscope" },
-          body: JSON.stringify(docs),
-          signal: options.signal,
-        });
-      } catch (error: unknown) {
-        if (options.signal.aborted) throw options.signal.reason ?? error;
-        throw new UpstreamError(
-          `${ctx.name}: cannot reach ${target}: ${error instanceof Error ? error.message : error}`,
-        );
-      }
-      // Sent: from here on, report, never raise.
-      await response.body?.cancel().catch(() => {});
-      const verdict = response.ok ? "accepted" : "REFUSED";
-      return `posted ${docs.length} devices to ${target}: HTTP ${response.status} (${verdict})`;
+      // Sent once: from here on, report, never raise (spec §15.4).
+      const answer = await postJsonOnce(ctx.name, config.URL, docs, options);
+      const verdict = answer.ok ? "accepted" : "REFUSED";
+      return `posted ${docs.length} devices to ${target}: HTTP ${answer.status} (${verdict})`;
     },
   };
 });

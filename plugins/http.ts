@@ -307,3 +307,67 @@ function withTimeout(
     },
   };
 }
+
+/** The URL without credentials, query or fragment: safe to print. */
+export function safeUrl(url: string): string {
+  const u = new URL(url);
+  return `${u.origin}${u.pathname}`;
+}
+
+/** What {@link postJsonOnce} answers: the status and the body as JSON, text or `null`. */
+export interface PostAnswer {
+  status: number;
+  ok: boolean;
+  body: unknown;
+}
+
+/**
+ * POSTs a JSON body once, with `User-Agent: Stethoscope` (the original's HTTP POST mixin,
+ * spec §9.2), for plugins that retry on their own terms (the feedback outbox, batch summaries,
+ * failure counters). A non-2xx answer is returned, not thrown; a transport failure throws an
+ * `UpstreamError` naming the target without credentials; an abort rethrows the signal's reason.
+ *
+ * @param name the plugin, for messages
+ * @param url the endpoint
+ * @param body any JSON-serialisable value (dates become ISO strings)
+ * @returns the answer; bodies over 1 MiB are not read
+ */
+export async function postJsonOnce(
+  name: string,
+  url: string,
+  body: unknown,
+  options: { signal?: AbortSignal },
+): Promise<PostAnswer> {
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      method: "POST",
+      headers: {
+        "Content-Type": "application/json",
+        "Accept": "application/json",
+        "User-Agent": "Stethoscope",
+      },
+      body: JSON.stringify(body),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+  } catch (error: unknown) {
+    if (options.signal?.aborted) throw options.signal.reason ?? error;
+    const why = error instanceof Error ? error.message : String(error);
+    throw new UpstreamError(`${name}: cannot reach ${safeUrl(url)}: ${redactUrl(why)}`);
+  }
+  const declared = Number(response.headers.get("Content-Length") ?? "0");
+  if (declared > MIB) {
+    await response.body?.cancel().catch(() => {});
+    return { status: response.status, ok: response.ok, body: null };
+  }
+  const text = await response.text();
+  let parsed: unknown = null;
+  if (text.trim() !== "") {
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      parsed = text;
+    }
+  }
+  return { status: response.status, ok: response.ok, body: parsed };
+}

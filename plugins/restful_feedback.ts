@@ -10,6 +10,7 @@
 import { z } from "zod";
 import { type CallOptions, UpstreamError } from "../engine/ports.ts";
 import type { Feedback } from "../engine/types.ts";
+import { postJsonOnce, safeUrl } from "./http.ts";
 import { definePlugin, timeoutSeconds } from "./plugin.ts";
 
 /** The plugin's `PLUGINS.restful_feedback` section. */
@@ -49,23 +50,6 @@ export function feedbackBody(email: string, feedback: Feedback): FeedbackBody {
   };
 }
 
-/** The endpoint's answer: parsed JSON, else its text, `null` when empty. */
-async function readBody(response: Response): Promise<unknown> {
-  const text = await response.text();
-  if (text.trim() === "") return null;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
-}
-
-/** The URL without credentials or query, safe to print. */
-function safeUrl(url: string): string {
-  const u = new URL(url);
-  return `${u.origin}${u.pathname}`;
-}
-
 export default definePlugin(schema, (config, ctx) => {
   const target = safeUrl(config.URL);
   return {
@@ -73,32 +57,19 @@ export default definePlugin(schema, (config, ctx) => {
     timeoutMs: ctx.timeoutMs,
 
     async postFeedback(email: string, feedback: Feedback, options: CallOptions): Promise<unknown> {
-      let response: Response;
-      try {
-        response = await fetch(config.URL, {
-          method: "POST",
-          headers: {
-            "Content-Type": "application/json",
-            "Accept": "application/json",
-            "User-Agent": "Stethoscope",
-          },
-          body: JSON.stringify(feedbackBody(email, feedback)),
-          signal: options.signal,
-        });
-      } catch (error: unknown) {
-        if (options.signal.aborted) throw options.signal.reason ?? error;
+      const answer = await postJsonOnce(
+        ctx.name,
+        config.URL,
+        feedbackBody(email, feedback),
+        options,
+      );
+      if (!answer.ok) {
         throw new UpstreamError(
-          `${ctx.name}: cannot reach ${target}: ${error instanceof Error ? error.message : error}`,
+          `received invalid response code (${answer.status}) for '${target}' from '${ctx.name}'`,
+          answer.status,
         );
       }
-      if (response.status < 200 || response.status > 299) {
-        await response.body?.cancel();
-        throw new UpstreamError(
-          `received invalid response code (${response.status}) for '${target}' from '${ctx.name}'`,
-          response.status,
-        );
-      }
-      return await readBody(response);
+      return answer.body;
     },
 
     async checkConnectivity(options: CallOptions): Promise<void> {

@@ -12,7 +12,11 @@ import { api } from "./api.ts";
 import { createAssets } from "./assets.ts";
 import { auth } from "./auth.tsx";
 import { dashboard } from "./dashboard.tsx";
+import type { Logger } from "../config/log.ts";
+import type { Config } from "../config/schema.ts";
+import type { Services } from "../plugins/assemble.ts";
 import type { AppDeps, AppEnv } from "./context.ts";
+import { Metrics } from "./metrics.ts";
 import { health } from "./health.ts";
 import { notifications } from "./notifications.tsx";
 import { pages } from "./pages.tsx";
@@ -31,6 +35,39 @@ function limitOf(
 }
 
 const PUBLIC_PATHS_RE = /^\/(login|logout|healthz|readyz|metrics|static\/|api\/|auth\/)/;
+
+/**
+ * The app's services from an assembled process: wires the engine's source calls and the store's
+ * outbox depth and the audit drops into fresh metrics.
+ *
+ * @param services what `assemble()` built
+ * @returns everything {@link createApp} needs but the configuration overrides given
+ */
+export function depsFrom(
+  services: Services,
+  options: { log: Logger; now: () => Date; config?: Config },
+): AppDeps {
+  const metrics = new Metrics();
+  services.engine.parts.onCall = (source, seconds, failed) =>
+    metrics.sourceCall(source, seconds, failed);
+  metrics.gauge("stethoscope_outbox_depth", () => services.store.outboxDepth());
+  metrics.gauge(
+    "stethoscope_audit_dropped_total",
+    () =>
+      services.requestLoggers.reduce((n, l) => n + ((l as { dropped?: number }).dropped ?? 0), 0),
+  );
+  return {
+    config: options.config ?? services.config,
+    engine: services.engine,
+    store: services.store,
+    log: options.log,
+    now: options.now,
+    feedbackSinks: [...services.feedbackSinks.keys()],
+    requestLoggers: services.requestLoggers,
+    failureLoggers: services.failureLoggers,
+    metrics,
+  };
+}
 
 /**
  * Builds the Hono app over the given services.

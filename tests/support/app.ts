@@ -10,8 +10,8 @@ import { type Config, ConfigSchema } from "../../config/schema.ts";
 import { assemble, type Services } from "../../plugins/assemble.ts";
 import type { RegistryEntry } from "../../plugins/registry.ts";
 import { createSqliteStore } from "../../plugins/stores/sqlite.ts";
-import { createApp } from "../../routes/app.tsx";
-import { Metrics } from "../../routes/metrics.ts";
+import { createApp, depsFrom } from "../../routes/app.tsx";
+import type { Metrics } from "../../routes/metrics.ts";
 
 /** The origin test requests pretend to come from. */
 export const ORIGIN = "http://localhost";
@@ -64,15 +64,6 @@ export async function startApp(
     store,
     ...(options.registry ? { registry: options.registry } : {}),
   });
-  const metrics = new Metrics();
-  services.engine.parts.onCall = (source, seconds, failed) =>
-    metrics.sourceCall(source, seconds, failed);
-  metrics.gauge("stethoscope_outbox_depth", () => services.store.outboxDepth());
-  metrics.gauge(
-    "stethoscope_audit_dropped_total",
-    () =>
-      services.requestLoggers.reduce((n, l) => n + ((l as { dropped?: number }).dropped ?? 0), 0),
-  );
   const log = options.log ?? silentLogger;
   // Route tests send many requests from one (unknown) address within one frozen instant: unless a
   // test sets RATE_LIMITS itself, the limits are raised out of the way.
@@ -83,16 +74,10 @@ export async function startApp(
       API: { REQUESTS: 1_000_000, PER_SECONDS: 1 },
     },
   };
+  const deps = depsFrom(services, { log, now, config: appConfig });
+  const metrics = deps.metrics;
   const app = await createApp({
-    config: appConfig,
-    engine: services.engine,
-    store: services.store,
-    log,
-    now,
-    feedbackSinks: [...services.feedbackSinks.keys()],
-    requestLoggers: services.requestLoggers,
-    failureLoggers: services.failureLoggers,
-    metrics,
+    ...deps,
     ...(options.demoPeople ? { demoPeople: options.demoPeople } : {}),
   });
   const request = async (path: string, init: RequestInit & { cookie?: string } = {}) => {
