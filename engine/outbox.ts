@@ -94,6 +94,19 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   let started = false;
   // Delivered to the sink but not yet recorded as such: never sent again by this process.
   const unmarked = new Map<string, Date>();
+  // A store failure burst: logged at error level once, then at debug until a run succeeds.
+  let storeFailures = 0;
+
+  function storeFailed(msg: string, fields: Record<string, unknown>): void {
+    if (storeFailures++ === 0) log.error(msg, fields);
+    else log.debug(msg, fields);
+  }
+
+  function storeRecovered(): void {
+    if (storeFailures === 0) return;
+    log.info("outbox store recovered; delivering again", { failures: storeFailures });
+    storeFailures = 0;
+  }
 
   async function deliver(item: OutboxItem): Promise<boolean> {
     const sink = sinks.get(item.sink);
@@ -137,6 +150,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
 
   async function run(): Promise<OutboxRunReport> {
     const report = { delivered: 0, failed: 0 };
+    let storeOk = true;
     for (const [id, at] of unmarked) {
       await store.markDelivered(id, at);
       unmarked.delete(id);
@@ -149,13 +163,15 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
         else report.failed++;
       } catch (error: unknown) {
         report.failed++;
-        log.error("outbox item could not be updated in the store", {
+        storeOk = false;
+        storeFailed("outbox item could not be updated in the store", {
           item: item.id,
           sink: item.sink,
           error: error instanceof Error ? error.message : String(error),
         });
       }
     }
+    if (storeOk) storeRecovered();
     return report;
   }
 
@@ -173,7 +189,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     try {
       await runOnce();
     } catch (error: unknown) {
-      log.error("outbox run failed", {
+      storeFailed("outbox run failed", {
         error: error instanceof Error ? error.message : String(error),
       });
     }

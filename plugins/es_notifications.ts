@@ -68,6 +68,10 @@ export function normaliseHit(
   hit: EsHit,
   options: { source: string; log: Logger },
 ): Notification | null {
+  if (typeof hit !== "object" || hit === null) {
+    options.log.warn("skipping a notification that cannot be shown", { why: "not an object" });
+    return null;
+  }
   const parsed = sourceSchema.safeParse(hit._source ?? {});
   if (typeof hit._id !== "string" || !parsed.success) {
     const why = parsed.success ? "no _id" : parsed.error.issues.map((i) => i.message).join("; ");

@@ -69,7 +69,9 @@ export function processAsset(raw: unknown, options: { debug: boolean }): DeviceR
   const imageUrl = it.image_url ?? it.config?.image_url ?? null;
   const photoId = it.photo_id ?? it.config?.photo_id ?? null;
   device.photo_url = imageUrl ??
-    (photoId === null ? null : PHOTO_URL.replace("{id}", encodeURIComponent(String(photoId))));
+    (photoId === null
+      ? null
+      : PHOTO_URL.replace("{id}", encodeURIComponent(String(photoId).toWellFormed())));
   const type = it.type?.label_single ?? it.config?.type?.label_single;
   if (typeof type === "string") device.type = type;
   if (typeof it.customerStatus?.label === "string") device.status = it.customerStatus.label;

@@ -131,6 +131,7 @@ export function toEvent(raw: unknown, options: { debug: boolean }): AccessEvent 
   if (!parsed.success || !parsed.data.user?.name) return null;
   const e = parsed.data;
   const timestamp = new Date(e.timestamp * 1000);
+  if (Number.isNaN(timestamp.getTime())) return null;
   const ip = e.access_device?.ip ?? "";
   const where = [e.access_device?.location?.city, e.access_device?.location?.state]
     .concat(e.access_device?.location?.country)

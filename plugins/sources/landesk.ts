@@ -371,12 +371,16 @@ export function zonedTime(value: unknown, timeZone: string): Date | null {
       +(ms ?? "0").padEnd(3, "0"),
     );
   } else return null;
-  if (isNaN(wall)) return null;
+  // Outside years 100 to 275759 (less a day each side) the zone offset cannot be computed.
+  if (isNaN(wall) || wall < MIN_WALL_MS || wall > MAX_WALL_MS) return null;
   const before = offsetMs(timeZone, wall - 86_400_000);
   const after = offsetMs(timeZone, wall + 86_400_000);
   const valid = [wall - before, wall - after].filter((t) => t + offsetMs(timeZone, t) === wall);
   return new Date(valid.length ? Math.min(...valid) : wall - before);
 }
+
+const MIN_WALL_MS = -59_011_286_400_000; // 0100-01-03T00:00Z (Date.UTC maps years 0–99 to 19xx)
+const MAX_WALL_MS = 8.64e15 - 2 * 86_400_000;
 
 /** `timeZone`'s offset from UTC at `instant`, in milliseconds. */
 function offsetMs(timeZone: string, instant: number): number {

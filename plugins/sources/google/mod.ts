@@ -182,7 +182,8 @@ export async function createGoogleSource(
         maxResults: DEVICE_PAGE_SIZE,
         ...(pageToken === undefined ? {} : { pageToken }),
       }, await requestOptions(signal));
-      return { items: res.data.mobiledevices ?? [], next: res.data.nextPageToken ?? undefined };
+      const data = answerOf(res.data, "mobile devices");
+      return { items: data.mobiledevices ?? [], next: data.nextPageToken ?? undefined };
     });
     return each("mobile devices", raws, (raw) => processMobileDevice(raw, records));
   }
@@ -196,7 +197,8 @@ export async function createGoogleSource(
         maxResults: DEVICE_PAGE_SIZE,
         ...(pageToken === undefined ? {} : { pageToken }),
       }, await requestOptions(signal));
-      return { items: res.data.chromeosdevices ?? [], next: res.data.nextPageToken ?? undefined };
+      const data = answerOf(res.data, "ChromeOS devices");
+      return { items: data.chromeosdevices ?? [], next: data.nextPageToken ?? undefined };
     });
     const mine = raws.filter((raw) => recentUserIs(raw, email));
     return each("ChromeOS devices", mine, (raw) => processChromeOsDevice(raw, records));
@@ -240,7 +242,7 @@ export async function createGoogleSource(
           { userKey: email, date },
           await requestOptions(signal),
         );
-        report = res.data.usageReports?.[0];
+        report = answerOf(res.data, "usage report").usageReports?.[0];
       } catch (error: unknown) {
         throw upstreamError(error, "usage report", signal);
       }
@@ -267,7 +269,8 @@ export async function createGoogleSource(
           maxResults: EVENT_PAGE_SIZE,
           ...(pageToken === undefined ? {} : { pageToken }),
         }, await requestOptions(signal));
-        return { items: res.data.items ?? [], next: res.data.nextPageToken ?? undefined };
+        const data = answerOf(res.data, "login activities");
+        return { items: data.items ?? [], next: data.nextPageToken ?? undefined };
       }, MAX_EVENTS);
       return each("login activities", raws, (raw) => processLoginActivity(raw, records));
     },
@@ -306,6 +309,19 @@ function upstreamError(error: unknown, what: string, signal: AbortSignal): unkno
   return new UpstreamError(
     `Google ${what} unreachable (${typeof code === "string" ? code : message(error)})`,
   );
+}
+
+/**
+ * The parsed body of an Admin SDK answer. gaxios hands over the raw text when the body is not JSON;
+ * that is the upstream's failure, never "nothing found".
+ *
+ * @throws {UpstreamError} when the answer is not a JSON object
+ */
+function answerOf<T>(data: T, what: string): T {
+  if (typeof data !== "object" || data === null || Array.isArray(data)) {
+    throw new UpstreamError(`Google ${what} answered malformed JSON`);
+  }
+  return data;
 }
 
 function emptyIfNotFound(error: unknown): DeviceRecord[] {

@@ -1,0 +1,50 @@
+/**
+ * What every parsed record must survive: the engine's own check, practice evaluation, merging,
+ * sorting and rendering of the device list.
+ *
+ * @module
+ */
+import assert from "node:assert/strict";
+import { demoConfig } from "../../config/load.ts";
+import { DEFAULT_PRACTICES } from "../../engine/default_practices.ts";
+import { canonicalMac, isValidMac } from "../../engine/identifiers.ts";
+import { deviceRecords } from "../../engine/lookup.ts";
+import { mergeDevices } from "../../engine/merge.ts";
+import { applyPractices, buildPracticeSet } from "../../engine/practices.ts";
+import { sortDevices } from "../../engine/rating.ts";
+import type { DeviceRecord } from "../../engine/types.ts";
+import { DeviceList } from "../../views/devices.tsx";
+
+const PRACTICES = buildPracticeSet(DEFAULT_PRACTICES);
+const UI = demoConfig().UI;
+const NOW = new Date("2026-11-26T12:00:00Z");
+
+/** Fails when `fn` takes longer than `ms` (a sync hang shows up as a slow run). */
+export function within<T>(ms: number, fn: () => T): T {
+  const started = performance.now();
+  const out = fn();
+  const took = performance.now() - started;
+  if (took > ms) throw new Error(`took ${Math.round(took)} ms (limit ${ms} ms)`);
+  return out;
+}
+
+/** Asserts that the MACs a parser kept are canonical. */
+export function assertCanonicalMacs(record: DeviceRecord): void {
+  for (const mac of record.identifiers?.mac_addresses ?? []) {
+    assert.ok(isValidMac(mac) && canonicalMac(mac) === mac, `non-canonical MAC ${mac}`);
+  }
+}
+
+/**
+ * Runs records through check → practices → merge → sort → render, as a page request would.
+ *
+ * @returns the rendered HTML of the device list
+ */
+export async function throughPipeline(records: DeviceRecord[]): Promise<string> {
+  const checked = deviceRecords(records);
+  const merged = sortDevices(mergeDevices(applyPractices(checked, PRACTICES)));
+  const node = DeviceList({ devices: merged, ui: UI, now: NOW, email: "fuzz@example.com" });
+  const html = await (node as { toString(): string | Promise<string> }).toString();
+  assert.equal(typeof html, "string");
+  return html;
+}
