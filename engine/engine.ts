@@ -25,6 +25,7 @@ import type {
   DeviceRecord,
   MergedDevice,
   Notification,
+  SourceError,
 } from "./types.ts";
 
 /** The plugins and practices an engine works with. */
@@ -41,7 +42,7 @@ export interface EngineParts {
    * Told about every source call once it settles (metrics). Read at call time, so it may be
    * attached after the engine is built. Must not throw.
    */
-  onCall?: (source: string, seconds: number, failed: boolean) => void;
+  onCall?: (source: string, seconds: number, error: SourceError | undefined) => void;
 }
 
 /** Options of one lookup. */
@@ -105,7 +106,11 @@ export function createEngine(parts: EngineParts): Engine {
           check: listOfObjects<T>,
           ...(signal ? { parent: signal } : {}),
         });
-        parts.onCall?.(p.name, (performance.now() - started) / 1000, !out.ok);
+        parts.onCall?.(
+          p.name,
+          (performance.now() - started) / 1000,
+          out.ok ? undefined : out.error,
+        );
         return out;
       }),
     );

@@ -18,7 +18,7 @@ export interface StagedLookupParts {
   transform: (records: DeviceRecord[]) => DeviceRecord[];
   signal?: AbortSignal;
   /** Told about every source call once it settles (metrics). */
-  onCall?: (source: string, seconds: number, failed: boolean) => void;
+  onCall?: (source: string, seconds: number, error: SourceError | undefined) => void;
 }
 
 type Method = "devicesByEmail" | "devicesBySerial" | "devicesByMac";
@@ -54,7 +54,11 @@ export async function stagedLookup(
       check: deviceRecords,
       ...parent,
     }).then((out) => {
-      parts.onCall?.(plugin.name, (performance.now() - started) / 1000, !out.ok);
+      parts.onCall?.(
+        plugin.name,
+        (performance.now() - started) / 1000,
+        out.ok ? undefined : out.error,
+      );
       return out;
     });
   };

@@ -14,6 +14,7 @@ import { auth } from "./auth.tsx";
 import { dashboard } from "./dashboard.tsx";
 import type { Logger } from "../config/log.ts";
 import type { Config } from "../config/schema.ts";
+import { createBurstTracker } from "../engine/bursts.ts";
 import type { Services } from "../plugins/assemble.ts";
 import type { AppDeps, AppEnv } from "./context.ts";
 import { Metrics } from "./metrics.ts";
@@ -37,8 +38,9 @@ function limitOf(
 const PUBLIC_PATHS_RE = /^\/(login|logout|healthz|readyz|metrics|static\/|api\/|auth\/)/;
 
 /**
- * The app's services from an assembled process: wires the engine's source calls and the store's
- * outbox depth and the audit drops into fresh metrics.
+ * The app's services from an assembled process: wires the engine's source calls into fresh
+ * metrics and into the log (once per failure burst), and the outbox depth and audit drops into
+ * the metrics.
  *
  * @param services what `assemble()` built
  * @returns everything {@link createApp} needs but the configuration overrides given
@@ -48,8 +50,22 @@ export function depsFrom(
   options: { log: Logger; now: () => Date; config?: Config },
 ): AppDeps {
   const metrics = new Metrics();
-  services.engine.parts.onCall = (source, seconds, failed) =>
-    metrics.sourceCall(source, seconds, failed);
+  const bursts = createBurstTracker({
+    failing: (e) =>
+      options.log.error("source failing", {
+        source: e.source,
+        operation: e.operation,
+        kind: e.kind,
+        error: e.message,
+      }),
+    repeated: (e, count) =>
+      options.log.debug("source still failing", { source: e.source, failures: count }),
+    recovered: (source, failures) => options.log.info("source recovered", { source, failures }),
+  });
+  services.engine.parts.onCall = (source, seconds, error) => {
+    metrics.sourceCall(source, seconds, error !== undefined);
+    bursts.record(source, error);
+  };
   metrics.gauge("stethoscope_outbox_depth", () => services.store.outboxDepth());
   metrics.gauge(
     "stethoscope_audit_dropped_total",

@@ -9,8 +9,7 @@ import type { Config } from "../../config/schema.ts";
 import type { Store } from "../../engine/ports.ts";
 import { assemble, type Services } from "../../plugins/assemble.ts";
 import { createSqliteStore } from "../../plugins/stores/sqlite.ts";
-import { createApp } from "../../routes/app.tsx";
-import { Metrics } from "../../routes/metrics.ts";
+import { createApp, depsFrom } from "../../routes/app.tsx";
 import { csrfOf } from "../support/app.ts";
 
 /** One structured log line the app wrote. */
@@ -40,26 +39,14 @@ export async function startRecordedApp(
   const now = () => new Date();
   const store = options.store ?? await createSqliteStore({ path: ":memory:", log, now });
   const services = await assemble(config, { log, now, store });
-  const metrics = new Metrics();
-  services.engine.parts.onCall = (source, seconds, failed) =>
-    metrics.sourceCall(source, seconds, failed);
-  const app = await createApp({
-    config: {
-      ...config,
-      RATE_LIMITS: {
-        LOGIN: { REQUESTS: 1_000_000, PER_SECONDS: 1 },
-        API: { REQUESTS: 1_000_000, PER_SECONDS: 1 },
-      },
+  const config_ = {
+    ...config,
+    RATE_LIMITS: {
+      LOGIN: { REQUESTS: 1_000_000, PER_SECONDS: 1 },
+      API: { REQUESTS: 1_000_000, PER_SECONDS: 1 },
     },
-    engine: services.engine,
-    store: services.store,
-    log,
-    now,
-    feedbackSinks: [...services.feedbackSinks.keys()],
-    requestLoggers: services.requestLoggers,
-    failureLoggers: services.failureLoggers,
-    metrics,
-  });
+  };
+  const app = await createApp(depsFrom(services, { log, now, config: config_ }));
   const request = async (path: string, init: RequestInit & { cookie?: string } = {}) => {
     const headers = new Headers(init.headers);
     if (init.cookie) headers.set("Cookie", init.cookie);
