@@ -53,10 +53,8 @@ function Practice(
         <summary>
           <span class={`icon ${kind}`} aria-hidden="true">{icon}</span>
           <span class="visually-hidden">{label}:</span> {p.title ?? props.practiceKey}
-          {p.since && kind !== "done" && (
-            <span class="since">{" · "}since {dayAndMonth(p.since)}</span>
-          )}
-          {p.deadline && <span class="since">{" · "}required by {dayAndMonth(p.deadline)}</span>}
+          {p.since && kind !== "done" && <span class="since">· since {dayAndMonth(p.since)}</span>}
+          {p.deadline && <span class="since">· required by {dayAndMonth(p.deadline)}</span>}
         </summary>
         <div class="practice-body">
           {p.description && <p>{p.description}</p>}

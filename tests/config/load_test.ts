@@ -67,7 +67,8 @@ Deno.test("loadConfig() names an unreadable or malformed file", async () => {
     await assert.rejects(
       () => loadConfig(path),
       (e: unknown) =>
-        e instanceof ConfigError && /^Cannot read config file ".*": invalid JSON/.test(e.problems[0]!),
+        e instanceof ConfigError &&
+        /^Cannot read config file ".*": invalid JSON/.test(e.problems[0]!),
     );
   } finally {
     await Deno.remove(path);
