@@ -20,7 +20,9 @@ import {
 import { mergeDevices } from "../engine/merge.ts";
 import { applyPractices } from "../engine/practices.ts";
 import { sortDevices } from "../engine/rating.ts";
-import type { DeviceRecord, SourceError } from "../engine/types.ts";
+import type { Engine, LookupOptions } from "../engine/engine.ts";
+import type { AccessRecord } from "../engine/ports.ts";
+import type { Collected, DeviceRecord, SourceError } from "../engine/types.ts";
 import type { AppEnv, Ctx, User } from "./context.ts";
 import { audit } from "./data.ts";
 import { feedbackApi } from "./feedback_api.ts";
@@ -102,48 +104,27 @@ function reportErrors(c: Ctx, errors: readonly SourceError[]): void {
   }
 }
 
-for (const kind of ["merged", "staged"] as const) {
-  api.get(`/devices/${kind}/:email`, async (c) => {
-    const email = c.req.param("email");
+/** The per-person routes: path → what the engine is asked and how the access is audited. */
+type PersonLookup = (e: Engine, email: string, o: LookupOptions) => Promise<Collected<unknown>>;
+const MERGED: [string, AccessRecord["record_type"], PersonLookup][] = [
+  ["/devices/merged/:email", "device", (e, email, o) => e.devices(email, o)],
+  ["/devices/staged/:email", "device", (e, email, o) => e.devices(email, o)],
+  ["/accounts/merged/:email", "account", (e, email, o) => e.accounts(email, o)],
+  ["/notifications/merged/:email", "notification", (e, email, o) => e.notifications(email, o)],
+  ["/events/merged/:email", "event", (e, email, o) => e.events(email, o)],
+];
+
+for (const [path, recordType, lookup] of MERGED) {
+  api.get(path, async (c) => {
+    const email = c.req.param("email")!;
     const user = await guard(c, { quantity: "email address", value: email, owner: true });
     if (user instanceof Response) return user;
-    const { items, errors } = await c.var.deps.engine.devices(email, { signal: c.req.raw.signal });
-    audit(c, email, "device", items);
+    const { items, errors } = await lookup(c.var.deps.engine, email, { signal: c.req.raw.signal });
+    audit(c, email, recordType, items);
     reportErrors(c, errors);
     return c.json(items);
   });
 }
-
-api.get("/accounts/merged/:email", async (c) => {
-  const email = c.req.param("email");
-  const user = await guard(c, { quantity: "email address", value: email, owner: true });
-  if (user instanceof Response) return user;
-  const { items, errors } = await c.var.deps.engine.accounts(email, { signal: c.req.raw.signal });
-  audit(c, email, "account", items);
-  reportErrors(c, errors);
-  return c.json(items);
-});
-
-api.get("/notifications/merged/:email", async (c) => {
-  const email = c.req.param("email");
-  const user = await guard(c, { quantity: "email address", value: email, owner: true });
-  if (user instanceof Response) return user;
-  const { engine } = c.var.deps;
-  const { items, errors } = await engine.notifications(email, { signal: c.req.raw.signal });
-  audit(c, email, "notification", items);
-  reportErrors(c, errors);
-  return c.json(items);
-});
-
-api.get("/events/merged/:email", async (c) => {
-  const email = c.req.param("email");
-  const user = await guard(c, { quantity: "email address", value: email, owner: true });
-  if (user instanceof Response) return user;
-  const { items, errors } = await c.var.deps.engine.events(email, { signal: c.req.raw.signal });
-  audit(c, email, "event", items);
-  reportErrors(c, errors);
-  return c.json(items);
-});
 
 // ---- debug routes: privileged users only, and only when ENABLE_DEBUG_ENDPOINTS is on ----
 
