@@ -21,7 +21,7 @@ import { mergeDevices } from "../engine/merge.ts";
 import { applyPractices } from "../engine/practices.ts";
 import { sortDevices } from "../engine/rating.ts";
 import type { Engine, LookupOptions } from "../engine/engine.ts";
-import type { AccessRecord } from "../engine/ports.ts";
+import type { AccessRecord, CallOptions } from "../engine/ports.ts";
 import type { Collected, DeviceRecord, SourceError } from "../engine/types.ts";
 import type { AppEnv, Ctx, User } from "./context.ts";
 import { audit } from "./data.ts";
@@ -145,17 +145,27 @@ api.get("/devices/:a/:b/:c?", async (c) => {
   const user = await guard(c, { quantity, value, owner: false, privilegedOnly: true });
   if (user instanceof Response) return user;
   const { engine } = c.var.deps;
-  const sources = engine.parts.deviceSources.filter((s) =>
-    (plugin === undefined || s.name === plugin) && s[method]
-  );
-  if (plugin !== undefined && sources.length === 0) return fail(c, 404, "Not found");
   const arg = quantity === "MAC address" ? canonicalMac(value) : value;
+  const calls: { name: string; timeoutMs: number | null; call: Call<DeviceRecord> }[] = [
+    ...engine.parts.deviceSources.flatMap((s) => {
+      const fn = s[method];
+      return fn
+        ? [{ name: s.name, timeoutMs: s.timeoutMs, call: (o: CallOptions) => fn.call(s, arg, o) }]
+        : [];
+    }),
+    // ownership sources answer the per-plugin email route too (spec §7.2)
+    ...(plugin !== undefined && method === "devicesByEmail"
+      ? engine.parts.preDeviceSources.map((s) => ({
+        name: s.name,
+        timeoutMs: s.timeoutMs,
+        call: (o: CallOptions) => s.preDevicesByEmail(arg, o),
+      }))
+      : []),
+  ].filter((s) => plugin === undefined || s.name === plugin);
+  if (plugin !== undefined && calls.length === 0) return fail(c, 404, "Not found");
   const outcomes = await Promise.all(
-    sources.map((s) =>
-      callWithDeadline(s, method, (o) => s[method]!(arg, o), {
-        empty: [] as DeviceRecord[],
-        parent: c.req.raw.signal,
-      })
+    calls.map((s) =>
+      callWithDeadline(s, method, s.call, { empty: [] as DeviceRecord[], parent: c.req.raw.signal })
     ),
   );
   const records = outcomes.flatMap((o) => o.ok ? o.value : []);
@@ -163,6 +173,59 @@ api.get("/devices/:a/:b/:c?", async (c) => {
   audit(c, value, "device", records, plugin ?? "debug");
   if (plugin !== undefined) return c.json(records);
   return c.json(sortDevices(mergeDevices(applyPractices(records, engine.parts.practices))));
+});
+
+type Call<T> = (o: CallOptions) => Promise<T[]>;
+
+/** Per-plugin account, event and notification routes (debug, privileged only). */
+api.get("/:kind{account|events|notifications}/:plugin/email/:email", async (c) => {
+  if (!c.var.deps.config.ENABLE_DEBUG_ENDPOINTS) return fail(c, 404, "Not found");
+  const { kind, plugin, email } = c.req.param();
+  const user = await guard(c, {
+    quantity: "email address",
+    value: email,
+    owner: false,
+    privilegedOnly: true,
+  });
+  if (user instanceof Response) return user;
+  const { parts } = c.var.deps.engine;
+  const found: { name: string; timeoutMs: number | null; call: Call<unknown> } | undefined =
+    kind ===
+        "account"
+      ? parts.accountSources.filter((s) => s.name === plugin).map((s) => ({
+        name: s.name,
+        timeoutMs: s.timeoutMs,
+        call: async (o: CallOptions) => {
+          const account = await s.accountByEmail(email, o);
+          return account ? [account] : [];
+        },
+      }))[0]
+      : kind === "events"
+      ? parts.eventSources.filter((s) => s.name === plugin).map((s) => ({
+        name: s.name,
+        timeoutMs: s.timeoutMs,
+        call: async (o: CallOptions) =>
+          (await s.eventsByEmail(email, o)).sort((a, b) =>
+            b.timestamp.getTime() - a.timestamp.getTime()
+          ),
+      }))[0]
+      : parts.notificationSources.filter((s) => s.name === plugin).map((s) => ({
+        name: s.name,
+        timeoutMs: s.timeoutMs,
+        call: (o: CallOptions) => s.notificationsByEmail(email, o),
+      }))[0];
+  if (!found) return fail(c, 404, "Not found");
+  const out = await callWithDeadline(found, kind, found.call, {
+    empty: [] as unknown[],
+    parent: c.req.raw.signal,
+  });
+  if (!out.ok) {
+    reportErrors(c, [out.error]);
+    return c.json({ error: `${plugin} failed: ${out.error.message}`, status: 502 }, 502);
+  }
+  const recordType = kind === "account" ? "account" : kind === "events" ? "event" : "notification";
+  audit(c, email, recordType, out.value, plugin);
+  return c.json(kind === "account" ? out.value[0] ?? null : out.value);
 });
 
 api.route("/", feedbackApi);

@@ -263,6 +263,16 @@ Deno.test("debug routes exist only when enabled, and only for privileged users",
     assert.deepEqual(badMac.body, { error: "Invalid MAC address: 'zz:zz'.", status: 400 });
     const unknown = await get(app, "/api/v1/devices/nope/email/user@example.com", ops);
     assert.equal(unknown.status, 404);
+    const account = await get(app, "/api/v1/account/demo/email/user@example.com", ops);
+    assert.deepEqual(account.body.user_usage, { "accounts:is_2sv_enrolled": true });
+    const events = await get(app, "/api/v1/events/demo/email/user@example.com", ops);
+    assert.deepEqual(events.body.map((e: { id: string }) => e.id), ["fry-1", "fry-2", "fry-3"]);
+    const notes = await get(app, "/api/v1/notifications/demo/email/user@example.com", ops);
+    assert.equal(notes.body.length, 3);
+    const notMine = await get(app, "/api/v1/events/demo/email/user@example.com", user);
+    assert.equal(notMine.status, 403);
+    const noPlugin = await get(app, "/api/v1/account/jamf/email/user@example.com", ops);
+    assert.equal(noPlugin.status, 404);
   } finally {
     await app.close();
   }
