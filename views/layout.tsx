@@ -55,13 +55,14 @@ export function Layout(
           hx-headers={shell.csrf ? JSON.stringify({ "X-CSRF-Token": shell.csrf }) : undefined}
         >
           <a class="skip" href="#main">Skip to content</a>
-          {shell.demo && (
-            <div class="demo" role="note">
-              Demo mode: built-in example people and devices, no real data.{" "}
-              {shell.email && <a href="/login">Switch person</a>}
-            </div>
-          )}
           <header>
+            {/* inside the banner landmark, so that no content lies outside a landmark */}
+            {shell.demo && (
+              <div class="demo" role="note">
+                Demo mode: built-in example people and devices, no real data.{" "}
+                {shell.email && <a href="/login">Switch person</a>}
+              </div>
+            )}
             <div class="bar">
               <a class="brand" href="/">{ui.appName}</a>
               {shell.email && (

@@ -1,0 +1,172 @@
+/**
+ * A bounded HTTP load generator, run as its own process by `bench/http.ts` and `bench/soak.ts` so
+ * that the server under test does not share an event loop with its client. `connections` workers,
+ * each with its own HTTP client (one keep-alive connection), loop `GET` over the given URLs in
+ * turn for `seconds`, reading every body, and record each request's latency. On exit it prints
+ * one JSON object ({@link LoadReport}) on stdout.
+ *
+ * Run: `deno run --allow-net=127.0.0.1 bench/load_client.ts '<json LoadPlan>'`
+ *
+ * @module
+ */
+
+/** What to run: URLs (cycled per worker), workers, duration and request headers. */
+export interface LoadPlan {
+  urls: string[];
+  connections: number;
+  seconds: number;
+  headers?: Record<string, string>;
+}
+
+/** Figures for one URL. */
+export interface UrlReport {
+  url: string;
+  requests: number;
+  /** Requests that failed in transport or answered other than 2xx. */
+  errors: number;
+  /** Counts by status (`"0"` for transport errors). */
+  statuses: Record<string, number>;
+  requestsPerSecond: number;
+  p50Ms: number;
+  p90Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  /** Mean body size (decompressed), bytes. */
+  meanBytes: number;
+}
+
+/** What the client prints. */
+export interface LoadReport {
+  connections: number;
+  seconds: number;
+  perUrl: UrlReport[];
+}
+
+/** Latency samples of one URL, in a growable typed array (no per-sample objects). */
+class Samples {
+  #values = new Float64Array(4096);
+  #length = 0;
+  errors = 0;
+  bytes = 0;
+  statuses = new Map<number, number>();
+
+  add(ms: number): void {
+    if (this.#length === this.#values.length) {
+      const bigger = new Float64Array(this.#values.length * 2);
+      bigger.set(this.#values);
+      this.#values = bigger;
+    }
+    this.#values[this.#length++] = ms;
+  }
+
+  get length(): number {
+    return this.#length;
+  }
+
+  sorted(): Float64Array {
+    return this.#values.slice(0, this.#length).sort();
+  }
+}
+
+function quantile(sorted: Float64Array, q: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+}
+
+async function worker(plan: LoadPlan, samples: Samples[], endAt: number, offset: number) {
+  const client = Deno.createHttpClient({ poolMaxIdlePerHost: 1 });
+  try {
+    for (let i = offset; performance.now() < endAt; i++) {
+      const k = i % plan.urls.length;
+      const started = performance.now();
+      let status = 0;
+      let bytes = 0;
+      try {
+        const res = await fetch(plan.urls[k]!, { client, headers: plan.headers ?? {} });
+        status = res.status;
+        bytes = (await res.arrayBuffer()).byteLength;
+      } catch {
+        status = 0;
+      }
+      const s = samples[k]!;
+      s.add(performance.now() - started);
+      s.bytes += bytes;
+      s.statuses.set(status, (s.statuses.get(status) ?? 0) + 1);
+      if (status < 200 || status > 299) s.errors++;
+    }
+  } finally {
+    client.close();
+  }
+}
+
+/**
+ * Runs a plan and summarises it.
+ *
+ * @param plan the URLs, workers, duration and headers
+ * @returns figures per URL
+ */
+export async function runLoad(plan: LoadPlan): Promise<LoadReport> {
+  const samples = plan.urls.map(() => new Samples());
+  const started = performance.now();
+  const endAt = started + plan.seconds * 1000;
+  await Promise.all(
+    Array.from({ length: plan.connections }, (_, w) => worker(plan, samples, endAt, w)),
+  );
+  const elapsed = (performance.now() - started) / 1000;
+  return {
+    connections: plan.connections,
+    seconds: elapsed,
+    perUrl: plan.urls.map((url, k) => {
+      const s = samples[k]!;
+      const sorted = s.sorted();
+      return {
+        url,
+        requests: s.length,
+        errors: s.errors,
+        statuses: Object.fromEntries([...s.statuses].map(([k, v]) => [String(k), v])),
+        requestsPerSecond: s.length / elapsed,
+        p50Ms: quantile(sorted, 0.5),
+        p90Ms: quantile(sorted, 0.9),
+        p99Ms: quantile(sorted, 0.99),
+        maxMs: sorted.length ? sorted[sorted.length - 1]! : NaN,
+        meanBytes: s.length ? Math.round(s.bytes / s.length) : 0,
+      };
+    }),
+  };
+}
+
+/**
+ * Runs `bench/load_client.ts` as a separate process and reads its report.
+ *
+ * @param plan the URLs, workers, duration and headers
+ * @returns the child's report
+ */
+export async function spawnLoad(plan: LoadPlan): Promise<LoadReport> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--allow-net=127.0.0.1",
+      new URL(import.meta.url).pathname,
+      JSON.stringify(plan),
+    ],
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const { code, stdout, stderr } = await child.output();
+  if (code !== 0) {
+    throw new Error(`load client failed (${code}): ${new TextDecoder().decode(stderr)}`);
+  }
+  return JSON.parse(new TextDecoder().decode(stdout)) as LoadReport;
+}
+
+if (import.meta.main) {
+  const plan = JSON.parse(Deno.args[0] ?? "") as LoadPlan;
+  if (!Array.isArray(plan.urls) || plan.urls.length === 0 || !(plan.connections > 0)) {
+    throw new TypeError(
+      'Expected a plan such as {"urls": ["http://127.0.0.1:8000/healthz"], ' +
+        '"connections": 16, "seconds": 5}',
+    );
+  }
+  const report = await runLoad(plan);
+  Deno.stdout.writeSync(new TextEncoder().encode(JSON.stringify(report) + "\n"));
+}
