@@ -4,6 +4,8 @@
  * @module
  */
 import { assemble } from "../plugins/assemble.ts";
+import { DEMO_PEOPLE } from "../plugins/sources/demo_people.ts";
+import { runDemoBatch } from "./demo_batch.ts";
 import { createApp, depsFrom } from "../routes/app.tsx";
 import type { CommandContext } from "./mod.ts";
 
@@ -46,6 +48,10 @@ export async function serve(ctx: CommandContext): Promise<number> {
     throw error;
   }
   services.outbox.start();
+  if (config.demo) {
+    runDemoBatch(DEMO_PEOPLE.map((p) => p.email), { ...services, now: () => new Date() })
+      .catch((error: unknown) => log.warn("demo batch run failed", { error: String(error) }));
+  }
   const stop = () => {
     log.info("shutting down");
     server.shutdown();

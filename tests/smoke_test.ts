@@ -27,6 +27,32 @@ Deno.test("the real server starts in demo mode on port 0, answers /healthz and s
   assert.equal(request.user, null);
 });
 
+Deno.test("demo mode fills the dashboard with a batch run of the demo people at start", async () => {
+  const server = await startServer();
+  try {
+    for (let i = 0; i < 100 && !server.lines.some((l) => l.includes("demo batch run saved")); i++) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const saved = JSON.parse(server.lines.find((l) => l.includes("demo batch run saved"))!);
+    assert.deepEqual([saved.people, saved.devices], [6, 14]);
+    const login = await fetch(`${server.url}/login/demo`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { Origin: server.url },
+      body: new URLSearchParams({ email: "admin@example.com", next: "/dashboard" }),
+    });
+    await login.body?.cancel();
+    const cookie = (login.headers.get("set-cookie") ?? "").split(";")[0]!;
+    const page = await fetch(`${server.url}/dashboard`, { headers: { Cookie: cookie } });
+    const html = await page.text();
+    assert.equal(page.status, 200);
+    assert.match(html, /6 people,\s*14 devices\./);
+    assert.match(html, /<svg/);
+  } finally {
+    assert.equal(await server.stop(), 0);
+  }
+});
+
 Deno.test("the server refuses to start with a bad configuration and says why", async () => {
   const path = await Deno.makeTempFile({ suffix: ".json" });
   try {

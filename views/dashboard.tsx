@@ -110,7 +110,7 @@ function StackedBars(
   return (
     <svg
       class="chart-svg"
-      viewBox={`0 0 ${LABEL_W + BAR_W + 50} ${height}`}
+      viewBox={`0 0 ${LABEL_W + BAR_W + 80} ${height}`}
       role="img"
       aria-labelledby={`${props.id}-title`}
       focusable="false"

@@ -281,6 +281,23 @@ export const DEMO_PEOPLE: readonly DemoPerson[] = [
     }],
   },
   {
+    email: "admin@example.com",
+    name: "Hubert Farnsworth",
+    story: "the security team: the company dashboard, and anyone's devices",
+    twoStep: true,
+    devices: (now) => [
+      mac(now, 3, {
+        serial: "C02ADMIN01",
+        macs: ["AC:BC:32:0A:0B:0C"],
+        name: "farnsworth-mbp",
+        model: "MacBook Pro (14-inch, 2024)",
+        version: DEMO_OS.macCurrent,
+      }, { ...ALL_GOOD_MAC, remotelogin: true }),
+    ],
+    events: () => [],
+    notifications: () => [],
+  },
+  {
     email: "nothing@example.com",
     name: "Kif Kroker",
     story: "no devices, no alerts",
