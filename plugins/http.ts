@@ -235,14 +235,25 @@ export function retryAfterMs(value: string | null, now: Date = new Date()): numb
 }
 
 async function readText(response: Response, maxBytes: number, what: string): Promise<string> {
+  const text = await readBounded(response, maxBytes);
+  if (text === null) throw new UpstreamError(`${what} answered more than ${maxBytes} bytes`);
+  return text;
+}
+
+/**
+ * Reads a response body as text, giving up (and cancelling the body) as soon as it passes
+ * `maxBytes`, so a huge or endless answer never fills memory.
+ *
+ * @returns the text, or `null` when the body is larger than `maxBytes`
+ */
+export async function readBounded(response: Response, maxBytes: number): Promise<string | null> {
   const declared = Number(response.headers.get("Content-Length") ?? "NaN");
-  const tooBig = () => new UpstreamError(`${what} answered more than ${maxBytes} bytes`);
   if (declared > maxBytes) {
     await response.body?.cancel();
-    throw tooBig();
+    return null;
   }
-  if (response.body === null) return "";
-  const reader = response.body.getReader();
+  const reader = response.body?.getReader();
+  if (!reader) return "";
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {
@@ -251,7 +262,7 @@ async function readText(response: Response, maxBytes: number, what: string): Pro
     size += value.byteLength;
     if (size > maxBytes) {
       await reader.cancel();
-      throw tooBig();
+      return null;
     }
     chunks.push(value);
   }
@@ -355,12 +366,7 @@ export async function postJsonOnce(
     const why = error instanceof Error ? error.message : String(error);
     throw new UpstreamError(`${name}: cannot reach ${safeUrl(url)}: ${redactUrl(why)}`);
   }
-  const declared = Number(response.headers.get("Content-Length") ?? "0");
-  if (declared > MIB) {
-    await response.body?.cancel().catch(() => {});
-    return { status: response.status, ok: response.ok, body: null };
-  }
-  const text = await response.text();
+  const text = await readBounded(response, MIB) ?? "";
   let parsed: unknown = null;
   if (text.trim() !== "") {
     try {

@@ -9,6 +9,7 @@
  *
  * @module
  */
+import { readBounded } from "../plugins/http.ts";
 import {
   createLocalJWKSet,
   errors,
@@ -127,37 +128,13 @@ async function fetchJson(
   } catch {
     throw unreachable(what);
   }
-  const text = await readBounded(response);
+  const text = await readBounded(response, MAX_BODY_BYTES);
   if (text === null) throw unreachable(`${what} answered too much`);
   try {
     return { status: response.status, body: JSON.parse(text) };
   } catch {
     return { status: response.status, body: undefined };
   }
-}
-
-async function readBounded(response: Response): Promise<string | null> {
-  const reader = response.body?.getReader();
-  if (!reader) return "";
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > MAX_BODY_BYTES) {
-      await reader.cancel();
-      return null;
-    }
-    chunks.push(value);
-  }
-  const all = new Uint8Array(size);
-  let at = 0;
-  for (const c of chunks) {
-    all.set(c, at);
-    at += c.byteLength;
-  }
-  return new TextDecoder().decode(all);
 }
 
 function trimSlash(url: string): string {
