@@ -11,6 +11,7 @@
  */
 import { z } from "zod";
 import { type CallOptions, type FailureLogger, UpstreamError } from "../engine/ports.ts";
+import { createBackgroundQueue } from "./background_queue.ts";
 import { postJsonOnce, safeUrl } from "./http.ts";
 import { definePlugin, timeoutSeconds } from "./plugin.ts";
 
@@ -70,12 +71,7 @@ export function counterFor(error: unknown, at: Date): AtlasCounter {
 const CLOSE_WAIT_MS = 2_000;
 
 export default definePlugin(schema, (config, ctx) => {
-  const capacity = config.QUEUE_SIZE ?? 100;
   const target = safeUrl(config.URL);
-  const queue: AtlasCounter[] = [];
-  let dropped = 0;
-  let warned = false;
-  let sending: Promise<void> | null = null;
 
   async function post(body: unknown, signal?: AbortSignal): Promise<void> {
     const answer = await postJsonOnce(ctx.name, config.URL, body, signal ? { signal } : {});
@@ -84,56 +80,39 @@ export default definePlugin(schema, (config, ctx) => {
     }
   }
 
-  function drop(why: string): void {
-    dropped++;
-    if (warned) return;
-    warned = true;
-    ctx.log.warn("failure counters dropped", { why, dropped });
-  }
-
-  async function sendAll(): Promise<void> {
-    while (queue.length > 0) {
-      const counter = queue.shift()!;
-      try {
-        const signal = ctx.timeoutMs === null ? undefined : AbortSignal.timeout(ctx.timeoutMs);
-        await post([counter], signal);
-        warned = false;
-      } catch (error: unknown) {
-        drop(error instanceof Error ? error.message : String(error));
-      }
-    }
-  }
-
-  function kick(): Promise<void> {
-    sending ??= sendAll().finally(() => {
-      sending = null;
-    });
-    return sending;
-  }
+  const queue = createBackgroundQueue<AtlasCounter>({
+    capacity: config.QUEUE_SIZE ?? 100,
+    batchSize: 1,
+    delayMs: 0,
+    timeoutMs: ctx.timeoutMs,
+    noun: "failures",
+    send: async (batch, signal) => {
+      await post(batch, signal);
+      return 0;
+    },
+    describe: (error) => error instanceof Error ? error.message : String(error),
+    onDrop: (why, dropped) => ctx.log.warn("failure counters dropped", { why, dropped }),
+  });
 
   const logger: AtlasFailureLogger & { checkConnectivity(o: CallOptions): Promise<void> } = {
     name: ctx.name,
     timeoutMs: ctx.timeoutMs,
     get dropped() {
-      return dropped;
+      return queue.dropped;
     },
     get queued() {
-      return queue.length;
+      return queue.queued;
     },
 
     logFailure(error: unknown): void {
       try {
-        if (queue.length >= capacity) return drop(`the queue of ${capacity} failures is full`);
         queue.push(counterFor(error, ctx.now()));
-        void kick();
       } catch {
         // a failure logger must never make things worse
       }
     },
 
-    async flush(): Promise<void> {
-      while (sending !== null || queue.length > 0) await kick();
-    },
+    flush: () => queue.flush(),
 
     async checkConnectivity(options: CallOptions): Promise<void> {
       await post([], options.signal);

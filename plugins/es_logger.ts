@@ -21,6 +21,7 @@ import {
   MISSING_PREFIX,
   monthlyIndex,
 } from "./elasticsearch.ts";
+import { createBackgroundQueue } from "./background_queue.ts";
 import { definePlugin } from "./plugin.ts";
 
 /** The plugin's `PLUGINS.es_logger` section. */
@@ -74,66 +75,34 @@ export function withoutRaw(data: unknown): unknown {
 export default definePlugin(schema, async (config, ctx) => {
   const client = await createEsClient(config, { timeoutMs: ctx.timeoutMs });
   const prefix = indexPrefixOf(config)!;
-  const capacity = config.QUEUE_SIZE ?? 1000;
-  const queue: { index: string; doc: Record<string, unknown> }[] = [];
-  let dropped = 0;
-  let warned = false;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let flushing: Promise<void> | null = null;
-
-  function drop(count: number, why: string): void {
-    dropped += count;
-    if (warned) return;
-    warned = true;
-    ctx.log.warn("audit records dropped", { why, dropped });
-  }
-
-  async function writeAll(): Promise<void> {
-    while (queue.length > 0) {
-      const batch = queue.splice(0, BULK_SIZE);
-      try {
-        const signal = ctx.timeoutMs === null ? undefined : AbortSignal.timeout(ctx.timeoutMs);
-        const result = await client.bulk({
-          operations: batch.flatMap((r) => [{ index: { _index: r.index } }, r.doc]),
-        }, signal ? { signal } : {});
-        const refused = result.items.filter((it) => it.index?.error !== undefined).length;
-        if (refused > 0) drop(refused, "Elasticsearch refused some records");
-        else warned = false;
-      } catch (error: unknown) {
-        drop(batch.length, describeEsError(error));
-      }
-    }
-  }
-
-  function flush(): Promise<void> {
-    if (timer !== undefined) clearTimeout(timer);
-    timer = undefined;
-    if (flushing === null) {
-      flushing = writeAll().finally(() => {
-        flushing = null;
-        if (queue.length > 0 && timer === undefined) {
-          timer = setTimeout(() => void flush(), FLUSH_DELAY_MS);
-        }
-      });
-    }
-    return flushing;
-  }
+  const queue = createBackgroundQueue<{ index: string; doc: Record<string, unknown> }>({
+    capacity: config.QUEUE_SIZE ?? 1000,
+    batchSize: BULK_SIZE,
+    delayMs: FLUSH_DELAY_MS,
+    timeoutMs: ctx.timeoutMs,
+    noun: "records",
+    send: async (batch, signal) => {
+      const result = await client.bulk({
+        operations: batch.flatMap((r) => [{ index: { _index: r.index } }, r.doc]),
+      }, signal ? { signal } : {});
+      return result.items.filter((it) => it.index?.error !== undefined).length;
+    },
+    describe: describeEsError,
+    onDrop: (why, dropped) => ctx.log.warn("audit records dropped", { why, dropped }),
+  });
+  const flush = () => queue.flush();
 
   const logger: EsRequestLogger & { checkConnectivity(o: CallOptions): Promise<void> } = {
     name: ctx.name,
     timeoutMs: ctx.timeoutMs,
     get dropped() {
-      return dropped;
+      return queue.dropped;
     },
     get queued() {
-      return queue.length;
+      return queue.queued;
     },
 
     log(record: AccessRecord): void {
-      if (queue.length >= capacity) {
-        drop(1, `the queue of ${capacity} records is full`);
-        return;
-      }
       queue.push({
         index: monthlyIndex(prefix, record.retrieved),
         doc: {
@@ -145,9 +114,6 @@ export default definePlugin(schema, async (config, ctx) => {
           data: withoutRaw(record.data),
         },
       });
-      if (timer === undefined && flushing === null) {
-        timer = setTimeout(() => void flush(), FLUSH_DELAY_MS);
-      }
     },
 
     flush,
