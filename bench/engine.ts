@@ -17,8 +17,10 @@ import type { DeviceRecord, MergedDevice } from "../engine/types.ts";
 import { recordFromWire } from "../engine/wire.ts";
 
 const DATA = new URL("./data/", import.meta.url);
-const GENERATOR = "/work/shared/bench/gen_data.py";
-const CHECKSUMS = "/work/shared/bench/data_md5.txt";
+// The generator and checksums live in the project's shared folder, beside the repository.
+const SHARED = new URL("../../shared/bench/", import.meta.url);
+const GENERATOR = new URL("gen_data.py", SHARED).pathname;
+const CHECKSUMS = new URL("data_md5.txt", SHARED).pathname;
 /** The original's timings on this machine (seconds), from shared/bench/README.md. */
 const ORIGINAL_S: Record<string, number> = {
   user_100: 1.27,
