@@ -139,10 +139,13 @@ export async function createApp(deps: AppDeps): Promise<Hono<AppEnv>> {
     removePoweredBy: true,
   }));
 
+  const trustedProxies = config.TRUSTED_PROXIES ?? [];
+  const proxies = trustedProxies.length > 0 ? await import("./proxies.ts") : null;
+  const ranges = proxies?.parseProxies(trustedProxies) ?? [];
   app.use(rateLimits({
     login: limitOf(config.RATE_LIMITS.LOGIN, DEFAULT_LIMITS.LOGIN),
     api: limitOf(config.RATE_LIMITS.API, DEFAULT_LIMITS.API),
-    proxies: config.TRUSTED_PROXIES ?? [],
+    ...(proxies ? { clientOf: (peer, xff) => proxies.clientAddress(peer, xff, ranges) } : {}),
     nowMs: () => deps.now().getTime(),
   }));
 

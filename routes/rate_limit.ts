@@ -13,7 +13,6 @@
  */
 import type { Context, MiddlewareHandler } from "hono";
 import { getConnInfo } from "hono/deno";
-import ipaddr from "ipaddr.js";
 
 /** A limit: `requests` per `perSeconds`. */
 export interface Limit {
@@ -88,61 +87,6 @@ export class TokenBuckets {
   }
 }
 
-type Range = [ipaddr.IPv4 | ipaddr.IPv6, number];
-
-/** Parses `TRUSTED_PROXIES` entries (IPs or CIDRs). @throws {TypeError} naming a bad entry */
-export function parseProxies(entries: readonly string[]): Range[] {
-  return entries.map((entry) => {
-    try {
-      if (entry.includes("/")) return ipaddr.parseCIDR(entry);
-      const addr = ipaddr.parse(entry);
-      return [addr, addr.kind() === "ipv4" ? 32 : 128] as Range;
-    } catch {
-      throw new TypeError(`"${entry}" is not an IP address or CIDR range`);
-    }
-  });
-}
-
-function normalise(address: string): ipaddr.IPv4 | ipaddr.IPv6 | null {
-  try {
-    const a = ipaddr.parse(address.trim().replace(/^\[|\]$/g, ""));
-    return a.kind() === "ipv6" && (a as ipaddr.IPv6).isIPv4MappedAddress()
-      ? (a as ipaddr.IPv6).toIPv4Address()
-      : a;
-  } catch {
-    return null;
-  }
-}
-
-function trustedProxy(address: string, proxies: readonly Range[]): boolean {
-  const a = normalise(address);
-  return a !== null && proxies.some(([net, bits]) => a.kind() === net.kind() && a.match(net, bits));
-}
-
-/**
- * The client address: the peer, or — when the peer is a trusted proxy — the right-most
- * `X-Forwarded-For` entry that is not itself a trusted proxy.
- *
- * @example
- * ```ts
- * clientAddress("10.0.0.2", "203.0.113.9, 10.0.0.3", parseProxies(["10.0.0.0/8"])); // "203.0.113.9"
- * ```
- */
-export function clientAddress(
-  peer: string | undefined,
-  forwardedFor: string | undefined,
-  proxies: readonly Range[],
-): string {
-  if (peer === undefined) return "unknown";
-  if (proxies.length === 0 || !forwardedFor || !trustedProxy(peer, proxies)) return peer;
-  const hops = forwardedFor.split(",").map((h) => h.trim()).filter((h) => h !== "");
-  for (let i = hops.length - 1; i >= 0; i--) {
-    const hop = hops[i]!;
-    if (!trustedProxy(hop, proxies)) return normalise(hop)?.toString() ?? peer;
-  }
-  return peer;
-}
-
 function peerOf(c: Context): string | undefined {
   try {
     return getConnInfo(c).remote.address;
@@ -157,21 +101,23 @@ const API_RE = /^\/api(\/|$)/;
 /**
  * Middleware applying the sign-in and API limits per client address.
  *
- * @param options the two limits, trusted proxies, and a clock in ms (`Date.now` by default)
+ * @param options the two limits, how to find the client address (the peer by default), and a
+ *   clock in ms (`Date.now` by default)
  * @returns the middleware
  * @example
  * ```ts
- * app.use(rateLimits({ login: DEFAULT_LIMITS.LOGIN, api: DEFAULT_LIMITS.API, proxies: [] }));
+ * app.use(rateLimits({ login: DEFAULT_LIMITS.LOGIN, api: DEFAULT_LIMITS.API }));
  * ```
  */
 export function rateLimits(options: {
   login: Limit;
   api: Limit;
-  proxies: readonly string[];
+  /** The client address from the peer and `X-Forwarded-For` (see routes/proxies.ts). */
+  clientOf?: (peer: string | undefined, forwardedFor: string | undefined) => string;
   nowMs?: () => number;
   maxBuckets?: number;
 }): MiddlewareHandler {
-  const proxies = parseProxies(options.proxies);
+  const clientOf = options.clientOf ?? ((peer) => peer ?? "unknown");
   const login = new TokenBuckets(options.login, options.maxBuckets);
   const api = new TokenBuckets(options.api, options.maxBuckets);
   const nowMs = options.nowMs ?? Date.now;
@@ -179,7 +125,7 @@ export function rateLimits(options: {
     const path = c.req.path;
     const buckets = LOGIN_RE.test(path) ? login : API_RE.test(path) ? api : null;
     if (buckets === null) return await next();
-    const address = clientAddress(peerOf(c), c.req.header("X-Forwarded-For"), proxies);
+    const address = clientOf(peerOf(c), c.req.header("X-Forwarded-For"));
     const wait = buckets.take(address, nowMs());
     if (wait === 0) return await next();
     const message = `Too many requests from your address. Try again in ${wait} seconds.`;

@@ -154,3 +154,33 @@ Deno.test("parseJsonc() keeps comment markers inside strings and reports positio
     message: "invalid JSON at line 3, column 1",
   });
 });
+
+Deno.test("TRUSTED_PROXIES accepts IPv4 and IPv6 addresses and ranges, nothing else", async (t) => {
+  for (
+    const ok of ["10.0.0.1", "10.0.0.0/8", "::1", "2001:db8::/32", "::ffff:10.0.0.1", "0.0.0.0/0"]
+  ) {
+    await t.step(
+      `accepts ${ok}`,
+      () => assert.deepEqual(problems({ ...BASE, TRUSTED_PROXIES: [ok] }), []),
+    );
+  }
+  for (
+    const bad of [
+      "10.0.0.256",
+      "10.0.0.0/33",
+      "::1/129",
+      "example.com",
+      "10.0.0.1/8/8",
+      "[::1]",
+      "01.2.3.4",
+    ]
+  ) {
+    await t.step(
+      `refuses ${bad}`,
+      () =>
+        assert.deepEqual(problems({ ...BASE, TRUSTED_PROXIES: [bad] }), [
+          "TRUSTED_PROXIES[0]: expected an IP address or CIDR range",
+        ]),
+    );
+  }
+});

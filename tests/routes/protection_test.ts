@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { ConfigError, parseConfig } from "../../config/load.ts";
 import { hostName, isTrustedHost } from "../../routes/hosts.ts";
-import { clientAddress, parseProxies, TokenBuckets } from "../../routes/rate_limit.ts";
+import { clientAddress, parseProxies } from "../../routes/proxies.ts";
+import { TokenBuckets } from "../../routes/rate_limit.ts";
 import { RevokedSessions } from "../../routes/session.ts";
 import { mintToken } from "../../routes/tokens.ts";
 import { csrfOf, demoWith, startApp } from "../support/app.ts";
