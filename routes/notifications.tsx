@@ -12,6 +12,7 @@ import type { AppEnv, Ctx } from "./context.ts";
 import { wantsFragment } from "./context.ts";
 import { notificationStates } from "./data.ts";
 import { dismiss, FeedbackRefused, FeedbackSchema, recordFeedback, sameToken } from "./feedback.ts";
+import { sinceShown } from "./pages.tsx";
 import { errorPage } from "./render.tsx";
 
 /** The notification sub-app. */
@@ -37,7 +38,7 @@ async function fragment(c: Ctx, id: string, error?: string): Promise<Response> {
   const signal = c.req.raw.signal;
   const [ns, devices, states] = await Promise.all([
     engine.notifications(email, { signal }),
-    engine.devices(email, { signal }),
+    engine.devices(email, { signal }).then((found) => sinceShown(c, found)),
     notificationStates(c, email),
   ]);
   const n = ns.items.find((x) => x.id === id);

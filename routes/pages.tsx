@@ -5,7 +5,7 @@
  * @module
  */
 import { Hono } from "hono";
-import { deviceRating } from "../engine/rating.ts";
+import { deviceRating, sortDevices } from "../engine/rating.ts";
 import { invalidMessage, isValidEmail } from "../engine/identifiers.ts";
 import { graceDays, withSince } from "../engine/since.ts";
 import type { Collected, MergedDevice } from "../engine/types.ts";
@@ -38,8 +38,11 @@ export function targetEmail(c: Ctx): string | Response | Promise<Response> {
   return asked;
 }
 
-/** The devices with "failing since" and grace periods from the store; never fails the page. */
-async function sinceShown(
+/**
+ * The devices with "failing since" and grace periods from the store, re-ordered since a grace
+ * period can turn a critical item into a suggestion; never fails the page.
+ */
+export async function sinceShown(
   c: Ctx,
   found: Collected<MergedDevice>,
 ): Promise<Collected<MergedDevice>> {
@@ -49,7 +52,7 @@ async function sinceShown(
     grace: graceDays(engine.parts.practices),
     onError: (error) => log.warn("cannot record practice statuses", { error: String(error) }),
   });
-  return { items, errors: found.errors };
+  return { items: sortDevices(items), errors: found.errors };
 }
 
 pages.get("/", async (c) => {
