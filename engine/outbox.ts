@@ -117,7 +117,10 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     }
     const outcome = await callWithDeadline(sink, "postFeedback", async (o) => {
       try {
-        return await sink.postFeedback(item.email, item.feedback, o);
+        return await sink.postFeedback(item.email, item.feedback, {
+          ...o,
+          idempotencyKey: item.id,
+        });
       } catch (error: unknown) {
         // "Nothing found" is not a delivery.
         if (error instanceof NotFoundError) throw new Error(error.message || "not found");

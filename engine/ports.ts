@@ -79,10 +79,19 @@ export interface NotificationSource extends PluginBase {
   notificationsByEmail(email: string, options: CallOptions): Promise<Notification[]>;
 }
 
+/** What one feedback delivery receives. */
+export interface FeedbackOptions extends CallOptions {
+  /**
+   * The same for every attempt to deliver one feedback (the outbox item id): a receiver can use
+   * it to drop a repeat, e.g. after a crash between its answer and the outbox's record of it.
+   */
+  idempotencyKey?: string;
+}
+
 /** Where answered feedback is forwarded (restful_feedback). */
 export interface FeedbackSink extends PluginBase {
   /** Delivers one feedback; throws on failure so the outbox retries. */
-  postFeedback(email: string, feedback: Feedback, options: CallOptions): Promise<unknown>;
+  postFeedback(email: string, feedback: Feedback, options: FeedbackOptions): Promise<unknown>;
 }
 
 /** Changes a list of devices (records before merging, merged devices after). */

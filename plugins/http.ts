@@ -347,7 +347,7 @@ export async function postJsonOnce(
   name: string,
   url: string,
   body: unknown,
-  options: { signal?: AbortSignal },
+  options: { signal?: AbortSignal; headers?: Record<string, string> },
 ): Promise<PostAnswer> {
   let response: Response;
   try {
@@ -357,6 +357,7 @@ export async function postJsonOnce(
         "Content-Type": "application/json",
         "Accept": "application/json",
         "User-Agent": "Stethoscope",
+        ...options.headers,
       },
       body: JSON.stringify(body),
       ...(options.signal ? { signal: options.signal } : {}),

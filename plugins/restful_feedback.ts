@@ -8,7 +8,7 @@
  * @module
  */
 import { z } from "zod";
-import { type CallOptions, UpstreamError } from "../engine/ports.ts";
+import { type CallOptions, type FeedbackOptions, UpstreamError } from "../engine/ports.ts";
 import type { Feedback } from "../engine/types.ts";
 import { postJsonOnce, safeUrl } from "./http.ts";
 import { definePlugin, timeoutSeconds } from "./plugin.ts";
@@ -56,13 +56,16 @@ export default definePlugin(schema, (config, ctx) => {
     name: ctx.name,
     timeoutMs: ctx.timeoutMs,
 
-    async postFeedback(email: string, feedback: Feedback, options: CallOptions): Promise<unknown> {
-      const answer = await postJsonOnce(
-        ctx.name,
-        config.URL,
-        feedbackBody(email, feedback),
-        options,
-      );
+    async postFeedback(
+      email: string,
+      feedback: Feedback,
+      options: FeedbackOptions,
+    ): Promise<unknown> {
+      const key = options.idempotencyKey;
+      const answer = await postJsonOnce(ctx.name, config.URL, feedbackBody(email, feedback), {
+        signal: options.signal,
+        ...(key ? { headers: { "Idempotency-Key": key } } : {}),
+      });
       if (!answer.ok) {
         throw new UpstreamError(
           `received invalid response code (${answer.status}) for '${target}' from '${ctx.name}'`,

@@ -65,7 +65,14 @@ Deno.test("htmx gets the updated card and the alert count out of band", async ()
 
 Deno.test("answering a question records it, shows a thank-you and queues it for the sink exactly once", async () => {
   const received: unknown[] = [];
+  const keys: (string | null)[] = [];
+  let failFirst = true;
   const sink = startFake(async (req) => {
+    keys.push(req.headers.get("idempotency-key"));
+    if (failFirst) {
+      failFirst = false;
+      return new Response("busy", { status: 503 });
+    }
     received.push(JSON.parse(req.body));
     return await Promise.resolve(Response.json({ ok: true }));
   });
@@ -86,9 +93,15 @@ Deno.test("answering a question records it, shows a thank-you and queues it for 
     assert.match(html, /Thank you: you answered “This was not me”/);
     assert.doesNotMatch(html, /name="feedback"/);
     assert.equal(await app.services.store.outboxDepth(), 1);
+    assert.deepEqual(await app.services.outbox.runOnce(), { delivered: 0, failed: 1 });
+    // the retry is due after the back-off: move the clock past it
+    app.clock.now = new Date(app.clock.now.getTime() + 60_000);
     const report = await app.services.outbox.runOnce();
     assert.deepEqual(report, { delivered: 1, failed: 0 });
     await app.services.outbox.runOnce();
+    assert.equal(keys.length, 2);
+    assert.ok(keys[0], "an Idempotency-Key is sent");
+    assert.equal(keys[1], keys[0], "the retry carries the same key");
     assert.deepEqual(received, [{
       user_id: "user@example.com",
       feedback: "no",
