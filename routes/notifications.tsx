@@ -53,6 +53,7 @@ async function fragment(c: Ctx, id: string, error?: string): Promise<Response> {
           now={now()}
           csrf={c.var.user?.csrf}
           error={error}
+          focus
         />
       )}
       <AlertCount count={unread + critical} oob />

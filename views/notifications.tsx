@@ -30,13 +30,27 @@ export function NotificationCard(
     csrf: string | undefined;
     /** An error to show inside the card (e.g. the answer could not be saved). */
     error?: string | undefined;
+    /**
+     * Set on fragments answering a button press: the status line takes the keyboard focus the
+     * pressed button had (htmx honours `autofocus` in swapped content), so a keyboard or screen
+     * reader user is not dropped back at the top of the page.
+     */
+    focus?: boolean;
   },
 ): Child {
   const { n, state } = props;
   const domId = `n-${n.id.replace(/[^A-Za-z0-9_-]/g, "_")}`;
   const action = `/notifications/${encodeURIComponent(n.id)}`;
   const hx = { "hx-target": `#${domId}`, "hx-swap": "outerHTML" };
-  if (state.dismissed) return <div id={domId} hidden></div>;
+  if (state.dismissed) {
+    return props.focus
+      ? (
+        <p id={domId} class="muted" tabindex={-1} autofocus role="status">
+          Dismissed “{n.title ?? n.message.slice(0, 60)}”.
+        </p>
+      )
+      : <div id={domId} hidden></div>;
+  }
   const answered = state.answer !== undefined
     ? n.answers?.find((a) => a.value === state.answer)?.label ?? state.answer
     : undefined;
@@ -72,7 +86,12 @@ export function NotificationCard(
         </form>
       )}
       {answered !== undefined && (
-        <p class="done" role="status">
+        <p
+          class="done"
+          role="status"
+          tabindex={props.focus ? -1 : undefined}
+          autofocus={props.focus ? true : undefined}
+        >
           Thank you: you answered “{answered}”. We'll follow up if needed.
         </p>
       )}

@@ -102,6 +102,8 @@ for (const javaScript of [true, false]) {
           : [{ htmx: false, navigation: true }, { htmx: false, navigation: true }],
       );
       if (javaScript) {
+        const focused = await page.evaluate(() => document.activeElement?.textContent ?? "");
+        assert.equal(focused, "Dismissed “Your MacBook's firewall is off”.", "focus stays put");
         assert.equal(await page.locator("#alert-count").innerText(), "6");
         await page.screenshot({
           path: new URL("screenshot-overview.png", SHOTS).pathname,

@@ -56,7 +56,7 @@ Deno.test("htmx gets the updated card and the alert count out of band", async ()
     const html = await res.text();
     assert.equal(
       html,
-      '<div id="n-firewall-fry" hidden=""></div><span class="badge" id="alert-count"  hx-swap-oob="true">6</span>',
+      '<p id="n-firewall-fry" class="muted" tabindex="-1" autofocus role="status">Dismissed “Your MacBook&#39;s firewall is off”.</p><span class="badge" id="alert-count"  hx-swap-oob="true">6</span>',
     );
   } finally {
     await app.close();
