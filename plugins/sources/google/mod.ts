@@ -28,6 +28,8 @@ import {
 } from "./parse.ts";
 import { createTokenProvider, DEFAULT_TOKEN_URI, type TokenProvider } from "./token.ts";
 
+/** The largest answer read from the Admin SDK, in bytes. */
+const MAX_ANSWER_BYTES = 4 * 1024 * 1024;
 const CUSTOMER = "my_customer";
 const DEVICE_PAGE_SIZE = 1000;
 const EVENT_PAGE_SIZE = 500;
@@ -112,6 +114,9 @@ export async function createGoogleSource(
     return {
       headers: { authorization: `Bearer ${token}` },
       signal,
+      // One person's devices or sign-ins fit in far less; a larger answer is refused while it
+      // streams instead of being parsed whole (which would stall every other request).
+      maxContentLength: MAX_ANSWER_BYTES,
       retry: true,
       retryConfig: {
         retry: RETRIES,
