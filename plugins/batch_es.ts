@@ -20,22 +20,18 @@ import {
   createEsClient,
   describeEsError,
   esBaseShape,
+  esPrefixShape,
   indexPrefixOf,
-  MISSING_PREFIX,
   monthlyIndex,
+  requirePrefix,
 } from "./elasticsearch.ts";
 import { definePlugin } from "./plugin.ts";
 
 /** `PLUGINS.batch_es`. */
 export const schema = z.object({
   ...esBaseShape,
-  ELASTICSEARCH_INDEX_PREFIX: z.string().min(1).optional(),
-  ELASTICSEARCH_INDEX: z.string().min(1).optional(),
-}).strict().superRefine((config, ctx) => {
-  if (indexPrefixOf(config) === null) {
-    ctx.addIssue({ code: "custom", path: ["ELASTICSEARCH_INDEX_PREFIX"], message: MISSING_PREFIX });
-  }
-});
+  ...esPrefixShape,
+}).strict().superRefine(requirePrefix);
 
 async function sha256Hex(text: string): Promise<string> {
   const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));

@@ -94,6 +94,25 @@ export function indexPrefixOf(
   return config.ELASTICSEARCH_INDEX_PREFIX ?? config.ELASTICSEARCH_INDEX ?? null;
 }
 
+/** The index-prefix keys of plugins that write monthly indices (es_logger, batch_es). */
+export const esPrefixShape = {
+  ELASTICSEARCH_INDEX_PREFIX: z.string().min(1).optional(),
+  ELASTICSEARCH_INDEX: z.string().min(1).optional(),
+};
+
+/** Refinement for those plugins' schemas: one of the two prefix keys must be set. */
+export function requirePrefix(
+  config: {
+    ELASTICSEARCH_INDEX_PREFIX?: string | undefined;
+    ELASTICSEARCH_INDEX?: string | undefined;
+  },
+  ctx: z.RefinementCtx,
+): void {
+  if (indexPrefixOf(config) === null) {
+    ctx.addIssue({ code: "custom", path: ["ELASTICSEARCH_INDEX_PREFIX"], message: MISSING_PREFIX });
+  }
+}
+
 /** The message for a missing index prefix (used by the schemas' refinements). */
 export const MISSING_PREFIX =
   "required: the index name prefix (ELASTICSEARCH_INDEX_PREFIX; ELASTICSEARCH_INDEX is accepted too)";

@@ -17,9 +17,10 @@ import {
   createEsClient,
   describeEsError,
   esBaseShape,
+  esPrefixShape,
   indexPrefixOf,
-  MISSING_PREFIX,
   monthlyIndex,
+  requirePrefix,
 } from "./elasticsearch.ts";
 import { createBackgroundQueue } from "./background_queue.ts";
 import { definePlugin } from "./plugin.ts";
@@ -27,14 +28,9 @@ import { definePlugin } from "./plugin.ts";
 /** The plugin's `PLUGINS.es_logger` section. */
 export const schema = z.object({
   ...esBaseShape,
-  ELASTICSEARCH_INDEX_PREFIX: z.string().min(1).optional(),
-  ELASTICSEARCH_INDEX: z.string().min(1).optional(),
+  ...esPrefixShape,
   QUEUE_SIZE: z.number().int().min(1).max(1_000_000).optional(),
-}).strict().superRefine((config, ctx) => {
-  if (indexPrefixOf(config) === null) {
-    ctx.addIssue({ code: "custom", path: ["ELASTICSEARCH_INDEX_PREFIX"], message: MISSING_PREFIX });
-  }
-});
+}).strict().superRefine(requirePrefix);
 
 /** Records sent in one `_bulk` request. */
 const BULK_SIZE = 500;
