@@ -79,7 +79,7 @@ export function macFilterReason(mac: string): FilteredMac["reason"] | null {
 
 function label(r: DeviceRecord): string {
   const serial = r.identifiers?.serial ?? r.serial;
-  const parts = [r.name ?? r.friendly_name ?? "(no name)"];
+  const parts = [r.name ?? r.friendly_name ?? r.model ?? "(no name)"];
   if (serial) parts.push(`serial ${serial}`);
   return parts.join(", ");
 }
@@ -133,7 +133,8 @@ export function explainGrouping(records: DeviceRecord[]): Explanation {
   const devices = groups.map((g, n): ExplainedDevice => {
     const merged = mergeGroup(g.map((i) => records[i]!));
     return {
-      name: merged.name ?? merged.identifiers.serial ?? merged.serial ?? `device ${n + 1}`,
+      name: merged.name ?? merged.identifiers.serial ?? merged.serial ?? merged.model ??
+        `device ${n + 1}`,
       sources: merged.sources,
       records: g.map((i) => ({ index: i, source: records[i]!.source, label: label(records[i]!) })),
       links: links[n]!,
