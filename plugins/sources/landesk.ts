@@ -421,8 +421,15 @@ function isTimeZone(value: string): boolean {
 }
 
 function text(value: unknown): string | undefined {
-  if (value === null || value === undefined) return undefined;
-  const s = (value instanceof Date ? value.toISOString() : String(value)).trim();
+  let s: string;
+  if (typeof value === "string") s = value;
+  else if (typeof value === "number" || typeof value === "bigint" || typeof value === "boolean") {
+    s = String(value);
+  } else if (value instanceof Date) {
+    if (Number.isNaN(value.getTime())) return undefined;
+    s = value.toISOString();
+  } else return undefined; // null, undefined, and anything a driver should never hand us
+  s = s.trim();
   return s === "" ? undefined : s;
 }
 

@@ -66,3 +66,15 @@ Deno.test("landesk processComputer() keeps a computer whose software has an out-
     install_date: null,
   }]);
 });
+
+Deno.test("landesk processComputer() ignores text columns that hold no text instead of failing", () => {
+  const device = processComputer({
+    row: { name: "PC-1", serial: { toString: 0 } },
+    vulns: [],
+    adapters: [],
+    software: [{ SuiteName: { toString: 0 }, Version: "1.0", InstallDate: new Date(NaN) }],
+  } as never, { source: "landesk", timeZone: LA, screenlockVulnId: "ST000202", debug: false });
+  assert.equal(device.name, "PC-1");
+  assert.equal(device.serial, undefined);
+  assert.deepEqual(device.software?.installed, [], "a nameless entry is skipped");
+});
