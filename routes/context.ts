@@ -8,6 +8,7 @@ import type { Logger } from "../config/log.ts";
 import type { Config } from "../config/schema.ts";
 import type { Engine } from "../engine/engine.ts";
 import type { FailureLogger, RequestLogger, Store } from "../engine/ports.ts";
+import type { Collected, Notification } from "../engine/types.ts";
 import type { Metrics } from "./metrics.ts";
 
 /** The signed-in person. */
@@ -42,6 +43,8 @@ export interface AppEnv {
     deps: AppDeps;
     user: User | null;
     secureHeadersNonce?: string;
+    /** Notifications already looked up in this request, by email (see `notificationsOf`). */
+    notificationLookups?: Map<string, Promise<Collected<Notification>>>;
   };
 }
 

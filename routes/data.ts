@@ -5,8 +5,24 @@
  * @module
  */
 import type { AccessRecord } from "../engine/ports.ts";
+import type { Collected, Notification } from "../engine/types.ts";
 import type { NotificationState } from "../views/notifications.tsx";
 import type { Ctx } from "./context.ts";
+
+/**
+ * A person's notifications, looked up once per request: checking that an alert is the person's
+ * own and rendering the updated card share one call to the sources.
+ */
+export function notificationsOf(c: Ctx, email: string): Promise<Collected<Notification>> {
+  let lookups = c.get("notificationLookups");
+  if (lookups === undefined) c.set("notificationLookups", lookups = new Map());
+  let found = lookups.get(email);
+  if (found === undefined) {
+    found = c.var.deps.engine.notifications(email, { signal: c.req.raw.signal });
+    lookups.set(email, found);
+  }
+  return found;
+}
 
 /** Dismissals and answers of a person, by notification id. A failing store hides nothing. */
 export async function notificationStates(

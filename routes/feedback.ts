@@ -9,6 +9,7 @@ import { z } from "zod";
 import type { Feedback } from "../engine/types.ts";
 import { eventKey } from "../views/activity.tsx";
 import type { Ctx } from "./context.ts";
+import { notificationsOf } from "./data.ts";
 
 /** Limits on what a person can send. */
 export const LIMITS = { id: 200, feedback: 100, notes: 2000 } as const;
@@ -49,7 +50,7 @@ export async function findOwn(c: Ctx, email: string, id: string): Promise<Answer
     const { items } = await engine.events(email, { signal });
     if (items.some((e) => eventKey(e) === id)) return { kind: "event" };
   } else {
-    const { items } = await engine.notifications(email, { signal });
+    const { items } = await notificationsOf(c, email);
     const n = items.find((x) => x.id === id);
     if (n) {
       return {

@@ -10,7 +10,7 @@ import { deviceRating } from "../engine/rating.ts";
 import { AlertCount, NotificationCard } from "../views/notifications.tsx";
 import type { AppEnv, Ctx } from "./context.ts";
 import { wantsFragment } from "./context.ts";
-import { notificationStates } from "./data.ts";
+import { notificationsOf, notificationStates } from "./data.ts";
 import { dismiss, FeedbackRefused, FeedbackSchema, recordFeedback, sameToken } from "./feedback.ts";
 import { sinceShown } from "./pages.tsx";
 import { errorPage } from "./render.tsx";
@@ -37,7 +37,7 @@ async function fragment(c: Ctx, id: string, error?: string): Promise<Response> {
   const email = c.var.user!.email;
   const signal = c.req.raw.signal;
   const [ns, devices, states] = await Promise.all([
-    engine.notifications(email, { signal }),
+    notificationsOf(c, email),
     engine.devices(email, { signal }).then((found) => sinceShown(c, found)),
     notificationStates(c, email),
   ]);

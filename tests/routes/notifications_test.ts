@@ -1,5 +1,8 @@
 import assert from "node:assert/strict";
+import { z } from "zod";
+import { definePlugin } from "../../plugins/plugin.ts";
 import { startFake } from "../fakes/server.ts";
+import { registryWith } from "../support/sources.ts";
 import { csrfOf, demoWith, startApp, type TestApp } from "../support/app.ts";
 
 async function overview(app: TestApp, cookie: string): Promise<string> {
@@ -257,6 +260,49 @@ Deno.test("POST /api/v1/feedback/:plugin takes JSON with the double-submit token
     assert.equal(ok.status, 202);
     assert.deepEqual(await ok.json(), { queued: true, id: "signin-fry-3" });
     assert.equal(await app.services.store.outboxDepth(), 1);
+  } finally {
+    await app.close();
+  }
+});
+
+Deno.test("a dismissal asks the notification sources once, not once per step", async () => {
+  let calls = 0;
+  const counting = definePlugin(z.object({}).strict(), (_, ctx) => ({
+    name: ctx.name,
+    timeoutMs: ctx.timeoutMs,
+    notificationsByEmail: () => {
+      calls++;
+      return Promise.resolve([{
+        id: "n1",
+        type: "simple",
+        title: "Counted",
+        message: "m",
+        event_timestamp: new Date("2026-11-26T10:00:00Z"),
+      }]);
+    },
+  }));
+  const registry = registryWith({
+    counting: {
+      kinds: ["notifications"],
+      timeoutKeys: ["TIMEOUT"],
+      load: () => Promise.resolve({ default: counting }),
+      summary: "test",
+    },
+  });
+  const app = await startApp({ registry, config: demoWith({ PLUGINS: { counting: {} } }) });
+  try {
+    const cookie = await app.login("green@example.com");
+    const csrf = csrfOf(await overview(app, cookie));
+    calls = 0;
+    const res = await app.request("/notifications/n1/dismiss", {
+      method: "POST",
+      cookie,
+      headers: { "HX-Request": "true", "X-CSRF-Token": csrf },
+      body: new URLSearchParams(),
+    });
+    assert.equal(res.status, 200);
+    assert.match(await res.text(), /Dismissed “Counted”/);
+    assert.equal(calls, 1);
   } finally {
     await app.close();
   }
