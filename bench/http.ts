@@ -15,9 +15,8 @@
  * @module
  */
 // deno-lint-ignore-file no-console
+import { startServer } from "../tests/support/server.ts";
 import { type LoadReport, spawnLoad, type UrlReport } from "./load_client.ts";
-
-const ROOT = new URL("../", import.meta.url);
 
 /** The many-devices demo person. */
 export const BENCH_PERSON = "user@example.com";
@@ -44,69 +43,11 @@ export interface BenchServer {
  * @returns the server's URL and pid, and how to stop it
  */
 export async function startBenchServer(): Promise<BenchServer> {
-  const cwd = await Deno.makeTempDir({ prefix: "stethoscope-bench-" });
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--config",
-      new URL("deno.json", ROOT).pathname,
-      "--allow-net",
-      "--allow-env",
-      "--allow-read",
-      "--allow-write=./data",
-      "--allow-sys=hostname,osRelease,networkInterfaces",
-      new URL("main.ts", ROOT).pathname,
-      "serve",
-      "--port",
-      "0",
-    ],
-    cwd,
-    stdout: "piped",
-    stderr: "null",
+  const server = await startServer([], {
     env: { STETHOSCOPE_DEMO_RATE_LIMITS: UNLIMITED },
-  }).spawn();
-  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let buffer = "";
-  let url: string | undefined;
-  let count = 0;
-  const deadline = Date.now() + 30_000;
-  while (url === undefined && Date.now() < deadline) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    buffer += value;
-    const parts = buffer.split("\n");
-    buffer = parts.pop() ?? "";
-    for (const line of parts) {
-      count++;
-      const parsed = JSON.parse(line) as { msg?: string; address?: string };
-      if (parsed.msg === "listening") url = parsed.address;
-    }
-  }
-  if (url === undefined) {
-    child.kill("SIGKILL");
-    await child.status;
-    throw new Error("The server did not start within 30 s");
-  }
-  // keep reading its log so it never blocks on a full pipe; count lines, keep none
-  const drain = (async () => {
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      for (const ch of value) if (ch === "\n") count++;
-    }
-  })();
-  return {
-    url,
-    pid: child.pid,
-    lines: () => count,
-    async stop() {
-      child.kill("SIGTERM");
-      const status = await child.status;
-      await drain;
-      await Deno.remove(cwd, { recursive: true });
-      return status.code;
-    },
-  };
+    keepLines: false,
+  });
+  return { url: server.url, pid: server.pid, lines: server.lineCount, stop: server.stop };
 }
 
 /**

@@ -5,8 +5,12 @@
  *
  * @module
  */
+import { startPermissions } from "../tests/support/server.ts";
+
 const ROOT = new URL("../", import.meta.url);
 const RUNS = 7;
+/** The `start` task's own permissions. */
+const PERMISSIONS = await startPermissions();
 
 async function once(): Promise<number> {
   const cwd = await Deno.makeTempDir();
@@ -17,11 +21,7 @@ async function once(): Promise<number> {
       "run",
       "--config",
       new URL("deno.json", ROOT).pathname,
-      "--allow-net",
-      "--allow-env",
-      "--allow-read",
-      "--allow-write=./data",
-      "--allow-sys=hostname,osRelease,networkInterfaces",
+      ...PERMISSIONS,
       new URL("main.ts", ROOT).pathname,
       "serve",
       "--port",

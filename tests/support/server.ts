@@ -1,6 +1,7 @@
 /**
  * Starts the real server (`main.ts serve`) as a child process on a free port, in a temporary
- * working folder, and reads its "listening" log line.
+ * working folder, with the permissions of the `start` task (read from deno.json, so tests and
+ * benchmarks run the server exactly as operators do), and reads its "listening" log line.
  *
  * @module
  */
@@ -10,28 +11,41 @@ const ROOT = new URL("../../", import.meta.url);
 /** A running server process. */
 export interface RunningServer {
   url: string;
-  /** Everything it logged so far (JSON lines). */
+  pid: number;
+  /** Its log lines so far (JSON), unless started with `keepLines: false`. */
   lines: string[];
+  /** How many log lines it wrote so far. */
+  lineCount: () => number;
   /** Sends SIGTERM and waits; returns the exit code. */
   stop: () => Promise<number>;
 }
 
-/** Starts `main.ts serve` with the given extra arguments (demo mode when no --config). */
+/** The `--allow-*` flags of the `start` task in deno.json. */
+export async function startPermissions(): Promise<string[]> {
+  const config = JSON.parse(await Deno.readTextFile(new URL("deno.json", ROOT))) as {
+    tasks: Record<string, string>;
+  };
+  return config.tasks.start!.split(/\s+/).filter((w) => w.startsWith("--allow-"));
+}
+
+/**
+ * Starts `main.ts serve` with the given extra arguments (demo mode when no `--config`).
+ *
+ * @param args more arguments for `serve`
+ * @param options extra environment; `keepLines: false` counts log lines without keeping them
+ */
 export async function startServer(
   args: string[] = [],
-  options: { env?: Record<string, string> } = {},
+  options: { env?: Record<string, string>; keepLines?: boolean } = {},
 ): Promise<RunningServer> {
-  const cwd = await Deno.makeTempDir({ prefix: "stethoscope-test-" });
+  const keep = options.keepLines ?? true;
+  const cwd = await Deno.makeTempDir({ prefix: "stethoscope-server-" });
   const child = new Deno.Command(Deno.execPath(), {
     args: [
       "run",
       "--config",
       new URL("deno.json", ROOT).pathname,
-      "--allow-net",
-      "--allow-env",
-      "--allow-read",
-      "--allow-write",
-      "--allow-sys",
+      ...await startPermissions(),
       new URL("main.ts", ROOT).pathname,
       "serve",
       "--port",
@@ -44,6 +58,11 @@ export async function startServer(
     env: options.env ?? {},
   }).spawn();
   const lines: string[] = [];
+  let count = 0;
+  const note = (line: string) => {
+    count++;
+    if (keep) lines.push(line);
+  };
   const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
   let buffer = "";
   let url: string | undefined;
@@ -55,7 +74,7 @@ export async function startServer(
     const parts = buffer.split("\n");
     buffer = parts.pop() ?? "";
     for (const line of parts) {
-      lines.push(line);
+      note(line);
       const parsed = JSON.parse(line) as { msg?: string; address?: string };
       if (parsed.msg === "listening") url = parsed.address;
     }
@@ -64,20 +83,24 @@ export async function startServer(
   if (url === undefined) {
     child.kill("SIGKILL");
     const text = await new Response(errors).text();
-    throw new Error(`server did not start: ${text}`);
+    await child.status;
+    await Deno.remove(cwd, { recursive: true });
+    throw new Error(`server did not start within 30 s: ${text}`);
   }
   // keep draining output so the child never blocks on a full pipe
   const drain = (async () => {
     for (;;) {
       const { value, done } = await reader.read();
       if (done) break;
-      lines.push(...value.split("\n").filter((l) => l !== ""));
+      for (const line of value.split("\n")) if (line !== "") note(line);
     }
   })();
   const drainErr = errors.pipeTo(new WritableStream());
   return {
     url,
+    pid: child.pid,
     lines,
+    lineCount: () => count,
     async stop() {
       child.kill("SIGTERM");
       const status = await child.status;
