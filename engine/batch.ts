@@ -10,7 +10,7 @@ import { type EngineParts } from "./engine.ts";
 import { isValidEmail } from "./identifiers.ts";
 import type { BatchRunSummary, CallOptions, DeviceSource, PreDeviceSource } from "./ports.ts";
 import { deviceRating } from "./rating.ts";
-import type { Collected, MergedDevice, SourceError, Status } from "./types.ts";
+import type { Collected, MergedDevice, SourceError } from "./types.ts";
 import { toWire, type Wire } from "./wire.ts";
 
 const STRIP_RE = /["\s]/g;
@@ -266,18 +266,13 @@ export function summaryRating(device: Pick<MergedDevice, "practices">): SummaryR
   return r === "warning" ? "suggested" : r;
 }
 
-/** Running totals of a batch. */
-export interface BatchStats {
-  people: number;
+/**
+ * Running totals of a batch: the run summary the store keeps (its `errors` are source → people for
+ * whom it failed at least once), plus what only the command's own summary prints.
+ */
+export interface BatchStats extends Omit<BatchRunSummary, "id" | "startedAt" | "finishedAt"> {
   /** People with at least one device. */
   peopleWithDevices: number;
-  devices: number;
-  practices: Record<string, Partial<Record<Status, number>>>;
-  ratings: Record<string, number>;
-  byPlatform: Record<string, Record<string, number>>;
-  bySource: Record<string, Record<string, number>>;
-  /** Source → people for whom it failed at least once. */
-  errors: Record<string, number>;
   /** Source → people for whom it timed out at least once. */
   timeouts: Record<string, number>;
 }
