@@ -12,7 +12,7 @@ import {
   practiceType,
 } from "./practice_config.ts";
 import type { DeviceRecord, PracticeData, SoftwareEntry, Status } from "./types.ts";
-import { isOlder } from "./versions.ts";
+import { compareOsVersions, parseOsVersion } from "./versions.ts";
 
 /** One configured practice, ready to evaluate. */
 export interface Practice {
@@ -32,6 +32,9 @@ export type PracticeSet = readonly Practice[];
 /** Default texts of the up-to-date practice; `{}` is replaced in order. */
 export const DEFAULT_UNSUPPORTED_MSG = "{} no longer receives security updates.";
 export const DEFAULT_RECOMMENDED_MSG = "We recommend {} {} or later.";
+/** Said when a device reports an OS version Stethoscope cannot compare (kept, judged `unknown`). */
+export const UNREADABLE_VERSION_MSG =
+  'This device reports {} version "{}", which Stethoscope cannot compare with the recommended one.';
 
 const OLD_WINDOWS_RE = /^Microsoft Windows [78]/;
 const NEW_WINDOWS_RE = /^Microsoft Windows 1[01]\b/;
@@ -132,17 +135,27 @@ function osLookup<T>(map: Readonly<Record<string, T>> | undefined): (os: string)
 
 /**
  * `warn` when `version` is below the required version for `os`, `nudge` when below the recommended
- * one, `ok` when `os` has a rule and neither applies, `null` without a version or a rule.
+ * one, `ok` when `os` has a rule and neither applies, `unknown` when `os` has a rule but `version`
+ * is not a version of the grammar in `engine/versions.ts` (never a failure made from text the
+ * engine cannot read), `null` without a version or a rule.
+ *
+ * @param os the device's OS name, which selects the rules
+ * @param version the version to judge (an installed application's, for software practices)
+ * @param rules the practice's version maps
+ * @param options `grammarOs`: read `version` with this OS's spellings (`parseOsVersion`), e.g.
+ *   the RSR letter of `13.4.1a` on macOS; omit it for application versions
  */
 export function checkInstalledVersion(
   os: string,
   version: string | null | undefined,
   rules: Pick<PracticeConfig, "REQUIRED_VERSIONS" | "RECOMMENDED_VERSIONS">,
+  options: { grammarOs?: string } = {},
 ): Status | null {
   return versionStatus(
     version,
     lookupByOs(rules.REQUIRED_VERSIONS, os),
     lookupByOs(rules.RECOMMENDED_VERSIONS, os),
+    options.grammarOs,
   );
 }
 
@@ -150,11 +163,18 @@ function versionStatus(
   version: string | null | undefined,
   required: string | undefined,
   recommended: string | undefined,
+  grammarOs: string | undefined,
 ): Status | null {
   if (version === null || version === undefined || version === "") return null;
-  if (required !== undefined && isOlder(version, required)) return "warn";
-  if (recommended !== undefined && isOlder(version, recommended)) return "nudge";
-  return required !== undefined || recommended !== undefined ? "ok" : null;
+  if (required === undefined && recommended === undefined) return null;
+  if (parseOsVersion(version, grammarOs) === null) return "unknown";
+  if (required !== undefined && compareOsVersions(version, required, grammarOs) === -1) {
+    return "warn";
+  }
+  if (recommended !== undefined && compareOsVersions(version, recommended, grammarOs) === -1) {
+    return "nudge";
+  }
+  return "ok";
 }
 
 /** `unknown` without evidence, `ok` when the evidence says followed, else `falseStatus`. */
@@ -231,10 +251,11 @@ function uptodate(c: PracticeConfig): (record: DeviceRecord) => PracticeData {
     if (old) {
       return { status: "warn" as const, attrs: { details: formatMessage(unsupported, old[0]) } };
     }
-    const status = versionStatus(version, requiredFor(os), recommendedFor(os));
+    const status = versionStatus(version, requiredFor(os), recommendedFor(os), os);
     if (status === null) return null;
     const lines: string[] = [];
     if (status === "warn") lines.push(formatMessage(unsupported, `${os} ${version}`));
+    if (status === "unknown") lines.push(formatMessage(UNREADABLE_VERSION_MSG, os, version ?? ""));
     const rec = recommendedFor(os);
     if (rec !== undefined) lines.push(formatMessage(recommendedMsg, os, rec));
     return lines.length > 0 ? { status, attrs: { details: lines.join(" ") } } : { status };

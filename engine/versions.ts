@@ -4,6 +4,36 @@
  * builds such as `10.0.26100.4946`), pre-, post- and dev-releases and local labels. A string that
  * is not a version never throws: it sorts below every valid version.
  *
+ * ## The grammar of versions accepted
+ *
+ * Every OS (and installed software): a PEP 440 version, optionally followed by vendor annotations
+ * in parentheses, each after optional spaces:
+ *
+ * ```text
+ * version    = pep440 [ rsr ] [ build ]
+ * rsr        = "(" letter ")"              Apple Rapid Security Response: "26.3.1 (a)"
+ * build      = "(" [ "Build " ] buildid ")"  a build id: "10.13.4 (17E199)", "14.1 (Build 23B74)"
+ * buildid    = 2*( letter / digit / "." )
+ * ```
+ *
+ * - An RSR letter counts as a post-release of the plain version: `26.3.1 (a)` is newer than
+ *   `26.3.1`, `(b)` newer than `(a)`, and every letter older than `26.3.2` (Apple ships each
+ *   response on top of one release; see support.apple.com/en-us/102657).
+ * - A build id is kept for display and ignored in comparisons (`10.13.4 (17E199)` = `10.13.4`).
+ *
+ * Per OS, `parseOsVersion()` accepts a little more:
+ * - Apple OSes (macOS, Mac OS X, iOS, iPadOS, watchOS, tvOS, visionOS): a letter glued to the
+ *   release (`13.4.1a`, `13.4.1 a`) is an RSR letter, never a PEP 440 alpha (which would be older
+ *   than the plain version); a leading `Version ` or the OS's own name (`macOS 26.3.1`) is skipped.
+ * - Windows: `10.0.BUILD[.UBR]`; the release name (10 or 11) comes from the build, not from the
+ *   version (see `engine/os_names.ts`).
+ * - Android, ChromeOS and anything else: the common grammar above.
+ *
+ * Anything else is *unparseable*. It is never dropped and never judged worse than a version:
+ * the record keeps the text as reported, the up-to-date practice says `unknown` for it
+ * (`checkInstalledVersion` in `engine/practices.ts`), and `compareVersions()` keeps its old total
+ * order (below every valid version) only for sorting.
+ *
  * @module
  */
 
@@ -28,6 +58,12 @@ const PRE_ALIAS: Record<string, string> = {
   preview: "rc",
 };
 const CACHE_LIMIT = 10_000;
+// Trailing vendor annotations: an RSR letter and/or a build id, each in parentheses.
+const ANNOTATED_RE =
+  /^(?<core>.*?)(?:\s*\((?<rsr>[a-z])\))?(?:\s*\((?:build\s+)?(?<build>[0-9a-z][0-9a-z.]+)\))?\s*$/i;
+const APPLE_OS_RE = /^(?:mac\s?os(?:\s?x)?|os\s?x|ipados|ios|iphone\s?os|watchos|tvos|visionos)\b/i;
+const APPLE_GLUED_RSR_RE = /^(?<release>[0-9]+(?:\.[0-9]+)*)\s?(?<rsr>[a-z])(?<rest>\s*\(.*)?$/i;
+const LEADING_WORDS_RE = /^(?:version\s+|(?:mac\s?os(?:\s?x)?|os\s?x|ipados|ios|iphone\s?os)\s+)/i;
 
 /** A parsed version, reduced to a key that orders like PEP 440. */
 export interface ParsedVersion {
@@ -42,18 +78,23 @@ export interface ParsedVersion {
   dev: number;
   /** Local label parts (`+ubuntu.1`), empty when none. */
   local: (number | string)[];
+  /** The Apple Rapid Security Response letter (`"a"` for `26.3.1 (a)`), when there is one. */
+  rsr?: string;
+  /** A build id given in parentheses (`17E199`), kept for display, ignored in comparisons. */
+  build?: string;
 }
 
 const cache = new Map<string, ParsedVersion | null>();
 
 /**
- * Parses a version string; `null` when it is not a PEP 440 version.
+ * Parses a version string of the common grammar (see the module docs); `null` when it is not one.
  *
- * @param value the version text, e.g. `10.15.7` or `2.6.3rc1`
+ * @param value the version text, e.g. `10.15.7`, `2.6.3rc1` or `26.3.1 (a)`
  * @returns the comparison key, or `null`
- * @example Missing parts are zero
+ * @example Missing parts are zero; an RSR letter is a post-release
  * ```ts
  * parseVersion("9.3")!.release; // [9, 3]
+ * parseVersion("26.3.1 (a)")!.rsr; // "a"
  * parseVersion("18.03.1-ce"); // null
  * ```
  */
@@ -67,6 +108,21 @@ export function parseVersion(value: string): ParsedVersion | null {
 }
 
 function parseUncached(value: string): ParsedVersion | null {
+  const a = ANNOTATED_RE.exec(value)?.groups;
+  const core = a?.core ?? value;
+  const parsed = parsePep440(core);
+  if (parsed === null || a === undefined) return parsed;
+  if (a.rsr !== undefined) {
+    const rsr = a.rsr.toLowerCase();
+    parsed.rsr = rsr;
+    // After the plain release and any post-release of it, before the next release.
+    if (parsed.post === -Infinity) parsed.post = rsr.charCodeAt(0) - 96;
+  }
+  if (a.build !== undefined) parsed.build = a.build;
+  return parsed;
+}
+
+function parsePep440(value: string): ParsedVersion | null {
   const m = VERSION_RE.exec(value);
   const g = m?.groups;
   if (!g || g.release === undefined) return null;
@@ -143,6 +199,50 @@ export function compareVersions(a: string, b: string): -1 | 0 | 1 {
   if (pa) return 1;
   if (pb) return -1;
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * Parses an OS version the way the given OS spells it (see the module docs): the common grammar,
+ * plus, for Apple OSes, a glued RSR letter (`13.4.1a`) and a leading `Version ` or OS name.
+ *
+ * @param value the version as a source reported it
+ * @param os the record's OS name (`macOS`, `iOS`, `Microsoft Windows 11 Enterprise`…), if known
+ * @returns the comparison key, or `null` when the text is not a version of that OS
+ * @example An RSR letter never makes a version older
+ * ```ts
+ * parseOsVersion("13.4.1a", "macOS")!.rsr; // "a"
+ * parseOsVersion("13.4.1a", "Android")!.pre < Infinity; // true: a PEP 440 alpha elsewhere
+ * ```
+ */
+export function parseOsVersion(value: string, os?: string): ParsedVersion | null {
+  if (os === undefined || !APPLE_OS_RE.test(os.trim())) return parseVersion(value);
+  const text = value.trim().replace(LEADING_WORDS_RE, "");
+  const glued = APPLE_GLUED_RSR_RE.exec(text)?.groups;
+  if (glued?.release !== undefined && glued.rsr !== undefined) {
+    return parseVersion(`${glued.release} (${glued.rsr})${glued.rest ?? ""}`);
+  }
+  return parseVersion(text);
+}
+
+/**
+ * Compares two versions of one OS (see `parseOsVersion`); `null` when either cannot be read, so a
+ * caller can say `unknown` rather than guess.
+ *
+ * @param a the version a device reports
+ * @param b the version to compare it with, e.g. a required version
+ * @param os the OS name, when known
+ * @returns `-1`, `0`, `1`, or `null` when either version is unparseable
+ * @example
+ * ```ts
+ * compareOsVersions("26.3.1 (a)", "26.3.1", "macOS"); // 1
+ * compareOsVersions("Tahoe", "26.3.1", "macOS"); // null
+ * ```
+ */
+export function compareOsVersions(a: string, b: string, os?: string): -1 | 0 | 1 | null {
+  const pa = parseOsVersion(a, os);
+  const pb = parseOsVersion(b, os);
+  if (pa === null || pb === null) return null;
+  return Math.sign(compareParsed(pa, pb)) as -1 | 0 | 1;
 }
 
 /** Whether version `a` is strictly older than `b` (see `compareVersions`). */

@@ -118,13 +118,19 @@ Deno.test("uptodate practice judges OS versions against required and recommended
       "nudge",
     );
   });
-  await t.step("an unparseable version is below every rule", () => {
+  await t.step("an unparseable version is unknown, never critical, and shown as reported", () => {
     const pd = evaluate({ source: "google", os: "Android", os_version: "six" }, UPTODATE);
-    assert.equal(pd.status, "warn");
+    assert.equal(pd.status, "unknown");
     assert.equal(
       pd.details,
-      "Android six is no longer supported. The recommended version of Android is 6.0.1.",
+      'This device reports Android version "six", which Stethoscope cannot compare with the ' +
+        "recommended one. The recommended version of Android is 6.0.1.",
     );
+  });
+  await t.step("an RSR letter counts as at least the plain version", () => {
+    assert.equal(evaluate(mac("10.11.6 (a)"), UPTODATE).status, "ok");
+    assert.equal(evaluate(mac("10.11.5 (c)"), UPTODATE).status, "nudge");
+    assert.equal(evaluate(mac("10.11.6a"), UPTODATE).status, "ok");
   });
 });
 
