@@ -54,6 +54,7 @@ export interface RequestOptions {
   signal: AbortSignal;
   query?: Record<string, string>;
   headers?: Record<string, string>;
+  /** A JSON-serialisable value, or `URLSearchParams` for a form body (OAuth token requests). */
   body?: unknown;
   /** `json` (default) parses the body; `text` returns it as a string. */
   as?: "json" | "text";
@@ -152,7 +153,12 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       ...opts.headers,
     });
     let body: string | undefined;
-    if (opts.body !== undefined) {
+    if (opts.body instanceof URLSearchParams) {
+      body = opts.body.toString();
+      if (!headers.has("Content-Type")) {
+        headers.set("Content-Type", "application/x-www-form-urlencoded");
+      }
+    } else if (opts.body !== undefined) {
       body = JSON.stringify(opts.body);
       if (!headers.has("Content-Type")) headers.set("Content-Type", "application/json");
     }

@@ -1,8 +1,11 @@
 /**
  * JAMF Classic API device source (spec §3.1): Macs by owner, serial number or MAC address.
  *
- * Config keys are the original's: `JAMF_API_USERNAME`, `JAMF_API_PASSWORD`, `JAMF_API_HOSTADDR`
- * (e.g. `https://example.jamfcloud.com/JSSResource`), optional `JAMF_TIMEOUT` / `TIMEOUT`, `DEBUG`.
+ * Config keys are the original's: `JAMF_API_HOSTADDR` (e.g.
+ * `https://example.jamfcloud.com/JSSResource`), optional `JAMF_TIMEOUT` / `TIMEOUT`, `DEBUG`, and
+ * exactly one credential pair: `JAMF_API_USERNAME` + `JAMF_API_PASSWORD` (a Jamf Pro account) or
+ * `JAMF_CLIENT_ID` + `JAMF_CLIENT_SECRET` (an API client). Requests carry a bearer token (see
+ * `jamf_auth.ts`); Basic only on servers without a token endpoint.
  *
  * @module
  */
@@ -10,19 +13,29 @@ import { z } from "zod";
 import { canonicalMac } from "../../engine/identifiers.ts";
 import { type CallOptions, NotFoundError, UpstreamError } from "../../engine/ports.ts";
 import type { DeviceRecord } from "../../engine/types.ts";
-import { AuthError, basicAuth, createHttpClient } from "../http.ts";
+import { AuthError, createHttpClient, type HttpClient } from "../http.ts";
+import {
+  createJamfAuth,
+  type JamfAuth,
+  jamfCredentialKeys,
+  jamfCredentials,
+  jamfRequest,
+  jamfServerUrl,
+  withJamfCredentialRules,
+} from "./jamf_auth.ts";
 import { definePlugin, type PluginContext, timeoutSeconds } from "../plugin.ts";
 import { MalformedComputerError, processComputer } from "./jamf_parse.ts";
 
 /** `PLUGINS.jamf` keys. */
-export const jamfSchema = z.object({
-  JAMF_API_USERNAME: z.string().min(1),
-  JAMF_API_PASSWORD: z.string().min(1),
-  JAMF_API_HOSTADDR: z.url({ protocol: /^https?$/ }),
-  JAMF_TIMEOUT: timeoutSeconds,
-  TIMEOUT: timeoutSeconds,
-  DEBUG: z.boolean().default(false),
-}).strict();
+export const jamfSchema = withJamfCredentialRules(
+  z.object({
+    ...jamfCredentialKeys,
+    JAMF_API_HOSTADDR: z.url({ protocol: /^https?$/ }),
+    JAMF_TIMEOUT: timeoutSeconds,
+    TIMEOUT: timeoutSeconds,
+    DEBUG: z.boolean().default(false),
+  }).strict(),
+);
 
 /** Validated `PLUGINS.jamf` config. */
 export type JamfConfig = z.infer<typeof jamfSchema>;
@@ -37,12 +50,21 @@ const UserSchema = z.object({
 
 /** The JAMF device source; see the module doc for its config. */
 export default definePlugin(jamfSchema, (config, ctx) => {
-  const client = createHttpClient({
+  const http = createHttpClient({
     name: "JAMF",
     baseUrl: config.JAMF_API_HOSTADDR,
     timeoutMs: ctx.timeoutMs,
-    headers: { Authorization: basicAuth(config.JAMF_API_USERNAME, config.JAMF_API_PASSWORD) },
   });
+  const auth = createJamfAuth({
+    serverUrl: jamfServerUrl(config.JAMF_API_HOSTADDR),
+    credentials: jamfCredentials(config),
+    timeoutMs: ctx.timeoutMs,
+    now: ctx.now,
+  });
+  const client = {
+    getJson: async (path: string, options: CallOptions) =>
+      (await jamfRequest(http, auth, { method: "GET", path, signal: options.signal })).body,
+  };
   const reported = new Set<string>();
   const debug = config.DEBUG;
 
@@ -119,25 +141,22 @@ export default definePlugin(jamfSchema, (config, ctx) => {
         ),
       ];
     },
-    checkConnectivity: (options) => checkJamf(client, options, ctx),
+    checkConnectivity: (options) => checkJamf(http, auth, options, ctx),
   };
 });
 
 async function checkJamf(
-  client: ReturnType<typeof createHttpClient>,
+  http: HttpClient,
+  auth: JamfAuth,
   options: CallOptions,
   ctx: PluginContext,
 ): Promise<void> {
   try {
-    await client.getJson("/jssuser", options);
+    await jamfRequest(http, auth, { method: "GET", path: "/jssuser", signal: options.signal });
   } catch (error: unknown) {
     options.signal.throwIfAborted();
-    if (error instanceof AuthError) {
-      throw new UpstreamError(
-        "JAMF authentication failure; check JAMF_API_USERNAME and JAMF_API_PASSWORD",
-        error.status,
-      );
-    }
+    // jamf_auth.ts words refusals by what the server refused; never blame a password blindly.
+    if (error instanceof AuthError) throw error;
     if (error instanceof UpstreamError && error.status !== undefined) {
       throw new UpstreamError(
         `JAMF connection failure; response code: ${error.status}`,

@@ -96,7 +96,9 @@ Deno.test("main.ts connectivity prints one line per plugin and fails on bad JAMF
       const run = await connectivity(await writeConfig("not-the-password"));
       const lines = run.stdout.trimEnd().split("\n");
       assert.deepEqual(lines, [
-        "jamf: FAILED: JAMF authentication failure; check JAMF_API_USERNAME and JAMF_API_PASSWORD",
+        "jamf: FAILED: JAMF refused the account at POST /api/v1/auth/token (HTTP 401); check " +
+        "JAMF_API_USERNAME and JAMF_API_PASSWORD, or configure an API client (JAMF_CLIENT_ID, " +
+        "JAMF_CLIENT_SECRET)",
         "bitfit: ok",
         "google: ok",
         "2 of 3 checks succeeded",

@@ -1,5 +1,11 @@
 /**
- * A fake JAMF Classic API (`/JSSResource`) serving the JAMF fixtures, with HTTP Basic auth.
+ * A fake Jamf Pro server serving the JAMF fixtures through the Classic API (`/JSSResource`),
+ * authenticating as Jamf Pro 11.5+ does by default: bearer tokens from `POST /api/v1/auth/token`
+ * (account, HTTP Basic) and `POST /api/oauth/token` (API client, form body,
+ * `grant_type=client_credentials`), Basic refused on the Classic API with the same bare 401 a wrong
+ * password gets. Older servers are one option away (`basicClassic`, `tokenEndpoints: false`).
+ * Source: Jamf developer docs "Classic API authentication changes" and "Client credentials"
+ * (quoted in jamf/Jamf-Switcher#12, univ-of-utah-marriott-library-apple/jctl#44).
  *
  * @module
  */
@@ -8,6 +14,19 @@ import { type FakeServer, json, startFake } from "./server.ts";
 /** The credentials the fake accepts. */
 export const JAMF_USER = "api-reader";
 export const JAMF_PASSWORD = "hunter2-jamf";
+/** The API client the fake knows. */
+export const JAMF_CLIENT_ID = "0f6f8d2e-stethoscope-reader";
+export const JAMF_CLIENT_SECRET = "client-secret-jamf-9x";
+
+/** How the fake server authenticates. */
+export interface FakeJamfOptions {
+  /** Basic accepted on the Classic API (Jamf Pro before 11.5, or the setting turned back on). */
+  basicClassic?: boolean;
+  /** `false`: a server older than 10.35, with no token endpoint (404) and Basic only. */
+  tokenEndpoints?: boolean;
+  /** Lifetime of issued tokens, in seconds (default 1200 for accounts, 300 for API clients). */
+  tokenLifetimeSeconds?: number;
+}
 
 /** Loads a JAMF fixture (`lgml-pfry` or `lgmd-pfry`). */
 export async function jamfFixture(name: string): Promise<{ computer: Record<string, unknown> }> {
@@ -22,6 +41,12 @@ export interface FakeJamf extends FakeServer {
   computers: Map<number, unknown>;
   /** Users by name: the ids of their computers. */
   users: Map<string, number[]>;
+  /** Tokens issued so far (`Bearer` values without the scheme). */
+  issued: string[];
+  /** Forgets every token issued so far, as a server restart or an invalidated token does. */
+  revokeTokens(): void;
+  /** Answers 403 (`"privilege"`) or 401 (`"all"`) to every Classic API call; `null` = behave. */
+  refuseClassic(how: "privilege" | "all" | null): void;
 }
 
 /**
@@ -30,13 +55,25 @@ export interface FakeJamf extends FakeServer {
  *
  * @returns the fake; tests may add computers and users
  */
-export async function startFakeJamf(): Promise<FakeJamf> {
+export async function startFakeJamf(options: FakeJamfOptions = {}): Promise<FakeJamf> {
   const computers = new Map<number, unknown>([
     [4551, await jamfFixture("lgml-pfry")],
     [3062, await jamfFixture("lgmd-pfry")],
   ]);
   const users = new Map<string, number[]>([["fry", [4551, 3062]]]);
-  const expected = "Basic " + btoa(`${JAMF_USER}:${JAMF_PASSWORD}`);
+  const basic = "Basic " + btoa(`${JAMF_USER}:${JAMF_PASSWORD}`);
+  const tokenEndpoints = options.tokenEndpoints ?? true;
+  const basicClassic = options.basicClassic ?? !tokenEndpoints;
+  const issued: string[] = [];
+  const valid = new Set<string>();
+  const issue = (defaultLifetime: number) => {
+    const token = `tok-${issued.length + 1}-${crypto.randomUUID()}`;
+    issued.push(token);
+    valid.add(token);
+    return { token, lifetime: options.tokenLifetimeSeconds ?? defaultLifetime };
+  };
+  let refusing: "privilege" | "all" | null = null;
+  const unauthorized = () => new Response("<html>Unauthorized</html>", { status: 401 });
   const general = (c: unknown) =>
     (c as { computer?: { general?: Record<string, unknown> } }).computer?.general ?? {};
   const find = (pred: (c: unknown) => boolean) => {
@@ -44,10 +81,40 @@ export async function startFakeJamf(): Promise<FakeJamf> {
     return hit === undefined ? json({ error: "Not Found" }, 404) : json(hit);
   };
   const server = startFake((req) => {
-    if (req.headers.get("authorization") !== expected) {
-      return new Response("<html>Unauthorized</html>", { status: 401 });
-    }
     const path = decodeURIComponent(req.url.pathname);
+    const auth = req.headers.get("authorization") ?? "";
+    if (tokenEndpoints && req.method === "POST" && path === "/api/v1/auth/token") {
+      if (auth !== basic) return json({ httpStatus: 401, errors: [] }, 401);
+      const { token, lifetime } = issue(1200);
+      return json({ token, expires: new Date(Date.now() + lifetime * 1000).toISOString() });
+    }
+    if (tokenEndpoints && req.method === "POST" && path === "/api/oauth/token") {
+      const form = new URLSearchParams(req.body);
+      const type = req.headers.get("content-type") ?? "";
+      if (!type.startsWith("application/x-www-form-urlencoded")) {
+        return json({ error: "invalid_request" }, 400);
+      }
+      if (form.get("grant_type") !== "client_credentials") {
+        return json({ error: "unsupported_grant_type" }, 400);
+      }
+      if (
+        form.get("client_id") !== JAMF_CLIENT_ID || form.get("client_secret") !== JAMF_CLIENT_SECRET
+      ) {
+        return json({ error: "invalid_client" }, 401);
+      }
+      const { token, lifetime } = issue(300);
+      return json({
+        access_token: token,
+        scope: "api-role:1",
+        token_type: "Bearer",
+        expires_in: lifetime,
+      });
+    }
+    if (!path.startsWith("/JSSResource/")) return json({ error: "Not Found" }, 404);
+    const bearer = auth.startsWith("Bearer ") && valid.has(auth.slice(7));
+    if (!bearer && !(basicClassic && auth === basic)) return unauthorized();
+    if (refusing === "all") return unauthorized();
+    if (refusing === "privilege") return new Response("<html>Forbidden</html>", { status: 403 });
     let m: RegExpMatchArray | null;
     if (path === "/JSSResource/jssuser") {
       return json({ user: { name: JAMF_USER, privileges: ["Read Computers"] } });
@@ -78,5 +145,15 @@ export async function startFakeJamf(): Promise<FakeJamf> {
     }
     return json({ error: "Not Found" }, 404);
   });
-  return { ...server, hostaddr: `${server.url}/JSSResource`, computers, users };
+  return {
+    ...server,
+    hostaddr: `${server.url}/JSSResource`,
+    computers,
+    users,
+    issued,
+    revokeTokens: () => valid.clear(),
+    refuseClassic: (how) => {
+      refusing = how;
+    },
+  };
 }

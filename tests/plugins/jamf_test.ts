@@ -151,20 +151,23 @@ Deno.test("jamf devicesByEmail() maps lgmd-pfry field by field (spec §3.1)", as
   }
 });
 
-Deno.test("jamf sends Basic auth and Accept: application/json to the configured host", async () => {
+Deno.test("jamf sends a bearer token and Accept: application/json to the configured host", async () => {
   const { fake, plugin } = await setup();
   try {
     await plugin.devicesByEmail!(EMAIL, { signal: signal() });
-    assert.deepEqual(fake.requests.map((r) => r.path).sort(), [
+    const [token, ...classic] = fake.requests;
+    assert.equal(token!.path, "/api/v1/auth/token");
+    assert.equal(
+      token!.headers.get("authorization"),
+      "Basic " + btoa(`${JAMF_USER}:${JAMF_PASSWORD}`),
+    );
+    assert.deepEqual(classic.map((r) => r.path).sort(), [
       "/JSSResource/computers/id/3062",
       "/JSSResource/computers/id/4551",
       "/JSSResource/users/name/fry",
     ]);
-    for (const r of fake.requests) {
-      assert.equal(
-        r.headers.get("authorization"),
-        "Basic " + btoa(`${JAMF_USER}:${JAMF_PASSWORD}`),
-      );
+    for (const r of classic) {
+      assert.equal(r.headers.get("authorization"), `Bearer ${fake.issued[0]}`);
       assert.equal(r.headers.get("accept"), "application/json");
     }
   } finally {
@@ -364,7 +367,9 @@ Deno.test("jamf checkConnectivity() explains what failed", async (t) => {
     await t.step("401", async () => {
       fake.fail({ kind: "status", status: 401 });
       await assert.rejects(plugin.checkConnectivity!({ signal: signal() }), {
-        message: "JAMF authentication failure; check JAMF_API_USERNAME and JAMF_API_PASSWORD",
+        message: "JAMF refused the account at POST /api/v1/auth/token (HTTP 401); check " +
+          "JAMF_API_USERNAME and JAMF_API_PASSWORD, or configure an API client (JAMF_CLIENT_ID, " +
+          "JAMF_CLIENT_SECRET)",
       });
     });
     await t.step("other status", async () => {
@@ -380,12 +385,12 @@ Deno.test("jamf checkConnectivity() explains what failed", async (t) => {
   try {
     await assert.rejects(
       wrong.plugin.checkConnectivity!({ signal: signal() }),
-      /JAMF authentication failure/,
+      /JAMF refused the account at POST \/api\/v1\/auth\/token/,
     );
     const error = await wrong.plugin.devicesBySerial!("DECAFBAD00", { signal: signal() }).catch((
       e,
     ) => e);
-    assert.match(error.message, /authentication failed/);
+    assert.match(error.message, /JAMF refused the account/);
     assert.ok(!error.message.includes("wrong"));
   } finally {
     await wrong.fake.close();

@@ -97,7 +97,7 @@ Deno.test("invalid plugin config stops start-up with one line per problem", asyn
   assert.deepEqual(out.sort(), [
     "PLUGINS.demo.LATENCY_MS: expected a value of at least 0",
     "PLUGINS.jamf.JAMF_API_HOSTADDR: expected a URL",
-    "PLUGINS.jamf.JAMF_API_PASSWORD: required",
+    "PLUGINS.jamf.JAMF_API_PASSWORD: required with JAMF_API_USERNAME",
     "PLUGINS.jamf.JAMF_TYPO: unknown key",
   ]);
 });
