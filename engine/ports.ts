@@ -199,3 +199,34 @@ export interface Store {
   batchRuns(limit: number): Promise<BatchRunSummary[]>;
   close(): Promise<void>;
 }
+
+// ---- Listing sources (issue 16): the whole inventory, paged, read once per batch run ----------
+
+/** One page of a listing: the records of that page, and what the upstream said about the rest. */
+export interface ListedPage {
+  /** The page's records, built exactly as `devicesByEmail` builds them (same `email` owner). */
+  records: DeviceRecord[];
+  /** The upstream's total of items, when it reports one (Jamf Pro `totalCount`). */
+  total?: number;
+}
+
+/**
+ * A device source that can list its whole inventory page by page (intune, jamf_pro, google,
+ * file). The batch reads each one once per run instead of asking it once per person; the records
+ * of a listing must be those the source's per-person lookups would answer, so both paths give the
+ * same result. Each page is fetched under the plugin's deadline (one page, not the whole listing).
+ */
+export interface ListingSource extends DeviceSource {
+  /** Pages in upstream order; throws (plain words) when a page cannot be read. */
+  listDevices(options: CallOptions): AsyncIterable<ListedPage>;
+  /**
+   * Completes records of a listing with what the listing does not carry (e.g. Intune's
+   * per-setting compliance states), exactly as the per-person lookups complete them. Optional.
+   */
+  completeListed?(records: DeviceRecord[], options: CallOptions): Promise<DeviceRecord[]>;
+}
+
+/** Whether a device source can list its inventory. */
+export function isListingSource(source: DeviceSource): source is ListingSource {
+  return typeof (source as Partial<ListingSource>).listDevices === "function";
+}

@@ -14,6 +14,7 @@ import type {
   EventTransform,
   FailureLogger,
   FeedbackSink,
+  ListingSource,
   NotificationSource,
   PluginBase,
   PreDeviceSource,
@@ -64,6 +65,7 @@ export type PluginInstance =
     & Omit<RequestLogger, keyof PluginBase>
     & Omit<FailureLogger, keyof PluginBase>
     & Omit<BatchSink, keyof PluginBase>
+    & Omit<ListingSource, keyof DeviceSource>
   >;
 
 /** What every plugin file exports. */

@@ -61,6 +61,12 @@ export const REGISTRY: Readonly<Record<string, RegistryEntry>> = {
     load: () => import("./sources/file.ts"),
     summary: "normalised device records from a JSON or NDJSON file or URL",
   },
+  intune: {
+    kinds: ["devices"],
+    timeoutKeys: T,
+    load: () => import("./sources/intune/mod.ts"),
+    summary: "Microsoft Intune (Graph): managed devices by owner and serial; lists for batch",
+  },
   duo: {
     kinds: ["events"],
     timeoutKeys: T,

@@ -1,0 +1,195 @@
+/**
+ * A small Microsoft Graph client for app-only access: client-credentials tokens from the tenant's
+ * token endpoint (`POST {login}/{tenant}/oauth2/v2.0/token`, scope
+ * `https://graph.microsoft.com/.default`, per Microsoft identity platform docs
+ * https://learn.microsoft.com/entra/identity-platform/v2-oauth2-client-creds-grant-flow), GETs
+ * through `plugins/http.ts` (deadline, 5xx retries, body limit, typed errors), paging with
+ * `@odata.nextLink`, and throttling with 429 + `Retry-After`
+ * (https://learn.microsoft.com/graph/throttling).
+ *
+ * Why not `@azure/msal-node` and the Graph JS client: MSAL refuses an `http:` authority
+ * ("authority_uri_insecure: Authority URIs must use https", see
+ * AzureAD/microsoft-authentication-library-for-js issue #6631), so it cannot be pointed at the
+ * loopback fake the tests use, and the client-credentials grant is one form POST; paging and
+ * throttling are a loop. A `nextLink` is followed only when it stays under the configured Graph
+ * base URL, so the bearer token is never sent elsewhere.
+ *
+ * @module
+ */
+import { UpstreamError } from "../../../engine/ports.ts";
+import {
+  AuthError,
+  createHttpClient,
+  RateLimitError,
+  sleep as abortableSleep,
+} from "../../http.ts";
+
+/** The scope of an app-only Graph token. */
+export const GRAPH_SCOPE = "https://graph.microsoft.com/.default";
+/** A cached token is renewed this long before it expires. */
+const EARLY_REFRESH_MS = 5 * 60_000;
+/** Attempts after a 429 before the call fails. */
+const THROTTLE_RETRIES = 5;
+/** Wait after a 429 without `Retry-After`, doubled each time (ms). */
+const THROTTLE_BASE_MS = 1000;
+/** Longest wait accepted from a `Retry-After` (ms); longer asks fail the call. */
+const MAX_RETRY_AFTER_MS = 120_000;
+
+/** How the client is built. */
+export interface GraphOptions {
+  /** e.g. `https://graph.microsoft.com/v1.0` */
+  graphUrl: string;
+  /** e.g. `https://login.microsoftonline.com` */
+  loginUrl: string;
+  tenantId: string;
+  clientId: string;
+  clientSecret: string;
+  /** Per request (one page), in ms; `null` leaves it to the caller's signal. */
+  timeoutMs: number | null;
+  now: () => Date;
+  /** Waits (ms) after a 429; injectable so tests record waits instead of sleeping. */
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+}
+
+/** A Graph client bound to one tenant and app registration. */
+export interface GraphClient {
+  /** GETs a path (relative to the Graph base URL) or a `nextLink`, as JSON. */
+  get(pathOrLink: string, signal: AbortSignal, query?: Record<string, string>): Promise<unknown>;
+  /** A valid access token (cached); throws `UpstreamError` in plain words on failure. */
+  token(signal: AbortSignal): Promise<string>;
+  /** Requests sent so far (token and Graph), for benchmarks and connectivity lines. */
+  readonly requests: number;
+}
+
+/**
+ * Creates a Graph client.
+ *
+ * @throws never at creation; token and request failures surface on first use
+ * @example
+ * ```ts
+ * const graph = createGraphClient({ graphUrl: "https://graph.microsoft.com/v1.0",
+ *   loginUrl: "https://login.microsoftonline.com", tenantId, clientId, clientSecret,
+ *   timeoutMs: 10_000, now: () => new Date() });
+ * const page = await graph.get("/deviceManagement/managedDevices", signal, { $top: "100" });
+ * ```
+ */
+export function createGraphClient(options: GraphOptions): GraphClient {
+  const base = options.graphUrl.replace(/\/+$/, "");
+  const wait = options.sleep ?? abortableSleep;
+  const http = createHttpClient({ name: "Intune", baseUrl: base, timeoutMs: options.timeoutMs });
+  const tokenUrl = `${options.loginUrl.replace(/\/+$/, "")}/${
+    encodeURIComponent(options.tenantId)
+  }/oauth2/v2.0/token`;
+  let cached: { token: string; renewAt: number } | null = null;
+  let inflight: Promise<string> | null = null;
+  let requests = 0;
+  const hide = (text: string) => text.split(options.clientSecret).join("REDACTED");
+
+  async function exchange(signal: AbortSignal): Promise<string> {
+    requests++;
+    const body = new URLSearchParams({
+      client_id: options.clientId,
+      client_secret: options.clientSecret,
+      scope: GRAPH_SCOPE,
+      grant_type: "client_credentials",
+    });
+    let response: Response;
+    try {
+      response = await fetch(tokenUrl, {
+        method: "POST",
+        headers: {
+          "Content-Type": "application/x-www-form-urlencoded",
+          Accept: "application/json",
+        },
+        body,
+        signal,
+      });
+    } catch (error: unknown) {
+      signal.throwIfAborted();
+      throw new UpstreamError(
+        hide(`Intune: cannot reach the token endpoint ${tokenUrl}: ${(error as Error).message}`),
+      );
+    }
+    const answer = await response.json().catch(() => null) as Record<string, unknown> | null;
+    if (!response.ok) {
+      const code = typeof answer?.error === "string" ? `, ${answer.error}` : "";
+      throw new AuthError(
+        `Intune authentication failure: the token endpoint refused the client credentials ` +
+          `(HTTP ${response.status}${code}); check INTUNE_TENANT_ID, INTUNE_CLIENT_ID and ` +
+          `INTUNE_CLIENT_SECRET`,
+        response.status,
+      );
+    }
+    const token = answer?.access_token;
+    if (typeof token !== "string" || token === "") {
+      throw new UpstreamError("Intune: the token endpoint answered without an access_token");
+    }
+    const seconds = Number(answer?.expires_in ?? 3599);
+    const ttl = (Number.isFinite(seconds) ? seconds : 3599) * 1000;
+    cached = { token, renewAt: options.now().getTime() + ttl - EARLY_REFRESH_MS };
+    return token;
+  }
+
+  function token(signal: AbortSignal): Promise<string> {
+    if (cached && options.now().getTime() < cached.renewAt) return Promise.resolve(cached.token);
+    inflight ??= exchange(signal).finally(() => {
+      inflight = null;
+    });
+    return inflight;
+  }
+
+  function relative(pathOrLink: string): string {
+    if (!/^https?:/i.test(pathOrLink)) return pathOrLink;
+    if (!pathOrLink.startsWith(base + "/")) {
+      throw new UpstreamError(
+        `Intune: refused to follow a nextLink outside ${base} (the token is only sent there)`,
+      );
+    }
+    return pathOrLink.slice(base.length);
+  }
+
+  async function get(
+    pathOrLink: string,
+    signal: AbortSignal,
+    query?: Record<string, string>,
+  ): Promise<unknown> {
+    const path = relative(pathOrLink);
+    let renewed = false;
+    for (let attempt = 0;; attempt++) {
+      const bearer = await token(signal);
+      requests++;
+      try {
+        const answer = await http.request("GET", path, {
+          signal,
+          ...(query ? { query } : {}),
+          headers: { Authorization: `Bearer ${bearer}` },
+        });
+        return answer.body;
+      } catch (error: unknown) {
+        if (error instanceof AuthError && error.status === 401 && !renewed) {
+          renewed = true; // an expired or revoked token: fetch a new one once
+          cached = null;
+          continue;
+        }
+        if (!(error instanceof RateLimitError) || attempt >= THROTTLE_RETRIES) throw error;
+        const asked = error.retryAfterMs ?? THROTTLE_BASE_MS * 2 ** attempt;
+        if (asked > MAX_RETRY_AFTER_MS) {
+          throw new UpstreamError(
+            `Intune: throttled (HTTP 429) with Retry-After ${Math.round(asked / 1000)} s, longer ` +
+              `than ${MAX_RETRY_AFTER_MS / 1000} s`,
+            429,
+          );
+        }
+        await wait(asked, signal);
+      }
+    }
+  }
+
+  return {
+    get,
+    token,
+    get requests() {
+      return requests;
+    },
+  };
+}

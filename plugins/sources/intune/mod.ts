@@ -1,0 +1,233 @@
+/**
+ * Microsoft Intune device source (issue 16): a person's managed devices from Microsoft Graph,
+ * with app-only (client-credentials) authentication, and the whole inventory as a paged listing
+ * for the batch.
+ *
+ * Lookups use the managed-devices collection with a filter —
+ * `GET /deviceManagement/managedDevices?$filter=userPrincipalName eq '…'` (and
+ * `serialNumber eq '…'`) — rather than `/users/{upn}/managedDevices`: the listing, the owner and
+ * the serial lookups then share one endpoint, one parser and one permission
+ * (`DeviceManagementManagedDevices.Read.All`), and an address that is not a user's UPN answers an
+ * empty list instead of a 404 on the user. Firewall and screen lock come from the devices'
+ * compliance-policy setting states (`/managedDevices/{id}/deviceCompliancePolicyStates`, one
+ * request per device; `SETTING_STATES: false` turns that off).
+ *
+ * Config: `INTUNE_TENANT_ID`, `INTUNE_CLIENT_ID`, `INTUNE_CLIENT_SECRET`, optional `GRAPH_URL`
+ * (default `https://graph.microsoft.com/v1.0`), `LOGIN_URL` (default
+ * `https://login.microsoftonline.com`), `PAGE_SIZE` (1–1000, default 1000), `SETTING_STATES`
+ * (default true), `TIMEOUT`, `DEBUG`.
+ *
+ * @module
+ */
+import { z } from "zod";
+import { isValidEmail } from "../../../engine/identifiers.ts";
+import {
+  type CallOptions,
+  type ListedPage,
+  NotFoundError,
+  UpstreamError,
+} from "../../../engine/ports.ts";
+import type { DeviceRecord } from "../../../engine/types.ts";
+import { AuthError } from "../../http.ts";
+import { definePlugin, type PluginContext, timeoutSeconds } from "../../plugin.ts";
+import { createGraphClient, type GraphClient, type GraphOptions } from "./graph.ts";
+import {
+  GraphPageSchema,
+  ManagedDeviceSchema,
+  processManagedDevice,
+  settingPractices,
+  SettingStatesSchema,
+} from "./parse.ts";
+
+/** `PLUGINS.intune` keys. */
+export const intuneSchema = z.object({
+  INTUNE_TENANT_ID: z.string().min(1),
+  INTUNE_CLIENT_ID: z.string().min(1),
+  INTUNE_CLIENT_SECRET: z.string().min(1),
+  GRAPH_URL: z.url({ protocol: /^https?$/ }).default("https://graph.microsoft.com/v1.0"),
+  LOGIN_URL: z.url({ protocol: /^https?$/ }).default("https://login.microsoftonline.com"),
+  PAGE_SIZE: z.number().int().min(1).max(1000).default(1000),
+  SETTING_STATES: z.boolean().default(true),
+  TIMEOUT: timeoutSeconds,
+  DEBUG: z.boolean().default(false),
+}).strict();
+
+/** Validated `PLUGINS.intune` config. */
+export type IntuneConfig = z.infer<typeof intuneSchema>;
+
+const COLLECTION = "/deviceManagement/managedDevices";
+/** The `managedDevice` properties Stethoscope reads (`$select`). */
+export const SELECT = [
+  "id",
+  "deviceName",
+  "userPrincipalName",
+  "emailAddress",
+  "operatingSystem",
+  "osVersion",
+  "isEncrypted",
+  "jailBroken",
+  "complianceState",
+  "lastSyncDateTime",
+  "serialNumber",
+  "wiFiMacAddress",
+  "ethernetMacAddress",
+  "model",
+  "manufacturer",
+  "imei",
+  "meid",
+  "managedDeviceOwnerType",
+].join(",");
+
+/** An OData string literal: single quotes doubled. */
+function literal(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`;
+}
+
+/**
+ * Builds the Intune source over a Graph client (exported so tests can inject waits).
+ *
+ * @param config validated `PLUGINS.intune`
+ * @param ctx the plugin context
+ * @param overrides replaces parts of the Graph client's options (tests)
+ */
+export function createIntuneSource(
+  config: IntuneConfig,
+  ctx: PluginContext,
+  overrides: Partial<GraphOptions> = {},
+) {
+  const graph: GraphClient = createGraphClient({
+    graphUrl: config.GRAPH_URL,
+    loginUrl: config.LOGIN_URL,
+    tenantId: config.INTUNE_TENANT_ID,
+    clientId: config.INTUNE_CLIENT_ID,
+    clientSecret: config.INTUNE_CLIENT_SECRET,
+    timeoutMs: ctx.timeoutMs,
+    now: ctx.now,
+    ...overrides,
+  });
+  /** Graph ids of the records this source built (records carry no upstream id of their own). */
+  const ids = new WeakMap<DeviceRecord, string>();
+  const reported = new Set<string>();
+
+  function records(page: unknown): { records: DeviceRecord[]; next: string | undefined } {
+    const parsed = GraphPageSchema.safeParse(page);
+    if (!parsed.success) throw new UpstreamError("Intune: unexpected answer (no value list)");
+    const out: DeviceRecord[] = [];
+    for (const raw of parsed.data.value) {
+      const device = ManagedDeviceSchema.safeParse(raw);
+      if (!device.success) {
+        const id = String((raw as { id?: unknown } | null)?.id ?? "?");
+        if (!reported.has(id)) {
+          reported.add(id);
+          ctx.log.warn("intune: skipped a malformed managed device", {
+            id,
+            error: device.error.issues[0]?.message ?? "invalid",
+          });
+        }
+        continue;
+      }
+      const record = processManagedDevice(device.data, {
+        source: ctx.name,
+        debug: config.DEBUG,
+        raw,
+      });
+      ids.set(record, device.data.id);
+      out.push(record);
+    }
+    return { records: out, next: parsed.data["@odata.nextLink"] };
+  }
+
+  async function all(filter: string, options: CallOptions): Promise<DeviceRecord[]> {
+    const out: DeviceRecord[] = [];
+    let link: string | undefined = COLLECTION;
+    let query: Record<string, string> | undefined = {
+      $filter: filter,
+      $select: SELECT,
+      $top: String(config.PAGE_SIZE),
+    };
+    while (link !== undefined) {
+      const page = records(await graph.get(link, options.signal, query));
+      out.push(...page.records);
+      link = page.next;
+      query = undefined;
+    }
+    return out;
+  }
+
+  async function complete(list: DeviceRecord[], options: CallOptions): Promise<DeviceRecord[]> {
+    if (!config.SETTING_STATES) return [...list];
+    return await Promise.all(list.map(async (record) => {
+      const id = ids.get(record);
+      if (id === undefined) return record;
+      let answer: unknown;
+      try {
+        answer = await graph.get(
+          `${COLLECTION}/${encodeURIComponent(id)}/deviceCompliancePolicyStates`,
+          options.signal,
+        );
+      } catch (error: unknown) {
+        if (error instanceof NotFoundError) return record; // retired since it was listed
+        throw error;
+      }
+      const parsed = SettingStatesSchema.safeParse(answer);
+      if (!parsed.success) {
+        throw new UpstreamError(`Intune: unexpected compliance policy states for device ${id}`);
+      }
+      const states = parsed.data.value.flatMap((p) => p.settingStates ?? []);
+      const stated = settingPractices(states);
+      for (const p of Object.values(stated)) p.last_updated = record.last_sync ?? null;
+      return { ...record, practices: { ...record.practices, ...stated } };
+    }));
+  }
+
+  async function* listDevices(options: CallOptions): AsyncGenerator<ListedPage> {
+    let link: string | undefined = COLLECTION;
+    let query: Record<string, string> | undefined = {
+      $select: SELECT,
+      $top: String(config.PAGE_SIZE),
+    };
+    while (link !== undefined) {
+      const page = records(await graph.get(link, options.signal, query));
+      yield { records: page.records };
+      link = page.next;
+      query = undefined;
+    }
+  }
+
+  return {
+    name: ctx.name,
+    timeoutMs: ctx.timeoutMs,
+    graph,
+    async devicesByEmail(email: string, options: CallOptions): Promise<DeviceRecord[]> {
+      if (!isValidEmail(email)) throw new RangeError(`Intune: "${email}" is not an email address`);
+      const found = await all(`userPrincipalName eq ${literal(email)}`, options);
+      return await complete(found, options);
+    },
+    async devicesBySerial(serial: string, options: CallOptions): Promise<DeviceRecord[]> {
+      const found = await all(`serialNumber eq ${literal(serial)}`, options);
+      return await complete(found, options);
+    },
+    listDevices,
+    completeListed: complete,
+    checkConnectivity: (options: CallOptions) => checkIntune(graph, options),
+  };
+}
+
+async function checkIntune(graph: GraphClient, options: CallOptions): Promise<void> {
+  try {
+    await graph.get(COLLECTION, options.signal, { $top: "1", $select: "id" });
+  } catch (error: unknown) {
+    options.signal.throwIfAborted();
+    if (error instanceof AuthError && error.status === 403) {
+      throw new UpstreamError(
+        "Intune: Graph refused to list managed devices (HTTP 403); grant the app registration " +
+          "the DeviceManagementManagedDevices.Read.All application permission with admin consent",
+        403,
+      );
+    }
+    throw error;
+  }
+}
+
+/** The Intune device and listing source; see the module doc for its config. */
+export default definePlugin(intuneSchema, (config, ctx) => createIntuneSource(config, ctx));

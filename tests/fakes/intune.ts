@@ -1,0 +1,280 @@
+/**
+ * A fake Microsoft Graph + Microsoft identity platform for the `intune` source, speaking the
+ * documented protocol: client-credentials tokens at `POST /{tenant}/oauth2/v2.0/token`
+ * (form body, `scope=https://graph.microsoft.com/.default`), `GET /v1.0/deviceManagement/
+ * managedDevices` with `$filter` (`userPrincipalName eq '…'`, `serialNumber eq '…'`), `$select`,
+ * `$top` and `@odata.nextLink` paging (`$skiptoken`), per-device
+ * `/deviceCompliancePolicyStates`, and throttling with 429 + `Retry-After`. Device fields follow
+ * Microsoft's `managedDevice` reference
+ * (https://learn.microsoft.com/graph/api/resources/intune-devices-manageddevice) and its list
+ * example's shape; the values are Planet Express's.
+ *
+ * @module
+ */
+import { type FakeServer, json, type LoggedRequest, startFake } from "./server.ts";
+
+export const INTUNE_TENANT = "planetexpress.onmicrosoft.com";
+export const INTUNE_CLIENT_ID = "7c1b5b8e-0f5e-4a44-9a3c-1d2b3c4d5e6f";
+export const INTUNE_CLIENT_SECRET = "intune-secret~Fry3000";
+const ACCESS_TOKEN = "eyJ0eXAiOiJKV1QiLCJhbGciOiJub25lIn0.fake-intune-token";
+
+/** A managed device as Graph sends it (the fields the fake knows). */
+export type FakeManagedDevice = Record<string, unknown> & { id: string };
+
+/** Fry's Windows laptop, his Mac (the same Mac as JAMF's `lgml-pfry`), his iPhone; Leela's phone. */
+export function intuneDevices(): FakeManagedDevice[] {
+  const base = {
+    "@odata.type": "#microsoft.graph.managedDevice",
+    managedDeviceOwnerType: "company",
+    complianceState: "compliant",
+    jailBroken: "Unknown",
+    imei: null,
+    meid: null,
+  };
+  return [
+    {
+      ...base,
+      id: "1f0e1a62-5b0d-4d7a-9f2f-0a1b2c3d4e01",
+      deviceName: "FRY-SURFACE",
+      userPrincipalName: "fry@planetexpress.com",
+      emailAddress: "fry@planetexpress.com",
+      operatingSystem: "Windows",
+      osVersion: "10.0.22631.4317",
+      isEncrypted: true,
+      complianceState: "noncompliant",
+      lastSyncDateTime: "2026-11-25T08:15:00Z",
+      serialNumber: "0F33ABC2114501",
+      wiFiMacAddress: "6045BD0A1B2C",
+      ethernetMacAddress: "",
+      model: "Surface Laptop 5",
+      manufacturer: "Microsoft Corporation",
+    },
+    {
+      ...base,
+      id: "1f0e1a62-5b0d-4d7a-9f2f-0a1b2c3d4e02",
+      deviceName: "lgml-pfry",
+      userPrincipalName: "fry@planetexpress.com",
+      emailAddress: "fry@planetexpress.com",
+      operatingSystem: "macOS",
+      osVersion: "10.10.5 (14F27)",
+      isEncrypted: true,
+      lastSyncDateTime: "2016-02-27T09:00:00Z",
+      serialNumber: "DECAFBAD00",
+      wiFiMacAddress: "00DECAFBAD01",
+      ethernetMacAddress: "00DECAFBAD00",
+      model: "MacBookPro11,5",
+      manufacturer: "Apple",
+    },
+    {
+      ...base,
+      id: "1f0e1a62-5b0d-4d7a-9f2f-0a1b2c3d4e03",
+      deviceName: "Fry's iPhone",
+      userPrincipalName: "fry@planetexpress.com",
+      emailAddress: "fry@planetexpress.com",
+      operatingSystem: "iOS",
+      osVersion: "26.1",
+      isEncrypted: true,
+      jailBroken: "False",
+      lastSyncDateTime: "2026-11-25T07:00:00Z",
+      serialNumber: "F2LXK0Q1HG7F",
+      wiFiMacAddress: "3C0754A1B2C3",
+      ethernetMacAddress: null,
+      model: "iPhone 16",
+      manufacturer: "Apple",
+      imei: "35 123456 789012 3",
+    },
+    {
+      ...base,
+      id: "1f0e1a62-5b0d-4d7a-9f2f-0a1b2c3d4e04",
+      deviceName: "Leela's Pixel",
+      userPrincipalName: "leela@planetexpress.com",
+      emailAddress: "leela@planetexpress.com",
+      operatingSystem: "Android",
+      osVersion: "15",
+      isEncrypted: true,
+      jailBroken: "True",
+      lastSyncDateTime: "2026-11-24T18:30:00Z",
+      serialNumber: "3A281FDH2000AB",
+      wiFiMacAddress: "F8A2D6112233",
+      ethernetMacAddress: null,
+      model: "Pixel 9",
+      manufacturer: "Google",
+    },
+  ];
+}
+
+/** Setting states of Fry's Windows laptop: firewall on, password not required. */
+export function intuneSettingStates(): Map<string, unknown[]> {
+  return new Map([
+    ["1f0e1a62-5b0d-4d7a-9f2f-0a1b2c3d4e01", [{
+      id: "policy-win",
+      displayName: "Windows 11 baseline",
+      platformType: "windows10AndLater",
+      state: "nonCompliant",
+      settingStates: [
+        { setting: "Windows10CompliancePolicy.activeFirewallRequired", state: "compliant" },
+        { setting: "Windows10CompliancePolicy.passwordRequired", state: "nonCompliant" },
+        { setting: "Windows10CompliancePolicy.bitLockerEnabled", state: "compliant" },
+      ],
+    }]],
+    ["1f0e1a62-5b0d-4d7a-9f2f-0a1b2c3d4e02", [{
+      id: "policy-mac",
+      displayName: "macOS baseline",
+      platformType: "macOS",
+      state: "compliant",
+      settingStates: [
+        { setting: "MacOSCompliancePolicy.firewallEnabled", state: "compliant" },
+        { setting: "MacOSCompliancePolicy.passwordRequired", state: "compliant" },
+      ],
+    }]],
+  ]);
+}
+
+/** How the fake is started. */
+export interface IntuneFakeOptions {
+  devices?: FakeManagedDevice[];
+  settingStates?: Map<string, unknown[]>;
+  /** Largest page served, whatever `$top` asks (default 1000). */
+  maxPage?: number;
+  /** Delay before each Graph answer, in ms (benchmarks: 300). */
+  latencyMs?: number;
+}
+
+/** A running fake. */
+export interface IntuneFake extends FakeServer {
+  /** `GRAPH_URL` for the source, e.g. `http://127.0.0.1:1234/v1.0`. */
+  graphUrl: string;
+  /** `LOGIN_URL` for the source. */
+  loginUrl: string;
+  devices: FakeManagedDevice[];
+  /** Answers the next `n` Graph requests with 429 and this `Retry-After` (seconds, or none). */
+  throttle(n: number, retryAfter?: string): void;
+  /** Answers Graph requests after the first `pages` collection pages with 500 (listing halfway). */
+  breakAfterPages(pages: number | null): void;
+  /** Counts of Graph collection pages and setting-state requests served. */
+  counts: { tokens: number; pages: number; settingStates: number };
+}
+
+const FILTER_RE = /^\s*(userPrincipalName|serialNumber)\s+eq\s+'((?:[^']|'')*)'\s*$/;
+
+/**
+ * Starts the fake Graph on 127.0.0.1, port 0.
+ *
+ * @example
+ * ```ts
+ * const fake = startIntuneFake();
+ * // PLUGINS.intune: { GRAPH_URL: fake.graphUrl, LOGIN_URL: fake.loginUrl, ... }
+ * ```
+ */
+export function startIntuneFake(options: IntuneFakeOptions = {}): IntuneFake {
+  const devices = options.devices ?? intuneDevices();
+  const states = options.settingStates ?? intuneSettingStates();
+  const maxPage = options.maxPage ?? 1000;
+  const counts = { tokens: 0, pages: 0, settingStates: 0 };
+  let throttled = 0;
+  let retryAfter: string | undefined;
+  let breakAfter: number | null = null;
+  let url = "";
+
+  async function handle(req: LoggedRequest): Promise<Response> {
+    const path = req.url.pathname;
+    if (req.method === "POST" && path === `/${INTUNE_TENANT}/oauth2/v2.0/token`) {
+      const form = new URLSearchParams(req.body);
+      if (
+        form.get("grant_type") !== "client_credentials" ||
+        form.get("scope") !== "https://graph.microsoft.com/.default"
+      ) {
+        return json({ error: "invalid_request", error_description: "AADSTS900144" }, 400);
+      }
+      if (
+        form.get("client_id") !== INTUNE_CLIENT_ID ||
+        form.get("client_secret") !== INTUNE_CLIENT_SECRET
+      ) {
+        return json({ error: "invalid_client", error_description: "AADSTS7000215" }, 401);
+      }
+      counts.tokens++;
+      return json({
+        token_type: "Bearer",
+        expires_in: 3599,
+        ext_expires_in: 3599,
+        access_token: ACCESS_TOKEN,
+      });
+    }
+    if (!path.startsWith("/v1.0/")) return json({ error: { code: "BadRequest" } }, 400);
+    if (req.headers.get("authorization") !== `Bearer ${ACCESS_TOKEN}`) {
+      return json({
+        error: { code: "InvalidAuthenticationToken", message: "Access token is empty." },
+      }, 401);
+    }
+    if (throttled > 0) {
+      throttled--;
+      const headers: Record<string, string> = { "Content-Type": "application/json" };
+      if (retryAfter !== undefined) headers["Retry-After"] = retryAfter;
+      return new Response(JSON.stringify({ error: { code: "TooManyRequests" } }), {
+        status: 429,
+        headers,
+      });
+    }
+    if (options.latencyMs) await new Promise((r) => setTimeout(r, options.latencyMs));
+    const m = path.match(
+      /^\/v1\.0\/deviceManagement\/managedDevices\/([^/]+)\/deviceCompliancePolicyStates$/,
+    );
+    if (m) {
+      counts.settingStates++;
+      const id = decodeURIComponent(m[1]!);
+      if (!devices.some((d) => d.id === id)) {
+        return json({ error: { code: "ResourceNotFound" } }, 404);
+      }
+      return json({ "@odata.context": "…", value: states.get(id) ?? [] });
+    }
+    if (path !== "/v1.0/deviceManagement/managedDevices") {
+      return json({ error: { code: "ResourceNotFound" } }, 404);
+    }
+    if (breakAfter !== null && counts.pages >= breakAfter) {
+      return json({ error: { code: "InternalServerError" } }, 500);
+    }
+    counts.pages++;
+    const q = req.url.searchParams;
+    let matching = devices;
+    const filter = q.get("$filter");
+    if (filter !== null) {
+      const f = FILTER_RE.exec(filter);
+      if (!f) return json({ error: { code: "BadRequest", message: "Invalid filter clause" } }, 400);
+      const want = f[2]!.replaceAll("''", "'").toLowerCase();
+      matching = devices.filter((d) => String(d[f[1]!] ?? "").toLowerCase() === want);
+    }
+    const top = Math.min(Number(q.get("$top") ?? 100) || 100, maxPage);
+    const skip = Number(atob(q.get("$skiptoken") ?? btoa("0")));
+    const select = q.get("$select")?.split(",");
+    const slice = matching.slice(skip, skip + top).map((d) =>
+      select ? Object.fromEntries(select.map((k) => [k, d[k] ?? null])) : d
+    );
+    const body: Record<string, unknown> = {
+      "@odata.context": `${url}/v1.0/$metadata#deviceManagement/managedDevices`,
+      value: slice,
+    };
+    if (skip + top < matching.length) {
+      const next = new URLSearchParams(q);
+      next.set("$skiptoken", btoa(String(skip + top)));
+      body["@odata.nextLink"] = `${url}/v1.0/deviceManagement/managedDevices?${next}`;
+    }
+    return json(body);
+  }
+
+  const server = startFake(handle);
+  url = server.url;
+  return {
+    ...server,
+    graphUrl: `${server.url}/v1.0`,
+    loginUrl: server.url,
+    devices,
+    counts,
+    throttle(n, after) {
+      throttled = n;
+      retryAfter = after;
+    },
+    breakAfterPages(pages) {
+      breakAfter = pages;
+    },
+  };
+}
