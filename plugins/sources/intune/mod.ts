@@ -24,6 +24,7 @@ import { isValidEmail } from "../../../engine/identifiers.ts";
 import {
   type CallOptions,
   type ListedPage,
+  type ListingSource,
   NotFoundError,
   UpstreamError,
 } from "../../../engine/ports.ts";
@@ -83,6 +84,15 @@ function literal(value: string): string {
   return `'${value.replaceAll("'", "''")}'`;
 }
 
+/** The Intune source: every lookup it offers is present, plus its Graph client (tests). */
+export interface IntuneSource extends ListingSource {
+  devicesByEmail(email: string, options: CallOptions): Promise<DeviceRecord[]>;
+  devicesBySerial(serial: string, options: CallOptions): Promise<DeviceRecord[]>;
+  completeListed(records: DeviceRecord[], options: CallOptions): Promise<DeviceRecord[]>;
+  checkConnectivity(options: CallOptions): Promise<void>;
+  readonly graph: GraphClient;
+}
+
 /**
  * Builds the Intune source over a Graph client (exported so tests can inject waits).
  *
@@ -94,7 +104,7 @@ export function createIntuneSource(
   config: IntuneConfig,
   ctx: PluginContext,
   overrides: Partial<GraphOptions> = {},
-) {
+): IntuneSource {
   const graph: GraphClient = createGraphClient({
     graphUrl: config.GRAPH_URL,
     loginUrl: config.LOGIN_URL,
