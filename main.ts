@@ -20,7 +20,8 @@ Commands:
   explain --email E         show why records were merged into devices [--input records.json]
   connectivity              check every configured plugin [--plugins a,b]
   batch [FILE|-]            collect every person's devices [--concurrency N] [--timeout S]
-                            [--collect-only] [--shard I/N] [--log-file F]
+                            [--collect-only] [--shard I/N] [--log-file F] [--per-person]
+                            (listing sources are read once per run; FILE is then optional)
 
 Options:
   --config PATH             configuration file (or STETHOSCOPE_CONFIG); none = demo mode
@@ -48,6 +49,7 @@ export async function main(args: string[], log: Logger = createLogger()): Promis
         concurrency: { type: "string" },
         timeout: { type: "string" },
         "collect-only": { type: "boolean" },
+        "per-person": { type: "boolean" },
         shard: { type: "string" },
         "log-file": { type: "string" },
         help: { type: "boolean", short: "h" },

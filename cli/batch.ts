@@ -11,9 +11,11 @@
  * batch itself reports the true statuses (a `warn` inside a `GRACE_DAYS` grace period is shown to
  * the employee as a nudge, but counts as critical on the dashboard).
  *
- * People come from a file (one address per line) or standard input (`-`). No configured source
- * can list people cheaply (JAMF's user list has no addresses; Google's directory would need an
- * extra scope), so without a file the command says an emails file is required.
+ * People come from a file (one address per line) or standard input (`-`), plus — issue 16 —
+ * the owners found by the listing sources (intune, jamf_pro, file…): those are read once per run,
+ * page by page, before anyone is looked up, and answer every person's lookups from memory (see
+ * `batch_listing.ts`); the file is then optional. `--per-person` turns listings off (every
+ * source asked once per person, as before), e.g. to compare both paths.
  *
  * @module
  */
@@ -22,6 +24,7 @@ import type { Config } from "../config/schema.ts";
 import {
   addOutcome,
   createStats,
+  type EmailList,
   failedForEveryone,
   limitSources,
   parseEmailList,
@@ -33,11 +36,13 @@ import {
 } from "../engine/batch.ts";
 import { callWithDeadline } from "../engine/deadline.ts";
 import { createEngine } from "../engine/engine.ts";
-import type { BatchResult, Store } from "../engine/ports.ts";
+import { peopleOf } from "../engine/listing.ts";
+import { type BatchResult, isListingSource, type Store } from "../engine/ports.ts";
 import { createObservationWriter } from "../engine/since.ts";
 import { assemble } from "../plugins/assemble.ts";
 import { REGISTRY, type RegistryEntry } from "../plugins/registry.ts";
 import { formatProgress, formatSummary, type Progress, teeLogger } from "./batch_format.ts";
+import { formatListingPage, listingStep } from "./batch_listing.ts";
 import type { CommandContext } from "./mod.ts";
 
 /** What tests (and the bench) may replace. */
@@ -90,6 +95,7 @@ interface Options {
   collectOnly: boolean;
   input: string | undefined;
   logFile: string | undefined;
+  perPerson: boolean;
 }
 
 function parseOptions(ctx: CommandContext): Options | string {
@@ -117,6 +123,7 @@ function parseOptions(ctx: CommandContext): Options | string {
     collectOnly: v["collect-only"] === true,
     input: ctx.positionals[1],
     logFile: typeof v["log-file"] === "string" ? v["log-file"] : undefined,
+    perPerson: v["per-person"] === true,
   };
 }
 
@@ -140,24 +147,20 @@ export async function runBatchCommand(ctx: CommandContext, deps: BatchDeps = {})
     ctx.printErr(`batch: ${options}`);
     return 2;
   }
-  if (options.input === undefined) {
-    ctx.printErr(
-      `batch: an emails file is required: ${USAGE_HINT} (no configured source can list people)`,
-    );
-    return 2;
+  let list: EmailList = { emails: [], invalid: [], duplicates: 0 };
+  if (options.input !== undefined) {
+    let text: string;
+    try {
+      text = options.input === "-"
+        ? await (deps.readStdin ?? readStdin)()
+        : await Deno.readTextFile(options.input);
+    } catch (error: unknown) {
+      ctx.printErr(`batch: cannot read "${options.input}": ${(error as Error).message}`);
+      return 2;
+    }
+    list = parseEmailList(text);
+    for (const bad of list.invalid) ctx.printErr(`batch: skipped "${bad}": not an email address`);
   }
-  let text: string;
-  try {
-    text = options.input === "-"
-      ? await (deps.readStdin ?? readStdin)()
-      : await Deno.readTextFile(options.input);
-  } catch (error: unknown) {
-    ctx.printErr(`batch: cannot read "${options.input}": ${(error as Error).message}`);
-    return 2;
-  }
-  const list = parseEmailList(text);
-  for (const bad of list.invalid) ctx.printErr(`batch: skipped "${bad}": not an email address`);
-  const emails = await selectShard(list.emails, options.shard);
 
   let logFile: Deno.FsFile | undefined;
   let log: Logger = ctx.log.child({ command: "batch" });
@@ -186,7 +189,15 @@ export async function runBatchCommand(ctx: CommandContext, deps: BatchDeps = {})
     ...(deps.store ? { store: deps.store } : {}),
   });
   try {
-    return await run({ ctx, deps, options, emails, log, services, now, list });
+    const canList = services.engine.parts.deviceSources.some(isListingSource);
+    if (options.input === undefined && (options.perPerson || !canList)) {
+      ctx.printErr(
+        `batch: an emails file is required: ${USAGE_HINT} (no configured source lists its ` +
+          `inventory${options.perPerson && canList ? " with --per-person" : ""})`,
+      );
+      return 2;
+    }
+    return await run({ ctx, deps, options, log, services, now, list });
   } finally {
     await services.close();
     logFile?.close();
@@ -197,14 +208,30 @@ async function run(a: {
   ctx: CommandContext;
   deps: BatchDeps;
   options: Options;
-  emails: string[];
-  list: ReturnType<typeof parseEmailList>;
+  list: EmailList;
   log: Logger;
   services: Awaited<ReturnType<typeof assemble>>;
   now: () => Date;
 }): Promise<number> {
-  const { ctx, deps, options, emails, log, services, now } = a;
-  const engine = createEngine(limitSources(services.engine.parts, options.concurrency));
+  const { ctx, deps, options, log, services, now } = a;
+  const terminal = deps.isTerminal ?? Deno.stderr.isTerminal();
+  const write = deps.writeProgress ??
+    ((t: string) => void Deno.stderr.writeSync(new TextEncoder().encode(t)));
+  const listed = await listingStep(services.engine.parts, {
+    perPerson: options.perPerson,
+    onPage: (p) => write(formatListingPage(p) + "\n"),
+  });
+  for (const index of listed.indexes) {
+    if (index.failure !== undefined) {
+      log.warn("listing failed", {
+        source: index.source,
+        pages: index.pages,
+        error: index.failure,
+      });
+    }
+  }
+  const emails = await selectShard(peopleOf(a.list.emails, listed.indexes), options.shard);
+  const engine = createEngine(limitSources(listed.parts, options.concurrency));
   const sinks = options.collectOnly ? [] : services.batchSinks;
   const keep = sinks.some((s) => s.summary !== undefined);
   const results: BatchResult[] = [];
@@ -217,9 +244,6 @@ async function run(a: {
     onError: (error) => log.warn("cannot record practice statuses", { error: String(error) }),
   });
 
-  const terminal = deps.isTerminal ?? Deno.stderr.isTerminal();
-  const write = deps.writeProgress ??
-    ((t: string) => void Deno.stderr.writeSync(new TextEncoder().encode(t)));
   const progress = (): Progress => ({
     done: stats.people,
     total: emails.length,
@@ -308,6 +332,7 @@ async function run(a: {
     duplicates: a.list.duplicates,
     shard: options.shard,
     collectOnly: options.collectOnly,
+    listings: listed.lines,
   }));
   log.info("batch finished", { people: stats.people, devices: stats.devices, run: run.id });
   return everyone.length > 0 || sinkFailedForEveryone ? 1 : 0;

@@ -60,6 +60,8 @@ export interface SummaryExtras {
   duplicates: number;
   shard: Shard;
   collectOnly: boolean;
+  /** One line per listing source read this run (issue 16). */
+  listings?: string[];
 }
 
 function pad(text: string, width: number): string {
@@ -74,6 +76,9 @@ export function formatSummary(stats: BatchStats, x: SummaryExtras): string {
     `Batch finished in ${duration(x.seconds)}${shard}: ${stats.people} people ` +
       `(${stats.peopleWithDevices} with devices), ${stats.devices} devices`,
   );
+  if (x.listings && x.listings.length > 0) {
+    lines.push("Listings:", ...x.listings.map((l) => `  ${l}`));
+  }
   if (x.invalid > 0 || x.duplicates > 0) {
     lines.push(`Skipped: ${x.invalid} invalid addresses, ${x.duplicates} duplicates`);
   }

@@ -25,7 +25,7 @@ export interface ListingIndex {
   bySerial: Map<string, DeviceRecord[]>;
   /** Canonical MAC → records. */
   byMac: Map<string, DeviceRecord[]>;
-  /** Pages read (including a failed one's predecessors only). */
+  /** Pages read successfully. */
   pages: number;
   /** Records read. */
   records: number;
@@ -111,8 +111,8 @@ function addRecord(index: ListingIndex, record: DeviceRecord): void {
     if (!index.byOwner.has(key)) index.owners.push(email);
     push(index.byOwner, key, record);
   }
-  const serial = record.identifiers?.serial ?? record.serial;
-  if (serial) push(index.bySerial, serial.toUpperCase(), record);
+  const serials = new Set([record.identifiers?.serial, record.serial].map((s) => s?.toUpperCase()));
+  for (const serial of serials) if (serial) push(index.bySerial, serial, record);
   for (const mac of new Set(record.identifiers?.mac_addresses ?? [])) {
     if (isValidMac(mac)) push(index.byMac, canonicalMac(mac), record);
   }

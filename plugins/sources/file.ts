@@ -3,6 +3,8 @@
  * array or NDJSON), re-read every `REFRESH_SECONDS`. Each record is validated on its own; a bad
  * record is reported with its index or line and skipped.
  *
+ * It is a listing source: the batch reads its whole inventory once per run (issue 16).
+ *
  * Config: `PATH` (a file) or `URL` (http/https, optional `HEADERS`), `REFRESH_SECONDS` (default
  * 300), optional `TIMEOUT`, `DEBUG`. Records use the field names of `DeviceRecord` with ISO-8601
  * timestamps; `source` defaults to the plugin's name.
@@ -232,6 +234,10 @@ export default definePlugin(fileSchema, (config, ctx) => {
     devicesByMac: (mac, o) => {
       const canonical = canonicalMac(mac);
       return find((d) => d.identifiers?.mac_addresses?.includes(canonical) ?? false)(o);
+    },
+    // Issue 16: the batch reads the whole inventory once (one page: the file is read whole).
+    listDevices: async function* (o: CallOptions) {
+      yield { records: await devices(o.signal) };
     },
     checkConnectivity: async (o) => {
       snapshot = await abortable(load(), o.signal);

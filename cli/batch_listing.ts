@@ -1,0 +1,72 @@
+/**
+ * The batch's listing step (issue 16): every device source that can list its inventory is read
+ * once, page by page (all such sources at the same time), before any person is looked up; the
+ * engine then gets stand-ins that answer from those listings, so per-person lookups cost no
+ * upstream request for those sources while every other source keeps its per-person calls.
+ *
+ * @module
+ */
+import type { EngineParts } from "../engine/engine.ts";
+import {
+  listedSource,
+  type ListingIndex,
+  listingLine,
+  type ListingProgress,
+  readListing,
+} from "../engine/listing.ts";
+import { isListingSource } from "../engine/ports.ts";
+
+/** What the listing step produced. */
+export interface ListingStep {
+  /** The engine parts with each listed source replaced by its stand-in. */
+  parts: EngineParts;
+  /** One index per listing source, in source order. */
+  indexes: ListingIndex[];
+  /** One summary line per listing source (`intune: listed 15000 devices in 15 pages`). */
+  lines: string[];
+}
+
+/**
+ * `intune: page 3, 3000 of 15000 devices` — one progress line per listing page.
+ *
+ * @example
+ * ```ts
+ * formatListingPage({ source: "jamf_pro", page: 2, records: 200 }); // "jamf_pro: page 2, 200 devices"
+ * ```
+ */
+export function formatListingPage(p: ListingProgress): string {
+  const of = p.total === undefined ? "" : ` of ${p.total}`;
+  return `${p.source}: page ${p.page}, ${p.records}${of} devices`;
+}
+
+/**
+ * Reads every listing source of `parts` (none when `perPerson`), and swaps each for a stand-in.
+ *
+ * @param parts the engine parts of the run
+ * @param options `perPerson` skips listings (every source asked per person, as before issue 16);
+ *   `onPage` is told after each page; `signal` cancels the listings
+ * @returns the parts to build the run's engine from, the indexes and summary lines
+ */
+export async function listingStep(
+  parts: EngineParts,
+  options: {
+    perPerson: boolean;
+    onPage?: (progress: ListingProgress) => void;
+    signal?: AbortSignal;
+  },
+): Promise<ListingStep> {
+  const listing = options.perPerson ? [] : parts.deviceSources.filter(isListingSource);
+  if (listing.length === 0) return { parts, indexes: [], lines: [] };
+  const indexes = await Promise.all(listing.map((s) =>
+    readListing(s, {
+      ...(options.onPage ? { onPage: options.onPage } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    })
+  ));
+  const byName = new Map(indexes.map((index, i) => [listing[i]!, index]));
+  const deviceSources = parts.deviceSources.map((s) => {
+    const index = isListingSource(s) ? byName.get(s) : undefined;
+    return index && isListingSource(s) ? listedSource(s, index) : s;
+  });
+  return { parts: { ...parts, deviceSources }, indexes, lines: indexes.map(listingLine) };
+}

@@ -1,0 +1,95 @@
+import assert from "node:assert/strict";
+import { listedSource, peopleOf, readListing } from "../../engine/listing.ts";
+import { type ListedPage, type ListingSource, UpstreamError } from "../../engine/ports.ts";
+import type { DeviceRecord } from "../../engine/types.ts";
+
+const signal = () => new AbortController().signal;
+
+function record(email: string | undefined, serial: string, mac?: string): DeviceRecord {
+  return {
+    source: "inv",
+    ...(email ? { email } : {}),
+    serial,
+    identifiers: { serial, ...(mac ? { mac_addresses: [mac] } : {}) },
+  };
+}
+
+/** A listing source over fixed pages; `failAt` throws instead of that page (0-based). */
+function lister(pages: DeviceRecord[][], failAt?: number): ListingSource {
+  return {
+    name: "inv",
+    timeoutMs: 1000,
+    devicesByEmail: () => Promise.reject(new Error("not used")),
+    devicesBySerial: () => Promise.reject(new Error("not used")),
+    async *listDevices(): AsyncGenerator<ListedPage> {
+      for (const [i, records] of pages.entries()) {
+        if (i === failAt) throw new UpstreamError("inv: HTTP 500 on page 2");
+        yield { records, total: 3 };
+      }
+    },
+  };
+}
+
+const PAGES = [
+  [record("Fry@PlanetExpress.com", "S1", "00:DE:CA:FB:AD:01"), record(undefined, "s2")],
+  [record("fry@planetexpress.com", "S3"), record("not an address", "S4")],
+];
+
+Deno.test("readListing() indexes records by owner, serial and MAC, reporting each page", async () => {
+  const progress: unknown[] = [];
+  const index = await readListing(lister(PAGES), { onPage: (p) => progress.push(p) });
+  assert.deepEqual(index.owners, ["Fry@PlanetExpress.com"]);
+  assert.deepEqual(index.byOwner.get("fry@planetexpress.com")?.map((r) => r.serial), ["S1", "S3"]);
+  assert.deepEqual(index.bySerial.get("S2")?.map((r) => r.serial), ["s2"]);
+  assert.deepEqual(index.byMac.get("00:DE:CA:FB:AD:01")?.map((r) => r.serial), ["S1"]);
+  assert.equal(index.records, 4);
+  assert.equal(index.failure, undefined);
+  assert.deepEqual(progress, [
+    { source: "inv", page: 1, records: 2, total: 3 },
+    { source: "inv", page: 2, records: 4, total: 3 },
+  ]);
+});
+
+Deno.test("listedSource() answers the lookups the source offers from the index", async () => {
+  const source = lister(PAGES);
+  const stand = listedSource(source, await readListing(source));
+  assert.equal(stand.devicesByMac, undefined, "the source has no MAC lookup");
+  const fry = await stand.devicesByEmail!(" FRY@planetexpress.com", { signal: signal() });
+  assert.deepEqual(fry.map((r) => r.serial), ["S1", "S3"]);
+  assert.deepEqual(
+    await stand.devicesByEmail!("leela@planetexpress.com", { signal: signal() }),
+    [],
+  );
+  assert.deepEqual(
+    (await stand.devicesBySerial!("S2", { signal: signal() })).map((r) => r.serial),
+    ["s2"],
+  );
+});
+
+Deno.test("listedSource() fails every lookup with one clear message when the listing failed", async () => {
+  const source = lister(PAGES, 1);
+  const index = await readListing(source);
+  assert.equal(index.pages, 1);
+  assert.equal(index.failure, "inv: HTTP 500 on page 2");
+  const stand = listedSource(source, index);
+  await assert.rejects(
+    stand.devicesByEmail!("fry@planetexpress.com", { signal: signal() }),
+    {
+      name: "UpstreamError",
+      message: "inv: the inventory listing failed after 1 pages, so this source was skipped for " +
+        "this run: inv: HTTP 500 on page 2",
+    },
+  );
+});
+
+Deno.test("peopleOf() keeps the file's people first and adds owners once, ignoring failed listings", async () => {
+  const ok = await readListing(lister(PAGES));
+  const failed = await readListing(
+    lister([[record("leela@planetexpress.com", "L1")], []], 1),
+  );
+  assert.deepEqual(peopleOf(["amy@planetexpress.com", "fry@planetexpress.com"], [ok, failed]), [
+    "amy@planetexpress.com",
+    "fry@planetexpress.com",
+  ]);
+  assert.deepEqual(peopleOf([], [ok]), ["Fry@PlanetExpress.com"]);
+});
