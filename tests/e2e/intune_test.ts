@@ -1,0 +1,90 @@
+/**
+ * End to end (issue 16): the app configured with Intune and JAMF Classic pointed at loopback
+ * fakes shows Fry's Mac once — Intune's record merged with JAMF's, matched by serial and MACs —
+ * beside his Intune-only Windows laptop and iPhone.
+ *
+ * @module
+ */
+import assert from "node:assert/strict";
+import { mintToken } from "../../routes/tokens.ts";
+import {
+  INTUNE_CLIENT_ID,
+  INTUNE_CLIENT_SECRET,
+  INTUNE_TENANT,
+  startIntuneFake,
+} from "../fakes/intune.ts";
+import { JAMF_PASSWORD, JAMF_USER, startFakeJamf } from "../fakes/jamf.ts";
+import { demoWith, startApp } from "../support/app.ts";
+
+const FRY = "fry@planetexpress.com";
+const NOW = new Date("2026-11-26T12:00:00Z");
+type Json = Record<string, unknown>;
+
+Deno.test("Fry's page shows his Intune Mac merged with the same Mac's JAMF record", async (t) => {
+  const intune = startIntuneFake();
+  const jamf = await startFakeJamf();
+  const app = await startApp({
+    config: demoWith({
+      PLUGINS: {
+        intune: {
+          INTUNE_TENANT_ID: INTUNE_TENANT,
+          INTUNE_CLIENT_ID,
+          INTUNE_CLIENT_SECRET,
+          GRAPH_URL: intune.graphUrl,
+          LOGIN_URL: intune.loginUrl,
+          TIMEOUT: 5,
+        },
+        jamf: {
+          JAMF_API_USERNAME: JAMF_USER,
+          JAMF_API_PASSWORD: JAMF_PASSWORD,
+          JAMF_API_HOSTADDR: jamf.hostaddr,
+          JAMF_TIMEOUT: 5,
+        },
+      },
+    }),
+    now: NOW,
+    demoPeople: [{ email: FRY, name: "Philip J. Fry", story: "Delivery boy" }],
+  });
+  try {
+    await t.step("the API merges the Mac from both inventories", async () => {
+      const token = await mintToken(app.config, { email: FRY, now: NOW });
+      const res = await app.request(`/api/v1/devices/merged/${FRY}`, {
+        headers: { Authorization: `Bearer ${token}` },
+      });
+      assert.equal(res.status, 200);
+      const devices = await res.json() as Json[];
+      const bySerial = new Map(devices.map((d) => [(d.identifiers as Json).serial, d]));
+      assert.deepEqual([...bySerial.keys()].sort(), [
+        "0F33ABC2114501",
+        "DECAFBAD00",
+        "DECAFBAD01",
+        "F2LXK0Q1HG7F",
+      ]);
+      const mac = bySerial.get("DECAFBAD00")!;
+      assert.deepEqual([...mac.sources as string[]].sort(), ["intune", "jamf"]);
+      const surface = bySerial.get("0F33ABC2114501")!;
+      assert.deepEqual(surface.sources, ["intune"]);
+      assert.equal(surface.os, "Microsoft Windows 11");
+      const practices = surface.practices as Record<string, Json>;
+      assert.equal(practices.firewall!.status, "ok");
+      assert.equal(practices.screenlock!.status, "warn");
+      assert.equal(practices.encryption!.status, "ok");
+    });
+
+    await t.step("the Devices page shows four devices, one of them from both", async () => {
+      const cookie = await app.login(FRY);
+      const res = await app.request("/devices", { cookie });
+      assert.equal(res.status, 200);
+      const html = await res.text();
+      const cards = html.match(/<article class="panel device [a-z]+"/g) ?? [];
+      assert.equal(cards.length, 4);
+      for (const text of ["FRY-SURFACE", "Surface Laptop 5", "Fry&#39;s iPhone", "DECAFBAD00"]) {
+        assert.ok(html.includes(text), `page shows ${text}`);
+      }
+      assert.ok(!html.includes("Some information may be missing"), "no source failed");
+    });
+  } finally {
+    await app.close();
+    await Promise.all([intune.close(), jamf.close()]);
+  }
+});
