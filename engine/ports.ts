@@ -198,6 +198,19 @@ export interface Store {
   saveBatchRun(run: BatchRunSummary): Promise<void>;
   batchRuns(limit: number): Promise<BatchRunSummary[]>;
   close(): Promise<void>;
+
+  // ---- revocations: signed-out sessions, used sign-in states (issue 12) ----
+  /**
+   * Revokes `id` until `until` (a session's absolute expiry, a pending sign-in's expiry). Kept
+   * in the store so that every process sharing it, and this one after a restart, refuses it.
+   * Atomic test-and-set: resolves `true` when this call revoked it, `false` when it was already
+   * revoked and has not expired — which makes it a single-use check across processes.
+   */
+  revoke(id: string, options: { until: Date; now: Date }): Promise<boolean>;
+  /** Whether `id` is revoked at `now` (a revocation ends at its `until`). */
+  isRevoked(id: string, now: Date): Promise<boolean>;
+  /** Forgets revocations whose `until` has passed by `now`; resolves how many were removed. */
+  pruneRevoked(now: Date): Promise<number>;
 }
 
 // ---- Listing sources (issue 16): the whole inventory, paged, read once per batch run ----------

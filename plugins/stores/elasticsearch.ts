@@ -1,6 +1,6 @@
 /**
  * The store on Elasticsearch, for several Stethoscope processes behind a load balancer. Indices
- * (`<prefix>dismissals`, `feedback`, `outbox`, `events`, `statuses`, `batch_runs`) are created
+ * (`<prefix>dismissals`, `feedback`, `outbox`, `events`, `statuses`, `batch_runs`, `revocations`) are created
  * with explicit mappings on start; writes are keyed by stable ids so repeating one is harmless.
  *
  * ES has no multi-document transactions: `recordFeedback` writes the feedback and its outbox items
@@ -27,6 +27,12 @@ import {
   pickFeedback,
   StoreError,
 } from "./codec.ts";
+import {
+  isRevokedDoc,
+  pruneRevokedDocs,
+  REVOCATION_MAPPINGS,
+  revokeDoc,
+} from "./es_revocations.ts";
 
 /** Options of {@link createElasticsearchStore}. */
 export interface ElasticsearchStoreOptions extends EsConnection {
@@ -67,6 +73,7 @@ const MAPPINGS = {
   events: { source: kw, key: kw, username: kw, at: date, event: opaque },
   statuses: { device: kw, practice: kw, status: kw, since: date, seen_at: date },
   batch_runs: { started_at: date, run: opaque },
+  revocations: REVOCATION_MAPPINGS,
 } as const;
 
 type IndexName = keyof typeof MAPPINGS;
@@ -463,6 +470,30 @@ class EsStore implements Store {
       });
       return hits.map((h) => decodeBatchRun(JSON.stringify(h._source?.run)));
     });
+  }
+
+  // ---- revocations (es_revocations.ts) ----
+  revoke(id: string, options: { until: Date; now: Date }): Promise<boolean> {
+    const o = { id, untilMs: options.until.getTime(), nowMs: options.now.getTime() };
+    return this.#do(
+      "revoke a session",
+      () => revokeDoc(this.#client, this.#index("revocations"), o),
+    );
+  }
+
+  isRevoked(id: string, now: Date): Promise<boolean> {
+    const o = { id, nowMs: now.getTime() };
+    return this.#do(
+      "read revoked sessions",
+      () => isRevokedDoc(this.#client, this.#index("revocations"), o),
+    );
+  }
+
+  pruneRevoked(now: Date): Promise<number> {
+    return this.#do(
+      "prune revoked sessions",
+      () => pruneRevokedDocs(this.#client, this.#index("revocations"), now.getTime()),
+    );
   }
 
   async close(): Promise<void> {

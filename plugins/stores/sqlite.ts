@@ -1,7 +1,7 @@
 /**
  * The default store: one SQLite file through `node:sqlite` (built into Deno), in WAL mode, with
  * schema migrations applied on start. Holds dismissals, feedback and its outbox, the event cache,
- * status history and batch runs.
+ * status history and batch runs, and revocations (sqlite_revocations.ts).
  *
  * @module
  */
@@ -21,6 +21,12 @@ import {
   reason,
   StoreError,
 } from "./codec.ts";
+import {
+  isRevokedRow,
+  pruneRevokedRows,
+  REVOCATIONS_MIGRATION,
+  revokeRow,
+} from "./sqlite_revocations.ts";
 
 /** Where the store lives when no path is configured. */
 export const DEFAULT_SQLITE_PATH = "./data/stethoscope.db";
@@ -53,6 +59,7 @@ const MIGRATIONS: readonly string[] = [
      seen_at INTEGER NOT NULL, PRIMARY KEY (device, practice));
    CREATE TABLE batch_runs (id TEXT PRIMARY KEY, started_at INTEGER NOT NULL, body TEXT NOT NULL);
    CREATE INDEX batch_runs_by_start ON batch_runs (started_at);`,
+  REVOCATIONS_MIGRATION,
 ];
 
 /** Options of {@link createSqliteStore}. */
@@ -359,6 +366,23 @@ class SqliteStore implements Store {
       "read batch runs",
       () => this.#stmt("runs").all(limit).map((r) => decodeBatchRun(String(r.body))),
     );
+  }
+
+  // ---- revocations (sqlite_revocations.ts) ----
+  revoke(id: string, options: { until: Date; now: Date }): Promise<boolean> {
+    const until = options.until.getTime();
+    return this.#run(
+      "revoke a session",
+      () => revokeRow(this.#db, id, until, options.now.getTime()),
+    );
+  }
+
+  isRevoked(id: string, now: Date): Promise<boolean> {
+    return this.#run("read revoked sessions", () => isRevokedRow(this.#db, id, now.getTime()));
+  }
+
+  pruneRevoked(now: Date): Promise<number> {
+    return this.#run("prune revoked sessions", () => pruneRevokedRows(this.#db, now.getTime()));
   }
 
   close(): Promise<void> {

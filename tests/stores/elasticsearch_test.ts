@@ -38,10 +38,11 @@ Deno.test("elasticsearch store creates its indices with strict mappings once", a
       "t-events",
       "t-feedback",
       "t-outbox",
+      "t-revocations",
       "t-statuses",
     ]);
     assert.equal(fake.indices.get("t-outbox")!.mappings.dynamic, "strict");
-    assert.equal(fake.requests.filter((r) => r.method === "PUT").length, 6);
+    assert.equal(fake.requests.filter((r) => r.method === "PUT").length, 7);
   } finally {
     await fake.close();
   }
@@ -107,6 +108,28 @@ Deno.test("elasticsearch store reports an unreachable cluster with a clear error
     );
   } finally {
     await store.close();
+    await fake.close();
+  }
+});
+
+Deno.test("elasticsearch store: a session revoked by one process is refused by another, and the raw id never reaches the index", async () => {
+  const fake = startFakeElasticsearch();
+  const first = await storeOnFake({ fake });
+  const second = await storeOnFake({ fake });
+  try {
+    assert.equal(await first.revoke("session:abc123", { until: at(3600), now: at(0) }), true);
+    assert.equal(await second.isRevoked("session:abc123", at(10)), true);
+    assert.equal(
+      await second.revoke("session:abc123", { until: at(3600), now: at(10) }),
+      false,
+      "the second process sees it taken",
+    );
+    const docs = fake.docs("t-revocations");
+    assert.equal(docs.length, 1);
+    assert.doesNotMatch(JSON.stringify(docs), /abc123/);
+  } finally {
+    await first.close();
+    await second.close();
     await fake.close();
   }
 });

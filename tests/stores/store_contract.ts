@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import type { BatchRunSummary, Store } from "../../engine/ports.ts";
 import type { AccessEvent } from "../../engine/types.ts";
+import { revocationContract } from "./revocation_contract.ts";
 
 const T0 = new Date("2024-03-01T10:00:00.000Z");
 
@@ -228,6 +229,8 @@ export function runStoreContract(
         assert.deepEqual(runs[0], run("c", at(200)));
         assert.equal((await s.batchRuns(10)).length, 3);
       });
+
+      await revocationContract(step);
     },
   });
 }
