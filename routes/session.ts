@@ -3,15 +3,20 @@
  * origin is http://localhost. The expiry lives inside the signed value and is checked here:
  * idle expiry (refreshed as the person uses the site) and absolute expiry (from sign-in).
  *
- * Each session has a random id (`sid`). Signing out revokes that id in an in-process set, so a copy
- * of the cookie replayed after `/logout` is refused. The set lives in this process only: with
- * several processes behind a load balancer, a revoked cookie can still be replayed against another
- * process until it expires, so such deployments should keep `SESSION_IDLE_SECONDS` short.
+ * Each session has a random id (`sid`). Signing out revokes that id in the store until the
+ * session's absolute expiry, so a copy of the cookie replayed after `/logout` is refused — after a
+ * restart too, and by every process sharing the store (the Elasticsearch store for several
+ * processes). When the store cannot answer, the cookie is accepted and the failure logged as an
+ * error, so pages keep working through a store outage (see `isRevoked`).
+ *
+ * The cookie carries no privilege: the session middleware asks `isPrivileged()` (privilege.ts) on
+ * every request, with the groups recorded here at sign-in.
  *
  * @module
  */
 import { deleteCookie, getSignedCookie, setSignedCookie } from "hono/cookie";
 import type { Config } from "../config/schema.ts";
+import type { Store } from "../engine/ports.ts";
 import type { Ctx } from "./context.ts";
 
 const COOKIE = "stethoscope_session";
@@ -23,8 +28,11 @@ const LOCAL_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
 export interface SessionData {
   /** Email of the person. */
   e: string;
-  /** Privileged (may look up others). */
-  p: boolean;
+  /**
+   * The person's groups at sign-in that were listed in `PRIVILEGED_GROUPS` then (only those, so
+   * the cookie stays small for people in hundreds of groups); absent when none.
+   */
+  g?: string[];
   /** Issued at (ms since epoch): absolute expiry counts from here. */
   iat: number;
   /** Last seen (ms): idle expiry counts from here. */
@@ -34,55 +42,6 @@ export interface SessionData {
   /** Session id: random, new at every sign-in; revoked at sign-out. */
   sid: string;
 }
-
-/**
- * Session ids revoked by sign-out, each kept until the session could no longer be valid anyway.
- * Bounded: past `max` entries the expired ones are pruned, then the oldest are forgotten.
- */
-export class RevokedSessions {
-  #until = new Map<string, number>();
-  readonly #max: number;
-
-  /** @param max the most ids kept (default 100 000, a few MB) */
-  constructor(max = 100_000) {
-    this.#max = max;
-  }
-
-  /** Revokes `sid` until `untilMs` (ms since epoch). */
-  revoke(sid: string, untilMs: number, nowMs: number): void {
-    this.#until.delete(sid);
-    this.#until.set(sid, untilMs);
-    if (this.#until.size > this.#max) this.prune(nowMs);
-    for (const oldest of this.#until.keys()) {
-      if (this.#until.size <= this.#max) break;
-      this.#until.delete(oldest);
-    }
-  }
-
-  /** Whether `sid` was revoked and its revocation has not expired. */
-  has(sid: string, nowMs: number): boolean {
-    const until = this.#until.get(sid);
-    if (until === undefined) return false;
-    if (until <= nowMs) {
-      this.#until.delete(sid);
-      return false;
-    }
-    return true;
-  }
-
-  /** Forgets revocations that have expired. */
-  prune(nowMs: number): void {
-    for (const [sid, until] of this.#until) if (until <= nowMs) this.#until.delete(sid);
-  }
-
-  /** How many ids are kept. */
-  get size(): number {
-    return this.#until.size;
-  }
-}
-
-/** The revocations of this process. */
-export const revokedSessions: RevokedSessions = new RevokedSessions();
 
 /** Whether cookies must be `Secure` for this request. */
 export function secureCookies(c: Ctx, config: Config): boolean {
@@ -118,7 +77,7 @@ export async function readSession(
     if (t - data.iat > config.SESSION_MAX_SECONDS * 1000) return null;
     if (t - data.seen > config.SESSION_IDLE_SECONDS * 1000) return null;
     if (data.iat > t + 60_000) return null;
-    if (revokedSessions.has(data.sid, t)) return null;
+    if (await isRevoked(c, data.sid, now)) return null;
     if (options.refresh !== false && (secret !== config.SECRET_KEY || t - data.seen > REFRESH_MS)) {
       await writeSession(c, config, { ...data, seen: t });
     }
@@ -163,13 +122,14 @@ export function safeNext(next: string | undefined): string {
 export async function startSession(
   c: Ctx,
   config: Config,
-  options: { email: string; privileged: boolean; now: Date },
+  options: { email: string; groups?: readonly string[]; now: Date },
 ): Promise<SessionData> {
   await revokeCurrent(c, config, options.now);
   const t = options.now.getTime();
+  const groups = (options.groups ?? []).filter((g) => config.PRIVILEGED_GROUPS.includes(g));
   const data: SessionData = {
     e: options.email,
-    p: options.privileged,
+    ...(groups.length > 0 ? { g: groups } : {}),
     iat: t,
     seen: t,
     csrf: randomToken(),
@@ -188,16 +148,53 @@ export async function endSession(c: Ctx, config: Config, now: Date): Promise<voi
   clearSession(c, config);
 }
 
-/** Revokes the session the request carries, if any, until it would have expired anyway. */
+/** Revokes the session the request carries, if any, until its absolute expiry (+1 min leeway). */
 async function revokeCurrent(c: Ctx, config: Config, now: Date): Promise<void> {
   const data = await readSession(c, config, now, { refresh: false });
   if (!data) return;
+  const until = new Date(data.iat + config.SESSION_MAX_SECONDS * 1000 + 60_000);
+  const { store, log } = c.var.deps;
+  try {
+    await store.revoke(SESSION_PREFIX + data.sid, { until, now });
+  } catch (error: unknown) {
+    // The browser's cookie is still removed; a copy stays usable until it expires.
+    log.error("cannot record the signed-out session in the store", { error: String(error) });
+    return;
+  }
+  await pruneNowAndThen(store, now, c);
+}
+
+/** What a session id is stored under (the store's revocations also hold other kinds of ids). */
+const SESSION_PREFIX = "session:";
+/** Ended revocations are pruned at most this often per store (ms). */
+const PRUNE_EVERY_MS = 3_600_000;
+const lastPrune = new WeakMap<Store, number>();
+
+async function pruneNowAndThen(store: Store, now: Date, c: Ctx): Promise<void> {
   const t = now.getTime();
-  const until = Math.min(
-    data.iat + config.SESSION_MAX_SECONDS * 1000,
-    t + config.SESSION_IDLE_SECONDS * 1000,
-  );
-  revokedSessions.revoke(data.sid, until + 60_000, t);
+  if (t - (lastPrune.get(store) ?? -Infinity) < PRUNE_EVERY_MS) return;
+  lastPrune.set(store, t);
+  try {
+    await store.pruneRevoked(now);
+  } catch (error: unknown) {
+    c.var.deps.log.warn("cannot prune revoked sessions", { error: String(error) });
+  }
+}
+
+/**
+ * Whether the store holds `sid` as revoked. When the store cannot answer, the session is accepted
+ * and the failure logged as an error: pages keep working through a store outage (as they do for
+ * dismissals and history), at the price of a signed-out copy being usable until the store is back.
+ */
+async function isRevoked(c: Ctx, sid: string, now: Date): Promise<boolean> {
+  try {
+    return await c.var.deps.store.isRevoked(SESSION_PREFIX + sid, now);
+  } catch (error: unknown) {
+    c.var.deps.log.error("cannot check the session against revocations; accepting it", {
+      error: String(error),
+    });
+    return false;
+  }
 }
 
 /** Removes the session cookie. */
@@ -225,11 +222,14 @@ function decode(value: string): SessionData | null {
     const text = new TextDecoder().decode(Uint8Array.from(atob(b64), (ch) => ch.charCodeAt(0)));
     const d = JSON.parse(text) as Partial<SessionData>;
     if (
-      typeof d.e !== "string" || typeof d.p !== "boolean" || typeof d.iat !== "number" ||
+      typeof d.e !== "string" || typeof d.iat !== "number" ||
+      (d.g !== undefined && (!Array.isArray(d.g) || !d.g.every((g) => typeof g === "string"))) ||
       typeof d.seen !== "number" || typeof d.csrf !== "string" || typeof d.sid !== "string" ||
       d.sid.length < 16
     ) return null;
-    return d as SessionData;
+    // Cookies from before privilege was decided per request carry a `p` flag: ignored.
+    const { p: _frozen, ...data } = d as SessionData & { p?: unknown };
+    return data;
   } catch {
     return null;
   }

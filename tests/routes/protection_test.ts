@@ -3,7 +3,6 @@ import { ConfigError, parseConfig } from "../../config/load.ts";
 import { hostName, isTrustedHost } from "../../routes/hosts.ts";
 import { clientAddress, parseProxies } from "../../routes/proxies.ts";
 import { TokenBuckets } from "../../routes/rate_limit.ts";
-import { RevokedSessions } from "../../routes/session.ts";
 import { mintToken } from "../../routes/tokens.ts";
 import { csrfOf, demoWith, startApp } from "../support/app.ts";
 import { registryWith, sourceEntry } from "../support/sources.ts";
@@ -117,17 +116,6 @@ Deno.test("cookies signed with SECRET_KEY_PREVIOUS are accepted and re-signed; u
   } finally {
     await other.close();
   }
-});
-
-Deno.test("RevokedSessions keeps revocations until they expire and stays bounded", () => {
-  const revoked = new RevokedSessions(3);
-  revoked.revoke("a", 1000, 0);
-  assert.equal(revoked.has("a", 999), true);
-  assert.equal(revoked.has("a", 1000), false);
-  for (const id of ["b", "c", "d", "e"]) revoked.revoke(id, 5000, 10);
-  assert.equal(revoked.size, 3);
-  assert.equal(revoked.has("b", 20), false, "the oldest is forgotten first");
-  assert.equal(revoked.has("e", 20), true);
 });
 
 // ---------------------------------------------------------------- CSRF

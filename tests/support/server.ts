@@ -32,14 +32,18 @@ export async function startPermissions(): Promise<string[]> {
  * Starts `main.ts serve` with the given extra arguments (demo mode when no `--config`).
  *
  * @param args more arguments for `serve`
- * @param options extra environment; `keepLines: false` counts log lines without keeping them
+ * @param options extra environment; `keepLines: false` counts log lines without keeping them;
+ *   `cwd` runs it in that folder (kept at stop, so several servers can share `./data`) instead of
+ *   a fresh temporary one
  */
 export async function startServer(
   args: string[] = [],
-  options: { env?: Record<string, string>; keepLines?: boolean } = {},
+  options: { env?: Record<string, string>; keepLines?: boolean; cwd?: string } = {},
 ): Promise<RunningServer> {
   const keep = options.keepLines ?? true;
-  const cwd = await Deno.makeTempDir({ prefix: "stethoscope-server-" });
+  const cwd = options.cwd ?? await Deno.makeTempDir({ prefix: "stethoscope-server-" });
+  const removeCwd = () =>
+    options.cwd === undefined ? Deno.remove(cwd, { recursive: true }) : Promise.resolve();
   const child = new Deno.Command(Deno.execPath(), {
     args: [
       "run",
@@ -84,7 +88,7 @@ export async function startServer(
     child.kill("SIGKILL");
     const text = await new Response(errors).text();
     await child.status;
-    await Deno.remove(cwd, { recursive: true });
+    await removeCwd();
     throw new Error(`server did not start within 30 s: ${text}`);
   }
   // keep draining output so the child never blocks on a full pipe
@@ -106,7 +110,7 @@ export async function startServer(
       const status = await child.status;
       await drain;
       await drainErr;
-      await Deno.remove(cwd, { recursive: true });
+      await removeCwd();
       return status.code;
     },
   };
