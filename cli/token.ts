@@ -1,10 +1,13 @@
 /**
  * `token --email E [--privileged] [--days N]`: prints a JWT the API accepts (the original's
- * `stethoscope-token`).
+ * `stethoscope-token`). A token carries no privilege of its own: the API asks the configuration
+ * of the answering process on every request. `--privileged` checks that the email is privileged
+ * in this configuration now and refuses otherwise.
  *
  * @module
  */
 import { isValidEmail } from "../engine/identifiers.ts";
+import { isPrivileged } from "../routes/privilege.ts";
 import { mintToken } from "../routes/tokens.ts";
 import type { CommandContext } from "./mod.ts";
 
@@ -30,11 +33,13 @@ export async function token(ctx: CommandContext): Promise<number> {
       "note: demo mode signs tokens with a key that changes every start; this token works only for a server started with the same configuration",
     );
   }
-  const jwt = await mintToken(ctx.config, {
-    email,
-    privileged: ctx.values.privileged === true,
-    seconds: Math.round(days * 86_400),
-  });
+  if (ctx.values.privileged === true && !isPrivileged(ctx.config, { email })) {
+    ctx.printErr(
+      `token: ${email} is not in PRIVILEGED_USERS; a token is privileged only while its email is listed there, so add it (service accounts are listed like people) and run this again`,
+    );
+    return 1;
+  }
+  const jwt = await mintToken(ctx.config, { email, seconds: Math.round(days * 86_400) });
   ctx.print(jwt + "\n");
   return 0;
 }

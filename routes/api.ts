@@ -26,6 +26,7 @@ import type { Collected, DeviceRecord, SourceError } from "../engine/types.ts";
 import type { AppEnv, Ctx, User } from "./context.ts";
 import { audit } from "./data.ts";
 import { feedbackApi } from "./feedback_api.ts";
+import { sameEmail } from "./privilege.ts";
 import { AuthFailure, verifyAuthorization } from "./tokens.ts";
 
 /** The API sub-app, mounted at `/api/v1`. */
@@ -88,7 +89,7 @@ async function guard(
   c.set("user", user);
   const denied = "Access Denied: User is not allowed to access resource.";
   if (options.privilegedOnly && !user.privileged) return fail(c, 403, denied);
-  if (options.owner && options.value !== user.email && !user.privileged) {
+  if (options.owner && !sameEmail(options.value, user.email) && !user.privileged) {
     return fail(c, 403, denied);
   }
   if (!VALIDATORS[options.quantity](options.value)) {

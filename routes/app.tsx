@@ -24,6 +24,7 @@ import { pages } from "./pages.tsx";
 import { assetUrls, errorPage } from "./render.tsx";
 import { trustedHosts } from "./hosts.ts";
 import { DEFAULT_LIMITS, type Limit, rateLimits } from "./rate_limit.ts";
+import { isPrivileged } from "./privilege.ts";
 import { readSession } from "./session.ts";
 
 function limitOf(
@@ -155,7 +156,10 @@ export async function createApp(deps: AppDeps): Promise<Hono<AppEnv>> {
 
   app.use(async function session(c, next) {
     const data = await readSession(c, config, deps.now());
-    if (data) c.set("user", { email: data.e, privileged: data.p, via: "session", csrf: data.csrf });
+    if (data) {
+      const privileged = isPrivileged(config, { email: data.e, groups: data.g ?? [] });
+      c.set("user", { email: data.e, privileged, via: "session", csrf: data.csrf });
+    }
     await next();
   });
 

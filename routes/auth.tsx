@@ -13,6 +13,7 @@ import { DEMO_PEOPLE } from "../plugins/sources/demo_people.ts";
 import { DemoLogin, LoginNotConfigured, LoginWithProvider, SignOut } from "../views/login.tsx";
 import type { AppEnv } from "./context.ts";
 import { oidc, providerName } from "./oidc.tsx";
+import { sameEmail } from "./privilege.ts";
 import { errorPage, page } from "./render.tsx";
 import { endSession, safeNext, startSession } from "./session.ts";
 
@@ -51,15 +52,12 @@ auth.post("/login/demo", async (c) => {
   const form = await c.req.parseBody();
   const email = typeof form.email === "string" ? form.email : "";
   const people = c.var.deps.demoPeople ?? DEMO_PEOPLE;
-  if (!people.some((p) => p.email === email)) {
+  const person = people.find((p) => sameEmail(p.email, email));
+  if (!person) {
     return errorPage(c, 400, "Choose one of the demo people listed on the sign-in page.");
   }
-  await startSession(c, config, {
-    email,
-    privileged: config.PRIVILEGED_USERS.includes(email),
-    now: now(),
-  });
-  c.var.deps.log.info("signed in", { user: email, method: "demo" });
+  await startSession(c, config, { email: person.email, now: now() });
+  c.var.deps.log.info("signed in", { user: person.email, method: "demo" });
   return c.redirect(safeNext(typeof form.next === "string" ? form.next : undefined), 303);
 });
 

@@ -28,6 +28,7 @@ import {
   pkceChallenge,
   randomUrlToken,
 } from "./oidc_client.ts";
+import { isPrivileged } from "./privilege.ts";
 import { errorPage, page } from "./render.tsx";
 import { safeNext, secureCookies, startSession } from "./session.ts";
 
@@ -214,10 +215,9 @@ oidc.get(CALLBACK_PATH, async (c) => {
       redirectUri: redirectUri(c),
     });
     const who = await client.verify(idToken, { nonce: pending.nonce, now: now() });
-    const privileged = config.PRIVILEGED_USERS.some((u) => u.toLowerCase() === who.email) ||
-      who.groups.some((g) => config.PRIVILEGED_GROUPS.includes(g));
+    const privileged = isPrivileged(config, who);
     deleteCookie(c, PENDING_COOKIE, { path: PENDING_PATH, secure: secureCookies(c, config) });
-    await startSession(c, config, { email: who.email, privileged, now: now() });
+    await startSession(c, config, { email: who.email, groups: who.groups, now: now() });
     log.info("signed in", { user: who.email, method: "oidc", privileged });
     return c.redirect(pending.next, 303);
   } catch (error: unknown) {

@@ -18,6 +18,7 @@ import { Overview } from "../views/overview.tsx";
 import type { AppEnv, Ctx } from "./context.ts";
 import { wantsFragment } from "./context.ts";
 import { audit, notificationStates } from "./data.ts";
+import { sameEmail } from "./privilege.ts";
 import { errorPage, page } from "./render.tsx";
 
 /** The page sub-app (every route needs a signed-in person; see app.tsx). */
@@ -30,7 +31,7 @@ export const pages: Hono<AppEnv> = new Hono<AppEnv>();
 export function targetEmail(c: Ctx): string | Response | Promise<Response> {
   const user = c.var.user!;
   const asked = c.req.query("email");
-  if (asked === undefined || asked === user.email) return user.email;
+  if (asked === undefined || sameEmail(asked, user.email)) return user.email;
   if (!user.privileged) {
     return errorPage(c, 403, "You can only see your own devices and alerts.");
   }

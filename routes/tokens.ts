@@ -7,6 +7,7 @@
 import { errors, jwtVerify, SignJWT } from "jose";
 import type { Config } from "../config/schema.ts";
 import { isValidEmail } from "../engine/identifiers.ts";
+import { isPrivileged } from "./privilege.ts";
 
 /** A refused credential: the status and message the API answers with. */
 export class AuthFailure extends Error {
@@ -19,14 +20,12 @@ export class AuthFailure extends Error {
   }
 }
 
-/** Claims this app puts in and reads from tokens. */
+/** Who a verified token speaks for, and whether the current configuration privileges them. */
 export interface TokenIdentity {
   email: string;
+  /** `isPrivileged()` of the email (and the token's `groups` claim) under the current config. */
   privileged: boolean;
 }
-
-/** The claim that marks a token minted for a privileged user. */
-export const PRIVILEGED_CLAIM = "stethoscope_privileged";
 
 function key(config: Config): Uint8Array {
   if (!config.JWT_SECRET_KEY) {
@@ -45,14 +44,11 @@ function key(config: Config): Uint8Array {
  */
 export async function mintToken(
   config: Config,
-  options: { email: string; privileged?: boolean; seconds?: number; now?: Date },
+  options: { email: string; seconds?: number; now?: Date },
 ): Promise<string> {
   const now = Math.floor((options.now ?? new Date()).getTime() / 1000);
   const lifetime = options.seconds ?? config.JWT_EXPIRATION_DELTA;
-  return await new SignJWT({
-    email: options.email,
-    ...(options.privileged ? { [PRIVILEGED_CLAIM]: true } : {}),
-  })
+  return await new SignJWT({ email: options.email })
     .setProtectedHeader({ alg: config.JWT_ALGORITHM, typ: "JWT" })
     .setSubject(options.email)
     .setIssuedAt(now)
@@ -116,9 +112,10 @@ export async function verifyToken(
     ? payload.sub
     : undefined;
   if (email === undefined) throw new AuthFailure(401, "JWT Error: Token is invalid.");
-  const groups = Array.isArray(payload.groups) ? payload.groups : [];
-  const privileged = payload[PRIVILEGED_CLAIM] === true ||
-    config.PRIVILEGED_USERS.includes(email) ||
-    groups.some((g) => typeof g === "string" && config.PRIVILEGED_GROUPS.includes(g));
-  return { email, privileged };
+  const groups = Array.isArray(payload.groups)
+    ? payload.groups.filter((g): g is string => typeof g === "string")
+    : [];
+  // Never a claim of the token itself: a token stays privileged only while the current
+  // configuration lists its email (or one of its groups).
+  return { email, privileged: isPrivileged(config, { email, groups }) };
 }

@@ -39,8 +39,8 @@ async function configFile(extra: Record<string, unknown> = {}): Promise<string> 
   return path;
 }
 
-Deno.test("token prints a JWT the API accepts, with privilege when asked", async () => {
-  const path = await configFile();
+Deno.test("token prints a JWT the API accepts; privilege comes from the configuration that verifies it", async () => {
+  const path = await configFile({ PRIVILEGED_USERS: ["Ops@Example.com"] });
   try {
     const { code, out } = await run(["token", "--config", path, "--email", "fry@example.com"]);
     assert.equal(code, 0);
@@ -57,10 +57,38 @@ Deno.test("token prints a JWT the API accepts, with privilege when asked", async
       "--days",
       "2",
     ]);
-    const id2 = await verifyToken(config, priv.out.trim(), new Date(Date.now() + 47 * 3600_000));
+    assert.equal(priv.code, 0);
+    const later = new Date(Date.now() + 47 * 3600_000);
+    const id2 = await verifyToken(config, priv.out.trim(), later);
     assert.deepEqual(id2, { email: "ops@example.com", privileged: true });
+    const removed = parseConfig({
+      ...JSON.parse(await Deno.readTextFile(path)),
+      PRIVILEGED_USERS: [],
+    });
+    assert.deepEqual(
+      await verifyToken(removed, priv.out.trim(), later),
+      { email: "ops@example.com", privileged: false },
+      "removed from PRIVILEGED_USERS: the same token is no longer privileged",
+    );
     await assert.rejects(() =>
       verifyToken(config, priv.out.trim(), new Date(Date.now() + 49 * 3600_000))
+    );
+  } finally {
+    await Deno.remove(path);
+  }
+});
+
+Deno.test("token --privileged refuses an email the configuration does not privilege", async () => {
+  const path = await configFile({ PRIVILEGED_USERS: ["admin@example.com"] });
+  try {
+    assert.deepEqual(
+      await run(["token", "--config", path, "--email", "ops@example.com", "--privileged"]),
+      {
+        code: 1,
+        out: "",
+        err:
+          "token: ops@example.com is not in PRIVILEGED_USERS; a token is privileged only while its email is listed there, so add it (service accounts are listed like people) and run this again\n",
+      },
     );
   } finally {
     await Deno.remove(path);

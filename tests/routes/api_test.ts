@@ -176,8 +176,14 @@ Deno.test("a person may read only their own email; privileged callers may read a
     const res = await get(app, "/api/v1/devices/merged/user@example.com", admin);
     assert.equal(res.status, 200);
     assert.equal(res.body.length, 7);
-    const minted = await mintToken(app.config, { email: "ops@example.com", privileged: true, now });
-    assert.equal((await get(app, "/api/v1/events/merged/user@example.com", minted)).status, 200);
+    const upper = await mintToken(app.config, { email: "Admin@Example.com", now });
+    assert.equal(
+      (await get(app, "/api/v1/events/merged/user@example.com", upper)).status,
+      200,
+      "PRIVILEGED_USERS matches the token's email in any letter case",
+    );
+    const mine = await mintToken(app.config, { email: "Green@Example.com", now });
+    assert.equal((await get(app, "/api/v1/devices/merged/green@example.com", mine)).status, 200);
     // the token's sub is used when it is an email and there is no email claim (decision 9)
     const key = new TextEncoder().encode(app.config.JWT_SECRET_KEY!);
     const subOnly = await new SignJWT({}).setProtectedHeader({ alg: "HS256" }).setSubject(
@@ -194,11 +200,7 @@ Deno.test("auth is checked before the parameter; a bad parameter is a 400 with t
   try {
     const anon = await get(app, `/api/v1/devices/merged/${encodeURIComponent("<x>")}`);
     assert.equal(anon.status, 401);
-    const token = await mintToken(app.config, {
-      email: "ops@example.com",
-      privileged: true,
-      now: app.clock.now,
-    });
+    const token = await mintToken(app.config, { email: "admin@example.com", now: app.clock.now });
     const bad = await get(
       app,
       `/api/v1/devices/merged/${encodeURIComponent("not-a-<valid>")}`,
@@ -231,11 +233,7 @@ Deno.test("the session cookie authorises same-origin API calls", async () => {
 Deno.test("debug routes exist only when enabled, and only for privileged users", async () => {
   const off = await startApp();
   try {
-    const token = await mintToken(off.config, {
-      email: "ops@example.com",
-      privileged: true,
-      now: off.clock.now,
-    });
+    const token = await mintToken(off.config, { email: "admin@example.com", now: off.clock.now });
     assert.equal((await get(off, "/api/v1/devices/serial/DECAFBAD00", token)).status, 404);
   } finally {
     await off.close();
