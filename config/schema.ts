@@ -13,6 +13,7 @@ const HOST_RE =
 
 const IPV4_RE = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 const BITS_RE = /^\d{1,3}$/;
+const DOMAIN_RE = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
 
 /** An IPv4 or IPv6 address, optionally with a prefix length (built-ins only: no start-up cost). */
 export function isIpOrCidr(value: string): boolean {
@@ -132,6 +133,17 @@ export const ConfigSchema = z.object({
   OIDC_SCOPES: z.array(z.string()).default(["openid", "email", "profile"]),
   OIDC_GROUPS_CLAIM: z.string().min(1).optional(),
   ALLOWED_EMAIL_DOMAINS: z.array(z.string().min(1)).optional(),
+  /**
+   * Groups of email domains that name the same people (`[["example.com", "example.co.uk"]]`):
+   * the engine's ownership guard treats `alice@example.co.uk` in an inventory as
+   * `alice@example.com`. A domain may be in one group only.
+   */
+  EMAIL_DOMAIN_ALIASES: z.array(
+    z.array(z.string().regex(DOMAIN_RE, "expected a domain name such as example.co.uk")).min(2),
+  ).default([]).refine(
+    (groups) => new Set(groups.flat().map((d) => d.toLowerCase())).size === groups.flat().length,
+    "a domain appears twice; list each domain in one group only",
+  ),
   /** Per-plugin debug routes of the JSON API (privileged users only). */
   ENABLE_DEBUG_ENDPOINTS: z.boolean().default(false),
   RATE_LIMITS: z.object({ LOGIN: RateLimit.optional(), API: RateLimit.optional() }).strict()

@@ -6,7 +6,11 @@
  */
 import { callWithDeadline, listOfObjects } from "./deadline.ts";
 import { stagedLookup } from "./lookup.ts";
+import { withPlainAddress } from "./addresses.ts";
 import { mergeDevices } from "./merge.ts";
+import { settleMergedPlatforms } from "./merged_platform.ts";
+import { withReleaseName } from "./os_names.ts";
+import { createOwnershipGuard, type OwnershipGuard } from "./ownership.ts";
 import { applyPractices, type PracticeSet } from "./practices.ts";
 import type {
   AccountSource,
@@ -43,6 +47,11 @@ export interface EngineParts {
    * attached after the engine is built. Must not throw.
    */
   onCall?: (source: string, seconds: number, error: SourceError | undefined) => void;
+  /**
+   * Drops records of by-email lookups that name another owner (see `engine/ownership.ts`).
+   * Default: a guard comparing addresses case-insensitively, without domain aliases or logging.
+   */
+  ownership?: OwnershipGuard;
 }
 
 /** Options of one lookup. */
@@ -81,12 +90,15 @@ export interface Engine {
 export function createEngine(parts: EngineParts): Engine {
   const transformDevices = <T extends DeviceRecord | MergedDevice>(list: T[]): T[] =>
     parts.deviceTransforms.reduce((acc, t) => t.transformDevices(acc), list);
+  const ownership = parts.ownership ?? createOwnershipGuard();
 
   async function records(email: string, options: LookupOptions = {}) {
     return await stagedLookup(email, {
       deviceSources: parts.deviceSources,
       preDeviceSources: parts.preDeviceSources,
       transform: transformDevices,
+      // Where records enter the engine: whose they are, and OS names as their builds decide.
+      admit: (answer) => ownership.keep(email, answer).map(withReleaseName),
       ...(options.signal ? { signal: options.signal } : {}),
       ...(parts.onCall ? { onCall: parts.onCall } : {}),
     });
@@ -129,12 +141,14 @@ export function createEngine(parts: EngineParts): Engine {
     async devices(email, options = {}) {
       const { items, errors } = await records(email, options);
       const evaluated = applyPractices(items, parts.practices);
-      return { items: sortDevices(transformDevices(mergeDevices(evaluated))), errors };
+      const merged = settleMergedPlatforms(mergeDevices(evaluated), parts.practices);
+      return { items: sortDevices(transformDevices(merged)), errors };
     },
     async devicesForBatch(email, options = {}) {
       const { items, errors } = await records(email, options);
       const evaluated = applyPractices(transformDevices(items), parts.practices);
-      return { items: sortDevices(mergeDevices(evaluated)), errors };
+      const merged = settleMergedPlatforms(mergeDevices(evaluated), parts.practices);
+      return { items: sortDevices(merged), errors };
     },
     accounts(email, options = {}) {
       return gather(
@@ -155,7 +169,9 @@ export function createEngine(parts: EngineParts): Engine {
         options.signal,
       );
       items.sort((a, b) => b.timestamp.getTime() - a.timestamp.getTime());
-      const labelled = parts.eventTransforms.reduce((acc, t) => t.transformEvents(acc), items);
+      // Where events enter the engine: an address with a port is the plain address.
+      const plain = items.map(withPlainAddress);
+      const labelled = parts.eventTransforms.reduce((acc, t) => t.transformEvents(acc), plain);
       return { items: labelled, errors };
     },
     async notifications(email, options = {}) {

@@ -19,6 +19,13 @@ export interface StagedLookupParts {
   signal?: AbortSignal;
   /** Told about every source call once it settles (metrics). */
   onCall?: (source: string, seconds: number, error: SourceError | undefined) => void;
+  /**
+   * Where each successful answer enters the engine (ownership guard, OS names): returns the
+   * records to keep, in order. Default: every record as answered.
+   */
+  admit?: (
+    answer: { source: string; operation: string; records: DeviceRecord[] },
+  ) => DeviceRecord[];
 }
 
 type Method = "devicesByEmail" | "devicesBySerial" | "devicesByMac";
@@ -59,7 +66,9 @@ export async function stagedLookup(
         (performance.now() - started) / 1000,
         out.ok ? undefined : out.error,
       );
-      return out;
+      if (!out.ok || parts.admit === undefined) return out;
+      const records = parts.admit({ source: plugin.name, operation, records: out.value });
+      return { ...out, value: records };
     });
   };
   const ask = (method: Method, value: string) =>

@@ -9,6 +9,7 @@ import type { Config } from "../config/schema.ts";
 import { DEFAULT_PRACTICES } from "../engine/default_practices.ts";
 import { createEngine, type Engine, type EngineParts } from "../engine/engine.ts";
 import { createOutboxWorker, type OutboxWorker } from "../engine/outbox.ts";
+import { createOwnershipGuard, type OwnershipGuard } from "../engine/ownership.ts";
 import { PracticesConfigSchema } from "../engine/practice_config.ts";
 import { buildPracticeSet } from "../engine/practices.ts";
 import type {
@@ -78,6 +79,28 @@ function having<T>(plugins: LoadedPlugin[], kind: PluginKind): T[] {
   return plugins.filter((p) => p.kinds.includes(kind)).map((p) => p.instance as unknown as T);
 }
 
+/**
+ * The engine's ownership guard for this configuration (`EMAIL_DOMAIN_ALIASES`), logging drops of
+ * another person's records once per source burst.
+ */
+export function ownershipGuard(config: Config, log: Logger): OwnershipGuard {
+  return createOwnershipGuard({
+    aliases: config.EMAIL_DOMAIN_ALIASES ?? [],
+    reports: {
+      failing: (e) =>
+        log.warn("records of another owner dropped", {
+          source: e.source,
+          operation: e.operation,
+          detail: e.message,
+        }),
+      repeated: (e, count) =>
+        log.debug("records of another owner dropped again", { source: e.source, answers: count }),
+      recovered: (source, answers) =>
+        log.info("source answers only the person's records again", { source, answers }),
+    },
+  });
+}
+
 /** Groups loaded plugins by the port each serves. */
 export function engineParts(plugins: LoadedPlugin[], config: Config): EngineParts {
   const practicesConfig = PracticesConfigSchema.parse(config.PRACTICES ?? DEFAULT_PRACTICES);
@@ -122,7 +145,10 @@ export async function assemble(
     await store.close();
     throw error;
   }
-  const engine = createEngine(engineParts(plugins, config));
+  const engine = createEngine({
+    ...engineParts(plugins, config),
+    ownership: ownershipGuard(config, log),
+  });
   const feedbackSinks = new Map(
     plugins.filter((p) => p.kinds.includes("feedback")).map((p) => [
       p.name,

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { plainAddress } from "../../engine/addresses.ts";
 import { z } from "zod";
 import type { AccessEvent } from "../../engine/types.ts";
 
@@ -132,7 +133,8 @@ export function toEvent(raw: unknown, options: { debug: boolean }): AccessEvent 
   const e = parsed.data;
   const timestamp = new Date(e.timestamp * 1000);
   if (Number.isNaN(timestamp.getTime())) return null;
-  const ip = e.access_device?.ip ?? "";
+  // Duo has answered `access_device.ip` with a port ("10.8.1.5:1234"): keep the address only.
+  const ip = plainAddress(e.access_device?.ip ?? "");
   const where = [e.access_device?.location?.city, e.access_device?.location?.state]
     .concat(e.access_device?.location?.country)
     .filter((s): s is string => typeof s === "string" && s !== "");

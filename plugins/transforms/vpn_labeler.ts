@@ -9,6 +9,7 @@
  */
 import ipaddr from "ipaddr.js";
 import { z } from "zod";
+import { plainAddress } from "../../engine/addresses.ts";
 import type { AccessEvent } from "../../engine/types.ts";
 import { definePlugin } from "../plugin.ts";
 
@@ -19,9 +20,12 @@ export type VpnRange =
   | { kind: "cidr"; net: [Address, number] }
   | { kind: "range"; from: bigint; to: bigint; v6: boolean };
 
-/** An address, strictly: four-part dotted IPv4 or IPv6; IPv4-mapped IPv6 becomes IPv4. */
+/**
+ * An address, strictly: four-part dotted IPv4 or IPv6; IPv4-mapped IPv6 becomes IPv4. A port
+ * (`10.8.1.5:1234`, `[2001:db8::1]:443`) is ignored: it is the same address (`plainAddress`).
+ */
 export function parseAddress(text: string): Address | null {
-  const t = text.trim();
+  const t = plainAddress(text);
   if (ipaddr.IPv4.isValidFourPartDecimal(t) || ipaddr.IPv6.isValid(t)) return ipaddr.process(t);
   return null;
 }
