@@ -17,23 +17,13 @@
  * @module
  */
 import { UpstreamError } from "../../../engine/ports.ts";
-import {
-  AuthError,
-  createHttpClient,
-  RateLimitError,
-  sleep as abortableSleep,
-} from "../../http.ts";
+import { AuthError, createHttpClient, sleep as abortableSleep } from "../../http.ts";
+import { withRetryAfter } from "../../retry_after.ts";
 
 /** The scope of an app-only Graph token. */
 export const GRAPH_SCOPE = "https://graph.microsoft.com/.default";
 /** A cached token is renewed this long before it expires. */
 const EARLY_REFRESH_MS = 5 * 60_000;
-/** Attempts after a 429 before the call fails. */
-const THROTTLE_RETRIES = 5;
-/** Wait after a 429 without `Retry-After`, doubled each time (ms). */
-const THROTTLE_BASE_MS = 1000;
-/** Longest wait accepted from a `Retry-After` (ms); longer asks fail the call. */
-const MAX_RETRY_AFTER_MS = 120_000;
 
 /** How the client is built. */
 export interface GraphOptions {
@@ -155,33 +145,24 @@ export function createGraphClient(options: GraphOptions): GraphClient {
   ): Promise<unknown> {
     const path = relative(pathOrLink);
     let renewed = false;
-    for (let attempt = 0;; attempt++) {
+    const once = async () => {
       const bearer = await token(signal);
       requests++;
-      try {
-        const answer = await http.request("GET", path, {
-          signal,
-          ...(query ? { query } : {}),
-          headers: { Authorization: `Bearer ${bearer}` },
-        });
-        return answer.body;
-      } catch (error: unknown) {
-        if (error instanceof AuthError && error.status === 401 && !renewed) {
-          renewed = true; // an expired or revoked token: fetch a new one once
-          cached = null;
-          continue;
-        }
-        if (!(error instanceof RateLimitError) || attempt >= THROTTLE_RETRIES) throw error;
-        const asked = error.retryAfterMs ?? THROTTLE_BASE_MS * 2 ** attempt;
-        if (asked > MAX_RETRY_AFTER_MS) {
-          throw new UpstreamError(
-            `Intune: throttled (HTTP 429) with Retry-After ${Math.round(asked / 1000)} s, longer ` +
-              `than ${MAX_RETRY_AFTER_MS / 1000} s`,
-            429,
-          );
-        }
-        await wait(asked, signal);
-      }
+      const answer = await http.request("GET", path, {
+        signal,
+        ...(query ? { query } : {}),
+        headers: { Authorization: `Bearer ${bearer}` },
+      });
+      return answer.body;
+    };
+    const throttled = () => withRetryAfter(once, { name: "Intune", signal, sleep: wait });
+    try {
+      return await throttled();
+    } catch (error: unknown) {
+      if (!(error instanceof AuthError) || error.status !== 401 || renewed) throw error;
+      renewed = true; // an expired or revoked token: fetch a new one once
+      cached = null;
+      return await throttled();
     }
   }
 
