@@ -61,6 +61,12 @@ export const REGISTRY: Readonly<Record<string, RegistryEntry>> = {
     load: () => import("./sources/file.ts"),
     summary: "normalised device records from a JSON or NDJSON file or URL",
   },
+  jamf_pro: {
+    kinds: ["devices"],
+    timeoutKeys: ["JAMF_TIMEOUT", "TIMEOUT"],
+    load: () => import("./sources/jamf_pro/mod.ts"),
+    summary: "Jamf Pro API: Macs by owner email, serial and MAC, native posture; lists for batch",
+  },
   intune: {
     kinds: ["devices"],
     timeoutKeys: T,

@@ -191,7 +191,12 @@ function encryption(storage: unknown): PracticeData {
   return { value: all, details: lines.join("\n") };
 }
 
-function upToDate(updates: string[] | null | undefined): PracticeData {
+/**
+ * The up-to-date reading from the software updates JAMF lists as available (Classic
+ * `available_software_updates`, Jamf Pro API `softwareUpdates`): none → followed, some → not
+ * followed with the list in `details`, not reported → unknown. Shared with `jamf_pro`.
+ */
+export function upToDate(updates: string[] | null | undefined): PracticeData {
   if (updates === null || updates === undefined) return { value: null };
   if (updates.length === 0) return { value: true };
   return {
@@ -200,7 +205,11 @@ function upToDate(updates: string[] | null | undefined): PracticeData {
   };
 }
 
-function autoUpdate(attributes: Map<string, string>, os: string): PracticeData {
+/**
+ * The automatic-updates reading from the software-update extension attributes (name → value,
+ * `"True"`/`"False"`; a missing one takes macOS's default). Shared with `jamf_pro`.
+ */
+export function autoUpdate(attributes: Map<string, string>, os: string): PracticeData {
   const disabled: string[] = [];
   for (const setting of AUTOUPDATE) {
     const raw = setting.keys.map((k) => attributes.get(k)).find((v) => v !== undefined);

@@ -25,7 +25,14 @@ import {
   type IntuneFake,
   startIntuneFake,
 } from "../fakes/intune.ts";
-import { JAMF_PASSWORD, JAMF_USER, startFakeJamf } from "../fakes/jamf.ts";
+import {
+  JAMF_CLIENT_ID,
+  JAMF_CLIENT_SECRET,
+  JAMF_PASSWORD,
+  JAMF_USER,
+  startFakeJamf,
+} from "../fakes/jamf.ts";
+import { startJamfProFake } from "../fakes/jamf_pro.ts";
 import { registryWith } from "../support/sources.ts";
 
 const NOW = new Date("2026-11-26T12:00:00Z");
@@ -84,7 +91,11 @@ interface Run {
 
 async function harness() {
   const intune = startIntuneFake({ devices: devices() });
-  const [jamf, bitfit] = await Promise.all([startFakeJamf(), startFakeBitfit()]);
+  const [jamf, bitfit, jamfPro] = await Promise.all([
+    startFakeJamf(),
+    startFakeBitfit(),
+    startJamfProFake(),
+  ]);
   const dir = await Deno.makeTempDir();
   await Deno.writeTextFile(`${dir}/inventory.ndjson`, FILE + "\n");
   const results = new Map<string, string>();
@@ -121,6 +132,12 @@ async function harness() {
           JAMF_API_PASSWORD: JAMF_PASSWORD,
           JAMF_API_HOSTADDR: jamf.hostaddr,
         },
+        jamf_pro: {
+          JAMF_PRO_URL: jamfPro.serverUrl,
+          JAMF_CLIENT_ID,
+          JAMF_CLIENT_SECRET,
+          PAGE_SIZE: 1,
+        },
         bitfit: { BITFIT_API_TOKEN: BITFIT_TOKEN, BITFIT_BASE_URL: bitfit.baseUrl },
         file: { PATH: `${dir}/inventory.ndjson` },
         recorder: {},
@@ -156,10 +173,11 @@ async function harness() {
   return {
     intune: intune as IntuneFake,
     jamf,
+    jamfPro,
     dir,
     run,
     async close() {
-      await Promise.all([intune.close(), jamf.close(), bitfit.close()]);
+      await Promise.all([intune.close(), jamf.close(), bitfit.close(), jamfPro.close()]);
       await Deno.remove(dir, { recursive: true });
     },
   };
@@ -181,6 +199,7 @@ Deno.test("batch with listings gives exactly the per-person results, with one re
     const perPersonPages = h.intune.counts.pages;
     const perPersonStates = h.intune.counts.settingStates;
     const jamfBefore = h.jamf.requests.length;
+    const jamfProBefore = h.jamfPro.counts.pages;
 
     h.intune.counts.pages = 0;
     h.intune.counts.settingStates = 0;
@@ -193,7 +212,8 @@ Deno.test("batch with listings gives exactly the per-person results, with one re
     }
     // Fry's Mac merged from Intune, JAMF and bitFit; Leela's phone from Intune and the file.
     const fry = JSON.parse(listed.results.get("fry@planetexpress.com")!) as { sources: string[] }[];
-    assert.ok(fry.some((d) => ["bitfit", "intune", "jamf"].every((s) => d.sources.includes(s))));
+    const all = ["bitfit", "intune", "jamf", "jamf_pro"];
+    assert.ok(fry.some((d) => all.every((s) => d.sources.includes(s))), JSON.stringify(fry));
     const leela = JSON.parse(listed.results.get("leela@planetexpress.com")!) as {
       sources: string[];
     }[];
@@ -212,8 +232,9 @@ Deno.test("batch with listings gives exactly the per-person results, with one re
     ]);
     assert.match(
       listed.out,
-      /Listings:\n {2}intune: listed 16 devices in 3 pages\n {2}file: listed 2 devices in 1 pages\n/,
+      /Listings:\n {2}intune: listed 16 devices in 3 pages\n {2}jamf_pro: listed 2 devices in 2 pages\n {2}file: listed 2 devices in 1 pages\n/,
     );
+    assert.equal(h.jamfPro.counts.pages - jamfProBefore, 2, "Jamf Pro: one request per page");
   } finally {
     await h.close();
   }
@@ -228,14 +249,15 @@ Deno.test("batch: a listing that fails halfway fails that source for the run, no
       run.out,
       /intune: FAILED after 7 devices in 1 pages, skipped for this run: Intune: received invalid response code \(500\)/,
     );
-    // People come from the file's listing only; each has Intune reported as failed.
+    // People come from the other listings only; each has Intune reported as failed.
     assert.deepEqual([...run.results.keys()].sort(), [
       "amy@planetexpress.com",
+      "fry@planetexpress.com",
       "leela@planetexpress.com",
     ]);
     assert.match(
       run.out,
-      /Source errors \(people affected\):\n {2}intune: 2 — FAILED FOR EVERYONE/,
+      /Source errors \(people affected\):\n {2}intune: 3 — FAILED FOR EVERYONE/,
     );
     assert.equal(run.code, 1);
     const leela = JSON.parse(run.results.get("leela@planetexpress.com")!) as {

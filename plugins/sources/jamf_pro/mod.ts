@@ -1,0 +1,189 @@
+/**
+ * Jamf Pro API device source (issue 16): Macs from `GET /api/v1/computers-inventory`, found by
+ * the owner's whole email (`filter=userAndLocation.email=="…"`, RSQL), serial or MAC, with the
+ * native posture fields the Jamf Pro API reports (FileVault, firewall, Gatekeeper, SIP, pending
+ * software updates) and the Classic source's extension attributes; and the whole inventory as a
+ * paged listing (`page`, `page-size`, `totalCount`) for the batch.
+ *
+ * A source of its own rather than a mode of `jamf`: it speaks another API (paths, sections,
+ * camelCase fields, RSQL filters, paging) with its own parser, and it can list the inventory the
+ * Classic API can only fetch computer by computer; what the two share — credentials and bearer
+ * tokens (API client or account) — lives in `jamf_auth.ts`. The API client needs the
+ * "Read Computers" privilege.
+ *
+ * Config: `JAMF_PRO_URL` (the server root, e.g. `https://example.jamfcloud.com`), one credential
+ * pair (`JAMF_CLIENT_ID` + `JAMF_CLIENT_SECRET`, or `JAMF_API_USERNAME` + `JAMF_API_PASSWORD`),
+ * optional `PAGE_SIZE` (1–2000, default 500), `SOFTWARE` (also read applications and services,
+ * default false), `JAMF_TIMEOUT` / `TIMEOUT`, `DEBUG`.
+ *
+ * @module
+ */
+import { z } from "zod";
+import { canonicalMac, isValidMac } from "../../../engine/identifiers.ts";
+import {
+  type CallOptions,
+  type ListedPage,
+  type ListingSource,
+  UpstreamError,
+} from "../../../engine/ports.ts";
+import type { DeviceRecord } from "../../../engine/types.ts";
+import { createHttpClient, sleep as abortableSleep } from "../../http.ts";
+import { definePlugin, type PluginContext, timeoutSeconds } from "../../plugin.ts";
+import { withRetryAfter } from "../../retry_after.ts";
+import {
+  createJamfAuth,
+  jamfCredentialKeys,
+  jamfCredentials,
+  jamfRequest,
+  withJamfCredentialRules,
+} from "../jamf_auth.ts";
+import { InventoryPageSchema, InventoryRecordSchema, processInventoryRecord } from "./parse.ts";
+
+/** `PLUGINS.jamf_pro` keys. */
+export const jamfProSchema = withJamfCredentialRules(
+  z.object({
+    ...jamfCredentialKeys,
+    JAMF_PRO_URL: z.url({ protocol: /^https?$/ }),
+    PAGE_SIZE: z.number().int().min(1).max(2000).default(500),
+    SOFTWARE: z.boolean().default(false),
+    JAMF_TIMEOUT: timeoutSeconds,
+    TIMEOUT: timeoutSeconds,
+    DEBUG: z.boolean().default(false),
+  }).strict(),
+);
+
+/** Validated `PLUGINS.jamf_pro` config. */
+export type JamfProConfig = z.infer<typeof jamfProSchema>;
+
+const INVENTORY = "/api/v1/computers-inventory";
+/** The sections every request asks for (Jamf returns only the sections named). */
+export const SECTIONS = [
+  "GENERAL",
+  "HARDWARE",
+  "OPERATING_SYSTEM",
+  "DISK_ENCRYPTION",
+  "SECURITY",
+  "USER_AND_LOCATION",
+  "SOFTWARE_UPDATES",
+  "EXTENSION_ATTRIBUTES",
+] as const;
+
+/** An RSQL string literal: double-quoted, `"` and `\` escaped. */
+export function rsqlString(value: string): string {
+  return `"${value.replace(/["\\]/g, (c) => `\\${c}`)}"`;
+}
+
+/** The Jamf Pro source: every lookup it offers is present. */
+export interface JamfProSource extends ListingSource {
+  devicesByEmail(email: string, options: CallOptions): Promise<DeviceRecord[]>;
+  devicesBySerial(serial: string, options: CallOptions): Promise<DeviceRecord[]>;
+  devicesByMac(mac: string, options: CallOptions): Promise<DeviceRecord[]>;
+  checkConnectivity(options: CallOptions): Promise<void>;
+}
+
+/**
+ * Builds the Jamf Pro source.
+ *
+ * @param config validated `PLUGINS.jamf_pro`
+ * @param ctx the plugin context
+ * @param overrides `sleep` for 429 waits (tests)
+ */
+export function createJamfProSource(
+  config: JamfProConfig,
+  ctx: PluginContext,
+  overrides: { sleep?: (ms: number, signal: AbortSignal) => Promise<void> } = {},
+): JamfProSource {
+  const serverUrl = config.JAMF_PRO_URL.replace(/\/+$/, "");
+  const http = createHttpClient({ name: "Jamf Pro", baseUrl: serverUrl, timeoutMs: ctx.timeoutMs });
+  const auth = createJamfAuth({
+    serverUrl,
+    credentials: jamfCredentials(config),
+    timeoutMs: ctx.timeoutMs,
+    now: ctx.now,
+  });
+  const sections = [...SECTIONS, ...(config.SOFTWARE ? ["APPLICATIONS", "SERVICES"] : [])];
+  const reported = new Set<string>();
+
+  async function page(
+    index: number,
+    filter: string | undefined,
+    signal: AbortSignal,
+  ): Promise<{ records: DeviceRecord[]; total: number }> {
+    const query = new URLSearchParams({
+      page: String(index),
+      "page-size": String(config.PAGE_SIZE),
+    });
+    for (const s of sections) query.append("section", s);
+    query.set("sort", "id:asc");
+    if (filter !== undefined) query.set("filter", filter);
+    const answer = await withRetryAfter(
+      () => jamfRequest(http, auth, { method: "GET", path: `${INVENTORY}?${query}`, signal }),
+      { name: "Jamf Pro", signal, sleep: overrides.sleep ?? abortableSleep },
+    );
+    const parsed = InventoryPageSchema.safeParse(answer.body);
+    if (!parsed.success) {
+      throw new UpstreamError("Jamf Pro: unexpected computers-inventory answer (no results list)");
+    }
+    const records: DeviceRecord[] = [];
+    for (const raw of parsed.data.results) {
+      const r = InventoryRecordSchema.safeParse(raw);
+      if (!r.success) {
+        const id = String((raw as { id?: unknown } | null)?.id ?? "?");
+        if (!reported.has(id)) {
+          reported.add(id);
+          ctx.log.warn("jamf_pro: skipped a malformed computer", {
+            id,
+            error: r.error.issues[0]?.message ?? "invalid",
+          });
+        }
+        continue;
+      }
+      records.push(
+        processInventoryRecord(r.data, { source: ctx.name, ...(config.DEBUG ? { raw } : {}) }),
+      );
+    }
+    return { records, total: parsed.data.totalCount };
+  }
+
+  async function* pages(filter: string | undefined, signal: AbortSignal) {
+    for (let index = 0;; index++) {
+      const p = await page(index, filter, signal);
+      yield p;
+      if (p.records.length === 0 || (index + 1) * config.PAGE_SIZE >= p.total) return;
+    }
+  }
+
+  async function all(filter: string, options: CallOptions): Promise<DeviceRecord[]> {
+    const out: DeviceRecord[] = [];
+    for await (const p of pages(filter, options.signal)) out.push(...p.records);
+    return out;
+  }
+
+  return {
+    name: ctx.name,
+    timeoutMs: ctx.timeoutMs,
+    devicesByEmail: (email, o) => all(`userAndLocation.email==${rsqlString(email)}`, o),
+    devicesBySerial: (serial, o) => all(`hardware.serialNumber==${rsqlString(serial)}`, o),
+    devicesByMac(mac, o) {
+      if (!isValidMac(mac)) return Promise.resolve([]);
+      const m = rsqlString(canonicalMac(mac));
+      return all(`hardware.macAddress==${m},hardware.altMacAddress==${m}`, o);
+    },
+    async *listDevices(options: CallOptions): AsyncGenerator<ListedPage> {
+      for await (const p of pages(undefined, options.signal)) {
+        yield { records: p.records, total: p.total };
+      }
+    },
+    async checkConnectivity(options) {
+      const query = "page=0&page-size=1&section=GENERAL";
+      await jamfRequest(http, auth, {
+        method: "GET",
+        path: `${INVENTORY}?${query}`,
+        signal: options.signal,
+      });
+    },
+  };
+}
+
+/** The Jamf Pro API device and listing source; see the module doc for its config. */
+export default definePlugin(jamfProSchema, (config, ctx) => createJamfProSource(config, ctx));
