@@ -40,13 +40,23 @@ export const jamfSchema = withJamfCredentialRules(
 /** Validated `PLUGINS.jamf` config. */
 export type JamfConfig = z.infer<typeof jamfSchema>;
 
-const UserSchema = z.object({
-  user: z.object({
-    links: z.object({
-      computers: z.array(z.object({ id: z.union([z.number(), z.string()]) })).nullish(),
-    }).nullish(),
-  }),
+const JamfUser = z.looseObject({
+  email: z.string().nullish(),
+  email_address: z.string().nullish(),
+  links: z.looseObject({
+    computers: z.array(z.looseObject({ id: z.union([z.number(), z.string()]) })).nullish(),
+  }).nullish(),
 });
+/** `GET /users/email/{email}`: every JAMF user with that address (two people may share one). */
+const UsersByEmail = z.looseObject({
+  users: z.array(JamfUser).nullish(),
+  user: JamfUser.nullish(),
+});
+
+/** The address in a JAMF URL path: percent-encoded except `@`, as Jamf's own examples write it. */
+function emailPath(email: string): string {
+  return encodeURIComponent(email).replaceAll("%40", "@");
+}
 
 /** The JAMF device source; see the module doc for its config. */
 export default definePlugin(jamfSchema, (config, ctx) => {
@@ -90,20 +100,40 @@ export default definePlugin(jamfSchema, (config, ctx) => {
     }
   }
 
+  /**
+   * The person's Macs: JAMF users found by the whole address (`GET /users/email/{email}`, never
+   * the local part, which two people can share), then their computers, keeping only those whose
+   * location email is the person's (case-insensitive) or empty; a Mac recorded for someone else
+   * is dropped and logged. Source: RW-05 (a user whose `name` is a display name).
+   */
   async function devicesByEmail(email: string, options: CallOptions): Promise<DeviceRecord[]> {
-    const local = email.split("@")[0] ?? email;
-    const answer = UserSchema.safeParse(
-      await client.getJson(`/users/name/${encodeURIComponent(local)}`, options),
+    const wanted = email.trim().toLowerCase();
+    const answer = UsersByEmail.safeParse(
+      await client.getJson(`/users/email/${emailPath(email.trim())}`, options),
     );
-    if (!answer.success) throw new UpstreamError(`JAMF: unexpected answer for user "${local}"`);
-    const ids = (answer.data.user.links?.computers ?? []).map((c) => String(c.id));
+    if (!answer.success) throw new UpstreamError(`JAMF: unexpected answer for user "${email}"`);
+    const { users, user } = answer.data;
+    if (!users && !user) throw new UpstreamError(`JAMF: unexpected answer for user "${email}"`);
+    const ids = [
+      ...new Set(
+        [...(users ?? []), ...(user ? [user] : [])]
+          .filter((u) => sameOwner(u.email ?? u.email_address, wanted))
+          .flatMap((u) => (u.links?.computers ?? []).map((c) => String(c.id))),
+      ),
+    ];
     const settled = await Promise.allSettled(
       ids.map((id) => computer(`/computers/id/${encodeURIComponent(id)}`, id, options)),
     );
     const devices: DeviceRecord[] = [];
     const failures: unknown[] = [];
     settled.forEach((s, i) => {
-      if (s.status === "fulfilled") return devices.push(s.value);
+      if (s.status === "fulfilled") {
+        if (sameOwner(s.value.email, wanted)) return devices.push(s.value);
+        return ctx.log.warn("jamf: dropped a computer recorded for another owner", {
+          plugin: ctx.name,
+          id: ids[i],
+        });
+      }
       // Decision 21: a computer that vanished (404) is dropped; other failures are logged.
       if (s.reason instanceof NotFoundError) return;
       options.signal.throwIfAborted();
@@ -169,6 +199,12 @@ async function checkJamf(
     ctx.log.debug("jamf: connectivity check failed", { error: message(error) });
     throw new UpstreamError(`JAMF connection failure; ${message(error)}`);
   }
+}
+
+/** `true` when `owner` is empty (no one else named) or the same address, ignoring case. */
+function sameOwner(owner: string | null | undefined, wanted: string): boolean {
+  const o = owner?.trim().toLowerCase() ?? "";
+  return o === "" || o === wanted;
 }
 
 function message(error: unknown): string {

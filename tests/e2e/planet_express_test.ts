@@ -204,7 +204,7 @@ Deno.test("Planet Express: Fry's two Macs, each merged from bitFit and JAMF", as
         "/JSSResource/computers/macaddress/00:DE:CA:FB:AD:03",
         "/JSSResource/computers/serialnumber/DECAFBAD00",
         "/JSSResource/computers/serialnumber/DECAFBAD01",
-        "/JSSResource/users/name/fry",
+        "/JSSResource/users/email/fry@planetexpress.com",
         "/api/v1/auth/token", // one bearer token shared by every lookup
       ]);
       // Every lookup found its Mac: 2 ownership records, then JAMF by owner (2), serial (2), MAC (4).

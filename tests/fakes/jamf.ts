@@ -41,6 +41,8 @@ export interface FakeJamf extends FakeServer {
   computers: Map<number, unknown>;
   /** Users by name: the ids of their computers. */
   users: Map<string, number[]>;
+  /** Users' email addresses by name (default `{name}@planetexpress.com`). */
+  emails: Map<string, string>;
   /** Tokens issued so far (`Bearer` values without the scheme). */
   issued: string[];
   /** Forgets every token issued so far, as a server restart or an invalidated token does. */
@@ -73,6 +75,15 @@ export async function startFakeJamf(options: FakeJamfOptions = {}): Promise<Fake
     return { token, lifetime: options.tokenLifetimeSeconds ?? defaultLifetime };
   };
   let refusing: "privilege" | "all" | null = null;
+  const emails = new Map<string, string>();
+  const emailOf = (name: string) => emails.get(name) ?? `${name}@planetexpress.com`;
+  const userJson = (id: number, name: string, ids: number[]) => ({
+    id,
+    name,
+    email: emailOf(name),
+    email_address: emailOf(name),
+    links: { computers: ids.map((c) => ({ id: c, name: `computer-${c}` })) },
+  });
   const unauthorized = () => new Response("<html>Unauthorized</html>", { status: 401 });
   const general = (c: unknown) =>
     (c as { computer?: { general?: Record<string, unknown> } }).computer?.general ?? {};
@@ -119,17 +130,17 @@ export async function startFakeJamf(options: FakeJamfOptions = {}): Promise<Fake
     if (path === "/JSSResource/jssuser") {
       return json({ user: { name: JAMF_USER, privileges: ["Read Computers"] } });
     }
+    if ((m = path.match(/^\/JSSResource\/users\/email\/(.+)$/))) {
+      // Classic API: every user with that address, as a list (case-insensitive, whole address).
+      const wanted = m[1]!.toLowerCase();
+      const found = [...users].filter(([name]) => emailOf(name).toLowerCase() === wanted);
+      if (found.length === 0) return json({ error: "Not Found" }, 404);
+      return json({ users: found.map(([name, ids], i) => userJson(i + 1, name, ids)) });
+    }
     if ((m = path.match(/^\/JSSResource\/users\/name\/(.+)$/))) {
       const ids = users.get(m[1]!);
       if (ids === undefined) return json({ error: "Not Found" }, 404);
-      return json({
-        user: {
-          id: 1,
-          name: m[1],
-          email: `${m[1]}@planetexpress.com`,
-          links: { computers: ids.map((id) => ({ id, name: `computer-${id}` })) },
-        },
-      });
+      return json({ user: userJson(1, m[1]!, ids) });
     }
     if ((m = path.match(/^\/JSSResource\/computers\/id\/(\d+)$/))) {
       const c = computers.get(Number(m[1]));
@@ -150,6 +161,7 @@ export async function startFakeJamf(options: FakeJamfOptions = {}): Promise<Fake
     hostaddr: `${server.url}/JSSResource`,
     computers,
     users,
+    emails,
     issued,
     revokeTokens: () => valid.clear(),
     refuseClassic: (how) => {

@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { exportPKCS8, generateKeyPair } from "jose";
 import { BITFIT_TOKEN, startFakeBitfit } from "../fakes/bitfit.ts";
 import { startGoogleFake } from "../fakes/google.ts";
-import { JAMF_PASSWORD, JAMF_USER, startFakeJamf } from "../fakes/jamf.ts";
+import { JAMF_PASSWORD, JAMF_USER, jamfFixture, startFakeJamf } from "../fakes/jamf.ts";
 import { type FailureMode, type FakeServer, startFake } from "../fakes/server.ts";
 import { demoWith } from "../support/app.ts";
 import { recordResults, startRecordedApp } from "./harness.ts";
@@ -106,7 +106,12 @@ const SOURCES: SourceUnderTest[] = [
     }),
     start: async () => {
       const fake = await startFakeJamf();
-      fake.users.set("user", [4551]); // user@example.com owns lgml-pfry in JAMF too
+      // user@example.com owns a copy of lgml-pfry in JAMF too
+      const mac = await jamfFixture("lgml-pfry");
+      (mac.computer.location as Record<string, unknown>).email_address = PERSON;
+      fake.computers.set(4551, mac);
+      fake.users.set("user", [4551]);
+      fake.emails.set("user", PERSON);
       return { base: fake.url, close: () => fake.close() };
     },
   },

@@ -164,7 +164,7 @@ Deno.test("jamf sends a bearer token and Accept: application/json to the configu
     assert.deepEqual(classic.map((r) => r.path).sort(), [
       "/JSSResource/computers/id/3062",
       "/JSSResource/computers/id/4551",
-      "/JSSResource/users/name/fry",
+      "/JSSResource/users/email/fry@planetexpress.com",
     ]);
     for (const r of classic) {
       assert.equal(r.headers.get("authorization"), `Bearer ${fake.issued[0]}`);

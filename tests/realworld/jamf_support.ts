@@ -1,0 +1,37 @@
+/**
+ * Shared set-up of the JAMF real-world tests: a fake Jamf Pro server holding fixture records, and
+ * the `jamf` source pointed at it with an API client.
+ *
+ * @module
+ */
+import { silentLogger } from "../../config/log.ts";
+import type { Store } from "../../engine/ports.ts";
+import type { PluginInstance } from "../../plugins/plugin.ts";
+import jamf from "../../plugins/sources/jamf.ts";
+import { type FakeJamf, JAMF_CLIENT_ID, JAMF_CLIENT_SECRET, startFakeJamf } from "../fakes/jamf.ts";
+
+/** Reads a fixture of `tests/realworld/fixtures/` as JSON. */
+export async function realworldFixture<T = unknown>(name: string): Promise<T> {
+  return JSON.parse(await Deno.readTextFile(new URL(`./fixtures/${name}`, import.meta.url)));
+}
+
+/** A fake JAMF emptied of its Planet Express records, and the source configured for it. */
+export async function emptyJamf(): Promise<{ fake: FakeJamf; plugin: PluginInstance }> {
+  const fake = await startFakeJamf();
+  fake.computers.clear();
+  fake.users.clear();
+  const config = jamf.schema.parse({
+    JAMF_API_HOSTADDR: fake.hostaddr,
+    JAMF_CLIENT_ID,
+    JAMF_CLIENT_SECRET,
+  });
+  const plugin = await jamf.create(config, {
+    name: "jamf",
+    timeoutMs: 5000,
+    log: silentLogger,
+    store: {} as Store,
+    now: () => new Date(),
+    demo: false,
+  });
+  return { fake, plugin };
+}
