@@ -20,17 +20,18 @@ const ComputerSchema = z.looseObject({
       platform: z.string(),
       serial_number: z.string(),
       udid: optString,
-      mac_address: z.unknown(),
-      alt_mac_address: z.unknown(),
-      report_date_utc: z.unknown(),
+      mac_address: z.unknown().optional(),
+      alt_mac_address: z.unknown().optional(),
+      report_date_utc: z.unknown().optional(),
     }),
     hardware: z.looseObject({
       model: z.string(),
       os_name: z.string(),
       os_version: z.string(),
-      storage: z.unknown(),
+      storage: z.unknown().optional(),
     }),
     location: z.looseObject({ email_address: optString }).nullish(),
+    security: z.looseObject({ firewall_enabled: z.unknown().optional() }).nullish(),
     software: z.looseObject({
       available_software_updates: z.array(z.string()).nullish(),
       applications: z.array(Application).nullish(),
@@ -137,7 +138,7 @@ export function processComputer(raw: unknown, options: { debug: boolean }): Devi
       encryption: stamp(encryption(c.hardware.storage)),
       uptodate: stamp(upToDate(c.software?.available_software_updates)),
       autoupdate: stamp(autoUpdate(attributes, c.hardware.os_name)),
-      firewall: stamp(firewall(attributes.get("Firewall Status"))),
+      firewall: stamp(firewall(c.security?.firewall_enabled, attributes.get("Firewall Status"))),
       screenlock: stamp(equals(attributes.get("Screen Saver Lock Enabled"), "Enabled")),
       remotelogin: stamp(equals(attributes.get("Remote Login"), "Off")),
     },
@@ -167,25 +168,37 @@ export function processComputer(raw: unknown, options: { debug: boolean }): Devi
   return device;
 }
 
-/** FileVault 2 state of every readable, non-recovery partition; `null` when none is readable. */
+/**
+ * FileVault 2 state from the disk-encryption fields of each readable partition
+ * (`filevault2_status`, else `filevault_status`). When JAMF types the partitions (`boot`, `other`,
+ * `recovery`, as Jamf Pro 10+ does), only boot partitions count: an APFS Mac also lists Preboot,
+ * VM and Update volumes that FileVault never encrypts. `null` when no partition is readable.
+ */
 function encryption(storage: unknown): PracticeData {
-  const lines: string[] = [];
-  let all = true;
+  const partitions: Record<string, unknown>[] = [];
   for (const drive of Array.isArray(storage) ? storage : []) {
     if (!isRecord(drive) || !(Number(drive.drive_capacity_mb) > 0)) continue;
-    const partitions = [drive.partition, drive.partitions].flat().filter(isRecord);
-    for (const p of partitions) {
-      const status = p.filevault2_status;
-      if (typeof p.name !== "string" || typeof status !== "string" || RECOVERY.has(p.name)) {
-        continue;
-      }
-      all &&= status === "Encrypted";
-      const shown = status === "Not Supported" ? "Not Encrypted" : status;
-      const pct = p.filevault2_percent;
-      lines.push(
-        `${p.name}: ${shown}${pct === null || pct === undefined ? "" : ` (${String(pct)}%)`}`,
-      );
+    partitions.push(...[drive.partition, drive.partitions].flat().filter(isRecord));
+  }
+  const typed = partitions.some((p) =>
+    typeof p.type === "string" && p.type.toLowerCase() === "boot"
+  );
+  const lines: string[] = [];
+  let all = true;
+  for (const p of partitions) {
+    const status = typeof p.filevault2_status === "string"
+      ? p.filevault2_status
+      : p.filevault_status;
+    if (typeof p.name !== "string" || typeof status !== "string" || RECOVERY.has(p.name)) {
+      continue;
     }
+    if (typed && String(p.type).toLowerCase() !== "boot") continue;
+    all &&= status === "Encrypted";
+    const shown = status === "Not Supported" ? "Not Encrypted" : status;
+    const pct = p.filevault2_status === status ? p.filevault2_percent : p.filevault_percent;
+    lines.push(
+      `${p.name}: ${shown}${pct === null || pct === undefined ? "" : ` (${String(pct)}%)`}`,
+    );
   }
   if (lines.length === 0) return { value: null };
   return { value: all, details: lines.join("\n") };
@@ -206,26 +219,43 @@ export function upToDate(updates: string[] | null | undefined): PracticeData {
 }
 
 /**
- * The automatic-updates reading from the software-update extension attributes (name → value,
- * `"True"`/`"False"`; a missing one takes macOS's default). Shared with `jamf_pro`.
+ * The automatic-updates reading from the software-update extension attributes (name → value;
+ * shared with `jamf_pro`). Only settings JAMF reported as `"True"`/`"False"` count: a failure
+ * lists reported `"False"` settings only; nothing reported is unknown; settings left unreported
+ * count as on only where macOS turns them on by default, otherwise the practice stays unknown
+ * (issue 11: never a failure built from missing data).
  */
 export function autoUpdate(attributes: Map<string, string>, os: string): PracticeData {
+  const label = (l: string) => l.replace("OS X", os === "macOS" ? "macOS" : "OS X");
   const disabled: string[] = [];
+  const unreported: string[] = [];
+  let reported = 0;
   for (const setting of AUTOUPDATE) {
     const raw = setting.keys.map((k) => attributes.get(k)).find((v) => v !== undefined);
-    const on = raw === "True" ? true : raw === "False" ? false : setting.byDefault;
-    if (!on) disabled.push(setting.label.replace("OS X", os === "macOS" ? "macOS" : "OS X"));
+    if (raw === "True" || raw === "False") reported++;
+    if (raw === "False") disabled.push(label(setting.label));
+    else if (raw !== "True" && !setting.byDefault) unreported.push(label(setting.label));
   }
-  if (disabled.length === 0) return { value: true };
-  return {
-    value: false,
-    details: "Disabled settings:\n" + disabled.map((l) => `    ${l}`).join("\n"),
-  };
+  if (disabled.length > 0) {
+    return {
+      value: false,
+      details: "Disabled settings:\n" + disabled.map((l) => `    ${l}`).join("\n"),
+    };
+  }
+  if (reported === 0) return {};
+  if (unreported.length > 0) {
+    return {
+      details: "Not reported by JAMF:\n" + unreported.map((l) => `    ${l}`).join("\n"),
+    };
+  }
+  return { value: true };
 }
 
-function firewall(value: string | undefined): PracticeData {
-  if (value === undefined || !/^\s*[+-]?\d+\s*$/.test(value)) return {};
-  return { value: parseInt(value, 10) > 0 };
+/** Firewall from JAMF's own `security.firewall_enabled`, else the "Firewall Status" attribute. */
+function firewall(native: unknown, attribute: string | undefined): PracticeData {
+  if (typeof native === "boolean") return { value: native };
+  if (attribute === undefined || !/^\s*[+-]?\d+\s*$/.test(attribute)) return {};
+  return { value: parseInt(attribute, 10) > 0 };
 }
 
 function equals(value: string | undefined, expected: string): PracticeData {

@@ -3,7 +3,7 @@ import { createLogger, type Level, silentLogger } from "../../config/log.ts";
 import { NotFoundError, type Store, UpstreamError } from "../../engine/ports.ts";
 import type { DeviceRecord } from "../../engine/types.ts";
 import jamf from "../../plugins/sources/jamf.ts";
-import { parseJamfDate } from "../../plugins/sources/jamf_parse.ts";
+import { parseJamfDate, processComputer } from "../../plugins/sources/jamf_parse.ts";
 import type { PluginInstance } from "../../plugins/plugin.ts";
 import {
   type FakeJamf,
@@ -80,11 +80,8 @@ Deno.test("jamf devicesByEmail() maps lgml-pfry field by field (spec §3.1)", as
           "    Security Update 2016-001-10.10.5\n",
         last_updated: at,
       },
-      autoupdate: {
-        value: false,
-        details: "Disabled settings:\n    Install app updates\n    Install OS X updates",
-        last_updated: at,
-      },
+      // No software-update attribute reported: unknown (issue 11), not the original's defaults.
+      autoupdate: { last_updated: at },
       firewall: { value: false, last_updated: at },
       screenlock: { last_updated: at },
       remotelogin: { last_updated: at },
@@ -429,4 +426,95 @@ Deno.test("parseJamfDate() accepts JAMF offsets and rejects anything else", () =
   assert.equal(parseJamfDate("2016-13-45T10:58:57Z"), null);
   assert.equal(parseJamfDate(""), null);
   assert.equal(parseJamfDate(null), null);
+});
+
+Deno.test("processComputer() reads JAMF's native posture fields before extension attributes", async (t) => {
+  const base = await jamfFixture("lgml-pfry");
+  // deno-lint-ignore no-explicit-any
+  const withChanges = (change: (c: Record<string, any>) => void) => {
+    const raw = structuredClone(base);
+    change(raw.computer);
+    return processComputer(raw, { debug: false }).practices!;
+  };
+  await t.step("security.firewall_enabled wins over the Firewall Status attribute", () => {
+    // lgml-pfry's attribute says 0 (off); the native field says on
+    const p = withChanges((c) => (c.security = { firewall_enabled: true }));
+    assert.deepEqual(p.firewall, { value: true, last_updated: p.firewall?.last_updated });
+    assert.equal(withChanges(() => {}).firewall?.value, false);
+  });
+  await t.step("a security section without the field falls back to the attribute", () => {
+    assert.equal(
+      withChanges((c) => (c.security = { activation_lock: false })).firewall?.value,
+      false,
+    );
+  });
+  await t.step("typed partitions: only the boot volume decides FileVault", () => {
+    const p = withChanges((c) => {
+      c.hardware.storage = [{
+        disk: "disk0",
+        drive_capacity_mb: 500277,
+        partitions: [
+          {
+            name: "Macintosh HD (Boot Partition)",
+            type: "boot",
+            filevault2_status: "Encrypted",
+            filevault2_percent: 100,
+          },
+          {
+            name: "Preboot",
+            type: "other",
+            filevault2_status: "Not Encrypted",
+            filevault2_percent: 0,
+          },
+          { name: "VM", type: "other", filevault2_status: "Not Encrypted", filevault2_percent: 0 },
+          {
+            name: "Recovery",
+            type: "recovery",
+            filevault2_status: "Not Encrypted",
+            filevault2_percent: 0,
+          },
+        ],
+      }];
+    });
+    assert.equal(p.encryption?.value, true);
+    assert.equal(p.encryption?.details, "Macintosh HD (Boot Partition): Encrypted (100%)");
+  });
+  await t.step("filevault_status is read when filevault2_status is absent", () => {
+    const p = withChanges((c) => {
+      c.hardware.storage = [{
+        drive_capacity_mb: 250000,
+        partitions: [{
+          name: "Macintosh HD",
+          type: "boot",
+          filevault_status: "Not Encrypted",
+          filevault_percent: 0,
+        }],
+      }];
+    });
+    assert.equal(p.encryption?.value, false);
+    assert.equal(p.encryption?.details, "Macintosh HD: Not Encrypted (0%)");
+  });
+  await t.step("automatic updates: only reported settings decide", () => {
+    const ext = (pairs: [string, string][]) =>
+      withChanges((c) =>
+        c.extension_attributes.push(...pairs.map(([name, value]) => ({ name, value })))
+      ).autoupdate;
+    assert.deepEqual(
+      ext([["1 Auto Check For Updates Enabled", "True"]]),
+      {
+        details: "Not reported by JAMF:\n    Install app updates\n    Install OS X updates",
+        last_updated: new Date("2016-02-26T18:58:57.853Z"),
+      },
+    );
+    const all: [string, string][] = [
+      ["1 Auto Check For Updates Enabled", "True"],
+      ["3 Install App Updates Enabled", "True"],
+      ["4 Install OS X Updates Enabled", "True"],
+    ];
+    assert.equal(ext(all)?.value, true); // 2, 5 and 6 are on by default on macOS
+    assert.deepEqual(
+      ext([["3 Install App Updates Enabled", "False"]])?.details,
+      "Disabled settings:\n    Install app updates",
+    );
+  });
 });
