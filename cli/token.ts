@@ -20,8 +20,11 @@ export async function token(ctx: CommandContext): Promise<number> {
   }
   const daysText = (ctx.values.days as string | undefined) ?? "1";
   const days = Number(daysText);
-  if (!(days > 0 && days <= 366)) {
-    ctx.printErr(`token: --days must be a number of days from 1 to 366, got "${daysText}"`);
+  const maxDays = Math.floor(ctx.config.JWT_MAX_LIFETIME / 86_400 * 1000) / 1000;
+  if (!(days > 0 && days <= maxDays)) {
+    ctx.printErr(
+      `token: --days must be a number of days from 1 to ${maxDays} (JWT_MAX_LIFETIME), got "${daysText}"`,
+    );
     return 2;
   }
   if (!ctx.config.JWT_SECRET_KEY) {

@@ -116,6 +116,11 @@ function productionProblems(config: z.infer<typeof ConfigSchema>): string[] {
       "ENABLE_DEBUG_ENDPOINTS: debug routes need PRIVILEGED_USERS or PRIVILEGED_GROUPS to say who may use them",
     );
   }
+  if (config.JWT_EXPIRATION_DELTA > config.JWT_MAX_LIFETIME) {
+    problems.push(
+      `JWT_EXPIRATION_DELTA: ${config.JWT_EXPIRATION_DELTA} s is longer than JWT_MAX_LIFETIME (${config.JWT_MAX_LIFETIME} s); tokens minted with it would be refused`,
+    );
+  }
   if (config.LOGIN_MANAGER === "oidc" && !config.OIDC_CLIENT_ID) {
     problems.push('OIDC_CLIENT_ID: required when LOGIN_MANAGER is "oidc"');
   }

@@ -109,6 +109,12 @@ export const ConfigSchema = z.object({
   JWT_ALGORITHM: z.enum(["HS256", "HS384", "HS512"]).default("HS256"),
   JWT_EXPIRATION_DELTA: seconds.default(86_400),
   JWT_LEEWAY: z.number().min(0).max(300).default(0),
+  /** Longest an API token may live (`exp` − `iat`), seconds; longer ones are refused. 90 days. */
+  JWT_MAX_LIFETIME: seconds.default(90 * 86_400),
+  /** When set, tokens must carry this `aud` (and `main.ts token` writes it). */
+  JWT_AUDIENCE: z.string().min(1).optional(),
+  /** When set, tokens must carry this `iss` (and `main.ts token` writes it). */
+  JWT_ISSUER: z.string().min(1).optional(),
   SESSION_IDLE_SECONDS: seconds.default(8 * 3600),
   SESSION_MAX_SECONDS: seconds.default(7 * 86_400),
   PRIVILEGED_USERS: z.array(email).default([]),

@@ -20,6 +20,15 @@ export class AuthFailure extends Error {
   }
 }
 
+/** Plain words for the claim rules jose reports (`claim:reason` or `claim`). */
+const CLAIM_PROBLEMS: Record<string, string> = {
+  "exp:missing": "no expiry",
+  "aud": "wrong audience",
+  "aud:missing": "no audience",
+  "iss": "wrong issuer",
+  "iss:missing": "no issuer",
+};
+
 /** Who a verified token speaks for, and whether the current configuration privileges them. */
 export interface TokenIdentity {
   email: string;
@@ -48,13 +57,20 @@ export async function mintToken(
 ): Promise<string> {
   const now = Math.floor((options.now ?? new Date()).getTime() / 1000);
   const lifetime = options.seconds ?? config.JWT_EXPIRATION_DELTA;
-  return await new SignJWT({ email: options.email })
+  if (lifetime > config.JWT_MAX_LIFETIME) {
+    throw new RangeError(
+      `A token lifetime of ${lifetime} s is longer than JWT_MAX_LIFETIME (${config.JWT_MAX_LIFETIME} s); the API would refuse it`,
+    );
+  }
+  const jwt = new SignJWT({ email: options.email })
     .setProtectedHeader({ alg: config.JWT_ALGORITHM, typ: "JWT" })
     .setSubject(options.email)
     .setIssuedAt(now)
     .setNotBefore(now)
-    .setExpirationTime(now + lifetime)
-    .sign(key(config));
+    .setExpirationTime(now + lifetime);
+  if (config.JWT_AUDIENCE !== undefined) jwt.setAudience(config.JWT_AUDIENCE);
+  if (config.JWT_ISSUER !== undefined) jwt.setIssuer(config.JWT_ISSUER);
+  return await jwt.sign(key(config));
 }
 
 /**
@@ -84,7 +100,15 @@ export async function verifyAuthorization(
   return await verifyToken(config, parts[1]!, now);
 }
 
-/** Verifies a token: signature, configured algorithm only, `exp`/`nbf` with `JWT_LEEWAY`. */
+/**
+ * Verifies a token (RFC 7519): signature with the configured algorithm only; `exp` required;
+ * `exp`, `nbf` and `iat` (not in the future) with `JWT_LEEWAY` seconds of tolerance; a lifetime
+ * (`exp` − `iat`, or − now without `iat`) of at most `JWT_MAX_LIFETIME`; `aud` / `iss` equal to
+ * `JWT_AUDIENCE` / `JWT_ISSUER` when those are set.
+ *
+ * @throws {AuthFailure} 401 with the original's message ("Token is expired.", "Token could not
+ *   be decoded.", "Token is invalid.") — the last one naming the rule a valid signature broke
+ */
 export async function verifyToken(
   config: Config,
   token: string,
@@ -96,6 +120,9 @@ export async function verifyToken(
       algorithms: [config.JWT_ALGORITHM],
       clockTolerance: config.JWT_LEEWAY,
       currentDate: now,
+      requiredClaims: ["exp"],
+      ...(config.JWT_AUDIENCE !== undefined ? { audience: config.JWT_AUDIENCE } : {}),
+      ...(config.JWT_ISSUER !== undefined ? { issuer: config.JWT_ISSUER } : {}),
     }));
   } catch (error: unknown) {
     if (error instanceof errors.JWTExpired) {
@@ -104,7 +131,23 @@ export async function verifyToken(
     if (error instanceof errors.JWSInvalid || error instanceof errors.JWTInvalid) {
       throw new AuthFailure(401, "JWT Error: Token could not be decoded.");
     }
+    if (error instanceof errors.JWTClaimValidationFailed) {
+      const why = CLAIM_PROBLEMS[`${error.claim}:${error.reason}`] ?? CLAIM_PROBLEMS[error.claim];
+      if (why) throw new AuthFailure(401, `JWT Error: Token is invalid (${why}).`);
+    }
     throw new AuthFailure(401, "JWT Error: Token is invalid.");
+  }
+  const nowS = now.getTime() / 1000;
+  const exp = payload.exp as number;
+  if (typeof payload.iat === "number" && payload.iat > nowS + config.JWT_LEEWAY) {
+    throw new AuthFailure(401, "JWT Error: Token is invalid (issued in the future).");
+  }
+  const from = typeof payload.iat === "number" ? payload.iat : nowS;
+  if (exp - from > config.JWT_MAX_LIFETIME) {
+    throw new AuthFailure(
+      401,
+      "JWT Error: Token is invalid (it lives longer than JWT_MAX_LIFETIME allows).",
+    );
   }
   const email = typeof payload.email === "string"
     ? payload.email

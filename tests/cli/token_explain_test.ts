@@ -105,7 +105,12 @@ Deno.test("token refuses a bad email or day count", async () => {
     });
     const days = await run(["token", "--config", path, "--email", "a@b.c", "--days", "0"]);
     assert.equal(days.code, 2);
-    assert.equal(days.err, 'token: --days must be a number of days from 1 to 366, got "0"\n');
+    assert.equal(
+      days.err,
+      'token: --days must be a number of days from 1 to 90 (JWT_MAX_LIFETIME), got "0"\n',
+    );
+    const long = await run(["token", "--config", path, "--email", "a@b.c", "--days", "91"]);
+    assert.equal(long.code, 2, "longer than the 90-day default maximum");
   } finally {
     await Deno.remove(path);
   }
