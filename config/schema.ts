@@ -138,6 +138,15 @@ export const ConfigSchema = z.object({
   OIDC_CLIENT_SECRET: z.string().min(1).optional(),
   OIDC_SCOPES: z.array(z.string()).default(["openid", "email", "profile"]),
   OIDC_GROUPS_CLAIM: z.string().min(1).optional(),
+  /**
+   * The ID-token claim that must be the boolean `true` for the email to be believed
+   * (`email_verified`, OIDC Core §5.1); `false` when the provider never sends one (Microsoft
+   * Entra ID: use `"xms_edov"`, its optional claim, or `false`). An explicit
+   * `email_verified: false` is refused whatever this says.
+   */
+  OIDC_EMAIL_VERIFIED_CLAIM: z.union([z.string().min(1), z.literal(false)]).default(
+    "email_verified",
+  ),
   ALLOWED_EMAIL_DOMAINS: z.array(z.string().min(1)).optional(),
   /**
    * Groups of email domains that name the same people (`[["example.com", "example.co.uk"]]`):

@@ -5,7 +5,8 @@
  * - `GET /auth/oidc/start?next=/devices` keeps the pending sign-in (state, nonce, PKCE verifier,
  *   where to go next) in a short-lived signed cookie scoped to `/auth/oidc`, and sends the browser
  *   to the provider.
- * - `GET /auth/oidc/callback` checks the state against that cookie, exchanges the code, verifies
+ * - `GET /auth/oidc/callback` checks the state against that cookie, uses the pending sign-in up in
+ *   the store (a second callback with the same cookie is refused), exchanges the code, verifies
  *   the ID token and applies the email rules, then starts a new session and goes back to `next`
  *   (a path on this site only) with a 303.
  *
@@ -129,6 +130,38 @@ async function readPending(c: Ctx, config: Config): Promise<Pending | null> {
   return null;
 }
 
+/**
+ * Uses up the pending sign-in (its state, nonce and PKCE verifier) in the store, so a second
+ * callback carrying the same cookie — a replay after a completed sign-in, or a second tab — is
+ * refused on every process. Kept until the pending cookie would have expired anyway.
+ *
+ * @throws {OidcRefused} 401 when it was used before; 503 when the store cannot record it
+ */
+async function claimPending(c: Ctx, pending: Pending): Promise<void> {
+  const { store, now, log } = c.var.deps;
+  let fresh: boolean;
+  try {
+    fresh = await store.revoke(`oidc-state:${pending.state}`, {
+      until: new Date(pending.exp + 60_000),
+      now: now(),
+    });
+  } catch (error: unknown) {
+    log.error("cannot record the sign-in attempt in the store", { error: String(error) });
+    throw new OidcRefused(
+      503,
+      "store_unavailable",
+      "Sign-in cannot be completed right now because this site cannot save it. Try again in a few minutes.",
+    );
+  }
+  if (!fresh) {
+    throw new OidcRefused(
+      401,
+      "pending_reused",
+      "This sign-in was already used. Start again from the sign-in page.",
+    );
+  }
+}
+
 oidc.use("/auth/oidc/*", async function oidcConfigured(c, next) {
   if (c.var.deps.config.LOGIN_MANAGER !== "oidc") {
     return errorPage(c, 404, "There is no such sign-in method on this site.");
@@ -201,6 +234,7 @@ oidc.get(CALLBACK_PATH, async (c) => {
         "This answer from the sign-in provider does not match the sign-in you started. Start again from the sign-in page.",
       );
     }
+    await claimPending(c, pending);
     const code = q("code");
     if (code === undefined || code === "" || code.length > 4096) {
       throw new OidcRefused(

@@ -24,15 +24,16 @@ import { isValidEmail } from "../engine/identifiers.ts";
 /** A refused or failed sign-in: the status and the plain-words reason shown to the person. */
 export class OidcRefused extends Error {
   override name = "OidcRefused";
-  readonly status: 401 | 403 | 502;
+  readonly status: 401 | 403 | 502 | 503;
   /** A stable short code for the log (never token contents). */
   readonly code: string;
   /**
-   * @param status 401 (not signed in), 403 (signed in but not allowed), 502 (provider unreachable)
+   * @param status 401 (not signed in), 403 (signed in but not allowed), 502 (provider unreachable),
+   *   503 (this site cannot record the sign-in)
    * @param code a short stable code for the log
    * @param reason plain words for the person
    */
-  constructor(status: 401 | 403 | 502, code: string, reason: string) {
+  constructor(status: 401 | 403 | 502 | 503, code: string, reason: string) {
     super(reason);
     this.status = status;
     this.code = code;
@@ -398,8 +399,12 @@ export function createOidcClient(config: Config): OidcClient {
 }
 
 /**
- * Applies the email rules to verified ID-token claims: an `email` claim is required,
- * `email_verified: false` is refused, and `ALLOWED_EMAIL_DOMAINS` (when set) must hold the domain.
+ * Applies the email rules to verified ID-token claims: an `email` claim is required; the claim
+ * named by `OIDC_EMAIL_VERIFIED_CLAIM` (default `email_verified`, OIDC Core §5.1) must be the
+ * boolean `true` — a string `"true"` or a missing claim is refused (`email_verified_missing`, for
+ * providers such as Microsoft Entra ID that never send it, the operator names another claim or
+ * `false`); `email_verified: false` is always refused; and `ALLOWED_EMAIL_DOMAINS` (when set) must
+ * hold the domain.
  *
  * @throws {OidcRefused} 403 with the reason
  */
@@ -412,10 +417,21 @@ export function identityOf(claims: Record<string, unknown>, config: Config): Oid
       "The sign-in provider did not share a valid email address for your account, so this site cannot tell whose devices to show.",
     );
   }
-  if (claims.email_verified === false || claims.email_verified === "false") {
+  const verifiedClaim = config.OIDC_EMAIL_VERIFIED_CLAIM;
+  if (
+    claims.email_verified === false || claims.email_verified === "false" ||
+    (verifiedClaim !== false && claims[verifiedClaim] !== undefined &&
+      claims[verifiedClaim] !== true)
+  ) {
     throw refuse(
       "email_unverified",
       "Your email address is not verified with the sign-in provider. Verify it there, then sign in again.",
+    );
+  }
+  if (verifiedClaim !== false && claims[verifiedClaim] !== true) {
+    throw refuse(
+      "email_verified_missing",
+      "The sign-in provider did not confirm that your email address is verified, so this site cannot trust it. Ask the site's operators to check the sign-in settings.",
     );
   }
   const email = raw.toLowerCase();

@@ -229,6 +229,18 @@ Deno.test("OIDC sign-in refuses bad ID tokens with a plain reason, no session an
       reason: /did not share a valid email address/,
       arrange: () => fake.user = { sub: "12345" },
     },
+    {
+      name: "no email_verified claim",
+      status: 403,
+      reason: /did not confirm that your email address is verified/,
+      arrange: () => fake.user = { email: "green@example.com" },
+    },
+    {
+      name: 'email_verified as the string "true" (not the boolean)',
+      status: 403,
+      reason: /email address is not verified/,
+      arrange: () => fake.tamper = (c) => ({ ...c, email_verified: "true" }),
+    },
   ];
   try {
     for (const c of cases) {
@@ -367,13 +379,29 @@ Deno.test("OIDC privileges come from PRIVILEGED_USERS or the groups claim", asyn
       fake.user = { email: "green@example.com", email_verified: true };
       assert.equal(await lookUp(sessionOf(await signIn(app))), 200);
     });
+    let member = "";
     await t.step("a member of a privileged group may look up others", async () => {
-      fake.user = { email: "one-red@example.com", groups: ["staff", "security-team"] };
-      assert.equal(await lookUp(sessionOf(await signIn(app))), 200);
+      fake.user = {
+        email: "one-red@example.com",
+        email_verified: true,
+        groups: ["staff", "security-team"],
+      };
+      member = sessionOf(await signIn(app));
+      assert.equal(await lookUp(member), 200);
     });
     await t.step("anyone else may not", async () => {
-      fake.user = { email: "one-red@example.com", groups: ["staff"] };
+      fake.user = { email: "one-red@example.com", email_verified: true, groups: ["staff"] };
       assert.equal(await lookUp(sessionOf(await signIn(app))), 403);
+    });
+    await t.step("once the group leaves PRIVILEGED_GROUPS, the same session may not", async () => {
+      const after = await startApp({ config: oidcConfig(fake, { PRIVILEGED_GROUPS: [] }) });
+      try {
+        const res = await after.request("/devices?email=user%40example.com", { cookie: member });
+        await res.body?.cancel();
+        assert.equal(res.status, 403);
+      } finally {
+        await after.close();
+      }
     });
   } finally {
     await close();
@@ -448,4 +476,59 @@ Deno.test("OIDC routes answer 404 when OIDC is not configured, and an unreachabl
       await app.close();
     }
   });
+});
+
+Deno.test("OIDC_EMAIL_VERIFIED_CLAIM: another claim (Entra ID's xms_edov) or false for a provider that sends none", async (t) => {
+  const cases: [string, Record<string, unknown>, Record<string, unknown>, number][] = [
+    ["xms_edov true", { OIDC_EMAIL_VERIFIED_CLAIM: "xms_edov" }, { xms_edov: true }, 303],
+    ["xms_edov false", { OIDC_EMAIL_VERIFIED_CLAIM: "xms_edov" }, { xms_edov: false }, 403],
+    ["xms_edov missing", { OIDC_EMAIL_VERIFIED_CLAIM: "xms_edov" }, {}, 403],
+    ["false: no claim needed", { OIDC_EMAIL_VERIFIED_CLAIM: false }, {}, 303],
+    ["false: email_verified false still refused", { OIDC_EMAIL_VERIFIED_CLAIM: false }, {
+      email_verified: false,
+    }, 403],
+  ];
+  for (const [name, setting, claims, status] of cases) {
+    await t.step(name, async () => {
+      const { app, fake, close } = await setUp(setting);
+      try {
+        fake.user = { email: "green@example.com" };
+        fake.tamper = (c) => ({ ...c, ...claims });
+        const res = await signIn(app);
+        await res.body?.cancel();
+        assert.equal(res.status, status);
+      } finally {
+        await close();
+      }
+    });
+  }
+});
+
+Deno.test("OIDC pending sign-in is single-use: a second callback with the same cookie is refused", async (t) => {
+  const { app, close } = await setUp();
+  try {
+    const start = await app.request("/auth/oidc/start?next=%2Fdevices");
+    const pending = cookieNamed(start, "stethoscope_oidc")!.split(";")[0]!;
+    const authorizeUrl = start.headers.get("location")!;
+    await t.step("the first callback signs in", async () => {
+      const first = await app.request(await authorize(authorizeUrl), { cookie: pending });
+      await first.body?.cancel();
+      assert.equal(first.status, 303);
+    });
+    await t.step("a fresh code for the same state, nonce and PKCE set is refused", async () => {
+      // The provider answers the same authorization request again (a replayed or second tab).
+      const again = await app.request(await authorize(authorizeUrl), { cookie: pending });
+      const html = await again.text();
+      assert.equal(again.status, 401);
+      assert.match(html, /This sign-in was already used\. Start again from the sign-in page\./);
+      assert.equal(cookieNamed(again, "stethoscope_session"), undefined);
+    });
+    await t.step("and a new sign-in works", async () => {
+      const res = await signIn(app);
+      await res.body?.cancel();
+      assert.equal(res.status, 303);
+    });
+  } finally {
+    await close();
+  }
 });
