@@ -9,10 +9,30 @@
  * - the original's Python names `verify_certs` (bool) and `http_auth` (`"user:pass"` or
  *   `["user", "pass"]`), mapped to the above
  * - `maxRetries` (number of retries per request, default 0: callers have their own deadlines)
+ * - `compatibleWith` (`8` or `9`): the Elasticsearch major to speak to, instead of asking the node
+ *
+ * ## Elasticsearch 8.x and 9.x
+ *
+ * The 9.x client sends `Accept`/`Content-Type: application/vnd.elasticsearch+json;
+ * compatible-with=9`, which an 8.x node refuses (400 `media_type_header_exception`: "Accept version
+ * must be either version 8 or 7, but found 9"). So every client made here asks the node once,
+ * before its first request, what it runs (`GET /` → `version.number`, sent with plain
+ * `application/json`, which every version accepts) and then sends the headers of that major:
+ * `compatible-with=8` to an 8.x node, `compatible-with=9` to 9.x and later. When the credentials
+ * may not read `GET /` (401/403, e.g. an API key without the `monitor` privilege) it sends plain
+ * `application/json` and `application/x-ndjson`, which both majors accept. `compatibleWith` in
+ * `ELASTICSEARCH_KWARGS` skips the question. A node older than 8 is refused with a message
+ * naming its version. Supported: Elasticsearch 8.x and 9.x (`SUPPORTED_ES_MAJORS`).
  *
  * @module
  */
-import type { Client, ClientOptions } from "@elastic/elasticsearch";
+import type {
+  Client,
+  ClientOptions,
+  Transport,
+  TransportRequestOptions,
+  TransportRequestParams,
+} from "@elastic/elasticsearch";
 import { z } from "zod";
 import { timeoutSeconds } from "./plugin.ts";
 
@@ -29,6 +49,7 @@ export const esKwargsSchema = z.object({
   verify_certs: z.boolean().optional(),
   http_auth: z.union([z.string().regex(/^[^:]+:.+$/), z.tuple([secret, secret])]).optional(),
   maxRetries: z.number().int().min(0).max(10).optional(),
+  compatibleWith: z.union([z.literal(8), z.literal(9)]).optional(),
 }).strict();
 
 /** The client options of {@link esKwargsSchema}. */
@@ -170,8 +191,12 @@ export async function createEsClient(
   options: { timeoutMs: number | null },
 ): Promise<Client> {
   try {
-    const { Client } = await import("@elastic/elasticsearch");
-    return new Client(clientOptions(config, options.timeoutMs));
+    const { Client, Transport } = await import("@elastic/elasticsearch");
+    const pinned = config.ELASTICSEARCH_KWARGS?.compatibleWith;
+    return new Client({
+      ...clientOptions(config, options.timeoutMs),
+      Transport: compatibleTransport(Transport, pinned),
+    });
   } catch (error: unknown) {
     if (error instanceof Deno.errors.NotCapable) {
       throw new Error(
@@ -205,4 +230,102 @@ export function describeEsError(error: unknown): string {
 /** The HTTP status of a client error, when ES answered. */
 export function esStatus(error: unknown): number | undefined {
   return (error as { meta?: { statusCode?: number } } | null)?.meta?.statusCode ?? undefined;
+}
+
+/** The Elasticsearch majors Stethoscope is tested against. */
+export const SUPPORTED_ES_MAJORS: readonly number[] = [8, 9];
+
+/** The media types a request carries: JSON bodies and answers, and NDJSON bulk bodies. */
+export interface EsMediaTypes {
+  accept: string;
+  "content-type": string;
+}
+
+/**
+ * The `Accept` and `Content-Type` headers for a node of the given major: `compatible-with=8` for
+ * 8.x, `compatible-with=9` for 9.x and later, plain JSON/NDJSON when the major is not known.
+ *
+ * @param major the node's major version, or `null` when unknown
+ * @param ndjson whether the body is NDJSON (`_bulk`)
+ * @returns the two headers
+ * @example
+ * ```ts
+ * esMediaTypes(8, false).accept; // "application/vnd.elasticsearch+json; compatible-with=8"
+ * esMediaTypes(null, true)["content-type"]; // "application/x-ndjson"
+ * ```
+ */
+export function esMediaTypes(major: number | null, ndjson: boolean): EsMediaTypes {
+  if (major === null) {
+    return {
+      accept: "application/json",
+      "content-type": ndjson ? "application/x-ndjson" : JSON_TYPE,
+    };
+  }
+  const v = `; compatible-with=${Math.min(Math.max(major, 8), 9)}`;
+  return {
+    accept: `application/vnd.elasticsearch+json${v}`,
+    "content-type": `application/vnd.elasticsearch+${ndjson ? "x-ndjson" : "json"}${v}`,
+  };
+}
+
+const JSON_TYPE = "application/json";
+
+/**
+ * The major version of an Elasticsearch `version.number` (`"8.19.7"` → 8).
+ *
+ * @throws {RangeError} naming the version when it is older than 8 or not a version
+ */
+export function esMajor(number: unknown): number {
+  const major = typeof number === "string" ? Number(/^(\d+)\./.exec(number)?.[1]) : NaN;
+  if (!Number.isInteger(major)) {
+    throw new RangeError(
+      `the node did not say its Elasticsearch version (got ${JSON.stringify(number)})`,
+    );
+  }
+  if (major < 8) {
+    throw new RangeError(
+      `Elasticsearch ${number} is not supported: Stethoscope works with Elasticsearch 8.x and 9.x`,
+    );
+  }
+  return major;
+}
+
+/**
+ * A transport that sends the media types of the node's major (see the module docs), asking the
+ * node once (`GET /`) unless `pinned` names the major.
+ */
+function compatibleTransport(Base: typeof Transport, pinned: 8 | 9 | undefined): typeof Transport {
+  class CompatibleTransport extends Base {
+    #major: Promise<number | null> | undefined = pinned === undefined
+      ? undefined
+      : Promise.resolve(pinned);
+
+    async #detect(signal: AbortSignal | undefined): Promise<number | null> {
+      try {
+        const info = await super.request<{ version?: { number?: unknown } }>(
+          { method: "GET", path: "/" },
+          { headers: { ...esMediaTypes(null, false) }, ...(signal ? { signal } : {}) },
+        );
+        return esMajor(info?.version?.number);
+      } catch (error: unknown) {
+        const status = esStatus(error);
+        if (status === 401 || status === 403) return null;
+        this.#major = undefined; // ask again next time (the node was down, say)
+        throw error;
+      }
+    }
+
+    // The base class declares overloads; this one signature serves them all.
+    // deno-lint-ignore no-explicit-any
+    override async request(
+      params: TransportRequestParams,
+      options: TransportRequestOptions = {},
+    ): Promise<any> {
+      this.#major ??= this.#detect(options.signal);
+      const major = await this.#major;
+      const types = esMediaTypes(major, params.bulkBody !== undefined && params.bulkBody !== null);
+      return await super.request(params, { ...options, headers: { ...types, ...options.headers } });
+    }
+  }
+  return CompatibleTransport;
 }

@@ -6,6 +6,12 @@
  * `seq_no_primary_term`), `_count`, `_delete_by_query` — and the `x-elastic-product` header the
  * official client checks. Writes are visible at once (as if every write refreshed).
  *
+ * It behaves like one Elasticsearch major (`major`, default 9): `GET /` reports a version of it, and
+ * `Accept`/`Content-Type` media types with `compatible-with=N` are checked the way the node does
+ * (N must be the major or the one before; both headers must agree): otherwise it answers 400
+ * `media_type_header_exception`, as an 8.x node answers the 9.x client (Elasticsearch's REST API
+ * compatibility docs; the answer rebuilt in the shared case RW-10).
+ *
  * @module
  */
 
@@ -31,6 +37,8 @@ export interface FakeRequest {
 /** The running fake. */
 export interface FakeElasticsearch {
   url: string;
+  /** The Elasticsearch major it behaves like. */
+  major: 8 | 9;
   /** Index name → mappings given at creation (or `{}` when auto-created). */
   indices: Map<string, { mappings: Json; docs: Map<string, FakeDoc> }>;
   requests: FakeRequest[];
@@ -53,6 +61,51 @@ function reply(body: unknown, status = 200): Response {
 
 function esError(status: number, type: string, reason: string): Response {
   return reply({ error: { type, reason, root_cause: [{ type, reason }] }, status }, status);
+}
+
+const VERSION_NUMBER = { 8: "8.19.7", 9: "9.2.1" } as const;
+const COMPATIBLE_RE = /compatible-with\s*=\s*(\d+)/i;
+
+/**
+ * The 400 a node of `major` answers to versioned media types it cannot serve, else `null`.
+ * Each of `Accept` and `Content-Type` may ask for `compatible-with=major` or `major - 1`; when
+ * both carry a version they must agree.
+ */
+function mediaTypeProblem(headers: Headers, major: number): Response | null {
+  const asked: [string, string, number][] = [];
+  for (const name of ["Accept", "Content-Type"]) {
+    const value = headers.get(name) ?? "";
+    const m = COMPATIBLE_RE.exec(value);
+    if (m) asked.push([name, value, Number(m[1])]);
+  }
+  const refuse = (cause: string) => {
+    const reason = "Invalid media-type value on headers [Accept, Content-Type]";
+    const type = "media_type_header_exception";
+    return reply({
+      error: {
+        root_cause: [{ type, reason }],
+        type,
+        reason,
+        caused_by: { type: "status_exception", reason: cause },
+      },
+      status: 400,
+    }, 400);
+  };
+  for (const [name, value, v] of asked) {
+    if (v !== major && v !== major - 1) {
+      return refuse(
+        `${name} version must be either version ${major} or ${major - 1}, but found ${v}. ` +
+          `${name}=${value}`,
+      );
+    }
+  }
+  if (asked.length === 2 && asked[0]![2] !== asked[1]![2]) {
+    return refuse(
+      "A compatible version is required on both Content-Type and Accept headers if either one " +
+        "has requested a compatible version and the compatible versions must match.",
+    );
+  }
+  return null;
 }
 
 /** Reads a dotted path in a source document. */
@@ -163,7 +216,10 @@ function sortDocs(docs: FakeDoc[], sort: unknown): FakeDoc[] {
  *
  * @returns the running fake; `close()` it at the end of the test
  */
-export function startFakeElasticsearch(): FakeElasticsearch {
+export function startFakeElasticsearch(
+  options: { major?: 8 | 9 } = {},
+): FakeElasticsearch {
+  const major = options.major ?? 9;
   const indices: FakeElasticsearch["indices"] = new Map();
   let seq = 0;
 
@@ -308,12 +364,19 @@ export function startFakeElasticsearch(): FakeElasticsearch {
     });
     if (fake.delayMs > 0) await new Promise((r) => setTimeout(r, fake.delayMs));
     if (fake.failWith !== null) return esError(fake.failWith, "unavailable", "fake is down");
+    const refused = mediaTypeProblem(req.headers, major);
+    if (refused !== null) return refused;
     const json = (): Json => (body.trim() === "" ? {} : JSON.parse(body));
     const parts = url.pathname.split("/").filter(Boolean).map(decodeURIComponent);
     const [a, b, c] = parts;
     const m = req.method;
     if (parts.length === 0) {
-      return m === "HEAD" ? reply({}) : reply({ version: { number: "9.0.0" } });
+      return m === "HEAD" ? reply({}) : reply({
+        name: "es-node-1",
+        cluster_name: "stethoscope-test",
+        version: { number: VERSION_NUMBER[major], build_flavor: "default" },
+        tagline: "You Know, for Search",
+      });
     }
     if (a === "_bulk" || b === "_bulk") return bulk(b === "_bulk" ? a : undefined, body);
     if (b === undefined) {
@@ -371,6 +434,7 @@ export function startFakeElasticsearch(): FakeElasticsearch {
   });
   const fake: FakeElasticsearch = {
     url: `http://127.0.0.1:${server.addr.port}`,
+    major,
     indices,
     requests: [],
     failWith: null,

@@ -137,8 +137,11 @@ Deno.test("es_notifications connectivity pings and sends the configured credenti
   });
   try {
     await source.checkConnectivity!({ signal: signal() });
-    assert.equal(es.requests[0]!.method, "HEAD");
-    assert.equal(es.requests[0]!.headers.get("authorization"), `Basic ${btoa("stetho:s3cret")}`);
+    // The client first asks the node its version (plugins/elasticsearch.ts), then pings.
+    assert.deepEqual(es.requests.map((r) => `${r.method} ${r.path}`), ["GET /", "HEAD /"]);
+    for (const r of es.requests) {
+      assert.equal(r.headers.get("authorization"), `Basic ${btoa("stetho:s3cret")}`);
+    }
     es.failWith = 500;
     await assert.rejects(source.checkConnectivity!({ signal: signal() }), UpstreamError);
   } finally {
