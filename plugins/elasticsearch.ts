@@ -315,16 +315,16 @@ function compatibleTransport(Base: typeof Transport, pinned: 8 | 9 | undefined):
       }
     }
 
-    // The base class declares overloads; this one signature serves them all.
-    // deno-lint-ignore no-explicit-any
+    // The base class declares overloads (body, or body with meta); this one serves them all.
     override async request(
       params: TransportRequestParams,
       options: TransportRequestOptions = {},
-    ): Promise<any> {
+    ): Promise<never> {
       this.#major ??= this.#detect(options.signal);
       const major = await this.#major;
       const types = esMediaTypes(major, params.bulkBody !== undefined && params.bulkBody !== null);
-      return await super.request(params, { ...options, headers: { ...types, ...options.headers } });
+      const headers = { ...types, ...options.headers };
+      return await super.request(params, { ...options, headers }) as never;
     }
   }
   return CompatibleTransport;
