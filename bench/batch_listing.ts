@@ -1,0 +1,246 @@
+/**
+ * Batch benchmark over listing sources (`deno task bench:batch`, second part; issue 16): PEOPLE
+ * people with 1.5 × PEOPLE devices, half in an Intune (Microsoft Graph) fake and half in a Jamf
+ * Pro fake — real HTTP on 127.0.0.1 in a separate process (`bench/inventory_fakes.ts`), 300 ms per
+ * request — plus a bitFit-like ownership source answering every person after 50 ms (every other
+ * person owns one device by serial, which seeds serial lookups). Runs:
+ *
+ * 1. the batch with listings: Intune read in pages of 1000, Jamf Pro in pages of 500, once;
+ * 2. the per-person path (`--per-person`) for the first SAMPLE people, in the same process and run.
+ *
+ * Prints wall time and peak resident memory of each, the upstream requests per listing source
+ * against the bound ⌈devices ÷ page size⌉ + 5, the per-person path's requests and time (measured
+ * on the sample and projected linearly to everyone, labelled as such), and whether the sample's
+ * results are identical both ways.
+ *
+ * Run: `deno run --allow-read --allow-write --allow-env --allow-sys --allow-net=127.0.0.1
+ * --allow-run bench/batch_listing.ts [PEOPLE] [--sample N] [--concurrency N]`
+ *
+ * @module
+ */
+// deno-lint-ignore-file no-console
+import { z } from "zod";
+import { runBatchCommand } from "../cli/batch.ts";
+import { silentLogger } from "../config/log.ts";
+import { ConfigSchema } from "../config/schema.ts";
+import type { BatchResult } from "../engine/ports.ts";
+import type { DeviceRecord } from "../engine/types.ts";
+import { toWire } from "../engine/wire.ts";
+import { definePlugin } from "../plugins/plugin.ts";
+import { REGISTRY, type RegistryEntry } from "../plugins/registry.ts";
+import { createSqliteStore } from "../plugins/stores/sqlite.ts";
+import { INTUNE_CLIENT_ID, INTUNE_CLIENT_SECRET, INTUNE_TENANT } from "../tests/fakes/intune.ts";
+import { JAMF_CLIENT_ID, JAMF_CLIENT_SECRET } from "../tests/fakes/jamf.ts";
+
+const flag = (name: string, fallback: number) => {
+  const i = Deno.args.indexOf(name);
+  return i === -1 ? fallback : Number(Deno.args[i + 1]);
+};
+const PEOPLE = Number(
+  Deno.args.find((a, i) => /^\d+$/.test(a) && !/^--/.test(Deno.args[i - 1] ?? "")) ?? 10_000,
+);
+const DEVICES = Math.round(PEOPLE * 1.5);
+const SAMPLE = Math.min(flag("--sample", 1000), PEOPLE);
+const CONCURRENCY = flag("--concurrency", 32);
+const PAGE_LATENCY_MS = 300;
+const OWNERSHIP_LATENCY_MS = 50;
+const PAGES = { intune: 1000, jamf_pro: 500 } as const;
+
+const fakes = new Deno.Command(Deno.execPath(), {
+  args: [
+    "run",
+    "--allow-net=127.0.0.1",
+    "--allow-read",
+    new URL("./inventory_fakes.ts", import.meta.url).pathname,
+    String(PEOPLE),
+    String(DEVICES),
+    String(PAGE_LATENCY_MS),
+  ],
+  stdin: "piped",
+  stdout: "piped",
+  stderr: "inherit",
+}).spawn();
+const reader = fakes.stdout.pipeThrough(new TextDecoderStream()).getReader();
+let first = "";
+while (!first.includes("\n")) {
+  const { value, done } = await reader.read();
+  if (done) throw new Error("the fakes process ended before printing its URLs");
+  first += value;
+}
+const urls = JSON.parse(first.split("\n")[0]!) as {
+  intune: { graphUrl: string; loginUrl: string };
+  jamfPro: { serverUrl: string };
+  control: string;
+};
+type Counts = Record<"intune" | "jamf_pro", { pages: number; devices: number }>;
+const counts = async (): Promise<Counts> => await (await fetch(`${urls.control}/counts`)).json();
+
+let ownershipCalls = 0;
+const ownership = definePlugin(z.object({}).strict(), (_, ctx) => ({
+  name: ctx.name,
+  timeoutMs: ctx.timeoutMs,
+  async preDevicesByEmail(email: string): Promise<DeviceRecord[]> {
+    ownershipCalls++;
+    await new Promise((r) => setTimeout(r, OWNERSHIP_LATENCY_MS));
+    const n = Number(/^person(\d+)@/.exec(email)?.[1] ?? NaN);
+    if (!(n % 2 === 0)) return [];
+    const serial = `SYN${n.toString(16).padStart(10, "0").toUpperCase()}`;
+    return [{ source: ctx.name, email, serial, type: "Laptop", identifiers: { serial } }];
+  },
+}));
+const sample = new Set(Array.from({ length: SAMPLE }, (_, i) => `person${i}@example.com`));
+let recorded = new Map<string, string>();
+let posted = 0;
+const recorder = definePlugin(z.object({}).strict(), (_, ctx) => ({
+  name: ctx.name,
+  timeoutMs: ctx.timeoutMs,
+  post: (r: BatchResult) => {
+    posted += r.devices.length;
+    if (sample.has(r.email)) recorded.set(r.email, JSON.stringify(toWire(r.devices)));
+    return Promise.resolve();
+  },
+}));
+const entry = (module: ReturnType<typeof definePlugin>, kinds: RegistryEntry["kinds"]) => ({
+  kinds,
+  timeoutKeys: ["TIMEOUT"],
+  load: () => Promise.resolve({ default: module }),
+  summary: "bench",
+});
+const registry = {
+  ...REGISTRY,
+  ownership: entry(ownership, ["predevices"]),
+  recorder: entry(recorder, ["batch"]),
+};
+const config = {
+  ...ConfigSchema.parse({
+    DEFAULT_TIMEOUT: 120,
+    PLUGINS: {
+      intune: {
+        INTUNE_TENANT_ID: INTUNE_TENANT,
+        INTUNE_CLIENT_ID,
+        INTUNE_CLIENT_SECRET,
+        GRAPH_URL: urls.intune.graphUrl,
+        LOGIN_URL: urls.intune.loginUrl,
+        PAGE_SIZE: PAGES.intune,
+        SETTING_STATES: false,
+      },
+      jamf_pro: {
+        JAMF_PRO_URL: urls.jamfPro.serverUrl,
+        JAMF_CLIENT_ID,
+        JAMF_CLIENT_SECRET,
+        PAGE_SIZE: PAGES.jamf_pro,
+      },
+      ownership: {},
+      recorder: {},
+    },
+  }),
+  demo: false,
+};
+const dir = await Deno.makeTempDir();
+
+async function run(label: string, args: string[], values: Record<string, string | boolean>) {
+  recorded = new Map();
+  posted = 0;
+  ownershipCalls = 0;
+  const before = await counts();
+  const store = await createSqliteStore({ path: `${dir}/${label}.db`, log: silentLogger });
+  const output: string[] = [];
+  let pages = 0;
+  const rss0 = Deno.memoryUsage().rss;
+  let peak = rss0;
+  const sampler = setInterval(() => peak = Math.max(peak, Deno.memoryUsage().rss), 50);
+  const started = performance.now();
+  const code = await runBatchCommand({
+    config,
+    values: { concurrency: String(CONCURRENCY), ...values },
+    positionals: ["batch", ...args],
+    log: silentLogger,
+    print: (t) => void output.push(t),
+    printErr: (t) => void output.push(t),
+  }, {
+    registry,
+    store,
+    isTerminal: false,
+    progressMs: 3_600_000,
+    writeProgress: (t) => void (t.includes(": page ") && pages++),
+  });
+  const seconds = (performance.now() - started) / 1000;
+  clearInterval(sampler);
+  peak = Math.max(peak, Deno.memoryUsage().rss);
+  const after = await counts();
+  const requests = {
+    intune: after.intune.pages - before.intune.pages,
+    jamf_pro: after.jamf_pro.pages - before.jamf_pro.pages,
+  };
+  const summary = output.join("").split("\n").filter((l) =>
+    /^Batch finished|^ {2}(intune|jamf_pro): listed|FAILED/.test(l)
+  );
+  return {
+    code,
+    seconds,
+    peakMb: peak / 1048576,
+    baseMb: rss0 / 1048576,
+    requests,
+    pages,
+    summary,
+  };
+}
+
+const load = () => Deno.loadavg().map((n) => n.toFixed(2)).join(" / ");
+console.log(
+  `people ${PEOPLE}, devices ${DEVICES} (Intune ${Math.ceil(DEVICES / 2)}, Jamf Pro ${
+    Math.floor(DEVICES / 2)
+  }), ${PAGE_LATENCY_MS} ms per upstream request, ownership ${OWNERSHIP_LATENCY_MS} ms per person, ` +
+    `concurrency ${CONCURRENCY}; load average ${load()}`,
+);
+const listed = await run("listing", [], {});
+const listedSample = recorded;
+const c = await counts();
+console.log(
+  `\nwith listings: exit ${listed.code}, wall ${listed.seconds.toFixed(1)} s, peak RSS ` +
+    `${listed.peakMb.toFixed(0)} MB (${
+      listed.baseMb.toFixed(0)
+    } MB before the run; target < 1024 MB) ` +
+    `${
+      listed.peakMb < 1024 ? "PASS" : "FAIL"
+    }, ${posted} devices posted, ${ownershipCalls} ownership calls`,
+);
+for (const line of listed.summary) console.log(`  ${line}`);
+for (const name of ["intune", "jamf_pro"] as const) {
+  const bound = Math.ceil(c[name].devices / PAGES[name]) + 5;
+  console.log(
+    `  ${name}: ${listed.requests[name]} requests for ${c[name].devices} devices in pages of ` +
+      `${PAGES[name]} (bound ${bound}) ${listed.requests[name] <= bound ? "PASS" : "FAIL"}`,
+  );
+}
+
+const file = `${dir}/sample.txt`;
+await Deno.writeTextFile(file, [...sample].join("\n"));
+const perPerson = await run("per-person", [file], { "per-person": true });
+const scale = PEOPLE / SAMPLE;
+const same = [...sample].every((e) => listedSample.get(e) === recorded.get(e));
+console.log(
+  `\nper person (measured on ${SAMPLE} people): exit ${perPerson.code}, wall ` +
+    `${perPerson.seconds.toFixed(1)} s, peak RSS ${perPerson.peakMb.toFixed(0)} MB, requests ` +
+    `intune ${perPerson.requests.intune}, jamf_pro ${perPerson.requests.jamf_pro}`,
+);
+console.log(
+  `  projected to ${PEOPLE} people (× ${scale.toFixed(1)}): wall ≈ ${
+    (perPerson.seconds * scale).toFixed(0)
+  } s, requests ≈ intune ${Math.round(perPerson.requests.intune * scale)}, jamf_pro ${
+    Math.round(perPerson.requests.jamf_pro * scale)
+  }`,
+);
+console.log(
+  `  listing ÷ per-person upstream requests: intune ${
+    (listed.requests.intune / (perPerson.requests.intune * scale)).toFixed(4)
+  }, jamf_pro ${(listed.requests.jamf_pro / (perPerson.requests.jamf_pro * scale)).toFixed(4)}`,
+);
+console.log(
+  `  the sample's ${SAMPLE} people have identical results both ways: ${same ? "PASS" : "FAIL"}`,
+);
+console.log(`load average at the end ${load()}`);
+
+fakes.stdin.close();
+await fakes.status;
+await Deno.remove(dir, { recursive: true });

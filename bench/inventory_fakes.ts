@@ -1,0 +1,99 @@
+/**
+ * The upstreams of `bench/batch_listing.ts`, in their own process so the batch's memory is
+ * measured alone: the Intune (Microsoft Graph) and Jamf Pro fakes of `tests/fakes/`, filled with
+ * `DEVICES` synthetic devices owned by `PEOPLE` people (`person<N>@example.com`; device i belongs
+ * to person i mod PEOPLE, even devices in Intune, odd ones in Jamf Pro), each page answered after
+ * `LATENCY_MS`. Prints one JSON line with the URLs, then serves until stdin closes; `GET /counts`
+ * on the control URL answers the requests each fake served.
+ *
+ * Run: `deno run --allow-net=127.0.0.1 --allow-read bench/inventory_fakes.ts PEOPLE DEVICES LATENCY_MS`
+ *
+ * @module
+ */
+// deno-lint-ignore-file no-console
+import { type FakeManagedDevice, startIntuneFake } from "../tests/fakes/intune.ts";
+import { type FakeInventoryRecord, startJamfProFake } from "../tests/fakes/jamf_pro.ts";
+
+const [people, devices, latencyMs] = Deno.args.map(Number) as [number, number, number];
+
+/** Synthetic serial, MAC and owner of device `i`. */
+function identity(i: number) {
+  const hex = i.toString(16).padStart(10, "0").toUpperCase();
+  return { serial: `SYN${hex}`, mac: `60${hex}`, owner: `person${i % people}@example.com` };
+}
+
+const intuneDevices: FakeManagedDevice[] = [];
+const jamfComputers: FakeInventoryRecord[] = [];
+for (let i = 0; i < devices; i++) {
+  const { serial, mac, owner } = identity(i);
+  if (i % 2 === 0) {
+    intuneDevices.push({
+      id: `00000000-0000-0000-0000-${i.toString().padStart(12, "0")}`,
+      deviceName: `PC-${i}`,
+      userPrincipalName: owner,
+      emailAddress: owner,
+      operatingSystem: "Windows",
+      osVersion: i % 4 === 0 ? "10.0.26100.2314" : "10.0.19045.5131",
+      isEncrypted: i % 5 !== 0,
+      jailBroken: "Unknown",
+      complianceState: "compliant",
+      lastSyncDateTime: "2026-11-25T08:00:00Z",
+      serialNumber: serial,
+      wiFiMacAddress: mac,
+      ethernetMacAddress: "",
+      model: "Latitude 7450",
+      manufacturer: "Dell Inc.",
+    });
+  } else {
+    jamfComputers.push({
+      id: String(i),
+      udid: `UDID-${serial}`,
+      general: { name: `mac-${i}`, platform: "Mac", reportDate: "2026-11-25T09:00:00.000Z" },
+      hardware: {
+        make: "Apple",
+        model: "MacBook Air (M3)",
+        serialNumber: serial,
+        macAddress: mac.replace(/(..)(?!$)/g, "$1:"),
+      },
+      operatingSystem: { name: "macOS", version: i % 3 === 0 ? "15.7.2" : "26.1", build: "25B78" },
+      diskEncryption: {
+        bootPartitionEncryptionDetails: {
+          partitionName: "Macintosh HD",
+          partitionFileVault2State: i % 7 === 0 ? "UNENCRYPTED" : "ENCRYPTED",
+          partitionFileVault2Percent: i % 7 === 0 ? 0 : 100,
+        },
+      },
+      security: {
+        sipStatus: "ENABLED",
+        gatekeeperStatus: "APP_STORE_AND_IDENTIFIED_DEVELOPERS",
+        firewallEnabled: i % 3 !== 0,
+      },
+      userAndLocation: { email: identity(i).owner },
+      softwareUpdates: [],
+      extensionAttributes: [],
+    });
+  }
+}
+
+const intune = startIntuneFake({ devices: intuneDevices, latencyMs, settingStates: new Map() });
+const jamfPro = await startJamfProFake({ computers: jamfComputers, latencyMs });
+const control = Deno.serve(
+  { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+  () =>
+    Response.json({
+      intune: {
+        pages: intune.counts.pages,
+        tokens: intune.counts.tokens,
+        devices: intuneDevices.length,
+      },
+      jamf_pro: { pages: jamfPro.counts.pages, devices: jamfComputers.length },
+    }),
+);
+console.log(JSON.stringify({
+  intune: { graphUrl: intune.graphUrl, loginUrl: intune.loginUrl },
+  jamfPro: { serverUrl: jamfPro.serverUrl },
+  control: `http://127.0.0.1:${(control.addr as Deno.NetAddr).port}`,
+}));
+// Serve until the parent closes our stdin.
+for await (const _ of Deno.stdin.readable) { /* nothing to read */ }
+await Promise.all([intune.close(), jamfPro.close(), control.shutdown()]);
