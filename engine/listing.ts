@@ -59,8 +59,8 @@ function push<K>(map: Map<K, DeviceRecord[]>, key: K, record: DeviceRecord): voi
 }
 
 /**
- * Reads a listing source to its end, page by page, indexing each record by its `email` (the
- * owner, lower-cased), serial (upper-cased) and MACs (canonical). Never throws: a failing page
+ * Reads a listing source to its end, page by page, indexing each record by its owners (the page's
+ * `owners`, else the record's `email`; lower-cased), serial (upper-cased) and MACs (canonical). Never throws: a failing page
  * ends the listing with `failure` set.
  *
  * @param source the listing source
@@ -88,7 +88,7 @@ export async function readListing(
   const signal = options.signal ?? new AbortController().signal;
   try {
     for await (const page of source.listDevices({ signal })) {
-      for (const record of page.records) addRecord(index, record);
+      page.records.forEach((record, i) => addRecord(index, record, page.owners?.[i]));
       index.pages++;
       options.onPage?.({
         source: source.name,
@@ -103,11 +103,18 @@ export async function readListing(
   return index;
 }
 
-function addRecord(index: ListingIndex, record: DeviceRecord): void {
+function addRecord(
+  index: ListingIndex,
+  record: DeviceRecord,
+  owners: readonly string[] = record.email === undefined ? [] : [record.email],
+): void {
   index.records++;
-  const email = record.email?.trim();
-  if (email && isValidEmail(email)) {
+  const keys = new Set<string>();
+  for (const owner of owners) {
+    const email = owner.trim();
+    if (!isValidEmail(email) || keys.has(email.toLowerCase())) continue;
     const key = email.toLowerCase();
+    keys.add(key);
     if (!index.byOwner.has(key)) index.owners.push(email);
     push(index.byOwner, key, record);
   }

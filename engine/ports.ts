@@ -221,6 +221,12 @@ export interface ListedPage {
   records: DeviceRecord[];
   /** The upstream's total of items, when it reports one (Jamf Pro `totalCount`). */
   total?: number;
+  /**
+   * The addresses each record is found under by `devicesByEmail` (same order as `records`), for
+   * sources whose records carry no `email` (Google: a mobile device's `email` list, a
+   * Chromebook's most recent user). Absent: each record's `email` is its owner.
+   */
+  owners?: (readonly string[])[];
 }
 
 /**

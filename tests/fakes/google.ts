@@ -150,6 +150,7 @@ export function startGoogleFake(options: GoogleFakeOptions): GoogleFake {
     if (path === `${DIRECTORY}chromeos`) {
       const email = query.replace(/^recent_user:/, "");
       const mine = fake.chromeos.filter((d) =>
+        !query ||
         ((d as { recentUsers?: { email?: string }[] }).recentUsers ?? []).some((u) =>
           u.email === email
         )

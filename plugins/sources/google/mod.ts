@@ -26,6 +26,7 @@ import {
   recentUserIs,
   type RecordOptions,
 } from "./parse.ts";
+import { LIST_PAGE_SIZE, listGoogleDevices } from "./listing.ts";
 import { createTokenProvider, DEFAULT_TOKEN_URI, type TokenProvider } from "./token.ts";
 
 /** The largest answer read from the Admin SDK, in bytes. */
@@ -279,6 +280,38 @@ export async function createGoogleSource(
       }, MAX_EVENTS);
       return each("login activities", raws, (raw) => processLoginActivity(raw, records));
     },
+
+    // Issue 16: the whole inventory, page by page, for the batch (see listing.ts).
+    listDevices: ({ signal }) =>
+      listGoogleDevices({
+        async mobilePage(pageToken, signal) {
+          const res = await directory.mobiledevices.list({
+            customerId: CUSTOMER,
+            projection: "FULL",
+            maxResults: LIST_PAGE_SIZE.mobile,
+            ...(pageToken === undefined ? {} : { pageToken }),
+          }, await requestOptions(signal)).catch((e) => {
+            throw upstreamError(e, "mobile devices listing", signal);
+          });
+          const data = answerOf(res.data, "mobile devices listing");
+          return { items: data.mobiledevices ?? [], next: data.nextPageToken ?? undefined };
+        },
+        async chromeOsPage(pageToken, signal) {
+          const res = await directory.chromeosdevices.list({
+            customerId: CUSTOMER,
+            projection: "FULL",
+            maxResults: LIST_PAGE_SIZE.chromeos,
+            ...(pageToken === undefined ? {} : { pageToken }),
+          }, await requestOptions(signal)).catch((e) => {
+            throw upstreamError(e, "ChromeOS devices listing", signal);
+          });
+          const data = answerOf(res.data, "ChromeOS devices listing");
+          return { items: data.chromeosdevices ?? [], next: data.nextPageToken ?? undefined };
+        },
+        processMobile: (raw) => processMobileDevice(raw, records),
+        processChromeOs: (raw) => processChromeOsDevice(raw, records),
+        onSkipped: (what, reasons) => log.warn(`skipped malformed Google ${what}`, { reasons }),
+      }, signal),
 
     async checkConnectivity({ signal }) {
       try {

@@ -1,0 +1,93 @@
+/**
+ * Google's whole device inventory as a paged listing (issue 16): the Directory API's mobile
+ * devices (`GET …/customer/my_customer/devices/mobile`) and ChromeOS devices
+ * (`…/devices/chromeos`), without a query, following `nextPageToken`, one page per request
+ * (`maxResults` up to 100 for mobile devices and 300 for ChromeOS, Google's documented limits:
+ * https://developers.google.com/admin-sdk/directory/reference/rest/v1/mobiledevices/list,
+ * https://developers.google.com/admin-sdk/directory/reference/rest/v1/chromeosdevices/list).
+ *
+ * Google's records carry no owner field of their own, so each page names them: a mobile device
+ * belongs to every address of its `email` list (what the per-person `email:` query matches), a
+ * Chromebook to its most recent user (what the per-person lookup keeps).
+ *
+ * @module
+ */
+import type { ListedPage } from "../../../engine/ports.ts";
+import type { DeviceRecord } from "../../../engine/types.ts";
+import { MalformedDeviceError } from "./parse.ts";
+
+/** The largest page Google serves, per kind. */
+export const LIST_PAGE_SIZE = { mobile: 100, chromeos: 300 } as const;
+
+/** One page of a Directory API list. */
+export interface RawPage {
+  items: unknown[];
+  next: string | undefined;
+}
+
+/** What the listing needs from the source. */
+export interface GoogleListingParts {
+  /** One page of mobile devices (no query). */
+  mobilePage(pageToken: string | undefined, signal: AbortSignal): Promise<RawPage>;
+  /** One page of ChromeOS devices (no query). */
+  chromeOsPage(pageToken: string | undefined, signal: AbortSignal): Promise<RawPage>;
+  processMobile(raw: unknown): DeviceRecord;
+  processChromeOs(raw: unknown): DeviceRecord;
+  /** Told once per page how many malformed devices were skipped. */
+  onSkipped(what: string, reasons: string[]): void;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** The addresses a mobile device belongs to: its `email` list. */
+export function mobileOwners(raw: unknown): string[] {
+  if (!isObject(raw) || !Array.isArray(raw.email)) return [];
+  return raw.email.filter((e): e is string => typeof e === "string");
+}
+
+/** The address a Chromebook belongs to: its most recent user's. */
+export function chromeOsOwners(raw: unknown): string[] {
+  if (!isObject(raw) || !Array.isArray(raw.recentUsers)) return [];
+  const first: unknown = raw.recentUsers[0];
+  return isObject(first) && typeof first.email === "string" ? [first.email] : [];
+}
+
+/**
+ * Every mobile device, then every ChromeOS device, page by page. A malformed device is skipped
+ * (decision 19); a failing page ends the listing with its error.
+ *
+ * @param parts page fetchers and record builders of the Google source
+ * @param signal cancels the listing
+ */
+export async function* listGoogleDevices(
+  parts: GoogleListingParts,
+  signal: AbortSignal,
+): AsyncGenerator<ListedPage> {
+  const kinds = [
+    ["mobile devices", parts.mobilePage, parts.processMobile, mobileOwners],
+    ["ChromeOS devices", parts.chromeOsPage, parts.processChromeOs, chromeOsOwners],
+  ] as const;
+  for (const [what, page, process, ownersOf] of kinds) {
+    let token: string | undefined;
+    do {
+      const answer = await page(token, signal);
+      const records: DeviceRecord[] = [];
+      const owners: string[][] = [];
+      const reasons = new Set<string>();
+      for (const raw of answer.items) {
+        try {
+          records.push(process(raw));
+          owners.push(ownersOf(raw));
+        } catch (error: unknown) {
+          if (!(error instanceof MalformedDeviceError)) throw error;
+          reasons.add(error.message);
+        }
+      }
+      if (reasons.size > 0) parts.onSkipped(what, [...reasons]);
+      yield { records, owners };
+      token = answer.next === token ? undefined : answer.next;
+    } while (token);
+  }
+}

@@ -1,0 +1,87 @@
+import assert from "node:assert/strict";
+import { exportPKCS8, generateKeyPair } from "jose";
+import { silentLogger } from "../../config/log.ts";
+import { listedSource, readListing } from "../../engine/listing.ts";
+import { isListingSource, type Store } from "../../engine/ports.ts";
+import { createGoogleSource, schema } from "../../plugins/sources/google/mod.ts";
+import { chromeOsOwners, mobileOwners } from "../../plugins/sources/google/listing.ts";
+import { startGoogleFake } from "../fakes/google.ts";
+
+const FIXTURES = new URL("../fixtures/upstream/google/devices/", import.meta.url);
+const CLIENT_EMAIL = "stethoscope@project.iam.gserviceaccount.com";
+const ADMIN = "admin@example.com";
+const USER = "user@example.com";
+const keys = await generateKeyPair("RS256", { extractable: true });
+const PEM = await exportPKCS8(keys.privateKey);
+const fixture = (name: string): Record<string, unknown> =>
+  JSON.parse(Deno.readTextFileSync(new URL(`${name}.json`, FIXTURES)));
+const signal = () => ({ signal: new AbortController().signal });
+
+Deno.test("google listDevices() pages through mobile and ChromeOS devices, naming owners", async () => {
+  const now = () => new Date("2024-05-20T12:00:00Z");
+  const fake = startGoogleFake({
+    publicKey: keys.publicKey,
+    clientEmail: CLIENT_EMAIL,
+    subject: ADMIN,
+    now,
+  });
+  try {
+    fake.pageSize = 2;
+    fake.mobile.push(
+      fixture("android"),
+      fixture("android_oreo"),
+      fixture("ios_ios-sync"),
+      { ...fixture("ios_google-sync"), email: ["leela@example.com"], resourceId: "leela-1" },
+      { resourceId: "broken", email: [USER] }, // no lastSync: skipped, the rest carries on
+    );
+    fake.chromeos.push(fixture("chromeos"), fixture("chromeos_pixelbook"));
+    const source = await createGoogleSource(
+      schema.parse({
+        GOOGLE_API_SECRETS: {
+          client_email: CLIENT_EMAIL,
+          private_key: PEM,
+          token_uri: fake.tokenUri,
+        },
+        GOOGLE_API_USERNAME: ADMIN,
+        GOOGLE_API_SCOPES: [
+          "https://www.googleapis.com/auth/admin.directory.device.mobile.readonly",
+        ],
+        GOOGLE_API_ROOT_URL: fake.url,
+      }),
+      { name: "google", timeoutMs: 5000, log: silentLogger, store: {} as Store, now, demo: false },
+      { backoffMs: () => 5 },
+    );
+    assert.ok(isListingSource(source));
+    const index = await readListing(source);
+    assert.equal(index.failure, undefined);
+    assert.equal(index.records, 6, "4 + 1 of 5 mobile devices, 2 Chromebooks");
+    const listRequests = fake.requests.filter((r) =>
+      r.path.includes("/devices/") && !r.params.has("query")
+    );
+    assert.deepEqual(listRequests.map((r) => r.params.get("maxResults")), [
+      "100",
+      "100",
+      "100",
+      "300",
+    ]);
+    assert.deepEqual(index.owners, [USER, "leela@example.com", "user@exmaple.com"]);
+
+    // The listing answers exactly what the per-person lookup answers.
+    const stand = listedSource(source, index);
+    const listed = await stand.devicesByEmail!(USER, signal());
+    const asked = await source.devicesByEmail!(USER, signal());
+    assert.deepEqual(listed, asked);
+    assert.equal(asked.length, 4);
+  } finally {
+    await fake.close();
+  }
+});
+
+Deno.test("mobileOwners() and chromeOsOwners() read Google's owner fields", () => {
+  assert.deepEqual(mobileOwners({ email: ["a@x.com", 3, "b@x.com"] }), ["a@x.com", "b@x.com"]);
+  assert.deepEqual(mobileOwners({ email: "a@x.com" }), []);
+  assert.deepEqual(chromeOsOwners({ recentUsers: [{ email: "a@x.com" }, { email: "b@x.com" }] }), [
+    "a@x.com",
+  ]);
+  assert.deepEqual(chromeOsOwners({ recentUsers: [{ type: "USER_TYPE_UNMANAGED" }] }), []);
+});
