@@ -1,11 +1,13 @@
 /**
  * Batch benchmark over listing sources (`deno task bench:batch`, second part; issue 16): PEOPLE
- * people with 1.5 × PEOPLE devices, half in an Intune (Microsoft Graph) fake and half in a Jamf
- * Pro fake — real HTTP on 127.0.0.1 in a separate process (`bench/inventory_fakes.ts`), 300 ms per
- * request — plus a bitFit-like ownership source answering every person after 50 ms (every other
- * person owns one device by serial, which seeds serial lookups). Runs:
+ * people with 1.5 × PEOPLE devices, a third each in an Intune (Microsoft Graph) fake, a Jamf Pro
+ * fake and a Google Workspace fake — real HTTP on 127.0.0.1 in a separate process
+ * (`bench/inventory_fakes.ts`), 300 ms per request — plus a bitFit-like ownership source answering
+ * every person after 50 ms (every other person owns one device by serial, which seeds serial
+ * lookups). Runs:
  *
- * 1. the batch with listings: Intune read in pages of 1000, Jamf Pro in pages of 500, once;
+ * 1. the batch with listings: Intune read in pages of 1000, Jamf Pro in pages of 500, Google's
+ *    mobile devices in pages of 100 (its maximum), once;
  * 2. the per-person path (`--per-person`) for the first SAMPLE people, in the same process and run.
  *
  * Prints wall time and peak resident memory of each, the upstream requests per listing source
@@ -44,7 +46,8 @@ const SAMPLE = Math.min(flag("--sample", 1000), PEOPLE);
 const CONCURRENCY = flag("--concurrency", 32);
 const PAGE_LATENCY_MS = 300;
 const OWNERSHIP_LATENCY_MS = 50;
-const PAGES = { intune: 1000, jamf_pro: 500 } as const;
+const PAGES = { intune: 1000, jamf_pro: 500, google: 100 } as const;
+const NAMES = ["intune", "jamf_pro", "google"] as const;
 
 const fakes = new Deno.Command(Deno.execPath(), {
   args: [
@@ -70,9 +73,10 @@ while (!first.includes("\n")) {
 const urls = JSON.parse(first.split("\n")[0]!) as {
   intune: { graphUrl: string; loginUrl: string };
   jamfPro: { serverUrl: string };
+  google: { url: string; tokenUri: string; clientEmail: string; admin: string; privateKey: string };
   control: string;
 };
-type Counts = Record<"intune" | "jamf_pro", { pages: number; devices: number }>;
+type Counts = Record<(typeof NAMES)[number], { pages: number; devices: number }>;
 const counts = async (): Promise<Counts> => await (await fetch(`${urls.control}/counts`)).json();
 
 let ownershipCalls = 0;
@@ -130,6 +134,19 @@ const config = {
         JAMF_CLIENT_SECRET,
         PAGE_SIZE: PAGES.jamf_pro,
       },
+      google: {
+        GOOGLE_API_SECRETS: {
+          client_email: urls.google.clientEmail,
+          private_key: urls.google.privateKey,
+          token_uri: urls.google.tokenUri,
+        },
+        GOOGLE_API_USERNAME: urls.google.admin,
+        GOOGLE_API_SCOPES: [
+          "https://www.googleapis.com/auth/admin.directory.device.mobile.readonly",
+          "https://www.googleapis.com/auth/admin.directory.device.chromeos.readonly",
+        ],
+        GOOGLE_API_ROOT_URL: urls.google.url,
+      },
       ownership: {},
       recorder: {},
     },
@@ -168,12 +185,11 @@ async function run(label: string, args: string[], values: Record<string, string 
   clearInterval(sampler);
   peak = Math.max(peak, Deno.memoryUsage().rss);
   const after = await counts();
-  const requests = {
-    intune: after.intune.pages - before.intune.pages,
-    jamf_pro: after.jamf_pro.pages - before.jamf_pro.pages,
-  };
+  const requests = Object.fromEntries(
+    NAMES.map((n) => [n, after[n].pages - before[n].pages]),
+  ) as Record<(typeof NAMES)[number], number>;
   const summary = output.join("").split("\n").filter((l) =>
-    /^Batch finished|^ {2}(intune|jamf_pro): listed|FAILED/.test(l)
+    /^Batch finished|^ {2}(intune|jamf_pro|google): listed|FAILED/.test(l)
   );
   return {
     code,
@@ -188,9 +204,7 @@ async function run(label: string, args: string[], values: Record<string, string 
 
 const load = () => Deno.loadavg().map((n) => n.toFixed(2)).join(" / ");
 console.log(
-  `people ${PEOPLE}, devices ${DEVICES} (Intune ${Math.ceil(DEVICES / 2)}, Jamf Pro ${
-    Math.floor(DEVICES / 2)
-  }), ${PAGE_LATENCY_MS} ms per upstream request, ownership ${OWNERSHIP_LATENCY_MS} ms per person, ` +
+  `people ${PEOPLE}, devices ${DEVICES} (a third each in Intune, Jamf Pro, Google), ${PAGE_LATENCY_MS} ms per upstream request, ownership ${OWNERSHIP_LATENCY_MS} ms per person, ` +
     `concurrency ${CONCURRENCY}; load average ${load()}`,
 );
 const listed = await run("listing", [], {});
@@ -206,7 +220,7 @@ console.log(
     }, ${posted} devices posted, ${ownershipCalls} ownership calls`,
 );
 for (const line of listed.summary) console.log(`  ${line}`);
-for (const name of ["intune", "jamf_pro"] as const) {
+for (const name of NAMES) {
   const bound = Math.ceil(c[name].devices / PAGES[name]) + 5;
   console.log(
     `  ${name}: ${listed.requests[name]} requests for ${c[name].devices} devices in pages of ` +
@@ -222,19 +236,20 @@ const same = [...sample].every((e) => listedSample.get(e) === recorded.get(e));
 console.log(
   `\nper person (measured on ${SAMPLE} people): exit ${perPerson.code}, wall ` +
     `${perPerson.seconds.toFixed(1)} s, peak RSS ${perPerson.peakMb.toFixed(0)} MB, requests ` +
-    `intune ${perPerson.requests.intune}, jamf_pro ${perPerson.requests.jamf_pro}`,
+    NAMES.map((n) => `${n} ${perPerson.requests[n]}`).join(", "),
 );
 console.log(
   `  projected to ${PEOPLE} people (× ${scale.toFixed(1)}): wall ≈ ${
     (perPerson.seconds * scale).toFixed(0)
-  } s, requests ≈ intune ${Math.round(perPerson.requests.intune * scale)}, jamf_pro ${
-    Math.round(perPerson.requests.jamf_pro * scale)
+  } s, requests ≈ ${
+    NAMES.map((n) => `${n} ${Math.round(perPerson.requests[n] * scale)}`).join(", ")
   }`,
 );
 console.log(
-  `  listing ÷ per-person upstream requests: intune ${
-    (listed.requests.intune / (perPerson.requests.intune * scale)).toFixed(4)
-  }, jamf_pro ${(listed.requests.jamf_pro / (perPerson.requests.jamf_pro * scale)).toFixed(4)}`,
+  `  listing ÷ per-person upstream requests: ${
+    NAMES.map((n) => `${n} ${(listed.requests[n] / (perPerson.requests[n] * scale)).toFixed(4)}`)
+      .join(", ")
+  }`,
 );
 console.log(
   `  the sample's ${SAMPLE} people have identical results both ways: ${same ? "PASS" : "FAIL"}`,

@@ -1,10 +1,11 @@
 /**
  * The upstreams of `bench/batch_listing.ts`, in their own process so the batch's memory is
- * measured alone: the Intune (Microsoft Graph) and Jamf Pro fakes of `tests/fakes/`, filled with
- * `DEVICES` synthetic devices owned by `PEOPLE` people (`person<N>@example.com`; device i belongs
- * to person i mod PEOPLE, even devices in Intune, odd ones in Jamf Pro), each page answered after
- * `LATENCY_MS`. Prints one JSON line with the URLs, then serves until stdin closes; `GET /counts`
- * on the control URL answers the requests each fake served.
+ * measured alone: the Intune (Microsoft Graph), Jamf Pro and Google Workspace fakes of
+ * `tests/fakes/`, filled with `DEVICES` synthetic devices owned by `PEOPLE` people
+ * (`person<N>@example.com`; device i belongs to person i mod PEOPLE and lives in Intune, Jamf Pro
+ * or Google for i mod 3 = 0, 1, 2), each request answered after `LATENCY_MS`. Prints one JSON line
+ * with the URLs (and the Google service account's throw-away key), then serves until stdin closes;
+ * `GET /counts` on the control URL answers the device pages each fake served.
  *
  * Run: `deno run --allow-net=127.0.0.1 --allow-read bench/inventory_fakes.ts PEOPLE DEVICES LATENCY_MS`
  *
@@ -12,6 +13,8 @@
  */
 // deno-lint-ignore-file no-console
 import { type FakeManagedDevice, startIntuneFake } from "../tests/fakes/intune.ts";
+import { exportPKCS8, generateKeyPair } from "jose";
+import { startGoogleFake } from "../tests/fakes/google.ts";
 import { type FakeInventoryRecord, startJamfProFake } from "../tests/fakes/jamf_pro.ts";
 
 const [people, devices, latencyMs] = Deno.args.map(Number) as [number, number, number];
@@ -24,9 +27,29 @@ function identity(i: number) {
 
 const intuneDevices: FakeManagedDevice[] = [];
 const jamfComputers: FakeInventoryRecord[] = [];
+const phones: unknown[] = [];
 for (let i = 0; i < devices; i++) {
   const { serial, mac, owner } = identity(i);
-  if (i % 2 === 0) {
+  if (i % 3 === 2) {
+    phones.push({
+      kind: "admin#directory#mobiledevice",
+      resourceId: `res-${i}`,
+      deviceId: `dev-${i}`,
+      serialNumber: serial,
+      email: [owner],
+      model: "Pixel 9",
+      os: i % 2 === 0 ? "Android 15" : "Android 13",
+      type: "ANDROID",
+      status: "APPROVED",
+      lastSync: "2026-11-25T07:00:00.000Z",
+      wifiMacAddress: mac.replace(/(..)(?!$)/g, "$1:").toLowerCase(),
+      encryptionStatus: i % 4 === 0 ? "Unencrypted" : "Encrypted",
+      deviceCompromisedStatus: "No compromise detected",
+      adbStatus: false,
+      developerOptionsStatus: false,
+      unknownSourcesStatus: false,
+    });
+  } else if (i % 3 === 0) {
     intuneDevices.push({
       id: `00000000-0000-0000-0000-${i.toString().padStart(12, "0")}`,
       deviceName: `PC-${i}`,
@@ -77,6 +100,18 @@ for (let i = 0; i < devices; i++) {
 
 const intune = startIntuneFake({ devices: intuneDevices, latencyMs, settingStates: new Map() });
 const jamfPro = await startJamfProFake({ computers: jamfComputers, latencyMs });
+const keys = await generateKeyPair("RS256", { extractable: true });
+const CLIENT_EMAIL = "bench@stethoscope.iam.gserviceaccount.com";
+const ADMIN = "admin@example.com";
+const google = startGoogleFake({
+  publicKey: keys.publicKey,
+  clientEmail: CLIENT_EMAIL,
+  subject: ADMIN,
+});
+google.mobile = phones;
+google.delayMs = latencyMs;
+google.pageSize = 1000;
+const googlePages = () => google.requests.filter((r) => r.path.includes("/devices/")).length;
 const control = Deno.serve(
   { hostname: "127.0.0.1", port: 0, onListen: () => {} },
   () =>
@@ -87,13 +122,21 @@ const control = Deno.serve(
         devices: intuneDevices.length,
       },
       jamf_pro: { pages: jamfPro.counts.pages, devices: jamfComputers.length },
+      google: { pages: googlePages(), devices: phones.length },
     }),
 );
 console.log(JSON.stringify({
   intune: { graphUrl: intune.graphUrl, loginUrl: intune.loginUrl },
   jamfPro: { serverUrl: jamfPro.serverUrl },
+  google: {
+    url: google.url,
+    tokenUri: google.tokenUri,
+    clientEmail: CLIENT_EMAIL,
+    admin: ADMIN,
+    privateKey: await exportPKCS8(keys.privateKey),
+  },
   control: `http://127.0.0.1:${(control.addr as Deno.NetAddr).port}`,
 }));
 // Serve until the parent closes our stdin.
 for await (const _ of Deno.stdin.readable) { /* nothing to read */ }
-await Promise.all([intune.close(), jamfPro.close(), control.shutdown()]);
+await Promise.all([intune.close(), jamfPro.close(), google.close(), control.shutdown()]);
