@@ -15,27 +15,9 @@
 // deno-lint-ignore-file no-console
 import { benchHeaders, benchRoutes, loadAverage, signIn, startBenchServer } from "./http.ts";
 import { spawnLoad } from "./load_client.ts";
+import { fdCount, mib, rssKiB } from "./proc.ts";
 
 const SAMPLE_MS = 5_000;
-
-/** Resident memory of a process, in KiB. */
-async function rssKiB(pid: number): Promise<number> {
-  const status = await Deno.readTextFile(`/proc/${pid}/status`);
-  const match = /^VmRSS:\s+(\d+) kB/m.exec(status);
-  if (!match) throw new Error(`No VmRSS line in /proc/${pid}/status`);
-  return Number(match[1]);
-}
-
-/** Open file descriptors of a process. */
-async function fdCount(pid: number): Promise<number> {
-  let n = 0;
-  for await (const _ of Deno.readDir(`/proc/${pid}/fd`)) n++;
-  return n;
-}
-
-function mib(kib: number): string {
-  return (kib / 1024).toFixed(1);
-}
 
 async function main(): Promise<void> {
   const seconds = Number(Deno.env.get("SOAK_SECONDS") ?? "180");

@@ -21,6 +21,7 @@ import { Metrics } from "./metrics.ts";
 import { health } from "./health.ts";
 import { notifications } from "./notifications.tsx";
 import { pages } from "./pages.tsx";
+import { bodyLimits } from "./body_limit.ts";
 import { assetUrls, errorPage } from "./render.tsx";
 import { trustedHosts } from "./hosts.ts";
 import { DEFAULT_LIMITS, type Limit, rateLimits } from "./rate_limit.ts";
@@ -139,6 +140,9 @@ export async function createApp(deps: AppDeps): Promise<Hono<AppEnv>> {
     crossOriginEmbedderPolicy: false,
     removePoweredBy: true,
   }));
+
+  // Before anything reads a body (forms, demo sign-in, the feedback API): bounded on the stream.
+  app.use(bodyLimits());
 
   const trustedProxies = config.TRUSTED_PROXIES ?? [];
   const proxies = trustedProxies.length > 0 ? await import("./proxies.ts") : null;

@@ -1,7 +1,8 @@
 /**
  * `POST /api/v1/feedback/:plugin` (spec §9.3): JSON `{feedback, notes, id}`, protected by the
  * double-submit token (`_csrf_token` in the body or `X-CSRF-Token`, equal to the session's), and
- * written to the same durable outbox as the HTML forms.
+ * written to the same durable outbox as the HTML forms. Bodies over the app-wide limit
+ * (`routes/body_limit.ts`) are refused with 413 before this handler runs.
  *
  * @module
  */
@@ -11,8 +12,6 @@ import { FeedbackRefused, FeedbackSchema, recordFeedback, sameToken } from "./fe
 
 /** The feedback API sub-app. */
 export const feedbackApi: Hono<AppEnv> = new Hono<AppEnv>();
-
-const MAX_BODY = 8 * 1024;
 
 feedbackApi.post("/feedback/:plugin", async (c) => {
   const user = c.var.user;
@@ -26,13 +25,10 @@ feedbackApi.post("/feedback/:plugin", async (c) => {
   if (!c.var.deps.feedbackSinks.includes(plugin)) {
     return c.json({ error: "Not found", status: 404 }, 404);
   }
-  const length = Number(c.req.header("Content-Length") ?? "0");
-  if (length > MAX_BODY) return c.json({ error: "Request body too large.", status: 413 }, 413);
   let body: unknown;
   try {
-    const text = await c.req.text();
-    if (text.length > MAX_BODY) throw new RangeError("too large");
-    body = JSON.parse(text);
+    // The body is already bounded by the app-wide limit (routes/body_limit.ts).
+    body = JSON.parse(await c.req.text());
   } catch {
     return c.json({ error: "Expected a JSON object.", status: 400 }, 400);
   }
