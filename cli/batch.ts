@@ -231,7 +231,12 @@ async function run(a: {
     }
   }
   const emails = await selectShard(peopleOf(a.list.emails, listed.indexes), options.shard);
-  const engine = createEngine(limitSources(listed.parts, options.concurrency));
+  // the run's own engine (per-source limits) saves each person's snapshot too (issue 13)
+  const engine = createEngine(limitSources(listed.parts, options.concurrency), {
+    store: services.store,
+    now,
+    onError: (what, error) => log.warn(`cannot ${what}`, { error: String(error) }),
+  });
   const sinks = options.collectOnly ? [] : services.batchSinks;
   const keep = sinks.some((s) => s.summary !== undefined);
   const results: BatchResult[] = [];

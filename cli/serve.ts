@@ -6,7 +6,7 @@
 import { assemble } from "../plugins/assemble.ts";
 import { DEMO_PEOPLE } from "../plugins/sources/demo_people.ts";
 import { runDemoBatch } from "./demo_batch.ts";
-import { createApp, depsFrom } from "../routes/app.tsx";
+import { createApp, depsFrom, sourceObservers } from "../routes/app.tsx";
 import type { CommandContext } from "./mod.ts";
 
 /** Runs the server until SIGINT/SIGTERM; returns the exit code. */
@@ -20,8 +20,9 @@ export async function serve(ctx: CommandContext): Promise<number> {
   }
   const hostname = (values.hostname as string | undefined) ??
     (config.demo ? "127.0.0.1" : "0.0.0.0");
-  const services = await assemble(config, { log });
-  const app = await createApp(depsFrom(services, { log, now: () => new Date() }));
+  const { metrics, onCall } = sourceObservers(log);
+  const services = await assemble(config, { log, onCall });
+  const app = await createApp(depsFrom(services, { log, now: () => new Date(), metrics }));
   let server: Deno.HttpServer;
   try {
     server = Deno.serve({

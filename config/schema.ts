@@ -88,6 +88,24 @@ export const StoreSchema = z.discriminatedUnion("TYPE", [
   }).strict(),
 ]);
 
+/**
+ * The `SNAPSHOTS` section (issue 13): how long a person's snapshot is served without asking the
+ * inventories, how soon "Check again" may ask again, and when unseen people's snapshots go.
+ */
+export const SnapshotsSchema = z.object({
+  /** A snapshot younger than this many seconds is served as is (default 15 minutes). */
+  FRESH_SECONDS: z.number().int().min(0).max(86_400 * 7).default(900),
+  /** "Check again" is refused while the snapshot is younger than this (default 60 s). */
+  CHECK_AGAIN_SECONDS: z.number().int().min(0).max(86_400).default(60),
+  /** Snapshots of people not seen for this many days are deleted (default 30). */
+  KEEP_DAYS: z.number().int().min(1).max(3660).default(30),
+  /**
+   * A first view (no snapshot) waits this many milliseconds for the inventories; if they have not
+   * answered by then, the page is streamed: header and navigation at once, devices later.
+   */
+  STREAM_AFTER_MS: z.number().int().min(0).max(60_000).default(30),
+}).strict();
+
 /** Rate limit of one kind of request, per client address. */
 const RateLimit = z.object({
   REQUESTS: z.number().int().positive(),
@@ -164,6 +182,7 @@ export const ConfigSchema = z.object({
   RATE_LIMITS: z.object({ LOGIN: RateLimit.optional(), API: RateLimit.optional() }).strict()
     .default({}),
   STORE: StoreSchema.default({ TYPE: "sqlite", PATH: "./data/stethoscope.db" }),
+  SNAPSHOTS: SnapshotsSchema.default(SnapshotsSchema.parse({})),
   UI: UiSchema.default(UiSchema.parse({})),
 }).strict();
 

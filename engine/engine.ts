@@ -22,6 +22,14 @@ import type {
   PreDeviceSource,
 } from "./ports.ts";
 import { sortDevices } from "./rating.ts";
+import type { SnapshotSettings, SnapshotStore } from "./snapshots.ts";
+import {
+  createPersonViews,
+  type PersonView,
+  type PersonViews,
+  type ViewOptions,
+  type ViewPart,
+} from "./view.ts";
 import type {
   AccessEvent,
   Account,
@@ -31,6 +39,7 @@ import type {
   Notification,
   SourceError,
 } from "./types.ts";
+import type { Store } from "./ports.ts";
 
 /** The plugins and practices an engine works with. */
 export interface EngineParts {
@@ -43,15 +52,24 @@ export interface EngineParts {
   eventTransforms: EventTransform[];
   practices: PracticeSet;
   /**
-   * Told about every source call once it settles (metrics). Read at call time, so it may be
-   * attached after the engine is built. Must not throw.
-   */
-  onCall?: (source: string, seconds: number, error: SourceError | undefined) => void;
-  /**
    * Drops records of by-email lookups that name another owner (see `engine/ownership.ts`).
    * Default: a guard comparing addresses case-insensitively, without domain aliases or logging.
    */
   ownership?: OwnershipGuard;
+}
+
+/** The engine's other ports: metrics hook, snapshot store, clock, settings. */
+export interface EngineOptions {
+  /** Told about every source call once it settles (metrics). Must not throw. */
+  onCall?: (source: string, seconds: number, error: SourceError | undefined) => void;
+  /** Where snapshots and status history live; without it views are live and have no history. */
+  store?: SnapshotStore & Pick<Store, "observe">;
+  /** The clock (tests inject one). Default `() => new Date()`. */
+  now?: () => Date;
+  /** Freshness window, "check again" interval, retention (defaults in `snapshots.ts`). */
+  snapshots?: Partial<SnapshotSettings>;
+  /** Told about store failures, which never fail a view. */
+  onError?: (what: string, error: unknown) => void;
 }
 
 /** Options of one lookup. */
@@ -63,9 +81,23 @@ export interface LookupOptions {
 /** What routes and the batch job ask of the engine. */
 export interface Engine {
   readonly parts: EngineParts;
+  /**
+   * What the person sees (issue 13): devices with "failing since" and grace applied, in display
+   * order, accounts and events — from a snapshot younger than `maxAgeMs` (default: the freshness
+   * window), else from one lookup shared by concurrent callers and saved as the snapshot.
+   */
+  view(email: string, options?: ViewOptions): Promise<PersonView>;
+  /** The view from the snapshot whatever its age (a stale one starts a background refresh), or
+   * `null` when the person has no snapshot with the part needed — never waits for a source. */
+  cachedView(email: string, options?: { need?: ViewPart }): Promise<PersonView | null>;
+  /** The snapshot service: settings, retention, lookups in flight. */
+  readonly views: PersonViews;
   /** The person's devices, merged, evaluated, most urgent first (the staged lookup, spec §6.1). */
   devices(email: string, options?: LookupOptions): Promise<Collected<MergedDevice>>;
-  /** The same pipeline in batch order: transforms on all records, practices, merge (spec §10). */
+  /**
+   * The same pipeline in batch order: transforms on all records, practices, merge (spec §10).
+   * With a store, the person's snapshot is saved too (devices in page order; no accounts/events).
+   */
   devicesForBatch(email: string, options?: LookupOptions): Promise<Collected<MergedDevice>>;
   /** The raw records of the staged lookup, before practices and merging. */
   records(email: string, options?: LookupOptions): Promise<Collected<DeviceRecord>>;
@@ -87,7 +119,9 @@ export interface Engine {
  * const { items, errors } = await engine.devices("fry@planetexpress.com");
  * ```
  */
-export function createEngine(parts: EngineParts): Engine {
+export function createEngine(parts: EngineParts, options: EngineOptions = {}): Engine {
+  const onCall = options.onCall;
+  const now = options.now ?? (() => new Date());
   const transformDevices = <T extends DeviceRecord | MergedDevice>(list: T[]): T[] =>
     parts.deviceTransforms.reduce((acc, t) => t.transformDevices(acc), list);
   const ownership = parts.ownership ?? createOwnershipGuard();
@@ -100,7 +134,7 @@ export function createEngine(parts: EngineParts): Engine {
       // Where records enter the engine: whose they are, and OS names as their builds decide.
       admit: (answer) => ownership.keep(email, answer).map(withReleaseName),
       ...(options.signal ? { signal: options.signal } : {}),
-      ...(parts.onCall ? { onCall: parts.onCall } : {}),
+      ...(onCall ? { onCall } : {}),
     });
   }
 
@@ -118,7 +152,7 @@ export function createEngine(parts: EngineParts): Engine {
           check: listOfObjects<T>,
           ...(signal ? { parent: signal } : {}),
         });
-        parts.onCall?.(
+        onCall?.(
           p.name,
           (performance.now() - started) / 1000,
           out.ok ? undefined : out.error,
@@ -135,20 +169,53 @@ export function createEngine(parts: EngineParts): Engine {
     return { items, errors };
   }
 
-  return {
+  /** Page order: practices, merge, transforms on merged devices, most urgent first. */
+  const pageDevices = (found: Collected<DeviceRecord>): Collected<MergedDevice> => {
+    const evaluated = applyPractices(found.items, parts.practices);
+    const merged = settleMergedPlatforms(mergeDevices(evaluated), parts.practices);
+    return { items: sortDevices(transformDevices(merged)), errors: found.errors };
+  };
+
+  const views = createPersonViews({
+    collect: async (email) => {
+      const [devices, accounts, events] = await Promise.all([
+        records(email).then(pageDevices),
+        engine.accounts(email),
+        engine.events(email),
+      ]);
+      return { devices, accounts, events };
+    },
+    practices: parts.practices,
+    store: options.store,
+    now,
+    ...(options.snapshots ? { settings: options.snapshots } : {}),
+    ...(options.onError ? { onError: options.onError } : {}),
+  });
+
+  const engine: Engine = {
     parts,
     records,
+    views,
+    view: (email, o) => views.view(email, o),
+    cachedView: (email, o) => views.cachedView(email, o),
     async devices(email, options = {}) {
-      const { items, errors } = await records(email, options);
-      const evaluated = applyPractices(items, parts.practices);
-      const merged = settleMergedPlatforms(mergeDevices(evaluated), parts.practices);
-      return { items: sortDevices(transformDevices(merged)), errors };
+      return pageDevices(await records(email, options));
     },
-    async devicesForBatch(email, options = {}) {
-      const { items, errors } = await records(email, options);
-      const evaluated = applyPractices(transformDevices(items), parts.practices);
+    async devicesForBatch(email, lookup = {}) {
+      const found = await records(email, lookup);
+      const snapshot = {
+        email: email.toLowerCase(),
+        collectedAt: now(),
+        devices: pageDevices(found),
+        accounts: null,
+        events: null,
+      };
+      await options.store?.putSnapshot(snapshot).catch((error: unknown) =>
+        options.onError?.("save a snapshot", error)
+      );
+      const evaluated = applyPractices(transformDevices(found.items), parts.practices);
       const merged = settleMergedPlatforms(mergeDevices(evaluated), parts.practices);
-      return { items: sortDevices(merged), errors };
+      return { items: sortDevices(merged), errors: found.errors };
     },
     accounts(email, options = {}) {
       return gather(
@@ -185,4 +252,5 @@ export function createEngine(parts: EngineParts): Engine {
       return { items, errors };
     },
   };
+  return engine;
 }

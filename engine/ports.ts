@@ -13,6 +13,7 @@ import type {
   Notification,
   Status,
 } from "./types.ts";
+import type { SnapshotStore } from "./snapshots.ts";
 
 /** What every call to a source receives. */
 export interface CallOptions {
@@ -172,8 +173,11 @@ export interface BatchRunSummary {
   errors: Record<string, number>;
 }
 
-/** Durable state: dismissals, feedback outbox, event cache, status history, batch runs. */
-export interface Store {
+/**
+ * Durable state: dismissals, feedback outbox, event cache, status history, batch runs, and (from
+ * `SnapshotStore`, issue 13) per-person snapshots.
+ */
+export interface Store extends SnapshotStore {
   readonly kind: string;
   dismiss(email: string, notificationId: string, at: Date): Promise<void>;
   dismissed(email: string): Promise<Set<string>>;

@@ -92,6 +92,8 @@ export function showSince(
 /** Options of {@link withSince}. */
 export interface SinceOptions {
   now: Date;
+  /** When the statuses were observed (a snapshot's collection time); default `now`. */
+  seenAt?: Date;
   /** Practice key → grace days (see {@link graceDays}). */
   grace?: ReadonlyMap<string, number>;
   /** Told when the store fails; the devices are then returned without history. */
@@ -116,7 +118,7 @@ export async function withSince(
   devices: MergedDevice[],
   options: SinceOptions,
 ): Promise<MergedDevice[]> {
-  const obs = observations(devices, options.now);
+  const obs = observations(devices, options.seenAt ?? options.now);
   if (obs.length === 0) return devices;
   let began: Map<string, Date>;
   try {

@@ -7,7 +7,13 @@
 import type { Logger } from "../config/log.ts";
 import type { Config } from "../config/schema.ts";
 import { DEFAULT_PRACTICES } from "../engine/default_practices.ts";
-import { createEngine, type Engine, type EngineParts } from "../engine/engine.ts";
+import {
+  createEngine,
+  type Engine,
+  type EngineOptions,
+  type EngineParts,
+} from "../engine/engine.ts";
+import type { SnapshotSettings } from "../engine/snapshots.ts";
 import { createOutboxWorker, type OutboxWorker } from "../engine/outbox.ts";
 import { createOwnershipGuard, type OwnershipGuard } from "../engine/ownership.ts";
 import { PracticesConfigSchema } from "../engine/practice_config.ts";
@@ -75,6 +81,16 @@ export async function openStore(config: Config, log: Logger, now?: () => Date): 
   });
 }
 
+/** The `SNAPSHOTS` section in the engine's units. */
+export function snapshotSettings(config: Config): SnapshotSettings {
+  const s = config.SNAPSHOTS;
+  return {
+    freshMs: s.FRESH_SECONDS * 1000,
+    checkAgainMs: s.CHECK_AGAIN_SECONDS * 1000,
+    keepDays: s.KEEP_DAYS,
+  };
+}
+
 function having<T>(plugins: LoadedPlugin[], kind: PluginKind): T[] {
   return plugins.filter((p) => p.kinds.includes(kind)).map((p) => p.instance as unknown as T);
 }
@@ -128,6 +144,8 @@ export async function assemble(
     now?: () => Date;
     store?: Store;
     registry?: Readonly<Record<string, RegistryEntry>>;
+    /** The metrics hook, told about every source call (see `EngineOptions.onCall`). */
+    onCall?: EngineOptions["onCall"];
   },
 ): Promise<Services> {
   const { log } = options;
@@ -148,6 +166,12 @@ export async function assemble(
   const engine = createEngine({
     ...engineParts(plugins, config),
     ownership: ownershipGuard(config, log),
+  }, {
+    store,
+    now,
+    snapshots: snapshotSettings(config),
+    onError: (what, error) => log.warn(`cannot ${what}`, { error: String(error) }),
+    ...(options.onCall ? { onCall: options.onCall } : {}),
   });
   const feedbackSinks = new Map(
     plugins.filter((p) => p.kinds.includes("feedback")).map((p) => [

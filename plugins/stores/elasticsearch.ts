@@ -33,6 +33,8 @@ import {
   REVOCATION_MAPPINGS,
   revokeDoc,
 } from "./es_revocations.ts";
+import { esSnapshots, SNAPSHOT_MAPPING } from "./es_snapshots.ts";
+import type { PersonSnapshot, SnapshotStore } from "../../engine/snapshots.ts";
 
 /** Options of {@link createElasticsearchStore}. */
 export interface ElasticsearchStoreOptions extends EsConnection {
@@ -74,6 +76,7 @@ const MAPPINGS = {
   statuses: { device: kw, practice: kw, status: kw, since: date, seen_at: date },
   batch_runs: { started_at: date, run: opaque },
   revocations: REVOCATION_MAPPINGS,
+  snapshots: SNAPSHOT_MAPPING,
 } as const;
 
 type IndexName = keyof typeof MAPPINGS;
@@ -123,12 +126,19 @@ class EsStore implements Store {
   readonly #now: () => Date;
   readonly #claimMs: number;
   readonly #owner = crypto.randomUUID();
+  readonly #snapshots: SnapshotStore;
 
   constructor(client: Client, prefix: string, options: ElasticsearchStoreOptions) {
     this.#client = client;
     this.#prefix = prefix;
     this.#now = options.now ?? (() => new Date());
     this.#claimMs = options.claimMs ?? 120_000;
+    this.#snapshots = esSnapshots({
+      client,
+      index: this.#index("snapshots"),
+      id: stableId,
+      run: (what, fn) => this.#do(what, fn),
+    });
   }
 
   #index(name: IndexName): string {
@@ -494,6 +504,23 @@ class EsStore implements Store {
       "prune revoked sessions",
       () => pruneRevokedDocs(this.#client, this.#index("revocations"), now.getTime()),
     );
+  }
+
+  // ---- snapshots (issue 13): see es_snapshots.ts ----
+  putSnapshot(snapshot: PersonSnapshot): Promise<void> {
+    return this.#snapshots.putSnapshot(snapshot);
+  }
+  snapshot(email: string): ReturnType<SnapshotStore["snapshot"]> {
+    return this.#snapshots.snapshot(email);
+  }
+  markSnapshotSeen(email: string, at: Date): Promise<void> {
+    return this.#snapshots.markSnapshotSeen(email, at);
+  }
+  pruneSnapshots(before: Date): Promise<number> {
+    return this.#snapshots.pruneSnapshots(before);
+  }
+  snapshotCount(): Promise<number> {
+    return this.#snapshots.snapshotCount();
   }
 
   async close(): Promise<void> {

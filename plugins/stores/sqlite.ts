@@ -27,6 +27,8 @@ import {
   REVOCATIONS_MIGRATION,
   revokeRow,
 } from "./sqlite_revocations.ts";
+import { SNAPSHOT_MIGRATION, sqliteSnapshots } from "./sqlite_snapshots.ts";
+import type { PersonSnapshot, SnapshotStore } from "../../engine/snapshots.ts";
 
 /** Where the store lives when no path is configured. */
 export const DEFAULT_SQLITE_PATH = "./data/stethoscope.db";
@@ -60,6 +62,7 @@ const MIGRATIONS: readonly string[] = [
    CREATE TABLE batch_runs (id TEXT PRIMARY KEY, started_at INTEGER NOT NULL, body TEXT NOT NULL);
    CREATE INDEX batch_runs_by_start ON batch_runs (started_at);`,
   REVOCATIONS_MIGRATION,
+  SNAPSHOT_MIGRATION,
 ];
 
 /** Options of {@link createSqliteStore}. */
@@ -155,6 +158,7 @@ class SqliteStore implements Store {
   readonly #db: DatabaseSync;
   readonly #path: string;
   readonly #q: Record<string, StatementSync>;
+  readonly #snapshots: SnapshotStore;
   #closed = false;
 
   constructor(db: DatabaseSync, path: string) {
@@ -194,6 +198,7 @@ class SqliteStore implements Store {
         ON CONFLICT (id) DO UPDATE SET started_at = excluded.started_at, body = excluded.body`),
       runs: p("SELECT body FROM batch_runs ORDER BY started_at DESC, id DESC LIMIT ?"),
     };
+    this.#snapshots = sqliteSnapshots(db, (what, fn) => this.#run(what, fn));
   }
 
   /** Runs one store operation; any SQLite failure rejects with a `StoreError` that says what. */
@@ -383,6 +388,23 @@ class SqliteStore implements Store {
 
   pruneRevoked(now: Date): Promise<number> {
     return this.#run("prune revoked sessions", () => pruneRevokedRows(this.#db, now.getTime()));
+  }
+
+  // ---- snapshots (issue 13): see sqlite_snapshots.ts ----
+  putSnapshot(snapshot: PersonSnapshot): Promise<void> {
+    return this.#snapshots.putSnapshot(snapshot);
+  }
+  snapshot(email: string): ReturnType<SnapshotStore["snapshot"]> {
+    return this.#snapshots.snapshot(email);
+  }
+  markSnapshotSeen(email: string, at: Date): Promise<void> {
+    return this.#snapshots.markSnapshotSeen(email, at);
+  }
+  pruneSnapshots(before: Date): Promise<number> {
+    return this.#snapshots.pruneSnapshots(before);
+  }
+  snapshotCount(): Promise<number> {
+    return this.#snapshots.snapshotCount();
   }
 
   close(): Promise<void> {

@@ -9,7 +9,7 @@ import type { Config } from "../../config/schema.ts";
 import type { Store } from "../../engine/ports.ts";
 import { assemble, type Services } from "../../plugins/assemble.ts";
 import { createSqliteStore } from "../../plugins/stores/sqlite.ts";
-import { createApp, depsFrom } from "../../routes/app.tsx";
+import { createApp, depsFrom, sourceObservers } from "../../routes/app.tsx";
 import { csrfOf } from "../support/app.ts";
 
 /** One structured log line the app wrote. */
@@ -38,7 +38,8 @@ export async function startRecordedApp(
   const log = createLogger({ level: "debug", sink: (_l, line) => logs.push(JSON.parse(line)) });
   const now = () => new Date();
   const store = options.store ?? await createSqliteStore({ path: ":memory:", log, now });
-  const services = await assemble(config, { log, now, store });
+  const { metrics, onCall } = sourceObservers(log);
+  const services = await assemble(config, { log, now, store, onCall });
   const config_ = {
     ...config,
     RATE_LIMITS: {
@@ -46,7 +47,7 @@ export async function startRecordedApp(
       API: { REQUESTS: 1_000_000, PER_SECONDS: 1 },
     },
   };
-  const app = await createApp(depsFrom(services, { log, now, config: config_ }));
+  const app = await createApp(depsFrom(services, { log, now, config: config_, metrics }));
   const request = async (path: string, init: RequestInit & { cookie?: string } = {}) => {
     const headers = new Headers(init.headers);
     if (init.cookie) headers.set("Cookie", init.cookie);

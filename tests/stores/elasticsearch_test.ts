@@ -3,6 +3,7 @@ import { silentLogger } from "../../config/log.ts";
 import type { Store } from "../../engine/ports.ts";
 import { createElasticsearchStore } from "../../plugins/stores/elasticsearch.ts";
 import { type FakeElasticsearch, startFakeElasticsearch } from "../fakes/elasticsearch.ts";
+import { runSnapshotContract } from "./snapshot_contract.ts";
 import { at, runStoreContract } from "./store_contract.ts";
 
 /** Opens a store on its own fake; closing the store also stops the fake. */
@@ -26,6 +27,7 @@ async function storeOnFake(
 }
 
 runStoreContract("elasticsearch (loopback fake)", () => storeOnFake());
+runSnapshotContract("elasticsearch (loopback fake)", () => storeOnFake());
 
 Deno.test("elasticsearch store creates its indices with strict mappings once", async () => {
   const fake = startFakeElasticsearch();
@@ -39,10 +41,11 @@ Deno.test("elasticsearch store creates its indices with strict mappings once", a
       "t-feedback",
       "t-outbox",
       "t-revocations",
+      "t-snapshots",
       "t-statuses",
     ]);
     assert.equal(fake.indices.get("t-outbox")!.mappings.dynamic, "strict");
-    assert.equal(fake.requests.filter((r) => r.method === "PUT").length, 7);
+    assert.equal(fake.requests.filter((r) => r.method === "PUT").length, 8);
   } finally {
     await fake.close();
   }

@@ -10,7 +10,7 @@ import { type Config, ConfigSchema } from "../../config/schema.ts";
 import { assemble, type Services } from "../../plugins/assemble.ts";
 import type { RegistryEntry } from "../../plugins/registry.ts";
 import { createSqliteStore } from "../../plugins/stores/sqlite.ts";
-import { createApp, depsFrom } from "../../routes/app.tsx";
+import { createApp, depsFrom, sourceObservers } from "../../routes/app.tsx";
 import type { Metrics } from "../../routes/metrics.ts";
 
 /** The origin test requests pretend to come from. */
@@ -48,6 +48,12 @@ export async function startApp(
     log?: Logger;
     /** People the demo sign-in accepts instead of the built-in ones (e.g. a fake upstream's user). */
     demoPeople?: readonly { email: string; name: string; story: string }[];
+    /**
+     * Stream first views as configured (`SNAPSHOTS.STREAM_AFTER_MS`). By default a test's first
+     * view waits for the lookup, so a page is complete (alert count included) however slow the
+     * machine is.
+     */
+    stream?: boolean;
   } = {},
 ): Promise<TestApp> {
   const clock = { now: options.now ?? new Date("2026-11-26T12:00:00Z") };
@@ -58,23 +64,28 @@ export async function startApp(
     log: silentLogger,
     now,
   });
+  const log = options.log ?? silentLogger;
+  const observers = sourceObservers(log);
   const services = await assemble(config, {
     log: silentLogger,
     now,
     store,
+    onCall: observers.onCall,
     ...(options.registry ? { registry: options.registry } : {}),
   });
-  const log = options.log ?? silentLogger;
   // Route tests send many requests from one (unknown) address within one frozen instant: unless a
   // test sets RATE_LIMITS itself, the limits are raised out of the way.
-  const appConfig: Config = config.RATE_LIMITS.LOGIN || config.RATE_LIMITS.API ? config : {
+  const limited: Config = config.RATE_LIMITS.LOGIN || config.RATE_LIMITS.API ? config : {
     ...config,
     RATE_LIMITS: {
       LOGIN: { REQUESTS: 1_000_000, PER_SECONDS: 1 },
       API: { REQUESTS: 1_000_000, PER_SECONDS: 1 },
     },
   };
-  const deps = depsFrom(services, { log, now, config: appConfig });
+  const appConfig: Config = options.stream
+    ? limited
+    : { ...limited, SNAPSHOTS: { ...limited.SNAPSHOTS, STREAM_AFTER_MS: 60_000 } };
+  const deps = depsFrom(services, { log, now, config: appConfig, metrics: observers.metrics });
   const metrics = deps.metrics;
   const app = await createApp({
     ...deps,

@@ -1,0 +1,88 @@
+/**
+ * Per-person snapshots (issue 13): what the inventories said about one person — merged devices,
+ * accounts, sign-in events and the sources that failed — and when they said it. Kept in the store
+ * so a page within the freshness window is served without asking any inventory; written by page
+ * lookups and by batch runs.
+ *
+ * @module
+ */
+import type { AccessEvent, Account, Collected, MergedDevice, SourceError } from "./types.ts";
+
+/** What the inventories said about one person at `collectedAt`. */
+export interface PersonSnapshot {
+  /** The person (the store keys it case-insensitively). */
+  email: string;
+  /** When the lookup that produced it finished. */
+  collectedAt: Date;
+  /** Merged and evaluated devices in page order, without "failing since" (added at view time). */
+  devices: Collected<MergedDevice>;
+  /** `null` when the lookup did not ask account sources (batch runs). */
+  accounts: Collected<Account> | null;
+  /** `null` when the lookup did not ask event sources (batch runs). */
+  events: Collected<AccessEvent> | null;
+  /**
+   * The last refresh that went worse than this snapshot (a source that answered before failed),
+   * so its data was kept: when it was tried and what failed.
+   */
+  failedRefresh?: { at: Date; errors: SourceError[] };
+}
+
+/** A snapshot as read back, with when the person was last seen (viewed or looked up). */
+export interface StoredSnapshot extends PersonSnapshot {
+  seenAt: Date;
+}
+
+/**
+ * The store port for snapshots (DESIGN.md §5.3 "store"). Implemented by the SQLite and the
+ * Elasticsearch stores; the contract is in `tests/stores/snapshot_contract.ts`.
+ */
+export interface SnapshotStore {
+  /**
+   * Saves the person's snapshot, replacing the previous one; the person counts as seen at
+   * `collectedAt` (or `failedRefresh.at` when later). Throws a `StoreError` when it cannot persist.
+   */
+  putSnapshot(snapshot: PersonSnapshot): Promise<void>;
+  /** The person's snapshot, or `null` when there is none. */
+  snapshot(email: string): Promise<StoredSnapshot | null>;
+  /** Records that the person was seen (a page view served from the snapshot) at `at`. */
+  markSnapshotSeen(email: string, at: Date): Promise<void>;
+  /** Deletes the snapshots of people not seen since `before`; returns how many. */
+  pruneSnapshots(before: Date): Promise<number>;
+  /** How many snapshots the store holds (metrics, benchmarks). */
+  snapshotCount(): Promise<number>;
+}
+
+/** The snapshot settings (`SNAPSHOTS` in the configuration), in the engine's units. */
+export interface SnapshotSettings {
+  /** A snapshot younger than this is served without asking any inventory. */
+  freshMs: number;
+  /** "Check again" is refused while the snapshot is younger than this (per person). */
+  checkAgainMs: number;
+  /** Snapshots of people not seen for this many days are deleted. */
+  keepDays: number;
+}
+
+/** Defaults: 15 minutes (JAMF's default check-in interval), 1 minute, 30 days. */
+export const DEFAULT_SNAPSHOT_SETTINGS: Readonly<SnapshotSettings> = Object.freeze({
+  freshMs: 15 * 60_000,
+  checkAgainMs: 60_000,
+  keepDays: 30,
+});
+
+/**
+ * Whether a refresh went worse than the snapshot it replaces: a device source that answered for
+ * the old snapshot failed this time. The old devices are then kept (and the failure shown).
+ *
+ * @example
+ * ```ts
+ * refreshWentWorse([], [{ source: "jamf", operation: "devicesByEmail", kind: "timeout", message: "" }]);
+ * // true
+ * ```
+ */
+export function refreshWentWorse(
+  before: readonly SourceError[],
+  after: readonly SourceError[],
+): boolean {
+  const failedBefore = new Set(before.map((e) => e.source));
+  return after.some((e) => !failedBefore.has(e.source));
+}

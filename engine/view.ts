@@ -1,0 +1,203 @@
+/**
+ * What a person sees (issue 13): devices with "failing since" and grace periods applied, in
+ * display order, with accounts and sign-in events — from the person's snapshot when it is fresh,
+ * else from one lookup per person per process (single flight), saved as the new snapshot.
+ *
+ * @module
+ */
+import type { Store } from "./ports.ts";
+import type { PracticeSet } from "./practices.ts";
+import { sortDevices } from "./rating.ts";
+import { graceDays, withSince } from "./since.ts";
+import {
+  DEFAULT_SNAPSHOT_SETTINGS,
+  type PersonSnapshot,
+  refreshWentWorse,
+  type SnapshotSettings,
+  type SnapshotStore,
+} from "./snapshots.ts";
+import type { AccessEvent, Account, MergedDevice, SourceError } from "./types.ts";
+
+/** Which part of the view a page needs: a snapshot without that part counts as none. */
+export type ViewPart = "devices" | "accounts" | "events";
+
+/** A person's view, ready for a page, a fragment or JSON. */
+export interface PersonView {
+  email: string;
+  /** Merged, evaluated, with `since`/`deadline` (grace) applied, most urgent first. */
+  devices: MergedDevice[];
+  /** Empty when the snapshot did not include accounts and they were not needed. */
+  accounts: Account[];
+  /** Sign-ins, newest first (empty when not collected, as for accounts). */
+  events: AccessEvent[];
+  /** The sources that failed in the lookup this view comes from. */
+  errors: SourceError[];
+  /** When the inventories were asked. */
+  collectedAt: Date;
+  /** Age of the data when the view was made, in milliseconds. */
+  ageMs: number;
+  /** `live`: asked for this view; `fresh`: snapshot within the window; `stale`: older. */
+  freshness: "live" | "fresh" | "stale";
+  /** A stale view whose refresh is running in the background. */
+  refreshing: boolean;
+  /** The last refresh failed for these sources, so older data is shown. */
+  failedRefresh?: { at: Date; errors: SourceError[] };
+}
+
+/** Options of a view. */
+export interface ViewOptions {
+  /** Oldest acceptable data in ms (default: the freshness window; 0 asks the inventories now). */
+  maxAgeMs?: number;
+  /** The part the caller shows (default `devices`). */
+  need?: ViewPart;
+}
+
+/** What {@link createPersonViews} needs. */
+export interface PersonViewParts {
+  /** One full lookup: devices (page pipeline), accounts and events, never rejecting. */
+  collect: (email: string) => Promise<Omit<PersonSnapshot, "email" | "collectedAt">>;
+  practices: PracticeSet;
+  store?: (SnapshotStore & Pick<Store, "observe">) | undefined;
+  now: () => Date;
+  settings?: Partial<SnapshotSettings>;
+  /** Told about store failures (which never fail a view). */
+  onError?: (what: string, error: unknown) => void;
+}
+
+/** The view service the engine exposes. */
+export interface PersonViews {
+  /** A view no older than `maxAgeMs`: the snapshot, or the (shared) lookup's answer. */
+  view(email: string, options?: ViewOptions): Promise<PersonView>;
+  /**
+   * The view from the snapshot whatever its age, without waiting for any inventory; a stale
+   * one starts a background refresh. `null` when there is no snapshot with the needed part.
+   */
+  cachedView(email: string, options?: { need?: ViewPart }): Promise<PersonView | null>;
+  /** Deletes snapshots of people not seen for `keepDays`; returns how many. */
+  prune(): Promise<number>;
+  /** Lookups running now (single flight: at most one per person). */
+  readonly inFlight: number;
+  readonly settings: Readonly<SnapshotSettings>;
+}
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
+
+/**
+ * Builds the view service over a lookup and (optionally) a snapshot store. Without a store every
+ * view is live (concurrent ones still share one lookup) and shows no "failing since".
+ *
+ * @example
+ * ```ts
+ * const views = createPersonViews({ collect, practices, store, now: () => new Date() });
+ * const view = await views.view("fry@planetexpress.com");
+ * ```
+ */
+export function createPersonViews(parts: PersonViewParts): PersonViews {
+  const settings: SnapshotSettings = { ...DEFAULT_SNAPSHOT_SETTINGS, ...parts.settings };
+  const grace = graceDays(parts.practices);
+  const { store, now } = parts;
+  const inflight = new Map<string, Promise<PersonSnapshot>>();
+  let lastPrune = -Infinity;
+  const report = (what: string) => (error: unknown) => parts.onError?.(what, error);
+
+  async function read(key: string): Promise<PersonSnapshot | null> {
+    if (!store) return null;
+    try {
+      const found = await store.snapshot(key);
+      if (found && now().getTime() - found.seenAt.getTime() >= HOUR_MS) {
+        store.markSnapshotSeen(key, now()).catch(report("mark a snapshot seen"));
+      }
+      return found;
+    } catch (error: unknown) {
+      report("read a snapshot")(error);
+      return null;
+    }
+  }
+
+  /** The one lookup per person: joins a running one, else starts it and saves its answer. */
+  function lookup(key: string, email: string, previous: PersonSnapshot | null) {
+    const running = inflight.get(key);
+    if (running) return running;
+    const started = (async () => {
+      const got = await parts.collect(email);
+      let next: PersonSnapshot = { email: key, collectedAt: now(), ...got };
+      if (previous && refreshWentWorse(previous.devices.errors, got.devices.errors)) {
+        const { failedRefresh: _old, ...kept } = previous;
+        next = { ...kept, failedRefresh: { at: now(), errors: got.devices.errors } };
+      }
+      await store?.putSnapshot(next).catch(report("save a snapshot"));
+      return next;
+    })().finally(() => inflight.delete(key));
+    inflight.set(key, started);
+    maybePrune();
+    return started;
+  }
+
+  function maybePrune() {
+    if (!store || now().getTime() - lastPrune < HOUR_MS) return;
+    lastPrune = now().getTime();
+    prune().catch(report("delete old snapshots"));
+  }
+
+  async function prune(): Promise<number> {
+    if (!store) return 0;
+    return await store.pruneSnapshots(new Date(now().getTime() - settings.keepDays * DAY_MS));
+  }
+
+  async function present(s: PersonSnapshot, live: boolean, refreshing: boolean) {
+    const at = now();
+    const ageMs = Math.max(0, at.getTime() - s.collectedAt.getTime());
+    const devices = store
+      ? await withSince(store, s.devices.items, {
+        now: at,
+        seenAt: s.collectedAt,
+        grace,
+        onError: report("record practice statuses"),
+      })
+      : s.devices.items;
+    const view: PersonView = {
+      email: s.email,
+      devices: sortDevices(devices),
+      accounts: s.accounts?.items ?? [],
+      events: s.events?.items ?? [],
+      errors: [...s.devices.errors, ...s.accounts?.errors ?? [], ...s.events?.errors ?? []],
+      collectedAt: s.collectedAt,
+      ageMs,
+      freshness: live ? "live" : ageMs < settings.freshMs ? "fresh" : "stale",
+      refreshing,
+    };
+    if (s.failedRefresh) view.failedRefresh = s.failedRefresh;
+    return view;
+  }
+
+  const has = (s: PersonSnapshot, need: ViewPart) => need === "devices" || s[need] !== null;
+  const age = (s: PersonSnapshot) => now().getTime() - s.collectedAt.getTime();
+
+  return {
+    settings,
+    get inFlight() {
+      return inflight.size;
+    },
+    prune,
+    async view(email, options = {}) {
+      const key = email.toLowerCase();
+      const maxAge = options.maxAgeMs ?? settings.freshMs;
+      const running = inflight.get(key);
+      if (running) return await present(await running, true, false);
+      const snap = await read(key);
+      if (snap && has(snap, options.need ?? "devices") && age(snap) < maxAge && maxAge > 0) {
+        return await present(snap, false, false);
+      }
+      return await present(await lookup(key, email, snap), true, false);
+    },
+    async cachedView(email, options = {}) {
+      const key = email.toLowerCase();
+      const snap = await read(key);
+      if (!snap || !has(snap, options.need ?? "devices")) return null;
+      if (age(snap) < settings.freshMs) return await present(snap, false, false);
+      void lookup(key, email, snap);
+      return await present(snap, false, true);
+    },
+  };
+}

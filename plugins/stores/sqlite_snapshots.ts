@@ -1,0 +1,74 @@
+/**
+ * Per-person snapshots in the SQLite store (issue 13): one row per person, keyed by the
+ * lower-cased email, with the collection time, the last time the person was seen and the snapshot
+ * body as JSON text (`snapshot_codec.ts`). Reading a snapshot reads one row; deleting unseen
+ * people uses the `seen_at` index.
+ *
+ * @module
+ */
+import type { DatabaseSync, StatementSync } from "node:sqlite";
+import type { PersonSnapshot, SnapshotStore, StoredSnapshot } from "../../engine/snapshots.ts";
+import { decodeSnapshot, encodeSnapshotBody, seenOf } from "./snapshot_codec.ts";
+
+/** The migration that adds the snapshot table (appended to the store's list). */
+export const SNAPSHOT_MIGRATION = `CREATE TABLE snapshots (
+     email TEXT PRIMARY KEY, collected_at INTEGER NOT NULL, seen_at INTEGER NOT NULL,
+     body TEXT NOT NULL);
+   CREATE INDEX snapshots_by_seen ON snapshots (seen_at);`;
+
+/** Runs one store operation, turning failures into a `StoreError` (the store's own `#run`). */
+export type Runner = <T>(what: string, fn: () => T) => Promise<T>;
+
+/**
+ * The snapshot half of the SQLite store, over its database and error handling.
+ *
+ * @param db the open, migrated database
+ * @param run the store's runner (closed-store check and error wording)
+ * @returns the `SnapshotStore` methods
+ */
+export function sqliteSnapshots(db: DatabaseSync, run: Runner): SnapshotStore {
+  let q: Record<string, StatementSync> | undefined;
+  const stmt = (name: string): StatementSync => {
+    q ??= {
+      put: db.prepare(
+        `INSERT INTO snapshots (email, collected_at, seen_at, body) VALUES (?, ?, ?, ?)
+        ON CONFLICT (email) DO UPDATE SET collected_at = excluded.collected_at,
+        seen_at = MAX(snapshots.seen_at, excluded.seen_at), body = excluded.body`,
+      ),
+      get: db.prepare("SELECT collected_at, seen_at, body FROM snapshots WHERE email = ?"),
+      seen: db.prepare("UPDATE snapshots SET seen_at = MAX(seen_at, ?) WHERE email = ?"),
+      prune: db.prepare("DELETE FROM snapshots WHERE seen_at < ?"),
+      count: db.prepare("SELECT COUNT(*) AS n FROM snapshots"),
+    };
+    return q[name]!;
+  };
+  return {
+    putSnapshot(s: PersonSnapshot) {
+      const at = s.collectedAt.getTime();
+      const body = encodeSnapshotBody(s);
+      return run("save a snapshot", () => {
+        stmt("put").run(s.email.toLowerCase(), at, seenOf(s), body);
+      });
+    },
+    snapshot(email: string) {
+      return run("read a snapshot", (): StoredSnapshot | null => {
+        const key = email.toLowerCase();
+        const row = stmt("get").get(key);
+        if (row === undefined) return null;
+        const s = decodeSnapshot(key, new Date(Number(row.collected_at)), String(row.body));
+        return { ...s, seenAt: new Date(Number(row.seen_at)) };
+      });
+    },
+    markSnapshotSeen(email: string, at: Date) {
+      return run("mark a snapshot seen", () => {
+        stmt("seen").run(at.getTime(), email.toLowerCase());
+      });
+    },
+    pruneSnapshots(before: Date) {
+      return run("delete old snapshots", () => Number(stmt("prune").run(before.getTime()).changes));
+    },
+    snapshotCount() {
+      return run("count snapshots", () => Number(stmt("count").get()?.n ?? 0));
+    },
+  };
+}

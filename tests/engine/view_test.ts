@@ -1,0 +1,248 @@
+import assert from "node:assert/strict";
+import { silentLogger } from "../../config/log.ts";
+import type { Store } from "../../engine/ports.ts";
+import type { PracticeSet } from "../../engine/practices.ts";
+import type { PersonSnapshot } from "../../engine/snapshots.ts";
+import type { MergedDevice, SourceError, Status } from "../../engine/types.ts";
+import { createPersonViews, type PersonViewParts } from "../../engine/view.ts";
+import { createSqliteStore } from "../../plugins/stores/sqlite.ts";
+
+const T0 = new Date("2026-11-30T09:00:00Z");
+const MIN = 60_000;
+const DAY = 86_400_000;
+const FRY = "fry@planetexpress.com";
+
+function device(name: string, status: Status, serial = name): MergedDevice {
+  return {
+    sources: ["jamf"],
+    name,
+    last_sync: T0,
+    practices: { encryption: { status, title: "Disk encryption" } },
+    identifiers: { serial },
+  };
+}
+
+const JAMF_DOWN: SourceError = {
+  source: "jamf",
+  operation: "devicesByEmail",
+  kind: "timeout",
+  message: "jamf did not answer within 10 s",
+};
+
+/** A lookup that records every call and answers what `answer` holds at that moment. */
+function countingCollect() {
+  const calls: string[] = [];
+  const state = {
+    devices: [device("fry-mbp", "ok")] as MergedDevice[],
+    errors: [] as SourceError[],
+    /** When set, lookups wait for it (to hold several views inside one lookup). */
+    gate: null as Promise<void> | null,
+  };
+  const collect: PersonViewParts["collect"] = async (email) => {
+    calls.push(email);
+    if (state.gate) await state.gate;
+    return {
+      devices: { items: structuredClone(state.devices), errors: [...state.errors] },
+      accounts: { items: [], errors: [] },
+      events: { items: [], errors: [] },
+    };
+  };
+  return { calls, state, collect };
+}
+
+async function setup(options: { practices?: PracticeSet } = {}) {
+  const clock = { now: T0 };
+  const now = () => clock.now;
+  const store: Store = await createSqliteStore({ path: ":memory:", log: silentLogger, now });
+  const fake = countingCollect();
+  const views = createPersonViews({
+    collect: fake.collect,
+    practices: options.practices ?? [],
+    store,
+    now,
+    settings: { freshMs: 15 * MIN, checkAgainMs: MIN, keepDays: 30 },
+  });
+  return { clock, store, views, ...fake };
+}
+
+Deno.test("view() asks the inventories on a miss and answers from the snapshot within the window", async () => {
+  const { clock, views, calls, store } = await setup();
+  try {
+    const first = await views.view(FRY);
+    assert.equal(first.freshness, "live");
+    assert.deepEqual(first.devices.map((d) => d.name), ["fry-mbp"]);
+    clock.now = new Date(T0.getTime() + 14 * MIN);
+    const second = await views.view(FRY);
+    assert.equal(second.freshness, "fresh");
+    assert.equal(second.ageMs, 14 * MIN);
+    assert.deepEqual(second.collectedAt, T0);
+    assert.deepEqual(second.devices.map((d) => d.name), ["fry-mbp"]);
+    assert.deepEqual(calls, [FRY]);
+    // the same person whatever the letter case of the address
+    await views.view("Fry@PlanetExpress.com");
+    assert.deepEqual(calls, [FRY]);
+    assert.equal(await store.snapshotCount(), 1);
+  } finally {
+    await store.close();
+  }
+});
+
+Deno.test("cachedView() serves a stale snapshot at once and refreshes it in the background", async () => {
+  const { clock, views, calls, state, store } = await setup();
+  try {
+    assert.equal(await views.cachedView(FRY), null, "no snapshot yet: nothing without asking");
+    assert.deepEqual(calls, []);
+    await views.view(FRY);
+    state.devices = [device("fry-mbp", "warn"), device("fry-phone", "ok")];
+    let open!: () => void;
+    state.gate = new Promise((resolve) => open = resolve);
+    clock.now = new Date(T0.getTime() + 2 * 60 * MIN);
+    const stale = await views.cachedView(FRY);
+    assert.equal(stale?.freshness, "stale");
+    assert.equal(stale?.refreshing, true);
+    assert.equal(stale?.ageMs, 2 * 60 * MIN);
+    assert.deepEqual(stale?.devices.map((d) => d.name), ["fry-mbp"]);
+    assert.equal(views.inFlight, 1);
+    // htmx's follow-up request waits for that refresh (maxAgeMs: Infinity joins it)
+    const joined = views.view(FRY, { maxAgeMs: Infinity });
+    open();
+    const fresh = await joined;
+    assert.equal(fresh.freshness, "live");
+    assert.deepEqual(fresh.devices.map((d) => d.name), ["fry-mbp", "fry-phone"]);
+    assert.deepEqual(calls, [FRY, FRY]);
+    const next = await views.cachedView(FRY);
+    assert.equal(next?.freshness, "fresh");
+    assert.equal(next?.refreshing, false);
+    assert.deepEqual(next?.collectedAt, clock.now);
+  } finally {
+    await store.close();
+  }
+});
+
+Deno.test("concurrent views of one person share one lookup (single flight)", async () => {
+  const { views, calls, state, store } = await setup();
+  try {
+    let open!: () => void;
+    state.gate = new Promise((resolve) => open = resolve);
+    const pending = Array.from({ length: 20 }, () => views.view(FRY));
+    const other = views.view("leela@planetexpress.com");
+    await Promise.resolve();
+    while (calls.length < 2) await new Promise((r) => setTimeout(r, 0));
+    assert.equal(views.inFlight, 2);
+    open();
+    const all = await Promise.all(pending);
+    await other;
+    assert.deepEqual(calls.sort(), ["fry@planetexpress.com", "leela@planetexpress.com"]);
+    assert.ok(all.every((v) => v.devices[0]?.name === "fry-mbp"));
+    assert.equal(views.inFlight, 0);
+  } finally {
+    await store.close();
+  }
+});
+
+Deno.test("a refresh in which a source fails keeps the older devices and says so", async () => {
+  const { clock, views, state, store } = await setup();
+  try {
+    await views.view(FRY);
+    state.devices = [];
+    state.errors = [JAMF_DOWN];
+    clock.now = new Date(T0.getTime() + 60 * MIN);
+    await views.view(FRY, { maxAgeMs: 0 });
+    const kept = await views.view(FRY, { maxAgeMs: Infinity });
+    assert.deepEqual(kept.devices.map((d) => d.name), ["fry-mbp"]);
+    assert.deepEqual(kept.collectedAt, T0);
+    assert.deepEqual(kept.failedRefresh, { at: clock.now, errors: [JAMF_DOWN] });
+    // once the source answers again, the snapshot is replaced and the note goes
+    state.devices = [device("fry-mbp", "warn")];
+    state.errors = [];
+    const back = await views.view(FRY, { maxAgeMs: 0 });
+    assert.equal(back.failedRefresh, undefined);
+    assert.equal(back.devices[0]?.practices.encryption?.status, "warn");
+  } finally {
+    await store.close();
+  }
+});
+
+Deno.test("a view applies failing-since and grace to the snapshot at view time, most urgent first", async () => {
+  const practices = [{ key: "encryption", config: { GRACE_DAYS: 14 } }] as unknown as PracticeSet;
+  const { clock, views, state, store } = await setup({ practices });
+  try {
+    state.devices = [device("fine", "ok", "S1"), device("broken", "warn", "S2")];
+    await views.view(FRY);
+    clock.now = new Date(T0.getTime() + 3 * DAY);
+    const during = await views.view(FRY, { maxAgeMs: Infinity });
+    assert.deepEqual(during.devices.map((d) => d.name), ["broken", "fine"]);
+    assert.deepEqual(during.devices[0]!.practices.encryption, {
+      status: "nudge",
+      title: "Disk encryption",
+      since: T0,
+      deadline: new Date(T0.getTime() + 14 * DAY),
+    });
+    clock.now = new Date(T0.getTime() + 15 * DAY);
+    const after = await views.view(FRY, { maxAgeMs: Infinity });
+    assert.deepEqual(after.devices[0]!.practices.encryption, {
+      status: "warn",
+      title: "Disk encryption",
+      since: T0,
+    });
+  } finally {
+    await store.close();
+  }
+});
+
+Deno.test("prune() deletes the snapshots of people not seen for KEEP_DAYS (injected clock)", async () => {
+  const { clock, views, store } = await setup();
+  try {
+    await views.view(FRY);
+    clock.now = new Date(T0.getTime() + 20 * DAY);
+    await views.view("leela@planetexpress.com");
+    clock.now = new Date(T0.getTime() + 30 * DAY + MIN);
+    assert.equal(await views.prune(), 1);
+    assert.equal(await store.snapshot(FRY), null);
+    assert.equal(
+      (await store.snapshot("leela@planetexpress.com"))?.email,
+      "leela@planetexpress.com",
+    );
+    // a view served from the snapshot counts as seeing the person
+    clock.now = new Date(T0.getTime() + 45 * DAY);
+    await views.cachedView("leela@planetexpress.com");
+    clock.now = new Date(T0.getTime() + 60 * DAY);
+    assert.equal(await views.prune(), 0);
+    assert.equal(await store.snapshotCount(), 1);
+  } finally {
+    await store.close();
+  }
+});
+
+Deno.test("view() without a store is live every time, and a batch-only snapshot is no accounts view", async () => {
+  const fake = countingCollect();
+  const views = createPersonViews({ collect: fake.collect, practices: [], now: () => T0 });
+  await views.view(FRY);
+  await views.view(FRY);
+  assert.equal(fake.calls.length, 2);
+  assert.equal(await views.cachedView(FRY), null);
+
+  const store = await createSqliteStore({ path: ":memory:", log: silentLogger });
+  try {
+    const batch: PersonSnapshot = {
+      email: FRY,
+      collectedAt: T0,
+      devices: { items: [device("fry-mbp", "ok")], errors: [] },
+      accounts: null,
+      events: null,
+    };
+    await store.putSnapshot(batch);
+    const withStore = createPersonViews({
+      collect: fake.collect,
+      practices: [],
+      store,
+      now: () => T0,
+    });
+    assert.equal((await withStore.cachedView(FRY))?.freshness, "fresh");
+    assert.equal(await withStore.cachedView(FRY, { need: "accounts" }), null);
+    await withStore.view(FRY, { need: "accounts" });
+    assert.equal(fake.calls.length, 3);
+  } finally {
+    await store.close();
+  }
+});

@@ -1,0 +1,150 @@
+/**
+ * The snapshot half of the store contract (issue 13), run against every `Store`: a person's
+ * snapshot comes back exactly as saved (dates as dates), keyed case-insensitively, replaced by
+ * the next one, and deleted once the person has not been seen for the retention period.
+ *
+ * @module
+ */
+import assert from "node:assert/strict";
+import type { Store } from "../../engine/ports.ts";
+import type { PersonSnapshot } from "../../engine/snapshots.ts";
+import { at } from "./store_contract.ts";
+
+/** A snapshot with a date in every place one can be. */
+export function snapshotOf(email: string, collectedAt: Date): PersonSnapshot {
+  return {
+    email,
+    collectedAt,
+    devices: {
+      items: [{
+        sources: ["jamf", "google"],
+        name: "fry-mbp",
+        last_sync: at(-3600),
+        hw_release_date: null,
+        practices: {
+          encryption: { status: "ok", value: true, last_updated: at(-7200), details: "2024-01-01" },
+        },
+        identifiers: { serial: "C02FRY", mac_addresses: ["AA:BB:CC:DD:EE:FF"] },
+        software: { last_scan_date: at(-60), installed: [{ name: "Zoom", version: "6.1" }] },
+      }],
+      errors: [{
+        source: "landesk",
+        operation: "devicesByEmail",
+        kind: "timeout",
+        message: "slow",
+      }],
+    },
+    accounts: {
+      items: [{
+        name: email,
+        type: "Google",
+        source: "google",
+        user_usage: { last_login: at(-10), is2fa: true },
+        last_updated: at(-5),
+      }],
+      errors: [],
+    },
+    events: {
+      items: [{
+        source: "duo",
+        id: "e1",
+        type: "push",
+        success: true,
+        reason: "",
+        ip_address: "192.0.2.1",
+        timestamp: at(-30),
+      }],
+      errors: [],
+    },
+  };
+}
+
+/**
+ * Registers the snapshot contract as one `Deno.test` with a step per behaviour.
+ *
+ * @param name the implementation's name
+ * @param makeStore opens a fresh, empty store; the suite closes it
+ */
+export function runSnapshotContract(
+  name: string,
+  makeStore: () => Promise<Store>,
+  testOptions: { sanitizeResources?: boolean; sanitizeOps?: boolean } = {},
+): void {
+  Deno.test({
+    name: `${name} store keeps per-person snapshots (snapshot contract)`,
+    ...testOptions,
+    fn: async (t) => {
+      const step = (title: string, fn: (store: Store) => Promise<void>) =>
+        t.step(title, async () => {
+          const store = await makeStore();
+          try {
+            await fn(store);
+          } finally {
+            await store.close();
+          }
+        });
+
+      await step("snapshot() answers null for someone never looked up", async (store) => {
+        assert.equal(await store.snapshot("nobody@example.com"), null);
+        assert.equal(await store.snapshotCount(), 0);
+      });
+
+      await step(
+        "a snapshot comes back as saved, dates as Dates, under any letter case",
+        async (s) => {
+          const saved = snapshotOf("fry@example.com", at(0));
+          await s.putSnapshot(saved);
+          const got = await s.snapshot("FRY@Example.com");
+          assert.deepEqual(got, { ...saved, seenAt: at(0) });
+          assert.ok(got!.devices.items[0]!.last_sync instanceof Date);
+          // a string that looks like a date stays a string
+          assert.equal(got!.devices.items[0]!.practices.encryption!.details, "2024-01-01");
+        },
+      );
+
+      await step(
+        "the next snapshot replaces the previous one; batch ones may lack accounts",
+        async (s) => {
+          await s.putSnapshot(snapshotOf("fry@example.com", at(0)));
+          const batch = { ...snapshotOf("fry@example.com", at(60)), accounts: null, events: null };
+          await s.putSnapshot(batch);
+          assert.deepEqual(await s.snapshot("fry@example.com"), { ...batch, seenAt: at(60) });
+          assert.equal(await s.snapshotCount(), 1);
+        },
+      );
+
+      await step(
+        "a kept snapshot after a failed refresh counts the person as seen then",
+        async (s) => {
+          const kept = {
+            ...snapshotOf("fry@example.com", at(0)),
+            failedRefresh: {
+              at: at(600),
+              errors: [{
+                source: "jamf",
+                operation: "devicesByEmail",
+                kind: "error" as const,
+                message: "JAMF answered 500",
+              }],
+            },
+          };
+          await s.putSnapshot(kept);
+          assert.deepEqual(await s.snapshot("fry@example.com"), { ...kept, seenAt: at(600) });
+        },
+      );
+
+      await step("pruneSnapshots() deletes people not seen since the cut-off only", async (s) => {
+        await s.putSnapshot(snapshotOf("fry@example.com", at(0)));
+        await s.putSnapshot(snapshotOf("leela@example.com", at(0)));
+        await s.putSnapshot(snapshotOf("bender@example.com", at(500)));
+        await s.markSnapshotSeen("LEELA@example.com", at(900));
+        assert.equal(await s.pruneSnapshots(at(400)), 1);
+        assert.equal(await s.snapshot("fry@example.com"), null);
+        assert.deepEqual((await s.snapshot("leela@example.com"))?.seenAt, at(900));
+        assert.deepEqual((await s.snapshot("bender@example.com"))?.collectedAt, at(500));
+        assert.equal(await s.snapshotCount(), 2);
+        await s.markSnapshotSeen("gone@example.com", at(900)); // nobody there: no error
+      });
+    },
+  });
+}

@@ -1,0 +1,31 @@
+import assert from "node:assert/strict";
+import { silentLogger } from "../../config/log.ts";
+import { createSqliteStore } from "../../plugins/stores/sqlite.ts";
+import { runSnapshotContract, snapshotOf } from "./snapshot_contract.ts";
+import { at } from "./store_contract.ts";
+
+runSnapshotContract(
+  "sqlite (:memory:)",
+  () => createSqliteStore({ path: ":memory:", log: silentLogger }),
+);
+
+Deno.test("sqlite store keeps snapshots across a restart", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = `${dir}/stethoscope.db`;
+    const first = await createSqliteStore({ path, log: silentLogger });
+    await first.putSnapshot(snapshotOf("fry@example.com", at(0)));
+    await first.close();
+    const second = await createSqliteStore({ path, log: silentLogger });
+    try {
+      assert.deepEqual(await second.snapshot("fry@example.com"), {
+        ...snapshotOf("fry@example.com", at(0)),
+        seenAt: at(0),
+      });
+    } finally {
+      await second.close();
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
