@@ -21,6 +21,7 @@ import { mergeDevices } from "../engine/merge.ts";
 import { applyPractices } from "../engine/practices.ts";
 import { sortDevices } from "../engine/rating.ts";
 import type { Engine, LookupOptions } from "../engine/engine.ts";
+import type { PersonView, ViewPart } from "../engine/view.ts";
 import type { AccessRecord, CallOptions } from "../engine/ports.ts";
 import type { Collected, DeviceRecord, SourceError } from "../engine/types.ts";
 import type { AppEnv, Ctx, User } from "./context.ts";
@@ -107,19 +108,53 @@ function reportErrors(c: Ctx, errors: readonly SourceError[]): void {
 
 /** The per-person routes: path → what the engine is asked and how the access is audited. */
 type PersonLookup = (e: Engine, email: string, o: LookupOptions) => Promise<Collected<unknown>>;
-const MERGED: [string, AccessRecord["record_type"], PersonLookup][] = [
-  ["/devices/merged/:email", "device", (e, email, o) => e.devices(email, o)],
+/** The part of a person's snapshot a route can answer from (`?snapshot=true`, issue 13). */
+type SnapshotPart = (view: PersonView) => unknown[];
+const MERGED: [string, AccessRecord["record_type"], PersonLookup, [ViewPart, SnapshotPart]?][] = [
+  ["/devices/merged/:email", "device", (e, email, o) => e.devices(email, o), [
+    "devices",
+    (v) => v.devices,
+  ]],
   ["/devices/staged/:email", "device", (e, email, o) => e.devices(email, o)],
-  ["/accounts/merged/:email", "account", (e, email, o) => e.accounts(email, o)],
+  ["/accounts/merged/:email", "account", (e, email, o) => e.accounts(email, o), [
+    "accounts",
+    (v) => v.accounts,
+  ]],
   ["/notifications/merged/:email", "notification", (e, email, o) => e.notifications(email, o)],
-  ["/events/merged/:email", "event", (e, email, o) => e.events(email, o)],
+  ["/events/merged/:email", "event", (e, email, o) => e.events(email, o), [
+    "events",
+    (v) => v.events,
+  ]],
 ];
 
-for (const [path, recordType, lookup] of MERGED) {
+/** `?snapshot=true|1` asks for the person's snapshot; anything else but absent is a 400. */
+function wantsSnapshot(c: Ctx): boolean | Response {
+  const asked = c.req.query("snapshot");
+  if (asked === undefined || asked === "false" || asked === "0") return false;
+  if (asked === "true" || asked === "1") return true;
+  return fail(c, 400, `Invalid snapshot parameter "${escaped(asked)}": expected true or false`);
+}
+
+for (const [path, recordType, lookup, fromSnapshot] of MERGED) {
   api.get(path, async (c) => {
     const email = c.req.param("email")!;
     const user = await guard(c, { quantity: "email address", value: email, owner: true });
     if (user instanceof Response) return user;
+    const snapshot = fromSnapshot ? wantsSnapshot(c) : false;
+    if (snapshot instanceof Response) return snapshot;
+    if (snapshot && fromSnapshot) {
+      // the snapshot whatever its age (a stale one is refreshed in the background); its age in
+      // whole seconds in `Age` (RFC 9111 §5.1) and its collection time in a header of ours
+      const [need, part] = fromSnapshot;
+      const { engine } = c.var.deps;
+      const view = await engine.cachedView(email, { need }) ?? await engine.view(email, { need });
+      const items = part(view);
+      audit(c, email, recordType, items, "snapshot");
+      reportErrors(c, view.errors);
+      c.header("Age", String(Math.floor(view.ageMs / 1000)));
+      c.header("X-Stethoscope-Collected-At", view.collectedAt.toISOString());
+      return c.json(items);
+    }
     const { items, errors } = await lookup(c.var.deps.engine, email, { signal: c.req.raw.signal });
     audit(c, email, recordType, items);
     reportErrors(c, errors);

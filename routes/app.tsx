@@ -16,12 +16,14 @@ import type { Logger } from "../config/log.ts";
 import type { Config } from "../config/schema.ts";
 import { createBurstTracker } from "../engine/bursts.ts";
 import type { Services } from "../plugins/assemble.ts";
+import type { SourceError } from "../engine/types.ts";
 import type { AppDeps, AppEnv } from "./context.ts";
 import { Metrics } from "./metrics.ts";
 import { health } from "./health.ts";
 import { notifications } from "./notifications.tsx";
 import { pages } from "./pages.tsx";
 import { bodyLimits } from "./body_limit.ts";
+import { checkAgain } from "./check_again.tsx";
 import { assetUrls, errorPage } from "./render.tsx";
 import { trustedHosts } from "./hosts.ts";
 import { DEFAULT_LIMITS, type Limit, rateLimits } from "./rate_limit.ts";
@@ -39,35 +41,55 @@ function limitOf(
 
 const PUBLIC_PATHS_RE = /^\/(login|logout|healthz|readyz|metrics|static\/|api\/|auth\/)/;
 
+/** What the engine is built with to feed the metrics (see {@link sourceObservers}). */
+export interface SourceObservers {
+  metrics: Metrics;
+  /** The engine's `onCall` hook: metrics, and the log once per failure burst. */
+  onCall: (source: string, seconds: number, error: SourceError | undefined) => void;
+}
+
 /**
- * The app's services from an assembled process: wires the engine's source calls into fresh
- * metrics and into the log (once per failure burst), and the outbox depth and audit drops into
- * the metrics.
+ * Fresh metrics and the hook the engine is built with (`assemble(config, { onCall })`): every
+ * source call goes into the metrics, and into the log once per failure burst.
  *
- * @param services what `assemble()` built
- * @returns everything {@link createApp} needs but the configuration overrides given
+ * @param log where failures and recoveries are written
+ * @returns the metrics and the hook; give the metrics to {@link depsFrom}
  */
-export function depsFrom(
-  services: Services,
-  options: { log: Logger; now: () => Date; config?: Config },
-): AppDeps {
+export function sourceObservers(log: Logger): SourceObservers {
   const metrics = new Metrics();
   const bursts = createBurstTracker({
     failing: (e) =>
-      options.log.error("source failing", {
+      log.error("source failing", {
         source: e.source,
         operation: e.operation,
         kind: e.kind,
         error: e.message,
       }),
     repeated: (e, count) =>
-      options.log.debug("source still failing", { source: e.source, failures: count }),
-    recovered: (source, failures) => options.log.info("source recovered", { source, failures }),
+      log.debug("source still failing", { source: e.source, failures: count }),
+    recovered: (source, failures) => log.info("source recovered", { source, failures }),
   });
-  services.engine.parts.onCall = (source, seconds, error) => {
-    metrics.sourceCall(source, seconds, error !== undefined);
-    bursts.record(source, error);
+  return {
+    metrics,
+    onCall(source, seconds, error) {
+      metrics.sourceCall(source, seconds, error !== undefined);
+      bursts.record(source, error);
+    },
   };
+}
+
+/**
+ * The app's services from an assembled process: the metrics (those the engine was built with,
+ * see {@link sourceObservers}) with the outbox depth and audit drops added.
+ *
+ * @param services what `assemble()` built
+ * @returns everything {@link createApp} needs but the configuration overrides given
+ */
+export function depsFrom(
+  services: Services,
+  options: { log: Logger; now: () => Date; config?: Config; metrics?: Metrics },
+): AppDeps {
+  const metrics = options.metrics ?? new Metrics();
   metrics.gauge("stethoscope_outbox_depth", () => services.store.outboxDepth());
   metrics.gauge(
     "stethoscope_audit_dropped_total",
@@ -183,6 +205,7 @@ export async function createApp(deps: AppDeps): Promise<Hono<AppEnv>> {
 
   app.route("/", pages);
   app.route("/", notifications);
+  app.route("/", checkAgain);
   app.route("/", dashboard);
 
   app.notFound((c) => errorPage(c, 404, "There is no page at this address."));

@@ -10,6 +10,7 @@ import type { Feedback } from "../engine/types.ts";
 import { eventKey } from "../views/activity.tsx";
 import type { Ctx } from "./context.ts";
 import { notificationsOf } from "./data.ts";
+import { viewFor } from "./person.tsx";
 
 /** Limits on what a person can send. */
 export const LIMITS = { id: 200, feedback: 100, notes: 2000 } as const;
@@ -44,11 +45,10 @@ export type Answerable =
  * @throws {FeedbackRefused} 404 when the id is not the person's
  */
 export async function findOwn(c: Ctx, email: string, id: string): Promise<Answerable> {
-  const { engine } = c.var.deps;
-  const signal = c.req.raw.signal;
   if (id.startsWith("event:")) {
-    const { items } = await engine.events(email, { signal });
-    if (items.some((e) => eventKey(e) === id)) return { kind: "event" };
+    // the sign-ins the person was shown: those of their snapshot (issue 13)
+    const { events } = await viewFor(c, email, "events");
+    if (events.some((e) => eventKey(e) === id)) return { kind: "event" };
   } else {
     const { items } = await notificationsOf(c, email);
     const n = items.find((x) => x.id === id);

@@ -12,7 +12,7 @@ import type { AppEnv, Ctx } from "./context.ts";
 import { wantsFragment } from "./context.ts";
 import { notificationsOf, notificationStates } from "./data.ts";
 import { dismiss, FeedbackRefused, FeedbackSchema, recordFeedback, sameToken } from "./feedback.ts";
-import { sinceShown } from "./pages.tsx";
+import { viewFor } from "./person.tsx";
 import { errorPage } from "./render.tsx";
 
 /** The notification sub-app. */
@@ -33,17 +33,17 @@ function csrfOk(c: Ctx, form: Record<string, string>): boolean {
 
 /** The card (and alert count) after a change, for htmx. */
 async function fragment(c: Ctx, id: string, error?: string): Promise<Response> {
-  const { engine, now } = c.var.deps;
+  const { now } = c.var.deps;
   const email = c.var.user!.email;
-  const signal = c.req.raw.signal;
+  // the alert count is redrawn from the snapshot, never by asking the inventories (issue 13)
   const [ns, devices, states] = await Promise.all([
     notificationsOf(c, email),
-    engine.devices(email, { signal }).then((found) => sinceShown(c, found)),
+    viewFor(c, email, "devices"),
     notificationStates(c, email),
   ]);
   const n = ns.items.find((x) => x.id === id);
   const unread = ns.items.filter((x) => !states.get(x.id)?.dismissed).length;
-  const critical = devices.items.filter((d) => deviceRating(d) === "critical").length;
+  const critical = devices.devices.filter((d) => deviceRating(d) === "critical").length;
   return c.html(
     <>
       {n && (

@@ -5,19 +5,21 @@
  * @module
  */
 import { Hono } from "hono";
-import { deviceRating, sortDevices } from "../engine/rating.ts";
+import type { Child } from "hono/jsx";
+import { deviceRating } from "../engine/rating.ts";
 import { invalidMessage, isValidEmail } from "../engine/identifiers.ts";
-import { graceDays, withSince } from "../engine/since.ts";
-import type { Collected, MergedDevice } from "../engine/types.ts";
+import type { PersonView } from "../engine/view.ts";
 import { Accounts } from "../views/accounts.tsx";
 import { Activity } from "../views/activity.tsx";
 import { DeviceList } from "../views/devices.tsx";
 import { Faq } from "../views/faq.tsx";
+import { CheckedAge } from "../views/freshness.tsx";
 import { SourceErrors } from "../views/layout.tsx";
 import { Overview } from "../views/overview.tsx";
 import type { AppEnv, Ctx } from "./context.ts";
 import { wantsFragment } from "./context.ts";
-import { audit, notificationStates } from "./data.ts";
+import { audit, notificationsOf, notificationStates } from "./data.ts";
+import { personPage } from "./person.tsx";
 import { sameEmail } from "./privilege.ts";
 import { errorPage, page } from "./render.tsx";
 
@@ -39,121 +41,176 @@ export function targetEmail(c: Ctx): string | Response | Promise<Response> {
   return asked;
 }
 
+/** Where "Check again" on this page returns to (path and, for a privileged view, `?email=`). */
+function back(c: Ctx, email: string): string {
+  return email === c.var.user!.email
+    ? c.req.path
+    : `${c.req.path}?email=${encodeURIComponent(email)}`;
+}
+
+/** The age line of a view ("Checked 2 hours ago", "Check again"). */
+function age(c: Ctx, view: PersonView, email: string, oob = false): Child {
+  const { now, config } = c.var.deps;
+  return (
+    <CheckedAge
+      view={view}
+      now={now()}
+      csrf={c.var.user?.csrf}
+      back={back(c, email)}
+      labels={config.UI.sourceLabels}
+      oob={oob}
+    />
+  );
+}
+
 /**
- * The devices with "failing since" and grace periods from the store, re-ordered since a grace
- * period can turn a critical item into a suggestion; never fails the page.
+ * The devices part of the Devices page. While a stale view refreshes in the background, htmx
+ * asks for it again (`hx-trigger="load"`; the answer waits for the refresh) and swaps it in.
  */
-export async function sinceShown(
-  c: Ctx,
-  found: Collected<MergedDevice>,
-): Promise<Collected<MergedDevice>> {
-  const { store, engine, now, log } = c.var.deps;
-  const items = await withSince(store, found.items, {
-    now: now(),
-    grace: graceDays(engine.parts.practices),
-    onError: (error) => log.warn("cannot record practice statuses", { error: String(error) }),
-  });
-  return { items: sortDevices(items), errors: found.errors };
+function DevicesPart(props: { c: Ctx; view: PersonView; email: string }): Child {
+  const { c, view, email } = props;
+  const { now, config } = c.var.deps;
+  return (
+    <div
+      id="devices-part"
+      hx-get={view.refreshing ? back(c, email) : undefined}
+      hx-trigger={view.refreshing ? "load" : undefined}
+      hx-swap={view.refreshing ? "outerHTML" : undefined}
+    >
+      <SourceErrors errors={view.errors} labels={config.UI.sourceLabels} />
+      <DeviceList devices={view.devices} ui={config.UI} now={now()} email={email} />
+    </div>
+  );
 }
 
 pages.get("/", async (c) => {
   const email = targetEmail(c);
   if (typeof email !== "string") return email;
-  const { engine, now } = c.var.deps;
-  const signal = c.req.raw.signal;
-  const [devices, notifications, states] = await Promise.all([
-    engine.devices(email, { signal }).then((found) => sinceShown(c, found)),
-    engine.notifications(email, { signal }),
-    notificationStates(c, email),
-  ]);
-  audit(c, email, "device", devices.items);
-  audit(c, email, "notification", notifications.items);
-  const unread = notifications.items.filter((n) => !states.get(n.id)?.dismissed).length;
-  const critical = devices.items.filter((d) => deviceRating(d) === "critical").length;
-  return page(
-    c,
-    { title: "Overview", active: "overview", alerts: unread + critical },
-    <>
-      <SourceErrors
-        errors={[...devices.errors, ...notifications.errors]}
-        labels={c.var.deps.config.UI.sourceLabels}
-      />
-      <Overview
-        devices={devices.items}
-        notifications={notifications.items}
-        states={states}
-        now={now()}
-        csrf={c.var.user?.csrf}
-      />
-    </>,
-  );
+  const { now } = c.var.deps;
+  return await personPage(c, email, {
+    title: "Overview",
+    active: "overview",
+    need: "devices",
+    async render(view) {
+      const [notifications, states] = await Promise.all([
+        notificationsOf(c, email),
+        notificationStates(c, email),
+      ]);
+      audit(c, email, "device", view.devices);
+      audit(c, email, "notification", notifications.items);
+      const unread = notifications.items.filter((n) => !states.get(n.id)?.dismissed).length;
+      const critical = view.devices.filter((d) => deviceRating(d) === "critical").length;
+      return {
+        alerts: unread + critical,
+        body: (
+          <>
+            {age(c, view, email)}
+            <SourceErrors
+              errors={[...view.errors, ...notifications.errors]}
+              labels={c.var.deps.config.UI.sourceLabels}
+            />
+            <Overview
+              devices={view.devices}
+              notifications={notifications.items}
+              states={states}
+              now={now()}
+              csrf={c.var.user?.csrf}
+            />
+          </>
+        ),
+      };
+    },
+  });
 });
 
 pages.get("/devices", async (c) => {
   const email = targetEmail(c);
   if (typeof email !== "string") return email;
-  const { engine, now, config } = c.var.deps;
-  const { items, errors } = await sinceShown(
-    c,
-    await engine.devices(email, { signal: c.req.raw.signal }),
-  );
-  audit(c, email, "device", items);
-  const list = <DeviceList devices={items} ui={config.UI} now={now()} email={email} />;
-  if (wantsFragment(c)) return c.html(list);
-  return page(
-    c,
-    { title: "Devices", active: "devices" },
-    <>
-      <h1>{email === c.var.user!.email ? "Your devices" : `Devices of ${email}`}</h1>
-      <SourceErrors errors={errors} labels={config.UI.sourceLabels} />
-      {list}
-    </>,
-  );
+  if (wantsFragment(c)) {
+    // htmx: the refresh running now (or the snapshot as it is), with the age line out of band
+    const view = await c.var.deps.engine.view(email, { maxAgeMs: Infinity });
+    audit(c, email, "device", view.devices);
+    return c.html(
+      <>
+        <DevicesPart c={c} view={view} email={email} />
+        {age(c, view, email, true)}
+      </>,
+    );
+  }
+  return await personPage(c, email, {
+    title: "Devices",
+    active: "devices",
+    need: "devices",
+    render(view) {
+      audit(c, email, "device", view.devices);
+      return Promise.resolve({
+        body: (
+          <>
+            <h1>{email === c.var.user!.email ? "Your devices" : `Devices of ${email}`}</h1>
+            {age(c, view, email)}
+            <DevicesPart c={c} view={view} email={email} />
+          </>
+        ),
+      });
+    },
+  });
 });
 
 pages.get("/accounts", async (c) => {
   const email = targetEmail(c);
   if (typeof email !== "string") return email;
-  const { engine, config } = c.var.deps;
-  const { items, errors } = await engine.accounts(email, { signal: c.req.raw.signal });
-  audit(c, email, "account", items);
-  return page(
-    c,
-    { title: "Accounts", active: "accounts" },
-    <>
-      <h1>Accounts</h1>
-      <SourceErrors errors={errors} labels={config.UI.sourceLabels} />
-      <Accounts accounts={items} email={email} orgName={config.UI.orgName} />
-    </>,
-  );
+  const { config } = c.var.deps;
+  return await personPage(c, email, {
+    title: "Accounts",
+    active: "accounts",
+    need: "accounts",
+    render(view) {
+      audit(c, email, "account", view.accounts);
+      return Promise.resolve({
+        body: (
+          <>
+            <h1>Accounts</h1>
+            {age(c, view, email)}
+            <SourceErrors errors={view.errors} labels={config.UI.sourceLabels} />
+            <Accounts accounts={view.accounts} email={email} orgName={config.UI.orgName} />
+          </>
+        ),
+      });
+    },
+  });
 });
 
 pages.get("/activity", async (c) => {
   const email = targetEmail(c);
   if (typeof email !== "string") return email;
-  const { engine, config, store } = c.var.deps;
-  const [{ items, errors }, answers] = await Promise.all([
-    engine.events(email, { signal: c.req.raw.signal }),
-    store.answers(email).catch(() => new Map<string, string>()),
-  ]);
-  audit(c, email, "event", items);
-  return page(
-    c,
-    { title: "Activity", active: "activity" },
-    <>
-      <h1>Recent sign-ins</h1>
-      <p class="muted">
-        If a sign-in below was not you, say so: the security team will look into it.
-      </p>
-      <SourceErrors errors={errors} labels={config.UI.sourceLabels} />
-      <Activity
-        events={items}
-        labels={config.UI.sourceLabels}
-        answers={answers}
-        csrf={c.var.user?.csrf}
-      />
-    </>,
-  );
+  const { config, store } = c.var.deps;
+  return await personPage(c, email, {
+    title: "Activity",
+    active: "activity",
+    need: "events",
+    async render(view) {
+      const answers = await store.answers(email).catch(() => new Map<string, string>());
+      audit(c, email, "event", view.events);
+      return {
+        body: (
+          <>
+            <h1>Recent sign-ins</h1>
+            <p class="muted">
+              If a sign-in below was not you, say so: the security team will look into it.
+            </p>
+            {age(c, view, email)}
+            <SourceErrors errors={view.errors} labels={config.UI.sourceLabels} />
+            <Activity
+              events={view.events}
+              labels={config.UI.sourceLabels}
+              answers={answers}
+              csrf={c.var.user?.csrf}
+            />
+          </>
+        ),
+      };
+    },
+  });
 });
 
 pages.get("/faq", (c) => {

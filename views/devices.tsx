@@ -9,7 +9,8 @@ import type { Child } from "hono/jsx";
 import type { UiConfig } from "../config/schema.ts";
 import { actionGroups, deviceRating, type Rating } from "../engine/rating.ts";
 import type { MergedDevice, PracticeData } from "../engine/types.ts";
-import { dayAndMonth, fullDate, plural, timeAgo } from "./format.ts";
+import { dayAndMonth, fullDate, plural } from "./format.ts";
+import { LastHeard } from "./freshness.tsx";
 import { Markdown } from "./markdown.tsx";
 
 const RATING_TEXT: Record<Rating, string> = {
@@ -185,10 +186,12 @@ export function DeviceCard(
         <Facts d={d} />
       </div>
       {d.last_sync && (
-        <p class="foot">
-          Last updated{" "}
-          <time datetime={d.last_sync.toISOString()}>{timeAgo(d.last_sync, props.now)}</time>
-        </p>
+        <LastHeard
+          lastSync={d.last_sync}
+          sources={d.sources}
+          labels={ui.sourceLabels}
+          now={props.now}
+        />
       )}
     </article>
   );

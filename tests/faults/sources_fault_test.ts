@@ -160,6 +160,8 @@ async function burst(
   app: Awaited<ReturnType<typeof startRecordedApp>>,
   cookie: string,
 ): Promise<{ slowestMs: number; bodies: string[]; statuses: number[] }> {
+  // every burst is a first view: no snapshot, so the inventories are asked (once, shared)
+  await app.services.store.pruneSnapshots(new Date(8.64e15));
   const results = await Promise.all(
     Array.from({ length: BURST }, async () => {
       const started = performance.now();
@@ -262,9 +264,13 @@ for (const source of SOURCES) {
           if (mode !== "refused") {
             // the source works again: the burst ends with one recovery line
             const before = app.logs.length;
+            await app.services.store.pruneSnapshots(new Date(8.64e15));
             await (await app.request("/devices", { cookie })).text();
             const recovered = app.logs.slice(before).filter((l) => l.msg === "source recovered");
-            assert.deepEqual(recovered.map((l) => [l.source, l.failures]), [[source.name, BURST]]);
+            // the burst's views shared one lookup (single flight), which asked the source once by
+            // email and once per serial/MAC it was given: at least one failure, one recovery line
+            assert.deepEqual(recovered.map((l) => l.source), [source.name]);
+            assert.ok(Number(recovered[0]!.failures) >= 1);
           }
         });
       }

@@ -101,7 +101,8 @@ Deno.test("htmx asks for the device list fragment; plain requests get the page",
       headers: { "HX-Request": "true", "HX-Request-Type": "partial" },
     });
     const html = await res.text();
-    assert.ok(html.startsWith('<div id="device-list">'));
+    assert.match(html, /^<div id="devices-part"\s*>/);
+    assert.ok(html.includes('<div id="device-list">'));
     assert.ok(!html.includes("<html"));
     assert.equal(res.headers.get("vary"), "HX-Request, HX-Request-Type, Accept-Encoding");
     const full = await (await app.request("/devices", { cookie })).text();

@@ -1,0 +1,99 @@
+/**
+ * How fresh what a person sees is (issue 13): the age line with "Check again", the status line
+ * shown while the inventories are being asked on a first view, and per device when its inventory
+ * last heard from it. Small components, so wording can change without touching the routes.
+ *
+ * @module
+ */
+import type { Child } from "hono/jsx";
+import type { SourceError } from "../engine/types.ts";
+import { timeAgo } from "./format.ts";
+
+/** What the age line needs to know about the view. */
+export interface Freshness {
+  collectedAt: Date;
+  freshness: "live" | "fresh" | "stale";
+  refreshing: boolean;
+  failedRefresh?: { at: Date; errors: SourceError[] } | undefined;
+}
+
+/**
+ * "Checked 2 hours ago · Checking again now…" and the "Check again" form (a plain POST that
+ * works without JavaScript; the server limits how often per person).
+ */
+export function CheckedAge(
+  props: {
+    view: Freshness;
+    now: Date;
+    csrf: string | undefined;
+    /** Where "Check again" returns to (the current page). */
+    back: string;
+    labels: Record<string, string>;
+    oob?: boolean;
+  },
+): Child {
+  const { view } = props;
+  const failed = view.failedRefresh;
+  const failedNames = failed
+    ? [...new Set(failed.errors.map((e) => props.labels[e.source] ?? e.source))].join(", ")
+    : "";
+  return (
+    <div
+      id="checked-age"
+      class="checked muted"
+      hx-swap-oob={props.oob ? "true" : undefined}
+    >
+      <span>
+        Checked{" "}
+        <time datetime={view.collectedAt.toISOString()}>
+          {timeAgo(view.collectedAt, props.now)}
+        </time>
+        {view.refreshing && <>. Checking again now; the page shows the answer when it comes.</>}
+      </span>
+      {failed && (
+        <span role="status">
+          We tried again {timeAgo(failed.at, props.now)} but {failedNames}{" "}
+          did not answer, so you see what they said before.
+        </span>
+      )}
+      {props.csrf && (
+        <form method="post" action={`/check-again`} class="inline">
+          <input type="hidden" name="_csrf_token" value={props.csrf} />
+          <input type="hidden" name="next" value={props.back} />
+          <button type="submit" class="linkish">Check again</button>
+        </form>
+      )}
+    </div>
+  );
+}
+
+/**
+ * The status line a first view streams at once, naming the inventories being asked. The CSS
+ * hides it once the content after it has arrived (`.asking:has(~ .arrived)`).
+ */
+export function AskingSources(props: { names: readonly string[] }): Child {
+  const names = props.names.length > 0 ? props.names.join(", ") : "the inventories";
+  return (
+    <p class="asking panel" role="status">
+      Asking {names} about your devices. This can take a few seconds the first time.
+    </p>
+  );
+}
+
+/** Marks the content that follows a streamed status line (see {@link AskingSources}). */
+export function Arrived(props: { children?: Child }): Child {
+  return <div class="arrived">{props.children}</div>;
+}
+
+/** "JAMF last heard from it 3 hours ago" for one device card. */
+export function LastHeard(
+  props: { lastSync: Date; sources: readonly string[]; labels: Record<string, string>; now: Date },
+): Child {
+  const names = props.sources.map((s) => props.labels[s] ?? s).join(" and ");
+  return (
+    <p class="foot">
+      {names || "Its inventory"} last heard from it{" "}
+      <time datetime={props.lastSync.toISOString()}>{timeAgo(props.lastSync, props.now)}</time>
+    </p>
+  );
+}
