@@ -1,0 +1,252 @@
+import assert from "node:assert/strict";
+import type { DeviceRecord } from "../../engine/types.ts";
+import { csrfOf, demoWith, startApp, type TestApp } from "../support/app.ts";
+import { macRecord, registryWith, sourceEntry } from "../support/sources.ts";
+
+const PERSON = "user@example.com";
+const MIN = 60_000;
+
+/** An inventory that counts its lookups and answers what `answer` holds (or fails). */
+function countingSource() {
+  const state = {
+    calls: 0,
+    names: ["testsrc-mbp"],
+    fail: false,
+    /** While set, lookups wait for it. */
+    gate: null as Promise<void> | null,
+  };
+  const entry = sourceEntry(async (email) => {
+    state.calls++;
+    if (state.gate) await state.gate;
+    if (state.fail) throw new Error("connection refused");
+    const now = new Date("2026-11-26T11:00:00Z");
+    return state.names.map((n, i): DeviceRecord => ({ ...macRecord(n, `SER${i}`, now), email }));
+  });
+  return { state, entry };
+}
+
+async function start(options: { stream?: boolean } = {}) {
+  const src = countingSource();
+  const app = await startApp({
+    registry: registryWith({ testsrc: src.entry }),
+    config: demoWith({ PLUGINS: { demo: {}, testsrc: {} } }),
+    ...options,
+  });
+  return { app, src };
+}
+
+function later(app: TestApp, ms: number): void {
+  app.clock.now = new Date(app.clock.now.getTime() + ms);
+}
+
+/** Signs in and opens the Overview (the first view: one lookup, saved as the snapshot). */
+async function signIn(app: TestApp): Promise<string> {
+  const cookie = await app.login(PERSON);
+  await (await app.request("/", { cookie })).text();
+  return cookie;
+}
+
+/** Waits for the background refresh a stale view started (joins it; asks nothing itself). */
+async function refreshed(app: TestApp): Promise<void> {
+  await app.services.engine.view(PERSON, { maxAgeMs: Infinity });
+}
+
+Deno.test("views within the freshness window ask no inventory: pages, fragment and dismissals", async () => {
+  const { app, src } = await start();
+  try {
+    const cookie = await signIn(app);
+    assert.equal(src.state.calls, 1, "the first view: one lookup");
+    for (const path of ["/devices", "/", "/accounts", "/activity", "/devices", "/"]) {
+      assert.equal((await app.request(path, { cookie })).status, 200, path);
+    }
+    const devices = await (await app.request("/devices", { cookie })).text();
+    assert.match(devices, /testsrc-mbp/);
+    assert.match(devices, /Checked <time datetime="2026-11-26T12:00:00.000Z">just now<\/time>/);
+    const page = await (await app.request("/", { cookie })).text();
+    for (const id of ["firewall-fry", "signin-fry-3", "maintenance"]) {
+      const res = await app.request(`/notifications/${id}/dismiss`, {
+        method: "POST",
+        cookie,
+        headers: { "HX-Request": "true", "X-CSRF-Token": csrfOf(page) },
+        body: new URLSearchParams(),
+      });
+      assert.equal(res.status, 200);
+      assert.match(await res.text(), /id="alert-count"\s+hx-swap-oob="true">\d+<\/span>/);
+    }
+    assert.equal(src.state.calls, 1, "13 views and dismissals, one lookup");
+  } finally {
+    await app.close();
+  }
+});
+
+Deno.test("a stale snapshot is shown at once with its age; the refresh replaces it (htmx and plain)", async (t) => {
+  const { app, src } = await start();
+  try {
+    const cookie = await signIn(app);
+    src.state.names = ["testsrc-mbp", "testsrc-new"];
+    later(app, 2 * 60 * MIN);
+
+    await t.step("plain view: old devices, the age, and a request for the fresh ones", async () => {
+      let open!: () => void;
+      src.state.gate = new Promise((resolve) => open = resolve);
+      const html = await (await app.request("/devices", { cookie })).text();
+      assert.equal(src.state.calls, 2, "the stale view started one refresh");
+      assert.match(html, /testsrc-mbp/);
+      assert.doesNotMatch(html, /testsrc-new/);
+      assert.match(html, /Checked <time datetime="2026-11-26T12:00:00.000Z">2 hours ago<\/time>/);
+      assert.match(html, /Checking again now/);
+      assert.match(html, /<div id="devices-part" hx-get="\/devices" hx-trigger="load"/);
+      assert.match(html, /<form method="post" action="\/check-again"/);
+      src.state.gate = null;
+      open();
+    });
+
+    await t.step(
+      "htmx's request waits for the refresh and swaps the fresh devices in",
+      async () => {
+        const res = await app.request("/devices", {
+          cookie,
+          headers: { "HX-Request": "true", "HX-Request-Type": "partial" },
+        });
+        const html = await res.text();
+        assert.match(html, /^<div id="devices-part"\s*>/, "no second refresh request");
+        assert.match(html, /testsrc-new/);
+        assert.match(html, /id="checked-age"[^>]*hx-swap-oob="true"/);
+        assert.match(html, /Checked <time datetime="2026-11-26T14:00:00.000Z">just now<\/time>/);
+        assert.equal(src.state.calls, 2);
+      },
+    );
+
+    await t.step("without JavaScript, the next view shows them", async () => {
+      later(app, 3 * 60 * MIN);
+      await (await app.request("/devices", { cookie })).text(); // stale again: refresh
+      await refreshed(app);
+      const html = await (await app.request("/devices", { cookie })).text();
+      assert.match(html, /testsrc-new/);
+      assert.doesNotMatch(html, /Checking again now/);
+      assert.equal(src.state.calls, 3);
+    });
+  } finally {
+    await app.close();
+  }
+});
+
+Deno.test("Check again asks now and redirects back, at most once a minute per person", async () => {
+  const { app, src } = await start();
+  try {
+    const cookie = await signIn(app);
+    const csrf = csrfOf(await (await app.request("/devices", { cookie })).text());
+    const check = (next: string) =>
+      app.request("/check-again", {
+        method: "POST",
+        cookie,
+        body: new URLSearchParams({ _csrf_token: csrf, next }),
+      });
+    const early = await check("/devices");
+    assert.equal(early.status, 429);
+    assert.equal(early.headers.get("retry-after"), "60");
+    assert.match(await early.text(), /checked less than 60 seconds ago\. Try again in 60 seconds/);
+    assert.equal(src.state.calls, 1);
+
+    later(app, 61_000);
+    src.state.names = ["testsrc-fixed"];
+    const res = await check("/devices");
+    assert.equal(res.status, 303);
+    assert.equal(res.headers.get("location"), "/devices");
+    assert.equal(src.state.calls, 2);
+    assert.match(await (await app.request("/devices", { cookie })).text(), /testsrc-fixed/);
+
+    later(app, 61_000);
+    const away = await check("https://evil.example/devices");
+    assert.equal(away.headers.get("location"), "/");
+    const forged = await app.request("/check-again", {
+      method: "POST",
+      cookie,
+      body: new URLSearchParams({ _csrf_token: "0".repeat(64), next: "/" }),
+    });
+    assert.equal(forged.status, 403);
+    assert.equal(src.state.calls, 3);
+  } finally {
+    await app.close();
+  }
+});
+
+Deno.test("a source failing during a refresh keeps the old devices and the page says so", async () => {
+  const { app, src } = await start();
+  try {
+    const cookie = await signIn(app);
+    later(app, 2 * 60 * MIN);
+    src.state.fail = true;
+    await (await app.request("/devices", { cookie })).text();
+    await refreshed(app);
+    const html = await (await app.request("/devices", { cookie })).text();
+    assert.match(html, /testsrc-mbp/);
+    assert.match(html, /Checked <time datetime="2026-11-26T12:00:00.000Z">2 hours ago<\/time>/);
+    assert.match(
+      html,
+      /We tried again just now but testsrc\s+did not answer, so you see what they said before\./,
+    );
+  } finally {
+    await app.close();
+  }
+});
+
+Deno.test("the JSON API answers live by default and from the snapshot with ?snapshot=true, saying its age", async () => {
+  const { app, src } = await start();
+  try {
+    const cookie = await signIn(app);
+    later(app, 5 * MIN);
+    const snap = await app.request(`/api/v1/devices/merged/${PERSON}?snapshot=true`, { cookie });
+    assert.equal(snap.status, 200);
+    assert.equal(snap.headers.get("age"), "300");
+    assert.equal(snap.headers.get("x-stethoscope-collected-at"), "2026-11-26T12:00:00.000Z");
+    const items = await snap.json() as { name?: string }[];
+    assert.ok(items.some((d) => d.name === "testsrc-mbp"));
+    assert.equal(src.state.calls, 1);
+
+    const live = await app.request(`/api/v1/devices/merged/${PERSON}`, { cookie });
+    assert.equal(live.status, 200);
+    assert.equal(live.headers.get("age"), null);
+    await live.body?.cancel();
+    assert.equal(src.state.calls, 2);
+
+    const bad = await app.request(`/api/v1/devices/merged/${PERSON}?snapshot=yesplease`, {
+      cookie,
+    });
+    assert.equal(bad.status, 400);
+    assert.deepEqual(await bad.json(), {
+      error: 'Invalid snapshot parameter "yesplease": expected true or false',
+      status: 400,
+    });
+  } finally {
+    await app.close();
+  }
+});
+
+Deno.test("a first view streams: header, navigation and the sources asked go out before the slowest answers", async () => {
+  const { app, src } = await start({ stream: true });
+  try {
+    let open!: () => void;
+    src.state.gate = new Promise((resolve) => open = resolve);
+    const cookie = await app.login(PERSON); // its redirect target is not followed: no lookup yet
+    assert.equal(src.state.calls, 0);
+    const res = await app.request("/devices", { cookie });
+    assert.equal(res.status, 200, "the response starts while the source is still asked");
+    assert.equal(res.headers.get("content-encoding"), null);
+    const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+    const first = (await reader.read()).value ?? "";
+    assert.match(first, /^<!DOCTYPE html>/);
+    assert.match(first, /<nav aria-label="Main">/);
+    assert.match(first, /<p class="asking panel" role="status">Asking demo, testsrc about your/);
+    assert.doesNotMatch(first, /testsrc-mbp|<\/html>/);
+    open();
+    let rest = "";
+    for (let r = await reader.read(); !r.done; r = await reader.read()) rest += r.value;
+    assert.match(rest, /^<div class="arrived">/);
+    assert.match(rest, /testsrc-mbp/);
+    assert.match(rest, /<\/html>$/);
+    assert.equal(src.state.calls, 1);
+  } finally {
+    await app.close();
+  }
+});
