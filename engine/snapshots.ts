@@ -62,7 +62,7 @@ export interface SnapshotSettings {
   keepDays: number;
 }
 
-/** Defaults: 15 minutes (JAMF's default check-in interval), 1 minute, 30 days. */
+/** Defaults: 15 minutes (a Jamf Pro check-in frequency: `checkInFrequency` of `/v3/check-in` takes 5, 15, 30 or 60), 1 minute, 30 days. */
 export const DEFAULT_SNAPSHOT_SETTINGS: Readonly<SnapshotSettings> = Object.freeze({
   freshMs: 15 * 60_000,
   checkAgainMs: 60_000,
