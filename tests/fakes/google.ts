@@ -3,6 +3,12 @@
  * `googleapis` calls. The token endpoint verifies the signed service-account assertion with the
  * test key's public key; the API paths accept only tokens it issued.
  *
+ * Modern behaviours: the mobile-device search `email:x` matches loosely (any owner address
+ * containing x, any letter case — Google's `:` matches words, see the Directory API guide
+ * "Search for mobile devices"), and the Reports API lags: a usage report for a day later than
+ * `usageLagDays` before now answers HTTP 400 "Data for dates later than D is not yet available"
+ * (the 30 November 2026 case file, RW-07).
+ *
  * @module
  */
 import { jwtVerify } from "jose";
@@ -44,6 +50,10 @@ export interface GoogleFake {
   chromeos: unknown[];
   /** userKey → usage reports. */
   usage: Map<string, unknown[]>;
+  /** Days the usage reports lag behind now (default 2): later days answer HTTP 400. */
+  usageLagDays: number;
+  /** Leave the day out of the "not yet available" message (some answers do not name it). */
+  usageLagWithoutDate: boolean;
   /** userKey → login activities. */
   activities: Map<string, unknown[]>;
   /** Items per page of every list (ignores `maxResults` when smaller). */
@@ -83,6 +93,8 @@ export function startGoogleFake(options: GoogleFakeOptions): GoogleFake {
     mobile: [],
     chromeos: [],
     usage: new Map(),
+    usageLagDays: 2,
+    usageLagWithoutDate: false,
     activities: new Map(),
     pageSize: 100,
     expiresIn: 3600,
@@ -141,9 +153,10 @@ export function startGoogleFake(options: GoogleFakeOptions): GoogleFake {
     }
     const query = params.get("query") ?? "";
     if (path === `${DIRECTORY}mobile`) {
-      const email = query.replace(/^email:/, "");
+      const email = query.replace(/^email:/, "").toLowerCase();
       const mine = fake.mobile.filter((d) =>
-        !query || ((d as { email?: string[] }).email ?? []).includes(email)
+        !query ||
+        ((d as { email?: string[] }).email ?? []).some((e) => e.toLowerCase().includes(email))
       );
       return page(mine, params, "mobiledevices");
     }
@@ -159,6 +172,21 @@ export function startGoogleFake(options: GoogleFakeOptions): GoogleFake {
     }
     const usage = USAGE_RE.exec(path);
     if (usage) {
+      const until = new Date(now().getTime() - fake.usageLagDays * 86_400_000).toISOString()
+        .slice(0, 10);
+      if (usage[2]! > until) {
+        const message = fake.usageLagWithoutDate
+          ? "Data for the requested date is not yet available. Please check back later"
+          : `Data for dates later than ${until} is not yet available. Please check back later`;
+        return Response.json({
+          error: {
+            code: 400,
+            message,
+            errors: [{ message, domain: "global", reason: "invalid" }],
+            status: "INVALID_ARGUMENT",
+          },
+        }, { status: 400 });
+      }
       const reports = fake.usage.get(decodeURIComponent(usage[1]!));
       if (!reports) {
         return Response.json({ error: { code: 404, message: "Not found" } }, { status: 404 });

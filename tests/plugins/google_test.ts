@@ -126,6 +126,7 @@ const ANDROID_OREO: DeviceRecord = {
     jailed: { value: true, last_updated: OREO_SYNC },
     encryption: { value: true, last_updated: OREO_SYNC },
     adbstatus: { value: true, last_updated: OREO_SYNC },
+    screenlock: { value: true, last_updated: OREO_SYNC }, // devicePasswordStatus "On"
   },
   identifiers: { meid: "...", serial: "...", google_device_id: "...", mac_addresses: [] },
 };
@@ -320,10 +321,18 @@ Deno.test("google skips a malformed device and returns the others (decision 19)"
     );
     s.fake.chromeos.push({ ...fixture("chromeos_pixelbook"), lastSync: "yesterday" });
     const devices = await s.source.devicesByEmail!(USER, signal());
-    assert.deepEqual(devices, [ANDROID]);
+    // An OS string the parser does not understand keeps the device (issue 11); no lastSync skips it.
+    // Without a readable Android version, whether "unknown sources" applies is not known.
+    const { os_version: _, ...noVersion } = ANDROID;
+    const { unknownsources: __, ...practices } = ANDROID.practices!;
+    assert.deepEqual(devices, [
+      { ...noVersion, practices },
+      ANDROID,
+      { ...ANDROID, platform: "iOS", os: "iOS", os_version: "9.3 beta", practices },
+    ]);
     const warnings = s.logs.filter((l) => l.level === "warn");
     assert.deepEqual(warnings.map((w) => [w.msg, w.skipped]), [
-      ["skipped malformed Google mobile devices", 3],
+      ["skipped malformed Google mobile devices", 1],
       ["skipped malformed Google ChromeOS devices", 1],
     ]);
   } finally {
@@ -488,12 +497,12 @@ Deno.test("google honours the AbortSignal: a slow answer is cancelled at the dea
   }
 });
 
-Deno.test("google accountByEmail() parses the usage report of three days ago", async () => {
+Deno.test("google accountByEmail() parses the latest usage report, past the days not available yet", async () => {
   const s = await setup();
   try {
     s.fake.usage.set(USER, [{
       kind: "admin#reports#usageReport",
-      date: "2024-05-17",
+      date: "2024-05-18",
       entity: { type: "USER", userEmail: USER },
       parameters: [
         { name: "accounts:is_2sv_enrolled", boolValue: true },
@@ -515,12 +524,18 @@ Deno.test("google accountByEmail() parses the usage report of three days ago", a
         "accounts:used_quota_in_mb": 1024,
         "accounts:last_login_time": new Date("2024-05-16T08:30:00.000Z"),
         "accounts:admin_set_name": "Example User",
-        date: "2024-05-17",
+        date: "2024-05-18",
       },
       last_updated: new Date("2024-05-20T12:00:00Z"),
     });
-    const asked = s.fake.requests.find((r) => r.path.includes("/usage/"))!;
-    assert.equal(asked.path, "/admin/reports/v1/usage/users/user%40example.com/dates/2024-05-17");
+    // Yesterday is refused (the fake lags two days, naming the day), so the next ask is that day.
+    assert.deepEqual(
+      s.fake.requests.filter((r) => r.path.includes("/usage/")).map((r) => r.path),
+      [
+        "/admin/reports/v1/usage/users/user%40example.com/dates/2024-05-19",
+        "/admin/reports/v1/usage/users/user%40example.com/dates/2024-05-18",
+      ],
+    );
     assert.deepEqual(s.logs.filter((l) => l.level === "warn").map((l) => l.parameters), [[
       "accounts:drive_sharing",
     ]]);
@@ -669,8 +684,18 @@ Deno.test("google parsing helpers", async (t) => {
       os: "Android",
       os_version: "10.0.0",
     });
-    assert.deepEqual(parseOsInformation("Android P"), { platform: "Android", os: "Android" });
-    assert.throws(() => parseOsInformation("Android"), /not of the form/);
+    // Not understood: kept, with the version as reported (issue 11)
+    assert.deepEqual(parseOsInformation("Android P"), {
+      platform: "Android",
+      os: "Android",
+      os_version: "P",
+    });
+    assert.deepEqual(parseOsInformation("iPadOS 17.1 (21B74)"), {
+      platform: "iPadOS",
+      os: "iPadOS",
+      os_version: "17.1 (21B74)",
+    });
+    assert.deepEqual(parseOsInformation("Android"), { platform: "Android", os: "Android" });
   });
   await t.step("normalizeVersion() drops leading zeros and keeps extra parts", () => {
     assert.equal(normalizeVersion("08.01"), "8.1.0");
@@ -686,4 +711,45 @@ Deno.test("google parsing helpers", async (t) => {
     assert.equal(jailed("Dev"), false);
     assert.equal(jailed(" "), undefined);
   });
+});
+
+Deno.test("google keeps a mobile device only when the person is among its owners", async () => {
+  const s = await setup();
+  try {
+    const base = fixture("android");
+    s.fake.mobile.push(
+      { ...base, deviceId: "mine", email: ["Shared@Example.com", "USER@EXAMPLE.COM"] },
+      { ...base, deviceId: "longer-domain", email: ["user@example.com.au"] },
+      { ...base, deviceId: "longer-local", email: ["superuser@example.com"] },
+    );
+    const devices = await s.source.devicesByEmail!(USER, signal());
+    // The fake's search matches loosely, as Google's does: all three came back from the query.
+    assert.deepEqual(devices.map((d) => d.identifiers?.google_device_id), ["mine"]);
+    assert.deepEqual(
+      s.logs.filter((l) => l.msg === "dropped Google mobile devices of other owners")
+        .map((l) => l.dropped),
+      [2],
+    );
+  } finally {
+    await s.close();
+  }
+});
+
+Deno.test("google screen lock comes from devicePasswordStatus", async () => {
+  const s = await setup();
+  try {
+    const base = fixture("android");
+    s.fake.mobile.push(
+      { ...base, deviceId: "on", devicePasswordStatus: "On" },
+      { ...base, deviceId: "off", devicePasswordStatus: "Off" },
+      { ...base, deviceId: "unknown", devicePasswordStatus: "Unknown" },
+    );
+    const devices = await s.source.devicesByEmail!(USER, signal());
+    assert.deepEqual(
+      devices.map((d) => [d.identifiers?.google_device_id, d.practices?.screenlock?.value]),
+      [["on", true], ["off", false], ["unknown", undefined]],
+    );
+  } finally {
+    await s.close();
+  }
 });

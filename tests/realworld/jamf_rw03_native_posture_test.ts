@@ -11,7 +11,8 @@
 import assert from "node:assert/strict";
 import { DEFAULT_PRACTICES } from "../../engine/default_practices.ts";
 import { applyPractices, buildPracticeSet } from "../../engine/practices.ts";
-import { emptyJamf, realworldFixture } from "./jamf_support.ts";
+import { realworldFixture } from "./fixture.ts";
+import { emptyJamf } from "./jamf_support.ts";
 
 const computer = await realworldFixture("jamf-computer-native-firewall-off.json");
 

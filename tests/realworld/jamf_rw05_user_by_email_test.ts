@@ -9,7 +9,8 @@
  */
 import assert from "node:assert/strict";
 import { NotFoundError } from "../../engine/ports.ts";
-import { emptyJamf, realworldFixture } from "./jamf_support.ts";
+import { realworldFixture } from "./fixture.ts";
+import { emptyJamf } from "./jamf_support.ts";
 
 const recorded = await realworldFixture<Record<string, { status: number; body: unknown }>>(
   "jamf-user-display-name.json",

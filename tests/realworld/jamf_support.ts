@@ -10,11 +10,6 @@ import type { PluginInstance } from "../../plugins/plugin.ts";
 import jamf from "../../plugins/sources/jamf.ts";
 import { type FakeJamf, JAMF_CLIENT_ID, JAMF_CLIENT_SECRET, startFakeJamf } from "../fakes/jamf.ts";
 
-/** Reads a fixture of `tests/realworld/fixtures/` as JSON. */
-export async function realworldFixture<T = unknown>(name: string): Promise<T> {
-  return JSON.parse(await Deno.readTextFile(new URL(`./fixtures/${name}`, import.meta.url)));
-}
-
 /** A fake JAMF emptied of its Planet Express records, and the source configured for it. */
 export async function emptyJamf(): Promise<{ fake: FakeJamf; plugin: PluginInstance }> {
   const fake = await startFakeJamf();

@@ -19,6 +19,7 @@ import {
 } from "../../plugin.ts";
 import {
   MalformedDeviceError,
+  ownedBy,
   parseUsageParameters,
   processChromeOsDevice,
   processLoginActivity,
@@ -27,6 +28,7 @@ import {
   type RecordOptions,
 } from "./parse.ts";
 import { LIST_PAGE_SIZE, listGoogleDevices } from "./listing.ts";
+import { createLatestDayFinder } from "./usage_lag.ts";
 import { createTokenProvider, DEFAULT_TOKEN_URI, type TokenProvider } from "./token.ts";
 
 /** The largest answer read from the Admin SDK, in bytes. */
@@ -37,9 +39,10 @@ const EVENT_PAGE_SIZE = 500;
 const MAX_EVENTS = 500;
 const MAX_PAGES = 100;
 const RETRIES = 3;
-const USAGE_LAG_DAYS = 3;
+/** How far back the usage report is looked for when recent days are not available yet. */
+const USAGE_MAX_LAG_DAYS = 7;
+const NOT_YET_AVAILABLE_RE = /not yet available/i;
 const DEVICE_KINDS = ["mobile devices", "ChromeOS devices"] as const;
-const DAY_MS = 86_400_000;
 const AUTH_HINT =
   "; check GOOGLE_API_SCOPES and the service account's domain-wide delegation for GOOGLE_API_USERNAME";
 
@@ -191,7 +194,13 @@ export async function createGoogleSource(
       const data = answerOf(res.data, "mobile devices");
       return { items: data.mobiledevices ?? [], next: data.nextPageToken ?? undefined };
     });
-    return each("mobile devices", raws, (raw) => processMobileDevice(raw, records));
+    const mine = raws.filter((raw) => ownedBy(raw, email));
+    if (mine.length < raws.length) {
+      log.info("dropped Google mobile devices of other owners", {
+        dropped: raws.length - mine.length,
+      });
+    }
+    return each("mobile devices", mine, (raw) => processMobileDevice(raw, records));
   }
 
   async function chromeOsDevices(email: string, signal: AbortSignal): Promise<DeviceRecord[]> {
@@ -208,6 +217,33 @@ export async function createGoogleSource(
     });
     const mine = raws.filter((raw) => recentUserIs(raw, email));
     return each("ChromeOS devices", mine, (raw) => processChromeOsDevice(raw, records));
+  }
+
+  const latestDay = createLatestDayFinder({ now: ctx.now, maxLagDays: USAGE_MAX_LAG_DAYS });
+
+  /** The person's latest usage report (see `usage_lag.ts` for the walk back over lagging days). */
+  async function latestUsageReport(
+    email: string,
+    signal: AbortSignal,
+  ): Promise<{ report: unknown; date: string }> {
+    try {
+      const { value, date } = await latestDay({
+        fetchDay: async (date) => {
+          const res = await reports.userUsageReport.get(
+            { userKey: email, date },
+            await requestOptions(signal),
+          );
+          return answerOf(res.data, "usage report").usageReports?.[0];
+        },
+        notYetAvailable: (error) => {
+          const detail = googleMessage(error);
+          return statusOf(error) === 400 && NOT_YET_AVAILABLE_RE.test(detail) ? detail : null;
+        },
+      });
+      return { report: value, date };
+    } catch (error: unknown) {
+      throw upstreamError(error, "usage report", signal);
+    }
   }
 
   return {
@@ -240,18 +276,7 @@ export async function createGoogleSource(
     },
 
     async accountByEmail(email, { signal }): Promise<Account | null> {
-      const date = new Date(ctx.now().getTime() - USAGE_LAG_DAYS * DAY_MS).toISOString()
-        .slice(0, 10);
-      let report: unknown;
-      try {
-        const res = await reports.userUsageReport.get(
-          { userKey: email, date },
-          await requestOptions(signal),
-        );
-        report = answerOf(res.data, "usage report").usageReports?.[0];
-      } catch (error: unknown) {
-        throw upstreamError(error, "usage report", signal);
-      }
+      const { report, date } = await latestUsageReport(email, signal);
       if (typeof report !== "object" || report === null) return null;
       const r = report as { date?: unknown; parameters?: unknown };
       const { values, skipped } = parseUsageParameters(r.parameters);

@@ -76,32 +76,30 @@ export function compareVersions(a: string, b: string): number {
 }
 
 /**
- * Splits a mobile OS string `"<name> <version>"` into platform, os and canonical version.
+ * Splits a mobile OS string `"<name> <version>"` into platform, os and version. A dotted numeric
+ * version is canonicalised; any other version text is kept as reported (`"9.3 beta"`, `"P"`), so
+ * the engine can judge it `unknown` instead of the device being dropped (issue 11).
  *
- * @throws {MalformedDeviceError} when the string is not exactly two words
  * @example
  * ```ts
  * parseOsInformation("iOS 9.3"); // { platform: "iOS", os: "iOS", os_version: "9.3.0" }
+ * parseOsInformation("Android 15 QPR1"); // { platform: "Android", os: "Android", os_version: "15 QPR1" }
  * ```
  */
 export function parseOsInformation(
   value: string,
 ): { platform: string; os: string; os_version?: string } {
-  const tokens = value.trim().split(WHITESPACE_RE);
-  const [name, version] = tokens;
-  if (tokens.length !== 2 || name === undefined || version === undefined) {
-    throw new MalformedDeviceError(`OS "${value}" is not of the form "<name> <version>"`);
-  }
-  const os_version = normalizeVersion(version);
-  return os_version === undefined
-    ? { platform: name, os: name }
-    : { platform: name, os: name, os_version };
+  const [name = "", ...rest] = value.trim().split(WHITESPACE_RE);
+  const version = rest.join(" ");
+  if (version === "") return { platform: name, os: name };
+  return { platform: name, os: name, os_version: normalizeVersion(version) ?? version };
 }
 
 /**
  * A normalised record for one Directory API mobile device (`_process_mobile_device`).
  *
- * @throws {MalformedDeviceError} for an unreadable OS string or a missing/invalid `lastSync`
+ * @throws {MalformedDeviceError} for a missing or invalid `lastSync` (an OS string it cannot read
+ *   is kept as reported)
  */
 export function processMobileDevice(raw: unknown, options: RecordOptions): DeviceRecord {
   const r = asObject(raw);
@@ -120,6 +118,11 @@ export function processMobileDevice(raw: unknown, options: RecordOptions): Devic
     } else if (compromised === "no compromise detected") {
       practices.jailed = { value: true, last_updated: last_sync };
     } else practices.jailed = { last_updated: last_sync };
+  }
+  // Source: Directory API `mobiledevices` resource, `devicePasswordStatus` ("On" / "Off").
+  const password = nonempty(r, "devicePasswordStatus")?.trim().toLowerCase();
+  if (password === "on" || password === "off") {
+    practices.screenlock = { value: password === "on", last_updated: last_sync };
   }
   const encryption = nonempty(r, "encryptionStatus");
   if (encryption !== undefined) {
@@ -168,11 +171,25 @@ export function processChromeOsDevice(raw: unknown, options: RecordOptions): Dev
   return device;
 }
 
-/** Whether a ChromeOS device's most recent user is exactly `email`. */
+/** Whether a ChromeOS device's most recent user is `email` (whole address, any letter case). */
 export function recentUserIs(raw: unknown, email: string): boolean {
   if (!isObject(raw) || !Array.isArray(raw.recentUsers)) return false;
   const first: unknown = raw.recentUsers[0];
-  return isObject(first) && first.email === email;
+  return isObject(first) && typeof first.email === "string" && sameAddress(first.email, email);
+}
+
+/**
+ * Whether `email` is among a mobile device's owners (`email` array of the Directory API
+ * `mobiledevices` resource), whole address, any letter case. The Directory search `email:x`
+ * matches words, not whole addresses, so a query can return other people's devices.
+ */
+export function ownedBy(raw: unknown, email: string): boolean {
+  if (!isObject(raw) || !Array.isArray(raw.email)) return false;
+  return raw.email.some((owner) => typeof owner === "string" && sameAddress(owner, email));
+}
+
+function sameAddress(a: string, b: string): boolean {
+  return a.trim().toLowerCase() === b.trim().toLowerCase();
 }
 
 /** A usage-report parameter value, typed as the report says (spec §2.6). */

@@ -1,0 +1,77 @@
+/**
+ * Finding the latest day the Google Reports API has a usage report for. Reports lag by one to
+ * several days; asked for a day too recent, the API answers HTTP 400 "Data for dates later than
+ * D is not yet available" (the 30 November 2026 case file, RW-07). This module walks back from
+ * yesterday to that day, bounded, and remembers the answer for the rest of the day.
+ *
+ * @module
+ */
+import { UpstreamError } from "../../../engine/ports.ts";
+
+const DAY_MS = 86_400_000;
+const LATER_THAN_RE = /later than (\d{4}-\d{2}-\d{2})/i;
+
+/** How the finder is set up. */
+export interface LatestDayOptions {
+  now: () => Date;
+  /** How many days back it looks at most (default 7). */
+  maxLagDays?: number;
+}
+
+/** What one day's request is given, and how a "not yet available" refusal is recognised. */
+export interface DayRequest<T> {
+  /** Asks for one day (`YYYY-MM-DD`); throws the upstream error unchanged. */
+  fetchDay(date: string): Promise<T>;
+  /** The refusal text when `error` says the day is not available yet; `null` for any other error. */
+  notYetAvailable(error: unknown): string | null;
+}
+
+/**
+ * Creates a finder shared by every lookup of one plugin instance.
+ *
+ * @example
+ * ```ts
+ * const latest = createLatestDayFinder({ now: () => new Date() });
+ * const { value, date } = await latest({
+ *   fetchDay: (date) => Promise.resolve({ date }),
+ *   notYetAvailable: () => null,
+ * });
+ * ```
+ */
+export function createLatestDayFinder(
+  options: LatestDayOptions,
+): <T>(request: DayRequest<T>) => Promise<{ value: T; date: string }> {
+  const maxLagDays = options.maxLagDays ?? 7;
+  let remembered: { from: string; day: string } | null = null;
+  return async function latestDay<T>(request: DayRequest<T>) {
+    const today = options.now().getTime();
+    const from = isoDay(today - DAY_MS);
+    const oldest = isoDay(today - maxLagDays * DAY_MS);
+    let date = remembered?.from === from ? remembered.day : from;
+    for (;;) {
+      let refusal: string | null;
+      try {
+        const value = await request.fetchDay(date);
+        remembered = { from, day: date };
+        return { value, date };
+      } catch (error: unknown) {
+        refusal = request.notYetAvailable(error);
+        if (refusal === null) throw error;
+      }
+      const named = LATER_THAN_RE.exec(refusal)?.[1];
+      date = named !== undefined && named < date ? named : isoDay(Date.parse(date) - DAY_MS);
+      if (date < oldest) {
+        throw new UpstreamError(
+          `Google usage report: no report is available yet for any of the last ${maxLagDays} ` +
+            `days (${oldest} to ${from})`,
+          400,
+        );
+      }
+    }
+  };
+}
+
+/** `YYYY-MM-DD` (UTC) of a time in ms. */
+function isoDay(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10);
+}
