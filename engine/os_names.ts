@@ -16,7 +16,10 @@ export const WINDOWS_11_FIRST_BUILD = 22000;
 
 const WINDOWS_NAME_RE = /\bWindows 1[01]\b/;
 const BUILD_RE = /^\s*(\d{4,6})(?:\.\d+)?\s*$/;
-const NT10_VERSION_RE = /^\s*10\.0\.(\d{4,6})(?:\.\d+)?\s*$/;
+// "10.0.22631", "10.0.22631.4460", or systeminfo's "10.0.22631 N/A Build 22631".
+const NT10_VERSION_RE = /^\s*10\.0\.(\d{4,6})(?:\.\d+)?(?:\s+N\/A\s+Build\s+\d+(?:\.\d+)?)?\s*$/i;
+// A Windows client name without the vendor: "Windows 10 Enterprise" (windows_exporter, Intune).
+const BARE_WINDOWS_RE = /^Windows (?:1[01]|8(?:\.1)?|7)\b/;
 
 /**
  * The Windows build a record reports: its `os_build` (LANDESK's CURRENTBUILD, `22631` or
@@ -40,8 +43,9 @@ export function windowsBuild(
 
 /**
  * The OS name with the Windows release its build decides: "Windows 10" becomes "Windows 11" from
- * build 22000 on, and "Windows 11" becomes "Windows 10" below it. Any other name, or a Windows
- * name without a readable build, is returned unchanged.
+ * build 22000 on, and "Windows 11" becomes "Windows 10" below it. A client Windows name without
+ * the vendor ("Windows 10 Enterprise", as windows_exporter and WMI captions without it spell it)
+ * gets the "Microsoft " the practice tables and LANDESK use. Any other name is returned unchanged.
  *
  * @param os the OS name as the source reported it
  * @param build the build (see `windowsBuild`)
@@ -53,8 +57,12 @@ export function windowsBuild(
  * ```
  */
 export function windowsReleaseName(os: string, build: number | undefined): string {
-  if (build === undefined || !WINDOWS_NAME_RE.test(os)) return os;
-  return os.replace(WINDOWS_NAME_RE, build >= WINDOWS_11_FIRST_BUILD ? "Windows 11" : "Windows 10");
+  const named = BARE_WINDOWS_RE.test(os) ? `Microsoft ${os}` : os;
+  if (build === undefined || !WINDOWS_NAME_RE.test(named)) return named;
+  return named.replace(
+    WINDOWS_NAME_RE,
+    build >= WINDOWS_11_FIRST_BUILD ? "Windows 11" : "Windows 10",
+  );
 }
 
 /**

@@ -25,8 +25,8 @@
  * - Apple OSes (macOS, Mac OS X, iOS, iPadOS, watchOS, tvOS, visionOS): a letter glued to the
  *   release (`13.4.1a`, `13.4.1 a`) is an RSR letter, never a PEP 440 alpha (which would be older
  *   than the plain version); a leading `Version ` or the OS's own name (`macOS 26.3.1`) is skipped.
- * - Windows: `10.0.BUILD[.UBR]`; the release name (10 or 11) comes from the build, not from the
- *   version (see `engine/os_names.ts`).
+ * - Windows: `10.0.BUILD[.UBR]`, also as `systeminfo` prints it (`10.0.22631 N/A Build 22631`);
+ *   the release name (10 or 11) comes from the build, not from the version (`engine/os_names.ts`).
  * - Android, ChromeOS and anything else: the common grammar above.
  *
  * Anything else is *unparseable*. It is never dropped and never judged worse than a version:
@@ -63,6 +63,9 @@ const ANNOTATED_RE =
   /^(?<core>.*?)(?:\s*\((?<rsr>[a-z])\))?(?:\s*\((?:build\s+)?(?<build>[0-9a-z][0-9a-z.]+)\))?\s*$/i;
 const APPLE_OS_RE = /^(?:mac\s?os(?:\s?x)?|os\s?x|ipados|ios|iphone\s?os|watchos|tvos|visionos)\b/i;
 const APPLE_GLUED_RSR_RE = /^(?<release>[0-9]+(?:\.[0-9]+)*)\s?(?<rsr>[a-z])(?<rest>\s*\(.*)?$/i;
+const WINDOWS_OS_RE = /\bwindows\b/i;
+// systeminfo's "OS Version" line: "10.0.22631 N/A Build 22631".
+const SYSTEMINFO_RE = /^(?<version>\d+\.\d+\.\d+)\s+N\/A\s+Build\s+\d+(?:\.\d+)?$/i;
 const LEADING_WORDS_RE = /^(?:version\s+|(?:mac\s?os(?:\s?x)?|os\s?x|ipados|ios|iphone\s?os)\s+)/i;
 
 /** A parsed version, reduced to a key that orders like PEP 440. */
@@ -215,6 +218,10 @@ export function compareVersions(a: string, b: string): -1 | 0 | 1 {
  * ```
  */
 export function parseOsVersion(value: string, os?: string): ParsedVersion | null {
+  if (os !== undefined && WINDOWS_OS_RE.test(os)) {
+    const systeminfo = SYSTEMINFO_RE.exec(value.trim())?.groups?.version;
+    return parseVersion(systeminfo ?? value);
+  }
   if (os === undefined || !APPLE_OS_RE.test(os.trim())) return parseVersion(value);
   const text = value.trim().replace(LEADING_WORDS_RE, "");
   const glued = APPLE_GLUED_RSR_RE.exec(text)?.groups;

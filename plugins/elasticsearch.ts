@@ -209,6 +209,13 @@ export async function createEsClient(
   }
 }
 
+// Elasticsearch 8 and later turn security on by default: a node without credentials answers 401.
+const STATUS_HINT: Record<number, string> = {
+  401: ": the node wants credentials it accepts; set ELASTICSEARCH_KWARGS.auth " +
+    "(username and password, or apiKey)",
+  403: ": the credentials lack a privilege this needs (reading or writing the index)",
+};
+
 /**
  * One line of plain words for a client error: the HTTP status and ES error type and reason when
  * ES answered, else the transport's message. Never includes credentials.
@@ -222,7 +229,9 @@ export function describeEsError(error: unknown): string {
     : [body?.error?.type, body?.error?.reason].filter(Boolean).join(": ");
   const status = meta?.statusCode;
   if (status !== undefined && status !== null) {
-    return `Elasticsearch answered ${status}${detail ? ` (${detail})` : ""}`;
+    return `Elasticsearch answered ${status}${detail ? ` (${detail})` : ""}${
+      STATUS_HINT[status] ?? ""
+    }`;
   }
   return `${error.name}: ${error.message}`.replace(/\/\/[^/@\s]+@/g, "//");
 }

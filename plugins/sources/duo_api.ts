@@ -138,16 +138,20 @@ export function toEvent(raw: unknown, options: { debug: boolean }): AccessEvent 
   const where = [e.access_device?.location?.city, e.access_device?.location?.state]
     .concat(e.access_device?.location?.country)
     .filter((s): s is string => typeof s === "string" && s !== "");
+  // A line per fact Duo gave; an absent one (an enrolment has no reason) is left out, not blank.
+  const facts: [string, string | null | undefined][] = [
+    ["IP", ip],
+    ["Location", where.join(", ")],
+    ["Event Type", e.event_type],
+    ["Device", e.auth_device?.name],
+    ["Factor", e.factor],
+    ["Integration", e.application?.name],
+    ["Result", e.result],
+    ["Reason", e.reason],
+  ];
   const lines = [
     `Duo Authentication: ${timestamp.toISOString()}`,
-    `IP: ${ip}`,
-    ...(where.length > 0 ? [`Location: ${where.join(", ")}`] : []),
-    `Event Type: ${e.event_type ?? ""}`,
-    `Device: ${e.auth_device?.name ?? ""}`,
-    `Factor: ${e.factor ?? ""}`,
-    `Integration: ${e.application?.name ?? ""}`,
-    `Result: ${e.result ?? ""}`,
-    `Reason: ${e.reason ?? ""}`,
+    ...facts.filter(([, v]) => typeof v === "string" && v !== "").map(([k, v]) => `${k}: ${v}`),
   ];
   const event: AccessEvent = {
     source: "duo",

@@ -9,6 +9,7 @@ Deno.test("windowsBuild() reads LANDESK's build column or an NT 10 version", () 
   assert.equal(windowsBuild({ os_version: "6.1.7601" }), undefined);
   assert.equal(windowsBuild({ os_version: "26.3.1" }), undefined);
   assert.equal(windowsBuild({ os_build: "22H2" }), undefined);
+  assert.equal(windowsBuild({ os_version: "10.0.22631 N/A Build 22631" }), 22631);
 });
 
 Deno.test("windowsReleaseName() lets the build decide between Windows 10 and 11", async (t) => {
@@ -19,7 +20,9 @@ Deno.test("windowsReleaseName() lets the build decide between Windows 10 and 11"
       "Microsoft Windows 11 Enterprise Edition, 64-bit",
     ],
     ["Microsoft Windows 10 Pro", 22000, "Microsoft Windows 11 Pro"],
-    ["Windows 10 Enterprise", 26100, "Windows 11 Enterprise"],
+    ["Windows 10 Enterprise", 26100, "Microsoft Windows 11 Enterprise"],
+    ["Windows 11 Pro", undefined, "Microsoft Windows 11 Pro"],
+    ["Windows 7 Professional", undefined, "Microsoft Windows 7 Professional"],
     ["Microsoft Windows 10 Pro", 21999, "Microsoft Windows 10 Pro"],
     ["Microsoft Windows 11 Pro", 19045, "Microsoft Windows 10 Pro"],
     ["Microsoft Windows 11 Pro", 26200, "Microsoft Windows 11 Pro"],
@@ -37,6 +40,6 @@ Deno.test("withReleaseName() copies only a record whose name changes", () => {
   assert.equal(withReleaseName(mac), mac);
   assert.deepEqual(
     withReleaseName({ source: "file", os: "Windows 10 Pro", os_version: "10.0.26100.4946" }),
-    { source: "file", os: "Windows 11 Pro", os_version: "10.0.26100.4946" },
+    { source: "file", os: "Microsoft Windows 11 Pro", os_version: "10.0.26100.4946" },
   );
 });

@@ -89,7 +89,12 @@ Deno.test("parseOsVersion() follows each OS's spelling", async (t) => {
     assert.equal(compareOsVersions("2.0a", "2.0", "Android"), -1);
     assert.equal(compareOsVersions("2.0a", "2.0"), -1);
   });
-  await t.step("Windows: four-part builds", () => {
+  await t.step("Windows: four-part builds, and systeminfo's spelling", () => {
+    assert.equal(
+      compareOsVersions("10.0.22631 N/A Build 22631", "10.0.22631", "Microsoft Windows 11 Pro"),
+      0,
+    );
+    assert.equal(compareOsVersions("10.0.22631 N/A Build 22631", "10.0.22631"), null);
     assert.equal(compareOsVersions("10.0.22631.4460", "10.0.26100", "Microsoft Windows 11"), -1);
   });
   await t.step("anything else is null, so callers can say unknown", () => {

@@ -64,6 +64,26 @@ function esError(status: number, type: string, reason: string): Response {
 }
 
 const VERSION_NUMBER = { 8: "8.19.7", 9: "9.2.1" } as const;
+
+/** The 401 a secured node answers (shape: elastic/elasticsearch issue #85386), else `null`. */
+function authProblem(given: string | null, wanted: string, url: URL): Response | null {
+  if (given === wanted) return null;
+  const type = "security_exception";
+  const reason = given === null
+    ? `missing authentication credentials for REST request [${url.pathname}]`
+    : `unable to authenticate user for REST request [${url.pathname}]`;
+  const header = { "WWW-Authenticate": ['Basic realm="security", charset="UTF-8"', "ApiKey"] };
+  return new Response(
+    JSON.stringify({
+      error: { root_cause: [{ type, reason, header }], type, reason, header },
+      status: 401,
+    }),
+    {
+      status: 401,
+      headers: { ...HEADERS, "www-authenticate": 'Basic realm="security", charset="UTF-8"' },
+    },
+  );
+}
 const COMPATIBLE_RE = /compatible-with\s*=\s*(\d+)/i;
 
 /**
@@ -217,7 +237,11 @@ function sortDocs(docs: FakeDoc[], sort: unknown): FakeDoc[] {
  * @returns the running fake; `close()` it at the end of the test
  */
 export function startFakeElasticsearch(
-  options: { major?: 8 | 9 } = {},
+  options: {
+    major?: 8 | 9;
+    /** Security on (the default since 8.0): only this `Authorization` value is let in. */
+    authorization?: string;
+  } = {},
 ): FakeElasticsearch {
   const major = options.major ?? 9;
   const indices: FakeElasticsearch["indices"] = new Map();
@@ -366,6 +390,10 @@ export function startFakeElasticsearch(
     if (fake.failWith !== null) return esError(fake.failWith, "unavailable", "fake is down");
     const refused = mediaTypeProblem(req.headers, major);
     if (refused !== null) return refused;
+    if (options.authorization !== undefined) {
+      const denied = authProblem(req.headers.get("authorization"), options.authorization, url);
+      if (denied !== null) return denied;
+    }
     const json = (): Json => (body.trim() === "" ? {} : JSON.parse(body));
     const parts = url.pathname.split("/").filter(Boolean).map(decodeURIComponent);
     const [a, b, c] = parts;

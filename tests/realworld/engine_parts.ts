@@ -5,7 +5,10 @@
  */
 import { DEFAULT_PRACTICES } from "../../engine/default_practices.ts";
 import { createEngine, type Engine, type EngineParts } from "../../engine/engine.ts";
+import type { DeviceSource } from "../../engine/ports.ts";
 import { buildPracticeSet } from "../../engine/practices.ts";
+import { parseInventory } from "../../plugins/sources/file.ts";
+import { fixtureText } from "./fixtures.ts";
 
 /** An engine with the shipped practices and no plugins but `parts`. */
 export function engineWith(parts: Partial<EngineParts>): Engine {
@@ -20,4 +23,22 @@ export function engineWith(parts: Partial<EngineParts>): Engine {
     practices: buildPracticeSet(DEFAULT_PRACTICES),
     ...parts,
   });
+}
+
+/**
+ * A device source answering by email from an inventory fixture, read by the `file` plugin's
+ * parser; throws when a record of the fixture is skipped, so a test never loses one silently.
+ */
+export function inventorySource(fixture: string): DeviceSource {
+  const { devices, problems } = parseInventory(fixtureText(fixture), {
+    source: "file",
+    debug: false,
+  });
+  if (problems.length > 0) throw new Error(`${fixture}: ${problems.join("; ")}`);
+  return {
+    name: "file",
+    timeoutMs: 1000,
+    devicesByEmail: (email) =>
+      Promise.resolve(devices.filter((d) => d.email?.toLowerCase() === email.toLowerCase())),
+  };
 }
