@@ -10,6 +10,7 @@ import type { Engine } from "../engine/engine.ts";
 import type { FailureLogger, RequestLogger, Store } from "../engine/ports.ts";
 import type { Collected, Notification } from "../engine/types.ts";
 import type { Metrics } from "./metrics.ts";
+import type { OidcClient } from "./oidc_client.ts";
 
 /** The signed-in person. */
 export interface User {
@@ -33,6 +34,8 @@ export interface AppDeps {
   requestLoggers: readonly RequestLogger[];
   failureLoggers: readonly FailureLogger[];
   metrics: Metrics;
+  /** The OpenID provider client, when wired by the caller (else one per configuration). */
+  oidcClient?: OidcClient;
   /** Extra demo people for the demo sign-in page (demo mode only). */
   demoPeople?: readonly { email: string; name: string; story: string }[];
 }

@@ -56,8 +56,13 @@ interface Pending {
 
 const clients = new WeakMap<Config, OidcClient>();
 
-/** The provider client of this configuration (one per app; caches discovery and keys). */
-export function oidcClientFor(config: Config): OidcClient {
+/**
+ * The provider client of this app: the one wired into its services (tests), else one per
+ * configuration (caches discovery and keys).
+ */
+export function oidcClientFor(c: Ctx): OidcClient {
+  const { config, oidcClient } = c.var.deps;
+  if (oidcClient) return oidcClient;
   let client = clients.get(config);
   if (!client) {
     client = createOidcClient(config);
@@ -180,7 +185,7 @@ oidc.get("/auth/oidc/start", async (c) => {
   };
   let url: URL;
   try {
-    url = await oidcClientFor(config).authorizationUrl({
+    url = await oidcClientFor(c).authorizationUrl({
       state: pending.state,
       nonce: pending.nonce,
       challenge: await pkceChallenge(pending.verifier),
@@ -243,7 +248,7 @@ oidc.get(CALLBACK_PATH, async (c) => {
         "The sign-in provider sent no sign-in code. Try again.",
       );
     }
-    const client = oidcClientFor(config);
+    const client = oidcClientFor(c);
     const idToken = await client.exchange(code, {
       verifier: pending.verifier,
       redirectUri: redirectUri(c),

@@ -1,8 +1,10 @@
 /**
  * The OpenID Connect provider as this app sees it: discovery (or explicit endpoints), the
  * authorization URL, the code-for-token exchange and ID-token verification against the provider's
- * JWKS. The JWKS is cached and fetched again when a token names a key it does not hold (key
- * rotation), at most once per cooldown so random `kid`s cannot make us hammer the provider.
+ * JWKS. The key set is jose's `createRemoteJWKSet`: cached for an hour, fetched again when a token
+ * names a key it does not hold (key rotation) at most once per cooldown (30 s) so random `kid`s
+ * cannot make us hammer the provider, and concurrent fetches shared; its fetches go through
+ * {@link boundedFetch} (no redirects, a size limit).
  *
  * Every failure is an {@link OidcRefused} with plain words for the person; token contents are never
  * part of a message.
@@ -10,13 +12,7 @@
  * @module
  */
 import { readBounded } from "../plugins/http.ts";
-import {
-  createLocalJWKSet,
-  errors,
-  type JSONWebKeySet,
-  jwtVerify,
-  type JWTVerifyGetKey,
-} from "jose";
+import { createRemoteJWKSet, customFetch, errors, jwtVerify } from "jose";
 import { z } from "zod";
 import type { Config } from "../config/schema.ts";
 import { isValidEmail } from "../engine/identifiers.ts";
@@ -104,8 +100,6 @@ const Discovery = z.object({
 
 const TokenResponse = z.object({ id_token: z.string().min(1).max(16_384) });
 
-const Jwks = z.object({ keys: z.array(z.record(z.string(), z.unknown())) });
-
 const unreachable = (what: string) =>
   new OidcRefused(
     502,
@@ -136,6 +130,33 @@ async function fetchJson(
   } catch {
     return { status: response.status, body: undefined };
   }
+}
+
+/**
+ * `fetch` for jose's remote key set: no redirects, at most {@link MAX_BODY_BYTES}, and a failure
+ * to connect or an oversized answer as the plain-words 502 of an unreachable provider.
+ */
+async function boundedFetch(url: string, init: RequestInit): Promise<Response> {
+  let response: Response;
+  try {
+    response = await fetch(url, { ...init, redirect: "error" });
+  } catch {
+    throw unreachable("keys");
+  }
+  const text = await readBounded(response, MAX_BODY_BYTES);
+  if (text === null) throw unreachable("keys answered too much");
+  return new Response(text, { status: response.status, headers: response.headers });
+}
+
+/** A jose error about fetching the key set (timeout, non-200, not a key set) → 502. */
+function keysProblem(error: unknown): OidcRefused | null {
+  if (
+    error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid ||
+    (error instanceof errors.JOSEError && error.code === "ERR_JOSE_GENERIC")
+  ) {
+    return unreachable("keys answered unexpectedly");
+  }
+  return null;
 }
 
 function trimSlash(url: string): string {
@@ -179,6 +200,8 @@ function base64url(bytes: Uint8Array): string {
 function tokenProblem(error: unknown): OidcRefused {
   const refuse = (code: string, reason: string) => new OidcRefused(401, code, reason);
   if (error instanceof OidcRefused) return error;
+  const keys = keysProblem(error);
+  if (keys) return keys;
   if (error instanceof errors.JWTExpired) {
     return refuse("token_expired", "The sign-in token from the provider has expired. Try again.");
   }
@@ -234,15 +257,33 @@ function tokenProblem(error: unknown): OidcRefused {
  * const url = await client.authorizationUrl({ state, nonce, challenge, redirectUri });
  * ```
  */
-export function createOidcClient(config: Config): OidcClient {
+export function createOidcClient(
+  config: Config,
+  options: { jwksCooldownMs?: number } = {},
+): OidcClient {
   const issuer = config.OIDC_ISSUER;
   const clientId = config.OIDC_CLIENT_ID;
   if (issuer === undefined || clientId === undefined) {
     throw new TypeError('OIDC_ISSUER and OIDC_CLIENT_ID are required when LOGIN_MANAGER is "oidc"');
   }
   let discovered: { value: ProviderMetadata; at: number } | null = null;
-  let jwks: { keys: ReturnType<typeof createLocalJWKSet>; at: number } | null = null;
-  let jwksFetch: Promise<void> | null = null;
+  let jwks: { uri: string; keys: ReturnType<typeof createRemoteJWKSet> } | null = null;
+
+  /** jose's remote key set for `uri` (a new one if discovery moved the JWKS). */
+  function keySet(uri: string): ReturnType<typeof createRemoteJWKSet> {
+    if (jwks?.uri !== uri) {
+      jwks = {
+        uri,
+        keys: createRemoteJWKSet(new URL(uri), {
+          timeoutDuration: PROVIDER_TIMEOUT_MS,
+          cooldownDuration: options.jwksCooldownMs ?? JWKS_COOLDOWN_MS,
+          cacheMaxAge: CACHE_MS,
+          [customFetch]: boundedFetch,
+        }),
+      };
+    }
+    return jwks.keys;
+  }
 
   async function metadata(): Promise<ProviderMetadata> {
     const explicit = {
@@ -278,22 +319,6 @@ export function createOidcClient(config: Config): OidcClient {
     };
     discovered = { value, at: Date.now() };
     return value;
-  }
-
-  async function refreshJwks(uri: string, nowMs: number): Promise<void> {
-    jwksFetch ??= (async () => {
-      const { status, body } = await fetchJson(
-        uri,
-        { headers: { Accept: "application/json" } },
-        "keys",
-      );
-      const parsed = Jwks.safeParse(body);
-      if (status !== 200 || !parsed.success) throw unreachable("keys answered unexpectedly");
-      jwks = { keys: createLocalJWKSet(parsed.data as unknown as JSONWebKeySet), at: nowMs };
-    })().finally(() => {
-      jwksFetch = null;
-    });
-    await jwksFetch;
   }
 
   return {
@@ -353,23 +378,9 @@ export function createOidcClient(config: Config): OidcClient {
 
     async verify(idToken, { nonce, now }) {
       const meta = await metadata();
-      const nowMs = now.getTime();
-      if (!jwks || nowMs - jwks.at > CACHE_MS || nowMs < jwks.at) {
-        await refreshJwks(meta.jwks_uri, nowMs);
-      }
-      const resolveKey: JWTVerifyGetKey = async (header, token) => {
-        try {
-          return await jwks!.keys(header, token);
-        } catch (error: unknown) {
-          if (!(error instanceof errors.JWKSNoMatchingKey)) throw error;
-          if (nowMs - jwks!.at < JWKS_COOLDOWN_MS) throw error;
-          await refreshJwks(meta.jwks_uri, nowMs);
-          return await jwks!.keys(header, token);
-        }
-      };
       let payload: Record<string, unknown>;
       try {
-        ({ payload } = await jwtVerify(idToken, resolveKey, {
+        ({ payload } = await jwtVerify(idToken, keySet(meta.jwks_uri), {
           algorithms: ID_TOKEN_ALGORITHMS,
           issuer: meta.issuer,
           audience: clientId!,

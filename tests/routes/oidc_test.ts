@@ -25,9 +25,13 @@ function oidcConfig(fake: FakeOidc, extra: Record<string, unknown> = {}): Config
 async function setUp(
   extra: Record<string, unknown> = {},
   fakeOptions: Parameters<typeof startFakeOidc>[0] = {},
+  clientOptions?: { jwksCooldownMs?: number },
 ): Promise<{ app: TestApp; fake: FakeOidc; close: () => Promise<void> }> {
   const fake = await startFakeOidc(fakeOptions);
-  const app = await startApp({ config: oidcConfig(fake, extra) });
+  const app = await startApp({
+    config: oidcConfig(fake, extra),
+    ...(clientOptions ? { oidc: clientOptions } : {}),
+  });
   fake.now = () => app.clock.now;
   return {
     app,
@@ -409,14 +413,28 @@ Deno.test("OIDC privileges come from PRIVILEGED_USERS or the groups claim", asyn
 });
 
 Deno.test("OIDC keys are fetched again when a token names an unknown kid (key rotation)", async () => {
+  // jose's remote key set measures its cooldown on the real clock: here it is 0.
+  const { app, fake, close } = await setUp({}, {}, { jwksCooldownMs: 0 });
+  try {
+    assert.equal((await signIn(app)).status, 303);
+    await fake.rotate();
+    const res = await signIn(app);
+    assert.equal(res.status, 303);
+    assert.equal(fake.requests.filter((r) => r.path === "/jwks").length, 2);
+  } finally {
+    await close();
+  }
+});
+
+Deno.test("OIDC keys are not fetched again for an unknown kid within the cooldown (no hammering)", async () => {
   const { app, fake, close } = await setUp();
   try {
     assert.equal((await signIn(app)).status, 303);
     await fake.rotate();
-    app.clock.now = new Date(app.clock.now.getTime() + 60_000);
     const res = await signIn(app);
-    assert.equal(res.status, 303);
-    assert.equal(fake.requests.filter((r) => r.path === "/jwks").length, 2);
+    assert.equal(res.status, 401);
+    assert.match(await res.text(), /signed with a key the provider does not publish/);
+    assert.equal(fake.requests.filter((r) => r.path === "/jwks").length, 1);
   } finally {
     await close();
   }
@@ -476,6 +494,34 @@ Deno.test("OIDC routes answer 404 when OIDC is not configured, and an unreachabl
       await app.close();
     }
   });
+  const badKeys: [string, string][] = [
+    ["keys endpoint answers 404", "/no-such-jwks"],
+    ["keys endpoint answers something that is not a key set", "/.well-known/openid-configuration"],
+  ];
+  for (const [name, path] of badKeys) {
+    await t.step(name, async () => {
+      const fake = await startFakeOidc();
+      const app = await startApp({
+        config: oidcConfig(fake, {
+          OIDC_AUTHORIZATION_URL: `${fake.url}/authorize`,
+          OIDC_TOKEN_URL: `${fake.url}/token`,
+          OIDC_JWKS_URL: `${fake.url}${path}`,
+        }),
+      });
+      fake.now = () => app.clock.now;
+      try {
+        const res = await signIn(app);
+        assert.equal(res.status, 502);
+        assert.match(
+          await res.text(),
+          /cannot be reached right now \(keys answered unexpectedly\)/,
+        );
+      } finally {
+        await app.close();
+        await fake.close();
+      }
+    });
+  }
 });
 
 Deno.test("OIDC_EMAIL_VERIFIED_CLAIM: another claim (Entra ID's xms_edov) or false for a provider that sends none", async (t) => {
