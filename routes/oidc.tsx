@@ -5,10 +5,10 @@
  * - `GET /auth/oidc/start?next=/devices` keeps the pending sign-in (state, nonce, PKCE verifier,
  *   where to go next) in a short-lived signed cookie scoped to `/auth/oidc`, and sends the browser
  *   to the provider.
- * - `GET /auth/oidc/callback` checks the state against that cookie, uses the pending sign-in up in
- *   the store (a second callback with the same cookie is refused), exchanges the code, verifies
- *   the ID token and applies the email rules, then starts a new session and goes back to `next`
- *   (a path on this site only) with a 303.
+ * - `GET /auth/oidc/callback` checks the state against that cookie and the response's `iss`
+ *   (RFC 9207), uses the pending sign-in up in the store (a second callback with the same cookie
+ *   is refused), exchanges the code, verifies the ID token and applies the email rules, then
+ *   starts a new session and goes back to `next` (a path on this site only) with a 303.
  *
  * Every refusal is the sign-in-failed page with the reason in plain words (401, or 403 when the
  * person is known but not allowed; 502 when the provider cannot be reached); tokens and provider
@@ -23,6 +23,7 @@ import { LoginRefused } from "../views/login.tsx";
 import type { AppEnv, Ctx } from "./context.ts";
 import { sameToken } from "./feedback.ts";
 import {
+  checkResponseIssuer,
   createOidcClient,
   type OidcClient,
   OidcRefused,
@@ -239,6 +240,7 @@ oidc.get(CALLBACK_PATH, async (c) => {
         "This answer from the sign-in provider does not match the sign-in you started. Start again from the sign-in page.",
       );
     }
+    checkResponseIssuer(q("iss"), await oidcClientFor(c).metadata());
     await claimPending(c, pending);
     const code = q("code");
     if (code === undefined || code === "" || code.length > 4096) {

@@ -7,34 +7,25 @@
  * {@link boundedFetch} (no redirects, a size limit).
  *
  * Every failure is an {@link OidcRefused} with plain words for the person; token contents are never
- * part of a message.
+ * part of a message. The email rules and the words for each refusal are in oidc_rules.ts.
  *
  * @module
  */
 import { readBounded } from "../plugins/http.ts";
-import { createRemoteJWKSet, customFetch, errors, jwtVerify } from "jose";
+import { createRemoteJWKSet, customFetch, jwtVerify } from "jose";
 import { z } from "zod";
 import type { Config } from "../config/schema.ts";
-import { isValidEmail } from "../engine/identifiers.ts";
+import {
+  checkResponseIssuer,
+  identityOf,
+  type OidcIdentity,
+  OidcRefused,
+  tokenProblem,
+  trimSlash,
+  unreachable,
+} from "./oidc_rules.ts";
 
-/** A refused or failed sign-in: the status and the plain-words reason shown to the person. */
-export class OidcRefused extends Error {
-  override name = "OidcRefused";
-  readonly status: 401 | 403 | 502 | 503;
-  /** A stable short code for the log (never token contents). */
-  readonly code: string;
-  /**
-   * @param status 401 (not signed in), 403 (signed in but not allowed), 502 (provider unreachable),
-   *   503 (this site cannot record the sign-in)
-   * @param code a short stable code for the log
-   * @param reason plain words for the person
-   */
-  constructor(status: 401 | 403 | 502 | 503, code: string, reason: string) {
-    super(reason);
-    this.status = status;
-    this.code = code;
-  }
-}
+export { checkResponseIssuer, identityOf, type OidcIdentity, OidcRefused };
 
 /** The provider's endpoints (discovered, or from the `OIDC_*_URL` keys). */
 export interface ProviderMetadata {
@@ -43,12 +34,8 @@ export interface ProviderMetadata {
   token_endpoint: string;
   jwks_uri: string;
   token_endpoint_auth_methods_supported?: string[] | undefined;
-}
-
-/** Who signed in, from a verified ID token. */
-export interface OidcIdentity {
-  email: string;
-  groups: string[];
+  /** RFC 9207: the provider puts `iss` in its authorization responses. */
+  authorization_response_iss_parameter_supported?: boolean | undefined;
 }
 
 /** What the routes need from the provider. */
@@ -96,16 +83,10 @@ const Discovery = z.object({
   token_endpoint: z.url(),
   jwks_uri: z.url(),
   token_endpoint_auth_methods_supported: z.array(z.string()).optional(),
+  authorization_response_iss_parameter_supported: z.boolean().optional(),
 });
 
 const TokenResponse = z.object({ id_token: z.string().min(1).max(16_384) });
-
-const unreachable = (what: string) =>
-  new OidcRefused(
-    502,
-    "provider_unreachable",
-    `The sign-in provider cannot be reached right now (${what}). Try again in a few minutes.`,
-  );
 
 /** GETs or POSTs to the provider and parses a bounded JSON answer. */
 async function fetchJson(
@@ -148,21 +129,6 @@ async function boundedFetch(url: string, init: RequestInit): Promise<Response> {
   return new Response(text, { status: response.status, headers: response.headers });
 }
 
-/** A jose error about fetching the key set (timeout, non-200, not a key set) → 502. */
-function keysProblem(error: unknown): OidcRefused | null {
-  if (
-    error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid ||
-    (error instanceof errors.JOSEError && error.code === "ERR_JOSE_GENERIC")
-  ) {
-    return unreachable("keys answered unexpectedly");
-  }
-  return null;
-}
-
-function trimSlash(url: string): string {
-  return url.replace(/\/+$/, "");
-}
-
 /**
  * The `Authorization: Basic` value of RFC 6749 §2.3.1 (id and secret form-encoded first).
  *
@@ -194,56 +160,6 @@ export function randomUrlToken(bytes = 32): string {
 function base64url(bytes: Uint8Array): string {
   return btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_")
     .replace(/=+$/, "");
-}
-
-/** Maps a jose verification error to plain words. */
-function tokenProblem(error: unknown): OidcRefused {
-  const refuse = (code: string, reason: string) => new OidcRefused(401, code, reason);
-  if (error instanceof OidcRefused) return error;
-  const keys = keysProblem(error);
-  if (keys) return keys;
-  if (error instanceof errors.JWTExpired) {
-    return refuse("token_expired", "The sign-in token from the provider has expired. Try again.");
-  }
-  if (error instanceof errors.JWTClaimValidationFailed) {
-    if (error.claim === "iss") {
-      return refuse(
-        "wrong_issuer",
-        "The sign-in token was issued by a different provider than the one this site trusts.",
-      );
-    }
-    if (error.claim === "aud") {
-      return refuse(
-        "wrong_audience",
-        "The sign-in token was issued for a different application, not this site.",
-      );
-    }
-    return refuse(
-      `bad_claim_${error.claim.replace(/[^a-z_]/gi, "").slice(0, 20)}`,
-      "The sign-in token is not valid yet or has an invalid date.",
-    );
-  }
-  if (error instanceof errors.JWSSignatureVerificationFailed) {
-    return refuse(
-      "bad_signature",
-      "The sign-in token's signature is not valid: it was not signed by the provider.",
-    );
-  }
-  if (error instanceof errors.JOSEAlgNotAllowed || error instanceof errors.JOSENotSupported) {
-    return refuse(
-      "bad_algorithm",
-      "The sign-in token is unsigned or signed with a method this site does not accept.",
-    );
-  }
-  if (
-    error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys
-  ) {
-    return refuse(
-      "unknown_key",
-      "The sign-in token was signed with a key the provider does not publish.",
-    );
-  }
-  return refuse("unreadable_token", "The sign-in token from the provider could not be read.");
 }
 
 /**
@@ -407,58 +323,4 @@ export function createOidcClient(
       return identityOf(payload, config);
     },
   };
-}
-
-/**
- * Applies the email rules to verified ID-token claims: an `email` claim is required; the claim
- * named by `OIDC_EMAIL_VERIFIED_CLAIM` (default `email_verified`, OIDC Core §5.1) must be the
- * boolean `true` — a string `"true"` or a missing claim is refused (`email_verified_missing`, for
- * providers such as Microsoft Entra ID that never send it, the operator names another claim or
- * `false`); `email_verified: false` is always refused; and `ALLOWED_EMAIL_DOMAINS` (when set) must
- * hold the domain.
- *
- * @throws {OidcRefused} 403 with the reason
- */
-export function identityOf(claims: Record<string, unknown>, config: Config): OidcIdentity {
-  const refuse = (code: string, reason: string) => new OidcRefused(403, code, reason);
-  const raw = claims.email;
-  if (typeof raw !== "string" || !isValidEmail(raw)) {
-    throw refuse(
-      "no_email",
-      "The sign-in provider did not share a valid email address for your account, so this site cannot tell whose devices to show.",
-    );
-  }
-  const verifiedClaim = config.OIDC_EMAIL_VERIFIED_CLAIM;
-  if (
-    claims.email_verified === false || claims.email_verified === "false" ||
-    (verifiedClaim !== false && claims[verifiedClaim] !== undefined &&
-      claims[verifiedClaim] !== true)
-  ) {
-    throw refuse(
-      "email_unverified",
-      "Your email address is not verified with the sign-in provider. Verify it there, then sign in again.",
-    );
-  }
-  if (verifiedClaim !== false && claims[verifiedClaim] !== true) {
-    throw refuse(
-      "email_verified_missing",
-      "The sign-in provider did not confirm that your email address is verified, so this site cannot trust it. Ask the site's operators to check the sign-in settings.",
-    );
-  }
-  const email = raw.toLowerCase();
-  const domain = email.slice(email.lastIndexOf("@") + 1);
-  const allowed = config.ALLOWED_EMAIL_DOMAINS;
-  if (allowed && !allowed.some((d) => d.toLowerCase() === domain)) {
-    throw refuse(
-      "domain_not_allowed",
-      `Accounts from ${domain} cannot sign in here. Sign in with your work account.`,
-    );
-  }
-  const claim = config.OIDC_GROUPS_CLAIM ? claims[config.OIDC_GROUPS_CLAIM] : undefined;
-  const groups = Array.isArray(claim)
-    ? claim.filter((g): g is string => typeof g === "string")
-    : typeof claim === "string"
-    ? [claim]
-    : [];
-  return { email, groups };
 }

@@ -96,6 +96,17 @@ Deno.test({
           assert.equal(sessionOf(res), "");
         }
       });
+      await t.step("the provider's RFC 9207 iss is checked: another one is refused", async () => {
+        const start = await app.request("/auth/oidc/start");
+        const pending = start.headers.getSetCookie()
+          .find((c) => c.startsWith("stethoscope_oidc="))!.split(";")[0]!;
+        const back = await op.signInAs(start.headers.get("location")!, "green");
+        assert.equal(back.searchParams.get("iss"), op.url, "the provider sends iss");
+        back.searchParams.set("iss", "https://evil.example");
+        const res = await app.request(back.pathname + back.search, { cookie: pending });
+        assert.equal(res.status, 401);
+        assert.match(await res.text(), /did not come from the sign-in provider this site trusts/);
+      });
       await t.step("the same callback twice: the second is refused", async () => {
         const { res, pending, back } = await signIn(app, op, "green");
         await res.body?.cancel();

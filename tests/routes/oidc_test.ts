@@ -271,6 +271,14 @@ Deno.test("OIDC sign-in refuses bad ID tokens with a plain reason, no session an
 Deno.test("OIDC callback refuses a wrong state, a missing or stale pending sign-in, provider errors and a failing token endpoint", async (t) => {
   const { app, fake, close } = await setUp();
   try {
+    await t.step("an iss that is not the configured issuer (RFC 9207 mix-up)", async () => {
+      const res = await signIn(app, {
+        spoilCallback: (p) => `${p}&iss=${encodeURIComponent("https://evil.example")}`,
+      });
+      assert.equal(res.status, 401);
+      assert.match(await res.text(), /did not come from the sign-in provider this site trusts/);
+      assert.equal(cookieNamed(res, "stethoscope_session"), undefined);
+    });
     await t.step("state that does not match the pending sign-in", async () => {
       const res = await signIn(app, {
         spoilCallback: (p) => p.replace(/state=[^&]+/, "state=forged-state"),

@@ -1,0 +1,188 @@
+/**
+ * The rules of an OpenID sign-in that are ours rather than the protocol library's, and their plain
+ * words: the refusal type, the email rules applied to verified ID-token claims, the RFC 9207
+ * response-issuer check, and the mapping of jose's errors to reasons a person can read.
+ *
+ * @module
+ */
+import { errors } from "jose";
+import type { Config } from "../config/schema.ts";
+import { isValidEmail } from "../engine/identifiers.ts";
+
+/** A refused or failed sign-in: the status and the plain-words reason shown to the person. */
+export class OidcRefused extends Error {
+  override name = "OidcRefused";
+  readonly status: 401 | 403 | 502 | 503;
+  /** A stable short code for the log (never token contents). */
+  readonly code: string;
+  /**
+   * @param status 401 (not signed in), 403 (signed in but not allowed), 502 (provider unreachable),
+   *   503 (this site cannot record the sign-in)
+   * @param code a short stable code for the log
+   * @param reason plain words for the person
+   */
+  constructor(status: 401 | 403 | 502 | 503, code: string, reason: string) {
+    super(reason);
+    this.status = status;
+    this.code = code;
+  }
+}
+
+/** Who signed in, from a verified ID token. */
+export interface OidcIdentity {
+  email: string;
+  groups: string[];
+}
+
+/** The 502 of a provider that cannot be reached or answers nonsense (`what` names the part). */
+export const unreachable = (what: string): OidcRefused =>
+  new OidcRefused(
+    502,
+    "provider_unreachable",
+    `The sign-in provider cannot be reached right now (${what}). Try again in a few minutes.`,
+  );
+
+/** `url` without trailing slashes (issuers compare without them). */
+export function trimSlash(url: string): string {
+  return url.replace(/\/+$/, "");
+}
+
+/** A jose error about fetching the key set (timeout, non-200, not a key set) → 502. */
+export function keysProblem(error: unknown): OidcRefused | null {
+  if (
+    error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid ||
+    (error instanceof errors.JOSEError && error.code === "ERR_JOSE_GENERIC")
+  ) {
+    return unreachable("keys answered unexpectedly");
+  }
+  return null;
+}
+
+/**
+ * Checks the `iss` of an authorization response (RFC 9207 §2.4, against mix-up attacks): when
+ * present it must name the configured issuer; when the provider advertises
+ * `authorization_response_iss_parameter_supported` it must be present.
+ *
+ * @param iss the callback's `iss` query parameter, if any
+ * @param meta the provider's metadata
+ * @throws {OidcRefused} 401 `wrong_response_issuer`
+ */
+export function checkResponseIssuer(
+  iss: string | undefined,
+  meta: { issuer: string; authorization_response_iss_parameter_supported?: boolean | undefined },
+): void {
+  const ok = iss === undefined
+    ? meta.authorization_response_iss_parameter_supported !== true
+    : trimSlash(iss) === trimSlash(meta.issuer);
+  if (!ok) {
+    throw new OidcRefused(
+      401,
+      "wrong_response_issuer",
+      "This answer did not come from the sign-in provider this site trusts. Start again from the sign-in page.",
+    );
+  }
+}
+
+/** Maps a jose verification error to plain words. */
+export function tokenProblem(error: unknown): OidcRefused {
+  const refuse = (code: string, reason: string) => new OidcRefused(401, code, reason);
+  if (error instanceof OidcRefused) return error;
+  const keys = keysProblem(error);
+  if (keys) return keys;
+  if (error instanceof errors.JWTExpired) {
+    return refuse("token_expired", "The sign-in token from the provider has expired. Try again.");
+  }
+  if (error instanceof errors.JWTClaimValidationFailed) {
+    if (error.claim === "iss") {
+      return refuse(
+        "wrong_issuer",
+        "The sign-in token was issued by a different provider than the one this site trusts.",
+      );
+    }
+    if (error.claim === "aud") {
+      return refuse(
+        "wrong_audience",
+        "The sign-in token was issued for a different application, not this site.",
+      );
+    }
+    return refuse(
+      `bad_claim_${error.claim.replace(/[^a-z_]/gi, "").slice(0, 20)}`,
+      "The sign-in token is not valid yet or has an invalid date.",
+    );
+  }
+  if (error instanceof errors.JWSSignatureVerificationFailed) {
+    return refuse(
+      "bad_signature",
+      "The sign-in token's signature is not valid: it was not signed by the provider.",
+    );
+  }
+  if (error instanceof errors.JOSEAlgNotAllowed || error instanceof errors.JOSENotSupported) {
+    return refuse(
+      "bad_algorithm",
+      "The sign-in token is unsigned or signed with a method this site does not accept.",
+    );
+  }
+  if (
+    error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys
+  ) {
+    return refuse(
+      "unknown_key",
+      "The sign-in token was signed with a key the provider does not publish.",
+    );
+  }
+  return refuse("unreadable_token", "The sign-in token from the provider could not be read.");
+}
+
+/**
+ * Applies the email rules to verified ID-token claims: an `email` claim is required; the claim
+ * named by `OIDC_EMAIL_VERIFIED_CLAIM` (default `email_verified`, OIDC Core §5.1) must be the
+ * boolean `true` — a string `"true"` or a missing claim is refused (`email_verified_missing`, for
+ * providers such as Microsoft Entra ID that never send it, the operator names another claim or
+ * `false`); `email_verified: false` is always refused; and `ALLOWED_EMAIL_DOMAINS` (when set) must
+ * hold the domain.
+ *
+ * @throws {OidcRefused} 403 with the reason
+ */
+export function identityOf(claims: Record<string, unknown>, config: Config): OidcIdentity {
+  const refuse = (code: string, reason: string) => new OidcRefused(403, code, reason);
+  const raw = claims.email;
+  if (typeof raw !== "string" || !isValidEmail(raw)) {
+    throw refuse(
+      "no_email",
+      "The sign-in provider did not share a valid email address for your account, so this site cannot tell whose devices to show.",
+    );
+  }
+  const verifiedClaim = config.OIDC_EMAIL_VERIFIED_CLAIM;
+  if (
+    claims.email_verified === false || claims.email_verified === "false" ||
+    (verifiedClaim !== false && claims[verifiedClaim] !== undefined &&
+      claims[verifiedClaim] !== true)
+  ) {
+    throw refuse(
+      "email_unverified",
+      "Your email address is not verified with the sign-in provider. Verify it there, then sign in again.",
+    );
+  }
+  if (verifiedClaim !== false && claims[verifiedClaim] !== true) {
+    throw refuse(
+      "email_verified_missing",
+      "The sign-in provider did not confirm that your email address is verified, so this site cannot trust it. Ask the site's operators to check the sign-in settings.",
+    );
+  }
+  const email = raw.toLowerCase();
+  const domain = email.slice(email.lastIndexOf("@") + 1);
+  const allowed = config.ALLOWED_EMAIL_DOMAINS;
+  if (allowed && !allowed.some((d) => d.toLowerCase() === domain)) {
+    throw refuse(
+      "domain_not_allowed",
+      `Accounts from ${domain} cannot sign in here. Sign in with your work account.`,
+    );
+  }
+  const claim = config.OIDC_GROUPS_CLAIM ? claims[config.OIDC_GROUPS_CLAIM] : undefined;
+  const groups = Array.isArray(claim)
+    ? claim.filter((g): g is string => typeof g === "string")
+    : typeof claim === "string"
+    ? [claim]
+    : [];
+  return { email, groups };
+}
