@@ -17,7 +17,7 @@ const fixture = (name: string): Record<string, unknown> =>
   JSON.parse(Deno.readTextFileSync(new URL(`${name}.json`, FIXTURES)));
 const signal = () => ({ signal: new AbortController().signal });
 
-Deno.test("google listDevices() pages through mobile and ChromeOS devices, naming owners", async () => {
+Deno.test("google listDevices() pages through mobile and ChromeOS devices, naming owners, past a 429", async () => {
   const now = () => new Date("2024-05-20T12:00:00Z");
   const fake = startGoogleFake({
     publicKey: keys.publicKey,
@@ -52,6 +52,7 @@ Deno.test("google listDevices() pages through mobile and ChromeOS devices, namin
       { backoffMs: () => 5 },
     );
     assert.ok(isListingSource(source));
+    fake.failures.push({ match: "/devices/mobile", status: 429, times: 1 });
     const index = await readListing(source);
     assert.equal(index.failure, undefined);
     assert.equal(index.records, 6, "4 + 1 of 5 mobile devices, 2 Chromebooks");
@@ -62,8 +63,9 @@ Deno.test("google listDevices() pages through mobile and ChromeOS devices, namin
       "100",
       "100",
       "100",
+      "100",
       "300",
-    ]);
+    ], "the first page asked twice: throttled (429), then answered");
     assert.deepEqual(index.owners, [USER, "leela@example.com", "user@exmaple.com"]);
 
     // The listing answers exactly what the per-person lookup answers.

@@ -10,6 +10,7 @@
 import { type Common, google } from "googleapis";
 import { z } from "zod";
 import { NotFoundError, UpstreamError } from "../../../engine/ports.ts";
+import { retryAfterMs } from "../../http.ts";
 import type { AccessEvent, Account, DeviceRecord } from "../../../engine/types.ts";
 import {
   definePlugin,
@@ -42,6 +43,8 @@ const RETRIES = 3;
 /** How far back the usage report is looked for when recent days are not available yet. */
 const USAGE_MAX_LAG_DAYS = 7;
 const NOT_YET_AVAILABLE_RE = /not yet available/i;
+/** The longest `Retry-After` waited for, in ms. */
+const MAX_RETRY_AFTER_MS = 60_000;
 const DEVICE_KINDS = ["mobile devices", "ChromeOS devices"] as const;
 const AUTH_HINT =
   "; check GOOGLE_API_SCOPES and the service account's domain-wide delegation for GOOGLE_API_USERNAME";
@@ -130,10 +133,15 @@ export async function createGoogleSource(
           if (signal.aborted) return false;
           const attempt = err.config.retryConfig?.currentRetryAttempt ?? 0;
           const status = err.response?.status;
-          return attempt < RETRIES && (status === undefined || status >= 500);
+          return attempt < RETRIES && (status === undefined || status >= 500 || status === 429);
         },
-        retryBackoff: (err) =>
-          sleep(backoff((err.config.retryConfig?.currentRetryAttempt ?? 0) + 1), signal),
+        // A 429 waits as its Retry-After says (capped), anything else backs off (issue 16).
+        retryBackoff: (err) => {
+          const attempt = (err.config.retryConfig?.currentRetryAttempt ?? 0) + 1;
+          const header = err.response?.headers?.get?.("retry-after") ?? null;
+          const asked = err.response?.status === 429 ? retryAfterMs(header) : null;
+          return sleep(Math.min(asked ?? backoff(attempt), MAX_RETRY_AFTER_MS), signal);
+        },
       },
     };
   }
