@@ -217,6 +217,8 @@ async function run(a: {
   const terminal = deps.isTerminal ?? Deno.stderr.isTerminal();
   const write = deps.writeProgress ??
     ((t: string) => void Deno.stderr.writeSync(new TextEncoder().encode(t)));
+  const startedAt = now();
+  const started = performance.now(); // the run's time includes reading the listings
   const listed = await listingStep(services.engine.parts, {
     perPerson: options.perPerson,
     onPage: (p) => write(formatListingPage(p) + "\n"),
@@ -242,8 +244,6 @@ async function run(a: {
   const results: BatchResult[] = [];
   const sinkFailures: Record<string, number> = {};
   const stats = createStats();
-  const startedAt = now();
-  const started = performance.now();
   let failedPeople = 0;
   const history = createObservationWriter(services.store, {
     onError: (error) => log.warn("cannot record practice statuses", { error: String(error) }),
