@@ -14,7 +14,8 @@
  * People come from a file (one address per line) or standard input (`-`), plus — issue 16 —
  * the owners found by the listing sources (intune, jamf_pro, file…): those are read once per run,
  * page by page, before anyone is looked up, and answer every person's lookups from memory (see
- * `batch_listing.ts`); the file is then optional. `--per-person` turns listings off (every
+ * `batch_listing.ts`), and the people of Google's user directory when its scope is granted; the
+ * file is then optional. `--per-person` turns listings off (every
  * source asked once per person, as before), e.g. to compare both paths.
  *
  * @module
@@ -37,12 +38,12 @@ import {
 import { callWithDeadline } from "../engine/deadline.ts";
 import { createEngine } from "../engine/engine.ts";
 import { peopleOf } from "../engine/listing.ts";
-import { type BatchResult, isListingSource, type Store } from "../engine/ports.ts";
+import { type BatchResult, isListingSource, isPeopleSource, type Store } from "../engine/ports.ts";
 import { createObservationWriter } from "../engine/since.ts";
 import { assemble } from "../plugins/assemble.ts";
 import { REGISTRY, type RegistryEntry } from "../plugins/registry.ts";
 import { formatProgress, formatSummary, type Progress, teeLogger } from "./batch_format.ts";
-import { formatListingPage, listingStep } from "./batch_listing.ts";
+import { directoryStep, formatListingPage, listingStep } from "./batch_listing.ts";
 import type { CommandContext } from "./mod.ts";
 
 /** What tests (and the bench) may replace. */
@@ -190,7 +191,8 @@ export async function runBatchCommand(ctx: CommandContext, deps: BatchDeps = {})
   });
   try {
     const canList = services.engine.parts.deviceSources.some(isListingSource);
-    if (options.input === undefined && (options.perPerson || !canList)) {
+    const hasDirectory = services.plugins.some((p) => isPeopleSource(p.instance));
+    if (options.input === undefined && !hasDirectory && (options.perPerson || !canList)) {
       ctx.printErr(
         `batch: an emails file is required: ${USAGE_HINT} (no configured source lists its ` +
           `inventory${options.perPerson && canList ? " with --per-person" : ""})`,
@@ -232,7 +234,14 @@ async function run(a: {
       });
     }
   }
-  const emails = await selectShard(peopleOf(a.list.emails, listed.indexes), options.shard);
+  const directories = await directoryStep(
+    services.plugins.flatMap((p) => isPeopleSource(p.instance) ? [p.instance] : []),
+    { onPage: (line) => write(line + "\n") },
+  );
+  const given = [...a.list.emails];
+  const known = new Set(given.map((e) => e.toLowerCase()));
+  for (const e of directories.people) if (!known.has(e.toLowerCase())) given.push(e);
+  const emails = await selectShard(peopleOf(given, listed.indexes), options.shard);
   // the run's own engine (per-source limits) saves each person's snapshot too (issue 13)
   const engine = createEngine(limitSources(listed.parts, options.concurrency), {
     store: services.store,
@@ -337,7 +346,7 @@ async function run(a: {
     duplicates: a.list.duplicates,
     shard: options.shard,
     collectOnly: options.collectOnly,
-    listings: listed.lines,
+    listings: [...directories.lines, ...listed.lines],
   }));
   log.info("batch finished", { people: stats.people, devices: stats.devices, run: run.id });
   return everyone.length > 0 || sinkFailedForEveryone ? 1 : 0;

@@ -60,7 +60,7 @@ export interface SummaryExtras {
   duplicates: number;
   shard: Shard;
   collectOnly: boolean;
-  /** One line per listing source read this run (issue 16). */
+  /** One line per listing source and people directory read this run (issue 16). */
   listings?: string[];
 }
 

@@ -14,7 +14,9 @@ import {
   type ListingProgress,
   readListing,
 } from "../engine/listing.ts";
-import { isListingSource } from "../engine/ports.ts";
+import { describeError } from "../engine/deadline.ts";
+import { isValidEmail } from "../engine/identifiers.ts";
+import { isListingSource, type PeopleSource } from "../engine/ports.ts";
 
 /** What the listing step produced. */
 export interface ListingStep {
@@ -69,4 +71,52 @@ export async function listingStep(
     return index && isListingSource(s) ? listedSource(s, index) : s;
   });
   return { parts: { ...parts, deviceSources }, indexes, lines: indexes.map(listingLine) };
+}
+
+/** What the directories gave: their people and one summary line each. */
+export interface DirectoryStep {
+  /** Valid addresses, each once (case-insensitively), in directory order. */
+  people: string[];
+  lines: string[];
+}
+
+/**
+ * Reads every people directory (Google's user directory when its scope is granted) to its end. A
+ * directory that fails keeps the people read before the failure, and says so in its line.
+ *
+ * @param sources the plugins that can list people
+ * @param options `onPage` is told after each page (`google: directory page 2, 1000 people`)
+ */
+export async function directoryStep(
+  sources: readonly PeopleSource[],
+  options: { onPage?: (line: string) => void; signal?: AbortSignal } = {},
+): Promise<DirectoryStep> {
+  const seen = new Set<string>();
+  const people: string[] = [];
+  const lines: string[] = [];
+  for (const source of sources) {
+    let pages = 0;
+    let count = 0;
+    try {
+      const signal = options.signal ?? new AbortController().signal;
+      for await (const page of source.listPeople({ signal })) {
+        pages++;
+        for (const email of page) {
+          const key = email.toLowerCase();
+          if (!isValidEmail(email) || seen.has(key)) continue;
+          seen.add(key);
+          people.push(email);
+          count++;
+        }
+        options.onPage?.(`${source.name}: directory page ${pages}, ${count} people`);
+      }
+      lines.push(`${source.name}: ${count} people in the directory (${pages} pages)`);
+    } catch (error: unknown) {
+      lines.push(
+        `${source.name}: directory FAILED after ${pages} pages (${count} people kept): ` +
+          describeError(error),
+      );
+    }
+  }
+  return { people, lines };
 }

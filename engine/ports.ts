@@ -249,6 +249,20 @@ export interface ListingSource extends DeviceSource {
   completeListed?(records: DeviceRecord[], options: CallOptions): Promise<DeviceRecord[]>;
 }
 
+/**
+ * A directory that can list the company's people (Google's user directory, when its scope is
+ * granted): the batch adds them to the people of a run.
+ */
+export interface PeopleSource extends PluginBase {
+  /** Pages of addresses, in upstream order; throws (plain words) when a page cannot be read. */
+  listPeople(options: CallOptions): AsyncIterable<string[]>;
+}
+
+/** Whether a plugin can list the company's people. */
+export function isPeopleSource(plugin: object): plugin is PeopleSource {
+  return typeof (plugin as Partial<PeopleSource>).listPeople === "function";
+}
+
 /** Whether a device source can list its inventory. */
 export function isListingSource(source: DeviceSource): source is ListingSource {
   return typeof (source as Partial<ListingSource>).listDevices === "function";

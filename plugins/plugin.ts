@@ -16,6 +16,7 @@ import type {
   FeedbackSink,
   ListingSource,
   NotificationSource,
+  PeopleSource,
   PluginBase,
   PreDeviceSource,
   RequestLogger,
@@ -66,6 +67,7 @@ export type PluginInstance =
     & Omit<FailureLogger, keyof PluginBase>
     & Omit<BatchSink, keyof PluginBase>
     & Omit<ListingSource, keyof DeviceSource>
+    & Omit<PeopleSource, keyof PluginBase>
   >;
 
 /** What every plugin file exports. */

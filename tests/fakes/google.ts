@@ -48,6 +48,8 @@ export interface GoogleFake {
   tokenUri: string;
   mobile: unknown[];
   chromeos: unknown[];
+  /** The user directory (`users.list`). */
+  users: unknown[];
   /** userKey → usage reports. */
   usage: Map<string, unknown[]>;
   /** Days the usage reports lag behind now (default 2): later days answer HTTP 400. */
@@ -92,6 +94,7 @@ export function startGoogleFake(options: GoogleFakeOptions): GoogleFake {
     tokenUri: "",
     mobile: [],
     chromeos: [],
+    users: [],
     usage: new Map(),
     usageLagDays: 2,
     usageLagWithoutDate: false,
@@ -170,6 +173,7 @@ export function startGoogleFake(options: GoogleFakeOptions): GoogleFake {
       );
       return page(mine, params, "chromeosdevices");
     }
+    if (path === "/admin/directory/v1/users") return page(fake.users, params, "users");
     const usage = USAGE_RE.exec(path);
     if (usage) {
       const until = new Date(now().getTime() - fake.usageLagDays * 86_400_000).toISOString()

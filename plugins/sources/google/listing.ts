@@ -91,3 +91,20 @@ export async function* listGoogleDevices(
     } while (token);
   }
 }
+
+/** The scope that lets the service account read the user directory (`users.list`). */
+export const DIRECTORY_USER_SCOPE = "https://www.googleapis.com/auth/admin.directory.user.readonly";
+
+/**
+ * The primary addresses of one page of `users.list` (`…/admin/directory/v1/users`,
+ * https://developers.google.com/admin-sdk/directory/reference/rest/v1/users/list), leaving out
+ * suspended and archived users (they have no devices to fix).
+ */
+export function activeUsers(items: readonly unknown[]): string[] {
+  return items.flatMap((u) =>
+    isObject(u) && typeof u.primaryEmail === "string" && u.suspended !== true &&
+      u.archived !== true
+      ? [u.primaryEmail]
+      : []
+  );
+}

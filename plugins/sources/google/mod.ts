@@ -28,7 +28,7 @@ import {
   recentUserIs,
   type RecordOptions,
 } from "./parse.ts";
-import { LIST_PAGE_SIZE, listGoogleDevices } from "./listing.ts";
+import { activeUsers, DIRECTORY_USER_SCOPE, LIST_PAGE_SIZE, listGoogleDevices } from "./listing.ts";
 import { createLatestDayFinder } from "./usage_lag.ts";
 import { createTokenProvider, DEFAULT_TOKEN_URI, type TokenProvider } from "./token.ts";
 
@@ -345,6 +345,29 @@ export async function createGoogleSource(
         processChromeOs: (raw) => processChromeOsDevice(raw, records),
         onSkipped: (what, reasons) => log.warn(`skipped malformed Google ${what}`, { reasons }),
       }, signal),
+
+    // Issue 16: the user directory as the batch's people, when its scope is granted.
+    ...(config.GOOGLE_API_SCOPES.includes(DIRECTORY_USER_SCOPE)
+      ? {
+        async *listPeople({ signal }: { signal: AbortSignal }) {
+          let pageToken: string | undefined;
+          do {
+            const res = await directory.users.list({
+              customer: CUSTOMER,
+              maxResults: 500,
+              ...(pageToken === undefined ? {} : { pageToken }),
+            }, await requestOptions(signal)).catch((e) => {
+              throw upstreamError(e, "user directory", signal);
+            });
+            const data = answerOf(res.data, "user directory");
+            yield activeUsers(data.users ?? []);
+            pageToken = data.nextPageToken === pageToken
+              ? undefined
+              : data.nextPageToken ?? undefined;
+          } while (pageToken);
+        },
+      }
+      : {}),
 
     async checkConnectivity({ signal }) {
       try {
