@@ -32,7 +32,7 @@ import {
 } from "./oidc_client.ts";
 import { isPrivileged } from "./privilege.ts";
 import { errorPage, page } from "./render.tsx";
-import { safeNext, secureCookies, startSession } from "./session.ts";
+import { pruneRevokedNowAndThen, safeNext, secureCookies, startSession } from "./session.ts";
 
 /** The OIDC sub-app (mounted at `/`). */
 export const oidc: Hono<AppEnv> = new Hono<AppEnv>();
@@ -166,6 +166,7 @@ async function claimPending(c: Ctx, pending: Pending): Promise<void> {
       "This sign-in was already used. Start again from the sign-in page.",
     );
   }
+  await pruneRevokedNowAndThen(c, now());
 }
 
 oidc.use("/auth/oidc/*", async function oidcConfigured(c, next) {

@@ -161,7 +161,7 @@ async function revokeCurrent(c: Ctx, config: Config, now: Date): Promise<void> {
     log.error("cannot record the signed-out session in the store", { error: String(error) });
     return;
   }
-  await pruneNowAndThen(store, now, c);
+  await pruneRevokedNowAndThen(c, now);
 }
 
 /** What a session id is stored under (the store's revocations also hold other kinds of ids). */
@@ -170,7 +170,12 @@ const SESSION_PREFIX = "session:";
 const PRUNE_EVERY_MS = 3_600_000;
 const lastPrune = new WeakMap<Store, number>();
 
-async function pruneNowAndThen(store: Store, now: Date, c: Ctx): Promise<void> {
+/**
+ * Forgets ended revocations (signed-out sessions, used sign-in states) at most once an hour per
+ * store; called after each sign-out and each sign-in. A failure is logged, never thrown.
+ */
+export async function pruneRevokedNowAndThen(c: Ctx, now: Date): Promise<void> {
+  const store = c.var.deps.store;
   const t = now.getTime();
   if (t - (lastPrune.get(store) ?? -Infinity) < PRUNE_EVERY_MS) return;
   lastPrune.set(store, t);
