@@ -2,7 +2,9 @@
 #   docker build -t stethoscope .
 #   docker run -p 8000:8000 -v /etc/stethoscope:/etc/stethoscope:ro \
 #     -e STETHOSCOPE_CONFIG=/etc/stethoscope/config.json -e SECRET_KEY=... stethoscope
-# Without STETHOSCOPE_CONFIG it starts in demo mode.
+# Without STETHOSCOPE_CONFIG it starts in demo mode. Each connection holds a file descriptor: give the
+# container room with `docker run --ulimit nofile=65536:65536` (out of descriptors, the server
+# refuses new connections until some close, and keeps running).
 FROM denoland/deno:2.9.6
 
 WORKDIR /app

@@ -1,5 +1,6 @@
 /**
- * `serve`: the web app on `Deno.serve`, with graceful shutdown.
+ * `serve`: the web app on `Deno.serve` (kept listening when descriptors run out, cli/listen.ts), with
+ * graceful shutdown.
  *
  * @module
  */
@@ -7,6 +8,7 @@ import { assemble } from "../plugins/assemble.ts";
 import { DEMO_PEOPLE } from "../plugins/sources/demo_people.ts";
 import { runDemoBatch } from "./demo_batch.ts";
 import { createApp, depsFrom, sourceObservers } from "../routes/app.tsx";
+import { type ResilientServer, serveResilient } from "./listen.ts";
 import type { CommandContext } from "./mod.ts";
 
 /** Runs the server until SIGINT/SIGTERM; returns the exit code. */
@@ -23,11 +25,12 @@ export async function serve(ctx: CommandContext): Promise<number> {
   const { metrics, onCall } = sourceObservers(log);
   const services = await assemble(config, { log, onCall });
   const app = await createApp(depsFrom(services, { log, now: () => new Date(), metrics }));
-  let server: Deno.HttpServer;
+  let server: ResilientServer;
   try {
-    server = Deno.serve({
+    server = await serveResilient(app.fetch, {
       port,
       hostname,
+      log,
       onListen: (addr) => {
         log.info("listening", {
           address: `http://${addr.hostname}:${addr.port}`,
@@ -37,7 +40,7 @@ export async function serve(ctx: CommandContext): Promise<number> {
           startup_ms: Math.round(performance.now()),
         });
       },
-    }, app.fetch);
+    });
   } catch (error: unknown) {
     await services.close();
     if (error instanceof Deno.errors.AddrInUse) {

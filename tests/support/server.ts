@@ -34,28 +34,43 @@ export async function startPermissions(): Promise<string[]> {
  * @param args more arguments for `serve`
  * @param options extra environment; `keepLines: false` counts log lines without keeping them;
  *   `cwd` runs it in that folder (kept at stop, so several servers can share `./data`) instead of
- *   a fresh temporary one
+ *   a fresh temporary one; `maxDescriptors` starts it under `ulimit -n` of that many open files
+ *   (through `sh`)
  */
 export async function startServer(
   args: string[] = [],
-  options: { env?: Record<string, string>; keepLines?: boolean; cwd?: string } = {},
+  options: {
+    env?: Record<string, string>;
+    keepLines?: boolean;
+    cwd?: string;
+    maxDescriptors?: number;
+  } = {},
 ): Promise<RunningServer> {
   const keep = options.keepLines ?? true;
   const cwd = options.cwd ?? await Deno.makeTempDir({ prefix: "stethoscope-server-" });
   const removeCwd = () =>
     options.cwd === undefined ? Deno.remove(cwd, { recursive: true }) : Promise.resolve();
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--config",
-      new URL("deno.json", ROOT).pathname,
-      ...await startPermissions(),
-      new URL("main.ts", ROOT).pathname,
-      "serve",
-      "--port",
-      "0",
-      ...args,
-    ],
+  const denoArgs = [
+    "run",
+    "--config",
+    new URL("deno.json", ROOT).pathname,
+    ...await startPermissions(),
+    new URL("main.ts", ROOT).pathname,
+    "serve",
+    "--port",
+    "0",
+    ...args,
+  ];
+  const limited = options.maxDescriptors !== undefined;
+  const child = new Deno.Command(limited ? "sh" : Deno.execPath(), {
+    args: limited
+      ? [
+        "-c",
+        `ulimit -n ${options.maxDescriptors} && exec "$0" "$@"`,
+        Deno.execPath(),
+        ...denoArgs,
+      ]
+      : denoArgs,
     cwd,
     stdout: "piped",
     stderr: "piped",
