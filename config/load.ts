@@ -8,6 +8,8 @@
 import type { z } from "zod";
 import { PracticesConfigSchema } from "../engine/practice_config.ts";
 import { parseJsonc } from "./jsonc.ts";
+import { keyProblems } from "./keys.ts";
+import { linkProblems } from "./links.ts";
 import { type Config, ConfigSchema } from "./schema.ts";
 
 /** A configuration that cannot be used; `problems` has one line per problem. */
@@ -80,6 +82,7 @@ export function parseConfig(raw: unknown, options: { env?: EnvReader } = {}): Co
   if (!result.success) problems.push(...formatIssues(result.error.issues, [], resolved));
   else {
     problems.push(...productionProblems(result.data));
+    problems.push(...linkProblems(result.data));
     if (result.data.PRACTICES) {
       const practices = PracticesConfigSchema.safeParse(result.data.PRACTICES);
       if (!practices.success) {
@@ -93,21 +96,9 @@ export function parseConfig(raw: unknown, options: { env?: EnvReader } = {}): Co
   return deepFreeze({ ...result.data, demo: false });
 }
 
-const MIN_SECRET_BYTES = 32;
-
 /** Settings a configured (non-demo) deployment must get right, each with what to set. */
 function productionProblems(config: z.infer<typeof ConfigSchema>): string[] {
-  const problems: string[] = [];
-  for (const key of ["SECRET_KEY", "JWT_SECRET_KEY"] as const) {
-    const value = config[key];
-    if (value === undefined) {
-      problems.push(
-        `${key}: required; set it to at least ${MIN_SECRET_BYTES} random bytes (e.g. the output of "openssl rand -hex 32"), ideally as {"env": "NAME"}`,
-      );
-    } else if (new TextEncoder().encode(value).length < MIN_SECRET_BYTES) {
-      problems.push(`${key}: too short; use at least ${MIN_SECRET_BYTES} random bytes`);
-    }
-  }
+  const problems: string[] = keyProblems(config);
   if (
     config.ENABLE_DEBUG_ENDPOINTS && config.PRIVILEGED_USERS.length === 0 &&
     config.PRIVILEGED_GROUPS.length === 0

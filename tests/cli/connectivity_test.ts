@@ -13,7 +13,10 @@ import { JAMF_PASSWORD, JAMF_USER, startFakeJamf } from "../fakes/jamf.ts";
 const MAIN = new URL("../../main.ts", import.meta.url).pathname;
 const CLIENT_EMAIL = "stethoscope@planet-express.iam.gserviceaccount.com";
 const ADMIN = "hermes@planetexpress.com";
-const SECRETS = { STETHOSCOPE_SECRET: "a1".repeat(32), STETHOSCOPE_JWT: "b2".repeat(32) };
+const SECRETS = {
+  STETHOSCOPE_SECRET: "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a6978",
+  STETHOSCOPE_JWT: "8796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0",
+};
 
 interface Run {
   code: number;

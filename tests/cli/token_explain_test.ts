@@ -4,7 +4,8 @@ import { createLogger } from "../../config/log.ts";
 import { verifyToken } from "../../routes/tokens.ts";
 import { parseConfig } from "../../config/load.ts";
 
-const SECRET = "k".repeat(48);
+const SECRET = "token-explain-session-key-0123456789";
+const JWT_SECRET = "token-explain-api-token-key-9876543210";
 
 /** Runs main() with stdout/stderr captured. */
 async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
@@ -30,7 +31,7 @@ async function configFile(extra: Record<string, unknown> = {}): Promise<string> 
     path,
     JSON.stringify({
       SECRET_KEY: SECRET,
-      JWT_SECRET_KEY: SECRET,
+      JWT_SECRET_KEY: JWT_SECRET,
       PLUGINS: { demo: {} },
       STORE: { TYPE: "sqlite", PATH: ":memory:" },
       ...extra,

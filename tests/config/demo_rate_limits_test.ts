@@ -46,8 +46,13 @@ Deno.test("loadConfig() names STETHOSCOPE_DEMO_RATE_LIMITS when its value is wro
 Deno.test("loadConfig() with a file ignores STETHOSCOPE_DEMO_RATE_LIMITS", async () => {
   const path = await Deno.makeTempFile({ suffix: ".json" });
   try {
-    const secret = "s".repeat(40);
-    await Deno.writeTextFile(path, JSON.stringify({ SECRET_KEY: secret, JWT_SECRET_KEY: secret }));
+    await Deno.writeTextFile(
+      path,
+      JSON.stringify({
+        SECRET_KEY: "demo-limits-session-key-0123456789",
+        JWT_SECRET_KEY: "demo-limits-api-token-key-9876543210",
+      }),
+    );
     const config = await loadConfig(path, { env: envOf("not even JSON") });
     assert.equal(config.demo, false);
     assert.deepEqual(config.RATE_LIMITS, {});

@@ -2,8 +2,9 @@ import assert from "node:assert/strict";
 import { ConfigError, loadConfig, parseConfig } from "../../config/load.ts";
 import { parseJsonc } from "../../config/jsonc.ts";
 
-const SECRET = "s".repeat(40);
-const BASE = { SECRET_KEY: SECRET, JWT_SECRET_KEY: SECRET };
+const SECRET = "load-test-session-key-0123456789abcdef";
+const JWT_SECRET = "load-test-api-token-key-fedcba9876543210";
+const BASE = { SECRET_KEY: SECRET, JWT_SECRET_KEY: JWT_SECRET };
 
 function problems(raw: unknown, env: Record<string, string> = {}): string[] {
   try {
@@ -37,10 +38,10 @@ Deno.test("loadConfig() reads a JSONC file with comments, env references and def
         "UI": { "appName": "Device Check", /* trailing comma below */ },
       }`,
     );
-    Deno.env.set("TEST_STETH_SECRET", "e".repeat(32));
+    Deno.env.set("TEST_STETH_SECRET", "from-the-environment-0123456789ab");
     const config = await loadConfig(path);
     assert.equal(config.demo, false);
-    assert.equal(config.SECRET_KEY, "e".repeat(32));
+    assert.equal(config.SECRET_KEY, "from-the-environment-0123456789ab");
     assert.equal(config.DEFAULT_TIMEOUT, 2.5);
     assert.equal(config.UI.appName, "Device Check");
     assert.equal(config.UI.orgName, "your organisation");

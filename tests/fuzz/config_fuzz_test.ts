@@ -25,7 +25,7 @@ const BASE = {
   PLUGINS_ENABLED: ["jamf", "bitfit", "demo"],
   DEFAULT_TIMEOUT: 10,
   SECRET_KEY: { env: "SECRET_KEY" },
-  JWT_SECRET_KEY: SECRET,
+  JWT_SECRET_KEY: "fedcba9876543210fedcba9876543210",
   PRIVILEGED_USERS: ["admin@example.com"],
   PUBLIC_ORIGIN: "https://steth.example.com",
   TRUSTED_HOSTS: ["steth.example.com", ".example.com"],
