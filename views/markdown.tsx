@@ -1,14 +1,15 @@
 /**
  * A deliberately small Markdown subset for practice directions: paragraphs, `-`/`1.` lists,
  * `**bold**` and `[links](https://…)`. Everything is rendered as escaped JSX text; no raw HTML
- * ever reaches the page, and only http(s) and mailto links become links.
+ * ever reaches the page, and only http(s) and mailto links become links (`config/links.ts`, which
+ * also refuses any other link in the configuration at start).
  *
  * @module
  */
 import type { Child } from "hono/jsx";
+import { linkAllowed, MARKDOWN_LINK_SOURCE } from "../config/links.ts";
 
-const INLINE_RE = /\*\*([^*]+)\*\*|\[([^\]]+)\]\(([^)\s]+)\)/g;
-const SAFE_URL_RE = /^(https?:\/\/|mailto:)/i;
+const INLINE_RE = new RegExp(String.raw`\*\*([^*]+)\*\*|` + MARKDOWN_LINK_SOURCE, "g");
 
 /** Renders inline bold and links of one line. */
 function inline(text: string): Child[] {
@@ -17,7 +18,7 @@ function inline(text: string): Child[] {
   for (const m of text.matchAll(INLINE_RE)) {
     out.push(text.slice(last, m.index));
     if (m[1] !== undefined) out.push(<strong>{m[1]}</strong>);
-    else if (SAFE_URL_RE.test(m[3]!)) {
+    else if (linkAllowed(m[3]!, "web or mail")) {
       out.push(<a href={m[3]} rel="noopener noreferrer" target="_blank">{m[2]}</a>);
     } else out.push(m[2]);
     last = m.index + m[0].length;

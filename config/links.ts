@@ -1,0 +1,98 @@
+/**
+ * Links an operator configures — `UI.faq.url`, `UI.slackLink`, a practice's `LINK` and the links
+ * inside its `DIRECTIONS` Markdown — must be web links (`https:`, `http:`), or `mailto:` with a
+ * mail address inside directions. Anything else (`javascript:`, `data:`, `file:`, a relative
+ * path) is refused at start with the key's path, so no page ever carries a link that runs code or
+ * leaves the web. The Markdown link grammar is defined here and used by `views/markdown.tsx`.
+ *
+ * @module
+ */
+
+/** A Markdown link `[text](target)` as the directions renderer reads it (groups: text, target). */
+export const MARKDOWN_LINK_SOURCE = String.raw`\[([^\]]+)\]\(([^)\s]+)\)`;
+
+/** Where a link may point. */
+export type LinkKind = "web" | "web or mail";
+
+const MAIL_ADDRESS_RE = /^[^\s@:/?#]+@[^\s@:/?#]+\.[^\s@:/?#]+$/;
+
+/**
+ * Whether a link may be shown: an absolute `https:` or `http:` URL with a host, or for
+ * `"web or mail"` also `mailto:` followed by one mail address.
+ *
+ * @param href the link as configured
+ * @param kind what the link may be
+ * @returns `true` when allowed
+ */
+export function linkAllowed(href: string, kind: LinkKind): boolean {
+  let url: URL;
+  try {
+    url = new URL(href);
+  } catch {
+    return false;
+  }
+  if (url.protocol === "https:" || url.protocol === "http:") return url.hostname !== "";
+  if (url.protocol === "mailto:" && kind === "web or mail") {
+    return MAIL_ADDRESS_RE.test(decodeURIComponent(url.pathname));
+  }
+  return false;
+}
+
+function quoted(value: string): string {
+  return JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value);
+}
+
+function check(path: string, href: string, kind: LinkKind): string | undefined {
+  if (linkAllowed(href, kind)) return undefined;
+  const allowed = kind === "web" ? "an https: or http: link" : "an https:, http: or mailto: link";
+  return `${path}: expected ${allowed}, got ${quoted(href)}`;
+}
+
+/** The parts of the configuration that hold links. */
+export interface LinkSettings {
+  UI?: { faq?: { url?: string } | object; slackLink?: string | undefined };
+  PRACTICES?:
+    | Readonly<Record<string, { LINK?: string | undefined; DIRECTIONS?: unknown }>>
+    | undefined;
+}
+
+/**
+ * Every configured link that is not allowed, one line each with its key path.
+ *
+ * @param config the parsed configuration
+ * @returns lines such as `UI.slackLink: expected an https: or http: link, got "javascript:x"`
+ * @example
+ * ```ts
+ * import { linkProblems } from "./links.ts";
+ * linkProblems({ PRACTICES: { firewall: { DIRECTIONS: "[help](file:///etc/passwd)" } } });
+ * // ['PRACTICES.firewall.DIRECTIONS: expected an https:, http: or mailto: link, got "file:///etc/passwd"']
+ * ```
+ */
+export function linkProblems(config: LinkSettings): string[] {
+  const problems: (string | undefined)[] = [];
+  const faq = config.UI?.faq;
+  if (faq && "url" in faq && typeof faq.url === "string") {
+    problems.push(check("UI.faq.url", faq.url, "web"));
+  }
+  if (config.UI?.slackLink !== undefined) {
+    problems.push(check("UI.slackLink", config.UI.slackLink, "web"));
+  }
+  for (const [name, practice] of Object.entries(config.PRACTICES ?? {})) {
+    if (practice.LINK !== undefined) {
+      problems.push(check(`PRACTICES.${name}.LINK`, practice.LINK, "web"));
+    }
+    const directions = practice.DIRECTIONS;
+    const texts: [string, unknown][] = typeof directions === "string"
+      ? [[`PRACTICES.${name}.DIRECTIONS`, directions]]
+      : Object.entries(directions ?? {}).map((
+        [os, t],
+      ) => [`PRACTICES.${name}.DIRECTIONS.${os}`, t]);
+    for (const [path, text] of texts) {
+      if (typeof text !== "string") continue;
+      for (const m of text.matchAll(new RegExp(MARKDOWN_LINK_SOURCE, "g"))) {
+        problems.push(check(path, m[2]!, "web or mail"));
+      }
+    }
+  }
+  return problems.filter((p): p is string => p !== undefined);
+}
