@@ -24,6 +24,7 @@ import { notifications } from "./notifications.tsx";
 import { pages } from "./pages.tsx";
 import { bodyLimits } from "./body_limit.ts";
 import { checkAgain } from "./check_again.tsx";
+import { privateResponses } from "./private_responses.ts";
 import { assetUrls, errorPage } from "./render.tsx";
 import { trustedHosts } from "./hosts.ts";
 import { DEFAULT_LIMITS, type Limit, rateLimits } from "./rate_limit.ts";
@@ -122,6 +123,9 @@ export async function createApp(deps: AppDeps): Promise<Hono<AppEnv>> {
   const https = (config.PUBLIC_ORIGIN ?? "").startsWith("https:");
 
   const app = new Hono<AppEnv>();
+
+  // Outside every route and error handler: no-store / Vary on all but public assets.
+  app.use(privateResponses());
 
   app.use(trustedHosts({
     trusted: config.TRUSTED_HOSTS,

@@ -1,0 +1,41 @@
+/**
+ * Nothing personal stays in a browser or proxy cache: every response that is not a public asset
+ * gets `Cache-Control: no-store` and `Vary: Cookie, Authorization` (pages, htmx fragments, the JSON
+ * API and error pages all depend on who is signed in — an error page names the person in its
+ * header), and signing out (`POST /logout`) also sends `Clear-Site-Data: "cache", "cookies"`, so
+ * the browser drops what it kept for this site (W3C Clear Site Data; browsers honour it on https
+ * and on localhost). Public assets (`Cache-Control: public, …`, set by `routes/assets.ts`) keep
+ * their own caching.
+ *
+ * @module
+ */
+import type { MiddlewareHandler } from "hono";
+import type { AppEnv } from "./context.ts";
+
+/** The `Clear-Site-Data` value sent on sign-out. */
+export const CLEAR_ON_SIGN_OUT = '"cache", "cookies"';
+
+/**
+ * The middleware; mount it outside every route and error handler so it sees their responses.
+ *
+ * @returns the middleware (no options)
+ * @example
+ * ```ts
+ * import { Hono } from "hono";
+ * import type { AppEnv } from "./context.ts";
+ * const app = new Hono<AppEnv>();
+ * app.use(privateResponses());
+ * ```
+ */
+export function privateResponses(): MiddlewareHandler<AppEnv> {
+  return async function privateResponses(c, next) {
+    await next();
+    const cacheControl = c.res.headers.get("Cache-Control");
+    if (cacheControl !== null && /(^|,)\s*public\b/i.test(cacheControl)) return;
+    c.header("Cache-Control", "no-store");
+    c.header("Vary", "Cookie, Authorization", { append: true });
+    if (c.req.method === "POST" && c.req.path === "/logout") {
+      c.header("Clear-Site-Data", CLEAR_ON_SIGN_OUT);
+    }
+  };
+}
