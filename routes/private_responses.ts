@@ -5,7 +5,8 @@
  * header), and signing out (`POST /logout`) also sends `Clear-Site-Data: "cache", "cookies"`, so
  * the browser drops what it kept for this site (W3C Clear Site Data; browsers honour it on https
  * and on localhost). Public assets (`Cache-Control: public, …`, set by `routes/assets.ts`) keep
- * their own caching.
+ * their own caching; a response already `no-store` keeps its other directives (the streamed first
+ * view's `no-transform`).
  *
  * @module
  */
@@ -32,7 +33,9 @@ export function privateResponses(): MiddlewareHandler<AppEnv> {
     await next();
     const cacheControl = c.res.headers.get("Cache-Control");
     if (cacheControl !== null && /(^|,)\s*public\b/i.test(cacheControl)) return;
-    c.header("Cache-Control", "no-store");
+    if (cacheControl === null || !/(^|,)\s*no-store\b/i.test(cacheControl)) {
+      c.header("Cache-Control", "no-store");
+    }
     c.header("Vary", "Cookie, Authorization", { append: true });
     if (c.req.method === "POST" && c.req.path === "/logout") {
       c.header("Clear-Site-Data", CLEAR_ON_SIGN_OUT);
