@@ -104,7 +104,10 @@ Deno.test("htmx asks for the device list fragment; plain requests get the page",
     assert.match(html, /^<div id="devices-part"\s*>/);
     assert.ok(html.includes('<div id="device-list">'));
     assert.ok(!html.includes("<html"));
-    assert.equal(res.headers.get("vary"), "HX-Request, HX-Request-Type, Accept-Encoding");
+    assert.equal(
+      res.headers.get("vary"),
+      "HX-Request, HX-Request-Type, Accept-Encoding, Cookie, Authorization",
+    );
     const full = await (await app.request("/devices", { cookie })).text();
     assert.ok(full.startsWith("<!DOCTYPE html>"));
   } finally {
