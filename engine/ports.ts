@@ -173,11 +173,30 @@ export interface BatchRunSummary {
   errors: Record<string, number>;
 }
 
+/** The last good copy of one release feed (see `plugins/releases/`). */
+export interface ReleaseFeedCopy {
+  /** The feed, e.g. `sofa:macOS` or `endoflife:windows`. */
+  name: string;
+  /** When it was fetched from its URL. */
+  fetchedAt: Date;
+  /** Its normalised data as JSON text (a few KiB, not the raw feed). */
+  body: string;
+}
+
+/** The release-feed cache part of the store: every process shares the last good copy. */
+export interface ReleaseFeedStore {
+  /** The stored copy of a feed, or `null` when none was saved yet. */
+  releaseFeed(name: string): Promise<ReleaseFeedCopy | null>;
+  /** Replaces the stored copy of `copy.name`. */
+  putReleaseFeed(copy: ReleaseFeedCopy): Promise<void>;
+}
+
 /**
  * Durable state: dismissals, feedback outbox, event cache, status history, batch runs, and (from
- * `SnapshotStore`, issue 13) per-person snapshots.
+ * `SnapshotStore`, issue 13) per-person snapshots and (from `ReleaseFeedStore`, issue 15) the
+ * release-feed cache.
  */
-export interface Store extends SnapshotStore {
+export interface Store extends SnapshotStore, ReleaseFeedStore {
   readonly kind: string;
   dismiss(email: string, notificationId: string, at: Date): Promise<void>;
   dismissed(email: string): Promise<Set<string>>;

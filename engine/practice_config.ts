@@ -6,6 +6,7 @@
  * @module
  */
 import { z } from "zod";
+import { parseOsPolicy } from "./os_policy.ts";
 import { isValidVersion } from "./versions.ts";
 
 /** The three evaluators of spec §5.3. */
@@ -35,6 +36,13 @@ const VersionSchema = z.string().refine(isValidVersion, {
   error: (issue) => `expected a version such as "10.15.7", got ${JSON.stringify(issue.input)}`,
 });
 const VersionMap = z.record(z.string().min(1), VersionSchema);
+const PolicyLine = z.string().superRefine((line, ctx) => {
+  try {
+    parseOsPolicy(line);
+  } catch (error: unknown) {
+    ctx.addIssue({ code: "custom", message: (error as Error).message });
+  }
+});
 
 /** One entry of `PRACTICES`. Unknown keys are rejected, so a typo is reported at start. */
 export const PracticeConfigSchema = z.strictObject({
@@ -58,6 +66,11 @@ export const PracticeConfigSchema = z.strictObject({
   REQUIRED_VERSIONS: VersionMap.optional(),
   /** Below this version (per OS name) the status is `nudge`. */
   RECOMMENDED_VERSIONS: VersionMap.optional(),
+  /**
+   * One-line policies per OS name, judged with the release feeds (see `engine/os_policy.ts`),
+   * e.g. `{"macOS": "supported; behind 2; deadline 21d; exploited 14d"}`.
+   */
+  OS_POLICIES: z.record(z.string().min(1), PolicyLine).optional(),
   /** `{}` is replaced by the OS and version, e.g. `"{} no longer gets security fixes."`. */
   UNSUPPORTED_MSG: z.string().optional(),
   /** The two `{}` are replaced by the OS name and the recommended version. */

@@ -13,6 +13,7 @@ import {
 } from "./practice_config.ts";
 import type { DeviceRecord, PracticeData, SoftwareEntry, Status } from "./types.ts";
 import { compareOsVersions, parseOsVersion } from "./versions.ts";
+import { policyJudge, type ReleaseOptions, withPolicy } from "./practice_policies.ts";
 
 /** One configured practice, ready to evaluate. */
 export interface Practice {
@@ -64,11 +65,13 @@ export function applyPractices(records: DeviceRecord[], practices: PracticeSet):
  *
  * @param config the validated `PRACTICES` section
  * @param enabled names to enable, in order (default: every configured name)
+ * @param releases the release data and clock the up-to-date practice's `OS_POLICIES` use
  * @throws {RangeError} when an enabled name is not configured or has no evaluator
  */
 export function buildPracticeSet(
   config: PracticesConfig,
   enabled?: readonly string[],
+  releases: ReleaseOptions = {},
 ): PracticeSet {
   return (enabled ?? Object.keys(config)).map((name) => {
     const c = config[name];
@@ -84,7 +87,7 @@ export function buildPracticeSet(
       );
     }
     const evaluate = type === "uptodate"
-      ? uptodate(c)
+      ? uptodate(c, releases)
       : type === "installed_software"
       ? installedSoftware(c)
       : keyExistence(c);
@@ -237,8 +240,12 @@ function osVersionOf(record: DeviceRecord, os: string): string | undefined {
   return v;
 }
 
-function uptodate(c: PracticeConfig): (record: DeviceRecord) => PracticeData {
+function uptodate(
+  c: PracticeConfig,
+  releases: ReleaseOptions,
+): (record: DeviceRecord) => PracticeData {
   const inject = injector(c);
+  const judge = policyJudge(c, releases, osLookup);
   const unsupported = c.UNSUPPORTED_MSG ?? DEFAULT_UNSUPPORTED_MSG;
   const recommendedMsg = c.RECOMMENDED_MSG ?? DEFAULT_RECOMMENDED_MSG;
   const recommendedFor = osLookup(c.RECOMMENDED_VERSIONS);
@@ -271,7 +278,8 @@ function uptodate(c: PracticeConfig): (record: DeviceRecord) => PracticeData {
         v = verdict(os, version);
         if (verdicts.size < CACHE_LIMIT) verdicts.set(key, v);
       }
-      if (v !== null) return inject(record, v.status, v.attrs);
+      const both = withPolicy(v, judge(record, os));
+      if (both !== null) return inject(record, both.status, both.attrs);
     }
     return inject(record, checkExists(record, c.KEY, "warn"));
   };

@@ -81,6 +81,10 @@ export interface DeviceFields {
   software?: Software;
   /** A friendlier name a source may give (e.g. "Fry's MacBook"). */
   friendly_name?: string;
+  /** Android: the security patch level (Google Directory API `securityPatchLevel`). */
+  security_patch_level?: Date | null;
+  /** ChromeOS: when the device stops getting updates (Directory API `autoUpdateExpiration`). */
+  auto_update_expiration?: Date | null;
 }
 
 /** What one source says about one device (spec §2.1). `source` is the plugin name. */

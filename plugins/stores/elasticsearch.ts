@@ -14,7 +14,13 @@
  */
 import type { Client } from "@elastic/elasticsearch";
 import type { Logger } from "../../config/log.ts";
-import type { BatchRunSummary, OutboxItem, StatusObservation, Store } from "../../engine/ports.ts";
+import type {
+  BatchRunSummary,
+  OutboxItem,
+  ReleaseFeedCopy,
+  StatusObservation,
+  Store,
+} from "../../engine/ports.ts";
 import type { AccessEvent, Feedback } from "../../engine/types.ts";
 import { createEsClient, describeEsError, type EsConnection, esStatus } from "../elasticsearch.ts";
 import {
@@ -77,6 +83,7 @@ const MAPPINGS = {
   batch_runs: { started_at: date, run: opaque },
   revocations: REVOCATION_MAPPINGS,
   snapshots: SNAPSHOT_MAPPING,
+  release_feeds: { fetched_at: date, body: { type: "text", index: false } },
 } as const;
 
 type IndexName = keyof typeof MAPPINGS;
@@ -521,6 +528,31 @@ class EsStore implements Store {
   }
   snapshotCount(): Promise<number> {
     return this.#snapshots.snapshotCount();
+  }
+
+  // --- release-feed cache: one document per feed, id = its name ---
+
+  releaseFeed(name: string): Promise<ReleaseFeedCopy | null> {
+    return this.#do("read a release feed", async () => {
+      const hits = await this.#search("release_feeds", {
+        query: { ids: { values: [name] } },
+        size: 1,
+      });
+      const s = hits[0]?._source;
+      if (!s) return null;
+      return { name, fetchedAt: new Date(Number(s.fetched_at)), body: String(s.body) };
+    });
+  }
+
+  putReleaseFeed(copy: ReleaseFeedCopy): Promise<void> {
+    return this.#do("save a release feed", async () => {
+      await this.#client.index({
+        index: this.#index("release_feeds"),
+        id: copy.name,
+        document: { fetched_at: copy.fetchedAt.getTime(), body: copy.body },
+        refresh: "wait_for",
+      });
+    });
   }
 
   async close(): Promise<void> {

@@ -7,7 +7,13 @@
  */
 import { DatabaseSync, type SQLInputValue, type StatementSync } from "node:sqlite";
 import type { Logger } from "../../config/log.ts";
-import type { BatchRunSummary, OutboxItem, StatusObservation, Store } from "../../engine/ports.ts";
+import type {
+  BatchRunSummary,
+  OutboxItem,
+  ReleaseFeedCopy,
+  StatusObservation,
+  Store,
+} from "../../engine/ports.ts";
 import type { AccessEvent, Feedback } from "../../engine/types.ts";
 import {
   decodeBatchRun,
@@ -405,6 +411,36 @@ class SqliteStore implements Store {
   }
   snapshotCount(): Promise<number> {
     return this.#snapshots.snapshotCount();
+  }
+
+  // --- release-feed cache (its table is created on first use, outside the migrations) ---
+
+  #releaseTable = false;
+
+  #releaseFeeds(): void {
+    if (this.#releaseTable) return;
+    this.#db.exec(`CREATE TABLE IF NOT EXISTS release_feeds (
+      name TEXT PRIMARY KEY, fetched_at INTEGER NOT NULL, body TEXT NOT NULL)`);
+    this.#releaseTable = true;
+  }
+
+  releaseFeed(name: string): Promise<ReleaseFeedCopy | null> {
+    return this.#run("read a release feed", () => {
+      this.#releaseFeeds();
+      const r = this.#db.prepare("SELECT fetched_at, body FROM release_feeds WHERE name = ?")
+        .get(name);
+      if (!r) return null;
+      return { name, fetchedAt: new Date(Number(r.fetched_at)), body: String(r.body) };
+    });
+  }
+
+  putReleaseFeed(copy: ReleaseFeedCopy): Promise<void> {
+    return this.#run("save a release feed", () => {
+      this.#releaseFeeds();
+      this.#db.prepare(`INSERT INTO release_feeds (name, fetched_at, body) VALUES (?, ?, ?)
+        ON CONFLICT (name) DO UPDATE SET fetched_at = excluded.fetched_at, body = excluded.body`)
+        .run(copy.name, copy.fetchedAt.getTime(), copy.body);
+    });
   }
 
   close(): Promise<void> {

@@ -40,6 +40,7 @@ Deno.test("elasticsearch store creates its indices with strict mappings once", a
       "t-events",
       "t-feedback",
       "t-outbox",
+      "t-release_feeds",
       "t-revocations",
       "t-snapshots",
       "t-statuses",

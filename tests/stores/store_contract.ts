@@ -231,6 +231,20 @@ export function runStoreContract(
       });
 
       await revocationContract(step);
+
+      // --- release-feed cache ---
+      await step("putReleaseFeed() keeps the latest copy per feed name", async (s) => {
+        assert.equal(await s.releaseFeed("sofa:macOS"), null);
+        await s.putReleaseFeed({ name: "sofa:macOS", fetchedAt: at(0), body: "[1]" });
+        await s.putReleaseFeed({ name: "endoflife:windows", fetchedAt: at(5), body: "[2]" });
+        await s.putReleaseFeed({ name: "sofa:macOS", fetchedAt: at(60), body: "[3]" });
+        assert.deepEqual(await s.releaseFeed("sofa:macOS"), {
+          name: "sofa:macOS",
+          fetchedAt: at(60),
+          body: "[3]",
+        });
+        assert.equal((await s.releaseFeed("endoflife:windows"))?.body, "[2]");
+      });
     },
   });
 }

@@ -1,0 +1,237 @@
+/**
+ * Judges one device's OS against an operator's one-line policy ({@link OsPolicy}) and the release
+ * data, and says why in words (the sentences go into the up-to-date practice's `details`, which
+ * the devices page, the API and `explain` show). Pure: the clock and the data are arguments.
+ *
+ * @module
+ */
+import type { OsPolicy } from "./os_policy.ts";
+import {
+  addDays,
+  type AppleMajor,
+  daysBetween,
+  formatDay,
+  formatMonth,
+  hasEnded,
+  type LifecycleCycle,
+  majorOf,
+  monthsBetween,
+  newestSecurityRelease,
+  type ReleaseData,
+} from "./releases.ts";
+import type { DeviceRecord, Status } from "./types.ts";
+import { isOlder } from "./versions.ts";
+
+/** The OS families a policy can judge. */
+export type OsFamily = "macOS" | "iOS" | "iPadOS" | "Android" | "ChromeOS" | "Windows";
+
+/** A policy's verdict: the worst status any clause gave, and one sentence per clause. */
+export interface PolicyVerdict {
+  status: Extract<Status, "ok" | "nudge" | "warn">;
+  sentences: string[];
+}
+
+/** The endoflife.date product each family's lifecycle comes from. */
+export const LIFECYCLE_PRODUCT: Readonly<Record<OsFamily, string | undefined>> = {
+  macOS: "macos",
+  iOS: "ios",
+  iPadOS: "ipados",
+  Android: "android",
+  ChromeOS: undefined,
+  Windows: "windows",
+};
+
+const RANK = { ok: 0, nudge: 1, warn: 2 } as const;
+const RSR_RE = /\s*\([a-z]\)\s*$/i;
+
+/** The family of an OS name as sources report it (`Mac OS X`, `Microsoft Windows 11 Pro`…). */
+export function osFamily(os: string): OsFamily | undefined {
+  if (/^(mac ?os|Mac OS X)\b/i.test(os)) return "macOS";
+  if (/^iPadOS\b/i.test(os)) return "iPadOS";
+  if (/^iOS\b/i.test(os)) return "iOS";
+  if (/^Android\b/i.test(os)) return "Android";
+  if (/^Chrome ?OS\b/i.test(os)) return "ChromeOS";
+  if (/^(Microsoft )?Windows\b/i.test(os)) return "Windows";
+  return undefined;
+}
+
+class Verdict {
+  status: PolicyVerdict["status"] = "ok";
+  sentences: string[] = [];
+  add(status: PolicyVerdict["status"], sentence: string): void {
+    if (RANK[status] > RANK[this.status]) this.status = status;
+    this.sentences.push(sentence);
+  }
+  result(): PolicyVerdict | null {
+    return this.sentences.length === 0 ? null : { status: this.status, sentences: this.sentences };
+  }
+}
+
+/**
+ * Judges a record with a policy.
+ *
+ * @param record the source record (`os`, `os_version`, `os_build`, `security_patch_level`,
+ *   `auto_update_expiration`)
+ * @param options the policy, the release data (SOFA and endoflife.date, see `releases.ts`), now
+ * @returns the verdict with its sentences, or `null` when nothing could be judged (unknown OS,
+ *   no version, no data for it)
+ * @example
+ * ```ts
+ * judgeWithPolicy(record, { policy: parseOsPolicy("supported; deadline 14d"), data, now });
+ * ```
+ */
+export function judgeWithPolicy(
+  record: DeviceRecord,
+  options: { policy: OsPolicy; data: ReleaseData; now: Date },
+): PolicyVerdict | null {
+  const os = record.os;
+  const family = os ? osFamily(os) : undefined;
+  if (!os || !family) return null;
+  const v = new Verdict();
+  if (family === "ChromeOS") chromeOs(record, options, v);
+  else if (family === "Windows") windows(record, os, options, v);
+  else {
+    const version = record.os_version?.replace(RSR_RE, "");
+    if (!version) return null;
+    lifecycle(family, version, options, v);
+    if (family === "Android") androidPatch(record, options, v);
+    else appleDeadline(family, version, options, v);
+  }
+  return v.result();
+}
+
+type Options = { policy: OsPolicy; data: ReleaseData; now: Date };
+
+function cycleFor(cycles: LifecycleCycle[] | undefined, version: string) {
+  const major = majorOf(version);
+  const minor = /^\d+\.(\d+)/.exec(version)?.[1];
+  return cycles?.find((c) => c.cycle === String(major)) ??
+    cycles?.find((c) => minor !== undefined && c.cycle === `${major}.${minor}`);
+}
+
+function lifecycle(family: OsFamily, version: string, o: Options, v: Verdict): void {
+  const product = LIFECYCLE_PRODUCT[family];
+  const cycles = product ? o.data.lifecycles[product] : undefined;
+  const major = majorOf(version);
+  if (o.policy.supported) {
+    const cycle = cycleFor(cycles, version);
+    if (cycle && hasEnded(cycle, o.now)) {
+      const when = cycle.eol instanceof Date ? ` (they ended on ${formatDay(cycle.eol, o.now)})` : "";
+      v.add("warn", `${family} ${cycle.cycle} no longer gets security updates${when}.`);
+    }
+  }
+  if (o.policy.behind !== undefined) {
+    const majors = [
+      ...(cycles ?? []).map((c) => majorOf(c.cycle)),
+      ...(appleMajors(family, o.data) ?? []).map((m) => m.major),
+    ].filter((n) => Number.isFinite(n));
+    const newest = Math.max(...majors);
+    const behind = newest - major;
+    if (Number.isFinite(behind) && behind > o.policy.behind) {
+      v.add("warn", `${family} ${major} is ${behind} major releases behind ${family} ${newest}.`);
+    }
+  }
+}
+
+function appleMajors(family: OsFamily, data: ReleaseData): AppleMajor[] | undefined {
+  if (family === "macOS") return data.apple.macOS;
+  if (family === "iOS" || family === "iPadOS") return data.apple.iOS;
+  return undefined;
+}
+
+function appleDeadline(family: OsFamily, version: string, o: Options, v: Verdict): void {
+  const { deadlineDays, exploitedDays } = o.policy;
+  if (deadlineDays === undefined && exploitedDays === undefined) return;
+  const entry = appleMajors(family, o.data)?.find((m) => m.major === majorOf(version));
+  const newest = entry ? newestSecurityRelease(entry) : undefined;
+  if (!entry || !newest) return;
+  const age = daysBetween(newest.released, o.now);
+  if (!isOlder(version, newest.version)) {
+    v.add(
+      "ok",
+      `${family} ${version} has the newest security release for ${family} ${entry.major} (${newest.version}, out since ${
+        formatDay(newest.released, o.now)
+      }).`,
+    );
+    return;
+  }
+  const exploited = newest.exploited.length > 0;
+  const days = exploited ? exploitedDays ?? deadlineDays : deadlineDays;
+  if (days === undefined) return;
+  const due = addDays(newest.released, days);
+  const what = exploited ? "fixes actively exploited issues" : "fixes security issues";
+  const out = `has been out ${age} ${age === 1 ? "day" : "days"}`;
+  const overdue = daysBetween(due, o.now) > 0;
+  const tail = overdue
+    ? `it was due by ${formatDay(due, o.now)}`
+    : `install it by ${formatDay(due, o.now)}`;
+  v.add(overdue ? "warn" : "nudge", `${family} ${version} — ${newest.version} ${what} and ${out}; ${tail}.`);
+}
+
+function androidPatch(record: DeviceRecord, o: Options, v: Verdict): void {
+  const { patchSuggestedDays: suggested, patchCriticalDays: critical } = o.policy;
+  const patch = record.security_patch_level;
+  if (!patch || (suggested === undefined && critical === undefined)) return;
+  const days = daysBetween(patch, o.now);
+  const months = monthsBetween(patch, o.now);
+  const age = months >= 1
+    ? `${months} ${months === 1 ? "month" : "months"} old`
+    : `${days} ${days === 1 ? "day" : "days"} old`;
+  const status = critical !== undefined && days > critical
+    ? "warn"
+    : suggested !== undefined && days > suggested
+    ? "nudge"
+    : "ok";
+  v.add(status, `Android security patch from ${formatMonth(patch)} — ${age}.`);
+}
+
+function chromeOs(record: DeviceRecord, o: Options, v: Verdict): void {
+  const aue = record.auto_update_expiration;
+  if (!o.policy.supported || !aue) return;
+  const when = formatDay(aue, o.now);
+  if (aue.getTime() <= o.now.getTime()) {
+    v.add("warn", `This Chromebook stopped getting updates on ${when} (its auto-update expiration).`);
+  } else {
+    v.add("ok", `This Chromebook gets updates until ${when} (its auto-update expiration).`);
+  }
+}
+
+const EDITIONS = { e: "Enterprise and Education", w: "Home and Pro" } as const;
+
+/** The Windows build number of a record (`10.0.26100.4946` → 26100), else undefined. */
+export function windowsBuild(record: DeviceRecord): number | undefined {
+  const fromVersion = /^10\.0\.(\d+)/.exec(record.os_version ?? "")?.[1];
+  const build = Number(fromVersion ?? record.os_build?.split(".")[0]);
+  return Number.isInteger(build) && build > 0 ? build : undefined;
+}
+
+function windows(record: DeviceRecord, os: string, o: Options, v: Verdict): void {
+  const build = windowsBuild(record);
+  const cycles = o.data.lifecycles.windows;
+  if (!o.policy.supported || build === undefined || !cycles) return;
+  const edition = /Enterprise|Education|IoT/i.test(os) ? "e" : "w";
+  const lts = /LTS[BC]/i.test(os);
+  const sameBuild = cycles.filter((c) =>
+    c.latest !== null && Number(c.latest.split(".")[2]) === build && /-lts/.test(c.cycle) === lts
+  );
+  const cycle = sameBuild.find((c) => c.cycle.endsWith(`-${edition}`) || c.cycle.includes(`-${edition}-`)) ??
+    sameBuild.find((c) => !/-(e|w)(-|$)/.test(c.cycle));
+  if (!cycle) return;
+  const release = `Windows ${cycle.label.replace(/\s*\((E|W|LTS|IoT)[^)]*\)/gi, "").trim()}`;
+  const name = `${release} (${EDITIONS[edition]})`;
+  if (hasEnded(cycle, o.now)) {
+    const when = cycle.eol instanceof Date ? ` on ${formatDay(cycle.eol, o.now)}` : "";
+    let sentence = `${name} reached end of servicing${when}.`;
+    const esu = cycle.extendedSupport;
+    if (esu instanceof Date && esu.getTime() > o.now.getTime()) {
+      sentence += ` Extended Security Updates continue until ${
+        formatDay(esu, o.now)
+      } for enrolled devices only.`;
+    }
+    v.add("warn", sentence);
+  } else if (cycle.eol instanceof Date) {
+    v.add("ok", `${name} is serviced until ${formatDay(cycle.eol, o.now)}.`);
+  } else {
+    v.add("ok", `${name} is still serviced.`);
+  }
+}
