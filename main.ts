@@ -9,7 +9,7 @@ import { ConfigError, loadConfig } from "./config/load.ts";
 import { createLogger, type Logger } from "./config/log.ts";
 import type { Config } from "./config/schema.ts";
 import { PluginConfigError } from "./plugins/registry.ts";
-import { checkPlugins, runCommand } from "./cli/mod.ts";
+import { checkPlugins, releaseDataLine, runCommand } from "./cli/mod.ts";
 
 const USAGE = `Usage: stethoscope [COMMAND] [OPTIONS]
 
@@ -89,6 +89,7 @@ export async function main(args: string[], log: Logger = createLogger()): Promis
       throw error;
     }
     print(`${path ?? "(demo configuration)"}: ok\n`);
+    print(`${await releaseDataLine(config)}\n`);
     return 0;
   }
   try {

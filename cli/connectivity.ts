@@ -6,6 +6,7 @@
  */
 import { callWithDeadline } from "../engine/deadline.ts";
 import { assemble } from "../plugins/assemble.ts";
+import { describeReleaseStatus } from "../plugins/releases/mod.ts";
 import type { CommandContext } from "./mod.ts";
 
 /** Runs the checks; returns the exit code. */
@@ -17,7 +18,9 @@ export async function connectivity(ctx: CommandContext): Promise<number> {
       : undefined;
     const plugins = services.plugins.filter((p) => !wanted || wanted.has(p.name));
     if (wanted) {
-      const missing = [...wanted].filter((w) => !plugins.some((p) => p.name === w));
+      const missing = [...wanted].filter((w) =>
+        w !== "releases" && !plugins.some((p) => p.name === w)
+      );
       if (missing.length > 0) {
         ctx.printErr(`connectivity: not configured: ${missing.join(", ")}`);
         return 2;
@@ -37,8 +40,26 @@ export async function connectivity(ctx: CommandContext): Promise<number> {
       failed++;
       return `${p.name}: FAILED: ${out.error.message}`;
     }));
+    let checks = plugins.length;
+    if (!wanted || wanted.has("releases")) {
+      const r = services.releases;
+      const age = () =>
+        describeReleaseStatus(r.status(), new Date(), ctx.config.RELEASE_DATA.WARN_AFTER_DAYS);
+      if (!r.fetching) {
+        results.push(`releases: not fetched (RELEASE_DATA.FETCH is off); ${age()}`);
+      } else {
+        checks++;
+        const down = await r.refresh();
+        if (down.length === 0) results.push(`releases: ok; ${age()}`);
+        else {
+          failed++;
+          const why = down.map((f) => `${f.name}: ${f.error}`).join("; ");
+          results.push(`releases: FAILED: ${why}; ${age()}`);
+        }
+      }
+    }
     ctx.print(results.join("\n") + "\n");
-    ctx.print(`${plugins.length - failed} of ${plugins.length} checks succeeded\n`);
+    ctx.print(`${checks - failed} of ${checks} checks succeeded\n`);
     return failed === 0 ? 0 : 1;
   } finally {
     await services.close();

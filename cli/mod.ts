@@ -8,6 +8,7 @@ import { silentLogger } from "../config/log.ts";
 import type { Config } from "../config/schema.ts";
 import { loadPlugins } from "../plugins/registry.ts";
 import type { Store } from "../engine/ports.ts";
+import { createReleaseService, describeReleaseStatus } from "../plugins/releases/mod.ts";
 
 /** What a subcommand receives. */
 export interface CommandContext {
@@ -45,6 +46,30 @@ const NULL_STORE: Store = new Proxy({} as Store, {
     return () => Promise.reject(new Error("no store in this command"));
   },
 });
+
+/**
+ * What `check-config` says about the release data: the shipped file's age (this command opens no
+ * store; a running server uses its fetched copy) and where the server will fetch from.
+ */
+export async function releaseDataLine(config: Config, now = new Date()): Promise<string> {
+  const r = config.RELEASE_DATA;
+  const service = createReleaseService({
+    config: r,
+    store: NULL_STORE,
+    log: silentLogger,
+    now: () => now,
+  });
+  await service.load();
+  const fetching = r.FETCH ?? !config.demo;
+  const plan = fetching
+    ? `the server refreshes it every ${r.REFRESH_HOURS} hours from ${new URL(r.SOFA_MACOS_URL).host} and ${
+      new URL(r.ENDOFLIFE_URL).host
+    }`
+    : config.demo && r.FETCH === undefined
+    ? "demo mode does not fetch it (set RELEASE_DATA.FETCH to true to fetch)"
+    : "fetching is off (RELEASE_DATA.FETCH is false)";
+  return `${describeReleaseStatus(service.status(), now, r.WARN_AFTER_DAYS)}; ${plan}`;
+}
 
 /** Loads every configured plugin to validate its section (check-config). */
 export async function checkPlugins(config: Config): Promise<void> {

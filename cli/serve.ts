@@ -52,6 +52,7 @@ export async function serve(ctx: CommandContext): Promise<number> {
     throw error;
   }
   services.outbox.start();
+  services.releases.start();
   if (config.demo) {
     runDemoBatch(DEMO_PEOPLE.map((p) => p.email), { ...services, now: () => new Date() })
       .catch((error: unknown) => log.warn("demo batch run failed", { error: String(error) }));

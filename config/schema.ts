@@ -106,6 +106,29 @@ export const SnapshotsSchema = z.object({
   STREAM_AFTER_MS: z.number().int().min(0).max(60_000).default(30),
 }).strict();
 
+/**
+ * The `RELEASE_DATA` section: where current OS releases and lifecycles come from (SOFA for Apple,
+ * endoflife.date for every platform), how often they are refreshed and when their age is warned
+ * about. Point the URLs at a mirror to self-host the feeds.
+ */
+export const ReleaseDataSchema = z.object({
+  /** Fetch the feeds (false: use the store's last copy, else the shipped file). Demo: off. */
+  FETCH: z.boolean().optional(),
+  REFRESH_HOURS: z.number().min(0.25).max(24 * 7).default(6),
+  /** Older data than this is reported on the dashboard and warned about once a day. */
+  WARN_AFTER_DAYS: z.number().int().min(1).max(365).default(7),
+  /** Seconds each feed request may take. */
+  TIMEOUT: seconds.default(20),
+  SOFA_MACOS_URL: z.url().default("https://sofafeed.macadmins.io/v1/macos_data_feed.json"),
+  SOFA_IOS_URL: z.url().default("https://sofafeed.macadmins.io/v1/ios_data_feed.json"),
+  /** The API base; `/{product}.json` is appended. */
+  ENDOFLIFE_URL: z.url().default("https://endoflife.date/api"),
+  ENDOFLIFE_PRODUCTS: z.array(
+    z.string().regex(/^[a-z0-9-]+$/, "expected a product name such as windows"),
+  )
+    .default(["macos", "ios", "ipados", "android", "windows"]),
+}).strict();
+
 /** Rate limit of one kind of request, per client address. */
 const RateLimit = z.object({
   REQUESTS: z.number().int().positive(),
@@ -183,6 +206,7 @@ export const ConfigSchema = z.object({
     .default({}),
   STORE: StoreSchema.default({ TYPE: "sqlite", PATH: "./data/stethoscope.db" }),
   SNAPSHOTS: SnapshotsSchema.default(SnapshotsSchema.parse({})),
+  RELEASE_DATA: ReleaseDataSchema.default(ReleaseDataSchema.parse({})),
   UI: UiSchema.default(UiSchema.parse({})),
 }).strict();
 
@@ -191,6 +215,9 @@ export type Config = z.infer<typeof ConfigSchema> & {
   /** True when no file was given: built-in demo people, demo sign-in, labelled on every page. */
   readonly demo: boolean;
 };
+
+/** The release-data settings. */
+export type ReleaseDataConfig = z.infer<typeof ReleaseDataSchema>;
 
 /** The UI settings. */
 export type UiConfig = z.infer<typeof UiSchema>;

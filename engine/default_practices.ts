@@ -45,6 +45,19 @@ export const RECOMMENDED_OS_VERSIONS: Readonly<Record<string, string>> = {
   "Microsoft Windows 11": "10.0.26200",
 };
 
+/**
+ * One-line OS policies judged with the release feeds (see `engine/os_policy.ts` and the README,
+ * "OS release policies"): Apple deadlines as Nudge's defaults (14 days when the release fixes
+ * actively exploited issues, 21 otherwise), at most two majors behind (Okta's "N-2"), Android
+ * patches older than 60 days suggested and 90 days critical (three missed monthly bulletins).
+ */
+export const DEFAULT_OS_POLICIES: Readonly<Record<string, string>> = {
+  ...forEach([...MAC, ...APPLE_MOBILE], "supported; behind 2; deadline 21d; exploited 14d"),
+  Android: "supported; patch-suggested 60d; patch-critical 90d",
+  ChromeOS: "supported",
+  [WINDOWS]: "supported",
+};
+
 const LINKS = {
   macUpdate: "https://support.apple.com/en-us/108382",
   macFileVault:
@@ -123,6 +136,7 @@ const uptodate: PracticeConfig = {
     "effective things you can do for your device's security.",
   REQUIRED_VERSIONS: { ...REQUIRED_OS_VERSIONS },
   RECOMMENDED_VERSIONS: { ...RECOMMENDED_OS_VERSIONS },
+  OS_POLICIES: { ...DEFAULT_OS_POLICIES },
   DIRECTIONS: {
     ...forEach(
       MAC,

@@ -5,7 +5,7 @@
  * @module
  */
 import type { Logger } from "../config/log.ts";
-import type { Config } from "../config/schema.ts";
+import { type Config, ReleaseDataSchema } from "../config/schema.ts";
 import { DEFAULT_PRACTICES } from "../engine/default_practices.ts";
 import {
   createEngine,
@@ -41,6 +41,8 @@ import {
   type RegistryEntry,
 } from "./registry.ts";
 import { formatIssues } from "../config/load.ts";
+import type { ReleaseOptions } from "../engine/practice_policies.ts";
+import { createReleaseService, type ReleaseService } from "./releases/mod.ts";
 
 /** Everything a Stethoscope process runs on. */
 export interface Services {
@@ -54,6 +56,8 @@ export interface Services {
   failureLoggers: FailureLogger[];
   batchSinks: BatchSink[];
   outbox: OutboxWorker;
+  /** Current OS releases and lifecycles (feeds → store copy → shipped file); `start()` refreshes. */
+  releases: ReleaseService;
   /** Stops background work and closes plugins and the store. */
   close(): Promise<void>;
 }
@@ -117,8 +121,12 @@ export function ownershipGuard(config: Config, log: Logger): OwnershipGuard {
   });
 }
 
-/** Groups loaded plugins by the port each serves. */
-export function engineParts(plugins: LoadedPlugin[], config: Config): EngineParts {
+/** Groups loaded plugins by the port each serves; `releases` feeds the OS policies. */
+export function engineParts(
+  plugins: LoadedPlugin[],
+  config: Config,
+  releases: ReleaseOptions = {},
+): EngineParts {
   const practicesConfig = PracticesConfigSchema.parse(config.PRACTICES ?? DEFAULT_PRACTICES);
   return {
     deviceSources: having<DeviceSource>(plugins, "devices"),
@@ -128,7 +136,7 @@ export function engineParts(plugins: LoadedPlugin[], config: Config): EnginePart
     notificationSources: having<NotificationSource>(plugins, "notifications"),
     deviceTransforms: having<DeviceTransform>(plugins, "device_transform"),
     eventTransforms: having<EventTransform>(plugins, "event_transform"),
-    practices: buildPracticeSet(practicesConfig, config.PRACTICES_ENABLED),
+    practices: buildPracticeSet(practicesConfig, config.PRACTICES_ENABLED, releases),
   };
 }
 
@@ -163,8 +171,17 @@ export async function assemble(
     await store.close();
     throw error;
   }
+  const releaseConfig = config.RELEASE_DATA ?? ReleaseDataSchema.parse({});
+  const releases = createReleaseService({
+    config: releaseConfig,
+    store,
+    log: log.child({ plugin: "releases" }),
+    now,
+    fetch: releaseConfig.FETCH ?? !config.demo,
+  });
+  await releases.load();
   const engine = createEngine({
-    ...engineParts(plugins, config),
+    ...engineParts(plugins, config, { releases, now }),
     ownership: ownershipGuard(config, log),
   }, {
     store,
@@ -191,7 +208,9 @@ export async function assemble(
     failureLoggers: having<FailureLogger>(plugins, "failure_logger"),
     batchSinks: having<BatchSink>(plugins, "batch"),
     outbox,
+    releases,
     async close() {
+      releases.close();
       await outbox.stop();
       for (const p of plugins) {
         try {

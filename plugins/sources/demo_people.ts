@@ -31,7 +31,7 @@ const ago = (now: Date, hours: number) => new Date(now.getTime() - hours * HOUR)
 export const DEMO_OS = {
   macCurrent: "26.6",
   macOld: "15.6",
-  iosCurrent: "26.6",
+  iosCurrent: "26.7.1",
   iosOld: "18.6",
   androidCurrent: "16.0.0",
   androidOld: "13.0.0",

@@ -1,6 +1,7 @@
 /**
  * `main.ts connectivity --config FILE`, run as an operator runs it (a subprocess), against loopback
- * fakes of JAMF, bitFit and Google configured with their URLs.
+ * fakes of JAMF, bitFit, Google and the release feeds (SOFA, endoflife.date) configured with their
+ * URLs.
  *
  * @module
  */
@@ -9,6 +10,8 @@ import { exportPKCS8, generateKeyPair } from "jose";
 import { BITFIT_TOKEN, startFakeBitfit } from "../fakes/bitfit.ts";
 import { startGoogleFake } from "../fakes/google.ts";
 import { JAMF_PASSWORD, JAMF_USER, startFakeJamf } from "../fakes/jamf.ts";
+import { startFakeReleaseFeeds } from "../fakes/releases.ts";
+import { formatDay } from "../../engine/releases.ts";
 
 const MAIN = new URL("../../main.ts", import.meta.url).pathname;
 const CLIENT_EMAIL = "stethoscope@planet-express.iam.gserviceaccount.com";
@@ -44,6 +47,8 @@ Deno.test("main.ts connectivity prints one line per plugin and fails on bad JAMF
     clientEmail: CLIENT_EMAIL,
     subject: ADMIN,
   });
+  const feeds = startFakeReleaseFeeds();
+  const today = formatDay(new Date(), new Date());
   const dir = await Deno.makeTempDir({ prefix: "stethoscope-connectivity-" });
   const writeConfig = async (jamfPassword: string) => {
     const path = `${dir}/config.json`;
@@ -54,6 +59,7 @@ Deno.test("main.ts connectivity prints one line per plugin and fails on bad JAMF
           SECRET_KEY: { env: "STETHOSCOPE_SECRET" },
           JWT_SECRET_KEY: { env: "STETHOSCOPE_JWT" },
           STORE: { TYPE: "sqlite", PATH: `${dir}/stethoscope.db` },
+          RELEASE_DATA: feeds.config,
           PLUGINS: {
             jamf: {
               JAMF_API_USERNAME: JAMF_USER,
@@ -89,10 +95,13 @@ Deno.test("main.ts connectivity prints one line per plugin and fails on bad JAMF
       assert.equal(run.stderr, "");
       assert.equal(
         run.stdout,
-        "jamf: ok\nbitfit: ok\ngoogle: ok\n3 of 3 checks succeeded\n",
+        "jamf: ok\nbitfit: ok\ngoogle: ok\n" +
+          `releases: ok; release data from the feeds, current to ${today} (0 days old)\n` +
+          "4 of 4 checks succeeded\n",
       );
       assert.equal(run.code, 0);
       assert.ok(jamf.requests.some((r) => r.path === "/JSSResource/jssuser"));
+      assert.equal(feeds.requests.length, 7, "two SOFA feeds and five endoflife.date products");
     });
 
     await t.step("a wrong JAMF password fails that line in plain words, exit code 1", async () => {
@@ -104,7 +113,8 @@ Deno.test("main.ts connectivity prints one line per plugin and fails on bad JAMF
         "JAMF_CLIENT_SECRET)",
         "bitfit: ok",
         "google: ok",
-        "2 of 3 checks succeeded",
+        `releases: ok; release data from the feeds, current to ${today} (0 days old)`,
+        "3 of 4 checks succeeded",
       ]);
       assert.ok(!run.stdout.includes("not-the-password"), "the password is never printed");
       assert.equal(run.code, 1);
@@ -115,8 +125,21 @@ Deno.test("main.ts connectivity prints one line per plugin and fails on bad JAMF
       assert.equal(run.stdout, "jamf: ok\n1 of 1 checks succeeded\n");
       assert.equal(run.code, 0);
     });
+
+    await t.step("feeds down: the release line fails and says which copy is in use", async () => {
+      feeds.breakPath("/api/windows", 503);
+      const run = await connectivity(await writeConfig(JAMF_PASSWORD), "--plugins", "releases");
+      assert.equal(
+        run.stdout,
+        "releases: FAILED: endoflife:windows: endoflife.date: received invalid response code " +
+          "(503) for GET /api/windows.json; release data from the store's last copy, current to " +
+          `${today} (0 days old)\n` +
+          "0 of 1 checks succeeded\n",
+      );
+      assert.equal(run.code, 1);
+    });
   } finally {
-    await Promise.all([jamf.close(), bitfit.close(), google.close()]);
+    await Promise.all([jamf.close(), bitfit.close(), google.close(), feeds.close()]);
     await Deno.remove(dir, { recursive: true });
   }
 });

@@ -1,0 +1,299 @@
+/**
+ * The release-data plugin: fetches the SOFA feeds and the endoflife.date products, keeps the last
+ * good copy of each in the store (so every process shares it), and serves the engine's
+ * {@link ReleaseDataSource} port. When a feed is down it keeps the copy it has, else the store's,
+ * else the shipped file (`shipped.json`, refreshed with `deno task releases:refresh`). Its age is
+ * reported (`status()`), and a warning is logged at most once a day when it is too old.
+ *
+ * @module
+ */
+import type { Logger } from "../../config/log.ts";
+import type { ReleaseDataConfig } from "../../config/schema.ts";
+import type { CallOptions, PluginBase, ReleaseFeedStore } from "../../engine/ports.ts";
+import {
+  daysBetween,
+  formatDay,
+  type ReleaseData,
+  type ReleaseDataSource,
+  type ReleaseOrigin,
+  type ReleaseSnapshot,
+} from "../../engine/releases.ts";
+import { createHttpClient } from "../http.ts";
+import { decodeFeed, encodeFeed, type FeedName, type FeedValue, place } from "./codec.ts";
+import { parseEndOfLife, parseSofaFeed } from "./parse.ts";
+import { SHIPPED } from "./shipped.ts";
+
+/** One feed's state. */
+export interface FeedState {
+  name: FeedName;
+  origin: ReleaseOrigin;
+  /** When the data in use was fetched (shipped: when the file was checked). */
+  asOf: Date;
+  /** The last refresh error, in plain words, until a refresh succeeds. */
+  error?: string;
+}
+
+/** What the dashboard, `check-config` and `connectivity` say about the release data. */
+export interface ReleaseStatus {
+  /** The least fresh origin in use (`shipped` if any feed is the shipped copy). */
+  origin: ReleaseOrigin;
+  /** The oldest feed's date. */
+  asOf: Date;
+  /** Whole days since `asOf`. */
+  ageDays: number;
+  /** Older than `WARN_AFTER_DAYS`. */
+  stale: boolean;
+  feeds: FeedState[];
+}
+
+/** The running release-data service. */
+export interface ReleaseService extends ReleaseDataSource, PluginBase {
+  /** Whether this process fetches the feeds (`RELEASE_DATA.FETCH`, off in demo mode). */
+  readonly fetching: boolean;
+  /** Reads the store's copies (else the shipped ones). Never throws. */
+  load(): Promise<void>;
+  /** Fetches every feed once; returns the feeds that failed (empty when all succeeded). */
+  refresh(): Promise<FeedState[]>;
+  /** Refreshes now and every `REFRESH_HOURS` until `close()` (only when fetching is on). */
+  start(): void;
+  status(): ReleaseStatus;
+  close(): void;
+}
+
+/** Options of {@link createReleaseService}. */
+export interface ReleaseServiceOptions {
+  config: ReleaseDataConfig;
+  store: ReleaseFeedStore;
+  log: Logger;
+  now?: () => Date;
+  /** Whether `start()` fetches (default `config.FETCH ?? true`). */
+  fetch?: boolean;
+  /** Replaces the global fetch (tests). */
+  fetchImpl?: typeof fetch;
+  /** Retries per request on transport errors and 5xx (default 2). */
+  retries?: number;
+}
+
+const DAY_MS = 86_400_000;
+const USER_AGENT = "Stethoscope-release-data/1 (+https://github.com/Netflix/stethoscope)";
+
+/**
+ * Creates the service; call `load()` before use, `start()` to keep it fresh.
+ *
+ * @example
+ * ```ts
+ * const releases = createReleaseService({ config: config.RELEASE_DATA, store, log });
+ * await releases.load();
+ * releases.start();
+ * ```
+ */
+export function createReleaseService(options: ReleaseServiceOptions): ReleaseService {
+  const { config, store, log } = options;
+  const now = options.now ?? (() => new Date());
+  const timeoutMs = Math.round(config.TIMEOUT * 1000);
+  const client = (name: string, baseUrl: string) =>
+    createHttpClient({
+      name,
+      baseUrl,
+      timeoutMs,
+      retries: options.retries ?? 2,
+      headers: { "User-Agent": USER_AGENT, Accept: "application/json" },
+      ...(options.fetchImpl ? { fetch: options.fetchImpl } : {}),
+    });
+  const sources = new Map<FeedName, { get: (signal: AbortSignal) => Promise<FeedValue> }>();
+  const sofa = (url: string) => async (signal: AbortSignal) =>
+    parseSofaFeed(await client("SOFA", url).getJson("", { signal }));
+  sources.set("sofa:macOS", { get: sofa(config.SOFA_MACOS_URL) });
+  sources.set("sofa:iOS", { get: sofa(config.SOFA_IOS_URL) });
+  const eol = client("endoflife.date", config.ENDOFLIFE_URL);
+  for (const product of config.ENDOFLIFE_PRODUCTS) {
+    sources.set(`endoflife:${product}`, {
+      get: async (signal) => parseEndOfLife(await eol.getJson(`/${product}.json`, { signal })),
+    });
+  }
+
+  const states = new Map<FeedName, FeedState & { value: FeedValue }>();
+  const stopping = new AbortController();
+  let cached: ReleaseSnapshot | null = null;
+  let lastWarning: number | null = null;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+
+  for (const name of sources.keys()) {
+    const shipped = SHIPPED.feeds[name];
+    if (shipped) {
+      states.set(name, { name, origin: "shipped", asOf: shipped.asOf, value: shipped.value });
+    }
+  }
+
+  function rebuild(): void {
+    const data: ReleaseData = { apple: {}, lifecycles: {} };
+    let origin: ReleaseOrigin = "feed";
+    let asOf: Date | null = null;
+    for (const s of states.values()) {
+      place(data, s.name, s.value);
+      if (s.origin === "shipped" || (s.origin === "store" && origin === "feed")) origin = s.origin;
+      if (asOf === null || s.asOf < asOf) asOf = s.asOf;
+    }
+    cached = asOf === null ? null : { data, origin, asOf };
+  }
+
+  async function fromStore(name: FeedName): Promise<boolean> {
+    try {
+      const copy = await store.releaseFeed(name);
+      const current = states.get(name);
+      if (!copy || (current && current.origin !== "shipped" && copy.fetchedAt <= current.asOf)) {
+        return false;
+      }
+      const value = decodeFeed(name, copy.body);
+      const error = current?.error;
+      states.set(name, {
+        name,
+        origin: "store",
+        asOf: copy.fetchedAt,
+        value,
+        ...(error ? { error } : {}),
+      });
+      return true;
+    } catch (error: unknown) {
+      log.warn("cannot read the stored copy of a release feed", { feed: name, error: String(error) });
+      return false;
+    }
+  }
+
+  async function refreshOne(
+    name: FeedName,
+    get: (s: AbortSignal) => Promise<FeedValue>,
+  ): Promise<FeedState | null> {
+    const at = now();
+    try {
+      const value = await get(stopping.signal);
+      states.set(name, { name, origin: "feed", asOf: at, value });
+      try {
+        await store.putReleaseFeed({ name, fetchedAt: at, body: encodeFeed(value) });
+      } catch (error: unknown) {
+        log.warn("cannot save a release feed in the store", { feed: name, error: String(error) });
+      }
+      return null;
+    } catch (error: unknown) {
+      const message = error instanceof Error ? error.message : String(error);
+      await fromStore(name); // another process may have fetched it
+      const state = states.get(name);
+      if (state) state.error = message;
+      log.warn("release feed unavailable; using the last good copy", {
+        feed: name,
+        error: message,
+        using: state ? `${state.origin} copy of ${state.asOf.toISOString()}` : "nothing",
+      });
+      if (!state) return { name, origin: "shipped", asOf: SHIPPED.checked, error: message };
+      const { value: _, ...reported } = state;
+      return reported;
+    }
+  }
+
+  function status(): ReleaseStatus {
+    const feeds = [...states.values()].map(({ value: _, ...s }) => s);
+    const snap = cached;
+    const asOf = snap?.asOf ?? SHIPPED.checked;
+    const ageDays = daysBetween(asOf, now());
+    return {
+      origin: snap?.origin ?? "shipped",
+      asOf,
+      ageDays,
+      stale: ageDays > config.WARN_AFTER_DAYS,
+      feeds,
+    };
+  }
+
+  function warnIfOld(): void {
+    const t = now().getTime();
+    if (lastWarning !== null && t - lastWarning < DAY_MS) return;
+    const s = status();
+    if (!s.stale) return;
+    lastWarning = t;
+    log.warn("release data is older than RELEASE_DATA.WARN_AFTER_DAYS", {
+      ageDays: s.ageDays,
+      origin: s.origin,
+      asOf: s.asOf.toISOString(),
+      hint: "check that the feed URLs are reachable, or refresh the shipped file",
+    });
+  }
+
+  rebuild();
+  const fetching = options.fetch ?? config.FETCH ?? true;
+
+  return {
+    name: "releases",
+    timeoutMs,
+    fetching,
+    snapshot() {
+      warnIfOld();
+      return cached;
+    },
+    async load() {
+      await Promise.all([...sources.keys()].map(fromStore));
+      rebuild();
+    },
+    async refresh() {
+      const results = await Promise.all(
+        [...sources].map(([name, s]) => refreshOne(name, s.get)),
+      );
+      rebuild();
+      warnIfOld();
+      return results.filter((r): r is FeedState => r !== null);
+    },
+    start() {
+      if (!fetching || timer !== undefined) return;
+      const every = Math.round(config.REFRESH_HOURS * 3_600_000);
+      const tick = () => {
+        this.refresh().catch((error: unknown) =>
+          log.error("release data refresh failed", { error: String(error) })
+        ).finally(() => {
+          if (!stopping.signal.aborted) timer = setTimeout(tick, every);
+        });
+      };
+      timer = setTimeout(tick, 0);
+    },
+    status,
+    async checkConnectivity(call: CallOptions) {
+      const failures: string[] = [];
+      await Promise.all([...sources].map(async ([name, s]) => {
+        try {
+          await s.get(call.signal);
+        } catch (error: unknown) {
+          failures.push(`${name}: ${error instanceof Error ? error.message : String(error)}`);
+        }
+      }));
+      const st = status();
+      const age = `release data from ${st.origin}, ${st.ageDays} days old`;
+      if (failures.length > 0) throw new Error(`${failures.sort().join("; ")} (${age})`);
+    },
+    close() {
+      stopping.abort();
+      if (timer !== undefined) clearTimeout(timer);
+      timer = undefined;
+    },
+  };
+}
+
+const ORIGIN_WORDS: Record<ReleaseOrigin, string> = {
+  feed: "the feeds",
+  store: "the store's last copy",
+  shipped: "the shipped file",
+};
+
+/**
+ * The release data's origin and age in words, for `connectivity`, `check-config` and logs.
+ *
+ * @example
+ * ```ts
+ * describeReleaseStatus(service.status(), new Date("2026-11-30"), 7);
+ * // "release data from the shipped file, current to 11 May (203 days old; older than 7 days)"
+ * ```
+ */
+export function describeReleaseStatus(status: ReleaseStatus, now: Date, warnAfterDays: number): string {
+  const age = `${status.ageDays} ${status.ageDays === 1 ? "day" : "days"} old`;
+  const stale = status.stale ? `; older than ${warnAfterDays} days` : "";
+  return `release data from ${ORIGIN_WORDS[status.origin]}, current to ${
+    formatDay(status.asOf, now)
+  } (${age}${stale})`;
+}
