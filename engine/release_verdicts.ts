@@ -116,19 +116,27 @@ function lifecycle(family: OsFamily, version: string, o: Options, v: Verdict): v
   if (o.policy.supported) {
     const cycle = cycleFor(cycles, version);
     if (cycle && hasEnded(cycle, o.now)) {
-      const when = cycle.eol instanceof Date ? ` (they ended on ${formatDay(cycle.eol, o.now)})` : "";
+      const when = cycle.eol instanceof Date
+        ? ` (they ended on ${formatDay(cycle.eol, o.now)})`
+        : "";
       v.add("warn", `${family} ${cycle.cycle} no longer gets security updates${when}.`);
     }
   }
-  if (o.policy.behind !== undefined) {
-    const majors = [
-      ...(cycles ?? []).map((c) => majorOf(c.cycle)),
-      ...(appleMajors(family, o.data) ?? []).map((m) => m.major),
-    ].filter((n) => Number.isFinite(n));
-    const newest = Math.max(...majors);
-    const behind = newest - major;
-    if (Number.isFinite(behind) && behind > o.policy.behind) {
-      v.add("warn", `${family} ${major} is ${behind} major releases behind ${family} ${newest}.`);
+  if (o.policy.behind !== undefined && Number.isFinite(major)) {
+    // Count the known majors newer than the device's (macOS went from 15 to 26: numbers lie).
+    const known = new Set(
+      [
+        ...(cycles ?? []).map((c) => majorOf(c.cycle)),
+        ...(appleMajors(family, o.data) ?? []).map((m) => m.major),
+      ].filter((n) => Number.isFinite(n)),
+    );
+    const newer = [...known].filter((n) => n > major);
+    if (newer.length > o.policy.behind) {
+      const newest = Math.max(...newer);
+      v.add(
+        "warn",
+        `${family} ${major} is ${newer.length} major releases behind ${family} ${newest}.`,
+      );
     }
   }
 }
@@ -149,7 +157,7 @@ function appleDeadline(family: OsFamily, version: string, o: Options, v: Verdict
   if (!isOlder(version, newest.version)) {
     v.add(
       "ok",
-      `${family} ${version} has the newest security release for ${family} ${entry.major} (${newest.version}, out since ${
+      `${family} ${version} has every security release for ${family} ${entry.major} (newest: ${newest.version}, out since ${
         formatDay(newest.released, o.now)
       }).`,
     );
@@ -165,7 +173,10 @@ function appleDeadline(family: OsFamily, version: string, o: Options, v: Verdict
   const tail = overdue
     ? `it was due by ${formatDay(due, o.now)}`
     : `install it by ${formatDay(due, o.now)}`;
-  v.add(overdue ? "warn" : "nudge", `${family} ${version} — ${newest.version} ${what} and ${out}; ${tail}.`);
+  v.add(
+    overdue ? "warn" : "nudge",
+    `${family} ${version} — ${newest.version} ${what} and ${out}; ${tail}.`,
+  );
 }
 
 function androidPatch(record: DeviceRecord, o: Options, v: Verdict): void {
@@ -190,7 +201,10 @@ function chromeOs(record: DeviceRecord, o: Options, v: Verdict): void {
   if (!o.policy.supported || !aue) return;
   const when = formatDay(aue, o.now);
   if (aue.getTime() <= o.now.getTime()) {
-    v.add("warn", `This Chromebook stopped getting updates on ${when} (its auto-update expiration).`);
+    v.add(
+      "warn",
+      `This Chromebook stopped getting updates on ${when} (its auto-update expiration).`,
+    );
   } else {
     v.add("ok", `This Chromebook gets updates until ${when} (its auto-update expiration).`);
   }
@@ -214,8 +228,9 @@ function windows(record: DeviceRecord, os: string, o: Options, v: Verdict): void
   const sameBuild = cycles.filter((c) =>
     c.latest !== null && Number(c.latest.split(".")[2]) === build && /-lts/.test(c.cycle) === lts
   );
-  const cycle = sameBuild.find((c) => c.cycle.endsWith(`-${edition}`) || c.cycle.includes(`-${edition}-`)) ??
-    sameBuild.find((c) => !/-(e|w)(-|$)/.test(c.cycle));
+  const cycle =
+    sameBuild.find((c) => c.cycle.endsWith(`-${edition}`) || c.cycle.includes(`-${edition}-`)) ??
+      sameBuild.find((c) => !/-(e|w)(-|$)/.test(c.cycle));
   if (!cycle) return;
   const release = `Windows ${cycle.label.replace(/\s*\((E|W|LTS|IoT)[^)]*\)/gi, "").trim()}`;
   const name = `${release} (${EDITIONS[edition]})`;

@@ -26,6 +26,9 @@ export interface DemoPerson {
 
 const HOUR = 3_600_000;
 const ago = (now: Date, hours: number) => new Date(now.getTime() - hours * HOUR);
+/** Midnight UTC of a date (patch levels and expirations are dates). */
+const dayOf = (at: Date) =>
+  new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate()));
 
 /** Current OS versions used by the demo (keep in step with engine/default_practices.ts). */
 export const DEMO_OS = {
@@ -91,11 +94,20 @@ function bitfit(serial: string, model: string, name: string): DeviceRecord {
 function phone(
   now: Date,
   hours: number,
-  o: { os: "iOS" | "Android"; version: string; model: string; id: string; serial?: string },
+  o: {
+    os: "iOS" | "Android";
+    version: string;
+    model: string;
+    id: string;
+    serial?: string;
+    /** Android: the security patch level Google reports. */
+    patch?: Date;
+  },
   values: Record<string, boolean | null>,
 ): DeviceRecord {
   const at = ago(now, hours);
   return {
+    ...(o.patch ? { security_patch_level: o.patch } : {}),
     source: "google",
     type: "Mobile Device",
     platform: o.os,
@@ -363,12 +375,14 @@ export const DEMO_PEOPLE: readonly DemoPerson[] = [
         version: DEMO_OS.androidOld,
         model: "Pixel 6",
         id: "g-fry-3",
+        patch: new Date("2025-12-05T00:00:00Z"), // Android 13's last bulletin patch
       }, { jailed: true, encryption: true, adbstatus: false }),
       phone(now, 7, {
         os: "Android",
         version: DEMO_OS.androidCurrent,
         model: "Pixel 9",
         id: "g-fry-4",
+        patch: dayOf(ago(now, 24 * 20)),
       }, { jailed: true, encryption: true, adbstatus: true }),
       {
         source: "google",
@@ -377,6 +391,7 @@ export const DEMO_PEOPLE: readonly DemoPerson[] = [
         os_version: DEMO_OS.chromeCurrent,
         model: "Chromebook Plus",
         serial: "5CD3FRY01",
+        auto_update_expiration: dayOf(ago(now, -24 * 365 * 3)),
         last_sync: ago(now, 20),
         practices: evidence(ago(now, 20), { jailed: true }),
         identifiers: { serial: "5CD3FRY01", google_device_id: "g-fry-5" },

@@ -139,6 +139,8 @@ export function processMobileDevice(raw: unknown, options: RecordOptions): Devic
     practices.unknownsources = { value: !r.unknownSourcesStatus, last_updated: last_sync };
   }
   practices.adbstatus = { value: !r.adbStatus, last_updated: last_sync };
+  const patch = epochMs(r.securityPatchLevel);
+  if (patch) device.security_patch_level = patch;
   device.practices = practices;
   device.identifiers = identifiers(r);
   if (options.debug) device._raw = raw;
@@ -157,6 +159,8 @@ export function processChromeOsDevice(raw: unknown, options: RecordOptions): Dev
   const last_sync = lastSync(r);
   device.last_sync = last_sync;
   device.os = "ChromeOS";
+  const expiration = epochMs(r.autoUpdateExpiration);
+  if (expiration) device.auto_update_expiration = expiration;
   const practices: Record<string, PracticeData> = {};
   const bootMode = nonempty(r, "bootMode")?.toLowerCase();
   if (bootMode !== undefined) {
@@ -169,6 +173,15 @@ export function processChromeOsDevice(raw: unknown, options: RecordOptions): Dev
   device.identifiers = identifiers(r);
   if (options.debug) device._raw = raw;
   return device;
+}
+
+/**
+ * A Directory API int64 timestamp in epoch milliseconds (sent as a string), as in
+ * `securityPatchLevel` and `autoUpdateExpiration`; `undefined` when absent, `"0"` or unreadable.
+ */
+export function epochMs(value: unknown): Date | undefined {
+  const ms = typeof value === "string" && /^\d{1,15}$/.test(value) ? Number(value) : NaN;
+  return ms > 0 ? new Date(ms) : undefined;
 }
 
 /** Whether a ChromeOS device's most recent user is `email` (whole address, any letter case). */
