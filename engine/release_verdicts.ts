@@ -182,7 +182,7 @@ function appleDeadline(family: OsFamily, version: string, o: Options, v: Verdict
 function androidPatch(record: DeviceRecord, o: Options, v: Verdict): void {
   const { patchSuggestedDays: suggested, patchCriticalDays: critical } = o.policy;
   const patch = record.security_patch_level;
-  if (!patch || (suggested === undefined && critical === undefined)) return;
+  if (!(patch instanceof Date) || Number.isNaN(patch.getTime()) || (suggested === undefined && critical === undefined)) return;
   const days = daysBetween(patch, o.now);
   const months = monthsBetween(patch, o.now);
   const age = months >= 1
@@ -198,7 +198,7 @@ function androidPatch(record: DeviceRecord, o: Options, v: Verdict): void {
 
 function chromeOs(record: DeviceRecord, o: Options, v: Verdict): void {
   const aue = record.auto_update_expiration;
-  if (!o.policy.supported || !aue) return;
+  if (!o.policy.supported || !(aue instanceof Date) || Number.isNaN(aue.getTime())) return;
   const when = formatDay(aue, o.now);
   if (aue.getTime() <= o.now.getTime()) {
     v.add(

@@ -37,7 +37,12 @@ function convert(value: unknown): unknown {
   return value;
 }
 
-const RECORD_DATES = ["last_sync", "hw_release_date"] as const;
+const RECORD_DATES = [
+  "last_sync",
+  "hw_release_date",
+  "security_patch_level",
+  "auto_update_expiration",
+] as const;
 
 function reviveDate(value: unknown): Date | null {
   if (typeof value !== "string") return null;

@@ -3,6 +3,7 @@ import { parseOsPolicy } from "../../engine/os_policy.ts";
 import { judgeWithPolicy } from "../../engine/release_verdicts.ts";
 import type { LifecycleCycle, ReleaseData } from "../../engine/releases.ts";
 import type { DeviceRecord } from "../../engine/types.ts";
+import { recordFromWire } from "../../engine/wire.ts";
 
 const d = (iso: string) => new Date(`${iso}T00:00:00Z`);
 const cycle = (c: string, eol: string | boolean, extra: Partial<LifecycleCycle> = {}) => ({
@@ -263,4 +264,22 @@ Deno.test("Windows: build → release → end of servicing for the edition, ESU 
       null,
     );
   });
+});
+
+Deno.test("records read from JSON (file inventory, snapshots) keep their release dates", () => {
+  const record = recordFromWire({
+    source: "file",
+    os: "Android",
+    os_version: "16.0.0",
+    security_patch_level: "2026-03-05",
+    auto_update_expiration: "not a date",
+  });
+  assert.deepEqual(record.security_patch_level, d("2026-03-05"));
+  assert.equal(record.auto_update_expiration, null);
+  assert.deepEqual(judge(record, "patch-critical 90d", "2026-11-30"), {
+    status: "warn",
+    sentences: ["Android security patch from March 2026 — 8 months old."],
+  });
+  const raw = { os: "Android", os_version: "16", security_patch_level: "March" } as unknown;
+  assert.equal(judge(raw as DeviceRecord, "patch-critical 90d", "2026-11-30"), null);
 });
