@@ -97,8 +97,10 @@ export function depsFrom(
     () =>
       services.requestLoggers.reduce((n, l) => n + ((l as { dropped?: number }).dropped ?? 0), 0),
   );
+  metrics.gauge("stethoscope_release_data_age_days", () => services.releases.status().ageDays);
   return {
     config: options.config ?? services.config,
+    releaseStatus: () => services.releases.status(),
     engine: services.engine,
     store: services.store,
     log: options.log,

@@ -11,6 +11,7 @@ import type { FailureLogger, RequestLogger, Store } from "../engine/ports.ts";
 import type { Collected, Notification } from "../engine/types.ts";
 import type { Metrics } from "./metrics.ts";
 import type { OidcClient } from "./oidc_client.ts";
+import type { ReleaseStatus } from "../plugins/releases/mod.ts";
 
 /** The signed-in person. */
 export interface User {
@@ -36,6 +37,8 @@ export interface AppDeps {
   metrics: Metrics;
   /** The OpenID provider client, when wired by the caller (else one per configuration). */
   oidcClient?: OidcClient;
+  /** The OS release data's origin and age (dashboard); absent in tests that do not need it. */
+  releaseStatus?: () => ReleaseStatus;
   /** Extra demo people for the demo sign-in page (demo mode only). */
   demoPeople?: readonly { email: string; name: string; story: string }[];
 }

@@ -6,6 +6,7 @@
 import { Hono } from "hono";
 import type { BatchRunSummary } from "../engine/ports.ts";
 import { Dashboard } from "../views/dashboard.tsx";
+import { ReleaseDataAge } from "../views/release_data.tsx";
 import type { AppEnv } from "./context.ts";
 import { errorPage, page } from "./render.tsx";
 
@@ -26,11 +27,20 @@ dashboard.get("/dashboard", async (c) => {
     c.var.deps.log.error("cannot read batch runs", { error: String(error) });
     return errorPage(c, 503, "The batch results cannot be read right now. Try again in a moment.");
   }
+  const { releaseStatus, config, now } = c.var.deps;
+  const releases = releaseStatus?.();
   return page(
     c,
     { title: "Dashboard", active: "dashboard" },
     <>
       <h1>Dashboard</h1>
+      {releases && (
+        <ReleaseDataAge
+          {...releases}
+          warnAfterDays={config.RELEASE_DATA?.WARN_AFTER_DAYS ?? 7}
+          now={now()}
+        />
+      )}
       <Dashboard runs={runs} />
     </>,
   );
