@@ -62,9 +62,9 @@ export async function releaseDataLine(config: Config, now = new Date()): Promise
   await service.load();
   const fetching = r.FETCH ?? !config.demo;
   const plan = fetching
-    ? `the server refreshes it every ${r.REFRESH_HOURS} hours from ${new URL(r.SOFA_MACOS_URL).host} and ${
-      new URL(r.ENDOFLIFE_URL).host
-    }`
+    ? `the server refreshes it every ${r.REFRESH_HOURS} hours from ${
+      new URL(r.SOFA_MACOS_URL).host
+    } and ${new URL(r.ENDOFLIFE_URL).host}`
     : config.demo && r.FETCH === undefined
     ? "demo mode does not fetch it (set RELEASE_DATA.FETCH to true to fetch)"
     : "fetching is off (RELEASE_DATA.FETCH is false)";

@@ -182,7 +182,10 @@ function appleDeadline(family: OsFamily, version: string, o: Options, v: Verdict
 function androidPatch(record: DeviceRecord, o: Options, v: Verdict): void {
   const { patchSuggestedDays: suggested, patchCriticalDays: critical } = o.policy;
   const patch = record.security_patch_level;
-  if (!(patch instanceof Date) || Number.isNaN(patch.getTime()) || (suggested === undefined && critical === undefined)) return;
+  if (
+    !(patch instanceof Date) || Number.isNaN(patch.getTime()) ||
+    (suggested === undefined && critical === undefined)
+  ) return;
   const days = daysBetween(patch, o.now);
   const months = monthsBetween(patch, o.now);
   const age = months >= 1

@@ -4,12 +4,7 @@
  *
  * @module
  */
-import type {
-  AppleMajor,
-  AppleOs,
-  LifecycleCycle,
-  ReleaseData,
-} from "../../engine/releases.ts";
+import type { AppleMajor, AppleOs, LifecycleCycle, ReleaseData } from "../../engine/releases.ts";
 
 /** One feed's normalised value. */
 export type FeedValue = AppleMajor[] | LifecycleCycle[];
@@ -21,7 +16,9 @@ type Json = Record<string, unknown>;
 
 function toDate(value: unknown): Date {
   const d = new Date(String(value));
-  if (Number.isNaN(d.getTime())) throw new SyntaxError(`expected a date, got ${JSON.stringify(value)}`);
+  if (Number.isNaN(d.getTime())) {
+    throw new SyntaxError(`expected a date, got ${JSON.stringify(value)}`);
+  }
   return d;
 }
 

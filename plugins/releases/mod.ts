@@ -155,7 +155,10 @@ export function createReleaseService(options: ReleaseServiceOptions): ReleaseSer
       });
       return true;
     } catch (error: unknown) {
-      log.warn("cannot read the stored copy of a release feed", { feed: name, error: String(error) });
+      log.warn("cannot read the stored copy of a release feed", {
+        feed: name,
+        error: String(error),
+      });
       return false;
     }
   }
@@ -290,7 +293,11 @@ const ORIGIN_WORDS: Record<ReleaseOrigin, string> = {
  * // "release data from the shipped file, current to 11 May (203 days old; older than 7 days)"
  * ```
  */
-export function describeReleaseStatus(status: ReleaseStatus, now: Date, warnAfterDays: number): string {
+export function describeReleaseStatus(
+  status: ReleaseStatus,
+  now: Date,
+  warnAfterDays: number,
+): string {
   const age = `${status.ageDays} ${status.ageDays === 1 ? "day" : "days"} old`;
   const stale = status.stale ? `; older than ${warnAfterDays} days` : "";
   return `release data from ${ORIGIN_WORDS[status.origin]}, current to ${

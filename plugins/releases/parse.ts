@@ -101,7 +101,7 @@ export function parseEndOfLife(body: unknown): LifecycleCycle[] {
       label: c.data.releaseLabel ?? String(c.data.cycle),
       released: date(c.data.releaseDate),
       eol,
-      latest: c.data.latest == null ? null : String(c.data.latest),
+      latest: c.data.latest === null || c.data.latest === undefined ? null : String(c.data.latest),
       latestReleased: date(c.data.latestReleaseDate),
     };
     const esu = c.data.extendedSupport;
