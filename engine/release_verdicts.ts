@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { windowsBuild } from "./os_names.ts";
 import type { OsPolicy } from "./os_policy.ts";
 import {
   addDays,
@@ -215,13 +216,7 @@ function chromeOs(record: DeviceRecord, o: Options, v: Verdict): void {
 
 const EDITIONS = { e: "Enterprise and Education", w: "Home and Pro" } as const;
 
-/** The Windows build number of a record (`10.0.26100.4946` → 26100), else undefined. */
-export function windowsBuild(record: DeviceRecord): number | undefined {
-  const fromVersion = /^10\.0\.(\d+)/.exec(record.os_version ?? "")?.[1];
-  const build = Number(fromVersion ?? record.os_build?.split(".")[0]);
-  return Number.isInteger(build) && build > 0 ? build : undefined;
-}
-
+/** Windows: the build (`windowsBuild` of os_names.ts) → the endoflife.date cycle whose `latest` has it. */
 function windows(record: DeviceRecord, os: string, o: Options, v: Verdict): void {
   const build = windowsBuild(record);
   const cycles = o.data.lifecycles.windows;
