@@ -8,7 +8,10 @@
 import { explainGrouping, formatExplanation } from "../engine/explain.ts";
 import { isValidEmail } from "../engine/identifiers.ts";
 import type { DeviceRecord } from "../engine/types.ts";
-import { assemble } from "../plugins/assemble.ts";
+import { assemble, engineParts } from "../plugins/assemble.ts";
+import type { PracticeSet } from "../engine/practices.ts";
+import { createReleaseService } from "../plugins/releases/mod.ts";
+import { explainUpToDate } from "./explain_releases.ts";
 import type { CommandContext } from "./mod.ts";
 
 const ISO_RE = /^\d{4}-\d\d-\d\dT\d\d:\d\d/;
@@ -19,7 +22,14 @@ export async function readRecords(path: string): Promise<DeviceRecord[]> {
     await Deno.readTextFile(path),
     (key, value) =>
       typeof value === "string" && ISO_RE.test(value) &&
-        ["last_sync", "last_updated", "last_scan_date", "hw_release_date"].includes(key)
+        [
+          "last_sync",
+          "last_updated",
+          "last_scan_date",
+          "hw_release_date",
+          "security_patch_level",
+          "auto_update_expiration",
+        ].includes(key)
         ? new Date(value)
         : value,
   );
@@ -33,6 +43,7 @@ export async function readRecords(path: string): Promise<DeviceRecord[]> {
 export async function explain(ctx: CommandContext): Promise<number> {
   const input = ctx.values.input;
   let records: DeviceRecord[];
+  let practices: PracticeSet;
   if (typeof input === "string") {
     try {
       records = await readRecords(input);
@@ -40,6 +51,13 @@ export async function explain(ctx: CommandContext): Promise<number> {
       ctx.printErr(`explain: cannot read ${input}: ${(error as Error).message}`);
       return 1;
     }
+    // Offline: the shipped release data (no store, no feed).
+    const releases = createReleaseService({
+      config: ctx.config.RELEASE_DATA,
+      store: { releaseFeed: () => Promise.resolve(null), putReleaseFeed: () => Promise.resolve() },
+      log: ctx.log,
+    });
+    practices = engineParts([], ctx.config, { releases }).practices;
   } else {
     const email = ctx.values.email;
     if (typeof email !== "string" || !isValidEmail(email)) {
@@ -51,10 +69,13 @@ export async function explain(ctx: CommandContext): Promise<number> {
       const { items, errors } = await services.engine.records(email);
       for (const e of errors) ctx.printErr(`warning: ${e.source} failed: ${e.message}`);
       records = items;
+      practices = services.engine.parts.practices;
     } finally {
       await services.close();
     }
   }
   ctx.print(formatExplanation(explainGrouping(records)) + "\n");
+  const upToDate = explainUpToDate(records, practices);
+  if (upToDate) ctx.print(upToDate + "\n");
   return 0;
 }

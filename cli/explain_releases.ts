@@ -1,0 +1,47 @@
+/**
+ * The "OS up to date" part of `explain`: for each record that names an OS, the verdict of the
+ * up-to-date practice(s) and the evidence it cites (static versions and OS policies judged with
+ * the release data), so an operator can see why a device is critical.
+ *
+ * @module
+ */
+import type { PracticeSet } from "../engine/practices.ts";
+import type { DeviceRecord, Status } from "../engine/types.ts";
+
+const WORDS: Record<Status, string> = {
+  ok: "ok",
+  nudge: "suggested",
+  warn: "critical",
+  unknown: "unknown",
+  na: "not applicable",
+};
+
+/**
+ * One line per record with an OS: `name (source, os version): verdict. details`.
+ *
+ * @param records the person's records (before merging)
+ * @param practices the configured practices; only those of type `uptodate` are used
+ * @returns the section text, or `""` when no record names an OS or no such practice is enabled
+ * @example
+ * ```ts
+ * explainUpToDate(records, services.engine.parts.practices);
+ * // "OS up to date:\n  fry-mbp (jamf, macOS 15.6): critical. macOS 15.6 — 15.7.7 fixes …"
+ * ```
+ */
+export function explainUpToDate(records: readonly DeviceRecord[], practices: PracticeSet): string {
+  const uptodate = practices.filter((p) => p.type === "uptodate");
+  const lines: string[] = [];
+  for (const record of records) {
+    if (!record.os) continue;
+    const label = record.name ?? record.model ?? record.serial ?? "(unnamed)";
+    const os = [record.os, record.os_version].filter(Boolean).join(" ");
+    for (const p of uptodate) {
+      const judged = p.evaluate(record);
+      const status = WORDS[judged.status ?? "unknown"];
+      const details = judged.details ? ` ${judged.details}` : "";
+      const which = uptodate.length > 1 ? ` [${p.name}]` : "";
+      lines.push(`  ${label} (${record.source}, ${os})${which}: ${status}.${details}`);
+    }
+  }
+  return lines.length === 0 ? "" : `OS up to date:\n${lines.join("\n")}`;
+}
