@@ -121,6 +121,7 @@ const ANDROID_OREO: DeviceRecord = {
   model: "Pixel XL",
   manufacturer: "Google",
   user_agent: "Google Apps Device Policy 8.15",
+  security_patch_level: new Date(1507186800000), // the fixture's securityPatchLevel
   last_sync: OREO_SYNC,
   practices: {
     jailed: { value: true, last_updated: OREO_SYNC },
