@@ -46,7 +46,7 @@ Deno.test("elasticsearch store creates its indices with strict mappings once", a
       "t-statuses",
     ]);
     assert.equal(fake.indices.get("t-outbox")!.mappings.dynamic, "strict");
-    assert.equal(fake.requests.filter((r) => r.method === "PUT").length, 8);
+    assert.equal(fake.requests.filter((r) => r.method === "PUT").length, 9);
   } finally {
     await fake.close();
   }
