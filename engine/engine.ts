@@ -96,7 +96,7 @@ export interface Engine {
   devices(email: string, options?: LookupOptions): Promise<Collected<MergedDevice>>;
   /**
    * The same pipeline in batch order: transforms on all records, practices, merge (spec §10).
-   * With a store, the person's snapshot is saved too (devices in page order; no accounts/events).
+   * With a store, the person's snapshot is saved too (the records; no accounts or events).
    */
   devicesForBatch(email: string, options?: LookupOptions): Promise<Collected<MergedDevice>>;
   /** The raw records of the staged lookup, before practices and merging. */
@@ -179,12 +179,13 @@ export function createEngine(parts: EngineParts, options: EngineOptions = {}): E
   const views = createPersonViews({
     collect: async (email) => {
       const [devices, accounts, events] = await Promise.all([
-        records(email).then(pageDevices),
+        records(email),
         engine.accounts(email),
         engine.events(email),
       ]);
       return { devices, accounts, events };
     },
+    evaluate: (found) => pageDevices({ items: found, errors: [] }).items,
     practices: parts.practices,
     store: options.store,
     now,
@@ -206,7 +207,7 @@ export function createEngine(parts: EngineParts, options: EngineOptions = {}): E
       const snapshot = {
         email: email.toLowerCase(),
         collectedAt: now(),
-        devices: pageDevices(found),
+        devices: found,
         accounts: null,
         events: null,
       };

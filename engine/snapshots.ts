@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { AccessEvent, Account, Collected, MergedDevice, SourceError } from "./types.ts";
+import type { AccessEvent, Account, Collected, DeviceRecord, SourceError } from "./types.ts";
 
 /** What the inventories said about one person at `collectedAt`. */
 export interface PersonSnapshot {
@@ -14,8 +14,12 @@ export interface PersonSnapshot {
   email: string;
   /** When the lookup that produced it finished. */
   collectedAt: Date;
-  /** Merged and evaluated devices in page order, without "failing since" (added at view time). */
-  devices: Collected<MergedDevice>;
+  /**
+   * The records the inventories answered (the staged lookup, transforms applied), before
+   * practices and merging: a view evaluates them with the practices and release data of the
+   * moment, so a snapshot never shows an outdated verdict, and stays small.
+   */
+  devices: Collected<DeviceRecord>;
   /** `null` when the lookup did not ask account sources (batch runs). */
   accounts: Collected<Account> | null;
   /** `null` when the lookup did not ask event sources (batch runs). */

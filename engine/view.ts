@@ -16,7 +16,7 @@ import {
   type SnapshotSettings,
   type SnapshotStore,
 } from "./snapshots.ts";
-import type { AccessEvent, Account, MergedDevice, SourceError } from "./types.ts";
+import type { AccessEvent, Account, DeviceRecord, MergedDevice, SourceError } from "./types.ts";
 
 /** Which part of the view a page needs: a snapshot without that part counts as none. */
 export type ViewPart = "devices" | "accounts" | "events";
@@ -56,6 +56,8 @@ export interface ViewOptions {
 export interface PersonViewParts {
   /** One full lookup: devices (page pipeline), accounts and events, never rejecting. */
   collect: (email: string) => Promise<Omit<PersonSnapshot, "email" | "collectedAt">>;
+  /** Practices, merging and transforms over a snapshot's records (the page pipeline). */
+  evaluate: (records: DeviceRecord[]) => MergedDevice[];
   practices: PracticeSet;
   store?: (SnapshotStore & Pick<Store, "observe">) | undefined;
   now: () => Date;
@@ -148,14 +150,15 @@ export function createPersonViews(parts: PersonViewParts): PersonViews {
   async function present(s: PersonSnapshot, live: boolean, refreshing: boolean) {
     const at = now();
     const ageMs = Math.max(0, at.getTime() - s.collectedAt.getTime());
+    const evaluated = parts.evaluate(s.devices.items);
     const devices = store
-      ? await withSince(store, s.devices.items, {
+      ? await withSince(store, evaluated, {
         now: at,
         seenAt: s.collectedAt,
         grace,
         onError: report("record practice statuses"),
       })
-      : s.devices.items;
+      : evaluated;
     const view: PersonView = {
       email: s.email,
       devices: sortDevices(devices),

@@ -3,7 +3,7 @@ import { silentLogger } from "../../config/log.ts";
 import type { Store } from "../../engine/ports.ts";
 import type { PracticeSet } from "../../engine/practices.ts";
 import type { PersonSnapshot } from "../../engine/snapshots.ts";
-import type { MergedDevice, SourceError, Status } from "../../engine/types.ts";
+import type { DeviceRecord, MergedDevice, SourceError, Status } from "../../engine/types.ts";
 import { createPersonViews, type PersonViewParts } from "../../engine/view.ts";
 import { createSqliteStore } from "../../plugins/stores/sqlite.ts";
 
@@ -12,9 +12,10 @@ const MIN = 60_000;
 const DAY = 86_400_000;
 const FRY = "fry@planetexpress.com";
 
-function device(name: string, status: Status, serial = name): MergedDevice {
+/** A record as the view's evaluation would leave it (the tests' `evaluate` only adds `sources`). */
+function device(name: string, status: Status, serial = name): DeviceRecord {
   return {
-    sources: ["jamf"],
+    source: "jamf",
     name,
     last_sync: T0,
     practices: { encryption: { status, title: "Disk encryption" } },
@@ -33,7 +34,7 @@ const JAMF_DOWN: SourceError = {
 function countingCollect() {
   const calls: string[] = [];
   const state = {
-    devices: [device("fry-mbp", "ok")] as MergedDevice[],
+    devices: [device("fry-mbp", "ok")],
     errors: [] as SourceError[],
     /** When set, lookups wait for it (to hold several views inside one lookup). */
     gate: null as Promise<void> | null,
@@ -50,6 +51,16 @@ function countingCollect() {
   return { calls, state, collect };
 }
 
+/** Stands in for practices and merging: each record is one device. */
+function evaluate(records: DeviceRecord[]): MergedDevice[] {
+  return records.map(({ source, _raw: _r, ...r }) => ({
+    ...r,
+    sources: [source],
+    practices: r.practices ?? {},
+    identifiers: r.identifiers ?? {},
+  }));
+}
+
 async function setup(options: { practices?: PracticeSet } = {}) {
   const clock = { now: T0 };
   const now = () => clock.now;
@@ -57,6 +68,7 @@ async function setup(options: { practices?: PracticeSet } = {}) {
   const fake = countingCollect();
   const views = createPersonViews({
     collect: fake.collect,
+    evaluate,
     practices: options.practices ?? [],
     store,
     now,
@@ -216,7 +228,12 @@ Deno.test("prune() deletes the snapshots of people not seen for KEEP_DAYS (injec
 
 Deno.test("view() without a store is live every time, and a batch-only snapshot is no accounts view", async () => {
   const fake = countingCollect();
-  const views = createPersonViews({ collect: fake.collect, practices: [], now: () => T0 });
+  const views = createPersonViews({
+    collect: fake.collect,
+    evaluate,
+    practices: [],
+    now: () => T0,
+  });
   await views.view(FRY);
   await views.view(FRY);
   assert.equal(fake.calls.length, 2);
@@ -234,6 +251,7 @@ Deno.test("view() without a store is live every time, and a batch-only snapshot 
     await store.putSnapshot(batch);
     const withStore = createPersonViews({
       collect: fake.collect,
+      evaluate,
       practices: [],
       store,
       now: () => T0,

@@ -10,19 +10,19 @@ import type { Store } from "../../engine/ports.ts";
 import type { PersonSnapshot } from "../../engine/snapshots.ts";
 import { at } from "./store_contract.ts";
 
-/** A snapshot with a date in every place one can be. */
+/** A snapshot with a date in every place a record, account or event has one. */
 export function snapshotOf(email: string, collectedAt: Date): PersonSnapshot {
   return {
     email,
     collectedAt,
     devices: {
       items: [{
-        sources: ["jamf", "google"],
+        source: "jamf",
         name: "fry-mbp",
         last_sync: at(-3600),
         hw_release_date: null,
         practices: {
-          encryption: { status: "ok", value: true, last_updated: at(-7200), details: "2024-01-01" },
+          encryption: { value: true, last_updated: at(-7200), details: "2024-01-01" },
         },
         identifiers: { serial: "C02FRY", mac_addresses: ["AA:BB:CC:DD:EE:FF"] },
         software: { last_scan_date: at(-60), installed: [{ name: "Zoom", version: "6.1" }] },
@@ -98,7 +98,7 @@ export function runSnapshotContract(
           assert.deepEqual(got, { ...saved, seenAt: at(0) });
           assert.ok(got!.devices.items[0]!.last_sync instanceof Date);
           // a string that looks like a date stays a string
-          assert.equal(got!.devices.items[0]!.practices.encryption!.details, "2024-01-01");
+          assert.equal(got!.devices.items[0]!.practices!.encryption!.details, "2024-01-01");
         },
       );
 
