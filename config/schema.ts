@@ -103,7 +103,7 @@ export const SnapshotsSchema = z.object({
    * A first view (no snapshot) waits this many milliseconds for the inventories; if they have not
    * answered by then, the page is streamed: header and navigation at once, devices later.
    */
-  STREAM_AFTER_MS: z.number().int().min(0).max(60_000).default(30),
+  STREAM_AFTER_MS: z.number().int().min(0).max(60_000).default(20),
 }).strict();
 
 /**
