@@ -92,6 +92,9 @@ export function depsFrom(
 ): AppDeps {
   const metrics = options.metrics ?? new Metrics();
   metrics.gauge("stethoscope_outbox_depth", () => services.store.outboxDepth());
+  // snapshots (issue 13): how many people have one, and lookups running now (single flight)
+  metrics.gauge("stethoscope_snapshots", () => services.store.snapshotCount());
+  metrics.gauge("stethoscope_lookups_in_flight", () => services.engine.views.inFlight);
   metrics.gauge(
     "stethoscope_audit_dropped_total",
     () =>

@@ -557,6 +557,8 @@ Deno.test("/metrics lists requests by route and status, latency, per-source call
         'stethoscope_source_calls_total{source="broken"} 1',
         'stethoscope_source_errors_total{source="broken"} 1',
         "stethoscope_outbox_depth 0",
+        "stethoscope_snapshots 1",
+        "stethoscope_lookups_in_flight 0",
         "stethoscope_audit_dropped_total 0",
       ]
     ) assert.ok(lines.has(line), `missing ${line} in\n${text}`);
