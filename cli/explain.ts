@@ -9,6 +9,7 @@ import { explainGrouping, formatExplanation } from "../engine/explain.ts";
 import { isValidEmail } from "../engine/identifiers.ts";
 import type { DeviceRecord } from "../engine/types.ts";
 import { assemble, engineParts } from "../plugins/assemble.ts";
+import { silentLogger } from "../config/log.ts";
 import type { PracticeSet } from "../engine/practices.ts";
 import { createReleaseService } from "../plugins/releases/mod.ts";
 import { explainUpToDate } from "./explain_releases.ts";
@@ -55,7 +56,7 @@ export async function explain(ctx: CommandContext): Promise<number> {
     const releases = createReleaseService({
       config: ctx.config.RELEASE_DATA,
       store: { releaseFeed: () => Promise.resolve(null), putReleaseFeed: () => Promise.resolve() },
-      log: ctx.log,
+      log: silentLogger,
     });
     practices = engineParts([], ctx.config, { releases }).practices;
   } else {

@@ -17,15 +17,19 @@ function forEach(names: readonly string[], text: string): Record<string, string>
 }
 
 /**
- * Minimum (below: critical) and recommended (below: suggested) OS versions, as of November 2026.
- * Review them with every major release:
- * - macOS 27 shipped in September 2026; Apple still patches macOS 26 Tahoe and 15 Sequoia.
- * - iOS/iPadOS 27 shipped in September 2026; iOS/iPadOS 18 gets security fixes only.
- * - Android 17 shipped in 2026; the Android security bulletins cover 14 and later.
- * - ChromeOS reports the Chrome version; milestone 144 is the oldest long-term-support release
- *   still patched, 150 the current one.
- * - Windows 11 24H2 (build 26100) is the oldest supported release, 25H2 (26200) the current one;
- *   Windows 10 22H2 (19045) is supported only with Extended Security Updates.
+ * Minimum (below: critical) and recommended (below: suggested) OS versions, the original's static
+ * tables. The OS policies below judge with current release data; these stay as a floor. Checked on
+ * 30 November 2026 against what public sources show (see `plugins/releases/shipped.json`):
+ * - macOS 15.7 (15 September 2025) is Sequoia's security line (15.7.7 on 11 May 2026); macOS 26
+ *   Tahoe reached 26.5 on 11 May 2026 and 26.6 was in beta in June 2026 (its release, and
+ *   macOS 27's, could not be confirmed).
+ * - iOS/iPadOS 27 shipped on 14 September 2026; 26.6 on 27 July 2026, 26.7.1 on 28 September
+ *   2026; iOS 18 got 18.7.9 on 11 May 2026.
+ * - Android 13 stopped getting security patches in March 2026, so 14 is the floor; 16 is current.
+ * - ChromeOS milestones 144/150 were not checked against a public source.
+ * - Windows 11 24H2 (build 26100): Home/Pro serviced until 13 October 2026, Enterprise/Education
+ *   until 12 October 2027; 25H2 (26200) is current; Windows 10 22H2 (19045) ended on 14 October
+ *   2025 and gets only Extended Security Updates.
  */
 export const REQUIRED_OS_VERSIONS: Readonly<Record<string, string>> = {
   ...forEach(MAC, "15.7"),
@@ -36,7 +40,7 @@ export const REQUIRED_OS_VERSIONS: Readonly<Record<string, string>> = {
   "Microsoft Windows 10": "10.0.19045",
 };
 
-/** Recommended OS versions, as of November 2026 (see `REQUIRED_OS_VERSIONS`). */
+/** Recommended OS versions, checked on 30 November 2026 (see `REQUIRED_OS_VERSIONS`). */
 export const RECOMMENDED_OS_VERSIONS: Readonly<Record<string, string>> = {
   ...forEach(MAC, "26.6"),
   ...forEach(APPLE_MOBILE, "26.6"),

@@ -207,12 +207,13 @@ export function createReleaseService(options: ReleaseServiceOptions): ReleaseSer
     };
   }
 
+  /** Called on every evaluation: cheap unless a warning is due. */
   function warnIfOld(): void {
-    const t = now().getTime();
-    if (lastWarning !== null && t - lastWarning < DAY_MS) return;
+    const t = now();
+    if (lastWarning !== null && t.getTime() - lastWarning < DAY_MS) return;
+    if (daysBetween(cached?.asOf ?? SHIPPED.checked, t) <= config.WARN_AFTER_DAYS) return;
+    lastWarning = t.getTime();
     const s = status();
-    if (!s.stale) return;
-    lastWarning = t;
     log.warn("release data is older than RELEASE_DATA.WARN_AFTER_DAYS", {
       ageDays: s.ageDays,
       origin: s.origin,
