@@ -72,7 +72,21 @@ export interface ReleaseServiceOptions {
   fetchImpl?: typeof fetch;
   /** Retries per request on transport errors and 5xx (default 2). */
   retries?: number;
+  /** Replaces `setTimeout` / `clearTimeout` (tests drive the refresh schedule with it). */
+  timers?: Timers;
 }
+
+/** The timer functions the refresh schedule uses. */
+export interface Timers {
+  /** Runs `fn` after `ms`; `fn` returns the refresh's promise (tests may await it). */
+  set(fn: () => Promise<void>, ms: number): unknown;
+  clear(id: unknown): void;
+}
+
+const SYSTEM_TIMERS: Timers = {
+  set: (fn, ms) => setTimeout(() => void fn(), ms),
+  clear: (id) => clearTimeout(id as ReturnType<typeof setTimeout>),
+};
 
 const DAY_MS = 86_400_000;
 const USER_AGENT = "Stethoscope-release-data/1 (+https://github.com/Netflix/stethoscope)";
@@ -116,7 +130,8 @@ export function createReleaseService(options: ReleaseServiceOptions): ReleaseSer
   const stopping = new AbortController();
   let cached: ReleaseSnapshot | null = null;
   let lastWarning: number | null = null;
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  let timer: unknown;
+  const timers = options.timers ?? SYSTEM_TIMERS;
 
   for (const name of sources.keys()) {
     const shipped = SHIPPED.feeds[name];
@@ -248,14 +263,15 @@ export function createReleaseService(options: ReleaseServiceOptions): ReleaseSer
     start() {
       if (!fetching || timer !== undefined) return;
       const every = Math.round(config.REFRESH_HOURS * 3_600_000);
-      const tick = () => {
-        this.refresh().catch((error: unknown) =>
-          log.error("release data refresh failed", { error: String(error) })
+      const refresh = this.refresh;
+      const tick = (): Promise<void> =>
+        refresh().then(
+          () => undefined,
+          (error: unknown) => log.error("release data refresh failed", { error: String(error) }),
         ).finally(() => {
-          if (!stopping.signal.aborted) timer = setTimeout(tick, every);
+          if (!stopping.signal.aborted) timer = timers.set(tick, every);
         });
-      };
-      timer = setTimeout(tick, 0);
+      timer = timers.set(tick, 0);
     },
     status,
     async checkConnectivity(call: CallOptions) {
@@ -273,7 +289,7 @@ export function createReleaseService(options: ReleaseServiceOptions): ReleaseSer
     },
     close() {
       stopping.abort();
-      if (timer !== undefined) clearTimeout(timer);
+      if (timer !== undefined) timers.clear(timer);
       timer = undefined;
     },
   };

@@ -204,3 +204,46 @@ Deno.test("release service checkConnectivity() names each failing feed and the d
     await fake.close();
   }
 });
+
+Deno.test("release service refreshes at start and then every REFRESH_HOURS until closed", async () => {
+  const fake = startFakeReleaseFeeds();
+  const store = await createSqliteStore({ path: ":memory:", log: silentLogger });
+  const scheduled: { fn: () => Promise<void>; ms: number }[] = [];
+  const cleared: unknown[] = [];
+  try {
+    const releases = createReleaseService({
+      config: ReleaseDataSchema.parse({ ...fake.config, REFRESH_HOURS: 6 }),
+      store,
+      log: silentLogger,
+      now: () => T0,
+      retries: 0,
+      timers: {
+        set: (fn, ms) => scheduled.push({ fn, ms }),
+        clear: (id) => cleared.push(id),
+      },
+    });
+    releases.start();
+    releases.start(); // a second start does not schedule twice
+    assert.deepEqual(scheduled.map((s) => s.ms), [0]);
+    await scheduled[0]!.fn();
+    assert.equal(fake.requests.length, 7);
+    assert.equal(releases.status().origin, "feed");
+    assert.deepEqual(scheduled.map((s) => s.ms), [0, 6 * HOUR]);
+    releases.close();
+    assert.deepEqual(cleared, [2], "the pending refresh is cancelled");
+    await scheduled[1]!.fn(); // a timer that fired anyway schedules nothing more
+    assert.equal(scheduled.length, 2);
+
+    const offline = createReleaseService({
+      config: ReleaseDataSchema.parse({ ...fake.config, FETCH: false }),
+      store,
+      log: silentLogger,
+      timers: { set: (fn, ms) => scheduled.push({ fn, ms }), clear: () => {} },
+    });
+    offline.start();
+    assert.equal(scheduled.length, 2, "FETCH false never schedules a refresh");
+  } finally {
+    await store.close();
+    await fake.close();
+  }
+});
