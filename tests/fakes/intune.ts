@@ -151,6 +151,11 @@ export interface IntuneFake extends FakeServer {
   throttle(n: number, retryAfter?: string): void;
   /** Answers Graph requests after the first `pages` collection pages with 500 (listing halfway). */
   breakAfterPages(pages: number | null): void;
+  /**
+   * Ignores `$filter` and answers every device, as Graph does for filters it does not support
+   * (microsoftgraph/microsoft-graph-explorer-v4#3125).
+   */
+  ignoreFilters(on: boolean): void;
   /** Counts of Graph collection pages and setting-state requests served. */
   counts: { tokens: number; pages: number; settingStates: number };
 }
@@ -174,6 +179,7 @@ export function startIntuneFake(options: IntuneFakeOptions = {}): IntuneFake {
   let throttled = 0;
   let retryAfter: string | undefined;
   let breakAfter: number | null = null;
+  let ignoring = false;
   let url = "";
 
   async function handle(req: LoggedRequest): Promise<Response> {
@@ -237,7 +243,7 @@ export function startIntuneFake(options: IntuneFakeOptions = {}): IntuneFake {
     const q = req.url.searchParams;
     let matching = devices;
     const filter = q.get("$filter");
-    if (filter !== null) {
+    if (filter !== null && !ignoring) {
       const f = FILTER_RE.exec(filter);
       if (!f) return json({ error: { code: "BadRequest", message: "Invalid filter clause" } }, 400);
       const want = f[2]!.replaceAll("''", "'").toLowerCase();
@@ -275,6 +281,9 @@ export function startIntuneFake(options: IntuneFakeOptions = {}): IntuneFake {
     },
     breakAfterPages(pages) {
       breakAfter = pages;
+    },
+    ignoreFilters(on) {
+      ignoring = on;
     },
   };
 }

@@ -119,6 +119,17 @@ Deno.test("intune devicesByEmail() quotes an apostrophe the OData way and finds 
   });
 });
 
+Deno.test("intune keeps only the asked person's devices when Graph ignores the $filter", async () => {
+  await withFake(async ({ fake, source }) => {
+    fake.ignoreFilters(true);
+    const mine = await source.devicesByEmail("leela@planetexpress.com", { signal: signal() });
+    assert.deepEqual(mine.map((d) => d.name), ["Leela's Pixel"]);
+    const bySerial = await source.devicesBySerial("DECAFBAD00", { signal: signal() });
+    assert.deepEqual(bySerial.map((d) => d.name), ["lgml-pfry"]);
+    assert.deepEqual(await source.devicesBySerial(" ", { signal: signal() }), []);
+  }, { SETTING_STATES: false });
+});
+
 Deno.test("intune devicesBySerial() filters on serialNumber, case-insensitively as Graph does", async () => {
   await withFake(async ({ source }) => {
     const devices = await source.devicesBySerial("decafbad00", { signal: signal() });

@@ -164,6 +164,24 @@ export function createIntuneSource(
     return out;
   }
 
+  /**
+   * Graph ignores a `$filter` it does not support on managed devices and answers the whole
+   * inventory instead (microsoftgraph/microsoft-graph-explorer-v4#3125,
+   * microsoftgraph/microsoft-graph-docs-contrib#1391): the answer is filtered again here, so an
+   * ignored filter never shows one person another's devices. Says so once in the log.
+   */
+  function matching(found: DeviceRecord[], keep: (r: DeviceRecord) => boolean): DeviceRecord[] {
+    const kept = found.filter(keep);
+    if (kept.length < found.length && !reported.has("$filter")) {
+      reported.add("$filter");
+      ctx.log.warn("intune: Graph answered devices outside the $filter; they were dropped", {
+        answered: found.length,
+        kept: kept.length,
+      });
+    }
+    return kept;
+  }
+
   async function complete(list: DeviceRecord[], options: CallOptions): Promise<DeviceRecord[]> {
     if (!config.SETTING_STATES) return [...list];
     return await Promise.all(list.map(async (record) => {
@@ -211,11 +229,14 @@ export function createIntuneSource(
     async devicesByEmail(email: string, options: CallOptions): Promise<DeviceRecord[]> {
       if (!isValidEmail(email)) throw new RangeError(`Intune: "${email}" is not an email address`);
       const found = await all(`userPrincipalName eq ${literal(email)}`, options);
-      return await complete(found, options);
+      const want = email.toLowerCase();
+      return await complete(matching(found, (r) => r.email?.toLowerCase() === want), options);
     },
     async devicesBySerial(serial: string, options: CallOptions): Promise<DeviceRecord[]> {
+      if (serial.trim() === "") return [];
       const found = await all(`serialNumber eq ${literal(serial)}`, options);
-      return await complete(found, options);
+      const want = serial.toUpperCase();
+      return await complete(matching(found, (r) => r.serial?.toUpperCase() === want), options);
     },
     listDevices,
     completeListed: complete,
