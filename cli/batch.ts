@@ -37,13 +37,12 @@ import {
 } from "../engine/batch.ts";
 import { callWithDeadline } from "../engine/deadline.ts";
 import { createEngine } from "../engine/engine.ts";
-import { peopleOf } from "../engine/listing.ts";
 import { type BatchResult, isListingSource, isPeopleSource, type Store } from "../engine/ports.ts";
 import { createObservationWriter } from "../engine/since.ts";
 import { assemble } from "../plugins/assemble.ts";
 import { REGISTRY, type RegistryEntry } from "../plugins/registry.ts";
 import { formatProgress, formatSummary, type Progress, teeLogger } from "./batch_format.ts";
-import { directoryStep, formatListingPage, listingStep } from "./batch_listing.ts";
+import { listingAndPeople } from "./batch_listing.ts";
 import type { CommandContext } from "./mod.ts";
 
 /** What tests (and the bench) may replace. */
@@ -221,27 +220,14 @@ async function run(a: {
     ((t: string) => void Deno.stderr.writeSync(new TextEncoder().encode(t)));
   const startedAt = now();
   const started = performance.now(); // the run's time includes reading the listings
-  const listed = await listingStep(services.engine.parts, {
+  const listed = await listingAndPeople(services.engine.parts, {
     perPerson: options.perPerson,
-    onPage: (p) => write(formatListingPage(p) + "\n"),
+    directories: services.plugins.flatMap((p) => isPeopleSource(p.instance) ? [p.instance] : []),
+    given: a.list.emails,
+    write: (line) => write(line + "\n"),
+    log,
   });
-  for (const index of listed.indexes) {
-    if (index.failure !== undefined) {
-      log.warn("listing failed", {
-        source: index.source,
-        pages: index.pages,
-        error: index.failure,
-      });
-    }
-  }
-  const directories = await directoryStep(
-    services.plugins.flatMap((p) => isPeopleSource(p.instance) ? [p.instance] : []),
-    { onPage: (line) => write(line + "\n") },
-  );
-  const given = [...a.list.emails];
-  const known = new Set(given.map((e) => e.toLowerCase()));
-  for (const e of directories.people) if (!known.has(e.toLowerCase())) given.push(e);
-  const emails = await selectShard(peopleOf(given, listed.indexes), options.shard);
+  const emails = await selectShard(listed.people, options.shard);
   // the run's own engine (per-source limits) saves each person's snapshot too (issue 13)
   const engine = createEngine(limitSources(listed.parts, options.concurrency), {
     store: services.store,
@@ -346,7 +332,7 @@ async function run(a: {
     duplicates: a.list.duplicates,
     shard: options.shard,
     collectOnly: options.collectOnly,
-    listings: [...directories.lines, ...listed.lines],
+    listings: listed.lines,
   }));
   log.info("batch finished", { people: stats.people, devices: stats.devices, run: run.id });
   return everyone.length > 0 || sinkFailedForEveryone ? 1 : 0;

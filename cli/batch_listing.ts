@@ -6,12 +6,14 @@
  *
  * @module
  */
+import type { Logger } from "../config/log.ts";
 import type { EngineParts } from "../engine/engine.ts";
 import {
   listedSource,
   type ListingIndex,
   listingLine,
   type ListingProgress,
+  peopleOf,
   readListing,
 } from "../engine/listing.ts";
 import { describeError } from "../engine/deadline.ts";
@@ -119,4 +121,55 @@ export async function directoryStep(
     }
   }
   return { people, lines };
+}
+
+/** What a run starts from: the engine parts with stand-ins, its people and the summary lines. */
+export interface RunStart {
+  parts: EngineParts;
+  /** The emails file's people, then the directories', then the listings' owners (each once). */
+  people: string[];
+  /** One line per directory and listing source. */
+  lines: string[];
+}
+
+/**
+ * Reads the listings and the people directories at the same time, before anyone is looked up,
+ * with one progress line per page (`write`) and a warning per failed listing (`log`).
+ *
+ * @param parts the engine parts of the run
+ * @param options `given`: the emails file's people; `perPerson`: no listings
+ */
+export async function listingAndPeople(
+  parts: EngineParts,
+  options: {
+    perPerson: boolean;
+    directories: readonly PeopleSource[];
+    given: readonly string[];
+    write: (line: string) => void;
+    log: Logger;
+  },
+): Promise<RunStart> {
+  const [listed, directories] = await Promise.all([
+    listingStep(parts, {
+      perPerson: options.perPerson,
+      onPage: (p) => options.write(formatListingPage(p)),
+    }),
+    directoryStep(options.directories, { onPage: options.write }),
+  ]);
+  for (const index of listed.indexes) {
+    if (index.failure === undefined) continue;
+    options.log.warn("listing failed", {
+      source: index.source,
+      pages: index.pages,
+      error: index.failure,
+    });
+  }
+  const given = [...options.given];
+  const known = new Set(given.map((e) => e.toLowerCase()));
+  for (const e of directories.people) if (!known.has(e.toLowerCase())) given.push(e);
+  return {
+    parts: listed.parts,
+    people: peopleOf(given, listed.indexes),
+    lines: [...directories.lines, ...listed.lines],
+  };
 }
