@@ -1,7 +1,7 @@
 /**
- * End to end (issue 16): the app configured with Intune and JAMF Classic pointed at loopback
- * fakes shows Fry's Mac once — Intune's record merged with JAMF's, matched by serial and MACs —
- * beside his Intune-only Windows laptop and iPhone.
+ * End to end (issue 16): the app configured with Intune and JAMF (Classic, then the Jamf Pro API)
+ * pointed at loopback fakes shows Fry's Mac once — Intune's record merged with JAMF's, matched by
+ * serial and MACs — beside his Intune-only Windows laptop and iPhone.
  *
  * @module
  */
@@ -13,7 +13,14 @@ import {
   INTUNE_TENANT,
   startIntuneFake,
 } from "../fakes/intune.ts";
-import { JAMF_PASSWORD, JAMF_USER, startFakeJamf } from "../fakes/jamf.ts";
+import {
+  JAMF_CLIENT_ID,
+  JAMF_CLIENT_SECRET,
+  JAMF_PASSWORD,
+  JAMF_USER,
+  startFakeJamf,
+} from "../fakes/jamf.ts";
+import { startJamfProFake } from "../fakes/jamf_pro.ts";
 import { demoWith, startApp } from "../support/app.ts";
 
 const FRY = "fry@planetexpress.com";
@@ -86,5 +93,55 @@ Deno.test("Fry's page shows his Intune Mac merged with the same Mac's JAMF recor
   } finally {
     await app.close();
     await Promise.all([intune.close(), jamf.close()]);
+  }
+});
+
+Deno.test("Fry's Intune Mac merges with the Jamf Pro API's record of it, native posture kept", async () => {
+  const intune = startIntuneFake();
+  const jamfPro = await startJamfProFake();
+  const app = await startApp({
+    config: demoWith({
+      PLUGINS: {
+        intune: {
+          INTUNE_TENANT_ID: INTUNE_TENANT,
+          INTUNE_CLIENT_ID,
+          INTUNE_CLIENT_SECRET,
+          GRAPH_URL: intune.graphUrl,
+          LOGIN_URL: intune.loginUrl,
+          TIMEOUT: 5,
+        },
+        jamf_pro: {
+          JAMF_PRO_URL: jamfPro.serverUrl,
+          JAMF_CLIENT_ID,
+          JAMF_CLIENT_SECRET,
+          TIMEOUT: 5,
+        },
+      },
+    }),
+    now: NOW,
+    demoPeople: [{ email: FRY, name: "Philip J. Fry", story: "Delivery boy" }],
+  });
+  try {
+    const token = await mintToken(app.config, { email: FRY, now: NOW });
+    const res = await app.request(`/api/v1/devices/merged/${FRY}`, {
+      headers: { Authorization: `Bearer ${token}` },
+    });
+    assert.equal(res.status, 200);
+    const devices = await res.json() as Json[];
+    const bySerial = new Map(devices.map((d) => [(d.identifiers as Json).serial, d]));
+    assert.deepEqual([...bySerial.keys()].sort(), ["0F33ABC2114501", "DECAFBAD00", "F2LXK0Q1HG7F"]);
+    const mac = bySerial.get("DECAFBAD00")!;
+    assert.deepEqual([...mac.sources as string[]].sort(), ["intune", "jamf_pro"]);
+    assert.equal(mac.os_version, "26.1", "Jamf Pro's newer report wins over Intune's");
+    const practices = mac.practices as Record<string, Json>;
+    assert.equal(practices.firewall!.status, "ok");
+    assert.equal(practices.encryption!.status, "ok");
+    assert.equal(
+      practices.encryption!.details,
+      "Macintosh HD (Boot Partition): Encrypted (100%)",
+    );
+  } finally {
+    await app.close();
+    await Promise.all([intune.close(), jamfPro.close()]);
   }
 });

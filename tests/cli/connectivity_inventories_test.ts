@@ -1,0 +1,82 @@
+/**
+ * `main.ts connectivity` for the issue-16 sources, run as an operator runs it (a subprocess),
+ * against the Intune (Microsoft Graph) and Jamf Pro fakes.
+ *
+ * @module
+ */
+import assert from "node:assert/strict";
+import {
+  INTUNE_CLIENT_ID,
+  INTUNE_CLIENT_SECRET,
+  INTUNE_TENANT,
+  startIntuneFake,
+} from "../fakes/intune.ts";
+import { JAMF_CLIENT_ID, JAMF_CLIENT_SECRET } from "../fakes/jamf.ts";
+import { startJamfProFake } from "../fakes/jamf_pro.ts";
+
+const MAIN = new URL("../../main.ts", import.meta.url).pathname;
+const SECRETS = { STETHOSCOPE_SECRET: "a1".repeat(32), STETHOSCOPE_JWT: "b2".repeat(32) };
+
+Deno.test("main.ts connectivity checks intune and jamf_pro, naming what to fix", async (t) => {
+  const intune = startIntuneFake();
+  const jamfPro = await startJamfProFake();
+  const dir = await Deno.makeTempDir({ prefix: "stethoscope-connectivity-" });
+  const run = async (intuneSecret: string) => {
+    const path = `${dir}/config.json`;
+    await Deno.writeTextFile(
+      path,
+      JSON.stringify({
+        SECRET_KEY: { env: "STETHOSCOPE_SECRET" },
+        JWT_SECRET_KEY: { env: "STETHOSCOPE_JWT" },
+        STORE: { TYPE: "sqlite", PATH: `${dir}/stethoscope.db` },
+        PLUGINS: {
+          intune: {
+            INTUNE_TENANT_ID: INTUNE_TENANT,
+            INTUNE_CLIENT_ID,
+            INTUNE_CLIENT_SECRET: intuneSecret,
+            GRAPH_URL: intune.graphUrl,
+            LOGIN_URL: intune.loginUrl,
+            TIMEOUT: 5,
+          },
+          jamf_pro: {
+            JAMF_PRO_URL: jamfPro.serverUrl,
+            JAMF_CLIENT_ID,
+            JAMF_CLIENT_SECRET,
+            TIMEOUT: 5,
+          },
+        },
+      }),
+    );
+    const out = await new Deno.Command("deno", {
+      args: ["run", "-A", MAIN, "connectivity", "--config", path],
+      env: { ...SECRETS, NO_COLOR: "1" },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    return { code: out.code, stdout: new TextDecoder().decode(out.stdout) };
+  };
+  try {
+    await t.step("both reachable with their credentials: two ok lines", async () => {
+      const out = await run(INTUNE_CLIENT_SECRET);
+      assert.equal(out.stdout, "intune: ok\njamf_pro: ok\n2 of 2 checks succeeded\n");
+      assert.equal(out.code, 0);
+    });
+    await t.step(
+      "a wrong Intune secret fails its line in plain words, secret unprinted",
+      async () => {
+        const out = await run("not-the-secret");
+        assert.equal(
+          out.stdout,
+          "intune: FAILED: Intune authentication failure: the token endpoint refused the client " +
+            "credentials (HTTP 401, invalid_client); check INTUNE_TENANT_ID, INTUNE_CLIENT_ID and " +
+            "INTUNE_CLIENT_SECRET\njamf_pro: ok\n1 of 2 checks succeeded\n",
+        );
+        assert.ok(!out.stdout.includes("not-the-secret"));
+        assert.equal(out.code, 1);
+      },
+    );
+  } finally {
+    await Promise.all([intune.close(), jamfPro.close()]);
+    await Deno.remove(dir, { recursive: true });
+  }
+});
