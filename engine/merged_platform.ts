@@ -18,9 +18,18 @@ import type { MergedDevice } from "./types.ts";
  * @param devices merged devices (not changed; changed ones are copied)
  * @param practices the enabled practices
  * @returns the devices, with platform rules applied
- * @example
+ * @example A Mac merged from JAMF and a platform-less record
  * ```ts
- * const devices = settleMergedPlatforms(mergeDevices(evaluated), practices);
+ * import { DEFAULT_PRACTICES } from "./default_practices.ts";
+ * import { mergeDevices } from "./merge.ts";
+ * import { applyPractices, buildPracticeSet } from "./practices.ts";
+ * const practices = buildPracticeSet(DEFAULT_PRACTICES);
+ * const records = applyPractices([
+ *   { source: "jamf", platform: "Mac", identifiers: { serial: "C02X" } },
+ *   { source: "bitfit", identifiers: { serial: "C02X" } },
+ * ], practices);
+ * const [mac] = settleMergedPlatforms(mergeDevices(records), practices);
+ * mac?.practices.jailed?.status; // "na"
  * ```
  */
 export function settleMergedPlatforms(

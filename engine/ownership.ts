@@ -85,7 +85,12 @@ export function ownerKey(aliases: readonly (readonly string[])[] = []): (email: 
  * @example
  * ```ts
  * const guard = createOwnershipGuard({ aliases: [["example.com", "example.co.uk"]] });
+ * const records = [
+ *   { source: "jamf", name: "Alice's Mac", email: "alice@example.co.uk" },
+ *   { source: "jamf", name: "Namesake's Mac", email: "alice@partner.example" },
+ * ];
  * guard.keep("alice@example.com", { source: "jamf", operation: "devicesByEmail", records });
+ * // [{ source: "jamf", name: "Alice's Mac", email: "alice@example.co.uk" }]
  * ```
  */
 export function createOwnershipGuard(options: OwnershipOptions = {}): OwnershipGuard {
