@@ -3,8 +3,10 @@ import { ConfigError, parseConfig } from "../../config/load.ts";
 import { createLogger } from "../../config/log.ts";
 import { ownershipGuard } from "../../plugins/assemble.ts";
 
-const SECRET = "s".repeat(40);
-const BASE = { SECRET_KEY: SECRET, JWT_SECRET_KEY: SECRET };
+const BASE = {
+  SECRET_KEY: "aliases-test-session-key-0123456789abcdef",
+  JWT_SECRET_KEY: "aliases-test-api-token-key-fedcba9876543210",
+};
 
 function problems(raw: unknown): string[] {
   try {
