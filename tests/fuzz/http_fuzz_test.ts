@@ -4,6 +4,10 @@
  * Never a 5xx, never a reflected unescaped input (every input carries a `<x-fuzz-N>` marker that
  * must never appear raw in an HTML body), never another person's data.
  *
+ * On a real loopback socket too: bodies with a `Content-Length` far over the limit, chunked bodies
+ * of any size, bodies that end early, and 200 slow connections that never finish — always a 413
+ * over the limit, never a 5xx or an unhandled error, and the server keeps answering.
+ *
  * Seeded: the seed is printed on failure; rerun with `FUZZ_SEED=<seed>`.
  */
 import assert from "node:assert/strict";
@@ -11,6 +15,9 @@ import fc from "fast-check";
 import { csrfOf, demoWith, startApp, type TestApp } from "../support/app.ts";
 import { DEMO_PEOPLE } from "../../plugins/sources/demo_people.ts";
 import { params, SEED } from "./arbitraries.ts";
+import { completes, sendWire, sentBytes, wirePlan } from "../support/wire.ts";
+import { createLogger } from "../../config/log.ts";
+import { MAX_BODY_BYTES } from "../../routes/body_limit.ts";
 
 const RUNS = Number(Deno.env.get("HTTP_FUZZ_RUNS") ?? "1000");
 const MARK = "\u0001M\u0001"; // replaced by `<x-fuzz-N>` when the request is built
@@ -336,4 +343,104 @@ Deno.test("HTTP fuzz: sent enough requests that reached the routes", async () =>
   );
   assert.ok(total >= RUNS * 3 * 0.9, `only ${total} requests were sent`);
   assert.ok(ok >= total * 0.04, `only ${ok} of ${total} requests answered 200`);
+});
+
+// ---- On the wire: body framing and slow clients, against a real loopback server ----------------
+
+const WIRE_RUNS = Math.max(20, Math.round(RUNS / 5));
+
+/** The app on a real loopback socket, with its log kept. */
+async function served(): Promise<
+  { app: TestApp; port: number; errors: string[]; close: () => Promise<void> }
+> {
+  const errors: string[] = [];
+  const log = createLogger({
+    sink: (level, line) => (level === "error" ? errors.push(line) : undefined),
+  });
+  const app = await startApp({ log });
+  const server = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen() {} }, app.app.fetch);
+  return {
+    app,
+    port: server.addr.port,
+    errors,
+    close: async () => {
+      await server.shutdown();
+      await app.close();
+    },
+  };
+}
+
+async function healthy(port: number): Promise<number> {
+  const res = await fetch(`http://127.0.0.1:${port}/healthz`);
+  await res.body?.cancel();
+  return res.status;
+}
+
+Deno.test(`HTTP fuzz: ${WIRE_RUNS} huge, chunked and early-ending bodies on a real socket`, async () => {
+  const s = await served();
+  try {
+    const who = await persona(s.app, "user", "user@example.com", []);
+    const headers = [
+      "Origin: http://localhost",
+      "Content-Type: application/x-www-form-urlencoded",
+      `Cookie: ${who.cookie}`,
+      `X-CSRF-Token: ${who.csrf}`,
+    ];
+    await fc.assert(
+      fc.asyncProperty(wirePlan, async (planned) => {
+        // A client that neither finishes nor stops would be waited for: it stops.
+        const plan = completes(planned, MAX_BODY_BYTES)
+          ? planned
+          : { ...planned, closeEarly: true };
+        const status = await sendWire(s.port, plan, headers);
+        const where = JSON.stringify(plan);
+        const over = (plan.framing === "length" && plan.declared > MAX_BODY_BYTES) ||
+          (plan.framing === "chunked" && sentBytes(plan) > MAX_BODY_BYTES);
+        // A client that stops sending (half-closes) before the server has read the body is taken
+        // as having left: the runtime ends the body stream, which is answered 400, not 413.
+        const broken = plan.framing === "chunked" && plan.closeEarly;
+        if (over) assert.ok(status === 413 || (broken && status === 400), `${where} → ${status}`);
+        else assert.ok(status === null || status < 500, `${where} → ${status}`);
+        assert.equal(await healthy(s.port), 200, `${where}: server stopped answering`);
+      }),
+      { ...params(WIRE_RUNS), timeout: 10_000 },
+    );
+    assert.deepEqual(s.errors, [], "no request body made an unhandled error");
+  } finally {
+    await s.close();
+  }
+});
+
+Deno.test("HTTP fuzz: 200 slow connections that never finish do not stop others being served", async () => {
+  const s = await served();
+  const slow: Deno.TcpConn[] = [];
+  try {
+    const cookie = await s.app.login("user@example.com");
+    const partial = [
+      "POST /login/demo HTTP/1.1\r\nHost: local", // headers cut short
+      "POST /login/demo HTTP/1.1\r\nHost: localhost\r\nOrigin: http://localhost\r\n" +
+      "Content-Length: 5000\r\n\r\nemail=", // body cut short
+      "POST /login/demo HTTP/1.1\r\nHost: localhost\r\nOrigin: http://localhost\r\n" +
+      "Transfer-Encoding: chunked\r\n\r\n10\r\nemail=", // chunk cut short
+    ];
+    for (let i = 0; i < 200; i++) {
+      const conn = await Deno.connect({ hostname: "127.0.0.1", port: s.port });
+      slow.push(conn);
+      await conn.write(new TextEncoder().encode(partial[i % partial.length]!));
+    }
+    for (let i = 0; i < 20; i++) {
+      assert.equal(await healthy(s.port), 200);
+      const res = await fetch(`http://127.0.0.1:${s.port}/devices`, {
+        headers: { Cookie: cookie },
+      });
+      assert.equal(res.status, 200);
+      await res.body?.cancel();
+    }
+    for (const conn of slow.splice(0)) conn.close();
+    assert.equal(await healthy(s.port), 200);
+    assert.deepEqual(s.errors, []);
+  } finally {
+    for (const conn of slow) conn.close();
+    await s.close();
+  }
 });

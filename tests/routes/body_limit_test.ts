@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { MAX_BODY_BYTES, TOO_LARGE_MESSAGE } from "../../routes/body_limit.ts";
+import { createLogger } from "../../config/log.ts";
 import { csrfOf, startApp, type TestApp } from "../support/app.ts";
+import { sendWire } from "../support/wire.ts";
 
 const CHUNK = 16 * 1024;
 
@@ -111,4 +113,28 @@ Deno.test("a body sent to the OIDC callback or an unknown path is bounded too", 
       assert.equal(huge.pulled(), MAX_BODY_BYTES + CHUNK, path);
     }
   });
+});
+
+Deno.test("a body that ends before its Content-Length is a 400, not a server error", async () => {
+  const errors: string[] = [];
+  const log = createLogger({ sink: (level, line) => level === "error" && errors.push(line) });
+  const app = await startApp({ log });
+  const server = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen() {} }, app.app.fetch);
+  try {
+    for (const framing of ["length", "chunked"] as const) {
+      const status = await sendWire(server.addr.port, {
+        path: "/login/demo",
+        framing,
+        declared: 1000,
+        pieces: [30],
+        finished: false,
+        closeEarly: true,
+      }, ["Origin: http://localhost", "Content-Type: application/x-www-form-urlencoded"]);
+      assert.equal(status, 400, framing);
+    }
+    assert.deepEqual(errors, []);
+  } finally {
+    await server.shutdown();
+    await app.close();
+  }
 });
