@@ -52,7 +52,7 @@ export const RECOMMENDED_OS_VERSIONS: Readonly<Record<string, string>> = {
 /**
  * One-line OS policies judged with the release feeds (see `engine/os_policy.ts` and the README,
  * "OS release policies"): Apple deadlines as Nudge's defaults (14 days when the release fixes
- * actively exploited issues, 21 otherwise), at most two majors behind (Okta's "N-2"), Android
+ * actively exploited issues, 21 otherwise), at most two majors behind (Apple patches three), Android
  * patches older than 60 days suggested and 90 days critical (three missed monthly bulletins).
  */
 export const DEFAULT_OS_POLICIES: Readonly<Record<string, string>> = {

@@ -52,6 +52,8 @@ async function writeConfig(cwd: string, fake: FakeOidc): Promise<void> {
       OIDC_CLIENT_ID: fake.clientId,
       OIDC_CLIENT_SECRET: fake.clientSecret,
       STORE: { TYPE: "sqlite", PATH: "./data/sessions.db" },
+      // Tests talk only to 127.0.0.1: no release-feed fetching from the public feeds.
+      RELEASE_DATA: { FETCH: false },
     }),
   );
 }
