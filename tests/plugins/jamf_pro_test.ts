@@ -4,6 +4,11 @@ import type { ListedPage, Store } from "../../engine/ports.ts";
 import type { DeviceRecord } from "../../engine/types.ts";
 import jamfPro, { createJamfProSource, rsqlString } from "../../plugins/sources/jamf_pro/mod.ts";
 import { JAMF_CLIENT_ID, JAMF_CLIENT_SECRET, JAMF_PASSWORD, JAMF_USER } from "../fakes/jamf.ts";
+import {
+  fileVault,
+  InventoryRecordSchema,
+  processInventoryRecord,
+} from "../../plugins/sources/jamf_pro/parse.ts";
 import { type JamfProFake, startJamfProFake } from "../fakes/jamf_pro.ts";
 
 const FRY = "fry@planetexpress.com";
@@ -197,4 +202,48 @@ Deno.test("jamf_pro config: no credentials, and a page size over 2000, are both 
   const lines = parsed.error!.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
   assert.ok(lines.some((l) => l.startsWith("PAGE_SIZE:")), lines.join("\n"));
   assert.ok(lines.some((l) => l.includes("JAMF credentials are missing")), lines.join("\n"));
+});
+
+Deno.test("jamf_pro parse: FileVault falls back to the OS section, RSR letters join the version", async (t) => {
+  const parse = (raw: unknown) => InventoryRecordSchema.parse(raw);
+  await t.step("boot state UNKNOWN, OS says BOOT_ENCRYPTED: followed", () =>
+    assert.deepEqual(
+      fileVault(parse({
+        id: 1,
+        diskEncryption: { bootPartitionEncryptionDetails: { partitionFileVault2State: "UNKNOWN" } },
+        operatingSystem: { fileVault2Status: "BOOT_ENCRYPTED" },
+      })),
+      { value: true, details: "FileVault: BOOT_ENCRYPTED" },
+    ));
+  await t.step("ENCRYPTING is not yet followed, with its progress", () =>
+    assert.deepEqual(
+      fileVault(parse({
+        id: 1,
+        diskEncryption: {
+          bootPartitionEncryptionDetails: {
+            partitionName: "Macintosh HD",
+            partitionFileVault2State: "ENCRYPTING",
+            partitionFileVault2Percent: 42,
+          },
+        },
+      })),
+      { value: false, details: "Macintosh HD (Boot Partition): Encrypting (42%)" },
+    ));
+  await t.step(
+    "nothing reported: unknown, never ok (decision 21)",
+    () => assert.deepEqual(fileVault(parse({ id: 1 })), { value: null }),
+  );
+  await t.step(
+    "a Rapid Security Response joins the version as the engine's grammar reads it",
+    () => {
+      const r = processInventoryRecord(
+        parse({
+          id: 1,
+          operatingSystem: { name: "macOS", version: "26.3.1", rapidSecurityResponse: "(a)" },
+        }),
+        { source: "jamf_pro" },
+      );
+      assert.equal(r.os_version, "26.3.1 (a)");
+    },
+  );
 });
