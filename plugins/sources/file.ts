@@ -17,6 +17,7 @@ import { type CallOptions, UpstreamError } from "../../engine/ports.ts";
 import type { DeviceRecord } from "../../engine/types.ts";
 import { createHttpClient, redactUrl } from "../http.ts";
 import { definePlugin, timeoutSeconds } from "../plugin.ts";
+import { withRetryAfter } from "../retry_after.ts";
 
 /** `PLUGINS.<name>` keys of a file source. */
 export const fileSchema = z.object({
@@ -175,11 +176,16 @@ export default definePlugin(fileSchema, (config, ctx) => {
 
   async function read(): Promise<string> {
     if (client === null) return await Deno.readTextFile(config.PATH!);
-    const answer = await client.request("GET", "", {
-      signal: new AbortController().signal,
-      as: "text",
-      headers: { Accept: "application/json, application/x-ndjson" },
-    });
+    const signal = new AbortController().signal;
+    const answer = await withRetryAfter(
+      () =>
+        client.request("GET", "", {
+          signal,
+          as: "text",
+          headers: { Accept: "application/json, application/x-ndjson" },
+        }),
+      { name: ctx.name, signal },
+    );
     return String(answer.body);
   }
 

@@ -145,6 +145,20 @@ Deno.test("file source reads a URL and refreshes it every REFRESH_SECONDS", asyn
   }
 });
 
+Deno.test("file source waits out a 429 from its URL as Retry-After says", async () => {
+  const fake = startFake(() => json([{ name: "x", email: "a@b.example", serial: "S1" }]));
+  const plugin = await setup({ URL: `${fake.url}/inventory.json` });
+  try {
+    fake.fail({ kind: "status", status: 429, headers: { "Retry-After": "0" }, times: 1 });
+    const found = await plugin.devicesByEmail!("a@b.example", { signal: signal() });
+    assert.deepEqual(found.map((d) => d.serial), ["S1"]);
+    assert.equal(fake.requests.length, 2, "asked again after the 429");
+  } finally {
+    await plugin.close?.();
+    await fake.close();
+  }
+});
+
 Deno.test("file source fails plainly when the first read fails", async (t) => {
   const fake = startFake(() => json([]));
   try {
