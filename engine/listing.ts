@@ -68,7 +68,8 @@ function push<K>(map: Map<K, DeviceRecord[]>, key: K, record: DeviceRecord): voi
  * @returns the index (partial, with `failure`, when a page failed)
  * @example
  * ```ts
- * const index = await readListing(intune, { onPage: (p) => log.info("page", p) });
+ * declare const intune: Parameters<typeof readListing>[0];
+ * const index = await readListing(intune, { onPage: (p) => p.records });
  * index.byOwner.get("fry@planetexpress.com"); // Fry's Intune records
  * ```
  */

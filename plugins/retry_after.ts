@@ -32,8 +32,10 @@ export interface RetryAfterOptions {
  *   longer than `maxMs`; any other error of `call` unchanged
  * @example
  * ```ts
- * const page = await withRetryAfter(() => client.getJson("/devices", { signal }), {
- *   name: "Intune", signal,
+ * const signal = AbortSignal.timeout(30_000);
+ * const page = await withRetryAfter(() => fetch("https://graph.microsoft.com/v1.0/x", { signal }), {
+ *   name: "Intune",
+ *   signal,
  * });
  * ```
  */

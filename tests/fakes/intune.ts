@@ -13,8 +13,11 @@
  */
 import { type FakeServer, json, type LoggedRequest, startFake } from "./server.ts";
 
+/** The tenant the fake's token endpoint answers for (`INTUNE_TENANT_ID`). */
 export const INTUNE_TENANT = "planetexpress.onmicrosoft.com";
+/** The app registration the fake accepts (`INTUNE_CLIENT_ID`). */
 export const INTUNE_CLIENT_ID = "7c1b5b8e-0f5e-4a44-9a3c-1d2b3c4d5e6f";
+/** Its client secret (`INTUNE_CLIENT_SECRET`); test-only, never a real credential. */
 export const INTUNE_CLIENT_SECRET = "intune-secret~Fry3000";
 const ACCESS_TOKEN = "eyJ0eXAiOiJKV1QiLCJhbGciOiJub25lIn0.fake-intune-token";
 
