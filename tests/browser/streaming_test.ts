@@ -54,3 +54,47 @@ Deno.test("Chromium without JavaScript shows the header and the sources asked be
     await app.close();
   }
 });
+
+Deno.test("Chromium with htmx swaps the fresh devices in when a stale page's refresh answers", async () => {
+  let open: () => void = () => {};
+  let gate: Promise<void> | null = null;
+  const names = ["old-mbp"];
+  const slow = sourceEntry(async (email): Promise<DeviceRecord[]> => {
+    if (gate) await gate;
+    return names.map((n, i) => ({
+      ...macRecord(n, `SER${i}`, new Date("2026-11-26T11:00:00Z")),
+      email,
+    }));
+  });
+  const app = await startApp({
+    registry: registryWith({ slowsrc: slow }),
+    config: demoWith({ PLUGINS: { demo: {}, slowsrc: {} } }),
+  });
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, app.app.fetch);
+  const origin = `http://127.0.0.1:${server.addr.port}`;
+  const browser = await launch();
+  try {
+    const cookie = await app.login(PERSON);
+    await (await app.request("/devices", { cookie })).text(); // the snapshot: old-mbp
+    app.clock.now = new Date(app.clock.now.getTime() + 2 * 3_600_000);
+    names.splice(0, 1, "new-mbp");
+    gate = new Promise((resolve) => open = resolve);
+    const [name, value] = cookie.split("=") as [string, string];
+    const context = await browser.newContext();
+    await context.addCookies([{ name, value, url: origin }]);
+    const page = await context.newPage();
+    await page.goto(`${origin}/devices`);
+    assert.match(await page.locator("#checked-age").innerText(), /Checked 2 hours ago/);
+    assert.equal(await page.locator("article.device", { hasText: "old-mbp" }).count(), 1);
+    open();
+    await page.locator("article.device", { hasText: "new-mbp" }).waitFor({ state: "visible" });
+    assert.equal(await page.locator("article.device", { hasText: "old-mbp" }).count(), 0);
+    assert.match(await page.locator("#checked-age").innerText(), /Checked just now/);
+    await context.close();
+  } finally {
+    open();
+    await browser.close();
+    await server.shutdown();
+    await app.close();
+  }
+});
