@@ -36,7 +36,7 @@ export async function connectivity(ctx: CommandContext): Promise<number> {
         (o) => check.call(p.instance, o),
         { empty: undefined },
       );
-      if (out.ok) return `${p.name}: ok`;
+      if (out.ok) return `${p.name}: ok${typeof out.value === "string" ? `; ${out.value}` : ""}`;
       failed++;
       return `${p.name}: FAILED: ${out.error.message}`;
     }));

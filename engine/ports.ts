@@ -47,8 +47,12 @@ export interface PluginBase {
   readonly name: string;
   /** The plugin's deadline in milliseconds (`TIMEOUT` → `DEFAULT_TIMEOUT`), `null` for none. */
   readonly timeoutMs: number | null;
-  /** Resolves when the upstream is reachable and accepts our credentials; throws plain words. */
-  checkConnectivity?(options: CallOptions): Promise<void>;
+  /**
+   * Resolves when the upstream is reachable and accepts our credentials, optionally with a few
+   * words on how it connected (e.g. `bearer token of API client from /api/oauth/token`); throws
+   * plain words.
+   */
+  checkConnectivity?(options: CallOptions): Promise<void | string>;
   /** Stops background work (pollers, pools). */
   close?(): Promise<void> | void;
 }

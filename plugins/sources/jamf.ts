@@ -180,9 +180,10 @@ async function checkJamf(
   auth: JamfAuth,
   options: CallOptions,
   ctx: PluginContext,
-): Promise<void> {
+): Promise<string> {
   try {
     await jamfRequest(http, auth, { method: "GET", path: "/jssuser", signal: options.signal });
+    return auth.describe();
   } catch (error: unknown) {
     options.signal.throwIfAborted();
     // jamf_auth.ts words refusals by what the server refused; never blame a password blindly.

@@ -269,7 +269,7 @@ export function createJamfAuth(options: JamfAuthOptions): JamfAuth {
       if (token?.header === header && scheme === "bearer") token = null;
     },
     describe() {
-      if (scheme === "basic") return `Basic (the server has no ${ACCOUNT_PATH})`;
+      if (scheme === "basic") return `Basic authentication: the server has no ${ACCOUNT_PATH}`;
       return credentials.kind === "client"
         ? `bearer token of API client from ${CLIENT_PATH}`
         : `bearer token of account ${credentials.username} from ${ACCOUNT_PATH}`;

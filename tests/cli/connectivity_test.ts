@@ -9,7 +9,13 @@ import assert from "node:assert/strict";
 import { exportPKCS8, generateKeyPair } from "jose";
 import { BITFIT_TOKEN, startFakeBitfit } from "../fakes/bitfit.ts";
 import { startGoogleFake } from "../fakes/google.ts";
-import { JAMF_PASSWORD, JAMF_USER, startFakeJamf } from "../fakes/jamf.ts";
+import {
+  JAMF_CLIENT_ID,
+  JAMF_CLIENT_SECRET,
+  JAMF_PASSWORD,
+  JAMF_USER,
+  startFakeJamf,
+} from "../fakes/jamf.ts";
 import { startFakeReleaseFeeds } from "../fakes/releases.ts";
 import { formatDay } from "../../engine/releases.ts";
 
@@ -40,7 +46,8 @@ async function connectivity(configPath: string, ...extra: string[]): Promise<Run
 
 Deno.test("main.ts connectivity prints one line per plugin and fails on bad JAMF credentials", async (t) => {
   const keys = await generateKeyPair("RS256", { extractable: true });
-  const jamf = await startFakeJamf();
+  const jamf = await startFakeJamf(); // Jamf Pro 11.5+: Basic refused on the Classic API
+  const oldJamf = await startFakeJamf({ tokenEndpoints: false }); // before 10.35: Basic only
   const bitfit = await startFakeBitfit();
   const google = startGoogleFake({
     publicKey: keys.publicKey,
@@ -50,7 +57,14 @@ Deno.test("main.ts connectivity prints one line per plugin and fails on bad JAMF
   const feeds = startFakeReleaseFeeds();
   const today = formatDay(new Date(), new Date());
   const dir = await Deno.makeTempDir({ prefix: "stethoscope-connectivity-" });
-  const writeConfig = async (jamfPassword: string) => {
+  const account = (password: string) => ({
+    JAMF_API_USERNAME: JAMF_USER,
+    JAMF_API_PASSWORD: password,
+  });
+  const writeConfig = async (
+    jamfCredentials: Record<string, string>,
+    hostaddr: string = jamf.hostaddr,
+  ) => {
     const path = `${dir}/config.json`;
     await Deno.writeTextFile(
       path,
@@ -61,12 +75,7 @@ Deno.test("main.ts connectivity prints one line per plugin and fails on bad JAMF
           STORE: { TYPE: "sqlite", PATH: `${dir}/stethoscope.db` },
           RELEASE_DATA: feeds.config,
           PLUGINS: {
-            jamf: {
-              JAMF_API_USERNAME: JAMF_USER,
-              JAMF_API_PASSWORD: jamfPassword,
-              JAMF_API_HOSTADDR: jamf.hostaddr,
-              JAMF_TIMEOUT: 5,
-            },
+            jamf: { ...jamfCredentials, JAMF_API_HOSTADDR: hostaddr, JAMF_TIMEOUT: 5 },
             bitfit: { BITFIT_API_TOKEN: BITFIT_TOKEN, BITFIT_BASE_URL: bitfit.baseUrl },
             google: {
               GOOGLE_API_SECRETS: {
@@ -91,28 +100,29 @@ Deno.test("main.ts connectivity prints one line per plugin and fails on bad JAMF
   };
   try {
     await t.step("every check succeeds: one ok line per plugin, exit code 0", async () => {
-      const run = await connectivity(await writeConfig(JAMF_PASSWORD));
+      const run = await connectivity(await writeConfig(account(JAMF_PASSWORD)));
       assert.equal(run.stderr, "");
-      assert.equal(
-        run.stdout,
-        "jamf: ok\nbitfit: ok\ngoogle: ok\n" +
-          `releases: ok; release data from the feeds, current to ${today} (0 days old)\n` +
-          "4 of 4 checks succeeded\n",
-      );
+      assert.deepEqual(run.stdout.trimEnd().split("\n"), [
+        "jamf: ok; bearer token of account api-reader from /api/v1/auth/token",
+        "bitfit: ok",
+        `google: ok; service account ${CLIENT_EMAIL} acting for ${ADMIN}`,
+        `releases: ok; release data from the feeds, current to ${today} (0 days old)`,
+        "4 of 4 checks succeeded",
+      ]);
       assert.equal(run.code, 0);
       assert.ok(jamf.requests.some((r) => r.path === "/JSSResource/jssuser"));
       assert.equal(feeds.requests.length, 7, "two SOFA feeds and five endoflife.date products");
     });
 
     await t.step("a wrong JAMF password fails that line in plain words, exit code 1", async () => {
-      const run = await connectivity(await writeConfig("not-the-password"));
+      const run = await connectivity(await writeConfig(account("not-the-password")));
       const lines = run.stdout.trimEnd().split("\n");
       assert.deepEqual(lines, [
         "jamf: FAILED: JAMF refused the account at POST /api/v1/auth/token (HTTP 401); check " +
         "JAMF_API_USERNAME and JAMF_API_PASSWORD, or configure an API client (JAMF_CLIENT_ID, " +
         "JAMF_CLIENT_SECRET)",
         "bitfit: ok",
-        "google: ok",
+        `google: ok; service account ${CLIENT_EMAIL} acting for ${ADMIN}`,
         `releases: ok; release data from the feeds, current to ${today} (0 days old)`,
         "3 of 4 checks succeeded",
       ]);
@@ -121,14 +131,26 @@ Deno.test("main.ts connectivity prints one line per plugin and fails on bad JAMF
     });
 
     await t.step("--plugins limits the checks to the named plugins", async () => {
-      const run = await connectivity(await writeConfig(JAMF_PASSWORD), "--plugins", "jamf");
-      assert.equal(run.stdout, "jamf: ok\n1 of 1 checks succeeded\n");
+      const run = await connectivity(
+        await writeConfig(account(JAMF_PASSWORD)),
+        "--plugins",
+        "jamf",
+      );
+      assert.equal(
+        run.stdout,
+        "jamf: ok; bearer token of account api-reader from /api/v1/auth/token\n" +
+          "1 of 1 checks succeeded\n",
+      );
       assert.equal(run.code, 0);
     });
 
     await t.step("feeds down: the release line fails and says which copy is in use", async () => {
       feeds.breakPath("/api/windows", 503);
-      const run = await connectivity(await writeConfig(JAMF_PASSWORD), "--plugins", "releases");
+      const run = await connectivity(
+        await writeConfig(account(JAMF_PASSWORD)),
+        "--plugins",
+        "releases",
+      );
       assert.equal(
         run.stdout,
         "releases: FAILED: endoflife:windows: endoflife.date: received invalid response code " +
@@ -138,8 +160,48 @@ Deno.test("main.ts connectivity prints one line per plugin and fails on bad JAMF
       );
       assert.equal(run.code, 1);
     });
+
+    await t.step("an API client: its token, and a refusal that names its keys", async () => {
+      const client = { JAMF_CLIENT_ID, JAMF_CLIENT_SECRET };
+      const ok = await connectivity(await writeConfig(client), "--plugins", "jamf");
+      assert.equal(
+        ok.stdout,
+        "jamf: ok; bearer token of API client from /api/oauth/token\n1 of 1 checks succeeded\n",
+      );
+      const wrong = { ...client, JAMF_CLIENT_SECRET: "revoked-secret-1" };
+      const refused = await connectivity(await writeConfig(wrong), "--plugins", "jamf");
+      assert.equal(
+        refused.stdout,
+        "jamf: FAILED: JAMF refused the API client at POST /api/oauth/token (HTTP 401); check " +
+          "JAMF_CLIENT_ID and JAMF_CLIENT_SECRET, and that the API client is enabled in Jamf Pro\n" +
+          "0 of 1 checks succeeded\n",
+      );
+      assert.equal(refused.code, 1);
+    });
+
+    await t.step(
+      "a server older than Jamf Pro 10.35 is reached with Basic, and says so",
+      async () => {
+        const run = await connectivity(
+          await writeConfig(account(JAMF_PASSWORD), oldJamf.hostaddr),
+          "--plugins",
+          "jamf",
+        );
+        assert.equal(
+          run.stdout,
+          "jamf: ok; Basic authentication: the server has no /api/v1/auth/token\n" +
+            "1 of 1 checks succeeded\n",
+        );
+      },
+    );
   } finally {
-    await Promise.all([jamf.close(), bitfit.close(), google.close(), feeds.close()]);
+    await Promise.all([
+      jamf.close(),
+      oldJamf.close(),
+      bitfit.close(),
+      google.close(),
+      feeds.close(),
+    ]);
     await Deno.remove(dir, { recursive: true });
   }
 });

@@ -378,6 +378,7 @@ export async function createGoogleSource(
       } catch (error: unknown) {
         throw upstreamError(error, "connectivity check", signal);
       }
+      return `service account ${secrets.client_email} acting for ${config.GOOGLE_API_USERNAME}`;
     },
   };
 }
