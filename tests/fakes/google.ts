@@ -56,6 +56,11 @@ export interface GoogleFake {
   usageLagDays: number;
   /** Leave the day out of the "not yet available" message (some answers do not name it). */
   usageLagWithoutDate: boolean;
+  /**
+   * How a lagging day is answered: `error` (HTTP 400) or `warning` (HTTP 200, no reports, a
+   * `DATA_NOT_AVAILABLE` warning, as in googleworkspace/apps-script-samples#104).
+   */
+  usageLagAnswer: "error" | "warning";
   /** userKey → login activities. */
   activities: Map<string, unknown[]>;
   /** Items per page of every list (ignores `maxResults` when smaller). */
@@ -98,6 +103,7 @@ export function startGoogleFake(options: GoogleFakeOptions): GoogleFake {
     usage: new Map(),
     usageLagDays: 2,
     usageLagWithoutDate: false,
+    usageLagAnswer: "error",
     activities: new Map(),
     pageSize: 100,
     expiresIn: 3600,
@@ -178,6 +184,18 @@ export function startGoogleFake(options: GoogleFakeOptions): GoogleFake {
     if (usage) {
       const until = new Date(now().getTime() - fake.usageLagDays * 86_400_000).toISOString()
         .slice(0, 10);
+      if (usage[2]! > until && fake.usageLagAnswer === "warning") {
+        return Response.json({
+          kind: "admin#reports#usageReports",
+          warnings: [{
+            code: "DATA_NOT_AVAILABLE",
+            message: `Sorry, data for date ${
+              usage[2]
+            } for application "accounts" is not available.`,
+            data: [{ key: "application_name", value: "accounts" }],
+          }],
+        });
+      }
       if (usage[2]! > until) {
         const message = fake.usageLagWithoutDate
           ? "Data for the requested date is not yet available. Please check back later"

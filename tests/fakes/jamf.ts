@@ -123,6 +123,13 @@ export async function startFakeJamf(options: FakeJamfOptions = {}): Promise<Fake
     }
     if (!path.startsWith("/JSSResource/")) return json({ error: "Not Found" }, 404);
     const bearer = auth.startsWith("Bearer ") && valid.has(auth.slice(7));
+    if (auth.startsWith("Bearer ") && !bearer) {
+      // An expired or revoked token: the JSON body Jamf Pro answers (as logged in jamf/mut#75).
+      return json({
+        httpStatus: 401,
+        errors: [{ code: "INVALID_TOKEN", description: "Unauthorized", id: "0", field: null }],
+      }, 401);
+    }
     if (!bearer && !(basicClassic && auth === basic)) return unauthorized();
     if (refusing === "all") return unauthorized();
     if (refusing === "privilege") return new Response("<html>Forbidden</html>", { status: 403 });

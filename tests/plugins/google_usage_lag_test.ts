@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { UpstreamError } from "../../engine/ports.ts";
-import { createLatestDayFinder } from "../../plugins/sources/google/usage_lag.ts";
+import { createLatestDayFinder, notReadyWarning } from "../../plugins/sources/google/usage_lag.ts";
 
 const NOW = new Date("2026-11-30T09:00:00Z");
 const lag = (message: string) => Object.assign(new Error(message), { lag: true });
@@ -84,4 +84,26 @@ Deno.test("latest usage day: any other failure is not stepped over", async () =>
     { message: "HTTP 403" },
   );
   assert.deepEqual(asked, ["2026-11-29"]);
+});
+
+Deno.test("notReadyWarning() reads a no-data warning only when no report came with it", () => {
+  const warning = {
+    code: "PARTIAL_DATA_AVAILABLE",
+    message: "Data for date 2026-11-29 is not available right now",
+  };
+  assert.equal(
+    notReadyWarning({ warnings: [warning] }),
+    "Data for date 2026-11-29 is not available right now",
+  );
+  assert.equal(
+    notReadyWarning({ warnings: [{ code: "DATA_NOT_AVAILABLE" }] }),
+    "DATA_NOT_AVAILABLE",
+  );
+  assert.equal(
+    notReadyWarning({ warnings: [warning], usageReports: [{ date: "2026-11-29" }] }),
+    null,
+  );
+  assert.equal(notReadyWarning({ warnings: [{ code: "SOMETHING_ELSE", message: "x" }] }), null);
+  assert.equal(notReadyWarning({ usageReports: [] }), null);
+  assert.equal(notReadyWarning("garbage"), null);
 });

@@ -8,11 +8,22 @@ import { silentLogger } from "../../config/log.ts";
 import type { Store } from "../../engine/ports.ts";
 import type { PluginInstance } from "../../plugins/plugin.ts";
 import jamf from "../../plugins/sources/jamf.ts";
-import { type FakeJamf, JAMF_CLIENT_ID, JAMF_CLIENT_SECRET, startFakeJamf } from "../fakes/jamf.ts";
+import {
+  type FakeJamf,
+  type FakeJamfOptions,
+  JAMF_CLIENT_ID,
+  JAMF_CLIENT_SECRET,
+  startFakeJamf,
+} from "../fakes/jamf.ts";
 
-/** A fake JAMF emptied of its Planet Express records, and the source configured for it. */
-export async function emptyJamf(): Promise<{ fake: FakeJamf; plugin: PluginInstance }> {
-  const fake = await startFakeJamf();
+/**
+ * A fake JAMF emptied of its Planet Express records, and the source configured for it with an
+ * API client; `now` is the source's clock.
+ */
+export async function emptyJamf(
+  options: { fake?: FakeJamfOptions; now?: () => Date } = {},
+): Promise<{ fake: FakeJamf; plugin: PluginInstance }> {
+  const fake = await startFakeJamf(options.fake);
   fake.computers.clear();
   fake.users.clear();
   const config = jamf.schema.parse({
@@ -25,7 +36,7 @@ export async function emptyJamf(): Promise<{ fake: FakeJamf; plugin: PluginInsta
     timeoutMs: 5000,
     log: silentLogger,
     store: {} as Store,
-    now: () => new Date(),
+    now: options.now ?? (() => new Date()),
     demo: false,
   });
   return { fake, plugin };

@@ -29,7 +29,7 @@ import {
   type RecordOptions,
 } from "./parse.ts";
 import { activeUsers, DIRECTORY_USER_SCOPE, LIST_PAGE_SIZE, listGoogleDevices } from "./listing.ts";
-import { createLatestDayFinder } from "./usage_lag.ts";
+import { createLatestDayFinder, notReadyWarning, ReportNotReadyError } from "./usage_lag.ts";
 import { createTokenProvider, DEFAULT_TOKEN_URI, type TokenProvider } from "./token.ts";
 
 /** The largest answer read from the Admin SDK, in bytes. */
@@ -241,9 +241,13 @@ export async function createGoogleSource(
             { userKey: email, date },
             await requestOptions(signal),
           );
-          return answerOf(res.data, "usage report").usageReports?.[0];
+          const data = answerOf(res.data, "usage report");
+          const warning = notReadyWarning(data);
+          if (warning !== null) throw new ReportNotReadyError(warning);
+          return data.usageReports?.[0];
         },
         notYetAvailable: (error) => {
+          if (error instanceof ReportNotReadyError) return error.message;
           const detail = googleMessage(error);
           return statusOf(error) === 400 && NOT_YET_AVAILABLE_RE.test(detail) ? detail : null;
         },

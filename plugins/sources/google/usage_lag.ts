@@ -75,3 +75,30 @@ export function createLatestDayFinder(
 function isoDay(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
 }
+
+/** A usage report answered 200 but said the day's data is not there yet (a warning, no reports). */
+export class ReportNotReadyError extends Error {
+  override name = "ReportNotReadyError";
+}
+
+const NOT_READY_CODES = new Set(["DATA_NOT_AVAILABLE", "PARTIAL_DATA_AVAILABLE"]);
+
+/**
+ * The warning text of a usage-report answer that holds no report because the day's data is not
+ * available yet (`warnings[].code` `DATA_NOT_AVAILABLE` or `PARTIAL_DATA_AVAILABLE`, Reports API
+ * `UsageReports` resource; seen in googleworkspace/apps-script-samples#104); `null` when the
+ * answer has reports or no such warning.
+ */
+export function notReadyWarning(answer: unknown): string | null {
+  if (typeof answer !== "object" || answer === null) return null;
+  const { usageReports, warnings } = answer as { usageReports?: unknown; warnings?: unknown };
+  if (Array.isArray(usageReports) && usageReports.length > 0) return null;
+  if (!Array.isArray(warnings)) return null;
+  for (const w of warnings) {
+    const { code, message } = (w ?? {}) as { code?: unknown; message?: unknown };
+    if (typeof code === "string" && NOT_READY_CODES.has(code)) {
+      return typeof message === "string" && message !== "" ? message : code;
+    }
+  }
+  return null;
+}
