@@ -22,10 +22,13 @@ const WORDS: Record<Status, string> = {
  * @param records the person's records (before merging)
  * @param practices the configured practices; only those of type `uptodate` are used
  * @returns the section text, or `""` when no record names an OS or no such practice is enabled
- * @example
+ * @example A Mac below the required version
  * ```ts
- * explainUpToDate(records, services.engine.parts.practices);
- * // "OS up to date:\n  fry-mbp (jamf, macOS 15.6): critical. macOS 15.6 — 15.7.7 fixes …"
+ * import { DEFAULT_PRACTICES } from "../engine/default_practices.ts";
+ * import { buildPracticeSet } from "../engine/practices.ts";
+ * const mac = { source: "jamf", name: "fry-mbp", os: "macOS", os_version: "15.6" };
+ * explainUpToDate([mac], buildPracticeSet(DEFAULT_PRACTICES, ["uptodate"]));
+ * // "OS up to date:\n  fry-mbp (jamf, macOS 15.6): critical. macOS 15.6 no longer receives …"
  * ```
  */
 export function explainUpToDate(records: readonly DeviceRecord[], practices: PracticeSet): string {

@@ -76,9 +76,19 @@ class Verdict {
  * @param options the policy, the release data (SOFA and endoflife.date, see `releases.ts`), now
  * @returns the verdict with its sentences, or `null` when nothing could be judged (unknown OS,
  *   no version, no data for it)
- * @example
+ * @example A release whose security updates ended
  * ```ts
- * judgeWithPolicy(record, { policy: parseOsPolicy("supported; deadline 14d"), data, now });
+ * import { parseOsPolicy } from "./os_policy.ts";
+ * const macos13 = {
+ *   cycle: "13", label: "13", released: null, eol: new Date("2025-09-15"), latest: null,
+ *   latestReleased: null,
+ * };
+ * judgeWithPolicy({ source: "jamf", os: "macOS", os_version: "13.7.8" }, {
+ *   policy: parseOsPolicy("supported"),
+ *   data: { apple: {}, lifecycles: { macos: [macos13] } },
+ *   now: new Date("2026-11-30"),
+ * });
+ * // { status: "warn", sentences: ["macOS 13 no longer gets security updates (they ended on …"] }
  * ```
  */
 export function judgeWithPolicy(

@@ -94,11 +94,17 @@ const USER_AGENT = "Stethoscope-release-data/1 (+https://github.com/Netflix/stet
 /**
  * Creates the service; call `load()` before use, `start()` to keep it fresh.
  *
- * @example
+ * @example Offline, from the shipped file
  * ```ts
- * const releases = createReleaseService({ config: config.RELEASE_DATA, store, log });
+ * import { silentLogger } from "../../config/log.ts";
+ * import { ReleaseDataSchema } from "../../config/schema.ts";
+ * const releases = createReleaseService({
+ *   config: ReleaseDataSchema.parse({ FETCH: false }),
+ *   store: { releaseFeed: () => Promise.resolve(null), putReleaseFeed: () => Promise.resolve() },
+ *   log: silentLogger,
+ * });
  * await releases.load();
- * releases.start();
+ * releases.status().origin; // "shipped"
  * ```
  */
 export function createReleaseService(options: ReleaseServiceOptions): ReleaseService {
@@ -306,7 +312,11 @@ const ORIGIN_WORDS: Record<ReleaseOrigin, string> = {
  *
  * @example
  * ```ts
- * describeReleaseStatus(service.status(), new Date("2026-11-30"), 7);
+ * const status = {
+ *   origin: "shipped" as const, asOf: new Date("2026-05-11"), ageDays: 203, stale: true,
+ *   feeds: [],
+ * };
+ * describeReleaseStatus(status, new Date("2026-11-30"), 7);
  * // "release data from the shipped file, current to 11 May (203 days old; older than 7 days)"
  * ```
  */
