@@ -22,7 +22,6 @@ async function health(url: string): Promise<number | string> {
 Deno.test("serve keeps running when connections exhaust its file descriptors, and serves again as they close", async () => {
   const server = await startServer([], { maxDescriptors: LIMIT });
   const conns: Deno.TcpConn[] = [];
-  let refused = 0;
   try {
     assert.equal(await health(server.url), 200);
     const { hostname, port } = new URL(server.url);
@@ -30,12 +29,9 @@ Deno.test("serve keeps running when connections exhaust its file descriptors, an
       try {
         conns.push(await Deno.connect({ hostname, port: Number(port) }));
       } catch {
-        refused++;
+        // refused while the listener is closed: expected
       }
     }
-    // The kernel's accept queue takes some connections the server cannot accept; enough are
-    // held open that the server's descriptors ran out.
-    assert.ok(conns.length + refused === IDLE);
     for (const c of conns) c.close();
     conns.length = 0;
     // Serving again takes the listener's back-off (at most 2 s a step): bounded retries.
@@ -51,6 +47,7 @@ Deno.test("serve keeps running when connections exhaust its file descriptors, an
     assert.ok(again.every((l) => l.includes(`"address":"${server.url}"`)), again.join("\n"));
   } finally {
     for (const c of conns) c.close();
+    // Exit code 0 after SIGTERM: the process ran until told to stop, it did not crash.
     assert.equal(await server.stop(), 0);
   }
 });
