@@ -14,9 +14,15 @@
  * percent-encoded UTF-8 bytes), so 2,300 characters stay under 21 KB; 32 KiB leaves room and
  * still bounds the memory a request can take.
  *
+ * Every body is read here, before any route: a chunked one by the limit itself, one with a
+ * `Content-Length` (at most `maxBytes`) right after it. A body that ends before it is complete
+ * (the client closed the connection mid-body; Deno's server then fails the read with
+ * `BadResource`) is therefore told apart from a fault of a route: 400 with
+ * {@link BODY_ENDED_MESSAGE}, never a 500 logged as an error and sent to the failure loggers.
+ *
  * @module
  */
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { AppEnv } from "./context.ts";
 import { errorPage } from "./render.tsx";
@@ -44,10 +50,13 @@ export const MAX_BODY_BYTES = 32 * 1024;
 /** What a person is told when a body is over the limit. */
 export const TOO_LARGE_MESSAGE = "This request is too large (the limit is 32 KB).";
 
+/** What a client is told when its request body ended before it was complete. */
+export const BODY_ENDED_MESSAGE = "The request ended before all of it arrived. Try again.";
+
 /**
  * The body-limit middleware: 413 with {@link TOO_LARGE_MESSAGE} (JSON `{error, status}` under
- * `/api/`, an error page elsewhere) when a body is over `maxBytes`; otherwise the body, read at
- * most once, is handed on.
+ * `/api/`, an error page elsewhere) when a body is over `maxBytes`; 400 with
+ * {@link BODY_ENDED_MESSAGE} when it ends early; otherwise the body, read whole, is handed on.
  *
  * @param options `maxBytes`: the limit in bytes (a positive integer; default {@link MAX_BODY_BYTES})
  * @returns the middleware
@@ -70,12 +79,40 @@ export function bodyLimits(
   const message = maxBytes === MAX_BODY_BYTES
     ? TOO_LARGE_MESSAGE
     : `This request is too large (the limit is ${maxBytes} bytes).`;
-  return bodyLimit({
+  const limit = bodyLimit({
     maxSize: maxBytes,
-    onError: (c) => {
-      c.header("Connection", "close");
-      if (c.req.path.startsWith("/api/")) return c.json({ error: message, status: 413 }, 413);
-      return errorPage(c, 413, message);
-    },
+    onError: (c) => refuse(c, 413, message),
   }) as MiddlewareHandler<AppEnv>;
+  return async function bodyLimits(c, next) {
+    let handedOn = false;
+    try {
+      return await limit(c, async () => {
+        const raw = c.req.raw;
+        if (raw.body !== null && raw.headers.has("content-length") && !BODYLESS.has(raw.method)) {
+          // at most maxBytes (the limit judged the header, which the server enforces as framing)
+          c.req.raw = new Request(raw, { body: await raw.arrayBuffer() });
+        }
+        handedOn = true;
+        await next();
+      });
+    } catch (error: unknown) {
+      // Errors of routes never get here (Hono hands them to app.onError): this one is the body's.
+      if (handedOn) throw error;
+      return refuse(c, 400, BODY_ENDED_MESSAGE);
+    }
+  };
+}
+
+/** Methods whose requests cannot carry a body in a `Request`. */
+const BODYLESS = new Set(["GET", "HEAD"]);
+
+/** The refusal: closes the connection (the rest of the body is never read). */
+function refuse(
+  c: Context<AppEnv>,
+  status: 400 | 413,
+  message: string,
+): Response | Promise<Response> {
+  c.header("Connection", "close");
+  if (c.req.path.startsWith("/api/")) return c.json({ error: message, status }, status);
+  return errorPage(c, status, message);
 }
