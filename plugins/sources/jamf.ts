@@ -53,6 +53,15 @@ const UsersByEmail = z.looseObject({
   user: JamfUser.nullish(),
 });
 
+/** `GET /computers/match/{term}`: computers whose fields match the term (wildcard search). */
+const MatchedComputers = z.looseObject({
+  computers: z.array(z.looseObject({
+    id: z.union([z.number(), z.string()]),
+    email: z.string().nullish(),
+    email_address: z.string().nullish(),
+  })).nullish(),
+});
+
 /** The address in a JAMF URL path: percent-encoded except `@`, as Jamf's own examples write it. */
 function emailPath(email: string): string {
   return encodeURIComponent(email).replaceAll("%40", "@");
@@ -101,26 +110,14 @@ export default definePlugin(jamfSchema, (config, ctx) => {
   }
 
   /**
-   * The person's Macs: JAMF users found by the whole address (`GET /users/email/{email}`, never
-   * the local part, which two people can share), then their computers, keeping only those whose
-   * location email is the person's (case-insensitive) or empty; a Mac recorded for someone else
-   * is dropped and logged. Source: RW-05 (a user whose `name` is a display name).
+   * The person's Macs, found by the whole address (never the local part, which two people can
+   * share; see {@link computerIds}), keeping only those whose location email is the person's
+   * (case-insensitive) or empty; a Mac recorded for someone else is dropped and logged.
+   * Source: RW-05 (a user whose `name` is a display name).
    */
   async function devicesByEmail(email: string, options: CallOptions): Promise<DeviceRecord[]> {
     const wanted = email.trim().toLowerCase();
-    const answer = UsersByEmail.safeParse(
-      await client.getJson(`/users/email/${emailPath(email.trim())}`, options),
-    );
-    if (!answer.success) throw new UpstreamError(`JAMF: unexpected answer for user "${email}"`);
-    const { users, user } = answer.data;
-    if (!users && !user) throw new UpstreamError(`JAMF: unexpected answer for user "${email}"`);
-    const ids = [
-      ...new Set(
-        [...(users ?? []), ...(user ? [user] : [])]
-          .filter((u) => sameOwner(u.email ?? u.email_address, wanted))
-          .flatMap((u) => (u.links?.computers ?? []).map((c) => String(c.id))),
-      ),
-    ];
+    const ids = await computerIds(email.trim(), wanted, options);
     const settled = await Promise.allSettled(
       ids.map((id) => computer(`/computers/id/${encodeURIComponent(id)}`, id, options)),
     );
@@ -148,6 +145,42 @@ export default definePlugin(jamfSchema, (config, ctx) => {
     });
     if (devices.length === 0 && failures.length > 0) throw failures[0];
     return devices;
+  }
+
+  /**
+   * The ids of the person's computers: from the JAMF users with that address
+   * (`GET /users/email/{email}`); when there is no such user, from the computers whose location
+   * email is the address (`GET /computers/match/{email}`, a loose search, filtered here to the
+   * whole address).
+   *
+   * @throws {NotFoundError} when neither finds anything
+   */
+  async function computerIds(email: string, wanted: string, options: CallOptions) {
+    let raw: unknown;
+    try {
+      raw = await client.getJson(`/users/email/${emailPath(email)}`, options);
+    } catch (error: unknown) {
+      if (!(error instanceof NotFoundError)) throw error;
+      const matched = MatchedComputers.safeParse(
+        await client.getJson(`/computers/match/${emailPath(email)}`, options),
+      );
+      if (!matched.success) throw new UpstreamError(`JAMF: unexpected answer for "${email}"`);
+      const ids = (matched.data.computers ?? [])
+        .filter((c) => (c.email_address ?? c.email ?? "").trim().toLowerCase() === wanted)
+        .map((c) => String(c.id));
+      if (ids.length === 0) throw new NotFoundError(`JAMF: no user or computer for "${email}"`);
+      return ids;
+    }
+    const answer = UsersByEmail.safeParse(raw);
+    const { users, user } = answer.success ? answer.data : {};
+    if (!users && !user) throw new UpstreamError(`JAMF: unexpected answer for user "${email}"`);
+    return [
+      ...new Set(
+        [...(users ?? []), ...(user ? [user] : [])]
+          .filter((u) => sameOwner(u.email ?? u.email_address, wanted))
+          .flatMap((u) => (u.links?.computers ?? []).map((c) => String(c.id))),
+      ),
+    ];
   }
 
   return {

@@ -149,6 +149,27 @@ export async function startFakeJamf(options: FakeJamfOptions = {}): Promise<Fake
       if (ids === undefined) return json({ error: "Not Found" }, 404);
       return json({ user: userJson(1, m[1]!, ids) });
     }
+    if ((m = path.match(/^\/JSSResource\/computers\/match\/(.+)$/))) {
+      // Classic API wildcard search: any computer whose name, user or email contains the term.
+      const term = m[1]!.replaceAll("*", "").toLowerCase();
+      const hits = [...computers].flatMap(([id, c]) => {
+        const comp = (c as { computer?: Record<string, Record<string, unknown>> }).computer;
+        const loc = comp?.location ?? {};
+        const fields = [comp?.general?.name, loc.username, loc.email_address];
+        if (!fields.some((f) => typeof f === "string" && f.toLowerCase().includes(term))) {
+          return [];
+        }
+        return [{
+          id,
+          name: comp?.general?.name,
+          serial_number: comp?.general?.serial_number,
+          username: loc.username ?? "",
+          email: loc.email_address ?? "",
+          email_address: loc.email_address ?? "",
+        }];
+      });
+      return json({ computers: hits });
+    }
     if ((m = path.match(/^\/JSSResource\/computers\/id\/(\d+)$/))) {
       const c = computers.get(Number(m[1]));
       return c === undefined ? json({ error: "Not Found" }, 404) : json(c);

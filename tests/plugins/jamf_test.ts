@@ -518,3 +518,31 @@ Deno.test("processComputer() reads JAMF's native posture fields before extension
     );
   });
 });
+
+Deno.test("jamf devicesByEmail() without a JAMF user finds Macs by their location email", async () => {
+  const { fake, plugin } = await setup();
+  try {
+    const mine = await jamfFixture("lgml-pfry");
+    (mine.computer.location as Record<string, unknown>).email_address = "Leela@PlanetExpress.com";
+    const near = structuredClone(mine);
+    (near.computer.general as Record<string, unknown>).serial_number = "NOTLEELA01";
+    (near.computer.location as Record<string, unknown>).email_address =
+      "leela@planetexpress.com.au";
+    fake.computers.set(20, mine);
+    fake.computers.set(21, near); // found by the loose match, not hers
+    const devices = await plugin.devicesByEmail!("leela@planetexpress.com", { signal: signal() });
+    assert.deepEqual(devices.map((d) => d.serial), ["DECAFBAD00"]);
+    const asked = fake.requests.map((r) => decodeURIComponent(r.url.pathname));
+    assert.deepEqual(asked.slice(1), [
+      "/JSSResource/users/email/leela@planetexpress.com",
+      "/JSSResource/computers/match/leela@planetexpress.com",
+      "/JSSResource/computers/id/20",
+    ]);
+    await assert.rejects(
+      plugin.devicesByEmail!("zoidberg@planetexpress.com", { signal: signal() }),
+      NotFoundError,
+    );
+  } finally {
+    await fake.close();
+  }
+});
