@@ -318,7 +318,16 @@ function refusedToken(error: unknown, path: string, kind: JamfCredentials["kind"
       404,
     );
   }
-  if (status === 401 || status === 403 || (kind === "client" && status === 400)) {
+  if (status === 403) {
+    // The credentials were checked and accepted; the account or client may not use the API.
+    const who = kind === "client" ? "API client" : "account";
+    return new AuthError(
+      `JAMF accepted the ${who} but refused it a token at POST ${path} (HTTP 403): give it ` +
+        "API access in Jamf Pro (an API role, or an account privilege set allowing the API)",
+      403,
+    );
+  }
+  if (status === 401 || (kind === "client" && status === 400)) {
     return new AuthError(
       kind === "client"
         ? `JAMF refused the API client at POST ${path} (HTTP ${status}); check JAMF_CLIENT_ID ` +

@@ -26,6 +26,8 @@ export interface FakeJamfOptions {
   tokenEndpoints?: boolean;
   /** Lifetime of issued tokens, in seconds (default 1200 for accounts, 300 for API clients). */
   tokenLifetimeSeconds?: number;
+  /** Valid credentials get 403 at the token endpoints (the account may not use the API). */
+  tokenForbidden?: boolean;
 }
 
 /** Loads a JAMF fixture (`lgml-pfry` or `lgmd-pfry`). */
@@ -96,6 +98,7 @@ export async function startFakeJamf(options: FakeJamfOptions = {}): Promise<Fake
     const auth = req.headers.get("authorization") ?? "";
     if (tokenEndpoints && req.method === "POST" && path === "/api/v1/auth/token") {
       if (auth !== basic) return json({ httpStatus: 401, errors: [] }, 401);
+      if (options.tokenForbidden) return json({ httpStatus: 403, errors: [] }, 403);
       const { token, lifetime } = issue(1200);
       return json({ token, expires: new Date(Date.now() + lifetime * 1000).toISOString() });
     }

@@ -225,6 +225,15 @@ Deno.test("jamf refusals say what the server refused, and never leak a secret", 
       secret: "wrong-pass",
     },
     {
+      name: "a token endpoint that refuses API access is not a password problem",
+      credentials: ACCOUNT,
+      fake: { tokenForbidden: true },
+      message: "JAMF accepted the account but refused it a token at POST /api/v1/auth/token " +
+        "(HTTP 403): give it API access in Jamf Pro (an API role, or an account privilege set " +
+        "allowing the API)",
+      secret: JAMF_PASSWORD,
+    },
+    {
       name: "a missing privilege is not a password problem",
       credentials: CLIENT,
       refuse: "privilege",
@@ -245,6 +254,9 @@ Deno.test("jamf refusals say what the server refused, and never leak a secret", 
         assert.ok(error instanceof AuthError || error instanceof Error);
         assert.equal((error as Error).message, c.message);
         assert.ok(!(error as Error).message.includes(c.secret));
+        if (c.name.endsWith("not a password problem")) {
+          assert.ok(!(error as Error).message.includes("PASSWORD"), "no password hint");
+        }
       } finally {
         await fake.close();
       }
