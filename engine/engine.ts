@@ -112,11 +112,22 @@ export interface Engine {
  * Builds an engine over the given plugins.
  *
  * @param parts the configured plugins and practices
+ * @param options the metrics hook, the snapshot store, the clock and the snapshot settings
  * @returns the engine
  * @example
  * ```ts
- * const engine = createEngine(parts);
+ * const engine = createEngine({
+ *   deviceSources: [],
+ *   preDeviceSources: [],
+ *   accountSources: [],
+ *   eventSources: [],
+ *   notificationSources: [],
+ *   deviceTransforms: [],
+ *   eventTransforms: [],
+ *   practices: [],
+ * }, { now: () => new Date() });
  * const { items, errors } = await engine.devices("fry@planetexpress.com");
+ * const view = await engine.view("fry@planetexpress.com"); // devices, accounts, events
  * ```
  */
 export function createEngine(parts: EngineParts, options: EngineOptions = {}): Engine {

@@ -91,8 +91,14 @@ const DAY_MS = 86_400_000;
  *
  * @example
  * ```ts
- * const views = createPersonViews({ collect, practices, store, now: () => new Date() });
- * const view = await views.view("fry@planetexpress.com");
+ * const views = createPersonViews({
+ *   collect: () =>
+ *     Promise.resolve({ devices: { items: [], errors: [] }, accounts: null, events: null }),
+ *   evaluate: () => [],
+ *   practices: [],
+ *   now: () => new Date(),
+ * });
+ * const view = await views.view("fry@planetexpress.com"); // view.freshness === "live"
  * ```
  */
 export function createPersonViews(parts: PersonViewParts): PersonViews {
