@@ -50,9 +50,22 @@ export function encodeSnapshotBody(snapshot: PersonSnapshot): string {
   return encodeTagged(body);
 }
 
-/** A snapshot back from its columns and body text. */
+/**
+ * A snapshot back from its columns and body text.
+ *
+ * @throws {SyntaxError} when the body is not JSON, or not a snapshot of records (a row written by
+ * an earlier format): the caller then treats the person as having no snapshot and asks again
+ */
 export function decodeSnapshot(email: string, collectedAt: Date, body: string): PersonSnapshot {
-  return { email, collectedAt, ...decodeTagged<SnapshotBody>(body) };
+  const decoded = decodeTagged<SnapshotBody>(body);
+  const items: unknown = decoded?.devices?.items;
+  if (
+    !Array.isArray(items) ||
+    !items.every((r) => typeof (r as { source?: unknown } | null)?.source === "string")
+  ) {
+    throw new SyntaxError(`The snapshot of "${email}" is not in this version's format`);
+  }
+  return { email, collectedAt, ...decoded };
 }
 
 /**

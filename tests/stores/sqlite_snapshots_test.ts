@@ -29,3 +29,22 @@ Deno.test("sqlite store keeps snapshots across a restart", async () => {
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("a snapshot row of another format is refused with a clear error (the view then asks again)", async () => {
+  const store = await createSqliteStore({ path: ":memory:", log: silentLogger });
+  try {
+    const merged = snapshotOf("fry@example.com", at(0));
+    // what the first snapshots held: merged devices (`sources`), not records (`source`)
+    const old = {
+      ...merged,
+      devices: { items: [{ sources: ["jamf"], practices: {}, identifiers: {} }], errors: [] },
+    } as unknown as typeof merged;
+    await store.putSnapshot(old);
+    await assert.rejects(
+      store.snapshot("fry@example.com"),
+      /Cannot read a snapshot in the store ":memory:": The snapshot of "fry@example.com" is not in this version's format/,
+    );
+  } finally {
+    await store.close();
+  }
+});
