@@ -22,7 +22,7 @@ import { Metrics } from "./metrics.ts";
 import { health } from "./health.ts";
 import { notifications } from "./notifications.tsx";
 import { pages } from "./pages.tsx";
-import { bodyEndedEarly, bodyLimits, ENDED_EARLY_MESSAGE } from "./body_limit.ts";
+import { bodyLimits } from "./body_limit.ts";
 import { checkAgain } from "./check_again.tsx";
 import { privateResponses } from "./private_responses.ts";
 import { assetUrls, errorPage } from "./render.tsx";
@@ -220,12 +220,6 @@ export async function createApp(deps: AppDeps): Promise<Hono<AppEnv>> {
   app.notFound((c) => errorPage(c, 404, "There is no page at this address."));
 
   app.onError((error, c) => {
-    if (bodyEndedEarly(error, c.req.raw)) {
-      if (c.req.path.startsWith("/api/")) {
-        return c.json({ error: ENDED_EARLY_MESSAGE, status: 400 }, 400);
-      }
-      return errorPage(c, 400, ENDED_EARLY_MESSAGE);
-    }
     if (error instanceof HTTPException && error.status < 500) {
       const message = error.status === 403
         ? "This request came from another site and was refused."

@@ -27,23 +27,6 @@ import { bodyLimit } from "hono/body-limit";
 import type { AppEnv } from "./context.ts";
 import { errorPage } from "./render.tsx";
 
-/** What a client is told when its body ended before the length it announced. */
-export const ENDED_EARLY_MESSAGE = "The request body ended before it was complete.";
-
-/**
- * Whether `error` is the runtime failing to read this request's body because the client stopped
- * sending it (closed the connection before `Content-Length` bytes or the last chunk): Deno
- * raises `BadResource` ("Cannot read request body as underlying resource unavailable"). That is
- * the client's doing, answered 400, not a server error.
- *
- * @param error what a handler threw
- * @param request the request being handled
- * @returns `true` for a body that ended early
- */
-export function bodyEndedEarly(error: unknown, request: Request): boolean {
-  return error instanceof Deno.errors.BadResource && request.body !== null;
-}
-
 /** The most bytes any request body may have: 32 KiB. */
 export const MAX_BODY_BYTES = 32 * 1024;
 
