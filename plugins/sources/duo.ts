@@ -6,7 +6,10 @@
  *
  * Config: `DUO_INTEGRATION_KEY`, `DUO_SECRET_KEY`, `DUO_API_HOSTNAME`, optional `DUO_API_URL`
  * (default `https://{DUO_API_HOSTNAME}`), `POLL_SECONDS` (60), `RETENTION_DAYS` (14), `TIMEOUT`,
- * `DEBUG`.
+ * `DEBUG`, and `USERNAME_DOMAIN`: the domain Duo's username normalisation strips, so a bare Duo
+ * user name (`alice`) is read as `alice@USERNAME_DOMAIN` only; unset, a bare name reaches every
+ * address with that local part (the original's behaviour). A user name Duo logged as a whole
+ * address always reaches that address only.
  *
  * @module
  */
@@ -16,7 +19,7 @@ import { type Store, UpstreamError } from "../../engine/ports.ts";
 import type { AccessEvent } from "../../engine/types.ts";
 import { AuthError, createHttpClient, type HttpClient, RateLimitError } from "../http.ts";
 import { definePlugin, timeoutSeconds } from "../plugin.ts";
-import { AuthLogPage, duoUsername, rfc2822, signDuoRequest, toEvent } from "./duo_api.ts";
+import { AuthLogPage, duoKeysFor, rfc2822, signDuoRequest, toEvent } from "./duo_api.ts";
 
 /** `PLUGINS.duo` keys. */
 export const duoSchema = z.object({
@@ -26,6 +29,11 @@ export const duoSchema = z.object({
   DUO_API_URL: z.url({ protocol: /^https?$/ }).optional(),
   POLL_SECONDS: z.number().positive().default(60),
   RETENTION_DAYS: z.number().positive().default(14),
+  USERNAME_DOMAIN: z.string().regex(
+    /^[a-z0-9.-]+\.[a-z]{2,}$/i,
+    "expected a domain such as example.com",
+  )
+    .optional(),
   TIMEOUT: timeoutSeconds,
   DEBUG: z.boolean().default(false),
 }).strict();
@@ -201,12 +209,15 @@ export default definePlugin(duoSchema, (config, ctx) => {
   return {
     name: ctx.name,
     timeoutMs: ctx.timeoutMs,
-    eventsByEmail: (email) =>
-      ctx.store.eventsFor(
-        ctx.name,
-        duoUsername(email),
-        new Date(ctx.now().getTime() - retentionMs),
-      ),
+    async eventsByEmail(email) {
+      const since = new Date(ctx.now().getTime() - retentionMs);
+      const found = await Promise.all(
+        duoKeysFor(email, config.USERNAME_DOMAIN).map((key) =>
+          ctx.store.eventsFor(ctx.name, key, since)
+        ),
+      );
+      return found.flat().sort((a, b) => b.timestamp.getTime() - a.timestamp.getTime());
+    },
     checkConnectivity: async ({ signal }) => {
       await untilAborted(first, signal);
       const error = (last as PollResult | null)?.error;

@@ -115,9 +115,39 @@ export const AuthLogPage = z.looseObject({
   }),
 });
 
-/** The part of a Duo user name that identifies the person: the local part, lower-cased. */
+/**
+ * The key a Duo user name is stored under, lower-cased: the whole address when Duo logged one
+ * (`alice@example.com`, so `alice@partner.example` never reads Alice's sign-ins), else the bare
+ * name Duo's username normalisation left (`alice`).
+ *
+ * @example
+ * ```ts
+ * duoUsername("Alice@Example.com"); // "alice@example.com"
+ * duoUsername("alice"); // "alice"
+ * ```
+ */
 export function duoUsername(name: string): string {
-  return (name.split("@")[0] ?? name).trim().toLowerCase();
+  return name.trim().toLowerCase();
+}
+
+/**
+ * The keys a person's Duo sign-ins can be stored under: their whole address, and the bare local
+ * part for Duo user names that carry no domain — only when the address is in `usernameDomain`
+ * (the domain Duo's username normalisation strips), or for any address when it is not known.
+ *
+ * @example
+ * ```ts
+ * duoKeysFor("Alice@example.com", "example.com"); // ["alice@example.com", "alice"]
+ * duoKeysFor("alice@partner.example", "example.com"); // ["alice@partner.example"]
+ * ```
+ */
+export function duoKeysFor(email: string, usernameDomain?: string): string[] {
+  const whole = email.trim().toLowerCase();
+  const at = whole.lastIndexOf("@");
+  if (at < 0) return [whole];
+  const domain = whole.slice(at + 1);
+  if (usernameDomain !== undefined && domain !== usernameDomain.toLowerCase()) return [whole];
+  return [whole, whole.slice(0, at)];
 }
 
 /**

@@ -125,7 +125,7 @@ Deno.test("toEvent() maps a v2 log entry to an event with plain-text content", (
     reason: "user_approved",
     ip_address: "192.0.2.10",
     timestamp: new Date("2024-06-01T11:50:00Z"),
-    username: "fry",
+    username: "fry@planetexpress.com", // the whole address, lower-cased
     content: [
       "Duo Authentication: 2024-06-01T11:50:00.000Z",
       "IP: 192.0.2.10",
@@ -256,6 +256,8 @@ Deno.test("duo plugin polls in the background, serves events from the store, sto
     authLog(minutesAgo(30), { txid: "a", user: "fry" }),
     authLog(minutesAgo(20), { txid: "b", user: "leela" }),
     authLog(minutesAgo(10), { txid: "c", user: "fry", result: "denied" }),
+    authLog(minutesAgo(15), { txid: "d", user: "Fry@PlanetExpress.com" }),
+    authLog(minutesAgo(12), { txid: "e", user: "fry@momcorp.example" }), // another Fry
   );
   const config = duo.schema.parse({
     DUO_INTEGRATION_KEY: DUO_IKEY,
@@ -277,7 +279,11 @@ Deno.test("duo plugin polls in the background, serves events from the store, sto
     await waitFor(() => fake.requests.length >= 3);
     const before = fake.requests.length;
     const events = await plugin.eventsByEmail!("fry@planetexpress.com", { signal: signal() });
-    assert.deepEqual(events.map((e) => [e.id, e.success]), [["c", false], ["a", true]]);
+    assert.deepEqual(events.map((e) => [e.id, e.success]), [
+      ["c", false],
+      ["d", true],
+      ["a", true],
+    ]);
     assert.equal(fake.requests.length - before <= 1, true); // reading never asks Duo
   } finally {
     await plugin.close!();
