@@ -16,7 +16,9 @@ Deno.test("a Duo enrolment entry becomes a sign-in with what it says, and no bla
     reason: "",
     ip_address: "198.51.100.23",
     timestamp: new Date("2026-11-19T14:50:33Z"),
-    username: "alice",
+    // The whole address, lower-cased: a bare local part would match alice@partner.example too
+    // (see duo_user_name_whole_address_test.ts).
+    username: "alice@example.com",
     content: [
       "Duo Authentication: 2026-11-19T14:50:33.000Z",
       "IP: 198.51.100.23",
