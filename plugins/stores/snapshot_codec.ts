@@ -27,18 +27,50 @@ export function encodeTagged(value: unknown): string {
 /**
  * Decodes text from {@link encodeTagged}: tagged dates become `Date`s, nothing else changes.
  *
+ * Parses without a reviver and then walks the result once: a reviver is called for every value
+ * (and `Object.keys` for every object) and made decoding 7 % of a Devices page served from a
+ * snapshot (bench/README.md, `bench:http`). The outcome is the same as the reviver's.
+ *
  * @throws {SyntaxError} when the text is not JSON
  */
 export function decodeTagged<T>(text: string): T {
-  return JSON.parse(text, (_key, v) => {
-    if (v !== null && typeof v === "object" && !Array.isArray(v)) {
-      const keys = Object.keys(v);
-      if (keys.length === 1 && keys[0] === DATE_TAG && typeof v[DATE_TAG] === "string") {
-        return new Date(v[DATE_TAG]);
-      }
+  return revive(JSON.parse(text)) as T;
+}
+
+/** `{"$date": "<string>"}` and nothing else. */
+function isDateTag(v: object): v is { [DATE_TAG]: string } {
+  if (typeof (v as Record<string, unknown>)[DATE_TAG] !== "string") return false;
+  let n = 0;
+  for (const _ in v) if (++n > 1) return false;
+  return Object.hasOwn(v, DATE_TAG);
+}
+
+/** Replaces date tags inside `v` (in place) and returns it, or the `Date` when `v` is one. */
+function revive(v: unknown): unknown {
+  if (v === null || typeof v !== "object") return v;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      const item: unknown = v[i];
+      if (item !== null && typeof item === "object") v[i] = revive(item);
     }
     return v;
-  }) as T;
+  }
+  if (isDateTag(v)) return new Date(v[DATE_TAG]);
+  const o = v as Record<string, unknown>;
+  for (const key in o) {
+    const item = o[key];
+    if (item === null || typeof item !== "object") continue;
+    const out = revive(item);
+    if (out === item) continue;
+    // a "__proto__" key from JSON is an own property: keep it one, never a prototype
+    Object.defineProperty(o, key, {
+      value: out,
+      writable: true,
+      enumerable: true,
+      configurable: true,
+    });
+  }
+  return v;
 }
 
 /** The parts of a snapshot a store keeps in its body (email and times have their own columns). */

@@ -1,0 +1,74 @@
+/**
+ * The snapshot body codec: tagged dates come back as `Date`s and nothing else changes — the same
+ * outcome as decoding with a `JSON.parse` reviver, which the codec no longer uses (speed).
+ */
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import { decodeTagged, encodeTagged } from "../../plugins/stores/snapshot_codec.ts";
+
+/** The former decoder, kept as the reference: a reviver turning `{"$date": s}` into a Date. */
+function byReviver(text: string): unknown {
+  return JSON.parse(text, (_key, v) => {
+    if (v !== null && typeof v === "object" && !Array.isArray(v)) {
+      const keys = Object.keys(v);
+      if (keys.length === 1 && keys[0] === "$date" && typeof v.$date === "string") {
+        return new Date(v.$date);
+      }
+    }
+    return v;
+  });
+}
+
+Deno.test("dates at any depth come back as Dates; look-alike strings and other tags stay as written", () => {
+  const at = new Date("2026-11-26T12:00:00.000Z");
+  const text = encodeTagged({
+    devices: { items: [{ source: "jamf", last_sync: at, os: "26.1", dates: [at, "2026-11-26"] }] },
+    note: "2026-11-26T12:00:00.000Z",
+    tag: { $date: 5 },
+    two: { $date: "2026-11-26T12:00:00.000Z", other: 1 },
+  });
+  const back = decodeTagged<Record<string, unknown>>(text);
+  assert.deepEqual(back, {
+    devices: { items: [{ source: "jamf", last_sync: at, os: "26.1", dates: [at, "2026-11-26"] }] },
+    note: "2026-11-26T12:00:00.000Z",
+    tag: { $date: 5 },
+    two: { $date: "2026-11-26T12:00:00.000Z", other: 1 },
+  });
+  assert.ok(
+    (back.devices as { items: { last_sync: unknown }[] }).items[0]!.last_sync instanceof Date,
+  );
+});
+
+Deno.test("a __proto__ key holding a date stays an own property, never the object's prototype", () => {
+  const back = decodeTagged<Record<string, unknown>>(
+    '{"__proto__": {"$date": "2026-01-02T00:00:00.000Z"}}',
+  );
+  assert.equal(Object.getPrototypeOf(back), Object.prototype);
+  assert.deepEqual(
+    Object.getOwnPropertyDescriptor(back, "__proto__")?.value,
+    new Date("2026-01-02T00:00:00.000Z"),
+  );
+});
+
+Deno.test("the decoder agrees with the reviver it replaced on any JSON with and without tags", () => {
+  const tagged = fc.oneof(
+    fc.date({ noInvalidDate: true }).map((d) => ({ $date: d.toISOString() })),
+    fc.string().map((s) => ({ $date: s })),
+  );
+  const value = fc.letrec((tie) => ({
+    node: fc.oneof(
+      { depthSize: "small" },
+      fc.jsonValue({ maxDepth: 1 }),
+      tagged,
+      fc.array(tie("node"), { maxLength: 4 }),
+      fc.dictionary(fc.oneof(fc.string(), fc.constant("$date")), tie("node"), { maxKeys: 4 }),
+    ),
+  })).node;
+  fc.assert(
+    fc.property(value, (v) => {
+      const text = JSON.stringify(v);
+      assert.deepEqual(decodeTagged(text), byReviver(text));
+    }),
+    { numRuns: 500 },
+  );
+});
