@@ -14,10 +14,11 @@
  *
  * @module
  */
-import { deleteCookie, getSignedCookie, setSignedCookie } from "hono/cookie";
+import { deleteCookie, setSignedCookie } from "hono/cookie";
 import type { Config } from "../config/schema.ts";
 import type { Store } from "../engine/ports.ts";
 import type { Ctx } from "./context.ts";
+import { signedCookie } from "./signed_cookies.ts";
 
 const COOKIE = "stethoscope_session";
 /** Re-sign the cookie (sliding idle expiry) at most this often. */
@@ -65,7 +66,7 @@ export async function readSession(
   for (const secret of secrets) {
     let value: string | false | undefined;
     try {
-      value = await getSignedCookie(c, secret, COOKIE);
+      value = await signedCookie(c, secret, COOKIE);
     } catch {
       return null;
     }
