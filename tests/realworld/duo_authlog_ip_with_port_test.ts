@@ -6,10 +6,12 @@ import type { AccessEvent } from "../../engine/types.ts";
 import { toEvent } from "../../plugins/sources/duo_api.ts";
 import { labelEvents, parseRange } from "../../plugins/transforms/vpn_labeler.ts";
 import { engineWith } from "./engine_parts.ts";
-import { fixtureText } from "./fixtures.ts";
+import { realworldFixtureText } from "./fixture.ts";
 
-const events = () =>
-  fixtureText("duo_authlogs_access_device_ip_with_port.ndjson").split("\n").filter((l) => l)
+const events = async () =>
+  (await realworldFixtureText("duo_authlogs_access_device_ip_with_port.ndjson")).split("\n").filter(
+    (l) => l,
+  )
     .map((l) => toEvent(JSON.parse(l), { debug: false })!);
 
 Deno.test("RW-08: a Duo sign-in whose address carries a port is labelled, shown and kept like the plain one", async () => {
@@ -18,7 +20,7 @@ Deno.test("RW-08: a Duo sign-in whose address carries a port is labelled, shown 
     eventSources: [{
       name: "duo",
       timeoutMs: 1000,
-      eventsByEmail: () => Promise.resolve(events()),
+      eventsByEmail: () => events(),
     }],
     eventTransforms: [{
       name: "vpn_labeler",
@@ -38,7 +40,7 @@ Deno.test("RW-08: a Duo sign-in whose address carries a port is labelled, shown 
 });
 
 Deno.test("RW-08: the same holds for a bracketed IPv6 address with a port", async () => {
-  const [first] = events();
+  const [first] = await events();
   const v6 = { ...first!, ip_address: "[2001:db8:8::15]:51234" };
   const engine = engineWith({
     eventSources: [{ name: "duo", timeoutMs: 1000, eventsByEmail: () => Promise.resolve([v6]) }],

@@ -4,10 +4,11 @@
 // "Add new inputs in Get Logs action in Duo Admin plugin"; details made up).
 import assert from "node:assert/strict";
 import { toEvent } from "../../plugins/sources/duo_api.ts";
-import { fixtureJson } from "./fixtures.ts";
+import { realworldFixture } from "./fixture.ts";
 
-Deno.test("a Duo enrolment entry becomes a sign-in with what it says, and no blank lines", () => {
-  const event = toEvent(fixtureJson("duo_authlog_v2_enrollment_event.json"), { debug: false });
+Deno.test("a Duo enrolment entry becomes a sign-in with what it says, and no blank lines", async () => {
+  const raw = await realworldFixture("duo_authlog_v2_enrollment_event.json");
+  const event = toEvent(raw, { debug: false });
   assert.deepEqual(event, {
     source: "duo",
     id: "00000000-0000-0000-0000-0000000000e1",

@@ -8,10 +8,10 @@ import { mergeDevices } from "../../engine/merge.ts";
 import { applyPractices, buildPracticeSet } from "../../engine/practices.ts";
 import type { DeviceRecord } from "../../engine/types.ts";
 import { parseInventory } from "../../plugins/sources/file.ts";
-import { fixtureText } from "./fixtures.ts";
+import { realworldFixtureText } from "./fixture.ts";
 
-const read = () =>
-  parseInventory(fixtureText("file_inventory_apple_rsr_versions.ndjson"), {
+const read = async () =>
+  parseInventory(await realworldFixtureText("file_inventory_apple_rsr_versions.ndjson"), {
     source: "file",
     debug: false,
   });
@@ -23,8 +23,8 @@ const uptodate = (records: DeviceRecord[], practices = DEFAULT_PRACTICES) =>
     r.practices?.uptodate?.details,
   ]);
 
-Deno.test("RW-12: a version with an RSR letter is judged like the plain one, not as older", () => {
-  const { devices, problems } = read();
+Deno.test("RW-12: a version with an RSR letter is judged like the plain one, not as older", async () => {
+  const { devices, problems } = await read();
   assert.deepEqual(problems, []);
   assert.deepEqual(uptodate(devices), [
     ["Alice's iPhone", "26.3.1 (a)", "nudge", "We recommend iOS 26.6 or later."],
@@ -39,8 +39,8 @@ Deno.test("RW-12: a version with an RSR letter is judged like the plain one, not
   assert.equal(mergeDevices(devices).length, 3);
 });
 
-Deno.test("RW-12: an RSR on top of the required version meets it", () => {
-  const { devices } = read();
+Deno.test("RW-12: an RSR on top of the required version meets it", async () => {
+  const { devices } = await read();
   const practices = {
     ...DEFAULT_PRACTICES,
     uptodate: {

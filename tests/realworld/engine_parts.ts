@@ -8,7 +8,7 @@ import { createEngine, type Engine, type EngineParts } from "../../engine/engine
 import type { DeviceSource } from "../../engine/ports.ts";
 import { buildPracticeSet } from "../../engine/practices.ts";
 import { parseInventory } from "../../plugins/sources/file.ts";
-import { fixtureText } from "./fixtures.ts";
+import { realworldFixtureText } from "./fixture.ts";
 
 /** An engine with the shipped practices and no plugins but `parts`. */
 export function engineWith(parts: Partial<EngineParts>): Engine {
@@ -29,8 +29,8 @@ export function engineWith(parts: Partial<EngineParts>): Engine {
  * A device source answering by email from an inventory fixture, read by the `file` plugin's
  * parser; throws when a record of the fixture is skipped, so a test never loses one silently.
  */
-export function inventorySource(fixture: string): DeviceSource {
-  const { devices, problems } = parseInventory(fixtureText(fixture), {
+export async function inventorySource(fixture: string): Promise<DeviceSource> {
+  const { devices, problems } = parseInventory(await realworldFixtureText(fixture), {
     source: "file",
     debug: false,
   });

@@ -7,12 +7,12 @@ import type { DeviceRecord } from "../../engine/types.ts";
 import { processAsset } from "../../plugins/sources/bitfit.ts";
 import { processComputer } from "../../plugins/sources/jamf_parse.ts";
 import { engineWith } from "./engine_parts.ts";
-import { fixtureJson } from "./fixtures.ts";
+import { realworldFixture } from "./fixture.ts";
 
-const jamf = () =>
-  processComputer(fixtureJson("platform_merge_jamf_classic_computer.json"), { debug: false });
-const bitfit = () =>
-  processAsset(fixtureJson("platform_merge_bitfit_asset.json"), { debug: false })!;
+const jamfRaw = await realworldFixture("platform_merge_jamf_classic_computer.json");
+const bitfitRaw = await realworldFixture("platform_merge_bitfit_asset.json");
+const jamf = () => processComputer(jamfRaw, { debug: false });
+const bitfit = () => processAsset(bitfitRaw, { debug: false })!;
 
 Deno.test("a Mac merged from JAMF and a platform-less bitFit record: what does not apply to a Mac is not applicable", async () => {
   const engine = engineWith({

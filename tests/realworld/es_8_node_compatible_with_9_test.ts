@@ -6,7 +6,7 @@ import { silentLogger } from "../../config/log.ts";
 import type { NotificationSource, Store } from "../../engine/ports.ts";
 import esNotifications from "../../plugins/es_notifications.ts";
 import { startFakeElasticsearch } from "../fakes/elasticsearch.ts";
-import { fixtureJson } from "./fixtures.ts";
+import { realworldFixture } from "./fixture.ts";
 
 interface Case {
   request_headers_sent_by_product: Record<string, string>;
@@ -15,7 +15,7 @@ interface Case {
 }
 
 Deno.test("RW-10: the loopback 8.x node refuses the 9.x headers exactly as the real one did", async () => {
-  const rw = fixtureJson<Case>("es8_node_answer_to_compatible_with_9.json");
+  const rw = await realworldFixture<Case>("es8_node_answer_to_compatible_with_9.json");
   const es = startFakeElasticsearch({ major: 8 });
   try {
     const res = await fetch(`${es.url}/stethoscope-notifications/_search`, {
@@ -31,7 +31,7 @@ Deno.test("RW-10: the loopback 8.x node refuses the 9.x headers exactly as the r
 });
 
 Deno.test("RW-10: es_notifications configured as in the case reads alerts from that 8.x node", async () => {
-  const rw = fixtureJson<Case>("es8_node_answer_to_compatible_with_9.json");
+  const rw = await realworldFixture<Case>("es8_node_answer_to_compatible_with_9.json");
   const es = startFakeElasticsearch({ major: 8 });
   const index = rw.config["PLUGINS.es_notifications"]!.ELASTICSEARCH_INDEX;
   const source = await esNotifications.create(

@@ -6,7 +6,9 @@ import { engineWith, inventorySource } from "./engine_parts.ts";
 
 Deno.test("'Version X (Build Y)' is judged as version X", async () => {
   const { items, errors } = await engineWith({
-    deviceSources: [inventorySource("file_inventory_macos_operating_system_version_string.ndjson")],
+    deviceSources: [
+      await inventorySource("file_inventory_macos_operating_system_version_string.ndjson"),
+    ],
   }).devices("alice@example.com");
   assert.deepEqual(errors, []);
   assert.deepEqual(

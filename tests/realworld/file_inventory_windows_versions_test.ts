@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { engineWith, inventorySource } from "./engine_parts.ts";
 
 async function verdicts(fixture: string) {
-  const { items, errors } = await engineWith({ deviceSources: [inventorySource(fixture)] })
+  const { items, errors } = await engineWith({ deviceSources: [await inventorySource(fixture)] })
     .devices("alice@example.com");
   assert.deepEqual(errors, []);
   return items.map((d) => [d.name, d.os, d.os_version, d.practices.uptodate?.status])

@@ -4,7 +4,12 @@
  * @module
  */
 
+/** Reads a fixture of `tests/realworld/fixtures/` as text (NDJSON inventories, logs). */
+export async function realworldFixtureText(name: string): Promise<string> {
+  return await Deno.readTextFile(new URL(`./fixtures/${name}`, import.meta.url));
+}
+
 /** Reads a fixture of `tests/realworld/fixtures/` as JSON. */
 export async function realworldFixture<T = unknown>(name: string): Promise<T> {
-  return JSON.parse(await Deno.readTextFile(new URL(`./fixtures/${name}`, import.meta.url)));
+  return JSON.parse(await realworldFixtureText(name));
 }

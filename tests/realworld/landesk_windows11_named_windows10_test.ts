@@ -8,7 +8,7 @@ import type { Store } from "../../engine/ports.ts";
 import type { PluginContext } from "../../plugins/plugin.ts";
 import { createLandeskSource, type Row, schema, SQL } from "../../plugins/sources/landesk.ts";
 import { engineWith } from "./engine_parts.ts";
-import { fixtureJson } from "./fixtures.ts";
+import { realworldFixture } from "./fixture.ts";
 
 const CONFIG = schema.parse({
   LANDESK_SQL_HOSTNAME: "landesk.example.com",
@@ -28,7 +28,7 @@ const CTX: PluginContext = {
 };
 
 Deno.test("RW-11: the build decides — both Windows 11 rows get the Windows 11 name and verdict", async () => {
-  const rows = fixtureJson<Row[]>("landesk_windows11_named_windows10_rows.json");
+  const rows = await realworldFixture<Row[]>("landesk_windows11_named_windows10_rows.json");
   const landesk = createLandeskSource(
     CONFIG,
     CTX,
