@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { plainAddress, withPlainAddress } from "../../engine/addresses.ts";
-import { createEngine } from "../../engine/engine.ts";
 import type { AccessEvent } from "../../engine/types.ts";
+import { engineWith } from "../support/engine.ts";
 
 Deno.test("plainAddress() drops a port and brackets, and leaves anything else as reported", async (t) => {
   const cases: [string, string][] = [
@@ -34,13 +34,7 @@ Deno.test("the engine hands event transforms and callers the plain address", asy
     timestamp: new Date(Date.UTC(2026, 10, 29, 9, Number(id))),
   });
   const seen: string[] = [];
-  const engine = createEngine({
-    deviceSources: [],
-    preDeviceSources: [],
-    accountSources: [],
-    notificationSources: [],
-    deviceTransforms: [],
-    practices: [],
+  const engine = engineWith({
     eventSources: [{
       name: "duo",
       timeoutMs: 1000,

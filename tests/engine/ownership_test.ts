@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import { createEngine, type EngineParts } from "../../engine/engine.ts";
 import { createOwnershipGuard, ownerKey } from "../../engine/ownership.ts";
 import type { DeviceSource, PreDeviceSource } from "../../engine/ports.ts";
 import type { DeviceRecord } from "../../engine/types.ts";
+import { engineWith } from "../support/engine.ts";
 
 const rec = (name: string, email: string | undefined, serial: string): DeviceRecord => ({
   source: "anysrc",
@@ -10,20 +10,6 @@ const rec = (name: string, email: string | undefined, serial: string): DeviceRec
   ...(email === undefined ? {} : { email }),
   identifiers: { serial },
 });
-
-function parts(over: Partial<EngineParts>): EngineParts {
-  return {
-    deviceSources: [],
-    preDeviceSources: [],
-    accountSources: [],
-    eventSources: [],
-    notificationSources: [],
-    deviceTransforms: [],
-    eventTransforms: [],
-    practices: [],
-    ...over,
-  };
-}
 
 Deno.test("ownerKey() compares addresses case-insensitively, with domain aliases", () => {
   const key = ownerKey([["example.com", "Example.CO.UK"]]);
@@ -107,7 +93,7 @@ Deno.test("the engine drops another person's records from every source's by-emai
         { ...rec("Bob's phone", "bob@example.com", "PHONE1"), source: "bitfit" },
       ]),
   };
-  const engine = createEngine(parts({ deviceSources: [later], preDeviceSources: [bitfit] }));
+  const engine = engineWith({ deviceSources: [later], preDeviceSources: [bitfit] });
   const { items, errors } = await engine.records("alice@example.com");
   assert.deepEqual(errors, []);
   assert.deepEqual(items.map((r) => `${r.source}:${r.name}`), [

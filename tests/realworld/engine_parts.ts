@@ -1,29 +1,14 @@
 /**
- * An engine over in-memory ports for the real-world tests: only the parts a case needs.
+ * Ports for the real-world tests: an engine with only the parts a case needs, and a device
+ * source answering from an inventory fixture.
  *
  * @module
  */
-import { DEFAULT_PRACTICES } from "../../engine/default_practices.ts";
-import { createEngine, type Engine, type EngineParts } from "../../engine/engine.ts";
 import type { DeviceSource } from "../../engine/ports.ts";
-import { buildPracticeSet } from "../../engine/practices.ts";
 import { parseInventory } from "../../plugins/sources/file.ts";
 import { realworldFixtureText } from "./fixture.ts";
 
-/** An engine with the shipped practices and no plugins but `parts`. */
-export function engineWith(parts: Partial<EngineParts>): Engine {
-  return createEngine({
-    deviceSources: [],
-    preDeviceSources: [],
-    accountSources: [],
-    eventSources: [],
-    notificationSources: [],
-    deviceTransforms: [],
-    eventTransforms: [],
-    practices: buildPracticeSet(DEFAULT_PRACTICES),
-    ...parts,
-  });
-}
+export { engineWith } from "../support/engine.ts";
 
 /**
  * A device source answering by email from an inventory fixture, read by the `file` plugin's

@@ -2,10 +2,8 @@
 // `compatible-with=9` headers with 400 media_type_header_exception (Elasticsearch "REST API
 // compatibility" docs; elastic/elasticsearch-js 9.0 release notes on the compatibility headers).
 import assert from "node:assert/strict";
-import { silentLogger } from "../../config/log.ts";
-import type { NotificationSource, Store } from "../../engine/ports.ts";
-import esNotifications from "../../plugins/es_notifications.ts";
 import { startFakeElasticsearch } from "../fakes/elasticsearch.ts";
+import { notificationsFrom } from "./es_support.ts";
 import { realworldFixture } from "./fixture.ts";
 
 interface Case {
@@ -34,17 +32,7 @@ Deno.test("RW-10: es_notifications configured as in the case reads alerts from t
   const rw = await realworldFixture<Case>("es8_node_answer_to_compatible_with_9.json");
   const es = startFakeElasticsearch({ major: 8 });
   const index = rw.config["PLUGINS.es_notifications"]!.ELASTICSEARCH_INDEX;
-  const source = await esNotifications.create(
-    esNotifications.schema.parse({ ELASTICSEARCH_HOSTS: [es.url], ELASTICSEARCH_INDEX: index }),
-    {
-      name: "es_notifications",
-      timeoutMs: 5000,
-      log: silentLogger,
-      store: {} as Store,
-      now: () => new Date("2026-11-30T09:00:00Z"),
-      demo: false,
-    },
-  ) as NotificationSource & { close(): Promise<void> };
+  const source = await notificationsFrom(es.url, { index });
   try {
     await fetch(`${es.url}/${index}/_doc/n1`, {
       method: "PUT",

@@ -4,38 +4,22 @@
 // seen after upgrading to 8.x). The operator must be told what to set, and once it is set the
 // plugin must work against that node.
 import assert from "node:assert/strict";
-import { silentLogger } from "../../config/log.ts";
-import { type NotificationSource, type Store, UpstreamError } from "../../engine/ports.ts";
-import esNotifications from "../../plugins/es_notifications.ts";
+import { UpstreamError } from "../../engine/ports.ts";
 import { startFakeElasticsearch } from "../fakes/elasticsearch.ts";
+import { notificationsFrom } from "./es_support.ts";
 
 const CREDENTIALS = { username: "stethoscope", password: "made-up-secret" };
-
-async function source(url: string, kwargs?: Record<string, unknown>) {
-  return await esNotifications.create(
-    esNotifications.schema.parse({
-      ELASTICSEARCH_HOSTS: [url],
-      ELASTICSEARCH_INDEX: "alerts",
-      ...(kwargs ? { ELASTICSEARCH_KWARGS: kwargs } : {}),
-    }),
-    {
-      name: "es_notifications",
-      timeoutMs: 5000,
-      log: silentLogger,
-      store: {} as Store,
-      now: () => new Date("2026-11-30T09:00:00Z"),
-      demo: false,
-    },
-  ) as NotificationSource & { close(): Promise<void> };
-}
 
 Deno.test("an 8.x node with security on: the error says which setting is missing; with it, alerts are read", async () => {
   const es = startFakeElasticsearch({
     major: 8,
     authorization: `Basic ${btoa(`${CREDENTIALS.username}:${CREDENTIALS.password}`)}`,
   });
-  const bare = await source(es.url);
-  const signed = await source(es.url, { auth: CREDENTIALS });
+  const bare = await notificationsFrom(es.url, { index: "alerts" });
+  const signed = await notificationsFrom(es.url, {
+    index: "alerts",
+    kwargs: { auth: CREDENTIALS },
+  });
   try {
     await assert.rejects(
       bare.notificationsByEmail("alice@example.com", { signal: AbortSignal.timeout(5000) }),

@@ -1,0 +1,23 @@
+/**
+ * An engine over in-memory ports, for tests that need only a few of them.
+ *
+ * @module
+ */
+import { DEFAULT_PRACTICES } from "../../engine/default_practices.ts";
+import { createEngine, type Engine, type EngineParts } from "../../engine/engine.ts";
+import { buildPracticeSet } from "../../engine/practices.ts";
+
+/** An engine with the shipped practices and no plugins but those in `parts`. */
+export function engineWith(parts: Partial<EngineParts>): Engine {
+  return createEngine({
+    deviceSources: [],
+    preDeviceSources: [],
+    accountSources: [],
+    eventSources: [],
+    notificationSources: [],
+    deviceTransforms: [],
+    eventTransforms: [],
+    practices: buildPracticeSet(DEFAULT_PRACTICES),
+    ...parts,
+  });
+}
