@@ -146,6 +146,13 @@ export async function createGoogleSource(
     };
   }
 
+  /** A listing's page gets the plugin's deadline (the listing as a whole has none). */
+  function pageSignal(listing: AbortSignal): AbortSignal {
+    return ctx.timeoutMs === null
+      ? listing
+      : AbortSignal.any([listing, AbortSignal.timeout(ctx.timeoutMs)]);
+  }
+
   /** Follows `nextPageToken` until the last page (or `cap` items). */
   async function allPages(
     what: string,
@@ -321,7 +328,8 @@ export async function createGoogleSource(
     // Issue 16: the whole inventory, page by page, for the batch (see listing.ts).
     listDevices: ({ signal }) =>
       listGoogleDevices({
-        async mobilePage(pageToken, signal) {
+        async mobilePage(pageToken, listing) {
+          const signal = pageSignal(listing);
           const res = await directory.mobiledevices.list({
             customerId: CUSTOMER,
             projection: "FULL",
@@ -333,7 +341,8 @@ export async function createGoogleSource(
           const data = answerOf(res.data, "mobile devices listing");
           return { items: data.mobiledevices ?? [], next: data.nextPageToken ?? undefined };
         },
-        async chromeOsPage(pageToken, signal) {
+        async chromeOsPage(pageToken, listing) {
+          const signal = pageSignal(listing);
           const res = await directory.chromeosdevices.list({
             customerId: CUSTOMER,
             projection: "FULL",
@@ -360,7 +369,7 @@ export async function createGoogleSource(
               customer: CUSTOMER,
               maxResults: 500,
               ...(pageToken === undefined ? {} : { pageToken }),
-            }, await requestOptions(signal)).catch((e) => {
+            }, await requestOptions(pageSignal(signal))).catch((e) => {
               throw upstreamError(e, "user directory", signal);
             });
             const data = answerOf(res.data, "user directory");
