@@ -14,6 +14,7 @@
  */
 import { z } from "zod";
 import { macsFrom } from "../../../engine/identifiers.ts";
+import { windowsBuild, windowsReleaseName } from "../../../engine/os_names.ts";
 import type { DeviceRecord, PracticeData } from "../../../engine/types.ts";
 
 /** A `managedDevice` as Graph sends it; unknown fields are ignored, missing ones are `null`. */
@@ -58,8 +59,6 @@ export const SettingStatesSchema = z.object({
   })),
 });
 
-/** Windows 11 builds start at 22000 (Microsoft's Windows 11 release information). */
-const WINDOWS_11_FIRST_BUILD = 22000;
 const PLATFORMS: Record<string, { platform: string; os: string }> = {
   windows: { platform: "Windows", os: "Microsoft Windows" },
   macos: { platform: "Mac", os: "macOS" },
@@ -95,9 +94,9 @@ export function osOf(
   const version = (osVersion ?? "").trim();
   if (version === "") return out;
   if (known?.platform === "Windows") {
-    const build = Number(version.split(".")[2]);
-    if (Number.isInteger(build) && build > 0) {
-      out.os = `Microsoft Windows ${build >= WINDOWS_11_FIRST_BUILD ? 11 : 10}`;
+    const build = windowsBuild({ os_version: version });
+    if (build !== undefined) {
+      out.os = windowsReleaseName("Microsoft Windows 10", build); // the engine's rule: the build decides
       out.os_build = String(build);
     }
     out.os_version = version;

@@ -162,12 +162,25 @@ export function createJamfProSource(
   return {
     name: ctx.name,
     timeoutMs: ctx.timeoutMs,
-    devicesByEmail: (email, o) => all(`userAndLocation.email==${rsqlString(email)}`, o),
-    devicesBySerial: (serial, o) => all(`hardware.serialNumber==${rsqlString(serial)}`, o),
-    devicesByMac(mac, o) {
-      if (!isValidMac(mac)) return Promise.resolve([]);
-      const m = rsqlString(canonicalMac(mac));
-      return all(`hardware.macAddress==${m},hardware.altMacAddress==${m}`, o);
+    // Each answer is checked again here: a computer of someone else never reaches a person's
+    // page, whatever the server made of the filter (the kind of fault of real-world case RW-05).
+    async devicesByEmail(email, o) {
+      const want = email.toLowerCase();
+      const found = await all(`userAndLocation.email==${rsqlString(email)}`, o);
+      return found.filter((r) => r.email?.toLowerCase() === want);
+    },
+    async devicesBySerial(serial, o) {
+      if (serial.trim() === "") return [];
+      const want = serial.toUpperCase();
+      const found = await all(`hardware.serialNumber==${rsqlString(serial)}`, o);
+      return found.filter((r) => r.serial?.toUpperCase() === want);
+    },
+    async devicesByMac(mac, o) {
+      if (!isValidMac(mac)) return [];
+      const canonical = canonicalMac(mac);
+      const m = rsqlString(canonical);
+      const found = await all(`hardware.macAddress==${m},hardware.altMacAddress==${m}`, o);
+      return found.filter((r) => r.identifiers?.mac_addresses?.includes(canonical));
     },
     async *listDevices(options: CallOptions): AsyncGenerator<ListedPage> {
       for await (const p of pages(undefined, options.signal)) {
