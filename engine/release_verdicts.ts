@@ -43,7 +43,6 @@ export const LIFECYCLE_PRODUCT: Readonly<Record<OsFamily, string | undefined>> =
 };
 
 const RANK = { ok: 0, nudge: 1, warn: 2 } as const;
-const RSR_RE = /\s*\([a-z]\)\s*$/i;
 
 /** The family of an OS name as sources report it (`Mac OS X`, `Microsoft Windows 11 Pro`…). */
 export function osFamily(os: string): OsFamily | undefined {
@@ -102,7 +101,8 @@ export function judgeWithPolicy(
   if (family === "ChromeOS") chromeOs(record, options, v);
   else if (family === "Windows") windows(record, os, options, v);
   else {
-    const version = record.os_version?.replace(RSR_RE, "");
+    // Kept whole: an RSR letter ("26.3.1 (a)") is itself a security release SOFA lists.
+    const version = record.os_version?.trim();
     if (!version) return null;
     lifecycle(family, version, options, v);
     if (family === "Android") androidPatch(record, options, v);

@@ -118,6 +118,48 @@ Deno.test("Apple deadline: suggested until the deadline day, critical the day af
   });
 });
 
+Deno.test("Apple deadline: a device on a Rapid Security Response has that release", async (t) => {
+  // Real case: Apple's RSR "macOS Ventura 13.4.1 (c)" of 12 July 2023 (support.apple.com
+  // HT213825) fixed an actively exploited WebKit issue, CVE-2023-37450; "13.4.1 (a)" came two days
+  // before. Devices report the letter in their version, and SOFA lists the RSR as a release of its own.
+  const rsr: ReleaseData = {
+    apple: {
+      macOS: [{
+        major: 13,
+        latest: "13.4.1 (c)",
+        latestReleased: d("2023-07-12"),
+        securityReleases: [
+          { version: "13.4.1 (c)", released: d("2023-07-12"), exploited: ["CVE-2023-37450"] },
+          { version: "13.4.1 (a)", released: d("2023-07-10"), exploited: ["CVE-2023-37450"] },
+        ],
+      }],
+    },
+    lifecycles: {},
+  };
+  const at = (os_version: string) =>
+    judgeWithPolicy({ source: "test", os: "macOS", os_version }, {
+      policy: parseOsPolicy("deadline 21d; exploited 14d"),
+      data: rsr,
+      now: d("2023-07-15"),
+    });
+  await t.step("on the newest RSR itself: ok", () => {
+    assert.deepEqual(at("13.4.1 (c)"), {
+      status: "ok",
+      sentences: [
+        "macOS 13.4.1 (c) has every security release for macOS 13 (newest: 13.4.1 (c), out since 12 July).",
+      ],
+    });
+  });
+  await t.step("on an earlier RSR: asked to install the newer one", () => {
+    assert.deepEqual(at("13.4.1 (a)"), {
+      status: "nudge",
+      sentences: [
+        "macOS 13.4.1 (a) — 13.4.1 (c) fixes actively exploited issues and has been out 3 days; install it by 26 July.",
+      ],
+    });
+  });
+});
+
 Deno.test("lifecycle: critical once security updates end, on the end date itself", async (t) => {
   await t.step("macOS 13 ended on 15 September 2025", () => {
     assert.deepEqual(judge({ os: "macOS", os_version: "13.7.8" }, "supported", "2026-11-30"), {
