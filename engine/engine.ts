@@ -222,9 +222,8 @@ export function createEngine(parts: EngineParts, options: EngineOptions = {}): E
         accounts: null,
         events: null,
       };
-      await options.store?.putSnapshot(snapshot).catch((error: unknown) =>
-        options.onError?.("save a snapshot", error)
-      );
+      // a run in which a source failed keeps the person's older data (as a page's refresh does)
+      await views.save(snapshot);
       const evaluated = applyPractices(transformDevices(found.items), parts.practices);
       const merged = settleMergedPlatforms(mergeDevices(evaluated), parts.practices);
       return { items: sortDevices(merged), errors: found.errors };

@@ -90,3 +90,44 @@ export function refreshWentWorse(
   const failedBefore = new Set(before.map((e) => e.source));
   return after.some((e) => !failedBefore.has(e.source));
 }
+
+/**
+ * The snapshot to save after a refresh (a page's lookup or a batch run): `next`, except where it
+ * went worse than `previous` (see {@link refreshWentWorse}) — a device source that answered before
+ * failing keeps the whole previous snapshot; an account or sign-in source that answered before
+ * failing keeps that part's previous answer beside the new devices. Either way `failedRefresh`
+ * says when and what failed, and the person keeps seeing what the inventories said before.
+ *
+ * @param previous the snapshot being replaced (`null`: none, `next` is saved as it is)
+ * @param next what the refresh collected (`accounts`/`events` `null`: not asked, nothing kept)
+ * @param at when the refresh finished
+ * @returns the snapshot to save (never `previous`'s `seenAt`, which the store keeps)
+ */
+export function afterRefresh(
+  previous: PersonSnapshot | null,
+  next: PersonSnapshot,
+  at: Date,
+): PersonSnapshot {
+  if (!previous) return next;
+  if (refreshWentWorse(previous.devices.errors, next.devices.errors)) {
+    const { failedRefresh: _old, seenAt: _seen, ...kept } = previous as StoredSnapshot;
+    return { ...kept, failedRefresh: { at, errors: next.devices.errors } };
+  }
+  const out: PersonSnapshot = { ...next };
+  const failed: SourceError[] = [];
+  if (
+    previous.accounts && next.accounts &&
+    refreshWentWorse(previous.accounts.errors, next.accounts.errors)
+  ) {
+    out.accounts = previous.accounts;
+    failed.push(...next.accounts.errors);
+  }
+  if (
+    previous.events && next.events && refreshWentWorse(previous.events.errors, next.events.errors)
+  ) {
+    out.events = previous.events;
+    failed.push(...next.events.errors);
+  }
+  if (failed.length > 0) out.failedRefresh = { at, errors: failed };
+  return out;
+}

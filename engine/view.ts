@@ -10,9 +10,9 @@ import type { PracticeSet } from "./practices.ts";
 import { sortDevices } from "./rating.ts";
 import { graceDays, withSince } from "./since.ts";
 import {
+  afterRefresh,
   DEFAULT_SNAPSHOT_SETTINGS,
   type PersonSnapshot,
-  refreshWentWorse,
   type SnapshotSettings,
   type SnapshotStore,
 } from "./snapshots.ts";
@@ -75,6 +75,11 @@ export interface PersonViews {
    * one starts a background refresh. `null` when there is no snapshot with the needed part.
    */
   cachedView(email: string, options?: { need?: ViewPart }): Promise<PersonView | null>;
+  /**
+   * Saves a snapshot collected elsewhere (a batch run), keeping the previous one's data where the
+   * new one went worse (see `afterRefresh`). Never rejects: store failures go to `onError`.
+   */
+  save(snapshot: PersonSnapshot): Promise<void>;
   /** Deletes snapshots of people not seen for `keepDays`; returns how many. */
   prune(): Promise<number>;
   /** Lookups running now (single flight: at most one per person). */
@@ -129,11 +134,7 @@ export function createPersonViews(parts: PersonViewParts): PersonViews {
     if (running) return running;
     const started = (async () => {
       const got = await parts.collect(email);
-      let next: PersonSnapshot = { email: key, collectedAt: now(), ...got };
-      if (previous && refreshWentWorse(previous.devices.errors, got.devices.errors)) {
-        const { failedRefresh: _old, ...kept } = previous;
-        next = { ...kept, failedRefresh: { at: now(), errors: got.devices.errors } };
-      }
+      const next = afterRefresh(previous, { email: key, collectedAt: now(), ...got }, now());
       await store?.putSnapshot(next).catch(report("save a snapshot"));
       return next;
     })().finally(() => inflight.delete(key));
@@ -189,6 +190,16 @@ export function createPersonViews(parts: PersonViewParts): PersonViews {
       return inflight.size;
     },
     prune,
+    async save(snapshot) {
+      if (!store) return;
+      const key = snapshot.email.toLowerCase();
+      const previous = await store.snapshot(key).catch((error: unknown) => {
+        report("read a snapshot")(error);
+        return null;
+      });
+      const next = afterRefresh(previous, { ...snapshot, email: key }, snapshot.collectedAt);
+      await store.putSnapshot(next).catch(report("save a snapshot"));
+    },
     async view(email, options = {}) {
       const key = email.toLowerCase();
       const maxAge = options.maxAgeMs ?? settings.freshMs;

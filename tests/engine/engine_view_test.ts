@@ -112,3 +112,27 @@ Deno.test("devicesForBatch() saves the person's snapshot: the records, without a
     await store.close();
   }
 });
+
+Deno.test("a batch run in which JAMF fails keeps the person's older snapshot (devices, accounts) and says so", async () => {
+  const store = await createSqliteStore({ path: ":memory:", log: silentLogger });
+  try {
+    const { parts } = sources();
+    let clock = T0;
+    const engine = createEngine(parts, { store, now: () => clock });
+    await engine.view(FRY, { need: "accounts" });
+    const jamf = parts.deviceSources[0]!;
+    jamf.devicesByEmail = () => Promise.reject(new Error("connection refused"));
+    clock = new Date(T0.getTime() + 3_600_000);
+    const batch = await engine.devicesForBatch(FRY);
+    assert.deepEqual(batch.items, []);
+    assert.deepEqual(batch.errors.map((e) => e.source), ["jamf"]);
+    const saved = await store.snapshot(FRY);
+    assert.deepEqual(saved?.collectedAt, T0);
+    assert.deepEqual(saved?.devices.items.map((r) => r.name), ["fry-mbp"]);
+    assert.deepEqual(saved?.accounts?.items.map((a) => a.source), ["google"]);
+    assert.deepEqual(saved?.failedRefresh?.at, clock);
+    assert.deepEqual(saved?.failedRefresh?.errors.map((e) => e.source), ["jamf"]);
+  } finally {
+    await store.close();
+  }
+});

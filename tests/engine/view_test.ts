@@ -264,3 +264,53 @@ Deno.test("view() without a store is live every time, and a batch-only snapshot 
     await store.close();
   }
 });
+
+Deno.test("a refresh in which the account or sign-in source fails keeps the older accounts and sign-ins and says so", async () => {
+  const GOOGLE_DOWN: SourceError = {
+    source: "google",
+    operation: "accountByEmail",
+    kind: "timeout",
+    message: "google did not answer within 10 s",
+  };
+  const clock = { now: T0 };
+  const now = () => clock.now;
+  const store = await createSqliteStore({ path: ":memory:", log: silentLogger, now });
+  let googleUp = true;
+  const views = createPersonViews({
+    collect: () =>
+      Promise.resolve({
+        devices: { items: [device(googleUp ? "fry-mbp" : "fry-mbp-2", "ok")], errors: [] },
+        accounts: googleUp
+          ? {
+            items: [{
+              name: FRY,
+              type: "Google",
+              source: "google",
+              user_usage: {},
+              last_updated: T0,
+            }],
+            errors: [],
+          }
+          : { items: [], errors: [GOOGLE_DOWN] },
+        events: { items: [], errors: [] },
+      }),
+    evaluate,
+    practices: [],
+    store,
+    now,
+  });
+  try {
+    await views.view(FRY, { need: "accounts" });
+    googleUp = false;
+    clock.now = new Date(T0.getTime() + 60 * MIN);
+    const refreshed = await views.view(FRY, { need: "accounts", maxAgeMs: 0 });
+    // the devices are the new ones; the accounts the person had are still shown, with the failure
+    assert.deepEqual(refreshed.devices.map((d) => d.name), ["fry-mbp-2"]);
+    assert.deepEqual(refreshed.accounts.map((a) => [a.source, a.name]), [["google", FRY]]);
+    assert.deepEqual(refreshed.failedRefresh, { at: clock.now, errors: [GOOGLE_DOWN] });
+    const later = await views.cachedView(FRY, { need: "accounts" });
+    assert.deepEqual(later?.accounts.map((a) => a.source), ["google"]);
+  } finally {
+    await store.close();
+  }
+});
