@@ -3,7 +3,8 @@
  * authenticating as Jamf Pro 11.5+ does by default: bearer tokens from `POST /api/v1/auth/token`
  * (account, HTTP Basic) and `POST /api/oauth/token` (API client, form body,
  * `grant_type=client_credentials`), Basic refused on the Classic API with the same bare 401 a wrong
- * password gets. Older servers are one option away (`basicClassic`, `tokenEndpoints: false`).
+ * password gets; a token past its lifetime (or revoked) is answered 401 `INVALID_TOKEN`
+ * (jamf/mut#75). Older servers are one option away (`basicClassic`, `tokenEndpoints: false`).
  * Source: Jamf developer docs "Classic API authentication changes" and "Client credentials"
  * (quoted in jamf/Jamf-Switcher#12, univ-of-utah-marriott-library-apple/jctl#44).
  *
@@ -69,11 +70,13 @@ export async function startFakeJamf(options: FakeJamfOptions = {}): Promise<Fake
   const tokenEndpoints = options.tokenEndpoints ?? true;
   const basicClassic = options.basicClassic ?? !tokenEndpoints;
   const issued: string[] = [];
-  const valid = new Set<string>();
+  /** Token → when it stops being accepted (ms, the fake's own clock). */
+  const valid = new Map<string, number>();
   const issue = (defaultLifetime: number) => {
     const token = `tok-${issued.length + 1}-${crypto.randomUUID()}`;
     issued.push(token);
-    valid.add(token);
+    const lifetime = options.tokenLifetimeSeconds ?? defaultLifetime;
+    valid.set(token, Date.now() + lifetime * 1000);
     return { token, lifetime: options.tokenLifetimeSeconds ?? defaultLifetime };
   };
   let refusing: "privilege" | "all" | null = null;
@@ -125,7 +128,8 @@ export async function startFakeJamf(options: FakeJamfOptions = {}): Promise<Fake
       });
     }
     if (!path.startsWith("/JSSResource/")) return json({ error: "Not Found" }, 404);
-    const bearer = auth.startsWith("Bearer ") && valid.has(auth.slice(7));
+    // A token is refused once its lifetime has passed on the server's clock, as Jamf Pro does.
+    const bearer = auth.startsWith("Bearer ") && (valid.get(auth.slice(7)) ?? 0) > Date.now();
     if (auth.startsWith("Bearer ") && !bearer) {
       // An expired or revoked token: the JSON body Jamf Pro answers (as logged in jamf/mut#75).
       return json({
