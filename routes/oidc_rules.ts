@@ -8,6 +8,7 @@
 import { errors } from "jose";
 import type { Config } from "../config/schema.ts";
 import { isValidEmail } from "../engine/identifiers.ts";
+import { foldsIntoAscii } from "./privilege.ts";
 
 /** A refused or failed sign-in: the status and the plain-words reason shown to the person. */
 export class OidcRefused extends Error {
@@ -138,7 +139,9 @@ export function tokenProblem(error: unknown): OidcRefused {
  * named by `OIDC_EMAIL_VERIFIED_CLAIM` (default `email_verified`, OIDC Core §5.1) must be the
  * boolean `true` — a string `"true"` or a missing claim is refused (`email_verified_missing`, for
  * providers such as Microsoft Entra ID that never send it, the operator names another claim or
- * `false`); `email_verified: false` is always refused; and `ALLOWED_EMAIL_DOMAINS` (when set) must
+ * `false`); `email_verified: false` is always refused; an address with a character that Unicode
+ * lower-casing turns into an ASCII letter (U+212A KELVIN SIGN → `k`) is refused
+ * (`ambiguous_email`: it would be another person's address, see `foldsIntoAscii`); and `ALLOWED_EMAIL_DOMAINS` (when set) must
  * hold the domain.
  *
  * @throws {OidcRefused} 403 with the reason
@@ -150,6 +153,12 @@ export function identityOf(claims: Record<string, unknown>, config: Config): Oid
     throw refuse(
       "no_email",
       "The sign-in provider did not share a valid email address for your account, so this site cannot tell whose devices to show.",
+    );
+  }
+  if (foldsIntoAscii(raw)) {
+    throw refuse(
+      "ambiguous_email",
+      "Your email address holds a character that reads as another letter, so this site cannot tell whose devices to show. Ask the site's operators for help.",
     );
   }
   const verifiedClaim = config.OIDC_EMAIL_VERIFIED_CLAIM;

@@ -5,8 +5,12 @@
  * `PRIVILEGED_USERS` (or their group from `PRIVILEGED_GROUPS`) therefore ends their access at the
  * next request a process with the new configuration answers.
  *
- * Email addresses compare without regard to letter case (mail providers treat the local part
- * case-insensitively in practice, and OIDC providers return whatever case the directory holds);
+ * Email addresses compare without regard to ASCII letter case (mail providers treat the local part
+ * case-insensitively in practice, and OIDC providers return whatever case the directory holds).
+ * Only ASCII letters fold: Unicode lower-casing turns other characters into ASCII letters (U+212A
+ * KELVIN SIGN into `k`, U+0130 into `i` and a combining dot), so `"\u212Aif@example.com"` would be
+ * `kif@example.com` — another person, or a privileged one. Such addresses are refused where an
+ * identity comes in (sign-in, API tokens: {@link foldsIntoAscii});
  * group names and ids compare exactly, as the provider writes them (Entra ID sends object ids,
  * Okta and Google send names).
  *
@@ -21,8 +25,35 @@ export interface Principal {
   groups?: readonly string[];
 }
 
+/** `value` with its ASCII capitals (A–Z only) lower-cased; every other character kept. */
+export function lowerAscii(value: string): string {
+  return value.replace(/[A-Z]+/g, (s) => s.toLowerCase());
+}
+
 /**
- * Whether two email addresses name the same person: equal once both are lower-cased.
+ * Whether Unicode lower-casing would turn a non-ASCII character of `email` into an ASCII letter
+ * (U+212A KELVIN SIGN → `k`, U+0130 → `i` + U+0307): the address would then collide with another
+ * person's wherever an inventory or the engine lower-cases it. Sign-in and API tokens refuse such
+ * addresses.
+ *
+ * @param email an email address
+ * @returns true when it holds such a character
+ * @example
+ * ```ts
+ * foldsIntoAscii("\u212Aif@example.com"); // true
+ * foldsIntoAscii("José@example.com"); // false
+ * ```
+ */
+export function foldsIntoAscii(email: string): boolean {
+  for (const ch of email) {
+    if (ch.charCodeAt(0) > 0x7f && /[a-z]/.test(ch.toLowerCase())) return true;
+  }
+  return false;
+}
+
+/**
+ * Whether two email addresses name the same person: equal once ASCII capitals are lower-cased
+ * (other letters compare exactly; see {@link foldsIntoAscii} for why).
  *
  * @param a an email address
  * @param b another email address
@@ -33,12 +64,12 @@ export interface Principal {
  * ```
  */
 export function sameEmail(a: string, b: string): boolean {
-  return a.toLowerCase() === b.toLowerCase();
+  return lowerAscii(a) === lowerAscii(b);
 }
 
 /**
  * Whether `who` is privileged under `config` right now: their email is in `PRIVILEGED_USERS`
- * (any letter case), or one of their groups is in `PRIVILEGED_GROUPS` (exact). Service accounts
+ * (any ASCII letter case), or one of their groups is in `PRIVILEGED_GROUPS` (exact). Service accounts
  * holding API tokens are listed in `PRIVILEGED_USERS` like people.
  *
  * @param config the configuration of the answering process

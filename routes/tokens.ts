@@ -7,7 +7,7 @@
 import { errors, jwtVerify, SignJWT } from "jose";
 import type { Config } from "../config/schema.ts";
 import { isValidEmail } from "../engine/identifiers.ts";
-import { isPrivileged } from "./privilege.ts";
+import { foldsIntoAscii, isPrivileged } from "./privilege.ts";
 
 /** A refused credential: the status and message the API answers with. */
 export class AuthFailure extends Error {
@@ -154,7 +154,11 @@ export async function verifyToken(
     : typeof payload.sub === "string" && isValidEmail(payload.sub)
     ? payload.sub
     : undefined;
-  if (email === undefined) throw new AuthFailure(401, "JWT Error: Token is invalid.");
+  // An address that Unicode lower-casing would turn into another (U+212A KELVIN SIGN → "k")
+  // would be read as that person by the inventories: refused (privilege.ts foldsIntoAscii).
+  if (email === undefined || foldsIntoAscii(email)) {
+    throw new AuthFailure(401, "JWT Error: Token is invalid.");
+  }
   const groups = Array.isArray(payload.groups)
     ? payload.groups.filter((g): g is string => typeof g === "string")
     : [];
