@@ -14,6 +14,7 @@ import {
 import type { DeviceRecord, PracticeData, SoftwareEntry, Status } from "./types.ts";
 import { compareOsVersions, parseOsVersion } from "./versions.ts";
 import { policyJudge, type ReleaseOptions, withPolicy } from "./practice_policies.ts";
+import { fillTitle, titleTemplate } from "./practice_titles.ts";
 
 /** One configured practice, ready to evaluate. */
 export interface Practice {
@@ -194,10 +195,16 @@ function injector(c: PracticeConfig): Inject {
   const directions = c.DIRECTIONS;
   const directionsFor = typeof directions === "string" ? () => directions : osLookup(directions);
   const display = c.DISPLAY ?? true;
+  const recommendedFor = osLookup(c.RECOMMENDED_VERSIONS);
   return (record, status, attrs) => {
     const pd: PracticeData = { ...record.practices?.[c.KEY] };
-    const t = typeof title === "string" ? title : title[status];
-    if (t !== undefined) pd.title = t;
+    const t = titleTemplate(title, status);
+    if (t !== undefined) {
+      pd.title = fillTitle(t, {
+        ...record,
+        recommended: record.os ? recommendedFor(record.os) : undefined,
+      });
+    }
     if (record.os) {
       const d = directionsFor(record.os);
       if (d !== undefined) pd.directions = d;

@@ -88,7 +88,7 @@ Deno.test("default practices judge the JAMF lgml-pfry record with current versio
     jamf!.practices!.uptodate!.details,
     "Mac OS X 10.10.5 no longer receives security updates. We recommend Mac OS X 26.6 or later.",
   );
-  assert.equal(jamf!.practices!.firewall!.title, "Firewall");
+  assert.equal(jamf!.practices!.firewall!.title, "Firewall is off");
   assert.match(jamf!.practices!.firewall!.directions!, /System Settings → Network → Firewall/);
   assert.equal(bitfit!.practices!.jailed!.status, "unknown");
   assert.equal(bitfit!.practices!.encryption!.status, "na");
