@@ -59,6 +59,16 @@ const DEFAULT_FAQ = [
   },
 ];
 
+/** Whether `Intl` knows the time zone name (`Europe/Berlin`, `UTC`). */
+export function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** The `UI` section: what the web pages say. */
 export const UiSchema = z.object({
   appName: z.string().min(1).max(60).default("Stethoscope"),
@@ -71,6 +81,16 @@ export const UiSchema = z.object({
     z.object({ url: z.url() }).strict(),
   ]).default({ content: DEFAULT_FAQ }),
   slackLink: z.url().optional(),
+  /** Where a person resets their password, shown after they report a sign-in as not theirs. */
+  passwordResetLink: z.url().optional(),
+  /**
+   * The time zone (IANA name, e.g. `Europe/Berlin`) sign-in times are shown in when the identity
+   * provider gives none for the person (OIDC `zoneinfo` claim).
+   */
+  timeZone: z.string().refine(isTimeZone, {
+    error: 'expected an IANA time zone such as "Europe/Berlin"',
+  })
+    .default("UTC"),
 }).strict();
 
 /** The `STORE` section: where dismissals, feedback and history are kept. */

@@ -15,20 +15,23 @@ export interface ActionGroups {
   critical: [string, PracticeData][];
   suggested: [string, PracticeData][];
   done: [string, PracticeData][];
+  /** Practices no source could judge on this device (`unknown`), shown as "can't check". */
+  cannotCheck: [string, PracticeData][];
 }
 
 /**
- * Splits a device's practices into critical (warn), suggested (nudge) and done (ok); practices
- * with `display: false`, `unknown` or `na` are left out.
+ * Splits a device's practices into critical (warn), suggested (nudge), done (ok) and can't-check
+ * (unknown); practices with `display: false` or `na` are left out.
  */
 export function actionGroups(device: Pick<MergedDevice, "practices">): ActionGroups {
-  const groups: ActionGroups = { critical: [], suggested: [], done: [] };
+  const groups: ActionGroups = { critical: [], suggested: [], done: [], cannotCheck: [] };
   for (const entry of Object.entries(device.practices)) {
     const p = entry[1];
     if (p.display === false) continue;
     if (p.status === "warn") groups.critical.push(entry);
     else if (p.status === "nudge") groups.suggested.push(entry);
     else if (p.status === "ok") groups.done.push(entry);
+    else if (p.status === "unknown") groups.cannotCheck.push(entry);
   }
   return groups;
 }

@@ -143,6 +143,8 @@ export interface AccessEvent {
   vpn?: boolean;
   /** Human label for where the sign-in came from, e.g. "Company VPN". */
   location?: string;
+  /** Where the source placed the address, e.g. Duo's "Berlin, Germany" (city, state, country). */
+  place?: string;
 }
 
 /** An answer a question notification offers. */
@@ -162,6 +164,11 @@ export interface Notification {
   severity?: "info" | "warning" | "critical";
   answers?: NotificationAnswer[];
   source?: string;
+  /**
+   * The sign-in a question asks about, as its answer key `event:<source>:<id>`: the question and
+   * the Activity page then share one answer.
+   */
+  event_id?: string;
 }
 
 /** Feedback a person gives on a notification or event (spec §2.9). */

@@ -12,6 +12,7 @@ import type { Collected, Notification } from "../engine/types.ts";
 import type { Metrics } from "./metrics.ts";
 import type { OidcClient } from "./oidc_client.ts";
 import type { ReleaseStatus } from "../plugins/releases/mod.ts";
+import type { PersonData } from "./person_data.ts";
 
 /** The signed-in person. */
 export interface User {
@@ -51,6 +52,8 @@ export interface AppEnv {
     secureHeadersNonce?: string;
     /** Notifications already looked up in this request, by email (see `notificationsOf`). */
     notificationLookups?: Map<string, Promise<Collected<Notification>>>;
+    /** Everything the pages show about a person, looked up in this request (see `personData`). */
+    personLookups?: Map<string, Promise<PersonData>>;
   };
 }
 

@@ -35,7 +35,7 @@ export class FeedbackRefused extends Error {
 
 /** What a notification id refers to, for the person. */
 export type Answerable =
-  | { kind: "notification"; answers: readonly string[] | null }
+  | { kind: "notification"; answers: readonly string[] | null; eventKey?: string }
   | { kind: "event" };
 
 /**
@@ -56,6 +56,7 @@ export async function findOwn(c: Ctx, email: string, id: string): Promise<Answer
       return {
         kind: "notification",
         answers: n.type === "question" ? (n.answers ?? []).map((a) => a.value) : null,
+        ...(n.event_id !== undefined ? { eventKey: n.event_id } : {}),
       };
     }
   }
@@ -63,7 +64,9 @@ export async function findOwn(c: Ctx, email: string, id: string): Promise<Answer
 }
 
 /**
- * Validates and records feedback; it is queued for every feedback sink in the same write.
+ * Validates and records feedback; it is queued for every feedback sink in the same write. A
+ * question about a sign-in (`event_id`) is answered under the sign-in's key, so the Overview and
+ * the Activity page show one answer for it.
  *
  * @throws {FeedbackRefused} 400 for a bad answer, 404 for someone else's id, 503 when the store
  * cannot save it (the person is told; nothing is silently dropped)
@@ -79,7 +82,11 @@ export async function recordFeedback(c: Ctx, email: string, feedback: Feedback):
   }
   const { store, feedbackSinks, now, log } = c.var.deps;
   try {
-    await store.recordFeedback(email, feedback, { sinks: [...feedbackSinks], at: now() });
+    const id = target.kind === "notification" ? target.eventKey ?? feedback.id : feedback.id;
+    await store.recordFeedback(email, { ...feedback, id }, {
+      sinks: [...feedbackSinks],
+      at: now(),
+    });
   } catch (error: unknown) {
     log.error("could not save feedback", { error: String(error) });
     throw new FeedbackRefused(503, "Your answer could not be saved right now. Please try again.");

@@ -6,13 +6,12 @@
  * @module
  */
 import { Hono } from "hono";
-import { deviceRating } from "../engine/rating.ts";
 import { AlertCount, NotificationCard } from "../views/notifications.tsx";
 import type { AppEnv, Ctx } from "./context.ts";
 import { wantsFragment } from "./context.ts";
-import { notificationsOf, notificationStates } from "./data.ts";
+import { stateOf } from "../views/todo.ts";
+import { personData, todoOf } from "./person_data.ts";
 import { dismiss, FeedbackRefused, FeedbackSchema, recordFeedback, sameToken } from "./feedback.ts";
-import { viewFor } from "./person.tsx";
 import { errorPage } from "./render.tsx";
 
 /** The notification sub-app. */
@@ -31,32 +30,27 @@ function csrfOk(c: Ctx, form: Record<string, string>): boolean {
   return token !== undefined && expected !== undefined && sameToken(token, expected);
 }
 
-/** The card (and alert count) after a change, for htmx. */
+/** The card (and the to-do count) after a change, for htmx. */
 async function fragment(c: Ctx, id: string, error?: string): Promise<Response> {
-  const { now } = c.var.deps;
+  const { now, config } = c.var.deps;
   const email = c.var.user!.email;
-  // the alert count is redrawn from the snapshot, never by asking the inventories (issue 13)
-  const [ns, devices, states] = await Promise.all([
-    notificationsOf(c, email),
-    viewFor(c, email, "devices"),
-    notificationStates(c, email),
-  ]);
-  const n = ns.items.find((x) => x.id === id);
-  const unread = ns.items.filter((x) => !states.get(x.id)?.dismissed).length;
-  const critical = devices.devices.filter((d) => deviceRating(d) === "critical").length;
+  const [data, items] = await Promise.all([personData(c, email), todoOf(c, email)]);
+  const n = data.notifications.items.find((x) => x.id === id);
   return c.html(
     <>
       {n && (
         <NotificationCard
           n={n}
-          state={states.get(id) ?? { dismissed: false }}
+          state={stateOf(n, data.states)}
           now={now()}
           csrf={c.var.user?.csrf}
           error={error}
           focus
+          resetLink={config.UI.passwordResetLink}
+          contact={config.UI.contactEmail}
         />
       )}
-      <AlertCount count={unread + critical} oob />
+      <AlertCount count={items.length} oob />
     </>,
     error ? 422 : 200,
   );

@@ -6,19 +6,20 @@
  */
 import { Hono } from "hono";
 import type { Child } from "hono/jsx";
-import { deviceRating } from "../engine/rating.ts";
 import { invalidMessage, isValidEmail } from "../engine/identifiers.ts";
 import type { PersonView } from "../engine/view.ts";
 import { Accounts } from "../views/accounts.tsx";
 import { Activity } from "../views/activity.tsx";
 import { DeviceList } from "../views/devices.tsx";
+import { EmptyState, type Whose } from "../views/empty_state.tsx";
 import { Faq } from "../views/faq.tsx";
 import { CheckedAge } from "../views/freshness.tsx";
 import { SourceErrors } from "../views/layout.tsx";
 import { Overview } from "../views/overview.tsx";
 import type { AppEnv, Ctx } from "./context.ts";
 import { wantsFragment } from "./context.ts";
-import { audit, notificationsOf, notificationStates } from "./data.ts";
+import { audit } from "./data.ts";
+import { labelsOf, personData, todoOf } from "./person_data.ts";
 import { personPage } from "./person.tsx";
 import { sameEmail } from "./privilege.ts";
 import { errorPage, page } from "./render.tsx";
@@ -39,6 +40,24 @@ export function targetEmail(c: Ctx): string | Response | Promise<Response> {
   }
   if (!isValidEmail(asked)) return errorPage(c, 400, invalidMessage("email address", asked));
   return asked;
+}
+
+/** Who the page is about, for "your"/"their" wording. */
+function whoseOf(c: Ctx, email: string): Whose {
+  return { email, self: sameEmail(email, c.var.user!.email) };
+}
+
+/** Labels of the sources that failed, and of those asked, for an empty list. */
+function sourcesOf(
+  c: Ctx,
+  view: PersonView,
+  asked: readonly { name: string }[],
+): { failed: string[]; asked: string[] } {
+  const names = new Set(asked.map((s) => s.name));
+  return {
+    failed: labelsOf(c, view.errors.map((e) => e.source).filter((n) => names.has(n))),
+    asked: labelsOf(c, [...names]),
+  };
 }
 
 /** Where "Check again" on this page returns to (path and, for a privileged view, `?email=`). */
@@ -69,7 +88,11 @@ function age(c: Ctx, view: PersonView, email: string, oob = false): Child {
  */
 function DevicesPart(props: { c: Ctx; view: PersonView; email: string }): Child {
   const { c, view, email } = props;
-  const { now, config } = c.var.deps;
+  const { now, config, engine } = c.var.deps;
+  const { failed, asked } = sourcesOf(c, view, [
+    ...engine.parts.preDeviceSources,
+    ...engine.parts.deviceSources,
+  ]);
   return (
     <div
       id="devices-part"
@@ -77,8 +100,17 @@ function DevicesPart(props: { c: Ctx; view: PersonView; email: string }): Child 
       hx-trigger={view.refreshing ? "load" : undefined}
       hx-swap={view.refreshing ? "outerHTML" : undefined}
     >
-      <SourceErrors errors={view.errors} labels={config.UI.sourceLabels} />
-      <DeviceList devices={view.devices} ui={config.UI} now={now()} email={email} />
+      {view.devices.length > 0 && (
+        <SourceErrors errors={view.errors} labels={config.UI.sourceLabels} />
+      )}
+      <DeviceList
+        devices={view.devices}
+        ui={config.UI}
+        now={now()}
+        whose={whoseOf(c, email)}
+        failed={failed}
+        asked={asked}
+      />
     </div>
   );
 }
@@ -86,35 +118,31 @@ function DevicesPart(props: { c: Ctx; view: PersonView; email: string }): Child 
 pages.get("/", async (c) => {
   const email = targetEmail(c);
   if (typeof email !== "string") return email;
-  const { now } = c.var.deps;
+  const { now, config } = c.var.deps;
   return await personPage(c, email, {
     title: "Overview",
     active: "overview",
-    need: "devices",
+    need: "accounts",
     async render(view) {
-      const [notifications, states] = await Promise.all([
-        notificationsOf(c, email),
-        notificationStates(c, email),
-      ]);
+      const data = await personData(c, email, view);
+      const items = await todoOf(c, email);
       audit(c, email, "device", view.devices);
-      audit(c, email, "notification", notifications.items);
-      const unread = notifications.items.filter((n) => !states.get(n.id)?.dismissed).length;
-      const critical = view.devices.filter((d) => deviceRating(d) === "critical").length;
+      audit(c, email, "notification", data.notifications.items);
       return {
-        alerts: unread + critical,
         body: (
           <>
             {age(c, view, email)}
             <SourceErrors
-              errors={[...view.errors, ...notifications.errors]}
-              labels={c.var.deps.config.UI.sourceLabels}
+              errors={[...view.errors, ...data.notifications.errors]}
+              labels={config.UI.sourceLabels}
             />
             <Overview
-              devices={view.devices}
-              notifications={notifications.items}
-              states={states}
+              items={items}
+              deviceCount={view.devices.length}
+              whose={whoseOf(c, email)}
               now={now()}
               csrf={c.var.user?.csrf}
+              ui={config.UI}
             />
           </>
         ),
@@ -146,7 +174,7 @@ pages.get("/devices", async (c) => {
       return Promise.resolve({
         body: (
           <>
-            <h1>{email === c.var.user!.email ? "Your devices" : `Devices of ${email}`}</h1>
+            <h1>{whoseOf(c, email).self ? "Your devices" : `Devices of ${email}`}</h1>
             {age(c, view, email)}
             <DevicesPart c={c} view={view} email={email} />
           </>
@@ -159,7 +187,8 @@ pages.get("/devices", async (c) => {
 pages.get("/accounts", async (c) => {
   const email = targetEmail(c);
   if (typeof email !== "string") return email;
-  const { config } = c.var.deps;
+  const { config, engine } = c.var.deps;
+  const whose = whoseOf(c, email);
   return await personPage(c, email, {
     title: "Accounts",
     active: "accounts",
@@ -169,10 +198,23 @@ pages.get("/accounts", async (c) => {
       return Promise.resolve({
         body: (
           <>
-            <h1>Accounts</h1>
+            <h1>{whose.self ? "Your accounts" : `Accounts of ${email}`}</h1>
             {age(c, view, email)}
-            <SourceErrors errors={view.errors} labels={config.UI.sourceLabels} />
-            <Accounts accounts={view.accounts} email={email} orgName={config.UI.orgName} />
+            {view.accounts.length === 0
+              ? (
+                <EmptyState
+                  what="accounts"
+                  whose={whose}
+                  ui={config.UI}
+                  {...sourcesOf(c, view, engine.parts.accountSources)}
+                />
+              )
+              : (
+                <>
+                  <SourceErrors errors={view.errors} labels={config.UI.sourceLabels} />
+                  <Accounts accounts={view.accounts} whose={whose} orgName={config.UI.orgName} />
+                </>
+              )}
           </>
         ),
       });
@@ -183,7 +225,9 @@ pages.get("/accounts", async (c) => {
 pages.get("/activity", async (c) => {
   const email = targetEmail(c);
   if (typeof email !== "string") return email;
-  const { config, store } = c.var.deps;
+  const { config, store, engine, now } = c.var.deps;
+  const whose = whoseOf(c, email);
+  const zone = config.UI.timeZone;
   return await personPage(c, email, {
     title: "Activity",
     active: "activity",
@@ -194,18 +238,39 @@ pages.get("/activity", async (c) => {
       return {
         body: (
           <>
-            <h1>Recent sign-ins</h1>
-            <p class="muted">
-              If a sign-in below was not you, say so: the security team will look into it.
-            </p>
+            <h1>{whose.self ? "Your recent sign-ins" : `Recent sign-ins of ${email}`}</h1>
             {age(c, view, email)}
-            <SourceErrors errors={view.errors} labels={config.UI.sourceLabels} />
-            <Activity
-              events={view.events}
-              labels={config.UI.sourceLabels}
-              answers={answers}
-              csrf={c.var.user?.csrf}
-            />
+            {view.events.length === 0
+              ? (
+                <EmptyState
+                  what="sign-ins"
+                  whose={whose}
+                  ui={config.UI}
+                  {...sourcesOf(c, view, engine.parts.eventSources)}
+                />
+              )
+              : (
+                <>
+                  <SourceErrors errors={view.errors} labels={config.UI.sourceLabels} />
+                  <p class="muted">
+                    Newest first; times are in {zone === "UTC" ? "UTC" : `the ${zone} time zone`}.
+                    {" "}
+                    {whose.self
+                      ? "If a sign-in was not you, say so: the security team will look into it."
+                      : "They can report a sign-in that was not them."}
+                  </p>
+                  <Activity
+                    events={view.events}
+                    labels={config.UI.sourceLabels}
+                    answers={answers}
+                    csrf={c.var.user?.csrf}
+                    now={now()}
+                    timeZone={zone}
+                    resetLink={config.UI.passwordResetLink}
+                    contact={config.UI.contactEmail}
+                  />
+                </>
+              )}
           </>
         ),
       };

@@ -8,6 +8,7 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { ErrorPage } from "../views/error.tsx";
 import { Layout, type Shell } from "../views/layout.tsx";
 import type { Ctx } from "./context.ts";
+import { todoOf } from "./person_data.ts";
 
 /** Asset URLs, set once at start-up by the app. */
 export const assetUrls = { css: "", js: "" };
@@ -27,23 +28,43 @@ export function shellFor(c: Ctx): Shell {
   };
 }
 
-/** Renders a full page. */
-export function page(
+/**
+ * Renders a full page. For a signed-in person the navigation badge counts their Overview's
+ * to-do items (looked up once per request) unless `alerts` gives the count or `badge` is false
+ * (error pages, which must not wait on the sources).
+ */
+export async function page(
   c: Ctx,
-  options: { title: string; active?: string; alerts?: number; status?: ContentfulStatusCode },
+  options: {
+    title: string;
+    active?: string;
+    alerts?: number;
+    badge?: boolean;
+    status?: ContentfulStatusCode;
+  },
   body: Child,
-): Response | Promise<Response> {
-  return c.html(
+): Promise<Response> {
+  const user = c.var.user;
+  const alerts = options.alerts ??
+    (user && options.badge !== false ? (await todoOf(c, user.email)).length : 0);
+  return await c.html(
     <Layout
       shell={shellFor(c)}
       title={options.title}
       {...(options.active ? { active: options.active } : {})}
-      {...(options.alerts ? { alerts: options.alerts } : {})}
+      {...(alerts ? { alerts } : {})}
+      lookedUp={lookedUp(c)}
     >
       {body}
     </Layout>,
     options.status ?? 200,
   );
+}
+
+/** The `?email=` a privileged person is looking at (not their own), for the look-up box. */
+function lookedUp(c: Ctx): string | undefined {
+  const asked = c.req.query("email");
+  return c.var.user?.privileged && asked && asked !== c.var.user.email ? asked : undefined;
 }
 
 /** Renders an error page with a plain-text message (escaped). */
@@ -52,5 +73,9 @@ export function errorPage(
   status: ContentfulStatusCode,
   message: string,
 ): Response | Promise<Response> {
-  return page(c, { title: "Error", status }, <ErrorPage status={status} message={message} />);
+  return page(
+    c,
+    { title: "Error", status, badge: false },
+    <ErrorPage status={status} message={message} />,
+  );
 }

@@ -5,59 +5,63 @@
  */
 import type { Child } from "hono/jsx";
 import type { Account } from "../engine/types.ts";
+import { possessive, type Whose } from "./empty_state.tsx";
+import { accountAnchor, twoStepOn } from "./todo.ts";
 
 const TWO_STEP_HELP = "https://support.google.com/accounts/answer/185839";
 const CONNECTED_APPS = "https://myaccount.google.com/connections";
 
-/** The account list. */
+/** The account list (the caller handles the empty case). */
 export function Accounts(
-  props: { accounts: readonly Account[]; email: string; orgName: string },
+  props: { accounts: readonly Account[]; whose: Whose; orgName: string },
 ): Child {
-  if (props.accounts.length === 0) {
-    return (
-      <div class="panel">
-        <p>
-          No accounts found for <strong>{props.email}</strong>.
-        </p>
-      </div>
-    );
-  }
+  const their = possessive(props.whose);
   return (
     <div class="grid">
       {props.accounts.map((a, i) => {
-        const enrolled = a.user_usage["accounts:is_2sv_enrolled"] === true;
+        const enrolled = twoStepOn(a);
         const rating = enrolled ? "ok" : "critical";
+        const id = accountAnchor(i);
         return (
-          <article class={`panel device ${rating}`} aria-labelledby={`acct-${i}`}>
+          <article id={id} class={`panel device ${rating}`} aria-labelledby={`${id}-h`}>
             <div class="head">
-              <span class="rating">{enrolled ? "All good" : "Needs attention now"}</span>
-              <h2 id={`acct-${i}`}>{a.type.charAt(0).toUpperCase() + a.type.slice(1)} account</h2>
+              <span class="rating">{enrolled ? "All good" : "Fix now"}</span>
+              <h2 id={`${id}-h`}>{a.type.charAt(0).toUpperCase() + a.type.slice(1)} account</h2>
               <p>{a.name}</p>
             </div>
             <div class="body">
               <ul class="actions">
-                <li>
-                  <details>
+                <li id={`${id}-2sv`}>
+                  <details open={enrolled ? undefined : true}>
                     <summary>
                       <span class={`icon ${enrolled ? "done" : "crit"}`} aria-hidden="true">
                         {enrolled ? "✓" : "!"}
                       </span>
-                      <span class="visually-hidden">{enrolled ? "Done:" : "Critical:"}</span>{" "}
+                      <span class="visually-hidden">{enrolled ? "Done:" : "Fix now:"}</span>{" "}
                       2-Step Verification {enrolled ? "is on" : "is off"}
                     </summary>
                     <div class="practice-body">
-                      <p>
-                        2-Step Verification asks for a second proof that it is you — a prompt on
-                        your phone or a security key — besides your password. A stolen password
-                        alone then no longer opens your account.
-                      </p>
                       {!enrolled && (
-                        <p>
-                          <a href={TWO_STEP_HELP} rel="noopener noreferrer" target="_blank">
-                            Turn on 2-Step Verification
-                          </a>
-                        </p>
+                        <div class="directions">
+                          <h4>How to fix it</h4>
+                          <ol>
+                            <li>Open Google Account → Security → 2-Step Verification.</li>
+                            <li>Click Get started and follow the steps on your phone.</li>
+                          </ol>
+                          <p>
+                            <a href={TWO_STEP_HELP} rel="noopener noreferrer" target="_blank">
+                              Google's 2-Step Verification help
+                            </a>
+                          </p>
+                        </div>
                       )}
+                      <div class="why">
+                        {!enrolled && <h4>Why it matters</h4>}
+                        <p>
+                          A second proof besides the password — a prompt on a phone or a security
+                          key — means a stolen password alone no longer opens the account.
+                        </p>
+                      </div>
                     </div>
                   </details>
                 </li>
@@ -67,7 +71,8 @@ export function Accounts(
                 <a href={CONNECTED_APPS} rel="noopener noreferrer" target="_blank">
                   apps are connected
                 </a>{" "}
-                to your {props.orgName} account and remove any you don't recognise or no longer use.
+                to {their} {props.orgName}{" "}
+                account and remove any that are not recognised or no longer used.
               </p>
             </div>
           </article>

@@ -1,83 +1,164 @@
 /**
- * The Activity page: recent sign-ins from Google and Duo, newest first, each with a
- * "this wasn't me" answer that goes through the feedback path.
+ * The Activity page: recent sign-ins from Google and Duo, newest first, one card each (a row on
+ * wide screens), in plain words with the place, the VPN label and a short time in the person's
+ * time zone. Each has one answer, shared with any Overview question about it; "this wasn't me"
+ * goes through the feedback path and then says what happens next.
  *
  * @module
  */
 import type { Child } from "hono/jsx";
 import type { AccessEvent } from "../engine/types.ts";
-import { fullDate } from "./format.ts";
-import { CsrfField } from "./notifications.tsx";
+import { shortTime } from "./format.ts";
+import { CsrfField, NotMeNextSteps } from "./notifications.tsx";
+import { sourceLabel } from "./source_label.ts";
 
 /** The id a sign-in is answered under. */
 export function eventKey(e: AccessEvent): string {
   return `event:${e.source}:${e.id ?? e.timestamp.toISOString()}`;
 }
 
-/** The table of sign-ins. */
+/** Google `login_failure_type` and Duo `reason` values in words (vendor docs' values). */
+const REASONS: Record<string, string> = {
+  login_failure_invalid_password: "wrong password",
+  login_failure_invalid_second_factor: "wrong 2-Step Verification code",
+  login_failure_account_disabled: "account disabled",
+  login_failure_unknown: "failed",
+  user_approved: "approved",
+  user_marked_fraud: "reported as fraud",
+  user_cancelled: "cancelled",
+  deny_unenrolled_user: "refused: not enrolled",
+  invalid_passcode: "wrong passcode",
+  no_response: "not answered",
+  locked_out: "refused: account locked",
+};
+
+/** Duo `factor` values in words. */
+const FACTORS: Record<string, string> = {
+  duo_push: "Duo push",
+  phone_call: "Duo phone call",
+  passcode: "Duo passcode",
+  sms_passcode: "Duo text-message code",
+  hardware_token: "Duo hardware token",
+  webauthn_security_key: "Duo security key",
+  remembered_device: "Duo remembered device",
+};
+
+function words(code: string): string {
+  return code.replace(/_/g, " ").trim().toLowerCase();
+}
+
+/**
+ * What a sign-in was, in plain words: "Google: signed in", "Google: wrong password",
+ * "Duo push approved", "Duo push denied (reported as fraud)".
+ */
+export function describeEvent(e: AccessEvent, labels: Record<string, string>): string {
+  if (e.source === "duo") {
+    const factor = FACTORS[e.type.toLowerCase().replace(/ /g, "_")] ??
+      `Duo ${words(e.type) || "sign-in"}`;
+    if (e.success) return `${factor} approved`;
+    const reason = REASONS[e.reason] ?? words(e.reason);
+    return `${factor} denied${reason ? ` (${reason})` : ""}`;
+  }
+  const label = sourceLabel(e.source, labels);
+  if (e.type === "logout") return `${label}: signed out`;
+  if (e.success) return `${label}: signed in`;
+  return `${label}: ${REASONS[e.reason] ?? (words(e.reason) || "sign-in failed")}`;
+}
+
+/** "On the VPN (Company VPN)", "New New York, United States · 203.0.113.77", or the address. */
+export function whereFrom(e: AccessEvent): string {
+  const parts: string[] = [];
+  if (e.vpn) {
+    parts.push(`On the VPN${e.location && e.location !== "VPN" ? ` (${e.location})` : ""}`);
+  } else if (e.location) parts.push(e.location);
+  if (e.place) parts.push(e.place);
+  if (e.ip_address) parts.push(e.ip_address);
+  return parts.join(" · ") || "Unknown place";
+}
+
+function Answer(
+  props: {
+    e: AccessEvent;
+    answer: string | undefined;
+    csrf: string | undefined;
+    resetLink: string | undefined;
+    contact: string;
+  },
+): Child {
+  const key = eventKey(props.e);
+  const action = `/notifications/${encodeURIComponent(key)}/feedback`;
+  const button = (value: "yes" | "no", label: string) => (
+    <form method="post" action={action}>
+      <CsrfField token={props.csrf} />
+      <input type="hidden" name="notes" value="" />
+      <button type="submit" name="feedback" value={value} class={value === "no" ? "danger" : ""}>
+        {label}
+      </button>
+    </form>
+  );
+  if (props.answer === "no") {
+    return (
+      <>
+        <p class="crit">You reported this sign-in as not you.</p>
+        <NotMeNextSteps resetLink={props.resetLink} contact={props.contact} />
+        {button("yes", "It was me after all")}
+      </>
+    );
+  }
+  if (props.answer !== undefined) {
+    return (
+      <>
+        <p class="done">You confirmed this was you.</p>
+        {button("no", "It wasn't me")}
+      </>
+    );
+  }
+  return button("no", "This wasn't me");
+}
+
+/** The list of sign-ins (the caller handles the empty case). */
 export function Activity(
   props: {
     events: readonly AccessEvent[];
     labels: Record<string, string>;
     answers: ReadonlyMap<string, string>;
     csrf: string | undefined;
+    now: Date;
+    timeZone: string;
+    resetLink?: string | undefined;
+    contact: string;
   },
 ): Child {
-  if (props.events.length === 0) {
-    return (
-      <div class="panel">
-        <p>No recent sign-ins were found.</p>
-      </div>
-    );
-  }
   return (
-    <div class="panel">
-      <table>
-        <caption class="visually-hidden">Recent sign-ins, newest first</caption>
-        <thead>
-          <tr>
-            <th scope="col">When</th>
-            <th scope="col">Where from</th>
-            <th scope="col">What</th>
-            <th scope="col">Was it you?</th>
-          </tr>
-        </thead>
-        <tbody>
-          {props.events.map((e) => {
-            const key = eventKey(e);
-            const answer = props.answers.get(key);
-            const action = `/notifications/${encodeURIComponent(key)}/feedback`;
-            return (
-              <tr>
-                <td>
-                  <time datetime={e.timestamp.toISOString()}>{fullDate(e.timestamp)}</time>
-                </td>
-                <td>
-                  {e.ip_address}
-                  {e.location ? ` (${e.location})` : e.vpn ? " (VPN)" : ""}
-                </td>
-                <td>
-                  {props.labels[e.source] ?? e.source}: {e.success ? "signed in" : "failed sign-in"}
-                  {e.reason ? ` (${e.reason})` : ""}
-                </td>
-                <td id={`ev-${key.replace(/[^A-Za-z0-9_-]/g, "_")}`}>
-                  {answer === undefined
-                    ? (
-                      <form method="post" action={action}>
-                        <CsrfField token={props.csrf} />
-                        <input type="hidden" name="notes" value="" />
-                        <button type="submit" name="feedback" value="no">This wasn't me</button>
-                      </form>
-                    )
-                    : answer === "no"
-                    ? <span class="crit">Reported: not you</span>
-                    : <span class="done">Confirmed</span>}
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-    </div>
+    <ol class="signins">
+      {props.events.map((e) => {
+        const key = eventKey(e);
+        return (
+          <li
+            class={`panel signin${e.success ? "" : " failed"}`}
+            id={`ev-${key.replace(/[^A-Za-z0-9_-]/g, "_")}`}
+          >
+            <p class="what">
+              <strong>{describeEvent(e, props.labels)}</strong>
+            </p>
+            <p class="when">
+              <time datetime={e.timestamp.toISOString()}>
+                {shortTime(e.timestamp, { now: props.now, timeZone: props.timeZone })}
+              </time>
+            </p>
+            <p class="where">{whereFrom(e)}</p>
+            <div class="answer">
+              <Answer
+                e={e}
+                answer={props.answers.get(key)}
+                csrf={props.csrf}
+                resetLink={props.resetLink}
+                contact={props.contact}
+              />
+            </div>
+          </li>
+        );
+      })}
+    </ol>
   );
 }

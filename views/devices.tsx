@@ -8,19 +8,30 @@
 import type { Child } from "hono/jsx";
 import type { UiConfig } from "../config/schema.ts";
 import { actionGroups, deviceRating, type Rating } from "../engine/rating.ts";
-import type { MergedDevice, PracticeData } from "../engine/types.ts";
-import { dayAndMonth, fullDate, plural } from "./format.ts";
+import type { MergedDevice } from "../engine/types.ts";
+import { friendlyOsName, friendlyOsVersion } from "../engine/practice_titles.ts";
+import { fullDate, plural } from "./format.ts";
 import { LastHeard } from "./freshness.tsx";
-import { Markdown } from "./markdown.tsx";
+import { EmptyState, type Whose } from "./empty_state.tsx";
+import { PracticeGroup } from "./practice_item.tsx";
+import { sourceLabels } from "./source_label.ts";
+
+/** The headline of a device card, by rating. */
+export function ratingText(d: Pick<MergedDevice, "practices">): string {
+  const rating = deviceRating(d);
+  const unknown = actionGroups(d).cannotCheck.length;
+  if (rating === "ok" && unknown > 0) return `Nothing to fix · ${unknown} can't be checked`;
+  return RATING_TEXT[rating];
+}
 
 const RATING_TEXT: Record<Rating, string> = {
-  critical: "Needs attention now",
+  critical: "Needs fixing",
   warning: "Suggested changes",
   ok: "All good",
   unknown: "Nothing known",
 };
 
-/** A device's friendly name and identifying line. */
+/** A device's friendly name and identifying line (host name, else serial, else MACs). */
 export function deviceNames(d: MergedDevice): { title: string; id: string } {
   return {
     title: d.friendly_name ?? d.model ?? d.manufacturer ?? "Unknown device",
@@ -28,52 +39,36 @@ export function deviceNames(d: MergedDevice): { title: string; id: string } {
   };
 }
 
-/** "You have 2 devices that require attention: Pixel 6, ThinkPad X1". */
+/** "macOS 15.6", "Windows 10 build 19045", or `undefined` when the OS is not known. */
+export function osLine(
+  d: Pick<MergedDevice, "os" | "os_version" | "platform">,
+): string | undefined {
+  const os = friendlyOsName(d.os ?? d.platform);
+  if (os === undefined) return undefined;
+  const version = friendlyOsVersion(d.os, d.os_version);
+  return version ? `${os} ${version}` : os;
+}
+
+/**
+ * A stable anchor for a device card (`dev-<serial>` or another identifier), so the Overview can
+ * link to it; the list position only when the device has no identifier at all.
+ */
+export function deviceAnchor(d: MergedDevice, index: number): string {
+  const ids = d.identifiers;
+  const id = ids.serial ?? ids.udid ?? ids.google_device_id ?? d.name ?? ids.mac_addresses?.[0];
+  return `dev-${(id ?? String(index)).replace(/[^A-Za-z0-9_-]/g, "_")}`;
+}
+
+/** "2 devices need fixing now: Pixel 6, ThinkPad X1". */
 export function CriticalSummary(props: { devices: readonly MergedDevice[] }): Child {
   const critical = props.devices.filter((d) => deviceRating(d) === "critical");
   if (critical.length === 0) return null;
   const names = critical.map((d) => deviceNames(d).title).join(", ");
   return (
     <p class="summary" role="alert">
-      You have <strong class="crit">{plural(critical.length, "device")}</strong> that{" "}
-      {critical.length === 1 ? "requires" : "require"} attention:{" "}
-      <strong class="crit">{names}</strong>.
+      <strong class="crit">{plural(critical.length, "device")}</strong>{" "}
+      {critical.length === 1 ? "needs" : "need"} fixing now: <strong class="crit">{names}</strong>.
     </p>
-  );
-}
-
-function Practice(
-  props: { practiceKey: string; p: PracticeData; kind: "crit" | "sugg" | "done" },
-): Child {
-  const { p, kind } = props;
-  const icon = kind === "done" ? "✓" : "!";
-  const label = kind === "crit" ? "Critical" : kind === "sugg" ? "Suggested" : "Done";
-  return (
-    <li>
-      <details>
-        <summary>
-          <span class={`icon ${kind}`} aria-hidden="true">{icon}</span>
-          <span class="visually-hidden">{label}:</span> {p.title ?? props.practiceKey}
-          {p.since && kind !== "done" && <span class="since">· since {dayAndMonth(p.since)}</span>}
-          {p.deadline && <span class="since">· required by {dayAndMonth(p.deadline)}</span>}
-        </summary>
-        <div class="practice-body">
-          {p.description && <p>{p.description}</p>}
-          {p.details && <pre>{p.details}</pre>}
-          {kind !== "done" && p.directions && (
-            <div class="directions">
-              <strong>How to fix it</strong>
-              <Markdown text={p.directions} />
-            </div>
-          )}
-          {p.link && p.link !== "#" && /^https?:\/\//.test(p.link) && (
-            <p>
-              <a href={p.link} rel="noopener noreferrer" target="_blank">More information</a>
-            </p>
-          )}
-        </div>
-      </details>
-    </li>
   );
 }
 
@@ -110,7 +105,7 @@ function UnknownDevice(
   props: { d: MergedDevice; ui: UiConfig; match: MergedDevice | undefined },
 ): Child {
   const { d, ui } = props;
-  const via = d.sources.map((s) => ui.sourceLabels[s] ?? s).join(", ");
+  const via = sourceLabels(d.sources, ui.sourceLabels).join(", ");
   const macs = (d.identifiers.mac_addresses ?? []).join(" ");
   return (
     <div class="unknown">
@@ -142,7 +137,8 @@ export function DeviceCard(
   props: { d: MergedDevice; ui: UiConfig; now: Date; all: readonly MergedDevice[]; index: number },
 ): Child {
   const { d, ui } = props;
-  const headingId = `device-${props.index}`;
+  const anchor = deviceAnchor(d, props.index);
+  const headingId = `${anchor}-h`;
   const rating = deviceRating(d);
   const names = deviceNames(d);
   const groups = actionGroups(d);
@@ -150,38 +146,26 @@ export function DeviceCard(
   const match = unknown && !d.identifiers.serial
     ? props.all.find((o) => o !== d && o.model === d.model && o.identifiers.serial)
     : undefined;
+  const sources = sourceLabels(d.sources, ui.sourceLabels).join(" and ");
+  const os = osLine(d);
+  const partial = rating === "ok" && groups.cannotCheck.length > 0;
+  const shared = { d, sources, idPrefix: anchor };
   return (
-    <article class={`panel device ${rating}`} aria-labelledby={headingId}>
+    <article
+      id={anchor}
+      class={`panel device ${partial ? "partial" : rating}`}
+      aria-labelledby={headingId}
+    >
       <div class="head">
-        <span class="rating">{RATING_TEXT[rating]}</span>
+        <span class="rating">{ratingText(d)}</span>
         <h2 id={headingId}>{names.title}</h2>
-        {names.id && <p>{names.id}</p>}
+        {(os || names.id) && <p>{[os, names.id].filter(Boolean).join(" · ")}</p>}
       </div>
       <div class="body">
-        {groups.critical.length > 0 && (
-          <section>
-            <h3 class="crit">Critical</h3>
-            <ul class="actions">
-              {groups.critical.map(([k, p]) => <Practice practiceKey={k} p={p} kind="crit" />)}
-            </ul>
-          </section>
-        )}
-        {groups.suggested.length > 0 && (
-          <section>
-            <h3 class="sugg">Suggested</h3>
-            <ul class="actions">
-              {groups.suggested.map(([k, p]) => <Practice practiceKey={k} p={p} kind="sugg" />)}
-            </ul>
-          </section>
-        )}
-        {groups.done.length > 0 && (
-          <section>
-            <h3 class="done">Done</h3>
-            <ul class="actions">
-              {groups.done.map(([k, p]) => <Practice practiceKey={k} p={p} kind="done" />)}
-            </ul>
-          </section>
-        )}
+        <PracticeGroup kind="crit" items={groups.critical} {...shared} />
+        <PracticeGroup kind="sugg" items={groups.suggested} {...shared} />
+        {!unknown && <PracticeGroup kind="unknown" items={groups.cannotCheck} {...shared} />}
+        <PracticeGroup kind="done" items={groups.done} {...shared} />
         {unknown && <UnknownDevice d={d} ui={ui} match={match} />}
         <Facts d={d} />
       </div>
@@ -199,14 +183,35 @@ export function DeviceCard(
 
 /** The device list fragment (the page includes it; htmx can fetch it alone). */
 export function DeviceList(
-  props: { devices: readonly MergedDevice[]; ui: UiConfig; now: Date; email: string },
+  props: {
+    devices: readonly MergedDevice[];
+    ui: UiConfig;
+    now: Date;
+    whose: Whose;
+    /** Labels of the device sources that failed, and of those asked. */
+    failed?: readonly string[];
+    asked?: readonly string[];
+  },
 ): Child {
   if (props.devices.length === 0) {
     return (
-      <div id="device-list" class="panel">
-        <p>
-          No devices found for <strong>{props.email}</strong>.
-        </p>
+      <div id="device-list">
+        <EmptyState
+          what="devices"
+          whose={props.whose}
+          failed={props.failed ?? []}
+          asked={props.asked ?? []}
+          ui={props.ui}
+          help={
+            <p>
+              A device is listed here once the IT team enrols it (for a laptop) or once{" "}
+              {props.whose.self ? "you sign" : "they sign"}{" "}
+              in to the work account on it (for a phone or tablet). Missing one? Email{" "}
+              <a href={`mailto:${props.ui.contactEmail}`}>{props.ui.contactEmail}</a>{" "}
+              and say which device.
+            </p>
+          }
+        />
       </div>
     );
   }

@@ -60,3 +60,50 @@ export function fullDate(date: Date): string {
 export function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? "" : "s"}`;
 }
+
+const shortFormats = new Map<string, { time: Intl.DateTimeFormat; day: Intl.DateTimeFormat }>();
+
+function shortFormat(timeZone: string) {
+  let f = shortFormats.get(timeZone);
+  if (f === undefined) {
+    f = {
+      time: new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit", timeZone }),
+      day: new Intl.DateTimeFormat("en-CA", {
+        year: "numeric",
+        month: "2-digit",
+        day: "2-digit",
+        timeZone,
+      }),
+    };
+    shortFormats.set(timeZone, f);
+  }
+  return f;
+}
+
+/**
+ * A short time in a time zone: "today 16:57", "yesterday 09:05", else "Mon 23 Nov 14:05".
+ *
+ * @param date the instant
+ * @param options `now` (the clock) and `timeZone` (an IANA name; the days are that zone's days)
+ * @example
+ * ```ts
+ * shortTime(new Date("2026-11-30T15:57Z"), { now: new Date("2026-11-30T18:00Z"), timeZone: "Europe/Berlin" });
+ * // "today 16:57"
+ * ```
+ */
+export function shortTime(date: Date, options: { now: Date; timeZone: string }): string {
+  const f = shortFormat(options.timeZone);
+  const time = f.time.format(date);
+  const day = f.day.format(date);
+  if (day === f.day.format(options.now)) return `today ${time}`;
+  if (day === f.day.format(new Date(options.now.getTime() - 86_400_000))) {
+    return `yesterday ${time}`;
+  }
+  const rest = new Intl.DateTimeFormat("en-GB", {
+    weekday: "short",
+    day: "numeric",
+    month: "short",
+    timeZone: options.timeZone,
+  }).format(date).replace(",", "");
+  return `${rest} ${time}`;
+}

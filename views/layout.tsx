@@ -8,6 +8,7 @@ import { raw } from "hono/html";
 import type { UiConfig } from "../config/schema.ts";
 import type { SourceError } from "../engine/types.ts";
 import { AlertCount } from "./notifications.tsx";
+import { sourceLabels } from "./source_label.ts";
 
 /** What the layout needs to know about the request. */
 export interface Shell {
@@ -31,9 +32,40 @@ const PAGE_LABELS: Record<string, [string, string]> = {
   faq: ["FAQ", "/faq"],
 };
 
+/**
+ * The privileged person's look-up box: a plain GET form to the same page with `?email=`, so it
+ * works without JavaScript.
+ */
+function LookUp(props: { action: string; value: string | undefined }): Child {
+  return (
+    <form class="lookup" role="search" method="get" action={props.action}>
+      <label for="lookup-email">Look someone up</label>
+      <input
+        id="lookup-email"
+        type="email"
+        name="email"
+        required
+        placeholder="name@example.com"
+        autocomplete="off"
+        value={props.value}
+      />
+      <button type="submit">Show</button>
+      {props.value && <a class="tap" href={props.action}>Back to mine</a>}
+    </form>
+  );
+}
+
 /** The document around every page. */
 export function Layout(
-  props: { shell: Shell; title: string; active?: string; children?: Child; alerts?: number },
+  props: {
+    shell: Shell;
+    title: string;
+    active?: string;
+    children?: Child;
+    alerts?: number;
+    /** The person a privileged user is looking at, when not themselves. */
+    lookedUp?: string | undefined;
+  },
 ): Child {
   const { shell } = props;
   const { ui } = shell;
@@ -59,12 +91,20 @@ export function Layout(
             {/* inside the banner landmark, so that no content lies outside a landmark */}
             {shell.demo && (
               <div class="demo" role="note">
-                Demo mode: built-in example people and devices, no real data.{" "}
-                {shell.email && <a href="/login">Switch person</a>}
+                Demo mode: example data only.{" "}
+                {shell.email && <a class="tap" href="/login">Switch person</a>}
               </div>
             )}
             <div class="bar">
               <a class="brand" href="/">{ui.appName}</a>
+              {shell.email && (
+                <div class="who">
+                  <span class="email">{shell.email}</span>
+                  <form method="post" action="/logout">
+                    <button type="submit" class="linkish tap">Sign out</button>
+                  </form>
+                </div>
+              )}
               {shell.email && (
                 <nav aria-label="Main">
                   <ul>
@@ -97,16 +137,12 @@ export function Layout(
                   </ul>
                 </nav>
               )}
-              {shell.email && (
-                <div class="who">
-                  <span>{shell.email}</span>
-                  <form method="post" action="/logout">
-                    <button type="submit" class="linkish">Sign out</button>
-                  </form>
-                </div>
-              )}
             </div>
           </header>
+          {shell.privileged && props.active && props.active !== "dashboard" &&
+            props.active !== "faq" && (
+            <LookUp action={PAGE_LABELS[props.active]?.[1] ?? "/"} value={props.lookedUp} />
+          )}
           <main id="main">{props.children}</main>
           <footer class="bar muted">
             <span>
@@ -130,11 +166,12 @@ export function SourceErrors(
   props: { errors: readonly SourceError[]; labels: Record<string, string> },
 ): Child {
   if (props.errors.length === 0) return null;
-  const names = [...new Set(props.errors.map((e) => props.labels[e.source] ?? e.source))];
+  const names = sourceLabels(props.errors.map((e) => e.source), props.labels);
   return (
     <div class="panel banner" role="status">
       <strong>Some information may be missing.</strong> {names.join(", ")}{" "}
       did not answer in time or answered with an error; what you see comes from the other sources.
+      Try again in a few minutes.
     </div>
   );
 }

@@ -21,6 +21,73 @@ export function CsrfField(props: { token: string | undefined }): Child {
   return props.token ? <input type="hidden" name="_csrf_token" value={props.token} /> : null;
 }
 
+/**
+ * What happens after a person says a sign-in was not theirs, and what they should do now: the
+ * security team is told; change the password (the configured reset link) and tell the contact.
+ */
+export function NotMeNextSteps(
+  props: { resetLink?: string | undefined; contact: string },
+): Child {
+  return (
+    <div class="next-steps" role="status">
+      <p>
+        <strong>Thank you — the security team has been told and will look into it.</strong>
+      </p>
+      <ol>
+        <li>
+          {props.resetLink
+            ? <a href={props.resetLink}>Change your password now</a>
+            : "Change your password now"}, even if you think it is safe.
+        </li>
+        <li>Never approve a sign-in prompt you did not start.</li>
+        <li>
+          If anything else looks wrong, email{" "}
+          <a href={`mailto:${props.contact}`}>{props.contact}</a>.
+        </li>
+      </ol>
+    </div>
+  );
+}
+
+function AnswerForm(
+  props: {
+    n: Notification;
+    domId: string;
+    csrf: string | undefined;
+    chosen?: string | undefined;
+  },
+): Child {
+  const { n, domId } = props;
+  const action = `/notifications/${encodeURIComponent(n.id)}/feedback`;
+  return (
+    <form
+      method="post"
+      action={action}
+      hx-post={action}
+      hx-target={`#${domId}`}
+      hx-swap="outerHTML"
+    >
+      <CsrfField token={props.csrf} />
+      <label for={`${domId}-notes`}>Anything to add? (optional, write it before you answer)</label>
+      <textarea id={`${domId}-notes`} name="notes" rows={2} maxlength={2000}></textarea>
+      <fieldset class="answers">
+        <legend>{props.chosen === undefined ? "Your answer" : "Change your answer"}</legend>
+        {(n.answers ?? []).map((a, i) => (
+          <button
+            type="submit"
+            name="feedback"
+            value={a.value}
+            class={i === 0 ? "primary" : "secondary"}
+            aria-pressed={props.chosen === undefined ? undefined : String(a.value === props.chosen)}
+          >
+            {a.label}
+          </button>
+        ))}
+      </fieldset>
+    </form>
+  );
+}
+
 /** One notification card; `id` is stable so htmx can replace it. */
 export function NotificationCard(
   props: {
@@ -36,6 +103,9 @@ export function NotificationCard(
      * reader user is not dropped back at the top of the page.
      */
     focus?: boolean;
+    /** Shown after a "not me" answer: where to reset the password, and whom to tell. */
+    resetLink?: string | undefined;
+    contact?: string;
   },
 ): Child {
   const { n, state } = props;
@@ -60,9 +130,9 @@ export function NotificationCard(
       class={`panel notification ${n.severity ?? "info"}`}
       aria-labelledby={`${domId}-t`}
     >
-      <h2 id={`${domId}-t`}>
+      <h3 id={`${domId}-t`}>
         {n.title ?? (n.type === "question" ? "A question for you" : "Notice")}
-      </h2>
+      </h3>
       <p class="muted">
         <time datetime={n.event_timestamp.toISOString()}>
           {timeAgo(n.event_timestamp, props.now)}
@@ -71,19 +141,7 @@ export function NotificationCard(
       <p>{n.message}</p>
       {props.error && <p class="crit" role="alert">{props.error}</p>}
       {n.type === "question" && answered === undefined && (
-        <form method="post" action={`${action}/feedback`} hx-post={`${action}/feedback`} {...hx}>
-          <CsrfField token={props.csrf} />
-          <fieldset class="answers">
-            <legend class="visually-hidden">{n.title ?? "Your answer"}</legend>
-            {(n.answers ?? []).map((a) => (
-              <button type="submit" name="feedback" value={a.value} class="primary">
-                {a.label}
-              </button>
-            ))}
-          </fieldset>
-          <label for={`${domId}-notes`}>Anything to add? (optional)</label>
-          <textarea id={`${domId}-notes`} name="notes" rows={2} maxlength={2000}></textarea>
-        </form>
+        <AnswerForm n={n} domId={domId} csrf={props.csrf} />
       )}
       {answered !== undefined && (
         <p
@@ -92,8 +150,17 @@ export function NotificationCard(
           tabindex={props.focus ? -1 : undefined}
           autofocus={props.focus ? true : undefined}
         >
-          Thank you: you answered “{answered}”. We'll follow up if needed.
+          You answered “{answered}”.{state.answer === "no" ? "" : " Thank you."}
         </p>
+      )}
+      {answered !== undefined && state.answer === "no" && (
+        <NotMeNextSteps resetLink={props.resetLink} contact={props.contact ?? ""} />
+      )}
+      {n.type === "question" && answered !== undefined && (
+        <details class="change">
+          <summary>Change your answer</summary>
+          <AnswerForm n={n} domId={domId} csrf={props.csrf} chosen={state.answer} />
+        </details>
       )}
       {(n.type !== "question" || answered !== undefined) && (
         <form method="post" action={`${action}/dismiss`} hx-post={`${action}/dismiss`} {...hx}>

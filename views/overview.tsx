@@ -1,55 +1,114 @@
 /**
- * The Overview page: the critical-devices summary, then the person's alerts, newest first.
+ * The Overview page: one prioritised to-do list — fix now, suggested, can't check, for your
+ * information — across devices, accounts and alerts. Each practice item links to its fix; alerts
+ * are answered or dismissed in place. The navigation badge counts exactly these items.
  *
  * @module
  */
 import type { Child } from "hono/jsx";
-import { deviceRating } from "../engine/rating.ts";
-import type { MergedDevice, Notification } from "../engine/types.ts";
-import { CriticalSummary } from "./devices.tsx";
-import { NotificationCard, type NotificationState } from "./notifications.tsx";
+import type { UiConfig } from "../config/schema.ts";
+import { possessive, type Whose } from "./empty_state.tsx";
+import { plural } from "./format.ts";
+import { NotificationCard } from "./notifications.tsx";
+import { type Level, LEVELS, type TodoItem } from "./todo.ts";
+
+const HEADING: Record<Level, string> = {
+  crit: "Fix now",
+  sugg: "Suggested",
+  unknown: "Can't check",
+  info: "For your information",
+};
+
+const ICON: Record<Level, string> = { crit: "!", sugg: "!", unknown: "?", info: "i" };
+
+/** "2 to fix now, 3 suggestions, 1 that can't be checked". */
+export function todoSummary(items: readonly TodoItem[]): string {
+  const n = (l: Level) => items.filter((i) => i.level === l).length;
+  const parts = [
+    n("crit") > 0 ? `${n("crit")} to fix now` : "",
+    n("sugg") > 0 ? plural(n("sugg"), "suggestion") : "",
+    n("unknown") > 0 ? `${n("unknown")} that can't be checked` : "",
+    n("info") > 0 ? plural(n("info"), "notice") : "",
+  ].filter(Boolean);
+  return parts.join(", ");
+}
+
+function Item(props: { item: TodoItem; now: Date; csrf: string | undefined; ui: UiConfig }) {
+  const { item } = props;
+  if (item.kind === "alert") {
+    return (
+      <li class="todo-alert">
+        <NotificationCard
+          n={item.n}
+          state={item.state}
+          now={props.now}
+          csrf={props.csrf}
+          resetLink={props.ui.passwordResetLink}
+          contact={props.ui.contactEmail}
+        />
+      </li>
+    );
+  }
+  return (
+    <li class={`todo ${item.level}`}>
+      <span class={`icon ${item.level}`} aria-hidden="true">{ICON[item.level]}</span>
+      <a href={item.href}>{item.title}</a>
+      <span class="where">{item.where}</span>
+    </li>
+  );
+}
 
 /** The overview body. */
 export function Overview(
   props: {
-    devices: readonly MergedDevice[];
-    notifications: readonly Notification[];
-    states: ReadonlyMap<string, NotificationState>;
+    items: readonly TodoItem[];
+    /** How many devices are listed (an empty list with no devices is not "all good"). */
+    deviceCount: number;
+    whose: Whose;
     now: Date;
     csrf: string | undefined;
+    ui: UiConfig;
   },
 ): Child {
-  const visible = props.notifications.filter((n) => !props.states.get(n.id)?.dismissed);
-  const critical = props.devices.some((d) => deviceRating(d) === "critical");
+  const { items, whose } = props;
+  const summary = todoSummary(items);
   return (
     <>
-      <h1>Overview</h1>
-      {critical && (
-        <div class="panel callout">
-          <CriticalSummary devices={props.devices} />
-          <p>
-            <a class="btn primary" href="/devices">View devices</a>
-          </p>
-        </div>
-      )}
-      <section aria-labelledby="alerts-h">
-        <h2 id="alerts-h" class="visually-hidden">Alerts</h2>
-        {visible.length === 0 && !critical && (
+      <h1>{whose.self ? "Overview" : `Overview of ${whose.email}`}</h1>
+      {items.length === 0
+        ? (
           <div class="panel">
-            <p>
-              You have no alerts. Now is a good time to <a href="/devices">review your devices</a>.
-            </p>
+            {props.deviceCount > 0
+              ? (
+                <p>
+                  Nothing to do: every device and account we know of follows every practice, and
+                  there are no alerts. Now is a good time to{" "}
+                  <a href="/devices">{`look over ${possessive(whose)} devices`}</a>.
+                </p>
+              )
+              : (
+                <p>
+                  Nothing to do, but no device is listed for {whose.self ? "you" : "them"} yet:{" "}
+                  <a href="/devices">see which systems were asked and how to get one listed</a>.
+                </p>
+              )}
           </div>
-        )}
-        {visible.map((n) => (
-          <NotificationCard
-            n={n}
-            state={props.states.get(n.id) ?? { dismissed: false }}
-            now={props.now}
-            csrf={props.csrf}
-          />
-        ))}
-      </section>
+        )
+        : <p class="lead">{possessive(whose, true)} to-do list: {summary}.</p>}
+      {LEVELS.map((level) => {
+        const list = items.filter((i) => i.level === level);
+        if (list.length === 0) return null;
+        return (
+          <section class={`todo-group lvl-${level}`} aria-labelledby={`todo-${level}`}>
+            <h2 id={`todo-${level}`}>{HEADING[level]} ({list.length})</h2>
+            <ul class="todo-list">
+              {list.map((item) => (
+                <Item item={item} now={props.now} csrf={props.csrf} ui={props.ui} />
+              ))}
+            </ul>
+          </section>
+        );
+      })}
     </>
   );
 }

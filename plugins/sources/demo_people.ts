@@ -156,9 +156,18 @@ const ALL_GOOD_MAC = {
 function signIn(
   now: Date,
   hours: number,
-  o: { id: string; source: string; ip: string; success: boolean; type: string; reason?: string },
+  o: {
+    id: string;
+    source: string;
+    ip: string;
+    success: boolean;
+    type: string;
+    reason?: string;
+    place?: string;
+  },
 ): AccessEvent {
   return {
+    ...(o.place ? { place: o.place } : {}),
     source: o.source,
     id: o.id,
     type: o.type,
@@ -286,7 +295,7 @@ export const DEMO_PEOPLE: readonly DemoPerson[] = [
       type: "question",
       title: "A new device signed in with your account",
       message:
-        "A device we don't recognise (network address 78:4F:43:9A:8B:7C) used your credentials on the office Wi-Fi yesterday. Was this you?",
+        "A device we don't recognise (MAC address 78:4F:43:9A:8B:7C) used your credentials on the office Wi-Fi yesterday. Was this you?",
       event_timestamp: ago(now, 20),
       severity: "warning",
       answers: [{ value: "yes", label: "This was me" }, { value: "no", label: "This was not me" }],
@@ -410,7 +419,8 @@ export const DEMO_PEOPLE: readonly DemoPerson[] = [
         source: "duo",
         ip: "203.0.113.77",
         success: true,
-        type: "Duo Push",
+        type: "duo_push",
+        place: "New New York, United States",
       }),
       signIn(now, 27, {
         id: "fry-3",
@@ -425,6 +435,7 @@ export const DEMO_PEOPLE: readonly DemoPerson[] = [
       {
         id: "signin-fry-3",
         type: "question",
+        event_id: "event:google:fry-3",
         title: "Sign-in attempt from a new place",
         message:
           "Someone tried to sign in to your Google account from 198.51.100.23 yesterday and typed a wrong password. Was this you?",

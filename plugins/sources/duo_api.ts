@@ -194,6 +194,7 @@ export function toEvent(raw: unknown, options: { debug: boolean }): AccessEvent 
     content: lines.join("\n"),
   };
   if (e.txid) event.id = e.txid;
+  if (where.length > 0) event.place = where.join(", ");
   if (options.debug) (event as AccessEvent & { _raw?: unknown })._raw = raw;
   return event;
 }

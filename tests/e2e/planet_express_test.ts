@@ -231,14 +231,14 @@ Deno.test("Planet Express: Fry's two Macs, each merged from bitFit and JAMF", as
       const res = await planet.app.request("/devices", { cookie });
       assert.equal(res.status, 200);
       const html = await res.text();
-      const cards = html.match(/<article class="panel device [a-z]+"/g) ?? [];
+      const cards = html.match(/<article id="dev-[^"]*" class="panel device [a-z]+"/g) ?? [];
       assert.equal(cards.length, 2);
       for (const text of ["lgml-pfry", "lgmd-pfry", "DECAFBAD00", "DECAFBAD01"]) {
         assert.ok(html.includes(text), `page shows ${text}`);
       }
       assert.ok(html.includes("15-inch Retina MacBook Pro (Late 2013)"));
       assert.ok(html.includes("MacPro (Late 2013)"));
-      assert.ok(html.includes("Macintosh HD (Boot Partition): Encrypted (100%)"));
+      assert.ok(html.includes("Disk is encrypted"));
       assert.ok(!html.includes("DECAFBAD02"), "an asset Fry does not own is not shown");
       assert.ok(!html.includes("Some information may be missing"), "no source failed");
     });

@@ -131,7 +131,7 @@ Deno.test("the Devices page shows 'since' and, during the grace period, 'require
     assert.ok(i > 0, "Hermes's ThinkPad is on the page");
     const card = html.slice(html.lastIndexOf("<article", i), html.indexOf("</article>", i));
     return {
-      critical: /<h3 class="crit">Critical<\/h3>([\s\S]*?)<\/section>/.exec(card)?.[1] ?? "",
+      critical: /<h3 class="crit">Fix now<\/h3>([\s\S]*?)<\/section>/.exec(card)?.[1] ?? "",
       suggested: /<h3 class="sugg">Suggested<\/h3>([\s\S]*?)<\/section>/.exec(card)?.[1] ?? "",
     };
   };
@@ -139,7 +139,7 @@ Deno.test("the Devices page shows 'since' and, during the grace period, 'require
     const first = sections(await devicesPage(MAR12));
     assert.match(
       first.suggested,
-      /Disk encryption[\s\S]*· since 12 March[\s\S]*· required by 26 March/,
+      /Disk is not encrypted[\s\S]*· since 12 March[\s\S]*· required by 26 March/,
     );
     assert.doesNotMatch(first.critical, /encryption/i);
 
@@ -150,7 +150,7 @@ Deno.test("the Devices page shows 'since' and, during the grace period, 'require
     );
 
     const late = sections(await devicesPage(at(15)));
-    assert.match(late.critical, /Disk encryption[\s\S]*· since 12 March/);
+    assert.match(late.critical, /Disk is not encrypted[\s\S]*· since 12 March/);
     assert.doesNotMatch(late.critical, /required by/);
   } finally {
     await Deno.remove(dir, { recursive: true });

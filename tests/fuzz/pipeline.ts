@@ -43,7 +43,12 @@ export function assertCanonicalMacs(record: DeviceRecord): void {
 export async function throughPipeline(records: DeviceRecord[]): Promise<string> {
   const checked = deviceRecords(records);
   const merged = sortDevices(mergeDevices(applyPractices(checked, PRACTICES)));
-  const node = DeviceList({ devices: merged, ui: UI, now: NOW, email: "fuzz@example.com" });
+  const node = DeviceList({
+    devices: merged,
+    ui: UI,
+    now: NOW,
+    whose: { email: "fuzz@example.com", self: true },
+  });
   const html = await (node as { toString(): string | Promise<string> }).toString();
   assert.equal(typeof html, "string");
   return html;

@@ -126,6 +126,7 @@ Deno.test("toEvent() maps a v2 log entry to an event with plain-text content", (
     ip_address: "192.0.2.10",
     timestamp: new Date("2024-06-01T11:50:00Z"),
     username: "fry@planetexpress.com", // the whole address, lower-cased
+    place: "New New York, New York, United States",
     content: [
       "Duo Authentication: 2024-06-01T11:50:00.000Z",
       "IP: 192.0.2.10",

@@ -48,7 +48,10 @@ Deno.test("htmx gets the updated card and the alert count out of band", async ()
   try {
     const cookie = await app.login("user@example.com");
     const page = await overview(app, cookie);
-    assert.match(page, /<span class="badge" id="alert-count"\s*>7<\/span>/);
+    // the badge counts exactly the Overview's to-do items
+    const listed = [...page.matchAll(/<li class="todo(?:-alert| \w+)"/g)].length;
+    assert.equal(listed, 19);
+    assert.match(page, /<span class="badge" id="alert-count"\s*>19<\/span>/);
     const res = await app.request("/notifications/firewall-fry/dismiss", {
       method: "POST",
       cookie,
@@ -59,7 +62,7 @@ Deno.test("htmx gets the updated card and the alert count out of band", async ()
     const html = await res.text();
     assert.equal(
       html,
-      '<p id="n-firewall-fry" class="muted" tabindex="-1" autofocus role="status">Dismissed “Your MacBook&#39;s firewall is off”.</p><span class="badge" id="alert-count"  hx-swap-oob="true">6</span>',
+      '<p id="n-firewall-fry" class="muted" tabindex="-1" autofocus role="status">Dismissed “Your MacBook&#39;s firewall is off”.</p><span class="badge" id="alert-count"  hx-swap-oob="true">18</span>',
     );
   } finally {
     await app.close();
@@ -93,8 +96,11 @@ Deno.test("answering a question records it, shows a thank-you and queues it for 
     });
     assert.equal(res.status, 200);
     const html = await res.text();
-    assert.match(html, /Thank you: you answered “This was not me”/);
-    assert.doesNotMatch(html, /name="feedback"/);
+    assert.match(html, /You answered “This was not me”\./);
+    assert.match(html, /the security team has been told and will look into it/);
+    // the answer can be changed while the alert is open, the chosen one marked
+    assert.match(html, /<summary>Change your answer<\/summary>/);
+    assert.match(html, /value="no" class="secondary" aria-pressed="true"/);
     assert.equal(await app.services.store.outboxDepth(), 1);
     assert.deepEqual(await app.services.outbox.runOnce(), { delivered: 0, failed: 1 });
     // the retry is due after the back-off: move the clock past it
@@ -109,12 +115,15 @@ Deno.test("answering a question records it, shows a thank-you and queues it for 
       user_id: "user@example.com",
       feedback: "no",
       notes: "I was asleep",
-      id: "signin-fry-3",
+      // the question is about a sign-in: answered under the sign-in's key (one answer for both)
+      id: "event:google:fry-3",
       source: "stethoscope",
     }]);
     assert.equal(await app.services.store.outboxDepth(), 0);
     // reload shows the answered state
-    assert.match(await overview(app, cookie), /Thank you: you answered “This was not me”/);
+    assert.match(await overview(app, cookie), /You answered “This was not me”\./);
+    const activity = await (await app.request("/activity", { cookie })).text();
+    assert.match(activity, /You reported this sign-in as not you\./);
   } finally {
     await app.close();
     await sink.close();
@@ -196,7 +205,10 @@ Deno.test("a sign-in can be reported from the Activity page through the same fee
     assert.equal(res.status, 303);
     assert.equal(res.headers.get("location"), "/activity");
     const after = await (await app.request("/activity", { cookie })).text();
-    assert.match(after, /Reported: not you/);
+    assert.match(after, /You reported this sign-in as not you\./);
+    assert.match(after, /It was me after all/);
+    // the Overview's question about the same sign-in shows the same answer
+    assert.match(await overview(app, cookie), /You answered “This was not me”\./);
     assert.deepEqual([...await app.services.store.answers("user@example.com")], [[
       "event:google:fry-3",
       "no",

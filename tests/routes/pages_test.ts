@@ -3,11 +3,13 @@ import { startApp } from "../support/app.ts";
 
 /** Counts device cards and returns their ratings in page order. */
 function cards(html: string): string[] {
-  return [...html.matchAll(/<article class="panel device (\w+)"/g)].map((m) => m[1]!);
+  return [...html.matchAll(/<article id="dev-[^"]*" class="panel device (\w+)"/g)].map((m) =>
+    m[1]!
+  );
 }
 
 function titles(html: string): string[] {
-  return [...html.matchAll(/<h2 id="device-\d+">([^<]*)<\/h2>/g)].map((m) => m[1]!);
+  return [...html.matchAll(/<h2 id="dev-[^"]*-h">([^<]*)<\/h2>/g)].map((m) => m[1]!);
 }
 
 Deno.test("pages redirect an anonymous visitor to the sign-in page and back", async () => {
@@ -34,9 +36,14 @@ Deno.test("the devices page shows each demo person's merged devices, most urgent
     await t.step("someone all green", async () => {
       const cookie = await app.login("green@example.com");
       const html = await (await app.request("/devices", { cookie })).text();
-      assert.deepEqual(cards(html), ["ok", "ok"]);
+      // The iPhone's screen lock is reported by no source: not "All good", but "can't check".
+      assert.deepEqual(cards(html), ["partial", "partial"]);
       assert.deepEqual(titles(html), ["MacBook Pro (14-inch, 2024)", "iPhone 16"]);
-      assert.ok(!html.includes("require attention"));
+      assert.ok(!html.includes("All good"));
+      assert.match(html, /<span class="rating">Nothing to fix · 1 can&#39;t be checked<\/span>/);
+      assert.match(html, /<h3 class="unknown">Can&#39;t check<\/h3>/);
+      assert.match(html, /Screen lock can&#39;t be checked on this iPhone/);
+      assert.match(html, /Google did not report this for this device\. You can check it yourself:/);
     });
     await t.step("someone with one critical device", async () => {
       const cookie = await app.login("one-red@example.com");
@@ -44,10 +51,12 @@ Deno.test("the devices page shows each demo person's merged devices, most urgent
       assert.deepEqual(cards(html), ["critical", "ok"]);
       assert.match(
         html,
-        /You have <strong class="crit">1 device<\/strong> that requires attention: <strong class="crit">ThinkPad T14 Gen 4<\/strong>/,
+        /<strong class="crit">1 device<\/strong> needs fixing now: <strong class="crit">ThinkPad T14 Gen 4<\/strong>/,
       );
-      assert.match(html, /Disk encryption/);
-      assert.match(html, /Encryption Percentage: 0/);
+      // the card names the OS, its version and the host name
+      assert.match(html, /<p>Windows 11 build 26200 · HERMES-T14<\/p>/);
+      assert.match(html, /Disk is not encrypted/);
+      assert.match(html, /<p>Disk encryption is at 0 %\.<\/p>/);
     });
     await t.step("someone with an unknown device seen only on the network", async () => {
       const cookie = await app.login("one-unknown@example.com");
@@ -60,7 +69,11 @@ Deno.test("the devices page shows each demo person's merged devices, most urgent
       const cookie = await app.login("nothing@example.com");
       const html = await (await app.request("/devices", { cookie })).text();
       assert.deepEqual(cards(html), []);
-      assert.match(html, /No devices found for <strong>nothing@example.com<\/strong>/);
+      assert.match(
+        html,
+        /We asked the demo inventory: it lists no devices for <strong>nothing@example.com<\/strong>\./,
+      );
+      assert.match(html, /A device is listed here once the IT team enrols it/);
     });
     await t.step("someone with many devices on every platform", async () => {
       const cookie = await app.login("user@example.com");
@@ -78,15 +91,25 @@ Deno.test("the devices page shows each demo person's merged devices, most urgent
   }
 });
 
-Deno.test("a practice opens without JavaScript: details, description and directions", async () => {
+Deno.test("a failing practice is open: what is wrong, steps for this OS, then why", async () => {
   const app = await startApp();
   try {
     const cookie = await app.login("one-red@example.com");
     const html = await (await app.request("/devices", { cookie })).text();
     const card = html.slice(html.indexOf("ThinkPad T14 Gen 4"));
-    assert.match(card, /<details><summary>/);
-    assert.match(card, /<pre>Encryption Percentage: 0<\/pre>/);
-    assert.match(card, /How to fix it/);
+    const item = card.slice(card.indexOf("<details open"), card.indexOf("</details>"));
+    const order = [
+      "Disk is not encrypted",
+      "Disk encryption is at 0 %.",
+      "How to fix it on Windows 11",
+      "<ol><li>Open Settings → Privacy &amp; security → Device encryption",
+      "Why it matters",
+    ];
+    const at = order.map((text) => item.indexOf(text));
+    assert.ok(at.every((i) => i >= 0), JSON.stringify(at));
+    assert.deepEqual([...at].sort((a, b) => a - b), at, "in reading order");
+    // done practices stay closed
+    assert.match(card, /<details\s*><summary><span class="icon done" aria-hidden="true">✓<\/span>/);
   } finally {
     await app.close();
   }
@@ -123,27 +146,27 @@ Deno.test("overview, accounts, activity and FAQ render for a demo person", async
     assert.match(overview, /Sign-in attempt from a new place/);
     assert.match(overview, /This was not me/);
     assert.match(overview, /Stethoscope will be updated on Saturday/);
-    // notifications newest first
+    // critical alert under "Fix now", the question under "Suggested", the notice last
     assert.ok(overview.indexOf("firewall is off") < overview.indexOf("Sign-in attempt"));
     assert.ok(overview.indexOf("Sign-in attempt") < overview.indexOf("updated on Saturday"));
     const accounts = await (await app.request("/accounts", { cookie })).text();
     assert.match(accounts, /2-Step Verification is on/);
     const activity = await (await app.request("/activity", { cookie })).text();
-    assert.match(activity, /198\.51\.100\.23/);
-    assert.match(activity, /failed sign-in \(login_failure_invalid_password\)/);
+    assert.match(activity, /<p class="where">198\.51\.100\.23<\/p>/);
+    assert.match(activity, /<strong>Google: wrong password<\/strong>/);
+    assert.match(activity, /<strong>Duo push approved<\/strong>/);
+    assert.match(activity, /New New York, United States · 203\.0\.113\.77/);
+    assert.match(activity, /times are in UTC/);
     const faq = await (await app.request("/faq", { cookie })).text();
     assert.match(faq, /Does Stethoscope install anything on my devices\?/);
 
     const red = await app.login("one-red@example.com");
     const redAccounts = await (await app.request("/accounts", { cookie: red })).text();
     assert.match(redAccounts, /2-Step Verification is off/);
-    assert.match(redAccounts, /Turn on 2-Step Verification/);
+    assert.match(redAccounts, /Open Google Account → Security → 2-Step Verification\./);
     const nothing = await app.login("nothing@example.com");
     const calm = await (await app.request("/", { cookie: nothing })).text();
-    assert.match(
-      calm,
-      /You have no alerts\. Now is a good time to <a href="\/devices">review your devices<\/a>/,
-    );
+    assert.match(calm, /Nothing to do, but no device is listed for you yet/);
   } finally {
     await app.close();
   }
@@ -155,7 +178,7 @@ Deno.test("every page carries the demo banner in demo mode", async () => {
     const cookie = await app.login("green@example.com");
     for (const path of ["/", "/devices", "/accounts", "/activity", "/faq"]) {
       const html = await (await app.request(path, { cookie })).text();
-      assert.match(html, /Demo mode: built-in example people/, path);
+      assert.match(html, /Demo mode: example data only\./, path);
     }
     const login = await (await app.request("/login")).text();
     assert.match(login, /Demo mode/);

@@ -1,0 +1,69 @@
+/**
+ * What the pages show about one person, looked up once per request: the person's view (devices
+ * with failing-since and grace, accounts; from the snapshot when there is one), notifications and
+ * their states. The Overview's to-do list and the navigation badge on every page are built from
+ * it, so the badge counts exactly the Overview's items.
+ *
+ * @module
+ */
+import type { PersonView } from "../engine/view.ts";
+import type { Collected, Notification } from "../engine/types.ts";
+import type { NotificationState } from "../views/notifications.tsx";
+import { sourceLabels } from "../views/source_label.ts";
+import { buildTodo, type TodoItem } from "../views/todo.ts";
+import type { Ctx } from "./context.ts";
+import { notificationsOf, notificationStates } from "./data.ts";
+import { viewFor } from "./person.tsx";
+
+/** One person's data as the pages show it. */
+export interface PersonData {
+  /** Devices and accounts (and the sources that failed for them). */
+  view: PersonView;
+  notifications: Collected<Notification>;
+  states: Map<string, NotificationState>;
+}
+
+async function lookUp(c: Ctx, email: string, seen?: PersonView): Promise<PersonData> {
+  const [view, notifications, states] = await Promise.all([
+    seen ?? viewFor(c, email, "accounts"),
+    notificationsOf(c, email),
+    notificationStates(c, email),
+  ]);
+  return { view, notifications, states };
+}
+
+function lookups(c: Ctx): Map<string, Promise<PersonData>> {
+  let found = c.get("personLookups");
+  if (found === undefined) c.set("personLookups", found = new Map());
+  return found;
+}
+
+/**
+ * The person's data, looked up at most once per request (by email). A page that already has the
+ * person's view (with accounts) passes it, so the badge is counted from what the page shows.
+ */
+export function personData(c: Ctx, email: string, seen?: PersonView): Promise<PersonData> {
+  const memo = lookups(c);
+  let found = memo.get(email);
+  if (found === undefined) {
+    found = lookUp(c, email, seen);
+    memo.set(email, found);
+  }
+  return found;
+}
+
+/** The person's to-do list (the Overview's items, most urgent first). */
+export async function todoOf(c: Ctx, email: string): Promise<TodoItem[]> {
+  const data = await personData(c, email);
+  return buildTodo({
+    devices: data.view.devices,
+    accounts: data.view.accounts,
+    notifications: data.notifications.items,
+    states: data.states,
+  });
+}
+
+/** The labels of the named sources, each once, in order. */
+export function labelsOf(c: Ctx, names: readonly string[]): string[] {
+  return sourceLabels(names, c.var.deps.config.UI.sourceLabels);
+}

@@ -1,0 +1,163 @@
+import assert from "node:assert/strict";
+import type { AccessEvent, MergedDevice, Notification } from "../../engine/types.ts";
+import { describeEvent, whereFrom } from "../../views/activity.tsx";
+import { evidenceSentences } from "../../views/evidence.ts";
+import { shortTime } from "../../views/format.ts";
+import { buildTodo } from "../../views/todo.ts";
+
+Deno.test("evidenceSentences() rewords the sources' evidence as plain sentences", async (t) => {
+  await t.step("LANDESK encryption percentage", () => {
+    assert.deepEqual(evidenceSentences("Encryption Percentage: 0\n"), [
+      "Disk encryption is at 0 %.",
+    ]);
+  });
+  await t.step("JAMF partitions", () => {
+    assert.deepEqual(evidenceSentences("Macintosh HD: Not Encrypted (0%)\nData: Encrypted"), [
+      "Macintosh HD is not encrypted (0 %).",
+      "Data is encrypted.",
+    ]);
+  });
+  await t.step("missing updates and disabled settings", () => {
+    assert.deepEqual(
+      evidenceSentences("Missing Updates:\n    macOS Sequoia 15.7.2\n    Safari 26.1\n"),
+      ["Updates not installed yet: macOS Sequoia 15.7.2, Safari 26.1."],
+    );
+    assert.deepEqual(
+      evidenceSentences("Disabled settings:\n    Install app updates\n    Install macOS updates"),
+      ["Turned off: Install app updates, Install macOS updates."],
+    );
+  });
+  await t.step("LANDESK bullets and firewall adapters", () => {
+    assert.deepEqual(
+      evidenceSentences(
+        "  • The screen saver is not enabled for user: fry.\nFirewall not enabled for adapter '98:2C:BC:01:02:03'",
+      ),
+      [
+        "The screen saver is not enabled for user: fry.",
+        "The firewall is off for the network adapter with MAC address 98:2C:BC:01:02:03.",
+      ],
+    );
+  });
+  await t.step("nothing to say", () => {
+    assert.deepEqual(evidenceSentences(undefined), []);
+    assert.deepEqual(evidenceSentences(" \n "), []);
+  });
+});
+
+const at = (iso: string) => new Date(iso);
+
+Deno.test("shortTime() says today/yesterday in the person's time zone", () => {
+  const now = at("2026-11-30T18:00:00Z");
+  assert.equal(
+    shortTime(at("2026-11-30T15:57:00Z"), { now, timeZone: "Europe/Berlin" }),
+    "today 16:57",
+  );
+  assert.equal(shortTime(at("2026-11-29T08:05:00Z"), { now, timeZone: "UTC" }), "yesterday 08:05");
+  // 23:30 UTC on the 29th is already the 30th in Berlin
+  assert.equal(
+    shortTime(at("2026-11-29T23:30:00Z"), { now, timeZone: "Europe/Berlin" }),
+    "today 00:30",
+  );
+  assert.equal(shortTime(at("2026-11-23T14:05:00Z"), { now, timeZone: "UTC" }), "Mon 23 Nov 14:05");
+});
+
+const event = (over: Partial<AccessEvent>): AccessEvent => ({
+  source: "google",
+  type: "google_password",
+  success: true,
+  reason: "",
+  ip_address: "198.51.100.23",
+  timestamp: at("2026-11-30T10:00:00Z"),
+  ...over,
+});
+
+Deno.test("sign-ins are described in plain words with their place", () => {
+  assert.equal(describeEvent(event({}), {}), "Google: signed in");
+  assert.equal(
+    describeEvent(event({ success: false, reason: "login_failure_invalid_password" }), {}),
+    "Google: wrong password",
+  );
+  assert.equal(describeEvent(event({ source: "duo", type: "duo_push" }), {}), "Duo push approved");
+  assert.equal(
+    describeEvent(
+      event({ source: "duo", type: "duo_push", success: false, reason: "user_marked_fraud" }),
+      {},
+    ),
+    "Duo push denied (reported as fraud)",
+  );
+  assert.equal(
+    whereFrom(event({ vpn: true, location: "Company VPN", ip_address: "10.0.0.1" })),
+    "On the VPN (Company VPN) · 10.0.0.1",
+  );
+  assert.equal(
+    whereFrom(event({ place: "Berlin, Germany", ip_address: "203.0.113.7" })),
+    "Berlin, Germany · 203.0.113.7",
+  );
+});
+
+const device = (over: Partial<MergedDevice>): MergedDevice => ({
+  sources: ["jamf"],
+  identifiers: { serial: "C02X" },
+  practices: {},
+  ...over,
+});
+
+Deno.test("buildTodo() lists fix-now, suggested, can't-check and notices across everything", () => {
+  const mac = device({
+    model: "MacBook Air",
+    os: "macOS",
+    os_version: "15.6",
+    practices: {
+      firewall: { status: "warn", title: "Firewall is off" },
+      remotelogin: { status: "nudge", title: "Remote Login is on" },
+      screenlock: { status: "unknown", title: "Screen lock can't be checked on this Mac" },
+      encryption: { status: "ok", title: "Disk is encrypted" },
+      jailed: { status: "na", title: "n/a" },
+    },
+  });
+  const question: Notification = {
+    id: "q1",
+    type: "question",
+    message: "Was this you?",
+    event_timestamp: at("2026-11-30T09:00:00Z"),
+    event_id: "event:google:e1",
+  };
+  const notice: Notification = {
+    id: "n1",
+    type: "announcement",
+    message: "Maintenance",
+    event_timestamp: at("2026-11-30T08:00:00Z"),
+  };
+  const gone: Notification = { ...notice, id: "n2" };
+  const items = buildTodo({
+    devices: [mac],
+    accounts: [{
+      name: "fry@example.com",
+      type: "google",
+      source: "google",
+      user_usage: { "accounts:is_2sv_enrolled": false },
+      last_updated: at("2026-11-30T00:00:00Z"),
+    }],
+    notifications: [notice, question, gone],
+    states: new Map([["n2", { dismissed: true }], ["event:google:e1", {
+      dismissed: false,
+      answer: "no",
+    }]]),
+  });
+  assert.deepEqual(
+    items.map((i) =>
+      i.kind === "alert"
+        ? `${i.level} alert ${i.n.id} ${i.state.answer ?? "-"}`
+        : `${i.level} ${i.title} | ${i.where} | ${i.href}`
+    ),
+    [
+      "crit Firewall is off | MacBook Air · macOS 15.6 | /devices#dev-C02X-firewall",
+      "crit 2-Step Verification is off | Google account · fry@example.com | /accounts#acct-0",
+      "sugg Remote Login is on | MacBook Air · macOS 15.6 | /devices#dev-C02X-remotelogin",
+      // the question shares its sign-in's answer
+      "sugg alert q1 no",
+      "unknown Screen lock can't be checked on this Mac | MacBook Air · macOS 15.6 | /devices#dev-C02X-screenlock",
+      "info alert n1 -",
+    ],
+  );
+});

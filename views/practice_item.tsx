@@ -1,0 +1,127 @@
+/**
+ * One practice on a device card, and a group of them. A failing practice opens by default and
+ * reads in the order a person acts: what is wrong on this device, the numbered steps for this
+ * device's OS, then (short, last) why it matters. A practice no source could judge says so and
+ * gives the steps to check it yourself. Each is a `<details>` element, so it opens without
+ * JavaScript.
+ *
+ * @module
+ */
+import type { Child } from "hono/jsx";
+import { friendlyOsName } from "../engine/practice_titles.ts";
+import type { MergedDevice, PracticeData } from "../engine/types.ts";
+import { evidenceSentences } from "./evidence.ts";
+import { dayAndMonth } from "./format.ts";
+import { Markdown } from "./markdown.tsx";
+
+/** How a practice is grouped on a card: fix now, suggested, can't check, done. */
+export type PracticeKind = "crit" | "sugg" | "unknown" | "done";
+
+const ICON: Record<PracticeKind, string> = { crit: "!", sugg: "!", unknown: "?", done: "✓" };
+const LABEL: Record<PracticeKind, string> = {
+  crit: "Fix now",
+  sugg: "Suggested",
+  unknown: "Can't check",
+  done: "Done",
+};
+
+/** A practice's title, never its configuration key when a title exists (key as a last resort). */
+export function practiceTitle(key: string, p: PracticeData): string {
+  return p.title ?? key;
+}
+
+function safeLink(link: string | undefined): string | undefined {
+  return link && /^https?:\/\//.test(link) ? link : undefined;
+}
+
+/** One practice row. `sources` are the labels of the inventories that reported the device. */
+export function PracticeItem(
+  props: {
+    practiceKey: string;
+    p: PracticeData;
+    kind: PracticeKind;
+    d: Pick<MergedDevice, "os">;
+    sources: string;
+    id: string;
+  },
+): Child {
+  const { p, kind } = props;
+  const failing = kind === "crit" || kind === "sugg";
+  const os = friendlyOsName(props.d.os);
+  const evidence = evidenceSentences(p.details);
+  const link = safeLink(p.link);
+  return (
+    <li id={props.id}>
+      <details open={failing ? true : undefined}>
+        <summary>
+          <span class={`icon ${kind}`} aria-hidden="true">{ICON[kind]}</span>
+          <span class="visually-hidden">{LABEL[kind]}:</span> {practiceTitle(props.practiceKey, p)}
+          {p.since && failing && <span class="since">· since {dayAndMonth(p.since)}</span>}
+          {p.deadline && <span class="since">· required by {dayAndMonth(p.deadline)}</span>}
+        </summary>
+        <div class="practice-body">
+          {failing && evidence.length > 0 && (
+            <div class="evidence">
+              {evidence.map((s) => <p>{s}</p>)}
+            </div>
+          )}
+          {kind === "unknown" && (
+            <p>
+              {props.sources
+                ? `${props.sources} did not report this for this device.`
+                : "No inventory reported this for this device."}{" "}
+              {p.directions ? "You can check it yourself:" : ""}
+            </p>
+          )}
+          {kind !== "done" && p.directions && (
+            <div class="directions">
+              {failing && <h4>How to fix it{os ? ` on ${os}` : ""}</h4>}
+              <Markdown text={p.directions} />
+            </div>
+          )}
+          {p.description && (
+            <div class="why">
+              {failing && <h4>Why it matters</h4>}
+              <p>{p.description}</p>
+            </div>
+          )}
+          {link && link !== "#" && (
+            <p>
+              <a href={link} rel="noopener noreferrer" target="_blank">More information</a>
+            </p>
+          )}
+        </div>
+      </details>
+    </li>
+  );
+}
+
+/** A titled group of practices on a card; nothing when empty. */
+export function PracticeGroup(
+  props: {
+    kind: PracticeKind;
+    items: readonly [string, PracticeData][];
+    d: Pick<MergedDevice, "os">;
+    sources: string;
+    idPrefix: string;
+  },
+): Child {
+  if (props.items.length === 0) return null;
+  return (
+    <section>
+      <h3 class={props.kind}>{LABEL[props.kind]}</h3>
+      <ul class="actions">
+        {props.items.map(([k, p]) => (
+          <PracticeItem
+            practiceKey={k}
+            p={p}
+            kind={props.kind}
+            d={props.d}
+            sources={props.sources}
+            id={`${props.idPrefix}-${k.replace(/[^A-Za-z0-9_-]/g, "_")}`}
+          />
+        ))}
+      </ul>
+    </section>
+  );
+}
