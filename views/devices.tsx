@@ -56,7 +56,7 @@ export function osLine(
 export function deviceAnchor(d: MergedDevice, index: number): string {
   const ids = d.identifiers;
   const id = ids.serial ?? ids.udid ?? ids.google_device_id ?? d.name ?? ids.mac_addresses?.[0];
-  return `dev-${(id ?? String(index)).replace(/[^A-Za-z0-9_-]/g, "_")}`;
+  return `dev-${String(id ?? index).replace(/[^A-Za-z0-9_-]/g, "_")}`;
 }
 
 /** "2 devices need fixing now: Pixel 6, ThinkPad X1". */

@@ -83,7 +83,7 @@ Deno.test("Fry's page shows his Intune Mac merged with the same Mac's JAMF recor
       const res = await app.request("/devices", { cookie });
       assert.equal(res.status, 200);
       const html = await res.text();
-      const cards = html.match(/<article class="panel device [a-z]+"/g) ?? [];
+      const cards = html.match(/<article id="dev-[^"]*" class="panel device [a-z]+"/g) ?? [];
       assert.equal(cards.length, 4);
       for (const text of ["FRY-SURFACE", "Surface Laptop 5", "Fry&#39;s iPhone", "DECAFBAD00"]) {
         assert.ok(html.includes(text), `page shows ${text}`);
