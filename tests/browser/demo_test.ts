@@ -41,15 +41,21 @@ for (const javaScript of [true, false]) {
       assert.deepEqual(await cardTitles(page), ["ThinkPad T14 Gen 4", "MacBook Air (13-inch, M3)"]);
       assert.match(
         await page.locator(".callout").innerText(),
-        /You have 1 device that requires attention: ThinkPad T14 Gen 4\./,
+        /1 device needs fixing now: ThinkPad T14 Gen 4\./,
       );
+      // a failing practice is open from the start: what is wrong, then the steps
       const practice = page.locator("article.device").first().locator("details", {
-        hasText: "Disk encryption",
+        hasText: "Disk is not encrypted",
       }).first();
-      assert.equal(await practice.locator("pre").isVisible(), false);
-      await practice.locator("summary").click();
-      assert.equal(await practice.locator("pre").innerText(), "Encryption Percentage: 0");
-      assert.match(await practice.innerText(), /How to fix it/);
+      assert.equal(await practice.locator(".evidence").innerText(), "Disk encryption is at 0 %.");
+      assert.match(await practice.innerText(), /How to fix it on Windows 11/);
+      // a done practice starts closed and opens on a click
+      const done = page.locator("article.device").first().locator("details", {
+        hasText: "Firewall is on",
+      }).first();
+      assert.equal(await done.locator(".why").isVisible(), false);
+      await done.locator("summary").click();
+      assert.equal(await done.locator(".why").isVisible(), true);
       if (javaScript) {
         await page.screenshot({ path: new URL("screenshot-devices.png", SHOTS).pathname });
         const narrow = await context.newPage();
@@ -91,7 +97,7 @@ for (const javaScript of [true, false]) {
       });
       await question.locator("textarea").fill("I was asleep");
       await question.locator('button[value="no"]').click();
-      await page.locator("text=Thank you: you answered “This was not me”").waitFor();
+      await page.locator("text=You answered “This was not me”.").waitFor();
       const simple = page.locator("article.notification", { hasText: "firewall is off" });
       await simple.locator("button", { hasText: "OK" }).click();
       await simple.waitFor({ state: "detached" }).catch(() => simple.waitFor({ state: "hidden" }));
@@ -104,18 +110,18 @@ for (const javaScript of [true, false]) {
       if (javaScript) {
         const focused = await page.evaluate(() => document.activeElement?.textContent ?? "");
         assert.equal(focused, "Dismissed “Your MacBook's firewall is off”.", "focus stays put");
-        assert.equal(await page.locator("#alert-count").innerText(), "6");
+        assert.equal(await page.locator("#alert-count").innerText(), "17");
         await page.screenshot({
           path: new URL("screenshot-overview.png", SHOTS).pathname,
           fullPage: true,
         });
       }
       await page.reload();
-      assert.equal(await page.locator("text=firewall is off").count(), 0);
       assert.equal(
-        await page.locator("text=Thank you: you answered “This was not me”").count(),
-        1,
+        await page.locator("article.notification", { hasText: "firewall is off" }).count(),
+        0,
       );
+      assert.equal(await page.locator("text=You answered “This was not me”.").count(), 1);
     } finally {
       await browser?.close();
       await server.stop();
