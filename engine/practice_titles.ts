@@ -34,7 +34,7 @@ const WINDOWS_BUILD_RE = /^10\.0\.(\d+)/;
  * `Mac OS X` → `macOS`; other names unchanged. `undefined` for a missing or blank name.
  */
 export function friendlyOsName(os: string | undefined): string | undefined {
-  const name = os?.trim();
+  const name = typeof os === "string" ? os.trim() : "";
   if (!name) return undefined;
   if (/^mac ?os( x)?$/i.test(name)) return "macOS";
   return name.replace(/^Microsoft\s+/, "").replace(/,.*$/, "").replace(EDITION_RE, "");
@@ -45,10 +45,10 @@ export function friendlyOsVersion(
   os: string | undefined,
   version: string | undefined,
 ): string | undefined {
-  const v = version?.trim();
+  const v = typeof version === "string" ? version.trim() : "";
   if (!v) return undefined;
   const build = WINDOWS_BUILD_RE.exec(v);
-  return build && /windows/i.test(os ?? "") ? `build ${build[1]}` : v;
+  return build && /windows/i.test(String(os ?? "")) ? `build ${build[1]}` : v;
 }
 
 /**
@@ -57,13 +57,13 @@ export function friendlyOsVersion(
  */
 export function deviceNoun(facts: TitleFacts): string {
   const os = `${facts.platform ?? ""} ${facts.os ?? ""}`.toLowerCase();
-  const model = (facts.model ?? "").toLowerCase();
+  const model = String(facts.model ?? "").toLowerCase();
   if (/ipad/.test(os) || model.startsWith("ipad")) return "iPad";
   if (/\bios\b/.test(os)) return "iPhone";
   if (/\bmac/.test(os)) return "Mac";
   if (/windows/.test(os)) return "PC";
   if (/chrome/.test(os)) return "Chromebook";
-  if (/android/.test(os)) return /tablet/i.test(facts.type ?? model) ? "tablet" : "phone";
+  if (/android/.test(os)) return /tablet/i.test(String(facts.type ?? model)) ? "tablet" : "phone";
   return "device";
 }
 

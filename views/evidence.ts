@@ -58,7 +58,8 @@ function line(text: string): string {
  * ```
  */
 export function evidenceSentences(details: string | undefined): string[] {
-  const lines = (details ?? "").split("\n").map((l) => l.trim()).filter((l) => l !== "");
+  const text = typeof details === "string" ? details : "";
+  const lines = text.split("\n").map((l) => l.trim()).filter((l) => l !== "");
   const out: string[] = [];
   for (let i = 0; i < lines.length; i++) {
     const head = HEADED_RE.exec(lines[i]!);

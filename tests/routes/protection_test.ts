@@ -552,8 +552,9 @@ Deno.test("/metrics lists requests by route and status, latency, per-source call
         'stethoscope_requests_total{route="/devices",status="200"} 2',
         'stethoscope_requests_total{route="/login/demo",status="303"} 1',
         'stethoscope_request_duration_seconds_count{route="/devices"} 2',
-        // two views, one lookup (the second is the snapshot): demo's devices, account, events
-        'stethoscope_source_calls_total{source="demo"} 3',
+        // two views, one lookup (the second is the snapshot): demo's devices, account, events;
+        // plus, per page, the notifications the navigation badge counts
+        'stethoscope_source_calls_total{source="demo"} 5',
         'stethoscope_source_calls_total{source="broken"} 1',
         'stethoscope_source_errors_total{source="broken"} 1',
         "stethoscope_outbox_depth 0",
