@@ -79,6 +79,7 @@ export function PracticeItem(
               <Markdown text={p.directions} />
             </div>
           )}
+          {kind === "done" && evidence.map((s) => <p>{s}</p>)}
           {p.description && (
             <div class="why">
               {failing && <h4>Why it matters</h4>}
