@@ -18,7 +18,7 @@ Deno.test("settleMergedPlatforms() makes what does not apply to the merged platf
     ["jailed", "unknownsources", "adbstatus"].map((k) => [k, mac!.practices[k]?.status]),
     [["jailed", "na"], ["unknownsources", "na"], ["adbstatus", "na"]],
   );
-  assert.equal(mac!.practices.jailed!.title, "Unmodified operating system");
+  assert.equal(mac!.practices.jailed!.title, "Jailbreak check: does not apply to this Mac");
 });
 
 Deno.test("settleMergedPlatforms() applies OK_PLATFORMS, and leaves devices without a platform alone", () => {
