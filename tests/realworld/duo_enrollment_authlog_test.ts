@@ -20,6 +20,7 @@ Deno.test("a Duo enrolment entry becomes a sign-in with what it says, and no bla
     // The whole address, lower-cased: a bare local part would match alice@partner.example too
     // (see duo_user_name_whole_address_test.ts).
     username: "alice@example.com",
+    place: "Springfield, Oregon, United States",
     content: [
       "Duo Authentication: 2026-11-19T14:50:33.000Z",
       "IP: 198.51.100.23",

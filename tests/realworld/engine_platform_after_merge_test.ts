@@ -38,7 +38,7 @@ Deno.test("a Mac merged from JAMF and a platform-less bitFit record: what does n
     const p = device.practices;
     assert.deepEqual(
       [p.jailed?.status, p.jailed?.title, p.unknownsources?.status, p.adbstatus?.status],
-      ["na", "Unmodified operating system", "na", "na"],
+      ["na", "Jailbreak check: does not apply to this Mac", "na", "na"],
       mode,
     );
   }
