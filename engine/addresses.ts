@@ -5,18 +5,29 @@
  * address with a port is the same address: the engine strips the port where events enter it, so
  * the VPN label, the Activity page and every match see the plain address.
  *
+ * An address also has one way to be written. Front ends listening on dual-stack sockets log an
+ * IPv4 client as an IPv4-mapped IPv6 address, `::ffff:10.8.1.5` (RFC 4291 §2.5.5.2; stored and shown
+ * as such until fixed in firezone/firezone PR #15013 and nsupdate-info/nsupdate.info PR #171), and
+ * IPv6 text comes uncompressed or in upper case. The engine writes an IPv4-mapped address as its
+ * IPv4 address and IPv6 in RFC 5952's form (lower case, longest zero run as `::`), so one address
+ * is shown once whichever source saw it.
+ *
  * @module
  */
+import ipaddr from "ipaddr.js";
 import type { AccessEvent } from "./types.ts";
 
 // "a.b.c.d:port" — exactly one colon, so never an IPv6 address.
-const IPV4_PORT_RE = /^(?<ip>\d{1,3}(?:\.\d{1,3}){3}):\d{1,5}$/;
+const IPV4_PORT_RE = /^(?<ip>\d{1,3}(?:\.\d{1,3}){3}):(?<port>\d{1,5})$/;
 // "[v6]" or "[v6]:port", optionally with a zone ("%eth0").
-const BRACKETED_RE = /^\[(?<ip>[0-9a-f:.]+(?:%[\w.-]+)?)\](?::\d{1,5})?$/i;
+const BRACKETED_RE = /^\[(?<ip>[0-9a-f:.]+(?:%[\w.-]+)?)\](?::(?<port>\d{1,5}))?$/i;
+const MAX_PORT = 65535;
 
 /**
- * The address without a port or brackets. Anything that is not an address with a port is
- * returned trimmed and otherwise unchanged (never throws), so an unusual value is still shown.
+ * The address without a port or brackets, in one form: an IPv4-mapped IPv6 address as its IPv4
+ * address, other IPv6 addresses as RFC 5952 writes them (a zone id is kept as written). Anything
+ * that is not an address (a host name, a "port" above 65535, `010.8.1.5`) is returned trimmed and
+ * otherwise unchanged (never throws), so an unusual value is still shown.
  *
  * @param text the address as a source reported it
  * @returns the plain address
@@ -25,12 +36,18 @@ const BRACKETED_RE = /^\[(?<ip>[0-9a-f:.]+(?:%[\w.-]+)?)\](?::\d{1,5})?$/i;
  * plainAddress("10.8.1.5:1234"); // "10.8.1.5"
  * plainAddress("[2001:db8::1]:443"); // "2001:db8::1"
  * plainAddress("2001:db8::1"); // "2001:db8::1" (unbracketed IPv6 has no port)
+ * plainAddress("::ffff:10.8.1.5"); // "10.8.1.5"
+ * plainAddress("2001:DB8:0:0:0:0:0:1"); // "2001:db8::1"
  * ```
  */
 export function plainAddress(text: string): string {
   const t = text.trim();
-  const m = IPV4_PORT_RE.exec(t) ?? BRACKETED_RE.exec(t);
-  return m?.groups?.ip ?? t;
+  const groups = (IPV4_PORT_RE.exec(t) ?? BRACKETED_RE.exec(t))?.groups;
+  if (groups?.port !== undefined && Number(groups.port) > MAX_PORT) return t;
+  const ip = groups?.ip ?? t;
+  if (!ipaddr.IPv6.isValid(ip)) return ip;
+  const v6 = ipaddr.IPv6.parse(ip);
+  return v6.isIPv4MappedAddress() ? v6.toIPv4Address().toString() : v6.toString();
 }
 
 /**

@@ -12,7 +12,19 @@ Deno.test("plainAddress() drops a port and brackets, and leaves anything else as
     ["[2001:db8::1]", "2001:db8::1"],
     ["[fe80::1%eth0]:8080", "fe80::1%eth0"],
     ["2001:db8::1", "2001:db8::1"],
-    ["::ffff:10.8.1.5", "::ffff:10.8.1.5"],
+    ["::ffff:10.8.1.5", "10.8.1.5"], // IPv4-mapped IPv6 (RFC 4291 §2.5.5.2) is the IPv4 address
+    ["::FFFF:10.8.1.5", "10.8.1.5"],
+    ["[::ffff:10.8.1.5]:443", "10.8.1.5"],
+    ["0:0:0:0:0:ffff:10.8.1.5", "10.8.1.5"],
+    ["::ffff:0a08:0105", "10.8.1.5"],
+    ["10.8.1.5:0", "10.8.1.5"],
+    ["[::1]", "::1"],
+    ["2001:DB8:0:0:0:0:0:1", "2001:db8::1"], // RFC 5952: lower case, longest zero run compressed
+    ["FE80::1%en0", "fe80::1%en0"], // the zone id is kept as written
+    ["[FE80::1%En0]:22", "fe80::1%En0"],
+    ["::", "::"],
+    ["10.8.1.5:99999", "10.8.1.5:99999"], // not a port: kept as reported
+    ["010.8.1.5", "010.8.1.5"], // not four decimal parts: kept as reported
     ["2001:db8::1:443", "2001:db8::1:443"], // unbracketed IPv6: the last group is not a port
     ["vpn.example.com:443", "vpn.example.com:443"],
     ["", ""],

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { plainAddress } from "../../../engine/addresses.ts";
 import { macsFrom } from "../../../engine/identifiers.ts";
 import type {
   AccessEvent,
@@ -254,7 +255,8 @@ export function processLoginActivity(raw: unknown, options: RecordOptions): Acce
     const value = parameterValue(p);
     if (value !== undefined) params[p.name] = value;
   }
-  const ip = typeof r.ipAddress === "string" ? r.ipAddress : "";
+  // The content's "IP:" line says what the Activity page shows (see engine/addresses.ts).
+  const ip = typeof r.ipAddress === "string" ? plainAddress(r.ipAddress) : "";
   const lines = [`Google Login: ${time}`, `IP: ${ip}`, `Event: ${result}`];
   for (const [k, v] of Object.entries(params)) lines.push(`${k}: ${v}`);
   const event: AccessEvent = {
