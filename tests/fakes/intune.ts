@@ -159,6 +159,11 @@ export interface IntuneFake extends FakeServer {
    * (microsoftgraph/microsoft-graph-explorer-v4#3125).
    */
   ignoreFilters(on: boolean): void;
+  /**
+   * Answers every collection page with a `@odata.nextLink` back to the same page — a paging loop
+   * a broken or hostile upstream could send (hostile-upstream tests only; Graph never does).
+   */
+  loopNextLinks(on: boolean): void;
   /** Counts of Graph collection pages and setting-state requests served. */
   counts: { tokens: number; pages: number; settingStates: number };
 }
@@ -183,6 +188,7 @@ export function startIntuneFake(options: IntuneFakeOptions = {}): IntuneFake {
   let retryAfter: string | undefined;
   let breakAfter: number | null = null;
   let ignoring = false;
+  let looping = false;
   let url = "";
 
   async function handle(req: LoggedRequest): Promise<Response> {
@@ -267,6 +273,7 @@ export function startIntuneFake(options: IntuneFakeOptions = {}): IntuneFake {
       next.set("$skiptoken", btoa(String(skip + top)));
       body["@odata.nextLink"] = `${url}/v1.0/deviceManagement/managedDevices?${next}`;
     }
+    if (looping) body["@odata.nextLink"] = `${url}${req.path}`;
     return json(body);
   }
 
@@ -287,6 +294,9 @@ export function startIntuneFake(options: IntuneFakeOptions = {}): IntuneFake {
     },
     ignoreFilters(on) {
       ignoring = on;
+    },
+    loopNextLinks(on) {
+      looping = on;
     },
   };
 }

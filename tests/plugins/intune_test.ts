@@ -286,3 +286,28 @@ Deno.test("settingPractices() lets a failing policy win and ignores notApplicabl
     },
   );
 });
+
+Deno.test("intune stops at an @odata.nextLink it already followed (a paging loop), lookup and listing", async () => {
+  await withFake(async ({ fake, source }) => {
+    fake.loopNextLinks(true);
+    await assert.rejects(
+      source.devicesByEmail(FRY, { signal: signal() }),
+      (e: unknown) =>
+        e instanceof UpstreamError &&
+        e.message ===
+          "Intune: Graph sent an @odata.nextLink already followed after 2 pages (a paging loop); stopped",
+    );
+    assert.equal(fake.counts.pages, 2, "the first page, then the looping link once");
+    const listed: number[] = [];
+    await assert.rejects(
+      (async () => {
+        for await (const page of source.listDevices({ signal: signal() })) {
+          listed.push(page.records.length);
+        }
+      })(),
+      /already followed after 2 pages/,
+    );
+    assert.deepEqual(listed, [4, 4]);
+    assert.equal(fake.counts.pages, 4);
+  }, { SETTING_STATES: false });
+});

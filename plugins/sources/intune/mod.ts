@@ -147,20 +147,35 @@ export function createIntuneSource(
     return { records: out, next: parsed.data["@odata.nextLink"] };
   }
 
+  /**
+   * The collection's pages, following `@odata.nextLink` until there is none. A nextLink already
+   * followed in this walk is a paging loop (a broken or hostile upstream): it stops the walk with
+   * an `UpstreamError` instead of asking again until the deadline — or forever in a batch.
+   */
+  async function* walk(
+    query: Record<string, string>,
+    signal: AbortSignal,
+  ): AsyncGenerator<DeviceRecord[]> {
+    const followed = new Set<string>();
+    let page = records(await graph.get(COLLECTION, signal, query));
+    yield page.records;
+    while (page.next !== undefined) {
+      if (followed.has(page.next)) {
+        throw new UpstreamError(
+          `Intune: Graph sent an @odata.nextLink already followed after ${followed.size + 1} ` +
+            `pages (a paging loop); stopped`,
+        );
+      }
+      followed.add(page.next);
+      page = records(await graph.get(page.next, signal));
+      yield page.records;
+    }
+  }
+
   async function all(filter: string, options: CallOptions): Promise<DeviceRecord[]> {
     const out: DeviceRecord[] = [];
-    let link: string | undefined = COLLECTION;
-    let query: Record<string, string> | undefined = {
-      $filter: filter,
-      $select: SELECT,
-      $top: String(config.PAGE_SIZE),
-    };
-    while (link !== undefined) {
-      const page = records(await graph.get(link, options.signal, query));
-      out.push(...page.records);
-      link = page.next;
-      query = undefined;
-    }
+    const query = { $filter: filter, $select: SELECT, $top: String(config.PAGE_SIZE) };
+    for await (const page of walk(query, options.signal)) out.push(...page);
     return out;
   }
 
@@ -209,17 +224,8 @@ export function createIntuneSource(
   }
 
   async function* listDevices(options: CallOptions): AsyncGenerator<ListedPage> {
-    let link: string | undefined = COLLECTION;
-    let query: Record<string, string> | undefined = {
-      $select: SELECT,
-      $top: String(config.PAGE_SIZE),
-    };
-    while (link !== undefined) {
-      const page = records(await graph.get(link, options.signal, query));
-      yield { records: page.records };
-      link = page.next;
-      query = undefined;
-    }
+    const query = { $select: SELECT, $top: String(config.PAGE_SIZE) };
+    for await (const page of walk(query, options.signal)) yield { records: page };
   }
 
   return {
