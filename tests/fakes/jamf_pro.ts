@@ -183,6 +183,11 @@ export interface JamfProFake extends FakeServer {
   counts: { pages: number };
   /** Answers the next `n` inventory requests with 429 and this `Retry-After`. */
   throttle(n: number, retryAfter?: string): void;
+  /**
+   * Serves the first page whatever `page` asks, with this `totalCount` — a server that ignores
+   * paging (hostile-upstream tests only; `null` turns it off).
+   */
+  ignorePaging(totalCount: number | null): void;
 }
 
 const CLAUSE_RE = /^([A-Za-z.]+)==("(?:[^"\\]|\\.)*"|[^,;"]*)$/;
@@ -222,6 +227,7 @@ export async function startJamfProFake(options: JamfProFakeOptions = {}): Promis
   const counts = { pages: 0 };
   let throttled = 0;
   let retryAfter: string | undefined;
+  let stuckTotal: number | null = null;
 
   async function inventory(req: LoggedRequest): Promise<Response> {
     const auth = req.headers.get("authorization") ?? "";
@@ -252,7 +258,7 @@ export async function startJamfProFake(options: JamfProFakeOptions = {}): Promis
       );
     }
     const size = Math.min(Number(q.get("page-size") ?? 100), 2000);
-    const index = Number(q.get("page") ?? 0);
+    const index = stuckTotal === null ? Number(q.get("page") ?? 0) : 0;
     const keep = new Set(q.getAll("section").map((s) => SECTION_KEYS[s]).filter(Boolean));
     if (keep.size === 0) keep.add("general");
     const results = matching.slice(index * size, (index + 1) * size).map((c) =>
@@ -260,7 +266,7 @@ export async function startJamfProFake(options: JamfProFakeOptions = {}): Promis
         Object.entries(c).filter(([k]) => k === "id" || k === "udid" || keep.has(k)),
       )
     );
-    return json({ totalCount: matching.length, results });
+    return json({ totalCount: stuckTotal ?? matching.length, results });
   }
 
   const server = startFake(async (req) => {
@@ -284,6 +290,9 @@ export async function startJamfProFake(options: JamfProFakeOptions = {}): Promis
     throttle(n, after) {
       throttled = n;
       retryAfter = after;
+    },
+    ignorePaging(total) {
+      stuckTotal = total;
     },
     async close() {
       await server.close();

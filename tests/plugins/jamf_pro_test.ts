@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { silentLogger } from "../../config/log.ts";
-import type { ListedPage, Store } from "../../engine/ports.ts";
+import { type ListedPage, type Store, UpstreamError } from "../../engine/ports.ts";
 import type { DeviceRecord } from "../../engine/types.ts";
 import jamfPro, { createJamfProSource, rsqlString } from "../../plugins/sources/jamf_pro/mod.ts";
 import { JAMF_CLIENT_ID, JAMF_CLIENT_SECRET, JAMF_PASSWORD, JAMF_USER } from "../fakes/jamf.ts";
@@ -149,6 +149,36 @@ Deno.test("jamf_pro listDevices() pages with page and page-size until totalCount
       .map((r) => `${r.url.searchParams.get("page")}/${r.url.searchParams.get("page-size")}`);
     assert.deepEqual(requested, ["0/2", "1/2", "2/2"]);
   }, { PAGE_SIZE: 2 });
+});
+
+Deno.test("jamf_pro stops when the server ignores page and repeats the first page (totalCount 1e9)", async () => {
+  await withFake(async ({ fake, source }) => {
+    fake.ignorePaging(1_000_000_000);
+    const sizes: number[] = [];
+    await assert.rejects(
+      (async () => {
+        for await (const p of source.listDevices({ signal: signal() })) {
+          sizes.push(p.records.length);
+        }
+      })(),
+      (e: unknown) =>
+        e instanceof UpstreamError &&
+        e.message ===
+          "Jamf Pro: page 1 of computers-inventory repeated computers of earlier pages " +
+            "(the server ignored paging); stopped",
+    );
+    assert.deepEqual(sizes, [1]);
+    assert.equal(fake.counts.pages, 2);
+  }, { PAGE_SIZE: 1 });
+});
+
+Deno.test("jamf_pro listDevices() reads on past a page whose every computer is malformed", async () => {
+  await withFake(async ({ fake, source }) => {
+    fake.computers.unshift({ id: "1", general: "not an object" } as never);
+    const pages: ListedPage[] = [];
+    for await (const p of source.listDevices({ signal: signal() })) pages.push(p);
+    assert.deepEqual(pages.map((p) => p.records.length), [0, 1, 1]);
+  }, { PAGE_SIZE: 1 });
 });
 
 Deno.test("jamf_pro waits out a 429 as Retry-After says", async () => {

@@ -108,7 +108,7 @@ export function createJamfProSource(
     index: number,
     filter: string | undefined,
     signal: AbortSignal,
-  ): Promise<{ records: DeviceRecord[]; total: number }> {
+  ): Promise<{ records: DeviceRecord[]; total: number; ids: string[] }> {
     const query = new URLSearchParams({
       page: String(index),
       "page-size": String(config.PAGE_SIZE),
@@ -125,6 +125,9 @@ export function createJamfProSource(
       throw new UpstreamError("Jamf Pro: unexpected computers-inventory answer (no results list)");
     }
     const records: DeviceRecord[] = [];
+    const ids = parsed.data.results.map((raw) =>
+      String((raw as { id?: unknown } | null)?.id ?? "?")
+    );
     for (const raw of parsed.data.results) {
       const r = InventoryRecordSchema.safeParse(raw);
       if (!r.success) {
@@ -142,14 +145,29 @@ export function createJamfProSource(
         processInventoryRecord(r.data, { source: ctx.name, ...(config.DEBUG ? { raw } : {}) }),
       );
     }
-    return { records, total: parsed.data.totalCount };
+    return { records, total: parsed.data.totalCount, ids };
   }
 
+  /**
+   * The pages of one query, until a page is short or `totalCount` is reached. A page of
+   * computers that were all on earlier pages means the server ignored `page` (a broken or
+   * hostile upstream with a huge `totalCount`): it stops with an `UpstreamError` rather than
+   * asking again until the deadline, or forever in a batch. A page whose every computer was
+   * malformed does not end the listing early: the raw results are counted, not the records kept.
+   */
   async function* pages(filter: string | undefined, signal: AbortSignal) {
+    const seen = new Set<string>();
     for (let index = 0;; index++) {
       const p = await page(index, filter, signal);
+      if (p.ids.length > 0 && p.ids.every((id) => seen.has(id))) {
+        throw new UpstreamError(
+          `Jamf Pro: page ${index} of computers-inventory repeated computers of earlier pages ` +
+            `(the server ignored paging); stopped`,
+        );
+      }
+      for (const id of p.ids) seen.add(id);
       yield p;
-      if (p.records.length === 0 || (index + 1) * config.PAGE_SIZE >= p.total) return;
+      if (p.ids.length < config.PAGE_SIZE || (index + 1) * config.PAGE_SIZE >= p.total) return;
     }
   }
 
