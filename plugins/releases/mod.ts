@@ -162,7 +162,9 @@ export function createReleaseService(options: ReleaseServiceOptions): ReleaseSer
     try {
       const copy = await store.releaseFeed(name);
       const current = states.get(name);
-      if (!copy || (current && current.origin !== "shipped" && copy.fetchedAt <= current.asOf)) {
+      // The newer wins, whatever its origin: after an upgrade the shipped file can be newer than
+      // a copy stored while the feeds were out of reach.
+      if (!copy || (current && copy.fetchedAt <= current.asOf)) {
         return false;
       }
       const value = decodeFeed(name, copy.body);

@@ -3,6 +3,7 @@ import { createLogger, silentLogger } from "../../config/log.ts";
 import { ReleaseDataSchema } from "../../config/schema.ts";
 import type { Store } from "../../engine/ports.ts";
 import { parseEndOfLife, parseSofaFeed } from "../../plugins/releases/parse.ts";
+import { encodeFeed } from "../../plugins/releases/codec.ts";
 import { createReleaseService } from "../../plugins/releases/mod.ts";
 import { createSqliteStore } from "../../plugins/stores/sqlite.ts";
 import { type FakeReleaseFeeds, startFakeReleaseFeeds } from "../fakes/releases.ts";
@@ -245,5 +246,40 @@ Deno.test("release service refreshes at start and then every REFRESH_HOURS until
   } finally {
     await store.close();
     await fake.close();
+  }
+});
+
+Deno.test("a store copy older than the shipped file does not replace it", async () => {
+  // A deployment that stopped fetching in March is upgraded to a release whose shipped file is
+  // current to 11 May (macOS 26.5): the March copy in the store must not win.
+  const store = await createSqliteStore({ path: ":memory:", log: silentLogger });
+  try {
+    const march = new Date("2026-03-01T00:00:00Z");
+    const old = parseSofaFeed({
+      OSVersions: [{
+        OSVersion: "Tahoe 26",
+        Latest: { ProductVersion: "26.3", ReleaseDate: "2026-02-11T00:00:00Z" },
+        SecurityReleases: [{ ProductVersion: "26.3", ReleaseDate: "2026-02-11T00:00:00Z" }],
+      }],
+    });
+    await store.putReleaseFeed({ name: "sofa:macOS", fetchedAt: march, body: encodeFeed(old) });
+    const newer = new Date("2026-10-15T00:00:00Z");
+    await store.putReleaseFeed({ name: "sofa:iOS", fetchedAt: newer, body: encodeFeed(old) });
+    const releases = createReleaseService({
+      config: ReleaseDataSchema.parse({ FETCH: false }),
+      store,
+      log: silentLogger,
+      now: () => T0,
+    });
+    await releases.load();
+    const feeds = Object.fromEntries(
+      releases.status().feeds.map((f) => [f.name, [f.origin, f.asOf.toISOString().slice(0, 10)]]),
+    );
+    assert.deepEqual(feeds["sofa:macOS"], ["shipped", "2026-05-11"]);
+    assert.equal(releases.snapshot()!.data.apple.macOS![0]!.latest, "26.5");
+    // A store copy newer than its shipped feed (iOS: 28 September) still wins.
+    assert.deepEqual(feeds["sofa:iOS"], ["store", "2026-10-15"]);
+  } finally {
+    await store.close();
   }
 });
