@@ -199,15 +199,19 @@ function androidPatch(record: DeviceRecord, o: Options, v: Verdict): void {
   ) return;
   const days = daysBetween(patch, o.now);
   const months = monthsBetween(patch, o.now);
+  // A level dated today or later (the bulletin reached the phone on its date in a time zone ahead
+  // of UTC, or the phone's clock) has no age to speak of.
   const age = months >= 1
-    ? `${months} ${months === 1 ? "month" : "months"} old`
-    : `${days} ${days === 1 ? "day" : "days"} old`;
+    ? ` — ${months} ${months === 1 ? "month" : "months"} old`
+    : days >= 1
+    ? ` — ${days} ${days === 1 ? "day" : "days"} old`
+    : "";
   const status = critical !== undefined && days > critical
     ? "warn"
     : suggested !== undefined && days > suggested
     ? "nudge"
     : "ok";
-  v.add(status, `Android security patch from ${formatMonth(patch)} — ${age}.`);
+  v.add(status, `Android security patch from ${formatMonth(patch)}${age}.`);
 }
 
 function chromeOs(record: DeviceRecord, o: Options, v: Verdict): void {

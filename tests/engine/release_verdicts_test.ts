@@ -224,6 +224,10 @@ Deno.test("Android patch level: ok, suggested after Y days, critical after X day
     ],
     ["2026-03-05", "2026-11-30", "warn", "Android security patch from March 2026 — 8 months old."],
     ["2026-11-05", "2026-11-30", "ok", "Android security patch from November 2026 — 25 days old."],
+    ["2026-11-29", "2026-11-30", "ok", "Android security patch from November 2026 — 1 day old."],
+    // Dated today, or tomorrow in UTC (1 December has begun east of UTC): no "0" or "-1 days old".
+    ["2026-11-30", "2026-11-30", "ok", "Android security patch from November 2026."],
+    ["2026-12-01", "2026-11-30", "ok", "Android security patch from December 2026."],
   ];
   for (const [patch, now, status, sentence] of cases) {
     await t.step(`${patch} on ${now}`, () => {
