@@ -7,6 +7,7 @@
  */
 import { z } from "zod";
 import { parseOsPolicy } from "./os_policy.ts";
+import { policyKeyProblem } from "./release_verdicts.ts";
 import { isValidVersion } from "./versions.ts";
 
 /** The three evaluators of spec §5.3. */
@@ -44,6 +45,13 @@ const PolicyLine = z.string().superRefine((line, ctx) => {
   }
 });
 
+const OsPolicies = z.record(z.string().min(1), PolicyLine).superRefine((map, ctx) => {
+  for (const key of Object.keys(map)) {
+    const problem = policyKeyProblem(key);
+    if (problem) ctx.addIssue({ code: "custom", path: [key], message: problem });
+  }
+});
+
 /** One entry of `PRACTICES`. Unknown keys are rejected, so a typo is reported at start. */
 export const PracticeConfigSchema = z.strictObject({
   /** The key under `practices` the status is written to (usually the practice name). */
@@ -70,7 +78,7 @@ export const PracticeConfigSchema = z.strictObject({
    * One-line policies per OS name, judged with the release feeds (see `engine/os_policy.ts`),
    * e.g. `{"macOS": "supported; behind 2; deadline 21d; exploited 14d"}`.
    */
-  OS_POLICIES: z.record(z.string().min(1), PolicyLine).optional(),
+  OS_POLICIES: OsPolicies.optional(),
   /** `{}` is replaced by the OS and version, e.g. `"{} no longer gets security fixes."`. */
   UNSUPPORTED_MSG: z.string().optional(),
   /** The two `{}` are replaced by the OS name and the recommended version. */

@@ -55,6 +55,39 @@ export function osFamily(os: string): OsFamily | undefined {
   return undefined;
 }
 
+/** OS names as inventories report them that a policy can judge (see {@link osFamily}). */
+const POLICY_OS_NAMES = [
+  "macOS",
+  "Mac OS X",
+  "iOS",
+  "iPadOS",
+  "Android",
+  "ChromeOS",
+  "Chrome OS",
+  "Windows",
+  "Microsoft Windows",
+] as const;
+
+/**
+ * Whether an `OS_POLICIES` key can ever apply: keys are looked up like the original's per-OS maps
+ * (exact name, else a prefix ending at a word), letter case included, so the key must be one of
+ * {@link POLICY_OS_NAMES}, a longer name starting with one (`Microsoft Windows 11`), or a word
+ * prefix of one (`Mac`). `MacOS` or `Windos` would silently judge nothing.
+ *
+ * @returns `null` when usable, else the reason in words
+ */
+export function policyKeyProblem(key: string): string | null {
+  const usable = POLICY_OS_NAMES.some((name) =>
+    key === name || key.startsWith(`${name} `) || key.startsWith(`${name},`) ||
+    name.startsWith(`${key} `)
+  );
+  return usable
+    ? null
+    : `"${key}" names no OS a policy can judge; use the OS name as inventories report it, starting with one of ${
+      POLICY_OS_NAMES.map((n) => `"${n}"`).join(", ")
+    } (letter case counts)`;
+}
+
 class Verdict {
   status: PolicyVerdict["status"] = "ok";
   sentences: string[] = [];

@@ -51,3 +51,32 @@ Deno.test("PRACTICES validation reports a bad OS_POLICIES line with its path", (
     '"deadline Dd", "exploited Dd", "patch-suggested Dd", "patch-critical Dd"',
   ]]);
 });
+
+Deno.test("PRACTICES validation refuses an OS_POLICIES key that could never match a device", () => {
+  const result = PracticesConfigSchema.safeParse({
+    uptodate: {
+      ...DEFAULT_PRACTICES.uptodate,
+      OS_POLICIES: {
+        MacOS: "supported",
+        Windos: "supported",
+        // usable: exact names, a longer name, a word prefix of a name
+        "Mac OS X": "supported",
+        "Microsoft Windows 11": "supported",
+        Mac: "supported",
+      },
+    },
+  });
+  assert.equal(result.success, false);
+  const names = '"macOS", "Mac OS X", "iOS", "iPadOS", "Android", "ChromeOS", "Chrome OS", ' +
+    '"Windows", "Microsoft Windows"';
+  assert.deepEqual(result.error!.issues.map((i) => [i.path.join("."), i.message]), [
+    [
+      "uptodate.OS_POLICIES.MacOS",
+      `"MacOS" names no OS a policy can judge; use the OS name as inventories report it, starting with one of ${names} (letter case counts)`,
+    ],
+    [
+      "uptodate.OS_POLICIES.Windos",
+      `"Windos" names no OS a policy can judge; use the OS name as inventories report it, starting with one of ${names} (letter case counts)`,
+    ],
+  ]);
+});
