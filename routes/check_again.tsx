@@ -45,7 +45,8 @@ checkAgain.post("/check-again", async (c) => {
     return errorPage(c, 403, "This form has expired. Reload the page and try again.");
   }
   const next = form.next ?? "/";
-  const asked = new URL(next, "http://x").searchParams.get("email") ?? undefined;
+  // a `next` that is no URL (a hand-made form) returns to the Overview, never a 500
+  const asked = URL.parse(next, "http://x")?.searchParams.get("email") ?? undefined;
   let email = user.email;
   if (asked !== undefined && !sameEmail(asked, user.email)) {
     if (!user.privileged) return errorPage(c, 403, "You can only check your own devices.");

@@ -250,3 +250,22 @@ Deno.test("a first view streams: header, navigation and the sources asked go out
     await app.close();
   }
 });
+
+Deno.test("Check again with a `next` that is no URL returns to the Overview instead of failing", async () => {
+  const { app, src } = await start();
+  try {
+    const cookie = await signIn(app);
+    const csrf = csrfOf(await (await app.request("/devices", { cookie })).text());
+    later(app, 61_000);
+    const res = await app.request("/check-again", {
+      method: "POST",
+      cookie,
+      body: new URLSearchParams({ _csrf_token: csrf, next: "http://[" }),
+    });
+    assert.equal(res.status, 303);
+    assert.equal(res.headers.get("location"), "/");
+    assert.equal(src.state.calls, 2);
+  } finally {
+    await app.close();
+  }
+});
