@@ -269,3 +269,30 @@ Deno.test("Check again with a `next` that is no URL returns to the Overview inst
     await app.close();
   }
 });
+
+Deno.test("a streamed first view whose slow source fails names it in words after the status line, and is private", async () => {
+  const { app, src } = await start({ stream: true });
+  try {
+    let open!: () => void;
+    src.state.gate = new Promise((resolve) => open = resolve);
+    src.state.fail = true;
+    const cookie = await app.login(PERSON);
+    const res = await app.request("/devices", { cookie });
+    assert.equal(res.headers.get("cache-control"), "no-store, no-transform");
+    assert.match(res.headers.get("vary") ?? "", /Cookie, Authorization/);
+    open();
+    const html = await res.text();
+    const status = html.indexOf('<p class="asking panel" role="status">');
+    const arrived = html.indexOf('<div class="arrived">');
+    const error = html.indexOf("testsrc", arrived);
+    assert.ok(
+      status > 0 && arrived > status && error > arrived,
+      "status, then content, then error",
+    );
+    assert.match(html.slice(arrived), /testsrc did not answer in time or answered with an error/);
+    assert.doesNotMatch(html, /Something went wrong on our side/);
+    assert.match(html, /<\/html>$/);
+  } finally {
+    await app.close();
+  }
+});
