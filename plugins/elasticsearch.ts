@@ -19,8 +19,10 @@
  * before its first request, what it runs (`GET /` → `version.number`, sent with plain
  * `application/json`, which every version accepts) and then sends the headers of that major:
  * `compatible-with=8` to an 8.x node, `compatible-with=9` to 9.x and later. When the credentials
- * may not read `GET /` (401/403, e.g. an API key without the `monitor` privilege) it sends plain
- * `application/json` and `application/x-ndjson`, which both majors accept. `compatibleWith` in
+ * may not read `GET /` (401/403, e.g. an API key without the `monitor` privilege), or a proxy in
+ * front of the node refuses the root (404/405: it forwards only index paths), it sends plain
+ * `application/json` and `application/x-ndjson`, which both majors accept. The question is shared
+ * by concurrent requests and never carries one request's signal, so one giving up fails no other. `compatibleWith` in
  * `ELASTICSEARCH_KWARGS` skips the question. A node older than 8 is refused with a message
  * naming its version. Supported: Elasticsearch 8.x and 9.x (`SUPPORTED_ES_MAJORS`).
  *
@@ -309,17 +311,17 @@ function compatibleTransport(Base: typeof Transport, pinned: 8 | 9 | undefined):
       ? undefined
       : Promise.resolve(pinned);
 
-    async #detect(signal: AbortSignal | undefined): Promise<number | null> {
+    // Never a caller's signal: the answer is shared by every request waiting for it, so one
+    // request giving up must not fail the others (the client's request timeout still bounds it).
+    async #detect(): Promise<number | null> {
       try {
         const info = await super.request<{ version?: { number?: unknown } }>(
           { method: "GET", path: "/" },
-          { headers: { ...esMediaTypes(null, false) }, ...(signal ? { signal } : {}) },
+          { headers: { ...esMediaTypes(null, false) } },
         );
         return esMajor(info?.version?.number);
       } catch (error: unknown) {
-        const status = esStatus(error);
-        if (status === 401 || status === 403) return null;
-        this.#major = undefined; // ask again next time (the node was down, say)
+        if (wontSayVersion(esStatus(error))) return null;
         throw error;
       }
     }
@@ -329,12 +331,42 @@ function compatibleTransport(Base: typeof Transport, pinned: 8 | 9 | undefined):
       params: TransportRequestParams,
       options: TransportRequestOptions = {},
     ): Promise<never> {
-      this.#major ??= this.#detect(options.signal);
-      const major = await this.#major;
+      if (this.#major === undefined) {
+        const asking = this.#detect();
+        this.#major = asking;
+        asking.catch(() => {
+          if (this.#major === asking) this.#major = undefined; // ask again (the node was down)
+        });
+      }
+      // A request that gives up while waiting goes on with its aborted signal, so the client
+      // answers it as it answers any aborted request (RequestAbortedError).
+      const major = await untilAborted(this.#major, options.signal);
       const types = esMediaTypes(major, params.bulkBody !== undefined && params.bulkBody !== null);
       const headers = { ...types, ...options.headers };
       return await super.request(params, { ...options, headers }) as never;
     }
   }
   return CompatibleTransport;
+}
+
+/**
+ * Whether a status to `GET /` means the version will not be told, so plain JSON is sent: 401/403
+ * (credentials without the `monitor` privilege) and the other refusals a proxy in front of the
+ * node gives when it forwards only index paths (404, 405, ...). Timeouts (408), rate limits (429),
+ * 5xx and network errors are not answers: the next request asks again.
+ */
+function wontSayVersion(status: number | undefined): boolean {
+  return status !== undefined && status >= 400 && status < 500 && status !== 408 &&
+    status !== 429;
+}
+
+/** `promise`'s value, or `null` as soon as `signal` aborts (the promise carries on). */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T | null> {
+  if (signal === undefined) return promise;
+  if (signal.aborted) return Promise.resolve(null);
+  return new Promise<T | null>((resolve, reject) => {
+    const onAbort = () => resolve(null);
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
 }

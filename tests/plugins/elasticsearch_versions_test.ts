@@ -209,6 +209,25 @@ Deno.test("a node that will not say its version (403) gets plain JSON, which eve
   }
 });
 
+Deno.test("a node that is down when asked its version (503) is asked again by the next request", async () => {
+  const es = startFakeElasticsearch({ major: 8 });
+  const client = await createEsClient({ ELASTICSEARCH_HOSTS: [es.url] }, { timeoutMs: 5000 });
+  try {
+    es.failWith = 503;
+    await assert.rejects(client.count({ index: "alerts" }));
+    es.failWith = null;
+    assert.equal((await client.count({ index: "alerts" })).count, 0);
+    assert.deepEqual(es.requests.map((r) => [r.method, r.path, r.headers.get("accept")]), [
+      ["GET", "/", "application/json"],
+      ["GET", "/", "application/json"],
+      ["GET", "/alerts/_count", "application/vnd.elasticsearch+json; compatible-with=8"],
+    ]);
+  } finally {
+    await client.close();
+    await es.close();
+  }
+});
+
 Deno.test("esMajor() reads version.number and refuses majors older than 8 by name", () => {
   assert.equal(esMajor("8.19.7"), 8);
   assert.equal(esMajor("9.2.1"), 9);
