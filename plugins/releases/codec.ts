@@ -74,3 +74,27 @@ export function place(data: ReleaseData, name: FeedName, value: FeedValue): void
   if (name.startsWith("sofa:")) data.apple[name.slice(5) as AppleOs] = value as AppleMajor[];
   else data.lifecycles[name.slice("endoflife:".length)] = value as LifecycleCycle[];
 }
+
+/**
+ * The newest release date a feed value names: the newest `Latest.ReleaseDate` or security release
+ * (SOFA), the newest `releaseDate` or `latestReleaseDate` (endoflife.date). Releases are only ever
+ * added, so a feed whose newest date is older than the copy in use is a stale or rolled-back copy.
+ *
+ * @returns the date, or `null` when the value names none
+ */
+export function newestReleaseDate(value: FeedValue): Date | null {
+  let newest: Date | null = null;
+  const see = (d: Date | null | undefined) => {
+    if (d instanceof Date && (newest === null || d.getTime() > newest.getTime())) newest = d;
+  };
+  for (const entry of value) {
+    if ("major" in entry) {
+      see(entry.latestReleased);
+      for (const r of entry.securityReleases) see(r.released);
+    } else {
+      see(entry.released);
+      see(entry.latestReleased);
+    }
+  }
+  return newest;
+}

@@ -19,7 +19,14 @@ import {
   type ReleaseSnapshot,
 } from "../../engine/releases.ts";
 import { createHttpClient } from "../http.ts";
-import { decodeFeed, encodeFeed, type FeedName, type FeedValue, place } from "./codec.ts";
+import {
+  decodeFeed,
+  encodeFeed,
+  type FeedName,
+  type FeedValue,
+  newestReleaseDate,
+  place,
+} from "./codec.ts";
 import { parseEndOfLife, parseSofaFeed } from "./parse.ts";
 import { SHIPPED } from "./shipped.ts";
 
@@ -193,6 +200,17 @@ export function createReleaseService(options: ReleaseServiceOptions): ReleaseSer
     const at = now();
     try {
       const value = await get(stopping.signal);
+      const had = states.get(name);
+      const inUse = had ? newestReleaseDate(had.value) : null;
+      const got = newestReleaseDate(value);
+      if (inUse && got && got.getTime() < inUse.getTime()) {
+        const day = (d: Date) => d.toISOString().slice(0, 10);
+        throw new Error(
+          `the feed went back in time: its newest release is dated ${day(got)}, older than ${
+            day(inUse)
+          } in the copy in use`,
+        );
+      }
       states.set(name, { name, origin: "feed", asOf: at, value });
       try {
         await store.putReleaseFeed({ name, fetchedAt: at, body: encodeFeed(value) });

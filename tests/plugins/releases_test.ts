@@ -283,3 +283,35 @@ Deno.test("a store copy older than the shipped file does not replace it", async 
     await store.close();
   }
 });
+
+Deno.test("a feed that goes back in time (a mirror that stopped syncing) keeps the newer copy", async () => {
+  const fake = startFakeReleaseFeeds();
+  const store = await createSqliteStore({ path: ":memory:", log: silentLogger });
+  try {
+    const releases = service(fake, store);
+    assert.deepEqual(await releases.refresh(), []);
+    assert.equal(releases.snapshot()!.data.apple.macOS![0]!.latest, "26.5");
+    // The mirror now serves a copy from February: newest release 26.3 of 11 February.
+    fake.serve("/v1/macos_data_feed.json", {
+      OSVersions: [{
+        OSVersion: "Tahoe 26",
+        Latest: { ProductVersion: "26.3", ReleaseDate: "2026-02-11T00:00:00Z" },
+        SecurityReleases: [{ ProductVersion: "26.3", ReleaseDate: "2026-02-11T00:00:00Z" }],
+      }],
+    });
+    const later = service(fake, store, { now: () => new Date(T0.getTime() + 6 * HOUR) });
+    await later.load();
+    const failed = await later.refresh();
+    assert.deepEqual(failed.map((f) => [f.name, f.origin, f.asOf, f.error]), [[
+      "sofa:macOS",
+      "store",
+      T0,
+      "the feed went back in time: its newest release is dated 2026-02-11, older than 2026-05-11 in the copy in use",
+    ]]);
+    assert.equal(later.snapshot()!.data.apple.macOS![0]!.latest, "26.5");
+    assert.deepEqual((await store.releaseFeed("sofa:macOS"))!.fetchedAt, T0);
+  } finally {
+    await store.close();
+    await fake.close();
+  }
+});
