@@ -216,7 +216,9 @@ export function createPersonViews(parts: PersonViewParts): PersonViews {
       const snap = await read(key);
       if (!snap || !has(snap, options.need ?? "devices")) return null;
       if (age(snap) < settings.freshMs) return await present(snap, false, false);
-      void lookup(key, email, snap);
+      // nobody awaits a background refresh: a lookup that throws is reported, never left
+      // as an unhandled rejection (which ends a Deno process); the stale view stays
+      lookup(key, email, snap).catch(report("refresh a snapshot"));
       return await present(snap, false, true);
     },
   };

@@ -314,3 +314,37 @@ Deno.test("a refresh in which the account or sign-in source fails keeps the olde
     await store.close();
   }
 });
+
+Deno.test("a background refresh whose lookup throws is reported, never an unhandled rejection, and the stale view stays", async () => {
+  const clock = { now: T0 };
+  const now = () => clock.now;
+  const store = await createSqliteStore({ path: ":memory:", log: silentLogger, now });
+  const reported: string[] = [];
+  let broken = false;
+  const views = createPersonViews({
+    collect: () =>
+      broken ? Promise.reject(new TypeError("a transform failed")) : Promise.resolve({
+        devices: { items: [device("fry-mbp", "ok")], errors: [] },
+        accounts: null,
+        events: null,
+      }),
+    evaluate,
+    practices: [],
+    store,
+    now,
+    onError: (what, error) => reported.push(`${what}: ${String(error)}`),
+  });
+  try {
+    await views.view(FRY);
+    broken = true;
+    clock.now = new Date(T0.getTime() + 2 * 60 * MIN);
+    const stale = await views.cachedView(FRY);
+    assert.equal(stale?.refreshing, true);
+    while (views.inFlight > 0) await new Promise((r) => setTimeout(r, 0));
+    await new Promise((r) => setTimeout(r, 0));
+    assert.deepEqual(reported, ["refresh a snapshot: TypeError: a transform failed"]);
+    assert.deepEqual((await views.cachedView(FRY))?.devices.map((d) => d.name), ["fry-mbp"]);
+  } finally {
+    await store.close();
+  }
+});
