@@ -106,6 +106,17 @@ export function fillTitle(template: string, facts: TitleFacts): string {
 }
 
 /**
+ * A practice's name for lists of practices (the dashboard): its single title, else its `ok`
+ * title with no device named ("Firewall is on", "The operating system is up to date").
+ */
+export function practiceName(
+  title: string | Partial<Record<Status, string>>,
+): string | undefined {
+  const t = typeof title === "string" ? title : title.ok ?? Object.values(title)[0];
+  return t === undefined ? undefined : fillTitle(t, {});
+}
+
+/**
  * The title template for a status: the single title, or the status's own; `undefined` when
  * `DISPLAY_TITLE` gives none for this status (never another status's title, which could say the
  * opposite of the truth).

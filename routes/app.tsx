@@ -17,7 +17,7 @@ import type { Config } from "../config/schema.ts";
 import { createBurstTracker } from "../engine/bursts.ts";
 import type { Services } from "../plugins/assemble.ts";
 import type { SourceError } from "../engine/types.ts";
-import type { AppDeps, AppEnv } from "./context.ts";
+import type { AppDeps, AppEnv, Ctx } from "./context.ts";
 import { Metrics } from "./metrics.ts";
 import { health } from "./health.ts";
 import { notifications } from "./notifications.tsx";
@@ -183,6 +183,8 @@ export async function createApp(deps: AppDeps): Promise<Hono<AppEnv>> {
     api: limitOf(config.RATE_LIMITS.API, DEFAULT_LIMITS.API),
     ...(proxies ? { clientOf: (peer, xff) => proxies.clientAddress(peer, xff, ranges) } : {}),
     nowMs: () => deps.now().getTime(),
+    // a person who switched demo people or retried a sign-in too often gets the styled page
+    page: (c, message) => errorPage(c as Ctx, 429, message),
   }));
 
   app.use(compress());

@@ -25,14 +25,20 @@ export const auth: Hono<AppEnv> = new Hono<AppEnv>();
 auth.get("/login", (c) => {
   const { config } = c.var.deps;
   const next = safeNext(c.req.query("next"));
+  const signedOut = c.req.query("signed-out") !== undefined && !c.var.user && (
+    <p class="panel done" role="status">You are signed out of {config.UI.appName}.</p>
+  );
   if (config.LOGIN_MANAGER === "oidc") {
     return page(
       c,
       { title: "Sign in" },
-      <LoginWithProvider
-        provider={providerName(config)}
-        href={`/auth/oidc/start?next=${encodeURIComponent(next)}`}
-      />,
+      <>
+        {signedOut}
+        <LoginWithProvider
+          provider={providerName(config)}
+          href={`/auth/oidc/start?next=${encodeURIComponent(next)}`}
+        />
+      </>,
     );
   }
   if (config.demo) {
@@ -40,7 +46,10 @@ auth.get("/login", (c) => {
     return page(
       c,
       { title: "Sign in" },
-      <DemoLogin people={people} next={next} csrf={undefined} />,
+      <>
+        {signedOut}
+        <DemoLogin people={people} next={next} csrf={undefined} />
+      </>,
     );
   }
   return page(c, { title: "Sign in", status: 501 }, <LoginNotConfigured />);
@@ -63,7 +72,7 @@ auth.post("/login/demo", async (c) => {
 
 auth.post("/logout", async (c) => {
   await endSession(c, c.var.deps.config, c.var.deps.now());
-  return c.redirect("/login", 303);
+  return c.redirect("/login?signed-out", 303);
 });
 
 // Signing out is a POST (from the button on every page), so another site cannot sign people out

@@ -5,10 +5,22 @@
  */
 import { Hono } from "hono";
 import type { BatchRunSummary } from "../engine/ports.ts";
+import { practiceName } from "../engine/practice_titles.ts";
+import type { PracticeSet } from "../engine/practices.ts";
 import { Dashboard } from "../views/dashboard.tsx";
 import { ReleaseDataAge } from "../views/release_data.tsx";
 import type { AppEnv } from "./context.ts";
 import { errorPage, page } from "./render.tsx";
+
+/** The enabled practices' names by key, for the dashboard's rows. */
+function practiceTitles(practices: PracticeSet): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const p of practices) {
+    const name = practiceName(p.config.DISPLAY_TITLE);
+    if (name) out[p.key] = name;
+  }
+  return out;
+}
 
 /** How many runs the trend shows. */
 const TREND_RUNS = 12;
@@ -41,7 +53,7 @@ dashboard.get("/dashboard", async (c) => {
           now={now()}
         />
       )}
-      <Dashboard runs={runs} />
+      <Dashboard runs={runs} titles={practiceTitles(c.var.deps.engine.parts.practices)} />
     </>,
   );
 });

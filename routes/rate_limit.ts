@@ -116,6 +116,8 @@ export function rateLimits(options: {
   clientOf?: (peer: string | undefined, forwardedFor: string | undefined) => string;
   nowMs?: () => number;
   maxBuckets?: number;
+  /** Renders the 429 page of a sign-in route (styled, with the message); plain text without. */
+  page?: (c: Context, message: string) => Response | Promise<Response>;
 }): MiddlewareHandler {
   const clientOf = options.clientOf ?? ((peer) => peer ?? "unknown");
   const login = new TokenBuckets(options.login, options.maxBuckets);
@@ -132,6 +134,6 @@ export function rateLimits(options: {
     c.header("Retry-After", String(wait));
     c.header("Cache-Control", "no-store");
     if (buckets === api) return c.json({ error: message, status: 429 }, 429);
-    return c.text(message, 429);
+    return options.page ? await options.page(c, message) : c.text(message, 429);
   };
 }

@@ -20,14 +20,17 @@ const SHARE_LABEL: Record<Share, string> = {
   critical: "Critical",
   suggested: "Suggested",
   ok: "OK",
-  unknown: "Unknown / n.a.",
+  unknown: "Unknown",
 };
 
 /** One bar: a label, counts per share, and their total. */
 export interface Row {
   label: string;
   counts: Record<Share, number>;
+  /** The devices counted (not applicable ones are not). */
   total: number;
+  /** Devices the practice does not apply to: shown, never counted in the shares. */
+  na?: number;
 }
 
 /** What the dashboard shows, computed from the runs (newest first). */
@@ -38,7 +41,7 @@ export interface DashboardModel {
   platforms: Row[];
   sources: Row[];
   /** Practices by devices failing them (critical + suggested), most first; at most 5. */
-  failing: { label: string; failing: number; total: number }[];
+  failing: { label: string; critical: number; suggested: number; failing: number; total: number }[];
   /** Oldest first. */
   trend: Row[];
 }
@@ -57,23 +60,31 @@ function ratingRow(label: string, r: Record<string, number>): Row {
 
 /**
  * The numbers behind every chart: practice statuses map `warn` → critical, `nudge` →
- * suggested, `ok` → ok, `unknown` and `na` → unknown / n.a.
+ * suggested, `ok` → ok, `unknown` → unknown; `na` (not applicable) is kept apart and never
+ * counted, so "% ok" is of the devices the practice applies to.
  *
  * @param runs the batch runs, newest first (at least one)
+ * @param titles practice names by key (practices are shown by name, the key only without one)
  */
-export function dashboardModel(runs: readonly BatchRunSummary[]): DashboardModel {
+export function dashboardModel(
+  runs: readonly BatchRunSummary[],
+  titles: Readonly<Record<string, string>> = {},
+): DashboardModel {
   const latest = runs[0]!;
-  const practices = Object.entries(latest.practices).map(([k, s]) =>
-    row(k, {
+  const practices = Object.entries(latest.practices).map(([k, s]) => ({
+    ...row(titles[k] ?? k, {
       critical: s.warn ?? 0,
       suggested: s.nudge ?? 0,
       ok: s.ok ?? 0,
-      unknown: (s.unknown ?? 0) + (s.na ?? 0),
-    })
-  ).sort(byLabel);
+      unknown: s.unknown ?? 0,
+    }),
+    ...(s.na ? { na: s.na } : {}),
+  })).sort(byLabel);
   const failing = practices
     .map((p) => ({
       label: p.label,
+      critical: p.counts.critical,
+      suggested: p.counts.suggested,
       failing: p.counts.critical + p.counts.suggested,
       total: p.total,
     }))
@@ -98,8 +109,8 @@ export function percent(n: number, total: number): number {
   return total === 0 ? 0 : Math.round((n * 1000) / total) / 10;
 }
 
-const LABEL_W = 130;
-const BAR_W = 260;
+const LABEL_W = 112;
+const BAR_W = 180;
 const ROW_H = 24;
 
 /** Horizontal 100 % stacked bars, one per row. */
@@ -110,7 +121,7 @@ function StackedBars(
   return (
     <svg
       class="chart-svg"
-      viewBox={`0 0 ${LABEL_W + BAR_W + 80} ${height}`}
+      viewBox={`0 0 ${LABEL_W + BAR_W + 68} ${height}`}
       role="img"
       aria-labelledby={`${props.id}-title`}
       focusable="false"
@@ -149,28 +160,45 @@ function round(n: number): number {
   return Math.round(n * 100) / 100;
 }
 
+/**
+ * A table in a box that scrolls sideways on a narrow screen (the page itself never does); the
+ * box is focusable and named so a keyboard can scroll it.
+ */
+function TableBox(props: { label: string; children: Child }): Child {
+  return (
+    <div class="table-box" role="region" tabindex={0} aria-label={`${props.label} (table)`}>
+      {props.children}
+    </div>
+  );
+}
+
 /** The numbers of a stacked chart: counts and shares per row. */
 function ShareTable(props: { caption: string; head: string; rows: Row[] }): Child {
+  const na = props.rows.some((r) => r.na !== undefined);
   return (
-    <table class="chart-table">
-      <caption>{props.caption}</caption>
-      <thead>
-        <tr>
-          <th scope="col">{props.head}</th>
-          {SHARES.map((s) => <th scope="col">{SHARE_LABEL[s]}</th>)}
-          <th scope="col">Devices</th>
-        </tr>
-      </thead>
-      <tbody>
-        {props.rows.map((r) => (
+    <TableBox label={props.caption}>
+      <table class="chart-table">
+        <caption>{props.caption}</caption>
+        <thead>
           <tr>
-            <th scope="row">{r.label}</th>
-            {SHARES.map((s) => <td>{r.counts[s]} ({percent(r.counts[s], r.total)}%)</td>)}
-            <td>{r.total}</td>
+            <th scope="col">{props.head}</th>
+            {SHARES.map((s) => <th scope="col">{SHARE_LABEL[s]}</th>)}
+            <th scope="col">Devices</th>
+            {na && <th scope="col">Not applicable (not counted)</th>}
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {props.rows.map((r) => (
+            <tr>
+              <th scope="row">{r.label}</th>
+              {SHARES.map((s) => <td>{r.counts[s]} ({percent(r.counts[s], r.total)}%)</td>)}
+              <td>{r.total}</td>
+              {na && <td>{r.na ?? 0}</td>}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </TableBox>
   );
 }
 
@@ -218,7 +246,7 @@ function Failing(props: { items: DashboardModel["failing"] }): Child {
       <div class="chart-pair">
         <svg
           class="chart-svg"
-          viewBox={`0 0 ${LABEL_W + BAR_W + 50} ${props.items.length * ROW_H + 4}`}
+          viewBox={`0 0 ${LABEL_W + BAR_W + 40} ${props.items.length * ROW_H + 4}`}
           role="img"
           aria-labelledby="failing-title"
           focusable="false"
@@ -231,13 +259,24 @@ function Failing(props: { items: DashboardModel["failing"] }): Child {
               <text x={LABEL_W - 6} y={i * ROW_H + 17} text-anchor="end" class="chart-label">
                 {it.label}
               </text>
-              <rect
-                x={LABEL_W}
-                y={i * ROW_H + 2}
-                width={round((it.failing / max) * BAR_W)}
-                height={ROW_H - 6}
-                class="seg-critical"
-              />
+              {it.critical > 0 && (
+                <rect
+                  x={LABEL_W}
+                  y={i * ROW_H + 2}
+                  width={round((it.critical / max) * BAR_W)}
+                  height={ROW_H - 6}
+                  class="seg-critical"
+                />
+              )}
+              {it.suggested > 0 && (
+                <rect
+                  x={round(LABEL_W + (it.critical / max) * BAR_W)}
+                  y={i * ROW_H + 2}
+                  width={round((it.suggested / max) * BAR_W)}
+                  height={ROW_H - 6}
+                  class="seg-suggested"
+                />
+              )}
               <text
                 x={LABEL_W + round((it.failing / max) * BAR_W) + 6}
                 y={i * ROW_H + 17}
@@ -248,25 +287,27 @@ function Failing(props: { items: DashboardModel["failing"] }): Child {
             </g>
           ))}
         </svg>
-        <table class="chart-table">
-          <caption>Most common failing practices</caption>
-          <thead>
-            <tr>
-              <th scope="col">Practice</th>
-              <th scope="col">Devices failing</th>
-              <th scope="col">Share of devices</th>
-            </tr>
-          </thead>
-          <tbody>
-            {props.items.map((it) => (
+        <TableBox label="Most common failing practices">
+          <table class="chart-table">
+            <caption>Most common failing practices</caption>
+            <thead>
               <tr>
-                <th scope="row">{it.label}</th>
-                <td>{it.failing}</td>
-                <td>{percent(it.failing, it.total)}%</td>
+                <th scope="col">Practice</th>
+                <th scope="col">Devices failing</th>
+                <th scope="col">Share of devices</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {props.items.map((it) => (
+                <tr>
+                  <th scope="row">{it.label}</th>
+                  <td>{it.failing}</td>
+                  <td>{percent(it.failing, it.total)}%</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableBox>
       </div>
     </section>
   );
@@ -287,10 +328,12 @@ export function DashboardEmpty(): Child {
   );
 }
 
-/** The dashboard body. */
-export function Dashboard(props: { runs: readonly BatchRunSummary[] }): Child {
+/** The dashboard body; `titles` name the practices (by key). */
+export function Dashboard(
+  props: { runs: readonly BatchRunSummary[]; titles?: Readonly<Record<string, string>> },
+): Child {
   if (props.runs.length === 0) return <DashboardEmpty />;
-  const m = dashboardModel(props.runs);
+  const m = dashboardModel(props.runs, props.titles);
   const errors = Object.entries(m.latest.errors).sort(([a], [b]) => a.localeCompare(b));
   return (
     <div id="dashboard">

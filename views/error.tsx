@@ -11,6 +11,8 @@ export function ErrorPage(props: { status: number; message: string }): Child {
     ? "Not found"
     : props.status === 403
     ? "Not allowed"
+    : props.status === 429
+    ? "Too many attempts — please wait"
     : props.status >= 500
     ? "Something went wrong"
     : "That request could not be handled";

@@ -58,7 +58,8 @@ Deno.test("dashboardModel() computes the shares, the failing practices and the t
   assert.deepEqual(m.overall, { label: "All devices", counts: c(2, 1, 1, 1), total: 5 });
   assert.deepEqual(m.practices, [
     { label: "encryption", counts: c(2, 0, 3, 0), total: 5 },
-    { label: "firewall", counts: c(0, 1, 2, 2), total: 5 },
+    // not applicable is kept apart: "% ok" is of the 3 devices a firewall applies to
+    { label: "firewall", counts: c(0, 1, 2, 0), total: 3, na: 2 },
     { label: "uptodate", counts: c(1, 2, 1, 1), total: 5 },
   ]);
   assert.deepEqual(m.platforms.map((r) => [r.label, r.counts, r.total]), [
@@ -68,9 +69,9 @@ Deno.test("dashboardModel() computes the shares, the failing practices and the t
   ]);
   assert.deepEqual(m.sources.map((r) => r.label), ["google", "jamf", "landesk"]);
   assert.deepEqual(m.failing, [
-    { label: "uptodate", failing: 3, total: 5 },
-    { label: "encryption", failing: 2, total: 5 },
-    { label: "firewall", failing: 1, total: 5 },
+    { label: "uptodate", critical: 1, suggested: 2, failing: 3, total: 5 },
+    { label: "encryption", critical: 2, suggested: 0, failing: 2, total: 5 },
+    { label: "firewall", critical: 0, suggested: 1, failing: 1, total: 3 },
   ]);
   assert.deepEqual(m.trend, [
     { label: "2026-11-19", counts: c(1, 1, 2, 0), total: 4 },
@@ -95,15 +96,23 @@ Deno.test("GET /dashboard shows the latest run as SVG charts with tables of the 
     assert.ok(html.includes(
       '<th scope="row">All devices</th><td>2 (40%)</td><td>1 (20%)</td><td>1 (20%)</td><td>1 (20%)</td><td>5</td>',
     ));
-    // The bar: 40 % of 260 px after the 130 px label column.
-    assert.ok(html.includes('<rect x="130" y="2" width="104" height="18" class="seg-critical">'));
+    // The bar: 40 % of 180 px after the 112 px label column.
+    assert.ok(html.includes('<rect x="112" y="2" width="72" height="18" class="seg-critical">'));
+    // practices by their names, not their keys
     assert.ok(
-      html.includes('<th scope="row">uptodate</th><td>3</td><td>60%</td>'),
+      html.includes(
+        '<th scope="row">The operating system is up to date</th><td>3</td><td>60%</td>',
+      ),
       "most failing first",
+    );
+    // the failing bar shows critical and suggested in the legend's colours
+    assert.match(
+      html,
+      /class="seg-suggested"><\/rect><text x="\d+(\.\d+)?" y="17" class="chart-label">3</,
     );
     assert.ok(
       html.includes(
-        '<th scope="row">firewall</th><td>0 (0%)</td><td>1 (20%)</td><td>2 (40%)</td><td>2 (40%)</td><td>5</td>',
+        '<th scope="row">Firewall is on</th><td>0 (0%)</td><td>1 (33.3%)</td><td>2 (66.7%)</td><td>0 (0%)</td><td>3</td><td>2</td>',
       ),
     );
     assert.ok(

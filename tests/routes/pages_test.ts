@@ -188,3 +188,18 @@ Deno.test("every page carries the demo banner in demo mode", async () => {
     await app.close();
   }
 });
+
+Deno.test("after signing out, the sign-in page says so", async () => {
+  const app = await startApp();
+  try {
+    const html = await (await app.request("/login?signed-out")).text();
+    assert.match(
+      html,
+      /<p class="panel done" role="status">You are signed out of Stethoscope\.<\/p>/,
+    );
+    const plain = await (await app.request("/login")).text();
+    assert.doesNotMatch(plain, /You are signed out/);
+  } finally {
+    await app.close();
+  }
+});

@@ -402,10 +402,11 @@ Deno.test("sign-in and API requests over the limit get 429 with Retry-After", as
       const res = await app.request("/auth/oidc/start");
       assert.equal(res.status, 429);
       assert.equal(res.headers.get("retry-after"), "20");
-      assert.equal(
-        await res.text(),
-        "Too many requests from your address. Try again in 20 seconds.",
-      );
+      // a styled page (the layout's stylesheet and heading) saying when to retry
+      const html = await res.text();
+      assert.match(html, /<link rel="stylesheet" href="\/static\/app\.[0-9a-f]+\.css"/);
+      assert.match(html, /<h1>Too many attempts — please wait<\/h1>/);
+      assert.match(html, /Too many requests from your address\. Try again in 20 seconds\./);
     });
     await t.step("other pages are not limited", async () => {
       for (let i = 0; i < 5; i++) assert.equal((await app.request("/healthz")).status, 200);
