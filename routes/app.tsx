@@ -27,7 +27,7 @@ import { checkAgain } from "./check_again.tsx";
 import { privateResponses } from "./private_responses.ts";
 import { assetUrls, errorPage } from "./render.tsx";
 import { trustedHosts } from "./hosts.ts";
-import { DEFAULT_LIMITS, type Limit, rateLimits } from "./rate_limit.ts";
+import { DEFAULT_LIMITS, DEMO_LOGIN_LIMIT, type Limit, rateLimits } from "./rate_limit.ts";
 import { isPrivileged } from "./privilege.ts";
 import { readSession } from "./session.ts";
 
@@ -179,7 +179,10 @@ export async function createApp(deps: AppDeps): Promise<Hono<AppEnv>> {
   const proxies = trustedProxies.length > 0 ? await import("./proxies.ts") : null;
   const ranges = proxies?.parseProxies(trustedProxies) ?? [];
   app.use(rateLimits({
-    login: limitOf(config.RATE_LIMITS.LOGIN, DEFAULT_LIMITS.LOGIN),
+    login: limitOf(
+      config.RATE_LIMITS.LOGIN,
+      config.demo ? DEMO_LOGIN_LIMIT : DEFAULT_LIMITS.LOGIN,
+    ),
     api: limitOf(config.RATE_LIMITS.API, DEFAULT_LIMITS.API),
     ...(proxies ? { clientOf: (peer, xff) => proxies.clientAddress(peer, xff, ranges) } : {}),
     nowMs: () => deps.now().getTime(),

@@ -26,6 +26,12 @@ export const DEFAULT_LIMITS: { LOGIN: Limit; API: Limit } = {
   API: { requests: 120, perSeconds: 60 },
 };
 
+/**
+ * The sign-in limit of demo mode when none is configured: trying the demo means switching
+ * between its people often (each switch is two sign-in requests), which 20 a minute cut short.
+ */
+export const DEMO_LOGIN_LIMIT: Limit = { requests: 120, perSeconds: 60 };
+
 interface Bucket {
   tokens: number;
   at: number;
