@@ -47,6 +47,17 @@ export interface HttpClientOptions {
   maxBytes?: number;
   /** Replaces the global `fetch` (tests). */
   fetch?: typeof fetch;
+  /**
+   * Attempts after an HTTP 429 (default 2), each after the upstream's `Retry-After` (RFC 9110
+   * §10.2.3), or the 5xx back-off when it gave none. A wait longer than `maxRetryAfterMs`, or
+   * than `timeoutMs`, is not waited: the `RateLimitError` is thrown at once. `0` for callers that
+   * honour 429 themselves (`withRetryAfter`, Duo's poller).
+   */
+  rateLimitRetries?: number;
+  /** Longest `Retry-After` waited, in ms (default 30 000). */
+  maxRetryAfterMs?: number;
+  /** Waits between attempts (default: a timer the signal cancels); tests record waits. */
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
 }
 
 /** What one request is given. */
@@ -128,6 +139,9 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const backoffMs = options.backoffMs ?? 100;
   const maxBytes = options.maxBytes ?? 10 * MIB;
   const doFetch = options.fetch ?? fetch;
+  const pause = options.sleep ?? sleep;
+  const rateLimitRetries = options.rateLimitRetries ?? 2;
+  const longestWait = Math.min(options.maxRetryAfterMs ?? 30_000, options.timeoutMs ?? Infinity);
   const secrets = [
     ...Object.values(options.query ?? {}),
     ...Object.entries(options.headers ?? {})
@@ -163,6 +177,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       if (!headers.has("Content-Type")) headers.set("Content-Type", "application/json");
     }
     const { signal, dispose } = withTimeout(opts.signal, options.timeoutMs, options.name);
+    let throttled = 0;
     try {
       for (let attempt = 0;; attempt++) {
         signal.throwIfAborted();
@@ -172,7 +187,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         } catch (error: unknown) {
           signal.throwIfAborted();
           if (attempt < retries) {
-            await sleep(delay(backoffMs, attempt), signal);
+            await pause(delay(backoffMs, attempt), signal);
             continue;
           }
           const why = error instanceof Error ? error.message : String(error);
@@ -180,12 +195,22 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         }
         if (response.status >= 500 && attempt < retries) {
           await response.body?.cancel();
-          await sleep(delay(backoffMs, attempt), signal);
+          await pause(delay(backoffMs, attempt), signal);
           continue;
         }
         if (!response.ok) {
           await response.body?.cancel();
-          throw statusError(options.name, where, response);
+          const error = statusError(options.name, where, response);
+          if (error instanceof RateLimitError && throttled < rateLimitRetries) {
+            const wait = error.retryAfterMs ?? delay(backoffMs, throttled);
+            if (wait <= longestWait) {
+              await pause(wait, signal);
+              throttled++;
+              attempt--; // a 429 spends the rate-limit retries, not the 5xx ones
+              continue;
+            }
+          }
+          throw error;
         }
         const text = await readText(response, maxBytes, `${options.name}: ${where}`);
         if (opts.as === "text") {

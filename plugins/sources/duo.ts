@@ -153,6 +153,7 @@ const running = new Set<string>();
 export default definePlugin(duoSchema, (config, ctx) => {
   const apiUrl = config.DUO_API_URL ?? `https://${config.DUO_API_HOSTNAME}`;
   const client = createHttpClient({
+    rateLimitRetries: 0, // the poller waits out a 429 itself (Retry-After or its back-off)
     name: "Duo",
     baseUrl: apiUrl,
     timeoutMs: ctx.timeoutMs ?? 30_000,

@@ -169,6 +169,7 @@ export default definePlugin(fileSchema, (config, ctx) => {
     name: ctx.name,
     baseUrl: config.URL,
     timeoutMs: ctx.timeoutMs ?? 30_000,
+    rateLimitRetries: 0, // read() honours 429 with withRetryAfter
     ...(config.HEADERS === undefined ? {} : { headers: config.HEADERS }),
   });
   let snapshot: Snapshot | null = null;

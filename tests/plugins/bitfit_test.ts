@@ -228,3 +228,19 @@ Deno.test("parseReleaseDate() reads M/D/YYYY and rejects impossible dates", () =
   assert.equal(parseReleaseDate("2013-10-22"), null);
   assert.equal(parseReleaseDate(null), null);
 });
+
+Deno.test("bitfit waits out a 429 (Retry-After: 0) and answers, through the shared HTTP client", async () => {
+  const { fake, plugin } = await setup();
+  try {
+    fake.userAssets.push("57001");
+    const before = fake.requests.length;
+    fake.fail({ kind: "status", status: 429, headers: { "Retry-After": "0" }, times: 1 });
+    const devices = await plugin.preDevicesByEmail!(EMAIL, { signal: signal() });
+    assert.deepEqual(devices.map((d) => d.serial), ["DECAFBAD00", "DECAFBAD01", "DECAFBAD02"]);
+    const asked = fake.requests.slice(before).map((r) => r.url.pathname);
+    assert.equal(asked[0], asked[1], "the throttled request was asked again");
+  } finally {
+    await plugin.close?.();
+    await fake.close();
+  }
+});

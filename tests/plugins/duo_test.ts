@@ -48,7 +48,13 @@ class MemoryEvents {
 
 function deps(fake: FakeDuo, store: MemoryEvents, now = () => NOW, skey = DUO_SKEY): PollDeps {
   return {
-    client: createHttpClient({ name: "Duo", baseUrl: fake.url, timeoutMs: 5000, retries: 0 }),
+    client: createHttpClient({
+      name: "Duo",
+      baseUrl: fake.url,
+      timeoutMs: 5000,
+      retries: 0,
+      rateLimitRetries: 0, // as the plugin builds it: the poller waits out a 429
+    }),
     sign: (params) =>
       signDuoRequest({
         method: "GET",

@@ -12,7 +12,9 @@ import { json, startFake } from "../fakes/server.ts";
 
 const SECRET = "s3cret-token-value";
 
-function fakeWithClient(extra: { timeoutMs?: number | null; maxBytes?: number } = {}) {
+function fakeWithClient(
+  extra: { timeoutMs?: number | null; maxBytes?: number; rateLimitRetries?: number } = {},
+) {
   const fake = startFake((req) => {
     if (req.url.pathname === "/things/1") return json({ id: 1, name: "thing" });
     if (req.url.pathname === "/echo") return json({ method: req.method, body: req.body });
@@ -26,6 +28,7 @@ function fakeWithClient(extra: { timeoutMs?: number | null; maxBytes?: number } 
     query: { api_token: SECRET },
     backoffMs: 5,
     ...(extra.maxBytes === undefined ? {} : { maxBytes: extra.maxBytes }),
+    ...(extra.rateLimitRetries === undefined ? {} : { rateLimitRetries: extra.rateLimitRetries }),
   });
   return { fake, client };
 }
@@ -61,7 +64,7 @@ Deno.test("createHttpClient() postJson sends a JSON body", async () => {
 });
 
 Deno.test("createHttpClient() maps statuses to typed errors without retrying 4xx", async (t) => {
-  const { fake, client } = fakeWithClient();
+  const { fake, client } = fakeWithClient({ rateLimitRetries: 0 });
   try {
     await t.step("404 is NotFoundError", async () => {
       fake.requests.length = 0;
@@ -92,14 +95,93 @@ Deno.test("createHttpClient() maps statuses to typed errors without retrying 4xx
       );
       assert.equal(fake.requests.length, 1);
     });
-    await t.step("429 is RateLimitError carrying Retry-After, tried once", async () => {
+    await t.step(
+      "429 is RateLimitError carrying Retry-After, tried once (rateLimitRetries 0)",
+      async () => {
+        fake.requests.length = 0;
+        fake.fail({ kind: "status", status: 429, headers: { "Retry-After": "2" } });
+        const error = await client.getJson("/things/1", { signal: signal() }).catch((e) => e);
+        assert.ok(error instanceof RateLimitError);
+        assert.equal(error.retryAfterMs, 2000);
+        assert.equal(fake.requests.length, 1);
+      },
+    );
+  } finally {
+    await fake.close();
+  }
+});
+
+function throttledClient(timeoutMs: number | null = null) {
+  const fake = startFake(() => json({ id: 1 }));
+  const waits: number[] = [];
+  const client = createHttpClient({
+    name: "Fake",
+    baseUrl: fake.url,
+    timeoutMs,
+    sleep: (ms) => {
+      waits.push(ms);
+      return Promise.resolve();
+    },
+  });
+  return { fake, client, waits };
+}
+
+Deno.test("createHttpClient() waits out a 429 as Retry-After says (seconds or HTTP date), then answers", async (t) => {
+  const { fake, client, waits } = throttledClient();
+  try {
+    await t.step("delta-seconds", async () => {
+      fake.fail({ kind: "status", status: 429, headers: { "Retry-After": "3" }, times: 2 });
+      assert.deepEqual(await client.getJson("/x", { signal: signal() }), { id: 1 });
+      assert.deepEqual(waits, [3000, 3000]);
+      assert.equal(fake.requests.length, 3);
+    });
+    await t.step("an HTTP date already past is no wait", async () => {
+      waits.length = 0;
       fake.requests.length = 0;
-      fake.fail({ kind: "status", status: 429, headers: { "Retry-After": "2" } });
-      const error = await client.getJson("/things/1", { signal: signal() }).catch((e) => e);
+      const past = "Wed, 21 Oct 2015 07:28:00 GMT";
+      fake.fail({ kind: "status", status: 429, headers: { "Retry-After": past }, times: 1 });
+      assert.deepEqual(await client.getJson("/x", { signal: signal() }), { id: 1 });
+      assert.deepEqual(waits, [0]);
+      assert.equal(fake.requests.length, 2);
+    });
+  } finally {
+    await fake.close();
+  }
+});
+
+Deno.test("createHttpClient() gives up on endless 429s after 2 waits, and never waits 1e9 s", async (t) => {
+  const { fake, client, waits } = throttledClient();
+  try {
+    await t.step("endless 429 with Retry-After 0", async () => {
+      fake.fail({ kind: "status", status: 429, headers: { "Retry-After": "0" } });
+      const error = await client.getJson("/x", { signal: signal() }).catch((e) => e);
       assert.ok(error instanceof RateLimitError);
-      assert.equal(error.retryAfterMs, 2000);
+      assert.deepEqual(waits, [0, 0]);
+      assert.equal(fake.requests.length, 3);
+    });
+    await t.step("Retry-After 1000000000 fails at once, carrying the asked wait", async () => {
+      waits.length = 0;
+      fake.requests.length = 0;
+      fake.fail({ kind: "status", status: 429, headers: { "Retry-After": "1000000000" } });
+      const error = await client.getJson("/x", { signal: signal() }).catch((e) => e);
+      assert.ok(error instanceof RateLimitError);
+      assert.equal(error.retryAfterMs, 1e12);
+      assert.deepEqual(waits, []);
       assert.equal(fake.requests.length, 1);
     });
+  } finally {
+    await fake.close();
+  }
+});
+
+Deno.test("createHttpClient() does not wait out a Retry-After longer than its own deadline", async () => {
+  const { fake, client, waits } = throttledClient(5000);
+  try {
+    fake.fail({ kind: "status", status: 429, headers: { "Retry-After": "6" } });
+    const error = await client.getJson("/x", { signal: signal() }).catch((e) => e);
+    assert.ok(error instanceof RateLimitError);
+    assert.deepEqual(waits, []);
+    assert.equal(fake.requests.length, 1);
   } finally {
     await fake.close();
   }

@@ -74,7 +74,12 @@ export interface GraphClient {
 export function createGraphClient(options: GraphOptions): GraphClient {
   const base = options.graphUrl.replace(/\/+$/, "");
   const wait = options.sleep ?? abortableSleep;
-  const http = createHttpClient({ name: "Intune", baseUrl: base, timeoutMs: options.timeoutMs });
+  const http = createHttpClient({
+    name: "Intune",
+    baseUrl: base,
+    timeoutMs: options.timeoutMs,
+    rateLimitRetries: 0, // withRetryAfter below honours 429
+  });
   const tokenUrl = `${options.loginUrl.replace(/\/+$/, "")}/${
     encodeURIComponent(options.tenantId)
   }/oauth2/v2.0/token`;

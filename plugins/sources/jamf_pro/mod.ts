@@ -94,7 +94,12 @@ export function createJamfProSource(
   overrides: { sleep?: (ms: number, signal: AbortSignal) => Promise<void> } = {},
 ): JamfProSource {
   const serverUrl = config.JAMF_PRO_URL.replace(/\/+$/, "");
-  const http = createHttpClient({ name: "Jamf Pro", baseUrl: serverUrl, timeoutMs: ctx.timeoutMs });
+  const http = createHttpClient({
+    name: "Jamf Pro",
+    baseUrl: serverUrl,
+    timeoutMs: ctx.timeoutMs,
+    rateLimitRetries: 0, // withRetryAfter in page() honours 429
+  });
   const auth = createJamfAuth({
     serverUrl,
     credentials: jamfCredentials(config),
