@@ -12,6 +12,7 @@ import type { BatchRunSummary, CallOptions, DeviceSource, PreDeviceSource } from
 import { deviceRating } from "./rating.ts";
 import type { Collected, MergedDevice, SourceError } from "./types.ts";
 import { toWire, type Wire } from "./wire.ts";
+import { foldEmail } from "./emails.ts";
 
 const STRIP_RE = /["\s]/g;
 
@@ -20,7 +21,7 @@ export interface EmailList {
   emails: string[];
   /** Lines that are not email addresses, as written (after stripping). */
   invalid: string[];
-  /** Lines skipped because the address came earlier (compared case-insensitively). */
+  /** Lines skipped because the address came earlier (compared by `foldEmail`: ASCII case only). */
   duplicates: number;
 }
 
@@ -44,7 +45,7 @@ export function parseEmailList(text: string): EmailList {
       out.invalid.push(email);
       continue;
     }
-    const key = email.toLowerCase();
+    const key = foldEmail(email);
     if (seen.has(key)) {
       out.duplicates++;
       continue;
@@ -81,8 +82,8 @@ export function parseShard(text: string): Shard {
 }
 
 /**
- * The shard (1..count) an email belongs to: the first 4 bytes of SHA-256 of the lower-cased
- * address, modulo `count`. Stable across machines and runs.
+ * The shard (1..count) an email belongs to: the first 4 bytes of SHA-256 of the address folded
+ * by `foldEmail`, modulo `count`. Stable across machines and runs.
  *
  * @example
  * ```ts
@@ -90,7 +91,7 @@ export function parseShard(text: string): Shard {
  * ```
  */
 export async function shardOf(email: string, count: number): Promise<number> {
-  const bytes = new TextEncoder().encode(email.trim().toLowerCase());
+  const bytes = new TextEncoder().encode(foldEmail(email));
   const digest = new DataView(await crypto.subtle.digest("SHA-256", bytes));
   return (digest.getUint32(0) % count) + 1;
 }

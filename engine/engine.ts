@@ -40,6 +40,7 @@ import type {
   SourceError,
 } from "./types.ts";
 import type { Store } from "./ports.ts";
+import { foldEmail } from "./emails.ts";
 
 /** The plugins and practices an engine works with. */
 export interface EngineParts {
@@ -216,7 +217,7 @@ export function createEngine(parts: EngineParts, options: EngineOptions = {}): E
     async devicesForBatch(email, lookup = {}) {
       const found = await records(email, lookup);
       const snapshot = {
-        email: email.toLowerCase(),
+        email: foldEmail(email),
         collectedAt: now(),
         devices: found,
         accounts: null,

@@ -12,6 +12,7 @@ import { describeError } from "./deadline.ts";
 import { canonicalMac, isValidEmail, isValidMac } from "./identifiers.ts";
 import { type CallOptions, type DeviceSource, type ListingSource, UpstreamError } from "./ports.ts";
 import type { DeviceRecord } from "./types.ts";
+import { foldEmail } from "./emails.ts";
 
 /** What one listing produced: its records by owner, serial and MAC, or why it stopped. */
 export interface ListingIndex {
@@ -60,8 +61,8 @@ function push<K>(map: Map<K, DeviceRecord[]>, key: K, record: DeviceRecord): voi
 
 /**
  * Reads a listing source to its end, page by page, indexing each record by its owners (the page's
- * `owners`, else the record's `email`; lower-cased), serial (upper-cased) and MACs (canonical). Never throws: a failing page
- * ends the listing with `failure` set.
+ * `owners`, else the record's `email`; folded by `foldEmail`), serial (upper-cased) and MACs
+ * (canonical). Never throws: a failing page ends the listing with `failure` set.
  *
  * @param source the listing source
  * @param options cancellation and per-page progress
@@ -113,8 +114,8 @@ function addRecord(
   const keys = new Set<string>();
   for (const owner of owners) {
     const email = owner.trim();
-    if (!isValidEmail(email) || keys.has(email.toLowerCase())) continue;
-    const key = email.toLowerCase();
+    if (!isValidEmail(email) || keys.has(foldEmail(email))) continue;
+    const key = foldEmail(email);
     keys.add(key);
     if (!index.byOwner.has(key)) index.owners.push(email);
     push(index.byOwner, key, record);
@@ -155,7 +156,7 @@ export function listedSource(source: ListingSource, index: ListingIndex): Device
   };
   const out: DeviceSource = { name: source.name, timeoutMs: source.timeoutMs };
   if (source.devicesByEmail) {
-    out.devicesByEmail = (email, o) => answer(index.byOwner.get(email.trim().toLowerCase()), o);
+    out.devicesByEmail = (email, o) => answer(index.byOwner.get(foldEmail(email)), o);
   }
   if (source.devicesBySerial) {
     out.devicesBySerial = (serial, o) => answer(index.bySerial.get(serial.toUpperCase()), o);
@@ -169,15 +170,15 @@ export function listedSource(source: ListingSource, index: ListingIndex): Device
 
 /**
  * The people of a run: the given addresses first, then every listing's owners not already
- * there (compared case-insensitively), in first-seen order.
+ * there (compared by `foldEmail`), in first-seen order.
  */
 export function peopleOf(given: readonly string[], indexes: readonly ListingIndex[]): string[] {
-  const seen = new Set(given.map((e) => e.toLowerCase()));
+  const seen = new Set(given.map(foldEmail));
   const out = [...given];
   for (const index of indexes) {
     if (index.failure !== undefined) continue;
     for (const owner of index.owners) {
-      const key = owner.toLowerCase();
+      const key = foldEmail(owner);
       if (seen.has(key)) continue;
       seen.add(key);
       out.push(owner);

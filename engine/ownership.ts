@@ -6,9 +6,10 @@
  * source: when the record names an owner (`email`) and that owner is another person, the record is
  * dropped and the drop is logged once per source burst (like source failures, see `bursts.ts`).
  *
- * Addresses are compared case-insensitively. Companies whose inventories record people under
- * another domain of theirs say so with `EMAIL_DOMAIN_ALIASES` (groups of domains that name the same
- * people: `[["example.com", "example.co.uk"]]`). Records reached through an ownership lookup by
+ * Addresses are compared by `foldEmail` (engine/emails.ts: ASCII letter case only). Companies
+ * whose inventories record people under another domain of theirs say so with
+ * `EMAIL_DOMAIN_ALIASES` (groups of domains that name the same people:
+ * `[["example.com", "example.co.uk"]]`). Records reached through an ownership lookup by
  * serial or MAC are kept whoever they name, as the original did (spec §6.1): the ownership
  * inventory vouched for the device.
  *
@@ -16,6 +17,7 @@
  */
 import { type BurstReports, createBurstTracker } from "./bursts.ts";
 import type { DeviceRecord } from "./types.ts";
+import { foldEmail } from "./emails.ts";
 
 /** The lookups whose answers the guard checks. */
 export const BY_EMAIL_OPERATIONS: ReadonlySet<string> = new Set([
@@ -64,12 +66,12 @@ export interface OwnershipOptions {
 export function ownerKey(aliases: readonly (readonly string[])[] = []): (email: string) => string {
   const canonical = new Map<string, string>();
   for (const group of aliases) {
-    const first = group[0]?.trim().toLowerCase();
+    const first = group[0] === undefined ? undefined : foldEmail(group[0]);
     if (first === undefined) continue;
-    for (const d of group) canonical.set(d.trim().toLowerCase(), first);
+    for (const d of group) canonical.set(foldEmail(d), first);
   }
   return (email) => {
-    const e = email.trim().toLowerCase();
+    const e = foldEmail(email);
     const at = e.lastIndexOf("@");
     if (at < 0) return e;
     const domain = e.slice(at + 1);

@@ -17,6 +17,7 @@ import {
   type SnapshotStore,
 } from "./snapshots.ts";
 import type { AccessEvent, Account, DeviceRecord, MergedDevice, SourceError } from "./types.ts";
+import { foldEmail } from "./emails.ts";
 
 /** Which part of the view a page needs: a snapshot without that part counts as none. */
 export type ViewPart = "devices" | "accounts" | "events";
@@ -192,7 +193,7 @@ export function createPersonViews(parts: PersonViewParts): PersonViews {
     prune,
     async save(snapshot) {
       if (!store) return;
-      const key = snapshot.email.toLowerCase();
+      const key = foldEmail(snapshot.email);
       const previous = await store.snapshot(key).catch((error: unknown) => {
         report("read a snapshot")(error);
         return null;
@@ -201,7 +202,7 @@ export function createPersonViews(parts: PersonViewParts): PersonViews {
       await store.putSnapshot(next).catch(report("save a snapshot"));
     },
     async view(email, options = {}) {
-      const key = email.toLowerCase();
+      const key = foldEmail(email);
       const maxAge = options.maxAgeMs ?? settings.freshMs;
       const running = inflight.get(key);
       if (running) return await present(await running, true, false);
@@ -212,7 +213,7 @@ export function createPersonViews(parts: PersonViewParts): PersonViews {
       return await present(await lookup(key, email, snap), true, false);
     },
     async cachedView(email, options = {}) {
-      const key = email.toLowerCase();
+      const key = foldEmail(email);
       const snap = await read(key);
       if (!snap || !has(snap, options.need ?? "devices")) return null;
       if (age(snap) < settings.freshMs) return await present(snap, false, false);

@@ -26,6 +26,7 @@ import {
   requirePrefix,
 } from "./elasticsearch.ts";
 import { definePlugin } from "./plugin.ts";
+import { foldEmail } from "../engine/emails.ts";
 
 /** `PLUGINS.batch_es`. */
 export const schema = z.object({
@@ -54,7 +55,7 @@ export function documentId(
 ): Promise<string> {
   const key = deviceKey(device) ??
     `other:${JSON.stringify([device.identifiers, [...device.sources].sort(), device.name ?? ""])}`;
-  return sha256Hex(`${email.toLowerCase()}\u0000${key}`);
+  return sha256Hex(`${foldEmail(email)}\u0000${key}`);
 }
 
 export default definePlugin(schema, async (config, ctx) => {

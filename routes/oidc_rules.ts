@@ -9,6 +9,7 @@ import { errors } from "jose";
 import type { Config } from "../config/schema.ts";
 import { isValidEmail } from "../engine/identifiers.ts";
 import { foldsIntoAscii } from "./privilege.ts";
+import { foldEmail } from "../engine/emails.ts";
 
 /** A refused or failed sign-in: the status and the plain-words reason shown to the person. */
 export class OidcRefused extends Error {
@@ -178,10 +179,10 @@ export function identityOf(claims: Record<string, unknown>, config: Config): Oid
       "The sign-in provider did not confirm that your email address is verified, so this site cannot trust it. Ask the site's operators to check the sign-in settings.",
     );
   }
-  const email = raw.toLowerCase();
+  const email = foldEmail(raw);
   const domain = email.slice(email.lastIndexOf("@") + 1);
   const allowed = config.ALLOWED_EMAIL_DOMAINS;
-  if (allowed && !allowed.some((d) => d.toLowerCase() === domain)) {
+  if (allowed && !allowed.some((d) => foldEmail(d) === domain)) {
     throw refuse(
       "domain_not_allowed",
       `Accounts from ${domain} cannot sign in here. Sign in with your work account.`,

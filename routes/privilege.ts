@@ -5,7 +5,8 @@
  * `PRIVILEGED_USERS` (or their group from `PRIVILEGED_GROUPS`) therefore ends their access at the
  * next request a process with the new configuration answers.
  *
- * Email addresses compare without regard to ASCII letter case (mail providers treat the local part
+ * Email addresses compare with `sameEmail` of engine/emails.ts (the one definition, re-exported
+ * here for the routes): without regard to ASCII letter case (mail providers treat the local part
  * case-insensitively in practice, and OIDC providers return whatever case the directory holds).
  * Only ASCII letters fold: Unicode lower-casing turns other characters into ASCII letters (U+212A
  * KELVIN SIGN into `k`, U+0130 into `i` and a combining dot), so `"\u212Aif@example.com"` would be
@@ -17,17 +18,15 @@
  * @module
  */
 import type { Config } from "../config/schema.ts";
+import { sameEmail } from "../engine/emails.ts";
+
+export { sameEmail } from "../engine/emails.ts";
 
 /** Who is asking: an email and the groups recorded when they signed in (or in their token). */
 export interface Principal {
   email: string;
   /** Groups from the sign-in provider's groups claim (`OIDC_GROUPS_CLAIM`) or the token. */
   groups?: readonly string[];
-}
-
-/** `value` with its ASCII capitals (A–Z only) lower-cased; every other character kept. */
-export function lowerAscii(value: string): string {
-  return value.replace(/[A-Z]+/g, (s) => s.toLowerCase());
 }
 
 /**
@@ -49,22 +48,6 @@ export function foldsIntoAscii(email: string): boolean {
     if (ch.charCodeAt(0) > 0x7f && /[a-z]/.test(ch.toLowerCase())) return true;
   }
   return false;
-}
-
-/**
- * Whether two email addresses name the same person: equal once ASCII capitals are lower-cased
- * (other letters compare exactly; see {@link foldsIntoAscii} for why).
- *
- * @param a an email address
- * @param b another email address
- * @returns true when they are equal ignoring letter case
- * @example
- * ```ts
- * sameEmail("Fry@PlanetExpress.com", "fry@planetexpress.com"); // true
- * ```
- */
-export function sameEmail(a: string, b: string): boolean {
-  return lowerAscii(a) === lowerAscii(b);
 }
 
 /**

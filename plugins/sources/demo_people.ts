@@ -11,6 +11,7 @@ import type {
   Notification,
   PracticeData,
 } from "../../engine/types.ts";
+import { foldEmail } from "../../engine/emails.ts";
 
 /** A demo person, as listed on the demo sign-in page. */
 export interface DemoPerson {
@@ -466,7 +467,7 @@ export const DEMO_PEOPLE: readonly DemoPerson[] = [
 
 /** Looks a demo person up by email (case-insensitive). */
 export function demoPerson(email: string): DemoPerson | undefined {
-  const wanted = email.toLowerCase();
+  const wanted = foldEmail(email);
   return DEMO_PEOPLE.find((p) => p.email === wanted);
 }
 

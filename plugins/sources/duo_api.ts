@@ -7,6 +7,7 @@
 import { plainAddress } from "../../engine/addresses.ts";
 import { z } from "zod";
 import type { AccessEvent } from "../../engine/types.ts";
+import { foldEmail } from "../../engine/emails.ts";
 
 /** What a signed Duo request needs. */
 export interface DuoRequest {
@@ -127,7 +128,7 @@ export const AuthLogPage = z.looseObject({
  * ```
  */
 export function duoUsername(name: string): string {
-  return name.trim().toLowerCase();
+  return foldEmail(name);
 }
 
 /**
@@ -142,11 +143,11 @@ export function duoUsername(name: string): string {
  * ```
  */
 export function duoKeysFor(email: string, usernameDomain?: string): string[] {
-  const whole = email.trim().toLowerCase();
+  const whole = foldEmail(email);
   const at = whole.lastIndexOf("@");
   if (at < 0) return [whole];
   const domain = whole.slice(at + 1);
-  if (usernameDomain !== undefined && domain !== usernameDomain.toLowerCase()) return [whole];
+  if (usernameDomain !== undefined && domain !== foldEmail(usernameDomain)) return [whole];
   return [whole, whole.slice(0, at)];
 }
 

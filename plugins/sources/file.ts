@@ -18,6 +18,7 @@ import type { DeviceRecord } from "../../engine/types.ts";
 import { createHttpClient, redactUrl } from "../http.ts";
 import { definePlugin, timeoutSeconds } from "../plugin.ts";
 import { withRetryAfter } from "../retry_after.ts";
+import { sameEmail } from "../../engine/emails.ts";
 
 /** `PLUGINS.<name>` keys of a file source. */
 export const fileSchema = z.object({
@@ -235,7 +236,8 @@ export default definePlugin(fileSchema, (config, ctx) => {
   return {
     name: ctx.name,
     timeoutMs: ctx.timeoutMs,
-    devicesByEmail: (email, o) => find((d) => d.email?.toLowerCase() === email.toLowerCase())(o),
+    devicesByEmail: (email, o) =>
+      find((d) => d.email !== undefined && sameEmail(d.email, email))(o),
     devicesBySerial: (serial, o) =>
       find((d) => d.serial === serial || d.identifiers?.serial === serial)(o),
     devicesByMac: (mac, o) => {

@@ -25,6 +25,7 @@ import {
 } from "./jamf_auth.ts";
 import { definePlugin, type PluginContext, timeoutSeconds } from "../plugin.ts";
 import { MalformedComputerError, processComputer } from "./jamf_parse.ts";
+import { foldEmail } from "../../engine/emails.ts";
 
 /** `PLUGINS.jamf` keys. */
 export const jamfSchema = withJamfCredentialRules(
@@ -116,7 +117,7 @@ export default definePlugin(jamfSchema, (config, ctx) => {
    * Source: RW-05 (a user whose `name` is a display name).
    */
   async function devicesByEmail(email: string, options: CallOptions): Promise<DeviceRecord[]> {
-    const wanted = email.trim().toLowerCase();
+    const wanted = foldEmail(email);
     const ids = await computerIds(email.trim(), wanted, options);
     const settled = await Promise.allSettled(
       ids.map((id) => computer(`/computers/id/${encodeURIComponent(id)}`, id, options)),
@@ -166,7 +167,7 @@ export default definePlugin(jamfSchema, (config, ctx) => {
       );
       if (!matched.success) throw new UpstreamError(`JAMF: unexpected answer for "${email}"`);
       const ids = (matched.data.computers ?? [])
-        .filter((c) => (c.email_address ?? c.email ?? "").trim().toLowerCase() === wanted)
+        .filter((c) => foldEmail(c.email_address ?? c.email ?? "") === wanted)
         .map((c) => String(c.id));
       if (ids.length === 0) throw new NotFoundError(`JAMF: no user or computer for "${email}"`);
       return ids;
@@ -237,7 +238,7 @@ async function checkJamf(
 
 /** `true` when `owner` is empty (no one else named) or the same address, ignoring case. */
 function sameOwner(owner: string | null | undefined, wanted: string): boolean {
-  const o = owner?.trim().toLowerCase() ?? "";
+  const o = foldEmail(owner ?? "");
   return o === "" || o === wanted;
 }
 

@@ -10,6 +10,7 @@ import type { Client } from "@elastic/elasticsearch";
 import type { PersonSnapshot, SnapshotStore, StoredSnapshot } from "../../engine/snapshots.ts";
 import { esStatus } from "../elasticsearch.ts";
 import { decodeSnapshot, encodeSnapshotBody, seenOf } from "./snapshot_codec.ts";
+import { foldEmail } from "../../engine/emails.ts";
 
 /** The mapping of the snapshot index (merged into the store's `MAPPINGS`). */
 export const SNAPSHOT_MAPPING = {
@@ -41,7 +42,7 @@ export function esSnapshots(parts: EsSnapshotParts): SnapshotStore {
   return {
     putSnapshot(s: PersonSnapshot) {
       return run("save a snapshot", async () => {
-        const email = s.email.toLowerCase();
+        const email = foldEmail(s.email);
         const at = s.collectedAt.getTime();
         await client.index({
           index,
@@ -53,7 +54,7 @@ export function esSnapshots(parts: EsSnapshotParts): SnapshotStore {
     },
     snapshot(email: string) {
       return run("read a snapshot", async (): Promise<StoredSnapshot | null> => {
-        const key = email.toLowerCase();
+        const key = foldEmail(email);
         try {
           const doc = await client.get<Record<string, unknown>>({ index, id: await parts.id(key) });
           const src = doc._source;
@@ -71,7 +72,7 @@ export function esSnapshots(parts: EsSnapshotParts): SnapshotStore {
         try {
           await client.update({
             index,
-            id: await parts.id(email.toLowerCase()),
+            id: await parts.id(foldEmail(email)),
             doc: { seen_at: at.getTime() },
           });
         } catch (error: unknown) {

@@ -9,6 +9,7 @@
 import type { DatabaseSync, StatementSync } from "node:sqlite";
 import type { PersonSnapshot, SnapshotStore, StoredSnapshot } from "../../engine/snapshots.ts";
 import { decodeSnapshot, encodeSnapshotBody, seenOf } from "./snapshot_codec.ts";
+import { foldEmail } from "../../engine/emails.ts";
 
 /** The migration that adds the snapshot table (appended to the store's list). */
 export const SNAPSHOT_MIGRATION = `CREATE TABLE snapshots (
@@ -47,12 +48,12 @@ export function sqliteSnapshots(db: DatabaseSync, run: Runner): SnapshotStore {
       const at = s.collectedAt.getTime();
       const body = encodeSnapshotBody(s);
       return run("save a snapshot", () => {
-        stmt("put").run(s.email.toLowerCase(), at, seenOf(s), body);
+        stmt("put").run(foldEmail(s.email), at, seenOf(s), body);
       });
     },
     snapshot(email: string) {
       return run("read a snapshot", (): StoredSnapshot | null => {
-        const key = email.toLowerCase();
+        const key = foldEmail(email);
         const row = stmt("get").get(key);
         if (row === undefined) return null;
         const s = decodeSnapshot(key, new Date(Number(row.collected_at)), String(row.body));
@@ -61,7 +62,7 @@ export function sqliteSnapshots(db: DatabaseSync, run: Runner): SnapshotStore {
     },
     markSnapshotSeen(email: string, at: Date) {
       return run("mark a snapshot seen", () => {
-        stmt("seen").run(at.getTime(), email.toLowerCase());
+        stmt("seen").run(at.getTime(), foldEmail(email));
       });
     },
     pruneSnapshots(before: Date) {

@@ -13,6 +13,7 @@ import type {
   Identifiers,
   PracticeData,
 } from "../../../engine/types.ts";
+import { sameEmail } from "../../../engine/emails.ts";
 
 /** One device in an upstream answer could not be read; the others still count. */
 export class MalformedDeviceError extends Error {
@@ -203,7 +204,7 @@ export function ownedBy(raw: unknown, email: string): boolean {
 }
 
 function sameAddress(a: string, b: string): boolean {
-  return a.trim().toLowerCase() === b.trim().toLowerCase();
+  return sameEmail(a, b);
 }
 
 /** A usage-report parameter value, typed as the report says (spec §2.6). */

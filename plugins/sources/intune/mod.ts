@@ -39,6 +39,7 @@ import {
   settingPractices,
   SettingStatesSchema,
 } from "./parse.ts";
+import { foldEmail } from "../../../engine/emails.ts";
 
 /** `PLUGINS.intune` keys. */
 export const intuneSchema = z.object({
@@ -235,8 +236,11 @@ export function createIntuneSource(
     async devicesByEmail(email: string, options: CallOptions): Promise<DeviceRecord[]> {
       if (!isValidEmail(email)) throw new RangeError(`Intune: "${email}" is not an email address`);
       const found = await all(`userPrincipalName eq ${literal(email)}`, options);
-      const want = email.toLowerCase();
-      return await complete(matching(found, (r) => r.email?.toLowerCase() === want), options);
+      const want = foldEmail(email);
+      return await complete(
+        matching(found, (r) => r.email !== undefined && foldEmail(r.email) === want),
+        options,
+      );
     },
     async devicesBySerial(serial: string, options: CallOptions): Promise<DeviceRecord[]> {
       if (serial.trim() === "") return [];

@@ -38,6 +38,7 @@ import {
   withJamfCredentialRules,
 } from "../jamf_auth.ts";
 import { InventoryPageSchema, InventoryRecordSchema, processInventoryRecord } from "./parse.ts";
+import { foldEmail } from "../../../engine/emails.ts";
 
 /** `PLUGINS.jamf_pro` keys. */
 export const jamfProSchema = withJamfCredentialRules(
@@ -188,9 +189,9 @@ export function createJamfProSource(
     // Each answer is checked again here: a computer of someone else never reaches a person's
     // page, whatever the server made of the filter (the kind of fault of real-world case RW-05).
     async devicesByEmail(email, o) {
-      const want = email.toLowerCase();
+      const want = foldEmail(email);
       const found = await all(`userAndLocation.email==${rsqlString(email)}`, o);
-      return found.filter((r) => r.email?.toLowerCase() === want);
+      return found.filter((r) => r.email !== undefined && foldEmail(r.email) === want);
     },
     async devicesBySerial(serial, o) {
       if (serial.trim() === "") return [];
