@@ -261,23 +261,38 @@ function chromeOs(record: DeviceRecord, o: Options, v: Verdict): void {
   }
 }
 
-const EDITIONS = { e: "Enterprise and Education", w: "Home and Pro" } as const;
+const EDITIONS = {
+  e: "Enterprise and Education",
+  w: "Home and Pro",
+  "e-lts": "Enterprise LTSC",
+  "iot-lts": "IoT Enterprise LTSC",
+} as const;
 
-/** Windows: the build (`windowsBuild` of os_names.ts) → the endoflife.date cycle whose `latest` has it. */
+/**
+ * Windows: the build (`windowsBuild` of os_names.ts) → the endoflife.date cycle whose `latest` has
+ * it, for the edition: `-w` Home/Pro, `-e` Enterprise/Education (IoT Enterprise on the general
+ * channel is serviced like it), and on the long-term channel `-e-lts` Enterprise LTSC or
+ * `-iot-lts` IoT Enterprise LTSC, which endoflife.date lists with later ends (10 vs 5 years).
+ */
 function windows(record: DeviceRecord, os: string, o: Options, v: Verdict): void {
   const build = windowsBuild(record);
   const cycles = o.data.lifecycles.windows;
   if (!o.policy.supported || build === undefined || !cycles) return;
-  const edition = /Enterprise|Education|IoT/i.test(os) ? "e" : "w";
   const lts = /LTS[BC]/i.test(os);
+  const edition: keyof typeof EDITIONS = lts
+    ? /IoT/i.test(os) ? "iot-lts" : "e-lts"
+    : /Enterprise|Education|IoT/i.test(os)
+    ? "e"
+    : "w";
   const sameBuild = cycles.filter((c) =>
     c.latest !== null && Number(c.latest.split(".")[2]) === build && /-lts/.test(c.cycle) === lts
   );
-  const cycle =
-    sameBuild.find((c) => c.cycle.endsWith(`-${edition}`) || c.cycle.includes(`-${edition}-`)) ??
-      sameBuild.find((c) => !/-(e|w)(-|$)/.test(c.cycle));
+  const cycle = sameBuild.find((c) => c.cycle.endsWith(`-${edition}`)) ??
+    sameBuild.find((c) => !/-(e|w|iot)(-|$)/.test(c.cycle));
   if (!cycle) return;
-  const release = `Windows ${cycle.label.replace(/\s*\((E|W|LTS|IoT)[^)]*\)/gi, "").trim()}`;
+  const release = `Windows ${
+    cycle.label.replace(/\s*\((E|W|LTS|IoT)[^)]*\)|\s+IoT\b/gi, "").trim()
+  }`;
   const name = `${release} (${EDITIONS[edition]})`;
   if (hasEnded(cycle, o.now)) {
     const when = cycle.eol instanceof Date ? ` on ${formatDay(cycle.eol, o.now)}` : "";

@@ -329,3 +329,38 @@ Deno.test("records read from JSON (file inventory, snapshots) keep their release
   const raw = { os: "Android", os_version: "16", security_patch_level: "March" } as unknown;
   assert.equal(judge(raw as DeviceRecord, "patch-critical 90d", "2026-11-30"), null);
 });
+
+Deno.test("Windows LTSC: Enterprise LTSC and IoT Enterprise LTSC end on their own dates", async (t) => {
+  // endoflife.date's windows product lists build 26100 four times: 11-24h2-w, 11-24h2-e,
+  // 11-24h2-e-lts "11 24H2 (E) (LTS)" (eol 2029-10-09) and 11-24h2-iot-lts "11 24H2 IoT (LTS)"
+  // (eol 2034-10-10), after Microsoft's Windows 11 release information (LTSC editions).
+  const data: ReleaseData = {
+    apple: {},
+    lifecycles: {
+      windows: [
+        win("11-24h2-iot-lts", "11 24H2 IoT (LTS)", "2034-10-10", "26100"),
+        win("11-24h2-e-lts", "11 24H2 (E) (LTS)", "2029-10-09", "26100"),
+        win("11-24h2-e", "11 24H2 (E)", "2027-10-12", "26100"),
+        win("11-24h2-w", "11 24H2 (W)", "2026-10-13", "26100"),
+      ],
+    },
+  };
+  const at = (os: string) =>
+    judgeWithPolicy({ source: "landesk", os, os_version: "10.0.26100.2033" }, {
+      policy: parseOsPolicy("supported"),
+      data,
+      now: d("2030-01-15"),
+    });
+  await t.step("IoT Enterprise LTSC is serviced until 2034", () => {
+    assert.deepEqual(at("Microsoft Windows 11 IoT Enterprise LTSC"), {
+      status: "ok",
+      sentences: ["Windows 11 24H2 (IoT Enterprise LTSC) is serviced until 10 October 2034."],
+    });
+  });
+  await t.step("Enterprise LTSC ended in 2029", () => {
+    assert.deepEqual(at("Microsoft Windows 11 Enterprise LTSC"), {
+      status: "warn",
+      sentences: ["Windows 11 24H2 (Enterprise LTSC) reached end of servicing on 9 October 2029."],
+    });
+  });
+});
