@@ -49,6 +49,12 @@ export interface PluginContext {
   now: () => Date;
   /** Where the process is served from, for plugins that need to know (never secret). */
   demo: boolean;
+  /**
+   * The engine's comparison key of an owner's address (`engine/ownership.ts` `ownerKey`: ASCII
+   * letter case folded, `EMAIL_DOMAIN_ALIASES` applied), for sources that check owners themselves:
+   * two addresses name one person when their keys are equal. Absent: `foldEmail` (no aliases).
+   */
+  ownerKey?: (email: string) => string;
 }
 
 /** A plugin instance: the base plus whichever ports its kinds promise. */

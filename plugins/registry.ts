@@ -8,6 +8,7 @@
 import type { Config } from "../config/schema.ts";
 import { formatIssues, pathText } from "../config/load.ts";
 import type { Logger } from "../config/log.ts";
+import { ownerKey } from "../engine/ownership.ts";
 import type { Store } from "../engine/ports.ts";
 import type { AnyPluginModule, PluginInstance, PluginKind, PluginModule } from "./plugin.ts";
 
@@ -199,6 +200,7 @@ export async function loadPlugins(config: Config, options: LoadOptions): Promise
   if (problems.length > 0) throw new PluginConfigError(problems);
 
   const loaded: LoadedPlugin[] = [];
+  const owners = ownerKey(config.EMAIL_DOMAIN_ALIASES ?? []);
   for (const p of prepared) {
     if (p === null) continue;
     const timeoutMs = timeoutFor(p.section, p.entry.timeoutKeys, config.DEFAULT_TIMEOUT);
@@ -210,6 +212,7 @@ export async function loadPlugins(config: Config, options: LoadOptions): Promise
         store: options.store,
         now: options.now ?? (() => new Date()),
         demo: config.demo,
+        ownerKey: owners,
       });
       loaded.push({ name: p.name, kinds: p.entry.kinds, instance });
     } catch (error: unknown) {

@@ -11,6 +11,7 @@
  */
 import { z } from "zod";
 import { canonicalMac } from "../../engine/identifiers.ts";
+import { ownerKey } from "../../engine/ownership.ts";
 import { type CallOptions, NotFoundError, UpstreamError } from "../../engine/ports.ts";
 import type { DeviceRecord } from "../../engine/types.ts";
 import { AuthError, createHttpClient, type HttpClient } from "../http.ts";
@@ -25,7 +26,6 @@ import {
 } from "./jamf_auth.ts";
 import { definePlugin, type PluginContext, timeoutSeconds } from "../plugin.ts";
 import { MalformedComputerError, processComputer } from "./jamf_parse.ts";
-import { foldEmail } from "../../engine/emails.ts";
 
 /** `PLUGINS.jamf` keys. */
 export const jamfSchema = withJamfCredentialRules(
@@ -70,6 +70,13 @@ function emailPath(email: string): string {
 
 /** The JAMF device source; see the module doc for its config. */
 export default definePlugin(jamfSchema, (config, ctx) => {
+  // Owners are compared as the engine's ownership guard compares them (EMAIL_DOMAIN_ALIASES).
+  const key = ctx.ownerKey ?? ownerKey();
+  // `true` when `owner` is empty (no one else named) or the person `wanted` (a key).
+  const sameOwner = (owner: string | null | undefined, wanted: string): boolean => {
+    const o = owner?.trim() ?? "";
+    return o === "" || key(o) === wanted;
+  };
   const http = createHttpClient({
     name: "JAMF",
     baseUrl: config.JAMF_API_HOSTADDR,
@@ -113,11 +120,12 @@ export default definePlugin(jamfSchema, (config, ctx) => {
   /**
    * The person's Macs, found by the whole address (never the local part, which two people can
    * share; see {@link computerIds}), keeping only those whose location email is the person's
-   * (case-insensitive) or empty; a Mac recorded for someone else is dropped and logged.
+   * (compared as the ownership guard compares: any letter case, domain aliases) or empty; a Mac
+   * recorded for someone else is dropped and logged.
    * Source: RW-05 (a user whose `name` is a display name).
    */
   async function devicesByEmail(email: string, options: CallOptions): Promise<DeviceRecord[]> {
-    const wanted = foldEmail(email);
+    const wanted = key(email);
     const ids = await computerIds(email.trim(), wanted, options);
     const settled = await Promise.allSettled(
       ids.map((id) => computer(`/computers/id/${encodeURIComponent(id)}`, id, options)),
@@ -167,7 +175,7 @@ export default definePlugin(jamfSchema, (config, ctx) => {
       );
       if (!matched.success) throw new UpstreamError(`JAMF: unexpected answer for "${email}"`);
       const ids = (matched.data.computers ?? [])
-        .filter((c) => foldEmail(c.email_address ?? c.email ?? "") === wanted)
+        .filter((c) => key(c.email_address ?? c.email ?? "") === wanted)
         .map((c) => String(c.id));
       if (ids.length === 0) throw new NotFoundError(`JAMF: no user or computer for "${email}"`);
       return ids;
@@ -234,12 +242,6 @@ async function checkJamf(
     ctx.log.debug("jamf: connectivity check failed", { error: message(error) });
     throw new UpstreamError(`JAMF connection failure; ${message(error)}`);
   }
-}
-
-/** `true` when `owner` is empty (no one else named) or the same address, ignoring case. */
-function sameOwner(owner: string | null | undefined, wanted: string): boolean {
-  const o = foldEmail(owner ?? "");
-  return o === "" || o === wanted;
 }
 
 function message(error: unknown): string {
