@@ -22,9 +22,9 @@
  * may not read `GET /` (401/403, e.g. an API key without the `monitor` privilege), or a proxy in
  * front of the node refuses the root (404/405: it forwards only index paths), it sends plain
  * `application/json` and `application/x-ndjson`, which both majors accept. The question is shared
- * by concurrent requests and never carries one request's signal, so one giving up fails no other. `compatibleWith` in
- * `ELASTICSEARCH_KWARGS` skips the question. A node older than 8 is refused with a message
- * naming its version. Supported: Elasticsearch 8.x and 9.x (`SUPPORTED_ES_MAJORS`).
+ * by concurrent requests and never carries one request's signal, so one giving up fails no
+ * other. `compatibleWith` in `ELASTICSEARCH_KWARGS` skips the question. A node older than 8 is
+ * refused with a message naming its version. Supported: Elasticsearch 8.x and 9.x (`SUPPORTED_ES_MAJORS`).
  *
  * @module
  */
