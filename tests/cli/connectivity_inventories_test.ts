@@ -73,8 +73,9 @@ Deno.test("main.ts connectivity checks intune and jamf_pro, naming what to fix",
         assert.equal(
           out.stdout,
           "intune: FAILED: Intune authentication failure: the token endpoint refused the client " +
-            "credentials (HTTP 401, invalid_client); check INTUNE_TENANT_ID, INTUNE_CLIENT_ID and " +
-            "INTUNE_CLIENT_SECRET\njamf_pro: ok\n1 of 2 checks succeeded\n",
+            "credentials (HTTP 401, invalid_client, AADSTS7000215); wrong client secret: check " +
+            "INTUNE_CLIENT_SECRET (its Value, not its Secret ID)\njamf_pro: ok\n" +
+            "1 of 2 checks succeeded\n",
         );
         assert.ok(!out.stdout.includes("not-the-secret"));
         assert.equal(out.code, 1);

@@ -168,6 +168,18 @@ export interface IntuneFake extends FakeServer {
   counts: { tokens: number; pages: number; settingStates: number };
 }
 
+/**
+ * An Entra ID token error: `error`, `error_description` starting `AADSTSnnn:` and `error_codes`
+ * (shape of the v2.0 token endpoint's errors, per the client-credentials flow docs).
+ */
+function entraError(status: number, error: string, code: number, text: string): Response {
+  return json({
+    error,
+    error_description: `AADSTS${code}: ${text} Trace ID: 0 Correlation ID: 0`,
+    error_codes: [code],
+  }, status);
+}
+
 const FILTER_RE = /^\s*(userPrincipalName|serialNumber)\s+eq\s+'((?:[^']|'')*)'\s*$/;
 
 /**
@@ -193,6 +205,12 @@ export function startIntuneFake(options: IntuneFakeOptions = {}): IntuneFake {
 
   async function handle(req: LoggedRequest): Promise<Response> {
     const path = req.url.pathname;
+    const tokenPath = /^\/([^/]+)\/oauth2\/v2\.0\/token$/.exec(path);
+    if (req.method === "POST" && tokenPath && tokenPath[1] !== INTUNE_TENANT) {
+      // Entra ID's answer for an unknown tenant (HTTP 400, AADSTS90002), as published in e.g.
+      // microsoftarchive/BatchAI#31 and MicrosoftDocs/azure-docs#19593.
+      return entraError(400, "invalid_request", 90002, `Tenant '${tokenPath[1]}' not found.`);
+    }
     if (req.method === "POST" && path === `/${INTUNE_TENANT}/oauth2/v2.0/token`) {
       const form = new URLSearchParams(req.body);
       if (
@@ -201,11 +219,11 @@ export function startIntuneFake(options: IntuneFakeOptions = {}): IntuneFake {
       ) {
         return json({ error: "invalid_request", error_description: "AADSTS900144" }, 400);
       }
-      if (
-        form.get("client_id") !== INTUNE_CLIENT_ID ||
-        form.get("client_secret") !== INTUNE_CLIENT_SECRET
-      ) {
-        return json({ error: "invalid_client", error_description: "AADSTS7000215" }, 401);
+      if (form.get("client_id") !== INTUNE_CLIENT_ID) {
+        return entraError(400, "unauthorized_client", 700016, "Application not found.");
+      }
+      if (form.get("client_secret") !== INTUNE_CLIENT_SECRET) {
+        return entraError(401, "invalid_client", 7000215, "Invalid client secret provided.");
       }
       counts.tokens++;
       return json({

@@ -178,13 +178,46 @@ Deno.test("intune reports refused client credentials in plain words, without the
       source.devicesByEmail(FRY, { signal: signal() }),
       (e: unknown) => {
         const message = (e as Error).message;
-        assert.match(message, /Intune authentication failure.*HTTP 401, invalid_client/);
-        assert.match(message, /check INTUNE_TENANT_ID, INTUNE_CLIENT_ID and INTUNE_CLIENT_SECRET/);
+        assert.equal(
+          message,
+          "Intune authentication failure: the token endpoint refused the client credentials " +
+            "(HTTP 401, invalid_client, AADSTS7000215); wrong client secret: check " +
+            "INTUNE_CLIENT_SECRET (its Value, not its Secret ID)",
+        );
         assert.ok(!message.includes("wrong-secret"));
         return true;
       },
     );
   }, { INTUNE_CLIENT_SECRET: "wrong-secret" });
+});
+
+Deno.test("intune names the setting to fix for an unknown tenant and an unknown app (Entra ID codes)", async (t) => {
+  const refused = async (overrides: Record<string, unknown>) => {
+    let message = "";
+    await withFake(async ({ source }) => {
+      message = await source.checkConnectivity({ signal: signal() }).then(
+        () => "ok",
+        (e: Error) => e.message,
+      );
+    }, overrides);
+    return message;
+  };
+  await t.step("INTUNE_TENANT_ID of another directory: AADSTS90002", async () => {
+    assert.equal(
+      await refused({ INTUNE_TENANT_ID: "momcorp.onmicrosoft.com" }),
+      "Intune authentication failure: the token endpoint refused the client credentials " +
+        "(HTTP 400, invalid_request, AADSTS90002); no such tenant: check INTUNE_TENANT_ID " +
+        "(the directory's ID or its .onmicrosoft.com domain)",
+    );
+  });
+  await t.step("INTUNE_CLIENT_ID of no app in the tenant: AADSTS700016", async () => {
+    assert.equal(
+      await refused({ INTUNE_CLIENT_ID: "00000000-0000-0000-0000-000000000000" }),
+      "Intune authentication failure: the token endpoint refused the client credentials " +
+        "(HTTP 400, unauthorized_client, AADSTS700016); no such application in this tenant: " +
+        "check INTUNE_CLIENT_ID and INTUNE_TENANT_ID",
+    );
+  });
 });
 
 Deno.test("intune refuses a nextLink that leaves the Graph base URL", async () => {

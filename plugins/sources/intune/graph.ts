@@ -25,6 +25,30 @@ export const GRAPH_SCOPE = "https://graph.microsoft.com/.default";
 /** A cached token is renewed this long before it expires. */
 const EARLY_REFRESH_MS = 5 * 60_000;
 
+/**
+ * What to check for the Entra ID token errors an operator meets when configuring the source
+ * (codes from https://learn.microsoft.com/entra/identity-platform/reference-error-codes).
+ */
+const ENTRA_HINTS: Record<string, string> = {
+  "90002":
+    "no such tenant: check INTUNE_TENANT_ID (the directory's ID or its .onmicrosoft.com domain)",
+  "900023": "not a tenant ID or domain: check INTUNE_TENANT_ID",
+  "700016": "no such application in this tenant: check INTUNE_CLIENT_ID and INTUNE_TENANT_ID",
+  "7000215": "wrong client secret: check INTUNE_CLIENT_SECRET (its Value, not its Secret ID)",
+  "7000222": "the client secret has expired: create a new one and set INTUNE_CLIENT_SECRET",
+};
+
+/**
+ * The AADSTS code of an Entra ID error answer: `error_codes[0]`, else the `AADSTSnnn` that starts
+ * `error_description`; `null` when neither is there.
+ */
+function entraCode(answer: Record<string, unknown> | null): string | null {
+  const codes = answer?.error_codes;
+  if (Array.isArray(codes) && Number.isInteger(codes[0])) return String(codes[0]);
+  const text = typeof answer?.error_description === "string" ? answer.error_description : "";
+  return /^AADSTS(\d{1,9})\b/.exec(text)?.[1] ?? null;
+}
+
 /** How the client is built. */
 export interface GraphOptions {
   /** e.g. `https://graph.microsoft.com/v1.0` */
@@ -116,10 +140,12 @@ export function createGraphClient(options: GraphOptions): GraphClient {
     const answer = await response.json().catch(() => null) as Record<string, unknown> | null;
     if (!response.ok) {
       const code = typeof answer?.error === "string" ? `, ${answer.error}` : "";
+      const aadsts = entraCode(answer);
       throw new AuthError(
         `Intune authentication failure: the token endpoint refused the client credentials ` +
-          `(HTTP ${response.status}${code}); check INTUNE_TENANT_ID, INTUNE_CLIENT_ID and ` +
-          `INTUNE_CLIENT_SECRET`,
+          `(HTTP ${response.status}${code}${aadsts === null ? "" : `, AADSTS${aadsts}`}); ` +
+          (ENTRA_HINTS[aadsts ?? ""] ??
+            "check INTUNE_TENANT_ID, INTUNE_CLIENT_ID and INTUNE_CLIENT_SECRET"),
         response.status,
       );
     }
