@@ -6,7 +6,8 @@
  * @module
  */
 import { Hono } from "hono";
-import { AlertCount, NotificationCard } from "../views/notifications.tsx";
+import { AlertCount, NotificationCard, notificationDomId } from "../views/notifications.tsx";
+import { eventDomId } from "../views/activity.tsx";
 import type { AppEnv, Ctx } from "./context.ts";
 import { wantsFragment } from "./context.ts";
 import { stateOf } from "../views/todo.ts";
@@ -96,5 +97,9 @@ notifications.post("/notifications/:id/feedback", async (c) => {
     return refused(c, error);
   }
   if (wantsFragment(c)) return fragment(c, id);
-  return c.redirect(id.startsWith("event:") ? "/activity" : "/", 303);
+  // Back to the answered card, so keyboard and screen-reader users keep their place.
+  return c.redirect(
+    id.startsWith("event:") ? `/activity#${eventDomId(id)}` : `/#${notificationDomId(id)}`,
+    303,
+  );
 });

@@ -17,6 +17,14 @@ export function eventKey(e: AccessEvent): string {
   return `event:${e.source}:${e.id ?? e.timestamp.toISOString()}`;
 }
 
+/**
+ * The id of a sign-in's card on the Activity page, e.g. `ev-event_google_fry-3`: answering without
+ * htmx redirects to `/activity#<id>`, so the browser lands on (and focuses) the card just answered.
+ */
+export function eventDomId(key: string): string {
+  return `ev-${key.replace(/[^A-Za-z0-9_-]/g, "_")}`;
+}
+
 /** Google `login_failure_type` and Duo `reason` values in words (vendor docs' values). */
 const REASONS: Record<string, string> = {
   login_failure_invalid_password: "wrong password",
@@ -136,7 +144,8 @@ export function Activity(
         return (
           <li
             class={`panel signin${e.success ? "" : " failed"}`}
-            id={`ev-${key.replace(/[^A-Za-z0-9_-]/g, "_")}`}
+            id={eventDomId(key)}
+            tabindex={-1}
           >
             <p class="what">
               <strong>{describeEvent(e, props.labels)}</strong>

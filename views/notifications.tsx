@@ -16,6 +16,14 @@ export interface NotificationState {
   answer?: string | undefined;
 }
 
+/**
+ * The id of a notification's card, e.g. `n-signin-fry-3`: answering without htmx redirects to
+ * `/#<id>`, so the browser lands on (and focuses) the card just answered.
+ */
+export function notificationDomId(id: string): string {
+  return `n-${id.replace(/[^A-Za-z0-9_-]/g, "_")}`;
+}
+
 /** Hidden form field carrying the double-submit token. */
 export function CsrfField(props: { token: string | undefined }): Child {
   return props.token ? <input type="hidden" name="_csrf_token" value={props.token} /> : null;
@@ -109,7 +117,7 @@ export function NotificationCard(
   },
 ): Child {
   const { n, state } = props;
-  const domId = `n-${n.id.replace(/[^A-Za-z0-9_-]/g, "_")}`;
+  const domId = notificationDomId(n.id);
   const action = `/notifications/${encodeURIComponent(n.id)}`;
   const hx = { "hx-target": `#${domId}`, "hx-swap": "outerHTML" };
   if (state.dismissed) {
@@ -127,6 +135,7 @@ export function NotificationCard(
   return (
     <article
       id={domId}
+      tabindex={-1}
       class={`panel notification ${n.severity ?? "info"}`}
       aria-labelledby={`${domId}-t`}
     >

@@ -205,7 +205,8 @@ Deno.test("a sign-in can be reported from the Activity page through the same fee
       { method: "POST", cookie, body: form(csrfOf(page), { feedback: "no", notes: "" }) },
     );
     assert.equal(res.status, 303);
-    assert.equal(res.headers.get("location"), "/activity");
+    // back to the answered card (its id), so the browser keeps the person's place
+    assert.equal(res.headers.get("location"), "/activity#ev-event_google_fry-3");
     const after = await (await app.request("/activity", { cookie })).text();
     assert.match(after, /You reported this sign-in as not you\./);
     assert.match(after, /It was me after all/);
@@ -215,6 +216,25 @@ Deno.test("a sign-in can be reported from the Activity page through the same fee
       "event:google:fry-3",
       "no",
     ]]);
+  } finally {
+    await app.close();
+  }
+});
+
+Deno.test("answering an Overview question without JavaScript returns to that alert's card", async () => {
+  const app = await startApp();
+  try {
+    const cookie = await app.login("user@example.com");
+    const page = await overview(app, cookie);
+    const res = await app.request("/notifications/signin-fry-3/feedback", {
+      method: "POST",
+      cookie,
+      body: form(csrfOf(page), { feedback: "yes", notes: "" }),
+    });
+    assert.equal(res.status, 303);
+    assert.equal(res.headers.get("location"), "/#n-signin-fry-3");
+    const after = await overview(app, cookie);
+    assert.match(after, /<article id="n-signin-fry-3" tabindex="-1"/);
   } finally {
     await app.close();
   }
