@@ -6,7 +6,9 @@ import { listedSource, peopleOf, readListing } from "../../engine/listing.ts";
 import { createOwnershipGuard, ownerKey } from "../../engine/ownership.ts";
 import type { DeviceSource, ListedPage, ListingSource, Store } from "../../engine/ports.ts";
 import type { DeviceRecord } from "../../engine/types.ts";
+import { createPersonViews } from "../../engine/view.ts";
 import file from "../../plugins/sources/file.ts";
+import { createSqliteStore } from "../../plugins/stores/sqlite.ts";
 import { engineWith } from "../support/engine.ts";
 
 // "\u212Aif@example.com".toLowerCase() is "kif@example.com" (U+212A KELVIN SIGN lower-cases to
@@ -116,5 +118,42 @@ Deno.test("the file inventory answers each address with its own owner's devices"
     await plugin.close?.();
   } finally {
     await Deno.remove(path);
+  }
+});
+
+Deno.test("snapshots are keyed per address: the Kelvin-sign owner's never answers kif@", async () => {
+  const now = () => new Date("2026-11-30T09:00:00Z");
+  const store = await createSqliteStore({ path: ":memory:", log: silentLogger, now });
+  try {
+    const calls: string[] = [];
+    const views = createPersonViews({
+      collect: (email) => {
+        calls.push(email);
+        const items = [rec(email === KIF ? "Kif's Mac" : "Other's Mac", email, "S1")];
+        return Promise.resolve({
+          devices: { items, errors: [] },
+          accounts: { items: [], errors: [] },
+          events: { items: [], errors: [] },
+        });
+      },
+      evaluate: (records) =>
+        records.map(({ source, _raw: _r, ...r }) => ({
+          ...r,
+          sources: [source],
+          practices: {},
+          identifiers: r.identifiers ?? {},
+        })),
+      practices: [],
+      store,
+      now,
+    });
+    assert.deepEqual((await views.view(KELVIN)).devices.map((d) => d.name), ["Other's Mac"]);
+    assert.deepEqual((await views.view(KIF)).devices.map((d) => d.name), ["Kif's Mac"]);
+    assert.equal((await views.cachedView("KIF@example.com"))?.devices[0]?.name, "Kif's Mac");
+    assert.equal((await views.cachedView(KELVIN))?.devices[0]?.name, "Other's Mac");
+    assert.deepEqual(calls, [KELVIN, KIF]);
+    assert.equal(await store.snapshotCount(), 2);
+  } finally {
+    await store.close();
   }
 });
