@@ -13,6 +13,7 @@ import { z } from "zod";
 import type { Logger } from "../config/log.ts";
 import { type CallOptions, UpstreamError } from "../engine/ports.ts";
 import type { Notification } from "../engine/types.ts";
+import { sameEmail } from "../engine/emails.ts";
 import { createEsClient, describeEsError, esBaseShape, requiredKey } from "./elasticsearch.ts";
 import { definePlugin } from "./plugin.ts";
 
@@ -94,6 +95,24 @@ export function normaliseHit(
   return n;
 }
 
+/**
+ * Whether a hit's `email` (a string, or a list of them) names `email` under `sameEmail`. A `match`
+ * query is analysed: Elasticsearch lower-cases with Unicode rules (U+212A KELVIN SIGN reads as
+ * `k`) and, with the standard analyzer, splits `kif@example.com` into `kif` and `example.com`, so
+ * its hits may belong to other people; only the person's own are shown.
+ *
+ * @param hit a raw search hit
+ * @param email the person asked about
+ * @returns true when the hit's `_source.email` names that person
+ */
+export function addressedTo(hit: EsHit, email: string): boolean {
+  const source = hit?._source;
+  if (typeof source !== "object" || source === null) return false;
+  const owners = (source as { email?: unknown }).email;
+  const list = Array.isArray(owners) ? owners : [owners];
+  return list.some((o) => typeof o === "string" && sameEmail(o, email));
+}
+
 export default definePlugin(schema, async (config, ctx) => {
   const client = await createEsClient(config, { timeoutMs: ctx.timeoutMs });
   const index = config.ELASTICSEARCH_INDEX;
@@ -117,6 +136,7 @@ export default definePlugin(schema, async (config, ctx) => {
       }
       const out: Notification[] = [];
       for (const hit of hits) {
+        if (!addressedTo(hit, email)) continue;
         const n = normaliseHit(hit, { source: ctx.name, log: ctx.log });
         if (n !== null) out.push(n);
       }
