@@ -203,3 +203,23 @@ Deno.test("after signing out, the sign-in page says so", async () => {
     await app.close();
   }
 });
+
+Deno.test("a privileged person looks someone up from a search box, and reads 'their'", async () => {
+  const app = await startApp();
+  try {
+    const admin = await app.login("admin@example.com");
+    const own = await (await app.request("/devices", { cookie: admin })).text();
+    assert.match(own, /<form class="lookup" role="search" method="get" action="\/devices">/);
+    const html = await (await app.request("/?email=user@example.com", { cookie: admin }))
+      .text();
+    assert.match(html, /<h1>Overview of user@example.com<\/h1>/);
+    assert.match(html, /Their to-do list:/);
+    assert.match(html, /value="user@example.com"/);
+    assert.match(html, /<a class="tap" href="\/">Back to mine<\/a>/);
+    const fry = await app.login("user@example.com");
+    const plain = await (await app.request("/devices", { cookie: fry })).text();
+    assert.doesNotMatch(plain, /role="search"/);
+  } finally {
+    await app.close();
+  }
+});
