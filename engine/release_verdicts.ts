@@ -177,9 +177,13 @@ function lifecycle(family: OsFamily, version: string, o: Options, v: Verdict): v
     const newer = [...known].filter((n) => n > major);
     if (newer.length > o.policy.behind) {
       const newest = Math.max(...newer);
+      // Before macOS 11, each 10.x was a major release of its own (10.15 Catalina).
+      const shown = family === "macOS" && major === 10
+        ? /^\d+\.\d+/.exec(version)?.[0] ?? "10"
+        : String(major);
       v.add(
         "warn",
-        `${family} ${major} is ${newer.length} major releases behind ${family} ${newest}.`,
+        `${family} ${shown} is ${newer.length} major releases behind ${family} ${newest}.`,
       );
     }
   }

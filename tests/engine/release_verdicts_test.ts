@@ -189,6 +189,11 @@ Deno.test("behind N counts the known majors newer than the device's", () => {
     status: "warn",
     sentences: ["iOS 17 is 3 major releases behind iOS 27."],
   });
+  // Catalina is macOS 10.15, named as such (the lifecycle sentence says "macOS 10.15" too).
+  assert.deepEqual(judge({ os: "Mac OS X", os_version: "10.15.7" }, "behind 2", "2026-11-30"), {
+    status: "warn",
+    sentences: ["macOS 10.15 is 4 major releases behind macOS 26."],
+  });
   assert.deepEqual(judge({ os: "macOS", os_version: "14.8.7" }, "behind 1", "2026-11-30"), {
     status: "warn",
     sentences: ["macOS 14 is 2 major releases behind macOS 26."],
