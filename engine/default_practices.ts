@@ -162,7 +162,7 @@ const uptodate: PracticeConfig = {
   DIRECTIONS: {
     ...forEach(
       MAC,
-      `1. Open System Settings → General → Software Update.\n2. Install every update offered and restart when asked.\n\n[Update macOS](${LINKS.macUpdate})`,
+      `1. Open System Settings → General → Software Update.\n2. Install every update offered, including a newer macOS under Upgrade Now, and restart when asked.\n3. If no newer macOS is offered, this Mac may be too old for it: ask the IT team about a replacement.\n\n[Update macOS](${LINKS.macUpdate})`,
     ),
     ...forEach(
       APPLE_MOBILE,
@@ -173,7 +173,7 @@ const uptodate: PracticeConfig = {
     ChromeOS:
       `1. Open Settings → About ChromeOS.\n2. Click Check for updates, then Restart.\n\n[Update your Chromebook](${LINKS.chromebookUpdate})`,
     [WINDOWS]:
-      `1. Open Settings → Windows Update.\n2. Click Check for updates, install everything offered and restart.\n\n[Update Windows](${LINKS.winUpdate})`,
+      `1. Open Settings → Windows Update.\n2. Click Check for updates, install everything offered and restart.\n3. If this PC runs Windows 10, updates alone will not fix it: Windows 10 no longer gets security fixes, so ask the IT team about moving to Windows 11.\n\n[Update Windows](${LINKS.winUpdate})`,
   },
 };
 
