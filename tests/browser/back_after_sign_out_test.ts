@@ -29,7 +29,8 @@ for (const javaScript of [true, false]) {
       assert.ok(before.includes(PERSON), "the devices page names the person");
 
       await page.locator('form[action="/logout"] button').first().click();
-      await page.waitForURL(`${server.url}/login`);
+      await page.waitForURL(`${server.url}/login?signed-out`);
+      assert.match(await page.getByRole("status").innerText(), /^You are signed out of /);
       await page.goBack();
       await page.waitForLoadState("load");
       const after = await page.locator("body").innerText();

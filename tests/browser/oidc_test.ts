@@ -37,7 +37,8 @@ Deno.test("Chromium signs in through the OIDC provider, lands on the page it ask
     assert.equal(cookies.some((c) => c.name === "stethoscope_oidc"), false, "pending cleared");
 
     await page.getByRole("button", { name: "Sign out" }).click();
-    await page.waitForURL(`${origin}/login`);
+    await page.waitForURL(`${origin}/login?signed-out`);
+    assert.match(await page.getByRole("status").innerText(), /^You are signed out of /);
     await page.goto(`${origin}/devices`);
     assert.equal(new URL(page.url()).pathname, "/login");
   } finally {
