@@ -28,7 +28,7 @@ const WORDS: Record<Status, string> = {
  * import { buildPracticeSet } from "../engine/practices.ts";
  * const mac = { source: "jamf", name: "fry-mbp", os: "macOS", os_version: "15.6" };
  * explainUpToDate([mac], buildPracticeSet(DEFAULT_PRACTICES, ["uptodate"]));
- * // "OS up to date:\n  fry-mbp (jamf, macOS 15.6): critical. macOS 15.6 no longer receives …"
+ * // "OS up to date:\n  fry-mbp (jamf, macOS 15.6): critical. macOS 15.6 is older than the version we require. …"
  * ```
  */
 export function explainUpToDate(records: readonly DeviceRecord[], practices: PracticeSet): string {

@@ -32,7 +32,7 @@ export interface Practice {
 export type PracticeSet = readonly Practice[];
 
 /** Default texts of the up-to-date practice; `{}` is replaced in order. */
-export const DEFAULT_UNSUPPORTED_MSG = "{} no longer receives security updates.";
+export const DEFAULT_UNSUPPORTED_MSG = "{} is older than the version we require.";
 export const DEFAULT_RECOMMENDED_MSG = "We recommend {} {} or later.";
 /** Said when a device reports an OS version Stethoscope cannot compare (kept, judged `unknown`). */
 export const UNREADABLE_VERSION_MSG =

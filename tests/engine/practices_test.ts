@@ -186,7 +186,7 @@ Deno.test("uptodate practice does not crash when an OS is only in REQUIRED_VERSI
   };
   const old = evaluate({ source: "s", os: "X", os_version: "1.9" }, config);
   assert.equal(old.status, "warn");
-  assert.equal(old.details, "X 1.9 no longer receives security updates.");
+  assert.equal(old.details, "X 1.9 is older than the version we require.");
   const current = evaluate({
     source: "s",
     os: "X",

@@ -73,13 +73,13 @@ Deno.test("demo devices on 30 November 2026: up-to-date verdicts cite their evid
         "user@example.com",
         "fry-mbp",
         "warn",
-        "macOS 15.6 no longer receives security updates. We recommend macOS 26.6 or later. macOS 15.6 — 15.7.7 fixes security issues and has been out 203 days; it was due by 1 June.",
+        "macOS 15.6 is older than the version we require. We recommend macOS 26.6 or later. macOS 15.6 — 15.7.7 fixes security issues and has been out 203 days; it was due by 1 June.",
       ],
       [
         "user@example.com",
         "Pixel 6",
         "warn",
-        "Android 13.0.0 no longer receives security updates. We recommend Android 16.0.0 or later. Android 13 no longer gets security updates (they ended on 2 March). Android security patch from December 2025 — 11 months old.",
+        "Android 13.0.0 is older than the version we require. We recommend Android 16.0.0 or later. Android 13 no longer gets security updates (they ended on 2 March). Android security patch from December 2025 — 11 months old.",
       ],
       [
         "user@example.com",
@@ -91,7 +91,7 @@ Deno.test("demo devices on 30 November 2026: up-to-date verdicts cite their evid
         "user@example.com",
         "iPad Air",
         "warn",
-        "iOS 18.6 no longer receives security updates. We recommend iOS 26.6 or later. iOS 18.6 — 18.7.9 fixes security issues and has been out 203 days; it was due by 1 June.",
+        "iOS 18.6 is older than the version we require. We recommend iOS 26.6 or later. iOS 18.6 — 18.7.9 fixes security issues and has been out 203 days; it was due by 1 June.",
       ],
       [
         "user@example.com",

@@ -27,7 +27,7 @@ Deno.test("'Version X (Build Y)' is judged as version X", async () => {
         "Alice's old iMac",
         "Version 10.14.3 (Build 18D42)",
         "warn",
-        "Mac OS X Version 10.14.3 (Build 18D42) no longer receives security updates. " +
+        "Mac OS X Version 10.14.3 (Build 18D42) is older than the version we require. " +
         "We recommend Mac OS X 26.6 or later.",
       ],
     ],

@@ -10,7 +10,8 @@ import { mintToken } from "../../routes/tokens.ts";
 import { startApp } from "../support/app.ts";
 
 const NOW = new Date("2026-11-30T12:00:00Z");
-const PIXEL_6 = "Android 13.0.0 no longer receives security updates. We recommend Android 16.0.0 " +
+const PIXEL_6 =
+  "Android 13.0.0 is older than the version we require. We recommend Android 16.0.0 " +
   "or later. Android 13 no longer gets security updates (they ended on 2 March). Android " +
   "security patch from December 2025 — 11 months old.";
 
