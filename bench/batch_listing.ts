@@ -31,7 +31,7 @@ import { toWire } from "../engine/wire.ts";
 import { definePlugin } from "../plugins/plugin.ts";
 import { REGISTRY, type RegistryEntry } from "../plugins/registry.ts";
 import { createSqliteStore } from "../plugins/stores/sqlite.ts";
-import { INTUNE_CLIENT_ID, INTUNE_CLIENT_SECRET, INTUNE_TENANT } from "../tests/fakes/intune.ts";
+import { intuneSettings } from "../tests/fakes/intune.ts";
 import { JAMF_CLIENT_ID, JAMF_CLIENT_SECRET } from "../tests/fakes/jamf.ts";
 
 const flag = (name: string, fallback: number) => {
@@ -119,15 +119,7 @@ const config = {
   ...ConfigSchema.parse({
     DEFAULT_TIMEOUT: 120,
     PLUGINS: {
-      intune: {
-        INTUNE_TENANT_ID: INTUNE_TENANT,
-        INTUNE_CLIENT_ID,
-        INTUNE_CLIENT_SECRET,
-        GRAPH_URL: urls.intune.graphUrl,
-        LOGIN_URL: urls.intune.loginUrl,
-        PAGE_SIZE: PAGES.intune,
-        SETTING_STATES: false,
-      },
+      intune: intuneSettings(urls.intune, { PAGE_SIZE: PAGES.intune, SETTING_STATES: false }),
       jamf_pro: {
         JAMF_PRO_URL: urls.jamfPro.serverUrl,
         JAMF_CLIENT_ID,

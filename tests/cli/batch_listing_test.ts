@@ -18,11 +18,9 @@ import { createSqliteStore } from "../../plugins/stores/sqlite.ts";
 import { BITFIT_TOKEN, startFakeBitfit } from "../fakes/bitfit.ts";
 import {
   type FakeManagedDevice,
-  INTUNE_CLIENT_ID,
-  INTUNE_CLIENT_SECRET,
-  INTUNE_TENANT,
   intuneDevices,
   type IntuneFake,
+  intuneSettings,
   startIntuneFake,
 } from "../fakes/intune.ts";
 import {
@@ -119,14 +117,7 @@ async function harness() {
     ...ConfigSchema.parse({
       DEFAULT_TIMEOUT: 30,
       PLUGINS: {
-        intune: {
-          INTUNE_TENANT_ID: INTUNE_TENANT,
-          INTUNE_CLIENT_ID,
-          INTUNE_CLIENT_SECRET,
-          GRAPH_URL: intune.graphUrl,
-          LOGIN_URL: intune.loginUrl,
-          PAGE_SIZE: 7,
-        },
+        intune: intuneSettings(intune, { PAGE_SIZE: 7 }),
         jamf: {
           JAMF_API_USERNAME: JAMF_USER,
           JAMF_API_PASSWORD: JAMF_PASSWORD,

@@ -5,12 +5,7 @@
  * @module
  */
 import assert from "node:assert/strict";
-import {
-  INTUNE_CLIENT_ID,
-  INTUNE_CLIENT_SECRET,
-  INTUNE_TENANT,
-  startIntuneFake,
-} from "../fakes/intune.ts";
+import { INTUNE_CLIENT_SECRET, intuneSettings, startIntuneFake } from "../fakes/intune.ts";
 import { JAMF_CLIENT_ID, JAMF_CLIENT_SECRET } from "../fakes/jamf.ts";
 import { startJamfProFake } from "../fakes/jamf_pro.ts";
 
@@ -34,14 +29,7 @@ Deno.test("main.ts connectivity checks intune and jamf_pro, naming what to fix",
         JWT_SECRET_KEY: { env: "STETHOSCOPE_JWT" },
         STORE: { TYPE: "sqlite", PATH: `${dir}/stethoscope.db` },
         PLUGINS: {
-          intune: {
-            INTUNE_TENANT_ID: INTUNE_TENANT,
-            INTUNE_CLIENT_ID,
-            INTUNE_CLIENT_SECRET: intuneSecret,
-            GRAPH_URL: intune.graphUrl,
-            LOGIN_URL: intune.loginUrl,
-            TIMEOUT: 5,
-          },
+          intune: intuneSettings(intune, { INTUNE_CLIENT_SECRET: intuneSecret, TIMEOUT: 5 }),
           jamf_pro: {
             JAMF_PRO_URL: jamfPro.serverUrl,
             JAMF_CLIENT_ID,

@@ -7,12 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { mintToken } from "../../routes/tokens.ts";
-import {
-  INTUNE_CLIENT_ID,
-  INTUNE_CLIENT_SECRET,
-  INTUNE_TENANT,
-  startIntuneFake,
-} from "../fakes/intune.ts";
+import { intuneSettings, startIntuneFake } from "../fakes/intune.ts";
 import {
   JAMF_CLIENT_ID,
   JAMF_CLIENT_SECRET,
@@ -33,14 +28,7 @@ Deno.test("Fry's page shows his Intune Mac merged with the same Mac's JAMF recor
   const app = await startApp({
     config: demoWith({
       PLUGINS: {
-        intune: {
-          INTUNE_TENANT_ID: INTUNE_TENANT,
-          INTUNE_CLIENT_ID,
-          INTUNE_CLIENT_SECRET,
-          GRAPH_URL: intune.graphUrl,
-          LOGIN_URL: intune.loginUrl,
-          TIMEOUT: 5,
-        },
+        intune: intuneSettings(intune, { TIMEOUT: 5 }),
         jamf: {
           JAMF_API_USERNAME: JAMF_USER,
           JAMF_API_PASSWORD: JAMF_PASSWORD,
@@ -102,14 +90,7 @@ Deno.test("Fry's Intune Mac merges with the Jamf Pro API's record of it, native 
   const app = await startApp({
     config: demoWith({
       PLUGINS: {
-        intune: {
-          INTUNE_TENANT_ID: INTUNE_TENANT,
-          INTUNE_CLIENT_ID,
-          INTUNE_CLIENT_SECRET,
-          GRAPH_URL: intune.graphUrl,
-          LOGIN_URL: intune.loginUrl,
-          TIMEOUT: 5,
-        },
+        intune: intuneSettings(intune, { TIMEOUT: 5 }),
         jamf_pro: {
           JAMF_PRO_URL: jamfPro.serverUrl,
           JAMF_CLIENT_ID,

@@ -19,6 +19,27 @@ export const INTUNE_TENANT = "planetexpress.onmicrosoft.com";
 export const INTUNE_CLIENT_ID = "7c1b5b8e-0f5e-4a44-9a3c-1d2b3c4d5e6f";
 /** Its client secret (`INTUNE_CLIENT_SECRET`); test-only, never a real credential. */
 export const INTUNE_CLIENT_SECRET = "intune-secret~Fry3000";
+/**
+ * The `intune` plugin's settings that point at a running fake (its tenant, app, secret and URLs),
+ * with `extra` settings over them, so every test and benchmark configures the source one way.
+ *
+ * @param fake where the fake listens (`graphUrl`, `loginUrl`)
+ * @param extra more or replaced settings, e.g. `{ TIMEOUT: 5 }` or a wrong `INTUNE_CLIENT_SECRET`
+ * @returns the plugin's section for `PLUGINS.intune`
+ */
+export function intuneSettings(
+  fake: { graphUrl: string; loginUrl: string },
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
+  return {
+    INTUNE_TENANT_ID: INTUNE_TENANT,
+    INTUNE_CLIENT_ID,
+    INTUNE_CLIENT_SECRET,
+    GRAPH_URL: fake.graphUrl,
+    LOGIN_URL: fake.loginUrl,
+    ...extra,
+  };
+}
 const ACCESS_TOKEN = "eyJ0eXAiOiJKV1QiLCJhbGciOiJub25lIn0.fake-intune-token";
 
 /** A managed device as Graph sends it (the fields the fake knows). */

@@ -6,9 +6,9 @@ import intune, { createIntuneSource } from "../../plugins/sources/intune/mod.ts"
 import { osOf, settingPractices } from "../../plugins/sources/intune/parse.ts";
 import {
   INTUNE_CLIENT_ID,
-  INTUNE_CLIENT_SECRET,
   INTUNE_TENANT,
   type IntuneFakeOptions,
+  intuneSettings,
   startIntuneFake,
 } from "../fakes/intune.ts";
 
@@ -21,14 +21,7 @@ function setup(
   fakeOptions: IntuneFakeOptions = {},
 ) {
   const fake = startIntuneFake(fakeOptions);
-  const config = intune.schema.parse({
-    INTUNE_TENANT_ID: INTUNE_TENANT,
-    INTUNE_CLIENT_ID,
-    INTUNE_CLIENT_SECRET,
-    GRAPH_URL: fake.graphUrl,
-    LOGIN_URL: fake.loginUrl,
-    ...overrides,
-  });
+  const config = intune.schema.parse(intuneSettings(fake, overrides));
   const waits: number[] = [];
   const source = createIntuneSource(config, {
     name: "intune",
