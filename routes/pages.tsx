@@ -60,6 +60,35 @@ function sourcesOf(
   };
 }
 
+/**
+ * A list page's body: when the list is empty, which sources were asked (and which failed) and how
+ * to get listed; else the failed sources' banner above the list itself.
+ */
+function listOrEmpty(
+  c: Ctx,
+  view: PersonView,
+  options: { count: number; what: string; whose: Whose; asked: readonly { name: string }[] },
+  list: Child,
+): Child {
+  const { UI } = c.var.deps.config;
+  if (options.count === 0) {
+    return (
+      <EmptyState
+        what={options.what}
+        whose={options.whose}
+        ui={UI}
+        {...sourcesOf(c, view, options.asked)}
+      />
+    );
+  }
+  return (
+    <>
+      <SourceErrors errors={view.errors} labels={UI.sourceLabels} />
+      {list}
+    </>
+  );
+}
+
 /** Where "Check again" on this page returns to (path and, for a privileged view, `?email=`). */
 function back(c: Ctx, email: string): string {
   return email === c.var.user!.email
@@ -200,21 +229,17 @@ pages.get("/accounts", async (c) => {
           <>
             <h1>{whose.self ? "Your accounts" : `Accounts of ${email}`}</h1>
             {age(c, view, email)}
-            {view.accounts.length === 0
-              ? (
-                <EmptyState
-                  what="accounts"
-                  whose={whose}
-                  ui={config.UI}
-                  {...sourcesOf(c, view, engine.parts.accountSources)}
-                />
-              )
-              : (
-                <>
-                  <SourceErrors errors={view.errors} labels={config.UI.sourceLabels} />
-                  <Accounts accounts={view.accounts} whose={whose} orgName={config.UI.orgName} />
-                </>
-              )}
+            {listOrEmpty(
+              c,
+              view,
+              {
+                count: view.accounts.length,
+                what: "accounts",
+                whose,
+                asked: engine.parts.accountSources,
+              },
+              <Accounts accounts={view.accounts} whose={whose} orgName={config.UI.orgName} />,
+            )}
           </>
         ),
       });
@@ -240,37 +265,35 @@ pages.get("/activity", async (c) => {
           <>
             <h1>{whose.self ? "Your recent sign-ins" : `Recent sign-ins of ${email}`}</h1>
             {age(c, view, email)}
-            {view.events.length === 0
-              ? (
-                <EmptyState
-                  what="sign-ins"
-                  whose={whose}
-                  ui={config.UI}
-                  {...sourcesOf(c, view, engine.parts.eventSources)}
+            {listOrEmpty(
+              c,
+              view,
+              {
+                count: view.events.length,
+                what: "sign-ins",
+                whose,
+                asked: engine.parts.eventSources,
+              },
+              <>
+                <p class="muted">
+                  Newest first; times are in {zone === "UTC" ? "UTC" : `the ${zone} time zone`}.
+                  {" "}
+                  {whose.self
+                    ? "If a sign-in was not you, say so: the security team will look into it."
+                    : "They can report a sign-in that was not them."}
+                </p>
+                <Activity
+                  events={view.events}
+                  labels={config.UI.sourceLabels}
+                  answers={answers}
+                  csrf={c.var.user?.csrf}
+                  now={now()}
+                  timeZone={zone}
+                  resetLink={config.UI.passwordResetLink}
+                  contact={config.UI.contactEmail}
                 />
-              )
-              : (
-                <>
-                  <SourceErrors errors={view.errors} labels={config.UI.sourceLabels} />
-                  <p class="muted">
-                    Newest first; times are in {zone === "UTC" ? "UTC" : `the ${zone} time zone`}.
-                    {" "}
-                    {whose.self
-                      ? "If a sign-in was not you, say so: the security team will look into it."
-                      : "They can report a sign-in that was not them."}
-                  </p>
-                  <Activity
-                    events={view.events}
-                    labels={config.UI.sourceLabels}
-                    answers={answers}
-                    csrf={c.var.user?.csrf}
-                    now={now()}
-                    timeZone={zone}
-                    resetLink={config.UI.passwordResetLink}
-                    contact={config.UI.contactEmail}
-                  />
-                </>
-              )}
+              </>,
+            )}
           </>
         ),
       };
