@@ -1,6 +1,6 @@
 /**
  * The default store: one SQLite file through `node:sqlite` (built into Deno), in WAL mode, with
- * schema migrations applied on start. Holds dismissals, feedback and its outbox, the event cache,
+ * schema migrations (sqlite_migrations.ts) applied on start. Holds dismissals, feedback and its outbox, the event cache,
  * status history and batch runs, and revocations (sqlite_revocations.ts).
  *
  * @module
@@ -27,13 +27,9 @@ import {
   reason,
   StoreError,
 } from "./codec.ts";
-import {
-  isRevokedRow,
-  pruneRevokedRows,
-  REVOCATIONS_MIGRATION,
-  revokeRow,
-} from "./sqlite_revocations.ts";
-import { SNAPSHOT_MIGRATION, sqliteSnapshots } from "./sqlite_snapshots.ts";
+import { migrate, NewerSchemaError } from "./sqlite_migrations.ts";
+import { isRevokedRow, pruneRevokedRows, revokeRow } from "./sqlite_revocations.ts";
+import { sqliteSnapshots } from "./sqlite_snapshots.ts";
 import type { PersonSnapshot, SnapshotStore } from "../../engine/snapshots.ts";
 
 /** Where the store lives when no path is configured. */
@@ -41,35 +37,6 @@ export const DEFAULT_SQLITE_PATH = "./data/stethoscope.db";
 
 /** How stale `status_observations.seen_at` may get before an unchanged observation rewrites it. */
 const SEEN_REFRESH_MS = 3_600_000;
-
-/** Schema changes, in order; the index + 1 is the schema version. Never edit a released entry. */
-const MIGRATIONS: readonly string[] = [
-  `CREATE TABLE dismissals (
-     email TEXT NOT NULL, notification_id TEXT NOT NULL, dismissed_at INTEGER NOT NULL,
-     PRIMARY KEY (email, notification_id));
-   CREATE TABLE feedback (
-     seq INTEGER PRIMARY KEY AUTOINCREMENT, email TEXT NOT NULL, notification_id TEXT NOT NULL,
-     body TEXT NOT NULL, created_at INTEGER NOT NULL);
-   CREATE INDEX feedback_by_email ON feedback (email, seq);
-   CREATE TABLE outbox (
-     id TEXT PRIMARY KEY, feedback_seq INTEGER NOT NULL REFERENCES feedback (seq),
-     sink TEXT NOT NULL, email TEXT NOT NULL, body TEXT NOT NULL, created_at INTEGER NOT NULL,
-     attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at INTEGER NOT NULL,
-     delivered_at INTEGER, last_error TEXT);
-   CREATE INDEX outbox_due ON outbox (next_attempt_at) WHERE delivered_at IS NULL;
-   CREATE TABLE events (
-     source TEXT NOT NULL, key TEXT NOT NULL, username TEXT NOT NULL, at INTEGER NOT NULL,
-     body TEXT NOT NULL, PRIMARY KEY (source, key));
-   CREATE INDEX events_by_user ON events (source, username, at);
-   CREATE INDEX events_by_time ON events (at);
-   CREATE TABLE status_observations (
-     device TEXT NOT NULL, practice TEXT NOT NULL, status TEXT NOT NULL, since INTEGER NOT NULL,
-     seen_at INTEGER NOT NULL, PRIMARY KEY (device, practice));
-   CREATE TABLE batch_runs (id TEXT PRIMARY KEY, started_at INTEGER NOT NULL, body TEXT NOT NULL);
-   CREATE INDEX batch_runs_by_start ON batch_runs (started_at);`,
-  REVOCATIONS_MIGRATION,
-  SNAPSHOT_MIGRATION,
-];
 
 /** Options of {@link createSqliteStore}. */
 export interface SqliteStoreOptions {
@@ -102,44 +69,19 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<St
     db.exec(`PRAGMA busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}`);
     db.exec("PRAGMA foreign_keys = ON");
     if (!readOnly) db.exec("PRAGMA journal_mode = WAL");
-    migrate(db, now());
+    migrate(db, { at: now() });
   } catch (error: unknown) {
-    throw new StoreError(
-      `Cannot open the store "${path}": ${reason(error)}; check that the folder exists and is ` +
-        `writable by Stethoscope, or set another path`,
-      { cause: error },
-    );
+    const fix = error instanceof NewerSchemaError
+      ? "run the Stethoscope version that wrote it, or set another path"
+      : "check that the folder exists and is writable by Stethoscope, or set another path";
+    throw new StoreError(`Cannot open the store "${path}": ${reason(error)}; ${fix}`, {
+      cause: error,
+    });
   }
   if (readOnly) {
     options.log.warn("store file is read-only: dismissals and feedback cannot be saved", { path });
   }
   return new SqliteStore(db, path);
-}
-
-/** Applies the migrations the file has not seen yet, each in its own transaction. */
-function migrate(db: DatabaseSync, at: Date): void {
-  db.exec(
-    "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at TEXT)",
-  );
-  const row = db.prepare("SELECT MAX(version) AS v FROM schema_version").get();
-  const current = Number(row?.v ?? 0);
-  if (current > MIGRATIONS.length) {
-    throw new Error(
-      `the file has schema version ${current}, newer than this Stethoscope (${MIGRATIONS.length})`,
-    );
-  }
-  for (let version = current + 1; version <= MIGRATIONS.length; version++) {
-    db.exec("BEGIN IMMEDIATE");
-    try {
-      db.exec(MIGRATIONS[version - 1]!);
-      db.prepare("INSERT INTO schema_version (version, applied_at) VALUES (?, ?)")
-        .run(version, at.toISOString());
-      db.exec("COMMIT");
-    } catch (error: unknown) {
-      db.exec("ROLLBACK");
-      throw new Error(`migration ${version} failed: ${reason(error)}`, { cause: error });
-    }
-  }
 }
 
 async function isReadOnlyFile(path: string): Promise<boolean> {

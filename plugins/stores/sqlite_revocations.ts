@@ -2,16 +2,11 @@
  * Revocations in the SQLite store: signed-out session ids and used sign-in states, each kept until
  * the moment it could no longer be used anyway (`until`, ms since epoch). One row per id; the
  * primary key makes {@link revokeRow} an atomic test-and-set even with several processes on one
- * file (SQLite serialises writers).
+ * file (SQLite serialises writers). The table is migration 2 of `sqlite_migrations.ts`.
  *
  * @module
  */
 import type { DatabaseSync, StatementSync } from "node:sqlite";
-
-/** The migration that creates the table (appended to the store's migration list). */
-export const REVOCATIONS_MIGRATION = `CREATE TABLE revocations (
-     id TEXT PRIMARY KEY, until INTEGER NOT NULL);
-   CREATE INDEX revocations_by_until ON revocations (until);`;
 
 const statements = new WeakMap<DatabaseSync, Record<"revoke" | "get" | "prune", StatementSync>>();
 

@@ -2,7 +2,7 @@
  * Per-person snapshots in the SQLite store (issue 13): one row per person, keyed by the
  * lower-cased email, with the collection time, the last time the person was seen and the snapshot
  * body as JSON text (`snapshot_codec.ts`). Reading a snapshot reads one row; deleting unseen
- * people uses the `seen_at` index.
+ * people uses the `seen_at` index. The table is migration 3 of `sqlite_migrations.ts`.
  *
  * @module
  */
@@ -10,12 +10,6 @@ import type { DatabaseSync, StatementSync } from "node:sqlite";
 import type { PersonSnapshot, SnapshotStore, StoredSnapshot } from "../../engine/snapshots.ts";
 import { decodeSnapshot, encodeSnapshotBody, seenOf } from "./snapshot_codec.ts";
 import { foldEmail } from "../../engine/emails.ts";
-
-/** The migration that adds the snapshot table (appended to the store's list). */
-export const SNAPSHOT_MIGRATION = `CREATE TABLE snapshots (
-     email TEXT PRIMARY KEY, collected_at INTEGER NOT NULL, seen_at INTEGER NOT NULL,
-     body TEXT NOT NULL);
-   CREATE INDEX snapshots_by_seen ON snapshots (seen_at);`;
 
 /** Runs one store operation, turning failures into a `StoreError` (the store's own `#run`). */
 export type Runner = <T>(what: string, fn: () => T) => Promise<T>;

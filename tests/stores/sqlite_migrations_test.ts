@@ -1,0 +1,141 @@
+import assert from "node:assert/strict";
+import { DatabaseSync } from "node:sqlite";
+import { silentLogger } from "../../config/log.ts";
+import { createSqliteStore } from "../../plugins/stores/sqlite.ts";
+import { migrate, MIGRATIONS, NewerSchemaError } from "../../plugins/stores/sqlite_migrations.ts";
+import { snapshotOf } from "./snapshot_contract.ts";
+import { at } from "./store_contract.ts";
+
+/** The tables and indices of a file, as SQLite wrote them. */
+function schemaOf(db: DatabaseSync): string[] {
+  return db.prepare(
+    "SELECT type || ' ' || name || ': ' || sql AS s FROM sqlite_master " +
+      "WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%' ORDER BY name",
+  ).all().map((r) => String(r.s));
+}
+
+function versionsOf(db: DatabaseSync): number[] {
+  return db.prepare("SELECT version FROM schema_version ORDER BY version").all()
+    .map((r) => Number(r.version));
+}
+
+async function inTempDir(fn: (dir: string) => Promise<void>): Promise<void> {
+  const dir = await Deno.makeTempDir();
+  try {
+    await fn(dir);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+Deno.test("MIGRATIONS is the schema history: versions 1, 2 and 3", () => {
+  assert.equal(MIGRATIONS.length, 3);
+  const db = new DatabaseSync(":memory:");
+  try {
+    assert.equal(migrate(db, { at: at(0) }), 3);
+    assert.deepEqual(versionsOf(db), [1, 2, 3]);
+    assert.equal(migrate(db, { at: at(1) }), 3, "a second run applies nothing");
+    assert.deepEqual(
+      db.prepare("SELECT applied_at FROM schema_version").all().map((r) => r.applied_at),
+      [at(0).toISOString(), at(0).toISOString(), at(0).toISOString()],
+    );
+  } finally {
+    db.close();
+  }
+});
+
+for (let version = 0; version < MIGRATIONS.length; version++) {
+  Deno.test(`a file at schema version ${version} opens migrated to version ${MIGRATIONS.length}, keeping its rows`, async () => {
+    await inTempDir(async (dir) => {
+      const fresh = new DatabaseSync(":memory:");
+      migrate(fresh, { at: at(0) });
+      const current = schemaOf(fresh);
+      fresh.close();
+
+      const path = `${dir}/v${version}.db`;
+      const old = new DatabaseSync(path);
+      migrate(old, { at: at(0), migrations: MIGRATIONS.slice(0, version) });
+      assert.deepEqual(versionsOf(old), Array.from({ length: version }, (_, i) => i + 1));
+      if (version >= 1) {
+        old.prepare("INSERT INTO dismissals VALUES (?, ?, ?)").run("fry@example.com", "n1", 0);
+      }
+      old.close();
+
+      const store = await createSqliteStore({ path, log: silentLogger, now: () => at(60) });
+      try {
+        if (version >= 1) {
+          assert.deepEqual([...await store.dismissed("fry@example.com")], ["n1"]);
+        }
+        assert.equal(await store.revoke("session:a", { until: at(100), now: at(0) }), true);
+        await store.putSnapshot(snapshotOf("fry@example.com", at(0)));
+        assert.equal(await store.snapshotCount(), 1);
+      } finally {
+        await store.close();
+      }
+      const db = new DatabaseSync(path, { readOnly: true });
+      try {
+        assert.deepEqual(versionsOf(db), [1, 2, 3]);
+        assert.deepEqual(
+          db.prepare("SELECT applied_at FROM schema_version WHERE version > ?").all(version)
+            .map((r) => r.applied_at),
+          Array.from({ length: 3 - version }, () => at(60).toISOString()),
+        );
+        assert.deepEqual(schemaOf(db), current);
+      } finally {
+        db.close();
+      }
+    });
+  });
+}
+
+Deno.test("a file from a newer Stethoscope is refused, naming both versions, and left untouched", async () => {
+  await inTempDir(async (dir) => {
+    const path = `${dir}/newer.db`;
+    const db = new DatabaseSync(path);
+    migrate(db, { at: at(0) });
+    db.exec("INSERT INTO schema_version (version, applied_at) VALUES (7, 'later')");
+    db.close();
+    await assert.rejects(
+      createSqliteStore({ path, log: silentLogger }),
+      (error: Error) => {
+        assert.equal(error.name, "StoreError");
+        assert.equal(
+          error.message,
+          `Cannot open the store "${path}": the file has schema version 7, newer than this ` +
+            "Stethoscope (3); run the Stethoscope version that wrote it, or set another path",
+        );
+        assert.ok(error.cause instanceof NewerSchemaError);
+        assert.equal(error.cause.found, 7);
+        assert.equal(error.cause.known, 3);
+        return true;
+      },
+    );
+    const after = new DatabaseSync(path, { readOnly: true });
+    try {
+      assert.deepEqual(versionsOf(after), [1, 2, 3, 7]);
+    } finally {
+      after.close();
+    }
+  });
+});
+
+Deno.test("a failing migration is rolled back and named; the ones before it stay", () => {
+  const db = new DatabaseSync(":memory:");
+  try {
+    assert.throws(
+      () =>
+        migrate(db, {
+          at: at(0),
+          migrations: ["CREATE TABLE a (x)", "CREATE TABLE b (x); CREATE TABLE a (y)"],
+        }),
+      /^Error: migration 2 failed: table a already exists\b/,
+    );
+    assert.deepEqual(versionsOf(db), [1]);
+    assert.equal(
+      db.prepare("SELECT COUNT(*) AS n FROM sqlite_master WHERE name = 'b'").get()?.n,
+      0,
+    );
+  } finally {
+    db.close();
+  }
+});
