@@ -4,7 +4,8 @@
  * lookup → transforms → practices → merge, spec §10), at most N people at a time and N calls per
  * source, then the batch sinks, the status history ("failing since") and the run's summary in the
  * store. Progress on stderr; the summary on stdout; exit 1 when a source (or sink) failed for
- * everyone.
+ * everyone. Its flags are read in `batch_options.ts`, its sinks fed by `engine/batch_sinks.ts`,
+ * its output written by `batch_format.ts`.
  *
  * Statuses are recorded in the store's history in the background (many people per write), so
  * "failing since" on the pages counts from the first sighting by a page view or a batch; the
@@ -20,27 +21,19 @@
  *
  * @module
  */
-import { createLogger, type Logger } from "../config/log.ts";
-import type { Config } from "../config/schema.ts";
-import {
-  addOutcome,
-  createStats,
-  type EmailList,
-  failedForEveryone,
-  limitSources,
-  parseEmailList,
-  parseShard,
-  runBatch,
-  selectShard,
-  type Shard,
-  toRunSummary,
-} from "../engine/batch.ts";
-import { callWithDeadline } from "../engine/deadline.ts";
+import { createLogger } from "../config/log.ts";
+import { runBatch } from "../engine/batch.ts";
+import { type EmailList, parseEmailList, selectShard } from "../engine/batch_people.ts";
+import { createSinkFanOut } from "../engine/batch_sinks.ts";
+import { addOutcome, createStats, failedForEveryone, toRunSummary } from "../engine/batch_stats.ts";
 import { createEngine } from "../engine/engine.ts";
-import { type BatchResult, isListingSource, isPeopleSource, type Store } from "../engine/ports.ts";
+import { limitSources } from "../engine/limiter.ts";
+import type { Logger } from "../engine/log.ts";
+import { isListingSource, isPeopleSource, type Store } from "../engine/ports.ts";
 import { createObservationWriter } from "../engine/since.ts";
 import { assemble } from "../plugins/assemble.ts";
 import { REGISTRY, type RegistryEntry } from "../plugins/registry.ts";
+import { type BatchOptions, parseBatchOptions, withBatchTimeout } from "./batch_options.ts";
 import { formatProgress, formatSummary, type Progress, teeLogger } from "./batch_format.ts";
 import { listingAndPeople } from "./batch_listing.ts";
 import type { CommandContext } from "./mod.ts";
@@ -62,71 +55,6 @@ export interface BatchDeps {
 
 const USAGE_HINT = "give a file of email addresses, one per line, or - to read standard input";
 
-/**
- * The configuration with `--timeout` applied to every plugin: `DEFAULT_TIMEOUT` and each timeout
- * key a plugin section sets (`TIMEOUT`, `JAMF_TIMEOUT`, …) become `seconds`, so every plugin's
- * deadline is the batch's (the original's flag reached none, spec §15 item 6).
- *
- * @example
- * ```ts
- * withBatchTimeout(config, 5).PLUGINS.jamf.JAMF_TIMEOUT; // 5, if it was set
- * ```
- */
-export function withBatchTimeout(
-  config: Config,
-  seconds: number,
-  registry: Readonly<Record<string, RegistryEntry>> = REGISTRY,
-): Config {
-  const plugins: Record<string, Record<string, unknown>> = {};
-  for (const [name, section] of Object.entries(config.PLUGINS)) {
-    const copy = { ...section };
-    for (const key of registry[name]?.timeoutKeys ?? ["TIMEOUT"]) {
-      if (key in copy) copy[key] = seconds;
-    }
-    plugins[name] = copy;
-  }
-  return { ...config, DEFAULT_TIMEOUT: seconds, PLUGINS: plugins };
-}
-
-interface Options {
-  concurrency: number;
-  timeout: number | undefined;
-  shard: Shard;
-  collectOnly: boolean;
-  input: string | undefined;
-  logFile: string | undefined;
-  perPerson: boolean;
-}
-
-function parseOptions(ctx: CommandContext): Options | string {
-  const v = ctx.values;
-  const concurrency = v.concurrency === undefined ? 16 : Number(v.concurrency);
-  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 1024) {
-    return `--concurrency: expected a whole number from 1 to 1024, got "${v.concurrency}"`;
-  }
-  const timeout = v.timeout === undefined ? undefined : Number(v.timeout);
-  if (timeout !== undefined && !(timeout > 0 && timeout <= 3600)) {
-    return `--timeout: expected seconds between 0 and 3600, got "${v.timeout}"`;
-  }
-  let shard: Shard = { index: 1, count: 1 };
-  if (typeof v.shard === "string") {
-    try {
-      shard = parseShard(v.shard);
-    } catch (error: unknown) {
-      return `--shard: ${(error as Error).message}`;
-    }
-  }
-  return {
-    concurrency,
-    timeout,
-    shard,
-    collectOnly: v["collect-only"] === true,
-    input: ctx.positionals[1],
-    logFile: typeof v["log-file"] === "string" ? v["log-file"] : undefined,
-    perPerson: v["per-person"] === true,
-  };
-}
-
 async function readStdin(): Promise<string> {
   return await new Response(Deno.stdin.readable).text();
 }
@@ -142,7 +70,7 @@ export function batch(ctx: CommandContext): Promise<number> {
  * @returns 0 when done, 1 when a source or sink failed for everyone, 2 for a usage error
  */
 export async function runBatchCommand(ctx: CommandContext, deps: BatchDeps = {}): Promise<number> {
-  const options = parseOptions(ctx);
+  const options = parseBatchOptions(ctx);
   if (typeof options === "string") {
     ctx.printErr(`batch: ${options}`);
     return 2;
@@ -208,7 +136,7 @@ export async function runBatchCommand(ctx: CommandContext, deps: BatchDeps = {})
 async function run(a: {
   ctx: CommandContext;
   deps: BatchDeps;
-  options: Options;
+  options: BatchOptions;
   list: EmailList;
   log: Logger;
   services: Awaited<ReturnType<typeof assemble>>;
@@ -234,10 +162,7 @@ async function run(a: {
     now,
     onError: (what, error) => log.warn(`cannot ${what}`, { error: String(error) }),
   });
-  const sinks = options.collectOnly ? [] : services.batchSinks;
-  const keep = sinks.some((s) => s.summary !== undefined);
-  const results: BatchResult[] = [];
-  const sinkFailures: Record<string, number> = {};
+  const sinks = createSinkFanOut(options.collectOnly ? [] : services.batchSinks, log);
   const stats = createStats();
   let failedPeople = 0;
   const history = createObservationWriter(services.store, {
@@ -276,21 +201,7 @@ async function run(a: {
             error: e.message,
           });
         }
-        const result = { email: outcome.email, devices };
-        for (const sink of sinks) {
-          const post = sink.post;
-          if (!post) continue;
-          const out = await callWithDeadline(sink, "post", (o) => post.call(sink, result, o), {
-            empty: undefined,
-          });
-          if (!out.ok) {
-            if ((sinkFailures[sink.name] ?? 0) === 0) {
-              log.warn("batch sink failed", { sink: sink.name, error: out.error.message });
-            }
-            sinkFailures[sink.name] = (sinkFailures[sink.name] ?? 0) + 1;
-          }
-        }
-        if (keep) results.push(result);
+        await sinks.post({ email: outcome.email, devices });
       },
     });
   } finally {
@@ -300,23 +211,7 @@ async function run(a: {
   show();
   if (terminal) write("\n");
 
-  const sinkLines: string[] = [];
-  let sinkFailedForEveryone = false;
-  for (const sink of sinks) {
-    if (sink.post) {
-      const failed = sinkFailures[sink.name] ?? 0;
-      sinkLines.push(`${sink.name}: ${stats.people - failed} people posted, ${failed} failed`);
-      if (failed > 0 && failed >= stats.people) sinkFailedForEveryone = true;
-    }
-    const summary = sink.summary;
-    if (summary) {
-      const out = await callWithDeadline(sink, "summary", (o) => summary.call(sink, results, o), {
-        empty: "",
-      });
-      sinkLines.push(`${sink.name}: ${out.ok ? out.value : `FAILED: ${out.error.message}`}`);
-      if (!out.ok) sinkFailedForEveryone = true;
-    }
-  }
+  const fannedOut = await sinks.finish(stats.people);
   const run = toRunSummary(stats, { id: crypto.randomUUID(), startedAt, finishedAt: now() });
   try {
     await services.store.saveBatchRun(run);
@@ -326,7 +221,7 @@ async function run(a: {
   const everyone = failedForEveryone(stats);
   ctx.print(formatSummary(stats, {
     seconds: (performance.now() - started) / 1000,
-    sinks: sinkLines,
+    sinks: fannedOut.lines,
     failedForEveryone: everyone,
     invalid: a.list.invalid.length,
     duplicates: a.list.duplicates,
@@ -335,5 +230,5 @@ async function run(a: {
     listings: listed.lines,
   }));
   log.info("batch finished", { people: stats.people, devices: stats.devices, run: run.id });
-  return everyone.length > 0 || sinkFailedForEveryone ? 1 : 0;
+  return everyone.length > 0 || fannedOut.failedForEveryone ? 1 : 0;
 }

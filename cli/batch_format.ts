@@ -4,8 +4,9 @@
  *
  * @module
  */
-import type { Logger } from "../config/log.ts";
-import type { BatchStats, Shard } from "../engine/batch.ts";
+import type { Logger } from "../engine/log.ts";
+import type { Shard } from "../engine/batch_people.ts";
+import type { BatchStats } from "../engine/batch_stats.ts";
 import { STATUSES } from "../engine/types.ts";
 
 /** Where a run stands. */

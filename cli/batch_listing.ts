@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { Logger } from "../config/log.ts";
+import type { Logger } from "../engine/log.ts";
 import type { EngineParts } from "../engine/engine.ts";
 import {
   listedSource,

@@ -4,8 +4,9 @@
  *
  * @module
  */
-import type { Logger } from "../config/log.ts";
-import { addOutcome, createStats, runBatch, toRunSummary } from "../engine/batch.ts";
+import type { Logger } from "../engine/log.ts";
+import { runBatch } from "../engine/batch.ts";
+import { addOutcome, createStats, toRunSummary } from "../engine/batch_stats.ts";
 import type { Engine } from "../engine/engine.ts";
 import type { Store } from "../engine/ports.ts";
 

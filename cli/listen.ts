@@ -12,7 +12,7 @@
  *
  * @module
  */
-import type { Logger } from "../config/log.ts";
+import type { Logger } from "../engine/log.ts";
 
 const DESCRIPTOR_ERROR_RE = /too many open files|os error 2[34]\b/i;
 const FIRST_PAUSE_MS = 100;

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { Logger } from "../config/log.ts";
+import type { Logger } from "../engine/log.ts";
 import { silentLogger } from "../config/log.ts";
 import type { Config } from "../config/schema.ts";
 import { loadPlugins } from "../plugins/registry.ts";

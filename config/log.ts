@@ -1,26 +1,19 @@
 /**
- * The one sanctioned logger: one JSON object per line on stdout (info) or stderr (warn, error).
+ * The one sanctioned logger: one JSON object per line on stdout (info) or stderr (warn, error),
+ * implementing the engine's `Logger` port (`engine/log.ts`).
  *
  * @module
  */
+import type { Fields, Logger } from "../engine/log.ts";
 
 /** Log levels, least to most severe. */
 export type Level = "debug" | "info" | "warn" | "error";
 
 const ORDER: Record<Level, number> = { debug: 0, info: 1, warn: 2, error: 3 };
 
-/** Structured fields of a log line. */
-export type Fields = Record<string, unknown>;
-
-/** Writes structured log lines. */
-export interface Logger {
-  debug(msg: string, fields?: Fields): void;
-  info(msg: string, fields?: Fields): void;
-  warn(msg: string, fields?: Fields): void;
-  error(msg: string, fields?: Fields): void;
-  /** A logger that adds `fields` to every line. */
-  child(fields: Fields): Logger;
-}
+// The port is the engine's (engine/log.ts); re-exported so callers that make a logger here can
+// name its type without a second import.
+export type { Fields, Logger };
 
 /** Where lines go; tests pass a recorder. */
 export type Sink = (level: Level, line: string) => void;

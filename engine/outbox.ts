@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { Logger } from "../config/log.ts";
+import type { Logger } from "./log.ts";
 import { callWithDeadline } from "./deadline.ts";
 import { type FeedbackSink, NotFoundError, type OutboxItem, type Store } from "./ports.ts";
 

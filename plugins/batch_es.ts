@@ -12,7 +12,7 @@
  * @module
  */
 import { z } from "zod";
-import { batchDocument } from "../engine/batch.ts";
+import { batchDocument } from "../engine/batch_sinks.ts";
 import { type BatchResult, type CallOptions, UpstreamError } from "../engine/ports.ts";
 import { deviceKey } from "../engine/since.ts";
 import type { MergedDevice } from "../engine/types.ts";

@@ -10,7 +10,7 @@
  * @module
  */
 import { z } from "zod";
-import { type BatchDocument, batchDocument } from "../engine/batch.ts";
+import { type BatchDocument, batchDocument } from "../engine/batch_sinks.ts";
 import type { BatchResult, CallOptions } from "../engine/ports.ts";
 import { postJsonOnce, safeUrl } from "./http.ts";
 import { definePlugin, timeoutSeconds } from "./plugin.ts";

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { silentLogger } from "../../config/log.ts";
 import { type Config, ConfigSchema } from "../../config/schema.ts";
-import { runBatchCommand, withBatchTimeout } from "../../cli/batch.ts";
+import { runBatchCommand } from "../../cli/batch.ts";
+import { withBatchTimeout } from "../../cli/batch_options.ts";
 import type { CommandContext } from "../../cli/mod.ts";
 import { loadPlugins } from "../../plugins/registry.ts";
 import { createSqliteStore } from "../../plugins/stores/sqlite.ts";

@@ -1,18 +1,14 @@
 import assert from "node:assert/strict";
+import { runBatch } from "../../engine/batch.ts";
+import { parseEmailList, parseShard, selectShard, shardOf } from "../../engine/batch_people.ts";
+import { batchDocument } from "../../engine/batch_sinks.ts";
 import {
   addOutcome,
-  batchDocument,
-  createLimiter,
   createStats,
   failedForEveryone,
-  limitSources,
-  parseEmailList,
-  parseShard,
-  runBatch,
-  selectShard,
-  shardOf,
   toRunSummary,
-} from "../../engine/batch.ts";
+} from "../../engine/batch_stats.ts";
+import { createLimiter, limitSources } from "../../engine/limiter.ts";
 import type { EngineParts } from "../../engine/engine.ts";
 import type { MergedDevice, PracticeData, Status } from "../../engine/types.ts";
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { silentLogger } from "../../config/log.ts";
-import { parseEmailList, shardOf } from "../../engine/batch.ts";
+import { parseEmailList, shardOf } from "../../engine/batch_people.ts";
 import { foldEmail, sameEmail } from "../../engine/emails.ts";
 import { listedSource, peopleOf, readListing } from "../../engine/listing.ts";
 import { createOwnershipGuard, ownerKey } from "../../engine/ownership.ts";

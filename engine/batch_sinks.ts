@@ -1,0 +1,109 @@
+/**
+ * A batch run's sinks (spec §10 step 4): each person's result posted to every sink under its
+ * deadline, a failing sink counted (and logged once) but never stopping the run, each sink's
+ * summary at the end, and the document of one device as sinks write it. Changes when the way a
+ * run talks to its sinks changes.
+ *
+ * @module
+ */
+import { callWithDeadline } from "./deadline.ts";
+import type { Logger } from "./log.ts";
+import type { BatchResult, BatchSink } from "./ports.ts";
+import type { MergedDevice } from "./types.ts";
+import { toWire, type Wire } from "./wire.ts";
+
+/** Hands a run's results to its sinks; see {@link createSinkFanOut}. */
+export interface SinkFanOut {
+  /** Posts one person's result to every sink that takes posts; never rejects. */
+  post(result: BatchResult): Promise<void>;
+  /**
+   * Asks every sink with a summary for it, once, after the last post.
+   *
+   * @param people the people of the run (a sink that failed for all of them failed the run)
+   * @returns one line per sink (`NAME: N people posted, M failed`, `NAME: <summary>` or
+   *   `NAME: FAILED: <why>`) and whether a sink failed for everyone
+   */
+  finish(people: number): Promise<{ lines: string[]; failedForEveryone: boolean }>;
+}
+
+/**
+ * The fan-out of a run to `sinks`: posts go to each sink in turn under its deadline
+ * (`callWithDeadline`); results are kept for the summaries only when a sink has one.
+ *
+ * @param sinks the configured batch sinks (none with `--collect-only`)
+ * @param log where the first failure of each sink is logged (`batch sink failed`)
+ * @example
+ * ```ts
+ * import { silentLogger } from "../config/log.ts";
+ * const fanOut = createSinkFanOut([], silentLogger);
+ * await fanOut.post({ email: "fry@example.com", devices: [] });
+ * await fanOut.finish(1); // { lines: [], failedForEveryone: false }
+ * ```
+ */
+export function createSinkFanOut(sinks: readonly BatchSink[], log: Logger): SinkFanOut {
+  const keep = sinks.some((s) => s.summary !== undefined);
+  const results: BatchResult[] = [];
+  const sinkFailures: Record<string, number> = {};
+  return {
+    async post(result) {
+      for (const sink of sinks) {
+        const post = sink.post;
+        if (!post) continue;
+        const out = await callWithDeadline(sink, "post", (o) => post.call(sink, result, o), {
+          empty: undefined,
+        });
+        if (!out.ok) {
+          if ((sinkFailures[sink.name] ?? 0) === 0) {
+            log.warn("batch sink failed", { sink: sink.name, error: out.error.message });
+          }
+          sinkFailures[sink.name] = (sinkFailures[sink.name] ?? 0) + 1;
+        }
+      }
+      if (keep) results.push(result);
+    },
+    async finish(people) {
+      const sinkLines: string[] = [];
+      let sinkFailedForEveryone = false;
+      for (const sink of sinks) {
+        if (sink.post) {
+          const failed = sinkFailures[sink.name] ?? 0;
+          sinkLines.push(`${sink.name}: ${people - failed} people posted, ${failed} failed`);
+          if (failed > 0 && failed >= people) sinkFailedForEveryone = true;
+        }
+        const summary = sink.summary;
+        if (summary) {
+          const out = await callWithDeadline(
+            sink,
+            "summary",
+            (o) => summary.call(sink, results, o),
+            {
+              empty: "",
+            },
+          );
+          sinkLines.push(`${sink.name}: ${out.ok ? out.value : `FAILED: ${out.error.message}`}`);
+          if (!out.ok) sinkFailedForEveryone = true;
+        }
+      }
+      return { lines: sinkLines, failedForEveryone: sinkFailedForEveryone };
+    },
+  };
+}
+
+/** A merged device as a batch sink writes it: `_raw` removed, `email` and `report_date` added. */
+export type BatchDocument = Wire<Omit<MergedDevice, "_raw">> & {
+  email: string;
+  report_date: string;
+};
+
+/**
+ * The document of one device (spec §10 step 4): `_raw` removed, `email` set to the person and
+ * `report_date` to the run's time (ISO-8601, UTC), dates as ISO strings.
+ */
+export function batchDocument(
+  email: string,
+  device: MergedDevice,
+  reportDate: Date,
+): BatchDocument {
+  const { _raw: _, ...rest } = device;
+  return { ...toWire(rest), email, report_date: reportDate.toISOString() } as BatchDocument;
+}
