@@ -12,7 +12,8 @@
 import { z } from "zod";
 import { type CallOptions, type FailureLogger, UpstreamError } from "../engine/ports.ts";
 import { createBackgroundQueue } from "./background_queue.ts";
-import { postJsonOnce, safeUrl } from "./http.ts";
+import { postJsonOnce } from "./http_post.ts";
+import { safeUrl } from "./http_redact.ts";
 import { definePlugin, timeoutSeconds } from "./plugin.ts";
 
 /** The plugin's `PLUGINS.atlas` section. */

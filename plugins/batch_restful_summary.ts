@@ -12,7 +12,8 @@
 import { z } from "zod";
 import { type BatchDocument, batchDocument } from "../engine/batch_sinks.ts";
 import type { BatchResult, CallOptions } from "../engine/ports.ts";
-import { postJsonOnce, safeUrl } from "./http.ts";
+import { postJsonOnce } from "./http_post.ts";
+import { safeUrl } from "./http_redact.ts";
 import { definePlugin, timeoutSeconds } from "./plugin.ts";
 
 const DAY_MS = 86_400_000;

@@ -10,7 +10,8 @@
 import { z } from "zod";
 import { type CallOptions, type FeedbackOptions, UpstreamError } from "../engine/ports.ts";
 import type { Feedback } from "../engine/types.ts";
-import { postJsonOnce, safeUrl } from "./http.ts";
+import { postJsonOnce } from "./http_post.ts";
+import { safeUrl } from "./http_redact.ts";
 import { definePlugin, timeoutSeconds } from "./plugin.ts";
 
 /** The plugin's `PLUGINS.restful_feedback` section. */

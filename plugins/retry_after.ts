@@ -1,13 +1,91 @@
 /**
- * Honouring HTTP 429 with `Retry-After` (RFC 9110 §10.2.3) for listing and lookup calls: wait as
- * long as the upstream asked (or back off exponentially when it did not say), retry a bounded
- * number of times, and refuse waits longer than a limit rather than hang a run. Microsoft Graph
- * (https://learn.microsoft.com/graph/throttling) and Jamf Cloud both throttle this way.
+ * Honouring HTTP 429 with `Retry-After` (RFC 9110 §10.2.3), in one place for the HTTP client and
+ * for listing and lookup calls: wait as long as the upstream asked (or back off exponentially when
+ * it did not say), retry a bounded number of times, and refuse waits longer than a limit rather
+ * than hang a run. Microsoft Graph (https://learn.microsoft.com/graph/throttling) and Jamf Cloud
+ * both throttle this way.
  *
  * @module
  */
 import { UpstreamError } from "../engine/ports.ts";
-import { RateLimitError, sleep as abortableSleep } from "./http.ts";
+import { sleep as abortableSleep } from "./http_abort.ts";
+
+/** The upstream asked us to slow down (HTTP 429). */
+export class RateLimitError extends UpstreamError {
+  override name = "RateLimitError";
+  /** How long the upstream asked us to wait (`Retry-After`), when it said. */
+  readonly retryAfterMs: number | null;
+  /**
+   * @param message plain words for an operator
+   * @param retryAfterMs the upstream's `Retry-After`, in milliseconds
+   */
+  constructor(message: string, retryAfterMs: number | null) {
+    super(message, 429);
+    this.retryAfterMs = retryAfterMs;
+  }
+}
+
+/**
+ * `Retry-After` as milliseconds: delta-seconds or an HTTP date (RFC 9110 §10.2.3).
+ *
+ * @param value the header's value
+ * @param now the clock for HTTP dates
+ * @returns the wait in ms (0 for a date already past); `null` when absent or unreadable
+ * @example
+ * ```ts
+ * retryAfterMs("3"); // 3000
+ * retryAfterMs("Wed, 21 Oct 2015 07:28:00 GMT"); // 0
+ * ```
+ */
+export function retryAfterMs(value: string | null, now: Date = new Date()): number | null {
+  if (value === null || value.trim() === "") return null;
+  if (/^\d+(\.\d+)?$/.test(value.trim())) return Math.round(Number(value) * 1000);
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? null : Math.max(0, at - now.getTime());
+}
+
+/** How many 429s are waited out, and how long at most. */
+export interface ThrottlePolicy {
+  /** Retries after the first 429. */
+  retries: number;
+  /** Longest wait accepted, in ms. */
+  maxMs: number;
+  /** The wait when the upstream gave no `Retry-After`, for the `retried`-th retry (from 0), in ms. */
+  backoffMs: (retried: number) => number;
+}
+
+/** What to do after a 429: wait, or give up and why. */
+export type ThrottleStep =
+  | { wait: number }
+  | { refused: "retries" }
+  | { refused: "too long"; asked: number };
+
+/**
+ * The one rule for a 429: after `retried` retries, give up when the policy's retries are spent;
+ * else wait what `Retry-After` asked (or the back-off), unless that is longer than `maxMs`.
+ *
+ * @param error the 429 just received
+ * @param retried how many 429s of this call were already waited out
+ * @param policy retries, longest wait and back-off
+ * @returns the wait in ms, or why not to retry
+ * @example
+ * ```ts
+ * const policy = { retries: 2, maxMs: 30_000, backoffMs: (n: number) => 1000 * 2 ** n };
+ * nextThrottleStep(new RateLimitError("429", 3000), 0, policy); // { wait: 3000 }
+ * nextThrottleStep(new RateLimitError("429", null), 1, policy); // { wait: 2000 }
+ * nextThrottleStep(new RateLimitError("429", 60_000), 0, policy); // { refused: "too long", asked: 60000 }
+ * nextThrottleStep(new RateLimitError("429", 0), 2, policy); // { refused: "retries" }
+ * ```
+ */
+export function nextThrottleStep(
+  error: RateLimitError,
+  retried: number,
+  policy: ThrottlePolicy,
+): ThrottleStep {
+  if (retried >= policy.retries) return { refused: "retries" };
+  const asked = error.retryAfterMs ?? policy.backoffMs(retried);
+  return asked > policy.maxMs ? { refused: "too long", asked } : { wait: asked };
+}
 
 /** How {@link withRetryAfter} retries. */
 export interface RetryAfterOptions {
@@ -43,30 +121,35 @@ export async function withRetryAfter<T>(
   call: () => Promise<T>,
   options: RetryAfterOptions,
 ): Promise<T> {
-  const retries = options.retries ?? 5;
   const baseMs = options.baseMs ?? 1000;
-  const maxMs = options.maxMs ?? 120_000;
+  const policy: ThrottlePolicy = {
+    retries: options.retries ?? 5,
+    maxMs: options.maxMs ?? 120_000,
+    backoffMs: (retried) => baseMs * 2 ** retried,
+  };
   const wait = options.sleep ?? abortableSleep;
   for (let attempt = 0;; attempt++) {
     try {
       return await call();
     } catch (error: unknown) {
       if (!(error instanceof RateLimitError)) throw error;
-      if (attempt >= retries) {
+      const step = nextThrottleStep(error, attempt, policy);
+      if ("wait" in step) {
+        await wait(step.wait, options.signal);
+        continue;
+      }
+      if (step.refused === "retries") {
         throw new UpstreamError(
-          `${options.name}: still throttled (HTTP 429) after ${retries} retries`,
+          `${options.name}: still throttled (HTTP 429) after ${policy.retries} retries`,
           429,
         );
       }
-      const asked = error.retryAfterMs ?? baseMs * 2 ** attempt;
-      if (asked > maxMs) {
-        throw new UpstreamError(
-          `${options.name}: throttled (HTTP 429) with Retry-After ${Math.round(asked / 1000)} s, ` +
-            `longer than ${maxMs / 1000} s`,
-          429,
-        );
-      }
-      await wait(asked, options.signal);
+      const asked = Math.round(step.asked / 1000);
+      throw new UpstreamError(
+        `${options.name}: throttled (HTTP 429) with Retry-After ${asked} s, ` +
+          `longer than ${policy.maxMs / 1000} s`,
+        429,
+      );
     }
   }
 }

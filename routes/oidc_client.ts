@@ -19,7 +19,7 @@
  *
  * @module
  */
-import { readBounded } from "../plugins/http.ts";
+import { readBounded } from "../plugins/http_body.ts";
 import { createRemoteJWKSet, customFetch, jwtVerify } from "jose";
 import { z } from "zod";
 import type { Config } from "../config/schema.ts";

@@ -17,7 +17,8 @@ import { z } from "zod";
 import type { Logger } from "../../config/log.ts";
 import { type Store, UpstreamError } from "../../engine/ports.ts";
 import type { AccessEvent } from "../../engine/types.ts";
-import { AuthError, createHttpClient, type HttpClient, RateLimitError } from "../http.ts";
+import { AuthError, createHttpClient, type HttpClient } from "../http.ts";
+import { RateLimitError } from "../retry_after.ts";
 import { definePlugin, timeoutSeconds } from "../plugin.ts";
 import { AuthLogPage, duoKeysFor, rfc2822, signDuoRequest, toEvent } from "./duo_api.ts";
 

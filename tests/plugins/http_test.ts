@@ -1,13 +1,8 @@
 import assert from "node:assert/strict";
 import { NotFoundError, UpstreamError } from "../../engine/ports.ts";
-import {
-  AuthError,
-  basicAuth,
-  createHttpClient,
-  RateLimitError,
-  redactUrl,
-  retryAfterMs,
-} from "../../plugins/http.ts";
+import { AuthError, basicAuth, createHttpClient } from "../../plugins/http.ts";
+import { redactUrl } from "../../plugins/http_redact.ts";
+import { RateLimitError, retryAfterMs } from "../../plugins/retry_after.ts";
 import { json, startFake } from "../fakes/server.ts";
 
 const SECRET = "s3cret-token-value";

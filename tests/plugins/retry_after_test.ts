@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { UpstreamError } from "../../engine/ports.ts";
-import { RateLimitError } from "../../plugins/http.ts";
+import { RateLimitError } from "../../plugins/retry_after.ts";
 import { withRetryAfter } from "../../plugins/retry_after.ts";
 
 function recorder() {

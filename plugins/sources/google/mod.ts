@@ -10,7 +10,7 @@
 import { type Common, google } from "googleapis";
 import { z } from "zod";
 import { NotFoundError, UpstreamError } from "../../../engine/ports.ts";
-import { retryAfterMs } from "../../http.ts";
+import { retryAfterMs } from "../../retry_after.ts";
 import type { AccessEvent, Account, DeviceRecord } from "../../../engine/types.ts";
 import {
   definePlugin,

@@ -17,7 +17,8 @@
  * @module
  */
 import { UpstreamError } from "../../../engine/ports.ts";
-import { AuthError, createHttpClient, sleep as abortableSleep } from "../../http.ts";
+import { AuthError, createHttpClient } from "../../http.ts";
+import { sleep as abortableSleep } from "../../http_abort.ts";
 import { withRetryAfter } from "../../retry_after.ts";
 
 /** The scope of an app-only Graph token. */

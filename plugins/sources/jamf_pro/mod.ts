@@ -27,7 +27,8 @@ import {
   UpstreamError,
 } from "../../../engine/ports.ts";
 import type { DeviceRecord } from "../../../engine/types.ts";
-import { createHttpClient, sleep as abortableSleep } from "../../http.ts";
+import { createHttpClient } from "../../http.ts";
+import { sleep as abortableSleep } from "../../http_abort.ts";
 import { definePlugin, type PluginContext, timeoutSeconds } from "../../plugin.ts";
 import { withRetryAfter } from "../../retry_after.ts";
 import {

@@ -1,0 +1,76 @@
+/**
+ * Abort helpers for outbound calls: a pause the caller's signal cuts short, and a call's own
+ * deadline joined to the caller's signal. Changes when the way calls are cancelled changes.
+ *
+ * @module
+ */
+import { UpstreamError } from "../engine/ports.ts";
+
+/**
+ * Waits `ms`, or rejects with the signal's reason as soon as it aborts.
+ *
+ * @param ms how long to wait, in milliseconds
+ * @param signal cancels the wait
+ * @returns resolves after `ms`; rejects with `signal.reason` on abort (at once if already aborted)
+ * @example
+ * ```ts
+ * await sleep(100, AbortSignal.timeout(1000));
+ * ```
+ */
+export function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+/**
+ * A signal that aborts when `parent` aborts (with its reason) or when `timeoutMs` passes (with an
+ * `UpstreamError` "`name` did not answer within N s"). Call `dispose` when the call is over, so
+ * the timer and the listener on `parent` go.
+ *
+ * @param parent the caller's signal
+ * @param timeoutMs the call's own deadline in milliseconds; `null` returns `parent` itself
+ * @param name the upstream, for the timeout message
+ * @returns the joined signal and its clean-up
+ * @example
+ * ```ts
+ * const { signal, dispose } = withDeadline(new AbortController().signal, 5000, "JAMF");
+ * try {
+ *   await fetch("https://x.example", { signal });
+ * } finally {
+ *   dispose();
+ * }
+ * ```
+ */
+export function withDeadline(
+  parent: AbortSignal,
+  timeoutMs: number | null,
+  name: string,
+): { signal: AbortSignal; dispose: () => void } {
+  if (timeoutMs === null) return { signal: parent, dispose: () => {} };
+  const controller = new AbortController();
+  const onAbort = () => controller.abort(parent.reason);
+  if (parent.aborted) onAbort();
+  parent.addEventListener("abort", onAbort, { once: true });
+  const timer = setTimeout(
+    () =>
+      controller.abort(new UpstreamError(`${name} did not answer within ${timeoutMs / 1000} s`)),
+    timeoutMs,
+  );
+  return {
+    signal: controller.signal,
+    dispose: () => {
+      clearTimeout(timer);
+      parent.removeEventListener("abort", onAbort);
+    },
+  };
+}

@@ -1,0 +1,66 @@
+/**
+ * One-shot JSON POSTs (the original's HTTP POST mixin, spec §9.2) for plugins that retry on their
+ * own terms: the feedback outbox, batch summaries, failure counters. Changes when that mixin's
+ * contract changes; requests that want retries and typed errors use `http.ts`.
+ *
+ * @module
+ */
+import { UpstreamError } from "../engine/ports.ts";
+import { readBounded } from "./http_body.ts";
+import { redactUrl, safeUrl } from "./http_redact.ts";
+
+const MIB = 1024 * 1024;
+
+/** What {@link postJsonOnce} answers: the status and the body as JSON, text or `null`. */
+export interface PostAnswer {
+  status: number;
+  ok: boolean;
+  body: unknown;
+}
+
+/**
+ * POSTs a JSON body once, with `User-Agent: Stethoscope` (the original's HTTP POST mixin,
+ * spec §9.2), for plugins that retry on their own terms (the feedback outbox, batch summaries,
+ * failure counters). A non-2xx answer is returned, not thrown; a transport failure throws an
+ * `UpstreamError` naming the target without credentials; an abort rethrows the signal's reason.
+ *
+ * @param name the plugin, for messages
+ * @param url the endpoint
+ * @param body any JSON-serialisable value (dates become ISO strings)
+ * @returns the answer; bodies over 1 MiB are not read
+ */
+export async function postJsonOnce(
+  name: string,
+  url: string,
+  body: unknown,
+  options: { signal?: AbortSignal; headers?: Record<string, string> },
+): Promise<PostAnswer> {
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      method: "POST",
+      headers: {
+        "Content-Type": "application/json",
+        "Accept": "application/json",
+        "User-Agent": "Stethoscope",
+        ...options.headers,
+      },
+      body: JSON.stringify(body),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+  } catch (error: unknown) {
+    if (options.signal?.aborted) throw options.signal.reason ?? error;
+    const why = error instanceof Error ? error.message : String(error);
+    throw new UpstreamError(`${name}: cannot reach ${safeUrl(url)}: ${redactUrl(why)}`);
+  }
+  const text = await readBounded(response, MIB) ?? "";
+  let parsed: unknown = null;
+  if (text.trim() !== "") {
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      parsed = text;
+    }
+  }
+  return { status: response.status, ok: response.ok, body: parsed };
+}
