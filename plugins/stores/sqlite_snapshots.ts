@@ -10,12 +10,10 @@ import type { DatabaseSync, StatementSync } from "node:sqlite";
 import type { PersonSnapshot, SnapshotStore, StoredSnapshot } from "../../engine/snapshots.ts";
 import { decodeSnapshot, encodeSnapshotBody, seenOf } from "./snapshot_codec.ts";
 import { foldEmail } from "../../engine/emails.ts";
-
-/** Runs one store operation, turning failures into a `StoreError` (the store's own `#run`). */
-export type Runner = <T>(what: string, fn: () => T) => Promise<T>;
+import type { Runner } from "./sqlite_runner.ts";
 
 /**
- * The snapshot half of the SQLite store, over its database and error handling.
+ * The snapshot methods of the SQLite store, over its database and error handling.
  *
  * @param db the open, migrated database
  * @param run the store's runner (closed-store check and error wording)

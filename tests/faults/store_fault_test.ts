@@ -32,12 +32,8 @@ const WRITES = [
 
 /** A store whose writes fail like a full disk while `full` is set. */
 function diskFull(inner: Store): Store & { full: boolean } {
-  const methods: Record<string, unknown> = { kind: inner.kind, full: false };
-  for (const name of Object.getOwnPropertyNames(Object.getPrototypeOf(inner))) {
-    const fn = (inner as unknown as Record<string, unknown>)[name];
-    if (name !== "constructor" && typeof fn === "function") methods[name] = fn.bind(inner);
-  }
-  const wrapper = methods as unknown as Store & { full: boolean };
+  // A store is a plain object of closures (plugins/stores/compose.ts): its members copy over.
+  const wrapper: Store & { full: boolean } = { ...inner, full: false };
   for (const name of WRITES) {
     const original = inner[name].bind(inner) as (...a: unknown[]) => Promise<unknown>;
     (wrapper as unknown as Record<string, unknown>)[name] = (...args: unknown[]) =>

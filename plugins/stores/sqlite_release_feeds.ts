@@ -1,0 +1,47 @@
+/**
+ * The release-feed cache in the SQLite store (`release_feeds`): the last good copy of each feed,
+ * one row per feed name. The table is created on first use, outside the migrations
+ * (`sqlite_migrations.ts` says why).
+ *
+ * @module
+ */
+import type { DatabaseSync } from "node:sqlite";
+import type { ReleaseFeedCopy, ReleaseFeedStore } from "../../engine/ports.ts";
+import type { Runner } from "./sqlite_runner.ts";
+
+/**
+ * The release-feed methods of the SQLite store.
+ *
+ * @param db the open database
+ * @param run the store's runner
+ * @returns `releaseFeed` (`null` when none was saved) and `putReleaseFeed` (replaces the copy)
+ */
+export function sqliteReleaseFeeds(db: DatabaseSync, run: Runner): ReleaseFeedStore {
+  let created = false;
+  function table(): void {
+    if (created) return;
+    db.exec(`CREATE TABLE IF NOT EXISTS release_feeds (
+      name TEXT PRIMARY KEY, fetched_at INTEGER NOT NULL, body TEXT NOT NULL)`);
+    created = true;
+  }
+  return {
+    releaseFeed(name: string): Promise<ReleaseFeedCopy | null> {
+      return run("read a release feed", () => {
+        table();
+        const r = db.prepare("SELECT fetched_at, body FROM release_feeds WHERE name = ?")
+          .get(name);
+        if (!r) return null;
+        return { name, fetchedAt: new Date(Number(r.fetched_at)), body: String(r.body) };
+      });
+    },
+
+    putReleaseFeed(copy: ReleaseFeedCopy): Promise<void> {
+      return run("save a release feed", () => {
+        table();
+        db.prepare(`INSERT INTO release_feeds (name, fetched_at, body) VALUES (?, ?, ?)
+          ON CONFLICT (name) DO UPDATE SET fetched_at = excluded.fetched_at, body = excluded.body`)
+          .run(copy.name, copy.fetchedAt.getTime(), copy.body);
+      });
+    },
+  };
+}
