@@ -10,31 +10,50 @@
  */
 import type { Client } from "@elastic/elasticsearch";
 import { esStatus } from "../elasticsearch.ts";
-
-/** Mappings of the revocations index. */
-export const REVOCATION_MAPPINGS = {
-  until: { type: "date", format: "epoch_millis" },
-} as const;
-
-/** SHA-256 of `id`, hex: the document id. */
-async function docId(id: string): Promise<string> {
-  const digest = new Uint8Array(
-    await crypto.subtle.digest("SHA-256", new TextEncoder().encode(id)),
-  );
-  return Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
-}
+import type { RevocationsPart } from "./compose.ts";
+import type { EsContext } from "./es_context.ts";
 
 /**
- * Revokes `id` until `untilMs` in `index`.
+ * The revocation methods of the Elasticsearch store.
  *
- * @returns true when this call revoked it; false when a live revocation already existed
+ * @param ctx the store's context
+ * @returns `revoke` (true when this call revoked the id; false when a live revocation already
+ *   existed or another process took an expired one over first), `isRevoked` (a revocation ends
+ *   at its `until`) and `pruneRevoked` (how many went)
  */
-export async function revokeDoc(
+export function esRevocations(ctx: EsContext): RevocationsPart {
+  const { client, run } = ctx;
+  const index = ctx.index("revocations");
+  return {
+    revoke(id: string, options: { until: Date; now: Date }): Promise<boolean> {
+      const o = { untilMs: options.until.getTime(), nowMs: options.now.getTime() };
+      return run("revoke a session", async () => revokeDoc(client, index, await ctx.id(id), o));
+    },
+
+    isRevoked(id: string, now: Date): Promise<boolean> {
+      return run("read revoked sessions", async () => {
+        const got = await client.get({ index, id: await ctx.id(id) }, { ignore: [404] });
+        if (!got.found) return false;
+        return Number((got._source as { until?: unknown }).until) > now.getTime();
+      });
+    },
+
+    pruneRevoked(now: Date): Promise<number> {
+      return run(
+        "prune revoked sessions",
+        () => ctx.deleteRange("revocations", { until: { lte: now.getTime() } }),
+      );
+    },
+  };
+}
+
+/** Revokes document `id` until `untilMs`: true when this call did, false when it was live. */
+async function revokeDoc(
   client: Client,
   index: string,
-  options: { id: string; untilMs: number; nowMs: number },
+  id: string,
+  options: { untilMs: number; nowMs: number },
 ): Promise<boolean> {
-  const id = await docId(options.id);
   try {
     await client.create({ index, id, document: { until: options.untilMs }, refresh: "wait_for" });
     return true;
@@ -42,7 +61,7 @@ export async function revokeDoc(
     if (esStatus(error) !== 409) throw error;
   }
   const got = await client.get({ index, id }, { ignore: [404] });
-  if (!got.found) return await revokeDoc(client, index, options);
+  if (!got.found) return await revokeDoc(client, index, id, options);
   if (Number((got._source as { until?: unknown }).until) > options.nowMs) return false;
   try {
     await client.index({
@@ -58,29 +77,4 @@ export async function revokeDoc(
     if (esStatus(error) === 409) return false; // another process took it over first
     throw error;
   }
-}
-
-/** Whether `id` has a revocation in `index` lasting past `nowMs`. */
-export async function isRevokedDoc(
-  client: Client,
-  index: string,
-  options: { id: string; nowMs: number },
-): Promise<boolean> {
-  const got = await client.get({ index, id: await docId(options.id) }, { ignore: [404] });
-  if (!got.found) return false;
-  return Number((got._source as { until?: unknown }).until) > options.nowMs;
-}
-
-/** Deletes the revocations in `index` that ended by `nowMs`; returns how many. */
-export async function pruneRevokedDocs(
-  client: Client,
-  index: string,
-  nowMs: number,
-): Promise<number> {
-  const r = await client.deleteByQuery({
-    index,
-    query: { range: { until: { lte: nowMs } } },
-    refresh: true,
-  });
-  return r.deleted ?? 0;
 }

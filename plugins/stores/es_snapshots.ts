@@ -6,39 +6,21 @@
  *
  * @module
  */
-import type { Client } from "@elastic/elasticsearch";
 import type { PersonSnapshot, SnapshotStore, StoredSnapshot } from "../../engine/snapshots.ts";
 import { esStatus } from "../elasticsearch.ts";
 import { decodeSnapshot, encodeSnapshotBody, seenOf } from "./snapshot_codec.ts";
 import { foldEmail } from "../../engine/emails.ts";
-
-/** The mapping of the snapshot index (merged into the store's `MAPPINGS`). */
-export const SNAPSHOT_MAPPING = {
-  email: { type: "keyword" },
-  collected_at: { type: "date", format: "epoch_millis" },
-  seen_at: { type: "date", format: "epoch_millis" },
-  body: { type: "text", index: false },
-} as const;
-
-/** What the snapshot half needs from the store. */
-export interface EsSnapshotParts {
-  client: Client;
-  /** The full index name. */
-  index: string;
-  /** The store's stable id (SHA-256 hex of the parts). */
-  id: (...parts: string[]) => Promise<string>;
-  /** The store's error wrapper. */
-  run: <T>(what: string, fn: () => Promise<T>) => Promise<T>;
-}
+import type { EsContext } from "./es_context.ts";
 
 /**
  * The snapshot methods of the Elasticsearch store.
  *
- * @param parts client, index name, id function, error wrapper
+ * @param ctx the store's context
  * @returns the `SnapshotStore` methods
  */
-export function esSnapshots(parts: EsSnapshotParts): SnapshotStore {
-  const { client, index, run } = parts;
+export function esSnapshots(ctx: EsContext): SnapshotStore {
+  const { client, run } = ctx;
+  const index = ctx.index("snapshots");
   return {
     putSnapshot(s: PersonSnapshot) {
       return run("save a snapshot", async () => {
@@ -46,7 +28,7 @@ export function esSnapshots(parts: EsSnapshotParts): SnapshotStore {
         const at = s.collectedAt.getTime();
         await client.index({
           index,
-          id: await parts.id(email),
+          id: await ctx.id(email),
           document: { email, collected_at: at, seen_at: seenOf(s), body: encodeSnapshotBody(s) },
           refresh: "wait_for",
         });
@@ -56,7 +38,7 @@ export function esSnapshots(parts: EsSnapshotParts): SnapshotStore {
       return run("read a snapshot", async (): Promise<StoredSnapshot | null> => {
         const key = foldEmail(email);
         try {
-          const doc = await client.get<Record<string, unknown>>({ index, id: await parts.id(key) });
+          const doc = await client.get<Record<string, unknown>>({ index, id: await ctx.id(key) });
           const src = doc._source;
           if (!doc.found || src === undefined) return null;
           const s = decodeSnapshot(key, new Date(Number(src.collected_at)), String(src.body));
@@ -72,7 +54,7 @@ export function esSnapshots(parts: EsSnapshotParts): SnapshotStore {
         try {
           await client.update({
             index,
-            id: await parts.id(foldEmail(email)),
+            id: await ctx.id(foldEmail(email)),
             doc: { seen_at: at.getTime() },
           });
         } catch (error: unknown) {
@@ -81,14 +63,10 @@ export function esSnapshots(parts: EsSnapshotParts): SnapshotStore {
       });
     },
     pruneSnapshots(before: Date) {
-      return run("delete old snapshots", async () => {
-        const r = await client.deleteByQuery({
-          index,
-          query: { range: { seen_at: { lt: before.getTime() } } },
-          refresh: true,
-        });
-        return r.deleted ?? 0;
-      });
+      return run(
+        "delete old snapshots",
+        () => ctx.deleteRange("snapshots", { seen_at: { lt: before.getTime() } }),
+      );
     },
     snapshotCount() {
       return run("count snapshots", async () => (await client.count({ index })).count);

@@ -3,7 +3,6 @@ import { silentLogger } from "../../config/log.ts";
 import type { Store } from "../../engine/ports.ts";
 import { createElasticsearchStore } from "../../plugins/stores/elasticsearch.ts";
 import { type FakeElasticsearch, startFakeElasticsearch } from "../fakes/elasticsearch.ts";
-import { runSnapshotContract } from "./snapshot_contract.ts";
 import { at, runStoreContract } from "./store_contract.ts";
 
 /** Opens a store on its own fake; closing the store also stops the fake. */
@@ -27,7 +26,6 @@ async function storeOnFake(
 }
 
 runStoreContract("elasticsearch (loopback fake)", () => storeOnFake());
-runSnapshotContract("elasticsearch (loopback fake)", () => storeOnFake());
 
 Deno.test("elasticsearch store creates its indices with strict mappings once", async () => {
   const fake = startFakeElasticsearch();

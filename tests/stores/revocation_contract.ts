@@ -5,13 +5,10 @@
  * @module
  */
 import assert from "node:assert/strict";
-import type { Store } from "../../engine/ports.ts";
-import { at } from "./store_contract.ts";
-
-type Step = (title: string, fn: (store: Store) => Promise<void>) => Promise<boolean>;
+import { at, type ContractStep } from "./store_contract.ts";
 
 /** Registers the revocation steps through the contract's `step`. */
-export async function revocationContract(step: Step): Promise<void> {
+export async function revocationContract(step: ContractStep): Promise<void> {
   await step("revoke() refuses an id until its expiry, then forgets it", async (s) => {
     assert.equal(await s.isRevoked("session:a", at(0)), false);
     assert.equal(await s.revoke("session:a", { until: at(100), now: at(0) }), true);

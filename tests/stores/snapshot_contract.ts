@@ -1,14 +1,14 @@
 /**
- * The snapshot half of the store contract (issue 13), run against every `Store`: a person's
- * snapshot comes back exactly as saved (dates as dates), keyed case-insensitively, replaced by
- * the next one, and deleted once the person has not been seen for the retention period.
+ * The snapshot part of the Store contract (issue 13), run by `store_contract.ts` against every
+ * store: a person's snapshot comes back exactly as saved (dates as dates), keyed
+ * case-insensitively, replaced by the next one, and deleted once the person has not been seen for
+ * the retention period.
  *
  * @module
  */
 import assert from "node:assert/strict";
-import type { Store } from "../../engine/ports.ts";
 import type { PersonSnapshot } from "../../engine/snapshots.ts";
-import { at } from "./store_contract.ts";
+import { at, type ContractStep } from "./store_contract.ts";
 
 /** A snapshot with a date in every place a record, account or event has one. */
 export function snapshotOf(email: string, collectedAt: Date): PersonSnapshot {
@@ -59,92 +59,67 @@ export function snapshotOf(email: string, collectedAt: Date): PersonSnapshot {
   };
 }
 
-/**
- * Registers the snapshot contract as one `Deno.test` with a step per behaviour.
- *
- * @param name the implementation's name
- * @param makeStore opens a fresh, empty store; the suite closes it
- */
-export function runSnapshotContract(
-  name: string,
-  makeStore: () => Promise<Store>,
-  testOptions: { sanitizeResources?: boolean; sanitizeOps?: boolean } = {},
-): void {
-  Deno.test({
-    name: `${name} store keeps per-person snapshots (snapshot contract)`,
-    ...testOptions,
-    fn: async (t) => {
-      const step = (title: string, fn: (store: Store) => Promise<void>) =>
-        t.step(title, async () => {
-          const store = await makeStore();
-          try {
-            await fn(store);
-          } finally {
-            await store.close();
-          }
-        });
+/** Registers the snapshot steps through the contract's `step`. */
+export async function snapshotContract(step: ContractStep): Promise<void> {
+  await step("snapshot() answers null for someone never looked up", async (store) => {
+    assert.equal(await store.snapshot("nobody@example.com"), null);
+    assert.equal(await store.snapshotCount(), 0);
+  });
 
-      await step("snapshot() answers null for someone never looked up", async (store) => {
-        assert.equal(await store.snapshot("nobody@example.com"), null);
-        assert.equal(await store.snapshotCount(), 0);
-      });
-
-      await step(
-        "a snapshot comes back as saved, dates as Dates, under any letter case",
-        async (s) => {
-          const saved = snapshotOf("fry@example.com", at(0));
-          await s.putSnapshot(saved);
-          const got = await s.snapshot("FRY@Example.com");
-          assert.deepEqual(got, { ...saved, seenAt: at(0) });
-          assert.ok(got!.devices.items[0]!.last_sync instanceof Date);
-          // a string that looks like a date stays a string
-          assert.equal(got!.devices.items[0]!.practices!.encryption!.details, "2024-01-01");
-        },
-      );
-
-      await step(
-        "the next snapshot replaces the previous one; batch ones may lack accounts",
-        async (s) => {
-          await s.putSnapshot(snapshotOf("fry@example.com", at(0)));
-          const batch = { ...snapshotOf("fry@example.com", at(60)), accounts: null, events: null };
-          await s.putSnapshot(batch);
-          assert.deepEqual(await s.snapshot("fry@example.com"), { ...batch, seenAt: at(60) });
-          assert.equal(await s.snapshotCount(), 1);
-        },
-      );
-
-      await step(
-        "a kept snapshot after a failed refresh counts the person as seen then",
-        async (s) => {
-          const kept = {
-            ...snapshotOf("fry@example.com", at(0)),
-            failedRefresh: {
-              at: at(600),
-              errors: [{
-                source: "jamf",
-                operation: "devicesByEmail",
-                kind: "error" as const,
-                message: "JAMF answered 500",
-              }],
-            },
-          };
-          await s.putSnapshot(kept);
-          assert.deepEqual(await s.snapshot("fry@example.com"), { ...kept, seenAt: at(600) });
-        },
-      );
-
-      await step("pruneSnapshots() deletes people not seen since the cut-off only", async (s) => {
-        await s.putSnapshot(snapshotOf("fry@example.com", at(0)));
-        await s.putSnapshot(snapshotOf("leela@example.com", at(0)));
-        await s.putSnapshot(snapshotOf("bender@example.com", at(500)));
-        await s.markSnapshotSeen("LEELA@example.com", at(900));
-        assert.equal(await s.pruneSnapshots(at(400)), 1);
-        assert.equal(await s.snapshot("fry@example.com"), null);
-        assert.deepEqual((await s.snapshot("leela@example.com"))?.seenAt, at(900));
-        assert.deepEqual((await s.snapshot("bender@example.com"))?.collectedAt, at(500));
-        assert.equal(await s.snapshotCount(), 2);
-        await s.markSnapshotSeen("gone@example.com", at(900)); // nobody there: no error
-      });
+  await step(
+    "a snapshot comes back as saved, dates as Dates, under any letter case",
+    async (s) => {
+      const saved = snapshotOf("fry@example.com", at(0));
+      await s.putSnapshot(saved);
+      const got = await s.snapshot("FRY@Example.com");
+      assert.deepEqual(got, { ...saved, seenAt: at(0) });
+      assert.ok(got!.devices.items[0]!.last_sync instanceof Date);
+      // a string that looks like a date stays a string
+      assert.equal(got!.devices.items[0]!.practices!.encryption!.details, "2024-01-01");
     },
+  );
+
+  await step(
+    "the next snapshot replaces the previous one; batch ones may lack accounts",
+    async (s) => {
+      await s.putSnapshot(snapshotOf("fry@example.com", at(0)));
+      const batch = { ...snapshotOf("fry@example.com", at(60)), accounts: null, events: null };
+      await s.putSnapshot(batch);
+      assert.deepEqual(await s.snapshot("fry@example.com"), { ...batch, seenAt: at(60) });
+      assert.equal(await s.snapshotCount(), 1);
+    },
+  );
+
+  await step(
+    "a kept snapshot after a failed refresh counts the person as seen then",
+    async (s) => {
+      const kept = {
+        ...snapshotOf("fry@example.com", at(0)),
+        failedRefresh: {
+          at: at(600),
+          errors: [{
+            source: "jamf",
+            operation: "devicesByEmail",
+            kind: "error" as const,
+            message: "JAMF answered 500",
+          }],
+        },
+      };
+      await s.putSnapshot(kept);
+      assert.deepEqual(await s.snapshot("fry@example.com"), { ...kept, seenAt: at(600) });
+    },
+  );
+
+  await step("pruneSnapshots() deletes people not seen since the cut-off only", async (s) => {
+    await s.putSnapshot(snapshotOf("fry@example.com", at(0)));
+    await s.putSnapshot(snapshotOf("leela@example.com", at(0)));
+    await s.putSnapshot(snapshotOf("bender@example.com", at(500)));
+    await s.markSnapshotSeen("LEELA@example.com", at(900));
+    assert.equal(await s.pruneSnapshots(at(400)), 1);
+    assert.equal(await s.snapshot("fry@example.com"), null);
+    assert.deepEqual((await s.snapshot("leela@example.com"))?.seenAt, at(900));
+    assert.deepEqual((await s.snapshot("bender@example.com"))?.collectedAt, at(500));
+    assert.equal(await s.snapshotCount(), 2);
+    await s.markSnapshotSeen("gone@example.com", at(900)); // nobody there: no error
   });
 }

@@ -1,13 +1,8 @@
 import assert from "node:assert/strict";
 import { silentLogger } from "../../config/log.ts";
 import { createSqliteStore } from "../../plugins/stores/sqlite.ts";
-import { runSnapshotContract, snapshotOf } from "./snapshot_contract.ts";
+import { snapshotOf } from "./snapshot_contract.ts";
 import { at } from "./store_contract.ts";
-
-runSnapshotContract(
-  "sqlite (:memory:)",
-  () => createSqliteStore({ path: ":memory:", log: silentLogger }),
-);
 
 Deno.test("sqlite store keeps snapshots across a restart", async () => {
   const dir = await Deno.makeTempDir();

@@ -1,5 +1,7 @@
 /**
- * The behaviour every `Store` implementation must show, run against each of them.
+ * The behaviour every `Store` implementation must show, run against each of them: the one
+ * contract both stores pass, with its revocation (revocation_contract.ts) and snapshot
+ * (snapshot_contract.ts) parts.
  *
  * @module
  */
@@ -7,6 +9,7 @@ import assert from "node:assert/strict";
 import type { BatchRunSummary, Store } from "../../engine/ports.ts";
 import type { AccessEvent } from "../../engine/types.ts";
 import { revocationContract } from "./revocation_contract.ts";
+import { snapshotContract } from "./snapshot_contract.ts";
 
 const T0 = new Date("2024-03-01T10:00:00.000Z");
 
@@ -43,6 +46,12 @@ function run(id: string, startedAt: Date): BatchRunSummary {
   };
 }
 
+/** One behaviour of the contract, run on a fresh store that is closed afterwards. */
+export type ContractStep = (
+  title: string,
+  fn: (store: Store) => Promise<void>,
+) => Promise<boolean>;
+
 /**
  * Registers the store contract as one `Deno.test` with a step per behaviour.
  *
@@ -58,7 +67,7 @@ export function runStoreContract(
     name: `${name} store follows the Store contract`,
     ...testOptions,
     fn: async (t) => {
-      const step = (title: string, fn: (store: Store) => Promise<void>) =>
+      const step: ContractStep = (title, fn) =>
         t.step(title, async () => {
           const store = await makeStore();
           try {
@@ -231,6 +240,7 @@ export function runStoreContract(
       });
 
       await revocationContract(step);
+      await snapshotContract(step);
 
       // --- release-feed cache ---
       await step("putReleaseFeed() keeps the latest copy per feed name", async (s) => {

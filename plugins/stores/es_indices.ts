@@ -1,0 +1,78 @@
+/**
+ * The Elasticsearch store's indices: one per concern, named `<prefix><suffix>`, each created with
+ * explicit `dynamic: strict` mappings on start (the Elasticsearch counterpart of
+ * `sqlite_migrations.ts`). Its one reason to change is a field added to, or an index added to,
+ * the store; the reads and writes live in the per-concern `es_*.ts` modules.
+ *
+ * @module
+ */
+import type { Client } from "@elastic/elasticsearch";
+import { describeEsError } from "../elasticsearch.ts";
+import { StoreError } from "./codec.ts";
+
+const kw = { type: "keyword" } as const;
+const date = { type: "date", format: "epoch_millis" } as const;
+const opaque = { type: "object", enabled: false } as const;
+
+/** Index suffix → mappings. `dynamic: strict` so a typo in a field name fails loudly. */
+export const MAPPINGS = {
+  dismissals: { email: kw, notification_id: kw, dismissed_at: date },
+  feedback: { email: kw, notification_id: kw, feedback: opaque, created_at: date },
+  outbox: {
+    feedback_id: kw,
+    sink: kw,
+    email: kw,
+    feedback: opaque,
+    created_at: date,
+    attempts: { type: "integer" },
+    next_attempt_at: date,
+    delivered: { type: "boolean" },
+    delivered_at: date,
+    last_error: { type: "text", index: false },
+    claimed_by: kw,
+    claimed_until: date,
+  },
+  events: { source: kw, key: kw, username: kw, at: date, event: opaque },
+  statuses: { device: kw, practice: kw, status: kw, since: date, seen_at: date },
+  batch_runs: { started_at: date, run: opaque },
+  revocations: { until: date },
+  snapshots: {
+    email: kw,
+    collected_at: date,
+    seen_at: date,
+    body: { type: "text", index: false },
+  },
+  release_feeds: { fetched_at: date, body: { type: "text", index: false } },
+} as const;
+
+/** The suffix of one of the store's indices. */
+export type IndexName = keyof typeof MAPPINGS;
+
+/**
+ * Creates each of the store's indices that does not exist yet, with its mappings. An index
+ * another process created meanwhile (`resource_already_exists_exception`) counts as created.
+ *
+ * @param client a connected client; it is closed when an index cannot be created
+ * @param prefix prefix of every index name (`stethoscope-`)
+ * @throws {StoreError} `Cannot create the store index "<name>": …` with Elasticsearch's words
+ * @example Creating the indices under a prefix
+ * ```ts
+ * import type { Client } from "@elastic/elasticsearch";
+ * declare const client: Client;
+ * await ensureIndices(client, "stethoscope-"); // stethoscope-dismissals, stethoscope-feedback, …
+ * ```
+ */
+export async function ensureIndices(client: Client, prefix: string): Promise<void> {
+  for (const [suffix, properties] of Object.entries(MAPPINGS)) {
+    const index = prefix + suffix;
+    try {
+      if (await client.indices.exists({ index })) continue;
+      await client.indices.create({ index, mappings: { dynamic: "strict", properties } });
+    } catch (error: unknown) {
+      const text = describeEsError(error);
+      if (text.includes("resource_already_exists_exception")) continue; // another process won
+      await client.close();
+      throw new StoreError(`Cannot create the store index "${index}": ${text}`, { cause: error });
+    }
+  }
+}
