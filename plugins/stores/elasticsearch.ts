@@ -10,7 +10,7 @@
  * @module
  */
 import type { Client } from "@elastic/elasticsearch";
-import type { Logger } from "../../config/log.ts";
+import type { Logger } from "../../engine/log.ts";
 import type { Store } from "../../engine/ports.ts";
 import { createEsClient, type EsConnection } from "../elasticsearch.ts";
 import { composeStore } from "./compose.ts";

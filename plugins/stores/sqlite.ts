@@ -10,7 +10,7 @@
  * @module
  */
 import { DatabaseSync } from "node:sqlite";
-import type { Logger } from "../../config/log.ts";
+import type { Logger } from "../../engine/log.ts";
 import type { Store } from "../../engine/ports.ts";
 import { reason, StoreError } from "./codec.ts";
 import { composeStore } from "./compose.ts";
