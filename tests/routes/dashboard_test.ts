@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { BatchRunSummary } from "../../engine/ports.ts";
-import { dashboardModel, percent } from "../../views/dashboard.tsx";
+import { dashboardModel, percent } from "../../views/dashboard_model.ts";
 import { demoWith, startApp } from "../support/app.ts";
 
 /** A demo person made privileged (demo sign-in only knows demo people). */
