@@ -25,7 +25,7 @@ import type { PersonView, ViewPart } from "../engine/view.ts";
 import type { AccessRecord, CallOptions } from "../engine/ports.ts";
 import type { Collected, DeviceRecord, SourceError } from "../engine/types.ts";
 import type { AppEnv, Ctx, User } from "./context.ts";
-import { audit } from "./data.ts";
+import { audit } from "./audit.ts";
 import { feedbackApi } from "./feedback_api.ts";
 import { sameEmail } from "./privilege.ts";
 import { AuthFailure, verifyAuthorization } from "./tokens.ts";

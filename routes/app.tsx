@@ -21,7 +21,11 @@ import type { AppDeps, AppEnv, Ctx } from "./context.ts";
 import { Metrics } from "./metrics.ts";
 import { health } from "./health.ts";
 import { notifications } from "./notifications.tsx";
-import { pages } from "./pages.tsx";
+import { overview } from "./overview.tsx";
+import { devices } from "./devices.tsx";
+import { accounts } from "./accounts.tsx";
+import { activity } from "./activity.tsx";
+import { faq } from "./faq.tsx";
 import { bodyLimits } from "./body_limit.ts";
 import { checkAgain } from "./check_again.tsx";
 import { privateResponses } from "./private_responses.ts";
@@ -217,7 +221,11 @@ export async function createApp(deps: AppDeps): Promise<Hono<AppEnv>> {
     return c.redirect(`/login?next=${encodeURIComponent(next_)}`, 302);
   });
 
-  app.route("/", pages);
+  app.route("/", overview);
+  app.route("/", devices);
+  app.route("/", accounts);
+  app.route("/", activity);
+  app.route("/", faq);
   app.route("/", notifications);
   app.route("/", checkAgain);
   app.route("/", dashboard);

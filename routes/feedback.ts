@@ -9,7 +9,7 @@ import { z } from "zod";
 import type { Feedback } from "../engine/types.ts";
 import { eventKey } from "../views/activity.tsx";
 import type { Ctx } from "./context.ts";
-import { notificationsOf } from "./data.ts";
+import { notificationsOf } from "./person_data.ts";
 import { viewFor } from "./person.tsx";
 
 /** Limits on what a person can send. */

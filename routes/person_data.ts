@@ -12,7 +12,6 @@ import type { NotificationState } from "../views/notifications.tsx";
 import { sourceLabels } from "../views/source_label.ts";
 import { buildTodo, type TodoItem } from "../views/todo.ts";
 import type { Ctx } from "./context.ts";
-import { notificationsOf, notificationStates } from "./data.ts";
 import { viewFor } from "./person.tsx";
 
 /** One person's data as the pages show it. */
@@ -21,6 +20,40 @@ export interface PersonData {
   view: PersonView;
   notifications: Collected<Notification>;
   states: Map<string, NotificationState>;
+}
+
+/**
+ * A person's notifications, looked up once per request: checking that an alert is the person's
+ * own and rendering the updated card share one call to the sources.
+ */
+export function notificationsOf(c: Ctx, email: string): Promise<Collected<Notification>> {
+  let lookups = c.get("notificationLookups");
+  if (lookups === undefined) c.set("notificationLookups", lookups = new Map());
+  let found = lookups.get(email);
+  if (found === undefined) {
+    found = c.var.deps.engine.notifications(email, { signal: c.req.raw.signal });
+    lookups.set(email, found);
+  }
+  return found;
+}
+
+/** Dismissals and answers of a person, by notification id. A failing store hides nothing. */
+export async function notificationStates(
+  c: Ctx,
+  email: string,
+): Promise<Map<string, NotificationState>> {
+  const { store, log } = c.var.deps;
+  const states = new Map<string, NotificationState>();
+  try {
+    const [dismissed, answers] = await Promise.all([store.dismissed(email), store.answers(email)]);
+    for (const id of dismissed) states.set(id, { dismissed: true });
+    for (const [id, answer] of answers) {
+      states.set(id, { dismissed: states.get(id)?.dismissed ?? false, answer });
+    }
+  } catch (error: unknown) {
+    log.warn("store unavailable; showing every notification", { error: String(error) });
+  }
+  return states;
 }
 
 async function lookUp(c: Ctx, email: string, seen?: PersonView): Promise<PersonData> {

@@ -507,7 +507,7 @@ Deno.test("hostile path and query input is answered 400/403/404 without reflecti
           assert.ok([400, 403, 404].includes(res.status), `${res.status} for ${url.slice(0, 80)}`);
           assert.ok(!body.includes("<script>alert"), "no raw script");
           assert.ok(!body.includes("<svg"), "no raw svg");
-          // Pages echo an invalid ?email= escaped but whole (routes/pages.tsx): checked for markup only.
+          // Pages echo an invalid ?email= escaped but whole (routes/page_parts.tsx): checked for markup only.
           if (/^\/(api|auth)\//.test(url)) {
             // deno-lint-ignore no-control-regex
             assert.ok(!/[\u0000-\u0008\u000b-\u001f]/.test(body), "no control characters");
