@@ -230,10 +230,14 @@ function issueText(issue: z.core.$ZodIssue, missing: boolean): string {
         ? issue.minimum === 1
           ? "must not be empty"
           : `expected at least ${issue.minimum} characters`
+        : issue.inclusive === false // z.number().positive() is "greater than 0": 0 is refused
+        ? `expected a value greater than ${issue.minimum}`
         : `expected a value of at least ${issue.minimum}`;
     case "too_big":
       return issue.origin === "string"
         ? `expected at most ${issue.maximum} characters`
+        : issue.inclusive === false
+        ? `expected a value less than ${issue.maximum}`
         : `expected a value of at most ${issue.maximum}`;
     case "invalid_union":
       return "does not match any of the accepted forms";

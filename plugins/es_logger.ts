@@ -54,7 +54,7 @@ export interface EsRequestLogger extends RequestLogger {
  * @returns the copy
  * @example
  * ```ts
- * withoutRaw([{ serial: "X", _raw: {...} }]); // [{ serial: "X" }]
+ * withoutRaw([{ serial: "X", _raw: { udid: "…" } }]); // [{ serial: "X" }]
  * ```
  */
 export function withoutRaw(data: unknown): unknown {

@@ -95,7 +95,12 @@ export interface AnyPluginModule {
  *
  * @example
  * ```ts
- * export default definePlugin(z.object({ URL: z.url() }), (config, ctx) => ({ ... }));
+ * import { z } from "zod";
+ * export default definePlugin(z.object({ URL: z.url() }), (config, ctx) => ({
+ *   name: ctx.name,
+ *   timeoutMs: ctx.timeoutMs,
+ *   checkConnectivity: () => fetch(config.URL).then((r) => r.body?.cancel()),
+ * }));
  * ```
  */
 export function definePlugin<S extends z.ZodType>(

@@ -19,7 +19,15 @@ export class StoreError extends Error {
  * @returns a string unique per distinct event of one source
  * @example
  * ```ts
- * eventKey({ id: "e1", ... }); // "id:e1"
+ * eventKey({
+ *   source: "duo",
+ *   id: "e1",
+ *   type: "authentication",
+ *   success: true,
+ *   reason: "user_approved",
+ *   ip_address: "192.0.2.10",
+ *   timestamp: new Date(0),
+ * }); // "id:e1"
  * ```
  */
 export function eventKey(event: AccessEvent): string {

@@ -37,8 +37,14 @@ Deno.test("loadConfig() names STETHOSCOPE_DEMO_RATE_LIMITS when its value is wro
   });
   await t.step("a bad key and a bad value", async () => {
     assert.deepEqual(await problems('{"API": {"REQUESTS": -1, "PER_SECONDS": 1}, "PAGES": {}}'), [
-      "STETHOSCOPE_DEMO_RATE_LIMITS.API.REQUESTS: expected a value of at least 0",
+      "STETHOSCOPE_DEMO_RATE_LIMITS.API.REQUESTS: expected a value greater than 0",
       "STETHOSCOPE_DEMO_RATE_LIMITS.PAGES: unknown key",
+    ]);
+  });
+  await t.step("zero, which is not a limit", async () => {
+    assert.deepEqual(await problems('{"API": {"REQUESTS": 0, "PER_SECONDS": 0}}'), [
+      "STETHOSCOPE_DEMO_RATE_LIMITS.API.REQUESTS: expected a value greater than 0",
+      "STETHOSCOPE_DEMO_RATE_LIMITS.API.PER_SECONDS: expected a value greater than 0",
     ]);
   });
 });

@@ -11,43 +11,76 @@ import type { DeviceRecord } from "../../engine/types.ts";
 type Answer = DeviceRecord[] | Error;
 type Table = Record<string, Answer>;
 
-const sleep = (ms: number, signal?: AbortSignal) =>
+/** Settles like `promise`, or rejects with the signal's reason as soon as it aborts. */
+const unlessAborted = (promise: Promise<void>, signal?: AbortSignal) =>
   new Promise<void>((resolve, reject) => {
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener("abort", () => {
-      clearTimeout(t);
-      reject(signal.reason);
-    }, { once: true });
+    if (signal?.aborted) return reject(signal.reason);
+    signal?.addEventListener("abort", () => reject(signal.reason), { once: true });
+    promise.then(resolve, reject);
   });
 
-/** A fake device source answering from tables after `delay` ms, logging every call. */
+/**
+ * A meeting point for `count` calls: `arrive()` resolves once all of them have arrived. Calls
+ * made one after another never meet, so a lookup that serialised them would stop with nothing
+ * left to run, which Deno reports as a failed test ("Promise resolution is still pending but the
+ * event loop has already resolved") instead of a slow one.
+ */
+function meeting(count: number): { arrive: () => Promise<void>; arrived: () => number } {
+  let arrived = 0;
+  let open: () => void = () => {};
+  const all = new Promise<void>((resolve) => (open = resolve));
+  return {
+    arrive() {
+      if (++arrived >= count) open();
+      return all;
+    },
+    arrived: () => arrived,
+  };
+}
+
+/**
+ * A fake device source answering from tables once `gate` (default: at once) lets a call through,
+ * logging every call.
+ */
 function fakeSource(
   name: string,
   tables: { email?: Table; serial?: Table; mac?: Table },
-  options: { delay?: number; timeoutMs?: number | null; log?: string[]; ignoreAbort?: boolean } =
-    {},
+  options: {
+    gate?: (kind: string, value: string) => Promise<void>;
+    timeoutMs?: number | null;
+    log?: string[];
+    ignoreAbort?: boolean;
+  } = {},
 ): DeviceSource {
   const answer = (kind: string, table: Table) => async (value: string, o: CallOptions) => {
     options.log?.push(`${name}.${kind}(${value})`);
-    await sleep(options.delay ?? 0, options.ignoreAbort ? undefined : o.signal);
+    const gate = options.gate?.(kind, value) ?? Promise.resolve();
+    await (options.ignoreAbort ? gate : unlessAborted(gate, o.signal));
     const a = table[value];
     if (a === undefined) throw new NotFoundError(`${kind} ${value}`);
     if (a instanceof Error) throw a;
     return a;
   };
-  const source: DeviceSource = { name, timeoutMs: options.timeoutMs ?? 1000 };
+  const source: DeviceSource = {
+    name,
+    timeoutMs: options.timeoutMs === undefined ? 1000 : options.timeoutMs,
+  };
   if (tables.email) source.devicesByEmail = answer("email", tables.email);
   if (tables.serial) source.devicesBySerial = answer("serial", tables.serial);
   if (tables.mac) source.devicesByMac = answer("mac", tables.mac);
   return source;
 }
 
-function fakePre(name: string, records: DeviceRecord[], delay = 0): PreDeviceSource {
+function fakePre(
+  name: string,
+  records: DeviceRecord[],
+  gate: () => Promise<void> = () => Promise.resolve(),
+): PreDeviceSource {
   return {
     name,
-    timeoutMs: 1000,
+    timeoutMs: null,
     async preDevicesByEmail(_email, o) {
-      await sleep(delay, o.signal);
+      await unlessAborted(gate(), o.signal);
       return records;
     },
   };
@@ -130,20 +163,19 @@ Deno.test("stagedLookup() turns not-found into nothing and reports other failure
 });
 
 Deno.test("stagedLookup() reports a source past its deadline as a timeout without waiting for it", async () => {
+  // The slow source never answers and ignores its abort signal: only the deadline can end the
+  // lookup. Waiting for the source would leave the test pending with nothing left to run.
   const slow = fakeSource("landesk", { email: { [EMAIL]: [rec("landesk", "late")] } }, {
-    delay: 2000,
+    gate: () => new Promise<void>(() => {}),
     timeoutMs: 50,
     ignoreAbort: true,
   });
   const fast = fakeSource("google", { email: { [EMAIL]: [rec("google", "phone")] } });
-  const started = performance.now();
   const { items, errors } = await stagedLookup(EMAIL, {
     deviceSources: [slow, fast],
     preDeviceSources: [],
     transform: (l) => l,
   });
-  const took = performance.now() - started;
-  assert.ok(took < 1000, `took ${took} ms`);
   assert.deepEqual(names(items), ["google:phone"]);
   assert.deepEqual(errors, [{
     source: "landesk",
@@ -154,24 +186,39 @@ Deno.test("stagedLookup() reports a source past its deadline as a timeout withou
 });
 
 Deno.test("stagedLookup() runs email lookups beside pre-devices and seeded lookups in parallel", async () => {
+  // Each group only answers once all of its calls are in flight at the same time (no deadlines):
+  // the pre-device call and the email call meet, then the three serial calls meet. A lookup that
+  // awaited one before starting the next would never finish.
+  const startedTogether = meeting(2);
+  const serials = meeting(3);
   const pre = fakePre(
     "bitfit",
     ["A", "B", "C"].map((serial) => ({ source: "bitfit", name: serial, identifiers: { serial } })),
-    150,
+    () => startedTogether.arrive(),
   );
+  const log: string[] = [];
   const jamf = fakeSource("jamf", {
     email: { [EMAIL]: [rec("jamf", "mail")] },
     serial: { A: [rec("jamf", "a")], B: [rec("jamf", "b")], C: [rec("jamf", "c")] },
-  }, { delay: 150 });
-  const started = performance.now();
-  const { items } = await stagedLookup(EMAIL, {
+  }, {
+    timeoutMs: null,
+    log,
+    gate: (kind) => kind === "email" ? startedTogether.arrive() : serials.arrive(),
+  });
+  const { items, errors } = await stagedLookup(EMAIL, {
     deviceSources: [jamf],
     preDeviceSources: [pre],
     transform: (l) => l,
   });
-  const took = performance.now() - started;
-  // sequential would be 150 (pre) + 150 (email) + 3 × 150 (serials) = 750 ms
-  assert.ok(took < 500, `took ${took} ms`);
+  assert.deepEqual(errors, []);
+  assert.equal(startedTogether.arrived(), 2);
+  assert.equal(serials.arrived(), 3);
+  assert.deepEqual(log, [
+    `jamf.email(${EMAIL})`,
+    "jamf.serial(A)",
+    "jamf.serial(B)",
+    "jamf.serial(C)",
+  ]);
   assert.deepEqual(names(items), [
     "bitfit:A",
     "bitfit:B",
@@ -186,7 +233,9 @@ Deno.test("stagedLookup() runs email lookups beside pre-devices and seeded looku
 Deno.test("stagedLookup() reports every call as failed when the request is aborted", async () => {
   const controller = new AbortController();
   controller.abort(new Error("client went away"));
-  const jamf = fakeSource("jamf", { email: { [EMAIL]: [rec("jamf", "x")] } }, { delay: 10 });
+  const jamf = fakeSource("jamf", { email: { [EMAIL]: [rec("jamf", "x")] } }, {
+    gate: () => new Promise<void>(() => {}), // answers only if the abort is ignored
+  });
   const { items, errors } = await stagedLookup(EMAIL, {
     deviceSources: [jamf],
     preDeviceSources: [],

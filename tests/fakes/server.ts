@@ -29,6 +29,11 @@ export interface FakeServer {
   /** Base URL without trailing slash, e.g. `http://127.0.0.1:41234`. */
   url: string;
   requests: LoggedRequest[];
+  /**
+   * Resolves once the fake has received `count` requests in all (at once if it already has), so a
+   * test waits for a background caller by counting its calls, never by sleeping.
+   */
+  received(count: number): Promise<void>;
   /** Switches the fake into a failure mode (`null` = behave). */
   fail(mode: FailureMode | null): void;
   close(): Promise<void>;
@@ -54,6 +59,7 @@ export function startFake(
   const requests: LoggedRequest[] = [];
   let mode: FailureMode | null = null;
   const hanging = new Set<() => void>();
+  const waiting: { count: number; resolve: () => void }[] = [];
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, async (req) => {
     const url = new URL(req.url);
     const logged = {
@@ -64,6 +70,10 @@ export function startFake(
       body: await req.text(),
     };
     requests.push(logged);
+    for (const w of waiting.filter((w) => requests.length >= w.count)) {
+      waiting.splice(waiting.indexOf(w), 1);
+      w.resolve();
+    }
     const m = mode;
     if (m === null) return handler(logged);
     switch (m.kind) {
@@ -98,6 +108,10 @@ export function startFake(
   return {
     url: `http://127.0.0.1:${addr.port}`,
     requests,
+    received: (count) =>
+      requests.length >= count
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => waiting.push({ count, resolve })),
     fail: (m) => {
       mode = m;
     },
