@@ -13,6 +13,8 @@
  * @module
  */
 import type { Logger } from "../engine/log.ts";
+import { errorMessage } from "../lib/error_message.ts";
+import { sleep as wait } from "../lib/abort.ts";
 
 const DESCRIPTOR_ERROR_RE = /too many open files|os error 2[34]\b/i;
 const FIRST_PAUSE_MS = 100;
@@ -20,7 +22,7 @@ const LONGEST_PAUSE_MS = 2_000;
 
 /** Whether an error means the process (or system) is out of file descriptors (EMFILE/ENFILE). */
 export function outOfDescriptors(error: unknown): boolean {
-  return DESCRIPTOR_ERROR_RE.test(error instanceof Error ? error.message : String(error));
+  return DESCRIPTOR_ERROR_RE.test(errorMessage(error));
 }
 
 /** The part of `Deno.serve` used here (tests hand in a fake). */
@@ -63,7 +65,7 @@ export async function serveResilient(
   },
 ): Promise<ResilientServer> {
   const serve: ServeFn = options.serve ?? ((o, h) => Deno.serve(o, h));
-  const sleep = options.sleep ?? ((ms) => new Promise<void>((r) => setTimeout(r, ms)));
+  const sleep = options.sleep ?? wait;
   const { log, hostname } = options;
   let port = options.port;
   let listened = false;

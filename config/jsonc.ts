@@ -1,3 +1,4 @@
+import { errorMessage } from "../lib/error_message.ts";
 /**
  * A small JSONC reader: JSON plus `//` and `/* *\/` comments and trailing commas.
  *
@@ -18,7 +19,7 @@ export function parseJsonc(text: string): unknown {
   try {
     return JSON.parse(stripped);
   } catch (error: unknown) {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorMessage(error);
     const pos = /position (\d+)/.exec(message);
     if (pos) {
       const offset = Number(pos[1]);

@@ -11,6 +11,7 @@ import { parseJsonc } from "./jsonc.ts";
 import { keyProblems } from "./keys.ts";
 import { linkProblems } from "./links.ts";
 import { type Config, ConfigSchema } from "./schema.ts";
+import { encodeHex } from "../lib/hex.ts";
 
 /** A configuration that cannot be used; `problems` has one line per problem. */
 export class ConfigError extends Error {
@@ -293,8 +294,7 @@ function readEnv(name: string): string | undefined {
 }
 
 function randomSecret(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(32));
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+  return encodeHex(crypto.getRandomValues(new Uint8Array(32)));
 }
 
 function deepFreeze<T>(value: T): T {

@@ -8,6 +8,7 @@
  * @module
  */
 import type { Collected, MergedDevice, SourceError } from "./types.ts";
+import { errorMessage } from "../lib/error_message.ts";
 
 /** What one person's run produced. */
 export interface PersonOutcome {
@@ -50,7 +51,7 @@ export async function runBatch(emails: readonly string[], options: RunOptions): 
       try {
         result = await options.collect(email);
       } catch (error: unknown) {
-        const message = error instanceof Error ? error.message : String(error);
+        const message = errorMessage(error);
         result = {
           items: [],
           errors: [{ source: "engine", operation: "devicesForBatch", kind: "error", message }],

@@ -6,6 +6,7 @@
  */
 import { foldEmail } from "./emails.ts";
 import { isValidEmail } from "./identifiers.ts";
+import { sha256 } from "../lib/sha256.ts";
 
 const STRIP_RE = /["\s]/g;
 
@@ -84,8 +85,7 @@ export function parseShard(text: string): Shard {
  * ```
  */
 export async function shardOf(email: string, count: number): Promise<number> {
-  const bytes = new TextEncoder().encode(foldEmail(email));
-  const digest = new DataView(await crypto.subtle.digest("SHA-256", bytes));
+  const digest = new DataView((await sha256(foldEmail(email))).buffer);
   return (digest.getUint32(0) % count) + 1;
 }
 

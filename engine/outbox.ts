@@ -9,6 +9,7 @@
 import type { Logger } from "./log.ts";
 import { callWithDeadline } from "./deadline.ts";
 import { type FeedbackSink, NotFoundError, type OutboxItem, type Store } from "./ports.ts";
+import { errorMessage } from "../lib/error_message.ts";
 
 /** How long to wait before the next attempt. */
 export interface BackoffOptions {
@@ -170,7 +171,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
         storeFailed("outbox item could not be updated in the store", {
           item: item.id,
           sink: item.sink,
-          error: error instanceof Error ? error.message : String(error),
+          error: errorMessage(error),
         });
       }
     }
@@ -193,7 +194,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       await runOnce();
     } catch (error: unknown) {
       storeFailed("outbox run failed", {
-        error: error instanceof Error ? error.message : String(error),
+        error: errorMessage(error),
       });
     }
     if (started) timer = setTimeout(tick, intervalMs);

@@ -15,6 +15,7 @@ import { createBackgroundQueue } from "./background_queue.ts";
 import { postJsonOnce } from "./http_post.ts";
 import { safeUrl } from "./http_redact.ts";
 import { definePlugin, timeoutSeconds } from "./plugin.ts";
+import { errorMessage } from "../lib/error_message.ts";
 
 /** The plugin's `PLUGINS.atlas` section. */
 export const schema = z.object({
@@ -91,7 +92,7 @@ export default definePlugin(schema, (config, ctx) => {
       await post(batch, signal);
       return 0;
     },
-    describe: (error) => error instanceof Error ? error.message : String(error),
+    describe: errorMessage,
     onDrop: (why, dropped) => ctx.log.warn("failure counters dropped", { why, dropped }),
   });
 

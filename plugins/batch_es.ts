@@ -27,17 +27,13 @@ import {
 } from "./elasticsearch.ts";
 import { definePlugin } from "./plugin.ts";
 import { foldEmail } from "../engine/emails.ts";
+import { sha256Hex } from "../lib/sha256.ts";
 
 /** `PLUGINS.batch_es`. */
 export const schema = z.object({
   ...esBaseShape,
   ...esPrefixShape,
 }).strict().superRefine(requirePrefix);
-
-async function sha256Hex(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
-}
 
 /**
  * The document id of a person's device: SHA-256 (hex) of the lower-cased email and the device's

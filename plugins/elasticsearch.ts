@@ -37,6 +37,7 @@ import type {
 } from "@elastic/elasticsearch";
 import { z } from "zod";
 import { timeoutSeconds } from "./plugin.ts";
+import { untilAborted } from "../lib/abort.ts";
 
 const secret = z.string().min(1);
 
@@ -358,15 +359,4 @@ function compatibleTransport(Base: typeof Transport, pinned: 8 | 9 | undefined):
 function wontSayVersion(status: number | undefined): boolean {
   return status !== undefined && status >= 400 && status < 500 && status !== 408 &&
     status !== 429;
-}
-
-/** `promise`'s value, or `null` as soon as `signal` aborts (the promise carries on). */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T | null> {
-  if (signal === undefined) return promise;
-  if (signal.aborted) return Promise.resolve(null);
-  return new Promise<T | null>((resolve, reject) => {
-    const onAbort = () => resolve(null);
-    signal.addEventListener("abort", onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
-  });
 }

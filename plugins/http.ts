@@ -86,18 +86,9 @@ export interface HttpClient {
 
 const MIB = 1024 * 1024;
 
-/**
- * The value of an HTTP Basic `Authorization` header (UTF-8 credentials).
- *
- * @example
- * ```ts
- * basicAuth("user", "pass"); // "Basic dXNlcjpwYXNz"
- * ```
- */
-export function basicAuth(username: string, password: string): string {
-  const bytes = new TextEncoder().encode(`${username}:${password}`);
-  return `Basic ${btoa(String.fromCharCode(...bytes))}`;
-}
+/** The HTTP Basic `Authorization` value, re-exported for REST plugins (defined in lib/). */
+export { basicAuth } from "../lib/basic_auth.ts";
+import { errorMessage } from "../lib/error_message.ts";
 
 /**
  * Creates a client for one upstream.
@@ -164,7 +155,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
             await pause(delay(backoffMs, attempt), signal);
             continue;
           }
-          const why = error instanceof Error ? error.message : String(error);
+          const why = errorMessage(error);
           throw new UpstreamError(clean(`${options.name}: cannot reach ${where}: ${why}`));
         }
         if (response.status >= 500 && attempt < retries) {

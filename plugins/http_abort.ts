@@ -6,31 +6,8 @@
  */
 import { UpstreamError } from "../engine/ports.ts";
 
-/**
- * Waits `ms`, or rejects with the signal's reason as soon as it aborts.
- *
- * @param ms how long to wait, in milliseconds
- * @param signal cancels the wait
- * @returns resolves after `ms`; rejects with `signal.reason` on abort (at once if already aborted)
- * @example
- * ```ts
- * await sleep(100, AbortSignal.timeout(1000));
- * ```
- */
-export function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener("abort", onAbort, { once: true });
-  });
-}
+/** Waits `ms` unless the signal aborts first; re-exported for the HTTP plugins (defined in lib/). */
+export { sleep } from "../lib/abort.ts";
 
 /**
  * A signal that aborts when `parent` aborts (with its reason) or when `timeoutMs` passes (with an

@@ -8,6 +8,7 @@
 import { UpstreamError } from "../engine/ports.ts";
 import { readBounded } from "./http_body.ts";
 import { redactUrl, safeUrl } from "./http_redact.ts";
+import { errorMessage } from "../lib/error_message.ts";
 
 const MIB = 1024 * 1024;
 
@@ -50,7 +51,7 @@ export async function postJsonOnce(
     });
   } catch (error: unknown) {
     if (options.signal?.aborted) throw options.signal.reason ?? error;
-    const why = error instanceof Error ? error.message : String(error);
+    const why = errorMessage(error);
     throw new UpstreamError(`${name}: cannot reach ${safeUrl(url)}: ${redactUrl(why)}`);
   }
   const text = await readBounded(response, MIB) ?? "";

@@ -8,6 +8,7 @@ import { Hono } from "hono";
 import htmx from "htmx.org/dist/htmx.min.js" with { type: "text" };
 import css from "../static/app.css" with { type: "text" };
 import type { AppEnv } from "./context.ts";
+import { sha256Hex } from "../lib/sha256.ts";
 
 interface Asset {
   path: string;
@@ -18,8 +19,7 @@ interface Asset {
 
 async function makeAsset(name: string, ext: string, type: string, text: string): Promise<Asset> {
   const body = new TextEncoder().encode(text);
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", body));
-  const hash = Array.from(digest.slice(0, 6), (b) => b.toString(16).padStart(2, "0")).join("");
+  const hash = (await sha256Hex(body)).slice(0, 12);
   const gzip = new Uint8Array(
     await new Response(new Blob([body]).stream().pipeThrough(new CompressionStream("gzip")))
       .arrayBuffer(),

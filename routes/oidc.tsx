@@ -33,6 +33,7 @@ import {
 import { isPrivileged } from "./privilege.ts";
 import { errorPage, page } from "./render.tsx";
 import { pruneRevokedNowAndThen, safeNext, secureCookies, startSession } from "./session.ts";
+import { decodeBase64Url, encodeBase64Url } from "../lib/base64url.ts";
 
 /** The OIDC sub-app (mounted at `/`). */
 export const oidc: Hono<AppEnv> = new Hono<AppEnv>();
@@ -101,15 +102,12 @@ function refusedPage(c: Ctx, error: OidcRefused): Response | Promise<Response> {
 }
 
 function encodePending(p: Pending): string {
-  const bytes = new TextEncoder().encode(JSON.stringify(p));
-  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_")
-    .replace(/=+$/, "");
+  return encodeBase64Url(new TextEncoder().encode(JSON.stringify(p)));
 }
 
 function decodePending(value: string): Pending | null {
   try {
-    const b64 = value.replace(/-/g, "+").replace(/_/g, "/");
-    const text = new TextDecoder().decode(Uint8Array.from(atob(b64), (ch) => ch.charCodeAt(0)));
+    const text = new TextDecoder().decode(decodeBase64Url(value));
     const p = JSON.parse(text) as Partial<Pending>;
     if (
       typeof p.state !== "string" || typeof p.nonce !== "string" ||

@@ -32,6 +32,9 @@ import {
   trimSlash,
   unreachable,
 } from "./oidc_rules.ts";
+import { basicAuth } from "../lib/basic_auth.ts";
+import { encodeBase64Url } from "../lib/base64url.ts";
+import { sha256 } from "../lib/sha256.ts";
 
 export { checkResponseIssuer, identityOf, type OidcIdentity, OidcRefused };
 
@@ -145,29 +148,22 @@ async function boundedFetch(url: string, init: RequestInit): Promise<Response> {
  * @returns the header value
  * @example
  * ```ts
- * basicAuth("app", "s3cret"); // "Basic YXBwOnMzY3JldA=="
+ * clientBasicAuth("app", "s3cret"); // "Basic YXBwOnMzY3JldA=="
  * ```
  */
-export function basicAuth(id: string, secret: string): string {
+export function clientBasicAuth(id: string, secret: string): string {
   const enc = (s: string) => encodeURIComponent(s).replace(/%20/g, "+");
-  const bytes = new TextEncoder().encode(`${enc(id)}:${enc(secret)}`);
-  return `Basic ${btoa(String.fromCharCode(...bytes))}`;
+  return basicAuth(enc(id), enc(secret));
 }
 
 /** The S256 PKCE challenge of a verifier (RFC 7636 §4.2). */
 export async function pkceChallenge(verifier: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(verifier));
-  return base64url(new Uint8Array(digest));
+  return encodeBase64Url(await sha256(verifier));
 }
 
 /** Random URL-safe text from the system's secure source (`bytes` of entropy). */
 export function randomUrlToken(bytes = 32): string {
-  return base64url(crypto.getRandomValues(new Uint8Array(bytes)));
-}
-
-function base64url(bytes: Uint8Array): string {
-  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_")
-    .replace(/=+$/, "");
+  return encodeBase64Url(crypto.getRandomValues(new Uint8Array(bytes)));
 }
 
 /**
@@ -279,7 +275,7 @@ export function createOidcClient(
       if (secret === undefined) {
         form.set("client_id", clientId!);
       } else if (!methods || methods.includes("client_secret_basic")) {
-        headers.Authorization = basicAuth(clientId!, secret);
+        headers.Authorization = clientBasicAuth(clientId!, secret);
       } else {
         form.set("client_id", clientId!);
         form.set("client_secret", secret);

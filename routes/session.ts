@@ -19,6 +19,8 @@ import type { Config } from "../config/schema.ts";
 import type { Store } from "../engine/ports.ts";
 import type { Ctx } from "./context.ts";
 import { signedCookie } from "./signed_cookies.ts";
+import { encodeHex } from "../lib/hex.ts";
+import { decodeBase64Url, encodeBase64Url } from "../lib/base64url.ts";
 
 const COOKIE = "stethoscope_session";
 /** Re-sign the cookie (sliding idle expiry) at most this often. */
@@ -210,22 +212,16 @@ export function clearSession(c: Ctx, config: Config): void {
 
 /** 64 hex characters from the system's secure random source. */
 export function randomToken(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(32));
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+  return encodeHex(crypto.getRandomValues(new Uint8Array(32)));
 }
 
 function encode(data: SessionData): string {
-  const bytes = new TextEncoder().encode(JSON.stringify(data));
-  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(
-    /=+$/,
-    "",
-  );
+  return encodeBase64Url(new TextEncoder().encode(JSON.stringify(data)));
 }
 
 function decode(value: string): SessionData | null {
   try {
-    const b64 = value.replace(/-/g, "+").replace(/_/g, "/");
-    const text = new TextDecoder().decode(Uint8Array.from(atob(b64), (ch) => ch.charCodeAt(0)));
+    const text = new TextDecoder().decode(decodeBase64Url(value));
     const d = JSON.parse(text) as Partial<SessionData>;
     if (
       typeof d.e !== "string" || typeof d.iat !== "number" ||

@@ -29,6 +29,7 @@ import {
 } from "./codec.ts";
 import { parseEndOfLife, parseSofaFeed } from "./parse.ts";
 import { SHIPPED } from "./shipped.ts";
+import { errorMessage } from "../../lib/error_message.ts";
 
 /** One feed's state. */
 export interface FeedState {
@@ -219,7 +220,7 @@ export function createReleaseService(options: ReleaseServiceOptions): ReleaseSer
       }
       return null;
     } catch (error: unknown) {
-      const message = error instanceof Error ? error.message : String(error);
+      const message = errorMessage(error);
       await fromStore(name); // another process may have fetched it
       const state = states.get(name);
       if (state) state.error = message;
@@ -306,7 +307,7 @@ export function createReleaseService(options: ReleaseServiceOptions): ReleaseSer
         try {
           await s.get(call.signal);
         } catch (error: unknown) {
-          failures.push(`${name}: ${error instanceof Error ? error.message : String(error)}`);
+          failures.push(`${name}: ${errorMessage(error)}`);
         }
       }));
       const st = status();

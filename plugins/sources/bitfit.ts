@@ -13,6 +13,7 @@ import { type CallOptions, NotFoundError, UpstreamError } from "../../engine/por
 import type { DeviceRecord } from "../../engine/types.ts";
 import { AuthError, createHttpClient } from "../http.ts";
 import { definePlugin, timeoutSeconds } from "../plugin.ts";
+import { errorMessage } from "../../lib/error_message.ts";
 
 /** `PLUGINS.bitfit` keys. */
 export const bitfitSchema = z.object({
@@ -149,7 +150,7 @@ export default definePlugin(bitfitSchema, (config, ctx) => {
       if (s.status === "fulfilled") return devices.push(s.value);
       if (s.reason instanceof NotFoundError) return;
       failures.push(s.reason);
-      const error = s.reason instanceof Error ? s.reason.message : String(s.reason);
+      const error = errorMessage(s.reason);
       ctx.log.warn("bitfit: dropped an asset", { plugin: ctx.name, id: ids[i], error });
     });
     if (devices.length === 0 && failures.length > 0) throw failures[0];

@@ -7,6 +7,7 @@
 import { z } from "zod";
 import { definePlugin, timeoutSeconds } from "../plugin.ts";
 import { demoAccount, demoPerson } from "./demo_people.ts";
+import { sleep } from "../../lib/abort.ts";
 
 const schema = z.object({
   TIMEOUT: timeoutSeconds,
@@ -16,13 +17,7 @@ const schema = z.object({
 
 export default definePlugin(schema, (config, ctx) => {
   const wait = (signal: AbortSignal) =>
-    config.LATENCY_MS === 0 ? Promise.resolve() : new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(resolve, config.LATENCY_MS);
-      signal.addEventListener("abort", () => {
-        clearTimeout(timer);
-        reject(signal.reason);
-      }, { once: true });
-    });
+    config.LATENCY_MS === 0 ? Promise.resolve() : sleep(config.LATENCY_MS, signal);
   return {
     name: ctx.name,
     timeoutMs: ctx.timeoutMs,

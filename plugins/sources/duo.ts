@@ -21,6 +21,7 @@ import { AuthError, createHttpClient, type HttpClient } from "../http.ts";
 import { RateLimitError } from "../retry_after.ts";
 import { definePlugin, timeoutSeconds } from "../plugin.ts";
 import { AuthLogPage, duoKeysFor, rfc2822, signDuoRequest, toEvent } from "./duo_api.ts";
+import { abortable } from "../../lib/abort.ts";
 
 /** `PLUGINS.duo` keys. */
 export const duoSchema = z.object({
@@ -221,7 +222,7 @@ export default definePlugin(duoSchema, (config, ctx) => {
       return found.flat().sort((a, b) => b.timestamp.getTime() - a.timestamp.getTime());
     },
     checkConnectivity: async ({ signal }) => {
-      await untilAborted(first, signal);
+      await abortable(first, signal);
       const error = (last as PollResult | null)?.error;
       if (error instanceof AuthError) {
         throw new UpstreamError(
@@ -240,12 +241,3 @@ export default definePlugin(duoSchema, (config, ctx) => {
     },
   };
 });
-
-function untilAborted(promise: Promise<void>, signal: AbortSignal): Promise<void> {
-  signal.throwIfAborted();
-  return new Promise((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
-    promise.then(resolve).finally(() => signal.removeEventListener("abort", onAbort));
-  });
-}

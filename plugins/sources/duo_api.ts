@@ -8,6 +8,8 @@ import { plainAddress } from "../../engine/addresses.ts";
 import { z } from "zod";
 import type { AccessEvent } from "../../engine/types.ts";
 import { foldEmail } from "../../engine/emails.ts";
+import { encodeHex } from "../../lib/hex.ts";
+import { basicAuth } from "../../lib/basic_auth.ts";
 
 /** What a signed Duo request needs. */
 export interface DuoRequest {
@@ -82,9 +84,7 @@ export async function signDuoRequest(
     ["sign"],
   );
   const mac = await crypto.subtle.sign("HMAC", key, encoder.encode(canonicalRequest(req)));
-  const hex = [...new Uint8Array(mac)].map((b) => b.toString(16).padStart(2, "0")).join("");
-  const auth = encoder.encode(`${req.ikey}:${hex}`);
-  return { Date: req.date, Authorization: `Basic ${btoa(String.fromCharCode(...auth))}` };
+  return { Date: req.date, Authorization: basicAuth(req.ikey, encodeHex(mac)) };
 }
 
 const optString = z.string().nullish();

@@ -20,6 +20,8 @@ import { redactUrl } from "../http_redact.ts";
 import { definePlugin, timeoutSeconds } from "../plugin.ts";
 import { withRetryAfter } from "../retry_after.ts";
 import { sameEmail } from "../../engine/emails.ts";
+import { errorMessage } from "../../lib/error_message.ts";
+import { abortable } from "../../lib/abort.ts";
 
 /** `PLUGINS.<name>` keys of a file source. */
 export const fileSchema = z.object({
@@ -197,7 +199,7 @@ export default definePlugin(fileSchema, (config, ctx) => {
     try {
       inventory = parseInventory(await read(), { source: ctx.name, debug: config.DEBUG });
     } catch (error: unknown) {
-      const why = error instanceof Error ? error.message : String(error);
+      const why = errorMessage(error);
       throw new UpstreamError(`${ctx.name}: cannot read the inventory at ${where}: ${why}`);
     }
     if (inventory.problems.length > 0) {
@@ -224,7 +226,7 @@ export default definePlugin(fileSchema, (config, ctx) => {
       // Keep serving the last good inventory; try again after a full interval.
       ctx.log.warn("file: refresh failed, serving the previous inventory", {
         plugin: ctx.name,
-        error: error instanceof Error ? error.message : String(error),
+        error: errorMessage(error),
       });
       snapshot = { ...snapshot, loadedAt: ctx.now().getTime() };
     }
@@ -257,12 +259,3 @@ export default definePlugin(fileSchema, (config, ctx) => {
     },
   };
 });
-
-function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
-  });
-}

@@ -26,6 +26,7 @@ import {
 } from "./jamf_auth.ts";
 import { definePlugin, type PluginContext, timeoutSeconds } from "../plugin.ts";
 import { MalformedComputerError, processComputer } from "./jamf_parse.ts";
+import { errorMessage } from "../../lib/error_message.ts";
 
 /** `PLUGINS.jamf` keys. */
 export const jamfSchema = withJamfCredentialRules(
@@ -148,7 +149,7 @@ export default definePlugin(jamfSchema, (config, ctx) => {
         ctx.log.warn("jamf: dropped a computer", {
           plugin: ctx.name,
           id: ids[i],
-          error: message(s.reason),
+          error: errorMessage(s.reason),
         });
       }
     });
@@ -239,11 +240,7 @@ async function checkJamf(
     if (error instanceof NotFoundError) {
       throw new UpstreamError("JAMF connection failure; response code: 404", 404);
     }
-    ctx.log.debug("jamf: connectivity check failed", { error: message(error) });
-    throw new UpstreamError(`JAMF connection failure; ${message(error)}`);
+    ctx.log.debug("jamf: connectivity check failed", { error: errorMessage(error) });
+    throw new UpstreamError(`JAMF connection failure; ${errorMessage(error)}`);
   }
-}
-
-function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -21,12 +21,13 @@ import { z } from "zod";
 import { NotFoundError, UpstreamError } from "../../engine/ports.ts";
 import {
   AuthError,
-  basicAuth,
   createHttpClient,
   type HttpClient,
   type HttpResponse,
   type RequestOptions,
 } from "../http.ts";
+import { basicAuth } from "../../lib/basic_auth.ts";
+import { abortable } from "../../lib/abort.ts";
 
 /** The credential keys of a JAMF plugin's config; add the rules with {@link withJamfCredentialRules}. */
 export const jamfCredentialKeys = {
@@ -371,14 +372,4 @@ function refusedRequest(error: AuthError, where: string, auth: JamfAuth): AuthEr
 
 function unusable(path: string): UpstreamError {
   return new UpstreamError(`JAMF: POST ${path} answered without a usable token`);
-}
-
-/** `promise`, or the signal's reason as soon as it aborts (the promise itself carries on). */
-function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
-  });
 }

@@ -13,6 +13,7 @@ import { type DeviceSource, NotFoundError, UpstreamError } from "../../engine/po
 import type { DeviceRecord, PracticeData, SoftwareEntry } from "../../engine/types.ts";
 import { definePlugin, type PluginContext, timeoutSeconds } from "../plugin.ts";
 import { formatScreenSaverReason, isTimeZone, zonedTime } from "./landesk_format.ts";
+import { abortable } from "../../lib/abort.ts";
 
 export { formatScreenSaverReason, zonedTime };
 
@@ -385,15 +386,6 @@ async function poolQuery(
     }
   };
   return { query, close: () => pool.close() };
-}
-
-function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  signal.throwIfAborted();
-  return new Promise((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
-  });
 }
 
 /** The LANDESK plugin: the real pool-backed source. */

@@ -71,8 +71,3 @@ export function pickFeedback(feedback: Feedback): Feedback {
 export function decodeFeedback(text: string): Feedback {
   return pickFeedback(JSON.parse(text) as Feedback);
 }
-
-/** One line of plain words for an unknown error. */
-export function reason(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}

@@ -10,6 +10,7 @@ import type { Client } from "@elastic/elasticsearch";
 import { describeEsError } from "../elasticsearch.ts";
 import { StoreError } from "./codec.ts";
 import type { IndexName } from "./es_indices.ts";
+import { sha256Hex } from "../../lib/sha256.ts";
 
 /** A search hit as the store reads it (`_seq_no`/`_primary_term` when asked for). */
 export type Hit = {
@@ -57,9 +58,7 @@ export interface EsContext {
  * ```
  */
 export async function stableId(...parts: string[]): Promise<string> {
-  const bytes = new TextEncoder().encode(parts.join("\u0000"));
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
-  return Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
+  return await sha256Hex(parts.join("\u0000"));
 }
 
 /**

@@ -12,7 +12,7 @@
 import { DatabaseSync } from "node:sqlite";
 import type { Logger } from "../../engine/log.ts";
 import type { Store } from "../../engine/ports.ts";
-import { reason, StoreError } from "./codec.ts";
+import { StoreError } from "./codec.ts";
 import { composeStore } from "./compose.ts";
 import { sqliteBatchRuns } from "./sqlite_batch_runs.ts";
 import { sqliteEvents } from "./sqlite_events.ts";
@@ -24,6 +24,7 @@ import { sqliteRevocations } from "./sqlite_revocations.ts";
 import { sqliteRunner } from "./sqlite_runner.ts";
 import { sqliteSnapshots } from "./sqlite_snapshots.ts";
 import { sqliteStatuses } from "./sqlite_statuses.ts";
+import { errorMessage } from "../../lib/error_message.ts";
 
 /** Where the store lives when no path is configured. */
 export const DEFAULT_SQLITE_PATH = "./data/stethoscope.db";
@@ -66,7 +67,7 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<St
     const fix = error instanceof NewerSchemaError
       ? "run the Stethoscope version that wrote it, or set another path"
       : "check that the folder exists and is writable by Stethoscope, or set another path";
-    throw new StoreError(`Cannot open the store "${path}": ${reason(error)}; ${fix}`, {
+    throw new StoreError(`Cannot open the store "${path}": ${errorMessage(error)}; ${fix}`, {
       cause: error,
     });
   }

@@ -11,7 +11,7 @@
  * @module
  */
 import type { DatabaseSync } from "node:sqlite";
-import { reason } from "./codec.ts";
+import { errorMessage } from "../../lib/error_message.ts";
 
 /** Schema changes, in order; the index + 1 is the schema version. Never edit a released entry. */
 export const MIGRATIONS: readonly string[] = [
@@ -107,7 +107,7 @@ export function migrate(db: DatabaseSync, options: MigrateOptions): number {
       db.exec("COMMIT");
     } catch (error: unknown) {
       db.exec("ROLLBACK");
-      throw new Error(`migration ${version} failed: ${reason(error)}`, { cause: error });
+      throw new Error(`migration ${version} failed: ${errorMessage(error)}`, { cause: error });
     }
   }
   return migrations.length;

@@ -7,7 +7,8 @@
  * @module
  */
 import type { DatabaseSync } from "node:sqlite";
-import { reason, StoreError } from "./codec.ts";
+import { StoreError } from "./codec.ts";
+import { errorMessage } from "../../lib/error_message.ts";
 
 /**
  * Runs one store operation: `what` is the operation in words ("save a dismissal"), `fn` the
@@ -73,7 +74,7 @@ export function sqliteRunner(db: DatabaseSync, path: string): SqliteRunner {
 
 /** SQLite's words plus what an operator can do about the common cases. */
 function explain(error: unknown): string {
-  const text = reason(error);
+  const text = errorMessage(error);
   if (/readonly/i.test(text)) return `${text} (the file is read-only; make it writable)`;
   if (/disk is full|SQLITE_FULL/i.test(text)) return `${text} (free disk space)`;
   if (/locked|busy/i.test(text)) return `${text} (another process holds the lock)`;

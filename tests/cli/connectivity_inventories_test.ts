@@ -8,11 +8,10 @@ import assert from "node:assert/strict";
 import { INTUNE_CLIENT_SECRET, intuneSettings, startIntuneFake } from "../fakes/intune.ts";
 import { JAMF_CLIENT_ID, JAMF_CLIENT_SECRET } from "../fakes/jamf.ts";
 import { startJamfProFake } from "../fakes/jamf_pro.ts";
+import { encodeHex } from "../../lib/hex.ts";
 
 const MAIN = new URL("../../main.ts", import.meta.url).pathname;
-const hex = () =>
-  Array.from(crypto.getRandomValues(new Uint8Array(32)), (b) => b.toString(16).padStart(2, "0"))
-    .join("");
+const hex = () => encodeHex(crypto.getRandomValues(new Uint8Array(32)));
 /** Fresh random keys (the config refuses weak ones). */
 const SECRETS = { STETHOSCOPE_SECRET: hex(), STETHOSCOPE_JWT: hex() };
 

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { ConfigError, parseConfig } from "../../config/load.ts";
+import { encodeHex } from "../../lib/hex.ts";
 
 const SESSION = "keys-test-session-key-0123456789abcdef";
 const TOKENS = "keys-test-api-token-key-fedcba9876543210";
@@ -53,8 +54,7 @@ Deno.test("weak signing keys are refused, naming the key and never its value", a
     assert.deepEqual(problems({ SECRET_KEY: "01234567".repeat(4) }), []);
   });
   await t.step("a key from openssl rand -hex 32 is accepted", () => {
-    const hex = Array.from(crypto.getRandomValues(new Uint8Array(32)))
-      .map((b) => b.toString(16).padStart(2, "0")).join("");
+    const hex = encodeHex(crypto.getRandomValues(new Uint8Array(32)));
     assert.deepEqual(problems({ SECRET_KEY: hex }), []);
   });
 });

@@ -7,17 +7,10 @@ import {
   type PreDeviceSource,
 } from "../../engine/ports.ts";
 import type { DeviceRecord } from "../../engine/types.ts";
+import { abortable } from "../../lib/abort.ts";
 
 type Answer = DeviceRecord[] | Error;
 type Table = Record<string, Answer>;
-
-/** Settles like `promise`, or rejects with the signal's reason as soon as it aborts. */
-const unlessAborted = (promise: Promise<void>, signal?: AbortSignal) =>
-  new Promise<void>((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    signal?.addEventListener("abort", () => reject(signal.reason), { once: true });
-    promise.then(resolve, reject);
-  });
 
 /**
  * A meeting point for `count` calls: `arrive()` resolves once all of them have arrived. Calls
@@ -55,7 +48,7 @@ function fakeSource(
   const answer = (kind: string, table: Table) => async (value: string, o: CallOptions) => {
     options.log?.push(`${name}.${kind}(${value})`);
     const gate = options.gate?.(kind, value) ?? Promise.resolve();
-    await (options.ignoreAbort ? gate : unlessAborted(gate, o.signal));
+    await (options.ignoreAbort ? gate : abortable(gate, o.signal));
     const a = table[value];
     if (a === undefined) throw new NotFoundError(`${kind} ${value}`);
     if (a instanceof Error) throw a;
@@ -80,7 +73,7 @@ function fakePre(
     name,
     timeoutMs: null,
     async preDevicesByEmail(_email, o) {
-      await unlessAborted(gate(), o.signal);
+      await abortable(gate(), o.signal);
       return records;
     },
   };

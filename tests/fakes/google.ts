@@ -12,6 +12,7 @@
  * @module
  */
 import { jwtVerify } from "jose";
+import { sleep } from "../../lib/abort.ts";
 
 /** Makes the next `times` requests whose path contains `match` fail with `status`. */
 export interface Failure {
@@ -251,11 +252,5 @@ export function startGoogleFake(options: GoogleFakeOptions): GoogleFake {
 
 /** Resolves true after `ms`, or false as soon as `signal` aborts. */
 function delay(ms: number, signal: AbortSignal): Promise<boolean> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(true), ms);
-    signal.addEventListener("abort", () => {
-      clearTimeout(timer);
-      resolve(false);
-    }, { once: true });
-  });
+  return sleep(ms, signal).then(() => true, () => false);
 }

@@ -11,6 +11,7 @@
  * @module
  */
 import { type FakeServer, json, startFake } from "./server.ts";
+import { basicAuth } from "../../lib/basic_auth.ts";
 
 /** The credentials the fake accepts. */
 export const JAMF_USER = "api-reader";
@@ -66,7 +67,7 @@ export async function startFakeJamf(options: FakeJamfOptions = {}): Promise<Fake
     [3062, await jamfFixture("lgmd-pfry")],
   ]);
   const users = new Map<string, number[]>([["fry", [4551, 3062]]]);
-  const basic = "Basic " + btoa(`${JAMF_USER}:${JAMF_PASSWORD}`);
+  const basic = basicAuth(JAMF_USER, JAMF_PASSWORD);
   const tokenEndpoints = options.tokenEndpoints ?? true;
   const basicClassic = options.basicClassic ?? !tokenEndpoints;
   const issued: string[] = [];

@@ -8,6 +8,8 @@
  */
 import { exportJWK, generateKeyPair, SignJWT, UnsecuredJWT } from "jose";
 import { json, type LoggedRequest, startFake } from "./server.ts";
+import { encodeBase64Url } from "../../lib/base64url.ts";
+import { sha256 } from "../../lib/sha256.ts";
 
 /** Who signs in at the provider. */
 export interface FakeUser {
@@ -52,9 +54,7 @@ async function newKey(kid: string) {
 }
 
 async function s256(verifier: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(verifier));
-  return btoa(String.fromCharCode(...new Uint8Array(digest))).replace(/\+/g, "-")
-    .replace(/\//g, "_").replace(/=+$/, "");
+  return encodeBase64Url(await sha256(verifier));
 }
 
 /**

@@ -4,6 +4,7 @@ import { type NotificationSource, type Store, UpstreamError } from "../../engine
 import plugin from "../../plugins/es_notifications.ts";
 import type { PluginContext } from "../../plugins/plugin.ts";
 import { startFakeElasticsearch } from "../fakes/elasticsearch.ts";
+import { basicAuth } from "../../lib/basic_auth.ts";
 
 function context(lines: string[] = []): PluginContext {
   return {
@@ -140,7 +141,7 @@ Deno.test("es_notifications connectivity pings and sends the configured credenti
     // The client first asks the node its version (plugins/elasticsearch.ts), then pings.
     assert.deepEqual(es.requests.map((r) => `${r.method} ${r.path}`), ["GET /", "HEAD /"]);
     for (const r of es.requests) {
-      assert.equal(r.headers.get("authorization"), `Basic ${btoa("stetho:s3cret")}`);
+      assert.equal(r.headers.get("authorization"), basicAuth("stetho", "s3cret"));
     }
     es.failWith = 500;
     await assert.rejects(source.checkConnectivity!({ signal: signal() }), UpstreamError);

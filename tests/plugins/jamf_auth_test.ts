@@ -20,6 +20,7 @@ import {
   JAMF_USER,
   startFakeJamf,
 } from "../fakes/jamf.ts";
+import { basicAuth } from "../../lib/basic_auth.ts";
 
 const EMAIL = "fry@planetexpress.com";
 const signal = () => new AbortController().signal;
@@ -60,7 +61,7 @@ Deno.test("jamf account: one token from /api/v1/auth/token, shared by concurrent
     const token = fake.requests[0]!;
     assert.equal(
       token.headers.get("authorization"),
-      "Basic " + btoa(`${JAMF_USER}:${JAMF_PASSWORD}`),
+      basicAuth(JAMF_USER, JAMF_PASSWORD),
     );
     assert.deepEqual(new Set(classicAuth(fake)), new Set([`Bearer ${fake.issued[0]}`]));
     assert.equal(classicAuth(fake).length, 12);
@@ -174,7 +175,7 @@ Deno.test("jamf before 10.35 (no token endpoint): Basic, and the endpoint is ask
     assert.deepEqual(tokenRequests(fake), ["/api/v1/auth/token"]);
     assert.deepEqual(
       new Set(classicAuth(fake)),
-      new Set(["Basic " + btoa(`${JAMF_USER}:${JAMF_PASSWORD}`)]),
+      new Set([basicAuth(JAMF_USER, JAMF_PASSWORD)]),
     );
   } finally {
     await fake.close();

@@ -12,6 +12,7 @@ import {
   jamfFixture,
   startFakeJamf,
 } from "../fakes/jamf.ts";
+import { basicAuth } from "../../lib/basic_auth.ts";
 
 const EMAIL = "fry@planetexpress.com";
 const signal = () => new AbortController().signal;
@@ -156,7 +157,7 @@ Deno.test("jamf sends a bearer token and Accept: application/json to the configu
     assert.equal(token!.path, "/api/v1/auth/token");
     assert.equal(
       token!.headers.get("authorization"),
-      "Basic " + btoa(`${JAMF_USER}:${JAMF_PASSWORD}`),
+      basicAuth(JAMF_USER, JAMF_PASSWORD),
     );
     assert.deepEqual(classic.map((r) => r.path).sort(), [
       "/JSSResource/computers/id/3062",

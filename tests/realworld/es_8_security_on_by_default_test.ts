@@ -7,13 +7,14 @@ import assert from "node:assert/strict";
 import { UpstreamError } from "../../engine/ports.ts";
 import { startFakeElasticsearch } from "../fakes/elasticsearch.ts";
 import { notificationsFrom } from "./es_support.ts";
+import { basicAuth } from "../../lib/basic_auth.ts";
 
 const CREDENTIALS = { username: "stethoscope", password: "made-up-secret" };
 
 Deno.test("an 8.x node with security on: the error says which setting is missing; with it, alerts are read", async () => {
   const es = startFakeElasticsearch({
     major: 8,
-    authorization: `Basic ${btoa(`${CREDENTIALS.username}:${CREDENTIALS.password}`)}`,
+    authorization: basicAuth(CREDENTIALS.username, CREDENTIALS.password),
   });
   const bare = await notificationsFrom(es.url, { index: "alerts" });
   const signed = await notificationsFrom(es.url, {

@@ -13,6 +13,7 @@ import { silentLogger } from "../../config/log.ts";
 import type { Store } from "../../engine/ports.ts";
 import jamf from "../../plugins/sources/jamf.ts";
 import { JAMF_CLIENT_ID, JAMF_CLIENT_SECRET, startFakeJamf } from "../fakes/jamf.ts";
+import { basicAuth } from "../../lib/basic_auth.ts";
 
 interface Exchange {
   exchange: { request: string; response: { status: number; body?: unknown } }[];
@@ -35,7 +36,7 @@ Deno.test("RW-01: against a Jamf Pro 11.5 server the source sends Bearer, never 
   try {
     // The fake answers Basic on the Classic API exactly as the recorded server did.
     const basic = await fetch(`${fake.hostaddr}/jssuser`, {
-      headers: { Authorization: "Basic " + btoa("api-reader:hunter2-jamf") },
+      headers: { Authorization: basicAuth("api-reader", "hunter2-jamf") },
     });
     await basic.body?.cancel();
     assert.equal(basic.status, fixture.exchange[3]!.response.status);

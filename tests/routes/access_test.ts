@@ -6,6 +6,7 @@ import { definePlugin } from "../../plugins/plugin.ts";
 import { mintToken } from "../../routes/tokens.ts";
 import { demoWith, startApp, type TestApp } from "../support/app.ts";
 import { registryWith } from "../support/sources.ts";
+import { decodeBase64Url, encodeBase64Url } from "../../lib/base64url.ts";
 
 const A = "one-red@example.com";
 const B = "user@example.com";
@@ -141,9 +142,10 @@ Deno.test("person A cannot read person B's data through any API route, with a to
     });
     await t.step("a token of A with the privileged claim forged in is refused", async () => {
       const [h, p] = token.split(".") as [string, string, string];
-      const claims = JSON.parse(atob(p.replace(/-/g, "+").replace(/_/g, "/")));
-      const forged = btoa(JSON.stringify({ ...claims, stethoscope_privileged: true }))
-        .replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+      const claims = JSON.parse(new TextDecoder().decode(decodeBase64Url(p)));
+      const forged = encodeBase64Url(
+        new TextEncoder().encode(JSON.stringify({ ...claims, stethoscope_privileged: true })),
+      );
       const res = await app.request(`/api/v1/devices/merged/${B}`, {
         headers: { Authorization: `Bearer ${h}.${forged}.${token.split(".")[2]}` },
       });

@@ -3,6 +3,7 @@ import { SignJWT } from "jose";
 import { ConfigError, parseConfig } from "../../config/load.ts";
 import { mintToken } from "../../routes/tokens.ts";
 import { demoWith, startApp, type TestApp } from "../support/app.ts";
+import { decodeBase64Url } from "../../lib/base64url.ts";
 
 const JWT_SECRET_KEY = "an-api-token-secret-of-at-least-32-bytes";
 const PATH = "/api/v1/devices/merged/green@example.com";
@@ -97,7 +98,7 @@ Deno.test("API tokens: JWT_AUDIENCE and JWT_ISSUER are checked when set and writ
   try {
     await t.step("a minted token carries both and is accepted", async () => {
       const token = await mintToken(config, { email: "green@example.com", now: app.clock.now });
-      const claims = JSON.parse(atob(token.split(".")[1]!.replace(/-/g, "+").replace(/_/g, "/")));
+      const claims = JSON.parse(new TextDecoder().decode(decodeBase64Url(token.split(".")[1]!)));
       assert.equal(claims.aud, "stethoscope-api");
       assert.equal(claims.iss, "https://steth.example.com");
       assert.equal((await answer(app, token))[0], 200);

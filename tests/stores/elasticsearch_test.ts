@@ -4,6 +4,7 @@ import type { Store } from "../../engine/ports.ts";
 import { createElasticsearchStore } from "../../plugins/stores/elasticsearch.ts";
 import { type FakeElasticsearch, startFakeElasticsearch } from "../fakes/elasticsearch.ts";
 import { at, runStoreContract } from "./store_contract.ts";
+import { sha256Hex } from "../../lib/sha256.ts";
 
 /** Opens a store on its own fake; closing the store also stops the fake. */
 async function storeOnFake(
@@ -58,10 +59,7 @@ Deno.test("elasticsearch store keys dismissals by sha256(email, notification id)
     await store.dismiss("fry@example.com", "n1", at(5));
     const docs = fake.docs("t-dismissals");
     assert.equal(docs.length, 1);
-    const digest = new Uint8Array(
-      await crypto.subtle.digest("SHA-256", new TextEncoder().encode("fry@example.com\u0000n1")),
-    );
-    assert.equal(docs[0]!._id, Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join(""));
+    assert.equal(docs[0]!._id, await sha256Hex("fry@example.com\u0000n1"));
     assert.equal(docs[0]!._source.dismissed_at, at(0).getTime());
   } finally {
     await store.close();

@@ -31,6 +31,8 @@ import {
 import { activeUsers, DIRECTORY_USER_SCOPE, LIST_PAGE_SIZE, listGoogleDevices } from "./listing.ts";
 import { createLatestDayFinder, notReadyWarning, ReportNotReadyError } from "./usage_lag.ts";
 import { createTokenProvider, DEFAULT_TOKEN_URI, type TokenProvider } from "./token.ts";
+import { errorMessage } from "../../../lib/error_message.ts";
+import { sleep } from "../../../lib/abort.ts";
 
 /** The largest answer read from the Admin SDK, in bytes. */
 const MAX_ANSWER_BYTES = 4 * 1024 * 1024;
@@ -282,13 +284,13 @@ export async function createGoogleSource(
       if (signal.aborted) throw signal.reason;
       if (failures.length === halves.length) {
         throw new UpstreamError(
-          failures.map((f) => message(f.error)).join("; "),
+          failures.map((f) => errorMessage(f.error)).join("; "),
           statusOf(failures[0]?.error),
         );
       }
       for (const { what, error } of failures) {
         log.warn(`Google ${what} lookup failed; returning the other devices only`, {
-          error: message(error),
+          error: errorMessage(error),
         });
       }
       return devices;
@@ -415,7 +417,7 @@ function upstreamError(error: unknown, what: string, signal: AbortSignal): unkno
   }
   const code = (error as { code?: unknown } | null)?.code;
   return new UpstreamError(
-    `Google ${what} unreachable (${typeof code === "string" ? code : message(error)})`,
+    `Google ${what} unreachable (${typeof code === "string" ? code : errorMessage(error)})`,
   );
 }
 
@@ -451,10 +453,6 @@ function googleMessage(error: unknown): string {
   return typeof text === "string" ? text.slice(0, 200) : "";
 }
 
-function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 function parseJsonString(value: unknown): unknown {
   if (typeof value !== "string") return value;
   try {
@@ -462,19 +460,4 @@ function parseJsonString(value: unknown): unknown {
   } catch {
     return value;
   }
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    signal.addEventListener("abort", onAbort, { once: true });
-  });
 }

@@ -7,6 +7,7 @@
  */
 import { importPKCS8, SignJWT } from "jose";
 import { UpstreamError } from "../../../engine/ports.ts";
+import { sleep } from "../../../lib/abort.ts";
 
 /** Where Google exchanges assertions when the service-account JSON names no `token_uri`. */
 export const DEFAULT_TOKEN_URI = "https://oauth2.googleapis.com/token";
@@ -141,18 +142,4 @@ export async function createTokenProvider(options: TokenOptions): Promise<TokenP
       return inflight;
     },
   };
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      signal.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    signal.addEventListener("abort", onAbort, { once: true });
-  });
 }

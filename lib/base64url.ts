@@ -1,0 +1,40 @@
+/**
+ * base64url (RFC 4648 §5) without padding, as JWTs, PKCE and our cookies spell it. Changes only if
+ * that alphabet or its padding rule changes.
+ *
+ * @module
+ */
+
+/**
+ * The bytes in the URL-safe base64 alphabet (`-` and `_`), with the `=` padding removed.
+ *
+ * @param bytes the bytes to encode
+ * @returns the unpadded base64url text; `""` for no bytes
+ * @example Encode bytes whose base64 has `+`, `/` and padding
+ * ```ts
+ * import { encodeBase64Url } from "./base64url.ts";
+ * encodeBase64Url(new Uint8Array([251, 255])); // "-_8"
+ * ```
+ */
+export function encodeBase64Url(bytes: Uint8Array): string {
+  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_")
+    .replace(/=+$/, "");
+}
+
+/**
+ * The bytes of base64url text, padded or not. Like `atob`, it also takes the standard alphabet's
+ * `+` and `/`, and ignores ASCII whitespace.
+ *
+ * @param text base64url text
+ * @returns the decoded bytes
+ * @throws {DOMException} `InvalidCharacterError` when `text` is not base64 (from `atob`)
+ * @example Decode what {@linkcode encodeBase64Url} wrote
+ * ```ts
+ * import { decodeBase64Url } from "./base64url.ts";
+ * decodeBase64Url("-_8"); // Uint8Array [251, 255]
+ * ```
+ */
+export function decodeBase64Url(text: string): Uint8Array {
+  const b64 = text.replace(/-/g, "+").replace(/_/g, "/");
+  return Uint8Array.from(atob(b64), (ch) => ch.charCodeAt(0));
+}
