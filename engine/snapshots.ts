@@ -37,6 +37,16 @@ export interface StoredSnapshot extends PersonSnapshot {
 }
 
 /**
+ * What identifies a stored snapshot without decoding it: `version` is equal for two reads exactly
+ * when the snapshot's content is (any text that changes with it, e.g. its stored body).
+ */
+export interface SnapshotStamp {
+  collectedAt: Date;
+  seenAt: Date;
+  version: string;
+}
+
+/**
  * The store port for snapshots (DESIGN.md §5.3 "store"). Implemented by the SQLite and the
  * Elasticsearch stores; the contract is in `tests/stores/snapshot_contract.ts`.
  */
@@ -48,6 +58,11 @@ export interface SnapshotStore {
   putSnapshot(snapshot: PersonSnapshot): Promise<void>;
   /** The person's snapshot, or `null` when there is none. */
   snapshot(email: string): Promise<StoredSnapshot | null>;
+  /**
+   * The snapshot's stamp (see {@link SnapshotStamp}), or `null` when there is none. Optional: a
+   * store without it is read whole (`snapshot()`) by `PersonViews.stamp()`.
+   */
+  snapshotStamp?(email: string): Promise<SnapshotStamp | null>;
   /** Records that the person was seen (a page view served from the snapshot) at `at`. */
   markSnapshotSeen(email: string, at: Date): Promise<void>;
   /** Deletes the snapshots of people not seen since `before`; returns how many. */

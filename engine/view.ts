@@ -14,6 +14,7 @@ import {
   DEFAULT_SNAPSHOT_SETTINGS,
   type PersonSnapshot,
   type SnapshotSettings,
+  type SnapshotStamp,
   type SnapshotStore,
 } from "./snapshots.ts";
 import type { AccessEvent, Account, DeviceRecord, MergedDevice, SourceError } from "./types.ts";
@@ -67,6 +68,15 @@ export interface PersonViewParts {
   onError?: (what: string, error: unknown) => void;
 }
 
+/** What a cache of something rendered from a person's snapshot compares (see `stamp()`). */
+export interface ViewStamp {
+  /** Equal for two reads exactly when the snapshot's content is. */
+  version: string;
+  collectedAt: Date;
+  /** Younger than the freshness window: a view of it shows it as it is, starting no refresh. */
+  fresh: boolean;
+}
+
 /** The view service the engine exposes. */
 export interface PersonViews {
   /** A view no older than `maxAgeMs`: the snapshot, or the (shared) lookup's answer. */
@@ -76,6 +86,13 @@ export interface PersonViews {
    * one starts a background refresh. `null` when there is no snapshot with the needed part.
    */
   cachedView(email: string, options?: { need?: ViewPart }): Promise<PersonView | null>;
+  /**
+   * The person's snapshot's stamp, read without decoding it where the store can (else the whole
+   * snapshot is read): a view made from a snapshot with the same `version` is the same view at
+   * the same time. `null` when there is no snapshot or the store fails (reported to `onError`).
+   * Marks the person seen as a view would.
+   */
+  stamp(email: string): Promise<ViewStamp | null>;
   /**
    * Saves a snapshot collected elsewhere (a batch run), keeping the previous one's data where the
    * new one went worse (see `afterRefresh`). Never rejects: store failures go to `onError`.
@@ -115,18 +132,33 @@ export function createPersonViews(parts: PersonViewParts): PersonViews {
   let lastPrune = -Infinity;
   const report = (what: string) => (error: unknown) => parts.onError?.(what, error);
 
+  /** Marks the person seen when the store's record of it is an hour old or more. */
+  function seen(key: string, found: { seenAt: Date } | null): void {
+    if (store && found && now().getTime() - found.seenAt.getTime() >= HOUR_MS) {
+      store.markSnapshotSeen(key, now()).catch(report("mark a snapshot seen"));
+    }
+  }
+
   async function read(key: string): Promise<PersonSnapshot | null> {
     if (!store) return null;
     try {
       const found = await store.snapshot(key);
-      if (found && now().getTime() - found.seenAt.getTime() >= HOUR_MS) {
-        store.markSnapshotSeen(key, now()).catch(report("mark a snapshot seen"));
-      }
+      seen(key, found);
       return found;
     } catch (error: unknown) {
       report("read a snapshot")(error);
       return null;
     }
+  }
+
+  /** The stamp from the store, or from the whole snapshot when the store has no stamps. */
+  async function readStamp(key: string): Promise<SnapshotStamp | null> {
+    if (!store) return null;
+    if (store.snapshotStamp) return await store.snapshotStamp(key);
+    const found = await store.snapshot(key);
+    if (!found) return null;
+    const { seenAt, ...content } = found;
+    return { collectedAt: found.collectedAt, seenAt, version: JSON.stringify(content) };
   }
 
   /** The one lookup per person: joins a running one, else starts it and saves its answer. */
@@ -183,7 +215,7 @@ export function createPersonViews(parts: PersonViewParts): PersonViews {
   }
 
   const has = (s: PersonSnapshot, need: ViewPart) => need === "devices" || s[need] !== null;
-  const age = (s: PersonSnapshot) => now().getTime() - s.collectedAt.getTime();
+  const age = (s: { collectedAt: Date }) => now().getTime() - s.collectedAt.getTime();
 
   return {
     settings,
@@ -191,6 +223,19 @@ export function createPersonViews(parts: PersonViewParts): PersonViews {
       return inflight.size;
     },
     prune,
+    async stamp(email) {
+      const key = foldEmail(email);
+      try {
+        const found = await readStamp(key);
+        seen(key, found);
+        if (!found) return null;
+        const { version, collectedAt } = found;
+        return { version, collectedAt, fresh: age(found) < settings.freshMs };
+      } catch (error: unknown) {
+        report("read a snapshot")(error);
+        return null;
+      }
+    },
     async save(snapshot) {
       if (!store) return;
       const key = foldEmail(snapshot.email);

@@ -7,7 +7,12 @@
  * @module
  */
 import type { DatabaseSync, StatementSync } from "node:sqlite";
-import type { PersonSnapshot, SnapshotStore, StoredSnapshot } from "../../engine/snapshots.ts";
+import type {
+  PersonSnapshot,
+  SnapshotStamp,
+  SnapshotStore,
+  StoredSnapshot,
+} from "../../engine/snapshots.ts";
 import { decodeSnapshot, encodeSnapshotBody, seenOf } from "./snapshot_codec.ts";
 import { foldEmail } from "../../engine/emails.ts";
 import type { Runner } from "./sqlite_runner.ts";
@@ -50,6 +55,18 @@ export function sqliteSnapshots(db: DatabaseSync, run: Runner): SnapshotStore {
         if (row === undefined) return null;
         const s = decodeSnapshot(key, new Date(Number(row.collected_at)), String(row.body));
         return { ...s, seenAt: new Date(Number(row.seen_at)) };
+      });
+    },
+    snapshotStamp(email: string) {
+      // the stored text is the version: no decoding (the page cache reads this on every view)
+      return run("read a snapshot", (): SnapshotStamp | null => {
+        const row = stmt("get").get(foldEmail(email));
+        if (row === undefined) return null;
+        return {
+          collectedAt: new Date(Number(row.collected_at)),
+          seenAt: new Date(Number(row.seen_at)),
+          version: `${row.collected_at} ${row.body}`,
+        };
       });
     },
     markSnapshotSeen(email: string, at: Date) {
