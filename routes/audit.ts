@@ -8,9 +8,18 @@
 import type { AccessRecord } from "../engine/ports.ts";
 import type { Ctx } from "./context.ts";
 
+/** One call of {@link audit}, as a page cache keeps it to record the access again. */
+export interface AuditCall {
+  target: string;
+  recordType: AccessRecord["record_type"];
+  data: unknown;
+  context: string;
+}
+
 /**
  * Records one data access for the audit log: to every request logger plugin, or — when none is
- * configured — as a structured log line. Never throws and never waits.
+ * configured — as a structured log line. Never throws and never waits. The call is also added to
+ * the request's `audited` list when there is one (see `routes/page_cache.ts`).
  */
 export function audit(
   c: Ctx,
@@ -19,6 +28,7 @@ export function audit(
   data: unknown,
   context = "merged",
 ): void {
+  c.var.audited?.push({ target, recordType, data, context });
   const { requestLoggers, log, now } = c.var.deps;
   const user = c.var.user;
   const record: AccessRecord = {

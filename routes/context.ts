@@ -13,6 +13,7 @@ import type { Metrics } from "./metrics.ts";
 import type { OidcClient } from "./oidc_client.ts";
 import type { ReleaseStatus } from "../plugins/releases/mod.ts";
 import type { PersonData } from "./person_data.ts";
+import type { AuditCall } from "./audit.ts";
 
 /** The signed-in person. */
 export interface User {
@@ -54,6 +55,8 @@ export interface AppEnv {
     notificationLookups?: Map<string, Promise<Collected<Notification>>>;
     /** Everything the pages show about a person, looked up in this request (see `personData`). */
     personLookups?: Map<string, Promise<PersonData>>;
+    /** Data accesses audited while a page is rendered for the page cache (see `audit`). */
+    audited?: AuditCall[];
   };
 }
 

@@ -15,6 +15,7 @@ import { wantsFragment } from "./context.ts";
 import { audit } from "./audit.ts";
 import { age, back, sourcesOf, targetEmail, whoseOf } from "./page_parts.tsx";
 import { personPage } from "./person.tsx";
+import { cachedPage } from "./page_cache.ts";
 
 /** The Devices sub-app (needs a signed-in person; see app.tsx). */
 export const devices: Hono<AppEnv> = new Hono<AppEnv>();
@@ -66,21 +67,22 @@ devices.get("/devices", async (c) => {
       </>,
     );
   }
-  return await personPage(c, email, {
-    title: "Devices",
-    active: "devices",
-    need: "devices",
-    render(view) {
-      audit(c, email, "device", view.devices);
-      return Promise.resolve({
-        body: (
-          <>
-            <h1>{whoseOf(c, email).self ? "Your devices" : `Devices of ${email}`}</h1>
-            {age(c, view, email)}
-            <DevicesPart c={c} view={view} email={email} />
-          </>
-        ),
-      });
-    },
-  });
+  return await cachedPage(c, email, "count", () =>
+    personPage(c, email, {
+      title: "Devices",
+      active: "devices",
+      need: "devices",
+      render(view) {
+        audit(c, email, "device", view.devices);
+        return Promise.resolve({
+          body: (
+            <>
+              <h1>{whoseOf(c, email).self ? "Your devices" : `Devices of ${email}`}</h1>
+              {age(c, view, email)}
+              <DevicesPart c={c} view={view} email={email} />
+            </>
+          ),
+        });
+      },
+    }));
 });
