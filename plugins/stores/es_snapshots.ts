@@ -6,7 +6,12 @@
  *
  * @module
  */
-import type { PersonSnapshot, SnapshotStore, StoredSnapshot } from "../../engine/snapshots.ts";
+import type {
+  PersonSnapshot,
+  SnapshotStamp,
+  SnapshotStore,
+  StoredSnapshot,
+} from "../../engine/snapshots.ts";
 import { esStatus } from "../elasticsearch.ts";
 import { decodeSnapshot, encodeSnapshotBody, seenOf } from "./snapshot_codec.ts";
 import { foldEmail } from "../../engine/emails.ts";
@@ -21,6 +26,18 @@ import type { EsContext } from "./es_context.ts";
 export function esSnapshots(ctx: EsContext): SnapshotStore {
   const { client, run } = ctx;
   const index = ctx.index("snapshots");
+
+  /** The person's stored document, or `null` when there is none. */
+  async function read(key: string): Promise<Record<string, unknown> | null> {
+    try {
+      const doc = await client.get<Record<string, unknown>>({ index, id: await ctx.id(key) });
+      return doc.found && doc._source !== undefined ? doc._source : null;
+    } catch (error: unknown) {
+      if (esStatus(error) === 404) return null;
+      throw error;
+    }
+  }
+
   return {
     putSnapshot(s: PersonSnapshot) {
       return run("save a snapshot", async () => {
@@ -37,16 +54,22 @@ export function esSnapshots(ctx: EsContext): SnapshotStore {
     snapshot(email: string) {
       return run("read a snapshot", async (): Promise<StoredSnapshot | null> => {
         const key = foldEmail(email);
-        try {
-          const doc = await client.get<Record<string, unknown>>({ index, id: await ctx.id(key) });
-          const src = doc._source;
-          if (!doc.found || src === undefined) return null;
-          const s = decodeSnapshot(key, new Date(Number(src.collected_at)), String(src.body));
-          return { ...s, seenAt: new Date(Number(src.seen_at)) };
-        } catch (error: unknown) {
-          if (esStatus(error) === 404) return null;
-          throw error;
-        }
+        const src = await read(key);
+        if (src === null) return null;
+        const s = decodeSnapshot(key, new Date(Number(src.collected_at)), String(src.body));
+        return { ...s, seenAt: new Date(Number(src.seen_at)) };
+      });
+    },
+    snapshotStamp(email: string) {
+      // the stored text is the version: no decoding (the page cache reads this on every view)
+      return run("read a snapshot", async (): Promise<SnapshotStamp | null> => {
+        const src = await read(foldEmail(email));
+        if (src === null) return null;
+        return {
+          collectedAt: new Date(Number(src.collected_at)),
+          seenAt: new Date(Number(src.seen_at)),
+          version: `${src.collected_at} ${src.body}`,
+        };
       });
     },
     markSnapshotSeen(email: string, at: Date) {

@@ -110,6 +110,29 @@ export async function snapshotContract(step: ContractStep): Promise<void> {
     },
   );
 
+  await step(
+    "snapshotStamp() has one version per content, whatever the time or letter case",
+    async (s) => {
+      assert.ok(s.snapshotStamp, "both stores stamp snapshots (the page cache reads it per view)");
+      assert.equal(await s.snapshotStamp("nobody@example.com"), null);
+      const saved = snapshotOf("fry@example.com", at(0));
+      await s.putSnapshot(saved);
+      const first = await s.snapshotStamp("FRY@example.com");
+      assert.deepEqual(first && { ...first, version: "" }, {
+        collectedAt: at(0),
+        seenAt: at(0),
+        version: "",
+      });
+      await s.markSnapshotSeen("fry@example.com", at(900)); // seen is not content
+      await s.putSnapshot(saved); // the same content again
+      assert.equal((await s.snapshotStamp("fry@example.com"))?.version, first?.version);
+      const renamed = structuredClone(saved);
+      renamed.devices.items[0]!.name = "fry-mini";
+      await s.putSnapshot(renamed); // other content, same collection time
+      assert.notEqual((await s.snapshotStamp("fry@example.com"))?.version, first?.version);
+    },
+  );
+
   await step("pruneSnapshots() deletes people not seen since the cut-off only", async (s) => {
     await s.putSnapshot(snapshotOf("fry@example.com", at(0)));
     await s.putSnapshot(snapshotOf("leela@example.com", at(0)));
