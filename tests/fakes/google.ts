@@ -70,6 +70,10 @@ export interface GoogleFake {
   expiresIn: number;
   /** Delay before answering API paths (not the token endpoint). */
   delayMs: number;
+  /** API answers sent after their delay (not counting those ended by close). */
+  delayedAnswers: number;
+  /** Resolves once `count` requests have arrived in all, so a test waits by counting. */
+  received(count: number): Promise<void>;
   failures: Failure[];
   requests: SeenRequest[];
   tokenRequests: number;
@@ -95,6 +99,7 @@ export function startGoogleFake(options: GoogleFakeOptions): GoogleFake {
   const issued = new Set<string>();
   // Ends delayed answers at close (the request's own signal is not a reliable hang-up signal).
   const closing = new AbortController();
+  const waiting: { count: number; resolve: () => void }[] = [];
   const fake: GoogleFake = {
     url: "",
     tokenUri: "",
@@ -109,6 +114,11 @@ export function startGoogleFake(options: GoogleFakeOptions): GoogleFake {
     pageSize: 100,
     expiresIn: 3600,
     delayMs: 0,
+    delayedAnswers: 0,
+    received: (count) =>
+      fake.requests.length >= count
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => waiting.push({ count, resolve })),
     failures: [],
     requests: [],
     tokenRequests: 0,
@@ -232,10 +242,15 @@ export function startGoogleFake(options: GoogleFakeOptions): GoogleFake {
       params: url.searchParams,
       authorization,
     });
+    for (const w of waiting.filter((w) => fake.requests.length >= w.count)) {
+      waiting.splice(waiting.indexOf(w), 1);
+      w.resolve();
+    }
     if (url.pathname === "/token" && req.method === "POST") return await token(req);
     if (fake.delayMs > 0) {
       const finished = await delay(fake.delayMs, closing.signal);
       if (!finished) return new Response(null, { status: 503 });
+      fake.delayedAnswers++;
     }
     const bearer = authorization?.replace(/^Bearer /i, "") ?? "";
     if (!issued.has(bearer)) {
