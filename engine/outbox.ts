@@ -35,7 +35,20 @@ export interface OutboxWorkerOptions {
   backoff?: BackoffOptions;
   /** Items taken per run. Default 20. */
   batch?: number;
+  /** Schedules the runs of a started worker. Default: `setTimeout`; tests fire runs by hand. */
+  timers?: OutboxTimers;
 }
+
+/** A timer port: `set` calls `run` once after `ms` milliseconds and returns a handle for `clear`. */
+export interface OutboxTimers {
+  set(run: () => Promise<void>, ms: number): unknown;
+  clear(handle: unknown): void;
+}
+
+const REAL_TIMERS: OutboxTimers = {
+  set: (run, ms) => setTimeout(run, ms),
+  clear: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+};
 
 /** What one run did. */
 export interface OutboxRunReport {
@@ -91,7 +104,8 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   const intervalMs = options.intervalMs ?? 1000;
   const batch = options.batch ?? 20;
   let running: Promise<OutboxRunReport> | null = null;
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timers = options.timers ?? REAL_TIMERS;
+  let timer: unknown;
   let started = false;
   // Delivered to the sink but not yet recorded as such: never sent again by this process.
   const unmarked = new Map<string, Date>();
@@ -197,18 +211,18 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
         error: errorMessage(error),
       });
     }
-    if (started) timer = setTimeout(tick, intervalMs);
+    if (started) timer = timers.set(tick, intervalMs);
   }
 
   return {
     start() {
       if (started) return;
       started = true;
-      timer = setTimeout(tick, 0);
+      timer = timers.set(tick, 0);
     },
     async stop() {
       started = false;
-      if (timer !== undefined) clearTimeout(timer);
+      if (timer !== undefined) timers.clear(timer);
       timer = undefined;
       if (running !== null) await running.catch(() => {});
     },

@@ -4,17 +4,22 @@ import { backoffDelay, createOutboxWorker } from "../../engine/outbox.ts";
 import type { CallOptions, FeedbackSink, Store } from "../../engine/ports.ts";
 import type { Feedback } from "../../engine/types.ts";
 import { createSqliteStore } from "../../plugins/stores/sqlite.ts";
+import { manualTimers } from "../support/timers.ts";
 
-/** A sink that records deliveries and can be switched down, slow, or hanging. */
+/** A sink that records deliveries and can be switched down, held (until `gate` settles), or hanging. */
 function recordingSink(name = "rest") {
   const delivered: string[] = [];
-  const state = { up: true, delayMs: 0, hang: false };
+  const state: { up: boolean; gate: Promise<void> | null; hang: boolean } = {
+    up: true,
+    gate: null,
+    hang: false,
+  };
   const sink: FeedbackSink = {
     name,
     timeoutMs: 200,
     async postFeedback(email: string, feedback: Feedback, _options: CallOptions) {
       if (state.hang) await new Promise(() => {});
-      if (state.delayMs > 0) await new Promise((r) => setTimeout(r, state.delayMs));
+      if (state.gate !== null) await state.gate;
       if (!state.up) throw new Error("sink answered 503");
       delivered.push(`${email}:${feedback.id}`);
       return {};
@@ -211,11 +216,15 @@ Deno.test("outbox worker gives up on a hanging sink at its deadline and retries 
 Deno.test("outbox worker never delivers twice when runs overlap", async () => {
   const store = await createSqliteStore({ path: ":memory:", log: silentLogger });
   const { sink, delivered, state } = recordingSink();
-  state.delayMs = 20;
+  let release: () => void = () => {};
+  state.gate = new Promise<void>((resolve) => (release = resolve));
   const worker = createOutboxWorker({ store, sinks: new Map([["rest", sink]]), log: silentLogger });
   try {
     await queue(store, 3, new Date(Date.now() - 1000));
-    const reports = await Promise.all([worker.runOnce(), worker.runOnce(), worker.runOnce()]);
+    // the sink holds the first delivery until all three runs have been asked for
+    const runs = [worker.runOnce(), worker.runOnce(), worker.runOnce()];
+    release();
+    const reports = await Promise.all(runs);
     assert.deepEqual(reports.map((r) => r.delivered), [3, 3, 3]);
     assert.equal(delivered.length, 3);
     assert.deepEqual(await worker.runOnce(), { delivered: 0, failed: 0 });
@@ -228,19 +237,26 @@ Deno.test("outbox worker never delivers twice when runs overlap", async () => {
 Deno.test("outbox worker started in the background delivers and stops cleanly", async () => {
   const store = await createSqliteStore({ path: ":memory:", log: silentLogger });
   const { sink, delivered } = recordingSink();
+  const timers = manualTimers();
   const worker = createOutboxWorker({
     store,
     sinks: new Map([["rest", sink]]),
     log: silentLogger,
     intervalMs: 5,
+    timers,
   });
   try {
     worker.start();
+    assert.deepEqual(timers.pending(), [0], "the first run is due at once");
+    await timers.fire(); // nothing queued yet
+    assert.deepEqual(delivered, []);
     await queue(store, 2, new Date());
-    for (let i = 0; i < 100 && delivered.length < 2; i++) {
-      await new Promise((r) => setTimeout(r, 10));
-    }
-    assert.equal(delivered.length, 2);
+    assert.deepEqual(timers.pending(), [5], "the next run is due after intervalMs");
+    await timers.fire();
+    // both were queued at the same instant: either order is right
+    assert.deepEqual([...delivered].sort(), ["p0@example.com:n0", "p1@example.com:n1"]);
+    await worker.stop();
+    assert.deepEqual(timers.pending(), [], "stop() cancels the next run");
   } finally {
     await worker.stop();
     await store.close();

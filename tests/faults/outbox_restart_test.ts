@@ -10,6 +10,9 @@ import { type FeedbackSink, UpstreamError } from "../../engine/ports.ts";
 import { createSqliteStore } from "../../plugins/stores/sqlite.ts";
 
 const N = 25;
+const T0 = new Date("2026-11-26T12:00:00Z").getTime();
+/** The clock both processes read; the test moves it past each back-off instead of sleeping. */
+let clock = T0;
 
 /** A sink that records deliveries and refuses every `failEvery`-th attempt. */
 function flakySink(failEvery: number): FeedbackSink & { received: string[]; attempts: number } {
@@ -38,6 +41,7 @@ async function open(path: string, sink: FeedbackSink) {
     log: silentLogger,
     batch: 4,
     backoff: { baseMs: 1, capMs: 5, jitter: 0 },
+    now: () => new Date(clock),
   });
   return { store, worker };
 }
@@ -51,7 +55,7 @@ Deno.test(`outbox: ${N} queued feedbacks survive a restart mid-delivery and each
     for (let i = 0; i < N; i++) {
       await p.store.recordFeedback("fry@example.com", { id: `n${i}`, feedback: "yes", notes: "" }, {
         sinks: ["rec"],
-        at: new Date(Date.now() - 1000 + i),
+        at: new Date(T0 - 1000 + i),
       });
     }
     assert.equal(await p.store.outboxDepth(), N);
@@ -68,7 +72,7 @@ Deno.test(`outbox: ${N} queued feedbacks survive a restart mid-delivery and each
     assert.equal(await p.store.outboxDepth(), N - before, "the queue lost or kept wrong items");
     for (let i = 0; i < 200 && (await p.store.outboxDepth()) > 0; i++) {
       await p.worker.runOnce();
-      await new Promise((r) => setTimeout(r, 2));
+      clock += 5; // the longest back-off (capMs) has passed
     }
     assert.equal(await p.store.outboxDepth(), 0);
     await p.worker.stop();
