@@ -8,8 +8,8 @@
  */
 import { Hono } from "hono";
 import { invalidMessage, isValidEmail } from "../engine/identifiers.ts";
-import type { AppEnv, Ctx } from "./context.ts";
-import { sameToken } from "./feedback.ts";
+import type { AppEnv } from "./context.ts";
+import { csrfOk, formOf } from "./forms.ts";
 import { sameEmail } from "./privilege.ts";
 import { errorPage } from "./render.tsx";
 
@@ -30,18 +30,10 @@ function backTo(next: string | undefined, email: string | undefined): string {
   return email === undefined ? page : `${page}?email=${encodeURIComponent(email)}`;
 }
 
-async function formOf(c: Ctx): Promise<Record<string, string>> {
-  const body = await c.req.parseBody();
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(body)) if (typeof v === "string") out[k] = v;
-  return out;
-}
-
 checkAgain.post("/check-again", async (c) => {
   const user = c.var.user!;
   const form = await formOf(c);
-  const token = form._csrf_token ?? c.req.header("X-CSRF-Token");
-  if (token === undefined || user.csrf === undefined || !sameToken(token, user.csrf)) {
+  if (!csrfOk(c, form)) {
     return errorPage(c, 403, "This form has expired. Reload the page and try again.");
   }
   const next = form.next ?? "/";

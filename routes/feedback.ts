@@ -7,7 +7,7 @@
  */
 import { z } from "zod";
 import type { Feedback } from "../engine/types.ts";
-import { eventKey } from "../views/activity.tsx";
+import { eventAnswerKey, isEventAnswerKey } from "../engine/answer_keys.ts";
 import type { Ctx } from "./context.ts";
 import { notificationsOf } from "./person_data.ts";
 import { viewFor } from "./person.tsx";
@@ -45,10 +45,10 @@ export type Answerable =
  * @throws {FeedbackRefused} 404 when the id is not the person's
  */
 export async function findOwn(c: Ctx, email: string, id: string): Promise<Answerable> {
-  if (id.startsWith("event:")) {
+  if (isEventAnswerKey(id)) {
     // the sign-ins the person was shown: those of their snapshot (issue 13)
     const { events } = await viewFor(c, email, "events");
-    if (events.some((e) => eventKey(e) === id)) return { kind: "event" };
+    if (events.some((e) => eventAnswerKey(e) === id)) return { kind: "event" };
   } else {
     const { items } = await notificationsOf(c, email);
     const n = items.find((x) => x.id === id);
@@ -107,13 +107,4 @@ export async function dismiss(c: Ctx, email: string, id: string): Promise<void> 
     log.error("could not save dismissal", { error: String(error) });
     throw new FeedbackRefused(503, "The alert could not be dismissed right now. Please try again.");
   }
-}
-
-/** Compares two strings in constant time (CSRF tokens). */
-export function sameToken(a: string, b: string): boolean {
-  const x = new TextEncoder().encode(a);
-  const y = new TextEncoder().encode(b);
-  let diff = x.length ^ y.length;
-  for (let i = 0; i < Math.max(x.length, y.length); i++) diff |= (x[i] ?? 0) ^ (y[i] ?? 0);
-  return diff === 0;
 }

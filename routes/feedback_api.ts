@@ -8,7 +8,8 @@
  */
 import { Hono } from "hono";
 import type { AppEnv } from "./context.ts";
-import { FeedbackRefused, FeedbackSchema, recordFeedback, sameToken } from "./feedback.ts";
+import { FeedbackRefused, FeedbackSchema, recordFeedback } from "./feedback.ts";
+import { sameToken } from "./forms.ts";
 
 /** The feedback API sub-app. */
 export const feedbackApi: Hono<AppEnv> = new Hono<AppEnv>();

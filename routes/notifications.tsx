@@ -6,30 +6,19 @@
  * @module
  */
 import { Hono } from "hono";
+import { isEventAnswerKey } from "../engine/answer_keys.ts";
 import { AlertCount, NotificationCard, notificationDomId } from "../views/notifications.tsx";
 import { eventDomId } from "../views/activity.tsx";
 import type { AppEnv, Ctx } from "./context.ts";
 import { wantsFragment } from "./context.ts";
 import { stateOf } from "../views/todo.ts";
 import { personData, todoOf } from "./person_data.ts";
-import { dismiss, FeedbackRefused, FeedbackSchema, recordFeedback, sameToken } from "./feedback.ts";
+import { dismiss, FeedbackRefused, FeedbackSchema, recordFeedback } from "./feedback.ts";
+import { csrfOk, formOf } from "./forms.ts";
 import { errorPage } from "./render.tsx";
 
 /** The notification sub-app. */
 export const notifications: Hono<AppEnv> = new Hono<AppEnv>();
-
-async function formOf(c: Ctx): Promise<Record<string, string>> {
-  const body = await c.req.parseBody();
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(body)) if (typeof v === "string") out[k] = v;
-  return out;
-}
-
-function csrfOk(c: Ctx, form: Record<string, string>): boolean {
-  const token = form._csrf_token ?? c.req.header("X-CSRF-Token");
-  const expected = c.var.user?.csrf;
-  return token !== undefined && expected !== undefined && sameToken(token, expected);
-}
 
 /** The card (and the to-do count) after a change, for htmx. */
 async function fragment(c: Ctx, id: string, error?: string): Promise<Response> {
@@ -99,7 +88,7 @@ notifications.post("/notifications/:id/feedback", async (c) => {
   if (wantsFragment(c)) return fragment(c, id);
   // Back to the answered card, so keyboard and screen-reader users keep their place.
   return c.redirect(
-    id.startsWith("event:") ? `/activity#${eventDomId(id)}` : `/#${notificationDomId(id)}`,
+    isEventAnswerKey(id) ? `/activity#${eventDomId(id)}` : `/#${notificationDomId(id)}`,
     303,
   );
 });

@@ -21,7 +21,7 @@ import { deleteCookie, getSignedCookie, setSignedCookie } from "hono/cookie";
 import type { Config } from "../config/schema.ts";
 import { LoginRefused } from "../views/login.tsx";
 import type { AppEnv, Ctx } from "./context.ts";
-import { sameToken } from "./feedback.ts";
+import { sameToken } from "./forms.ts";
 import {
   checkResponseIssuer,
   createOidcClient,

@@ -7,15 +7,11 @@
  * @module
  */
 import type { Child } from "hono/jsx";
+import { eventAnswerKey } from "../engine/answer_keys.ts";
 import type { AccessEvent } from "../engine/types.ts";
 import { shortTime } from "./format.ts";
 import { CsrfField, NotMeNextSteps } from "./notifications.tsx";
 import { sourceLabel } from "./source_label.ts";
-
-/** The id a sign-in is answered under. */
-export function eventKey(e: AccessEvent): string {
-  return `event:${e.source}:${e.id ?? e.timestamp.toISOString()}`;
-}
 
 /**
  * The id of a sign-in's card on the Activity page, e.g. `ev-event_google_fry-3`: answering without
@@ -93,7 +89,7 @@ function Answer(
     contact: string;
   },
 ): Child {
-  const key = eventKey(props.e);
+  const key = eventAnswerKey(props.e);
   const action = `/notifications/${encodeURIComponent(key)}/feedback`;
   const button = (value: "yes" | "no", label: string) => (
     <form method="post" action={action}>
@@ -140,7 +136,7 @@ export function Activity(
   return (
     <ol class="signins">
       {props.events.map((e) => {
-        const key = eventKey(e);
+        const key = eventAnswerKey(e);
         return (
           <li
             class={`panel signin${e.success ? "" : " failed"}`}
