@@ -5,7 +5,6 @@
  * @module
  */
 import { assemble } from "../plugins/assemble.ts";
-import { DEMO_PEOPLE } from "../plugins/sources/demo_people.ts";
 import { runDemoBatch } from "./demo_batch.ts";
 import { createApp, depsFrom, sourceObservers } from "../routes/app.tsx";
 import { type ResilientServer, serveResilient } from "./listen.ts";
@@ -54,7 +53,7 @@ export async function serve(ctx: CommandContext): Promise<number> {
   services.outbox.start();
   services.releases.start();
   if (config.demo) {
-    runDemoBatch(DEMO_PEOPLE.map((p) => p.email), { ...services, now: () => new Date() })
+    runDemoBatch(services.demoPeople.map((p) => p.email), { ...services, now: () => new Date() })
       .catch((error: unknown) => log.warn("demo batch run failed", { error: String(error) }));
   }
   const stop = () => {

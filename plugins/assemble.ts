@@ -58,6 +58,11 @@ export interface Services {
   outbox: OutboxWorker;
   /** Current OS releases and lifecycles (feeds → store copy → shipped file); `start()` refreshes. */
   releases: ReleaseService;
+  /**
+   * In demo mode, the built-in demo people (the sign-in page lists them, the start-up batch run
+   * looks them up); empty otherwise. Routes and the CLI get them here, never from the demo data.
+   */
+  demoPeople: readonly { email: string; name: string; story: string }[];
   /** Stops background work and closes plugins and the store. */
   close(): Promise<void>;
 }
@@ -209,6 +214,7 @@ export async function assemble(
     batchSinks: having<BatchSink>(plugins, "batch"),
     outbox,
     releases,
+    demoPeople: config.demo ? (await import("./sources/demo_people.ts")).DEMO_PEOPLE : [],
     async close() {
       releases.close();
       await outbox.stop();

@@ -116,6 +116,7 @@ export function depsFrom(
     requestLoggers: services.requestLoggers,
     failureLoggers: services.failureLoggers,
     metrics,
+    demoPeople: services.demoPeople,
   };
 }
 

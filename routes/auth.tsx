@@ -9,10 +9,10 @@
  * @module
  */
 import { Hono } from "hono";
-import { DEMO_PEOPLE } from "../plugins/sources/demo_people.ts";
 import { DemoLogin, LoginNotConfigured, LoginWithProvider, SignOut } from "../views/login.tsx";
 import type { AppEnv } from "./context.ts";
-import { oidc, providerName } from "./oidc.tsx";
+import { oidc } from "./oidc.tsx";
+import { providerName } from "./oidc_discovery.ts";
 import { sameEmail } from "./privilege.ts";
 import { errorPage, page } from "./render.tsx";
 import { endSession, safeNext, startSession } from "./session.ts";
@@ -42,7 +42,7 @@ auth.get("/login", (c) => {
     );
   }
   if (config.demo) {
-    const people = c.var.deps.demoPeople ?? DEMO_PEOPLE;
+    const people = c.var.deps.demoPeople ?? [];
     return page(
       c,
       { title: "Sign in" },
@@ -60,7 +60,7 @@ auth.post("/login/demo", async (c) => {
   if (!config.demo) return errorPage(c, 404, "There is no demo sign-in on this site.");
   const form = await c.req.parseBody();
   const email = typeof form.email === "string" ? form.email : "";
-  const people = c.var.deps.demoPeople ?? DEMO_PEOPLE;
+  const people = c.var.deps.demoPeople ?? [];
   const person = people.find((p) => sameEmail(p.email, email));
   if (!person) {
     return errorPage(c, 400, "Choose one of the demo people listed on the sign-in page.");

@@ -41,7 +41,10 @@ export interface AppDeps {
   oidcClient?: OidcClient;
   /** The OS release data's origin and age (dashboard); absent in tests that do not need it. */
   releaseStatus?: () => ReleaseStatus;
-  /** Extra demo people for the demo sign-in page (demo mode only). */
+  /**
+   * The people the demo sign-in page lists and accepts (demo mode only; `Services.demoPeople`, or
+   * a test's own, e.g. a fake upstream's user). None when absent.
+   */
   demoPeople?: readonly { email: string; name: string; story: string }[];
 }
 

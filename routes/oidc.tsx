@@ -79,15 +79,6 @@ export function redirectUri(c: Ctx): string {
   return new URL(CALLBACK_PATH, origin).href;
 }
 
-/** The host name shown on the sign-in button ("Sign in with accounts.example.com"). */
-export function providerName(config: Config): string {
-  try {
-    return new URL(config.OIDC_ISSUER ?? config.OIDC_AUTHORIZATION_URL ?? "").host;
-  } catch {
-    return "your organisation's sign-in";
-  }
-}
-
 function refusedPage(c: Ctx, error: OidcRefused): Response | Promise<Response> {
   c.var.deps.log.warn("sign-in refused", { method: "oidc", reason: error.code });
   deleteCookie(c, PENDING_COOKIE, {
