@@ -5,7 +5,8 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { ConfigError, loadConfig } from "./config/load.ts";
+import { loadConfig } from "./config/load.ts";
+import { ConfigError } from "./config/problems.ts";
 import { createLogger, type Logger } from "./config/log.ts";
 import type { Config } from "./config/schema.ts";
 import { PluginConfigError } from "./plugins/registry.ts";

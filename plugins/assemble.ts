@@ -40,7 +40,7 @@ import {
   PluginConfigError,
   type RegistryEntry,
 } from "./registry.ts";
-import { formatIssues } from "../config/load.ts";
+import { formatIssues } from "../config/problems.ts";
 import type { ReleaseOptions } from "../engine/practice_policies.ts";
 import { createReleaseService, type ReleaseService } from "./releases/mod.ts";
 

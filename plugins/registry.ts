@@ -6,7 +6,7 @@
  * @module
  */
 import type { Config } from "../config/schema.ts";
-import { formatIssues, pathText } from "../config/load.ts";
+import { formatIssues, pathText } from "../config/problems.ts";
 import type { Logger } from "../config/log.ts";
 import { ownerKey } from "../engine/ownership.ts";
 import type { Store } from "../engine/ports.ts";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { releaseDataLine } from "../../cli/mod.ts";
-import { demoConfig } from "../../config/load.ts";
+import { demoConfig } from "../../config/demo.ts";
 import { ConfigSchema } from "../../config/schema.ts";
 
 const NOW = new Date("2026-11-30T12:00:00Z");

@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
-import { ConfigError, DEMO_RATE_LIMITS_ENV, loadConfig } from "../../config/load.ts";
+import { DEMO_RATE_LIMITS_ENV } from "../../config/demo.ts";
+import { loadConfig } from "../../config/load.ts";
+import { ConfigError } from "../../config/problems.ts";
 
 const envOf = (value: string | undefined) => (name: string) =>
   name === DEMO_RATE_LIMITS_ENV ? value : undefined;

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { ConfigError, parseConfig } from "../../config/load.ts";
+import { parseConfig } from "../../config/load.ts";
+import { ConfigError } from "../../config/problems.ts";
 import { createLogger } from "../../config/log.ts";
 import { ownershipGuard } from "../../plugins/assemble.ts";
 

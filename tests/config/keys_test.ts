@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { ConfigError, parseConfig } from "../../config/load.ts";
+import { parseConfig } from "../../config/load.ts";
+import { ConfigError } from "../../config/problems.ts";
 import { encodeHex } from "../../lib/hex.ts";
 
 const SESSION = "keys-test-session-key-0123456789abcdef";

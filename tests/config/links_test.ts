@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { ConfigError, parseConfig } from "../../config/load.ts";
+import { parseConfig } from "../../config/load.ts";
+import { ConfigError } from "../../config/problems.ts";
 import { linkAllowed, linkProblems } from "../../config/links.ts";
 import { DEFAULT_PRACTICES } from "../../engine/default_practices.ts";
 

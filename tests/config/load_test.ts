@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { ConfigError, loadConfig, parseConfig } from "../../config/load.ts";
+import { loadConfig, parseConfig } from "../../config/load.ts";
+import { ConfigError } from "../../config/problems.ts";
 import { parseJsonc } from "../../config/jsonc.ts";
 
 const SECRET = "load-test-session-key-0123456789abcdef";

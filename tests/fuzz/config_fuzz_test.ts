@@ -5,7 +5,8 @@
  */
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { ConfigError, parseConfig } from "../../config/load.ts";
+import { parseConfig } from "../../config/load.ts";
+import { ConfigError } from "../../config/problems.ts";
 import { parseJsonc } from "../../config/jsonc.ts";
 import { anyJson, mutated, params } from "./arbitraries.ts";
 import { within } from "./pipeline.ts";

@@ -5,7 +5,7 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { demoConfig } from "../../config/load.ts";
+import { demoConfig } from "../../config/demo.ts";
 import { DEFAULT_PRACTICES } from "../../engine/default_practices.ts";
 import { canonicalMac, isValidMac } from "../../engine/identifiers.ts";
 import { deviceRecords } from "../../engine/lookup.ts";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { silentLogger } from "../../config/log.ts";
-import { demoConfig } from "../../config/load.ts";
+import { demoConfig } from "../../config/demo.ts";
 import type { Config } from "../../config/schema.ts";
 import { createSqliteStore } from "../../plugins/stores/sqlite.ts";
 import {

@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { silentLogger } from "../../config/log.ts";
-import { demoConfig } from "../../config/load.ts";
+import { demoConfig } from "../../config/demo.ts";
 import { assemble } from "../../plugins/assemble.ts";
 import { DEMO_PEOPLE } from "../../plugins/sources/demo_people.ts";
 import { createSqliteStore } from "../../plugins/stores/sqlite.ts";

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { ConfigError, parseConfig } from "../../config/load.ts";
+import { parseConfig } from "../../config/load.ts";
+import { ConfigError } from "../../config/problems.ts";
 import { hostName, isTrustedHost } from "../../routes/hosts.ts";
 import { clientAddress, parseProxies } from "../../routes/proxies.ts";
 import { TokenBuckets } from "../../routes/rate_limit.ts";

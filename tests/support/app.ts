@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { demoConfig } from "../../config/load.ts";
+import { demoConfig } from "../../config/demo.ts";
 import { type Logger, silentLogger } from "../../config/log.ts";
 import { type Config, ConfigSchema } from "../../config/schema.ts";
 import { assemble, type Services } from "../../plugins/assemble.ts";
