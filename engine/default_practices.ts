@@ -1,92 +1,23 @@
 /**
  * The practices Stethoscope ships with (the original's defaults of spec §5.4, reworded, with
  * current OS versions and per-OS directions linking to each vendor's own instructions).
- * An operator's `PRACTICES` section replaces this whole table.
+ * An operator's `PRACTICES` section replaces this whole table. The OS versions and policies the
+ * up-to-date practice uses are in `default_os_versions.ts`, the vendors' help pages in
+ * `default_practice_links.ts`; this module changes with the wording and the directions.
  *
  * @module
  */
+import { LINKS } from "./default_practice_links.ts";
 import type { PracticeConfig, PracticesConfig } from "./practice_config.ts";
-
-const MAC = ["Mac OS X", "macOS"] as const;
-const APPLE_MOBILE = ["iOS", "iPadOS"] as const;
-const WINDOWS = "Microsoft Windows";
-
-/** The same text for several OS names (e.g. both names JAMF has used for macOS). */
-function forEach(names: readonly string[], text: string): Record<string, string> {
-  return Object.fromEntries(names.map((n) => [n, text]));
-}
-
-/**
- * Minimum (below: critical) and recommended (below: suggested) OS versions, the original's static
- * tables. The OS policies below judge with current release data; these stay as a floor. Checked on
- * 30 November 2026 against what public sources show (see `plugins/releases/shipped.json`):
- * - macOS 15.7 (15 September 2025) is Sequoia's security line (15.7.7 on 11 May 2026); macOS 26
- *   Tahoe reached 26.5 on 11 May 2026 and 26.6 was in beta in June 2026 (its release, and
- *   macOS 27's, could not be confirmed).
- * - iOS/iPadOS 27 shipped on 14 September 2026; 26.6 on 27 July 2026, 26.7.1 on 28 September
- *   2026; iOS 18 got 18.7.9 on 11 May 2026.
- * - Android 13 stopped getting security patches in March 2026, so 14 is the floor; 16 is current.
- * - ChromeOS milestones 144/150 were not checked against a public source.
- * - Windows 11 24H2 (build 26100): Home/Pro serviced until 13 October 2026, Enterprise/Education
- *   until 12 October 2027; 25H2 (26200) is current; Windows 10 22H2 (19045) ended on 14 October
- *   2025 and gets only Extended Security Updates.
- */
-export const REQUIRED_OS_VERSIONS: Readonly<Record<string, string>> = {
-  ...forEach(MAC, "15.7"),
-  ...forEach(APPLE_MOBILE, "18.7"),
-  Android: "14.0.0",
-  ChromeOS: "144.0.0",
-  "Microsoft Windows 11": "10.0.26100",
-  "Microsoft Windows 10": "10.0.19045",
-};
-
-/** Recommended OS versions, checked on 30 November 2026 (see `REQUIRED_OS_VERSIONS`). */
-export const RECOMMENDED_OS_VERSIONS: Readonly<Record<string, string>> = {
-  ...forEach(MAC, "26.6"),
-  ...forEach(APPLE_MOBILE, "26.6"),
-  Android: "16.0.0",
-  ChromeOS: "150.0.0",
-  "Microsoft Windows 11": "10.0.26200",
-};
-
-/**
- * One-line OS policies judged with the release feeds (see `engine/os_policy.ts` and the README,
- * "OS release policies"): Apple deadlines as Nudge's defaults (14 days when the release fixes
- * actively exploited issues, 21 otherwise), at most two majors behind (Apple patches three), Android
- * patches older than 60 days suggested and 90 days critical (three missed monthly bulletins).
- */
-export const DEFAULT_OS_POLICIES: Readonly<Record<string, string>> = {
-  ...forEach([...MAC, ...APPLE_MOBILE], "supported; behind 2; deadline 21d; exploited 14d"),
-  Android: "supported; patch-suggested 60d; patch-critical 90d",
-  ChromeOS: "supported",
-  [WINDOWS]: "supported",
-};
-
-const LINKS = {
-  macUpdate: "https://support.apple.com/en-us/108382",
-  macFileVault:
-    "https://support.apple.com/guide/mac-help/protect-data-on-your-mac-with-filevault-mh11785/mac",
-  macFirewall:
-    "https://support.apple.com/guide/mac-help/block-connections-to-your-mac-with-a-firewall-mh34041/mac",
-  macRemote:
-    "https://support.apple.com/guide/mac-help/allow-a-remote-computer-to-access-your-mac-mchlp1066/mac",
-  macLock:
-    "https://support.apple.com/guide/mac-help/change-lock-screen-settings-on-mac-mh11784/mac",
-  iosUpdate: "https://support.apple.com/en-us/118575",
-  iosPasscode: "https://support.apple.com/en-us/119586",
-  winUpdate:
-    "https://support.microsoft.com/windows/update-windows-3c5ae7fc-9fb6-9af1-1984-b5e0412c556a",
-  winEncryption:
-    "https://support.microsoft.com/windows/device-encryption-in-windows-cf7e2b6f-3e70-4882-9532-18633605b7df",
-  winFirewall:
-    "https://support.microsoft.com/windows/turn-microsoft-defender-firewall-on-or-off-ec0844f7-aebd-0583-67fe-601ecf5d774f",
-  androidUpdate: "https://support.google.com/android/answer/7680439",
-  androidLock: "https://support.google.com/android/answer/9079129",
-  playProtect: "https://support.google.com/googleplay/answer/2812853",
-  androidDevOptions: "https://developer.android.com/studio/debug/dev-options",
-  chromebookUpdate: "https://support.google.com/chromebook/answer/177889",
-  chromebookRecover: "https://support.google.com/chromebook/answer/1080595",
-} as const;
+import {
+  APPLE_MOBILE,
+  DEFAULT_OS_POLICIES,
+  forEach,
+  MAC,
+  RECOMMENDED_OS_VERSIONS,
+  REQUIRED_OS_VERSIONS,
+  WINDOWS,
+} from "./default_os_versions.ts";
 
 const UPDATE_WHY = "Updates close security holes that attackers already know about. " +
   "A device that is behind on updates is the easiest kind to break into.";

@@ -7,7 +7,7 @@
  */
 import { z } from "zod";
 import { parseOsPolicy } from "./os_policy.ts";
-import { policyKeyProblem } from "./release_verdicts.ts";
+import { policyKeyProblem } from "./os_family.ts";
 import { isValidVersion } from "./versions.ts";
 
 /** The three evaluators of spec §5.3. */

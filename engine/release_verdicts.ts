@@ -2,9 +2,11 @@
  * Judges one device's OS against an operator's one-line policy ({@link OsPolicy}) and the release
  * data, and says why in words (the sentences go into the up-to-date practice's `details`, which
  * the devices page, the API and `explain` show). Pure: the clock and the data are arguments.
+ * Which OS a record is, is `os_family.ts`'s.
  *
  * @module
  */
+import { LIFECYCLE_PRODUCT, type OsFamily, osFamily } from "./os_family.ts";
 import { windowsBuild } from "./os_names.ts";
 import type { OsPolicy } from "./os_policy.ts";
 import {
@@ -23,70 +25,13 @@ import {
 import type { DeviceRecord, Status } from "./types.ts";
 import { isOlder } from "./versions.ts";
 
-/** The OS families a policy can judge. */
-export type OsFamily = "macOS" | "iOS" | "iPadOS" | "Android" | "ChromeOS" | "Windows";
-
 /** A policy's verdict: the worst status any clause gave, and one sentence per clause. */
 export interface PolicyVerdict {
   status: Extract<Status, "ok" | "nudge" | "warn">;
   sentences: string[];
 }
 
-/** The endoflife.date product each family's lifecycle comes from. */
-export const LIFECYCLE_PRODUCT: Readonly<Record<OsFamily, string | undefined>> = {
-  macOS: "macos",
-  iOS: "ios",
-  iPadOS: "ipados",
-  Android: "android",
-  ChromeOS: undefined,
-  Windows: "windows",
-};
-
 const RANK = { ok: 0, nudge: 1, warn: 2 } as const;
-
-/** The family of an OS name as sources report it (`Mac OS X`, `Microsoft Windows 11 Pro`…). */
-export function osFamily(os: string): OsFamily | undefined {
-  if (/^(mac ?os|Mac OS X)\b/i.test(os)) return "macOS";
-  if (/^iPadOS\b/i.test(os)) return "iPadOS";
-  if (/^iOS\b/i.test(os)) return "iOS";
-  if (/^Android\b/i.test(os)) return "Android";
-  if (/^Chrome ?OS\b/i.test(os)) return "ChromeOS";
-  if (/^(Microsoft )?Windows\b/i.test(os)) return "Windows";
-  return undefined;
-}
-
-/** OS names as inventories report them that a policy can judge (see {@link osFamily}). */
-const POLICY_OS_NAMES = [
-  "macOS",
-  "Mac OS X",
-  "iOS",
-  "iPadOS",
-  "Android",
-  "ChromeOS",
-  "Chrome OS",
-  "Windows",
-  "Microsoft Windows",
-] as const;
-
-/**
- * Whether an `OS_POLICIES` key can ever apply: keys are looked up like the original's per-OS maps
- * (exact name, else a prefix ending at a word), letter case included, so the key must be one of
- * {@link POLICY_OS_NAMES}, a longer name starting with one (`Microsoft Windows 11`), or a word
- * prefix of one (`Mac`). `MacOS` or `Windos` would silently judge nothing.
- *
- * @returns `null` when usable, else the reason in words
- */
-export function policyKeyProblem(key: string): string | null {
-  const usable = POLICY_OS_NAMES.some((name) =>
-    key === name || key.startsWith(`${name} `) || key.startsWith(`${name},`) ||
-    name.startsWith(`${key} `)
-  );
-  return usable
-    ? null
-    : `"${key}" names no OS a policy can judge; use the OS name as inventories report it, starting with one of ${
-      POLICY_OS_NAMES.map((n) => `"${n}"`).join(", ")
-    } (letter case counts)`;
-}
 
 class Verdict {
   status: PolicyVerdict["status"] = "ok";

@@ -1,12 +1,8 @@
 import assert from "node:assert/strict";
 import { PracticesConfigSchema } from "../../engine/practice_config.ts";
 import type { PracticeConfig } from "../../engine/practice_config.ts";
-import {
-  applyPractices,
-  buildPracticeSet,
-  formatMessage,
-  lookupByOs,
-} from "../../engine/practices.ts";
+import { formatMessage, lookupByOs } from "../../engine/practice_parts.ts";
+import { applyPractices, buildPracticeSet } from "../../engine/practices.ts";
 import type { DeviceRecord } from "../../engine/types.ts";
 import {
   bitfitLgmlPfry,
