@@ -30,10 +30,7 @@ Deno.test("the real server starts in demo mode on port 0, answers /healthz and s
 Deno.test("demo mode fills the dashboard with a batch run of the demo people at start", async () => {
   const server = await startServer();
   try {
-    for (let i = 0; i < 100 && !server.lines.some((l) => l.includes("demo batch run saved")); i++) {
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    const saved = JSON.parse(server.lines.find((l) => l.includes("demo batch run saved"))!);
+    const saved = JSON.parse(await server.lineWith("demo batch run saved"));
     assert.deepEqual([saved.people, saved.devices], [6, 14]);
     const login = await fetch(`${server.url}/login/demo`, {
       method: "POST",

@@ -46,6 +46,11 @@ export interface FakeElasticsearch {
   failWith: number | null;
   /** Milliseconds to wait before answering. */
   delayMs: number;
+  /**
+   * Resolves once `count` requests have been answered in all (their writes done), so a test waits
+   * for a background writer by counting, never by sleeping.
+   */
+  answered(count: number): Promise<void>;
   docs(index: string): FakeDoc[];
   close(): Promise<void>;
 }
@@ -453,11 +458,19 @@ export function startFakeElasticsearch(
     return esError(400, "fake_unsupported", `${m} ${url.pathname} is not in the fake`);
   }
 
+  let answered = 0;
+  const waiting: { count: number; resolve: () => void }[] = [];
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (req) => {
     try {
       return await handle(req);
     } catch (error: unknown) {
       return esError(400, "parsing_exception", error instanceof Error ? error.message : "bad");
+    } finally {
+      answered++;
+      for (const w of waiting.filter((w) => answered >= w.count)) {
+        waiting.splice(waiting.indexOf(w), 1);
+        w.resolve();
+      }
     }
   });
   const fake: FakeElasticsearch = {
@@ -467,6 +480,10 @@ export function startFakeElasticsearch(
     requests: [],
     failWith: null,
     delayMs: 0,
+    answered: (count) =>
+      answered >= count
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => waiting.push({ count, resolve })),
     docs: (index) => [...(indices.get(index)?.docs.values() ?? [])],
     close: () => server.shutdown(),
   };

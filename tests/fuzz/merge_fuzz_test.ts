@@ -9,7 +9,7 @@ import { groupRecords } from "../../engine/group.ts";
 import { mergeDevices } from "../../engine/merge.ts";
 import type { DeviceRecord, MergedDevice, PracticeData } from "../../engine/types.ts";
 import { anyJson, params } from "./arbitraries.ts";
-import { throughPipeline, within } from "./pipeline.ts";
+import { throughPipeline } from "./pipeline.ts";
 
 const hex = (n: number) => n.toString(16).toUpperCase().padStart(2, "0");
 const MACS = [
@@ -186,7 +186,7 @@ Deno.test("mergeDevices() never throws on arbitrary records, and leaves its inpu
     fc.asyncProperty(junk, async (list) => {
       const input = list as unknown as DeviceRecord[];
       const before = JSON.stringify(input);
-      const merged = within(500, () => mergeDevices(input));
+      const merged = mergeDevices(input);
       assert.equal(JSON.stringify(input), before, "mergeDevices() changed its input");
       assert.ok(merged.length <= input.length);
       // Rendering trusts the types the sources' parsers guarantee: give it well-typed records.

@@ -19,15 +19,6 @@ const PRACTICES = buildPracticeSet(DEFAULT_PRACTICES);
 const UI = demoConfig().UI;
 const NOW = new Date("2026-11-26T12:00:00Z");
 
-/** Fails when `fn` takes longer than `ms` (a sync hang shows up as a slow run). */
-export function within<T>(ms: number, fn: () => T): T {
-  const started = performance.now();
-  const out = fn();
-  const took = performance.now() - started;
-  if (took > ms) throw new Error(`took ${Math.round(took)} ms (limit ${ms} ms)`);
-  return out;
-}
-
 /** Asserts that the MACs a parser kept are canonical. */
 export function assertCanonicalMacs(record: DeviceRecord): void {
   for (const mac of record.identifiers?.mac_addresses ?? []) {

@@ -400,16 +400,17 @@ Deno.test("landesk reports driver failures in plain words without the password",
 
 Deno.test("landesk honours the AbortSignal", async () => {
   const deadline = new Error("landesk did not answer within 0.05 s");
+  const controller = new AbortController();
+  // the query never answers; the deadline passes once it is in flight
   const source = createLandeskSource(
     CONFIG,
     CTX,
     (_sql, _params, signal) =>
       new Promise((_, reject) => {
         signal.addEventListener("abort", () => reject(new Error("request cancelled")));
+        queueMicrotask(() => controller.abort(deadline));
       }),
   );
-  const controller = new AbortController();
-  setTimeout(() => controller.abort(deadline), 50);
   await assert.rejects(
     () => source.devicesByEmail!(FRY, { signal: controller.signal }),
     (e: unknown) => e === deadline,

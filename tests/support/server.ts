@@ -16,6 +16,12 @@ export interface RunningServer {
   lines: string[];
   /** How many log lines it wrote so far. */
   lineCount: () => number;
+  /**
+   * The first log line that includes `text`, among those from the `after`-th on (default: all,
+   * so far or to come); rejects if the process ends without writing one. Tests wait on what the
+   * server says, never on a clock.
+   */
+  lineWith: (text: string, after?: number) => Promise<string>;
   /** Sends SIGTERM and waits; returns the exit code. */
   stop: () => Promise<number>;
 }
@@ -78,15 +84,19 @@ export async function startServer(
   }).spawn();
   const lines: string[] = [];
   let count = 0;
+  const waiting: { text: string; after: number; resolve: (line: string) => void }[] = [];
   const note = (line: string) => {
     count++;
     if (keep) lines.push(line);
+    for (const w of waiting.filter((w) => count > w.after && line.includes(w.text))) {
+      waiting.splice(waiting.indexOf(w), 1);
+      w.resolve(line);
+    }
   };
   const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
   let buffer = "";
   let url: string | undefined;
-  const deadline = Date.now() + 30_000;
-  while (url === undefined && Date.now() < deadline) {
+  while (url === undefined) {
     const { value, done } = await reader.read();
     if (done) break;
     buffer += value;
@@ -104,15 +114,22 @@ export async function startServer(
     const text = await new Response(errors).text();
     await child.status;
     await removeCwd();
-    throw new Error(`server did not start within 30 s: ${text}`);
+    throw new Error(`server ended before it listened: ${text}`);
   }
-  // keep draining output so the child never blocks on a full pipe
+  // keep draining output so the child never blocks on a full pipe; a read may end mid-line
+  let ended = false;
   const drain = (async () => {
     for (;;) {
       const { value, done } = await reader.read();
       if (done) break;
-      for (const line of value.split("\n")) if (line !== "") note(line);
+      buffer += value;
+      const parts = buffer.split("\n");
+      buffer = parts.pop() ?? "";
+      for (const line of parts) if (line !== "") note(line);
     }
+    if (buffer !== "") note(buffer);
+    ended = true;
+    for (const w of waiting.splice(0)) w.resolve("");
   })();
   const drainErr = errors.pipeTo(new WritableStream());
   return {
@@ -120,6 +137,21 @@ export async function startServer(
     pid: child.pid,
     lines,
     lineCount: () => count,
+    lineWith(text, after = 0) {
+      const seen = lines.slice(after).find((l) => l.includes(text));
+      if (seen !== undefined) return Promise.resolve(seen);
+      if (ended) return Promise.reject(new Error(`the server ended without logging "${text}"`));
+      return new Promise<string>((resolve, reject) =>
+        waiting.push({
+          text,
+          after,
+          resolve: (line) =>
+            line === ""
+              ? reject(new Error(`the server ended without logging "${text}"`))
+              : resolve(line),
+        })
+      );
+    },
     async stop() {
       child.kill("SIGTERM");
       const status = await child.status;
