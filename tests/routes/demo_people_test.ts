@@ -3,7 +3,7 @@
  * (plugins/assemble.ts), not by routes or the CLI importing the demo plugin's data.
  */
 import assert from "node:assert/strict";
-import { demoConfig } from "../../config/load.ts";
+import { demoConfig } from "../../config/demo.ts";
 import { DEMO_PEOPLE } from "../../plugins/sources/demo_people.ts";
 import { demoWith, startApp } from "../support/app.ts";
 
