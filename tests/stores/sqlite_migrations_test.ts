@@ -5,6 +5,7 @@ import { createSqliteStore } from "../../plugins/stores/sqlite.ts";
 import { migrate, MIGRATIONS, NewerSchemaError } from "../../plugins/stores/sqlite_migrations.ts";
 import { snapshotOf } from "./snapshot_contract.ts";
 import { at } from "./store_contract.ts";
+import { inTempDir } from "../support/temp_dir.ts";
 
 /** The tables and indices of a file, as SQLite wrote them. */
 function schemaOf(db: DatabaseSync): string[] {
@@ -17,15 +18,6 @@ function schemaOf(db: DatabaseSync): string[] {
 function versionsOf(db: DatabaseSync): number[] {
   return db.prepare("SELECT version FROM schema_version ORDER BY version").all()
     .map((r) => Number(r.version));
-}
-
-async function inTempDir(fn: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await Deno.makeTempDir();
-  try {
-    await fn(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
 }
 
 Deno.test("MIGRATIONS is the schema history: versions 1, 2 and 3", () => {

@@ -3,10 +3,10 @@ import { silentLogger } from "../../config/log.ts";
 import { createSqliteStore } from "../../plugins/stores/sqlite.ts";
 import { snapshotOf } from "./snapshot_contract.ts";
 import { at } from "./store_contract.ts";
+import { inTempDir } from "../support/temp_dir.ts";
 
 Deno.test("sqlite store keeps snapshots across a restart", async () => {
-  const dir = await Deno.makeTempDir();
-  try {
+  await inTempDir(async (dir) => {
     const path = `${dir}/stethoscope.db`;
     const first = await createSqliteStore({ path, log: silentLogger });
     await first.putSnapshot(snapshotOf("fry@example.com", at(0)));
@@ -20,9 +20,7 @@ Deno.test("sqlite store keeps snapshots across a restart", async () => {
     } finally {
       await second.close();
     }
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  });
 });
 
 Deno.test("a snapshot row of another format is refused with a clear error (the view then asks again)", async () => {

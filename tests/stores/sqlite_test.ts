@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { silentLogger } from "../../config/log.ts";
 import { createSqliteStore } from "../../plugins/stores/sqlite.ts";
+import { inTempDir } from "../support/temp_dir.ts";
 import { at, runStoreContract } from "./store_contract.ts";
 
 runStoreContract(
@@ -10,8 +11,7 @@ runStoreContract(
 );
 
 Deno.test("sqlite store keeps dismissals, feedback and the outbox across a restart", async () => {
-  const dir = await Deno.makeTempDir();
-  try {
+  await inTempDir(async (dir) => {
     const path = `${dir}/nested/stethoscope.db`;
     const first = await createSqliteStore({ path, log: silentLogger });
     await first.dismiss("fry@example.com", "n1", at(0));
@@ -29,14 +29,11 @@ Deno.test("sqlite store keeps dismissals, feedback and the outbox across a resta
     } finally {
       await second.close();
     }
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  });
 });
 
 Deno.test("sqlite store migrates once, records the schema version and uses WAL", async () => {
-  const dir = await Deno.makeTempDir();
-  try {
+  await inTempDir(async (dir) => {
     const path = `${dir}/s.db`;
     await (await createSqliteStore({ path, log: silentLogger })).close();
     await (await createSqliteStore({ path, log: silentLogger })).close();
@@ -50,49 +47,47 @@ Deno.test("sqlite store migrates once, records the schema version and uses WAL",
     } finally {
       db.close();
     }
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  });
 });
 
 Deno.test("sqlite store on a read-only file throws a clear error and stores nothing", async () => {
-  const dir = await Deno.makeTempDir();
-  try {
-    const path = `${dir}/ro.db`;
-    await (await createSqliteStore({ path, log: silentLogger })).close();
-    await Deno.chmod(path, 0o444);
-    const warnings: string[] = [];
-    const log = { ...silentLogger, warn: (msg: string) => void warnings.push(msg) };
-    const store = await createSqliteStore({ path, log });
+  await inTempDir(async (dir) => {
     try {
-      assert.deepEqual(warnings, [
-        "store file is read-only: dismissals and feedback cannot be saved",
-      ]);
-      await assert.rejects(
-        store.recordFeedback("fry@example.com", { id: "n1", feedback: "yes", notes: "" }, {
-          sinks: ["rest"],
-          at: at(0),
-        }),
-        (error: Error) => {
-          assert.equal(error.name, "StoreError");
-          assert.match(error.message, /^Cannot record feedback in the store ".*ro\.db": /);
-          assert.match(error.message, /read-only; make it writable/);
-          return true;
-        },
-      );
-      await assert.rejects(
-        store.dismiss("fry@example.com", "n1", at(0)),
-        /Cannot save a dismissal/,
-      );
-      assert.equal(await store.outboxDepth(), 0);
-      assert.equal((await store.answers("fry@example.com")).size, 0);
+      const path = `${dir}/ro.db`;
+      await (await createSqliteStore({ path, log: silentLogger })).close();
+      await Deno.chmod(path, 0o444);
+      const warnings: string[] = [];
+      const log = { ...silentLogger, warn: (msg: string) => void warnings.push(msg) };
+      const store = await createSqliteStore({ path, log });
+      try {
+        assert.deepEqual(warnings, [
+          "store file is read-only: dismissals and feedback cannot be saved",
+        ]);
+        await assert.rejects(
+          store.recordFeedback("fry@example.com", { id: "n1", feedback: "yes", notes: "" }, {
+            sinks: ["rest"],
+            at: at(0),
+          }),
+          (error: Error) => {
+            assert.equal(error.name, "StoreError");
+            assert.match(error.message, /^Cannot record feedback in the store ".*ro\.db": /);
+            assert.match(error.message, /read-only; make it writable/);
+            return true;
+          },
+        );
+        await assert.rejects(
+          store.dismiss("fry@example.com", "n1", at(0)),
+          /Cannot save a dismissal/,
+        );
+        assert.equal(await store.outboxDepth(), 0);
+        assert.equal((await store.answers("fry@example.com")).size, 0);
+      } finally {
+        await store.close();
+      }
     } finally {
-      await store.close();
+      await Deno.chmod(`${dir}/ro.db`, 0o644).catch(() => {});
     }
-  } finally {
-    await Deno.chmod(`${dir}/ro.db`, 0o644).catch(() => {});
-    await Deno.remove(dir, { recursive: true });
-  }
+  });
 });
 
 Deno.test("sqlite store throws after close instead of failing silently", async () => {
@@ -102,8 +97,7 @@ Deno.test("sqlite store throws after close instead of failing silently", async (
 });
 
 Deno.test("sqlite recordFeedback() stores nothing when one outbox row cannot be written", async () => {
-  const dir = await Deno.makeTempDir();
-  try {
+  await inTempDir(async (dir) => {
     const path = `${dir}/atomic.db`;
     const store = await createSqliteStore({ path, log: silentLogger });
     try {
@@ -123,7 +117,5 @@ Deno.test("sqlite recordFeedback() stores nothing when one outbox row cannot be 
     } finally {
       await store.close();
     }
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  });
 });
