@@ -17,7 +17,6 @@
  * @module
  */
 import { Hono } from "hono";
-import { deleteCookie, getSignedCookie, setSignedCookie } from "hono/cookie";
 import type { Config } from "../config/schema.ts";
 import { LoginRefused } from "../views/login.tsx";
 import type { AppEnv, Ctx } from "./context.ts";
@@ -33,15 +32,13 @@ import {
 import { isPrivileged } from "./privilege.ts";
 import { errorPage, page } from "./render.tsx";
 import { pruneRevokedNowAndThen, safeNext, secureCookies, startSession } from "./session.ts";
-import { decodeBase64Url, encodeBase64Url } from "../lib/base64url.ts";
+import { cookieKeys, signedJsonCookie } from "./signed_cookies.ts";
 
 /** The OIDC sub-app (mounted at `/`). */
 export const oidc: Hono<AppEnv> = new Hono<AppEnv>();
 
 /** The path the provider sends the browser back to. */
 export const CALLBACK_PATH = "/auth/oidc/callback";
-const PENDING_COOKIE = "stethoscope_oidc";
-const PENDING_PATH = "/auth/oidc";
 const PENDING_SECONDS = 600;
 /** Provider error codes (RFC 6749 §4.1.2.1, OIDC Core §3.1.2.6) are short ASCII words. */
 const ERROR_CODE_RE = /^[a-z_]{1,40}$/;
@@ -81,10 +78,7 @@ export function redirectUri(c: Ctx): string {
 
 function refusedPage(c: Ctx, error: OidcRefused): Response | Promise<Response> {
   c.var.deps.log.warn("sign-in refused", { method: "oidc", reason: error.code });
-  deleteCookie(c, PENDING_COOKIE, {
-    path: PENDING_PATH,
-    secure: secureCookies(c, c.var.deps.config),
-  });
+  PENDING_COOKIE.clear(c, { secure: secureCookies(c, c.var.deps.config) });
   return page(
     c,
     { title: "Sign-in failed", status: error.status },
@@ -92,37 +86,36 @@ function refusedPage(c: Ctx, error: OidcRefused): Response | Promise<Response> {
   );
 }
 
-function encodePending(p: Pending): string {
-  return encodeBase64Url(new TextEncoder().encode(JSON.stringify(p)));
+/** The pending sign-in's fields from the cookie's JSON, or `null` when one is missing. */
+function parsePending(json: unknown): Pending | null {
+  const p = json as Partial<Pending>;
+  if (
+    typeof p.state !== "string" || typeof p.nonce !== "string" ||
+    typeof p.verifier !== "string" || typeof p.next !== "string" || typeof p.exp !== "number"
+  ) return null;
+  return p as Pending;
 }
 
-function decodePending(value: string): Pending | null {
-  try {
-    const text = new TextDecoder().decode(decodeBase64Url(value));
-    const p = JSON.parse(text) as Partial<Pending>;
-    if (
-      typeof p.state !== "string" || typeof p.nonce !== "string" ||
-      typeof p.verifier !== "string" || typeof p.next !== "string" || typeof p.exp !== "number"
-    ) return null;
-    return p as Pending;
-  } catch {
-    return null;
-  }
-}
+/**
+ * The pending-sign-in cookie, scoped to `/auth/oidc`. Lax: it must come back on the provider's
+ * top-level redirect to the callback.
+ */
+const PENDING_COOKIE = signedJsonCookie<Pending>({
+  name: "stethoscope_oidc",
+  path: "/auth/oidc",
+  sameSite: "Lax",
+  parse: parsePending,
+});
 
-async function readPending(c: Ctx, config: Config): Promise<Pending | null> {
-  const secrets = [config.SECRET_KEY, config.SECRET_KEY_PREVIOUS].filter((s) => s !== undefined);
-  for (const secret of secrets) {
-    let value: string | false | undefined;
-    try {
-      value = await getSignedCookie(c, secret, PENDING_COOKIE);
-    } catch {
-      return null;
-    }
-    if (value === undefined) return null;
-    if (value !== false) return decodePending(value);
-  }
-  return null;
+/** The pending sign-in this browser started, unless missing, tampered, malformed or expired. */
+async function readPending(c: Ctx, config: Config, now: Date): Promise<Pending | null> {
+  const keys = cookieKeys(config);
+  if (!keys) return null;
+  const read = await PENDING_COOKIE.read(c, {
+    keys,
+    expired: (p) => p.exp < now.getTime(),
+  });
+  return read.outcome === "valid" ? read.value : null;
 }
 
 /**
@@ -186,13 +179,10 @@ oidc.get("/auth/oidc/start", async (c) => {
     if (error instanceof OidcRefused) return refusedPage(c, error);
     throw error;
   }
-  await setSignedCookie(c, PENDING_COOKIE, encodePending(pending), config.SECRET_KEY!, {
-    httpOnly: true,
-    // Lax: the cookie must come back on the provider's top-level redirect to the callback.
-    sameSite: "Lax",
+  await PENDING_COOKIE.write(c, pending, {
+    key: config.SECRET_KEY!,
     secure: secureCookies(c, config),
-    path: PENDING_PATH,
-    maxAge: PENDING_SECONDS,
+    maxAgeSeconds: PENDING_SECONDS,
   });
   c.header("Cache-Control", "no-store");
   return c.redirect(url.href, 302);
@@ -214,8 +204,8 @@ oidc.get(CALLBACK_PATH, async (c) => {
           : `The sign-in provider reported a problem (${code}). Try again.`,
       );
     }
-    const pending = await readPending(c, config);
-    if (!pending || pending.exp < now().getTime()) {
+    const pending = await readPending(c, config, now());
+    if (!pending) {
       throw new OidcRefused(
         401,
         "no_pending_sign_in",
@@ -247,7 +237,7 @@ oidc.get(CALLBACK_PATH, async (c) => {
     });
     const who = await client.verify(idToken, { nonce: pending.nonce, now: now() });
     const privileged = isPrivileged(config, who);
-    deleteCookie(c, PENDING_COOKIE, { path: PENDING_PATH, secure: secureCookies(c, config) });
+    PENDING_COOKIE.clear(c, { secure: secureCookies(c, config) });
     await startSession(c, config, { email: who.email, groups: who.groups, now: now() });
     log.info("signed in", { user: who.email, method: "oidc", privileged });
     return c.redirect(pending.next, 303);

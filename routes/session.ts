@@ -14,15 +14,12 @@
  *
  * @module
  */
-import { deleteCookie, setSignedCookie } from "hono/cookie";
 import type { Config } from "../config/schema.ts";
 import type { Store } from "../engine/ports.ts";
 import type { Ctx } from "./context.ts";
-import { signedCookie } from "./signed_cookies.ts";
+import { cookieKeys, signedJsonCookie } from "./signed_cookies.ts";
 import { encodeHex } from "../lib/hex.ts";
-import { decodeBase64Url, encodeBase64Url } from "../lib/base64url.ts";
 
-const COOKIE = "stethoscope_session";
 /** Re-sign the cookie (sliding idle expiry) at most this often. */
 const REFRESH_MS = 5 * 60_000;
 const LOCAL_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
@@ -46,6 +43,14 @@ export interface SessionData {
   sid: string;
 }
 
+/** The session cookie: signed JSON, SameSite=Lax, for the whole site. */
+const SESSION_COOKIE = signedJsonCookie<SessionData>({
+  name: "stethoscope_session",
+  path: "/",
+  sameSite: "Lax",
+  parse: parseSession,
+});
+
 /** Whether cookies must be `Secure` for this request. */
 export function secureCookies(c: Ctx, config: Config): boolean {
   const origin = new URL(config.PUBLIC_ORIGIN ?? c.req.url);
@@ -63,41 +68,32 @@ export async function readSession(
   now: Date,
   options: { refresh?: boolean } = {},
 ): Promise<SessionData | null> {
-  if (!config.SECRET_KEY) return null;
-  const secrets = [config.SECRET_KEY, config.SECRET_KEY_PREVIOUS].filter((s) => s !== undefined);
-  for (const secret of secrets) {
-    let value: string | false | undefined;
-    try {
-      value = await signedCookie(c, secret, COOKIE);
-    } catch {
-      return null;
-    }
-    if (value === undefined) return null;
-    if (value === false) continue;
-    const data = decode(value);
-    if (!data) return null;
-    const t = now.getTime();
-    if (t - data.iat > config.SESSION_MAX_SECONDS * 1000) return null;
-    if (t - data.seen > config.SESSION_IDLE_SECONDS * 1000) return null;
-    if (data.iat > t + 60_000) return null;
-    if (await isRevoked(c, data.sid, now)) return null;
-    if (options.refresh !== false && (secret !== config.SECRET_KEY || t - data.seen > REFRESH_MS)) {
-      await writeSession(c, config, { ...data, seen: t });
-    }
-    return data;
+  const keys = cookieKeys(config);
+  if (!keys) return null;
+  const t = now.getTime();
+  const read = await SESSION_COOKIE.read(c, {
+    keys,
+    expired: (data) =>
+      t - data.iat > config.SESSION_MAX_SECONDS * 1000 ||
+      t - data.seen > config.SESSION_IDLE_SECONDS * 1000 ||
+      data.iat > t + 60_000,
+  });
+  if (read.outcome !== "valid") return null;
+  const data = read.value;
+  if (await isRevoked(c, data.sid, now)) return null;
+  if (options.refresh !== false && (read.key !== "current" || t - data.seen > REFRESH_MS)) {
+    await writeSession(c, config, { ...data, seen: t });
   }
-  return null;
+  return data;
 }
 
 /** Writes (or rotates) the session cookie. */
 export async function writeSession(c: Ctx, config: Config, data: SessionData): Promise<void> {
   if (!config.SECRET_KEY) throw new Error("SECRET_KEY is required to sign sessions");
-  await setSignedCookie(c, COOKIE, encode(data), config.SECRET_KEY, {
-    httpOnly: true,
-    sameSite: "Lax",
+  await SESSION_COOKIE.write(c, data, {
+    key: config.SECRET_KEY,
     secure: secureCookies(c, config),
-    path: "/",
-    maxAge: config.SESSION_MAX_SECONDS,
+    maxAgeSeconds: config.SESSION_MAX_SECONDS,
   });
 }
 
@@ -207,7 +203,7 @@ async function isRevoked(c: Ctx, sid: string, now: Date): Promise<boolean> {
 
 /** Removes the session cookie. */
 export function clearSession(c: Ctx, config: Config): void {
-  deleteCookie(c, COOKIE, { path: "/", secure: secureCookies(c, config) });
+  SESSION_COOKIE.clear(c, { secure: secureCookies(c, config) });
 }
 
 /** 64 hex characters from the system's secure random source. */
@@ -215,24 +211,16 @@ export function randomToken(): string {
   return encodeHex(crypto.getRandomValues(new Uint8Array(32)));
 }
 
-function encode(data: SessionData): string {
-  return encodeBase64Url(new TextEncoder().encode(JSON.stringify(data)));
-}
-
-function decode(value: string): SessionData | null {
-  try {
-    const text = new TextDecoder().decode(decodeBase64Url(value));
-    const d = JSON.parse(text) as Partial<SessionData>;
-    if (
-      typeof d.e !== "string" || typeof d.iat !== "number" ||
-      (d.g !== undefined && (!Array.isArray(d.g) || !d.g.every((g) => typeof g === "string"))) ||
-      typeof d.seen !== "number" || typeof d.csrf !== "string" || typeof d.sid !== "string" ||
-      d.sid.length < 16
-    ) return null;
-    // Cookies from before privilege was decided per request carry a `p` flag: ignored.
-    const { p: _frozen, ...data } = d as SessionData & { p?: unknown };
-    return data;
-  } catch {
-    return null;
-  }
+/** The session's fields from the cookie's JSON, or `null` when a field is missing or mistyped. */
+function parseSession(json: unknown): SessionData | null {
+  const d = json as Partial<SessionData>;
+  if (
+    typeof d.e !== "string" || typeof d.iat !== "number" ||
+    (d.g !== undefined && (!Array.isArray(d.g) || !d.g.every((g) => typeof g === "string"))) ||
+    typeof d.seen !== "number" || typeof d.csrf !== "string" || typeof d.sid !== "string" ||
+    d.sid.length < 16
+  ) return null;
+  // Cookies from before privilege was decided per request carry a `p` flag: ignored.
+  const { p: _frozen, ...data } = d as SessionData & { p?: unknown };
+  return data;
 }

@@ -1,9 +1,19 @@
 /**
- * Session signatures are verified once per cookie header (routes/signed_cookies.ts): counted
+ * Signed JSON cookies (routes/signed_cookies.ts): the helper's outcomes (tampered, expired,
+ * rotated and unknown keys), and session signatures verified once per cookie header — counted
  * WebCrypto verifies, and what must stay per request (tampering, sign-out) still is.
  */
 import assert from "node:assert/strict";
-import { REMEMBERED_MAX, rememberedCount } from "../../routes/signed_cookies.ts";
+import { Hono } from "hono";
+import { encodeBase64Url } from "../../lib/base64url.ts";
+import type { AppEnv } from "../../routes/context.ts";
+import {
+  type CookieKeys,
+  cookieKeys,
+  REMEMBERED_MAX,
+  rememberedCount,
+  signedJsonCookie,
+} from "../../routes/signed_cookies.ts";
 import { ORIGIN, startApp } from "../support/app.ts";
 
 /** Counts `crypto.subtle.verify` calls while `fn` runs. */
@@ -79,4 +89,112 @@ Deno.test("at most REMEMBERED_MAX cookie headers are remembered", async () => {
   } finally {
     await app.close();
   }
+});
+
+/** A value with an expiry, for the helper's own tests. */
+interface Visit {
+  n: number;
+  exp: number;
+}
+
+const VISIT = signedJsonCookie<Visit>({
+  name: "visit",
+  path: "/",
+  sameSite: "Lax",
+  parse: (json) => {
+    const v = json as Partial<Visit>;
+    return typeof v.n === "number" && typeof v.exp === "number" ? { n: v.n, exp: v.exp } : null;
+  },
+});
+
+const NOW = 1_800_000_000_000;
+
+/** An app that writes a visit signed with `?key=` and reads it back with `keys`. */
+function cookieApp(keys: CookieKeys): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.get("/write", async (c) => {
+    const exp = Number(c.req.query("exp") ?? NOW + 60_000);
+    await VISIT.write(c, { n: 7, exp }, {
+      key: c.req.query("key")!,
+      secure: false,
+      maxAgeSeconds: 60,
+    });
+    return c.body(null, 204);
+  });
+  app.get("/read", async (c) => {
+    return c.json(await VISIT.read(c, { keys, expired: (v) => v.exp < NOW }));
+  });
+  return app;
+}
+
+async function written(app: Hono<AppEnv>, query: string): Promise<string> {
+  const res = await app.request(`/write?${query}`);
+  const header = res.headers.get("set-cookie") ?? "";
+  assert.match(header, /^visit=[^;]+; Max-Age=60; Path=\/; HttpOnly; SameSite=Lax$/);
+  return header.split(";")[0]!;
+}
+
+async function readWith(app: Hono<AppEnv>, cookie: string | undefined): Promise<unknown> {
+  const res = await app.request("/read", cookie ? { headers: { Cookie: cookie } } : {});
+  return await res.json();
+}
+
+Deno.test("signedJsonCookie(): one signed JSON cookie with expiry and key rotation", async (t) => {
+  const app = cookieApp({ current: "key-now", previous: "key-before" });
+  await t.step("signed with the current key: valid, by the current key", async () => {
+    const cookie = await written(app, "key=key-now");
+    assert.deepEqual(await readWith(app, cookie), {
+      outcome: "valid",
+      value: { n: 7, exp: NOW + 60_000 },
+      key: "current",
+    });
+  });
+  await t.step("signed with the previous key: still valid, by the previous key", async () => {
+    const cookie = await written(app, "key=key-before");
+    assert.deepEqual(await readWith(app, cookie), {
+      outcome: "valid",
+      value: { n: 7, exp: NOW + 60_000 },
+      key: "previous",
+    });
+  });
+  await t.step("signed with an unknown key: refused", async () => {
+    const cookie = await written(app, "key=key-of-someone-else");
+    assert.deepEqual(await readWith(app, cookie), { outcome: "refused" });
+  });
+  await t.step("the payload changed under its signature: refused", async () => {
+    const cookie = await written(app, "key=key-now");
+    const [name, value] = cookie.split("=") as [string, string];
+    const [payload, signature] = decodeURIComponent(value).split(".") as [string, string];
+    const forged = encodeBase64Url(
+      new TextEncoder().encode(JSON.stringify({ n: 8, exp: NOW + 60_000 })),
+    );
+    assert.notEqual(forged, payload);
+    const tampered = `${name}=${encodeURIComponent(`${forged}.${signature}`)}`;
+    assert.deepEqual(await readWith(app, tampered), { outcome: "refused" });
+  });
+  await t.step("past its expiry: expired, with the value", async () => {
+    const cookie = await written(app, `key=key-now&exp=${NOW - 1}`);
+    assert.deepEqual(await readWith(app, cookie), {
+      outcome: "expired",
+      value: { n: 7, exp: NOW - 1 },
+    });
+  });
+  await t.step("no cookie of that name: missing", async () => {
+    assert.deepEqual(await readWith(app, undefined), { outcome: "missing" });
+    assert.deepEqual(await readWith(app, "other=1"), { outcome: "missing" });
+  });
+  await t.step("without a previous key, the previous key's cookie is refused", async () => {
+    const before = await written(app, "key=key-before");
+    const onlyNow = cookieApp({ current: "key-now" });
+    assert.deepEqual(await readWith(onlyNow, before), { outcome: "refused" });
+  });
+});
+
+Deno.test("cookieKeys() is SECRET_KEY then SECRET_KEY_PREVIOUS; none without SECRET_KEY", () => {
+  assert.deepEqual(cookieKeys({ SECRET_KEY: "a", SECRET_KEY_PREVIOUS: "b" }), {
+    current: "a",
+    previous: "b",
+  });
+  assert.deepEqual(cookieKeys({ SECRET_KEY: "a" }), { current: "a", previous: undefined });
+  assert.equal(cookieKeys({ SECRET_KEY_PREVIOUS: "b" }), null);
 });
