@@ -30,11 +30,16 @@ export interface BurstTracker {
  *
  * @example
  * ```ts
+ * const lines: string[] = [];
  * const bursts = createBurstTracker({
- *   failing: (e) => log.error("source failing", { ...e }),
- *   recovered: (source, n) => log.info("source recovered", { source, failures: n }),
+ *   failing: (e) => lines.push(`${e.source} failing: ${e.message}`),
+ *   recovered: (source, n) => lines.push(`${source} recovered after ${n} failures`),
  * });
+ * const error = { source: "jamf", operation: "devicesByEmail", kind: "error" as const, message: "500" };
  * bursts.record("jamf", error);
+ * bursts.record("jamf", error);
+ * bursts.record("jamf", undefined);
+ * // lines: ["jamf failing: 500", "jamf recovered after 2 failures"]
  * ```
  */
 export function createBurstTracker(reports: BurstReports): BurstTracker {

@@ -28,9 +28,11 @@ export class DeadlineError extends Error {
  * @returns the outcome; never rejects
  * @example Calling a source
  * ```ts
- * const out = await callWithDeadline(jamf, "devicesByEmail", (o) => jamf.devicesByEmail!(e, o), {
+ * const jamf = { name: "jamf", timeoutMs: 2000, devicesByEmail: () => Promise.resolve([]) };
+ * const out = await callWithDeadline(jamf, "devicesByEmail", () => jamf.devicesByEmail(), {
  *   empty: [],
  * });
+ * // out: { ok: true, value: [] }; past 2 s: { ok: false, error: { kind: "timeout", … } }
  * ```
  */
 export async function callWithDeadline<T>(

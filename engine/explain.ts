@@ -149,7 +149,10 @@ export function explainGrouping(records: DeviceRecord[]): Explanation {
  *
  * @example
  * ```ts
- * console.log(formatExplanation(explainGrouping(records)));
+ * const text = formatExplanation(explainGrouping([
+ *   { source: "jamf", name: "fry-mbp", identifiers: { serial: "C02X" } },
+ *   { source: "bitfit", name: "asset 42", identifiers: { serial: "C02X" } },
+ * ]));
  * ```
  */
 export function formatExplanation(e: Explanation): string {

@@ -40,6 +40,9 @@ type Method = "devicesByEmail" | "devicesBySerial" | "devicesByMac";
  * @returns the records and one error per failed call
  * @example
  * ```ts
+ * import type { DeviceSource, PreDeviceSource } from "./ports.ts";
+ * declare const jamf: DeviceSource;
+ * declare const bitfit: PreDeviceSource;
  * const { items, errors } = await stagedLookup("fry@planetexpress.com", {
  *   deviceSources: [jamf], preDeviceSources: [bitfit], transform: (r) => r,
  * });

@@ -36,6 +36,8 @@ export function timeOf(value: unknown): number {
  * @returns one merged device per group, in the order of each group's first record
  * @example
  * ```ts
+ * const bitfitRecord = { source: "bitfit", name: "asset 42", identifiers: { serial: "C02X" } };
+ * const jamfRecord = { source: "jamf", name: "fry-mbp", identifiers: { serial: "C02X" } };
  * mergeDevices([bitfitRecord, jamfRecord, jamfRecord]); // one device, sources ["bitfit", "jamf"]
  * ```
  */

@@ -94,6 +94,11 @@ export function backoffDelay(attempts: number, options: BackoffOptions = {}): nu
  * @returns the worker (not started)
  * @example
  * ```ts
+ * import type { Logger } from "./log.ts";
+ * import type { FeedbackSink, Store } from "./ports.ts";
+ * declare const store: Store;
+ * declare const sink: FeedbackSink;
+ * declare const log: Logger;
  * const worker = createOutboxWorker({ store, sinks: new Map([["restful_feedback", sink]]), log });
  * worker.start();
  * ```

@@ -110,6 +110,12 @@ export interface SinceOptions {
  * @returns new device objects, in the same order
  * @example
  * ```ts
+ * import type { Store } from "./ports.ts";
+ * import type { PracticeSet } from "./practices.ts";
+ * import type { MergedDevice } from "./types.ts";
+ * declare const store: Store;
+ * declare const devices: MergedDevice[];
+ * declare const practices: PracticeSet;
  * const shown = await withSince(store, devices, { now: new Date(), grace: graceDays(practices) });
  * ```
  */

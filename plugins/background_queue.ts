@@ -43,10 +43,11 @@ export interface BackgroundQueue<T> {
  *
  * @example
  * ```ts
- * const queue = createBackgroundQueue({ capacity: 1000, batchSize: 500, delayMs: 20,
+ * declare function bulkIndex(batch: object[], signal?: AbortSignal): Promise<number>;
+ * const queue = createBackgroundQueue<object>({ capacity: 1000, batchSize: 500, delayMs: 20,
  *   timeoutMs: 5000, noun: "audit records", send: (b, signal) => bulkIndex(b, signal),
- *   describe: String, onDrop: (why, n) => log.warn("audit records dropped", { why, n }) });
- * queue.push(record);
+ *   describe: String, onDrop: (why, n) => console.warn("audit records dropped", why, n) });
+ * queue.push({ path: "/devices", status: 200 });
  * ```
  */
 export function createBackgroundQueue<T>(options: BackgroundQueueOptions<T>): BackgroundQueue<T> {

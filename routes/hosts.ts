@@ -56,6 +56,8 @@ export function isTrustedHost(host: string, trusted: readonly string[]): boolean
  * @returns the middleware
  * @example
  * ```ts
+ * import { Hono } from "hono";
+ * const app = new Hono();
  * app.use(trustedHosts({ trusted: ["steth.example.com"], behindProxy: false }));
  * ```
  */

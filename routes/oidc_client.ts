@@ -173,8 +173,15 @@ export function randomUrlToken(bytes = 32): string {
  * @returns the client
  * @example
  * ```ts
+ * import type { Config } from "../config/schema.ts";
+ * declare const config: Config;
  * const client = createOidcClient(config);
- * const url = await client.authorizationUrl({ state, nonce, challenge, redirectUri });
+ * const url = await client.authorizationUrl({
+ *   state: randomUrlToken(),
+ *   nonce: randomUrlToken(),
+ *   challenge: await pkceChallenge(randomUrlToken()),
+ *   redirectUri: "https://steth.example.com/auth/oidc/callback",
+ * });
  * ```
  */
 export function createOidcClient(

@@ -112,6 +112,8 @@ const API_RE = /^\/api(\/|$)/;
  * @returns the middleware
  * @example
  * ```ts
+ * import { Hono } from "hono";
+ * const app = new Hono();
  * app.use(rateLimits({ login: DEFAULT_LIMITS.LOGIN, api: DEFAULT_LIMITS.API }));
  * ```
  */

@@ -48,7 +48,9 @@ function key(config: Config): Uint8Array {
  *
  * @example
  * ```ts
- * const jwt = await mintToken(config, { email: "fry@planetexpress.com", days: 1 });
+ * import type { Config } from "../config/schema.ts";
+ * declare const config: Config;
+ * const jwt = await mintToken(config, { email: "fry@planetexpress.com", seconds: 86_400 });
  * ```
  */
 export async function mintToken(

@@ -70,7 +70,8 @@ export function canonicalRequest(req: Omit<DuoRequest, "ikey" | "skey">): string
  * ```ts
  * await signDuoRequest({ method: "POST", host: "api-xxxxxxxx.duosecurity.com",
  *   path: "/accounts/v1/account/list", params: { realname: "First Last", username: "root" },
- *   date: "Tue, 21 Aug 2012 17:29:18 -0000", ikey: "DIWJ8X6AEYOR5OMC6TQ1", skey });
+ *   date: "Tue, 21 Aug 2012 17:29:18 -0000", ikey: "DIWJ8X6AEYOR5OMC6TQ1",
+ *   skey: "Zh5eGmUq9zpfQnyUIu5OL9iWoMMv5ZNmk3zLJ4Ep" });
  * ```
  */
 export async function signDuoRequest(

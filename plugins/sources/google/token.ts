@@ -49,8 +49,14 @@ export interface TokenProvider {
  * @throws {TypeError} when the private key is not a PKCS#8 PEM RSA key (the key is never quoted)
  * @example Getting a token
  * ```ts
- * const tokens = await createTokenProvider({ clientEmail, privateKey, subject, scopes,
- *   tokenUri: DEFAULT_TOKEN_URI, now: () => new Date() });
+ * const tokens = await createTokenProvider({
+ *   clientEmail: "stethoscope@example.iam.gserviceaccount.com",
+ *   privateKey: Deno.env.get("GOOGLE_PRIVATE_KEY") ?? "",
+ *   subject: "admin@example.com",
+ *   scopes: ["https://www.googleapis.com/auth/admin.directory.device.mobile.readonly"],
+ *   tokenUri: DEFAULT_TOKEN_URI,
+ *   now: () => new Date(),
+ * });
  * const bearer = await tokens.token(AbortSignal.timeout(5000));
  * ```
  */
