@@ -6,7 +6,8 @@ import { createLogger } from "../../config/log.ts";
 import { normaliseHit } from "../../plugins/es_notifications.ts";
 import { processAsset } from "../../plugins/sources/bitfit.ts";
 import { toEvent } from "../../plugins/sources/duo_api.ts";
-import { processComputer, zonedTime } from "../../plugins/sources/landesk.ts";
+import { processComputer } from "../../plugins/sources/landesk_parse.ts";
+import { zonedTime } from "../../plugins/sources/landesk_format.ts";
 import { fixture } from "./arbitraries.ts";
 
 const LA = "America/Los_Angeles";

@@ -3,15 +3,9 @@ import { createLogger } from "../../config/log.ts";
 import { NotFoundError, type Store, UpstreamError } from "../../engine/ports.ts";
 import type { DeviceRecord } from "../../engine/types.ts";
 import type { PluginContext } from "../../plugins/plugin.ts";
-import plugin, {
-  createLandeskSource,
-  formatScreenSaverReason,
-  type QueryFn,
-  type Row,
-  schema,
-  SQL,
-  zonedTime,
-} from "../../plugins/sources/landesk.ts";
+import plugin, { createLandeskSource, schema } from "../../plugins/sources/landesk.ts";
+import { formatScreenSaverReason, zonedTime } from "../../plugins/sources/landesk_format.ts";
+import { type QueryFn, type Row, SQL } from "../../plugins/sources/landesk_sql.ts";
 
 const FRY = "fry@planetexpress.com";
 const LA = "America/Los_Angeles";

@@ -6,7 +6,8 @@ import assert from "node:assert/strict";
 import { createLogger } from "../../config/log.ts";
 import type { Store } from "../../engine/ports.ts";
 import type { PluginContext } from "../../plugins/plugin.ts";
-import { createLandeskSource, type Row, schema, SQL } from "../../plugins/sources/landesk.ts";
+import { createLandeskSource, schema } from "../../plugins/sources/landesk.ts";
+import { type Row, SQL } from "../../plugins/sources/landesk_sql.ts";
 import { engineWith } from "./engine_parts.ts";
 import { realworldFixture } from "./fixture.ts";
 
