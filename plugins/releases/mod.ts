@@ -3,7 +3,9 @@
  * good copy of each in the store (so every process shares it), and serves the engine's
  * {@link ReleaseDataSource} port. When a feed is down it keeps the copy it has, else the store's,
  * else the shipped file (`shipped.json`, refreshed with `deno task releases:refresh`). Its age is
- * reported (`status()`), and a warning is logged at most once a day when it is too old.
+ * reported (`status()`), and a warning is logged at most once a day when it is too old. This is
+ * the folder's entry and the service (which copy is in use); the feed parsers, the stored form,
+ * the status report and the refresh schedule live beside it.
  *
  * @module
  */
@@ -12,7 +14,6 @@ import type { ReleaseDataConfig } from "../../config/schema.ts";
 import type { CallOptions, PluginBase, ReleaseFeedStore } from "../../engine/ports.ts";
 import {
   daysBetween,
-  formatDay,
   type ReleaseData,
   type ReleaseDataSource,
   type ReleaseOrigin,
@@ -28,31 +29,13 @@ import {
   place,
 } from "./codec.ts";
 import { parseEndOfLife, parseSofaFeed } from "./parse.ts";
+import { refreshEvery, SYSTEM_TIMERS, type Timers } from "./schedule.ts";
 import { SHIPPED } from "./shipped.ts";
 import { errorMessage } from "../../lib/error_message.ts";
+import { type FeedState, type ReleaseStatus, releaseStatus } from "./status.ts";
 
-/** One feed's state. */
-export interface FeedState {
-  name: FeedName;
-  origin: ReleaseOrigin;
-  /** When the data in use was fetched (shipped: when the file was checked). */
-  asOf: Date;
-  /** The last refresh error, in plain words, until a refresh succeeds. */
-  error?: string;
-}
-
-/** What the dashboard, `check-config` and `connectivity` say about the release data. */
-export interface ReleaseStatus {
-  /** The least fresh origin in use (`shipped` if any feed is the shipped copy). */
-  origin: ReleaseOrigin;
-  /** The oldest feed's date. */
-  asOf: Date;
-  /** Whole days since `asOf`. */
-  ageDays: number;
-  /** Older than `WARN_AFTER_DAYS`. */
-  stale: boolean;
-  feeds: FeedState[];
-}
+export { describeReleaseStatus, type FeedState, type ReleaseStatus } from "./status.ts";
+export type { Timers } from "./schedule.ts";
 
 /** The running release-data service. */
 export interface ReleaseService extends ReleaseDataSource, PluginBase {
@@ -83,18 +66,6 @@ export interface ReleaseServiceOptions {
   /** Replaces `setTimeout` / `clearTimeout` (tests drive the refresh schedule with it). */
   timers?: Timers;
 }
-
-/** The timer functions the refresh schedule uses. */
-export interface Timers {
-  /** Runs `fn` after `ms`; `fn` returns the refresh's promise (tests may await it). */
-  set(fn: () => Promise<void>, ms: number): unknown;
-  clear(id: unknown): void;
-}
-
-const SYSTEM_TIMERS: Timers = {
-  set: (fn, ms) => setTimeout(() => void fn(), ms),
-  clear: (id) => clearTimeout(id as ReturnType<typeof setTimeout>),
-};
 
 const DAY_MS = 86_400_000;
 const USER_AGENT = "Stethoscope-release-data/1 (+https://github.com/Netflix/stethoscope)";
@@ -236,17 +207,7 @@ export function createReleaseService(options: ReleaseServiceOptions): ReleaseSer
   }
 
   function status(): ReleaseStatus {
-    const feeds = [...states.values()].map(({ value: _, ...s }) => s);
-    const snap = cached;
-    const asOf = snap?.asOf ?? SHIPPED.checked;
-    const ageDays = daysBetween(asOf, now());
-    return {
-      origin: snap?.origin ?? "shipped",
-      asOf,
-      ageDays,
-      stale: ageDays > config.WARN_AFTER_DAYS,
-      feeds,
-    };
+    return releaseStatus([...states.values()], cached, now(), config.WARN_AFTER_DAYS);
   }
 
   /** Called on every evaluation: cheap unless a warning is due. */
@@ -289,16 +250,13 @@ export function createReleaseService(options: ReleaseServiceOptions): ReleaseSer
     },
     start() {
       if (!fetching || timer !== undefined) return;
-      const every = Math.round(config.REFRESH_HOURS * 3_600_000);
-      const refresh = this.refresh;
-      const tick = (): Promise<void> =>
-        refresh().then(
-          () => undefined,
-          (error: unknown) => log.error("release data refresh failed", { error: String(error) }),
-        ).finally(() => {
-          if (!stopping.signal.aborted) timer = timers.set(tick, every);
-        });
-      timer = timers.set(tick, 0);
+      timer = refreshEvery(this.refresh, {
+        everyMs: Math.round(config.REFRESH_HOURS * 3_600_000),
+        timers,
+        log,
+        stopping: stopping.signal,
+        scheduled: (id) => timer = id,
+      });
     },
     status,
     async checkConnectivity(call: CallOptions) {
@@ -320,35 +278,4 @@ export function createReleaseService(options: ReleaseServiceOptions): ReleaseSer
       timer = undefined;
     },
   };
-}
-
-const ORIGIN_WORDS: Record<ReleaseOrigin, string> = {
-  feed: "the feeds",
-  store: "the store's last copy",
-  shipped: "the shipped file",
-};
-
-/**
- * The release data's origin and age in words, for `connectivity`, `check-config` and logs.
- *
- * @example
- * ```ts
- * const status = {
- *   origin: "shipped" as const, asOf: new Date("2026-05-11"), ageDays: 203, stale: true,
- *   feeds: [],
- * };
- * describeReleaseStatus(status, new Date("2026-11-30"), 7);
- * // "release data from the shipped file, current to 11 May (203 days old; older than 7 days)"
- * ```
- */
-export function describeReleaseStatus(
-  status: ReleaseStatus,
-  now: Date,
-  warnAfterDays: number,
-): string {
-  const age = `${status.ageDays} ${status.ageDays === 1 ? "day" : "days"} old`;
-  const stale = status.stale ? `; older than ${warnAfterDays} days` : "";
-  return `release data from ${ORIGIN_WORDS[status.origin]}, current to ${
-    formatDay(status.asOf, now)
-  } (${age}${stale})`;
 }
