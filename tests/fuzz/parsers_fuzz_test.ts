@@ -22,8 +22,8 @@ import { MalformedComputerError, processComputer } from "../../plugins/sources/j
 import {
   type ComputerRows,
   processComputer as processLandesk,
-  type Row,
-} from "../../plugins/sources/landesk.ts";
+} from "../../plugins/sources/landesk_parse.ts";
+import type { Row } from "../../plugins/sources/landesk_sql.ts";
 import { anyJson, fixture, mutated, params } from "./arbitraries.ts";
 import { assertCanonicalMacs, throughPipeline } from "./pipeline.ts";
 
