@@ -9,7 +9,8 @@
  * @module
  */
 import { NotFoundError, UpstreamError } from "../engine/ports.ts";
-import { sleep, withDeadline } from "./http_abort.ts";
+import { sleep } from "../lib/abort.ts";
+import { withDeadline } from "./http_abort.ts";
 import { readBounded } from "./http_body.ts";
 import { secretRedactor } from "./http_redact.ts";
 import { nextThrottleStep, RateLimitError, retryAfterMs } from "./retry_after.ts";

@@ -1,13 +1,10 @@
 /**
- * Abort helpers for outbound calls: a pause the caller's signal cuts short, and a call's own
- * deadline joined to the caller's signal. Changes when the way calls are cancelled changes.
+ * A call's own deadline joined to the caller's signal. Changes when the way outbound calls time
+ * out changes; the generic abort helpers (abort-aware `sleep`, `abortable`) are `lib/abort.ts`.
  *
  * @module
  */
 import { UpstreamError } from "../engine/ports.ts";
-
-/** Waits `ms` unless the signal aborts first; re-exported for the HTTP plugins (defined in lib/). */
-export { sleep } from "../lib/abort.ts";
 
 /**
  * A signal that aborts when `parent` aborts (with its reason) or when `timeoutMs` passes (with an

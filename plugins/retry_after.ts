@@ -8,7 +8,7 @@
  * @module
  */
 import { UpstreamError } from "../engine/ports.ts";
-import { sleep as abortableSleep } from "./http_abort.ts";
+import { sleep as abortableSleep } from "../lib/abort.ts";
 
 /** The upstream asked us to slow down (HTTP 429). */
 export class RateLimitError extends UpstreamError {

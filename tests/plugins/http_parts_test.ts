@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { UpstreamError } from "../../engine/ports.ts";
-import { sleep, withDeadline } from "../../plugins/http_abort.ts";
+import { withDeadline } from "../../plugins/http_abort.ts";
 import { readBounded } from "../../plugins/http_body.ts";
 import { safeUrl, secretRedactor } from "../../plugins/http_redact.ts";
 import { nextThrottleStep, RateLimitError } from "../../plugins/retry_after.ts";
@@ -49,16 +49,6 @@ Deno.test("secretRedactor() hides the client's credentials and token-like query 
 
 Deno.test("safeUrl() keeps only the origin and path", () => {
   assert.equal(safeUrl("https://u:p@x.example:8443/hook?key=1#f"), "https://x.example:8443/hook");
-});
-
-Deno.test("sleep() rejects with the signal's reason, at once when already aborted", async () => {
-  const done = new AbortController();
-  done.abort(new Error("gone"));
-  await assert.rejects(sleep(60_000, done.signal), /gone/);
-  const later = new AbortController();
-  const waiting = sleep(60_000, later.signal);
-  later.abort(new Error("stopped"));
-  await assert.rejects(waiting, /stopped/);
 });
 
 Deno.test("withDeadline() passes the parent's abort through and disposes its listener", async () => {

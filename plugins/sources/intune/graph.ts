@@ -18,7 +18,7 @@
  */
 import { UpstreamError } from "../../../engine/ports.ts";
 import { AuthError, createHttpClient } from "../../http.ts";
-import { sleep as abortableSleep } from "../../http_abort.ts";
+import { sleep as abortableSleep } from "../../../lib/abort.ts";
 import { withRetryAfter } from "../../retry_after.ts";
 
 /** The scope of an app-only Graph token. */

@@ -28,7 +28,7 @@ import {
 } from "../../../engine/ports.ts";
 import type { DeviceRecord } from "../../../engine/types.ts";
 import { createHttpClient } from "../../http.ts";
-import { sleep as abortableSleep } from "../../http_abort.ts";
+import { sleep as abortableSleep } from "../../../lib/abort.ts";
 import { definePlugin, type PluginContext, timeoutSeconds } from "../../plugin.ts";
 import { withRetryAfter } from "../../retry_after.ts";
 import {
