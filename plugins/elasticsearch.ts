@@ -38,6 +38,7 @@ import type {
 import { z } from "zod";
 import { timeoutSeconds } from "./plugin.ts";
 import { untilAborted } from "../lib/abort.ts";
+import { singleFlight } from "../lib/single_flight.ts";
 
 const secret = z.string().min(1);
 
@@ -308,12 +309,14 @@ export function esMajor(number: unknown): number {
  */
 function compatibleTransport(Base: typeof Transport, pinned: 8 | 9 | undefined): typeof Transport {
   class CompatibleTransport extends Base {
-    #major: Promise<number | null> | undefined = pinned === undefined
-      ? undefined
-      : Promise.resolve(pinned);
+    // Asked once and kept; a failed question (the node was down) is asked again by the next
+    // request. Never a caller's signal: the answer is shared by every request waiting for it, so
+    // one request giving up must not fail the others (the client's request timeout bounds it).
+    #major = singleFlight(
+      () => pinned === undefined ? this.#detect() : Promise.resolve(pinned),
+      { keepResult: true },
+    );
 
-    // Never a caller's signal: the answer is shared by every request waiting for it, so one
-    // request giving up must not fail the others (the client's request timeout still bounds it).
     async #detect(): Promise<number | null> {
       try {
         const info = await super.request<{ version?: { number?: unknown } }>(
@@ -332,16 +335,9 @@ function compatibleTransport(Base: typeof Transport, pinned: 8 | 9 | undefined):
       params: TransportRequestParams,
       options: TransportRequestOptions = {},
     ): Promise<never> {
-      if (this.#major === undefined) {
-        const asking = this.#detect();
-        this.#major = asking;
-        asking.catch(() => {
-          if (this.#major === asking) this.#major = undefined; // ask again (the node was down)
-        });
-      }
       // A request that gives up while waiting goes on with its aborted signal, so the client
       // answers it as it answers any aborted request (RequestAbortedError).
-      const major = await untilAborted(this.#major, options.signal);
+      const major = await untilAborted(this.#major.run(), options.signal);
       const types = esMediaTypes(major, params.bulkBody !== undefined && params.bulkBody !== null);
       const headers = { ...types, ...options.headers };
       return await super.request(params, { ...options, headers }) as never;

@@ -15,15 +15,13 @@ import { ownerKey } from "../../engine/ownership.ts";
 import { type CallOptions, NotFoundError, UpstreamError } from "../../engine/ports.ts";
 import type { DeviceRecord } from "../../engine/types.ts";
 import { AuthError, createHttpClient, type HttpClient } from "../http.ts";
+import { createJamfAuth, type JamfAuth, jamfRequest } from "./jamf_auth.ts";
 import {
-  createJamfAuth,
-  type JamfAuth,
   jamfCredentialKeys,
   jamfCredentials,
-  jamfRequest,
   jamfServerUrl,
   withJamfCredentialRules,
-} from "./jamf_auth.ts";
+} from "./jamf_credentials.ts";
 import { definePlugin, type PluginContext, timeoutSeconds } from "../plugin.ts";
 import { MalformedComputerError, processComputer } from "./jamf_parse.ts";
 import { errorMessage } from "../../lib/error_message.ts";

@@ -1,6 +1,8 @@
 /**
  * Jamf Pro authentication shared by the JAMF sources (Classic API `jamf`, Jamf Pro API
- * `jamf_pro`): config keys, bearer tokens and the errors that say what the server refused.
+ * `jamf_pro`): bearer tokens, renewed before expiry and once after a 401, and requests made with
+ * them. Changes when the token exchange changes; the config keys are `jamf_credentials.ts`, the
+ * messages for what the server refused `jamf_refusals.ts`.
  *
  * Two kinds of credentials, exactly one per plugin:
  * - a Jamf Pro account: `JAMF_API_USERNAME` + `JAMF_API_PASSWORD`, exchanged for a bearer token at
@@ -18,7 +20,7 @@
  * @module
  */
 import { z } from "zod";
-import { NotFoundError, UpstreamError } from "../../engine/ports.ts";
+import { NotFoundError } from "../../engine/ports.ts";
 import {
   AuthError,
   createHttpClient,
@@ -28,103 +30,15 @@ import {
 } from "../http.ts";
 import { basicAuth } from "../../lib/basic_auth.ts";
 import { abortable } from "../../lib/abort.ts";
-
-/** The credential keys of a JAMF plugin's config; add the rules with {@link withJamfCredentialRules}. */
-export const jamfCredentialKeys = {
-  JAMF_API_USERNAME: z.string().min(1).optional(),
-  JAMF_API_PASSWORD: z.string().min(1).optional(),
-  JAMF_CLIENT_ID: z.string().min(1).optional(),
-  JAMF_CLIENT_SECRET: z.string().min(1).optional(),
-};
-
-/** What {@link jamfCredentialKeys} parse to. */
-export interface JamfCredentialConfig {
-  JAMF_API_USERNAME?: string | undefined;
-  JAMF_API_PASSWORD?: string | undefined;
-  JAMF_CLIENT_ID?: string | undefined;
-  JAMF_CLIENT_SECRET?: string | undefined;
-}
-
-/** One of the two kinds of Jamf Pro credentials. */
-export type JamfCredentials =
-  | { kind: "account"; username: string; password: string }
-  | { kind: "client"; clientId: string; clientSecret: string };
-
-const BOTH = "give either JAMF_API_USERNAME and JAMF_API_PASSWORD (a Jamf Pro account) or " +
-  "JAMF_CLIENT_ID and JAMF_CLIENT_SECRET (an API client), not both";
-const NEITHER = "JAMF credentials are missing: give JAMF_CLIENT_ID and JAMF_CLIENT_SECRET " +
-  "(an API client, Jamf Pro 10.49+) or JAMF_API_USERNAME and JAMF_API_PASSWORD";
-
-/**
- * Adds the credential rules to a JAMF plugin's schema: exactly one complete pair. The rules run
- * even when other keys are bad, so an operator sees every problem at once. Issues: both pairs or
- * neither (at the section), half a pair (at the missing key).
- *
- * @example
- * ```ts
- * import { z } from "zod";
- * const schema = withJamfCredentialRules(z.object({ ...jamfCredentialKeys, URL: z.url() }).strict());
- * ```
- */
-export function withJamfCredentialRules<S extends z.ZodType<JamfCredentialConfig>>(schema: S): S {
-  const given = (v: unknown, key: keyof JamfCredentialConfig) =>
-    typeof v === "object" && v !== null && (v as Record<string, unknown>)[key] !== undefined;
-  const always = { when: () => true };
-  const pairs = [
-    ["JAMF_API_USERNAME", "JAMF_API_PASSWORD"],
-    ["JAMF_CLIENT_ID", "JAMF_CLIENT_SECRET"],
-  ] as const;
-  const hasPair = (v: unknown, i: 0 | 1) => pairs[i].some((k) => given(v, k));
-  let out = schema
-    .refine((v) => !(hasPair(v, 0) && hasPair(v, 1)), { ...always, path: [], message: BOTH })
-    .refine((v) => hasPair(v, 0) || hasPair(v, 1), { ...always, path: [], message: NEITHER });
-  for (const [a, b] of pairs) {
-    for (const [have, miss] of [[a, b], [b, a]] as const) {
-      out = out.refine((v) => !given(v, have) || given(v, miss), {
-        ...always,
-        path: [miss],
-        message: `required with ${have}`,
-      });
-    }
-  }
-  return out;
-}
-
-/**
- * The credentials a validated config holds.
- *
- * @throws {TypeError} when the config has no complete pair (validate with
- * {@link withJamfCredentialRules} first)
- */
-export function jamfCredentials(config: JamfCredentialConfig): JamfCredentials {
-  if (config.JAMF_CLIENT_ID !== undefined && config.JAMF_CLIENT_SECRET !== undefined) {
-    return {
-      kind: "client",
-      clientId: config.JAMF_CLIENT_ID,
-      clientSecret: config.JAMF_CLIENT_SECRET,
-    };
-  }
-  if (config.JAMF_API_USERNAME !== undefined && config.JAMF_API_PASSWORD !== undefined) {
-    return {
-      kind: "account",
-      username: config.JAMF_API_USERNAME,
-      password: config.JAMF_API_PASSWORD,
-    };
-  }
-  throw new TypeError(NEITHER);
-}
-
-/**
- * The Jamf Pro server root of a Classic API address: `JAMF_API_HOSTADDR` without `/JSSResource`.
- *
- * @example
- * ```ts
- * jamfServerUrl("https://example.jamfcloud.com/JSSResource/"); // "https://example.jamfcloud.com"
- * ```
- */
-export function jamfServerUrl(hostaddr: string): string {
-  return hostaddr.replace(/\/+$/, "").replace(/\/JSSResource$/i, "");
-}
+import { singleFlight } from "../../lib/single_flight.ts";
+import type { JamfCredentials } from "./jamf_credentials.ts";
+import {
+  ACCOUNT_PATH,
+  CLIENT_PATH,
+  refusedRequest,
+  refusedToken,
+  unusable,
+} from "./jamf_refusals.ts";
 
 /** How {@link createJamfAuth} is set up. */
 export interface JamfAuthOptions {
@@ -161,8 +75,6 @@ export interface JamfAuth {
   readonly scheme: "bearer" | "basic" | null;
 }
 
-const ACCOUNT_PATH = "/api/v1/auth/token";
-const CLIENT_PATH = "/api/oauth/token";
 const DEFAULT_LIFETIME_MS = 5 * 60_000;
 const AccountToken = z.object({ token: z.string().min(1), expires: z.string().nullish() });
 const ClientToken = z.object({
@@ -196,7 +108,8 @@ export function createJamfAuth(options: JamfAuthOptions): JamfAuth {
     ...(options.fetch ? { fetch: options.fetch } : {}),
   });
   let token: Token | null = null;
-  let pending: Promise<Token> | null = null;
+  // Never the caller's signal: the token is shared, so one caller's abort must not cancel it.
+  const renewal = singleFlight(() => requestToken().then((t) => (token = t)));
   let scheme: "bearer" | "basic" | null = null;
 
   function expiring(lifetimeMs: number, header: string): Token {
@@ -205,7 +118,6 @@ export function createJamfAuth(options: JamfAuthOptions): JamfAuth {
   }
 
   async function requestToken(): Promise<Token> {
-    // Never the caller's signal: the token is shared, so one caller's abort must not cancel it.
     const signal = new AbortController().signal;
     if (credentials.kind === "client") {
       const body = new URLSearchParams({
@@ -257,14 +169,7 @@ export function createJamfAuth(options: JamfAuthOptions): JamfAuth {
     async authorization(signal) {
       signal.throwIfAborted();
       if (token !== null && now().getTime() < token.renewAt) return token.header;
-      if (pending === null) {
-        const started = requestToken().then((t) => (token = t));
-        pending = started;
-        started.then(() => {}, () => {}).finally(() => {
-          if (pending === started) pending = null;
-        });
-      }
-      return (await abortable(pending, signal)).header;
+      return (await abortable(renewal.run(), signal)).header;
     },
     refused(header) {
       if (token?.header === header && scheme === "bearer") token = null;
@@ -308,68 +213,4 @@ export async function jamfRequest(
       throw refusedRequest(error, `${method} ${path}`, auth);
     }
   }
-}
-
-function refusedToken(error: unknown, path: string, kind: JamfCredentials["kind"]): unknown {
-  const status = error instanceof UpstreamError ? error.status : undefined;
-  if (kind === "client" && error instanceof NotFoundError) {
-    return new AuthError(
-      `JAMF has no API client endpoint (POST ${path} answered 404): API clients need Jamf Pro ` +
-        "10.49 or later; on an older server configure JAMF_API_USERNAME and JAMF_API_PASSWORD",
-      404,
-    );
-  }
-  if (status === 403) {
-    // The credentials were checked and accepted; the account or client may not use the API.
-    const who = kind === "client" ? "API client" : "account";
-    return new AuthError(
-      `JAMF accepted the ${who} but refused it a token at POST ${path} (HTTP 403): give it ` +
-        "API access in Jamf Pro (an API role, or an account privilege set allowing the API)",
-      403,
-    );
-  }
-  if (status === 401 || (kind === "client" && status === 400)) {
-    return new AuthError(
-      kind === "client"
-        ? `JAMF refused the API client at POST ${path} (HTTP ${status}); check JAMF_CLIENT_ID ` +
-          "and JAMF_CLIENT_SECRET, and that the API client is enabled in Jamf Pro"
-        : `JAMF refused the account at POST ${path} (HTTP ${status}); check JAMF_API_USERNAME ` +
-          "and JAMF_API_PASSWORD, or configure an API client (JAMF_CLIENT_ID, JAMF_CLIENT_SECRET)",
-      status,
-    );
-  }
-  if (error instanceof UpstreamError && status !== undefined) {
-    return new UpstreamError(
-      `JAMF token request failed: POST ${path} answered HTTP ${status}`,
-      status,
-    );
-  }
-  return error;
-}
-
-function refusedRequest(error: AuthError, where: string, auth: JamfAuth): AuthError {
-  if (error.status === 403) {
-    return new AuthError(
-      `JAMF accepted the credentials but refused ${where} (HTTP 403): the account or API ` +
-        "client lacks a privilege this needs (Read Computers, Read Users)",
-      403,
-    );
-  }
-  if (auth.scheme === "basic") {
-    return new AuthError(
-      `JAMF refused Basic authentication for ${where} (HTTP 401) and the server has no token ` +
-        `endpoint (${ACCOUNT_PATH} answered 404): check JAMF_API_USERNAME and JAMF_API_PASSWORD; ` +
-        "if Basic authentication is turned off on this server, configure an API client",
-      401,
-    );
-  }
-  return new AuthError(
-    `JAMF refused a fresh ${auth.describe()} for ${where} (HTTP 401): the credentials were ` +
-      "accepted, so the server refuses this request itself (API access or Basic-only endpoint)",
-    401,
-  );
-}
-
-function unusable(path: string): UpstreamError {
-  return new UpstreamError(`JAMF: POST ${path} answered without a usable token`);
 }

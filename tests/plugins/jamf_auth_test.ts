@@ -9,7 +9,8 @@ import { silentLogger } from "../../config/log.ts";
 import type { Store } from "../../engine/ports.ts";
 import { AuthError, createHttpClient } from "../../plugins/http.ts";
 import jamf from "../../plugins/sources/jamf.ts";
-import { createJamfAuth, jamfRequest, jamfServerUrl } from "../../plugins/sources/jamf_auth.ts";
+import { createJamfAuth, jamfRequest } from "../../plugins/sources/jamf_auth.ts";
+import { jamfServerUrl } from "../../plugins/sources/jamf_credentials.ts";
 import type { PluginInstance } from "../../plugins/plugin.ts";
 import {
   type FakeJamf,

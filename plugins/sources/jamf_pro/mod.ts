@@ -31,13 +31,12 @@ import { createHttpClient } from "../../http.ts";
 import { sleep as abortableSleep } from "../../../lib/abort.ts";
 import { definePlugin, type PluginContext, timeoutSeconds } from "../../plugin.ts";
 import { withRetryAfter } from "../../retry_after.ts";
+import { createJamfAuth, jamfRequest } from "../jamf_auth.ts";
 import {
-  createJamfAuth,
   jamfCredentialKeys,
   jamfCredentials,
-  jamfRequest,
   withJamfCredentialRules,
-} from "../jamf_auth.ts";
+} from "../jamf_credentials.ts";
 import { InventoryPageSchema, InventoryRecordSchema, processInventoryRecord } from "./parse.ts";
 import { foldEmail } from "../../../engine/emails.ts";
 
