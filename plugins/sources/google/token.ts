@@ -7,7 +7,9 @@
  */
 import { importPKCS8, SignJWT } from "jose";
 import { UpstreamError } from "../../../engine/ports.ts";
-import { sleep } from "../../../lib/abort.ts";
+import { abortable, sleep } from "../../../lib/abort.ts";
+import { singleFlight } from "../../../lib/single_flight.ts";
+import { withDeadline } from "../../http_abort.ts";
 
 /** Where Google exchanges assertions when the service-account JSON names no `token_uri`. */
 export const DEFAULT_TOKEN_URI = "https://oauth2.googleapis.com/token";
@@ -18,6 +20,9 @@ const ASSERTION_SECONDS = 3600;
 /** A cached token is renewed this long before it expires. */
 const EARLY_REFRESH_MS = 60_000;
 const RETRIES = 3;
+/** Limit for one exchange (all its attempts), in ms: it serves every waiting caller, so no one
+ * caller's signal bounds it. */
+const EXCHANGE_TIMEOUT_MS = 30_000;
 const CHECK_HINT = "check GOOGLE_API_SECRETS, GOOGLE_API_USERNAME and GOOGLE_API_SCOPES";
 
 /** What the token provider needs to know. */
@@ -37,7 +42,10 @@ export interface TokenOptions {
 
 /** Hands out bearer tokens, fetching a new one only when the cached one is about to expire. */
 export interface TokenProvider {
-  /** A valid access token; throws `UpstreamError` in plain words when the exchange fails. */
+  /**
+   * A valid access token; throws `UpstreamError` in plain words when the exchange fails, or the
+   * signal's reason when it aborts first (the shared exchange carries on for other callers).
+   */
   token(signal: AbortSignal): Promise<string>;
 }
 
@@ -71,7 +79,20 @@ export async function createTokenProvider(options: TokenOptions): Promise<TokenP
   }
   const backoff = options.backoffMs ?? ((attempt: number) => 100 * 2 ** (attempt - 1));
   let cached: { token: string; renewAt: number } | null = null;
-  let inflight: Promise<string> | null = null;
+  // One exchange shared by every caller that needs a token meanwhile. It runs under its own
+  // deadline, never a caller's signal: one caller giving up must not fail the others.
+  const renewal = singleFlight(async () => {
+    const deadline = withDeadline(
+      new AbortController().signal,
+      EXCHANGE_TIMEOUT_MS,
+      "Google token endpoint",
+    );
+    try {
+      return await exchange(deadline.signal);
+    } finally {
+      deadline.dispose();
+    }
+  });
 
   async function assertion(): Promise<string> {
     const iat = Math.floor(options.now().getTime() / 1000);
@@ -140,12 +161,7 @@ export async function createTokenProvider(options: TokenOptions): Promise<TokenP
   return {
     token(signal) {
       if (cached && options.now().getTime() < cached.renewAt) return Promise.resolve(cached.token);
-      if (!inflight) {
-        inflight = exchange(signal).finally(() => {
-          inflight = null;
-        });
-      }
-      return inflight;
+      return abortable(renewal.run(), signal);
     },
   };
 }

@@ -18,13 +18,17 @@
  */
 import { UpstreamError } from "../../../engine/ports.ts";
 import { AuthError, createHttpClient } from "../../http.ts";
-import { sleep as abortableSleep } from "../../../lib/abort.ts";
+import { abortable, sleep as abortableSleep } from "../../../lib/abort.ts";
+import { singleFlight } from "../../../lib/single_flight.ts";
+import { withDeadline } from "../../http_abort.ts";
 import { withRetryAfter } from "../../retry_after.ts";
 
 /** The scope of an app-only Graph token. */
 export const GRAPH_SCOPE = "https://graph.microsoft.com/.default";
 /** A cached token is renewed this long before it expires. */
 const EARLY_REFRESH_MS = 5 * 60_000;
+/** Limit for one token exchange, in ms (it serves every waiting caller, so no caller bounds it). */
+const EXCHANGE_TIMEOUT_MS = 30_000;
 
 /**
  * What to check for the Entra ID token errors an operator meets when configuring the source
@@ -109,7 +113,20 @@ export function createGraphClient(options: GraphOptions): GraphClient {
     encodeURIComponent(options.tenantId)
   }/oauth2/v2.0/token`;
   let cached: { token: string; renewAt: number } | null = null;
-  let inflight: Promise<string> | null = null;
+  // One exchange shared by every caller that needs a token meanwhile. It runs under its own
+  // deadline, never a caller's signal: one caller giving up must not fail the others.
+  const renewal = singleFlight(async () => {
+    const deadline = withDeadline(
+      new AbortController().signal,
+      EXCHANGE_TIMEOUT_MS,
+      "Intune token endpoint",
+    );
+    try {
+      return await exchange(deadline.signal);
+    } finally {
+      deadline.dispose();
+    }
+  });
   let requests = 0;
   const hide = (text: string) => text.split(options.clientSecret).join("REDACTED");
 
@@ -162,10 +179,7 @@ export function createGraphClient(options: GraphOptions): GraphClient {
 
   function token(signal: AbortSignal): Promise<string> {
     if (cached && options.now().getTime() < cached.renewAt) return Promise.resolve(cached.token);
-    inflight ??= exchange(signal).finally(() => {
-      inflight = null;
-    });
-    return inflight;
+    return abortable(renewal.run(), signal);
   }
 
   function relative(pathOrLink: string): string {
