@@ -83,7 +83,7 @@ let ownershipCalls = 0;
 const ownership = definePlugin(z.object({}).strict(), (_, ctx) => ({
   name: ctx.name,
   timeoutMs: ctx.timeoutMs,
-  async preDevicesByEmail(email: string): Promise<DeviceRecord[]> {
+  async ownedDevicesByEmail(email: string): Promise<DeviceRecord[]> {
     ownershipCalls++;
     await new Promise((r) => setTimeout(r, OWNERSHIP_LATENCY_MS));
     const n = Number(/^person(\d+)@/.exec(email)?.[1] ?? NaN);
@@ -112,7 +112,7 @@ const entry = (module: ReturnType<typeof definePlugin>, kinds: RegistryEntry["ki
 });
 const registry = {
   ...REGISTRY,
-  ownership: entry(ownership, ["predevices"]),
+  ownership: entry(ownership, ["ownership"]),
   recorder: entry(recorder, ["batch"]),
 };
 const config = {

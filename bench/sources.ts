@@ -191,9 +191,9 @@ async function eachSourceAlone(r: Rig): Promise<Map<string, number>> {
   for (const p of r.app.services.plugins) {
     const source = p.instance as PluginInstance & {
       devicesByEmail?: (e: string, o: { signal: AbortSignal }) => Promise<unknown[]>;
-      preDevicesByEmail?: (e: string, o: { signal: AbortSignal }) => Promise<unknown[]>;
+      ownedDevicesByEmail?: (e: string, o: { signal: AbortSignal }) => Promise<unknown[]>;
     };
-    const call = source.devicesByEmail ?? source.preDevicesByEmail;
+    const call = source.devicesByEmail ?? source.ownedDevicesByEmail;
     if (!call) continue;
     const samples = await time(
       async () => {

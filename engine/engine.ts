@@ -19,7 +19,7 @@ import type {
   EventSource,
   EventTransform,
   NotificationSource,
-  PreDeviceSource,
+  OwnershipSource,
 } from "./ports.ts";
 import { sortDevices } from "./rating.ts";
 import type { SnapshotSettings, SnapshotStore } from "./snapshots.ts";
@@ -45,7 +45,7 @@ import { foldEmail } from "./emails.ts";
 /** The plugins and practices an engine works with. */
 export interface EngineParts {
   deviceSources: DeviceSource[];
-  preDeviceSources: PreDeviceSource[];
+  ownershipSources: OwnershipSource[];
   accountSources: AccountSource[];
   eventSources: EventSource[];
   notificationSources: NotificationSource[];
@@ -119,7 +119,7 @@ export interface Engine {
  * ```ts
  * const engine = createEngine({
  *   deviceSources: [],
- *   preDeviceSources: [],
+ *   ownershipSources: [],
  *   accountSources: [],
  *   eventSources: [],
  *   notificationSources: [],
@@ -141,7 +141,7 @@ export function createEngine(parts: EngineParts, options: EngineOptions = {}): E
   async function records(email: string, options: LookupOptions = {}) {
     return await stagedLookup(email, {
       deviceSources: parts.deviceSources,
-      preDeviceSources: parts.preDeviceSources,
+      ownershipSources: parts.ownershipSources,
       transform: transformDevices,
       // Where records enter the engine: whose they are, and OS names as their builds decide.
       admit: (answer) => ownership.keep(email, answer).map(withReleaseName),

@@ -6,7 +6,7 @@
  * @module
  */
 import type { EngineParts } from "./engine.ts";
-import type { CallOptions, DeviceSource, PreDeviceSource } from "./ports.ts";
+import type { CallOptions, DeviceSource, OwnershipSource } from "./ports.ts";
 
 /** A counting semaphore; a waiter whose signal aborts leaves the queue. */
 export interface Limiter {
@@ -71,7 +71,7 @@ export function createLimiter(max: number): Limiter {
 }
 
 /**
- * The engine parts with every device and pre-device source behind a limiter of `perSource`
+ * The engine parts with every device and ownership source behind a limiter of `perSource`
  * concurrent calls (one limiter per source name), so a run never floods one upstream.
  */
 export function limitSources(parts: EngineParts, perSource: number): EngineParts {
@@ -94,10 +94,10 @@ export function limitSources(parts: EngineParts, perSource: number): EngineParts
     if (byMac) out.devicesByMac = byMac;
     return out;
   });
-  const preDeviceSources = parts.preDeviceSources.map((s): PreDeviceSource => ({
+  const ownershipSources = parts.ownershipSources.map((s): OwnershipSource => ({
     name: s.name,
     timeoutMs: s.timeoutMs,
-    preDevicesByEmail: wrap(s.name, s.preDevicesByEmail, s)!,
+    ownedDevicesByEmail: wrap(s.name, s.ownedDevicesByEmail, s)!,
   }));
-  return { ...parts, deviceSources, preDeviceSources };
+  return { ...parts, deviceSources, ownershipSources };
 }

@@ -1,5 +1,5 @@
 /**
- * The staged lookup (spec §6.1): ownership records (pre-devices) seed serial and MAC lookups on the
+ * The staged lookup (spec §6.1): ownership records seed serial and MAC lookups on the
  * device sources, while the email lookups already run. Every call runs under its plugin's
  * deadline; not-found is an empty list and any other failure is reported, never thrown.
  *
@@ -7,14 +7,14 @@
  */
 import { callWithDeadline, describeError, listOfObjects, type Outcome } from "./deadline.ts";
 import { canonicalMac, filterMacs, isValidMac } from "./identifiers.ts";
-import type { CallOptions, DeviceSource, PreDeviceSource } from "./ports.ts";
+import type { CallOptions, DeviceSource, OwnershipSource } from "./ports.ts";
 import type { Collected, DeviceRecord, SourceError } from "./types.ts";
 
 /** What the staged lookup needs. */
 export interface StagedLookupParts {
   deviceSources: DeviceSource[];
-  preDeviceSources: PreDeviceSource[];
-  /** Device transforms, applied to the pre-device records before their identifiers are used. */
+  ownershipSources: OwnershipSource[];
+  /** Device transforms, applied to the ownership records before their identifiers are used. */
   transform: (records: DeviceRecord[]) => DeviceRecord[];
   signal?: AbortSignal;
   /** Told about every source call once it settles (metrics). */
@@ -31,12 +31,12 @@ export interface StagedLookupParts {
 type Method = "devicesByEmail" | "devicesBySerial" | "devicesByMac";
 
 /**
- * Gathers every record for a person. The result lists pre-devices (transformed), then records
+ * Gathers every record for a person. The result lists ownership records (transformed), then records
  * found by email, by serial and by MAC, each in source order; duplicates are expected and merged
  * later. Errors are listed in the same order.
  *
  * @param email the person
- * @param parts sources, the pre-device transform and an optional abort signal
+ * @param parts sources, the device transform and an optional abort signal
  * @returns the records and one error per failed call
  * @example
  * ```ts
@@ -44,7 +44,7 @@ type Method = "devicesByEmail" | "devicesBySerial" | "devicesByMac";
  * declare const jamf: DeviceSource;
  * declare const bitfit: PreDeviceSource;
  * const { items, errors } = await stagedLookup("fry@planetexpress.com", {
- *   deviceSources: [jamf], preDeviceSources: [bitfit], transform: (r) => r,
+ *   deviceSources: [jamf], ownershipSources: [bitfit], transform: (r) => r,
  * });
  * ```
  */
@@ -80,17 +80,17 @@ export async function stagedLookup(
       return fn ? [guard(s, method, (o) => fn.call(s, value, o))] : [];
     });
 
-  const preCalls = Promise.all(
-    parts.preDeviceSources.map((s) =>
-      guard(s, "preDevicesByEmail", (o) => s.preDevicesByEmail(email, o))
+  const ownershipCalls = Promise.all(
+    parts.ownershipSources.map((s) =>
+      guard(s, "ownedDevicesByEmail", (o) => s.ownedDevicesByEmail(email, o))
     ),
   );
   const emailCalls = Promise.all(ask("devicesByEmail", email));
 
   const errors: SourceError[] = [];
-  let preDevices = collect(await preCalls, errors);
+  let owned = collect(await ownershipCalls, errors);
   try {
-    preDevices = parts.transform(preDevices);
+    owned = parts.transform(owned);
   } catch (error: unknown) {
     errors.push({
       source: "transform",
@@ -99,12 +99,12 @@ export async function stagedLookup(
       message: describeError(error),
     });
   }
-  const { serials, macs } = seeds(preDevices);
+  const { serials, macs } = seeds(owned);
   const serialCalls = Promise.all(serials.flatMap((v) => ask("devicesBySerial", v)));
   const macCalls = Promise.all(macs.flatMap((v) => ask("devicesByMac", v)));
   const [byEmail, bySerial, byMac] = await Promise.all([emailCalls, serialCalls, macCalls]);
   const items = [
-    ...preDevices,
+    ...owned,
     ...collect(byEmail, errors),
     ...collect(bySerial, errors),
     ...collect(byMac, errors),
@@ -112,7 +112,7 @@ export async function stagedLookup(
   return { items, errors };
 }
 
-/** The distinct serials and unique canonical MACs of the pre-devices, in first-seen order. */
+/** The distinct serials and unique canonical MACs of the ownership records, in first-seen order. */
 export function seeds(records: readonly DeviceRecord[]): { serials: string[]; macs: string[] } {
   const serials = new Set<string>();
   const macs = new Set<string>();

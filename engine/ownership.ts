@@ -22,7 +22,7 @@ import { foldEmail } from "./emails.ts";
 /** The lookups whose answers the guard checks. */
 export const BY_EMAIL_OPERATIONS: ReadonlySet<string> = new Set([
   "devicesByEmail",
-  "preDevicesByEmail",
+  "ownedDevicesByEmail",
 ]);
 
 /** Decides which records of a lookup reach the person. */

@@ -65,8 +65,8 @@ export interface DeviceSource extends PluginBase {
 }
 
 /** An ownership inventory whose records seed serial and MAC lookups (bitfit). */
-export interface PreDeviceSource extends PluginBase {
-  preDevicesByEmail(email: string, options: CallOptions): Promise<DeviceRecord[]>;
+export interface OwnershipSource extends PluginBase {
+  ownedDevicesByEmail(email: string, options: CallOptions): Promise<DeviceRecord[]>;
 }
 
 /** An account provider (google). */

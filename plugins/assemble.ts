@@ -28,7 +28,7 @@ import type {
   FailureLogger,
   FeedbackSink,
   NotificationSource,
-  PreDeviceSource,
+  OwnershipSource,
   RequestLogger,
   Store,
 } from "../engine/ports.ts";
@@ -135,7 +135,7 @@ export function engineParts(
   const practicesConfig = PracticesConfigSchema.parse(config.PRACTICES ?? DEFAULT_PRACTICES);
   return {
     deviceSources: having<DeviceSource>(plugins, "devices"),
-    preDeviceSources: having<PreDeviceSource>(plugins, "predevices"),
+    ownershipSources: having<OwnershipSource>(plugins, "ownership"),
     accountSources: having<AccountSource>(plugins, "accounts"),
     eventSources: having<EventSource>(plugins, "events"),
     notificationSources: having<NotificationSource>(plugins, "notifications"),

@@ -16,9 +16,9 @@ import type {
   FeedbackSink,
   ListingSource,
   NotificationSource,
+  OwnershipSource,
   PeopleSource,
   PluginBase,
-  PreDeviceSource,
   RequestLogger,
   Store,
 } from "../engine/ports.ts";
@@ -26,7 +26,7 @@ import type {
 /** The roles a plugin can play (DESIGN.md §5.3). */
 export type PluginKind =
   | "devices"
-  | "predevices"
+  | "ownership"
   | "accounts"
   | "events"
   | "notifications"
@@ -62,7 +62,7 @@ export type PluginInstance =
   & PluginBase
   & Partial<
     & Omit<DeviceSource, keyof PluginBase>
-    & Omit<PreDeviceSource, keyof PluginBase>
+    & Omit<OwnershipSource, keyof PluginBase>
     & Omit<AccountSource, keyof PluginBase>
     & Omit<EventSource, keyof PluginBase>
     & Omit<NotificationSource, keyof PluginBase>

@@ -51,7 +51,7 @@ export const REGISTRY: Readonly<Record<string, RegistryEntry>> = {
     summary: "LANDESK/Ivanti over MS SQL: Windows computers by owner, serial and MAC",
   },
   bitfit: {
-    kinds: ["predevices"],
+    kinds: ["ownership"],
     timeoutKeys: ["BITFIT_TIMEOUT", "TIMEOUT"],
     load: () => import("./sources/bitfit.ts"),
     summary: "bitFit asset ownership (seeds serial and MAC lookups)",

@@ -191,10 +191,10 @@ api.get("/devices/:a/:b/:c?", async (c) => {
     }),
     // ownership sources answer the per-plugin email route too (spec §7.2)
     ...(plugin !== undefined && method === "devicesByEmail"
-      ? engine.parts.preDeviceSources.map((s) => ({
+      ? engine.parts.ownershipSources.map((s) => ({
         name: s.name,
         timeoutMs: s.timeoutMs,
-        call: (o: CallOptions) => s.preDevicesByEmail(arg, o),
+        call: (o: CallOptions) => s.ownedDevicesByEmail(arg, o),
       }))
       : []),
   ].filter((s) => plugin === undefined || s.name === plugin);

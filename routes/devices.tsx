@@ -28,7 +28,7 @@ function DevicesPart(props: { c: Ctx; view: PersonView; email: string }): Child 
   const { c, view, email } = props;
   const { now, config, engine } = c.var.deps;
   const { failed, asked } = sourcesOf(c, view, [
-    ...engine.parts.preDeviceSources,
+    ...engine.parts.ownershipSources,
     ...engine.parts.deviceSources,
   ]);
   return (

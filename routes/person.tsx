@@ -53,7 +53,7 @@ function askedSources(c: Ctx): string[] {
   const { engine, config } = c.var.deps;
   const p = engine.parts;
   const names = [
-    ...p.preDeviceSources,
+    ...p.ownershipSources,
     ...p.deviceSources,
     ...p.accountSources,
     ...p.eventSources,

@@ -135,7 +135,7 @@ export default definePlugin(bitfitSchema, (config, ctx) => {
     throw new UpstreamError(`bitFit: asset ${assetId} is malformed`);
   }
 
-  async function preDevicesByEmail(email: string, options: CallOptions): Promise<DeviceRecord[]> {
+  async function ownedDevicesByEmail(email: string, options: CallOptions): Promise<DeviceRecord[]> {
     const owner = await userId(email, options);
     const answer = Assets.safeParse(
       await client.getJson(`users/${encodeURIComponent(owner)}/assets`, options),
@@ -181,5 +181,5 @@ export default definePlugin(bitfitSchema, (config, ctx) => {
     }
   }
 
-  return { name: ctx.name, timeoutMs: ctx.timeoutMs, preDevicesByEmail, checkConnectivity };
+  return { name: ctx.name, timeoutMs: ctx.timeoutMs, ownedDevicesByEmail, checkConnectivity };
 });

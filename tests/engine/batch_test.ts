@@ -113,7 +113,7 @@ Deno.test("limitSources() bounds concurrent calls per source, and a waiter leave
         return [];
       },
     }],
-    preDeviceSources: [],
+    ownershipSources: [],
   } as unknown as EngineParts;
   const limited = limitSources(parts, 3);
   const src = limited.deviceSources[0]!;

@@ -65,7 +65,7 @@ export function jamfLgmlPfry(): DeviceRecord {
   };
 }
 
-/** The bitFit asset `lgml-pfry` (a pre-device: no platform, os or last_sync). */
+/** The bitFit asset `lgml-pfry` (an ownership record: no platform, os or last_sync). */
 export function bitfitLgmlPfry(): DeviceRecord {
   return {
     source: "bitfit",

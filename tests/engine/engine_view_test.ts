@@ -59,7 +59,7 @@ function sources() {
   };
   const parts: EngineParts = {
     deviceSources: [jamf],
-    preDeviceSources: [],
+    ownershipSources: [],
     accountSources: [google],
     eventSources: [duo],
     notificationSources: [],

@@ -4,7 +4,7 @@ import {
   type CallOptions,
   type DeviceSource,
   NotFoundError,
-  type PreDeviceSource,
+  type OwnershipSource,
 } from "../../engine/ports.ts";
 import type { DeviceRecord } from "../../engine/types.ts";
 import { abortable } from "../../lib/abort.ts";
@@ -68,11 +68,11 @@ function fakePre(
   name: string,
   records: DeviceRecord[],
   gate: () => Promise<void> = () => Promise.resolve(),
-): PreDeviceSource {
+): OwnershipSource {
   return {
     name,
     timeoutMs: null,
-    async preDevicesByEmail(_email, o) {
+    async ownedDevicesByEmail(_email, o) {
       await abortable(gate(), o.signal);
       return records;
     },
@@ -83,7 +83,7 @@ const EMAIL = "fry@planetexpress.com";
 const rec = (source: string, name: string): DeviceRecord => ({ source, name });
 const names = (items: DeviceRecord[]) => items.map((r) => `${r.source}:${r.name}`);
 
-Deno.test("stagedLookup() lists pre-devices, then email, serial and MAC results", async () => {
+Deno.test("stagedLookup() lists ownership records, then email, serial and MAC results", async () => {
   const log: string[] = [];
   const bitfit = fakePre("bitfit", [{
     source: "bitfit",
@@ -98,7 +98,7 @@ Deno.test("stagedLookup() lists pre-devices, then email, serial and MAC results"
   const google = fakeSource("google", { email: { [EMAIL]: [rec("google", "phone")] } }, { log });
   const { items, errors } = await stagedLookup(EMAIL, {
     deviceSources: [jamf, google],
-    preDeviceSources: [bitfit],
+    ownershipSources: [bitfit],
     transform: (list) => list,
   });
   assert.deepEqual(names(items), [
@@ -118,12 +118,12 @@ Deno.test("stagedLookup() lists pre-devices, then email, serial and MAC results"
   ]);
 });
 
-Deno.test("stagedLookup() applies the transform to pre-devices before seeding lookups", async () => {
+Deno.test("stagedLookup() applies the transform to ownership records before seeding lookups", async () => {
   const log: string[] = [];
   const jamf = fakeSource("jamf", { serial: { FROM_TRANSFORM: [rec("jamf", "found")] } }, { log });
   const { items } = await stagedLookup(EMAIL, {
     deviceSources: [jamf],
-    preDeviceSources: [fakePre("bitfit", [{ source: "bitfit", name: "asset" }])],
+    ownershipSources: [fakePre("bitfit", [{ source: "bitfit", name: "asset" }])],
     transform: (list) =>
       list.map((r) => ({ ...r, manufacturer: "Apple", identifiers: { serial: "FROM_TRANSFORM" } })),
   });
@@ -141,7 +141,7 @@ Deno.test("stagedLookup() turns not-found into nothing and reports other failure
   });
   const { items, errors } = await stagedLookup(EMAIL, {
     deviceSources: [jamf],
-    preDeviceSources: [
+    ownershipSources: [
       fakePre("bitfit", [{ source: "bitfit", name: "asset", identifiers: { serial: "S1" } }]),
     ],
     transform: (list) => list,
@@ -166,7 +166,7 @@ Deno.test("stagedLookup() reports a source past its deadline as a timeout withou
   const fast = fakeSource("google", { email: { [EMAIL]: [rec("google", "phone")] } });
   const { items, errors } = await stagedLookup(EMAIL, {
     deviceSources: [slow, fast],
-    preDeviceSources: [],
+    ownershipSources: [],
     transform: (l) => l,
   });
   assert.deepEqual(names(items), ["google:phone"]);
@@ -178,9 +178,9 @@ Deno.test("stagedLookup() reports a source past its deadline as a timeout withou
   }]);
 });
 
-Deno.test("stagedLookup() runs email lookups beside pre-devices and seeded lookups in parallel", async () => {
+Deno.test("stagedLookup() runs email lookups beside ownership records and seeded lookups in parallel", async () => {
   // Each group only answers once all of its calls are in flight at the same time (no deadlines):
-  // the pre-device call and the email call meet, then the three serial calls meet. A lookup that
+  // the ownership call and the email call meet, then the three serial calls meet. A lookup that
   // awaited one before starting the next would never finish.
   const startedTogether = meeting(2);
   const serials = meeting(3);
@@ -200,7 +200,7 @@ Deno.test("stagedLookup() runs email lookups beside pre-devices and seeded looku
   });
   const { items, errors } = await stagedLookup(EMAIL, {
     deviceSources: [jamf],
-    preDeviceSources: [pre],
+    ownershipSources: [pre],
     transform: (l) => l,
   });
   assert.deepEqual(errors, []);
@@ -231,7 +231,7 @@ Deno.test("stagedLookup() reports every call as failed when the request is abort
   });
   const { items, errors } = await stagedLookup(EMAIL, {
     deviceSources: [jamf],
-    preDeviceSources: [],
+    ownershipSources: [],
     transform: (l) => l,
     signal: controller.signal,
   });

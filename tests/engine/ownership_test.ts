@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { createOwnershipGuard, ownerKey } from "../../engine/ownership.ts";
-import type { DeviceSource, PreDeviceSource } from "../../engine/ports.ts";
+import type { DeviceSource, OwnershipSource } from "../../engine/ports.ts";
 import type { DeviceRecord } from "../../engine/types.ts";
 import { engineWith } from "../support/engine.ts";
 
@@ -84,16 +84,16 @@ Deno.test("the engine drops another person's records from every source's by-emai
     devicesBySerial: (serial) =>
       Promise.resolve([{ ...rec("Loaner", "it-pool@example.com", serial), source: "later" }]),
   };
-  const bitfit: PreDeviceSource = {
+  const bitfit: OwnershipSource = {
     name: "bitfit",
     timeoutMs: 1000,
-    preDevicesByEmail: () =>
+    ownedDevicesByEmail: () =>
       Promise.resolve([
         { ...rec("Loaner", "Alice@Example.com", "LOAN1"), source: "bitfit" },
         { ...rec("Bob's phone", "bob@example.com", "PHONE1"), source: "bitfit" },
       ]),
   };
-  const engine = engineWith({ deviceSources: [later], preDeviceSources: [bitfit] });
+  const engine = engineWith({ deviceSources: [later], ownershipSources: [bitfit] });
   const { items, errors } = await engine.records("alice@example.com");
   assert.deepEqual(errors, []);
   assert.deepEqual(items.map((r) => `${r.source}:${r.name}`), [

@@ -31,11 +31,11 @@ async function setup(
   return { fake, plugin };
 }
 
-Deno.test("bitfit preDevicesByEmail() maps every fixture field by field (spec §3.4)", async () => {
+Deno.test("bitfit ownedDevicesByEmail() maps every fixture field by field (spec §3.4)", async () => {
   const { fake, plugin } = await setup();
   try {
     fake.userAssets.push("57001");
-    const devices = await plugin.preDevicesByEmail!(EMAIL, { signal: signal() });
+    const devices = await plugin.ownedDevicesByEmail!(EMAIL, { signal: signal() });
     const expected: DeviceRecord[] = [
       {
         source: "bitfit",
@@ -91,7 +91,7 @@ Deno.test("bitfit preDevicesByEmail() maps every fixture field by field (spec §
 Deno.test("bitfit sends api_token and Accept on every request, to the configured base URL", async () => {
   const { fake, plugin } = await setup();
   try {
-    await plugin.preDevicesByEmail!(EMAIL, { signal: signal() });
+    await plugin.ownedDevicesByEmail!(EMAIL, { signal: signal() });
     assert.deepEqual(fake.requests.map((r) => r.url.pathname).sort(), [
       "/api/assets/55416",
       "/api/assets/56196",
@@ -119,7 +119,7 @@ Deno.test("bitfit photo: an item-level image_url wins, else the photo id (decisi
     item.image_url = "https://images.example/fry.png";
     fake.assets.set("60001", raw);
     fake.userAssets.splice(0, 2, "60000", "60001");
-    const devices = await plugin.preDevicesByEmail!(EMAIL, { signal: signal() });
+    const devices = await plugin.ownedDevicesByEmail!(EMAIL, { signal: signal() });
     assert.deepEqual(devices.map((d) => d.photo_url), [
       "https://app.bitfit.com/api/attachments/777/download?scale=tiny",
       "https://images.example/fry.png",
@@ -136,7 +136,7 @@ Deno.test("bitfit drops a 404 or malformed asset and keeps the rest", async () =
   try {
     fake.assets.set("66", { item: { name: "no model" } });
     fake.userAssets.push("404", "66");
-    const devices = await plugin.preDevicesByEmail!(EMAIL, { signal: signal() });
+    const devices = await plugin.ownedDevicesByEmail!(EMAIL, { signal: signal() });
     assert.deepEqual(devices.map((d) => d.serial), ["DECAFBAD00", "DECAFBAD01"]);
   } finally {
     await fake.close();
@@ -147,7 +147,7 @@ Deno.test("bitfit unknown user is NotFoundError with the original message", asyn
   const { fake, plugin } = await setup();
   try {
     await assert.rejects(
-      plugin.preDevicesByEmail!("leela@planetexpress.com", { signal: signal() }),
+      plugin.ownedDevicesByEmail!("leela@planetexpress.com", { signal: signal() }),
       {
         name: "NotFoundError",
         message: "bitFit: user ('leela@planetexpress.com') not found",
@@ -155,7 +155,7 @@ Deno.test("bitfit unknown user is NotFoundError with the original message", asyn
     );
     // A search hit that is not an exact match does not count.
     await assert.rejects(
-      plugin.preDevicesByEmail!("ry@planetexpress.com", { signal: signal() }),
+      plugin.ownedDevicesByEmail!("ry@planetexpress.com", { signal: signal() }),
       NotFoundError,
     );
   } finally {
@@ -169,9 +169,9 @@ Deno.test("bitfit failures: wrong token, 500 retried, garbage JSON, hang", async
   const short = await setup({}, 300);
   try {
     await t.step("wrong token: authentication failure, token not in the message", async () => {
-      const error = await wrong.plugin.preDevicesByEmail!(EMAIL, { signal: signal() }).catch((e) =>
-        e
-      );
+      const error = await wrong.plugin.ownedDevicesByEmail!(EMAIL, { signal: signal() }).catch((
+        e,
+      ) => e);
       assert.match(error.message, /authentication failed \(HTTP 401\)/);
       assert.ok(!error.message.includes("wrong-token"), error.message);
       await assert.rejects(wrong.plugin.checkConnectivity!({ signal: signal() }), {
@@ -180,7 +180,7 @@ Deno.test("bitfit failures: wrong token, 500 retried, garbage JSON, hang", async
     });
     await t.step("500 retried 3 times, then reported with status", async () => {
       fake.fail({ kind: "status", status: 502 });
-      const error = await plugin.preDevicesByEmail!(EMAIL, { signal: signal() }).catch((e) => e);
+      const error = await plugin.ownedDevicesByEmail!(EMAIL, { signal: signal() }).catch((e) => e);
       assert.ok(error instanceof UpstreamError);
       assert.equal(error.status, 502);
       assert.equal(fake.requests.length, 4);
@@ -192,14 +192,14 @@ Deno.test("bitfit failures: wrong token, 500 retried, garbage JSON, hang", async
     await t.step("garbage JSON", async () => {
       fake.fail({ kind: "malformed" });
       await assert.rejects(
-        plugin.preDevicesByEmail!(EMAIL, { signal: signal() }),
+        plugin.ownedDevicesByEmail!(EMAIL, { signal: signal() }),
         /bitFit: GET \/api\/users\?api_token=REDACTED&search=fry%40planetexpress.com answered malformed JSON/,
       );
     });
     await t.step("hang: fails at the plugin timeout", async () => {
       short.fake.fail({ kind: "hang" });
       await assert.rejects(
-        short.plugin.preDevicesByEmail!(EMAIL, { signal: signal() }),
+        short.plugin.ownedDevicesByEmail!(EMAIL, { signal: signal() }),
         /within 0.3 s/,
       );
     });
@@ -215,7 +215,7 @@ Deno.test("bitfit failures: wrong token, 500 retried, garbage JSON, hang", async
 Deno.test("bitfit keeps _raw only with DEBUG", async () => {
   const { fake, plugin } = await setup({ DEBUG: true });
   try {
-    const [d] = await plugin.preDevicesByEmail!(EMAIL, { signal: signal() });
+    const [d] = await plugin.ownedDevicesByEmail!(EMAIL, { signal: signal() });
     assert.deepEqual(d?._raw, await bitfitFixture("asset_response_lgml-pfry"));
   } finally {
     await fake.close();
@@ -235,7 +235,7 @@ Deno.test("bitfit waits out a 429 (Retry-After: 0) and answers, through the shar
     fake.userAssets.push("57001");
     const before = fake.requests.length;
     fake.fail({ kind: "status", status: 429, headers: { "Retry-After": "0" }, times: 1 });
-    const devices = await plugin.preDevicesByEmail!(EMAIL, { signal: signal() });
+    const devices = await plugin.ownedDevicesByEmail!(EMAIL, { signal: signal() });
     assert.deepEqual(devices.map((d) => d.serial), ["DECAFBAD00", "DECAFBAD01", "DECAFBAD02"]);
     const asked = fake.requests.slice(before).map((r) => r.url.pathname);
     assert.equal(asked[0], asked[1], "the throttled request was asked again");

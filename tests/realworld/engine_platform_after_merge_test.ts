@@ -16,10 +16,10 @@ const bitfit = () => processAsset(bitfitRaw, { debug: false })!;
 
 Deno.test("a Mac merged from JAMF and a platform-less bitFit record: what does not apply to a Mac is not applicable", async () => {
   const engine = engineWith({
-    preDeviceSources: [{
+    ownershipSources: [{
       name: "bitfit",
       timeoutMs: 1000,
-      preDevicesByEmail: () => Promise.resolve([bitfit()]),
+      ownedDevicesByEmail: () => Promise.resolve([bitfit()]),
     }],
     deviceSources: [{
       name: "jamf",

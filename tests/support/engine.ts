@@ -11,7 +11,7 @@ import { buildPracticeSet } from "../../engine/practices.ts";
 export function engineWith(parts: Partial<EngineParts>): Engine {
   return createEngine({
     deviceSources: [],
-    preDeviceSources: [],
+    ownershipSources: [],
     accountSources: [],
     eventSources: [],
     notificationSources: [],
