@@ -20,6 +20,7 @@ import type { DeviceRecord, PracticeData, Status } from "./types.ts";
 
 /** Default texts of the up-to-date practice; `{}` is replaced in order. */
 export const DEFAULT_UNSUPPORTED_MSG = "{} is older than the version we require.";
+/** The up-to-date practice's advice: `{}` is the OS name, then the recommended version. */
 export const DEFAULT_RECOMMENDED_MSG = "We recommend {} {} or later.";
 /** Said when a device reports an OS version Stethoscope cannot compare (kept, judged `unknown`). */
 export const UNREADABLE_VERSION_MSG =

@@ -72,6 +72,7 @@ export function counterFor(error: unknown, at: Date): AtlasCounter {
 /** The longest `close()` waits for queued failures to be sent. */
 const CLOSE_WAIT_MS = 2_000;
 
+/** The Atlas failure logger (exception counters to Atlas); see the module doc for its config. */
 export default definePlugin(schema, (config, ctx) => {
   const target = safeUrl(config.URL);
 

@@ -54,6 +54,7 @@ export function documentId(
   return sha256Hex(`${foldEmail(email)}\u0000${key}`);
 }
 
+/** The batch sink indexing one document per device into Elasticsearch; see the module doc. */
 export default definePlugin(schema, async (config, ctx) => {
   const client = await createEsClient(config, { timeoutMs: ctx.timeoutMs });
   const prefix = indexPrefixOf(config)!;

@@ -50,6 +50,7 @@ export function snapshot(
   return out;
 }
 
+/** The batch sink posting a summary of recent devices over HTTP; see the module doc. */
 export default definePlugin(schema, (config, ctx) => {
   const target = safeUrl(config.URL);
   return {

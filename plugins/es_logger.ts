@@ -68,6 +68,7 @@ export function withoutRaw(data: unknown): unknown {
   return data;
 }
 
+/** The request logger writing audit records to Elasticsearch; see the module doc for its config. */
 export default definePlugin(schema, async (config, ctx) => {
   const client = await createEsClient(config, { timeoutMs: ctx.timeoutMs });
   const prefix = indexPrefixOf(config)!;

@@ -113,6 +113,7 @@ export function addressedTo(hit: EsHit, email: string): boolean {
   return list.some((o) => typeof o === "string" && sameEmail(o, email));
 }
 
+/** The notification source reading alerts from Elasticsearch; see the module doc for its config. */
 export default definePlugin(schema, async (config, ctx) => {
   const client = await createEsClient(config, { timeoutMs: ctx.timeoutMs });
   const index = config.ELASTICSEARCH_INDEX;

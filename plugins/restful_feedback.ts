@@ -51,6 +51,7 @@ export function feedbackBody(email: string, feedback: Feedback): FeedbackBody {
   };
 }
 
+/** The feedback sink posting answers over HTTP; see the module doc for its config. */
 export default definePlugin(schema, (config, ctx) => {
   const target = safeUrl(config.URL);
   return {

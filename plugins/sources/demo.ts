@@ -15,6 +15,7 @@ const schema = z.object({
   LATENCY_MS: z.number().int().min(0).max(60_000).default(0),
 }).strict();
 
+/** The built-in demo source (the demo people's devices); see the module doc for its config. */
 export default definePlugin(schema, (config, ctx) => {
   const wait = (signal: AbortSignal) =>
     config.LATENCY_MS === 0 ? Promise.resolve() : sleep(config.LATENCY_MS, signal);

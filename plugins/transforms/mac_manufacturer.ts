@@ -56,6 +56,7 @@ export function manufacturerOf(table: OuiTable, mac: string): string | null {
   return null;
 }
 
+/** The device transform naming each MAC's manufacturer; see the module doc for its config. */
 export default definePlugin(schema, async (_config, ctx) => {
   const table = await loadOuiTable();
   return {

@@ -66,6 +66,7 @@ export function matchesAny(
   return false;
 }
 
+/** The device transform dropping devices whose fields match `PATTERN_MAP`; see the module doc. */
 export default definePlugin(schema, (config, ctx) => {
   const patterns = new Map(
     Object.entries(config.PATTERN_MAP).map((

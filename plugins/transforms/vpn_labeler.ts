@@ -112,6 +112,7 @@ export function labelEvents(
   });
 }
 
+/** The event transform labelling sign-ins from VPN ranges; see the module doc for its config. */
 export default definePlugin(schema, (config, ctx) => ({
   name: ctx.name,
   timeoutMs: ctx.timeoutMs,
