@@ -40,9 +40,9 @@ type Method = "devicesByEmail" | "devicesBySerial" | "devicesByMac";
  * @returns the records and one error per failed call
  * @example
  * ```ts
- * import type { DeviceSource, PreDeviceSource } from "./ports.ts";
+ * import type { DeviceSource, OwnershipSource } from "./ports.ts";
  * declare const jamf: DeviceSource;
- * declare const bitfit: PreDeviceSource;
+ * declare const bitfit: OwnershipSource;
  * const { items, errors } = await stagedLookup("fry@planetexpress.com", {
  *   deviceSources: [jamf], ownershipSources: [bitfit], transform: (r) => r,
  * });
