@@ -11,9 +11,10 @@ import {
   MAC_KEY,
   sharedIdentifiers,
 } from "./group.ts";
-import { isValidMac } from "./identifiers.ts";
+import { type MacFilterReason, macFilterReason } from "./identifiers.ts";
 import { mergeGroup } from "./merge.ts";
 import type { DeviceRecord, IdentifierConflict } from "./types.ts";
+import { UnionFind } from "../lib/union_find.ts";
 
 /** One input record, by its index in the input. */
 export interface ExplainedRecord {
@@ -35,7 +36,7 @@ export interface GroupLink {
 export interface FilteredMac {
   record: number;
   mac: string;
-  reason: "locally administered" | "group address" | "zero OUI" | "not a MAC address";
+  reason: MacFilterReason;
 }
 
 /** Two records that share an identifier but disagree on a single-valued one. */
@@ -67,16 +68,6 @@ export interface Explanation {
   keptApart: KeptApart[];
 }
 
-/** Why a canonical MAC is not used for matching, or `null` when it is. */
-export function macFilterReason(mac: string): FilteredMac["reason"] | null {
-  if (!isValidMac(mac)) return "not a MAC address";
-  const nibble = parseInt(mac.charAt(1), 16);
-  if (nibble & 2) return "locally administered";
-  if (nibble & 1) return "group address";
-  if (mac.toUpperCase().replace(/[:-]/g, "").startsWith("000000")) return "zero OUI";
-  return null;
-}
-
 function label(r: DeviceRecord): string {
   const serial = r.identifiers?.serial ?? r.serial;
   const parts = [r.name ?? r.friendly_name ?? r.model ?? "(no name)"];
@@ -95,11 +86,7 @@ export function explainGrouping(records: DeviceRecord[]): Explanation {
   const groups = groupRecords(records);
   const groupOf = new Int32Array(records.length);
   groups.forEach((g, n) => g.forEach((i) => (groupOf[i] = n)));
-  const parent = records.map((_, i) => i);
-  const find = (i: number): number => {
-    while (parent[i] !== i) i = parent[i] = parent[parent[i]!]!;
-    return i;
-  };
+  const joined = new UnionFind(records.length);
   const links: GroupLink[][] = groups.map(() => []);
   const keptApart: KeptApart[] = [];
   const reported = new Set<string>();
@@ -115,10 +102,7 @@ export function explainGrouping(records: DeviceRecord[]): Explanation {
           keptApart.push({ a, b, key, value, clash, sameDevice: groupOf[a] === groupOf[b] });
           continue;
         }
-        const ra = find(a);
-        const rb = find(b);
-        if (ra === rb) continue;
-        parent[Math.max(ra, rb)] = Math.min(ra, rb);
+        if (!joined.union(a, b)) continue;
         links[groupOf[a]!]!.push({ a, b, key, value });
       }
     }

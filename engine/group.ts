@@ -17,6 +17,7 @@
  */
 import { isUniqueMac } from "./identifiers.ts";
 import type { Identifiers } from "./types.ts";
+import { UnionFind } from "../lib/union_find.ts";
 
 /** The identifier key whose values are MAC lists, filtered before matching. */
 export const MAC_KEY = "mac_addresses";
@@ -110,31 +111,6 @@ function compatible(p: Prepared, a: number, b: number): boolean {
     if (x !== undefined && y !== undefined && x !== y) return false;
   }
   return true;
-}
-
-class UnionFind {
-  readonly parent: Int32Array;
-  constructor(n: number) {
-    this.parent = new Int32Array(n);
-    for (let i = 0; i < n; i++) this.parent[i] = i;
-  }
-  find(i: number): number {
-    const p = this.parent;
-    while (p[i]! !== i) {
-      p[i] = p[p[i]!]!;
-      i = p[i]!;
-    }
-    return i;
-  }
-  /** Joins the sets of `a` and `b`; the smaller root index stays the root. */
-  union(a: number, b: number): boolean {
-    const ra = this.find(a);
-    const rb = this.find(b);
-    if (ra === rb) return false;
-    if (ra < rb) this.parent[rb] = ra;
-    else this.parent[ra] = rb;
-    return true;
-  }
 }
 
 /** Joins the compatible records of one bucket (all of them share an identifier value). */

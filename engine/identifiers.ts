@@ -46,15 +46,48 @@ export function canonicalMac(value: string): string {
   return hex.match(/../g)!.join(":");
 }
 
+/** Why a MAC does not identify one device (IEEE 802: bits 1 and 0 of the first octet, the OUI). */
+export type MacFilterReason =
+  | "locally administered"
+  | "group address"
+  | "zero OUI"
+  | "not a MAC address";
+
 /**
- * Whether a canonical MAC identifies one device: not locally administered, not a group address,
- * and not in the all-zero OUI.
+ * Why a MAC is not used for matching devices, or `null` when it identifies one device: the
+ * locally-administered bit (0x02 of the first octet: randomised "private" addresses), the group
+ * bit (0x01: multicast and broadcast) and the all-zero OUI are filtered (the one rule for
+ * grouping, the staged lookup and `explain`).
+ *
+ * @param mac a MAC address in any form `isValidMac` takes
+ * @returns the reason it is filtered, or `null` when it is used
+ * @example
+ * ```ts
+ * macFilterReason("F0:18:98:00:00:01"); // null
+ * macFilterReason("02:00:00:00:00:00"); // "locally administered"
+ * ```
  */
-export function isUniqueMac(canonical: string): boolean {
-  const nibble = parseInt(canonical.charAt(1), 16);
-  if (Number.isNaN(nibble)) return false;
-  if (nibble & 2 || nibble & 1) return false;
-  return !canonical.startsWith("00:00:00");
+export function macFilterReason(mac: string): MacFilterReason | null {
+  if (!isValidMac(mac)) return "not a MAC address";
+  const nibble = parseInt(mac.charAt(1), 16);
+  if (nibble & 2) return "locally administered";
+  if (nibble & 1) return "group address";
+  if (mac.toUpperCase().replace(SEPARATORS_RE, "").startsWith("000000")) return "zero OUI";
+  return null;
+}
+
+/**
+ * Whether a MAC identifies one device: not locally administered, not a group address, not in the
+ * all-zero OUI (see `macFilterReason`).
+ *
+ * @example
+ * ```ts
+ * isUniqueMac("00:DE:CA:FB:AD:00"); // true
+ * isUniqueMac("01:00:5E:00:00:01"); // false
+ * ```
+ */
+export function isUniqueMac(mac: string): boolean {
+  return macFilterReason(mac) === null;
 }
 
 /** The MACs of `list` that identify one device, in their original order. */

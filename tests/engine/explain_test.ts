@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { explainGrouping, formatExplanation, macFilterReason } from "../../engine/explain.ts";
+import { explainGrouping, formatExplanation } from "../../engine/explain.ts";
+import { macFilterReason } from "../../engine/identifiers.ts";
 import type { DeviceRecord } from "../../engine/types.ts";
 
 const M1 = "F0:18:98:00:00:01";

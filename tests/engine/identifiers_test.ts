@@ -5,6 +5,7 @@ import {
   invalidMessage,
   isUniqueMac,
   isValidMac,
+  macFilterReason,
   macsFrom,
 } from "../../engine/identifiers.ts";
 
@@ -102,4 +103,25 @@ Deno.test("invalidMessage() shortens long values and hides control characters", 
   );
   const long = invalidMessage("serial number", "x".repeat(10_000));
   assert.equal(long, `Invalid serial number: '${"x".repeat(200)}…'.`);
+});
+
+Deno.test("isUniqueMac() is macFilterReason() === null, in any spelling of the MAC", async (t) => {
+  const cases: [string, string | null][] = [
+    ["F0:18:98:12:34:56", null],
+    ["f0-18-98-12-34-56", null],
+    ["f01898123456", null],
+    ["02:00:00:00:00:00", "locally administered"],
+    ["0a1122334455", "locally administered"],
+    ["01-00-5e-00-00-01", "group address"],
+    ["00:00:00:12:34:56", "zero OUI"],
+    ["000000123456", "zero OUI"],
+    ["00-00-00-ab-cd-ef", "zero OUI"],
+    ["nonsense", "not a MAC address"],
+  ];
+  for (const [mac, reason] of cases) {
+    await t.step(mac, () => {
+      assert.equal(macFilterReason(mac), reason);
+      assert.equal(isUniqueMac(mac), reason === null);
+    });
+  }
 });
