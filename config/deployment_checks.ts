@@ -8,6 +8,7 @@
 import type { z } from "zod";
 import { keyProblems } from "./keys.ts";
 import type { ConfigSchema } from "./schema.ts";
+import { hostName, isTrustedHost, trustedHostEntries } from "../lib/trusted_host.ts";
 
 /**
  * The problems of a schema-valid configuration, one line each (`KEY: what is wrong; what to do`).
@@ -38,11 +39,8 @@ export function productionProblems(config: z.infer<typeof ConfigSchema>): string
     );
   }
   if (config.TRUSTED_HOSTS && config.PUBLIC_ORIGIN) {
-    const host = new URL(config.PUBLIC_ORIGIN).hostname.toLowerCase();
-    const trusted = config.TRUSTED_HOSTS.map((h) => h.toLowerCase());
-    if (
-      !trusted.some((t) => t.startsWith(".") ? host === t.slice(1) || host.endsWith(t) : host === t)
-    ) {
+    const host = hostName(new URL(config.PUBLIC_ORIGIN).host);
+    if (!isTrustedHost(host, trustedHostEntries(config.TRUSTED_HOSTS))) {
       problems.push(
         `TRUSTED_HOSTS: does not include "${host}", the host of PUBLIC_ORIGIN; add it or every request would be refused`,
       );

@@ -12,42 +12,9 @@
  */
 import type { MiddlewareHandler } from "hono";
 import { html } from "hono/html";
+import { hostName, isTrustedHost, trustedHostEntries } from "../lib/trusted_host.ts";
 
-const PORT_RE = /:\d*$/;
 const MAX_SHOWN = 100;
-
-/**
- * The bare host name of a `Host`-style value: port removed, lower case, IPv6 brackets kept.
- *
- * @example
- * ```ts
- * hostName("Steth.Example.com:8443"); // "steth.example.com"
- * hostName("[::1]:8000"); // "[::1]"
- * ```
- */
-export function hostName(value: string): string {
-  const v = value.trim().toLowerCase();
-  if (v.startsWith("[")) {
-    const end = v.indexOf("]");
-    return end === -1 ? v : v.slice(0, end + 1);
-  }
-  return v.replace(PORT_RE, "").replace(/\.$/, "");
-}
-
-/**
- * Whether `host` (already a bare host name) matches one of the trusted entries.
- *
- * @example
- * ```ts
- * isTrustedHost("a.example.com", [".example.com"]); // true
- * isTrustedHost("example.com.evil", [".example.com"]); // false
- * ```
- */
-export function isTrustedHost(host: string, trusted: readonly string[]): boolean {
-  return trusted.some((entry) =>
-    entry.startsWith(".") ? host === entry.slice(1) || host.endsWith(entry) : host === entry
-  );
-}
 
 /**
  * Middleware refusing requests for untrusted hosts. Without `trusted`, it lets everything through.
@@ -64,7 +31,7 @@ export function isTrustedHost(host: string, trusted: readonly string[]): boolean
 export function trustedHosts(
   options: { trusted: readonly string[] | undefined; behindProxy: boolean },
 ): MiddlewareHandler {
-  const trusted = options.trusted?.map((e) => e.trim().toLowerCase().replace(/\.$/, ""));
+  const trusted = options.trusted && trustedHostEntries(options.trusted);
   return async function hostCheck(c, next) {
     if (!trusted || trusted.length === 0) return await next();
     const forwarded = options.behindProxy
