@@ -35,11 +35,6 @@ export function eventKey(event: AccessEvent): string {
   return `at:${event.timestamp.getTime()}|${event.ip_address}|${event.username ?? ""}`;
 }
 
-/** The key `observe()` returns for one device and practice. */
-export function observationKey(device: string, practice: string): string {
-  return `${device}\u0000${practice}`;
-}
-
 /** An event as JSON text (timestamp as ISO-8601). */
 export function encodeEvent(event: AccessEvent): string {
   return JSON.stringify(event);

@@ -5,7 +5,8 @@
  * @module
  */
 import type { StatusObservation } from "../../engine/ports.ts";
-import { observationKey, StoreError } from "./codec.ts";
+import { StoreError } from "./codec.ts";
+import { observationKey } from "../../engine/since.ts";
 import type { StatusesPart } from "./compose.ts";
 import type { EsContext } from "./es_context.ts";
 

@@ -7,7 +7,7 @@
  */
 import type { DatabaseSync } from "node:sqlite";
 import type { StatusObservation } from "../../engine/ports.ts";
-import { observationKey } from "./codec.ts";
+import { observationKey } from "../../engine/since.ts";
 import type { StatusesPart } from "./compose.ts";
 import type { Runner } from "./sqlite_runner.ts";
 

@@ -14,6 +14,7 @@ import type {
   PracticeData,
 } from "../../../engine/types.ts";
 import { sameEmail } from "../../../engine/emails.ts";
+import { isOlder } from "../../../engine/versions.ts";
 
 /** One device in an upstream answer could not be read; the others still count. */
 export class MalformedDeviceError extends Error {
@@ -64,17 +65,6 @@ export function normalizeVersion(version: string): string | undefined {
   const parts = version.split(".").map((p) => String(Number(p)));
   while (parts.length < 3) parts.push("0");
   return parts.join(".");
-}
-
-/** Compares two dotted numeric versions, missing parts counting as 0: negative when a < b. */
-export function compareVersions(a: string, b: string): number {
-  const x = a.split(".").map(Number);
-  const y = b.split(".").map(Number);
-  for (let i = 0; i < Math.max(x.length, y.length); i++) {
-    const d = (x[i] ?? 0) - (y[i] ?? 0);
-    if (d !== 0) return d;
-  }
-  return 0;
 }
 
 /**
@@ -136,7 +126,7 @@ export function processMobileDevice(raw: unknown, options: RecordOptions): Devic
   // Android 8+ grants "install unknown apps" per app: the device-wide setting means nothing there.
   const version = device.os_version;
   const oldAndroid = version !== undefined && normalizeVersion(version) !== undefined &&
-    compareVersions(version, ANDROID_PER_APP_SOURCES) < 0;
+    isOlder(version, ANDROID_PER_APP_SOURCES);
   if (r.type !== "ANDROID" || oldAndroid) {
     practices.unknownsources = { value: !r.unknownSourcesStatus, last_updated: last_sync };
   }
