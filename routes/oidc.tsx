@@ -21,14 +21,9 @@ import type { Config } from "../config/schema.ts";
 import { LoginRefused } from "../views/login.tsx";
 import type { AppEnv, Ctx } from "./context.ts";
 import { sameToken } from "./forms.ts";
-import {
-  checkResponseIssuer,
-  createOidcClient,
-  type OidcClient,
-  OidcRefused,
-  pkceChallenge,
-  randomUrlToken,
-} from "./oidc_client.ts";
+import { createOidcClient, type OidcClient } from "./oidc_client.ts";
+import { checkResponseIssuer, OidcRefused } from "./oidc_rules.ts";
+import { pkceChallenge, randomUrlToken } from "./oidc_token.ts";
 import { isPrivileged } from "./privilege.ts";
 import { errorPage, page } from "./render.tsx";
 import { pruneRevokedNowAndThen, safeNext, secureCookies, startSession } from "./session.ts";
