@@ -12,12 +12,14 @@ import { toEvent } from "../../plugins/sources/duo_api.ts";
 import { parseInventory } from "../../plugins/sources/file.ts";
 import {
   MalformedDeviceError,
-  parseUsageParameters,
   processChromeOsDevice,
-  processLoginActivity,
   processMobileDevice,
   recentUserIs,
 } from "../../plugins/sources/google/parse.ts";
+import {
+  parseUsageParameters,
+  processLoginActivity,
+} from "../../plugins/sources/google/parse_reports.ts";
 import { MalformedComputerError, processComputer } from "../../plugins/sources/jamf_parse.ts";
 import {
   type ComputerRows,

@@ -7,7 +7,7 @@
 // RFC 5952 §4 gives the one form to show. The same address must be shown once, as Duo shows it.
 import assert from "node:assert/strict";
 import type { AccessEvent } from "../../engine/types.ts";
-import { processLoginActivity } from "../../plugins/sources/google/parse.ts";
+import { processLoginActivity } from "../../plugins/sources/google/parse_reports.ts";
 import { labelEvents, parseRange } from "../../plugins/transforms/vpn_labeler.ts";
 import { engineWith } from "./engine_parts.ts";
 import { realworldFixture } from "./fixture.ts";

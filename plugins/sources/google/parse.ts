@@ -1,18 +1,13 @@
 /**
- * Google Admin SDK answers → normalised records (spec §3.2): mobile devices, ChromeOS devices,
- * usage-report parameters and login activities. Pure functions; a malformed device throws
- * `MalformedDeviceError` so the caller can skip that device only (decision 19).
+ * Google Admin SDK device answers → normalised records (spec §3.2): mobile devices and ChromeOS
+ * devices, their OS versions and owners. Pure functions; a malformed device throws
+ * `MalformedDeviceError` so the caller can skip that device only (decision 19). The Reports API's
+ * answers (usage parameters, login activities) are `parse_reports.ts`.
  *
  * @module
  */
-import { plainAddress } from "../../../engine/addresses.ts";
 import { macsFrom } from "../../../engine/identifiers.ts";
-import type {
-  AccessEvent,
-  DeviceRecord,
-  Identifiers,
-  PracticeData,
-} from "../../../engine/types.ts";
+import type { DeviceRecord, Identifiers, PracticeData } from "../../../engine/types.ts";
 import { sameEmail } from "../../../engine/emails.ts";
 import { isOlder } from "../../../engine/versions.ts";
 
@@ -29,7 +24,8 @@ export interface RecordOptions {
   debug: boolean;
 }
 
-type Raw = Record<string, unknown>;
+/** A JSON object as an upstream sent it. */
+export type Raw = Record<string, unknown>;
 
 const PROPERTIES = [
   ["serial", "serialNumber"],
@@ -197,81 +193,6 @@ function sameAddress(a: string, b: string): boolean {
   return sameEmail(a, b);
 }
 
-/** A usage-report parameter value, typed as the report says (spec §2.6). */
-export type UsageValue = boolean | number | string | Date | null;
-
-/**
- * Typed usage-report parameters: `boolValue` → boolean, `intValue` → number, `stringValue` →
- * string, `datetimeValue` → Date. Parameters of any other shape are listed in `skipped`.
- */
-export function parseUsageParameters(
-  parameters: unknown,
-): { values: Record<string, UsageValue>; skipped: string[] } {
-  const values: Record<string, UsageValue> = {};
-  const skipped: string[] = [];
-  for (const p of Array.isArray(parameters) ? parameters : []) {
-    if (!isObject(p) || typeof p.name !== "string") continue;
-    if (typeof p.boolValue === "boolean") values[p.name] = p.boolValue;
-    else if (p.intValue !== undefined && Number.isFinite(Number(p.intValue))) {
-      values[p.name] = Number(p.intValue);
-    } else if (typeof p.stringValue === "string") values[p.name] = p.stringValue;
-    else if (typeof p.datetimeValue === "string" && !isNaN(Date.parse(p.datetimeValue))) {
-      values[p.name] = new Date(p.datetimeValue);
-    } else skipped.push(p.name);
-  }
-  return { values, skipped };
-}
-
-/**
- * A login activity of the Reports API → an access event. Uses the last event of the activity
- * (as the original); `content` is plain text, one `label: value` per line.
- *
- * @throws {MalformedDeviceError} when the activity has no time or no events
- */
-export function processLoginActivity(raw: unknown, options: RecordOptions): AccessEvent {
-  const r = asObject(raw);
-  const id = isObject(r.id) ? r.id : {};
-  const time = typeof id.time === "string" ? id.time : "";
-  const timestamp = new Date(time);
-  if (isNaN(timestamp.getTime())) {
-    throw new MalformedDeviceError("activity without a valid id.time");
-  }
-  const events = Array.isArray(r.events) ? r.events : [];
-  const last: unknown = events[events.length - 1];
-  if (!isObject(last)) throw new MalformedDeviceError("activity without events");
-  const result = typeof last.name === "string" ? last.name : "";
-  const params: Record<string, string | number | boolean> = {};
-  for (const p of Array.isArray(last.parameters) ? last.parameters : []) {
-    if (!isObject(p) || typeof p.name !== "string") continue;
-    const value = parameterValue(p);
-    if (value !== undefined) params[p.name] = value;
-  }
-  // The content's "IP:" line says what the Activity page shows (see engine/addresses.ts).
-  const ip = typeof r.ipAddress === "string" ? plainAddress(r.ipAddress) : "";
-  const lines = [`Google Login: ${time}`, `IP: ${ip}`, `Event: ${result}`];
-  for (const [k, v] of Object.entries(params)) lines.push(`${k}: ${v}`);
-  const event: AccessEvent = {
-    source: options.source,
-    id: typeof id.uniqueQualifier === "string" ? id.uniqueQualifier : time,
-    type: result === "logout" ? "logout" : String(params.login_type ?? result),
-    success: result === "login_success" || result === "logout",
-    reason: params.login_failure_type === undefined ? "" : String(params.login_failure_type),
-    ip_address: ip,
-    timestamp,
-    content: lines.join("\n"),
-  };
-  return options.debug ? Object.assign(event, { _raw: raw }) : event;
-}
-
-function parameterValue(p: Raw): string | number | boolean | undefined {
-  if (typeof p.value === "string") return p.value;
-  if (typeof p.boolValue === "boolean") return p.boolValue;
-  if (p.intValue !== undefined && Number.isFinite(Number(p.intValue))) return Number(p.intValue);
-  if (Array.isArray(p.multiValue)) return p.multiValue.map(String).join(", ");
-  if (Array.isArray(p.multiIntValue)) return p.multiIntValue.map(String).join(", ");
-  return undefined;
-}
-
 function copyProperties(r: Raw, device: DeviceRecord): void {
   for (const [key, rawKey] of PROPERTIES) {
     const value = nonempty(r, rawKey);
@@ -303,11 +224,17 @@ function nonempty(r: Raw, key: string): string | undefined {
   return typeof value === "string" && value.trim() !== "" ? value : undefined;
 }
 
-function isObject(value: unknown): value is Raw {
+/** Whether a value is a JSON object (not null, not an array). */
+export function isObject(value: unknown): value is Raw {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-function asObject(value: unknown): Raw {
+/**
+ * The value as a JSON object.
+ *
+ * @throws {MalformedDeviceError} when it is not one
+ */
+export function asObject(value: unknown): Raw {
   if (!isObject(value)) throw new MalformedDeviceError("device is not a JSON object");
   return value;
 }
