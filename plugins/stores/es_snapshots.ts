@@ -13,7 +13,7 @@ import type {
   StoredSnapshot,
 } from "../../engine/snapshots.ts";
 import { esStatus } from "../elasticsearch.ts";
-import { decodeSnapshot, encodeSnapshotBody, seenOf } from "./snapshot_codec.ts";
+import { encodeSnapshotBody, seenOf, stampOf, storedSnapshotOf } from "./snapshot_codec.ts";
 import { foldEmail } from "../../engine/emails.ts";
 import type { EsContext } from "./es_context.ts";
 
@@ -55,21 +55,14 @@ export function esSnapshots(ctx: EsContext): SnapshotStore {
       return run("read a snapshot", async (): Promise<StoredSnapshot | null> => {
         const key = foldEmail(email);
         const src = await read(key);
-        if (src === null) return null;
-        const s = decodeSnapshot(key, new Date(Number(src.collected_at)), String(src.body));
-        return { ...s, seenAt: new Date(Number(src.seen_at)) };
+        return src === null ? null : storedSnapshotOf(key, src);
       });
     },
     snapshotStamp(email: string) {
       // the stored text is the version: no decoding (the page cache reads this on every view)
       return run("read a snapshot", async (): Promise<SnapshotStamp | null> => {
         const src = await read(foldEmail(email));
-        if (src === null) return null;
-        return {
-          collectedAt: new Date(Number(src.collected_at)),
-          seenAt: new Date(Number(src.seen_at)),
-          version: `${src.collected_at} ${src.body}`,
-        };
+        return src === null ? null : stampOf(src);
       });
     },
     markSnapshotSeen(email: string, at: Date) {

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { PersonSnapshot } from "../../engine/snapshots.ts";
+import type { PersonSnapshot, SnapshotStamp, StoredSnapshot } from "../../engine/snapshots.ts";
 
 const DATE_TAG = "$date";
 
@@ -106,4 +106,42 @@ export function decodeSnapshot(email: string, collectedAt: Date, body: string): 
  */
 export function seenOf(snapshot: PersonSnapshot): number {
   return Math.max(snapshot.collectedAt.getTime(), snapshot.failedRefresh?.at.getTime() ?? 0);
+}
+
+/**
+ * A person's snapshot as both stores keep it: a SQLite row or an Elasticsearch document with
+ * `collected_at` and `seen_at` (ms since epoch) and `body` (the text of {@link encodeSnapshotBody}).
+ */
+export type SnapshotRecord = Record<string, unknown>;
+
+/**
+ * The snapshot of a stored record.
+ *
+ * @param email the person, as the store keys it (lower-cased)
+ * @param record the stored `collected_at`, `seen_at` and `body`
+ * @returns the snapshot with `seenAt`
+ * @throws {SyntaxError} as {@link decodeSnapshot}: the body is not JSON, or of an earlier format
+ */
+export function storedSnapshotOf(email: string, record: SnapshotRecord): StoredSnapshot {
+  const s = decodeSnapshot(email, new Date(Number(record.collected_at)), String(record.body));
+  return { ...s, seenAt: new Date(Number(record.seen_at)) };
+}
+
+/**
+ * The stamp of a stored record without decoding its body: the collection time and the stored
+ * text are the version (the page cache reads this on every view).
+ *
+ * @param record the stored `collected_at`, `seen_at` and `body`
+ * @returns its times, and `version` = `"<collected_at> <body>"`
+ * @example The stamp of a row
+ * ```ts
+ * stampOf({ collected_at: 0, seen_at: 60_000, body: "{}" }).version; // "0 {}"
+ * ```
+ */
+export function stampOf(record: SnapshotRecord): SnapshotStamp {
+  return {
+    collectedAt: new Date(Number(record.collected_at)),
+    seenAt: new Date(Number(record.seen_at)),
+    version: `${record.collected_at} ${record.body}`,
+  };
 }

@@ -13,7 +13,7 @@ import type {
   SnapshotStore,
   StoredSnapshot,
 } from "../../engine/snapshots.ts";
-import { decodeSnapshot, encodeSnapshotBody, seenOf } from "./snapshot_codec.ts";
+import { encodeSnapshotBody, seenOf, stampOf, storedSnapshotOf } from "./snapshot_codec.ts";
 import { foldEmail } from "../../engine/emails.ts";
 import type { Runner } from "./sqlite_runner.ts";
 
@@ -52,21 +52,14 @@ export function sqliteSnapshots(db: DatabaseSync, run: Runner): SnapshotStore {
       return run("read a snapshot", (): StoredSnapshot | null => {
         const key = foldEmail(email);
         const row = stmt("get").get(key);
-        if (row === undefined) return null;
-        const s = decodeSnapshot(key, new Date(Number(row.collected_at)), String(row.body));
-        return { ...s, seenAt: new Date(Number(row.seen_at)) };
+        return row === undefined ? null : storedSnapshotOf(key, row);
       });
     },
     snapshotStamp(email: string) {
       // the stored text is the version: no decoding (the page cache reads this on every view)
       return run("read a snapshot", (): SnapshotStamp | null => {
         const row = stmt("get").get(foldEmail(email));
-        if (row === undefined) return null;
-        return {
-          collectedAt: new Date(Number(row.collected_at)),
-          seenAt: new Date(Number(row.seen_at)),
-          version: `${row.collected_at} ${row.body}`,
-        };
+        return row === undefined ? null : stampOf(row);
       });
     },
     markSnapshotSeen(email: string, at: Date) {
