@@ -6,15 +6,8 @@
  * @module
  */
 import type { PracticeSet } from "../engine/practices.ts";
-import type { DeviceRecord, Status } from "../engine/types.ts";
-
-const WORDS: Record<Status, string> = {
-  ok: "ok",
-  nudge: "suggested",
-  warn: "critical",
-  unknown: "unknown",
-  na: "not applicable",
-};
+import { SEVERITY_WORDS, severityOfStatus } from "../engine/severity.ts";
+import type { DeviceRecord } from "../engine/types.ts";
 
 /**
  * One line per record with an OS: `name (source, os version): verdict. details`.
@@ -40,7 +33,7 @@ export function explainUpToDate(records: readonly DeviceRecord[], practices: Pra
     const os = [record.os, record.os_version].filter(Boolean).join(" ");
     for (const p of uptodate) {
       const judged = p.evaluate(record);
-      const status = WORDS[judged.status ?? "unknown"];
+      const status = SEVERITY_WORDS[severityOfStatus(judged.status ?? "unknown")].operator;
       const details = judged.details ? ` ${judged.details}` : "";
       const which = uptodate.length > 1 ? ` [${p.name}]` : "";
       lines.push(`  ${label} (${record.source}, ${os})${which}: ${status}.${details}`);

@@ -8,16 +8,6 @@
 import type { PersonOutcome } from "./batch.ts";
 import type { BatchRunSummary } from "./ports.ts";
 import { deviceRating } from "./rating.ts";
-import type { MergedDevice } from "./types.ts";
-
-/** The rating names a summary counts: the UI's, with `warning` called `suggested`. */
-export type SummaryRating = "critical" | "suggested" | "ok" | "unknown";
-
-/** The rating a merged device counts under in a summary. */
-export function summaryRating(device: Pick<MergedDevice, "practices">): SummaryRating {
-  const r = deviceRating(device);
-  return r === "warning" ? "suggested" : r;
-}
 
 /**
  * Running totals of a batch: the run summary the store keeps (its `errors` are source → people for
@@ -58,7 +48,7 @@ export function addOutcome(
   if (outcome.devices.length > 0) stats.peopleWithDevices++;
   for (const d of outcome.devices) {
     stats.devices++;
-    const rating = summaryRating(d);
+    const rating = deviceRating(d);
     bump(stats.ratings, rating);
     bump(stats.byPlatform[d.platform ?? d.os ?? "unknown"] ??= {}, rating);
     for (const s of new Set(d.sources)) bump(stats.bySource[s] ??= {}, rating);

@@ -3,12 +3,10 @@
  *
  * @module
  */
+import type { Rating } from "./severity.ts";
 import type { MergedDevice, PracticeData } from "./types.ts";
 
-/** `critical` (any warn), `warning` (any nudge), `ok`, or `unknown` (nothing known). */
-export type Rating = "critical" | "warning" | "ok" | "unknown";
-
-const RANK: Record<Rating, number> = { critical: 3, warning: 2, ok: 1, unknown: 0 };
+const RANK: Record<Rating, number> = { critical: 3, suggested: 2, ok: 1, unknown: 0 };
 
 /** A device's practices split by what the person should do, hidden ones left out. */
 export interface ActionGroups {
@@ -36,11 +34,14 @@ export function actionGroups(device: Pick<MergedDevice, "practices">): ActionGro
   return groups;
 }
 
-/** The device's rating: critical if any practice is critical, and so on. */
+/**
+ * The device's rating: `critical` if any shown practice is critical (`warn`), else `suggested`
+ * (any `nudge`), else `ok` (any `ok`), else `unknown` (nothing known).
+ */
 export function deviceRating(device: Pick<MergedDevice, "practices">): Rating {
   const g = actionGroups(device);
   if (g.critical.length > 0) return "critical";
-  if (g.suggested.length > 0) return "warning";
+  if (g.suggested.length > 0) return "suggested";
   if (g.done.length > 0) return "ok";
   return "unknown";
 }

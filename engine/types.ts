@@ -5,7 +5,10 @@
  * @module
  */
 
-/** How well a device follows a practice: `ok` followed, `nudge` suggested, `warn` critical. */
+/**
+ * How well a device follows a practice, as the wire and the configuration spell it: `ok`
+ * followed, `nudge` suggested, `warn` critical (see `severityOfStatus` in `engine/severity.ts`).
+ */
 export type Status = "ok" | "nudge" | "warn" | "unknown" | "na";
 
 /** Every status, in the order the UI ranks them (most urgent first). */
@@ -153,6 +156,15 @@ export interface NotificationAnswer {
   label: string;
 }
 
+/** Every notification severity as sources write it (decision 13). */
+export const NOTIFICATION_SEVERITIES = ["info", "warning", "critical"] as const;
+
+/**
+ * A notification's severity as its source writes it: `warning` is the *suggested* end (unlike a
+ * practice's `warn`, which is critical); see `severityOfNotification` in `engine/severity.ts`.
+ */
+export type NotificationSeverity = (typeof NOTIFICATION_SEVERITIES)[number];
+
 /** An alert for a person (decision 13). */
 export interface Notification {
   id: string;
@@ -161,7 +173,7 @@ export interface Notification {
   title?: string;
   message: string;
   event_timestamp: Date;
-  severity?: "info" | "warning" | "critical";
+  severity?: NotificationSeverity;
   answers?: NotificationAnswer[];
   source?: string;
   /**

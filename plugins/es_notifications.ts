@@ -12,7 +12,7 @@
 import { z } from "zod";
 import type { Logger } from "../config/log.ts";
 import { type CallOptions, UpstreamError } from "../engine/ports.ts";
-import type { Notification } from "../engine/types.ts";
+import { type Notification, NOTIFICATION_SEVERITIES } from "../engine/types.ts";
 import { sameEmail } from "../engine/emails.ts";
 import { createEsClient, describeEsError, esBaseShape, requiredKey } from "./elasticsearch.ts";
 import { definePlugin } from "./plugin.ts";
@@ -25,8 +25,6 @@ export const schema = z.object({
 
 /** Most notifications shown for one person. */
 export const PAGE_SIZE = 50;
-
-const SEVERITIES = ["info", "warning", "critical"] as const;
 
 const answer = z.union([
   z.object({ value: z.string().min(1), label: z.string().min(1) }),
@@ -47,7 +45,7 @@ const sourceSchema = z.object({
     }),
   type: z.string().min(1).optional().catch(undefined),
   title: z.string().min(1).optional().catch(undefined),
-  severity: z.enum(SEVERITIES).optional().catch(undefined),
+  severity: z.enum(NOTIFICATION_SEVERITIES).optional().catch(undefined),
   answers: z.array(answer).optional().catch(undefined),
 });
 

@@ -6,19 +6,20 @@
  * @module
  */
 import type { BatchRunSummary } from "../engine/ports.ts";
+import { type Rating, RATINGS, SEVERITY_WORDS, severityOfStatus } from "../engine/severity.ts";
 
-/** The four shares every chart shows, in stacking order. */
-export const SHARES = ["critical", "suggested", "ok", "unknown"] as const;
+/** The four shares every chart shows, in stacking order: the ratings. */
+export const SHARES: readonly Rating[] = RATINGS;
 
 /** One of {@link SHARES}. */
-export type Share = (typeof SHARES)[number];
+export type Share = Rating;
 
-/** Each share in words, as the legend and the tables head their columns. */
-export const SHARE_LABEL: Record<Share, string> = {
-  critical: "Critical",
-  suggested: "Suggested",
-  ok: "OK",
-  unknown: "Unknown",
+/** Each share in words, as the legend and the tables head their columns ("Critical", "OK"…). */
+export const SHARE_LABEL: Readonly<Record<Share, string>> = {
+  critical: SEVERITY_WORDS.critical.heading,
+  suggested: SEVERITY_WORDS.suggested.heading,
+  ok: SEVERITY_WORDS.ok.heading,
+  unknown: SEVERITY_WORDS.unknown.heading,
 };
 
 /** One bar: a label, counts per share, and their total. */
@@ -49,6 +50,16 @@ function row(label: string, counts: Partial<Record<Share, number>>): Row {
   return { label, counts: c, total: SHARES.reduce((a, s) => a + c[s], 0) };
 }
 
+/** Counts by practice status (`warn`, `nudge`…) as counts by share; `na` and unknown keys left out. */
+function statusCounts(byStatus: Readonly<Record<string, number>>): Partial<Record<Share, number>> {
+  const out: Partial<Record<Share, number>> = {};
+  for (const [status, n] of Object.entries(byStatus)) {
+    const severity = severityOfStatus(status);
+    if (severity !== undefined && severity !== "na") out[severity] = (out[severity] ?? 0) + n;
+  }
+  return out;
+}
+
 const byLabel = (a: Row, b: Row) => a.label.localeCompare(b.label);
 
 /** A rating count map (`critical`, `suggested`, `ok`, `unknown`) as a row. */
@@ -57,9 +68,10 @@ function ratingRow(label: string, r: Record<string, number>): Row {
 }
 
 /**
- * The numbers behind every chart: practice statuses map `warn` → critical, `nudge` →
- * suggested, `ok` → ok, `unknown` → unknown; `na` (not applicable) is kept apart and never
- * counted, so "% ok" is of the devices the practice applies to.
+ * The numbers behind every chart: practice statuses count under their severity
+ * (`severityOfStatus`: `warn` → critical, `nudge` → suggested, `ok` → ok, `unknown` → unknown);
+ * `na` (not applicable) is kept apart and never counted, so "% ok" is of the devices the practice
+ * applies to.
  *
  * @param runs the batch runs, newest first (at least one)
  * @param titles practice names by key (practices are shown by name, the key only without one)
@@ -70,12 +82,7 @@ export function dashboardModel(
 ): DashboardModel {
   const latest = runs[0]!;
   const practices = Object.entries(latest.practices).map(([k, s]) => ({
-    ...row(titles[k] ?? k, {
-      critical: s.warn ?? 0,
-      suggested: s.nudge ?? 0,
-      ok: s.ok ?? 0,
-      unknown: s.unknown ?? 0,
-    }),
+    ...row(titles[k] ?? k, statusCounts(s)),
     ...(s.na ? { na: s.na } : {}),
   })).sort(byLabel);
   const failing = practices

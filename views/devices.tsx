@@ -7,13 +7,15 @@
  */
 import type { Child } from "hono/jsx";
 import type { UiConfig } from "../config/schema.ts";
-import { actionGroups, deviceRating, type Rating } from "../engine/rating.ts";
+import { actionGroups, deviceRating } from "../engine/rating.ts";
+import type { Rating } from "../engine/severity.ts";
 import type { MergedDevice } from "../engine/types.ts";
 import { friendlyOsName, friendlyOsVersion } from "../engine/practice_titles.ts";
 import { fullDate, plural } from "./format.ts";
 import { LastHeard } from "./freshness.tsx";
 import { EmptyState, type Whose } from "./empty_state.tsx";
 import { PracticeGroup } from "./practice_item.tsx";
+import { RATING_CLASS } from "./severity_class.ts";
 import { sourceLabels } from "./source_label.ts";
 
 /** The headline of a device card, by rating. */
@@ -26,7 +28,7 @@ export function ratingText(d: Pick<MergedDevice, "practices">): string {
 
 const RATING_TEXT: Record<Rating, string> = {
   critical: "Needs fixing",
-  warning: "Suggested changes",
+  suggested: "Suggested changes",
   ok: "All good",
   unknown: "Nothing known",
 };
@@ -153,7 +155,7 @@ export function DeviceCard(
   return (
     <article
       id={anchor}
-      class={`panel device ${partial ? "partial" : rating}`}
+      class={`panel device ${partial ? "partial" : RATING_CLASS[rating]}`}
       aria-labelledby={headingId}
     >
       <div class="head">
@@ -162,10 +164,10 @@ export function DeviceCard(
         {(os || names.id) && <p>{[os, names.id].filter(Boolean).join(" · ")}</p>}
       </div>
       <div class="body">
-        <PracticeGroup kind="crit" items={groups.critical} {...shared} />
-        <PracticeGroup kind="sugg" items={groups.suggested} {...shared} />
+        <PracticeGroup kind="critical" items={groups.critical} {...shared} />
+        <PracticeGroup kind="suggested" items={groups.suggested} {...shared} />
         {!unknown && <PracticeGroup kind="unknown" items={groups.cannotCheck} {...shared} />}
-        <PracticeGroup kind="done" items={groups.done} {...shared} />
+        <PracticeGroup kind="ok" items={groups.done} {...shared} />
         {unknown && <UnknownDevice d={d} ui={ui} match={match} />}
         <Facts d={d} />
       </div>

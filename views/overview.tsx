@@ -7,26 +7,19 @@
  */
 import type { Child } from "hono/jsx";
 import type { UiConfig } from "../config/schema.ts";
+import { SEVERITY_WORDS } from "../engine/severity.ts";
 import { possessive, type Whose } from "./empty_state.tsx";
 import { plural } from "./format.ts";
 import { NotificationCard } from "./notifications.tsx";
+import { SEVERITY_CLASS, SEVERITY_ICON } from "./severity_class.ts";
 import { type Level, LEVELS, type TodoItem } from "./todo.ts";
-
-const HEADING: Record<Level, string> = {
-  crit: "Fix now",
-  sugg: "Suggested",
-  unknown: "Can't check",
-  info: "For your information",
-};
-
-const ICON: Record<Level, string> = { crit: "!", sugg: "!", unknown: "?", info: "i" };
 
 /** "2 to fix now, 3 suggestions, 1 that can't be checked". */
 export function todoSummary(items: readonly TodoItem[]): string {
   const n = (l: Level) => items.filter((i) => i.level === l).length;
   const parts = [
-    n("crit") > 0 ? `${n("crit")} to fix now` : "",
-    n("sugg") > 0 ? plural(n("sugg"), "suggestion") : "",
+    n("critical") > 0 ? `${n("critical")} to fix now` : "",
+    n("suggested") > 0 ? plural(n("suggested"), "suggestion") : "",
     n("unknown") > 0 ? `${n("unknown")} that can't be checked` : "",
     n("info") > 0 ? plural(n("info"), "notice") : "",
   ].filter(Boolean);
@@ -50,8 +43,10 @@ function Item(props: { item: TodoItem; now: Date; csrf: string | undefined; ui: 
     );
   }
   return (
-    <li class={`todo ${item.level}`}>
-      <span class={`icon ${item.level}`} aria-hidden="true">{ICON[item.level]}</span>
+    <li class={`todo ${SEVERITY_CLASS[item.level]}`}>
+      <span class={`icon ${SEVERITY_CLASS[item.level]}`} aria-hidden="true">
+        {SEVERITY_ICON[item.level]}
+      </span>
       <a href={item.href}>{item.title}</a>
       <span class="where">{item.where}</span>
     </li>
@@ -98,9 +93,10 @@ export function Overview(
       {LEVELS.map((level) => {
         const list = items.filter((i) => i.level === level);
         if (list.length === 0) return null;
+        const cls = SEVERITY_CLASS[level];
         return (
-          <section class={`todo-group lvl-${level}`} aria-labelledby={`todo-${level}`}>
-            <h2 id={`todo-${level}`}>{HEADING[level]} ({list.length})</h2>
+          <section class={`todo-group lvl-${cls}`} aria-labelledby={`todo-${cls}`}>
+            <h2 id={`todo-${cls}`}>{SEVERITY_WORDS[level].employee} ({list.length})</h2>
             <ul class="todo-list">
               {list.map((item) => (
                 <Item item={item} now={props.now} csrf={props.csrf} ui={props.ui} />

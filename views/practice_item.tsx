@@ -9,21 +9,15 @@
  */
 import type { Child } from "hono/jsx";
 import { friendlyOsName } from "../engine/practice_titles.ts";
+import { type Severity, SEVERITY_WORDS } from "../engine/severity.ts";
 import type { MergedDevice, PracticeData } from "../engine/types.ts";
 import { evidenceSentences } from "./evidence.ts";
 import { dayAndMonth } from "./format.ts";
 import { Markdown } from "./markdown.tsx";
+import { SEVERITY_CLASS, SEVERITY_ICON } from "./severity_class.ts";
 
 /** How a practice is grouped on a card: fix now, suggested, can't check, done. */
-export type PracticeKind = "crit" | "sugg" | "unknown" | "done";
-
-const ICON: Record<PracticeKind, string> = { crit: "!", sugg: "!", unknown: "?", done: "✓" };
-const LABEL: Record<PracticeKind, string> = {
-  crit: "Fix now",
-  sugg: "Suggested",
-  unknown: "Can't check",
-  done: "Done",
-};
+export type PracticeKind = Extract<Severity, "critical" | "suggested" | "unknown" | "ok">;
 
 /** A practice's title, never its configuration key when a title exists (key as a last resort). */
 export function practiceTitle(key: string, p: PracticeData): string {
@@ -46,7 +40,7 @@ export function PracticeItem(
   },
 ): Child {
   const { p, kind } = props;
-  const failing = kind === "crit" || kind === "sugg";
+  const failing = kind === "critical" || kind === "suggested";
   const os = friendlyOsName(props.d.os);
   const evidence = evidenceSentences(p.details);
   const link = safeLink(p.link);
@@ -54,8 +48,11 @@ export function PracticeItem(
     <li id={props.id}>
       <details open={failing ? true : undefined}>
         <summary>
-          <span class={`icon ${kind}`} aria-hidden="true">{ICON[kind]}</span>
-          <span class="visually-hidden">{LABEL[kind]}:</span> {practiceTitle(props.practiceKey, p)}
+          <span class={`icon ${SEVERITY_CLASS[kind]}`} aria-hidden="true">
+            {SEVERITY_ICON[kind]}
+          </span>
+          <span class="visually-hidden">{SEVERITY_WORDS[kind].employee}:</span>{" "}
+          {practiceTitle(props.practiceKey, p)}
           {p.since && failing && <span class="since">· since {dayAndMonth(p.since)}</span>}
           {p.deadline && <span class="since">· required by {dayAndMonth(p.deadline)}</span>}
         </summary>
@@ -73,13 +70,13 @@ export function PracticeItem(
               {p.directions ? "You can check it yourself:" : ""}
             </p>
           )}
-          {kind !== "done" && p.directions && (
+          {kind !== "ok" && p.directions && (
             <div class="directions">
               {failing && <h4>How to fix it{os ? ` on ${os}` : ""}</h4>}
               <Markdown text={p.directions} />
             </div>
           )}
-          {kind === "done" && evidence.map((s) => <p>{s}</p>)}
+          {kind === "ok" && evidence.map((s) => <p>{s}</p>)}
           {p.description && (
             <div class="why">
               {failing && <h4>Why it matters</h4>}
@@ -110,7 +107,7 @@ export function PracticeGroup(
   if (props.items.length === 0) return null;
   return (
     <section>
-      <h3 class={props.kind}>{LABEL[props.kind]}</h3>
+      <h3 class={SEVERITY_CLASS[props.kind]}>{SEVERITY_WORDS[props.kind].employee}</h3>
       <ul class="actions">
         {props.items.map(([k, p]) => (
           <PracticeItem

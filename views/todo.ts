@@ -6,16 +6,17 @@
  * @module
  */
 import { actionGroups, deviceRating } from "../engine/rating.ts";
+import { type Severity, severityOfNotification } from "../engine/severity.ts";
 import type { Account, MergedDevice, Notification } from "../engine/types.ts";
 import { deviceAnchor, deviceNames, osLine } from "./devices.tsx";
 import type { NotificationState } from "./notifications.tsx";
 import { practiceTitle } from "./practice_item.tsx";
 
 /** How urgent an item is: fix now, suggested, can't check, or for information. */
-export type Level = "crit" | "sugg" | "unknown" | "info";
+export type Level = Extract<Severity, "critical" | "suggested" | "unknown" | "info">;
 
 /** The order the Overview shows levels in. */
-export const LEVELS: readonly Level[] = ["crit", "sugg", "unknown", "info"];
+export const LEVELS: readonly Level[] = ["critical", "suggested", "unknown", "info"];
 
 /** One thing to do (or to know), linking to where it is fixed. */
 export type TodoItem =
@@ -54,14 +55,6 @@ export function stateOf(
   return linked === undefined ? own : { ...own, answer: linked };
 }
 
-function alertLevel(n: Notification): Level {
-  if (n.severity === "critical") return "crit";
-  if (n.severity === "warning" || (n.type === "question" && n.severity === undefined)) {
-    return "sugg";
-  }
-  return "info";
-}
-
 function deviceItems(devices: readonly MergedDevice[]): TodoItem[] {
   const out: TodoItem[] = [];
   devices.forEach((d, i) => {
@@ -75,8 +68,8 @@ function deviceItems(devices: readonly MergedDevice[]): TodoItem[] {
         out.push({ level, kind: "practice", title: practiceTitle(key, p), where, href });
       }
     };
-    add("crit", g.critical);
-    add("sugg", g.suggested);
+    add("critical", g.critical);
+    add("suggested", g.suggested);
     if (deviceRating(d) !== "unknown") add("unknown", g.cannotCheck);
     else {
       out.push({
@@ -100,7 +93,7 @@ export function buildTodo(input: TodoInput): TodoItem[] {
   input.accounts.forEach((a, i) => {
     if (twoStepOn(a)) return;
     items.push({
-      level: "crit",
+      level: "critical",
       kind: "practice",
       title: "2-Step Verification is off",
       where: `${a.type.charAt(0).toUpperCase()}${a.type.slice(1)} account · ${a.name}`,
@@ -111,7 +104,7 @@ export function buildTodo(input: TodoInput): TodoItem[] {
     .sort((a, b) => b.event_timestamp.getTime() - a.event_timestamp.getTime());
   for (const n of alerts) {
     const state = stateOf(n, input.states);
-    if (!state.dismissed) items.push({ level: alertLevel(n), kind: "alert", n, state });
+    if (!state.dismissed) items.push({ level: severityOfNotification(n), kind: "alert", n, state });
   }
   const rank = (l: Level) => LEVELS.indexOf(l);
   return items

@@ -151,11 +151,11 @@ Deno.test("buildTodo() lists fix-now, suggested, can't-check and notices across 
         : `${i.level} ${i.title} | ${i.where} | ${i.href}`
     ),
     [
-      "crit Firewall is off | MacBook Air · macOS 15.6 | /devices#dev-C02X-firewall",
-      "crit 2-Step Verification is off | Google account · fry@example.com | /accounts#acct-0",
-      "sugg Remote Login is on | MacBook Air · macOS 15.6 | /devices#dev-C02X-remotelogin",
+      "critical Firewall is off | MacBook Air · macOS 15.6 | /devices#dev-C02X-firewall",
+      "critical 2-Step Verification is off | Google account · fry@example.com | /accounts#acct-0",
+      "suggested Remote Login is on | MacBook Air · macOS 15.6 | /devices#dev-C02X-remotelogin",
       // the question shares its sign-in's answer
-      "sugg alert q1 no",
+      "suggested alert q1 no",
       "unknown Screen lock can't be checked on this Mac | MacBook Air · macOS 15.6 | /devices#dev-C02X-screenlock",
       "info alert n1 -",
     ],
