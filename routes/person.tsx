@@ -70,25 +70,19 @@ function askedSources(c: Ctx): string[] {
  */
 export async function personPage(c: Ctx, email: string, spec: PersonPage): Promise<Response> {
   const { engine } = c.var.deps;
-  const cached = await engine.cachedView(email, { need: spec.need });
-  if (cached) {
-    const { body, alerts } = await spec.render(cached);
+  const whole = async (view: PersonView) => {
+    const { body, alerts } = await spec.render(view);
     return await page(c, {
       title: spec.title,
       active: spec.active,
       ...(alerts !== undefined ? { alerts } : {}),
     }, body);
-  }
+  };
+  const cached = await engine.cachedView(email, { need: spec.need });
+  if (cached) return await whole(cached);
   const lookup = engine.view(email, { need: spec.need });
   const quick = await answeredWithin(lookup, c.var.deps.config.SNAPSHOTS.STREAM_AFTER_MS);
-  if (quick) {
-    const { body, alerts } = await spec.render(quick);
-    return await page(c, {
-      title: spec.title,
-      active: spec.active,
-      ...(alerts !== undefined ? { alerts } : {}),
-    }, body);
-  }
+  if (quick) return await whole(quick);
   const shell = String(
     await (
       <Layout shell={shellFor(c)} title={spec.title} active={spec.active}>
