@@ -23,7 +23,7 @@ import { ConfigSchema } from "../config/schema.ts";
 import type { BatchResult } from "../engine/ports.ts";
 import type { DeviceRecord } from "../engine/types.ts";
 import { recordFromWire } from "../engine/wire.ts";
-import { definePlugin } from "../plugins/plugin.ts";
+import { type AnyPluginModule, definePlugin } from "../plugins/plugin.ts";
 import type { RegistryEntry } from "../plugins/registry.ts";
 import { createSqliteStore } from "../plugins/stores/sqlite.ts";
 
@@ -63,16 +63,8 @@ async function loadPeople(): Promise<{ emails: string[]; answers: Map<string, st
   return { emails: [...answers.keys()], answers };
 }
 
-function entry(
-  module: ReturnType<typeof definePlugin>,
-  kinds: RegistryEntry["kinds"],
-): RegistryEntry {
-  return {
-    kinds,
-    timeoutKeys: ["TIMEOUT"],
-    load: () => Promise.resolve({ default: module }),
-    summary: "bench",
-  };
+function entry(module: AnyPluginModule): RegistryEntry {
+  return { load: () => Promise.resolve({ default: module }) };
 }
 
 const { emails, answers } = await loadPeople();
@@ -91,7 +83,7 @@ const inventory = definePlugin(z.object({}).strict(), (_, ctx) => ({
     if (line === undefined) return [];
     return (JSON.parse(line).devices as unknown[]).map(recordFromWire);
   },
-}));
+}), { kinds: ["devices"], summary: "bench" });
 let posted = 0;
 /** A sink like batch_es: one call per person, the devices serialised as a bulk body would be. */
 const poster = definePlugin(z.object({}).strict(), (_, ctx) => ({
@@ -101,7 +93,7 @@ const poster = definePlugin(z.object({}).strict(), (_, ctx) => ({
     if (JSON.stringify(r.devices).length > 0) posted += r.devices.length;
     return Promise.resolve();
   },
-}));
+}), { kinds: ["batch"], summary: "bench" });
 /** A sink like batch_restful_summary: every result is kept for the summary (`--keep`). */
 const keeper = definePlugin(z.object({}).strict(), (_, ctx) => ({
   name: ctx.name,
@@ -110,7 +102,7 @@ const keeper = definePlugin(z.object({}).strict(), (_, ctx) => ({
     posted = results.reduce((n, r) => n + r.devices.length, 0);
     return Promise.resolve(`kept ${results.length} people`);
   },
-}));
+}), { kinds: ["batch"], summary: "bench" });
 
 const dir = await Deno.makeTempDir();
 const file = `${dir}/emails.txt`;
@@ -138,9 +130,9 @@ const code = await runBatchCommand({
   printErr: (t) => void output.push(t),
 }, {
   registry: {
-    inventory: entry(inventory, ["devices"]),
-    poster: entry(poster, ["batch"]),
-    keeper: entry(keeper, ["batch"]),
+    inventory: entry(inventory),
+    poster: entry(poster),
+    keeper: entry(keeper),
   },
   store,
   isTerminal: false,

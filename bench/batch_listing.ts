@@ -28,7 +28,7 @@ import { ConfigSchema } from "../config/schema.ts";
 import type { BatchResult } from "../engine/ports.ts";
 import type { DeviceRecord } from "../engine/types.ts";
 import { toWire } from "../engine/wire.ts";
-import { definePlugin } from "../plugins/plugin.ts";
+import { type AnyPluginModule, definePlugin } from "../plugins/plugin.ts";
 import { REGISTRY, type RegistryEntry } from "../plugins/registry.ts";
 import { createSqliteStore } from "../plugins/stores/sqlite.ts";
 import { intuneSettings } from "../tests/fakes/intune.ts";
@@ -91,7 +91,7 @@ const ownership = definePlugin(z.object({}).strict(), (_, ctx) => ({
     const serial = `SYN${n.toString(16).padStart(10, "0").toUpperCase()}`;
     return [{ source: ctx.name, email, serial, type: "Laptop", identifiers: { serial } }];
   },
-}));
+}), { kinds: ["ownership"], summary: "bench" });
 const sample = new Set(Array.from({ length: SAMPLE }, (_, i) => `person${i}@example.com`));
 let recorded = new Map<string, string>();
 let posted = 0;
@@ -103,17 +103,14 @@ const recorder = definePlugin(z.object({}).strict(), (_, ctx) => ({
     if (sample.has(r.email)) recorded.set(r.email, JSON.stringify(toWire(r.devices)));
     return Promise.resolve();
   },
-}));
-const entry = (module: ReturnType<typeof definePlugin>, kinds: RegistryEntry["kinds"]) => ({
-  kinds,
-  timeoutKeys: ["TIMEOUT"],
+}), { kinds: ["batch"], summary: "bench" });
+const entry = (module: AnyPluginModule): RegistryEntry => ({
   load: () => Promise.resolve({ default: module }),
-  summary: "bench",
 });
 const registry = {
   ...REGISTRY,
-  ownership: entry(ownership, ["ownership"]),
-  recorder: entry(recorder, ["batch"]),
+  ownership: entry(ownership),
+  recorder: entry(recorder),
 };
 const config = {
   ...ConfigSchema.parse({

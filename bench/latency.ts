@@ -71,7 +71,7 @@ const alerts = definePlugin(z.object({}).strict(), (_, ctx) => ({
       message: "Something to look at",
       event_timestamp: new Date(NOW.getTime() - i * 3_600_000),
     }))),
-}));
+}), { kinds: ["notifications"], summary: "bench alerts" });
 
 /** The app over JAMF, Google and bitFit fakes with the latencies. */
 async function rig() {
@@ -137,10 +137,8 @@ async function rig() {
     registry: {
       ...REGISTRY,
       alerts: {
-        kinds: ["notifications"],
-        timeoutKeys: [],
         load: () => Promise.resolve({ default: alerts }),
-        summary: "bench alerts",
+        timeoutKeys: [],
       },
     },
     demoPeople: [{ email: FRY, name: "Philip J. Fry", story: "benchmark" }],

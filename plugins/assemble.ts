@@ -19,25 +19,19 @@ import { createOwnershipGuard, type OwnershipGuard } from "../engine/ownership.t
 import { PracticesConfigSchema } from "../engine/practice_config.ts";
 import { buildPracticeSet } from "../engine/practices.ts";
 import type {
-  AccountSource,
   BatchSink,
-  DeviceSource,
-  DeviceTransform,
-  EventSource,
-  EventTransform,
   FailureLogger,
   FeedbackSink,
-  NotificationSource,
-  OwnershipSource,
   RequestLogger,
   Store,
 } from "../engine/ports.ts";
-import type { PluginKind } from "./plugin.ts";
+import { serves } from "./plugin.ts";
 import { esKwargsSchema } from "./elasticsearch.ts";
 import {
   type LoadedPlugin,
   loadPlugins,
   PluginConfigError,
+  pluginsOf,
   type RegistryEntry,
 } from "./registry.ts";
 import { formatIssues } from "../config/problems.ts";
@@ -100,10 +94,6 @@ export function snapshotSettings(config: Config): SnapshotSettings {
   };
 }
 
-function having<T>(plugins: LoadedPlugin[], kind: PluginKind): T[] {
-  return plugins.filter((p) => p.kinds.includes(kind)).map((p) => p.instance as unknown as T);
-}
-
 /**
  * The engine's ownership guard for this configuration (`EMAIL_DOMAIN_ALIASES`), logging drops of
  * another person's records once per source burst.
@@ -134,13 +124,13 @@ export function engineParts(
 ): EngineParts {
   const practicesConfig = PracticesConfigSchema.parse(config.PRACTICES ?? DEFAULT_PRACTICES);
   return {
-    deviceSources: having<DeviceSource>(plugins, "devices"),
-    ownershipSources: having<OwnershipSource>(plugins, "ownership"),
-    accountSources: having<AccountSource>(plugins, "accounts"),
-    eventSources: having<EventSource>(plugins, "events"),
-    notificationSources: having<NotificationSource>(plugins, "notifications"),
-    deviceTransforms: having<DeviceTransform>(plugins, "device_transform"),
-    eventTransforms: having<EventTransform>(plugins, "event_transform"),
+    deviceSources: pluginsOf(plugins, "devices"),
+    ownershipSources: pluginsOf(plugins, "ownership"),
+    accountSources: pluginsOf(plugins, "accounts"),
+    eventSources: pluginsOf(plugins, "events"),
+    notificationSources: pluginsOf(plugins, "notifications"),
+    deviceTransforms: pluginsOf(plugins, "device_transform"),
+    eventTransforms: pluginsOf(plugins, "event_transform"),
     practices: buildPracticeSet(practicesConfig, config.PRACTICES_ENABLED, releases),
   };
 }
@@ -196,10 +186,11 @@ export async function assemble(
     ...(options.onCall ? { onCall: options.onCall } : {}),
   });
   const feedbackSinks = new Map(
-    plugins.filter((p) => p.kinds.includes("feedback")).map((p) => [
-      p.name,
-      p.instance as unknown as FeedbackSink,
-    ]),
+    plugins.flatMap((p) =>
+      p.kinds.includes("feedback") && serves(p.instance, "feedback")
+        ? [[p.name, p.instance] as const]
+        : []
+    ),
   );
   const outbox = createOutboxWorker({ store, sinks: feedbackSinks, log, now });
   return {
@@ -209,9 +200,9 @@ export async function assemble(
     plugins,
     engine,
     feedbackSinks,
-    requestLoggers: having<RequestLogger>(plugins, "request_logger"),
-    failureLoggers: having<FailureLogger>(plugins, "failure_logger"),
-    batchSinks: having<BatchSink>(plugins, "batch"),
+    requestLoggers: pluginsOf(plugins, "request_logger"),
+    failureLoggers: pluginsOf(plugins, "failure_logger"),
+    batchSinks: pluginsOf(plugins, "batch"),
     outbox,
     releases,
     demoPeople: config.demo ? (await import("./sources/demo_people.ts")).DEMO_PEOPLE : [],

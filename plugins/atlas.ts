@@ -130,4 +130,4 @@ export default definePlugin(schema, (config, ctx) => {
     },
   };
   return logger;
-});
+}, { kinds: ["failure_logger"], summary: "counts unexpected errors in Netflix Atlas" });

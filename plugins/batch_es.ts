@@ -101,4 +101,7 @@ export default definePlugin(schema, async (config, ctx) => {
       await client.close();
     },
   };
+}, {
+  kinds: ["batch"],
+  summary: "batch: each person's devices to monthly Elasticsearch indices (stable ids)",
 });

@@ -65,4 +65,7 @@ export default definePlugin(schema, (config, ctx) => {
       return `posted ${docs.length} devices to ${target}: HTTP ${answer.status} (${verdict})`;
     },
   };
+}, {
+  kinds: ["batch"],
+  summary: "batch: POSTs the last-14-days device snapshot once to a REST endpoint",
 });

@@ -128,4 +128,4 @@ export default definePlugin(schema, async (config, ctx) => {
     },
   };
   return logger;
-});
+}, { kinds: ["request_logger"], summary: "audit records of every data access to Elasticsearch" });

@@ -156,4 +156,4 @@ export default definePlugin(schema, async (config, ctx) => {
       await client.close();
     },
   };
-});
+}, { kinds: ["notifications"], summary: "alerts from an Elasticsearch index" });

@@ -23,19 +23,74 @@ import type {
   Store,
 } from "../engine/ports.ts";
 
-/** The roles a plugin can play (DESIGN.md §5.3). */
-export type PluginKind =
-  | "devices"
-  | "ownership"
-  | "accounts"
-  | "events"
-  | "notifications"
-  | "feedback"
-  | "device_transform"
-  | "event_transform"
-  | "request_logger"
-  | "failure_logger"
-  | "batch";
+/** The port each role a plugin can play must implement (DESIGN.md §5.3). */
+export interface PortsByKind {
+  devices: DeviceSource;
+  ownership: OwnershipSource;
+  accounts: AccountSource;
+  events: EventSource;
+  notifications: NotificationSource;
+  feedback: FeedbackSink;
+  device_transform: DeviceTransform;
+  event_transform: EventTransform;
+  request_logger: RequestLogger;
+  failure_logger: FailureLogger;
+  batch: BatchSink;
+}
+
+/** The roles a plugin can play. */
+export type PluginKind = keyof PortsByKind;
+
+type AllOf<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I
+  : never;
+
+/** What a plugin of kinds `K` must be: every port of `K`, plus whatever else a plugin offers. */
+export type InstanceOf<K extends PluginKind> = PluginInstance & AllOf<PortsByKind[K]>;
+
+/** The methods each kind requires, checked when a plugin is created. */
+const REQUIRED: { readonly [K in PluginKind]: readonly string[] } = {
+  devices: [],
+  ownership: ["ownedDevicesByEmail"],
+  accounts: ["accountByEmail"],
+  events: ["eventsByEmail"],
+  notifications: ["notificationsByEmail"],
+  feedback: ["postFeedback"],
+  device_transform: ["transformDevices"],
+  event_transform: ["transformEvents"],
+  request_logger: ["log"],
+  failure_logger: ["logFailure"],
+  batch: [],
+};
+
+/**
+ * The methods the port of `kind` requires that `instance` lacks: empty when it serves the kind.
+ * A module's `create` is type-checked against its kinds; this checks what it returned at run time.
+ *
+ * @param instance the created plugin
+ * @param kind one of its declared kinds
+ * @returns the missing method names
+ * @example
+ * ```ts
+ * missingMethods({ name: "x", timeoutMs: null }, "events"); // ["eventsByEmail"]
+ * ```
+ */
+export function missingMethods(instance: PluginInstance, kind: PluginKind): string[] {
+  return REQUIRED[kind].filter((m) => typeof Reflect.get(instance, m) !== "function");
+}
+
+/**
+ * Whether a created plugin serves `kind` (see {@link missingMethods}); narrows it to the port.
+ *
+ * @param instance the created plugin
+ * @param kind the role asked about
+ * @returns `true` when every method the kind requires is a function
+ */
+export function serves<K extends PluginKind>(
+  instance: PluginInstance,
+  kind: K,
+): instance is PluginInstance & PortsByKind[K] {
+  return missingMethods(instance, kind).length === 0;
+}
 
 /** What a plugin is handed at creation. */
 export interface PluginContext {
@@ -76,38 +131,57 @@ export type PluginInstance =
     & Omit<PeopleSource, keyof PluginBase>
   >;
 
+/** What a plugin declares about itself besides its config and factory. */
+export interface PluginFacts<K extends PluginKind> {
+  /** The roles it plays; its `create` must return every port they need. */
+  kinds: readonly K[];
+  /** A one-line description for `connectivity` and the README. */
+  summary: string;
+}
+
 /** What every plugin file exports. */
-export interface PluginModule<C = unknown> {
+export interface PluginModule<C = unknown, K extends PluginKind = PluginKind>
+  extends PluginFacts<K> {
   /** Validates the plugin's `PLUGINS.<name>` section (the original's key names). */
   schema: z.ZodType<C, unknown>;
   /** Builds the instance from its validated config. */
-  create(config: C, context: PluginContext): PluginInstance | Promise<PluginInstance>;
+  create(config: C, context: PluginContext): InstanceOf<K> | Promise<InstanceOf<K>>;
 }
 
-/** A plugin module of any config type, as the registry holds it. */
-export interface AnyPluginModule {
+/** A plugin module of any config type and kinds, as the registry holds it. */
+export interface AnyPluginModule extends PluginFacts<PluginKind> {
   schema: z.ZodType<unknown, unknown>;
-  create(config: never, context: PluginContext): PluginInstance | Promise<PluginInstance>;
+  /** Builds the instance; `config` is what `schema` parsed (method syntax: any module fits). */
+  create(config: unknown, context: PluginContext): PluginInstance | Promise<PluginInstance>;
 }
 
 /**
- * Declares a plugin module with its config type inferred from the schema.
+ * Declares a plugin module: its config type is inferred from the schema, and what `create`
+ * returns is type-checked against the ports of the declared kinds.
  *
+ * @param schema validates the plugin's `PLUGINS.<name>` section
+ * @param create builds the instance from its validated config
+ * @param facts the kinds it serves and its one-line summary
+ * @returns the module, for `export default`
  * @example
  * ```ts
  * import { z } from "zod";
- * export default definePlugin(z.object({ URL: z.url() }), (config, ctx) => ({
+ * export default definePlugin(z.object({}).strict(), (_config, ctx) => ({
  *   name: ctx.name,
  *   timeoutMs: ctx.timeoutMs,
- *   checkConnectivity: () => fetch(config.URL).then((r) => r.body?.cancel()),
- * }));
+ *   eventsByEmail: () => Promise.resolve([]),
+ * }), { kinds: ["events"], summary: "no sign-ins, ever" });
  * ```
  */
-export function definePlugin<S extends z.ZodType>(
+export function definePlugin<S extends z.ZodType, const K extends PluginKind>(
   schema: S,
-  create: (config: z.infer<S>, context: PluginContext) => PluginInstance | Promise<PluginInstance>,
-): PluginModule<z.infer<S>> {
-  return { schema: schema as z.ZodType<z.infer<S>, unknown>, create };
+  create: (
+    config: z.infer<S>,
+    context: PluginContext,
+  ) => NoInfer<InstanceOf<K>> | Promise<NoInfer<InstanceOf<K>>>,
+  facts: PluginFacts<K>,
+): PluginModule<z.infer<S>, K> {
+  return { ...facts, schema: schema as z.ZodType<z.infer<S>, unknown>, create };
 }
 
 /** A timeout in seconds, as in the original (`TIMEOUT`, `JAMF_TIMEOUT`, `DEFAULT_TIMEOUT`). */

@@ -10,137 +10,72 @@ import { formatIssues, pathText } from "../config/problems.ts";
 import type { Logger } from "../config/log.ts";
 import { ownerKey } from "../engine/ownership.ts";
 import type { Store } from "../engine/ports.ts";
-import type { AnyPluginModule, PluginInstance, PluginKind, PluginModule } from "./plugin.ts";
+import {
+  type AnyPluginModule,
+  missingMethods,
+  type PluginInstance,
+  type PluginKind,
+  type PortsByKind,
+  serves,
+} from "./plugin.ts";
 
-/** One row of the registry. */
+/**
+ * One row of the registry: how to load the plugin module (which declares its kinds and summary,
+ * see `definePlugin`), and the config keys of its timeout when they are not just `TIMEOUT` (read
+ * before loading, e.g. by `batch --timeout`).
+ */
 export interface RegistryEntry {
-  kinds: readonly PluginKind[];
-  /** Config keys holding this plugin's timeout in seconds, most specific first. */
-  timeoutKeys: readonly string[];
   load: () => Promise<{ default: AnyPluginModule }>;
-  /** A one-line description for `connectivity` and the README. */
-  summary: string;
+  /** Config keys holding this plugin's timeout in seconds, most specific first (default `TIMEOUT`). */
+  timeoutKeys?: readonly string[];
 }
 
-const T = ["TIMEOUT"] as const;
+const JAMF = ["JAMF_TIMEOUT", "TIMEOUT"] as const;
+const BITFIT = ["BITFIT_TIMEOUT", "TIMEOUT"] as const;
 
 /** Every plugin Stethoscope knows. */
 export const REGISTRY: Readonly<Record<string, RegistryEntry>> = {
-  demo: {
-    kinds: ["devices", "accounts", "events", "notifications"],
-    timeoutKeys: T,
-    load: () => import("./sources/demo.ts"),
-    summary: "built-in demo people (demo mode)",
-  },
-  jamf: {
-    kinds: ["devices"],
-    timeoutKeys: ["JAMF_TIMEOUT", "TIMEOUT"],
-    load: () => import("./sources/jamf.ts"),
-    summary: "JAMF Classic API: Macs by owner, serial and MAC",
-  },
-  google: {
-    kinds: ["devices", "accounts", "events"],
-    timeoutKeys: T,
-    load: () => import("./sources/google/mod.ts"),
-    summary: "Google Workspace: mobile and ChromeOS devices, 2-Step Verification, sign-ins",
-  },
-  landesk: {
-    kinds: ["devices"],
-    timeoutKeys: T,
-    load: () => import("./sources/landesk.ts"),
-    summary: "LANDESK/Ivanti over MS SQL: Windows computers by owner, serial and MAC",
-  },
-  bitfit: {
-    kinds: ["ownership"],
-    timeoutKeys: ["BITFIT_TIMEOUT", "TIMEOUT"],
-    load: () => import("./sources/bitfit.ts"),
-    summary: "bitFit asset ownership (seeds serial and MAC lookups)",
-  },
-  file: {
-    kinds: ["devices"],
-    timeoutKeys: T,
-    load: () => import("./sources/file.ts"),
-    summary: "normalised device records from a JSON or NDJSON file or URL",
-  },
-  jamf_pro: {
-    kinds: ["devices"],
-    timeoutKeys: ["JAMF_TIMEOUT", "TIMEOUT"],
-    load: () => import("./sources/jamf_pro/mod.ts"),
-    summary: "Jamf Pro API: Macs by owner email, serial and MAC, native posture; lists for batch",
-  },
-  intune: {
-    kinds: ["devices"],
-    timeoutKeys: T,
-    load: () => import("./sources/intune/mod.ts"),
-    summary: "Microsoft Intune (Graph): managed devices by owner and serial; lists for batch",
-  },
-  duo: {
-    kinds: ["events"],
-    timeoutKeys: T,
-    load: () => import("./sources/duo.ts"),
-    summary: "Duo Admin API authentication log (background poller)",
-  },
-  es_notifications: {
-    kinds: ["notifications"],
-    timeoutKeys: T,
-    load: () => import("./es_notifications.ts"),
-    summary: "alerts from an Elasticsearch index",
-  },
-  restful_feedback: {
-    kinds: ["feedback"],
-    timeoutKeys: T,
-    load: () => import("./restful_feedback.ts"),
-    summary: "forwards answered alerts to a REST endpoint",
-  },
-  es_logger: {
-    kinds: ["request_logger"],
-    timeoutKeys: T,
-    load: () => import("./es_logger.ts"),
-    summary: "audit records of every data access to Elasticsearch",
-  },
-  atlas: {
-    kinds: ["failure_logger"],
-    timeoutKeys: T,
-    load: () => import("./atlas.ts"),
-    summary: "counts unexpected errors in Netflix Atlas",
-  },
-  batch_es: {
-    kinds: ["batch"],
-    timeoutKeys: T,
-    load: () => import("./batch_es.ts"),
-    summary: "batch: each person's devices to monthly Elasticsearch indices (stable ids)",
-  },
-  batch_restful_summary: {
-    kinds: ["batch"],
-    timeoutKeys: T,
-    load: () => import("./batch_restful_summary.ts"),
-    summary: "batch: POSTs the last-14-days device snapshot once to a REST endpoint",
-  },
-  re_filter: {
-    kinds: ["device_transform"],
-    timeoutKeys: T,
-    load: () => import("./transforms/re_filter.ts"),
-    summary: "drops devices whose fields match PATTERN_MAP (virtual machines and the like)",
-  },
-  mac_manufacturer: {
-    kinds: ["device_transform"],
-    timeoutKeys: T,
-    load: () => import("./transforms/mac_manufacturer.ts"),
-    summary: "fills a missing manufacturer from the MAC's IEEE registration",
-  },
-  vpn_labeler: {
-    kinds: ["event_transform"],
-    timeoutKeys: T,
-    load: () => import("./transforms/vpn_labeler.ts"),
-    summary: "labels sign-ins from VPN_CIDRS as VPN",
-  },
+  demo: { load: () => import("./sources/demo.ts") },
+  jamf: { load: () => import("./sources/jamf.ts"), timeoutKeys: JAMF },
+  google: { load: () => import("./sources/google/mod.ts") },
+  landesk: { load: () => import("./sources/landesk.ts") },
+  bitfit: { load: () => import("./sources/bitfit.ts"), timeoutKeys: BITFIT },
+  file: { load: () => import("./sources/file.ts") },
+  jamf_pro: { load: () => import("./sources/jamf_pro/mod.ts"), timeoutKeys: JAMF },
+  intune: { load: () => import("./sources/intune/mod.ts") },
+  duo: { load: () => import("./sources/duo.ts") },
+  es_notifications: { load: () => import("./es_notifications.ts") },
+  restful_feedback: { load: () => import("./restful_feedback.ts") },
+  es_logger: { load: () => import("./es_logger.ts") },
+  atlas: { load: () => import("./atlas.ts") },
+  batch_es: { load: () => import("./batch_es.ts") },
+  batch_restful_summary: { load: () => import("./batch_restful_summary.ts") },
+  re_filter: { load: () => import("./transforms/re_filter.ts") },
+  mac_manufacturer: { load: () => import("./transforms/mac_manufacturer.ts") },
+  vpn_labeler: { load: () => import("./transforms/vpn_labeler.ts") },
 };
 
-/** A created plugin with the kinds it serves. */
+/** A created plugin with the kinds it serves (each checked with `missingMethods` at creation). */
 export interface LoadedPlugin {
   name: string;
   kinds: readonly PluginKind[];
   instance: PluginInstance;
+}
+
+/**
+ * The loaded plugins that serve `kind`, as that kind's port.
+ *
+ * @param plugins the loaded plugins
+ * @param kind the role wanted
+ * @returns their instances, typed as the port of `kind`, in load order
+ */
+export function pluginsOf<K extends PluginKind>(
+  plugins: readonly LoadedPlugin[],
+  kind: K,
+): PortsByKind[K][] {
+  return plugins.flatMap((p) =>
+    p.kinds.includes(kind) && serves(p.instance, kind) ? [p.instance] : []
+  );
 }
 
 /** Thrown when plugins cannot be loaded; one line per problem. */
@@ -188,7 +123,7 @@ export async function loadPlugins(config: Config, options: LoadOptions): Promise
 
   const prepared = await Promise.all(enabled.map(async (name) => {
     const entry = registry[name]!;
-    const module = (await entry.load()).default as PluginModule<unknown>;
+    const module = (await entry.load()).default;
     const section = config.PLUGINS[name] ?? {};
     const parsed = module.schema.safeParse(section);
     if (!parsed.success) {
@@ -203,7 +138,11 @@ export async function loadPlugins(config: Config, options: LoadOptions): Promise
   const owners = ownerKey(config.EMAIL_DOMAIN_ALIASES ?? []);
   for (const p of prepared) {
     if (p === null) continue;
-    const timeoutMs = timeoutFor(p.section, p.entry.timeoutKeys, config.DEFAULT_TIMEOUT);
+    const timeoutMs = timeoutFor(
+      p.section,
+      p.entry.timeoutKeys ?? ["TIMEOUT"],
+      config.DEFAULT_TIMEOUT,
+    );
     try {
       const instance = await p.module.create(p.value, {
         name: p.name,
@@ -214,7 +153,14 @@ export async function loadPlugins(config: Config, options: LoadOptions): Promise
         demo: config.demo,
         ownerKey: owners,
       });
-      loaded.push({ name: p.name, kinds: p.entry.kinds, instance });
+      const missing = p.module.kinds.flatMap((k) =>
+        missingMethods(instance, k).map((m) => `${m} (kind ${k})`)
+      );
+      if (missing.length > 0) {
+        problems.push(`${pathText(["PLUGINS", p.name])}: the plugin lacks ${missing.join(", ")}`);
+        continue;
+      }
+      loaded.push({ name: p.name, kinds: p.module.kinds, instance });
     } catch (error: unknown) {
       problems.push(`${pathText(["PLUGINS", p.name])}: ${(error as Error).message}`);
     }

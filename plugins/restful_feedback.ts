@@ -94,4 +94,4 @@ export default definePlugin(schema, (config, ctx) => {
       }
     },
   };
-});
+}, { kinds: ["feedback"], summary: "forwards answered alerts to a REST endpoint" });

@@ -182,4 +182,4 @@ export default definePlugin(bitfitSchema, (config, ctx) => {
   }
 
   return { name: ctx.name, timeoutMs: ctx.timeoutMs, ownedDevicesByEmail, checkConnectivity };
-});
+}, { kinds: ["ownership"], summary: "bitFit asset ownership (seeds serial and MAC lookups)" });

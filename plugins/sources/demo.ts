@@ -43,4 +43,7 @@ export default definePlugin(schema, (config, ctx) => {
       return Promise.resolve();
     },
   };
+}, {
+  kinds: ["devices", "accounts", "events", "notifications"],
+  summary: "built-in demo people (demo mode)",
 });

@@ -240,4 +240,4 @@ export default definePlugin(duoSchema, (config, ctx) => {
       firstDone();
     },
   };
-});
+}, { kinds: ["events"], summary: "Duo Admin API authentication log (background poller)" });

@@ -258,4 +258,4 @@ export default definePlugin(fileSchema, (config, ctx) => {
       await loading?.catch(() => {});
     },
   };
-});
+}, { kinds: ["devices"], summary: "normalised device records from a JSON or NDJSON file or URL" });

@@ -214,7 +214,7 @@ export default definePlugin(jamfSchema, (config, ctx) => {
     },
     checkConnectivity: (options) => checkJamf(http, auth, options, ctx),
   };
-});
+}, { kinds: ["devices"], summary: "JAMF Classic API: Macs by owner, serial and MAC" });
 
 async function checkJamf(
   http: HttpClient,

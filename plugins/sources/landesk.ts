@@ -119,4 +119,7 @@ export function createLandeskSource(
 export default definePlugin(schema, async (config, ctx) => {
   const { query, close } = await poolQuery(config, ctx);
   return { ...createLandeskSource(config, ctx, query), close };
+}, {
+  kinds: ["devices"],
+  summary: "LANDESK/Ivanti over MS SQL: Windows computers by owner, serial and MAC",
 });

@@ -73,4 +73,7 @@ export default definePlugin(schema, async (_config, ctx) => {
       });
     },
   };
+}, {
+  kinds: ["device_transform"],
+  summary: "fills a missing manufacturer from the MAC's IEEE registration",
 });

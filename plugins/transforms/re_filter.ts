@@ -80,4 +80,7 @@ export default definePlugin(schema, (config, ctx) => {
       return devices.filter((d) => !matchesAny(d, patterns));
     },
   };
+}, {
+  kinds: ["device_transform"],
+  summary: "drops devices whose fields match PATTERN_MAP (virtual machines and the like)",
 });

@@ -117,4 +117,4 @@ export default definePlugin(schema, (config, ctx) => ({
   name: ctx.name,
   timeoutMs: ctx.timeoutMs,
   transformEvents: (events: AccessEvent[]) => labelEvents(events, config.VPN_CIDRS, config.LABEL),
-}));
+}), { kinds: ["event_transform"], summary: "labels sign-ins from VPN_CIDRS as VPN" });

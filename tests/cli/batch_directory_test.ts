@@ -44,13 +44,10 @@ Deno.test("batch takes its people from Google's user directory, without an email
       people.push(r.email);
       return Promise.resolve();
     },
-  }));
+  }), { kinds: ["batch"], summary: "test sink" });
   const registry = registryWith({
     recorder: {
-      kinds: ["batch"],
-      timeoutKeys: ["TIMEOUT"],
       load: () => Promise.resolve({ default: recorder }),
-      summary: "test sink",
     },
   });
   const out: string[] = [];

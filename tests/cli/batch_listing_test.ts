@@ -104,13 +104,10 @@ async function harness() {
       results.set(r.email.toLowerCase(), JSON.stringify(toWire(r.devices)));
       return Promise.resolve();
     },
-  }));
+  }), { kinds: ["batch"], summary: "test sink" });
   const registry = registryWith({
     recorder: {
-      kinds: ["batch"],
-      timeoutKeys: ["TIMEOUT"],
       load: () => Promise.resolve({ default: recorder }),
-      summary: "test sink",
     },
   });
   const config = {

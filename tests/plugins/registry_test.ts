@@ -10,6 +10,8 @@ import {
   type RegistryEntry,
   timeoutFor,
 } from "../../plugins/registry.ts";
+import { z } from "zod";
+import type { AnyPluginModule } from "../../plugins/plugin.ts";
 import { demoWith } from "../support/app.ts";
 import { sourceEntry } from "../support/sources.ts";
 
@@ -57,7 +59,7 @@ Deno.test("loadPlugins() imports only the plugins that are configured", async ()
   assert.deepEqual(loaded.map((p) => p.name), ["used"]);
 });
 
-Deno.test("the registry table holds every plugin with a loader and kinds", () => {
+Deno.test("the registry table holds every plugin; each module declares its kinds and summary", async () => {
   for (
     const name of [
       "bitfit",
@@ -74,8 +76,9 @@ Deno.test("the registry table holds every plugin with a loader and kinds", () =>
   ) {
     const entry = REGISTRY[name];
     assert.ok(entry, `${name} is registered`);
-    assert.ok(entry.kinds.length > 0, name);
-    assert.equal(typeof entry.load, "function", name);
+    const module = (await entry.load()).default;
+    assert.ok(module.kinds.length > 0, name);
+    assert.ok(module.summary.length > 0, name);
   }
 });
 
@@ -117,4 +120,20 @@ Deno.test("demo mode loads the demo plugin as a device, account, event and notif
     ["devices", "accounts", "events", "notifications"],
   ]]);
   assert.equal(loaded[0]!.instance.timeoutMs, 10_000);
+});
+
+Deno.test("a plugin whose instance lacks a method of its declared kind stops start-up", async () => {
+  // Built without definePlugin, which would refuse it at compile time.
+  const liar: AnyPluginModule = {
+    kinds: ["events"],
+    summary: "claims events, serves none",
+    schema: z.object({}).strict(),
+    create: (_config, ctx) => ({ name: ctx.name, timeoutMs: ctx.timeoutMs }),
+  };
+  assert.deepEqual(
+    await problemsOf(demoWith({ PLUGINS: { liar: {} } }), {
+      liar: { load: () => Promise.resolve({ default: liar }) },
+    }),
+    ["PLUGINS.liar: the plugin lacks eventsByEmail (kind events)"],
+  );
 });

@@ -21,15 +21,12 @@ function recorder(): { records: AccessRecord[]; registry: ReturnType<typeof regi
     name: ctx.name,
     timeoutMs: ctx.timeoutMs,
     log: (record: AccessRecord) => void records.push(record),
-  }));
+  }), { kinds: ["request_logger"], summary: "test audit recorder" });
   return {
     records,
     registry: registryWith({
       recorder: {
-        kinds: ["request_logger"],
-        timeoutKeys: ["TIMEOUT"],
         load: () => Promise.resolve({ default: module }),
-        summary: "test audit recorder",
       },
     }),
   };

@@ -314,13 +314,10 @@ Deno.test("a dismissal asks the notification sources once, not once per step", a
         event_timestamp: new Date("2026-11-26T10:00:00Z"),
       }]);
     },
-  }));
+  }), { kinds: ["notifications"], summary: "test" });
   const registry = registryWith({
     counting: {
-      kinds: ["notifications"],
-      timeoutKeys: ["TIMEOUT"],
       load: () => Promise.resolve({ default: counting }),
-      summary: "test",
     },
   });
   const app = await startApp({ registry, config: demoWith({ PLUGINS: { counting: {} } }) });

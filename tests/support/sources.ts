@@ -18,12 +18,9 @@ export function sourceEntry(
     timeoutMs: ctx.timeoutMs,
     devicesByEmail: (email: string, { signal }: { signal: AbortSignal }) =>
       devicesByEmail(email, signal) as Promise<DeviceRecord[]>,
-  }));
+  }), { kinds: ["devices"], summary: "test source" });
   return {
-    kinds: ["devices"],
-    timeoutKeys: ["TIMEOUT"],
     load: () => Promise.resolve({ default: module }),
-    summary: "test source",
   };
 }
 

@@ -10,7 +10,7 @@
 import { google } from "googleapis";
 import { UpstreamError } from "../../../engine/ports.ts";
 import type { AccessEvent, Account, DeviceRecord } from "../../../engine/types.ts";
-import { definePlugin, type PluginContext, type PluginInstance } from "../../plugin.ts";
+import { definePlugin, type InstanceOf, type PluginContext } from "../../plugin.ts";
 import {
   ownedBy,
   processChromeOsDevice,
@@ -64,7 +64,7 @@ export async function createGoogleSource(
   config: GoogleConfig,
   ctx: PluginContext,
   options: GoogleOptions = {},
-): Promise<PluginInstance> {
+): Promise<InstanceOf<"devices" | "accounts" | "events">> {
   const backoff = options.backoffMs ?? ((attempt: number) => 100 * 2 ** (attempt - 1));
   const secrets = config.GOOGLE_API_SECRETS;
   const tokens: TokenProvider = await createTokenProvider({
@@ -294,4 +294,7 @@ export async function createGoogleSource(
 }
 
 /** The Google Workspace plugin. */
-export default definePlugin(schema, (config, ctx) => createGoogleSource(config, ctx));
+export default definePlugin(schema, (config, ctx) => createGoogleSource(config, ctx), {
+  kinds: ["devices", "accounts", "events"],
+  summary: "Google Workspace: mobile and ChromeOS devices, 2-Step Verification, sign-ins",
+});

@@ -271,4 +271,7 @@ async function checkIntune(graph: GraphClient, options: CallOptions): Promise<vo
 }
 
 /** The Intune device and listing source; see the module doc for its config. */
-export default definePlugin(intuneSchema, (config, ctx) => createIntuneSource(config, ctx));
+export default definePlugin(intuneSchema, (config, ctx) => createIntuneSource(config, ctx), {
+  kinds: ["devices"],
+  summary: "Microsoft Intune (Graph): managed devices by owner and serial; lists for batch",
+});

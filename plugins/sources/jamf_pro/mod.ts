@@ -223,4 +223,7 @@ export function createJamfProSource(
 }
 
 /** The Jamf Pro API device and listing source; see the module doc for its config. */
-export default definePlugin(jamfProSchema, (config, ctx) => createJamfProSource(config, ctx));
+export default definePlugin(jamfProSchema, (config, ctx) => createJamfProSource(config, ctx), {
+  kinds: ["devices"],
+  summary: "Jamf Pro API: Macs by owner email, serial and MAC, native posture; lists for batch",
+});
