@@ -6,12 +6,8 @@ import assert from "node:assert/strict";
 import { silentLogger } from "../../config/log.ts";
 import type { NotificationSource, Store } from "../../engine/ports.ts";
 import batchEs from "../../plugins/batch_es.ts";
-import {
-  createEsClient,
-  describeEsError,
-  esMajor,
-  esMediaTypes,
-} from "../../plugins/elasticsearch.ts";
+import { createEsClient, describeEsError } from "../../plugins/elasticsearch.ts";
+import { esMajor, esMediaTypes } from "../../plugins/elasticsearch_compat.ts";
 import esLogger, { type EsRequestLogger } from "../../plugins/es_logger.ts";
 import esNotifications from "../../plugins/es_notifications.ts";
 import type { PluginContext } from "../../plugins/plugin.ts";

@@ -1,0 +1,148 @@
+/**
+ * Speaking to Elasticsearch 8.x and 9.x with one client. Changes when a supported major is added
+ * or the way the node's version is learnt changes.
+ *
+ * ## Elasticsearch 8.x and 9.x
+ *
+ * The 9.x client sends `Accept`/`Content-Type: application/vnd.elasticsearch+json;
+ * compatible-with=9`, which an 8.x node refuses (400 `media_type_header_exception`: "Accept version
+ * must be either version 8 or 7, but found 9"). So every client made here asks the node once,
+ * before its first request, what it runs (`GET /` → `version.number`, sent with plain
+ * `application/json`, which every version accepts) and then sends the headers of that major:
+ * `compatible-with=8` to an 8.x node, `compatible-with=9` to 9.x and later. When the credentials
+ * may not read `GET /` (401/403, e.g. an API key without the `monitor` privilege), or a proxy in
+ * front of the node refuses the root (404/405: it forwards only index paths), it sends plain
+ * `application/json` and `application/x-ndjson`, which both majors accept. The question is shared
+ * by concurrent requests and never carries one request's signal, so one giving up fails no
+ * other. `compatibleWith` in `ELASTICSEARCH_KWARGS` skips the question. A node older than 8 is
+ * refused with a message naming its version. Supported: Elasticsearch 8.x and 9.x (`SUPPORTED_ES_MAJORS`).
+ *
+ * @module
+ */
+import type {
+  Transport,
+  TransportRequestOptions,
+  TransportRequestParams,
+} from "@elastic/elasticsearch";
+import { untilAborted } from "../lib/abort.ts";
+import { singleFlight } from "../lib/single_flight.ts";
+import { esStatus } from "./elasticsearch.ts";
+
+/** The Elasticsearch majors Stethoscope is tested against. */
+export const SUPPORTED_ES_MAJORS: readonly number[] = [8, 9];
+
+/** The media types a request carries: JSON bodies and answers, and NDJSON bulk bodies. */
+export interface EsMediaTypes {
+  accept: string;
+  "content-type": string;
+}
+
+/**
+ * The `Accept` and `Content-Type` headers for a node of the given major: `compatible-with=8` for
+ * 8.x, `compatible-with=9` for 9.x and later, plain JSON/NDJSON when the major is not known.
+ *
+ * @param major the node's major version, or `null` when unknown
+ * @param ndjson whether the body is NDJSON (`_bulk`)
+ * @returns the two headers
+ * @example
+ * ```ts
+ * esMediaTypes(8, false).accept; // "application/vnd.elasticsearch+json; compatible-with=8"
+ * esMediaTypes(null, true)["content-type"]; // "application/x-ndjson"
+ * ```
+ */
+export function esMediaTypes(major: number | null, ndjson: boolean): EsMediaTypes {
+  if (major === null) {
+    return {
+      accept: "application/json",
+      "content-type": ndjson ? "application/x-ndjson" : JSON_TYPE,
+    };
+  }
+  const v = `; compatible-with=${Math.min(Math.max(major, 8), 9)}`;
+  return {
+    accept: `application/vnd.elasticsearch+json${v}`,
+    "content-type": `application/vnd.elasticsearch+${ndjson ? "x-ndjson" : "json"}${v}`,
+  };
+}
+
+const JSON_TYPE = "application/json";
+
+/**
+ * The major version of an Elasticsearch `version.number` (`"8.19.7"` → 8).
+ *
+ * @throws {RangeError} naming the version when it is older than 8 or not a version
+ */
+export function esMajor(number: unknown): number {
+  const major = typeof number === "string" ? Number(/^(\d+)\./.exec(number)?.[1]) : NaN;
+  if (!Number.isInteger(major)) {
+    throw new RangeError(
+      `the node did not say its Elasticsearch version (got ${JSON.stringify(number)})`,
+    );
+  }
+  if (major < 8) {
+    throw new RangeError(
+      `Elasticsearch ${number} is not supported: Stethoscope works with Elasticsearch 8.x and 9.x`,
+    );
+  }
+  return major;
+}
+
+/**
+ * A transport that sends the media types of the node's major (see the module docs), asking the
+ * node once (`GET /`) unless `pinned` names the major.
+ *
+ * @param Base the client's `Transport` class
+ * @param pinned `ELASTICSEARCH_KWARGS.compatibleWith`, when set
+ * @returns the transport class to give the client
+ */
+export function compatibleTransport(
+  Base: typeof Transport,
+  pinned: 8 | 9 | undefined,
+): typeof Transport {
+  class CompatibleTransport extends Base {
+    // Asked once and kept; a failed question (the node was down) is asked again by the next
+    // request. Never a caller's signal: the answer is shared by every request waiting for it, so
+    // one request giving up must not fail the others (the client's request timeout bounds it).
+    #major = singleFlight(
+      () => pinned === undefined ? this.#detect() : Promise.resolve(pinned),
+      { keepResult: true },
+    );
+
+    async #detect(): Promise<number | null> {
+      try {
+        const info = await super.request<{ version?: { number?: unknown } }>(
+          { method: "GET", path: "/" },
+          { headers: { ...esMediaTypes(null, false) } },
+        );
+        return esMajor(info?.version?.number);
+      } catch (error: unknown) {
+        if (wontSayVersion(esStatus(error))) return null;
+        throw error;
+      }
+    }
+
+    // The base class declares overloads (body, or body with meta); this one serves them all.
+    override async request(
+      params: TransportRequestParams,
+      options: TransportRequestOptions = {},
+    ): Promise<never> {
+      // A request that gives up while waiting goes on with its aborted signal, so the client
+      // answers it as it answers any aborted request (RequestAbortedError).
+      const major = await untilAborted(this.#major.run(), options.signal);
+      const types = esMediaTypes(major, params.bulkBody !== undefined && params.bulkBody !== null);
+      const headers = { ...types, ...options.headers };
+      return await super.request(params, { ...options, headers }) as never;
+    }
+  }
+  return CompatibleTransport;
+}
+
+/**
+ * Whether a status to `GET /` means the version will not be told, so plain JSON is sent: 401/403
+ * (credentials without the `monitor` privilege) and the other refusals a proxy in front of the
+ * node gives when it forwards only index paths (404, 405, ...). Timeouts (408), rate limits (429),
+ * 5xx and network errors are not answers: the next request asks again.
+ */
+function wontSayVersion(status: number | undefined): boolean {
+  return status !== undefined && status >= 400 && status < 500 && status !== 408 &&
+    status !== 429;
+}
