@@ -10,6 +10,7 @@ import { type OsPolicy, parseOsPolicy } from "./os_policy.ts";
 import type { PracticeConfig } from "./practice_config.ts";
 import { judgeWithPolicy, type PolicyVerdict } from "./release_verdicts.ts";
 import type { ReleaseDataSource } from "./releases.ts";
+import { statusUrgency } from "./severity.ts";
 import type { DeviceRecord, PracticeData, Status } from "./types.ts";
 
 /** What the up-to-date practice needs to judge with policies. */
@@ -25,8 +26,6 @@ export interface StaticVerdict {
   status: Status;
   attrs?: PracticeData;
 }
-
-const RANK: Partial<Record<Status, number>> = { ok: 0, nudge: 1, warn: 2 };
 
 /**
  * Builds the per-record policy judge of one practice configuration.
@@ -62,8 +61,8 @@ export function withPolicy(
   policy: PolicyVerdict | null,
 ): StaticVerdict | null {
   if (policy === null) return fixed;
-  const fixedRank = fixed ? RANK[fixed.status] ?? -1 : -1;
-  const status = fixed && fixedRank >= RANK[policy.status]! ? fixed.status : policy.status;
+  const fixedRank = fixed ? statusUrgency(fixed.status) : -1;
+  const status = fixed && fixedRank >= statusUrgency(policy.status) ? fixed.status : policy.status;
   const details = [fixed?.attrs?.details, ...policy.sentences].filter(Boolean).join(" ");
   return { status, attrs: { ...fixed?.attrs, details } };
 }

@@ -3,10 +3,8 @@
  *
  * @module
  */
-import type { Rating } from "./severity.ts";
+import { type Rating, URGENCY } from "./severity.ts";
 import type { MergedDevice, PracticeData } from "./types.ts";
-
-const RANK: Record<Rating, number> = { critical: 3, suggested: 2, ok: 1, unknown: 0 };
 
 /** A device's practices split by what the person should do, hidden ones left out. */
 export interface ActionGroups {
@@ -54,7 +52,7 @@ export function sortDevices<T extends Pick<MergedDevice, "practices" | "last_syn
   list: T[],
 ): T[] {
   return list
-    .map((d) => ({ d, rank: RANK[deviceRating(d)], seen: d.last_sync?.getTime() ?? 0 }))
+    .map((d) => ({ d, rank: URGENCY[deviceRating(d)], seen: d.last_sync?.getTime() ?? 0 }))
     .sort((a, b) => b.rank - a.rank || b.seen - a.seen)
     .map((x) => x.d);
 }

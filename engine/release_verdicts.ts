@@ -22,6 +22,7 @@ import {
   newestSecurityRelease,
   type ReleaseData,
 } from "./releases.ts";
+import { statusUrgency } from "./severity.ts";
 import type { DeviceRecord, Status } from "./types.ts";
 import { isOlder } from "./versions.ts";
 
@@ -31,13 +32,11 @@ export interface PolicyVerdict {
   sentences: string[];
 }
 
-const RANK = { ok: 0, nudge: 1, warn: 2 } as const;
-
 class Verdict {
   status: PolicyVerdict["status"] = "ok";
   sentences: string[] = [];
   add(status: PolicyVerdict["status"], sentence: string): void {
-    if (RANK[status] > RANK[this.status]) this.status = status;
+    if (statusUrgency(status) > statusUrgency(this.status)) this.status = status;
     this.sentences.push(sentence);
   }
   result(): PolicyVerdict | null {

@@ -89,6 +89,31 @@ export function severityOfStatus(status: string): StatusSeverity | undefined {
 }
 
 /**
+ * How urgent each severity of a practice or device is, to pick the worse of two or to sort:
+ * critical 3, suggested 2, ok 1, unknown 0, na -1 (does not apply: never the worse).
+ */
+export const URGENCY: Readonly<Record<StatusSeverity, number>> = {
+  critical: 3,
+  suggested: 2,
+  ok: 1,
+  unknown: 0,
+  na: -1,
+};
+
+/**
+ * How urgent a practice status is ({@link URGENCY} of its severity): `warn` 3, `nudge` 2, `ok` 1,
+ * `unknown` 0, `na` -1.
+ *
+ * @example
+ * ```ts
+ * statusUrgency("warn") > statusUrgency("nudge"); // true
+ * ```
+ */
+export function statusUrgency(status: Status): number {
+  return URGENCY[severityOfStatus(status)];
+}
+
+/**
  * The severity of a notification: its `severity` field (`critical`; `warning` is suggested;
  * `info`), a question without one is suggested, anything else is for information.
  *

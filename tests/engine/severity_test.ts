@@ -8,6 +8,7 @@ import {
   SEVERITY_WORDS,
   severityOfNotification,
   severityOfStatus,
+  statusUrgency,
 } from "../../engine/severity.ts";
 import {
   type MergedDevice,
@@ -121,4 +122,8 @@ Deno.test("explainUpToDate() prints the operator's word for each status", () => 
     "OS up to date:\n  mbp (jamf, macOS): unknown.",
     "OS up to date:\n  mbp (jamf, macOS): not applicable.",
   ]);
+});
+
+Deno.test("statusUrgency() orders warn above nudge above ok above unknown above na", () => {
+  assert.deepEqual(STATUSES.map(statusUrgency), [3, 2, 1, 0, -1]);
 });
