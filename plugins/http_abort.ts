@@ -7,6 +7,33 @@
 import { UpstreamError } from "../engine/ports.ts";
 
 /**
+ * Runs `work` under its own deadline only, for work shared by several callers (a token exchange):
+ * no caller's signal may cancel it, yet it must not hang forever.
+ *
+ * @param timeoutMs the deadline in milliseconds
+ * @param name the upstream, for the timeout message
+ * @param work the work, given the deadline's signal
+ * @returns what `work` returns
+ * @throws {UpstreamError} "`name` did not answer within N s" at the deadline; else what `work` throws
+ * @example
+ * ```ts
+ * await underOwnDeadline(30_000, "Google token endpoint", (signal) => fetch("https://x.example", { signal }));
+ * ```
+ */
+export async function underOwnDeadline<T>(
+  timeoutMs: number,
+  name: string,
+  work: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
+  const deadline = withDeadline(new AbortController().signal, timeoutMs, name);
+  try {
+    return await work(deadline.signal);
+  } finally {
+    deadline.dispose();
+  }
+}
+
+/**
  * A signal that aborts when `parent` aborts (with its reason) or when `timeoutMs` passes (with an
  * `UpstreamError` "`name` did not answer within N s"). Call `dispose` when the call is over, so
  * the timer and the listener on `parent` go.

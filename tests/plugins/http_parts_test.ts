@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { UpstreamError } from "../../engine/ports.ts";
-import { withDeadline } from "../../plugins/http_abort.ts";
+import { underOwnDeadline, withDeadline } from "../../plugins/http_abort.ts";
 import { readBounded } from "../../plugins/http_body.ts";
 import { safeUrl, secretRedactor } from "../../plugins/http_redact.ts";
 import { nextThrottleStep, RateLimitError } from "../../plugins/retry_after.ts";
@@ -81,4 +81,22 @@ Deno.test("nextThrottleStep() waits Retry-After or the back-off, refuses past re
   assert.deepEqual(nextThrottleStep(new RateLimitError("429", 0), 2, policy), {
     refused: "retries",
   });
+});
+
+Deno.test("underOwnDeadline() answers the work's value, or fails in words at its own deadline", async () => {
+  assert.equal(
+    await underOwnDeadline(60_000, "Google token endpoint", () => Promise.resolve(7)),
+    7,
+  );
+  await assert.rejects(
+    underOwnDeadline(
+      1,
+      "Google token endpoint",
+      (signal) =>
+        new Promise((_, reject) => signal.addEventListener("abort", () => reject(signal.reason))),
+    ),
+    (e: unknown) =>
+      e instanceof UpstreamError &&
+      e.message === "Google token endpoint did not answer within 0.001 s",
+  );
 });

@@ -9,7 +9,7 @@ import { importPKCS8, SignJWT } from "jose";
 import { UpstreamError } from "../../../engine/ports.ts";
 import { abortable, sleep } from "../../../lib/abort.ts";
 import { singleFlight } from "../../../lib/single_flight.ts";
-import { withDeadline } from "../../http_abort.ts";
+import { underOwnDeadline } from "../../http_abort.ts";
 
 /** Where Google exchanges assertions when the service-account JSON names no `token_uri`. */
 export const DEFAULT_TOKEN_URI = "https://oauth2.googleapis.com/token";
@@ -81,18 +81,9 @@ export async function createTokenProvider(options: TokenOptions): Promise<TokenP
   let cached: { token: string; renewAt: number } | null = null;
   // One exchange shared by every caller that needs a token meanwhile. It runs under its own
   // deadline, never a caller's signal: one caller giving up must not fail the others.
-  const renewal = singleFlight(async () => {
-    const deadline = withDeadline(
-      new AbortController().signal,
-      EXCHANGE_TIMEOUT_MS,
-      "Google token endpoint",
-    );
-    try {
-      return await exchange(deadline.signal);
-    } finally {
-      deadline.dispose();
-    }
-  });
+  const renewal = singleFlight(() =>
+    underOwnDeadline(EXCHANGE_TIMEOUT_MS, "Google token endpoint", exchange)
+  );
 
   async function assertion(): Promise<string> {
     const iat = Math.floor(options.now().getTime() / 1000);

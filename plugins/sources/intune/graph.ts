@@ -20,7 +20,7 @@ import { UpstreamError } from "../../../engine/ports.ts";
 import { AuthError, createHttpClient } from "../../http.ts";
 import { abortable, sleep as abortableSleep } from "../../../lib/abort.ts";
 import { singleFlight } from "../../../lib/single_flight.ts";
-import { withDeadline } from "../../http_abort.ts";
+import { underOwnDeadline } from "../../http_abort.ts";
 import { withRetryAfter } from "../../retry_after.ts";
 
 /** The scope of an app-only Graph token. */
@@ -115,18 +115,9 @@ export function createGraphClient(options: GraphOptions): GraphClient {
   let cached: { token: string; renewAt: number } | null = null;
   // One exchange shared by every caller that needs a token meanwhile. It runs under its own
   // deadline, never a caller's signal: one caller giving up must not fail the others.
-  const renewal = singleFlight(async () => {
-    const deadline = withDeadline(
-      new AbortController().signal,
-      EXCHANGE_TIMEOUT_MS,
-      "Intune token endpoint",
-    );
-    try {
-      return await exchange(deadline.signal);
-    } finally {
-      deadline.dispose();
-    }
-  });
+  const renewal = singleFlight(() =>
+    underOwnDeadline(EXCHANGE_TIMEOUT_MS, "Intune token endpoint", exchange)
+  );
   let requests = 0;
   const hide = (text: string) => text.split(options.clientSecret).join("REDACTED");
 
