@@ -4,16 +4,18 @@
  * with 16 and 64 connections, one route at a time: `/healthz`, the Overview, the Devices page of
  * the many-devices demo person (user@example.com) and `/api/v1/devices/merged/…` with the session
  * cookie, and the stylesheet (static and pre-compressed: the ceiling any page can reach with
- * this client on this box). Every route is measured in turn, `BENCH_ROUNDS` times (default 3).
- * Prints requests/s, p50/p99 and errors (medians over rounds), and from the same run: Devices
- * throughput ÷ `/healthz` throughput (the median of the rounds' ratios; issue 8's target ≥ 0.15,
- * issue 13's ≥ 0.6), the stylesheet's ratio, p99 ÷ p50 per route (target < 10), errors (target 0).
+ * this client on this box). One client process per concurrency loads the routes one at a time,
+ * each for `BENCH_SECONDS` (default 2), in turn, `BENCH_TURNS` times over (default 5), so that the
+ * routes compared meet the same load from the rest of the box. Prints requests/s (over all turns),
+ * p50/p99 and errors, and from the same run: Devices throughput ÷ `/healthz` throughput (issue
+ * 8's target ≥ 0.15, issue 13's ≥ 0.6) with the spread of the turns' ratios, the stylesheet's
+ * ratio, p99 ÷ p50 per route (target < 10), errors (target 0).
  *
  * The API's per-address rate limit (120 per 60 s by default) would refuse a loopback benchmark,
  * so the server runs with `STETHOSCOPE_DEMO_RATE_LIMITS` (read in demo mode only) raising it.
  *
- * Run: `deno task bench:http` (seconds per measurement: `BENCH_SECONDS`, default 5; rounds:
- * `BENCH_ROUNDS`, default 3)
+ * Run: `deno task bench:http` (`BENCH_SECONDS` per route and turn, default 2; `BENCH_TURNS`,
+ * default 5)
  *
  * @module
  */
@@ -136,42 +138,8 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)]!;
 }
 
-/** One route's rounds as one row: median req/s, p50 and p99 over rounds; errors summed. */
-function combined(reports: UrlReport[]): UrlReport {
-  return {
-    ...reports[0]!,
-    requests: reports.reduce((n, r) => n + r.requests, 0),
-    errors: reports.reduce((n, r) => n + r.errors, 0),
-    statuses: Object.assign({}, ...reports.map((r) => r.statuses)),
-    requestsPerSecond: median(reports.map((r) => r.requestsPerSecond)),
-    p50Ms: median(reports.map((r) => r.p50Ms)),
-    p99Ms: median(reports.map((r) => r.p99Ms)),
-  };
-}
-
-/** Measures every route once per round, routes in turn, rounds in turn. */
-async function measure(
-  routes: [string, string][],
-  options: { connections: number; seconds: number; rounds: number; headers: HeadersInit },
-): Promise<Map<string, UrlReport>[]> {
-  const rounds: Map<string, UrlReport>[] = [];
-  for (let r = 0; r < options.rounds; r++) {
-    const byRoute = new Map<string, UrlReport>();
-    for (const [label, url] of routes) {
-      const report: LoadReport = await spawnLoad({
-        urls: [url],
-        connections: options.connections,
-        seconds: options.seconds,
-        headers: options.headers as Record<string, string>,
-      });
-      byRoute.set(label, report.perUrl[0]!);
-    }
-    rounds.push(byRoute);
-  }
-  return rounds;
-}
-
-function report(connections: number, rounds: Map<string, UrlReport>[]): number {
+function report(labels: string[], load: LoadReport): number {
+  const connections = load.connections;
   console.log(`${connections} connections`);
   console.log(
     [
@@ -185,71 +153,70 @@ function report(connections: number, rounds: Map<string, UrlReport>[]): number {
     ].join(" "),
   );
   let failed = 0;
-  const byRoute = new Map<string, UrlReport>();
-  for (const label of rounds[0]!.keys()) {
-    const r = combined(rounds.map((round) => round.get(label)!));
-    byRoute.set(label, r);
+  const byRoute = new Map(labels.map((label, k) => [label, load.perUrl[k]!]));
+  for (const [label, r] of byRoute) {
     console.log(row(label, r));
     if (r.errors > 0) {
       console.log(`  statuses: ${JSON.stringify(r.statuses)}`);
       failed++;
     }
   }
-  // each round's ratio is of two measurements taken seconds apart; the median of the rounds
-  const perRound = (label: string) =>
-    rounds.map((round) =>
-      round.get(label)!.requestsPerSecond / round.get("/healthz")!.requestsPerSecond
-    );
-  const ratios = perRound("/devices");
-  const ratio = median(ratios);
+  const rps = (label: string) => byRoute.get(label)!.requestsPerSecond;
+  const perTurn = (label: string) => {
+    const k = labels.indexOf(label);
+    const h = labels.indexOf("/healthz");
+    return (load.turns ?? []).map((turn) => turn[k]! / turn[h]!);
+  };
+  const ratio = rps("/devices") / rps("/healthz");
   const worst = Math.max(...[...byRoute.values()].map((r) => r.p99Ms / r.p50Ms));
   const errors = [...byRoute.values()].reduce((n, r) => n + r.errors, 0);
   const met = (ok: boolean) => ok ? "met" : "MISSED";
-  const list = (xs: number[]) => xs.map((x) => x.toFixed(3)).join(", ");
+  const spread = (xs: number[]) =>
+    `median of turns ${median(xs).toFixed(3)}, from ${Math.min(...xs).toFixed(3)} to ` +
+    `${Math.max(...xs).toFixed(3)}`;
   console.log(
-    `ratios @${connections}: devices ÷ healthz throughput ${ratio.toFixed(3)} (median of ` +
-      `rounds ${list(ratios)}; issue 8 target ≥ 0.15: ${met(ratio >= 0.15)}; issue 13 target ` +
-      `≥ 0.6: ${met(ratio >= 0.6)}); worst p99 ÷ p50 ${worst.toFixed(2)} (target < 10: ` +
+    `ratios @${connections}: devices ÷ healthz throughput ${ratio.toFixed(3)} (` +
+      `${spread(perTurn("/devices"))}; issue 8 target ≥ 0.15: ${met(ratio >= 0.15)}; issue 13 ` +
+      `target ≥ 0.6: ${met(ratio >= 0.6)}); worst p99 ÷ p50 ${worst.toFixed(2)} (target < 10: ` +
       `${met(worst < 10)}); errors ${errors} (target 0: ${met(errors === 0)})`,
   );
-  const ceilings = perRound(CEILING);
   console.log(
     `  ceiling @${connections}: the stylesheet (static, pre-compressed 1.9 KB gzip, no session, ` +
-      `no store) ÷ healthz ${median(ceilings).toFixed(3)} (rounds ${list(ceilings)})\n`,
+      `no store) ÷ healthz ${(rps(CEILING) / rps("/healthz")).toFixed(3)} (` +
+      `${spread(perTurn(CEILING))})\n`,
   );
   return failed;
 }
 
 async function main(): Promise<void> {
-  const seconds = Number(Deno.env.get("BENCH_SECONDS") ?? "5");
+  const seconds = Number(Deno.env.get("BENCH_SECONDS") ?? "2");
   if (!(seconds > 0)) throw new RangeError(`BENCH_SECONDS: expected seconds > 0, got ${seconds}`);
-  const rounds = Number(Deno.env.get("BENCH_ROUNDS") ?? "3");
-  if (!Number.isInteger(rounds) || rounds < 1) {
-    throw new RangeError(`BENCH_ROUNDS: expected a whole number ≥ 1, got ${rounds}`);
+  const turns = Number(Deno.env.get("BENCH_TURNS") ?? "5");
+  if (!Number.isInteger(turns) || turns < 1) {
+    throw new RangeError(`BENCH_TURNS: expected a whole number ≥ 1, got ${turns}`);
   }
   console.log(`load average before: ${loadAverage()}; ${navigator.hardwareConcurrency} CPUs`);
   const server = await startBenchServer();
   try {
     const cookie = await signIn(server.url, BENCH_PERSON);
     const headers = benchHeaders(cookie);
-    const routes = benchRoutes(server.url);
-    const all: [string, string][] = [...Object.entries(routes), [
-      CEILING,
-      await stylesheetUrl(server.url),
-    ]];
+    const routes = { ...benchRoutes(server.url), [CEILING]: await stylesheetUrl(server.url) };
+    const labels = Object.keys(routes);
     // warm-up: JIT, caches, connection setup
     await spawnLoad({ urls: Object.values(routes), connections: 16, seconds: 3, headers });
-    const results = new Map<number, Map<string, UrlReport>[]>();
+    const results: LoadReport[] = [];
     for (const connections of [16, 64]) {
-      results.set(connections, await measure(all, { connections, seconds, rounds, headers }));
+      results.push(
+        await spawnLoad({ urls: Object.values(routes), connections, seconds, turns, headers }),
+      );
       console.log(`measured ${connections} connections; load average ${loadAverage()}`);
     }
     console.log(
-      `\n${seconds} s per route, concurrency and round; ${rounds} rounds (routes in turn); ` +
-        `separate client process; gzip accepted\n`,
+      `\n${turns} turns of ${seconds} s per route, routes one at a time in turn; one client ` +
+        `process per concurrency; gzip accepted\n`,
     );
     let failed = 0;
-    for (const [connections, measured] of results) failed += report(connections, measured);
+    for (const load of results) failed += report(labels, load);
     console.log(`server log lines: ${server.lines()}; load average after: ${loadAverage()}`);
     if (failed > 0) Deno.exitCode = 1;
   } finally {

@@ -2,8 +2,11 @@
  * A bounded HTTP load generator, run as its own process by `bench/http.ts` and `bench/soak.ts` so
  * that the server under test does not share an event loop with its client. `connections` workers,
  * each with its own HTTP client (one keep-alive connection), loop `GET` over the given URLs in
- * turn for `seconds`, reading every body, and record each request's latency. On exit it prints
- * one JSON object ({@link LoadReport}) on stdout.
+ * turn for `seconds`, reading every body, and record each request's latency. With `turns`, the
+ * URLs are loaded one at a time instead: every worker on the first URL for `seconds`, then (once
+ * all its requests have answered) on the next, and so on, `turns` times over — so that routes
+ * compared with each other meet the same load from elsewhere on the box. On exit it prints one
+ * JSON object ({@link LoadReport}) on stdout.
  *
  * Run: `deno run --allow-net=127.0.0.1 bench/load_client.ts '<json LoadPlan>'`
  *
@@ -14,8 +17,11 @@
 export interface LoadPlan {
   urls: string[];
   connections: number;
+  /** How long the load runs; with `turns`, how long each URL's turn runs. */
   seconds: number;
   headers?: Record<string, string>;
+  /** Load the URLs one at a time, in turn, this many times over (see the module's text). */
+  turns?: number;
 }
 
 /** Figures for one URL. */
@@ -40,6 +46,8 @@ export interface LoadReport {
   connections: number;
   seconds: number;
   perUrl: UrlReport[];
+  /** With `turns`: requests/s of each URL (in `urls` order) in each turn. */
+  turns?: number[][];
 }
 
 /** Latency samples of one URL, in a growable typed array (no per-sample objects). */
@@ -73,58 +81,89 @@ function quantile(sorted: Float64Array, q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 }
 
-async function worker(plan: LoadPlan, samples: Samples[], endAt: number, offset: number) {
-  const client = Deno.createHttpClient({ poolMaxIdlePerHost: 1 });
-  try {
-    for (let i = offset; performance.now() < endAt; i++) {
-      const k = i % plan.urls.length;
-      const started = performance.now();
-      let status = 0;
-      let bytes = 0;
-      try {
-        const res = await fetch(plan.urls[k]!, { client, headers: plan.headers ?? {} });
-        status = res.status;
-        bytes = (await res.arrayBuffer()).byteLength;
-      } catch {
-        status = 0;
-      }
-      const s = samples[k]!;
-      s.add(performance.now() - started);
-      s.bytes += bytes;
-      s.statuses.set(status, (s.statuses.get(status) ?? 0) + 1);
-      if (status < 200 || status > 299) s.errors++;
+/** One worker: `GET`s over `urls` in turn (from `offset`) on its own client until `endAt`. */
+async function worker(
+  client: Deno.HttpClient,
+  urls: { url: string; samples: Samples }[],
+  headers: Record<string, string>,
+  endAt: number,
+  offset: number,
+) {
+  for (let i = offset; performance.now() < endAt; i++) {
+    const { url, samples: s } = urls[i % urls.length]!;
+    const started = performance.now();
+    let status = 0;
+    let bytes = 0;
+    try {
+      const res = await fetch(url, { client, headers });
+      status = res.status;
+      bytes = (await res.arrayBuffer()).byteLength;
+    } catch {
+      status = 0;
     }
-  } finally {
-    client.close();
+    s.add(performance.now() - started);
+    s.bytes += bytes;
+    s.statuses.set(status, (s.statuses.get(status) ?? 0) + 1);
+    if (status < 200 || status > 299) s.errors++;
   }
+}
+
+/** Every worker on `urls` for `seconds`; resolves when all have answered, with the seconds taken. */
+async function load(
+  clients: Deno.HttpClient[],
+  urls: { url: string; samples: Samples }[],
+  plan: LoadPlan,
+): Promise<number> {
+  const started = performance.now();
+  const endAt = started + plan.seconds * 1000;
+  await Promise.all(clients.map((c, w) => worker(c, urls, plan.headers ?? {}, endAt, w)));
+  return (performance.now() - started) / 1000;
 }
 
 /**
  * Runs a plan and summarises it.
  *
- * @param plan the URLs, workers, duration and headers
- * @returns figures per URL
+ * @param plan the URLs, workers, duration, headers and (optionally) turns
+ * @returns figures per URL (over all turns), and with `turns` each turn's requests/s
  */
 export async function runLoad(plan: LoadPlan): Promise<LoadReport> {
-  const samples = plan.urls.map(() => new Samples());
-  const started = performance.now();
-  const endAt = started + plan.seconds * 1000;
-  await Promise.all(
-    Array.from({ length: plan.connections }, (_, w) => worker(plan, samples, endAt, w)),
+  const urls = plan.urls.map((url) => ({ url, samples: new Samples() }));
+  const clients = Array.from(
+    { length: plan.connections },
+    () => Deno.createHttpClient({ poolMaxIdlePerHost: 1 }),
   );
-  const elapsed = (performance.now() - started) / 1000;
+  const elapsed = urls.map(() => 0);
+  const turns: number[][] = [];
+  try {
+    if (plan.turns === undefined) {
+      const seconds = await load(clients, urls, plan);
+      elapsed.fill(seconds);
+    } else {
+      for (let t = 0; t < plan.turns; t++) {
+        turns.push([]);
+        for (const [k, one] of urls.entries()) {
+          const before = one.samples.length;
+          const seconds = await load(clients, [one], plan);
+          elapsed[k]! += seconds;
+          turns[t]!.push((one.samples.length - before) / seconds);
+        }
+      }
+    }
+  } finally {
+    for (const c of clients) c.close();
+  }
   return {
     connections: plan.connections,
-    seconds: elapsed,
-    perUrl: plan.urls.map((url, k) => {
-      const s = samples[k]!;
+    seconds: plan.turns === undefined ? elapsed[0]! : elapsed.reduce((a, b) => a + b, 0),
+    ...(plan.turns === undefined ? {} : { turns }),
+    perUrl: urls.map(({ url, samples: s }, k) => {
       const sorted = s.sorted();
       return {
         url,
         requests: s.length,
         errors: s.errors,
         statuses: Object.fromEntries([...s.statuses].map(([k, v]) => [String(k), v])),
-        requestsPerSecond: s.length / elapsed,
+        requestsPerSecond: s.length / elapsed[k]!,
         p50Ms: quantile(sorted, 0.5),
         p90Ms: quantile(sorted, 0.9),
         p99Ms: quantile(sorted, 0.99),
