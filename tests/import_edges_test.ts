@@ -102,6 +102,11 @@ function offending(rule: (e: Edge) => boolean): string[] {
 
 const under = (path: string, ...folders: string[]) => folders.some((f) => path.startsWith(`${f}/`));
 
+/** Whether an import target is Hono, however spelled (`hono`, `hono/jsx`, `npm:hono@4`, JSR). */
+function isHono(to: string): boolean {
+  return /^(?:npm:\/?|jsr:\/?@hono\/)?hono(?:@[^/]*)?(?:\/|$)/.test(to);
+}
+
 Deno.test("the import graph is read: hundreds of edges, every route sub-app found", () => {
   assert.ok(edges.length > 300, `only ${edges.length} import edges found`);
   for (const route of ["routes/devices.tsx", "routes/overview.tsx", "routes/auth.tsx"]) {
@@ -114,8 +119,7 @@ Deno.test("engine/ imports nothing from hono, routes/, views/, plugins/ or confi
   assert.deepEqual(
     offending((e) =>
       under(e.from, "engine") &&
-      (e.to === "hono" || e.to.startsWith("hono/") ||
-        under(e.to, "routes", "views", "plugins", "config"))
+      (isHono(e.to) || under(e.to, "routes", "views", "plugins", "config"))
     ),
     [],
   );
@@ -167,4 +171,22 @@ Deno.test("edgesOf() reads named, default, type-only, re-exported and dynamic im
     { from: "plugins/assemble.ts", to: "plugins/y.tsx", names: ["h"] },
     { from: "plugins/assemble.ts", to: "plugins/sources/demo_people.ts", names: ["*"] },
   ]);
+});
+
+Deno.test("isHono() sees Hono under every specifier Deno accepts, and nothing else", () => {
+  for (
+    const to of [
+      "hono",
+      "hono/jsx",
+      "npm:hono",
+      "npm:hono@4.13.19",
+      "npm:/hono@4/cookie",
+      "jsr:@hono/hono",
+    ]
+  ) {
+    assert.equal(isHono(to), true, to);
+  }
+  for (const to of ["honorific", "npm:honox", "engine/hono.ts", "node:zlib", "zod"]) {
+    assert.equal(isHono(to), false, to);
+  }
 });
