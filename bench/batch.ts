@@ -26,6 +26,7 @@ import { recordFromWire } from "../engine/wire.ts";
 import { type AnyPluginModule, definePlugin } from "../plugins/plugin.ts";
 import type { RegistryEntry } from "../plugins/registry.ts";
 import { createSqliteStore } from "../plugins/stores/sqlite.ts";
+import { sleep } from "../lib/abort.ts";
 
 const KEEP = Deno.args.includes("--keep");
 const PEOPLE = Number(Deno.args.find((a) => /^\d+$/.test(a)) ?? 10_000);
@@ -77,7 +78,7 @@ const inventory = definePlugin(z.object({}).strict(), (_, ctx) => ({
   async devicesByEmail(email: string): Promise<DeviceRecord[]> {
     calls++;
     peakInFlight = Math.max(peakInFlight, ++inFlight);
-    await new Promise((r) => setTimeout(r, LATENCY_MS));
+    await sleep(LATENCY_MS);
     inFlight--;
     const line = answers.get(email);
     if (line === undefined) return [];

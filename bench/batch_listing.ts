@@ -33,6 +33,7 @@ import { REGISTRY, type RegistryEntry } from "../plugins/registry.ts";
 import { createSqliteStore } from "../plugins/stores/sqlite.ts";
 import { intuneSettings } from "../tests/fakes/intune.ts";
 import { JAMF_CLIENT_ID, JAMF_CLIENT_SECRET } from "../tests/fakes/jamf.ts";
+import { sleep } from "../lib/abort.ts";
 
 const flag = (name: string, fallback: number) => {
   const i = Deno.args.indexOf(name);
@@ -85,7 +86,7 @@ const ownership = definePlugin(z.object({}).strict(), (_, ctx) => ({
   timeoutMs: ctx.timeoutMs,
   async ownedDevicesByEmail(email: string): Promise<DeviceRecord[]> {
     ownershipCalls++;
-    await new Promise((r) => setTimeout(r, OWNERSHIP_LATENCY_MS));
+    await sleep(OWNERSHIP_LATENCY_MS);
     const n = Number(/^person(\d+)@/.exec(email)?.[1] ?? NaN);
     if (!(n % 2 === 0)) return [];
     const serial = `SYN${n.toString(16).padStart(10, "0").toUpperCase()}`;

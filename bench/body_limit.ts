@@ -12,6 +12,7 @@
 import { MAX_BODY_BYTES } from "../routes/body_limit.ts";
 import { startServer } from "../tests/support/server.ts";
 import { mib, rssKiB } from "./proc.ts";
+import { sleep } from "../lib/abort.ts";
 
 const CLIENTS = Number(Deno.env.get("BODY_CLIENTS") ?? "20");
 const BODY_BYTES = Number(Deno.env.get("BODY_MIB") ?? "100") * 1024 * 1024;
@@ -92,7 +93,7 @@ async function main(): Promise<void> {
     const sampler = (async () => {
       while (sampling) {
         peak = Math.max(peak, await rssKiB(server.pid));
-        await new Promise((r) => setTimeout(r, 50));
+        await sleep(50);
       }
     })();
     const started = performance.now();

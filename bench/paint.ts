@@ -18,6 +18,7 @@ import type { DeviceRecord } from "../engine/types.ts";
 import { launch } from "../tests/browser/chromium.ts";
 import { demoWith, startApp } from "../tests/support/app.ts";
 import { macRecord, registryWith, sourceEntry } from "../tests/support/sources.ts";
+import { sleep } from "../lib/abort.ts";
 
 const SLOW_MS = 3000;
 const RUNS = 3;
@@ -57,7 +58,7 @@ async function fcp(page: Page): Promise<number> {
 if (import.meta.main) {
   console.log(`bench:paint — load average ${Deno.loadavg().map((v) => v.toFixed(2)).join(" / ")}`);
   const slow = sourceEntry(async (email): Promise<DeviceRecord[]> => {
-    await new Promise((r) => setTimeout(r, SLOW_MS));
+    await sleep(SLOW_MS);
     return [{ ...macRecord("slow-mbp", "SLOW1", new Date()), email }];
   });
   const app = await startApp({

@@ -16,6 +16,7 @@
 import { benchHeaders, benchRoutes, loadAverage, signIn, startBenchServer } from "./http.ts";
 import { spawnLoad } from "./load_client.ts";
 import { fdCount, mib, rssKiB } from "./proc.ts";
+import { sleep } from "../lib/abort.ts";
 
 const SAMPLE_MS = 5_000;
 
@@ -52,7 +53,7 @@ async function main(): Promise<void> {
       console.log(`${t.toFixed(0).padStart(5)}   ${mib(sample.rss).padStart(9)}  ${sample.fds}`);
     }
     const report = await load;
-    await new Promise((r) => setTimeout(r, 2_000)); // let closed connections go
+    await sleep(2_000); // let closed connections go
     const afterFds = await fdCount(server.pid);
     const afterRss = await rssKiB(server.pid);
 

@@ -29,6 +29,7 @@ import { startGoogleFake } from "../tests/fakes/google.ts";
 import { JAMF_PASSWORD, JAMF_USER, startFakeJamf } from "../tests/fakes/jamf.ts";
 import { startFake } from "../tests/fakes/server.ts";
 import { demoWith, startApp, type TestApp } from "../tests/support/app.ts";
+import { sleep } from "../lib/abort.ts";
 
 const FRY = "fry@planetexpress.com";
 const NOW = new Date("2026-11-26T12:00:00Z");
@@ -301,11 +302,11 @@ async function duoMemory(): Promise<void> {
       const asked = fake.requests.length;
       const started = performance.now();
       while ((await store.latestEventTime("duo"))?.getTime() !== last.getTime()) {
-        await new Promise((r) => setTimeout(r, 20));
+        await sleep(20);
       }
       const seconds = (performance.now() - started) / 1000;
       const requests = fake.requests.length - asked;
-      await new Promise((r) => setTimeout(r, 200)); // let the poll finish pruning
+      await sleep(200); // let the poll finish pruning
       const fry = await plugin.eventsByEmail!(FRY, { signal: AbortSignal.timeout(5000) });
       const now = memory();
       console.log(

@@ -6,6 +6,7 @@
  * @module
  */
 import { startPermissions } from "../tests/support/server.ts";
+import { sleep } from "../lib/abort.ts";
 
 const ROOT = new URL("../", import.meta.url);
 const RUNS = 7;
@@ -41,7 +42,7 @@ async function once(): Promise<number> {
         break;
       }
     } catch {
-      await new Promise((r) => setTimeout(r, 5));
+      await sleep(5);
     }
   }
   child.kill("SIGTERM");

@@ -6,6 +6,7 @@ import type { PersonSnapshot } from "../../engine/snapshots.ts";
 import type { DeviceRecord, MergedDevice, SourceError, Status } from "../../engine/types.ts";
 import { createPersonViews, type PersonViewParts } from "../../engine/view.ts";
 import { createSqliteStore } from "../../plugins/stores/sqlite.ts";
+import { sleep } from "../../lib/abort.ts";
 
 const T0 = new Date("2026-11-30T09:00:00Z");
 const MIN = 60_000;
@@ -139,7 +140,7 @@ Deno.test("concurrent views of one person share one lookup (single flight)", asy
     const pending = Array.from({ length: 20 }, () => views.view(FRY));
     const other = views.view("leela@planetexpress.com");
     await Promise.resolve();
-    while (calls.length < 2) await new Promise((r) => setTimeout(r, 0));
+    while (calls.length < 2) await sleep(0);
     assert.equal(views.inFlight, 2);
     open();
     const all = await Promise.all(pending);
@@ -340,8 +341,8 @@ Deno.test("a background refresh whose lookup throws is reported, never an unhand
     clock.now = new Date(T0.getTime() + 2 * 60 * MIN);
     const stale = await views.cachedView(FRY);
     assert.equal(stale?.refreshing, true);
-    while (views.inFlight > 0) await new Promise((r) => setTimeout(r, 0));
-    await new Promise((r) => setTimeout(r, 0));
+    while (views.inFlight > 0) await sleep(0);
+    await sleep(0);
     assert.deepEqual(reported, ["refresh a snapshot: TypeError: a transform failed"]);
     assert.deepEqual((await views.cachedView(FRY))?.devices.map((d) => d.name), ["fry-mbp"]);
   } finally {

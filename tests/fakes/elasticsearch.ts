@@ -15,6 +15,8 @@
  * @module
  */
 
+import { sleep } from "../../lib/abort.ts";
+
 type Json = Record<string, unknown>;
 
 /** A stored document. */
@@ -391,7 +393,7 @@ export function startFakeElasticsearch(
       headers: req.headers,
       body,
     });
-    if (fake.delayMs > 0) await new Promise((r) => setTimeout(r, fake.delayMs));
+    if (fake.delayMs > 0) await sleep(fake.delayMs);
     if (fake.failWith !== null) return esError(fake.failWith, "unavailable", "fake is down");
     const refused = mediaTypeProblem(req.headers, major);
     if (refused !== null) return refused;

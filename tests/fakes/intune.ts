@@ -12,6 +12,7 @@
  * @module
  */
 import { type FakeServer, json, type LoggedRequest, startFake } from "./server.ts";
+import { sleep } from "../../lib/abort.ts";
 
 /** The tenant the fake's token endpoint answers for (`INTUNE_TENANT_ID`). */
 export const INTUNE_TENANT = "planetexpress.onmicrosoft.com";
@@ -269,7 +270,7 @@ export function startIntuneFake(options: IntuneFakeOptions = {}): IntuneFake {
         headers,
       });
     }
-    if (options.latencyMs) await new Promise((r) => setTimeout(r, options.latencyMs));
+    if (options.latencyMs) await sleep(options.latencyMs);
     const m = path.match(
       /^\/v1\.0\/deviceManagement\/managedDevices\/([^/]+)\/deviceCompliancePolicyStates$/,
     );

@@ -13,6 +13,7 @@
  */
 import { type FakeJamf, startFakeJamf } from "./jamf.ts";
 import { type FakeServer, json, type LoggedRequest, startFake } from "./server.ts";
+import { sleep } from "../../lib/abort.ts";
 
 /** One inventory record with every section (the fake trims to the sections asked). */
 export type FakeInventoryRecord = Record<string, unknown> & { id: string };
@@ -243,7 +244,7 @@ export async function startJamfProFake(options: JamfProFakeOptions = {}): Promis
         headers,
       });
     }
-    if (options.latencyMs) await new Promise((r) => setTimeout(r, options.latencyMs));
+    if (options.latencyMs) await sleep(options.latencyMs);
     counts.pages++;
     const q = req.url.searchParams;
     const filter = q.get("filter");

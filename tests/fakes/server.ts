@@ -5,6 +5,8 @@
  * @module
  */
 
+import { sleep } from "../../lib/abort.ts";
+
 /** One request the fake received. */
 export interface LoggedRequest {
   method: string;
@@ -91,7 +93,7 @@ export function startFake(
           headers: { "Content-Type": "application/json" },
         });
       case "slow":
-        await new Promise((r) => setTimeout(r, m.ms));
+        await sleep(m.ms);
         return handler(logged);
       case "hang":
         // Never answers until the fake closes.

@@ -15,6 +15,7 @@ import { JAMF_PASSWORD, JAMF_USER, jamfFixture, startFakeJamf } from "../fakes/j
 import { type FailureMode, type FakeServer, startFake } from "../fakes/server.ts";
 import { demoWith } from "../support/app.ts";
 import { recordResults, startRecordedApp } from "./harness.ts";
+import { sleep } from "../../lib/abort.ts";
 
 const TIMEOUT_S = 0.5;
 const BURST = 3;
@@ -61,7 +62,7 @@ function startProxy(target: string): Proxy {
           if (at >= bytes.length) proxy.trickled++;
           return controller.close();
         }
-        await new Promise((r) => setTimeout(r, TRICKLE_MS));
+        await sleep(TRICKLE_MS);
         controller.enqueue(bytes.slice(at, ++at));
       },
     });
