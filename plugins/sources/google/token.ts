@@ -7,9 +7,8 @@
  */
 import { importPKCS8, SignJWT } from "jose";
 import { UpstreamError } from "../../../engine/ports.ts";
-import { abortable, sleep } from "../../../lib/abort.ts";
-import { singleFlight } from "../../../lib/single_flight.ts";
-import { underOwnDeadline } from "../../http_abort.ts";
+import { sleep } from "../../../lib/abort.ts";
+import { type IssuedToken, renewingToken } from "../../renewing_token.ts";
 
 /** Where Google exchanges assertions when the service-account JSON names no `token_uri`. */
 export const DEFAULT_TOKEN_URI = "https://oauth2.googleapis.com/token";
@@ -78,12 +77,14 @@ export async function createTokenProvider(options: TokenOptions): Promise<TokenP
     );
   }
   const backoff = options.backoffMs ?? ((attempt: number) => 100 * 2 ** (attempt - 1));
-  let cached: { token: string; renewAt: number } | null = null;
-  // One exchange shared by every caller that needs a token meanwhile. It runs under its own
-  // deadline, never a caller's signal: one caller giving up must not fail the others.
-  const renewal = singleFlight(() =>
-    underOwnDeadline(EXCHANGE_TIMEOUT_MS, "Google token endpoint", exchange)
-  );
+  // One exchange shared by every caller that needs a token meanwhile, under its own deadline.
+  const { token } = renewingToken({
+    exchange,
+    earlyRefreshMs: EARLY_REFRESH_MS,
+    exchangeTimeoutMs: EXCHANGE_TIMEOUT_MS,
+    endpoint: "Google token endpoint",
+    now: options.now,
+  });
 
   async function assertion(): Promise<string> {
     const iat = Math.floor(options.now().getTime() / 1000);
@@ -97,7 +98,7 @@ export async function createTokenProvider(options: TokenOptions): Promise<TokenP
       .sign(key);
   }
 
-  async function exchange(signal: AbortSignal): Promise<string> {
+  async function exchange(signal: AbortSignal): Promise<IssuedToken> {
     const body = new URLSearchParams({ grant_type: GRANT_TYPE, assertion: await assertion() });
     for (let attempt = 0;; attempt++) {
       signal.throwIfAborted();
@@ -144,15 +145,9 @@ export async function createTokenProvider(options: TokenOptions): Promise<TokenP
         );
       }
       const ttl = Number.isFinite(expiresIn) ? expiresIn * 1000 : 3_600_000;
-      cached = { token, renewAt: options.now().getTime() + ttl - EARLY_REFRESH_MS };
-      return token;
+      return { token, lifetimeMs: ttl };
     }
   }
 
-  return {
-    token(signal) {
-      if (cached && options.now().getTime() < cached.renewAt) return Promise.resolve(cached.token);
-      return abortable(renewal.run(), signal);
-    },
-  };
+  return { token };
 }

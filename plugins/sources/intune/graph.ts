@@ -18,9 +18,8 @@
  */
 import { UpstreamError } from "../../../engine/ports.ts";
 import { AuthError, createHttpClient } from "../../http.ts";
-import { abortable, sleep as abortableSleep } from "../../../lib/abort.ts";
-import { singleFlight } from "../../../lib/single_flight.ts";
-import { underOwnDeadline } from "../../http_abort.ts";
+import { sleep as abortableSleep } from "../../../lib/abort.ts";
+import { type IssuedToken, renewingToken } from "../../renewing_token.ts";
 import { withRetryAfter } from "../../retry_after.ts";
 
 /** The scope of an app-only Graph token. */
@@ -112,16 +111,18 @@ export function createGraphClient(options: GraphOptions): GraphClient {
   const tokenUrl = `${options.loginUrl.replace(/\/+$/, "")}/${
     encodeURIComponent(options.tenantId)
   }/oauth2/v2.0/token`;
-  let cached: { token: string; renewAt: number } | null = null;
-  // One exchange shared by every caller that needs a token meanwhile. It runs under its own
-  // deadline, never a caller's signal: one caller giving up must not fail the others.
-  const renewal = singleFlight(() =>
-    underOwnDeadline(EXCHANGE_TIMEOUT_MS, "Intune token endpoint", exchange)
-  );
+  // One exchange shared by every caller that needs a token meanwhile, under its own deadline.
+  const { token, forget } = renewingToken({
+    exchange,
+    earlyRefreshMs: EARLY_REFRESH_MS,
+    exchangeTimeoutMs: EXCHANGE_TIMEOUT_MS,
+    endpoint: "Intune token endpoint",
+    now: options.now,
+  });
   let requests = 0;
   const hide = (text: string) => text.split(options.clientSecret).join("REDACTED");
 
-  async function exchange(signal: AbortSignal): Promise<string> {
+  async function exchange(signal: AbortSignal): Promise<IssuedToken> {
     requests++;
     const body = new URLSearchParams({
       client_id: options.clientId,
@@ -164,13 +165,7 @@ export function createGraphClient(options: GraphOptions): GraphClient {
     }
     const seconds = Number(answer?.expires_in ?? 3599);
     const ttl = (Number.isFinite(seconds) ? seconds : 3599) * 1000;
-    cached = { token, renewAt: options.now().getTime() + ttl - EARLY_REFRESH_MS };
-    return token;
-  }
-
-  function token(signal: AbortSignal): Promise<string> {
-    if (cached && options.now().getTime() < cached.renewAt) return Promise.resolve(cached.token);
-    return abortable(renewal.run(), signal);
+    return { token, lifetimeMs: ttl };
   }
 
   function relative(pathOrLink: string): string {
@@ -206,7 +201,7 @@ export function createGraphClient(options: GraphOptions): GraphClient {
     } catch (error: unknown) {
       if (!(error instanceof AuthError) || error.status !== 401 || renewed) throw error;
       renewed = true; // an expired or revoked token: fetch a new one once
-      cached = null;
+      forget();
       return await throttled();
     }
   }
