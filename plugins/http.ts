@@ -10,6 +10,7 @@
  */
 import { NotFoundError, UpstreamError } from "../engine/ports.ts";
 import { sleep } from "../lib/abort.ts";
+import { errorMessage } from "../lib/error_message.ts";
 import { withDeadline } from "./http_abort.ts";
 import { readBounded } from "./http_body.ts";
 import { secretRedactor } from "./http_redact.ts";
@@ -18,6 +19,35 @@ import { nextThrottleStep, RateLimitError, retryAfterMs } from "./retry_after.ts
 /** The upstream refused our credentials (HTTP 401 or 403). */
 export class AuthError extends UpstreamError {
   override name = "AuthError";
+}
+
+/**
+ * How a source's failed connectivity check reads (the original's wording): `"<name> connection
+ * failure; response code: <status>"` when the upstream answered with an HTTP status (a
+ * not-found is 404), else `"<name> connection failure; <error's message>"`. Authentication
+ * failures are worded by each source (what to check differs), so call this after handling them.
+ *
+ * @param name the upstream as operators know it, e.g. `JAMF`, `bitFit`
+ * @param error what the check's request threw
+ * @returns the error to throw; its `status` is the upstream's HTTP status, if any
+ * @example
+ * ```ts
+ * import { UpstreamError } from "../engine/ports.ts";
+ * connectionFailure("JAMF", new UpstreamError("bad gateway", 502)).message;
+ * // "JAMF connection failure; response code: 502"
+ * ```
+ */
+export function connectionFailure(name: string, error: unknown): UpstreamError {
+  if (error instanceof UpstreamError && error.status !== undefined) {
+    return new UpstreamError(
+      `${name} connection failure; response code: ${error.status}`,
+      error.status,
+    );
+  }
+  if (error instanceof NotFoundError) {
+    return new UpstreamError(`${name} connection failure; response code: 404`, 404);
+  }
+  return new UpstreamError(`${name} connection failure; ${errorMessage(error)}`);
 }
 
 /** How a client is built. */
@@ -89,7 +119,6 @@ const MIB = 1024 * 1024;
 
 /** The HTTP Basic `Authorization` value, re-exported for REST plugins (defined in lib/). */
 export { basicAuth } from "../lib/basic_auth.ts";
-import { errorMessage } from "../lib/error_message.ts";
 
 /**
  * Creates a client for one upstream.

@@ -11,7 +11,7 @@ import { z } from "zod";
 import { macsFrom } from "../../engine/identifiers.ts";
 import { type CallOptions, NotFoundError, UpstreamError } from "../../engine/ports.ts";
 import type { DeviceRecord } from "../../engine/types.ts";
-import { AuthError, createHttpClient } from "../http.ts";
+import { AuthError, connectionFailure, createHttpClient } from "../http.ts";
 import { definePlugin, timeoutSeconds } from "../plugin.ts";
 import { errorMessage } from "../../lib/error_message.ts";
 
@@ -168,16 +168,7 @@ export default definePlugin(bitfitSchema, (config, ctx) => {
           error.status,
         );
       }
-      if (error instanceof UpstreamError && error.status !== undefined) {
-        throw new UpstreamError(
-          `bitFit connection failure; response code: ${error.status}`,
-          error.status,
-        );
-      }
-      if (error instanceof NotFoundError) {
-        throw new UpstreamError("bitFit connection failure; response code: 404", 404);
-      }
-      throw new UpstreamError(`bitFit connection failure; ${(error as Error).message}`);
+      throw connectionFailure("bitFit", error);
     }
   }
 

@@ -14,7 +14,7 @@ import { canonicalMac } from "../../engine/identifiers.ts";
 import { ownerKey } from "../../engine/ownership.ts";
 import { type CallOptions, NotFoundError, UpstreamError } from "../../engine/ports.ts";
 import type { DeviceRecord } from "../../engine/types.ts";
-import { AuthError, createHttpClient, type HttpClient } from "../http.ts";
+import { AuthError, connectionFailure, createHttpClient, type HttpClient } from "../http.ts";
 import { createJamfAuth, type JamfAuth, jamfRequest } from "./jamf_auth.ts";
 import {
   jamfCredentialKeys,
@@ -229,16 +229,10 @@ async function checkJamf(
     options.signal.throwIfAborted();
     // jamf_auth.ts words refusals by what the server refused; never blame a password blindly.
     if (error instanceof AuthError) throw error;
-    if (error instanceof UpstreamError && error.status !== undefined) {
-      throw new UpstreamError(
-        `JAMF connection failure; response code: ${error.status}`,
-        error.status,
-      );
+    const failure = connectionFailure("JAMF", error);
+    if (failure.status === undefined) {
+      ctx.log.debug("jamf: connectivity check failed", { error: errorMessage(error) });
     }
-    if (error instanceof NotFoundError) {
-      throw new UpstreamError("JAMF connection failure; response code: 404", 404);
-    }
-    ctx.log.debug("jamf: connectivity check failed", { error: errorMessage(error) });
-    throw new UpstreamError(`JAMF connection failure; ${errorMessage(error)}`);
+    throw failure;
   }
 }
