@@ -36,7 +36,8 @@ export function lookupByOs<T>(
   os: string,
 ): T | undefined {
   if (map === undefined) return undefined;
-  const exact = map[os];
+  // own keys only: a device whose OS is named "valueOf" or "constructor" has no rule
+  const exact = Object.hasOwn(map, os) ? map[os] : undefined;
   if (exact !== undefined) return exact;
   let best: string | undefined;
   for (const key of Object.keys(map)) {

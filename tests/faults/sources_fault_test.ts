@@ -17,10 +17,13 @@ import { demoWith } from "../support/app.ts";
 import { recordResults, startRecordedApp } from "./harness.ts";
 import { sleep } from "../../lib/abort.ts";
 
-const TIMEOUT_S = 0.5;
+// Long enough for the healthy source on a busy machine: at 0.5 s, a loaded machine made the
+// recovery view time out, and every later step of that source then failed.
+const TIMEOUT_S = 2;
 const BURST = 3;
 const PERSON = "user@example.com"; // Fry: the demo source knows his "fry-mbp"
-const TRICKLE_MS = 20;
+// A byte every 100 ms: even the shortest answer (a token, about 80 bytes) outlasts TIMEOUT.
+const TRICKLE_MS = 100;
 
 type Mode = "refused" | "hang" | "status 500" | "malformed JSON" | "huge body" | "byte by byte";
 const MODES: Mode[] = ["hang", "status 500", "malformed JSON", "huge body", "byte by byte"];
@@ -230,8 +233,8 @@ for (const source of SOURCES) {
           const trickledBefore = proxy.trickled;
           try {
             const { slowestMs, bodies, statuses } = await burst(app, cookie);
-            // every page arrived while the trickled answer was still coming (20 ms a byte: many
-            // seconds for the whole answer, against a TIMEOUT of 0.5 s); a hanging upstream
+            // every page arrived while the trickled answer was still coming (100 ms a byte: many
+            // seconds for the whole answer, against a TIMEOUT of 2 s); a hanging upstream
             // never answers, so a page that arrived at all did not wait for it
             const trickledBeforePages = proxy.trickled - trickledBefore;
             const lines = app.logs.slice(logsBefore);
@@ -273,9 +276,15 @@ for (const source of SOURCES) {
           if (mode !== "refused") {
             // the source works again: the burst ends with one recovery line
             const before = app.logs.length;
-            await app.services.store.pruneSnapshots(new Date(8.64e15));
-            await (await app.request("/devices", { cookie })).text();
-            const recovered = app.logs.slice(before).filter((l) => l.msg === "source recovered");
+            const recoveredSince = () =>
+              app.logs.slice(before).filter((l) => l.msg === "source recovered");
+            // up to three views (counted, no clock): a view on a very busy machine may still
+            // outlast TIMEOUT, which keeps the burst going until the next one
+            for (let view = 0; view < 3 && recoveredSince().length === 0; view++) {
+              await app.services.store.pruneSnapshots(new Date(8.64e15));
+              await (await app.request("/devices", { cookie })).text();
+            }
+            const recovered = recoveredSince();
             // the burst's views shared one lookup (single flight), which asked the source once by
             // email and once per serial/MAC it was given: at least one failure, one recovery line
             assert.deepEqual(recovered.map((l) => l.source), [source.name]);

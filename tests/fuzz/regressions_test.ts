@@ -3,6 +3,7 @@
  */
 import assert from "node:assert/strict";
 import { createLogger } from "../../config/log.ts";
+import { lookupByOs } from "../../engine/practice_parts.ts";
 import { normaliseHit } from "../../plugins/es_notifications.ts";
 import { processAsset } from "../../plugins/sources/bitfit.ts";
 import { toEvent } from "../../plugins/sources/duo_api.ts";
@@ -78,4 +79,13 @@ Deno.test("landesk processComputer() ignores text columns that hold no text inst
   assert.equal(device.name, "PC-1");
   assert.equal(device.serial, undefined);
   assert.deepEqual(device.software?.installed, [], "a nameless entry is skipped");
+});
+
+Deno.test('lookupByOs() finds no rule for an OS named like an Object method (a LANDESK row with os "valueOf")', () => {
+  const rules = { "macOS": "15.0", "Windows": "11" };
+  for (const os of ["valueOf", "constructor", "toString", "__proto__", "hasOwnProperty"]) {
+    assert.equal(lookupByOs(rules, os), undefined, os);
+  }
+  assert.equal(lookupByOs(rules, "macOS"), "15.0");
+  assert.equal(lookupByOs(rules, "Windows 11 Pro"), "11");
 });
