@@ -32,6 +32,7 @@ import type { DeviceRecord } from "../../../engine/types.ts";
 import { AuthError } from "../../http.ts";
 import { definePlugin, type PluginContext, timeoutSeconds } from "../../plugin.ts";
 import { createGraphClient, type GraphClient, type GraphOptions } from "./graph.ts";
+import { skippedRecords } from "../skipped_records.ts";
 import {
   GraphPageSchema,
   ManagedDeviceSchema,
@@ -118,7 +119,8 @@ export function createIntuneSource(
   });
   /** Graph ids of the records this source built (records carry no upstream id of their own). */
   const ids = new WeakMap<DeviceRecord, string>();
-  const reported = new Set<string>();
+  const skipped = skippedRecords(ctx.log, "intune: skipped a malformed managed device");
+  let filterIgnoredReported = false;
 
   function records(page: unknown): { records: DeviceRecord[]; next: string | undefined } {
     const parsed = GraphPageSchema.safeParse(page);
@@ -127,14 +129,7 @@ export function createIntuneSource(
     for (const raw of parsed.data.value) {
       const device = ManagedDeviceSchema.safeParse(raw);
       if (!device.success) {
-        const id = String((raw as { id?: unknown } | null)?.id ?? "?");
-        if (!reported.has(id)) {
-          reported.add(id);
-          ctx.log.warn("intune: skipped a malformed managed device", {
-            id,
-            error: device.error.issues[0]?.message ?? "invalid",
-          });
-        }
+        skipped(raw, device.error.issues[0]?.message);
         continue;
       }
       const record = processManagedDevice(device.data, {
@@ -188,8 +183,8 @@ export function createIntuneSource(
    */
   function matching(found: DeviceRecord[], keep: (r: DeviceRecord) => boolean): DeviceRecord[] {
     const kept = found.filter(keep);
-    if (kept.length < found.length && !reported.has("$filter")) {
-      reported.add("$filter");
+    if (kept.length < found.length && !filterIgnoredReported) {
+      filterIgnoredReported = true;
       ctx.log.warn("intune: Graph answered devices outside the $filter; they were dropped", {
         answered: found.length,
         kept: kept.length,

@@ -32,6 +32,7 @@ import { sleep as abortableSleep } from "../../../lib/abort.ts";
 import { definePlugin, type PluginContext, timeoutSeconds } from "../../plugin.ts";
 import { withRetryAfter } from "../../retry_after.ts";
 import { createJamfAuth, jamfRequest } from "../jamf_auth.ts";
+import { skippedRecords } from "../skipped_records.ts";
 import {
   jamfCredentialKeys,
   jamfCredentials,
@@ -108,7 +109,7 @@ export function createJamfProSource(
     now: ctx.now,
   });
   const sections = [...SECTIONS, ...(config.SOFTWARE ? ["APPLICATIONS", "SERVICES"] : [])];
-  const reported = new Set<string>();
+  const skipped = skippedRecords(ctx.log, "jamf_pro: skipped a malformed computer");
 
   async function page(
     index: number,
@@ -137,14 +138,7 @@ export function createJamfProSource(
     for (const raw of parsed.data.results) {
       const r = InventoryRecordSchema.safeParse(raw);
       if (!r.success) {
-        const id = String((raw as { id?: unknown } | null)?.id ?? "?");
-        if (!reported.has(id)) {
-          reported.add(id);
-          ctx.log.warn("jamf_pro: skipped a malformed computer", {
-            id,
-            error: r.error.issues[0]?.message ?? "invalid",
-          });
-        }
+        skipped(raw, r.error.issues[0]?.message);
         continue;
       }
       records.push(
