@@ -1,4 +1,7 @@
 /**
+ * Over 300 lines because it is one benchmark read top to bottom: its rig of fakes, the runs and
+ * the report, each used once.
+ *
  * `deno task bench:latency` (issue 13): a person's pages with slow inventories, measured with the
  * real plugins against loopback fakes answering with realistic delays — JAMF 1.2 s per request
  * (a lookup is at least two sequential requests), Google 0.9 s per API request, bitFit 0.2 s per

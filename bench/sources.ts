@@ -1,4 +1,7 @@
 /**
+ * Over 300 lines because it is one benchmark read top to bottom: its rigs of fakes, the runs per
+ * target and the report, each used once.
+ *
  * Sources benchmark (`deno task bench:sources`), the targets of issue 4, measured with the real
  * plugins against loopback fakes, in one run on one machine:
  *
