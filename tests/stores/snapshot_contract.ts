@@ -8,7 +8,7 @@
  */
 import assert from "node:assert/strict";
 import type { PersonSnapshot } from "../../engine/snapshots.ts";
-import { at, type ContractStep } from "./store_contract.ts";
+import { at, type ContractStep, event } from "./store_contract.ts";
 
 /** A snapshot with a date in every place a record, account or event has one. */
 export function snapshotOf(email: string, collectedAt: Date): PersonSnapshot {
@@ -45,15 +45,7 @@ export function snapshotOf(email: string, collectedAt: Date): PersonSnapshot {
       errors: [],
     },
     events: {
-      items: [{
-        source: "duo",
-        id: "e1",
-        type: "push",
-        success: true,
-        reason: "",
-        ip_address: "192.0.2.1",
-        timestamp: at(-30),
-      }],
+      items: [event({ id: "e1", timestamp: at(-30) })],
       errors: [],
     },
   };
