@@ -180,7 +180,7 @@ export async function createEsClient(
     const pinned = config.ELASTICSEARCH_KWARGS?.compatibleWith;
     return new Client({
       ...clientOptions(config, options.timeoutMs),
-      Transport: compatibleTransport(Transport, pinned),
+      Transport: compatibleTransport(Transport, pinned, options.timeoutMs ?? undefined),
     });
   } catch (error: unknown) {
     if (error instanceof Deno.errors.NotCapable) {

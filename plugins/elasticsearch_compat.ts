@@ -14,7 +14,8 @@
  * front of the node refuses the root (404/405: it forwards only index paths), it sends plain
  * `application/json` and `application/x-ndjson`, which both majors accept. The question is shared
  * by concurrent requests and never carries one request's signal, so one giving up fails no
- * other. `compatibleWith` in `ELASTICSEARCH_KWARGS` skips the question. A node older than 8 is
+ * other; it has its own deadline instead (the client's request timeout, else
+ * `VERSION_QUESTION_TIMEOUT_MS`), after which the next request asks again. `compatibleWith` in `ELASTICSEARCH_KWARGS` skips the question. A node older than 8 is
  * refused with a message naming its version. Supported: Elasticsearch 8.x and 9.x (`SUPPORTED_ES_MAJORS`).
  *
  * @module
@@ -27,6 +28,14 @@ import type {
 import { untilAborted } from "../lib/abort.ts";
 import { singleFlight } from "../lib/single_flight.ts";
 import { esStatus } from "./elasticsearch.ts";
+import { underOwnDeadline } from "./http_abort.ts";
+
+/**
+ * How long the shared version question (`GET /`) may take when the client has no request timeout
+ * of its own (`DEFAULT_TIMEOUT: false`), in milliseconds: a node that accepts the connection and
+ * never answers must not leave every later request waiting for the answer until a restart.
+ */
+export const VERSION_QUESTION_TIMEOUT_MS = 30_000;
 
 /** The Elasticsearch majors Stethoscope is tested against. */
 export const SUPPORTED_ES_MAJORS: readonly number[] = [8, 9];
@@ -92,32 +101,46 @@ export function esMajor(number: unknown): number {
  *
  * @param Base the client's `Transport` class
  * @param pinned `ELASTICSEARCH_KWARGS.compatibleWith`, when set
+ * @param questionTimeoutMs the version question's own deadline in milliseconds (the plugin's
+ *   timeout, else {@link VERSION_QUESTION_TIMEOUT_MS}); past it the waiting requests fail with
+ *   "Elasticsearch (GET / for its version) did not answer within N s" and the next one asks again
  * @returns the transport class to give the client
  */
 export function compatibleTransport(
   Base: typeof Transport,
   pinned: 8 | 9 | undefined,
+  questionTimeoutMs: number = VERSION_QUESTION_TIMEOUT_MS,
 ): typeof Transport {
   class CompatibleTransport extends Base {
-    // Asked once and kept; a failed question (the node was down) is asked again by the next
-    // request. Never a caller's signal: the answer is shared by every request waiting for it, so
-    // one request giving up must not fail the others (the client's request timeout bounds it).
+    // Asked once and kept; a failed question (the node was down, or did not answer in time) is
+    // asked again by the next request. Never a caller's signal: the answer is shared by every
+    // request waiting for it, so one request giving up must not fail the others; its own
+    // deadline bounds it.
     #major = singleFlight(
       () => pinned === undefined ? this.#detect() : Promise.resolve(pinned),
       { keepResult: true },
     );
 
-    async #detect(): Promise<number | null> {
-      try {
-        const info = await super.request<{ version?: { number?: unknown } }>(
-          { method: "GET", path: "/" },
-          { headers: { ...esMediaTypes(null, false) } },
-        );
-        return esMajor(info?.version?.number);
-      } catch (error: unknown) {
-        if (wontSayVersion(esStatus(error))) return null;
-        throw error;
-      }
+    #detect(): Promise<number | null> {
+      return underOwnDeadline(
+        questionTimeoutMs,
+        "Elasticsearch (GET / for its version)",
+        async (signal) => {
+          try {
+            const info = await super.request<{ version?: { number?: unknown } }>(
+              { method: "GET", path: "/" },
+              { headers: { ...esMediaTypes(null, false) }, signal },
+            );
+            return esMajor(info?.version?.number);
+          } catch (error: unknown) {
+            // The client answers an aborted request with its own RequestAbortedError; at the
+            // deadline the deadline's reason says what happened.
+            if (signal.aborted) throw signal.reason;
+            if (wontSayVersion(esStatus(error))) return null;
+            throw error;
+          }
+        },
+      );
     }
 
     // The base class declares overloads (body, or body with meta); this one serves them all.
