@@ -1,4 +1,7 @@
 /**
+ * Over 300 lines: one browser session audits every page, person, width and JavaScript setting, then
+ * walks the keyboard path; the axe, context and Tab helpers serve both halves.
+ *
  * Accessibility in a real browser: axe-core (from npm) run on every page as every demo person, at
  * 320, 360 and 1280 px, with JavaScript on and off, must find no serious or critical violation; and a keyboard-only walk
  * (Tab, Shift+Tab, Enter, Space; no mouse) signs in, opens a practice on the Devices page, then

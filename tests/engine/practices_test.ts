@@ -1,3 +1,10 @@
+/**
+ * Over 300 lines: one test per practice kind and config rule of the original (uptodate, key
+ * existence, injection, installed software, PRACTICES order), all on the same ORIGINAL_PRACTICES
+ * fixtures.
+ *
+ * @module
+ */
 import assert from "node:assert/strict";
 import { PracticesConfigSchema } from "../../engine/practice_config.ts";
 import type { PracticeConfig } from "../../engine/practice_config.ts";

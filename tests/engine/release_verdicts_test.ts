@@ -1,3 +1,9 @@
+/**
+ * Over 300 lines: one test per release rule (Apple deadlines, lifecycle, behind N, Android patch,
+ * ChromeOS expiry, Windows servicing and LTSC), each with the dated records it judges.
+ *
+ * @module
+ */
 import assert from "node:assert/strict";
 import { parseOsPolicy } from "../../engine/os_policy.ts";
 import { judgeWithPolicy } from "../../engine/release_verdicts.ts";

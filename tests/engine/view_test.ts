@@ -1,3 +1,9 @@
+/**
+ * Over 300 lines: one test per snapshot rule of the person view (miss, stale, single flight,
+ * failing source, grace, prune), sharing the device builders, counting collector and clock above.
+ *
+ * @module
+ */
 import assert from "node:assert/strict";
 import { silentLogger } from "../../config/log.ts";
 import type { Store } from "../../engine/ports.ts";

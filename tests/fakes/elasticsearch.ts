@@ -1,4 +1,8 @@
 /**
+ * Over 300 lines: one fake node: the REST subset Stethoscope uses (documents, _mget, _bulk,
+ * _search, _count, _delete_by_query) over one in-memory index map, plus the version and media-type
+ * checks.
+ *
  * A loopback Elasticsearch: a real HTTP server on 127.0.0.1 speaking the subset of the REST API
  * Stethoscope uses — ping, index create/exists with mappings (`dynamic: strict` enforced at the top
  * level), documents by id (index, create, get, update with `if_seq_no`/`if_primary_term`), `_mget`,

@@ -1,4 +1,7 @@
 /**
+ * Over 300 lines: one fake Graph + identity platform: Planet Express's managedDevice records, their
+ * setting states and the token, paging and throttling handlers that serve them.
+ *
  * A fake Microsoft Graph + Microsoft identity platform for the `intune` source, speaking the
  * documented protocol: client-credentials tokens at `POST /{tenant}/oauth2/v2.0/token`
  * (form body, `scope=https://graph.microsoft.com/.default`), `GET /v1.0/deviceManagement/

@@ -1,4 +1,8 @@
 /**
+ * Over 300 lines: one fake server: Fry's two Macs as Jamf Pro inventory records, the RSQL filter
+ * and section/page handling that serve them, kept together so a record and the code that filters it
+ * change as one.
+ *
  * A fake Jamf Pro server for the `jamf_pro` source: the Jamf Pro API's
  * `GET /api/v1/computers-inventory` (repeated `section`, `page`, `page-size`, `sort`, RSQL
  * `filter` with `==`, `,` for OR; answer `{totalCount, results}`; only the sections asked are

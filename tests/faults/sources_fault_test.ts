@@ -1,4 +1,8 @@
 /**
+ * Over 300 lines: one fault matrix (every source × refuse, hang, 500, bad JSON, huge, trickle)
+ * sharing one set of fakes, a proxy and the timing report, which split apart would each rebuild the
+ * same rig.
+ *
  * Each upstream source in turn misbehaves — refuses connections, hangs, answers 500, answers
  * malformed JSON, answers a huge body, answers byte by byte — while the `demo` source keeps
  * working. The devices page must still render the demo devices, with a banner naming the failing

@@ -1,4 +1,7 @@
 /**
+ * Over 300 lines: one seeded fuzzer: the request generator, the checks and personas above are
+ * shared by the in-process run and the loopback-socket runs below.
+ *
  * HTTP fuzzing of the whole app in-process: thousands of random paths, query strings, headers,
  * cookies and bodies, as an anonymous visitor, as a demo person and as a privileged person.
  * Never a 5xx, never a reflected unescaped input (every input carries a `<x-fuzz-N>` marker that

@@ -1,4 +1,7 @@
 /**
+ * Over 300 lines: one property per source parser (JAMF, bitFit, Google, LANDESK, Duo, ES, file),
+ * each a few lines over the shared pipeline check and fixtures.
+ *
  * Property-based fuzzing of every source parser: arbitrary input, and real fixtures with random
  * parts replaced, never throw anything but the error each parser documents, never hang, and what
  * they return survives the rest of the pipeline (practices, merge, rendering).

@@ -1,3 +1,9 @@
+/**
+ * Over 300 lines: Duo's signing (worked example, canonical request, dates) and the poller that
+ * depends on it (paging, 429, pruning, auth failure), sharing the fake Admin API and deps().
+ *
+ * @module
+ */
 import assert from "node:assert/strict";
 import { silentLogger } from "../../config/log.ts";
 import type { Store } from "../../engine/ports.ts";

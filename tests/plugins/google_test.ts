@@ -1,3 +1,9 @@
+/**
+ * Over 300 lines: one test per Google API the source reads (devices, tokens, usage reports, login
+ * activities) and its failures, sharing the fixture server and setup() above.
+ *
+ * @module
+ */
 import assert from "node:assert/strict";
 import { exportPKCS8, generateKeyPair } from "jose";
 import { createLogger } from "../../config/log.ts";

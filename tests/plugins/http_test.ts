@@ -1,3 +1,9 @@
+/**
+ * Over 300 lines: one test per documented behaviour of the shared HTTP client (statuses, 429/Retry-
+ * After, 5xx retries, deadlines, body limit, redaction), sharing the fake and client builders.
+ *
+ * @module
+ */
 import assert from "node:assert/strict";
 import { NotFoundError, UpstreamError } from "../../engine/ports.ts";
 import { AuthError, basicAuth, createHttpClient } from "../../plugins/http.ts";

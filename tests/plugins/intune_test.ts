@@ -1,3 +1,9 @@
+/**
+ * Over 300 lines: one test per documented Graph answer shape (filters, nextLink paging, 429, Entra
+ * ID errors, 403), sharing the fake's set-up above.
+ *
+ * @module
+ */
 import assert from "node:assert/strict";
 import { silentLogger } from "../../config/log.ts";
 import { type ListedPage, type Store, UpstreamError } from "../../engine/ports.ts";

@@ -1,4 +1,7 @@
 /**
+ * Over 300 lines: one test per token path Jamf documents (account, API client, renewal, 401,
+ * pre-10.35 Basic, refusals), all against the same fake and setup().
+ *
  * Jamf Pro tokens (plugins/sources/jamf_auth.ts) against the fake Jamf Pro 11.5+ server: account
  * and API-client tokens, sharing, renewal, refusals worded by what was refused.
  *

@@ -1,3 +1,9 @@
+/**
+ * Over 300 lines: field-by-field maps of both Classic fixtures plus one test per JAMF lookup,
+ * failure and parsing rule, sharing the fake and setup().
+ *
+ * @module
+ */
 import assert from "node:assert/strict";
 import { createLogger, type Level, silentLogger } from "../../config/log.ts";
 import { NotFoundError, type Store, UpstreamError } from "../../engine/ports.ts";

@@ -1,3 +1,9 @@
+/**
+ * Over 300 lines: one test per LANDESK lookup and formatting rule, sharing the fake database of
+ * driver rows and the naive-timestamp helpers above.
+ *
+ * @module
+ */
 import assert from "node:assert/strict";
 import { createLogger } from "../../config/log.ts";
 import { NotFoundError, type Store, UpstreamError } from "../../engine/ports.ts";

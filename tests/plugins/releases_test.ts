@@ -1,3 +1,9 @@
+/**
+ * Over 300 lines: the release service from feed parsing to store copy to shipped file, one test per
+ * step and per staleness rule, sharing the fake feeds and fixtures set up above.
+ *
+ * @module
+ */
 import assert from "node:assert/strict";
 import { createLogger, silentLogger } from "../../config/log.ts";
 import { ReleaseDataSchema } from "../../config/schema.ts";

@@ -1,3 +1,9 @@
+/**
+ * Over 300 lines: one test per API contract of the original (merged devices, timestamps, credential
+ * errors, who may read whom, CORS), all through the same app and get() helper.
+ *
+ * @module
+ */
 import assert from "node:assert/strict";
 import { SignJWT } from "jose";
 import { mintToken } from "../../routes/tokens.ts";

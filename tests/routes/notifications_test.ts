@@ -1,3 +1,9 @@
+/**
+ * Over 300 lines: one test per way an alert is answered (plain form, htmx, JSON API, Activity page,
+ * store failure), all on the same app, overview() and form() helpers.
+ *
+ * @module
+ */
 import assert from "node:assert/strict";
 import { z } from "zod";
 import { definePlugin } from "../../plugins/plugin.ts";

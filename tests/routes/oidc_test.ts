@@ -1,3 +1,9 @@
+/**
+ * Over 300 lines: one test per OIDC rule (code flow with PKCE, token refusals, state, redirects,
+ * privileges, key rotation, client auth), sharing the fake provider and the signIn() walk above.
+ *
+ * @module
+ */
 import assert from "node:assert/strict";
 import { parseConfig } from "../../config/load.ts";
 import type { Config } from "../../config/schema.ts";

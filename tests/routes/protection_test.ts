@@ -1,3 +1,9 @@
+/**
+ * Over 300 lines: one test per protection of the app (sessions, CSRF/origin, trusted hosts and
+ * proxies, rate limits, hostile input, metrics), all on the same started app and support helpers.
+ *
+ * @module
+ */
 import assert from "node:assert/strict";
 import { parseConfig } from "../../config/load.ts";
 import { ConfigError } from "../../config/problems.ts";
