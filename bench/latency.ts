@@ -25,8 +25,8 @@
  * @module
  */
 // deno-lint-ignore-file no-console
+import { GOOGLE_SCOPES, startGoogleServiceAccount } from "../tests/support/google.ts";
 import { DatabaseSync } from "node:sqlite";
-import { exportPKCS8, generateKeyPair } from "jose";
 import { silentLogger } from "../config/log.ts";
 import { z } from "zod";
 import { definePlugin } from "../plugins/plugin.ts";
@@ -34,14 +34,11 @@ import { REGISTRY } from "../plugins/registry.ts";
 import { encodeSnapshotBody } from "../plugins/stores/snapshot_codec.ts";
 import { createSqliteStore } from "../plugins/stores/sqlite.ts";
 import { BITFIT_TOKEN, startFakeBitfit } from "../tests/fakes/bitfit.ts";
-import { startGoogleFake } from "../tests/fakes/google.ts";
-import { JAMF_PASSWORD, JAMF_USER, startFakeJamf } from "../tests/fakes/jamf.ts";
+import { JAMF_ACCOUNT, startFakeJamf } from "../tests/fakes/jamf.ts";
 import { csrfOf, demoWith, startApp } from "../tests/support/app.ts";
 
 const FRY = "fry@planetexpress.com";
 const NOW = new Date("2026-11-26T12:00:00Z");
-const CLIENT_EMAIL = "stethoscope@planet-express.iam.gserviceaccount.com";
-const ADMIN = "hermes@planetexpress.com";
 const FIXTURES = new URL("../tests/fixtures/upstream/", import.meta.url);
 const JAMF_MS = 1200;
 const GOOGLE_MS = 900;
@@ -78,16 +75,10 @@ const alerts = definePlugin(z.object({}).strict(), (_, ctx) => ({
 
 /** The app over JAMF, Google and bitFit fakes with the latencies. */
 async function rig() {
-  const keys = await generateKeyPair("RS256", { extractable: true });
   const [jamf, bitfit] = await Promise.all([startFakeJamf(), startFakeBitfit()]);
   jamf.fail({ kind: "slow", ms: JAMF_MS });
   bitfit.fail({ kind: "slow", ms: BITFIT_MS });
-  const google = startGoogleFake({
-    publicKey: keys.publicKey,
-    clientEmail: CLIENT_EMAIL,
-    subject: ADMIN,
-    now: () => NOW,
-  });
+  const { google, section: googleSection } = await startGoogleServiceAccount(() => NOW);
   google.delayMs = GOOGLE_MS;
   const android = await fixture("google/devices/android.json");
   // Fry's phones and tablets: with JAMF's and bitFit's Macs, seven devices
@@ -108,28 +99,19 @@ async function rig() {
   const config = demoWith({
     PLUGINS: {
       jamf: {
-        JAMF_API_USERNAME: JAMF_USER,
-        JAMF_API_PASSWORD: JAMF_PASSWORD,
+        ...JAMF_ACCOUNT,
         JAMF_API_HOSTADDR: jamf.hostaddr,
         TIMEOUT: 15,
       },
-      google: {
-        GOOGLE_API_SECRETS: {
-          type: "service_account",
-          client_email: CLIENT_EMAIL,
-          private_key: await exportPKCS8(keys.privateKey),
-          token_uri: google.tokenUri,
-        },
-        GOOGLE_API_USERNAME: ADMIN,
-        GOOGLE_API_SCOPES: [
-          "https://www.googleapis.com/auth/admin.directory.device.chromeos.readonly",
-          "https://www.googleapis.com/auth/admin.directory.device.mobile.readonly",
-          "https://www.googleapis.com/auth/admin.reports.audit.readonly",
-          "https://www.googleapis.com/auth/admin.reports.usage.readonly",
+      google: await googleSection({
+        scopes: [
+          GOOGLE_SCOPES.chromeos,
+          GOOGLE_SCOPES.mobile,
+          GOOGLE_SCOPES.audit,
+          GOOGLE_SCOPES.usage,
         ],
-        GOOGLE_API_ROOT_URL: google.url,
-        TIMEOUT: 15,
-      },
+        timeout: 15,
+      }),
       bitfit: { BITFIT_API_TOKEN: BITFIT_TOKEN, BITFIT_BASE_URL: bitfit.baseUrl, TIMEOUT: 15 },
       alerts: {},
     },

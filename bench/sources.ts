@@ -20,7 +20,7 @@
  * @module
  */
 // deno-lint-ignore-file no-console
-import { exportPKCS8, generateKeyPair } from "jose";
+import { GOOGLE_SCOPES, startGoogleServiceAccount } from "../tests/support/google.ts";
 import { silentLogger } from "../config/log.ts";
 import type { PluginInstance } from "../plugins/plugin.ts";
 import { REGISTRY } from "../plugins/registry.ts";
@@ -28,8 +28,7 @@ import duo from "../plugins/sources/duo.ts";
 import { createSqliteStore } from "../plugins/stores/sqlite.ts";
 import { BITFIT_TOKEN, startFakeBitfit } from "../tests/fakes/bitfit.ts";
 import { authLog, DUO_HOST, DUO_IKEY, DUO_SKEY, startFakeDuo } from "../tests/fakes/duo.ts";
-import { startGoogleFake } from "../tests/fakes/google.ts";
-import { JAMF_PASSWORD, JAMF_USER, startFakeJamf } from "../tests/fakes/jamf.ts";
+import { JAMF_ACCOUNT, startFakeJamf } from "../tests/fakes/jamf.ts";
 import { startFake } from "../tests/fakes/server.ts";
 import { demoWith, startApp, type TestApp } from "../tests/support/app.ts";
 import { sleep } from "../lib/abort.ts";
@@ -42,8 +41,6 @@ const TIMEOUT_S = 0.3;
 const DEADLINE_TARGET_MS = 20;
 const RUNS = 30;
 const WARMUP = 5;
-const CLIENT_EMAIL = "stethoscope@planet-express.iam.gserviceaccount.com";
-const ADMIN = "hermes@planetexpress.com";
 const FIXTURES = new URL("../tests/fixtures/upstream/", import.meta.url);
 
 function median(values: number[]): number {
@@ -85,7 +82,6 @@ interface Rig {
 
 /** The app with five device sources (and bitFit when `staged`), each answering in ~100 ms. */
 async function rig(options: { staged: boolean; timeoutB?: number }): Promise<Rig> {
-  const keys = await generateKeyPair("RS256", { extractable: true });
   const [jamfA, jamfB, bitfit] = await Promise.all([
     startFakeJamf(),
     startFakeJamf(),
@@ -96,12 +92,9 @@ async function rig(options: { staged: boolean; timeoutB?: number }): Promise<Rig
   jamfB.fail({ kind: "slow", ms: SOURCE_MS / 2 });
   bitfit.fail({ kind: "slow", ms: SOURCE_MS / 3 });
   const late: { app?: TestApp } = {};
-  const google = startGoogleFake({
-    publicKey: keys.publicKey,
-    clientEmail: CLIENT_EMAIL,
-    subject: ADMIN,
-    now: () => late.app?.clock.now ?? NOW,
-  });
+  const { google, section: googleSection } = await startGoogleServiceAccount(() =>
+    late.app?.clock.now ?? NOW
+  );
   google.delayMs = SOURCE_MS;
   google.mobile.push({ ...await fixture("google/devices/android.json"), email: [FRY] });
   google.chromeos.push({
@@ -114,8 +107,7 @@ async function rig(options: { staged: boolean; timeoutB?: number }): Promise<Rig
   files.fail({ kind: "slow", ms: SOURCE_MS });
 
   const jamf = (hostaddr: string, timeout: number) => ({
-    JAMF_API_USERNAME: JAMF_USER,
-    JAMF_API_PASSWORD: JAMF_PASSWORD,
+    ...JAMF_ACCOUNT,
     JAMF_API_HOSTADDR: hostaddr,
     TIMEOUT: timeout,
   });
@@ -123,21 +115,10 @@ async function rig(options: { staged: boolean; timeoutB?: number }): Promise<Rig
     PLUGINS: {
       jamf: jamf(jamfA.hostaddr, 5),
       jamf_b: jamf(jamfB.hostaddr, options.timeoutB ?? 5),
-      google: {
-        GOOGLE_API_SECRETS: {
-          type: "service_account",
-          client_email: CLIENT_EMAIL,
-          private_key: await exportPKCS8(keys.privateKey),
-          token_uri: google.tokenUri,
-        },
-        GOOGLE_API_USERNAME: ADMIN,
-        GOOGLE_API_SCOPES: [
-          "https://www.googleapis.com/auth/admin.directory.device.chromeos.readonly",
-          "https://www.googleapis.com/auth/admin.directory.device.mobile.readonly",
-        ],
-        GOOGLE_API_ROOT_URL: google.url,
-        TIMEOUT: 5,
-      },
+      google: await googleSection({
+        scopes: [GOOGLE_SCOPES.chromeos, GOOGLE_SCOPES.mobile],
+        timeout: 5,
+      }),
       inventory: { URL: `${files.url}/export.ndjson`, REFRESH_SECONDS: 1, TIMEOUT: 5 },
       demo: { LATENCY_MS: SOURCE_MS, TIMEOUT: 5 },
       ...(options.staged

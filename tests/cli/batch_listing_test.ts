@@ -23,13 +23,7 @@ import {
   intuneSettings,
   startIntuneFake,
 } from "../fakes/intune.ts";
-import {
-  JAMF_CLIENT_ID,
-  JAMF_CLIENT_SECRET,
-  JAMF_PASSWORD,
-  JAMF_USER,
-  startFakeJamf,
-} from "../fakes/jamf.ts";
+import { JAMF_ACCOUNT, JAMF_API_CLIENT, startFakeJamf } from "../fakes/jamf.ts";
 import { startJamfProFake } from "../fakes/jamf_pro.ts";
 import { registryWith } from "../support/sources.ts";
 
@@ -116,14 +110,12 @@ async function harness() {
       PLUGINS: {
         intune: intuneSettings(intune, { PAGE_SIZE: 7 }),
         jamf: {
-          JAMF_API_USERNAME: JAMF_USER,
-          JAMF_API_PASSWORD: JAMF_PASSWORD,
+          ...JAMF_ACCOUNT,
           JAMF_API_HOSTADDR: jamf.hostaddr,
         },
         jamf_pro: {
           JAMF_PRO_URL: jamfPro.serverUrl,
-          JAMF_CLIENT_ID,
-          JAMF_CLIENT_SECRET,
+          ...JAMF_API_CLIENT,
           PAGE_SIZE: 1,
         },
         bitfit: { BITFIT_API_TOKEN: BITFIT_TOKEN, BITFIT_BASE_URL: bitfit.baseUrl },

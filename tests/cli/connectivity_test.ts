@@ -5,23 +5,19 @@
  *
  * @module
  */
-import assert from "node:assert/strict";
-import { exportPKCS8, generateKeyPair } from "jose";
-import { BITFIT_TOKEN, startFakeBitfit } from "../fakes/bitfit.ts";
-import { startGoogleFake } from "../fakes/google.ts";
 import {
-  JAMF_CLIENT_ID,
-  JAMF_CLIENT_SECRET,
-  JAMF_PASSWORD,
-  JAMF_USER,
-  startFakeJamf,
-} from "../fakes/jamf.ts";
+  GOOGLE_ADMIN,
+  GOOGLE_CLIENT_EMAIL,
+  GOOGLE_SCOPES,
+  startGoogleServiceAccount,
+} from "../support/google.ts";
+import assert from "node:assert/strict";
+import { BITFIT_TOKEN, startFakeBitfit } from "../fakes/bitfit.ts";
+import { JAMF_ACCOUNT, JAMF_API_CLIENT, JAMF_USER, startFakeJamf } from "../fakes/jamf.ts";
 import { startFakeReleaseFeeds } from "../fakes/releases.ts";
 import { formatDay } from "../../engine/releases.ts";
 
 const MAIN = new URL("../../main.ts", import.meta.url).pathname;
-const CLIENT_EMAIL = "stethoscope@planet-express.iam.gserviceaccount.com";
-const ADMIN = "hermes@planetexpress.com";
 const SECRETS = {
   STETHOSCOPE_SECRET: "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a6978",
   STETHOSCOPE_JWT: "8796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0",
@@ -45,15 +41,10 @@ async function connectivity(configPath: string, ...extra: string[]): Promise<Run
 }
 
 Deno.test("main.ts connectivity prints one line per plugin and fails on bad JAMF credentials", async (t) => {
-  const keys = await generateKeyPair("RS256", { extractable: true });
   const jamf = await startFakeJamf(); // Jamf Pro 11.5+: Basic refused on the Classic API
   const oldJamf = await startFakeJamf({ tokenEndpoints: false }); // before 10.35: Basic only
   const bitfit = await startFakeBitfit();
-  const google = startGoogleFake({
-    publicKey: keys.publicKey,
-    clientEmail: CLIENT_EMAIL,
-    subject: ADMIN,
-  });
+  const { google, section: googleSection } = await startGoogleServiceAccount();
   const feeds = startFakeReleaseFeeds();
   const today = formatDay(new Date(), new Date());
   const dir = await Deno.makeTempDir({ prefix: "stethoscope-connectivity-" });
@@ -77,19 +68,7 @@ Deno.test("main.ts connectivity prints one line per plugin and fails on bad JAMF
           PLUGINS: {
             jamf: { ...jamfCredentials, JAMF_API_HOSTADDR: hostaddr, JAMF_TIMEOUT: 5 },
             bitfit: { BITFIT_API_TOKEN: BITFIT_TOKEN, BITFIT_BASE_URL: bitfit.baseUrl },
-            google: {
-              GOOGLE_API_SECRETS: {
-                type: "service_account",
-                client_email: CLIENT_EMAIL,
-                private_key: await exportPKCS8(keys.privateKey),
-                token_uri: google.tokenUri,
-              },
-              GOOGLE_API_USERNAME: ADMIN,
-              GOOGLE_API_SCOPES: [
-                "https://www.googleapis.com/auth/admin.directory.device.mobile.readonly",
-              ],
-              GOOGLE_API_ROOT_URL: google.url,
-            },
+            google: await googleSection({ scopes: [GOOGLE_SCOPES.mobile] }),
           },
         },
         null,
@@ -100,12 +79,12 @@ Deno.test("main.ts connectivity prints one line per plugin and fails on bad JAMF
   };
   try {
     await t.step("every check succeeds: one ok line per plugin, exit code 0", async () => {
-      const run = await connectivity(await writeConfig(account(JAMF_PASSWORD)));
+      const run = await connectivity(await writeConfig(JAMF_ACCOUNT));
       assert.equal(run.stderr, "");
       assert.deepEqual(run.stdout.trimEnd().split("\n"), [
         "jamf: ok; bearer token of account api-reader from /api/v1/auth/token",
         "bitfit: ok",
-        `google: ok; service account ${CLIENT_EMAIL} acting for ${ADMIN}`,
+        `google: ok; service account ${GOOGLE_CLIENT_EMAIL} acting for ${GOOGLE_ADMIN}`,
         `releases: ok; release data from the feeds, current to ${today} (0 days old)`,
         "4 of 4 checks succeeded",
       ]);
@@ -122,7 +101,7 @@ Deno.test("main.ts connectivity prints one line per plugin and fails on bad JAMF
         "JAMF_API_USERNAME and JAMF_API_PASSWORD, or configure an API client (JAMF_CLIENT_ID, " +
         "JAMF_CLIENT_SECRET)",
         "bitfit: ok",
-        `google: ok; service account ${CLIENT_EMAIL} acting for ${ADMIN}`,
+        `google: ok; service account ${GOOGLE_CLIENT_EMAIL} acting for ${GOOGLE_ADMIN}`,
         `releases: ok; release data from the feeds, current to ${today} (0 days old)`,
         "3 of 4 checks succeeded",
       ]);
@@ -132,7 +111,7 @@ Deno.test("main.ts connectivity prints one line per plugin and fails on bad JAMF
 
     await t.step("--plugins limits the checks to the named plugins", async () => {
       const run = await connectivity(
-        await writeConfig(account(JAMF_PASSWORD)),
+        await writeConfig(JAMF_ACCOUNT),
         "--plugins",
         "jamf",
       );
@@ -147,7 +126,7 @@ Deno.test("main.ts connectivity prints one line per plugin and fails on bad JAMF
     await t.step("feeds down: the release line fails and says which copy is in use", async () => {
       feeds.breakPath("/api/windows", 503);
       const run = await connectivity(
-        await writeConfig(account(JAMF_PASSWORD)),
+        await writeConfig(JAMF_ACCOUNT),
         "--plugins",
         "releases",
       );
@@ -162,7 +141,7 @@ Deno.test("main.ts connectivity prints one line per plugin and fails on bad JAMF
     });
 
     await t.step("an API client: its token, and a refusal that names its keys", async () => {
-      const client = { JAMF_CLIENT_ID, JAMF_CLIENT_SECRET };
+      const client = JAMF_API_CLIENT;
       const ok = await connectivity(await writeConfig(client), "--plugins", "jamf");
       assert.equal(
         ok.stdout,
@@ -183,7 +162,7 @@ Deno.test("main.ts connectivity prints one line per plugin and fails on bad JAMF
       "a server older than Jamf Pro 10.35 is reached with Basic, and says so",
       async () => {
         const run = await connectivity(
-          await writeConfig(account(JAMF_PASSWORD), oldJamf.hostaddr),
+          await writeConfig(JAMF_ACCOUNT, oldJamf.hostaddr),
           "--plugins",
           "jamf",
         );

@@ -8,13 +8,7 @@
 import assert from "node:assert/strict";
 import { mintToken } from "../../routes/tokens.ts";
 import { intuneSettings, startIntuneFake } from "../fakes/intune.ts";
-import {
-  JAMF_CLIENT_ID,
-  JAMF_CLIENT_SECRET,
-  JAMF_PASSWORD,
-  JAMF_USER,
-  startFakeJamf,
-} from "../fakes/jamf.ts";
+import { JAMF_ACCOUNT, JAMF_API_CLIENT, startFakeJamf } from "../fakes/jamf.ts";
 import { startJamfProFake } from "../fakes/jamf_pro.ts";
 import { demoWith, startApp } from "../support/app.ts";
 
@@ -30,8 +24,7 @@ Deno.test("Fry's page shows his Intune Mac merged with the same Mac's JAMF recor
       PLUGINS: {
         intune: intuneSettings(intune, { TIMEOUT: 5 }),
         jamf: {
-          JAMF_API_USERNAME: JAMF_USER,
-          JAMF_API_PASSWORD: JAMF_PASSWORD,
+          ...JAMF_ACCOUNT,
           JAMF_API_HOSTADDR: jamf.hostaddr,
           JAMF_TIMEOUT: 5,
         },
@@ -93,8 +86,7 @@ Deno.test("Fry's Intune Mac merges with the Jamf Pro API's record of it, native 
         intune: intuneSettings(intune, { TIMEOUT: 5 }),
         jamf_pro: {
           JAMF_PRO_URL: jamfPro.serverUrl,
-          JAMF_CLIENT_ID,
-          JAMF_CLIENT_SECRET,
+          ...JAMF_API_CLIENT,
           TIMEOUT: 5,
         },
       },

@@ -5,17 +5,15 @@
  *
  * @module
  */
+import { GOOGLE_SCOPES, startGoogleServiceAccount } from "../support/google.ts";
 import assert from "node:assert/strict";
-import { exportPKCS8, generateKeyPair } from "jose";
 import { mintToken } from "../../routes/tokens.ts";
 import { BITFIT_TOKEN, type FakeBitfit, startFakeBitfit } from "../fakes/bitfit.ts";
-import { type GoogleFake, startGoogleFake } from "../fakes/google.ts";
-import { type FakeJamf, JAMF_PASSWORD, JAMF_USER, startFakeJamf } from "../fakes/jamf.ts";
+import { type GoogleFake } from "../fakes/google.ts";
+import { type FakeJamf, JAMF_ACCOUNT, startFakeJamf } from "../fakes/jamf.ts";
 import { demoWith, startApp, type TestApp } from "../support/app.ts";
 
 const FRY = "fry@planetexpress.com";
-const CLIENT_EMAIL = "stethoscope@planet-express.iam.gserviceaccount.com";
-const ADMIN = "hermes@planetexpress.com";
 const NOW = new Date("2026-11-26T12:00:00Z");
 
 interface Planet {
@@ -28,42 +26,27 @@ interface Planet {
 
 /** The three fakes and an app configured with their URLs, as an operator would configure it. */
 async function planetExpress(): Promise<Planet> {
-  const keys = await generateKeyPair("RS256", { extractable: true });
   const jamf = await startFakeJamf();
   const bitfit = await startFakeBitfit();
-  const google = startGoogleFake({
-    publicKey: keys.publicKey,
-    clientEmail: CLIENT_EMAIL,
-    subject: ADMIN,
-    now: () => NOW,
-  });
+  const { google, section: googleSection } = await startGoogleServiceAccount(() => NOW);
   const config = demoWith({
     PLUGINS: {
       jamf: {
-        JAMF_API_USERNAME: JAMF_USER,
-        JAMF_API_PASSWORD: JAMF_PASSWORD,
+        ...JAMF_ACCOUNT,
         JAMF_API_HOSTADDR: jamf.hostaddr,
         JAMF_TIMEOUT: 5,
       },
       bitfit: { BITFIT_API_TOKEN: BITFIT_TOKEN, BITFIT_BASE_URL: bitfit.baseUrl, TIMEOUT: 5 },
-      google: {
-        GOOGLE_API_SECRETS: {
-          type: "service_account",
-          project_id: "planet-express",
-          client_email: CLIENT_EMAIL,
-          private_key: await exportPKCS8(keys.privateKey),
-          token_uri: google.tokenUri,
-        },
-        GOOGLE_API_USERNAME: ADMIN,
-        GOOGLE_API_SCOPES: [
-          "https://www.googleapis.com/auth/admin.directory.device.chromeos.readonly",
-          "https://www.googleapis.com/auth/admin.directory.device.mobile.readonly",
-          "https://www.googleapis.com/auth/admin.reports.audit.readonly",
-          "https://www.googleapis.com/auth/admin.reports.usage.readonly",
+      google: await googleSection({
+        scopes: [
+          GOOGLE_SCOPES.chromeos,
+          GOOGLE_SCOPES.mobile,
+          GOOGLE_SCOPES.audit,
+          GOOGLE_SCOPES.usage,
         ],
-        GOOGLE_API_ROOT_URL: google.url,
-        TIMEOUT: 5,
-      },
+        timeout: 5,
+        projectId: "planet-express",
+      }),
     },
   });
   const app = await startApp({

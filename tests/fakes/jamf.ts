@@ -19,6 +19,10 @@ export const JAMF_PASSWORD = "hunter2-jamf";
 /** The API client the fake knows. */
 export const JAMF_CLIENT_ID = "0f6f8d2e-stethoscope-reader";
 export const JAMF_CLIENT_SECRET = "client-secret-jamf-9x";
+/** The `jamf` config keys for the fake's user account (JAMF_API_USERNAME/PASSWORD). */
+export const JAMF_ACCOUNT = { JAMF_API_USERNAME: JAMF_USER, JAMF_API_PASSWORD: JAMF_PASSWORD };
+/** The `jamf` config keys for the fake's API client (JAMF_CLIENT_ID/SECRET). */
+export const JAMF_API_CLIENT = { JAMF_CLIENT_ID, JAMF_CLIENT_SECRET };
 
 /** How the fake server authenticates. */
 export interface FakeJamfOptions {

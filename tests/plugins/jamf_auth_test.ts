@@ -18,6 +18,8 @@ import type { PluginInstance } from "../../plugins/plugin.ts";
 import {
   type FakeJamf,
   type FakeJamfOptions,
+  JAMF_ACCOUNT,
+  JAMF_API_CLIENT,
   JAMF_CLIENT_ID,
   JAMF_CLIENT_SECRET,
   JAMF_PASSWORD,
@@ -28,8 +30,8 @@ import { basicAuth } from "../../lib/basic_auth.ts";
 
 const EMAIL = "fry@planetexpress.com";
 const signal = () => new AbortController().signal;
-const ACCOUNT = { JAMF_API_USERNAME: JAMF_USER, JAMF_API_PASSWORD: JAMF_PASSWORD };
-const CLIENT = { JAMF_CLIENT_ID, JAMF_CLIENT_SECRET };
+const ACCOUNT = JAMF_ACCOUNT;
+const CLIENT = JAMF_API_CLIENT;
 
 async function setup(
   credentials: Record<string, string>,
