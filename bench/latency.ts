@@ -25,7 +25,7 @@
  * @module
  */
 // deno-lint-ignore-file no-console
-import { GOOGLE_SCOPES, startGoogleServiceAccount } from "../tests/support/google.ts";
+import { GOOGLE_ALL_SCOPES, startGoogleServiceAccount } from "../tests/support/google.ts";
 import { DatabaseSync } from "node:sqlite";
 import { silentLogger } from "../config/log.ts";
 import { z } from "zod";
@@ -104,12 +104,7 @@ async function rig() {
         TIMEOUT: 15,
       },
       google: await googleSection({
-        scopes: [
-          GOOGLE_SCOPES.chromeos,
-          GOOGLE_SCOPES.mobile,
-          GOOGLE_SCOPES.audit,
-          GOOGLE_SCOPES.usage,
-        ],
+        scopes: GOOGLE_ALL_SCOPES,
         timeout: 15,
       }),
       bitfit: { BITFIT_API_TOKEN: BITFIT_TOKEN, BITFIT_BASE_URL: bitfit.baseUrl, TIMEOUT: 15 },

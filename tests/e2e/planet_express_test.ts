@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { GOOGLE_SCOPES, startGoogleServiceAccount } from "../support/google.ts";
+import { GOOGLE_ALL_SCOPES, startGoogleServiceAccount } from "../support/google.ts";
 import assert from "node:assert/strict";
 import { mintToken } from "../../routes/tokens.ts";
 import { BITFIT_TOKEN, type FakeBitfit, startFakeBitfit } from "../fakes/bitfit.ts";
@@ -38,12 +38,7 @@ async function planetExpress(): Promise<Planet> {
       },
       bitfit: { BITFIT_API_TOKEN: BITFIT_TOKEN, BITFIT_BASE_URL: bitfit.baseUrl, TIMEOUT: 5 },
       google: await googleSection({
-        scopes: [
-          GOOGLE_SCOPES.chromeos,
-          GOOGLE_SCOPES.mobile,
-          GOOGLE_SCOPES.audit,
-          GOOGLE_SCOPES.usage,
-        ],
+        scopes: GOOGLE_ALL_SCOPES,
         timeout: 5,
         projectId: "planet-express",
       }),

@@ -22,6 +22,14 @@ export const GOOGLE_SCOPES = {
   usage: "https://www.googleapis.com/auth/admin.reports.usage.readonly",
 } as const;
 
+/** All four scopes: both device lists, then the audit and usage reports (a full Google source). */
+export const GOOGLE_ALL_SCOPES: readonly string[] = [
+  GOOGLE_SCOPES.chromeos,
+  GOOGLE_SCOPES.mobile,
+  GOOGLE_SCOPES.audit,
+  GOOGLE_SCOPES.usage,
+];
+
 /** What goes into a `google` section besides the account. */
 export interface GoogleSectionOptions {
   /** `GOOGLE_API_SCOPES`, in order. */
