@@ -178,7 +178,7 @@ async function pages(): Promise<boolean> {
     const ttfb = median(firstViews.map((v) => v.ttfb));
     const complete = median(firstViews.map((v) => v.complete));
     const { first, html } = firstViews[0]!;
-    const cards = html.match(/<article class="panel device /g)?.length ?? 0;
+    const cards = html.match(/<article\b[^>]*\bclass="panel device /g)?.length ?? 0;
     const chains: number[] = [];
     for (let i = 0; i < 3; i++) {
       const t1 = performance.now();
