@@ -19,7 +19,9 @@
 import type { Client, ClientOptions } from "@elastic/elasticsearch";
 import { z } from "zod";
 import { timeoutSeconds } from "./plugin.ts";
-import { compatibleTransport } from "./elasticsearch_compat.ts";
+import { compatibleTransport, esStatus } from "./elasticsearch_compat.ts";
+
+export { esStatus };
 
 const secret = z.string().min(1);
 
@@ -219,9 +221,4 @@ export function describeEsError(error: unknown): string {
     }`;
   }
   return `${error.name}: ${error.message}`.replace(/\/\/[^/@\s]+@/g, "//");
-}
-
-/** The HTTP status of a client error, when ES answered. */
-export function esStatus(error: unknown): number | undefined {
-  return (error as { meta?: { statusCode?: number } } | null)?.meta?.statusCode ?? undefined;
 }

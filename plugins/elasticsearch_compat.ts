@@ -27,7 +27,6 @@ import type {
 } from "@elastic/elasticsearch";
 import { untilAborted } from "../lib/abort.ts";
 import { singleFlight } from "../lib/single_flight.ts";
-import { esStatus } from "./elasticsearch.ts";
 import { underOwnDeadline } from "./http_abort.ts";
 
 /**
@@ -168,4 +167,15 @@ export function compatibleTransport(
 function wontSayVersion(status: number | undefined): boolean {
   return status !== undefined && status >= 400 && status < 500 && status !== 408 &&
     status !== 429;
+}
+
+/**
+ * The HTTP status of an `@elastic/elasticsearch` client error (`ResponseError.meta.statusCode`),
+ * when the node answered.
+ *
+ * @param error anything a client call threw
+ * @returns the status, or `undefined` for transport failures and non-client errors
+ */
+export function esStatus(error: unknown): number | undefined {
+  return (error as { meta?: { statusCode?: number } } | null)?.meta?.statusCode ?? undefined;
 }
