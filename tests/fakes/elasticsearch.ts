@@ -58,6 +58,14 @@ export interface FakeElasticsearch {
    */
   answered(count: number): Promise<void>;
   docs(index: string): FakeDoc[];
+  /**
+   * Indexes `source` as document `id` of `index` through the fake's own REST API
+   * (`PUT /{index}/_doc/{id}`, plain JSON, which both majors accept), as an alerting pipeline
+   * writing to the index would. The request is recorded in `requests` like any other.
+   *
+   * @throws {Error} naming the status when the fake refuses it (e.g. while `failWith` is set)
+   */
+  putDoc(index: string, id: string, source: Json): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -491,6 +499,15 @@ export function startFakeElasticsearch(
         ? Promise.resolve()
         : new Promise<void>((resolve) => waiting.push({ count, resolve })),
     docs: (index) => [...(indices.get(index)?.docs.values() ?? [])],
+    putDoc: async (index, id, source) => {
+      const res = await fetch(`${fake.url}/${index}/_doc/${id}`, {
+        method: "PUT",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(source),
+      });
+      await res.body?.cancel();
+      if (!res.ok) throw new Error(`the fake refused document ${index}/${id}: ${res.status}`);
+    },
     close: () => server.shutdown(),
   };
   return fake;

@@ -62,15 +62,11 @@ for (const major of [8, 9] as const) {
       & NotificationSource
       & { close(): Promise<void> };
     try {
-      await fetch(`${es.url}/alerts/_doc/a1`, {
-        method: "PUT",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({
-          email: "alice@example.com",
-          message: "Your laptop has no disk encryption",
-          event_timestamp: "2026-11-29T10:00:00Z",
-        }),
-      }).then((r) => r.body?.cancel());
+      await es.putDoc("alerts", "a1", {
+        email: "alice@example.com",
+        message: "Your laptop has no disk encryption",
+        event_timestamp: "2026-11-29T10:00:00Z",
+      });
       es.requests.length = 0;
       const found = await source.notificationsByEmail("alice@example.com", { signal: signal() });
       assert.deepEqual(found.map((n) => n.message), ["Your laptop has no disk encryption"]);

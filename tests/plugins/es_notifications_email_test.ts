@@ -33,12 +33,7 @@ Deno.test("es_notifications shows each address only its own alerts, never the Ke
       x1: { email: KELVIN, message: "For the other", event_timestamp: "2026-11-03" },
     };
     for (const [id, doc] of Object.entries(docs)) {
-      const res = await fetch(`${es.url}/alerts/_doc/${id}`, {
-        method: "PUT",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify(doc),
-      });
-      await res.body?.cancel();
+      await es.putDoc("alerts", id, doc);
     }
     const ids = async (who: string) =>
       (await source.notificationsByEmail(who, { signal: AbortSignal.timeout(2000) })).map((n) =>

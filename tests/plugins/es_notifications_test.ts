@@ -17,15 +17,6 @@ function context(lines: string[] = []): PluginContext {
   };
 }
 
-async function seed(url: string, index: string, id: string, source: unknown): Promise<void> {
-  const res = await fetch(`${url}/${index}/_doc/${id}`, {
-    method: "PUT",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(source),
-  });
-  await res.body?.cancel();
-}
-
 async function sourceFor(config: Record<string, unknown>, lines: string[] = []) {
   return await plugin.create(plugin.schema.parse(config), context(lines)) as NotificationSource;
 }
@@ -40,12 +31,12 @@ Deno.test("es_notifications returns a person's alerts normalised, newest first",
     ELASTICSEARCH_INDEX: "alerts",
   }, lines);
   try {
-    await seed(es.url, "alerts", "a1", {
+    await es.putDoc("alerts", "a1", {
       email: "fry@example.com",
       message: "Your laptop has no disk encryption",
       event_timestamp: "2024-03-01T10:00:00Z",
     });
-    await seed(es.url, "alerts", "a2", {
+    await es.putDoc("alerts", "a2", {
       email: "fry@example.com",
       type: "question",
       title: "New sign-in",
@@ -54,13 +45,13 @@ Deno.test("es_notifications returns a person's alerts normalised, newest first",
       severity: "critical",
       answers: [{ value: "yes", label: "This was me" }, "no"],
     });
-    await seed(es.url, "alerts", "a3", { email: "fry@example.com", event_timestamp: "2024-03-03" });
-    await seed(es.url, "alerts", "a4", {
+    await es.putDoc("alerts", "a3", { email: "fry@example.com", event_timestamp: "2024-03-03" });
+    await es.putDoc("alerts", "a4", {
       email: "fry@example.com",
       message: "No time",
       event_timestamp: "yesterday",
     });
-    await seed(es.url, "alerts", "b1", {
+    await es.putDoc("alerts", "b1", {
       email: "leela@example.com",
       message: "Not for Fry",
       event_timestamp: "2024-03-04T00:00:00Z",

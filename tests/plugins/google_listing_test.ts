@@ -1,30 +1,20 @@
 import assert from "node:assert/strict";
-import { exportPKCS8, generateKeyPair } from "jose";
 import { silentLogger } from "../../config/log.ts";
 import { listedSource, readListing } from "../../engine/listing.ts";
 import { isListingSource, type Store } from "../../engine/ports.ts";
 import { createGoogleSource, schema } from "../../plugins/sources/google/mod.ts";
 import { chromeOsOwners, mobileOwners } from "../../plugins/sources/google/listing.ts";
-import { startGoogleFake } from "../fakes/google.ts";
+import { GOOGLE_SCOPES, startGoogleServiceAccount } from "../support/google.ts";
 
 const FIXTURES = new URL("../fixtures/upstream/google/devices/", import.meta.url);
-const CLIENT_EMAIL = "stethoscope@project.iam.gserviceaccount.com";
-const ADMIN = "admin@example.com";
 const USER = "user@example.com";
-const keys = await generateKeyPair("RS256", { extractable: true });
-const PEM = await exportPKCS8(keys.privateKey);
 const fixture = (name: string): Record<string, unknown> =>
   JSON.parse(Deno.readTextFileSync(new URL(`${name}.json`, FIXTURES)));
 const signal = () => ({ signal: new AbortController().signal });
 
 Deno.test("google listDevices() pages through mobile and ChromeOS devices, naming owners, past a 429", async () => {
   const now = () => new Date("2024-05-20T12:00:00Z");
-  const fake = startGoogleFake({
-    publicKey: keys.publicKey,
-    clientEmail: CLIENT_EMAIL,
-    subject: ADMIN,
-    now,
-  });
+  const { google: fake, section } = await startGoogleServiceAccount(now);
   try {
     fake.pageSize = 2;
     fake.mobile.push(
@@ -36,18 +26,7 @@ Deno.test("google listDevices() pages through mobile and ChromeOS devices, namin
     );
     fake.chromeos.push(fixture("chromeos"), fixture("chromeos_pixelbook"));
     const source = await createGoogleSource(
-      schema.parse({
-        GOOGLE_API_SECRETS: {
-          client_email: CLIENT_EMAIL,
-          private_key: PEM,
-          token_uri: fake.tokenUri,
-        },
-        GOOGLE_API_USERNAME: ADMIN,
-        GOOGLE_API_SCOPES: [
-          "https://www.googleapis.com/auth/admin.directory.device.mobile.readonly",
-        ],
-        GOOGLE_API_ROOT_URL: fake.url,
-      }),
+      schema.parse(await section({ scopes: [GOOGLE_SCOPES.mobile] })),
       { name: "google", timeoutMs: 5000, log: silentLogger, store: {} as Store, now, demo: false },
       { backoffMs: () => 5 },
     );

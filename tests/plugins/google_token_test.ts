@@ -1,27 +1,21 @@
 import assert from "node:assert/strict";
-import { exportPKCS8, generateKeyPair } from "jose";
 import { createTokenProvider } from "../../plugins/sources/google/token.ts";
-import { startGoogleFake } from "../fakes/google.ts";
-
-const CLIENT_EMAIL = "stethoscope@project.iam.gserviceaccount.com";
-const ADMIN = "admin@example.com";
-const keys = await generateKeyPair("RS256", { extractable: true });
-const PEM = await exportPKCS8(keys.privateKey);
+import {
+  GOOGLE_ADMIN,
+  GOOGLE_CLIENT_EMAIL,
+  GOOGLE_SCOPES,
+  startGoogleServiceAccount,
+} from "../support/google.ts";
 
 Deno.test("createTokenProvider() token exchange survives the first caller's abort for the others", async () => {
   const now = () => new Date("2024-05-20T12:00:00Z");
-  const fake = startGoogleFake({
-    publicKey: keys.publicKey,
-    clientEmail: CLIENT_EMAIL,
-    subject: ADMIN,
-    now,
-  });
+  const { google: fake, privateKey } = await startGoogleServiceAccount(now);
   try {
     const tokens = await createTokenProvider({
-      clientEmail: CLIENT_EMAIL,
-      privateKey: PEM,
-      subject: ADMIN,
-      scopes: ["https://www.googleapis.com/auth/admin.directory.device.mobile.readonly"],
+      clientEmail: GOOGLE_CLIENT_EMAIL,
+      privateKey,
+      subject: GOOGLE_ADMIN,
+      scopes: [GOOGLE_SCOPES.mobile],
       tokenUri: fake.tokenUri,
       now,
       backoffMs: () => 1,

@@ -34,16 +34,12 @@ Deno.test("RW-10: es_notifications configured as in the case reads alerts from t
   const index = rw.config["PLUGINS.es_notifications"]!.ELASTICSEARCH_INDEX;
   const source = await notificationsFrom(es.url, { index });
   try {
-    await fetch(`${es.url}/${index}/_doc/n1`, {
-      method: "PUT",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({
-        email: "alice@example.com",
-        type: "simple",
-        message: "Please update your Mac",
-        event_timestamp: "2026-11-29T08:00:00Z",
-      }),
-    }).then((r) => r.body?.cancel());
+    await es.putDoc(index, "n1", {
+      email: "alice@example.com",
+      type: "simple",
+      message: "Please update your Mac",
+      event_timestamp: "2026-11-29T08:00:00Z",
+    });
     const found = await source.notificationsByEmail("alice@example.com", {
       signal: AbortSignal.timeout(5000),
     });

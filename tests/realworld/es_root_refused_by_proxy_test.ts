@@ -34,16 +34,12 @@ function proxy(es: FakeElasticsearch, root: () => Promise<Response>) {
 }
 
 async function alert(es: FakeElasticsearch, index: string) {
-  await fetch(`${es.url}/${index}/_doc/n1`, {
-    method: "PUT",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({
-      email: "alice@example.com",
-      type: "simple",
-      message: "Please update your Mac",
-      event_timestamp: "2026-11-29T08:00:00Z",
-    }),
-  }).then((r) => r.body?.cancel());
+  await es.putDoc(index, "n1", {
+    email: "alice@example.com",
+    type: "simple",
+    message: "Please update your Mac",
+    event_timestamp: "2026-11-29T08:00:00Z",
+  });
 }
 
 for (const status of [404, 405]) {

@@ -44,6 +44,8 @@ export interface GoogleSectionOptions {
 export interface GoogleServiceAccount {
   /** The fake; close it when done. */
   google: GoogleFake;
+  /** The account's private key, PKCS#8 PEM, as a key file's `private_key` carries it. */
+  privateKey: string;
   /** A `google` plugin section: the key file (PKCS#8 private key), admin, scopes and root URL. */
   section(options: GoogleSectionOptions): Promise<Record<string, unknown>>;
 }
@@ -64,18 +66,20 @@ export async function startGoogleServiceAccount(
     subject: GOOGLE_ADMIN,
     ...(now ? { now } : {}),
   });
-  const section = async ({ scopes, timeout, projectId }: GoogleSectionOptions) => ({
-    GOOGLE_API_SECRETS: {
-      type: "service_account",
-      ...(projectId === undefined ? {} : { project_id: projectId }),
-      client_email: GOOGLE_CLIENT_EMAIL,
-      private_key: await exportPKCS8(keys.privateKey),
-      token_uri: google.tokenUri,
-    },
-    GOOGLE_API_USERNAME: GOOGLE_ADMIN,
-    GOOGLE_API_SCOPES: [...scopes],
-    GOOGLE_API_ROOT_URL: google.url,
-    ...(timeout === undefined ? {} : { TIMEOUT: timeout }),
-  });
-  return { google, section };
+  const privateKey = await exportPKCS8(keys.privateKey);
+  const section = ({ scopes, timeout, projectId }: GoogleSectionOptions) =>
+    Promise.resolve({
+      GOOGLE_API_SECRETS: {
+        type: "service_account",
+        ...(projectId === undefined ? {} : { project_id: projectId }),
+        client_email: GOOGLE_CLIENT_EMAIL,
+        private_key: privateKey,
+        token_uri: google.tokenUri,
+      },
+      GOOGLE_API_USERNAME: GOOGLE_ADMIN,
+      GOOGLE_API_SCOPES: [...scopes],
+      GOOGLE_API_ROOT_URL: google.url,
+      ...(timeout === undefined ? {} : { TIMEOUT: timeout }),
+    });
+  return { google, privateKey, section };
 }
