@@ -16,7 +16,7 @@ import type {
   PracticeData,
 } from "./types.ts";
 
-const OWN_KEYS = new Set(["_raw", "source", "practices", "identifiers"]);
+const OWN_KEYS = new Set(["_raw", "source", "practices", "identifiers", "unread"]);
 
 /**
  * A timestamp as milliseconds for ordering: `null`, missing or invalid dates are the oldest.
@@ -70,6 +70,8 @@ export function mergeGroup(group: readonly DeviceRecord[]): MergedDevice {
   const { identifiers, conflicts } = mergeIdentifiers(group, bySync);
   out.identifiers = identifiers;
   if (conflicts.length > 0) out.conflicts = conflicts;
+  const unread = group.flatMap((r) => r.unread ?? []);
+  if (unread.length > 0) out.unread = unread;
   if (group.some((r) => r._raw !== undefined)) out._raw = [...group];
   return out as unknown as MergedDevice;
 }
@@ -95,6 +97,7 @@ function single(r: DeviceRecord): MergedDevice {
     }
   }
   out.identifiers = identifiers;
+  if (r.unread !== undefined && r.unread.length > 0) out.unread = [...r.unread];
   if (r._raw !== undefined) out._raw = [r];
   return out as unknown as MergedDevice;
 }

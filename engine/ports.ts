@@ -41,6 +41,23 @@ export class UpstreamError extends Error {
   }
 }
 
+/**
+ * How many records of one source were skipped for one reason (DESIGN.md §4 "arrive or be named"):
+ * records that could not be used at all, e.g. not the documented shape or naming no owner.
+ */
+export interface SkippedCount {
+  /** The plugin's name. */
+  source: string;
+  /** A stable key, e.g. `malformed`, `noOwner` (see `plugins/sources/skipped_records.ts`). */
+  reason: string;
+  /** The reason in plain words, e.g. "it names no owner we can read". */
+  label: string;
+  /** Distinct records skipped for this reason since the source started (or last re-read). */
+  count: number;
+  /** Owner addresses the skipped records named, when they could be read (for their pages). */
+  owners: string[];
+}
+
 /** Something every plugin has. */
 export interface PluginBase {
   /** The registry name, e.g. `jamf`. */
@@ -53,6 +70,11 @@ export interface PluginBase {
    * plain words.
    */
   checkConnectivity?(options: CallOptions): Promise<void | string>;
+  /**
+   * The records this source skipped so far, per reason (empty or absent when none); read by
+   * whatever shows them (person's page, `connectivity`, batch summary, `/metrics`).
+   */
+  skippedRecords?(): SkippedCount[];
   /** Stops background work (pollers, pools). */
   close?(): Promise<void> | void;
 }

@@ -63,6 +63,22 @@ export interface Software {
   services?: { name: string }[];
 }
 
+/**
+ * A field a source sent that could not be read (DESIGN.md §4 "arrive or be named"): the record is
+ * kept, the field stays unknown, and this says which and why, e.g. `{ source: "file", field:
+ * "last_sync", value: "/Date(x)/", reason: "its date is in a format we don't know" }`.
+ */
+export interface UnreadField {
+  /** The plugin that sent it. */
+  source: string;
+  /** The field as the source names it (`last_sync`, `autoUpdateThrough`, `practices.firewall`). */
+  field: string;
+  /** The value as sent, shortened to 80 characters (never a secret: inventory fields only). */
+  value: string;
+  /** Why it could not be read, in plain words. */
+  reason: string;
+}
+
 /** Fields shared by source records and merged devices. */
 export interface DeviceFields {
   name?: string;
@@ -86,8 +102,13 @@ export interface DeviceFields {
   friendly_name?: string;
   /** Android: the security patch level (Google Directory API `securityPatchLevel`). */
   security_patch_level?: Date | null;
-  /** ChromeOS: when the device stops getting updates (Directory API `autoUpdateExpiration`). */
+  /**
+   * ChromeOS: the last day the device gets updates (Directory API `autoUpdateThrough`, a date,
+   * or the deprecated `autoUpdateExpiration`, epoch ms), at 00:00 UTC.
+   */
   auto_update_expiration?: Date | null;
+  /** Fields the source sent that could not be read; merged devices keep every record's. */
+  unread?: UnreadField[];
 }
 
 /** What one source says about one device (spec §2.1). `source` is the plugin name. */

@@ -32,7 +32,7 @@ import type { DeviceRecord } from "../../../engine/types.ts";
 import { AuthError } from "../../http.ts";
 import { definePlugin, type PluginContext, timeoutSeconds } from "../../plugin.ts";
 import { createGraphClient, type GraphClient, type GraphOptions } from "./graph.ts";
-import { skippedRecords } from "../skipped_records.ts";
+import { skippedRecords, skippedRecordsTally } from "../skipped_records.ts";
 import {
   GraphPageSchema,
   ManagedDeviceSchema,
@@ -119,7 +119,8 @@ export function createIntuneSource(
   });
   /** Graph ids of the records this source built (records carry no upstream id of their own). */
   const ids = new WeakMap<DeviceRecord, string>();
-  const skipped = skippedRecords(ctx.log, "intune: skipped a malformed managed device");
+  const tally = skippedRecordsTally(ctx.log, ctx.name);
+  const skipped = skippedRecords(ctx.log, "intune: skipped a malformed managed device", tally);
   let filterIgnoredReported = false;
 
   function records(page: unknown): { records: DeviceRecord[]; next: string | undefined } {
@@ -227,6 +228,7 @@ export function createIntuneSource(
   return {
     name: ctx.name,
     timeoutMs: ctx.timeoutMs,
+    skippedRecords: () => tally.counts(),
     graph,
     async devicesByEmail(email: string, options: CallOptions): Promise<DeviceRecord[]> {
       if (!isValidEmail(email)) throw new RangeError(`Intune: "${email}" is not an email address`);

@@ -32,7 +32,7 @@ import { sleep as abortableSleep } from "../../../lib/abort.ts";
 import { definePlugin, type PluginContext, timeoutSeconds } from "../../plugin.ts";
 import { withRetryAfter } from "../../retry_after.ts";
 import { createJamfAuth, jamfRequest } from "../jamf_auth.ts";
-import { skippedRecords } from "../skipped_records.ts";
+import { skippedRecords, skippedRecordsTally } from "../skipped_records.ts";
 import {
   jamfCredentialKeys,
   jamfCredentials,
@@ -109,7 +109,8 @@ export function createJamfProSource(
     now: ctx.now,
   });
   const sections = [...SECTIONS, ...(config.SOFTWARE ? ["APPLICATIONS", "SERVICES"] : [])];
-  const skipped = skippedRecords(ctx.log, "jamf_pro: skipped a malformed computer");
+  const tally = skippedRecordsTally(ctx.log, ctx.name);
+  const skipped = skippedRecords(ctx.log, "jamf_pro: skipped a malformed computer", tally);
 
   async function page(
     index: number,
@@ -180,6 +181,7 @@ export function createJamfProSource(
   return {
     name: ctx.name,
     timeoutMs: ctx.timeoutMs,
+    skippedRecords: () => tally.counts(),
     // Each answer is checked again here: a computer of someone else never reaches a person's
     // page, whatever the server made of the filter (the kind of fault of real-world case RW-05).
     async devicesByEmail(email, o) {
