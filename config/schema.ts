@@ -202,7 +202,8 @@ export const ConfigSchema = z.object({
   /**
    * The ID-token claim that must be the boolean `true` for the email to be believed
    * (`email_verified`, OIDC Core §5.1); `false` when the provider never sends one (Microsoft
-   * Entra ID: use `"xms_edov"`, its optional claim, or `false`). An explicit
+   * Entra ID: use `"xms_edov"`, its optional claim, read as verified when `true`, `"1"` or
+   * `"true"`, the encodings Entra sends; or `false`). An explicit
    * `email_verified: false` is refused whatever this says.
    */
   OIDC_EMAIL_VERIFIED_CLAIM: z.union([z.string().min(1), z.literal(false)]).default(

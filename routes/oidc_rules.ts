@@ -136,11 +136,44 @@ export function tokenProblem(error: unknown): OidcRefused {
 }
 
 /**
+ * How Microsoft Entra ID writes its optional claim `xms_edov` (email domain owner verified): the
+ * boolean `true`, or the string `"1"` (also `"true"`), depending on the token version and tenant
+ * (supabase/auth `internal/api/provider/oidc.go` accepts all three; coder/coder#26380 saw `"1"`;
+ * MicrosoftDocs/azure-docs#111425). Compared case-insensitively; the number `1` is the same bit.
+ */
+const XMS_EDOV_TRUE = new Set(["1", "true"]);
+
+/**
+ * What the configured verification claim says: `true` (verified), `false` (present but not
+ * verified) or `undefined` (absent). The standard `email_verified` (OIDC Core §5.1) and any other
+ * claim must be the boolean `true`; only `xms_edov` is read in Microsoft's encodings
+ * ({@link XMS_EDOV_TRUE}).
+ *
+ * @param name the claim's name (`OIDC_EMAIL_VERIFIED_CLAIM`)
+ * @param value the claim's value in the verified ID token
+ * @returns the verdict
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { saysVerified } from "./oidc_rules.ts";
+ * assert.equal(saysVerified("xms_edov", "1"), true);
+ * assert.equal(saysVerified("email_verified", "1"), false);
+ * assert.equal(saysVerified("email_verified", undefined), undefined);
+ * ```
+ */
+export function saysVerified(name: string, value: unknown): boolean | undefined {
+  if (value === undefined) return undefined;
+  if (value === true) return true;
+  if (name !== "xms_edov") return false;
+  return value === 1 || (typeof value === "string" && XMS_EDOV_TRUE.has(value.toLowerCase()));
+}
+
+/**
  * Applies the email rules to verified ID-token claims: an `email` claim is required; the claim
  * named by `OIDC_EMAIL_VERIFIED_CLAIM` (default `email_verified`, OIDC Core §5.1) must be the
  * boolean `true` — a string `"true"` or a missing claim is refused (`email_verified_missing`, for
  * providers such as Microsoft Entra ID that never send it, the operator names another claim or
- * `false`); `email_verified: false` is always refused; an address with a character that Unicode
+ * `false`), except that Entra's `xms_edov` is read in Microsoft's encodings (`saysVerified`); `email_verified: false` is always refused; an address with a character that Unicode
  * lower-casing turns into an ASCII letter (U+212A KELVIN SIGN → `k`) is refused
  * (`ambiguous_email`: it would be another person's address, see `foldsIntoAscii`); and `ALLOWED_EMAIL_DOMAINS` (when set) must
  * hold the domain.
@@ -163,17 +196,18 @@ export function identityOf(claims: Record<string, unknown>, config: Config): Oid
     );
   }
   const verifiedClaim = config.OIDC_EMAIL_VERIFIED_CLAIM;
+  const verified = verifiedClaim === false
+    ? undefined
+    : saysVerified(verifiedClaim, claims[verifiedClaim]);
   if (
-    claims.email_verified === false || claims.email_verified === "false" ||
-    (verifiedClaim !== false && claims[verifiedClaim] !== undefined &&
-      claims[verifiedClaim] !== true)
+    claims.email_verified === false || claims.email_verified === "false" || verified === false
   ) {
     throw refuse(
       "email_unverified",
       "Your email address is not verified with the sign-in provider. Verify it there, then sign in again.",
     );
   }
-  if (verifiedClaim !== false && claims[verifiedClaim] !== true) {
+  if (verifiedClaim !== false && verified !== true) {
     throw refuse(
       "email_verified_missing",
       "The sign-in provider did not confirm that your email address is verified, so this site cannot trust it. Ask the site's operators to check the sign-in settings.",
