@@ -4,7 +4,7 @@
  * lookup → transforms → practices → merge, spec §10), at most N people at a time and N calls per
  * source, then the batch sinks, the status history ("failing since") and the run's summary in the
  * store. Progress on stderr; the summary on stdout; exit 1 when a source (or sink) failed for
- * everyone. Its flags are read in `batch_options.ts`, its sinks fed by `engine/batch_sinks.ts`,
+ * everyone, or a sink lost documents (named in the summary). Its flags are read in `batch_options.ts`, its sinks fed by `engine/batch_sinks.ts`,
  * its output written by `batch_format.ts`.
  *
  * Statuses are recorded in the store's history in the background (many people per write), so
@@ -67,7 +67,8 @@ export function batch(ctx: CommandContext): Promise<number> {
 /**
  * Runs a batch with replaceable parts (tests).
  *
- * @returns 0 when done, 1 when a source or sink failed for everyone, 2 for a usage error
+ * @returns 0 when done, 1 when a source or sink failed for everyone or a sink lost documents,
+ *   2 for a usage error
  */
 export async function runBatchCommand(ctx: CommandContext, deps: BatchDeps = {}): Promise<number> {
   const options = parseBatchOptions(ctx);
@@ -175,6 +176,9 @@ async function run(a: {
     devices: stats.devices,
     errors: failedPeople,
     elapsedMs: performance.now() - started,
+    ...(services.batchSinks.some((s) => s.tally) && !options.collectOnly
+      ? { documents: sinks.tally() }
+      : {}),
   });
   const show = () =>
     write(
@@ -208,10 +212,11 @@ async function run(a: {
     clearInterval(timer);
     await history.flush();
   }
+  // buffered documents are sent before the last progress line, so it counts them
+  const fannedOut = await sinks.finish(stats.people);
   show();
   if (terminal) write("\n");
 
-  const fannedOut = await sinks.finish(stats.people);
   const run = toRunSummary(stats, { id: crypto.randomUUID(), startedAt, finishedAt: now() });
   try {
     await services.store.saveBatchRun(run);
@@ -230,5 +235,5 @@ async function run(a: {
     listings: listed.lines,
   }));
   log.info("batch finished", { people: stats.people, devices: stats.devices, run: run.id });
-  return everyone.length > 0 || fannedOut.failedForEveryone ? 1 : 0;
+  return everyone.length > 0 || fannedOut.failedForEveryone || fannedOut.lost > 0 ? 1 : 0;
 }

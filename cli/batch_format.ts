@@ -17,6 +17,8 @@ export interface Progress {
   /** People for whom at least one source failed. */
   errors: number;
   elapsedMs: number;
+  /** Documents of the buffering sinks (batch_es) so far, when the run has such a sink. */
+  documents?: { written: number; retried: number; lost: number };
 }
 
 const BAR_WIDTH = 24;
@@ -46,10 +48,16 @@ export function formatProgress(p: Progress, bar: boolean): string {
   const rate = p.elapsedMs > 0 ? p.done / (p.elapsedMs / 1000) : 0;
   const eta = rate > 0 ? duration((p.total - p.done) / rate) : "?";
   const text = `${p.done}/${p.total} people (${Math.floor(share * 100)}%), ${p.devices} devices, ` +
-    `${p.errors} with errors, ${rate.toFixed(1)} people/s, ETA ${eta}`;
+    `${p.errors} with errors, ${rate.toFixed(1)} people/s, ETA ${eta}` + documentsText(p);
   if (!bar) return `batch: ${text}`;
   const filled = Math.round(share * BAR_WIDTH);
   return `[${"#".repeat(filled)}${".".repeat(BAR_WIDTH - filled)}] ${text}`;
+}
+
+function documentsText(p: Progress): string {
+  const d = p.documents;
+  if (d === undefined) return "";
+  return `; documents ${d.written} written, ${d.retried} retried, ${d.lost} lost`;
 }
 
 /** What the summary says beyond the statistics. */

@@ -8,7 +8,7 @@
  */
 import { callWithDeadline } from "./deadline.ts";
 import type { Logger } from "./log.ts";
-import type { BatchResult, BatchSink } from "./ports.ts";
+import type { BatchResult, BatchSink, SinkReport, SinkTally } from "./ports.ts";
 import type { MergedDevice } from "./types.ts";
 import { toWire, type Wire } from "./wire.ts";
 
@@ -21,9 +21,29 @@ export interface SinkFanOut {
    *
    * @param people the people of the run (a sink that failed for all of them failed the run)
    * @returns one line per sink (`NAME: N people posted, M failed`, `NAME: <summary>` or
-   *   `NAME: FAILED: <why>`) and whether a sink failed for everyone
+   *   `NAME: FAILED: <why>`; for a buffering sink its documents written, retried and lost, and
+   *   the first lost ones named), whether a sink failed for everyone, and the documents lost
    */
-  finish(people: number): Promise<{ lines: string[]; failedForEveryone: boolean }>;
+  finish(people: number): Promise<{ lines: string[]; failedForEveryone: boolean; lost: number }>;
+  /** The documents of the buffering sinks so far, summed (progress). */
+  tally(): SinkTally;
+}
+
+/**
+ * A buffering sink's report in words: `N documents written in R _bulk requests (B MB), X retried,
+ * Y lost`, then one line per named lost document.
+ */
+export function sinkReportLines(name: string, r: SinkReport): string[] {
+  const mb = (r.bytes / 1e6).toFixed(1);
+  const lines = [
+    `${name}: ${r.written} documents written in ${r.requests} requests (${mb} MB), ` +
+    `${r.retried} retried, ${r.lost} lost`,
+  ];
+  for (const named of r.lostNamed) lines.push(`  lost: ${named}`);
+  if (r.lost > r.lostNamed.length) {
+    lines.push(`  … and ${r.lost - r.lostNamed.length} more lost (each is in the log)`);
+  }
+  return lines;
 }
 
 /**
@@ -37,7 +57,7 @@ export interface SinkFanOut {
  * import { silentLogger } from "../config/log.ts";
  * const fanOut = createSinkFanOut([], silentLogger);
  * await fanOut.post({ email: "fry@example.com", devices: [] });
- * await fanOut.finish(1); // { lines: [], failedForEveryone: false }
+ * await fanOut.finish(1); // { lines: [], failedForEveryone: false, lost: 0 }
  * ```
  */
 export function createSinkFanOut(sinks: readonly BatchSink[], log: Logger): SinkFanOut {
@@ -49,7 +69,9 @@ export function createSinkFanOut(sinks: readonly BatchSink[], log: Logger): Sink
       for (const sink of sinks) {
         const post = sink.post;
         if (!post) continue;
-        const out = await callWithDeadline(sink, "post", (o) => post.call(sink, result, o), {
+        // a buffering sink's post() only waits for room; its own requests carry the deadline
+        const guard = sink.finish ? { name: sink.name, timeoutMs: null } : sink;
+        const out = await callWithDeadline(guard, "post", (o) => post.call(sink, result, o), {
           empty: undefined,
         });
         if (!out.ok) {
@@ -64,11 +86,22 @@ export function createSinkFanOut(sinks: readonly BatchSink[], log: Logger): Sink
     async finish(people) {
       const sinkLines: string[] = [];
       let sinkFailedForEveryone = false;
+      let lost = 0;
       for (const sink of sinks) {
         if (sink.post) {
           const failed = sinkFailures[sink.name] ?? 0;
           sinkLines.push(`${sink.name}: ${people - failed} people posted, ${failed} failed`);
           if (failed > 0 && failed >= people) sinkFailedForEveryone = true;
+        }
+        if (sink.finish) {
+          try {
+            const report = await sink.finish();
+            sinkLines.push(...sinkReportLines(sink.name, report));
+            lost += report.lost;
+          } catch (error: unknown) {
+            sinkLines.push(`${sink.name}: FAILED: ${String(error)}`);
+            sinkFailedForEveryone = true;
+          }
         }
         const summary = sink.summary;
         if (summary) {
@@ -84,7 +117,16 @@ export function createSinkFanOut(sinks: readonly BatchSink[], log: Logger): Sink
           if (!out.ok) sinkFailedForEveryone = true;
         }
       }
-      return { lines: sinkLines, failedForEveryone: sinkFailedForEveryone };
+      return { lines: sinkLines, failedForEveryone: sinkFailedForEveryone, lost };
+    },
+    tally() {
+      const sum: SinkTally = { written: 0, retried: 0, lost: 0, requests: 0, bytes: 0 };
+      for (const sink of sinks) {
+        const t = sink.tally?.();
+        if (t === undefined) continue;
+        for (const k of Object.keys(sum) as (keyof SinkTally)[]) sum[k] += t[k];
+      }
+      return sum;
     },
   };
 }

@@ -161,6 +161,28 @@ export interface BatchResult {
 export interface BatchSink extends PluginBase {
   post?(result: BatchResult, options: CallOptions): Promise<void>;
   summary?(results: BatchResult[], options: CallOptions): Promise<string>;
+  /**
+   * A sink that buffers (batch_es: `_bulk` bodies by size) sends what is left and says what
+   * became of every document; called once, after the last post. Bounded by the sink's own
+   * request timeouts and retries.
+   */
+  finish?(): Promise<SinkReport>;
+  /** The document counts so far (progress lines). */
+  tally?(): SinkTally;
+}
+
+/** Documents a sink wrote, sent again, and gave up on, with its requests and bytes. */
+export interface SinkTally {
+  written: number;
+  retried: number;
+  lost: number;
+  requests: number;
+  bytes: number;
+}
+
+/** A sink's final counts, and the first documents it lost named (`email id: why`). */
+export interface SinkReport extends SinkTally {
+  lostNamed: string[];
 }
 
 /** A feedback waiting for delivery to a sink. */

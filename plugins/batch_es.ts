@@ -1,19 +1,31 @@
 /**
  * `batch_es` (spec §9.6): indexes each person's merged devices into Elasticsearch, one document
- * per device in `<ELASTICSEARCH_INDEX_PREFIX>YYYYMM`, as one `_bulk` request per person. Each
- * document has `email` and `report_date` added and `_raw` removed, and a stable id (SHA-256 of
- * the email and the device key — serial, first MAC, Google id or UDID), so a rerun in the same
- * month overwrites instead of duplicating. Unlike the original, refused documents are reported.
+ * per device in `<ELASTICSEARCH_INDEX_PREFIX>YYYYMM`. Each document has `email` and `report_date`
+ * added and `_raw` removed, and a stable id (SHA-256 of the email and the device key — serial,
+ * first MAC, Google id or UDID), so a rerun in the same month overwrites instead of duplicating.
+ *
+ * Documents of many people go out together in `_bulk` bodies of about `BULK_FLUSH_BYTES` (issue
+ * 25: 100,000 people in a few hundred requests, not one per person); items refused with 429/503
+ * are retried with doubling waits, and what is still refused is named in the run's summary, which
+ * then exits non-zero (RW3-11; `es_bulk_writer.ts`).
  *
  * Config: `ELASTICSEARCH_HOSTS`, `ELASTICSEARCH_INDEX_PREFIX` (or `ELASTICSEARCH_INDEX`, as the
  * original's docs said), optional `ELASTICSEARCH_KWARGS`, `ELASTICSEARCH_DOCTYPE` (ignored),
- * `TIMEOUT`.
+ * `TIMEOUT` (each `_bulk` request), `BULK_FLUSH_BYTES` (default 5,000,000, as Elastic's bulk
+ * helper), `BULK_CONCURRENCY` (requests in flight, default 2), `BULK_RETRIES` (default 3) and
+ * `BULK_RETRY_WAIT` (seconds before the first retry, doubled for each later one; default 5, as the
+ * helper's `wait`).
  *
  * @module
  */
 import { z } from "zod";
 import { batchDocument } from "../engine/batch_sinks.ts";
-import { type BatchResult, type CallOptions, UpstreamError } from "../engine/ports.ts";
+import {
+  type BatchResult,
+  type CallOptions,
+  type SinkReport,
+  UpstreamError,
+} from "../engine/ports.ts";
 import { deviceKey } from "../engine/since.ts";
 import type { MergedDevice } from "../engine/types.ts";
 import {
@@ -25,6 +37,7 @@ import {
   monthlyIndex,
   requirePrefix,
 } from "./elasticsearch.ts";
+import { createBulkWriter } from "./es_bulk_writer.ts";
 import { definePlugin } from "./plugin.ts";
 import { foldEmail } from "../engine/emails.ts";
 import { sha256Hex } from "../lib/sha256.ts";
@@ -33,7 +46,14 @@ import { sha256Hex } from "../lib/sha256.ts";
 export const schema = z.object({
   ...esBaseShape,
   ...esPrefixShape,
+  BULK_FLUSH_BYTES: z.number().int().min(1_000).max(100_000_000).default(5_000_000),
+  BULK_CONCURRENCY: z.number().int().min(1).max(32).default(2),
+  BULK_RETRIES: z.number().int().min(0).max(10).default(3),
+  BULK_RETRY_WAIT: z.number().min(0).max(300).default(5),
 }).strict().superRefine(requirePrefix);
+
+/** How many lost documents the summary names (the log names every one). */
+const NAMED_LOST = 10;
 
 /**
  * The document id of a person's device: SHA-256 (hex) of the lower-cased email and the device's
@@ -58,37 +78,40 @@ export function documentId(
 export default definePlugin(schema, async (config, ctx) => {
   const client = await createEsClient(config, { timeoutMs: ctx.timeoutMs });
   const prefix = indexPrefixOf(config)!;
+  const lostNamed: string[] = [];
+  let lostLogged = 0;
+  const writer = createBulkWriter(client, {
+    flushBytes: config.BULK_FLUSH_BYTES,
+    concurrency: config.BULK_CONCURRENCY,
+    retries: config.BULK_RETRIES,
+    waitMs: config.BULK_RETRY_WAIT * 1000,
+    onLost: ({ label, id, why }) => {
+      const line = `${label} ${id.slice(0, 12)}: ${why}`;
+      if (lostNamed.length < NAMED_LOST) lostNamed.push(line);
+      if (lostLogged++ < 1000) ctx.log.warn("document not indexed", { email: label, id, why });
+    },
+  });
   return {
     name: ctx.name,
+    // each _bulk request has this deadline (the client's requestTimeout)
     timeoutMs: ctx.timeoutMs,
 
-    async post(result: BatchResult, options: CallOptions): Promise<void> {
+    async post(result: BatchResult, _options: CallOptions): Promise<void> {
       if (result.devices.length === 0) return;
       const reportDate = ctx.now();
       const index = monthlyIndex(prefix, reportDate);
-      const operations: unknown[] = [];
       for (const d of result.devices) {
-        operations.push(
-          { index: { _index: index, _id: await documentId(result.email, d) } },
-          batchDocument(result.email, d, reportDate),
-        );
-      }
-      let response;
-      try {
-        response = await client.bulk({ operations }, { signal: options.signal });
-      } catch (error: unknown) {
-        if (options.signal.aborted) throw options.signal.reason ?? error;
-        throw new UpstreamError(`${ctx.name}: ${describeEsError(error)}`);
-      }
-      const refused = response.items.filter((it) => it.index?.error !== undefined);
-      if (refused.length > 0) {
-        const first = refused[0]!.index!.error!;
-        throw new UpstreamError(
-          `${ctx.name}: Elasticsearch refused ${refused.length} of ${result.devices.length} ` +
-            `documents (${first.type}: ${first.reason ?? ""})`,
-        );
+        const id = await documentId(result.email, d);
+        await writer.add(index, id, batchDocument(result.email, d, reportDate), result.email);
       }
     },
+
+    async finish(): Promise<SinkReport> {
+      await writer.flush();
+      return { ...writer.tally(), lostNamed: [...lostNamed] };
+    },
+
+    tally: () => writer.tally(),
 
     async checkConnectivity(options: CallOptions): Promise<void> {
       const ok = await client.ping({}, { signal: options.signal }).catch((error: unknown) => {
@@ -103,5 +126,5 @@ export default definePlugin(schema, async (config, ctx) => {
   };
 }, {
   kinds: ["batch"],
-  summary: "batch: each person's devices to monthly Elasticsearch indices (stable ids)",
+  summary: "batch: each person's devices to monthly Elasticsearch indices, in _bulk bodies by size",
 });

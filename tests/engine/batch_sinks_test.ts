@@ -53,6 +53,7 @@ Deno.test("createSinkFanOut() posts to every sink, counts a failing one and logs
   assert.deepEqual(await fanOut.finish(2), {
     lines: ["ok_sink: 2 people posted, 0 failed", "broken: 0 people posted, 2 failed"],
     failedForEveryone: true,
+    lost: 0,
   });
 });
 
@@ -79,6 +80,7 @@ Deno.test("createSinkFanOut() hands a summary sink every result, and reports a f
   assert.deepEqual(out, {
     lines: ["restful: 2 people sent", "later: FAILED: HTTP 503"],
     failedForEveryone: true,
+    lost: 0,
   });
 });
 
@@ -94,5 +96,6 @@ Deno.test("createSinkFanOut() with a sink failing for some people only does not 
   assert.deepEqual(await fanOut.finish(2), {
     lines: ["flaky: 1 people posted, 1 failed"],
     failedForEveryone: false,
+    lost: 0,
   });
 });

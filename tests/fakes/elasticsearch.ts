@@ -53,6 +53,13 @@ export interface FakeElasticsearch {
   /** Milliseconds to wait before answering. */
   delayMs: number;
   /**
+   * While set, asked for each `_bulk` index item (its `_id`): an item error such as
+   * `{ status: 429, type: "es_rejected_execution_exception", reason }` makes the fake answer that
+   * item so (HTTP 200, `errors: true`) without writing it, as a node whose write queue is full
+   * does (elastic/logstash#1631); `null` writes it.
+   */
+  rejectBulkItem: ((id: string) => { status: number; type: string; reason: string } | null) | null;
+  /**
    * Resolves once `count` requests have been answered in all (their writes done), so a test waits
    * for a background writer by counting, never by sleeping.
    */
@@ -383,6 +390,12 @@ export function startFakeElasticsearch(
         continue;
       }
       const body = JSON.parse(lines[++i] ?? "{}") as Json;
+      const rejected = fake.rejectBulkItem?.(id ?? "") ?? null;
+      if (rejected !== null) {
+        const { status, ...error } = rejected;
+        items.push({ [op]: { _index: name, _id: id, status, error } });
+        continue;
+      }
       const r = write(op as "index" | "create" | "update", name, id, body, meta);
       items.push({
         [op]: { _index: name, _id: id, status: r.status, ...r.result, error: r.error },
@@ -494,6 +507,7 @@ export function startFakeElasticsearch(
     requests: [],
     failWith: null,
     delayMs: 0,
+    rejectBulkItem: null,
     answered: (count) =>
       answered >= count
         ? Promise.resolve()
