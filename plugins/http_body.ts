@@ -5,8 +5,10 @@
  * @module
  */
 
+import { decodeText } from "../lib/decode_text.ts";
+
 /**
- * Reads a response body as text (UTF-8), giving up (and cancelling the body) as soon as it passes
+ * Reads a response body as text (UTF-8, or UTF-16 by its byte-order mark: `lib/decode_text.ts`), giving up (and cancelling the body) as soon as it passes
  * `maxBytes`, so a huge or endless answer never fills memory. A declared `Content-Length` above
  * the limit is refused before any byte is read.
  *
@@ -45,5 +47,5 @@ export async function readBounded(response: Response, maxBytes: number): Promise
     all.set(c, at);
     at += c.byteLength;
   }
-  return new TextDecoder().decode(all);
+  return decodeText(all).text;
 }

@@ -1,7 +1,9 @@
 /**
  * "Bring your own inventory": normalised device records read from a file or an HTTP URL (a JSON
- * array or NDJSON), re-read every `REFRESH_SECONDS`. Each record is validated on its own; a bad
- * record is reported with its index or line and skipped.
+ * array or NDJSON, UTF-8 or UTF-16, with or without a byte-order mark), re-read every
+ * `REFRESH_SECONDS`. Each record is read on its own (`file_parse.ts`): a field that does not read
+ * is kept unknown and named in the record's `unread`; a record nobody could be shown is skipped
+ * and counted (`skippedRecords()`), with its index or line in the log.
  *
  * It is a listing source: the batch reads its whole inventory once per run (issue 16).
  *
@@ -12,7 +14,7 @@
  * @module
  */
 import { z } from "zod";
-import { canonicalMac, isValidEmail, isValidMac, macsFrom } from "../../engine/identifiers.ts";
+import { canonicalMac } from "../../engine/identifiers.ts";
 import { type CallOptions, UpstreamError } from "../../engine/ports.ts";
 import type { DeviceRecord } from "../../engine/types.ts";
 import { createHttpClient } from "../http.ts";
@@ -22,6 +24,11 @@ import { withRetryAfter } from "../retry_after.ts";
 import { sameEmail } from "../../engine/emails.ts";
 import { errorMessage } from "../../lib/error_message.ts";
 import { abortable } from "../../lib/abort.ts";
+import { decodeText } from "../../lib/decode_text.ts";
+import { type Inventory, parseInventory } from "./file_parse.ts";
+import { skippedRecordsTally } from "./skipped_records.ts";
+
+export { FileRecord, type Inventory, parseInventory } from "./file_parse.ts";
 
 /** `PLUGINS.<name>` keys of a file source. */
 export const fileSchema = z.object({
@@ -34,131 +41,6 @@ export const fileSchema = z.object({
 }).strict().refine((c) => (c.PATH === undefined) !== (c.URL === undefined), {
   message: "set exactly one of PATH (a file) or URL (http or https)",
 });
-
-const str = z.string().optional();
-const isoDateTime = z.iso.datetime({ offset: true });
-const isoDate = z.iso.date();
-const when = z.string().refine(
-  (s) => isoDateTime.safeParse(s).success || isoDate.safeParse(s).success,
-  "expected an ISO-8601 timestamp",
-).transform((s) => new Date(s));
-const Practice = z.object({
-  value: z.boolean().nullable().optional(),
-  details: z.string().optional(),
-  last_updated: when.nullable().optional(),
-});
-const Software = z.object({
-  last_scan_date: when.nullable().optional(),
-  installed: z.array(z.object({
-    name: z.string(),
-    version: z.string().nullable().optional(),
-    path: str,
-    publisher: z.string().nullable().optional(),
-    install_date: z.string().nullable().optional(),
-  })),
-  services: z.array(z.object({ name: z.string() })).optional(),
-});
-const Identifiers = z.object({
-  serial: str,
-  mac_addresses: z.array(z.string().refine(isValidMac, "expected a MAC address")).optional(),
-  udid: str,
-  imei: str,
-  meid: str,
-  google_device_id: str,
-});
-
-/** One record of the inventory, as written in the file. */
-export const FileRecord = z.object({
-  source: z.string().min(1).optional(),
-  name: str,
-  model: str,
-  manufacturer: str,
-  platform: str,
-  os: str,
-  os_version: str,
-  os_release: str,
-  os_build: str,
-  serial: str,
-  email: z.string().refine(isValidEmail, "expected an email address").optional(),
-  type: str,
-  status: str,
-  photo_url: z.string().nullable().optional(),
-  hw_release_date: when.nullable().optional(),
-  user_agent: str,
-  last_sync: when.nullable().optional(),
-  software: Software.optional(),
-  friendly_name: str,
-  practices: z.record(z.string(), Practice).optional(),
-  identifiers: Identifiers.optional(),
-});
-
-/** What one read of the inventory produced. */
-export interface Inventory {
-  devices: DeviceRecord[];
-  /** One line per skipped record: `line 3: identifiers.mac_addresses.0: expected a MAC address`. */
-  problems: string[];
-}
-
-/**
- * Parses an inventory: a JSON array, or one JSON object per line (NDJSON).
- *
- * @param text the file's content
- * @param options the plugin's name (default `source`) and whether to keep `_raw`
- * @returns the valid records and a description of each skipped one
- * @throws {SyntaxError} when a JSON array is not valid JSON as a whole
- */
-export function parseInventory(
-  text: string,
-  options: { source: string; debug: boolean },
-): Inventory {
-  const entries: { label: string; value: unknown }[] = [];
-  const problems: string[] = [];
-  if (text.trimStart().startsWith("[")) {
-    const all: unknown = JSON.parse(text);
-    if (!Array.isArray(all)) throw new SyntaxError("expected a JSON array of records");
-    all.forEach((value, i) => entries.push({ label: `index ${i}`, value }));
-  } else {
-    text.split(/\r?\n/).forEach((line, i) => {
-      if (line.trim() === "") return;
-      try {
-        entries.push({ label: `line ${i + 1}`, value: JSON.parse(line) });
-      } catch {
-        problems.push(`line ${i + 1}: not valid JSON`);
-      }
-    });
-  }
-  const devices: DeviceRecord[] = [];
-  for (const { label, value } of entries) {
-    const parsed = FileRecord.safeParse(value);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const at = issue && issue.path.length > 0 ? `${issue.path.join(".")}: ` : "";
-      problems.push(`${label}: ${at}${issue?.message ?? "invalid record"}`);
-      continue;
-    }
-    devices.push(toDevice(parsed.data, value, options));
-  }
-  return { devices, problems };
-}
-
-function toDevice(
-  data: z.infer<typeof FileRecord>,
-  raw: unknown,
-  options: { source: string; debug: boolean },
-): DeviceRecord {
-  // zod leaves absent optional keys absent, so the cast only drops the `| undefined`.
-  const device = { ...data, source: data.source ?? options.source } as DeviceRecord;
-  const identifiers = { ...device.identifiers };
-  if (identifiers.serial === undefined && device.serial !== undefined) {
-    identifiers.serial = device.serial;
-  }
-  if (identifiers.mac_addresses !== undefined) {
-    identifiers.mac_addresses = macsFrom(identifiers.mac_addresses);
-  }
-  device.identifiers = identifiers;
-  if (options.debug) device._raw = raw;
-  return device;
-}
 
 interface Snapshot {
   loadedAt: number;
@@ -176,11 +58,12 @@ export default definePlugin(fileSchema, (config, ctx) => {
     rateLimitRetries: 0, // read() honours 429 with withRetryAfter
     ...(config.HEADERS === undefined ? {} : { headers: config.HEADERS }),
   });
+  const tally = skippedRecordsTally(ctx.log, ctx.name);
   let snapshot: Snapshot | null = null;
   let loading: Promise<Snapshot> | null = null;
 
   async function read(): Promise<string> {
-    if (client === null) return await Deno.readTextFile(config.PATH!);
+    if (client === null) return decodeText(await Deno.readFile(config.PATH!)).text;
     const signal = new AbortController().signal;
     const answer = await withRetryAfter(
       () =>
@@ -203,11 +86,21 @@ export default definePlugin(fileSchema, (config, ctx) => {
       throw new UpstreamError(`${ctx.name}: cannot read the inventory at ${where}: ${why}`);
     }
     if (inventory.problems.length > 0) {
-      ctx.log.warn("file: skipped bad inventory records", {
+      ctx.log.warn("file: some inventory records could not be read whole", {
         plugin: ctx.name,
         inventory: where,
-        skipped: inventory.problems.length,
+        skipped: inventory.skipped.length,
+        kept_in_part: inventory.devices.filter((d) => d.unread !== undefined).length,
         problems: inventory.problems.slice(0, 20),
+      });
+    }
+    // The counts describe the inventory as last read, not every read since the start.
+    tally.reset();
+    for (const s of inventory.skipped) {
+      tally.count(s.reason, {
+        id: s.id,
+        problem: s.problem,
+        ...(s.owner ? { owner: s.owner } : {}),
       });
     }
     return { loadedAt: ctx.now().getTime(), devices: inventory.devices };
@@ -239,6 +132,7 @@ export default definePlugin(fileSchema, (config, ctx) => {
   return {
     name: ctx.name,
     timeoutMs: ctx.timeoutMs,
+    skippedRecords: () => tally.counts(),
     devicesByEmail: (email, o) =>
       find((d) => d.email !== undefined && sameEmail(d.email, email))(o),
     devicesBySerial: (serial, o) =>

@@ -67,8 +67,17 @@ Deno.test("file source reads a JSON array from PATH and finds devices by email",
   assert.equal(warnings[0].skipped, 2);
   assert.deepEqual(warnings[0].problems, [
     "index 2: email: expected an email address",
-    "index 3: last_sync: expected an ISO-8601 timestamp",
+    "index 3: last_sync: its date is in a format we don't know",
   ]);
+  // Neither names an owner or an identifier once the bad field is dropped: nobody can be shown
+  // them, so they are counted for the operator.
+  assert.deepEqual(plugin.skippedRecords!(), [{
+    source: "file",
+    reason: "noOwner",
+    label: "it names no owner we can read",
+    count: 2,
+    owners: [],
+  }]);
 });
 
 Deno.test("file source finds devices by serial and by MAC", async () => {
@@ -84,8 +93,16 @@ Deno.test("file source reads NDJSON and skips bad lines, reporting each line num
   const lines: { level: Level; line: string }[] = [];
   const plugin = await setup({ PATH: fixture("devices.ndjson"), DEBUG: true }, { lines });
   const devices = await plugin.devicesByEmail!("amy@planetexpress.com", { signal: signal() });
-  assert.deepEqual(devices.map((d) => d.name), ["amy-laptop", "amy-desktop"]);
-  assert.deepEqual(devices[1]!._raw, {
+  // amy-tablet is kept without its malformed MAC, which its evidence names.
+  assert.deepEqual(devices.map((d) => d.name), ["amy-laptop", "amy-tablet", "amy-desktop"]);
+  assert.deepEqual(devices[1]!.unread, [{
+    source: "file",
+    field: "identifiers.mac_addresses.0",
+    value: "zz:zz",
+    reason: "expected a MAC address",
+  }]);
+  assert.deepEqual(devices[1]!.identifiers, { mac_addresses: [] });
+  assert.deepEqual(devices[2]!._raw, {
     name: "amy-desktop",
     email: "amy@planetexpress.com",
     identifiers: { mac_addresses: ["00:1B:63:84:45:E7"] },
@@ -95,6 +112,7 @@ Deno.test("file source reads NDJSON and skips bad lines, reporting each line num
     "line 3: not valid JSON",
     "line 4: identifiers.mac_addresses.0: expected a MAC address",
   ]);
+  assert.deepEqual(plugin.skippedRecords!().map((c) => [c.reason, c.count]), [["notJson", 1]]);
 });
 
 Deno.test("parseInventory() rejects a broken JSON array as a whole", () => {
@@ -102,6 +120,7 @@ Deno.test("parseInventory() rejects a broken JSON array as a whole", () => {
   assert.deepEqual(parseInventory("", { source: "file", debug: false }), {
     devices: [],
     problems: [],
+    skipped: [],
   });
 });
 
