@@ -1,6 +1,6 @@
 // RW3-14: Windows PowerShell 5.1 `Out-File -Encoding UTF8` writes a byte-order mark
 // (PowerShell/PowerShell#8592; RFC 8259 §8.1 lets parsers ignore it): the device went missing
-// ("Unexpected token '﻿'"). Same kind: plain `Out-File` and `>` write UTF-16 LE with a BOM,
+// ("Unexpected token" with the mark quoted). Same kind: plain `Out-File` and `>` write UTF-16 LE with a BOM,
 // `-Encoding BigEndianUnicode` UTF-16 BE (about_Character_Encoding, Windows PowerShell 5.1), and
 // an NDJSON export with CRLF line ends. Each must be read, never a silently empty inventory.
 import assert from "node:assert/strict";
