@@ -216,26 +216,49 @@ const EDITIONS = {
   "iot-lts": "IoT Enterprise LTSC",
 } as const;
 
+/** A Windows edition's servicing channel, as endoflife.date's cycle suffixes name them. */
+export type WindowsChannel = keyof typeof EDITIONS;
+
+/**
+ * The servicing channel of a Windows edition, from its name (WMI `Caption`, Intune
+ * `operatingSystem` + SKU, LANDESK's OS name). endoflife.date's windows.md: "(E) Enterprise,
+ * Education and IoT Enterprise; (W) Home, Pro, Pro Education, Pro for Workstations"; on the
+ * long-term channel, Enterprise LTSC/LTSB (`e-lts`) and IoT Enterprise LTSC (`iot-lts`).
+ *
+ * @param os the OS name, e.g. `Microsoft Windows 10 IoT Enterprise LTSC`
+ * @returns `e`, `w`, `e-lts` or `iot-lts`
+ * @example
+ * ```ts
+ * windowsChannel("Microsoft Windows 11 Pro Education"); // "w"
+ * windowsChannel("Microsoft Windows 11 Education"); // "e"
+ * windowsChannel("Microsoft Windows 10 IoT Enterprise LTSC 2021"); // "iot-lts"
+ * ```
+ */
+export function windowsChannel(os: string): WindowsChannel {
+  if (/\bLTS[BC]\b/i.test(os)) return /\bIoT\b/i.test(os) ? "iot-lts" : "e-lts";
+  // "Pro Education" and "Pro for Workstations" are Pro editions, serviced as Home and Pro.
+  if (/\b(Home|Pro|Professional|Core|SE)\b/i.test(os)) return "w";
+  return /\b(Enterprise|Education|IoT)\b/i.test(os) ? "e" : "w";
+}
+
 /**
  * Windows: the build (`windowsBuild` of os_names.ts) → the endoflife.date cycle whose `latest` has
- * it, for the edition: `-w` Home/Pro, `-e` Enterprise/Education (IoT Enterprise on the general
- * channel is serviced like it), and on the long-term channel `-e-lts` Enterprise LTSC or
+ * it, for the edition's servicing channel ({@link windowsChannel}): `-w` Home/Pro, `-e`
+ * Enterprise/Education/IoT Enterprise, and on the long-term channel `-e-lts` Enterprise LTSC or
  * `-iot-lts` IoT Enterprise LTSC, which endoflife.date lists with later ends (10 vs 5 years).
  */
 function windows(record: DeviceRecord, os: string, o: Options, v: Verdict): void {
   const build = windowsBuild(record);
   const cycles = o.data.lifecycles.windows;
   if (!o.policy.supported || build === undefined || !cycles) return;
-  const lts = /LTS[BC]/i.test(os);
-  const edition: keyof typeof EDITIONS = lts
-    ? /IoT/i.test(os) ? "iot-lts" : "e-lts"
-    : /Enterprise|Education|IoT/i.test(os)
-    ? "e"
-    : "w";
+  const edition = windowsChannel(os);
+  const lts = edition.endsWith("-lts");
   const sameBuild = cycles.filter((c) =>
     c.latest !== null && Number(c.latest.split(".")[2]) === build && /-lts/.test(c.cycle) === lts
   );
+  // IoT Enterprise LTSC is serviced at least as long as Enterprise LTSC of the same build.
   const cycle = sameBuild.find((c) => c.cycle.endsWith(`-${edition}`)) ??
+    (edition === "iot-lts" ? sameBuild.find((c) => c.cycle.endsWith("-e-lts")) : undefined) ??
     sameBuild.find((c) => !/-(e|w|iot)(-|$)/.test(c.cycle));
   if (!cycle) return;
   const release = `Windows ${

@@ -27,6 +27,12 @@ export const UNREADABLE_VERSION_MSG =
   'This device reports {} version "{}", which Stethoscope cannot compare with the recommended one.';
 
 const OLD_WINDOWS_RE = /^Microsoft Windows [78]/;
+/**
+ * Long-term servicing editions keep one build for their whole life (Windows 10 Enterprise LTSC
+ * 2021 stays on 19044 until January 2027): the general channel's version tables do not apply to
+ * them; their servicing channel is judged from release data (`release_verdicts.ts`).
+ */
+const LONG_TERM_WINDOWS_RE = /^Microsoft Windows 1[01]\b.*\bLTS[BC]\b/i;
 const NEW_WINDOWS_RE = /^Microsoft Windows 1[01]\b/;
 
 /** The version to compare: LANDESK reports Windows 10/11 as `6.3` plus a build number. */
@@ -64,6 +70,7 @@ export function uptodateEvaluator(
     if (old) {
       return { status: "warn" as const, attrs: { details: formatMessage(unsupported, old[0]) } };
     }
+    if (LONG_TERM_WINDOWS_RE.test(os)) return null;
     const status = versionStatus(version, requiredFor(os), recommendedFor(os), os);
     if (status === null) return null;
     const lines: string[] = [];

@@ -4,7 +4,12 @@
  *
  * @module
  */
+import { DEFAULT_PRACTICES } from "../../engine/default_practices.ts";
 import type { DeviceSource } from "../../engine/ports.ts";
+import { buildPracticeSet, type PracticeSet } from "../../engine/practices.ts";
+import type { ReleaseData } from "../../engine/releases.ts";
+import { type FeedName, place } from "../../plugins/releases/codec.ts";
+import { SHIPPED } from "../../plugins/releases/shipped.ts";
 import { parseInventory } from "../../plugins/sources/file.ts";
 import { realworldFixtureText } from "./fixture.ts";
 
@@ -26,4 +31,19 @@ export async function inventorySource(fixture: string): Promise<DeviceSource> {
     devicesByEmail: (email) =>
       Promise.resolve(devices.filter((d) => d.email?.toLowerCase() === email.toLowerCase())),
   };
+}
+
+/**
+ * The shipped practices judged with the release data shipped with Stethoscope (the fallback every
+ * deployment has), at `now`: what an operator without feed access sees.
+ */
+export function practicesWithShippedReleases(now: Date): PracticeSet {
+  const data: ReleaseData = { apple: {}, lifecycles: {} };
+  for (const [name, feed] of Object.entries(SHIPPED.feeds)) {
+    place(data, name as FeedName, feed!.value);
+  }
+  return buildPracticeSet(DEFAULT_PRACTICES, undefined, {
+    releases: { snapshot: () => ({ data, origin: "shipped", asOf: SHIPPED.checked }) },
+    now: () => now,
+  });
 }
