@@ -22,6 +22,7 @@ import type {
   RequestLogger,
   Store,
 } from "../engine/ports.ts";
+import type { NudgeChannel } from "../engine/nudge_ports.ts";
 
 /** The port each role a plugin can play must implement (DESIGN.md §5.3). */
 export interface PortsByKind {
@@ -36,6 +37,7 @@ export interface PortsByKind {
   request_logger: RequestLogger;
   failure_logger: FailureLogger;
   batch: BatchSink;
+  nudges: NudgeChannel;
 }
 
 /** The roles a plugin can play. */
@@ -60,6 +62,7 @@ const REQUIRED: { readonly [K in PluginKind]: readonly string[] } = {
   request_logger: ["log"],
   failure_logger: ["logFailure"],
   batch: [],
+  nudges: ["sendNudge"],
 };
 
 /**
@@ -129,6 +132,7 @@ export type PluginInstance =
     & Omit<BatchSink, keyof PluginBase>
     & Omit<ListingSource, keyof DeviceSource>
     & Omit<PeopleSource, keyof PluginBase>
+    & Omit<NudgeChannel, keyof PluginBase>
   >;
 
 /** What a plugin declares about itself besides its config and factory. */

@@ -53,6 +53,8 @@ export const REGISTRY: Readonly<Record<string, RegistryEntry>> = {
   re_filter: { load: () => import("./transforms/re_filter.ts") },
   mac_manufacturer: { load: () => import("./transforms/mac_manufacturer.ts") },
   vpn_labeler: { load: () => import("./transforms/vpn_labeler.ts") },
+  slack: { load: () => import("./nudges/slack.ts") },
+  email: { load: () => import("./nudges/email.ts") },
 };
 
 /** A created plugin with the kinds it serves (each checked with `missingMethods` at creation). */
