@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { isTimeZone } from "../lib/time_zone.ts";
 import { z } from "zod";
 
 const email = z.string().regex(/^[^@\s]+@[^@\s]+$/, "expected an email address");
@@ -59,15 +60,7 @@ const DEFAULT_FAQ = [
   },
 ];
 
-/** Whether `Intl` knows the time zone name (`Europe/Berlin`, `UTC`). */
-export function isTimeZone(name: string): boolean {
-  try {
-    new Intl.DateTimeFormat("en", { timeZone: name });
-    return true;
-  } catch {
-    return false;
-  }
-}
+export { isTimeZone } from "../lib/time_zone.ts";
 
 /** The `UI` section: what the web pages say. */
 export const UiSchema = z.object({
@@ -155,6 +148,39 @@ const RateLimit = z.object({
   PER_SECONDS: z.number().positive(),
 }).strict();
 
+/**
+ * The `NUDGES` section (issue 27): messages to people about what needs them, through the nudge
+ * channel plugins (`slack`, `email`). Off until `ENABLED`; `main.ts nudges --dry-run` shows who
+ * would get what first. The window is read in each person's time zone (Slack's, else `TIME_ZONE`).
+ */
+export const NudgesSchema = z.object({
+  /** Queue messages after each batch run (and on `main.ts nudges`). Default `false`. */
+  ENABLED: z.boolean().default(false),
+  /** The nudge plugins to send through, by name; default every configured one. */
+  CHANNELS: z.array(z.string().min(1)).min(1).optional(),
+  /** ISO weekdays a message may arrive on: 1 = Monday … 7 = Sunday. Default Monday–Friday. */
+  DAYS: z.array(z.number().int().min(1).max(7)).min(1).default([1, 2, 3, 4, 5]),
+  /** First local hour a message may arrive, 0–23. Default 13. */
+  FROM_HOUR: z.number().int().min(0).max(23).default(13),
+  /** First local hour it may no longer arrive, 1–24. Default 17. */
+  TO_HOUR: z.number().int().min(1).max(24).default(17),
+  /** The time zone for people whose own is not known. Default `UTC`. */
+  TIME_ZONE: z.string().refine(isTimeZone, { message: "expected an IANA time zone" }).default(
+    "UTC",
+  ),
+  /** Most messages per person and channel in 7 days. Default 2. */
+  WEEKLY_CAP: z.number().int().min(1).max(14).default(2),
+  /** A critical item still failing is sent again after this many days. Default 7. */
+  REMIND_AFTER_DAYS: z.number().int().min(1).max(90).default(7),
+  /** Devices not seen for this many days are asked about, never nudged about. Default 90. */
+  STALE_DAYS: z.number().int().min(7).max(3650).default(90),
+  /** How long "Snooze" puts a suggested item aside. Default 3 days. */
+  SNOOZE_DAYS: z.number().int().min(1).max(30).default(3),
+}).strict().refine((n) => n.FROM_HOUR < n.TO_HOUR, {
+  message: "FROM_HOUR must be before TO_HOUR",
+  path: ["TO_HOUR"],
+});
+
 /** The whole configuration file. */
 export const ConfigSchema = z.object({
   PLUGINS: z.record(z.string(), z.record(z.string(), z.unknown())).default({}),
@@ -228,6 +254,7 @@ export const ConfigSchema = z.object({
   STORE: StoreSchema.default({ TYPE: "sqlite", PATH: "./data/stethoscope.db" }),
   SNAPSHOTS: SnapshotsSchema.default(SnapshotsSchema.parse({})),
   RELEASE_DATA: ReleaseDataSchema.default(ReleaseDataSchema.parse({})),
+  NUDGES: NudgesSchema.default(NudgesSchema.parse({})),
   UI: UiSchema.default(UiSchema.parse({})),
 }).strict();
 
@@ -239,6 +266,9 @@ export type Config = z.infer<typeof ConfigSchema> & {
 
 /** The release-data settings. */
 export type ReleaseDataConfig = z.infer<typeof ReleaseDataSchema>;
+
+/** The nudge settings. */
+export type NudgesConfig = z.infer<typeof NudgesSchema>;
 
 /** The UI settings. */
 export type UiConfig = z.infer<typeof UiSchema>;

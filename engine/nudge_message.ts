@@ -129,15 +129,17 @@ export function nudgeMessage(
     const snooze = i.level === "critical"
       ? ""
       : ` · <a href="${escapeHtml(snoozeLink(sender, i))}">Snooze</a>`;
-    return `<li><strong>${escapeHtml(i.title)}</strong> — ${escapeHtml(i.where)}<br>${
-      escapeHtml(when(i, timeZone, now))
-    } · <a href="${escapeHtml(fixLink(sender, i))}">How to fix it</a>${snooze}</li>`;
+    return `<li style="margin:0 0 10px"><strong>${escapeHtml(i.title)}</strong> — ${
+      escapeHtml(i.where)
+    }<br>${escapeHtml(when(i, timeZone, now))} · <a href="${
+      escapeHtml(fixLink(sender, i))
+    }">How to fix it</a>${snooze}</li>`;
   });
   const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${
     escapeHtml(subject)
-  }</title></head><body><p>Hello,</p><p>${escapeHtml(intro)}</p><ul>${
-    htmlItems.join("")
-  }</ul><p><a href="${
+  }</title></head><body style="font-family:sans-serif;line-height:1.45;max-width:600px"><p>Hello,</p><p>${
+    escapeHtml(intro)
+  }</p><ul>${htmlItems.join("")}</ul><p><a href="${
     escapeHtml(home)
   }">Everything about your devices</a></p><p>You get this because ${
     escapeHtml(sender.appName)

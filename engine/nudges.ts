@@ -10,6 +10,7 @@
  * @module
  */
 import { sha256Hex } from "../lib/sha256.ts";
+import { isTimeZone } from "../lib/time_zone.ts";
 
 /** How urgent an item of a nudge is: fix now, or suggested (often with a deadline). */
 export type NudgeLevel = "critical" | "suggested";
@@ -163,22 +164,6 @@ export function localTime(at: Date, timeZone: string): LocalTime {
     hour: Number(get("hour")),
     day: `${get("year")}-${get("month")}-${get("day")}`,
   };
-}
-
-/**
- * Whether `timeZone` names a time zone this runtime knows.
- *
- * @param timeZone a candidate IANA name
- * @returns `true` for `Europe/Paris`, `false` for `Mars/Olympus` or `""`
- */
-export function isTimeZone(timeZone: string): boolean {
-  if (timeZone === "") return false;
-  try {
-    new Intl.DateTimeFormat("en-US", { timeZone });
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 function why(

@@ -129,12 +129,5 @@ function offsetMs(timeZone: string, instant: number): number {
   return wall - Math.floor(instant / 1000) * 1000;
 }
 
-/** Whether `value` names an IANA time zone this runtime knows. */
-export function isTimeZone(value: string): boolean {
-  try {
-    new Intl.DateTimeFormat("en-US", { timeZone: value });
-    return true;
-  } catch {
-    return false;
-  }
-}
+/** Whether `value` names an IANA time zone this runtime knows (written once, in lib/). */
+export { isTimeZone } from "../../lib/time_zone.ts";

@@ -191,7 +191,7 @@ Deno.test("nudgeMessage() says what, where, by when and links each fix, the same
   );
   assert.ok(
     m.html.includes(
-      '<li><strong>Firewall is off</strong> — MacBook Pro · macOS 15.6<br>Fix now · <a href="https://stethoscope.example.com/devices#dev-C02XK1-firewall">How to fix it</a></li>',
+      '<li style="margin:0 0 10px"><strong>Firewall is off</strong> — MacBook Pro · macOS 15.6<br>Fix now · <a href="https://stethoscope.example.com/devices#dev-C02XK1-firewall">How to fix it</a></li>',
     ),
   );
   assert.deepEqual(m.slack.blocks[2], {
