@@ -7,11 +7,15 @@
  */
 import { type CallOptions, NotFoundError, type PluginBase } from "./ports.ts";
 import type { SourceError } from "./types.ts";
+import { gapCollector, type SourceGap } from "./gaps.ts";
 
-/** What one guarded call produced: a value, nothing (not found), or a reported error. */
+/**
+ * What one guarded call produced: a value, nothing (not found), or a reported error — with the
+ * gaps the source reported through `reportGap` before it settled (absent when none).
+ */
 export type Outcome<T> =
-  | { ok: true; value: T }
-  | { ok: false; error: SourceError };
+  | { ok: true; value: T; gaps?: SourceGap[] }
+  | { ok: false; error: SourceError; gaps?: SourceGap[] };
 
 /** Thrown into the signal when a deadline passes. */
 export class DeadlineError extends Error {
@@ -21,7 +25,8 @@ export class DeadlineError extends Error {
 /**
  * Runs `call` with an `AbortSignal` that fires after the plugin's `timeoutMs` (or when `parent`
  * aborts). A `NotFoundError` becomes `empty`; any other failure, or the deadline, becomes a
- * `SourceError` naming the plugin.
+ * `SourceError` naming the plugin. The call's options carry `reportGap`; what the plugin reports
+ * through it before the call settles is the outcome's `gaps` (named with the plugin's name).
  *
  * @param plugin the plugin being called (for its name and deadline)
  * @param operation the method name, for the error report
@@ -42,6 +47,7 @@ export async function callWithDeadline<T>(
   options: { empty: T; parent?: AbortSignal; check?: (value: unknown) => T },
 ): Promise<Outcome<T>> {
   const controller = new AbortController();
+  const collector = gapCollector(plugin.name);
   const { parent } = options;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let rejectRace: (reason: unknown) => void = () => {};
@@ -63,10 +69,16 @@ export async function callWithDeadline<T>(
     );
   }
   try {
-    const value = await Promise.race([call({ signal: controller.signal }), race]);
-    return { ok: true, value: options.check ? options.check(value) : value };
+    const value = await Promise.race([
+      call({ signal: controller.signal, reportGap: collector.report }),
+      race,
+    ]);
+    const checked = options.check ? options.check(value) : value;
+    return { ok: true, value: checked, ...reported(collector.gaps()) };
   } catch (error: unknown) {
-    if (error instanceof NotFoundError) return { ok: true, value: options.empty };
+    if (error instanceof NotFoundError) {
+      return { ok: true, value: options.empty, ...reported(collector.gaps()) };
+    }
     const timedOut = error instanceof DeadlineError ||
       controller.signal.reason instanceof DeadlineError;
     return {
@@ -79,6 +91,7 @@ export async function callWithDeadline<T>(
           ? String((controller.signal.reason as Error).message)
           : describeError(error),
       },
+      ...reported(collector.gaps()),
     };
   } finally {
     if (timer !== undefined) clearTimeout(timer);
@@ -86,6 +99,11 @@ export async function callWithDeadline<T>(
     // A plugin that ignored the signal may still reject later; nobody awaits it any more.
     race.catch(() => {});
   }
+}
+
+/** `{ gaps }` when there are any, else nothing (an outcome without gaps has no `gaps` key). */
+function reported(gaps: SourceGap[]): { gaps?: SourceGap[] } {
+  return gaps.length > 0 ? { gaps } : {};
 }
 
 /**

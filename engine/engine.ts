@@ -41,6 +41,12 @@ import type {
 } from "./types.ts";
 import type { Store } from "./ports.ts";
 import { foldEmail } from "./emails.ts";
+import { addGaps, type SourceGap } from "./gaps.ts";
+
+/** `to` with the gaps of `from` (none: `to` unchanged, without a `gaps` key). */
+function withGaps<T>(to: Collected<T>, from: Collected<unknown>): Collected<T> {
+  return from.gaps && from.gaps.length > 0 ? { ...to, gaps: from.gaps } : to;
+}
 
 /** The plugins and practices an engine works with. */
 export interface EngineParts {
@@ -174,18 +180,20 @@ export function createEngine(parts: EngineParts, options: EngineOptions = {}): E
     );
     const items: T[] = [];
     const errors = [];
+    const gaps: SourceGap[] = [];
     for (const out of outcomes) {
+      if (out.gaps) addGaps(gaps, out.gaps);
       if (out.ok) items.push(...out.value);
       else errors.push(out.error);
     }
-    return { items, errors };
+    return gaps.length > 0 ? { items, errors, gaps } : { items, errors };
   }
 
   /** Page order: practices, merge, transforms on merged devices, most urgent first. */
   const pageDevices = (found: Collected<DeviceRecord>): Collected<MergedDevice> => {
     const evaluated = applyPractices(found.items, parts.practices);
     const merged = settleMergedPlatforms(mergeDevices(evaluated), parts.practices);
-    return { items: sortDevices(transformDevices(merged)), errors: found.errors };
+    return withGaps({ items: sortDevices(transformDevices(merged)), errors: found.errors }, found);
   };
 
   const views = createPersonViews({
@@ -227,7 +235,7 @@ export function createEngine(parts: EngineParts, options: EngineOptions = {}): E
       await views.save(snapshot);
       const evaluated = applyPractices(transformDevices(found.items), parts.practices);
       const merged = settleMergedPlatforms(mergeDevices(evaluated), parts.practices);
-      return { items: sortDevices(merged), errors: found.errors };
+      return withGaps({ items: sortDevices(merged), errors: found.errors }, found);
     },
     accounts(email, options = {}) {
       return gather(

@@ -9,6 +9,7 @@ import { callWithDeadline, describeError, listOfObjects, type Outcome } from "./
 import { canonicalMac, filterMacs, isValidMac } from "./identifiers.ts";
 import type { CallOptions, DeviceSource, OwnershipSource } from "./ports.ts";
 import type { Collected, DeviceRecord, SourceError } from "./types.ts";
+import { addGaps, type SourceGap, unreadGaps } from "./gaps.ts";
 
 /** What the staged lookup needs. */
 export interface StagedLookupParts {
@@ -33,7 +34,8 @@ type Method = "devicesByEmail" | "devicesBySerial" | "devicesByMac";
 /**
  * Gathers every record for a person. The result lists ownership records (transformed), then records
  * found by email, by serial and by MAC, each in source order; duplicates are expected and merged
- * later. Errors are listed in the same order.
+ * later. Errors are listed in the same order; the gaps the sources reported (records skipped,
+ * truncated, read in part) are counted per source, kind and reason in `gaps` (absent when none).
  *
  * @param email the person
  * @param parts sources, the device transform and an optional abort signal
@@ -69,9 +71,14 @@ export async function stagedLookup(
         (performance.now() - started) / 1000,
         out.ok ? undefined : out.error,
       );
-      if (!out.ok || parts.admit === undefined) return out;
-      const records = parts.admit({ source: plugin.name, operation, records: out.value });
-      return { ...out, value: records };
+      if (!out.ok) return out;
+      const records = parts.admit === undefined
+        ? out.value
+        : parts.admit({ source: plugin.name, operation, records: out.value });
+      // records kept with fields they could not read are gaps of this lookup too
+      const unread = unreadGaps(records);
+      if (unread.length === 0) return { ...out, value: records };
+      return { ...out, value: records, gaps: addGaps([...out.gaps ?? []], unread) };
     });
   };
   const ask = (method: Method, value: string) =>
@@ -88,7 +95,8 @@ export async function stagedLookup(
   const emailCalls = Promise.all(ask("devicesByEmail", email));
 
   const errors: SourceError[] = [];
-  let owned = collect(await ownershipCalls, errors);
+  const gaps: SourceGap[] = [];
+  let owned = collect(await ownershipCalls, errors, gaps);
   try {
     owned = parts.transform(owned);
   } catch (error: unknown) {
@@ -105,11 +113,11 @@ export async function stagedLookup(
   const [byEmail, bySerial, byMac] = await Promise.all([emailCalls, serialCalls, macCalls]);
   const items = [
     ...owned,
-    ...collect(byEmail, errors),
-    ...collect(bySerial, errors),
-    ...collect(byMac, errors),
+    ...collect(byEmail, errors, gaps),
+    ...collect(bySerial, errors, gaps),
+    ...collect(byMac, errors, gaps),
   ];
-  return { items, errors };
+  return gaps.length > 0 ? { items, errors, gaps } : { items, errors };
 }
 
 /** The distinct serials and unique canonical MACs of the ownership records, in first-seen order. */
@@ -126,9 +134,14 @@ export function seeds(records: readonly DeviceRecord[]): { serials: string[]; ma
   return { serials: [...serials], macs: filterMacs([...macs]) };
 }
 
-function collect(outcomes: Outcome<DeviceRecord[]>[], errors: SourceError[]): DeviceRecord[] {
+function collect(
+  outcomes: Outcome<DeviceRecord[]>[],
+  errors: SourceError[],
+  gaps: SourceGap[],
+): DeviceRecord[] {
   const items: DeviceRecord[] = [];
   for (const out of outcomes) {
+    if (out.gaps) addGaps(gaps, out.gaps);
     if (out.ok) items.push(...out.value);
     else errors.push(out.error);
   }

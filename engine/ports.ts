@@ -14,11 +14,18 @@ import type {
   Status,
 } from "./types.ts";
 import type { SnapshotStore } from "./snapshots.ts";
+import type { ReportGap } from "./gaps.ts";
 
 /** What every call to a source receives. */
 export interface CallOptions {
   /** Aborted when the plugin's deadline passes or the request goes away. */
   signal: AbortSignal;
+  /**
+   * Where a source names what it could not deliver in this call (records skipped, a list that
+   * ended short, a part it could not fetch), counted by reason — see `engine/gaps.ts`. The engine
+   * passes it on every guarded call; a source called without it (a test, a tool) reports nothing.
+   */
+  reportGap?: ReportGap;
 }
 
 /** Nothing found for this lookup: the aggregation layer turns it into an empty list. */

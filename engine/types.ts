@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { SourceGap } from "./gaps.ts";
 
 /**
  * How well a device follows a practice, as the wire and the configuration spell it: `ok`
@@ -227,4 +228,9 @@ export interface SourceError {
 export interface Collected<T> {
   items: T[];
   errors: SourceError[];
+  /**
+   * What the sources that answered could not deliver (records skipped, truncated, read in part),
+   * counted per source, kind and reason (`engine/gaps.ts`). Absent or empty: nothing was missing.
+   */
+  gaps?: SourceGap[];
 }

@@ -19,6 +19,7 @@ import {
 } from "./snapshots.ts";
 import type { AccessEvent, Account, DeviceRecord, MergedDevice, SourceError } from "./types.ts";
 import { foldEmail } from "./emails.ts";
+import { addGaps, type SourceGap } from "./gaps.ts";
 
 /** Which part of the view a page needs: a snapshot without that part counts as none. */
 export type ViewPart = "devices" | "accounts" | "events";
@@ -34,6 +35,11 @@ export interface PersonView {
   events: AccessEvent[];
   /** The sources that failed in the lookup this view comes from. */
   errors: SourceError[];
+  /**
+   * What the sources that answered could not deliver in that lookup (records skipped, truncated,
+   * read in part), counted per source, kind and reason (`engine/gaps.ts`); empty when nothing.
+   */
+  gaps: SourceGap[];
   /** When the inventories were asked. */
   collectedAt: Date;
   /** Age of the data when the view was made, in milliseconds. */
@@ -205,6 +211,11 @@ export function createPersonViews(parts: PersonViewParts): PersonViews {
       accounts: s.accounts?.items ?? [],
       events: s.events?.items ?? [],
       errors: [...s.devices.errors, ...s.accounts?.errors ?? [], ...s.events?.errors ?? []],
+      gaps: addGaps([], [
+        ...s.devices.gaps ?? [],
+        ...s.accounts?.gaps ?? [],
+        ...s.events?.gaps ?? [],
+      ]),
       collectedAt: s.collectedAt,
       ageMs,
       freshness: live ? "live" : ageMs < settings.freshMs ? "fresh" : "stale",

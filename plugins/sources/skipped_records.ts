@@ -3,7 +3,9 @@
  * named"): each skipped record is counted per reason, the log gets one warning per record (the
  * same malformed record comes back on every lookup and every page walk), and the counts are there
  * for whoever shows them (the person's page for records naming them, `connectivity`, the batch
- * summary, `/metrics`). One reason to change: how a skipped record is reported.
+ * summary, `/metrics`). Given the call's `CallOptions.reportGap`, each skip is also a `skipped` gap
+ * of that lookup (`engine/gaps.ts`), which is how the person whose lookup skipped it sees it. One
+ * reason to change: how a skipped record is reported.
  *
  * A record that can be read in part is not skipped: the source keeps it with the fields it could
  * read and names the others in `DeviceRecord.unread`. Only a record that cannot be used at all
@@ -13,6 +15,7 @@
  */
 import type { Logger } from "../../engine/log.ts";
 import type { SkippedCount } from "../../engine/ports.ts";
+import type { ReportGap } from "../../engine/gaps.ts";
 
 /** Why records are skipped, in the words shown to people and operators. */
 export const SKIP_REASONS = {
@@ -39,8 +42,11 @@ export interface SkippedRecordFacts {
 
 /** The reporter of one source instance's skipped records. */
 export interface SkippedRecordsTally {
-  /** Counts one skipped record (once per id and reason); warns the first time. */
-  skip(reason: SkipReason, facts: SkippedRecordFacts): void;
+  /**
+   * Counts one skipped record (once per id and reason); warns the first time. With `report` (the
+   * call's `CallOptions.reportGap`) it is also a `skipped` gap of that lookup, every time.
+   */
+  skip(reason: SkipReason, facts: SkippedRecordFacts, report?: ReportGap): void;
   /** Counts like `skip` without warning; `true` the first time this record is counted. */
   count(reason: SkipReason, facts: SkippedRecordFacts): boolean;
   /** The counts per reason, reasons in first-seen order. */
@@ -81,7 +87,8 @@ export function skippedRecordsTally(log: Logger, source: string): SkippedRecords
   }
   return {
     count,
-    skip(reason, facts) {
+    skip(reason, facts, report) {
+      report?.({ kind: "skipped", reason, words: SKIP_REASONS[reason] });
       if (!count(reason, facts)) return;
       log.warn(`${source}: skipped a record`, {
         id: facts.id ?? "?",
@@ -108,9 +115,10 @@ export function skippedRecordsTally(log: Logger, source: string): SkippedRecords
  * @param message the warning, naming the source and what it skipped, e.g. `"intune: skipped a
  *   malformed managed device"`
  * @param tally where the skip is also counted (reason `malformed`), when the source reports counts
- * @returns `skipped(raw, problem)`: warns `message` with `{ id, error }` — the record's `id`
- *   field as text (`"?"` without one) and `problem` (`"invalid"` when none is given) — the first
- *   time a record with that id is skipped, and does nothing after
+ * @returns `skipped(raw, problem, report)`: reports a `skipped` gap (reason `malformed`) through
+ *   `report` (the call's `CallOptions.reportGap`, when given) every time, and warns `message` with
+ *   `{ id, error }` — the record's `id` field as text (`"?"` without one) and `problem`
+ *   (`"invalid"` when none is given) — the first time a record with that id is skipped
  * @example
  * ```ts
  * import type { Logger } from "../../engine/log.ts";
@@ -125,9 +133,10 @@ export function skippedRecords(
   log: Logger,
   message: string,
   tally?: SkippedRecordsTally,
-): (raw: unknown, problem: string | undefined) => void {
+): (raw: unknown, problem: string | undefined, report?: ReportGap) => void {
   const reported = new Set<string>();
-  return (raw, problem) => {
+  return (raw, problem, report) => {
+    report?.({ kind: "skipped", reason: "malformed", words: SKIP_REASONS.malformed });
     const id = String((raw as { id?: unknown } | null)?.id ?? "?");
     tally?.count("malformed", { id });
     if (reported.has(id)) return;
