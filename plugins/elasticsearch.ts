@@ -17,6 +17,7 @@
  * @module
  */
 import type { Client, ClientOptions } from "@elastic/elasticsearch";
+import { ANSWER_CEILINGS } from "./outbound.ts";
 import { z } from "zod";
 import { timeoutSeconds } from "./plugin.ts";
 import { compatibleTransport, esStatus } from "./elasticsearch_compat.ts";
@@ -148,6 +149,9 @@ export function clientOptions(config: EsConnection, timeoutMs: number | null): C
     nodes: config.ELASTICSEARCH_HOSTS,
     maxRetries: kw.maxRetries ?? 0,
     name: "stethoscope",
+    // The client's own transport (undici) follows no redirect; the answer ceiling is ours.
+    maxResponseSize: ANSWER_CEILINGS.store,
+    maxCompressedResponseSize: ANSWER_CEILINGS.store,
   };
   if (timeoutMs !== null) options.requestTimeout = timeoutMs;
   if (kw.auth !== undefined) options.auth = kw.auth;

@@ -13,6 +13,13 @@ import { sleep } from "../lib/abort.ts";
 import { errorMessage } from "../lib/error_message.ts";
 import { withDeadline } from "./http_abort.ts";
 import { readBounded } from "./http_body.ts";
+import {
+  ANSWER_CEILINGS,
+  carriesCredentials,
+  outbound,
+  OutboundError,
+  type OutboundKind,
+} from "./outbound.ts";
 import { secretRedactor } from "./http_redact.ts";
 import { nextThrottleStep, RateLimitError, retryAfterMs } from "./retry_after.ts";
 
@@ -66,9 +73,11 @@ export interface HttpClientOptions {
   retries?: number;
   /** First back-off in ms, doubled each retry (default 100). */
   backoffMs?: number;
-  /** Largest body accepted, in bytes (default 10 MiB). */
+  /** Largest body accepted, in bytes (default: the kind's ceiling, 10 MiB for a source). */
   maxBytes?: number;
-  /** Replaces the global `fetch` (tests). */
+  /** What the requests are for (default `source`); see `ANSWER_CEILINGS` in `outbound.ts`. */
+  kind?: OutboundKind;
+  /** Replaces the transport under `outbound()` (tests). */
   fetch?: typeof fetch;
   /**
    * Attempts after an HTTP 429 (default 2), each after the upstream's `Retry-After` (RFC 9110
@@ -115,8 +124,6 @@ export interface HttpClient {
   request(method: string, path: string, options: RequestOptions): Promise<HttpResponse>;
 }
 
-const MIB = 1024 * 1024;
-
 /** The HTTP Basic `Authorization` value, re-exported for REST plugins (defined in lib/). */
 export { basicAuth } from "../lib/basic_auth.ts";
 
@@ -136,8 +143,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const base = options.baseUrl.replace(/\/+$/, "");
   const retries = options.retries ?? 3;
   const backoffMs = options.backoffMs ?? 100;
-  const maxBytes = options.maxBytes ?? 10 * MIB;
-  const doFetch = options.fetch ?? fetch;
+  const kind = options.kind ?? "source";
+  const maxBytes = options.maxBytes ?? ANSWER_CEILINGS[kind];
   const pause = options.sleep ?? sleep;
   const throttle = {
     retries: options.rateLimitRetries ?? 2,
@@ -178,14 +185,27 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         signal.throwIfAborted();
         let response: Response;
         try {
-          response = await doFetch(url, { method, headers, body: body ?? null, signal });
+          const init = { method, headers, body: body ?? null };
+          response = await outbound(kind, url, init, {
+            name: options.name,
+            signal,
+            maxBytes,
+            allowHttp: true, // the base URL is a setting
+            credentialed: options.query !== undefined || carriesCredentials(init),
+            secrets: Object.values(options.query ?? {}),
+            ...(options.fetch ? { fetch: options.fetch } : {}),
+          });
         } catch (error: unknown) {
           signal.throwIfAborted();
+          if (error instanceof OutboundError && error.reason === "too-large") {
+            throw tooLarge(`${options.name}: ${where}`, maxBytes);
+          }
+          if (error instanceof OutboundError && error.reason !== "unreachable") throw error;
           if (attempt < retries) {
             await pause(delay(backoffMs, attempt), signal);
             continue;
           }
-          const why = errorMessage(error);
+          const why = errorMessage(error instanceof OutboundError ? error.cause ?? error : error);
           throw new UpstreamError(clean(`${options.name}: cannot reach ${where}: ${why}`));
         }
         if (response.status >= 500 && attempt < retries) {
@@ -253,9 +273,16 @@ function statusError(name: string, where: string, response: Response): Error {
 }
 
 async function readText(response: Response, maxBytes: number, what: string): Promise<string> {
-  const text = await readBounded(response, maxBytes);
-  if (text === null) throw new UpstreamError(`${what} answered more than ${maxBytes} bytes`);
+  const text = await readBounded(response, maxBytes).catch((error: unknown) => {
+    if (error instanceof OutboundError && error.reason === "too-large") return null;
+    throw error;
+  });
+  if (text === null) throw tooLarge(what, maxBytes);
   return text;
+}
+
+function tooLarge(what: string, maxBytes: number): UpstreamError {
+  return new UpstreamError(`${what} answered more than ${maxBytes} bytes`);
 }
 
 function delay(backoffMs: number, attempt: number): number {

@@ -9,8 +9,7 @@ import { UpstreamError } from "../engine/ports.ts";
 import { readBounded } from "./http_body.ts";
 import { redactUrl, safeUrl } from "./http_redact.ts";
 import { errorMessage } from "../lib/error_message.ts";
-
-const MIB = 1024 * 1024;
+import { ANSWER_CEILINGS, outbound, OutboundError } from "./outbound.ts";
 
 /** What {@link postJsonOnce} answers: the status and the body as JSON, text or `null`. */
 export interface PostAnswer {
@@ -28,7 +27,8 @@ export interface PostAnswer {
  * @param name the plugin, for messages
  * @param url the endpoint
  * @param body any JSON-serialisable value (dates become ISO strings)
- * @returns the answer; bodies over 1 MiB are not read
+ * @returns the answer; bodies over 1 MiB (`ANSWER_CEILINGS.sink`) are not read; `http:` is
+ *   allowed (the URL is a setting); redirects only within the URL's origin
  */
 export async function postJsonOnce(
   name: string,
@@ -38,7 +38,7 @@ export async function postJsonOnce(
 ): Promise<PostAnswer> {
   let response: Response;
   try {
-    response = await fetch(url, {
+    response = await outbound("sink", url, {
       method: "POST",
       headers: {
         "Content-Type": "application/json",
@@ -47,14 +47,14 @@ export async function postJsonOnce(
         ...options.headers,
       },
       body: JSON.stringify(body),
-      ...(options.signal ? { signal: options.signal } : {}),
-    });
+    }, { name, allowHttp: true, ...(options.signal ? { signal: options.signal } : {}) });
   } catch (error: unknown) {
     if (options.signal?.aborted) throw options.signal.reason ?? error;
-    const why = errorMessage(error);
+    if (error instanceof OutboundError && error.reason !== "unreachable") throw error;
+    const why = errorMessage(error instanceof OutboundError ? error.cause ?? error : error);
     throw new UpstreamError(`${name}: cannot reach ${safeUrl(url)}: ${redactUrl(why)}`);
   }
-  const text = await readBounded(response, MIB) ?? "";
+  const text = await readBounded(response, ANSWER_CEILINGS.sink).catch(() => null) ?? "";
   let parsed: unknown = null;
   if (text.trim() !== "") {
     try {

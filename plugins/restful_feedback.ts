@@ -11,6 +11,7 @@ import { z } from "zod";
 import { type CallOptions, type FeedbackOptions, UpstreamError } from "../engine/ports.ts";
 import type { Feedback } from "../engine/types.ts";
 import { postJsonOnce } from "./http_post.ts";
+import { outbound } from "./outbound.ts";
 import { safeUrl } from "./http_redact.ts";
 import { definePlugin, timeoutSeconds } from "./plugin.ts";
 
@@ -79,10 +80,9 @@ export default definePlugin(schema, (config, ctx) => {
 
     async checkConnectivity(options: CallOptions): Promise<void> {
       if (config.HEALTHCHECK_URL === undefined) return;
-      const response = await fetch(config.HEALTHCHECK_URL, {
+      const response = await outbound("health", config.HEALTHCHECK_URL, {
         headers: { "User-Agent": "Stethoscope" },
-        signal: options.signal,
-      });
+      }, { name: ctx.name, signal: options.signal, allowHttp: true });
       await response.body?.cancel();
       if (response.status !== 200) {
         throw new UpstreamError(

@@ -13,6 +13,7 @@ import { DemoLogin, LoginNotConfigured, LoginWithProvider, SignOut } from "../vi
 import type { AppEnv } from "./context.ts";
 import { oidc } from "./oidc.tsx";
 import { providerName } from "./oidc_discovery.ts";
+import { CLEAR_ON_SIGN_OUT } from "./private_responses.ts";
 import { sameEmail } from "./privilege.ts";
 import { errorPage, page } from "./render.tsx";
 import { endSession, safeNext, startSession } from "./session.ts";
@@ -70,8 +71,12 @@ auth.post("/login/demo", async (c) => {
   return c.redirect(safeNext(typeof form.next === "string" ? form.next : undefined), 303);
 });
 
+// Reached only past the same-origin check (a cross-site post is refused with 403 before this);
+// the browser is told to clear the site's cookies and cache only when a session was ended here.
 auth.post("/logout", async (c) => {
+  const signedIn = c.var.user?.via === "session";
   await endSession(c, c.var.deps.config, c.var.deps.now());
+  if (signedIn) c.header("Clear-Site-Data", CLEAR_ON_SIGN_OUT);
   return c.redirect("/login?signed-out", 303);
 });
 

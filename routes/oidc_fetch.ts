@@ -1,17 +1,27 @@
 /**
- * How this app talks HTTP to the OpenID provider: a deadline, no redirects and a size limit on
- * every answer, and a failure to connect (or an oversized answer) as the plain-words 502 of an
+ * How this app talks HTTP to the OpenID provider, through `plugins/outbound.ts`: a deadline,
+ * redirects only within the provider's origin and a size limit on every answer, and a failure to connect (or an oversized answer) as the plain-words 502 of an
  * unreachable provider. Changes when those limits do.
  *
  * @module
  */
 import { readBounded } from "../plugins/http_body.ts";
+import { ANSWER_CEILINGS, outbound, type OutboundOptions } from "../plugins/outbound.ts";
 import { unreachable } from "./oidc_rules.ts";
 
 /** The deadline of one call to the provider (discovery, token endpoint, keys). */
 export const PROVIDER_TIMEOUT_MS = 10_000;
-/** The most an answer of the provider may hold. */
-export const MAX_BODY_BYTES = 256 * 1024;
+/** The most an answer of the provider may hold (`ANSWER_CEILINGS.oidc`). */
+export const MAX_BODY_BYTES = ANSWER_CEILINGS.oidc;
+/**
+ * How every call to the provider goes out: under its deadline, `http:` allowed because the issuer
+ * is a setting (the address the operator wrote), redirects only within the provider's origin.
+ */
+const PROVIDER: OutboundOptions = {
+  name: "OpenID provider",
+  timeoutMs: PROVIDER_TIMEOUT_MS,
+  allowHttp: true,
+};
 
 /**
  * GETs or POSTs to the provider and parses a bounded JSON answer.
@@ -30,15 +40,11 @@ export async function fetchJson(
 ): Promise<{ status: number; body: unknown }> {
   let response: Response;
   try {
-    response = await fetch(url, {
-      ...init,
-      redirect: "error",
-      signal: AbortSignal.timeout(PROVIDER_TIMEOUT_MS),
-    });
+    response = await outbound("oidc", url, init, PROVIDER);
   } catch {
     throw unreachable(what);
   }
-  const text = await readBounded(response, MAX_BODY_BYTES);
+  const text = await readBounded(response, MAX_BODY_BYTES).catch(() => null);
   if (text === null) throw unreachable(`${what} answered too much`);
   try {
     return { status: response.status, body: JSON.parse(text) };
@@ -48,7 +54,7 @@ export async function fetchJson(
 }
 
 /**
- * `fetch` for jose's remote key set: no redirects, at most {@link MAX_BODY_BYTES}, and a failure
+ * `fetch` for jose's remote key set: redirects only within its origin, at most {@link MAX_BODY_BYTES}, and a failure
  * to connect or an oversized answer as the plain-words 502 of an unreachable provider (jose sets
  * the deadline).
  *
@@ -60,11 +66,15 @@ export async function fetchJson(
 export async function boundedFetch(url: string, init: RequestInit): Promise<Response> {
   let response: Response;
   try {
-    response = await fetch(url, { ...init, redirect: "error" });
+    response = await outbound("oidc", url, init, {
+      ...PROVIDER,
+      timeoutMs: null,
+      ...(init.signal ? { signal: init.signal } : {}),
+    });
   } catch {
     throw unreachable("keys");
   }
-  const text = await readBounded(response, MAX_BODY_BYTES);
+  const text = await readBounded(response, MAX_BODY_BYTES).catch(() => null);
   if (text === null) throw unreachable("keys answered too much");
   return new Response(text, { status: response.status, headers: response.headers });
 }

@@ -2,9 +2,9 @@
  * Nothing personal stays in a browser or proxy cache: every response that is not a public asset
  * gets `Cache-Control: no-store` and `Vary: Cookie, Authorization` (pages, htmx fragments, the JSON
  * API and error pages all depend on who is signed in — an error page names the person in its
- * header), and signing out (`POST /logout`) also sends `Clear-Site-Data: "cache", "cookies"`, so
- * the browser drops what it kept for this site (W3C Clear Site Data; browsers honour it on https
- * and on localhost). Public assets (`Cache-Control: public, …`, set by `routes/assets.ts`) keep
+ * header). The `Clear-Site-Data` value a sign-out sends is defined here too, but sent by the
+ * sign-out handler itself (`routes/auth.tsx`), only when a session was ended: a refused
+ * cross-site `POST /logout` must not wipe the site's cookies (issue 22). Public assets (`Cache-Control: public, …`, set by `routes/assets.ts`) keep
  * their own caching; a response already `no-store` keeps its other directives (the streamed first
  * view's `no-transform`).
  *
@@ -13,7 +13,10 @@
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "./context.ts";
 
-/** The `Clear-Site-Data` value sent on sign-out. */
+/**
+ * The `Clear-Site-Data` value sent with a sign-out that ended a session, so the browser drops what
+ * it kept for this site (W3C Clear Site Data; browsers honour it on https and on localhost).
+ */
 export const CLEAR_ON_SIGN_OUT = '"cache", "cookies"';
 
 /**
@@ -37,8 +40,5 @@ export function privateResponses(): MiddlewareHandler<AppEnv> {
       c.header("Cache-Control", "no-store");
     }
     c.header("Vary", "Cookie, Authorization", { append: true });
-    if (c.req.method === "POST" && c.req.path === "/logout") {
-      c.header("Clear-Site-Data", CLEAR_ON_SIGN_OUT);
-    }
   };
 }

@@ -93,6 +93,7 @@ export function createReleaseService(options: ReleaseServiceOptions): ReleaseSer
   const client = (name: string, baseUrl: string) =>
     createHttpClient({
       name,
+      kind: "feed", // no redirect followed, never a file: URL
       baseUrl,
       timeoutMs,
       retries: options.retries ?? 2,

@@ -103,6 +103,7 @@ export function createJamfAuth(options: JamfAuthOptions): JamfAuth {
   const { credentials } = options;
   const client = createHttpClient({
     name: "JAMF",
+    kind: "token", // only the token endpoints: answers of a few hundred bytes
     baseUrl: options.serverUrl,
     timeoutMs: options.timeoutMs ?? 30_000,
     ...(options.fetch ? { fetch: options.fetch } : {}),

@@ -7,6 +7,7 @@
  */
 import { NotFoundError, UpstreamError } from "../../engine/ports.ts";
 import { AuthError } from "../http.ts";
+import { OutboundError } from "../outbound.ts";
 import type { JamfCredentials } from "./jamf_credentials.ts";
 
 /** The token endpoint of a Jamf Pro account (Basic in, `{token, expires}` out; 10.35+). */
@@ -36,6 +37,7 @@ export function refusedToken(
   path: string,
   kind: JamfCredentials["kind"],
 ): unknown {
+  if (error instanceof OutboundError) return error; // a refused redirect or an oversized answer
   const status = error instanceof UpstreamError ? error.status : undefined;
   if (kind === "client" && error instanceof NotFoundError) {
     return new AuthError(

@@ -78,3 +78,35 @@ Deno.test('signing out sends Clear-Site-Data: "cache", "cookies"', async () => {
     await app.close();
   }
 });
+
+Deno.test("a refused cross-site sign-out, or one without a session, sends no Clear-Site-Data", async (t) => {
+  const app = await startApp();
+  try {
+    const cookie = await app.login(PERSON);
+    await t.step("POST /logout from another site: 403 and the cookies stay", async () => {
+      const res = await app.request("/logout", {
+        method: "POST",
+        cookie,
+        headers: {
+          Origin: "https://attacker.example",
+          "Content-Type": "application/x-www-form-urlencoded",
+        },
+        body: "x=1",
+      });
+      await res.body?.cancel();
+      assert.equal(res.status, 403);
+      assert.equal(res.headers.get("clear-site-data"), null);
+      const still = await app.request("/devices", { cookie });
+      await still.body?.cancel();
+      assert.equal(still.status, 200, "the person is still signed in");
+    });
+    await t.step("POST /logout without a session clears nothing", async () => {
+      const res = await app.request("/logout", { method: "POST" });
+      await res.body?.cancel();
+      assert.equal(res.status, 303);
+      assert.equal(res.headers.get("clear-site-data"), null);
+    });
+  } finally {
+    await app.close();
+  }
+});

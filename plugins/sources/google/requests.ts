@@ -13,12 +13,19 @@ import type { DeviceRecord } from "../../../engine/types.ts";
 import { sleep } from "../../../lib/abort.ts";
 import { errorMessage } from "../../../lib/error_message.ts";
 import { retryAfterMs } from "../../retry_after.ts";
+import { outboundFetch } from "../../outbound.ts";
 import { MalformedDeviceError } from "./parse.ts";
 import type { TokenProvider } from "./token.ts";
 
 /** The largest answer read from the Admin SDK, in bytes. */
 const MAX_ANSWER_BYTES = 4 * 1024 * 1024;
 const MAX_PAGES = 100;
+/** googleapis' transport goes through the outbound rules (GOOGLE_API_ROOT_URL may name http:). */
+const ADMIN_SDK_FETCH = outboundFetch("source", {
+  name: "Google Admin SDK",
+  allowHttp: true,
+  maxBytes: MAX_ANSWER_BYTES,
+});
 const RETRIES = 3;
 /** The longest `Retry-After` waited for, in ms. */
 const MAX_RETRY_AFTER_MS = 60_000;
@@ -51,6 +58,7 @@ export function googleRequestOptions(
       // One person's devices or sign-ins fit in far less; a larger answer is refused while it
       // streams instead of being parsed whole (which would stall every other request).
       maxContentLength: MAX_ANSWER_BYTES,
+      fetchImplementation: ADMIN_SDK_FETCH,
       retry: true,
       retryConfig: {
         retry: RETRIES,

@@ -9,6 +9,7 @@ import { importPKCS8, SignJWT } from "jose";
 import { UpstreamError } from "../../../engine/ports.ts";
 import { sleep } from "../../../lib/abort.ts";
 import { type IssuedToken, renewingToken } from "../../renewing_token.ts";
+import { outbound, OutboundError, outboundRedactor } from "../../outbound.ts";
 
 /** Where Google exchanges assertions when the service-account JSON names no `token_uri`. */
 export const DEFAULT_TOKEN_URI = "https://oauth2.googleapis.com/token";
@@ -102,21 +103,29 @@ export async function createTokenProvider(options: TokenOptions): Promise<TokenP
     const body = new URLSearchParams({ grant_type: GRANT_TYPE, assertion: await assertion() });
     for (let attempt = 0;; attempt++) {
       signal.throwIfAborted();
+      const init = {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body,
+      };
       let response: Response;
       try {
-        response = await fetch(options.tokenUri, {
-          method: "POST",
-          headers: { "content-type": "application/x-www-form-urlencoded" },
-          body,
+        response = await outbound("token", options.tokenUri, init, {
+          name: "Google token endpoint",
           signal,
+          allowHttp: true, // the service-account key's token_uri names it
         });
       } catch (error: unknown) {
         if (signal.aborted) throw signal.reason;
+        if (error instanceof OutboundError && error.reason !== "unreachable") throw error;
         if (attempt < RETRIES) {
           await sleep(backoff(attempt + 1), signal);
           continue;
         }
-        const why = error instanceof Error ? error.message : "transport failure";
+        const cause = error instanceof OutboundError ? error.cause ?? error : error;
+        const why = outboundRedactor(init)(
+          cause instanceof Error ? cause.message : "transport failure",
+        );
         throw new UpstreamError(`Google token endpoint unreachable (${why}); ${CHECK_HINT}`);
       }
       if (response.status >= 500 && attempt < RETRIES) {
@@ -124,11 +133,16 @@ export async function createTokenProvider(options: TokenOptions): Promise<TokenP
         await sleep(backoff(attempt + 1), signal);
         continue;
       }
-      const answer = await response.json().catch(() => null) as Record<string, unknown> | null;
+      const answer = await response.json().catch((error: unknown) => {
+        if (error instanceof OutboundError) throw error;
+        return null;
+      }) as Record<string, unknown> | null;
       if (!response.ok) {
-        const reason = [answer?.error, answer?.error_description].filter((x) =>
-          typeof x === "string"
-        ).join(": ");
+        const reason = outboundRedactor(init)(
+          [answer?.error, answer?.error_description].filter((x) => typeof x === "string").join(
+            ": ",
+          ),
+        ).slice(0, 300);
         throw new UpstreamError(
           `Google authentication failure: the token endpoint refused the service-account assertion (HTTP ${response.status}${
             reason ? `, ${reason}` : ""

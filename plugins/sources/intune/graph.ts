@@ -21,6 +21,8 @@ import { AuthError, createHttpClient } from "../../http.ts";
 import { sleep as abortableSleep } from "../../../lib/abort.ts";
 import { type IssuedToken, renewingToken } from "../../renewing_token.ts";
 import { withRetryAfter } from "../../retry_after.ts";
+import { outbound, OutboundError, outboundRedactor } from "../../outbound.ts";
+import { errorMessage } from "../../../lib/error_message.ts";
 
 /** The scope of an app-only Graph token. */
 export const GRAPH_SCOPE = "https://graph.microsoft.com/.default";
@@ -120,7 +122,6 @@ export function createGraphClient(options: GraphOptions): GraphClient {
     now: options.now,
   });
   let requests = 0;
-  const hide = (text: string) => text.split(options.clientSecret).join("REDACTED");
 
   async function exchange(signal: AbortSignal): Promise<IssuedToken> {
     requests++;
@@ -130,26 +131,31 @@ export function createGraphClient(options: GraphOptions): GraphClient {
       scope: GRAPH_SCOPE,
       grant_type: "client_credentials",
     });
+    const init: RequestInit = {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded", Accept: "application/json" },
+      body,
+    };
+    const clean = outboundRedactor(init);
     let response: Response;
     try {
-      response = await fetch(tokenUrl, {
-        method: "POST",
-        headers: {
-          "Content-Type": "application/x-www-form-urlencoded",
-          Accept: "application/json",
-        },
-        body,
+      response = await outbound("token", tokenUrl, init, {
+        name: "Intune token endpoint",
         signal,
+        allowHttp: true, // INTUNE_LOGIN_URL names it
       });
     } catch (error: unknown) {
       signal.throwIfAborted();
-      throw new UpstreamError(
-        hide(`Intune: cannot reach the token endpoint ${tokenUrl}: ${(error as Error).message}`),
-      );
+      if (error instanceof OutboundError && error.reason !== "unreachable") throw error;
+      const why = errorMessage(error instanceof OutboundError ? error.cause ?? error : error);
+      throw new UpstreamError(clean(`Intune: cannot reach the token endpoint ${tokenUrl}: ${why}`));
     }
-    const answer = await response.json().catch(() => null) as Record<string, unknown> | null;
+    const answer = await response.json().catch((error: unknown) => {
+      if (error instanceof OutboundError) throw error;
+      return null;
+    }) as Record<string, unknown> | null;
     if (!response.ok) {
-      const code = typeof answer?.error === "string" ? `, ${answer.error}` : "";
+      const code = typeof answer?.error === "string" ? `, ${clean(answer.error).slice(0, 80)}` : "";
       const aadsts = entraCode(answer);
       throw new AuthError(
         `Intune authentication failure: the token endpoint refused the client credentials ` +
