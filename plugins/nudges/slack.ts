@@ -24,6 +24,7 @@ import { z } from "zod";
 import { NudgeRefusedError } from "../../engine/nudge_ports.ts";
 import type { NudgeMessage } from "../../engine/nudge_message.ts";
 import type { CallOptions } from "../../engine/ports.ts";
+import { outboundFetch } from "../outbound.ts";
 import { definePlugin, timeoutSeconds } from "../plugin.ts";
 import { RateLimitError } from "../retry_after.ts";
 
@@ -89,6 +90,8 @@ export default definePlugin(schema, (config, ctx) => {
     retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,
     ...(ctx.timeoutMs === null ? {} : { timeout: ctx.timeoutMs }),
+    // Every call goes out under the outbound rules (SLACK_API_URL may name http:).
+    fetch: outboundFetch("sink", { name: "Slack", allowHttp: true }),
   };
   const web = new WebClient(config.SLACK_BOT_TOKEN, options);
 

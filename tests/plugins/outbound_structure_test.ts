@@ -34,7 +34,11 @@ const SDKS: Record<string, { files: string[]; proof: RegExp; why: string }> = {
     why: "openid-client's customFetch is outboundFetch",
   },
   "google-auth-library": { files: [], proof: /outboundFetch/, why: "takes a fetch via gaxios" },
-  "@slack/web-api": { files: [], proof: /outbound/, why: "brings axios" },
+  "@slack/web-api": {
+    files: ["plugins/nudges/slack.ts"],
+    proof: /fetch: outboundFetch\(/,
+    why: "WebClient's fetch option is outboundFetch",
+  },
 };
 const FORBIDDEN_IMPORTS = /^(npm:)?(undici|axios|node-fetch)$|^node:(http|https|http2|net|tls)$/;
 
