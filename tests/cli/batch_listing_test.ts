@@ -183,6 +183,7 @@ Deno.test("batch with listings gives exactly the per-person results, with one re
 
     h.intune.counts.pages = 0;
     h.intune.counts.settingStates = 0;
+    h.intune.counts.summaries = 0;
     const listed = await h.run([]);
     assert.equal(listed.code, 0, listed.out);
 
@@ -202,7 +203,10 @@ Deno.test("batch with listings gives exactly the per-person results, with one re
     // Intune: 16 devices in pages of 7 → 3 requests, against one or more per person before.
     assert.equal(h.intune.counts.pages, 3);
     assert.ok(perPersonPages >= PEOPLE.length + 2, `per person: ${perPersonPages}`);
-    assert.equal(h.intune.counts.settingStates, perPersonStates, "same setting-state reads");
+    // setting states: per device when asked per person; the tenant's summaries when listed
+    assert.ok(perPersonStates >= 4, `per person: ${perPersonStates}`);
+    assert.equal(h.intune.counts.settingStates, 0, "no per-device setting-state reads");
+    assert.equal(h.intune.counts.summaries, 5, "the summaries and four settings' states");
     // JAMF Classic cannot list: it is still asked per person.
     assert.ok(h.jamf.requests.length - jamfBefore >= PEOPLE.length);
     assert.deepEqual(listed.progress.filter((l) => l.startsWith("intune:")), [

@@ -189,8 +189,12 @@ export interface IntuneFake extends FakeServer {
    * a broken or hostile upstream could send (hostile-upstream tests only; Graph never does).
    */
   loopNextLinks(on: boolean): void;
-  /** Counts of Graph collection pages and setting-state requests served. */
-  counts: { tokens: number; pages: number; settingStates: number };
+  /**
+   * Counts of Graph collection pages, per-device setting-state requests and tenant-wide
+   * setting-state summary requests (`deviceCompliancePolicySettingStateSummaries` and their
+   * `deviceComplianceSettingStates` pages) served.
+   */
+  counts: { tokens: number; pages: number; settingStates: number; summaries: number };
 }
 
 /**
@@ -205,6 +209,8 @@ function entraError(status: number, error: string, code: number, text: string): 
   }, status);
 }
 
+const SUMMARY_RE =
+  /^\/v1\.0\/deviceManagement\/deviceCompliancePolicySettingStateSummaries(?:\/([^/]+)\/deviceComplianceSettingStates)?$/;
 const FILTER_RE = /^\s*(userPrincipalName|serialNumber)\s+eq\s+'((?:[^']|'')*)'\s*$/;
 
 /**
@@ -220,7 +226,7 @@ export function startIntuneFake(options: IntuneFakeOptions = {}): IntuneFake {
   const devices = options.devices ?? intuneDevices();
   const states = options.settingStates ?? intuneSettingStates();
   const maxPage = options.maxPage ?? 1000;
-  const counts = { tokens: 0, pages: 0, settingStates: 0 };
+  const counts = { tokens: 0, pages: 0, settingStates: 0, summaries: 0 };
   let throttled = 0;
   let retryAfter: string | undefined;
   let breakAfter: number | null = null;
@@ -285,6 +291,11 @@ export function startIntuneFake(options: IntuneFakeOptions = {}): IntuneFake {
       }
       return json({ "@odata.context": "…", value: states.get(id) ?? [] });
     }
+    const summary = SUMMARY_RE.exec(path);
+    if (summary) {
+      counts.summaries++;
+      return summaryAnswer(summary[1], req);
+    }
     if (path !== "/v1.0/deviceManagement/managedDevices") {
       return json({ error: { code: "ResourceNotFound" } }, 404);
     }
@@ -317,6 +328,83 @@ export function startIntuneFake(options: IntuneFakeOptions = {}): IntuneFake {
       body["@odata.nextLink"] = `${url}/v1.0/deviceManagement/managedDevices?${next}`;
     }
     if (looping) body["@odata.nextLink"] = `${url}${req.path}`;
+    return json(body);
+  }
+
+  /**
+   * The tenant's setting-state summaries, one per setting and platform found in the per-device
+   * states, with their counts, and each one's device states (shapes: Graph v1.0
+   * deviceCompliancePolicySettingStateSummary and deviceComplianceSettingState).
+   */
+  let built: { summary: Record<string, unknown>; states: unknown[] }[] | undefined;
+  function summaries() {
+    if (built !== undefined) return built;
+    const byId = new Map(devices.map((d) => [d.id, d]));
+    const bySetting = new Map<string, { summary: Record<string, unknown>; states: unknown[] }>();
+    for (const [deviceId, policies] of states) {
+      const device = byId.get(deviceId);
+      for (const policy of policies as Record<string, unknown>[]) {
+        for (const st of (policy.settingStates ?? []) as Record<string, string>[]) {
+          let entry = bySetting.get(st.setting!);
+          if (entry === undefined) {
+            const id = `7474d6d5-d6d5-7474-d5d6-${String(bySetting.size).padStart(12, "0")}`;
+            entry = {
+              summary: {
+                "@odata.type": "#microsoft.graph.deviceCompliancePolicySettingStateSummary",
+                id,
+                setting: st.setting,
+                settingName: st.setting!.slice(st.setting!.indexOf(".") + 1),
+                platformType: policy.platformType,
+                unknownDeviceCount: 0,
+                notApplicableDeviceCount: 0,
+                compliantDeviceCount: 0,
+                remediatedDeviceCount: 0,
+                nonCompliantDeviceCount: 0,
+                errorDeviceCount: 0,
+                conflictDeviceCount: 0,
+              },
+              states: [],
+            };
+            bySetting.set(st.setting!, entry);
+          }
+          const count = `${st.state![0]!.toLowerCase()}${st.state!.slice(1)}DeviceCount`;
+          if (typeof entry.summary[count] === "number") (entry.summary[count] as number)++;
+          entry.states.push({
+            "@odata.type": "#microsoft.graph.deviceComplianceSettingState",
+            id: `${deviceId}_${entry.summary.id}`,
+            setting: st.setting,
+            settingName: entry.summary.settingName,
+            deviceId,
+            deviceName: device?.deviceName ?? null,
+            userId: null,
+            userEmail: device?.emailAddress ?? null,
+            userName: null,
+            userPrincipalName: device?.userPrincipalName ?? null,
+            deviceModel: device?.model ?? null,
+            state: st.state,
+            complianceGracePeriodExpirationDateTime: "9999-12-31T23:59:59Z",
+          });
+        }
+      }
+    }
+    return built = [...bySetting.values()];
+  }
+
+  function summaryAnswer(id: string | undefined, req: LoggedRequest): Response {
+    const all = summaries();
+    const list = id === undefined
+      ? all.map((e) => e.summary)
+      : all.find((e) => e.summary.id === decodeURIComponent(id))?.states;
+    if (list === undefined) return json({ error: { code: "ResourceNotFound" } }, 404);
+    const q = req.url.searchParams;
+    const top = Math.min(Number(q.get("$top") ?? 1000) || 1000, maxPage);
+    const skip = Number(atob(q.get("$skiptoken") ?? btoa("0")));
+    const body: Record<string, unknown> = { value: list.slice(skip, skip + top) };
+    if (skip + top < list.length) {
+      const next = new URLSearchParams(q);
+      next.set("$skiptoken", btoa(String(skip + top)));
+      body["@odata.nextLink"] = `${url}${req.url.pathname}?${next}`;
+    }
     return json(body);
   }
 

@@ -247,6 +247,29 @@ Deno.test("intune listDevices() pages through the whole inventory once", async (
   }, { PAGE_SIZE: 3 });
 });
 
+Deno.test("intune completes a listing from the tenant's setting-state summaries, not per device", async () => {
+  const completedWith = async (mode: string) => {
+    let out: unknown[] = [];
+    await withFake(async ({ fake, source }) => {
+      const records = [];
+      for await (const page of source.listDevices({ signal: signal() })) {
+        records.push(...page.records);
+      }
+      for (const r of records) out.push(...await source.completeListed([r], { signal: signal() }));
+      out = [out, { ...fake.counts, tokens: 0, pages: 0 }];
+    }, { SETTING_STATES: mode });
+    return out as [unknown[], Record<string, number>];
+  };
+  const [tenant, tenantCounts] = await completedWith("tenant");
+  const [perDevice, perDeviceCounts] = await completedWith("per-device");
+  assert.deepEqual(tenant, perDevice, "the same practices either way");
+  assert.deepEqual(tenant[0], SURFACE);
+  // the summaries' list, then one page of states for each of the four firewall and password
+  // settings (BitLocker is not read), once for the run: none per device
+  assert.deepEqual(tenantCounts, { tokens: 0, pages: 0, settingStates: 0, summaries: 5 });
+  assert.deepEqual(perDeviceCounts, { tokens: 0, pages: 0, settingStates: 4, summaries: 0 });
+});
+
 Deno.test("intune checkConnectivity() names the permission to grant on 403", async () => {
   await withFake(async ({ fake, source }) => {
     await source.checkConnectivity({ signal: signal() });

@@ -9,13 +9,18 @@
  * the serial lookups then share one endpoint, one parser and one permission
  * (`DeviceManagementManagedDevices.Read.All`), and an address that is not a user's UPN answers an
  * empty list instead of a 404 on the user. Firewall and screen lock come from the devices'
- * compliance-policy setting states (`/managedDevices/{id}/deviceCompliancePolicyStates`, one
- * request per device; `SETTING_STATES: false` turns that off).
+ * compliance-policy setting states. A person's lookup reads them per device
+ * (`/managedDevices/{id}/deviceCompliancePolicyStates`: a person has a few). The batch, with the
+ * default `SETTING_STATES: "tenant"`, reads them for the whole tenant once per run from the
+ * setting-state summaries (`setting_states.ts`: a request per page of each firewall or password
+ * setting, a few hundred for 100,000 devices); `"per-device"` keeps the per-device reads in the
+ * batch too (one Graph request per managed device: 100,000 at that size, against Graph's
+ * throttling), and `false` reads none (firewall and screen lock then unreported by Intune).
  *
  * Config: `INTUNE_TENANT_ID`, `INTUNE_CLIENT_ID`, `INTUNE_CLIENT_SECRET`, optional `GRAPH_URL`
  * (default `https://graph.microsoft.com/v1.0`), `LOGIN_URL` (default
  * `https://login.microsoftonline.com`), `PAGE_SIZE` (1–1000, default 1000), `SETTING_STATES`
- * (default true), `TIMEOUT`, `DEBUG`.
+ * (`"tenant"`, the default, `"per-device"` or `false`; `true` means `"tenant"`), `TIMEOUT`, `DEBUG`.
  *
  * @module
  */
@@ -41,6 +46,7 @@ import {
   SettingStatesSchema,
 } from "./parse.ts";
 import { foldEmail } from "../../../engine/emails.ts";
+import { readTenantSettingStates, type TenantSettingStates } from "./setting_states.ts";
 
 /** `PLUGINS.intune` keys. */
 export const intuneSchema = z.object({
@@ -50,7 +56,8 @@ export const intuneSchema = z.object({
   GRAPH_URL: z.url({ protocol: /^https?$/ }).default("https://graph.microsoft.com/v1.0"),
   LOGIN_URL: z.url({ protocol: /^https?$/ }).default("https://login.microsoftonline.com"),
   PAGE_SIZE: z.number().int().min(1).max(1000).default(1000),
-  SETTING_STATES: z.boolean().default(true),
+  SETTING_STATES: z.union([z.boolean(), z.enum(["tenant", "per-device"])]).default("tenant")
+    .transform((v) => v === true ? "tenant" as const : v),
   TIMEOUT: timeoutSeconds,
   DEBUG: z.boolean().default(false),
 }).strict();
@@ -194,8 +201,40 @@ export function createIntuneSource(
     return kept;
   }
 
+  /** The tenant's setting states of this run's listing, read once on first use. */
+  let tenantStates: Promise<TenantSettingStates> | undefined;
+
+  function withStates(
+    record: DeviceRecord,
+    states: Parameters<typeof settingPractices>[0],
+  ): DeviceRecord {
+    const stated = settingPractices(states);
+    for (const p of Object.values(stated)) p.last_updated = record.last_sync ?? null;
+    return { ...record, practices: { ...record.practices, ...stated } };
+  }
+
+  async function completeListed(
+    list: DeviceRecord[],
+    options: CallOptions,
+  ): Promise<DeviceRecord[]> {
+    if (config.SETTING_STATES !== "tenant") return await complete(list, options);
+    tenantStates ??= readTenantSettingStates(graph, {
+      pageSize: config.PAGE_SIZE,
+      // the whole run's read, not the first person's: bounded by each request's TIMEOUT
+      signal: new AbortController().signal,
+    }).then(({ states, counts }) => {
+      ctx.log.info("intune: compliance setting states read for the tenant", { ...counts });
+      return states;
+    });
+    const states = await tenantStates;
+    return list.map((record) => {
+      const id = ids.get(record);
+      return id === undefined ? record : withStates(record, states.get(id) ?? []);
+    });
+  }
+
   async function complete(list: DeviceRecord[], options: CallOptions): Promise<DeviceRecord[]> {
-    if (!config.SETTING_STATES) return [...list];
+    if (config.SETTING_STATES === false) return [...list];
     return await Promise.all(list.map(async (record) => {
       const id = ids.get(record);
       if (id === undefined) return record;
@@ -213,14 +252,12 @@ export function createIntuneSource(
       if (!parsed.success) {
         throw new UpstreamError(`Intune: unexpected compliance policy states for device ${id}`);
       }
-      const states = parsed.data.value.flatMap((p) => p.settingStates ?? []);
-      const stated = settingPractices(states);
-      for (const p of Object.values(stated)) p.last_updated = record.last_sync ?? null;
-      return { ...record, practices: { ...record.practices, ...stated } };
+      return withStates(record, parsed.data.value.flatMap((p) => p.settingStates ?? []));
     }));
   }
 
   async function* listDevices(options: CallOptions): AsyncGenerator<ListedPage> {
+    tenantStates = undefined; // a new run reads the tenant's states again
     const query = { $select: SELECT, $top: String(config.PAGE_SIZE) };
     for await (const page of walk(query, options.signal)) yield { records: page };
   }
@@ -246,7 +283,7 @@ export function createIntuneSource(
       return await complete(matching(found, (r) => r.serial?.toUpperCase() === want), options);
     },
     listDevices,
-    completeListed: complete,
+    completeListed,
     checkConnectivity: (options: CallOptions) => checkIntune(graph, options),
   };
 }

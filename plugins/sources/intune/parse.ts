@@ -185,6 +185,24 @@ const SETTING_PRACTICES: Record<string, "firewall" | "screenlock"> = {
 const PASSING = new Set(["compliant", "remediated"]);
 const FAILING = new Set(["noncompliant"]);
 
+function practiceOf(setting: string): "firewall" | "screenlock" | undefined {
+  return SETTING_PRACTICES[setting.slice(setting.lastIndexOf(".") + 1).toLowerCase()];
+}
+
+/**
+ * Whether a compliance setting (`Windows10CompliancePolicy.activeFirewallRequired`) decides a
+ * practice {@link settingPractices} reads.
+ */
+export function isPracticeSetting(setting: string): boolean {
+  return practiceOf(setting) !== undefined;
+}
+
+/** Whether a setting state (`compliant`, `nonCompliant`…) decides a practice either way. */
+export function isDecidingState(state: string): boolean {
+  const s = state.toLowerCase();
+  return PASSING.has(s) || FAILING.has(s);
+}
+
 /**
  * Firewall and screen-lock readings from a device's compliance-policy setting states: a setting
  * such as `Windows10CompliancePolicy.activeFirewallRequired` or
@@ -202,7 +220,7 @@ export function settingPractices(
   const out: Record<string, PracticeData> = {};
   for (const s of states) {
     const setting = s.setting ?? "";
-    const key = SETTING_PRACTICES[setting.slice(setting.lastIndexOf(".") + 1).toLowerCase()];
+    const key = practiceOf(setting);
     const state = s.state?.toLowerCase() ?? "";
     if (!key || !(PASSING.has(state) || FAILING.has(state))) continue;
     const value = PASSING.has(state);
