@@ -121,6 +121,7 @@ for (const major of [8, 9] as const) {
     });
     const sink = await batchEs.create(config, ctx("batch_es")) as {
       post(r: unknown, o: { signal: AbortSignal }): Promise<void>;
+      finish(): Promise<{ written: number }>;
       close(): Promise<void>;
     };
     try {
@@ -133,6 +134,7 @@ for (const major of [8, 9] as const) {
           identifiers: { serial: "C02TESTXXXX" },
         }],
       }, { signal: signal() });
+      assert.equal((await sink.finish()).written, 1);
       assert.equal(es.docs("batch-202611").length, 1);
       assert.deepEqual(mediaTypes(es), [compat]);
     } finally {

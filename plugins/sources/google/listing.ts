@@ -55,8 +55,10 @@ export function chromeOsOwners(raw: unknown): string[] {
 }
 
 /**
- * Every mobile device, then every ChromeOS device, page by page. A malformed device is skipped
- * (decision 19); a failing page ends the listing with its error.
+ * Every mobile device and every ChromeOS device, page by page, the two lists read at the same
+ * time (issue 25: each pages by `nextPageToken`, so its own pages cannot be fetched ahead, but
+ * the two lists are independent); pages are yielded as they arrive. A malformed device is
+ * skipped (decision 19); a failing page ends the listing with its error.
  *
  * @param parts page fetchers and record builders of the Google source
  * @param signal cancels the listing
@@ -65,30 +67,74 @@ export async function* listGoogleDevices(
   parts: GoogleListingParts,
   signal: AbortSignal,
 ): AsyncGenerator<ListedPage> {
-  const kinds = [
-    ["mobile devices", parts.mobilePage, parts.processMobile, mobileOwners],
-    ["ChromeOS devices", parts.chromeOsPage, parts.processChromeOs, chromeOsOwners],
-  ] as const;
-  for (const [what, page, process, ownersOf] of kinds) {
-    let token: string | undefined;
-    do {
-      const answer = await page(token, signal);
-      const records: DeviceRecord[] = [];
-      const owners: string[][] = [];
-      const reasons = new Set<string>();
-      for (const raw of answer.items) {
-        try {
-          records.push(process(raw));
-          owners.push(ownersOf(raw));
-        } catch (error: unknown) {
-          if (!(error instanceof MalformedDeviceError)) throw error;
-          reasons.add(error.message);
-        }
+  yield* interleave([
+    kindPages(parts, "mobile devices", parts.mobilePage, parts.processMobile, mobileOwners, signal),
+    kindPages(
+      parts,
+      "ChromeOS devices",
+      parts.chromeOsPage,
+      parts.processChromeOs,
+      chromeOsOwners,
+      signal,
+    ),
+  ]);
+}
+
+async function* kindPages(
+  parts: GoogleListingParts,
+  what: string,
+  page: (token: string | undefined, signal: AbortSignal) => Promise<RawPage>,
+  process: (raw: unknown) => DeviceRecord,
+  ownersOf: (raw: unknown) => string[],
+  signal: AbortSignal,
+): AsyncGenerator<ListedPage> {
+  let token: string | undefined;
+  do {
+    const answer = await page(token, signal);
+    const records: DeviceRecord[] = [];
+    const owners: string[][] = [];
+    const reasons = new Set<string>();
+    for (const raw of answer.items) {
+      try {
+        records.push(process(raw));
+        owners.push(ownersOf(raw));
+      } catch (error: unknown) {
+        if (!(error instanceof MalformedDeviceError)) throw error;
+        reasons.add(error.message);
       }
-      if (reasons.size > 0) parts.onSkipped(what, [...reasons]);
-      yield { records, owners };
-      token = answer.next === token ? undefined : answer.next;
-    } while (token);
+    }
+    if (reasons.size > 0) parts.onSkipped(what, [...reasons]);
+    yield { records, owners };
+    token = answer.next === token ? undefined : answer.next;
+  } while (token);
+}
+
+/**
+ * The items of several async generators as each produces them, each asked for its next item
+ * only once the previous one was taken (so none runs more than one item ahead). The first error
+ * ends the whole; the others are then closed.
+ */
+async function* interleave<T>(sources: AsyncGenerator<T>[]): AsyncGenerator<T> {
+  type Step = { i: number; r: IteratorResult<T> };
+  const pending = new Map<number, Promise<Step>>();
+  const ask = (i: number) => {
+    const p = sources[i]!.next().then((r) => ({ i, r }));
+    p.catch(() => {}); // awaited through the race below; never left unhandled
+    pending.set(i, p);
+  };
+  sources.forEach((_, i) => ask(i));
+  try {
+    while (pending.size > 0) {
+      const { i, r } = await Promise.race(pending.values());
+      if (r.done) {
+        pending.delete(i);
+        continue;
+      }
+      ask(i);
+      yield r.value;
+    }
+  } finally {
+    await Promise.allSettled(sources.map((s) => s.return(undefined)));
   }
 }
 
