@@ -17,6 +17,7 @@ import {
   readListing,
 } from "../engine/listing.ts";
 import { describeError } from "../engine/deadline.ts";
+import { foldEmail } from "../engine/emails.ts";
 import { isValidEmail } from "../engine/identifiers.ts";
 import { isListingSource, type PeopleSource } from "../engine/ports.ts";
 
@@ -77,7 +78,7 @@ export async function listingStep(
 
 /** What the directories gave: their people and one summary line each. */
 export interface DirectoryStep {
-  /** Valid addresses, each once (case-insensitively), in directory order. */
+  /** Valid addresses, each once (compared by `foldEmail`), in directory order. */
   people: string[];
   lines: string[];
 }
@@ -104,7 +105,7 @@ export async function directoryStep(
       for await (const page of source.listPeople({ signal })) {
         pages++;
         for (const email of page) {
-          const key = email.toLowerCase();
+          const key = foldEmail(email);
           if (!isValidEmail(email) || seen.has(key)) continue;
           seen.add(key);
           people.push(email);
@@ -165,8 +166,8 @@ export async function listingAndPeople(
     });
   }
   const given = [...options.given];
-  const known = new Set(given.map((e) => e.toLowerCase()));
-  for (const e of directories.people) if (!known.has(e.toLowerCase())) given.push(e);
+  const known = new Set(given.map(foldEmail));
+  for (const e of directories.people) if (!known.has(foldEmail(e))) given.push(e);
   return {
     parts: listed.parts,
     people: peopleOf(given, listed.indexes),

@@ -1,7 +1,8 @@
 /**
  * `explain --email E [--input records.json]`: for each merged device of a person, which records it
  * was built from and why they were grouped — the operator's answer to "why are my two laptops
- * shown as one?". With `--input`, works offline on a JSON array of records.
+ * shown as one?". With `--input`, works offline on a JSON array of records. What it prints is
+ * passed through `terminalSafe` (control sequences in device names are shown, not obeyed).
  *
  * @module
  */
@@ -14,6 +15,7 @@ import type { PracticeSet } from "../engine/practices.ts";
 import { createReleaseService } from "../plugins/releases/mod.ts";
 import { explainUpToDate } from "./explain_releases.ts";
 import type { CommandContext } from "./mod.ts";
+import { terminalSafe, terminalSafeDeep } from "../lib/terminal_text.ts";
 
 const ISO_RE = /^\d{4}-\d\d-\d\dT\d\d:\d\d/;
 
@@ -49,7 +51,7 @@ export async function explain(ctx: CommandContext): Promise<number> {
     try {
       records = await readRecords(input);
     } catch (error: unknown) {
-      ctx.printErr(`explain: cannot read ${input}: ${(error as Error).message}`);
+      ctx.printErr(terminalSafe(`explain: cannot read ${input}: ${(error as Error).message}`));
       return 1;
     }
     // Offline: the shipped release data (no store, no feed).
@@ -68,15 +70,19 @@ export async function explain(ctx: CommandContext): Promise<number> {
     const services = await assemble(ctx.config, { log: ctx.log.child({ command: "explain" }) });
     try {
       const { items, errors } = await services.engine.records(email);
-      for (const e of errors) ctx.printErr(`warning: ${e.source} failed: ${e.message}`);
+      for (const e of errors) {
+        ctx.printErr(terminalSafe(`warning: ${e.source} failed: ${e.message}`));
+      }
       records = items;
       practices = services.engine.parts.practices;
     } finally {
       await services.close();
     }
   }
-  ctx.print(formatExplanation(explainGrouping(records)) + "\n");
-  const upToDate = explainUpToDate(records, practices);
-  if (upToDate) ctx.print(upToDate + "\n");
+  // Names and serials come from inventories: none may steer the operator's terminal.
+  const printable = terminalSafeDeep(records);
+  ctx.print(terminalSafe(formatExplanation(explainGrouping(printable))) + "\n");
+  const upToDate = explainUpToDate(printable, practices);
+  if (upToDate) ctx.print(terminalSafe(upToDate) + "\n");
   return 0;
 }

@@ -11,7 +11,9 @@
  * RFC 5321 §2.4 says the local part (before `@`) MAY be case-sensitive and only the domain is
  * case-insensitive; in practice every mail and sign-in provider we read treats the whole address
  * case-insensitively, and directories hand back whatever case they hold, so the local part folds
- * too — but for ASCII letters only. Non-ASCII letters (`José`, `JOSÉ`) compare exactly.
+ * too — but for ASCII letters only. Non-ASCII letters (`José`, `JOSÉ`) compare exactly. NFKC is
+ * not applied either: it maps U+212A to `K`, which would again make `\u212Aif@` and `kif@` one key
+ * (the batch once dropped `kif@` that way, issue 22).
  *
  * @module
  */

@@ -161,3 +161,26 @@ Deno.test("an unknown command and --help answer on the right stream", async () =
     await Deno.remove(path);
   }
 });
+
+Deno.test("explain shows terminal control sequences of device names instead of sending them", async () => {
+  const input = await Deno.makeTempFile({ suffix: ".json" });
+  try {
+    await Deno.writeTextFile(
+      input,
+      JSON.stringify([
+        {
+          source: "jamf",
+          name: "fry-mbp\u001b]0;owned\u0007\u001b[2J\r\nroot ok\u202e",
+          identifiers: { serial: "DECAFBAD01" },
+        },
+      ]),
+    );
+    const { code, out } = await run(["explain", "--input", input]);
+    assert.equal(code, 0);
+    // deno-lint-ignore no-control-regex
+    assert.doesNotMatch(out, /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202e]/);
+    assert.match(out, /fry-mbp\\x1b\]0;owned\\x07\\x1b\[2J\\x0d\\x0aroot ok\\u202e/);
+  } finally {
+    await Deno.remove(input);
+  }
+});
