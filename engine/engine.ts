@@ -14,6 +14,7 @@ import { createOwnershipGuard, type OwnershipGuard } from "./ownership.ts";
 import { applyPractices, type PracticeSet } from "./practices.ts";
 import type {
   AccountSource,
+  CallOptions,
   DeviceSource,
   DeviceTransform,
   EventSource,
@@ -37,11 +38,10 @@ import type {
   DeviceRecord,
   MergedDevice,
   Notification,
-  SourceError,
 } from "./types.ts";
 import type { Store } from "./ports.ts";
 import { foldEmail } from "./emails.ts";
-import { addGaps, type SourceGap } from "./gaps.ts";
+import { addGaps, type OnCall, type SourceGap } from "./gaps.ts";
 
 /** `to` with the gaps of `from` (none: `to` unchanged, without a `gaps` key). */
 function withGaps<T>(to: Collected<T>, from: Collected<unknown>): Collected<T> {
@@ -67,8 +67,8 @@ export interface EngineParts {
 
 /** The engine's other ports: metrics hook, snapshot store, clock, settings. */
 export interface EngineOptions {
-  /** Told about every source call once it settles (metrics). Must not throw. */
-  onCall?: (source: string, seconds: number, error: SourceError | undefined) => void;
+  /** Told about every source call once it settles, with its gaps (metrics). Must not throw. */
+  onCall?: OnCall;
   /** Where snapshots and status history live; without it views are live and have no history. */
   store?: SnapshotStore & Pick<Store, "observe">;
   /** The clock (tests inject one). Default `() => new Date()`. */
@@ -159,13 +159,13 @@ export function createEngine(parts: EngineParts, options: EngineOptions = {}): E
   async function gather<P extends { name: string; timeoutMs: number | null }, T>(
     plugins: P[],
     operation: string,
-    call: (plugin: P, signal: AbortSignal) => Promise<T[]>,
+    call: (plugin: P, options: CallOptions) => Promise<T[]>,
     signal: AbortSignal | undefined,
   ): Promise<Collected<T>> {
     const outcomes = await Promise.all(
       plugins.map(async (p) => {
         const started = performance.now();
-        const out = await callWithDeadline(p, operation, (o) => call(p, o.signal), {
+        const out = await callWithDeadline(p, operation, (o) => call(p, o), {
           empty: [] as T[],
           check: listOfObjects<T>,
           ...(signal ? { parent: signal } : {}),
@@ -174,6 +174,7 @@ export function createEngine(parts: EngineParts, options: EngineOptions = {}): E
           p.name,
           (performance.now() - started) / 1000,
           out.ok ? undefined : out.error,
+          out.gaps ?? [],
         );
         return out;
       }),
@@ -241,8 +242,8 @@ export function createEngine(parts: EngineParts, options: EngineOptions = {}): E
       return gather(
         parts.accountSources,
         "accountByEmail",
-        async (p, signal) => {
-          const account = await p.accountByEmail(email, { signal });
+        async (p, o) => {
+          const account = await p.accountByEmail(email, o);
           return account ? [account] : [];
         },
         options.signal,
@@ -252,7 +253,7 @@ export function createEngine(parts: EngineParts, options: EngineOptions = {}): E
       const { items, errors } = await gather(
         parts.eventSources,
         "eventsByEmail",
-        (p, signal) => p.eventsByEmail(email, { signal }),
+        (p, o) => p.eventsByEmail(email, o),
         options.signal,
       );
       items.sort((a, b) => b.timestamp.getTime() - a.timestamp.getTime());
@@ -265,7 +266,7 @@ export function createEngine(parts: EngineParts, options: EngineOptions = {}): E
       const { items, errors } = await gather(
         parts.notificationSources,
         "notificationsByEmail",
-        (p, signal) => p.notificationsByEmail(email, { signal }),
+        (p, o) => p.notificationsByEmail(email, o),
         options.signal,
       );
       items.sort((a, b) => b.event_timestamp.getTime() - a.event_timestamp.getTime());

@@ -10,7 +10,7 @@
  *
  * @module
  */
-import type { UnreadField } from "./types.ts";
+import type { SourceError, UnreadField } from "./types.ts";
 
 /** What happened to the records: not readable, not received, or read in part. */
 export type GapKind = "skipped" | "truncated" | "partial";
@@ -48,6 +48,18 @@ export interface SourceGap {
   /** Records concerned, ≥ 1. */
   count: number;
 }
+
+/**
+ * The engine's hook on every source call once it settles (metrics, logs): the plugin, the call's
+ * wall time in seconds, its error (`undefined` when it answered) and the gaps of its answer
+ * (empty when none).
+ */
+export type OnCall = (
+  source: string,
+  seconds: number,
+  error: SourceError | undefined,
+  gaps: readonly SourceGap[],
+) => void;
 
 /** Receives a source's gaps for one call (`CallOptions.reportGap`). Never throws. */
 export type ReportGap = (gap: GapReport) => void;

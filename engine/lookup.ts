@@ -9,7 +9,7 @@ import { callWithDeadline, describeError, listOfObjects, type Outcome } from "./
 import { canonicalMac, filterMacs, isValidMac } from "./identifiers.ts";
 import type { CallOptions, DeviceSource, OwnershipSource } from "./ports.ts";
 import type { Collected, DeviceRecord, SourceError } from "./types.ts";
-import { addGaps, type SourceGap, unreadGaps } from "./gaps.ts";
+import { addGaps, type OnCall, type SourceGap, unreadGaps } from "./gaps.ts";
 
 /** What the staged lookup needs. */
 export interface StagedLookupParts {
@@ -18,8 +18,8 @@ export interface StagedLookupParts {
   /** Device transforms, applied to the ownership records before their identifiers are used. */
   transform: (records: DeviceRecord[]) => DeviceRecord[];
   signal?: AbortSignal;
-  /** Told about every source call once it settles (metrics). */
-  onCall?: (source: string, seconds: number, error: SourceError | undefined) => void;
+  /** Told about every source call once it settles, with the gaps of its answer (metrics). */
+  onCall?: OnCall;
   /**
    * Where each successful answer enters the engine (ownership guard, OS names): returns the
    * records to keep, in order. Default: every record as answered.
@@ -65,21 +65,25 @@ export async function stagedLookup(
       empty: [] as DeviceRecord[],
       check: deviceRecords,
       ...parent,
-    }).then((out) => {
-      parts.onCall?.(
-        plugin.name,
-        (performance.now() - started) / 1000,
-        out.ok ? undefined : out.error,
-      );
-      if (!out.ok) return out;
-      const records = parts.admit === undefined
-        ? out.value
-        : parts.admit({ source: plugin.name, operation, records: out.value });
-      // records kept with fields they could not read are gaps of this lookup too
-      const unread = unreadGaps(records);
-      if (unread.length === 0) return { ...out, value: records };
-      return { ...out, value: records, gaps: addGaps([...out.gaps ?? []], unread) };
+    }).then((got) => {
+      const seconds = (performance.now() - started) / 1000;
+      const out = got.ok ? admitted(plugin.name, operation, got) : got;
+      parts.onCall?.(plugin.name, seconds, out.ok ? undefined : out.error, out.gaps ?? []);
+      return out;
     });
+  };
+  /** The records the engine keeps of an answer; those kept with unread fields are gaps too. */
+  const admitted = (
+    source: string,
+    operation: string,
+    out: Outcome<DeviceRecord[]> & { ok: true },
+  ): Outcome<DeviceRecord[]> => {
+    const records = parts.admit === undefined
+      ? out.value
+      : parts.admit({ source, operation, records: out.value });
+    const unread = unreadGaps(records);
+    if (unread.length === 0) return { ...out, value: records };
+    return { ...out, value: records, gaps: addGaps([...out.gaps ?? []], unread) };
   };
   const ask = (method: Method, value: string) =>
     parts.deviceSources.flatMap((s) => {

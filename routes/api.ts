@@ -24,6 +24,7 @@ import type { Engine, LookupOptions } from "../engine/engine.ts";
 import type { PersonView, ViewPart } from "../engine/view.ts";
 import type { AccessRecord, CallOptions } from "../engine/ports.ts";
 import type { Collected, DeviceRecord, SourceError } from "../engine/types.ts";
+import { addGaps, gapToken, type SourceGap } from "../engine/gaps.ts";
 import type { AppEnv, Ctx, User } from "./context.ts";
 import { audit } from "./audit.ts";
 import { feedbackApi } from "./feedback_api.ts";
@@ -99,11 +100,21 @@ async function guard(
   return user;
 }
 
-/** Sets `X-Stethoscope-Errors` naming failed sources (the body stays compatible). */
-function reportErrors(c: Ctx, errors: readonly SourceError[]): void {
+/**
+ * Sets `X-Stethoscope-Source-Errors` naming failed sources, and `X-Stethoscope-Source-Gaps`
+ * naming what the sources that answered could not deliver, one `source:kind:reason=count` per
+ * gap (`file:skipped:malformed=1,jamf_pro:truncated:short_of_total=100`; see `engine/gaps.ts`).
+ * The body stays compatible with the original; each header is absent when it has nothing to say.
+ */
+function reportErrors(
+  c: Ctx,
+  errors: readonly SourceError[],
+  gaps: readonly SourceGap[] = [],
+): void {
   if (errors.length > 0) {
     c.header("X-Stethoscope-Source-Errors", [...new Set(errors.map((e) => e.source))].join(","));
   }
+  if (gaps.length > 0) c.header("X-Stethoscope-Source-Gaps", gaps.map(gapToken).join(","));
 }
 
 /** The per-person routes: path → what the engine is asked and how the access is audited. */
@@ -150,14 +161,16 @@ for (const [path, recordType, lookup, fromSnapshot] of MERGED) {
       const view = await engine.cachedView(email, { need }) ?? await engine.view(email, { need });
       const items = part(view);
       audit(c, email, recordType, items, "snapshot");
-      reportErrors(c, view.errors);
+      reportErrors(c, view.errors, view.gaps);
       c.header("Age", String(Math.floor(view.ageMs / 1000)));
       c.header("X-Stethoscope-Collected-At", view.collectedAt.toISOString());
       return c.json(items);
     }
-    const { items, errors } = await lookup(c.var.deps.engine, email, { signal: c.req.raw.signal });
+    const { items, errors, gaps } = await lookup(c.var.deps.engine, email, {
+      signal: c.req.raw.signal,
+    });
     audit(c, email, recordType, items);
-    reportErrors(c, errors);
+    reportErrors(c, errors, gaps);
     return c.json(items);
   });
 }
@@ -205,7 +218,11 @@ api.get("/devices/:a/:b/:c?", async (c) => {
     ),
   );
   const records = outcomes.flatMap((o) => o.ok ? o.value : []);
-  reportErrors(c, outcomes.flatMap((o) => o.ok ? [] : [o.error]));
+  reportErrors(
+    c,
+    outcomes.flatMap((o) => o.ok ? [] : [o.error]),
+    addGaps([], outcomes.flatMap((o) => o.gaps ?? [])),
+  );
   audit(c, value, "device", records, plugin ?? "debug");
   if (plugin !== undefined) return c.json(records);
   return c.json(sortDevices(mergeDevices(applyPractices(records, engine.parts.practices))));

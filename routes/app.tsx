@@ -16,7 +16,7 @@ import type { Logger } from "../config/log.ts";
 import type { Config } from "../config/schema.ts";
 import { createBurstTracker } from "../engine/bursts.ts";
 import type { Services } from "../plugins/assemble.ts";
-import type { SourceError } from "../engine/types.ts";
+import type { OnCall } from "../engine/gaps.ts";
 import type { AppDeps, AppEnv, Ctx } from "./context.ts";
 import { Metrics } from "./metrics.ts";
 import { health } from "./health.ts";
@@ -49,8 +49,8 @@ const PUBLIC_PATHS_RE = /^\/(login|logout|healthz|readyz|metrics|static\/|api\/|
 /** What the engine is built with to feed the metrics (see {@link sourceObservers}). */
 export interface SourceObservers {
   metrics: Metrics;
-  /** The engine's `onCall` hook: metrics, and the log once per failure burst. */
-  onCall: (source: string, seconds: number, error: SourceError | undefined) => void;
+  /** The engine's `onCall` hook: metrics (calls, errors, gaps), and the log once per failure burst. */
+  onCall: OnCall;
 }
 
 /**
@@ -76,8 +76,9 @@ export function sourceObservers(log: Logger): SourceObservers {
   });
   return {
     metrics,
-    onCall(source, seconds, error) {
+    onCall(source, seconds, error, gaps) {
       metrics.sourceCall(source, seconds, error !== undefined);
+      metrics.sourceGaps(gaps);
       bursts.record(source, error);
     },
   };

@@ -10,6 +10,7 @@ import type { Child } from "hono/jsx";
 import type { PersonView } from "../engine/view.ts";
 import { DeviceList } from "../views/devices.tsx";
 import { SourceErrors } from "../views/layout.tsx";
+import { SourceGaps } from "../views/source_gaps.tsx";
 import type { AppEnv, Ctx } from "./context.ts";
 import { wantsFragment } from "./context.ts";
 import { audit } from "./audit.ts";
@@ -41,6 +42,7 @@ function DevicesPart(props: { c: Ctx; view: PersonView; email: string }): Child 
       {view.devices.length > 0 && (
         <SourceErrors errors={view.errors} labels={config.UI.sourceLabels} />
       )}
+      <SourceGaps gaps={view.gaps} labels={config.UI.sourceLabels} />
       <DeviceList
         devices={view.devices}
         ui={config.UI}

@@ -1,9 +1,12 @@
 /**
  * Prometheus metrics kept in process: requests by route and status, latency histogram, per-source
- * calls, errors and latency, outbox depth and audit drops.
+ * calls, errors and latency, records the sources could not deliver (by source, kind and reason),
+ * outbox depth and audit drops.
  *
  * @module
  */
+
+import type { SourceGap } from "../engine/gaps.ts";
 
 const BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
@@ -14,6 +17,7 @@ export class Metrics {
   #sourceCalls = new Map<string, number>();
   #sourceErrors = new Map<string, number>();
   #sourceSeconds = new Map<string, number>();
+  #sourceGaps = new Map<string, number>();
   #gauges = new Map<string, () => number | Promise<number>>();
 
   /** Counts one request and observes its duration. */
@@ -35,6 +39,17 @@ export class Metrics {
     this.#sourceCalls.set(key, (this.#sourceCalls.get(key) ?? 0) + 1);
     this.#sourceSeconds.set(key, (this.#sourceSeconds.get(key) ?? 0) + seconds);
     if (failed) this.#sourceErrors.set(key, (this.#sourceErrors.get(key) ?? 0) + 1);
+  }
+
+  /**
+   * Counts the records one source call could not deliver (`engine/gaps.ts`): the counter
+   * `stethoscope_source_gaps_total{source,kind,reason}` grows by each gap's count.
+   */
+  sourceGaps(gaps: readonly SourceGap[]): void {
+    for (const g of gaps) {
+      const key = `source="${esc(g.source)}",kind="${esc(g.kind)}",reason="${esc(g.reason)}"`;
+      this.#sourceGaps.set(key, (this.#sourceGaps.get(key) ?? 0) + g.count);
+    }
   }
 
   /** Registers a gauge read at scrape time (outbox depth, audit drops). */
@@ -62,6 +77,7 @@ export class Metrics {
         ["stethoscope_source_calls_total", this.#sourceCalls],
         ["stethoscope_source_errors_total", this.#sourceErrors],
         ["stethoscope_source_seconds_total", this.#sourceSeconds],
+        ["stethoscope_source_gaps_total", this.#sourceGaps],
       ] as const
     ) {
       lines.push(`# TYPE ${name} counter`);

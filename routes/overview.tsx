@@ -6,6 +6,7 @@
  */
 import { Hono } from "hono";
 import { SourceErrors } from "../views/layout.tsx";
+import { SourceGaps } from "../views/source_gaps.tsx";
 import { Overview } from "../views/overview.tsx";
 import type { AppEnv } from "./context.ts";
 import { audit } from "./audit.ts";
@@ -35,6 +36,10 @@ overview.get("/", async (c) => {
             {age(c, view, email)}
             <SourceErrors
               errors={[...view.errors, ...data.notifications.errors]}
+              labels={config.UI.sourceLabels}
+            />
+            <SourceGaps
+              gaps={[...view.gaps, ...data.notifications.gaps ?? []]}
               labels={config.UI.sourceLabels}
             />
             <Overview

@@ -12,6 +12,7 @@ import type { PersonView } from "../engine/view.ts";
 import { EmptyState, type Whose } from "../views/empty_state.tsx";
 import { CheckedAge } from "../views/freshness.tsx";
 import { SourceErrors } from "../views/layout.tsx";
+import { SourceGaps } from "../views/source_gaps.tsx";
 import type { Ctx } from "./context.ts";
 import { labelsOf } from "./person_data.ts";
 import { sameEmail } from "./privilege.ts";
@@ -61,19 +62,24 @@ export function listOrEmpty(
   list: Child,
 ): Child {
   const { UI } = c.var.deps.config;
+  const gaps = <SourceGaps gaps={view.gaps} labels={UI.sourceLabels} />;
   if (options.count === 0) {
     return (
-      <EmptyState
-        what={options.what}
-        whose={options.whose}
-        ui={UI}
-        {...sourcesOf(c, view, options.asked)}
-      />
+      <>
+        {gaps}
+        <EmptyState
+          what={options.what}
+          whose={options.whose}
+          ui={UI}
+          {...sourcesOf(c, view, options.asked)}
+        />
+      </>
     );
   }
   return (
     <>
       <SourceErrors errors={view.errors} labels={UI.sourceLabels} />
+      {gaps}
       {list}
     </>
   );

@@ -6,18 +6,22 @@
  */
 import { z } from "zod";
 import type { DeviceRecord } from "../../engine/types.ts";
+import type { CallOptions } from "../../engine/ports.ts";
 import { definePlugin } from "../../plugins/plugin.ts";
 import { REGISTRY, type RegistryEntry } from "../../plugins/registry.ts";
 
-/** A registry entry for a device source behaving as `devicesByEmail` says. */
+/**
+ * A registry entry for a device source behaving as `devicesByEmail` says (which also gets the
+ * call's options, e.g. to report gaps through `reportGap`).
+ */
 export function sourceEntry(
-  devicesByEmail: (email: string, signal: AbortSignal) => Promise<unknown>,
+  devicesByEmail: (email: string, signal: AbortSignal, options: CallOptions) => Promise<unknown>,
 ): RegistryEntry {
   const module = definePlugin(z.object({ TIMEOUT: z.number().optional() }).strict(), (_, ctx) => ({
     name: ctx.name,
     timeoutMs: ctx.timeoutMs,
-    devicesByEmail: (email: string, { signal }: { signal: AbortSignal }) =>
-      devicesByEmail(email, signal) as Promise<DeviceRecord[]>,
+    devicesByEmail: (email: string, options: CallOptions) =>
+      devicesByEmail(email, options.signal, options) as Promise<DeviceRecord[]>,
   }), { kinds: ["devices"], summary: "test source" });
   return {
     load: () => Promise.resolve({ default: module }),

@@ -1,0 +1,47 @@
+/**
+ * What the sources that answered could not deliver for this person (records skipped, lists cut
+ * short, records read in part), one plain sentence per source and reason, so a page that lacks a
+ * device never looks complete (DESIGN.md §4 "arrive or be named"; the gaps come from
+ * `engine/gaps.ts`).
+ *
+ * @module
+ */
+import type { Child } from "hono/jsx";
+import { describeGap, type SourceGap } from "../engine/gaps.ts";
+import { sourceLabel } from "./source_label.ts";
+
+/**
+ * The sentences of a person's gaps, in the order the lookup met them.
+ *
+ * @param gaps the view's `gaps`
+ * @param labels `UI.sourceLabels`
+ * @example
+ * ```ts
+ * gapSentences([{ source: "file", kind: "skipped", reason: "unknown_date_format",
+ *   words: "its date is in a format we don't know", count: 1 }], { file: "the file inventory" });
+ * // ["1 record from the file inventory could not be read: its date is in a format we don't know"]
+ * ```
+ */
+export function gapSentences(
+  gaps: readonly SourceGap[],
+  labels: Readonly<Record<string, string>>,
+): string[] {
+  return gaps.map((g) => describeGap(g, sourceLabel(g.source, labels)));
+}
+
+/** A status panel listing the gaps (nothing when there are none). */
+export function SourceGaps(
+  props: { gaps: readonly SourceGap[] | undefined; labels: Record<string, string> },
+): Child {
+  const gaps = props.gaps ?? [];
+  if (gaps.length === 0) return null;
+  const sentences = gapSentences(gaps, props.labels);
+  return (
+    <div class="panel banner" role="status" id="source-gaps">
+      <strong>Some information could not be read.</strong>
+      <ul>
+        {sentences.map((s) => <li>{s}.</li>)}
+      </ul>
+    </div>
+  );
+}
