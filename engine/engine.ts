@@ -7,11 +7,10 @@
 import { callWithDeadline, listOfObjects } from "./deadline.ts";
 import { stagedLookup } from "./lookup.ts";
 import { withPlainAddress } from "./addresses.ts";
-import { mergeDevices } from "./merge.ts";
-import { settleMergedPlatforms } from "./merged_platform.ts";
 import { withReleaseName } from "./os_names.ts";
 import { createOwnershipGuard, type OwnershipGuard } from "./ownership.ts";
-import { applyPractices, type PracticeSet } from "./practices.ts";
+import { type PersonView, personView, type PersonViewOptions } from "./person_view.ts";
+import type { PracticeSet } from "./practices.ts";
 import type {
   AccountSource,
   CallOptions,
@@ -22,15 +21,9 @@ import type {
   NotificationSource,
   OwnershipSource,
 } from "./ports.ts";
-import { sortDevices } from "./rating.ts";
 import type { SnapshotSettings, SnapshotStore } from "./snapshots.ts";
-import {
-  createPersonViews,
-  type PersonView,
-  type PersonViews,
-  type ViewOptions,
-  type ViewPart,
-} from "./view.ts";
+import { createPersonViews, type PersonViews, type ViewOptions, type ViewPart } from "./view.ts";
+import { type DirectBy, directDevices, type DirectKind, directPersonal } from "./direct_lookup.ts";
 import type {
   AccessEvent,
   Account,
@@ -39,13 +32,14 @@ import type {
   MergedDevice,
   Notification,
 } from "./types.ts";
-import type { Store } from "./ports.ts";
+import type { StatusHistory } from "./person_view.ts";
 import { foldEmail } from "./emails.ts";
 import { addGaps, type OnCall, type SourceGap } from "./gaps.ts";
 
-/** `to` with the gaps of `from` (none: `to` unchanged, without a `gaps` key). */
-function withGaps<T>(to: Collected<T>, from: Collected<unknown>): Collected<T> {
-  return from.gaps && from.gaps.length > 0 ? { ...to, gaps: from.gaps } : to;
+/** A view's devices and what failed or was missing (no `gaps` key when nothing was). */
+function withGaps(view: PersonView): Collected<MergedDevice> {
+  const out = { items: view.devices, errors: view.errors };
+  return view.gaps.length > 0 ? { ...out, gaps: view.gaps } : out;
 }
 
 /** The plugins and practices an engine works with. */
@@ -70,7 +64,7 @@ export interface EngineOptions {
   /** Told about every source call once it settles, with its gaps (metrics). Must not throw. */
   onCall?: OnCall;
   /** Where snapshots and status history live; without it views are live and have no history. */
-  store?: SnapshotStore & Pick<Store, "observe">;
+  store?: SnapshotStore & StatusHistory;
   /** The clock (tests inject one). Default `() => new Date()`. */
   now?: () => Date;
   /** Freshness window, "check again" interval, retention (defaults in `snapshots.ts`). */
@@ -99,13 +93,37 @@ export interface Engine {
   cachedView(email: string, options?: { need?: ViewPart }): Promise<PersonView | null>;
   /** The snapshot service: settings, retention, lookups in flight. */
   readonly views: PersonViews;
-  /** The person's devices, merged, evaluated, most urgent first (the staged lookup, spec §6.1). */
+  /**
+   * The person's devices asked of the inventories now (the staged lookup, spec §6.1), through
+   * the person's view (`personView()`): the same devices, statuses, "since" and deadlines as a
+   * page and `?snapshot=true` show for the same records. Saves no snapshot.
+   */
   devices(email: string, options?: LookupOptions): Promise<Collected<MergedDevice>>;
   /**
-   * The same pipeline in batch order: transforms on all records, practices, merge (spec §10).
-   * With a store, the person's snapshot is saved too (the records; no accounts or events).
+   * The view of records gathered elsewhere (the debug routes' direct lookups, spec §6.5):
+   * `personView()` with the engine's practices, transforms and status history.
+   */
+  viewOf(
+    email: string,
+    found: Collected<DeviceRecord>,
+    options?: Pick<PersonViewOptions, "grace">,
+  ): Promise<PersonView>;
+  /**
+   * For the batch: the person's records asked now, saved as their snapshot (the records; no
+   * accounts or events), and their view with the statuses as evaluated (`grace: false`) and no
+   * history read (the batch records statuses itself, many people per write).
    */
   devicesForBatch(email: string, options?: LookupOptions): Promise<Collected<MergedDevice>>;
+  /** The debug routes' direct device lookup (see `direct_lookup.ts`); `null`: no such plugin. */
+  direct(
+    lookup: { by: DirectBy; value: string; plugin?: string | undefined },
+    options?: LookupOptions,
+  ): Promise<Collected<DeviceRecord> | null>;
+  /** One plugin's account, sign-ins or notifications (debug); `null`: no such plugin. */
+  directPersonal(
+    lookup: { kind: DirectKind; plugin: string; email: string },
+    options?: LookupOptions,
+  ): Promise<Collected<unknown> | null>;
   /** The raw records of the staged lookup, before practices and merging. */
   records(email: string, options?: LookupOptions): Promise<Collected<DeviceRecord>>;
   accounts(email: string, options?: LookupOptions): Promise<Collected<Account>>;
@@ -190,12 +208,19 @@ export function createEngine(parts: EngineParts, options: EngineOptions = {}): E
     return gaps.length > 0 ? { items, errors, gaps } : { items, errors };
   }
 
-  /** Page order: practices, merge, transforms on merged devices, most urgent first. */
-  const pageDevices = (found: Collected<DeviceRecord>): Collected<MergedDevice> => {
-    const evaluated = applyPractices(found.items, parts.practices);
-    const merged = settleMergedPlatforms(mergeDevices(evaluated), parts.practices);
-    return withGaps({ items: sortDevices(transformDevices(merged)), errors: found.errors }, found);
-  };
+  const rules = { practices: parts.practices, deviceTransforms: parts.deviceTransforms };
+  const report = options.onError;
+  const viewOf = (email: string, found: Collected<DeviceRecord>, o: { grace?: boolean } = {}) =>
+    personView(
+      { email: foldEmail(email), collectedAt: now(), devices: found, accounts: null, events: null },
+      {
+        ...rules,
+        now: now(),
+        history: options.store,
+        ...(o.grace === false ? { grace: false } : {}),
+        ...(report ? { onError: report } : {}),
+      },
+    );
 
   const views = createPersonViews({
     collect: async (email) => {
@@ -206,8 +231,7 @@ export function createEngine(parts: EngineParts, options: EngineOptions = {}): E
       ]);
       return { devices, accounts, events };
     },
-    evaluate: (found) => pageDevices({ items: found, errors: [] }).items,
-    practices: parts.practices,
+    rules,
     store: options.store,
     now,
     ...(options.snapshots ? { settings: options.snapshots } : {}),
@@ -220,8 +244,10 @@ export function createEngine(parts: EngineParts, options: EngineOptions = {}): E
     views,
     view: (email, o) => views.view(email, o),
     cachedView: (email, o) => views.cachedView(email, o),
+    viewOf,
     async devices(email, options = {}) {
-      return pageDevices(await records(email, options));
+      const view = await viewOf(email, await records(email, options));
+      return withGaps(view);
     },
     async devicesForBatch(email, lookup = {}) {
       const found = await records(email, lookup);
@@ -234,9 +260,19 @@ export function createEngine(parts: EngineParts, options: EngineOptions = {}): E
       };
       // a run in which a source failed keeps the person's older data (as a page's refresh does)
       await views.save(snapshot);
-      const evaluated = applyPractices(transformDevices(found.items), parts.practices);
-      const merged = settleMergedPlatforms(mergeDevices(evaluated), parts.practices);
-      return withGaps({ items: sortDevices(merged), errors: found.errors }, found);
+      const view = await personView(snapshot, { ...rules, now: now(), grace: false });
+      return withGaps(view);
+    },
+    direct(lookup, o = {}) {
+      return directDevices(parts, {
+        ...lookup,
+        // records enter the engine as in the staged lookup: whose they are, OS names by build
+        admit: (answer) => ownership.keep(lookup.value, answer).map(withReleaseName),
+        ...(o.signal ? { signal: o.signal } : {}),
+      });
+    },
+    directPersonal(lookup, o = {}) {
+      return directPersonal(parts, { ...lookup, ...(o.signal ? { signal: o.signal } : {}) });
     },
     accounts(email, options = {}) {
       return gather(

@@ -5,10 +5,7 @@
  *
  * @module
  */
-import type { Store } from "./ports.ts";
-import type { PracticeSet } from "./practices.ts";
-import { sortDevices } from "./rating.ts";
-import { graceDays, withSince } from "./since.ts";
+import { type PersonView, personView, type StatusHistory, type ViewRules } from "./person_view.ts";
 import {
   afterRefresh,
   DEFAULT_SNAPSHOT_SETTINGS,
@@ -17,40 +14,12 @@ import {
   type SnapshotStamp,
   type SnapshotStore,
 } from "./snapshots.ts";
-import type { AccessEvent, Account, DeviceRecord, MergedDevice, SourceError } from "./types.ts";
 import { foldEmail } from "./emails.ts";
-import { addGaps, type SourceGap } from "./gaps.ts";
+
+export type { PersonView } from "./person_view.ts";
 
 /** Which part of the view a page needs: a snapshot without that part counts as none. */
 export type ViewPart = "devices" | "accounts" | "events";
-
-/** A person's view, ready for a page, a fragment or JSON. */
-export interface PersonView {
-  email: string;
-  /** Merged, evaluated, with `since`/`deadline` (grace) applied, most urgent first. */
-  devices: MergedDevice[];
-  /** Empty when the snapshot did not include accounts and they were not needed. */
-  accounts: Account[];
-  /** Sign-ins, newest first (empty when not collected, as for accounts). */
-  events: AccessEvent[];
-  /** The sources that failed in the lookup this view comes from. */
-  errors: SourceError[];
-  /**
-   * What the sources that answered could not deliver in that lookup (records skipped, truncated,
-   * read in part), counted per source, kind and reason (`engine/gaps.ts`); empty when nothing.
-   */
-  gaps: SourceGap[];
-  /** When the inventories were asked. */
-  collectedAt: Date;
-  /** Age of the data when the view was made, in milliseconds. */
-  ageMs: number;
-  /** `live`: asked for this view; `fresh`: snapshot within the window; `stale`: older. */
-  freshness: "live" | "fresh" | "stale";
-  /** A stale view whose refresh is running in the background. */
-  refreshing: boolean;
-  /** The last refresh failed for these sources, so older data is shown. */
-  failedRefresh?: { at: Date; errors: SourceError[] };
-}
 
 /** Options of a view. */
 export interface ViewOptions {
@@ -62,12 +31,11 @@ export interface ViewOptions {
 
 /** What {@link createPersonViews} needs. */
 export interface PersonViewParts {
-  /** One full lookup: devices (page pipeline), accounts and events, never rejecting. */
+  /** One full lookup: device records, accounts and events, never rejecting. */
   collect: (email: string) => Promise<Omit<PersonSnapshot, "email" | "collectedAt">>;
-  /** Practices, merging and transforms over a snapshot's records (the page pipeline). */
-  evaluate: (records: DeviceRecord[]) => MergedDevice[];
-  practices: PracticeSet;
-  store?: (SnapshotStore & Pick<Store, "observe">) | undefined;
+  /** The practices and device transforms every view is evaluated with (`personView()`). */
+  rules: ViewRules;
+  store?: (SnapshotStore & StatusHistory) | undefined;
   now: () => Date;
   settings?: Partial<SnapshotSettings>;
   /** Told about store failures (which never fail a view). */
@@ -123,8 +91,7 @@ const DAY_MS = 86_400_000;
  * const views = createPersonViews({
  *   collect: () =>
  *     Promise.resolve({ devices: { items: [], errors: [] }, accounts: null, events: null }),
- *   evaluate: () => [],
- *   practices: [],
+ *   rules: { practices: [], deviceTransforms: [] },
  *   now: () => new Date(),
  * });
  * const view = await views.view("fry@planetexpress.com"); // view.freshness === "live"
@@ -132,7 +99,6 @@ const DAY_MS = 86_400_000;
  */
 export function createPersonViews(parts: PersonViewParts): PersonViews {
   const settings: SnapshotSettings = { ...DEFAULT_SNAPSHOT_SETTINGS, ...parts.settings };
-  const grace = graceDays(parts.practices);
   const { store, now } = parts;
   const inflight = new Map<string, Promise<PersonSnapshot>>();
   let lastPrune = -Infinity;
@@ -193,36 +159,17 @@ export function createPersonViews(parts: PersonViewParts): PersonViews {
     return await store.pruneSnapshots(new Date(now().getTime() - settings.keepDays * DAY_MS));
   }
 
-  async function present(s: PersonSnapshot, live: boolean, refreshing: boolean) {
+  function present(s: PersonSnapshot, live: boolean, refreshing: boolean) {
     const at = now();
-    const ageMs = Math.max(0, at.getTime() - s.collectedAt.getTime());
-    const evaluated = parts.evaluate(s.devices.items);
-    const devices = store
-      ? await withSince(store, evaluated, {
-        now: at,
-        seenAt: s.collectedAt,
-        grace,
-        onError: report("record practice statuses"),
-      })
-      : evaluated;
-    const view: PersonView = {
-      email: s.email,
-      devices: sortDevices(devices),
-      accounts: s.accounts?.items ?? [],
-      events: s.events?.items ?? [],
-      errors: [...s.devices.errors, ...s.accounts?.errors ?? [], ...s.events?.errors ?? []],
-      gaps: addGaps([], [
-        ...s.devices.gaps ?? [],
-        ...s.accounts?.gaps ?? [],
-        ...s.events?.gaps ?? [],
-      ]),
-      collectedAt: s.collectedAt,
-      ageMs,
+    const ageMs = at.getTime() - s.collectedAt.getTime();
+    return personView(s, {
+      ...parts.rules,
+      now: at,
+      history: store,
       freshness: live ? "live" : ageMs < settings.freshMs ? "fresh" : "stale",
       refreshing,
-    };
-    if (s.failedRefresh) view.failedRefresh = s.failedRefresh;
-    return view;
+      ...(parts.onError ? { onError: parts.onError } : {}),
+    });
   }
 
   const has = (s: PersonSnapshot, need: ViewPart) => need === "devices" || s[need] !== null;

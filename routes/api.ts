@@ -8,23 +8,18 @@
  */
 import { Hono } from "hono";
 import { cors } from "hono/cors";
-import { callWithDeadline } from "../engine/deadline.ts";
 import {
-  canonicalMac,
   invalidMessage,
   isValidEmail,
   isValidMac,
   isValidSerial,
   type Quantity,
 } from "../engine/identifiers.ts";
-import { mergeDevices } from "../engine/merge.ts";
-import { applyPractices } from "../engine/practices.ts";
-import { sortDevices } from "../engine/rating.ts";
 import type { Engine, LookupOptions } from "../engine/engine.ts";
 import type { PersonView, ViewPart } from "../engine/view.ts";
-import type { AccessRecord, CallOptions } from "../engine/ports.ts";
-import type { Collected, DeviceRecord, SourceError } from "../engine/types.ts";
-import { addGaps, gapToken, type SourceGap } from "../engine/gaps.ts";
+import type { AccessRecord } from "../engine/ports.ts";
+import type { Collected, SourceError } from "../engine/types.ts";
+import { gapToken, type SourceGap } from "../engine/gaps.ts";
 import type { AppEnv, Ctx, User } from "./context.ts";
 import { audit } from "./audit.ts";
 import { feedbackApi } from "./feedback_api.ts";
@@ -178,10 +173,10 @@ for (const [path, recordType, lookup, fromSnapshot] of MERGED) {
 // ---- debug routes: privileged users only, and only when ENABLE_DEBUG_ENDPOINTS is on ----
 
 type Lookup = "email" | "serial" | "macaddr";
-const LOOKUP: Record<Lookup, [Quantity, "devicesByEmail" | "devicesBySerial" | "devicesByMac"]> = {
-  email: ["email address", "devicesByEmail"],
-  serial: ["serial number", "devicesBySerial"],
-  macaddr: ["MAC address", "devicesByMac"],
+const LOOKUP: Record<Lookup, [Quantity, "email" | "serial" | "mac"]> = {
+  email: ["email address", "email"],
+  serial: ["serial number", "serial"],
+  macaddr: ["MAC address", "mac"],
 };
 
 api.get("/devices/:a/:b/:c?", async (c) => {
@@ -190,45 +185,18 @@ api.get("/devices/:a/:b/:c?", async (c) => {
   const third = c.req.param("c");
   const [plugin, lookup, value] = third === undefined ? [undefined, a, b] : [a, b, third];
   if (!(lookup in LOOKUP)) return fail(c, 404, "Not found");
-  const [quantity, method] = LOOKUP[lookup as Lookup];
+  const [quantity, by] = LOOKUP[lookup as Lookup];
   const user = await guard(c, { quantity, value, owner: false, privilegedOnly: true });
   if (user instanceof Response) return user;
   const { engine } = c.var.deps;
-  const arg = quantity === "MAC address" ? canonicalMac(value) : value;
-  const calls: { name: string; timeoutMs: number | null; call: Call<DeviceRecord> }[] = [
-    ...engine.parts.deviceSources.flatMap((s) => {
-      const fn = s[method];
-      return fn
-        ? [{ name: s.name, timeoutMs: s.timeoutMs, call: (o: CallOptions) => fn.call(s, arg, o) }]
-        : [];
-    }),
-    // ownership sources answer the per-plugin email route too (spec §7.2)
-    ...(plugin !== undefined && method === "devicesByEmail"
-      ? engine.parts.ownershipSources.map((s) => ({
-        name: s.name,
-        timeoutMs: s.timeoutMs,
-        call: (o: CallOptions) => s.ownedDevicesByEmail(arg, o),
-      }))
-      : []),
-  ].filter((s) => plugin === undefined || s.name === plugin);
-  if (plugin !== undefined && calls.length === 0) return fail(c, 404, "Not found");
-  const outcomes = await Promise.all(
-    calls.map((s) =>
-      callWithDeadline(s, method, s.call, { empty: [] as DeviceRecord[], parent: c.req.raw.signal })
-    ),
-  );
-  const records = outcomes.flatMap((o) => o.ok ? o.value : []);
-  reportErrors(
-    c,
-    outcomes.flatMap((o) => o.ok ? [] : [o.error]),
-    addGaps([], outcomes.flatMap((o) => o.gaps ?? [])),
-  );
-  audit(c, value, "device", records, plugin ?? "debug");
-  if (plugin !== undefined) return c.json(records);
-  return c.json(sortDevices(mergeDevices(applyPractices(records, engine.parts.practices))));
+  const found = await engine.direct({ by, value, plugin }, { signal: c.req.raw.signal });
+  if (found === null) return fail(c, 404, "Not found");
+  reportErrors(c, found.errors, found.gaps);
+  audit(c, value, "device", found.items, plugin ?? "debug");
+  if (plugin !== undefined) return c.json(found.items);
+  // merged: the person's view of these records, as every page and the merged route show it
+  return c.json((await engine.viewOf(value, { items: found.items, errors: [] })).devices);
 });
-
-type Call<T> = (o: CallOptions) => Promise<T[]>;
 
 /** Per-plugin account, event and notification routes (debug, privileged only). */
 api.get("/:kind{account|events|notifications}/:plugin/email/:email", async (c) => {
@@ -241,44 +209,19 @@ api.get("/:kind{account|events|notifications}/:plugin/email/:email", async (c) =
     privilegedOnly: true,
   });
   if (user instanceof Response) return user;
-  const { parts } = c.var.deps.engine;
-  const found: { name: string; timeoutMs: number | null; call: Call<unknown> } | undefined =
-    kind ===
-        "account"
-      ? parts.accountSources.filter((s) => s.name === plugin).map((s) => ({
-        name: s.name,
-        timeoutMs: s.timeoutMs,
-        call: async (o: CallOptions) => {
-          const account = await s.accountByEmail(email, o);
-          return account ? [account] : [];
-        },
-      }))[0]
-      : kind === "events"
-      ? parts.eventSources.filter((s) => s.name === plugin).map((s) => ({
-        name: s.name,
-        timeoutMs: s.timeoutMs,
-        call: async (o: CallOptions) =>
-          (await s.eventsByEmail(email, o)).sort((a, b) =>
-            b.timestamp.getTime() - a.timestamp.getTime()
-          ),
-      }))[0]
-      : parts.notificationSources.filter((s) => s.name === plugin).map((s) => ({
-        name: s.name,
-        timeoutMs: s.timeoutMs,
-        call: (o: CallOptions) => s.notificationsByEmail(email, o),
-      }))[0];
+  const found = await c.var.deps.engine.directPersonal(
+    { kind: kind as "account" | "events" | "notifications", plugin, email },
+    { signal: c.req.raw.signal },
+  );
   if (!found) return fail(c, 404, "Not found");
-  const out = await callWithDeadline(found, kind, found.call, {
-    empty: [] as unknown[],
-    parent: c.req.raw.signal,
-  });
-  if (!out.ok) {
-    reportErrors(c, [out.error]);
-    return c.json({ error: `${plugin} failed: ${out.error.message}`, status: 502 }, 502);
+  const error = found.errors[0];
+  if (error) {
+    reportErrors(c, [error]);
+    return c.json({ error: `${plugin} failed: ${error.message}`, status: 502 }, 502);
   }
   const recordType = kind === "account" ? "account" : kind === "events" ? "event" : "notification";
-  audit(c, email, recordType, out.value, plugin);
-  return c.json(kind === "account" ? out.value[0] ?? null : out.value);
+  audit(c, email, recordType, found.items, plugin);
+  return c.json(kind === "account" ? found.items[0] ?? null : found.items);
 });
 
 api.route("/", feedbackApi);

@@ -9,8 +9,7 @@ import { z } from "zod";
 import type { Feedback } from "../engine/types.ts";
 import { eventAnswerKey, isEventAnswerKey } from "../engine/answer_keys.ts";
 import type { Ctx } from "./context.ts";
-import { notificationsOf } from "./person_data.ts";
-import { viewFor } from "./person.tsx";
+import { notificationsOf, viewFor } from "./person_data.ts";
 
 /** Limits on what a person can send. */
 export const LIMITS = { id: 200, feedback: 100, notes: 2000 } as const;

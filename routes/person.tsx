@@ -16,15 +16,6 @@ import { Layout } from "../views/layout.tsx";
 import type { Ctx } from "./context.ts";
 import { page, shellFor } from "./render.tsx";
 
-/**
- * The person's view for a page: the snapshot whatever its age, else a live lookup (shared with
- * any running one). Never fails: sources that fail are listed in `errors`.
- */
-export async function viewFor(c: Ctx, email: string, need: ViewPart): Promise<PersonView> {
-  const { engine } = c.var.deps;
-  return await engine.cachedView(email, { need }) ?? await engine.view(email, { need });
-}
-
 /** What a page built on a person's view shows. */
 export interface PersonPage {
   title: string;

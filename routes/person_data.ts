@@ -6,13 +6,12 @@
  *
  * @module
  */
-import type { PersonView } from "../engine/view.ts";
+import type { PersonView, ViewPart } from "../engine/view.ts";
 import type { Collected, Notification } from "../engine/types.ts";
 import type { NotificationState } from "../views/notifications.tsx";
 import { sourceLabels } from "../views/source_label.ts";
 import { buildTodo, type TodoItem } from "../views/todo.ts";
 import type { Ctx } from "./context.ts";
-import { viewFor } from "./person.tsx";
 
 /** One person's data as the pages show it. */
 export interface PersonData {
@@ -20,6 +19,15 @@ export interface PersonData {
   view: PersonView;
   notifications: Collected<Notification>;
   states: Map<string, NotificationState>;
+}
+
+/**
+ * The person's view for a page: the snapshot whatever its age, else a live lookup (shared with
+ * any running one). Never fails: sources that fail are listed in `errors`.
+ */
+export async function viewFor(c: Ctx, email: string, need: ViewPart): Promise<PersonView> {
+  const { engine } = c.var.deps;
+  return await engine.cachedView(email, { need }) ?? await engine.view(email, { need });
 }
 
 /**

@@ -24,6 +24,8 @@ interface Edge {
   to: string;
   /** Value (non-type) names imported; `*` for a namespace, a re-export-all or `import()`. */
   names: string[];
+  /** An `import "x"` for its effects only (run-time, though it names nothing). */
+  bare?: true;
 }
 
 const STATIC_RE = /^\s*(import|export)\s+(type\s+)?([^;]*?)\s*from\s*["']([^"']+)["']/gm;
@@ -73,7 +75,9 @@ function edgesOf(from: string, text: string): Edge[] {
     const typeOnly = m[2] !== undefined;
     edges.push({ from, to: target(from, m[4]!), names: typeOnly ? [] : valueNames(m[3]!) });
   }
-  for (const m of code.matchAll(BARE_RE)) edges.push({ from, to: target(from, m[1]!), names: [] });
+  for (const m of code.matchAll(BARE_RE)) {
+    edges.push({ from, to: target(from, m[1]!), names: [], bare: true });
+  }
   for (const m of code.matchAll(DYNAMIC_RE)) {
     edges.push({ from, to: target(from, m[1]!), names: ["*"] });
   }
@@ -149,6 +153,76 @@ Deno.test("a route module is imported by another route only to mount its sub-app
 Deno.test("routes/ and cli/ never import the demo plugin's data or the demo plugin", () => {
   assert.deepEqual(
     offending((e) => under(e.from, "routes", "cli") && /^plugins\/sources\/demo/.test(e.to)),
+    [],
+  );
+});
+
+/** Whether an edge is there when the program runs (type-only imports are erased). */
+const atRunTime = (e: Edge) => e.names.length > 0 || e.bare === true;
+
+/** The run-time import circles among the tree's modules, each as `a -> b -> … -> a`. */
+function circles(list: readonly Edge[]): string[] {
+  const next = new Map<string, Set<string>>();
+  for (const e of list) {
+    if (!atRunTime(e) || !/\.tsx?$/.test(e.to)) continue;
+    if (!next.has(e.from)) next.set(e.from, new Set());
+    next.get(e.from)!.add(e.to);
+  }
+  const found = new Set<string>();
+  const done = new Set<string>();
+  const path: string[] = [];
+  const visit = (node: string) => {
+    const at = path.indexOf(node);
+    if (at !== -1) {
+      const loop = path.slice(at);
+      const first = loop.indexOf([...loop].sort()[0]!); // one spelling per circle
+      found.add([...loop.slice(first), ...loop.slice(0, first), loop[first]].join(" -> "));
+      return;
+    }
+    if (done.has(node)) return;
+    path.push(node);
+    for (const to of [...next.get(node) ?? []].sort()) visit(to);
+    path.pop();
+    done.add(node);
+  };
+  for (const node of [...next.keys()].sort()) visit(node);
+  return [...found];
+}
+
+Deno.test("no run-time import circle anywhere in the tree", () => {
+  assert.deepEqual(circles(edges), []);
+});
+
+Deno.test("circles() finds a run-time circle and ignores one closed by a type-only import", () => {
+  const e = (from: string, to: string, names: string[]) => ({ from, to, names });
+  assert.deepEqual(
+    circles([
+      e("routes/render.tsx", "routes/person_data.ts", ["todoOf"]),
+      e("routes/person_data.ts", "routes/person.tsx", ["viewFor"]),
+      e("routes/person.tsx", "routes/render.tsx", ["page"]),
+      e("engine/a.ts", "engine/b.ts", ["b"]),
+      e("engine/b.ts", "engine/a.ts", []),
+    ]),
+    ["routes/person.tsx -> routes/render.tsx -> routes/person_data.ts -> routes/person.tsx"],
+  );
+});
+
+/** Engine modules that transform, evaluate, merge, apply history or order: the view's insides. */
+const PIPELINE = [
+  "engine/merge.ts",
+  "engine/group.ts",
+  "engine/merged_platform.ts",
+  "engine/practices.ts",
+  "engine/since.ts",
+  "engine/person_view.ts",
+];
+
+Deno.test("routes/ and views/ import nothing that merges or evaluates: they ask the engine", () => {
+  assert.deepEqual(
+    offending((e) =>
+      under(e.from, "routes", "views") && atRunTime(e) &&
+      (PIPELINE.includes(e.to) || (e.to === "engine/rating.ts" && e.names.includes("sortDevices")))
+    ),
     [],
   );
 });

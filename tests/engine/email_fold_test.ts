@@ -136,14 +136,7 @@ Deno.test("snapshots are keyed per address: the Kelvin-sign owner's never answer
           events: { items: [], errors: [] },
         });
       },
-      evaluate: (records) =>
-        records.map(({ source, _raw: _r, ...r }) => ({
-          ...r,
-          sources: [source],
-          practices: {},
-          identifiers: r.identifiers ?? {},
-        })),
-      practices: [],
+      rules: { practices: [], deviceTransforms: [] },
       store,
       now,
     });

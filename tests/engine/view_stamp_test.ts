@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { silentLogger } from "../../config/log.ts";
 import type { Store } from "../../engine/ports.ts";
 import type { PersonSnapshot, SnapshotStore } from "../../engine/snapshots.ts";
-import type { DeviceRecord, MergedDevice } from "../../engine/types.ts";
+import type { DeviceRecord } from "../../engine/types.ts";
 import { createPersonViews } from "../../engine/view.ts";
 import { createSqliteStore } from "../../plugins/stores/sqlite.ts";
 
@@ -26,14 +26,6 @@ function snapshot(name: string, collectedAt = T0): PersonSnapshot {
   };
 }
 
-const evaluate = (records: DeviceRecord[]): MergedDevice[] =>
-  records.map(({ source, _raw: _r, ...r }) => ({
-    ...r,
-    sources: [source],
-    practices: {},
-    identifiers: r.identifiers ?? {},
-  }));
-
 /** The SQLite store as it is, or without `snapshotStamp` (as a store that cannot stamp). */
 async function setup(options: { stamps: boolean }) {
   const clock = { now: T0 };
@@ -54,8 +46,7 @@ async function setup(options: { stamps: boolean }) {
   };
   const views = createPersonViews({
     collect: () => Promise.reject(new Error("no lookups in these tests")),
-    evaluate,
-    practices: [],
+    rules: { practices: [], deviceTransforms: [] },
     store,
     now,
     settings: { freshMs: 15 * MIN, checkAgainMs: MIN, keepDays: 30 },
@@ -117,8 +108,7 @@ Deno.test("stamp() is null when the store fails, and says so to onError", async 
   } as unknown as SnapshotStore & Pick<Store, "observe">;
   const views = createPersonViews({
     collect: () => Promise.reject(new Error("unused")),
-    evaluate,
-    practices: [],
+    rules: { practices: [], deviceTransforms: [] },
     store: failing,
     now: () => T0,
     onError: (what, error) => errors.push(`${what}: ${(error as Error).message}`),

@@ -9,7 +9,7 @@ import { silentLogger } from "../../config/log.ts";
 import type { Store } from "../../engine/ports.ts";
 import type { PracticeSet } from "../../engine/practices.ts";
 import type { PersonSnapshot } from "../../engine/snapshots.ts";
-import type { DeviceRecord, MergedDevice, SourceError, Status } from "../../engine/types.ts";
+import type { DeviceRecord, SourceError, Status } from "../../engine/types.ts";
 import { createPersonViews, type PersonViewParts } from "../../engine/view.ts";
 import { createSqliteStore } from "../../plugins/stores/sqlite.ts";
 import { sleep } from "../../lib/abort.ts";
@@ -19,7 +19,7 @@ const MIN = 60_000;
 const DAY = 86_400_000;
 const FRY = "fry@planetexpress.com";
 
-/** A record as the view's evaluation would leave it (the tests' `evaluate` only adds `sources`). */
+/** A record carrying its encryption status (no practice is configured, so the view keeps it). */
 function device(name: string, status: Status, serial = name): DeviceRecord {
   return {
     source: "jamf",
@@ -58,16 +58,6 @@ function countingCollect() {
   return { calls, state, collect };
 }
 
-/** Stands in for practices and merging: each record is one device. */
-function evaluate(records: DeviceRecord[]): MergedDevice[] {
-  return records.map(({ source, _raw: _r, ...r }) => ({
-    ...r,
-    sources: [source],
-    practices: r.practices ?? {},
-    identifiers: r.identifiers ?? {},
-  }));
-}
-
 async function setup(options: { practices?: PracticeSet } = {}) {
   const clock = { now: T0 };
   const now = () => clock.now;
@@ -75,8 +65,7 @@ async function setup(options: { practices?: PracticeSet } = {}) {
   const fake = countingCollect();
   const views = createPersonViews({
     collect: fake.collect,
-    evaluate,
-    practices: options.practices ?? [],
+    rules: { practices: options.practices ?? [], deviceTransforms: [] },
     store,
     now,
     settings: { freshMs: 15 * MIN, checkAgainMs: MIN, keepDays: 30 },
@@ -183,7 +172,12 @@ Deno.test("a refresh in which a source fails keeps the older devices and says so
 });
 
 Deno.test("a view applies failing-since and grace to the snapshot at view time, most urgent first", async () => {
-  const practices = [{ key: "encryption", config: { GRACE_DAYS: 14 } }] as unknown as PracticeSet;
+  // a practice that reads the status the record carries, with 14 days of grace
+  const practices = [{
+    key: "encryption",
+    config: { GRACE_DAYS: 14 },
+    evaluate: (r: DeviceRecord) => r.practices!.encryption!,
+  }] as unknown as PracticeSet;
   const { clock, views, state, store } = await setup({ practices });
   try {
     state.devices = [device("fine", "ok", "S1"), device("broken", "warn", "S2")];
@@ -237,8 +231,7 @@ Deno.test("view() without a store is live every time, and a batch-only snapshot 
   const fake = countingCollect();
   const views = createPersonViews({
     collect: fake.collect,
-    evaluate,
-    practices: [],
+    rules: { practices: [], deviceTransforms: [] },
     now: () => T0,
   });
   await views.view(FRY);
@@ -258,8 +251,7 @@ Deno.test("view() without a store is live every time, and a batch-only snapshot 
     await store.putSnapshot(batch);
     const withStore = createPersonViews({
       collect: fake.collect,
-      evaluate,
-      practices: [],
+      rules: { practices: [], deviceTransforms: [] },
       store,
       now: () => T0,
     });
@@ -301,8 +293,7 @@ Deno.test("a refresh in which the account or sign-in source fails keeps the olde
           : { items: [], errors: [GOOGLE_DOWN] },
         events: { items: [], errors: [] },
       }),
-    evaluate,
-    practices: [],
+    rules: { practices: [], deviceTransforms: [] },
     store,
     now,
   });
@@ -335,8 +326,7 @@ Deno.test("a background refresh whose lookup throws is reported, never an unhand
         accounts: null,
         events: null,
       }),
-    evaluate,
-    practices: [],
+    rules: { practices: [], deviceTransforms: [] },
     store,
     now,
     onError: (what, error) => reported.push(`${what}: ${String(error)}`),
