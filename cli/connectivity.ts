@@ -1,6 +1,8 @@
 /**
  * `connectivity [--plugins a,b]`: runs every configured plugin's connectivity check and prints one
- * line each, exiting non-zero if any failed.
+ * line each, exiting non-zero if any failed. A source that could not deliver records (skipped
+ * since it started or in the check itself, lists cut short) says so on its line
+ * (`file: ok; not delivered: 2 skipped (noOwner: it names no owner we can read)`).
  *
  * @module
  */
@@ -8,6 +10,17 @@ import { callWithDeadline } from "../engine/deadline.ts";
 import { assemble } from "../plugins/assemble.ts";
 import { describeReleaseStatus } from "../plugins/releases/mod.ts";
 import type { CommandContext } from "./mod.ts";
+import { addGaps, operatorGaps, skippedGaps } from "../engine/gaps.ts";
+import type { PluginBase, SkippedCount } from "../engine/ports.ts";
+
+/** The plugin's skipped-record tally; nothing when it has none or it throws. */
+function skippedOf(plugin: Pick<PluginBase, "skippedRecords">): SkippedCount[] {
+  try {
+    return plugin.skippedRecords?.() ?? [];
+  } catch {
+    return [];
+  }
+}
 
 /** Runs the checks; returns the exit code. */
 export async function connectivity(ctx: CommandContext): Promise<number> {
@@ -36,9 +49,13 @@ export async function connectivity(ctx: CommandContext): Promise<number> {
         (o) => check.call(p.instance, o),
         { empty: undefined },
       );
-      if (out.ok) return `${p.name}: ok${typeof out.value === "string" ? `; ${out.value}` : ""}`;
+      const gaps = addGaps(skippedGaps(skippedOf(p.instance)), out.gaps ?? []);
+      const named = gaps.length > 0 ? `; not delivered: ${operatorGaps(gaps)}` : "";
+      if (out.ok) {
+        return `${p.name}: ok${typeof out.value === "string" ? `; ${out.value}` : ""}${named}`;
+      }
       failed++;
-      return `${p.name}: FAILED: ${out.error.message}`;
+      return `${p.name}: FAILED: ${out.error.message}${named}`;
     }));
     let checks = plugins.length;
     if (!wanted || wanted.has("releases")) {

@@ -204,6 +204,54 @@ export function unreadGaps(
   return out;
 }
 
+/**
+ * A source's skipped-record tally (`PluginBase.skippedRecords()`) as `skipped` gaps, for the
+ * operator's views of a whole source (`connectivity`, the batch summary).
+ *
+ * @example
+ * ```ts
+ * skippedGaps([{ source: "file", reason: "noOwner", label: "it names no owner we can read",
+ *   count: 2, owners: [] }]);
+ * // [{ source: "file", kind: "skipped", reason: "noOwner",
+ * //    words: "it names no owner we can read", count: 2 }]
+ * ```
+ */
+export function skippedGaps(
+  counts: readonly { source: string; reason: string; label: string; count: number }[],
+): SourceGap[] {
+  return addGaps(
+    [],
+    counts.filter((c) => c.count > 0).map((c) => ({
+      source: c.source,
+      kind: "skipped" as const,
+      reason: reasonCode(c.reason),
+      words: c.label,
+      count: c.count,
+    })),
+  );
+}
+
+/**
+ * Gaps for an operator's line: `2 skipped (noOwner: it names no owner we can read), 100 not
+ * received (short_of_total: …)`; empty text for none.
+ *
+ * @example
+ * ```ts
+ * operatorGaps([{ source: "file", kind: "skipped", reason: "noOwner",
+ *   words: "it names no owner we can read", count: 2 }]);
+ * // "2 skipped (noOwner: it names no owner we can read)"
+ * ```
+ */
+export function operatorGaps(gaps: readonly SourceGap[]): string {
+  const what: Record<GapKind, string> = {
+    skipped: "skipped",
+    truncated: "not received",
+    partial: "read in part",
+  };
+  return gaps.map((g) => `${g.count} ${what[g.kind] ?? g.kind} (${g.reason}: ${g.words})`)
+    .join(", ");
+}
+
 function wholeCount(n: unknown): number {
   return typeof n === "number" && Number.isSafeInteger(n) && n > 0 ? n : 1;
 }

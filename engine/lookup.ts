@@ -7,7 +7,14 @@
  */
 import { callWithDeadline, describeError, listOfObjects, type Outcome } from "./deadline.ts";
 import { canonicalMac, filterMacs, isValidMac } from "./identifiers.ts";
-import type { CallOptions, DeviceSource, OwnershipSource } from "./ports.ts";
+import type {
+  CallOptions,
+  DeviceSource,
+  OwnershipSource,
+  PluginBase,
+  SkippedCount,
+} from "./ports.ts";
+import { foldEmail } from "./emails.ts";
 import type { Collected, DeviceRecord, SourceError } from "./types.ts";
 import { addGaps, type OnCall, type SourceGap, unreadGaps } from "./gaps.ts";
 
@@ -55,7 +62,7 @@ export async function stagedLookup(
   parts: StagedLookupParts,
 ): Promise<Collected<DeviceRecord>> {
   const parent = parts.signal ? { parent: parts.signal } : {};
-  const guard = <P extends { name: string; timeoutMs: number | null }>(
+  const guard = <P extends Pick<PluginBase, "name" | "timeoutMs" | "skippedRecords">>(
     plugin: P,
     operation: string,
     call: (o: CallOptions) => Promise<DeviceRecord[]>,
@@ -68,6 +75,10 @@ export async function stagedLookup(
     }).then((got) => {
       const seconds = (performance.now() - started) / 1000;
       const out = got.ok ? admitted(plugin.name, operation, got) : got;
+      if (out.ok && (operation === "devicesByEmail" || operation === "ownedDevicesByEmail")) {
+        const named = skippedFor(plugin, email, out.gaps ?? []);
+        if (named.length > 0) out.gaps = addGaps([...out.gaps ?? []], named);
+      }
       parts.onCall?.(plugin.name, seconds, out.ok ? undefined : out.error, out.gaps ?? []);
       return out;
     });
@@ -122,6 +133,33 @@ export async function stagedLookup(
     ...collect(byMac, errors, gaps),
   ];
   return gaps.length > 0 ? { items, errors, gaps } : { items, errors };
+}
+
+/**
+ * The records a source skipped that name `email` as their owner (`PluginBase.skippedRecords()`,
+ * `byOwner`), as `skipped` gaps of that person's lookup — unless the call already reported a
+ * skipped gap of that reason itself.
+ */
+function skippedFor(
+  plugin: Pick<PluginBase, "name" | "skippedRecords">,
+  email: string,
+  reported: readonly SourceGap[],
+): SourceGap[] {
+  let counts: SkippedCount[] = [];
+  try {
+    counts = plugin.skippedRecords?.() ?? [];
+  } catch {
+    return []; // a tally that throws names nothing; the answer stands
+  }
+  const key = foldEmail(email);
+  const out: SourceGap[] = [];
+  for (const c of counts) {
+    const count = c.byOwner?.[key] ?? 0;
+    if (count <= 0) continue;
+    if (reported.some((g) => g.kind === "skipped" && g.reason === c.reason)) continue;
+    out.push({ source: plugin.name, kind: "skipped", reason: c.reason, words: c.label, count });
+  }
+  return out;
 }
 
 /** The distinct serials and unique canonical MACs of the ownership records, in first-seen order. */

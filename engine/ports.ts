@@ -63,6 +63,11 @@ export interface SkippedCount {
   count: number;
   /** Owner addresses the skipped records named, when they could be read (for their pages). */
   owners: string[];
+  /**
+   * How many of the records named each owner, by address folded with `foldEmail` (absent: none
+   * named an owner). The staged lookup reports them as `skipped` gaps of that person's lookup.
+   */
+  byOwner?: Record<string, number>;
 }
 
 /** Something every plugin has. */

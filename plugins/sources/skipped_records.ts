@@ -16,6 +16,7 @@
 import type { Logger } from "../../engine/log.ts";
 import type { SkippedCount } from "../../engine/ports.ts";
 import type { ReportGap } from "../../engine/gaps.ts";
+import { foldEmail } from "../../engine/emails.ts";
 
 /** Why records are skipped, in the words shown to people and operators. */
 export const SKIP_REASONS = {
@@ -97,13 +98,22 @@ export function skippedRecordsTally(log: Logger, source: string): SkippedRecords
       });
     },
     counts: () =>
-      [...seen].map(([reason, ids]) => ({
-        source,
-        reason,
-        label: SKIP_REASONS[reason],
-        count: ids.size,
-        owners: [...new Set([...ids.values()].filter((o): o is string => o !== undefined))],
-      })),
+      [...seen].map(([reason, ids]) => {
+        const named = [...ids.values()].filter((o): o is string => o !== undefined);
+        const out: SkippedCount = {
+          source,
+          reason,
+          label: SKIP_REASONS[reason],
+          count: ids.size,
+          owners: [...new Set(named)],
+        };
+        if (named.length > 0) {
+          const byOwner: Record<string, number> = {};
+          for (const o of named) byOwner[foldEmail(o)] = (byOwner[foldEmail(o)] ?? 0) + 1;
+          out.byOwner = byOwner;
+        }
+        return out;
+      }),
     reset: () => seen.clear(),
   };
 }

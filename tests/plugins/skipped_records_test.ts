@@ -47,6 +47,7 @@ Deno.test("skippedRecordsTally() counts each skipped record once per reason, wit
       label: "it is not in the shape the vendor documents",
       count: 2,
       owners: ["ned@example.com"],
+      byOwner: { "ned@example.com": 1 },
     },
     {
       source: "file",
