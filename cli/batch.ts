@@ -155,6 +155,10 @@ async function run(a: {
     given: a.list.emails,
     write: (line) => write(line + "\n"),
     log,
+    budget: {
+      maxPages: ctx.config.BUDGETS.LISTING_MAX_PAGES,
+      maxRecords: ctx.config.BUDGETS.LISTING_MAX_RECORDS,
+    },
   });
   const emails = await selectShard(listed.people, options.shard);
   // the run's own engine (per-source limits) saves each person's snapshot too (issue 13)

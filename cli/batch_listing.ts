@@ -58,6 +58,8 @@ export async function listingStep(
     perPerson: boolean;
     onPage?: (progress: ListingProgress) => void;
     signal?: AbortSignal;
+    /** Pages and records one listing may read (`BUDGETS`); default none. */
+    budget?: { maxPages: number; maxRecords: number };
   },
 ): Promise<ListingStep> {
   const listing = options.perPerson ? [] : parts.deviceSources.filter(isListingSource);
@@ -66,6 +68,7 @@ export async function listingStep(
     readListing(s, {
       ...(options.onPage ? { onPage: options.onPage } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.budget ? { budget: options.budget } : {}),
     })
   ));
   const byName = new Map(indexes.map((index, i) => [listing[i]!, index]));
@@ -148,12 +151,15 @@ export async function listingAndPeople(
     given: readonly string[];
     write: (line: string) => void;
     log: Logger;
+    /** Pages and records one listing may read (`BUDGETS`); default none. */
+    budget?: { maxPages: number; maxRecords: number };
   },
 ): Promise<RunStart> {
   const [listed, directories] = await Promise.all([
     listingStep(parts, {
       perPerson: options.perPerson,
       onPage: (p) => options.write(formatListingPage(p)),
+      ...(options.budget ? { budget: options.budget } : {}),
     }),
     directoryStep(options.directories, { onPage: options.write }),
   ]);

@@ -120,6 +120,26 @@ export const SnapshotsSchema = z.object({
 }).strict();
 
 /**
+ * The `BUDGETS` section (issue 22): how much one input may cost, so a never-ending upstream or a
+ * flood of answers stops with an error naming the setting instead of filling memory or a sink.
+ */
+export const BudgetsSchema = z.object({
+  /** Pages one inventory listing (batch) may read before it stops with an error. */
+  LISTING_MAX_PAGES: z.number().int().min(1).max(1_000_000).default(20_000),
+  /** Records one inventory listing may hold (about 1 KB each in memory) before it stops. */
+  LISTING_MAX_RECORDS: z.number().int().min(1).max(10_000_000).default(500_000),
+  /** Pages one person's lookup may read from one inventory (Graph `@odata.nextLink`). */
+  LOOKUP_MAX_PAGES: z.number().int().min(1).max(10_000).default(20),
+  /** Seconds a person's alerts (notification sources) are kept between page views. */
+  NOTIFICATIONS_CACHE_SECONDS: z.number().int().min(0).max(3600).default(60),
+  /** Alert answers one person may send per minute; more are refused with 429. */
+  FEEDBACK_PER_MINUTE: z.number().int().min(1).max(10_000).default(30),
+}).strict();
+
+/** The budget settings. */
+export type BudgetsConfig = z.infer<typeof BudgetsSchema>;
+
+/**
  * The `RELEASE_DATA` section: where current OS releases and lifecycles come from (SOFA for Apple,
  * endoflife.date for every platform), how often they are refreshed and when their age is warned
  * about. Point the URLs at a mirror to self-host the feeds.
@@ -253,6 +273,7 @@ export const ConfigSchema = z.object({
     .default({}),
   STORE: StoreSchema.default({ TYPE: "sqlite", PATH: "./data/stethoscope.db" }),
   SNAPSHOTS: SnapshotsSchema.default(SnapshotsSchema.parse({})),
+  BUDGETS: BudgetsSchema.default(BudgetsSchema.parse({})),
   RELEASE_DATA: ReleaseDataSchema.default(ReleaseDataSchema.parse({})),
   NUDGES: NudgesSchema.default(NudgesSchema.parse({})),
   UI: UiSchema.default(UiSchema.parse({})),

@@ -51,6 +51,12 @@ export interface ReadListingOptions {
   signal?: AbortSignal;
   /** Told after every page. Must not throw. */
   onPage?: (progress: ListingProgress) => void;
+  /**
+   * Stops a listing that reads more pages or records than this (`BUDGETS.LISTING_MAX_PAGES`,
+   * `BUDGETS.LISTING_MAX_RECORDS`): it ends with `failure` naming the setting, so a never-ending
+   * upstream costs a bounded amount of memory. Default: no limit.
+   */
+  budget?: { maxPages: number; maxRecords: number };
 }
 
 function push<K>(map: Map<K, DeviceRecord[]>, key: K, record: DeviceRecord): void {
@@ -65,7 +71,7 @@ function push<K>(map: Map<K, DeviceRecord[]>, key: K, record: DeviceRecord): voi
  * (canonical). Never throws: a failing page ends the listing with `failure` set.
  *
  * @param source the listing source
- * @param options cancellation and per-page progress
+ * @param options cancellation, per-page progress and the budget
  * @returns the index (partial, with `failure`, when a page failed)
  * @example
  * ```ts
@@ -89,7 +95,20 @@ export async function readListing(
   };
   const signal = options.signal ?? new AbortController().signal;
   try {
+    const budget = options.budget ?? { maxPages: Infinity, maxRecords: Infinity };
     for await (const page of source.listDevices({ signal })) {
+      if (index.pages >= budget.maxPages) {
+        throw new UpstreamError(
+          `${source.name}: the listing went on past ${budget.maxPages} pages ` +
+            `(BUDGETS.LISTING_MAX_PAGES); stopped — raise it if the inventory is that large`,
+        );
+      }
+      if (index.records + page.records.length > budget.maxRecords) {
+        throw new UpstreamError(
+          `${source.name}: the listing went on past ${budget.maxRecords} records ` +
+            `(BUDGETS.LISTING_MAX_RECORDS); stopped — raise it if the inventory is that large`,
+        );
+      }
       page.records.forEach((record, i) => addRecord(index, record, page.owners?.[i]));
       index.pages++;
       options.onPage?.({

@@ -113,6 +113,11 @@ export interface PluginContext {
    * two addresses name one person when their keys are equal. Absent: `foldEmail` (no aliases).
    */
   ownerKey?: (email: string) => string;
+  /**
+   * Pages one person's lookup may read from this source (`BUDGETS.LOOKUP_MAX_PAGES`), for sources
+   * that follow upstream paging per person (Graph's `@odata.nextLink`). Absent: 20.
+   */
+  lookupMaxPages?: number;
 }
 
 /** A plugin instance: the base plus whichever ports its kinds promise. */

@@ -154,6 +154,7 @@ export async function loadPlugins(config: Config, options: LoadOptions): Promise
         now: options.now ?? (() => new Date()),
         demo: config.demo,
         ownerKey: owners,
+        lookupMaxPages: config.BUDGETS.LOOKUP_MAX_PAGES,
       });
       const missing = p.module.kinds.flatMap((k) =>
         missingMethods(instance, k).map((m) => `${m} (kind ${k})`)

@@ -179,7 +179,18 @@ export function createIntuneSource(
   async function all(filter: string, options: CallOptions): Promise<DeviceRecord[]> {
     const out: DeviceRecord[] = [];
     const query = { $filter: filter, $select: SELECT, $top: String(config.PAGE_SIZE) };
-    for await (const page of walk(query, options.signal)) out.push(...page);
+    const maxPages = ctx.lookupMaxPages ?? 20;
+    let pages = 0;
+    for await (const page of walk(query, options.signal)) {
+      // One person's devices fit in a page or two: a Graph that keeps paging is stopped.
+      if (++pages > maxPages) {
+        throw new UpstreamError(
+          `Intune: one person's lookup went on past ${maxPages} pages ` +
+            `(BUDGETS.LOOKUP_MAX_PAGES); stopped`,
+        );
+      }
+      out.push(...page);
+    }
     return out;
   }
 
