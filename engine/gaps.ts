@@ -211,7 +211,7 @@ export function unreadGaps(
  * @example
  * ```ts
  * skippedGaps([{ source: "file", reason: "noOwner", label: "it names no owner we can read",
- *   count: 2, owners: [] }]);
+ *   count: 2 }]);
  * // [{ source: "file", kind: "skipped", reason: "noOwner",
  * //    words: "it names no owner we can read", count: 2 }]
  * ```
