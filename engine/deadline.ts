@@ -5,17 +5,18 @@
  *
  * @module
  */
-import { type CallOptions, NotFoundError, type PluginBase } from "./ports.ts";
+import { type CallOptions, NotFoundError, PartialAnswerError, type PluginBase } from "./ports.ts";
 import type { SourceError } from "./types.ts";
 import { gapCollector, type SourceGap } from "./gaps.ts";
 
 /**
  * What one guarded call produced: a value, nothing (not found), or a reported error — with the
- * gaps the source reported through `reportGap` before it settled (absent when none).
+ * gaps the source reported through `reportGap` before it settled (absent when none), and the
+ * part that could be read when the source answered in part (`PartialAnswerError`).
  */
 export type Outcome<T> =
   | { ok: true; value: T; gaps?: SourceGap[] }
-  | { ok: false; error: SourceError; gaps?: SourceGap[] };
+  | { ok: false; error: SourceError; gaps?: SourceGap[]; partial?: T };
 
 /** Thrown into the signal when a deadline passes. */
 export class DeadlineError extends Error {
@@ -78,6 +79,20 @@ export async function callWithDeadline<T>(
   } catch (error: unknown) {
     if (error instanceof NotFoundError) {
       return { ok: true, value: options.empty, ...reported(collector.gaps()) };
+    }
+    if (error instanceof PartialAnswerError && !controller.signal.aborted) {
+      const failed: SourceError = {
+        source: plugin.name,
+        operation,
+        kind: "error",
+        message: describeError(error),
+      };
+      try {
+        const partial = options.check ? options.check(error.records) : error.records as T;
+        return { ok: false, error: failed, partial, ...reported(collector.gaps()) };
+      } catch {
+        return { ok: false, error: failed, ...reported(collector.gaps()) };
+      }
     }
     const timedOut = error instanceof DeadlineError ||
       controller.signal.reason instanceof DeadlineError;

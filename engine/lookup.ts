@@ -74,7 +74,7 @@ export async function stagedLookup(
       ...parent,
     }).then((got) => {
       const seconds = (performance.now() - started) / 1000;
-      const out = got.ok ? admitted(plugin.name, operation, got) : got;
+      const out = admitted(plugin.name, operation, got);
       if (out.ok && (operation === "devicesByEmail" || operation === "ownedDevicesByEmail")) {
         const named = skippedFor(plugin, email, out.gaps ?? []);
         if (named.length > 0) out.gaps = addGaps([...out.gaps ?? []], named);
@@ -83,18 +83,23 @@ export async function stagedLookup(
       return out;
     });
   };
-  /** The records the engine keeps of an answer; those kept with unread fields are gaps too. */
+  /**
+   * The records the engine keeps of an answer, or of the part a failed source could read
+   * (`PartialAnswerError`: kept beside its error); those kept with unread fields are gaps too.
+   */
   const admitted = (
     source: string,
     operation: string,
-    out: Outcome<DeviceRecord[]> & { ok: true },
+    out: Outcome<DeviceRecord[]>,
   ): Outcome<DeviceRecord[]> => {
+    const answered = out.ok ? out.value : out.partial;
+    if (answered === undefined) return out;
     const records = parts.admit === undefined
-      ? out.value
-      : parts.admit({ source, operation, records: out.value });
+      ? answered
+      : parts.admit({ source, operation, records: answered });
     const unread = unreadGaps(records);
-    if (unread.length === 0) return { ...out, value: records };
-    return { ...out, value: records, gaps: addGaps([...out.gaps ?? []], unread) };
+    const gaps = unread.length === 0 ? {} : { gaps: addGaps([...out.gaps ?? []], unread) };
+    return out.ok ? { ...out, value: records, ...gaps } : { ...out, partial: records, ...gaps };
   };
   const ask = (method: Method, value: string) =>
     parts.deviceSources.flatMap((s) => {
@@ -185,7 +190,10 @@ function collect(
   for (const out of outcomes) {
     if (out.gaps) addGaps(gaps, out.gaps);
     if (out.ok) items.push(...out.value);
-    else errors.push(out.error);
+    else {
+      errors.push(out.error);
+      if (out.partial !== undefined) items.push(...out.partial);
+    }
   }
   return items;
 }

@@ -49,6 +49,26 @@ export class UpstreamError extends Error {
 }
 
 /**
+ * A source could answer only part of a lookup (one of its calls failed, e.g. Google's mobile
+ * devices were rate limited while its Chromebooks answered): the records it has are shown, and the
+ * failure is reported as that source's error beside them (DESIGN.md §4 "arrive or be named").
+ */
+export class PartialAnswerError extends UpstreamError {
+  override name = "PartialAnswerError";
+  /** The records the source could read. */
+  readonly records: DeviceRecord[];
+  /**
+   * @param message what failed, in plain words (shown as the source's error)
+   * @param records what was read anyway
+   * @param status the upstream HTTP status of the failure, if any
+   */
+  constructor(message: string, records: DeviceRecord[], status?: number) {
+    super(message, status);
+    this.records = records;
+  }
+}
+
+/**
  * How many records of one source were skipped for one reason (DESIGN.md §4 "arrive or be named"):
  * records that could not be used at all, e.g. not the documented shape or naming no owner.
  */

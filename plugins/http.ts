@@ -21,7 +21,8 @@ import {
   type OutboundKind,
 } from "./outbound.ts";
 import { secretRedactor } from "./http_redact.ts";
-import { nextThrottleStep, RateLimitError, retryAfterMs } from "./retry_after.ts";
+import { rateLimitOf } from "./rate_limit.ts";
+import { nextThrottleStep, RateLimitError } from "./retry_after.ts";
 
 /** The upstream refused our credentials (HTTP 401 or 403). */
 export class AuthError extends UpstreamError {
@@ -208,14 +209,15 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
           const why = errorMessage(error instanceof OutboundError ? error.cause ?? error : error);
           throw new UpstreamError(clean(`${options.name}: cannot reach ${where}: ${why}`));
         }
-        if (response.status >= 500 && attempt < retries) {
-          await response.body?.cancel();
+        const limited = await rateLimitError(options.name, where, response);
+        if (limited === null && response.status >= 500 && attempt < retries) {
+          await discard(response);
           await pause(delay(backoffMs, attempt), signal);
           continue;
         }
         if (!response.ok) {
-          await response.body?.cancel();
-          const error = statusError(options.name, where, response);
+          await discard(response);
+          const error = limited ?? statusError(options.name, where, response);
           const step = error instanceof RateLimitError
             ? nextThrottleStep(error, throttled, throttle)
             : null;
@@ -260,15 +262,42 @@ function statusError(name: string, where: string, response: Response): Error {
   if (status === 401 || status === 403) {
     return new AuthError(`${name}: authentication failed (HTTP ${status}) for ${where}`, status);
   }
-  if (status === 429) {
-    return new RateLimitError(
-      `${name}: rate limited (HTTP 429) for ${where}`,
-      retryAfterMs(response.headers.get("Retry-After")),
-    );
-  }
   return new UpstreamError(
     `${name}: received invalid response code (${status}) for ${where}`,
     status,
+  );
+}
+
+/** Drops an answer's body unread (or what is left of it after `rateLimitError` read it). */
+async function discard(response: Response): Promise<void> {
+  if (!response.bodyUsed) await response.body?.cancel().catch(() => {});
+}
+
+/** Bytes of a 403, 429 or 503 body read to recognise a vendor's rate limit (`rate_limit.ts`). */
+const LIMIT_BODY_BYTES = 64 * 1024;
+
+/**
+ * The answer as a `RateLimitError` when it is a rate limit in any vendor's form (a 429, Google's
+ * 403 `userRateLimitExceeded`, Graph's 503 + `Retry-After`, Duo's 42901), else `null`. Reads the
+ * body of a 403, 429 or 503 (bounded); other answers are left unread.
+ */
+async function rateLimitError(
+  name: string,
+  where: string,
+  response: Response,
+): Promise<RateLimitError | null> {
+  const { status } = response;
+  if (status !== 403 && status !== 429 && status !== 503) return null;
+  const body = await readBounded(response, LIMIT_BODY_BYTES).catch(() => null);
+  const limit = rateLimitOf(status, response.headers, body ?? undefined);
+  if (limit === null) return null;
+  return new RateLimitError(
+    `${name}: rate limited (${limit.reason}) for ${where}`,
+    limit.retryAfterMs,
+    {
+      status,
+      retryable: limit.retryable,
+    },
   );
 }
 

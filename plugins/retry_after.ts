@@ -10,18 +10,29 @@
 import { UpstreamError } from "../engine/ports.ts";
 import { sleep as abortableSleep } from "../lib/abort.ts";
 
-/** The upstream asked us to slow down (HTTP 429). */
+/**
+ * The upstream asked us to slow down: HTTP 429, or a vendor's other form of it (Google's 403
+ * `userRateLimitExceeded`, Graph's 503 + `Retry-After`: see `rate_limit.ts`).
+ */
 export class RateLimitError extends UpstreamError {
   override name = "RateLimitError";
   /** How long the upstream asked us to wait (`Retry-After`), when it said. */
   readonly retryAfterMs: number | null;
+  /** Whether waiting can help (`false` for a daily quota). */
+  readonly retryable: boolean;
   /**
-   * @param message plain words for an operator
+   * @param message plain words for an operator, saying "rate limited"
    * @param retryAfterMs the upstream's `Retry-After`, in milliseconds
+   * @param options the HTTP status (default 429) and whether waiting can help (default true)
    */
-  constructor(message: string, retryAfterMs: number | null) {
-    super(message, 429);
+  constructor(
+    message: string,
+    retryAfterMs: number | null,
+    options: { status?: number; retryable?: boolean } = {},
+  ) {
+    super(message, options.status ?? 429);
     this.retryAfterMs = retryAfterMs;
+    this.retryable = options.retryable ?? true;
   }
 }
 
@@ -82,7 +93,7 @@ export function nextThrottleStep(
   retried: number,
   policy: ThrottlePolicy,
 ): ThrottleStep {
-  if (retried >= policy.retries) return { refused: "retries" };
+  if (retried >= policy.retries || !error.retryable) return { refused: "retries" };
   const asked = error.retryAfterMs ?? policy.backoffMs(retried);
   return asked > policy.maxMs ? { refused: "too long", asked } : { wait: asked };
 }
@@ -103,11 +114,12 @@ export interface RetryAfterOptions {
 }
 
 /**
- * Runs `call`, retrying it after each `RateLimitError` (HTTP 429) as the upstream asked.
+ * Runs `call`, retrying it after each `RateLimitError` (HTTP 429 or another vendor's form of it)
+ * as the upstream asked; a limit that waiting cannot lift (a daily quota) is thrown at once.
  *
  * @returns what `call` returns
- * @throws {UpstreamError} (status 429) after `retries` retries, or when the upstream asks to wait
- *   longer than `maxMs`; any other error of `call` unchanged
+ * @throws {UpstreamError} ("still rate limited", the upstream's status) after `retries` retries,
+ *   or when the upstream asks to wait longer than `maxMs`; any other error of `call` unchanged
  * @example
  * ```ts
  * const signal = AbortSignal.timeout(30_000);
@@ -138,17 +150,19 @@ export async function withRetryAfter<T>(
         await wait(step.wait, options.signal);
         continue;
       }
+      if (!error.retryable) throw error;
       if (step.refused === "retries") {
         throw new UpstreamError(
-          `${options.name}: still throttled (HTTP 429) after ${policy.retries} retries`,
-          429,
+          `${options.name}: still rate limited (HTTP ${error.status}) after ${policy.retries} ` +
+            `retries`,
+          error.status,
         );
       }
       const asked = Math.round(step.asked / 1000);
       throw new UpstreamError(
-        `${options.name}: throttled (HTTP 429) with Retry-After ${asked} s, ` +
+        `${options.name}: rate limited (HTTP ${error.status}) with Retry-After ${asked} s, ` +
           `longer than ${policy.maxMs / 1000} s`,
-        429,
+        error.status,
       );
     }
   }

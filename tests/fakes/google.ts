@@ -14,11 +14,16 @@
 import { jwtVerify } from "jose";
 import { sleep } from "../../lib/abort.ts";
 
-/** Makes the next `times` requests whose path contains `match` fail with `status`. */
+/**
+ * Makes the next `times` requests whose path contains `match` fail with `status`, answering
+ * `body` (default: Google's error shape with "Injected failure") and `headers`.
+ */
 export interface Failure {
   match: string;
   status: number;
   times: number;
+  body?: unknown;
+  headers?: Record<string, string>;
 }
 
 /** One request the fake saw. */
@@ -167,8 +172,9 @@ export function startGoogleFake(options: GoogleFakeOptions): GoogleFake {
     if (failure) {
       failure.times--;
       return Response.json(
-        { error: { code: failure.status, message: `Injected failure ${failure.status}` } },
-        { status: failure.status },
+        failure.body ??
+          { error: { code: failure.status, message: `Injected failure ${failure.status}` } },
+        { status: failure.status, ...(failure.headers ? { headers: failure.headers } : {}) },
       );
     }
     const query = params.get("query") ?? "";

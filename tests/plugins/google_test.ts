@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { exportPKCS8, generateKeyPair } from "jose";
 import { createLogger } from "../../config/log.ts";
 import type { Store } from "../../engine/ports.ts";
-import { UpstreamError } from "../../engine/ports.ts";
+import { PartialAnswerError, UpstreamError } from "../../engine/ports.ts";
 import type { DeviceRecord } from "../../engine/types.ts";
 import type { PluginContext, PluginInstance } from "../../plugins/plugin.ts";
 import plugin, {
@@ -441,20 +441,25 @@ Deno.test("google retries a 500 and never a 403", async (t) => {
       assert.equal(devices.length, 5);
       assert.equal(s.fake.requests.filter((r) => r.path.endsWith("/devices/mobile")).length, 3);
     });
-    await t.step("a 403 on one half drops that half and logs it once", async () => {
+    await t.step("a 403 on one half keeps the other half and names the failure", async () => {
       s.fake.requests.length = 0;
       s.logs.length = 0;
       s.fake.failures.push({ match: "/devices/mobile", status: 403, times: 1 });
-      const devices = await s.source.devicesByEmail!(USER, signal());
-      assert.deepEqual(devices, [PIXELBOOK]);
-      assert.equal(s.fake.requests.filter((r) => r.path.endsWith("/devices/mobile")).length, 1);
-      const warnings = s.logs.filter((l) => l.level === "warn");
-      assert.equal(warnings.length, 1);
-      assert.equal(
-        warnings[0]!.msg,
-        "Google mobile devices lookup failed; returning the other devices only",
+      await assert.rejects(
+        () => s.source.devicesByEmail!(USER, signal()),
+        (e: unknown) => {
+          assert.ok(e instanceof PartialAnswerError);
+          assert.deepEqual(e.records, [PIXELBOOK]);
+          assert.equal(e.status, 403);
+          assert.match(
+            e.message,
+            /^Google mobile devices failed with HTTP 403 \(Injected failure 403\)/,
+          );
+          assert.match(e.message, /; showing the ChromeOS devices found$/);
+          return true;
+        },
       );
-      assert.match(String(warnings[0]!.error), /HTTP 403 \(Injected failure 403\)/);
+      assert.equal(s.fake.requests.filter((r) => r.path.endsWith("/devices/mobile")).length, 1);
     });
     await t.step("both halves failing is an error naming both", async () => {
       s.fake.failures.push({ match: "/devices/", status: 403, times: 2 });

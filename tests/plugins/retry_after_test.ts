@@ -35,7 +35,7 @@ Deno.test("withRetryAfter() refuses a Retry-After longer than the limit, naming 
     }),
     (e: unknown) =>
       e instanceof UpstreamError && e.status === 429 &&
-      e.message === "Intune: throttled (HTTP 429) with Retry-After 3600 s, longer than 120 s",
+      e.message === "Intune: rate limited (HTTP 429) with Retry-After 3600 s, longer than 120 s",
   );
   assert.deepEqual(r.waits, []);
 });

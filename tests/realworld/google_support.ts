@@ -45,6 +45,6 @@ export async function googleWorld(now: Date): Promise<GoogleWorld> {
     store: {} as Store,
     now: clock,
     demo: false,
-  }, { backoffMs: () => 1 });
+  }, { backoffMs: () => 1, rateLimitBackoffMs: () => 1 });
   return { fake, source, close: () => fake.close() };
 }

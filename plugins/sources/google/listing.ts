@@ -14,7 +14,7 @@
  */
 import type { ListedPage } from "../../../engine/ports.ts";
 import type { DeviceRecord } from "../../../engine/types.ts";
-import { MalformedDeviceError } from "./parse.ts";
+import { MalformedDeviceError, recentManagedUser } from "./parse.ts";
 
 /** The largest page Google serves, per kind. */
 export const LIST_PAGE_SIZE = { mobile: 100, chromeos: 300 } as const;
@@ -33,12 +33,19 @@ export interface GoogleListingParts {
   chromeOsPage(pageToken: string | undefined, signal: AbortSignal): Promise<RawPage>;
   processMobile(raw: unknown): DeviceRecord;
   processChromeOs(raw: unknown): DeviceRecord;
-  /** Told once per page how many malformed devices were skipped. */
-  onSkipped(what: string, reasons: string[]): void;
+  /** Told once per page about the malformed devices skipped (their `deviceId` and problem). */
+  onSkipped(what: string, skipped: { id: string; problem: string }[]): void;
+  /** Told about each listed device that names no owner (nobody's page can show it). */
+  onNoOwner?(what: string, id: string): void;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** A Directory API device's `deviceId` as text, `"?"` without one. */
+export function deviceIdOf(raw: unknown): string {
+  return isObject(raw) && typeof raw.deviceId === "string" ? raw.deviceId : "?";
 }
 
 /** The addresses a mobile device belongs to: its `email` list. */
@@ -47,11 +54,10 @@ export function mobileOwners(raw: unknown): string[] {
   return raw.email.filter((e): e is string => typeof e === "string");
 }
 
-/** The address a Chromebook belongs to: its most recent user's. */
+/** The address a Chromebook belongs to: its most recent managed user's (`recentManagedUser`). */
 export function chromeOsOwners(raw: unknown): string[] {
-  if (!isObject(raw) || !Array.isArray(raw.recentUsers)) return [];
-  const first: unknown = raw.recentUsers[0];
-  return isObject(first) && typeof first.email === "string" ? [first.email] : [];
+  const user = recentManagedUser(raw);
+  return user === undefined ? [] : [user];
 }
 
 /**
@@ -93,17 +99,19 @@ async function* kindPages(
     const answer = await page(token, signal);
     const records: DeviceRecord[] = [];
     const owners: string[][] = [];
-    const reasons = new Set<string>();
+    const skipped: { id: string; problem: string }[] = [];
     for (const raw of answer.items) {
       try {
         records.push(process(raw));
-        owners.push(ownersOf(raw));
+        const named = ownersOf(raw);
+        owners.push(named);
+        if (named.length === 0) parts.onNoOwner?.(what, deviceIdOf(raw));
       } catch (error: unknown) {
         if (!(error instanceof MalformedDeviceError)) throw error;
-        reasons.add(error.message);
+        skipped.push({ id: deviceIdOf(raw), problem: error.message });
       }
     }
-    if (reasons.size > 0) parts.onSkipped(what, [...reasons]);
+    if (skipped.length > 0) parts.onSkipped(what, skipped);
     yield { records, owners };
     token = answer.next === token ? undefined : answer.next;
   } while (token);

@@ -8,7 +8,7 @@
  * @module
  */
 import { google } from "googleapis";
-import { UpstreamError } from "../../../engine/ports.ts";
+import { PartialAnswerError, UpstreamError } from "../../../engine/ports.ts";
 import type { AccessEvent, Account, DeviceRecord } from "../../../engine/types.ts";
 import { definePlugin, type InstanceOf, type PluginContext } from "../../plugin.ts";
 import {
@@ -19,7 +19,14 @@ import {
   type RecordOptions,
 } from "./parse.ts";
 import { parseUsageParameters, processLoginActivity } from "./parse_reports.ts";
-import { activeUsers, DIRECTORY_USER_SCOPE, LIST_PAGE_SIZE, listGoogleDevices } from "./listing.ts";
+import {
+  activeUsers,
+  deviceIdOf,
+  DIRECTORY_USER_SCOPE,
+  LIST_PAGE_SIZE,
+  listGoogleDevices,
+} from "./listing.ts";
+import { skippedRecordsTally } from "../skipped_records.ts";
 import { createLatestDayFinder, notReadyWarning, ReportNotReadyError } from "./usage_lag.ts";
 import { createTokenProvider, DEFAULT_TOKEN_URI, type TokenProvider } from "./token.ts";
 import { errorMessage } from "../../../lib/error_message.ts";
@@ -49,6 +56,8 @@ const DEVICE_KINDS = ["mobile devices", "ChromeOS devices"] as const;
 /** Test seams: the pause before retry `attempt` (1-based). */
 export interface GoogleOptions {
   backoffMs?: (attempt: number) => number;
+  /** The pause before retry `attempt` after a rate limit without `Retry-After`. */
+  rateLimitBackoffMs?: (attempt: number) => number;
 }
 
 /**
@@ -83,9 +92,16 @@ export async function createGoogleSource(
   const reports = google.admin({ version: "reports_v1", ...root });
   const records: RecordOptions = { source: ctx.name, debug: config.DEBUG };
   const log = ctx.log.child({ plugin: ctx.name });
-  const requestOptions = googleRequestOptions(tokens, backoff);
+  const requestOptions = googleRequestOptions(tokens, backoff, options.rateLimitBackoffMs);
+  const tally = skippedRecordsTally(log, ctx.name);
   const each = <T>(what: string, raws: unknown[], process: (raw: unknown) => T): T[] =>
-    eachParsed(log, what, raws, process);
+    eachParsed(
+      log,
+      what,
+      raws,
+      process,
+      (raw, problem) => tally.count("malformed", { id: deviceIdOf(raw), problem }),
+    );
 
   /** A listing's page gets the plugin's deadline (the listing as a whole has none). */
   function pageSignal(listing: AbortSignal): AbortSignal {
@@ -165,6 +181,7 @@ export async function createGoogleSource(
   return {
     name: ctx.name,
     timeoutMs: ctx.timeoutMs,
+    skippedRecords: () => tally.counts(),
 
     async devicesByEmail(email, { signal }) {
       const halves = await Promise.allSettled([
@@ -183,12 +200,18 @@ export async function createGoogleSource(
           statusOf(failures[0]?.error),
         );
       }
-      for (const { what, error } of failures) {
-        log.warn(`Google ${what} lookup failed; returning the other devices only`, {
-          error: errorMessage(error),
-        });
-      }
-      return devices;
+      // The devices found are shown, and the failure is this source's error beside them: never
+      // a page that silently lacks the person's phone (RW3-07).
+      const [first] = failures;
+      throw new PartialAnswerError(
+        failures.map((f) => errorMessage(f.error)).join("; ") +
+          `; showing the ${
+            DEVICE_KINDS.filter((_, i) => halves[i]!.status === "fulfilled")
+              .join(" and ")
+          } found`,
+        devices,
+        statusOf(first?.error),
+      );
     },
 
     async accountByEmail(email, { signal }): Promise<Account | null> {
@@ -253,7 +276,13 @@ export async function createGoogleSource(
         },
         processMobile: (raw) => processMobileDevice(raw, records),
         processChromeOs: (raw) => processChromeOsDevice(raw, records),
-        onSkipped: (what, reasons) => log.warn(`skipped malformed Google ${what}`, { reasons }),
+        onSkipped: (what, skipped) => {
+          log.warn(`skipped malformed Google ${what}`, {
+            reasons: [...new Set(skipped.map((s) => s.problem))],
+          });
+          for (const s of skipped) tally.count("malformed", s);
+        },
+        onNoOwner: (what, id) => tally.skip("noOwner", { id, problem: `${what}: no owner` }),
       }, signal),
 
     // Issue 16: the user directory as the batch's people, when its scope is granted.

@@ -7,7 +7,13 @@
  * @module
  */
 import { macsFrom } from "../../../engine/identifiers.ts";
-import type { DeviceRecord, Identifiers, PracticeData } from "../../../engine/types.ts";
+import type {
+  DeviceRecord,
+  Identifiers,
+  PracticeData,
+  UnreadField,
+} from "../../../engine/types.ts";
+import { readTimestamp, UNREADABLE_DATE } from "../timestamps.ts";
 import { sameEmail } from "../../../engine/emails.ts";
 import { isOlder } from "../../../engine/versions.ts";
 
@@ -147,8 +153,9 @@ export function processChromeOsDevice(raw: unknown, options: RecordOptions): Dev
   const last_sync = lastSync(r);
   device.last_sync = last_sync;
   device.os = "ChromeOS";
-  const expiration = epochMs(r.autoUpdateExpiration);
-  if (expiration) device.auto_update_expiration = expiration;
+  const end = autoUpdateEnd(r, options.source);
+  if (end.date) device.auto_update_expiration = end.date;
+  if (end.unread.length > 0) device.unread = end.unread;
   const practices: Record<string, PracticeData> = {};
   const bootMode = nonempty(r, "bootMode")?.toLowerCase();
   if (bootMode !== undefined) {
@@ -172,11 +179,51 @@ export function epochMs(value: unknown): Date | undefined {
   return ms > 0 ? new Date(ms) : undefined;
 }
 
-/** Whether a ChromeOS device's most recent user is `email` (whole address, any letter case). */
+/**
+ * The last day a Chromebook gets updates: `autoUpdateThrough` (a date, `"2026-06-01"`, the
+ * Directory API's current field) when readable, else the deprecated `autoUpdateExpiration` (epoch
+ * ms as a string). Each field sent but unreadable is named in `unread` (the other is still used).
+ */
+function autoUpdateEnd(r: Raw, source: string): { date?: Date; unread: UnreadField[] } {
+  const unread: UnreadField[] = [];
+  const read = (field: string, parse: (v: unknown) => Date | undefined) => {
+    const value = r[field];
+    if (value === undefined || value === null || value === "") return undefined;
+    const date = parse(value);
+    if (date === undefined) {
+      unread.push({ source, field, value: String(value).slice(0, 80), reason: UNREADABLE_DATE });
+    }
+    return date;
+  };
+  const through = read("autoUpdateThrough", readTimestamp);
+  const expiration = read("autoUpdateExpiration", (v) => epochMs(v) ?? readTimestamp(v));
+  const date = through ?? expiration;
+  return date === undefined ? { unread } : { date, unread };
+}
+
+/**
+ * The address a Chromebook belongs to: its most recent *managed* user. `recentUsers` lists the
+ * latest sessions first, and only `USER_TYPE_MANAGED` entries carry an `email` (Directory API
+ * `chromeosdevices` reference; chromium `DeviceStatusCollector`): a guest or personal session
+ * before the owner's is skipped, not taken for "nobody" (RW3-17).
+ *
+ * @param raw a Directory API ChromeOS device
+ * @returns the first `recentUsers[].email`, or `undefined` when no entry has one
+ */
+export function recentManagedUser(raw: unknown): string | undefined {
+  if (!isObject(raw) || !Array.isArray(raw.recentUsers)) return undefined;
+  for (const user of raw.recentUsers) {
+    if (isObject(user) && typeof user.email === "string" && user.email.trim() !== "") {
+      return user.email;
+    }
+  }
+  return undefined;
+}
+
+/** Whether a ChromeOS device's most recent managed user is `email` (whole address, any case). */
 export function recentUserIs(raw: unknown, email: string): boolean {
-  if (!isObject(raw) || !Array.isArray(raw.recentUsers)) return false;
-  const first: unknown = raw.recentUsers[0];
-  return isObject(first) && typeof first.email === "string" && sameAddress(first.email, email);
+  const user = recentManagedUser(raw);
+  return user !== undefined && sameAddress(user, email);
 }
 
 /**

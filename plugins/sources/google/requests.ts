@@ -12,8 +12,9 @@ import { NotFoundError, UpstreamError } from "../../../engine/ports.ts";
 import type { DeviceRecord } from "../../../engine/types.ts";
 import { sleep } from "../../../lib/abort.ts";
 import { errorMessage } from "../../../lib/error_message.ts";
-import { retryAfterMs } from "../../retry_after.ts";
 import { outboundFetch } from "../../outbound.ts";
+import { rateLimitOf } from "../../rate_limit.ts";
+import { RateLimitError } from "../../retry_after.ts";
 import { MalformedDeviceError } from "./parse.ts";
 import type { TokenProvider } from "./token.ts";
 
@@ -40,15 +41,20 @@ export interface Page {
 
 /**
  * Per-request options for `googleapis` calls: the bearer token, the caller's signal, a body limit,
- * and retries on transport errors, 5xx and 429 (waiting what `Retry-After` asks, at most 60 s).
+ * and retries on transport errors, 5xx and rate limits — 429 and Google's 403
+ * `userRateLimitExceeded` / `rateLimitExceeded` (`rate_limit.ts`; the Admin SDK's "Limits and
+ * quotas" page asks for exponential back-off) — waiting what `Retry-After` asks, at most 60 s.
  *
  * @param tokens hands out the service account's access tokens
- * @param backoff the pause before retry `attempt` (1-based), in ms
+ * @param backoff the pause before retry `attempt` (1-based) after a 5xx or transport error, in ms
+ * @param rateLimitBackoff the pause before retry `attempt` after a rate limit without
+ *   `Retry-After`, in ms (default: Google's 2^n seconds plus up to 1 s of jitter)
  * @returns a function giving one request's options under `signal`
  */
 export function googleRequestOptions(
   tokens: TokenProvider,
   backoff: (attempt: number) => number,
+  rateLimitBackoff: (attempt: number) => number = googleRateLimitBackoff,
 ): (signal: AbortSignal) => Promise<Common.MethodOptions> {
   return async function requestOptions(signal) {
     const token = await tokens.token(signal);
@@ -64,22 +70,43 @@ export function googleRequestOptions(
         retry: RETRIES,
         noResponseRetries: RETRIES,
         httpMethodsToRetry: ["GET"],
+        // gaxios retries 403 only when told: Google's rate limits come as 403 too.
+        statusCodesToRetry: [[403, 403], [429, 429], [500, 599]],
         shouldRetry: (err) => {
           if (signal.aborted) return false;
           const attempt = err.config.retryConfig?.currentRetryAttempt ?? 0;
           const status = err.response?.status;
-          return attempt < RETRIES && (status === undefined || status >= 500 || status === 429);
+          if (attempt >= RETRIES) return false;
+          if (status === undefined || status >= 500) return true;
+          return rateLimitOfGaxios(err)?.retryable ?? false;
         },
-        // A 429 waits as its Retry-After says (capped), anything else backs off (issue 16).
+        // A rate limit waits as its Retry-After says (capped), anything else backs off.
         retryBackoff: (err) => {
           const attempt = (err.config.retryConfig?.currentRetryAttempt ?? 0) + 1;
-          const header = err.response?.headers?.get?.("retry-after") ?? null;
-          const asked = err.response?.status === 429 ? retryAfterMs(header) : null;
-          return sleep(Math.min(asked ?? backoff(attempt), MAX_RETRY_AFTER_MS), signal);
+          const limit = rateLimitOfGaxios(err);
+          const wait = limit === null
+            ? backoff(attempt)
+            : limit.retryAfterMs ?? rateLimitBackoff(attempt);
+          return sleep(Math.min(wait, MAX_RETRY_AFTER_MS), signal);
         },
       },
     };
   };
+}
+
+/** Google's exponential back-off for rate limits: 2^(n-1) s plus up to 1 s of jitter. */
+function googleRateLimitBackoff(attempt: number): number {
+  return 1000 * 2 ** (attempt - 1) + Math.random() * 1000;
+}
+
+/** The rate limit a gaxios failure carries (429, Google's 403 reasons), if any. */
+function rateLimitOfGaxios(error: unknown) {
+  const response = (error as {
+    response?: { status?: unknown; headers?: unknown; data?: unknown };
+  } | null)?.response;
+  if (typeof response?.status !== "number") return null;
+  const headers = response.headers instanceof Headers ? response.headers : new Headers();
+  return rateLimitOf(response.status, headers, response.data);
 }
 
 /**
@@ -122,6 +149,7 @@ export async function allPages(
  * @param what the list, for the log line
  * @param raws the items as Google sent them
  * @param process parses one item
+ * @param onSkipped told about each skipped item (to count it)
  * @returns the parsed items
  * @throws whatever `process` throws other than `MalformedDeviceError`
  */
@@ -130,6 +158,7 @@ export function eachParsed<T>(
   what: string,
   raws: unknown[],
   process: (raw: unknown) => T,
+  onSkipped?: (raw: unknown, problem: string) => void,
 ): T[] {
   const out: T[] = [];
   const reasons = new Set<string>();
@@ -139,6 +168,7 @@ export function eachParsed<T>(
     } catch (error: unknown) {
       if (!(error instanceof MalformedDeviceError)) throw error;
       reasons.add(error.message);
+      onSkipped?.(raw, error.message);
     }
   }
   if (reasons.size > 0) {
@@ -156,14 +186,26 @@ export function eachParsed<T>(
  * @param error what `googleapis` threw
  * @param what the call, for messages (e.g. `usage report`)
  * @param signal the caller's signal: once aborted, its reason is returned as is
- * @returns a `NotFoundError` (404), an `UpstreamError` naming the status and Google's text (with
- *   what to check on 401/403) or the transport failure, or `error` itself when already typed
+ * @returns a `NotFoundError` (404), a `RateLimitError` worded "rate limited" (429, or 403 with
+ *   Google's rate-limit reasons), an `UpstreamError` naming the status and Google's text (with
+ *   what to check on other 401/403) or the transport failure, or `error` itself when already typed
  */
 export function upstreamError(error: unknown, what: string, signal: AbortSignal): unknown {
   if (signal.aborted) return signal.reason;
   if (error instanceof UpstreamError || error instanceof NotFoundError) return error;
   const status = statusOf(error);
   if (status === 404) return new NotFoundError(`Google ${what}: not found`);
+  const limit = rateLimitOfGaxios(error);
+  if (limit !== null) {
+    // Never "check your scopes": the credentials are fine, Google asks us to slow down.
+    const after = limit.retryable ? ` after ${RETRIES} retries with back-off` : "";
+    return new RateLimitError(
+      `Google ${what}: rate limited (${limit.reason})${after}; Google's quota for the Admin ` +
+        `SDK was reached, the next lookup will try again`,
+      limit.retryAfterMs,
+      { status: status ?? 429, retryable: limit.retryable },
+    );
+  }
   if (status !== undefined) {
     const detail = googleMessage(error);
     const hint = status === 401 || status === 403 ? AUTH_HINT : "";
