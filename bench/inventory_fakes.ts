@@ -3,9 +3,11 @@
  * measured alone: the Intune (Microsoft Graph), Jamf Pro and Google Workspace fakes of
  * `tests/fakes/`, filled with `DEVICES` synthetic devices owned by `PEOPLE` people
  * (`person<N>@example.com`; device i belongs to person i mod PEOPLE and lives in Intune, Jamf Pro
- * or Google for i mod 3 = 0, 1, 2), each request answered after `LATENCY_MS`. Prints one JSON line
- * with the URLs (and the Google service account's throw-away key), then serves until stdin closes;
- * `GET /counts` on the control URL answers the device pages each fake served.
+ * or Google for i mod 3 = 0, 1, 2), each request answered after `LATENCY_MS`, and a counting
+ * Elasticsearch (`_bulk` requests, bytes and documents; every item answered 201 at once, nothing
+ * kept) for the real `batch_es` sink. Prints one JSON line with the URLs (and the Google service
+ * account's throw-away key), then serves until stdin closes; `GET /counts` on the control URL
+ * answers the device pages each fake served and the `_bulk` counts.
  *
  * Run: `deno run --allow-net=127.0.0.1 --allow-read bench/inventory_fakes.ts PEOPLE DEVICES LATENCY_MS`
  *
@@ -111,6 +113,33 @@ const google = startGoogleFake({
 google.mobile = phones;
 google.delayMs = latencyMs;
 google.pageSize = 1000;
+const bulk = { requests: 0, bytes: 0, documents: 0 };
+const CREATED = { index: { status: 201, result: "created" } };
+const es = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, async (req) => {
+  const headers = { "content-type": "application/json", "x-elastic-product": "Elasticsearch" };
+  const path = new URL(req.url).pathname;
+  if (path.endsWith("/_bulk")) {
+    const body = new Uint8Array(await req.arrayBuffer());
+    let lines = 0;
+    for (const b of body) if (b === 10) lines++;
+    bulk.requests++;
+    bulk.bytes += body.length;
+    bulk.documents += lines / 2;
+    const items = JSON.stringify(CREATED);
+    const answer = `{"took":1,"errors":false,"items":[${Array(lines / 2).fill(items).join(",")}]}`;
+    return new Response(answer, { headers });
+  }
+  await req.body?.cancel();
+  return new Response(
+    JSON.stringify({
+      name: "bench",
+      cluster_name: "bench",
+      version: { number: "9.2.1", build_flavor: "default" },
+      tagline: "You Know, for Search",
+    }),
+    { headers },
+  );
+});
 const googlePages = () => google.requests.filter((r) => r.path.includes("/devices/")).length;
 const control = Deno.serve(
   { hostname: "127.0.0.1", port: 0, onListen: () => {} },
@@ -123,6 +152,7 @@ const control = Deno.serve(
       },
       jamf_pro: { pages: jamfPro.counts.pages, devices: jamfComputers.length },
       google: { pages: googlePages(), devices: phones.length },
+      bulk,
     }),
 );
 console.log(JSON.stringify({
@@ -136,7 +166,14 @@ console.log(JSON.stringify({
     privateKey: await exportPKCS8(keys.privateKey),
   },
   control: `http://127.0.0.1:${(control.addr as Deno.NetAddr).port}`,
+  elasticsearch: `http://127.0.0.1:${(es.addr as Deno.NetAddr).port}`,
 }));
 // Serve until the parent closes our stdin.
 for await (const _ of Deno.stdin.readable) { /* nothing to read */ }
-await Promise.all([intune.close(), jamfPro.close(), google.close(), control.shutdown()]);
+await Promise.all([
+  intune.close(),
+  jamfPro.close(),
+  google.close(),
+  control.shutdown(),
+  es.shutdown(),
+]);

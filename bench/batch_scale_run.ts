@@ -1,0 +1,121 @@
+/**
+ * One batch run of `bench/batch_scale.ts`, in its own process so its CPU time and peak memory
+ * are its own: the `batch` command of the code at ROOT (this tree, or a `git worktree` of an
+ * older commit) over the listing fakes of `bench/inventory_fakes.ts` (Intune, Jamf Pro, Google
+ * mobile devices), a bitFit-like ownership source answering each person after OWNERSHIP_MS
+ * (every other person owns one device by serial), and the real `batch_es` sink into the fakes'
+ * counting Elasticsearch. People come from the listings (no file). Prints one JSON line: exit
+ * code, wall and CPU seconds, peak RSS (the kernel's `VmHWM`), ownership calls and the summary's
+ * first line.
+ *
+ * Run: `deno run -A bench/batch_scale_run.ts ROOT URLS_JSON CONCURRENCY OWNERSHIP_MS`
+ *
+ * @module
+ */
+// deno-lint-ignore-file no-console
+import process from "node:process";
+import { z } from "zod";
+import type { DeviceRecord } from "../engine/types.ts";
+
+const [root, urlsJson, concurrency, ownershipMs] = Deno.args as [string, string, string, string];
+const urls = JSON.parse(urlsJson) as {
+  intune: { graphUrl: string; loginUrl: string };
+  jamfPro: { serverUrl: string };
+  google: { url: string; tokenUri: string; clientEmail: string; admin: string; privateKey: string };
+  elasticsearch: string;
+};
+const at = (path: string) => new URL(path, `file://${root.replace(/\/?$/, "/")}`).href;
+const { runBatchCommand } = await import(at("cli/batch.ts"));
+const { silentLogger } = await import(at("config/log.ts"));
+const { ConfigSchema } = await import(at("config/schema.ts"));
+const { definePlugin } = await import(at("plugins/plugin.ts"));
+const { REGISTRY } = await import(at("plugins/registry.ts"));
+const { createSqliteStore } = await import(at("plugins/stores/sqlite.ts"));
+const { intuneSettings } = await import(at("tests/fakes/intune.ts"));
+const { JAMF_CLIENT_ID, JAMF_CLIENT_SECRET } = await import(at("tests/fakes/jamf.ts"));
+
+let ownershipCalls = 0;
+const ownership = definePlugin(
+  z.object({}).strict(),
+  (_: unknown, ctx: { name: string; timeoutMs: number | null }) => ({
+    name: ctx.name,
+    timeoutMs: ctx.timeoutMs,
+    async ownedDevicesByEmail(email: string): Promise<DeviceRecord[]> {
+      ownershipCalls++;
+      await new Promise((r) => setTimeout(r, Number(ownershipMs)));
+      const n = Number(/^person(\d+)@/.exec(email)?.[1] ?? NaN);
+      if (!(n % 2 === 0)) return [];
+      const serial = `SYN${n.toString(16).padStart(10, "0").toUpperCase()}`;
+      return [{ source: ctx.name, email, serial, type: "Laptop", identifiers: { serial } }];
+    },
+  }),
+  { kinds: ["ownership"], summary: "bench" },
+);
+const config = {
+  ...ConfigSchema.parse({
+    DEFAULT_TIMEOUT: 120,
+    PLUGINS: {
+      intune: intuneSettings(urls.intune, { PAGE_SIZE: 1000, SETTING_STATES: false }),
+      jamf_pro: {
+        JAMF_PRO_URL: urls.jamfPro.serverUrl,
+        JAMF_CLIENT_ID,
+        JAMF_CLIENT_SECRET,
+        PAGE_SIZE: 500,
+      },
+      google: {
+        GOOGLE_API_SECRETS: {
+          client_email: urls.google.clientEmail,
+          private_key: urls.google.privateKey,
+          token_uri: urls.google.tokenUri,
+        },
+        GOOGLE_API_USERNAME: urls.google.admin,
+        GOOGLE_API_SCOPES: [
+          "https://www.googleapis.com/auth/admin.directory.device.mobile.readonly",
+          "https://www.googleapis.com/auth/admin.directory.device.chromeos.readonly",
+        ],
+        GOOGLE_API_ROOT_URL: urls.google.url,
+      },
+      ownership: {},
+      batch_es: {
+        ELASTICSEARCH_HOSTS: [urls.elasticsearch],
+        ELASTICSEARCH_INDEX_PREFIX: "bench-",
+      },
+    },
+  }),
+  demo: false,
+};
+const dir = await Deno.makeTempDir();
+const store = await createSqliteStore({ path: `${dir}/batch.db`, log: silentLogger });
+const output: string[] = [];
+const cpu0 = process.cpuUsage();
+const started = performance.now();
+const code = await runBatchCommand({
+  config,
+  values: { concurrency },
+  positionals: ["batch"],
+  log: silentLogger,
+  print: (t: string) => void output.push(t),
+  printErr: (t: string) => void output.push(t),
+}, {
+  registry: { ...REGISTRY, ownership: { load: () => Promise.resolve({ default: ownership }) } },
+  store,
+  isTerminal: false,
+  progressMs: 3_600_000,
+  writeProgress: () => {},
+});
+const wall = (performance.now() - started) / 1000;
+const cpu = process.cpuUsage(cpu0);
+const status = await Deno.readTextFile("/proc/self/status");
+const hwm = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
+const text = output.join("");
+await Deno.remove(dir, { recursive: true });
+console.log(JSON.stringify({
+  code,
+  wall,
+  cpu: (cpu.user + cpu.system) / 1e6,
+  peakMb: hwm,
+  ownershipCalls,
+  summary: text.split("\n").find((l) => l.startsWith("Batch finished")) ?? text.slice(0, 400),
+  sinks: text.split("\n").filter((l) => /batch_es:/.test(l)),
+}));
+Deno.exit(0);
