@@ -6,6 +6,10 @@
  * person. A listing that fails halfway makes its stand-in fail every lookup with one clear
  * message; the other sources carry on.
  *
+ * The index is compact (issue 25: 250,000 devices in a few hundred MB at most): each record is
+ * kept as its JSON text and revived (`recordFromWire`) when a lookup finds it, and the owner,
+ * serial and MAC maps hold record numbers, not records.
+ *
  * @module
  */
 import { describeError } from "./deadline.ts";
@@ -13,25 +17,54 @@ import { canonicalMac, isValidEmail, isValidMac } from "./identifiers.ts";
 import { type CallOptions, type DeviceSource, type ListingSource, UpstreamError } from "./ports.ts";
 import type { DeviceRecord } from "./types.ts";
 import { foldEmail } from "./emails.ts";
+import { recordFromWire } from "./wire.ts";
+
+/** Record numbers under one key: one number, or several in upstream order. */
+export type RecordRefs = number | number[];
 
 /** What one listing produced: its records by owner, serial and MAC, or why it stopped. */
 export interface ListingIndex {
   /** The source's registry name. */
   source: string;
-  /** Lower-cased owner address → records, in upstream order. */
-  byOwner: Map<string, DeviceRecord[]>;
+  /** Each record read, as JSON text (dates as ISO strings), in upstream order. */
+  texts: string[];
+  /** The source's key of each record (`ListedPage.keys`), when it gives them. */
+  keys: (string | undefined)[];
+  /** Lower-cased owner address → record numbers. */
+  byOwner: Map<string, RecordRefs>;
   /** The owners as the upstream spelled them, in first-seen order (valid addresses only). */
   owners: string[];
-  /** Upper-cased serial → records. */
-  bySerial: Map<string, DeviceRecord[]>;
-  /** Canonical MAC → records. */
-  byMac: Map<string, DeviceRecord[]>;
+  /** Upper-cased serial → record numbers. */
+  bySerial: Map<string, RecordRefs>;
+  /** Canonical MAC → record numbers. */
+  byMac: Map<string, RecordRefs>;
   /** Pages read successfully. */
   pages: number;
   /** Records read. */
   records: number;
   /** Plain words when the listing stopped on an error; the index is then partial and unused. */
   failure?: string;
+}
+
+/**
+ * The records of an index under `refs` (from one of its maps), revived from their text, with
+ * their source keys.
+ *
+ * @example
+ * ```ts
+ * declare const index: ListingIndex;
+ * recordsAt(index, index.byOwner.get("fry@planetexpress.com")).records; // Fry's records
+ * ```
+ */
+export function recordsAt(
+  index: Pick<ListingIndex, "texts" | "keys">,
+  refs: RecordRefs | undefined,
+): { records: DeviceRecord[]; keys: (string | undefined)[] } {
+  const list = refs === undefined ? [] : typeof refs === "number" ? [refs] : refs;
+  return {
+    records: list.map((i) => recordFromWire(JSON.parse(index.texts[i]!))),
+    keys: list.map((i) => index.keys[i]),
+  };
 }
 
 /** Progress of one listing, after each page. */
@@ -59,10 +92,11 @@ export interface ReadListingOptions {
   budget?: { maxPages: number; maxRecords: number };
 }
 
-function push<K>(map: Map<K, DeviceRecord[]>, key: K, record: DeviceRecord): void {
-  const list = map.get(key);
-  if (list) list.push(record);
-  else map.set(key, [record]);
+function push(map: Map<string, RecordRefs>, key: string, at: number): void {
+  const refs = map.get(key);
+  if (refs === undefined) map.set(key, at);
+  else if (typeof refs === "number") map.set(key, [refs, at]);
+  else refs.push(at);
 }
 
 /**
@@ -77,7 +111,7 @@ function push<K>(map: Map<K, DeviceRecord[]>, key: K, record: DeviceRecord): voi
  * ```ts
  * declare const intune: Parameters<typeof readListing>[0];
  * const index = await readListing(intune, { onPage: (p) => p.records });
- * index.byOwner.get("fry@planetexpress.com"); // Fry's Intune records
+ * recordsAt(index, index.byOwner.get("fry@planetexpress.com")); // Fry's Intune records
  * ```
  */
 export async function readListing(
@@ -86,6 +120,8 @@ export async function readListing(
 ): Promise<ListingIndex> {
   const index: ListingIndex = {
     source: source.name,
+    texts: [],
+    keys: [],
     byOwner: new Map(),
     owners: [],
     bySerial: new Map(),
@@ -109,7 +145,9 @@ export async function readListing(
             `(BUDGETS.LISTING_MAX_RECORDS); stopped — raise it if the inventory is that large`,
         );
       }
-      page.records.forEach((record, i) => addRecord(index, record, page.owners?.[i]));
+      page.records.forEach((record, i) =>
+        addRecord(index, record, page.keys?.[i], page.owners?.[i])
+      );
       index.pages++;
       options.onPage?.({
         source: source.name,
@@ -127,8 +165,12 @@ export async function readListing(
 function addRecord(
   index: ListingIndex,
   record: DeviceRecord,
+  key: string | undefined,
   owners: readonly string[] = record.email === undefined ? [] : [record.email],
 ): void {
+  const at = index.texts.length;
+  index.texts.push(JSON.stringify(record));
+  index.keys.push(key);
   index.records++;
   const keys = new Set<string>();
   for (const owner of owners) {
@@ -137,12 +179,12 @@ function addRecord(
     const key = foldEmail(email);
     keys.add(key);
     if (!index.byOwner.has(key)) index.owners.push(email);
-    push(index.byOwner, key, record);
+    push(index.byOwner, key, at);
   }
   const serials = new Set([record.identifiers?.serial, record.serial].map((s) => s?.toUpperCase()));
-  for (const serial of serials) if (serial) push(index.bySerial, serial, record);
+  for (const serial of serials) if (serial) push(index.bySerial, serial, at);
   for (const mac of new Set(record.identifiers?.mac_addresses ?? [])) {
-    if (isValidMac(mac)) push(index.byMac, canonicalMac(mac), record);
+    if (isValidMac(mac)) push(index.byMac, canonicalMac(mac), at);
   }
 }
 
@@ -168,10 +210,11 @@ export function listedSource(source: ListingSource, index: ListingIndex): Device
     `${source.name}: the inventory listing failed after ${index.pages} pages, so this source ` +
       `was skipped for this run: ${index.failure}`,
   );
-  const answer = async (found: DeviceRecord[] | undefined, options: CallOptions) => {
+  const answer = async (refs: RecordRefs | undefined, options: CallOptions) => {
     if (failed) throw failed;
-    if (!found || found.length === 0) return [];
-    return source.completeListed ? await source.completeListed(found, options) : [...found];
+    if (refs === undefined) return [];
+    const { records, keys } = recordsAt(index, refs);
+    return source.completeListed ? await source.completeListed(records, options, keys) : records;
   };
   const out: DeviceSource = { name: source.name, timeoutMs: source.timeoutMs };
   if (source.devicesByEmail) {

@@ -330,6 +330,12 @@ export interface ListedPage {
    * Chromebook's most recent user). Absent: each record's `email` is its owner.
    */
   owners?: (readonly string[])[];
+  /**
+   * The upstream's id of each record (same order as `records`), handed back to
+   * `completeListed` (Intune: the managed device's Graph id), since the batch keeps listed
+   * records as text and revives them per lookup.
+   */
+  keys?: (string | undefined)[];
 }
 
 /**
@@ -343,9 +349,14 @@ export interface ListingSource extends DeviceSource {
   listDevices(options: CallOptions): AsyncIterable<ListedPage>;
   /**
    * Completes records of a listing with what the listing does not carry (e.g. Intune's
-   * per-setting compliance states), exactly as the per-person lookups complete them. Optional.
+   * per-setting compliance states), exactly as the per-person lookups complete them; `keys` are
+   * the records' `ListedPage.keys`. Optional.
    */
-  completeListed?(records: DeviceRecord[], options: CallOptions): Promise<DeviceRecord[]>;
+  completeListed?(
+    records: DeviceRecord[],
+    options: CallOptions,
+    keys?: readonly (string | undefined)[],
+  ): Promise<DeviceRecord[]>;
 }
 
 /**

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { listedSource, peopleOf, readListing } from "../../engine/listing.ts";
+import { listedSource, peopleOf, readListing, recordsAt } from "../../engine/listing.ts";
 import { type ListedPage, type ListingSource, UpstreamError } from "../../engine/ports.ts";
 import type { DeviceRecord } from "../../engine/types.ts";
 
@@ -39,9 +39,15 @@ Deno.test("readListing() indexes records by owner, serial and MAC, reporting eac
   const progress: unknown[] = [];
   const index = await readListing(lister(PAGES), { onPage: (p) => progress.push(p) });
   assert.deepEqual(index.owners, ["Fry@PlanetExpress.com"]);
-  assert.deepEqual(index.byOwner.get("fry@planetexpress.com")?.map((r) => r.serial), ["S1", "S3"]);
-  assert.deepEqual(index.bySerial.get("S2")?.map((r) => r.serial), ["s2"]);
-  assert.deepEqual(index.byMac.get("00:DE:CA:FB:AD:01")?.map((r) => r.serial), ["S1"]);
+  const serials = (refs: Parameters<typeof recordsAt>[1]) =>
+    recordsAt(index, refs).records.map((r) => r.serial);
+  assert.deepEqual(serials(index.byOwner.get("fry@planetexpress.com")), ["S1", "S3"]);
+  assert.deepEqual(serials(index.bySerial.get("S2")), ["s2"]);
+  assert.deepEqual(serials(index.byMac.get("00:DE:CA:FB:AD:01")), ["S1"]);
+  // records are kept as text, numbers in the maps (issue 25: a compact index)
+  assert.deepEqual(index.byOwner.get("fry@planetexpress.com"), [0, 2]);
+  assert.equal(index.bySerial.get("S2"), 1);
+  assert.equal(index.texts.length, 4);
   assert.equal(index.records, 4);
   assert.equal(index.failure, undefined);
   assert.deepEqual(progress, [

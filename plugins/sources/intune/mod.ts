@@ -97,7 +97,11 @@ function literal(value: string): string {
 export interface IntuneSource extends ListingSource {
   devicesByEmail(email: string, options: CallOptions): Promise<DeviceRecord[]>;
   devicesBySerial(serial: string, options: CallOptions): Promise<DeviceRecord[]>;
-  completeListed(records: DeviceRecord[], options: CallOptions): Promise<DeviceRecord[]>;
+  completeListed(
+    records: DeviceRecord[],
+    options: CallOptions,
+    keys?: readonly (string | undefined)[],
+  ): Promise<DeviceRecord[]>;
   checkConnectivity(options: CallOptions): Promise<void>;
   readonly graph: GraphClient;
 }
@@ -227,7 +231,13 @@ export function createIntuneSource(
   async function completeListed(
     list: DeviceRecord[],
     options: CallOptions,
+    keys: readonly (string | undefined)[] = [],
   ): Promise<DeviceRecord[]> {
+    // a listed record comes back revived from text: its Graph id is its key
+    list.forEach((record, i) => {
+      const key = keys[i];
+      if (key !== undefined) ids.set(record, key);
+    });
     if (config.SETTING_STATES !== "tenant") return await complete(list, options);
     tenantStates ??= readTenantSettingStates(graph, {
       pageSize: config.PAGE_SIZE,
@@ -270,7 +280,9 @@ export function createIntuneSource(
   async function* listDevices(options: CallOptions): AsyncGenerator<ListedPage> {
     tenantStates = undefined; // a new run reads the tenant's states again
     const query = { $select: SELECT, $top: String(config.PAGE_SIZE) };
-    for await (const page of walk(query, options.signal)) yield { records: page };
+    for await (const page of walk(query, options.signal)) {
+      yield { records: page, keys: page.map((record) => ids.get(record)) };
+    }
   }
 
   return {
