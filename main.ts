@@ -11,12 +11,14 @@ import { createLogger, type Logger } from "./config/log.ts";
 import type { Config } from "./config/schema.ts";
 import { PluginConfigError } from "./plugins/registry.ts";
 import { checkPlugins, releaseDataLine, runCommand } from "./cli/mod.ts";
+import { printOidcCheck } from "./cli/check_oidc.ts";
 
 const USAGE = `Usage: stethoscope [COMMAND] [OPTIONS]
 
 Commands:
   serve                     run the web app (default)
   check-config              validate the configuration file and exit
+                            [--online: also check the sign-in provider]
   token --email E           print an API token [--privileged] [--days N]
   explain --email E         show why records were merged into devices [--input records.json]
   connectivity              check every configured plugin [--plugins a,b]
@@ -47,6 +49,7 @@ export async function main(args: string[], log: Logger = createLogger()): Promis
         days: { type: "string" },
         input: { type: "string" },
         plugins: { type: "string" },
+        online: { type: "boolean" },
         concurrency: { type: "string" },
         timeout: { type: "string" },
         "collect-only": { type: "boolean" },
@@ -91,6 +94,7 @@ export async function main(args: string[], log: Logger = createLogger()): Promis
     }
     print(`${path ?? "(demo configuration)"}: ok\n`);
     print(`${await releaseDataLine(config)}\n`);
+    if (values.online) return await printOidcCheck(config, print);
     return 0;
   }
   try {

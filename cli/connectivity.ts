@@ -10,6 +10,7 @@ import { callWithDeadline } from "../engine/deadline.ts";
 import { assemble } from "../plugins/assemble.ts";
 import { describeReleaseStatus } from "../plugins/releases/mod.ts";
 import type { CommandContext } from "./mod.ts";
+import { withOidc } from "./check_oidc.ts";
 import { addGaps, operatorGaps, skippedGaps } from "../engine/gaps.ts";
 import type { PluginBase, SkippedCount } from "../engine/ports.ts";
 
@@ -32,7 +33,7 @@ export async function connectivity(ctx: CommandContext): Promise<number> {
     const plugins = services.plugins.filter((p) => !wanted || wanted.has(p.name));
     if (wanted) {
       const missing = [...wanted].filter((w) =>
-        w !== "releases" && !plugins.some((p) => p.name === w)
+        w !== "releases" && w !== "oidc" && !plugins.some((p) => p.name === w)
       );
       if (missing.length > 0) {
         ctx.printErr(`connectivity: not configured: ${missing.join(", ")}`);
@@ -74,6 +75,9 @@ export async function connectivity(ctx: CommandContext): Promise<number> {
           results.push(`releases: FAILED: ${why}; ${age()}`);
         }
       }
+    }
+    if (!wanted || wanted.has("oidc")) {
+      ({ checks, failed } = await withOidc(ctx.config, results, checks, failed));
     }
     ctx.print(results.join("\n") + "\n");
     ctx.print(`${checks - failed} of ${checks} checks succeeded\n`);

@@ -12,7 +12,7 @@ import { Hono } from "hono";
 import { DemoLogin, LoginNotConfigured, LoginWithProvider, SignOut } from "../views/login.tsx";
 import type { AppEnv } from "./context.ts";
 import { oidc } from "./oidc.tsx";
-import { providerName } from "./oidc_discovery.ts";
+import { providerName } from "./oidc_client.ts";
 import { CLEAR_ON_SIGN_OUT } from "./private_responses.ts";
 import { sameEmail } from "./privilege.ts";
 import { errorPage, page } from "./render.tsx";

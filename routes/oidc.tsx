@@ -11,8 +11,10 @@
  *   starts a new session and goes back to `next` (a path on this site only) with a 303.
  *
  * Every refusal is the sign-in-failed page with the reason in plain words (401, or 403 when the
- * person is known but not allowed; 502 when the provider cannot be reached); tokens and provider
- * messages are never shown or logged.
+ * person is known but not allowed; 502 when the provider cannot be reached). A token endpoint that
+ * refuses our client is "Sign-in is misconfigured" for the person (no "Try again") and an error
+ * line with the provider's `error` and `error_description` for the operators (and the failure
+ * loggers). Tokens and secrets are never shown or logged.
  *
  * @module
  */
@@ -21,9 +23,15 @@ import type { Config } from "../config/schema.ts";
 import { LoginRefused } from "../views/login.tsx";
 import type { AppEnv, Ctx } from "./context.ts";
 import { sameToken } from "./forms.ts";
-import { createOidcClient, type OidcClient } from "./oidc_client.ts";
+import {
+  CALLBACK_PATH,
+  createOidcClient,
+  type OidcClient,
+  randomNonce,
+  randomPKCECodeVerifier,
+  randomState,
+} from "./oidc_client.ts";
 import { checkResponseIssuer, OidcRefused } from "./oidc_rules.ts";
-import { pkceChallenge, randomUrlToken } from "./oidc_token.ts";
 import { isPrivileged } from "./privilege.ts";
 import { errorPage, page } from "./render.tsx";
 import { pruneRevokedNowAndThen, safeNext, secureCookies, startSession } from "./session.ts";
@@ -32,8 +40,6 @@ import { cookieKeys, signedJsonCookie } from "./signed_cookies.ts";
 /** The OIDC sub-app (mounted at `/`). */
 export const oidc: Hono<AppEnv> = new Hono<AppEnv>();
 
-/** The path the provider sends the browser back to. */
-export const CALLBACK_PATH = "/auth/oidc/callback";
 const PENDING_SECONDS = 600;
 /** Provider error codes (RFC 6749 §4.1.2.1, OIDC Core §3.1.2.6) are short ASCII words. */
 const ERROR_CODE_RE = /^[a-z_]{1,40}$/;
@@ -72,12 +78,28 @@ export function redirectUri(c: Ctx): string {
 }
 
 function refusedPage(c: Ctx, error: OidcRefused): Response | Promise<Response> {
-  c.var.deps.log.warn("sign-in refused", { method: "oidc", reason: error.code });
+  const { log, failureLoggers } = c.var.deps;
+  if (error.code === "sign_in_misconfigured" || error.code === "discovery_issuer_mismatch") {
+    // The person cannot fix this: the operators are told, with the provider's own words.
+    log.error("sign-in is misconfigured", { method: "oidc", reason: error.code, ...error.detail });
+    const told = new Error(`OIDC sign-in is misconfigured: ${JSON.stringify(error.detail)}`);
+    for (const f of failureLoggers) {
+      try {
+        f.logFailure(told, { route: c.req.routePath });
+      } catch {
+        // failure loggers must never make things worse
+      }
+    }
+  } else {
+    log.warn("sign-in refused", { method: "oidc", reason: error.code, ...error.detail });
+  }
   PENDING_COOKIE.clear(c, { secure: secureCookies(c, c.var.deps.config) });
+  const misconfigured = error.code === "sign_in_misconfigured";
+  const title = misconfigured ? "Sign-in is misconfigured" : "Sign-in failed";
   return page(
     c,
-    { title: "Sign-in failed", status: error.status },
-    <LoginRefused reason={error.message} />,
+    { title, status: error.status },
+    <LoginRefused reason={error.message} title={title} retry={!misconfigured} />,
   );
 }
 
@@ -156,9 +178,9 @@ oidc.use("/auth/oidc/*", async function oidcConfigured(c, next) {
 oidc.get("/auth/oidc/start", async (c) => {
   const { config, now } = c.var.deps;
   const pending: Pending = {
-    state: randomUrlToken(),
-    nonce: randomUrlToken(),
-    verifier: randomUrlToken(48),
+    state: randomState(),
+    nonce: randomNonce(),
+    verifier: randomPKCECodeVerifier(),
     next: safeNext(c.req.query("next")),
     exp: now().getTime() + PENDING_SECONDS * 1000,
   };
@@ -167,7 +189,7 @@ oidc.get("/auth/oidc/start", async (c) => {
     url = await oidcClientFor(c).authorizationUrl({
       state: pending.state,
       nonce: pending.nonce,
-      challenge: await pkceChallenge(pending.verifier),
+      verifier: pending.verifier,
       redirectUri: redirectUri(c),
     });
   } catch (error: unknown) {
@@ -225,12 +247,13 @@ oidc.get(CALLBACK_PATH, async (c) => {
         "The sign-in provider sent no sign-in code. Try again.",
       );
     }
-    const client = oidcClientFor(c);
-    const idToken = await client.exchange(code, {
+    const who = await oidcClientFor(c).signIn(new URL(c.req.url).searchParams, {
+      state: pending.state,
+      nonce: pending.nonce,
       verifier: pending.verifier,
       redirectUri: redirectUri(c),
+      now: now(),
     });
-    const who = await client.verify(idToken, { nonce: pending.nonce, now: now() });
     const privileged = isPrivileged(config, who);
     PENDING_COOKIE.clear(c, { secure: secureCookies(c, config) });
     await startSession(c, config, { email: who.email, groups: who.groups, now: now() });

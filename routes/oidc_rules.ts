@@ -1,11 +1,10 @@
 /**
  * The rules of an OpenID sign-in that are ours rather than the protocol library's, and their plain
  * words: the refusal type, the email rules applied to verified ID-token claims, the RFC 9207
- * response-issuer check, and the mapping of jose's errors to reasons a person can read.
+ * response-issuer check. The words for the protocol library's failures are in oidc_errors.ts.
  *
  * @module
  */
-import { errors } from "jose";
 import type { Config } from "../config/schema.ts";
 import { isValidEmail } from "../engine/identifiers.ts";
 import { foldsIntoAscii } from "./privilege.ts";
@@ -18,15 +17,27 @@ export class OidcRefused extends Error {
   /** A stable short code for the log (never token contents). */
   readonly code: string;
   /**
-   * @param status 401 (not signed in), 403 (signed in but not allowed), 502 (provider unreachable),
-   *   503 (this site cannot record the sign-in)
+   * What an operator needs in the log and not the person on the page: both issuers, the
+   * provider's `error` and `error_description`, the host and the cause. Never a secret or a token.
+   */
+  readonly detail: Readonly<Record<string, string>>;
+  /**
+   * @param status 401 (not signed in), 403 (signed in but not allowed), 502 (provider unreachable
+   *   or sign-in misconfigured), 503 (this site cannot record the sign-in)
    * @param code a short stable code for the log
    * @param reason plain words for the person
+   * @param detail for the log only
    */
-  constructor(status: 401 | 403 | 502 | 503, code: string, reason: string) {
+  constructor(
+    status: 401 | 403 | 502 | 503,
+    code: string,
+    reason: string,
+    detail: Record<string, string> = {},
+  ) {
     super(reason);
     this.status = status;
     this.code = code;
+    this.detail = detail;
   }
 }
 
@@ -36,28 +47,21 @@ export interface OidcIdentity {
   groups: string[];
 }
 
-/** The 502 of a provider that cannot be reached or answers nonsense (`what` names the part). */
-export const unreachable = (what: string): OidcRefused =>
+/**
+ * The 502 of a provider that cannot be reached or answers nonsense (`what` names the part;
+ * `detail`, for the log, the host and the cause).
+ */
+export const unreachable = (what: string, detail: Record<string, string> = {}): OidcRefused =>
   new OidcRefused(
     502,
     "provider_unreachable",
     `The sign-in provider cannot be reached right now (${what}). Try again in a few minutes.`,
+    detail,
   );
 
 /** `url` without trailing slashes (issuers compare without them). */
 export function trimSlash(url: string): string {
   return url.replace(/\/+$/, "");
-}
-
-/** A jose error about fetching the key set (timeout, non-200, not a key set) → 502. */
-export function keysProblem(error: unknown): OidcRefused | null {
-  if (
-    error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid ||
-    (error instanceof errors.JOSEError && error.code === "ERR_JOSE_GENERIC")
-  ) {
-    return unreachable("keys answered unexpectedly");
-  }
-  return null;
 }
 
 /**
@@ -83,56 +87,6 @@ export function checkResponseIssuer(
       "This answer did not come from the sign-in provider this site trusts. Start again from the sign-in page.",
     );
   }
-}
-
-/** Maps a jose verification error to plain words. */
-export function tokenProblem(error: unknown): OidcRefused {
-  const refuse = (code: string, reason: string) => new OidcRefused(401, code, reason);
-  if (error instanceof OidcRefused) return error;
-  const keys = keysProblem(error);
-  if (keys) return keys;
-  if (error instanceof errors.JWTExpired) {
-    return refuse("token_expired", "The sign-in token from the provider has expired. Try again.");
-  }
-  if (error instanceof errors.JWTClaimValidationFailed) {
-    if (error.claim === "iss") {
-      return refuse(
-        "wrong_issuer",
-        "The sign-in token was issued by a different provider than the one this site trusts.",
-      );
-    }
-    if (error.claim === "aud") {
-      return refuse(
-        "wrong_audience",
-        "The sign-in token was issued for a different application, not this site.",
-      );
-    }
-    return refuse(
-      `bad_claim_${error.claim.replace(/[^a-z_]/gi, "").slice(0, 20)}`,
-      "The sign-in token is not valid yet or has an invalid date.",
-    );
-  }
-  if (error instanceof errors.JWSSignatureVerificationFailed) {
-    return refuse(
-      "bad_signature",
-      "The sign-in token's signature is not valid: it was not signed by the provider.",
-    );
-  }
-  if (error instanceof errors.JOSEAlgNotAllowed || error instanceof errors.JOSENotSupported) {
-    return refuse(
-      "bad_algorithm",
-      "The sign-in token is unsigned or signed with a method this site does not accept.",
-    );
-  }
-  if (
-    error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys
-  ) {
-    return refuse(
-      "unknown_key",
-      "The sign-in token was signed with a key the provider does not publish.",
-    );
-  }
-  return refuse("unreadable_token", "The sign-in token from the provider could not be read.");
 }
 
 /**

@@ -73,16 +73,23 @@ export function LoginNotConfigured(): Child {
   );
 }
 
-/** A sign-in that was refused, with the reason in plain words. */
-export function LoginRefused(props: { reason: string }): Child {
+/**
+ * A sign-in that was refused, with the reason in plain words. `retry: false` (a misconfigured
+ * sign-in, which trying again cannot fix) leaves out the "Try again" button.
+ */
+export function LoginRefused(
+  props: { reason: string; title?: string; retry?: boolean },
+): Child {
   return (
     <>
-      <h1>Sign-in failed</h1>
+      <h1>{props.title ?? "Sign-in failed"}</h1>
       <div class="panel callout" role="alert">
         <p>{props.reason}</p>
-        <p>
-          <a class="btn primary" href="/login">Try again</a>
-        </p>
+        {props.retry === false ? null : (
+          <p>
+            <a class="btn primary" href="/login">Try again</a>
+          </p>
+        )}
       </div>
     </>
   );

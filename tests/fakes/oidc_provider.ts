@@ -55,11 +55,12 @@ class Jar {
 /**
  * Starts the provider.
  *
- * @param options the redirect URI of the app under test
+ * @param options the redirect URI of the app under test; `issuer`: what the provider calls itself
+ *   (default: the URL it listens on)
  * @returns the running provider
  */
 export async function startCertifiedProvider(
-  options: { redirectUri: string },
+  options: { redirectUri: string; issuer?: string },
 ): Promise<CertifiedProvider> {
   const server: Server = createServer();
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -69,7 +70,7 @@ export async function startCertifiedProvider(
   const accounts = new Map<string, ProviderAccount>();
   const clientId = "stethoscope";
   const clientSecret = "a-client-secret-for-the-certified-provider";
-  const provider = new Provider(url, {
+  const provider = new Provider(options.issuer ?? url, {
     clients: [{
       client_id: clientId,
       client_secret: clientSecret,

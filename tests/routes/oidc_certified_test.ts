@@ -7,6 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { parseConfig } from "../../config/load.ts";
+import { createLogger } from "../../config/log.ts";
 import { type CertifiedProvider, startCertifiedProvider } from "../fakes/oidc_provider.ts";
 import { startApp, type TestApp } from "../support/app.ts";
 
@@ -117,6 +118,53 @@ Deno.test({
       });
     } finally {
       await close();
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "OIDC with a wrong client secret: the person reads that sign-in is misconfigured, the log has the provider's error and description, never the secret",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  fn: async () => {
+    const op = await startCertifiedProvider({ redirectUri: "http://localhost/auth/oidc/callback" });
+    op.accounts.set("green", { email: "green@example.com", email_verified: true });
+    const wrongSecret = "a-wrong-client-secret-someone-pasted";
+    const lines: Record<string, unknown>[] = [];
+    const config = parseConfig({
+      PLUGINS: { demo: {} },
+      SECRET_KEY: "a-session-secret-of-at-least-32-bytes!!",
+      JWT_SECRET_KEY: "an-api-token-secret-of-at-least-32-bytes",
+      LOGIN_MANAGER: "oidc",
+      OIDC_ISSUER: op.url,
+      OIDC_CLIENT_ID: op.clientId,
+      OIDC_CLIENT_SECRET: wrongSecret,
+      OIDC_SCOPES: ["openid", "email"],
+    }, { env: () => undefined });
+    const app = await startApp({
+      config,
+      now: new Date(),
+      log: createLogger({ level: "info", sink: (_, line) => lines.push(JSON.parse(line)) }),
+    });
+    try {
+      const { res } = await signIn(app, op, "green");
+      const html = await res.text();
+      assert.equal(res.status, 502);
+      assert.match(html, /Sign-in is misconfigured; the security team has been told\./);
+      assert.doesNotMatch(html, /Try again/);
+      assert.equal(sessionOf(res), "");
+      const logged = lines.find((l) => l.msg === "sign-in is misconfigured");
+      assert.deepEqual(
+        logged &&
+          [logged.level, logged.reason, logged.status, logged.error, logged.error_description],
+        ["error", "sign_in_misconfigured", "401", "invalid_client", "client authentication failed"],
+      );
+      assert.ok(!JSON.stringify(lines).includes(wrongSecret), "the secret is never logged");
+      assert.ok(!JSON.stringify(lines).includes(op.clientSecret));
+    } finally {
+      await app.close();
+      await op.close();
     }
   },
 });

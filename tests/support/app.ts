@@ -12,7 +12,6 @@ import type { RegistryEntry } from "../../plugins/registry.ts";
 import { createSqliteStore } from "../../plugins/stores/sqlite.ts";
 import { createApp, depsFrom, sourceObservers } from "../../routes/app.tsx";
 import type { Metrics } from "../../routes/metrics.ts";
-import { createOidcClient } from "../../routes/oidc_client.ts";
 
 /** The origin test requests pretend to come from. */
 export const ORIGIN = "http://localhost";
@@ -55,8 +54,6 @@ export async function startApp(
      * machine is.
      */
     stream?: boolean;
-    /** Options of the app's OpenID provider client (e.g. no key-refetch cooldown). */
-    oidc?: { jwksCooldownMs?: number };
   } = {},
 ): Promise<TestApp> {
   const clock = { now: options.now ?? new Date("2026-11-26T12:00:00Z") };
@@ -93,7 +90,6 @@ export async function startApp(
   const app = await createApp({
     ...deps,
     ...(options.demoPeople ? { demoPeople: options.demoPeople } : {}),
-    ...(options.oidc ? { oidcClient: createOidcClient(appConfig, options.oidc) } : {}),
   });
   const request = async (path: string, init: RequestInit & { cookie?: string } = {}) => {
     const headers = new Headers(init.headers);
