@@ -15,27 +15,24 @@
  * People come from a file (one address per line) or standard input (`-`), plus — issue 16 —
  * the owners found by the listing sources (intune, jamf_pro, file…): those are read once per run,
  * page by page, before anyone is looked up, and answer every person's lookups from memory (see
- * `batch_listing.ts`), and the people of Google's user directory when its scope is granted; the
+ * `engine/batch_listing.ts`), and the people of Google's user directory when its scope is granted; the
  * file is then optional. `--per-person` turns listings off (every
  * source asked once per person, as before), e.g. to compare both paths.
  *
  * @module
  */
-import { createLogger } from "../config/log.ts";
-import { runBatch } from "../engine/batch.ts";
-import { type EmailList, parseEmailList, selectShard } from "../engine/batch_people.ts";
-import { createSinkFanOut } from "../engine/batch_sinks.ts";
-import { addOutcome, createStats, failedForEveryone, toRunSummary } from "../engine/batch_stats.ts";
-import { createEngine } from "../engine/engine.ts";
-import { limitSources } from "../engine/limiter.ts";
-import type { Logger } from "../engine/log.ts";
-import { isListingSource, isPeopleSource, type Store } from "../engine/ports.ts";
-import { createObservationWriter } from "../engine/since.ts";
+import { createLogger, type Logger } from "../config/log.ts";
+import {
+  batchNeedsPeople,
+  type EmailList,
+  parseEmailList,
+  startBatchRun,
+} from "../engine/batch_run.ts";
+import type { Store } from "../engine/ports.ts";
 import { assemble } from "../plugins/assemble.ts";
 import { REGISTRY, type RegistryEntry } from "../plugins/registry.ts";
 import { type BatchOptions, parseBatchOptions, withBatchTimeout } from "./batch_options.ts";
-import { formatProgress, formatSummary, type Progress, teeLogger } from "./batch_format.ts";
-import { listingAndPeople } from "./batch_listing.ts";
+import { formatProgress, formatSummary, teeLogger } from "./batch_format.ts";
 import type { CommandContext } from "./mod.ts";
 
 /** What tests (and the bench) may replace. */
@@ -118,13 +115,11 @@ export async function runBatchCommand(ctx: CommandContext, deps: BatchDeps = {})
     ...(deps.store ? { store: deps.store } : {}),
   });
   try {
-    const canList = services.engine.parts.deviceSources.some(isListingSource);
-    const hasDirectory = services.plugins.some((p) => isPeopleSource(p.instance));
-    if (options.input === undefined && !hasDirectory && (options.perPerson || !canList)) {
-      ctx.printErr(
-        `batch: an emails file is required: ${USAGE_HINT} (no configured source lists its ` +
-          `inventory${options.perPerson && canList ? " with --per-person" : ""})`,
-      );
+    const needs = options.input === undefined
+      ? batchNeedsPeople(services.engine.parts, services.plugins.map((p) => p.instance), options)
+      : null;
+    if (needs !== null) {
+      ctx.printErr(`batch: an emails file is required: ${USAGE_HINT} (${needs})`);
       return 2;
     }
     return await run({ ctx, deps, options, log, services, now, list });
@@ -147,97 +142,47 @@ async function run(a: {
   const terminal = deps.isTerminal ?? Deno.stderr.isTerminal();
   const write = deps.writeProgress ??
     ((t: string) => void Deno.stderr.writeSync(new TextEncoder().encode(t)));
-  const startedAt = now();
-  const started = performance.now(); // the run's time includes reading the listings
-  const listed = await listingAndPeople(services.engine.parts, {
-    perPerson: options.perPerson,
-    directories: services.plugins.flatMap((p) => isPeopleSource(p.instance) ? [p.instance] : []),
-    given: a.list.emails,
-    write: (line) => write(line + "\n"),
+  const batch = startBatchRun({
+    engine: services.engine,
+    plugins: services.plugins.map((p) => p.instance),
+    sinks: options.collectOnly ? [] : services.batchSinks,
+    store: services.store,
     log,
+    now,
+  }, {
+    given: options.input === undefined ? undefined : a.list.emails,
+    perPerson: options.perPerson,
+    shard: options.shard,
+    concurrency: options.concurrency,
+    onPage: (line) => write(line + "\n"),
     budget: {
       maxPages: ctx.config.BUDGETS.LISTING_MAX_PAGES,
       maxRecords: ctx.config.BUDGETS.LISTING_MAX_RECORDS,
     },
   });
-  const emails = await selectShard(listed.people, options.shard);
-  // the run's own engine (per-source limits) saves each person's snapshot too (issue 13)
-  const engine = createEngine(limitSources(listed.parts, options.concurrency), {
-    store: services.store,
-    now,
-    onError: (what, error) => log.warn(`cannot ${what}`, { error: String(error) }),
-  });
-  const sinks = createSinkFanOut(options.collectOnly ? [] : services.batchSinks, log);
-  const stats = createStats();
-  let failedPeople = 0;
-  const history = createObservationWriter(services.store, {
-    onError: (error) => log.warn("cannot record practice statuses", { error: String(error) }),
-  });
-
-  const progress = (): Progress => ({
-    done: stats.people,
-    total: emails.length,
-    devices: stats.devices,
-    errors: failedPeople,
-    elapsedMs: performance.now() - started,
-    ...(services.batchSinks.some((s) => s.tally) && !options.collectOnly
-      ? { documents: sinks.tally() }
-      : {}),
-  });
-  const show = () =>
-    write(
-      terminal
-        ? `\r${formatProgress(progress(), true)}\x1b[K`
-        : formatProgress(progress(), false) + "\n",
-    );
+  const show = () => {
+    if (!batch.progress().started) return; // the listings' pages have their own lines
+    const line = formatProgress(batch.progress(), terminal);
+    write(terminal ? `\r${line}\x1b[K` : line + "\n");
+  };
   const timer = setInterval(show, deps.progressMs ?? (terminal ? 250 : 10_000));
-
+  let report;
   try {
-    await runBatch(emails, {
-      concurrency: options.concurrency,
-      collect: (email) => engine.devicesForBatch(email),
-      onOutcome: async (outcome) => {
-        const devices = outcome.devices;
-        history.add(devices, now());
-        addOutcome(stats, { devices, errors: outcome.errors });
-        if (outcome.errors.length > 0) failedPeople++;
-        for (const e of outcome.errors) {
-          log.debug("source failed", {
-            email: outcome.email,
-            source: e.source,
-            kind: e.kind,
-            error: e.message,
-          });
-        }
-        await sinks.post({ email: outcome.email, devices });
-      },
-    });
+    report = await batch.finished;
   } finally {
     clearInterval(timer);
-    await history.flush();
   }
-  // buffered documents are sent before the last progress line, so it counts them
-  const fannedOut = await sinks.finish(stats.people);
   show();
   if (terminal) write("\n");
-
-  const run = toRunSummary(stats, { id: crypto.randomUUID(), startedAt, finishedAt: now() });
-  try {
-    await services.store.saveBatchRun(run);
-  } catch (error: unknown) {
-    log.error("cannot save the batch run", { error: String(error) });
-  }
-  const everyone = failedForEveryone(stats);
-  ctx.print(formatSummary(stats, {
-    seconds: (performance.now() - started) / 1000,
-    sinks: fannedOut.lines,
-    failedForEveryone: everyone,
+  ctx.print(formatSummary(report.stats, {
+    seconds: report.seconds,
+    sinks: report.sinks,
+    failedForEveryone: report.failedForEveryone,
     invalid: a.list.invalid.length,
     duplicates: a.list.duplicates,
     shard: options.shard,
     collectOnly: options.collectOnly,
-    listings: listed.lines,
+    listings: report.listings,
   }));
-  log.info("batch finished", { people: stats.people, devices: stats.devices, run: run.id });
-  return everyone.length > 0 || fannedOut.failedForEveryone || fannedOut.lost > 0 ? 1 : 0;
+  return report.exitCode;
 }

@@ -5,21 +5,13 @@
  * @module
  */
 import type { Logger } from "../engine/log.ts";
+import type { BatchProgress } from "../engine/batch_run.ts";
 import type { Shard } from "../engine/batch_people.ts";
 import type { BatchStats } from "../engine/batch_stats.ts";
 import { STATUSES } from "../engine/types.ts";
 
-/** Where a run stands. */
-export interface Progress {
-  done: number;
-  total: number;
-  devices: number;
-  /** People for whom at least one source failed. */
-  errors: number;
-  elapsedMs: number;
-  /** Documents of the buffering sinks (batch_es) so far, when the run has such a sink. */
-  documents?: { written: number; retried: number; lost: number };
-}
+/** Where a run stands (the engine's batch progress). */
+export type Progress = BatchProgress;
 
 const BAR_WIDTH = 24;
 

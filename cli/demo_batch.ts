@@ -4,14 +4,14 @@
  *
  * @module
  */
-import type { Logger } from "../engine/log.ts";
-import { runBatch } from "../engine/batch.ts";
-import { addOutcome, createStats, toRunSummary } from "../engine/batch_stats.ts";
+import { startBatchRun } from "../engine/batch_run.ts";
 import type { Engine } from "../engine/engine.ts";
+import type { Logger } from "../engine/log.ts";
 import type { Store } from "../engine/ports.ts";
 
 /**
- * Runs the demo people through the batch pipeline and saves the run summary.
+ * Runs the demo people through the batch use case (no sinks, per person) and saves the run
+ * summary.
  *
  * @param emails the demo people
  * @returns the number of devices found
@@ -20,19 +20,20 @@ export async function runDemoBatch(
   emails: readonly string[],
   options: { engine: Engine; store: Store; log: Logger; now: () => Date },
 ): Promise<number> {
-  const stats = createStats();
-  const startedAt = options.now();
-  await runBatch(emails, {
-    concurrency: 4,
-    collect: (email) => options.engine.devicesForBatch(email),
-    onOutcome: (outcome) => addOutcome(stats, outcome),
-  });
-  await options.store.saveBatchRun(
-    toRunSummary(stats, { id: crypto.randomUUID(), startedAt, finishedAt: options.now() }),
-  );
+  const report = await startBatchRun(
+    {
+      engine: options.engine,
+      plugins: [],
+      sinks: [],
+      store: options.store,
+      log: options.log,
+      now: options.now,
+    },
+    { given: emails, perPerson: true, shard: { index: 1, count: 1 }, concurrency: 4 },
+  ).finished;
   options.log.info("demo batch run saved for the dashboard", {
-    people: stats.people,
-    devices: stats.devices,
+    people: report.stats.people,
+    devices: report.stats.devices,
   });
-  return stats.devices;
+  return report.stats.devices;
 }

@@ -34,18 +34,43 @@ export interface RunOptions {
 }
 
 /**
- * Runs every person through `collect`, at most `concurrency` at a time. A `collect` that throws
- * becomes that person's `engine` error, never the run's.
+ * Runs every person through `collect`, at most `concurrency` at a time, taking people from
+ * `emails` only as workers free up (a list, or an async iterable read as the run goes, so a run
+ * of any size holds only the people in flight). A `collect` that throws becomes that person's
+ * `engine` error, never the run's.
  *
  * @returns the number of people processed
+ * @example Three people, two at a time
+ * ```ts
+ * import assert from "node:assert/strict";
+ * const seen: string[] = [];
+ * const done = await runBatch(["a@example.com", "b@example.com", "c@example.com"], {
+ *   concurrency: 2,
+ *   collect: () => Promise.resolve({ items: [], errors: [] }),
+ *   onOutcome: (o) => void seen.push(o.email),
+ * });
+ * assert.equal(done, 3);
+ * assert.deepEqual(seen.sort(), ["a@example.com", "b@example.com", "c@example.com"]);
+ * ```
  */
-export async function runBatch(emails: readonly string[], options: RunOptions): Promise<number> {
+export async function runBatch(
+  emails: Iterable<string> | AsyncIterable<string>,
+  options: RunOptions,
+): Promise<number> {
   const clock = options.clock ?? (() => performance.now());
-  let next = 0;
+  const people = Symbol.asyncIterator in emails
+    ? emails[Symbol.asyncIterator]()
+    : emails[Symbol.iterator]();
+  let ended = false;
   let done = 0;
   async function worker(): Promise<void> {
-    while (next < emails.length && !options.signal?.aborted) {
-      const email = emails[next++]!;
+    while (!ended && !options.signal?.aborted) {
+      const next = await people.next();
+      if (next.done) {
+        ended = true;
+        return;
+      }
+      const email = next.value;
       const started = clock();
       let result: Collected<MergedDevice>;
       try {
@@ -66,7 +91,8 @@ export async function runBatch(emails: readonly string[], options: RunOptions): 
       });
     }
   }
-  const n = Math.max(1, Math.min(options.concurrency, emails.length));
+  const known = Array.isArray(emails) ? emails.length : Infinity;
+  const n = Math.max(1, Math.min(options.concurrency, known));
   await Promise.all(Array.from({ length: n }, worker));
   return done;
 }

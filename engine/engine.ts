@@ -110,10 +110,18 @@ export interface Engine {
   ): Promise<PersonView>;
   /**
    * For the batch: the person's records asked now, saved as their snapshot (the records; no
-   * accounts or events), and their view with the statuses as evaluated (`grace: false`) and no
-   * history read (the batch records statuses itself, many people per write).
+   * accounts or events), and their view with the statuses as evaluated (`grace: false`). The
+   * statuses go to `history` (the batch's background writer) when given.
    */
-  devicesForBatch(email: string, options?: LookupOptions): Promise<Collected<MergedDevice>>;
+  devicesForBatch(
+    email: string,
+    options?: LookupOptions & { history?: StatusHistory },
+  ): Promise<Collected<MergedDevice>>;
+  /**
+   * The same engine — store, clock, snapshot settings, metrics hook, ownership guard — over other
+   * parts: a batch run's sources behind their listings and per-source limits.
+   */
+  withParts(parts: EngineParts): Engine;
   /** The debug routes' direct device lookup (see `direct_lookup.ts`); `null`: no such plugin. */
   direct(
     lookup: { by: DirectBy; value: string; plugin?: string | undefined },
@@ -260,9 +268,15 @@ export function createEngine(parts: EngineParts, options: EngineOptions = {}): E
       };
       // a run in which a source failed keeps the person's older data (as a page's refresh does)
       await views.save(snapshot);
-      const view = await personView(snapshot, { ...rules, now: now(), grace: false });
+      const view = await personView(snapshot, {
+        ...rules,
+        now: now(),
+        grace: false,
+        history: lookup.history,
+      });
       return withGaps(view);
     },
+    withParts: (other) => createEngine({ ownership, ...other }, options),
     direct(lookup, o = {}) {
       return directDevices(parts, {
         ...lookup,

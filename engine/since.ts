@@ -147,10 +147,14 @@ export async function withSince(
   });
 }
 
-/** Records statuses in the background, many people per store call (see {@link createObservationWriter}). */
+/**
+ * Records statuses in the background, many people per store call (see
+ * {@link createObservationWriter}). Its `observe()` is a status history for `personView()` that
+ * answers no "since": the batch reports the statuses as evaluated.
+ */
 export interface ObservationWriter {
-  /** Queues the devices' current statuses; never blocks or throws. */
-  add(devices: readonly MergedDevice[], now: Date): void;
+  /** Queues the observations; resolves at once with an empty map (never blocks or rejects). */
+  observe(observations: StatusObservation[]): Promise<Map<string, Date>>;
   /** Writes everything queued; resolves when done (errors go to `onError`). */
   flush(): Promise<void>;
 }
@@ -163,6 +167,21 @@ export interface ObservationWriter {
  * @param store where the history lives
  * @param options observations per write (default 5000); told about store failures
  * @returns the writer; `flush()` it at the end of the run
+ * @example Two people's statuses in one write
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { StatusObservation } from "./ports.ts";
+ * const writes: StatusObservation[][] = [];
+ * const writer = createObservationWriter({
+ *   observe: (o) => (writes.push(o), Promise.resolve(new Map())),
+ * });
+ * const at = new Date("2026-12-07T09:00:00Z");
+ * await writer.observe([{ device: "serial:A", practice: "firewall", status: "ok", since: at }]);
+ * await writer.observe([{ device: "serial:B", practice: "firewall", status: "warn", since: at }]);
+ * await writer.flush();
+ * assert.equal(writes.length, 1);
+ * assert.equal(writes[0]?.length, 2);
+ * ```
  */
 export function createObservationWriter(
   store: Pick<Store, "observe">,
@@ -182,9 +201,10 @@ export function createObservationWriter(
     return chain;
   };
   return {
-    add(devices, now) {
-      pending.push(...observations(devices, now));
+    observe(observations) {
+      pending.push(...observations);
       if (pending.length >= size) void write();
+      return Promise.resolve(new Map());
     },
     flush: () => write(),
   };

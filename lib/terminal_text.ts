@@ -7,10 +7,9 @@
  * @module
  */
 
-// deno-lint-ignore no-control-regex
 const STEERING_RE =
+  // deno-lint-ignore no-control-regex
   /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
-// deno-lint-ignore no-control-regex
 const LINE_RE = /[\t\n]/g;
 
 /**

@@ -217,14 +217,22 @@ const PIPELINE = [
   "engine/person_view.ts",
 ];
 
-Deno.test("routes/ and views/ import nothing that merges or evaluates: they ask the engine", () => {
+Deno.test("routes/, views/ and cli/ import nothing that merges or evaluates: they ask the engine", () => {
   assert.deepEqual(
     offending((e) =>
-      under(e.from, "routes", "views") && atRunTime(e) &&
+      under(e.from, "routes", "views", "cli") && atRunTime(e) &&
       (PIPELINE.includes(e.to) || (e.to === "engine/rating.ts" && e.names.includes("sortDevices")))
     ),
     [],
   );
+});
+
+Deno.test("cli/batch.ts imports at most two engine modules: the batch use case lives in the engine", () => {
+  const engineModules = new Set(
+    edges.filter((e) => e.from === "cli/batch.ts" && under(e.to, "engine")).map((e) => e.to),
+  );
+  assert.ok(engineModules.has("engine/batch_run.ts"));
+  assert.ok(engineModules.size <= 2, [...engineModules].join(", "));
 });
 
 Deno.test("edgesOf() reads named, default, type-only, re-exported and dynamic imports", () => {

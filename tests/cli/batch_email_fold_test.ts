@@ -5,7 +5,7 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { directoryStep, listingAndPeople } from "../../cli/batch_listing.ts";
+import { directoryStep, listingAndPeople } from "../../engine/batch_listing.ts";
 import { silentLogger } from "../../config/log.ts";
 import type { EngineParts } from "../../engine/engine.ts";
 import type { PeopleSource } from "../../engine/ports.ts";

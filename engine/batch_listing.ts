@@ -6,8 +6,8 @@
  *
  * @module
  */
-import type { Logger } from "../engine/log.ts";
-import type { EngineParts } from "../engine/engine.ts";
+import type { Logger } from "./log.ts";
+import type { EngineParts } from "./engine.ts";
 import {
   listedSource,
   type ListingIndex,
@@ -15,11 +15,11 @@ import {
   type ListingProgress,
   peopleOf,
   readListing,
-} from "../engine/listing.ts";
-import { describeError } from "../engine/deadline.ts";
-import { foldEmail } from "../engine/emails.ts";
-import { isValidEmail } from "../engine/identifiers.ts";
-import { isListingSource, type PeopleSource } from "../engine/ports.ts";
+} from "./listing.ts";
+import { describeError } from "./deadline.ts";
+import { foldEmail } from "./emails.ts";
+import { isValidEmail } from "./identifiers.ts";
+import { isListingSource, type PeopleSource } from "./ports.ts";
 
 /** What the listing step produced. */
 export interface ListingStep {
