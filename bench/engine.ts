@@ -15,10 +15,14 @@ import { mergeDevices } from "../engine/merge.ts";
 import { applyPractices, buildPracticeSet } from "../engine/practices.ts";
 import type { DeviceRecord, MergedDevice } from "../engine/types.ts";
 import { recordFromWire } from "../engine/wire.ts";
+import { printComparisons } from "./engine_compare.ts";
 
 const DATA = new URL("./data/", import.meta.url);
-// The generator and checksums live in the project's shared folder, beside the repository.
-const SHARED = new URL("../../shared/bench/", import.meta.url);
+// The generator and checksums live in the project's shared folder, beside the repository
+// (`BENCH_SHARED=DIR` names it when the checkout lives elsewhere, e.g. in a git worktree).
+const SHARED = Deno.env.get("BENCH_SHARED")
+  ? new URL(`file://${Deno.env.get("BENCH_SHARED")!.replace(/\/?$/, "/")}`)
+  : new URL("../../shared/bench/", import.meta.url);
 const GENERATOR = new URL("gen_data.py", SHARED).pathname;
 const CHECKSUMS = new URL("data_md5.txt", SHARED).pathname;
 /** The original's timings on this machine (seconds), from shared/bench/README.md. */
@@ -192,6 +196,9 @@ async function main(): Promise<void> {
     "batch_10000".padEnd(14) + String(total).padStart(8) + fmt(batchMs, 1).padStart(10) +
       fmt(total / batchMs * 1000, 0).padStart(13) + `   ${fmt(18.7 * 1000 / batchMs, 0)}× faster`,
   );
+  const file100 = new URL("user_100.json", DATA).pathname;
+  const raw100 = JSON.parse(await Deno.readTextFile(file100)) as unknown[];
+  await printComparisons(raw100, file100, { fromWire: recordFromWire, run: pipeline });
   const t100 = perUser.get(100)!;
   const t1000 = perUser.get(1000)!;
   // The growth exponent compares the best sample of each size: on a shared machine a median can

@@ -68,12 +68,41 @@ export type MacFilterReason =
  * ```
  */
 export function macFilterReason(mac: string): MacFilterReason | null {
-  if (!isValidMac(mac)) return "not a MAC address";
+  if (!isCanonicalMac(mac) && !isValidMac(mac)) return "not a MAC address";
   const nibble = parseInt(mac.charAt(1), 16);
   if (nibble & 2) return "locally administered";
   if (nibble & 1) return "group address";
-  if (mac.toUpperCase().replace(SEPARATORS_RE, "").startsWith("000000")) return "zero OUI";
+  if (zeroOui(mac)) return "zero OUI";
   return null;
+}
+
+// Upper-case hex digits by char code, for the canonical-form check below.
+const UPPER_HEX = new Uint8Array(128);
+for (const c of "0123456789ABCDEF") UPPER_HEX[c.charCodeAt(0)] = 1;
+
+/**
+ * Whether `mac` is in canonical form (`canonicalMac`: six upper-case hex pairs joined by `:`),
+ * checked without a regular expression: grouping asks this of every MAC of every record, and
+ * stored records hold canonical MACs.
+ */
+function isCanonicalMac(mac: string): boolean {
+  if (mac.length !== 17) return false;
+  for (let i = 0; i < 17; i += 3) {
+    if (UPPER_HEX[mac.charCodeAt(i)] !== 1 || UPPER_HEX[mac.charCodeAt(i + 1)] !== 1) return false;
+    if (i < 15 && mac.charCodeAt(i + 2) !== 58) return false; // ":"
+  }
+  return true;
+}
+
+/** Whether the first six hex digits of a valid MAC are all `0` (no string is built: per record). */
+function zeroOui(mac: string): boolean {
+  let zeros = 0;
+  for (let i = 0; i < mac.length && zeros < 6; i++) {
+    const c = mac.charCodeAt(i);
+    if (c === 48) zeros++; // "0"
+    else if (c !== 58 && c !== 45) return false; // anything but ":" or "-"
+  }
+  return zeros === 6;
 }
 
 /**
@@ -87,7 +116,9 @@ export function macFilterReason(mac: string): MacFilterReason | null {
  * ```
  */
 export function isUniqueMac(mac: string): boolean {
-  return macFilterReason(mac) === null;
+  if (!isCanonicalMac(mac)) return macFilterReason(mac) === null;
+  // canonical: the second character is the low nibble of the first octet
+  return (parseInt(mac.charAt(1), 16) & 3) === 0 && !mac.startsWith("00:00:00");
 }
 
 /** The MACs of `list` that identify one device, in their original order. */

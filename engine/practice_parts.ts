@@ -8,12 +8,14 @@
  * @module
  */
 import type { PracticeConfig } from "./practice_config.ts";
-import { fillTitle, titleTemplate } from "./practice_titles.ts";
-import type { DeviceRecord, PracticeData, Status } from "./types.ts";
+import { titleTemplate } from "./practice_titles.ts";
+import { titleFiller } from "./title_filler.ts";
+import { type DeviceRecord, type PracticeData, type Status, STATUSES } from "./types.ts";
 import { compareOsVersions, parseOsVersion } from "./versions.ts";
 
 const PLACEHOLDER_RE = /\{(\d*)\}/g;
 const BOUNDARY_RE = /[\s,(]/;
+const NONE: unique symbol = Symbol("none");
 /** How many answers a per-practice cache keeps (configs are fixed, OS names and versions few). */
 export const CACHE_LIMIT = 1000;
 
@@ -52,11 +54,13 @@ export function lookupByOs<T>(
 export function osLookup<T>(
   map: Readonly<Record<string, T>> | undefined,
 ): (os: string) => T | undefined {
-  const cache = new Map<string, T | undefined>();
+  // one Map read per call: a remembered "no entry" is stored as NONE
+  const cache = new Map<string, T | typeof NONE>();
   return (os) => {
-    if (cache.has(os)) return cache.get(os);
+    const seen = cache.get(os);
+    if (seen !== undefined) return seen === NONE ? undefined : seen;
     const found = lookupByOs(map, os);
-    if (cache.size < CACHE_LIMIT) cache.set(os, found);
+    if (cache.size < CACHE_LIMIT) cache.set(os, found === undefined ? NONE : found);
     return found;
   };
 }
@@ -135,14 +139,17 @@ export function injector(c: PracticeConfig): Inject {
   const directionsFor = typeof directions === "string" ? () => directions : osLookup(directions);
   const display = c.DISPLAY ?? true;
   const recommendedFor = osLookup(c.RECOMMENDED_VERSIONS);
+  // one filler per status, made once: titles are filled for every practice of every record
+  const fillers: Partial<Record<Status, ReturnType<typeof titleFiller>>> = {};
+  for (const status of STATUSES) {
+    const t = titleTemplate(title, status);
+    if (t !== undefined) fillers[status] = titleFiller(t);
+  }
   return (record, status, attrs) => {
     const pd: PracticeData = { ...record.practices?.[c.KEY] };
-    const t = titleTemplate(title, status);
-    if (t !== undefined) {
-      pd.title = fillTitle(t, {
-        ...record,
-        recommended: record.os ? recommendedFor(record.os) : undefined,
-      });
+    const fill = fillers[status];
+    if (fill !== undefined) {
+      pd.title = fill(record, recommendedFor);
     }
     if (record.os) {
       const d = directionsFor(record.os);

@@ -17,6 +17,7 @@ import { checkExists, injector, platformOverride } from "./practice_parts.ts";
 import type { ReleaseOptions } from "./practice_policies.ts";
 import { installedSoftwareEvaluator } from "./software_practice.ts";
 import type { DeviceRecord, PracticeData } from "./types.ts";
+import { evaluatingRecord } from "./title_filler.ts";
 import { uptodateEvaluator } from "./uptodate_practice.ts";
 
 /** One configured practice, ready to evaluate. */
@@ -46,11 +47,16 @@ export type PracticeSet = readonly Practice[];
  * ```
  */
 export function applyPractices(records: DeviceRecord[], practices: PracticeSet): DeviceRecord[] {
-  return records.map((r) => {
-    const out: Record<string, PracticeData> = { ...r.practices };
-    for (const p of practices) out[p.key] = p.evaluate(r);
-    return { ...r, practices: out };
-  });
+  try {
+    return records.map((r) => {
+      const out: Record<string, PracticeData> = { ...r.practices };
+      evaluatingRecord(r); // every practice's title reads the same facts of `r`
+      for (const p of practices) out[p.key] = p.evaluate(r);
+      return { ...r, practices: out };
+    });
+  } finally {
+    evaluatingRecord(undefined);
+  }
 }
 
 /**
