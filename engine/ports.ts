@@ -271,12 +271,42 @@ export interface ReleaseFeedStore {
   putReleaseFeed(copy: ReleaseFeedCopy): Promise<void>;
 }
 
+/** A rate: `requests` per `perSeconds` (a token bucket holding at most `requests`). */
+export interface Rate {
+  requests: number;
+  perSeconds: number;
+}
+
+/**
+ * What several processes on one store coordinate through (issue 24, "several processes, one
+ * company"): token buckets that every process takes from (the per-address rate limits) and leases
+ * that one process holds at a time (the Duo poller). Both are atomic across processes: SQLite
+ * serialises writers on the file, Elasticsearch refuses a stale write (`if_seq_no`).
+ */
+export interface CoordinationStore {
+  /**
+   * Takes one token from the bucket `key` (full at first, `rate.requests` at most, refilled at
+   * `rate.requests` per `rate.perSeconds`) at `now`.
+   *
+   * @returns 0 when a token was taken, else the whole seconds (≥ 1) until one will be there
+   */
+  takeToken(key: string, rate: Rate, now: Date): Promise<number>;
+  /**
+   * Takes the lease `name` for `holder` until `until`, or renews it: resolves `true` when `holder`
+   * has it now (it was free, had expired by `now`, or was already `holder`'s), `false` when
+   * another holder's lease runs past `now`.
+   */
+  takeLease(name: string, holder: string, options: { until: Date; now: Date }): Promise<boolean>;
+  /** Ends `holder`'s lease `name` now, so another process can take it at once (no-op otherwise). */
+  releaseLease(name: string, holder: string): Promise<void>;
+}
+
 /**
  * Durable state: dismissals, feedback outbox, event cache, status history, batch runs, and (from
- * `SnapshotStore`, issue 13) per-person snapshots and (from `ReleaseFeedStore`, issue 15) the
- * release-feed cache.
+ * `SnapshotStore`, issue 13) per-person snapshots, (from `ReleaseFeedStore`, issue 15) the
+ * release-feed cache and (from `CoordinationStore`, issue 24) shared rate limits and leases.
  */
-export interface Store extends SnapshotStore, ReleaseFeedStore {
+export interface Store extends SnapshotStore, ReleaseFeedStore, CoordinationStore {
   readonly kind: string;
   dismiss(email: string, notificationId: string, at: Date): Promise<void>;
   dismissed(email: string): Promise<Set<string>>;

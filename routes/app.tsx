@@ -192,6 +192,8 @@ export async function createApp(deps: AppDeps): Promise<Hono<AppEnv>> {
     api: limitOf(config.RATE_LIMITS.API, DEFAULT_LIMITS.API),
     ...(proxies ? { clientOf: (peer, xff) => proxies.clientAddress(peer, xff, ranges) } : {}),
     nowMs: () => deps.now().getTime(),
+    shared: deps.store, // every process on the store counts against one bucket per address
+    log: deps.log,
     // a person who switched demo people or retried a sign-in too often gets the styled page
     page: (c, message) => errorPage(c as Ctx, 429, message),
   }));

@@ -1,9 +1,13 @@
 /**
- * Rate limits per client address: an in-process token bucket for sign-in routes (`/login`,
- * `/auth/*`: `RATE_LIMITS.LOGIN`, default 20 per 60 s) and for the JSON API (`/api/*`:
- * `RATE_LIMITS.API`, default 120 per 60 s). Over the limit: `429` with `Retry-After` (seconds)
- * and a plain message. Memory is bounded: idle buckets (full again) are evicted, and past
- * `maxBuckets` the least recently used go first.
+ * Rate limits per client address: a token bucket for sign-in routes (`/login`, `/auth/*`:
+ * `RATE_LIMITS.LOGIN`, default 20 per 60 s) and for the JSON API (`/api/*`: `RATE_LIMITS.API`,
+ * default 120 per 60 s). Over the limit: `429` with `Retry-After` (seconds) and a plain message.
+ *
+ * The buckets live in the shared store when one is given (issue 24: N processes behind a load
+ * balancer allow 20 sign-ins a minute from an address together, not 20 each); a store that
+ * fails falls back to this process's own buckets (logged), so a store outage neither lets a flood
+ * through unlimited nor refuses everyone. In-process memory is bounded: idle buckets (full again)
+ * are evicted, and past `maxBuckets` the least recently used go first.
  *
  * The client address is the connection's peer (Deno's connection info), or `"unknown"` when the
  * app runs without one. `X-Forwarded-For` is honoured only when the peer is one of
@@ -13,6 +17,10 @@
  */
 import type { Context, MiddlewareHandler } from "hono";
 import { getConnInfo } from "hono/deno";
+import type { Logger } from "../config/log.ts";
+import type { CoordinationStore } from "../engine/ports.ts";
+import { errorMessage } from "../lib/error_message.ts";
+import { type Bucket, takeToken } from "../lib/token_bucket.ts";
 
 /** A limit: `requests` per `perSeconds`. */
 export interface Limit {
@@ -32,12 +40,7 @@ export const DEFAULT_LIMITS: { LOGIN: Limit; API: Limit } = {
  */
 export const DEMO_LOGIN_LIMIT: Limit = { requests: 120, perSeconds: 60 };
 
-interface Bucket {
-  tokens: number;
-  at: number;
-}
-
-/** Token buckets for one limit, keyed by client address. */
+/** Token buckets for one limit, keyed by client address, in this process. */
 export class TokenBuckets {
   readonly #limit: Limit;
   readonly #max: number;
@@ -58,19 +61,9 @@ export class TokenBuckets {
    * @returns 0 when allowed, else the seconds to wait before the next request is allowed
    */
   take(key: string, nowMs: number): number {
-    const { requests, perSeconds } = this.#limit;
-    const rate = requests / (perSeconds * 1000);
     const old = this.#buckets.get(key);
-    const bucket = old
-      ? {
-        tokens: Math.min(requests, old.tokens + Math.max(0, nowMs - old.at) * rate),
-        at: Math.max(nowMs, old.at),
-      }
-      : { tokens: requests, at: nowMs };
+    const { bucket, wait } = takeToken(old, this.#limit, nowMs);
     this.#buckets.delete(key);
-    let wait = 0;
-    if (bucket.tokens >= 1) bucket.tokens -= 1;
-    else wait = Math.max(1, Math.ceil((1 - bucket.tokens) / rate / 1000));
     this.#buckets.set(key, bucket);
     if (this.#buckets.size > this.#max) this.#evict(nowMs);
     return wait;
@@ -126,17 +119,39 @@ export function rateLimits(options: {
   maxBuckets?: number;
   /** Renders the 429 page of a sign-in route (styled, with the message); plain text without. */
   page?: (c: Context, message: string) => Response | Promise<Response>;
+  /** The store every process shares: the buckets live there (see the module doc). */
+  shared?: Pick<CoordinationStore, "takeToken">;
+  /** Where a failing shared store is reported (at most once a minute). */
+  log?: Logger;
 }): MiddlewareHandler {
   const clientOf = options.clientOf ?? ((peer) => peer ?? "unknown");
   const login = new TokenBuckets(options.login, options.maxBuckets);
   const api = new TokenBuckets(options.api, options.maxBuckets);
   const nowMs = options.nowMs ?? Date.now;
+  const shared = options.shared;
+  let reportedAt = -Infinity;
+  async function take(buckets: TokenBuckets, address: string): Promise<number> {
+    const now = nowMs();
+    if (shared === undefined) return buckets.take(address, now);
+    const [name, limit] = buckets === login ? ["login", options.login] : ["api", options.api];
+    try {
+      return await shared.takeToken(`${name}\u0000${address}`, limit, new Date(now));
+    } catch (error: unknown) {
+      if (now - reportedAt >= 60_000) {
+        reportedAt = now;
+        options.log?.warn("rate limits: the shared store failed; counting in this process", {
+          error: errorMessage(error),
+        });
+      }
+      return buckets.take(address, now);
+    }
+  }
   return async function rateLimit(c, next) {
     const path = c.req.path;
     const buckets = LOGIN_RE.test(path) ? login : API_RE.test(path) ? api : null;
     if (buckets === null) return await next();
     const address = clientOf(peerOf(c), c.req.header("X-Forwarded-For"));
-    const wait = buckets.take(address, nowMs());
+    const wait = await take(buckets, address);
     if (wait === 0) return await next();
     const message = `Too many requests from your address. Try again in ${wait} seconds.`;
     c.header("Retry-After", String(wait));

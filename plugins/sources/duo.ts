@@ -1,8 +1,10 @@
 /**
- * Duo sign-in events (decision 1). One background poller per process reads the Admin API v2
- * authentication log into the store's event cache, pages with `next_offset`, backs off on 429
- * (honouring `Retry-After`) and prunes events older than `RETENTION_DAYS`; `eventsByEmail` reads
- * the cache and never calls Duo.
+ * Duo sign-in events (decision 1). One background poller among all the processes sharing the
+ * store (it holds the store's lease `duo-poller`, renewed before every page and kept through its
+ * back-off; when its process stops or dies, another takes the lease over within three
+ * `POLL_SECONDS` of its end) reads the Admin API v2 authentication log into the store's event
+ * cache, pages with `next_offset`, backs off on 429 (honouring `Retry-After`) and prunes events
+ * older than `RETENTION_DAYS`; `eventsByEmail` reads the cache and never calls Duo.
  *
  * Config: `DUO_INTEGRATION_KEY`, `DUO_SECRET_KEY`, `DUO_API_HOSTNAME`, optional `DUO_API_URL`
  * (default `https://{DUO_API_HOSTNAME}`), `POLL_SECONDS` (60), `RETENTION_DAYS` (14), `TIMEOUT`,
@@ -63,6 +65,8 @@ export interface PollDeps {
   pollMs: number;
   retentionMs: number;
   debug: boolean;
+  /** Asked before each page: false stops the poll (another process holds the poller lease). */
+  stillHolder?: () => Promise<boolean>;
 }
 
 /** What one poll did, and when the next should run. */
@@ -97,6 +101,7 @@ export async function pollOnce(
     const maxtime = now - LOG_DELAY_MS;
     let offset: string | undefined;
     while (mintime < maxtime && result.pages < MAX_PAGES) {
+      if (deps.stillHolder && !await deps.stillHolder()) break;
       const params: Record<string, string> = {
         limit: String(PAGE_LIMIT),
         maxtime: String(maxtime),
@@ -190,14 +195,47 @@ export default definePlugin(duoSchema, (config, ctx) => {
   let firstDone: () => void = () => {};
   const first = new Promise<void>((resolve) => (firstDone = resolve));
   const owner = !running.has(key);
+  // The poller lease in the store: one poller among every process on it (see the module doc).
+  const lease = { name: `duo-poller\u0000${key}`, holder: crypto.randomUUID(), held: false };
+  const leaseMs = 3 * deps.pollMs;
+  let told: boolean | undefined;
+
+  async function takeLease(forMs: number): Promise<boolean> {
+    const now = ctx.now();
+    try {
+      lease.held = await ctx.store.takeLease(lease.name, lease.holder, {
+        until: new Date(now.getTime() + forMs),
+        now,
+      });
+    } catch (error: unknown) {
+      deps.log.warn("duo: cannot take the poller lease in the store", { error: String(error) });
+      lease.held = false;
+    }
+    if (lease.held !== told) {
+      told = lease.held;
+      deps.log.info(
+        lease.held
+          ? "duo: this process polls Duo (it holds the poller lease)"
+          : "duo: another process polls Duo; this one reads the shared event cache",
+      );
+    }
+    return lease.held;
+  }
 
   function run(): void {
     timer = undefined;
-    current = pollOnce(deps, state, controller.signal).then((result) => {
-      last = result;
+    current = (async () => {
+      let delay = deps.pollMs;
+      if (await takeLease(leaseMs)) {
+        const polled = { ...deps, stillHolder: () => takeLease(leaseMs) };
+        last = await pollOnce(polled, state, controller.signal);
+        delay = last.nextDelayMs;
+        // kept through the wait: a poller backing off does so for every process
+        if (!controller.signal.aborted && lease.held) await takeLease(delay + leaseMs);
+      }
       firstDone();
-      if (!controller.signal.aborted) timer = setTimeout(run, result.nextDelayMs);
-    });
+      if (!controller.signal.aborted) timer = setTimeout(run, delay);
+    })();
   }
   if (owner) {
     running.add(key);
@@ -223,6 +261,8 @@ export default definePlugin(duoSchema, (config, ctx) => {
     },
     checkConnectivity: async ({ signal }) => {
       await abortable(first, signal);
+      // another process polls: ask Duo once here (new entries only; storing them is idempotent)
+      last ??= await pollOnce(deps, { failures: 0 }, signal);
       const error = (last as PollResult | null)?.error;
       if (error instanceof AuthError) {
         throw new UpstreamError(
@@ -236,6 +276,13 @@ export default definePlugin(duoSchema, (config, ctx) => {
       timer = undefined;
       controller.abort(new Error("Duo poller closed"));
       await current;
+      if (lease.held) {
+        // let another process take over at once rather than after the lease runs out
+        await ctx.store.releaseLease(lease.name, lease.holder).catch((error: unknown) => {
+          deps.log.warn("duo: cannot release the poller lease", { error: String(error) });
+        });
+        lease.held = false;
+      }
       if (owner) running.delete(key);
       firstDone();
     },

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import type { ReleaseFeedStore, Store } from "../../engine/ports.ts";
+import type { CoordinationStore, ReleaseFeedStore, Store } from "../../engine/ports.ts";
 import type { SnapshotStore } from "../../engine/snapshots.ts";
 
 /** What a person answered to notifications: dismissals and feedback (with its outbox items). */
@@ -33,6 +33,8 @@ export interface StoreParts {
   revocations: RevocationsPart;
   snapshots: SnapshotStore;
   releaseFeeds: ReleaseFeedStore;
+  /** Token buckets and leases shared by the processes on the store. */
+  coordination: CoordinationStore;
   /** Releases the file or the client; the store's `close()`. */
   close: () => Promise<void>;
 }
@@ -71,8 +73,17 @@ export function composeStore(kind: string, parts: StoreParts): Store {
       seen.add(member);
     }
   }
-  const { feedback, outbox, events, statuses, batchRuns, revocations, snapshots, releaseFeeds } =
-    parts;
+  const {
+    feedback,
+    outbox,
+    events,
+    statuses,
+    batchRuns,
+    revocations,
+    snapshots,
+    releaseFeeds,
+    coordination,
+  } = parts;
   return {
     kind,
     ...feedback,
@@ -83,6 +94,7 @@ export function composeStore(kind: string, parts: StoreParts): Store {
     ...revocations,
     ...snapshots,
     ...releaseFeeds,
+    ...coordination,
     close: parts.close,
   };
 }

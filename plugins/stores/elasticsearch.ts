@@ -4,8 +4,9 @@
  * store from one module per concern, all working through one context (es_context.ts): dismissals
  * and feedback (es_feedback.ts), the outbox and its claims between processes (es_outbox.ts), the
  * event cache (es_events.ts), status history (es_statuses.ts), batch runs (es_batch_runs.ts),
- * revocations (es_revocations.ts), snapshots (es_snapshots.ts) and the release-feed cache
- * (es_release_feeds.ts). Writes are keyed by stable ids so repeating one is harmless.
+ * revocations (es_revocations.ts), snapshots (es_snapshots.ts), the release-feed cache
+ * (es_release_feeds.ts) and the rate limits and leases shared by processes (es_coordination.ts).
+ * Writes are keyed by stable ids so repeating one is harmless.
  *
  * @module
  */
@@ -21,6 +22,7 @@ import { esFeedback } from "./es_feedback.ts";
 import { ensureIndices } from "./es_indices.ts";
 import { esOutbox } from "./es_outbox.ts";
 import { esReleaseFeeds } from "./es_release_feeds.ts";
+import { esCoordination } from "./es_coordination.ts";
 import { esRevocations } from "./es_revocations.ts";
 import { esSnapshots } from "./es_snapshots.ts";
 import { esStatuses } from "./es_statuses.ts";
@@ -69,6 +71,7 @@ export async function createElasticsearchStore(options: ElasticsearchStoreOption
     revocations: esRevocations(ctx),
     snapshots: esSnapshots(ctx),
     releaseFeeds: esReleaseFeeds(ctx),
+    coordination: esCoordination(ctx),
     close: () => client.close(),
   });
 }

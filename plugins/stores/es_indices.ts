@@ -43,6 +43,8 @@ export const MAPPINGS = {
     body: { type: "text", index: false },
   },
   release_feeds: { fetched_at: date, body: { type: "text", index: false } },
+  rate_buckets: { tokens: { type: "double" }, at: date, full_at: date },
+  leases: { holder: kw, until: date },
 } as const;
 
 /** The suffix of one of the store's indices. */

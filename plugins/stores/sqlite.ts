@@ -4,7 +4,8 @@
  * composes the store from one module per concern: dismissals and feedback (sqlite_feedback.ts),
  * the outbox (sqlite_outbox.ts), the event cache (sqlite_events.ts), status history
  * (sqlite_statuses.ts), batch runs (sqlite_batch_runs.ts), revocations (sqlite_revocations.ts),
- * snapshots (sqlite_snapshots.ts) and the release-feed cache (sqlite_release_feeds.ts), all run
+ * snapshots (sqlite_snapshots.ts), the release-feed cache (sqlite_release_feeds.ts) and the rate
+ * limits and leases shared by processes (sqlite_coordination.ts), all run
  * through one runner (sqlite_runner.ts).
  *
  * @module
@@ -15,6 +16,7 @@ import type { Store } from "../../engine/ports.ts";
 import { StoreError } from "./codec.ts";
 import { composeStore } from "./compose.ts";
 import { sqliteBatchRuns } from "./sqlite_batch_runs.ts";
+import { sqliteCoordination } from "./sqlite_coordination.ts";
 import { sqliteEvents } from "./sqlite_events.ts";
 import { sqliteFeedback } from "./sqlite_feedback.ts";
 import { migrate, NewerSchemaError } from "./sqlite_migrations.ts";
@@ -84,6 +86,7 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<St
     revocations: sqliteRevocations(db, run),
     snapshots: sqliteSnapshots(db, run),
     releaseFeeds: sqliteReleaseFeeds(db, run),
+    coordination: sqliteCoordination(db, run),
     close,
   });
 }

@@ -22,9 +22,20 @@ const NOW = new Date("2024-06-01T12:00:00Z");
 const minutesAgo = (m: number) => new Date(NOW.getTime() - m * 60_000);
 const DAY = 86_400_000;
 
-/** The event methods of a Store, in memory; the rest is not needed here. */
+/** The event and lease methods of a Store, in memory; the rest is not needed here. */
 class MemoryEvents {
   events = new Map<string, AccessEvent>();
+  leases = new Map<string, { holder: string; until: Date }>();
+  takeLease(name: string, holder: string, o: { until: Date; now: Date }): Promise<boolean> {
+    const held = this.leases.get(name);
+    if (held && held.holder !== holder && held.until > o.now) return Promise.resolve(false);
+    this.leases.set(name, { holder, until: o.until });
+    return Promise.resolve(true);
+  }
+  releaseLease(name: string, holder: string): Promise<void> {
+    if (this.leases.get(name)?.holder === holder) this.leases.delete(name);
+    return Promise.resolve();
+  }
   prunedBefore: Date[] = [];
   putEvents(_source: string, events: AccessEvent[]): Promise<void> {
     for (const e of events) this.events.set(e.id ?? crypto.randomUUID(), e);

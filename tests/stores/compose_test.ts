@@ -36,6 +36,11 @@ async function partsOfSqlite(): Promise<StoreParts> {
       snapshotCount: s.snapshotCount,
     },
     releaseFeeds: { releaseFeed: s.releaseFeed, putReleaseFeed: s.putReleaseFeed },
+    coordination: {
+      takeToken: s.takeToken,
+      takeLease: s.takeLease,
+      releaseLease: s.releaseLease,
+    },
     close: s.close,
   };
 }

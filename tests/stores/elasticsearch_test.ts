@@ -4,6 +4,7 @@ import type { Store } from "../../engine/ports.ts";
 import { createElasticsearchStore } from "../../plugins/stores/elasticsearch.ts";
 import { type FakeElasticsearch, startFakeElasticsearch } from "../fakes/elasticsearch.ts";
 import { at, runStoreContract } from "./store_contract.ts";
+import { sharedCoordination } from "./coordination_contract.ts";
 import { sha256Hex } from "../../lib/sha256.ts";
 
 /** Opens a store on its own fake; closing the store also stops the fake. */
@@ -38,14 +39,16 @@ Deno.test("elasticsearch store creates its indices with strict mappings once", a
       "t-dismissals",
       "t-events",
       "t-feedback",
+      "t-leases",
       "t-outbox",
+      "t-rate_buckets",
       "t-release_feeds",
       "t-revocations",
       "t-snapshots",
       "t-statuses",
     ]);
     assert.equal(fake.indices.get("t-outbox")!.mappings.dynamic, "strict");
-    assert.equal(fake.requests.filter((r) => r.method === "PUT").length, 9);
+    assert.equal(fake.requests.filter((r) => r.method === "PUT").length, 11);
   } finally {
     await fake.close();
   }
@@ -130,6 +133,18 @@ Deno.test("elasticsearch store: a session revoked by one process is refused by a
   } finally {
     await first.close();
     await second.close();
+    await fake.close();
+  }
+});
+
+Deno.test("two elasticsearch stores on one cluster share rate-limit buckets and leases", async () => {
+  const fake = startFakeElasticsearch();
+  const [a, b] = [await storeOnFake({ fake }), await storeOnFake({ fake })];
+  try {
+    await sharedCoordination(a, b);
+  } finally {
+    await a.close();
+    await b.close();
     await fake.close();
   }
 });

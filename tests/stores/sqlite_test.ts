@@ -4,6 +4,7 @@ import { silentLogger } from "../../config/log.ts";
 import { createSqliteStore } from "../../plugins/stores/sqlite.ts";
 import { inTempDir } from "../support/temp_dir.ts";
 import { at, runStoreContract } from "./store_contract.ts";
+import { sharedCoordination } from "./coordination_contract.ts";
 
 runStoreContract(
   "sqlite (:memory:)",
@@ -116,6 +117,20 @@ Deno.test("sqlite recordFeedback() stores nothing when one outbox row cannot be 
       assert.equal(await store.outboxDepth(), 0);
     } finally {
       await store.close();
+    }
+  });
+});
+
+Deno.test("two sqlite stores on one file share rate-limit buckets and leases", async () => {
+  await inTempDir(async (dir) => {
+    const path = `${dir}/shared.db`;
+    const a = await createSqliteStore({ path, log: silentLogger });
+    const b = await createSqliteStore({ path, log: silentLogger });
+    try {
+      await sharedCoordination(a, b);
+    } finally {
+      await a.close();
+      await b.close();
     }
   });
 });

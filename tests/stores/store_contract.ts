@@ -1,13 +1,14 @@
 /**
  * The behaviour every `Store` implementation must show, run against each of them: the one
- * contract both stores pass, with its revocation (revocation_contract.ts) and snapshot
- * (snapshot_contract.ts) parts.
+ * contract both stores pass, with its revocation (revocation_contract.ts), snapshot
+ * (snapshot_contract.ts) and coordination (coordination_contract.ts) parts.
  *
  * @module
  */
 import assert from "node:assert/strict";
 import type { BatchRunSummary, Store } from "../../engine/ports.ts";
 import type { AccessEvent } from "../../engine/types.ts";
+import { coordinationContract } from "./coordination_contract.ts";
 import { revocationContract } from "./revocation_contract.ts";
 import { snapshotContract } from "./snapshot_contract.ts";
 
@@ -241,6 +242,7 @@ export function runStoreContract(
 
       await revocationContract(step);
       await snapshotContract(step);
+      await coordinationContract(step);
 
       // --- release-feed cache ---
       await step("putReleaseFeed() keeps the latest copy per feed name", async (s) => {
