@@ -8,7 +8,8 @@
  * compared with each other meet the same load from elsewhere on the box. On exit it prints one
  * JSON object ({@link LoadReport}) on stdout.
  *
- * Run: `deno run --allow-net=127.0.0.1 bench/load_client.ts '<json LoadPlan>'`
+ * Run: `deno run --allow-net=127.0.0.1 bench/load_client.ts '<json LoadPlan>'` (or `-` and the
+ * plan on stdin, as `spawnLoad` does)
  *
  * @module
  */
@@ -20,6 +21,12 @@ export interface LoadPlan {
   /** How long the load runs; with `turns`, how long each URL's turn runs. */
   seconds: number;
   headers?: Record<string, string>;
+  /**
+   * More headers, one set per request in turn (e.g. one session cookie per person): request `n`
+   * of the run sends `headers` plus `headerSets[n % length]`, so consecutive requests come from
+   * different people.
+   */
+  headerSets?: Record<string, string>[];
   /** Load the URLs one at a time, in turn, this many times over (see the module's text). */
   turns?: number;
 }
@@ -81,11 +88,20 @@ function quantile(sorted: Float64Array, q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 }
 
+/** The headers of the next request: the plan's, plus the next of its `headerSets`. */
+function headerSource(plan: LoadPlan): () => Record<string, string> {
+  const base = plan.headers ?? {};
+  const sets = (plan.headerSets ?? []).map((set) => ({ ...base, ...set }));
+  if (sets.length === 0) return () => base;
+  let n = 0;
+  return () => sets[n++ % sets.length]!;
+}
+
 /** One worker: `GET`s over `urls` in turn (from `offset`) on its own client until `endAt`. */
 async function worker(
   client: Deno.HttpClient,
   urls: { url: string; samples: Samples }[],
-  headers: Record<string, string>,
+  headers: () => Record<string, string>,
   endAt: number,
   offset: number,
 ) {
@@ -95,7 +111,7 @@ async function worker(
     let status = 0;
     let bytes = 0;
     try {
-      const res = await fetch(url, { client, headers });
+      const res = await fetch(url, { client, headers: headers() });
       status = res.status;
       bytes = (await res.arrayBuffer()).byteLength;
     } catch {
@@ -116,7 +132,8 @@ async function load(
 ): Promise<number> {
   const started = performance.now();
   const endAt = started + plan.seconds * 1000;
-  await Promise.all(clients.map((c, w) => worker(c, urls, plan.headers ?? {}, endAt, w)));
+  const headers = headerSource(plan);
+  await Promise.all(clients.map((c, w) => worker(c, urls, headers, endAt, w)));
   return (performance.now() - started) / 1000;
 }
 
@@ -182,15 +199,15 @@ export async function runLoad(plan: LoadPlan): Promise<LoadReport> {
  */
 export async function spawnLoad(plan: LoadPlan): Promise<LoadReport> {
   const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--allow-net=127.0.0.1",
-      new URL(import.meta.url).pathname,
-      JSON.stringify(plan),
-    ],
+    // the plan goes on stdin: hundreds of session cookies do not fit in an argument list
+    args: ["run", "--allow-net=127.0.0.1", new URL(import.meta.url).pathname, "-"],
+    stdin: "piped",
     stdout: "piped",
     stderr: "piped",
   }).spawn();
+  const writer = child.stdin.getWriter();
+  await writer.write(new TextEncoder().encode(JSON.stringify(plan)));
+  await writer.close();
   const { code, stdout, stderr } = await child.output();
   if (code !== 0) {
     throw new Error(`load client failed (${code}): ${new TextDecoder().decode(stderr)}`);
@@ -199,7 +216,9 @@ export async function spawnLoad(plan: LoadPlan): Promise<LoadReport> {
 }
 
 if (import.meta.main) {
-  const plan = JSON.parse(Deno.args[0] ?? "") as LoadPlan;
+  const arg = Deno.args[0] ?? "-";
+  const text = arg === "-" ? await new Response(Deno.stdin.readable).text() : arg;
+  const plan = JSON.parse(text) as LoadPlan;
   if (!Array.isArray(plan.urls) || plan.urls.length === 0 || !(plan.connections > 0)) {
     throw new TypeError(
       'Expected a plan such as {"urls": ["http://127.0.0.1:8000/healthz"], ' +

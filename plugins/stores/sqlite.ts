@@ -76,7 +76,24 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<St
   if (readOnly) {
     options.log.warn("store file is read-only: dismissals and feedback cannot be saved", { path });
   }
-  const { run, close } = sqliteRunner(db, path);
+  const { run, close: closeMain } = sqliteRunner(db, path);
+  // Rate-limit buckets and leases are written on every sign-in and API call: on their own
+  // connection with synchronous = NORMAL, a commit does not wait for the disk (WAL stays safe
+  // from corruption; a power cut may forget the last few tokens taken, which costs nothing).
+  const coord = readOnly || path === ":memory:"
+    ? { db, run, close: closeMain }
+    : openCoordination();
+  function openCoordination() {
+    const other = new DatabaseSync(path);
+    other.exec(`PRAGMA busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}`);
+    other.exec("PRAGMA synchronous = NORMAL");
+    const runner = sqliteRunner(other, path);
+    return { db: other, run: runner.run, close: runner.close };
+  }
+  const close = async () => {
+    await closeMain();
+    await coord.close();
+  };
   return composeStore("sqlite", {
     feedback: sqliteFeedback(db, run),
     outbox: sqliteOutbox(db, run),
@@ -86,7 +103,7 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<St
     revocations: sqliteRevocations(db, run),
     snapshots: sqliteSnapshots(db, run),
     releaseFeeds: sqliteReleaseFeeds(db, run),
-    coordination: sqliteCoordination(db, run),
+    coordination: sqliteCoordination(coord.db, coord.run),
     close,
   });
 }
