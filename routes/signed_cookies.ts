@@ -4,17 +4,21 @@
  * checked inside the signed value (a cookie's Max-Age is only advice to the browser) and key
  * rotation: written with `SECRET_KEY`, read with it or with `SECRET_KEY_PREVIOUS`.
  *
- * Signature checks are remembered per process: a `Cookie` header whose signature was verified
- * once with a secret verifies the same way every time, so the HMAC (a key import and a verify
- * through WebCrypto, about 8 % of a Devices page served from a snapshot in `bench:http`) is done
- * once per header and secret. Only good signatures are remembered; anything else is checked
- * every time. Expiry, revocation and everything after the signature stay per request.
+ * Signatures are checked as hono/cookie's `getSignedCookie()` checks them (same cookie parsing,
+ * same `value.signature` format, same answers), but with `node:crypto`'s synchronous HMAC instead
+ * of a WebCrypto key import and verify per request: those two asynchronous operations were 14 %
+ * of the server's CPU when 400 people each opened a page once (`bench:http`, issue 24). Good
+ * signatures are also remembered per process: a `Cookie` header whose signature was verified once
+ * with a secret verifies the same way every time. Anything else is checked every time. Expiry,
+ * revocation and everything after the signature stay per request.
  *
  * Changes when how such a cookie is signed, encoded, rotated or checked does.
  *
  * @module
  */
-import { deleteCookie, getSignedCookie, setSignedCookie } from "hono/cookie";
+import { Buffer } from "node:buffer";
+import { createHmac, timingSafeEqual } from "node:crypto";
+import { deleteCookie, getCookie, setSignedCookie } from "hono/cookie";
 import type { Config } from "../config/schema.ts";
 import { decodeBase64Url, encodeBase64Url } from "../lib/base64url.ts";
 import type { Ctx } from "./context.ts";
@@ -23,6 +27,27 @@ import type { Ctx } from "./context.ts";
 export const REMEMBERED_MAX = 1024;
 
 const verified = new Map<string, string>();
+let checks = 0;
+// hono/cookie's signature: base64 (with its one `=`) of the 32-byte HMAC-SHA-256
+const SIGNATURE_RE = /^[A-Za-z0-9+/]{43}=$/;
+
+/**
+ * `getSignedCookie()`'s answer for one cookie value: `undefined` when it has no signature part
+ * of the right shape (hono leaves such a cookie out), `false` when the signature does not match
+ * `secret`, else the signed value.
+ */
+function verifySigned(value: string, secret: string): string | false | undefined {
+  const at = value.lastIndexOf(".");
+  if (at < 0) return undefined;
+  const signed = value.substring(0, at);
+  const signature = value.substring(at + 1);
+  if (signature.length !== 44 || !signature.endsWith("=")) return undefined;
+  if (!SIGNATURE_RE.test(signature)) return false; // not base64: hono's atob() throws, so false
+  checks++;
+  const expected = createHmac("sha256", secret).update(signed).digest();
+  const given = Buffer.from(signature, "base64");
+  return given.length === expected.length && timingSafeEqual(given, expected) ? signed : false;
+}
 
 /**
  * The value of the signed cookie `name`, as `getSignedCookie()` of hono/cookie answers:
@@ -32,13 +57,21 @@ const verified = new Map<string, string>();
  * @param c the request
  * @param secret the HMAC-SHA-256 key text
  * @param name the cookie's name
- * @throws whatever `getSignedCookie()` throws on a malformed header (not remembered)
+ * @throws whatever `getCookie()` throws on a malformed header (not remembered)
  */
-export async function signedCookie(
+export function signedCookie(
   c: Ctx,
   secret: string,
   name: string,
 ): Promise<string | false | undefined> {
+  try {
+    return Promise.resolve(checkedCookie(c, secret, name));
+  } catch (error: unknown) {
+    return Promise.reject(error);
+  }
+}
+
+function checkedCookie(c: Ctx, secret: string, name: string): string | false | undefined {
   const header = c.req.header("Cookie");
   if (header === undefined) return undefined;
   const key = `${name}\u0000${secret}\u0000${header}`;
@@ -48,12 +81,18 @@ export async function signedCookie(
     verified.set(key, known);
     return known;
   }
-  const value = await getSignedCookie(c, secret, name);
+  const raw = getCookie(c, name);
+  const value = raw === undefined ? undefined : verifySigned(raw, secret);
   if (typeof value === "string") {
     verified.set(key, value);
     if (verified.size > REMEMBERED_MAX) verified.delete(verified.keys().next().value!);
   }
   return value;
+}
+
+/** How many HMACs were computed to check a signature so far, in this process (for tests). */
+export function signatureChecks(): number {
+  return checks;
 }
 
 /** How many headers are remembered now (for tests). */
