@@ -9,7 +9,28 @@ import { z } from "zod";
 import type { Feedback } from "../engine/types.ts";
 import { eventAnswerKey, isEventAnswerKey } from "../engine/answer_keys.ts";
 import type { Ctx } from "./context.ts";
+import { foldEmail } from "../engine/emails.ts";
+import { TokenBuckets } from "./rate_limit.ts";
 import { notificationsOf, viewFor } from "./person_data.ts";
+
+/**
+ * Answers per person per minute (`BUDGETS.FEEDBACK_PER_MINUTE`), one set of buckets per app
+ * (per process: each process of a deployment allows the budget on its own).
+ */
+const BUCKETS = new WeakMap<object, TokenBuckets>();
+
+function answerBuckets(c: Ctx): TokenBuckets {
+  const deps = c.var.deps;
+  let buckets = BUCKETS.get(deps);
+  if (buckets === undefined) {
+    buckets = new TokenBuckets({
+      requests: deps.config.BUDGETS.FEEDBACK_PER_MINUTE,
+      perSeconds: 60,
+    });
+    BUCKETS.set(deps, buckets);
+  }
+  return buckets;
+}
 
 /** Limits on what a person can send. */
 export const LIMITS = { id: 200, feedback: 100, notes: 2000 } as const;
@@ -24,9 +45,9 @@ export const FeedbackSchema = z.object({
 /** Why a feedback or dismissal was refused. */
 export class FeedbackRefused extends Error {
   override name = "FeedbackRefused";
-  readonly status: 400 | 404 | 503;
+  readonly status: 400 | 404 | 429 | 503;
   /** @param status HTTP status  @param message plain words for the person */
-  constructor(status: 400 | 404 | 503, message: string) {
+  constructor(status: 400 | 404 | 429 | 503, message: string) {
     super(message);
     this.status = status;
   }
@@ -67,10 +88,18 @@ export async function findOwn(c: Ctx, email: string, id: string): Promise<Answer
  * question about a sign-in (`event_id`) is answered under the sign-in's key, so the Overview and
  * the Activity page show one answer for it.
  *
- * @throws {FeedbackRefused} 400 for a bad answer, 404 for someone else's id, 503 when the store
+ * @throws {FeedbackRefused} 429 past `BUDGETS.FEEDBACK_PER_MINUTE` answers of this person in a
+ * minute, 400 for a bad answer, 404 for someone else's id, 503 when the store
  * cannot save it (the person is told; nothing is silently dropped)
  */
 export async function recordFeedback(c: Ctx, email: string, feedback: Feedback): Promise<void> {
+  const wait = answerBuckets(c).take(foldEmail(email), c.var.deps.now().getTime());
+  if (wait > 0) {
+    throw new FeedbackRefused(
+      429,
+      `You have sent many answers in the last minute. Please try again in ${wait} s.`,
+    );
+  }
   const target = await findOwn(c, email, feedback.id);
   if (target.kind === "notification" && target.answers !== null) {
     if (!target.answers.includes(feedback.feedback)) {

@@ -12,6 +12,7 @@ import type { NotificationState } from "../views/notifications.tsx";
 import { sourceLabels } from "../views/source_label.ts";
 import { buildTodo, type TodoItem } from "../views/todo.ts";
 import type { Ctx } from "./context.ts";
+import { cachedNotifications } from "./notification_cache.ts";
 
 /** One person's data as the pages show it. */
 export interface PersonData {
@@ -31,15 +32,18 @@ export async function viewFor(c: Ctx, email: string, need: ViewPart): Promise<Pe
 }
 
 /**
- * A person's notifications, looked up once per request: checking that an alert is the person's
- * own and rendering the updated card share one call to the sources.
+ * A person's notifications, looked up once per request (checking that an alert is the person's
+ * own and rendering the updated card share one call to the sources) and kept across requests for
+ * `BUDGETS.NOTIFICATIONS_CACHE_SECONDS` (`notification_cache.ts`).
  */
 export function notificationsOf(c: Ctx, email: string): Promise<Collected<Notification>> {
   let lookups = c.get("notificationLookups");
   if (lookups === undefined) c.set("notificationLookups", lookups = new Map());
   let found = lookups.get(email);
   if (found === undefined) {
-    found = c.var.deps.engine.notifications(email, { signal: c.req.raw.signal });
+    // Across requests from a short cache (BUDGETS.NOTIFICATIONS_CACHE_SECONDS): not one query
+    // per view. The lookup is not tied to this request's signal, since later views share it.
+    found = cachedNotifications(c, email, () => c.var.deps.engine.notifications(email));
     lookups.set(email, found);
   }
   return found;

@@ -326,7 +326,11 @@ Deno.test("a dismissal asks the notification sources once, not once per step", a
       load: () => Promise.resolve({ default: counting }),
     },
   });
-  const app = await startApp({ registry, config: demoWith({ PLUGINS: { counting: {} } }) });
+  const app = await startApp({
+    registry,
+    // across requests the alerts are cached (feedback_budget_test.ts); here: within one request
+    config: demoWith({ PLUGINS: { counting: {} }, BUDGETS: { NOTIFICATIONS_CACHE_SECONDS: 0 } }),
+  });
   try {
     const cookie = await app.login("green@example.com");
     const csrf = csrfOf(await overview(app, cookie));
