@@ -561,8 +561,9 @@ Deno.test("/metrics lists requests by route and status, latency, per-source call
         'stethoscope_requests_total{route="/login/demo",status="303"} 1',
         'stethoscope_request_duration_seconds_count{route="/devices"} 2',
         // two views, one lookup (the second is the snapshot): demo's devices, account, events;
-        // plus, per page, the notifications the navigation badge counts
-        'stethoscope_source_calls_total{source="demo"} 5',
+        // plus the notifications the navigation badge counts, asked once: the second page finds
+        // them kept (BUDGETS.NOTIFICATIONS_CACHE_SECONDS)
+        'stethoscope_source_calls_total{source="demo"} 4',
         'stethoscope_source_calls_total{source="broken"} 1',
         'stethoscope_source_errors_total{source="broken"} 1',
         "stethoscope_outbox_depth 0",
