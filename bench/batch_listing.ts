@@ -31,8 +31,7 @@ import { toWire } from "../engine/wire.ts";
 import { type AnyPluginModule, definePlugin } from "../plugins/plugin.ts";
 import { REGISTRY, type RegistryEntry } from "../plugins/registry.ts";
 import { createSqliteStore } from "../plugins/stores/sqlite.ts";
-import { intuneSettings } from "../tests/fakes/intune.ts";
-import { JAMF_CLIENT_ID, JAMF_CLIENT_SECRET } from "../tests/fakes/jamf.ts";
+import { inventoryPlugins, PAGES, startInventoryFakes } from "./inventory_setup.ts";
 import { sleep } from "../lib/abort.ts";
 
 const flag = (name: string, fallback: number) => {
@@ -47,36 +46,9 @@ const SAMPLE = Math.min(flag("--sample", 1000), PEOPLE);
 const CONCURRENCY = flag("--concurrency", 32);
 const PAGE_LATENCY_MS = 300;
 const OWNERSHIP_LATENCY_MS = 50;
-const PAGES = { intune: 1000, jamf_pro: 500, google: 100 } as const;
 const NAMES = ["intune", "jamf_pro", "google"] as const;
 
-const fakes = new Deno.Command(Deno.execPath(), {
-  args: [
-    "run",
-    "--allow-net=127.0.0.1",
-    "--allow-read",
-    new URL("./inventory_fakes.ts", import.meta.url).pathname,
-    String(PEOPLE),
-    String(DEVICES),
-    String(PAGE_LATENCY_MS),
-  ],
-  stdin: "piped",
-  stdout: "piped",
-  stderr: "inherit",
-}).spawn();
-const reader = fakes.stdout.pipeThrough(new TextDecoderStream()).getReader();
-let first = "";
-while (!first.includes("\n")) {
-  const { value, done } = await reader.read();
-  if (done) throw new Error("the fakes process ended before printing its URLs");
-  first += value;
-}
-const urls = JSON.parse(first.split("\n")[0]!) as {
-  intune: { graphUrl: string; loginUrl: string };
-  jamfPro: { serverUrl: string };
-  google: { url: string; tokenUri: string; clientEmail: string; admin: string; privateKey: string };
-  control: string;
-};
+const { child: fakes, urls } = await startInventoryFakes(PEOPLE, DEVICES, PAGE_LATENCY_MS);
 type Counts = Record<(typeof NAMES)[number], { pages: number; devices: number }>;
 const counts = async (): Promise<Counts> => await (await fetch(`${urls.control}/counts`)).json();
 
@@ -117,26 +89,7 @@ const config = {
   ...ConfigSchema.parse({
     DEFAULT_TIMEOUT: 120,
     PLUGINS: {
-      intune: intuneSettings(urls.intune, { PAGE_SIZE: PAGES.intune, SETTING_STATES: false }),
-      jamf_pro: {
-        JAMF_PRO_URL: urls.jamfPro.serverUrl,
-        JAMF_CLIENT_ID,
-        JAMF_CLIENT_SECRET,
-        PAGE_SIZE: PAGES.jamf_pro,
-      },
-      google: {
-        GOOGLE_API_SECRETS: {
-          client_email: urls.google.clientEmail,
-          private_key: urls.google.privateKey,
-          token_uri: urls.google.tokenUri,
-        },
-        GOOGLE_API_USERNAME: urls.google.admin,
-        GOOGLE_API_SCOPES: [
-          "https://www.googleapis.com/auth/admin.directory.device.mobile.readonly",
-          "https://www.googleapis.com/auth/admin.directory.device.chromeos.readonly",
-        ],
-        GOOGLE_API_ROOT_URL: urls.google.url,
-      },
+      ...inventoryPlugins(urls),
       ownership: {},
       recorder: {},
     },

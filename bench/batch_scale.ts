@@ -15,6 +15,7 @@
  * @module
  */
 // deno-lint-ignore-file no-console
+import { PAGES, startInventoryFakes } from "./inventory_setup.ts";
 const arg = (name: string, fallback: string) => {
   const i = Deno.args.indexOf(name);
   return i === -1 ? fallback : Deno.args[i + 1]!;
@@ -26,7 +27,6 @@ const CONCURRENCY = arg("--concurrency", "32");
 const PER_PERSON = Number(arg("--devices-per-person", "2.5"));
 const BASE = Deno.args.includes("--base") ? arg("--base", "") : undefined;
 const HERE = new URL("..", import.meta.url).pathname;
-const PAGES = { intune: 1000, jamf_pro: 500, google: 100 } as const;
 const NAMES = ["intune", "jamf_pro", "google"] as const;
 
 type Counts = Record<(typeof NAMES)[number], { pages: number; devices: number }> & {
@@ -45,33 +45,14 @@ interface Run {
 }
 
 async function startFakes(people: number) {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--allow-net=127.0.0.1",
-      "--allow-read",
-      new URL("./inventory_fakes.ts", import.meta.url).pathname,
-      String(people),
-      String(Math.round(people * PER_PERSON)),
-      LATENCY,
-    ],
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "inherit",
-  }).spawn();
-  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let first = "";
-  while (!first.includes("\n")) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error("the fakes process ended before printing its URLs");
-    first += value;
-  }
-  reader.releaseLock();
-  const line = first.split("\n")[0]!;
-  const control = (JSON.parse(line) as { control: string }).control;
+  const { child, urls, line } = await startInventoryFakes(
+    people,
+    Math.round(people * PER_PERSON),
+    Number(LATENCY),
+  );
   return {
     urls: line,
-    counts: async (): Promise<Counts> => await (await fetch(`${control}/counts`)).json(),
+    counts: async (): Promise<Counts> => await (await fetch(`${urls.control}/counts`)).json(),
     async close() {
       await child.stdin.close();
       await child.status;

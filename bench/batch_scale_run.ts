@@ -16,14 +16,10 @@
 import process from "node:process";
 import { z } from "zod";
 import type { DeviceRecord } from "../engine/types.ts";
+import { inventoryPlugins, type InventoryUrls } from "./inventory_setup.ts";
 
 const [root, urlsJson, concurrency, ownershipMs] = Deno.args as [string, string, string, string];
-const urls = JSON.parse(urlsJson) as {
-  intune: { graphUrl: string; loginUrl: string };
-  jamfPro: { serverUrl: string };
-  google: { url: string; tokenUri: string; clientEmail: string; admin: string; privateKey: string };
-  elasticsearch: string;
-};
+const urls = JSON.parse(urlsJson) as InventoryUrls;
 const at = (path: string) => new URL(path, `file://${root.replace(/\/?$/, "/")}`).href;
 const { runBatchCommand } = await import(at("cli/batch.ts"));
 const { silentLogger } = await import(at("config/log.ts"));
@@ -31,8 +27,6 @@ const { ConfigSchema } = await import(at("config/schema.ts"));
 const { definePlugin } = await import(at("plugins/plugin.ts"));
 const { REGISTRY } = await import(at("plugins/registry.ts"));
 const { createSqliteStore } = await import(at("plugins/stores/sqlite.ts"));
-const { intuneSettings } = await import(at("tests/fakes/intune.ts"));
-const { JAMF_CLIENT_ID, JAMF_CLIENT_SECRET } = await import(at("tests/fakes/jamf.ts"));
 
 let ownershipCalls = 0;
 const ownership = definePlugin(
@@ -55,26 +49,7 @@ const config = {
   ...ConfigSchema.parse({
     DEFAULT_TIMEOUT: 120,
     PLUGINS: {
-      intune: intuneSettings(urls.intune, { PAGE_SIZE: 1000, SETTING_STATES: false }),
-      jamf_pro: {
-        JAMF_PRO_URL: urls.jamfPro.serverUrl,
-        JAMF_CLIENT_ID,
-        JAMF_CLIENT_SECRET,
-        PAGE_SIZE: 500,
-      },
-      google: {
-        GOOGLE_API_SECRETS: {
-          client_email: urls.google.clientEmail,
-          private_key: urls.google.privateKey,
-          token_uri: urls.google.tokenUri,
-        },
-        GOOGLE_API_USERNAME: urls.google.admin,
-        GOOGLE_API_SCOPES: [
-          "https://www.googleapis.com/auth/admin.directory.device.mobile.readonly",
-          "https://www.googleapis.com/auth/admin.directory.device.chromeos.readonly",
-        ],
-        GOOGLE_API_ROOT_URL: urls.google.url,
-      },
+      ...inventoryPlugins(urls),
       ownership: {},
       batch_es: {
         ELASTICSEARCH_HOSTS: [urls.elasticsearch],
