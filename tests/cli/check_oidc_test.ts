@@ -9,9 +9,8 @@ import assert from "node:assert/strict";
 import { checkOidc } from "../../cli/check_oidc.ts";
 import { parseConfig } from "../../config/load.ts";
 import type { Config } from "../../config/schema.ts";
-import { createLogger } from "../../config/log.ts";
-import { main } from "../../main.ts";
 import { type CertifiedProvider, startCertifiedProvider } from "../fakes/oidc_provider.ts";
+import { runMain } from "../support/run_main.ts";
 
 const REDIRECT = "http://localhost/auth/oidc/callback";
 
@@ -120,20 +119,10 @@ providerTest("check --online: a wrong client secret is found before anyone signs
   });
 });
 
-/** Runs main() with stdout/stderr captured. */
+/** Runs main() with what it prints to stdout and stderr as one text. */
 async function run(args: string[]): Promise<{ code: number; out: string }> {
-  const out: string[] = [];
-  const decoder = new TextDecoder();
-  const origOut = Deno.stdout.writeSync;
-  const origErr = Deno.stderr.writeSync;
-  Deno.stdout.writeSync = (p: Uint8Array) => (out.push(decoder.decode(p)), p.length);
-  Deno.stderr.writeSync = (p: Uint8Array) => (out.push(decoder.decode(p)), p.length);
-  try {
-    return { code: await main(args, createLogger({ sink: () => {} })), out: out.join("") };
-  } finally {
-    Deno.stdout.writeSync = origOut;
-    Deno.stderr.writeSync = origErr;
-  }
+  const { code, out, err } = await runMain(args);
+  return { code, out: out + err };
 }
 
 providerTest(

@@ -1,29 +1,12 @@
 import assert from "node:assert/strict";
-import { main } from "../../main.ts";
-import { createLogger } from "../../config/log.ts";
+import { runMain } from "../support/run_main.ts";
 import { verifyToken } from "../../routes/tokens.ts";
 import { parseConfig } from "../../config/load.ts";
 
 const SECRET = "token-explain-session-key-0123456789";
 const JWT_SECRET = "token-explain-api-token-key-9876543210";
 
-/** Runs main() with stdout/stderr captured. */
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const decoder = new TextDecoder();
-  const origOut = Deno.stdout.writeSync;
-  const origErr = Deno.stderr.writeSync;
-  Deno.stdout.writeSync = (p: Uint8Array) => (out.push(decoder.decode(p)), p.length);
-  Deno.stderr.writeSync = (p: Uint8Array) => (err.push(decoder.decode(p)), p.length);
-  try {
-    const code = await main(args, createLogger({ sink: () => {} }));
-    return { code, out: out.join(""), err: err.join("") };
-  } finally {
-    Deno.stdout.writeSync = origOut;
-    Deno.stderr.writeSync = origErr;
-  }
-}
+const run = runMain;
 
 async function configFile(extra: Record<string, unknown> = {}): Promise<string> {
   const path = await Deno.makeTempFile({ suffix: ".json" });

@@ -7,6 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { parseConfig } from "../../config/load.ts";
+import type { Config } from "../../config/schema.ts";
 import { createLogger } from "../../config/log.ts";
 import { type CertifiedProvider, startCertifiedProvider } from "../fakes/oidc_provider.ts";
 import { startApp, type TestApp } from "../support/app.ts";
@@ -15,13 +16,9 @@ const sessionOf = (res: Response) =>
   (res.headers.getSetCookie().find((c) => c.startsWith("stethoscope_session=")) ?? "")
     .split(";")[0]!;
 
-async function setUp(): Promise<{ app: TestApp; op: CertifiedProvider; close(): Promise<void> }> {
-  const op = await startCertifiedProvider({ redirectUri: "http://localhost/auth/oidc/callback" });
-  op.accounts.set("green", { email: "green@example.com", email_verified: true });
-  op.accounts.set("red", { email: "one-red@example.com", email_verified: true, groups: ["sec"] });
-  op.accounts.set("unverified", { email: "user@example.com", email_verified: false });
-  op.accounts.set("silent", { email: "user@example.com" });
-  const config = parseConfig({
+/** A configuration signing in at `op` (some keys replaced). */
+function configFor(op: CertifiedProvider, extra: Record<string, unknown> = {}): Config {
+  return parseConfig({
     PLUGINS: { demo: {} },
     SECRET_KEY: "a-session-secret-of-at-least-32-bytes!!",
     JWT_SECRET_KEY: "an-api-token-secret-of-at-least-32-bytes",
@@ -29,10 +26,21 @@ async function setUp(): Promise<{ app: TestApp; op: CertifiedProvider; close(): 
     OIDC_ISSUER: op.url,
     OIDC_CLIENT_ID: op.clientId,
     OIDC_CLIENT_SECRET: op.clientSecret,
+    ...extra,
+  }, { env: () => undefined });
+}
+
+async function setUp(): Promise<{ app: TestApp; op: CertifiedProvider; close(): Promise<void> }> {
+  const op = await startCertifiedProvider({ redirectUri: "http://localhost/auth/oidc/callback" });
+  op.accounts.set("green", { email: "green@example.com", email_verified: true });
+  op.accounts.set("red", { email: "one-red@example.com", email_verified: true, groups: ["sec"] });
+  op.accounts.set("unverified", { email: "user@example.com", email_verified: false });
+  op.accounts.set("silent", { email: "user@example.com" });
+  const config = configFor(op, {
     OIDC_SCOPES: ["openid", "email", "groups"],
     OIDC_GROUPS_CLAIM: "groups",
     PRIVILEGED_GROUPS: ["sec"],
-  }, { env: () => undefined });
+  });
   // The provider signs with the real clock.
   const app = await startApp({ config, now: new Date() });
   return {
@@ -132,16 +140,7 @@ Deno.test({
     op.accounts.set("green", { email: "green@example.com", email_verified: true });
     const wrongSecret = "a-wrong-client-secret-someone-pasted";
     const lines: Record<string, unknown>[] = [];
-    const config = parseConfig({
-      PLUGINS: { demo: {} },
-      SECRET_KEY: "a-session-secret-of-at-least-32-bytes!!",
-      JWT_SECRET_KEY: "an-api-token-secret-of-at-least-32-bytes",
-      LOGIN_MANAGER: "oidc",
-      OIDC_ISSUER: op.url,
-      OIDC_CLIENT_ID: op.clientId,
-      OIDC_CLIENT_SECRET: wrongSecret,
-      OIDC_SCOPES: ["openid", "email"],
-    }, { env: () => undefined });
+    const config = configFor(op, { OIDC_CLIENT_SECRET: wrongSecret });
     const app = await startApp({
       config,
       now: new Date(),
@@ -162,6 +161,41 @@ Deno.test({
       );
       assert.ok(!JSON.stringify(lines).includes(wrongSecret), "the secret is never logged");
       assert.ok(!JSON.stringify(lines).includes(op.clientSecret));
+    } finally {
+      await app.close();
+      await op.close();
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "OIDC against a provider that names Entra's {tenantid} template as its issuer: the page says an operator must check OIDC_ISSUER, the log has both issuers and why",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  fn: async () => {
+    const template = "https://login.microsoftonline.com/{tenantid}/v2.0";
+    const op = await startCertifiedProvider({
+      redirectUri: "http://localhost/auth/oidc/callback",
+      issuer: template,
+    });
+    const lines: Record<string, unknown>[] = [];
+    const app = await startApp({
+      config: configFor(op),
+      now: new Date(),
+      log: createLogger({ level: "info", sink: (_, line) => lines.push(JSON.parse(line)) }),
+    });
+    try {
+      const res = await app.request("/auth/oidc/start");
+      assert.equal(res.status, 502);
+      assert.match(await res.text(), /An operator needs to check OIDC_ISSUER/);
+      const logged = lines.find((l) => l.msg === "sign-in is misconfigured");
+      assert.deepEqual(logged && [logged.level, logged.configured, logged.discovered], [
+        "error",
+        op.url,
+        template,
+      ]);
+      assert.match(String(logged?.hint), /Set OIDC_ISSUER to your tenant's issuer/);
     } finally {
       await app.close();
       await op.close();

@@ -3,6 +3,12 @@
  * RS256 assertion with the service account's key, exchange it at the account's `token_uri`, and
  * reuse the access token until shortly before it expires.
  *
+ * Why not `google-auth-library` (its `JWT` client): version 11.3.4 posts the assertion to a
+ * hard-coded `https://oauth2.googleapis.com/token` and signs that URL as the assertion's `aud`
+ * (`build/src/gtoken/getToken.js`, `jwsSign.js`), ignoring the key's `token_uri`, so it cannot be
+ * pointed at the test fakes' token endpoint (tests/support/google.ts) nor at a proxy an operator
+ * names; it also reads the real clock for `iat` (the tests inject one).
+ *
  * @module
  */
 import { importPKCS8, SignJWT } from "jose";
