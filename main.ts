@@ -24,7 +24,8 @@ Commands:
   connectivity              check every configured plugin [--plugins a,b]
   batch [FILE|-]            collect every person's devices [--concurrency N] [--timeout S]
                             [--collect-only] [--shard I/N] [--log-file F] [--per-person]
-                            (listing sources are read once per run; FILE is then optional)
+                            [--all-owners] (FILE's people only; without FILE, or with
+                            --all-owners, every owner the listings and directory name)
 
 Options:
   --config PATH             configuration file (or STETHOSCOPE_CONFIG); none = demo mode
@@ -54,6 +55,7 @@ export async function main(args: string[], log: Logger = createLogger()): Promis
         timeout: { type: "string" },
         "collect-only": { type: "boolean" },
         "per-person": { type: "boolean" },
+        "all-owners": { type: "boolean" },
         shard: { type: "string" },
         "log-file": { type: "string" },
         help: { type: "boolean", short: "h" },

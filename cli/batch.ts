@@ -12,12 +12,13 @@
  * batch itself reports the true statuses (a `warn` inside a `GRACE_DAYS` grace period is shown to
  * the employee as a nudge, but counts as critical on the dashboard).
  *
- * People come from a file (one address per line) or standard input (`-`), plus — issue 16 —
- * the owners found by the listing sources (intune, jamf_pro, file…): those are read once per run,
- * page by page, before anyone is looked up, and answer every person's lookups from memory (see
- * `engine/batch_listing.ts`), and the people of Google's user directory when its scope is granted; the
- * file is then optional. `--per-person` turns listings off (every
- * source asked once per person, as before), e.g. to compare both paths.
+ * People come from a file (one address per line) or standard input (`-`): a list given is
+ * exactly the run's people (a pilot group, a department). Without one — or with `--all-owners` —
+ * the people are also the owners found by the listing sources (intune, jamf_pro, file…) and the
+ * people of Google's user directory when its scope is granted. Listing sources are read once per
+ * run either way, page by page, before anyone is looked up, and answer every person's lookups
+ * from memory (see `engine/batch_listing.ts`). `--per-person` turns listings off (every source
+ * asked once per person, as before), e.g. to compare both paths.
  *
  * @module
  */
@@ -151,6 +152,7 @@ async function run(a: {
     now,
   }, {
     given: options.input === undefined ? undefined : a.list.emails,
+    allOwners: options.allOwners,
     perPerson: options.perPerson,
     shard: options.shard,
     concurrency: options.concurrency,
@@ -183,6 +185,7 @@ async function run(a: {
     shard: options.shard,
     collectOnly: options.collectOnly,
     listings: report.listings,
+    gaps: report.gaps,
   }));
   return report.exitCode;
 }

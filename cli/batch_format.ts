@@ -9,6 +9,7 @@ import type { BatchProgress } from "../engine/batch_run.ts";
 import type { Shard } from "../engine/batch_people.ts";
 import type { BatchStats } from "../engine/batch_stats.ts";
 import { STATUSES } from "../engine/types.ts";
+import { operatorGaps, type SourceGap } from "../engine/gaps.ts";
 
 /** Where a run stands (the engine's batch progress). */
 export type Progress = BatchProgress;
@@ -63,13 +64,21 @@ export interface SummaryExtras {
   collectOnly: boolean;
   /** One line per listing source and people directory read this run (issue 16). */
   listings?: string[];
+  /**
+   * What the sources could not deliver this run (records skipped, cut short, read in part),
+   * counted per source, kind and reason: one `Not delivered:` line per source when any.
+   */
+  gaps?: readonly SourceGap[];
 }
 
 function pad(text: string, width: number): string {
   return text.length >= width ? text : text + " ".repeat(width - text.length);
 }
 
-/** The end-of-run summary: people, devices, ratings, per-practice statuses, per-source errors. */
+/**
+ * The end-of-run summary: people, devices, ratings, per-practice statuses, per-source errors,
+ * records not delivered.
+ */
 export function formatSummary(stats: BatchStats, x: SummaryExtras): string {
   const lines: string[] = [];
   const shard = x.shard.count > 1 ? ` (shard ${x.shard.index}/${x.shard.count})` : "";
@@ -110,6 +119,12 @@ export function formatSummary(stats: BatchStats, x: SummaryExtras): string {
       const t = stats.timeouts[s] ?? 0;
       const all = x.failedForEveryone.includes(s) ? " — FAILED FOR EVERYONE" : "";
       lines.push(`  ${s}: ${stats.errors[s]}${t > 0 ? ` (${t} timed out)` : ""}${all}`);
+    }
+  }
+  if (x.gaps && x.gaps.length > 0) {
+    lines.push("Not delivered (records):");
+    for (const source of [...new Set(x.gaps.map((g) => g.source))]) {
+      lines.push(`  ${source}: ${operatorGaps(x.gaps.filter((g) => g.source === source))}`);
     }
   }
   if (x.collectOnly) lines.push("Sinks: skipped (--collect-only)");

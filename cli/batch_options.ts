@@ -1,6 +1,6 @@
 /**
  * The `batch` command's arguments: `--concurrency`, `--timeout`, `--shard`, `--collect-only`,
- * `--log-file`, `--per-person` and the emails file, checked with messages that name the flag and
+ * `--log-file`, `--per-person`, `--all-owners` and the emails file, checked with messages that name the flag and
  * the accepted range; and `--timeout` applied to every plugin's deadline. Changes when a flag is
  * added or its rules change.
  *
@@ -51,6 +51,12 @@ export interface BatchOptions {
   input: string | undefined;
   logFile: string | undefined;
   perPerson: boolean;
+  /**
+   * `--all-owners`: the run's people are the file's plus every owner the listings and the
+   * people directory name. Without it a given file (or stdin) is exactly the run's people; with
+   * no file, the owners are the people anyway.
+   */
+  allOwners: boolean;
 }
 
 /**
@@ -87,5 +93,6 @@ export function parseBatchOptions(
     input: ctx.positionals[1],
     logFile: typeof v["log-file"] === "string" ? v["log-file"] : undefined,
     perPerson: v["per-person"] === true,
+    allOwners: v["all-owners"] === true,
   };
 }

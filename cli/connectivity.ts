@@ -11,17 +11,7 @@ import { assemble } from "../plugins/assemble.ts";
 import { describeReleaseStatus } from "../plugins/releases/mod.ts";
 import type { CommandContext } from "./mod.ts";
 import { withOidc } from "./check_oidc.ts";
-import { addGaps, operatorGaps, skippedGaps } from "../engine/gaps.ts";
-import type { PluginBase, SkippedCount } from "../engine/ports.ts";
-
-/** The plugin's skipped-record tally; nothing when it has none or it throws. */
-function skippedOf(plugin: Pick<PluginBase, "skippedRecords">): SkippedCount[] {
-  try {
-    return plugin.skippedRecords?.() ?? [];
-  } catch {
-    return [];
-  }
-}
+import { addGaps, operatorGaps, tallyGaps } from "../engine/gaps.ts";
 
 /** Runs the checks; returns the exit code. */
 export async function connectivity(ctx: CommandContext): Promise<number> {
@@ -50,7 +40,7 @@ export async function connectivity(ctx: CommandContext): Promise<number> {
         (o) => check.call(p.instance, o),
         { empty: undefined },
       );
-      const gaps = addGaps(skippedGaps(skippedOf(p.instance)), out.gaps ?? []);
+      const gaps = addGaps(tallyGaps([p.instance]), out.gaps ?? []);
       const named = gaps.length > 0 ? `; not delivered: ${operatorGaps(gaps)}` : "";
       if (out.ok) {
         return `${p.name}: ok${typeof out.value === "string" ? `; ${out.value}` : ""}${named}`;

@@ -9,12 +9,15 @@
  */
 import type { Collected, MergedDevice, SourceError } from "./types.ts";
 import { errorMessage } from "../lib/error_message.ts";
+import type { SourceGap } from "./gaps.ts";
 
 /** What one person's run produced. */
 export interface PersonOutcome {
   email: string;
   devices: MergedDevice[];
   errors: SourceError[];
+  /** What the sources that answered could not deliver for this person (`engine/gaps.ts`). */
+  gaps?: SourceGap[];
   /** Wall time of the lookup, in ms. */
   ms: number;
 }
@@ -87,6 +90,7 @@ export async function runBatch(
         email,
         devices: result.items,
         errors: result.errors,
+        ...(result.gaps && result.gaps.length > 0 ? { gaps: result.gaps } : {}),
         ms: clock() - started,
       });
     }

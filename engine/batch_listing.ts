@@ -130,7 +130,10 @@ export async function directoryStep(
 /** What a run starts from: the engine parts with stand-ins, its people and the summary lines. */
 export interface RunStart {
   parts: EngineParts;
-  /** The emails file's people, then the directories', then the listings' owners (each once). */
+  /**
+   * With `owners`: the emails file's people, then the directories', then the listings' owners
+   * (each once); without: the emails file's people exactly.
+   */
   people: string[];
   /** One line per directory and listing source. */
   lines: string[];
@@ -141,7 +144,9 @@ export interface RunStart {
  * with one progress line per page (`write`) and a warning per failed listing (`log`).
  *
  * @param parts the engine parts of the run
- * @param options `given`: the emails file's people; `perPerson`: no listings
+ * @param options `given`: the emails file's people; `perPerson`: no listings; `owners`: the
+ *   owners the listings and directories name are people of the run too (no emails file, or
+ *   `--all-owners`); without it the directories are not read and `given` is the run's people
  */
 export async function listingAndPeople(
   parts: EngineParts,
@@ -149,6 +154,8 @@ export async function listingAndPeople(
     perPerson: boolean;
     directories: readonly PeopleSource[];
     given: readonly string[];
+    /** The listings' and directories' owners are people of the run too (else `given` only). */
+    owners: boolean;
     write: (line: string) => void;
     log: Logger;
     /** Pages and records one listing may read (`BUDGETS`); default none. */
@@ -161,7 +168,9 @@ export async function listingAndPeople(
       onPage: (p) => options.write(formatListingPage(p)),
       ...(options.budget ? { budget: options.budget } : {}),
     }),
-    directoryStep(options.directories, { onPage: options.write }),
+    options.owners
+      ? directoryStep(options.directories, { onPage: options.write })
+      : { people: [], lines: [] },
   ]);
   for (const index of listed.indexes) {
     if (index.failure === undefined) continue;
@@ -176,7 +185,7 @@ export async function listingAndPeople(
   for (const e of directories.people) if (!known.has(foldEmail(e))) given.push(e);
   return {
     parts: listed.parts,
-    people: peopleOf(given, listed.indexes),
+    people: options.owners ? peopleOf(given, listed.indexes) : given,
     lines: [...directories.lines, ...listed.lines],
   };
 }

@@ -31,6 +31,7 @@ import {
   type Store,
 } from "./ports.ts";
 import { createObservationWriter } from "./since.ts";
+import { addGaps, type SourceGap, type TalliedPlugin, tallyGaps } from "./gaps.ts";
 
 export { type EmailList, parseEmailList, parseShard, type Shard } from "./batch_people.ts";
 export type { BatchStats } from "./batch_stats.ts";
@@ -66,8 +67,14 @@ export interface BatchRunParts {
 
 /** Options of one run. */
 export interface BatchRunOptions {
-  /** The people file's addresses, or `undefined` when none was given. */
+  /**
+   * The people file's addresses, or `undefined` when none was given. A list given is exactly the
+   * run's people, unless `allOwners`; without one, the people are every owner the listings and
+   * the people directories name.
+   */
   given: readonly string[] | undefined;
+  /** `--all-owners`: the listings' and directories' owners join a given list. */
+  allOwners?: boolean;
   /** No listings: every source is asked per person. */
   perPerson: boolean;
   shard: Shard;
@@ -92,6 +99,11 @@ export interface BatchReport {
   sinks: string[];
   /** Sources that failed for every person. */
   failedForEveryone: string[];
+  /**
+   * What the sources could not deliver this run, per source, kind and reason: each plugin's
+   * skipped-record tally (distinct records), then the gaps of people's lookups no tally counts.
+   */
+  gaps: SourceGap[];
   /** 1 when a source or a sink failed for everyone, or a sink lost a document; else 0. */
   exitCode: 0 | 1;
   seconds: number;
@@ -132,6 +144,18 @@ export function batchNeedsPeople(
 }
 
 /**
+ * What a run could not deliver: each plugin's skipped-record tally (distinct records, however
+ * many people's lookups met them), then the gaps of people's lookups that no tally counts
+ * (records cut short or read in part, skips a source reported only per lookup).
+ */
+function runGaps(plugins: readonly TalliedPlugin[], people: readonly SourceGap[]): SourceGap[] {
+  const tallied = tallyGaps(plugins);
+  const counted = (g: SourceGap) =>
+    g.kind === "skipped" && tallied.some((t) => t.source === g.source && t.reason === g.reason);
+  return addGaps(tallied, people.filter((g) => !counted(g)));
+}
+
+/**
  * Starts a run: reads the listings and directories, takes the shard, then looks every person up
  * (at most `concurrency` at once, and at once per source), hands each result to the sinks as it
  * arrives, records the statuses in the background, and saves the run's summary. Never rejects
@@ -151,6 +175,7 @@ export function startBatchRun(parts: BatchRunParts, options: BatchRunOptions): B
   const tallied = parts.sinks.some((s) => s.tally);
   let total = 0;
   let failedPeople = 0;
+  const personGaps: SourceGap[] = [];
 
   let peopleKnown = false;
   const progress = (): BatchProgress => ({
@@ -169,6 +194,7 @@ export function startBatchRun(parts: BatchRunParts, options: BatchRunOptions): B
       perPerson: options.perPerson,
       directories,
       given: options.given ?? [],
+      owners: options.given === undefined || options.allOwners === true,
       write: (line) => options.onPage?.(line),
       log,
       ...(options.budget ? { budget: options.budget } : {}),
@@ -188,6 +214,7 @@ export function startBatchRun(parts: BatchRunParts, options: BatchRunOptions): B
         onOutcome: async (outcome) => {
           addOutcome(stats, outcome);
           if (outcome.errors.length > 0) failedPeople++;
+          if (outcome.gaps) addGaps(personGaps, outcome.gaps);
           for (const e of outcome.errors) {
             log.debug("source failed", {
               email: outcome.email,
@@ -220,6 +247,7 @@ export function startBatchRun(parts: BatchRunParts, options: BatchRunOptions): B
       listings: listed.lines,
       sinks: fannedOut.lines,
       failedForEveryone: everyone,
+      gaps: runGaps(parts.plugins as TalliedPlugin[], personGaps),
       exitCode: everyone.length > 0 || fannedOut.failedForEveryone || fannedOut.lost > 0 ? 1 : 0,
       seconds: (clock() - started) / 1000,
     };

@@ -231,6 +231,27 @@ export function skippedGaps(
   );
 }
 
+/** What {@link tallyGaps} reads of a plugin (`PluginBase.skippedRecords`). */
+export interface TalliedPlugin {
+  skippedRecords?(): readonly { source: string; reason: string; label: string; count: number }[];
+}
+
+/**
+ * The skipped-record tallies of plugins (`PluginBase.skippedRecords()`) as `skipped` gaps; a
+ * plugin without one, or whose tally throws, adds nothing.
+ */
+export function tallyGaps(plugins: readonly TalliedPlugin[]): SourceGap[] {
+  const out: SourceGap[] = [];
+  for (const p of plugins) {
+    try {
+      addGaps(out, skippedGaps(p.skippedRecords?.() ?? []));
+    } catch {
+      // a tally that cannot be read names nothing; the operator's view still prints
+    }
+  }
+  return out;
+}
+
 /**
  * Gaps for an operator's line: `2 skipped (noOwner: it names no owner we can read), 100 not
  * received (short_of_total: …)`; empty text for none.

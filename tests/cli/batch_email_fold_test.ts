@@ -37,6 +37,7 @@ Deno.test("listingAndPeople() adds a directory's kif@ to a file that named the K
     perPerson: true,
     directories: [directory([["kif@planetexpress.com", "Fry@planetexpress.com"]])],
     given: [KELVIN, "fry@planetexpress.com"],
+    owners: true, // --all-owners
     write: () => {},
     log: silentLogger,
   });

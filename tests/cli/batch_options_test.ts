@@ -15,6 +15,7 @@ Deno.test("parseBatchOptions() defaults: 16 at a time, one shard, file optional"
     input: undefined,
     logFile: undefined,
     perPerson: false,
+    allOwners: false,
   });
 });
 
@@ -27,6 +28,7 @@ Deno.test("parseBatchOptions() reads every flag and the emails file", () => {
       "collect-only": true,
       "log-file": "run.log",
       "per-person": true,
+      "all-owners": true,
     }, ["batch", "people.txt"])),
     {
       concurrency: 3,
@@ -36,6 +38,7 @@ Deno.test("parseBatchOptions() reads every flag and the emails file", () => {
       input: "people.txt",
       logFile: "run.log",
       perPerson: true,
+      allOwners: true,
     },
   );
 });
