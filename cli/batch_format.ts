@@ -32,7 +32,7 @@ export function duration(seconds: number): string {
  *
  * @example
  * ```ts
- * formatProgress({ done: 50, total: 100, devices: 80, errors: 1, elapsedMs: 10_000 }, false);
+ * formatProgress({ started: true, done: 50, total: 100, devices: 80, errors: 1, elapsedMs: 10_000 }, false);
  * // "batch: 50/100 people (50%), 80 devices, 1 with errors, 5.0 people/s, ETA 10s"
  * ```
  */
