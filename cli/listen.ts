@@ -60,6 +60,8 @@ export async function serveResilient(
     hostname: string;
     log: Logger;
     onListen?: (addr: Deno.NetAddr) => void;
+    /** Told each time a listener is lost for want of descriptors (metrics). */
+    onOutOfDescriptors?: () => void;
     serve?: ServeFn;
     sleep?: (ms: number) => Promise<void>;
   },
@@ -92,6 +94,7 @@ export async function serveResilient(
       break;
     } catch (error: unknown) {
       if (!outOfDescriptors(error)) throw error;
+      options.onOutOfDescriptors?.();
       log.warn("out of file descriptors", { error: String(error), retry_ms: pause });
       await sleep(pause);
       pause = Math.min(pause * 2, LONGEST_PAUSE_MS);
@@ -105,6 +108,7 @@ export async function serveResilient(
         return;
       } catch (error: unknown) {
         if (stopping || !outOfDescriptors(error)) throw error;
+        options.onOutOfDescriptors?.();
         log.warn("out of file descriptors", {
           error: String(error),
           retry_ms: pause,

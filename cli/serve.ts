@@ -9,6 +9,7 @@ import { runDemoBatch } from "./demo_batch.ts";
 import { createApp, depsFrom, sourceObservers } from "../routes/app.tsx";
 import { type ResilientServer, serveResilient } from "./listen.ts";
 import type { CommandContext } from "./mod.ts";
+import { startProcessMetrics } from "./process_metrics.ts";
 
 /** Runs the server until SIGINT/SIGTERM; returns the exit code. */
 export async function serve(ctx: CommandContext): Promise<number> {
@@ -22,7 +23,13 @@ export async function serve(ctx: CommandContext): Promise<number> {
   const hostname = (values.hostname as string | undefined) ??
     (config.demo ? "127.0.0.1" : "0.0.0.0");
   const { metrics, onCall } = sourceObservers(log);
-  const services = await assemble(config, { log, onCall });
+  const services = await assemble(config, { log, onCall, metrics });
+  const processMetrics = startProcessMetrics(metrics);
+  for (const left of processMetrics.unavailable) log.info("metric not reported", { metric: left });
+  const descriptorsOut = metrics.counter(
+    "stethoscope_out_of_descriptors_total",
+    "Times the listener ran out of file descriptors and refused connections for a while.",
+  );
   const app = await createApp(depsFrom(services, { log, now: () => new Date(), metrics }));
   let server: ResilientServer;
   try {
@@ -30,6 +37,7 @@ export async function serve(ctx: CommandContext): Promise<number> {
       port,
       hostname,
       log,
+      onOutOfDescriptors: () => descriptorsOut.inc(),
       onListen: (addr) => {
         log.info("listening", {
           address: `http://${addr.hostname}:${addr.port}`,
@@ -41,6 +49,7 @@ export async function serve(ctx: CommandContext): Promise<number> {
       },
     });
   } catch (error: unknown) {
+    processMetrics.stop();
     await services.close();
     if (error instanceof Deno.errors.AddrInUse) {
       ctx.printErr(
@@ -65,6 +74,7 @@ export async function serve(ctx: CommandContext): Promise<number> {
   await server.finished;
   Deno.removeSignalListener("SIGINT", stop);
   Deno.removeSignalListener("SIGTERM", stop);
+  processMetrics.stop();
   await services.close();
   return 0;
 }

@@ -25,6 +25,7 @@ import type {
   RequestLogger,
   Store,
 } from "../engine/ports.ts";
+import type { MetricsRegistry } from "../config/metrics.ts";
 import { serves } from "./plugin.ts";
 import { esKwargsSchema } from "./elasticsearch.ts";
 import {
@@ -149,6 +150,8 @@ export async function assemble(
     registry?: Readonly<Record<string, RegistryEntry>>;
     /** The metrics hook, told about every source call (see `EngineOptions.onCall`). */
     onCall?: EngineOptions["onCall"];
+    /** The process's metrics registry, for the plugins (`PluginContext.metrics`). */
+    metrics?: MetricsRegistry;
   },
 ): Promise<Services> {
   const { log } = options;
@@ -160,6 +163,7 @@ export async function assemble(
       log,
       store,
       now,
+      ...(options.metrics ? { metrics: options.metrics } : {}),
       ...(options.registry ? { registry: options.registry } : {}),
     });
   } catch (error: unknown) {

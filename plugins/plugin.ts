@@ -5,6 +5,7 @@
  */
 import { z, z as zod } from "zod";
 import type { Logger } from "../config/log.ts";
+import type { MetricsRegistry } from "../config/metrics.ts";
 import type {
   AccountSource,
   BatchSink,
@@ -118,6 +119,12 @@ export interface PluginContext {
    * that follow upstream paging per person (Graph's `@odata.nextLink`). Absent: 20.
    */
   lookupMaxPages?: number;
+  /**
+   * The process's metrics registry (`config/metrics.ts`): register a counter once at creation and
+   * keep it, e.g. `ctx.metrics?.counter("stethoscope_x_total", "What it counts.", ["source"])`.
+   * Always given by `loadPlugins`; absent only where a test builds a plugin by hand.
+   */
+  metrics?: MetricsRegistry;
 }
 
 /** A plugin instance: the base plus whichever ports its kinds promise. */

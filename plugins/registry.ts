@@ -10,6 +10,7 @@ import { formatIssues, pathText } from "../config/problems.ts";
 import type { Logger } from "../config/log.ts";
 import { ownerKey } from "../engine/ownership.ts";
 import type { Store } from "../engine/ports.ts";
+import { MetricsRegistry } from "../config/metrics.ts";
 import {
   type AnyPluginModule,
   missingMethods,
@@ -96,6 +97,8 @@ export interface LoadOptions {
   log: Logger;
   store: Store;
   now?: () => Date;
+  /** The process's metrics registry, handed to each plugin (default: a registry of its own). */
+  metrics?: MetricsRegistry;
   /** Replaces the registry (tests). */
   registry?: Readonly<Record<string, RegistryEntry>>;
 }
@@ -138,6 +141,7 @@ export async function loadPlugins(config: Config, options: LoadOptions): Promise
 
   const loaded: LoadedPlugin[] = [];
   const owners = ownerKey(config.EMAIL_DOMAIN_ALIASES ?? []);
+  const metrics = options.metrics ?? new MetricsRegistry();
   for (const p of prepared) {
     if (p === null) continue;
     const timeoutMs = timeoutFor(
@@ -155,6 +159,7 @@ export async function loadPlugins(config: Config, options: LoadOptions): Promise
         demo: config.demo,
         ownerKey: owners,
         lookupMaxPages: config.BUDGETS.LOOKUP_MAX_PAGES,
+        metrics,
       });
       const missing = p.module.kinds.flatMap((k) =>
         missingMethods(instance, k).map((m) => `${m} (kind ${k})`)

@@ -18,7 +18,7 @@ import { createBurstTracker } from "../engine/bursts.ts";
 import type { Services } from "../plugins/assemble.ts";
 import type { OnCall } from "../engine/gaps.ts";
 import type { AppDeps, AppEnv, Ctx } from "./context.ts";
-import { Metrics } from "./metrics.ts";
+import { batchMetrics, Metrics } from "./metrics.ts";
 import { health } from "./health.ts";
 import { notifications } from "./notifications.tsx";
 import { overview } from "./overview.tsx";
@@ -77,7 +77,7 @@ export function sourceObservers(log: Logger): SourceObservers {
   return {
     metrics,
     onCall(source, seconds, error, gaps) {
-      metrics.sourceCall(source, seconds, error !== undefined);
+      metrics.sourceCall(source, seconds, error?.kind ?? "ok");
       metrics.sourceGaps(gaps);
       bursts.record(source, error);
     },
@@ -96,16 +96,34 @@ export function depsFrom(
   options: { log: Logger; now: () => Date; config?: Config; metrics?: Metrics },
 ): AppDeps {
   const metrics = options.metrics ?? new Metrics();
-  metrics.gauge("stethoscope_outbox_depth", () => services.store.outboxDepth());
+  metrics.gauge(
+    "stethoscope_outbox_depth",
+    "Answers waiting in the outbox for a feedback sink (shared by every process on the store).",
+    () => services.store.outboxDepth(),
+  );
   // snapshots (issue 13): how many people have one, and lookups running now (single flight)
-  metrics.gauge("stethoscope_snapshots", () => services.store.snapshotCount());
-  metrics.gauge("stethoscope_lookups_in_flight", () => services.engine.views.inFlight);
+  metrics.gauge(
+    "stethoscope_snapshots",
+    "People with a snapshot in the store.",
+    () => services.store.snapshotCount(),
+  );
+  metrics.gauge(
+    "stethoscope_lookups_in_flight",
+    "Lookups of a person running now in this process.",
+    () => services.engine.views.inFlight,
+  );
   metrics.gauge(
     "stethoscope_audit_dropped_total",
+    "Audit records the request loggers could not write, since the start.",
     () =>
       services.requestLoggers.reduce((n, l) => n + ((l as { dropped?: number }).dropped ?? 0), 0),
   );
-  metrics.gauge("stethoscope_release_data_age_days", () => services.releases.status().ageDays);
+  metrics.gauge(
+    "stethoscope_release_data_age_days",
+    "Age of the OS release data in use, in days.",
+    () => services.releases.status().ageDays,
+  );
+  batchMetrics(metrics, services.store);
   return {
     config: options.config ?? services.config,
     releaseStatus: () => services.releases.status(),
@@ -145,12 +163,15 @@ export async function createApp(deps: AppDeps): Promise<Hono<AppEnv>> {
 
   app.use(async function requestLog(c, next) {
     const started = performance.now();
+    const answered = metrics.requestStarted();
     c.set("deps", deps);
     c.set("user", null);
-    await next();
+    try {
+      await next();
+    } finally {
+      answered(c.req.routePath || "unmatched", c.res.status);
+    }
     const seconds = (performance.now() - started) / 1000;
-    const route = c.req.routePath || "unmatched";
-    metrics.request(route, c.res.status, seconds);
     log.info("request", {
       method: c.req.method,
       path: c.req.path,

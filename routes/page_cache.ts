@@ -87,9 +87,10 @@ export function pageCacheOf(deps: AppDeps): PageCache {
   if (cache === undefined) {
     const made = cache = new PageCache();
     caches.set(deps, made);
-    deps.metrics.gauge("stethoscope_page_cache_pages", () => made.size);
-    deps.metrics.gauge("stethoscope_page_cache_hits", () => made.hits);
-    deps.metrics.gauge("stethoscope_page_cache_renders", () => made.renders);
+    const m = deps.metrics;
+    m.gauge("stethoscope_page_cache_pages", "Rendered pages kept for reuse now.", () => made.size);
+    m.gauge("stethoscope_page_cache_hits", "Pages sent from the page cache.", () => made.hits);
+    m.gauge("stethoscope_page_cache_renders", "Pages rendered afresh.", () => made.renders);
   }
   return cache;
 }

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { parseExposition, sampleValue } from "./support/exposition.ts";
 import { startServer } from "./support/server.ts";
 
 Deno.test("the real server starts in demo mode on port 0, answers /healthz and stops cleanly", async () => {
@@ -76,5 +77,27 @@ Deno.test("the server refuses to start with a bad configuration and says why", a
     );
   } finally {
     await Deno.remove(path);
+  }
+});
+
+Deno.test("the real server's /metrics, under the start task's permissions, has process memory and CPU and says which process metrics it cannot read", async () => {
+  const server = await startServer();
+  try {
+    const res = await fetch(`${server.url}/metrics`);
+    const families = parseExposition(await res.text());
+    assert.ok(sampleValue(families, "process_resident_memory_bytes")! > 1_000_000);
+    assert.ok(sampleValue(families, "process_cpu_user_seconds_total")! > 0);
+    assert.equal(families.get("deno_eventloop_lag_seconds")?.type, "histogram");
+    // Deno reads /proc/self only with --allow-all: left out rather than reported as 0
+    assert.equal(families.has("process_open_fds"), false);
+    const left = server.lines.filter((l) => l.includes('"metric not reported"'))
+      .map((l) => JSON.parse(l).metric);
+    assert.deepEqual(left, [
+      "process_open_fds: Deno reads /proc/self only with --allow-all",
+      "process_max_fds: Deno reads /proc/self only with --allow-all",
+    ]);
+    assert.equal(sampleValue(families, "stethoscope_out_of_descriptors_total"), 0);
+  } finally {
+    assert.equal(await server.stop(), 0);
   }
 });

@@ -559,13 +559,12 @@ Deno.test("/metrics lists requests by route and status, latency, per-source call
       const line of [
         'stethoscope_requests_total{route="/devices",status="200"} 2',
         'stethoscope_requests_total{route="/login/demo",status="303"} 1',
-        'stethoscope_request_duration_seconds_count{route="/devices"} 2',
+        'stethoscope_request_duration_seconds_count{route="/devices",status="200"} 2',
         // two views, one lookup (the second is the snapshot): demo's devices, account, events;
         // plus the notifications the navigation badge counts, asked once: the second page finds
         // them kept (BUDGETS.NOTIFICATIONS_CACHE_SECONDS)
-        'stethoscope_source_calls_total{source="demo"} 4',
-        'stethoscope_source_calls_total{source="broken"} 1',
-        'stethoscope_source_errors_total{source="broken"} 1',
+        'stethoscope_source_calls_total{source="demo",status="ok"} 4',
+        'stethoscope_source_calls_total{source="broken",status="error"} 1',
         "stethoscope_outbox_depth 0",
         "stethoscope_snapshots 1",
         "stethoscope_lookups_in_flight 0",
@@ -575,9 +574,9 @@ Deno.test("/metrics lists requests by route and status, latency, per-source call
     assert.match(text, /stethoscope_requests_total\{route="[^"]*",status="404"\} 1/);
     assert.match(
       text,
-      /stethoscope_request_duration_seconds_bucket\{route="\/devices",le="\+Inf"\} 2/,
+      /stethoscope_request_duration_seconds_bucket\{le="\+Inf",route="\/devices",status="200"\} 2/,
     );
-    assert.ok(!text.includes('stethoscope_source_errors_total{source="demo"}'));
+    assert.ok(!text.includes('stethoscope_source_calls_total{source="demo",status="error"}'));
   } finally {
     await app.close();
   }

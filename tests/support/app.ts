@@ -71,6 +71,7 @@ export async function startApp(
     now,
     store,
     onCall: observers.onCall,
+    metrics: observers.metrics,
     ...(options.registry ? { registry: options.registry } : {}),
   });
   // Route tests send many requests from one (unknown) address within one frozen instant: unless a
