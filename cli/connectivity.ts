@@ -1,8 +1,10 @@
 /**
  * `connectivity [--plugins a,b]`: runs every configured plugin's connectivity check and prints one
- * line each, exiting non-zero if any failed. A source that could not deliver records (skipped
- * since it started or in the check itself, lists cut short) says so on its line
- * (`file: ok; not delivered: 2 skipped (noOwner: it names no owner we can read)`).
+ * line each — `ok`, or `FAILED:` with the host, port and cause — exiting 1 if any failed. A
+ * source that could not deliver records (skipped since it started or in the check itself, lists
+ * cut short) says so on its line (`file: ok; not delivered: 2 skipped (noOwner: it names no owner
+ * we can read)`). A release feed behind the copy in use (an old mirror) is a warning on the
+ * `releases` line, with its date, not a failure.
  *
  * @module
  */
@@ -34,8 +36,11 @@ export async function connectivity(ctx: CommandContext): Promise<number> {
     const results = await Promise.all(plugins.map(async (p) => {
       const check = p.instance.checkConnectivity;
       if (!check) return `${p.name}: no connectivity check`;
+      // The plugin's requests each have their own deadline and say where they went when it
+      // passes; this outer one (twice that, plus a second) only catches a check that hangs.
+      const own = p.instance.timeoutMs ?? 10_000;
       const out = await callWithDeadline(
-        { name: p.name, timeoutMs: p.instance.timeoutMs ?? 10_000 },
+        { name: p.name, timeoutMs: own * 2 + 1_000 },
         "checkConnectivity",
         (o) => check.call(p.instance, o),
         { empty: undefined },
@@ -46,7 +51,7 @@ export async function connectivity(ctx: CommandContext): Promise<number> {
         return `${p.name}: ok${typeof out.value === "string" ? `; ${out.value}` : ""}${named}`;
       }
       failed++;
-      return `${p.name}: FAILED: ${out.error.message}${named}`;
+      return `${p.name}: FAILED: ${withoutName(out.error.message, p.name)}${named}`;
     }));
     let checks = plugins.length;
     if (!wanted || wanted.has("releases")) {
@@ -58,11 +63,13 @@ export async function connectivity(ctx: CommandContext): Promise<number> {
       } else {
         checks++;
         const down = await r.refresh();
-        if (down.length === 0) results.push(`releases: ok; ${age()}`);
+        const behind = r.status().feeds.filter((f) => f.behind !== undefined)
+          .map((f) => `warning: ${f.name}: ${f.behind}; `).sort().join("");
+        if (down.length === 0) results.push(`releases: ok; ${behind}${age()}`);
         else {
           failed++;
           const why = down.map((f) => `${f.name}: ${f.error}`).join("; ");
-          results.push(`releases: FAILED: ${why}; ${age()}`);
+          results.push(`releases: FAILED: ${why}; ${behind}${age()}`);
         }
       }
     }
@@ -75,4 +82,14 @@ export async function connectivity(ctx: CommandContext): Promise<number> {
   } finally {
     await services.close();
   }
+}
+
+/**
+ * A plugin's message without a leading `"<name>: "` of its own (any letter case), so the line
+ * reads `jamf: FAILED: cannot reach …` rather than naming the plugin twice.
+ */
+function withoutName(message: string, name: string): string {
+  return message.toLowerCase().startsWith(`${name.toLowerCase()}: `)
+    ? message.slice(name.length + 2)
+    : message;
 }

@@ -61,10 +61,11 @@ export async function serve(ctx: CommandContext): Promise<number> {
   }
   services.outbox.start();
   services.releases.start();
-  if (config.demo) {
-    runDemoBatch(services.demoPeople.map((p) => p.email), { ...services, now: () => new Date() })
-      .catch((error: unknown) => log.warn("demo batch run failed", { error: String(error) }));
-  }
+  // Background work started here is awaited at shutdown, before the store closes.
+  const demoBatch = config.demo
+    ? runDemoBatch(services.demoPeople.map((p) => p.email), { ...services, now: () => new Date() })
+      .catch((error: unknown) => log.warn("demo batch run failed", { error: String(error) }))
+    : Promise.resolve();
   const stop = () => {
     log.info("shutting down");
     server.shutdown();
@@ -74,7 +75,12 @@ export async function serve(ctx: CommandContext): Promise<number> {
   await server.finished;
   Deno.removeSignalListener("SIGINT", stop);
   Deno.removeSignalListener("SIGTERM", stop);
+  // Shutdown order: no new requests and none in flight (above), then the background work —
+  // the demo batch, then (services.close) release-feed reads, the outbox, lookups still
+  // refreshing snapshots, the plugins' pollers — and the store last.
   processMetrics.stop();
+  await demoBatch;
   await services.close();
+  log.info("stopped");
   return 0;
 }

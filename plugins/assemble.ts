@@ -26,6 +26,7 @@ import type {
   Store,
 } from "../engine/ports.ts";
 import type { MetricsRegistry } from "../config/metrics.ts";
+import { sleep } from "../lib/abort.ts";
 import { serves } from "./plugin.ts";
 import { esKwargsSchema } from "./elasticsearch.ts";
 import {
@@ -211,8 +212,10 @@ export async function assemble(
     releases,
     demoPeople: config.demo ? (await import("./sources/demo_people.ts")).DEMO_PEOPLE : [],
     async close() {
-      releases.close();
+      // Everything that reads or writes the store stops first; the store closes last.
+      await releases.close(); // a feed read in flight is aborted and ends
       await outbox.stop();
+      await lookupsSettled(engine, plugins);
       for (const p of plugins) {
         try {
           await p.instance.close?.();
@@ -223,4 +226,18 @@ export async function assemble(
       await store.close();
     },
   };
+}
+
+/**
+ * Waits until no lookup runs (a background snapshot refresh a request started, which saves the
+ * snapshot when it ends), at most the longest plugin deadline plus a second: every lookup ends by
+ * its sources' deadlines. Polls `engine.views.inFlight` every 20 ms (the view service offers no
+ * promise for it).
+ */
+async function lookupsSettled(engine: Engine, plugins: readonly LoadedPlugin[]): Promise<void> {
+  const longest = Math.max(10_000, ...plugins.map((p) => p.instance.timeoutMs ?? 0));
+  const until = performance.now() + longest + 1_000;
+  while (engine.views.inFlight > 0 && performance.now() < until) {
+    await sleep(20);
+  }
 }

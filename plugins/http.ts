@@ -11,6 +11,8 @@
 import { NotFoundError, UpstreamError } from "../engine/ports.ts";
 import { sleep } from "../lib/abort.ts";
 import { errorMessage } from "../lib/error_message.ts";
+import { cannotReach, hostPort } from "../lib/fetch_failure.ts";
+import { vendorErrorCode } from "../lib/vendor_error.ts";
 import { withDeadline } from "./http_abort.ts";
 import { readBounded } from "./http_body.ts";
 import {
@@ -30,32 +32,35 @@ export class AuthError extends UpstreamError {
 }
 
 /**
- * How a source's failed connectivity check reads (the original's wording): `"<name> connection
- * failure; response code: <status>"` when the upstream answered with an HTTP status (a
- * not-found is 404), else `"<name> connection failure; <error's message>"`. Authentication
- * failures are worded by each source (what to check differs), so call this after handling them.
+ * How a source's failed connectivity check reads: `"<name>: "` and what went wrong, where — the
+ * HTTP client's message without its own name (`cannot reach HOST:PORT (GET /path): connection
+ * refused`, `received invalid response code (502) for HOST:PORT (GET /path)`), or the error's
+ * message. A message that already starts with the name (`JAMF token request failed: …`) is kept
+ * whole. Authentication failures are worded by each source (what to check differs), so call this
+ * after handling them.
  *
  * @param name the upstream as operators know it, e.g. `JAMF`, `bitFit`
  * @param error what the check's request threw
- * @returns the error to throw; its `status` is the upstream's HTTP status, if any
+ * @returns the error to throw; its `status` is the upstream's HTTP status (404 for not found)
  * @example
  * ```ts
  * import { UpstreamError } from "../engine/ports.ts";
- * connectionFailure("JAMF", new UpstreamError("bad gateway", 502)).message;
- * // "JAMF connection failure; response code: 502"
+ * connectionFailure(
+ *   "JAMF",
+ *   new UpstreamError("JAMF: received invalid response code (502) for x.example:443 (GET /)", 502),
+ * ).message;
+ * // "JAMF: received invalid response code (502) for x.example:443 (GET /)"
  * ```
  */
 export function connectionFailure(name: string, error: unknown): UpstreamError {
-  if (error instanceof UpstreamError && error.status !== undefined) {
-    return new UpstreamError(
-      `${name} connection failure; response code: ${error.status}`,
-      error.status,
-    );
-  }
-  if (error instanceof NotFoundError) {
-    return new UpstreamError(`${name} connection failure; response code: 404`, 404);
-  }
-  return new UpstreamError(`${name} connection failure; ${errorMessage(error)}`);
+  const status = error instanceof NotFoundError
+    ? 404
+    : error instanceof UpstreamError
+    ? error.status
+    : undefined;
+  const detail = errorMessage(error);
+  const named = new RegExp(`^${name.replace(/[^\w]/g, "\\$&")}[: ]`, "i").test(detail);
+  return new UpstreamError(named ? detail : `${name}: ${detail}`, status);
 }
 
 /** How a client is built. */
@@ -124,6 +129,12 @@ export interface HttpClient {
   ): Promise<unknown>;
   request(method: string, path: string, options: RequestOptions): Promise<HttpResponse>;
 }
+
+/**
+ * How much of a refused answer is read, to recognise a vendor's rate limit (`rate_limit.ts`) and
+ * its error code (the rest is dropped).
+ */
+const ERROR_BODY_BYTES = 64 * 1024;
 
 /** The HTTP Basic `Authorization` value, re-exported for REST plugins (defined in lib/). */
 export { basicAuth } from "../lib/basic_auth.ts";
@@ -206,10 +217,14 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
             await pause(delay(backoffMs, attempt), signal);
             continue;
           }
-          const why = errorMessage(error instanceof OutboundError ? error.cause ?? error : error);
-          throw new UpstreamError(clean(`${options.name}: cannot reach ${where}: ${why}`));
+          const why = error instanceof OutboundError ? error.cause ?? error : error;
+          throw new UpstreamError(clean(`${options.name}: ${cannotReach(url, where, why)}`));
         }
-        const limited = await rateLimitError(options.name, where, response);
+        // a refusal's body, read once (bounded): a rate limit in a vendor's form, or its error code
+        const refusal = response.ok
+          ? ""
+          : await readBounded(response, ERROR_BODY_BYTES).catch(() => null) ?? "";
+        const limited = rateLimitError(options.name, where, response, refusal);
         if (limited === null && response.status >= 500 && attempt < retries) {
           await discard(response);
           await pause(delay(backoffMs, attempt), signal);
@@ -217,7 +232,13 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         }
         if (!response.ok) {
           await discard(response);
-          const error = limited ?? statusError(options.name, where, response);
+          const error = limited ??
+            statusError(
+              options.name,
+              `${hostPort(url)} (${where})`,
+              response,
+              vendorErrorCode(refusal),
+            );
           const step = error instanceof RateLimitError
             ? nextThrottleStep(error, throttled, throttle)
             : null;
@@ -235,6 +256,16 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         }
         return { status: response.status, headers: response.headers, body: parseJson(text, where) };
       }
+    } catch (error: unknown) {
+      // this request's own deadline (not the caller's): say where it went
+      if (signal.aborted && !opts.signal?.aborted && options.timeoutMs !== null) {
+        throw new UpstreamError(
+          `${options.name}: ${hostPort(url)} (${where}) did not answer within ${
+            options.timeoutMs / 1000
+          } s`,
+        );
+      }
+      throw error;
     } finally {
       dispose();
     }
@@ -256,14 +287,20 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   };
 }
 
-function statusError(name: string, where: string, response: Response): Error {
+function statusError(
+  name: string,
+  where: string,
+  response: Response,
+  vendorCode: string | undefined,
+): Error {
   const { status } = response;
+  const shown = vendorCode === undefined ? `${status}` : `${status} ${vendorCode}`;
   if (status === 404) return new NotFoundError(`${name}: ${where} not found`);
   if (status === 401 || status === 403) {
-    return new AuthError(`${name}: authentication failed (HTTP ${status}) for ${where}`, status);
+    return new AuthError(`${name}: authentication failed (HTTP ${shown}) for ${where}`, status);
   }
   return new UpstreamError(
-    `${name}: received invalid response code (${status}) for ${where}`,
+    `${name}: received invalid response code (${shown}) for ${where}`,
     status,
   );
 }
@@ -273,23 +310,20 @@ async function discard(response: Response): Promise<void> {
   if (!response.bodyUsed) await response.body?.cancel().catch(() => {});
 }
 
-/** Bytes of a 403, 429 or 503 body read to recognise a vendor's rate limit (`rate_limit.ts`). */
-const LIMIT_BODY_BYTES = 64 * 1024;
-
 /**
  * The answer as a `RateLimitError` when it is a rate limit in any vendor's form (a 429, Google's
- * 403 `userRateLimitExceeded`, Graph's 503 + `Retry-After`, Duo's 42901), else `null`. Reads the
- * body of a 403, 429 or 503 (bounded); other answers are left unread.
+ * 403 `userRateLimitExceeded`, Graph's 503 + `Retry-After`, Duo's 42901), else `null`. Looks at the
+ * body (read by the caller, bounded) of a 403, 429 or 503 only.
  */
-async function rateLimitError(
+function rateLimitError(
   name: string,
   where: string,
   response: Response,
-): Promise<RateLimitError | null> {
+  body: string,
+): RateLimitError | null {
   const { status } = response;
   if (status !== 403 && status !== 429 && status !== 503) return null;
-  const body = await readBounded(response, LIMIT_BODY_BYTES).catch(() => null);
-  const limit = rateLimitOf(status, response.headers, body ?? undefined);
+  const limit = rateLimitOf(status, response.headers, body === "" ? undefined : body);
   if (limit === null) return null;
   return new RateLimitError(
     `${name}: rate limited (${limit.reason}) for ${where}`,

@@ -48,7 +48,11 @@ export interface ReleaseService extends ReleaseDataSource, PluginBase {
   /** Refreshes now and every `REFRESH_HOURS` until `close()` (only when fetching is on). */
   start(): void;
   status(): ReleaseStatus;
-  close(): void;
+  /**
+   * Stops the schedule, aborts a refresh in flight and waits for it to end, so nothing reads or
+   * writes the store after this resolves (close it before the store).
+   */
+  close(): Promise<void>;
 }
 
 /** Options of {@link createReleaseService}. */
@@ -68,6 +72,11 @@ export interface ReleaseServiceOptions {
 }
 
 const DAY_MS = 86_400_000;
+const COPY_WORDS = {
+  feed: "the copy fetched earlier",
+  store: "the store's copy",
+  shipped: "the file shipped with Stethoscope",
+} as const;
 const USER_AGENT = "Stethoscope-release-data/1 (+https://github.com/Netflix/stethoscope)";
 
 /**
@@ -117,6 +126,8 @@ export function createReleaseService(options: ReleaseServiceOptions): ReleaseSer
   let cached: ReleaseSnapshot | null = null;
   let lastWarning: number | null = null;
   let timer: unknown;
+  /** Refreshes in flight, awaited by `close()`. */
+  const running = new Set<Promise<unknown>>();
   const timers = options.timers ?? SYSTEM_TIMERS;
 
   for (const name of sources.keys()) {
@@ -176,13 +187,19 @@ export function createReleaseService(options: ReleaseServiceOptions): ReleaseSer
       const had = states.get(name);
       const inUse = had ? newestReleaseDate(had.value) : null;
       const got = newestReleaseDate(value);
-      if (inUse && got && got.getTime() < inUse.getTime()) {
+      if (had && inUse && got && got.getTime() < inUse.getTime()) {
+        // A mirror that stopped syncing (or a rolled-back file) is not down: keep the newer copy
+        // and say so, with both dates.
         const day = (d: Date) => d.toISOString().slice(0, 10);
-        throw new Error(
-          `the feed went back in time: its newest release is dated ${day(got)}, older than ${
-            day(inUse)
-          } in the copy in use`,
-        );
+        had.behind = `the feed's newest release is dated ${day(got)}, older than ${day(inUse)} in ${
+          COPY_WORDS[had.origin]
+        }, which is kept`;
+        delete had.error;
+        log.warn("release feed is behind the copy in use; keeping that copy", {
+          feed: name,
+          detail: had.behind,
+        });
+        return null;
       }
       states.set(name, { name, origin: "feed", asOf: at, value });
       try {
@@ -192,6 +209,8 @@ export function createReleaseService(options: ReleaseServiceOptions): ReleaseSer
       }
       return null;
     } catch (error: unknown) {
+      // stopping: the process is shutting down; the store may close next, so leave it alone
+      if (stopping.signal.aborted) return null;
       const message = errorMessage(error);
       await fromStore(name); // another process may have fetched it
       const state = states.get(name);
@@ -242,12 +261,17 @@ export function createReleaseService(options: ReleaseServiceOptions): ReleaseSer
       rebuild();
     },
     async refresh() {
-      const results = await Promise.all(
-        [...sources].map(([name, s]) => refreshOne(name, s.get)),
-      );
-      rebuild();
-      warnIfOld();
-      return results.filter((r): r is FeedState => r !== null);
+      const run = Promise.all([...sources].map(([name, s]) => refreshOne(name, s.get)));
+      running.add(run);
+      try {
+        const results = await run;
+        rebuild();
+        if (stopping.signal.aborted) return [];
+        warnIfOld();
+        return results.filter((r): r is FeedState => r !== null);
+      } finally {
+        running.delete(run);
+      }
     },
     start() {
       if (!fetching || timer !== undefined) return;
@@ -273,10 +297,11 @@ export function createReleaseService(options: ReleaseServiceOptions): ReleaseSer
       const age = `release data from ${st.origin}, ${st.ageDays} days old`;
       if (failures.length > 0) throw new Error(`${failures.sort().join("; ")} (${age})`);
     },
-    close() {
+    async close() {
       stopping.abort();
       if (timer !== undefined) timers.clear(timer);
       timer = undefined;
+      await Promise.allSettled(running);
     },
   };
 }

@@ -22,6 +22,11 @@ export interface FeedState {
   asOf: Date;
   /** The last refresh error, in plain words, until a refresh succeeds. */
   error?: string;
+  /**
+   * Set when the last refresh got a copy older than the one in use (a mirror that stopped
+   * syncing): a warning with both dates, not a failure; the newer copy is kept.
+   */
+  behind?: string;
 }
 
 /** What the dashboard, `check-config` and `connectivity` say about the release data. */
@@ -67,8 +72,14 @@ export function releaseStatus(
     ageDays,
     stale: ageDays > warnAfterDays,
     feeds: feeds.map((f) => {
-      const { name, origin, asOf, error } = f;
-      return { name, origin, asOf, ...(error === undefined ? {} : { error }) };
+      const { name, origin, asOf, error, behind } = f;
+      return {
+        name,
+        origin,
+        asOf,
+        ...(error === undefined ? {} : { error }),
+        ...(behind === undefined ? {} : { behind }),
+      };
     }),
   };
 }

@@ -66,10 +66,9 @@ export function refusedToken(
     );
   }
   if (error instanceof UpstreamError && status !== undefined) {
-    return new UpstreamError(
-      `JAMF token request failed: POST ${path} answered HTTP ${status}`,
-      status,
-    );
+    // the client's message names the host, port, status and the vendor's error code
+    const what = error.message.replace(/^JAMF: /i, "");
+    return new UpstreamError(`JAMF token request failed: ${what}`, status);
   }
   return error;
 }

@@ -231,7 +231,7 @@ Deno.test("batch: a listing that fails halfway fails that source for the run, no
     const run = await h.run([]);
     assert.match(
       run.out,
-      /intune: FAILED after 7 devices in 1 pages, skipped for this run: Intune: received invalid response code \(500\)/,
+      /intune: FAILED after 7 devices in 1 pages, skipped for this run: Intune: received invalid response code \(500 InternalServerError\) for 127\.0\.0\.1:\d+ \(GET \/v1\.0\/deviceManagement\/managedDevices\?/,
     );
     // People come from the other listings only; each has Intune reported as failed.
     assert.deepEqual([...run.results.keys()].sort(), [

@@ -133,7 +133,9 @@ Deno.test("main.ts connectivity prints one line per plugin and fails on bad JAMF
       assert.equal(
         run.stdout,
         "releases: FAILED: endoflife:windows: endoflife.date: received invalid response code " +
-          "(503) for GET /api/windows.json; release data from the store's last copy, current to " +
+          `(503) for ${
+            new URL(feeds.url).host
+          } (GET /api/windows.json); release data from the store's last copy, current to ` +
           `${today} (0 days old)\n` +
           "0 of 1 checks succeeded\n",
       );

@@ -186,7 +186,9 @@ Deno.test("bitfit failures: wrong token, 500 retried, garbage JSON, hang", async
       assert.equal(fake.requests.length, 4);
       assert.ok(!error.message.includes(BITFIT_TOKEN));
       await assert.rejects(plugin.checkConnectivity!({ signal: signal() }), {
-        message: "bitFit connection failure; response code: 502",
+        message: `bitFit: received invalid response code (502) for ${
+          new URL(fake.baseUrl).host
+        } (GET /api/users?api_token=REDACTED&search=stethoscope-connectivity)`,
       });
     });
     await t.step("garbage JSON", async () => {

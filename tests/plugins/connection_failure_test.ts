@@ -2,13 +2,37 @@ import assert from "node:assert/strict";
 import { NotFoundError, UpstreamError } from "../../engine/ports.ts";
 import { connectionFailure } from "../../plugins/http.ts";
 
-Deno.test("connectionFailure() words a failed connectivity check as the original did", () => {
+Deno.test("connectionFailure() words a failed connectivity check with where and why", () => {
   const cases: Array<[unknown, string, number | undefined]> = [
-    [new UpstreamError("HTTP 502", 502), "JAMF connection failure; response code: 502", 502],
-    [new NotFoundError("no /jssuser"), "JAMF connection failure; response code: 404", 404],
-    [new TypeError("connection refused"), "JAMF connection failure; connection refused", undefined],
-    [new UpstreamError("timed out"), "JAMF connection failure; timed out", undefined],
-    ["plain text", "JAMF connection failure; plain text", undefined],
+    [
+      new UpstreamError(
+        "JAMF: received invalid response code (502) for j.example:443 (GET /)",
+        502,
+      ),
+      "JAMF: received invalid response code (502) for j.example:443 (GET /)",
+      502,
+    ],
+    [
+      new NotFoundError("JAMF: j.example:443 (GET /JSSResource/jssuser) not found"),
+      "JAMF: j.example:443 (GET /JSSResource/jssuser) not found",
+      404,
+    ],
+    [
+      new UpstreamError("jamf: cannot reach j.example:8443 (GET /x): connection refused"),
+      "jamf: cannot reach j.example:8443 (GET /x): connection refused",
+      undefined,
+    ],
+    [new TypeError("connection refused"), "JAMF: connection refused", undefined],
+    [new UpstreamError("timed out"), "JAMF: timed out", undefined],
+    ["plain text", "JAMF: plain text", undefined],
+    [
+      new UpstreamError(
+        "JAMF token request failed: received invalid response code (418) for x",
+        418,
+      ),
+      "JAMF token request failed: received invalid response code (418) for x",
+      418,
+    ],
   ];
   for (const [error, message, status] of cases) {
     const failure = connectionFailure("JAMF", error);

@@ -380,7 +380,9 @@ Deno.test("jamf checkConnectivity() explains what failed", async (t) => {
     await t.step("other status", async () => {
       fake.fail({ kind: "status", status: 418 });
       await assert.rejects(plugin.checkConnectivity!({ signal: signal() }), {
-        message: "JAMF connection failure; response code: 418",
+        message: `JAMF token request failed: received invalid response code (418) for ${
+          new URL(fake.hostaddr).host
+        } (POST /api/v1/auth/token)`,
       });
     });
   } finally {

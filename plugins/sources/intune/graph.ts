@@ -16,13 +16,13 @@
  *
  * @module
  */
+import { cannotReach, hostPort } from "../../../lib/fetch_failure.ts";
 import { UpstreamError } from "../../../engine/ports.ts";
 import { AuthError, createHttpClient } from "../../http.ts";
 import { sleep as abortableSleep } from "../../../lib/abort.ts";
 import { type IssuedToken, renewingToken } from "../../renewing_token.ts";
 import { withRetryAfter } from "../../retry_after.ts";
 import { outbound, OutboundError, outboundRedactor } from "../../outbound.ts";
-import { errorMessage } from "../../../lib/error_message.ts";
 
 /** The scope of an app-only Graph token. */
 export const GRAPH_SCOPE = "https://graph.microsoft.com/.default";
@@ -114,11 +114,13 @@ export function createGraphClient(options: GraphOptions): GraphClient {
     encodeURIComponent(options.tenantId)
   }/oauth2/v2.0/token`;
   // One exchange shared by every caller that needs a token meanwhile, under its own deadline.
+  const tokenAt = new URL(tokenUrl);
   const { token, forget } = renewingToken({
     exchange,
     earlyRefreshMs: EARLY_REFRESH_MS,
-    exchangeTimeoutMs: EXCHANGE_TIMEOUT_MS,
-    endpoint: "Intune token endpoint",
+    // no caller waits longer than the plugin's deadline, so neither does the exchange
+    exchangeTimeoutMs: Math.min(EXCHANGE_TIMEOUT_MS, options.timeoutMs ?? EXCHANGE_TIMEOUT_MS),
+    endpoint: `Intune: ${hostPort(tokenAt)} (POST ${tokenAt.pathname})`,
     now: options.now,
   });
   let requests = 0;
@@ -147,8 +149,10 @@ export function createGraphClient(options: GraphOptions): GraphClient {
     } catch (error: unknown) {
       signal.throwIfAborted();
       if (error instanceof OutboundError && error.reason !== "unreachable") throw error;
-      const why = errorMessage(error instanceof OutboundError ? error.cause ?? error : error);
-      throw new UpstreamError(clean(`Intune: cannot reach the token endpoint ${tokenUrl}: ${why}`));
+      const why = error instanceof OutboundError ? error.cause ?? error : error;
+      throw new UpstreamError(
+        clean(`Intune: ${cannotReach(tokenAt, `POST ${tokenAt.pathname}`, why)}`),
+      );
     }
     const answer = await response.json().catch((error: unknown) => {
       if (error instanceof OutboundError) throw error;
