@@ -1,8 +1,9 @@
 /**
  * `POST /check-again` (issue 13): asks the inventories now for the person whose page it was, then
  * redirects back (303) to that page. A plain form post, so it works without JavaScript. Limited
- * per person: while their data is younger than `SNAPSHOTS.CHECK_AGAIN_SECONDS` the answer is 429
- * with `Retry-After`, whoever asked last (another tab, another process sharing the store).
+ * per person to one tap per `SNAPSHOTS.CHECK_AGAIN_SECONDS` window, counted in the store (another
+ * tab, another process sharing the store count too); a second tap in the window is answered 429
+ * with `Retry-After`. Only taps count: the first tap after signing in always works.
  *
  * @module
  */
@@ -45,22 +46,30 @@ checkAgain.post("/check-again", async (c) => {
     if (!isValidEmail(asked)) return errorPage(c, 400, invalidMessage("email address", asked));
     email = asked;
   }
-  const { engine } = c.var.deps;
-  const current = await engine.cachedView(email);
-  // the last time anyone asked: the snapshot's collection, or a later refresh that failed
-  const lastAsked = Math.max(
-    current?.collectedAt.getTime() ?? 0,
-    current?.failedRefresh?.at.getTime() ?? 0,
-  );
-  const wait = lastAsked + engine.views.settings.checkAgainMs - c.var.deps.now().getTime();
-  if (current && wait > 0) {
-    const seconds = Math.ceil(wait / 1000);
+  const { engine, store } = c.var.deps;
+  // Sized for people: taps are counted, not collections — the view that signing in just made
+  // does not use up the first tap. One tap per person per CHECK_AGAIN_SECONDS window, counted in
+  // the store (an atomic test-and-set) so every process sharing it agrees.
+  const windowMs = engine.views.settings.checkAgainMs;
+  const nowMs = c.var.deps.now().getTime();
+  const window = Math.floor(nowMs / windowMs);
+  const ends = (window + 1) * windowMs;
+  const first = await store.revoke(`check-again\u0000${email.toLowerCase()}\u0000${window}`, {
+    until: new Date(ends),
+    now: new Date(nowMs),
+  }).catch((error: unknown) => {
+    // a tap is cheap for the inventories; a store that cannot count it does not refuse it
+    c.var.deps.log.warn("cannot count a check-again tap", { error: String(error) });
+    return true;
+  });
+  if (!first) {
+    const seconds = Math.max(1, Math.ceil((ends - nowMs) / 1000));
     c.header("Retry-After", String(seconds));
     return errorPage(
       c,
       429,
-      `Your devices were checked less than ${
-        Math.round(engine.views.settings.checkAgainMs / 1000)
+      `You asked for a new check less than ${
+        Math.round(windowMs / 1000)
       } seconds ago. Try again in ${seconds} seconds.`,
     );
   }
