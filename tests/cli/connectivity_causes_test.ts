@@ -11,24 +11,13 @@
  */
 import assert from "node:assert/strict";
 import { startFakeReleaseFeeds } from "../fakes/releases.ts";
+import { runMain, writeCliConfig } from "../support/cli.ts";
 
-const MAIN = new URL("../../main.ts", import.meta.url).pathname;
-const SECRETS = {
-  STETHOSCOPE_SECRET: "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a6978",
-  STETHOSCOPE_JWT: "8796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0",
-};
 const CLIENT = { JAMF_CLIENT_ID: "stethoscope", JAMF_CLIENT_SECRET: "s3cret-client-value" };
 const SHIPPED_MACOS = "2026-05-11"; // plugins/releases/shipped.json: sofa:macOS asOf
 
-async function connectivity(configPath: string, ...extra: string[]) {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", MAIN, "connectivity", "--config", configPath, ...extra],
-    env: { ...SECRETS, NO_COLOR: "1" },
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  return { code: out.code, stdout: new TextDecoder().decode(out.stdout) };
-}
+const connectivity = (path: string, ...extra: string[]) =>
+  runMain(["connectivity", "--config", path, ...extra]);
 
 /** A port nothing listens on (bound, then closed). */
 function closedPort(): number {
@@ -71,35 +60,28 @@ Deno.test("connectivity names host:port and the cause of each failure, and an ol
   });
   const silentPort = (silent.addr as Deno.NetAddr).port;
   const dir = await Deno.makeTempDir({ prefix: "stethoscope-connectivity-causes-" });
-  const path = `${dir}/config.json`;
-  await Deno.writeTextFile(
-    path,
-    JSON.stringify({
-      SECRET_KEY: { env: "STETHOSCOPE_SECRET" },
-      JWT_SECRET_KEY: { env: "STETHOSCOPE_JWT" },
-      STORE: { TYPE: "sqlite", PATH: `${dir}/stethoscope.db` },
-      RELEASE_DATA: feeds.config,
-      PLUGINS: {
-        jamf: { ...CLIENT, JAMF_API_HOSTADDR: `http://127.0.0.1:${refused}/JSSResource` },
-        bitfit: {
-          BITFIT_API_TOKEN: "bitfit-token-value",
-          BITFIT_BASE_URL: `https://127.0.0.1:${plain.addr.port}/`,
-        },
-        jamf_pro: {
-          ...CLIENT,
-          JAMF_PRO_URL: `http://127.0.0.1:${jamfDown.addr.port}`,
-        },
-        intune: {
-          INTUNE_TENANT_ID: "contoso.onmicrosoft.com",
-          INTUNE_CLIENT_ID: "00000000-0000-0000-0000-000000000001",
-          INTUNE_CLIENT_SECRET: "intune-secret-value",
-          LOGIN_URL: `http://127.0.0.1:${silentPort}`,
-          GRAPH_URL: `http://127.0.0.1:${silentPort}/v1.0`,
-          TIMEOUT: 1,
-        },
+  const path = await writeCliConfig(dir, {
+    RELEASE_DATA: feeds.config,
+    PLUGINS: {
+      jamf: { ...CLIENT, JAMF_API_HOSTADDR: `http://127.0.0.1:${refused}/JSSResource` },
+      bitfit: {
+        BITFIT_API_TOKEN: "bitfit-token-value",
+        BITFIT_BASE_URL: `https://127.0.0.1:${plain.addr.port}/`,
       },
-    }),
-  );
+      jamf_pro: {
+        ...CLIENT,
+        JAMF_PRO_URL: `http://127.0.0.1:${jamfDown.addr.port}`,
+      },
+      intune: {
+        INTUNE_TENANT_ID: "contoso.onmicrosoft.com",
+        INTUNE_CLIENT_ID: "00000000-0000-0000-0000-000000000001",
+        INTUNE_CLIENT_SECRET: "intune-secret-value",
+        LOGIN_URL: `http://127.0.0.1:${silentPort}`,
+        GRAPH_URL: `http://127.0.0.1:${silentPort}/v1.0`,
+        TIMEOUT: 1,
+      },
+    },
+  });
   const days = Math.floor((Date.now() - Date.parse(SHIPPED_MACOS)) / 86_400_000);
   const release = "releases: ok; warning: sofa:macOS: the feed's newest release is dated " +
     `2026-02-11, older than ${SHIPPED_MACOS} in the file shipped with Stethoscope, which is ` +

@@ -5,12 +5,12 @@
  * @module
  */
 import assert from "node:assert/strict";
+import { runMain, writeCliConfig } from "../support/cli.ts";
 import { INTUNE_CLIENT_SECRET, intuneSettings, startIntuneFake } from "../fakes/intune.ts";
 import { JAMF_CLIENT_ID, JAMF_CLIENT_SECRET } from "../fakes/jamf.ts";
 import { startJamfProFake } from "../fakes/jamf_pro.ts";
 import { encodeHex } from "../../lib/hex.ts";
 
-const MAIN = new URL("../../main.ts", import.meta.url).pathname;
 const hex = () => encodeHex(crypto.getRandomValues(new Uint8Array(32)));
 /** Fresh random keys (the config refuses weak ones). */
 const SECRETS = { STETHOSCOPE_SECRET: hex(), STETHOSCOPE_JWT: hex() };
@@ -20,32 +20,22 @@ Deno.test("main.ts connectivity checks intune and jamf_pro, naming what to fix",
   const jamfPro = await startJamfProFake();
   const dir = await Deno.makeTempDir({ prefix: "stethoscope-connectivity-" });
   const run = async (intuneSecret: string) => {
-    const path = `${dir}/config.json`;
-    await Deno.writeTextFile(
-      path,
-      JSON.stringify({
-        SECRET_KEY: { env: "STETHOSCOPE_SECRET" },
-        JWT_SECRET_KEY: { env: "STETHOSCOPE_JWT" },
-        STORE: { TYPE: "sqlite", PATH: `${dir}/stethoscope.db` },
-        PLUGINS: {
-          intune: intuneSettings(intune, { INTUNE_CLIENT_SECRET: intuneSecret, TIMEOUT: 5 }),
-          jamf_pro: {
-            JAMF_PRO_URL: jamfPro.serverUrl,
-            JAMF_CLIENT_ID,
-            JAMF_CLIENT_SECRET,
-            TIMEOUT: 5,
-          },
+    const path = await writeCliConfig(dir, {
+      PLUGINS: {
+        intune: intuneSettings(intune, { INTUNE_CLIENT_SECRET: intuneSecret, TIMEOUT: 5 }),
+        jamf_pro: {
+          JAMF_PRO_URL: jamfPro.serverUrl,
+          JAMF_CLIENT_ID,
+          JAMF_CLIENT_SECRET,
+          TIMEOUT: 5,
         },
-      }),
+      },
+    });
+    // Only these two: the release-data line has its own test (connectivity_test.ts).
+    return await runMain(
+      ["connectivity", "--config", path, "--plugins", "intune,jamf_pro"],
+      { ...SECRETS },
     );
-    const out = await new Deno.Command("deno", {
-      // Only these two: the release-data line has its own test (connectivity_test.ts).
-      args: ["run", "-A", MAIN, "connectivity", "--config", path, "--plugins", "intune,jamf_pro"],
-      env: { ...SECRETS, NO_COLOR: "1" },
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    return { code: out.code, stdout: new TextDecoder().decode(out.stdout) };
   };
   try {
     await t.step("both reachable with their credentials: two ok lines", async () => {
