@@ -8,6 +8,7 @@
  * @module
  */
 import { Hono } from "hono";
+import { foldEmail } from "../engine/emails.ts";
 import { invalidMessage, isValidEmail } from "../engine/identifiers.ts";
 import type { AppEnv } from "./context.ts";
 import { csrfOk, formOf } from "./forms.ts";
@@ -54,7 +55,7 @@ checkAgain.post("/check-again", async (c) => {
   const nowMs = c.var.deps.now().getTime();
   const window = Math.floor(nowMs / windowMs);
   const ends = (window + 1) * windowMs;
-  const first = await store.revoke(`check-again\u0000${email.toLowerCase()}\u0000${window}`, {
+  const first = await store.revoke(`check-again\u0000${foldEmail(email)}\u0000${window}`, {
     until: new Date(ends),
     now: new Date(nowMs),
   }).catch((error: unknown) => {

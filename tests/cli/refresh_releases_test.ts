@@ -32,7 +32,7 @@ Deno.test("releases:refresh writes every feed with today's date, readable as the
     fake.breakPath("/api/android", 404);
     await assert.rejects(
       buildShippedFile({ env: fake.config }),
-      { message: "endoflife:android: GET /api/android.json not found" },
+      { message: `endoflife:android: ${new URL(fake.url).host} (GET /api/android.json) not found` },
     );
   } finally {
     await fake.close();
