@@ -193,6 +193,13 @@ export interface JamfProFake extends FakeServer {
    * paging (hostile-upstream tests only; `null` turns it off).
    */
   ignorePaging(totalCount: number | null): void;
+  /**
+   * Serves at most `n` computers per page whatever `page-size` asks, as servers that cap it do
+   * (Jamf-Concepts/jamf-cli#385: 2000; shbedev/jamf-recovery-lock#1: 100); `null` turns it off.
+   */
+  capPageSize(n: number | null): void;
+  /** Says `totalCount` is `extra` more than it serves (records lost mid-listing); 0 turns it off. */
+  overstateTotal(extra: number): void;
 }
 
 const CLAUSE_RE = /^([A-Za-z.]+)==("(?:[^"\\]|\\.)*"|[^,;"]*)$/;
@@ -233,6 +240,8 @@ export async function startJamfProFake(options: JamfProFakeOptions = {}): Promis
   let throttled = 0;
   let retryAfter: string | undefined;
   let stuckTotal: number | null = null;
+  let cap: number | null = null;
+  let extraTotal = 0;
 
   async function inventory(req: LoggedRequest): Promise<Response> {
     const auth = req.headers.get("authorization") ?? "";
@@ -262,7 +271,7 @@ export async function startJamfProFake(options: JamfProFakeOptions = {}): Promis
         clauses.some((k) => String(field(c, k.path) ?? "").toLowerCase() === k.value.toLowerCase())
       );
     }
-    const size = Math.min(Number(q.get("page-size") ?? 100), 2000);
+    const size = Math.min(Number(q.get("page-size") ?? 100), 2000, cap ?? Infinity);
     const index = stuckTotal === null ? Number(q.get("page") ?? 0) : 0;
     const keep = new Set(q.getAll("section").map((s) => SECTION_KEYS[s]).filter(Boolean));
     if (keep.size === 0) keep.add("general");
@@ -271,7 +280,7 @@ export async function startJamfProFake(options: JamfProFakeOptions = {}): Promis
         Object.entries(c).filter(([k]) => k === "id" || k === "udid" || keep.has(k)),
       )
     );
-    return json({ totalCount: stuckTotal ?? matching.length, results });
+    return json({ totalCount: stuckTotal ?? matching.length + extraTotal, results });
   }
 
   const server = startFake(async (req) => {
@@ -298,6 +307,12 @@ export async function startJamfProFake(options: JamfProFakeOptions = {}): Promis
     },
     ignorePaging(total) {
       stuckTotal = total;
+    },
+    capPageSize(n) {
+      cap = n;
+    },
+    overstateTotal(extra) {
+      extraTotal = extra;
     },
     async close() {
       await server.close();

@@ -114,12 +114,13 @@ export function createJamfProSource(
 
   async function page(
     index: number,
+    size: number,
     filter: string | undefined,
     signal: AbortSignal,
   ): Promise<{ records: DeviceRecord[]; total: number; ids: string[] }> {
     const query = new URLSearchParams({
       page: String(index),
-      "page-size": String(config.PAGE_SIZE),
+      "page-size": String(size),
     });
     for (const s of sections) query.append("section", s);
     query.set("sort", "id:asc");
@@ -150,26 +151,44 @@ export function createJamfProSource(
   }
 
   /**
-   * The pages of one query, until a page is short or `totalCount` is reached. A page of
-   * computers that were all on earlier pages means the server ignored `page` (a broken or
-   * hostile upstream with a huge `totalCount`): it stops with an `UpstreamError` rather than
-   * asking again until the deadline, or forever in a batch. A page whose every computer was
-   * malformed does not end the listing early: the raw results are counted, not the records kept.
+   * The pages of one query, until the computers read reach `totalCount` or a page comes back
+   * empty — whatever cap the server puts on `page-size` (Jamf-Concepts/jamf-cli#385: 2000;
+   * shbedev/jamf-recovery-lock#1: 100 whatever was asked): a first page shorter than asked and
+   * than `totalCount` sets the page size the next pages ask for. A listing that ends short of
+   * `totalCount` is an `UpstreamError`, never a complete list. A page of computers that were all
+   * on earlier pages means the server ignored `page`: it stops with an `UpstreamError` rather
+   * than asking again until the deadline, or forever in a batch. Malformed computers count as
+   * read (the raw results are counted, not the records kept); they are reported as skipped.
    */
   async function* pages(filter: string | undefined, signal: AbortSignal) {
     const seen = new Set<string>();
+    let size = config.PAGE_SIZE;
+    let read = 0;
     for (let index = 0;; index++) {
-      const p = await page(index, filter, signal);
-      if (p.ids.length > 0 && p.ids.every((id) => seen.has(id))) {
+      const p = await page(index, size, filter, signal);
+      if (p.ids.length === 0) {
+        if (read < p.total) throw shortOfTotal(read, p.total, index);
+        return;
+      }
+      if (p.ids.every((id) => seen.has(id))) {
         throw new UpstreamError(
           `Jamf Pro: page ${index} of computers-inventory repeated computers of earlier pages ` +
             `(the server ignored paging); stopped`,
         );
       }
       for (const id of p.ids) seen.add(id);
+      read += p.ids.length;
       yield p;
-      if (p.ids.length < config.PAGE_SIZE || (index + 1) * config.PAGE_SIZE >= p.total) return;
+      if (read >= p.total) return;
+      if (index === 0 && p.ids.length < size) size = p.ids.length; // the server's cap
     }
+  }
+
+  function shortOfTotal(read: number, total: number, index: number): UpstreamError {
+    return new UpstreamError(
+      `Jamf Pro: computers-inventory ended after ${read} of the ${total} computers its ` +
+        `totalCount announced (page ${index} was empty); the listing is incomplete`,
+    );
   }
 
   async function all(filter: string, options: CallOptions): Promise<DeviceRecord[]> {
