@@ -3,7 +3,7 @@
  * - SOFA (`macos_data_feed.json`, `ios_data_feed.json`; schema `v1/v1_mac.schema` in
  *   github.com/macadmins/sofa): `OSVersions[]` with `OSVersion`, `Latest.ProductVersion`,
  *   `Latest.ReleaseDate` and `SecurityReleases[]` (`ProductVersion`, `ReleaseDate`,
- *   `ActivelyExploitedCVEs`).
+ *   `ActivelyExploitedCVEs`, and for Rapid Security Responses `ReleaseType` / `UpdateName`).
  * - endoflife.date (`/api/{product}.json`, documented at endoflife.date/docs/api): an array of
  *   cycles with `cycle`, `releaseLabel`, `releaseDate`, `eol`, `latest`, `latestReleaseDate`,
  *   `extendedSupport`.
@@ -20,7 +20,28 @@ const SofaRelease = z.object({
   ProductVersion: z.string(),
   ReleaseDate: z.string(),
   ActivelyExploitedCVEs: z.array(z.string()).optional(),
+  UpdateName: z.string().nullish(),
+  ReleaseType: z.string().nullish(),
 });
+
+const RSR_TYPE = /^RSR_([a-z])$/i;
+const RSR_NAME = /Rapid Security Response.*\(([a-z])\)\s*$/i;
+const HAS_LETTER = /\([a-z]\)\s*$/i;
+
+/**
+ * A SOFA security release's version as devices report it: a Rapid Security Response carries its
+ * letter outside `ProductVersion` — in `ReleaseType` (`"RSR_c"`, newer feeds) or only in
+ * `UpdateName` ("Rapid Security Response macOS Ventura 13.4.1 (c)", older feeds;
+ * macadmins/sofa#72) — so "13.4.1" becomes "13.4.1 (c)", the release a device on plain 13.4.1
+ * lacks.
+ */
+function sofaVersion(r: z.infer<typeof SofaRelease>): string {
+  const version = r.ProductVersion.trim();
+  if (HAS_LETTER.test(version)) return version;
+  const letter = RSR_TYPE.exec(r.ReleaseType?.trim() ?? "")?.[1] ??
+    RSR_NAME.exec(r.UpdateName?.trim() ?? "")?.[1];
+  return letter === undefined ? version : `${version} (${letter.toLowerCase()})`;
+}
 const SofaFeed = z.object({
   OSVersions: z.array(z.object({
     OSVersion: z.string(),
@@ -67,9 +88,10 @@ export function parseSofaFeed(body: unknown): AppleMajor[] {
     for (const raw of os.SecurityReleases ?? []) {
       const r = SofaRelease.safeParse(raw);
       const released = r.success ? date(r.data.ReleaseDate) : null;
-      if (!r.success || !released || !isValidVersion(r.data.ProductVersion)) continue;
+      const version = r.success ? sofaVersion(r.data) : "";
+      if (!r.success || !released || !isValidVersion(version)) continue;
       securityReleases.push({
-        version: r.data.ProductVersion,
+        version,
         released,
         exploited: r.data.ActivelyExploitedCVEs ?? [],
       });
