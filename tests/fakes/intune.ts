@@ -211,7 +211,7 @@ function entraError(status: number, error: string, code: number, text: string): 
 
 const SUMMARY_RE =
   /^\/v1\.0\/deviceManagement\/deviceCompliancePolicySettingStateSummaries(?:\/([^/]+)\/deviceComplianceSettingStates)?$/;
-const FILTER_RE = /^\s*(userPrincipalName|serialNumber)\s+eq\s+'((?:[^']|'')*)'\s*$/;
+const FILTER_RE = /^\s*(userPrincipalName|emailAddress|serialNumber)\s+eq\s+'((?:[^']|'')*)'\s*$/;
 
 /**
  * Starts the fake Graph on 127.0.0.1, port 0.

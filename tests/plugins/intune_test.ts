@@ -147,7 +147,8 @@ Deno.test("intune follows @odata.nextLink until the last page", async () => {
   await withFake(async ({ fake, source }) => {
     const devices = await source.devicesByEmail(FRY, { signal: signal() });
     assert.equal(devices.length, 3);
-    assert.equal(fake.counts.pages, 2, "pages of 2: 2 + 1 devices");
+    // pages of 2 (2 + 1 devices), once by UPN and once by mail address
+    assert.equal(fake.counts.pages, 4, "pages of 2: 2 + 1 devices, by UPN and by mail");
   }, { PAGE_SIZE: 2, SETTING_STATES: false });
 });
 

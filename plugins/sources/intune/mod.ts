@@ -130,6 +130,8 @@ export function createIntuneSource(
   });
   /** Graph ids of the records this source built (records carry no upstream id of their own). */
   const ids = new WeakMap<DeviceRecord, string>();
+  /** `emailAddress` of each record whose mail address differs from its UPN. */
+  const mails = new WeakMap<DeviceRecord, string>();
   const tally = skippedRecordsTally(ctx.log, ctx.name);
   const skipped = skippedRecords(ctx.log, "intune: skipped a malformed managed device", tally);
   let filterIgnoredReported = false;
@@ -150,6 +152,10 @@ export function createIntuneSource(
         raw,
       });
       ids.set(record, device.data.id);
+      const mail = device.data.emailAddress?.trim();
+      if (mail && (record.email === undefined || foldEmail(mail) !== foldEmail(record.email))) {
+        mails.set(record, mail);
+      }
       out.push(record);
     }
     return { records: out, next: parsed.data["@odata.nextLink"] };
@@ -277,11 +283,21 @@ export function createIntuneSource(
     }));
   }
 
+  /** A copy of a record owned by `email` (its mail address), keeping what the source knows of it. */
+  function withOwner(record: DeviceRecord, email: string): DeviceRecord {
+    const copy = { ...record, email };
+    const id = ids.get(record);
+    if (id !== undefined) ids.set(copy, id);
+    return copy;
+  }
+
   async function* listDevices(options: CallOptions): AsyncGenerator<ListedPage> {
     tenantStates = undefined; // a new run reads the tenant's states again
     const query = { $select: SELECT, $top: String(config.PAGE_SIZE) };
     for await (const page of walk(query, options.signal)) {
-      yield { records: page, keys: page.map((record) => ids.get(record)) };
+      // A device is found by its UPN and by its mail address, as the lookups find it.
+      const owners = page.map((r) => [r.email, mails.get(r)].filter((e): e is string => !!e));
+      yield { records: page, keys: page.map((record) => ids.get(record)), owners };
     }
   }
 
@@ -292,12 +308,27 @@ export function createIntuneSource(
     graph,
     async devicesByEmail(email: string, options: CallOptions): Promise<DeviceRecord[]> {
       if (!isValidEmail(email)) throw new RangeError(`Intune: "${email}" is not an email address`);
-      const found = await all(`userPrincipalName eq ${literal(email)}`, options);
+      // Graph's userPrincipalName is the enrolling user; the person's mail address can differ
+      // (microsoft-graph-docs-contrib#2382; mondoohq/mql#5673): look both up, one device once.
+      const byUpn = await all(`userPrincipalName eq ${literal(email)}`, options);
+      const byMail = await all(`emailAddress eq ${literal(email)}`, options);
       const want = foldEmail(email);
-      return await complete(
-        matching(found, (r) => r.email !== undefined && foldEmail(r.email) === want),
-        options,
+      const seen = new Set<string>();
+      const found = [...byUpn, ...byMail].filter((r) => {
+        const id = ids.get(r);
+        if (id === undefined) return true;
+        if (seen.has(id)) return false;
+        seen.add(id);
+        return true;
+      });
+      const owns = (r: DeviceRecord) =>
+        (r.email !== undefined && foldEmail(r.email) === want) ||
+        foldEmail(mails.get(r) ?? "") === want;
+      // The ownership guard stays: a device kept by its mail address names the person as owner.
+      const mine = matching(found, owns).map((r) =>
+        r.email !== undefined && foldEmail(r.email) === want ? r : withOwner(r, email)
       );
+      return await complete(mine, options);
     },
     async devicesBySerial(serial: string, options: CallOptions): Promise<DeviceRecord[]> {
       if (serial.trim() === "") return [];
