@@ -22,7 +22,13 @@ import type {
   OwnershipSource,
 } from "./ports.ts";
 import type { SnapshotSettings, SnapshotStore } from "./snapshots.ts";
-import { createPersonViews, type PersonViews, type ViewOptions, type ViewPart } from "./view.ts";
+import {
+  createPersonViews,
+  type PersonViews,
+  type PersonVisit,
+  type ViewOptions,
+  type ViewPart,
+} from "./view.ts";
 import { type DirectBy, directDevices, type DirectKind, directPersonal } from "./direct_lookup.ts";
 import type {
   AccessEvent,
@@ -91,6 +97,8 @@ export interface Engine {
   /** The view from the snapshot whatever its age (a stale one starts a background refresh), or
    * `null` when the person has no snapshot with the part needed — never waits for a source. */
   cachedView(email: string, options?: { need?: ViewPart }): Promise<PersonView | null>;
+  /** A request's reads of a person: one snapshot read, one presentation (`PersonVisit`). */
+  visit(email: string): PersonVisit;
   /** The snapshot service: settings, retention, lookups in flight. */
   readonly views: PersonViews;
   /**
@@ -252,6 +260,7 @@ export function createEngine(parts: EngineParts, options: EngineOptions = {}): E
     views,
     view: (email, o) => views.view(email, o),
     cachedView: (email, o) => views.cachedView(email, o),
+    visit: (email) => views.visit(email),
     viewOf,
     async devices(email, options = {}) {
       const view = await viewOf(email, await records(email, options));

@@ -44,6 +44,12 @@ export interface SnapshotStamp {
   collectedAt: Date;
   seenAt: Date;
   version: string;
+  /**
+   * The snapshot this stamp was read with, decoded only when called (throws `SyntaxError` as
+   * `snapshot()` does), so one request reads a person's snapshot once. Optional: without it the
+   * snapshot is read again with `snapshot()`.
+   */
+  snapshot?: () => StoredSnapshot;
 }
 
 /**

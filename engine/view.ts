@@ -13,6 +13,7 @@ import {
   type SnapshotSettings,
   type SnapshotStamp,
   type SnapshotStore,
+  type StoredSnapshot,
 } from "./snapshots.ts";
 import { foldEmail } from "./emails.ts";
 
@@ -51,6 +52,21 @@ export interface ViewStamp {
   fresh: boolean;
 }
 
+/**
+ * One request's reads of a person (issue 23): the snapshot is read from the store at most once
+ * (its stamp and its content come from that one read), presented at most once (one status-history
+ * write), and a lookup, when one is needed, is made at most once. Pages, their navigation badge
+ * and the page cache all ask the same visit.
+ */
+export interface PersonVisit {
+  /** The snapshot's stamp (see `PersonViews.stamp()`), from the visit's one read. */
+  stamp(): Promise<ViewStamp | null>;
+  /** As `PersonViews.cachedView()`, from the visit's one read. */
+  cachedView(need?: ViewPart): Promise<PersonView | null>;
+  /** The cached view, else the view of one live lookup (shared with any running one). */
+  view(need?: ViewPart): Promise<PersonView>;
+}
+
 /** The view service the engine exposes. */
 export interface PersonViews {
   /** A view no older than `maxAgeMs`: the snapshot, or the (shared) lookup's answer. */
@@ -74,9 +90,22 @@ export interface PersonViews {
   save(snapshot: PersonSnapshot): Promise<void>;
   /** Deletes snapshots of people not seen for `keepDays`; returns how many. */
   prune(): Promise<number>;
+  /** A request's reads of a person: one snapshot read, one presentation (see {@link PersonVisit}). */
+  visit(email: string): PersonVisit;
   /** Lookups running now (single flight: at most one per person). */
   readonly inFlight: number;
   readonly settings: Readonly<SnapshotSettings>;
+}
+
+/** The stamp of a whole snapshot (a store without stamps): its content is the version. */
+function stampOfSnapshot(found: StoredSnapshot): SnapshotStamp {
+  const { seenAt, ...content } = found;
+  return {
+    collectedAt: found.collectedAt,
+    seenAt,
+    version: JSON.stringify(content),
+    snapshot: () => found,
+  };
 }
 
 const HOUR_MS = 3_600_000;
@@ -128,9 +157,7 @@ export function createPersonViews(parts: PersonViewParts): PersonViews {
     if (!store) return null;
     if (store.snapshotStamp) return await store.snapshotStamp(key);
     const found = await store.snapshot(key);
-    if (!found) return null;
-    const { seenAt, ...content } = found;
-    return { collectedAt: found.collectedAt, seenAt, version: JSON.stringify(content) };
+    return found && stampOfSnapshot(found);
   }
 
   /** The one lookup per person: joins a running one, else starts it and saves its answer. */
@@ -175,8 +202,73 @@ export function createPersonViews(parts: PersonViewParts): PersonViews {
   const has = (s: PersonSnapshot, need: ViewPart) => need === "devices" || s[need] !== null;
   const age = (s: { collectedAt: Date }) => now().getTime() - s.collectedAt.getTime();
 
+  /** The snapshot's stamp and content from one store call (two for a store without stamps). */
+  async function readOnce(key: string) {
+    if (!store) return null;
+    try {
+      const stamp = store.snapshotStamp
+        ? await store.snapshotStamp(key)
+        : await store.snapshot(key).then((found) => found && stampOfSnapshot(found));
+      seen(key, stamp);
+      if (!stamp) return null;
+      const decode = stamp.snapshot;
+      const content = async () => {
+        try {
+          return decode ? decode() : await store.snapshot(key);
+        } catch (error: unknown) {
+          report("read a snapshot")(error);
+          return null;
+        }
+      };
+      return { stamp, content };
+    } catch (error: unknown) {
+      report("read a snapshot")(error);
+      return null;
+    }
+  }
+
+  function visit(email: string): PersonVisit {
+    const key = foldEmail(email);
+    let read: ReturnType<typeof readOnce> | undefined;
+    let cached: Promise<PersonView | null> | undefined;
+    let live: Promise<PersonView> | undefined;
+    let snap: PersonSnapshot | null = null;
+    const once = () => read ??= readOnce(key);
+    const cachedView = async (need: ViewPart = "devices") => {
+      const found = await once();
+      snap ??= found ? await found.content() : null;
+      const s = snap;
+      if (!s || !has(s, need)) return null;
+      cached ??= age(s) < settings.freshMs ? present(s, false, false) : (() => {
+        // nobody awaits a background refresh: a failure is reported, the stale view stays
+        lookup(key, email, s).catch(report("refresh a snapshot"));
+        return present(s, false, true);
+      })();
+      return await cached;
+    };
+    return {
+      async stamp() {
+        const found = await once();
+        if (!found) return null;
+        const { version, collectedAt } = found.stamp;
+        return { version, collectedAt, fresh: age(found.stamp) < settings.freshMs };
+      },
+      cachedView,
+      async view(need = "devices") {
+        const shown = await cachedView(need);
+        if (shown) return shown;
+        live ??= (async () => {
+          const running = inflight.get(key);
+          return await present(await (running ?? lookup(key, email, snap)), true, false);
+        })();
+        return await live;
+      },
+    };
+  }
+
   return {
     settings,
+    visit,
     get inFlight() {
       return inflight.size;
     },

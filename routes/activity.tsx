@@ -10,6 +10,7 @@ import type { AppEnv } from "./context.ts";
 import { audit } from "./audit.ts";
 import { age, listOrEmpty, targetEmail, whoseOf } from "./page_parts.tsx";
 import { personPage } from "./person.tsx";
+import { answersOf } from "./person_data.ts";
 
 /** The Activity sub-app (needs a signed-in person; see app.tsx). */
 export const activity: Hono<AppEnv> = new Hono<AppEnv>();
@@ -17,7 +18,7 @@ export const activity: Hono<AppEnv> = new Hono<AppEnv>();
 activity.get("/activity", async (c) => {
   const email = targetEmail(c);
   if (typeof email !== "string") return email;
-  const { config, store, engine, now } = c.var.deps;
+  const { config, engine, now } = c.var.deps;
   const whose = whoseOf(c, email);
   const zone = config.UI.timeZone;
   return await personPage(c, email, {
@@ -25,7 +26,7 @@ activity.get("/activity", async (c) => {
     active: "activity",
     need: "events",
     async render(view) {
-      const answers = await store.answers(email).catch(() => new Map<string, string>());
+      const answers = await answersOf(c, email);
       audit(c, email, "event", view.events);
       return {
         body: (

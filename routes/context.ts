@@ -13,6 +13,7 @@ import type { Metrics } from "./metrics.ts";
 import type { OidcClient } from "./oidc_client.ts";
 import type { ReleaseStatus } from "../plugins/releases/mod.ts";
 import type { PersonData } from "./person_data.ts";
+import type { PersonVisit } from "../engine/view.ts";
 import type { AuditCall } from "./audit.ts";
 
 /** The signed-in person. */
@@ -56,6 +57,10 @@ export interface AppEnv {
     secureHeadersNonce?: string;
     /** Notifications already looked up in this request, by email (see `notificationsOf`). */
     notificationLookups?: Map<string, Promise<Collected<Notification>>>;
+    /** Each person's visit in this request: one snapshot read (see `visitOf`). */
+    personVisits?: Map<string, PersonVisit>;
+    /** Store reads made once in this request, by what and whom (see `person_data.ts`). */
+    requestReads?: Map<string, Promise<unknown>>;
     /** Everything the pages show about a person, looked up in this request (see `personData`). */
     personLookups?: Map<string, Promise<PersonData>>;
     /** Data accesses audited while a page is rendered for the page cache (see `audit`). */

@@ -24,7 +24,7 @@
 import { foldEmail } from "../engine/emails.ts";
 import type { AppDeps, Ctx } from "./context.ts";
 import { audit, type AuditCall } from "./audit.ts";
-import { notificationsOf, notificationStates } from "./person_data.ts";
+import { notificationsOf, notificationStates, visitOf } from "./person_data.ts";
 import { fillGzip, type GzipTemplate, gzipTemplate } from "./gzip_template.ts";
 import { buildTodo } from "../views/todo.ts";
 
@@ -123,9 +123,9 @@ export type NotificationsShown = "all" | "count";
  * them) and release data.
  */
 async function inputsOf(c: Ctx, email: string, shown: NotificationsShown): Promise<string | null> {
-  const { engine, releaseStatus } = c.var.deps;
+  const { releaseStatus } = c.var.deps;
   const [stamp, notifications, states] = await Promise.all([
-    engine.views.stamp(email),
+    visitOf(c, email).stamp(),
     notificationsOf(c, email),
     notificationStates(c, email),
   ]);
@@ -197,8 +197,9 @@ export async function cachedPage(
   const html = await res.text();
   const nonce = c.get("secureHeadersNonce");
   const gzip = gzipTemplate(html, nonce === undefined ? "" : `nonce="${nonce}"`);
-  // kept only if nothing changed while it rendered, so a page never outlives what it shows
-  if (inputs !== null && await inputsOf(c, email, shown) === inputs) {
+  // the page was rendered from exactly these inputs (the request's one read of each: its visit,
+  // notifications and states), so it is kept under them and never outlives what it shows
+  if (inputs !== null) {
     cache.set(key, { inputs, window, gzip, audits: audited });
   }
   return send(c, gzip);

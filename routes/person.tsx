@@ -15,6 +15,7 @@ import { AskingSources } from "../views/freshness.tsx";
 import { Layout } from "../views/layout.tsx";
 import type { Ctx } from "./context.ts";
 import { page, shellFor } from "./render.tsx";
+import { visitOf } from "./person_data.ts";
 
 /** What a page built on a person's view shows. */
 export interface PersonPage {
@@ -60,7 +61,6 @@ function askedSources(c: Ctx): string[] {
  * @param spec title, navigation entry, the part needed and the body
  */
 export async function personPage(c: Ctx, email: string, spec: PersonPage): Promise<Response> {
-  const { engine } = c.var.deps;
   const whole = async (view: PersonView) => {
     const { body, alerts } = await spec.render(view);
     return await page(c, {
@@ -69,9 +69,10 @@ export async function personPage(c: Ctx, email: string, spec: PersonPage): Promi
       ...(alerts !== undefined ? { alerts } : {}),
     }, body);
   };
-  const cached = await engine.cachedView(email, { need: spec.need });
+  const visit = visitOf(c, email);
+  const cached = await visit.cachedView(spec.need);
   if (cached) return await whole(cached);
-  const lookup = engine.view(email, { need: spec.need });
+  const lookup = visit.view(spec.need);
   const quick = await answeredWithin(lookup, c.var.deps.config.SNAPSHOTS.STREAM_AFTER_MS);
   if (quick) return await whole(quick);
   const shell = String(

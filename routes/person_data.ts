@@ -6,7 +6,8 @@
  *
  * @module
  */
-import type { PersonView, ViewPart } from "../engine/view.ts";
+import type { PersonView, PersonVisit, ViewPart } from "../engine/view.ts";
+import { foldEmail } from "../engine/emails.ts";
 import type { Collected, Notification } from "../engine/types.ts";
 import type { NotificationState } from "../views/notifications.tsx";
 import { sourceLabels } from "../views/source_label.ts";
@@ -23,12 +24,24 @@ export interface PersonData {
 }
 
 /**
+ * The person's visit for this request (`engine.visit()`): the snapshot read once, presented
+ * once, by every page part, the navigation badge and the page cache of this request.
+ */
+export function visitOf(c: Ctx, email: string): PersonVisit {
+  let visits = c.get("personVisits");
+  if (visits === undefined) c.set("personVisits", visits = new Map());
+  const key = foldEmail(email);
+  let found = visits.get(key);
+  if (found === undefined) visits.set(key, found = c.var.deps.engine.visit(email));
+  return found;
+}
+
+/**
  * The person's view for a page: the snapshot whatever its age, else a live lookup (shared with
- * any running one). Never fails: sources that fail are listed in `errors`.
+ * any running one), read once per request. Never fails: sources that fail are listed in `errors`.
  */
 export async function viewFor(c: Ctx, email: string, need: ViewPart): Promise<PersonView> {
-  const { engine } = c.var.deps;
-  return await engine.cachedView(email, { need }) ?? await engine.view(email, { need });
+  return await visitOf(c, email).view(need);
 }
 
 /**
@@ -49,15 +62,47 @@ export function notificationsOf(c: Ctx, email: string): Promise<Collected<Notifi
   return found;
 }
 
-/** Dismissals and answers of a person, by notification id. A failing store hides nothing. */
-export async function notificationStates(
+/**
+ * A person's feedback answers (notifications and sign-ins, by answer key), read from the store
+ * once per request. A failing store answers none (and is logged).
+ */
+export function answersOf(c: Ctx, email: string): Promise<Map<string, string>> {
+  return once(
+    c,
+    `answers\u0000${foldEmail(email)}`,
+    () =>
+      c.var.deps.store.answers(email).catch((error: unknown) => {
+        c.var.deps.log.warn("store unavailable; showing no answers", { error: String(error) });
+        return new Map<string, string>();
+      }),
+  );
+}
+
+/** `make()`'s promise, made at most once per request under `key`. */
+function once<T>(c: Ctx, key: string, make: () => Promise<T>): Promise<T> {
+  let memo = c.get("requestReads");
+  if (memo === undefined) c.set("requestReads", memo = new Map());
+  let found = memo.get(key) as Promise<T> | undefined;
+  if (found === undefined) memo.set(key, found = make());
+  return found;
+}
+
+/**
+ * Dismissals and answers of a person, by notification id, read once per request. A failing store
+ * hides nothing.
+ */
+export function notificationStates(
   c: Ctx,
   email: string,
 ): Promise<Map<string, NotificationState>> {
+  return once(c, `states\u0000${foldEmail(email)}`, () => readStates(c, email));
+}
+
+async function readStates(c: Ctx, email: string): Promise<Map<string, NotificationState>> {
   const { store, log } = c.var.deps;
   const states = new Map<string, NotificationState>();
   try {
-    const [dismissed, answers] = await Promise.all([store.dismissed(email), store.answers(email)]);
+    const [dismissed, answers] = await Promise.all([store.dismissed(email), answersOf(c, email)]);
     for (const id of dismissed) states.set(id, { dismissed: true });
     for (const [id, answer] of answers) {
       states.set(id, { dismissed: states.get(id)?.dismissed ?? false, answer });

@@ -61,8 +61,9 @@ export function esSnapshots(ctx: EsContext): SnapshotStore {
     snapshotStamp(email: string) {
       // the stored text is the version: no decoding (the page cache reads this on every view)
       return run("read a snapshot", async (): Promise<SnapshotStamp | null> => {
-        const src = await read(foldEmail(email));
-        return src === null ? null : stampOf(src);
+        const key = foldEmail(email);
+        const src = await read(key);
+        return src === null ? null : stampOf(src, key);
       });
     },
     markSnapshotSeen(email: string, at: Date) {

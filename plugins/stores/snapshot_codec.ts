@@ -132,16 +132,18 @@ export function storedSnapshotOf(email: string, record: SnapshotRecord): StoredS
  * text are the version (the page cache reads this on every view).
  *
  * @param record the stored `collected_at`, `seen_at` and `body`
- * @returns its times, and `version` = `"<collected_at> <body>"`
+ * @param email the person, as the store keys it (lower-cased), for decoding on demand
+ * @returns its times, `version` = `"<collected_at> <body>"`, and the snapshot decoded on demand
  * @example The stamp of a row
  * ```ts
  * stampOf({ collected_at: 0, seen_at: 60_000, body: "{}" }).version; // "0 {}"
  * ```
  */
-export function stampOf(record: SnapshotRecord): SnapshotStamp {
+export function stampOf(record: SnapshotRecord, email = ""): SnapshotStamp {
   return {
     collectedAt: new Date(Number(record.collected_at)),
     seenAt: new Date(Number(record.seen_at)),
     version: `${record.collected_at} ${record.body}`,
+    snapshot: () => storedSnapshotOf(email, record),
   };
 }

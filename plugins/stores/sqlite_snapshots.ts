@@ -58,8 +58,9 @@ export function sqliteSnapshots(db: DatabaseSync, run: Runner): SnapshotStore {
     snapshotStamp(email: string) {
       // the stored text is the version: no decoding (the page cache reads this on every view)
       return run("read a snapshot", (): SnapshotStamp | null => {
-        const row = stmt("get").get(foldEmail(email));
-        return row === undefined ? null : stampOf(row);
+        const key = foldEmail(email);
+        const row = stmt("get").get(key);
+        return row === undefined ? null : stampOf(row, key);
       });
     },
     markSnapshotSeen(email: string, at: Date) {
