@@ -14,6 +14,7 @@ import type {
   Status,
 } from "./types.ts";
 import type { SnapshotStore } from "./snapshots.ts";
+import type { NudgeLedger } from "./nudge_ports.ts";
 import type { ReportGap } from "./gaps.ts";
 
 /** What every call to a source receives. */
@@ -307,6 +308,7 @@ export interface CoordinationStore {
  * release-feed cache and (from `CoordinationStore`, issue 24) shared rate limits and leases.
  */
 export interface Store extends SnapshotStore, ReleaseFeedStore, CoordinationStore {
+export interface Store extends SnapshotStore, ReleaseFeedStore, NudgeLedger {
   readonly kind: string;
   dismiss(email: string, notificationId: string, at: Date): Promise<void>;
   dismissed(email: string): Promise<Set<string>>;

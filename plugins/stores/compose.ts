@@ -9,6 +9,7 @@
  */
 import type { CoordinationStore, ReleaseFeedStore, Store } from "../../engine/ports.ts";
 import type { SnapshotStore } from "../../engine/snapshots.ts";
+import type { NudgeLedger } from "../../engine/nudge_ports.ts";
 
 /** What a person answered to notifications: dismissals and feedback (with its outbox items). */
 export type FeedbackPart = Pick<Store, "dismiss" | "dismissed" | "recordFeedback" | "answers">;
@@ -35,6 +36,8 @@ export interface StoreParts {
   releaseFeeds: ReleaseFeedStore;
   /** Token buckets and leases shared by the processes on the store. */
   coordination: CoordinationStore;
+  /** Nudges queued, sent, snoozed and opted out of (issue 27). */
+  nudges: NudgeLedger;
   /** Releases the file or the client; the store's `close()`. */
   close: () => Promise<void>;
 }
@@ -83,6 +86,7 @@ export function composeStore(kind: string, parts: StoreParts): Store {
     snapshots,
     releaseFeeds,
     coordination,
+    nudges,
   } = parts;
   return {
     kind,
@@ -95,6 +99,7 @@ export function composeStore(kind: string, parts: StoreParts): Store {
     ...snapshots,
     ...releaseFeeds,
     ...coordination,
+    ...nudges,
     close: parts.close,
   };
 }

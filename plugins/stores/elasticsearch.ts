@@ -20,6 +20,7 @@ import { esContext } from "./es_context.ts";
 import { esEvents } from "./es_events.ts";
 import { esFeedback } from "./es_feedback.ts";
 import { ensureIndices } from "./es_indices.ts";
+import { esNudges } from "./es_nudges.ts";
 import { esOutbox } from "./es_outbox.ts";
 import { esReleaseFeeds } from "./es_release_feeds.ts";
 import { esCoordination } from "./es_coordination.ts";
@@ -72,6 +73,7 @@ export async function createElasticsearchStore(options: ElasticsearchStoreOption
     snapshots: esSnapshots(ctx),
     releaseFeeds: esReleaseFeeds(ctx),
     coordination: esCoordination(ctx),
+    nudges: esNudges(ctx),
     close: () => client.close(),
   });
 }

@@ -45,6 +45,27 @@ export const MAPPINGS = {
   release_feeds: { fetched_at: date, body: { type: "text", index: false } },
   rate_buckets: { tokens: { type: "double" }, at: date, full_at: date },
   leases: { holder: kw, until: date },
+  nudges: {
+    email: kw,
+    channel: kw,
+    state: kw,
+    body: opaque,
+    queued_at: date,
+    attempts: { type: "integer" },
+    next_attempt_at: date,
+    lease_until: date,
+    sent_at: date,
+    refused_at: date,
+    last_error: { type: "text", index: false },
+  },
+  nudge_people: {
+    email: kw,
+    channel: kw,
+    items: opaque,
+    sent: date,
+    critical_only: { type: "boolean" },
+    snoozes: opaque,
+  },
 } as const;
 
 /** The suffix of one of the store's indices. */

@@ -20,6 +20,7 @@ import { sqliteCoordination } from "./sqlite_coordination.ts";
 import { sqliteEvents } from "./sqlite_events.ts";
 import { sqliteFeedback } from "./sqlite_feedback.ts";
 import { migrate, NewerSchemaError } from "./sqlite_migrations.ts";
+import { sqliteNudges } from "./sqlite_nudges.ts";
 import { sqliteOutbox } from "./sqlite_outbox.ts";
 import { sqliteReleaseFeeds } from "./sqlite_release_feeds.ts";
 import { sqliteRevocations } from "./sqlite_revocations.ts";
@@ -104,6 +105,7 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<St
     snapshots: sqliteSnapshots(db, run),
     releaseFeeds: sqliteReleaseFeeds(db, run),
     coordination: sqliteCoordination(coord.db, coord.run),
+    nudges: sqliteNudges(db, run),
     close,
   });
 }

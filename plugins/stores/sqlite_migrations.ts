@@ -12,6 +12,7 @@
  */
 import type { DatabaseSync } from "node:sqlite";
 import { errorMessage } from "../../lib/error_message.ts";
+import { NUDGE_TABLES } from "./sqlite_nudges.ts";
 
 /** Schema changes, in order; the index + 1 is the schema version. Never edit a released entry. */
 export const MIGRATIONS: readonly string[] = [
@@ -47,6 +48,8 @@ export const MIGRATIONS: readonly string[] = [
      email TEXT PRIMARY KEY, collected_at INTEGER NOT NULL, seen_at INTEGER NOT NULL,
      body TEXT NOT NULL);
    CREATE INDEX snapshots_by_seen ON snapshots (seen_at);`,
+  // 4 (issue 27): the nudge ledger, see sqlite_nudges.ts
+  NUDGE_TABLES,
 ];
 
 /** A file written by a newer Stethoscope: its schema version is past the last migration known. */

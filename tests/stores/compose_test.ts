@@ -40,6 +40,15 @@ async function partsOfSqlite(): Promise<StoreParts> {
       takeToken: s.takeToken,
       takeLease: s.takeLease,
       releaseLease: s.releaseLease,
+    nudges: {
+      nudgeHistory: s.nudgeHistory,
+      queueNudge: s.queueNudge,
+      takeDueNudges: s.takeDueNudges,
+      markNudgeSent: s.markNudgeSent,
+      markNudgeFailed: s.markNudgeFailed,
+      snoozeNudgeItem: s.snoozeNudgeItem,
+      setCriticalOnly: s.setCriticalOnly,
+      nudgesSince: s.nudgesSince,
     },
     close: s.close,
   };

@@ -40,6 +40,8 @@ Deno.test("elasticsearch store creates its indices with strict mappings once", a
       "t-events",
       "t-feedback",
       "t-leases",
+      "t-nudge_people",
+      "t-nudges",
       "t-outbox",
       "t-rate_buckets",
       "t-release_feeds",

@@ -20,16 +20,16 @@ function versionsOf(db: DatabaseSync): number[] {
     .map((r) => Number(r.version));
 }
 
-Deno.test("MIGRATIONS is the schema history: versions 1, 2 and 3", () => {
-  assert.equal(MIGRATIONS.length, 3);
+Deno.test("MIGRATIONS is the schema history: versions 1 to 4", () => {
+  assert.equal(MIGRATIONS.length, 4);
   const db = new DatabaseSync(":memory:");
   try {
-    assert.equal(migrate(db, { at: at(0) }), 3);
-    assert.deepEqual(versionsOf(db), [1, 2, 3]);
-    assert.equal(migrate(db, { at: at(1) }), 3, "a second run applies nothing");
+    assert.equal(migrate(db, { at: at(0) }), 4);
+    assert.deepEqual(versionsOf(db), [1, 2, 3, 4]);
+    assert.equal(migrate(db, { at: at(1) }), 4, "a second run applies nothing");
     assert.deepEqual(
       db.prepare("SELECT applied_at FROM schema_version").all().map((r) => r.applied_at),
-      [at(0).toISOString(), at(0).toISOString(), at(0).toISOString()],
+      [at(0).toISOString(), at(0).toISOString(), at(0).toISOString(), at(0).toISOString()],
     );
   } finally {
     db.close();
@@ -66,11 +66,11 @@ for (let version = 0; version < MIGRATIONS.length; version++) {
       }
       const db = new DatabaseSync(path, { readOnly: true });
       try {
-        assert.deepEqual(versionsOf(db), [1, 2, 3]);
+        assert.deepEqual(versionsOf(db), [1, 2, 3, 4]);
         assert.deepEqual(
           db.prepare("SELECT applied_at FROM schema_version WHERE version > ?").all(version)
             .map((r) => r.applied_at),
-          Array.from({ length: 3 - version }, () => at(60).toISOString()),
+          Array.from({ length: 4 - version }, () => at(60).toISOString()),
         );
         assert.deepEqual(schemaOf(db), current);
       } finally {
@@ -94,17 +94,17 @@ Deno.test("a file from a newer Stethoscope is refused, naming both versions, and
         assert.equal(
           error.message,
           `Cannot open the store "${path}": the file has schema version 7, newer than this ` +
-            "Stethoscope (3); run the Stethoscope version that wrote it, or set another path",
+            "Stethoscope (4); run the Stethoscope version that wrote it, or set another path",
         );
         assert.ok(error.cause instanceof NewerSchemaError);
         assert.equal(error.cause.found, 7);
-        assert.equal(error.cause.known, 3);
+        assert.equal(error.cause.known, 4);
         return true;
       },
     );
     const after = new DatabaseSync(path, { readOnly: true });
     try {
-      assert.deepEqual(versionsOf(after), [1, 2, 3, 7]);
+      assert.deepEqual(versionsOf(after), [1, 2, 3, 4, 7]);
     } finally {
       after.close();
     }

@@ -9,6 +9,7 @@ import assert from "node:assert/strict";
 import type { BatchRunSummary, Store } from "../../engine/ports.ts";
 import type { AccessEvent } from "../../engine/types.ts";
 import { coordinationContract } from "./coordination_contract.ts";
+import { nudgeContract } from "./nudge_contract.ts";
 import { revocationContract } from "./revocation_contract.ts";
 import { snapshotContract } from "./snapshot_contract.ts";
 
@@ -243,6 +244,7 @@ export function runStoreContract(
       await revocationContract(step);
       await snapshotContract(step);
       await coordinationContract(step);
+      await nudgeContract(step);
 
       // --- release-feed cache ---
       await step("putReleaseFeed() keeps the latest copy per feed name", async (s) => {
