@@ -71,7 +71,7 @@ async function rig() {
   const dir = await Deno.makeTempDir({ prefix: "stethoscope-test-" });
   const path = `${dir}/nudges.db`;
   const db = new DatabaseSync(path);
-  migrate(db, { at: NOW, migrations: [...MIGRATIONS, NUDGE_TABLES] });
+  migrate(db, { at: NOW });
   const { run, close } = sqliteRunner(db, path);
   const ledger = sqliteNudges(db, run);
   const fake = startFakeSlack();
