@@ -26,6 +26,8 @@ Commands:
                             [--collect-only] [--shard I/N] [--log-file F] [--per-person]
                             [--all-owners] (FILE's people only; without FILE, or with
                             --all-owners, every owner the listings and directory name)
+  nudges FILE|- [--dry-run] plan the messages (Slack, email) these people would get now;
+                            --dry-run prints who would get what and sends nothing
 
 Options:
   --config PATH             configuration file (or STETHOSCOPE_CONFIG); none = demo mode
@@ -58,6 +60,7 @@ export async function main(args: string[], log: Logger = createLogger()): Promis
         "all-owners": { type: "boolean" },
         shard: { type: "string" },
         "log-file": { type: "string" },
+        "dry-run": { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
     });

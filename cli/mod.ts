@@ -33,6 +33,8 @@ export async function runCommand(command: string, ctx: CommandContext): Promise<
       return (await import("./connectivity.ts")).connectivity(ctx);
     case "batch":
       return (await import("./batch.ts")).batch(ctx);
+    case "nudges":
+      return (await import("./nudges.ts")).nudges(ctx);
     default:
       ctx.printErr(`Unknown command "${command}"; see --help`);
       return 2;

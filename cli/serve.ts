@@ -60,6 +60,7 @@ export async function serve(ctx: CommandContext): Promise<number> {
     throw error;
   }
   services.outbox.start();
+  services.nudgeWorker?.start();
   services.releases.start();
   // Background work started here is awaited at shutdown, before the store closes.
   const demoBatch = config.demo

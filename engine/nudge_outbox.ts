@@ -98,3 +98,50 @@ export async function deliverNudges(options: DeliverNudgesOptions): Promise<Nudg
   }
   return report;
 }
+
+/** A background loop delivering due nudges (retries included) every `intervalMs`. */
+export interface NudgeWorker {
+  /** Runs now and then every `intervalMs` until stopped. */
+  start(): void;
+  /** Stops the loop and waits for the run in progress (call before the store closes). */
+  stop(): Promise<void>;
+}
+
+/**
+ * Creates the server's nudge delivery loop: messages queued by a batch or by `main.ts nudges`, and
+ * their retries, are delivered by whichever process holds their lease, so any number of server
+ * processes may run it.
+ *
+ * @param options as for {@link deliverNudges}, plus the pause between runs (default 60 000 ms)
+ * @returns the worker (not started); a failed run is logged and the next one tried
+ */
+export function createNudgeWorker(
+  options: DeliverNudgesOptions & { intervalMs?: number },
+): NudgeWorker {
+  const intervalMs = options.intervalMs ?? 60_000;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let running: Promise<void> | null = null;
+  let stopped = true;
+  const tick = () => {
+    running = deliverNudges(options)
+      .then(() => {}, (error: unknown) => {
+        options.log.warn("nudge delivery run failed", { error: errorMessage(error) });
+      })
+      .finally(() => {
+        running = null;
+        if (!stopped) timer = setTimeout(tick, intervalMs);
+      });
+  };
+  return {
+    start() {
+      if (!stopped) return;
+      stopped = false;
+      tick();
+    },
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
+    },
+  };
+}

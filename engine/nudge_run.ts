@@ -178,3 +178,52 @@ export async function nudgePerson(
   }
   return out;
 }
+
+/** What a nudge run did, for the summary, the Dashboard and `/metrics`. */
+export interface NudgeRunSummary {
+  people: number;
+  /** Messages queued by this run (a dry run: messages that would be). */
+  queued: number;
+  /** Plans already queued by an earlier run or another process. */
+  alreadyQueued: number;
+  /** Why people got nothing, by hold. */
+  held: Record<string, number>;
+  /** People whose view or ledger failed, named. */
+  failed: { email: string; channel?: string; error: string }[];
+}
+
+/**
+ * Plans (and unless a dry run, queues) the nudges of many people, one after another, each from
+ * their view (the snapshot a batch just wrote, or a fresh lookup).
+ *
+ * @param people the people, as folded addresses
+ * @param viewOf one person's view; a rejection is named in `failed`, never thrown
+ * @param options as for {@link nudgePerson}; `onOutcome` sees each person's outcomes (the dry
+ *   run's listing)
+ * @returns counts of queued, already queued, held by reason, and the failures by person
+ */
+export async function runNudges(
+  people: Iterable<string> | AsyncIterable<string>,
+  viewOf: (email: string) => Promise<NudgeView>,
+  options: NudgePersonOptions & { onOutcome?: (outcomes: NudgeOutcome[]) => void },
+): Promise<NudgeRunSummary> {
+  const summary: NudgeRunSummary = { people: 0, queued: 0, alreadyQueued: 0, held: {}, failed: [] };
+  for await (const email of people) {
+    summary.people++;
+    let outcomes: NudgeOutcome[];
+    try {
+      outcomes = await nudgePerson(await viewOf(email), options);
+    } catch (error: unknown) {
+      summary.failed.push({ email, error: errorMessage(error) });
+      continue;
+    }
+    options.onOutcome?.(outcomes);
+    for (const o of outcomes) {
+      if (o.error !== undefined) summary.failed.push({ email, channel: o.channel, error: o.error });
+      else if (!o.plan.send) summary.held[o.plan.hold] = (summary.held[o.plan.hold] ?? 0) + 1;
+      else if (o.queued === false) summary.alreadyQueued++;
+      else summary.queued++;
+    }
+  }
+  return summary;
+}

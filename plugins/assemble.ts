@@ -4,6 +4,8 @@
  *
  * @module
  */
+import type { NudgeChannel } from "../engine/nudge_ports.ts";
+import { createNudgeWorker, type NudgeWorker } from "../engine/nudge_outbox.ts";
 import type { Logger } from "../config/log.ts";
 import { type Config, ReleaseDataSchema } from "../config/schema.ts";
 import { DEFAULT_PRACTICES } from "../engine/default_practices.ts";
@@ -52,6 +54,10 @@ export interface Services {
   failureLoggers: FailureLogger[];
   batchSinks: BatchSink[];
   outbox: OutboxWorker;
+  /** The configured nudge channels by plugin name (`NUDGES.CHANNELS` narrows them). */
+  nudgeChannels: Map<string, NudgeChannel>;
+  /** Delivers queued nudges and their retries; `null` unless `NUDGES.ENABLED` with a channel. */
+  nudgeWorker: NudgeWorker | null;
   /** Current OS releases and lifecycles (feeds → store copy → shipped file); `start()` refreshes. */
   releases: ReleaseService;
   /**
@@ -61,6 +67,28 @@ export interface Services {
   demoPeople: readonly { email: string; name: string; story: string }[];
   /** Stops background work and closes plugins and the store. */
   close(): Promise<void>;
+}
+
+/**
+ * The configured nudge channels (plugins of kind `nudges`) by name; `NUDGES.CHANNELS` narrows them.
+ *
+ * @param plugins the loaded plugins
+ * @param config the configuration (its `NUDGES.CHANNELS`)
+ * @returns name → channel, in load order
+ */
+export function nudgeChannels(
+  plugins: readonly LoadedPlugin[],
+  config: Config,
+): Map<string, NudgeChannel> {
+  const wanted = config.NUDGES.CHANNELS;
+  return new Map(
+    plugins.flatMap((p) =>
+      p.kinds.includes("nudges") && serves(p.instance, "nudges") &&
+        (wanted === undefined || wanted.includes(p.name))
+        ? [[p.name, p.instance] as const]
+        : []
+    ),
+  );
 }
 
 /** Opens the configured store. */
@@ -198,6 +226,10 @@ export async function assemble(
     ),
   );
   const outbox = createOutboxWorker({ store, sinks: feedbackSinks, log, now });
+  const channels = nudgeChannels(plugins, config);
+  const nudgeWorker = config.NUDGES.ENABLED && channels.size > 0
+    ? createNudgeWorker({ ledger: store, channels, log: log.child({ part: "nudges" }), now })
+    : null;
   return {
     config,
     store,
@@ -209,12 +241,15 @@ export async function assemble(
     failureLoggers: pluginsOf(plugins, "failure_logger"),
     batchSinks: pluginsOf(plugins, "batch"),
     outbox,
+    nudgeChannels: channels,
+    nudgeWorker,
     releases,
     demoPeople: config.demo ? (await import("./sources/demo_people.ts")).DEMO_PEOPLE : [],
     async close() {
       // Everything that reads or writes the store stops first; the store closes last.
       await releases.close(); // a feed read in flight is aborted and ends
       await outbox.stop();
+      await nudgeWorker?.stop();
       await lookupsSettled(engine, plugins);
       for (const p of plugins) {
         try {

@@ -10,7 +10,7 @@
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { silentLogger } from "../../config/log.ts";
-import { deliverNudges } from "../../engine/nudge_outbox.ts";
+import { createNudgeWorker, deliverNudges } from "../../engine/nudge_outbox.ts";
 import { nudgeItemsOf, nudgePerson, type NudgeView } from "../../engine/nudge_run.ts";
 import { DEFAULT_NUDGE_SETTINGS } from "../../engine/nudges.ts";
 import type { Store } from "../../engine/ports.ts";
@@ -222,3 +222,22 @@ for (const when of ["before-send", "after-send"] as const) {
     );
   });
 }
+
+Deno.test("the server's nudge worker delivers what is queued and stops before the store closes", async () => {
+  await using r = await rig();
+  await nudgePerson(FRY, r.options);
+  const worker = createNudgeWorker({
+    ledger: r.ledger,
+    channels: r.channels,
+    log: silentLogger,
+    now: () => NOW,
+    intervalMs: 3_600_000,
+  });
+  worker.start();
+  // users.lookupByEmail, conversations.open, chat.postMessage.
+  await r.fake.received(3);
+  await worker.stop();
+  assert.equal(r.fake.posts(), 1);
+  const [listed] = await r.ledger.nudgesSince(new Date(0), 10);
+  assert.equal(listed?.state, "sent");
+});

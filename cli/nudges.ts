@@ -1,0 +1,133 @@
+/**
+ * `nudges [FILE|-] [--dry-run]` (issue 27): for every person of the list, plans the messages the
+ * configured nudge channels (`slack`, `email`) would carry now — only new or overdue items, in the
+ * person's window, within the weekly cap — from the person's view (the snapshot the last batch
+ * wrote, or a fresh lookup). `--dry-run` prints who would get what and sends nothing; without it
+ * (and with `NUDGES.ENABLED`) the messages are queued in the store's ledger and delivered at once,
+ * each exactly once (retries are left to the server's delivery worker). Exit 0 when done, 1 when a
+ * person's view or a channel failed, 2 for a usage error.
+ *
+ * @module
+ */
+import { parseEmailList } from "../engine/batch_people.ts";
+import { deliverNudges } from "../engine/nudge_outbox.ts";
+import {
+  type DescribeDevice,
+  type NudgeOutcome,
+  type NudgePersonOptions,
+  runNudges,
+} from "../engine/nudge_run.ts";
+import type { NudgeSettings } from "../engine/nudges.ts";
+import type { Config, NudgesConfig } from "../config/schema.ts";
+import { assemble } from "../plugins/assemble.ts";
+import { deviceAnchor, deviceNames, osLine } from "../views/devices.tsx";
+import type { CommandContext } from "./mod.ts";
+
+/** The settings of the planner from the `NUDGES` section. */
+export function nudgeSettings(n: NudgesConfig): NudgeSettings & { staleDays: number } {
+  return {
+    window: { days: n.DAYS, fromHour: n.FROM_HOUR, toHour: n.TO_HOUR },
+    timeZone: n.TIME_ZONE,
+    weeklyCap: n.WEEKLY_CAP,
+    remindAfterDays: n.REMIND_AFTER_DAYS,
+    staleDays: n.STALE_DAYS,
+  };
+}
+
+/** How the pages anchor and name a device: the Devices page's card anchor and its title line. */
+export const describeDevice: DescribeDevice = (d, i) => {
+  const names = deviceNames(d);
+  return {
+    anchor: deviceAnchor(d, i),
+    where: [names.title, osLine(d) ?? names.id].filter(Boolean).join(" · "),
+  };
+};
+
+/** Where the links of a message point: `PUBLIC_ORIGIN`, else the local demo address. */
+export function nudgeOrigin(config: Config): string {
+  return config.PUBLIC_ORIGIN ?? "http://127.0.0.1:8000";
+}
+
+/** One line per person and channel, as the dry run prints it. */
+export function outcomeLine(o: NudgeOutcome): string {
+  if (o.error !== undefined) return `${o.email}  ${o.channel}  failed: ${o.error}`;
+  if (!o.plan.send) return `${o.email}  ${o.channel}  nothing now (${o.plan.hold})`;
+  const items = o.plan.items.map((i) => `${i.title} — ${i.where}`).join("; ");
+  const verb = o.queued === undefined ? "would send" : o.queued ? "queued" : "already queued";
+  return `${o.email}  ${o.channel}  ${verb}: "${o.message?.subject}" (${items})`;
+}
+
+/** Runs the subcommand; returns the exit code. */
+export async function nudges(ctx: CommandContext): Promise<number> {
+  const dryRun = ctx.values["dry-run"] === true;
+  const input = ctx.positionals[1];
+  if (input === undefined) {
+    ctx.printErr(
+      "nudges: give a file of email addresses, one per line, or - to read standard input",
+    );
+    return 2;
+  }
+  if (!dryRun && !ctx.config.NUDGES.ENABLED) {
+    ctx.printErr(
+      "nudges: NUDGES.ENABLED is false; run with --dry-run to see who would get what, then enable it",
+    );
+    return 2;
+  }
+  let text: string;
+  try {
+    text = input === "-"
+      ? await new Response(Deno.stdin.readable).text()
+      : await Deno.readTextFile(input);
+  } catch (error: unknown) {
+    ctx.printErr(`nudges: cannot read ${input}: ${(error as Error).message}`);
+    return 2;
+  }
+  const list = parseEmailList(text);
+  for (const bad of list.invalid) ctx.printErr(`nudges: not an email address, skipped: ${bad}`);
+  const services = await assemble(ctx.config, { log: ctx.log });
+  try {
+    const channels = services.nudgeChannels;
+    if (channels.size === 0) {
+      ctx.printErr("nudges: no nudge channel is configured; add slack or email to PLUGINS");
+      return 2;
+    }
+    const now = new Date();
+    const options: NudgePersonOptions = {
+      channels,
+      ledger: services.store,
+      settings: nudgeSettings(ctx.config.NUDGES),
+      sender: {
+        appName: ctx.config.UI?.appName ?? "Stethoscope",
+        origin: nudgeOrigin(ctx.config),
+        ...(ctx.config.UI?.contactEmail ? { contactEmail: ctx.config.UI.contactEmail } : {}),
+      },
+      describe: describeDevice,
+      now,
+      dryRun,
+    };
+    const summary = await runNudges(
+      list.emails,
+      (email) => services.engine.view(email, { need: "accounts" }),
+      { ...options, onOutcome: (outcomes) => outcomes.forEach((o) => ctx.print(outcomeLine(o))) },
+    );
+    const held = Object.entries(summary.held).map(([k, n]) => `${n} ${k}`).join(", ") || "none";
+    ctx.print(
+      `${summary.people} people: ${summary.queued} ${dryRun ? "would be sent" : "queued"}, ` +
+        `${summary.alreadyQueued} already queued, held: ${held}, ${summary.failed.length} failed`,
+    );
+    if (!dryRun) {
+      const report = await deliverNudges({
+        ledger: services.store,
+        channels,
+        log: ctx.log,
+        limit: 1000,
+      });
+      ctx.print(
+        `delivered: ${report.sent} sent, ${report.failed} to retry, ${report.refused} refused`,
+      );
+    }
+    return summary.failed.length > 0 ? 1 : 0;
+  } finally {
+    await services.close();
+  }
+}
