@@ -28,6 +28,7 @@ import { activity } from "./activity.tsx";
 import { faq } from "./faq.tsx";
 import { bodyLimits } from "./body_limit.ts";
 import { checkAgain } from "./check_again.tsx";
+import { nudgeRoutes } from "./nudges.tsx";
 import { privateResponses } from "./private_responses.ts";
 import { assetUrls, errorPage } from "./render.tsx";
 import { trustedHosts } from "./hosts.ts";
@@ -136,6 +137,7 @@ export function depsFrom(
     failureLoggers: services.failureLoggers,
     metrics,
     demoPeople: services.demoPeople,
+    nudgeChannels: [...services.nudgeChannels.keys()],
   };
 }
 
@@ -253,6 +255,7 @@ export async function createApp(deps: AppDeps): Promise<Hono<AppEnv>> {
   app.route("/", faq);
   app.route("/", notifications);
   app.route("/", checkAgain);
+  app.route("/", nudgeRoutes);
   app.route("/", dashboard);
 
   app.notFound((c) => errorPage(c, 404, "There is no page at this address."));

@@ -47,6 +47,8 @@ export interface AppDeps {
    * a test's own, e.g. a fake upstream's user). None when absent.
    */
   demoPeople?: readonly { email: string; name: string; story: string }[];
+  /** Names of the configured nudge channels (`slack`, `email`); none when absent. */
+  nudgeChannels?: readonly string[];
 }
 
 /** Hono environment of the app. */
