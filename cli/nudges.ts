@@ -18,6 +18,7 @@ import {
   runNudges,
 } from "../engine/nudge_run.ts";
 import type { NudgeSettings } from "../engine/nudges.ts";
+import type { MergedDevice } from "../engine/types.ts";
 import type { Config, NudgesConfig } from "../config/schema.ts";
 import { assemble } from "../plugins/assemble.ts";
 import { deviceAnchor, deviceNames, osLine } from "../views/devices.tsx";
@@ -35,7 +36,10 @@ export function nudgeSettings(n: NudgesConfig): NudgeSettings & { staleDays: num
 }
 
 /** How the pages anchor and name a device: the Devices page's card anchor and its title line. */
-export const describeDevice: DescribeDevice = (d, i) => {
+export const describeDevice: DescribeDevice = (
+  d: MergedDevice,
+  i: number,
+): { anchor: string; where: string } => {
   const names = deviceNames(d);
   return {
     anchor: deviceAnchor(d, i),

@@ -16,8 +16,8 @@ import { DEFAULT_NUDGE_SETTINGS } from "../../engine/nudges.ts";
 import type { Store } from "../../engine/ports.ts";
 import type { MergedDevice } from "../../engine/types.ts";
 import slackPlugin from "../../plugins/nudges/slack.ts";
-import { migrate, MIGRATIONS } from "../../plugins/stores/sqlite_migrations.ts";
-import { NUDGE_TABLES, sqliteNudges } from "../../plugins/stores/sqlite_nudges.ts";
+import { migrate } from "../../plugins/stores/sqlite_migrations.ts";
+import { sqliteNudges } from "../../plugins/stores/sqlite_nudges.ts";
 import { sqliteRunner } from "../../plugins/stores/sqlite_runner.ts";
 import { SLACK_TOKEN, startFakeSlack } from "../fakes/slack.ts";
 
