@@ -305,10 +305,10 @@ export interface CoordinationStore {
 /**
  * Durable state: dismissals, feedback outbox, event cache, status history, batch runs, and (from
  * `SnapshotStore`, issue 13) per-person snapshots, (from `ReleaseFeedStore`, issue 15) the
- * release-feed cache and (from `CoordinationStore`, issue 24) shared rate limits and leases.
+ * release-feed cache, (from `CoordinationStore`, issue 24) shared rate limits and leases and (from
+ * `NudgeLedger`, issue 27) the messages to people.
  */
-export interface Store extends SnapshotStore, ReleaseFeedStore, CoordinationStore {
-export interface Store extends SnapshotStore, ReleaseFeedStore, NudgeLedger {
+export interface Store extends SnapshotStore, ReleaseFeedStore, CoordinationStore, NudgeLedger {
   readonly kind: string;
   dismiss(email: string, notificationId: string, at: Date): Promise<void>;
   dismissed(email: string): Promise<Set<string>>;

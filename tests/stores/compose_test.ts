@@ -40,6 +40,7 @@ async function partsOfSqlite(): Promise<StoreParts> {
       takeToken: s.takeToken,
       takeLease: s.takeLease,
       releaseLease: s.releaseLease,
+    },
     nudges: {
       nudgeHistory: s.nudgeHistory,
       queueNudge: s.queueNudge,
