@@ -50,7 +50,7 @@ Deno.test("elasticsearch store creates its indices with strict mappings once", a
       "t-statuses",
     ]);
     assert.equal(fake.indices.get("t-outbox")!.mappings.dynamic, "strict");
-    assert.equal(fake.requests.filter((r) => r.method === "PUT").length, 11);
+    assert.equal(fake.requests.filter((r) => r.method === "PUT").length, 13);
   } finally {
     await fake.close();
   }
