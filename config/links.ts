@@ -38,14 +38,41 @@ export function linkAllowed(href: string, kind: LinkKind): boolean {
   return false;
 }
 
+/** The original's "no link": every practice of its shipped configuration says `"LINK": "#"`. */
+export const NO_LINK = "#";
+
+/**
+ * Whether `href` is a path on this site (`/help/vpn`), never a protocol-relative `//host`, a
+ * backslash form browsers read as one (`/\\host`), or anything with a scheme.
+ *
+ * @param href a link from the configuration
+ * @returns `true` for `/`, `/help/vpn?x=1#a`; `false` for `//evil.example`, `/\\evil`, `help`
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.equal(isSameSitePath("/help/firewall"), true);
+ * assert.equal(isSameSitePath("//evil.example/x"), false);
+ * ```
+ */
+export function isSameSitePath(href: string): boolean {
+  return /^\/(?![/\\])[^\s\\]*$/.test(href);
+}
+
 function quoted(value: string): string {
   return JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value);
 }
 
 function check(path: string, href: string, kind: LinkKind): string | undefined {
   if (linkAllowed(href, kind)) return undefined;
-  const allowed = kind === "web" ? "an https: or http: link" : "an https:, http: or mailto: link";
-  return `${path}: expected ${allowed}, got ${quoted(href)}`;
+  if (kind === "web or mail") {
+    return `${path}: expected an https:, http: or mailto: link, got ${quoted(href)}`;
+  }
+  // A link setting (not a link inside directions) may also be a path on this site, or the
+  // original's "#" for none.
+  if (href === NO_LINK || isSameSitePath(href)) return undefined;
+  return `${path}: expected an https: or http: link, a path on this site, or "#" for none; got ${
+    quoted(href)
+  }`;
 }
 
 /** The parts of the configuration that hold links. */

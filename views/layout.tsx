@@ -147,7 +147,7 @@ export function Layout(
           <footer class="bar muted">
             <span>
               Questions? <a href={`mailto:${ui.contactEmail}`}>Email {ui.contactEmail}</a>
-              {ui.slackLink && (
+              {ui.slackLink && ui.slackLink !== "#" && (
                 <>
                   {" or "}
                   <a href={ui.slackLink}>talk to us on Slack</a>

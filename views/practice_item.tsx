@@ -12,6 +12,7 @@ import { friendlyOsName } from "../engine/practice_titles.ts";
 import { type Severity, SEVERITY_WORDS } from "../engine/severity.ts";
 import type { MergedDevice, PracticeData } from "../engine/types.ts";
 import { evidenceSentences } from "./evidence.ts";
+import { isSameSitePath, NO_LINK } from "../config/links.ts";
 import { dayAndMonth } from "./format.ts";
 import { Markdown } from "./markdown.tsx";
 import { SEVERITY_CLASS, SEVERITY_ICON } from "./severity_class.ts";
@@ -24,8 +25,10 @@ export function practiceTitle(key: string, p: PracticeData): string {
   return p.title ?? key;
 }
 
+/** The practice's link to show: a web link or a path on this site; `#` (the original's) is none. */
 function safeLink(link: string | undefined): string | undefined {
-  return link && /^https?:\/\//.test(link) ? link : undefined;
+  if (link === undefined || link === NO_LINK) return undefined;
+  return /^https?:\/\//.test(link) || isSameSitePath(link) ? link : undefined;
 }
 
 /** One practice row. `sources` are the labels of the inventories that reported the device. */

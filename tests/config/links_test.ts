@@ -23,15 +23,15 @@ function problems(raw: Record<string, unknown>): string[] {
 Deno.test("UI links must be https: or http:, refused at start with the key's path", async (t) => {
   await t.step("javascript: in UI.slackLink", () => {
     assert.deepEqual(problems({ UI: { slackLink: "javascript:alert(document.cookie)" } }), [
-      'UI.slackLink: expected an https: or http: link, got "javascript:alert(document.cookie)"',
+      'UI.slackLink: expected an https: or http: link, a path on this site, or "#" for none; got "javascript:alert(document.cookie)"',
     ]);
   });
   await t.step("data: and file: in UI.faq.url", () => {
     assert.deepEqual(problems({ UI: { faq: { url: "data:text/html,<script>x</script>" } } }), [
-      'UI.faq.url: expected an https: or http: link, got "data:text/html,<script>x</script>"',
+      'UI.faq.url: expected an https: or http: link, a path on this site, or "#" for none; got "data:text/html,<script>x</script>"',
     ]);
     assert.deepEqual(problems({ UI: { faq: { url: "file:///etc/passwd" } } }), [
-      'UI.faq.url: expected an https: or http: link, got "file:///etc/passwd"',
+      'UI.faq.url: expected an https: or http: link, a path on this site, or "#" for none; got "file:///etc/passwd"',
     ]);
   });
   await t.step("web links pass", () => {
@@ -51,11 +51,11 @@ Deno.test("practice LINK and the links in DIRECTIONS are checked, mailto: only i
   await t.step("LINK", () => {
     assert.deepEqual(
       problems({ PRACTICES: { firewall: { ...FIREWALL, LINK: "javascript:void(0)" } } }),
-      ['PRACTICES.firewall.LINK: expected an https: or http: link, got "javascript:void(0)"'],
+      ['PRACTICES.firewall.LINK: expected an https: or http: link, a path on this site, or "#" for none; got "javascript:void(0)"'],
     );
     assert.deepEqual(
       problems({ PRACTICES: { firewall: { ...FIREWALL, LINK: "mailto:it@example.com" } } }),
-      ['PRACTICES.firewall.LINK: expected an https: or http: link, got "mailto:it@example.com"'],
+      ['PRACTICES.firewall.LINK: expected an https: or http: link, a path on this site, or "#" for none; got "mailto:it@example.com"'],
     );
   });
   await t.step("DIRECTIONS as one text and per OS", () => {
@@ -96,4 +96,40 @@ Deno.test("linkAllowed() by kind", () => {
   assert.equal(linkAllowed("mailto:it@example.com?subject=x", "web or mail"), true);
   assert.equal(linkAllowed(" javascript:alert(1)", "web or mail"), false);
   assert.equal(linkAllowed("//evil.example/x", "web"), false);
+});
+
+Deno.test('a configuration from the original ("LINK": "#" on every practice) starts; same-site paths pass', async (t) => {
+  await t.step('"#" on every shipped practice, as the original ships them', () => {
+    const practices = Object.fromEntries(
+      Object.entries(DEFAULT_PRACTICES).map(([key, p]) => [key, { ...p, LINK: "#" }]),
+    );
+    assert.deepEqual(problems({ PRACTICES: practices }), []);
+  });
+  await t.step("a path on this site passes; a protocol-relative or backslash host does not", () => {
+    assert.deepEqual(
+      problems({ PRACTICES: { firewall: { ...FIREWALL, LINK: "/help/firewall" } } }),
+      [],
+    );
+    assert.deepEqual(
+      problems({ PRACTICES: { firewall: { ...FIREWALL, LINK: "//evil.example/x" } } }),
+      [
+        'PRACTICES.firewall.LINK: expected an https: or http: link, a path on this site, or "#" for none; got "//evil.example/x"',
+      ],
+    );
+    assert.deepEqual(
+      problems({ PRACTICES: { firewall: { ...FIREWALL, LINK: "/\\evil.example" } } }),
+      [
+        'PRACTICES.firewall.LINK: expected an https: or http: link, a path on this site, or "#" for none; got "/\\\\evil.example"',
+      ],
+    );
+  });
+  await t.step("javascript:, data: and file: stay refused", () => {
+    for (const bad of ["javascript:alert(1)", "data:text/html,x", "file:///etc/passwd"]) {
+      assert.deepEqual(problems({ PRACTICES: { firewall: { ...FIREWALL, LINK: bad } } }), [
+        `PRACTICES.firewall.LINK: expected an https: or http: link, a path on this site, or "#" for none; got ${
+          JSON.stringify(bad)
+        }`,
+      ]);
+    }
+  });
 });
