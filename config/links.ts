@@ -75,9 +75,24 @@ function check(path: string, href: string, kind: LinkKind): string | undefined {
   }`;
 }
 
-/** The parts of the configuration that hold links. */
+/**
+ * Whether a link setting may hold `href`: an https: or http: link, a path on this site, or the
+ * original's `"#"` for none (never `javascript:`, `data:`, `file:` or a protocol-relative host).
+ *
+ * @param href the setting's value
+ * @returns `undefined` when allowed, else the words of the problem (`expected …; got "…"`)
+ */
+export function linkSettingProblem(href: string): string | undefined {
+  const problem = check("", href, "web");
+  return problem?.slice(2);
+}
+
+/**
+ * The parts of the configuration whose links are checked here: practices (`LINK`, and the links
+ * inside `DIRECTIONS`), which the engine's practice schema reads. The `UI` links are typed
+ * `linkSetting` in the configuration schema.
+ */
 export interface LinkSettings {
-  UI?: { faq?: { url?: string } | object; slackLink?: string | undefined };
   PRACTICES?:
     | Readonly<Record<string, { LINK?: string | undefined; DIRECTIONS?: unknown }>>
     | undefined;
@@ -97,13 +112,6 @@ export interface LinkSettings {
  */
 export function linkProblems(config: LinkSettings): string[] {
   const problems: (string | undefined)[] = [];
-  const faq = config.UI?.faq;
-  if (faq && "url" in faq && typeof faq.url === "string") {
-    problems.push(check("UI.faq.url", faq.url, "web"));
-  }
-  if (config.UI?.slackLink !== undefined) {
-    problems.push(check("UI.slackLink", config.UI.slackLink, "web"));
-  }
   for (const [name, practice] of Object.entries(config.PRACTICES ?? {})) {
     if (practice.LINK !== undefined) {
       problems.push(check(`PRACTICES.${name}.LINK`, practice.LINK, "web"));

@@ -5,6 +5,7 @@
  * @module
  */
 import { isTimeZone } from "../lib/time_zone.ts";
+import { linkSettingProblem } from "./links.ts";
 import { z } from "zod";
 
 const email = z.string().regex(/^[^@\s]+@[^@\s]+$/, "expected an email address");
@@ -63,6 +64,15 @@ const DEFAULT_FAQ = [
 export { isTimeZone } from "../lib/time_zone.ts";
 
 /** The `UI` section: what the web pages say. */
+/**
+ * A setting that is a link a person follows (`UI.passwordResetLink`, `UI.slackLink`, `UI.faq.url`):
+ * every such setting is this type, so none can hold a `javascript:` or `data:` link.
+ */
+export const linkSetting: z.ZodType<string> = z.string().superRefine((href, ctx) => {
+  const problem = linkSettingProblem(href);
+  if (problem !== undefined) ctx.addIssue({ code: "custom", message: problem });
+});
+
 export const UiSchema = z.object({
   appName: z.string().min(1).max(60).default("Stethoscope"),
   orgName: z.string().min(1).max(80).default("your organisation"),
@@ -71,11 +81,11 @@ export const UiSchema = z.object({
   sourceLabels: z.record(z.string(), z.string()).default({}),
   faq: z.union([
     z.object({ content: z.array(FaqEntry) }).strict(),
-    z.object({ url: z.url() }).strict(),
+    z.object({ url: linkSetting }).strict(),
   ]).default({ content: DEFAULT_FAQ }),
-  slackLink: z.url().optional(),
+  slackLink: linkSetting.optional(),
   /** Where a person resets their password, shown after they report a sign-in as not theirs. */
-  passwordResetLink: z.url().optional(),
+  passwordResetLink: linkSetting.optional(),
   /**
    * The time zone (IANA name, e.g. `Europe/Berlin`) sign-in times are shown in when the identity
    * provider gives none for the person (OIDC `zoneinfo` claim).

@@ -133,3 +133,11 @@ Deno.test('a configuration from the original ("LINK": "#" on every practice) sta
     }
   });
 });
+
+Deno.test("UI.passwordResetLink is a link setting by its type: javascript: refused, web links and paths pass", () => {
+  assert.deepEqual(problems({ UI: { passwordResetLink: "javascript:alert(1)" } }), [
+    'UI.passwordResetLink: expected an https: or http: link, a path on this site, or "#" for none; got "javascript:alert(1)"',
+  ]);
+  assert.deepEqual(problems({ UI: { passwordResetLink: "https://id.example.com/reset" } }), []);
+  assert.deepEqual(problems({ UI: { passwordResetLink: "/help/password" } }), []);
+});
