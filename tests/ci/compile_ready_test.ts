@@ -47,6 +47,7 @@ const text = (file: string) =>
 const OPERATOR_READS: Record<string, number> = {
   "cli/batch.ts": 2, // the people file (or stdin), and --log-file opened to append
   "cli/explain.ts": 1, // --input records.json
+  "cli/nudges.ts": 1, // the people file of `nudges FILE`
   "cli/process_metrics.ts": 2, // /proc/self/fd and /proc/self/limits (metrics)
   "config/load.ts": 1, // --config / STETHOSCOPE_CONFIG
   "plugins/sources/file.ts": 1, // PLUGINS.file.PATH
