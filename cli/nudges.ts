@@ -112,12 +112,15 @@ export async function nudges(ctx: CommandContext): Promise<number> {
     const summary = await runNudges(
       list.emails,
       (email) => services.engine.view(email, { need: "accounts" }),
-      { ...options, onOutcome: (outcomes) => outcomes.forEach((o) => ctx.print(outcomeLine(o))) },
+      {
+        ...options,
+        onOutcome: (outcomes) => outcomes.forEach((o) => ctx.print(`${outcomeLine(o)}\n`)),
+      },
     );
     const held = Object.entries(summary.held).map(([k, n]) => `${n} ${k}`).join(", ") || "none";
     ctx.print(
       `${summary.people} people: ${summary.queued} ${dryRun ? "would be sent" : "queued"}, ` +
-        `${summary.alreadyQueued} already queued, held: ${held}, ${summary.failed.length} failed`,
+        `${summary.alreadyQueued} already queued, held: ${held}, ${summary.failed.length} failed\n`,
     );
     if (!dryRun) {
       const report = await deliverNudges({
@@ -127,7 +130,7 @@ export async function nudges(ctx: CommandContext): Promise<number> {
         limit: 1000,
       });
       ctx.print(
-        `delivered: ${report.sent} sent, ${report.failed} to retry, ${report.refused} refused`,
+        `delivered: ${report.sent} sent, ${report.failed} to retry, ${report.refused} refused\n`,
       );
     }
     return summary.failed.length > 0 ? 1 : 0;

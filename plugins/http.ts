@@ -237,7 +237,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
               options.name,
               `${hostPort(url)} (${where})`,
               response,
-              vendorErrorCode(refusal),
+              shownCode(vendorErrorCode(refusal), sentValues(headers, opts.body, body)),
             );
           const step = error instanceof RateLimitError
             ? nextThrottleStep(error, throttled, throttle)
@@ -285,6 +285,33 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     getJson: async (path, o) => (await request("GET", path, o)).body,
     postJson: async (path, body, o) => (await request("POST", path, { ...o, body })).body,
   };
+}
+
+/**
+ * What a request sent that an upstream could echo back: header values (a Basic header also as its
+ * decoded user and password), the form fields, the body. An error code repeating any of them is an
+ * echoed secret, never shown.
+ */
+function sentValues(headers: Headers, form: unknown, body: string | undefined): string[] {
+  const out: string[] = [];
+  for (const [, value] of headers) {
+    out.push(value);
+    const basic = /^Basic\s+([A-Za-z0-9+/=]+)$/i.exec(value)?.[1];
+    if (basic !== undefined) {
+      try {
+        out.push(...atob(basic).split(":"));
+      } catch { /* not base64: nothing more to hide */ }
+    }
+  }
+  if (form instanceof URLSearchParams) { for (const [, v] of form) out.push(v); }
+  if (body !== undefined) out.push(body);
+  return out.filter((v) => v.length >= 4);
+}
+
+/** The vendor's error code when it repeats nothing the request sent, else none. */
+function shownCode(code: string | undefined, sent: readonly string[]): string | undefined {
+  if (code === undefined) return undefined;
+  return sent.some((v) => v.includes(code) || code.includes(v)) ? undefined : code;
 }
 
 function statusError(

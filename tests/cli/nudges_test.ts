@@ -44,7 +44,7 @@ async function harness(nudgeSettings: Record<string, unknown>) {
         values: { "dry-run": args.includes("--dry-run") },
         positionals: ["nudges", ...args.filter((a) => a !== "--dry-run")],
         log: silentLogger,
-        print: (t) => void out.push(t),
+        print: (t) => void out.push(t.replace(/\n$/, "")),
         printErr: (t) => void err.push(t),
       };
       const code = await nudges(ctx);
