@@ -4,8 +4,9 @@
  * person's window, within the weekly cap — from the person's view (the snapshot the last batch
  * wrote, or a fresh lookup). `--dry-run` prints who would get what and sends nothing; without it
  * (and with `NUDGES.ENABLED`) the messages are queued in the store's ledger and delivered at once,
- * each exactly once (retries are left to the server's delivery worker). Exit 0 when done, 1 when a
- * person's view or a channel failed, 2 for a usage error.
+ * each exactly once (retries are left to the server's delivery worker). A person whose sources
+ * failed is named on stderr (their message may miss items). Exit 0 when done, 1 when a person's
+ * view, a source or a channel failed, 2 for a usage error.
  *
  * @module
  */
@@ -118,9 +119,17 @@ export async function nudges(ctx: CommandContext): Promise<number> {
       },
     );
     const held = Object.entries(summary.held).map(([k, n]) => `${n} ${k}`).join(", ") || "none";
+    for (const i of summary.incomplete) {
+      ctx.printErr(
+        `nudges: ${i.email}: ${
+          i.sources.join(", ")
+        } failed; planned from what the other sources said`,
+      );
+    }
     ctx.print(
       `${summary.people} people: ${summary.queued} ${dryRun ? "would be sent" : "queued"}, ` +
-        `${summary.alreadyQueued} already queued, held: ${held}, ${summary.failed.length} failed\n`,
+        `${summary.alreadyQueued} already queued, held: ${held}, ${summary.failed.length} failed, ` +
+        `${summary.incomplete.length} with failed sources\n`,
     );
     if (!dryRun) {
       const report = await deliverNudges({
@@ -133,7 +142,7 @@ export async function nudges(ctx: CommandContext): Promise<number> {
         `delivered: ${report.sent} sent, ${report.failed} to retry, ${report.refused} refused\n`,
       );
     }
-    return summary.failed.length > 0 ? 1 : 0;
+    return summary.failed.length > 0 || summary.incomplete.length > 0 ? 1 : 0;
   } finally {
     await services.close();
   }

@@ -34,6 +34,8 @@ export interface NudgeView {
   email: string;
   devices: readonly MergedDevice[];
   accounts: readonly Account[];
+  /** Sources that failed in the lookup the view comes from (its items may be incomplete). */
+  errors?: readonly { source: string }[];
 }
 
 const DAY_MS = 86_400_000;
@@ -190,6 +192,8 @@ export interface NudgeRunSummary {
   held: Record<string, number>;
   /** People whose view or ledger failed, named. */
   failed: { email: string; channel?: string; error: string }[];
+  /** People planned from a view some sources failed for (their messages may miss items), named. */
+  incomplete: { email: string; sources: string[] }[];
 }
 
 /**
@@ -207,12 +211,22 @@ export async function runNudges(
   viewOf: (email: string) => Promise<NudgeView>,
   options: NudgePersonOptions & { onOutcome?: (outcomes: NudgeOutcome[]) => void },
 ): Promise<NudgeRunSummary> {
-  const summary: NudgeRunSummary = { people: 0, queued: 0, alreadyQueued: 0, held: {}, failed: [] };
+  const summary: NudgeRunSummary = {
+    people: 0,
+    queued: 0,
+    alreadyQueued: 0,
+    held: {},
+    failed: [],
+    incomplete: [],
+  };
   for await (const email of people) {
     summary.people++;
     let outcomes: NudgeOutcome[];
     try {
-      outcomes = await nudgePerson(await viewOf(email), options);
+      const view = await viewOf(email);
+      const failed = [...new Set((view.errors ?? []).map((e) => e.source))];
+      if (failed.length > 0) summary.incomplete.push({ email, sources: failed });
+      outcomes = await nudgePerson(view, options);
     } catch (error: unknown) {
       summary.failed.push({ email, error: errorMessage(error) });
       continue;

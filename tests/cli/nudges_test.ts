@@ -14,7 +14,10 @@ import { SLACK_TOKEN, startFakeSlack } from "../fakes/slack.ts";
 
 const ALWAYS = { DAYS: [1, 2, 3, 4, 5, 6, 7], FROM_HOUR: 0, TO_HOUR: 24 };
 
-async function harness(nudgeSettings: Record<string, unknown>) {
+async function harness(
+  nudgeSettings: Record<string, unknown>,
+  extraPlugins: Record<string, unknown> = {},
+) {
   const slack = startFakeSlack();
   slack.users.set("user@example.com", { id: "U0USER", tz: "UTC" });
   slack.users.set("one-red@example.com", { id: "U0RED", tz: "UTC" });
@@ -28,6 +31,7 @@ async function harness(nudgeSettings: Record<string, unknown>) {
       PLUGINS: {
         demo: {},
         slack: { SLACK_BOT_TOKEN: SLACK_TOKEN, SLACK_API_URL: slack.apiUrl },
+        ...extraPlugins,
       },
       NUDGES: { ...ALWAYS, ...nudgeSettings },
     }),
@@ -74,7 +78,7 @@ Deno.test("nudges --dry-run lists who would get what and sends nothing", async (
   assert.equal(out[2], "green@example.com  slack  nothing now (nothing-new)");
   assert.equal(
     out[3],
-    "3 people: 2 would be sent, 0 already queued, held: 1 nothing-new, 0 failed",
+    "3 people: 2 would be sent, 0 already queued, held: 1 nothing-new, 0 failed, 0 with failed sources",
   );
   assert.equal(h.slack.posts(), 0);
 });
@@ -94,7 +98,7 @@ Deno.test("nudges queues and delivers each message once; a second run the same d
   assert.equal(first.code, 0);
   assert.equal(
     first.out.at(-2),
-    "3 people: 2 queued, 0 already queued, held: 1 nothing-new, 0 failed",
+    "3 people: 2 queued, 0 already queued, held: 1 nothing-new, 0 failed, 0 with failed sources",
   );
   assert.equal(first.out.at(-1), "delivered: 2 sent, 0 to retry, 0 refused");
   assert.equal(h.slack.posts(), 2);
@@ -102,8 +106,25 @@ Deno.test("nudges queues and delivers each message once; a second run the same d
   const second = await h.run(h.file);
   assert.equal(
     second.out.at(-2),
-    "3 people: 0 queued, 0 already queued, held: 3 nothing-new, 0 failed",
+    "3 people: 0 queued, 0 already queued, held: 3 nothing-new, 0 failed, 0 with failed sources",
   );
   assert.equal(second.out.at(-1), "delivered: 0 sent, 0 to retry, 0 refused");
   assert.equal(h.slack.posts(), 2);
+});
+
+Deno.test("nudges names each person whose sources failed, and exits 1", async () => {
+  await using h = await harness({ ENABLED: false }, {
+    bitfit: { BITFIT_API_TOKEN: "t0ken-for-nobody", BITFIT_BASE_URL: "http://127.0.0.1:2/" },
+  });
+  const { code, out, err } = await h.run(h.file, "--dry-run");
+  assert.equal(code, 1);
+  assert.deepEqual(err, [
+    "nudges: user@example.com: bitfit failed; planned from what the other sources said",
+    "nudges: one-red@example.com: bitfit failed; planned from what the other sources said",
+    "nudges: green@example.com: bitfit failed; planned from what the other sources said",
+  ]);
+  assert.equal(
+    out.at(-1),
+    "3 people: 2 would be sent, 0 already queued, held: 1 nothing-new, 0 failed, 3 with failed sources",
+  );
 });
