@@ -15,7 +15,7 @@
 // deno-lint-ignore-file no-console
 import process from "node:process";
 import { z } from "zod";
-import type { DeviceRecord } from "../engine/types.ts";
+import type { DeviceRecord } from "../engine/core/types.ts";
 import { inventoryPlugins, type InventoryUrls } from "./inventory_setup.ts";
 
 const [root, urlsJson, concurrency, ownershipMs] = Deno.args as [string, string, string, string];

@@ -9,7 +9,7 @@
  * @module
  */
 // deno-lint-ignore-file no-console
-import { MAX_BODY_BYTES } from "../routes/body_limit.ts";
+import { MAX_BODY_BYTES } from "../routes/guards/body_limit.ts";
 import { startServer } from "../tests/support/server.ts";
 import { mib, rssKiB } from "./proc.ts";
 import { sleep } from "../lib/abort.ts";

@@ -15,9 +15,9 @@
 // deno-lint-ignore-file no-console
 import { silentLogger } from "../config/log.ts";
 import { BudgetsSchema, ReleaseDataSchema } from "../config/schema.ts";
-import { readListing } from "../engine/listing.ts";
-import type { ListingSource, Store } from "../engine/ports.ts";
-import type { DeviceRecord } from "../engine/types.ts";
+import { readListing } from "../engine/batch/listing.ts";
+import type { ListingSource, Store } from "../engine/core/ports.ts";
+import type { DeviceRecord } from "../engine/core/types.ts";
 import { createReleaseService } from "../plugins/releases/mod.ts";
 import intune, { createIntuneSource } from "../plugins/sources/intune/mod.ts";
 import { createGraphClient } from "../plugins/sources/intune/graph.ts";

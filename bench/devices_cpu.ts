@@ -1,7 +1,7 @@
 /**
  * CPU time per request of the Devices page and of `/healthz`, in-process (the app's `fetch`, no
  * sockets), with the session cookie and `Accept-Encoding: gzip`, as the demo person with the most
- * devices: the page as a browser gets it (from the page cache, `routes/page_cache.ts`, while
+ * devices: the page as a browser gets it (from the page cache, `routes/rendering/page_cache.ts`, while
  * nothing it shows changes), and rendered from the snapshot each time (`gzip;q=0.9`, which the
  * page cache leaves to the normal path). CPU time (`process.cpuUsage()`, user + system) rather
  * than wall time, so that a box shared with other work gives comparable figures; the median of

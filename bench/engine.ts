@@ -8,13 +8,13 @@
  */
 // deno-lint-ignore-file no-console
 import { createHash } from "node:crypto";
-import { DEFAULT_PRACTICES } from "../engine/default_practices.ts";
-import { groupRecords } from "../engine/group.ts";
-import { isUniqueMac } from "../engine/identifiers.ts";
-import { mergeDevices } from "../engine/merge.ts";
-import { applyPractices, buildPracticeSet } from "../engine/practices.ts";
-import type { DeviceRecord, MergedDevice } from "../engine/types.ts";
-import { recordFromWire } from "../engine/wire.ts";
+import { DEFAULT_PRACTICES } from "../engine/practices/default_practices.ts";
+import { groupRecords } from "../engine/identity/group.ts";
+import { isUniqueMac } from "../engine/identity/identifiers.ts";
+import { mergeDevices } from "../engine/identity/merge.ts";
+import { applyPractices, buildPracticeSet } from "../engine/practices/practices.ts";
+import type { DeviceRecord, MergedDevice } from "../engine/core/types.ts";
+import { recordFromWire } from "../engine/core/wire.ts";
 import { printComparisons } from "./engine_compare.ts";
 
 const DATA = new URL("./data/", import.meta.url);

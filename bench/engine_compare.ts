@@ -15,7 +15,7 @@
  * @module
  */
 // deno-lint-ignore-file no-console
-import type { DeviceRecord, MergedDevice } from "../engine/types.ts";
+import type { DeviceRecord, MergedDevice } from "../engine/core/types.ts";
 
 /** A pipeline and the function that reads its input from the wire. */
 export interface Side {

@@ -14,7 +14,7 @@
  */
 // deno-lint-ignore-file no-console
 import type { BrowserContext, Page } from "playwright-core";
-import type { DeviceRecord } from "../engine/types.ts";
+import type { DeviceRecord } from "../engine/core/types.ts";
 import { launch } from "../tests/browser/chromium.ts";
 import { demoWith, startApp } from "../tests/support/app.ts";
 import { macRecord, registryWith, sourceEntry } from "../tests/support/sources.ts";

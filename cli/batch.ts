@@ -4,7 +4,7 @@
  * lookup → transforms → practices → merge, spec §10), at most N people at a time and N calls per
  * source, then the batch sinks, the status history ("failing since") and the run's summary in the
  * store. Progress on stderr; the summary on stdout; exit 1 when a source (or sink) failed for
- * everyone, or a sink lost documents (named in the summary). Its flags are read in `batch_options.ts`, its sinks fed by `engine/batch_sinks.ts`,
+ * everyone, or a sink lost documents (named in the summary). Its flags are read in `batch_options.ts`, its sinks fed by `engine/batch/batch_sinks.ts`,
  * its output written by `batch_format.ts`.
  *
  * Statuses are recorded in the store's history in the background (many people per write), so
@@ -17,7 +17,7 @@
  * the people are also the owners found by the listing sources (intune, jamf_pro, file…) and the
  * people of Google's user directory when its scope is granted. Listing sources are read once per
  * run either way, page by page, before anyone is looked up, and answer every person's lookups
- * from memory (see `engine/batch_listing.ts`). `--per-person` turns listings off (every source
+ * from memory (see `engine/batch/batch_listing.ts`). `--per-person` turns listings off (every source
  * asked once per person, as before), e.g. to compare both paths.
  *
  * @module
@@ -28,8 +28,8 @@ import {
   type EmailList,
   parseEmailList,
   startBatchRun,
-} from "../engine/batch_run.ts";
-import type { Store } from "../engine/ports.ts";
+} from "../engine/batch/batch_run.ts";
+import type { Store } from "../engine/core/ports.ts";
 import { assemble } from "../plugins/assemble.ts";
 import { REGISTRY, type RegistryEntry } from "../plugins/registry.ts";
 import { type BatchOptions, parseBatchOptions, withBatchTimeout } from "./batch_options.ts";

@@ -4,12 +4,12 @@
  *
  * @module
  */
-import type { Logger } from "../engine/log.ts";
-import type { BatchProgress } from "../engine/batch_run.ts";
-import type { Shard } from "../engine/batch_people.ts";
-import type { BatchStats } from "../engine/batch_stats.ts";
-import { STATUSES } from "../engine/types.ts";
-import { operatorGaps, type SourceGap } from "../engine/gaps.ts";
+import type { Logger } from "../engine/core/log.ts";
+import type { BatchProgress } from "../engine/batch/batch_run.ts";
+import type { Shard } from "../engine/batch/batch_people.ts";
+import type { BatchStats } from "../engine/batch/batch_stats.ts";
+import { STATUSES } from "../engine/core/types.ts";
+import { operatorGaps, type SourceGap } from "../engine/view/gaps.ts";
 
 /** Where a run stands (the engine's batch progress). */
 export type Progress = BatchProgress;

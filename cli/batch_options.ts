@@ -7,7 +7,7 @@
  * @module
  */
 import type { Config } from "../config/schema.ts";
-import { parseShard, type Shard } from "../engine/batch_people.ts";
+import { parseShard, type Shard } from "../engine/batch/batch_people.ts";
 import { REGISTRY, type RegistryEntry } from "../plugins/registry.ts";
 import type { CommandContext } from "./mod.ts";
 

@@ -15,10 +15,10 @@ import {
   discoverProvider,
   probeTokenEndpoint,
   type ProviderMetadata,
-} from "../routes/oidc_client.ts";
-import { signInProblem, TENANT_HINT } from "../routes/oidc_errors.ts";
-import { PROVIDER_TIMEOUT_MS, providerFetch } from "../routes/oidc_fetch.ts";
-import { OidcRefused } from "../routes/oidc_rules.ts";
+} from "../routes/signin/oidc_client.ts";
+import { signInProblem, TENANT_HINT } from "../routes/signin/oidc_errors.ts";
+import { PROVIDER_TIMEOUT_MS, providerFetch } from "../routes/signin/oidc_fetch.ts";
+import { OidcRefused } from "../routes/signin/oidc_rules.ts";
 
 /** What the check found: `ok`, and the lines to print (each starts with `oidc: `). */
 export interface OidcCheck {

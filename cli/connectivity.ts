@@ -8,12 +8,12 @@
  *
  * @module
  */
-import { callWithDeadline } from "../engine/deadline.ts";
+import { callWithDeadline } from "../engine/view/deadline.ts";
 import { assemble } from "../plugins/assemble.ts";
 import { describeReleaseStatus } from "../plugins/releases/mod.ts";
 import type { CommandContext } from "./mod.ts";
 import { withOidc } from "./check_oidc.ts";
-import { addGaps, operatorGaps, tallyGaps } from "../engine/gaps.ts";
+import { addGaps, operatorGaps, tallyGaps } from "../engine/view/gaps.ts";
 
 /** Runs the checks; returns the exit code. */
 export async function connectivity(ctx: CommandContext): Promise<number> {

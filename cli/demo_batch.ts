@@ -4,10 +4,10 @@
  *
  * @module
  */
-import { startBatchRun } from "../engine/batch_run.ts";
+import { startBatchRun } from "../engine/batch/batch_run.ts";
 import type { Engine } from "../engine/engine.ts";
-import type { Logger } from "../engine/log.ts";
-import type { Store } from "../engine/ports.ts";
+import type { Logger } from "../engine/core/log.ts";
+import type { Store } from "../engine/core/ports.ts";
 
 /**
  * Runs the demo people through the batch use case (no sinks, per person) and saves the run

@@ -6,12 +6,12 @@
  *
  * @module
  */
-import { explainGrouping, formatExplanation } from "../engine/explain.ts";
-import { isValidEmail } from "../engine/identifiers.ts";
-import type { DeviceRecord } from "../engine/types.ts";
+import { explainGrouping, formatExplanation } from "../engine/identity/explain.ts";
+import { isValidEmail } from "../engine/identity/identifiers.ts";
+import type { DeviceRecord } from "../engine/core/types.ts";
 import { assemble, engineParts } from "../plugins/assemble.ts";
 import { silentLogger } from "../config/log.ts";
-import type { PracticeSet } from "../engine/practices.ts";
+import type { PracticeSet } from "../engine/practices/practices.ts";
 import { createReleaseService } from "../plugins/releases/mod.ts";
 import { explainUpToDate } from "./explain_releases.ts";
 import type { CommandContext } from "./mod.ts";

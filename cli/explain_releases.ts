@@ -5,9 +5,9 @@
  *
  * @module
  */
-import type { PracticeSet } from "../engine/practices.ts";
-import { SEVERITY_WORDS, severityOfStatus } from "../engine/severity.ts";
-import type { DeviceRecord } from "../engine/types.ts";
+import type { PracticeSet } from "../engine/practices/practices.ts";
+import { SEVERITY_WORDS, severityOfStatus } from "../engine/core/severity.ts";
+import type { DeviceRecord } from "../engine/core/types.ts";
 
 /**
  * One line per record with an OS: `name (source, os version): verdict. details`.
@@ -17,8 +17,8 @@ import type { DeviceRecord } from "../engine/types.ts";
  * @returns the section text, or `""` when no record names an OS or no such practice is enabled
  * @example A Mac below the required version
  * ```ts
- * import { DEFAULT_PRACTICES } from "../engine/default_practices.ts";
- * import { buildPracticeSet } from "../engine/practices.ts";
+ * import { DEFAULT_PRACTICES } from "../engine/practices/default_practices.ts";
+ * import { buildPracticeSet } from "../engine/practices/practices.ts";
  * const mac = { source: "jamf", name: "fry-mbp", os: "macOS", os_version: "15.6" };
  * explainUpToDate([mac], buildPracticeSet(DEFAULT_PRACTICES, ["uptodate"]));
  * // "OS up to date:\n  fry-mbp (jamf, macOS 15.6): critical. macOS 15.6 is older than the version we require. …"

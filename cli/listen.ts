@@ -12,7 +12,7 @@
  *
  * @module
  */
-import type { Logger } from "../engine/log.ts";
+import type { Logger } from "../engine/core/log.ts";
 import { errorMessage } from "../lib/error_message.ts";
 import { sleep as wait } from "../lib/abort.ts";
 

@@ -3,11 +3,11 @@
  *
  * @module
  */
-import type { Logger } from "../engine/log.ts";
+import type { Logger } from "../engine/core/log.ts";
 import { silentLogger } from "../config/log.ts";
 import type { Config } from "../config/schema.ts";
 import { loadPlugins } from "../plugins/registry.ts";
-import type { Store } from "../engine/ports.ts";
+import type { Store } from "../engine/core/ports.ts";
 import { createReleaseService, describeReleaseStatus } from "../plugins/releases/mod.ts";
 
 /** What a subcommand receives. */

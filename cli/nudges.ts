@@ -10,16 +10,16 @@
  *
  * @module
  */
-import { parseEmailList } from "../engine/batch_people.ts";
-import { deliverNudges } from "../engine/nudge_outbox.ts";
+import { parseEmailList } from "../engine/batch/batch_people.ts";
+import { deliverNudges } from "../engine/nudges/nudge_outbox.ts";
 import {
   type DescribeDevice,
   type NudgeOutcome,
   type NudgePersonOptions,
   runNudges,
-} from "../engine/nudge_run.ts";
-import type { NudgeSettings } from "../engine/nudges.ts";
-import type { MergedDevice } from "../engine/types.ts";
+} from "../engine/nudges/nudge_run.ts";
+import type { NudgeSettings } from "../engine/nudges/nudges.ts";
+import type { MergedDevice } from "../engine/core/types.ts";
 import type { Config, NudgesConfig } from "../config/schema.ts";
 import { assemble } from "../plugins/assemble.ts";
 import { deviceAnchor, deviceNames, osLine } from "../views/devices.tsx";

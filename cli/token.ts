@@ -6,9 +6,9 @@
  *
  * @module
  */
-import { isValidEmail } from "../engine/identifiers.ts";
-import { isPrivileged } from "../routes/privilege.ts";
-import { mintToken } from "../routes/tokens.ts";
+import { isValidEmail } from "../engine/identity/identifiers.ts";
+import { isPrivileged } from "../routes/signin/privilege.ts";
+import { mintToken } from "../routes/api/tokens.ts";
 import type { CommandContext } from "./mod.ts";
 
 /** Prints a token; returns the exit code. */

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { PracticesConfigSchema } from "../engine/practice_config.ts";
+import { PracticesConfigSchema } from "../engine/practices/practice_config.ts";
 import { demoConfig } from "./demo.ts";
 import { productionProblems } from "./deployment_checks.ts";
 import { type EnvReader, readEnv, resolveEnvRefs } from "./env_refs.ts";

@@ -1,17 +1,17 @@
 /**
  * The one sanctioned logger: one JSON object per line on stdout (info) or stderr (warn, error),
- * implementing the engine's `Logger` port (`engine/log.ts`).
+ * implementing the engine's `Logger` port (`engine/core/log.ts`).
  *
  * @module
  */
-import type { Fields, Logger } from "../engine/log.ts";
+import type { Fields, Logger } from "../engine/core/log.ts";
 
 /** Log levels, least to most severe. */
 export type Level = "debug" | "info" | "warn" | "error";
 
 const ORDER: Record<Level, number> = { debug: 0, info: 1, warn: 2, error: 3 };
 
-// The port is the engine's (engine/log.ts); re-exported so callers that make a logger here can
+// The port is the engine's (engine/core/log.ts); re-exported so callers that make a logger here can
 // name its type without a second import.
 export type { Fields, Logger };
 

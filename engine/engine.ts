@@ -4,13 +4,13 @@
  *
  * @module
  */
-import { callWithDeadline, listOfObjects } from "./deadline.ts";
-import { stagedLookup } from "./lookup.ts";
-import { withPlainAddress } from "./addresses.ts";
-import { withReleaseName } from "./os_names.ts";
-import { createOwnershipGuard, type OwnershipGuard } from "./ownership.ts";
-import { type PersonView, personView, type PersonViewOptions } from "./person_view.ts";
-import type { PracticeSet } from "./practices.ts";
+import { callWithDeadline, listOfObjects } from "./view/deadline.ts";
+import { stagedLookup } from "./view/lookup.ts";
+import { withPlainAddress } from "./identity/addresses.ts";
+import { withReleaseName } from "./releases/os_names.ts";
+import { createOwnershipGuard, type OwnershipGuard } from "./identity/ownership.ts";
+import { type PersonView, personView, type PersonViewOptions } from "./view/person_view.ts";
+import type { PracticeSet } from "./practices/practices.ts";
 import type {
   AccountSource,
   CallOptions,
@@ -20,16 +20,21 @@ import type {
   EventTransform,
   NotificationSource,
   OwnershipSource,
-} from "./ports.ts";
-import type { SnapshotSettings, SnapshotStore } from "./snapshots.ts";
+} from "./core/ports.ts";
+import type { SnapshotSettings, SnapshotStore } from "./view/snapshots.ts";
 import {
   createPersonViews,
   type PersonViews,
   type PersonVisit,
   type ViewOptions,
   type ViewPart,
-} from "./view.ts";
-import { type DirectBy, directDevices, type DirectKind, directPersonal } from "./direct_lookup.ts";
+} from "./view/view.ts";
+import {
+  type DirectBy,
+  directDevices,
+  type DirectKind,
+  directPersonal,
+} from "./view/direct_lookup.ts";
 import type {
   AccessEvent,
   Account,
@@ -37,10 +42,10 @@ import type {
   DeviceRecord,
   MergedDevice,
   Notification,
-} from "./types.ts";
-import type { StatusHistory } from "./person_view.ts";
-import { foldEmail } from "./emails.ts";
-import { addGaps, type OnCall, type SourceGap } from "./gaps.ts";
+} from "./core/types.ts";
+import type { StatusHistory } from "./view/person_view.ts";
+import { foldEmail } from "./identity/emails.ts";
+import { addGaps, type OnCall, type SourceGap } from "./view/gaps.ts";
 
 /** A view's devices and what failed or was missing (no `gaps` key when nothing was). */
 function withGaps(view: PersonView): Collected<MergedDevice> {
@@ -59,7 +64,7 @@ export interface EngineParts {
   eventTransforms: EventTransform[];
   practices: PracticeSet;
   /**
-   * Drops records of by-email lookups that name another owner (see `engine/ownership.ts`).
+   * Drops records of by-email lookups that name another owner (see `engine/identity/ownership.ts`).
    * Default: a guard comparing addresses case-insensitively, without domain aliases or logging.
    */
   ownership?: OwnershipGuard;

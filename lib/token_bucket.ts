@@ -1,6 +1,6 @@
 /**
  * The token-bucket arithmetic of the per-address rate limits, once, for the in-process buckets
- * (`routes/rate_limit.ts`) and the buckets kept in the store for every process
+ * (`routes/guards/rate_limit.ts`) and the buckets kept in the store for every process
  * (`plugins/stores/*_coordination.ts`). Changes only if how a rate is counted changes.
  *
  * @module

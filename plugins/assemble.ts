@@ -4,29 +4,29 @@
  *
  * @module
  */
-import type { NudgeChannel } from "../engine/nudge_ports.ts";
-import { createNudgeWorker, type NudgeWorker } from "../engine/nudge_outbox.ts";
+import type { NudgeChannel } from "../engine/nudges/nudge_ports.ts";
+import { createNudgeWorker, type NudgeWorker } from "../engine/nudges/nudge_outbox.ts";
 import type { Logger } from "../config/log.ts";
 import { type Config, ReleaseDataSchema } from "../config/schema.ts";
-import { DEFAULT_PRACTICES } from "../engine/default_practices.ts";
+import { DEFAULT_PRACTICES } from "../engine/practices/default_practices.ts";
 import {
   createEngine,
   type Engine,
   type EngineOptions,
   type EngineParts,
 } from "../engine/engine.ts";
-import type { SnapshotSettings } from "../engine/snapshots.ts";
-import { createOutboxWorker, type OutboxWorker } from "../engine/outbox.ts";
-import { createOwnershipGuard, type OwnershipGuard } from "../engine/ownership.ts";
-import { PracticesConfigSchema } from "../engine/practice_config.ts";
-import { buildPracticeSet } from "../engine/practices.ts";
+import type { SnapshotSettings } from "../engine/view/snapshots.ts";
+import { createOutboxWorker, type OutboxWorker } from "../engine/core/outbox.ts";
+import { createOwnershipGuard, type OwnershipGuard } from "../engine/identity/ownership.ts";
+import { PracticesConfigSchema } from "../engine/practices/practice_config.ts";
+import { buildPracticeSet } from "../engine/practices/practices.ts";
 import type {
   BatchSink,
   FailureLogger,
   FeedbackSink,
   RequestLogger,
   Store,
-} from "../engine/ports.ts";
+} from "../engine/core/ports.ts";
 import type { MetricsRegistry } from "../config/metrics.ts";
 import { sleep } from "../lib/abort.ts";
 import { serves } from "./plugin.ts";
@@ -39,7 +39,7 @@ import {
   type RegistryEntry,
 } from "./registry.ts";
 import { formatIssues } from "../config/problems.ts";
-import type { ReleaseOptions } from "../engine/practice_policies.ts";
+import type { ReleaseOptions } from "../engine/practices/practice_policies.ts";
 import { createReleaseService, type ReleaseService } from "./releases/mod.ts";
 
 /** Everything a Stethoscope process runs on. */

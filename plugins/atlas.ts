@@ -10,7 +10,7 @@
  * @module
  */
 import { z } from "zod";
-import { type CallOptions, type FailureLogger, UpstreamError } from "../engine/ports.ts";
+import { type CallOptions, type FailureLogger, UpstreamError } from "../engine/core/ports.ts";
 import { createBackgroundQueue } from "./background_queue.ts";
 import { postJsonOnce } from "./http_post.ts";
 import { safeUrl } from "./http_redact.ts";

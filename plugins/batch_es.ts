@@ -19,15 +19,15 @@
  * @module
  */
 import { z } from "zod";
-import { batchDocument } from "../engine/batch_sinks.ts";
+import { batchDocument } from "../engine/batch/batch_sinks.ts";
 import {
   type BatchResult,
   type CallOptions,
   type SinkReport,
   UpstreamError,
-} from "../engine/ports.ts";
-import { deviceKey } from "../engine/since.ts";
-import type { MergedDevice } from "../engine/types.ts";
+} from "../engine/core/ports.ts";
+import { deviceKey } from "../engine/view/since.ts";
+import type { MergedDevice } from "../engine/core/types.ts";
 import {
   createEsClient,
   describeEsError,
@@ -39,7 +39,7 @@ import {
 } from "./elasticsearch.ts";
 import { createBulkWriter } from "./es_bulk_writer.ts";
 import { definePlugin } from "./plugin.ts";
-import { foldEmail } from "../engine/emails.ts";
+import { foldEmail } from "../engine/identity/emails.ts";
 import { sha256Hex } from "../lib/sha256.ts";
 
 /** `PLUGINS.batch_es`. */

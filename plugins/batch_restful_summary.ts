@@ -10,8 +10,8 @@
  * @module
  */
 import { z } from "zod";
-import { type BatchDocument, batchDocument } from "../engine/batch_sinks.ts";
-import type { BatchResult, CallOptions } from "../engine/ports.ts";
+import { type BatchDocument, batchDocument } from "../engine/batch/batch_sinks.ts";
+import type { BatchResult, CallOptions } from "../engine/core/ports.ts";
 import { postJsonOnce } from "./http_post.ts";
 import { safeUrl } from "./http_redact.ts";
 import { definePlugin, timeoutSeconds } from "./plugin.ts";

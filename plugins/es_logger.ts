@@ -11,8 +11,8 @@
  * @module
  */
 import { z } from "zod";
-import type { AccessRecord, CallOptions, RequestLogger } from "../engine/ports.ts";
-import { UpstreamError } from "../engine/ports.ts";
+import type { AccessRecord, CallOptions, RequestLogger } from "../engine/core/ports.ts";
+import { UpstreamError } from "../engine/core/ports.ts";
 import {
   createEsClient,
   describeEsError,

@@ -11,9 +11,9 @@
  */
 import { z } from "zod";
 import type { Logger } from "../config/log.ts";
-import { type CallOptions, UpstreamError } from "../engine/ports.ts";
-import { type Notification, NOTIFICATION_SEVERITIES } from "../engine/types.ts";
-import { sameEmail } from "../engine/emails.ts";
+import { type CallOptions, UpstreamError } from "../engine/core/ports.ts";
+import { type Notification, NOTIFICATION_SEVERITIES } from "../engine/core/types.ts";
+import { sameEmail } from "../engine/identity/emails.ts";
 import { createEsClient, describeEsError, esBaseShape, requiredKey } from "./elasticsearch.ts";
 import { definePlugin } from "./plugin.ts";
 

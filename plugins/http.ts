@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { NotFoundError, UpstreamError } from "../engine/ports.ts";
+import { NotFoundError, UpstreamError } from "../engine/core/ports.ts";
 import { sleep } from "../lib/abort.ts";
 import { errorMessage } from "../lib/error_message.ts";
 import { cannotReach, hostPort } from "../lib/fetch_failure.ts";
@@ -44,7 +44,7 @@ export class AuthError extends UpstreamError {
  * @returns the error to throw; its `status` is the upstream's HTTP status (404 for not found)
  * @example
  * ```ts
- * import { UpstreamError } from "../engine/ports.ts";
+ * import { UpstreamError } from "../engine/core/ports.ts";
  * connectionFailure(
  *   "JAMF",
  *   new UpstreamError("JAMF: received invalid response code (502) for x.example:443 (GET /)", 502),

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { UpstreamError } from "../engine/ports.ts";
+import { UpstreamError } from "../engine/core/ports.ts";
 
 /**
  * Runs `work` under its own deadline only, for work shared by several callers (a token exchange):

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { UpstreamError } from "../engine/ports.ts";
+import { UpstreamError } from "../engine/core/ports.ts";
 import { readBounded } from "./http_body.ts";
 import { redactUrl, safeUrl } from "./http_redact.ts";
 import { errorMessage } from "../lib/error_message.ts";

@@ -20,7 +20,7 @@
  *
  * @module
  */
-import { UpstreamError } from "../engine/ports.ts";
+import { UpstreamError } from "../engine/core/ports.ts";
 import { errorMessage } from "../lib/error_message.ts";
 import { withDeadline } from "./http_abort.ts";
 import { redactUrl } from "./http_redact.ts";

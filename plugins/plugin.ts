@@ -22,8 +22,8 @@ import type {
   PluginBase,
   RequestLogger,
   Store,
-} from "../engine/ports.ts";
-import type { NudgeChannel } from "../engine/nudge_ports.ts";
+} from "../engine/core/ports.ts";
+import type { NudgeChannel } from "../engine/nudges/nudge_ports.ts";
 
 /** The port each role a plugin can play must implement (DESIGN.md §5.3). */
 export interface PortsByKind {
@@ -109,7 +109,7 @@ export interface PluginContext {
   /** Where the process is served from, for plugins that need to know (never secret). */
   demo: boolean;
   /**
-   * The engine's comparison key of an owner's address (`engine/ownership.ts` `ownerKey`: ASCII
+   * The engine's comparison key of an owner's address (`engine/identity/ownership.ts` `ownerKey`: ASCII
    * letter case folded, `EMAIL_DOMAIN_ALIASES` applied), for sources that check owners themselves:
    * two addresses name one person when their keys are equal. Absent: `foldEmail` (no aliases).
    */

@@ -8,8 +8,8 @@
  * @module
  */
 import { z } from "zod";
-import { type CallOptions, type FeedbackOptions, UpstreamError } from "../engine/ports.ts";
-import type { Feedback } from "../engine/types.ts";
+import { type CallOptions, type FeedbackOptions, UpstreamError } from "../engine/core/ports.ts";
+import type { Feedback } from "../engine/core/types.ts";
 import { postJsonOnce } from "./http_post.ts";
 import { outbound } from "./outbound.ts";
 import { safeUrl } from "./http_redact.ts";

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { UpstreamError } from "../engine/ports.ts";
+import { UpstreamError } from "../engine/core/ports.ts";
 import { sleep as abortableSleep } from "../lib/abort.ts";
 
 /**

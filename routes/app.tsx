@@ -8,33 +8,33 @@ import { HTTPException } from "hono/http-exception";
 import { compress } from "hono/compress";
 import { csrf } from "hono/csrf";
 import { NONCE, secureHeaders } from "hono/secure-headers";
-import { api } from "./api.ts";
+import { api } from "./api/api.ts";
 import { createAssets } from "./assets.ts";
-import { auth } from "./auth.tsx";
-import { dashboard } from "./dashboard.tsx";
+import { auth } from "./signin/auth.tsx";
+import { dashboard } from "./pages/dashboard.tsx";
 import type { Logger } from "../config/log.ts";
 import type { Config } from "../config/schema.ts";
-import { createBurstTracker } from "../engine/bursts.ts";
+import { createBurstTracker } from "../engine/view/bursts.ts";
 import type { Services } from "../plugins/assemble.ts";
-import type { OnCall } from "../engine/gaps.ts";
+import type { OnCall } from "../engine/view/gaps.ts";
 import type { AppDeps, AppEnv, Ctx } from "./context.ts";
-import { batchMetrics, Metrics } from "./metrics.ts";
-import { health } from "./health.ts";
-import { notifications } from "./notifications.tsx";
-import { overview } from "./overview.tsx";
-import { devices } from "./devices.tsx";
-import { accounts } from "./accounts.tsx";
-import { activity } from "./activity.tsx";
-import { faq } from "./faq.tsx";
-import { bodyLimits } from "./body_limit.ts";
-import { checkAgain } from "./check_again.tsx";
-import { nudgeRoutes } from "./nudges.tsx";
-import { privateResponses } from "./private_responses.ts";
-import { assetUrls, errorPage } from "./render.tsx";
-import { trustedHosts } from "./hosts.ts";
-import { DEFAULT_LIMITS, DEMO_LOGIN_LIMIT, type Limit, rateLimits } from "./rate_limit.ts";
-import { isPrivileged } from "./privilege.ts";
-import { readSession } from "./session.ts";
+import { batchMetrics, Metrics } from "./ops/metrics.ts";
+import { health } from "./ops/health.ts";
+import { notifications } from "./pages/notifications.tsx";
+import { overview } from "./pages/overview.tsx";
+import { devices } from "./pages/devices.tsx";
+import { accounts } from "./pages/accounts.tsx";
+import { activity } from "./pages/activity.tsx";
+import { faq } from "./pages/faq.tsx";
+import { bodyLimits } from "./guards/body_limit.ts";
+import { checkAgain } from "./pages/check_again.tsx";
+import { nudgeRoutes } from "./pages/nudges.tsx";
+import { privateResponses } from "./guards/private_responses.ts";
+import { assetUrls, errorPage } from "./rendering/render.tsx";
+import { trustedHosts } from "./guards/hosts.ts";
+import { DEFAULT_LIMITS, DEMO_LOGIN_LIMIT, type Limit, rateLimits } from "./guards/rate_limit.ts";
+import { isPrivileged } from "./signin/privilege.ts";
+import { readSession } from "./signin/session.ts";
 
 function limitOf(
   configured: { REQUESTS: number; PER_SECONDS: number } | undefined,
@@ -205,7 +205,7 @@ export async function createApp(deps: AppDeps): Promise<Hono<AppEnv>> {
   app.use(bodyLimits());
 
   const trustedProxies = config.TRUSTED_PROXIES ?? [];
-  const proxies = trustedProxies.length > 0 ? await import("./proxies.ts") : null;
+  const proxies = trustedProxies.length > 0 ? await import("./guards/proxies.ts") : null;
   const ranges = proxies?.parseProxies(trustedProxies) ?? [];
   app.use(rateLimits({
     login: limitOf(

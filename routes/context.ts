@@ -7,14 +7,14 @@ import type { Context } from "hono";
 import type { Logger } from "../config/log.ts";
 import type { Config } from "../config/schema.ts";
 import type { Engine } from "../engine/engine.ts";
-import type { FailureLogger, RequestLogger, Store } from "../engine/ports.ts";
-import type { Collected, Notification } from "../engine/types.ts";
-import type { Metrics } from "./metrics.ts";
-import type { OidcClient } from "./oidc_client.ts";
+import type { FailureLogger, RequestLogger, Store } from "../engine/core/ports.ts";
+import type { Collected, Notification } from "../engine/core/types.ts";
+import type { Metrics } from "./ops/metrics.ts";
+import type { OidcClient } from "./signin/oidc_client.ts";
 import type { ReleaseStatus } from "../plugins/releases/mod.ts";
-import type { PersonData } from "./person_data.ts";
-import type { PersonVisit } from "../engine/view.ts";
-import type { AuditCall } from "./audit.ts";
+import type { PersonData } from "./rendering/person_data.ts";
+import type { PersonVisit } from "../engine/view/view.ts";
+import type { AuditCall } from "./guards/audit.ts";
 
 /** The signed-in person. */
 export interface User {

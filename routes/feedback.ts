@@ -6,12 +6,12 @@
  * @module
  */
 import { z } from "zod";
-import type { Feedback } from "../engine/types.ts";
-import { eventAnswerKey, isEventAnswerKey } from "../engine/answer_keys.ts";
+import type { Feedback } from "../engine/core/types.ts";
+import { eventAnswerKey, isEventAnswerKey } from "../engine/core/answer_keys.ts";
 import type { Ctx } from "./context.ts";
-import { foldEmail } from "../engine/emails.ts";
-import { TokenBuckets } from "./rate_limit.ts";
-import { notificationsOf, viewFor } from "./person_data.ts";
+import { foldEmail } from "../engine/identity/emails.ts";
+import { TokenBuckets } from "./guards/rate_limit.ts";
+import { notificationsOf, viewFor } from "./rendering/person_data.ts";
 
 /**
  * Answers per person per minute (`BUDGETS.FEEDBACK_PER_MINUTE`), one set of buckets per app

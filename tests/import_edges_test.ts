@@ -113,10 +113,16 @@ function isHono(to: string): boolean {
 
 Deno.test("the import graph is read: hundreds of edges, every route sub-app found", () => {
   assert.ok(edges.length > 300, `only ${edges.length} import edges found`);
-  for (const route of ["routes/devices.tsx", "routes/overview.tsx", "routes/auth.tsx"]) {
+  for (
+    const route of [
+      "routes/pages/devices.tsx",
+      "routes/pages/overview.tsx",
+      "routes/signin/auth.tsx",
+    ]
+  ) {
     assert.ok(subApps.has(route), `${route} not seen as a route module`);
   }
-  assert.deepEqual([...subApps.get("routes/devices.tsx")!], ["devices"]);
+  assert.deepEqual([...subApps.get("routes/pages/devices.tsx")!], ["devices"]);
 });
 
 Deno.test("engine/ imports nothing from hono, routes/, views/, plugins/ or config/", () => {
@@ -197,31 +203,32 @@ Deno.test("circles() finds a run-time circle and ignores one closed by a type-on
   const e = (from: string, to: string, names: string[]) => ({ from, to, names });
   assert.deepEqual(
     circles([
-      e("routes/render.tsx", "routes/person_data.ts", ["todoOf"]),
-      e("routes/person_data.ts", "routes/person.tsx", ["viewFor"]),
-      e("routes/person.tsx", "routes/render.tsx", ["page"]),
+      e("routes/rendering/render.tsx", "routes/rendering/person_data.ts", ["todoOf"]),
+      e("routes/rendering/person_data.ts", "routes/rendering/person.tsx", ["viewFor"]),
+      e("routes/rendering/person.tsx", "routes/rendering/render.tsx", ["page"]),
       e("engine/a.ts", "engine/b.ts", ["b"]),
       e("engine/b.ts", "engine/a.ts", []),
     ]),
-    ["routes/person.tsx -> routes/render.tsx -> routes/person_data.ts -> routes/person.tsx"],
+    ["routes/rendering/person.tsx -> routes/rendering/render.tsx -> routes/rendering/person_data.ts -> routes/rendering/person.tsx"],
   );
 });
 
 /** Engine modules that transform, evaluate, merge, apply history or order: the view's insides. */
 const PIPELINE = [
-  "engine/merge.ts",
-  "engine/group.ts",
-  "engine/merged_platform.ts",
-  "engine/practices.ts",
-  "engine/since.ts",
-  "engine/person_view.ts",
+  "engine/identity/merge.ts",
+  "engine/identity/group.ts",
+  "engine/identity/merged_platform.ts",
+  "engine/practices/practices.ts",
+  "engine/view/since.ts",
+  "engine/view/person_view.ts",
 ];
 
 Deno.test("routes/, views/ and cli/ import nothing that merges or evaluates: they ask the engine", () => {
   assert.deepEqual(
     offending((e) =>
       under(e.from, "routes", "views", "cli") && atRunTime(e) &&
-      (PIPELINE.includes(e.to) || (e.to === "engine/rating.ts" && e.names.includes("sortDevices")))
+      (PIPELINE.includes(e.to) ||
+        (e.to === "engine/view/rating.ts" && e.names.includes("sortDevices")))
     ),
     [],
   );
@@ -231,14 +238,14 @@ Deno.test("cli/batch.ts imports at most two engine modules: the batch use case l
   const engineModules = new Set(
     edges.filter((e) => e.from === "cli/batch.ts" && under(e.to, "engine")).map((e) => e.to),
   );
-  assert.ok(engineModules.has("engine/batch_run.ts"));
+  assert.ok(engineModules.has("engine/batch/batch_run.ts"));
   assert.ok(engineModules.size <= 2, [...engineModules].join(", "));
 });
 
 Deno.test("edgesOf() reads named, default, type-only, re-exported and dynamic imports", () => {
   const text = [
     'import { a, type B, c as d } from "./x.ts";',
-    'import type { E } from "../engine/types.ts";',
+    'import type { E } from "../engine/core/types.ts";',
     'import f, { g } from "hono";',
     'export { h } from "./y.tsx";',
     "/** ```ts",
@@ -248,7 +255,7 @@ Deno.test("edgesOf() reads named, default, type-only, re-exported and dynamic im
   ].join("\n");
   assert.deepEqual(edgesOf("plugins/assemble.ts", text), [
     { from: "plugins/assemble.ts", to: "plugins/x.ts", names: ["a", "c"] },
-    { from: "plugins/assemble.ts", to: "engine/types.ts", names: [] },
+    { from: "plugins/assemble.ts", to: "engine/core/types.ts", names: [] },
     { from: "plugins/assemble.ts", to: "hono", names: ["default", "g"] },
     { from: "plugins/assemble.ts", to: "plugins/y.tsx", names: ["h"] },
     { from: "plugins/assemble.ts", to: "plugins/sources/demo_people.ts", names: ["*"] },

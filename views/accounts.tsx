@@ -4,7 +4,7 @@
  * @module
  */
 import type { Child } from "hono/jsx";
-import type { Account } from "../engine/types.ts";
+import type { Account } from "../engine/core/types.ts";
 import { possessive, type Whose } from "./empty_state.tsx";
 import { accountAnchor, twoStepOn } from "./todo.ts";
 

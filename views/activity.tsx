@@ -7,8 +7,8 @@
  * @module
  */
 import type { Child } from "hono/jsx";
-import { eventAnswerKey } from "../engine/answer_keys.ts";
-import type { AccessEvent } from "../engine/types.ts";
+import { eventAnswerKey } from "../engine/core/answer_keys.ts";
+import type { AccessEvent } from "../engine/core/types.ts";
 import { shortTime } from "./format.ts";
 import { CsrfField, NotMeNextSteps } from "./notifications.tsx";
 import { sourceLabel } from "./source_label.ts";

@@ -5,8 +5,8 @@
  *
  * @module
  */
-import type { BatchRunSummary } from "../engine/ports.ts";
-import { type Rating, RATINGS, SEVERITY_WORDS, severityOfStatus } from "../engine/severity.ts";
+import type { BatchRunSummary } from "../engine/core/ports.ts";
+import { type Rating, RATINGS, SEVERITY_WORDS, severityOfStatus } from "../engine/core/severity.ts";
 
 /** The four shares every chart shows, in stacking order: the ratings. */
 export const SHARES: readonly Rating[] = RATINGS;

@@ -7,10 +7,10 @@
  */
 import type { Child } from "hono/jsx";
 import type { UiConfig } from "../config/schema.ts";
-import { actionGroups, deviceRating } from "../engine/rating.ts";
-import type { Rating } from "../engine/severity.ts";
-import type { MergedDevice } from "../engine/types.ts";
-import { friendlyOsName, friendlyOsVersion } from "../engine/practice_titles.ts";
+import { actionGroups, deviceRating } from "../engine/view/rating.ts";
+import type { Rating } from "../engine/core/severity.ts";
+import type { MergedDevice } from "../engine/core/types.ts";
+import { friendlyOsName, friendlyOsVersion } from "../engine/practices/practice_titles.ts";
 import { fullDate, plural } from "./format.ts";
 import { LastHeard } from "./freshness.tsx";
 import { EmptyState, type Whose } from "./empty_state.tsx";

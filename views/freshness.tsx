@@ -6,7 +6,7 @@
  * @module
  */
 import type { Child } from "hono/jsx";
-import type { SourceError } from "../engine/types.ts";
+import type { SourceError } from "../engine/core/types.ts";
 import { timeAgo } from "./format.ts";
 
 /** What the age line needs to know about the view. */

@@ -6,7 +6,7 @@
 import type { Child } from "hono/jsx";
 import { raw } from "hono/html";
 import type { UiConfig } from "../config/schema.ts";
-import type { SourceError } from "../engine/types.ts";
+import type { SourceError } from "../engine/core/types.ts";
 import { AlertCount } from "./notifications.tsx";
 import { sourceLabels } from "./source_label.ts";
 

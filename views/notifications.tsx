@@ -6,7 +6,7 @@
  * @module
  */
 import type { Child } from "hono/jsx";
-import type { Notification } from "../engine/types.ts";
+import type { Notification } from "../engine/core/types.ts";
 import { timeAgo } from "./format.ts";
 
 /** What the person already did with a notification. */

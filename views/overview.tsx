@@ -7,7 +7,7 @@
  */
 import type { Child } from "hono/jsx";
 import type { UiConfig } from "../config/schema.ts";
-import { SEVERITY_WORDS } from "../engine/severity.ts";
+import { SEVERITY_WORDS } from "../engine/core/severity.ts";
 import { possessive, type Whose } from "./empty_state.tsx";
 import { plural } from "./format.ts";
 import { NotificationCard } from "./notifications.tsx";

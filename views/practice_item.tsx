@@ -8,9 +8,9 @@
  * @module
  */
 import type { Child } from "hono/jsx";
-import { friendlyOsName } from "../engine/practice_titles.ts";
-import { type Severity, SEVERITY_WORDS } from "../engine/severity.ts";
-import type { MergedDevice, PracticeData } from "../engine/types.ts";
+import { friendlyOsName } from "../engine/practices/practice_titles.ts";
+import { type Severity, SEVERITY_WORDS } from "../engine/core/severity.ts";
+import type { MergedDevice, PracticeData } from "../engine/core/types.ts";
 import { evidenceSentences } from "./evidence.ts";
 import { isSameSitePath, NO_LINK } from "../config/links.ts";
 import { dayAndMonth } from "./format.ts";

@@ -5,7 +5,7 @@
  * @module
  */
 import type { Child } from "hono/jsx";
-import { formatDay, type ReleaseOrigin } from "../engine/releases.ts";
+import { formatDay, type ReleaseOrigin } from "../engine/releases/releases.ts";
 
 const FROM: Record<ReleaseOrigin, string> = {
   feed: "fetched from the feeds",

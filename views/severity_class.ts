@@ -1,11 +1,11 @@
 /**
  * How each severity looks: the stylesheet's class names (`static/app.css`) and the icon beside an
  * item. The names are the stylesheet's own short spellings, kept so the markup does not change;
- * what a severity means and is called lives in `engine/severity.ts`. Changes with the stylesheet.
+ * what a severity means and is called lives in `engine/core/severity.ts`. Changes with the stylesheet.
  *
  * @module
  */
-import type { Rating, Severity } from "../engine/severity.ts";
+import type { Rating, Severity } from "../engine/core/severity.ts";
 
 /** The class of a to-do item, an icon and a practice group (`.crit`, `.sugg`, `.done`…). */
 export const SEVERITY_CLASS: Readonly<Record<Severity, string>> = {

@@ -2,12 +2,12 @@
  * What the sources that answered could not deliver for this person (records skipped, lists cut
  * short, records read in part), one plain sentence per source and reason, so a page that lacks a
  * device never looks complete (DESIGN.md §4 "arrive or be named"; the gaps come from
- * `engine/gaps.ts`).
+ * `engine/view/gaps.ts`).
  *
  * @module
  */
 import type { Child } from "hono/jsx";
-import { describeGap, type SourceGap } from "../engine/gaps.ts";
+import { describeGap, type SourceGap } from "../engine/view/gaps.ts";
 import { sourceLabel } from "./source_label.ts";
 
 /**

@@ -5,9 +5,9 @@
  *
  * @module
  */
-import { actionGroups, deviceRating } from "../engine/rating.ts";
-import { type Severity, severityOfNotification } from "../engine/severity.ts";
-import type { Account, MergedDevice, Notification } from "../engine/types.ts";
+import { actionGroups, deviceRating } from "../engine/view/rating.ts";
+import { type Severity, severityOfNotification } from "../engine/core/severity.ts";
+import type { Account, MergedDevice, Notification } from "../engine/core/types.ts";
 import { deviceAnchor, deviceNames, osLine } from "./devices.tsx";
 import type { NotificationState } from "./notifications.tsx";
 import { practiceTitle } from "./practice_item.tsx";

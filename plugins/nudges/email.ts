@@ -17,9 +17,9 @@
  */
 import nodemailer from "nodemailer";
 import { z } from "zod";
-import { NudgeRefusedError } from "../../engine/nudge_ports.ts";
-import type { NudgeMessage } from "../../engine/nudge_message.ts";
-import type { CallOptions } from "../../engine/ports.ts";
+import { NudgeRefusedError } from "../../engine/nudges/nudge_ports.ts";
+import type { NudgeMessage } from "../../engine/nudges/nudge_message.ts";
+import type { CallOptions } from "../../engine/core/ports.ts";
 import { definePlugin, timeoutSeconds } from "../plugin.ts";
 
 /** The plugin's `PLUGINS.email` section. */

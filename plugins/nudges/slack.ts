@@ -21,9 +21,9 @@
  */
 import { ErrorCode, WebClient, type WebClientOptions } from "@slack/web-api";
 import { z } from "zod";
-import { NudgeRefusedError } from "../../engine/nudge_ports.ts";
-import type { NudgeMessage } from "../../engine/nudge_message.ts";
-import type { CallOptions } from "../../engine/ports.ts";
+import { NudgeRefusedError } from "../../engine/nudges/nudge_ports.ts";
+import type { NudgeMessage } from "../../engine/nudges/nudge_message.ts";
+import type { CallOptions } from "../../engine/core/ports.ts";
 import { outboundFetch } from "../outbound.ts";
 import { definePlugin, timeoutSeconds } from "../plugin.ts";
 import { RateLimitError } from "../retry_after.ts";

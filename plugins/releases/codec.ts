@@ -4,7 +4,12 @@
  *
  * @module
  */
-import type { AppleMajor, AppleOs, LifecycleCycle, ReleaseData } from "../../engine/releases.ts";
+import type {
+  AppleMajor,
+  AppleOs,
+  LifecycleCycle,
+  ReleaseData,
+} from "../../engine/releases/releases.ts";
 
 /** One feed's normalised value. */
 export type FeedValue = AppleMajor[] | LifecycleCycle[];

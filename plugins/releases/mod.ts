@@ -11,14 +11,14 @@
  */
 import type { Logger } from "../../config/log.ts";
 import type { ReleaseDataConfig } from "../../config/schema.ts";
-import type { CallOptions, PluginBase, ReleaseFeedStore } from "../../engine/ports.ts";
+import type { CallOptions, PluginBase, ReleaseFeedStore } from "../../engine/core/ports.ts";
 import {
   daysBetween,
   type ReleaseData,
   type ReleaseDataSource,
   type ReleaseOrigin,
   type ReleaseSnapshot,
-} from "../../engine/releases.ts";
+} from "../../engine/releases/releases.ts";
 import { createHttpClient } from "../http.ts";
 import {
   decodeFeed,

@@ -12,9 +12,13 @@
  * @module
  */
 import { z } from "zod";
-import type { AppleMajor, LifecycleCycle, SecurityRelease } from "../../engine/releases.ts";
-import { isValidVersion } from "../../engine/versions.ts";
-import { majorOf } from "../../engine/releases.ts";
+import type {
+  AppleMajor,
+  LifecycleCycle,
+  SecurityRelease,
+} from "../../engine/releases/releases.ts";
+import { isValidVersion } from "../../engine/releases/versions.ts";
+import { majorOf } from "../../engine/releases/releases.ts";
 
 const SofaRelease = z.object({
   ProductVersion: z.string(),

@@ -10,7 +10,7 @@ import {
   formatDay,
   type ReleaseOrigin,
   type ReleaseSnapshot,
-} from "../../engine/releases.ts";
+} from "../../engine/releases/releases.ts";
 import type { FeedName } from "./codec.ts";
 import { SHIPPED } from "./shipped.ts";
 

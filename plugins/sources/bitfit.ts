@@ -8,9 +8,9 @@
  * @module
  */
 import { z } from "zod";
-import { macsFrom } from "../../engine/identifiers.ts";
-import { type CallOptions, NotFoundError, UpstreamError } from "../../engine/ports.ts";
-import type { DeviceRecord } from "../../engine/types.ts";
+import { macsFrom } from "../../engine/identity/identifiers.ts";
+import { type CallOptions, NotFoundError, UpstreamError } from "../../engine/core/ports.ts";
+import type { DeviceRecord } from "../../engine/core/types.ts";
 import { AuthError, connectionFailure, createHttpClient } from "../http.ts";
 import { definePlugin, timeoutSeconds } from "../plugin.ts";
 import { errorMessage } from "../../lib/error_message.ts";

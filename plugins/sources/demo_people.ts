@@ -7,8 +7,8 @@
  *
  * @module
  */
-import type { Account } from "../../engine/types.ts";
-import { foldEmail } from "../../engine/emails.ts";
+import type { Account } from "../../engine/core/types.ts";
+import { foldEmail } from "../../engine/identity/emails.ts";
 import {
   ago,
   ALL_GOOD_MAC,

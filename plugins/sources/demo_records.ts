@@ -5,7 +5,12 @@
  *
  * @module
  */
-import type { AccessEvent, DeviceRecord, Notification, PracticeData } from "../../engine/types.ts";
+import type {
+  AccessEvent,
+  DeviceRecord,
+  Notification,
+  PracticeData,
+} from "../../engine/core/types.ts";
 
 /** A demo person, as listed on the demo sign-in page. */
 export interface DemoPerson {
@@ -29,7 +34,7 @@ export function dayOf(at: Date): Date {
   return new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate()));
 }
 
-/** Current OS versions used by the demo (keep in step with engine/default_practices.ts). */
+/** Current OS versions used by the demo (keep in step with engine/practices/default_practices.ts). */
 export const DEMO_OS = {
   macCurrent: "26.6",
   macOld: "15.6",

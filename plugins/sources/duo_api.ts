@@ -4,10 +4,10 @@
  *
  * @module
  */
-import { plainAddress } from "../../engine/addresses.ts";
+import { plainAddress } from "../../engine/identity/addresses.ts";
 import { z } from "zod";
-import type { AccessEvent } from "../../engine/types.ts";
-import { foldEmail } from "../../engine/emails.ts";
+import type { AccessEvent } from "../../engine/core/types.ts";
+import { foldEmail } from "../../engine/identity/emails.ts";
 import { encodeHex } from "../../lib/hex.ts";
 import { basicAuth } from "../../lib/basic_auth.ts";
 

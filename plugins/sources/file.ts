@@ -14,14 +14,14 @@
  * @module
  */
 import { z } from "zod";
-import { canonicalMac } from "../../engine/identifiers.ts";
-import { type CallOptions, UpstreamError } from "../../engine/ports.ts";
-import type { DeviceRecord } from "../../engine/types.ts";
+import { canonicalMac } from "../../engine/identity/identifiers.ts";
+import { type CallOptions, UpstreamError } from "../../engine/core/ports.ts";
+import type { DeviceRecord } from "../../engine/core/types.ts";
 import { createHttpClient } from "../http.ts";
 import { redactUrl } from "../http_redact.ts";
 import { definePlugin, timeoutSeconds } from "../plugin.ts";
 import { withRetryAfter } from "../retry_after.ts";
-import { sameEmail } from "../../engine/emails.ts";
+import { sameEmail } from "../../engine/identity/emails.ts";
 import { errorMessage } from "../../lib/error_message.ts";
 import { abortable } from "../../lib/abort.ts";
 import { decodeText } from "../../lib/decode_text.ts";

@@ -11,8 +11,8 @@
  * @module
  */
 import { z } from "zod";
-import { isValidEmail, isValidMac, macsFrom } from "../../engine/identifiers.ts";
-import type { DeviceRecord, UnreadField } from "../../engine/types.ts";
+import { isValidEmail, isValidMac, macsFrom } from "../../engine/identity/identifiers.ts";
+import type { DeviceRecord, UnreadField } from "../../engine/core/types.ts";
 import type { SkipReason } from "./skipped_records.ts";
 import { readTimestamp, UNREADABLE_DATE } from "./timestamps.ts";
 

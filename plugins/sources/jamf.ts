@@ -10,10 +10,10 @@
  * @module
  */
 import { z } from "zod";
-import { canonicalMac } from "../../engine/identifiers.ts";
-import { ownerKey } from "../../engine/ownership.ts";
-import { type CallOptions, NotFoundError, UpstreamError } from "../../engine/ports.ts";
-import type { DeviceRecord } from "../../engine/types.ts";
+import { canonicalMac } from "../../engine/identity/identifiers.ts";
+import { ownerKey } from "../../engine/identity/ownership.ts";
+import { type CallOptions, NotFoundError, UpstreamError } from "../../engine/core/ports.ts";
+import type { DeviceRecord } from "../../engine/core/types.ts";
 import { AuthError, connectionFailure, createHttpClient, type HttpClient } from "../http.ts";
 import { createJamfAuth, type JamfAuth, jamfRequest } from "./jamf_auth.ts";
 import {

@@ -20,7 +20,7 @@
  * @module
  */
 import { z } from "zod";
-import { NotFoundError } from "../../engine/ports.ts";
+import { NotFoundError } from "../../engine/core/ports.ts";
 import {
   AuthError,
   createHttpClient,

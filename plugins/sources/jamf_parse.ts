@@ -4,9 +4,9 @@
  * @module
  */
 import { z } from "zod";
-import { macsFrom } from "../../engine/identifiers.ts";
-import { UpstreamError } from "../../engine/ports.ts";
-import type { DeviceRecord, PracticeData, SoftwareEntry } from "../../engine/types.ts";
+import { macsFrom } from "../../engine/identity/identifiers.ts";
+import { UpstreamError } from "../../engine/core/ports.ts";
+import type { DeviceRecord, PracticeData, SoftwareEntry } from "../../engine/core/types.ts";
 
 const optString = z.string().nullish();
 const Application = z.looseObject({ name: z.string(), version: optString, path: optString });

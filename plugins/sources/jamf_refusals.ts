@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { NotFoundError, UpstreamError } from "../../engine/ports.ts";
+import { NotFoundError, UpstreamError } from "../../engine/core/ports.ts";
 import { AuthError } from "../http.ts";
 import { OutboundError } from "../outbound.ts";
 import type { JamfCredentials } from "./jamf_credentials.ts";
@@ -26,7 +26,7 @@ export const CLIENT_PATH = "/api/oauth/token";
  * @returns the error to throw
  * @example
  * ```ts
- * import { UpstreamError } from "../../engine/ports.ts";
+ * import { UpstreamError } from "../../engine/core/ports.ts";
  * const error = refusedToken(new UpstreamError("x", 401), CLIENT_PATH, "client");
  * (error as Error).message;
  * // "JAMF refused the API client at POST /api/oauth/token (HTTP 401); check JAMF_CLIENT_ID …"

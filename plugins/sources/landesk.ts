@@ -10,8 +10,8 @@
  * @module
  */
 import { z } from "zod";
-import { isValidMac } from "../../engine/identifiers.ts";
-import { type DeviceSource, NotFoundError } from "../../engine/ports.ts";
+import { isValidMac } from "../../engine/identity/identifiers.ts";
+import { type DeviceSource, NotFoundError } from "../../engine/core/ports.ts";
 import { definePlugin, type PluginContext, timeoutSeconds } from "../plugin.ts";
 import { isTimeZone } from "./landesk_format.ts";
 import { processComputer } from "./landesk_parse.ts";

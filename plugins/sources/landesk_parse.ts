@@ -5,8 +5,8 @@
  *
  * @module
  */
-import { canonicalMac, isValidMac, macsFrom } from "../../engine/identifiers.ts";
-import type { DeviceRecord, PracticeData, SoftwareEntry } from "../../engine/types.ts";
+import { canonicalMac, isValidMac, macsFrom } from "../../engine/identity/identifiers.ts";
+import type { DeviceRecord, PracticeData, SoftwareEntry } from "../../engine/core/types.ts";
 import { formatScreenSaverReason, zonedTime } from "./landesk_format.ts";
 import type { Row } from "./landesk_sql.ts";
 

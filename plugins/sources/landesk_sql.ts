@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { UpstreamError } from "../../engine/ports.ts";
+import { UpstreamError } from "../../engine/core/ports.ts";
 import type { PluginContext } from "../plugin.ts";
 import { abortable } from "../../lib/abort.ts";
 

@@ -4,7 +4,7 @@
  * same malformed record comes back on every lookup and every page walk), and the counts are there
  * for whoever shows them (the person's page for records naming them, `connectivity`, the batch
  * summary, `/metrics`). Given the call's `CallOptions.reportGap`, each skip is also a `skipped` gap
- * of that lookup (`engine/gaps.ts`), which is how the person whose lookup skipped it sees it. One
+ * of that lookup (`engine/view/gaps.ts`), which is how the person whose lookup skipped it sees it. One
  * reason to change: how a skipped record is reported.
  *
  * A record that can be read in part is not skipped: the source keeps it with the fields it could
@@ -13,10 +13,10 @@
  *
  * @module
  */
-import type { Logger } from "../../engine/log.ts";
-import type { SkippedCount } from "../../engine/ports.ts";
-import type { ReportGap } from "../../engine/gaps.ts";
-import { foldEmail } from "../../engine/emails.ts";
+import type { Logger } from "../../engine/core/log.ts";
+import type { SkippedCount } from "../../engine/core/ports.ts";
+import type { ReportGap } from "../../engine/view/gaps.ts";
+import { foldEmail } from "../../engine/identity/emails.ts";
 
 /** Why records are skipped, in the words shown to people and operators. */
 export const SKIP_REASONS = {
@@ -65,7 +65,7 @@ export interface SkippedRecordsTally {
  * @returns the tally; `counts()` gives `{ source, reason, label, count, owners }` per reason
  * @example
  * ```ts
- * import type { Logger } from "../../engine/log.ts";
+ * import type { Logger } from "../../engine/core/log.ts";
  * import { skippedRecordsTally } from "./skipped_records.ts";
  * const log: Logger = { debug() {}, info() {}, warn: console.warn, error() {}, child: () => log };
  * const tally = skippedRecordsTally(log, "jamf_pro");
@@ -131,7 +131,7 @@ export function skippedRecordsTally(log: Logger, source: string): SkippedRecords
  *   (`"invalid"` when none is given) — the first time a record with that id is skipped
  * @example
  * ```ts
- * import type { Logger } from "../../engine/log.ts";
+ * import type { Logger } from "../../engine/core/log.ts";
  * import { skippedRecords } from "./skipped_records.ts";
  * const log: Logger = { debug() {}, info() {}, warn: console.warn, error() {}, child: () => log };
  * const skipped = skippedRecords(log, "jamf_pro: skipped a malformed computer");

@@ -4,8 +4,8 @@
  *
  * @module
  */
-import type { BatchRunSummary } from "../../engine/ports.ts";
-import type { AccessEvent, Feedback } from "../../engine/types.ts";
+import type { BatchRunSummary } from "../../engine/core/ports.ts";
+import type { AccessEvent, Feedback } from "../../engine/core/types.ts";
 
 /** A store could not read or write; `message` says what was attempted and how to fix it. */
 export class StoreError extends Error {

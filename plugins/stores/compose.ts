@@ -7,9 +7,9 @@
  *
  * @module
  */
-import type { CoordinationStore, ReleaseFeedStore, Store } from "../../engine/ports.ts";
-import type { SnapshotStore } from "../../engine/snapshots.ts";
-import type { NudgeLedger } from "../../engine/nudge_ports.ts";
+import type { CoordinationStore, ReleaseFeedStore, Store } from "../../engine/core/ports.ts";
+import type { SnapshotStore } from "../../engine/view/snapshots.ts";
+import type { NudgeLedger } from "../../engine/nudges/nudge_ports.ts";
 
 /** What a person answered to notifications: dismissals and feedback (with its outbox items). */
 export type FeedbackPart = Pick<Store, "dismiss" | "dismissed" | "recordFeedback" | "answers">;

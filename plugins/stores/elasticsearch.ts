@@ -11,8 +11,8 @@
  * @module
  */
 import type { Client } from "@elastic/elasticsearch";
-import type { Logger } from "../../engine/log.ts";
-import type { Store } from "../../engine/ports.ts";
+import type { Logger } from "../../engine/core/log.ts";
+import type { Store } from "../../engine/core/ports.ts";
 import { createEsClient, type EsConnection } from "../elasticsearch.ts";
 import { composeStore } from "./compose.ts";
 import { esBatchRuns } from "./es_batch_runs.ts";

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { BatchRunSummary } from "../../engine/ports.ts";
+import type { BatchRunSummary } from "../../engine/core/ports.ts";
 import { decodeBatchRun, encodeBatchRun } from "./codec.ts";
 import type { BatchRunsPart } from "./compose.ts";
 import type { EsContext } from "./es_context.ts";

@@ -10,7 +10,7 @@
  * @module
  */
 import type { Client } from "@elastic/elasticsearch";
-import type { CoordinationStore, Rate } from "../../engine/ports.ts";
+import type { CoordinationStore, Rate } from "../../engine/core/ports.ts";
 import { takeToken } from "../../lib/token_bucket.ts";
 import { esStatus } from "../elasticsearch.ts";
 import { StoreError } from "./codec.ts";

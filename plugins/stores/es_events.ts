@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { AccessEvent } from "../../engine/types.ts";
+import type { AccessEvent } from "../../engine/core/types.ts";
 import { decodeEvent, encodeEvent, eventKey, StoreError } from "./codec.ts";
 import type { EventsPart } from "./compose.ts";
 import type { EsContext } from "./es_context.ts";

@@ -8,7 +8,7 @@
  *
  * @module
  */
-import type { Feedback } from "../../engine/types.ts";
+import type { Feedback } from "../../engine/core/types.ts";
 import { esStatus } from "../elasticsearch.ts";
 import { pickFeedback, StoreError } from "./codec.ts";
 import type { FeedbackPart } from "./compose.ts";

@@ -9,9 +9,9 @@
  *
  * @module
  */
-import type { NudgeMessage } from "../../engine/nudge_message.ts";
-import type { NudgeHistory } from "../../engine/nudges.ts";
-import type { NudgeLedger, NudgeState, QueuedNudge } from "../../engine/nudge_ports.ts";
+import type { NudgeMessage } from "../../engine/nudges/nudge_message.ts";
+import type { NudgeHistory } from "../../engine/nudges/nudges.ts";
+import type { NudgeLedger, NudgeState, QueuedNudge } from "../../engine/nudges/nudge_ports.ts";
 import { esStatus } from "../elasticsearch.ts";
 import { StoreError } from "./codec.ts";
 import type { EsContext, Hit } from "./es_context.ts";
@@ -40,7 +40,7 @@ interface SnoozeDoc {
  * The nudge ledger of the Elasticsearch store.
  *
  * @param ctx the store's context (client, index names, clock, error wrapper)
- * @returns every method of `NudgeLedger` (see its docs in `engine/nudge_ports.ts`)
+ * @returns every method of `NudgeLedger` (see its docs in `engine/nudges/nudge_ports.ts`)
  */
 export function esNudges(ctx: EsContext): NudgeLedger {
   const { client, run } = ctx;

@@ -9,8 +9,8 @@
  *
  * @module
  */
-import type { OutboxItem } from "../../engine/ports.ts";
-import type { Feedback } from "../../engine/types.ts";
+import type { OutboxItem } from "../../engine/core/ports.ts";
+import type { Feedback } from "../../engine/core/types.ts";
 import { esStatus } from "../elasticsearch.ts";
 import { pickFeedback, StoreError } from "./codec.ts";
 import type { OutboxPart } from "./compose.ts";

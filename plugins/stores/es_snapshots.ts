@@ -11,10 +11,10 @@ import type {
   SnapshotStamp,
   SnapshotStore,
   StoredSnapshot,
-} from "../../engine/snapshots.ts";
+} from "../../engine/view/snapshots.ts";
 import { esStatus } from "../elasticsearch.ts";
 import { encodeSnapshotBody, seenOf, stampOf, storedSnapshotOf } from "./snapshot_codec.ts";
-import { foldEmail } from "../../engine/emails.ts";
+import { foldEmail } from "../../engine/identity/emails.ts";
 import type { EsContext } from "./es_context.ts";
 
 /**

@@ -4,9 +4,9 @@
  *
  * @module
  */
-import type { StatusObservation } from "../../engine/ports.ts";
+import type { StatusObservation } from "../../engine/core/ports.ts";
 import { StoreError } from "./codec.ts";
-import { observationKey } from "../../engine/since.ts";
+import { observationKey } from "../../engine/view/since.ts";
 import type { StatusesPart } from "./compose.ts";
 import type { EsContext } from "./es_context.ts";
 

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { PersonSnapshot, SnapshotStamp, StoredSnapshot } from "../../engine/snapshots.ts";
+import type { PersonSnapshot, SnapshotStamp, StoredSnapshot } from "../../engine/view/snapshots.ts";
 
 const DATE_TAG = "$date";
 

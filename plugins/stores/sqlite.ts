@@ -11,8 +11,8 @@
  * @module
  */
 import { DatabaseSync } from "node:sqlite";
-import type { Logger } from "../../engine/log.ts";
-import type { Store } from "../../engine/ports.ts";
+import type { Logger } from "../../engine/core/log.ts";
+import type { Store } from "../../engine/core/ports.ts";
 import { StoreError } from "./codec.ts";
 import { composeStore } from "./compose.ts";
 import { sqliteBatchRuns } from "./sqlite_batch_runs.ts";

@@ -5,7 +5,7 @@
  * @module
  */
 import type { DatabaseSync, SQLInputValue } from "node:sqlite";
-import type { BatchRunSummary } from "../../engine/ports.ts";
+import type { BatchRunSummary } from "../../engine/core/ports.ts";
 import { decodeBatchRun, encodeBatchRun } from "./codec.ts";
 import type { BatchRunsPart } from "./compose.ts";
 import type { Runner } from "./sqlite_runner.ts";

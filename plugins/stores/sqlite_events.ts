@@ -6,7 +6,7 @@
  * @module
  */
 import type { DatabaseSync } from "node:sqlite";
-import type { AccessEvent } from "../../engine/types.ts";
+import type { AccessEvent } from "../../engine/core/types.ts";
 import { decodeEvent, encodeEvent, eventKey } from "./codec.ts";
 import type { EventsPart } from "./compose.ts";
 import type { Runner } from "./sqlite_runner.ts";

@@ -7,7 +7,7 @@
  * @module
  */
 import type { DatabaseSync } from "node:sqlite";
-import type { Feedback } from "../../engine/types.ts";
+import type { Feedback } from "../../engine/core/types.ts";
 import { decodeFeedback, pickFeedback } from "./codec.ts";
 import type { FeedbackPart } from "./compose.ts";
 import type { Runner } from "./sqlite_runner.ts";

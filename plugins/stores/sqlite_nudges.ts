@@ -9,9 +9,9 @@
  * @module
  */
 import type { DatabaseSync } from "node:sqlite";
-import type { NudgeMessage } from "../../engine/nudge_message.ts";
-import type { NudgeHistory } from "../../engine/nudges.ts";
-import type { NudgeLedger, NudgeState, QueuedNudge } from "../../engine/nudge_ports.ts";
+import type { NudgeMessage } from "../../engine/nudges/nudge_message.ts";
+import type { NudgeHistory } from "../../engine/nudges/nudges.ts";
+import type { NudgeLedger, NudgeState, QueuedNudge } from "../../engine/nudges/nudge_ports.ts";
 import type { Runner } from "./sqlite_runner.ts";
 
 /** The tables of the nudge ledger (appended to the migrations as one version). */
@@ -48,7 +48,7 @@ const HISTORY_MESSAGES = 50;
  *
  * @param db the open, migrated database
  * @param run the store's runner
- * @returns every method of `NudgeLedger` (see its docs in `engine/nudge_ports.ts`)
+ * @returns every method of `NudgeLedger` (see its docs in `engine/nudges/nudge_ports.ts`)
  */
 export function sqliteNudges(db: DatabaseSync, run: Runner): NudgeLedger {
   const q = {

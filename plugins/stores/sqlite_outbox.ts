@@ -7,7 +7,7 @@
  * @module
  */
 import type { DatabaseSync } from "node:sqlite";
-import type { OutboxItem } from "../../engine/ports.ts";
+import type { OutboxItem } from "../../engine/core/ports.ts";
 import { decodeFeedback } from "./codec.ts";
 import type { OutboxPart } from "./compose.ts";
 import type { Runner } from "./sqlite_runner.ts";

@@ -6,7 +6,7 @@
  * @module
  */
 import type { DatabaseSync } from "node:sqlite";
-import type { ReleaseFeedCopy, ReleaseFeedStore } from "../../engine/ports.ts";
+import type { ReleaseFeedCopy, ReleaseFeedStore } from "../../engine/core/ports.ts";
 import type { Runner } from "./sqlite_runner.ts";
 
 /**

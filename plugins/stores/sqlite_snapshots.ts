@@ -12,9 +12,9 @@ import type {
   SnapshotStamp,
   SnapshotStore,
   StoredSnapshot,
-} from "../../engine/snapshots.ts";
+} from "../../engine/view/snapshots.ts";
 import { encodeSnapshotBody, seenOf, stampOf, storedSnapshotOf } from "./snapshot_codec.ts";
-import { foldEmail } from "../../engine/emails.ts";
+import { foldEmail } from "../../engine/identity/emails.ts";
 import type { Runner } from "./sqlite_runner.ts";
 
 /**

@@ -6,8 +6,8 @@
  * @module
  */
 import type { DatabaseSync } from "node:sqlite";
-import type { StatusObservation } from "../../engine/ports.ts";
-import { observationKey } from "../../engine/since.ts";
+import type { StatusObservation } from "../../engine/core/ports.ts";
+import { observationKey } from "../../engine/view/since.ts";
 import type { StatusesPart } from "./compose.ts";
 import type { Runner } from "./sqlite_runner.ts";
 

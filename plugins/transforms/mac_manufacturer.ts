@@ -10,7 +10,7 @@
  * @module
  */
 import { z } from "zod";
-import type { DeviceRecord, MergedDevice } from "../../engine/types.ts";
+import type { DeviceRecord, MergedDevice } from "../../engine/core/types.ts";
 import { definePlugin } from "../plugin.ts";
 
 /** `PLUGINS.mac_manufacturer`: no keys. */

@@ -13,7 +13,7 @@
  * @module
  */
 import { z } from "zod";
-import type { DeviceRecord, MergedDevice } from "../../engine/types.ts";
+import type { DeviceRecord, MergedDevice } from "../../engine/core/types.ts";
 import { definePlugin } from "../plugin.ts";
 
 const pattern = z.string().min(1).transform((source, ctx) => {

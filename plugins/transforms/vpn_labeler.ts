@@ -9,8 +9,8 @@
  */
 import ipaddr from "ipaddr.js";
 import { z } from "zod";
-import { plainAddress } from "../../engine/addresses.ts";
-import type { AccessEvent } from "../../engine/types.ts";
+import { plainAddress } from "../../engine/identity/addresses.ts";
+import type { AccessEvent } from "../../engine/core/types.ts";
 import { definePlugin } from "../plugin.ts";
 
 type Address = ipaddr.IPv4 | ipaddr.IPv6;

@@ -14,7 +14,7 @@
 import assert from "node:assert/strict";
 import axeSource from "axe-core/axe.min.js" with { type: "text" };
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import type { BatchRunSummary } from "../../engine/ports.ts";
+import type { BatchRunSummary } from "../../engine/core/ports.ts";
 import { demoWith, startApp } from "../support/app.ts";
 import { type RunningServer, startServer } from "../support/server.ts";
 import { launch } from "./chromium.ts";

@@ -8,8 +8,8 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { nudgeMessage } from "../../engine/nudge_message.ts";
-import { DEFAULT_NUDGE_SETTINGS, NO_NUDGE_HISTORY, planNudge } from "../../engine/nudges.ts";
+import { nudgeMessage } from "../../engine/nudges/nudge_message.ts";
+import { DEFAULT_NUDGE_SETTINGS, NO_NUDGE_HISTORY, planNudge } from "../../engine/nudges/nudges.ts";
 import { slackPreview } from "../support/slack_preview.ts";
 import { launch } from "./chromium.ts";
 

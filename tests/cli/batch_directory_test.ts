@@ -10,7 +10,7 @@ import { z } from "zod";
 import { runBatchCommand } from "../../cli/batch.ts";
 import { silentLogger } from "../../config/log.ts";
 import { ConfigSchema } from "../../config/schema.ts";
-import type { BatchResult } from "../../engine/ports.ts";
+import type { BatchResult } from "../../engine/core/ports.ts";
 import { definePlugin } from "../../plugins/plugin.ts";
 import { DIRECTORY_USER_SCOPE } from "../../plugins/sources/google/listing.ts";
 import { createSqliteStore } from "../../plugins/stores/sqlite.ts";

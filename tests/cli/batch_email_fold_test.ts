@@ -1,14 +1,14 @@
 /**
- * The batch's people are keyed by the one email folding of `engine/emails.ts` (issue 22): a
+ * The batch's people are keyed by the one email folding of `engine/identity/emails.ts` (issue 22): a
  * KELVIN SIGN address and the plain-`k` address are two people; letter case of ASCII is not.
  *
  * @module
  */
 import assert from "node:assert/strict";
-import { directoryStep, listingAndPeople } from "../../engine/batch_listing.ts";
+import { directoryStep, listingAndPeople } from "../../engine/batch/batch_listing.ts";
 import { silentLogger } from "../../config/log.ts";
 import type { EngineParts } from "../../engine/engine.ts";
-import type { PeopleSource } from "../../engine/ports.ts";
+import type { PeopleSource } from "../../engine/core/ports.ts";
 
 const KELVIN = "\u212Aif@planetexpress.com";
 
@@ -53,7 +53,7 @@ Deno.test("no module folds an address by itself: foldEmail() is the only email f
     for await (const e of Deno.readDir(new URL(dir, root))) {
       const path = `${dir}/${e.name}`;
       if (e.isDirectory) await walk(path);
-      else if (/\.tsx?$/.test(e.name) && path !== "engine/emails.ts") {
+      else if (/\.tsx?$/.test(e.name) && path !== "engine/identity/emails.ts") {
         const text = await Deno.readTextFile(new URL(path, root));
         if (ownFold.test(text)) found.push(path);
       }

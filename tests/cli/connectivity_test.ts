@@ -15,7 +15,7 @@ import assert from "node:assert/strict";
 import { BITFIT_TOKEN, startFakeBitfit } from "../fakes/bitfit.ts";
 import { JAMF_ACCOUNT, JAMF_API_CLIENT, JAMF_USER, startFakeJamf } from "../fakes/jamf.ts";
 import { startFakeReleaseFeeds } from "../fakes/releases.ts";
-import { formatDay } from "../../engine/releases.ts";
+import { formatDay } from "../../engine/releases/releases.ts";
 
 const MAIN = new URL("../../main.ts", import.meta.url).pathname;
 const SECRETS = {

@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { explainUpToDate } from "../../cli/explain_releases.ts";
-import { DEFAULT_PRACTICES } from "../../engine/default_practices.ts";
-import { buildPracticeSet } from "../../engine/practices.ts";
+import { DEFAULT_PRACTICES } from "../../engine/practices/default_practices.ts";
+import { buildPracticeSet } from "../../engine/practices/practices.ts";
 import { SHIPPED } from "../../plugins/releases/shipped.ts";
 import { place } from "../../plugins/releases/codec.ts";
-import type { ReleaseData } from "../../engine/releases.ts";
+import type { ReleaseData } from "../../engine/releases/releases.ts";
 import type { FeedName } from "../../plugins/releases/codec.ts";
 
 Deno.test("explain lists each record's up-to-date verdict with the evidence it cites", () => {

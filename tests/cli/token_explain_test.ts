@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { runMain } from "../support/run_main.ts";
-import { verifyToken } from "../../routes/tokens.ts";
+import { verifyToken } from "../../routes/api/tokens.ts";
 import { parseConfig } from "../../config/load.ts";
 
 const SECRET = "token-explain-session-key-0123456789";

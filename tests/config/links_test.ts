@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { parseConfig } from "../../config/load.ts";
 import { ConfigError } from "../../config/problems.ts";
 import { linkAllowed, linkProblems } from "../../config/links.ts";
-import { DEFAULT_PRACTICES } from "../../engine/default_practices.ts";
+import { DEFAULT_PRACTICES } from "../../engine/practices/default_practices.ts";
 
 const BASE = {
   SECRET_KEY: "links-test-session-key-0123456789abcdef",

@@ -6,7 +6,7 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { mintToken } from "../../routes/tokens.ts";
+import { mintToken } from "../../routes/api/tokens.ts";
 import { intuneSettings, startIntuneFake } from "../fakes/intune.ts";
 import { JAMF_ACCOUNT, JAMF_API_CLIENT, startFakeJamf } from "../fakes/jamf.ts";
 import { startJamfProFake } from "../fakes/jamf_pro.ts";

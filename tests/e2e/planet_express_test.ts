@@ -7,7 +7,7 @@
  */
 import { GOOGLE_ALL_SCOPES, startGoogleServiceAccount } from "../support/google.ts";
 import assert from "node:assert/strict";
-import { mintToken } from "../../routes/tokens.ts";
+import { mintToken } from "../../routes/api/tokens.ts";
 import { BITFIT_TOKEN, type FakeBitfit, startFakeBitfit } from "../fakes/bitfit.ts";
 import { type GoogleFake } from "../fakes/google.ts";
 import { type FakeJamf, JAMF_ACCOUNT, startFakeJamf } from "../fakes/jamf.ts";

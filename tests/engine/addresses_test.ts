@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { plainAddress, withPlainAddress } from "../../engine/addresses.ts";
-import type { AccessEvent } from "../../engine/types.ts";
+import { plainAddress, withPlainAddress } from "../../engine/identity/addresses.ts";
+import type { AccessEvent } from "../../engine/core/types.ts";
 import { engineWith } from "../support/engine.ts";
 
 Deno.test("plainAddress() drops a port and brackets, and leaves anything else as reported", async (t) => {

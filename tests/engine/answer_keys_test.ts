@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { eventAnswerKey, isEventAnswerKey } from "../../engine/answer_keys.ts";
-import type { AccessEvent } from "../../engine/types.ts";
+import { eventAnswerKey, isEventAnswerKey } from "../../engine/core/answer_keys.ts";
+import type { AccessEvent } from "../../engine/core/types.ts";
 
 const SIGN_IN: AccessEvent = {
   source: "google",

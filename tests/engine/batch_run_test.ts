@@ -6,12 +6,12 @@
  */
 import assert from "node:assert/strict";
 import { silentLogger } from "../../config/log.ts";
-import { runBatch } from "../../engine/batch.ts";
-import { batchNeedsPeople, startBatchRun } from "../../engine/batch_run.ts";
-import { DEFAULT_PRACTICES } from "../../engine/default_practices.ts";
+import { runBatch } from "../../engine/batch/batch.ts";
+import { batchNeedsPeople, startBatchRun } from "../../engine/batch/batch_run.ts";
+import { DEFAULT_PRACTICES } from "../../engine/practices/default_practices.ts";
 import { createEngine } from "../../engine/engine.ts";
-import type { BatchResult, BatchSink, DeviceSource } from "../../engine/ports.ts";
-import { buildPracticeSet } from "../../engine/practices.ts";
+import type { BatchResult, BatchSink, DeviceSource } from "../../engine/core/ports.ts";
+import { buildPracticeSet } from "../../engine/practices/practices.ts";
 import { createSqliteStore } from "../../plugins/stores/sqlite.ts";
 
 const T0 = new Date("2026-12-07T09:00:00Z");

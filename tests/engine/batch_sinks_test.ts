@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { createLogger, type Level } from "../../config/log.ts";
-import { createSinkFanOut } from "../../engine/batch_sinks.ts";
-import type { BatchResult, BatchSink } from "../../engine/ports.ts";
+import { createSinkFanOut } from "../../engine/batch/batch_sinks.ts";
+import type { BatchResult, BatchSink } from "../../engine/core/ports.ts";
 
 function recorder(): {
   lines: { level: Level; msg: string; sink: unknown }[];

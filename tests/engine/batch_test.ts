@@ -1,16 +1,21 @@
 import assert from "node:assert/strict";
-import { runBatch } from "../../engine/batch.ts";
-import { parseEmailList, parseShard, selectShard, shardOf } from "../../engine/batch_people.ts";
-import { batchDocument } from "../../engine/batch_sinks.ts";
+import { runBatch } from "../../engine/batch/batch.ts";
+import {
+  parseEmailList,
+  parseShard,
+  selectShard,
+  shardOf,
+} from "../../engine/batch/batch_people.ts";
+import { batchDocument } from "../../engine/batch/batch_sinks.ts";
 import {
   addOutcome,
   createStats,
   failedForEveryone,
   toRunSummary,
-} from "../../engine/batch_stats.ts";
-import { createLimiter, limitSources } from "../../engine/limiter.ts";
+} from "../../engine/batch/batch_stats.ts";
+import { createLimiter, limitSources } from "../../engine/batch/limiter.ts";
 import type { EngineParts } from "../../engine/engine.ts";
-import type { MergedDevice, PracticeData, Status } from "../../engine/types.ts";
+import type { MergedDevice, PracticeData, Status } from "../../engine/core/types.ts";
 
 const T0 = new Date("2026-03-12T09:00:00Z");
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { createBurstTracker } from "../../engine/bursts.ts";
-import type { SourceError } from "../../engine/types.ts";
+import { createBurstTracker } from "../../engine/view/bursts.ts";
+import type { SourceError } from "../../engine/core/types.ts";
 
 const jamfDown: SourceError = {
   source: "jamf",

@@ -3,10 +3,10 @@ import {
   DEFAULT_PRACTICES,
   DEFAULT_PRACTICES_ENABLED,
   EXAMPLE_SOFTWARE_PRACTICES,
-} from "../../engine/default_practices.ts";
-import { PracticesConfigSchema } from "../../engine/practice_config.ts";
-import { applyPractices, buildPracticeSet } from "../../engine/practices.ts";
-import type { DeviceRecord } from "../../engine/types.ts";
+} from "../../engine/practices/default_practices.ts";
+import { PracticesConfigSchema } from "../../engine/practices/practice_config.ts";
+import { applyPractices, buildPracticeSet } from "../../engine/practices/practices.ts";
+import type { DeviceRecord } from "../../engine/core/types.ts";
 import { bitfitLgmlPfry, jamfLgmlPfry, statuses } from "./engine_fixtures.ts";
 
 const set = buildPracticeSet(DEFAULT_PRACTICES);

@@ -5,8 +5,8 @@
  *
  * @module
  */
-import type { PracticesConfig } from "../../engine/practice_config.ts";
-import type { DeviceRecord } from "../../engine/types.ts";
+import type { PracticesConfig } from "../../engine/practices/practice_config.ts";
+import type { DeviceRecord } from "../../engine/core/types.ts";
 
 /** JAMF's `report_date_utc` of the example, `2016-02-26T10:58:57.853-0800`. */
 export const JAMF_SYNC = new Date("2016-02-26T10:58:57.853-08:00");

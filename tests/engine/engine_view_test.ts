@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { silentLogger } from "../../config/log.ts";
 import { createEngine, type EngineParts } from "../../engine/engine.ts";
-import type { AccountSource, DeviceSource, EventSource } from "../../engine/ports.ts";
-import type { DeviceRecord } from "../../engine/types.ts";
+import type { AccountSource, DeviceSource, EventSource } from "../../engine/core/ports.ts";
+import type { DeviceRecord } from "../../engine/core/types.ts";
 import { createSqliteStore } from "../../plugins/stores/sqlite.ts";
 
 const T0 = new Date("2026-11-30T09:00:00Z");

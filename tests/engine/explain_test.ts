@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { explainGrouping, formatExplanation } from "../../engine/explain.ts";
-import { macFilterReason } from "../../engine/identifiers.ts";
-import type { DeviceRecord } from "../../engine/types.ts";
+import { explainGrouping, formatExplanation } from "../../engine/identity/explain.ts";
+import { macFilterReason } from "../../engine/identity/identifiers.ts";
+import type { DeviceRecord } from "../../engine/core/types.ts";
 
 const M1 = "F0:18:98:00:00:01";
 const LOCAL = "02:00:00:00:00:00";

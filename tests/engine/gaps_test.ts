@@ -1,9 +1,15 @@
 import assert from "node:assert/strict";
-import { addGaps, describeGap, gapCollector, gapToken, type SourceGap } from "../../engine/gaps.ts";
+import {
+  addGaps,
+  describeGap,
+  gapCollector,
+  gapToken,
+  type SourceGap,
+} from "../../engine/view/gaps.ts";
 import { createEngine, type EngineParts } from "../../engine/engine.ts";
-import type { DeviceSource } from "../../engine/ports.ts";
+import type { DeviceSource } from "../../engine/core/ports.ts";
 import { skippedRecords } from "../../plugins/sources/skipped_records.ts";
-import type { Logger } from "../../engine/log.ts";
+import type { Logger } from "../../engine/core/log.ts";
 
 const DATE_GAP: SourceGap = {
   source: "file",

@@ -9,9 +9,9 @@
  */
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { groupRecords } from "../../engine/group.ts";
-import { mergeDevices } from "../../engine/merge.ts";
-import type { DeviceRecord, Identifiers } from "../../engine/types.ts";
+import { groupRecords } from "../../engine/identity/group.ts";
+import { mergeDevices } from "../../engine/identity/merge.ts";
+import type { DeviceRecord, Identifiers } from "../../engine/core/types.ts";
 import { canonical, referenceGroup } from "./reference_group.ts";
 
 const NON_UNIQUE = ["02:00:00:00:00:00", "00:00:00:00:00:00", "01:00:5E:00:00:FB"];

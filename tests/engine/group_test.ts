@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { groupRecords, identifierClash, sharedIdentifiers } from "../../engine/group.ts";
-import type { Identifiers } from "../../engine/types.ts";
+import { groupRecords, identifierClash, sharedIdentifiers } from "../../engine/identity/group.ts";
+import type { Identifiers } from "../../engine/core/types.ts";
 
 const M1 = "F0:18:98:00:00:01";
 const M2 = "F0:18:98:00:00:02";

@@ -7,7 +7,7 @@ import {
   isValidMac,
   macFilterReason,
   macsFrom,
-} from "../../engine/identifiers.ts";
+} from "../../engine/identity/identifiers.ts";
 
 Deno.test("isValidMac() accepts 48/56/64-bit MACs with ':', '-' or no separators", async (t) => {
   const valid = [

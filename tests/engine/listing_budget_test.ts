@@ -6,9 +6,9 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { readListing } from "../../engine/listing.ts";
-import type { ListingSource } from "../../engine/ports.ts";
-import type { DeviceRecord } from "../../engine/types.ts";
+import { readListing } from "../../engine/batch/listing.ts";
+import type { ListingSource } from "../../engine/core/ports.ts";
+import type { DeviceRecord } from "../../engine/core/types.ts";
 
 /** An inventory whose every page says there is another, counting the pages it was asked for. */
 function endless(pageSize: number): ListingSource & { asked: number } {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { listedSource, peopleOf, readListing, recordsAt } from "../../engine/listing.ts";
-import { type ListedPage, type ListingSource, UpstreamError } from "../../engine/ports.ts";
-import type { DeviceRecord } from "../../engine/types.ts";
+import { listedSource, peopleOf, readListing, recordsAt } from "../../engine/batch/listing.ts";
+import { type ListedPage, type ListingSource, UpstreamError } from "../../engine/core/ports.ts";
+import type { DeviceRecord } from "../../engine/core/types.ts";
 
 const signal = () => new AbortController().signal;
 

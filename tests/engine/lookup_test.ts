@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
-import { stagedLookup } from "../../engine/lookup.ts";
+import { stagedLookup } from "../../engine/view/lookup.ts";
 import {
   type CallOptions,
   type DeviceSource,
   NotFoundError,
   type OwnershipSource,
-} from "../../engine/ports.ts";
-import type { DeviceRecord } from "../../engine/types.ts";
+} from "../../engine/core/ports.ts";
+import type { DeviceRecord } from "../../engine/core/types.ts";
 import { abortable } from "../../lib/abort.ts";
 
 type Answer = DeviceRecord[] | Error;

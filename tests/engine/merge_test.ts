@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { mergeDevices } from "../../engine/merge.ts";
-import { applyPractices, buildPracticeSet } from "../../engine/practices.ts";
-import type { DeviceRecord } from "../../engine/types.ts";
+import { mergeDevices } from "../../engine/identity/merge.ts";
+import { applyPractices, buildPracticeSet } from "../../engine/practices/practices.ts";
+import type { DeviceRecord } from "../../engine/core/types.ts";
 import {
   bitfitLgmlPfry,
   JAMF_SYNC,

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mergeDevices } from "../../engine/merge.ts";
+import { mergeDevices } from "../../engine/identity/merge.ts";
 
 Deno.test("mergeDevices() keeps the unread fields of every record of a device", () => {
   const unreadDate = {

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
-import { DEFAULT_PRACTICES } from "../../engine/default_practices.ts";
-import { mergeDevices } from "../../engine/merge.ts";
-import { settleMergedPlatforms } from "../../engine/merged_platform.ts";
-import { applyPractices, buildPracticeSet } from "../../engine/practices.ts";
-import type { DeviceRecord } from "../../engine/types.ts";
+import { DEFAULT_PRACTICES } from "../../engine/practices/default_practices.ts";
+import { mergeDevices } from "../../engine/identity/merge.ts";
+import { settleMergedPlatforms } from "../../engine/identity/merged_platform.ts";
+import { applyPractices, buildPracticeSet } from "../../engine/practices/practices.ts";
+import type { DeviceRecord } from "../../engine/core/types.ts";
 
 const practices = buildPracticeSet(DEFAULT_PRACTICES);
 const merged = (records: DeviceRecord[], set = practices) =>

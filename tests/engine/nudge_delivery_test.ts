@@ -10,11 +10,11 @@
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { silentLogger } from "../../config/log.ts";
-import { createNudgeWorker, deliverNudges } from "../../engine/nudge_outbox.ts";
-import { nudgeItemsOf, nudgePerson, type NudgeView } from "../../engine/nudge_run.ts";
-import { DEFAULT_NUDGE_SETTINGS } from "../../engine/nudges.ts";
-import type { Store } from "../../engine/ports.ts";
-import type { MergedDevice } from "../../engine/types.ts";
+import { createNudgeWorker, deliverNudges } from "../../engine/nudges/nudge_outbox.ts";
+import { nudgeItemsOf, nudgePerson, type NudgeView } from "../../engine/nudges/nudge_run.ts";
+import { DEFAULT_NUDGE_SETTINGS } from "../../engine/nudges/nudges.ts";
+import type { Store } from "../../engine/core/ports.ts";
+import type { MergedDevice } from "../../engine/core/types.ts";
 import slackPlugin from "../../plugins/nudges/slack.ts";
 import { migrate } from "../../plugins/stores/sqlite_migrations.ts";
 import { sqliteNudges } from "../../plugins/stores/sqlite_nudges.ts";

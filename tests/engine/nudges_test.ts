@@ -7,8 +7,8 @@ import {
   type NudgeItem,
   nudgeKey,
   planNudge,
-} from "../../engine/nudges.ts";
-import { nudgeMessage } from "../../engine/nudge_message.ts";
+} from "../../engine/nudges/nudges.ts";
+import { nudgeMessage } from "../../engine/nudges/nudge_message.ts";
 
 // Monday 7 December 2026, 14:30 in Paris (13:30 UTC): inside the default window.
 const MONDAY_AFTERNOON_PARIS = new Date("2026-12-07T13:30:00Z");

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { LIFECYCLE_PRODUCT, osFamily, policyKeyProblem } from "../../engine/os_family.ts";
+import { LIFECYCLE_PRODUCT, osFamily, policyKeyProblem } from "../../engine/releases/os_family.ts";
 
 Deno.test("osFamily() reads OS names as inventories report them", async (t) => {
   const cases: [string, string | undefined][] = [

@@ -1,5 +1,9 @@
 import assert from "node:assert/strict";
-import { windowsBuild, windowsReleaseName, withReleaseName } from "../../engine/os_names.ts";
+import {
+  windowsBuild,
+  windowsReleaseName,
+  withReleaseName,
+} from "../../engine/releases/os_names.ts";
 
 Deno.test("windowsBuild() reads LANDESK's build column or an NT 10 version", () => {
   assert.equal(windowsBuild({ os_version: "6.3", os_build: "22631" }), 22631);

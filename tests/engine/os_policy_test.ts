@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { parseOsPolicy } from "../../engine/os_policy.ts";
-import { PracticesConfigSchema } from "../../engine/practice_config.ts";
-import { DEFAULT_PRACTICES } from "../../engine/default_practices.ts";
+import { parseOsPolicy } from "../../engine/releases/os_policy.ts";
+import { PracticesConfigSchema } from "../../engine/practices/practice_config.ts";
+import { DEFAULT_PRACTICES } from "../../engine/practices/default_practices.ts";
 
 Deno.test("parseOsPolicy() reads every clause of a one-line policy", () => {
   assert.deepEqual(parseOsPolicy("supported; behind 2; deadline 21d; exploited 14d"), {

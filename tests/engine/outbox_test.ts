@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { silentLogger } from "../../config/log.ts";
-import { backoffDelay, createOutboxWorker } from "../../engine/outbox.ts";
-import type { CallOptions, FeedbackSink, Store } from "../../engine/ports.ts";
-import type { Feedback } from "../../engine/types.ts";
+import { backoffDelay, createOutboxWorker } from "../../engine/core/outbox.ts";
+import type { CallOptions, FeedbackSink, Store } from "../../engine/core/ports.ts";
+import type { Feedback } from "../../engine/core/types.ts";
 import { createSqliteStore } from "../../plugins/stores/sqlite.ts";
 import { manualTimers } from "../support/timers.ts";
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { createOwnershipGuard, ownerKey } from "../../engine/ownership.ts";
-import type { DeviceSource, OwnershipSource } from "../../engine/ports.ts";
-import type { DeviceRecord } from "../../engine/types.ts";
+import { createOwnershipGuard, ownerKey } from "../../engine/identity/ownership.ts";
+import type { DeviceSource, OwnershipSource } from "../../engine/core/ports.ts";
+import type { DeviceRecord } from "../../engine/core/types.ts";
 import { engineWith } from "../support/engine.ts";
 
 const rec = (name: string, email: string | undefined, serial: string): DeviceRecord => ({

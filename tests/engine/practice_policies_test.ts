@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import { DEFAULT_PRACTICES } from "../../engine/default_practices.ts";
-import { buildPracticeSet } from "../../engine/practices.ts";
-import type { ReleaseData, ReleaseSnapshot } from "../../engine/releases.ts";
-import type { DeviceRecord } from "../../engine/types.ts";
+import { DEFAULT_PRACTICES } from "../../engine/practices/default_practices.ts";
+import { buildPracticeSet } from "../../engine/practices/practices.ts";
+import type { ReleaseData, ReleaseSnapshot } from "../../engine/releases/releases.ts";
+import type { DeviceRecord } from "../../engine/core/types.ts";
 
 const d = (iso: string) => new Date(`${iso}T00:00:00Z`);
 const DATA: ReleaseData = {

@@ -1,13 +1,13 @@
 import assert from "node:assert/strict";
-import { DEFAULT_PRACTICES } from "../../engine/default_practices.ts";
+import { DEFAULT_PRACTICES } from "../../engine/practices/default_practices.ts";
 import {
   deviceNoun,
   fillTitle,
   friendlyOsName,
   friendlyOsVersion,
-} from "../../engine/practice_titles.ts";
-import { applyPractices, buildPracticeSet } from "../../engine/practices.ts";
-import type { DeviceRecord } from "../../engine/types.ts";
+} from "../../engine/practices/practice_titles.ts";
+import { applyPractices, buildPracticeSet } from "../../engine/practices/practices.ts";
+import type { DeviceRecord } from "../../engine/core/types.ts";
 
 const set = buildPracticeSet(DEFAULT_PRACTICES);
 

@@ -6,11 +6,11 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { PracticesConfigSchema } from "../../engine/practice_config.ts";
-import type { PracticeConfig } from "../../engine/practice_config.ts";
-import { formatMessage, lookupByOs } from "../../engine/practice_parts.ts";
-import { applyPractices, buildPracticeSet } from "../../engine/practices.ts";
-import type { DeviceRecord } from "../../engine/types.ts";
+import { PracticesConfigSchema } from "../../engine/practices/practice_config.ts";
+import type { PracticeConfig } from "../../engine/practices/practice_config.ts";
+import { formatMessage, lookupByOs } from "../../engine/practices/practice_parts.ts";
+import { applyPractices, buildPracticeSet } from "../../engine/practices/practices.ts";
+import type { DeviceRecord } from "../../engine/core/types.ts";
 import {
   bitfitLgmlPfry,
   JAMF_SYNC,

@@ -9,8 +9,8 @@
  *
  * @module
  */
-import { filterMacs } from "../../engine/identifiers.ts";
-import type { Identifiers } from "../../engine/types.ts";
+import { filterMacs } from "../../engine/identity/identifiers.ts";
+import type { Identifiers } from "../../engine/core/types.ts";
 
 type Ids = Record<string, unknown>;
 

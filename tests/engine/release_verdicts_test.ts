@@ -5,11 +5,11 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { parseOsPolicy } from "../../engine/os_policy.ts";
-import { judgeWithPolicy } from "../../engine/release_verdicts.ts";
-import type { LifecycleCycle, ReleaseData } from "../../engine/releases.ts";
-import type { DeviceRecord } from "../../engine/types.ts";
-import { recordFromWire } from "../../engine/wire.ts";
+import { parseOsPolicy } from "../../engine/releases/os_policy.ts";
+import { judgeWithPolicy } from "../../engine/releases/release_verdicts.ts";
+import type { LifecycleCycle, ReleaseData } from "../../engine/releases/releases.ts";
+import type { DeviceRecord } from "../../engine/core/types.ts";
+import { recordFromWire } from "../../engine/core/wire.ts";
 
 const d = (iso: string) => new Date(`${iso}T00:00:00Z`);
 const cycle = (c: string, eol: string | boolean, extra: Partial<LifecycleCycle> = {}) => ({

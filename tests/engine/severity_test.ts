@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { explainUpToDate } from "../../cli/explain_releases.ts";
-import { addOutcome, createStats } from "../../engine/batch_stats.ts";
-import { deviceRating } from "../../engine/rating.ts";
+import { addOutcome, createStats } from "../../engine/batch/batch_stats.ts";
+import { deviceRating } from "../../engine/view/rating.ts";
 import {
   RATINGS,
   SEVERITIES,
@@ -9,14 +9,14 @@ import {
   severityOfNotification,
   severityOfStatus,
   statusUrgency,
-} from "../../engine/severity.ts";
+} from "../../engine/core/severity.ts";
 import {
   type MergedDevice,
   NOTIFICATION_SEVERITIES,
   type Status,
   STATUSES,
-} from "../../engine/types.ts";
-import type { Practice } from "../../engine/practices.ts";
+} from "../../engine/core/types.ts";
+import type { Practice } from "../../engine/practices/practices.ts";
 import { dashboardModel } from "../../views/dashboard_model.ts";
 
 Deno.test("severityOfStatus() reads each wire status: warn is critical, nudge suggested", () => {

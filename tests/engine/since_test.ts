@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { silentLogger } from "../../config/log.ts";
-import { DEFAULT_PRACTICES } from "../../engine/default_practices.ts";
-import type { Store } from "../../engine/ports.ts";
-import { deviceKey, observations, showSince, withSince } from "../../engine/since.ts";
-import type { MergedDevice, PracticeData, Status } from "../../engine/types.ts";
+import { DEFAULT_PRACTICES } from "../../engine/practices/default_practices.ts";
+import type { Store } from "../../engine/core/ports.ts";
+import { deviceKey, observations, showSince, withSince } from "../../engine/view/since.ts";
+import type { MergedDevice, PracticeData, Status } from "../../engine/core/types.ts";
 import { createSqliteStore } from "../../plugins/stores/sqlite.ts";
 import { demoWith, startApp } from "../support/app.ts";
 

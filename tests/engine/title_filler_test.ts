@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
-import { DEFAULT_PRACTICES } from "../../engine/default_practices.ts";
-import { fillTitle } from "../../engine/practice_titles.ts";
-import { applyPractices, buildPracticeSet } from "../../engine/practices.ts";
-import { titleFiller } from "../../engine/title_filler.ts";
-import type { DeviceRecord } from "../../engine/types.ts";
+import { DEFAULT_PRACTICES } from "../../engine/practices/default_practices.ts";
+import { fillTitle } from "../../engine/practices/practice_titles.ts";
+import { applyPractices, buildPracticeSet } from "../../engine/practices/practices.ts";
+import { titleFiller } from "../../engine/practices/title_filler.ts";
+import type { DeviceRecord } from "../../engine/core/types.ts";
 
 const TEMPLATES = [
   "{os} {version} needs an update ({recommended} is current)",

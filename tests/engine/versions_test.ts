@@ -6,7 +6,7 @@ import {
   isValidVersion,
   parseOsVersion,
   parseVersion,
-} from "../../engine/versions.ts";
+} from "../../engine/releases/versions.ts";
 
 Deno.test("compareVersions() orders dotted numeric versions part by part", async (t) => {
   const cases: [string, string, -1 | 0 | 1][] = [

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { silentLogger } from "../../config/log.ts";
-import type { Store } from "../../engine/ports.ts";
-import type { PersonSnapshot, SnapshotStore } from "../../engine/snapshots.ts";
-import type { DeviceRecord } from "../../engine/types.ts";
-import { createPersonViews } from "../../engine/view.ts";
+import type { Store } from "../../engine/core/ports.ts";
+import type { PersonSnapshot, SnapshotStore } from "../../engine/view/snapshots.ts";
+import type { DeviceRecord } from "../../engine/core/types.ts";
+import { createPersonViews } from "../../engine/view/view.ts";
 import { createSqliteStore } from "../../plugins/stores/sqlite.ts";
 
 const T0 = new Date("2026-11-30T09:00:00Z");

@@ -6,11 +6,11 @@
  */
 import assert from "node:assert/strict";
 import { silentLogger } from "../../config/log.ts";
-import type { Store } from "../../engine/ports.ts";
-import type { PracticeSet } from "../../engine/practices.ts";
-import type { PersonSnapshot } from "../../engine/snapshots.ts";
-import type { DeviceRecord, SourceError, Status } from "../../engine/types.ts";
-import { createPersonViews, type PersonViewParts } from "../../engine/view.ts";
+import type { Store } from "../../engine/core/ports.ts";
+import type { PracticeSet } from "../../engine/practices/practices.ts";
+import type { PersonSnapshot } from "../../engine/view/snapshots.ts";
+import type { DeviceRecord, SourceError, Status } from "../../engine/core/types.ts";
+import { createPersonViews, type PersonViewParts } from "../../engine/view/view.ts";
 import { createSqliteStore } from "../../plugins/stores/sqlite.ts";
 import { sleep } from "../../lib/abort.ts";
 

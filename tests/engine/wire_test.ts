@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { recordFromWire, toWire } from "../../engine/wire.ts";
+import { recordFromWire, toWire } from "../../engine/core/wire.ts";
 
 Deno.test("toWire() turns every Date into ISO-8601 and copies deeply", () => {
   const value = {

@@ -5,8 +5,8 @@
  */
 import assert from "node:assert/strict";
 import { silentLogger } from "../../config/log.ts";
-import { createOutboxWorker } from "../../engine/outbox.ts";
-import { type FeedbackSink, UpstreamError } from "../../engine/ports.ts";
+import { createOutboxWorker } from "../../engine/core/outbox.ts";
+import { type FeedbackSink, UpstreamError } from "../../engine/core/ports.ts";
 import { createSqliteStore } from "../../plugins/stores/sqlite.ts";
 
 const N = 25;

@@ -6,8 +6,8 @@
  */
 import assert from "node:assert/strict";
 import { silentLogger } from "../../config/log.ts";
-import { createOutboxWorker } from "../../engine/outbox.ts";
-import type { Store } from "../../engine/ports.ts";
+import { createOutboxWorker } from "../../engine/core/outbox.ts";
+import type { Store } from "../../engine/core/ports.ts";
 import { StoreError } from "../../plugins/stores/codec.ts";
 import { createElasticsearchStore } from "../../plugins/stores/elasticsearch.ts";
 import { createSqliteStore } from "../../plugins/stores/sqlite.ts";

@@ -20,7 +20,7 @@ import { DEMO_PEOPLE } from "../../plugins/sources/demo_people.ts";
 import { params, SEED } from "./arbitraries.ts";
 import { completes, sendWire, sentBytes, wirePlan } from "../support/wire.ts";
 import { createLogger } from "../../config/log.ts";
-import { MAX_BODY_BYTES } from "../../routes/body_limit.ts";
+import { MAX_BODY_BYTES } from "../../routes/guards/body_limit.ts";
 
 const RUNS = Number(Deno.env.get("HTTP_FUZZ_RUNS") ?? "1000");
 const MARK = "\u0001M\u0001"; // replaced by `<x-fuzz-N>` when the request is built

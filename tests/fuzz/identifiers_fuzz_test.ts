@@ -11,8 +11,8 @@ import {
   isValidMac,
   isValidSerial,
   macsFrom,
-} from "../../engine/identifiers.ts";
-import { compareVersions, isOlder, parseVersion } from "../../engine/versions.ts";
+} from "../../engine/identity/identifiers.ts";
+import { compareVersions, isOlder, parseVersion } from "../../engine/releases/versions.ts";
 import { parseJamfDate } from "../../plugins/sources/jamf_parse.ts";
 import { parseReleaseDate } from "../../plugins/sources/bitfit.ts";
 import { normalizeVersion, parseOsInformation } from "../../plugins/sources/google/parse.ts";

@@ -5,9 +5,9 @@
  */
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { groupRecords } from "../../engine/group.ts";
-import { mergeDevices } from "../../engine/merge.ts";
-import type { DeviceRecord, MergedDevice, PracticeData } from "../../engine/types.ts";
+import { groupRecords } from "../../engine/identity/group.ts";
+import { mergeDevices } from "../../engine/identity/merge.ts";
+import type { DeviceRecord, MergedDevice, PracticeData } from "../../engine/core/types.ts";
 import { anyJson, params } from "./arbitraries.ts";
 import { throughPipeline } from "./pipeline.ts";
 

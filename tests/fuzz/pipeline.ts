@@ -6,13 +6,13 @@
  */
 import assert from "node:assert/strict";
 import { demoConfig } from "../../config/demo.ts";
-import { DEFAULT_PRACTICES } from "../../engine/default_practices.ts";
-import { canonicalMac, isValidMac } from "../../engine/identifiers.ts";
-import { deviceRecords } from "../../engine/lookup.ts";
-import { mergeDevices } from "../../engine/merge.ts";
-import { applyPractices, buildPracticeSet } from "../../engine/practices.ts";
-import { sortDevices } from "../../engine/rating.ts";
-import type { DeviceRecord } from "../../engine/types.ts";
+import { DEFAULT_PRACTICES } from "../../engine/practices/default_practices.ts";
+import { canonicalMac, isValidMac } from "../../engine/identity/identifiers.ts";
+import { deviceRecords } from "../../engine/view/lookup.ts";
+import { mergeDevices } from "../../engine/identity/merge.ts";
+import { applyPractices, buildPracticeSet } from "../../engine/practices/practices.ts";
+import { sortDevices } from "../../engine/view/rating.ts";
+import type { DeviceRecord } from "../../engine/core/types.ts";
 import { DeviceList } from "../../views/devices.tsx";
 
 const PRACTICES = buildPracticeSet(DEFAULT_PRACTICES);

@@ -3,7 +3,7 @@
  */
 import assert from "node:assert/strict";
 import { createLogger } from "../../config/log.ts";
-import { lookupByOs } from "../../engine/practice_parts.ts";
+import { lookupByOs } from "../../engine/practices/practice_parts.ts";
 import { normaliseHit } from "../../plugins/es_notifications.ts";
 import { processAsset } from "../../plugins/sources/bitfit.ts";
 import { toEvent } from "../../plugins/sources/duo_api.ts";

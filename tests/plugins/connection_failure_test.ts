@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { NotFoundError, UpstreamError } from "../../engine/ports.ts";
+import { NotFoundError, UpstreamError } from "../../engine/core/ports.ts";
 import { connectionFailure } from "../../plugins/http.ts";
 
 Deno.test("connectionFailure() words a failed connectivity check with where and why", () => {

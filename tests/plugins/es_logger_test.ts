@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { createLogger } from "../../config/log.ts";
-import type { AccessRecord, Store } from "../../engine/ports.ts";
+import type { AccessRecord, Store } from "../../engine/core/ports.ts";
 import plugin, { type EsRequestLogger, withoutRaw } from "../../plugins/es_logger.ts";
 import type { PluginContext } from "../../plugins/plugin.ts";
 import { startFakeElasticsearch } from "../fakes/elasticsearch.ts";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { createLogger } from "../../config/log.ts";
-import { type NotificationSource, type Store, UpstreamError } from "../../engine/ports.ts";
+import { type NotificationSource, type Store, UpstreamError } from "../../engine/core/ports.ts";
 import plugin from "../../plugins/es_notifications.ts";
 import type { PluginContext } from "../../plugins/plugin.ts";
 import { startFakeElasticsearch } from "../fakes/elasticsearch.ts";

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { silentLogger } from "../../config/log.ts";
-import { listedSource, readListing } from "../../engine/listing.ts";
-import { isListingSource, type Store } from "../../engine/ports.ts";
+import { listedSource, readListing } from "../../engine/batch/listing.ts";
+import { isListingSource, type Store } from "../../engine/core/ports.ts";
 import { createGoogleSource, schema } from "../../plugins/sources/google/mod.ts";
 import { chromeOsOwners, mobileOwners } from "../../plugins/sources/google/listing.ts";
 import { GOOGLE_SCOPES, startGoogleServiceAccount } from "../support/google.ts";

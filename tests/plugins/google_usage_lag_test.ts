@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { UpstreamError } from "../../engine/ports.ts";
+import { UpstreamError } from "../../engine/core/ports.ts";
 import { createLatestDayFinder, notReadyWarning } from "../../plugins/sources/google/usage_lag.ts";
 
 const NOW = new Date("2026-11-30T09:00:00Z");

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { UpstreamError } from "../../engine/ports.ts";
+import { UpstreamError } from "../../engine/core/ports.ts";
 import { underOwnDeadline, withDeadline } from "../../plugins/http_abort.ts";
 import { readBounded } from "../../plugins/http_body.ts";
 import { safeUrl, secretRedactor } from "../../plugins/http_redact.ts";

@@ -5,7 +5,7 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { NotFoundError, UpstreamError } from "../../engine/ports.ts";
+import { NotFoundError, UpstreamError } from "../../engine/core/ports.ts";
 import { AuthError, basicAuth, createHttpClient } from "../../plugins/http.ts";
 import { redactUrl } from "../../plugins/http_redact.ts";
 import { RateLimitError, retryAfterMs } from "../../plugins/retry_after.ts";

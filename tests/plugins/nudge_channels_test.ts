@@ -9,16 +9,16 @@
 import assert from "node:assert/strict";
 import { SMTPServer } from "smtp-server";
 import { silentLogger } from "../../config/log.ts";
-import { NudgeRefusedError } from "../../engine/nudge_ports.ts";
-import { nudgeMessage } from "../../engine/nudge_message.ts";
-import { NO_NUDGE_HISTORY, planNudge } from "../../engine/nudges.ts";
-import type { Store } from "../../engine/ports.ts";
+import { NudgeRefusedError } from "../../engine/nudges/nudge_ports.ts";
+import { nudgeMessage } from "../../engine/nudges/nudge_message.ts";
+import { NO_NUDGE_HISTORY, planNudge } from "../../engine/nudges/nudges.ts";
+import type { Store } from "../../engine/core/ports.ts";
 import emailPlugin from "../../plugins/nudges/email.ts";
 import slackPlugin from "../../plugins/nudges/slack.ts";
 import type { PluginContext } from "../../plugins/plugin.ts";
 import { RateLimitError } from "../../plugins/retry_after.ts";
 import { SLACK_TOKEN, startFakeSlack } from "../fakes/slack.ts";
-import { DEFAULT_NUDGE_SETTINGS } from "../../engine/nudges.ts";
+import { DEFAULT_NUDGE_SETTINGS } from "../../engine/nudges/nudges.ts";
 
 const NOW = new Date("2026-12-07T14:00:00Z");
 

@@ -29,7 +29,7 @@ const SDKS: Record<string, { files: string[]; proof: RegExp; why: string }> = {
     why: "every call takes googleRequestOptions, whose fetchImplementation is outboundFetch",
   },
   "openid-client": {
-    files: ["routes/oidc_client.ts"],
+    files: ["routes/signin/oidc_client.ts"],
     proof: /customFetch/,
     why: "openid-client's customFetch is outboundFetch",
   },

@@ -5,9 +5,9 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { parseOsPolicy } from "../../engine/os_policy.ts";
-import { judgeWithPolicy } from "../../engine/release_verdicts.ts";
-import type { ReleaseData } from "../../engine/releases.ts";
+import { parseOsPolicy } from "../../engine/releases/os_policy.ts";
+import { judgeWithPolicy } from "../../engine/releases/release_verdicts.ts";
+import type { ReleaseData } from "../../engine/releases/releases.ts";
 import { type FeedName, place } from "../../plugins/releases/codec.ts";
 import { SHIPPED } from "../../plugins/releases/shipped.ts";
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { silentLogger } from "../../config/log.ts";
-import { callWithDeadline } from "../../engine/deadline.ts";
-import { type FeedbackSink, type Store, UpstreamError } from "../../engine/ports.ts";
+import { callWithDeadline } from "../../engine/view/deadline.ts";
+import { type FeedbackSink, type Store, UpstreamError } from "../../engine/core/ports.ts";
 import plugin from "../../plugins/restful_feedback.ts";
 import type { PluginContext } from "../../plugins/plugin.ts";
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { UpstreamError } from "../../engine/ports.ts";
+import { UpstreamError } from "../../engine/core/ports.ts";
 import { RateLimitError } from "../../plugins/retry_after.ts";
 import { withRetryAfter } from "../../plugins/retry_after.ts";
 

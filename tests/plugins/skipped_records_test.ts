@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { Logger } from "../../engine/log.ts";
+import type { Logger } from "../../engine/core/log.ts";
 import { skippedRecords, skippedRecordsTally } from "../../plugins/sources/skipped_records.ts";
 
 Deno.test("skippedRecords() warns once per record id, with the id and the first problem", () => {

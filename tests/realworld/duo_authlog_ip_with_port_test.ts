@@ -2,7 +2,7 @@
 // `access_device.ip` sometimes carries the client's port ("10.8.1.5:1234"); the field is documented
 // as an IP address in Duo's Admin API reference (duo.com/docs/adminapi, "Authentication Logs").
 import assert from "node:assert/strict";
-import type { AccessEvent } from "../../engine/types.ts";
+import type { AccessEvent } from "../../engine/core/types.ts";
 import { toEvent } from "../../plugins/sources/duo_api.ts";
 import { labelEvents, parseRange } from "../../plugins/transforms/vpn_labeler.ts";
 import { engineWith } from "./engine_parts.ts";

@@ -3,10 +3,10 @@
 // sources: macadmins/osquery-extension PR #31 "Support for RSRs on macOS", fleetdm/fleet PR #14597
 // "Added Apple Rapid Security Response version to host details").
 import assert from "node:assert/strict";
-import { DEFAULT_PRACTICES } from "../../engine/default_practices.ts";
-import { mergeDevices } from "../../engine/merge.ts";
-import { applyPractices, buildPracticeSet } from "../../engine/practices.ts";
-import type { DeviceRecord } from "../../engine/types.ts";
+import { DEFAULT_PRACTICES } from "../../engine/practices/default_practices.ts";
+import { mergeDevices } from "../../engine/identity/merge.ts";
+import { applyPractices, buildPracticeSet } from "../../engine/practices/practices.ts";
+import type { DeviceRecord } from "../../engine/core/types.ts";
 import { parseInventory } from "../../plugins/sources/file.ts";
 import { realworldFixtureText } from "./fixture.ts";
 

@@ -4,10 +4,10 @@
  *
  * @module
  */
-import { DEFAULT_PRACTICES } from "../../engine/default_practices.ts";
-import type { DeviceSource } from "../../engine/ports.ts";
-import { buildPracticeSet, type PracticeSet } from "../../engine/practices.ts";
-import type { ReleaseData } from "../../engine/releases.ts";
+import { DEFAULT_PRACTICES } from "../../engine/practices/default_practices.ts";
+import type { DeviceSource } from "../../engine/core/ports.ts";
+import { buildPracticeSet, type PracticeSet } from "../../engine/practices/practices.ts";
+import type { ReleaseData } from "../../engine/releases/releases.ts";
 import { type FeedName, place } from "../../plugins/releases/codec.ts";
 import { SHIPPED } from "../../plugins/releases/shipped.ts";
 import { parseInventory } from "../../plugins/sources/file.ts";

@@ -3,7 +3,7 @@
 // platform) merges into one device. Inputs: the JAMF and bitFit payloads the original project
 // published as test fixtures (Netflix/stethoscope, tests/fixtures), names already made up there.
 import assert from "node:assert/strict";
-import type { DeviceRecord } from "../../engine/types.ts";
+import type { DeviceRecord } from "../../engine/core/types.ts";
 import { processAsset } from "../../plugins/sources/bitfit.ts";
 import { processComputer } from "../../plugins/sources/jamf_parse.ts";
 import { engineWith } from "./engine_parts.ts";

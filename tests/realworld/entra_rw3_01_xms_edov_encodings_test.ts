@@ -15,7 +15,7 @@
  */
 import assert from "node:assert/strict";
 import { parseConfig } from "../../config/load.ts";
-import { identityOf, OidcRefused } from "../../routes/oidc_rules.ts";
+import { identityOf, OidcRefused } from "../../routes/signin/oidc_rules.ts";
 import { startFakeOidc } from "../fakes/oidc.ts";
 import { startApp } from "../support/app.ts";
 

@@ -4,7 +4,7 @@
 // seen after upgrading to 8.x). The operator must be told what to set, and once it is set the
 // plugin must work against that node.
 import assert from "node:assert/strict";
-import { UpstreamError } from "../../engine/ports.ts";
+import { UpstreamError } from "../../engine/core/ports.ts";
 import { startFakeElasticsearch } from "../fakes/elasticsearch.ts";
 import { notificationsFrom } from "./es_support.ts";
 import { basicAuth } from "../../lib/basic_auth.ts";

@@ -4,7 +4,7 @@
  * @module
  */
 import { silentLogger } from "../../config/log.ts";
-import type { NotificationSource, Store } from "../../engine/ports.ts";
+import type { NotificationSource, Store } from "../../engine/core/ports.ts";
 import esNotifications from "../../plugins/es_notifications.ts";
 
 /** The plugin as configured by an operator: hosts, index and optional client options. */

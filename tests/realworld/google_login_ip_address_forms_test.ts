@@ -6,7 +6,7 @@
 // for the long `0:0:0:0:0:FFFF:a.b.c.d` form). IPv6 text may come uncompressed and in upper case;
 // RFC 5952 §4 gives the one form to show. The same address must be shown once, as Duo shows it.
 import assert from "node:assert/strict";
-import type { AccessEvent } from "../../engine/types.ts";
+import type { AccessEvent } from "../../engine/core/types.ts";
 import { processLoginActivity } from "../../plugins/sources/google/parse_reports.ts";
 import { labelEvents, parseRange } from "../../plugins/transforms/vpn_labeler.ts";
 import { engineWith } from "./engine_parts.ts";

@@ -7,8 +7,8 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { DEFAULT_PRACTICES } from "../../engine/default_practices.ts";
-import { applyPractices, buildPracticeSet } from "../../engine/practices.ts";
+import { DEFAULT_PRACTICES } from "../../engine/practices/default_practices.ts";
+import { applyPractices, buildPracticeSet } from "../../engine/practices/practices.ts";
 import { googleWorld } from "./google_support.ts";
 import { realworldFixture } from "./fixture.ts";
 

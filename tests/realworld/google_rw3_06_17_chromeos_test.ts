@@ -7,7 +7,7 @@
 // first, the managed owner second. The owner's Chromebook was missing; it is shown.
 // Fixture: the case's answers (fixtures/rw3_06_07_17_google_directory.json).
 import assert from "node:assert/strict";
-import type { DeviceSource } from "../../engine/ports.ts";
+import type { DeviceSource } from "../../engine/core/ports.ts";
 import { engineWith, practicesWithShippedReleases } from "./engine_parts.ts";
 import { realworldFixture } from "./fixture.ts";
 import { googleWorld } from "./google_support.ts";

@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { engineWith } from "./engine_parts.ts";
 import { realworldFixture } from "./fixture.ts";
 import { googleWorld } from "./google_support.ts";
-import type { DeviceSource } from "../../engine/ports.ts";
+import type { DeviceSource } from "../../engine/core/ports.ts";
 
 interface Case {
   mobiledevices: unknown[];

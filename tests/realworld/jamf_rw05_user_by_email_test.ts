@@ -8,7 +8,7 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { NotFoundError } from "../../engine/ports.ts";
+import { NotFoundError } from "../../engine/core/ports.ts";
 import { realworldFixture } from "./fixture.ts";
 import { emptyJamf } from "./jamf_support.ts";
 

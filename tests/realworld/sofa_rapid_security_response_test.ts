@@ -5,8 +5,8 @@
 // Right: the RSR is a release of its own; plain 13.4.1 is behind it, 13.4.1 (c) is not, and the
 // update item names the RSR.
 import assert from "node:assert/strict";
-import { parseOsPolicy } from "../../engine/os_policy.ts";
-import { judgeWithPolicy } from "../../engine/release_verdicts.ts";
+import { parseOsPolicy } from "../../engine/releases/os_policy.ts";
+import { judgeWithPolicy } from "../../engine/releases/release_verdicts.ts";
 import { parseSofaFeed } from "../../plugins/releases/parse.ts";
 
 const NOW = new Date("2026-12-07T09:00:00Z");

@@ -8,7 +8,7 @@
 // LTSC devices were critical "older than the version we require". Names are WMI `Caption`s.
 import assert from "node:assert/strict";
 import { engineWith, inventorySource, practicesWithShippedReleases } from "./engine_parts.ts";
-import { windowsChannel } from "../../engine/release_verdicts.ts";
+import { windowsChannel } from "../../engine/releases/release_verdicts.ts";
 
 async function verdicts(fixture: string, email: string) {
   const practices = practicesWithShippedReleases(new Date("2026-12-07T12:00:00Z"));

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { z } from "zod";
 import { createLogger } from "../../config/log.ts";
-import type { AccessRecord } from "../../engine/ports.ts";
+import type { AccessRecord } from "../../engine/core/ports.ts";
 import { definePlugin } from "../../plugins/plugin.ts";
-import { mintToken } from "../../routes/tokens.ts";
+import { mintToken } from "../../routes/api/tokens.ts";
 import { demoWith, startApp, type TestApp } from "../support/app.ts";
 import { registryWith } from "../support/sources.ts";
 import { decodeBase64Url, encodeBase64Url } from "../../lib/base64url.ts";

@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { SignJWT } from "jose";
-import { mintToken } from "../../routes/tokens.ts";
+import { mintToken } from "../../routes/api/tokens.ts";
 import { demoWith, startApp, type TestApp } from "../support/app.ts";
 import { encodeBase64Url } from "../../lib/base64url.ts";
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { createLogger, type Level } from "../../config/log.ts";
-import type { FailureLogger } from "../../engine/ports.ts";
-import { BODY_ENDED_MESSAGE } from "../../routes/body_limit.ts";
+import type { FailureLogger } from "../../engine/core/ports.ts";
+import { BODY_ENDED_MESSAGE } from "../../routes/guards/body_limit.ts";
 import { csrfOf, startApp, type TestApp } from "../support/app.ts";
 
 /**

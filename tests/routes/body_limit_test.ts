@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { MAX_BODY_BYTES, TOO_LARGE_MESSAGE } from "../../routes/body_limit.ts";
+import { MAX_BODY_BYTES, TOO_LARGE_MESSAGE } from "../../routes/guards/body_limit.ts";
 import { createLogger } from "../../config/log.ts";
 import { csrfOf, startApp, type TestApp } from "../support/app.ts";
 import { sendWire } from "../support/wire.ts";

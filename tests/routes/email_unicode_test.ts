@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { SignJWT } from "jose";
-import { identityOf, OidcRefused } from "../../routes/oidc_rules.ts";
-import { foldsIntoAscii, isPrivileged, sameEmail } from "../../routes/privilege.ts";
+import { identityOf, OidcRefused } from "../../routes/signin/oidc_rules.ts";
+import { foldsIntoAscii, isPrivileged, sameEmail } from "../../routes/signin/privilege.ts";
 import { demoWith, startApp } from "../support/app.ts";
 
 // Unicode lower-casing turns U+212A KELVIN SIGN into "k" and U+0130 (capital I with dot) into "i"

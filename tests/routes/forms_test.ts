@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { sameToken } from "../../routes/forms.ts";
+import { sameToken } from "../../routes/guards/forms.ts";
 
 Deno.test("sameToken() is true only for the same text", async (t) => {
   await t.step("equal", () => assert.equal(sameToken("3f9a0c", "3f9a0c"), true));

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { gunzipSync, gzipSync } from "node:zlib";
-import { fillGzip, gzipTemplate } from "../../routes/gzip_template.ts";
+import { fillGzip, gzipTemplate } from "../../routes/rendering/gzip_template.ts";
 
 const decoder = new TextDecoder();
 

@@ -6,7 +6,7 @@
  * @module
  */
 import assert from "node:assert/strict";
-import type { Store } from "../../engine/ports.ts";
+import type { Store } from "../../engine/core/ports.ts";
 import { startApp } from "../support/app.ts";
 
 const SNAPSHOT_READS = ["snapshot", "snapshotStamp"] as const;

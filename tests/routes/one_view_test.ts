@@ -7,10 +7,10 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { DEFAULT_PRACTICES } from "../../engine/default_practices.ts";
-import { actionGroups, deviceRating } from "../../engine/rating.ts";
-import type { MergedDevice, PracticeData } from "../../engine/types.ts";
-import { mintToken } from "../../routes/tokens.ts";
+import { DEFAULT_PRACTICES } from "../../engine/practices/default_practices.ts";
+import { actionGroups, deviceRating } from "../../engine/view/rating.ts";
+import type { MergedDevice, PracticeData } from "../../engine/core/types.ts";
+import { mintToken } from "../../routes/api/tokens.ts";
 import { DEMO_PEOPLE } from "../../plugins/sources/demo_people.ts";
 import { deviceAnchor } from "../../views/devices.tsx";
 import { SEVERITY_CLASS } from "../../views/severity_class.ts";

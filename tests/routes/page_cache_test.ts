@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import type { Logger } from "../../config/log.ts";
-import type { DeviceRecord } from "../../engine/types.ts";
-import { PAGE_WINDOW_MS, prefersGzip } from "../../routes/page_cache.ts";
+import type { DeviceRecord } from "../../engine/core/types.ts";
+import { PAGE_WINDOW_MS, prefersGzip } from "../../routes/rendering/page_cache.ts";
 import { csrfOf, demoWith, startApp, type TestApp } from "../support/app.ts";
 import { macRecord, registryWith, sourceEntry } from "../support/sources.ts";
 

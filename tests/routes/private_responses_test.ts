@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { assetUrls } from "../../routes/render.tsx";
-import { CLEAR_ON_SIGN_OUT } from "../../routes/private_responses.ts";
+import { assetUrls } from "../../routes/rendering/render.tsx";
+import { CLEAR_ON_SIGN_OUT } from "../../routes/guards/private_responses.ts";
 import { csrfOf, startApp } from "../support/app.ts";
 
 const PERSON = "user@example.com";

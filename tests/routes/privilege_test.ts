@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { SignJWT } from "jose";
-import { isPrivileged, sameEmail } from "../../routes/privilege.ts";
-import { mintToken, verifyToken } from "../../routes/tokens.ts";
+import { isPrivileged, sameEmail } from "../../routes/signin/privilege.ts";
+import { mintToken, verifyToken } from "../../routes/api/tokens.ts";
 import { demoWith, startApp, type TestApp } from "../support/app.ts";
 
 const SECRETS = {

@@ -7,9 +7,9 @@
 import assert from "node:assert/strict";
 import { parseConfig } from "../../config/load.ts";
 import { ConfigError } from "../../config/problems.ts";
-import { clientAddress, parseProxies } from "../../routes/proxies.ts";
-import { TokenBuckets } from "../../routes/rate_limit.ts";
-import { mintToken } from "../../routes/tokens.ts";
+import { clientAddress, parseProxies } from "../../routes/guards/proxies.ts";
+import { TokenBuckets } from "../../routes/guards/rate_limit.ts";
+import { mintToken } from "../../routes/api/tokens.ts";
 import { csrfOf, demoWith, startApp } from "../support/app.ts";
 import { registryWith, sourceEntry } from "../support/sources.ts";
 
@@ -514,7 +514,7 @@ Deno.test("hostile path and query input is answered 400/403/404 without reflecti
           assert.ok([400, 403, 404].includes(res.status), `${res.status} for ${url.slice(0, 80)}`);
           assert.ok(!body.includes("<script>alert"), "no raw script");
           assert.ok(!body.includes("<svg"), "no raw svg");
-          // Pages echo an invalid ?email= escaped but whole (routes/page_parts.tsx): checked for markup only.
+          // Pages echo an invalid ?email= escaped but whole (routes/rendering/page_parts.tsx): checked for markup only.
           if (/^\/(api|auth)\//.test(url)) {
             // deno-lint-ignore no-control-regex
             assert.ok(!/[\u0000-\u0008\u000b-\u001f]/.test(body), "no control characters");

@@ -6,7 +6,7 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { mintToken } from "../../routes/tokens.ts";
+import { mintToken } from "../../routes/api/tokens.ts";
 import { startApp } from "../support/app.ts";
 
 const NOW = new Date("2026-11-30T12:00:00Z");

@@ -1,5 +1,5 @@
 /**
- * Signed JSON cookies (routes/signed_cookies.ts): the helper's outcomes (tampered, expired,
+ * Signed JSON cookies (routes/signin/signed_cookies.ts): the helper's outcomes (tampered, expired,
  * rotated and unknown keys), and session signatures verified once per cookie header — counted
  * HMAC checks, and what must stay per request (tampering, sign-out) still is.
  */
@@ -14,7 +14,7 @@ import {
   rememberedCount,
   signatureChecks,
   signedJsonCookie,
-} from "../../routes/signed_cookies.ts";
+} from "../../routes/signin/signed_cookies.ts";
 import { ORIGIN, startApp } from "../support/app.ts";
 
 /** Counts the HMACs computed to check signatures while `fn` runs. */

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { DeviceRecord } from "../../engine/types.ts";
+import type { DeviceRecord } from "../../engine/core/types.ts";
 import { csrfOf, demoWith, startApp, type TestApp } from "../support/app.ts";
 import { macRecord, registryWith, sourceEntry } from "../support/sources.ts";
 

@@ -6,8 +6,8 @@
  * @module
  */
 import assert from "node:assert/strict";
-import type { DeviceRecord } from "../../engine/types.ts";
-import { mintToken } from "../../routes/tokens.ts";
+import type { DeviceRecord } from "../../engine/core/types.ts";
+import { mintToken } from "../../routes/api/tokens.ts";
 import { demoWith, startApp, type TestApp } from "../support/app.ts";
 import { macRecord, registryWith, sourceEntry } from "../support/sources.ts";
 

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { SignJWT } from "jose";
 import { parseConfig } from "../../config/load.ts";
 import { ConfigError } from "../../config/problems.ts";
-import { mintToken } from "../../routes/tokens.ts";
+import { mintToken } from "../../routes/api/tokens.ts";
 import { demoWith, startApp, type TestApp } from "../support/app.ts";
 import { decodeBase64Url } from "../../lib/base64url.ts";
 

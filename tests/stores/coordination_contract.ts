@@ -6,7 +6,7 @@
  * @module
  */
 import assert from "node:assert/strict";
-import type { Store } from "../../engine/ports.ts";
+import type { Store } from "../../engine/core/ports.ts";
 import { at, type ContractStep } from "./store_contract.ts";
 
 const THREE_A_MINUTE = { requests: 3, perSeconds: 60 };

@@ -7,7 +7,7 @@
  * @module
  */
 import assert from "node:assert/strict";
-import type { NudgeMessage } from "../../engine/nudge_message.ts";
+import type { NudgeMessage } from "../../engine/nudges/nudge_message.ts";
 import { at, type ContractStep } from "./store_contract.ts";
 
 const MESSAGE: NudgeMessage = {

@@ -7,7 +7,7 @@
  * @module
  */
 import assert from "node:assert/strict";
-import type { PersonSnapshot } from "../../engine/snapshots.ts";
+import type { PersonSnapshot } from "../../engine/view/snapshots.ts";
 import { at, type ContractStep, event } from "./store_contract.ts";
 
 /** A snapshot with a date in every place a record, account or event has one. */

@@ -6,8 +6,8 @@
  * @module
  */
 import assert from "node:assert/strict";
-import type { BatchRunSummary, Store } from "../../engine/ports.ts";
-import type { AccessEvent } from "../../engine/types.ts";
+import type { BatchRunSummary, Store } from "../../engine/core/ports.ts";
+import type { AccessEvent } from "../../engine/core/types.ts";
 import { coordinationContract } from "./coordination_contract.ts";
 import { nudgeContract } from "./nudge_contract.ts";
 import { revocationContract } from "./revocation_contract.ts";

@@ -11,7 +11,7 @@ import { assemble, type Services } from "../../plugins/assemble.ts";
 import type { RegistryEntry } from "../../plugins/registry.ts";
 import { createSqliteStore } from "../../plugins/stores/sqlite.ts";
 import { createApp, depsFrom, sourceObservers } from "../../routes/app.tsx";
-import type { Metrics } from "../../routes/metrics.ts";
+import type { Metrics } from "../../routes/ops/metrics.ts";
 
 /** The origin test requests pretend to come from. */
 export const ORIGIN = "http://localhost";

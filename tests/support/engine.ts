@@ -3,9 +3,9 @@
  *
  * @module
  */
-import { DEFAULT_PRACTICES } from "../../engine/default_practices.ts";
+import { DEFAULT_PRACTICES } from "../../engine/practices/default_practices.ts";
 import { createEngine, type Engine, type EngineParts } from "../../engine/engine.ts";
-import { buildPracticeSet } from "../../engine/practices.ts";
+import { buildPracticeSet } from "../../engine/practices/practices.ts";
 
 /** An engine with the shipped practices and no plugins but those in `parts`. */
 export function engineWith(parts: Partial<EngineParts>): Engine {

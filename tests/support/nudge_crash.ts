@@ -9,9 +9,9 @@
  */
 import { DatabaseSync } from "node:sqlite";
 import { silentLogger } from "../../config/log.ts";
-import { deliverNudges } from "../../engine/nudge_outbox.ts";
-import type { NudgeChannel } from "../../engine/nudge_ports.ts";
-import type { Store } from "../../engine/ports.ts";
+import { deliverNudges } from "../../engine/nudges/nudge_outbox.ts";
+import type { NudgeChannel } from "../../engine/nudges/nudge_ports.ts";
+import type { Store } from "../../engine/core/ports.ts";
 import slackPlugin from "../../plugins/nudges/slack.ts";
 import { sqliteNudges } from "../../plugins/stores/sqlite_nudges.ts";
 import { sqliteRunner } from "../../plugins/stores/sqlite_runner.ts";

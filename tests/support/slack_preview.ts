@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { SlackBlock } from "../../engine/nudge_message.ts";
+import type { SlackBlock } from "../../engine/nudges/nudge_message.ts";
 
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);

@@ -5,8 +5,8 @@
  * @module
  */
 import { z } from "zod";
-import type { DeviceRecord } from "../../engine/types.ts";
-import type { CallOptions } from "../../engine/ports.ts";
+import type { DeviceRecord } from "../../engine/core/types.ts";
+import type { CallOptions } from "../../engine/core/ports.ts";
 import { definePlugin } from "../../plugins/plugin.ts";
 import { REGISTRY, type RegistryEntry } from "../../plugins/registry.ts";
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { AccessEvent, MergedDevice, Notification } from "../../engine/types.ts";
+import type { AccessEvent, MergedDevice, Notification } from "../../engine/core/types.ts";
 import { describeEvent, whereFrom } from "../../views/activity.tsx";
 import { evidenceSentences } from "../../views/evidence.ts";
 import { shortTime } from "../../views/format.ts";

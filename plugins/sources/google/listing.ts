@@ -12,8 +12,8 @@
  *
  * @module
  */
-import type { ListedPage } from "../../../engine/ports.ts";
-import type { DeviceRecord } from "../../../engine/types.ts";
+import type { ListedPage } from "../../../engine/core/ports.ts";
+import type { DeviceRecord } from "../../../engine/core/types.ts";
 import { MalformedDeviceError, recentManagedUser } from "./parse.ts";
 
 /** The largest page Google serves, per kind. */

@@ -8,8 +8,8 @@
  * @module
  */
 import { google } from "googleapis";
-import { PartialAnswerError, UpstreamError } from "../../../engine/ports.ts";
-import type { AccessEvent, Account, DeviceRecord } from "../../../engine/types.ts";
+import { PartialAnswerError, UpstreamError } from "../../../engine/core/ports.ts";
+import type { AccessEvent, Account, DeviceRecord } from "../../../engine/core/types.ts";
 import { definePlugin, type InstanceOf, type PluginContext } from "../../plugin.ts";
 import {
   ownedBy,

@@ -6,16 +6,16 @@
  *
  * @module
  */
-import { macsFrom } from "../../../engine/identifiers.ts";
+import { macsFrom } from "../../../engine/identity/identifiers.ts";
 import type {
   DeviceRecord,
   Identifiers,
   PracticeData,
   UnreadField,
-} from "../../../engine/types.ts";
+} from "../../../engine/core/types.ts";
 import { readTimestamp, UNREADABLE_DATE } from "../timestamps.ts";
-import { sameEmail } from "../../../engine/emails.ts";
-import { isOlder } from "../../../engine/versions.ts";
+import { sameEmail } from "../../../engine/identity/emails.ts";
+import { isOlder } from "../../../engine/releases/versions.ts";
 
 /** One device in an upstream answer could not be read; the others still count. */
 export class MalformedDeviceError extends Error {

@@ -6,8 +6,8 @@
  *
  * @module
  */
-import { plainAddress } from "../../../engine/addresses.ts";
-import type { AccessEvent } from "../../../engine/types.ts";
+import { plainAddress } from "../../../engine/identity/addresses.ts";
+import type { AccessEvent } from "../../../engine/core/types.ts";
 import { asObject, isObject, MalformedDeviceError, type Raw, type RecordOptions } from "./parse.ts";
 
 /** A usage-report parameter value, typed as the report says (spec §2.6). */
@@ -59,7 +59,7 @@ export function processLoginActivity(raw: unknown, options: RecordOptions): Acce
     const value = parameterValue(p);
     if (value !== undefined) params[p.name] = value;
   }
-  // The content's "IP:" line says what the Activity page shows (see engine/addresses.ts).
+  // The content's "IP:" line says what the Activity page shows (see engine/identity/addresses.ts).
   const ip = typeof r.ipAddress === "string" ? plainAddress(r.ipAddress) : "";
   const lines = [`Google Login: ${time}`, `IP: ${ip}`, `Event: ${result}`];
   for (const [k, v] of Object.entries(params)) lines.push(`${k}: ${v}`);

@@ -8,8 +8,8 @@
  */
 import type { Common } from "googleapis";
 import type { Logger } from "../../../config/log.ts";
-import { NotFoundError, UpstreamError } from "../../../engine/ports.ts";
-import type { DeviceRecord } from "../../../engine/types.ts";
+import { NotFoundError, UpstreamError } from "../../../engine/core/ports.ts";
+import type { DeviceRecord } from "../../../engine/core/types.ts";
 import { sleep } from "../../../lib/abort.ts";
 import { errorMessage } from "../../../lib/error_message.ts";
 import { outboundFetch } from "../../outbound.ts";

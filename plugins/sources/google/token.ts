@@ -12,7 +12,7 @@
  * @module
  */
 import { importPKCS8, SignJWT } from "jose";
-import { UpstreamError } from "../../../engine/ports.ts";
+import { UpstreamError } from "../../../engine/core/ports.ts";
 import { sleep } from "../../../lib/abort.ts";
 import { type IssuedToken, renewingToken } from "../../renewing_token.ts";
 import { outbound, OutboundError, outboundRedactor } from "../../outbound.ts";

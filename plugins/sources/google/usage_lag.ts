@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { UpstreamError } from "../../../engine/ports.ts";
+import { UpstreamError } from "../../../engine/core/ports.ts";
 
 const DAY_MS = 86_400_000;
 const LATER_THAN_RE = /later than (\d{4}-\d{2}-\d{2})/i;

@@ -17,7 +17,7 @@
  * @module
  */
 import { cannotReach, hostPort } from "../../../lib/fetch_failure.ts";
-import { UpstreamError } from "../../../engine/ports.ts";
+import { UpstreamError } from "../../../engine/core/ports.ts";
 import { AuthError, createHttpClient } from "../../http.ts";
 import { sleep as abortableSleep } from "../../../lib/abort.ts";
 import { type IssuedToken, renewingToken } from "../../renewing_token.ts";

@@ -25,15 +25,15 @@
  * @module
  */
 import { z } from "zod";
-import { isValidEmail } from "../../../engine/identifiers.ts";
+import { isValidEmail } from "../../../engine/identity/identifiers.ts";
 import {
   type CallOptions,
   type ListedPage,
   type ListingSource,
   NotFoundError,
   UpstreamError,
-} from "../../../engine/ports.ts";
-import type { DeviceRecord } from "../../../engine/types.ts";
+} from "../../../engine/core/ports.ts";
+import type { DeviceRecord } from "../../../engine/core/types.ts";
 import { AuthError } from "../../http.ts";
 import { definePlugin, type PluginContext, timeoutSeconds } from "../../plugin.ts";
 import { createGraphClient, type GraphClient, type GraphOptions } from "./graph.ts";
@@ -45,7 +45,7 @@ import {
   settingPractices,
   SettingStatesSchema,
 } from "./parse.ts";
-import { foldEmail } from "../../../engine/emails.ts";
+import { foldEmail } from "../../../engine/identity/emails.ts";
 import { readTenantSettingStates, type TenantSettingStates } from "./setting_states.ts";
 
 /** `PLUGINS.intune` keys. */

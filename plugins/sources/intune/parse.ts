@@ -13,9 +13,9 @@
  * @module
  */
 import { z } from "zod";
-import { macsFrom } from "../../../engine/identifiers.ts";
-import { windowsBuild, windowsReleaseName } from "../../../engine/os_names.ts";
-import type { DeviceRecord, PracticeData } from "../../../engine/types.ts";
+import { macsFrom } from "../../../engine/identity/identifiers.ts";
+import { windowsBuild, windowsReleaseName } from "../../../engine/releases/os_names.ts";
+import type { DeviceRecord, PracticeData } from "../../../engine/core/types.ts";
 
 /** A `managedDevice` as Graph sends it; unknown fields are ignored, missing ones are `null`. */
 export const ManagedDeviceSchema = z.object({

@@ -19,7 +19,7 @@
  *
  * @module
  */
-import { UpstreamError } from "../../../engine/ports.ts";
+import { UpstreamError } from "../../../engine/core/ports.ts";
 import type { GraphClient } from "./graph.ts";
 import { z } from "zod";
 import { GraphPageSchema, isDecidingState, isPracticeSetting } from "./parse.ts";

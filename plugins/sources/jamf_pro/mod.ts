@@ -19,14 +19,14 @@
  * @module
  */
 import { z } from "zod";
-import { canonicalMac, isValidMac } from "../../../engine/identifiers.ts";
+import { canonicalMac, isValidMac } from "../../../engine/identity/identifiers.ts";
 import {
   type CallOptions,
   type ListedPage,
   type ListingSource,
   UpstreamError,
-} from "../../../engine/ports.ts";
-import type { DeviceRecord } from "../../../engine/types.ts";
+} from "../../../engine/core/ports.ts";
+import type { DeviceRecord } from "../../../engine/core/types.ts";
 import { createHttpClient } from "../../http.ts";
 import { sleep as abortableSleep } from "../../../lib/abort.ts";
 import { definePlugin, type PluginContext, timeoutSeconds } from "../../plugin.ts";
@@ -39,7 +39,7 @@ import {
   withJamfCredentialRules,
 } from "../jamf_credentials.ts";
 import { InventoryPageSchema, InventoryRecordSchema, processInventoryRecord } from "./parse.ts";
-import { foldEmail } from "../../../engine/emails.ts";
+import { foldEmail } from "../../../engine/identity/emails.ts";
 
 /** `PLUGINS.jamf_pro` keys. */
 export const jamfProSchema = withJamfCredentialRules(

@@ -14,8 +14,8 @@
  * @module
  */
 import { z } from "zod";
-import { macsFrom } from "../../../engine/identifiers.ts";
-import type { DeviceRecord, PracticeData, SoftwareEntry } from "../../../engine/types.ts";
+import { macsFrom } from "../../../engine/identity/identifiers.ts";
+import type { DeviceRecord, PracticeData, SoftwareEntry } from "../../../engine/core/types.ts";
 import { autoUpdate, upToDate } from "../jamf_parse.ts";
 
 const str = z.string().nullish();

@@ -1,0 +1,87 @@
+/**
+ * What a batch run counts (spec §10): the running totals of people, devices, ratings, platforms,
+ * sources and errors, and the run summary the store keeps for the dashboard. Changes when the
+ * dashboard or the command's summary wants another figure.
+ *
+ * @module
+ */
+import type { PersonOutcome } from "./batch.ts";
+import type { BatchRunSummary } from "../core/ports.ts";
+import { deviceRating } from "../view/rating.ts";
+
+/**
+ * Running totals of a batch: the run summary the store keeps (its `errors` are source → people for
+ * whom it failed at least once), plus what only the command's own summary prints.
+ */
+export interface BatchStats extends Omit<BatchRunSummary, "id" | "startedAt" | "finishedAt"> {
+  /** People with at least one device. */
+  peopleWithDevices: number;
+  /** Source → people for whom it timed out at least once. */
+  timeouts: Record<string, number>;
+}
+
+/** Empty totals. */
+export function createStats(): BatchStats {
+  return {
+    people: 0,
+    peopleWithDevices: 0,
+    devices: 0,
+    practices: {},
+    ratings: {},
+    byPlatform: {},
+    bySource: {},
+    errors: {},
+    timeouts: {},
+  };
+}
+
+function bump(map: Record<string, number>, key: string, by = 1): void {
+  map[key] = (map[key] ?? 0) + by;
+}
+
+/** Adds one person's outcome to the totals. */
+export function addOutcome(
+  stats: BatchStats,
+  outcome: Pick<PersonOutcome, "devices" | "errors">,
+): void {
+  stats.people++;
+  if (outcome.devices.length > 0) stats.peopleWithDevices++;
+  for (const d of outcome.devices) {
+    stats.devices++;
+    const rating = deviceRating(d);
+    bump(stats.ratings, rating);
+    bump(stats.byPlatform[d.platform ?? d.os ?? "unknown"] ??= {}, rating);
+    for (const s of new Set(d.sources)) bump(stats.bySource[s] ??= {}, rating);
+    for (const [key, p] of Object.entries(d.practices)) {
+      const counts = stats.practices[key] ??= {};
+      const status = p.status ?? "unknown";
+      counts[status] = (counts[status] ?? 0) + 1;
+    }
+  }
+  for (const s of new Set(outcome.errors.map((e) => e.source))) bump(stats.errors, s);
+  const timedOut = outcome.errors.filter((e) => e.kind === "timeout").map((e) => e.source);
+  for (const s of new Set(timedOut)) bump(stats.timeouts, s);
+}
+
+/** Sources that failed for every person of a non-empty run (the run's exit status says so). */
+export function failedForEveryone(stats: Pick<BatchStats, "people" | "errors">): string[] {
+  if (stats.people === 0) return [];
+  return Object.entries(stats.errors).filter(([, n]) => n >= stats.people).map(([s]) => s).sort();
+}
+
+/** The aggregate the store keeps for the dashboard. */
+export function toRunSummary(
+  stats: BatchStats,
+  run: { id: string; startedAt: Date; finishedAt: Date },
+): BatchRunSummary {
+  return {
+    ...run,
+    people: stats.people,
+    devices: stats.devices,
+    practices: structuredClone(stats.practices),
+    ratings: { ...stats.ratings },
+    byPlatform: structuredClone(stats.byPlatform),
+    bySource: structuredClone(stats.bySource),
+    errors: { ...stats.errors },
+  };
+}

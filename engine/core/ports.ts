@@ -1,0 +1,411 @@
+/**
+ * The ports the engine needs (DESIGN.md §5.3). Plugins implement them; the engine only calls them.
+ * Every outbound call gets an `AbortSignal` that fires at the plugin's deadline.
+ *
+ * @module
+ */
+import type {
+  AccessEvent,
+  Account,
+  DeviceRecord,
+  Feedback,
+  MergedDevice,
+  Notification,
+  Status,
+} from "./types.ts";
+import type { SnapshotStore } from "../view/snapshots.ts";
+import type { NudgeLedger } from "../nudges/nudge_ports.ts";
+import type { ReportGap } from "../view/gaps.ts";
+
+/** What every call to a source receives. */
+export interface CallOptions {
+  /** Aborted when the plugin's deadline passes or the request goes away. */
+  signal: AbortSignal;
+  /**
+   * Where a source names what it could not deliver in this call (records skipped, a list that
+   * ended short, a part it could not fetch), counted by reason — see `engine/view/gaps.ts`. The engine
+   * passes it on every guarded call; a source called without it (a test, a tool) reports nothing.
+   */
+  reportGap?: ReportGap;
+}
+
+/** Nothing found for this lookup: the aggregation layer turns it into an empty list. */
+export class NotFoundError extends Error {
+  override name = "NotFoundError";
+}
+
+/** An upstream answered something we cannot use (non-2xx, malformed body). */
+export class UpstreamError extends Error {
+  override name = "UpstreamError";
+  /** HTTP status of the upstream answer, when there was one. */
+  readonly status: number | undefined;
+  /**
+   * @param message plain words for an operator (no secrets)
+   * @param status the upstream HTTP status, if any
+   */
+  constructor(message: string, status?: number) {
+    super(message);
+    this.status = status;
+  }
+}
+
+/**
+ * A source could answer only part of a lookup (one of its calls failed, e.g. Google's mobile
+ * devices were rate limited while its Chromebooks answered): the records it has are shown, and the
+ * failure is reported as that source's error beside them (DESIGN.md §4 "arrive or be named").
+ */
+export class PartialAnswerError extends UpstreamError {
+  override name = "PartialAnswerError";
+  /** The records the source could read. */
+  readonly records: DeviceRecord[];
+  /**
+   * @param message what failed, in plain words (shown as the source's error)
+   * @param records what was read anyway
+   * @param status the upstream HTTP status of the failure, if any
+   */
+  constructor(message: string, records: DeviceRecord[], status?: number) {
+    super(message, status);
+    this.records = records;
+  }
+}
+
+/**
+ * How many records of one source were skipped for one reason (DESIGN.md §4 "arrive or be named"):
+ * records that could not be used at all, e.g. not the documented shape or naming no owner.
+ */
+export interface SkippedCount {
+  /** The plugin's name. */
+  source: string;
+  /** A stable key, e.g. `malformed`, `noOwner` (see `plugins/sources/skipped_records.ts`). */
+  reason: string;
+  /** The reason in plain words, e.g. "it names no owner we can read". */
+  label: string;
+  /** Distinct records skipped for this reason since the source started (or last re-read). */
+  count: number;
+  /** Owner addresses the skipped records named, when they could be read (for their pages). */
+  owners: string[];
+  /**
+   * How many of the records named each owner, by address folded with `foldEmail` (absent: none
+   * named an owner). The staged lookup reports them as `skipped` gaps of that person's lookup.
+   */
+  byOwner?: Record<string, number>;
+}
+
+/** Something every plugin has. */
+export interface PluginBase {
+  /** The registry name, e.g. `jamf`. */
+  readonly name: string;
+  /** The plugin's deadline in milliseconds (`TIMEOUT` → `DEFAULT_TIMEOUT`), `null` for none. */
+  readonly timeoutMs: number | null;
+  /**
+   * Resolves when the upstream is reachable and accepts our credentials, optionally with a few
+   * words on how it connected (e.g. `bearer token of API client from /api/oauth/token`); throws
+   * plain words.
+   */
+  checkConnectivity?(options: CallOptions): Promise<void | string>;
+  /**
+   * The records this source skipped so far, per reason (empty or absent when none); read by
+   * whatever shows them (person's page, `connectivity`, batch summary, `/metrics`).
+   */
+  skippedRecords?(): SkippedCount[];
+  /** Stops background work (pollers, pools). */
+  close?(): Promise<void> | void;
+}
+
+/** A device inventory (jamf, google, landesk, demo, file). */
+export interface DeviceSource extends PluginBase {
+  devicesByEmail?(email: string, options: CallOptions): Promise<DeviceRecord[]>;
+  devicesBySerial?(serial: string, options: CallOptions): Promise<DeviceRecord[]>;
+  devicesByMac?(mac: string, options: CallOptions): Promise<DeviceRecord[]>;
+}
+
+/** An ownership inventory whose records seed serial and MAC lookups (bitfit). */
+export interface OwnershipSource extends PluginBase {
+  ownedDevicesByEmail(email: string, options: CallOptions): Promise<DeviceRecord[]>;
+}
+
+/** An account provider (google). */
+export interface AccountSource extends PluginBase {
+  accountByEmail(email: string, options: CallOptions): Promise<Account | null>;
+}
+
+/** A sign-in log (google, duo). */
+export interface EventSource extends PluginBase {
+  eventsByEmail(email: string, options: CallOptions): Promise<AccessEvent[]>;
+}
+
+/** Alerts for a person (es_notifications, demo). */
+export interface NotificationSource extends PluginBase {
+  notificationsByEmail(email: string, options: CallOptions): Promise<Notification[]>;
+}
+
+/** What one feedback delivery receives. */
+export interface FeedbackOptions extends CallOptions {
+  /**
+   * The same for every attempt to deliver one feedback (the outbox item id): a receiver can use
+   * it to drop a repeat, e.g. after a crash between its answer and the outbox's record of it.
+   */
+  idempotencyKey?: string;
+}
+
+/** Where answered feedback is forwarded (restful_feedback). */
+export interface FeedbackSink extends PluginBase {
+  /** Delivers one feedback; throws on failure so the outbox retries. */
+  postFeedback(email: string, feedback: Feedback, options: FeedbackOptions): Promise<unknown>;
+}
+
+/** Changes a list of devices (records before merging, merged devices after). */
+export interface DeviceTransform extends PluginBase {
+  transformDevices<T extends DeviceRecord | MergedDevice>(devices: T[]): T[];
+}
+
+/** Changes a list of events (vpn_labeler). */
+export interface EventTransform extends PluginBase {
+  transformEvents(events: AccessEvent[]): AccessEvent[];
+}
+
+/** One data access, for the audit log (spec §9.5). */
+export interface AccessRecord {
+  accessing_user: string;
+  target: string;
+  record_type: "device" | "account" | "event" | "notification";
+  context: string;
+  retrieved: Date;
+  data: unknown;
+}
+
+/** Receives one record per data access (es_logger). Must never block or throw. */
+export interface RequestLogger extends PluginBase {
+  log(record: AccessRecord): void;
+}
+
+/** Receives unexpected errors (atlas). Must never block or throw. */
+export interface FailureLogger extends PluginBase {
+  logFailure(error: unknown, context: { route?: string }): void;
+}
+
+/** One person's batch result. */
+export interface BatchResult {
+  email: string;
+  devices: MergedDevice[];
+}
+
+/** Receives batch results (batch_es, batch_restful_summary). */
+export interface BatchSink extends PluginBase {
+  post?(result: BatchResult, options: CallOptions): Promise<void>;
+  summary?(results: BatchResult[], options: CallOptions): Promise<string>;
+  /**
+   * A sink that buffers (batch_es: `_bulk` bodies by size) sends what is left and says what
+   * became of every document; called once, after the last post. Bounded by the sink's own
+   * request timeouts and retries.
+   */
+  finish?(): Promise<SinkReport>;
+  /** The document counts so far (progress lines). */
+  tally?(): SinkTally;
+}
+
+/** Documents a sink wrote, sent again, and gave up on, with its requests and bytes. */
+export interface SinkTally {
+  written: number;
+  retried: number;
+  lost: number;
+  requests: number;
+  bytes: number;
+}
+
+/** A sink's final counts, and the first documents it lost named (`email id: why`). */
+export interface SinkReport extends SinkTally {
+  lostNamed: string[];
+}
+
+/** A feedback waiting for delivery to a sink. */
+export interface OutboxItem {
+  id: string;
+  sink: string;
+  email: string;
+  feedback: Feedback;
+  createdAt: Date;
+  attempts: number;
+  nextAttemptAt: Date;
+  lastError?: string;
+}
+
+/** A practice status first seen at `since` on one device. */
+export interface StatusObservation {
+  device: string;
+  practice: string;
+  status: Status;
+  since: Date;
+}
+
+/** Per-run aggregate kept for the dashboard. */
+export interface BatchRunSummary {
+  id: string;
+  startedAt: Date;
+  finishedAt: Date;
+  people: number;
+  devices: number;
+  /** practice → status → count */
+  practices: Record<string, Partial<Record<Status, number>>>;
+  /** rating (critical, suggested, ok, unknown) → count, overall / per platform / per source */
+  ratings: Record<string, number>;
+  byPlatform: Record<string, Record<string, number>>;
+  bySource: Record<string, Record<string, number>>;
+  errors: Record<string, number>;
+}
+
+/** The last good copy of one release feed (see `plugins/releases/`). */
+export interface ReleaseFeedCopy {
+  /** The feed, e.g. `sofa:macOS` or `endoflife:windows`. */
+  name: string;
+  /** When it was fetched from its URL. */
+  fetchedAt: Date;
+  /** Its normalised data as JSON text (a few KiB, not the raw feed). */
+  body: string;
+}
+
+/** The release-feed cache part of the store: every process shares the last good copy. */
+export interface ReleaseFeedStore {
+  /** The stored copy of a feed, or `null` when none was saved yet. */
+  releaseFeed(name: string): Promise<ReleaseFeedCopy | null>;
+  /** Replaces the stored copy of `copy.name`. */
+  putReleaseFeed(copy: ReleaseFeedCopy): Promise<void>;
+}
+
+/** A rate: `requests` per `perSeconds` (a token bucket holding at most `requests`). */
+export interface Rate {
+  requests: number;
+  perSeconds: number;
+}
+
+/**
+ * What several processes on one store coordinate through (issue 24, "several processes, one
+ * company"): token buckets that every process takes from (the per-address rate limits) and leases
+ * that one process holds at a time (the Duo poller). Both are atomic across processes: SQLite
+ * serialises writers on the file, Elasticsearch refuses a stale write (`if_seq_no`).
+ */
+export interface CoordinationStore {
+  /**
+   * Takes one token from the bucket `key` (full at first, `rate.requests` at most, refilled at
+   * `rate.requests` per `rate.perSeconds`) at `now`.
+   *
+   * @returns 0 when a token was taken, else the whole seconds (≥ 1) until one will be there
+   */
+  takeToken(key: string, rate: Rate, now: Date): Promise<number>;
+  /**
+   * Takes the lease `name` for `holder` until `until`, or renews it: resolves `true` when `holder`
+   * has it now (it was free, had expired by `now`, or was already `holder`'s), `false` when
+   * another holder's lease runs past `now`.
+   */
+  takeLease(name: string, holder: string, options: { until: Date; now: Date }): Promise<boolean>;
+  /** Ends `holder`'s lease `name` now, so another process can take it at once (no-op otherwise). */
+  releaseLease(name: string, holder: string): Promise<void>;
+}
+
+/**
+ * Durable state: dismissals, feedback outbox, event cache, status history, batch runs, and (from
+ * `SnapshotStore`, issue 13) per-person snapshots, (from `ReleaseFeedStore`, issue 15) the
+ * release-feed cache, (from `CoordinationStore`, issue 24) shared rate limits and leases and (from
+ * `NudgeLedger`, issue 27) the messages to people.
+ */
+export interface Store extends SnapshotStore, ReleaseFeedStore, CoordinationStore, NudgeLedger {
+  readonly kind: string;
+  dismiss(email: string, notificationId: string, at: Date): Promise<void>;
+  dismissed(email: string): Promise<Set<string>>;
+  /** Records feedback and queues it for each sink, atomically. Throws when it cannot persist. */
+  recordFeedback(
+    email: string,
+    feedback: Feedback,
+    options: { sinks: string[]; at: Date },
+  ): Promise<void>;
+  /** Feedback answers a person already gave, by notification id. */
+  answers(email: string): Promise<Map<string, string>>;
+  dueOutbox(now: Date, limit: number): Promise<OutboxItem[]>;
+  markDelivered(id: string, at: Date): Promise<void>;
+  markFailed(id: string, options: { nextAttemptAt: Date; error: string }): Promise<void>;
+  outboxDepth(): Promise<number>;
+  putEvents(source: string, events: AccessEvent[]): Promise<void>;
+  eventsFor(source: string, username: string, since: Date): Promise<AccessEvent[]>;
+  latestEventTime(source: string): Promise<Date | null>;
+  pruneEvents(before: Date): Promise<number>;
+  /** Records statuses seen now; returns, per `device\u0000practice`, when the status began. */
+  observe(observations: StatusObservation[]): Promise<Map<string, Date>>;
+  saveBatchRun(run: BatchRunSummary): Promise<void>;
+  batchRuns(limit: number): Promise<BatchRunSummary[]>;
+  close(): Promise<void>;
+
+  // ---- revocations: signed-out sessions, used sign-in states (issue 12) ----
+  /**
+   * Revokes `id` until `until` (a session's absolute expiry, a pending sign-in's expiry). Kept
+   * in the store so that every process sharing it, and this one after a restart, refuses it.
+   * Atomic test-and-set: resolves `true` when this call revoked it, `false` when it was already
+   * revoked and has not expired — which makes it a single-use check across processes.
+   */
+  revoke(id: string, options: { until: Date; now: Date }): Promise<boolean>;
+  /** Whether `id` is revoked at `now` (a revocation ends at its `until`). */
+  isRevoked(id: string, now: Date): Promise<boolean>;
+  /** Forgets revocations whose `until` has passed by `now`; resolves how many were removed. */
+  pruneRevoked(now: Date): Promise<number>;
+}
+
+// ---- Listing sources (issue 16): the whole inventory, paged, read once per batch run ----------
+
+/** One page of a listing: the records of that page, and what the upstream said about the rest. */
+export interface ListedPage {
+  /** The page's records, built exactly as `devicesByEmail` builds them (same `email` owner). */
+  records: DeviceRecord[];
+  /** The upstream's total of items, when it reports one (Jamf Pro `totalCount`). */
+  total?: number;
+  /**
+   * The addresses each record is found under by `devicesByEmail` (same order as `records`), for
+   * sources whose records carry no `email` (Google: a mobile device's `email` list, a
+   * Chromebook's most recent user). Absent: each record's `email` is its owner.
+   */
+  owners?: (readonly string[])[];
+  /**
+   * The upstream's id of each record (same order as `records`), handed back to
+   * `completeListed` (Intune: the managed device's Graph id), since the batch keeps listed
+   * records as text and revives them per lookup.
+   */
+  keys?: (string | undefined)[];
+}
+
+/**
+ * A device source that can list its whole inventory page by page (intune, jamf_pro, google,
+ * file). The batch reads each one once per run instead of asking it once per person; the records
+ * of a listing must be those the source's per-person lookups would answer, so both paths give the
+ * same result. Each page is fetched under the plugin's deadline (one page, not the whole listing).
+ */
+export interface ListingSource extends DeviceSource {
+  /** Pages in upstream order; throws (plain words) when a page cannot be read. */
+  listDevices(options: CallOptions): AsyncIterable<ListedPage>;
+  /**
+   * Completes records of a listing with what the listing does not carry (e.g. Intune's
+   * per-setting compliance states), exactly as the per-person lookups complete them; `keys` are
+   * the records' `ListedPage.keys`. Optional.
+   */
+  completeListed?(
+    records: DeviceRecord[],
+    options: CallOptions,
+    keys?: readonly (string | undefined)[],
+  ): Promise<DeviceRecord[]>;
+}
+
+/**
+ * A directory that can list the company's people (Google's user directory, when its scope is
+ * granted): the batch adds them to the people of a run.
+ */
+export interface PeopleSource extends PluginBase {
+  /** Pages of addresses, in upstream order; throws (plain words) when a page cannot be read. */
+  listPeople(options: CallOptions): AsyncIterable<string[]>;
+}
+
+/** Whether a plugin can list the company's people. */
+export function isPeopleSource(plugin: object): plugin is PeopleSource {
+  return typeof (plugin as Partial<PeopleSource>).listPeople === "function";
+}
+
+/** Whether a device source can list its inventory. */
+export function isListingSource(source: DeviceSource): source is ListingSource {
+  return typeof (source as Partial<ListingSource>).listDevices === "function";
+}

@@ -1,0 +1,231 @@
+/**
+ * Grouping records that describe the same physical device (spec §6.2), in near-linear time.
+ *
+ * The original compares every pair of groups until none qualifies: two groups join when a record
+ * of one and a record of the other *match* (share an identifier value) and *do not conflict*
+ * (no single-valued identifier with two different values). Done on copies of the identifier maps,
+ * that fixed point is exactly the connected components of the graph whose edges are the matching,
+ * non-conflicting record pairs — whatever the input order. This module computes those components
+ * directly: it indexes identifier values (value → records), and inside each index entry joins the
+ * records that are compatible, using a union–find.
+ *
+ * Where the original differs: it merges each tested pair's identifiers into the first record's map
+ * in place, so with conflicting records its groups depend on input order. Without conflicts that
+ * in-place merge changes nothing; with them we follow the order-free semantics (on copies).
+ *
+ * @module
+ */
+import { isUniqueMac } from "./identifiers.ts";
+import type { Identifiers } from "../core/types.ts";
+import { UnionFind } from "../../lib/union_find.ts";
+
+/** The identifier key whose values are MAC lists, filtered before matching. */
+export const MAC_KEY = "mac_addresses";
+const LIST_TOKEN = "l";
+const SMALL_BUCKET = 8;
+
+/** An identifier value found on two or more records. */
+export interface SharedIdentifier {
+  key: string;
+  /** The shared value; for identical lists of non-unique MACs, the list joined by `, `. */
+  value: string;
+  /** Indexes of the records holding it, ascending. */
+  members: number[];
+}
+
+/** A single-valued identifier on which two records disagree. */
+export interface IdentifierClash {
+  key: string;
+  a: string;
+  b: string;
+}
+
+interface Prepared {
+  buckets: Map<string, number[]>;
+  /** Per record: bit mask of the identifier keys it defines. */
+  masks: number[];
+  /** Per record: per key bit, `s<value>` for a string and `l` for a list. */
+  tokens: (string | undefined)[][];
+  keyCount: number;
+}
+
+type IdSource = { identifiers?: Identifiers | undefined };
+
+function add(buckets: Map<string, number[]>, key: string, i: number): void {
+  const list = buckets.get(key);
+  if (list === undefined) buckets.set(key, [i]);
+  else if (list[list.length - 1] !== i) list.push(i);
+}
+
+function prepare(records: readonly IdSource[]): Prepared {
+  const buckets = new Map<string, number[]>();
+  const bits = new Map<string, number>();
+  const masks: number[] = new Array(records.length);
+  const tokens: (string | undefined)[][] = new Array(records.length);
+  for (let i = 0; i < records.length; i++) {
+    const ids = records[i]?.identifiers as Record<string, unknown> | undefined;
+    let mask = 0;
+    const tok: (string | undefined)[] = [];
+    if (ids) {
+      for (const k in ids) {
+        const v = ids[k];
+        let token: string;
+        if (typeof v === "string") {
+          token = "s" + v;
+          if (v !== "") {
+            const exactOnly = k === MAC_KEY && !isUniqueMac(v);
+            add(buckets, (exactOnly ? "=\u0000" : "e\u0000") + k + "\u0000" + v, i);
+          }
+        } else if (Array.isArray(v)) {
+          token = LIST_TOKEN;
+          let usable = 0;
+          for (const e of v) {
+            if (typeof e !== "string" || (k === MAC_KEY && !isUniqueMac(e))) continue;
+            usable++;
+            add(buckets, "e\u0000" + k + "\u0000" + e, i);
+          }
+          // The original matches identical lists before filtering: keep that for all-filtered lists.
+          if (usable === 0 && v.length > 0) {
+            add(buckets, "L\u0000" + k + "\u0000" + JSON.stringify(v), i);
+          }
+        } else continue; // null and other non-identifier values count as absent
+        let bit = bits.get(k);
+        if (bit === undefined) bits.set(k, bit = bits.size);
+        if (bit < 31) mask |= 1 << bit;
+        tok[bit] = token;
+      }
+    }
+    masks[i] = mask;
+    tokens[i] = tok;
+  }
+  return { buckets, masks, tokens, keyCount: bits.size };
+}
+
+function compatible(p: Prepared, a: number, b: number): boolean {
+  const ta = p.tokens[a]!;
+  const tb = p.tokens[b]!;
+  const n = Math.min(ta.length, tb.length);
+  for (let k = 0; k < n; k++) {
+    const x = ta[k];
+    const y = tb[k];
+    if (x !== undefined && y !== undefined && x !== y) return false;
+  }
+  return true;
+}
+
+/** Joins the compatible records of one bucket (all of them share an identifier value). */
+function joinBucket(p: Prepared, uf: UnionFind, members: number[]): void {
+  const m = members.length;
+  if (m < 2) return;
+  if (m <= SMALL_BUCKET || p.keyCount > 31) {
+    for (let x = 0; x < m; x++) {
+      for (let y = x + 1; y < m; y++) {
+        const a = members[x]!;
+        const b = members[y]!;
+        if (compatible(p, a, b)) uf.union(a, b);
+      }
+    }
+    return;
+  }
+  // Records with key sets A and B are compatible iff they agree on A ∩ B: bucket both sides by
+  // their values on A ∩ B; every A-record and B-record under one projection are pairwise linked.
+  const byMask = new Map<number, number[]>();
+  for (const r of members) {
+    const list = byMask.get(p.masks[r]!);
+    if (list === undefined) byMask.set(p.masks[r]!, [r]);
+    else list.push(r);
+  }
+  const masks = [...byMask.keys()];
+  for (let x = 0; x < masks.length; x++) {
+    for (let y = x; y < masks.length; y++) {
+      const common = masks[x]! & masks[y]!;
+      const sides = new Map<string, [number[], number[]]>();
+      for (const side of x === y ? [0] : [0, 1]) {
+        for (const r of byMask.get(masks[side === 0 ? x : y]!)!) {
+          const key = projection(p.tokens[r]!, common);
+          let entry = sides.get(key);
+          if (entry === undefined) sides.set(key, entry = [[], []]);
+          entry[side]!.push(r);
+        }
+      }
+      for (const [as, bs] of sides.values()) {
+        if (x !== y && bs.length === 0) continue;
+        const first = as[0];
+        if (first === undefined) continue;
+        for (const r of as) uf.union(first, r);
+        for (const r of bs) uf.union(first, r);
+      }
+    }
+  }
+}
+
+function projection(tokens: (string | undefined)[], mask: number): string {
+  let key = "";
+  for (let k = 0; mask !== 0; k++, mask >>>= 1) if (mask & 1) key += tokens[k] + "\u0000";
+  return key;
+}
+
+/**
+ * Groups records of the same device. Groups are ordered by their first record, and records within
+ * a group keep their input order; the partition itself does not depend on input order.
+ *
+ * @param records records (only `identifiers` is read)
+ * @returns the groups, as indexes into `records`
+ * @example
+ * ```ts
+ * groupRecords([{ identifiers: { serial: "A" } }, { identifiers: {} }, { identifiers: { serial: "A" } }]);
+ * // [[0, 2], [1]]
+ * ```
+ */
+export function groupRecords(records: readonly IdSource[]): number[][] {
+  const p = prepare(records);
+  const uf = new UnionFind(records.length);
+  for (const members of p.buckets.values()) joinBucket(p, uf, members);
+  const groups: number[][] = [];
+  const slot = new Int32Array(records.length).fill(-1);
+  for (let i = 0; i < records.length; i++) {
+    const root = uf.find(i);
+    if (slot[root] === -1) slot[root] = groups.push([i]) - 1;
+    else groups[slot[root]!]!.push(i);
+  }
+  return groups;
+}
+
+/** Every identifier value held by two or more records (the candidates for grouping). */
+export function sharedIdentifiers(records: readonly IdSource[]): SharedIdentifier[] {
+  const out: SharedIdentifier[] = [];
+  for (const [bucket, members] of prepare(records).buckets) {
+    if (members.length < 2) continue;
+    const [kind, key = "", value = ""] = bucket.split("\u0000");
+    const shown = kind === "L" ? (JSON.parse(value) as string[]).join(", ") : value;
+    out.push({ key, value: shown, members });
+  }
+  return out;
+}
+
+/** The first single-valued identifier on which `a` and `b` disagree, or `null`. */
+export function identifierClash(
+  a: Identifiers | undefined,
+  b: Identifiers | undefined,
+): IdentifierClash | null {
+  if (!a || !b) return null;
+  const ra = a as Record<string, unknown>;
+  const rb = b as Record<string, unknown>;
+  for (const k in ra) {
+    const x = ra[k];
+    const y = rb[k];
+    if (!isIdentifierValue(x) || !isIdentifierValue(y)) continue;
+    if (Array.isArray(x) && Array.isArray(y)) continue;
+    if (typeof x === "string" && typeof y === "string" && x === y) continue;
+    if (typeof x === "string" || typeof y === "string") return { key: k, a: show(x), b: show(y) };
+  }
+  return null;
+}
+
+function isIdentifierValue(v: unknown): v is string | unknown[] {
+  return typeof v === "string" || Array.isArray(v);
+}
+
+function show(v: unknown): string {
+  return Array.isArray(v) ? v.join(", ") : String(v);
+}

@@ -1,0 +1,173 @@
+/**
+ * Merging the records of one physical device into the device a person sees (spec §6.3), with
+ * decisions 17 (a conflict never throws: the newest record's value wins and the conflict is kept)
+ * and 22 (each source listed once). Inputs are never changed; the merged device shares nested
+ * values (practice readings, software lists, dates) with its records, so treat both as read-only
+ * (`applyPractices()` gives every evaluation run fresh practice objects).
+ *
+ * @module
+ */
+import { groupRecords } from "./group.ts";
+import type {
+  DeviceRecord,
+  IdentifierConflict,
+  Identifiers,
+  MergedDevice,
+  PracticeData,
+} from "../core/types.ts";
+
+const OWN_KEYS = new Set(["_raw", "source", "practices", "identifiers", "unread"]);
+
+/**
+ * A timestamp as milliseconds for ordering: `null`, missing or invalid dates are the oldest.
+ * ISO strings (records not yet revived from JSON) are accepted too.
+ */
+export function timeOf(value: unknown): number {
+  let t = Number.NaN;
+  if (value instanceof Date) t = value.getTime();
+  else if (typeof value === "string") t = Date.parse(value);
+  return Number.isNaN(t) ? -Infinity : t;
+}
+
+/**
+ * Groups records that describe the same device and merges each group.
+ *
+ * @param records evaluated source records (not changed)
+ * @returns one merged device per group, in the order of each group's first record
+ * @example
+ * ```ts
+ * const bitfitRecord = { source: "bitfit", name: "asset 42", identifiers: { serial: "C02X" } };
+ * const jamfRecord = { source: "jamf", name: "fry-mbp", identifiers: { serial: "C02X" } };
+ * mergeDevices([bitfitRecord, jamfRecord, jamfRecord]); // one device, sources ["bitfit", "jamf"]
+ * ```
+ */
+export function mergeDevices(records: DeviceRecord[]): MergedDevice[] {
+  return groupRecords(records).map((group) => mergeGroup(group.map((i) => records[i]!)));
+}
+
+/**
+ * Merges one group of records (in group order) into a device: practices by newest
+ * `last_updated` (ties: the earlier record), other fields from the most recently synced record
+ * that has them, identifiers unioned with conflicts resolved in favour of the newest record.
+ */
+export function mergeGroup(group: readonly DeviceRecord[]): MergedDevice {
+  if (group.length === 1) return single(group[0]!);
+  const times = group.map((r) => timeOf(r.last_sync));
+  const bySync = group.map((_, i) => i).sort((a, b) => times[a]! - times[b]!);
+  const out: Record<string, unknown> = {};
+  for (const i of bySync) {
+    const r = group[i] as unknown as Record<string, unknown>;
+    for (const k in r) {
+      if (OWN_KEYS.has(k)) continue;
+      const v = r[k];
+      if (v !== undefined) out[k] = v;
+    }
+  }
+  const sources: string[] = [];
+  for (const r of group) if (!sources.includes(r.source)) sources.push(r.source);
+  out.sources = sources;
+  out.practices = mergePractices(group);
+  const { identifiers, conflicts } = mergeIdentifiers(group, bySync);
+  out.identifiers = identifiers;
+  if (conflicts.length > 0) out.conflicts = conflicts;
+  const unread = group.flatMap((r) => r.unread ?? []);
+  if (unread.length > 0) out.unread = unread;
+  if (group.some((r) => r._raw !== undefined)) out._raw = [...group];
+  return out as unknown as MergedDevice;
+}
+
+/** A group of one record: the same result as the general case, without the bookkeeping. */
+function single(r: DeviceRecord): MergedDevice {
+  const out: Record<string, unknown> = {};
+  const rec = r as unknown as Record<string, unknown>;
+  for (const k in rec) {
+    if (OWN_KEYS.has(k)) continue;
+    const v = rec[k];
+    if (v !== undefined) out[k] = v;
+  }
+  out.sources = [r.source];
+  out.practices = { ...r.practices };
+  const identifiers: Record<string, unknown> = {};
+  const ids = r.identifiers as Record<string, unknown> | undefined;
+  for (const k in ids) {
+    const v = ids[k];
+    if (typeof v === "string") identifiers[k] = v;
+    else if (Array.isArray(v)) {
+      identifiers[k] = [...new Set(v.filter((e) => typeof e === "string"))];
+    }
+  }
+  out.identifiers = identifiers;
+  if (r.unread !== undefined && r.unread.length > 0) out.unread = [...r.unread];
+  if (r._raw !== undefined) out._raw = [r];
+  return out as unknown as MergedDevice;
+}
+
+function mergePractices(group: readonly DeviceRecord[]): Record<string, PracticeData> {
+  const best = new Map<string, { pd: PracticeData; t: number }>();
+  for (const r of group) {
+    if (!r.practices) continue;
+    for (const k in r.practices) {
+      const pd = r.practices[k];
+      if (pd === undefined) continue;
+      const t = timeOf(pd.last_updated);
+      const seen = best.get(k);
+      if (seen === undefined || t > seen.t) best.set(k, { pd, t });
+    }
+  }
+  const out: Record<string, PracticeData> = {};
+  for (const [k, { pd }] of best) out[k] = pd;
+  return out;
+}
+
+/**
+ * Unions the identifiers of a group. Lists are unioned in group order; for a single-valued key the
+ * value of the most recently synced record wins and every other value becomes a conflict.
+ *
+ * @param group the records, in group order
+ * @param bySync indexes into `group`, oldest sync first
+ */
+export function mergeIdentifiers(
+  group: readonly DeviceRecord[],
+  bySync: readonly number[],
+): { identifiers: Identifiers; conflicts: IdentifierConflict[] } {
+  const lists = new Map<string, string[]>();
+  for (const r of group) {
+    const ids = r.identifiers as Record<string, unknown> | undefined;
+    for (const k in ids) {
+      const v = ids[k];
+      if (!Array.isArray(v)) continue;
+      let acc = lists.get(k);
+      if (acc === undefined) lists.set(k, acc = []);
+      for (const e of v) if (typeof e === "string" && !acc.includes(e)) acc.push(e);
+    }
+  }
+  // Newest first: the first string seen for a key is kept; lists win only when newest.
+  const kept = new Map<string, string | string[]>();
+  const dropped = new Map<string, IdentifierConflict>();
+  for (let n = bySync.length - 1; n >= 0; n--) {
+    const r = group[bySync[n]!]!;
+    const ids = r.identifiers as Record<string, unknown> | undefined;
+    for (const k in ids) {
+      const v = ids[k];
+      const value = typeof v === "string" ? v : Array.isArray(v) ? lists.get(k)! : undefined;
+      if (value === undefined) continue;
+      const current = kept.get(k);
+      if (current === undefined) {
+        kept.set(k, value);
+      } else if (current !== value && (typeof current === "string" || typeof value === "string")) {
+        const d = typeof value === "string" ? value : value.join(", ");
+        const id = k + "\u0000" + d;
+        if (!dropped.has(id)) {
+          const keptText = typeof current === "string" ? current : current.join(", ");
+          dropped.set(id, {
+            key: k as keyof Identifiers,
+            kept: keptText,
+            dropped: d,
+            source: r.source,
+          });
+        }
+      }
+    }
+  }
+  return { identifiers: Object.fromEntries(kept) as Identifiers, conflicts: [...dropped.values()] };
+}

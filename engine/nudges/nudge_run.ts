@@ -1,0 +1,243 @@
+/**
+ * The nudge use case (issue 27): from one person's view to a queued message per channel (or, in a
+ * dry run, to what would be sent). The items are what the person can act on — critical and
+ * suggested practices of devices seen recently, and accounts without 2-Step Verification — never
+ * what cannot be checked, never notices, never a device no inventory has heard from in
+ * `staleDays` (that one is asked about on the page, "is this still yours?", not nagged about).
+ *
+ * @module
+ */
+import type { NudgeMessage, NudgeSender } from "./nudge_message.ts";
+import { nudgeMessage } from "./nudge_message.ts";
+import type { NudgeChannel, NudgeLedger } from "./nudge_ports.ts";
+import {
+  type NudgeItem,
+  nudgeKey,
+  type NudgePlan,
+  type NudgeSettings,
+  planNudge,
+} from "./nudges.ts";
+import { actionGroups } from "../view/rating.ts";
+import type { Account, MergedDevice } from "../core/types.ts";
+import { errorMessage } from "../../lib/error_message.ts";
+
+/** How a page names and anchors a device (the views' `deviceAnchor`, `deviceNames`, `osLine`). */
+export type DescribeDevice = (device: MergedDevice, index: number) => {
+  /** The device card's anchor on `/devices` (`dev-C02XK1`). */
+  anchor: string;
+  /** "MacBook Pro · macOS 15.6". */
+  where: string;
+};
+
+/** What of a person's view nudges read. */
+export interface NudgeView {
+  email: string;
+  devices: readonly MergedDevice[];
+  accounts: readonly Account[];
+  /** Sources that failed in the lookup the view comes from (its items may be incomplete). */
+  errors?: readonly { source: string }[];
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The items a person can act on, in page order: for each device seen within `staleDays` (or with
+ * no known last sync), its critical then suggested practices; then each account without 2-Step
+ * Verification (Google's `accounts:is_2sv_enrolled`), as critical.
+ *
+ * @param view the person's devices (display order) and accounts
+ * @param describe how a page anchors and names a device
+ * @param options `staleDays` (default 90) and the clock
+ * @returns the items, each with a key stable across runs (`device:<anchor>:<practice>`)
+ */
+export function nudgeItemsOf(
+  view: Pick<NudgeView, "devices" | "accounts">,
+  describe: DescribeDevice,
+  options: { staleDays: number; now: Date },
+): NudgeItem[] {
+  const items: NudgeItem[] = [];
+  view.devices.forEach((d, i) => {
+    const seen = d.last_sync?.getTime();
+    if (seen !== undefined && options.now.getTime() - seen > options.staleDays * DAY_MS) return;
+    const { anchor, where } = describe(d, i);
+    const g = actionGroups(d);
+    for (const [level, list] of [["critical", g.critical], ["suggested", g.suggested]] as const) {
+      for (const [key, p] of list) {
+        const safe = key.replace(/[^A-Za-z0-9_-]/g, "_");
+        const item: NudgeItem = {
+          key: `device:${anchor}:${key}`,
+          level,
+          title: p.title ?? key,
+          where,
+          href: `/devices#${anchor}-${safe}`,
+        };
+        if (p.since !== undefined) item.since = p.since;
+        if (p.deadline !== undefined) item.deadline = p.deadline;
+        items.push(item);
+      }
+    }
+  });
+  view.accounts.forEach((a, i) => {
+    if (a.user_usage["accounts:is_2sv_enrolled"] === true) return;
+    items.push({
+      key: `account:${a.type}:${a.name}:2sv`,
+      level: "critical",
+      title: "2-Step Verification is off",
+      where: `${a.type.charAt(0).toUpperCase()}${a.type.slice(1)} account · ${a.name}`,
+      href: `/accounts#acct-${i}`,
+    });
+  });
+  return items;
+}
+
+/** What happened for one person on one channel. */
+export interface NudgeOutcome {
+  email: string;
+  channel: string;
+  plan: NudgePlan;
+  /** The message (when the plan sends). */
+  message?: NudgeMessage;
+  /** Its idempotency key (when the plan sends). */
+  key?: string;
+  /** `true` when this run queued it; `false` when it was queued already (another process, a rerun). */
+  queued?: boolean;
+  /** The channel or the ledger failed for this person (named, never thrown). */
+  error?: string;
+}
+
+/** What {@link nudgePerson} needs. */
+export interface NudgePersonOptions {
+  channels: ReadonlyMap<string, NudgeChannel>;
+  ledger: Pick<NudgeLedger, "nudgeHistory" | "queueNudge">;
+  settings: NudgeSettings & { staleDays: number };
+  sender: NudgeSender;
+  describe: DescribeDevice;
+  now: Date;
+  /** Plan and write the messages, but queue nothing. */
+  dryRun: boolean;
+}
+
+/**
+ * Plans (and unless a dry run, queues) one person's nudges, one per channel.
+ *
+ * @param view the person's view
+ * @param options channels, ledger, settings, sender, device naming, clock, dry run
+ * @returns one outcome per channel; failures of a channel's time-zone lookup (the company's time
+ *   zone is used then) or of the ledger are in `error`, never thrown
+ */
+export async function nudgePerson(
+  view: NudgeView,
+  options: NudgePersonOptions,
+): Promise<NudgeOutcome[]> {
+  const items = nudgeItemsOf(view, options.describe, {
+    staleDays: options.settings.staleDays,
+    now: options.now,
+  });
+  const out: NudgeOutcome[] = [];
+  for (const [name, channel] of options.channels) {
+    const outcome: NudgeOutcome = {
+      email: view.email,
+      channel: name,
+      plan: { send: false, hold: "nothing-new", timeZone: options.settings.timeZone },
+    };
+    out.push(outcome);
+    if (items.length === 0) continue;
+    try {
+      const history = await options.ledger.nudgeHistory(view.email, name);
+      let timeZone: string | undefined;
+      if (channel.timeZoneOf) {
+        const signal = channel.timeoutMs === null
+          ? new AbortController().signal
+          : AbortSignal.timeout(channel.timeoutMs);
+        timeZone = await channel.timeZoneOf(view.email, { signal }).catch(() => undefined);
+      }
+      const plan = planNudge({
+        items,
+        history,
+        settings: options.settings,
+        now: options.now,
+        ...(timeZone === undefined ? {} : { timeZone }),
+      });
+      outcome.plan = plan;
+      if (!plan.send) continue;
+      const message = nudgeMessage(plan, options.sender, options.now);
+      const key = await nudgeKey(view.email, name, plan);
+      outcome.message = message;
+      outcome.key = key;
+      if (options.dryRun) continue;
+      outcome.queued = await options.ledger.queueNudge({
+        key,
+        email: view.email,
+        channel: name,
+        message,
+        itemKeys: plan.items.map((i) => i.key),
+        critical: plan.items.filter((i) => i.level === "critical").length,
+        queuedAt: options.now,
+      });
+    } catch (error: unknown) {
+      outcome.error = errorMessage(error);
+    }
+  }
+  return out;
+}
+
+/** What a nudge run did, for the summary, the Dashboard and `/metrics`. */
+export interface NudgeRunSummary {
+  people: number;
+  /** Messages queued by this run (a dry run: messages that would be). */
+  queued: number;
+  /** Plans already queued by an earlier run or another process. */
+  alreadyQueued: number;
+  /** Why people got nothing, by hold. */
+  held: Record<string, number>;
+  /** People whose view or ledger failed, named. */
+  failed: { email: string; channel?: string; error: string }[];
+  /** People planned from a view some sources failed for (their messages may miss items), named. */
+  incomplete: { email: string; sources: string[] }[];
+}
+
+/**
+ * Plans (and unless a dry run, queues) the nudges of many people, one after another, each from
+ * their view (the snapshot a batch just wrote, or a fresh lookup).
+ *
+ * @param people the people, as folded addresses
+ * @param viewOf one person's view; a rejection is named in `failed`, never thrown
+ * @param options as for {@link nudgePerson}; `onOutcome` sees each person's outcomes (the dry
+ *   run's listing)
+ * @returns counts of queued, already queued, held by reason, and the failures by person
+ */
+export async function runNudges(
+  people: Iterable<string> | AsyncIterable<string>,
+  viewOf: (email: string) => Promise<NudgeView>,
+  options: NudgePersonOptions & { onOutcome?: (outcomes: NudgeOutcome[]) => void },
+): Promise<NudgeRunSummary> {
+  const summary: NudgeRunSummary = {
+    people: 0,
+    queued: 0,
+    alreadyQueued: 0,
+    held: {},
+    failed: [],
+    incomplete: [],
+  };
+  for await (const email of people) {
+    summary.people++;
+    let outcomes: NudgeOutcome[];
+    try {
+      const view = await viewOf(email);
+      const failed = [...new Set((view.errors ?? []).map((e) => e.source))];
+      if (failed.length > 0) summary.incomplete.push({ email, sources: failed });
+      outcomes = await nudgePerson(view, options);
+    } catch (error: unknown) {
+      summary.failed.push({ email, error: errorMessage(error) });
+      continue;
+    }
+    options.onOutcome?.(outcomes);
+    for (const o of outcomes) {
+      if (o.error !== undefined) summary.failed.push({ email, channel: o.channel, error: o.error });
+      else if (!o.plan.send) summary.held[o.plan.hold] = (summary.held[o.plan.hold] ?? 0) + 1;
+      else if (o.queued === false) summary.alreadyQueued++;
+      else summary.queued++;
+    }
+  }
+  return summary;
+}

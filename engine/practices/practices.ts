@@ -1,0 +1,102 @@
+/**
+ * Practice evaluation (spec §5): each configured practice judges every source record before
+ * merging and writes its status, title, description, directions and link into
+ * `record.practices[KEY]`, keeping the source's own evidence (`value`, `details`, `last_updated`).
+ * This module is the table of practice types; each type's evaluator is its own module
+ * (`uptodate_practice.ts`, `software_practice.ts`), built from `practice_parts.ts`.
+ *
+ * @module
+ */
+import {
+  type PracticeConfig,
+  type PracticesConfig,
+  type PracticeType,
+  practiceType,
+} from "./practice_config.ts";
+import { checkExists, injector, platformOverride } from "./practice_parts.ts";
+import type { ReleaseOptions } from "./practice_policies.ts";
+import { installedSoftwareEvaluator } from "./software_practice.ts";
+import type { DeviceRecord, PracticeData } from "../core/types.ts";
+import { evaluatingRecord } from "./title_filler.ts";
+import { uptodateEvaluator } from "./uptodate_practice.ts";
+
+/** One configured practice, ready to evaluate. */
+export interface Practice {
+  /** The name in `PRACTICES`. */
+  readonly name: string;
+  /** The key under `practices` it writes to. */
+  readonly key: string;
+  readonly type: PracticeType;
+  readonly config: PracticeConfig;
+  /** The practice data for `record` (a new object; the record is not changed). */
+  evaluate(record: DeviceRecord): PracticeData;
+}
+
+/** The enabled practices, in order. */
+export type PracticeSet = readonly Practice[];
+
+/**
+ * Evaluates every practice on every record. Returns new records; the inputs are not changed.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_PRACTICES } from "./default_practices.ts";
+ * const mac = { source: "jamf", os: "macOS", os_version: "26.6", platform: "Mac" };
+ * const [evaluated] = applyPractices([mac], buildPracticeSet(DEFAULT_PRACTICES, ["uptodate"]));
+ * evaluated?.practices?.uptodate?.status; // "ok"
+ * ```
+ */
+export function applyPractices(records: DeviceRecord[], practices: PracticeSet): DeviceRecord[] {
+  try {
+    return records.map((r) => {
+      const out: Record<string, PracticeData> = { ...r.practices };
+      evaluatingRecord(r); // every practice's title reads the same facts of `r`
+      for (const p of practices) out[p.key] = p.evaluate(r);
+      return { ...r, practices: out };
+    });
+  } finally {
+    evaluatingRecord(undefined);
+  }
+}
+
+/**
+ * Builds the practice set from the `PRACTICES` section and `PRACTICES_ENABLED`.
+ *
+ * @param config the validated `PRACTICES` section
+ * @param enabled names to enable, in order (default: every configured name)
+ * @param releases the release data and clock the up-to-date practice's `OS_POLICIES` use
+ * @throws {RangeError} when an enabled name is not configured or has no evaluator
+ */
+export function buildPracticeSet(
+  config: PracticesConfig,
+  enabled?: readonly string[],
+  releases: ReleaseOptions = {},
+): PracticeSet {
+  return (enabled ?? Object.keys(config)).map((name) => {
+    const c = config[name];
+    if (c === undefined) {
+      throw new RangeError(
+        `Cannot enable practice "${name}": it is not configured in PRACTICES; add it or remove it from PRACTICES_ENABLED`,
+      );
+    }
+    const type = practiceType(name, c);
+    if (type === undefined) {
+      throw new RangeError(
+        `Cannot enable practice "${name}": set its TYPE to key_existence, uptodate or installed_software`,
+      );
+    }
+    const evaluate = type === "uptodate"
+      ? uptodateEvaluator(c, releases)
+      : type === "installed_software"
+      ? installedSoftwareEvaluator(c)
+      : keyExistence(c);
+    return { name, key: c.KEY, type, config: c, evaluate };
+  });
+}
+
+function keyExistence(c: PracticeConfig): (record: DeviceRecord) => PracticeData {
+  const inject = injector(c);
+  const override = platformOverride(c);
+  const ifMissing = c.STATUS_IF_MISSING ?? "nudge";
+  return (record) => inject(record, override(record) ?? checkExists(record, c.KEY, ifMissing));
+}

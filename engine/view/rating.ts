@@ -1,0 +1,58 @@
+/**
+ * How urgent a merged device is, as the UI shows it (spec §12.2), and the order devices are shown in.
+ *
+ * @module
+ */
+import { type Rating, URGENCY } from "../core/severity.ts";
+import type { MergedDevice, PracticeData } from "../core/types.ts";
+
+/** A device's practices split by what the person should do, hidden ones left out. */
+export interface ActionGroups {
+  critical: [string, PracticeData][];
+  suggested: [string, PracticeData][];
+  done: [string, PracticeData][];
+  /** Practices no source could judge on this device (`unknown`), shown as "can't check". */
+  cannotCheck: [string, PracticeData][];
+}
+
+/**
+ * Splits a device's practices into critical (warn), suggested (nudge), done (ok) and can't-check
+ * (unknown); practices with `display: false` or `na` are left out.
+ */
+export function actionGroups(device: Pick<MergedDevice, "practices">): ActionGroups {
+  const groups: ActionGroups = { critical: [], suggested: [], done: [], cannotCheck: [] };
+  for (const entry of Object.entries(device.practices)) {
+    const p = entry[1];
+    if (p.display === false) continue;
+    if (p.status === "warn") groups.critical.push(entry);
+    else if (p.status === "nudge") groups.suggested.push(entry);
+    else if (p.status === "ok") groups.done.push(entry);
+    else if (p.status === "unknown") groups.cannotCheck.push(entry);
+  }
+  return groups;
+}
+
+/**
+ * The device's rating: `critical` if any shown practice is critical (`warn`), else `suggested`
+ * (any `nudge`), else `ok` (any `ok`), else `unknown` (nothing known).
+ */
+export function deviceRating(device: Pick<MergedDevice, "practices">): Rating {
+  const g = actionGroups(device);
+  if (g.critical.length > 0) return "critical";
+  if (g.suggested.length > 0) return "suggested";
+  if (g.done.length > 0) return "ok";
+  return "unknown";
+}
+
+/**
+ * Orders devices most urgent first and, within a rating, most recently seen first (decision 15).
+ * Returns a new array.
+ */
+export function sortDevices<T extends Pick<MergedDevice, "practices" | "last_sync">>(
+  list: T[],
+): T[] {
+  return list
+    .map((d) => ({ d, rank: URGENCY[deviceRating(d)], seen: d.last_sync?.getTime() ?? 0 }))
+    .sort((a, b) => b.rank - a.rank || b.seen - a.seen)
+    .map((x) => x.d);
+}

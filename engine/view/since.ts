@@ -1,0 +1,211 @@
+/**
+ * "Failing since": when each device was first seen in its current status for each practice,
+ * recorded in the store from page views and batch runs, and the grace period a practice may give
+ * (`GRACE_DAYS`): a new `warn` is shown as a `nudge` with its deadline until the grace ends.
+ *
+ * @module
+ */
+import type { StatusObservation, Store } from "../core/ports.ts";
+import type { PracticeSet } from "../practices/practices.ts";
+import type { MergedDevice, PracticeData } from "../core/types.ts";
+
+const DAY_MS = 86_400_000;
+
+/** The key `Store.observe()` answers with for one device and practice (see ports.ts). */
+export function observationKey(device: string, practice: string): string {
+  return `${device}\u0000${practice}`;
+}
+
+/**
+ * A stable key for a physical device: its serial, else its first MAC, else its Google device id,
+ * else its UDID; `null` when it has none of them (such a device has no history).
+ *
+ * @example
+ * ```ts
+ * deviceKey({ identifiers: { serial: "C02X" } }); // "serial:C02X"
+ * ```
+ */
+export function deviceKey(device: Pick<MergedDevice, "identifiers">): string | null {
+  const id = device.identifiers;
+  if (id.serial) return `serial:${id.serial}`;
+  const mac = id.mac_addresses?.[0];
+  if (mac) return `mac:${mac}`;
+  if (id.google_device_id) return `google:${id.google_device_id}`;
+  if (id.udid) return `udid:${id.udid}`;
+  return null;
+}
+
+/** Practice key → `GRACE_DAYS`, for practices that set one. */
+export function graceDays(practices: PracticeSet): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const p of practices) {
+    if (p.config.GRACE_DAYS !== undefined) out.set(p.key, p.config.GRACE_DAYS);
+  }
+  return out;
+}
+
+/** The statuses a history is kept for; `unknown` and `na` say nothing about a change. */
+const OBSERVED = new Set(["warn", "nudge", "ok"]);
+
+/**
+ * What every device's practices look like now, for `store.observe()`: `warn`, `nudge` and `ok`
+ * only — a practice that turns `unknown` (the source stopped saying) keeps its history.
+ */
+export function observations(devices: readonly MergedDevice[], now: Date): StatusObservation[] {
+  const out: StatusObservation[] = [];
+  for (const d of devices) {
+    const device = deviceKey(d);
+    if (device === null) continue;
+    for (const [practice, p] of Object.entries(d.practices)) {
+      if (p.status !== undefined && OBSERVED.has(p.status)) {
+        out.push({ device, practice, status: p.status, since: now });
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * The practice as shown, given when its status began: `since` on `warn` and `nudge`; a `warn`
+ * still inside its grace period becomes a `nudge` with `deadline` = since + grace days.
+ *
+ * @param p the evaluated practice
+ * @param since when its current status was first seen
+ * @param options the practice's grace days (if any) and the current time
+ * @returns a new practice object (or `p` unchanged when there is nothing to add)
+ */
+export function showSince(
+  p: PracticeData,
+  since: Date,
+  options: { grace: number | undefined; now: Date },
+): PracticeData {
+  if (p.status !== "warn" && p.status !== "nudge") return p;
+  if (p.status === "warn" && options.grace !== undefined && options.grace > 0) {
+    const deadline = new Date(since.getTime() + options.grace * DAY_MS);
+    if (options.now.getTime() < deadline.getTime()) {
+      return { ...p, status: "nudge", since, deadline };
+    }
+  }
+  return { ...p, since };
+}
+
+/** Options of {@link withSince}. */
+export interface SinceOptions {
+  now: Date;
+  /** When the statuses were observed (a snapshot's collection time); default `now`. */
+  seenAt?: Date;
+  /** Practice key → grace days (see {@link graceDays}). */
+  grace?: ReadonlyMap<string, number>;
+  /** Told when the store fails; the devices are then returned without history. */
+  onError?: (error: unknown) => void;
+}
+
+/**
+ * Records the devices' statuses in the store and returns copies showing since when each critical
+ * or suggested practice has been so (and grace periods). Never rejects: if the store fails, the
+ * devices come back as they were.
+ *
+ * @param store where the history lives
+ * @param devices the person's merged devices
+ * @returns new device objects, in the same order
+ * @example
+ * ```ts
+ * import type { Store } from "../core/ports.ts";
+ * import type { PracticeSet } from "../practices/practices.ts";
+ * import type { MergedDevice } from "../core/types.ts";
+ * declare const store: Store;
+ * declare const devices: MergedDevice[];
+ * declare const practices: PracticeSet;
+ * const shown = await withSince(store, devices, { now: new Date(), grace: graceDays(practices) });
+ * ```
+ */
+export async function withSince(
+  store: Pick<Store, "observe">,
+  devices: MergedDevice[],
+  options: SinceOptions,
+): Promise<MergedDevice[]> {
+  const obs = observations(devices, options.seenAt ?? options.now);
+  if (obs.length === 0) return devices;
+  let began: Map<string, Date>;
+  try {
+    began = await store.observe(obs);
+  } catch (error: unknown) {
+    options.onError?.(error);
+    return devices;
+  }
+  return devices.map((d) => {
+    const key = deviceKey(d);
+    if (key === null) return d;
+    const practices: Record<string, PracticeData> = {};
+    for (const [name, p] of Object.entries(d.practices)) {
+      const since = began.get(observationKey(key, name));
+      practices[name] = since === undefined
+        ? p
+        : showSince(p, since, { grace: options.grace?.get(name), now: options.now });
+    }
+    return { ...d, practices };
+  });
+}
+
+/**
+ * Records statuses in the background, many people per store call (see
+ * {@link createObservationWriter}). Its `observe()` is a status history for `personView()` that
+ * answers no "since": the batch reports the statuses as evaluated.
+ */
+export interface ObservationWriter {
+  /** Queues the observations; resolves at once with an empty map (never blocks or rejects). */
+  observe(observations: StatusObservation[]): Promise<Map<string, Date>>;
+  /** Writes everything queued; resolves when done (errors go to `onError`). */
+  flush(): Promise<void>;
+}
+
+/**
+ * A writer for the batch: statuses are queued and written `batchSize` observations per
+ * `store.observe()` call (one transaction), one call at a time, so a run of thousands of people
+ * neither waits for the store per person nor floods it.
+ *
+ * @param store where the history lives
+ * @param options observations per write (default 5000); told about store failures
+ * @returns the writer; `flush()` it at the end of the run
+ * @example Two people's statuses in one write
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { StatusObservation } from "../core/ports.ts";
+ * const writes: StatusObservation[][] = [];
+ * const writer = createObservationWriter({
+ *   observe: (o) => (writes.push(o), Promise.resolve(new Map())),
+ * });
+ * const at = new Date("2026-12-07T09:00:00Z");
+ * await writer.observe([{ device: "serial:A", practice: "firewall", status: "ok", since: at }]);
+ * await writer.observe([{ device: "serial:B", practice: "firewall", status: "warn", since: at }]);
+ * await writer.flush();
+ * assert.equal(writes.length, 1);
+ * assert.equal(writes[0]?.length, 2);
+ * ```
+ */
+export function createObservationWriter(
+  store: Pick<Store, "observe">,
+  options: { batchSize?: number; onError?: (error: unknown) => void } = {},
+): ObservationWriter {
+  const size = options.batchSize ?? 5000;
+  let pending: StatusObservation[] = [];
+  let chain: Promise<void> = Promise.resolve();
+  const write = () => {
+    const batch = pending;
+    pending = [];
+    if (batch.length === 0) return chain;
+    chain = chain.then(() => store.observe(batch)).then(
+      () => {},
+      (error: unknown) => options.onError?.(error),
+    );
+    return chain;
+  };
+  return {
+    observe(observations) {
+      pending.push(...observations);
+      if (pending.length >= size) void write();
+      return Promise.resolve(new Map());
+    },
+    flush: () => write(),
+  };
+}

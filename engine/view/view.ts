@@ -1,0 +1,321 @@
+/**
+ * What a person sees (issue 13): devices with "failing since" and grace periods applied, in
+ * display order, with accounts and sign-in events — from the person's snapshot when it is fresh,
+ * else from one lookup per person per process (single flight), saved as the new snapshot.
+ *
+ * @module
+ */
+import { type PersonView, personView, type StatusHistory, type ViewRules } from "./person_view.ts";
+import {
+  afterRefresh,
+  DEFAULT_SNAPSHOT_SETTINGS,
+  type PersonSnapshot,
+  type SnapshotSettings,
+  type SnapshotStamp,
+  type SnapshotStore,
+  type StoredSnapshot,
+} from "./snapshots.ts";
+import { foldEmail } from "../identity/emails.ts";
+
+export type { PersonView } from "./person_view.ts";
+
+/** Which part of the view a page needs: a snapshot without that part counts as none. */
+export type ViewPart = "devices" | "accounts" | "events";
+
+/** Options of a view. */
+export interface ViewOptions {
+  /** Oldest acceptable data in ms (default: the freshness window; 0 asks the inventories now). */
+  maxAgeMs?: number;
+  /** The part the caller shows (default `devices`). */
+  need?: ViewPart;
+}
+
+/** What {@link createPersonViews} needs. */
+export interface PersonViewParts {
+  /** One full lookup: device records, accounts and events, never rejecting. */
+  collect: (email: string) => Promise<Omit<PersonSnapshot, "email" | "collectedAt">>;
+  /** The practices and device transforms every view is evaluated with (`personView()`). */
+  rules: ViewRules;
+  store?: (SnapshotStore & StatusHistory) | undefined;
+  now: () => Date;
+  settings?: Partial<SnapshotSettings>;
+  /** Told about store failures (which never fail a view). */
+  onError?: (what: string, error: unknown) => void;
+}
+
+/** What a cache of something rendered from a person's snapshot compares (see `stamp()`). */
+export interface ViewStamp {
+  /** Equal for two reads exactly when the snapshot's content is. */
+  version: string;
+  collectedAt: Date;
+  /** Younger than the freshness window: a view of it shows it as it is, starting no refresh. */
+  fresh: boolean;
+}
+
+/**
+ * One request's reads of a person (issue 23): the snapshot is read from the store at most once
+ * (its stamp and its content come from that one read), presented at most once (one status-history
+ * write), and a lookup, when one is needed, is made at most once. Pages, their navigation badge
+ * and the page cache all ask the same visit.
+ */
+export interface PersonVisit {
+  /** The snapshot's stamp (see `PersonViews.stamp()`), from the visit's one read. */
+  stamp(): Promise<ViewStamp | null>;
+  /** As `PersonViews.cachedView()`, from the visit's one read. */
+  cachedView(need?: ViewPart): Promise<PersonView | null>;
+  /** The cached view, else the view of one live lookup (shared with any running one). */
+  view(need?: ViewPart): Promise<PersonView>;
+}
+
+/** The view service the engine exposes. */
+export interface PersonViews {
+  /** A view no older than `maxAgeMs`: the snapshot, or the (shared) lookup's answer. */
+  view(email: string, options?: ViewOptions): Promise<PersonView>;
+  /**
+   * The view from the snapshot whatever its age, without waiting for any inventory; a stale
+   * one starts a background refresh. `null` when there is no snapshot with the needed part.
+   */
+  cachedView(email: string, options?: { need?: ViewPart }): Promise<PersonView | null>;
+  /**
+   * The person's snapshot's stamp, read without decoding it where the store can (else the whole
+   * snapshot is read): a view made from a snapshot with the same `version` is the same view at
+   * the same time. `null` when there is no snapshot or the store fails (reported to `onError`).
+   * Marks the person seen as a view would.
+   */
+  stamp(email: string): Promise<ViewStamp | null>;
+  /**
+   * Saves a snapshot collected elsewhere (a batch run), keeping the previous one's data where the
+   * new one went worse (see `afterRefresh`). Never rejects: store failures go to `onError`.
+   */
+  save(snapshot: PersonSnapshot): Promise<void>;
+  /** Deletes snapshots of people not seen for `keepDays`; returns how many. */
+  prune(): Promise<number>;
+  /** A request's reads of a person: one snapshot read, one presentation (see {@link PersonVisit}). */
+  visit(email: string): PersonVisit;
+  /** Lookups running now (single flight: at most one per person). */
+  readonly inFlight: number;
+  readonly settings: Readonly<SnapshotSettings>;
+}
+
+/** The stamp of a whole snapshot (a store without stamps): its content is the version. */
+function stampOfSnapshot(found: StoredSnapshot): SnapshotStamp {
+  const { seenAt, ...content } = found;
+  return {
+    collectedAt: found.collectedAt,
+    seenAt,
+    version: JSON.stringify(content),
+    snapshot: () => found,
+  };
+}
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
+
+/**
+ * Builds the view service over a lookup and (optionally) a snapshot store. Without a store every
+ * view is live (concurrent ones still share one lookup) and shows no "failing since".
+ *
+ * @example
+ * ```ts
+ * const views = createPersonViews({
+ *   collect: () =>
+ *     Promise.resolve({ devices: { items: [], errors: [] }, accounts: null, events: null }),
+ *   rules: { practices: [], deviceTransforms: [] },
+ *   now: () => new Date(),
+ * });
+ * const view = await views.view("fry@planetexpress.com"); // view.freshness === "live"
+ * ```
+ */
+export function createPersonViews(parts: PersonViewParts): PersonViews {
+  const settings: SnapshotSettings = { ...DEFAULT_SNAPSHOT_SETTINGS, ...parts.settings };
+  const { store, now } = parts;
+  const inflight = new Map<string, Promise<PersonSnapshot>>();
+  let lastPrune = -Infinity;
+  const report = (what: string) => (error: unknown) => parts.onError?.(what, error);
+
+  /** Marks the person seen when the store's record of it is an hour old or more. */
+  function seen(key: string, found: { seenAt: Date } | null): void {
+    if (store && found && now().getTime() - found.seenAt.getTime() >= HOUR_MS) {
+      store.markSnapshotSeen(key, now()).catch(report("mark a snapshot seen"));
+    }
+  }
+
+  async function read(key: string): Promise<PersonSnapshot | null> {
+    if (!store) return null;
+    try {
+      const found = await store.snapshot(key);
+      seen(key, found);
+      return found;
+    } catch (error: unknown) {
+      report("read a snapshot")(error);
+      return null;
+    }
+  }
+
+  /** The stamp from the store, or from the whole snapshot when the store has no stamps. */
+  async function readStamp(key: string): Promise<SnapshotStamp | null> {
+    if (!store) return null;
+    if (store.snapshotStamp) return await store.snapshotStamp(key);
+    const found = await store.snapshot(key);
+    return found && stampOfSnapshot(found);
+  }
+
+  /** The one lookup per person: joins a running one, else starts it and saves its answer. */
+  function lookup(key: string, email: string, previous: PersonSnapshot | null) {
+    const running = inflight.get(key);
+    if (running) return running;
+    const started = (async () => {
+      const got = await parts.collect(email);
+      const next = afterRefresh(previous, { email: key, collectedAt: now(), ...got }, now());
+      await store?.putSnapshot(next).catch(report("save a snapshot"));
+      return next;
+    })().finally(() => inflight.delete(key));
+    inflight.set(key, started);
+    maybePrune();
+    return started;
+  }
+
+  function maybePrune() {
+    if (!store || now().getTime() - lastPrune < HOUR_MS) return;
+    lastPrune = now().getTime();
+    prune().catch(report("delete old snapshots"));
+  }
+
+  async function prune(): Promise<number> {
+    if (!store) return 0;
+    return await store.pruneSnapshots(new Date(now().getTime() - settings.keepDays * DAY_MS));
+  }
+
+  function present(s: PersonSnapshot, live: boolean, refreshing: boolean) {
+    const at = now();
+    const ageMs = at.getTime() - s.collectedAt.getTime();
+    return personView(s, {
+      ...parts.rules,
+      now: at,
+      history: store,
+      freshness: live ? "live" : ageMs < settings.freshMs ? "fresh" : "stale",
+      refreshing,
+      ...(parts.onError ? { onError: parts.onError } : {}),
+    });
+  }
+
+  const has = (s: PersonSnapshot, need: ViewPart) => need === "devices" || s[need] !== null;
+  const age = (s: { collectedAt: Date }) => now().getTime() - s.collectedAt.getTime();
+
+  /** The snapshot's stamp and content from one store call (two for a store without stamps). */
+  async function readOnce(key: string) {
+    if (!store) return null;
+    try {
+      const stamp = store.snapshotStamp
+        ? await store.snapshotStamp(key)
+        : await store.snapshot(key).then((found) => found && stampOfSnapshot(found));
+      seen(key, stamp);
+      if (!stamp) return null;
+      const decode = stamp.snapshot;
+      const content = async () => {
+        try {
+          return decode ? decode() : await store.snapshot(key);
+        } catch (error: unknown) {
+          report("read a snapshot")(error);
+          return null;
+        }
+      };
+      return { stamp, content };
+    } catch (error: unknown) {
+      report("read a snapshot")(error);
+      return null;
+    }
+  }
+
+  function visit(email: string): PersonVisit {
+    const key = foldEmail(email);
+    let read: ReturnType<typeof readOnce> | undefined;
+    let cached: Promise<PersonView | null> | undefined;
+    let live: Promise<PersonView> | undefined;
+    let snap: PersonSnapshot | null = null;
+    const once = () => read ??= readOnce(key);
+    const cachedView = async (need: ViewPart = "devices") => {
+      const found = await once();
+      snap ??= found ? await found.content() : null;
+      const s = snap;
+      if (!s || !has(s, need)) return null;
+      cached ??= age(s) < settings.freshMs ? present(s, false, false) : (() => {
+        // nobody awaits a background refresh: a failure is reported, the stale view stays
+        lookup(key, email, s).catch(report("refresh a snapshot"));
+        return present(s, false, true);
+      })();
+      return await cached;
+    };
+    return {
+      async stamp() {
+        const found = await once();
+        if (!found) return null;
+        const { version, collectedAt } = found.stamp;
+        return { version, collectedAt, fresh: age(found.stamp) < settings.freshMs };
+      },
+      cachedView,
+      async view(need = "devices") {
+        const shown = await cachedView(need);
+        if (shown) return shown;
+        live ??= (async () => {
+          const running = inflight.get(key);
+          return await present(await (running ?? lookup(key, email, snap)), true, false);
+        })();
+        return await live;
+      },
+    };
+  }
+
+  return {
+    settings,
+    visit,
+    get inFlight() {
+      return inflight.size;
+    },
+    prune,
+    async stamp(email) {
+      const key = foldEmail(email);
+      try {
+        const found = await readStamp(key);
+        seen(key, found);
+        if (!found) return null;
+        const { version, collectedAt } = found;
+        return { version, collectedAt, fresh: age(found) < settings.freshMs };
+      } catch (error: unknown) {
+        report("read a snapshot")(error);
+        return null;
+      }
+    },
+    async save(snapshot) {
+      if (!store) return;
+      const key = foldEmail(snapshot.email);
+      const previous = await store.snapshot(key).catch((error: unknown) => {
+        report("read a snapshot")(error);
+        return null;
+      });
+      const next = afterRefresh(previous, { ...snapshot, email: key }, snapshot.collectedAt);
+      await store.putSnapshot(next).catch(report("save a snapshot"));
+    },
+    async view(email, options = {}) {
+      const key = foldEmail(email);
+      const maxAge = options.maxAgeMs ?? settings.freshMs;
+      const running = inflight.get(key);
+      if (running) return await present(await running, true, false);
+      const snap = await read(key);
+      if (snap && has(snap, options.need ?? "devices") && age(snap) < maxAge && maxAge > 0) {
+        return await present(snap, false, false);
+      }
+      return await present(await lookup(key, email, snap), true, false);
+    },
+    async cachedView(email, options = {}) {
+      const key = foldEmail(email);
+      const snap = await read(key);
+      if (!snap || !has(snap, options.need ?? "devices")) return null;
+      if (age(snap) < settings.freshMs) return await present(snap, false, false);
+      // nobody awaits a background refresh: a lookup that throws is reported, never left
+      // as an unhandled rejection (which ends a Deno process); the stale view stays
+      lookup(key, email, snap).catch(report("refresh a snapshot"));
+      return await present(snap, false, true);
+    },
+  };
+}

@@ -1,0 +1,58 @@
+/**
+ * What the form posts share: the string fields of a posted form, the double-submit token check
+ * (`_csrf_token` in the form or the `X-CSRF-Token` header, equal to the session's) and the
+ * constant-time comparison it — and the OIDC `state` check — is made with. Changes when the way a
+ * form proves it came from our own page does.
+ *
+ * @module
+ */
+import type { Ctx } from "../context.ts";
+
+/**
+ * Compares two strings in constant time (for their length): CSRF tokens, the OIDC `state`.
+ *
+ * @param a one string (UTF-8 compared)
+ * @param b the other
+ * @returns whether they are equal
+ * @example
+ * ```ts
+ * import { sameToken } from "./forms.ts";
+ * sameToken("3f9a", "3f9a"); // true
+ * sameToken("3f9a", "3f9b"); // false
+ * ```
+ */
+export function sameToken(a: string, b: string): boolean {
+  const x = new TextEncoder().encode(a);
+  const y = new TextEncoder().encode(b);
+  let diff = x.length ^ y.length;
+  for (let i = 0; i < Math.max(x.length, y.length); i++) diff |= (x[i] ?? 0) ^ (y[i] ?? 0);
+  return diff === 0;
+}
+
+/**
+ * The string fields of the posted form (`application/x-www-form-urlencoded` or multipart); file
+ * fields are left out.
+ *
+ * @param c the request
+ * @returns field name → value
+ */
+export async function formOf(c: Ctx): Promise<Record<string, string>> {
+  const body = await c.req.parseBody();
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(body)) if (typeof v === "string") out[k] = v;
+  return out;
+}
+
+/**
+ * Whether the form carries the session's double-submit token: `_csrf_token` in the form, else the
+ * `X-CSRF-Token` header (htmx), equal to the signed-in person's. False without a session token.
+ *
+ * @param c the request
+ * @param form the posted fields (see {@link formOf})
+ * @returns whether the token matches
+ */
+export function csrfOk(c: Ctx, form: Record<string, string>): boolean {
+  const token = form._csrf_token ?? c.req.header("X-CSRF-Token");
+  const expected = c.var.user?.csrf;
+  return token !== undefined && expected !== undefined && sameToken(token, expected);
+}

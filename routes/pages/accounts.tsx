@@ -1,0 +1,49 @@
+/**
+ * `GET /accounts`: the Accounts page — the person's accounts (two-step verification, password
+ * age), or which sources were asked when there are none.
+ *
+ * @module
+ */
+import { Hono } from "hono";
+import { Accounts } from "../../views/accounts.tsx";
+import type { AppEnv } from "../context.ts";
+import { audit } from "../guards/audit.ts";
+import { age, listOrEmpty, targetEmail, whoseOf } from "../rendering/page_parts.tsx";
+import { personPage } from "../rendering/person.tsx";
+
+/** The Accounts sub-app (needs a signed-in person; see app.tsx). */
+export const accounts: Hono<AppEnv> = new Hono<AppEnv>();
+
+accounts.get("/accounts", async (c) => {
+  const email = targetEmail(c);
+  if (typeof email !== "string") return email;
+  const { config, engine } = c.var.deps;
+  const whose = whoseOf(c, email);
+  return await personPage(c, email, {
+    title: "Accounts",
+    active: "accounts",
+    need: "accounts",
+    render(view) {
+      audit(c, email, "account", view.accounts);
+      return Promise.resolve({
+        body: (
+          <>
+            <h1>{whose.self ? "Your accounts" : `Accounts of ${email}`}</h1>
+            {age(c, view, email)}
+            {listOrEmpty(
+              c,
+              view,
+              {
+                count: view.accounts.length,
+                what: "accounts",
+                whose,
+                asked: engine.parts.accountSources,
+              },
+              <Accounts accounts={view.accounts} whose={whose} orgName={config.UI.orgName} />,
+            )}
+          </>
+        ),
+      });
+    },
+  });
+});

@@ -1,0 +1,23 @@
+/**
+ * `GET /faq`: the frequently asked questions (static text with the organisation's links).
+ *
+ * @module
+ */
+import { Hono } from "hono";
+import { Faq } from "../../views/faq.tsx";
+import type { AppEnv } from "../context.ts";
+import { page } from "../rendering/render.tsx";
+
+/** The FAQ sub-app (needs a signed-in person; see app.tsx). */
+export const faq: Hono<AppEnv> = new Hono<AppEnv>();
+
+faq.get("/faq", (c) => {
+  return page(
+    c,
+    { title: "FAQ", active: "faq" },
+    <>
+      <h1>Frequently asked questions</h1>
+      <Faq ui={c.var.deps.config.UI} />
+    </>,
+  );
+});

@@ -1,0 +1,94 @@
+/**
+ * Notification forms: `POST /notifications/:id/dismiss` and `POST /notifications/:id/feedback`.
+ * A plain form post gets a 303 back to the page; htmx gets the updated card, with the alert
+ * count updated out of band.
+ *
+ * @module
+ */
+import { Hono } from "hono";
+import { isEventAnswerKey } from "../../engine/core/answer_keys.ts";
+import { AlertCount, NotificationCard, notificationDomId } from "../../views/notifications.tsx";
+import { eventDomId } from "../../views/activity.tsx";
+import type { AppEnv, Ctx } from "../context.ts";
+import { wantsFragment } from "../context.ts";
+import { stateOf } from "../../views/todo.ts";
+import { personData, todoOf } from "../rendering/person_data.ts";
+import { dismiss, FeedbackRefused, FeedbackSchema, recordFeedback } from "../feedback.ts";
+import { csrfOk, formOf } from "../guards/forms.ts";
+import { errorPage } from "../rendering/render.tsx";
+
+/** The notification sub-app. */
+export const notifications: Hono<AppEnv> = new Hono<AppEnv>();
+
+/** The card (and the to-do count) after a change, for htmx. */
+async function fragment(c: Ctx, id: string, error?: string): Promise<Response> {
+  const { now, config } = c.var.deps;
+  const email = c.var.user!.email;
+  const [data, items] = await Promise.all([personData(c, email), todoOf(c, email)]);
+  const n = data.notifications.items.find((x) => x.id === id);
+  return c.html(
+    <>
+      {n && (
+        <NotificationCard
+          n={n}
+          state={stateOf(n, data.states)}
+          now={now()}
+          csrf={c.var.user?.csrf}
+          error={error}
+          focus
+          resetLink={config.UI.passwordResetLink}
+          contact={config.UI.contactEmail}
+        />
+      )}
+      <AlertCount count={items.length} oob />
+    </>,
+    error ? 422 : 200,
+  );
+}
+
+function refused(c: Ctx, error: unknown): Response | Promise<Response> {
+  if (error instanceof FeedbackRefused) return errorPage(c, error.status, error.message);
+  throw error;
+}
+
+notifications.post("/notifications/:id/dismiss", async (c) => {
+  const id = c.req.param("id");
+  const form = await formOf(c);
+  if (!csrfOk(c, form)) {
+    return errorPage(c, 403, "This form has expired. Reload the page and try again.");
+  }
+  if (id.length > 200) return errorPage(c, 404, "There is no such alert for you.");
+  try {
+    await dismiss(c, c.var.user!.email, id);
+  } catch (error: unknown) {
+    return refused(c, error);
+  }
+  if (wantsFragment(c)) return fragment(c, id);
+  return c.redirect("/", 303);
+});
+
+notifications.post("/notifications/:id/feedback", async (c) => {
+  const id = c.req.param("id");
+  const form = await formOf(c);
+  if (!csrfOk(c, form)) {
+    return errorPage(c, 403, "This form has expired. Reload the page and try again.");
+  }
+  const parsed = FeedbackSchema.safeParse({ id, feedback: form.feedback, notes: form.notes ?? "" });
+  if (!parsed.success) {
+    return errorPage(c, 400, "Choose one of the answers; comments can be up to 2000 characters.");
+  }
+  try {
+    await recordFeedback(c, c.var.user!.email, parsed.data);
+  } catch (error: unknown) {
+    if (wantsFragment(c) && error instanceof FeedbackRefused && error.status !== 404) {
+      return fragment(c, id, error.message);
+    }
+    return refused(c, error);
+  }
+  if (wantsFragment(c)) return fragment(c, id);
+  // Back to the answered card, so keyboard and screen-reader users keep their place.
+  return c.redirect(
+    isEventAnswerKey(id) ? `/activity#${eventDomId(id)}` : `/#${notificationDomId(id)}`,
+    303,
+  );
+});

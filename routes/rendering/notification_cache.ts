@@ -1,0 +1,63 @@
+/**
+ * A person's alerts kept for a short while (`BUDGETS.NOTIFICATIONS_CACHE_SECONDS`) between page
+ * views, so a person reloading a page — or a script doing it 300 times — does not cost a query
+ * to every notification source (Elasticsearch) per view (issue 22). Answers and dismissals are
+ * read from the store on every view, so they show at once; a new alert shows within the cache's
+ * lifetime. Lookups that failed in part are not kept. Changes when alerts get a snapshot of their
+ * own.
+ *
+ * @module
+ */
+import type { Collected, Notification } from "../../engine/core/types.ts";
+import { foldEmail } from "../../engine/identity/emails.ts";
+import type { Ctx } from "../context.ts";
+
+/** The most people whose alerts are kept per app (the oldest go first). */
+const MAX_PEOPLE = 10_000;
+
+interface Kept {
+  at: number;
+  found: Promise<Collected<Notification>>;
+}
+
+const CACHES = new WeakMap<object, Map<string, Kept>>();
+
+/**
+ * The person's alerts from the cache when they were looked up less than
+ * `BUDGETS.NOTIFICATIONS_CACHE_SECONDS` ago (by the app's clock), else from `lookUp`, kept when
+ * every source answered. `0` seconds turns the cache off.
+ *
+ * @param c the request (its app's dependencies hold the cache, clock and settings)
+ * @param email the person
+ * @param lookUp asks the notification sources
+ * @returns the alerts
+ */
+export function cachedNotifications(
+  c: Ctx,
+  email: string,
+  lookUp: () => Promise<Collected<Notification>>,
+): Promise<Collected<Notification>> {
+  const { deps } = c.var;
+  const ttlMs = deps.config.BUDGETS.NOTIFICATIONS_CACHE_SECONDS * 1000;
+  if (ttlMs === 0) return lookUp();
+  let cache = CACHES.get(deps);
+  if (cache === undefined) CACHES.set(deps, cache = new Map());
+  const key = foldEmail(email);
+  const now = deps.now().getTime();
+  const kept = cache.get(key);
+  if (kept !== undefined && now - kept.at < ttlMs && now >= kept.at) return kept.found;
+  const found = lookUp();
+  cache.delete(key);
+  cache.set(key, { at: now, found });
+  if (cache.size > MAX_PEOPLE) cache.delete(cache.keys().next().value!);
+  const mine = cache;
+  found.then(
+    (result) => {
+      if (result.errors.length > 0 && mine.get(key)?.found === found) mine.delete(key);
+    },
+    () => {
+      if (mine.get(key)?.found === found) mine.delete(key);
+    },
+  );
+  return found;
+}

@@ -1,0 +1,119 @@
+/**
+ * Pages over a person's view (issue 13): served at once from the snapshot (a stale one starts a
+ * background refresh), or — on a first view with no snapshot, when the inventories have not
+ * answered within `SNAPSHOTS.STREAM_AFTER_MS` — streamed: the document head,
+ * header, navigation and a status line naming the inventories go out at once, the content follows
+ * in the same response when the lookup finishes. Works with JavaScript off (in-order streaming)
+ * and with the CSP unchanged (no inline script).
+ *
+ * @module
+ */
+import type { Child } from "hono/jsx";
+import { raw } from "hono/html";
+import type { PersonView, ViewPart } from "../../engine/view/view.ts";
+import { AskingSources } from "../../views/freshness.tsx";
+import { Layout } from "../../views/layout.tsx";
+import type { Ctx } from "../context.ts";
+import { page, shellFor } from "./render.tsx";
+import { visitOf } from "./person_data.ts";
+
+/** What a page built on a person's view shows. */
+export interface PersonPage {
+  title: string;
+  active: string;
+  need: ViewPart;
+  /** The page body (and the alert count) for a view. */
+  render: (view: PersonView) => Promise<{ body: Child; alerts?: number }>;
+}
+
+const MARK = "<!--stethoscope:content-->";
+
+/** The lookup's answer if it comes within `ms`, else `null` (the timer is always cleared). */
+async function answeredWithin<T>(lookup: Promise<T>, ms: number): Promise<T | null> {
+  if (ms <= 0) return null;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<null>((resolve) => timer = setTimeout(() => resolve(null), ms));
+  try {
+    return await Promise.race([lookup, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The display names of every source a first view asks, for the status line. */
+function askedSources(c: Ctx): string[] {
+  const { engine, config } = c.var.deps;
+  const p = engine.parts;
+  const names = [
+    ...p.ownershipSources,
+    ...p.deviceSources,
+    ...p.accountSources,
+    ...p.eventSources,
+  ].map((s) => config.UI.sourceLabels[s.name] ?? s.name);
+  return [...new Set(names)];
+}
+
+/**
+ * Answers a page over the person's view: from the snapshot when there is one, else streamed.
+ *
+ * @param c the request
+ * @param email whose view
+ * @param spec title, navigation entry, the part needed and the body
+ */
+export async function personPage(c: Ctx, email: string, spec: PersonPage): Promise<Response> {
+  const whole = async (view: PersonView) => {
+    const { body, alerts } = await spec.render(view);
+    return await page(c, {
+      title: spec.title,
+      active: spec.active,
+      ...(alerts !== undefined ? { alerts } : {}),
+    }, body);
+  };
+  const visit = visitOf(c, email);
+  const cached = await visit.cachedView(spec.need);
+  if (cached) return await whole(cached);
+  const lookup = visit.view(spec.need);
+  const quick = await answeredWithin(lookup, c.var.deps.config.SNAPSHOTS.STREAM_AFTER_MS);
+  if (quick) return await whole(quick);
+  const shell = String(
+    await (
+      <Layout shell={shellFor(c)} title={spec.title} active={spec.active}>
+        <AskingSources names={askedSources(c)} />
+        {raw(MARK)}
+      </Layout>
+    ),
+  );
+  const cut = shell.indexOf(MARK);
+  const encoder = new TextEncoder();
+  let gone = false;
+  const body = new ReadableStream<Uint8Array>({
+    async start(controller) {
+      const send = (text: string) => {
+        if (!gone) controller.enqueue(encoder.encode(text));
+      };
+      send(shell.slice(0, cut));
+      try {
+        const { body } = await spec.render(await lookup);
+        send(String(await <div class="arrived">{body}</div>));
+      } catch (error: unknown) {
+        c.var.deps.log.error("streamed page failed", { path: c.req.path, error: String(error) });
+        send(String(
+          await (
+            <div class="arrived panel banner" role="alert">
+              Something went wrong on our side. Reload the page in a moment.
+            </div>
+          ),
+        ));
+      }
+      send(shell.slice(cut + MARK.length));
+      if (!gone) controller.close();
+    },
+    cancel() {
+      gone = true; // the browser went away; the lookup still completes and fills the snapshot
+    },
+  });
+  // no-transform: the compression middleware (and proxies) would hold the head back
+  c.header("Cache-Control", "no-store, no-transform");
+  c.header("Content-Type", "text/html; charset=UTF-8");
+  return c.body(body, 200);
+}

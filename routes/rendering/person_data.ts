@@ -1,0 +1,159 @@
+/**
+ * What the pages show about one person, looked up once per request: the person's view (devices
+ * with failing-since and grace, accounts; from the snapshot when there is one), notifications and
+ * their states. The Overview's to-do list and the navigation badge on every page are built from
+ * it, so the badge counts exactly the Overview's items.
+ *
+ * @module
+ */
+import type { PersonView, PersonVisit, ViewPart } from "../../engine/view/view.ts";
+import { foldEmail } from "../../engine/identity/emails.ts";
+import type { Collected, Notification } from "../../engine/core/types.ts";
+import type { NotificationState } from "../../views/notifications.tsx";
+import { sourceLabels } from "../../views/source_label.ts";
+import { buildTodo, type TodoItem } from "../../views/todo.ts";
+import type { Ctx } from "../context.ts";
+import { cachedNotifications } from "./notification_cache.ts";
+
+/** One person's data as the pages show it. */
+export interface PersonData {
+  /** Devices and accounts (and the sources that failed for them). */
+  view: PersonView;
+  notifications: Collected<Notification>;
+  states: Map<string, NotificationState>;
+}
+
+/**
+ * The person's visit for this request (`engine.visit()`): the snapshot read once, presented
+ * once, by every page part, the navigation badge and the page cache of this request.
+ */
+export function visitOf(c: Ctx, email: string): PersonVisit {
+  let visits = c.get("personVisits");
+  if (visits === undefined) c.set("personVisits", visits = new Map());
+  const key = foldEmail(email);
+  let found = visits.get(key);
+  if (found === undefined) visits.set(key, found = c.var.deps.engine.visit(email));
+  return found;
+}
+
+/**
+ * The person's view for a page: the snapshot whatever its age, else a live lookup (shared with
+ * any running one), read once per request. Never fails: sources that fail are listed in `errors`.
+ */
+export async function viewFor(c: Ctx, email: string, need: ViewPart): Promise<PersonView> {
+  return await visitOf(c, email).view(need);
+}
+
+/**
+ * A person's notifications, looked up once per request (checking that an alert is the person's
+ * own and rendering the updated card share one call to the sources) and kept across requests for
+ * `BUDGETS.NOTIFICATIONS_CACHE_SECONDS` (`notification_cache.ts`).
+ */
+export function notificationsOf(c: Ctx, email: string): Promise<Collected<Notification>> {
+  let lookups = c.get("notificationLookups");
+  if (lookups === undefined) c.set("notificationLookups", lookups = new Map());
+  let found = lookups.get(email);
+  if (found === undefined) {
+    // Across requests from a short cache (BUDGETS.NOTIFICATIONS_CACHE_SECONDS): not one query
+    // per view. The lookup is not tied to this request's signal, since later views share it.
+    found = cachedNotifications(c, email, () => c.var.deps.engine.notifications(email));
+    lookups.set(email, found);
+  }
+  return found;
+}
+
+/**
+ * A person's feedback answers (notifications and sign-ins, by answer key), read from the store
+ * once per request. A failing store answers none (and is logged).
+ */
+export function answersOf(c: Ctx, email: string): Promise<Map<string, string>> {
+  return once(
+    c,
+    `answers\u0000${foldEmail(email)}`,
+    () =>
+      c.var.deps.store.answers(email).catch((error: unknown) => {
+        c.var.deps.log.warn("store unavailable; showing no answers", { error: String(error) });
+        return new Map<string, string>();
+      }),
+  );
+}
+
+/** `make()`'s promise, made at most once per request under `key`. */
+function once<T>(c: Ctx, key: string, make: () => Promise<T>): Promise<T> {
+  let memo = c.get("requestReads");
+  if (memo === undefined) c.set("requestReads", memo = new Map());
+  let found = memo.get(key) as Promise<T> | undefined;
+  if (found === undefined) memo.set(key, found = make());
+  return found;
+}
+
+/**
+ * Dismissals and answers of a person, by notification id, read once per request. A failing store
+ * hides nothing.
+ */
+export function notificationStates(
+  c: Ctx,
+  email: string,
+): Promise<Map<string, NotificationState>> {
+  return once(c, `states\u0000${foldEmail(email)}`, () => readStates(c, email));
+}
+
+async function readStates(c: Ctx, email: string): Promise<Map<string, NotificationState>> {
+  const { store, log } = c.var.deps;
+  const states = new Map<string, NotificationState>();
+  try {
+    const [dismissed, answers] = await Promise.all([store.dismissed(email), answersOf(c, email)]);
+    for (const id of dismissed) states.set(id, { dismissed: true });
+    for (const [id, answer] of answers) {
+      states.set(id, { dismissed: states.get(id)?.dismissed ?? false, answer });
+    }
+  } catch (error: unknown) {
+    log.warn("store unavailable; showing every notification", { error: String(error) });
+  }
+  return states;
+}
+
+async function lookUp(c: Ctx, email: string, seen?: PersonView): Promise<PersonData> {
+  const [view, notifications, states] = await Promise.all([
+    seen ?? viewFor(c, email, "accounts"),
+    notificationsOf(c, email),
+    notificationStates(c, email),
+  ]);
+  return { view, notifications, states };
+}
+
+function lookups(c: Ctx): Map<string, Promise<PersonData>> {
+  let found = c.get("personLookups");
+  if (found === undefined) c.set("personLookups", found = new Map());
+  return found;
+}
+
+/**
+ * The person's data, looked up at most once per request (by email). A page that already has the
+ * person's view (with accounts) passes it, so the badge is counted from what the page shows.
+ */
+export function personData(c: Ctx, email: string, seen?: PersonView): Promise<PersonData> {
+  const memo = lookups(c);
+  let found = memo.get(email);
+  if (found === undefined) {
+    found = lookUp(c, email, seen);
+    memo.set(email, found);
+  }
+  return found;
+}
+
+/** The person's to-do list (the Overview's items, most urgent first). */
+export async function todoOf(c: Ctx, email: string): Promise<TodoItem[]> {
+  const data = await personData(c, email);
+  return buildTodo({
+    devices: data.view.devices,
+    accounts: data.view.accounts,
+    notifications: data.notifications.items,
+    states: data.states,
+  });
+}
+
+/** The labels of the named sources, each once, in order. */
+export function labelsOf(c: Ctx, names: readonly string[]): string[] {
+  return sourceLabels(names, c.var.deps.config.UI.sourceLabels);
+}
