@@ -34,7 +34,7 @@ import { assemble } from "../plugins/assemble.ts";
 import { REGISTRY, type RegistryEntry } from "../plugins/registry.ts";
 import { type BatchOptions, parseBatchOptions, withBatchTimeout } from "./batch_options.ts";
 import { formatProgress, formatSummary, teeLogger } from "./batch_format.ts";
-import type { CommandContext } from "./mod.ts";
+import type { CommandContext } from "./command.ts";
 
 /** What tests (and the bench) may replace. */
 export interface BatchDeps {

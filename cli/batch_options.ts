@@ -9,7 +9,7 @@
 import type { Config } from "../config/schema.ts";
 import { parseShard, type Shard } from "../engine/batch/batch_people.ts";
 import { REGISTRY, type RegistryEntry } from "../plugins/registry.ts";
-import type { CommandContext } from "./mod.ts";
+import type { CommandContext } from "./command.ts";
 
 /**
  * The configuration with `--timeout` applied to every plugin: `DEFAULT_TIMEOUT` and each timeout

@@ -11,7 +11,7 @@
 import { callWithDeadline } from "../engine/view/deadline.ts";
 import { assemble } from "../plugins/assemble.ts";
 import { describeReleaseStatus } from "../plugins/releases/mod.ts";
-import type { CommandContext } from "./mod.ts";
+import type { CommandContext } from "./command.ts";
 import { withOidc } from "./check_oidc.ts";
 import { addGaps, operatorGaps, tallyGaps } from "../engine/view/gaps.ts";
 

@@ -14,7 +14,7 @@ import { silentLogger } from "../config/log.ts";
 import type { PracticeSet } from "../engine/practices/practices.ts";
 import { createReleaseService } from "../plugins/releases/mod.ts";
 import { explainUpToDate } from "./explain_releases.ts";
-import type { CommandContext } from "./mod.ts";
+import type { CommandContext } from "./command.ts";
 import { terminalSafe, terminalSafeDeep } from "../lib/terminal_text.ts";
 
 const ISO_RE = /^\d{4}-\d\d-\d\dT\d\d:\d\d/;

@@ -8,17 +8,10 @@ import { silentLogger } from "../config/log.ts";
 import type { Config } from "../config/schema.ts";
 import { loadPlugins } from "../plugins/registry.ts";
 import type { Store } from "../engine/core/ports.ts";
-import { createReleaseService, describeReleaseStatus } from "../plugins/releases/mod.ts";
+import type { CommandContext } from "./command.ts";
 
-/** What a subcommand receives. */
-export interface CommandContext {
-  config: Config;
-  values: Record<string, string | boolean | undefined>;
-  positionals: string[];
-  log: Logger;
-  print: (text: string) => void;
-  printErr: (text: string) => void;
-}
+export type { CommandContext } from "./command.ts";
+import { createReleaseService, describeReleaseStatus } from "../plugins/releases/mod.ts";
 
 /** Runs a subcommand; returns its exit code. */
 export async function runCommand(command: string, ctx: CommandContext): Promise<number> {

@@ -23,7 +23,7 @@ import type { MergedDevice } from "../engine/core/types.ts";
 import type { Config, NudgesConfig } from "../config/schema.ts";
 import { assemble } from "../plugins/assemble.ts";
 import { deviceAnchor, deviceNames, osLine } from "../views/devices.tsx";
-import type { CommandContext } from "./mod.ts";
+import type { CommandContext } from "./command.ts";
 
 /** The settings of the planner from the `NUDGES` section. */
 export function nudgeSettings(n: NudgesConfig): NudgeSettings & { staleDays: number } {

@@ -8,7 +8,7 @@ import { assemble } from "../plugins/assemble.ts";
 import { runDemoBatch } from "./demo_batch.ts";
 import { createApp, depsFrom, sourceObservers } from "../routes/app.tsx";
 import { type ResilientServer, serveResilient } from "./listen.ts";
-import type { CommandContext } from "./mod.ts";
+import type { CommandContext } from "./command.ts";
 import { startProcessMetrics } from "./process_metrics.ts";
 
 /** Runs the server until SIGINT/SIGTERM; returns the exit code. */

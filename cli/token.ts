@@ -9,7 +9,7 @@
 import { isValidEmail } from "../engine/identity/identifiers.ts";
 import { isPrivileged } from "../routes/signin/privilege.ts";
 import { mintToken } from "../routes/api/tokens.ts";
-import type { CommandContext } from "./mod.ts";
+import type { CommandContext } from "./command.ts";
 
 /** Prints a token; returns the exit code. */
 export async function token(ctx: CommandContext): Promise<number> {

@@ -4,7 +4,6 @@
  *
  * @module
  */
-import type { SourceGap } from "../view/gaps.ts";
 
 /**
  * How well a device follows a practice, as the wire and the configuration spell it: `ok`
@@ -233,4 +232,18 @@ export interface Collected<T> {
    * counted per source, kind and reason (`engine/view/gaps.ts`). Absent or empty: nothing was missing.
    */
   gaps?: SourceGap[];
+}
+
+/** What happened to the records: not readable, not received, or read in part. */
+export type GapKind = "skipped" | "truncated" | "partial";
+
+/** A gap as the engine carries it: the source's name added, counted over one lookup. */
+export interface SourceGap {
+  /** Plugin name, e.g. `file`. */
+  source: string;
+  kind: GapKind;
+  reason: string;
+  words: string;
+  /** Records concerned, ≥ 1. */
+  count: number;
 }

@@ -10,10 +10,9 @@
  *
  * @module
  */
-import type { SourceError, UnreadField } from "../core/types.ts";
+import type { GapKind, SourceError, SourceGap, UnreadField } from "../core/types.ts";
 
-/** What happened to the records: not readable, not received, or read in part. */
-export type GapKind = "skipped" | "truncated" | "partial";
+export type { GapKind, SourceGap } from "../core/types.ts";
 
 /** What a source reports for one gap while answering a call (see `CallOptions.reportGap`). */
 export interface GapReport {
@@ -36,17 +35,6 @@ export interface GapReport {
   words: string;
   /** How many records, ≥ 1 (default 1). */
   count?: number;
-}
-
-/** A gap as the engine carries it: the source's name added, counted over one lookup. */
-export interface SourceGap {
-  /** Plugin name, e.g. `file`. */
-  source: string;
-  kind: GapKind;
-  reason: string;
-  words: string;
-  /** Records concerned, ≥ 1. */
-  count: number;
 }
 
 /**

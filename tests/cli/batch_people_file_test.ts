@@ -7,7 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { runBatchCommand } from "../../cli/batch.ts";
-import type { CommandContext } from "../../cli/mod.ts";
+import type { CommandContext } from "../../cli/command.ts";
 import { silentLogger } from "../../config/log.ts";
 import { ConfigSchema } from "../../config/schema.ts";
 import { createSqliteStore } from "../../plugins/stores/sqlite.ts";

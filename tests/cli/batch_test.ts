@@ -3,7 +3,7 @@ import { silentLogger } from "../../config/log.ts";
 import { type Config, ConfigSchema } from "../../config/schema.ts";
 import { runBatchCommand } from "../../cli/batch.ts";
 import { withBatchTimeout } from "../../cli/batch_options.ts";
-import type { CommandContext } from "../../cli/mod.ts";
+import type { CommandContext } from "../../cli/command.ts";
 import { loadPlugins } from "../../plugins/registry.ts";
 import { createSqliteStore } from "../../plugins/stores/sqlite.ts";
 import { BITFIT_TOKEN, startFakeBitfit } from "../fakes/bitfit.ts";

@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { silentLogger } from "../../config/log.ts";
 import { type Config, ConfigSchema } from "../../config/schema.ts";
 import { nudges } from "../../cli/nudges.ts";
-import type { CommandContext } from "../../cli/mod.ts";
+import type { CommandContext } from "../../cli/command.ts";
 import { SLACK_TOKEN, startFakeSlack } from "../fakes/slack.ts";
 
 const ALWAYS = { DAYS: [1, 2, 3, 4, 5, 6, 7], FROM_HOUR: 0, TO_HOUR: 24 };
