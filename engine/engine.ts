@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { ExemptionReader } from "./view/exemptions.ts";
 import { callWithDeadline, listOfObjects } from "./view/deadline.ts";
 import { stagedLookup } from "./view/lookup.ts";
 import { withPlainAddress } from "./identity/addresses.ts";
@@ -76,6 +77,8 @@ export interface EngineOptions {
   onCall?: OnCall;
   /** Where snapshots and status history live; without it views are live and have no history. */
   store?: SnapshotStore & StatusHistory;
+  /** Where exemptions are read (`engine/view/exemptions.ts`); without it nothing is exempt. */
+  exemptions?: ExemptionReader;
   /** The clock (tests inject one). Default `() => new Date()`. */
   now?: () => Date;
   /** Freshness window, "check again" interval, retention (defaults in `snapshots.ts`). */
@@ -238,6 +241,7 @@ export function createEngine(parts: EngineParts, options: EngineOptions = {}): E
         ...rules,
         now: now(),
         history: options.store,
+        exemptions: options.exemptions,
         ...(o.grace === false ? { grace: false } : {}),
         ...(report ? { onError: report } : {}),
       },
@@ -254,6 +258,7 @@ export function createEngine(parts: EngineParts, options: EngineOptions = {}): E
     },
     rules,
     store: options.store,
+    exemptions: options.exemptions,
     now,
     ...(options.snapshots ? { settings: options.snapshots } : {}),
     ...(options.onError ? { onError: options.onError } : {}),
@@ -287,6 +292,7 @@ export function createEngine(parts: EngineParts, options: EngineOptions = {}): E
         now: now(),
         grace: false,
         history: lookup.history,
+        exemptions: options.exemptions,
       });
       return withGaps(view);
     },

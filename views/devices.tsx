@@ -15,6 +15,7 @@ import { fullDate, plural } from "./format.ts";
 import { LastHeard } from "./freshness.tsx";
 import { EmptyState, type Whose } from "./empty_state.tsx";
 import { PracticeGroup } from "./practice_item.tsx";
+import { ExemptGroup } from "./exempt_practices.tsx";
 import { RATING_CLASS } from "./severity_class.ts";
 import { sourceLabels } from "./source_label.ts";
 
@@ -167,6 +168,7 @@ export function DeviceCard(
         <PracticeGroup kind="critical" items={groups.critical} {...shared} />
         <PracticeGroup kind="suggested" items={groups.suggested} {...shared} />
         {!unknown && <PracticeGroup kind="unknown" items={groups.cannotCheck} {...shared} />}
+        <ExemptGroup items={groups.exempt} idPrefix={anchor} />
         <PracticeGroup kind="ok" items={groups.done} {...shared} />
         {unknown && <UnknownDevice d={d} ui={ui} match={match} />}
         <Facts d={d} />

@@ -7,7 +7,17 @@
  */
 import type { PersonOutcome } from "./batch.ts";
 import type { BatchRunSummary } from "../core/ports.ts";
-import { deviceRating } from "../view/rating.ts";
+import { actionGroups, deviceRating } from "../view/rating.ts";
+import type { MergedDevice } from "../core/types.ts";
+
+/**
+ * The key a device counts under in a run's ratings: its rating, except that a device whose only
+ * failing practices are exempt (rated `ok` for its person) counts as `exempt`, never as OK.
+ */
+export function ratingKey(d: Pick<MergedDevice, "practices">): string {
+  const rating = deviceRating(d);
+  return rating === "ok" && actionGroups(d).exempt.length > 0 ? "exempt" : rating;
+}
 
 /**
  * Running totals of a batch: the run summary the store keeps (its `errors` are source → people for
@@ -48,13 +58,13 @@ export function addOutcome(
   if (outcome.devices.length > 0) stats.peopleWithDevices++;
   for (const d of outcome.devices) {
     stats.devices++;
-    const rating = deviceRating(d);
+    const rating = ratingKey(d);
     bump(stats.ratings, rating);
     bump(stats.byPlatform[d.platform ?? d.os ?? "unknown"] ??= {}, rating);
     for (const s of new Set(d.sources)) bump(stats.bySource[s] ??= {}, rating);
     for (const [key, p] of Object.entries(d.practices)) {
       const counts = stats.practices[key] ??= {};
-      const status = p.status ?? "unknown";
+      const status = p.exempt ? "exempt" : p.status ?? "unknown";
       counts[status] = (counts[status] ?? 0) + 1;
     }
   }

@@ -245,9 +245,12 @@ export interface BatchRunSummary {
   finishedAt: Date;
   people: number;
   devices: number;
-  /** practice → status → count */
-  practices: Record<string, Partial<Record<Status, number>>>;
-  /** rating (critical, suggested, ok, unknown) → count, overall / per platform / per source */
+  /** practice → status → count; a practice an exemption waives counts as `exempt` */
+  practices: Record<string, Partial<Record<Status | "exempt", number>>>;
+  /**
+   * rating (critical, suggested, ok, unknown, and `exempt`: OK only thanks to an exemption,
+   * see `ratingKey()`) → count, overall / per platform / per source
+   */
   ratings: Record<string, number>;
   byPlatform: Record<string, Record<string, number>>;
   bySource: Record<string, Record<string, number>>;

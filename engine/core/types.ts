@@ -35,6 +35,24 @@ export interface PracticeData {
   since?: Date;
   /** During a grace period: when a `nudge` becomes critical. */
   deadline?: Date;
+  /**
+   * Set by `personView()` while an exemption waives this practice (`engine/view/exemptions.ts`):
+   * the status stays as evaluated, but the practice is off the to-do list, the badge and the
+   * device's rating. Only on practices that are not `ok` or `na`.
+   */
+  exempt?: PracticeExemption;
+}
+
+/** What a person is told of an exemption: until when, and why (never who granted it). */
+export interface PracticeExemption {
+  /** The exemption's id (the security team's page and the JSON API name it). */
+  id: string;
+  /** When it ends; the practice comes back with a new deadline from then (grace days). */
+  until: Date;
+  /** The reason the security team gave. */
+  reason: string;
+  /** Granted for this one device, or for every device of the person. */
+  scope: "device" | "person";
 }
 
 /** Values that identify a physical device (spec §2.3). MACs are canonical (see `canonicalMac`). */

@@ -7,7 +7,8 @@
  * The order, for every caller: device transforms on every record (spec §10: clean the records
  * first) → practices on each record (spec §5) → merge (spec §6.2–6.3) → the merged device's
  * platform rules (`merged_platform.ts`) → "failing since" and grace from the status history
- * (`since.ts`) → display order (`rating.ts`: most urgent first, most recently seen first within).
+ * (`since.ts`, grace counting from the end of an exemption) → exemptions in force
+ * (`view/exemptions.ts`) → display order (`rating.ts`: most urgent first, most recently seen first within).
  *
  * @module
  */
@@ -26,6 +27,12 @@ import type {
   MergedDevice,
   SourceError,
 } from "../core/types.ts";
+import {
+  applyExemptions,
+  type Exemption,
+  exemptionEnds,
+  type ExemptionReader,
+} from "./exemptions.ts";
 
 /** A person's view, ready for a page, a fragment, JSON or a batch sink. */
 export interface PersonView {
@@ -77,6 +84,11 @@ export interface PersonViewOptions {
   now: Date;
   /** The status history; without it no device shows "since" or a grace deadline. */
   history?: StatusHistory | undefined;
+  /**
+   * Where the person's exemptions are read (`engine/view/exemptions.ts`); without it nothing is
+   * exempt. A failing read is told to `onError` and the view shows no exemption.
+   */
+  exemptions?: ExemptionReader | undefined;
   /**
    * `true` (default): a `warn` inside its practice's `GRACE_DAYS` is shown as a `nudge` with its
    * deadline, as people see it. `false`: the statuses as evaluated, `since` still added — what
@@ -130,17 +142,19 @@ export async function personView(
 ): Promise<PersonView> {
   const { now } = rules;
   const merged = evaluateRecords(snapshot.devices.items, rules);
+  const exemptions = await readExemptions(snapshot.email, rules);
   const devices = rules.history
     ? await withSince(rules.history, merged, {
       now,
       seenAt: snapshot.collectedAt,
       ...(rules.grace === false ? {} : { grace: graceDays(rules.practices) }),
+      graceFrom: exemptionEnds(exemptions, now),
       onError: (error) => rules.onError?.("record practice statuses", error),
     })
     : merged;
   const view: PersonView = {
     email: snapshot.email,
-    devices: sortDevices(devices),
+    devices: sortDevices(applyExemptions(devices, exemptions, now)),
     accounts: snapshot.accounts?.items ?? [],
     events: snapshot.events?.items ?? [],
     errors: [
@@ -160,6 +174,17 @@ export async function personView(
   };
   if (snapshot.failedRefresh) view.failedRefresh = snapshot.failedRefresh;
   return view;
+}
+
+/** The person's exemptions; none without a reader, or when it fails (told to `onError`). */
+async function readExemptions(email: string, rules: PersonViewOptions): Promise<Exemption[]> {
+  if (!rules.exemptions) return [];
+  try {
+    return await rules.exemptions.exemptionsFor(email);
+  } catch (error: unknown) {
+    rules.onError?.("read exemptions", error);
+    return [];
+  }
 }
 
 /** Transforms, practices, merge and the merged device's platform rules (not exported: one way). */

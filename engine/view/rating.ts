@@ -13,18 +13,30 @@ export interface ActionGroups {
   done: [string, PracticeData][];
   /** Practices no source could judge on this device (`unknown`), shown as "can't check". */
   cannotCheck: [string, PracticeData][];
+  /**
+   * Practices an exemption waives now (`PracticeData.exempt`), whatever their status: on no
+   * to-do list, in no badge and no rating.
+   */
+  exempt: [string, PracticeData][];
 }
 
 /**
- * Splits a device's practices into critical (warn), suggested (nudge), done (ok) and can't-check
- * (unknown); practices with `display: false` or `na` are left out.
+ * Splits a device's practices into critical (warn), suggested (nudge), done (ok), can't-check
+ * (unknown) and exempt (`exempt` set); practices with `display: false` or `na` are left out.
  */
 export function actionGroups(device: Pick<MergedDevice, "practices">): ActionGroups {
-  const groups: ActionGroups = { critical: [], suggested: [], done: [], cannotCheck: [] };
+  const groups: ActionGroups = {
+    critical: [],
+    suggested: [],
+    done: [],
+    cannotCheck: [],
+    exempt: [],
+  };
   for (const entry of Object.entries(device.practices)) {
     const p = entry[1];
     if (p.display === false) continue;
-    if (p.status === "warn") groups.critical.push(entry);
+    if (p.exempt !== undefined) groups.exempt.push(entry);
+    else if (p.status === "warn") groups.critical.push(entry);
     else if (p.status === "nudge") groups.suggested.push(entry);
     else if (p.status === "ok") groups.done.push(entry);
     else if (p.status === "unknown") groups.cannotCheck.push(entry);
@@ -34,13 +46,13 @@ export function actionGroups(device: Pick<MergedDevice, "practices">): ActionGro
 
 /**
  * The device's rating: `critical` if any shown practice is critical (`warn`), else `suggested`
- * (any `nudge`), else `ok` (any `ok`), else `unknown` (nothing known).
+ * (any `nudge`), else `ok` (any `ok` or exempt practice), else `unknown` (nothing known).
  */
 export function deviceRating(device: Pick<MergedDevice, "practices">): Rating {
   const g = actionGroups(device);
   if (g.critical.length > 0) return "critical";
   if (g.suggested.length > 0) return "suggested";
-  if (g.done.length > 0) return "ok";
+  if (g.done.length > 0 || g.exempt.length > 0) return "ok";
   return "unknown";
 }
 

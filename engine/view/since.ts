@@ -67,21 +67,24 @@ export function observations(devices: readonly MergedDevice[], now: Date): Statu
 
 /**
  * The practice as shown, given when its status began: `since` on `warn` and `nudge`; a `warn`
- * still inside its grace period becomes a `nudge` with `deadline` = since + grace days.
+ * still inside its grace period becomes a `nudge` with `deadline` = since + grace days. When an
+ * exemption of the practice ended after `since` (`graceFrom`), the grace counts from its end.
  *
  * @param p the evaluated practice
  * @param since when its current status was first seen
- * @param options the practice's grace days (if any) and the current time
+ * @param options the practice's grace days (if any), the current time, and when an exemption of
+ *   it ended (if one did)
  * @returns a new practice object (or `p` unchanged when there is nothing to add)
  */
 export function showSince(
   p: PracticeData,
   since: Date,
-  options: { grace: number | undefined; now: Date },
+  options: { grace: number | undefined; now: Date; graceFrom?: Date | undefined },
 ): PracticeData {
   if (p.status !== "warn" && p.status !== "nudge") return p;
   if (p.status === "warn" && options.grace !== undefined && options.grace > 0) {
-    const deadline = new Date(since.getTime() + options.grace * DAY_MS);
+    const from = options.graceFrom && options.graceFrom > since ? options.graceFrom : since;
+    const deadline = new Date(from.getTime() + options.grace * DAY_MS);
     if (options.now.getTime() < deadline.getTime()) {
       return { ...p, status: "nudge", since, deadline };
     }
@@ -96,6 +99,11 @@ export interface SinceOptions {
   seenAt?: Date;
   /** Practice key → grace days (see {@link graceDays}). */
   grace?: ReadonlyMap<string, number>;
+  /**
+   * When an exemption of this device's practice ended (expired or revoked), if one did: its
+   * grace period counts from then (`engine/view/exemptions.ts` `exemptionEnds()`).
+   */
+  graceFrom?: (device: string, practice: string) => Date | undefined;
   /** Told when the store fails; the devices are then returned without history. */
   onError?: (error: unknown) => void;
 }
@@ -139,9 +147,11 @@ export async function withSince(
     const practices: Record<string, PracticeData> = {};
     for (const [name, p] of Object.entries(d.practices)) {
       const since = began.get(observationKey(key, name));
-      practices[name] = since === undefined
-        ? p
-        : showSince(p, since, { grace: options.grace?.get(name), now: options.now });
+      practices[name] = since === undefined ? p : showSince(p, since, {
+        grace: options.grace?.get(name),
+        now: options.now,
+        graceFrom: options.graceFrom?.(key, name),
+      });
     }
     return { ...d, practices };
   });

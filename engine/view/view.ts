@@ -16,6 +16,7 @@ import {
   type StoredSnapshot,
 } from "./snapshots.ts";
 import { foldEmail } from "../identity/emails.ts";
+import type { ExemptionReader } from "./exemptions.ts";
 
 export type { PersonView } from "./person_view.ts";
 
@@ -37,6 +38,8 @@ export interface PersonViewParts {
   /** The practices and device transforms every view is evaluated with (`personView()`). */
   rules: ViewRules;
   store?: (SnapshotStore & StatusHistory) | undefined;
+  /** Where the person's exemptions are read (see `personView()`). */
+  exemptions?: ExemptionReader | undefined;
   now: () => Date;
   settings?: Partial<SnapshotSettings>;
   /** Told about store failures (which never fail a view). */
@@ -193,6 +196,7 @@ export function createPersonViews(parts: PersonViewParts): PersonViews {
       ...parts.rules,
       now: at,
       history: store,
+      exemptions: parts.exemptions,
       freshness: live ? "live" : ageMs < settings.freshMs ? "fresh" : "stale",
       refreshing,
       ...(parts.onError ? { onError: parts.onError } : {}),

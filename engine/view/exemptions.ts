@@ -1,0 +1,265 @@
+/**
+ * Exemptions (issue 26): the security team waives one practice for one device, or for every
+ * device of one person, with a reason and an expiry. While one is in force the practice carries
+ * `exempt` in the person's view (`personView()`): the status stays as evaluated, but the item is
+ * off the to-do list, the badge and the device's rating; the batch counts it as exempt. When it
+ * ends (expired or revoked) the practice comes back, its grace period counting from the end.
+ *
+ * @module
+ */
+import { deviceKey } from "./since.ts";
+import type { MergedDevice, PracticeData, PracticeExemption } from "../core/types.ts";
+
+/** A revocation: who ended an exemption early, when, and why. */
+export interface ExemptionRevocation {
+  by: string;
+  at: Date;
+  reason: string;
+}
+
+/** One exemption as the store keeps it: granted, and perhaps revoked (never deleted). */
+export interface Exemption {
+  /** A random id (UUID). */
+  id: string;
+  /** The person it was granted for (folded email); a device exemption is read through them. */
+  email: string;
+  /** The device's key (`deviceKey()`, e.g. `serial:C02X`); absent: every device of the person. */
+  device?: string;
+  /** The practice's key (e.g. `firewall`). */
+  practice: string;
+  /** Why, in the granter's words (shown to the person). */
+  reason: string;
+  /** Who granted it (the granter's email; never shown to the person). */
+  grantedBy: string;
+  grantedAt: Date;
+  /** When it ends by itself. */
+  expiresAt: Date;
+  revoked?: ExemptionRevocation;
+}
+
+/**
+ * Where exemptions live: both stores implement it (SQLite `exemptions` table, Elasticsearch
+ * `*-exemptions` index); granting and revoking are the audit trail (who, when, why).
+ */
+export interface ExemptionStore {
+  /** Saves a new exemption. */
+  grantExemption(exemption: Exemption): Promise<void>;
+  /**
+   * Ends an exemption now.
+   *
+   * @returns the exemption as revoked; `null` when there is no such id or it was already revoked
+   */
+  revokeExemption(id: string, revocation: ExemptionRevocation): Promise<Exemption | null>;
+  /** One exemption by id, or `null`. */
+  exemption(id: string): Promise<Exemption | null>;
+  /** Every exemption granted for the person (folded email), in force or ended, oldest first. */
+  exemptionsFor(email: string): Promise<Exemption[]>;
+  /**
+   * Exemptions in force at `at` (not revoked, `expiresAt` after it), soonest to end first, at
+   * most `limit`.
+   */
+  activeExemptions(options: { at: Date; limit: number }): Promise<Exemption[]>;
+}
+
+/** The reader a person's view needs. */
+export type ExemptionReader = Pick<ExemptionStore, "exemptionsFor">;
+
+/** Default and maximum length of an exemption, in days (`EXEMPTIONS` in the configuration). */
+export interface ExemptionSettings {
+  defaultDays: number;
+  maxDays: number;
+}
+
+/** 90 days unless said otherwise, one year at most. */
+export const DEFAULT_EXEMPTION_SETTINGS: Readonly<ExemptionSettings> = {
+  defaultDays: 90,
+  maxDays: 365,
+};
+
+/** When an exemption ended or ends: its expiry, or its revocation when that came first. */
+export function exemptionEnd(e: Pick<Exemption, "expiresAt" | "revoked">): Date {
+  return e.revoked && e.revoked.at < e.expiresAt ? e.revoked.at : e.expiresAt;
+}
+
+/** Whether the exemption is in force at `now` (granted, not yet ended). */
+export function inForce(e: Exemption, now: Date): boolean {
+  return e.grantedAt <= now && now < exemptionEnd(e);
+}
+
+/** Whether `e` waives `practice` on the device with key `device` (`null`: a device without). */
+function covers(e: Exemption, device: string | null, practice: string): boolean {
+  return e.practice === practice && (e.device === undefined || e.device === device);
+}
+
+/** Statuses an exemption applies to: there is nothing to waive in `ok` or `na`. */
+const WAIVABLE = new Set(["warn", "nudge", "unknown"]);
+
+/**
+ * The person's devices with `exempt` on each practice an exemption in force waives (a device
+ * exemption wins over a person's one, then the one ending last). Practices that are `ok` or
+ * `na` are left as they are.
+ *
+ * @param devices the person's merged devices (after "since" and grace)
+ * @param exemptions the person's exemptions, in force or not
+ * @param now the view's time
+ * @returns new device objects where something changed, in the same order
+ * @example A firewall waived on one Mac until 1 March
+ * ```ts
+ * import assert from "node:assert/strict";
+ * const [mac] = applyExemptions([{
+ *   sources: ["jamf"],
+ *   identifiers: { serial: "C02X" },
+ *   practices: { firewall: { status: "warn" } },
+ * }], [{
+ *   id: "e1",
+ *   email: "fry@example.com",
+ *   device: "serial:C02X",
+ *   practice: "firewall",
+ *   reason: "Lab machine",
+ *   grantedBy: "sec@example.com",
+ *   grantedAt: new Date("2026-12-01T00:00:00Z"),
+ *   expiresAt: new Date("2027-03-01T00:00:00Z"),
+ * }], new Date("2026-12-07T00:00:00Z"));
+ * assert.deepEqual(mac?.practices.firewall?.exempt, {
+ *   id: "e1",
+ *   until: new Date("2027-03-01T00:00:00Z"),
+ *   reason: "Lab machine",
+ *   scope: "device",
+ * });
+ * ```
+ */
+export function applyExemptions(
+  devices: MergedDevice[],
+  exemptions: readonly Exemption[],
+  now: Date,
+): MergedDevice[] {
+  const active = exemptions.filter((e) => inForce(e, now));
+  if (active.length === 0) return devices;
+  return devices.map((d) => {
+    const key = deviceKey(d);
+    let changed = false;
+    const practices: Record<string, PracticeData> = {};
+    for (const [name, p] of Object.entries(d.practices)) {
+      const e = p.status !== undefined && WAIVABLE.has(p.status)
+        ? pick(active.filter((x) => covers(x, key, name)))
+        : undefined;
+      if (e === undefined) practices[name] = p;
+      else {
+        changed = true;
+        practices[name] = { ...p, exempt: mark(e) };
+      }
+    }
+    return changed ? { ...d, practices } : d;
+  });
+}
+
+/** The exemption that speaks for a practice: a device's own first, then the one ending last. */
+function pick(list: Exemption[]): Exemption | undefined {
+  return list.sort((a, b) =>
+    Number(b.device !== undefined) - Number(a.device !== undefined) ||
+    b.expiresAt.getTime() - a.expiresAt.getTime()
+  )[0];
+}
+
+function mark(e: Exemption): PracticeExemption {
+  return {
+    id: e.id,
+    until: e.expiresAt,
+    reason: e.reason,
+    scope: e.device === undefined ? "person" : "device",
+  };
+}
+
+/**
+ * For `withSince()`'s `graceFrom`: when the last exemption of a device's practice ended, if one
+ * has ended by `now` — a practice back from an exemption gets its grace period from then.
+ *
+ * @param exemptions the person's exemptions
+ * @param now the view's time
+ * @returns `(deviceKey, practice) → end`, `undefined` when none of them has ended
+ */
+export function exemptionEnds(
+  exemptions: readonly Exemption[],
+  now: Date,
+): (device: string, practice: string) => Date | undefined {
+  const ended = exemptions.filter((e) => exemptionEnd(e) <= now);
+  return (device, practice) => {
+    let last: Date | undefined;
+    for (const e of ended) {
+      const end = exemptionEnd(e);
+      if (covers(e, device, practice) && (last === undefined || end > last)) last = end;
+    }
+    return last;
+  };
+}
+
+/** Why an exemption cannot be granted as asked (the granter is told, nothing is saved). */
+export class ExemptionRefused extends RangeError {
+  override name = "ExemptionRefused";
+}
+
+/** What a granter asks for; {@link newExemption} checks it. */
+export interface ExemptionRequest {
+  email: string;
+  device?: string | undefined;
+  practice: string;
+  reason: string;
+  /** The last day in force; default `settings.defaultDays` from `now`. */
+  expiresAt?: Date | undefined;
+}
+
+/** The longest reason kept, in characters. */
+export const MAX_REASON = 500;
+
+const DAY_MS = 86_400_000;
+
+/**
+ * A new exemption from a granter's request: a reason is required, the expiry must be after
+ * `now` and at most `settings.maxDays` from it (default `settings.defaultDays`).
+ *
+ * @param request who, which device (or all), which practice, why, until when
+ * @param options the granter, the time, the settings and a new id
+ * @returns the exemption to save
+ * @throws {ExemptionRefused} naming what to change
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * const e = newExemption(
+ *   { email: "fry@example.com", practice: "firewall", reason: "Lab machine" },
+ *   { by: "sec@example.com", now: new Date("2026-12-01T00:00:00Z"), id: "e1" },
+ * );
+ * assert.equal(e.expiresAt.toISOString(), "2027-03-01T00:00:00.000Z");
+ * ```
+ */
+export function newExemption(
+  request: ExemptionRequest,
+  options: { by: string; now: Date; id: string; settings?: ExemptionSettings },
+): Exemption {
+  const settings = options.settings ?? DEFAULT_EXEMPTION_SETTINGS;
+  const { now } = options;
+  const reason = request.reason.trim();
+  if (reason === "") throw new ExemptionRefused("Give a reason: the person is shown it");
+  if (reason.length > MAX_REASON) {
+    throw new ExemptionRefused(`Shorten the reason to ${MAX_REASON} characters or fewer`);
+  }
+  const expiresAt = request.expiresAt ??
+    new Date(now.getTime() + settings.defaultDays * DAY_MS);
+  if (Number.isNaN(expiresAt.getTime()) || expiresAt <= now) {
+    throw new ExemptionRefused("Choose an expiry date in the future");
+  }
+  if (expiresAt.getTime() > now.getTime() + settings.maxDays * DAY_MS) {
+    throw new ExemptionRefused(
+      `Choose an expiry at most ${settings.maxDays} days from today (EXEMPTIONS.MAX_DAYS)`,
+    );
+  }
+  return {
+    id: options.id,
+    email: request.email,
+    ...(request.device !== undefined ? { device: request.device } : {}),
+    practice: request.practice,
+    reason,
+    grantedBy: options.by,
+    grantedAt: now,
+    expiresAt,
+  };
+}

@@ -1,0 +1,214 @@
+import assert from "node:assert/strict";
+import { addOutcome, createStats } from "../../engine/batch/batch_stats.ts";
+import { DEFAULT_PRACTICES } from "../../engine/practices/default_practices.ts";
+import { personView } from "../../engine/view/person_view.ts";
+import { buildPracticeSet } from "../../engine/practices/practices.ts";
+import { actionGroups, deviceRating } from "../../engine/view/rating.ts";
+import type { PersonSnapshot } from "../../engine/view/snapshots.ts";
+import type { DeviceRecord } from "../../engine/core/types.ts";
+import { type Exemption, ExemptionRefused, newExemption } from "../../engine/view/exemptions.ts";
+import { buildTodo } from "../../views/todo.ts";
+
+const DAY = 86_400_000;
+const GRANTED = new Date("2026-12-01T09:00:00Z");
+const MARCH1 = new Date("2027-03-01T00:00:00Z");
+const at = (iso: string) => new Date(iso);
+
+// Jamf reports the firewall off on the Mac and on the Windows laptop reported by LANDESK.
+const MAC: DeviceRecord = {
+  source: "jamf",
+  platform: "Mac",
+  os: "macOS",
+  identifiers: { serial: "C02X" },
+  practices: { firewall: { value: false }, encryption: { value: true } },
+};
+const PC: DeviceRecord = {
+  source: "landesk",
+  platform: "Windows",
+  os: "Windows",
+  identifiers: { serial: "PF1" },
+  practices: { firewall: { value: false }, encryption: { value: true } },
+};
+
+const practices = buildPracticeSet({
+  firewall: { ...DEFAULT_PRACTICES.firewall!, GRACE_DAYS: 14 },
+  encryption: DEFAULT_PRACTICES.encryption!,
+});
+
+function snapshot(records: DeviceRecord[]): PersonSnapshot {
+  return {
+    email: "fry@example.com",
+    collectedAt: GRANTED,
+    devices: { items: records, errors: [] },
+    accounts: null,
+    events: null,
+  };
+}
+
+const lab: Exemption = {
+  id: "ex-1",
+  email: "fry@example.com",
+  device: "serial:C02X",
+  practice: "firewall",
+  reason: "Lab machine on an isolated network",
+  grantedBy: "security@example.com",
+  grantedAt: GRANTED,
+  expiresAt: MARCH1,
+};
+
+/** The firewall has been off since 1 October (a status history that says so). */
+const history = {
+  observe: () =>
+    Promise.resolve(
+      new Map([
+        ["serial:C02X\u0000firewall", at("2026-10-01T00:00:00Z")],
+        ["serial:PF1\u0000firewall", at("2026-10-01T00:00:00Z")],
+      ]),
+    ),
+};
+
+function viewAt(now: Date, exemptions: Exemption[], records = [MAC]) {
+  return personView(snapshot(records), {
+    practices,
+    deviceTransforms: [],
+    now,
+    history,
+    exemptions: { exemptionsFor: () => Promise.resolve(exemptions) },
+  });
+}
+
+Deno.test("personView() marks a practice exempt while its exemption is in force", async () => {
+  const view = await viewAt(at("2026-12-07T09:00:00Z"), [lab]);
+  const mac = view.devices[0]!;
+  assert.deepEqual(mac.practices.firewall?.exempt, {
+    id: "ex-1",
+    until: MARCH1,
+    reason: "Lab machine on an isolated network",
+    scope: "device",
+  });
+  // the evaluated status stays (the API and the batch see it), the person's lists do not
+  assert.equal(mac.practices.firewall?.status, "warn");
+  assert.deepEqual(actionGroups(mac).critical, []);
+  assert.deepEqual(actionGroups(mac).exempt.map(([k]) => k), ["firewall"]);
+  assert.equal(deviceRating(mac), "ok");
+  // an ok practice is never marked
+  assert.equal(mac.practices.encryption?.exempt, undefined);
+  const todo = buildTodo({
+    devices: view.devices,
+    accounts: [],
+    notifications: [],
+    states: new Map(),
+  });
+  assert.deepEqual(todo, []);
+});
+
+Deno.test("personView() brings the practice back at expiry with a deadline from the expiry", async (t) => {
+  await t.step("one day after 1 March: suggested, due 15 March (14 grace days)", async () => {
+    const view = await viewAt(at("2027-03-02T00:00:00Z"), [lab]);
+    const fw = view.devices[0]!.practices.firewall!;
+    assert.equal(fw.exempt, undefined);
+    assert.equal(fw.status, "nudge");
+    assert.deepEqual(fw.since, at("2026-10-01T00:00:00Z"));
+    assert.deepEqual(fw.deadline, new Date(MARCH1.getTime() + 14 * DAY));
+    const todo = buildTodo({
+      devices: view.devices,
+      accounts: [],
+      notifications: [],
+      states: new Map(),
+    });
+    assert.deepEqual(todo.map((i) => i.kind === "practice" && [i.level, i.title]), [
+      ["suggested", "Firewall is off"],
+    ]);
+  });
+  await t.step("after 15 March: critical again", async () => {
+    const view = await viewAt(at("2027-03-15T00:00:01Z"), [lab]);
+    assert.equal(view.devices[0]!.practices.firewall!.status, "warn");
+  });
+  await t.step("revoked on 1 January: grace from the revocation", async () => {
+    const revoked = {
+      ...lab,
+      revoked: { by: "ciso@example.com", at: at("2027-01-01T00:00:00Z"), reason: "Back in use" },
+    };
+    const view = await viewAt(at("2027-01-02T00:00:00Z"), [revoked]);
+    const fw = view.devices[0]!.practices.firewall!;
+    assert.equal(fw.exempt, undefined);
+    assert.deepEqual(fw.deadline, at("2027-01-15T00:00:00Z"));
+  });
+});
+
+Deno.test("personView() applies a person's exemption to every device, a device's to that one only", async () => {
+  const { device: _, ...rest } = lab;
+  const everyDevice: Exemption = { ...rest, id: "ex-2" };
+  const now = at("2026-12-07T09:00:00Z");
+  const both = await viewAt(now, [everyDevice], [MAC, PC]);
+  assert.deepEqual(both.devices.map((d) => d.practices.firewall?.exempt?.scope), [
+    "person",
+    "person",
+  ]);
+  const one = await viewAt(now, [lab], [MAC, PC]);
+  // the Windows laptop is still critical, so it comes first
+  assert.deepEqual(one.devices.map((d) => [d.identifiers.serial, deviceRating(d)]), [
+    ["PF1", "critical"],
+    ["C02X", "ok"],
+  ]);
+});
+
+Deno.test("personView() shows no exemption, and says so, when the store cannot read them", async () => {
+  const told: string[] = [];
+  const view = await personView(snapshot([MAC]), {
+    practices,
+    deviceTransforms: [],
+    now: at("2026-12-07T09:00:00Z"),
+    exemptions: { exemptionsFor: () => Promise.reject(new Error("disk gone")) },
+    onError: (what) => told.push(what),
+  });
+  assert.deepEqual(told, ["read exemptions"]);
+  assert.equal(view.devices[0]!.practices.firewall?.exempt, undefined);
+  assert.equal(deviceRating(view.devices[0]!), "critical");
+});
+
+Deno.test("the batch counts an exempt device and practice as exempt, never as OK", async () => {
+  const view = await personView(snapshot([MAC, PC]), {
+    practices,
+    deviceTransforms: [],
+    now: at("2026-12-07T09:00:00Z"),
+    grace: false,
+    exemptions: { exemptionsFor: () => Promise.resolve([lab]) },
+  });
+  const stats = createStats();
+  addOutcome(stats, { devices: view.devices, errors: [] });
+  assert.deepEqual(stats.ratings, { critical: 1, exempt: 1 });
+  assert.deepEqual(stats.practices.firewall, { warn: 1, exempt: 1 });
+  assert.deepEqual(stats.practices.encryption, { ok: 2 });
+});
+
+Deno.test("newExemption() checks the reason and the expiry against the settings", async (t) => {
+  const by = { by: "security@example.com", now: GRANTED, id: "ex-9" };
+  const ask = { email: "fry@example.com", practice: "firewall", reason: "  Lab machine " };
+  await t.step("default 90 days, reason trimmed", () => {
+    const e = newExemption(ask, by);
+    assert.equal(e.expiresAt.toISOString(), "2027-03-01T09:00:00.000Z");
+    assert.equal(e.reason, "Lab machine");
+    assert.equal(e.device, undefined);
+  });
+  await t.step("the configured default", () => {
+    const e = newExemption(ask, { ...by, settings: { defaultDays: 30, maxDays: 60 } });
+    assert.equal(e.expiresAt.toISOString(), "2026-12-31T09:00:00.000Z");
+  });
+  const refused = (request: Partial<typeof ask> & { expiresAt?: Date }, message: string) =>
+    assert.throws(() => newExemption({ ...ask, ...request }, by), {
+      name: "ExemptionRefused",
+      message,
+    });
+  await t.step("refusals name what to change", () => {
+    refused({ reason: "   " }, "Give a reason: the person is shown it");
+    refused({ reason: "x".repeat(501) }, "Shorten the reason to 500 characters or fewer");
+    refused({ expiresAt: GRANTED }, "Choose an expiry date in the future");
+    refused({ expiresAt: new Date("nope") }, "Choose an expiry date in the future");
+    refused(
+      { expiresAt: new Date(GRANTED.getTime() + 366 * DAY) },
+      "Choose an expiry at most 365 days from today (EXEMPTIONS.MAX_DAYS)",
+    );
+    assert.ok(new ExemptionRefused("x") instanceof RangeError);
+  });
+});
