@@ -4,9 +4,8 @@
  * at the end); the store's queries live in the per-concern `sqlite_*.ts` modules.
  *
  * The schema version of a file is `MAX(version)` of its `schema_version` table; migration `n`
- * (1-based) takes a file from version `n - 1` to `n` in its own transaction. The release-feed
- * cache's table is not in this list: the store creates it on first use (since issue 15), so
- * adding it here would be a new version that older Stethoscopes refuse.
+ * (1-based) takes a file from version `n - 1` to `n` in its own transaction. A file is refused
+ * by any Stethoscope older than its version ({@link NewerSchemaError}).
  *
  * @module
  */
@@ -50,6 +49,10 @@ export const MIGRATIONS: readonly string[] = [
    CREATE INDEX snapshots_by_seen ON snapshots (seen_at);`,
   // 4 (issue 27): the nudge ledger, see sqlite_nudges.ts
   NUDGE_TABLES,
+  // 5 (issue 23): the release-feed cache, see sqlite_release_feeds.ts. From issue 15 until this
+  // migration the store created the table on first use, so a file may have it already.
+  `CREATE TABLE IF NOT EXISTS release_feeds (
+     name TEXT PRIMARY KEY, fetched_at INTEGER NOT NULL, body TEXT NOT NULL);`,
 ];
 
 /** A file written by a newer Stethoscope: its schema version is past the last migration known. */

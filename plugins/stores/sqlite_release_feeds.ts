@@ -1,7 +1,6 @@
 /**
  * The release-feed cache in the SQLite store (`release_feeds`): the last good copy of each feed,
- * one row per feed name. The table is created on first use, outside the migrations
- * (`sqlite_migrations.ts` says why).
+ * one row per feed name (created by migration 5, `sqlite_migrations.ts`).
  *
  * @module
  */
@@ -17,17 +16,9 @@ import type { Runner } from "./sqlite_runner.ts";
  * @returns `releaseFeed` (`null` when none was saved) and `putReleaseFeed` (replaces the copy)
  */
 export function sqliteReleaseFeeds(db: DatabaseSync, run: Runner): ReleaseFeedStore {
-  let created = false;
-  function table(): void {
-    if (created) return;
-    db.exec(`CREATE TABLE IF NOT EXISTS release_feeds (
-      name TEXT PRIMARY KEY, fetched_at INTEGER NOT NULL, body TEXT NOT NULL)`);
-    created = true;
-  }
   return {
     releaseFeed(name: string): Promise<ReleaseFeedCopy | null> {
       return run("read a release feed", () => {
-        table();
         const r = db.prepare("SELECT fetched_at, body FROM release_feeds WHERE name = ?")
           .get(name);
         if (!r) return null;
@@ -37,7 +28,6 @@ export function sqliteReleaseFeeds(db: DatabaseSync, run: Runner): ReleaseFeedSt
 
     putReleaseFeed(copy: ReleaseFeedCopy): Promise<void> {
       return run("save a release feed", () => {
-        table();
         db.prepare(`INSERT INTO release_feeds (name, fetched_at, body) VALUES (?, ?, ?)
           ON CONFLICT (name) DO UPDATE SET fetched_at = excluded.fetched_at, body = excluded.body`)
           .run(copy.name, copy.fetchedAt.getTime(), copy.body);

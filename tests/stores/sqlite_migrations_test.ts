@@ -20,16 +20,20 @@ function versionsOf(db: DatabaseSync): number[] {
     .map((r) => Number(r.version));
 }
 
-Deno.test("MIGRATIONS is the schema history: versions 1 to 4", () => {
-  assert.equal(MIGRATIONS.length, 4);
+Deno.test("MIGRATIONS is the schema history: versions 1 to 5", () => {
+  assert.equal(MIGRATIONS.length, 5);
   const db = new DatabaseSync(":memory:");
   try {
-    assert.equal(migrate(db, { at: at(0) }), 4);
-    assert.deepEqual(versionsOf(db), [1, 2, 3, 4]);
-    assert.equal(migrate(db, { at: at(1) }), 4, "a second run applies nothing");
+    assert.equal(migrate(db, { at: at(0) }), 5);
+    assert.deepEqual(versionsOf(db), [1, 2, 3, 4, 5]);
+    assert.equal(migrate(db, { at: at(1) }), 5, "a second run applies nothing");
     assert.deepEqual(
       db.prepare("SELECT applied_at FROM schema_version").all().map((r) => r.applied_at),
-      [at(0).toISOString(), at(0).toISOString(), at(0).toISOString(), at(0).toISOString()],
+      Array.from({ length: 5 }, () => at(0).toISOString()),
+    );
+    assert.deepEqual(
+      db.prepare("PRAGMA table_info(release_feeds)").all().map((r) => r.name),
+      ["name", "fetched_at", "body"],
     );
   } finally {
     db.close();
@@ -66,11 +70,11 @@ for (let version = 0; version < MIGRATIONS.length; version++) {
       }
       const db = new DatabaseSync(path, { readOnly: true });
       try {
-        assert.deepEqual(versionsOf(db), [1, 2, 3, 4]);
+        assert.deepEqual(versionsOf(db), [1, 2, 3, 4, 5]);
         assert.deepEqual(
           db.prepare("SELECT applied_at FROM schema_version WHERE version > ?").all(version)
             .map((r) => r.applied_at),
-          Array.from({ length: 4 - version }, () => at(60).toISOString()),
+          Array.from({ length: 5 - version }, () => at(60).toISOString()),
         );
         assert.deepEqual(schemaOf(db), current);
       } finally {
@@ -79,6 +83,35 @@ for (let version = 0; version < MIGRATIONS.length; version++) {
     });
   });
 }
+
+Deno.test("a version 4 file whose release_feeds table was made on first use keeps its feeds at version 5", async () => {
+  await inTempDir(async (dir) => {
+    const path = `${dir}/v4-feeds.db`;
+    const old = new DatabaseSync(path);
+    migrate(old, { at: at(0), migrations: MIGRATIONS.slice(0, 4) });
+    // What sqlite_release_feeds.ts ran on first use from issue 15 until migration 5.
+    old.exec(`CREATE TABLE IF NOT EXISTS release_feeds (
+      name TEXT PRIMARY KEY, fetched_at INTEGER NOT NULL, body TEXT NOT NULL)`);
+    old.prepare("INSERT INTO release_feeds VALUES (?, ?, ?)").run("sofa:macOS", 1000, "{}");
+    old.close();
+    const store = await createSqliteStore({ path, log: silentLogger, now: () => at(60) });
+    try {
+      assert.deepEqual(await store.releaseFeed("sofa:macOS"), {
+        name: "sofa:macOS",
+        fetchedAt: new Date(1000),
+        body: "{}",
+      });
+    } finally {
+      await store.close();
+    }
+    const db = new DatabaseSync(path, { readOnly: true });
+    try {
+      assert.deepEqual(versionsOf(db), [1, 2, 3, 4, 5]);
+    } finally {
+      db.close();
+    }
+  });
+});
 
 Deno.test("a file from a newer Stethoscope is refused, naming both versions, and left untouched", async () => {
   await inTempDir(async (dir) => {
@@ -94,17 +127,17 @@ Deno.test("a file from a newer Stethoscope is refused, naming both versions, and
         assert.equal(
           error.message,
           `Cannot open the store "${path}": the file has schema version 7, newer than this ` +
-            "Stethoscope (4); run the Stethoscope version that wrote it, or set another path",
+            "Stethoscope (5); run the Stethoscope version that wrote it, or set another path",
         );
         assert.ok(error.cause instanceof NewerSchemaError);
         assert.equal(error.cause.found, 7);
-        assert.equal(error.cause.known, 4);
+        assert.equal(error.cause.known, 5);
         return true;
       },
     );
     const after = new DatabaseSync(path, { readOnly: true });
     try {
-      assert.deepEqual(versionsOf(after), [1, 2, 3, 4, 7]);
+      assert.deepEqual(versionsOf(after), [1, 2, 3, 4, 5, 7]);
     } finally {
       after.close();
     }
