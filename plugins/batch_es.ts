@@ -20,21 +20,16 @@
  */
 import { z } from "zod";
 import { batchDocument } from "../engine/batch/batch_sinks.ts";
-import {
-  type BatchResult,
-  type CallOptions,
-  type SinkReport,
-  UpstreamError,
-} from "../engine/core/ports.ts";
+import { type BatchResult, type CallOptions, type SinkReport } from "../engine/core/ports.ts";
 import { deviceKey } from "../engine/view/since.ts";
 import type { MergedDevice } from "../engine/core/types.ts";
 import {
   createEsClient,
-  describeEsError,
   esBaseShape,
   esPrefixShape,
   indexPrefixOf,
   monthlyIndex,
+  pingEs,
   requirePrefix,
 } from "./elasticsearch.ts";
 import { createBulkWriter } from "./es_bulk_writer.ts";
@@ -113,12 +108,8 @@ export default definePlugin(schema, async (config, ctx) => {
 
     tally: () => writer.tally(),
 
-    async checkConnectivity(options: CallOptions): Promise<void> {
-      const ok = await client.ping({}, { signal: options.signal }).catch((error: unknown) => {
-        throw new UpstreamError(`${ctx.name}: ${describeEsError(error)}`);
-      });
-      if (!ok) throw new UpstreamError(`${ctx.name}: Elasticsearch did not answer the ping`);
-    },
+    checkConnectivity: (options: CallOptions) =>
+      pingEs(client, { name: ctx.name, signal: options.signal }),
 
     async close(): Promise<void> {
       await client.close();

@@ -21,6 +21,7 @@ import { ANSWER_CEILINGS } from "./outbound.ts";
 import { z } from "zod";
 import { timeoutSeconds } from "./plugin.ts";
 import { compatibleTransport, esStatus } from "./elasticsearch_compat.ts";
+import { UpstreamError } from "../engine/core/ports.ts";
 
 export { esStatus };
 
@@ -225,4 +226,33 @@ export function describeEsError(error: unknown): string {
     }`;
   }
   return `${error.name}: ${error.message}`.replace(/\/\/[^/@\s]+@/g, "//");
+}
+
+/**
+ * The `checkConnectivity` of every Elasticsearch plugin (es_notifications, es_logger, batch_es):
+ * the node answers `HEAD /` (the client's `ping`) within the caller's deadline.
+ *
+ * @param client the plugin's client (its version question, `elasticsearch_compat.ts`, comes first)
+ * @param options the plugin's name, for the message, and the call's signal
+ * @returns resolves when the node answered 2xx
+ * @throws {UpstreamError} "`name`: Elasticsearch did not answer the ping" when it answered
+ *   otherwise, or "`name`: " and {@link describeEsError}'s words when the request failed
+ * @example A node that answers
+ * ```ts
+ * import assert from "node:assert/strict";
+ * const client = { ping: () => Promise.resolve(true) };
+ * assert.equal(await pingEs(client, { name: "es_logger", signal: new AbortController().signal }), undefined);
+ * ```
+ */
+export async function pingEs(
+  client: { ping(params: object, options: { signal: AbortSignal }): Promise<boolean> },
+  options: { name: string; signal: AbortSignal },
+): Promise<void> {
+  let ok: boolean;
+  try {
+    ok = await client.ping({}, { signal: options.signal });
+  } catch (error: unknown) {
+    throw new UpstreamError(`${options.name}: ${describeEsError(error)}`);
+  }
+  if (!ok) throw new UpstreamError(`${options.name}: Elasticsearch did not answer the ping`);
 }

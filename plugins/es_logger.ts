@@ -12,7 +12,6 @@
  */
 import { z } from "zod";
 import type { AccessRecord, CallOptions, RequestLogger } from "../engine/core/ports.ts";
-import { UpstreamError } from "../engine/core/ports.ts";
 import {
   createEsClient,
   describeEsError,
@@ -20,6 +19,7 @@ import {
   esPrefixShape,
   indexPrefixOf,
   monthlyIndex,
+  pingEs,
   requirePrefix,
 } from "./elasticsearch.ts";
 import { createBackgroundQueue } from "./background_queue.ts";
@@ -115,12 +115,8 @@ export default definePlugin(schema, async (config, ctx) => {
 
     flush,
 
-    async checkConnectivity(options: CallOptions): Promise<void> {
-      const ok = await client.ping({}, { signal: options.signal }).catch((error: unknown) => {
-        throw new UpstreamError(`${ctx.name}: ${describeEsError(error)}`);
-      });
-      if (!ok) throw new UpstreamError(`${ctx.name}: Elasticsearch did not answer the ping`);
-    },
+    checkConnectivity: (options: CallOptions) =>
+      pingEs(client, { name: ctx.name, signal: options.signal }),
 
     async close(): Promise<void> {
       await flush();

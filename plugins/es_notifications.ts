@@ -14,7 +14,13 @@ import type { Logger } from "../config/log.ts";
 import { type CallOptions, UpstreamError } from "../engine/core/ports.ts";
 import { type Notification, NOTIFICATION_SEVERITIES } from "../engine/core/types.ts";
 import { sameEmail } from "../engine/identity/emails.ts";
-import { createEsClient, describeEsError, esBaseShape, requiredKey } from "./elasticsearch.ts";
+import {
+  createEsClient,
+  describeEsError,
+  esBaseShape,
+  pingEs,
+  requiredKey,
+} from "./elasticsearch.ts";
 import { definePlugin } from "./plugin.ts";
 
 /** The plugin's `PLUGINS.es_notifications` section. */
@@ -142,15 +148,8 @@ export default definePlugin(schema, async (config, ctx) => {
       return out.sort((a, b) => b.event_timestamp.getTime() - a.event_timestamp.getTime());
     },
 
-    async checkConnectivity(options: CallOptions): Promise<void> {
-      let ok: boolean;
-      try {
-        ok = await client.ping({}, { signal: options.signal });
-      } catch (error: unknown) {
-        throw new UpstreamError(`${ctx.name}: ${describeEsError(error)}`);
-      }
-      if (!ok) throw new UpstreamError(`${ctx.name}: Elasticsearch did not answer the ping`);
-    },
+    checkConnectivity: (options: CallOptions) =>
+      pingEs(client, { name: ctx.name, signal: options.signal }),
 
     async close(): Promise<void> {
       await client.close();

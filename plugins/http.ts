@@ -96,6 +96,12 @@ export interface HttpClientOptions {
   maxRetryAfterMs?: number;
   /** Waits between attempts (default: a timer the signal cancels); tests record waits. */
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  /**
+   * Words a refusal in the upstream's own terms (a token endpoint's `error_description`): given
+   * the status and the first 64 KiB of a non-2xx answer that is not a rate limit, after the 5xx
+   * retries, the error to throw; `undefined` keeps the client's own.
+   */
+  refused?: (answer: { status: number; body: string }) => Error | undefined;
 }
 
 /** What one request is given. */
@@ -232,7 +238,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         }
         if (!response.ok) {
           await discard(response);
-          const error = limited ??
+          const error = limited ?? options.refused?.({ status: response.status, body: refusal }) ??
             statusError(
               options.name,
               `${hostPort(url)} (${where})`,

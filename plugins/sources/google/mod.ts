@@ -83,7 +83,7 @@ export async function createGoogleSource(
     scopes: config.GOOGLE_API_SCOPES,
     tokenUri: secrets.token_uri ?? DEFAULT_TOKEN_URI,
     now: ctx.now,
-    backoffMs: backoff,
+    backoffMs: backoff(1),
   });
   const root = config.GOOGLE_API_ROOT_URL === undefined
     ? {}

@@ -13,9 +13,9 @@
  */
 import { importPKCS8, SignJWT } from "jose";
 import { UpstreamError } from "../../../engine/core/ports.ts";
-import { sleep } from "../../../lib/abort.ts";
 import { type IssuedToken, renewingToken } from "../../renewing_token.ts";
-import { outbound, OutboundError, outboundRedactor } from "../../outbound.ts";
+import { createHttpClient } from "../../http.ts";
+import { outboundRedactor } from "../../outbound.ts";
 
 /** Where Google exchanges assertions when the service-account JSON names no `token_uri`. */
 export const DEFAULT_TOKEN_URI = "https://oauth2.googleapis.com/token";
@@ -42,8 +42,8 @@ export interface TokenOptions {
   scopes: readonly string[];
   tokenUri: string;
   now: () => Date;
-  /** Pause before retry `attempt` (1-based); injectable for tests. */
-  backoffMs?: (attempt: number) => number;
+  /** The first pause before a retry, in ms, doubled each retry (default 100); tests pass 1. */
+  backoffMs?: number;
 }
 
 /** Hands out bearer tokens, fetching a new one only when the cached one is about to expire. */
@@ -83,7 +83,6 @@ export async function createTokenProvider(options: TokenOptions): Promise<TokenP
       "GOOGLE_API_SECRETS.private_key is not a PKCS#8 PEM RSA private key; paste the private_key of the service-account JSON",
     );
   }
-  const backoff = options.backoffMs ?? ((attempt: number) => 100 * 2 ** (attempt - 1));
   // One exchange shared by every caller that needs a token meanwhile, under its own deadline.
   const { token } = renewingToken({
     exchange,
@@ -107,67 +106,55 @@ export async function createTokenProvider(options: TokenOptions): Promise<TokenP
 
   async function exchange(signal: AbortSignal): Promise<IssuedToken> {
     const body = new URLSearchParams({ grant_type: GRANT_TYPE, assertion: await assertion() });
-    for (let attempt = 0;; attempt++) {
-      signal.throwIfAborted();
-      const init = {
-        method: "POST",
-        headers: { "content-type": "application/x-www-form-urlencoded" },
-        body,
-      };
-      let response: Response;
-      try {
-        response = await outbound("token", options.tokenUri, init, {
-          name: "Google token endpoint",
-          signal,
-          allowHttp: true, // the service-account key's token_uri names it
-        });
-      } catch (error: unknown) {
-        if (signal.aborted) throw signal.reason;
-        if (error instanceof OutboundError && error.reason !== "unreachable") throw error;
-        if (attempt < RETRIES) {
-          await sleep(backoff(attempt + 1), signal);
-          continue;
-        }
-        const cause = error instanceof OutboundError ? error.cause ?? error : error;
-        const why = outboundRedactor(init)(
-          cause instanceof Error ? cause.message : "transport failure",
-        );
-        throw new UpstreamError(`Google token endpoint unreachable (${why}); ${CHECK_HINT}`);
-      }
-      if (response.status >= 500 && attempt < RETRIES) {
-        await response.body?.cancel();
-        await sleep(backoff(attempt + 1), signal);
-        continue;
-      }
-      const answer = await response.json().catch((error: unknown) => {
-        if (error instanceof OutboundError) throw error;
-        return null;
-      }) as Record<string, unknown> | null;
-      if (!response.ok) {
-        const reason = outboundRedactor(init)(
-          [answer?.error, answer?.error_description].filter((x) => typeof x === "string").join(
-            ": ",
-          ),
-        ).slice(0, 300);
-        throw new UpstreamError(
-          `Google authentication failure: the token endpoint refused the service-account assertion (HTTP ${response.status}${
-            reason ? `, ${reason}` : ""
-          }); ${CHECK_HINT}`,
-          response.status,
-        );
-      }
-      const token = answer?.access_token;
-      const expiresIn = Number(answer?.expires_in ?? 3600);
-      if (typeof token !== "string" || token === "") {
-        throw new UpstreamError(
-          "Google token endpoint answered without an access_token",
-          response.status,
-        );
-      }
-      const ttl = Number.isFinite(expiresIn) ? expiresIn * 1000 : 3_600_000;
-      return { token, lifetimeMs: ttl };
+    // Retries (transport failures and 5xx, doubling back-off) are the HTTP client's.
+    const client = createHttpClient({
+      name: "Google token endpoint",
+      kind: "token",
+      baseUrl: options.tokenUri,
+      timeoutMs: null, // the exchange's own deadline (renewingToken)
+      retries: RETRIES,
+      backoffMs: options.backoffMs ?? 100,
+      rateLimitRetries: 0,
+      refused: (answer) => refusal(answer, outboundRedactor({ body })),
+    });
+    const answer = await client.request("POST", "", { signal, body });
+    const json = typeof answer.body === "object" && answer.body !== null
+      ? answer.body as Record<string, unknown>
+      : null;
+    const token = json?.access_token;
+    const expiresIn = Number(json?.expires_in ?? 3600);
+    if (typeof token !== "string" || token === "") {
+      throw new UpstreamError(
+        "Google token endpoint answered without an access_token",
+        answer.status,
+      );
     }
+    return { token, lifetimeMs: Number.isFinite(expiresIn) ? expiresIn * 1000 : 3_600_000 };
   }
 
   return { token };
+}
+
+/**
+ * The token endpoint's refusal in words an operator can act on: its status, and its OAuth
+ * `error` and `error_description` (RFC 6749 §5.2) with anything secret taken out.
+ */
+function refusal(
+  { status, body }: { status: number; body: string },
+  redact: (text: string) => string,
+): UpstreamError {
+  let answer: Record<string, unknown> | null = null;
+  try {
+    const parsed: unknown = JSON.parse(body);
+    if (typeof parsed === "object" && parsed !== null) answer = parsed as Record<string, unknown>;
+  } catch { /* not JSON: the status says enough */ }
+  const reason = redact(
+    [answer?.error, answer?.error_description].filter((x) => typeof x === "string").join(": "),
+  ).slice(0, 300);
+  return new UpstreamError(
+    `Google authentication failure: the token endpoint refused the service-account assertion (HTTP ${status}${
+      reason ? `, ${reason}` : ""
+    }); ${CHECK_HINT}`,
+    status,
+  );
 }
