@@ -87,8 +87,20 @@ function Answer(
     csrf: string | undefined;
     resetLink: string | undefined;
     contact: string;
+    readOnly: boolean;
   },
 ): Child {
+  if (props.readOnly) {
+    return (
+      <p class="muted">
+        {props.answer === "no"
+          ? "They reported this sign-in as not them."
+          : props.answer !== undefined
+          ? "They confirmed this was them."
+          : "Not answered."}
+      </p>
+    );
+  }
   const key = eventAnswerKey(props.e);
   const action = `/notifications/${encodeURIComponent(key)}/feedback`;
   const button = (value: "yes" | "no", label: string) => (
@@ -131,6 +143,8 @@ export function Activity(
     timeZone: string;
     resetLink?: string | undefined;
     contact: string;
+    /** Look-up mode: the person's answers in the third person, without their buttons. */
+    readOnly?: boolean;
   },
 ): Child {
   return (
@@ -159,6 +173,7 @@ export function Activity(
                 csrf={props.csrf}
                 resetLink={props.resetLink}
                 contact={props.contact}
+                readOnly={props.readOnly ?? false}
               />
             </div>
           </li>

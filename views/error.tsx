@@ -28,3 +28,8 @@ export function ErrorPage(props: { status: number; message: string }): Child {
     </>
   );
 }
+
+/** An error as a fragment, for an htmx request: the message alone, announced. */
+export function ErrorNotice(props: { message: string }): Child {
+  return <div class="panel banner" role="alert">{props.message}</div>;
+}

@@ -8,6 +8,7 @@ import { raw } from "hono/html";
 import type { UiConfig } from "../config/schema.ts";
 import type { SourceError } from "../engine/core/types.ts";
 import { AlertCount } from "./notifications.tsx";
+import { personHref } from "./person_link.ts";
 import { sourceLabels } from "./source_label.ts";
 
 /** What the layout needs to know about the request. */
@@ -63,7 +64,10 @@ export function Layout(
     active?: string;
     children?: Child;
     alerts?: number;
-    /** The person a privileged user is looking at, when not themselves. */
+    /**
+     * The person a privileged user is looking at, when not themselves: the navigation stays in
+     * that person's context (`?email=`) and the look-up box offers the way back.
+     */
     lookedUp?: string | undefined;
   },
 ): Child {
@@ -96,7 +100,7 @@ export function Layout(
               </div>
             )}
             <div class="bar">
-              <a class="brand" href="/">{ui.appName}</a>
+              <a class="brand" href={personHref("/", props.lookedUp)}>{ui.appName}</a>
               {shell.email && (
                 <div class="who">
                   <span class="email">{shell.email}</span>
@@ -112,7 +116,10 @@ export function Layout(
                       const [label, href] = PAGE_LABELS[p]!;
                       return (
                         <li>
-                          <a href={href} aria-current={props.active === p ? "page" : undefined}>
+                          <a
+                            href={p === "faq" ? href : personHref(href, props.lookedUp)}
+                            aria-current={props.active === p ? "page" : undefined}
+                          >
                             {label}
                             {p === "overview" && (
                               <>

@@ -114,6 +114,11 @@ export function NotificationCard(
     /** Shown after a "not me" answer: where to reset the password, and whom to tell. */
     resetLink?: string | undefined;
     contact?: string;
+    /**
+     * Look-up mode: the card as the person sees it, without their answer and dismiss buttons
+     * (answering is theirs alone), and their answer told in the third person.
+     */
+    readOnly?: boolean;
   },
 ): Child {
   const { n, state } = props;
@@ -149,10 +154,17 @@ export function NotificationCard(
       </p>
       <p>{n.message}</p>
       {props.error && <p class="crit" role="alert">{props.error}</p>}
-      {n.type === "question" && answered === undefined && (
+      {props.readOnly && (
+        <p class="muted">
+          {answered === undefined
+            ? n.type === "question" ? "Not answered yet." : "Not dismissed yet."
+            : `They answered “${answered}”.`}
+        </p>
+      )}
+      {!props.readOnly && n.type === "question" && answered === undefined && (
         <AnswerForm n={n} domId={domId} csrf={props.csrf} />
       )}
-      {answered !== undefined && (
+      {!props.readOnly && answered !== undefined && (
         <p
           class="done"
           role="status"
@@ -162,16 +174,16 @@ export function NotificationCard(
           You answered “{answered}”.{state.answer === "no" ? "" : " Thank you."}
         </p>
       )}
-      {answered !== undefined && state.answer === "no" && (
+      {!props.readOnly && answered !== undefined && state.answer === "no" && (
         <NotMeNextSteps resetLink={props.resetLink} contact={props.contact ?? ""} />
       )}
-      {n.type === "question" && answered !== undefined && (
+      {!props.readOnly && n.type === "question" && answered !== undefined && (
         <details class="change">
           <summary>Change your answer</summary>
           <AnswerForm n={n} domId={domId} csrf={props.csrf} chosen={state.answer} />
         </details>
       )}
-      {(n.type !== "question" || answered !== undefined) && (
+      {!props.readOnly && (n.type !== "question" || answered !== undefined) && (
         <form method="post" action={`${action}/dismiss`} hx-post={`${action}/dismiss`} {...hx}>
           <CsrfField token={props.csrf} />
           <button type="submit">{n.type === "question" ? "Dismiss" : "OK"}</button>

@@ -11,6 +11,7 @@ import { SEVERITY_WORDS } from "../engine/core/severity.ts";
 import { possessive, type Whose } from "./empty_state.tsx";
 import { plural } from "./format.ts";
 import { NotificationCard } from "./notifications.tsx";
+import { personHref } from "./person_link.ts";
 import { SEVERITY_CLASS, SEVERITY_ICON } from "./severity_class.ts";
 import { type Level, LEVELS, type TodoItem } from "./todo.ts";
 
@@ -26,7 +27,16 @@ export function todoSummary(items: readonly TodoItem[]): string {
   return parts.join(", ");
 }
 
-function Item(props: { item: TodoItem; now: Date; csrf: string | undefined; ui: UiConfig }) {
+function Item(
+  props: {
+    item: TodoItem;
+    now: Date;
+    csrf: string | undefined;
+    ui: UiConfig;
+    /** The looked-up person (look-up mode: links keep them, alerts are read-only). */
+    lookedUp: string | undefined;
+  },
+) {
   const { item } = props;
   if (item.kind === "alert") {
     return (
@@ -38,6 +48,7 @@ function Item(props: { item: TodoItem; now: Date; csrf: string | undefined; ui: 
           csrf={props.csrf}
           resetLink={props.ui.passwordResetLink}
           contact={props.ui.contactEmail}
+          readOnly={props.lookedUp !== undefined}
         />
       </li>
     );
@@ -47,7 +58,7 @@ function Item(props: { item: TodoItem; now: Date; csrf: string | undefined; ui: 
       <span class={`icon ${SEVERITY_CLASS[item.level]}`} aria-hidden="true">
         {SEVERITY_ICON[item.level]}
       </span>
-      <a href={item.href}>{item.title}</a>
+      <a href={personHref(item.href, props.lookedUp)}>{item.title}</a>
       <span class="where">{item.where}</span>
     </li>
   );
@@ -67,6 +78,8 @@ export function Overview(
 ): Child {
   const { items, whose } = props;
   const summary = todoSummary(items);
+  const lookedUp = whose.self ? undefined : whose.email;
+  const devices = personHref("/devices", lookedUp);
   return (
     <>
       <h1>{whose.self ? "Overview" : `Overview of ${whose.email}`}</h1>
@@ -78,13 +91,13 @@ export function Overview(
                 <p>
                   Nothing to do: every device and account we know of follows every practice, and
                   there are no alerts. Now is a good time to{" "}
-                  <a href="/devices">{`look over ${possessive(whose)} devices`}</a>.
+                  <a href={devices}>{`look over ${possessive(whose)} devices`}</a>.
                 </p>
               )
               : (
                 <p>
                   Nothing to do, but no device is listed for {whose.self ? "you" : "them"} yet:{" "}
-                  <a href="/devices">see which systems were asked and how to get one listed</a>.
+                  <a href={devices}>see which systems were asked and how to get one listed</a>.
                 </p>
               )}
           </div>
@@ -99,7 +112,13 @@ export function Overview(
             <h2 id={`todo-${cls}`}>{SEVERITY_WORDS[level].employee} ({list.length})</h2>
             <ul class="todo-list">
               {list.map((item) => (
-                <Item item={item} now={props.now} csrf={props.csrf} ui={props.ui} />
+                <Item
+                  item={item}
+                  now={props.now}
+                  csrf={props.csrf}
+                  ui={props.ui}
+                  lookedUp={lookedUp}
+                />
               ))}
             </ul>
           </section>

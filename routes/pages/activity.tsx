@@ -59,6 +59,7 @@ activity.get("/activity", async (c) => {
                   timeZone={zone}
                   resetLink={config.UI.passwordResetLink}
                   contact={config.UI.contactEmail}
+                  readOnly={!whose.self}
                 />
               </>,
             )}

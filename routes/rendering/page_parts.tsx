@@ -92,14 +92,17 @@ export function back(c: Ctx, email: string): string {
     : `${c.req.path}?email=${encodeURIComponent(email)}`;
 }
 
-/** The age line of a view ("Checked 2 hours ago", "Check again"). */
+/**
+ * The age line of a view ("Checked 2 hours ago", "Check again"). In look-up mode "Check again"
+ * is not offered: it is the person's own action.
+ */
 export function age(c: Ctx, view: PersonView, email: string, oob = false): Child {
   const { now, config } = c.var.deps;
   return (
     <CheckedAge
       view={view}
       now={now()}
-      csrf={c.var.user?.csrf}
+      csrf={whoseOf(c, email).self ? c.var.user?.csrf : undefined}
       back={back(c, email)}
       labels={config.UI.sourceLabels}
       oob={oob}

@@ -14,7 +14,7 @@ import type { PersonView, ViewPart } from "../../engine/view/view.ts";
 import { AskingSources } from "../../views/freshness.tsx";
 import { Layout } from "../../views/layout.tsx";
 import type { Ctx } from "../context.ts";
-import { page, shellFor } from "./render.tsx";
+import { lookedUp, page, shellFor } from "./render.tsx";
 import { visitOf } from "./person_data.ts";
 
 /** What a page built on a person's view shows. */
@@ -66,6 +66,7 @@ export async function personPage(c: Ctx, email: string, spec: PersonPage): Promi
     return await page(c, {
       title: spec.title,
       active: spec.active,
+      person: email,
       ...(alerts !== undefined ? { alerts } : {}),
     }, body);
   };
@@ -77,7 +78,12 @@ export async function personPage(c: Ctx, email: string, spec: PersonPage): Promi
   if (quick) return await whole(quick);
   const shell = String(
     await (
-      <Layout shell={shellFor(c)} title={spec.title} active={spec.active}>
+      <Layout
+        shell={shellFor(c)}
+        title={spec.title}
+        active={spec.active}
+        lookedUp={lookedUp(c, email)}
+      >
         <AskingSources names={askedSources(c)} />
         {raw(MARK)}
       </Layout>

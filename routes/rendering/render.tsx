@@ -5,9 +5,10 @@
  */
 import type { Child } from "hono/jsx";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { ErrorPage } from "../../views/error.tsx";
+import { ErrorNotice, ErrorPage } from "../../views/error.tsx";
 import { Layout, type Shell } from "../../views/layout.tsx";
-import type { Ctx } from "../context.ts";
+import { type Ctx, wantsFragment } from "../context.ts";
+import { sameEmail } from "../signin/privilege.ts";
 import { todoOf } from "./person_data.ts";
 
 /** Asset URLs, set once at start-up by the app. */
@@ -29,9 +30,11 @@ export function shellFor(c: Ctx): Shell {
 }
 
 /**
- * Renders a full page. For a signed-in person the navigation badge counts their Overview's
- * to-do items (looked up once per request) unless `alerts` gives the count or `badge` is false
- * (error pages, which must not wait on the sources).
+ * Renders a full page. For a signed-in person the navigation badge counts the to-do items of the
+ * person the page is about (`person`, the signed-in person by default; looked up once per
+ * request) unless `alerts` gives the count or `badge` is false (error pages, which must not wait
+ * on the sources). A page about someone else (look-up mode, already checked by `targetEmail`)
+ * keeps its navigation in that person's context.
  */
 export async function page(
   c: Ctx,
@@ -41,19 +44,22 @@ export async function page(
     alerts?: number;
     badge?: boolean;
     status?: ContentfulStatusCode;
+    /** Whose page this is (a person page's `targetEmail`); the signed-in person by default. */
+    person?: string;
   },
   body: Child,
 ): Promise<Response> {
   const user = c.var.user;
+  const person = options.person ?? user?.email;
   const alerts = options.alerts ??
-    (user && options.badge !== false ? (await todoOf(c, user.email)).length : 0);
+    (person && options.badge !== false ? (await todoOf(c, person)).length : 0);
   return await c.html(
     <Layout
       shell={shellFor(c)}
       title={options.title}
       {...(options.active ? { active: options.active } : {})}
       {...(alerts ? { alerts } : {})}
-      lookedUp={lookedUp(c)}
+      lookedUp={lookedUp(c, person)}
     >
       {body}
     </Layout>,
@@ -61,18 +67,25 @@ export async function page(
   );
 }
 
-/** The `?email=` a privileged person is looking at (not their own), for the look-up box. */
-function lookedUp(c: Ctx): string | undefined {
-  const asked = c.req.query("email");
-  return c.var.user?.privileged && asked && asked !== c.var.user.email ? asked : undefined;
+/** The person a privileged user is looking at, when not themselves (look-up mode). */
+export function lookedUp(c: Ctx, person: string | undefined): string | undefined {
+  const user = c.var.user;
+  return user?.privileged && person !== undefined && !sameEmail(person, user.email)
+    ? person
+    : undefined;
 }
 
-/** Renders an error page with a plain-text message (escaped). */
+/**
+ * Renders an error page with a plain-text message (escaped). An htmx request gets the message
+ * alone (`role="alert"`, same status), since htmx swaps error answers into the element that
+ * asked: a whole page must never land inside a list.
+ */
 export function errorPage(
   c: Ctx,
   status: ContentfulStatusCode,
   message: string,
 ): Response | Promise<Response> {
+  if (wantsFragment(c)) return c.html(<ErrorNotice message={message} />, status);
   return page(
     c,
     { title: "Error", status, badge: false },
