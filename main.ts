@@ -9,7 +9,7 @@ import { loadConfig } from "./config/load.ts";
 import { ConfigError } from "./config/problems.ts";
 import { createLogger, type Logger } from "./config/log.ts";
 import type { Config } from "./config/schema.ts";
-import { PluginConfigError } from "./plugins/registry.ts";
+import { PluginConfigError, pluginSectionProblems } from "./plugins/registry.ts";
 import { checkPlugins, releaseDataLine, runCommand } from "./cli/mod.ts";
 import { printOidcCheck } from "./cli/check_oidc.ts";
 
@@ -80,7 +80,13 @@ export async function main(args: string[], log: Logger = createLogger()): Promis
     config = await loadConfig(path);
   } catch (error: unknown) {
     if (error instanceof ConfigError) {
-      printErr(`Configuration problems in ${path ?? "(demo)"}:\n  ${error.problems.join("\n  ")}`);
+      // check-config lists the plugin sections' problems in the same run (start-up stops at the
+      // first list: the plugins are not loaded from a file that does not validate).
+      const plugins = command === "check-config" && error.plugins
+        ? await pluginSectionProblems(error.plugins.sections, error.plugins.enabled)
+        : [];
+      const all = [...error.problems, ...plugins];
+      printErr(`Configuration problems in ${path ?? "(demo)"}:\n  ${all.join("\n  ")}`);
       return 1;
     }
     throw error;

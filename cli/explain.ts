@@ -79,6 +79,13 @@ export async function explain(ctx: CommandContext): Promise<number> {
       await services.close();
     }
   }
+  if (records.length === 0) {
+    const why = typeof input === "string"
+      ? `${input} holds no device records`
+      : `no inventory has a device record for ${ctx.values.email}`;
+    ctx.print(terminalSafe(`Nothing to explain: ${why}.`) + "\n");
+    return 0;
+  }
   // Names and serials come from inventories: none may steer the operator's terminal.
   const printable = terminalSafeDeep(records);
   ctx.print(terminalSafe(formatExplanation(explainGrouping(printable))) + "\n");

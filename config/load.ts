@@ -81,6 +81,19 @@ export function parseConfig(raw: unknown, options: { env?: EnvReader } = {}): Co
       }
     }
   }
-  if (problems.length > 0 || !result.success) throw new ConfigError(problems);
+  if (problems.length > 0 || !result.success) {
+    throw new ConfigError(problems, pluginSections(resolved));
+  }
   return deepFreeze({ ...result.data, demo: false });
+}
+
+/** `PLUGINS` (an object of objects) and `PLUGINS_ENABLED` (strings) of a file, when so shaped. */
+function pluginSections(resolved: unknown): ConfigError["plugins"] {
+  const { PLUGINS, PLUGINS_ENABLED } = resolved as Record<string, unknown>;
+  if (typeof PLUGINS !== "object" || PLUGINS === null || Array.isArray(PLUGINS)) return undefined;
+  const enabled = Array.isArray(PLUGINS_ENABLED) &&
+      PLUGINS_ENABLED.every((n) => typeof n === "string")
+    ? PLUGINS_ENABLED as string[]
+    : undefined;
+  return { sections: PLUGINS as Record<string, unknown>, ...(enabled ? { enabled } : {}) };
 }

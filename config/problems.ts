@@ -11,10 +11,20 @@ import type { z } from "zod";
 export class ConfigError extends Error {
   override name = "ConfigError";
   readonly problems: string[];
-  /** @param problems one line each, `PATH: what is wrong` */
-  constructor(problems: string[]) {
+  /**
+   * The file's `PLUGINS` and `PLUGINS_ENABLED` as written (references resolved), when the file was
+   * a JSON object: `check-config` checks the plugin sections too, so that one run lists every
+   * problem.
+   */
+  readonly plugins?: { sections: Record<string, unknown>; enabled?: string[] };
+  /**
+   * @param problems one line each, `PATH: what is wrong`
+   * @param plugins the plugin sections of the file, if it could be read as an object
+   */
+  constructor(problems: string[], plugins?: ConfigError["plugins"]) {
     super(problems.join("\n"));
     this.problems = problems;
+    if (plugins) this.plugins = plugins;
   }
 }
 

@@ -110,33 +110,11 @@ export interface LoadOptions {
  * @throws {PluginConfigError} listing every problem
  */
 export async function loadPlugins(config: Config, options: LoadOptions): Promise<LoadedPlugin[]> {
-  const registry = options.registry ?? REGISTRY;
-  const enabled = config.PLUGINS_ENABLED ?? Object.keys(config.PLUGINS);
-  const problems: string[] = [];
-  const known = Object.keys(registry);
-  for (const name of enabled) {
-    if (!Object.hasOwn(registry, name)) {
-      const hint = closest(name, known);
-      problems.push(
-        `PLUGINS.${name}: unknown plugin${hint ? ` (did you mean "${hint}"?)` : ""}; known: ${
-          known.join(", ")
-        }`,
-      );
-    }
-  }
-  if (problems.length > 0) throw new PluginConfigError(problems);
-
-  const prepared = await Promise.all(enabled.map(async (name) => {
-    const entry = registry[name]!;
-    const module = (await entry.load()).default;
-    const section = config.PLUGINS[name] ?? {};
-    const parsed = module.schema.safeParse(section);
-    if (!parsed.success) {
-      problems.push(...formatIssues(parsed.error.issues, ["PLUGINS", name], section));
-      return null;
-    }
-    return { name, entry, module, value: parsed.data, section };
-  }));
+  const { prepared, problems } = await prepareSections(
+    config.PLUGINS,
+    config.PLUGINS_ENABLED,
+    options.registry ?? REGISTRY,
+  );
   if (problems.length > 0) throw new PluginConfigError(problems);
 
   const loaded: LoadedPlugin[] = [];
@@ -213,4 +191,64 @@ function distance(a: string, b: string): number {
     }
   }
   return row[b.length]!;
+}
+
+/**
+ * The problems of the plugin sections alone: unknown plugin names (with the closest known name)
+ * and sections their plugin's schema refuses, one line each as `PLUGINS.<name>.<key>: …`. Used by
+ * `check-config` to list them together with the top-level problems of a file that does not load.
+ *
+ * @param plugins the `PLUGINS` object as written (after `{"env": …}` references are resolved)
+ * @param enabled `PLUGINS_ENABLED`, or undefined for every key of `plugins`
+ * @returns one line per problem; empty when every section is valid
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { pluginSectionProblems } from "./registry.ts";
+ * const [line] = await pluginSectionProblems({ jamff: {} }, undefined);
+ * assert.match(line!, /^PLUGINS\.jamff: unknown plugin \(did you mean "jamf"\?\); known: /);
+ * ```
+ */
+export async function pluginSectionProblems(
+  plugins: Readonly<Record<string, unknown>>,
+  enabled: readonly string[] | undefined,
+): Promise<string[]> {
+  // A section that is not an object is refused by its plugin's schema like any other mistake.
+  const sections = plugins as Readonly<Record<string, Record<string, unknown>>>;
+  return (await prepareSections(sections, enabled, REGISTRY)).problems;
+}
+
+/** Unknown names first (nothing else is read then); else each section through its schema. */
+async function prepareSections(
+  plugins: Readonly<Record<string, Record<string, unknown>>>,
+  enabledNames: readonly string[] | undefined,
+  registry: Readonly<Record<string, RegistryEntry>>,
+) {
+  const enabled = enabledNames ?? Object.keys(plugins);
+  const problems: string[] = [];
+  const known = Object.keys(registry);
+  for (const name of enabled) {
+    if (!Object.hasOwn(registry, name)) {
+      const hint = closest(name, known);
+      problems.push(
+        `PLUGINS.${name}: unknown plugin${hint ? ` (did you mean "${hint}"?)` : ""}; known: ${
+          known.join(", ")
+        }`,
+      );
+    }
+  }
+  if (problems.length > 0) return { prepared: [], problems };
+
+  const prepared = await Promise.all(enabled.map(async (name) => {
+    const entry = registry[name]!;
+    const module = (await entry.load()).default;
+    const section = plugins[name] ?? {};
+    const parsed = module.schema.safeParse(section);
+    if (!parsed.success) {
+      problems.push(...formatIssues(parsed.error.issues, ["PLUGINS", name], section));
+      return null;
+    }
+    return { name, entry, module, value: parsed.data, section };
+  }));
+  return { prepared, problems };
 }

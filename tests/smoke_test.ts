@@ -51,7 +51,7 @@ Deno.test("demo mode fills the dashboard with a batch run of the demo people at 
   }
 });
 
-Deno.test("the server refuses to start with a bad configuration and says why", async () => {
+Deno.test("check-config lists every problem of a bad configuration in one run: top-level keys and plugin sections", async () => {
   const path = await Deno.makeTempFile({ suffix: ".json" });
   try {
     await Deno.writeTextFile(path, JSON.stringify({ PLUGINS: { jamf: {} }, SECRET_KEY: "x" }));
@@ -73,7 +73,10 @@ Deno.test("the server refuses to start with a bad configuration and says why", a
       text,
       `Configuration problems in ${path}:\n` +
         "  SECRET_KEY: too short; use at least 32 random bytes\n" +
-        '  JWT_SECRET_KEY: required; set it to at least 32 random bytes (e.g. the output of "openssl rand -hex 32"), ideally as {"env": "NAME"}\n',
+        '  JWT_SECRET_KEY: required; set it to at least 32 random bytes (e.g. the output of "openssl rand -hex 32"), ideally as {"env": "NAME"}\n' +
+        // The plugin sections are checked in the same run, so one pass lists every problem.
+        "  PLUGINS.jamf.JAMF_API_HOSTADDR: required\n" +
+        "  PLUGINS.jamf: JAMF credentials are missing: give JAMF_CLIENT_ID and JAMF_CLIENT_SECRET (an API client, Jamf Pro 10.49+) or JAMF_API_USERNAME and JAMF_API_PASSWORD\n",
     );
   } finally {
     await Deno.remove(path);

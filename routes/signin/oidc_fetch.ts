@@ -9,7 +9,7 @@
  * @module
  */
 import type { CustomFetch } from "openid-client";
-import { networkCause } from "../../lib/network_cause.ts";
+import { fetchFailure } from "../../lib/fetch_failure.ts";
 import { ANSWER_CEILINGS, outboundFetch } from "../../plugins/outbound.ts";
 import { unreachable } from "./oidc_rules.ts";
 
@@ -44,7 +44,7 @@ export function providerFetch(what: string, jwksUri?: string): CustomFetch {
     try {
       response = await send(url, init as RequestInit);
     } catch (error: unknown) {
-      throw unreachable(part, { host, cause: networkCause(error) });
+      throw unreachable(part, { host, cause: fetchFailure(error, url).cause });
     }
     try {
       text = await response.text();

@@ -97,7 +97,7 @@ providerTest("check --online: a closed port names host:port and the cause", asyn
   listener.close();
   assert.deepEqual(await checkOidc(oidcConfig(`http://127.0.0.1:${port}`)), {
     ok: false,
-    lines: [`oidc: FAILED: discovery 127.0.0.1:${port}: refused (connection refused)`],
+    lines: [`oidc: FAILED: discovery 127.0.0.1:${port}: connection refused`],
   });
 });
 

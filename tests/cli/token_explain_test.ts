@@ -167,3 +167,23 @@ Deno.test("explain shows terminal control sequences of device names instead of s
     await Deno.remove(input);
   }
 });
+
+Deno.test("explain for an address no inventory knows, or an empty input, says so in words", async () => {
+  const path = await configFile();
+  const input = await Deno.makeTempFile({ suffix: ".json" });
+  try {
+    const unknown = await run(["explain", "--email", "nobody@example.com", "--config", path]);
+    assert.equal(unknown.code, 0);
+    assert.equal(
+      unknown.out,
+      "Nothing to explain: no inventory has a device record for nobody@example.com.\n",
+    );
+    await Deno.writeTextFile(input, "[]");
+    const empty = await run(["explain", "--input", input]);
+    assert.equal(empty.code, 0);
+    assert.equal(empty.out, `Nothing to explain: ${input} holds no device records.\n`);
+  } finally {
+    await Deno.remove(input);
+    await Deno.remove(path);
+  }
+});
