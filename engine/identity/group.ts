@@ -21,7 +21,9 @@ import { UnionFind } from "../../lib/union_find.ts";
 
 /** The identifier key whose values are MAC lists, filtered before matching. */
 export const MAC_KEY = "mac_addresses";
-const LIST_TOKEN = "l";
+/** The token of a list value (any string value differs from it: lists never conflict). */
+const LIST_TOKEN: unique symbol = Symbol("list");
+type Token = string | typeof LIST_TOKEN | undefined;
 const SMALL_BUCKET = 8;
 
 /** An identifier value found on two or more records. */
@@ -40,54 +42,76 @@ export interface IdentifierClash {
   b: string;
 }
 
+/** Records holding one identifier value (a candidate for joining). */
+interface Bucket {
+  /** `e`: a usable value; `=`: a non-unique MAC, matched only as itself; `L`: an all-filtered list. */
+  kind: "e" | "=" | "L";
+  key: string;
+  value: string;
+  /** Indexes of the records holding it, ascending, each once. */
+  members: number[];
+}
+
 interface Prepared {
-  buckets: Map<string, number[]>;
+  /** Every bucket, in the order its value was first seen. */
+  buckets: Bucket[];
   /** Per record: bit mask of the identifier keys it defines. */
   masks: number[];
-  /** Per record: per key bit, `s<value>` for a string and `l` for a list. */
-  tokens: (string | undefined)[][];
+  /** Per record: per key bit, the string value, or `LIST_TOKEN` for a list. */
+  tokens: Token[][];
   keyCount: number;
 }
 
 type IdSource = { identifiers?: Identifiers | undefined };
 
-function add(buckets: Map<string, number[]>, key: string, i: number): void {
-  const list = buckets.get(key);
-  if (list === undefined) buckets.set(key, [i]);
-  else if (list[list.length - 1] !== i) list.push(i);
+/**
+ * The buckets of one kind, by identifier key then value: two map reads per value and no string
+ * built from the key and the value (this runs for every identifier of every record).
+ */
+class BucketIndex {
+  readonly #byKey = new Map<string, Map<string, Bucket>>();
+  constructor(readonly kind: Bucket["kind"], readonly all: Bucket[]) {}
+  add(key: string, value: string, i: number): void {
+    let byValue = this.#byKey.get(key);
+    if (byValue === undefined) this.#byKey.set(key, byValue = new Map());
+    const bucket = byValue.get(value);
+    if (bucket === undefined) {
+      const created: Bucket = { kind: this.kind, key, value, members: [i] };
+      byValue.set(value, created);
+      this.all.push(created);
+    } else if (bucket.members[bucket.members.length - 1] !== i) bucket.members.push(i);
+  }
 }
 
 function prepare(records: readonly IdSource[]): Prepared {
-  const buckets = new Map<string, number[]>();
+  const buckets: Bucket[] = [];
+  const usable = new BucketIndex("e", buckets);
+  const exact = new BucketIndex("=", buckets);
+  const lists = new BucketIndex("L", buckets);
   const bits = new Map<string, number>();
   const masks: number[] = new Array(records.length);
-  const tokens: (string | undefined)[][] = new Array(records.length);
+  const tokens: Token[][] = new Array(records.length);
   for (let i = 0; i < records.length; i++) {
     const ids = records[i]?.identifiers as Record<string, unknown> | undefined;
     let mask = 0;
-    const tok: (string | undefined)[] = [];
+    const tok: Token[] = [];
     if (ids) {
       for (const k in ids) {
         const v = ids[k];
-        let token: string;
+        let token: Token;
         if (typeof v === "string") {
-          token = "s" + v;
-          if (v !== "") {
-            const exactOnly = k === MAC_KEY && !isUniqueMac(v);
-            add(buckets, (exactOnly ? "=\u0000" : "e\u0000") + k + "\u0000" + v, i);
-          }
+          token = v;
+          if (v !== "") (k === MAC_KEY && !isUniqueMac(v) ? exact : usable).add(k, v, i);
         } else if (Array.isArray(v)) {
           token = LIST_TOKEN;
-          let usable = 0;
+          let found = 0;
           for (const e of v) {
             if (typeof e !== "string" || (k === MAC_KEY && !isUniqueMac(e))) continue;
-            usable++;
-            add(buckets, "e\u0000" + k + "\u0000" + e, i);
+            found++;
+            usable.add(k, e, i);
           }
           // The original matches identical lists before filtering: keep that for all-filtered lists.
-          if (usable === 0 && v.length > 0) {
-            add(buckets, "L\u0000" + k + "\u0000" + JSON.stringify(v), i);
-          }
+          if (found === 0 && v.length > 0) lists.add(k, JSON.stringify(v), i);
         } else continue; // null and other non-identifier values count as absent
         let bit = bits.get(k);
         if (bit === undefined) bits.set(k, bit = bits.size);
@@ -159,9 +183,14 @@ function joinBucket(p: Prepared, uf: UnionFind, members: number[]): void {
   }
 }
 
-function projection(tokens: (string | undefined)[], mask: number): string {
+function projection(tokens: Token[], mask: number): string {
   let key = "";
-  for (let k = 0; mask !== 0; k++, mask >>>= 1) if (mask & 1) key += tokens[k] + "\u0000";
+  for (let k = 0; mask !== 0; k++, mask >>>= 1) {
+    if (mask & 1) {
+      const t = tokens[k];
+      key += (t === LIST_TOKEN ? "l" : "s" + t) + "\u0000";
+    }
+  }
   return key;
 }
 
@@ -180,7 +209,7 @@ function projection(tokens: (string | undefined)[], mask: number): string {
 export function groupRecords(records: readonly IdSource[]): number[][] {
   const p = prepare(records);
   const uf = new UnionFind(records.length);
-  for (const members of p.buckets.values()) joinBucket(p, uf, members);
+  for (const bucket of p.buckets) joinBucket(p, uf, bucket.members);
   const groups: number[][] = [];
   const slot = new Int32Array(records.length).fill(-1);
   for (let i = 0; i < records.length; i++) {
@@ -194,9 +223,8 @@ export function groupRecords(records: readonly IdSource[]): number[][] {
 /** Every identifier value held by two or more records (the candidates for grouping). */
 export function sharedIdentifiers(records: readonly IdSource[]): SharedIdentifier[] {
   const out: SharedIdentifier[] = [];
-  for (const [bucket, members] of prepare(records).buckets) {
+  for (const { kind, key, value, members } of prepare(records).buckets) {
     if (members.length < 2) continue;
-    const [kind, key = "", value = ""] = bucket.split("\u0000");
     const shown = kind === "L" ? (JSON.parse(value) as string[]).join(", ") : value;
     out.push({ key, value: shown, members });
   }

@@ -16,7 +16,12 @@ import type {
   PracticeData,
 } from "../core/types.ts";
 
-const OWN_KEYS = new Set(["_raw", "source", "practices", "identifiers", "unread"]);
+/** The keys a merged device builds itself rather than copying from a record. */
+function isOwnKey(k: string): boolean {
+  // compared one by one: property names are interned strings, so each test is a pointer compare
+  return k === "practices" || k === "identifiers" || k === "source" || k === "_raw" ||
+    k === "unread";
+}
 
 /**
  * A timestamp as milliseconds for ordering: `null`, missing or invalid dates are the oldest.
@@ -58,7 +63,7 @@ export function mergeGroup(group: readonly DeviceRecord[]): MergedDevice {
   for (const i of bySync) {
     const r = group[i] as unknown as Record<string, unknown>;
     for (const k in r) {
-      if (OWN_KEYS.has(k)) continue;
+      if (isOwnKey(k)) continue;
       const v = r[k];
       if (v !== undefined) out[k] = v;
     }
@@ -81,7 +86,7 @@ function single(r: DeviceRecord): MergedDevice {
   const out: Record<string, unknown> = {};
   const rec = r as unknown as Record<string, unknown>;
   for (const k in rec) {
-    if (OWN_KEYS.has(k)) continue;
+    if (isOwnKey(k)) continue;
     const v = rec[k];
     if (v !== undefined) out[k] = v;
   }
@@ -92,14 +97,20 @@ function single(r: DeviceRecord): MergedDevice {
   for (const k in ids) {
     const v = ids[k];
     if (typeof v === "string") identifiers[k] = v;
-    else if (Array.isArray(v)) {
-      identifiers[k] = [...new Set(v.filter((e) => typeof e === "string"))];
-    }
+    else if (Array.isArray(v)) identifiers[k] = uniqueStrings(v);
   }
   out.identifiers = identifiers;
   if (r.unread !== undefined && r.unread.length > 0) out.unread = [...r.unread];
   if (r._raw !== undefined) out._raw = [r];
   return out as unknown as MergedDevice;
+}
+
+/** The strings of a list, each once, in order (a short list is searched; a long one uses a Set). */
+function uniqueStrings(list: readonly unknown[]): string[] {
+  if (list.length > 16) return [...new Set(list.filter((e) => typeof e === "string"))];
+  const out: string[] = [];
+  for (const e of list) if (typeof e === "string" && !out.includes(e)) out.push(e);
+  return out;
 }
 
 function mergePractices(group: readonly DeviceRecord[]): Record<string, PracticeData> {
@@ -169,5 +180,7 @@ export function mergeIdentifiers(
       }
     }
   }
-  return { identifiers: Object.fromEntries(kept) as Identifiers, conflicts: [...dropped.values()] };
+  const identifiers: Record<string, string | string[]> = {};
+  for (const [k, v] of kept) identifiers[k] = v;
+  return { identifiers: identifiers as Identifiers, conflicts: [...dropped.values()] };
 }

@@ -9,7 +9,7 @@
  */
 import type { PracticeConfig } from "./practice_config.ts";
 import { titleTemplate } from "./practice_titles.ts";
-import { titleFiller } from "./title_filler.ts";
+import { TitleFiller } from "./title_filler.ts";
 import { type DeviceRecord, type PracticeData, type Status, STATUSES } from "../core/types.ts";
 import { compareOsVersions, parseOsVersion } from "../releases/versions.ts";
 
@@ -50,19 +50,36 @@ export function lookupByOs<T>(
   return best === undefined ? undefined : map[best];
 }
 
-/** `lookupByOs` for one map, remembering answers per OS name (configs are fixed). */
+/**
+ * `lookupByOs` for one map, remembering answers per OS name (configs are fixed). A class, so the
+ * call sites that ask every record stay monomorphic.
+ */
+export class OsMap<T> {
+  readonly #map: Readonly<Record<string, T>> | undefined;
+  // one Map read per call: a remembered "no entry" is stored as NONE
+  readonly #cache = new Map<string, T | typeof NONE>();
+
+  /** @param map a per-OS map of a practice's configuration (not copied; it must not change) */
+  constructor(map: Readonly<Record<string, T>> | undefined) {
+    this.#map = map;
+  }
+
+  /** The entry for `os` (see {@link lookupByOs}). */
+  get(os: string): T | undefined {
+    const seen = this.#cache.get(os);
+    if (seen !== undefined) return seen === NONE ? undefined : seen;
+    const found = lookupByOs(this.#map, os);
+    if (this.#cache.size < CACHE_LIMIT) this.#cache.set(os, found === undefined ? NONE : found);
+    return found;
+  }
+}
+
+/** {@link OsMap} as a function. */
 export function osLookup<T>(
   map: Readonly<Record<string, T>> | undefined,
 ): (os: string) => T | undefined {
-  // one Map read per call: a remembered "no entry" is stored as NONE
-  const cache = new Map<string, T | typeof NONE>();
-  return (os) => {
-    const seen = cache.get(os);
-    if (seen !== undefined) return seen === NONE ? undefined : seen;
-    const found = lookupByOs(map, os);
-    if (cache.size < CACHE_LIMIT) cache.set(os, found === undefined ? NONE : found);
-    return found;
-  };
+  const lookup = new OsMap(map);
+  return (os) => lookup.get(os);
 }
 
 /**
@@ -136,30 +153,46 @@ export type Inject = (record: DeviceRecord, status: Status, attrs?: PracticeData
 export function injector(c: PracticeConfig): Inject {
   const title = c.DISPLAY_TITLE;
   const directions = c.DIRECTIONS;
-  const directionsFor = typeof directions === "string" ? () => directions : osLookup(directions);
+  const fixedDirections = typeof directions === "string" ? directions : undefined;
+  const directionsFor = new OsMap(typeof directions === "string" ? undefined : directions);
   const display = c.DISPLAY ?? true;
   const recommendedFor = osLookup(c.RECOMMENDED_VERSIONS);
   // one filler per status, made once: titles are filled for every practice of every record
-  const fillers: Partial<Record<Status, ReturnType<typeof titleFiller>>> = {};
+  const fillers: Partial<Record<Status, TitleFiller>> = {};
   for (const status of STATUSES) {
     const t = titleTemplate(title, status);
-    if (t !== undefined) fillers[status] = titleFiller(t);
+    if (t !== undefined) fillers[status] = new TitleFiller(t);
   }
+  const key = c.KEY;
+  const description = c.DESCRIPTION;
+  const link = c.LINK;
   return (record, status, attrs) => {
-    const pd: PracticeData = { ...record.practices?.[c.KEY] };
+    const evidence = record.practices?.[key];
     const fill = fillers[status];
-    if (fill !== undefined) {
-      pd.title = fill(record, recommendedFor);
-    }
-    if (record.os) {
-      const d = directionsFor(record.os);
+    const t = fill === undefined ? undefined : fill.fill(record, recommendedFor);
+    const d = record.os ? fixedDirections ?? directionsFor.get(record.os) : undefined;
+    let pd: PracticeData;
+    if (evidence === undefined) {
+      // the keys and order of the general case below, as literals (no shape changes per key)
+      if (t !== undefined) {
+        pd = d !== undefined
+          ? { title: t, directions: d, display, status, description }
+          : { title: t, display, status, description };
+      } else {
+        pd = d !== undefined
+          ? { directions: d, display, status, description }
+          : { display, status, description };
+      }
+    } else {
+      pd = { ...evidence };
+      if (t !== undefined) pd.title = t;
       if (d !== undefined) pd.directions = d;
+      pd.display = display;
+      pd.status = status;
+      pd.description = description;
     }
-    pd.display = display;
-    pd.status = status;
-    pd.description = c.DESCRIPTION;
     if (attrs) Object.assign(pd, attrs);
-    if (c.LINK) pd.link = c.LINK;
+    if (link) pd.link = link;
     return pd;
   };
 }
@@ -171,12 +204,14 @@ export function injector(c: PracticeConfig): Inject {
 export function platformOverride(c: PracticeConfig): (record: DeviceRecord) => Status | null {
   const na = new Set(c.NA_PLATFORMS ?? []);
   const ok = new Set(c.OK_PLATFORMS ?? []);
-  const required = c.PLATFORM_REQUIRED ?? false;
+  const missing = c.PLATFORM_REQUIRED ?? false ? "na" : null;
+  // one Map read per record: the answer for every platform named in the lists
+  const decided = new Map<string, Status>();
+  for (const platform of ok) decided.set(platform, "ok");
+  for (const platform of na) decided.set(platform, "na"); // `na` wins over `ok`, as before
   return (record) => {
     const platform = record.platform;
-    if (!platform) return required ? "na" : null;
-    if (na.has(platform)) return "na";
-    if (ok.has(platform)) return "ok";
-    return null;
+    if (!platform) return missing;
+    return decided.get(platform) ?? null;
   };
 }

@@ -36,15 +36,10 @@ let currentKey: FactsKey | undefined;
  */
 export function factsKey(facts: RecordFacts): FactsKey {
   if (facts === current) return currentKey!;
-  let level = interned;
-  for (const value of [facts.os, facts.os_version, facts.platform, facts.model]) {
-    let next = level.get(value) as Map<unknown, unknown> | undefined;
-    if (next === undefined) {
-      next = new Map();
-      if (internedCount < LIMIT) level.set(value, next);
-    }
-    level = next;
-  }
+  const level = step(
+    step(step(step(interned, facts.os), facts.os_version), facts.platform),
+    facts.model,
+  );
   let key = level.get(facts.type) as FactsKey | undefined;
   if (key === undefined) {
     key = { titles: [] };
@@ -54,6 +49,16 @@ export function factsKey(facts: RecordFacts): FactsKey {
     }
   }
   return key;
+}
+
+/** The next level of the interning tree for `value` (a fresh, unremembered one past the limit). */
+function step(level: Map<unknown, unknown>, value: unknown): Map<unknown, unknown> {
+  let next = level.get(value) as Map<unknown, unknown> | undefined;
+  if (next === undefined) {
+    next = new Map();
+    if (internedCount < LIMIT) level.set(value, next);
+  }
+  return next;
 }
 
 /**
@@ -68,12 +73,55 @@ export function evaluatingRecord(record: RecordFacts | undefined): void {
 
 /**
  * The title of one template for many records: `fillTitle`, remembered per {@link factsKey}. A
- * template with no placeholder is returned as is.
+ * template with no placeholder is returned as is. (A class, so that the one call site in the
+ * injector stays monomorphic for every practice and status.)
+ *
+ * @example
+ * ```ts
+ * const title = new TitleFiller("{os} {version} needs an update ({recommended} is current)");
+ * title.fill({ os: "macOS", os_version: "15.6" }, () => "26.6");
+ * // "macOS 15.6 needs an update (26.6 is current)"
+ * ```
+ */
+export class TitleFiller {
+  readonly #template: string;
+  /** The slot in every {@link FactsKey}'s titles; -1 for a template with no placeholder. */
+  readonly #slot: number;
+
+  /** @param template a `DISPLAY_TITLE` text, with the placeholders of `practice_titles.ts` */
+  constructor(template: string) {
+    this.#template = template;
+    this.#slot = template.includes("{") ? fillerCount++ : -1;
+  }
+
+  /**
+   * The title for one record.
+   *
+   * @param facts the record (it is not copied)
+   * @param recommended the practice's recommended version for an OS (asked only when the title is
+   *   not remembered, so it must depend on the OS alone, as a practice's `RECOMMENDED_VERSIONS`
+   *   does)
+   */
+  fill(facts: RecordFacts, recommended: (os: string) => string | undefined): string {
+    const slot = this.#slot;
+    if (slot < 0) return this.#template;
+    const key = facts === current ? currentKey! : factsKey(facts);
+    let title = key.titles[slot];
+    if (title === undefined) {
+      const rec = facts.os ? recommended(facts.os) : undefined;
+      title = fillTitle(this.#template, { ...facts, recommended: rec });
+      key.titles[slot] = title;
+    }
+    return title;
+  }
+}
+
+/**
+ * {@link TitleFiller} as a function.
  *
  * @param template a `DISPLAY_TITLE` text, with the placeholders of `practice_titles.ts`
  * @returns a function from a record (it is not copied) and the practice's recommended version for
- *   an OS (asked only when the title is not remembered, so it must depend on the OS alone, as a
- *   practice's `RECOMMENDED_VERSIONS` does) to the record's title
+ *   an OS to the record's title
  *
  * @example
  * ```ts
@@ -85,16 +133,6 @@ export function evaluatingRecord(record: RecordFacts | undefined): void {
 export function titleFiller(
   template: string,
 ): (facts: RecordFacts, recommended: (os: string) => string | undefined) => string {
-  if (!template.includes("{")) return () => template;
-  const slot = fillerCount++;
-  return (facts, recommended) => {
-    const key = factsKey(facts);
-    let title = key.titles[slot];
-    if (title === undefined) {
-      const rec = facts.os ? recommended(facts.os) : undefined;
-      title = fillTitle(template, { ...facts, recommended: rec });
-      key.titles[slot] = title;
-    }
-    return title;
-  };
+  const filler = new TitleFiller(template);
+  return (facts, recommended) => filler.fill(facts, recommended);
 }

@@ -44,6 +44,9 @@ function osVersionOf(record: DeviceRecord, os: string): string | undefined {
   return v;
 }
 
+/** A static verdict: the status and the sentences that say why. */
+type Verdict = { status: Status; attrs?: PracticeData };
+
 /**
  * The evaluator of one up-to-date practice.
  *
@@ -63,9 +66,11 @@ export function uptodateEvaluator(
   const recommendedFor = osLookup(c.RECOMMENDED_VERSIONS);
   const requiredFor = osLookup(c.REQUIRED_VERSIONS);
   // The verdict depends only on (os, version): remember it, the same few pairs recur.
-  const verdicts = new Map<string, { status: Status; attrs?: PracticeData } | null>();
+  // By OS, then version: two Map reads and no key string built per record.
+  const verdicts = new Map<string, Map<string | undefined, Verdict | null>>();
+  let remembered = 0;
 
-  function verdict(os: string, version: string | undefined) {
+  function verdict(os: string, version: string | undefined): Verdict | null {
     const old = OLD_WINDOWS_RE.exec(os);
     if (old) {
       return { status: "warn" as const, attrs: { details: formatMessage(unsupported, old[0]) } };
@@ -85,11 +90,18 @@ export function uptodateEvaluator(
     const os = record.os;
     if (os) {
       const version = osVersionOf(record, os);
-      const key = `${os}\u0000${version}`;
-      let v = verdicts.get(key);
+      let byVersion = verdicts.get(os);
+      if (byVersion === undefined) {
+        byVersion = new Map();
+        if (remembered < CACHE_LIMIT) verdicts.set(os, byVersion);
+      }
+      let v = byVersion.get(version);
       if (v === undefined) {
         v = verdict(os, version);
-        if (verdicts.size < CACHE_LIMIT) verdicts.set(key, v);
+        if (remembered < CACHE_LIMIT) {
+          byVersion.set(version, v);
+          remembered++;
+        }
       }
       const both = withPolicy(v, judge(record, os));
       if (both !== null) return inject(record, both.status, both.attrs);
