@@ -4,8 +4,8 @@
  *
  * - `BENCH_ENGINE_BASE=DIR`: another checkout of this repository (e.g. `git worktree add DIR
  *   9467403`, round 1's reference); its own `engine/` runs the same pipeline on the same
- *   `user_100.json`, in turns with ours; the ratio (ours ÷ theirs, ms per call) is printed as
- *   min / median / max over the turns (≤ 1.0: at least as fast).
+ *   `user_100.json`, in turns with ours; the ratios (ours ÷ theirs, CPU time and elapsed time per
+ *   call) are printed as min / median / max over the turns (≤ 1.0: at least as fast).
  * - `BENCH_ORIGINAL=DIR`: a checkout of the original Stethoscope (Python); `bench/original_merge.py`
  *   times its `stethoscope.api.devices.merge_devices` on the same `user_100.json` with
  *   `BENCH_PYTHON` (default `python3`, which needs the `arrow`, `logbook` and `six` modules; on
@@ -15,6 +15,7 @@
  * @module
  */
 // deno-lint-ignore-file no-console
+import process from "node:process";
 import type { DeviceRecord, MergedDevice } from "../engine/core/types.ts";
 
 /** A pipeline and the function that reads its input from the wire. */
@@ -23,9 +24,27 @@ export interface Side {
   run: (records: DeviceRecord[]) => MergedDevice[] | unknown;
 }
 
-/** Loads `engine/` of another checkout at `dir` as a {@link Side}. */
+/** Where the pipeline's modules live in a checkout with `engine/` in sub-folders (since issue 23). */
+const FOLDERS: Record<string, string> = {
+  "wire.ts": "core/wire.ts",
+  "default_practices.ts": "practices/default_practices.ts",
+  "merge.ts": "identity/merge.ts",
+  "practices.ts": "practices/practices.ts",
+};
+
+/**
+ * Loads `engine/` of another checkout at `dir` as a {@link Side}: a flat `engine/` (round 1) or
+ * one in sub-folders.
+ */
 export async function loadSide(dir: string): Promise<Side> {
-  const at = (p: string) => new URL(`engine/${p}`, `file://${dir.replace(/\/?$/, "/")}`).href;
+  const root = new URL("engine/", `file://${dir.replace(/\/?$/, "/")}`);
+  let nested = true;
+  try {
+    await Deno.stat(new URL(FOLDERS["wire.ts"]!, root));
+  } catch {
+    nested = false;
+  }
+  const at = (p: string) => new URL(nested ? FOLDERS[p]! : p, root).href;
   const { recordFromWire } = await import(at("wire.ts"));
   const { DEFAULT_PRACTICES } = await import(at("default_practices.ts"));
   const { mergeDevices } = await import(at("merge.ts"));
@@ -61,19 +80,36 @@ export function spread(values: number[], digits = 3): string {
   return `${f(s[0]!)} / ${f(s[Math.floor(s.length / 2)]!)} / ${f(s[s.length - 1]!)}`;
 }
 
+/** This process's CPU time (user + system) in milliseconds. */
+function cpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
+
+/** The ratios of one side-by-side run: per turn, ours ÷ theirs. */
+export interface Ratios {
+  /** Elapsed time per call: what a person waits, including time spent waiting for a core. */
+  wall: number[];
+  /**
+   * CPU time per call (this process's user + system time around each batch): the engine's own
+   * cost, which the load of a shared machine moves much less than elapsed time.
+   */
+  cpu: number[];
+}
+
 /**
  * Ours against another checkout, alternately: each turn runs both sides in small batches, one
- * after the other, for about `budgetMs` in all, so a burst of load elsewhere on the machine (or a
- * garbage collection) falls on both sides alike.
+ * after the other (which side goes first alternates), for about `budgetMs` in all, so a burst of
+ * load elsewhere on the machine (or a garbage collection) falls on both sides alike.
  *
- * @returns the ratios ours ÷ theirs (time per call), one per turn
+ * @returns the ratios ours ÷ theirs (elapsed and CPU time per call), one per turn
  */
 export function compareWithBase(
   raw: unknown[],
   ours: Side,
   base: Side,
   options: { turns?: number; budgetMs?: number } = {},
-): number[] {
+): Ratios {
   const ourRecords = raw.map(ours.fromWire);
   const baseRecords = raw.map(base.fromWire);
   const runOurs = () => ours.run(ourRecords);
@@ -81,22 +117,23 @@ export function compareWithBase(
   msPerCall(runOurs, 200); // warm both up
   msPerCall(runBase, 200);
   const batch = 5;
-  const ratios: number[] = [];
+  const ratios: Ratios = { wall: [], cpu: [] };
   for (let t = 0; t < (options.turns ?? 15); t++) {
-    let ourMs = 0;
-    let baseMs = 0;
+    const wall = [0, 0]; // ours, base
+    const cpu = [0, 0];
     const start = performance.now();
     for (let k = 0; performance.now() - start < (options.budgetMs ?? 600); k++) {
-      // alternate which side goes first
-      for (const side of k % 2 === 0 ? [runOurs, runBase] : [runBase, runOurs]) {
-        const s = performance.now();
-        for (let i = 0; i < batch; i++) side();
-        const ms = performance.now() - s;
-        if (side === runOurs) ourMs += ms;
-        else baseMs += ms;
+      for (const side of k % 2 === 0 ? [0, 1] : [1, 0]) {
+        const run = side === 0 ? runOurs : runBase;
+        const w = performance.now();
+        const c = cpuMs();
+        for (let i = 0; i < batch; i++) run();
+        cpu[side]! += cpuMs() - c;
+        wall[side]! += performance.now() - w;
       }
     }
-    ratios.push(ourMs / baseMs);
+    ratios.wall.push(wall[0]! / wall[1]!);
+    ratios.cpu.push(cpu[0]! / cpu[1]!);
   }
   return ratios;
 }
@@ -129,9 +166,11 @@ export async function printComparisons(
   const baseDir = Deno.env.get("BENCH_ENGINE_BASE");
   if (baseDir) {
     const ratios = compareWithBase(raw100, ours, await loadSide(baseDir));
+    const turns = ratios.cpu.length;
     console.log(
-      `\nuser_100, ours ÷ ${baseDir} (ms per call, alternating, ${ratios.length} turns): ` +
-        `min / median / max ${spread(ratios)}`,
+      `\nuser_100, ours ÷ ${baseDir} (alternating, ${turns} turns), min / median / max:\n` +
+        `  CPU time per call      ${spread(ratios.cpu)}\n` +
+        `  elapsed time per call  ${spread(ratios.wall)}`,
     );
   }
   const originalDir = Deno.env.get("BENCH_ORIGINAL");
