@@ -127,6 +127,24 @@ export const SnapshotsSchema = z.object({
    * answered by then, the page is streamed: header and navigation at once, devices later.
    */
   STREAM_AFTER_MS: z.number().int().min(0).max(60_000).default(20),
+  /**
+   * The share of each source's published quota that stale views' background refreshes may spend
+   * (default 0.5; `plugins/refresh_budgets.ts` lists the quotas).
+   */
+  REFRESH_SHARE: z.number().gt(0).max(1).default(0.5),
+  /**
+   * Per source (plugin name): upstream requests that refreshes may make per `PER_SECONDS`, and
+   * the requests one lookup of a person makes there. Overrides the vendor's quota × share; a
+   * source with neither is not limited.
+   */
+  REFRESH_BUDGETS: z.record(
+    z.string(),
+    z.object({
+      REQUESTS: z.number().int().min(1),
+      PER_SECONDS: z.number().int().min(1).max(86_400),
+      REQUESTS_PER_LOOKUP: z.number().int().min(1).max(1000).default(1),
+    }).strict(),
+  ).default({}),
 }).strict();
 
 /**

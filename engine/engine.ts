@@ -5,6 +5,7 @@
  * @module
  */
 import type { ExemptionReader } from "./view/exemptions.ts";
+import type { RefreshQueue } from "./view/refresh_queue.ts";
 import { callWithDeadline, listOfObjects } from "./view/deadline.ts";
 import { stagedLookup } from "./view/lookup.ts";
 import { withPlainAddress } from "./identity/addresses.ts";
@@ -85,6 +86,8 @@ export interface EngineOptions {
   snapshots?: Partial<SnapshotSettings>;
   /** Told about store failures, which never fail a view. */
   onError?: (what: string, error: unknown) => void;
+  /** Where stale views' refreshes wait for the sources' budgets (`view/refresh_queue.ts`). */
+  refreshQueue?: RefreshQueue;
 }
 
 /** Options of one lookup. */
@@ -262,6 +265,7 @@ export function createEngine(parts: EngineParts, options: EngineOptions = {}): E
     now,
     ...(options.snapshots ? { settings: options.snapshots } : {}),
     ...(options.onError ? { onError: options.onError } : {}),
+    ...(options.refreshQueue ? { refreshQueue: options.refreshQueue } : {}),
   });
 
   const engine: Engine = {

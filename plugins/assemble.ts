@@ -29,6 +29,8 @@ import type {
 } from "../engine/core/ports.ts";
 import type { MetricsRegistry } from "../config/metrics.ts";
 import { sleep } from "../lib/abort.ts";
+import { createRefreshQueue } from "../engine/view/refresh_queue.ts";
+import { refreshBudgets } from "./refresh_budgets.ts";
 import { serves } from "./plugin.ts";
 import { esKwargsSchema } from "./elasticsearch.ts";
 import {
@@ -146,6 +148,14 @@ export function ownershipGuard(config: Config, log: Logger): OwnershipGuard {
   });
 }
 
+/** The names of the plugins one lookup of a person asks (devices, ownership, accounts, events). */
+function lookupSourceNames(plugins: LoadedPlugin[]): string[] {
+  const asked = ["devices", "ownership", "accounts", "events"] as const;
+  return [
+    ...new Set(plugins.filter((p) => asked.some((k) => p.kinds.includes(k))).map((p) => p.name)),
+  ];
+}
+
 /** Groups loaded plugins by the port each serves; `releases` feeds the OS policies. */
 export function engineParts(
   plugins: LoadedPlugin[],
@@ -208,6 +218,19 @@ export async function assemble(
     fetch: releaseConfig.FETCH ?? !config.demo,
   });
   await releases.load();
+  const onError = (what: string, error: unknown) =>
+    log.warn(`cannot ${what}`, { error: String(error) });
+  const refreshQueue = createRefreshQueue({
+    budgets: refreshBudgets(
+      lookupSourceNames(plugins),
+      config.SNAPSHOTS.REFRESH_BUDGETS,
+      config.SNAPSHOTS.REFRESH_SHARE,
+    ),
+    tokens: store,
+    now,
+    sleep,
+    onError,
+  });
   const engine = createEngine({
     ...engineParts(plugins, config, { releases, now }),
     ownership: ownershipGuard(config, log),
@@ -215,7 +238,8 @@ export async function assemble(
     store,
     now,
     snapshots: snapshotSettings(config),
-    onError: (what, error) => log.warn(`cannot ${what}`, { error: String(error) }),
+    onError,
+    refreshQueue,
     ...(options.onCall ? { onCall: options.onCall } : {}),
   });
   const feedbackSinks = new Map(
@@ -247,6 +271,8 @@ export async function assemble(
     demoPeople: config.demo ? (await import("./sources/demo_people.ts")).DEMO_PEOPLE : [],
     async close() {
       // Everything that reads or writes the store stops first; the store closes last.
+      refreshQueue.stop();
+      await refreshQueue.idle();
       await releases.close(); // a feed read in flight is aborted and ends
       await outbox.stop();
       await nudgeWorker?.stop();

@@ -17,6 +17,7 @@ import {
 } from "./snapshots.ts";
 import { foldEmail } from "../identity/emails.ts";
 import type { ExemptionReader } from "./exemptions.ts";
+import type { RefreshQueue } from "./refresh_queue.ts";
 
 export type { PersonView } from "./person_view.ts";
 
@@ -44,6 +45,11 @@ export interface PersonViewParts {
   settings?: Partial<SnapshotSettings>;
   /** Told about store failures (which never fail a view). */
   onError?: (what: string, error: unknown) => void;
+  /**
+   * Where a stale view's background refresh waits for the sources' budgets (issue 24). Without
+   * one, a stale view starts its refresh at once.
+   */
+  refreshQueue?: RefreshQueue | undefined;
 }
 
 /** What a cache of something rendered from a person's snapshot compares (see `stamp()`). */
@@ -178,6 +184,28 @@ export function createPersonViews(parts: PersonViewParts): PersonViews {
     return started;
   }
 
+  /**
+   * The background refresh of a stale view: at once without a refresh queue, else when the
+   * sources' budgets allow, reading the snapshot again when its turn comes and skipping a person
+   * refreshed meanwhile (by a batch, another process or a "Check again"). Nobody awaits it: a
+   * lookup that throws is reported, never left as an unhandled rejection (which ends a Deno
+   * process); the stale view stays.
+   */
+  function refreshLater(key: string, email: string, stale: PersonSnapshot): void {
+    const queue = parts.refreshQueue;
+    if (!queue) {
+      lookup(key, email, stale).catch(report("refresh a snapshot"));
+      return;
+    }
+    if (inflight.has(key)) return;
+    queue.request(key, async () => {
+      if (inflight.has(key)) return;
+      const current = await read(key);
+      if (current && age(current) < settings.freshMs) return;
+      await lookup(key, email, current);
+    });
+  }
+
   function maybePrune() {
     if (!store || now().getTime() - lastPrune < HOUR_MS) return;
     lastPrune = now().getTime();
@@ -244,8 +272,7 @@ export function createPersonViews(parts: PersonViewParts): PersonViews {
       const s = snap;
       if (!s || !has(s, need)) return null;
       cached ??= age(s) < settings.freshMs ? present(s, false, false) : (() => {
-        // nobody awaits a background refresh: a failure is reported, the stale view stays
-        lookup(key, email, s).catch(report("refresh a snapshot"));
+        refreshLater(key, email, s);
         return present(s, false, true);
       })();
       return await cached;
@@ -316,9 +343,7 @@ export function createPersonViews(parts: PersonViewParts): PersonViews {
       const snap = await read(key);
       if (!snap || !has(snap, options.need ?? "devices")) return null;
       if (age(snap) < settings.freshMs) return await present(snap, false, false);
-      // nobody awaits a background refresh: a lookup that throws is reported, never left
-      // as an unhandled rejection (which ends a Deno process); the stale view stays
-      lookup(key, email, snap).catch(report("refresh a snapshot"));
+      refreshLater(key, email, snap);
       return await present(snap, false, true);
     },
   };

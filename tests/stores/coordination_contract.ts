@@ -8,6 +8,7 @@
 import assert from "node:assert/strict";
 import type { Store } from "../../engine/core/ports.ts";
 import { at, type ContractStep } from "./store_contract.ts";
+import { createRefreshQueue } from "../../engine/view/refresh_queue.ts";
 
 const THREE_A_MINUTE = { requests: 3, perSeconds: 60 };
 
@@ -66,4 +67,38 @@ export async function sharedCoordination(a: Store, b: Store): Promise<void> {
     ),
   );
   assert.equal(leases.filter(Boolean).length, 1);
+}
+
+/**
+ * Two processes' refresh queues (issue 24), each on its own store on one backend, with 6 stale
+ * people each and one source allowing 4 lookups per hour: together they refresh exactly 4 people
+ * at the start, and the rest wait for the shared bucket (the clock stays at the start: a wait
+ * ends the test's queues).
+ */
+export async function sharedRefreshBudget(a: Store, b: Store): Promise<void> {
+  const refreshed: string[] = [];
+  let waiting = 0; // queues waiting for a token: once both wait, nothing more can start
+  const queues = [a, b].map((store) =>
+    createRefreshQueue({
+      budgets: [{ source: "google", rate: { requests: 4, perSeconds: 3600 } }],
+      tokens: store,
+      now: () => at(0),
+      sleep: (_ms, signal) => {
+        waiting++;
+        return new Promise((_resolve, reject) => signal.addEventListener("abort", reject));
+      },
+    })
+  );
+  for (let i = 0; i < 12; i++) {
+    const key = `person${i}@example.com`;
+    queues[i % 2]!.request(key, () => Promise.resolve(refreshed.push(key)));
+  }
+  for (let turn = 0; waiting < 2 && turn < 1000; turn++) {
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  for (const q of queues) q.stop();
+  await Promise.all(queues.map((q) => q.idle()));
+  assert.equal(waiting, 2, "both queues wait for the shared bucket");
+  assert.equal(refreshed.length, 4, `refreshed: ${refreshed.join(", ")}`);
+  assert.equal(queues[0]!.queued + queues[1]!.queued, 8);
 }

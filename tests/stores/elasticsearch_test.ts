@@ -4,7 +4,7 @@ import type { Store } from "../../engine/core/ports.ts";
 import { createElasticsearchStore } from "../../plugins/stores/elasticsearch.ts";
 import { type FakeElasticsearch, startFakeElasticsearch } from "../fakes/elasticsearch.ts";
 import { at, runStoreContract } from "./store_contract.ts";
-import { sharedCoordination } from "./coordination_contract.ts";
+import { sharedCoordination, sharedRefreshBudget } from "./coordination_contract.ts";
 import { sha256Hex } from "../../lib/sha256.ts";
 
 /** Opens a store on its own fake; closing the store also stops the fake. */
@@ -139,11 +139,12 @@ Deno.test("elasticsearch store: a session revoked by one process is refused by a
   }
 });
 
-Deno.test("two elasticsearch stores on one cluster share rate-limit buckets and leases", async () => {
+Deno.test("two elasticsearch stores on one cluster share rate-limit buckets, leases and the refresh budget", async () => {
   const fake = startFakeElasticsearch();
   const [a, b] = [await storeOnFake({ fake }), await storeOnFake({ fake })];
   try {
     await sharedCoordination(a, b);
+    await sharedRefreshBudget(a, b);
   } finally {
     await a.close();
     await b.close();

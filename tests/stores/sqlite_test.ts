@@ -4,7 +4,7 @@ import { silentLogger } from "../../config/log.ts";
 import { createSqliteStore } from "../../plugins/stores/sqlite.ts";
 import { inTempDir } from "../support/temp_dir.ts";
 import { at, runStoreContract } from "./store_contract.ts";
-import { sharedCoordination } from "./coordination_contract.ts";
+import { sharedCoordination, sharedRefreshBudget } from "./coordination_contract.ts";
 
 runStoreContract(
   "sqlite (:memory:)",
@@ -121,13 +121,14 @@ Deno.test("sqlite recordFeedback() stores nothing when one outbox row cannot be 
   });
 });
 
-Deno.test("two sqlite stores on one file share rate-limit buckets and leases", async () => {
+Deno.test("two sqlite stores on one file share rate-limit buckets, leases and the refresh budget", async () => {
   await inTempDir(async (dir) => {
     const path = `${dir}/shared.db`;
     const a = await createSqliteStore({ path, log: silentLogger });
     const b = await createSqliteStore({ path, log: silentLogger });
     try {
       await sharedCoordination(a, b);
+      await sharedRefreshBudget(a, b);
     } finally {
       await a.close();
       await b.close();
