@@ -25,7 +25,8 @@ Commands:
   batch [FILE|-]            collect every person's devices [--concurrency N] [--timeout S]
                             [--collect-only] [--shard I/N] [--log-file F] [--per-person]
                             [--all-owners] (FILE's people only; without FILE, or with
-                            --all-owners, every owner the listings and directory name)
+                            --all-owners, every owner the listings and directory name);
+                            then the nudges when NUDGES.ENABLED [--skip-nudges]
   nudges FILE|- [--dry-run] plan the messages (Slack, email) these people would get now;
                             --dry-run prints who would get what and sends nothing
 
@@ -58,6 +59,7 @@ export async function main(args: string[], log: Logger = createLogger()): Promis
         "collect-only": { type: "boolean" },
         "per-person": { type: "boolean" },
         "all-owners": { type: "boolean" },
+        "skip-nudges": { type: "boolean" },
         shard: { type: "string" },
         "log-file": { type: "string" },
         "dry-run": { type: "boolean" },

@@ -1,6 +1,6 @@
 /**
  * `batch [EMAILS_FILE|-] [--concurrency N] [--timeout S] [--collect-only] [--shard I/N]
- * [--log-file F]`: every person of the list through the same engine as the web page (staged
+ * [--log-file F] [--skip-nudges]`: every person of the list through the same engine as the web page (staged
  * lookup → transforms → practices → merge, spec §10), at most N people at a time and N calls per
  * source, then the batch sinks, the status history ("failing since") and the run's summary in the
  * store. Progress on stderr; the summary on stdout; exit 1 when a source (or sink) failed for
@@ -11,6 +11,9 @@
  * "failing since" on the pages counts from the first sighting by a page view or a batch; the
  * batch itself reports the true statuses (a `warn` inside a `GRACE_DAYS` grace period is shown to
  * the employee as a nudge, but counts as critical on the dashboard).
+ *
+ * With `NUDGES.ENABLED` (and a nudge channel), the run ends with the nudges of its people, as
+ * `main.ts nudges` would send them; `--skip-nudges` (or `--collect-only`) leaves them out.
  *
  * People come from a file (one address per line) or standard input (`-`): a list given is
  * exactly the run's people (a pilot group, a department). Without one — or with `--all-owners` —
@@ -35,6 +38,7 @@ import { REGISTRY, type RegistryEntry } from "../plugins/registry.ts";
 import { type BatchOptions, parseBatchOptions, withBatchTimeout } from "./batch_options.ts";
 import { formatProgress, formatSummary, teeLogger } from "./batch_format.ts";
 import type { CommandContext } from "./command.ts";
+import { planAndDeliver } from "./nudges.ts";
 
 /** What tests (and the bench) may replace. */
 export interface BatchDeps {
@@ -187,5 +191,31 @@ async function run(a: {
     listings: report.listings,
     gaps: report.gaps,
   }));
-  return report.exitCode;
+  const nudged = await nudgesAfter(a, report.people);
+  return report.exitCode === 1 ? 1 : nudged;
+}
+
+/**
+ * The nudges after a run (issue 27): when `NUDGES.ENABLED`, a nudge channel is configured and
+ * neither `--collect-only` nor `--skip-nudges` was given, the run's people are planned, queued and
+ * delivered exactly as `main.ts nudges` does (`planAndDeliver`). Returns its exit status (1 when a
+ * person's view or a channel failed), 0 when nudges do not run.
+ */
+async function nudgesAfter(
+  a: {
+    ctx: CommandContext;
+    options: BatchOptions;
+    services: Awaited<ReturnType<typeof assemble>>;
+    now: () => Date;
+  },
+  people: readonly string[],
+): Promise<0 | 1> {
+  const { ctx, options, services } = a;
+  if (!ctx.config.NUDGES.ENABLED || options.collectOnly || options.skipNudges) return 0;
+  if (services.nudgeChannels.size === 0) {
+    ctx.printErr("batch: NUDGES.ENABLED but no nudge channel is configured; no nudges sent");
+    return 0;
+  }
+  ctx.print("nudges:\n");
+  return await planAndDeliver(ctx, services, people, { dryRun: false, now: a.now() });
 }

@@ -57,6 +57,8 @@ export interface BatchOptions {
    * no file, the owners are the people anyway.
    */
   allOwners: boolean;
+  /** `--skip-nudges`: no nudges after this run, even with `NUDGES.ENABLED`. */
+  skipNudges: boolean;
 }
 
 /**
@@ -94,5 +96,6 @@ export function parseBatchOptions(
     logFile: typeof v["log-file"] === "string" ? v["log-file"] : undefined,
     perPerson: v["per-person"] === true,
     allOwners: v["all-owners"] === true,
+    skipNudges: v["skip-nudges"] === true,
   };
 }

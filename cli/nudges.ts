@@ -12,17 +12,10 @@
  */
 import { parseEmailList } from "../engine/batch/batch_people.ts";
 import { deliverNudges } from "../engine/nudges/nudge_outbox.ts";
-import {
-  type DescribeDevice,
-  type NudgeOutcome,
-  type NudgePersonOptions,
-  runNudges,
-} from "../engine/nudges/nudge_run.ts";
+import { type NudgeOutcome, runNudges } from "../engine/nudges/nudge_run.ts";
 import type { NudgeSettings } from "../engine/nudges/nudges.ts";
-import type { MergedDevice } from "../engine/core/types.ts";
 import type { Config, NudgesConfig } from "../config/schema.ts";
-import { assemble } from "../plugins/assemble.ts";
-import { deviceAnchor, deviceNames, osLine } from "../views/devices.tsx";
+import { assemble, type Services } from "../plugins/assemble.ts";
 import type { CommandContext } from "./command.ts";
 
 /** The settings of the planner from the `NUDGES` section. */
@@ -35,18 +28,6 @@ export function nudgeSettings(n: NudgesConfig): NudgeSettings & { staleDays: num
     staleDays: n.STALE_DAYS,
   };
 }
-
-/** How the pages anchor and name a device: the Devices page's card anchor and its title line. */
-export const describeDevice: DescribeDevice = (
-  d: MergedDevice,
-  i: number,
-): { anchor: string; where: string } => {
-  const names = deviceNames(d);
-  return {
-    anchor: deviceAnchor(d, i),
-    where: [names.title, osLine(d) ?? names.id].filter(Boolean).join(" · "),
-  };
-};
 
 /** Where the links of a message point: `PUBLIC_ORIGIN`, else the local demo address. */
 export function nudgeOrigin(config: Config): string {
@@ -91,13 +72,40 @@ export async function nudges(ctx: CommandContext): Promise<number> {
   for (const bad of list.invalid) ctx.printErr(`nudges: not an email address, skipped: ${bad}`);
   const services = await assemble(ctx.config, { log: ctx.log });
   try {
-    const channels = services.nudgeChannels;
-    if (channels.size === 0) {
+    if (services.nudgeChannels.size === 0) {
       ctx.printErr("nudges: no nudge channel is configured; add slack or email to PLUGINS");
       return 2;
     }
-    const now = new Date();
-    const options: NudgePersonOptions = {
+    return await planAndDeliver(ctx, services, list.emails, { dryRun, now: new Date() });
+  } finally {
+    await services.close();
+  }
+}
+
+/**
+ * Plans (and unless a dry run, queues and delivers) the nudges of `emails`, printing one line per
+ * person and channel, the summary, and what was delivered: the `nudges` command, and the end of a
+ * `batch` run when `NUDGES.ENABLED`. Each person's view is `engine.view()`: the snapshot within
+ * the freshness window (after a batch, the one it just wrote), else one lookup.
+ *
+ * @param ctx the command's configuration, output and log
+ * @param services the assembled services (channels, store, engine)
+ * @param emails the people, folded
+ * @param options dry run, and the clock the plans are made at
+ * @returns 0 when done, 1 when a person's view, a source or a channel failed
+ */
+export async function planAndDeliver(
+  ctx: Pick<CommandContext, "config" | "print" | "printErr" | "log">,
+  services: Pick<Services, "nudgeChannels" | "store" | "engine">,
+  emails: Iterable<string> | AsyncIterable<string>,
+  options: { dryRun: boolean; now: Date },
+): Promise<0 | 1> {
+  const { dryRun, now } = options;
+  const channels = services.nudgeChannels;
+  const summary = await runNudges(
+    emails,
+    (email) => services.engine.view(email, { need: "accounts" }),
+    {
       channels,
       ledger: services.store,
       settings: nudgeSettings(ctx.config.NUDGES),
@@ -106,44 +114,34 @@ export async function nudges(ctx: CommandContext): Promise<number> {
         origin: nudgeOrigin(ctx.config),
         ...(ctx.config.UI?.contactEmail ? { contactEmail: ctx.config.UI.contactEmail } : {}),
       },
-      describe: describeDevice,
       now,
       dryRun,
-    };
-    const summary = await runNudges(
-      list.emails,
-      (email) => services.engine.view(email, { need: "accounts" }),
-      {
-        ...options,
-        onOutcome: (outcomes) => outcomes.forEach((o) => ctx.print(`${outcomeLine(o)}\n`)),
-      },
+      onOutcome: (outcomes) => outcomes.forEach((o) => ctx.print(`${outcomeLine(o)}\n`)),
+    },
+  );
+  const held = Object.entries(summary.held).map(([k, n]) => `${n} ${k}`).join(", ") || "none";
+  for (const i of summary.incomplete) {
+    ctx.printErr(
+      `nudges: ${i.email}: ${
+        i.sources.join(", ")
+      } failed; planned from what the other sources said`,
     );
-    const held = Object.entries(summary.held).map(([k, n]) => `${n} ${k}`).join(", ") || "none";
-    for (const i of summary.incomplete) {
-      ctx.printErr(
-        `nudges: ${i.email}: ${
-          i.sources.join(", ")
-        } failed; planned from what the other sources said`,
-      );
-    }
-    ctx.print(
-      `${summary.people} people: ${summary.queued} ${dryRun ? "would be sent" : "queued"}, ` +
-        `${summary.alreadyQueued} already queued, held: ${held}, ${summary.failed.length} failed, ` +
-        `${summary.incomplete.length} with failed sources\n`,
-    );
-    if (!dryRun) {
-      const report = await deliverNudges({
-        ledger: services.store,
-        channels,
-        log: ctx.log,
-        limit: 1000,
-      });
-      ctx.print(
-        `delivered: ${report.sent} sent, ${report.failed} to retry, ${report.refused} refused\n`,
-      );
-    }
-    return summary.failed.length > 0 || summary.incomplete.length > 0 ? 1 : 0;
-  } finally {
-    await services.close();
   }
+  ctx.print(
+    `${summary.people} people: ${summary.queued} ${dryRun ? "would be sent" : "queued"}, ` +
+      `${summary.alreadyQueued} already queued, held: ${held}, ${summary.failed.length} failed, ` +
+      `${summary.incomplete.length} with failed sources\n`,
+  );
+  if (!dryRun) {
+    const report = await deliverNudges({
+      ledger: services.store,
+      channels,
+      log: ctx.log,
+      limit: 1000,
+    });
+    ctx.print(
+      `delivered: ${report.sent} sent, ${report.failed} to retry, ${report.refused} refused\n`,
+    );
+  }
+  return summary.failed.length > 0 || summary.incomplete.length > 0 ? 1 : 0;
 }

@@ -53,6 +53,9 @@ const sourceSchema = z.object({
   title: z.string().min(1).optional().catch(undefined),
   severity: z.enum(NOTIFICATION_SEVERITIES).optional().catch(undefined),
   answers: z.array(answer).optional().catch(undefined),
+  /** Stethoscope's own fields: the practice key and the device an alert is about (issue 27). */
+  practice: z.string().min(1).max(100).optional().catch(undefined),
+  device: z.string().min(1).max(200).optional().catch(undefined),
 });
 
 /** One search hit as far as we read it. */
@@ -93,6 +96,8 @@ export function normaliseHit(
   };
   if (s.title !== undefined) n.title = s.title;
   if (s.severity !== undefined) n.severity = s.severity;
+  if (s.practice !== undefined) n.practice = s.practice;
+  if (s.device !== undefined) n.device = s.device;
   if (n.type !== "simple" && s.answers !== undefined && s.answers.length > 0) {
     n.answers = s.answers;
   }

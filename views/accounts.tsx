@@ -6,7 +6,7 @@
 import type { Child } from "hono/jsx";
 import type { Account } from "../engine/core/types.ts";
 import { possessive, type Whose } from "./empty_state.tsx";
-import { accountAnchor, twoStepOn } from "./todo.ts";
+import { accountAnchor, twoStepOn } from "../engine/view/todo.ts";
 
 const TWO_STEP_HELP = "https://support.google.com/accounts/answer/185839";
 const CONNECTED_APPS = "https://myaccount.google.com/connections";

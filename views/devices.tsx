@@ -10,7 +10,7 @@ import type { UiConfig } from "../config/schema.ts";
 import { actionGroups, deviceRating } from "../engine/view/rating.ts";
 import type { Rating } from "../engine/core/severity.ts";
 import type { MergedDevice } from "../engine/core/types.ts";
-import { friendlyOsName, friendlyOsVersion } from "../engine/practices/practice_titles.ts";
+import { deviceAnchor, deviceNames, osLine } from "../engine/view/device_names.ts";
 import { fullDate, plural } from "./format.ts";
 import { LastHeard } from "./freshness.tsx";
 import { EmptyState, type Whose } from "./empty_state.tsx";
@@ -18,6 +18,8 @@ import { PracticeGroup } from "./practice_item.tsx";
 import { ExemptGroup } from "./exempt_practices.tsx";
 import { RATING_CLASS } from "./severity_class.ts";
 import { sourceLabels } from "./source_label.ts";
+
+export { deviceAnchor, deviceNames, osLine };
 
 /** The headline of a device card, by rating. */
 export function ratingText(d: Pick<MergedDevice, "practices">): string {
@@ -33,34 +35,6 @@ const RATING_TEXT: Record<Rating, string> = {
   ok: "All good",
   unknown: "Nothing known",
 };
-
-/** A device's friendly name and identifying line (host name, else serial, else MACs). */
-export function deviceNames(d: MergedDevice): { title: string; id: string } {
-  return {
-    title: d.friendly_name ?? d.model ?? d.manufacturer ?? "Unknown device",
-    id: d.name ?? d.identifiers.serial ?? (d.identifiers.mac_addresses ?? []).join(" "),
-  };
-}
-
-/** "macOS 15.6", "Windows 10 build 19045", or `undefined` when the OS is not known. */
-export function osLine(
-  d: Pick<MergedDevice, "os" | "os_version" | "platform">,
-): string | undefined {
-  const os = friendlyOsName(d.os ?? d.platform);
-  if (os === undefined) return undefined;
-  const version = friendlyOsVersion(d.os, d.os_version);
-  return version ? `${os} ${version}` : os;
-}
-
-/**
- * A stable anchor for a device card (`dev-<serial>` or another identifier), so the Overview can
- * link to it; the list position only when the device has no identifier at all.
- */
-export function deviceAnchor(d: MergedDevice, index: number): string {
-  const ids = d.identifiers;
-  const id = ids.serial ?? ids.udid ?? ids.google_device_id ?? d.name ?? ids.mac_addresses?.[0];
-  return `dev-${String(id ?? index).replace(/[^A-Za-z0-9_-]/g, "_")}`;
-}
 
 /** "2 devices need fixing now: Pixel 6, ThinkPad X1". */
 export function CriticalSummary(props: { devices: readonly MergedDevice[] }): Child {

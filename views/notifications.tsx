@@ -7,22 +7,13 @@
  */
 import type { Child } from "hono/jsx";
 import type { Notification } from "../engine/core/types.ts";
+import { type AlertState, notificationDomId } from "../engine/view/todo.ts";
 import { timeAgo } from "./format.ts";
 
-/** What the person already did with a notification. */
-export interface NotificationState {
-  dismissed: boolean;
-  /** The answer given, for questions. */
-  answer?: string | undefined;
-}
+export { notificationDomId };
 
-/**
- * The id of a notification's card, e.g. `n-signin-fry-3`: answering without htmx redirects to
- * `/#<id>`, so the browser lands on (and focuses) the card just answered.
- */
-export function notificationDomId(id: string): string {
-  return `n-${id.replace(/[^A-Za-z0-9_-]/g, "_")}`;
-}
+/** What the person already did with a notification (the to-do model's {@link AlertState}). */
+export type NotificationState = AlertState;
 
 /** Hidden form field carrying the double-submit token. */
 export function CsrfField(props: { token: string | undefined }): Child {
@@ -119,6 +110,8 @@ export function NotificationCard(
      * (answering is theirs alone), and their answer told in the third person.
      */
     readOnly?: boolean;
+    /** The fix of the practice the alert is about (`/devices#dev-C02X-firewall`), linked. */
+    fixHref?: string;
   },
 ): Child {
   const { n, state } = props;
@@ -153,6 +146,11 @@ export function NotificationCard(
         </time>
       </p>
       <p>{n.message}</p>
+      {props.fixHref && (
+        <p>
+          <a href={props.fixHref}>How to fix it</a>
+        </p>
+      )}
       {props.error && <p class="crit" role="alert">{props.error}</p>}
       {props.readOnly && (
         <p class="muted">

@@ -104,6 +104,8 @@ export interface BatchReport {
    * skipped-record tally (distinct records), then the gaps of people's lookups no tally counts.
    */
   gaps: SourceGap[];
+  /** The run's people, folded, in the order they were looked up (the nudges after the run). */
+  people: string[];
   /** 1 when a source or a sink failed for everyone, or a sink lost a document; else 0. */
   exitCode: 0 | 1;
   seconds: number;
@@ -248,6 +250,7 @@ export function startBatchRun(parts: BatchRunParts, options: BatchRunOptions): B
       sinks: fannedOut.lines,
       failedForEveryone: everyone,
       gaps: runGaps(parts.plugins as TalliedPlugin[], personGaps),
+      people: emails,
       exitCode: everyone.length > 0 || fannedOut.failedForEveryone || fannedOut.lost > 0 ? 1 : 0,
       seconds: (clock() - started) / 1000,
     };

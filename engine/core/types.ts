@@ -41,6 +41,12 @@ export interface PracticeData {
    * device's rating. Only on practices that are not `ok` or `na`.
    */
   exempt?: PracticeExemption;
+  /**
+   * Up-to-date practices that fail: the one thing to install to clear this status ("macOS
+   * 15.7.7", "Windows 11 25H2", "the latest security patch") and, when known, the day it is or
+   * was due by. The title and the first sentence of `details` name the same.
+   */
+  target?: PracticeTarget;
 }
 
 /** What a person is told of an exemption: until when, and why (never who granted it). */
@@ -53,6 +59,14 @@ export interface PracticeExemption {
   reason: string;
   /** Granted for this one device, or for every device of the person. */
   scope: "device" | "person";
+}
+
+/** What an up-to-date practice asks to install, and by when (`PracticeData.target`). */
+export interface PracticeTarget {
+  /** The release to install, as a person reads it: "macOS 15.7.7", "Windows 11 25H2". */
+  name: string;
+  /** The day it is due by (in the past: overdue); absent when no date applies. */
+  by?: Date;
 }
 
 /** Values that identify a physical device (spec §2.3). MACs are canonical (see `canonicalMac`). */
@@ -220,6 +234,13 @@ export interface Notification {
    * the Activity page then share one answer.
    */
   event_id?: string;
+  /**
+   * The practice the alert is about (a practice key such as `firewall`), when it is about one:
+   * the to-do list then shows it with that practice's item, linked to its fix, counted once.
+   */
+  practice?: string;
+  /** The device it is about, by any identifier (serial, host name, UDID, Google id, MAC). */
+  device?: string;
 }
 
 /** Feedback a person gives on a notification or event (spec §2.9). */

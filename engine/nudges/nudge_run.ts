@@ -1,9 +1,10 @@
 /**
  * The nudge use case (issue 27): from one person's view to a queued message per channel (or, in a
- * dry run, to what would be sent). The items are what the person can act on — critical and
- * suggested practices of devices seen recently, and accounts without 2-Step Verification — never
- * what cannot be checked, never notices, never a device no inventory has heard from in
- * `staleDays` (that one is asked about on the page, "is this still yours?", not nagged about).
+ * dry run, to what would be sent). The items are the to-do model's (`view/todo.ts`) that the
+ * person can act on — critical and suggested practices of devices seen recently, and accounts
+ * without 2-Step Verification — never what cannot be checked, never notices, never a device no
+ * inventory has heard from in `staleDays` (that one is asked about on the page, "is this still
+ * yours?", not nagged about).
  *
  * @module
  */
@@ -17,17 +18,9 @@ import {
   type NudgeSettings,
   planNudge,
 } from "./nudges.ts";
-import { actionGroups } from "../view/rating.ts";
+import { todoList } from "../view/todo.ts";
 import type { Account, MergedDevice } from "../core/types.ts";
 import { errorMessage } from "../../lib/error_message.ts";
-
-/** How a page names and anchors a device (the views' `deviceAnchor`, `deviceNames`, `osLine`). */
-export type DescribeDevice = (device: MergedDevice, index: number) => {
-  /** The device card's anchor on `/devices` (`dev-C02XK1`). */
-  anchor: string;
-  /** "MacBook Pro · macOS 15.6". */
-  where: string;
-};
 
 /** What of a person's view nudges read. */
 export interface NudgeView {
@@ -38,55 +31,38 @@ export interface NudgeView {
   errors?: readonly { source: string }[];
 }
 
-const DAY_MS = 86_400_000;
-
 /**
- * The items a person can act on, in page order: for each device seen within `staleDays` (or with
- * no known last sync), its critical then suggested practices; then each account without 2-Step
- * Verification (Google's `accounts:is_2sv_enrolled`), as critical.
+ * The items a person can act on, from the one to-do model (`view/todo.ts`), in page order: the
+ * critical and suggested practices of devices seen within `staleDays` (exempt ones left out), and
+ * each account without 2-Step Verification. Alerts, can't-check items and devices not seen
+ * lately are never nudged about.
  *
  * @param view the person's devices (display order) and accounts
- * @param describe how a page anchors and names a device
  * @param options `staleDays` (default 90) and the clock
- * @returns the items, each with a key stable across runs (`device:<anchor>:<practice>`)
+ * @returns the items, each with a key stable across runs (`device:<anchor>:<practice>`,
+ *   `account:<type>:<name>:2sv`)
  */
 export function nudgeItemsOf(
   view: Pick<NudgeView, "devices" | "accounts">,
-  describe: DescribeDevice,
   options: { staleDays: number; now: Date },
 ): NudgeItem[] {
+  const list = todoList({ ...view, notifications: [], states: new Map(), ...options });
   const items: NudgeItem[] = [];
-  view.devices.forEach((d, i) => {
-    const seen = d.last_sync?.getTime();
-    if (seen !== undefined && options.now.getTime() - seen > options.staleDays * DAY_MS) return;
-    const { anchor, where } = describe(d, i);
-    const g = actionGroups(d);
-    for (const [level, list] of [["critical", g.critical], ["suggested", g.suggested]] as const) {
-      for (const [key, p] of list) {
-        const safe = key.replace(/[^A-Za-z0-9_-]/g, "_");
-        const item: NudgeItem = {
-          key: `device:${anchor}:${key}`,
-          level,
-          title: p.title ?? key,
-          where,
-          href: `/devices#${anchor}-${safe}`,
-        };
-        if (p.since !== undefined) item.since = p.since;
-        if (p.deadline !== undefined) item.deadline = p.deadline;
-        items.push(item);
-      }
+  for (const t of list.items) {
+    if (!t.counted || t.kind === "alert" || (t.level !== "critical" && t.level !== "suggested")) {
+      continue;
     }
-  });
-  view.accounts.forEach((a, i) => {
-    if (a.user_usage["accounts:is_2sv_enrolled"] === true) return;
-    items.push({
-      key: `account:${a.type}:${a.name}:2sv`,
-      level: "critical",
-      title: "2-Step Verification is off",
-      where: `${a.type.charAt(0).toUpperCase()}${a.type.slice(1)} account · ${a.name}`,
-      href: `/accounts#acct-${i}`,
-    });
-  });
+    const item: NudgeItem = {
+      key: t.key,
+      level: t.level,
+      title: t.title,
+      where: t.where,
+      href: t.href,
+    };
+    if (t.since !== undefined) item.since = t.since;
+    if (t.deadline !== undefined) item.deadline = t.deadline;
+    items.push(item);
+  }
   return items;
 }
 
@@ -111,7 +87,6 @@ export interface NudgePersonOptions {
   ledger: Pick<NudgeLedger, "nudgeHistory" | "queueNudge">;
   settings: NudgeSettings & { staleDays: number };
   sender: NudgeSender;
-  describe: DescribeDevice;
   now: Date;
   /** Plan and write the messages, but queue nothing. */
   dryRun: boolean;
@@ -129,7 +104,7 @@ export async function nudgePerson(
   view: NudgeView,
   options: NudgePersonOptions,
 ): Promise<NudgeOutcome[]> {
-  const items = nudgeItemsOf(view, options.describe, {
+  const items = nudgeItemsOf(view, {
     staleDays: options.settings.staleDays,
     now: options.now,
   });

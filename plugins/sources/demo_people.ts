@@ -107,6 +107,8 @@ export const DEMO_PEOPLE: readonly DemoPerson[] = [
         "HERMES-T14 reported BitLocker as off. Turn it on today: a lost laptop without encryption exposes everything on it.",
       event_timestamp: ago(now, 4),
       severity: "critical",
+      practice: "encryption",
+      device: "PF1RED0042",
     }],
   },
   {
@@ -302,6 +304,8 @@ export const DEMO_PEOPLE: readonly DemoPerson[] = [
         message: "fry-mbp reported its firewall as off. The Devices page shows how to turn it on.",
         event_timestamp: ago(now, 2),
         severity: "critical",
+        practice: "firewall",
+        device: "fry-mbp",
       },
       {
         id: "maintenance",

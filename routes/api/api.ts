@@ -24,6 +24,7 @@ import type { AppEnv, Ctx, User } from "../context.ts";
 import { audit } from "../guards/audit.ts";
 import { feedbackApi } from "./feedback_api.ts";
 import { sameEmail } from "../signin/privilege.ts";
+import { personData, todoOf } from "../rendering/person_data.ts";
 import { AuthFailure, verifyAuthorization } from "./tokens.ts";
 
 /** The API sub-app, mounted at `/api/v1`. */
@@ -169,6 +170,43 @@ for (const [path, recordType, lookup, fromSnapshot] of MERGED) {
     return c.json(items);
   });
 }
+
+/**
+ * `GET /todo/:email` (issue 27): the person's to-do list as the Overview and the badge show it
+ * (`engine/view/todo.ts`): `count` (what the badge shows), `byLevel` (`shown`/`counted` per
+ * level) and `items`, most urgent first, each with its stable `key`, `kind`, `level`, `counted`,
+ * `title`, `where`, `href` (a path on this site), `since`/`deadline` when known, the alert
+ * (`alert`, with `answered`) or the alerts about a practice (`alerts`, their ids). From the
+ * person's snapshot when there is one, like the pages.
+ */
+api.get("/todo/:email", async (c) => {
+  const email = c.req.param("email");
+  const user = await guard(c, { quantity: "email address", value: email, owner: true });
+  if (user instanceof Response) return user;
+  const [data, list] = await Promise.all([personData(c, email), todoOf(c, email)]);
+  audit(c, email, "device", data.view.devices);
+  audit(c, email, "notification", data.notifications.items);
+  reportErrors(c, [...data.view.errors, ...data.notifications.errors], data.view.gaps);
+  return c.json({
+    count: list.count,
+    byLevel: list.byLevel,
+    items: list.items.map(({ key, kind, level, counted, title, where, href, ...rest }) => ({
+      key,
+      kind,
+      level,
+      counted,
+      title,
+      where,
+      href,
+      ...(rest.since ? { since: rest.since } : {}),
+      ...(rest.deadline ? { deadline: rest.deadline } : {}),
+      ...("alert" in rest
+        ? { alert: { id: rest.alert.id, answered: rest.state.answer !== undefined } }
+        : {}),
+      ...("alerts" in rest ? { alerts: rest.alerts.map((a) => a.alert.id) } : {}),
+    })),
+  });
+});
 
 // ---- debug routes: privileged users only, and only when ENABLE_DEBUG_ENDPOINTS is on ----
 

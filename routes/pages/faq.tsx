@@ -1,5 +1,6 @@
 /**
- * `GET /faq`: the frequently asked questions (static text with the organisation's links).
+ * `GET /faq`: the frequently asked questions (static text with the organisation's links). It
+ * needs no inventory, so it never waits for one: the badge counts what is at hand.
  *
  * @module
  */
@@ -14,7 +15,7 @@ export const faq: Hono<AppEnv> = new Hono<AppEnv>();
 faq.get("/faq", (c) => {
   return page(
     c,
-    { title: "FAQ", active: "faq" },
+    { title: "FAQ", active: "faq", badge: "at-hand" },
     <>
       <h1>Frequently asked questions</h1>
       <Faq ui={c.var.deps.config.UI} />

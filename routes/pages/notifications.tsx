@@ -8,10 +8,12 @@
 import { Hono } from "hono";
 import { isEventAnswerKey } from "../../engine/core/answer_keys.ts";
 import { AlertCount, NotificationCard, notificationDomId } from "../../views/notifications.tsx";
+import { TodoCounts } from "../../views/overview.tsx";
 import { eventDomId } from "../../views/activity.tsx";
 import type { AppEnv, Ctx } from "../context.ts";
 import { wantsFragment } from "../context.ts";
-import { stateOf } from "../../views/todo.ts";
+import { stateOf } from "../../engine/view/todo.ts";
+import { whoseOf } from "../rendering/page_parts.tsx";
 import { personData, todoOf } from "../rendering/person_data.ts";
 import { dismiss, FeedbackRefused, FeedbackSchema, recordFeedback } from "../feedback.ts";
 import { csrfOk, formOf } from "../guards/forms.ts";
@@ -20,11 +22,14 @@ import { errorPage } from "../rendering/render.tsx";
 /** The notification sub-app. */
 export const notifications: Hono<AppEnv> = new Hono<AppEnv>();
 
-/** The card (and the to-do count) after a change, for htmx. */
+/**
+ * The card after a change, for htmx, with the counts sent out of band: the badge, the to-do
+ * list's summary line and each group's heading count.
+ */
 async function fragment(c: Ctx, id: string, error?: string): Promise<Response> {
   const { now, config } = c.var.deps;
   const email = c.var.user!.email;
-  const [data, items] = await Promise.all([personData(c, email), todoOf(c, email)]);
+  const [data, list] = await Promise.all([personData(c, email), todoOf(c, email)]);
   const n = data.notifications.items.find((x) => x.id === id);
   return c.html(
     <>
@@ -40,7 +45,8 @@ async function fragment(c: Ctx, id: string, error?: string): Promise<Response> {
           contact={config.UI.contactEmail}
         />
       )}
-      <AlertCount count={items.length} oob />
+      <AlertCount count={list.count} oob />
+      <TodoCounts list={list} whose={whoseOf(c, email)} oob />
     </>,
     error ? 422 : 200,
   );

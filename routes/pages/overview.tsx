@@ -27,7 +27,7 @@ overview.get("/", async (c) => {
     need: "accounts",
     async render(view) {
       const data = await personData(c, email, view);
-      const items = await todoOf(c, email);
+      const list = await todoOf(c, email);
       audit(c, email, "device", view.devices);
       audit(c, email, "notification", data.notifications.items);
       return {
@@ -43,7 +43,7 @@ overview.get("/", async (c) => {
               labels={config.UI.sourceLabels}
             />
             <Overview
-              items={items}
+              list={list}
               deviceCount={view.devices.length}
               whose={whoseOf(c, email)}
               now={now()}

@@ -61,3 +61,19 @@ export function cachedNotifications(
   );
   return found;
 }
+
+/**
+ * The person's alerts when the cache holds a complete lookup younger than
+ * `BUDGETS.NOTIFICATIONS_CACHE_SECONDS`, else `undefined`: never asks a source (pages that need
+ * no inventory, such as the FAQ, count the badge only from what is at hand).
+ */
+export function keptNotifications(
+  c: Ctx,
+  email: string,
+): Promise<Collected<Notification>> | undefined {
+  const { deps } = c.var;
+  const kept = CACHES.get(deps)?.get(foldEmail(email));
+  const now = deps.now().getTime();
+  const ttlMs = deps.config.BUDGETS.NOTIFICATIONS_CACHE_SECONDS * 1000;
+  return kept !== undefined && now - kept.at < ttlMs && now >= kept.at ? kept.found : undefined;
+}

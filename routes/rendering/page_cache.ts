@@ -26,7 +26,7 @@ import type { AppDeps, Ctx } from "../context.ts";
 import { audit, type AuditCall } from "../guards/audit.ts";
 import { notificationsOf, notificationStates, visitOf } from "./person_data.ts";
 import { fillGzip, type GzipTemplate, gzipTemplate } from "./gzip_template.ts";
-import { buildTodo } from "../../views/todo.ts";
+import { todoList } from "../../engine/view/todo.ts";
 
 /** How long a rendered page may be reused at most: the clock window, ms. */
 export const PAGE_WINDOW_MS = 10_000;
@@ -130,9 +130,13 @@ async function inputsOf(c: Ctx, email: string, shown: NotificationsShown): Promi
     notificationStates(c, email),
   ]);
   if (!stamp?.fresh) return null;
-  const alerts = shown === "all"
-    ? notifications
-    : buildTodo({ devices: [], accounts: [], notifications: notifications.items, states }).length;
+  const alerts = shown === "all" ? notifications : todoList({
+    devices: [],
+    accounts: [],
+    notifications: notifications.items,
+    states,
+    now: c.var.deps.now(),
+  }).count;
   const releases = releaseStatus?.().feeds.map((f) => [f.name, f.origin, f.asOf.getTime()]);
   const rest = JSON.stringify([alerts, [...states], releases ?? null]);
   return `${stamp.version.length}:${stamp.version}${rest}`;

@@ -11,9 +11,9 @@ import { foldEmail } from "../../engine/identity/emails.ts";
 import type { Collected, Notification } from "../../engine/core/types.ts";
 import type { NotificationState } from "../../views/notifications.tsx";
 import { sourceLabels } from "../../views/source_label.ts";
-import { buildTodo, type TodoItem } from "../../views/todo.ts";
+import { type TodoList, todoList } from "../../engine/view/todo.ts";
 import type { Ctx } from "../context.ts";
-import { cachedNotifications } from "./notification_cache.ts";
+import { cachedNotifications, keptNotifications } from "./notification_cache.ts";
 
 /** One person's data as the pages show it. */
 export interface PersonData {
@@ -142,15 +142,41 @@ export function personData(c: Ctx, email: string, seen?: PersonView): Promise<Pe
   return found;
 }
 
-/** The person's to-do list (the Overview's items, most urgent first). */
-export async function todoOf(c: Ctx, email: string): Promise<TodoItem[]> {
-  const data = await personData(c, email);
-  return buildTodo({
+/**
+ * The person's to-do list from what is at hand — the snapshot (whatever its age) and alerts
+ * looked up within `BUDGETS.NOTIFICATIONS_CACHE_SECONDS` — without asking any inventory or alert
+ * source; `null` when either is missing. For pages that need no inventory (the FAQ).
+ */
+export async function todoAtHand(c: Ctx, email: string): Promise<TodoList | null> {
+  const kept = keptNotifications(c, email);
+  if (kept === undefined) return null;
+  const [view, notifications, states] = await Promise.all([
+    visitOf(c, email).cachedView("accounts"),
+    kept,
+    notificationStates(c, email),
+  ]);
+  if (view === null) return null;
+  return listOf(c, { view, notifications, states });
+}
+
+function listOf(c: Ctx, data: PersonData): TodoList {
+  const { now, config } = c.var.deps;
+  return todoList({
     devices: data.view.devices,
     accounts: data.view.accounts,
     notifications: data.notifications.items,
     states: data.states,
+    now: now(),
+    staleDays: config.NUDGES.STALE_DAYS,
   });
+}
+
+/**
+ * The person's to-do list (`engine/view/todo.ts`): the Overview's items, most urgent first, and
+ * the count the navigation badge shows. Devices not seen for `NUDGES.STALE_DAYS` are asked about.
+ */
+export async function todoOf(c: Ctx, email: string): Promise<TodoList> {
+  return listOf(c, await personData(c, email));
 }
 
 /** The labels of the named sources, each once, in order. */

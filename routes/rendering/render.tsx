@@ -9,7 +9,7 @@ import { ErrorNotice, ErrorPage } from "../../views/error.tsx";
 import { Layout, type Shell } from "../../views/layout.tsx";
 import { type Ctx, wantsFragment } from "../context.ts";
 import { sameEmail } from "../signin/privilege.ts";
-import { todoOf } from "./person_data.ts";
+import { todoAtHand, todoOf } from "./person_data.ts";
 
 /** Asset URLs, set once at start-up by the app. */
 export const assetUrls = { css: "", js: "" };
@@ -32,9 +32,11 @@ export function shellFor(c: Ctx): Shell {
 /**
  * Renders a full page. For a signed-in person the navigation badge counts the to-do items of the
  * person the page is about (`person`, the signed-in person by default; looked up once per
- * request) unless `alerts` gives the count or `badge` is false (error pages, which must not wait
- * on the sources). A page about someone else (look-up mode, already checked by `targetEmail`)
- * keeps its navigation in that person's context.
+ * request) unless `alerts` gives the count, `badge` is false (error pages, which must not wait
+ * on the sources) or `"at-hand"` (pages that need no inventory, such as the FAQ: counted from the
+ * snapshot and cached alerts if there are both, else no badge — never waiting for a source). A
+ * page about someone else (look-up mode, already checked by `targetEmail`) keeps its navigation
+ * in that person's context.
  */
 export async function page(
   c: Ctx,
@@ -42,7 +44,7 @@ export async function page(
     title: string;
     active?: string;
     alerts?: number;
-    badge?: boolean;
+    badge?: boolean | "at-hand";
     status?: ContentfulStatusCode;
     /** Whose page this is (a person page's `targetEmail`); the signed-in person by default. */
     person?: string;
@@ -52,7 +54,11 @@ export async function page(
   const user = c.var.user;
   const person = options.person ?? user?.email;
   const alerts = options.alerts ??
-    (person && options.badge !== false ? (await todoOf(c, person)).length : 0);
+    (!person || options.badge === false
+      ? 0
+      : options.badge === "at-hand"
+      ? (await todoAtHand(c, person))?.count ?? 0
+      : (await todoOf(c, person)).count);
   return await c.html(
     <Layout
       shell={shellFor(c)}

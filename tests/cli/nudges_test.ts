@@ -1,7 +1,8 @@
 /**
  * `main.ts nudges FILE [--dry-run]` over the demo inventory with the Slack channel pointed at the
  * Slack fake: the dry run lists who would get what and sends nothing; the real run queues and
- * delivers each message once; a second run the same day sends nothing new.
+ * delivers each message once; a second run the same day sends nothing new; a batch run ends with
+ * the same nudges when they are enabled.
  *
  * @module
  */
@@ -9,6 +10,7 @@ import assert from "node:assert/strict";
 import { silentLogger } from "../../config/log.ts";
 import { type Config, ConfigSchema } from "../../config/schema.ts";
 import { nudges } from "../../cli/nudges.ts";
+import { runBatchCommand } from "../../cli/batch.ts";
 import type { CommandContext } from "../../cli/command.ts";
 import { SLACK_TOKEN, startFakeSlack } from "../fakes/slack.ts";
 
@@ -54,6 +56,20 @@ async function harness(
       const code = await nudges(ctx);
       return { code, out, err };
     },
+    /** `main.ts batch FILE` with the same configuration (progress lines dropped). */
+    batch: async (...flags: string[]) => {
+      const out: string[] = [];
+      const ctx: CommandContext = {
+        config,
+        values: Object.fromEntries(flags.map((f) => [f.replace(/^--/, ""), true])),
+        positionals: ["batch", file],
+        log: silentLogger,
+        print: (t) => out.push(...t.replace(/\n$/, "").split("\n")),
+        printErr: () => {},
+      };
+      const code = await runBatchCommand(ctx, { isTerminal: false, writeProgress: () => {} });
+      return { code, out };
+    },
     async [Symbol.asyncDispose]() {
       await slack.close();
       await Deno.remove(dir, { recursive: true });
@@ -67,13 +83,26 @@ Deno.test("nudges --dry-run lists who would get what and sends nothing", async (
   assert.deepEqual(err, []);
   assert.equal(code, 0);
   assert.equal(out.length, 4);
-  assert.match(
-    out[0]!,
-    /^user@example\.com {2}slack {2}would send: "Stethoscope: \d+ things to fix on your devices" \(/,
+  assert.equal(
+    out[0],
+    'user@example.com  slack  would send: "Stethoscope: 9 things to fix on your devices" (' +
+      [
+        "macOS 15.6 needs an update (26.6 is current) — MacBook Pro (16-inch, 2023) · macOS 15.6",
+        "Firewall is off — MacBook Pro (16-inch, 2023) · macOS 15.6",
+        "Android 13.0.0 needs an update (16 is current) — Pixel 6 · Android 13.0.0",
+        "Screen lock is off or too slow — ThinkPad X1 Carbon Gen 12 · Windows 10 build 19045",
+        "Windows 10 build 19045 needs an update — ThinkPad X1 Carbon Gen 12 · Windows 10 build 19045",
+        "iOS 18.6 needs an update (26.6 is current) — iPad Air · iOS 18.6",
+        "Automatic updates are off — MacBook Pro (16-inch, 2023) · macOS 15.6",
+        "Remote Login is on — MacBook Pro (16-inch, 2023) · macOS 15.6",
+        "USB debugging is on — Pixel 6 · Android 13.0.0",
+      ].join("; ") + ")",
   );
-  assert.match(
-    out[1]!,
-    /^one-red@example\.com {2}slack {2}would send: "Stethoscope: \d+ things? to fix on your devices" \(/,
+  assert.equal(
+    out[1],
+    'one-red@example.com  slack  would send: "Stethoscope: 2 things to fix on your devices" (' +
+      "Disk is not encrypted — ThinkPad T14 Gen 4 · Windows 11 build 26200; " +
+      "2-Step Verification is off — Google account · one-red@example.com)",
   );
   assert.equal(out[2], "green@example.com  slack  nothing now (nothing-new)");
   assert.equal(
@@ -127,4 +156,37 @@ Deno.test("nudges names each person whose sources failed, and exits 1", async ()
     out.at(-1),
     "3 people: 2 would be sent, 0 already queued, held: 1 nothing-new, 0 failed, 3 with failed sources",
   );
+});
+
+Deno.test("batch ends with the nudges of its people when NUDGES.ENABLED; --skip-nudges leaves them out", async () => {
+  await using h = await harness({ ENABLED: true });
+  const skipped = await h.batch("--skip-nudges");
+  assert.equal(skipped.code, 0);
+  assert.equal(skipped.out.includes("nudges:"), false);
+  assert.equal(h.slack.posts(), 0);
+  const run = await h.batch();
+  assert.equal(run.code, 0);
+  const at = run.out.indexOf("nudges:");
+  assert.ok(at > 0, run.out.join("\n"));
+  assert.deepEqual(run.out.slice(at + 3), [
+    "green@example.com  slack  nothing now (nothing-new)",
+    "3 people: 2 queued, 0 already queued, held: 1 nothing-new, 0 failed, 0 with failed sources",
+    "delivered: 2 sent, 0 to retry, 0 refused",
+  ]);
+  assert.match(
+    run.out[at + 1]!,
+    /^user@example\.com {2}slack {2}queued: "Stethoscope: 9 things to fix/,
+  );
+  assert.match(
+    run.out[at + 2]!,
+    /^one-red@example\.com {2}slack {2}queued: "Stethoscope: 2 things/,
+  );
+  assert.equal(h.slack.posts(), 2);
+  // a second run the same day: nothing new, nothing sent (exactly once through the ledger)
+  const again = await h.batch();
+  assert.equal(
+    again.out.at(-2),
+    "3 people: 0 queued, 0 already queued, held: 3 nothing-new, 0 failed, 0 with failed sources",
+  );
+  assert.equal(h.slack.posts(), 2);
 });

@@ -62,11 +62,6 @@ const FRY: NudgeView = {
   ],
 };
 
-const describe = (d: MergedDevice) => ({
-  anchor: `dev-${d.identifiers.serial}`,
-  where: `${d.model} · macOS ${d.os_version}`,
-});
-
 async function rig() {
   const dir = await Deno.makeTempDir({ prefix: "stethoscope-test-" });
   const path = `${dir}/nudges.db`;
@@ -92,7 +87,6 @@ async function rig() {
     ledger,
     settings: SETTINGS,
     sender: SENDER,
-    describe,
     now: NOW,
     dryRun: false,
   };
@@ -110,12 +104,27 @@ async function rig() {
   };
 }
 
-Deno.test("nudgeItemsOf() carries critical and suggested items of recent devices and 2SV-off accounts only", () => {
-  const items = nudgeItemsOf(FRY, describe, { staleDays: 90, now: NOW });
-  assert.deepEqual(items.map((i) => [i.key, i.level, i.href]), [
-    ["device:dev-C02XK1:firewall", "critical", "/devices#dev-C02XK1-firewall"],
-    ["device:dev-C02XK1:uptodate", "suggested", "/devices#dev-C02XK1-uptodate"],
-    ["account:google:fry@example.com:2sv", "critical", "/accounts#acct-0"],
+Deno.test("nudgeItemsOf() carries critical then suggested items of recent devices and 2SV-off accounts only", () => {
+  const items = nudgeItemsOf(FRY, { staleDays: 90, now: NOW });
+  assert.deepEqual(items.map((i) => [i.key, i.level, i.where, i.href]), [
+    [
+      "device:dev-C02XK1:firewall",
+      "critical",
+      "MacBook Pro · macOS 15.6",
+      "/devices#dev-C02XK1-firewall",
+    ],
+    [
+      "account:google:fry@example.com:2sv",
+      "critical",
+      "Google account · fry@example.com",
+      "/accounts#acct-0",
+    ],
+    [
+      "device:dev-C02XK1:uptodate",
+      "suggested",
+      "MacBook Pro · macOS 15.6",
+      "/devices#dev-C02XK1-uptodate",
+    ],
   ]);
 });
 

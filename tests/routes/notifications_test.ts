@@ -49,28 +49,61 @@ Deno.test("a plain form post dismisses an alert for good: 303, and gone after re
   }
 });
 
-Deno.test("htmx gets the updated card and the alert count out of band", async () => {
+const COUNTS = (summary: string, n: [number, number, number, number, number]) =>
+  `<p class="lead" id="todo-summary" hx-swap-oob="true">Your to-do list: ${summary}</p>` +
+  ["crit", "sugg", "stale", "unknown", "info"].map((cls, i) =>
+    `<span id="todo-${cls}-n" hx-swap-oob="true">${n[i]}</span>`
+  ).join("");
+
+Deno.test("htmx gets the updated card and every count out of band: a linked alert's dismissal leaves its practice counted, an answer lowers the count", async () => {
   const app = await startApp();
   try {
     const cookie = await app.login("user@example.com");
     const page = await overview(app, cookie);
-    // the badge counts exactly the Overview's to-do items
-    const listed = [...page.matchAll(/<li class="todo(?:-alert| \w+)"/g)].length;
-    assert.ok(listed > 3, `${listed} items`);
-    assert.match(page, new RegExp(`<span class="badge" id="alert-count"\\s*>${listed}<\/span>`));
-    const res = await app.request("/notifications/firewall-fry/dismiss", {
-      method: "POST",
-      cookie,
-      headers: { "HX-Request": "true", "X-CSRF-Token": csrfOf(page) },
-      body: new URLSearchParams(),
-    });
+    // Fry: 6 to fix now (the firewall alert is shown with its practice, not counted again) and
+    // 4 suggestions (3 practices and the open question); 7 can't-check items and 1 notice are
+    // listed but not counted.
+    assert.match(page, /<span class="badge" id="alert-count"\s*>10<\/span>/);
+    assert.match(
+      page,
+      /Your to-do list: 6 to fix now, 4 suggestions\. Also listed: 7 that can&#39;t be checked, 1 notice\./,
+    );
+    const post = (path: string, body: URLSearchParams) =>
+      app.request(path, {
+        method: "POST",
+        cookie,
+        headers: { "HX-Request": "true", "X-CSRF-Token": csrfOf(page) },
+        body,
+      });
+    const res = await post("/notifications/firewall-fry/dismiss", new URLSearchParams());
     assert.equal(res.status, 200);
-    const html = await res.text();
     assert.equal(
-      html,
-      `<p id="n-firewall-fry" class="muted" tabindex="-1" autofocus role="status">Dismissed “Your MacBook&#39;s firewall is off”.</p><span class="badge" id="alert-count"  hx-swap-oob="true">${
-        listed - 1
-      }</span>`,
+      await res.text(),
+      `<p id="n-firewall-fry" class="muted" tabindex="-1" autofocus role="status">Dismissed “Your MacBook&#39;s firewall is off”.</p><span class="badge" id="alert-count"  hx-swap-oob="true">10</span>` +
+        COUNTS("6 to fix now, 4 suggestions. Also listed: 7 that can&#39;t be checked, 1 notice.", [
+          6,
+          4,
+          0,
+          7,
+          1,
+        ]),
+    );
+    const answer = await post(
+      "/notifications/signin-fry-3/feedback",
+      new URLSearchParams({ feedback: "yes", notes: "" }),
+    );
+    assert.equal(answer.status, 200);
+    const html = await answer.text();
+    assert.match(html, /You answered “This was me”\. Thank you\./);
+    assert.ok(
+      html.endsWith(
+        `<span class="badge" id="alert-count"  hx-swap-oob="true">9</span>` +
+          COUNTS(
+            "6 to fix now, 3 suggestions. Also listed: 1 answered question, 7 that can&#39;t be checked, 1 notice.",
+            [6, 4, 0, 7, 1],
+          ),
+      ),
+      html.slice(-900),
     );
   } finally {
     await app.close();

@@ -1,9 +1,8 @@
 import assert from "node:assert/strict";
-import type { AccessEvent, MergedDevice, Notification } from "../../engine/core/types.ts";
+import type { AccessEvent } from "../../engine/core/types.ts";
 import { describeEvent, whereFrom } from "../../views/activity.tsx";
 import { evidenceSentences } from "../../views/evidence.ts";
 import { shortTime } from "../../views/format.ts";
-import { buildTodo } from "../../views/todo.ts";
 
 Deno.test("evidenceSentences() rewords the sources' evidence as plain sentences", async (t) => {
   await t.step("LANDESK encryption percentage", () => {
@@ -92,72 +91,5 @@ Deno.test("sign-ins are described in plain words with their place", () => {
   assert.equal(
     whereFrom(event({ place: "Berlin, Germany", ip_address: "203.0.113.7" })),
     "Berlin, Germany · 203.0.113.7",
-  );
-});
-
-const device = (over: Partial<MergedDevice>): MergedDevice => ({
-  sources: ["jamf"],
-  identifiers: { serial: "C02X" },
-  practices: {},
-  ...over,
-});
-
-Deno.test("buildTodo() lists fix-now, suggested, can't-check and notices across everything", () => {
-  const mac = device({
-    model: "MacBook Air",
-    os: "macOS",
-    os_version: "15.6",
-    practices: {
-      firewall: { status: "warn", title: "Firewall is off" },
-      remotelogin: { status: "nudge", title: "Remote Login is on" },
-      screenlock: { status: "unknown", title: "Screen lock can't be checked on this Mac" },
-      encryption: { status: "ok", title: "Disk is encrypted" },
-      jailed: { status: "na", title: "n/a" },
-    },
-  });
-  const question: Notification = {
-    id: "q1",
-    type: "question",
-    message: "Was this you?",
-    event_timestamp: at("2026-11-30T09:00:00Z"),
-    event_id: "event:google:e1",
-  };
-  const notice: Notification = {
-    id: "n1",
-    type: "announcement",
-    message: "Maintenance",
-    event_timestamp: at("2026-11-30T08:00:00Z"),
-  };
-  const gone: Notification = { ...notice, id: "n2" };
-  const items = buildTodo({
-    devices: [mac],
-    accounts: [{
-      name: "fry@example.com",
-      type: "google",
-      source: "google",
-      user_usage: { "accounts:is_2sv_enrolled": false },
-      last_updated: at("2026-11-30T00:00:00Z"),
-    }],
-    notifications: [notice, question, gone],
-    states: new Map([["n2", { dismissed: true }], ["event:google:e1", {
-      dismissed: false,
-      answer: "no",
-    }]]),
-  });
-  assert.deepEqual(
-    items.map((i) =>
-      i.kind === "alert"
-        ? `${i.level} alert ${i.n.id} ${i.state.answer ?? "-"}`
-        : `${i.level} ${i.title} | ${i.where} | ${i.href}`
-    ),
-    [
-      "critical Firewall is off | MacBook Air · macOS 15.6 | /devices#dev-C02X-firewall",
-      "critical 2-Step Verification is off | Google account · fry@example.com | /accounts#acct-0",
-      "suggested Remote Login is on | MacBook Air · macOS 15.6 | /devices#dev-C02X-remotelogin",
-      // the question shares its sign-in's answer
-      "suggested alert q1 no",
-      "unknown Screen lock can't be checked on this Mac | MacBook Air · macOS 15.6 | /devices#dev-C02X-screenlock",
-      "info alert n1 -",
-    ],
   );
 });

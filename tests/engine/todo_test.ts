@@ -1,0 +1,221 @@
+/**
+ * The one to-do model (issue 27): what is listed, what the badge counts, devices not seen lately,
+ * alerts about a failing practice, exemptions. Exact values throughout. The alert fields
+ * `practice` and `device` are Stethoscope's own (documented in the README's `es_notifications`).
+ *
+ * @module
+ */
+import assert from "node:assert/strict";
+import type { Account, MergedDevice, Notification } from "../../engine/core/types.ts";
+import { type AlertState, todoList } from "../../engine/view/todo.ts";
+
+const NOW = new Date("2026-11-30T12:00:00Z");
+const at = (iso: string) => new Date(iso);
+
+const device = (over: Partial<MergedDevice>): MergedDevice => ({
+  sources: ["jamf"],
+  identifiers: { serial: "C02X" },
+  last_sync: at("2026-11-30T09:00:00Z"),
+  practices: {},
+  ...over,
+});
+
+const MAC = device({
+  model: "MacBook Air",
+  name: "fry-air",
+  os: "macOS",
+  os_version: "15.6",
+  practices: {
+    firewall: { status: "warn", title: "Firewall is off" },
+    remotelogin: { status: "nudge", title: "Remote Login is on" },
+    screenlock: { status: "unknown", title: "Screen lock can't be checked on this Mac" },
+    encryption: { status: "ok", title: "Disk is encrypted" },
+    jailed: { status: "na", title: "n/a" },
+  },
+});
+
+const ACCOUNT: Account = {
+  name: "fry@example.com",
+  type: "google",
+  source: "google",
+  user_usage: { "accounts:is_2sv_enrolled": false },
+  last_updated: at("2026-11-30T00:00:00Z"),
+};
+
+const QUESTION: Notification = {
+  id: "q1",
+  type: "question",
+  message: "Was this you?",
+  event_timestamp: at("2026-11-30T09:00:00Z"),
+  event_id: "event:google:e1",
+};
+const NOTICE: Notification = {
+  id: "n1",
+  type: "announcement",
+  message: "Maintenance",
+  event_timestamp: at("2026-11-30T08:00:00Z"),
+};
+const FIREWALL_ALERT: Notification = {
+  id: "fw",
+  type: "simple",
+  title: "Your MacBook's firewall is off",
+  message: "fry-air reported its firewall as off.",
+  event_timestamp: at("2026-11-30T10:00:00Z"),
+  severity: "critical",
+  practice: "firewall",
+  device: "FRY-AIR",
+};
+
+function lines(states: Map<string, AlertState> = new Map(), extra: Notification[] = []) {
+  const list = todoList({
+    devices: [MAC],
+    accounts: [ACCOUNT],
+    notifications: [NOTICE, QUESTION, ...extra],
+    states,
+    now: NOW,
+  });
+  return {
+    list,
+    lines: list.items.map((i) =>
+      i.kind === "alert"
+        ? `${i.level} ${i.counted ? "counted" : "shown"} alert ${i.alert.id} ${
+          i.state.answer ?? "-"
+        }`
+        : `${i.level} ${i.counted ? "counted" : "shown"} ${i.title} | ${i.where} | ${i.href}`
+    ),
+  };
+}
+
+Deno.test("todoList() lists fix now, suggested, can't check and notices; counts what the person can act on", () => {
+  const { list, lines: got } = lines();
+  assert.deepEqual(got, [
+    "critical counted Firewall is off | MacBook Air · macOS 15.6 | /devices#dev-C02X-firewall",
+    "critical counted 2-Step Verification is off | Google account · fry@example.com | /accounts#acct-0",
+    "suggested counted Remote Login is on | MacBook Air · macOS 15.6 | /devices#dev-C02X-remotelogin",
+    "suggested counted alert q1 -",
+    "unknown shown Screen lock can't be checked on this Mac | MacBook Air · macOS 15.6 | /devices#dev-C02X-screenlock",
+    "info shown alert n1 -",
+  ]);
+  assert.equal(list.count, 4);
+  assert.deepEqual(list.byLevel, {
+    critical: { shown: 2, counted: 2 },
+    suggested: { shown: 2, counted: 2 },
+    stale: { shown: 0, counted: 0 },
+    unknown: { shown: 1, counted: 0 },
+    info: { shown: 1, counted: 0 },
+  });
+});
+
+Deno.test("todoList(): answering a question lowers the count; dismissing takes it off", () => {
+  const answered = lines(new Map([["event:google:e1", { dismissed: false, answer: "no" }]]));
+  // the question shares its sign-in's answer
+  assert.equal(answered.lines[3], "suggested shown alert q1 no");
+  assert.equal(answered.list.count, 3);
+  const dismissed = lines(new Map([["q1", { dismissed: true }]]));
+  assert.equal(dismissed.lines.some((l) => l.includes("q1")), false);
+  assert.equal(dismissed.list.count, 3);
+});
+
+Deno.test("todoList(): an alert about a failing practice is shown with it, linked to its fix, counted once", async (t) => {
+  await t.step("attached to the practice of the device it names", () => {
+    const { list, lines: got } = lines(new Map(), [FIREWALL_ALERT]);
+    assert.equal(list.count, 4);
+    assert.equal(got.filter((l) => l.includes("alert fw")).length, 0);
+    const item = list.items[0]!;
+    assert.equal(item.kind === "practice" && item.alerts.map((a) => a.alert.id).join(), "fw");
+    assert.equal(item.href, "/devices#dev-C02X-firewall");
+  });
+  await t.step("dismissing the alert leaves the practice to fix", () => {
+    const { list } = lines(new Map([["fw", { dismissed: true }]]), [FIREWALL_ALERT]);
+    assert.equal(list.count, 4);
+    const item = list.items[0]!;
+    assert.equal(item.kind === "practice" && item.alerts.length, 0);
+  });
+  await t.step("about a device that now passes: a notice, not counted", () => {
+    const fixed = { ...FIREWALL_ALERT, practice: "encryption" };
+    const { list, lines: got } = lines(new Map(), [fixed]);
+    assert.equal(list.count, 4);
+    assert.equal(got.includes("info shown alert fw -"), true);
+  });
+  await t.step("naming another device: its own item, counted", () => {
+    const other = { ...FIREWALL_ALERT, device: "C02OTHER" };
+    const { list, lines: got } = lines(new Map(), [other]);
+    assert.equal(list.count, 5);
+    assert.equal(got.includes("critical counted alert fw -"), true);
+  });
+});
+
+Deno.test("todoList(): a device not seen for staleDays is asked about, out of Fix now", () => {
+  const old = device({
+    model: "ThinkPad T460",
+    os: "Microsoft Windows 10 Pro",
+    os_version: "10.0.19045",
+    identifiers: { serial: "PF0OLD" },
+    last_sync: at("2017-03-14T08:00:00Z"),
+    practices: { firewall: { status: "warn", title: "Firewall is off" } },
+  });
+  const list = todoList({
+    devices: [MAC, old],
+    accounts: [],
+    notifications: [],
+    states: new Map(),
+    now: NOW,
+  });
+  const stale = list.items.filter((i) => i.level === "stale");
+  assert.deepEqual(stale.map((i) => [i.title, i.where, i.href, i.counted]), [[
+    "Not seen since March 2017: is this still yours?",
+    "ThinkPad T460 · Windows 10 build 19045",
+    "/devices#dev-PF0OLD",
+    false,
+  ]]);
+  assert.equal(list.byLevel.critical.shown, 1);
+  assert.equal(list.count, 2);
+  // 400 days: still listed as to do
+  const longer = todoList({
+    devices: [old],
+    accounts: [],
+    notifications: [],
+    states: new Map(),
+    now: NOW,
+    staleDays: 3650,
+  });
+  assert.deepEqual(longer.items.map((i) => [i.level, i.title]), [["critical", "Firewall is off"]]);
+});
+
+Deno.test("todoList(): an exempt practice is not to do", () => {
+  const exempt = device({
+    practices: {
+      firewall: { status: "warn", title: "Firewall is off", exempt: true } as never,
+      remotelogin: { status: "nudge", title: "Remote Login is on" },
+    },
+  });
+  const list = todoList({
+    devices: [exempt],
+    accounts: [],
+    notifications: [],
+    states: new Map(),
+    now: NOW,
+  });
+  assert.deepEqual(list.items.map((i) => i.title), ["Remote Login is on"]);
+  assert.equal(list.count, 1);
+});
+
+Deno.test("todoList(): an update item's deadline is its target's when no grace deadline", () => {
+  const d = device({
+    practices: {
+      uptodate: {
+        status: "warn",
+        title: "Install macOS 15.7.7 (due by 1 June)",
+        target: { name: "macOS 15.7.7", by: at("2026-06-01T00:00:00Z") },
+      },
+    },
+  });
+  const list = todoList({
+    devices: [d],
+    accounts: [],
+    notifications: [],
+    states: new Map(),
+    now: NOW,
+  });
+  assert.equal(list.items[0]?.deadline?.toISOString(), "2026-06-01T00:00:00.000Z");
+});
