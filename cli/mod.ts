@@ -3,7 +3,6 @@
  *
  * @module
  */
-import type { Logger } from "../engine/core/log.ts";
 import { silentLogger } from "../config/log.ts";
 import type { Config } from "../config/schema.ts";
 import { loadPlugins } from "../plugins/registry.ts";

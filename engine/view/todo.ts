@@ -141,11 +141,11 @@ export function stateOf(
 }
 
 /**
- * The hook for exemptions (issue 26): a practice the security team waived for this device or
- * person carries a truthy `exempt` on its result (set inside `personView`); it is not to do.
+ * Whether the security team waived a practice for this device or person (issue 26: `exempt`,
+ * set inside `personView`); an exempt practice is not to do, whatever its status.
  */
 export function isExempt(p: PracticeData): boolean {
-  return Boolean((p as PracticeData & { exempt?: unknown }).exempt);
+  return p.exempt !== undefined;
 }
 
 /** Whether a device was last heard from more than `staleDays` before `now`. */

@@ -7,7 +7,7 @@ import { actionGroups, deviceRating } from "../../engine/view/rating.ts";
 import type { PersonSnapshot } from "../../engine/view/snapshots.ts";
 import type { DeviceRecord } from "../../engine/core/types.ts";
 import { type Exemption, ExemptionRefused, newExemption } from "../../engine/view/exemptions.ts";
-import { buildTodo } from "../../views/todo.ts";
+import { todoList } from "../../engine/view/todo.ts";
 
 const DAY = 86_400_000;
 const GRANTED = new Date("2026-12-01T09:00:00Z");
@@ -93,13 +93,15 @@ Deno.test("personView() marks a practice exempt while its exemption is in force"
   assert.equal(deviceRating(mac), "ok");
   // an ok practice is never marked
   assert.equal(mac.practices.encryption?.exempt, undefined);
-  const todo = buildTodo({
+  const todo = todoList({
     devices: view.devices,
     accounts: [],
     notifications: [],
     states: new Map(),
+    now: view.collectedAt,
   });
-  assert.deepEqual(todo, []);
+  assert.deepEqual(todo.items, []);
+  assert.equal(todo.count, 0);
 });
 
 Deno.test("personView() brings the practice back at expiry with a deadline from the expiry", async (t) => {
@@ -110,12 +112,13 @@ Deno.test("personView() brings the practice back at expiry with a deadline from 
     assert.equal(fw.status, "nudge");
     assert.deepEqual(fw.since, at("2026-10-01T00:00:00Z"));
     assert.deepEqual(fw.deadline, new Date(MARCH1.getTime() + 14 * DAY));
-    const todo = buildTodo({
+    const todo = todoList({
       devices: view.devices,
       accounts: [],
       notifications: [],
       states: new Map(),
-    });
+      now: view.collectedAt,
+    }).items;
     assert.deepEqual(todo.map((i) => i.kind === "practice" && [i.level, i.title]), [
       ["suggested", "Firewall is off"],
     ]);

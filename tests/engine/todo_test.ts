@@ -185,7 +185,11 @@ Deno.test("todoList(): a device not seen for staleDays is asked about, out of Fi
 Deno.test("todoList(): an exempt practice is not to do", () => {
   const exempt = device({
     practices: {
-      firewall: { status: "warn", title: "Firewall is off", exempt: true } as never,
+      firewall: {
+        status: "warn",
+        title: "Firewall is off",
+        exempt: { id: "x1", until: at("2027-03-01T00:00:00Z"), reason: "lab Mac", scope: "device" },
+      },
       remotelogin: { status: "nudge", title: "Remote Login is on" },
     },
   });
