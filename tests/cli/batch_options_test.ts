@@ -16,6 +16,7 @@ Deno.test("parseBatchOptions() defaults: 16 at a time, one shard, file optional"
     logFile: undefined,
     perPerson: false,
     allOwners: false,
+    skipNudges: false,
   });
 });
 
@@ -29,6 +30,7 @@ Deno.test("parseBatchOptions() reads every flag and the emails file", () => {
       "log-file": "run.log",
       "per-person": true,
       "all-owners": true,
+      "skip-nudges": true,
     }, ["batch", "people.txt"])),
     {
       concurrency: 3,
@@ -39,6 +41,7 @@ Deno.test("parseBatchOptions() reads every flag and the emails file", () => {
       logFile: "run.log",
       perPerson: true,
       allOwners: true,
+      skipNudges: true,
     },
   );
 });
