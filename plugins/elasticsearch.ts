@@ -22,6 +22,7 @@ import { z } from "zod";
 import { timeoutSeconds } from "./plugin.ts";
 import { compatibleTransport, esStatus } from "./elasticsearch_compat.ts";
 import { UpstreamError } from "../engine/core/ports.ts";
+import { NotElasticsearchError } from "./elasticsearch_product.ts";
 
 export { esStatus };
 
@@ -171,8 +172,9 @@ export function clientOptions(config: EsConnection, timeoutMs: number | null): C
 }
 
 /**
- * Creates an ES client, importing `@elastic/elasticsearch` on first use. The client checks that
- * the server is Elasticsearch (`x-elastic-product` header) on its first request.
+ * Creates an ES client, importing `@elastic/elasticsearch` on first use. Its transport checks that
+ * the server is Elasticsearch (`x-elastic-product` header) on every answer and names what it is
+ * otherwise ("the node at … is OpenSearch 2.13.0, not Elasticsearch"; `elasticsearch_product.ts`).
  *
  * @param config hosts and client options
  * @param options the plugin's deadline in ms (`null`: none)
@@ -210,10 +212,13 @@ const STATUS_HINT: Record<number, string> = {
 
 /**
  * One line of plain words for a client error: the HTTP status and ES error type and reason when
- * ES answered, else the transport's message. Never includes credentials.
+ * ES answered, else the transport's message; a node that is not Elasticsearch is named ("the node
+ * at http://127.0.0.1:9200 is OpenSearch 2.13.0, not Elasticsearch: …"). Never includes
+ * credentials.
  */
 export function describeEsError(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
+  if (error instanceof NotElasticsearchError) return error.message;
   const meta = (error as { meta?: { statusCode?: number; body?: unknown } }).meta;
   const body = meta?.body as { error?: { type?: string; reason?: string } | string } | undefined;
   const detail = typeof body?.error === "string"

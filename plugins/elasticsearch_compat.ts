@@ -18,16 +18,24 @@
  * `VERSION_QUESTION_TIMEOUT_MS`), after which the next request asks again. `compatibleWith` in `ELASTICSEARCH_KWARGS` skips the question. A node older than 8 is
  * refused with a message naming its version. Supported: Elasticsearch 8.x and 9.x (`SUPPORTED_ES_MAJORS`).
  *
+ * The check that the node is Elasticsearch at all is done here rather than by the client (whose
+ * check throws before reading the answer): every 2xx answer must carry `x-elastic-product:
+ * Elasticsearch`, and a node without it is named from its root document — "the node at … is
+ * OpenSearch 2.13.0, not Elasticsearch" (`elasticsearch_product.ts`).
+ *
  * @module
  */
 import type {
   Transport,
+  TransportOptions,
   TransportRequestOptions,
   TransportRequestParams,
+  TransportResult,
 } from "@elastic/elasticsearch";
 import { untilAborted } from "../lib/abort.ts";
 import { singleFlight } from "../lib/single_flight.ts";
 import { underOwnDeadline } from "./http_abort.ts";
+import { fromElasticsearch, notElasticsearch, productOf } from "./elasticsearch_product.ts";
 
 /**
  * How long the shared version question (`GET /`) may take when the client has no request timeout
@@ -120,17 +128,27 @@ export function compatibleTransport(
       { keepResult: true },
     );
 
+    constructor(options: TransportOptions) {
+      // The product check is this class's (`unbranded`): the client's throws before the answer is
+      // read, so it could not say what the node is.
+      const { productCheck: _theirs, ...rest } = options;
+      super(rest);
+    }
+
     #detect(): Promise<number | null> {
       return underOwnDeadline(
         questionTimeoutMs,
         "Elasticsearch (GET / for its version)",
         async (signal) => {
           try {
-            const info = await super.request<{ version?: { number?: unknown } }>(
-              { method: "GET", path: "/" },
-              { headers: { ...esMediaTypes(null, false) }, signal },
+            const root = await this.#root(signal);
+            const product = productOf(root.body);
+            if (product !== null) throw notElasticsearch(originOf(root), product);
+            const major = esMajor(
+              (root.body as { version?: { number?: unknown } })?.version?.number,
             );
-            return esMajor(info?.version?.number);
+            if (unbranded(root)) throw notElasticsearch(originOf(root), null);
+            return major;
           } catch (error: unknown) {
             // The client answers an aborted request with its own RequestAbortedError; at the
             // deadline the deadline's reason says what happened.
@@ -140,6 +158,26 @@ export function compatibleTransport(
           }
         },
       );
+    }
+
+    /** `GET /` with plain JSON, which every version accepts; the whole answer. */
+    #root(signal: AbortSignal): Promise<TransportResult> {
+      return super.request({ method: "GET", path: "/" }, {
+        headers: { ...esMediaTypes(null, false) },
+        signal,
+        meta: true,
+      });
+    }
+
+    /** What the root document names, asked after another answer failed the product check. */
+    async #productOfRoot(): Promise<string | null> {
+      try {
+        return productOf(
+          (await underOwnDeadline(questionTimeoutMs, "GET /", (s) => this.#root(s))).body,
+        );
+      } catch {
+        return null; // the answer's own failure is what the operator is told
+      }
     }
 
     // The base class declares overloads (body, or body with meta); this one serves them all.
@@ -152,10 +190,22 @@ export function compatibleTransport(
       const major = await untilAborted(this.#major.run(), options.signal);
       const types = esMediaTypes(major, params.bulkBody !== undefined && params.bulkBody !== null);
       const headers = { ...types, ...options.headers };
-      return await super.request(params, { ...options, headers }) as never;
+      const answer = await super.request(params, { ...options, headers, meta: true });
+      if (unbranded(answer)) throw notElasticsearch(originOf(answer), await this.#productOfRoot());
+      return (options.meta === true ? answer : answer.body) as never;
     }
   }
   return CompatibleTransport;
+}
+
+/** A 2xx answer without Elasticsearch's product header: not from Elasticsearch. */
+function unbranded(answer: TransportResult): boolean {
+  return answer.statusCode >= 200 && answer.statusCode < 300 && !fromElasticsearch(answer.headers);
+}
+
+/** The origin of the node that gave an answer (no credentials), for messages. */
+function originOf(answer: TransportResult): string {
+  return answer.meta.connection?.url.origin ?? "ELASTICSEARCH_HOSTS";
 }
 
 /**
