@@ -210,9 +210,9 @@ Deno.test("batch with listings gives exactly the per-person results, with one re
     // JAMF Classic cannot list: it is still asked per person.
     assert.ok(h.jamf.requests.length - jamfBefore >= PEOPLE.length);
     assert.deepEqual(listed.progress.filter((l) => l.startsWith("intune:")), [
-      "intune: page 1, 7 devices\n",
-      "intune: page 2, 14 devices\n",
-      "intune: page 3, 16 devices\n",
+      "intune: page 1, 7 of 16 devices\n", // Graph states @odata.count on each page
+      "intune: page 2, 14 of 16 devices\n",
+      "intune: page 3, 16 of 16 devices\n",
     ]);
     assert.match(
       listed.out,

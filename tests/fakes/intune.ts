@@ -190,6 +190,14 @@ export interface IntuneFake extends FakeServer {
    */
   loopNextLinks(on: boolean): void;
   /**
+   * Adds `extra` to the `@odata.count` every collection page states (the fake states the
+   * matching devices' number, as Intune does on managedDevices pages:
+   * microsoft/Intune-PowerShell-SDK#78, msgraph-sdk-powershell#1819) — a walk that ends short.
+   */
+  overstateCount(extra: number): void;
+  /** Serves the first page for every skip token, with a fresh nextLink each time. */
+  ignoreSkipTokens(on: boolean): void;
+  /**
    * Counts of Graph collection pages, per-device setting-state requests and tenant-wide
    * setting-state summary requests (`deviceCompliancePolicySettingStateSummaries` and their
    * `deviceComplianceSettingStates` pages) served.
@@ -232,6 +240,8 @@ export function startIntuneFake(options: IntuneFakeOptions = {}): IntuneFake {
   let breakAfter: number | null = null;
   let ignoring = false;
   let looping = false;
+  let overstated = 0;
+  let firstOnly = false;
   let url = "";
 
   async function handle(req: LoggedRequest): Promise<Response> {
@@ -313,18 +323,20 @@ export function startIntuneFake(options: IntuneFakeOptions = {}): IntuneFake {
       matching = devices.filter((d) => String(d[f[1]!] ?? "").toLowerCase() === want);
     }
     const top = Math.min(Number(q.get("$top") ?? 100) || 100, maxPage);
-    const skip = Number(atob(q.get("$skiptoken") ?? btoa("0")));
+    const token = Number(atob(q.get("$skiptoken") ?? btoa("0")));
+    const skip = firstOnly ? 0 : token;
     const select = q.get("$select")?.split(",");
     const slice = matching.slice(skip, skip + top).map((d) =>
       select ? Object.fromEntries(select.map((k) => [k, d[k] ?? null])) : d
     );
     const body: Record<string, unknown> = {
       "@odata.context": `${url}/v1.0/$metadata#deviceManagement/managedDevices`,
+      "@odata.count": matching.length + overstated,
       value: slice,
     };
-    if (skip + top < matching.length) {
+    if (token + top < matching.length) {
       const next = new URLSearchParams(q);
-      next.set("$skiptoken", btoa(String(skip + top)));
+      next.set("$skiptoken", btoa(String(token + top)));
       body["@odata.nextLink"] = `${url}/v1.0/deviceManagement/managedDevices?${next}`;
     }
     if (looping) body["@odata.nextLink"] = `${url}${req.path}`;
@@ -398,7 +410,8 @@ export function startIntuneFake(options: IntuneFakeOptions = {}): IntuneFake {
     if (list === undefined) return json({ error: { code: "ResourceNotFound" } }, 404);
     const q = req.url.searchParams;
     const top = Math.min(Number(q.get("$top") ?? 1000) || 1000, maxPage);
-    const skip = Number(atob(q.get("$skiptoken") ?? btoa("0")));
+    const token = Number(atob(q.get("$skiptoken") ?? btoa("0")));
+    const skip = firstOnly ? 0 : token;
     const body: Record<string, unknown> = { value: list.slice(skip, skip + top) };
     if (skip + top < list.length) {
       const next = new URLSearchParams(q);
@@ -425,6 +438,12 @@ export function startIntuneFake(options: IntuneFakeOptions = {}): IntuneFake {
     },
     ignoreFilters(on) {
       ignoring = on;
+    },
+    overstateCount(extra) {
+      overstated = extra;
+    },
+    ignoreSkipTokens(on) {
+      firstOnly = on;
     },
     loopNextLinks(on) {
       looping = on;

@@ -343,15 +343,15 @@ Deno.test("settingPractices() lets a failing policy win and ignores notApplicabl
   );
 });
 
-Deno.test("intune stops at an @odata.nextLink it already followed (a paging loop), lookup and listing", async () => {
+Deno.test("intune stops at an @odata.nextLink back to the same page (a paging loop), lookup and listing", async () => {
+  // The second page repeats the first one's devices: stopped there, nothing of it yielded.
+  const repeated = "Intune: Graph's page 2 of managed devices repeated devices of earlier pages " +
+    "(it ignored the skip token); stopped";
   await withFake(async ({ fake, source }) => {
     fake.loopNextLinks(true);
     await assert.rejects(
       source.devicesByEmail(FRY, { signal: signal() }),
-      (e: unknown) =>
-        e instanceof UpstreamError &&
-        e.message ===
-          "Intune: Graph sent an @odata.nextLink already followed after 2 pages (a paging loop); stopped",
+      (e: unknown) => e instanceof UpstreamError && e.message === repeated,
     );
     assert.equal(fake.counts.pages, 2, "the first page, then the looping link once");
     const listed: number[] = [];
@@ -361,9 +361,14 @@ Deno.test("intune stops at an @odata.nextLink it already followed (a paging loop
           listed.push(page.records.length);
         }
       })(),
-      /already followed after 2 pages/,
+      { message: repeated },
     );
-    assert.deepEqual(listed, [4, 4]);
+    assert.deepEqual(listed, [4]);
     assert.equal(fake.counts.pages, 4);
+    // Empty pages repeat nothing: the link followed twice is what stops the walk.
+    await assert.rejects(source.devicesByEmail("nobody@planetexpress.com", { signal: signal() }), {
+      message:
+        "Intune: Graph sent an @odata.nextLink already followed after 2 pages (a paging loop); stopped",
+    });
   }, { SETTING_STATES: false });
 });

@@ -6,8 +6,9 @@
  */
 import { z } from "zod";
 import type { DeviceRecord } from "../../engine/core/types.ts";
-import type { CallOptions } from "../../engine/core/ports.ts";
-import { definePlugin } from "../../plugins/plugin.ts";
+import type { CallOptions, Store } from "../../engine/core/ports.ts";
+import { definePlugin, type PluginContext } from "../../plugins/plugin.ts";
+import { silentLogger } from "../../config/log.ts";
 import { REGISTRY, type RegistryEntry } from "../../plugins/registry.ts";
 
 /**
@@ -48,5 +49,20 @@ export function macRecord(name: string, serial: string, now: Date): DeviceRecord
     last_sync: now,
     practices: { encryption: { value: true, last_updated: now } },
     identifiers: { serial },
+  };
+}
+
+/**
+ * The context a plugin gets from `loadPlugins`, as a test builds a plugin by hand: the name, a
+ * 5 s deadline, a silent log, no store, and a clock stopped at `now`.
+ */
+export function pluginContext(name: string, now = "2026-12-07T09:00:00Z"): PluginContext {
+  return {
+    name,
+    timeoutMs: 5000,
+    log: silentLogger,
+    store: {} as Store,
+    now: () => new Date(now),
+    demo: false,
   };
 }

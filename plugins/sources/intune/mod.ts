@@ -26,6 +26,7 @@
  */
 import { z } from "zod";
 import { isValidEmail } from "../../../engine/identity/identifiers.ts";
+import type { ReportGap } from "../../../engine/view/gaps.ts";
 import {
   type CallOptions,
   type ListedPage,
@@ -38,6 +39,7 @@ import { AuthError } from "../../http.ts";
 import { definePlugin, type PluginContext, timeoutSeconds } from "../../plugin.ts";
 import { createGraphClient, type GraphClient, type GraphOptions } from "./graph.ts";
 import { skippedRecords, skippedRecordsTally } from "../skipped_records.ts";
+import { pagingCount } from "../paging.ts";
 import {
   GraphPageSchema,
   ManagedDeviceSchema,
@@ -93,6 +95,16 @@ function literal(value: string): string {
   return `'${value.replaceAll("'", "''")}'`;
 }
 
+/** One page of managed devices as read (see `records` in {@link createIntuneSource}). */
+interface GraphPage {
+  records: DeviceRecord[];
+  next: string | undefined;
+  /** `@odata.count`: how many devices the whole collection (or filter) holds, when stated. */
+  count: number | undefined;
+  /** The `id` of every entry of `value`, malformed ones too (`"?"` without one). */
+  rawIds: string[];
+}
+
 /** The Intune source: every lookup it offers is present, plus its Graph client (tests). */
 export interface IntuneSource extends ListingSource {
   devicesByEmail(email: string, options: CallOptions): Promise<DeviceRecord[]>;
@@ -136,14 +148,15 @@ export function createIntuneSource(
   const skipped = skippedRecords(ctx.log, "intune: skipped a malformed managed device", tally);
   let filterIgnoredReported = false;
 
-  function records(page: unknown): { records: DeviceRecord[]; next: string | undefined } {
+  /** One page: its records, next link, stated `@odata.count` and the ids of every raw entry. */
+  function records(page: unknown, report?: ReportGap): GraphPage {
     const parsed = GraphPageSchema.safeParse(page);
     if (!parsed.success) throw new UpstreamError("Intune: unexpected answer (no value list)");
     const out: DeviceRecord[] = [];
     for (const raw of parsed.data.value) {
       const device = ManagedDeviceSchema.safeParse(raw);
       if (!device.success) {
-        skipped(raw, device.error.issues[0]?.message);
+        skipped(raw, device.error.issues[0]?.message, report);
         continue;
       }
       const record = processManagedDevice(device.data, {
@@ -158,22 +171,45 @@ export function createIntuneSource(
       }
       out.push(record);
     }
-    return { records: out, next: parsed.data["@odata.nextLink"] };
+    return {
+      records: out,
+      next: parsed.data["@odata.nextLink"],
+      count: parsed.data["@odata.count"],
+      rawIds: parsed.data.value.map((raw) => String((raw as { id?: unknown } | null)?.id ?? "?")),
+    };
   }
 
   /**
-   * The collection's pages, following `@odata.nextLink` until there is none. A nextLink already
-   * followed in this walk is a paging loop (a broken or hostile upstream): it stops the walk with
-   * an `UpstreamError` instead of asking again until the deadline — or forever in a batch.
+   * The collection's pages, following `@odata.nextLink` until there is none. Each page is checked
+   * as Jamf Pro's `totalCount` is (`jamf_pro/mod.ts`), so a walk that Graph cut short is an
+   * error of the source, never a complete list:
+   * - a nextLink already followed in this walk is a paging loop (a broken or hostile upstream);
+   * - a page whose devices all came on earlier pages means Graph ignored the skip token;
+   * - the last page leaving the walk short of the `@odata.count` Graph stated (Intune sends it on
+   *   managedDevices pages: microsoft/Intune-PowerShell-SDK#78, msgraph-sdk-powershell#1819;
+   *   without options Graph "may not output all device information",
+   *   microsoftgraph/microsoft-graph-docs#21659).
+   * Each stops the walk with an `UpstreamError` instead of asking again until the deadline — or
+   * forever in a batch. Malformed devices count as read (reported as skipped).
    */
   async function* walk(
     query: Record<string, string>,
     signal: AbortSignal,
-  ): AsyncGenerator<DeviceRecord[]> {
+    report?: ReportGap,
+  ): AsyncGenerator<{ records: DeviceRecord[]; count: number | undefined }> {
     const followed = new Set<string>();
-    let page = records(await graph.get(COLLECTION, signal, query));
-    yield page.records;
-    while (page.next !== undefined) {
+    const count = pagingCount();
+    let stated: number | undefined;
+    let page = records(await graph.get(COLLECTION, signal, query), report);
+    for (let index = 1;; index++) {
+      count.add(page.rawIds, () =>
+        new UpstreamError(
+          `Intune: Graph's page ${index} of managed devices repeated devices of earlier pages ` +
+            `(it ignored the skip token); stopped`,
+        ));
+      stated = page.count ?? stated; // the latest statement: devices come and go during a walk
+      yield { records: page.records, count: stated };
+      if (page.next === undefined) break;
       if (followed.has(page.next)) {
         throw new UpstreamError(
           `Intune: Graph sent an @odata.nextLink already followed after ${followed.size + 1} ` +
@@ -181,8 +217,13 @@ export function createIntuneSource(
         );
       }
       followed.add(page.next);
-      page = records(await graph.get(page.next, signal));
-      yield page.records;
+      page = records(await graph.get(page.next, signal), report);
+    }
+    if (stated !== undefined && count.read < stated) {
+      throw new UpstreamError(
+        `Intune: Graph's managed devices ended after ${count.read} of the ${stated} its ` +
+          `@odata.count stated (the last page had no @odata.nextLink); the list is incomplete`,
+      );
     }
   }
 
@@ -191,7 +232,7 @@ export function createIntuneSource(
     const query = { $filter: filter, $select: SELECT, $top: String(config.PAGE_SIZE) };
     const maxPages = ctx.lookupMaxPages ?? 20;
     let pages = 0;
-    for await (const page of walk(query, options.signal)) {
+    for await (const page of walk(query, options.signal, options.reportGap)) {
       // One person's devices fit in a page or two: a Graph that keeps paging is stopped.
       if (++pages > maxPages) {
         throw new UpstreamError(
@@ -199,7 +240,7 @@ export function createIntuneSource(
             `(BUDGETS.LOOKUP_MAX_PAGES); stopped`,
         );
       }
-      out.push(...page);
+      out.push(...page.records);
     }
     return out;
   }
@@ -294,10 +335,11 @@ export function createIntuneSource(
   async function* listDevices(options: CallOptions): AsyncGenerator<ListedPage> {
     tenantStates = undefined; // a new run reads the tenant's states again
     const query = { $select: SELECT, $top: String(config.PAGE_SIZE) };
-    for await (const page of walk(query, options.signal)) {
+    for await (const { records: page, count } of walk(query, options.signal)) {
       // A device is found by its UPN and by its mail address, as the lookups find it.
       const owners = page.map((r) => [r.email, mails.get(r)].filter((e): e is string => !!e));
-      yield { records: page, keys: page.map((record) => ids.get(record)), owners };
+      const keys = page.map((record) => ids.get(record));
+      yield { records: page, keys, owners, ...(count === undefined ? {} : { total: count }) };
     }
   }
 

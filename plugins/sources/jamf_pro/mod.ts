@@ -33,6 +33,7 @@ import { definePlugin, type PluginContext, timeoutSeconds } from "../../plugin.t
 import { withRetryAfter } from "../../retry_after.ts";
 import { createJamfAuth, jamfRequest } from "../jamf_auth.ts";
 import { skippedRecords, skippedRecordsTally } from "../skipped_records.ts";
+import { pagingCount } from "../paging.ts";
 import {
   jamfCredentialKeys,
   jamfCredentials,
@@ -161,25 +162,21 @@ export function createJamfProSource(
    * read (the raw results are counted, not the records kept); they are reported as skipped.
    */
   async function* pages(filter: string | undefined, signal: AbortSignal) {
-    const seen = new Set<string>();
+    const count = pagingCount();
     let size = config.PAGE_SIZE;
-    let read = 0;
     for (let index = 0;; index++) {
       const p = await page(index, size, filter, signal);
       if (p.ids.length === 0) {
-        if (read < p.total) throw shortOfTotal(read, p.total, index);
+        if (count.read < p.total) throw shortOfTotal(count.read, p.total, index);
         return;
       }
-      if (p.ids.every((id) => seen.has(id))) {
-        throw new UpstreamError(
+      count.add(p.ids, () =>
+        new UpstreamError(
           `Jamf Pro: page ${index} of computers-inventory repeated computers of earlier pages ` +
             `(the server ignored paging); stopped`,
-        );
-      }
-      for (const id of p.ids) seen.add(id);
-      read += p.ids.length;
+        ));
       yield p;
-      if (read >= p.total) return;
+      if (count.read >= p.total) return;
       if (index === 0 && p.ids.length < size) size = p.ids.length; // the server's cap
     }
   }
