@@ -39,6 +39,7 @@ import { type BatchOptions, parseBatchOptions, withBatchTimeout } from "./batch_
 import { formatProgress, formatSummary, teeLogger } from "./batch_format.ts";
 import type { CommandContext } from "./command.ts";
 import { planAndDeliver } from "./nudges.ts";
+import { createSpillFile } from "../lib/spill_file.ts";
 
 /** What tests (and the bench) may replace. */
 export interface BatchDeps {
@@ -154,6 +155,8 @@ async function run(a: {
     store: services.store,
     log,
     now,
+    // the listings' records wait on disk (an unlinked temporary file), not in memory
+    shelf: () => createSpillFile(),
   }, {
     given: options.input === undefined ? undefined : a.list.emails,
     allOwners: options.allOwners,

@@ -23,7 +23,7 @@ import type {
   NotificationSource,
   OwnershipSource,
 } from "./core/ports.ts";
-import type { SnapshotSettings, SnapshotStore } from "./view/snapshots.ts";
+import type { PersonSnapshot, SnapshotSettings, SnapshotStore } from "./view/snapshots.ts";
 import {
   createPersonViews,
   type PersonViews,
@@ -134,7 +134,11 @@ export interface Engine {
    */
   devicesForBatch(
     email: string,
-    options?: LookupOptions & { history?: StatusHistory },
+    options?: LookupOptions & {
+      history?: StatusHistory;
+      /** Where the snapshot goes (the batch's background writer); default the store. */
+      putSnapshot?: (snapshot: PersonSnapshot) => Promise<void>;
+    },
   ): Promise<Collected<MergedDevice>>;
   /**
    * The same engine — store, clock, snapshot settings, metrics hook, ownership guard — over other
@@ -290,7 +294,7 @@ export function createEngine(parts: EngineParts, options: EngineOptions = {}): E
         events: null,
       };
       // a run in which a source failed keeps the person's older data (as a page's refresh does)
-      await views.save(snapshot);
+      await views.save(snapshot, lookup.putSnapshot);
       const view = await personView(snapshot, {
         ...rules,
         now: now(),

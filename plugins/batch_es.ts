@@ -35,7 +35,7 @@ import {
 import { createBulkWriter } from "./es_bulk_writer.ts";
 import { definePlugin } from "./plugin.ts";
 import { foldEmail } from "../engine/identity/emails.ts";
-import { sha256Hex } from "../lib/sha256.ts";
+import { sha256HexSync } from "../lib/sha256.ts";
 
 /** `PLUGINS.batch_es`. */
 export const schema = z.object({
@@ -57,16 +57,16 @@ const NAMED_LOST = 10;
  *
  * @example
  * ```ts
- * await documentId("fry@example.com", { identifiers: { serial: "C02X" }, sources: ["jamf"] });
+ * documentId("fry@example.com", { identifiers: { serial: "C02X" }, sources: ["jamf"] });
  * ```
  */
 export function documentId(
   email: string,
   device: Pick<MergedDevice, "identifiers" | "sources" | "name">,
-): Promise<string> {
+): string {
   const key = deviceKey(device) ??
     `other:${JSON.stringify([device.identifiers, [...device.sources].sort(), device.name ?? ""])}`;
-  return sha256Hex(`${foldEmail(email)}\u0000${key}`);
+  return sha256HexSync(`${foldEmail(email)}\u0000${key}`);
 }
 
 /** The batch sink indexing one document per device into Elasticsearch; see the module doc. */
@@ -96,7 +96,7 @@ export default definePlugin(schema, async (config, ctx) => {
       const reportDate = ctx.now();
       const index = monthlyIndex(prefix, reportDate);
       for (const d of result.devices) {
-        const id = await documentId(result.email, d);
+        const id = documentId(result.email, d);
         await writer.add(index, id, batchDocument(result.email, d, reportDate), result.email);
       }
     },

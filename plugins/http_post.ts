@@ -26,7 +26,8 @@ export interface PostAnswer {
  *
  * @param name the plugin, for messages
  * @param url the endpoint
- * @param body any JSON-serialisable value (dates become ISO strings)
+ * @param body any JSON-serialisable value (dates become ISO strings), or a stream of JSON text
+ *   already encoded (sent as it is, e.g. a large array read from a spill file)
  * @returns the answer; bodies over 1 MiB (`ANSWER_CEILINGS.sink`) are not read; `http:` is
  *   allowed (the URL is a setting); redirects only within the URL's origin
  */
@@ -46,7 +47,7 @@ export async function postJsonOnce(
         "User-Agent": "Stethoscope",
         ...options.headers,
       },
-      body: JSON.stringify(body),
+      body: body instanceof ReadableStream ? body : JSON.stringify(body),
     }, { name, allowHttp: true, ...(options.signal ? { signal: options.signal } : {}) });
   } catch (error: unknown) {
     if (options.signal?.aborted) throw options.signal.reason ?? error;

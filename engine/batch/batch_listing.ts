@@ -15,6 +15,7 @@ import {
   type ListingProgress,
   peopleOf,
   readListing,
+  type TextShelf,
 } from "./listing.ts";
 import { describeError } from "../view/deadline.ts";
 import { foldEmail } from "../identity/emails.ts";
@@ -60,6 +61,8 @@ export async function listingStep(
     signal?: AbortSignal;
     /** Pages and records one listing may read (`BUDGETS`); default none. */
     budget?: { maxPages: number; maxRecords: number };
+    /** A new shelf for one listing's records (default in memory). */
+    shelf?: () => TextShelf;
   },
 ): Promise<ListingStep> {
   const listing = options.perPerson ? [] : parts.deviceSources.filter(isListingSource);
@@ -69,6 +72,7 @@ export async function listingStep(
       ...(options.onPage ? { onPage: options.onPage } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.budget ? { budget: options.budget } : {}),
+      ...(options.shelf ? { shelf: options.shelf() } : {}),
     })
   ));
   const byName = new Map(indexes.map((index, i) => [listing[i]!, index]));
@@ -137,6 +141,8 @@ export interface RunStart {
   people: string[];
   /** One line per directory and listing source. */
   lines: string[];
+  /** Frees the listings' shelves; call once nobody is looked up any more. */
+  close(): void;
 }
 
 /**
@@ -160,6 +166,8 @@ export async function listingAndPeople(
     log: Logger;
     /** Pages and records one listing may read (`BUDGETS`); default none. */
     budget?: { maxPages: number; maxRecords: number };
+    /** A new shelf for one listing's records (default in memory). */
+    shelf?: () => TextShelf;
   },
 ): Promise<RunStart> {
   const [listed, directories] = await Promise.all([
@@ -167,6 +175,7 @@ export async function listingAndPeople(
       perPerson: options.perPerson,
       onPage: (p) => options.write(formatListingPage(p)),
       ...(options.budget ? { budget: options.budget } : {}),
+      ...(options.shelf ? { shelf: options.shelf } : {}),
     }),
     options.owners
       ? directoryStep(options.directories, { onPage: options.write })
@@ -187,5 +196,6 @@ export async function listingAndPeople(
     parts: listed.parts,
     people: options.owners ? peopleOf(given, listed.indexes) : given,
     lines: [...directories.lines, ...listed.lines],
+    close: () => listed.indexes.forEach((i) => i.shelf.close?.()),
   };
 }

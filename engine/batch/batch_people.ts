@@ -6,7 +6,7 @@
  */
 import { foldEmail } from "../identity/emails.ts";
 import { isValidEmail } from "../identity/identifiers.ts";
-import { sha256 } from "../../lib/sha256.ts";
+import { sha256HexSync } from "../../lib/sha256.ts";
 
 const STRIP_RE = /["\s]/g;
 
@@ -84,14 +84,17 @@ export function parseShard(text: string): Shard {
  * await shardOf("fry@example.com", 4); // always the same number in 1..4
  * ```
  */
-export async function shardOf(email: string, count: number): Promise<number> {
-  const digest = new DataView((await sha256(foldEmail(email))).buffer);
-  return (digest.getUint32(0) % count) + 1;
+export function shardOf(email: string, count: number): Promise<number> {
+  return Promise.resolve(shardOfSync(email, count));
+}
+
+function shardOfSync(email: string, count: number): number {
+  // the first 8 hex digits are the first 4 bytes, big-endian
+  return (parseInt(sha256HexSync(foldEmail(email)).slice(0, 8), 16) % count) + 1;
 }
 
 /** The emails of `list` that belong to `shard`, in their order. */
-export async function selectShard(list: readonly string[], shard: Shard): Promise<string[]> {
-  if (shard.count === 1) return [...list];
-  const marks = await Promise.all(list.map((e) => shardOf(e, shard.count)));
-  return list.filter((_, i) => marks[i] === shard.index);
+export function selectShard(list: readonly string[], shard: Shard): Promise<string[]> {
+  if (shard.count === 1) return Promise.resolve([...list]);
+  return Promise.resolve(list.filter((e) => shardOfSync(e, shard.count) === shard.index));
 }

@@ -10,6 +10,7 @@
  */
 import { runBatch } from "./batch.ts";
 import { listingAndPeople } from "./batch_listing.ts";
+import type { TextShelf } from "./listing.ts";
 import { selectShard, type Shard } from "./batch_people.ts";
 import { createSinkFanOut } from "./batch_sinks.ts";
 import {
@@ -31,7 +32,13 @@ import {
   type Store,
 } from "../core/ports.ts";
 import { createObservationWriter } from "../view/since.ts";
+import type { PersonSnapshot } from "../view/snapshots.ts";
+import { createBatchedWriter } from "../../lib/batched_writer.ts";
+
 import { addGaps, type SourceGap, type TalliedPlugin, tallyGaps } from "../view/gaps.ts";
+
+/** People's snapshots per store call (one transaction in SQLite). */
+const SNAPSHOTS_PER_WRITE = 500;
 
 export { type EmailList, parseEmailList, parseShard, type Shard } from "./batch_people.ts";
 export type { BatchStats } from "./batch_stats.ts";
@@ -58,11 +65,16 @@ export interface BatchRunParts {
   plugins: readonly object[];
   /** The batch sinks (none with `--collect-only`). */
   sinks: readonly BatchSink[];
-  store: Pick<Store, "observe" | "saveBatchRun">;
+  store: Pick<Store, "observe" | "saveBatchRun" | "putSnapshot" | "putSnapshots">;
   log: Logger;
   now: () => Date;
   /** Clock for elapsed times, in ms (default `performance.now`). */
   clock?: () => number;
+  /**
+   * A new shelf for one listing's records: the `batch` command hands a spill file (a temporary
+   * file), so memory does not grow with the inventories; default in memory.
+   */
+  shelf?: () => TextShelf;
 }
 
 /** Options of one run. */
@@ -200,6 +212,7 @@ export function startBatchRun(parts: BatchRunParts, options: BatchRunOptions): B
       write: (line) => options.onPage?.(line),
       log,
       ...(options.budget ? { budget: options.budget } : {}),
+      ...(parts.shelf ? { shelf: parts.shelf } : {}),
     });
     const emails = await selectShard(listed.people, options.shard);
     total = emails.length;
@@ -209,10 +222,22 @@ export function startBatchRun(parts: BatchRunParts, options: BatchRunOptions): B
     const history = createObservationWriter(parts.store, {
       onError: (error) => log.warn("cannot record practice statuses", { error: String(error) }),
     });
+    const store = parts.store;
+    const snapshots = createBatchedWriter(
+      (batch: PersonSnapshot[]) =>
+        store.putSnapshots
+          ? store.putSnapshots(batch)
+          : Promise.all(batch.map((s) => store.putSnapshot(s))),
+      {
+        batchSize: SNAPSHOTS_PER_WRITE,
+        onError: (error) => log.warn("cannot save snapshots", { error: String(error) }),
+      },
+    );
+    const putSnapshot = (s: PersonSnapshot) => snapshots.add([s]);
     try {
       await runBatch(emails, {
         concurrency: options.concurrency,
-        collect: (email) => engine.devicesForBatch(email, { history }),
+        collect: (email) => engine.devicesForBatch(email, { history, putSnapshot }),
         onOutcome: async (outcome) => {
           addOutcome(stats, outcome);
           if (outcome.errors.length > 0) failedPeople++;
@@ -231,7 +256,8 @@ export function startBatchRun(parts: BatchRunParts, options: BatchRunOptions): B
         ...(options.signal ? { signal: options.signal } : {}),
       });
     } finally {
-      await history.flush();
+      listed.close();
+      await Promise.all([history.flush(), snapshots.flush()]);
     }
     // buffered documents are sent before the report, so the last progress counts them
     const fannedOut = await sinks.finish(stats.people);

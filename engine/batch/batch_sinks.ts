@@ -48,7 +48,7 @@ export function sinkReportLines(name: string, r: SinkReport): string[] {
 
 /**
  * The fan-out of a run to `sinks`: posts go to each sink in turn under its deadline
- * (`callWithDeadline`); results are kept for the summaries only when a sink has one.
+ * (`callWithDeadline`); no result is kept here (a sink keeps what its summary needs).
  *
  * @param sinks the configured batch sinks (none with `--collect-only`)
  * @param log where the first failure of each sink is logged (`batch sink failed`)
@@ -61,8 +61,6 @@ export function sinkReportLines(name: string, r: SinkReport): string[] {
  * ```
  */
 export function createSinkFanOut(sinks: readonly BatchSink[], log: Logger): SinkFanOut {
-  const keep = sinks.some((s) => s.summary !== undefined);
-  const results: BatchResult[] = [];
   const sinkFailures: Record<string, number> = {};
   return {
     async post(result) {
@@ -81,7 +79,6 @@ export function createSinkFanOut(sinks: readonly BatchSink[], log: Logger): Sink
           sinkFailures[sink.name] = (sinkFailures[sink.name] ?? 0) + 1;
         }
       }
-      if (keep) results.push(result);
     },
     async finish(people) {
       const sinkLines: string[] = [];
@@ -105,14 +102,9 @@ export function createSinkFanOut(sinks: readonly BatchSink[], log: Logger): Sink
         }
         const summary = sink.summary;
         if (summary) {
-          const out = await callWithDeadline(
-            sink,
-            "summary",
-            (o) => summary.call(sink, results, o),
-            {
-              empty: "",
-            },
-          );
+          const out = await callWithDeadline(sink, "summary", (o) => summary.call(sink, o), {
+            empty: "",
+          });
           sinkLines.push(`${sink.name}: ${out.ok ? out.value : `FAILED: ${out.error.message}`}`);
           if (!out.ok) sinkFailedForEveryone = true;
         }

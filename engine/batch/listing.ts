@@ -6,9 +6,10 @@
  * person. A listing that fails halfway makes its stand-in fail every lookup with one clear
  * message; the other sources carry on.
  *
- * The index is compact (issue 25: 250,000 devices in a few hundred MB at most): each record is
- * kept as its JSON text and revived (`recordFromWire`) when a lookup finds it, and the owner,
- * serial and MAC maps hold record numbers, not records.
+ * The index is compact (issue 25: 250,000 devices in bounded memory): each record and its source
+ * key are kept as one JSON text on a {@link TextShelf} — in memory by default, in a spill file
+ * (`lib/spill_file.ts`) for the `batch` command — and revived (`recordFromWire`) when a lookup
+ * finds it; the owner, serial and MAC maps hold record numbers, not records.
  *
  * @module
  */
@@ -27,14 +28,42 @@ import { recordFromWire } from "../core/wire.ts";
 /** Record numbers under one key: one number, or several in upstream order. */
 export type RecordRefs = number | number[];
 
+/**
+ * Where a listing keeps its records' texts (a port): numbered in the order put, read back by
+ * number. The batch command hands a spill file; tests and small runs keep them in memory.
+ */
+export interface TextShelf {
+  /** Keeps `text`; returns its number (0, 1, 2…). */
+  put(text: string): number;
+  /** The text of number `n`. */
+  get(n: number): string;
+  /** Frees what it holds; called once the run is over. */
+  close?(): void;
+}
+
+/**
+ * A shelf in memory: an array of texts.
+ *
+ * @example
+ * ```ts
+ * const shelf = memoryShelf();
+ * shelf.get(shelf.put("a")); // "a"
+ * ```
+ */
+export function memoryShelf(): TextShelf {
+  const texts: string[] = [];
+  return { put: (text) => texts.push(text) - 1, get: (n) => texts[n]! };
+}
+
 /** What one listing produced: its records by owner, serial and MAC, or why it stopped. */
 export interface ListingIndex {
   /** The source's registry name. */
   source: string;
-  /** Each record read, as JSON text (dates as ISO strings), in upstream order. */
-  texts: string[];
-  /** The source's key of each record (`ListedPage.keys`), when it gives them. */
-  keys: (string | undefined)[];
+  /**
+   * Each record read, in upstream order, as the JSON text of `[key, record]` (the source's key
+   * of the record, `ListedPage.keys`, or `null`; dates as ISO strings).
+   */
+  shelf: TextShelf;
   /** Lower-cased owner address → record numbers. */
   byOwner: Map<string, RecordRefs>;
   /** The owners as the upstream spelled them, in first-seen order (valid addresses only). */
@@ -62,14 +91,18 @@ export interface ListingIndex {
  * ```
  */
 export function recordsAt(
-  index: Pick<ListingIndex, "texts" | "keys">,
+  index: Pick<ListingIndex, "shelf">,
   refs: RecordRefs | undefined,
 ): { records: DeviceRecord[]; keys: (string | undefined)[] } {
   const list = refs === undefined ? [] : typeof refs === "number" ? [refs] : refs;
-  return {
-    records: list.map((i) => recordFromWire(JSON.parse(index.texts[i]!))),
-    keys: list.map((i) => index.keys[i]),
-  };
+  const records: DeviceRecord[] = [];
+  const keys: (string | undefined)[] = [];
+  for (const i of list) {
+    const [key, record] = JSON.parse(index.shelf.get(i)) as [string | null, unknown];
+    records.push(recordFromWire(record));
+    keys.push(key ?? undefined);
+  }
+  return { records, keys };
 }
 
 /** Progress of one listing, after each page. */
@@ -95,6 +128,8 @@ export interface ReadListingOptions {
    * upstream costs a bounded amount of memory. Default: no limit.
    */
   budget?: { maxPages: number; maxRecords: number };
+  /** Where the records' texts go (default {@link memoryShelf}). */
+  shelf?: TextShelf;
 }
 
 function push(map: Map<string, RecordRefs>, key: string, at: number): void {
@@ -125,8 +160,7 @@ export async function readListing(
 ): Promise<ListingIndex> {
   const index: ListingIndex = {
     source: source.name,
-    texts: [],
-    keys: [],
+    shelf: options.shelf ?? memoryShelf(),
     byOwner: new Map(),
     owners: [],
     bySerial: new Map(),
@@ -173,9 +207,7 @@ function addRecord(
   key: string | undefined,
   owners: readonly string[] = record.email === undefined ? [] : [record.email],
 ): void {
-  const at = index.texts.length;
-  index.texts.push(JSON.stringify(record));
-  index.keys.push(key);
+  const at = index.shelf.put(JSON.stringify([key ?? null, record]));
   index.records++;
   const keys = new Set<string>();
   for (const owner of owners) {

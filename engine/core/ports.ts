@@ -190,10 +190,16 @@ export interface BatchResult {
   devices: MergedDevice[];
 }
 
-/** Receives batch results (batch_es, batch_restful_summary). */
+/**
+ * Receives batch results (batch_es, batch_restful_summary): the run's result stream. Each
+ * person's result is posted once, as it arrives, and is not kept by the run: a sink keeps only
+ * what it needs (a count, a buffer of bounded size, a spill file), so a run's memory does not
+ * grow with the number of people (issue 25).
+ */
 export interface BatchSink extends PluginBase {
   post?(result: BatchResult, options: CallOptions): Promise<void>;
-  summary?(results: BatchResult[], options: CallOptions): Promise<string>;
+  /** Called once after the last post; its line goes into the run's summary. */
+  summary?(options: CallOptions): Promise<string>;
   /**
    * A sink that buffers (batch_es: `_bulk` bodies by size) sends what is left and says what
    * became of every document; called once, after the last post. Bounded by the sink's own

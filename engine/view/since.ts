@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { createBatchedWriter } from "../../lib/batched_writer.ts";
 import type { StatusObservation, Store } from "../core/ports.ts";
 import type { PracticeSet } from "../practices/practices.ts";
 import type { MergedDevice, PracticeData } from "../core/types.ts";
@@ -163,7 +164,11 @@ export async function withSince(
  * answers no "since": the batch reports the statuses as evaluated.
  */
 export interface ObservationWriter {
-  /** Queues the observations; resolves at once with an empty map (never blocks or rejects). */
+  /**
+   * Queues the observations; resolves with an empty map (never rejects) at once, or — while a
+   * full batch is already waiting behind the write in progress — once that write is done, so
+   * a store slower than the run holds back the run instead of its memory growing.
+   */
   observe(observations: StatusObservation[]): Promise<Map<string, Date>>;
   /** Writes everything queued; resolves when done (errors go to `onError`). */
   flush(): Promise<void>;
@@ -171,8 +176,9 @@ export interface ObservationWriter {
 
 /**
  * A writer for the batch: statuses are queued and written `batchSize` observations per
- * `store.observe()` call (one transaction), one call at a time, so a run of thousands of people
- * neither waits for the store per person nor floods it.
+ * `store.observe()` call (one transaction), one call at a time (`lib/batched_writer.ts`), so a
+ * run of thousands of people neither waits for the store per person nor floods it, and a store
+ * slower than the run holds the run back instead of its memory growing.
  *
  * @param store where the history lives
  * @param options observations per write (default 5000); told about store failures
@@ -197,25 +203,15 @@ export function createObservationWriter(
   store: Pick<Store, "observe">,
   options: { batchSize?: number; onError?: (error: unknown) => void } = {},
 ): ObservationWriter {
-  const size = options.batchSize ?? 5000;
-  let pending: StatusObservation[] = [];
-  let chain: Promise<void> = Promise.resolve();
-  const write = () => {
-    const batch = pending;
-    pending = [];
-    if (batch.length === 0) return chain;
-    chain = chain.then(() => store.observe(batch)).then(
-      () => {},
-      (error: unknown) => options.onError?.(error),
-    );
-    return chain;
-  };
+  const writer = createBatchedWriter((batch: StatusObservation[]) => store.observe(batch), {
+    batchSize: options.batchSize ?? 5000,
+    ...(options.onError ? { onError: options.onError } : {}),
+  });
   return {
-    observe(observations) {
-      pending.push(...observations);
-      if (pending.length >= size) void write();
-      return Promise.resolve(new Map());
+    async observe(observations) {
+      await writer.add(observations);
+      return new Map();
     },
-    flush: () => write(),
+    flush: () => writer.flush(),
   };
 }

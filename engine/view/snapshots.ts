@@ -62,6 +62,12 @@ export interface SnapshotStore {
    * `collectedAt` (or `failedRefresh.at` when later). Throws a `StoreError` when it cannot persist.
    */
   putSnapshot(snapshot: PersonSnapshot): Promise<void>;
+  /**
+   * Saves several people's snapshots at once, as `putSnapshot` each, in one transaction where the
+   * store has them (a batch run: one commit per few hundred people, not one per person).
+   * Optional: without it, a batch saves them one by one.
+   */
+  putSnapshots?(snapshots: PersonSnapshot[]): Promise<void>;
   /** The person's snapshot, or `null` when there is none. */
   snapshot(email: string): Promise<StoredSnapshot | null>;
   /**

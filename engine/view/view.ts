@@ -95,8 +95,11 @@ export interface PersonViews {
   /**
    * Saves a snapshot collected elsewhere (a batch run), keeping the previous one's data where the
    * new one went worse (see `afterRefresh`). Never rejects: store failures go to `onError`.
+   *
+   * @param put where the snapshot to keep goes (the batch's background writer, many people per
+   *   store call); default the store's `putSnapshot`
    */
-  save(snapshot: PersonSnapshot): Promise<void>;
+  save(snapshot: PersonSnapshot, put?: (next: PersonSnapshot) => Promise<void>): Promise<void>;
   /** Deletes snapshots of people not seen for `keepDays`; returns how many. */
   prune(): Promise<number>;
   /** A request's reads of a person: one snapshot read, one presentation (see {@link PersonVisit}). */
@@ -317,7 +320,7 @@ export function createPersonViews(parts: PersonViewParts): PersonViews {
         return null;
       }
     },
-    async save(snapshot) {
+    async save(snapshot, put) {
       if (!store) return;
       const key = foldEmail(snapshot.email);
       const previous = await store.snapshot(key).catch((error: unknown) => {
@@ -325,7 +328,7 @@ export function createPersonViews(parts: PersonViewParts): PersonViews {
         return null;
       });
       const next = afterRefresh(previous, { ...snapshot, email: key }, snapshot.collectedAt);
-      await store.putSnapshot(next).catch(report("save a snapshot"));
+      await (put ?? store.putSnapshot)(next).catch(report("save a snapshot"));
     },
     async view(email, options = {}) {
       const key = foldEmail(email);

@@ -48,6 +48,14 @@ export function sqliteSnapshots(db: DatabaseSync, run: Runner): SnapshotStore {
         stmt("put").run(foldEmail(s.email), at, seenOf(s), body);
       });
     },
+    putSnapshots(list: PersonSnapshot[]) {
+      const rows = list.map((s) =>
+        [foldEmail(s.email), s.collectedAt.getTime(), seenOf(s), encodeSnapshotBody(s)] as const
+      );
+      return run("save snapshots", () => {
+        for (const row of rows) stmt("put").run(...row);
+      }, true);
+    },
     snapshot(email: string) {
       return run("read a snapshot", (): StoredSnapshot | null => {
         const key = foldEmail(email);

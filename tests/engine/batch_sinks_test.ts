@@ -57,15 +57,13 @@ Deno.test("createSinkFanOut() posts to every sink, counts a failing one and logs
   });
 });
 
-Deno.test("createSinkFanOut() hands a summary sink every result, and reports a failed summary", async () => {
-  const seen: string[][] = [];
+Deno.test("createSinkFanOut() asks each summary once after the last post, keeping no result, and reports a failed summary", async () => {
+  const seen: string[] = [];
   const summary: BatchSink = {
     name: "restful",
     timeoutMs: null,
-    summary: (results) => {
-      seen.push(results.map((r) => r.email));
-      return Promise.resolve("2 people sent");
-    },
+    post: (r) => (seen.push(r.email), Promise.resolve()),
+    summary: () => Promise.resolve(`${seen.length} people sent`),
   };
   const failing: BatchSink = {
     name: "later",
@@ -76,9 +74,13 @@ Deno.test("createSinkFanOut() hands a summary sink every result, and reports a f
   await fanOut.post(FRY);
   await fanOut.post(LEELA);
   const out = await fanOut.finish(2);
-  assert.deepEqual(seen, [["fry@example.com", "leela@example.com"]]);
+  assert.deepEqual(seen, ["fry@example.com", "leela@example.com"]);
   assert.deepEqual(out, {
-    lines: ["restful: 2 people sent", "later: FAILED: HTTP 503"],
+    lines: [
+      "restful: 2 people posted, 0 failed",
+      "restful: 2 people sent",
+      "later: FAILED: HTTP 503",
+    ],
     failedForEveryone: true,
     lost: 0,
   });

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { listedSource, peopleOf, readListing, recordsAt } from "../../engine/batch/listing.ts";
+import { createSpillFile } from "../../lib/spill_file.ts";
 import { type ListedPage, type ListingSource, UpstreamError } from "../../engine/core/ports.ts";
 import type { DeviceRecord } from "../../engine/core/types.ts";
 
@@ -47,13 +48,31 @@ Deno.test("readListing() indexes records by owner, serial and MAC, reporting eac
   // records are kept as text, numbers in the maps (issue 25: a compact index)
   assert.deepEqual(index.byOwner.get("fry@planetexpress.com"), [0, 2]);
   assert.equal(index.bySerial.get("S2"), 1);
-  assert.equal(index.texts.length, 4);
+  assert.equal(JSON.parse(index.shelf.get(3))[1].serial, "S4");
   assert.equal(index.records, 4);
   assert.equal(index.failure, undefined);
   assert.deepEqual(progress, [
     { source: "inv", page: 1, records: 2, total: 3 },
     { source: "inv", page: 2, records: 4, total: 3 },
   ]);
+});
+
+Deno.test("readListing() on a spill file answers exactly as in memory (issue 25: listings on disk)", async () => {
+  const spill = createSpillFile();
+  try {
+    const onDisk = await readListing(lister(PAGES), { shelf: spill });
+    const inMemory = await readListing(lister(PAGES));
+    assert.equal(spill.count, 4);
+    for (const refs of [...inMemory.byOwner.values(), ...inMemory.bySerial.values()]) {
+      assert.deepEqual(recordsAt(onDisk, refs), recordsAt(inMemory, refs));
+    }
+    assert.deepEqual(
+      recordsAt(onDisk, onDisk.byOwner.get("fry@planetexpress.com")).records.map((r) => r.serial),
+      ["S1", "S3"],
+    );
+  } finally {
+    spill.close();
+  }
 });
 
 Deno.test("listedSource() answers the lookups the source offers from the index", async () => {

@@ -32,6 +32,13 @@ const RESULTS: BatchResult[] = [
   { email: "amy@planetexpress.com", devices: [seen("amys", new Date("2026-03-10T00:00:00Z"))] },
 ];
 
+/** The sink after every result of RESULTS was posted to it, as a run does. */
+async function posted(url: string): Promise<PluginInstance> {
+  const plugin = await create(url);
+  for (const r of RESULTS) await plugin.post!(r, { signal: signal() });
+  return plugin;
+}
+
 async function create(url: string): Promise<PluginInstance> {
   return await summaryPlugin.create(schema.parse({ URL: url }), {
     name: "batch_restful_summary",
@@ -55,9 +62,9 @@ Deno.test("snapshot() keeps devices of every person seen within the last 14 days
 
 Deno.test("batch_restful_summary posts the snapshot once and reports the status", async () => {
   const fake = startFake(() => json({ ok: true }, 201));
-  const plugin = await create(`${fake.url}/ingest?key=s3cret`);
+  const plugin = await posted(`${fake.url}/ingest?key=s3cret`);
   try {
-    const line = await plugin.summary!(RESULTS, { signal: signal() });
+    const line = await plugin.summary!({ signal: signal() });
     assert.match(
       line,
       /^posted 3 devices to http:\/\/127\.0\.0\.1:\d+\/ingest: HTTP 201 \(accepted\)$/,
@@ -79,9 +86,9 @@ Deno.test("batch_restful_summary posts the snapshot once and reports the status"
 
 Deno.test("batch_restful_summary never raises after sending: a 500 is reported, not thrown", async () => {
   const fake = startFake(() => json({ error: "boom" }, 500));
-  const plugin = await create(`${fake.url}/ingest`);
+  const plugin = await posted(`${fake.url}/ingest`);
   try {
-    const line = await plugin.summary!(RESULTS, { signal: signal() });
+    const line = await plugin.summary!({ signal: signal() });
     assert.match(line, /HTTP 500 \(REFUSED\)$/);
     assert.equal(fake.requests.length, 1, "posted once, no retry");
   } finally {
@@ -93,6 +100,19 @@ Deno.test("batch_restful_summary reports an unreachable endpoint as an error", a
   const fake = startFake(() => json({}));
   const url = fake.url;
   await fake.close();
-  const plugin = await create(`${url}/ingest`);
-  await assert.rejects(plugin.summary!(RESULTS, { signal: signal() }), /cannot reach http:\/\/127/);
+  const plugin = await posted(`${url}/ingest`);
+  await assert.rejects(plugin.summary!({ signal: signal() }), /cannot reach http:\/\/127/);
+});
+
+Deno.test("batch_restful_summary with no recent device posts an empty array", async () => {
+  const fake = startFake(() => json({ ok: true }, 201));
+  const plugin = await create(`${fake.url}/ingest`);
+  try {
+    await plugin.post!(RESULTS[1]!, { signal: signal() });
+    const line = await plugin.summary!({ signal: signal() });
+    assert.match(line, /^posted 0 devices to .*HTTP 201 \(accepted\)$/);
+    assert.equal(fake.requests[0]!.body, "[]");
+  } finally {
+    await fake.close();
+  }
 });

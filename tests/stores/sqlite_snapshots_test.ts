@@ -41,3 +41,25 @@ Deno.test("a snapshot row of another format is refused with a clear error (the v
     await store.close();
   }
 });
+
+Deno.test("putSnapshots() saves several people in one call, each as putSnapshot() would (a batch's writes)", async () => {
+  const store = await createSqliteStore({ path: ":memory:", log: silentLogger });
+  try {
+    await store.putSnapshot(snapshotOf("fry@example.com", at(0)));
+    await store.putSnapshots!([
+      snapshotOf("fry@example.com", at(1)),
+      snapshotOf("leela@example.com", at(2)),
+    ]);
+    assert.deepEqual(await store.snapshot("fry@example.com"), {
+      ...snapshotOf("fry@example.com", at(1)),
+      seenAt: at(1),
+    });
+    assert.deepEqual(await store.snapshot("leela@example.com"), {
+      ...snapshotOf("leela@example.com", at(2)),
+      seenAt: at(2),
+    });
+    assert.equal(await store.snapshotCount(), 2);
+  } finally {
+    await store.close();
+  }
+});
