@@ -50,6 +50,7 @@ const OPERATOR_READS: Record<string, number> = {
   "cli/nudges.ts": 1, // the people file of `nudges FILE`
   "cli/process_metrics.ts": 2, // /proc/self/fd and /proc/self/limits (metrics)
   "config/load.ts": 1, // --config / STETHOSCOPE_CONFIG
+  "lib/spill_file.ts": 1, // the batch's own temporary file (TMPDIR), opened once and unlinked
   "plugins/sources/file.ts": 1, // PLUGINS.file.PATH
   "plugins/sources/google/config.ts": 1, // GOOGLE_API_SECRETS given as a key file's path
   "plugins/stores/sqlite.ts": 1, // STORE.PATH (is it read-only?)

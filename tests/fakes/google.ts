@@ -159,6 +159,23 @@ export function startGoogleFake(options: GoogleFakeOptions): GoogleFake {
     return Response.json({ access_token: value, expires_in: fake.expiresIn, token_type: "Bearer" });
   }
 
+  /**
+   * `orderBy=deviceId` with `sortOrder` (the mobile list's documented ordering; the sort is the
+   * fake's, kept between pages of an unchanged list), else the list as it is.
+   */
+  const sorted = new Map<string, { from: unknown[]; length: number; items: unknown[] }>();
+  function ordered(items: unknown[], params: URLSearchParams, whole: boolean): unknown[] {
+    if (params.get("orderBy") !== "deviceId") return items;
+    const order = params.get("sortOrder") ?? "ASCENDING";
+    const kept = sorted.get(order);
+    if (whole && kept?.from === fake.mobile && kept.length === items.length) return kept.items;
+    const key = (d: unknown) => String((d as { deviceId?: unknown }).deviceId ?? "");
+    const out = [...items].sort((a, b) => key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
+    if (order === "DESCENDING") out.reverse();
+    if (whole) sorted.set(order, { from: fake.mobile, length: items.length, items: out });
+    return out;
+  }
+
   function page(items: unknown[], params: URLSearchParams, field: string): Response {
     const start = Number(params.get("pageToken") ?? "0");
     const size = Math.min(fake.pageSize, Number(params.get("maxResults") ?? fake.pageSize));
@@ -184,7 +201,7 @@ export function startGoogleFake(options: GoogleFakeOptions): GoogleFake {
         !query ||
         ((d as { email?: string[] }).email ?? []).some((e) => e.toLowerCase().includes(email))
       );
-      return page(mine, params, "mobiledevices");
+      return page(ordered(mine, params, !query), params, "mobiledevices");
     }
     if (path === `${DIRECTORY}chromeos`) {
       const email = query.replace(/^recent_user:/, "");

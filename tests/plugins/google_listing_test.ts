@@ -38,13 +38,23 @@ Deno.test("google listDevices() pages through mobile and ChromeOS devices, namin
     const listRequests = fake.requests.filter((r) =>
       r.path.includes("/devices/") && !r.params.has("query")
     );
+    // mobile: the first page twice (throttled, then answered), then from both ends at once —
+    // ascending 3-4 with descending 5-4 (they meet at 4), then ascending 5 to the end
     assert.deepEqual(listRequests.map((r) => r.params.get("maxResults")).sort(), [
       "100",
       "100",
       "100",
       "100",
+      "100",
       "300",
-    ], "the first page asked twice: throttled (429), then answered");
+    ]);
+    const mobileOrders = listRequests.filter((r) => r.path.endsWith("/mobile")).map((r) =>
+      `${r.params.get("orderBy")} ${r.params.get("sortOrder")}`
+    );
+    assert.deepEqual(mobileOrders.sort(), [
+      ...Array(4).fill("deviceId ASCENDING"),
+      "deviceId DESCENDING",
+    ]);
     // both lists are read at once: each one's first page is asked before either is answered
     assert.deepEqual(
       listRequests.slice(0, 2).map((r) => r.path.slice(r.path.lastIndexOf("/") + 1)).sort(),
@@ -77,4 +87,55 @@ Deno.test("mobileOwners() and chromeOsOwners() read Google's owner fields", () =
     "a@x.com",
   ]);
   assert.deepEqual(chromeOsOwners({ recentUsers: [{ type: "USER_TYPE_UNMANAGED" }] }), []);
+});
+
+Deno.test("the mobile list read from both ends gives every device exactly once, ties in deviceId included, whatever order Google gives ties", async () => {
+  const { listGoogleDevices } = await import("../../plugins/sources/google/listing.ts");
+  for (const total of [0, 1, 7, 10, 11, 99, 250]) {
+    for (const size of [1, 3, 10, 100]) {
+      // deviceIds with ties (every third device shares one with its neighbour)
+      const devices = Array.from({ length: total }, (_, i) => ({
+        resourceId: `r${i}`,
+        deviceId: `d${String(Math.floor(i / 3) * 2 + (i % 3 === 2 ? 1 : 0)).padStart(4, "0")}`,
+        email: [`p${i}@example.com`],
+      }));
+      const key = (d: { deviceId: string }) => d.deviceId;
+      const up = [...devices].sort((a, b) => key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
+      // descending: keys reversed, but ties kept in the ascending order (not a mirror image)
+      const down = [...devices].sort((a, b) =>
+        key(a) > key(b) ? -1 : key(a) < key(b) ? 1 : a.resourceId.localeCompare(b.resourceId)
+      );
+      let requests = 0;
+      const seen: string[] = [];
+      for await (
+        const page of listGoogleDevices({
+          mobilePage: (token, _signal, order) => {
+            requests++;
+            const list = order === "ASCENDING" ? up : down;
+            const start = Number(token ?? 0);
+            const next = start + size < list.length ? String(start + size) : undefined;
+            return Promise.resolve({ items: list.slice(start, start + size), next });
+          },
+          chromeOsPage: () => Promise.resolve({ items: [], next: undefined }),
+          processMobile: (raw) => ({
+            source: "google",
+            name: (raw as { resourceId: string }).resourceId,
+          }),
+          processChromeOs: () => ({ source: "google" }),
+          onSkipped: () => {},
+        }, new AbortController().signal)
+      ) {
+        for (const r of page.records) seen.push(r.name!);
+      }
+      assert.deepEqual(
+        [...seen].sort(),
+        devices.map((d) => d.resourceId).sort(),
+        `${total} devices, pages of ${size}`,
+      );
+      const pages = Math.max(1, Math.ceil(total / size));
+      // a page or two more than reading one way (where the two meet), never double
+      const most = size >= 10 ? pages + 2 : 2 * pages;
+      assert.ok(requests <= most, `${total}/${size}: ${requests} requests for ${pages} pages`);
+    }
+  }
 });

@@ -248,12 +248,14 @@ export async function createGoogleSource(
     // Issue 16: the whole inventory, page by page, for the batch (see listing.ts).
     listDevices: ({ signal }) =>
       listGoogleDevices({
-        async mobilePage(pageToken, listing) {
+        async mobilePage(pageToken, listing, order) {
           const signal = pageSignal(listing);
           const res = await directory.mobiledevices.list({
             customerId: CUSTOMER,
             projection: "FULL",
             maxResults: LIST_PAGE_SIZE.mobile,
+            orderBy: "deviceId",
+            sortOrder: order,
             ...(pageToken === undefined ? {} : { pageToken }),
           }, await requestOptions(signal)).catch((e) => {
             throw upstreamError(e, "mobile devices listing", signal);
