@@ -198,3 +198,12 @@ Deno.test("batchDocument() removes _raw, adds email and report_date, writes date
   assert.equal(doc.last_sync, "2026-03-01T00:00:00.000Z");
   assert.deepEqual(doc.identifiers, { serial: "A" });
 });
+
+Deno.test("shardOf() hashed synchronously gives every address the shard Web Crypto gave it (machines of two versions agree)", async () => {
+  for (let i = 0; i < 200; i++) {
+    const email = `person${i}@example.com`;
+    const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(email));
+    const expected = (new DataView(digest).getUint32(0) % 7) + 1;
+    assert.equal(await shardOf(email, 7), expected, email);
+  }
+});
