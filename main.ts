@@ -7,7 +7,7 @@
 import { parseArgs } from "node:util";
 import { loadConfig } from "./config/load.ts";
 import { ConfigError } from "./config/problems.ts";
-import { createLogger, type Logger } from "./config/log.ts";
+import { createLogger, flushLog, type Logger } from "./config/log.ts";
 import type { Config } from "./config/schema.ts";
 import { PluginConfigError, pluginSectionProblems } from "./plugins/registry.ts";
 import { checkPlugins, releaseDataLine, runCommand } from "./cli/mod.ts";
@@ -130,10 +130,12 @@ function env(name: string): string | undefined {
 }
 
 function print(text: string): void {
+  flushLog(); // log lines gathered so far come first, as they were written first
   Deno.stdout.writeSync(new TextEncoder().encode(text));
 }
 
 function printErr(text: string): void {
+  flushLog();
   Deno.stderr.writeSync(new TextEncoder().encode(text.endsWith("\n") ? text : text + "\n"));
 }
 

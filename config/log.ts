@@ -20,11 +20,54 @@ export type Sink = (level: Level, line: string) => void;
 
 const encoder = new TextEncoder();
 
-/** The default sink: info and below to stdout, warnings and errors to stderr. */
+/** Info lines gathered for stdout, written together once per turn of the event loop. */
+let pending: string[] = [];
+let pendingChars = 0;
+let flushTimer: ReturnType<typeof setTimeout> | undefined;
+/** Above this many characters the gathered lines are written at once. */
+const FLUSH_CHARS = 64 * 1024;
+
+/**
+ * Writes the info lines gathered so far to stdout in one write (a no-op when there are none).
+ * Runs by itself at the end of the event loop's turn, before a warning or an error is written
+ * (so the two streams keep their order on a terminal), and when the process ends (the `unload`
+ * event, which `Deno.exit()` dispatches too) or dies of an uncaught error.
+ */
+export function flushLog(): void {
+  if (flushTimer !== undefined) clearTimeout(flushTimer);
+  flushTimer = undefined;
+  if (pending.length === 0) return;
+  const text = pending.join("");
+  pending = [];
+  pendingChars = 0;
+  writeAll(Deno.stdout, encoder.encode(text));
+}
+
+/** Writes every byte (a single `writeSync` may write fewer than it is given). */
+function writeAll(to: { writeSync(p: Uint8Array): number }, bytes: Uint8Array): void {
+  for (let at = 0; at < bytes.length;) at += to.writeSync(bytes.subarray(at));
+}
+
+globalThis.addEventListener?.("unload", flushLog);
+globalThis.addEventListener?.("error", flushLog);
+globalThis.addEventListener?.("unhandledrejection", flushLog);
+
+/**
+ * The default sink: info and below to stdout, warnings and errors to stderr. A busy server logs
+ * two or three lines per request (the request, each data access): one `write` system call per
+ * line cost 14 % of a page view's CPU (issue 24), so info lines are gathered and written together
+ * once per turn of the event loop ({@link flushLog}); warnings and errors are written at once.
+ */
 export const stdSink: Sink = (level: Level, line: string): void => {
-  const bytes = encoder.encode(line + "\n");
-  if (ORDER[level] >= ORDER.warn) Deno.stderr.writeSync(bytes);
-  else Deno.stdout.writeSync(bytes);
+  if (ORDER[level] >= ORDER.warn) {
+    flushLog();
+    writeAll(Deno.stderr, encoder.encode(line + "\n"));
+    return;
+  }
+  pending.push(line + "\n");
+  pendingChars += line.length + 1;
+  if (pendingChars >= FLUSH_CHARS) flushLog();
+  else flushTimer ??= setTimeout(flushLog, 0);
 };
 
 /**
