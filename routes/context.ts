@@ -14,7 +14,6 @@ import type { OidcClient } from "./signin/oidc_client.ts";
 import type { ReleaseStatus } from "../plugins/releases/mod.ts";
 import type { PersonData } from "./rendering/person_data.ts";
 import type { PersonVisit } from "../engine/view/view.ts";
-import type { AuditCall } from "./guards/audit.ts";
 
 /** The signed-in person. */
 export interface User {
@@ -65,8 +64,6 @@ export interface AppEnv {
     requestReads?: Map<string, Promise<unknown>>;
     /** Everything the pages show about a person, looked up in this request (see `personData`). */
     personLookups?: Map<string, Promise<PersonData>>;
-    /** Data accesses audited while a page is rendered for the page cache (see `audit`). */
-    audited?: AuditCall[];
   };
 }
 

@@ -8,18 +8,9 @@
 import type { AccessRecord } from "../../engine/core/ports.ts";
 import type { Ctx } from "../context.ts";
 
-/** One call of {@link audit}, as a page cache keeps it to record the access again. */
-export interface AuditCall {
-  target: string;
-  recordType: AccessRecord["record_type"];
-  data: unknown;
-  context: string;
-}
-
 /**
  * Records one data access for the audit log: to every request logger plugin, or — when none is
- * configured — as a structured log line. Never throws and never waits. The call is also added to
- * the request's `audited` list when there is one (see `routes/rendering/page_cache.ts`).
+ * configured — as a structured log line. Never throws and never waits.
  */
 export function audit(
   c: Ctx,
@@ -28,7 +19,6 @@ export function audit(
   data: unknown,
   context = "merged",
 ): void {
-  c.var.audited?.push({ target, recordType, data, context });
   const { requestLoggers, log, now } = c.var.deps;
   const user = c.var.user;
   const record: AccessRecord = {

@@ -16,7 +16,6 @@ import { wantsFragment } from "../context.ts";
 import { audit } from "../guards/audit.ts";
 import { age, back, sourcesOf, targetEmail, whoseOf } from "../rendering/page_parts.tsx";
 import { personPage } from "../rendering/person.tsx";
-import { cachedPage } from "../rendering/page_cache.ts";
 
 /** The Devices sub-app (needs a signed-in person; see app.tsx). */
 export const devices: Hono<AppEnv> = new Hono<AppEnv>();
@@ -69,22 +68,21 @@ devices.get("/devices", async (c) => {
       </>,
     );
   }
-  return await cachedPage(c, email, "count", () =>
-    personPage(c, email, {
-      title: "Devices",
-      active: "devices",
-      need: "devices",
-      render(view) {
-        audit(c, email, "device", view.devices);
-        return Promise.resolve({
-          body: (
-            <>
-              <h1>{whoseOf(c, email).self ? "Your devices" : `Devices of ${email}`}</h1>
-              {age(c, view, email)}
-              <DevicesPart c={c} view={view} email={email} />
-            </>
-          ),
-        });
-      },
-    }));
+  return await personPage(c, email, {
+    title: "Devices",
+    active: "devices",
+    need: "devices",
+    render(view) {
+      audit(c, email, "device", view.devices);
+      return Promise.resolve({
+        body: (
+          <>
+            <h1>{whoseOf(c, email).self ? "Your devices" : `Devices of ${email}`}</h1>
+            {age(c, view, email)}
+            <DevicesPart c={c} view={view} email={email} />
+          </>
+        ),
+      });
+    },
+  });
 });
