@@ -35,6 +35,9 @@ export function encodeBase64Url(bytes: Uint8Array): string {
  * ```
  */
 export function decodeBase64Url(text: string): Uint8Array {
-  const b64 = text.replace(/-/g, "+").replace(/_/g, "/");
-  return Uint8Array.from(atob(b64), (ch) => ch.charCodeAt(0));
+  const binary = atob(text.replace(/-/g, "+").replace(/_/g, "/"));
+  // a plain loop: Uint8Array.from() with a mapping function was 2.4 % of a page view (issue 24)
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
 }

@@ -4,12 +4,14 @@
  * @module
  */
 import type { Child } from "hono/jsx";
+import { HtmlEscapedCallbackPhase, resolveCallback } from "hono/utils/html";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { ErrorNotice, ErrorPage } from "../../views/error.tsx";
 import { Layout, type Shell } from "../../views/layout.tsx";
 import { type Ctx, wantsFragment } from "../context.ts";
 import { sameEmail } from "../signin/privilege.ts";
 import { todoAtHand, todoOf } from "./person_data.ts";
+import { sendHtml } from "./gzip_html.ts";
 
 /** Asset URLs, set once at start-up by the app. */
 export const assetUrls = { css: "", js: "" };
@@ -59,7 +61,7 @@ export async function page(
       : options.badge === "at-hand"
       ? (await todoAtHand(c, person))?.count ?? 0
       : (await todoOf(c, person)).count);
-  return await c.html(
+  const node = (
     <Layout
       shell={shellFor(c)}
       title={options.title}
@@ -68,9 +70,11 @@ export async function page(
       lookedUp={lookedUp(c, person)}
     >
       {body}
-    </Layout>,
-    options.status ?? 200,
+    </Layout>
   );
+  // as c.html() turns a JSX node into text, then compressed in one step (gzip_html.ts)
+  const html = await resolveCallback(node, HtmlEscapedCallbackPhase.Stringify, false, {});
+  return sendHtml(c, html, options.status ?? 200);
 }
 
 /** The person a privileged user is looking at, when not themselves (look-up mode). */

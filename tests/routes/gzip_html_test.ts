@@ -1,0 +1,60 @@
+/**
+ * Whole pages are gzip-compressed in one step when the browser accepts gzip outright
+ * (`routes/gzip_html.ts`), with the headers the compress middleware sets; other encodings go to
+ * the middleware as before.
+ *
+ * @module
+ */
+import assert from "node:assert/strict";
+import { gunzipSync } from "node:zlib";
+import { prefersGzip } from "../../routes/gzip_html.ts";
+import { startApp } from "../support/app.ts";
+
+/** The page with its per-response CSP nonce blanked, to compare two responses. */
+const withoutNonce = (html: string) => html.replaceAll(/nonce="[^"]*"/g, 'nonce=""');
+
+Deno.test("a page asked with gzip is the same page as without, gzip-encoded, varying by Accept-Encoding", async () => {
+  const app = await startApp();
+  try {
+    const cookie = await app.login("one-red@example.com");
+    await (await app.request("/devices", { cookie })).arrayBuffer(); // makes the snapshot
+    const plain = await app.request("/devices", {
+      cookie,
+      headers: { "Accept-Encoding": "identity" },
+    });
+    assert.equal(plain.headers.get("Content-Encoding"), null);
+    const text = await plain.text();
+    const zipped = await app.request("/devices", {
+      cookie,
+      headers: { "Accept-Encoding": "gzip, deflate, br" },
+    });
+    assert.equal(zipped.status, 200);
+    assert.equal(zipped.headers.get("Content-Encoding"), "gzip");
+    assert.equal(zipped.headers.get("Content-Type"), "text/html; charset=UTF-8");
+    assert.equal(zipped.headers.get("Cache-Control"), "no-store");
+    assert.equal(
+      zipped.headers.get("Vary"),
+      "HX-Request, HX-Request-Type, Accept-Encoding, Cookie, Authorization",
+    );
+    const unzipped = new TextDecoder().decode(gunzipSync(await zipped.arrayBuffer()));
+    assert.equal(withoutNonce(unzipped), withoutNonce(text));
+    // gzip at q<1: the middleware decides (deflate is as welcome), through its stream
+    const deflate = await app.request("/devices", {
+      cookie,
+      headers: { "Accept-Encoding": "deflate, gzip;q=0.5" },
+    });
+    assert.equal(deflate.headers.get("Content-Encoding"), "deflate");
+    await deflate.body?.cancel();
+  } finally {
+    await app.close();
+  }
+});
+
+Deno.test("prefersGzip() is true exactly when the compress middleware would choose gzip outright", () => {
+  for (const yes of ["gzip", "gzip, deflate, br", "br;q=1, GZIP", "deflate;q=0.5, gzip;q=1"]) {
+    assert.equal(prefersGzip(yes), true, yes);
+  }
+  for (const no of [undefined, "", "identity", "*", "gzip;q=0.9", "deflate", "x-gzip"]) {
+    assert.equal(prefersGzip(no), false, String(no));
+  }
+});
