@@ -1,7 +1,9 @@
 /**
- * One view per request (issue 23): a Devices page from a fresh snapshot reads the person's
- * snapshot from the store once, writes the status history once, and reads dismissals and answers
- * once — counted on the store the app really uses, with the page cache in play (gzip accepted).
+ * Store round trips per page view (issues 23 and 24): every call the app makes to the store it
+ * really uses is counted while a signed-in person views a page from their fresh snapshot, with
+ * gzip accepted as a browser sends it. A page view reads the session's revocation, the person's
+ * snapshot once, writes the status history once, and reads dismissals and answers once (the
+ * navigation badge counts the Overview's to-do items, alerts included).
  *
  * @module
  */
@@ -9,24 +11,42 @@ import assert from "node:assert/strict";
 import type { Store } from "../../engine/core/ports.ts";
 import { startApp } from "../support/app.ts";
 
-const SNAPSHOT_READS = ["snapshot", "snapshotStamp"] as const;
-const COUNTED = [...SNAPSHOT_READS, "observe", "dismissed", "answers", "putSnapshot"] as const;
-
-/** Wraps the store's counted methods; `calls` counts them from the last `reset()`. */
+/** Wraps every method of `store`; `calls` counts them by name from the last `reset()`. */
 function counting(store: Store) {
   const calls: Record<string, number> = {};
-  for (const name of COUNTED) {
-    const original = store[name] as ((...args: unknown[]) => unknown) | undefined;
-    if (original === undefined) continue;
-    (store as unknown as Record<string, unknown>)[name] = (...args: unknown[]) => {
+  const names = new Set<string>();
+  for (
+    let o: object | null = store;
+    o !== null && o !== Object.prototype;
+    o = Object.getPrototypeOf(o)
+  ) {
+    for (const name of Object.getOwnPropertyNames(o)) {
+      if (
+        name !== "constructor" &&
+        typeof (store as unknown as Record<string, unknown>)[name] === "function"
+      ) names.add(name);
+    }
+  }
+  for (const name of names) {
+    const record = store as unknown as Record<string, (...args: unknown[]) => unknown>;
+    const original = record[name]!;
+    record[name] = (...args: unknown[]) => {
       calls[name] = (calls[name] ?? 0) + 1;
       return original.apply(store, args);
     };
   }
-  return { calls, reset: () => COUNTED.forEach((n) => delete calls[n]) };
+  return { calls, reset: () => Object.keys(calls).forEach((n) => delete calls[n]) };
 }
 
-Deno.test("GET /devices from a fresh snapshot reads it once and writes the status history once", async () => {
+/**
+ * Every page: the session's revocation (session middleware), the snapshot (its stamp and content
+ * from one read), the status history (one `observe`, which writes only when a status changed),
+ * dismissals and answers (the badge's to-do count, and the Activity page's answers). No lookup,
+ * so no snapshot written. Five round trips: issue 24's target of two is not met yet.
+ */
+const PER_VIEW = { isRevoked: 1, snapshotStamp: 1, observe: 1, dismissed: 1, answers: 1 };
+
+Deno.test("Overview, Devices, Accounts and Activity from a fresh snapshot each make five store calls, each read once", async () => {
   const app = await startApp();
   try {
     const { calls, reset } = counting(app.services.store);
@@ -34,20 +54,12 @@ Deno.test("GET /devices from a fresh snapshot reads it once and writes the statu
     const first = await app.request("/", { cookie }); // the first view makes the snapshot
     assert.equal(first.status, 200);
     await first.body?.cancel();
-    for (const encoding of ["identity", "gzip"]) {
+    for (const path of ["/", "/devices", "/accounts", "/activity"]) {
       reset();
-      const res = await app.request("/devices", {
-        cookie,
-        headers: { "Accept-Encoding": encoding },
-      });
+      const res = await app.request(path, { cookie, headers: { "Accept-Encoding": "gzip" } });
       assert.equal(res.status, 200);
-      assert.ok((await res.arrayBuffer()).byteLength > 1000);
-      const reads = SNAPSHOT_READS.reduce((n, m) => n + (calls[m] ?? 0), 0);
-      assert.equal(reads, 1, `${encoding}: snapshot reads ${JSON.stringify(calls)}`);
-      assert.equal(calls.observe, 1, `${encoding}: status history writes`);
-      assert.equal(calls.dismissed, 1, `${encoding}: dismissal reads`);
-      assert.equal(calls.answers, 1, `${encoding}: answer reads`);
-      assert.equal(calls.putSnapshot, undefined, `${encoding}: no lookup, no snapshot written`);
+      assert.ok((await res.arrayBuffer()).byteLength > 500);
+      assert.deepEqual({ ...calls }, PER_VIEW, path);
     }
   } finally {
     await app.close();
