@@ -1,13 +1,13 @@
 /**
  * Whole pages are gzip-compressed in one step when the browser accepts gzip outright
- * (`routes/gzip_html.ts`), with the headers the compress middleware sets; other encodings go to
+ * (`routes/rendering/gzip_html.ts`), with the headers the compress middleware sets; other encodings go to
  * the middleware as before.
  *
  * @module
  */
 import assert from "node:assert/strict";
 import { gunzipSync } from "node:zlib";
-import { prefersGzip } from "../../routes/gzip_html.ts";
+import { prefersGzip } from "../../routes/rendering/gzip_html.ts";
 import { startApp } from "../support/app.ts";
 
 /** The page with its per-response CSP nonce blanked, to compare two responses. */

@@ -10,7 +10,7 @@
  */
 import { gzipSync } from "node:zlib";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import type { Ctx } from "./context.ts";
+import type { Ctx } from "../context.ts";
 
 /** Bodies shorter than this (UTF-16 code units) are left to the middleware (its threshold). */
 const THRESHOLD = 1024;
