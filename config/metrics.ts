@@ -157,6 +157,35 @@ export class MetricsRegistry {
     });
   }
 
+  /**
+   * A counter whose totals are kept by the part that counts (a queue's counts since the start),
+   * read at scrape time: `read` returns every sample's total, which must only go up.
+   *
+   * @param name e.g. `stethoscope_refreshes_total`
+   * @param help one sentence for the `# HELP` line
+   * @param labelNames the labels each sample carries
+   * @param read the totals now
+   * @throws {TypeError} when `name` is registered already as another type or with other labels
+   */
+  readCounter<L extends string>(
+    name: string,
+    help: string,
+    labelNames: readonly L[],
+    read: () => { labels: Partial<Record<L, string>>; value: number }[],
+  ): void {
+    this.#once(name, "counter", labelNames, () =>
+      new Counter<L>({
+        name,
+        help,
+        labelNames,
+        registers: [this.registry],
+        collect() {
+          this.reset();
+          for (const s of read()) this.inc(s.labels, s.value);
+        },
+      }));
+  }
+
   /** The exposition: every metric's `# HELP`, `# TYPE` and samples, one per line. */
   render(): Promise<string> {
     return this.registry.metrics();

@@ -143,7 +143,10 @@ export const SnapshotsSchema = z.object({
       REQUESTS: z.number().int().min(1),
       PER_SECONDS: z.number().int().min(1).max(86_400),
       REQUESTS_PER_LOOKUP: z.number().int().min(1).max(1000).default(1),
-    }).strict(),
+    }).strict().refine((b) => b.REQUESTS >= b.REQUESTS_PER_LOOKUP, {
+      // fewer requests than one lookup makes would still allow one lookup, above the budget
+      message: "REQUESTS is smaller than REQUESTS_PER_LOOKUP: not even one lookup fits the budget",
+    }),
   ).default({}),
 }).strict();
 

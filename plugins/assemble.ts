@@ -29,8 +29,8 @@ import type {
 } from "../engine/core/ports.ts";
 import type { MetricsRegistry } from "../config/metrics.ts";
 import { sleep } from "../lib/abort.ts";
-import { createRefreshQueue } from "../engine/view/refresh_queue.ts";
-import { refreshBudgets } from "./refresh_budgets.ts";
+import { createRefreshQueue, type RefreshQueue } from "../engine/view/refresh_queue.ts";
+import { refreshBudgetProblems, refreshBudgets } from "./refresh_budgets.ts";
 import { serves } from "./plugin.ts";
 import { esKwargsSchema } from "./elasticsearch.ts";
 import {
@@ -60,6 +60,8 @@ export interface Services {
   nudgeChannels: Map<string, NudgeChannel>;
   /** Delivers queued nudges and their retries; `null` unless `NUDGES.ENABLED` with a channel. */
   nudgeWorker: NudgeWorker | null;
+  /** Where stale views' refreshes wait for the sources' budgets (its length and counts: `/metrics`). */
+  refreshQueue: RefreshQueue;
   /** Current OS releases and lifecycles (feeds → store copy → shipped file); `start()` refreshes. */
   releases: ReleaseService;
   /**
@@ -178,7 +180,8 @@ export function engineParts(
 /**
  * Builds every service from the configuration.
  *
- * @throws {PluginConfigError} when a plugin is unknown or misconfigured
+ * @throws {PluginConfigError} when a plugin is unknown or misconfigured, or a refresh budget names
+ *   no loaded source
  */
 export async function assemble(
   config: Config,
@@ -205,6 +208,11 @@ export async function assemble(
       ...(options.metrics ? { metrics: options.metrics } : {}),
       ...(options.registry ? { registry: options.registry } : {}),
     });
+    const budgetProblems = refreshBudgetProblems(
+      lookupSourceNames(plugins),
+      config.SNAPSHOTS.REFRESH_BUDGETS,
+    );
+    if (budgetProblems.length > 0) throw new PluginConfigError(budgetProblems);
   } catch (error: unknown) {
     await store.close();
     throw error;
@@ -220,9 +228,10 @@ export async function assemble(
   await releases.load();
   const onError = (what: string, error: unknown) =>
     log.warn(`cannot ${what}`, { error: String(error) });
+  const asked = lookupSourceNames(plugins);
   const refreshQueue = createRefreshQueue({
     budgets: refreshBudgets(
-      lookupSourceNames(plugins),
+      asked,
       config.SNAPSHOTS.REFRESH_BUDGETS,
       config.SNAPSHOTS.REFRESH_SHARE,
     ),
@@ -268,6 +277,7 @@ export async function assemble(
     nudgeChannels: channels,
     nudgeWorker,
     releases,
+    refreshQueue,
     demoPeople: config.demo ? (await import("./sources/demo_people.ts")).DEMO_PEOPLE : [],
     async close() {
       // Everything that reads or writes the store stops first; the store closes last.

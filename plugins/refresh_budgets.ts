@@ -14,6 +14,7 @@
  * @module
  */
 import type { SourceBudget } from "../engine/view/refresh_queue.ts";
+import { closest } from "./registry.ts";
 
 /** A vendor's quota and what one lookup of a person costs there. */
 export interface VendorQuota {
@@ -37,6 +38,33 @@ export interface RefreshBudgetSetting {
   REQUESTS: number;
   PER_SECONDS: number;
   REQUESTS_PER_LOOKUP: number;
+}
+
+/**
+ * The `SNAPSHOTS.REFRESH_BUDGETS` entries that name no source a lookup asks (a typo, or a plugin
+ * not enabled): such a budget would limit nothing, silently.
+ *
+ * @param sources the names of the loaded plugins a lookup asks
+ * @param settings `SNAPSHOTS.REFRESH_BUDGETS`
+ * @returns one line per such entry, `SNAPSHOTS.REFRESH_BUDGETS.<name>: …`; empty when none
+ * @example
+ * ```ts
+ * refreshBudgetProblems(["google", "file"], {
+ *   gogle: { REQUESTS: 100, PER_SECONDS: 60, REQUESTS_PER_LOOKUP: 2 },
+ * });
+ * // ['SNAPSHOTS.REFRESH_BUDGETS.gogle: no loaded source is called "gogle" (did you mean "google"?); lookups ask: google, file']
+ * ```
+ */
+export function refreshBudgetProblems(
+  sources: readonly string[],
+  settings: Readonly<Record<string, RefreshBudgetSetting>>,
+): string[] {
+  return Object.keys(settings).filter((name) => !sources.includes(name)).map((name) => {
+    const hint = closest(name, sources);
+    return `SNAPSHOTS.REFRESH_BUDGETS.${name}: no loaded source is called "${name}"${
+      hint ? ` (did you mean "${hint}"?)` : ""
+    }; lookups ask: ${sources.join(", ") || "no source"}`;
+  });
 }
 
 /**

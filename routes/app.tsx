@@ -18,7 +18,7 @@ import { createBurstTracker } from "../engine/view/bursts.ts";
 import type { Services } from "../plugins/assemble.ts";
 import type { OnCall } from "../engine/view/gaps.ts";
 import type { AppDeps, AppEnv, Ctx } from "./context.ts";
-import { batchMetrics, Metrics } from "./ops/metrics.ts";
+import { batchMetrics, Metrics, refreshMetrics } from "./ops/metrics.ts";
 import { health } from "./ops/health.ts";
 import { notifications } from "./pages/notifications.tsx";
 import { overview } from "./pages/overview.tsx";
@@ -125,6 +125,7 @@ export function depsFrom(
     () => services.releases.status().ageDays,
   );
   batchMetrics(metrics, services.store);
+  refreshMetrics(metrics, services.refreshQueue);
   return {
     config: options.config ?? services.config,
     releaseStatus: () => services.releases.status(),

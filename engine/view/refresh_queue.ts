@@ -40,6 +40,31 @@ export interface RefreshQueueParts {
   onError?: (what: string, error: unknown) => void;
 }
 
+/** What a queued person's turn does. */
+export interface RefreshJob {
+  /**
+   * Asked when the person's turn comes, before any token is taken: `false` drops the person
+   * (refreshed meanwhile by another process, a batch or "Check again") without spending budget.
+   * Absent: always needed. A throw counts as needed.
+   */
+  needed?: () => Promise<boolean>;
+  /** The refresh itself (one lookup of the person). */
+  refresh: () => Promise<unknown>;
+}
+
+/** What {@link RefreshQueue.request} did: the reasons a stale view's refresh is deferred. */
+export type RefreshRequestOutcome = "queued" | "already queued" | "full";
+
+/** Counts since the queue was built, for `/metrics` (each only goes up). */
+export interface RefreshCounts {
+  /** Requests by outcome (see {@link RefreshRequestOutcome}). */
+  requests: Record<RefreshRequestOutcome, number>;
+  /** Refreshes that ran: `done` resolved, `failed` rejected, `skipped` no longer needed. */
+  refreshes: { done: number; failed: number; skipped: number };
+  /** Times the queue waited for a token, by the source whose bucket was empty. */
+  waits: Record<string, number>;
+}
+
 /** The refresh queue of one process. */
 export interface RefreshQueue {
   /**
@@ -48,9 +73,11 @@ export interface RefreshQueue {
    * @returns `queued`, `already queued`, or `full` (`maxQueued` people wait: nothing is queued,
    *   the caller's stale view stays and the next view asks again)
    */
-  request(key: string, refresh: () => Promise<unknown>): "queued" | "already queued" | "full";
+  request(key: string, job: RefreshJob | (() => Promise<unknown>)): RefreshRequestOutcome;
   /** People waiting now. */
   readonly queued: number;
+  /** What the queue did since it was built. */
+  readonly counts: Readonly<RefreshCounts>;
   /** Resolves once nobody waits and no refresh runs (tests, benchmarks, shutdown). */
   idle(): Promise<void>;
   /** Stops taking people off the queue and ends a wait for tokens (running refreshes finish). */
@@ -63,7 +90,8 @@ export function refreshBucketKey(source: string): string {
 }
 
 /**
- * Builds a refresh queue. People are refreshed in the order they were queued; before each, one
+ * Builds a refresh queue. People are refreshed in the order they were queued; when a person's
+ * turn comes, one no longer `needed` is dropped without spending anything; else one
  * token is taken from every source's bucket, the tightest budget first, so a refused token costs
  * nothing at the other sources (a later refusal, possible only when another process took the
  * last token in between, leaves the earlier tokens unspent: never more requests than budgeted).
@@ -86,7 +114,12 @@ export function createRefreshQueue(parts: RefreshQueueParts): RefreshQueue {
   );
   const maxQueued = parts.maxQueued ?? 100_000;
   const concurrency = parts.concurrency ?? 4;
-  const waiting = new Map<string, () => Promise<unknown>>();
+  const waiting = new Map<string, RefreshJob>();
+  const counts: RefreshCounts = {
+    requests: { queued: 0, "already queued": 0, full: 0 },
+    refreshes: { done: 0, failed: 0, skipped: 0 },
+    waits: {},
+  };
   const running = new Set<Promise<unknown>>();
   let pumping: Promise<void> | undefined;
   let stopped = false;
@@ -97,7 +130,10 @@ export function createRefreshQueue(parts: RefreshQueueParts): RefreshQueue {
   async function takeTokens(): Promise<number> {
     for (const { source, rate } of budgets) {
       const wait = await parts.tokens.takeToken(refreshBucketKey(source), rate, parts.now());
-      if (wait > 0) return wait;
+      if (wait > 0) {
+        counts.waits[source] = (counts.waits[source] ?? 0) + 1;
+        return wait;
+      }
     }
     return 0;
   }
@@ -106,6 +142,12 @@ export function createRefreshQueue(parts: RefreshQueueParts): RefreshQueue {
     while (!stopped && waiting.size > 0) {
       if (running.size >= concurrency) {
         await Promise.race(running);
+        continue;
+      }
+      const [key, job] = waiting.entries().next().value!;
+      if (job.needed && !(await job.needed().catch(() => true))) {
+        waiting.delete(key);
+        counts.refreshes.skipped++;
         continue;
       }
       let wait: number;
@@ -123,12 +165,14 @@ export function createRefreshQueue(parts: RefreshQueueParts): RefreshQueue {
         }
         continue;
       }
-      const [key, refresh] = waiting.entries().next().value!;
       waiting.delete(key);
-      const job: Promise<unknown> = refresh()
-        .catch((error: unknown) => report("refresh a snapshot", error))
-        .finally(() => running.delete(job));
-      running.add(job);
+      const done: Promise<unknown> = job.refresh()
+        .then(() => counts.refreshes.done++, (error: unknown) => {
+          counts.refreshes.failed++;
+          report("refresh a snapshot", error);
+        })
+        .finally(() => running.delete(done));
+      running.add(done);
     }
   }
 
@@ -140,16 +184,22 @@ export function createRefreshQueue(parts: RefreshQueueParts): RefreshQueue {
   }
 
   return {
-    request(key, refresh) {
-      if (waiting.has(key)) return "already queued";
-      if (waiting.size >= maxQueued) return "full";
-      waiting.set(key, refresh);
+    request(key, job) {
+      const outcome = waiting.has(key)
+        ? "already queued"
+        : waiting.size >= maxQueued
+        ? "full"
+        : "queued";
+      counts.requests[outcome]++;
+      if (outcome !== "queued") return outcome;
+      waiting.set(key, typeof job === "function" ? { refresh: job } : job);
       if (!stopped) start();
-      return "queued";
+      return outcome;
     },
     get queued() {
       return waiting.size;
     },
+    counts,
     async idle() {
       while (pumping || running.size > 0) {
         await pumping;

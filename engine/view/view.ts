@@ -188,25 +188,42 @@ export function createPersonViews(parts: PersonViewParts): PersonViews {
   }
 
   /**
-   * The background refresh of a stale view: at once without a refresh queue, else when the
-   * sources' budgets allow, reading the snapshot again when its turn comes and skipping a person
-   * refreshed meanwhile (by a batch, another process or a "Check again"). Nobody awaits it: a
-   * lookup that throws is reported, never left as an unhandled rejection (which ends a Deno
-   * process); the stale view stays.
+   * Whether a stale snapshot should be refreshed now: not while a refresh of it that failed
+   * (`failedRefresh`, a source that did not answer) is younger than the freshness window, so a
+   * source that is down is asked again once per window per person, not on every view.
    */
-  function refreshLater(key: string, email: string, stale: PersonSnapshot): void {
+  const due = (s: PersonSnapshot) =>
+    !s.failedRefresh || now().getTime() - s.failedRefresh.at.getTime() >= settings.freshMs;
+
+  /**
+   * The background refresh of a stale view: at once without a refresh queue, else when the
+   * sources' budgets allow, reading the snapshot again when its turn comes and dropping a person
+   * refreshed meanwhile (by a batch, another process or a "Check again") before any budget is
+   * spent. Nobody awaits it: a lookup that throws is reported, never left as an unhandled
+   * rejection (which ends a Deno process); the stale view stays.
+   *
+   * @returns whether a refresh runs or waits in the queue (the view says "refreshing")
+   */
+  function refreshLater(key: string, email: string, stale: PersonSnapshot): boolean {
+    if (inflight.has(key)) return true;
+    if (!due(stale)) return false;
     const queue = parts.refreshQueue;
     if (!queue) {
       lookup(key, email, stale).catch(report("refresh a snapshot"));
-      return;
+      return true;
     }
-    if (inflight.has(key)) return;
-    queue.request(key, async () => {
-      if (inflight.has(key)) return;
-      const current = await read(key);
-      if (current && age(current) < settings.freshMs) return;
-      await lookup(key, email, current);
+    let current: PersonSnapshot | null = stale;
+    const outcome = queue.request(key, {
+      async needed() {
+        if (inflight.has(key)) return false;
+        current = await read(key);
+        return !current || (age(current) >= settings.freshMs && due(current));
+      },
+      async refresh() {
+        if (!inflight.has(key)) await lookup(key, email, current);
+      },
     });
+    return outcome !== "full";
   }
 
   function maybePrune() {
@@ -274,10 +291,9 @@ export function createPersonViews(parts: PersonViewParts): PersonViews {
       snap ??= found ? await found.content() : null;
       const s = snap;
       if (!s || !has(s, need)) return null;
-      cached ??= age(s) < settings.freshMs ? present(s, false, false) : (() => {
-        refreshLater(key, email, s);
-        return present(s, false, true);
-      })();
+      cached ??= age(s) < settings.freshMs
+        ? present(s, false, false)
+        : present(s, false, refreshLater(key, email, s));
       return await cached;
     };
     return {
@@ -346,8 +362,7 @@ export function createPersonViews(parts: PersonViewParts): PersonViews {
       const snap = await read(key);
       if (!snap || !has(snap, options.need ?? "devices")) return null;
       if (age(snap) < settings.freshMs) return await present(snap, false, false);
-      refreshLater(key, email, snap);
-      return await present(snap, false, true);
+      return await present(snap, false, refreshLater(key, email, snap));
     },
   };
 }

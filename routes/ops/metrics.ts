@@ -9,6 +9,7 @@
  */
 import type { SourceGap } from "../../engine/view/gaps.ts";
 import type { BatchRunSummary } from "../../engine/core/ports.ts";
+import type { RefreshQueue } from "../../engine/view/refresh_queue.ts";
 import { type Counter, type Histogram, MetricsRegistry } from "../../config/metrics.ts";
 
 /** The process's metrics registry with the request and source-call metrics registered. */
@@ -153,5 +154,47 @@ export function batchMetrics(
         labels: { source },
         value,
       })),
+  );
+}
+
+/**
+ * The refresh queue of this process (issue 24): people waiting for the sources' refresh budgets,
+ * stale views' refreshes deferred (by reason), refreshes run (by outcome), and waits for a
+ * source's token (by source: the tightest budget). Counts since the process started.
+ *
+ * @param metrics the process's registry
+ * @param queue the process's refresh queue (`Services.refreshQueue`)
+ */
+export function refreshMetrics(
+  metrics: MetricsRegistry,
+  queue: Pick<RefreshQueue, "queued" | "counts">,
+): void {
+  metrics.gauge(
+    "stethoscope_refresh_queue_length",
+    "People whose stale snapshot waits in this process's queue for the sources' refresh budgets.",
+    () => queue.queued,
+  );
+  const samples = <L extends string>(label: L, counts: Record<string, number>) =>
+    Object.entries(counts).map(([key, value]) => ({
+      labels: { [label]: key.replaceAll(" ", "_") } as Record<L, string>,
+      value,
+    }));
+  metrics.readCounter(
+    "stethoscope_refreshes_deferred_total",
+    "Stale views whose refresh was left to the queue, by reason: queued, already_queued, or full (not queued).",
+    ["reason"],
+    () => samples("reason", queue.counts.requests),
+  );
+  metrics.readCounter(
+    "stethoscope_refreshes_total",
+    "Queued refreshes by outcome: done, failed, or skipped (refreshed meanwhile, no budget spent).",
+    ["outcome"],
+    () => samples("outcome", queue.counts.refreshes),
+  );
+  metrics.readCounter(
+    "stethoscope_refresh_budget_waits_total",
+    "Times the refresh queue waited because a source's refresh budget was spent, by source.",
+    ["source"],
+    () => samples("source", queue.counts.waits),
   );
 }

@@ -63,6 +63,11 @@ Deno.test("a person is queued once; a full queue refuses and keeps nothing", asy
   await queue.idle();
   assert.deepEqual(refreshed, ["a", "b"]);
   assert.equal(world.seconds(), 60, "the second waited a minute for google's next token");
+  assert.deepEqual(queue.counts, {
+    requests: { queued: 2, "already queued": 1, full: 1 },
+    refreshes: { done: 2, failed: 0, skipped: 0 },
+    waits: { google: 1 },
+  });
 });
 
 Deno.test("a failed refresh is reported and the queue goes on", async () => {
