@@ -13,7 +13,8 @@ import { type CallOptions, NotFoundError, UpstreamError } from "../../engine/cor
 import type { DeviceRecord } from "../../engine/core/types.ts";
 import { AuthError, connectionFailure, createHttpClient } from "../http.ts";
 import { definePlugin, timeoutSeconds } from "../plugin.ts";
-import { errorMessage } from "../../lib/error_message.ts";
+import { skippedRecordsTally } from "./skipped_records.ts";
+import { keptItems } from "./item_fetches.ts";
 
 /** `PLUGINS.bitfit` keys. */
 export const bitfitSchema = z.object({
@@ -104,6 +105,11 @@ export function parseReleaseDate(value: unknown): Date | null {
   return date.getUTCMonth() === month - 1 && date.getUTCDate() === day ? date : null;
 }
 
+/** An asset whose answer is not the shape bitFit documents (a source error when it is the only one). */
+class MalformedAssetError extends UpstreamError {
+  override name = "MalformedAssetError";
+}
+
 /** The bitFit ownership source; see the module doc for its config. */
 export default definePlugin(bitfitSchema, (config, ctx) => {
   const client = createHttpClient({
@@ -112,7 +118,8 @@ export default definePlugin(bitfitSchema, (config, ctx) => {
     timeoutMs: ctx.timeoutMs,
     query: { api_token: config.BITFIT_API_TOKEN },
   });
-  const reported = new Set<string>();
+  // Malformed assets, counted once per id for `connectivity` and the batch summary.
+  const tally = skippedRecordsTally(ctx.log, ctx.name);
 
   async function userId(email: string, options: CallOptions): Promise<string> {
     const answer = Users.safeParse(
@@ -128,11 +135,7 @@ export default definePlugin(bitfitSchema, (config, ctx) => {
     const raw = await client.getJson(`assets/${encodeURIComponent(assetId)}`, options);
     const device = processAsset(raw, { debug: config.DEBUG });
     if (device !== null) return device;
-    if (!reported.has(assetId)) {
-      reported.add(assetId);
-      ctx.log.warn("bitfit: skipped a malformed asset", { plugin: ctx.name, id: assetId });
-    }
-    throw new UpstreamError(`bitFit: asset ${assetId} is malformed`);
+    throw new MalformedAssetError(`bitFit: asset ${assetId} is malformed`);
   }
 
   async function ownedDevicesByEmail(email: string, options: CallOptions): Promise<DeviceRecord[]> {
@@ -144,17 +147,16 @@ export default definePlugin(bitfitSchema, (config, ctx) => {
     const ids = answer.data.items.map((i) => String(i.id));
     const settled = await Promise.allSettled(ids.map((i) => asset(i, options)));
     options.signal.throwIfAborted();
-    const devices: DeviceRecord[] = [];
-    const failures: unknown[] = [];
-    settled.forEach((s, i) => {
-      if (s.status === "fulfilled") return devices.push(s.value);
-      if (s.reason instanceof NotFoundError) return;
-      failures.push(s.reason);
-      const error = errorMessage(s.reason);
-      ctx.log.warn("bitfit: dropped an asset", { plugin: ctx.name, id: ids[i], error });
+    // An asset that vanished (404) is dropped; one that is malformed or whose request failed is
+    // named as a gap of this lookup, unless none arrived (then it is the lookup's error).
+    return keptItems(settled, ids, {
+      malformed: (e) => e instanceof MalformedAssetError,
+      tally,
+      log: ctx.log,
+      source: ctx.name,
+      what: "an asset",
+      report: options.reportGap,
     });
-    if (devices.length === 0 && failures.length > 0) throw failures[0];
-    return devices;
   }
 
   async function checkConnectivity(options: CallOptions): Promise<void> {
@@ -172,5 +174,11 @@ export default definePlugin(bitfitSchema, (config, ctx) => {
     }
   }
 
-  return { name: ctx.name, timeoutMs: ctx.timeoutMs, ownedDevicesByEmail, checkConnectivity };
+  return {
+    name: ctx.name,
+    timeoutMs: ctx.timeoutMs,
+    skippedRecords: () => tally.counts(),
+    ownedDevicesByEmail,
+    checkConnectivity,
+  };
 }, { kinds: ["ownership"], summary: "bitFit asset ownership (seeds serial and MAC lookups)" });

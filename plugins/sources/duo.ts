@@ -22,7 +22,15 @@ import type { AccessEvent } from "../../engine/core/types.ts";
 import { AuthError, createHttpClient, type HttpClient } from "../http.ts";
 import { RateLimitError } from "../retry_after.ts";
 import { definePlugin, timeoutSeconds } from "../plugin.ts";
-import { AuthLogPage, duoKeysFor, rfc2822, signDuoRequest, toEvent } from "./duo_api.ts";
+import {
+  AuthLogPage,
+  duoKeysFor,
+  duoUsername,
+  rfc2822,
+  signDuoRequest,
+  toEvent,
+} from "./duo_api.ts";
+import { type SkippedRecordsTally, skippedRecordsTally } from "./skipped_records.ts";
 import { abortable } from "../../lib/abort.ts";
 
 /** `PLUGINS.duo` keys. */
@@ -67,6 +75,8 @@ export interface PollDeps {
   debug: boolean;
   /** Asked before each page: false stops the poll (another process holds the poller lease). */
   stillHolder?: () => Promise<boolean>;
+  /** Where entries that cannot be stored are counted, with the user they name when readable. */
+  tally?: SkippedRecordsTally;
 }
 
 /** What one poll did, and when the next should run. */
@@ -119,12 +129,13 @@ export async function pollOnce(
       const page = AuthLogPage.safeParse(body);
       if (!page.success) throw new UpstreamError("Duo: unexpected authentication log page");
       const { authlogs, metadata } = page.data.response;
-      const events = authlogs.map((a) => toEvent(a, { debug: deps.debug }))
-        .filter((e): e is AccessEvent => e !== null);
+      const read = authlogs.map((a) => toEvent(a, { debug: deps.debug }));
+      const events = read.filter((e): e is AccessEvent => e !== null);
       if (events.length < authlogs.length) {
         deps.log.warn("duo: skipped malformed log entries", {
           skipped: authlogs.length - events.length,
         });
+        read.forEach((e, i) => e === null && countSkipped(deps.tally, authlogs[i]));
       }
       if (events.length > 0) await deps.store.putEvents(deps.source, events);
       result.stored += events.length;
@@ -151,6 +162,19 @@ export async function pollOnce(
     deps.log.warn("duo: pruning the event cache failed", { error: String(error) });
   }
   return result;
+}
+
+/**
+ * Counts an entry that could not be stored: `malformed` (no usable time, counted under the user
+ * it names so that person's lookups name it) or `noOwner` (no user name at all).
+ */
+function countSkipped(tally: SkippedRecordsTally | undefined, raw: unknown): void {
+  const entry = raw as { txid?: unknown; user?: { name?: unknown } | null } | null;
+  const id = typeof entry?.txid === "string" ? entry.txid : "?";
+  const name = entry?.user?.name;
+  if (typeof name === "string" && name.trim() !== "") {
+    tally?.count("malformed", { id, owner: duoUsername(name) });
+  } else tally?.count("noOwner", { id });
 }
 
 /** Pollers running in this process, by API URL and integration key. */
@@ -185,6 +209,7 @@ export default definePlugin(duoSchema, (config, ctx) => {
     pollMs: config.POLL_SECONDS * 1000,
     retentionMs,
     debug: config.DEBUG,
+    tally: skippedRecordsTally(ctx.log, ctx.name),
   };
   const key = `${apiUrl}|${config.DUO_INTEGRATION_KEY}`;
   const controller = new AbortController();
@@ -250,13 +275,19 @@ export default definePlugin(duoSchema, (config, ctx) => {
   return {
     name: ctx.name,
     timeoutMs: ctx.timeoutMs,
-    async eventsByEmail(email) {
+    skippedRecords: () => deps.tally?.counts() ?? [],
+    async eventsByEmail(email, options) {
       const since = new Date(ctx.now().getTime() - retentionMs);
-      const found = await Promise.all(
-        duoKeysFor(email, config.USERNAME_DOMAIN).map((key) =>
-          ctx.store.eventsFor(ctx.name, key, since)
-        ),
-      );
+      const keys = duoKeysFor(email, config.USERNAME_DOMAIN);
+      const found = await Promise.all(keys.map((key) => ctx.store.eventsFor(ctx.name, key, since)));
+      // Entries this process's poller could not store that name the person (a poller in another
+      // process counts its own: see the README's "When data is missing").
+      for (const c of deps.tally?.counts() ?? []) {
+        const count = keys.reduce((n, k) => n + (c.byOwner?.[k] ?? 0), 0);
+        if (count > 0) {
+          options?.reportGap?.({ kind: "skipped", reason: c.reason, words: c.label, count });
+        }
+      }
       return found.flat().sort((a, b) => b.timestamp.getTime() - a.timestamp.getTime());
     },
     checkConnectivity: async ({ signal }) => {

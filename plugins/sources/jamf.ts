@@ -25,6 +25,8 @@ import {
 import { definePlugin, type PluginContext, timeoutSeconds } from "../plugin.ts";
 import { MalformedComputerError, processComputer } from "./jamf_parse.ts";
 import { errorMessage } from "../../lib/error_message.ts";
+import { skippedRecordsTally } from "./skipped_records.ts";
+import { keptItems } from "./item_fetches.ts";
 
 /** `PLUGINS.jamf` keys. */
 export const jamfSchema = withJamfCredentialRules(
@@ -91,19 +93,9 @@ export default definePlugin(jamfSchema, (config, ctx) => {
     getJson: async (path: string, options: CallOptions) =>
       (await jamfRequest(http, auth, { method: "GET", path, signal: options.signal })).body,
   };
-  const reported = new Set<string>();
   const debug = config.DEBUG;
-
-  /** Logs a malformed computer once per process, so a bad record does not flood the log. */
-  function reportMalformed(id: string, error: MalformedComputerError): void {
-    if (reported.has(id)) return;
-    reported.add(id);
-    ctx.log.warn("jamf: skipped a malformed computer", {
-      plugin: ctx.name,
-      id,
-      error: error.message,
-    });
-  }
+  // Malformed computers, counted once per id for `connectivity` and the batch summary.
+  const tally = skippedRecordsTally(ctx.log, ctx.name);
 
   async function computer(path: string, id: string, options: CallOptions): Promise<DeviceRecord> {
     const raw = await client.getJson(path, options);
@@ -111,7 +103,6 @@ export default definePlugin(jamfSchema, (config, ctx) => {
       return processComputer(raw, { debug });
     } catch (error: unknown) {
       if (!(error instanceof MalformedComputerError)) throw error;
-      reportMalformed(id, error);
       throw new MalformedComputerError(`JAMF: computer ${id} is malformed: ${error.message}`);
     }
   }
@@ -126,33 +117,26 @@ export default definePlugin(jamfSchema, (config, ctx) => {
   async function devicesByEmail(email: string, options: CallOptions): Promise<DeviceRecord[]> {
     const wanted = key(email);
     const ids = await computerIds(email.trim(), wanted, options);
-    const settled = await Promise.allSettled(
-      ids.map((id) => computer(`/computers/id/${encodeURIComponent(id)}`, id, options)),
-    );
-    const devices: DeviceRecord[] = [];
-    const failures: unknown[] = [];
-    settled.forEach((s, i) => {
-      if (s.status === "fulfilled") {
-        if (sameOwner(s.value.email, wanted)) return devices.push(s.value);
-        return ctx.log.warn("jamf: dropped a computer recorded for another owner", {
-          plugin: ctx.name,
-          id: ids[i],
-        });
-      }
-      // Decision 21: a computer that vanished (404) is dropped; other failures are logged.
-      if (s.reason instanceof NotFoundError) return;
-      options.signal.throwIfAborted();
-      failures.push(s.reason);
-      if (!(s.reason instanceof MalformedComputerError)) {
-        ctx.log.warn("jamf: dropped a computer", {
-          plugin: ctx.name,
-          id: ids[i],
-          error: errorMessage(s.reason),
-        });
-      }
+    const settled = await Promise.allSettled(ids.map(async (id) => ({
+      id,
+      device: await computer(`/computers/id/${encodeURIComponent(id)}`, id, options),
+    })));
+    options.signal.throwIfAborted();
+    // A computer that vanished (404) is dropped (decision 21); one that is malformed or whose
+    // request failed is named as a gap of this lookup, unless none arrived (then it is the error).
+    const arrived = keptItems(settled, ids, {
+      malformed: (e) => e instanceof MalformedComputerError,
+      tally,
+      log: ctx.log,
+      source: ctx.name,
+      what: "a computer",
+      report: options.reportGap,
     });
-    if (devices.length === 0 && failures.length > 0) throw failures[0];
-    return devices;
+    return arrived.flatMap(({ id, device }) => {
+      if (sameOwner(device.email, wanted)) return [device];
+      ctx.log.warn("jamf: dropped a computer recorded for another owner", { plugin: ctx.name, id });
+      return [];
+    });
   }
 
   /**
@@ -194,6 +178,7 @@ export default definePlugin(jamfSchema, (config, ctx) => {
   return {
     name: ctx.name,
     timeoutMs: ctx.timeoutMs,
+    skippedRecords: () => tally.counts(),
     devicesByEmail,
     devicesBySerial: async (serial, options) => [
       await computer(

@@ -8,7 +8,8 @@
  * @module
  */
 import { google } from "googleapis";
-import { PartialAnswerError, UpstreamError } from "../../../engine/core/ports.ts";
+import { type CallOptions, PartialAnswerError, UpstreamError } from "../../../engine/core/ports.ts";
+import type { ReportGap } from "../../../engine/view/gaps.ts";
 import type { AccessEvent, Account, DeviceRecord } from "../../../engine/core/types.ts";
 import { definePlugin, type InstanceOf, type PluginContext } from "../../plugin.ts";
 import {
@@ -26,7 +27,7 @@ import {
   LIST_PAGE_SIZE,
   listGoogleDevices,
 } from "./listing.ts";
-import { skippedRecordsTally } from "../skipped_records.ts";
+import { SKIP_REASONS, skippedRecordsTally } from "../skipped_records.ts";
 import { createLatestDayFinder, notReadyWarning, ReportNotReadyError } from "./usage_lag.ts";
 import { createTokenProvider, DEFAULT_TOKEN_URI, type TokenProvider } from "./token.ts";
 import { errorMessage } from "../../../lib/error_message.ts";
@@ -48,6 +49,11 @@ const CUSTOMER = "my_customer";
 const DEVICE_PAGE_SIZE = 1000;
 const EVENT_PAGE_SIZE = 500;
 const MAX_EVENTS = 500;
+/** The usage-report parameters Stethoscope reads, and what they are in the person's words. */
+const USAGE_READ: ReadonlyMap<string, string> = new Map([
+  ["accounts:is_2sv_enrolled", "2-Step Verification state"],
+]);
+
 /** How far back the usage report is looked for when recent days are not available yet. */
 const USAGE_MAX_LAG_DAYS = 7;
 const NOT_YET_AVAILABLE_RE = /not yet available/i;
@@ -94,14 +100,17 @@ export async function createGoogleSource(
   const log = ctx.log.child({ plugin: ctx.name });
   const requestOptions = googleRequestOptions(tokens, backoff, options.rateLimitBackoffMs);
   const tally = skippedRecordsTally(log, ctx.name);
-  const each = <T>(what: string, raws: unknown[], process: (raw: unknown) => T): T[] =>
-    eachParsed(
-      log,
-      what,
-      raws,
-      process,
-      (raw, problem) => tally.count("malformed", { id: deviceIdOf(raw), problem }),
-    );
+  /** The records of a person's answer; a malformed one is counted and a gap of the lookup. */
+  const each = <T>(
+    what: string,
+    raws: unknown[],
+    process: (raw: unknown) => T,
+    report: ReportGap | undefined,
+  ): T[] =>
+    eachParsed(log, what, raws, process, (raw, problem) => {
+      tally.count("malformed", { id: deviceIdOf(raw), problem });
+      report?.({ kind: "skipped", reason: "malformed", words: SKIP_REASONS.malformed });
+    });
 
   /** A listing's page gets the plugin's deadline (the listing as a whole has none). */
   function pageSignal(listing: AbortSignal): AbortSignal {
@@ -110,7 +119,10 @@ export async function createGoogleSource(
       : AbortSignal.any([listing, AbortSignal.timeout(ctx.timeoutMs)]);
   }
 
-  async function mobileDevices(email: string, signal: AbortSignal): Promise<DeviceRecord[]> {
+  async function mobileDevices(
+    email: string,
+    { signal, reportGap }: CallOptions,
+  ): Promise<DeviceRecord[]> {
     const raws = await allPages("mobile devices", signal, async (pageToken) => {
       const res = await directory.mobiledevices.list({
         customerId: CUSTOMER,
@@ -128,10 +140,13 @@ export async function createGoogleSource(
         dropped: raws.length - mine.length,
       });
     }
-    return each("mobile devices", mine, (raw) => processMobileDevice(raw, records));
+    return each("mobile devices", mine, (raw) => processMobileDevice(raw, records), reportGap);
   }
 
-  async function chromeOsDevices(email: string, signal: AbortSignal): Promise<DeviceRecord[]> {
+  async function chromeOsDevices(
+    email: string,
+    { signal, reportGap }: CallOptions,
+  ): Promise<DeviceRecord[]> {
     const raws = await allPages("ChromeOS devices", signal, async (pageToken) => {
       const res = await directory.chromeosdevices.list({
         customerId: CUSTOMER,
@@ -144,7 +159,12 @@ export async function createGoogleSource(
       return { items: data.chromeosdevices ?? [], next: data.nextPageToken ?? undefined };
     });
     const mine = raws.filter((raw) => recentUserIs(raw, email));
-    return each("ChromeOS devices", mine, (raw) => processChromeOsDevice(raw, records));
+    return each(
+      "ChromeOS devices",
+      mine,
+      (raw) => processChromeOsDevice(raw, records),
+      reportGap,
+    );
   }
 
   const latestDay = createLatestDayFinder({ now: ctx.now, maxLagDays: USAGE_MAX_LAG_DAYS });
@@ -183,10 +203,11 @@ export async function createGoogleSource(
     timeoutMs: ctx.timeoutMs,
     skippedRecords: () => tally.counts(),
 
-    async devicesByEmail(email, { signal }) {
+    async devicesByEmail(email, options) {
+      const { signal } = options;
       const halves = await Promise.allSettled([
-        mobileDevices(email, signal).catch(emptyIfNotFound),
-        chromeOsDevices(email, signal).catch(emptyIfNotFound),
+        mobileDevices(email, options).catch(emptyIfNotFound),
+        chromeOsDevices(email, options).catch(emptyIfNotFound),
       ]);
       const devices = halves.flatMap((h) => h.status === "fulfilled" ? h.value : []);
       const failures = halves.flatMap((h, i) =>
@@ -214,13 +235,24 @@ export async function createGoogleSource(
       );
     },
 
-    async accountByEmail(email, { signal }): Promise<Account | null> {
+    async accountByEmail(email, { signal, reportGap }): Promise<Account | null> {
       const { report, date } = await latestUsageReport(email, signal);
       if (typeof report !== "object" || report === null) return null;
       const r = report as { date?: unknown; parameters?: unknown };
       const { values, skipped } = parseUsageParameters(r.parameters);
       if (skipped.length > 0) {
         log.warn("skipped Google usage parameters of unknown type", { parameters: skipped });
+        // A parameter Stethoscope reads, of a type it does not know, leaves the account read in
+        // part (the others are not used, so nothing the person sees is missing).
+        const unread = skipped.filter((name) => USAGE_READ.has(name));
+        if (unread.length > 0) {
+          reportGap?.({
+            kind: "partial",
+            reason: "unknown_parameter_type",
+            words: `its ${unread.map((n) => USAGE_READ.get(n)).join(" and ")} ` +
+              `${unread.length === 1 ? "is" : "are"} in a form we don't know`,
+          });
+        }
       }
       return {
         name: email,
@@ -231,7 +263,7 @@ export async function createGoogleSource(
       };
     },
 
-    async eventsByEmail(email, { signal }): Promise<AccessEvent[]> {
+    async eventsByEmail(email, { signal, reportGap }): Promise<AccessEvent[]> {
       const raws = await allPages("login activities", signal, async (pageToken) => {
         const res = await reports.activities.list({
           userKey: email,
@@ -242,7 +274,12 @@ export async function createGoogleSource(
         const data = answerOf(res.data, "login activities");
         return { items: data.items ?? [], next: data.nextPageToken ?? undefined };
       }, MAX_EVENTS);
-      return each("login activities", raws, (raw) => processLoginActivity(raw, records));
+      return each(
+        "login activities",
+        raws,
+        (raw) => processLoginActivity(raw, records),
+        reportGap,
+      );
     },
 
     // Issue 16: the whole inventory, page by page, for the batch (see listing.ts).

@@ -105,6 +105,14 @@ interface GraphPage {
   rawIds: string[];
 }
 
+/** Where a malformed device of a lookup is reported, given its id (`undefined`: already was). */
+type SkipReport = (id: string) => ReportGap | undefined;
+
+/** A raw device's `id` as text (`"?"` without one). */
+function rawId(raw: unknown): string {
+  return String((raw as { id?: unknown } | null)?.id ?? "?");
+}
+
 /** The Intune source: every lookup it offers is present, plus its Graph client (tests). */
 export interface IntuneSource extends ListingSource {
   devicesByEmail(email: string, options: CallOptions): Promise<DeviceRecord[]>;
@@ -149,14 +157,14 @@ export function createIntuneSource(
   let filterIgnoredReported = false;
 
   /** One page: its records, next link, stated `@odata.count` and the ids of every raw entry. */
-  function records(page: unknown, report?: ReportGap): GraphPage {
+  function records(page: unknown, report?: SkipReport): GraphPage {
     const parsed = GraphPageSchema.safeParse(page);
     if (!parsed.success) throw new UpstreamError("Intune: unexpected answer (no value list)");
     const out: DeviceRecord[] = [];
     for (const raw of parsed.data.value) {
       const device = ManagedDeviceSchema.safeParse(raw);
       if (!device.success) {
-        skipped(raw, device.error.issues[0]?.message, report);
+        skipped(raw, device.error.issues[0]?.message, report?.(rawId(raw)));
         continue;
       }
       const record = processManagedDevice(device.data, {
@@ -175,7 +183,7 @@ export function createIntuneSource(
       records: out,
       next: parsed.data["@odata.nextLink"],
       count: parsed.data["@odata.count"],
-      rawIds: parsed.data.value.map((raw) => String((raw as { id?: unknown } | null)?.id ?? "?")),
+      rawIds: parsed.data.value.map(rawId),
     };
   }
 
@@ -195,7 +203,7 @@ export function createIntuneSource(
   async function* walk(
     query: Record<string, string>,
     signal: AbortSignal,
-    report?: ReportGap,
+    report?: SkipReport,
   ): AsyncGenerator<{ records: DeviceRecord[]; count: number | undefined }> {
     const followed = new Set<string>();
     const count = pagingCount();
@@ -227,12 +235,26 @@ export function createIntuneSource(
     }
   }
 
-  async function all(filter: string, options: CallOptions): Promise<DeviceRecord[]> {
+  /**
+   * One person's lookup (one or more filters): the records of the filter's walk. A malformed
+   * device is a gap of the lookup once, however many of its filters found it (`skippedIds`).
+   */
+  async function all(
+    filter: string,
+    options: CallOptions,
+    skippedIds = new Set<string>(),
+  ): Promise<DeviceRecord[]> {
+    const report = options.reportGap;
+    const once: SkipReport | undefined = report && ((id) => {
+      if (id !== "?" && skippedIds.has(id)) return undefined;
+      skippedIds.add(id);
+      return report;
+    });
     const out: DeviceRecord[] = [];
     const query = { $filter: filter, $select: SELECT, $top: String(config.PAGE_SIZE) };
     const maxPages = ctx.lookupMaxPages ?? 20;
     let pages = 0;
-    for await (const page of walk(query, options.signal, options.reportGap)) {
+    for await (const page of walk(query, options.signal, once)) {
       // One person's devices fit in a page or two: a Graph that keeps paging is stopped.
       if (++pages > maxPages) {
         throw new UpstreamError(
@@ -352,8 +374,9 @@ export function createIntuneSource(
       if (!isValidEmail(email)) throw new RangeError(`Intune: "${email}" is not an email address`);
       // Graph's userPrincipalName is the enrolling user; the person's mail address can differ
       // (microsoft-graph-docs-contrib#2382; mondoohq/mql#5673): look both up, one device once.
-      const byUpn = await all(`userPrincipalName eq ${literal(email)}`, options);
-      const byMail = await all(`emailAddress eq ${literal(email)}`, options);
+      const skippedIds = new Set<string>();
+      const byUpn = await all(`userPrincipalName eq ${literal(email)}`, options, skippedIds);
+      const byMail = await all(`emailAddress eq ${literal(email)}`, options, skippedIds);
       const want = foldEmail(email);
       const seen = new Set<string>();
       const found = [...byUpn, ...byMail].filter((r) => {

@@ -27,6 +27,7 @@ import {
   UpstreamError,
 } from "../../../engine/core/ports.ts";
 import type { DeviceRecord } from "../../../engine/core/types.ts";
+import type { ReportGap } from "../../../engine/view/gaps.ts";
 import { createHttpClient } from "../../http.ts";
 import { sleep as abortableSleep } from "../../../lib/abort.ts";
 import { definePlugin, type PluginContext, timeoutSeconds } from "../../plugin.ts";
@@ -118,6 +119,7 @@ export function createJamfProSource(
     size: number,
     filter: string | undefined,
     signal: AbortSignal,
+    report: ReportGap | undefined,
   ): Promise<{ records: DeviceRecord[]; total: number; ids: string[] }> {
     const query = new URLSearchParams({
       page: String(index),
@@ -141,7 +143,7 @@ export function createJamfProSource(
     for (const raw of parsed.data.results) {
       const r = InventoryRecordSchema.safeParse(raw);
       if (!r.success) {
-        skipped(raw, r.error.issues[0]?.message);
+        skipped(raw, r.error.issues[0]?.message, report);
         continue;
       }
       records.push(
@@ -161,11 +163,11 @@ export function createJamfProSource(
    * than asking again until the deadline, or forever in a batch. Malformed computers count as
    * read (the raw results are counted, not the records kept); they are reported as skipped.
    */
-  async function* pages(filter: string | undefined, signal: AbortSignal) {
+  async function* pages(filter: string | undefined, signal: AbortSignal, report?: ReportGap) {
     const count = pagingCount();
     let size = config.PAGE_SIZE;
     for (let index = 0;; index++) {
-      const p = await page(index, size, filter, signal);
+      const p = await page(index, size, filter, signal, report);
       if (p.ids.length === 0) {
         if (count.read < p.total) throw shortOfTotal(count.read, p.total, index);
         return;
@@ -190,7 +192,7 @@ export function createJamfProSource(
 
   async function all(filter: string, options: CallOptions): Promise<DeviceRecord[]> {
     const out: DeviceRecord[] = [];
-    for await (const p of pages(filter, options.signal)) out.push(...p.records);
+    for await (const p of pages(filter, options.signal, options.reportGap)) out.push(...p.records);
     return out;
   }
 
