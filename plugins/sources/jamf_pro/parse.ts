@@ -104,15 +104,34 @@ const FILEVAULT_OK = new Set(["ALL_ENCRYPTED", "BOOT_ENCRYPTED"]);
 const FILEVAULT_NOT = new Set(["NOT_ENCRYPTED", "SOME_ENCRYPTED"]);
 
 /**
- * FileVault from the boot partition's state (`ENCRYPTED` → followed; `UNKNOWN` or absent →
- * the OS section's `fileVault2Status`; anything else, e.g. `UNENCRYPTED` or `ENCRYPTING`, → not
- * followed), with details in the Classic source's words: `Macintosh HD (Boot Partition):
- * Encrypted (100%)`. Neither reported → unknown (decision 21).
+ * The boot partition's FileVault states that say it is not (yet) encrypted: the Jamf Pro API's
+ * `partitionFileVault2State` values besides `ENCRYPTED` and `UNKNOWN`.
+ */
+const PARTITION_NOT = new Set([
+  "UNENCRYPTED",
+  "NOT_ENCRYPTED",
+  "INELIGIBLE",
+  "DECRYPTED",
+  "DECRYPTING",
+  "DECRYPTING_PAUSED",
+  "ENCRYPTING",
+  "ENCRYPTING_PAUSED",
+  "RESTART_NEEDED",
+  "OPTIMIZING",
+]);
+
+/**
+ * FileVault from the boot partition's state (`ENCRYPTED` → followed; one of
+ * {@link PARTITION_NOT}, e.g. `UNENCRYPTED` or `ENCRYPTING`, → not followed; `UNKNOWN`, absent or
+ * a value Jamf does not document — its own API example says `"VALID"`
+ * (developer.jamf.com get_v1-computers-inventory) — → the OS section's `fileVault2Status`), with
+ * details in the Classic source's words: `Macintosh HD (Boot Partition): Encrypted (100%)`.
+ * Neither reported → unknown (decision 21).
  */
 export function fileVault(r: InventoryRecord): PracticeData {
   const boot = r.diskEncryption?.bootPartitionEncryptionDetails;
   const state = text(boot?.partitionFileVault2State)?.toUpperCase();
-  if (state !== undefined && state !== "UNKNOWN") {
+  if (state === "ENCRYPTED" || (state !== undefined && PARTITION_NOT.has(state))) {
     const words = state.toLowerCase().split("_").map((w) => w[0]!.toUpperCase() + w.slice(1));
     const label = state === "UNENCRYPTED" ? "Not Encrypted" : words.join(" ");
     const pct = boot?.partitionFileVault2Percent;
