@@ -50,6 +50,24 @@ export function authLog(
   };
 }
 
+/**
+ * A `duo` plugin section reaching the fake at `url`, polling once an hour (tests drive the first
+ * poll through `checkConnectivity`), with `extra` keys added.
+ */
+export function duoSettings(
+  url: string,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
+  return {
+    DUO_INTEGRATION_KEY: DUO_IKEY,
+    DUO_SECRET_KEY: DUO_SKEY,
+    DUO_API_HOSTNAME: DUO_HOST,
+    DUO_API_URL: url,
+    POLL_SECONDS: 3600,
+    ...extra,
+  };
+}
+
 /** Starts a fake Duo. */
 export function startFakeDuo(): FakeDuo {
   // deno-lint-ignore prefer-const

@@ -33,15 +33,9 @@ import { skippedRecordsTally } from "../../plugins/sources/skipped_records.ts";
 import { createSqliteStore } from "../../plugins/stores/sqlite.ts";
 import { sourceLabel } from "../../views/source_label.ts";
 import { BITFIT_TOKEN, startFakeBitfit } from "../fakes/bitfit.ts";
-import { authLog, DUO_HOST, DUO_IKEY, DUO_SKEY, startFakeDuo } from "../fakes/duo.ts";
+import { authLog, duoSettings, startFakeDuo } from "../fakes/duo.ts";
 import { intuneDevices, intuneSettings, startIntuneFake } from "../fakes/intune.ts";
-import {
-  JAMF_CLIENT_ID,
-  JAMF_CLIENT_SECRET,
-  JAMF_PASSWORD,
-  JAMF_USER,
-  startFakeJamf,
-} from "../fakes/jamf.ts";
+import { JAMF_ACCOUNT, JAMF_API_CLIENT, startFakeJamf } from "../fakes/jamf.ts";
 import { startJamfProFake } from "../fakes/jamf_pro.ts";
 import { GOOGLE_ALL_SCOPES, startGoogleServiceAccount } from "../support/google.ts";
 import { pluginContext } from "../support/sources.ts";
@@ -67,11 +61,7 @@ async function seen(
 Deno.test("Classic Jamf: a malformed computer among a person's Macs is named, the others kept", async () => {
   const fake = await startFakeJamf();
   const plugin = await jamf.create(
-    jamf.schema.parse({
-      JAMF_API_USERNAME: JAMF_USER,
-      JAMF_API_PASSWORD: JAMF_PASSWORD,
-      JAMF_API_HOSTADDR: fake.hostaddr,
-    }),
+    jamf.schema.parse({ ...JAMF_ACCOUNT, JAMF_API_HOSTADDR: fake.hostaddr }),
     pluginContext("jamf"),
   );
   try {
@@ -113,7 +103,7 @@ Deno.test("bitFit: a malformed asset among a person's assets is named, the other
 Deno.test("Jamf Pro: a malformed computer in a person's answer is named, the others kept", async () => {
   const fake = await startJamfProFake();
   const plugin = await jamfPro.create(
-    jamfPro.schema.parse({ JAMF_PRO_URL: fake.serverUrl, JAMF_CLIENT_ID, JAMF_CLIENT_SECRET }),
+    jamfPro.schema.parse({ JAMF_PRO_URL: fake.serverUrl, ...JAMF_API_CLIENT }),
     pluginContext("jamf_pro"),
   );
   try {
@@ -159,13 +149,7 @@ Deno.test("Duo: log entries the poller could not store are named on the person's
   const store = await createSqliteStore({ path: ":memory:", log: silentLogger });
   const now = new Date();
   const plugin = await duo.create(
-    duo.schema.parse({
-      DUO_INTEGRATION_KEY: DUO_IKEY,
-      DUO_SECRET_KEY: DUO_SKEY,
-      DUO_API_HOSTNAME: DUO_HOST,
-      DUO_API_URL: fake.url,
-      POLL_SECONDS: 3600,
-    }),
+    duo.schema.parse(duoSettings(fake.url)),
     { ...pluginContext("duo"), store, now: () => now, log: silentLogger },
   );
   try {

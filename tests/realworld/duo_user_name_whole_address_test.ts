@@ -14,7 +14,7 @@ import assert from "node:assert/strict";
 import { silentLogger } from "../../config/log.ts";
 import duo from "../../plugins/sources/duo.ts";
 import { createSqliteStore } from "../../plugins/stores/sqlite.ts";
-import { DUO_HOST, DUO_IKEY, DUO_SKEY, startFakeDuo } from "../fakes/duo.ts";
+import { duoSettings, startFakeDuo } from "../fakes/duo.ts";
 import { realworldFixture } from "./fixture.ts";
 
 const { authlogs } = await realworldFixture<{ authlogs: Record<string, unknown>[] }>(
@@ -36,14 +36,7 @@ for (const domain of ["example.com", undefined]) {
       });
     });
     const plugin = await duo.create(
-      duo.schema.parse({
-        DUO_INTEGRATION_KEY: DUO_IKEY,
-        DUO_SECRET_KEY: DUO_SKEY,
-        DUO_API_HOSTNAME: DUO_HOST,
-        DUO_API_URL: fake.url,
-        POLL_SECONDS: 3600,
-        ...(domain ? { USERNAME_DOMAIN: domain } : {}),
-      }),
+      duo.schema.parse(duoSettings(fake.url, domain ? { USERNAME_DOMAIN: domain } : {})),
       { name: "duo", timeoutMs: 2000, log: silentLogger, store, now: () => NOW, demo: false },
     );
     try {
