@@ -8,7 +8,8 @@
  * rounds of `BENCH_REQUESTS` (default 400) requests per route, taken alternately in one run
  * (`BENCH_ROUNDS`, default 7), summarised as min / median / max.
  *
- * Run: `deno run --allow-all bench/pages_cpu.ts` (figures in bench/README.md).
+ * Run: `deno run --allow-all bench/pages_cpu.ts` (figures in bench/README.md); `BENCH_ROUTES` (comma
+ * separated) measures fewer routes, e.g. to profile one with `--cpu-prof`.
  *
  * @module
  */
@@ -17,7 +18,9 @@ import process from "node:process";
 import { startApp } from "../tests/support/app.ts";
 import { DEMO_PEOPLE } from "../plugins/sources/demo_people.ts";
 
-const ROUTES = ["/healthz", "/", "/devices", "/accounts", "/activity"];
+const ROUTES = (Deno.env.get("BENCH_ROUTES") ?? "/healthz,/,/devices,/accounts,/activity").split(
+  ",",
+);
 const rounds = Number(Deno.env.get("BENCH_ROUNDS") ?? "7");
 const perRound = Number(Deno.env.get("BENCH_REQUESTS") ?? "400");
 const sessions = Number(Deno.env.get("BENCH_SESSIONS") ?? "400");

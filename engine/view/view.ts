@@ -64,8 +64,8 @@ export interface ViewStamp {
 /**
  * One request's reads of a person (issue 23): the snapshot is read from the store at most once
  * (its stamp and its content come from that one read), presented at most once (one status-history
- * write), and a lookup, when one is needed, is made at most once. Pages, their navigation badge
- * and the page cache all ask the same visit.
+ * write), and a lookup, when one is needed, is made at most once. Pages and their navigation badge
+ * all ask the same visit.
  */
 export interface PersonVisit {
   /** The snapshot's stamp (see `PersonViews.stamp()`), from the visit's one read. */

@@ -59,7 +59,7 @@ export function esSnapshots(ctx: EsContext): SnapshotStore {
       });
     },
     snapshotStamp(email: string) {
-      // the stored text is the version: no decoding (the page cache reads this on every view)
+      // the stored text is the version: no decoding (every page view reads this)
       return run("read a snapshot", async (): Promise<SnapshotStamp | null> => {
         const key = foldEmail(email);
         const src = await read(key);

@@ -129,7 +129,7 @@ export function storedSnapshotOf(email: string, record: SnapshotRecord): StoredS
 
 /**
  * The stamp of a stored record without decoding its body: the collection time and the stored
- * text are the version (the page cache reads this on every view).
+ * text are the version (every page view reads this).
  *
  * @param record the stored `collected_at`, `seen_at` and `body`
  * @param email the person, as the store keys it (lower-cased), for decoding on demand

@@ -64,7 +64,7 @@ export function sqliteSnapshots(db: DatabaseSync, run: Runner): SnapshotStore {
       });
     },
     snapshotStamp(email: string) {
-      // the stored text is the version: no decoding (the page cache reads this on every view)
+      // the stored text is the version: no decoding (every page view reads this)
       return run("read a snapshot", (): SnapshotStamp | null => {
         const key = foldEmail(email);
         const row = stmt("get").get(key);

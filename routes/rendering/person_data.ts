@@ -25,7 +25,7 @@ export interface PersonData {
 
 /**
  * The person's visit for this request (`engine.visit()`): the snapshot read once, presented
- * once, by every page part, the navigation badge and the page cache of this request.
+ * once, by every page part and the navigation badge of this request.
  */
 export function visitOf(c: Ctx, email: string): PersonVisit {
   let visits = c.get("personVisits");

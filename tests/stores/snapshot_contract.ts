@@ -105,7 +105,7 @@ export async function snapshotContract(step: ContractStep): Promise<void> {
   await step(
     "snapshotStamp() has one version per content, whatever the time or letter case",
     async (s) => {
-      assert.ok(s.snapshotStamp, "both stores stamp snapshots (the page cache reads it per view)");
+      assert.ok(s.snapshotStamp, "both stores stamp snapshots (every page view reads it)");
       assert.equal(await s.snapshotStamp("nobody@example.com"), null);
       const saved = snapshotOf("fry@example.com", at(0));
       await s.putSnapshot(saved);
