@@ -32,7 +32,7 @@ import {
   parseEmailList,
   startBatchRun,
 } from "../engine/batch/batch_run.ts";
-import type { Store } from "../engine/core/ports.ts";
+import type { BatchRunSummary, Store } from "../engine/core/ports.ts";
 import { assemble } from "../plugins/assemble.ts";
 import { REGISTRY, type RegistryEntry } from "../plugins/registry.ts";
 import { type BatchOptions, parseBatchOptions, withBatchTimeout } from "./batch_options.ts";
@@ -194,15 +194,18 @@ async function run(a: {
     listings: report.listings,
     gaps: report.gaps,
   }));
-  const nudged = await nudgesAfter(a, report.people);
+  const nudged = await nudgesAfter(a, report);
   return report.exitCode === 1 ? 1 : nudged;
 }
 
 /**
- * The nudges after a run (issue 27): when `NUDGES.ENABLED`, a nudge channel is configured and
- * neither `--collect-only` nor `--skip-nudges` was given, the run's people are planned, queued and
- * delivered exactly as `main.ts nudges` does (`planAndDeliver`). Returns its exit status (1 when a
- * person's view or a channel failed), 0 when nudges do not run.
+ * The nudges after a run (issue 27), unless `--collect-only` or `--skip-nudges`: with
+ * `NUDGES.ENABLED`, the run's people are planned, queued and delivered exactly as `main.ts nudges`
+ * does (`planAndDeliver`); without it, the same plan is a dry run, so the security team sees who
+ * would get what before turning nudges on. Either way the counts, the first listed messages and
+ * the follow-up (items nudged in the week before, how many fixed) are saved on the run for the
+ * Dashboard. Returns its exit status (1 when a person's view or a channel failed), 0 when nudges
+ * do not run.
  */
 async function nudgesAfter(
   a: {
@@ -211,14 +214,39 @@ async function nudgesAfter(
     services: Awaited<ReturnType<typeof assemble>>;
     now: () => Date;
   },
-  people: readonly string[],
+  report: { people: readonly string[]; run: BatchRunSummary },
 ): Promise<0 | 1> {
   const { ctx, options, services } = a;
-  if (!ctx.config.NUDGES.ENABLED || options.collectOnly || options.skipNudges) return 0;
+  if (options.collectOnly || options.skipNudges) return 0;
+  const dryRun = !ctx.config.NUDGES.ENABLED;
   if (services.nudgeChannels.size === 0) {
-    ctx.printErr("batch: NUDGES.ENABLED but no nudge channel is configured; no nudges sent");
+    if (!dryRun) {
+      ctx.printErr("batch: NUDGES.ENABLED but no nudge channel is configured; no nudges sent");
+    }
     return 0;
   }
-  ctx.print("nudges:\n");
-  return await planAndDeliver(ctx, services, people, { dryRun: false, now: a.now() });
+  ctx.print(dryRun ? "nudges (dry run: NUDGES.ENABLED is false):\n" : "nudges:\n");
+  const { code, summary } = await planAndDeliver(ctx, services, report.people, {
+    dryRun,
+    now: a.now(),
+    batch: true,
+  });
+  const run: BatchRunSummary = {
+    ...report.run,
+    nudges: {
+      dryRun,
+      queued: summary.queued,
+      alreadyQueued: summary.alreadyQueued,
+      held: summary.held,
+      failed: summary.failed.length,
+      listed: summary.listed,
+      followUp: summary.followUp,
+    },
+  };
+  try {
+    await services.store.saveBatchRun(run);
+  } catch (error: unknown) {
+    ctx.log.error("cannot save the run's nudges", { error: String(error) });
+  }
+  return code;
 }

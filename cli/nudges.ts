@@ -12,7 +12,7 @@
  */
 import { parseEmailList } from "../engine/batch/batch_people.ts";
 import { deliverNudges } from "../engine/nudges/nudge_outbox.ts";
-import { type NudgeOutcome, runNudges } from "../engine/nudges/nudge_run.ts";
+import { type NudgeOutcome, type NudgeRunSummary, runNudges } from "../engine/nudges/nudge_run.ts";
 import type { NudgeSettings } from "../engine/nudges/nudges.ts";
 import type { Config, NudgesConfig } from "../config/schema.ts";
 import { assemble, type Services } from "../plugins/assemble.ts";
@@ -76,7 +76,7 @@ export async function nudges(ctx: CommandContext): Promise<number> {
       ctx.printErr("nudges: no nudge channel is configured; add slack or email to PLUGINS");
       return 2;
     }
-    return await planAndDeliver(ctx, services, list.emails, { dryRun, now: new Date() });
+    return (await planAndDeliver(ctx, services, list.emails, { dryRun, now: new Date() })).code;
   } finally {
     await services.close();
   }
@@ -85,22 +85,28 @@ export async function nudges(ctx: CommandContext): Promise<number> {
 /**
  * Plans (and unless a dry run, queues and delivers) the nudges of `emails`, printing one line per
  * person and channel, the summary, and what was delivered: the `nudges` command, and the end of a
- * `batch` run when `NUDGES.ENABLED`. Each person's view is `engine.view()`: the snapshot within
- * the freshness window (after a batch, the one it just wrote), else one lookup.
+ * `batch` run (a dry run when `NUDGES.ENABLED` is false). Each person's view is `engine.view()`:
+ * the snapshot within the freshness window (after a batch, the one it just wrote), else one
+ * lookup.
  *
  * @param ctx the command's configuration, output and log
  * @param services the assembled services (channels, store, engine)
  * @param emails the people, folded
- * @param options dry run, and the clock the plans are made at
- * @returns 0 when done, 1 when a person's view, a source or a channel failed
+ * @param options dry run, the clock the plans are made at, and `batch` (the end of a batch run:
+ *   follow-up counts; a dry run then prints only its summary and asks no channel for time zones)
+ * @returns `code` 0 when done, 1 when a person's view, a source or a channel failed; `summary`
+ *   the run's counts and listed plans
  */
 export async function planAndDeliver(
   ctx: Pick<CommandContext, "config" | "print" | "printErr" | "log">,
   services: Pick<Services, "nudgeChannels" | "store" | "engine">,
   emails: Iterable<string> | AsyncIterable<string>,
-  options: { dryRun: boolean; now: Date },
-): Promise<0 | 1> {
+  options: { dryRun: boolean; now: Date; batch?: boolean },
+): Promise<{ code: 0 | 1; summary: NudgeRunSummary }> {
   const { dryRun, now } = options;
+  // After a batch: the follow-up counts for the Dashboard, and a dry run that asks the channels
+  // nothing and prints only its summary (the whole company's plans are on the Dashboard).
+  const quiet = options.batch === true && dryRun;
   const channels = services.nudgeChannels;
   const summary = await runNudges(
     emails,
@@ -116,7 +122,11 @@ export async function planAndDeliver(
       },
       now,
       dryRun,
-      onOutcome: (outcomes) => outcomes.forEach((o) => ctx.print(`${outcomeLine(o)}\n`)),
+      ...(options.batch ? { followUp: true } : {}),
+      ...(quiet ? { askTimeZone: false } : {
+        onOutcome: (outcomes: NudgeOutcome[]) =>
+          outcomes.forEach((o) => ctx.print(`${outcomeLine(o)}\n`)),
+      }),
     },
   );
   const held = Object.entries(summary.held).map(([k, n]) => `${n} ${k}`).join(", ") || "none";
@@ -143,5 +153,6 @@ export async function planAndDeliver(
       `delivered: ${report.sent} sent, ${report.failed} to retry, ${report.refused} refused\n`,
     );
   }
-  return summary.failed.length > 0 || summary.incomplete.length > 0 ? 1 : 0;
+  const code = summary.failed.length > 0 || summary.incomplete.length > 0 ? 1 : 0;
+  return { code, summary };
 }

@@ -261,6 +261,28 @@ export interface BatchRunSummary {
   byPlatform: Record<string, Record<string, number>>;
   bySource: Record<string, Record<string, number>>;
   errors: Record<string, number>;
+  /** The nudges planned at the end of the run (absent when nudges did not run). */
+  nudges?: BatchRunNudges;
+}
+
+/**
+ * The nudges at the end of a batch run (issue 27), for the Dashboard: real when `NUDGES.ENABLED`,
+ * else a dry run ("who would get what"). Counts are of messages (one per person and channel).
+ */
+export interface BatchRunNudges {
+  dryRun: boolean;
+  /** Messages queued (a dry run: that would be sent). */
+  queued: number;
+  /** Plans an earlier run or another process had queued already. */
+  alreadyQueued: number;
+  /** Messages not sent now, by reason (`nothing-new`, `outside-window`, `weekly-cap`, …). */
+  held: Record<string, number>;
+  /** People whose view or channel failed. */
+  failed: number;
+  /** The first messages (at most 200) as listed: who, on which channel, the subject and items. */
+  listed: { email: string; channel: string; subject: string; items: string[] }[];
+  /** Items sent within the 7 days before the run, and how many of those are no longer to do. */
+  followUp: { nudged: number; fixed: number };
 }
 
 /** The last good copy of one release feed (see `plugins/releases/`). */

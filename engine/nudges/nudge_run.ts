@@ -79,7 +79,15 @@ export interface NudgeOutcome {
   queued?: boolean;
   /** The channel or the ledger failed for this person (named, never thrown). */
   error?: string;
+  /**
+   * With `followUp`: the items this channel carried to the person within the last
+   * {@link FOLLOW_UP_DAYS} days (keys), and which of them are still to do now.
+   */
+  followUp?: { nudged: string[]; open: string[] };
 }
+
+/** The window after a nudge in which a fix counts as "fixed within a week". */
+export const FOLLOW_UP_DAYS = 7;
 
 /** What {@link nudgePerson} needs. */
 export interface NudgePersonOptions {
@@ -90,6 +98,17 @@ export interface NudgePersonOptions {
   now: Date;
   /** Plan and write the messages, but queue nothing. */
   dryRun: boolean;
+  /**
+   * Ask each channel for the person's time zone (Slack's `users.info`); default `true`. A batch's
+   * dry run passes `false`, planning in `NUDGES.TIME_ZONE`, so that a rehearsal over the whole
+   * company asks the channel nothing.
+   */
+  askTimeZone?: boolean;
+  /**
+   * Also read the history of people with nothing to do now, and report on each outcome which items
+   * sent within {@link FOLLOW_UP_DAYS} days are fixed (`NudgeOutcome.followUp`). Default `false`.
+   */
+  followUp?: boolean;
 }
 
 /**
@@ -116,11 +135,13 @@ export async function nudgePerson(
       plan: { send: false, hold: "nothing-new", timeZone: options.settings.timeZone },
     };
     out.push(outcome);
-    if (items.length === 0) continue;
+    if (items.length === 0 && !options.followUp) continue;
     try {
       const history = await options.ledger.nudgeHistory(view.email, name);
+      if (options.followUp) outcome.followUp = followUpOf(history.lastSent, items, options.now);
+      if (items.length === 0) continue;
       let timeZone: string | undefined;
-      if (channel.timeZoneOf) {
+      if (channel.timeZoneOf && options.askTimeZone !== false) {
         const signal = channel.timeoutMs === null
           ? new AbortController().signal
           : AbortSignal.timeout(channel.timeoutMs);
@@ -156,6 +177,30 @@ export async function nudgePerson(
   return out;
 }
 
+/** The items sent within {@link FOLLOW_UP_DAYS} days before `now`, and which are still to do. */
+function followUpOf(
+  lastSent: ReadonlyMap<string, Date>,
+  items: readonly NudgeItem[],
+  now: Date,
+): { nudged: string[]; open: string[] } {
+  const since = now.getTime() - FOLLOW_UP_DAYS * 86_400_000;
+  const current = new Set(items.map((i) => i.key));
+  const nudged = [...lastSent].filter(([, at]) => at.getTime() >= since).map(([key]) => key);
+  return { nudged, open: nudged.filter((key) => current.has(key)) };
+}
+
+/** At most this many planned messages are kept on a run's summary for the Dashboard's list. */
+export const LISTED_PLANS = 200;
+
+/** One planned message as the Dashboard lists it. */
+export interface ListedPlan {
+  email: string;
+  channel: string;
+  subject: string;
+  /** The items' titles with their devices, in message order. */
+  items: string[];
+}
+
 /** What a nudge run did, for the summary, the Dashboard and `/metrics`. */
 export interface NudgeRunSummary {
   people: number;
@@ -169,6 +214,16 @@ export interface NudgeRunSummary {
   failed: { email: string; channel?: string; error: string }[];
   /** People planned from a view some sources failed for (their messages may miss items), named. */
   incomplete: { email: string; sources: string[] }[];
+  /**
+   * The first {@link LISTED_PLANS} messages queued (a dry run: that would be sent), for the
+   * Dashboard; `queued` counts them all.
+   */
+  listed: ListedPlan[];
+  /**
+   * With `followUp`: items sent to these people within {@link FOLLOW_UP_DAYS} days before this
+   * run (on any channel, each item once per person), and how many of them are no longer to do.
+   */
+  followUp: { nudged: number; fixed: number };
 }
 
 /**
@@ -193,6 +248,8 @@ export async function runNudges(
     held: {},
     failed: [],
     incomplete: [],
+    listed: [],
+    followUp: { nudged: 0, fixed: 0 },
   };
   for await (const email of people) {
     summary.people++;
@@ -207,12 +264,28 @@ export async function runNudges(
       continue;
     }
     options.onOutcome?.(outcomes);
+    const nudged = new Set<string>();
+    const open = new Set<string>();
     for (const o of outcomes) {
+      o.followUp?.nudged.forEach((k) => nudged.add(k));
+      o.followUp?.open.forEach((k) => open.add(k));
       if (o.error !== undefined) summary.failed.push({ email, channel: o.channel, error: o.error });
       else if (!o.plan.send) summary.held[o.plan.hold] = (summary.held[o.plan.hold] ?? 0) + 1;
       else if (o.queued === false) summary.alreadyQueued++;
-      else summary.queued++;
+      else {
+        summary.queued++;
+        if (summary.listed.length < LISTED_PLANS && o.message) {
+          summary.listed.push({
+            email,
+            channel: o.channel,
+            subject: o.message.subject,
+            items: o.plan.items.map((i) => `${i.title} — ${i.where}`),
+          });
+        }
+      }
     }
+    summary.followUp.nudged += nudged.size;
+    summary.followUp.fixed += nudged.size - open.size;
   }
   return summary;
 }

@@ -13,6 +13,8 @@ import { nudges } from "../../cli/nudges.ts";
 import { runBatchCommand } from "../../cli/batch.ts";
 import type { CommandContext } from "../../cli/command.ts";
 import { SLACK_TOKEN, startFakeSlack } from "../fakes/slack.ts";
+import { createSqliteStore } from "../../plugins/stores/sqlite.ts";
+import type { BatchRunNudges } from "../../engine/core/ports.ts";
 
 const ALWAYS = { DAYS: [1, 2, 3, 4, 5, 6, 7], FROM_HOUR: 0, TO_HOUR: 24 };
 
@@ -69,6 +71,15 @@ async function harness(
       };
       const code = await runBatchCommand(ctx, { isTerminal: false, writeProgress: () => {} });
       return { code, out };
+    },
+    /** The nudges saved on the newest batch run, read back from the store file. */
+    lastRunNudges: async (): Promise<BatchRunNudges | undefined> => {
+      const store = await createSqliteStore({ path: `${dir}/store.db`, log: silentLogger });
+      try {
+        return (await store.batchRuns(1))[0]?.nudges;
+      } finally {
+        await store.close();
+      }
     },
     async [Symbol.asyncDispose]() {
       await slack.close();
@@ -182,6 +193,19 @@ Deno.test("batch ends with the nudges of its people when NUDGES.ENABLED; --skip-
     /^one-red@example\.com {2}slack {2}queued: "Stethoscope: 2 things/,
   );
   assert.equal(h.slack.posts(), 2);
+  const first = await h.lastRunNudges();
+  assert.deepEqual(
+    { ...first, listed: first?.listed.map((l) => `${l.email} ${l.channel} ${l.items.length}`) },
+    {
+      dryRun: false,
+      queued: 2,
+      alreadyQueued: 0,
+      held: { "nothing-new": 1 },
+      failed: 0,
+      listed: ["user@example.com slack 9", "one-red@example.com slack 2"],
+      followUp: { nudged: 0, fixed: 0 },
+    },
+  );
   // a second run the same day: nothing new, nothing sent (exactly once through the ledger)
   const again = await h.batch();
   assert.equal(
@@ -189,4 +213,27 @@ Deno.test("batch ends with the nudges of its people when NUDGES.ENABLED; --skip-
     "3 people: 0 queued, 0 already queued, held: 3 nothing-new, 0 failed, 0 with failed sources",
   );
   assert.equal(h.slack.posts(), 2);
+  // the 11 items sent are all still to do (the demo's devices did not change)
+  assert.deepEqual((await h.lastRunNudges())?.followUp, { nudged: 11, fixed: 0 });
+});
+
+Deno.test("batch with NUDGES.ENABLED false rehearses the nudges: the run's summary lists who would get what, nothing is sent or asked of Slack", async () => {
+  await using h = await harness({ ENABLED: false });
+  const run = await h.batch();
+  assert.equal(run.code, 0);
+  const at = run.out.indexOf("nudges (dry run: NUDGES.ENABLED is false):");
+  assert.ok(at > 0, run.out.join("\n"));
+  assert.deepEqual(run.out.slice(at + 1), [
+    "3 people: 2 would be sent, 0 already queued, held: 1 nothing-new, 0 failed, 0 with failed sources",
+  ]);
+  assert.equal(h.slack.posts(), 0);
+  assert.deepEqual(h.slack.requests.map((r) => r.url.pathname), []);
+  const saved = await h.lastRunNudges();
+  assert.equal(saved?.dryRun, true);
+  assert.equal(saved?.queued, 2);
+  assert.deepEqual(saved?.listed.map((l) => [l.email, l.subject]), [
+    ["user@example.com", "Stethoscope: 9 things to fix on your devices"],
+    ["one-red@example.com", "Stethoscope: 2 things to fix on your devices"],
+  ]);
+  assert.equal(saved?.listed[1]?.items.length, 2);
 });

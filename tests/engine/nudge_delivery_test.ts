@@ -11,7 +11,12 @@ import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { silentLogger } from "../../config/log.ts";
 import { createNudgeWorker, deliverNudges } from "../../engine/nudges/nudge_outbox.ts";
-import { nudgeItemsOf, nudgePerson, type NudgeView } from "../../engine/nudges/nudge_run.ts";
+import {
+  nudgeItemsOf,
+  nudgePerson,
+  type NudgeView,
+  runNudges,
+} from "../../engine/nudges/nudge_run.ts";
 import { DEFAULT_NUDGE_SETTINGS } from "../../engine/nudges/nudges.ts";
 import type { Store } from "../../engine/core/ports.ts";
 import type { MergedDevice } from "../../engine/core/types.ts";
@@ -249,4 +254,39 @@ Deno.test("the server's nudge worker delivers what is queued and stops before th
   assert.equal(r.fake.posts(), 1);
   const [listed] = await r.ledger.nudgesSince(new Date(0), 10);
   assert.equal(listed?.state, "sent");
+});
+
+Deno.test("a run after a nudge counts the items sent in the week before and how many are fixed since", async () => {
+  await using r = await rig();
+  await nudgePerson(FRY, r.options);
+  await deliverNudges({
+    ledger: r.ledger,
+    channels: r.channels,
+    log: silentLogger,
+    now: () => NOW,
+  });
+  // Three days later Fry has turned the firewall on; the update and 2-Step Verification are open.
+  const fixed: NudgeView = {
+    ...FRY,
+    devices: [mac("C02XK1", new Date("2026-12-10T10:00:00Z"), "ok"), FRY.devices[1]!],
+  };
+  const run = (at: string, view: NudgeView) =>
+    runNudges(["fry@example.com"], () => Promise.resolve(view), {
+      ...r.options,
+      now: new Date(at),
+      dryRun: true,
+      followUp: true,
+    });
+  assert.deepEqual((await run("2026-12-10T14:00:00Z", fixed)).followUp, { nudged: 3, fixed: 1 });
+  // Nothing left to do: the history is still read, and every nudged item counts as fixed.
+  const clean: NudgeView = { email: FRY.email, devices: [], accounts: [] };
+  assert.deepEqual((await run("2026-12-10T14:00:00Z", clean)).followUp, { nudged: 3, fixed: 3 });
+  // Eight days after the nudge its items are out of the week.
+  assert.deepEqual((await run("2026-12-15T14:00:00Z", fixed)).followUp, { nudged: 0, fixed: 0 });
+  // Without followUp a person with nothing to do costs no ledger read, and nothing is counted.
+  const plain = await runNudges(["fry@example.com"], () => Promise.resolve(clean), {
+    ...r.options,
+    dryRun: true,
+  });
+  assert.deepEqual(plain.followUp, { nudged: 0, fixed: 0 });
 });
