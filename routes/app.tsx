@@ -12,6 +12,7 @@ import { api } from "./api/api.ts";
 import { createAssets } from "./assets.ts";
 import { auth } from "./signin/auth.tsx";
 import { dashboard } from "./pages/dashboard.tsx";
+import { dashboardNudges } from "./pages/dashboard_nudges.tsx";
 import type { Logger } from "../config/log.ts";
 import type { Config } from "../config/schema.ts";
 import { createBurstTracker } from "../engine/view/bursts.ts";
@@ -258,6 +259,7 @@ export async function createApp(deps: AppDeps): Promise<Hono<AppEnv>> {
   app.route("/", checkAgain);
   app.route("/", nudgeRoutes);
   app.route("/", dashboard);
+  app.route("/", dashboardNudges);
 
   app.notFound((c) => errorPage(c, 404, "There is no page at this address."));
 

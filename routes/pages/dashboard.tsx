@@ -46,6 +46,9 @@ dashboard.get("/dashboard", async (c) => {
     { title: "Dashboard", active: "dashboard" },
     <>
       <h1>Dashboard</h1>
+      <p>
+        <a href="/dashboard/nudges">Nudges: who got a message, and what was fixed since</a>
+      </p>
       {releases && (
         <ReleaseDataAge
           {...releases}
