@@ -13,6 +13,7 @@
  */
 import assert from "node:assert/strict";
 import axeSource from "axe-core/axe.min.js" with { type: "text" };
+import { NUDGE_RUN, seedLedger } from "../support/nudge_runs.ts";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import type { BatchRunSummary } from "../../engine/core/ports.ts";
 import { demoWith, startApp } from "../support/app.ts";
@@ -191,6 +192,10 @@ for (const javaScript of [true, false]) {
       assert.equal(res?.status(), 200);
       assert.equal(await page.locator("h1").innerText(), "Dashboard");
       assert.deepEqual(describe("/dashboard", await audit(page)), []);
+      await t.services.store.saveBatchRun(NUDGE_RUN);
+      await seedLedger(t.services.store);
+      assert.equal((await page.goto(`${base}/dashboard/nudges`))?.status(), 200);
+      assert.deepEqual(describe("/dashboard/nudges", await audit(page)), []);
     } finally {
       await browser?.close();
       await server.shutdown();
