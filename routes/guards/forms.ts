@@ -6,7 +6,12 @@
  *
  * @module
  */
+import { HTTPException } from "hono/http-exception";
 import type { Ctx } from "../context.ts";
+
+/** What a person is told when a posted form cannot be parsed (a hand-made or broken request). */
+export const UNREADABLE_FORM_MESSAGE =
+  "This form could not be read. Reload the page and try again.";
 
 /**
  * Compares two strings in constant time (for their length): CSRF tokens, the OIDC `state`.
@@ -31,13 +36,22 @@ export function sameToken(a: string, b: string): boolean {
 
 /**
  * The string fields of the posted form (`application/x-www-form-urlencoded` or multipart); file
- * fields are left out.
+ * fields are left out. The body is already in memory (read whole by `bodyLimits()`), so a parse
+ * failure is the body's format — `multipart/form-data` without a usable boundary, say.
  *
  * @param c the request
  * @returns field name → value
+ * @throws HTTPException 400 ({@link UNREADABLE_FORM_MESSAGE}) when the body cannot be parsed as
+ *   its `Content-Type` says; the app's error handler answers it, nothing reaches the error log
  */
 export async function formOf(c: Ctx): Promise<Record<string, string>> {
-  const body = await c.req.parseBody();
+  let body: Awaited<ReturnType<Ctx["req"]["parseBody"]>>;
+  try {
+    body = await c.req.parseBody();
+  } catch (error: unknown) {
+    if (error instanceof HTTPException) throw error;
+    throw new HTTPException(400, { message: UNREADABLE_FORM_MESSAGE, cause: error });
+  }
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(body)) if (typeof v === "string") out[k] = v;
   return out;

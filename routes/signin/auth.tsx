@@ -14,6 +14,7 @@ import type { AppEnv } from "../context.ts";
 import { oidc } from "./oidc.tsx";
 import { providerName } from "./oidc_client.ts";
 import { CLEAR_ON_SIGN_OUT } from "../guards/private_responses.ts";
+import { formOf } from "../guards/forms.ts";
 import { sameEmail } from "./privilege.ts";
 import { errorPage, page } from "../rendering/render.tsx";
 import { endSession, safeNext, startSession } from "./session.ts";
@@ -59,8 +60,8 @@ auth.get("/login", (c) => {
 auth.post("/login/demo", async (c) => {
   const { config, now } = c.var.deps;
   if (!config.demo) return errorPage(c, 404, "There is no demo sign-in on this site.");
-  const form = await c.req.parseBody();
-  const email = typeof form.email === "string" ? form.email : "";
+  const form = await formOf(c);
+  const email = form.email ?? "";
   const people = c.var.deps.demoPeople ?? [];
   const person = people.find((p) => sameEmail(p.email, email));
   if (!person) {
@@ -68,7 +69,7 @@ auth.post("/login/demo", async (c) => {
   }
   await startSession(c, config, { email: person.email, now: now() });
   c.var.deps.log.info("signed in", { user: person.email, method: "demo" });
-  return c.redirect(safeNext(typeof form.next === "string" ? form.next : undefined), 303);
+  return c.redirect(safeNext(form.next), 303);
 });
 
 // Reached only past the same-origin check (a cross-site post is refused with 403 before this);
