@@ -84,7 +84,10 @@ export function TodoCounts(
 
 function Due(props: { item: TodoItem; now: Date }): Child {
   const { deadline } = props.item;
-  if (deadline === undefined) return null;
+  // An update item's title already says its target's deadline ("Install macOS 15.7.7 by …").
+  if (deadline === undefined || (props.item.kind === "practice" && props.item.target?.by)) {
+    return null;
+  }
   const past = deadline.getTime() < props.now.getTime();
   return (
     <span class={past ? "due crit" : "due"}>

@@ -10,6 +10,7 @@ import { type OsPolicy, parseOsPolicy } from "../releases/os_policy.ts";
 import type { PracticeConfig } from "./practice_config.ts";
 import { judgeWithPolicy, type PolicyVerdict } from "../releases/release_verdicts.ts";
 import type { ReleaseDataSource } from "../releases/releases.ts";
+import type { TargetCandidate } from "../releases/update_target.ts";
 import { statusUrgency } from "../core/severity.ts";
 import type { DeviceRecord, PracticeData, Status } from "../core/types.ts";
 
@@ -21,10 +22,12 @@ export interface ReleaseOptions {
   now?: () => Date;
 }
 
-/** A static verdict as the up-to-date practice computes it. */
+/** A verdict as the up-to-date practice computes it. */
 export interface StaticVerdict {
   status: Status;
   attrs?: PracticeData;
+  /** The release each failing clause asks for (the required or recommended version…). */
+  targets?: TargetCandidate[];
 }
 
 /**
@@ -55,7 +58,10 @@ export function policyJudge(
   };
 }
 
-/** The worse of the static and the policy verdict, with the sentences of both. */
+/**
+ * The worse of the static and the policy verdict, with the sentences of both and the releases
+ * both ask for (configured versions first).
+ */
 export function withPolicy(
   fixed: StaticVerdict | null,
   policy: PolicyVerdict | null,
@@ -64,5 +70,9 @@ export function withPolicy(
   const fixedRank = fixed ? statusUrgency(fixed.status) : -1;
   const status = fixed && fixedRank >= statusUrgency(policy.status) ? fixed.status : policy.status;
   const details = [fixed?.attrs?.details, ...policy.sentences].filter(Boolean).join(" ");
-  return { status, attrs: { ...fixed?.attrs, details } };
+  return {
+    status,
+    attrs: { ...fixed?.attrs, details },
+    targets: [...fixed?.targets ?? [], ...policy.targets],
+  };
 }

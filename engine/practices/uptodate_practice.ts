@@ -15,8 +15,20 @@ import {
   osLookup,
   versionStatus,
 } from "./practice_parts.ts";
-import { policyJudge, type ReleaseOptions, withPolicy } from "./practice_policies.ts";
-import type { DeviceRecord, PracticeData, Status } from "../core/types.ts";
+import {
+  policyJudge,
+  type ReleaseOptions,
+  type StaticVerdict,
+  withPolicy,
+} from "./practice_policies.ts";
+import { fillTitle } from "./practice_titles.ts";
+import type { DeviceRecord, PracticeData } from "../core/types.ts";
+import {
+  chooseTarget,
+  type TargetCandidate,
+  targetSentence,
+  targetTitle,
+} from "../releases/update_target.ts";
 
 /** Default texts of the up-to-date practice; `{}` is replaced in order. */
 export const DEFAULT_UNSUPPORTED_MSG = "{} is older than the version we require.";
@@ -44,8 +56,17 @@ function osVersionOf(record: DeviceRecord, os: string): string | undefined {
   return v;
 }
 
-/** A static verdict: the status and the sentences that say why. */
-type Verdict = { status: Status; attrs?: PracticeData };
+/** A static verdict: the status, the sentences that say why, the release it asks for. */
+type Verdict = StaticVerdict;
+
+/** The release a configured version names: "macOS 26.6", "Android 14", "Windows 11 build 26200". */
+function configuredTarget(
+  status: TargetCandidate["status"],
+  os: string,
+  version: string,
+): TargetCandidate {
+  return { status, name: fillTitle("{os} {recommended}", { os, recommended: version }), version };
+}
 
 /**
  * The evaluator of one up-to-date practice.
@@ -53,7 +74,9 @@ type Verdict = { status: Status; attrs?: PracticeData };
  * @param c the practice's configuration (`REQUIRED_VERSIONS`, `RECOMMENDED_VERSIONS`,
  *   `OS_POLICIES`, `UNSUPPORTED_MSG`, `RECOMMENDED_MSG`, texts)
  * @param releases the release data and clock `OS_POLICIES` are judged with
- * @returns a function from a source record to its practice data (a new object)
+ * @returns a function from a source record to its practice data (a new object); a failing one
+ *   names one `target` (`update_target.ts`) in its title and the first sentence of `details`,
+ *   and the recommended version's sentence is left out (it would name a second release)
  */
 export function uptodateEvaluator(
   c: PracticeConfig,
@@ -65,6 +88,7 @@ export function uptodateEvaluator(
   const recommendedMsg = c.RECOMMENDED_MSG ?? DEFAULT_RECOMMENDED_MSG;
   const recommendedFor = osLookup(c.RECOMMENDED_VERSIONS);
   const requiredFor = osLookup(c.REQUIRED_VERSIONS);
+  const now = releases.now ?? (() => new Date());
   // The verdict depends only on (os, version): remember it, the same few pairs recur.
   // By OS, then version: two Map reads and no key string built per record.
   const verdicts = new Map<string, Map<string | undefined, Verdict | null>>();
@@ -79,11 +103,32 @@ export function uptodateEvaluator(
     const status = versionStatus(version, requiredFor(os), recommendedFor(os), os);
     if (status === null) return null;
     const lines: string[] = [];
-    if (status === "warn") lines.push(formatMessage(unsupported, `${os} ${version}`));
-    if (status === "unknown") lines.push(formatMessage(UNREADABLE_VERSION_MSG, os, version ?? ""));
+    const targets: TargetCandidate[] = [];
+    const req = requiredFor(os);
     const rec = recommendedFor(os);
+    if (status === "warn") {
+      lines.push(formatMessage(unsupported, `${os} ${version}`));
+      if (req !== undefined) targets.push(configuredTarget("warn", os, req));
+    }
+    if (status === "nudge" && rec !== undefined) targets.push(configuredTarget("nudge", os, rec));
+    if (status === "unknown") lines.push(formatMessage(UNREADABLE_VERSION_MSG, os, version ?? ""));
     if (rec !== undefined) lines.push(formatMessage(recommendedMsg, os, rec));
-    return lines.length > 0 ? { status, attrs: { details: lines.join(" ") } } : { status };
+    return lines.length > 0 ? { status, attrs: { details: lines.join(" ") }, targets } : { status };
+  }
+
+  /** The verdict's one target in its title and first sentence (see the returned function). */
+  function named(os: string, v: StaticVerdict): StaticVerdict {
+    const when = now();
+    const target = chooseTarget(v.status, v.targets ?? [], os);
+    if (target === undefined) return v;
+    const rec = recommendedFor(os);
+    const recSentence = rec === undefined ? "" : formatMessage(recommendedMsg, os, rec);
+    const rest = (v.attrs?.details ?? "").replace(recSentence, "").replace(/\s{2,}/g, " ").trim();
+    const details = [targetSentence(target, when), rest].filter(Boolean).join(" ");
+    return {
+      status: v.status,
+      attrs: { ...v.attrs, title: targetTitle(target, when), details, target },
+    };
   }
 
   return (record) => {
@@ -104,7 +149,10 @@ export function uptodateEvaluator(
         }
       }
       const both = withPolicy(v, judge(record, os));
-      if (both !== null) return inject(record, both.status, both.attrs);
+      if (both !== null) {
+        const one = both.targets?.length ? named(os, both) : both;
+        return inject(record, one.status, one.attrs);
+      }
     }
     return inject(record, checkExists(record, c.KEY, "warn"));
   };

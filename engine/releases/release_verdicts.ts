@@ -24,24 +24,49 @@ import {
 } from "./releases.ts";
 import { statusUrgency } from "../core/severity.ts";
 import type { DeviceRecord, Status } from "../core/types.ts";
+import type { TargetCandidate } from "./update_target.ts";
 import { isOlder } from "./versions.ts";
 
-/** A policy's verdict: the worst status any clause gave, and one sentence per clause. */
+/**
+ * A policy's verdict: the worst status any clause gave, one sentence per clause, and the release
+ * each failing clause asks for (`update_target.ts` picks one).
+ */
 export interface PolicyVerdict {
   status: Extract<Status, "ok" | "nudge" | "warn">;
   sentences: string[];
+  targets: TargetCandidate[];
 }
 
 class Verdict {
   status: PolicyVerdict["status"] = "ok";
   sentences: string[] = [];
-  add(status: PolicyVerdict["status"], sentence: string): void {
+  targets: TargetCandidate[] = [];
+  add(
+    status: PolicyVerdict["status"],
+    sentence: string,
+    target?: Omit<TargetCandidate, "status">,
+  ): void {
     if (statusUrgency(status) > statusUrgency(this.status)) this.status = status;
     this.sentences.push(sentence);
+    if (target && status !== "ok") this.targets.push({ status, ...target });
   }
   result(): PolicyVerdict | null {
-    return this.sentences.length === 0 ? null : { status: this.status, sentences: this.sentences };
+    return this.sentences.length === 0
+      ? null
+      : { status: this.status, sentences: this.sentences, targets: this.targets };
   }
+}
+
+/** A target (when known) with its deadline (when it is a date). */
+function target(
+  name: string,
+  version: string | undefined,
+  by: Date | boolean | undefined,
+): Omit<TargetCandidate, "status"> {
+  const t: Omit<TargetCandidate, "status"> = { name };
+  if (version !== undefined) t.version = version;
+  if (by instanceof Date) t.by = by;
+  return t;
 }
 
 /**
@@ -64,7 +89,8 @@ class Verdict {
  *   data: { apple: {}, lifecycles: { macos: [macos13] } },
  *   now: new Date("2026-11-30"),
  * });
- * // { status: "warn", sentences: ["macOS 13 no longer gets security updates (they ended on …"] }
+ * // { status: "warn", sentences: ["macOS 13 no longer gets security updates (they ended on …"],
+ * //   targets: [] } (no newer release in this data to name)
  * ```
  */
 export function judgeWithPolicy(
@@ -107,7 +133,12 @@ function lifecycle(family: OsFamily, version: string, o: Options, v: Verdict): v
       const when = cycle.eol instanceof Date
         ? ` (they ended on ${formatDay(cycle.eol, o.now)})`
         : "";
-      v.add("warn", `${family} ${cycle.cycle} no longer gets security updates${when}.`);
+      const next = oldestServiced(cycles, family, major, o);
+      v.add(
+        "warn",
+        `${family} ${cycle.cycle} no longer gets security updates${when}.`,
+        next && target(next.name, next.version, cycle.eol),
+      );
     }
   }
   if (o.policy.behind !== undefined && Number.isFinite(major)) {
@@ -125,12 +156,37 @@ function lifecycle(family: OsFamily, version: string, o: Options, v: Verdict): v
       const shown = family === "macOS" && major === 10
         ? /^\d+\.\d+/.exec(version)?.[0] ?? "10"
         : String(major);
+      // The oldest major within `behind` of the newest.
+      const within = newer.sort((a, b) => b - a)[o.policy.behind] ?? newest;
+      const next = oldestServiced(cycles, family, within - 1, o);
       v.add(
         "warn",
         `${family} ${shown} is ${newer.length} major releases behind ${family} ${newest}.`,
+        next && target(next.name, next.version, undefined),
       );
     }
   }
+}
+
+/**
+ * The oldest release newer than `major` still serviced, by its newest version: what a device on an
+ * ended or too old major upgrades to (macOS 13 → "macOS 14.8.7"; Android 13 → "Android 14").
+ */
+function oldestServiced(
+  cycles: LifecycleCycle[] | undefined,
+  family: OsFamily,
+  major: number,
+  o: Options,
+): { name: string; version: string } | undefined {
+  const apple = appleMajors(family, o.data);
+  let best: { major: number; version: string } | undefined;
+  for (const c of cycles ?? []) {
+    const m = majorOf(c.cycle);
+    if (!(m > major) || hasEnded(c, o.now) || (best && best.major <= m)) continue;
+    const latest = c.latest ?? apple?.find((a) => a.major === m)?.latest;
+    best = { major: m, version: latest ?? String(m) };
+  }
+  return best && { name: `${family} ${best.version}`, version: best.version };
 }
 
 function appleMajors(family: OsFamily, data: ReleaseData): AppleMajor[] | undefined {
@@ -168,6 +224,7 @@ function appleDeadline(family: OsFamily, version: string, o: Options, v: Verdict
   v.add(
     overdue ? "warn" : "nudge",
     `${family} ${version} — ${newest.version} ${what} and ${out}; ${tail}.`,
+    target(`${family} ${newest.version}`, newest.version, due),
   );
 }
 
@@ -192,7 +249,12 @@ function androidPatch(record: DeviceRecord, o: Options, v: Verdict): void {
     : suggested !== undefined && days > suggested
     ? "nudge"
     : "ok";
-  v.add(status, `Android security patch from ${formatMonth(patch)}${age}.`);
+  const limit = critical ?? suggested!;
+  v.add(
+    status,
+    `Android security patch from ${formatMonth(patch)}${age}.`,
+    target("the latest Android security patch", undefined, addDays(patch, limit)),
+  );
 }
 
 function chromeOs(record: DeviceRecord, o: Options, v: Verdict): void {
@@ -261,10 +323,7 @@ function windows(record: DeviceRecord, os: string, o: Options, v: Verdict): void
     (edition === "iot-lts" ? sameBuild.find((c) => c.cycle.endsWith("-e-lts")) : undefined) ??
     sameBuild.find((c) => !/-(e|w|iot)(-|$)/.test(c.cycle));
   if (!cycle) return;
-  const release = `Windows ${
-    cycle.label.replace(/\s*\((E|W|LTS|IoT)[^)]*\)|\s+IoT\b/gi, "").trim()
-  }`;
-  const name = `${release} (${EDITIONS[edition]})`;
+  const name = `${windowsRelease(cycle)} (${EDITIONS[edition]})`;
   if (hasEnded(cycle, o.now)) {
     const when = cycle.eol instanceof Date ? ` on ${formatDay(cycle.eol, o.now)}` : "";
     let sentence = `${name} reached end of servicing${when}.`;
@@ -274,10 +333,26 @@ function windows(record: DeviceRecord, os: string, o: Options, v: Verdict): void
         formatDay(esu, o.now)
       } for enrolled devices only.`;
     }
-    v.add("warn", sentence);
+    // The upgrade: the oldest release for the edition's servicing channel still serviced
+    // (Windows 10 22H2 Enterprise → Windows 11 24H2 while its Enterprise servicing lasts).
+    const next = cycles
+      .filter((c) =>
+        c.latest !== null && Number(c.latest.split(".")[2]) > build && !hasEnded(c, o.now) &&
+        c.cycle.endsWith(`-${edition}`)
+      )
+      .sort((a, b) => Number(a.latest!.split(".")[2]) - Number(b.latest!.split(".")[2]))[0];
+    const upgrade = next === undefined
+      ? undefined
+      : target(`${windowsRelease(next)}${lts ? " LTSC" : ""}`, next.latest!, cycle.eol);
+    v.add("warn", sentence, upgrade);
   } else if (cycle.eol instanceof Date) {
     v.add("ok", `${name} is serviced until ${formatDay(cycle.eol, o.now)}.`);
   } else {
     v.add("ok", `${name} is still serviced.`);
   }
+}
+
+/** "Windows 11 24H2" from a cycle's label (`11 24H2 (E)`), edition words left out. */
+function windowsRelease(cycle: LifecycleCycle): string {
+  return `Windows ${cycle.label.replace(/\s*\((E|W|LTS|IoT)[^)]*\)|\s+IoT\b/gi, "").trim()}`;
 }

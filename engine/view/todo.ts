@@ -23,7 +23,13 @@
 import { actionGroups, deviceRating } from "./rating.ts";
 import { formatMonth } from "../releases/releases.ts";
 import { type Severity, severityOfNotification } from "../core/severity.ts";
-import type { Account, MergedDevice, Notification, PracticeData } from "../core/types.ts";
+import type {
+  Account,
+  MergedDevice,
+  Notification,
+  PracticeData,
+  PracticeTarget,
+} from "../core/types.ts";
 import { deviceAnchor, deviceWhere, practiceAnchor } from "./device_names.ts";
 
 /** Where an item is listed: fix now, suggested, not seen lately, can't check, for information. */
@@ -71,7 +77,13 @@ interface ItemBase {
 
 /** One thing to do, or to know. */
 export type TodoItem =
-  | ItemBase & { kind: "practice"; practice: string; alerts: LinkedAlert[] }
+  | ItemBase & {
+    kind: "practice";
+    practice: string;
+    alerts: LinkedAlert[];
+    /** An update item's one release to install, named in its title with its deadline. */
+    target?: PracticeTarget;
+  }
   | ItemBase & { kind: "account" }
   | ItemBase & { kind: "device" }
   | ItemBase & { kind: "alert"; alert: Notification; state: AlertState };
@@ -230,6 +242,7 @@ export function todoList(input: TodoInput): TodoList {
         if (p.since !== undefined && item.counted) item.since = p.since;
         const due = p.deadline ?? p.target?.by;
         if (due !== undefined) item.deadline = due;
+        if (p.target !== undefined) item.target = p.target;
         items.push(item);
         if (item.counted) practiceItems.push(item);
       }

@@ -204,6 +204,7 @@ api.get("/todo/:email", async (c) => {
         ? { alert: { id: rest.alert.id, answered: rest.state.answer !== undefined } }
         : {}),
       ...("alerts" in rest ? { alerts: rest.alerts.map((a) => a.alert.id) } : {}),
+      ...("target" in rest && rest.target ? { target: rest.target } : {}),
     })),
   });
 });

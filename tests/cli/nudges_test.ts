@@ -98,12 +98,13 @@ Deno.test("nudges --dry-run lists who would get what and sends nothing", async (
     out[0],
     'user@example.com  slack  would send: "Stethoscope: 9 things to fix on your devices" (' +
       [
-        "macOS 15.6 needs an update (26.6 is current) — MacBook Pro (16-inch, 2023) · macOS 15.6",
+        // each update item names one target and its deadline (issue 27); overdue ones come first
+        "Install Windows 11 24H2 (it was due by 14 October 2025) — ThinkPad X1 Carbon Gen 12 · Windows 10 build 19045",
+        "Install Android 14 (it was due by 2 March) — Pixel 6 · Android 13.0.0",
+        "Install macOS 15.7.7 (it was due by 1 June) — MacBook Pro (16-inch, 2023) · macOS 15.6",
+        "Install iOS 18.7.9 (it was due by 1 June) — iPad Air · iOS 18.6",
         "Firewall is off — MacBook Pro (16-inch, 2023) · macOS 15.6",
-        "Android 13.0.0 needs an update (16 is current) — Pixel 6 · Android 13.0.0",
         "Screen lock is off or too slow — ThinkPad X1 Carbon Gen 12 · Windows 10 build 19045",
-        "Windows 10 build 19045 needs an update — ThinkPad X1 Carbon Gen 12 · Windows 10 build 19045",
-        "iOS 18.6 needs an update (26.6 is current) — iPad Air · iOS 18.6",
         "Automatic updates are off — MacBook Pro (16-inch, 2023) · macOS 15.6",
         "Remote Login is on — MacBook Pro (16-inch, 2023) · macOS 15.6",
         "USB debugging is on — Pixel 6 · Android 13.0.0",

@@ -86,7 +86,7 @@ Deno.test("default practices judge the JAMF lgml-pfry record with current versio
   });
   assert.equal(
     jamf!.practices!.uptodate!.details,
-    "Mac OS X 10.10.5 is older than the version we require. We recommend Mac OS X 26.6 or later.",
+    "Install macOS 15.7. Mac OS X 10.10.5 is older than the version we require.",
   );
   assert.equal(jamf!.practices!.firewall!.title, "Firewall is off");
   assert.match(jamf!.practices!.firewall!.directions!, /System Settings → Network → Firewall/);

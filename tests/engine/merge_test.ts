@@ -64,7 +64,7 @@ Deno.test("mergeDevices() merges bitFit + 4 identical JAMF records into the spec
   assert.equal(practices.encryption!.last_updated, JAMF_SYNC);
   assert.equal(
     practices.uptodate!.details,
-    "Mac OS X 10.10.5 is no longer supported. The recommended version of Mac OS X is 10.11.6.",
+    "Install macOS 10.11. Mac OS X 10.10.5 is no longer supported.",
   );
   assert.notEqual(practices, evaluated[1]!.practices);
 });

@@ -36,8 +36,8 @@ Deno.test("uptodate: the worse of the static table and the OS policy, citing bot
   assert.equal(judged.status, "warn");
   assert.equal(
     judged.details,
-    "We recommend iOS 26.6 or later. iOS 26.6 — 26.7.1 fixes actively exploited issues and has " +
-      "been out 15 days; it was due by 12 October.",
+    "Install iOS 26.7.1; it was due by 12 October. iOS 26.6 — 26.7.1 fixes actively exploited " +
+      "issues and has been out 15 days; it was due by 12 October.",
   );
 });
 

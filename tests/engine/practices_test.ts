@@ -54,7 +54,7 @@ Deno.test("applyPractices() reproduces the original's verdicts on the JAMF lgml-
   });
   assert.equal(
     out!.practices!.uptodate!.details,
-    "Mac OS X 10.10.5 is no longer supported. The recommended version of Mac OS X is 10.11.6.",
+    "Install macOS 10.11. Mac OS X 10.10.5 is no longer supported.",
   );
   assert.equal(out!.practices!.uptodate!.value, false);
   assert.deepEqual(out!.practices!.sentinel!.last_updated, JAMF_SYNC);
@@ -104,7 +104,7 @@ Deno.test("uptodate practice judges OS versions against required and recommended
   await t.step("below recommended is nudge with the recommendation", () => {
     const pd = evaluate(mac("10.11.0"), UPTODATE);
     assert.equal(pd.status, "nudge");
-    assert.equal(pd.details, "The recommended version of Mac OS X is 10.11.6.");
+    assert.equal(pd.details, "Install macOS 10.11.6.");
   });
   await t.step("at or above recommended is ok, still naming the recommendation", () => {
     const pd = evaluate(mac("10.12.1"), UPTODATE);
@@ -189,7 +189,7 @@ Deno.test("uptodate practice does not crash when an OS is only in REQUIRED_VERSI
   };
   const old = evaluate({ source: "s", os: "X", os_version: "1.9" }, config);
   assert.equal(old.status, "warn");
-  assert.equal(old.details, "X 1.9 is older than the version we require.");
+  assert.equal(old.details, "Install X 2. X 1.9 is older than the version we require.");
   const current = evaluate({
     source: "s",
     os: "X",

@@ -27,13 +27,13 @@ Deno.test("RW-12: a version with an RSR letter is judged like the plain one, not
   const { devices, problems } = await read();
   assert.deepEqual(problems, []);
   assert.deepEqual(uptodate(devices), [
-    ["Alice's iPhone", "26.3.1 (a)", "nudge", "We recommend iOS 26.6 or later."],
-    ["Alice's MacBook", "26.3.1 (a)", "nudge", "We recommend macOS 26.6 or later."],
+    ["Alice's iPhone", "26.3.1 (a)", "nudge", "Install iOS 26.6."],
+    ["Alice's MacBook", "26.3.1 (a)", "nudge", "Install macOS 26.6."],
     [
       "Alice's iPad (same build without the letter)",
       "26.3.1",
       "nudge",
-      "We recommend iPadOS 26.6 or later.",
+      "Install iPadOS 26.6.",
     ],
   ]);
   assert.equal(mergeDevices(devices).length, 3);

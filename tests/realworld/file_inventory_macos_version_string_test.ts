@@ -21,14 +21,14 @@ Deno.test("'Version X (Build Y)' is judged as version X", async () => {
         "Alice's MacBook Air",
         "Version 26.3.1 (Build 25D2140)",
         "nudge",
-        "We recommend macOS 26.6 or later.",
+        "Install macOS 26.6.",
       ],
       [
         "Alice's old iMac",
         "Version 10.14.3 (Build 18D42)",
         "warn",
-        "Mac OS X Version 10.14.3 (Build 18D42) is older than the version we require. " +
-        "We recommend Mac OS X 26.6 or later.",
+        "Install macOS 15.7. Mac OS X Version 10.14.3 (Build 18D42) is older than the version " +
+        "we require.",
       ],
     ],
   );

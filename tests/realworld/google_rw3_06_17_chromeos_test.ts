@@ -53,7 +53,7 @@ Deno.test("RW3-06 kind: autoUpdateThrough wins over the deprecated field; either
     "5CD1TEST03",
     "2031-06-01T00:00:00.000Z",
     "nudge",
-    "We recommend ChromeOS 150.0.0 or later. This Chromebook gets updates until 1 June 2031 " +
+    "Install ChromeOS 150. This Chromebook gets updates until 1 June 2031 " +
     "(its auto-update expiration).",
   ]]);
   assert.deepEqual((await uptodate("cora@example.com", CASE.chromeosdevices))[0]!.slice(0, 3), [

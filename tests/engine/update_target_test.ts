@@ -1,0 +1,149 @@
+/**
+ * One update item names one target (issue 27): the up-to-date practice with the shipped release
+ * data (`plugins/releases/shipped.json`: SOFA's macOS and iOS feeds, endoflife.date's macos,
+ * android and windows products, checked 30 November 2026) names, for each OS, one release to
+ * install and its deadline, the same in the title and the first sentence of `details`.
+ *
+ * @module
+ */
+import assert from "node:assert/strict";
+import type { DeviceRecord } from "../../engine/core/types.ts";
+import { chooseTarget } from "../../engine/releases/update_target.ts";
+import { practicesWithShippedReleases } from "../realworld/engine_parts.ts";
+
+const NOW = new Date("2026-11-30T12:00:00Z");
+const practice = practicesWithShippedReleases(NOW).find((p) => p.key === "uptodate")!;
+
+function judged(record: Omit<DeviceRecord, "source">) {
+  const p = practice.evaluate({ source: "jamf", ...record });
+  return {
+    status: p.status,
+    title: p.title,
+    target: p.target && { name: p.target.name, by: p.target.by?.toISOString().slice(0, 10) },
+    first: p.details?.split(/(?<=\.) /)[0],
+  };
+}
+
+Deno.test("uptodate names one target per OS, in the title and the first sentence", async (t) => {
+  await t.step("macOS 15.6 (Fry's Mac): the overdue security release, not macOS 26", () => {
+    assert.deepEqual(judged({ platform: "Mac", os: "macOS", os_version: "15.6" }), {
+      status: "warn",
+      title: "Install macOS 15.7.7 (it was due by 1 June)",
+      target: { name: "macOS 15.7.7", by: "2026-06-01" },
+      first: "Install macOS 15.7.7; it was due by 1 June.",
+    });
+  });
+  await t.step("macOS 13, whose security updates ended: the required version, by that end", () => {
+    // macOS 14.8.7 is the oldest release still serviced, but the configured floor is 15.7
+    assert.deepEqual(judged({ platform: "Mac", os: "macOS", os_version: "13.7.8" }), {
+      status: "warn",
+      title: "Install macOS 15.7 (it was due by 15 September 2025)",
+      target: { name: "macOS 15.7", by: "2025-09-15" },
+      first: "Install macOS 15.7; it was due by 15 September 2025.",
+    });
+  });
+  await t.step("iOS 18.6 (Fry's iPad): iOS 18.7.9", () => {
+    assert.deepEqual(judged({ platform: "iOS", os: "iOS", os_version: "18.6" }), {
+      status: "warn",
+      title: "Install iOS 18.7.9 (it was due by 1 June)",
+      target: { name: "iOS 18.7.9", by: "2026-06-01" },
+      first: "Install iOS 18.7.9; it was due by 1 June.",
+    });
+  });
+  await t.step("Android 13 (Fry's Pixel 6), out of support since 2 March: Android 14", () => {
+    assert.deepEqual(
+      judged({
+        platform: "Android",
+        os: "Android",
+        os_version: "13.0.0",
+        security_patch_level: new Date("2025-12-05T00:00:00Z"),
+      }),
+      {
+        status: "warn",
+        title: "Install Android 14 (it was due by 2 March)",
+        target: { name: "Android 14", by: "2026-03-02" },
+        first: "Install Android 14; it was due by 2 March.",
+      },
+    );
+  });
+  await t.step("Android 16 with a patch 70 days old: the latest patch, by its 90th day", () => {
+    assert.deepEqual(
+      judged({
+        platform: "Android",
+        os: "Android",
+        os_version: "16",
+        security_patch_level: new Date("2026-09-21T00:00:00Z"),
+      }),
+      {
+        status: "nudge",
+        title: "Install the latest Android security patch by 20 December",
+        target: { name: "the latest Android security patch", by: "2026-12-20" },
+        first: "Install the latest Android security patch by 20 December.",
+      },
+    );
+  });
+  await t.step("Windows 10 22H2 Enterprise (Fry's ThinkPad): Windows 11 24H2", () => {
+    assert.deepEqual(
+      judged({
+        platform: "Windows",
+        os: "Microsoft Windows 10 Enterprise",
+        os_version: "10.0.19045",
+      }),
+      {
+        status: "warn",
+        title: "Install Windows 11 24H2 (it was due by 14 October 2025)",
+        target: { name: "Windows 11 24H2", by: "2025-10-14" },
+        first: "Install Windows 11 24H2; it was due by 14 October 2025.",
+      },
+    );
+  });
+  await t.step("Windows 11 24H2 Pro, whose Home and Pro servicing ended: 25H2", () => {
+    assert.deepEqual(
+      judged({ platform: "Windows", os: "Microsoft Windows 11 Pro", os_version: "10.0.26100" }),
+      {
+        status: "warn",
+        title: "Install Windows 11 25H2 (it was due by 13 October)",
+        target: { name: "Windows 11 25H2", by: "2026-10-13" },
+        first: "Install Windows 11 25H2; it was due by 13 October.",
+      },
+    );
+  });
+  await t.step("Windows 10 Enterprise LTSB 2016: the next LTSC, not a general release", () => {
+    assert.deepEqual(
+      judged({
+        platform: "Windows",
+        os: "Microsoft Windows 10 Enterprise LTSB",
+        os_version: "10.0.14393",
+      }).target,
+      { name: "Windows 10 1809 LTSC", by: "2026-10-13" },
+    );
+  });
+  await t.step("an up-to-date Mac names none", () => {
+    assert.deepEqual(
+      judged({ platform: "Mac", os: "macOS", os_version: "26.6" }).target,
+      undefined,
+    );
+  });
+});
+
+Deno.test("chooseTarget() takes the highest release at the verdict's status, due by the earliest day", () => {
+  const by = (iso: string) => new Date(`${iso}T00:00:00Z`);
+  assert.deepEqual(
+    chooseTarget("nudge", [
+      { status: "nudge", name: "macOS 26.6", version: "26.6" },
+      { status: "nudge", name: "macOS 26.5", version: "26.5", by: by("2026-06-01") },
+    ], "macOS"),
+    { name: "macOS 26.6", by: by("2026-06-01") },
+  );
+  assert.deepEqual(
+    chooseTarget("warn", [{ status: "nudge", name: "macOS 26.6", version: "26.6" }], "macOS"),
+    undefined,
+  );
+  assert.deepEqual(
+    chooseTarget("warn", [
+      { status: "warn", name: "the latest Android security patch", by: by("2026-03-01") },
+      { status: "warn", name: "Android 14", version: "14.0.0" },
+    ], "Android"),
+    { name: "Android 14", by: by("2026-03-01") },
+  );
+});
