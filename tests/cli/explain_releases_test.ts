@@ -30,8 +30,8 @@ Deno.test("explain lists each record's up-to-date verdict with the evidence it c
   assert.equal(
     text,
     "OS up to date:\n" +
-      "  old-mbp (jamf, macOS 13.7.8): critical. macOS 13.7.8 is older than the version we " +
-      "require. We recommend macOS 26.6 or later. macOS 13 no longer gets security updates " +
+      "  old-mbp (jamf, macOS 13.7.8): critical. Install macOS 15.7; it was due by 15 September " +
+      "2025. macOS 13.7.8 is older than the version we require. macOS 13 no longer gets security updates " +
       "(they ended on 15 September 2025). macOS 13 is 3 major releases behind macOS 26.\n" +
       "  Pixel 9 (google, Android 16.0.0): ok. We recommend Android 16.0.0 or later. Android " +
       "security patch from November 2026 — 25 days old.",
