@@ -62,6 +62,12 @@ for (const [shape, rsr] of SHAPES) {
         "macOS 26.8.1 — 26.8.1 (c) fixes actively exploited issues and has been out 17 days; " +
         "it was due by 4 December.",
       ],
+      targets: [{
+        status: "warn",
+        name: "macOS 26.8.1 (c)",
+        version: "26.8.1 (c)",
+        by: new Date("2026-12-04T17:00:00.000Z"),
+      }],
     });
     assert.deepEqual(judge("26.8.1 (c)"), {
       status: "ok",
@@ -69,6 +75,7 @@ for (const [shape, rsr] of SHAPES) {
         "macOS 26.8.1 (c) has every security release for macOS 26 (newest: 26.8.1 (c), out " +
         "since 20 November).",
       ],
+      targets: [],
     });
   });
 }

@@ -24,12 +24,13 @@ Deno.test("RW3-16: each Windows edition is judged by its own servicing channel",
     [
       "MO-EDU24",
       "nudge",
-      "We recommend Microsoft Windows 11 Education 10.0.26200 or later. Windows 11 24H2 " +
-      "(Enterprise and Education) is serviced until 12 October 2027.",
+      "Install Windows 11 build 26200. Windows 11 24H2 (Enterprise and Education) is serviced " +
+      "until 12 October 2027.",
     ],
     [
       "MO-ENT21H2",
       "warn",
+      "Install Windows 11 24H2; it was due by 11 June 2024. " +
       "Microsoft Windows 10 Enterprise 10.0.19044 is older than the version we require. " +
       "Windows 10 21H2 (Enterprise and Education) reached end of servicing on 11 June 2024.",
     ],
@@ -44,14 +45,14 @@ Deno.test("RW3-16: each Windows edition is judged by its own servicing channel",
     [
       "MO-PRO24",
       "warn",
-      "We recommend Microsoft Windows 11 Pro 10.0.26200 or later. Windows 11 24H2 (Home and Pro) " +
+      "Install Windows 11 25H2; it was due by 13 October. Windows 11 24H2 (Home and Pro) " +
       "reached end of servicing on 13 October.",
     ],
     [
       "MO-PROWS24",
       "warn",
-      "We recommend Microsoft Windows 11 Pro for Workstations 10.0.26200 or later. Windows 11 " +
-      "24H2 (Home and Pro) reached end of servicing on 13 October.",
+      "Install Windows 11 25H2; it was due by 13 October. Windows 11 24H2 (Home and Pro) " +
+      "reached end of servicing on 13 October.",
     ],
   ]);
 });
