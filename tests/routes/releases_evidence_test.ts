@@ -11,8 +11,8 @@ import { startApp } from "../support/app.ts";
 
 const NOW = new Date("2026-11-30T12:00:00Z");
 const PIXEL_6 =
-  "Android 13.0.0 is older than the version we require. We recommend Android 16.0.0 " +
-  "or later. Android 13 no longer gets security updates (they ended on 2 March). Android " +
+  "Install Android 14; it was due by 2 March. Android 13.0.0 is older than the version we " +
+  "require. Android 13 no longer gets security updates (they ended on 2 March). Android " +
   "security patch from December 2025 — 11 months old.";
 
 Deno.test("the devices page and the API cite the release evidence of each verdict", async () => {

@@ -22,14 +22,14 @@ Deno.test("update steps say what to do when updates alone cannot fix the device"
     const windows = item(
       html,
       "ThinkPad X1 Carbon Gen 12",
-      "Windows 10 build 19045 needs an update",
+      "Install Windows 11 24H2",
     );
     assert.match(windows, /How to fix it on Windows 10/);
     assert.match(
       windows,
       /<li>If this PC runs Windows 10, updates alone will not fix it: Windows 10 no longer gets security fixes, so ask the IT team about moving to Windows 11\.<\/li>/,
     );
-    const mac = item(html, "MacBook Pro (16-inch, 2023)", "macOS 15.6 needs an update");
+    const mac = item(html, "MacBook Pro (16-inch, 2023)", "Install macOS 15.7.7");
     assert.match(
       mac,
       /<li>Install every update offered, including a newer macOS under Upgrade Now, and restart when asked\.<\/li>\s*<li>If no newer macOS is offered, this Mac may be too old for it: ask the IT team about a replacement\.<\/li>/,
