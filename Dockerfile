@@ -10,6 +10,8 @@
 # server refuses new connections until some close, and keeps running). It runs as the image's
 # non-root `deno` user. Every COPY below is checked by tests/ci/dockerfile_test.ts, which rebuilds
 # this context in an empty folder and runs the RUN step's `deno cache main.ts` there.
+# A batch run in this image: add -e DENO_V8_FLAGS=--max-old-space-size=384 (the `batch` task's
+# heap cap; README "The whole company").
 FROM denoland/deno:2.9.6
 
 WORKDIR /app

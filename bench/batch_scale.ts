@@ -10,7 +10,10 @@
  * list, +1 for the Intune/Jamf token), `_bulk` requests and bytes, and the ratios new ÷ base.
  *
  * Run: `deno run -A bench/batch_scale.ts [--sizes 10000,30000,100000] [--latency 300]
- * [--ownership-ms 50] [--concurrency 32] [--devices-per-person 2.5] [--base DIR]`
+ * [--ownership-ms 50] [--concurrency 32] [--devices-per-person 2.5] [--base DIR] [--v8-flags F]`
+ *
+ * Each tree's run gets the `--v8-flags=…` of that tree's `batch` task in `deno.json` (its heap
+ * cap), or `--v8-flags F` for this tree (empty: none).
  *
  * @module
  */
@@ -27,6 +30,19 @@ const CONCURRENCY = arg("--concurrency", "32");
 const PER_PERSON = Number(arg("--devices-per-person", "2.5"));
 const BASE = Deno.args.includes("--base") ? arg("--base", "") : undefined;
 const HERE = new URL("..", import.meta.url).pathname;
+/** `--v8-flags NEW`: overrides this tree's (an experiment with another heap cap). */
+const NEW_V8 = Deno.args.includes("--v8-flags") ? arg("--v8-flags", "") : undefined;
+
+/**
+ * The V8 flags of a tree's `batch` task (e.g. its heap cap), so each tree runs as its own
+ * `deno task batch` would; none when the task has none (be8cc31).
+ */
+async function v8FlagsOf(root: string): Promise<string[]> {
+  if (root === HERE && NEW_V8 !== undefined) return NEW_V8 ? [`--v8-flags=${NEW_V8}`] : [];
+  const tasks = JSON.parse(await Deno.readTextFile(`${root}/deno.json`)).tasks ?? {};
+  const flag = /--v8-flags=\S+/.exec(String(tasks.batch ?? ""));
+  return flag ? [flag[0]] : [];
+}
 const NAMES = ["intune", "jamf_pro", "google"] as const;
 
 type Counts = Record<(typeof NAMES)[number], { pages: number; devices: number }> & {
@@ -62,10 +78,12 @@ async function startFakes(people: number) {
 
 async function runOnce(root: string, fakes: Awaited<ReturnType<typeof startFakes>>): Promise<Run> {
   const before = await fakes.counts();
+  const v8Flags = await v8FlagsOf(root);
   const out = await new Deno.Command(Deno.execPath(), {
     args: [
       "run",
       "-A",
+      ...v8Flags,
       new URL("./batch_scale_run.ts", import.meta.url).pathname,
       root,
       fakes.urls,
@@ -122,7 +140,8 @@ for (const [i, people] of SIZES.entries()) {
   const runs: Record<string, Run> = {};
   for (const which of order) {
     runs[which] = await runOnce(which === "new" ? HERE : BASE!, fakes);
-    show(which === "new" ? "this tree" : `base (${BASE})`, runs[which]!, c);
+    const flags = (await v8FlagsOf(which === "new" ? HERE : BASE!)).join(" ") || "no V8 flags";
+    show(which === "new" ? `this tree (${flags})` : `base (${BASE}, ${flags})`, runs[which]!, c);
   }
   const n = runs.new!;
   const b = runs.base;

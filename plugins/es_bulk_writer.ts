@@ -70,8 +70,51 @@ export interface BulkWriter {
 interface Entry {
   id: string;
   label: string;
-  lines: [string, string];
-  bytes: number;
+  /** Where the entry's two NDJSON lines are in the body they were encoded into. */
+  start: number;
+  end: number;
+}
+
+/**
+ * The `_bulk` body being filled: each document is encoded straight into its bytes when it is
+ * added, so no document's string outlives `add()` (issue 25: strings waiting for their body were
+ * the run's garbage). Room for `flushBytes` and a little more at once; doubles for a big document.
+ */
+class BodyBytes {
+  #bytes: Uint8Array;
+  length = 0;
+  constructor(capacity: number) {
+    this.#bytes = new Uint8Array(capacity);
+  }
+  /** Appends `text` and a newline. */
+  line(text: string): void {
+    const start = this.length;
+    const need = start + text.length * 3 + 1; // UTF-8: at most 3 bytes per UTF-16 unit
+    if (need > this.#bytes.length) {
+      const bigger = new Uint8Array(Math.max(need, this.#bytes.length * 2));
+      bigger.set(this.#bytes.subarray(0, start));
+      this.#bytes = bigger;
+    }
+    const { written } = encoder.encodeInto(text, this.#bytes.subarray(start));
+    this.#bytes[start + written] = 0x0a;
+    this.length = start + written + 1;
+  }
+  /** The bytes so far, as the body of a request. */
+  body(): Buffer {
+    return Buffer.from(this.#bytes.buffer, 0, this.length);
+  }
+}
+const encoder = new TextEncoder();
+
+/** A body of only `entries` (those to send again), taken from the body they were sent in. */
+function alone(entries: readonly Entry[], from: Buffer): { entries: Entry[]; body: Buffer } {
+  let at = 0;
+  const moved = entries.map((e) => {
+    const start = at;
+    at += e.end - e.start;
+    return { ...e, start, end: at };
+  });
+  return { entries: moved, body: Buffer.concat(entries.map((e) => from.subarray(e.start, e.end))) };
 }
 
 /** Whole-request answers worth another attempt; `undefined` is a transport failure. */
@@ -104,7 +147,6 @@ function statusOf(error: unknown): number | undefined {
 export function createBulkWriter(client: Client, options: BulkWriterOptions): BulkWriter {
   const tally: BulkTally = { written: 0, retried: 0, lost: 0, requests: 0, bytes: 0 };
   let queued: Entry[] = [];
-  let queuedBytes = 0;
   let running = 0;
   const inFlight = new Set<Promise<void>>();
   const waiting: (() => void)[] = [];
@@ -114,14 +156,13 @@ export function createBulkWriter(client: Client, options: BulkWriterOptions): Bu
     for (const e of entries) options.onLost?.({ label: e.label, id: e.id, why });
   }
 
-  async function attempt(entries: Entry[]): Promise<Entry[] | string> {
-    const body = entries.flatMap((e) => e.lines);
+  async function attempt(entries: Entry[], bytes: Buffer): Promise<Entry[] | string> {
     tally.requests++;
-    tally.bytes += entries.reduce((n, e) => n + e.bytes, 0);
+    tally.bytes += bytes.length;
     let items: Record<string, { status: number; error?: { type?: string; reason?: string } }>[];
     try {
-      // pre-serialized lines go into the NDJSON body as they are (the client's ndserialize)
-      const answer = await client.bulk({ operations: body as unknown as object[] });
+      // a Buffer goes out as the NDJSON body as it is (the transport's shouldSerialize)
+      const answer = await client.bulk({ operations: bytes as unknown as object[] });
       items = answer.items as typeof items;
     } catch (error: unknown) {
       const status = statusOf(error);
@@ -138,10 +179,11 @@ export function createBulkWriter(client: Client, options: BulkWriterOptions): Bu
     return again;
   }
 
-  async function send(entries: Entry[]): Promise<void> {
+  async function send(entries: Entry[], body: Buffer): Promise<void> {
     let pending = entries;
+    let bytes = body;
     for (let n = 0;; n++) {
-      const left = await attempt(pending);
+      const left = await attempt(pending, bytes);
       if (typeof left === "string") return lose(pending, left);
       if (left.length === 0) return;
       if (n >= options.retries) {
@@ -150,43 +192,47 @@ export function createBulkWriter(client: Client, options: BulkWriterOptions): Bu
       tally.retried += left.length;
       await sleep(options.waitMs * 2 ** n);
       pending = left;
+      ({ entries: pending, body: bytes } = alone(left, bytes));
     }
   }
 
-  function start(entries: Entry[]): void {
+  function start(entries: Entry[], body: Buffer): void {
     running++;
-    const p = send(entries).catch((error: unknown) => lose(entries, String(error))).finally(() => {
-      running--;
-      inFlight.delete(p);
-      waiting.shift()?.();
-    });
+    const p = send(entries, body).catch((error: unknown) => lose(entries, String(error))).finally(
+      () => {
+        running--;
+        inFlight.delete(p);
+        waiting.shift()?.();
+      },
+    );
     inFlight.add(p);
   }
 
-  function take(): Entry[] {
-    const out = queued;
+  const newBody = () => new BodyBytes(Math.max(1024, Math.ceil(options.flushBytes * 1.1)));
+  let body = newBody();
+  /** Starts a request with the queued documents, and a new body for the next ones. */
+  function startQueued(): void {
+    const entries = queued;
+    const bytes = body.body();
     queued = [];
-    queuedBytes = 0;
-    return out;
+    body = newBody();
+    start(entries, bytes);
   }
 
   return {
     async add(index, id, document, label) {
-      const lines: [string, string] = [
-        JSON.stringify({ index: { _index: index, _id: id } }),
-        JSON.stringify(document),
-      ];
-      const bytes = Buffer.byteLength(lines[0]) + Buffer.byteLength(lines[1]) + 2;
-      queued.push({ id, label, lines, bytes });
-      queuedBytes += bytes;
-      if (queuedBytes < options.flushBytes) return;
+      const start = body.length;
+      body.line(JSON.stringify({ index: { _index: index, _id: id } }));
+      body.line(JSON.stringify(document));
+      queued.push({ id, label, start, end: body.length });
+      if (body.length < options.flushBytes) return;
       while (running >= Math.max(1, options.concurrency)) {
         await new Promise<void>((resolve) => waiting.push(resolve));
       }
-      if (queued.length > 0 && queuedBytes >= options.flushBytes) start(take());
+      if (queued.length > 0 && body.length >= options.flushBytes) startQueued();
     },
     async flush() {
-      if (queued.length > 0) start(take());
+      if (queued.length > 0) startQueued();
       while (inFlight.size > 0) await Promise.all(inFlight);
     },
     tally: () => ({ ...tally }),

@@ -63,8 +63,25 @@ async function run(reject: (attempt: number) => boolean) {
     }, { store, now: () => NOW, isTerminal: false, writeProgress: (t) => void progress.push(t) });
     const serials = es.docs("stethoscope-devices-202612")
       .map((d) => (d._source.identifiers as { serial: string }).serial).sort();
-    const bulks = es.requests.filter((r) => r.path.endsWith("/_bulk")).length;
-    return { code, out: out.join(""), progress: progress.join(""), serials, bulks, attempts };
+    const bodies = es.requests.filter((r) => r.path.endsWith("/_bulk")).map((r) => r.body);
+    // the lines of the first body that a later body sent again
+    const again = bodies.slice(1).map((b) => b.split("\n").filter((l) => l !== ""));
+    const first = bodies[0]!.split("\n");
+    const resent = again.map((lines) => ({
+      ids: lines.filter((_, i) => i % 2 === 0).map((l) => JSON.parse(l).index._id),
+      asFirst: lines.every((l) => first.includes(l)),
+    }));
+    const bulks = bodies.length;
+    return {
+      code,
+      out: out.join(""),
+      progress: progress.join(""),
+      serials,
+      bulks,
+      attempts,
+      resent,
+      kaiLaptop,
+    };
   } finally {
     await es.close();
     await Deno.remove(dir, { recursive: true });
@@ -87,6 +104,8 @@ Deno.test("RW3-11: a document refused with 429 is sent again after a wait and al
   // the three people's six documents in one body, then Kai's laptop alone
   assert.equal(r.bulks, 2);
   assert.equal(r.attempts, 2);
+  // the second body is Kai's laptop alone, byte for byte as in the first (action and document)
+  assert.deepEqual(r.resent, [{ ids: [r.kaiLaptop], asFirst: true }]);
   assert.match(
     r.out,
     /batch_es: 6 documents written in 2 requests \(0\.0 MB\), 1 retried, 0 lost\n/,
