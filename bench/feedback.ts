@@ -65,7 +65,7 @@ try {
         `target 20 ms; median ratio ${(s.median / 20).toFixed(2)}`,
     );
   }
-  write(`outbox rows queued: ${await app.services.store.outboxDepth()}`);
+  write(`outbox rows queued: ${await app.services.store.outbox.outboxDepth()}`);
 } finally {
   await app.close();
   await Deno.remove(dir, { recursive: true });

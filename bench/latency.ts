@@ -155,7 +155,7 @@ async function pages(): Promise<boolean> {
   let ok = true;
   try {
     const cookie = await r.app.login(FRY);
-    const forget = () => r.app.services.store.pruneSnapshots(new Date(8.64e15));
+    const forget = () => r.app.services.store.snapshots.pruneSnapshots(new Date(8.64e15));
     // tokens (JAMF, Google) fetched once, as in a running server: a lookup for someone else
     await r.app.services.engine.view("leela@planetexpress.com");
 
@@ -278,7 +278,7 @@ async function memory(): Promise<boolean> {
     const app = await startApp();
     const cookie = await app.login("user@example.com");
     await (await app.request("/", { cookie })).text();
-    const sample = (await app.services.store.snapshot("user@example.com"))!;
+    const sample = (await app.services.store.snapshots.snapshot("user@example.com"))!;
     await app.close();
     const body = encodeSnapshotBody(sample);
     const store = await createSqliteStore({ path, log: silentLogger });
@@ -301,7 +301,7 @@ async function memory(): Promise<boolean> {
       if (i % 5000 === 0 || i === PEOPLE) db.exec("COMMIT");
       if (marks.has(i)) {
         for (let k = 0; k < 1000; k++) {
-          await store.snapshot(`person${1 + Math.floor(Math.random() * i)}@example.com`);
+          await store.snapshots.snapshot(`person${1 + Math.floor(Math.random() * i)}@example.com`);
         }
         const now = rss();
         seen.push(now);

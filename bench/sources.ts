@@ -285,7 +285,7 @@ async function duoMemory(): Promise<void> {
       const last = new Date(Math.floor((batchEnd(b) - 3600) / 1000) * 1000);
       const asked = fake.requests.length;
       const started = performance.now();
-      while ((await store.latestEventTime("duo"))?.getTime() !== last.getTime()) {
+      while ((await store.events.latestEventTime("duo"))?.getTime() !== last.getTime()) {
         await sleep(20);
       }
       const seconds = (performance.now() - started) / 1000;

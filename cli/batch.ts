@@ -244,7 +244,7 @@ async function nudgesAfter(
     },
   };
   try {
-    await services.store.saveBatchRun(run);
+    await services.store.batchRuns.saveBatchRun(run);
   } catch (error: unknown) {
     ctx.log.error("cannot save the run's nudges", { error: String(error) });
   }

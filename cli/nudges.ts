@@ -113,7 +113,7 @@ export async function planAndDeliver(
     (email) => services.engine.view(email, { need: "accounts" }),
     {
       channels,
-      ledger: services.store,
+      ledger: services.store.nudges,
       settings: nudgeSettings(ctx.config.NUDGES),
       sender: {
         appName: ctx.config.UI?.appName ?? "Stethoscope",
@@ -144,7 +144,7 @@ export async function planAndDeliver(
   );
   if (!dryRun) {
     const report = await deliverNudges({
-      ledger: services.store,
+      ledger: services.store.nudges,
       channels,
       log: ctx.log,
       limit: 1000,

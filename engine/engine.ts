@@ -23,9 +23,10 @@ import type {
   NotificationSource,
   OwnershipSource,
 } from "./core/ports.ts";
-import type { PersonSnapshot, SnapshotSettings, SnapshotStore } from "./view/snapshots.ts";
+import type { PersonSnapshot, SnapshotSettings } from "./view/snapshots.ts";
 import {
   createPersonViews,
+  type PersonViewParts,
   type PersonViews,
   type PersonVisit,
   type ViewOptions,
@@ -77,7 +78,7 @@ export interface EngineOptions {
   /** Told about every source call once it settles, with its gaps (metrics). Must not throw. */
   onCall?: OnCall;
   /** Where snapshots and status history live; without it views are live and have no history. */
-  store?: SnapshotStore & StatusHistory;
+  store?: PersonViewParts["store"];
   /** Where exemptions are read (`engine/view/exemptions.ts`); without it nothing is exempt. */
   exemptions?: ExemptionReader;
   /** The clock (tests inject one). Default `() => new Date()`. */
@@ -247,7 +248,7 @@ export function createEngine(parts: EngineParts, options: EngineOptions = {}): E
       {
         ...rules,
         now: now(),
-        history: options.store,
+        history: options.store?.statuses,
         exemptions: options.exemptions,
         ...(o.grace === false ? { grace: false } : {}),
         ...(report ? { onError: report } : {}),

@@ -220,7 +220,7 @@ export async function assemble(
   const releaseConfig = config.RELEASE_DATA ?? ReleaseDataSchema.parse({});
   const releases = createReleaseService({
     config: releaseConfig,
-    store,
+    store: store.releaseFeeds,
     log: log.child({ plugin: "releases" }),
     now,
     fetch: releaseConfig.FETCH ?? !config.demo,
@@ -235,7 +235,7 @@ export async function assemble(
       config.SNAPSHOTS.REFRESH_BUDGETS,
       config.SNAPSHOTS.REFRESH_SHARE,
     ),
-    tokens: store,
+    tokens: store.coordination,
     now,
     sleep,
     onError,
@@ -258,10 +258,10 @@ export async function assemble(
         : []
     ),
   );
-  const outbox = createOutboxWorker({ store, sinks: feedbackSinks, log, now });
+  const outbox = createOutboxWorker({ outbox: store.outbox, sinks: feedbackSinks, log, now });
   const channels = nudgeChannels(plugins, config);
   const nudgeWorker = config.NUDGES.ENABLED && channels.size > 0
-    ? createNudgeWorker({ ledger: store, channels, log: log.child({ part: "nudges" }), now })
+    ? createNudgeWorker({ ledger: store.nudges, channels, log: log.child({ part: "nudges" }), now })
     : null;
   return {
     config,

@@ -101,13 +101,13 @@ export function depsFrom(
   metrics.gauge(
     "stethoscope_outbox_depth",
     "Answers waiting in the outbox for a feedback sink (shared by every process on the store).",
-    () => services.store.outboxDepth(),
+    () => services.store.outbox.outboxDepth(),
   );
   // snapshots (issue 13): how many people have one, and lookups running now (single flight)
   metrics.gauge(
     "stethoscope_snapshots",
     "People with a snapshot in the store.",
-    () => services.store.snapshotCount(),
+    () => services.store.snapshots.snapshotCount(),
   );
   metrics.gauge(
     "stethoscope_lookups_in_flight",
@@ -125,7 +125,7 @@ export function depsFrom(
     "Age of the OS release data in use, in days.",
     () => services.releases.status().ageDays,
   );
-  batchMetrics(metrics, services.store);
+  batchMetrics(metrics, services.store.batchRuns);
   refreshMetrics(metrics, services.refreshQueue);
   return {
     config: options.config ?? services.config,
@@ -217,7 +217,7 @@ export async function createApp(deps: AppDeps): Promise<Hono<AppEnv>> {
     api: limitOf(config.RATE_LIMITS.API, DEFAULT_LIMITS.API),
     ...(proxies ? { clientOf: (peer, xff) => proxies.clientAddress(peer, xff, ranges) } : {}),
     nowMs: () => deps.now().getTime(),
-    shared: deps.store, // every process on the store counts against one bucket per address
+    shared: deps.store.coordination, // every process on the store counts against one bucket per address
     log: deps.log,
     // a person who switched demo people or retried a sign-in too often gets the styled page
     page: (c, message) => errorPage(c as Ctx, 429, message),

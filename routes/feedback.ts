@@ -111,7 +111,7 @@ export async function recordFeedback(c: Ctx, email: string, feedback: Feedback):
   const { store, feedbackSinks, now, log } = c.var.deps;
   try {
     const id = target.kind === "notification" ? target.eventKey ?? feedback.id : feedback.id;
-    await store.recordFeedback(email, { ...feedback, id }, {
+    await store.feedback.recordFeedback(email, { ...feedback, id }, {
       sinks: [...feedbackSinks],
       at: now(),
     });
@@ -130,7 +130,7 @@ export async function dismiss(c: Ctx, email: string, id: string): Promise<void> 
   await findOwn(c, email, id);
   const { store, now, log } = c.var.deps;
   try {
-    await store.dismiss(email, id, now());
+    await store.feedback.dismiss(email, id, now());
   } catch (error: unknown) {
     log.error("could not save dismissal", { error: String(error) });
     throw new FeedbackRefused(503, "The alert could not be dismissed right now. Please try again.");

@@ -65,7 +65,7 @@ export interface BatchRunParts {
   plugins: readonly object[];
   /** The batch sinks (none with `--collect-only`). */
   sinks: readonly BatchSink[];
-  store: Pick<Store, "observe" | "saveBatchRun" | "putSnapshot" | "putSnapshots">;
+  store: Pick<Store, "statuses" | "batchRuns" | "snapshots">;
   log: Logger;
   now: () => Date;
   /** Clock for elapsed times, in ms (default `performance.now`). */
@@ -219,15 +219,15 @@ export function startBatchRun(parts: BatchRunParts, options: BatchRunOptions): B
     peopleKnown = true;
     // the pages' engine over the listings, each source behind the run's limit
     const engine = parts.engine.withParts(limitSources(listed.parts, options.concurrency));
-    const history = createObservationWriter(parts.store, {
+    const history = createObservationWriter(parts.store.statuses, {
       onError: (error) => log.warn("cannot record practice statuses", { error: String(error) }),
     });
     const store = parts.store;
     const snapshots = createBatchedWriter(
       (batch: PersonSnapshot[]) =>
-        store.putSnapshots
-          ? store.putSnapshots(batch)
-          : Promise.all(batch.map((s) => store.putSnapshot(s))),
+        store.snapshots.putSnapshots
+          ? store.snapshots.putSnapshots(batch)
+          : Promise.all(batch.map((s) => store.snapshots.putSnapshot(s))),
       {
         batchSize: SNAPSHOTS_PER_WRITE,
         onError: (error) => log.warn("cannot save snapshots", { error: String(error) }),
@@ -263,7 +263,7 @@ export function startBatchRun(parts: BatchRunParts, options: BatchRunOptions): B
     const fannedOut = await sinks.finish(stats.people);
     const run = toRunSummary(stats, { id: crypto.randomUUID(), startedAt, finishedAt: now() });
     try {
-      await parts.store.saveBatchRun(run);
+      await parts.store.batchRuns.saveBatchRun(run);
     } catch (error: unknown) {
       log.error("cannot save the batch run", { error: String(error) });
     }

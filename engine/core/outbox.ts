@@ -8,7 +8,7 @@
  */
 import type { Logger } from "./log.ts";
 import { callWithDeadline } from "../view/deadline.ts";
-import { type FeedbackSink, NotFoundError, type OutboxItem, type Store } from "./ports.ts";
+import { type FeedbackSink, NotFoundError, type OutboxItem, type OutboxStore } from "./ports.ts";
 import { errorMessage } from "../../lib/error_message.ts";
 
 /** How long to wait before the next attempt. */
@@ -25,7 +25,8 @@ export interface BackoffOptions {
 
 /** Options of {@link createOutboxWorker}. */
 export interface OutboxWorkerOptions {
-  store: Pick<Store, "dueOutbox" | "markDelivered" | "markFailed">;
+  /** The store's outbox (`Store.outbox`). */
+  outbox: Pick<OutboxStore, "dueOutbox" | "markDelivered" | "markFailed">;
   /** The configured feedback sinks by registry name. */
   sinks: ReadonlyMap<string, FeedbackSink>;
   log: Logger;
@@ -99,12 +100,12 @@ export function backoffDelay(attempts: number, options: BackoffOptions = {}): nu
  * declare const store: Store;
  * declare const sink: FeedbackSink;
  * declare const log: Logger;
- * const worker = createOutboxWorker({ store, sinks: new Map([["restful_feedback", sink]]), log });
+ * const worker = createOutboxWorker({ outbox: store.outbox, sinks: new Map([["restful_feedback", sink]]), log });
  * worker.start();
  * ```
  */
 export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
-  const { store, sinks, log } = options;
+  const { outbox: store, sinks, log } = options;
   const now = options.now ?? (() => new Date());
   const intervalMs = options.intervalMs ?? 1000;
   const batch = options.batch ?? 20;

@@ -333,14 +333,8 @@ export interface CoordinationStore {
   releaseLease(name: string, holder: string): Promise<void>;
 }
 
-/**
- * Durable state: dismissals, feedback outbox, event cache, status history, batch runs, and (from
- * `SnapshotStore`, issue 13) per-person snapshots, (from `ReleaseFeedStore`, issue 15) the
- * release-feed cache, (from `CoordinationStore`, issue 24) shared rate limits and leases and (from
- * `NudgeLedger`, issue 27) the messages to people.
- */
-export interface Store extends SnapshotStore, ReleaseFeedStore, CoordinationStore, NudgeLedger {
-  readonly kind: string;
+/** What people answered to alerts: dismissals, and feedback with its outbox items. */
+export interface FeedbackStore {
   dismiss(email: string, notificationId: string, at: Date): Promise<void>;
   dismissed(email: string): Promise<Set<string>>;
   /** Records feedback and queues it for each sink, atomically. Throws when it cannot persist. */
@@ -351,21 +345,41 @@ export interface Store extends SnapshotStore, ReleaseFeedStore, CoordinationStor
   ): Promise<void>;
   /** Feedback answers a person already gave, by notification id. */
   answers(email: string): Promise<Map<string, string>>;
+}
+
+/** Queued feedback on its way to the sinks (`engine/core/outbox.ts` delivers it). */
+export interface OutboxStore {
+  /** Up to `limit` items due at `now`, oldest first. */
   dueOutbox(now: Date, limit: number): Promise<OutboxItem[]>;
   markDelivered(id: string, at: Date): Promise<void>;
   markFailed(id: string, options: { nextAttemptAt: Date; error: string }): Promise<void>;
+  /** Items not delivered yet (`/metrics`, `/healthz`). */
   outboxDepth(): Promise<number>;
+}
+
+/** The sign-in event cache of a polling source (duo), per source. */
+export interface EventStore {
   putEvents(source: string, events: AccessEvent[]): Promise<void>;
   eventsFor(source: string, username: string, since: Date): Promise<AccessEvent[]>;
   latestEventTime(source: string): Promise<Date | null>;
   pruneEvents(before: Date): Promise<number>;
+}
+
+/** Status history: since when each device has had each practice status ("failing since"). */
+export interface StatusStore {
   /** Records statuses seen now; returns, per `device\u0000practice`, when the status began. */
   observe(observations: StatusObservation[]): Promise<Map<string, Date>>;
-  saveBatchRun(run: BatchRunSummary): Promise<void>;
-  batchRuns(limit: number): Promise<BatchRunSummary[]>;
-  close(): Promise<void>;
+}
 
-  // ---- revocations: signed-out sessions, used sign-in states (issue 12) ----
+/** Batch-run summaries for the dashboard. */
+export interface BatchRunStore {
+  saveBatchRun(run: BatchRunSummary): Promise<void>;
+  /** The latest `limit` runs, newest first. */
+  batchRuns(limit: number): Promise<BatchRunSummary[]>;
+}
+
+/** Signed-out sessions and used sign-in states (issue 12), shared by every process. */
+export interface RevocationStore {
   /**
    * Revokes `id` until `until` (a session's absolute expiry, a pending sign-in's expiry). Kept
    * in the store so that every process sharing it, and this one after a restart, refuses it.
@@ -377,6 +391,32 @@ export interface Store extends SnapshotStore, ReleaseFeedStore, CoordinationStor
   isRevoked(id: string, now: Date): Promise<boolean>;
   /** Forgets revocations whose `until` has passed by `now`; resolves how many were removed. */
   pruneRevoked(now: Date): Promise<number>;
+}
+
+/**
+ * Durable state, one port per concern. Each backend (`plugins/stores/sqlite.ts`,
+ * `plugins/stores/elasticsearch.ts`) answers every concern with its own module, and each consumer
+ * takes only the concerns it uses (`Pick<Store, "outbox">`, a `StatusStore`…).
+ */
+export interface Store {
+  /** The backend: `sqlite` or `elasticsearch`. */
+  readonly kind: string;
+  readonly feedback: FeedbackStore;
+  readonly outbox: OutboxStore;
+  readonly events: EventStore;
+  readonly statuses: StatusStore;
+  readonly batchRuns: BatchRunStore;
+  readonly revocations: RevocationStore;
+  /** Per-person snapshots (issue 13). */
+  readonly snapshots: SnapshotStore;
+  /** The release-feed cache (issue 15). */
+  readonly releaseFeeds: ReleaseFeedStore;
+  /** Shared rate limits and leases (issue 24). */
+  readonly coordination: CoordinationStore;
+  /** The messages to people (issue 27). */
+  readonly nudges: NudgeLedger;
+  /** Releases the file or the client; nothing may use the store afterwards. */
+  close(): Promise<void>;
 }
 
 // ---- Listing sources (issue 16): the whole inventory, paged, read once per batch run ----------

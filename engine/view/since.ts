@@ -6,13 +6,13 @@
  * @module
  */
 import { createBatchedWriter } from "../../lib/batched_writer.ts";
-import type { StatusObservation, Store } from "../core/ports.ts";
+import type { StatusObservation, StatusStore } from "../core/ports.ts";
 import type { PracticeSet } from "../practices/practices.ts";
 import type { MergedDevice, PracticeData } from "../core/types.ts";
 
 const DAY_MS = 86_400_000;
 
-/** The key `Store.observe()` answers with for one device and practice (see ports.ts). */
+/** The key `StatusStore.observe()` answers with for one device and practice (see ports.ts). */
 export function observationKey(device: string, practice: string): string {
   return `${device}\u0000${practice}`;
 }
@@ -125,11 +125,11 @@ export interface SinceOptions {
  * declare const store: Store;
  * declare const devices: MergedDevice[];
  * declare const practices: PracticeSet;
- * const shown = await withSince(store, devices, { now: new Date(), grace: graceDays(practices) });
+ * const shown = await withSince(store.statuses, devices, { now: new Date(), grace: graceDays(practices) });
  * ```
  */
 export async function withSince(
-  store: Pick<Store, "observe">,
+  store: StatusStore,
   devices: MergedDevice[],
   options: SinceOptions,
 ): Promise<MergedDevice[]> {
@@ -200,7 +200,7 @@ export interface ObservationWriter {
  * ```
  */
 export function createObservationWriter(
-  store: Pick<Store, "observe">,
+  store: StatusStore,
   options: { batchSize?: number; onError?: (error: unknown) => void } = {},
 ): ObservationWriter {
   const writer = createBatchedWriter((batch: StatusObservation[]) => store.observe(batch), {

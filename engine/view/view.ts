@@ -38,7 +38,8 @@ export interface PersonViewParts {
   collect: (email: string) => Promise<Omit<PersonSnapshot, "email" | "collectedAt">>;
   /** The practices and device transforms every view is evaluated with (`personView()`). */
   rules: ViewRules;
-  store?: (SnapshotStore & StatusHistory) | undefined;
+  /** Snapshots and status history (the store's `snapshots` and `statuses`); none: live views. */
+  store?: { readonly snapshots: SnapshotStore; readonly statuses: StatusHistory } | undefined;
   /** Where the person's exemptions are read (see `personView()`). */
   exemptions?: ExemptionReader | undefined;
   now: () => Date;
@@ -140,7 +141,9 @@ const DAY_MS = 86_400_000;
  */
 export function createPersonViews(parts: PersonViewParts): PersonViews {
   const settings: SnapshotSettings = { ...DEFAULT_SNAPSHOT_SETTINGS, ...parts.settings };
-  const { store, now } = parts;
+  const { now } = parts;
+  const store = parts.store?.snapshots;
+  const history = parts.store?.statuses;
   const inflight = new Map<string, Promise<PersonSnapshot>>();
   let lastPrune = -Infinity;
   const report = (what: string) => (error: unknown) => parts.onError?.(what, error);
@@ -243,7 +246,7 @@ export function createPersonViews(parts: PersonViewParts): PersonViews {
     return personView(s, {
       ...parts.rules,
       now: at,
-      history: store,
+      history,
       exemptions: parts.exemptions,
       freshness: live ? "live" : ageMs < settings.freshMs ? "fresh" : "stale",
       refreshing,

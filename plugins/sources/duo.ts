@@ -65,7 +65,8 @@ const DAY_MS = 86_400_000;
 export interface PollDeps {
   client: HttpClient;
   sign: (params: Record<string, string>) => Promise<Record<string, string>>;
-  store: Store;
+  /** The store's event cache. */
+  store: Pick<Store, "events">;
   /** Store key, the plugin's name. */
   source: string;
   now: () => Date;
@@ -103,7 +104,7 @@ export async function pollOnce(
   const now = deps.now().getTime();
   const result: PollResult = { stored: 0, pages: 0, nextDelayMs: deps.pollMs, error: null };
   try {
-    const latest = await deps.store.latestEventTime(deps.source);
+    const latest = await deps.store.events.latestEventTime(deps.source);
     const mintime = Math.max(
       latest === null ? now - FIRST_LOOKBACK_MS : latest.getTime() + 1,
       now - deps.retentionMs,
@@ -137,7 +138,7 @@ export async function pollOnce(
         });
         read.forEach((e, i) => e === null && countSkipped(deps.tally, authlogs[i]));
       }
-      if (events.length > 0) await deps.store.putEvents(deps.source, events);
+      if (events.length > 0) await deps.store.events.putEvents(deps.source, events);
       result.stored += events.length;
       const next = metadata?.next_offset?.join(",");
       if (!next || next === offset || authlogs.length === 0) break;
@@ -157,7 +158,7 @@ export async function pollOnce(
     });
   }
   try {
-    await deps.store.pruneEvents(new Date(now - deps.retentionMs));
+    await deps.store.events.pruneEvents(new Date(now - deps.retentionMs));
   } catch (error: unknown) {
     deps.log.warn("duo: pruning the event cache failed", { error: String(error) });
   }
@@ -228,7 +229,7 @@ export default definePlugin(duoSchema, (config, ctx) => {
   async function takeLease(forMs: number): Promise<boolean> {
     const now = ctx.now();
     try {
-      lease.held = await ctx.store.takeLease(lease.name, lease.holder, {
+      lease.held = await ctx.store.coordination.takeLease(lease.name, lease.holder, {
         until: new Date(now.getTime() + forMs),
         now,
       });
@@ -279,7 +280,9 @@ export default definePlugin(duoSchema, (config, ctx) => {
     async eventsByEmail(email, options) {
       const since = new Date(ctx.now().getTime() - retentionMs);
       const keys = duoKeysFor(email, config.USERNAME_DOMAIN);
-      const found = await Promise.all(keys.map((key) => ctx.store.eventsFor(ctx.name, key, since)));
+      const found = await Promise.all(
+        keys.map((key) => ctx.store.events.eventsFor(ctx.name, key, since)),
+      );
       // Entries this process's poller could not store that name the person (a poller in another
       // process counts its own: see the README's "When data is missing").
       for (const c of deps.tally?.counts() ?? []) {
@@ -309,9 +312,11 @@ export default definePlugin(duoSchema, (config, ctx) => {
       await current;
       if (lease.held) {
         // let another process take over at once rather than after the lease runs out
-        await ctx.store.releaseLease(lease.name, lease.holder).catch((error: unknown) => {
-          deps.log.warn("duo: cannot release the poller lease", { error: String(error) });
-        });
+        await ctx.store.coordination.releaseLease(lease.name, lease.holder).catch(
+          (error: unknown) => {
+            deps.log.warn("duo: cannot release the poller lease", { error: String(error) });
+          },
+        );
         lease.held = false;
       }
       if (owner) running.delete(key);

@@ -1,6 +1,6 @@
 /**
  * The store on Elasticsearch, for several Stethoscope processes behind a load balancer. This
- * module connects, creates any missing index with its mappings (es_indices.ts), and composes the
+ * module connects, creates any missing index with its mappings (es_indices.ts), and builds the
  * store from one module per concern, all working through one context (es_context.ts): dismissals
  * and feedback (es_feedback.ts), the outbox and its claims between processes (es_outbox.ts), the
  * event cache (es_events.ts), status history (es_statuses.ts), batch runs (es_batch_runs.ts),
@@ -14,7 +14,6 @@ import type { Client } from "@elastic/elasticsearch";
 import type { Logger } from "../../engine/core/log.ts";
 import type { Store } from "../../engine/core/ports.ts";
 import { createEsClient, type EsConnection } from "../elasticsearch.ts";
-import { composeStore } from "./compose.ts";
 import { esBatchRuns } from "./es_batch_runs.ts";
 import { esContext } from "./es_context.ts";
 import { esEvents } from "./es_events.ts";
@@ -63,7 +62,8 @@ export async function createElasticsearchStore(options: ElasticsearchStoreOption
     await createEsClient(options, { timeoutMs: options.timeoutMs ?? 10_000 });
   await ensureIndices(client, prefix);
   const ctx = esContext(client, { prefix, now: options.now ?? (() => new Date()) });
-  return composeStore("elasticsearch", {
+  return {
+    kind: "elasticsearch",
     feedback: esFeedback(ctx),
     outbox: esOutbox(ctx, { claimMs: options.claimMs ?? 120_000 }),
     events: esEvents(ctx),
@@ -75,5 +75,5 @@ export async function createElasticsearchStore(options: ElasticsearchStoreOption
     coordination: esCoordination(ctx),
     nudges: esNudges(ctx),
     close: () => client.close(),
-  });
+  };
 }

@@ -4,9 +4,8 @@
  *
  * @module
  */
-import type { BatchRunSummary } from "../../engine/core/ports.ts";
+import type { BatchRunStore, BatchRunSummary } from "../../engine/core/ports.ts";
 import { decodeBatchRun, encodeBatchRun } from "./codec.ts";
-import type { BatchRunsPart } from "./compose.ts";
 import type { EsContext } from "./es_context.ts";
 
 /**
@@ -16,7 +15,7 @@ import type { EsContext } from "./es_context.ts";
  * @returns `saveBatchRun` (replaces a run of the same id) and `batchRuns` (newest first, at most
  *   `limit`)
  */
-export function esBatchRuns(ctx: EsContext): BatchRunsPart {
+export function esBatchRuns(ctx: EsContext): BatchRunStore {
   const { client, run } = ctx;
   return {
     saveBatchRun(batchRun: BatchRunSummary): Promise<void> {

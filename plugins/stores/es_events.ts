@@ -5,9 +5,9 @@
  *
  * @module
  */
+import type { EventStore } from "../../engine/core/ports.ts";
 import type { AccessEvent } from "../../engine/core/types.ts";
 import { decodeEvent, encodeEvent, eventKey, StoreError } from "./codec.ts";
-import type { EventsPart } from "./compose.ts";
 import type { EsContext } from "./es_context.ts";
 
 /**
@@ -18,7 +18,7 @@ import type { EsContext } from "./es_context.ts";
  *   `eventsFor` (newest first, from `since` on), `latestEventTime` (`null` when the source has
  *   none) and `pruneEvents` (how many went)
  */
-export function esEvents(ctx: EsContext): EventsPart {
+export function esEvents(ctx: EsContext): EventStore {
   const { client, run } = ctx;
   return {
     putEvents(source: string, events: AccessEvent[]): Promise<void> {

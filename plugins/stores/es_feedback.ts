@@ -8,10 +8,10 @@
  *
  * @module
  */
+import type { FeedbackStore } from "../../engine/core/ports.ts";
 import type { Feedback } from "../../engine/core/types.ts";
 import { esStatus } from "../elasticsearch.ts";
 import { pickFeedback, StoreError } from "./codec.ts";
-import type { FeedbackPart } from "./compose.ts";
 import type { EsContext } from "./es_context.ts";
 import type { IndexName } from "./es_indices.ts";
 
@@ -23,7 +23,7 @@ import type { IndexName } from "./es_indices.ts";
  *   and throws `StoreError("Cannot record feedback in the Elasticsearch store: <type>: <reason>
  *   (nothing was stored)")`) and `answers` (the latest answer per notification)
  */
-export function esFeedback(ctx: EsContext): FeedbackPart {
+export function esFeedback(ctx: EsContext): FeedbackStore {
   const { client, run } = ctx;
   return {
     dismiss(email: string, notificationId: string, at: Date): Promise<void> {

@@ -9,11 +9,10 @@
  *
  * @module
  */
-import type { OutboxItem } from "../../engine/core/ports.ts";
+import type { OutboxItem, OutboxStore } from "../../engine/core/ports.ts";
 import type { Feedback } from "../../engine/core/types.ts";
 import { esStatus } from "../elasticsearch.ts";
 import { pickFeedback, StoreError } from "./codec.ts";
-import type { OutboxPart } from "./compose.ts";
 import type { EsContext, Hit } from "./es_context.ts";
 
 /** Options of {@link esOutbox}. */
@@ -54,7 +53,7 @@ const MARK_ATTEMPTS = 5;
  * await b.dueOutbox(new Date(), 10); // [] while a's claim lasts
  * ```
  */
-export function esOutbox(ctx: EsContext, options: EsOutboxOptions): OutboxPart {
+export function esOutbox(ctx: EsContext, options: EsOutboxOptions): OutboxStore {
   const { client, run } = ctx;
   const owner = options.owner ?? crypto.randomUUID();
   const index = ctx.index("outbox");

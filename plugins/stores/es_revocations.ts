@@ -8,9 +8,9 @@
  *
  * @module
  */
+import type { RevocationStore } from "../../engine/core/ports.ts";
 import type { Client } from "@elastic/elasticsearch";
 import { esStatus } from "../elasticsearch.ts";
-import type { RevocationsPart } from "./compose.ts";
 import type { EsContext } from "./es_context.ts";
 
 /**
@@ -21,7 +21,7 @@ import type { EsContext } from "./es_context.ts";
  *   existed or another process took an expired one over first), `isRevoked` (a revocation ends
  *   at its `until`) and `pruneRevoked` (how many went)
  */
-export function esRevocations(ctx: EsContext): RevocationsPart {
+export function esRevocations(ctx: EsContext): RevocationStore {
   const { client, run } = ctx;
   const index = ctx.index("revocations");
   return {

@@ -4,10 +4,9 @@
  *
  * @module
  */
-import type { StatusObservation } from "../../engine/core/ports.ts";
+import type { StatusObservation, StatusStore } from "../../engine/core/ports.ts";
 import { StoreError } from "./codec.ts";
 import { observationKey } from "../../engine/view/since.ts";
-import type { StatusesPart } from "./compose.ts";
 import type { EsContext } from "./es_context.ts";
 
 /**
@@ -18,7 +17,7 @@ import type { EsContext } from "./es_context.ts";
  *   observed status began (kept while the status holds, reset to the observation's `since` when
  *   it changes); throws a `StoreError` when Elasticsearch refuses any write
  */
-export function esStatuses(ctx: EsContext): StatusesPart {
+export function esStatuses(ctx: EsContext): StatusStore {
   const { client, run } = ctx;
   return {
     observe(observations: StatusObservation[]): Promise<Map<string, Date>> {

@@ -1,7 +1,7 @@
 /**
  * The default store: one SQLite file through `node:sqlite` (built into Deno), in WAL mode, with
  * schema migrations (sqlite_migrations.ts) applied on start. This module opens the file and
- * composes the store from one module per concern: dismissals and feedback (sqlite_feedback.ts),
+ * builds the store from one module per concern: dismissals and feedback (sqlite_feedback.ts),
  * the outbox (sqlite_outbox.ts), the event cache (sqlite_events.ts), status history
  * (sqlite_statuses.ts), batch runs (sqlite_batch_runs.ts), revocations (sqlite_revocations.ts),
  * snapshots (sqlite_snapshots.ts), the release-feed cache (sqlite_release_feeds.ts) and the rate
@@ -14,7 +14,6 @@ import { DatabaseSync } from "node:sqlite";
 import type { Logger } from "../../engine/core/log.ts";
 import type { Store } from "../../engine/core/ports.ts";
 import { StoreError } from "./codec.ts";
-import { composeStore } from "./compose.ts";
 import { sqliteBatchRuns } from "./sqlite_batch_runs.ts";
 import { sqliteCoordination } from "./sqlite_coordination.ts";
 import { sqliteEvents } from "./sqlite_events.ts";
@@ -95,7 +94,8 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<St
     await closeMain();
     await coord.close();
   };
-  return composeStore("sqlite", {
+  return {
+    kind: "sqlite",
     feedback: sqliteFeedback(db, run),
     outbox: sqliteOutbox(db, run),
     events: sqliteEvents(db, run),
@@ -107,7 +107,7 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<St
     coordination: sqliteCoordination(coord.db, coord.run),
     nudges: sqliteNudges(db, run),
     close,
-  });
+  };
 }
 
 async function isReadOnlyFile(path: string): Promise<boolean> {

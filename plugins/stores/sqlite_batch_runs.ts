@@ -5,9 +5,8 @@
  * @module
  */
 import type { DatabaseSync, SQLInputValue } from "node:sqlite";
-import type { BatchRunSummary } from "../../engine/core/ports.ts";
+import type { BatchRunStore, BatchRunSummary } from "../../engine/core/ports.ts";
 import { decodeBatchRun, encodeBatchRun } from "./codec.ts";
-import type { BatchRunsPart } from "./compose.ts";
 import type { Runner } from "./sqlite_runner.ts";
 
 /**
@@ -18,7 +17,7 @@ import type { Runner } from "./sqlite_runner.ts";
  * @returns `saveBatchRun` (replaces a run of the same id) and `batchRuns` (newest first, at most
  *   `limit`)
  */
-export function sqliteBatchRuns(db: DatabaseSync, run: Runner): BatchRunsPart {
+export function sqliteBatchRuns(db: DatabaseSync, run: Runner): BatchRunStore {
   const q = {
     save: db.prepare(`INSERT INTO batch_runs (id, started_at, body) VALUES (?, ?, ?)
       ON CONFLICT (id) DO UPDATE SET started_at = excluded.started_at, body = excluded.body`),

@@ -5,10 +5,10 @@
  *
  * @module
  */
+import type { EventStore } from "../../engine/core/ports.ts";
 import type { DatabaseSync } from "node:sqlite";
 import type { AccessEvent } from "../../engine/core/types.ts";
 import { decodeEvent, encodeEvent, eventKey } from "./codec.ts";
-import type { EventsPart } from "./compose.ts";
 import type { Runner } from "./sqlite_runner.ts";
 
 /**
@@ -19,7 +19,7 @@ import type { Runner } from "./sqlite_runner.ts";
  * @returns `putEvents` (one transaction per call), `eventsFor` (newest first, from `since` on),
  *   `latestEventTime` (`null` when the source has none) and `pruneEvents` (how many went)
  */
-export function sqliteEvents(db: DatabaseSync, run: Runner): EventsPart {
+export function sqliteEvents(db: DatabaseSync, run: Runner): EventStore {
   const q = {
     put: db.prepare(`INSERT INTO events (source, key, username, at, body) VALUES (?, ?, ?, ?, ?)
       ON CONFLICT (source, key) DO UPDATE SET username = excluded.username, at = excluded.at,

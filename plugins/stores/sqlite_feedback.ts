@@ -6,10 +6,10 @@
  *
  * @module
  */
+import type { FeedbackStore } from "../../engine/core/ports.ts";
 import type { DatabaseSync } from "node:sqlite";
 import type { Feedback } from "../../engine/core/types.ts";
 import { decodeFeedback, pickFeedback } from "./codec.ts";
-import type { FeedbackPart } from "./compose.ts";
 import type { Runner } from "./sqlite_runner.ts";
 
 /**
@@ -20,7 +20,7 @@ import type { Runner } from "./sqlite_runner.ts";
  * @returns `dismiss`, `dismissed`, `recordFeedback` (atomic: the answer and all its outbox rows,
  *   or nothing) and `answers` (the latest answer per notification)
  */
-export function sqliteFeedback(db: DatabaseSync, run: Runner): FeedbackPart {
+export function sqliteFeedback(db: DatabaseSync, run: Runner): FeedbackStore {
   const q = {
     dismiss: db.prepare(`INSERT INTO dismissals (email, notification_id, dismissed_at)
       VALUES (?, ?, ?) ON CONFLICT (email, notification_id) DO NOTHING`),

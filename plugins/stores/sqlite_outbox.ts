@@ -7,9 +7,8 @@
  * @module
  */
 import type { DatabaseSync } from "node:sqlite";
-import type { OutboxItem } from "../../engine/core/ports.ts";
+import type { OutboxItem, OutboxStore } from "../../engine/core/ports.ts";
 import { decodeFeedback } from "./codec.ts";
-import type { OutboxPart } from "./compose.ts";
 import type { Runner } from "./sqlite_runner.ts";
 
 /**
@@ -20,7 +19,7 @@ import type { Runner } from "./sqlite_runner.ts";
  * @returns `dueOutbox` (undelivered items with `next_attempt_at <= now`, oldest first, at most
  *   `limit`), `markDelivered`, `markFailed` (both leave a delivered item alone) and `outboxDepth`
  */
-export function sqliteOutbox(db: DatabaseSync, run: Runner): OutboxPart {
+export function sqliteOutbox(db: DatabaseSync, run: Runner): OutboxStore {
   const q = {
     due: db.prepare(`SELECT * FROM outbox WHERE delivered_at IS NULL AND next_attempt_at <= ?
       ORDER BY next_attempt_at, created_at, id LIMIT ?`),

@@ -6,8 +6,8 @@
  *
  * @module
  */
+import type { RevocationStore } from "../../engine/core/ports.ts";
 import type { DatabaseSync } from "node:sqlite";
-import type { RevocationsPart } from "./compose.ts";
 import type { Runner } from "./sqlite_runner.ts";
 
 /**
@@ -18,7 +18,7 @@ import type { Runner } from "./sqlite_runner.ts";
  * @returns `revoke` (true when this call revoked the id; false when a live revocation already
  *   existed), `isRevoked` (a revocation ends at its `until`) and `pruneRevoked` (how many went)
  */
-export function sqliteRevocations(db: DatabaseSync, run: Runner): RevocationsPart {
+export function sqliteRevocations(db: DatabaseSync, run: Runner): RevocationStore {
   const q = {
     // Inserts, or takes over a row whose revocation has expired; leaves a live one alone.
     revoke: db.prepare(`INSERT INTO revocations (id, until) VALUES (?, ?)

@@ -6,9 +6,8 @@
  * @module
  */
 import type { DatabaseSync } from "node:sqlite";
-import type { StatusObservation } from "../../engine/core/ports.ts";
+import type { StatusObservation, StatusStore } from "../../engine/core/ports.ts";
 import { observationKey } from "../../engine/view/since.ts";
-import type { StatusesPart } from "./compose.ts";
 import type { Runner } from "./sqlite_runner.ts";
 
 /** How stale `status_observations.seen_at` may get before an unchanged observation rewrites it. */
@@ -24,7 +23,7 @@ type Row = Record<string, unknown>;
  * @returns `observe`: per `device\u0000practice`, when the observed status began (kept while the
  *   status holds, reset to the observation's `since` when it changes)
  */
-export function sqliteStatuses(db: DatabaseSync, run: Runner): StatusesPart {
+export function sqliteStatuses(db: DatabaseSync, run: Runner): StatusStore {
   const q = {
     // every practice of the devices asked, in one query (one per observation was 8 % of a page
     // view's CPU for a person with several devices, issue 24)

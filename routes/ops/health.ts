@@ -14,7 +14,7 @@ health.get("/healthz", (c) => c.text("ok"));
 
 health.get("/readyz", async (c) => {
   try {
-    await c.var.deps.store.outboxDepth();
+    await c.var.deps.store.outbox.outboxDepth();
     return c.text("ready");
   } catch (error: unknown) {
     c.var.deps.log.warn("not ready: store unavailable", { error: String(error) });

@@ -8,7 +8,7 @@
  * @module
  */
 import type { SourceGap } from "../../engine/view/gaps.ts";
-import type { BatchRunSummary } from "../../engine/core/ports.ts";
+import type { BatchRunStore, BatchRunSummary } from "../../engine/core/ports.ts";
 import type { RefreshQueue } from "../../engine/view/refresh_queue.ts";
 import { type Counter, type Histogram, MetricsRegistry } from "../../config/metrics.ts";
 
@@ -114,7 +114,7 @@ export class Metrics extends MetricsRegistry {
  */
 export function batchMetrics(
   metrics: MetricsRegistry,
-  store: { batchRuns(limit: number): Promise<BatchRunSummary[]> },
+  store: BatchRunStore,
 ): void {
   const latest = async () => (await store.batchRuns(1))[0];
   const one = (read: (run: BatchRunSummary) => number) => async () => {

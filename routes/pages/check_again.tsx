@@ -55,10 +55,13 @@ checkAgain.post("/check-again", async (c) => {
   const nowMs = c.var.deps.now().getTime();
   const window = Math.floor(nowMs / windowMs);
   const ends = (window + 1) * windowMs;
-  const first = await store.revoke(`check-again\u0000${foldEmail(email)}\u0000${window}`, {
-    until: new Date(ends),
-    now: new Date(nowMs),
-  }).catch((error: unknown) => {
+  const first = await store.revocations.revoke(
+    `check-again\u0000${foldEmail(email)}\u0000${window}`,
+    {
+      until: new Date(ends),
+      now: new Date(nowMs),
+    },
+  ).catch((error: unknown) => {
     // a tap is cheap for the inventories; a store that cannot count it does not refuse it
     c.var.deps.log.warn("cannot count a check-again tap", { error: String(error) });
     return true;

@@ -34,7 +34,7 @@ dashboard.get("/dashboard", async (c) => {
   }
   let runs: BatchRunSummary[];
   try {
-    runs = await c.var.deps.store.batchRuns(TREND_RUNS);
+    runs = await c.var.deps.store.batchRuns.batchRuns(TREND_RUNS);
   } catch (error: unknown) {
     c.var.deps.log.error("cannot read batch runs", { error: String(error) });
     return errorPage(c, 503, "The batch results cannot be read right now. Try again in a moment.");

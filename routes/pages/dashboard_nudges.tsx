@@ -29,8 +29,8 @@ dashboardNudges.get("/dashboard/nudges", async (c) => {
   let sent: LedgerRow[];
   try {
     [runs, sent] = await Promise.all([
-      store.batchRuns(RUNS),
-      store.nudgesSince(new Date(now().getTime() - LEDGER_DAYS * 86_400_000), LEDGER_ROWS),
+      store.batchRuns.batchRuns(RUNS),
+      store.nudges.nudgesSince(new Date(now().getTime() - LEDGER_DAYS * 86_400_000), LEDGER_ROWS),
     ]);
   } catch (error: unknown) {
     log.error("cannot read the nudges", { error: String(error) });

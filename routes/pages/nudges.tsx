@@ -62,7 +62,7 @@ nudgeRoutes.post("/nudges/snooze", async (c) => {
   if (!ITEM_RE.test(item)) return errorPage(c, 400, "This snooze link is not one of ours.");
   const { config, now, store } = c.var.deps;
   const until = new Date(now().getTime() + config.NUDGES.SNOOZE_DAYS * 86_400_000);
-  await store.snoozeNudgeItem(c.var.user!.email, item, until);
+  await store.nudges.snoozeNudgeItem(c.var.user!.email, item, until);
   return c.redirect("/nudges/settings?snoozed=1", 303);
 });
 
@@ -73,7 +73,7 @@ nudgeRoutes.get("/nudges/settings", async (c) => {
   const choices = await Promise.all(
     channels.map(async (name) => ({
       name,
-      criticalOnly: (await store.nudgeHistory(email, name)).criticalOnly,
+      criticalOnly: (await store.nudges.nudgeHistory(email, name)).criticalOnly,
     })),
   );
   const label = (name: string) => name === "slack" ? "Slack" : name === "email" ? "Email" : name;
@@ -124,7 +124,7 @@ nudgeRoutes.post("/nudges/settings", async (c) => {
   const { store, nudgeChannels } = c.var.deps;
   const email = c.var.user!.email;
   for (const name of nudgeChannels ?? []) {
-    await store.setCriticalOnly(email, name, form[`critical_only_${name}`] === "1");
+    await store.nudges.setCriticalOnly(email, name, form[`critical_only_${name}`] === "1");
   }
   return c.redirect("/nudges/settings", 303);
 });

@@ -71,7 +71,7 @@ export function answersOf(c: Ctx, email: string): Promise<Map<string, string>> {
     c,
     `answers\u0000${foldEmail(email)}`,
     () =>
-      c.var.deps.store.answers(email).catch((error: unknown) => {
+      c.var.deps.store.feedback.answers(email).catch((error: unknown) => {
         c.var.deps.log.warn("store unavailable; showing no answers", { error: String(error) });
         return new Map<string, string>();
       }),
@@ -102,7 +102,10 @@ async function readStates(c: Ctx, email: string): Promise<Map<string, Notificati
   const { store, log } = c.var.deps;
   const states = new Map<string, NotificationState>();
   try {
-    const [dismissed, answers] = await Promise.all([store.dismissed(email), answersOf(c, email)]);
+    const [dismissed, answers] = await Promise.all([
+      store.feedback.dismissed(email),
+      answersOf(c, email),
+    ]);
     for (const id of dismissed) states.set(id, { dismissed: true });
     for (const [id, answer] of answers) {
       states.set(id, { dismissed: states.get(id)?.dismissed ?? false, answer });

@@ -146,7 +146,7 @@ async function claimPending(c: Ctx, pending: Pending): Promise<void> {
   const { store, now, log } = c.var.deps;
   let fresh: boolean;
   try {
-    fresh = await store.revoke(`oidc-state:${pending.state}`, {
+    fresh = await store.revocations.revoke(`oidc-state:${pending.state}`, {
       until: new Date(pending.exp + 60_000),
       now: now(),
     });

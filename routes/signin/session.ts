@@ -154,7 +154,7 @@ async function revokeCurrent(c: Ctx, config: Config, now: Date): Promise<void> {
   const until = new Date(data.iat + config.SESSION_MAX_SECONDS * 1000 + 60_000);
   const { store, log } = c.var.deps;
   try {
-    await store.revoke(SESSION_PREFIX + data.sid, { until, now });
+    await store.revocations.revoke(SESSION_PREFIX + data.sid, { until, now });
   } catch (error: unknown) {
     // The browser's cookie is still removed; a copy stays usable until it expires.
     log.error("cannot record the signed-out session in the store", { error: String(error) });
@@ -179,7 +179,7 @@ export async function pruneRevokedNowAndThen(c: Ctx, now: Date): Promise<void> {
   if (t - (lastPrune.get(store) ?? -Infinity) < PRUNE_EVERY_MS) return;
   lastPrune.set(store, t);
   try {
-    await store.pruneRevoked(now);
+    await store.revocations.pruneRevoked(now);
   } catch (error: unknown) {
     c.var.deps.log.warn("cannot prune revoked sessions", { error: String(error) });
   }
@@ -192,7 +192,7 @@ export async function pruneRevokedNowAndThen(c: Ctx, now: Date): Promise<void> {
  */
 async function isRevoked(c: Ctx, sid: string, now: Date): Promise<boolean> {
   try {
-    return await c.var.deps.store.isRevoked(SESSION_PREFIX + sid, now);
+    return await c.var.deps.store.revocations.isRevoked(SESSION_PREFIX + sid, now);
   } catch (error: unknown) {
     c.var.deps.log.error("cannot check the session against revocations; accepting it", {
       error: String(error),

@@ -177,7 +177,7 @@ for (const javaScript of [true, false]) {
     const server = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen() {} }, t.app.fetch);
     let browser: Browser | undefined;
     try {
-      await t.services.store.saveBatchRun(RUN);
+      await t.services.store.batchRuns.saveBatchRun(RUN);
       const base = `http://127.0.0.1:${server.addr.port}`;
       browser = await launch();
       const context = await newContext(browser, javaScript);
@@ -192,8 +192,8 @@ for (const javaScript of [true, false]) {
       assert.equal(res?.status(), 200);
       assert.equal(await page.locator("h1").innerText(), "Dashboard");
       assert.deepEqual(describe("/dashboard", await audit(page)), []);
-      await t.services.store.saveBatchRun(NUDGE_RUN);
-      await seedLedger(t.services.store);
+      await t.services.store.batchRuns.saveBatchRun(NUDGE_RUN);
+      await seedLedger(t.services.store.nudges);
       assert.equal((await page.goto(`${base}/dashboard/nudges`))?.status(), 200);
       assert.deepEqual(describe("/dashboard/nudges", await audit(page)), []);
     } finally {

@@ -26,8 +26,8 @@ for (const javaScript of [true, false]) {
       const server = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen() {} }, t.app.fetch);
       let browser: Browser | undefined;
       try {
-        await t.services.store.saveBatchRun(NUDGE_RUN);
-        await seedLedger(t.services.store);
+        await t.services.store.batchRuns.saveBatchRun(NUDGE_RUN);
+        await seedLedger(t.services.store.nudges);
         const base = `http://127.0.0.1:${server.addr.port}`;
         browser = await launch();
         const context = await browser.newContext({ viewport: { width, height: 800 } });

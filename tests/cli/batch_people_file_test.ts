@@ -41,7 +41,7 @@ async function batch(dir: string, args: string[], values: CommandContext["values
   }, { store, now: () => new Date("2026-12-07T12:00:00Z"), isTerminal: false, writeProgress() {} });
   // the run closes its store; the saved run summary is read back from the file
   const after = await createSqliteStore({ path, log: silentLogger });
-  const people = (await after.batchRuns(1))[0]?.people;
+  const people = (await after.batchRuns.batchRuns(1))[0]?.people;
   await after.close();
   return { code, out: out.join(""), people };
 }

@@ -153,7 +153,7 @@ Deno.test("batch runs everyone through the fakes, reports the summary and feeds 
     // The run is in the store, with the same numbers.
     const store = await createSqliteStore({ path: h.storePath, log: silentLogger });
     try {
-      const [run] = await store.batchRuns(5);
+      const [run] = await store.batchRuns.batchRuns(5);
       assert.ok(run);
       assert.equal(run.people, 5);
       assert.equal(run.devices, 2);

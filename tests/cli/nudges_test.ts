@@ -76,7 +76,7 @@ async function harness(
     lastRunNudges: async (): Promise<BatchRunNudges | undefined> => {
       const store = await createSqliteStore({ path: `${dir}/store.db`, log: silentLogger });
       try {
-        return (await store.batchRuns(1))[0]?.nudges;
+        return (await store.batchRuns.batchRuns(1))[0]?.nudges;
       } finally {
         await store.close();
       }

@@ -73,7 +73,7 @@ Deno.test("startBatchRun() posts each person's view to the sinks, counts statuse
     assert.equal(report.stats.practices.firewall?.warn, 1);
     assert.equal(report.exitCode, 0);
     assert.deepEqual(run.progress().done, 2);
-    assert.deepEqual((await store.batchRuns(1))[0]?.id, report.run.id);
+    assert.deepEqual((await store.batchRuns.batchRuns(1))[0]?.id, report.run.id);
     // the person's page, from the snapshot the run saved, shows the grace: nudge + deadline
     const view = await engine.cachedView("bad@example.com");
     assert.equal(view?.devices[0]?.practices.firewall?.status, "nudge");

@@ -145,7 +145,7 @@ Deno.test("snapshots are keyed per address: the Kelvin-sign owner's never answer
     assert.equal((await views.cachedView("KIF@example.com"))?.devices[0]?.name, "Kif's Mac");
     assert.equal((await views.cachedView(KELVIN))?.devices[0]?.name, "Other's Mac");
     assert.deepEqual(calls, [KELVIN, KIF]);
-    assert.equal(await store.snapshotCount(), 2);
+    assert.equal(await store.snapshots.snapshotCount(), 2);
   } finally {
     await store.close();
   }

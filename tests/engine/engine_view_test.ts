@@ -99,7 +99,7 @@ Deno.test("devicesForBatch() saves the person's snapshot: the records, without a
     const engine = createEngine(parts, { store, now: () => T0 });
     const batch = await engine.devicesForBatch(FRY);
     assert.deepEqual(batch.items.map((d) => d.name), ["fry-mbp"]);
-    const saved = await store.snapshot(FRY);
+    const saved = await store.snapshots.snapshot(FRY);
     assert.deepEqual(saved?.collectedAt, T0);
     assert.deepEqual(saved?.devices.items.map((r) => [r.source, r.name]), [["jamf", "fry-mbp"]]);
     assert.equal(saved?.accounts, null);
@@ -126,7 +126,7 @@ Deno.test("a batch run in which JAMF fails keeps the person's older snapshot (de
     const batch = await engine.devicesForBatch(FRY);
     assert.deepEqual(batch.items, []);
     assert.deepEqual(batch.errors.map((e) => e.source), ["jamf"]);
-    const saved = await store.snapshot(FRY);
+    const saved = await store.snapshots.snapshot(FRY);
     assert.deepEqual(saved?.collectedAt, T0);
     assert.deepEqual(saved?.devices.items.map((r) => r.name), ["fry-mbp"]);
     assert.deepEqual(saved?.accounts?.items.map((a) => a.source), ["google"]);

@@ -36,7 +36,11 @@ function clock(start = "2024-03-01T10:00:00.000Z") {
 
 async function queue(store: Store, n: number, at: Date, sinks = ["rest"]): Promise<void> {
   for (let i = 0; i < n; i++) {
-    await store.recordFeedback(`p${i}@example.com`, { id: `n${i}`, feedback: "yes", notes: "" }, {
+    await store.feedback.recordFeedback(`p${i}@example.com`, {
+      id: `n${i}`,
+      feedback: "yes",
+      notes: "",
+    }, {
       sinks,
       at,
     });
@@ -59,7 +63,7 @@ Deno.test("outbox worker delivers every item exactly once after the sink comes b
   const c = clock();
   const { sink, delivered, state } = recordingSink();
   const worker = createOutboxWorker({
-    store,
+    outbox: store.outbox,
     sinks: new Map([["rest", sink]]),
     log: silentLogger,
     now: c.now,
@@ -70,7 +74,7 @@ Deno.test("outbox worker delivers every item exactly once after the sink comes b
     state.up = false;
     assert.deepEqual(await worker.runOnce(), { delivered: 0, failed: 3 });
     assert.deepEqual(delivered, []);
-    const failed = await store.dueOutbox(new Date(c.now().getTime() + 2000), 10);
+    const failed = await store.outbox.dueOutbox(new Date(c.now().getTime() + 2000), 10);
     assert.deepEqual(failed.map((i) => [i.attempts, i.lastError]), [
       [1, "sink answered 503"],
       [1, "sink answered 503"],
@@ -89,7 +93,7 @@ Deno.test("outbox worker delivers every item exactly once after the sink comes b
       "p1@example.com:n1",
       "p2@example.com:n2",
     ]);
-    assert.equal(await store.outboxDepth(), 0);
+    assert.equal(await store.outbox.outboxDepth(), 0);
   } finally {
     await worker.stop();
     await store.close();
@@ -106,7 +110,7 @@ Deno.test("outbox worker loses nothing across a restart of the file store", asyn
     await queue(before, 4, c.now());
     state.up = false;
     const w1 = createOutboxWorker({
-      store: before,
+      outbox: before.outbox,
       sinks: new Map([["rest", sink]]),
       log: silentLogger,
       now: c.now,
@@ -120,7 +124,7 @@ Deno.test("outbox worker loses nothing across a restart of the file store", asyn
     c.advance(2000);
     const after = await createSqliteStore({ path, log: silentLogger });
     const w2 = createOutboxWorker({
-      store: after,
+      outbox: after.outbox,
       sinks: new Map([["rest", sink]]),
       log: silentLogger,
       now: c.now,
@@ -130,7 +134,7 @@ Deno.test("outbox worker loses nothing across a restart of the file store", asyn
     assert.deepEqual(await w2.runOnce(), { delivered: 1, failed: 0 });
     assert.deepEqual(await w2.runOnce(), { delivered: 0, failed: 0 });
     await w2.stop();
-    assert.equal(await after.outboxDepth(), 0);
+    assert.equal(await after.outbox.outboxDepth(), 0);
     await after.close();
     assert.equal(delivered.length, 4);
     assert.equal(new Set(delivered).size, 4);
@@ -145,7 +149,7 @@ Deno.test("outbox worker backs off 2 s, 4 s, 8 s … on repeated failures", asyn
   const { sink, state } = recordingSink();
   state.up = false;
   const worker = createOutboxWorker({
-    store,
+    outbox: store.outbox,
     sinks: new Map([["rest", sink]]),
     log: silentLogger,
     now: c.now,
@@ -156,7 +160,7 @@ Deno.test("outbox worker backs off 2 s, 4 s, 8 s … on repeated failures", asyn
     const waits: number[] = [];
     for (let i = 0; i < 5; i++) {
       await worker.runOnce();
-      const [item] = await store.dueOutbox(new Date(8.64e15), 1);
+      const [item] = await store.outbox.dueOutbox(new Date(8.64e15), 1);
       const wait = item!.nextAttemptAt.getTime() - c.now().getTime();
       waits.push(wait);
       c.advance(wait);
@@ -171,7 +175,7 @@ Deno.test("outbox worker keeps an item for an unconfigured sink queued with an e
   const store = await createSqliteStore({ path: ":memory:", log: silentLogger });
   const c = clock();
   const worker = createOutboxWorker({
-    store,
+    outbox: store.outbox,
     sinks: new Map(),
     log: silentLogger,
     now: c.now,
@@ -180,8 +184,8 @@ Deno.test("outbox worker keeps an item for an unconfigured sink queued with an e
   try {
     await queue(store, 1, c.now(), ["gone"]);
     assert.deepEqual(await worker.runOnce(), { delivered: 0, failed: 1 });
-    assert.equal(await store.outboxDepth(), 1);
-    const [item] = await store.dueOutbox(new Date(c.now().getTime() + 2000), 1);
+    assert.equal(await store.outbox.outboxDepth(), 1);
+    const [item] = await store.outbox.dueOutbox(new Date(c.now().getTime() + 2000), 1);
     assert.equal(
       item!.lastError,
       'Feedback sink "gone" is not configured; add it to PLUGINS to deliver',
@@ -197,7 +201,7 @@ Deno.test("outbox worker gives up on a hanging sink at its deadline and retries 
   const { sink, state } = recordingSink();
   state.hang = true;
   const worker = createOutboxWorker({
-    store,
+    outbox: store.outbox,
     sinks: new Map([["rest", { ...sink, timeoutMs: 30 }]]),
     log: silentLogger,
     now: c.now,
@@ -206,7 +210,7 @@ Deno.test("outbox worker gives up on a hanging sink at its deadline and retries 
   try {
     await queue(store, 1, c.now());
     assert.deepEqual(await worker.runOnce(), { delivered: 0, failed: 1 });
-    const [item] = await store.dueOutbox(new Date(c.now().getTime() + 2000), 1);
+    const [item] = await store.outbox.dueOutbox(new Date(c.now().getTime() + 2000), 1);
     assert.equal(item!.lastError, "rest did not answer within 0.03 s");
   } finally {
     await store.close();
@@ -218,7 +222,11 @@ Deno.test("outbox worker never delivers twice when runs overlap", async () => {
   const { sink, delivered, state } = recordingSink();
   let release: () => void = () => {};
   state.gate = new Promise<void>((resolve) => (release = resolve));
-  const worker = createOutboxWorker({ store, sinks: new Map([["rest", sink]]), log: silentLogger });
+  const worker = createOutboxWorker({
+    outbox: store.outbox,
+    sinks: new Map([["rest", sink]]),
+    log: silentLogger,
+  });
   try {
     await queue(store, 3, new Date(Date.now() - 1000));
     // the sink holds the first delivery until all three runs have been asked for
@@ -239,7 +247,7 @@ Deno.test("outbox worker started in the background delivers and stops cleanly", 
   const { sink, delivered } = recordingSink();
   const timers = manualTimers();
   const worker = createOutboxWorker({
-    store,
+    outbox: store.outbox,
     sinks: new Map([["rest", sink]]),
     log: silentLogger,
     intervalMs: 5,

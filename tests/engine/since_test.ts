@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { silentLogger } from "../../config/log.ts";
 import { DEFAULT_PRACTICES } from "../../engine/practices/default_practices.ts";
-import type { Store } from "../../engine/core/ports.ts";
+import type { StatusStore } from "../../engine/core/ports.ts";
 import { deviceKey, observations, showSince, withSince } from "../../engine/view/since.ts";
 import type { MergedDevice, PracticeData, Status } from "../../engine/core/types.ts";
 import { createSqliteStore } from "../../plugins/stores/sqlite.ts";
@@ -63,15 +63,19 @@ Deno.test("showSince() shows a new warn as a nudge with its deadline during the 
 Deno.test("withSince() keeps since while the status holds, resets it when the status changes", async () => {
   const store = await createSqliteStore({ path: ":memory:", log: silentLogger });
   try {
-    const first = await withSince(store, [laptop({ encryption: "warn", firewall: "ok" })], {
-      now: MAR12,
-    });
+    const first = await withSince(
+      store.statuses,
+      [laptop({ encryption: "warn", firewall: "ok" })],
+      {
+        now: MAR12,
+      },
+    );
     assert.deepEqual(first[0]!.practices.encryption!.since, MAR12);
     assert.equal(first[0]!.practices.firewall!.since, undefined, "ok practices show no since");
-    const later = await withSince(store, [laptop({ encryption: "warn" })], { now: at(3) });
+    const later = await withSince(store.statuses, [laptop({ encryption: "warn" })], { now: at(3) });
     assert.deepEqual(later[0]!.practices.encryption!.since, MAR12);
-    await withSince(store, [laptop({ encryption: "ok" })], { now: at(4) });
-    const again = await withSince(store, [laptop({ encryption: "warn" })], { now: at(5) });
+    await withSince(store.statuses, [laptop({ encryption: "ok" })], { now: at(4) });
+    const again = await withSince(store.statuses, [laptop({ encryption: "warn" })], { now: at(5) });
     assert.deepEqual(again[0]!.practices.encryption!.since, at(5), "a changed status starts again");
   } finally {
     await store.close();
@@ -79,7 +83,7 @@ Deno.test("withSince() keeps since while the status holds, resets it when the st
 });
 
 Deno.test("withSince() returns the devices unchanged when the store fails", async () => {
-  const failing = { observe: () => Promise.reject(new Error("disk full")) } as unknown as Store;
+  const failing: StatusStore = { observe: () => Promise.reject(new Error("disk full")) };
   const errors: unknown[] = [];
   const devices = [laptop({ encryption: "warn" })];
   const out = await withSince(failing, devices, { now: MAR12, onError: (e) => errors.push(e) });
@@ -92,11 +96,13 @@ Deno.test("failing since survives a restart of the SQLite store", async () => {
   try {
     const path = `${dir}/history.db`;
     const before = await createSqliteStore({ path, log: silentLogger });
-    await withSince(before, [laptop({ encryption: "warn" })], { now: MAR12 });
+    await withSince(before.statuses, [laptop({ encryption: "warn" })], { now: MAR12 });
     await before.close();
     const after = await createSqliteStore({ path, log: silentLogger });
     try {
-      const out = await withSince(after, [laptop({ encryption: "warn" })], { now: at(20) });
+      const out = await withSince(after.statuses, [laptop({ encryption: "warn" })], {
+        now: at(20),
+      });
       assert.deepEqual(out[0]!.practices.encryption!.since, MAR12);
     } finally {
       await after.close();

@@ -32,18 +32,18 @@ async function setup(options: { stamps: boolean }) {
   const now = () => clock.now;
   const sqlite: Store = await createSqliteStore({ path: ":memory:", log: silentLogger, now });
   const seen: string[] = [];
-  const store: SnapshotStore & Pick<Store, "observe"> = {
-    putSnapshot: (s) => sqlite.putSnapshot(s),
-    snapshot: (e) => sqlite.snapshot(e),
+  const snapshots: SnapshotStore = {
+    putSnapshot: (s) => sqlite.snapshots.putSnapshot(s),
+    snapshot: (e) => sqlite.snapshots.snapshot(e),
     markSnapshotSeen: (e, at) => {
       seen.push(`${e} ${at.toISOString()}`);
-      return sqlite.markSnapshotSeen(e, at);
+      return sqlite.snapshots.markSnapshotSeen(e, at);
     },
-    pruneSnapshots: (b) => sqlite.pruneSnapshots(b),
-    snapshotCount: () => sqlite.snapshotCount(),
-    observe: (o) => sqlite.observe(o),
-    ...(options.stamps ? { snapshotStamp: (e: string) => sqlite.snapshotStamp!(e) } : {}),
+    pruneSnapshots: (b) => sqlite.snapshots.pruneSnapshots(b),
+    snapshotCount: () => sqlite.snapshots.snapshotCount(),
+    ...(options.stamps ? { snapshotStamp: (e: string) => sqlite.snapshots.snapshotStamp!(e) } : {}),
   };
+  const store = { snapshots, statuses: sqlite.statuses };
   const views = createPersonViews({
     collect: () => Promise.reject(new Error("no lookups in these tests")),
     rules: { practices: [], deviceTransforms: [] },
@@ -104,8 +104,8 @@ Deno.test("stamp() marks the person seen as a view does: when the record of it i
 Deno.test("stamp() is null when the store fails, and says so to onError", async () => {
   const errors: string[] = [];
   const failing = {
-    snapshotStamp: () => Promise.reject(new Error("disk I/O error")),
-  } as unknown as SnapshotStore & Pick<Store, "observe">;
+    snapshots: { snapshotStamp: () => Promise.reject(new Error("disk I/O error")) },
+  } as unknown as Pick<Store, "snapshots" | "statuses">;
   const views = createPersonViews({
     collect: () => Promise.reject(new Error("unused")),
     rules: { practices: [], deviceTransforms: [] },

@@ -89,7 +89,7 @@ Deno.test("view() asks the inventories on a miss and answers from the snapshot w
     // the same person whatever the letter case of the address
     await views.view("Fry@PlanetExpress.com");
     assert.deepEqual(calls, [FRY]);
-    assert.equal(await store.snapshotCount(), 1);
+    assert.equal(await store.snapshots.snapshotCount(), 1);
   } finally {
     await store.close();
   }
@@ -211,9 +211,9 @@ Deno.test("prune() deletes the snapshots of people not seen for KEEP_DAYS (injec
     await views.view("leela@planetexpress.com");
     clock.now = new Date(T0.getTime() + 30 * DAY + MIN);
     assert.equal(await views.prune(), 1);
-    assert.equal(await store.snapshot(FRY), null);
+    assert.equal(await store.snapshots.snapshot(FRY), null);
     assert.equal(
-      (await store.snapshot("leela@planetexpress.com"))?.email,
+      (await store.snapshots.snapshot("leela@planetexpress.com"))?.email,
       "leela@planetexpress.com",
     );
     // a view served from the snapshot counts as seeing the person
@@ -221,7 +221,7 @@ Deno.test("prune() deletes the snapshots of people not seen for KEEP_DAYS (injec
     await views.cachedView("leela@planetexpress.com");
     clock.now = new Date(T0.getTime() + 60 * DAY);
     assert.equal(await views.prune(), 0);
-    assert.equal(await store.snapshotCount(), 1);
+    assert.equal(await store.snapshots.snapshotCount(), 1);
   } finally {
     await store.close();
   }
@@ -248,7 +248,7 @@ Deno.test("view() without a store is live every time, and a batch-only snapshot 
       accounts: null,
       events: null,
     };
-    await store.putSnapshot(batch);
+    await store.snapshots.putSnapshot(batch);
     const withStore = createPersonViews({
       collect: fake.collect,
       rules: { practices: [], deviceTransforms: [] },

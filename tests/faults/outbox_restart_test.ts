@@ -36,7 +36,7 @@ function flakySink(failEvery: number): FeedbackSink & { received: string[]; atte
 async function open(path: string, sink: FeedbackSink) {
   const store = await createSqliteStore({ path, log: silentLogger });
   const worker = createOutboxWorker({
-    store,
+    outbox: store.outbox,
     sinks: new Map([["rec", sink]]),
     log: silentLogger,
     batch: 4,
@@ -53,12 +53,16 @@ Deno.test(`outbox: ${N} queued feedbacks survive a restart mid-delivery and each
   try {
     let p = await open(path, sink);
     for (let i = 0; i < N; i++) {
-      await p.store.recordFeedback("fry@example.com", { id: `n${i}`, feedback: "yes", notes: "" }, {
+      await p.store.feedback.recordFeedback("fry@example.com", {
+        id: `n${i}`,
+        feedback: "yes",
+        notes: "",
+      }, {
         sinks: ["rec"],
         at: new Date(T0 - 1000 + i),
       });
     }
-    assert.equal(await p.store.outboxDepth(), N);
+    assert.equal(await p.store.outbox.outboxDepth(), N);
     // The first process delivers two batches (some attempts fail), then stops mid-queue.
     await p.worker.runOnce();
     await p.worker.runOnce();
@@ -69,12 +73,16 @@ Deno.test(`outbox: ${N} queued feedbacks survive a restart mid-delivery and each
 
     // The next process: a new store handle on the same file, a new worker.
     p = await open(path, sink);
-    assert.equal(await p.store.outboxDepth(), N - before, "the queue lost or kept wrong items");
-    for (let i = 0; i < 200 && (await p.store.outboxDepth()) > 0; i++) {
+    assert.equal(
+      await p.store.outbox.outboxDepth(),
+      N - before,
+      "the queue lost or kept wrong items",
+    );
+    for (let i = 0; i < 200 && (await p.store.outbox.outboxDepth()) > 0; i++) {
       await p.worker.runOnce();
       clock += 5; // the longest back-off (capMs) has passed
     }
-    assert.equal(await p.store.outboxDepth(), 0);
+    assert.equal(await p.store.outbox.outboxDepth(), 0);
     await p.worker.stop();
     await p.store.close();
 

@@ -175,7 +175,7 @@ async function burst(
   cookie: string,
 ): Promise<{ slowestMs: number; bodies: string[]; statuses: number[] }> {
   // every burst is a first view: no snapshot, so the inventories are asked (once, shared)
-  await app.services.store.pruneSnapshots(new Date(8.64e15));
+  await app.services.store.snapshots.pruneSnapshots(new Date(8.64e15));
   const results = await Promise.all(
     Array.from({ length: BURST }, async () => {
       const started = performance.now();
@@ -285,7 +285,7 @@ for (const source of SOURCES) {
             // up to three views (counted, no clock): a view on a very busy machine may still
             // outlast TIMEOUT, which keeps the burst going until the next one
             for (let view = 0; view < 3 && recoveredSince().length === 0; view++) {
-              await app.services.store.pruneSnapshots(new Date(8.64e15));
+              await app.services.store.snapshots.pruneSnapshots(new Date(8.64e15));
               await (await app.request("/devices", { cookie })).text();
             }
             const recovered = recoveredSince();

@@ -20,29 +20,33 @@ import { type RecordedApp, startRecordedApp } from "./harness.ts";
 const PERSON = "green@example.com";
 const NOTIFICATION = "welcome-green";
 const REFUSED = "Your answer could not be saved right now";
-const WRITES = [
-  "dismiss",
-  "recordFeedback",
-  "markDelivered",
-  "markFailed",
-  "putEvents",
-  "pruneEvents",
-  "observe",
-  "saveBatchRun",
-] as const;
+/** The writes that fail, by the store concern they belong to. */
+const WRITES = {
+  feedback: ["dismiss", "recordFeedback"],
+  outbox: ["markDelivered", "markFailed"],
+  events: ["putEvents", "pruneEvents"],
+  statuses: ["observe"],
+  batchRuns: ["saveBatchRun"],
+} as const;
 
 /** A store whose writes fail like a full disk while `full` is set. */
 function diskFull(inner: Store): Store & { full: boolean } {
-  // A store is a plain object of closures (plugins/stores/compose.ts): its members copy over.
   const wrapper: Store & { full: boolean } = { ...inner, full: false };
-  for (const name of WRITES) {
-    const original = inner[name].bind(inner) as (...a: unknown[]) => Promise<unknown>;
-    (wrapper as unknown as Record<string, unknown>)[name] = (...args: unknown[]) =>
-      wrapper.full
-        ? Promise.reject(
-          new StoreError(`Cannot ${name} in the store: database or disk is full (free disk space)`),
-        )
-        : original(...args);
+  for (const [concern, names] of Object.entries(WRITES)) {
+    const part = inner[concern as keyof typeof WRITES] as unknown as Record<string, unknown>;
+    const failing: Record<string, unknown> = { ...part };
+    for (const name of names) {
+      const original = (part[name] as (...a: unknown[]) => Promise<unknown>).bind(part);
+      failing[name] = (...args: unknown[]) =>
+        wrapper.full
+          ? Promise.reject(
+            new StoreError(
+              `Cannot ${name} in the store: database or disk is full (free disk space)`,
+            ),
+          )
+          : original(...args);
+    }
+    (wrapper as unknown as Record<string, unknown>)[concern] = failing;
   }
   return wrapper;
 }
@@ -136,7 +140,7 @@ Deno.test("a full disk: feedback is refused with 503, then accepted and delivere
     assert.equal(refused.status, 503);
     assert.ok(refused.body.includes(REFUSED));
     assert.equal(await dismiss(app, session), 503);
-    assert.equal(await store.outboxDepth(), 0, "a refused answer was queued anyway");
+    assert.equal(await store.outbox.outboxDepth(), 0, "a refused answer was queued anyway");
 
     store.full = false;
     assert.equal((await answer(app, session, { feedback: "after" })).status, 303);
@@ -144,7 +148,7 @@ Deno.test("a full disk: feedback is refused with 503, then accepted and delivere
     const report = await app.services.outbox.runOnce();
     assert.deepEqual(report, { delivered: 1, failed: 0 });
     assert.deepEqual(received.map((r) => r.feedback), ["after"]);
-    assert.equal(await store.outboxDepth(), 0);
+    assert.equal(await store.outbox.outboxDepth(), 0);
   } finally {
     await app.close();
     await fake.close();
@@ -160,7 +164,7 @@ Deno.test("the outbox survives a full disk mid-delivery: one error line per burs
   );
   const timers = manualTimers();
   const worker = createOutboxWorker({
-    store,
+    outbox: store.outbox,
     sinks: app.services.feedbackSinks,
     timers,
     log: (await import("../../config/log.ts")).createLogger({
@@ -190,7 +194,7 @@ Deno.test("the outbox survives a full disk mid-delivery: one error line per burs
     store.full = false;
     assert.equal((await answer(app, session, { feedback: "second" })).status, 303);
     await timers.fire();
-    assert.equal(await store.outboxDepth(), 0, "the outbox did not resume");
+    assert.equal(await store.outbox.outboxDepth(), 0, "the outbox did not resume");
     assert.deepEqual(received.map((r) => r.feedback), ["first", "second"]);
     assert.ok(
       app.logs.slice(before).some((l) => l.level === "info" && /recovered/.test(l.msg)),

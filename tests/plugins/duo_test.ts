@@ -58,8 +58,9 @@ class MemoryEvents {
     for (const [k, e] of this.events) if (e.timestamp < before && this.events.delete(k)) n++;
     return Promise.resolve(n);
   }
+  /** A store of this event cache and these leases (its other concerns are missing). */
   asStore(): Store {
-    return this as unknown as Store;
+    return { events: this, coordination: this } as unknown as Store;
   }
 }
 

@@ -36,7 +36,7 @@ function service(
 ) {
   return createReleaseService({
     config: ReleaseDataSchema.parse({ ...fake.config, WARN_AFTER_DAYS: 7 }),
-    store,
+    store: store.releaseFeeds,
     log: options.log ?? silentLogger,
     now: options.now ?? (() => T0),
     retries: 0,
@@ -107,7 +107,7 @@ Deno.test("release service: feeds → store copy → shipped file, each reported
       const s = releases.status();
       assert.deepEqual([s.origin, s.asOf, s.ageDays, s.stale], ["feed", T0, 0, false]);
       assert.deepEqual(s.feeds.map((f) => f.name).sort(), FEEDS);
-      assert.deepEqual((await store.releaseFeed("sofa:macOS"))?.fetchedAt, T0);
+      assert.deepEqual((await store.releaseFeeds.releaseFeed("sofa:macOS"))?.fetchedAt, T0);
       const agents = new Set(fake.requests.map((r) => r.headers.get("user-agent")));
       assert.equal(agents.size, 1);
       assert.match([...agents][0]!, /^Stethoscope-release-data\//);
@@ -220,7 +220,7 @@ Deno.test("release service refreshes at start and then every REFRESH_HOURS until
   try {
     const releases = createReleaseService({
       config: ReleaseDataSchema.parse({ ...fake.config, REFRESH_HOURS: 6 }),
-      store,
+      store: store.releaseFeeds,
       log: silentLogger,
       now: () => T0,
       retries: 0,
@@ -243,7 +243,7 @@ Deno.test("release service refreshes at start and then every REFRESH_HOURS until
 
     const offline = createReleaseService({
       config: ReleaseDataSchema.parse({ ...fake.config, FETCH: false }),
-      store,
+      store: store.releaseFeeds,
       log: silentLogger,
       timers: { set: (fn, ms) => scheduled.push({ fn, ms }), clear: () => {} },
     });
@@ -268,12 +268,20 @@ Deno.test("a store copy older than the shipped file does not replace it", async 
         SecurityReleases: [{ ProductVersion: "26.3", ReleaseDate: "2026-02-11T00:00:00Z" }],
       }],
     });
-    await store.putReleaseFeed({ name: "sofa:macOS", fetchedAt: march, body: encodeFeed(old) });
+    await store.releaseFeeds.putReleaseFeed({
+      name: "sofa:macOS",
+      fetchedAt: march,
+      body: encodeFeed(old),
+    });
     const newer = new Date("2026-10-15T00:00:00Z");
-    await store.putReleaseFeed({ name: "sofa:iOS", fetchedAt: newer, body: encodeFeed(old) });
+    await store.releaseFeeds.putReleaseFeed({
+      name: "sofa:iOS",
+      fetchedAt: newer,
+      body: encodeFeed(old),
+    });
     const releases = createReleaseService({
       config: ReleaseDataSchema.parse({ FETCH: false }),
-      store,
+      store: store.releaseFeeds,
       log: silentLogger,
       now: () => T0,
     });
@@ -317,7 +325,7 @@ Deno.test("a feed that goes back in time (a mirror that stopped syncing) keeps t
         "the feed's newest release is dated 2026-02-11, older than 2026-05-11 in the store's copy, which is kept",
     });
     assert.equal(later.snapshot()!.data.apple.macOS![0]!.latest, "26.5");
-    assert.deepEqual((await store.releaseFeed("sofa:macOS"))!.fetchedAt, T0);
+    assert.deepEqual((await store.releaseFeeds.releaseFeed("sofa:macOS"))!.fetchedAt, T0);
   } finally {
     await store.close();
     await fake.close();

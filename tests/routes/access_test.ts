@@ -180,9 +180,9 @@ Deno.test("person A cannot dismiss or answer person B's alerts", async () => {
       body: new URLSearchParams({ _csrf_token: csrf, feedback: "no" }),
     });
     assert.equal(answer.status, 404);
-    assert.deepEqual([...await app.services.store.dismissed(B)], []);
-    assert.deepEqual([...await app.services.store.dismissed(A)], []);
-    assert.deepEqual([...await app.services.store.answers(A)], []);
+    assert.deepEqual([...await app.services.store.feedback.dismissed(B)], []);
+    assert.deepEqual([...await app.services.store.feedback.dismissed(A)], []);
+    assert.deepEqual([...await app.services.store.feedback.answers(A)], []);
   } finally {
     await app.close();
   }

@@ -22,8 +22,8 @@ Deno.test("GET /dashboard/nudges shows the dry run's list, the follow-up and the
   const app = await start();
   try {
     const store = app.services.store;
-    await store.saveBatchRun(RUN);
-    await seedLedger(store);
+    await store.batchRuns.saveBatchRun(RUN);
+    await seedLedger(store.nudges);
     const cookie = await app.login(ADMIN);
     const dashboard = await (await app.request("/dashboard", { cookie })).text();
     assert.ok(dashboard.includes('<a href="/dashboard/nudges">'));

@@ -84,8 +84,8 @@ Deno.test("dashboardModel() computes the shares, the failing practices and the t
 Deno.test("GET /dashboard shows the latest run as SVG charts with tables of the numbers", async () => {
   const app = await start();
   try {
-    await app.services.store.saveBatchRun(OLDER);
-    await app.services.store.saveBatchRun(LATEST);
+    await app.services.store.batchRuns.saveBatchRun(OLDER);
+    await app.services.store.batchRuns.saveBatchRun(LATEST);
     const cookie = await app.login(ADMIN);
     const res = await app.request("/dashboard", { cookie });
     assert.equal(res.status, 200);
@@ -154,7 +154,7 @@ Deno.test("GET /dashboard explains how to run the batch when there is no run yet
 Deno.test("GET /dashboard is refused to people who are not privileged", async () => {
   const app = await start();
   try {
-    await app.services.store.saveBatchRun(LATEST);
+    await app.services.store.batchRuns.saveBatchRun(LATEST);
     const cookie = await app.login("user@example.com");
     const res = await app.request("/dashboard", { cookie });
     assert.equal(res.status, 403);

@@ -50,7 +50,7 @@ Deno.test("/metrics parses as the Prometheus text format with HELP and TYPE for 
   try {
     const cookie = await app.login(A);
     assert.equal((await app.request("/devices", { cookie })).status, 200);
-    await app.services.store.saveBatchRun({
+    await app.services.store.batchRuns.saveBatchRun({
       id: "run-1",
       startedAt: new Date("2026-11-26T10:00:00Z"),
       finishedAt: new Date("2026-11-26T10:02:30Z"),

@@ -142,7 +142,7 @@ Deno.test("answering a question records it, shows a thank-you and queues it for 
     // the answer can be changed while the alert is open, the chosen one marked
     assert.match(html, /<summary>Change your answer<\/summary>/);
     assert.match(html, /value="no" class="secondary" aria-pressed="true"/);
-    assert.equal(await app.services.store.outboxDepth(), 1);
+    assert.equal(await app.services.store.outbox.outboxDepth(), 1);
     assert.deepEqual(await app.services.outbox.runOnce(), { delivered: 0, failed: 1 });
     // the retry is due after the back-off: move the clock past it
     app.clock.now = new Date(app.clock.now.getTime() + 60_000);
@@ -160,7 +160,7 @@ Deno.test("answering a question records it, shows a thank-you and queues it for 
       id: "event:google:fry-3",
       source: "stethoscope",
     }]);
-    assert.equal(await app.services.store.outboxDepth(), 0);
+    assert.equal(await app.services.store.outbox.outboxDepth(), 0);
     // reload shows the answered state
     assert.match(await overview(app, cookie), /You answered “This was not me”\./);
     const activity = await (await app.request("/activity", { cookie })).text();
@@ -226,9 +226,9 @@ Deno.test("bad feedback and dismissals are refused with a clear 4xx and nothing 
       const res = await post("/notifications/firewall-fry/dismiss", form(csrf), "");
       assert.equal(res.status, 401);
     });
-    assert.equal(await app.services.store.outboxDepth(), 0);
-    assert.deepEqual([...await app.services.store.dismissed("user@example.com")], []);
-    assert.deepEqual([...await app.services.store.answers("user@example.com")], []);
+    assert.equal(await app.services.store.outbox.outboxDepth(), 0);
+    assert.deepEqual([...await app.services.store.feedback.dismissed("user@example.com")], []);
+    assert.deepEqual([...await app.services.store.feedback.answers("user@example.com")], []);
   } finally {
     await app.close();
   }
@@ -251,7 +251,7 @@ Deno.test("a sign-in can be reported from the Activity page through the same fee
     assert.match(after, /It was me after all/);
     // the Overview's question about the same sign-in shows the same answer
     assert.match(await overview(app, cookie), /You answered “This was not me”\./);
-    assert.deepEqual([...await app.services.store.answers("user@example.com")], [[
+    assert.deepEqual([...await app.services.store.feedback.answers("user@example.com")], [[
       "event:google:fry-3",
       "no",
     ]]);
@@ -332,7 +332,7 @@ Deno.test("POST /api/v1/feedback/:plugin takes JSON with the double-submit token
     const ok = await send({ id: "signin-fry-3", feedback: "yes", notes: "me", _csrf_token: csrf });
     assert.equal(ok.status, 202);
     assert.deepEqual(await ok.json(), { queued: true, id: "signin-fry-3" });
-    assert.equal(await app.services.store.outboxDepth(), 1);
+    assert.equal(await app.services.store.outbox.outboxDepth(), 1);
   } finally {
     await app.close();
   }

@@ -43,7 +43,7 @@ Deno.test("a snooze link asks first; the confirmed snooze is stored for SNOOZE_D
   const html = await ask.text();
   assert.ok(html.includes("until 10 December"));
   assert.ok(html.includes(`<input type="hidden" name="item" value="${ITEM}">`));
-  const before = await r.app.services.store.nudgeHistory("user@example.com", "slack");
+  const before = await r.app.services.store.nudges.nudgeHistory("user@example.com", "slack");
   assert.equal(before.snoozed.size, 0, "the GET changed nothing");
 
   const done = await r.app.request("/nudges/snooze", {
@@ -53,7 +53,7 @@ Deno.test("a snooze link asks first; the confirmed snooze is stored for SNOOZE_D
   });
   assert.equal(done.status, 303);
   assert.equal(done.headers.get("location"), "/nudges/settings?snoozed=1");
-  const after = await r.app.services.store.nudgeHistory("user@example.com", "slack");
+  const after = await r.app.services.store.nudges.nudgeHistory("user@example.com", "slack");
   assert.deepEqual([...after.snoozed], [[ITEM, new Date("2026-12-10T14:00:00Z")]]);
 });
 
@@ -68,7 +68,7 @@ Deno.test("a snooze without the session's token, or of something that is no item
   const odd = await r.app.request("/nudges/snooze?item=%3Cscript%3E", { cookie: r.cookie });
   assert.equal(odd.status, 400);
   assert.ok((await odd.text()).includes("This snooze link is not one of ours."));
-  const history = await r.app.services.store.nudgeHistory("user@example.com", "slack");
+  const history = await r.app.services.store.nudges.nudgeHistory("user@example.com", "slack");
   assert.equal(history.snoozed.size, 0);
 });
 
@@ -83,7 +83,7 @@ Deno.test("the critical-only choice is saved per channel and shown checked", asy
     body: new URLSearchParams({ _csrf_token: csrfOf(html), critical_only_slack: "1" }),
   });
   assert.equal(saved.status, 303);
-  const h = await r.app.services.store.nudgeHistory("user@example.com", "slack");
+  const h = await r.app.services.store.nudges.nudgeHistory("user@example.com", "slack");
   assert.equal(h.criticalOnly, true);
   const again = await (await r.app.request("/nudges/settings", { cookie: r.cookie })).text();
   assert.match(again, /name="critical_only_slack" value="1" checked(="")?>/);

@@ -11,29 +11,19 @@ import assert from "node:assert/strict";
 import type { Store } from "../../engine/core/ports.ts";
 import { startApp } from "../support/app.ts";
 
-/** Wraps every method of `store`; `calls` counts them by name from the last `reset()`. */
+/** Wraps every method of every concern of `store`; `calls` counts them by name from the last `reset()`. */
 function counting(store: Store) {
   const calls: Record<string, number> = {};
-  const names = new Set<string>();
-  for (
-    let o: object | null = store;
-    o !== null && o !== Object.prototype;
-    o = Object.getPrototypeOf(o)
-  ) {
-    for (const name of Object.getOwnPropertyNames(o)) {
-      if (
-        name !== "constructor" &&
-        typeof (store as unknown as Record<string, unknown>)[name] === "function"
-      ) names.add(name);
+  for (const part of Object.values(store)) {
+    if (typeof part !== "object" || part === null) continue;
+    const record = part as Record<string, unknown>;
+    for (const [name, original] of Object.entries(record)) {
+      if (typeof original !== "function") continue;
+      record[name] = (...args: unknown[]) => {
+        calls[name] = (calls[name] ?? 0) + 1;
+        return original.apply(part, args);
+      };
     }
-  }
-  for (const name of names) {
-    const record = store as unknown as Record<string, (...args: unknown[]) => unknown>;
-    const original = record[name]!;
-    record[name] = (...args: unknown[]) => {
-      calls[name] = (calls[name] ?? 0) + 1;
-      return original.apply(store, args);
-    };
   }
   return { calls, reset: () => Object.keys(calls).forEach((n) => delete calls[n]) };
 }

@@ -196,9 +196,9 @@ Deno.test("posts from another origin are refused on every form route and the fee
       });
     }
     await t.step("nothing was dismissed, answered or queued; the session still works", async () => {
-      assert.deepEqual([...await app.services.store.dismissed(B)], []);
-      assert.deepEqual([...await app.services.store.answers(B)], []);
-      assert.equal(await app.services.store.outboxDepth(), 0);
+      assert.deepEqual([...await app.services.store.feedback.dismissed(B)], []);
+      assert.deepEqual([...await app.services.store.feedback.answers(B)], []);
+      assert.equal(await app.services.store.outbox.outboxDepth(), 0);
       assert.equal((await app.request("/devices", { cookie })).status, 200);
     });
     await t.step("the same JSON post from this origin with the token is accepted", async () => {
@@ -209,7 +209,7 @@ Deno.test("posts from another origin are refused on every form route and the fee
         body: JSON.stringify(payload),
       });
       assert.equal(res.status, 202);
-      assert.equal(await app.services.store.outboxDepth(), 1);
+      assert.equal(await app.services.store.outbox.outboxDepth(), 1);
     });
   } finally {
     await app.close();

@@ -13,7 +13,7 @@ Deno.test("sign-out keeps the revocation in the store until the session's absolu
     const t0 = app.clock.now.getTime();
     let cookie = "";
     try {
-      await app.services.store.revoke("session:long-gone", {
+      await app.services.store.revocations.revoke("session:long-gone", {
         until: new Date(t0 - 1000),
         now: new Date(t0 - 2000),
       });

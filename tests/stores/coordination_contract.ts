@@ -17,37 +17,47 @@ export async function coordinationContract(step: ContractStep): Promise<void> {
   await step("takeToken() allows a bucket's size at once, then one per refill", async (s) => {
     const takes = [];
     for (let i = 0; i < 4; i++) {
-      takes.push(await s.takeToken("api\u0000192.0.2.1", THREE_A_MINUTE, at(0)));
+      takes.push(await s.coordination.takeToken("api\u0000192.0.2.1", THREE_A_MINUTE, at(0)));
     }
     assert.deepEqual(takes, [0, 0, 0, 20], "3 per 60 s: the next token comes in 20 s");
-    assert.equal(await s.takeToken("api\u0000192.0.2.1", THREE_A_MINUTE, at(10)), 10);
-    assert.equal(await s.takeToken("api\u0000192.0.2.1", THREE_A_MINUTE, at(20)), 0);
-    assert.equal(await s.takeToken("api\u0000192.0.2.1", THREE_A_MINUTE, at(20)), 20);
-    assert.equal(await s.takeToken("api\u0000192.0.2.2", THREE_A_MINUTE, at(20)), 0, "per key");
-    assert.equal(await s.takeToken("login\u0000192.0.2.1", THREE_A_MINUTE, at(20)), 0);
+    assert.equal(await s.coordination.takeToken("api\u0000192.0.2.1", THREE_A_MINUTE, at(10)), 10);
+    assert.equal(await s.coordination.takeToken("api\u0000192.0.2.1", THREE_A_MINUTE, at(20)), 0);
+    assert.equal(await s.coordination.takeToken("api\u0000192.0.2.1", THREE_A_MINUTE, at(20)), 20);
+    assert.equal(
+      await s.coordination.takeToken("api\u0000192.0.2.2", THREE_A_MINUTE, at(20)),
+      0,
+      "per key",
+    );
+    assert.equal(await s.coordination.takeToken("login\u0000192.0.2.1", THREE_A_MINUTE, at(20)), 0);
   });
 
   await step("takeToken() refills to the bucket's size, not beyond", async (s) => {
-    for (let i = 0; i < 3; i++) await s.takeToken("k", THREE_A_MINUTE, at(0));
+    for (let i = 0; i < 3; i++) await s.coordination.takeToken("k", THREE_A_MINUTE, at(0));
     const later = [];
-    for (let i = 0; i < 4; i++) later.push(await s.takeToken("k", THREE_A_MINUTE, at(3600)));
+    for (let i = 0; i < 4; i++) {
+      later.push(await s.coordination.takeToken("k", THREE_A_MINUTE, at(3600)));
+    }
     assert.deepEqual(later, [0, 0, 0, 20]);
   });
 
   await step("takeLease() gives a lease to one holder until it ends or is released", async (s) => {
     const lease = (holder: string, now: number, until = now + 30) =>
-      s.takeLease("duo-poller", holder, { until: at(until), now: at(now) });
+      s.coordination.takeLease("duo-poller", holder, { until: at(until), now: at(now) });
     assert.equal(await lease("a", 0), true, "free: a takes it");
     assert.equal(await lease("b", 1), false, "a's runs until 30");
     assert.equal(await lease("a", 20), true, "a renews, until 50");
     assert.equal(await lease("b", 40), false);
     assert.equal(await lease("b", 50), true, "a's has ended: b takes it over");
     assert.equal(await lease("a", 51), false);
-    await s.releaseLease("duo-poller", "a"); // not a's: nothing happens
+    await s.coordination.releaseLease("duo-poller", "a"); // not a's: nothing happens
     assert.equal(await lease("a", 52), false);
-    await s.releaseLease("duo-poller", "b");
+    await s.coordination.releaseLease("duo-poller", "b");
     assert.equal(await lease("a", 53), true, "released: a takes it at once");
-    assert.equal(await s.takeLease("other", "b", { until: at(90), now: at(53) }), true, "per name");
+    assert.equal(
+      await s.coordination.takeLease("other", "b", { until: at(90), now: at(53) }),
+      true,
+      "per name",
+    );
   });
 }
 
@@ -58,12 +68,15 @@ export async function coordinationContract(step: ContractStep): Promise<void> {
 export async function sharedCoordination(a: Store, b: Store): Promise<void> {
   const rate = { requests: 10, perSeconds: 3600 };
   const waits = await Promise.all(
-    Array.from({ length: 24 }, (_, i) => (i % 2 === 0 ? a : b).takeToken("k", rate, at(0))),
+    Array.from(
+      { length: 24 },
+      (_, i) => (i % 2 === 0 ? a : b).coordination.takeToken("k", rate, at(0)),
+    ),
   );
   assert.equal(waits.filter((w) => w === 0).length, 10);
   const leases = await Promise.all(
     ["a", "b", "c", "d"].map((holder, i) =>
-      (i % 2 === 0 ? a : b).takeLease("poller", holder, { until: at(60), now: at(0) })
+      (i % 2 === 0 ? a : b).coordination.takeLease("poller", holder, { until: at(60), now: at(0) })
     ),
   );
   assert.equal(leases.filter(Boolean).length, 1);
@@ -81,7 +94,7 @@ export async function sharedRefreshBudget(a: Store, b: Store): Promise<void> {
   const queues = [a, b].map((store) =>
     createRefreshQueue({
       budgets: [{ source: "google", rate: { requests: 4, perSeconds: 3600 } }],
-      tokens: store,
+      tokens: store.coordination,
       now: () => at(0),
       sleep: (_ms, signal) => {
         waiting++;

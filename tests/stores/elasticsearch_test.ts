@@ -60,8 +60,8 @@ Deno.test("elasticsearch store keys dismissals by sha256(email, notification id)
   const fake = startFakeElasticsearch();
   const store = await storeOnFake({ fake });
   try {
-    await store.dismiss("fry@example.com", "n1", at(0));
-    await store.dismiss("fry@example.com", "n1", at(5));
+    await store.feedback.dismiss("fry@example.com", "n1", at(0));
+    await store.feedback.dismiss("fry@example.com", "n1", at(5));
     const docs = fake.docs("t-dismissals");
     assert.equal(docs.length, 1);
     assert.equal(docs[0]!._id, await sha256Hex("fry@example.com\u0000n1"));
@@ -77,21 +77,24 @@ Deno.test("elasticsearch store hands an outbox item to one process at a time", a
   const a = await storeOnFake({ fake, now: () => at(0) });
   const b = await storeOnFake({ fake, now: () => at(0) });
   try {
-    await a.recordFeedback("fry@example.com", { id: "n1", feedback: "yes", notes: "" }, {
+    await a.feedback.recordFeedback("fry@example.com", { id: "n1", feedback: "yes", notes: "" }, {
       sinks: ["rest"],
       at: at(0),
     });
-    const [first, second] = await Promise.all([a.dueOutbox(at(0), 10), b.dueOutbox(at(0), 10)]);
+    const [first, second] = await Promise.all([
+      a.outbox.dueOutbox(at(0), 10),
+      b.outbox.dueOutbox(at(0), 10),
+    ]);
     assert.equal(first.length + second.length, 1);
     const [holder, other] = first.length === 1 ? [a, b] : [b, a];
     const item = first[0] ?? second[0]!;
-    assert.deepEqual(await other.dueOutbox(at(0), 10), []);
-    assert.deepEqual((await holder.dueOutbox(at(0), 10)).map((i) => i.id), [item.id]);
-    await holder.markFailed(item.id, { nextAttemptAt: at(2), error: "down" });
-    const [retry] = await b.dueOutbox(at(2), 10);
+    assert.deepEqual(await other.outbox.dueOutbox(at(0), 10), []);
+    assert.deepEqual((await holder.outbox.dueOutbox(at(0), 10)).map((i) => i.id), [item.id]);
+    await holder.outbox.markFailed(item.id, { nextAttemptAt: at(2), error: "down" });
+    const [retry] = await b.outbox.dueOutbox(at(2), 10);
     assert.equal(retry!.attempts, 1);
-    await b.markDelivered(retry!.id, at(3));
-    assert.equal(await a.outboxDepth(), 0);
+    await b.outbox.markDelivered(retry!.id, at(3));
+    assert.equal(await a.outbox.outboxDepth(), 0);
   } finally {
     await a.close();
     await b.close();
@@ -105,7 +108,7 @@ Deno.test("elasticsearch store reports an unreachable cluster with a clear error
   try {
     fake.failWith = 503;
     await assert.rejects(
-      store.recordFeedback("fry@example.com", { id: "n1", feedback: "yes", notes: "" }, {
+      store.feedback.recordFeedback("fry@example.com", { id: "n1", feedback: "yes", notes: "" }, {
         sinks: ["rest"],
         at: at(0),
       }),
@@ -122,10 +125,13 @@ Deno.test("elasticsearch store: a session revoked by one process is refused by a
   const first = await storeOnFake({ fake });
   const second = await storeOnFake({ fake });
   try {
-    assert.equal(await first.revoke("session:abc123", { until: at(3600), now: at(0) }), true);
-    assert.equal(await second.isRevoked("session:abc123", at(10)), true);
     assert.equal(
-      await second.revoke("session:abc123", { until: at(3600), now: at(10) }),
+      await first.revocations.revoke("session:abc123", { until: at(3600), now: at(0) }),
+      true,
+    );
+    assert.equal(await second.revocations.isRevoked("session:abc123", at(10)), true);
+    assert.equal(
+      await second.revocations.revoke("session:abc123", { until: at(3600), now: at(10) }),
       false,
       "the second process sees it taken",
     );

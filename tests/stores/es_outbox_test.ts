@@ -3,10 +3,10 @@
  * fake: two "processes" are two `esOutbox` objects with their own names over one index, and time
  * is a clock the test moves.
  */
+import type { OutboxStore } from "../../engine/core/ports.ts";
 import assert from "node:assert/strict";
 import type { Client } from "@elastic/elasticsearch";
 import { createEsClient } from "../../plugins/elasticsearch.ts";
-import type { OutboxPart } from "../../plugins/stores/compose.ts";
 import { type EsContext, esContext } from "../../plugins/stores/es_context.ts";
 import { esFeedback } from "../../plugins/stores/es_feedback.ts";
 import { ensureIndices } from "../../plugins/stores/es_indices.ts";
@@ -22,7 +22,7 @@ interface Setup {
   ctx: EsContext;
   clock: { now: Date };
   /** The outbox of process `owner`, over `ctx` unless another is given. */
-  process(owner: string, over?: EsContext): OutboxPart;
+  process(owner: string, over?: EsContext): OutboxStore;
   /** The stored outbox document of the one item. */
   doc(): Record<string, unknown>;
 }

@@ -54,16 +54,16 @@ export function snapshotOf(email: string, collectedAt: Date): PersonSnapshot {
 /** Registers the snapshot steps through the contract's `step`. */
 export async function snapshotContract(step: ContractStep): Promise<void> {
   await step("snapshot() answers null for someone never looked up", async (store) => {
-    assert.equal(await store.snapshot("nobody@example.com"), null);
-    assert.equal(await store.snapshotCount(), 0);
+    assert.equal(await store.snapshots.snapshot("nobody@example.com"), null);
+    assert.equal(await store.snapshots.snapshotCount(), 0);
   });
 
   await step(
     "a snapshot comes back as saved, dates as Dates, under any letter case",
     async (s) => {
       const saved = snapshotOf("fry@example.com", at(0));
-      await s.putSnapshot(saved);
-      const got = await s.snapshot("FRY@Example.com");
+      await s.snapshots.putSnapshot(saved);
+      const got = await s.snapshots.snapshot("FRY@Example.com");
       assert.deepEqual(got, { ...saved, seenAt: at(0) });
       assert.ok(got!.devices.items[0]!.last_sync instanceof Date);
       // a string that looks like a date stays a string
@@ -74,11 +74,11 @@ export async function snapshotContract(step: ContractStep): Promise<void> {
   await step(
     "the next snapshot replaces the previous one; batch ones may lack accounts",
     async (s) => {
-      await s.putSnapshot(snapshotOf("fry@example.com", at(0)));
+      await s.snapshots.putSnapshot(snapshotOf("fry@example.com", at(0)));
       const batch = { ...snapshotOf("fry@example.com", at(60)), accounts: null, events: null };
-      await s.putSnapshot(batch);
-      assert.deepEqual(await s.snapshot("fry@example.com"), { ...batch, seenAt: at(60) });
-      assert.equal(await s.snapshotCount(), 1);
+      await s.snapshots.putSnapshot(batch);
+      assert.deepEqual(await s.snapshots.snapshot("fry@example.com"), { ...batch, seenAt: at(60) });
+      assert.equal(await s.snapshots.snapshotCount(), 1);
     },
   );
 
@@ -97,19 +97,22 @@ export async function snapshotContract(step: ContractStep): Promise<void> {
           }],
         },
       };
-      await s.putSnapshot(kept);
-      assert.deepEqual(await s.snapshot("fry@example.com"), { ...kept, seenAt: at(600) });
+      await s.snapshots.putSnapshot(kept);
+      assert.deepEqual(await s.snapshots.snapshot("fry@example.com"), { ...kept, seenAt: at(600) });
     },
   );
 
   await step(
     "snapshotStamp() has one version per content, whatever the time or letter case",
     async (s) => {
-      assert.ok(s.snapshotStamp, "both stores stamp snapshots (every page view reads it)");
-      assert.equal(await s.snapshotStamp("nobody@example.com"), null);
+      assert.ok(
+        s.snapshots.snapshotStamp,
+        "both stores stamp snapshots (every page view reads it)",
+      );
+      assert.equal(await s.snapshots.snapshotStamp("nobody@example.com"), null);
       const saved = snapshotOf("fry@example.com", at(0));
-      await s.putSnapshot(saved);
-      const first = await s.snapshotStamp("FRY@example.com");
+      await s.snapshots.putSnapshot(saved);
+      const first = await s.snapshots.snapshotStamp("FRY@example.com");
       assert.deepEqual(first && { ...first, version: "", snapshot: undefined }, {
         collectedAt: at(0),
         seenAt: at(0),
@@ -117,27 +120,30 @@ export async function snapshotContract(step: ContractStep): Promise<void> {
         snapshot: undefined,
       });
       // the stamp's own read decodes to the snapshot, so a request reads it once
-      assert.deepEqual(first?.snapshot?.(), await s.snapshot("fry@example.com"));
-      await s.markSnapshotSeen("fry@example.com", at(900)); // seen is not content
-      await s.putSnapshot(saved); // the same content again
-      assert.equal((await s.snapshotStamp("fry@example.com"))?.version, first?.version);
+      assert.deepEqual(first?.snapshot?.(), await s.snapshots.snapshot("fry@example.com"));
+      await s.snapshots.markSnapshotSeen("fry@example.com", at(900)); // seen is not content
+      await s.snapshots.putSnapshot(saved); // the same content again
+      assert.equal((await s.snapshots.snapshotStamp("fry@example.com"))?.version, first?.version);
       const renamed = structuredClone(saved);
       renamed.devices.items[0]!.name = "fry-mini";
-      await s.putSnapshot(renamed); // other content, same collection time
-      assert.notEqual((await s.snapshotStamp("fry@example.com"))?.version, first?.version);
+      await s.snapshots.putSnapshot(renamed); // other content, same collection time
+      assert.notEqual(
+        (await s.snapshots.snapshotStamp("fry@example.com"))?.version,
+        first?.version,
+      );
     },
   );
 
   await step("pruneSnapshots() deletes people not seen since the cut-off only", async (s) => {
-    await s.putSnapshot(snapshotOf("fry@example.com", at(0)));
-    await s.putSnapshot(snapshotOf("leela@example.com", at(0)));
-    await s.putSnapshot(snapshotOf("bender@example.com", at(500)));
-    await s.markSnapshotSeen("LEELA@example.com", at(900));
-    assert.equal(await s.pruneSnapshots(at(400)), 1);
-    assert.equal(await s.snapshot("fry@example.com"), null);
-    assert.deepEqual((await s.snapshot("leela@example.com"))?.seenAt, at(900));
-    assert.deepEqual((await s.snapshot("bender@example.com"))?.collectedAt, at(500));
-    assert.equal(await s.snapshotCount(), 2);
-    await s.markSnapshotSeen("gone@example.com", at(900)); // nobody there: no error
+    await s.snapshots.putSnapshot(snapshotOf("fry@example.com", at(0)));
+    await s.snapshots.putSnapshot(snapshotOf("leela@example.com", at(0)));
+    await s.snapshots.putSnapshot(snapshotOf("bender@example.com", at(500)));
+    await s.snapshots.markSnapshotSeen("LEELA@example.com", at(900));
+    assert.equal(await s.snapshots.pruneSnapshots(at(400)), 1);
+    assert.equal(await s.snapshots.snapshot("fry@example.com"), null);
+    assert.deepEqual((await s.snapshots.snapshot("leela@example.com"))?.seenAt, at(900));
+    assert.deepEqual((await s.snapshots.snapshot("bender@example.com"))?.collectedAt, at(500));
+    assert.equal(await s.snapshots.snapshotCount(), 2);
+    await s.snapshots.markSnapshotSeen("gone@example.com", at(900)); // nobody there: no error
   });
 }

@@ -60,11 +60,14 @@ for (let version = 0; version < MIGRATIONS.length; version++) {
       const store = await createSqliteStore({ path, log: silentLogger, now: () => at(60) });
       try {
         if (version >= 1) {
-          assert.deepEqual([...await store.dismissed("fry@example.com")], ["n1"]);
+          assert.deepEqual([...await store.feedback.dismissed("fry@example.com")], ["n1"]);
         }
-        assert.equal(await store.revoke("session:a", { until: at(100), now: at(0) }), true);
-        await store.putSnapshot(snapshotOf("fry@example.com", at(0)));
-        assert.equal(await store.snapshotCount(), 1);
+        assert.equal(
+          await store.revocations.revoke("session:a", { until: at(100), now: at(0) }),
+          true,
+        );
+        await store.snapshots.putSnapshot(snapshotOf("fry@example.com", at(0)));
+        assert.equal(await store.snapshots.snapshotCount(), 1);
       } finally {
         await store.close();
       }
@@ -96,7 +99,7 @@ Deno.test("a version 4 file whose release_feeds table was made on first use keep
     old.close();
     const store = await createSqliteStore({ path, log: silentLogger, now: () => at(60) });
     try {
-      assert.deepEqual(await store.releaseFeed("sofa:macOS"), {
+      assert.deepEqual(await store.releaseFeeds.releaseFeed("sofa:macOS"), {
         name: "sofa:macOS",
         fetchedAt: new Date(1000),
         body: "{}",

@@ -29,21 +29,21 @@ Deno.test("sqlite observe() writes nothing for unchanged statuses seen within th
         ].map((o) => ({ ...o, since: new Date(T0 + minutes * MINUTE) }));
       const key = (practice: string) => `serial:C02X\u0000${practice}`;
 
-      await store.observe(obs(0));
+      await store.statuses.observe(obs(0));
       assert.deepEqual(seenAt(path), [T0, T0]);
 
-      const later = await store.observe(obs(30));
+      const later = await store.statuses.observe(obs(30));
       assert.equal(later.get(key("firewall"))?.getTime(), T0, "since kept");
       assert.deepEqual(seenAt(path), [T0, T0], "no write 30 minutes later");
 
-      await store.observe(obs(61));
+      await store.statuses.observe(obs(61));
       assert.deepEqual(
         seenAt(path),
         [T0 + 61 * MINUTE, T0 + 61 * MINUTE],
         "refreshed after an hour",
       );
 
-      const changed = await store.observe(obs(62, "ok"));
+      const changed = await store.statuses.observe(obs(62, "ok"));
       assert.equal(changed.get(key("firewall"))?.getTime(), T0 + 62 * MINUTE, "since reset");
       assert.equal(changed.get(key("encryption"))?.getTime(), T0, "the other practice keeps since");
       assert.deepEqual(seenAt(path), [T0 + 62 * MINUTE, T0 + 62 * MINUTE]);

@@ -9,11 +9,11 @@ Deno.test("sqlite store keeps snapshots across a restart", async () => {
   await inTempDir(async (dir) => {
     const path = `${dir}/stethoscope.db`;
     const first = await createSqliteStore({ path, log: silentLogger });
-    await first.putSnapshot(snapshotOf("fry@example.com", at(0)));
+    await first.snapshots.putSnapshot(snapshotOf("fry@example.com", at(0)));
     await first.close();
     const second = await createSqliteStore({ path, log: silentLogger });
     try {
-      assert.deepEqual(await second.snapshot("fry@example.com"), {
+      assert.deepEqual(await second.snapshots.snapshot("fry@example.com"), {
         ...snapshotOf("fry@example.com", at(0)),
         seenAt: at(0),
       });
@@ -32,9 +32,9 @@ Deno.test("a snapshot row of another format is refused with a clear error (the v
       ...merged,
       devices: { items: [{ sources: ["jamf"], practices: {}, identifiers: {} }], errors: [] },
     } as unknown as typeof merged;
-    await store.putSnapshot(old);
+    await store.snapshots.putSnapshot(old);
     await assert.rejects(
-      store.snapshot("fry@example.com"),
+      store.snapshots.snapshot("fry@example.com"),
       /Cannot read a snapshot in the store ":memory:": The snapshot of "fry@example.com" is not in this version's format/,
     );
   } finally {
@@ -45,20 +45,20 @@ Deno.test("a snapshot row of another format is refused with a clear error (the v
 Deno.test("putSnapshots() saves several people in one call, each as putSnapshot() would (a batch's writes)", async () => {
   const store = await createSqliteStore({ path: ":memory:", log: silentLogger });
   try {
-    await store.putSnapshot(snapshotOf("fry@example.com", at(0)));
-    await store.putSnapshots!([
+    await store.snapshots.putSnapshot(snapshotOf("fry@example.com", at(0)));
+    await store.snapshots.putSnapshots!([
       snapshotOf("fry@example.com", at(1)),
       snapshotOf("leela@example.com", at(2)),
     ]);
-    assert.deepEqual(await store.snapshot("fry@example.com"), {
+    assert.deepEqual(await store.snapshots.snapshot("fry@example.com"), {
       ...snapshotOf("fry@example.com", at(1)),
       seenAt: at(1),
     });
-    assert.deepEqual(await store.snapshot("leela@example.com"), {
+    assert.deepEqual(await store.snapshots.snapshot("leela@example.com"), {
       ...snapshotOf("leela@example.com", at(2)),
       seenAt: at(2),
     });
-    assert.equal(await store.snapshotCount(), 2);
+    assert.equal(await store.snapshots.snapshotCount(), 2);
   } finally {
     await store.close();
   }

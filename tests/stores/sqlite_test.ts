@@ -15,18 +15,24 @@ Deno.test("sqlite store keeps dismissals, feedback and the outbox across a resta
   await inTempDir(async (dir) => {
     const path = `${dir}/nested/stethoscope.db`;
     const first = await createSqliteStore({ path, log: silentLogger });
-    await first.dismiss("fry@example.com", "n1", at(0));
-    await first.recordFeedback("fry@example.com", { id: "n2", feedback: "yes", notes: "" }, {
-      sinks: ["rest"],
-      at: at(1),
-    });
+    await first.feedback.dismiss("fry@example.com", "n1", at(0));
+    await first.feedback.recordFeedback(
+      "fry@example.com",
+      { id: "n2", feedback: "yes", notes: "" },
+      {
+        sinks: ["rest"],
+        at: at(1),
+      },
+    );
     await first.close();
 
     const second = await createSqliteStore({ path, log: silentLogger });
     try {
-      assert.deepEqual([...await second.dismissed("fry@example.com")], ["n1"]);
-      assert.deepEqual([...await second.answers("fry@example.com")], [["n2", "yes"]]);
-      assert.deepEqual((await second.dueOutbox(at(1), 10)).map((i) => i.feedback.id), ["n2"]);
+      assert.deepEqual([...await second.feedback.dismissed("fry@example.com")], ["n1"]);
+      assert.deepEqual([...await second.feedback.answers("fry@example.com")], [["n2", "yes"]]);
+      assert.deepEqual((await second.outbox.dueOutbox(at(1), 10)).map((i) => i.feedback.id), [
+        "n2",
+      ]);
     } finally {
       await second.close();
     }
@@ -65,10 +71,14 @@ Deno.test("sqlite store on a read-only file throws a clear error and stores noth
           "store file is read-only: dismissals and feedback cannot be saved",
         ]);
         await assert.rejects(
-          store.recordFeedback("fry@example.com", { id: "n1", feedback: "yes", notes: "" }, {
-            sinks: ["rest"],
-            at: at(0),
-          }),
+          store.feedback.recordFeedback(
+            "fry@example.com",
+            { id: "n1", feedback: "yes", notes: "" },
+            {
+              sinks: ["rest"],
+              at: at(0),
+            },
+          ),
           (error: Error) => {
             assert.equal(error.name, "StoreError");
             assert.match(error.message, /^Cannot record feedback in the store ".*ro\.db": /);
@@ -77,11 +87,11 @@ Deno.test("sqlite store on a read-only file throws a clear error and stores noth
           },
         );
         await assert.rejects(
-          store.dismiss("fry@example.com", "n1", at(0)),
+          store.feedback.dismiss("fry@example.com", "n1", at(0)),
           /Cannot save a dismissal/,
         );
-        assert.equal(await store.outboxDepth(), 0);
-        assert.equal((await store.answers("fry@example.com")).size, 0);
+        assert.equal(await store.outbox.outboxDepth(), 0);
+        assert.equal((await store.feedback.answers("fry@example.com")).size, 0);
       } finally {
         await store.close();
       }
@@ -94,7 +104,10 @@ Deno.test("sqlite store on a read-only file throws a clear error and stores noth
 Deno.test("sqlite store throws after close instead of failing silently", async () => {
   const store = await createSqliteStore({ path: ":memory:", log: silentLogger });
   await store.close();
-  await assert.rejects(store.dismissed("fry@example.com"), /Cannot read dismissals: the store/);
+  await assert.rejects(
+    store.feedback.dismissed("fry@example.com"),
+    /Cannot read dismissals: the store/,
+  );
 });
 
 Deno.test("sqlite recordFeedback() stores nothing when one outbox row cannot be written", async () => {
@@ -107,14 +120,14 @@ Deno.test("sqlite recordFeedback() stores nothing when one outbox row cannot be 
         BEGIN SELECT RAISE(ABORT, 'outbox row refused'); END`);
       db.close();
       await assert.rejects(
-        store.recordFeedback("fry@example.com", { id: "n1", feedback: "yes", notes: "" }, {
+        store.feedback.recordFeedback("fry@example.com", { id: "n1", feedback: "yes", notes: "" }, {
           sinks: ["rest", "broken"],
           at: at(0),
         }),
         /^StoreError: Cannot record feedback in the store ".*atomic\.db": outbox row refused$/,
       );
-      assert.equal((await store.answers("fry@example.com")).size, 0);
-      assert.equal(await store.outboxDepth(), 0);
+      assert.equal((await store.feedback.answers("fry@example.com")).size, 0);
+      assert.equal(await store.outbox.outboxDepth(), 0);
     } finally {
       await store.close();
     }

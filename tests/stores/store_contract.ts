@@ -79,27 +79,102 @@ export function runStoreContract(
           }
         });
 
+      await step(
+        "every concern answers its port's methods, also handed on alone (no `this`)",
+        async (s) => {
+          // What `composeStore()`'s test proved until the Store port was split: consumers take one
+          // concern (`store.outbox`, `store.releaseFeeds`…) or one method of it, detached.
+          assert.deepEqual(Object.keys(s).filter((k) => k !== "kind" && k !== "close").sort(), [
+            "batchRuns",
+            "coordination",
+            "events",
+            "feedback",
+            "nudges",
+            "outbox",
+            "releaseFeeds",
+            "revocations",
+            "snapshots",
+            "statuses",
+          ]);
+          const methods = Object.fromEntries(
+            Object.entries(s).flatMap(([concern, part]) =>
+              typeof part === "object" && part !== null
+                ? [[
+                  concern,
+                  // `putSnapshots` is optional (the batch writes one by one without it)
+                  Object.keys(part).filter((m) =>
+                    typeof part[m] === "function" && m !== "putSnapshots"
+                  )
+                    .sort(),
+                ]]
+                : []
+            ),
+          );
+          assert.deepEqual(methods, {
+            batchRuns: ["batchRuns", "saveBatchRun"],
+            coordination: ["releaseLease", "takeLease", "takeToken"],
+            events: ["eventsFor", "latestEventTime", "pruneEvents", "putEvents"],
+            feedback: ["answers", "dismiss", "dismissed", "recordFeedback"],
+            nudges: [
+              "markNudgeFailed",
+              "markNudgeSent",
+              "nudgeHistory",
+              "nudgesSince",
+              "queueNudge",
+              "setCriticalOnly",
+              "snoozeNudgeItem",
+              "takeDueNudges",
+            ],
+            outbox: ["dueOutbox", "markDelivered", "markFailed", "outboxDepth"],
+            releaseFeeds: ["putReleaseFeed", "releaseFeed"],
+            revocations: ["isRevoked", "pruneRevoked", "revoke"],
+            snapshots: [
+              "markSnapshotSeen",
+              "pruneSnapshots",
+              "putSnapshot",
+              "snapshot",
+              "snapshotCount",
+              "snapshotStamp",
+            ],
+            statuses: ["observe"],
+          });
+          const { dismiss } = s.feedback;
+          const { dismissed } = s.feedback;
+          await dismiss("fry@example.com", "n1", at(0));
+          assert.deepEqual([...await dismissed("fry@example.com")], ["n1"]);
+          const { outboxDepth } = s.outbox;
+          assert.equal(await outboxDepth(), 0);
+        },
+      );
+
       await step("dismiss() persists per person and leaves other people unaffected", async (s) => {
-        await s.dismiss("fry@example.com", "n1", at(0));
-        await s.dismiss("fry@example.com", "n2", at(1));
-        await s.dismiss("fry@example.com", "n1", at(2));
-        await s.dismiss("leela@example.com", "n3", at(3));
-        assert.deepEqual([...await s.dismissed("fry@example.com")].sort(), ["n1", "n2"]);
-        assert.deepEqual([...await s.dismissed("leela@example.com")], ["n3"]);
-        assert.equal((await s.dismissed("bender@example.com")).size, 0);
+        await s.feedback.dismiss("fry@example.com", "n1", at(0));
+        await s.feedback.dismiss("fry@example.com", "n2", at(1));
+        await s.feedback.dismiss("fry@example.com", "n1", at(2));
+        await s.feedback.dismiss("leela@example.com", "n3", at(3));
+        assert.deepEqual([...await s.feedback.dismissed("fry@example.com")].sort(), ["n1", "n2"]);
+        assert.deepEqual([...await s.feedback.dismissed("leela@example.com")], ["n3"]);
+        assert.equal((await s.feedback.dismissed("bender@example.com")).size, 0);
       });
 
       await step("recordFeedback() stores the answer and one outbox item per sink", async (s) => {
         const fb = { id: "n1", feedback: "yes", notes: "it was me" };
-        await s.recordFeedback("fry@example.com", fb, { sinks: ["rest", "other"], at: at(0) });
-        await s.recordFeedback("leela@example.com", { id: "n1", feedback: "no", notes: "" }, {
+        await s.feedback.recordFeedback("fry@example.com", fb, {
+          sinks: ["rest", "other"],
+          at: at(0),
+        });
+        await s.feedback.recordFeedback("leela@example.com", {
+          id: "n1",
+          feedback: "no",
+          notes: "",
+        }, {
           sinks: [],
           at: at(1),
         });
-        assert.deepEqual([...await s.answers("fry@example.com")], [["n1", "yes"]]);
-        assert.deepEqual([...await s.answers("leela@example.com")], [["n1", "no"]]);
-        assert.equal(await s.outboxDepth(), 2);
-        const due = await s.dueOutbox(at(0), 10);
+        assert.deepEqual([...await s.feedback.answers("fry@example.com")], [["n1", "yes"]]);
+        assert.deepEqual([...await s.feedback.answers("leela@example.com")], [["n1", "no"]]);
+        assert.equal(await s.outbox.outboxDepth(), 2);
+        const due = await s.outbox.dueOutbox(at(0), 10);
         assert.deepEqual(due.map((i) => i.sink).sort(), ["other", "rest"]);
         for (const item of due) {
           assert.equal(item.email, "fry@example.com");
@@ -113,52 +188,79 @@ export function runStoreContract(
       });
 
       await step("answers() keeps the latest answer per notification", async (s) => {
-        await s.recordFeedback("fry@example.com", { id: "n1", feedback: "yes", notes: "" }, {
-          sinks: [],
-          at: at(0),
-        });
-        await s.recordFeedback("fry@example.com", { id: "n1", feedback: "no", notes: "" }, {
-          sinks: [],
-          at: at(5),
-        });
-        assert.deepEqual([...await s.answers("fry@example.com")], [["n1", "no"]]);
+        await s.feedback.recordFeedback(
+          "fry@example.com",
+          { id: "n1", feedback: "yes", notes: "" },
+          {
+            sinks: [],
+            at: at(0),
+          },
+        );
+        await s.feedback.recordFeedback(
+          "fry@example.com",
+          { id: "n1", feedback: "no", notes: "" },
+          {
+            sinks: [],
+            at: at(5),
+          },
+        );
+        assert.deepEqual([...await s.feedback.answers("fry@example.com")], [["n1", "no"]]);
       });
 
       await step(
         "dueOutbox() respects nextAttemptAt and the limit, never returns delivered",
         async (s) => {
           for (let i = 0; i < 3; i++) {
-            await s.recordFeedback("fry@example.com", { id: `n${i}`, feedback: "ok", notes: "" }, {
+            await s.feedback.recordFeedback("fry@example.com", {
+              id: `n${i}`,
+              feedback: "ok",
+              notes: "",
+            }, {
               sinks: ["rest"],
               at: at(i),
             });
           }
-          assert.deepEqual((await s.dueOutbox(at(1), 10)).map((i) => i.feedback.id), ["n0", "n1"]);
-          assert.deepEqual((await s.dueOutbox(at(10), 2)).map((i) => i.feedback.id), ["n0", "n1"]);
-          const [first, second] = await s.dueOutbox(at(10), 10);
-          await s.markDelivered(first!.id, at(10));
-          await s.markFailed(second!.id, { nextAttemptAt: at(100), error: "sink down" });
-          assert.deepEqual((await s.dueOutbox(at(50), 10)).map((i) => i.feedback.id), ["n2"]);
-          assert.deepEqual((await s.dueOutbox(at(100), 10)).map((i) => i.feedback.id), [
+          assert.deepEqual((await s.outbox.dueOutbox(at(1), 10)).map((i) => i.feedback.id), [
+            "n0",
+            "n1",
+          ]);
+          assert.deepEqual((await s.outbox.dueOutbox(at(10), 2)).map((i) => i.feedback.id), [
+            "n0",
+            "n1",
+          ]);
+          const [first, second] = await s.outbox.dueOutbox(at(10), 10);
+          await s.outbox.markDelivered(first!.id, at(10));
+          await s.outbox.markFailed(second!.id, { nextAttemptAt: at(100), error: "sink down" });
+          assert.deepEqual((await s.outbox.dueOutbox(at(50), 10)).map((i) => i.feedback.id), [
+            "n2",
+          ]);
+          assert.deepEqual((await s.outbox.dueOutbox(at(100), 10)).map((i) => i.feedback.id), [
             "n2",
             "n1",
           ]);
-          assert.equal(await s.outboxDepth(), 2);
-          await s.markDelivered(first!.id, at(200));
-          await s.markFailed(first!.id, { nextAttemptAt: at(0), error: "late failure" });
-          assert.equal((await s.dueOutbox(at(1000), 10)).some((i) => i.id === first!.id), false);
+          assert.equal(await s.outbox.outboxDepth(), 2);
+          await s.outbox.markDelivered(first!.id, at(200));
+          await s.outbox.markFailed(first!.id, { nextAttemptAt: at(0), error: "late failure" });
+          assert.equal(
+            (await s.outbox.dueOutbox(at(1000), 10)).some((i) => i.id === first!.id),
+            false,
+          );
         },
       );
 
       await step("markFailed() increments attempts and keeps the last error", async (s) => {
-        await s.recordFeedback("fry@example.com", { id: "n1", feedback: "ok", notes: "" }, {
-          sinks: ["rest"],
-          at: at(0),
-        });
-        const [item] = await s.dueOutbox(at(0), 1);
-        await s.markFailed(item!.id, { nextAttemptAt: at(2), error: "first" });
-        await s.markFailed(item!.id, { nextAttemptAt: at(6), error: "second" });
-        const [again] = await s.dueOutbox(at(6), 1);
+        await s.feedback.recordFeedback(
+          "fry@example.com",
+          { id: "n1", feedback: "ok", notes: "" },
+          {
+            sinks: ["rest"],
+            at: at(0),
+          },
+        );
+        const [item] = await s.outbox.dueOutbox(at(0), 1);
+        await s.outbox.markFailed(item!.id, { nextAttemptAt: at(2), error: "first" });
+        await s.outbox.markFailed(item!.id, { nextAttemptAt: at(6), error: "second" });
+        const [again] = await s.outbox.dueOutbox(at(6), 1);
         assert.equal(again!.id, item!.id);
         assert.equal(again!.attempts, 2);
         assert.equal(again!.lastError, "second");
@@ -166,43 +268,48 @@ export function runStoreContract(
       });
 
       await step("putEvents() deduplicates by id, else by time and address", async (s) => {
-        await s.putEvents("duo", [
+        await s.events.putEvents("duo", [
           event({ id: "e1", timestamp: at(10) }),
           event({ timestamp: at(20), ip_address: "192.0.2.9" }),
           event({ timestamp: at(30), username: "leela" }),
         ]);
-        await s.putEvents("duo", [
+        await s.events.putEvents("duo", [
           event({ id: "e1", timestamp: at(10), reason: "updated" }),
           event({ timestamp: at(20), ip_address: "192.0.2.9" }),
         ]);
-        await s.putEvents("google", [event({ id: "e1", source: "google", timestamp: at(40) })]);
-        const fry = await s.eventsFor("duo", "fry", at(0));
+        await s.events.putEvents("google", [
+          event({ id: "e1", source: "google", timestamp: at(40) }),
+        ]);
+        const fry = await s.events.eventsFor("duo", "fry", at(0));
         assert.deepEqual(fry.map((e) => e.timestamp.toISOString()), [
           at(20).toISOString(),
           at(10).toISOString(),
         ]);
         assert.equal(fry[1]!.reason, "updated");
-        assert.deepEqual(await s.eventsFor("duo", "fry", at(15)), [fry[0]]);
-        assert.equal((await s.eventsFor("duo", "leela", at(0))).length, 1);
-        assert.equal((await s.latestEventTime("duo"))?.toISOString(), at(30).toISOString());
-        assert.equal((await s.latestEventTime("google"))?.toISOString(), at(40).toISOString());
-        assert.equal(await s.latestEventTime("okta"), null);
+        assert.deepEqual(await s.events.eventsFor("duo", "fry", at(15)), [fry[0]]);
+        assert.equal((await s.events.eventsFor("duo", "leela", at(0))).length, 1);
+        assert.equal((await s.events.latestEventTime("duo"))?.toISOString(), at(30).toISOString());
+        assert.equal(
+          (await s.events.latestEventTime("google"))?.toISOString(),
+          at(40).toISOString(),
+        );
+        assert.equal(await s.events.latestEventTime("okta"), null);
       });
 
       await step(
         "pruneEvents() removes events older than the cut-off and counts them",
         async (s) => {
-          await s.putEvents("duo", [
+          await s.events.putEvents("duo", [
             event({ id: "old", timestamp: at(0) }),
             event({ id: "mid", timestamp: at(50) }),
             event({ id: "new", timestamp: at(100) }),
           ]);
-          assert.equal(await s.pruneEvents(at(50)), 1);
-          assert.deepEqual((await s.eventsFor("duo", "fry", at(0))).map((e) => e.id), [
+          assert.equal(await s.events.pruneEvents(at(50)), 1);
+          assert.deepEqual((await s.events.eventsFor("duo", "fry", at(0))).map((e) => e.id), [
             "new",
             "mid",
           ]);
-          assert.equal(await s.pruneEvents(at(50)), 0);
+          assert.equal(await s.events.pruneEvents(at(50)), 0);
         },
       );
 
@@ -210,21 +317,21 @@ export function runStoreContract(
         "observe() keeps since while the status holds and resets it on change",
         async (s) => {
           const key = "serial-1\u0000firewall";
-          const first = await s.observe([
+          const first = await s.statuses.observe([
             { device: "serial-1", practice: "firewall", status: "warn", since: at(0) },
             { device: "serial-1", practice: "encryption", status: "ok", since: at(0) },
           ]);
           assert.equal(first.get(key)?.getTime(), at(0).getTime());
           assert.equal(first.size, 2);
-          const same = await s.observe([
+          const same = await s.statuses.observe([
             { device: "serial-1", practice: "firewall", status: "warn", since: at(60) },
           ]);
           assert.equal(same.get(key)?.getTime(), at(0).getTime());
-          const changed = await s.observe([
+          const changed = await s.statuses.observe([
             { device: "serial-1", practice: "firewall", status: "ok", since: at(120) },
           ]);
           assert.equal(changed.get(key)?.getTime(), at(120).getTime());
-          const other = await s.observe([
+          const other = await s.statuses.observe([
             { device: "serial-2", practice: "firewall", status: "ok", since: at(130) },
           ]);
           assert.equal(other.get("serial-2\u0000firewall")?.getTime(), at(130).getTime());
@@ -232,13 +339,13 @@ export function runStoreContract(
       );
 
       await step("batchRuns() lists runs newest first, up to the limit", async (s) => {
-        await s.saveBatchRun(run("b", at(100)));
-        await s.saveBatchRun(run("a", at(0)));
-        await s.saveBatchRun(run("c", at(200)));
-        const runs = await s.batchRuns(2);
+        await s.batchRuns.saveBatchRun(run("b", at(100)));
+        await s.batchRuns.saveBatchRun(run("a", at(0)));
+        await s.batchRuns.saveBatchRun(run("c", at(200)));
+        const runs = await s.batchRuns.batchRuns(2);
         assert.deepEqual(runs.map((r) => r.id), ["c", "b"]);
         assert.deepEqual(runs[0], run("c", at(200)));
-        assert.equal((await s.batchRuns(10)).length, 3);
+        assert.equal((await s.batchRuns.batchRuns(10)).length, 3);
       });
 
       await revocationContract(step);
@@ -248,16 +355,20 @@ export function runStoreContract(
 
       // --- release-feed cache ---
       await step("putReleaseFeed() keeps the latest copy per feed name", async (s) => {
-        assert.equal(await s.releaseFeed("sofa:macOS"), null);
-        await s.putReleaseFeed({ name: "sofa:macOS", fetchedAt: at(0), body: "[1]" });
-        await s.putReleaseFeed({ name: "endoflife:windows", fetchedAt: at(5), body: "[2]" });
-        await s.putReleaseFeed({ name: "sofa:macOS", fetchedAt: at(60), body: "[3]" });
-        assert.deepEqual(await s.releaseFeed("sofa:macOS"), {
+        assert.equal(await s.releaseFeeds.releaseFeed("sofa:macOS"), null);
+        await s.releaseFeeds.putReleaseFeed({ name: "sofa:macOS", fetchedAt: at(0), body: "[1]" });
+        await s.releaseFeeds.putReleaseFeed({
+          name: "endoflife:windows",
+          fetchedAt: at(5),
+          body: "[2]",
+        });
+        await s.releaseFeeds.putReleaseFeed({ name: "sofa:macOS", fetchedAt: at(60), body: "[3]" });
+        assert.deepEqual(await s.releaseFeeds.releaseFeed("sofa:macOS"), {
           name: "sofa:macOS",
           fetchedAt: at(60),
           body: "[3]",
         });
-        assert.equal((await s.releaseFeed("endoflife:windows"))?.body, "[2]");
+        assert.equal((await s.releaseFeeds.releaseFeed("endoflife:windows"))?.body, "[2]");
       });
     },
   });
