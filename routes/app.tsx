@@ -4,7 +4,6 @@
  * @module
  */
 import { Hono } from "hono";
-import { HTTPException } from "hono/http-exception";
 import { compress } from "hono/compress";
 import { csrf } from "hono/csrf";
 import { NONCE, secureHeaders } from "hono/secure-headers";
@@ -36,6 +35,7 @@ import { trustedHosts } from "./guards/hosts.ts";
 import { DEFAULT_LIMITS, DEMO_LOGIN_LIMIT, type Limit, rateLimits } from "./guards/rate_limit.ts";
 import { isPrivileged } from "./signin/privilege.ts";
 import { readSession } from "./signin/session.ts";
+import { refusalAnswer } from "./refusals.ts";
 
 function limitOf(
   configured: { REQUESTS: number; PER_SECONDS: number } | undefined,
@@ -264,15 +264,8 @@ export async function createApp(deps: AppDeps): Promise<Hono<AppEnv>> {
   app.notFound((c) => errorPage(c, 404, "There is no page at this address."));
 
   app.onError((error, c) => {
-    if (error instanceof HTTPException && error.status < 500) {
-      const message = error.status === 403
-        ? "This request came from another site and was refused."
-        : error.message || "That request could not be handled.";
-      if (c.req.path.startsWith("/api/")) {
-        return c.json({ error: message, status: error.status }, error.status);
-      }
-      return errorPage(c, error.status, message);
-    }
+    const refused = refusalAnswer(c, error);
+    if (refused !== null) return refused;
     log.error("unhandled error", { path: c.req.path, error: String(error) });
     for (const f of deps.failureLoggers) {
       try {

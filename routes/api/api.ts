@@ -25,7 +25,8 @@ import { audit } from "../guards/audit.ts";
 import { feedbackApi } from "./feedback_api.ts";
 import { sameEmail } from "../signin/privilege.ts";
 import { personData, todoOf } from "../rendering/person_data.ts";
-import { AuthFailure, verifyAuthorization } from "./tokens.ts";
+import { verifyAuthorization } from "./tokens.ts";
+import { apiRefusal as fail } from "../refusals.ts";
 
 /** The API sub-app, mounted at `/api/v1`. */
 export const api: Hono<AppEnv> = new Hono<AppEnv>();
@@ -50,11 +51,6 @@ async function caller(c: Ctx): Promise<User> {
   return { email: id.email, privileged: id.privileged, via: "token" };
 }
 
-function fail(c: Ctx, status: 400 | 401 | 403 | 404, message: string): Response {
-  if (status === 401) c.header("WWW-Authenticate", 'Bearer realm="stethoscope"');
-  return c.json({ error: message, status }, status);
-}
-
 const MARKUP_RE = /[&<>"]/g;
 const ENTITIES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" };
 
@@ -77,13 +73,7 @@ async function guard(
   c: Ctx,
   options: { quantity: Quantity; value: string; owner: boolean; privilegedOnly?: boolean },
 ): Promise<User | Response> {
-  let user: User;
-  try {
-    user = await caller(c);
-  } catch (error: unknown) {
-    if (error instanceof AuthFailure) return fail(c, error.status, error.message);
-    throw error;
-  }
+  const user = await caller(c); // an AuthFailure is answered by app.onError (routes/refusals.ts)
   c.set("user", user);
   const denied = "Access Denied: User is not allowed to access resource.";
   if (options.privilegedOnly && !user.privileged) return fail(c, 403, denied);

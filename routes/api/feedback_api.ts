@@ -8,7 +8,7 @@
  */
 import { Hono } from "hono";
 import type { AppEnv } from "../context.ts";
-import { FeedbackRefused, FeedbackSchema, recordFeedback } from "../feedback.ts";
+import { FeedbackSchema, recordFeedback } from "../feedback.ts";
 import { sameToken } from "../guards/forms.ts";
 
 /** The feedback API sub-app. */
@@ -46,13 +46,6 @@ feedbackApi.post("/feedback/:plugin", async (c) => {
     const field = parsed.error.issues[0]?.path[0] ?? "body";
     return c.json({ error: `Invalid ${String(field)}.`, status: 400 }, 400);
   }
-  try {
-    await recordFeedback(c, user.email, parsed.data);
-  } catch (error: unknown) {
-    if (error instanceof FeedbackRefused) {
-      return c.json({ error: error.message, status: error.status }, error.status);
-    }
-    throw error;
-  }
+  await recordFeedback(c, user.email, parsed.data); // FeedbackRefused: routes/refusals.ts
   return c.json({ queued: true, id: parsed.data.id }, 202);
 });

@@ -52,11 +52,6 @@ async function fragment(c: Ctx, id: string, error?: string): Promise<Response> {
   );
 }
 
-function refused(c: Ctx, error: unknown): Response | Promise<Response> {
-  if (error instanceof FeedbackRefused) return errorPage(c, error.status, error.message);
-  throw error;
-}
-
 notifications.post("/notifications/:id/dismiss", async (c) => {
   const id = c.req.param("id");
   const form = await formOf(c);
@@ -64,11 +59,7 @@ notifications.post("/notifications/:id/dismiss", async (c) => {
     return errorPage(c, 403, "This form has expired. Reload the page and try again.");
   }
   if (id.length > 200) return errorPage(c, 404, "There is no such alert for you.");
-  try {
-    await dismiss(c, c.var.user!.email, id);
-  } catch (error: unknown) {
-    return refused(c, error);
-  }
+  await dismiss(c, c.var.user!.email, id); // FeedbackRefused: routes/refusals.ts
   if (wantsFragment(c)) return fragment(c, id);
   return c.redirect("/", 303);
 });
@@ -87,9 +78,9 @@ notifications.post("/notifications/:id/feedback", async (c) => {
     await recordFeedback(c, c.var.user!.email, parsed.data);
   } catch (error: unknown) {
     if (wantsFragment(c) && error instanceof FeedbackRefused && error.status !== 404) {
-      return fragment(c, id, error.message);
+      return fragment(c, id, error.message); // the form again, with why
     }
-    return refused(c, error);
+    throw error; // routes/refusals.ts
   }
   if (wantsFragment(c)) return fragment(c, id);
   // Back to the answered card, so keyboard and screen-reader users keep their place.

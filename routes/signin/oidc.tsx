@@ -20,7 +20,6 @@
  */
 import { Hono } from "hono";
 import type { Config } from "../../config/schema.ts";
-import { LoginRefused } from "../../views/login.tsx";
 import type { AppEnv, Ctx } from "../context.ts";
 import { sameToken } from "../guards/forms.ts";
 import {
@@ -33,26 +32,16 @@ import {
 } from "./oidc_client.ts";
 import { checkResponseIssuer, OidcRefused } from "./oidc_rules.ts";
 import { isPrivileged } from "./privilege.ts";
-import { errorPage, page } from "../rendering/render.tsx";
+import { errorPage } from "../rendering/render.tsx";
 import { pruneRevokedNowAndThen, safeNext, secureCookies, startSession } from "./session.ts";
-import { cookieKeys, signedJsonCookie } from "./signed_cookies.ts";
+import { cookieKeys } from "./signed_cookies.ts";
+import { type Pending, PENDING_COOKIE, PENDING_SECONDS } from "./oidc_pending.tsx";
 
 /** The OIDC sub-app (mounted at `/`). */
 export const oidc: Hono<AppEnv> = new Hono<AppEnv>();
 
-const PENDING_SECONDS = 600;
 /** Provider error codes (RFC 6749 §4.1.2.1, OIDC Core §3.1.2.6) are short ASCII words. */
 const ERROR_CODE_RE = /^[a-z_]{1,40}$/;
-
-/** What the pending-sign-in cookie holds. */
-interface Pending {
-  state: string;
-  nonce: string;
-  verifier: string;
-  next: string;
-  /** Expiry, ms since epoch (the cookie's Max-Age is only advice to the browser). */
-  exp: number;
-}
 
 const clients = new WeakMap<Config, OidcClient>();
 
@@ -76,53 +65,6 @@ export function redirectUri(c: Ctx): string {
   const origin = c.var.deps.config.PUBLIC_ORIGIN ?? c.req.url;
   return new URL(CALLBACK_PATH, origin).href;
 }
-
-function refusedPage(c: Ctx, error: OidcRefused): Response | Promise<Response> {
-  const { log, failureLoggers } = c.var.deps;
-  if (error.code === "sign_in_misconfigured" || error.code === "discovery_issuer_mismatch") {
-    // The person cannot fix this: the operators are told, with the provider's own words.
-    log.error("sign-in is misconfigured", { method: "oidc", reason: error.code, ...error.detail });
-    const told = new Error(`OIDC sign-in is misconfigured: ${JSON.stringify(error.detail)}`);
-    for (const f of failureLoggers) {
-      try {
-        f.logFailure(told, { route: c.req.routePath });
-      } catch {
-        // failure loggers must never make things worse
-      }
-    }
-  } else {
-    log.warn("sign-in refused", { method: "oidc", reason: error.code, ...error.detail });
-  }
-  PENDING_COOKIE.clear(c, { secure: secureCookies(c, c.var.deps.config) });
-  const misconfigured = error.code === "sign_in_misconfigured";
-  const title = misconfigured ? "Sign-in is misconfigured" : "Sign-in failed";
-  return page(
-    c,
-    { title, status: error.status },
-    <LoginRefused reason={error.message} title={title} retry={!misconfigured} />,
-  );
-}
-
-/** The pending sign-in's fields from the cookie's JSON, or `null` when one is missing. */
-function parsePending(json: unknown): Pending | null {
-  const p = json as Partial<Pending>;
-  if (
-    typeof p.state !== "string" || typeof p.nonce !== "string" ||
-    typeof p.verifier !== "string" || typeof p.next !== "string" || typeof p.exp !== "number"
-  ) return null;
-  return p as Pending;
-}
-
-/**
- * The pending-sign-in cookie, scoped to `/auth/oidc`. Lax: it must come back on the provider's
- * top-level redirect to the callback.
- */
-const PENDING_COOKIE = signedJsonCookie<Pending>({
-  name: "stethoscope_oidc",
-  path: "/auth/oidc",
-  sameSite: "Lax",
-  parse: parsePending,
-});
 
 /** The pending sign-in this browser started, unless missing, tampered, malformed or expired. */
 async function readPending(c: Ctx, config: Config, now: Date): Promise<Pending | null> {
@@ -184,18 +126,13 @@ oidc.get("/auth/oidc/start", async (c) => {
     next: safeNext(c.req.query("next")),
     exp: now().getTime() + PENDING_SECONDS * 1000,
   };
-  let url: URL;
-  try {
-    url = await oidcClientFor(c).authorizationUrl({
-      state: pending.state,
-      nonce: pending.nonce,
-      verifier: pending.verifier,
-      redirectUri: redirectUri(c),
-    });
-  } catch (error: unknown) {
-    if (error instanceof OidcRefused) return refusedPage(c, error);
-    throw error;
-  }
+  // An OidcRefused is answered by app.onError (routes/refusals.ts → refusedPage).
+  const url = await oidcClientFor(c).authorizationUrl({
+    state: pending.state,
+    nonce: pending.nonce,
+    verifier: pending.verifier,
+    redirectUri: redirectUri(c),
+  });
   await PENDING_COOKIE.write(c, pending, {
     key: config.SECRET_KEY!,
     secure: secureCookies(c, config),
@@ -209,58 +146,54 @@ oidc.get(CALLBACK_PATH, async (c) => {
   const { config, now, log } = c.var.deps;
   const q = (name: string) => c.req.query(name);
   c.header("Cache-Control", "no-store");
-  try {
-    const providerError = q("error");
-    if (providerError !== undefined) {
-      const code = ERROR_CODE_RE.test(providerError) ? providerError : "unknown";
-      throw new OidcRefused(
-        code === "access_denied" ? 403 : 401,
-        `provider_${code}`,
-        code === "access_denied"
-          ? "The sign-in provider did not allow the sign-in (access denied)."
-          : `The sign-in provider reported a problem (${code}). Try again.`,
-      );
-    }
-    const pending = await readPending(c, config, now());
-    if (!pending) {
-      throw new OidcRefused(
-        401,
-        "no_pending_sign_in",
-        "This sign-in took too long or was started in another browser or tab. Start again from the sign-in page.",
-      );
-    }
-    const state = q("state");
-    if (state === undefined || !sameToken(state, pending.state)) {
-      throw new OidcRefused(
-        401,
-        "state_mismatch",
-        "This answer from the sign-in provider does not match the sign-in you started. Start again from the sign-in page.",
-      );
-    }
-    checkResponseIssuer(q("iss"), await oidcClientFor(c).metadata());
-    await claimPending(c, pending);
-    const code = q("code");
-    if (code === undefined || code === "" || code.length > 4096) {
-      throw new OidcRefused(
-        401,
-        "no_code",
-        "The sign-in provider sent no sign-in code. Try again.",
-      );
-    }
-    const who = await oidcClientFor(c).signIn(new URL(c.req.url).searchParams, {
-      state: pending.state,
-      nonce: pending.nonce,
-      verifier: pending.verifier,
-      redirectUri: redirectUri(c),
-      now: now(),
-    });
-    const privileged = isPrivileged(config, who);
-    PENDING_COOKIE.clear(c, { secure: secureCookies(c, config) });
-    await startSession(c, config, { email: who.email, groups: who.groups, now: now() });
-    log.info("signed in", { user: who.email, method: "oidc", privileged });
-    return c.redirect(pending.next, 303);
-  } catch (error: unknown) {
-    if (error instanceof OidcRefused) return refusedPage(c, error);
-    throw error;
+  // An OidcRefused thrown here is answered by app.onError (routes/refusals.ts → refusedPage).
+  const providerError = q("error");
+  if (providerError !== undefined) {
+    const code = ERROR_CODE_RE.test(providerError) ? providerError : "unknown";
+    throw new OidcRefused(
+      code === "access_denied" ? 403 : 401,
+      `provider_${code}`,
+      code === "access_denied"
+        ? "The sign-in provider did not allow the sign-in (access denied)."
+        : `The sign-in provider reported a problem (${code}). Try again.`,
+    );
   }
+  const pending = await readPending(c, config, now());
+  if (!pending) {
+    throw new OidcRefused(
+      401,
+      "no_pending_sign_in",
+      "This sign-in took too long or was started in another browser or tab. Start again from the sign-in page.",
+    );
+  }
+  const state = q("state");
+  if (state === undefined || !sameToken(state, pending.state)) {
+    throw new OidcRefused(
+      401,
+      "state_mismatch",
+      "This answer from the sign-in provider does not match the sign-in you started. Start again from the sign-in page.",
+    );
+  }
+  checkResponseIssuer(q("iss"), await oidcClientFor(c).metadata());
+  await claimPending(c, pending);
+  const code = q("code");
+  if (code === undefined || code === "" || code.length > 4096) {
+    throw new OidcRefused(
+      401,
+      "no_code",
+      "The sign-in provider sent no sign-in code. Try again.",
+    );
+  }
+  const who = await oidcClientFor(c).signIn(new URL(c.req.url).searchParams, {
+    state: pending.state,
+    nonce: pending.nonce,
+    verifier: pending.verifier,
+    redirectUri: redirectUri(c),
+    now: now(),
+  });
+  const privileged = isPrivileged(config, who);
+  PENDING_COOKIE.clear(c, { secure: secureCookies(c, config) });
+  await startSession(c, config, { email: who.email, groups: who.groups, now: now() });
+  log.info("signed in", { user: who.email, method: "oidc", privileged });
+  return c.redirect(pending.next, 303);
 });
