@@ -7,7 +7,7 @@
  * @module
  */
 import type { Client } from "@elastic/elasticsearch";
-import { describeEsError } from "../elasticsearch.ts";
+import { describeEsError, esStatus } from "../elasticsearch.ts";
 import { StoreError } from "./codec.ts";
 import type { IndexName } from "./es_indices.ts";
 import { sha256Hex } from "../../lib/sha256.ts";
@@ -44,7 +44,41 @@ export interface EsContext {
   id(...parts: string[]): Promise<string>;
   /** The store's clock. */
   now(): Date;
+  /**
+   * Writes `document` over the document `id` if nobody wrote it since `version` was read
+   * (`if_seq_no`/`if_primary_term`; `null`: creates it, if nobody did meanwhile).
+   *
+   * @returns `true` when written, `false` on a conflict (409: read again and decide again)
+   */
+  writeIfUnchanged(
+    index: IndexName,
+    id: string,
+    document: Record<string, unknown>,
+    options: { version: Version | null; refresh?: "wait_for" },
+  ): Promise<boolean>;
+  /**
+   * Compare-and-set on one document: reads it (a real-time `GET`), lets `decide` choose from
+   * what it holds (`null`: no such document), and writes `decide`'s `write` back only if nobody
+   * wrote the document meanwhile (`if_seq_no`/`if_primary_term`, or `create` for a new one); on
+   * a 409 it reads and decides again. A decision without `write` ends at once.
+   *
+   * @returns the `result` of the decision that was written (or needed no write)
+   * @throws {StoreError} "`options.label` kept changing under concurrent updates" after
+   *   `options.attempts` conflicts
+   */
+  compareAndSet<T>(
+    index: IndexName,
+    id: string,
+    options: { label: string; attempts: number; refresh?: "wait_for" },
+    decide: (source: Record<string, unknown> | null) => Decision<T>,
+  ): Promise<T>;
 }
+
+/** The version a document was read at (`_seq_no`, `_primary_term`). */
+export type Version = { seq: number; term: number };
+
+/** What {@link EsContext.compareAndSet} does with a document: write it over, or leave it. */
+export type Decision<T> = { result: T; write?: Record<string, unknown> };
 
 /**
  * SHA-256 of the parts joined by NUL, in hex: the stable document id, so that writing the same
@@ -80,6 +114,31 @@ export function esContext(
   options: { prefix: string; now: () => Date },
 ): EsContext {
   const index = (name: IndexName) => options.prefix + name;
+  async function writeIfUnchanged(
+    name: IndexName,
+    id: string,
+    document: Record<string, unknown>,
+    o: { version: Version | null; refresh?: "wait_for" },
+  ): Promise<boolean> {
+    const refresh = o.refresh === undefined ? {} : { refresh: o.refresh };
+    try {
+      if (o.version === null) await client.create({ index: index(name), id, document, ...refresh });
+      else {
+        await client.index({
+          index: index(name),
+          id,
+          document,
+          if_seq_no: o.version.seq,
+          if_primary_term: o.version.term,
+          ...refresh,
+        });
+      }
+      return true;
+    } catch (error: unknown) {
+      if (esStatus(error) === 409) return false;
+      throw error;
+    }
+  }
   return {
     client,
     index,
@@ -107,5 +166,18 @@ export function esContext(
     },
     id: stableId,
     now: options.now,
+    writeIfUnchanged,
+    async compareAndSet(name, id, o, decide) {
+      for (let attempt = 0; attempt < o.attempts; attempt++) {
+        const got = await client.get({ index: index(name), id }, { ignore: [404] });
+        const source = got.found ? (got._source ?? {}) as Record<string, unknown> : null;
+        const { result, write } = decide(source);
+        if (write === undefined) return result;
+        const version = got.found ? { seq: got._seq_no!, term: got._primary_term! } : null;
+        const refresh = o.refresh === undefined ? {} : { refresh: o.refresh };
+        if (await writeIfUnchanged(name, id, write, { version, ...refresh })) return result;
+      }
+      throw new StoreError(`${o.label} kept changing under concurrent updates`);
+    },
   };
 }

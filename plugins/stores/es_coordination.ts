@@ -9,62 +9,14 @@
  *
  * @module
  */
-import type { Client } from "@elastic/elasticsearch";
 import type { CoordinationStore, Rate } from "../../engine/core/ports.ts";
 import { takeToken } from "../../lib/token_bucket.ts";
-import { esStatus } from "../elasticsearch.ts";
-import { StoreError } from "./codec.ts";
 import type { EsContext } from "./es_context.ts";
 
 /** How many times a step is tried when other processes keep writing the same document. */
 const ATTEMPTS = 20;
 /** Every this many takes, buckets that are full again (no different from none) are deleted. */
 const PRUNE_EVERY = 500;
-
-type Doc = { found: boolean; source: Record<string, unknown>; seq?: number; term?: number };
-
-async function read(client: Client, index: string, id: string): Promise<Doc> {
-  const got = await client.get({ index, id }, { ignore: [404] });
-  return got.found
-    ? {
-      found: true,
-      source: (got._source ?? {}) as Record<string, unknown>,
-      seq: got._seq_no!,
-      term: got._primary_term!,
-    }
-    : { found: false, source: {} };
-}
-
-/** Writes `document` over `doc` if nobody wrote it since: false on a 409 (try again). */
-async function writeOver(
-  client: Client,
-  index: string,
-  id: string,
-  doc: Doc,
-  document: Record<string, unknown>,
-): Promise<boolean> {
-  try {
-    if (doc.found) {
-      await client.index({
-        index,
-        id,
-        document,
-        if_seq_no: doc.seq!,
-        if_primary_term: doc.term!,
-      });
-    } else await client.create({ index, id, document });
-    return true;
-  } catch (error: unknown) {
-    if (esStatus(error) === 409) return false;
-    throw error;
-  }
-}
-
-function contention(what: string): StoreError {
-  return new StoreError(
-    `Cannot ${what} in the Elasticsearch store: ${ATTEMPTS} attempts met other processes' writes`,
-  );
-}
 
 /**
  * The coordination methods of the Elasticsearch store.
@@ -73,9 +25,7 @@ function contention(what: string): StoreError {
  * @returns `takeToken`, `takeLease` and `releaseLease` (see `CoordinationStore`)
  */
 export function esCoordination(ctx: EsContext): CoordinationStore {
-  const { client, run } = ctx;
-  const buckets = ctx.index("rate_buckets");
-  const leases = ctx.index("leases");
+  const { run } = ctx;
   let takes = 0;
   return {
     takeToken(key: string, rate: Rate, now: Date): Promise<number> {
@@ -85,43 +35,42 @@ export function esCoordination(ctx: EsContext): CoordinationStore {
         if (++takes % PRUNE_EVERY === 0) {
           await ctx.deleteRange("rate_buckets", { full_at: { lte: nowMs } });
         }
-        for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-          const doc = await read(client, buckets, id);
-          const old = doc.found
-            ? { tokens: Number(doc.source.tokens), at: Number(doc.source.at) }
-            : undefined;
+        const cas = { label: "the rate-limit bucket", attempts: ATTEMPTS };
+        return await ctx.compareAndSet("rate_buckets", id, cas, (doc) => {
+          const old = doc ? { tokens: Number(doc.tokens), at: Number(doc.at) } : undefined;
           const { bucket, wait, fullAt } = takeToken(old, rate, nowMs);
           // a refusal changes nothing worth writing: the refill is computed again from `old`
-          if (wait > 0) return wait;
-          const document = { tokens: bucket.tokens, at: bucket.at, full_at: fullAt };
-          if (await writeOver(client, buckets, id, doc, document)) return 0;
-        }
-        throw contention("take a rate-limit token");
+          if (wait > 0) return { result: wait };
+          return { result: 0, write: { tokens: bucket.tokens, at: bucket.at, full_at: fullAt } };
+        });
       });
     },
 
     takeLease(name: string, holder: string, options: { until: Date; now: Date }) {
       return run("take a lease", async () => {
-        const id = await ctx.id(name);
-        for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-          const doc = await read(client, leases, id);
-          const live = doc.found && Number(doc.source.until) > options.now.getTime();
-          if (live && doc.source.holder !== holder) return false;
-          const document = { holder, until: options.until.getTime() };
-          if (await writeOver(client, leases, id, doc, document)) return true;
-        }
-        throw contention("take a lease");
+        const cas = { label: `the lease "${name}"`, attempts: ATTEMPTS };
+        return await ctx.compareAndSet("leases", await ctx.id(name), cas, (doc) => {
+          const live = doc !== null && Number(doc.until) > options.now.getTime();
+          if (live && doc.holder !== holder) return { result: false };
+          return { result: true, write: { holder, until: options.until.getTime() } };
+        });
       });
     },
 
     releaseLease(name: string, holder: string): Promise<void> {
       return run("release a lease", async () => {
-        const id = await ctx.id(name);
-        const doc = await read(client, leases, id);
-        if (!doc.found || doc.source.holder !== holder) return;
-        // ended, not deleted: a lease document is written over, never removed (a 409 means
-        // another process took it over meanwhile, which is what releasing allows)
-        await writeOver(client, leases, id, doc, { holder, until: 0 });
+        // ended, not deleted: a lease document is written over, never removed (after a 409 the
+        // lease is read again: another process that took it over meanwhile keeps it)
+        const cas = { label: `the lease "${name}"`, attempts: ATTEMPTS };
+        await ctx.compareAndSet(
+          "leases",
+          await ctx.id(name),
+          cas,
+          (doc) =>
+            doc === null || doc.holder !== holder
+              ? { result: undefined }
+              : { result: undefined, write: { holder, until: 0 } },
+        );
       });
     },
   };

@@ -12,9 +12,8 @@
 import type { NudgeMessage } from "../../engine/nudges/nudge_message.ts";
 import type { NudgeHistory } from "../../engine/nudges/nudges.ts";
 import type { NudgeLedger, NudgeState, QueuedNudge } from "../../engine/nudges/nudge_ports.ts";
-import { esStatus } from "../elasticsearch.ts";
-import { StoreError } from "./codec.ts";
 import type { EsContext, Hit } from "./es_context.ts";
+import type { IndexName } from "./es_indices.ts";
 
 /** How many times a read-modify-write is retried when the document changes in between. */
 const ATTEMPTS = 5;
@@ -44,54 +43,25 @@ interface SnoozeDoc {
  */
 export function esNudges(ctx: EsContext): NudgeLedger {
   const { client, run } = ctx;
-  const nudges = ctx.index("nudges");
-  const people = ctx.index("nudge_people");
-
-  async function update(
-    index: string,
-    id: string,
-    doc: Record<string, unknown>,
-    version: { seq: number; term: number } | null,
-  ): Promise<boolean> {
-    try {
-      if (version === null) {
-        await client.create({ index, id, document: doc, refresh: "wait_for" });
-      } else {
-        await client.index({
-          index,
-          id,
-          document: doc,
-          if_seq_no: version.seq,
-          if_primary_term: version.term,
-          refresh: "wait_for",
-        });
-      }
-      return true;
-    } catch (error: unknown) {
-      if (esStatus(error) === 409) return false;
-      throw error;
-    }
-  }
+  const nudges = "nudges";
+  const people = "nudge_people";
 
   /** Reads a document (or `empty`), applies `change`, writes it back unless someone else did. */
   async function change<T extends object>(
-    index: string,
+    index: IndexName,
     id: string,
     empty: T,
     apply: (doc: T) => T,
   ): Promise<void> {
-    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-      const got = await client.get({ index, id }, { ignore: [404] });
-      const doc = got.found ? got._source as T : empty;
-      const version = got.found ? { seq: got._seq_no!, term: got._primary_term! } : null;
-      const next = apply(structuredClone(doc));
-      if (await update(index, id, next as Record<string, unknown>, version)) return;
-    }
-    throw new StoreError(`nudge record "${id}" kept changing under concurrent updates`);
+    const cas = { label: `nudge record "${id}"`, attempts: ATTEMPTS, refresh: "wait_for" as const };
+    await ctx.compareAndSet(index, id, cas, (doc) => ({
+      result: undefined,
+      write: apply(structuredClone((doc ?? empty) as T)) as Record<string, unknown>,
+    }));
   }
 
-  async function read<T>(index: string, id: string): Promise<T | undefined> {
-    const got = await client.get({ index, id }, { ignore: [404] });
+  async function read<T>(index: IndexName, id: string): Promise<T | undefined> {
+    const got = await client.get({ index: ctx.index(index), id }, { ignore: [404] });
     return got.found ? got._source as T : undefined;
   }
 
@@ -118,7 +88,7 @@ export function esNudges(ctx: EsContext): NudgeLedger {
 
     queueNudge(nudge: Omit<QueuedNudge, "attempts" | "nextAttemptAt">): Promise<boolean> {
       return run("queue a nudge", () =>
-        update(nudges, nudge.key, {
+        ctx.writeIfUnchanged(nudges, nudge.key, {
           email: nudge.email,
           channel: nudge.channel,
           state: "queued",
@@ -127,7 +97,7 @@ export function esNudges(ctx: EsContext): NudgeLedger {
           attempts: 0,
           next_attempt_at: nudge.queuedAt.getTime(),
           lease_until: 0,
-        }, null));
+        }, { version: null, refresh: "wait_for" }));
     },
 
     takeDueNudges(now: Date, limit: number, leaseMs: number): Promise<QueuedNudge[]> {
@@ -156,7 +126,11 @@ export function esNudges(ctx: EsContext): NudgeLedger {
             attempts: Number(source.attempts ?? 0) + 1,
           };
           const version = { seq: hit._seq_no!, term: hit._primary_term! };
-          if (await update(nudges, hit._id, doc, version)) taken.push(toQueued(hit));
+          const written = await ctx.writeIfUnchanged(nudges, hit._id, doc, {
+            version,
+            refresh: "wait_for",
+          });
+          if (written) taken.push(toQueued(hit));
         }
         return taken;
       });

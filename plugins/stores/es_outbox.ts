@@ -11,8 +11,7 @@
  */
 import type { OutboxItem, OutboxStore } from "../../engine/core/ports.ts";
 import type { Feedback } from "../../engine/core/types.ts";
-import { esStatus } from "../elasticsearch.ts";
-import { pickFeedback, StoreError } from "./codec.ts";
+import { pickFeedback } from "./codec.ts";
 import type { EsContext, Hit } from "./es_context.ts";
 
 /** Options of {@link esOutbox}. */
@@ -58,28 +57,6 @@ export function esOutbox(ctx: EsContext, options: EsOutboxOptions): OutboxStore 
   const owner = options.owner ?? crypto.randomUUID();
   const index = ctx.index("outbox");
 
-  /** Updates an outbox item if nobody changed it since `version`; false on a conflict. */
-  async function update(
-    id: string,
-    doc: Record<string, unknown>,
-    version: { seq: number; term: number },
-  ): Promise<boolean> {
-    try {
-      await client.update({
-        index,
-        id,
-        doc,
-        if_seq_no: version.seq,
-        if_primary_term: version.term,
-        refresh: "wait_for",
-      });
-      return true;
-    } catch (error: unknown) {
-      if (esStatus(error) === 409) return false;
-      throw error;
-    }
-  }
-
   /**
    * Applies `change` to an undelivered item read fresh, retrying on a concurrent change.
    * `change` returns `null` to leave the item alone.
@@ -88,16 +65,18 @@ export function esOutbox(ctx: EsContext, options: EsOutboxOptions): OutboxStore 
     id: string,
     change: (source: Record<string, unknown>) => Record<string, unknown> | null,
   ): Promise<void> {
-    for (let attempt = 0; attempt < MARK_ATTEMPTS; attempt++) {
-      const got = await client.get({ index, id }, { ignore: [404] });
-      if (!got.found) return;
-      const source = got._source as Record<string, unknown>;
-      if (source.delivered === true) return;
+    const cas = {
+      label: `outbox item "${id}"`,
+      attempts: MARK_ATTEMPTS,
+      refresh: "wait_for" as const,
+    };
+    await ctx.compareAndSet("outbox", id, cas, (source) => {
+      if (source === null || source.delivered === true) return { result: undefined };
       const doc = change(source);
-      if (doc === null) return;
-      if (await update(id, doc, { seq: got._seq_no!, term: got._primary_term! })) return;
-    }
-    throw new StoreError(`outbox item "${id}" kept changing under concurrent updates`);
+      return doc === null
+        ? { result: undefined }
+        : { result: undefined, write: { ...source, ...doc } };
+    });
   }
 
   return {
@@ -125,10 +104,11 @@ export function esOutbox(ctx: EsContext, options: EsOutboxOptions): OutboxStore 
         const claimed: OutboxItem[] = [];
         for (const hit of hits) {
           const until = ctx.now().getTime() + options.claimMs;
-          const held = await update(
+          const held = await ctx.writeIfUnchanged(
+            "outbox",
             hit._id,
-            { claimed_by: owner, claimed_until: until },
-            { seq: hit._seq_no!, term: hit._primary_term! },
+            { ...hit._source, claimed_by: owner, claimed_until: until },
+            { version: { seq: hit._seq_no!, term: hit._primary_term! }, refresh: "wait_for" },
           );
           if (held) claimed.push(toOutboxItem(hit));
         }

@@ -156,7 +156,7 @@ Deno.test("a mark gives up after 5 tries while the item keeps changing under it"
       return got;
     }) as Client["get"];
     await assert.rejects(
-      process("a", { ...ctx, client: busy }).markFailed(item!.id, {
+      process("a", esContext(busy, { prefix: "t-", now: ctx.now })).markFailed(item!.id, {
         nextAttemptAt: at(5),
         error: "x",
       }),
