@@ -45,6 +45,7 @@ const FACTORS: Record<string, string> = {
   hardware_token: "Duo hardware token",
   webauthn_security_key: "Duo security key",
   remembered_device: "Duo remembered device",
+  not_available: "Duo sign-in", // an enrolment or bypass: Duo logs no factor
 };
 
 function words(code: string): string {

@@ -167,9 +167,11 @@ export function toEvent(raw: unknown, options: { debug: boolean }): AccessEvent 
   if (Number.isNaN(timestamp.getTime())) return null;
   // Duo has answered `access_device.ip` with a port ("10.8.1.5:1234"): keep the address only.
   const ip = plainAddress(e.access_device?.ip ?? "");
+  // A GeoIP lookup with no answer leaves `null`, `""` or a "-" placeholder: that part is unknown.
   const where = [e.access_device?.location?.city, e.access_device?.location?.state]
     .concat(e.access_device?.location?.country)
-    .filter((s): s is string => typeof s === "string" && s !== "");
+    .map((s) => s?.trim())
+    .filter((s): s is string => typeof s === "string" && s !== "" && s !== "-");
   // A line per fact Duo gave; an absent one (an enrolment has no reason) is left out, not blank.
   const facts: [string, string | null | undefined][] = [
     ["IP", ip],
