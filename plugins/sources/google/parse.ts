@@ -132,7 +132,10 @@ export function processMobileDevice(raw: unknown, options: RecordOptions): Devic
   if (r.type !== "ANDROID" || oldAndroid) {
     practices.unknownsources = { value: !r.unknownSourcesStatus, last_updated: last_sync };
   }
-  practices.adbstatus = { value: !r.adbStatus, last_updated: last_sync };
+  // `adbStatus` is a boolean Android's policy app may not send (a work profile): absent is unknown.
+  if (typeof r.adbStatus === "boolean") {
+    practices.adbstatus = { value: !r.adbStatus, last_updated: last_sync };
+  }
   const patch = epochMs(r.securityPatchLevel);
   if (patch) device.security_patch_level = patch;
   device.practices = practices;
