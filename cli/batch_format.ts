@@ -95,7 +95,8 @@ export function formatSummary(stats: BatchStats, x: SummaryExtras): string {
   const r = stats.ratings;
   lines.push(
     `Devices: ${r.critical ?? 0} critical, ${r.suggested ?? 0} suggested, ${r.ok ?? 0} ok, ` +
-      `${r.unknown ?? 0} unknown`,
+      `${r.partial ?? 0} partly checked, ${r.unknown ?? 0} unknown` +
+      (r.exempt ? `, ${r.exempt} exempt` : ""),
   );
   const names = Object.keys(stats.practices).sort();
   if (names.length > 0) {

@@ -1,7 +1,8 @@
 /**
- * The org-wide dashboard (privileged users): the latest batch run's share of devices critical,
- * suggested, ok and unknown — overall, per practice, per platform, per source — the most common
- * failing practices, and the trend over the last runs. The numbers are dashboard_model.ts's, the
+ * The org-wide dashboard (privileged users): the latest batch run's devices critical, suggested,
+ * OK (checked and passing), partly checked, unknown and exempt — overall, per practice, per
+ * platform, per source — the most common failing practices, and the trend over the last runs;
+ * every number links to the devices behind it. The numbers are dashboard_model.ts's, the
  * charts dashboard_charts.tsx's; this module lays them out.
  *
  * @module
@@ -45,7 +46,7 @@ export function Dashboard(
       </p>
       <Legend />
       <ChartSection id="overall" heading="All devices" head="Scope" rows={[m.overall]} />
-      <Failing items={m.failing} />
+      <Failing items={m.failing} run={m.latest.id} />
       <ChartSection id="practices" heading="By practice" head="Practice" rows={m.practices} />
       <ChartSection id="platforms" heading="By platform" head="Platform" rows={m.platforms} />
       <ChartSection id="sources" heading="By source" head="Source" rows={m.sources} />

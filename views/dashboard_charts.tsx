@@ -1,57 +1,56 @@
 /**
- * The dashboard's charts: server-rendered SVG stacked bars styled by classes (no inline styles, no
- * script), each with a table of the same numbers beside it in a box that scrolls sideways on a
- * narrow screen. Changes when how the numbers are drawn does.
+ * The dashboard's charts: one stacked bar per row (an SVG per bar, styled by classes; no inline
+ * styles, no script) whose label is HTML beside it, so a long practice name wraps instead of being
+ * clipped at any width; each chart sits beside a table of the same numbers, every count a link to
+ * the device list behind it (issue 26 drill-down). Changes when how the numbers are drawn does.
  *
  * @module
  */
 import type { Child } from "hono/jsx";
-import { type DashboardModel, percent, type Row, SHARE_LABEL, SHARES } from "./dashboard_model.ts";
+import {
+  DEVICE_SHARES,
+  type FailingItem,
+  listHref,
+  percent,
+  type Row,
+  type Share,
+  SHARE_LABEL,
+  SHARE_MEANING,
+} from "./dashboard_model.ts";
 
-const LABEL_W = 112;
-const BAR_W = 180;
-const ROW_H = 24;
-
-/** Horizontal 100 % stacked bars, one per row. */
-function StackedBars(
-  props: { id: string; title: string; rows: Row[]; labels?: (r: Row) => string },
-): Child {
-  const height = props.rows.length * ROW_H + 4;
+/** One bar's segments, as percentages of a 100-unit-wide SVG. */
+function Bar(props: { parts: [Share, number][]; of: number }): Child {
+  let x = 0;
   return (
-    <svg
-      class="chart-svg"
-      viewBox={`0 0 ${LABEL_W + BAR_W + 68} ${height}`}
-      role="img"
-      aria-labelledby={`${props.id}-title`}
-      focusable="false"
-    >
-      <title id={`${props.id}-title`}>{props.title}</title>
-      {props.rows.map((r, i) => {
-        const y = i * ROW_H + 2;
-        let x = LABEL_W;
-        return (
-          <g>
-            <text x={LABEL_W - 6} y={y + 15} text-anchor="end" class="chart-label">
-              {props.labels ? props.labels(r) : r.label}
-            </text>
-            {r.total === 0 && (
-              <rect x={LABEL_W} y={y} width={BAR_W} height={ROW_H - 6} class="seg-empty" />
-            )}
-            {SHARES.map((s) => {
-              const w = r.total === 0 ? 0 : (r.counts[s] / r.total) * BAR_W;
-              const rect = w > 0 && (
-                <rect x={x} y={y} width={round(w)} height={ROW_H - 6} class={`seg-${s}`} />
-              );
-              x += w;
-              return rect;
-            })}
-            <text x={LABEL_W + BAR_W + 6} y={y + 15} class="chart-label">
-              {percent(r.counts.ok, r.total)}% ok
-            </text>
-          </g>
+    <svg class="chart-bar" viewBox="0 0 100 10" preserveAspectRatio="none" focusable="false">
+      {props.of === 0 && <rect x="0" y="0" width="100" height="10" class="seg-empty" />}
+      {props.parts.map(([s, n]) => {
+        const w = props.of === 0 ? 0 : (n / props.of) * 100;
+        const rect = w > 0 && (
+          <rect x={round(x)} y="0" width={round(w)} height="10" class={`seg-${s}`} />
         );
+        x += w;
+        return rect;
       })}
     </svg>
+  );
+}
+
+/**
+ * Horizontal 100 % stacked bars, one per row, with "n % OK" after each. Hidden from screen
+ * readers: the table beside it says the same, with links.
+ */
+function StackedBars(props: { rows: Row[] }): Child {
+  return (
+    <div class="bars" aria-hidden="true">
+      {props.rows.map((r) => (
+        <div class="bar-row">
+          <span class="bar-label">{r.label}</span>
+          <Bar parts={r.shares.map((s) => [s, r.counts[s]])} of={r.total} />
+          <span class="bar-value">{percent(r.counts.ok, r.total)}% OK</span>
+        </div>
+      ))}
+    </div>
   );
 }
 
@@ -71,8 +70,15 @@ function TableBox(props: { label: string; children: Child }): Child {
   );
 }
 
-/** The numbers of a stacked chart: counts and shares per row. */
+/** A count linking to the devices behind it (a plain 0 links nowhere). */
+function CountLink(props: { n: number; href: string; pct?: number }): Child {
+  const text = props.pct === undefined ? `${props.n}` : `${props.n} (${props.pct}%)`;
+  return props.n === 0 ? <>{text}</> : <a href={props.href}>{text}</a>;
+}
+
+/** The numbers of a stacked chart: counts and shares per row, each count linked to its list. */
 function ShareTable(props: { caption: string; head: string; rows: Row[] }): Child {
+  const shares = props.rows[0]!.shares;
   const na = props.rows.some((r) => r.na !== undefined);
   return (
     <TableBox label={props.caption}>
@@ -81,18 +87,32 @@ function ShareTable(props: { caption: string; head: string; rows: Row[] }): Chil
         <thead>
           <tr>
             <th scope="col">{props.head}</th>
-            {SHARES.map((s) => <th scope="col">{SHARE_LABEL[s]}</th>)}
+            {shares.map((s) => <th scope="col">{SHARE_LABEL[s]}</th>)}
             <th scope="col">Devices</th>
-            {na && <th scope="col">Not applicable (not counted)</th>}
+            {na && <th scope="col">{SHARE_LABEL.na} (not counted)</th>}
           </tr>
         </thead>
         <tbody>
           {props.rows.map((r) => (
             <tr>
               <th scope="row">{r.label}</th>
-              {SHARES.map((s) => <td>{r.counts[s]} ({percent(r.counts[s], r.total)}%)</td>)}
-              <td>{r.total}</td>
-              {na && <td>{r.na ?? 0}</td>}
+              {shares.map((s) => (
+                <td>
+                  <CountLink
+                    n={r.counts[s]}
+                    pct={percent(r.counts[s], r.total)}
+                    href={listHref({ ...r.filter, [r.by]: s })}
+                  />
+                </td>
+              ))}
+              <td>
+                <CountLink n={r.total} href={listHref(r.filter)} />
+              </td>
+              {na && (
+                <td>
+                  <CountLink n={r.na ?? 0} href={listHref({ ...r.filter, status: "na" })} />
+                </td>
+              )}
             </tr>
           ))}
         </tbody>
@@ -101,16 +121,16 @@ function ShareTable(props: { caption: string; head: string; rows: Row[] }): Chil
   );
 }
 
-/** The colour key of the four shares (hidden from screen readers: the tables say it). */
+/** The colour key and meaning of every share (the tables head their columns with the same words). */
 export function Legend(): Child {
   return (
-    <ul class="chart-legend" aria-hidden="true">
-      {SHARES.map((s) => (
+    <ul class="chart-legend">
+      {[...DEVICE_SHARES, "na" as const].map((s) => (
         <li>
-          <svg viewBox="0 0 10 10" class="chart-key" focusable="false">
+          <svg viewBox="0 0 10 10" class="chart-key" aria-hidden="true" focusable="false">
             <rect width="10" height="10" class={`seg-${s}`} />
           </svg>
-          {SHARE_LABEL[s]}
+          <strong>{SHARE_LABEL[s]}</strong>: {SHARE_MEANING[s]}
         </li>
       ))}
     </ul>
@@ -119,23 +139,17 @@ export function Legend(): Child {
 
 /**
  * One chart section: a heading, the stacked bars of `rows` and the table of the same numbers;
- * nothing when there are no rows. `head` names the tables' first column; `labels` overrides the
- * bar labels.
+ * nothing when there are no rows. `head` names the tables' first column.
  */
 export function ChartSection(
-  props: { id: string; heading: string; head: string; rows: Row[]; labels?: (r: Row) => string },
+  props: { id: string; heading: string; head: string; rows: Row[] },
 ): Child {
   if (props.rows.length === 0) return null;
   return (
     <section class="panel chart" aria-labelledby={`${props.id}-h`}>
       <h2 id={`${props.id}-h`}>{props.heading}</h2>
       <div class="chart-pair">
-        <StackedBars
-          id={props.id}
-          title={`${props.heading}: share of devices critical, suggested, ok and unknown`}
-          rows={props.rows}
-          {...(props.labels ? { labels: props.labels } : {})}
-        />
+        <StackedBars rows={props.rows} />
         <ShareTable caption={props.heading} head={props.head} rows={props.rows} />
       </div>
     </section>
@@ -146,56 +160,24 @@ export function ChartSection(
  * The most common failing practices: bars of devices critical and suggested, scaled to the most
  * failing one, and their table with each practice's share of devices; nothing when none fail.
  */
-export function Failing(props: { items: DashboardModel["failing"] }): Child {
+export function Failing(props: { items: FailingItem[]; run: string }): Child {
   if (props.items.length === 0) return null;
   const max = Math.max(...props.items.map((i) => i.failing));
+  const href = (it: FailingItem, status: string) =>
+    listHref({ run: props.run, practice: it.key, status });
   return (
     <section class="panel chart" aria-labelledby="failing-h">
       <h2 id="failing-h">Most common failing practices</h2>
       <div class="chart-pair">
-        <svg
-          class="chart-svg"
-          viewBox={`0 0 ${LABEL_W + BAR_W + 40} ${props.items.length * ROW_H + 4}`}
-          role="img"
-          aria-labelledby="failing-title"
-          focusable="false"
-        >
-          <title id="failing-title">
-            Devices failing each practice (critical or suggested), most first
-          </title>
-          {props.items.map((it, i) => (
-            <g>
-              <text x={LABEL_W - 6} y={i * ROW_H + 17} text-anchor="end" class="chart-label">
-                {it.label}
-              </text>
-              {it.critical > 0 && (
-                <rect
-                  x={LABEL_W}
-                  y={i * ROW_H + 2}
-                  width={round((it.critical / max) * BAR_W)}
-                  height={ROW_H - 6}
-                  class="seg-critical"
-                />
-              )}
-              {it.suggested > 0 && (
-                <rect
-                  x={round(LABEL_W + (it.critical / max) * BAR_W)}
-                  y={i * ROW_H + 2}
-                  width={round((it.suggested / max) * BAR_W)}
-                  height={ROW_H - 6}
-                  class="seg-suggested"
-                />
-              )}
-              <text
-                x={LABEL_W + round((it.failing / max) * BAR_W) + 6}
-                y={i * ROW_H + 17}
-                class="chart-label"
-              >
-                {it.failing}
-              </text>
-            </g>
+        <div class="bars" aria-hidden="true">
+          {props.items.map((it) => (
+            <div class="bar-row">
+              <span class="bar-label">{it.label}</span>
+              <Bar parts={[["critical", it.critical], ["suggested", it.suggested]]} of={max} />
+              <span class="bar-value">{it.failing}</span>
+            </div>
           ))}
-        </svg>
+        </div>
         <TableBox label="Most common failing practices">
           <table class="chart-table">
             <caption>Most common failing practices</caption>
@@ -203,6 +185,8 @@ export function Failing(props: { items: DashboardModel["failing"] }): Child {
               <tr>
                 <th scope="col">Practice</th>
                 <th scope="col">Devices failing</th>
+                <th scope="col">{SHARE_LABEL.critical}</th>
+                <th scope="col">{SHARE_LABEL.suggested}</th>
                 <th scope="col">Share of devices</th>
               </tr>
             </thead>
@@ -210,7 +194,15 @@ export function Failing(props: { items: DashboardModel["failing"] }): Child {
               {props.items.map((it) => (
                 <tr>
                   <th scope="row">{it.label}</th>
-                  <td>{it.failing}</td>
+                  <td>
+                    <CountLink n={it.failing} href={href(it, "failing")} />
+                  </td>
+                  <td>
+                    <CountLink n={it.critical} href={href(it, "critical")} />
+                  </td>
+                  <td>
+                    <CountLink n={it.suggested} href={href(it, "suggested")} />
+                  </td>
                   <td>{percent(it.failing, it.total)}%</td>
                 </tr>
               ))}

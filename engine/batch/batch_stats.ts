@@ -11,12 +11,44 @@ import { actionGroups, deviceRating } from "../view/rating.ts";
 import type { MergedDevice } from "../core/types.ts";
 
 /**
- * The key a device counts under in a run's ratings: its rating, except that a device whose only
- * failing practices are exempt (rated `ok` for its person) counts as `exempt`, never as OK.
+ * What a device counts as in a run's headline (issue 26: "OK" means checked and passing):
+ * `critical` and `suggested` as rated; `ok` only when every practice shown was checked and
+ * passes; `partial` when nothing fails but some practice cannot be checked (the person's card says
+ * "Nothing to fix · 3 can't be checked"); `unknown` when nothing is known; `exempt` (issue 26,
+ * exemptions) when the only failing practices are waived.
  */
-export function ratingKey(d: Pick<MergedDevice, "practices">): string {
+export type Headline = "critical" | "suggested" | "ok" | "partial" | "unknown" | "exempt";
+
+/** Every headline, in the order the dashboard stacks and lists them. */
+export const HEADLINES: readonly Headline[] = [
+  "critical",
+  "suggested",
+  "ok",
+  "partial",
+  "unknown",
+  "exempt",
+];
+
+/**
+ * The key a device counts under in a run's ratings (`BatchRunSummary.ratings`, by platform, by
+ * source): its {@link Headline}.
+ *
+ * @param d a merged device, practices evaluated
+ * @returns for a device rated `ok`: `exempt` when an exemption waives one of its practices,
+ *   else `partial` when some practice cannot be checked, else `ok`; otherwise its rating
+ *   (`deviceRating`)
+ * @example A Mac whose screen lock cannot be read is not counted OK
+ * ```ts
+ * import { ratingKey } from "./batch_stats.ts";
+ * ratingKey({ practices: { encryption: { status: "ok" }, screenlock: { status: "unknown" } } });
+ * // "partial"
+ * ```
+ */
+export function ratingKey(d: Pick<MergedDevice, "practices">): Headline {
   const rating = deviceRating(d);
-  return rating === "ok" && actionGroups(d).exempt.length > 0 ? "exempt" : rating;
+  if (rating !== "ok") return rating;
+  const g = actionGroups(d);
+  return g.exempt.length > 0 ? "exempt" : g.cannotCheck.length > 0 ? "partial" : "ok";
 }
 
 /**

@@ -64,21 +64,24 @@ function device(statuses: Record<string, Status>): MergedDevice {
   return { sources: ["jamf"], practices, identifiers: {}, platform: "Mac" };
 }
 
-Deno.test("batch summary ratings keep their wire keys: critical, suggested, ok, unknown", () => {
+Deno.test("batch summary ratings keep their wire keys, and OK means checked and passing", () => {
   const devices = [
     device({ firewall: "warn", uptodate: "nudge" }),
     device({ firewall: "nudge", uptodate: "ok" }),
     device({ firewall: "ok" }),
     device({ firewall: "unknown", jailed: "na" }),
+    // nothing fails, but the screen lock could not be read: rated ok, counted "partly checked"
+    device({ firewall: "ok", screenlock: "unknown" }),
   ];
-  assert.deepEqual(devices.map(deviceRating), RATINGS);
+  assert.deepEqual(devices.map(deviceRating), [...RATINGS, "ok"]);
   const stats = createStats();
   addOutcome(stats, { devices, errors: [] });
-  assert.deepEqual(stats.ratings, { critical: 1, suggested: 1, ok: 1, unknown: 1 });
+  assert.deepEqual(stats.ratings, { critical: 1, suggested: 1, ok: 1, unknown: 1, partial: 1 });
   assert.deepEqual(stats.practices, {
-    firewall: { warn: 1, nudge: 1, ok: 1, unknown: 1 },
+    firewall: { warn: 1, nudge: 1, ok: 2, unknown: 1 },
     uptodate: { nudge: 1, ok: 1 },
     jailed: { na: 1 },
+    screenlock: { unknown: 1 },
   });
 });
 
@@ -95,13 +98,24 @@ Deno.test("dashboardModel() counts practice statuses under their severity, na ap
     bySource: {},
     errors: {},
   }]);
-  assert.deepEqual(model.practices, [{
-    label: "firewall",
-    counts: { critical: 2, suggested: 1, ok: 3, unknown: 1 },
-    total: 7,
-    na: 4,
-  }]);
-  assert.deepEqual(model.overall.counts, { critical: 2, suggested: 1, ok: 3, unknown: 1 });
+  assert.deepEqual(
+    model.practices.map(({ label, counts, total, na }) => ({ label, counts, total, na })),
+    [{
+      label: "firewall",
+      counts: { critical: 2, suggested: 1, ok: 3, partial: 0, unknown: 1, exempt: 0, na: 4 },
+      total: 7,
+      na: 4,
+    }],
+  );
+  assert.deepEqual(model.overall.counts, {
+    critical: 2,
+    suggested: 1,
+    ok: 3,
+    partial: 0,
+    unknown: 1,
+    exempt: 0,
+    na: 0,
+  });
 });
 
 Deno.test("explainUpToDate() prints the operator's word for each status", () => {

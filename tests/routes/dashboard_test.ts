@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { BatchRunSummary } from "../../engine/core/ports.ts";
-import { dashboardModel, percent } from "../../views/dashboard_model.ts";
+import { dashboardModel, percent, type Row } from "../../views/dashboard_model.ts";
 import { demoWith, startApp } from "../support/app.ts";
 
 /** A demo person made privileged (demo sign-in only knows demo people). */
@@ -46,22 +46,36 @@ const LATEST: BatchRunSummary = {
   errors: { google: 1 },
 };
 
-const c = (critical: number, suggested: number, ok: number, unknown: number) => ({
+const c = (critical: number, suggested: number, ok: number, unknown: number, more = {}) => ({
   critical,
   suggested,
   ok,
+  partial: 0,
   unknown,
+  exempt: 0,
+  na: 0,
+  ...more,
+});
+
+/** A row's label, counts and total (and `na` when it has one). */
+const shape = (r: Row) => ({
+  label: r.label,
+  counts: r.counts,
+  total: r.total,
+  ...(r.na !== undefined ? { na: r.na } : {}),
 });
 
 Deno.test("dashboardModel() computes the shares, the failing practices and the trend", () => {
   const m = dashboardModel([LATEST, OLDER]);
-  assert.deepEqual(m.overall, { label: "All devices", counts: c(2, 1, 1, 1), total: 5 });
-  assert.deepEqual(m.practices, [
+  assert.deepEqual(shape(m.overall), { label: "All devices", counts: c(2, 1, 1, 1), total: 5 });
+  assert.deepEqual(m.overall.filter, { run: "run-2" });
+  assert.deepEqual(m.practices.map(shape), [
     { label: "encryption", counts: c(2, 0, 3, 0), total: 5 },
     // not applicable is kept apart: "% ok" is of the 3 devices a firewall applies to
-    { label: "firewall", counts: c(0, 1, 2, 0), total: 3, na: 2 },
+    { label: "firewall", counts: c(0, 1, 2, 0, { na: 2 }), total: 3, na: 2 },
     { label: "uptodate", counts: c(1, 2, 1, 1), total: 5 },
   ]);
+  assert.deepEqual(m.practices[0]!.filter, { run: "run-2", practice: "encryption" });
   assert.deepEqual(m.platforms.map((r) => [r.label, r.counts, r.total]), [
     ["Android", c(0, 0, 0, 1), 1],
     ["Mac", c(1, 0, 1, 0), 2],
@@ -69,19 +83,20 @@ Deno.test("dashboardModel() computes the shares, the failing practices and the t
   ]);
   assert.deepEqual(m.sources.map((r) => r.label), ["google", "jamf", "landesk"]);
   assert.deepEqual(m.failing, [
-    { label: "uptodate", critical: 1, suggested: 2, failing: 3, total: 5 },
-    { label: "encryption", critical: 2, suggested: 0, failing: 2, total: 5 },
-    { label: "firewall", critical: 0, suggested: 1, failing: 1, total: 3 },
+    { label: "uptodate", key: "uptodate", critical: 1, suggested: 2, failing: 3, total: 5 },
+    { label: "encryption", key: "encryption", critical: 2, suggested: 0, failing: 2, total: 5 },
+    { label: "firewall", key: "firewall", critical: 0, suggested: 1, failing: 1, total: 3 },
   ]);
-  assert.deepEqual(m.trend, [
-    { label: "2026-11-19", counts: c(1, 1, 2, 0), total: 4 },
-    { label: "2026-11-26", counts: c(2, 1, 1, 1), total: 5 },
+  assert.deepEqual(m.trend.map((r) => r.filter.run), ["run-1", "run-2"]);
+  assert.deepEqual(m.trend.map(shape), [
+    { label: "2026-11-19 02:10 UTC", counts: c(1, 1, 2, 0), total: 4 },
+    { label: "2026-11-26 02:12 UTC", counts: c(2, 1, 1, 1), total: 5 },
   ]);
   assert.equal(percent(1, 3), 33.3);
   assert.equal(percent(0, 0), 0);
 });
 
-Deno.test("GET /dashboard shows the latest run as SVG charts with tables of the numbers", async () => {
+Deno.test("GET /dashboard shows the latest run as bars with tables of the numbers, each a link to its devices", async () => {
   const app = await start();
   try {
     await app.services.store.batchRuns.saveBatchRun(OLDER);
@@ -92,42 +107,48 @@ Deno.test("GET /dashboard shows the latest run as SVG charts with tables of the 
     const html = await res.text();
     assert.match(html, /4 people,(<!-- -->)?\s*(<!-- -->)?5 devices/);
     assert.match(html, /Sources that failed for some people: google \(1\)/);
-    // Overall: 2 critical (40 %), 1 suggested, 1 ok, 1 unknown of 5.
+    const list = (q: string) => `<a href="/dashboard/devices?run=run-2&amp;${q}">`;
+    // Overall: 2 critical (40 %), 1 suggested, 1 OK, none partly checked, 1 unknown, none exempt
     assert.ok(html.includes(
-      '<th scope="row">All devices</th><td>2 (40%)</td><td>1 (20%)</td><td>1 (20%)</td><td>1 (20%)</td><td>5</td>',
+      `<th scope="row">All devices</th><td>${list("rating=critical")}2 (40%)</a></td>` +
+        `<td>${list("rating=suggested")}1 (20%)</a></td><td>${list("rating=ok")}1 (20%)</a></td>` +
+        `<td>0 (0%)</td><td>${list("rating=unknown")}1 (20%)</a></td><td>0 (0%)</td>` +
+        `<td><a href="/dashboard/devices?run=run-2">5</a></td>`,
     ));
-    // The bar: 40 % of 180 px after the 112 px label column.
-    assert.ok(html.includes('<rect x="112" y="2" width="72" height="18" class="seg-critical">'));
-    // practices by their names, not their keys
-    assert.ok(
-      html.includes(
-        '<th scope="row">The operating system is up to date</th><td>3</td><td>60%</td>',
-      ),
-      "most failing first",
-    );
-    // the failing bar shows critical and suggested in the legend's colours
     assert.match(
       html,
-      /class="seg-suggested"><\/rect><text x="\d+(\.\d+)?" y="17" class="chart-label">3</,
+      /<th scope="col">OK<\/th><th scope="col">Partly checked<\/th><th scope="col">Unknown<\/th><th scope="col">Exempt<\/th>/,
     );
+    // The bar: 40 % critical, then the label "20% OK" (of the 5 devices).
+    assert.ok(html.includes('<rect x="0" y="0" width="40" height="10" class="seg-critical">'));
+    assert.match(html, /<span class="bar-label">All devices<\/span>.*?20% OK/);
+    // practices by their names, not their keys; most failing first
     assert.ok(
       html.includes(
-        '<th scope="row">Firewall is on</th><td>0 (0%)</td><td>1 (33.3%)</td><td>2 (66.7%)</td><td>0 (0%)</td><td>3</td><td>2</td>',
+        `<th scope="row">The operating system is up to date</th>` +
+          `<td>${list("practice=uptodate&amp;status=failing")}3</a></td>`,
       ),
     );
+    // not applicable is its own column, linked to its devices
     assert.ok(
       html.includes(
-        '<th scope="row">Windows</th><td>1 (50%)</td><td>1 (50%)</td><td>0 (0%)</td><td>0 (0%)</td><td>2</td>',
+        `<th scope="row">Firewall is on</th><td>0 (0%)</td>` +
+          `<td>${list("practice=firewall&amp;status=suggested")}1 (33.3%)</a></td>` +
+          `<td>${list("practice=firewall&amp;status=ok")}2 (66.7%)</a></td><td>0 (0%)</td>` +
+          `<td>0 (0%)</td><td><a href="/dashboard/devices?run=run-2&amp;practice=firewall">3</a>` +
+          `</td><td>${list("practice=firewall&amp;status=na")}2</a></td>`,
       ),
     );
-    assert.ok(
-      html.includes(
-        '<th scope="row">2026-11-19</th><td>1 (25%)</td><td>1 (25%)</td><td>2 (50%)</td>',
-      ),
-    );
-    assert.equal((html.match(/<svg class="chart-svg"/g) ?? []).length, 6);
+    assert.ok(html.includes(`<th scope="row">Windows</th><td>${list("platform=Windows")}`.replace(
+      "run=run-2&amp;platform=Windows",
+      "run=run-2&amp;rating=critical&amp;platform=Windows",
+    )));
+    // a trend point leads to its own run's devices
+    assert.ok(html.includes(
+      '<th scope="row">2026-11-19 02:10 UTC</th><td><a href="/dashboard/devices?run=run-1&amp;rating=critical">1 (25%)</a>',
+    ));
+    assert.equal((html.match(/<div class="bars" aria-hidden="true">/g) ?? []).length, 6);
     assert.equal((html.match(/<caption>/g) ?? []).length, 6);
-    assert.match(html, /<title id="overall-title">/);
     assert.doesNotMatch(html, /\sstyle=/, "no inline styles (CSP style-src 'self')");
     assert.match(
       html,
@@ -145,7 +166,7 @@ Deno.test("GET /dashboard explains how to run the batch when there is no run yet
     const html = await (await app.request("/dashboard", { cookie })).text();
     assert.match(html, /No batch run yet/);
     assert.match(html, /<code>deno task batch emails.txt<\/code>/);
-    assert.doesNotMatch(html, /<svg class="chart-svg"/);
+    assert.doesNotMatch(html, /class="bars"/);
   } finally {
     await app.close();
   }
@@ -160,7 +181,7 @@ Deno.test("GET /dashboard is refused to people who are not privileged", async ()
     assert.equal(res.status, 403);
     const html = await res.text();
     assert.match(html, /only for the security team/);
-    assert.doesNotMatch(html, /chart-svg/);
+    assert.doesNotMatch(html, /class="bars"/);
     const anonymous = await app.request("/dashboard");
     assert.equal(anonymous.status, 302);
   } finally {
