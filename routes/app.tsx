@@ -12,6 +12,8 @@ import { createAssets } from "./assets.ts";
 import { auth } from "./signin/auth.tsx";
 import { dashboard } from "./pages/dashboard.tsx";
 import { dashboardNudges } from "./pages/dashboard_nudges.tsx";
+import { dashboardDevices } from "./pages/dashboard_devices.tsx";
+import { dashboardApi } from "./api/dashboard_api.ts";
 import type { Logger } from "../config/log.ts";
 import type { Config } from "../config/schema.ts";
 import { createBurstTracker } from "../engine/view/bursts.ts";
@@ -239,6 +241,7 @@ export async function createApp(deps: AppDeps): Promise<Hono<AppEnv>> {
   app.route("/", assets.app);
   app.route("/", health);
   app.route("/", auth);
+  app.route("/api/v1", dashboardApi);
   app.route("/api/v1", api);
 
   app.use(async function signedIn(c, next) {
@@ -258,6 +261,7 @@ export async function createApp(deps: AppDeps): Promise<Hono<AppEnv>> {
   app.route("/", notifications);
   app.route("/", checkAgain);
   app.route("/", nudgeRoutes);
+  app.route("/", dashboardDevices);
   app.route("/", dashboard);
   app.route("/", dashboardNudges);
 

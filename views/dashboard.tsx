@@ -13,6 +13,28 @@ import { ChartSection, Failing, Legend } from "./dashboard_charts.tsx";
 import { dashboardModel } from "./dashboard_model.ts";
 import { fullDate } from "./format.ts";
 
+/**
+ * The Dashboard's look-up box: a plain GET form (works without JavaScript) finding a person by
+ * email, or a device of the latest batch run by serial number, MAC address or host name.
+ */
+export function DashboardLookUp(): Child {
+  return (
+    <form class="lookup" role="search" method="get" action="/dashboard/find">
+      <label for="find-q">Look up a person or device</label>
+      <input
+        id="find-q"
+        type="search"
+        name="q"
+        required
+        maxlength={200}
+        placeholder="email, serial, MAC or host name"
+        autocomplete="off"
+      />
+      <button type="submit">Find</button>
+    </form>
+  );
+}
+
 /** The page body when no batch has run yet. */
 export function DashboardEmpty(): Child {
   return (

@@ -13,6 +13,7 @@ import { listingAndPeople } from "./batch_listing.ts";
 import type { TextShelf } from "./listing.ts";
 import { selectShard, type Shard } from "./batch_people.ts";
 import { createSinkFanOut } from "./batch_sinks.ts";
+import { createDeviceRowWriter } from "./device_rows.ts";
 import {
   addOutcome,
   type BatchStats,
@@ -31,10 +32,9 @@ import {
   type PeopleSource,
   type Store,
 } from "../core/ports.ts";
-import { createObservationWriter } from "../view/since.ts";
+import { createObservationWriter, graceDays } from "../view/since.ts";
 import type { PersonSnapshot } from "../view/snapshots.ts";
 import { createBatchedWriter } from "../../lib/batched_writer.ts";
-
 import { addGaps, type SourceGap, type TalliedPlugin, tallyGaps } from "../view/gaps.ts";
 
 /** People's snapshots per store call (one transaction in SQLite). */
@@ -65,7 +65,7 @@ export interface BatchRunParts {
   plugins: readonly object[];
   /** The batch sinks (none with `--collect-only`). */
   sinks: readonly BatchSink[];
-  store: Pick<Store, "statuses" | "batchRuns" | "snapshots">;
+  store: Pick<Store, "statuses" | "batchRuns" | "snapshots" | "deviceRows">;
   log: Logger;
   now: () => Date;
   /** Clock for elapsed times, in ms (default `performance.now`). */
@@ -169,6 +169,9 @@ function runGaps(plugins: readonly TalliedPlugin[], people: readonly SourceGap[]
   return addGaps(tallied, people.filter((g) => !counted(g)));
 }
 
+/** How many runs keep their device rows (the Dashboard's trend shows as many). */
+const KEEP_DEVICE_ROWS_RUNS = 12;
+
 /**
  * Starts a run: reads the listings and directories, takes the shard, then looks every person up
  * (at most `concurrency` at once, and at once per source), hands each result to the sinks as it
@@ -184,6 +187,7 @@ export function startBatchRun(parts: BatchRunParts, options: BatchRunOptions): B
   const { log, now } = parts;
   const started = clock(); // the run's time includes reading the listings
   const startedAt = now();
+  const runId = crypto.randomUUID();
   const stats = createStats();
   const sinks = createSinkFanOut(parts.sinks, log);
   const tallied = parts.sinks.some((s) => s.tally);
@@ -234,12 +238,21 @@ export function startBatchRun(parts: BatchRunParts, options: BatchRunOptions): B
       },
     );
     const putSnapshot = (s: PersonSnapshot) => snapshots.add([s]);
+    // the devices behind the Dashboard's numbers (issue 26), from the same results it counts
+    const rows = createDeviceRowWriter(parts.store, {
+      run: runId,
+      grace: graceDays(parts.engine.parts.practices),
+      now,
+      onError: (error) =>
+        log.error("cannot save the devices of the batch run", { error: String(error) }),
+    });
     try {
       await runBatch(emails, {
         concurrency: options.concurrency,
         collect: (email) => engine.devicesForBatch(email, { history, putSnapshot }),
         onOutcome: async (outcome) => {
           addOutcome(stats, outcome);
+          rows.add(outcome);
           if (outcome.errors.length > 0) failedPeople++;
           if (outcome.gaps) addGaps(personGaps, outcome.gaps);
           for (const e of outcome.errors) {
@@ -257,13 +270,16 @@ export function startBatchRun(parts: BatchRunParts, options: BatchRunOptions): B
       });
     } finally {
       listed.close();
-      await Promise.all([history.flush(), snapshots.flush()]);
+      await Promise.all([history.flush(), snapshots.flush(), rows.flush()]);
     }
     // buffered documents are sent before the report, so the last progress counts them
     const fannedOut = await sinks.finish(stats.people);
-    const run = toRunSummary(stats, { id: crypto.randomUUID(), startedAt, finishedAt: now() });
+    const run = toRunSummary(stats, { id: runId, startedAt, finishedAt: now() });
     try {
       await parts.store.batchRuns.saveBatchRun(run);
+      // device rows are kept for the runs the Dashboard's trend shows
+      const kept = await parts.store.batchRuns.batchRuns(KEEP_DEVICE_ROWS_RUNS);
+      await parts.store.deviceRows.pruneDeviceRows(kept.map((r) => r.id));
     } catch (error: unknown) {
       log.error("cannot save the batch run", { error: String(error) });
     }

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { DeviceRowStore } from "../batch/device_rows.ts";
 import type {
   AccessEvent,
   Account,
@@ -415,6 +416,8 @@ export interface Store {
   readonly coordination: CoordinationStore;
   /** The messages to people (issue 27). */
   readonly nudges: NudgeLedger;
+  /** The devices behind the Dashboard's numbers, per batch run (issue 26). */
+  readonly deviceRows: DeviceRowStore;
   /** Releases the file or the client; nothing may use the store afterwards. */
   close(): Promise<void>;
 }

@@ -15,6 +15,7 @@ import type { Logger } from "../../engine/core/log.ts";
 import type { Store } from "../../engine/core/ports.ts";
 import { createEsClient, type EsConnection } from "../elasticsearch.ts";
 import { esBatchRuns } from "./es_batch_runs.ts";
+import { esDeviceRows } from "./es_device_rows.ts";
 import { esContext } from "./es_context.ts";
 import { esEvents } from "./es_events.ts";
 import { esFeedback } from "./es_feedback.ts";
@@ -74,6 +75,7 @@ export async function createElasticsearchStore(options: ElasticsearchStoreOption
     releaseFeeds: esReleaseFeeds(ctx),
     coordination: esCoordination(ctx),
     nudges: esNudges(ctx),
+    deviceRows: esDeviceRows(ctx),
     close: () => client.close(),
   };
 }

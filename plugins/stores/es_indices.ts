@@ -9,6 +9,7 @@
 import type { Client } from "@elastic/elasticsearch";
 import { describeEsError } from "../elasticsearch.ts";
 import { StoreError } from "./codec.ts";
+import { DEVICE_ROW_MAPPINGS } from "./es_device_rows.ts";
 
 const kw = { type: "keyword" } as const;
 const date = { type: "date", format: "epoch_millis" } as const;
@@ -66,6 +67,7 @@ export const MAPPINGS = {
     critical_only: { type: "boolean" },
     snoozes: opaque,
   },
+  device_rows: DEVICE_ROW_MAPPINGS,
 } as const;
 
 /** The suffix of one of the store's indices. */

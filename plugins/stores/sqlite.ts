@@ -16,6 +16,7 @@ import type { Store } from "../../engine/core/ports.ts";
 import { StoreError } from "./codec.ts";
 import { sqliteBatchRuns } from "./sqlite_batch_runs.ts";
 import { sqliteCoordination } from "./sqlite_coordination.ts";
+import { sqliteDeviceRows } from "./sqlite_device_rows.ts";
 import { sqliteEvents } from "./sqlite_events.ts";
 import { sqliteFeedback } from "./sqlite_feedback.ts";
 import { migrate, NewerSchemaError } from "./sqlite_migrations.ts";
@@ -106,6 +107,7 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<St
     releaseFeeds: sqliteReleaseFeeds(db, run),
     coordination: sqliteCoordination(coord.db, coord.run),
     nudges: sqliteNudges(db, run),
+    deviceRows: sqliteDeviceRows(db, run),
     close,
   };
 }

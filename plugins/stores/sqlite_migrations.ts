@@ -12,6 +12,7 @@
 import type { DatabaseSync } from "node:sqlite";
 import { errorMessage } from "../../lib/error_message.ts";
 import { NUDGE_TABLES } from "./sqlite_nudges.ts";
+import { DEVICE_ROW_TABLES } from "./sqlite_device_rows.ts";
 
 /** Schema changes, in order; the index + 1 is the schema version. Never edit a released entry. */
 export const MIGRATIONS: readonly string[] = [
@@ -53,6 +54,8 @@ export const MIGRATIONS: readonly string[] = [
   // migration the store created the table on first use, so a file may have it already.
   `CREATE TABLE IF NOT EXISTS release_feeds (
      name TEXT PRIMARY KEY, fetched_at INTEGER NOT NULL, body TEXT NOT NULL);`,
+  // 6 (issue 26): the devices behind the Dashboard's numbers, see sqlite_device_rows.ts
+  DEVICE_ROW_TABLES,
 ];
 
 /** A file written by a newer Stethoscope: its schema version is past the last migration known. */

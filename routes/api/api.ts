@@ -44,7 +44,7 @@ api.use(async function corsForConfiguredOrigins(c, next) {
 });
 
 /** The caller: a bearer token, else the session. Throws AuthFailure. */
-async function caller(c: Ctx): Promise<User> {
+export async function caller(c: Ctx): Promise<User> {
   const header = c.req.header("Authorization");
   if (header === undefined && c.var.user) return c.var.user;
   const id = await verifyAuthorization(c.var.deps.config, header, c.var.deps.now());

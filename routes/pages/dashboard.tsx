@@ -7,13 +7,13 @@ import { Hono } from "hono";
 import type { BatchRunSummary } from "../../engine/core/ports.ts";
 import { practiceName } from "../../engine/practices/practice_titles.ts";
 import type { PracticeSet } from "../../engine/practices/practices.ts";
-import { Dashboard } from "../../views/dashboard.tsx";
+import { Dashboard, DashboardLookUp } from "../../views/dashboard.tsx";
 import { ReleaseDataAge } from "../../views/release_data.tsx";
 import type { AppEnv } from "../context.ts";
 import { errorPage, page } from "../rendering/render.tsx";
 
 /** The enabled practices' names by key, for the dashboard's rows. */
-function practiceTitles(practices: PracticeSet): Record<string, string> {
+export function practiceTitles(practices: PracticeSet): Record<string, string> {
   const out: Record<string, string> = {};
   for (const p of practices) {
     const name = practiceName(p.config.DISPLAY_TITLE);
@@ -49,6 +49,7 @@ dashboard.get("/dashboard", async (c) => {
       <p>
         <a href="/dashboard/nudges">Nudges: who got a message, and what was fixed since</a>
       </p>
+      <DashboardLookUp />
       {releases && (
         <ReleaseDataAge
           {...releases}

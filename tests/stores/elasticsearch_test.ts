@@ -36,6 +36,7 @@ Deno.test("elasticsearch store creates its indices with strict mappings once", a
     await (await storeOnFake({ fake })).close();
     assert.deepEqual([...fake.indices.keys()].sort(), [
       "t-batch_runs",
+      "t-device_rows",
       "t-dismissals",
       "t-events",
       "t-feedback",
@@ -50,7 +51,7 @@ Deno.test("elasticsearch store creates its indices with strict mappings once", a
       "t-statuses",
     ]);
     assert.equal(fake.indices.get("t-outbox")!.mappings.dynamic, "strict");
-    assert.equal(fake.requests.filter((r) => r.method === "PUT").length, 13);
+    assert.equal(fake.requests.filter((r) => r.method === "PUT").length, 14);
   } finally {
     await fake.close();
   }

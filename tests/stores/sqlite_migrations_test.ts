@@ -20,16 +20,33 @@ function versionsOf(db: DatabaseSync): number[] {
     .map((r) => Number(r.version));
 }
 
-Deno.test("MIGRATIONS is the schema history: versions 1 to 5", () => {
-  assert.equal(MIGRATIONS.length, 5);
+Deno.test("MIGRATIONS is the schema history: versions 1 to 6", () => {
+  assert.equal(MIGRATIONS.length, 6);
   const db = new DatabaseSync(":memory:");
   try {
-    assert.equal(migrate(db, { at: at(0) }), 5);
-    assert.deepEqual(versionsOf(db), [1, 2, 3, 4, 5]);
-    assert.equal(migrate(db, { at: at(1) }), 5, "a second run applies nothing");
+    assert.equal(migrate(db, { at: at(0) }), 6);
+    assert.deepEqual(versionsOf(db), [1, 2, 3, 4, 5, 6]);
+    assert.equal(migrate(db, { at: at(1) }), 6, "a second run applies nothing");
     assert.deepEqual(
       db.prepare("SELECT applied_at FROM schema_version").all().map((r) => r.applied_at),
-      Array.from({ length: 5 }, () => at(0).toISOString()),
+      Array.from({ length: 6 }, () => at(0).toISOString()),
+    );
+    assert.deepEqual(
+      db.prepare("PRAGMA table_info(device_rows)").all().map((r) => r.name),
+      [
+        "run",
+        "seq",
+        "email",
+        "rating",
+        "platform",
+        "sources",
+        "practices",
+        "overdue_at",
+        "serial",
+        "hostname",
+        "macs",
+        "body",
+      ],
     );
     assert.deepEqual(
       db.prepare("PRAGMA table_info(release_feeds)").all().map((r) => r.name),
@@ -73,11 +90,11 @@ for (let version = 0; version < MIGRATIONS.length; version++) {
       }
       const db = new DatabaseSync(path, { readOnly: true });
       try {
-        assert.deepEqual(versionsOf(db), [1, 2, 3, 4, 5]);
+        assert.deepEqual(versionsOf(db), [1, 2, 3, 4, 5, 6]);
         assert.deepEqual(
           db.prepare("SELECT applied_at FROM schema_version WHERE version > ?").all(version)
             .map((r) => r.applied_at),
-          Array.from({ length: 5 - version }, () => at(60).toISOString()),
+          Array.from({ length: 6 - version }, () => at(60).toISOString()),
         );
         assert.deepEqual(schemaOf(db), current);
       } finally {
@@ -109,7 +126,7 @@ Deno.test("a version 4 file whose release_feeds table was made on first use keep
     }
     const db = new DatabaseSync(path, { readOnly: true });
     try {
-      assert.deepEqual(versionsOf(db), [1, 2, 3, 4, 5]);
+      assert.deepEqual(versionsOf(db), [1, 2, 3, 4, 5, 6]);
     } finally {
       db.close();
     }
@@ -130,17 +147,17 @@ Deno.test("a file from a newer Stethoscope is refused, naming both versions, and
         assert.equal(
           error.message,
           `Cannot open the store "${path}": the file has schema version 7, newer than this ` +
-            "Stethoscope (5); run the Stethoscope version that wrote it, or set another path",
+            "Stethoscope (6); run the Stethoscope version that wrote it, or set another path",
         );
         assert.ok(error.cause instanceof NewerSchemaError);
         assert.equal(error.cause.found, 7);
-        assert.equal(error.cause.known, 5);
+        assert.equal(error.cause.known, 6);
         return true;
       },
     );
     const after = new DatabaseSync(path, { readOnly: true });
     try {
-      assert.deepEqual(versionsOf(after), [1, 2, 3, 4, 5, 7]);
+      assert.deepEqual(versionsOf(after), [1, 2, 3, 4, 5, 6, 7]);
     } finally {
       after.close();
     }

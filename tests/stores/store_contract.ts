@@ -9,6 +9,7 @@ import assert from "node:assert/strict";
 import type { BatchRunSummary, Store } from "../../engine/core/ports.ts";
 import type { AccessEvent } from "../../engine/core/types.ts";
 import { coordinationContract } from "./coordination_contract.ts";
+import { deviceRowContract } from "./device_row_contract.ts";
 import { nudgeContract } from "./nudge_contract.ts";
 import { revocationContract } from "./revocation_contract.ts";
 import { snapshotContract } from "./snapshot_contract.ts";
@@ -87,6 +88,7 @@ export function runStoreContract(
           assert.deepEqual(Object.keys(s).filter((k) => k !== "kind" && k !== "close").sort(), [
             "batchRuns",
             "coordination",
+            "deviceRows",
             "events",
             "feedback",
             "nudges",
@@ -113,6 +115,7 @@ export function runStoreContract(
           assert.deepEqual(methods, {
             batchRuns: ["batchRuns", "saveBatchRun"],
             coordination: ["releaseLease", "takeLease", "takeToken"],
+            deviceRows: ["deviceRows", "findDeviceRows", "pruneDeviceRows", "putDeviceRows"],
             events: ["eventsFor", "latestEventTime", "pruneEvents", "putEvents"],
             feedback: ["answers", "dismiss", "dismissed", "recordFeedback"],
             nudges: [
@@ -352,6 +355,7 @@ export function runStoreContract(
       await snapshotContract(step);
       await coordinationContract(step);
       await nudgeContract(step);
+      await deviceRowContract(step);
 
       // --- release-feed cache ---
       await step("putReleaseFeed() keeps the latest copy per feed name", async (s) => {

@@ -1,0 +1,273 @@
+/**
+ * The devices behind the Dashboard's numbers (issue 26 drill-down): one row per device of a batch
+ * run, written to the store as the run's results arrive, built from the very devices the run
+ * counts (`addOutcome`), so a list filtered like a Dashboard number has exactly that many rows.
+ * The port the stores implement, the row of one device, the filter semantics both stores follow,
+ * and the writer the batch hands each person's result to.
+ *
+ * @module
+ */
+import type { PersonOutcome } from "./batch.ts";
+import { type Headline, ratingKey } from "./batch_stats.ts";
+import type { StatusObservation, Store } from "../core/ports.ts";
+import { severityOfStatus } from "../core/severity.ts";
+import type { MergedDevice } from "../core/types.ts";
+import { foldEmail } from "../identity/emails.ts";
+import { deviceKey, observationKey } from "../view/since.ts";
+
+const DAY_MS = 86_400_000;
+
+/** The sort key of a device with nothing overdue: after every date (the year 287 396). */
+export const NOT_OVERDUE = 8_640_000_000_000_000;
+
+/**
+ * What a practice counts as on a row: a practice status's severity (`warn` → `critical`, `nudge`
+ * → `suggested`, `ok`, `unknown`, `na`), or `exempt` while an exemption waives it — exactly the
+ * Dashboard's practice columns.
+ */
+export type PracticeShare = "critical" | "suggested" | "ok" | "unknown" | "na" | "exempt";
+
+/** One device of one batch run, as the Dashboard's lists and their CSV show it. */
+export interface DeviceRow {
+  /** The batch run (`BatchRunSummary.id`). */
+  run: string;
+  /** Its place in the run (the order results arrived). */
+  seq: number;
+  /** The owner, as the run looked them up. */
+  email: string;
+  /** Friendly name, model or manufacturer. */
+  title: string;
+  /** Host name, serial or MACs (what identifies it to the owner). */
+  ident: string;
+  serial?: string;
+  hostname?: string;
+  /** Canonical MACs. */
+  macs: string[];
+  /** The Dashboard's platform key (`platform`, else `os`, else `unknown`). */
+  platform: string;
+  /** OS and version as the inventory said. */
+  os?: string;
+  sources: string[];
+  /** The device's headline (`ratingKey`). */
+  rating: Headline;
+  /** Practice key → what it counts as. */
+  practices: Record<string, PracticeShare>;
+  /** When its longest-failing practice began failing (status history), if known. */
+  failingSince?: Date;
+  /** The earliest deadline of a failing practice with grace days (since + `GRACE_DAYS`). */
+  deadline?: Date;
+  /** When an inventory last heard from it. */
+  lastSeen?: Date;
+  /**
+   * The list's "most overdue" key, ms: the deadline, else the failing-since time, else
+   * {@link NOT_OVERDUE}.
+   */
+  overdueAt: number;
+}
+
+/** A list's filters (as in the Dashboard's links) and its page. */
+export interface DeviceRowQuery {
+  run: string;
+  /** A device headline. */
+  rating?: string;
+  /**
+   * A practice key: alone, the devices it applies to (not `na`); with `status` a
+   * {@link PracticeShare}, or `failing` (critical or suggested).
+   */
+  practice?: string;
+  status?: string;
+  platform?: string;
+  /** A source the device was seen by. */
+  source?: string;
+  /** `overdue` (default: earliest deadline or failing-since first) or `owner`. */
+  sort?: "overdue" | "owner";
+  offset: number;
+  limit: number;
+}
+
+/** The device-row part of the store (SQLite and Elasticsearch; contract-tested). */
+export interface DeviceRowStore {
+  /** Adds rows (a row of the same run and seq is replaced). */
+  putDeviceRows(rows: readonly DeviceRow[]): Promise<void>;
+  /** One page of the rows matching the filters, and how many match in all. */
+  deviceRows(query: DeviceRowQuery): Promise<{ rows: DeviceRow[]; total: number }>;
+  /**
+   * The rows of `run` whose owner, serial, host name or MAC is `term` (an email in any letter
+   * case, a serial, a host name, a MAC in any spelling), at most `limit`.
+   */
+  findDeviceRows(run: string, term: string, limit: number): Promise<DeviceRow[]>;
+  /** Forgets the rows of every run not in `keep`; resolves how many went. */
+  pruneDeviceRows(keep: readonly string[]): Promise<number>;
+}
+
+/** The share a practice counts under (as `addOutcome` counts it). */
+export function practiceShare(p: { status?: string; exempt?: unknown }): PracticeShare {
+  if (p.exempt) return "exempt";
+  const s = severityOfStatus(p.status ?? "unknown");
+  return s ?? "unknown";
+}
+
+/**
+ * Whether a row matches a query's filters: the one definition both stores implement (and the
+ * contract test checks them against).
+ */
+export function rowMatches(row: DeviceRow, q: Omit<DeviceRowQuery, "offset" | "limit">): boolean {
+  if (row.run !== q.run) return false;
+  if (q.rating !== undefined && row.rating !== q.rating) return false;
+  if (q.platform !== undefined && row.platform !== q.platform) return false;
+  if (q.source !== undefined && !row.sources.includes(q.source)) return false;
+  if (q.practice !== undefined) {
+    const share = row.practices[q.practice];
+    if (share === undefined) return false;
+    if (q.status === undefined) return share !== "na";
+    if (q.status === "failing") return share === "critical" || share === "suggested";
+    return share === q.status;
+  }
+  return true;
+}
+
+/** The search keys of a term: folded email, upper-case serial, lower-case host, canonical MAC. */
+export function searchKeys(
+  term: string,
+): { email: string; serial: string; host: string; mac: string } {
+  const t = term.trim();
+  const hex = t.toLowerCase().replace(/[^0-9a-f]/g, "");
+  return {
+    email: foldEmail(t),
+    serial: t.toUpperCase(),
+    host: t.toLowerCase(),
+    mac: hex.length === 12 ? hex.match(/../g)!.join(":") : "",
+  };
+}
+
+/** Canonical MAC spelling of the rows (lower case, colons), as {@link searchKeys} looks them up. */
+function macOf(mac: string): string {
+  const hex = mac.toLowerCase().replace(/[^0-9a-f]/g, "");
+  return hex.length === 12 ? hex.match(/../g)!.join(":") : mac.toLowerCase();
+}
+
+/**
+ * The row of one device of a run, without its history (see {@link createDeviceRowWriter}).
+ *
+ * @param run the batch run's id
+ * @param seq the device's place in the run
+ * @param email its owner as looked up
+ * @param d the device as the run counted it
+ * @returns the row
+ */
+export function deviceRow(run: string, seq: number, email: string, d: MergedDevice): DeviceRow {
+  const practices: Record<string, PracticeShare> = {};
+  for (const [key, p] of Object.entries(d.practices)) practices[key] = practiceShare(p);
+  const serial = d.identifiers.serial?.toUpperCase();
+  const hostname = d.name?.toLowerCase();
+  const macs = (d.identifiers.mac_addresses ?? []).map(macOf);
+  const os = [d.os, d.os_version].filter(Boolean).join(" ");
+  return {
+    run,
+    seq,
+    email: foldEmail(email),
+    title: d.friendly_name ?? d.model ?? d.manufacturer ?? "Unknown device",
+    ident: d.name ?? d.identifiers.serial ?? macs.join(" "),
+    ...(serial ? { serial } : {}),
+    ...(hostname ? { hostname } : {}),
+    macs,
+    platform: d.platform ?? d.os ?? "unknown",
+    ...(os ? { os } : {}),
+    sources: [...new Set(d.sources)],
+    rating: ratingKey(d),
+    practices,
+    ...(d.last_sync ? { lastSeen: d.last_sync } : {}),
+    overdueAt: NOT_OVERDUE,
+  };
+}
+
+/** Writes a run's device rows; see {@link createDeviceRowWriter}. */
+export interface DeviceRowWriter {
+  /** Queues one person's devices (never blocks or rejects). */
+  add(outcome: Pick<PersonOutcome, "email" | "devices">): void;
+  /** Writes everything queued; resolves when done (errors go to `onError`). */
+  flush(): Promise<void>;
+}
+
+/**
+ * The batch's device-row step: rows are queued and written `batchSize` at a time, one write at a
+ * time. Before each write, one `store.statuses.observe()` call of the queued devices' failing practices
+ * (statuses unchanged, so their history is not altered) tells since when each fails; the failing
+ * since and the deadline (since + the practice's `GRACE_DAYS`) go on the row.
+ *
+ * @param store where rows and the status history live
+ * @param options the run, practice grace days, the clock, rows per write (default 1000), and
+ *   where failures are told (a failed write loses those rows from the lists and is logged there)
+ * @returns the writer; `flush()` it before the run's summary is saved
+ */
+export function createDeviceRowWriter(
+  store: Pick<Store, "statuses" | "deviceRows">,
+  options: {
+    run: string;
+    grace: ReadonlyMap<string, number>;
+    now: () => Date;
+    batchSize?: number;
+    onError?: (error: unknown) => void;
+  },
+): DeviceRowWriter {
+  const size = options.batchSize ?? 1000;
+  let seq = 0;
+  let pending: { row: DeviceRow; key: string | null; failing: StatusObservation[] }[] = [];
+  let chain: Promise<void> = Promise.resolve();
+  const write = () => {
+    const batch = pending;
+    pending = [];
+    if (batch.length === 0) return chain;
+    chain = chain.then(async () => {
+      const obs = batch.flatMap((b) => b.failing);
+      const began = obs.length > 0 ? await store.statuses.observe(obs) : new Map<string, Date>();
+      await store.deviceRows.putDeviceRows(
+        batch.map((b) => withHistory(b.row, b.key, began, options.grace)),
+      );
+    }).catch((error: unknown) => options.onError?.(error));
+    return chain;
+  };
+  return {
+    add(outcome) {
+      const now = options.now();
+      for (const d of outcome.devices) {
+        const row = deviceRow(options.run, seq++, outcome.email, d);
+        const key = deviceKey(d);
+        const failing: StatusObservation[] = key === null ? [] : Object.entries(d.practices)
+          .filter(([, p]) => p.status === "warn" || p.status === "nudge")
+          .map(([practice, p]) => ({ device: key, practice, status: p.status!, since: now }));
+        pending.push({ row, key, failing });
+      }
+      if (pending.length >= size) void write();
+    },
+    flush: () => write(),
+  };
+}
+
+function withHistory(
+  row: DeviceRow,
+  key: string | null,
+  began: ReadonlyMap<string, Date>,
+  grace: ReadonlyMap<string, number>,
+): DeviceRow {
+  if (key === null) return row;
+  let since: number | undefined;
+  let deadline: number | undefined;
+  for (const [practice, share] of Object.entries(row.practices)) {
+    if (share !== "critical" && share !== "suggested") continue;
+    const at = began.get(observationKey(key, practice))?.getTime();
+    if (at === undefined) continue;
+    since = since === undefined ? at : Math.min(since, at);
+    const days = grace.get(practice);
+    if (days !== undefined && days > 0) {
+      const due = at + days * DAY_MS;
+      deadline = deadline === undefined ? due : Math.min(deadline, due);
+    }
+  }
+  return {
+    ...row,
+    ...(since !== undefined ? { failingSince: new Date(since) } : {}),
+    ...(deadline !== undefined ? { deadline: new Date(deadline) } : {}),
+    overdueAt: deadline ?? since ?? NOT_OVERDUE,
+  };
+}
