@@ -25,8 +25,8 @@ import { audit } from "../guards/audit.ts";
 import { feedbackApi } from "./feedback_api.ts";
 import { sameEmail } from "../signin/privilege.ts";
 import { personData, todoOf } from "../rendering/person_data.ts";
-import { verifyAuthorization } from "./tokens.ts";
 import { apiRefusal as fail } from "../refusals.ts";
+import { caller } from "./api_caller.ts";
 
 /** The API sub-app, mounted at `/api/v1`. */
 export const api: Hono<AppEnv> = new Hono<AppEnv>();
@@ -42,14 +42,6 @@ api.use(async function corsForConfiguredOrigins(c, next) {
     maxAge: 86_400,
   })(c, next);
 });
-
-/** The caller: a bearer token, else the session. Throws AuthFailure. */
-export async function caller(c: Ctx): Promise<User> {
-  const header = c.req.header("Authorization");
-  if (header === undefined && c.var.user) return c.var.user;
-  const id = await verifyAuthorization(c.var.deps.config, header, c.var.deps.now());
-  return { email: id.email, privileged: id.privileged, via: "token" };
-}
 
 const MARKUP_RE = /[&<>"]/g;
 const ENTITIES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" };

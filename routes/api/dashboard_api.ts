@@ -9,10 +9,9 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../context.ts";
 import { audit } from "../guards/audit.ts";
-import { listCsv, PAGE_SIZE, parseList, runOf } from "../pages/dashboard_devices.tsx";
-import { practiceTitles } from "../pages/dashboard.tsx";
+import { listCsv, PAGE_SIZE, parseList, practiceTitles, runOf } from "../rendering/device_lists.ts";
 import { apiRefusal as fail } from "../refusals.ts";
-import { caller } from "./api.ts";
+import { caller } from "./api_caller.ts";
 
 /** The dashboard part of the API, mounted at `/api/v1`. */
 export const dashboardApi: Hono<AppEnv> = new Hono<AppEnv>();

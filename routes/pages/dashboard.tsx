@@ -5,22 +5,11 @@
  */
 import { Hono } from "hono";
 import type { BatchRunSummary } from "../../engine/core/ports.ts";
-import { practiceName } from "../../engine/practices/practice_titles.ts";
-import type { PracticeSet } from "../../engine/practices/practices.ts";
 import { Dashboard, DashboardLookUp } from "../../views/dashboard.tsx";
 import { ReleaseDataAge } from "../../views/release_data.tsx";
 import type { AppEnv } from "../context.ts";
 import { errorPage, page } from "../rendering/render.tsx";
-
-/** The enabled practices' names by key, for the dashboard's rows. */
-export function practiceTitles(practices: PracticeSet): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const p of practices) {
-    const name = practiceName(p.config.DISPLAY_TITLE);
-    if (name) out[p.key] = name;
-  }
-  return out;
-}
+import { practiceTitles } from "../rendering/device_lists.ts";
 
 /** How many runs the trend shows. */
 const TREND_RUNS = 12;
