@@ -93,16 +93,20 @@ export function DeviceRowTable(
                 <th scope="row">
                   <a href={personHref("/", r.email)}>{r.email}</a>
                 </th>
-                <td>
+                <td data-label="Device">
                   {r.title}
                   <br />
                   <span class="muted">{[r.os, r.ident].filter(Boolean).join(" · ")}</span>
                 </td>
-                <td>{states.length === 0 ? "none" : states.join("; ")}</td>
-                <td>{day(r.failingSince)}</td>
-                <td>{day(r.deadline)}</td>
-                <td>{sourceLabels(r.sources, props.sourceLabels).join(", ")}</td>
-                <td>{day(r.lastSeen)}</td>
+                <td data-label="Practices not OK">
+                  {states.length === 0 ? "none" : states.join("; ")}
+                </td>
+                <td data-label="Failing since">{day(r.failingSince)}</td>
+                <td data-label="Deadline">{day(r.deadline)}</td>
+                <td data-label="Sources">
+                  {sourceLabels(r.sources, props.sourceLabels).join(", ")}
+                </td>
+                <td data-label="Last seen">{day(r.lastSeen)}</td>
               </tr>
             );
           })}
@@ -137,8 +141,7 @@ export function DeviceRows(props: DeviceRowsPage): Child {
           Sorted by {sort === "overdue" ? "most overdue first" : "owner"} · {sort === "overdue"
             ? <a href={here({ sort: "owner", page: 1 })}>sort by owner</a>
             : <a href={here({ sort: "overdue", page: 1 })}>sort by most overdue</a>}
-        </span>{" "}
-        ·{" "}
+        </span>
         <a
           href={listHref({ ...filter, sort }).replace(
             "/dashboard/devices",

@@ -12,49 +12,13 @@
  * (`page.evaluate`), which CSP does not govern; the pages themselves are served unchanged.
  */
 import assert from "node:assert/strict";
-import axeSource from "axe-core/axe.min.js" with { type: "text" };
 import { NUDGE_RUN, seedLedger } from "../support/nudge_runs.ts";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import type { BatchRunSummary } from "../../engine/core/ports.ts";
 import { demoWith, startApp } from "../support/app.ts";
 import { type RunningServer, startServer } from "../support/server.ts";
 import { launch } from "./chromium.ts";
-
-interface AxeNode {
-  target: string[];
-  html: string;
-  failureSummary?: string;
-}
-
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: AxeNode[];
-}
-
-/** Runs axe on the page (details opened so practice bodies are checked too). */
-async function audit(page: Page): Promise<AxeViolation[]> {
-  await page.evaluate(() => {
-    for (const d of document.querySelectorAll("details")) d.open = true;
-  });
-  if (!(await page.evaluate(() => "axe" in globalThis))) await page.evaluate(axeSource);
-  const violations = await page.evaluate(async () => {
-    // deno-lint-ignore no-explicit-any
-    const axe = (globalThis as any).axe;
-    const result = await axe.run(document, { resultTypes: ["violations"] });
-    return result.violations as unknown;
-  }) as AxeViolation[];
-  return violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-}
-
-function describe(path: string, violations: AxeViolation[]): string[] {
-  return violations.map((v) =>
-    `${path}: ${v.impact} ${v.id} (${v.help}) at ${
-      v.nodes.slice(0, 3).map((n) => `${n.target.join(" ")} ${n.html.slice(0, 120)}`).join(" | ")
-    }`
-  );
-}
+import { audit, describe } from "./axe.ts";
 
 const HTMX_RE = /\/static\/htmx\.[0-9a-f]+\.js$/;
 
