@@ -12,8 +12,9 @@
  * batch itself reports the true statuses (a `warn` inside a `GRACE_DAYS` grace period is shown to
  * the employee as a nudge, but counts as critical on the dashboard).
  *
- * With `NUDGES.ENABLED` (and a nudge channel), the run ends with the nudges of its people, as
- * `main.ts nudges` would send them; `--skip-nudges` (or `--collect-only`) leaves them out.
+ * With a nudge channel configured, the run ends with the nudges of its people, as `main.ts nudges`
+ * would send them (`NUDGES.ENABLED`), or as a dry run saved for the Dashboard (not enabled: it
+ * never changes the exit status); `--skip-nudges` (or `--collect-only`) leaves them out.
  *
  * People come from a file (one address per line) or standard input (`-`): a list given is
  * exactly the run's people (a pilot group, a department). Without one — or with `--all-owners` —
@@ -204,8 +205,8 @@ async function run(a: {
  * does (`planAndDeliver`); without it, the same plan is a dry run, so the security team sees who
  * would get what before turning nudges on. Either way the counts, the first listed messages and
  * the follow-up (items nudged in the week before, how many fixed) are saved on the run for the
- * Dashboard. Returns its exit status (1 when a person's view or a channel failed), 0 when nudges
- * do not run.
+ * Dashboard. Returns its exit status: 1 when a person's view or a channel failed in a real run; 0
+ * for a dry run (a rehearsal never fails the batch) and when nudges do not run.
  */
 async function nudgesAfter(
   a: {
@@ -248,5 +249,5 @@ async function nudgesAfter(
   } catch (error: unknown) {
     ctx.log.error("cannot save the run's nudges", { error: String(error) });
   }
-  return code;
+  return dryRun ? 0 : code;
 }
