@@ -9,6 +9,7 @@
 import assert from "node:assert/strict";
 import { DUO_HOST, DUO_IKEY, DUO_SKEY, startFakeDuo } from "../fakes/duo.ts";
 import { type FakeOidc, startFakeOidc } from "../fakes/oidc.ts";
+import { sharedProcessConfig } from "../support/shared_processes.ts";
 import { type RunningServer, startServer } from "../support/server.ts";
 
 const LOGIN_LIMIT = 6;
@@ -30,13 +31,7 @@ async function writeConfig(cwd: string, oidc: FakeOidc, duoUrl: string): Promise
           POLL_SECONDS: 0.2,
         },
       },
-      SECRET_KEY: "a-session-secret-shared-by-both-processes",
-      JWT_SECRET_KEY: "an-api-token-secret-shared-by-both-processes",
-      LOGIN_MANAGER: "oidc",
-      OIDC_ISSUER: oidc.url,
-      OIDC_CLIENT_ID: oidc.clientId,
-      OIDC_CLIENT_SECRET: oidc.clientSecret,
-      STORE: { TYPE: "sqlite", PATH: "./data/shared.db" },
+      ...sharedProcessConfig(oidc),
       // an hour per bucket: nothing refills while the test runs, so the counts are exact
       RATE_LIMITS: {
         LOGIN: { REQUESTS: LOGIN_LIMIT, PER_SECONDS: 3600 },

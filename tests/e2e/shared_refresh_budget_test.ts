@@ -13,6 +13,7 @@ import { ConfigSchema } from "../../config/schema.ts";
 import { mintToken } from "../../routes/api/tokens.ts";
 import { JAMF_ACCOUNT, startFakeJamf } from "../fakes/jamf.ts";
 import { type FakeOidc, startFakeOidc } from "../fakes/oidc.ts";
+import { sharedProcessConfig } from "../support/shared_processes.ts";
 import { parseExposition, sampleValue } from "../support/exposition.ts";
 import { type RunningServer, startServer } from "../support/server.ts";
 
@@ -22,13 +23,7 @@ const BUDGET = 4; // Jamf lookups per hour for both processes: nothing refills d
 function configFor(oidc: FakeOidc, jamfHost: string) {
   return {
     PLUGINS: { jamf: { ...JAMF_ACCOUNT, JAMF_API_HOSTADDR: jamfHost, JAMF_TIMEOUT: 10 } },
-    SECRET_KEY: "a-session-secret-shared-by-both-processes",
-    JWT_SECRET_KEY: "an-api-token-secret-shared-by-both-processes",
-    LOGIN_MANAGER: "oidc",
-    OIDC_ISSUER: oidc.url,
-    OIDC_CLIENT_ID: oidc.clientId,
-    OIDC_CLIENT_SECRET: oidc.clientSecret,
-    STORE: { TYPE: "sqlite", PATH: "./data/shared.db" },
+    ...sharedProcessConfig(oidc),
     RATE_LIMITS: {
       LOGIN: { REQUESTS: 100, PER_SECONDS: 60 },
       API: { REQUESTS: 1000, PER_SECONDS: 60 },
