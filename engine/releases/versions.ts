@@ -36,6 +36,7 @@
  *
  * @module
  */
+import { LRUCache } from "lru-cache";
 
 // The PEP 440 grammar (packaging's VERSION_PATTERN), anchored, case-insensitive.
 const VERSION_RE = new RegExp(
@@ -87,7 +88,10 @@ export interface ParsedVersion {
   build?: string;
 }
 
-const cache = new Map<string, ParsedVersion | null>();
+// Texts read so far (few distinct ones: every device of a model and OS shares its version). A
+// text that is not a version is remembered as NONE (the cache holds no null).
+const NONE: unique symbol = Symbol("none");
+const cache = new LRUCache<string, ParsedVersion | typeof NONE>({ max: CACHE_LIMIT });
 
 /**
  * Parses a version string of the common grammar (see the module docs); `null` when it is not one.
@@ -103,10 +107,9 @@ const cache = new Map<string, ParsedVersion | null>();
  */
 export function parseVersion(value: string): ParsedVersion | null {
   const hit = cache.get(value);
-  if (hit !== undefined) return hit;
+  if (hit !== undefined) return hit === NONE ? null : hit;
   const parsed = parseUncached(value);
-  if (cache.size >= CACHE_LIMIT) cache.clear();
-  cache.set(value, parsed);
+  cache.set(value, parsed ?? NONE);
   return parsed;
 }
 

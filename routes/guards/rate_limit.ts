@@ -6,8 +6,8 @@
  * The buckets live in the shared store when one is given (issue 24: N processes behind a load
  * balancer allow 20 sign-ins a minute from an address together, not 20 each); a store that
  * fails falls back to this process's own buckets (logged), so a store outage neither lets a flood
- * through unlimited nor refuses everyone. In-process memory is bounded: idle buckets (full again)
- * are evicted, and past `maxBuckets` the least recently used go first.
+ * through unlimited nor refuses everyone. In-process memory is bounded: past `maxBuckets`, buckets
+ * full again are forgotten first, then the least recently used.
  *
  * The client address is the connection's peer (Deno's connection info), or `"unknown"` when the
  * app runs without one. `X-Forwarded-For` is honoured only when the peer is one of
@@ -17,6 +17,7 @@
  */
 import type { Context, MiddlewareHandler } from "hono";
 import { getConnInfo } from "hono/deno";
+import { LRUCache } from "lru-cache";
 import type { Logger } from "../../config/log.ts";
 import type { CoordinationStore } from "../../engine/core/ports.ts";
 import { errorMessage } from "../../lib/error_message.ts";
@@ -40,11 +41,20 @@ export const DEFAULT_LIMITS: { LOGIN: Limit; API: Limit } = {
  */
 export const DEMO_LOGIN_LIMIT: Limit = { requests: 120, perSeconds: 60 };
 
-/** Token buckets for one limit, keyed by client address, in this process. */
+/** A bucket in this process, and when it is full again (forgetting it then changes nothing). */
+interface Held {
+  bucket: Bucket;
+  fullAt: number;
+}
+
+/**
+ * Token buckets for one limit, keyed by client address, in this process: at most `maxBuckets`
+ * (lru-cache); a new address past that first forgets the buckets full again, then the least
+ * recently used.
+ */
 export class TokenBuckets {
   readonly #limit: Limit;
-  readonly #max: number;
-  #buckets = new Map<string, Bucket>();
+  readonly #buckets: LRUCache<string, Held>;
 
   /** @param limit the rate  @param maxBuckets the most addresses remembered */
   constructor(limit: Limit, maxBuckets = 10_000) {
@@ -52,7 +62,7 @@ export class TokenBuckets {
       throw new RangeError("A rate limit needs requests > 0 and perSeconds > 0");
     }
     this.#limit = limit;
-    this.#max = maxBuckets;
+    this.#buckets = new LRUCache({ max: maxBuckets });
   }
 
   /**
@@ -61,11 +71,9 @@ export class TokenBuckets {
    * @returns 0 when allowed, else the seconds to wait before the next request is allowed
    */
   take(key: string, nowMs: number): number {
-    const old = this.#buckets.get(key);
-    const { bucket, wait } = takeToken(old, this.#limit, nowMs);
-    this.#buckets.delete(key);
-    this.#buckets.set(key, bucket);
-    if (this.#buckets.size > this.#max) this.#evict(nowMs);
+    const { bucket, wait, fullAt } = takeToken(this.#buckets.get(key)?.bucket, this.#limit, nowMs);
+    if (!this.#buckets.has(key) && this.#buckets.size >= this.#buckets.max) this.#forgetFull(nowMs);
+    this.#buckets.set(key, { bucket, fullAt });
     return wait;
   }
 
@@ -74,15 +82,9 @@ export class TokenBuckets {
     return this.#buckets.size;
   }
 
-  #evict(nowMs: number): void {
-    const fullAfter = this.#limit.perSeconds * 1000;
-    for (const [key, b] of this.#buckets) {
-      if (nowMs - b.at >= fullAfter) this.#buckets.delete(key);
-    }
-    for (const key of this.#buckets.keys()) {
-      if (this.#buckets.size <= this.#max) break;
-      this.#buckets.delete(key);
-    }
+  #forgetFull(nowMs: number): void {
+    const full = [...this.#buckets.entries()].filter(([, held]) => held.fullAt <= nowMs);
+    for (const [key] of full) this.#buckets.delete(key);
   }
 }
 

@@ -8,11 +8,12 @@
  *
  * @module
  */
+import { LRUCache } from "lru-cache";
 import type { Collected, Notification } from "../../engine/core/types.ts";
 import { foldEmail } from "../../engine/identity/emails.ts";
 import type { Ctx } from "../context.ts";
 
-/** The most people whose alerts are kept per app (the oldest go first). */
+/** The most people whose alerts are kept per app (the least recently viewed go first). */
 const MAX_PEOPLE = 10_000;
 
 interface Kept {
@@ -20,7 +21,7 @@ interface Kept {
   found: Promise<Collected<Notification>>;
 }
 
-const CACHES = new WeakMap<object, Map<string, Kept>>();
+const CACHES = new WeakMap<object, LRUCache<string, Kept>>();
 
 /**
  * The person's alerts from the cache when they were looked up less than
@@ -41,22 +42,20 @@ export function cachedNotifications(
   const ttlMs = deps.config.BUDGETS.NOTIFICATIONS_CACHE_SECONDS * 1000;
   if (ttlMs === 0) return lookUp();
   let cache = CACHES.get(deps);
-  if (cache === undefined) CACHES.set(deps, cache = new Map());
+  if (cache === undefined) CACHES.set(deps, cache = new LRUCache({ max: MAX_PEOPLE }));
   const key = foldEmail(email);
   const now = deps.now().getTime();
   const kept = cache.get(key);
   if (kept !== undefined && now - kept.at < ttlMs && now >= kept.at) return kept.found;
   const found = lookUp();
-  cache.delete(key);
   cache.set(key, { at: now, found });
-  if (cache.size > MAX_PEOPLE) cache.delete(cache.keys().next().value!);
   const mine = cache;
   found.then(
     (result) => {
-      if (result.errors.length > 0 && mine.get(key)?.found === found) mine.delete(key);
+      if (result.errors.length > 0 && mine.peek(key)?.found === found) mine.delete(key);
     },
     () => {
-      if (mine.get(key)?.found === found) mine.delete(key);
+      if (mine.peek(key)?.found === found) mine.delete(key);
     },
   );
   return found;

@@ -19,14 +19,15 @@
 import { Buffer } from "node:buffer";
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { deleteCookie, getCookie, setSignedCookie } from "hono/cookie";
+import { LRUCache } from "lru-cache";
 import type { Config } from "../../config/schema.ts";
 import { decodeBase64Url, encodeBase64Url } from "../../lib/base64url.ts";
 import type { Ctx } from "../context.ts";
 
-/** Headers remembered at most (oldest forgotten first): 1,024 × a few hundred bytes. */
+/** Headers remembered at most (least recently used forgotten first): 1,024 × a few hundred bytes. */
 export const REMEMBERED_MAX = 1024;
 
-const verified = new Map<string, string>();
+const verified = new LRUCache<string, string>({ max: REMEMBERED_MAX });
 let checks = 0;
 // hono/cookie's signature: base64 (with its one `=`) of the 32-byte HMAC-SHA-256
 const SIGNATURE_RE = /^[A-Za-z0-9+/]{43}=$/;
@@ -76,17 +77,10 @@ function checkedCookie(c: Ctx, secret: string, name: string): string | false | u
   if (header === undefined) return undefined;
   const key = `${name}\u0000${secret}\u0000${header}`;
   const known = verified.get(key);
-  if (known !== undefined) {
-    verified.delete(key); // most recently used last
-    verified.set(key, known);
-    return known;
-  }
+  if (known !== undefined) return known;
   const raw = getCookie(c, name);
   const value = raw === undefined ? undefined : verifySigned(raw, secret);
-  if (typeof value === "string") {
-    verified.set(key, value);
-    if (verified.size > REMEMBERED_MAX) verified.delete(verified.keys().next().value!);
-  }
+  if (typeof value === "string") verified.set(key, value);
   return value;
 }
 

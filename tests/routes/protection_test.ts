@@ -381,6 +381,29 @@ Deno.test("TokenBuckets allows a burst, then asks to wait, refills over time and
   assert.ok(buckets.size <= 100, `${buckets.size} buckets kept`);
 });
 
+Deno.test("TokenBuckets past maxBuckets forgets a bucket that is full again first, then the least recently used", async (t) => {
+  const rate = { requests: 1, perSeconds: 60 };
+  await t.step("a full-again bucket goes before an older, still-empty one", () => {
+    const buckets = new TokenBuckets(rate, 2);
+    // a@0 is full again at 60 s; b@50 s is not; c@70 s needs room: a goes, b keeps its wait
+    const waits = [["a", 0], ["b", 50_000], ["a", 59_000], ["c", 70_000], ["b", 71_000]]
+      .map(([key, at]) => buckets.take(key as string, at as number));
+    assert.deepEqual(waits, [0, 0, 1, 0, 39]);
+    assert.equal(buckets.size, 2);
+  });
+  await t.step(
+    "with none full again, the least recently used goes (its address starts afresh)",
+    () => {
+      const buckets = new TokenBuckets(rate, 2);
+      // order of use: b, a (a touched again), then c pushes out b, not a
+      const waits = [["a", 0], ["b", 1_000], ["a", 2_000], ["c", 3_000], ["a", 4_000], ["b", 5_000]]
+        .map(([key, at]) => buckets.take(key as string, at as number));
+      assert.deepEqual(waits, [0, 0, 58, 0, 56, 0]);
+      assert.equal(buckets.size, 2);
+    },
+  );
+});
+
 Deno.test("clientAddress() believes X-Forwarded-For only from TRUSTED_PROXIES", () => {
   const proxies = parseProxies(["10.0.0.0/8", "::1"]);
   assert.equal(clientAddress(undefined, "203.0.113.9", proxies), "unknown");

@@ -82,6 +82,28 @@ Deno.test("at most REMEMBERED_MAX cookie headers are remembered", async () => {
   }
 });
 
+Deno.test("past REMEMBERED_MAX the least recently used header is forgotten: a header in use stays verified", async () => {
+  const app = await startApp();
+  try {
+    const cookie = await app.login("green@example.com");
+    const view = async (tag: string) => {
+      const res = await app.request("/healthz", { cookie: `${cookie}; n=${tag}` });
+      await res.body?.cancel();
+    };
+    await view("b");
+    await view("a");
+    assert.equal(await countingVerifies(() => view("b")), 0, "b remembered");
+    // b was used after a: REMEMBERED_MAX - 1 new headers push out a, the least recently used
+    for (let i = 0; i < REMEMBERED_MAX - 1; i++) await view(String(i));
+    assert.deepEqual(
+      [await countingVerifies(() => view("b")), await countingVerifies(() => view("a"))],
+      [0, 1],
+    );
+  } finally {
+    await app.close();
+  }
+});
+
 /** A value with an expiry, for the helper's own tests. */
 interface Visit {
   n: number;
