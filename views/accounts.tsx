@@ -6,10 +6,41 @@
 import type { Child } from "hono/jsx";
 import type { Account } from "../engine/core/types.ts";
 import { possessive, type Whose } from "./empty_state.tsx";
-import { accountAnchor, twoStepOn } from "../engine/view/todo.ts";
+import { accountAnchor, twoStepState } from "../engine/view/todo.ts";
+import { type Severity, SEVERITY_WORDS } from "../engine/core/severity.ts";
+import { RATING_CLASS, SEVERITY_CLASS, SEVERITY_ICON } from "./severity_class.ts";
 
 const TWO_STEP_HELP = "https://support.google.com/accounts/answer/185839";
 const CONNECTED_APPS = "https://myaccount.google.com/connections";
+
+/** How a card looks for each 2-Step Verification state (unknown is never shown as "off"). */
+const LOOK: Readonly<
+  Record<"on" | "off" | "unknown", {
+    rating: string;
+    headline: string;
+    severity: Severity;
+    summary: string;
+  }>
+> = {
+  on: {
+    rating: RATING_CLASS.ok,
+    headline: "All good",
+    severity: "ok",
+    summary: "2-Step Verification is on",
+  },
+  off: {
+    rating: RATING_CLASS.critical,
+    headline: "Fix now",
+    severity: "critical",
+    summary: "2-Step Verification is off",
+  },
+  unknown: {
+    rating: RATING_CLASS.unknown,
+    headline: "Can't check",
+    severity: "unknown",
+    summary: "We could not read whether 2-Step Verification is on",
+  },
+};
 
 /** The account list (the caller handles the empty case). */
 export function Accounts(
@@ -19,13 +50,14 @@ export function Accounts(
   return (
     <div class="grid">
       {props.accounts.map((a, i) => {
-        const enrolled = twoStepOn(a);
-        const rating = enrolled ? "ok" : "critical";
+        const state = twoStepState(a);
+        const enrolled = state === "on";
+        const look = LOOK[state];
         const id = accountAnchor(i);
         return (
-          <article id={id} class={`panel device ${rating}`} aria-labelledby={`${id}-h`}>
+          <article id={id} class={`panel device ${look.rating}`} aria-labelledby={`${id}-h`}>
             <div class="head">
-              <span class="rating">{enrolled ? "All good" : "Fix now"}</span>
+              <span class="rating">{look.headline}</span>
               <h2 id={`${id}-h`}>{a.type.charAt(0).toUpperCase() + a.type.slice(1)} account</h2>
               <p>{a.name}</p>
             </div>
@@ -34,16 +66,23 @@ export function Accounts(
                 <li id={`${id}-2sv`}>
                   <details open={enrolled ? undefined : true}>
                     <summary>
-                      <span class={`icon ${enrolled ? "done" : "crit"}`} aria-hidden="true">
-                        {enrolled ? "✓" : "!"}
+                      <span class={`icon ${SEVERITY_CLASS[look.severity]}`} aria-hidden="true">
+                        {SEVERITY_ICON[look.severity]}
                       </span>
-                      <span class="visually-hidden">{enrolled ? "Done:" : "Fix now:"}</span>{" "}
-                      2-Step Verification {enrolled ? "is on" : "is off"}
+                      <span class="visually-hidden">{SEVERITY_WORDS[look.severity].employee}:</span>
+                      {" "}
+                      {look.summary}
                     </summary>
                     <div class="practice-body">
+                      {state === "unknown" && (
+                        <p>
+                          Google did not tell us whether 2-Step Verification is on for this account.
+                          You can check it yourself below.
+                        </p>
+                      )}
                       {!enrolled && (
                         <div class="directions">
-                          <h4>How to fix it</h4>
+                          <h4>{state === "off" ? "How to fix it" : "How to check it"}</h4>
                           <ol>
                             <li>Open Google Account → Security → 2-Step Verification.</li>
                             <li>Click Get started and follow the steps on your phone.</li>

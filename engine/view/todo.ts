@@ -123,7 +123,24 @@ const DAY_MS = 86_400_000;
 
 /** Whether an account has 2-Step Verification on (Google's `accounts:is_2sv_enrolled`). */
 export function twoStepOn(a: Account): boolean {
-  return a.user_usage["accounts:is_2sv_enrolled"] === true;
+  return twoStepState(a) === "on";
+}
+
+/**
+ * An account's 2-Step Verification as the source read it: `on` / `off` from the boolean Google's
+ * usage report sends as `accounts:is_2sv_enrolled`; `unknown` when the report did not carry it
+ * or carried it in a form we could not read (the source names that as a gap) — never "off".
+ *
+ * @example
+ * ```ts
+ * twoStepState({ name: "fry@planetexpress.com", type: "google", source: "google",
+ *   user_usage: {}, last_updated: new Date() }); // "unknown"
+ * ```
+ */
+export function twoStepState(a: Account): "on" | "off" | "unknown" {
+  const enrolled = a.user_usage["accounts:is_2sv_enrolled"];
+  if (enrolled === true) return "on";
+  return enrolled === false ? "off" : "unknown";
 }
 
 /** The anchor of an account card on the Accounts page. */
@@ -263,13 +280,16 @@ export function todoList(input: TodoInput): TodoList {
     }
   });
   input.accounts.forEach((a, i) => {
-    if (twoStepOn(a)) return;
+    const state = twoStepState(a);
+    if (state === "on") return;
     items.push({
       kind: "account",
       key: `account:${a.type}:${a.name}:2sv`,
-      level: "critical",
-      counted: true,
-      title: "2-Step Verification is off",
+      level: state === "off" ? "critical" : "unknown",
+      counted: state === "off",
+      title: state === "off"
+        ? "2-Step Verification is off"
+        : "2-Step Verification can't be checked",
       where: `${a.type.charAt(0).toUpperCase()}${a.type.slice(1)} account · ${a.name}`,
       href: `/accounts#${accountAnchor(i)}`,
     });

@@ -223,3 +223,35 @@ Deno.test("todoList(): an update item's deadline is its target's when no grace d
   });
   assert.equal(list.items[0]?.deadline?.toISOString(), "2026-06-01T00:00:00.000Z");
 });
+
+Deno.test("todoList(): a 2-Step Verification state that could not be read is 'can't be checked', not counted", () => {
+  const list = todoList({
+    devices: [],
+    accounts: [
+      { ...ACCOUNT, user_usage: { date: "2026-11-27" } },
+      { ...ACCOUNT, name: "leela@example.com", user_usage: { "accounts:is_2sv_enrolled": "yes" } },
+      { ...ACCOUNT, name: "amy@example.com", user_usage: { "accounts:is_2sv_enrolled": true } },
+    ],
+    notifications: [],
+    states: new Map(),
+    now: NOW,
+  });
+  assert.deepEqual(
+    list.items.map((i) => [i.level, i.counted, i.title, i.where]),
+    [
+      [
+        "unknown",
+        false,
+        "2-Step Verification can't be checked",
+        "Google account · fry@example.com",
+      ],
+      [
+        "unknown",
+        false,
+        "2-Step Verification can't be checked",
+        "Google account · leela@example.com",
+      ],
+    ],
+  );
+  assert.equal(list.count, 0);
+});

@@ -22,6 +22,8 @@ import {
   processChromeOsDevice,
 } from "../../plugins/sources/google/parse.ts";
 import { type GoogleFake, startGoogleFake } from "../fakes/google.ts";
+import { DEFAULT_PRACTICES } from "../../engine/practices/default_practices.ts";
+import { applyPractices, buildPracticeSet } from "../../engine/practices/practices.ts";
 
 const FIXTURES = new URL("../fixtures/upstream/google/devices/", import.meta.url);
 const CLIENT_EMAIL = "stethoscope@project.iam.gserviceaccount.com";
@@ -151,7 +153,6 @@ const IOS_GOOGLE_SYNC: DeviceRecord = {
   last_sync: GSYNC_SYNC,
   practices: {
     jailed: { last_updated: GSYNC_SYNC },
-    unknownsources: { value: true, last_updated: GSYNC_SYNC },
     adbstatus: { value: true, last_updated: GSYNC_SYNC },
   },
   identifiers: {
@@ -175,7 +176,6 @@ const IOS_IOS_SYNC: DeviceRecord = {
   last_sync: ISYNC_SYNC,
   practices: {
     jailed: { last_updated: ISYNC_SYNC },
-    unknownsources: { value: true, last_updated: ISYNC_SYNC },
     adbstatus: { value: true, last_updated: ISYNC_SYNC },
   },
   identifiers: {
@@ -247,11 +247,16 @@ Deno.test("google devicesByEmail() normalises every fixture exactly", async (t) 
         ]);
       },
     );
-    await t.step("Android 8 has no unknownsources; older Android and iOS do", async () => {
-      const [android, oreo, ios] = await s.source.devicesByEmail!(USER, signal());
-      assert.ok(android?.practices && "unknownsources" in android.practices);
-      assert.ok(oreo?.practices && !("unknownsources" in oreo.practices));
-      assert.equal(ios?.practices?.unknownsources?.value, true);
+    await t.step("only Android before 8 has unknownsources; Android 8 and iOS do not", async () => {
+      const [android, oreo, ios, iosSync] = await s.source.devicesByEmail!(USER, signal());
+      assert.deepEqual(
+        [android, oreo, ios, iosSync].map((d) => d?.practices?.unknownsources),
+        [{ value: false, last_updated: new Date("2016-02-23T21:49:14.719Z") }, ...[
+          undefined,
+          undefined,
+          undefined,
+        ]],
+      );
     });
     await t.step("chromeos.json belongs to its first recent user", async () => {
       const devices = await s.source.devicesByEmail!("user@exmaple.com", signal());
@@ -759,6 +764,50 @@ Deno.test("google screen lock comes from devicePasswordStatus", async () => {
     assert.deepEqual(
       devices.map((d) => [d.identifiers?.google_device_id, d.practices?.screenlock?.value]),
       [["on", true], ["off", false], ["unknown", undefined]],
+    );
+  } finally {
+    await s.close();
+  }
+});
+
+Deno.test("google: a missing unknownSourcesStatus is unknown on old Android, not applicable on iOS", async () => {
+  const s = await setup();
+  try {
+    // The upstream fixtures send the field; Android work profiles and iOS answers may leave it out
+    // (mobiledevices resource: "unknownSourcesStatus — Unknown sources enabled or disabled on
+    // device (Read-only)").
+    const { unknownSourcesStatus: _a, ...android } = fixture("android");
+    const { unknownSourcesStatus: _i, ...ios } = fixture("ios_ios-sync");
+    s.fake.mobile.push(
+      { ...android, deviceId: "android-5-missing" },
+      { ...fixture("android"), deviceId: "android-5-string", unknownSourcesStatus: "false" },
+      { ...ios, deviceId: "ios-missing" },
+      { ...fixture("ios_google-sync"), deviceId: "ios-sent-false" },
+    );
+    const devices = await s.source.devicesByEmail!(USER, signal());
+    const unknown = {
+      value: null,
+      details: "Google did not say whether this device allows apps from unknown sources.",
+      last_updated: new Date("2016-02-23T21:49:14.719Z"),
+    };
+    assert.deepEqual(
+      devices.map((d) => [d.identifiers?.google_device_id, d.practices?.unknownsources]),
+      [
+        ["android-5-missing", unknown],
+        ["android-5-string", unknown],
+        ["ios-missing", undefined],
+        ["ios-sent-false", undefined],
+      ],
+    );
+    const judged = applyPractices(devices, buildPracticeSet(DEFAULT_PRACTICES));
+    assert.deepEqual(
+      judged.map((d) => [d.practices?.unknownsources?.status, d.practices?.unknownsources?.title]),
+      [
+        ["unknown", "App sources can't be checked on this phone"],
+        ["unknown", "App sources can't be checked on this phone"],
+        ["na", "App sources: does not apply to this iPhone"],
+        ["na", "App sources: does not apply to this iPad"],
+      ],
     );
   } finally {
     await s.close();

@@ -125,13 +125,8 @@ export function processMobileDevice(raw: unknown, options: RecordOptions): Devic
       last_updated: last_sync,
     };
   }
-  // Android 8+ grants "install unknown apps" per app: the device-wide setting means nothing there.
-  const version = device.os_version;
-  const oldAndroid = version !== undefined && normalizeVersion(version) !== undefined &&
-    isOlder(version, ANDROID_PER_APP_SOURCES);
-  if (r.type !== "ANDROID" || oldAndroid) {
-    practices.unknownsources = { value: !r.unknownSourcesStatus, last_updated: last_sync };
-  }
+  const sources = unknownSources(r, device);
+  if (sources) practices.unknownsources = { ...sources, last_updated: last_sync };
   // `adbStatus` is a boolean Android's policy app may not send (a work profile): absent is unknown.
   if (typeof r.adbStatus === "boolean") {
     practices.adbstatus = { value: !r.adbStatus, last_updated: last_sync };
@@ -142,6 +137,35 @@ export function processMobileDevice(raw: unknown, options: RecordOptions): Devic
   device.identifiers = identifiers(r);
   if (options.debug) device._raw = raw;
   return device;
+}
+
+/** The evidence of an Android phone that did not send `unknownSourcesStatus`. */
+export const UNKNOWN_SOURCES_NOT_SENT =
+  "Google did not say whether this device allows apps from unknown sources.";
+
+/**
+ * The "unknown sources" evidence of a mobile device from `unknownSourcesStatus` (a boolean, `true`
+ * when installing apps from outside the store is allowed). None (the practice does not apply or
+ * cannot be judged from this field) for iOS and iPadOS, which have no such setting — the
+ * practice's `NA_PLATFORMS` makes it not applicable — and for Android 8 and later (or a version we
+ * cannot read), which grant "install unknown apps" per app, so the device-wide setting means
+ * nothing there. Android before 8 and other devices: the boolean as sent; absent or not a boolean
+ * → `value: null` (unknown) with {@link UNKNOWN_SOURCES_NOT_SENT} as `details`, never "off".
+ * Source: Directory API `mobiledevices` resource, `unknownSourcesStatus` ("Unknown sources
+ * enabled or disabled on device (Read-only)"); work-profile and iOS answers leave it out.
+ */
+function unknownSources(r: Raw, device: DeviceRecord): PracticeData | undefined {
+  const platform = device.platform?.toLowerCase();
+  if (platform === "ios" || platform === "ipados" || r.type === "IOS_SYNC") return undefined;
+  if (r.type === "ANDROID" || platform === "android") {
+    const version = device.os_version;
+    const old = version !== undefined && normalizeVersion(version) !== undefined &&
+      isOlder(version, ANDROID_PER_APP_SOURCES);
+    if (!old) return undefined;
+  }
+  const status = r.unknownSourcesStatus;
+  if (typeof status === "boolean") return { value: !status };
+  return { value: null, details: UNKNOWN_SOURCES_NOT_SENT };
 }
 
 /**
