@@ -1,5 +1,7 @@
 /**
- * Waiting that an `AbortSignal` can cut short. Changes only if how waits end on abort changes.
+ * Waiting that an `AbortSignal` can cut short, and a call's deadline (`AbortSignal.timeout`, joined
+ * to the caller's signal with `AbortSignal.any`) with its words. Changes only if how waits end on
+ * abort, or how a deadline is worded, changes.
  *
  * @module
  */
@@ -48,7 +50,10 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
  * ```
  */
 export function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
+  if (signal.aborted) {
+    promise.catch(() => {}); // nobody waits for it any more: its failure is not unhandled
+    return Promise.reject(signal.reason);
+  }
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(signal.reason);
     signal.addEventListener("abort", onAbort, { once: true });
@@ -82,4 +87,58 @@ export function untilAborted<T>(
     signal.addEventListener("abort", onAbort, { once: true });
     promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
   });
+}
+
+/**
+ * "`name` did not answer within N s": the words for a call cut off at its deadline, everywhere
+ * one is reported (sources, sinks, outbound requests, token exchanges).
+ *
+ * @param name the upstream or plugin
+ * @param ms the deadline, in milliseconds (shown in seconds)
+ * @returns the message
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { notAnsweredWithin } from "./abort.ts";
+ * assert.equal(notAnsweredWithin("jamf", 2500), "jamf did not answer within 2.5 s");
+ * ```
+ */
+export function notAnsweredWithin(name: string, ms: number): string {
+  return `${name} did not answer within ${ms / 1000} s`;
+}
+
+/**
+ * A call's signal: `parent` joined to a deadline of `ms` (`AbortSignal.any` and
+ * `AbortSignal.timeout`). It aborts with the parent's reason, or at the deadline with
+ * `timedOut()`'s error in place of the platform's `TimeoutError` (so the call, and whoever reads
+ * the reason, sees the plugin's words). Call `done` when the call is over: it drops this
+ * function's listener, so only the platform's timer (about 0.6 KB) stays until the deadline.
+ *
+ * @param parent the caller's signal, if any
+ * @param ms the deadline in milliseconds; `null`: none (the parent's signal, or one never aborting)
+ * @param timedOut the reason at the deadline, given `ms`
+ * @returns the signal and its clean-up
+ * @example A deadline names its upstream
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { deadlineSignal } from "./abort.ts";
+ * const { signal, done } = deadlineSignal(undefined, 1, () => new Error("JAMF is slow"));
+ * await new Promise((resolve) => signal.addEventListener("abort", resolve));
+ * assert.equal((signal.reason as Error).message, "JAMF is slow");
+ * done();
+ * ```
+ */
+export function deadlineSignal(
+  parent: AbortSignal | undefined,
+  ms: number | null,
+  timedOut: (ms: number) => unknown,
+): { signal: AbortSignal; done: () => void } {
+  if (ms === null) return { signal: parent ?? new AbortController().signal, done: () => {} };
+  const deadline = AbortSignal.timeout(ms);
+  const joined = parent === undefined ? deadline : AbortSignal.any([parent, deadline]);
+  const controller = new AbortController();
+  const onAbort = () => controller.abort(parent?.aborted ? parent.reason : timedOut(ms));
+  if (joined.aborted) onAbort();
+  else joined.addEventListener("abort", onAbort, { once: true });
+  return { signal: controller.signal, done: () => joined.removeEventListener("abort", onAbort) };
 }

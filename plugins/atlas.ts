@@ -15,6 +15,7 @@ import { createBackgroundQueue } from "./background_queue.ts";
 import { postJsonOnce } from "./http_post.ts";
 import { safeUrl } from "./http_redact.ts";
 import { definePlugin, timeoutSeconds } from "./plugin.ts";
+import { untilAborted } from "../lib/abort.ts";
 import { errorMessage } from "../lib/error_message.ts";
 
 /** The plugin's `PLUGINS.atlas` section. */
@@ -123,10 +124,7 @@ export default definePlugin(schema, (config, ctx) => {
 
     /** Sends what is queued, waiting at most {@link CLOSE_WAIT_MS}. */
     async close(): Promise<void> {
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const waited = new Promise<void>((resolve) => timer = setTimeout(resolve, CLOSE_WAIT_MS));
-      await Promise.race([logger.flush(), waited]);
-      clearTimeout(timer);
+      await untilAborted(logger.flush(), AbortSignal.timeout(CLOSE_WAIT_MS));
     },
   };
   return logger;

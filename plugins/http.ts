@@ -9,11 +9,10 @@
  * @module
  */
 import { NotFoundError, UpstreamError } from "../engine/core/ports.ts";
-import { sleep } from "../lib/abort.ts";
+import { deadlineSignal, notAnsweredWithin, sleep } from "../lib/abort.ts";
 import { errorMessage } from "../lib/error_message.ts";
 import { cannotReach, hostPort } from "../lib/fetch_failure.ts";
 import { vendorErrorCode } from "../lib/vendor_error.ts";
-import { withDeadline } from "./http_abort.ts";
 import { readBounded } from "./http_body.ts";
 import {
   ANSWER_CEILINGS,
@@ -196,7 +195,11 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       body = JSON.stringify(opts.body);
       if (!headers.has("Content-Type")) headers.set("Content-Type", "application/json");
     }
-    const { signal, dispose } = withDeadline(opts.signal, options.timeoutMs, options.name);
+    const { signal, done } = deadlineSignal(
+      opts.signal,
+      options.timeoutMs,
+      (ms) => new UpstreamError(notAnsweredWithin(options.name, ms)),
+    );
     let throttled = 0;
     try {
       for (let attempt = 0;; attempt++) {
@@ -266,14 +269,12 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       // this request's own deadline (not the caller's): say where it went
       if (signal.aborted && !opts.signal?.aborted && options.timeoutMs !== null) {
         throw new UpstreamError(
-          `${options.name}: ${hostPort(url)} (${where}) did not answer within ${
-            options.timeoutMs / 1000
-          } s`,
+          notAnsweredWithin(`${options.name}: ${hostPort(url)} (${where})`, options.timeoutMs),
         );
       }
       throw error;
     } finally {
-      dispose();
+      done();
     }
   }
 

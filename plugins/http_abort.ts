@@ -1,10 +1,12 @@
 /**
- * A call's own deadline joined to the caller's signal. Changes when the way outbound calls time
- * out changes; the generic abort helpers (abort-aware `sleep`, `abortable`) are `lib/abort.ts`.
+ * Work shared by several callers (a token exchange, a version check) under its own deadline.
+ * Changes when the way such shared work times out changes; a call's deadline joined to its
+ * caller's signal is `deadlineSignal` in `lib/abort.ts`.
  *
  * @module
  */
 import { UpstreamError } from "../engine/core/ports.ts";
+import { deadlineSignal, notAnsweredWithin } from "../lib/abort.ts";
 
 /**
  * Runs `work` under its own deadline only, for work shared by several callers (a token exchange):
@@ -25,53 +27,14 @@ export async function underOwnDeadline<T>(
   name: string,
   work: (signal: AbortSignal) => Promise<T>,
 ): Promise<T> {
-  const deadline = withDeadline(new AbortController().signal, timeoutMs, name);
+  const deadline = deadlineSignal(
+    undefined,
+    timeoutMs,
+    (ms) => new UpstreamError(notAnsweredWithin(name, ms)),
+  );
   try {
     return await work(deadline.signal);
   } finally {
-    deadline.dispose();
+    deadline.done();
   }
-}
-
-/**
- * A signal that aborts when `parent` aborts (with its reason) or when `timeoutMs` passes (with an
- * `UpstreamError` "`name` did not answer within N s"). Call `dispose` when the call is over, so
- * the timer and the listener on `parent` go.
- *
- * @param parent the caller's signal
- * @param timeoutMs the call's own deadline in milliseconds; `null` returns `parent` itself
- * @param name the upstream, for the timeout message
- * @returns the joined signal and its clean-up
- * @example
- * ```ts
- * const { signal, dispose } = withDeadline(new AbortController().signal, 5000, "JAMF");
- * try {
- *   await fetch("https://x.example", { signal });
- * } finally {
- *   dispose();
- * }
- * ```
- */
-export function withDeadline(
-  parent: AbortSignal,
-  timeoutMs: number | null,
-  name: string,
-): { signal: AbortSignal; dispose: () => void } {
-  if (timeoutMs === null) return { signal: parent, dispose: () => {} };
-  const controller = new AbortController();
-  const onAbort = () => controller.abort(parent.reason);
-  if (parent.aborted) onAbort();
-  parent.addEventListener("abort", onAbort, { once: true });
-  const timer = setTimeout(
-    () =>
-      controller.abort(new UpstreamError(`${name} did not answer within ${timeoutMs / 1000} s`)),
-    timeoutMs,
-  );
-  return {
-    signal: controller.signal,
-    dispose: () => {
-      clearTimeout(timer);
-      parent.removeEventListener("abort", onAbort);
-    },
-  };
 }

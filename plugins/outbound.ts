@@ -21,8 +21,8 @@
  * @module
  */
 import { UpstreamError } from "../engine/core/ports.ts";
+import { deadlineSignal, notAnsweredWithin } from "../lib/abort.ts";
 import { errorMessage } from "../lib/error_message.ts";
-import { withDeadline } from "./http_abort.ts";
 import { redactUrl } from "./http_redact.ts";
 
 /** What a request is for; each kind has its own answer-size ceiling. */
@@ -146,10 +146,10 @@ export async function outbound(
   const hasBody = init.body !== undefined && init.body !== null;
   const maxBytes = options.maxBytes ?? ANSWER_CEILINGS[kind];
   const transport = options.fetch ?? fetch;
-  const { signal, dispose } = withDeadline(
-    options.signal ?? new AbortController().signal,
+  const { signal, done: dispose } = deadlineSignal(
+    options.signal,
     options.timeoutMs ?? null,
-    name,
+    (ms) => new UpstreamError(notAnsweredWithin(name, ms)),
   );
   let current = first;
   let request: RequestInit = { ...init };

@@ -12,6 +12,7 @@ import {
   type PluginBase,
 } from "../core/ports.ts";
 import type { SourceError } from "../core/types.ts";
+import { abortable, deadlineSignal, notAnsweredWithin } from "../../lib/abort.ts";
 import { gapCollector, type SourceGap } from "./gaps.ts";
 
 /**
@@ -30,7 +31,8 @@ export class DeadlineError extends Error {
 
 /**
  * Runs `call` with an `AbortSignal` that fires after the plugin's `timeoutMs` (or when `parent`
- * aborts). A `NotFoundError` becomes `empty`; any other failure, or the deadline, becomes a
+ * aborts; `deadlineSignal` of `lib/abort.ts`), its reason a `DeadlineError` "`name` did not answer
+ * within N s" at the deadline. A `NotFoundError` becomes `empty`; any other failure, or the deadline, becomes a
  * `SourceError` naming the plugin. The call's options carry `reportGap`; what the plugin reports
  * through it before the call settles is the outcome's `gaps` (named with the plugin's name).
  *
@@ -52,40 +54,22 @@ export async function callWithDeadline<T>(
   call: (options: CallOptions) => Promise<T>,
   options: { empty: T; parent?: AbortSignal; check?: (value: unknown) => T },
 ): Promise<Outcome<T>> {
-  const controller = new AbortController();
   const collector = gapCollector(plugin.name);
-  const { parent } = options;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let rejectRace: (reason: unknown) => void = () => {};
-  const race = new Promise<never>((_, reject) => {
-    rejectRace = reject;
-  });
-  const abort = (reason: unknown) => {
-    controller.abort(reason);
-    rejectRace(reason);
-  };
-  const onParentAbort = () => abort(parent?.reason);
-  if (parent?.aborted) onParentAbort();
-  parent?.addEventListener("abort", onParentAbort, { once: true });
-  if (plugin.timeoutMs !== null) {
-    const ms = plugin.timeoutMs;
-    timer = setTimeout(
-      () => abort(new DeadlineError(`${plugin.name} did not answer within ${ms / 1000} s`)),
-      ms,
-    );
-  }
+  const { signal, done } = deadlineSignal(
+    options.parent,
+    plugin.timeoutMs,
+    (ms) => new DeadlineError(notAnsweredWithin(plugin.name, ms)),
+  );
   try {
-    const value = await Promise.race([
-      call({ signal: controller.signal, reportGap: collector.report }),
-      race,
-    ]);
+    // abandoned at the deadline even when the plugin ignores its signal
+    const value = await abortable(call({ signal, reportGap: collector.report }), signal);
     const checked = options.check ? options.check(value) : value;
     return { ok: true, value: checked, ...reported(collector.gaps()) };
   } catch (error: unknown) {
     if (error instanceof NotFoundError) {
       return { ok: true, value: options.empty, ...reported(collector.gaps()) };
     }
-    if (error instanceof PartialAnswerError && !controller.signal.aborted) {
+    if (error instanceof PartialAnswerError && !signal.aborted) {
       const failed: SourceError = {
         source: plugin.name,
         operation,
@@ -99,25 +83,19 @@ export async function callWithDeadline<T>(
         return { ok: false, error: failed, ...reported(collector.gaps()) };
       }
     }
-    const timedOut = error instanceof DeadlineError ||
-      controller.signal.reason instanceof DeadlineError;
+    const timedOut = error instanceof DeadlineError || signal.reason instanceof DeadlineError;
     return {
       ok: false,
       error: {
         source: plugin.name,
         operation,
         kind: timedOut ? "timeout" : "error",
-        message: timedOut
-          ? String((controller.signal.reason as Error).message)
-          : describeError(error),
+        message: timedOut ? String((signal.reason as Error).message) : describeError(error),
       },
       ...reported(collector.gaps()),
     };
   } finally {
-    if (timer !== undefined) clearTimeout(timer);
-    parent?.removeEventListener("abort", onParentAbort);
-    // A plugin that ignored the signal may still reject later; nobody awaits it any more.
-    race.catch(() => {});
+    done();
   }
 }
 

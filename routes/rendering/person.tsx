@@ -13,6 +13,7 @@ import { raw } from "hono/html";
 import type { PersonView, ViewPart } from "../../engine/view/view.ts";
 import { AskingSources } from "../../views/freshness.tsx";
 import { Layout } from "../../views/layout.tsx";
+import { untilAborted } from "../../lib/abort.ts";
 import type { Ctx } from "../context.ts";
 import { lookedUp, page, shellFor } from "./render.tsx";
 import { visitOf } from "./person_data.ts";
@@ -27,18 +28,6 @@ export interface PersonPage {
 }
 
 const MARK = "<!--stethoscope:content-->";
-
-/** The lookup's answer if it comes within `ms`, else `null` (the timer is always cleared). */
-async function answeredWithin<T>(lookup: Promise<T>, ms: number): Promise<T | null> {
-  if (ms <= 0) return null;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<null>((resolve) => timer = setTimeout(() => resolve(null), ms));
-  try {
-    return await Promise.race([lookup, late]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /** The display names of every source a first view asks, for the status line. */
 function askedSources(c: Ctx): string[] {
@@ -74,7 +63,11 @@ export async function personPage(c: Ctx, email: string, spec: PersonPage): Promi
   const cached = await visit.cachedView(spec.need);
   if (cached) return await whole(cached);
   const lookup = visit.view(spec.need);
-  const quick = await answeredWithin(lookup, c.var.deps.config.SNAPSHOTS.STREAM_AFTER_MS);
+  // the lookup's answer if it comes within STREAM_AFTER_MS, else stream
+  const streamAfterMs = c.var.deps.config.SNAPSHOTS.STREAM_AFTER_MS;
+  const quick = streamAfterMs <= 0
+    ? null
+    : await untilAborted(lookup, AbortSignal.timeout(streamAfterMs));
   if (quick) return await whole(quick);
   const shell = String(
     await (

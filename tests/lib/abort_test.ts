@@ -1,5 +1,11 @@
 import assert from "node:assert/strict";
-import { abortable, sleep, untilAborted } from "../../lib/abort.ts";
+import {
+  abortable,
+  deadlineSignal,
+  notAnsweredWithin,
+  sleep,
+  untilAborted,
+} from "../../lib/abort.ts";
 
 const never = <T>() => new Promise<T>(() => {});
 
@@ -64,4 +70,39 @@ Deno.test("untilAborted() gives null once aborted, else the promise's outcome", 
     untilAborted(Promise.reject(failure), new AbortController().signal),
     (e) => e === failure,
   );
+});
+
+Deno.test("deadlineSignal() passes the parent's abort through; at its deadline the reason is the caller's words", async () => {
+  const parent = new AbortController();
+  const joined = deadlineSignal(parent.signal, 60_000, () => new Error("not this one"));
+  parent.abort(new Error("request gone"));
+  assert.equal(joined.signal.aborted, true);
+  assert.equal((joined.signal.reason as Error).message, "request gone");
+  joined.done();
+  assert.equal(deadlineSignal(parent.signal, null, () => null).signal, parent.signal);
+  const timed = deadlineSignal(
+    new AbortController().signal,
+    1,
+    (ms) => new RangeError(notAnsweredWithin("JAMF", ms)),
+  );
+  await new Promise((resolve) => timed.signal.addEventListener("abort", resolve, { once: true }));
+  assert.ok(timed.signal.reason instanceof RangeError, "not the platform's TimeoutError");
+  assert.equal(timed.signal.reason.message, "JAMF did not answer within 0.001 s");
+  timed.done();
+});
+
+Deno.test("deadlineSignal() after done() never aborts the call's signal", async () => {
+  const { signal, done } = deadlineSignal(undefined, 1, () => new Error("late"));
+  done();
+  await sleep(20);
+  assert.equal(signal.aborted, false);
+});
+
+Deno.test("abortable() on an aborted signal leaves the abandoned work's failure handled", async () => {
+  const reason = new Error("gone");
+  let fail: (e: Error) => void = () => {};
+  const work = new Promise<number>((_, reject) => (fail = reject));
+  await assert.rejects(abortable(work, AbortSignal.abort(reason)), (e) => e === reason);
+  fail(new Error("late failure")); // an unhandled rejection would fail this test
+  await sleep(0);
 });

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { UpstreamError } from "../../engine/core/ports.ts";
-import { underOwnDeadline, withDeadline } from "../../plugins/http_abort.ts";
+import { underOwnDeadline } from "../../plugins/http_abort.ts";
 import { readBounded } from "../../plugins/http_body.ts";
 import { safeUrl, secretRedactor } from "../../plugins/http_redact.ts";
 import { nextThrottleStep, RateLimitError } from "../../plugins/retry_after.ts";
@@ -49,22 +49,6 @@ Deno.test("secretRedactor() hides the client's credentials and token-like query 
 
 Deno.test("safeUrl() keeps only the origin and path", () => {
   assert.equal(safeUrl("https://u:p@x.example:8443/hook?key=1#f"), "https://x.example:8443/hook");
-});
-
-Deno.test("withDeadline() passes the parent's abort through and disposes its listener", async () => {
-  const parent = new AbortController();
-  const { signal, dispose } = withDeadline(parent.signal, 60_000, "JAMF");
-  parent.abort(new Error("request gone"));
-  assert.equal(signal.aborted, true);
-  assert.equal((signal.reason as Error).message, "request gone");
-  dispose();
-  const same = withDeadline(parent.signal, null, "JAMF");
-  assert.equal(same.signal, parent.signal);
-  const timed = withDeadline(new AbortController().signal, 1, "JAMF");
-  await new Promise((resolve) => timed.signal.addEventListener("abort", resolve, { once: true }));
-  assert.ok(timed.signal.reason instanceof UpstreamError);
-  assert.equal(timed.signal.reason.message, "JAMF did not answer within 0.001 s");
-  timed.dispose();
 });
 
 Deno.test("nextThrottleStep() waits Retry-After or the back-off, refuses past retries or maxMs", () => {
