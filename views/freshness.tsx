@@ -14,11 +14,14 @@ export interface Freshness {
   collectedAt: Date;
   freshness: "live" | "fresh" | "stale";
   refreshing: boolean;
+  /** The refresh waits for the inventories' budget: nothing is being asked yet. */
+  refreshQueued: boolean;
   failedRefresh?: { at: Date; errors: SourceError[] } | undefined;
 }
 
 /**
- * "Checked 2 hours ago · Checking again now…" and the "Check again" form (a plain POST that
+ * "Checked 2 hours ago. Checking again now…" (a refresh runs), or "… Queued to check again…"
+ * (it waits for the inventories' budget, issue 24), and the "Check again" form (a plain POST that
  * works without JavaScript; the server limits how often per person).
  */
 export function CheckedAge(
@@ -49,6 +52,12 @@ export function CheckedAge(
           {timeAgo(view.collectedAt, props.now)}
         </time>
         {view.refreshing && <>. Checking again now; the page shows the answer when it comes.</>}
+        {view.refreshQueued && (
+          <>
+            . Queued to check again: the inventories are busy, so this page shows the newest answer
+            we have.
+          </>
+        )}
       </span>
       {failed && (
         <span role="status">

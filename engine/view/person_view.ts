@@ -56,8 +56,13 @@ export interface PersonView {
   ageMs: number;
   /** `live`: asked for this view; `fresh`: snapshot within the window; `stale`: older. */
   freshness: "live" | "fresh" | "stale";
-  /** A stale view whose refresh is running in the background. */
+  /** A stale view whose refresh is running in the background (or starts at once). */
   refreshing: boolean;
+  /**
+   * A stale view whose refresh waits in the refresh queue for the sources' budget (issue 24):
+   * nothing is being asked yet, so the page must not say "checking now". Never with `refreshing`.
+   */
+  refreshQueued: boolean;
   /** The last refresh failed for these sources, so older data is shown. */
   failedRefresh?: { at: Date; errors: SourceError[] };
 }
@@ -98,6 +103,8 @@ export interface PersonViewOptions {
   /** How the data came (default `live`, not refreshing). */
   freshness?: PersonView["freshness"];
   refreshing?: boolean;
+  /** The refresh waits for the sources' budget (default `false`). */
+  refreshQueued?: boolean;
   /** Told when the history fails; the view then shows no "since" (never fails the view). */
   onError?: (what: string, error: unknown) => void;
 }
@@ -171,6 +178,7 @@ export async function personView(
     ageMs: Math.max(0, now.getTime() - snapshot.collectedAt.getTime()),
     freshness: rules.freshness ?? "live",
     refreshing: rules.refreshing ?? false,
+    refreshQueued: rules.refreshQueued ?? false,
   };
   if (snapshot.failedRefresh) view.failedRefresh = snapshot.failedRefresh;
   return view;

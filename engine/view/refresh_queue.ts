@@ -76,6 +76,12 @@ export interface RefreshQueue {
   request(key: string, job: RefreshJob | (() => Promise<unknown>)): RefreshRequestOutcome;
   /** People waiting now. */
   readonly queued: number;
+  /**
+   * Whether the queue is waiting for a source's budget now: its last try to take tokens found a
+   * bucket empty, and no refresh has been let through since. A person queued meanwhile waits for
+   * the budget, not only for their turn.
+   */
+  readonly waitingForBudget: boolean;
   /** What the queue did since it was built. */
   readonly counts: Readonly<RefreshCounts>;
   /** Resolves once nobody waits and no refresh runs (tests, benchmarks, shutdown). */
@@ -123,6 +129,7 @@ export function createRefreshQueue(parts: RefreshQueueParts): RefreshQueue {
   const running = new Set<Promise<unknown>>();
   let pumping: Promise<void> | undefined;
   let stopped = false;
+  let starved = false;
   const stopping = new AbortController();
   const report = (what: string, error: unknown) => parts.onError?.(what, error);
 
@@ -157,6 +164,7 @@ export function createRefreshQueue(parts: RefreshQueueParts): RefreshQueue {
         report("take a refresh token", error);
         wait = 1; // the store failed: try again in a second, never refresh unbudgeted
       }
+      starved = wait > 0;
       if (wait > 0) {
         try {
           await parts.sleep(wait * 1000, stopping.signal);
@@ -198,6 +206,9 @@ export function createRefreshQueue(parts: RefreshQueueParts): RefreshQueue {
     },
     get queued() {
       return waiting.size;
+    },
+    get waitingForBudget() {
+      return starved && waiting.size > 0;
     },
     counts,
     async idle() {

@@ -121,6 +121,9 @@ function stampOfSnapshot(found: StoredSnapshot): SnapshotStamp {
   };
 }
 
+/** What a stale view's refresh is doing (see `refreshLater`); `null`: none was started. */
+type RefreshState = "running" | "queued" | null;
+
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
 
@@ -205,15 +208,16 @@ export function createPersonViews(parts: PersonViewParts): PersonViews {
    * spent. Nobody awaits it: a lookup that throws is reported, never left as an unhandled
    * rejection (which ends a Deno process); the stale view stays.
    *
-   * @returns whether a refresh runs or waits in the queue (the view says "refreshing")
+   * @returns `running` when a refresh runs (or is let through at once), `queued` when it waits
+   *   for the sources' budget, `null` when none was started (the view says neither)
    */
-  function refreshLater(key: string, email: string, stale: PersonSnapshot): boolean {
-    if (inflight.has(key)) return true;
-    if (!due(stale)) return false;
+  function refreshLater(key: string, email: string, stale: PersonSnapshot): RefreshState {
+    if (inflight.has(key)) return "running";
+    if (!due(stale)) return null;
     const queue = parts.refreshQueue;
     if (!queue) {
       lookup(key, email, stale).catch(report("refresh a snapshot"));
-      return true;
+      return "running";
     }
     let current: PersonSnapshot | null = stale;
     const outcome = queue.request(key, {
@@ -226,7 +230,8 @@ export function createPersonViews(parts: PersonViewParts): PersonViews {
         if (!inflight.has(key)) await lookup(key, email, current);
       },
     });
-    return outcome !== "full";
+    if (outcome === "full") return null;
+    return queue.waitingForBudget ? "queued" : "running";
   }
 
   function maybePrune() {
@@ -240,7 +245,7 @@ export function createPersonViews(parts: PersonViewParts): PersonViews {
     return await store.pruneSnapshots(new Date(now().getTime() - settings.keepDays * DAY_MS));
   }
 
-  function present(s: PersonSnapshot, live: boolean, refreshing: boolean) {
+  function present(s: PersonSnapshot, live: boolean, refresh: RefreshState = null) {
     const at = now();
     const ageMs = at.getTime() - s.collectedAt.getTime();
     return personView(s, {
@@ -249,7 +254,8 @@ export function createPersonViews(parts: PersonViewParts): PersonViews {
       history,
       exemptions: parts.exemptions,
       freshness: live ? "live" : ageMs < settings.freshMs ? "fresh" : "stale",
-      refreshing,
+      refreshing: refresh === "running",
+      refreshQueued: refresh === "queued",
       ...(parts.onError ? { onError: parts.onError } : {}),
     });
   }
@@ -295,7 +301,7 @@ export function createPersonViews(parts: PersonViewParts): PersonViews {
       const s = snap;
       if (!s || !has(s, need)) return null;
       cached ??= age(s) < settings.freshMs
-        ? present(s, false, false)
+        ? present(s, false)
         : present(s, false, refreshLater(key, email, s));
       return await cached;
     };
@@ -312,7 +318,7 @@ export function createPersonViews(parts: PersonViewParts): PersonViews {
         if (shown) return shown;
         live ??= (async () => {
           const running = inflight.get(key);
-          return await present(await (running ?? lookup(key, email, snap)), true, false);
+          return await present(await (running ?? lookup(key, email, snap)), true);
         })();
         return await live;
       },
@@ -353,18 +359,18 @@ export function createPersonViews(parts: PersonViewParts): PersonViews {
       const key = foldEmail(email);
       const maxAge = options.maxAgeMs ?? settings.freshMs;
       const running = inflight.get(key);
-      if (running) return await present(await running, true, false);
+      if (running) return await present(await running, true);
       const snap = await read(key);
       if (snap && has(snap, options.need ?? "devices") && age(snap) < maxAge && maxAge > 0) {
-        return await present(snap, false, false);
+        return await present(snap, false);
       }
-      return await present(await lookup(key, email, snap), true, false);
+      return await present(await lookup(key, email, snap), true);
     },
     async cachedView(email, options = {}) {
       const key = foldEmail(email);
       const snap = await read(key);
       if (!snap || !has(snap, options.need ?? "devices")) return null;
-      if (age(snap) < settings.freshMs) return await present(snap, false, false);
+      if (age(snap) < settings.freshMs) return await present(snap, false);
       return await present(snap, false, refreshLater(key, email, snap));
     },
   };

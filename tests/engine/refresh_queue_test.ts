@@ -47,6 +47,25 @@ Deno.test("refreshes wait for the tightest source's budget, one token per source
   assert.equal(world.taken.get(refreshBucketKey("jamf")), 8, "never refused: no token lost");
 });
 
+Deno.test("waitingForBudget is true only while people wait for an empty bucket", async () => {
+  const world = fakeWorld();
+  let wake!: () => void;
+  const queue = createRefreshQueue({
+    budgets: [{ source: "google", rate: { requests: 1, perSeconds: 60 } }],
+    ...world,
+    // the first wait for a token holds until the test lets it go
+    sleep: (ms) => new Promise<void>((resolve) => wake = () => resolve(world.sleep(ms))),
+  });
+  assert.equal(queue.waitingForBudget, false, "nothing queued");
+  queue.request("a", () => Promise.resolve());
+  queue.request("b", () => Promise.resolve());
+  while (wake === undefined) await new Promise((resolve) => setTimeout(resolve, 1));
+  assert.equal(queue.waitingForBudget, true, "a took the minute's token; b waits for the next");
+  wake();
+  await queue.idle();
+  assert.equal(queue.waitingForBudget, false, "nobody waits");
+});
+
 Deno.test("a person is queued once; a full queue refuses and keeps nothing", async () => {
   const world = fakeWorld();
   const refreshed: string[] = [];

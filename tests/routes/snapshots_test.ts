@@ -25,12 +25,13 @@ function countingSource() {
   return { state, entry };
 }
 
-async function start(options: { stream?: boolean } = {}) {
+async function start(options: { stream?: boolean; config?: Record<string, unknown> } = {}) {
   const src = countingSource();
+  const { config, ...rest } = options;
   const app = await startApp({
     registry: registryWith({ testsrc: src.entry }),
-    config: demoWith({ PLUGINS: { demo: {}, testsrc: {} } }),
-    ...options,
+    config: demoWith({ PLUGINS: { demo: {}, testsrc: {} }, ...config }),
+    ...rest,
   });
   return { app, src };
 }
@@ -127,6 +128,56 @@ Deno.test("a stale snapshot is shown at once with its age; the refresh replaces 
       assert.equal(src.state.calls, 3);
     });
   } finally {
+    await app.close();
+  }
+});
+
+/** The age line's first part, as the Devices page shows it (tags and all). */
+function ageLine(html: string): string {
+  const m = /<div id="checked-age"[^>]*><span>(.*?)<\/span>/s.exec(html);
+  assert.ok(m, "the page has its age line");
+  return m[1]!.replace(/\s+/g, " ");
+}
+
+Deno.test("a stale view says 'checking again now' while its refresh runs, and 'queued' while it waits for the inventories' budget", async () => {
+  // one lookup an hour at testsrc: the first stale person's refresh runs, the second one waits
+  const { app, src } = await start({
+    config: { SNAPSHOTS: { REFRESH_BUDGETS: { testsrc: { REQUESTS: 1, PER_SECONDS: 3600 } } } },
+  });
+  const queue = app.services.refreshQueue;
+  try {
+    const green = await app.login("green@example.com");
+    await (await app.request("/", { cookie: green })).text();
+    const cookie = await signIn(app);
+    assert.equal(src.state.calls, 2, "two first views: two lookups, outside the queue");
+    later(app, 2 * 60 * MIN);
+    let open!: () => void;
+    src.state.gate = new Promise((resolve) => open = resolve);
+
+    const running = await (await app.request("/devices", { cookie })).text();
+    while (src.state.calls < 3) await new Promise((resolve) => setTimeout(resolve, 5));
+    assert.equal(
+      ageLine(running),
+      'Checked <time datetime="2026-11-26T12:00:00.000Z">2 hours ago</time>. Checking again now; ' +
+        "the page shows the answer when it comes.",
+    );
+    assert.match(running, /<div id="devices-part" hx-get="\/devices" hx-trigger="load"/);
+
+    // green@'s refresh finds the hour's one token taken: it waits in the queue
+    await (await app.request("/devices", { cookie: green })).text();
+    while (!queue.counts.waits.testsrc) await new Promise((resolve) => setTimeout(resolve, 5));
+    const queued = await (await app.request("/devices", { cookie: green })).text();
+    assert.equal(
+      ageLine(queued),
+      'Checked <time datetime="2026-11-26T12:00:00.000Z">2 hours ago</time>. Queued to check ' +
+        "again: the inventories are busy, so this page shows the newest answer we have.",
+    );
+    assert.match(queued, /<div id="devices-part"\s*>/, "nothing to wait for: no htmx reload");
+    assert.equal(src.state.calls, 3, "nothing was asked for green@");
+    src.state.gate = null;
+    open();
+  } finally {
+    queue.stop();
     await app.close();
   }
 });
