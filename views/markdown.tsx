@@ -7,6 +7,9 @@
  * @module
  */
 import type { Child } from "hono/jsx";
+import { raw } from "hono/html";
+import { LRUCache } from "lru-cache";
+import type { HtmlEscapedString } from "hono/utils/html";
 import { linkAllowed, MARKDOWN_LINK_SOURCE } from "../config/links.ts";
 
 const INLINE_RE = new RegExp(String.raw`\*\*([^*]+)\*\*|` + MARKDOWN_LINK_SOURCE, "g");
@@ -27,9 +30,34 @@ function inline(text: string): Child[] {
   return out;
 }
 
-/** Renders a Markdown subset as JSX. */
+/** Distinct texts kept rendered: practice directions come from the configuration, a few hundred. */
+export const MAX_RENDERED = 512;
+const rendered = new LRUCache<string, HtmlEscapedString>({ max: MAX_RENDERED });
+
+/**
+ * Renders a Markdown subset, each distinct text once (issue 24): the HTML of a text is kept,
+ * at most {@link MAX_RENDERED} texts (the least recently used goes first), since every Devices
+ * view shows the same configured directions on every device card.
+ */
 export function Markdown(props: { text: string }): Child {
-  const blocks = props.text.trim().split(/\n\s*\n/);
+  let html = rendered.get(props.text);
+  if (html === undefined) {
+    const text = render(props.text).toString();
+    if (typeof text !== "string") throw new TypeError("Markdown renders synchronously");
+    html = raw(text);
+    rendered.set(props.text, html);
+  }
+  return html;
+}
+
+/** How many rendered texts are kept now (at most {@link MAX_RENDERED}). */
+export function renderedTexts(): number {
+  return rendered.size;
+}
+
+/** The Markdown subset as JSX (escaped text, allowed links only). */
+function render(source: string) {
+  const blocks = source.trim().split(/\n\s*\n/);
   return (
     <>
       {blocks.map((block) => {
