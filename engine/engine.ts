@@ -173,18 +173,20 @@ export interface Engine {
  * @returns the engine
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
+ * import { DEFAULT_PRACTICES } from "./practices/default_practices.ts";
+ * import { buildPracticeSet } from "./practices/practices.ts";
+ * const mac = { source: "jamf", platform: "Mac", practices: { firewall: { value: false } } };
+ * const jamf = { name: "jamf", timeoutMs: 1000, devicesByEmail: () => Promise.resolve([mac]) };
  * const engine = createEngine({
- *   deviceSources: [],
- *   ownershipSources: [],
- *   accountSources: [],
- *   eventSources: [],
- *   notificationSources: [],
- *   deviceTransforms: [],
- *   eventTransforms: [],
- *   practices: [],
- * }, { now: () => new Date() });
- * const { items, errors } = await engine.devices("fry@planetexpress.com");
- * const view = await engine.view("fry@planetexpress.com"); // devices, accounts, events
+ *   deviceSources: [jamf], ownershipSources: [], accountSources: [], eventSources: [],
+ *   notificationSources: [], deviceTransforms: [], eventTransforms: [],
+ *   practices: buildPracticeSet(DEFAULT_PRACTICES, ["firewall"]),
+ * });
+ * const { items, errors } = await engine.devices("fry@example.com");
+ * assert.deepEqual(errors, []);
+ * assert.equal(items[0]?.practices.firewall?.status, "warn");
+ * assert.equal(items[0]?.practices.firewall?.title, "Firewall is off");
  * ```
  */
 export function createEngine(parts: EngineParts, options: EngineOptions = {}): Engine {

@@ -37,7 +37,11 @@ export interface ListingStep {
  *
  * @example
  * ```ts
- * formatListingPage({ source: "jamf_pro", page: 2, records: 200 }); // "jamf_pro: page 2, 200 devices"
+ * import assert from "node:assert/strict";
+ * assert.equal(
+ *   formatListingPage({ source: "jamf_pro", page: 2, records: 200 }),
+ *   "jamf_pro: page 2, 200 devices",
+ * );
  * ```
  */
 export function formatListingPage(p: ListingProgress): string {

@@ -25,8 +25,12 @@ export interface EmailList {
  *
  * @example
  * ```ts
- * parseEmailList('"fry@example.com"\n\nfry@example.com\nnope\n');
- * // { emails: ["fry@example.com"], invalid: ["nope"], duplicates: 1 }
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(parseEmailList('"fry@example.com"\n\nfry@example.com\nnope\n'), {
+ *   emails: ["fry@example.com"],
+ *   invalid: ["nope"],
+ *   duplicates: 1,
+ * });
  * ```
  */
 export function parseEmailList(text: string): EmailList {
@@ -62,7 +66,8 @@ export interface Shard {
  * @throws {RangeError} when the text is not `I/N` with 1 ≤ I ≤ N
  * @example
  * ```ts
- * parseShard("2/4"); // { index: 2, count: 4 }
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(parseShard("2/4"), { index: 2, count: 4 });
  * ```
  */
 export function parseShard(text: string): Shard {
@@ -81,7 +86,9 @@ export function parseShard(text: string): Shard {
  *
  * @example
  * ```ts
- * await shardOf("fry@example.com", 4); // always the same number in 1..4
+ * import assert from "node:assert/strict";
+ * assert.equal(await shardOf("fry@example.com", 4), 1);
+ * assert.equal(await shardOf("FRY@example.com", 4), 1); // the same person, the same shard
  * ```
  */
 export function shardOf(email: string, count: number): Promise<number> {

@@ -54,10 +54,16 @@ export function sinkReportLines(name: string, r: SinkReport): string[] {
  * @param log where the first failure of each sink is logged (`batch sink failed`)
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { silentLogger } from "../../config/log.ts";
- * const fanOut = createSinkFanOut([], silentLogger);
+ * const csv = { name: "csv", timeoutMs: null, post: () => Promise.reject(new Error("disk full")) };
+ * const fanOut = createSinkFanOut([csv], silentLogger);
  * await fanOut.post({ email: "fry@example.com", devices: [] });
- * await fanOut.finish(1); // { lines: [], failedForEveryone: false, lost: 0 }
+ * assert.deepEqual(await fanOut.finish(1), {
+ *   lines: ["csv: 0 people posted, 1 failed"],
+ *   failedForEveryone: true,
+ *   lost: 0,
+ * });
  * ```
  */
 export function createSinkFanOut(sinks: readonly BatchSink[], log: Logger): SinkFanOut {

@@ -39,9 +39,11 @@ export const HEADLINES: readonly Headline[] = [
  *   (`deviceRating`)
  * @example A Mac whose screen lock cannot be read is not counted OK
  * ```ts
- * import { ratingKey } from "./batch_stats.ts";
- * ratingKey({ practices: { encryption: { status: "ok" }, screenlock: { status: "unknown" } } });
- * // "partial"
+ * import assert from "node:assert/strict";
+ * assert.equal(
+ *   ratingKey({ practices: { encryption: { status: "ok" }, screenlock: { status: "unknown" } } }),
+ *   "partial",
+ * );
  * ```
  */
 export function ratingKey(d: Pick<MergedDevice, "practices">): Headline {

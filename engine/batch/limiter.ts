@@ -20,8 +20,14 @@ export interface Limiter {
  *
  * @example
  * ```ts
- * const limit = createLimiter(4);
- * await limit.run(() => Promise.resolve(42)); // 42, once fewer than 4 others are running
+ * import assert from "node:assert/strict";
+ * const limit = createLimiter(1);
+ * const order: string[] = [];
+ * const slow = limit.run(async () => void order.push("first"));
+ * const next = limit.run(async () => void order.push("second"));
+ * await Promise.all([slow, next]);
+ * assert.deepEqual(order, ["first", "second"]);
+ * assert.equal(await limit.run(() => Promise.resolve(42)), 42);
  * ```
  */
 export function createLimiter(max: number): Limiter {

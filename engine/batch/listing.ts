@@ -46,8 +46,11 @@ export interface TextShelf {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * const shelf = memoryShelf();
- * shelf.get(shelf.put("a")); // "a"
+ * assert.equal(shelf.put("a"), 0);
+ * assert.equal(shelf.put("b"), 1);
+ * assert.equal(shelf.get(0), "a");
  * ```
  */
 export function memoryShelf(): TextShelf {
@@ -86,8 +89,13 @@ export interface ListingIndex {
  *
  * @example
  * ```ts
- * declare const index: ListingIndex;
- * recordsAt(index, index.byOwner.get("fry@planetexpress.com")).records; // Fry's records
+ * import assert from "node:assert/strict";
+ * const shelf = memoryShelf();
+ * shelf.put(JSON.stringify(["d1", { source: "intune", name: "fry-pc" }]));
+ * assert.deepEqual(recordsAt({ shelf }, 0), {
+ *   records: [{ source: "intune", name: "fry-pc" }],
+ *   keys: ["d1"],
+ * });
  * ```
  */
 export function recordsAt(
@@ -149,9 +157,18 @@ function push(map: Map<string, RecordRefs>, key: string, at: number): void {
  * @returns the index (partial, with `failure`, when a page failed)
  * @example
  * ```ts
- * declare const intune: Parameters<typeof readListing>[0];
- * const index = await readListing(intune, { onPage: (p) => p.records });
- * recordsAt(index, index.byOwner.get("fry@planetexpress.com")); // Fry's Intune records
+ * import assert from "node:assert/strict";
+ * const intune = {
+ *   name: "intune",
+ *   timeoutMs: null,
+ *   async *listDevices() {
+ *     yield { records: [{ source: "intune", email: "Fry@example.com", serial: "p1" }] };
+ *   },
+ * };
+ * const index = await readListing(intune);
+ * assert.equal(index.pages, 1);
+ * assert.deepEqual(index.byOwner.get("fry@example.com"), 0);
+ * assert.deepEqual(index.bySerial.get("P1"), 0);
  * ```
  */
 export async function readListing(

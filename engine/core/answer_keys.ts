@@ -19,7 +19,7 @@ const PREFIX = "event:";
  * @returns `event:<source>:<id>` or `event:<source>:<ISO time>`
  * @example Answer ids of a sign-in with and without an id
  * ```ts
- * import { eventAnswerKey } from "./answer_keys.ts";
+ * import assert from "node:assert/strict";
  * const sign = {
  *   type: "login",
  *   success: true,
@@ -27,8 +27,8 @@ const PREFIX = "event:";
  *   ip_address: "10.0.0.1",
  *   timestamp: new Date("2026-11-30T08:00:00Z"),
  * };
- * eventAnswerKey({ ...sign, source: "google", id: "fry-3" }); // "event:google:fry-3"
- * eventAnswerKey({ ...sign, source: "duo" }); // "event:duo:2026-11-30T08:00:00.000Z"
+ * assert.equal(eventAnswerKey({ ...sign, source: "google", id: "fry-3" }), "event:google:fry-3");
+ * assert.equal(eventAnswerKey({ ...sign, source: "duo" }), "event:duo:2026-11-30T08:00:00.000Z");
  * ```
  */
 export function eventAnswerKey(e: AccessEvent): string {
@@ -42,9 +42,9 @@ export function eventAnswerKey(e: AccessEvent): string {
  * @returns true for `event:…` ids
  * @example
  * ```ts
- * import { isEventAnswerKey } from "./answer_keys.ts";
- * isEventAnswerKey("event:google:fry-3"); // true
- * isEventAnswerKey("n-42"); // false
+ * import assert from "node:assert/strict";
+ * assert.equal(isEventAnswerKey("event:google:fry-3"), true);
+ * assert.equal(isEventAnswerKey("n-42"), false);
  * ```
  */
 export function isEventAnswerKey(id: string): boolean {

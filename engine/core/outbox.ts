@@ -75,8 +75,10 @@ export interface OutboxWorker {
  * @returns milliseconds to wait
  * @example
  * ```ts
- * backoffDelay(0, { jitter: 0 }); // 2000
- * backoffDelay(3, { jitter: 0 }); // 16000
+ * import assert from "node:assert/strict";
+ * assert.equal(backoffDelay(0, { jitter: 0 }), 2000);
+ * assert.equal(backoffDelay(3, { jitter: 0 }), 16000);
+ * assert.equal(backoffDelay(3, { jitter: 0.5, random: () => 1 }), 8000);
  * ```
  */
 export function backoffDelay(attempts: number, options: BackoffOptions = {}): number {
@@ -95,13 +97,20 @@ export function backoffDelay(attempts: number, options: BackoffOptions = {}): nu
  * @returns the worker (not started)
  * @example
  * ```ts
- * import type { Logger } from "./log.ts";
- * import type { FeedbackSink, Store } from "./ports.ts";
- * declare const store: Store;
- * declare const sink: FeedbackSink;
- * declare const log: Logger;
- * const worker = createOutboxWorker({ outbox: store.outbox, sinks: new Map([["restful_feedback", sink]]), log });
- * worker.start();
+ * import assert from "node:assert/strict";
+ * import { silentLogger } from "../../config/log.ts";
+ * const feedback = { id: "f1", feedback: "wrong device", notes: "" };
+ * const item = { id: "o1", sink: "restful_feedback", email: "fry@example.com", feedback,
+ *   createdAt: new Date(0), attempts: 0, nextAttemptAt: new Date(0) };
+ * const delivered: string[] = [];
+ * const outbox = { dueOutbox: () => Promise.resolve([item]),
+ *   markDelivered: (id: string) => (delivered.push(id), Promise.resolve()),
+ *   markFailed: () => Promise.resolve() };
+ * const sink = { name: "restful_feedback", timeoutMs: 1000, postFeedback: async () => {} };
+ * const sinks = new Map([[sink.name, sink]]);
+ * const worker = createOutboxWorker({ outbox, sinks, log: silentLogger });
+ * assert.deepEqual(await worker.runOnce(), { delivered: 1, failed: 0 });
+ * assert.deepEqual(delivered, ["o1"]);
  * ```
  */
 export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {

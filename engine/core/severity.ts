@@ -78,8 +78,9 @@ const OF_STATUS: Readonly<Record<Status, StatusSeverity>> = {
  *   written by a newer version)
  * @example
  * ```ts
- * severityOfStatus("warn"); // "critical"
- * severityOfStatus("nudge"); // "suggested"
+ * import assert from "node:assert/strict";
+ * assert.equal(severityOfStatus("warn"), "critical");
+ * assert.equal(severityOfStatus("nudge"), "suggested");
  * ```
  */
 export function severityOfStatus(status: Status): StatusSeverity;
@@ -106,7 +107,8 @@ export const URGENCY: Readonly<Record<StatusSeverity, number>> = {
  *
  * @example
  * ```ts
- * statusUrgency("warn") > statusUrgency("nudge"); // true
+ * import assert from "node:assert/strict";
+ * assert.ok(statusUrgency("warn") > statusUrgency("nudge"));
  * ```
  */
 export function statusUrgency(status: Status): number {
@@ -120,8 +122,9 @@ export function statusUrgency(status: Status): number {
  * @param n the notification's `severity` and `type` as its source gave them
  * @example
  * ```ts
- * severityOfNotification({ severity: "warning", type: "simple" }); // "suggested"
- * severityOfNotification({ type: "question" }); // "suggested"
+ * import assert from "node:assert/strict";
+ * assert.equal(severityOfNotification({ severity: "warning", type: "simple" }), "suggested");
+ * assert.equal(severityOfNotification({ type: "question" }), "suggested");
  * ```
  */
 export function severityOfNotification(

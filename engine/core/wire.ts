@@ -18,8 +18,11 @@ export type Wire<T> = T extends Date ? string
  *
  * @example
  * ```ts
- * toWire({ last_sync: new Date(0), photo_url: null });
- * // { last_sync: "1970-01-01T00:00:00.000Z", photo_url: null }
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(toWire({ last_sync: new Date(0), photo_url: null }), {
+ *   last_sync: "1970-01-01T00:00:00.000Z",
+ *   photo_url: null,
+ * });
  * ```
  */
 export function toWire<T>(value: T): Wire<T> {

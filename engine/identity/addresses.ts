@@ -33,11 +33,12 @@ const MAX_PORT = 65535;
  * @returns the plain address
  * @example
  * ```ts
- * plainAddress("10.8.1.5:1234"); // "10.8.1.5"
- * plainAddress("[2001:db8::1]:443"); // "2001:db8::1"
- * plainAddress("2001:db8::1"); // "2001:db8::1" (unbracketed IPv6 has no port)
- * plainAddress("::ffff:10.8.1.5"); // "10.8.1.5"
- * plainAddress("2001:DB8:0:0:0:0:0:1"); // "2001:db8::1"
+ * import assert from "node:assert/strict";
+ * assert.equal(plainAddress("10.8.1.5:1234"), "10.8.1.5");
+ * assert.equal(plainAddress("[2001:db8::1]:443"), "2001:db8::1");
+ * assert.equal(plainAddress("2001:db8::1"), "2001:db8::1"); // unbracketed IPv6 has no port
+ * assert.equal(plainAddress("::ffff:10.8.1.5"), "10.8.1.5");
+ * assert.equal(plainAddress("2001:DB8:0:0:0:0:0:1"), "2001:db8::1");
  * ```
  */
 export function plainAddress(text: string): string {

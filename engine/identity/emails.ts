@@ -25,7 +25,8 @@
  * @returns the text with A–Z replaced by a–z
  * @example
  * ```ts
- * lowerAscii("\u212Aif@Example.COM"); // "\u212Aif@example.com"
+ * import assert from "node:assert/strict";
+ * assert.equal(lowerAscii("\u212Aif@Example.COM"), "\u212Aif@example.com");
  * ```
  */
 export function lowerAscii(value: string): string {
@@ -42,8 +43,9 @@ export function lowerAscii(value: string): string {
  * @returns the key two addresses of the same person share
  * @example
  * ```ts
- * foldEmail(" Fry@PlanetExpress.com "); // "fry@planetexpress.com"
- * foldEmail("\u212Aif@example.com"); // "\u212Aif@example.com" (not kif@example.com)
+ * import assert from "node:assert/strict";
+ * assert.equal(foldEmail(" Fry@PlanetExpress.com "), "fry@planetexpress.com");
+ * assert.equal(foldEmail("\u212Aif@example.com"), "\u212Aif@example.com"); // not kif@example.com
  * ```
  */
 export function foldEmail(address: string): string {
@@ -58,8 +60,9 @@ export function foldEmail(address: string): string {
  * @returns true when their keys are equal
  * @example
  * ```ts
- * sameEmail("Fry@PlanetExpress.com", "fry@planetexpress.com"); // true
- * sameEmail("\u212Aif@example.com", "kif@example.com"); // false
+ * import assert from "node:assert/strict";
+ * assert.equal(sameEmail("Fry@PlanetExpress.com", "fry@planetexpress.com"), true);
+ * assert.equal(sameEmail("\u212Aif@example.com", "kif@example.com"), false);
  * ```
  */
 export function sameEmail(a: string, b: string): boolean {

@@ -133,10 +133,17 @@ export function explainGrouping(records: DeviceRecord[]): Explanation {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * const text = formatExplanation(explainGrouping([
  *   { source: "jamf", name: "fry-mbp", identifiers: { serial: "C02X" } },
  *   { source: "bitfit", name: "asset 42", identifiers: { serial: "C02X" } },
  * ]));
+ * assert.deepEqual(text.split("\n"), [
+ *   "Device 1: asset 42 (2 records from jamf, bitfit)",
+ *   "  #1 jamf: fry-mbp, serial C02X",
+ *   "  #2 bitfit: asset 42, serial C02X",
+ *   "  #1 and #2 grouped: same serial C02X",
+ * ]);
  * ```
  */
 export function formatExplanation(e: Explanation): string {

@@ -202,8 +202,10 @@ function projection(tokens: Token[], mask: number): string {
  * @returns the groups, as indexes into `records`
  * @example
  * ```ts
- * groupRecords([{ identifiers: { serial: "A" } }, { identifiers: {} }, { identifiers: { serial: "A" } }]);
- * // [[0, 2], [1]]
+ * import assert from "node:assert/strict";
+ * const a = { identifiers: { serial: "A" } };
+ * const records = [a, { identifiers: {} }, a];
+ * assert.deepEqual(groupRecords(records), [[0, 2], [1]]);
  * ```
  */
 export function groupRecords(records: readonly IdSource[]): number[][] {

@@ -21,8 +21,9 @@ const MAX_SERIAL = 128;
  *
  * @example
  * ```ts
- * isValidMac("00:de:ca:fb:ad:00"); // true
- * isValidMac("00:00"); // false
+ * import assert from "node:assert/strict";
+ * assert.equal(isValidMac("00:de:ca:fb:ad:00"), true);
+ * assert.equal(isValidMac("00:00"), false);
  * ```
  */
 export function isValidMac(value: string): boolean {
@@ -36,8 +37,9 @@ export function isValidMac(value: string): boolean {
  * @throws {TypeError} when the value is not a MAC address
  * @example
  * ```ts
- * canonicalMac("0000decafbad"); // "00:00:DE:CA:FB:AD"
- * canonicalMac("00-de-ca-fb-ad-00"); // "00:DE:CA:FB:AD:00"
+ * import assert from "node:assert/strict";
+ * assert.equal(canonicalMac("0000decafbad"), "00:00:DE:CA:FB:AD");
+ * assert.equal(canonicalMac("00-de-ca-fb-ad-00"), "00:DE:CA:FB:AD:00");
  * ```
  */
 export function canonicalMac(value: string): string {
@@ -63,8 +65,9 @@ export type MacFilterReason =
  * @returns the reason it is filtered, or `null` when it is used
  * @example
  * ```ts
- * macFilterReason("F0:18:98:00:00:01"); // null
- * macFilterReason("02:00:00:00:00:00"); // "locally administered"
+ * import assert from "node:assert/strict";
+ * assert.equal(macFilterReason("F0:18:98:00:00:01"), null);
+ * assert.equal(macFilterReason("02:00:00:00:00:00"), "locally administered");
  * ```
  */
 export function macFilterReason(mac: string): MacFilterReason | null {
@@ -111,8 +114,9 @@ function zeroOui(mac: string): boolean {
  *
  * @example
  * ```ts
- * isUniqueMac("00:DE:CA:FB:AD:00"); // true
- * isUniqueMac("01:00:5E:00:00:01"); // false
+ * import assert from "node:assert/strict";
+ * assert.equal(isUniqueMac("00:DE:CA:FB:AD:00"), true);
+ * assert.equal(isUniqueMac("01:00:5E:00:00:01"), false);
  * ```
  */
 export function isUniqueMac(mac: string): boolean {

@@ -41,9 +41,12 @@ export function timeOf(value: unknown): number {
  * @returns one merged device per group, in the order of each group's first record
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * const bitfitRecord = { source: "bitfit", name: "asset 42", identifiers: { serial: "C02X" } };
  * const jamfRecord = { source: "jamf", name: "fry-mbp", identifiers: { serial: "C02X" } };
- * mergeDevices([bitfitRecord, jamfRecord, jamfRecord]); // one device, sources ["bitfit", "jamf"]
+ * const devices = mergeDevices([bitfitRecord, jamfRecord, jamfRecord]);
+ * assert.equal(devices.length, 1);
+ * assert.deepEqual(devices[0]?.sources, ["bitfit", "jamf"]);
  * ```
  */
 export function mergeDevices(records: DeviceRecord[]): MergedDevice[] {

@@ -20,6 +20,7 @@ import type { MergedDevice } from "../core/types.ts";
  * @returns the devices, with platform rules applied
  * @example A Mac merged from JAMF and a platform-less record
  * ```ts
+ * import assert from "node:assert/strict";
  * import { DEFAULT_PRACTICES } from "../practices/default_practices.ts";
  * import { mergeDevices } from "./merge.ts";
  * import { applyPractices, buildPracticeSet } from "../practices/practices.ts";
@@ -29,7 +30,7 @@ import type { MergedDevice } from "../core/types.ts";
  *   { source: "bitfit", identifiers: { serial: "C02X" } },
  * ], practices);
  * const [mac] = settleMergedPlatforms(mergeDevices(records), practices);
- * mac?.practices.jailed?.status; // "na"
+ * assert.equal(mac?.practices.jailed?.status, "na");
  * ```
  */
 export function settleMergedPlatforms(

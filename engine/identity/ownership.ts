@@ -59,8 +59,9 @@ export interface OwnershipOptions {
  * @returns a function from an address to its comparison key
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * const key = ownerKey([["example.com", "example.co.uk"]]);
- * key("Alice@Example.CO.UK"); // "alice@example.com"
+ * assert.equal(key("Alice@Example.CO.UK"), "alice@example.com");
  * ```
  */
 export function ownerKey(aliases: readonly (readonly string[])[] = []): (email: string) => string {
@@ -86,13 +87,16 @@ export function ownerKey(aliases: readonly (readonly string[])[] = []): (email: 
  * @returns the guard the engine applies to every by-email answer
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * const guard = createOwnershipGuard({ aliases: [["example.com", "example.co.uk"]] });
  * const records = [
  *   { source: "jamf", name: "Alice's Mac", email: "alice@example.co.uk" },
  *   { source: "jamf", name: "Namesake's Mac", email: "alice@partner.example" },
  * ];
- * guard.keep("alice@example.com", { source: "jamf", operation: "devicesByEmail", records });
- * // [{ source: "jamf", name: "Alice's Mac", email: "alice@example.co.uk" }]
+ * assert.deepEqual(
+ *   guard.keep("alice@example.com", { source: "jamf", operation: "devicesByEmail", records }),
+ *   [{ source: "jamf", name: "Alice's Mac", email: "alice@example.co.uk" }],
+ * );
  * ```
  */
 export function createOwnershipGuard(options: OwnershipOptions = {}): OwnershipGuard {

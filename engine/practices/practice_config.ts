@@ -106,10 +106,13 @@ export function practiceType(
  *
  * @example A new required-software practice
  * ```ts
- * PracticesConfigSchema.parse({
- *   edr: { KEY: "edr", TYPE: "installed_software", DISPLAY_TITLE: "EDR", DESCRIPTION: "…",
- *          SOFTWARE_NAMES: ["Sentinel Agent"] },
- * });
+ * import assert from "node:assert/strict";
+ * const edr = { KEY: "edr", TYPE: "installed_software", DISPLAY_TITLE: "EDR", DESCRIPTION: "…",
+ *   SOFTWARE_NAMES: ["Sentinel Agent"] };
+ * assert.equal(PracticesConfigSchema.parse({ edr }).edr?.TYPE, "installed_software");
+ * const { TYPE: _, ...untyped } = edr;
+ * // a new name must say which evaluator it uses
+ * assert.equal(PracticesConfigSchema.safeParse({ edr: untyped }).success, false);
  * ```
  */
 export const PracticesConfigSchema = z.record(z.string().min(1), PracticeConfigSchema)

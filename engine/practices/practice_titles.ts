@@ -85,9 +85,12 @@ function values(facts: TitleFacts): Record<string, string | undefined> {
  *
  * @example
  * ```ts
- * fillTitle("{os} {version} needs an update ({recommended} is current)",
- *   { os: "macOS", os_version: "15.6", recommended: "26.6" });
- * // "macOS 15.6 needs an update (26.6 is current)"
+ * import assert from "node:assert/strict";
+ * assert.equal(
+ *   fillTitle("{os} {version} needs an update ({recommended} is current)",
+ *     { os: "macOS", os_version: "15.6", recommended: "26.6" }),
+ *   "macOS 15.6 needs an update (26.6 is current)",
+ * );
  * ```
  */
 export function fillTitle(template: string, facts: TitleFacts): string {

@@ -40,10 +40,11 @@ export type PracticeSet = readonly Practice[];
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { DEFAULT_PRACTICES } from "./default_practices.ts";
  * const mac = { source: "jamf", os: "macOS", os_version: "26.6", platform: "Mac" };
  * const [evaluated] = applyPractices([mac], buildPracticeSet(DEFAULT_PRACTICES, ["uptodate"]));
- * evaluated?.practices?.uptodate?.status; // "ok"
+ * assert.equal(evaluated?.practices?.uptodate?.status, "ok");
  * ```
  */
 export function applyPractices(records: DeviceRecord[], practices: PracticeSet): DeviceRecord[] {

@@ -78,9 +78,12 @@ export function evaluatingRecord(record: RecordFacts | undefined): void {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * const title = new TitleFiller("{os} {version} needs an update ({recommended} is current)");
- * title.fill({ os: "macOS", os_version: "15.6" }, () => "26.6");
- * // "macOS 15.6 needs an update (26.6 is current)"
+ * assert.equal(
+ *   title.fill({ os: "macOS", os_version: "15.6" }, () => "26.6"),
+ *   "macOS 15.6 needs an update (26.6 is current)",
+ * );
  * ```
  */
 export class TitleFiller {
@@ -125,9 +128,12 @@ export class TitleFiller {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * const title = titleFiller("{os} {version} needs an update ({recommended} is current)");
- * title({ os: "macOS", os_version: "15.6" }, () => "26.6");
- * // "macOS 15.6 needs an update (26.6 is current)"
+ * assert.equal(
+ *   title({ os: "macOS", os_version: "15.6" }, () => "26.6"),
+ *   "macOS 15.6 needs an update (26.6 is current)",
+ * );
  * ```
  */
 export function titleFiller(

@@ -29,8 +29,9 @@ const BARE_WINDOWS_RE = /^Windows (?:1[01]|8(?:\.1)?|7)\b/;
  * @returns the build number, or `undefined` when neither field holds one
  * @example
  * ```ts
- * windowsBuild({ os_version: "6.3", os_build: "22631" }); // 22631
- * windowsBuild({ os_version: "10.0.26100.4946" }); // 26100
+ * import assert from "node:assert/strict";
+ * assert.equal(windowsBuild({ os_version: "6.3", os_build: "22631" }), 22631);
+ * assert.equal(windowsBuild({ os_version: "10.0.26100.4946" }), 26100);
  * ```
  */
 export function windowsBuild(
@@ -52,8 +53,11 @@ export function windowsBuild(
  * @returns the OS name to judge and show
  * @example
  * ```ts
- * windowsReleaseName("Microsoft Windows 10 Enterprise Edition, 64-bit", 22631);
- * // "Microsoft Windows 11 Enterprise Edition, 64-bit"
+ * import assert from "node:assert/strict";
+ * assert.equal(
+ *   windowsReleaseName("Microsoft Windows 10 Enterprise Edition, 64-bit", 22631),
+ *   "Microsoft Windows 11 Enterprise Edition, 64-bit",
+ * );
  * ```
  */
 export function windowsReleaseName(os: string, build: number | undefined): string {

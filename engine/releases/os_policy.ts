@@ -45,7 +45,11 @@ const CLAUSES = [
  * @throws {SyntaxError} naming the clause that cannot be read and the clauses that can
  * @example
  * ```ts
- * parseOsPolicy("supported; patch-suggested 60d; patch-critical 90d").patchCriticalDays; // 90
+ * import assert from "node:assert/strict";
+ * const policy = parseOsPolicy("supported; patch-suggested 60d; patch-critical 90d");
+ * assert.equal(policy.patchSuggestedDays, 60);
+ * assert.equal(policy.patchCriticalDays, 90);
+ * assert.throws(() => parseOsPolicy("supported; soon"), SyntaxError);
  * ```
  */
 export function parseOsPolicy(line: string): OsPolicy {

@@ -79,18 +79,22 @@ function target(
  *   no version, no data for it)
  * @example A release whose security updates ended
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseOsPolicy } from "./os_policy.ts";
  * const macos13 = {
  *   cycle: "13", label: "13", released: null, eol: new Date("2025-09-15"), latest: null,
  *   latestReleased: null,
  * };
- * judgeWithPolicy({ source: "jamf", os: "macOS", os_version: "13.7.8" }, {
+ * const verdict = judgeWithPolicy({ source: "jamf", os: "macOS", os_version: "13.7.8" }, {
  *   policy: parseOsPolicy("supported"),
  *   data: { apple: {}, lifecycles: { macos: [macos13] } },
  *   now: new Date("2026-11-30"),
  * });
- * // { status: "warn", sentences: ["macOS 13 no longer gets security updates (they ended on …"],
- * //   targets: [] } (no newer release in this data to name)
+ * assert.deepEqual(verdict, {
+ *   status: "warn",
+ *   sentences: ["macOS 13 no longer gets security updates (they ended on 15 September 2025)."],
+ *   targets: [], // no newer release in this data to name
+ * });
  * ```
  */
 export function judgeWithPolicy(
@@ -291,9 +295,10 @@ export type WindowsChannel = keyof typeof EDITIONS;
  * @returns `e`, `w`, `e-lts` or `iot-lts`
  * @example
  * ```ts
- * windowsChannel("Microsoft Windows 11 Pro Education"); // "w"
- * windowsChannel("Microsoft Windows 11 Education"); // "e"
- * windowsChannel("Microsoft Windows 10 IoT Enterprise LTSC 2021"); // "iot-lts"
+ * import assert from "node:assert/strict";
+ * assert.equal(windowsChannel("Microsoft Windows 11 Pro Education"), "w");
+ * assert.equal(windowsChannel("Microsoft Windows 11 Education"), "e");
+ * assert.equal(windowsChannel("Microsoft Windows 10 IoT Enterprise LTSC 2021"), "iot-lts");
  * ```
  */
 export function windowsChannel(os: string): WindowsChannel {

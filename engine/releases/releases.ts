@@ -108,8 +108,9 @@ export function addDays(at: Date, days: number): Date {
  *
  * @example
  * ```ts
- * formatDay(new Date("2026-12-14"), new Date("2026-11-30")); // "14 December"
- * formatDay(new Date("2027-01-04"), new Date("2026-11-30")); // "4 January 2027"
+ * import assert from "node:assert/strict";
+ * assert.equal(formatDay(new Date("2026-12-14"), new Date("2026-11-30")), "14 December");
+ * assert.equal(formatDay(new Date("2027-01-04"), new Date("2026-11-30")), "4 January 2027");
  * ```
  */
 export function formatDay(at: Date, now: Date): string {

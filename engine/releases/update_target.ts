@@ -79,8 +79,11 @@ function due(target: PracticeTarget, now: Date, overdue: (day: string) => string
  * @param now the clock the deadline is read with (a past deadline says "was")
  * @example
  * ```ts
- * targetTitle({ name: "macOS 15.7.7", by: new Date("2026-06-01") }, new Date("2026-11-30"));
- * // "Install macOS 15.7.7 (it was due by 1 June)"
+ * import assert from "node:assert/strict";
+ * assert.equal(
+ *   targetTitle({ name: "macOS 15.7.7", by: new Date("2026-06-01") }, new Date("2026-11-30")),
+ *   "Install macOS 15.7.7 (it was due by 1 June)",
+ * );
  * ```
  */
 export function targetTitle(target: PracticeTarget, now: Date): string {
@@ -95,7 +98,11 @@ export function targetTitle(target: PracticeTarget, now: Date): string {
  * @param now the clock the deadline is read with
  * @example
  * ```ts
- * targetSentence({ name: "Windows 11 24H2" }, new Date("2026-11-30")); // "Install Windows 11 24H2."
+ * import assert from "node:assert/strict";
+ * assert.equal(
+ *   targetSentence({ name: "Windows 11 24H2" }, new Date("2026-11-30")),
+ *   "Install Windows 11 24H2.",
+ * );
  * ```
  */
 export function targetSentence(target: PracticeTarget, now: Date): string {

@@ -100,9 +100,10 @@ const cache = new LRUCache<string, ParsedVersion | typeof NONE>({ max: CACHE_LIM
  * @returns the comparison key, or `null`
  * @example Missing parts are zero; an RSR letter is a post-release
  * ```ts
- * parseVersion("9.3")!.release; // [9, 3]
- * parseVersion("26.3.1 (a)")!.rsr; // "a"
- * parseVersion("18.03.1-ce"); // null
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(parseVersion("9.3")?.release, [9, 3]);
+ * assert.equal(parseVersion("26.3.1 (a)")?.rsr, "a");
+ * assert.equal(parseVersion("18.03.1-ce"), null);
  * ```
  */
 export function parseVersion(value: string): ParsedVersion | null {
@@ -193,9 +194,10 @@ export function compareParsed(a: ParsedVersion, b: ParsedVersion): number {
  * @returns `-1`, `0` or `1`
  * @example Comparing OS versions
  * ```ts
- * compareVersions("10.12.1", "10.11.6"); // 1
- * compareVersions("9.3", "9.3.0"); // 0
- * compareVersions("beta", "0.1"); // -1
+ * import assert from "node:assert/strict";
+ * assert.equal(compareVersions("10.12.1", "10.11.6"), 1);
+ * assert.equal(compareVersions("9.3", "9.3.0"), 0);
+ * assert.equal(compareVersions("beta", "0.1"), -1);
  * ```
  */
 export function compareVersions(a: string, b: string): -1 | 0 | 1 {
@@ -216,8 +218,9 @@ export function compareVersions(a: string, b: string): -1 | 0 | 1 {
  * @returns the comparison key, or `null` when the text is not a version of that OS
  * @example An RSR letter never makes a version older
  * ```ts
- * parseOsVersion("13.4.1a", "macOS")!.rsr; // "a"
- * parseOsVersion("13.4.1a", "Android")!.pre < Infinity; // true: a PEP 440 alpha elsewhere
+ * import assert from "node:assert/strict";
+ * assert.equal(parseOsVersion("13.4.1a", "macOS")?.rsr, "a");
+ * assert.equal(parseOsVersion("13.4.1a", "Android")?.rsr, undefined); // a PEP 440 alpha elsewhere
  * ```
  */
 export function parseOsVersion(value: string, os?: string): ParsedVersion | null {
@@ -244,8 +247,9 @@ export function parseOsVersion(value: string, os?: string): ParsedVersion | null
  * @returns `-1`, `0`, `1`, or `null` when either version is unparseable
  * @example
  * ```ts
- * compareOsVersions("26.3.1 (a)", "26.3.1", "macOS"); // 1
- * compareOsVersions("Tahoe", "26.3.1", "macOS"); // null
+ * import assert from "node:assert/strict";
+ * assert.equal(compareOsVersions("26.3.1 (a)", "26.3.1", "macOS"), 1);
+ * assert.equal(compareOsVersions("Tahoe", "26.3.1", "macOS"), null);
  * ```
  */
 export function compareOsVersions(a: string, b: string, os?: string): -1 | 0 | 1 | null {

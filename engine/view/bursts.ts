@@ -30,6 +30,7 @@ export interface BurstTracker {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * const lines: string[] = [];
  * const bursts = createBurstTracker({
  *   failing: (e) => lines.push(`${e.source} failing: ${e.message}`),
@@ -39,7 +40,7 @@ export interface BurstTracker {
  * bursts.record("jamf", error);
  * bursts.record("jamf", error);
  * bursts.record("jamf", undefined);
- * // lines: ["jamf failing: 500", "jamf recovered after 2 failures"]
+ * assert.deepEqual(lines, ["jamf failing: 500", "jamf recovered after 2 failures"]);
  * ```
  */
 export function createBurstTracker(reports: BurstReports): BurstTracker {

@@ -41,11 +41,13 @@ export class DeadlineError extends Error {
  * @returns the outcome; never rejects
  * @example Calling a source
  * ```ts
- * const jamf = { name: "jamf", timeoutMs: 2000, devicesByEmail: () => Promise.resolve([]) };
+ * import assert from "node:assert/strict";
+ * const jamf = { name: "jamf", timeoutMs: 50, devicesByEmail: () => new Promise<never>(() => {}) };
  * const out = await callWithDeadline(jamf, "devicesByEmail", () => jamf.devicesByEmail(), {
  *   empty: [],
  * });
- * // out: { ok: true, value: [] }; past 2 s: { ok: false, error: { kind: "timeout", … } }
+ * assert.deepEqual(out, { ok: false, error: { source: "jamf", operation: "devicesByEmail",
+ *   kind: "timeout", message: "jamf did not answer within 0.05 s" } });
  * ```
  */
 export async function callWithDeadline<T>(

@@ -14,8 +14,11 @@ import type { MergedDevice } from "../core/types.ts";
  *
  * @example
  * ```ts
- * deviceNames({ model: "Pixel 6", name: "fry-pixel", identifiers: {} } as never);
- * // { title: "Pixel 6", id: "fry-pixel" }
+ * import assert from "node:assert/strict";
+ * const pixel = {
+ *   sources: ["google"], model: "Pixel 6", name: "fry-pixel", identifiers: {}, practices: {},
+ * };
+ * assert.deepEqual(deviceNames(pixel), { title: "Pixel 6", id: "fry-pixel" });
  * ```
  */
 export function deviceNames(d: MergedDevice): { title: string; id: string } {

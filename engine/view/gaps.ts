@@ -61,9 +61,10 @@ export type ReportGap = (gap: GapReport) => void;
  * @returns `into`
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * const g = { source: "file", kind: "skipped", reason: "unknown_date_format",
  *   words: "its date is in a format we don't know", count: 1 } as const;
- * addGaps([], [g, g])[0]?.count; // 2
+ * assert.equal(addGaps([], [g, g])[0]?.count, 2);
  * ```
  */
 export function addGaps(into: SourceGap[], gaps: readonly SourceGap[]): SourceGap[] {
@@ -85,9 +86,12 @@ export function addGaps(into: SourceGap[], gaps: readonly SourceGap[]): SourceGa
  * @param source the plugin's name, added to every gap
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * const c = gapCollector("file");
  * c.report({ kind: "skipped", reason: "no_owner", words: "it names no owner" });
- * c.gaps(); // [{ source: "file", kind: "skipped", reason: "no_owner", words: "it names no owner", count: 1 }]
+ * assert.deepEqual(c.gaps(), [
+ *   { source: "file", kind: "skipped", reason: "no_owner", words: "it names no owner", count: 1 },
+ * ]);
  * ```
  */
 export function gapCollector(source: string): { report: ReportGap; gaps: () => SourceGap[] } {
@@ -123,9 +127,13 @@ const VERBS: Readonly<Record<GapKind, [string, string]>> = {
  * @param label the source as the person knows it (`UI.sourceLabels`, e.g. "the file inventory")
  * @example
  * ```ts
- * describeGap({ source: "file", kind: "skipped", reason: "unknown_date_format",
- *   words: "its date is in a format we don't know", count: 1 }, "the file inventory");
- * // "1 record from the file inventory could not be read: its date is in a format we don't know"
+ * import assert from "node:assert/strict";
+ * const gap = { source: "file", kind: "skipped", reason: "unknown_date_format",
+ *   words: "its date is in a format we don't know", count: 1 } as const;
+ * assert.equal(
+ *   describeGap(gap, "the file inventory"),
+ *   "1 record from the file inventory could not be read: its date is in a format we don't know",
+ * );
  * ```
  */
 export function describeGap(gap: SourceGap, label: string): string {
@@ -142,8 +150,11 @@ export function describeGap(gap: SourceGap, label: string): string {
  *
  * @example
  * ```ts
- * gapToken({ source: "file", kind: "skipped", reason: "unknown_date_format", words: "…", count: 2 });
- * // "file:skipped:unknown_date_format=2"
+ * import assert from "node:assert/strict";
+ * const gap = {
+ *   source: "file", kind: "skipped", reason: "unknown_date_format", words: "…", count: 2,
+ * } as const;
+ * assert.equal(gapToken(gap), "file:skipped:unknown_date_format=2");
  * ```
  */
 export function gapToken(gap: SourceGap): string {
@@ -163,10 +174,11 @@ function reasonCode(reason: unknown): string {
  * @param records the records of one answer
  * @example
  * ```ts
- * unreadGaps([{ unread: [{ source: "file", field: "last_sync",
+ * import assert from "node:assert/strict";
+ * const gaps = unreadGaps([{ unread: [{ source: "file", field: "last_sync",
  *   value: "/Date(x)/", reason: "its date is in a format we don't know" }] }]);
- * // [{ source: "file", kind: "partial", reason: "unread_last_sync",
- * //    words: "its date is in a format we don't know", count: 1 }]
+ * assert.deepEqual(gaps, [{ source: "file", kind: "partial", reason: "unread_last_sync",
+ *   words: "its date is in a format we don't know", count: 1 }]);
  * ```
  */
 export function unreadGaps(
@@ -198,10 +210,12 @@ export function unreadGaps(
  *
  * @example
  * ```ts
- * skippedGaps([{ source: "file", reason: "noOwner", label: "it names no owner we can read",
- *   count: 2 }]);
- * // [{ source: "file", kind: "skipped", reason: "noOwner",
- * //    words: "it names no owner we can read", count: 2 }]
+ * import assert from "node:assert/strict";
+ * const gaps = skippedGaps([
+ *   { source: "file", reason: "noOwner", label: "it names no owner we can read", count: 2 },
+ * ]);
+ * assert.deepEqual(gaps, [{ source: "file", kind: "skipped", reason: "noOwner",
+ *   words: "it names no owner we can read", count: 2 }]);
  * ```
  */
 export function skippedGaps(
@@ -246,9 +260,10 @@ export function tallyGaps(plugins: readonly TalliedPlugin[]): SourceGap[] {
  *
  * @example
  * ```ts
- * operatorGaps([{ source: "file", kind: "skipped", reason: "noOwner",
+ * import assert from "node:assert/strict";
+ * const line = operatorGaps([{ source: "file", kind: "skipped", reason: "noOwner",
  *   words: "it names no owner we can read", count: 2 }]);
- * // "2 skipped (noOwner: it names no owner we can read)"
+ * assert.equal(line, "2 skipped (noOwner: it names no owner we can read)");
  * ```
  */
 export function operatorGaps(gaps: readonly SourceGap[]): string {

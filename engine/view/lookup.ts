@@ -49,12 +49,19 @@ type Method = "devicesByEmail" | "devicesBySerial" | "devicesByMac";
  * @returns the records and one error per failed call
  * @example
  * ```ts
- * import type { DeviceSource, OwnershipSource } from "../core/ports.ts";
- * declare const jamf: DeviceSource;
- * declare const bitfit: OwnershipSource;
- * const { items, errors } = await stagedLookup("fry@planetexpress.com", {
+ * import assert from "node:assert/strict";
+ * const record = (source: string) => ({ source, identifiers: { serial: "C02X" } });
+ * const bitfit = {
+ *   name: "bitfit", timeoutMs: 1000, ownedDevicesByEmail: async () => [record("bitfit")],
+ * };
+ * const jamf = { name: "jamf", timeoutMs: 1000,
+ *   devicesByEmail: () => Promise.reject(new Error("HTTP 500")),
+ *   devicesBySerial: () => Promise.resolve([record("jamf")]) };
+ * const { items, errors } = await stagedLookup("fry@example.com", {
  *   deviceSources: [jamf], ownershipSources: [bitfit], transform: (r) => r,
  * });
+ * assert.deepEqual(items.map((r) => r.source), ["bitfit", "jamf"]); // jamf found it by serial
+ * assert.deepEqual(errors.map((e) => e.message), ["HTTP 500"]);
  * ```
  */
 export async function stagedLookup(

@@ -104,14 +104,17 @@ export function refreshBucketKey(source: string): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
+ * const refreshed: string[] = [];
  * const queue = createRefreshQueue({
  *   budgets: [{ source: "google", rate: { requests: 400, perSeconds: 60 } }],
- *   tokens: { takeToken: () => Promise.resolve(0) },
+ *   tokens: { takeToken: () => Promise.resolve(0) }, // 0: a token now, no wait
  *   now: () => new Date(),
- *   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)), // (abortable in a server)
+ *   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
  * });
- * queue.request("fry@planetexpress.com", () => Promise.resolve()); // "queued"
+ * assert.equal(queue.request("fry@example.com", async () => void refreshed.push("fry")), "queued");
  * await queue.idle();
+ * assert.deepEqual(refreshed, ["fry"]);
  * ```
  */
 export function createRefreshQueue(parts: RefreshQueueParts): RefreshQueue {

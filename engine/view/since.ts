@@ -23,7 +23,8 @@ export function observationKey(device: string, practice: string): string {
  *
  * @example
  * ```ts
- * deviceKey({ identifiers: { serial: "C02X" } }); // "serial:C02X"
+ * import assert from "node:assert/strict";
+ * assert.equal(deviceKey({ identifiers: { serial: "C02X" } }), "serial:C02X");
  * ```
  */
 export function deviceKey(device: Pick<MergedDevice, "identifiers">): string | null {
@@ -119,13 +120,18 @@ export interface SinceOptions {
  * @returns new device objects, in the same order
  * @example
  * ```ts
- * import type { Store } from "../core/ports.ts";
- * import type { PracticeSet } from "../practices/practices.ts";
- * import type { MergedDevice } from "../core/types.ts";
- * declare const store: Store;
- * declare const devices: MergedDevice[];
- * declare const practices: PracticeSet;
- * const shown = await withSince(store.statuses, devices, { now: new Date(), grace: graceDays(practices) });
+ * import assert from "node:assert/strict";
+ * const since = new Date("2026-12-01T00:00:00Z");
+ * const statuses = { observe: async () => new Map([["serial:C02X\u0000firewall", since]]) };
+ * const mac = { sources: ["jamf"], identifiers: { serial: "C02X" },
+ *   practices: { firewall: { status: "warn" as const } } };
+ * const [shown] = await withSince(statuses, [mac], {
+ *   now: new Date("2026-12-07T00:00:00Z"),
+ *   grace: new Map([["firewall", 14]]), // GRACE_DAYS: 14
+ * });
+ * assert.deepEqual(shown?.practices.firewall, {
+ *   status: "nudge", since, deadline: new Date("2026-12-15T00:00:00Z"),
+ * });
  * ```
  */
 export async function withSince(

@@ -106,8 +106,12 @@ export const DEFAULT_SNAPSHOT_SETTINGS: Readonly<SnapshotSettings> = Object.free
  *
  * @example
  * ```ts
- * refreshWentWorse([], [{ source: "jamf", operation: "devicesByEmail", kind: "timeout", message: "" }]);
- * // true
+ * import assert from "node:assert/strict";
+ * const timeout = {
+ *   source: "jamf", operation: "devicesByEmail", kind: "timeout" as const, message: "",
+ * };
+ * assert.equal(refreshWentWorse([], [timeout]), true);
+ * assert.equal(refreshWentWorse([timeout], [timeout]), false);
  * ```
  */
 export function refreshWentWorse(

@@ -133,13 +133,17 @@ const DAY_MS = 86_400_000;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
+ * let lookups = 0;
  * const views = createPersonViews({
- *   collect: () =>
- *     Promise.resolve({ devices: { items: [], errors: [] }, accounts: null, events: null }),
+ *   collect: () => (lookups++,
+ *     Promise.resolve({ devices: { items: [], errors: [] }, accounts: null, events: null })),
  *   rules: { practices: [], deviceTransforms: [] },
  *   now: () => new Date(),
  * });
- * const view = await views.view("fry@planetexpress.com"); // view.freshness === "live"
+ * const [a, b] = await Promise.all([views.view("fry@example.com"), views.view("fry@example.com")]);
+ * assert.equal(a.freshness, "live");
+ * assert.equal(lookups, 1); // concurrent views share one lookup
  * ```
  */
 export function createPersonViews(parts: PersonViewParts): PersonViews {
