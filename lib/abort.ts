@@ -16,8 +16,10 @@
  * @throws the signal's `reason` (rejection) when it aborts first
  * @example Wait a little unless the request is cancelled
  * ```ts
+ * import assert from "node:assert/strict";
  * import { sleep } from "./abort.ts";
- * await sleep(1, AbortSignal.timeout(1_000));
+ * await sleep(1, AbortSignal.timeout(1_000)); // resolves after 1 ms
+ * await assert.rejects(sleep(60_000, AbortSignal.abort(new Error("stop"))), { message: "stop" });
  * ```
  */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -45,8 +47,12 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
  * @throws the signal's `reason`, or what `promise` rejects with (both as rejections)
  * @example Stop waiting for a shared connection when the caller gives up
  * ```ts
+ * import assert from "node:assert/strict";
  * import { abortable } from "./abort.ts";
- * await abortable(Promise.resolve(42), new AbortController().signal); // 42
+ * assert.equal(await abortable(Promise.resolve(42), new AbortController().signal), 42);
+ * await assert.rejects(abortable(new Promise(() => {}), AbortSignal.abort(new Error("gone"))), {
+ *   message: "gone",
+ * });
  * ```
  */
 export function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
@@ -72,8 +78,10 @@ export function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<
  * @throws what `promise` rejects with, if it settles first
  * @example Give up waiting, without an error
  * ```ts
+ * import assert from "node:assert/strict";
  * import { untilAborted } from "./abort.ts";
- * await untilAborted(new Promise<number>(() => {}), AbortSignal.abort()); // null
+ * assert.equal(await untilAborted(new Promise<number>(() => {}), AbortSignal.abort()), null);
+ * assert.equal(await untilAborted(Promise.resolve(42), new AbortController().signal), 42);
  * ```
  */
 export function untilAborted<T>(

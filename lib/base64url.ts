@@ -12,8 +12,9 @@
  * @returns the unpadded base64url text; `""` for no bytes
  * @example Encode bytes whose base64 has `+`, `/` and padding
  * ```ts
+ * import assert from "node:assert/strict";
  * import { encodeBase64Url } from "./base64url.ts";
- * encodeBase64Url(new Uint8Array([251, 255])); // "-_8"
+ * assert.equal(encodeBase64Url(new Uint8Array([251, 255])), "-_8");
  * ```
  */
 export function encodeBase64Url(bytes: Uint8Array): string {
@@ -30,8 +31,9 @@ export function encodeBase64Url(bytes: Uint8Array): string {
  * @throws {DOMException} `InvalidCharacterError` when `text` is not base64 (from `atob`)
  * @example Decode what {@linkcode encodeBase64Url} wrote
  * ```ts
+ * import assert from "node:assert/strict";
  * import { decodeBase64Url } from "./base64url.ts";
- * decodeBase64Url("-_8"); // Uint8Array [251, 255]
+ * assert.deepEqual(decodeBase64Url("-_8"), new Uint8Array([251, 255]));
  * ```
  */
 export function decodeBase64Url(text: string): Uint8Array {

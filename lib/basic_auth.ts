@@ -14,8 +14,9 @@
  * @returns the header value
  * @example Credentials of RFC 7617 style
  * ```ts
+ * import assert from "node:assert/strict";
  * import { basicAuth } from "./basic_auth.ts";
- * basicAuth("user", "pass"); // "Basic dXNlcjpwYXNz"
+ * assert.equal(basicAuth("user", "pass"), "Basic dXNlcjpwYXNz");
  * ```
  */
 export function basicAuth(username: string, password: string): string {

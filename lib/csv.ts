@@ -17,9 +17,10 @@ const QUOTE_RE = /[",\r\n]/;
  * @returns the cell as it goes between commas
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { csvCell } from "./csv.ts";
- * csvCell("=HYPERLINK(\"x\")"); // "\"'=HYPERLINK(\"\"x\"\")\""
- * csvCell("a, b"); // "\"a, b\""
+ * assert.equal(csvCell('=HYPERLINK("x")'), `"'=HYPERLINK(""x"")"`);
+ * assert.equal(csvCell("a, b"), '"a, b"');
  * ```
  */
 export function csvCell(value: string | number | undefined): string {

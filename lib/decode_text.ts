@@ -28,8 +28,10 @@ export interface DecodedText {
  * @returns the text, its encoding and whether a BOM was dropped
  * @example
  * ```ts
- * decodeText(new Uint8Array([0xef, 0xbb, 0xbf, 0x5b, 0x5d])).text; // "[]"
- * decodeText(new Uint8Array([0xff, 0xfe, 0x5b, 0x00, 0x5d, 0x00])).encoding; // "utf-16le"
+ * import assert from "node:assert/strict";
+ * assert.equal(decodeText(new Uint8Array([0xef, 0xbb, 0xbf, 0x5b, 0x5d])).text, "[]");
+ * const utf16 = new Uint8Array([0xff, 0xfe, 0x5b, 0x00, 0x5d, 0x00]);
+ * assert.equal(decodeText(utf16).encoding, "utf-16le");
  * ```
  */
 export function decodeText(bytes: Uint8Array): DecodedText {

@@ -11,9 +11,10 @@
  * @returns `error.message` for an `Error` (possibly `""`), else `String(error)`
  * @example Word what was thrown
  * ```ts
+ * import assert from "node:assert/strict";
  * import { errorMessage } from "./error_message.ts";
- * errorMessage(new TypeError("bad port")); // "bad port"
- * errorMessage("timeout"); // "timeout"
+ * assert.equal(errorMessage(new TypeError("bad port")), "bad port");
+ * assert.equal(errorMessage("timeout"), "timeout");
  * ```
  */
 export function errorMessage(error: unknown): string {

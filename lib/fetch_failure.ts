@@ -68,7 +68,8 @@ function certificateCause(detail: string, host: string): string {
  * @returns e.g. `jamf.example.com:443`, `[::1]:8443`
  * @example
  * ```ts
- * hostPort("https://jamf.example.com/api"); // "jamf.example.com:443"
+ * import assert from "node:assert/strict";
+ * assert.equal(hostPort("https://jamf.example.com/api"), "jamf.example.com:443");
  * ```
  */
 export function hostPort(url: URL | string): string {
@@ -85,14 +86,16 @@ export function hostPort(url: URL | string): string {
  *   cut out) when the cause is not recognised
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * const refused = new TypeError("fetch failed", {
  *   cause: new Error(
  *     "error sending request for url (http://127.0.0.1:8443/x): client error (Connect): " +
  *       "tcp connect error: Connection refused (os error 111)",
  *   ),
  * });
- * fetchFailure(refused, "http://127.0.0.1:8443/x");
- * // { host: "127.0.0.1", port: 8443, kind: "refused", cause: "connection refused" }
+ * assert.deepEqual(fetchFailure(refused, "http://127.0.0.1:8443/x"), {
+ *   host: "127.0.0.1", port: 8443, kind: "refused", cause: "connection refused",
+ * });
  * ```
  */
 export function fetchFailure(error: unknown, url: URL | string): FetchFailure {
@@ -143,8 +146,11 @@ export function fetchFailure(error: unknown, url: URL | string): FetchFailure {
  * @returns e.g. `cannot reach 127.0.0.1:8443 (POST /api/oauth/token): connection refused`
  * @example
  * ```ts
- * cannotReach("https://jamf.example.com/api", "GET /api", new TypeError("fetch failed"));
- * // "cannot reach jamf.example.com:443 (GET /api): fetch failed"
+ * import assert from "node:assert/strict";
+ * assert.equal(
+ *   cannotReach("https://jamf.example.com/api", "GET /api", new TypeError("fetch failed")),
+ *   "cannot reach jamf.example.com:443 (GET /api): fetch failed",
+ * );
  * ```
  */
 export function cannotReach(url: URL | string, request: string, error: unknown): string {

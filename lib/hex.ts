@@ -11,8 +11,9 @@
  * @returns `2 × byteLength` characters of `0-9a-f`; `""` for no bytes
  * @example Encode two bytes
  * ```ts
+ * import assert from "node:assert/strict";
  * import { encodeHex } from "./hex.ts";
- * encodeHex(new Uint8Array([0, 255])); // "00ff"
+ * assert.equal(encodeHex(new Uint8Array([0, 255])), "00ff");
  * ```
  */
 export function encodeHex(bytes: Uint8Array | ArrayBuffer): string {

@@ -16,8 +16,9 @@ import { encodeHex } from "./hex.ts";
  * @returns the 32 digest bytes
  * @example Hash an empty string
  * ```ts
+ * import assert from "node:assert/strict";
  * import { sha256 } from "./sha256.ts";
- * (await sha256("")).length; // 32
+ * assert.equal((await sha256("")).length, 32);
  * ```
  */
 export async function sha256(data: string | Uint8Array): Promise<Uint8Array> {
@@ -32,8 +33,12 @@ export async function sha256(data: string | Uint8Array): Promise<Uint8Array> {
  * @returns 64 characters of `0-9a-f`
  * @example Hash "abc" (FIPS 180-2 test vector)
  * ```ts
+ * import assert from "node:assert/strict";
  * import { sha256Hex } from "./sha256.ts";
- * await sha256Hex("abc"); // "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+ * assert.equal(
+ *   await sha256Hex("abc"),
+ *   "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+ * );
  * ```
  */
 export async function sha256Hex(data: string | Uint8Array): Promise<string> {
@@ -48,8 +53,12 @@ export async function sha256Hex(data: string | Uint8Array): Promise<string> {
  * @returns 64 characters of `0-9a-f`
  * @example Hash "abc" (FIPS 180-2 test vector)
  * ```ts
+ * import assert from "node:assert/strict";
  * import { sha256HexSync } from "./sha256.ts";
- * sha256HexSync("abc"); // "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+ * assert.equal(
+ *   sha256HexSync("abc"),
+ *   "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+ * );
  * ```
  */
 export function sha256HexSync(text: string): string {

@@ -35,10 +35,13 @@ export interface SingleFlight<T> {
  * @returns the shared run
  * @example One token request for three concurrent callers
  * ```ts
+ * import assert from "node:assert/strict";
  * import { singleFlight } from "./single_flight.ts";
  * let requests = 0;
  * const token = singleFlight(() => Promise.resolve(`token ${++requests}`));
- * await Promise.all([token.run(), token.run(), token.run()]); // all "token 1"
+ * const tokens = await Promise.all([token.run(), token.run(), token.run()]);
+ * assert.deepEqual(tokens, ["token 1", "token 1", "token 1"]);
+ * assert.equal(await token.run(), "token 2"); // the first flight has landed
  * ```
  */
 export function singleFlight<T>(

@@ -24,8 +24,9 @@ const LINE_RE = /[\t\n]/g;
  * @returns the printable text
  * @example
  * ```ts
- * terminalSafe("MacBook\x1b[2J"); // "MacBook\\x1b[2J"
- * terminalSafe("a\nb", { oneLine: true }); // "a\\x0ab"
+ * import assert from "node:assert/strict";
+ * assert.equal(terminalSafe("MacBook\x1b[2J"), "MacBook\\x1b[2J");
+ * assert.equal(terminalSafe("a\nb", { oneLine: true }), "a\\x0ab");
  * ```
  */
 export function terminalSafe(text: string, options: { oneLine?: boolean } = {}): string {
@@ -41,7 +42,11 @@ export function terminalSafe(text: string, options: { oneLine?: boolean } = {}):
  * @returns the same shape, printable
  * @example
  * ```ts
- * terminalSafeDeep({ name: "x\x1b[31m", macs: ["a\u202e"] }); // { name: "x\\x1b[31m", macs: ["a\\u202e"] }
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(terminalSafeDeep({ name: "x\x1b[31m", macs: ["a\u202e"] }), {
+ *   name: "x\\x1b[31m",
+ *   macs: ["a\\u202e"],
+ * });
  * ```
  */
 export function terminalSafeDeep<T>(value: T): T {

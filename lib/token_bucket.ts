@@ -29,9 +29,13 @@ export interface Bucket {
  * @throws {RangeError} when the rate is not positive
  * @example
  * ```ts
- * const first = takeToken(undefined, { requests: 2, perSeconds: 60 }, 0);
- * first.wait; // 0
- * takeToken(first.bucket, { requests: 2, perSeconds: 60 }, 0).wait; // 0
+ * import assert from "node:assert/strict";
+ * const rate = { requests: 2, perSeconds: 60 };
+ * const first = takeToken(undefined, rate, 0);
+ * const second = takeToken(first.bucket, rate, 0);
+ * assert.equal(first.wait, 0);
+ * assert.equal(second.wait, 0);
+ * assert.equal(takeToken(second.bucket, rate, 0).wait, 30); // seconds until one is back
  * ```
  */
 export function takeToken(

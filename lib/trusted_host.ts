@@ -15,9 +15,10 @@ const PORT_RE = /:\d*$/;
  * @returns the host name
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { hostName } from "./trusted_host.ts";
- * hostName("Steth.Example.com:8443"); // "steth.example.com"
- * hostName("[::1]:8000"); // "[::1]"
+ * assert.equal(hostName("Steth.Example.com:8443"), "steth.example.com");
+ * assert.equal(hostName("[::1]:8000"), "[::1]");
  * ```
  */
 export function hostName(value: string): string {
@@ -37,8 +38,12 @@ export function hostName(value: string): string {
  * @returns the entries to compare against
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { trustedHostEntries } from "./trusted_host.ts";
- * trustedHostEntries([" Steth.Example.com. ", ".Example.org"]); // ["steth.example.com", ".example.org"]
+ * assert.deepEqual(trustedHostEntries([" Steth.Example.com. ", ".Example.org"]), [
+ *   "steth.example.com",
+ *   ".example.org",
+ * ]);
  * ```
  */
 export function trustedHostEntries(entries: readonly string[]): string[] {
@@ -55,9 +60,10 @@ export function trustedHostEntries(entries: readonly string[]): string[] {
  * @returns true when trusted
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { isTrustedHost } from "./trusted_host.ts";
- * isTrustedHost("a.example.com", [".example.com"]); // true
- * isTrustedHost("example.com.evil", [".example.com"]); // false
+ * assert.equal(isTrustedHost("a.example.com", [".example.com"]), true);
+ * assert.equal(isTrustedHost("example.com.evil", [".example.com"]), false);
  * ```
  */
 export function isTrustedHost(host: string, trusted: readonly string[]): boolean {

@@ -12,12 +12,13 @@
  *
  * @example Join three records into one group
  * ```ts
+ * import assert from "node:assert/strict";
  * import { UnionFind } from "./union_find.ts";
  * const sets = new UnionFind(4);
  * sets.union(2, 3);
  * sets.union(3, 1);
- * sets.find(2); // 1
- * sets.find(0); // 0
+ * assert.equal(sets.find(2), sets.find(1));
+ * assert.notEqual(sets.find(0), sets.find(1));
  * ```
  */
 export class UnionFind {

@@ -33,8 +33,12 @@ function field(value: unknown, key: string): unknown {
  * @returns the code, or `undefined` when the body is not JSON or carries none
  * @example
  * ```ts
- * vendorErrorCode('{"error":"invalid_client","error_description":"…"}'); // "invalid_client"
- * vendorErrorCode("<html>Bad Gateway</html>"); // undefined
+ * import assert from "node:assert/strict";
+ * assert.equal(
+ *   vendorErrorCode('{"error":"invalid_client","error_description":"…"}'),
+ *   "invalid_client",
+ * );
+ * assert.equal(vendorErrorCode("<html>Bad Gateway</html>"), undefined);
  * ```
  */
 export function vendorErrorCode(body: string): string | undefined {
