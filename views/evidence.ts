@@ -53,8 +53,11 @@ function line(text: string): string {
  *
  * @example
  * ```ts
- * evidenceSentences("Missing Updates:\n    macOS Sequoia 15.7.2\n    Safari 26.1\n");
- * // ["Updates not installed yet: macOS Sequoia 15.7.2, Safari 26.1."]
+ * import assert from "node:assert/strict";
+ * const report = "Missing Updates:\n    macOS Sequoia 15.7.2\n    Safari 26.1\n";
+ * assert.deepEqual(evidenceSentences(report), [
+ *   "Updates not installed yet: macOS Sequoia 15.7.2, Safari 26.1.",
+ * ]);
  * ```
  */
 export function evidenceSentences(details: string | undefined): string[] {

@@ -35,7 +35,9 @@ const full = new Intl.DateTimeFormat("en-GB", {
  *
  * @example
  * ```ts
- * timeAgo(new Date("2026-01-01T10:00Z"), new Date("2026-01-01T13:00Z")); // "3 hours ago"
+ * import assert from "node:assert/strict";
+ * const now = new Date("2026-01-01T13:00Z");
+ * assert.equal(timeAgo(new Date("2026-01-01T10:00Z"), now), "3 hours ago");
  * ```
  */
 export function timeAgo(then: Date, now: Date): string {
@@ -87,8 +89,9 @@ function shortFormat(timeZone: string) {
  * @param options `now` (the clock) and `timeZone` (an IANA name; the days are that zone's days)
  * @example
  * ```ts
- * shortTime(new Date("2026-11-30T15:57Z"), { now: new Date("2026-11-30T18:00Z"), timeZone: "Europe/Berlin" });
- * // "today 16:57"
+ * import assert from "node:assert/strict";
+ * const options = { now: new Date("2026-11-30T18:00Z"), timeZone: "Europe/Berlin" };
+ * assert.equal(shortTime(new Date("2026-11-30T15:57Z"), options), "today 16:57");
  * ```
  */
 export function shortTime(date: Date, options: { now: Date; timeZone: string }): string {

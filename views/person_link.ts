@@ -16,9 +16,13 @@
  *
  * @example Fry's Devices page, at one device
  * ```ts
+ * import assert from "node:assert/strict";
  * import { personHref } from "./person_link.ts";
- * personHref("/devices#dev-C02X", "fry@example.com"); // "/devices?email=fry%40example.com#dev-C02X"
- * personHref("/devices#dev-C02X", undefined); // "/devices#dev-C02X"
+ * assert.equal(
+ *   personHref("/devices#dev-C02X", "fry@example.com"),
+ *   "/devices?email=fry%40example.com#dev-C02X",
+ * );
+ * assert.equal(personHref("/devices#dev-C02X", undefined), "/devices#dev-C02X");
  * ```
  */
 export function personHref(href: string, email: string | undefined): string {

@@ -17,9 +17,12 @@ import { sourceLabel } from "./source_label.ts";
  * @param labels `UI.sourceLabels`
  * @example
  * ```ts
- * gapSentences([{ source: "file", kind: "skipped", reason: "unknown_date_format",
- *   words: "its date is in a format we don't know", count: 1 }], { file: "the file inventory" });
- * // ["1 record from the file inventory could not be read: its date is in a format we don't know"]
+ * import assert from "node:assert/strict";
+ * const gap = { source: "file", kind: "skipped", reason: "unknown_date_format",
+ *   words: "its date is in a format we don't know", count: 1 } as const;
+ * assert.deepEqual(gapSentences([gap], { file: "the file inventory" }), [
+ *   "1 record from the file inventory could not be read: its date is in a format we don't know",
+ * ]);
  * ```
  */
 export function gapSentences(

@@ -25,8 +25,9 @@ const VENDOR_NAMES: Readonly<Record<string, string>> = {
  *
  * @example
  * ```ts
- * sourceLabel("jamf", {}); // "JAMF"
- * sourceLabel("jamf", { jamf: "Mac inventory" }); // "Mac inventory"
+ * import assert from "node:assert/strict";
+ * assert.equal(sourceLabel("jamf", {}), "JAMF");
+ * assert.equal(sourceLabel("jamf", { jamf: "Mac inventory" }), "Mac inventory");
  * ```
  */
 export function sourceLabel(name: string, labels: Readonly<Record<string, string>>): string {
