@@ -32,8 +32,14 @@ export function duration(seconds: number): string {
  *
  * @example
  * ```ts
- * formatProgress({ started: true, done: 50, total: 100, devices: 80, errors: 1, elapsedMs: 10_000 }, false);
- * // "batch: 50/100 people (50%), 80 devices, 1 with errors, 5.0 people/s, ETA 10s"
+ * import assert from "node:assert/strict";
+ * const progress = {
+ *   started: true, done: 50, total: 100, devices: 80, errors: 1, elapsedMs: 10_000,
+ * };
+ * assert.equal(
+ *   formatProgress(progress, false),
+ *   "batch: 50/100 people (50%), 80 devices, 1 with errors, 5.0 people/s, ETA 10s",
+ * );
  * ```
  */
 export function formatProgress(p: Progress, bar: boolean): string {

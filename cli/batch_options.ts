@@ -18,9 +18,14 @@ import type { CommandContext } from "./command.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseConfig } from "../config/load.ts";
- * const config = parseConfig({ SECRET_KEY: "…", PLUGINS: { jamf: { JAMF_TIMEOUT: 60 } } });
- * withBatchTimeout(config, 5).PLUGINS.jamf?.JAMF_TIMEOUT; // 5
+ * const config = parseConfig({
+ *   SECRET_KEY: "0123456789abcdef0123456789abcdef",
+ *   JWT_SECRET_KEY: "fedcba9876543210fedcba9876543210",
+ *   PLUGINS: { jamf: { JAMF_TIMEOUT: 60 } },
+ * });
+ * assert.equal(withBatchTimeout(config, 5).PLUGINS.jamf?.JAMF_TIMEOUT, 5);
  * ```
  */
 export function withBatchTimeout(

@@ -17,11 +17,16 @@ import type { DeviceRecord } from "../engine/core/types.ts";
  * @returns the section text, or `""` when no record names an OS or no such practice is enabled
  * @example A Mac below the required version
  * ```ts
+ * import assert from "node:assert/strict";
  * import { DEFAULT_PRACTICES } from "../engine/practices/default_practices.ts";
  * import { buildPracticeSet } from "../engine/practices/practices.ts";
  * const mac = { source: "jamf", name: "fry-mbp", os: "macOS", os_version: "15.6" };
- * explainUpToDate([mac], buildPracticeSet(DEFAULT_PRACTICES, ["uptodate"]));
- * // "OS up to date:\n  fry-mbp (jamf, macOS 15.6): critical. macOS 15.6 is older than the version we require. …"
+ * const text = explainUpToDate([mac], buildPracticeSet(DEFAULT_PRACTICES, ["uptodate"]));
+ * assert.deepEqual(text.split("\n"), [
+ *   "OS up to date:",
+ *   "  fry-mbp (jamf, macOS 15.6): critical. Install macOS 15.7. " +
+ *   "macOS 15.6 is older than the version we require.",
+ * ]);
  * ```
  */
 export function explainUpToDate(records: readonly DeviceRecord[], practices: PracticeSet): string {

@@ -42,10 +42,13 @@ const LAG_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
  * @returns the timer's stop and the metrics that could not be measured here
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { MetricsRegistry } from "../config/metrics.ts";
  * const metrics = new MetricsRegistry();
  * const proc = startProcessMetrics(metrics);
+ * const text = await metrics.render();
  * proc.stop();
+ * assert.match(text, /^process_resident_memory_bytes \d+$/m);
  * ```
  */
 export function startProcessMetrics(

@@ -23,9 +23,14 @@ const ENV_NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
  * @returns the copy (the input is not changed)
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * const problems: string[] = [];
- * resolveEnvRefs({ SECRET_KEY: { env: "KEY" } }, { env: () => "s3cret", problems });
- * // { SECRET_KEY: "s3cret" }, problems stays empty
+ * const env = (name: string) => (name === "KEY" ? "s3cret" : undefined);
+ * assert.deepEqual(resolveEnvRefs({ SECRET_KEY: { env: "KEY" } }, { env, problems }), {
+ *   SECRET_KEY: "s3cret",
+ * });
+ * resolveEnvRefs({ JWT_SECRET_KEY: { env: "UNSET" } }, { env, problems });
+ * assert.deepEqual(problems, ['JWT_SECRET_KEY: environment variable "UNSET" is not set']);
  * ```
  */
 export function resolveEnvRefs(

@@ -11,8 +11,9 @@
  * @returns `value`, now frozen
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * const c = deepFreeze({ PLUGINS: { demo: {} } });
- * Object.isFrozen(c.PLUGINS.demo); // true
+ * assert.equal(Object.isFrozen(c.PLUGINS.demo), true);
  * ```
  */
 export function deepFreeze<T>(value: T): T {

@@ -11,7 +11,8 @@ import { errorMessage } from "../lib/error_message.ts";
  * @throws {SyntaxError} with the line and column of the problem
  * @example
  * ```ts
- * parseJsonc('{ "a": 1, // note\n }'); // { a: 1 }
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(parseJsonc('{ "a": 1, // note\n }'), { a: 1 });
  * ```
  */
 export function parseJsonc(text: string): unknown {

@@ -47,9 +47,14 @@ function weakness(value: string): string | undefined {
  *   when every key is fine
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { keyProblems } from "./keys.ts";
- * keyProblems({ SECRET_KEY: "a".repeat(40), JWT_SECRET_KEY: "a".repeat(40) });
- * // ["SECRET_KEY: one character repeated; …", "JWT_SECRET_KEY: …", "JWT_SECRET_KEY: must differ …"]
+ * const problems = keyProblems({ SECRET_KEY: "a".repeat(40), JWT_SECRET_KEY: "a".repeat(40) });
+ * assert.deepEqual(problems.map((p) => p.split(";")[0]), [
+ *   "SECRET_KEY: one character repeated",
+ *   "JWT_SECRET_KEY: one character repeated",
+ *   "JWT_SECRET_KEY: must differ from SECRET_KEY",
+ * ]);
  * ```
  */
 export function keyProblems(config: { [K in KeyName]?: string | undefined }): string[] {

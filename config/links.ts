@@ -105,9 +105,15 @@ export interface LinkSettings {
  * @returns lines such as `UI.slackLink: expected an https: or http: link, got "javascript:x"`
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { linkProblems } from "./links.ts";
- * linkProblems({ PRACTICES: { firewall: { DIRECTIONS: "[help](file:///etc/passwd)" } } });
- * // ['PRACTICES.firewall.DIRECTIONS: expected an https:, http: or mailto: link, got "file:///etc/passwd"']
+ * assert.deepEqual(
+ *   linkProblems({ PRACTICES: { firewall: { DIRECTIONS: "[help](file:///etc/passwd)" } } }),
+ *   [
+ *     "PRACTICES.firewall.DIRECTIONS: expected an https:, http: or mailto: link, " +
+ *     'got "file:///etc/passwd"',
+ *   ],
+ * );
  * ```
  */
 export function linkProblems(config: LinkSettings): string[] {

@@ -25,7 +25,12 @@ import { type Config, ConfigSchema } from "./schema.ts";
  * @throws {ConfigError} listing every problem
  * @example
  * ```ts
- * const config = await loadConfig("/etc/stethoscope/config.json");
+ * import assert from "node:assert/strict";
+ * const demo = await loadConfig(undefined); // no file: demo mode
+ * assert.deepEqual(Object.keys(demo.PLUGINS), ["demo"]);
+ * await assert.rejects(loadConfig("/nonexistent/config.json"), {
+ *   message: 'Cannot read config file "/nonexistent/config.json": no such file',
+ * });
  * ```
  */
 export async function loadConfig(

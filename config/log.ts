@@ -77,8 +77,14 @@ export const stdSink: Sink = (level: Level, line: string): void => {
  * @returns the logger
  * @example
  * ```ts
- * const log = createLogger({ level: "info" });
- * log.info("listening", { address: "127.0.0.1:8000" });
+ * import assert from "node:assert/strict";
+ * const lines: string[] = [];
+ * const log = createLogger({ level: "info", sink: (_level, line) => void lines.push(line) });
+ * log.debug("not written: below info");
+ * log.child({ source: "jamf" }).warn("slow answer", { ms: 900 });
+ * assert.equal(lines.length, 1);
+ * const { msg, level, source, ms } = JSON.parse(lines[0]!);
+ * assert.deepEqual([msg, level, source, ms], ["slow answer", "warn", "jamf", 900]);
  * ```
  */
 export function createLogger(

@@ -13,6 +13,7 @@
  *
  * @example Count skipped records by source and reason
  * ```ts
+ * import assert from "node:assert/strict";
  * import { MetricsRegistry } from "./metrics.ts";
  * const metrics = new MetricsRegistry();
  * const skipped = metrics.counter(
@@ -21,7 +22,10 @@
  *   ["source", "reason"],
  * );
  * skipped.inc({ source: "jamf_pro", reason: "no serial number" });
- * await metrics.render(); // contains `stethoscope_skipped_records_total{source="jamf_pro",…} 1`
+ * assert.match(
+ *   await metrics.render(),
+ *   /^stethoscope_skipped_records_total\{source="jamf_pro",reason="no serial number"\} 1$/m,
+ * );
  * ```
  *
  * @module
