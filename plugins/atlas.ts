@@ -52,7 +52,10 @@ export interface AtlasFailureLogger extends FailureLogger {
  * @returns the counter
  * @example
  * ```ts
- * counterFor(new TypeError("x"), new Date(0)); // {timestamp: 0, ..., tags: {exceptionName: "TypeError"}}
+ * import assert from "node:assert/strict";
+ * const counter = counterFor(new TypeError("x"), new Date(0));
+ * assert.equal(counter.timestamp, 0);
+ * assert.equal(counter.tags.exceptionName, "TypeError");
  * ```
  */
 export function counterFor(error: unknown, at: Date): AtlasCounter {

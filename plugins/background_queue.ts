@@ -43,11 +43,17 @@ export interface BackgroundQueue<T> {
  *
  * @example
  * ```ts
- * declare function bulkIndex(batch: object[], signal?: AbortSignal): Promise<number>;
- * const queue = createBackgroundQueue<object>({ capacity: 1000, batchSize: 500, delayMs: 20,
- *   timeoutMs: 5000, noun: "audit records", send: (b, signal) => bulkIndex(b, signal),
- *   describe: String, onDrop: (why, n) => console.warn("audit records dropped", why, n) });
- * queue.push({ path: "/devices", status: 200 });
+ * import assert from "node:assert/strict";
+ * const sent: object[][] = [];
+ * const queue = createBackgroundQueue<object>({
+ *   capacity: 2, batchSize: 500, delayMs: 20, timeoutMs: 5000, noun: "audit records",
+ *   send: async (batch) => (sent.push(batch), 0), // 0: the receiver refused none
+ *   describe: String, onDrop: () => {},
+ * });
+ * for (const status of [200, 404, 500]) queue.push({ path: "/devices", status });
+ * await queue.flush();
+ * assert.deepEqual(sent, [[{ path: "/devices", status: 200 }, { path: "/devices", status: 404 }]]);
+ * assert.equal(queue.dropped, 1); // over capacity: dropped, never waited for
  * ```
  */
 export function createBackgroundQueue<T>(options: BackgroundQueueOptions<T>): BackgroundQueue<T> {

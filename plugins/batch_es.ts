@@ -57,7 +57,11 @@ const NAMED_LOST = 10;
  *
  * @example
  * ```ts
- * documentId("fry@example.com", { identifiers: { serial: "C02X" }, sources: ["jamf"] });
+ * import assert from "node:assert/strict";
+ * const mac = { identifiers: { serial: "C02X" }, sources: ["jamf"] };
+ * const id = await documentId("fry@example.com", mac);
+ * assert.match(id, /^[0-9a-f]{64}$/);
+ * assert.equal(await documentId("Fry@Example.com", mac), id); // the email is lower-cased
  * ```
  */
 export function documentId(

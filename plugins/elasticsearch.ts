@@ -136,7 +136,8 @@ export const MISSING_PREFIX =
  * @returns e.g. `stethoscope-access-202403`
  * @example
  * ```ts
- * monthlyIndex("audit-", new Date("2024-03-31T12:00:00Z")); // "audit-202403"
+ * import assert from "node:assert/strict";
+ * assert.equal(monthlyIndex("audit-", new Date("2024-03-31T12:00:00Z")), "audit-202403");
  * ```
  */
 export function monthlyIndex(prefix: string, date: Date): string {
@@ -246,7 +247,10 @@ export function describeEsError(error: unknown): string {
  * ```ts
  * import assert from "node:assert/strict";
  * const client = { ping: () => Promise.resolve(true) };
- * assert.equal(await pingEs(client, { name: "es_logger", signal: new AbortController().signal }), undefined);
+ * assert.equal(
+ *   await pingEs(client, { name: "es_logger", signal: new AbortController().signal }),
+ *   undefined,
+ * );
  * ```
  */
 export async function pingEs(

@@ -62,8 +62,12 @@ export interface EsMediaTypes {
  * @returns the two headers
  * @example
  * ```ts
- * esMediaTypes(8, false).accept; // "application/vnd.elasticsearch+json; compatible-with=8"
- * esMediaTypes(null, true)["content-type"]; // "application/x-ndjson"
+ * import assert from "node:assert/strict";
+ * assert.equal(
+ *   esMediaTypes(8, false).accept,
+ *   "application/vnd.elasticsearch+json; compatible-with=8",
+ * );
+ * assert.equal(esMediaTypes(null, true)["content-type"], "application/x-ndjson");
  * ```
  */
 export function esMediaTypes(major: number | null, ndjson: boolean): EsMediaTypes {

@@ -43,8 +43,12 @@ export function fromElasticsearch(headers: Record<string, unknown> | undefined):
  * @returns e.g. `"OpenSearch 2.13.0"`, or `null` when it names no other distribution
  * @example
  * ```ts
- * productOf({ version: { distribution: "opensearch", number: "2.13.0" } }); // "OpenSearch 2.13.0"
- * productOf({ version: { number: "8.15.3", build_flavor: "default" } }); // null
+ * import assert from "node:assert/strict";
+ * assert.equal(
+ *   productOf({ version: { distribution: "opensearch", number: "2.13.0" } }),
+ *   "OpenSearch 2.13.0",
+ * );
+ * assert.equal(productOf({ version: { number: "8.15.3", build_flavor: "default" } }), null);
  * ```
  */
 export function productOf(root: unknown): string | null {
@@ -66,8 +70,12 @@ export function productOf(root: unknown): string | null {
  * @returns the error to throw
  * @example
  * ```ts
- * notElasticsearch("http://127.0.0.1:9200", "OpenSearch 2.13.0").message;
- * // "the node at http://127.0.0.1:9200 is OpenSearch 2.13.0, not Elasticsearch: Stethoscope works with Elasticsearch 8.x and 9.x"
+ * import assert from "node:assert/strict";
+ * assert.equal(
+ *   notElasticsearch("http://127.0.0.1:9200", "OpenSearch 2.13.0").message,
+ *   "the node at http://127.0.0.1:9200 is OpenSearch 2.13.0, not Elasticsearch: " +
+ *     "Stethoscope works with Elasticsearch 8.x and 9.x",
+ * );
  * ```
  */
 export function notElasticsearch(where: string, product: string | null): NotElasticsearchError {

@@ -133,16 +133,6 @@ function statusOf(error: unknown): number | undefined {
  *
  * @param client an Elasticsearch client (its own `maxRetries` should be 0)
  * @param options sizes, concurrency and retry policy
- * @example
- * ```ts
- * import { Client } from "@elastic/elasticsearch";
- * const client = new Client({ node: "http://127.0.0.1:9200", maxRetries: 0 });
- * const writer = createBulkWriter(client, {
- *   flushBytes: 5_000_000, concurrency: 2, retries: 3, waitMs: 5_000,
- * });
- * // await writer.add("devices-202612", "id-1", { name: "mac" }, "fry@example.com");
- * // await writer.flush(); writer.tally(); // { written: 1, retried: 0, lost: 0, … }
- * ```
  */
 export function createBulkWriter(client: Client, options: BulkWriterOptions): BulkWriter {
   const tally: BulkTally = { written: 0, retried: 0, lost: 0, requests: 0, bytes: 0 };

@@ -54,7 +54,8 @@ export interface EsRequestLogger extends RequestLogger {
  * @returns the copy
  * @example
  * ```ts
- * withoutRaw([{ serial: "X", _raw: { udid: "…" } }]); // [{ serial: "X" }]
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(withoutRaw([{ serial: "X", _raw: { udid: "…" } }]), [{ serial: "X" }]);
  * ```
  */
 export function withoutRaw(data: unknown): unknown {

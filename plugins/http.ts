@@ -43,12 +43,11 @@ export class AuthError extends UpstreamError {
  * @returns the error to throw; its `status` is the upstream's HTTP status (404 for not found)
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { UpstreamError } from "../engine/core/ports.ts";
- * connectionFailure(
- *   "JAMF",
- *   new UpstreamError("JAMF: received invalid response code (502) for x.example:443 (GET /)", 502),
- * ).message;
- * // "JAMF: received invalid response code (502) for x.example:443 (GET /)"
+ * const named = "JAMF: received invalid response code (502) for x.example:443 (GET /)";
+ * assert.equal(connectionFailure("JAMF", new UpstreamError(named, 502)).message, named);
+ * assert.equal(connectionFailure("JAMF", new Error("reset")).message, "JAMF: reset");
  * ```
  */
 export function connectionFailure(name: string, error: unknown): UpstreamError {
@@ -151,9 +150,17 @@ export { basicAuth } from "../lib/basic_auth.ts";
  * @returns the client
  * @example Reading JSON under a deadline
  * ```ts
+ * import assert from "node:assert/strict";
+ * const asked: string[] = [];
+ * const fetch = (url: string | URL | Request) => {
+ *   asked.push(String(url));
+ *   return Promise.resolve(Response.json({ user: { id: 7, name: "pfry" } }));
+ * };
  * const jamf = createHttpClient({ name: "JAMF", baseUrl: "https://x.jamfcloud.com/JSSResource",
- *   timeoutMs: 5000, headers: { Authorization: basicAuth("api", "secret") } });
+ *   timeoutMs: 5000, headers: { Authorization: basicAuth("api", "secret") }, fetch });
  * const user = await jamf.getJson("/users/name/pfry", { signal: AbortSignal.timeout(10_000) });
+ * assert.deepEqual(user, { user: { id: 7, name: "pfry" } });
+ * assert.deepEqual(asked, ["https://x.jamfcloud.com/JSSResource/users/name/pfry"]);
  * ```
  */
 export function createHttpClient(options: HttpClientOptions): HttpClient {

@@ -19,7 +19,12 @@ import { deadlineSignal, notAnsweredWithin } from "../lib/abort.ts";
  * @throws {UpstreamError} "`name` did not answer within N s" at the deadline; else what `work` throws
  * @example
  * ```ts
- * await underOwnDeadline(30_000, "Google token endpoint", (signal) => fetch("https://x.example", { signal }));
+ * import assert from "node:assert/strict";
+ * const never = (signal: AbortSignal) =>
+ *   new Promise((_, reject) => signal.addEventListener("abort", () => reject(signal.reason)));
+ * await assert.rejects(underOwnDeadline(10, "Google token endpoint", never), {
+ *   message: "Google token endpoint did not answer within 0.01 s",
+ * });
  * ```
  */
 export async function underOwnDeadline<T>(

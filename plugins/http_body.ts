@@ -17,8 +17,9 @@ import { decodeText } from "../lib/decode_text.ts";
  * @returns the text (`""` for no body), or `null` when the body is larger than `maxBytes`
  * @example Refusing a body over 4 bytes
  * ```ts
- * await readBounded(new Response("hello"), 4); // null
- * await readBounded(new Response("hey"), 4); // "hey"
+ * import assert from "node:assert/strict";
+ * assert.equal(await readBounded(new Response("hello"), 4), null);
+ * assert.equal(await readBounded(new Response("hey"), 4), "hey");
  * ```
  */
 export async function readBounded(response: Response, maxBytes: number): Promise<string | null> {

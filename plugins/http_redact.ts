@@ -17,7 +17,11 @@ const SECRET_PARAM_RE =
  * @returns the text with each such value replaced by `REDACTED`
  * @example
  * ```ts
- * redactUrl("/users?api_token=s3cret&search=x"); // "/users?api_token=REDACTED&search=x"
+ * import assert from "node:assert/strict";
+ * assert.equal(
+ *   redactUrl("/users?api_token=s3cret&search=x"),
+ *   "/users?api_token=REDACTED&search=x",
+ * );
  * ```
  */
 export function redactUrl(text: string): string {
@@ -34,8 +38,9 @@ export function redactUrl(text: string): string {
  * @returns a function that cleans one message
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * const clean = secretRedactor({ query: { api_token: "s3cret" } });
- * clean("cannot reach /x: s3cret refused"); // "cannot reach /x: REDACTED refused"
+ * assert.equal(clean("cannot reach /x: s3cret refused"), "cannot reach /x: REDACTED refused");
  * ```
  */
 export function secretRedactor(
@@ -58,7 +63,8 @@ export function secretRedactor(
  * @throws {TypeError} when `url` is not an absolute URL
  * @example
  * ```ts
- * safeUrl("https://u:p@x.example/hook?key=1#f"); // "https://x.example/hook"
+ * import assert from "node:assert/strict";
+ * assert.equal(safeUrl("https://u:p@x.example/hook?key=1#f"), "https://x.example/hook");
  * ```
  */
 export function safeUrl(url: string): string {

@@ -126,11 +126,18 @@ const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
  *   transport failure (message redacted); the signal's reason when the caller aborted
  * @example A token request
  * ```ts
- * const answer = await outbound("token", "https://login.example/token", {
- *   method: "POST",
- *   body: new URLSearchParams({ grant_type: "client_credentials", client_secret: "s3cret" }),
- * }, { name: "Intune token endpoint", timeoutMs: 10_000 });
- * const json = await answer.json(); // throws OutboundError past 64 KiB
+ * import assert from "node:assert/strict";
+ * const url = "https://login.example/token";
+ * const body = new URLSearchParams({ grant_type: "client_credentials", client_secret: "s3cret" });
+ * const token = () => Promise.resolve(Response.json({ access_token: "t1", expires_in: 3599 }));
+ * const answer = await outbound("token", url, { method: "POST", body }, { fetch: token });
+ * assert.deepEqual(await answer.json(), { access_token: "t1", expires_in: 3599 });
+ * const moved = () => Promise.resolve(Response.redirect("https://elsewhere.example/token", 307));
+ * await assert.rejects(outbound("token", url, { method: "POST", body }, { fetch: moved }), {
+ *   name: "OutboundError",
+ *   message: `token: ${url} answered HTTP 307 to https://elsewhere.example/token; redirects to ` +
+ *     "another origin are not followed: set the URL the upstream redirects to",
+ * });
  * ```
  */
 export async function outbound(
@@ -212,8 +219,18 @@ export async function outbound(
  * @returns a function with `fetch`'s signature
  * @example
  * ```ts
- * const keysFetch = outboundFetch("oidc", { name: "OpenID provider", timeoutMs: 10_000 });
- * // new jose.RemoteJWKSet(url, { [jose.customFetch]: keysFetch })
+ * import assert from "node:assert/strict";
+ * const big = () => Promise.resolve(new Response("x".repeat(2_000_000)));
+ * const keysFetch = outboundFetch("oidc", {
+ *   name: "OpenID provider",
+ *   timeoutMs: 10_000,
+ *   fetch: big,
+ * });
+ * // e.g. new jose.RemoteJWKSet(url, { [jose.customFetch]: keysFetch })
+ * const answer = await keysFetch("https://id.example/jwks");
+ * await assert.rejects(answer.text(), {
+ *   message: "OpenID provider: the answer is larger than 262144 bytes, the limit; not read",
+ * });
  * ```
  */
 export function outboundFetch(kind: OutboundKind, options: OutboundOptions = {}): typeof fetch {
@@ -247,8 +264,9 @@ export function outboundFetch(kind: OutboundKind, options: OutboundOptions = {})
  * @returns the redacted text, `""` when the body cannot be read
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * const init = { body: new URLSearchParams({ client_secret: "s3cret" }) };
- * await redactedText(new Response("bad secret s3cret"), init); // "bad secret REDACTED"
+ * assert.equal(await redactedText(new Response("bad secret s3cret"), init), "bad secret REDACTED");
  * ```
  */
 export async function redactedText(
@@ -272,7 +290,9 @@ export async function redactedText(
  * @returns the cleaning function
  * @example
  * ```ts
- * outboundRedactor({ headers: { Authorization: "Bearer abcd1234" } })("got abcd1234"); // "got REDACTED"
+ * import assert from "node:assert/strict";
+ * const clean = outboundRedactor({ headers: { Authorization: "Bearer abcd1234" } });
+ * assert.equal(clean("got abcd1234"), "got REDACTED");
  * ```
  */
 export function outboundRedactor(
@@ -299,8 +319,12 @@ export function outboundRedactor(
  * @returns true when it does
  * @example
  * ```ts
- * carriesCredentials({ body: new URLSearchParams({ client_secret: "s3cret" }) }); // true
- * carriesCredentials({ headers: { Accept: "application/json" } }); // false
+ * import assert from "node:assert/strict";
+ * assert.equal(
+ *   carriesCredentials({ body: new URLSearchParams({ client_secret: "s3cret" }) }),
+ *   true,
+ * );
+ * assert.equal(carriesCredentials({ headers: { Accept: "application/json" } }), false);
  * ```
  */
 export function carriesCredentials(init: RequestInit): boolean {

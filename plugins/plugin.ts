@@ -75,7 +75,8 @@ const REQUIRED: { readonly [K in PluginKind]: readonly string[] } = {
  * @returns the missing method names
  * @example
  * ```ts
- * missingMethods({ name: "x", timeoutMs: null }, "events"); // ["eventsByEmail"]
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(missingMethods({ name: "x", timeoutMs: null }, "events"), ["eventsByEmail"]);
  * ```
  */
 export function missingMethods(instance: PluginInstance, kind: PluginKind): string[] {
@@ -181,12 +182,14 @@ export interface AnyPluginModule extends PluginFacts<PluginKind> {
  * @returns the module, for `export default`
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { z } from "zod";
- * export default definePlugin(z.object({}).strict(), (_config, ctx) => ({
+ * const quiet = definePlugin(z.object({}).strict(), (_config, ctx) => ({
  *   name: ctx.name,
  *   timeoutMs: ctx.timeoutMs,
  *   eventsByEmail: () => Promise.resolve([]),
  * }), { kinds: ["events"], summary: "no sign-ins, ever" });
+ * assert.deepEqual(quiet.kinds, ["events"]);
  * ```
  */
 export function definePlugin<S extends z.ZodType, const K extends PluginKind>(

@@ -41,10 +41,17 @@ const GOOGLE_QUOTA = new Set(["quotaExceeded", "dailyLimitExceeded"]);
  *   credentials stays an authentication failure)
  * @example
  * ```ts
- * const body = { error: { code: 403, errors: [{ domain: "usageLimits", reason: "userRateLimitExceeded" }] } };
- * rateLimitOf(403, new Headers(), body)?.reason; // "HTTP 403 userRateLimitExceeded"
- * rateLimitOf(503, new Headers({ "Retry-After": "2" }), undefined)?.retryAfterMs; // 2000
- * rateLimitOf(403, new Headers(), { error: { message: "Not Authorized to access this resource/api" } }); // null
+ * import assert from "node:assert/strict";
+ * const quota = {
+ *   error: { code: 403, errors: [{ domain: "usageLimits", reason: "userRateLimitExceeded" }] },
+ * };
+ * assert.equal(rateLimitOf(403, new Headers(), quota)?.reason, "HTTP 403 userRateLimitExceeded");
+ * assert.equal(
+ *   rateLimitOf(503, new Headers({ "Retry-After": "2" }), undefined)?.retryAfterMs,
+ *   2000,
+ * );
+ * const refused = { error: { message: "Not Authorized to access this resource/api" } };
+ * assert.equal(rateLimitOf(403, new Headers(), refused), null); // a refusal, not a limit
  * ```
  */
 export function rateLimitOf(
@@ -98,8 +105,10 @@ function googleReason(json: unknown): string | null {
  * @returns the wait (0 for a time already past), or `null` when the answer did not say
  * @example
  * ```ts
- * waitAsked(new Headers({ "Retry-After": "3" })); // 3000
- * waitAsked(new Headers({ "X-Rate-Limit-Reset": "1796547660" }), new Date(1796547600000)); // 60000
+ * import assert from "node:assert/strict";
+ * assert.equal(waitAsked(new Headers({ "Retry-After": "3" })), 3000);
+ * const reset = new Headers({ "X-Rate-Limit-Reset": "1796547660" }); // epoch seconds
+ * assert.equal(waitAsked(reset, new Date(1796547600000)), 60000);
  * ```
  */
 export function waitAsked(headers: Headers, now: Date = new Date()): number | null {

@@ -49,10 +49,14 @@ export interface RefreshBudgetSetting {
  * @returns one line per such entry, `SNAPSHOTS.REFRESH_BUDGETS.<name>: …`; empty when none
  * @example
  * ```ts
- * refreshBudgetProblems(["google", "file"], {
+ * import assert from "node:assert/strict";
+ * const problems = refreshBudgetProblems(["google", "file"], {
  *   gogle: { REQUESTS: 100, PER_SECONDS: 60, REQUESTS_PER_LOOKUP: 2 },
  * });
- * // ['SNAPSHOTS.REFRESH_BUDGETS.gogle: no loaded source is called "gogle" (did you mean "google"?); lookups ask: google, file']
+ * assert.deepEqual(problems, [
+ *   "SNAPSHOTS.REFRESH_BUDGETS.gogle: no loaded source is called " +
+ *   '"gogle" (did you mean "google"?); lookups ask: google, file',
+ * ]);
  * ```
  */
 export function refreshBudgetProblems(
@@ -77,8 +81,10 @@ export function refreshBudgetProblems(
  * @returns one budget per limited source, at least one lookup per period each
  * @example
  * ```ts
- * refreshBudgets(["google", "file"], {}, 0.5);
- * // [{ source: "google", rate: { requests: 600, perSeconds: 60 } }]
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(refreshBudgets(["google", "file"], {}, 0.5), [
+ *   { source: "google", rate: { requests: 600, perSeconds: 60 } },
+ * ]);
  * ```
  */
 export function refreshBudgets(

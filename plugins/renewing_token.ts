@@ -58,15 +58,19 @@ export interface RenewingToken {
  *   reason when it aborts first (the exchange carries on for the others); and `forget()`
  * @example A token renewed a minute before it expires
  * ```ts
+ * import assert from "node:assert/strict";
  * import { renewingToken } from "./renewing_token.ts";
+ * let exchanges = 0;
  * const { token } = renewingToken({
- *   exchange: () => Promise.resolve({ token: "t1", lifetimeMs: 3_600_000 }),
+ *   exchange: () => Promise.resolve({ token: `t${++exchanges}`, lifetimeMs: 3_600_000 }),
  *   earlyRefreshMs: 60_000,
  *   exchangeTimeoutMs: 30_000,
  *   endpoint: "Example token endpoint",
  *   now: () => new Date(),
  * });
- * await token(AbortSignal.timeout(5_000)); // "t1"
+ * const signal = AbortSignal.timeout(5_000);
+ * assert.deepEqual(await Promise.all([token(signal), token(signal)]), ["t1", "t1"]);
+ * assert.equal(exchanges, 1); // one exchange, shared, then cached for the hour
  * ```
  */
 export function renewingToken(

@@ -39,7 +39,10 @@ export interface FeedbackBody {
  * @returns the JSON body
  * @example
  * ```ts
- * feedbackBody("fry@example.com", { id: "n1", feedback: "yes", notes: "" });
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(feedbackBody("fry@example.com", { id: "n1", feedback: "yes", notes: "" }), {
+ *   source: "stethoscope", user_id: "fry@example.com", id: "n1", feedback: "yes", notes: "",
+ * });
  * ```
  */
 export function feedbackBody(email: string, feedback: Feedback): FeedbackBody {

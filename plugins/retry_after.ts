@@ -44,8 +44,9 @@ export class RateLimitError extends UpstreamError {
  * @returns the wait in ms (0 for a date already past); `null` when absent or unreadable
  * @example
  * ```ts
- * retryAfterMs("3"); // 3000
- * retryAfterMs("Wed, 21 Oct 2015 07:28:00 GMT"); // 0
+ * import assert from "node:assert/strict";
+ * assert.equal(retryAfterMs("3"), 3000);
+ * assert.equal(retryAfterMs("Wed, 21 Oct 2015 07:28:00 GMT"), 0); // a date in the past
  * ```
  */
 export function retryAfterMs(value: string | null, now: Date = new Date()): number | null {
@@ -81,11 +82,17 @@ export type ThrottleStep =
  * @returns the wait in ms, or why not to retry
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * const policy = { retries: 2, maxMs: 30_000, backoffMs: (n: number) => 1000 * 2 ** n };
- * nextThrottleStep(new RateLimitError("429", 3000), 0, policy); // { wait: 3000 }
- * nextThrottleStep(new RateLimitError("429", null), 1, policy); // { wait: 2000 }
- * nextThrottleStep(new RateLimitError("429", 60_000), 0, policy); // { refused: "too long", asked: 60000 }
- * nextThrottleStep(new RateLimitError("429", 0), 2, policy); // { refused: "retries" }
+ * assert.deepEqual(nextThrottleStep(new RateLimitError("429", 3000), 0, policy), { wait: 3000 });
+ * assert.deepEqual(nextThrottleStep(new RateLimitError("429", null), 1, policy), { wait: 2000 });
+ * assert.deepEqual(nextThrottleStep(new RateLimitError("429", 60_000), 0, policy), {
+ *   refused: "too long",
+ *   asked: 60000,
+ * });
+ * assert.deepEqual(nextThrottleStep(new RateLimitError("429", 0), 2, policy), {
+ *   refused: "retries",
+ * });
  * ```
  */
 export function nextThrottleStep(
@@ -122,11 +129,19 @@ export interface RetryAfterOptions {
  *   or when the upstream asks to wait longer than `maxMs`; any other error of `call` unchanged
  * @example
  * ```ts
- * const signal = AbortSignal.timeout(30_000);
- * const page = await withRetryAfter(() => fetch("https://graph.microsoft.com/v1.0/x", { signal }), {
+ * import assert from "node:assert/strict";
+ * let calls = 0;
+ * const waits: number[] = [];
+ * const page = await withRetryAfter(() => {
+ *   if (calls++ === 0) throw new RateLimitError("HTTP 429", 3000); // Retry-After: 3
+ *   return Promise.resolve("page 1");
+ * }, {
  *   name: "Intune",
- *   signal,
+ *   signal: AbortSignal.timeout(30_000),
+ *   sleep: async (ms) => void waits.push(ms),
  * });
+ * assert.equal(page, "page 1");
+ * assert.deepEqual(waits, [3000]);
  * ```
  */
 export async function withRetryAfter<T>(

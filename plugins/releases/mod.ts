@@ -84,6 +84,7 @@ const USER_AGENT = "Stethoscope-release-data/1 (+https://github.com/Netflix/stet
  *
  * @example Offline, from the shipped file
  * ```ts
+ * import assert from "node:assert/strict";
  * import { silentLogger } from "../../config/log.ts";
  * import { ReleaseDataSchema } from "../../config/schema.ts";
  * const releases = createReleaseService({
@@ -92,7 +93,7 @@ const USER_AGENT = "Stethoscope-release-data/1 (+https://github.com/Netflix/stet
  *   log: silentLogger,
  * });
  * await releases.load();
- * releases.status().origin; // "shipped"
+ * assert.equal(releases.status().origin, "shipped"); // no feed fetched or stored yet
  * ```
  */
 export function createReleaseService(options: ReleaseServiceOptions): ReleaseService {

@@ -41,13 +41,20 @@ export interface ScheduleOptions {
  * @returns the first timer's id
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { silentLogger } from "../../config/log.ts";
+ * const due: { tick: () => Promise<void>; ms: number }[] = [];
+ * const set = (tick: () => Promise<void>, ms: number) => due.push({ tick, ms });
  * const stop = new AbortController();
- * refreshEvery(() => Promise.resolve(), {
- *   everyMs: 3_600_000, timers: SYSTEM_TIMERS, log: silentLogger, stopping: stop.signal,
+ * let refreshes = 0;
+ * refreshEvery(async () => void refreshes++, {
+ *   everyMs: 3_600_000, timers: { set, clear() {} }, log: silentLogger, stopping: stop.signal,
  *   scheduled: () => {},
  * });
+ * await due[0]!.tick(); // the first refresh, at once
  * stop.abort();
+ * await due[1]!.tick(); // an hour later; once stopped nothing more is scheduled
+ * assert.deepEqual([refreshes, due.map((d) => d.ms)], [2, [0, 3_600_000]]);
  * ```
  */
 export function refreshEvery(refresh: () => Promise<unknown>, options: ScheduleOptions): unknown {

@@ -54,8 +54,9 @@ export interface ReleaseStatus {
  * @returns the status
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * const s = releaseStatus([], null, new Date("2026-11-30"), 7);
- * s.origin; // "shipped"
+ * assert.equal(s.origin, "shipped");
  * ```
  */
 export function releaseStatus(
@@ -95,12 +96,15 @@ const ORIGIN_WORDS: Record<ReleaseOrigin, string> = {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * const status = {
  *   origin: "shipped" as const, asOf: new Date("2026-05-11"), ageDays: 203, stale: true,
  *   feeds: [],
  * };
- * describeReleaseStatus(status, new Date("2026-11-30"), 7);
- * // "release data from the shipped file, current to 11 May (203 days old; older than 7 days)"
+ * assert.equal(
+ *   describeReleaseStatus(status, new Date("2026-11-30"), 7),
+ *   "release data from the shipped file, current to 11 May (203 days old; older than 7 days)",
+ * );
  * ```
  */
 export function describeReleaseStatus(

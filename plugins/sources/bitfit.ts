@@ -93,7 +93,8 @@ export function processAsset(raw: unknown, options: { debug: boolean }): DeviceR
  *
  * @example
  * ```ts
- * parseReleaseDate("10/22/2013")?.toISOString(); // "2013-10-22T00:00:00.000Z"
+ * import assert from "node:assert/strict";
+ * assert.equal(parseReleaseDate("10/22/2013")?.toISOString(), "2013-10-22T00:00:00.000Z");
  * ```
  */
 export function parseReleaseDate(value: unknown): Date | null {

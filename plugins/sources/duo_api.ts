@@ -33,7 +33,8 @@ const encoder = new TextEncoder();
  *
  * @example
  * ```ts
- * rfc2822(new Date("2012-08-21T17:29:18Z")); // "Tue, 21 Aug 2012 17:29:18 -0000"
+ * import assert from "node:assert/strict";
+ * assert.equal(rfc2822(new Date("2012-08-21T17:29:18Z")), "Tue, 21 Aug 2012 17:29:18 -0000");
  * ```
  */
 export function rfc2822(date: Date): string {
@@ -68,10 +69,18 @@ export function canonicalRequest(req: Omit<DuoRequest, "ikey" | "skey">): string
  *
  * @example Duo's documented example
  * ```ts
- * await signDuoRequest({ method: "POST", host: "api-xxxxxxxx.duosecurity.com",
+ * import assert from "node:assert/strict";
+ * // the example request of Duo's Admin API documentation ("Authentication"), with its keys
+ * const headers = await signDuoRequest({ method: "POST", host: "api-xxxxxxxx.duosecurity.com",
  *   path: "/accounts/v1/account/list", params: { realname: "First Last", username: "root" },
  *   date: "Tue, 21 Aug 2012 17:29:18 -0000", ikey: "DIWJ8X6AEYOR5OMC6TQ1",
  *   skey: "Zh5eGmUq9zpfQnyUIu5OL9iWoMMv5ZNmk3zLJ4Ep" });
+ * assert.deepEqual(headers, {
+ *   Date: "Tue, 21 Aug 2012 17:29:18 -0000",
+ *   // Basic base64("DIWJ8X6AEYOR5OMC6TQ1:" + the HMAC-SHA1 the documentation gives)
+ *   Authorization: "Basic RElXSjhYNkFFWU9SNU9NQzZUUTE6MmQ5N2Q2MTY2MzE5NzgxYjVhM2EwN2FmMzlkMzY2Zj" +
+ *     "Q5MTIzNGVkYw==",
+ * });
  * ```
  */
 export async function signDuoRequest(
@@ -124,8 +133,9 @@ export const AuthLogPage = z.looseObject({
  *
  * @example
  * ```ts
- * duoUsername("Alice@Example.com"); // "alice@example.com"
- * duoUsername("alice"); // "alice"
+ * import assert from "node:assert/strict";
+ * assert.equal(duoUsername("Alice@Example.com"), "alice@example.com");
+ * assert.equal(duoUsername("alice"), "alice");
  * ```
  */
 export function duoUsername(name: string): string {
@@ -139,8 +149,9 @@ export function duoUsername(name: string): string {
  *
  * @example
  * ```ts
- * duoKeysFor("Alice@example.com", "example.com"); // ["alice@example.com", "alice"]
- * duoKeysFor("alice@partner.example", "example.com"); // ["alice@partner.example"]
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(duoKeysFor("Alice@example.com", "example.com"), ["alice@example.com", "alice"]);
+ * assert.deepEqual(duoKeysFor("alice@partner.example", "example.com"), ["alice@partner.example"]);
  * ```
  */
 export function duoKeysFor(email: string, usernameDomain?: string): string[] {

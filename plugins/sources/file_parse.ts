@@ -112,10 +112,10 @@ const MAX_UNREAD = 32;
  * @throws {SyntaxError} when a JSON array is not valid JSON as a whole
  * @example
  * ```ts
- * const inv = parseInventory('[{"email":"ned@example.com","last_sync":"/Date(1796547600000)/"}]', {
- *   source: "file", debug: false,
- * });
- * inv.devices[0]?.last_sync?.toISOString(); // "2026-12-06T09:00:00.000Z"
+ * import assert from "node:assert/strict";
+ * const text = '[{"email":"ned@example.com","last_sync":"/Date(1796547600000)/"}]';
+ * const inv = parseInventory(text, { source: "file", debug: false });
+ * assert.equal(inv.devices[0]?.last_sync?.toISOString(), "2026-12-06T09:00:00.000Z");
  * ```
  */
 export function parseInventory(

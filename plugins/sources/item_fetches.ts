@@ -45,13 +45,16 @@ export const FETCH_FAILED_WORDS = "the server answered its request with an error
  * @throws the first failure when no item arrived and at least one failed
  * @example
  * ```ts
- * import { silentLogger } from "../../config/log.ts";
+ * import assert from "node:assert/strict";
+ * import { silentLogger as log } from "../../config/log.ts";
  * import { skippedRecordsTally } from "./skipped_records.ts";
  * const settled = await Promise.allSettled([Promise.resolve("mac"), Promise.reject(new Error("x"))]);
- * keptItems(settled, ["1", "2"], {
- *   malformed: () => true, tally: skippedRecordsTally(silentLogger, "jamf"), log: silentLogger,
- *   source: "jamf", what: "a computer",
- * }); // ["mac"]; computer 2 counted as malformed
+ * const tally = skippedRecordsTally(log, "jamf");
+ * const kept = keptItems(settled, ["1", "2"], {
+ *   malformed: () => true, tally, log, source: "jamf", what: "a computer",
+ * });
+ * assert.deepEqual(kept, ["mac"]);
+ * assert.equal(tally.counts()[0]?.count, 1); // computer 2, counted as malformed
  * ```
  */
 export function keptItems<T>(

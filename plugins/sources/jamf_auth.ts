@@ -92,9 +92,19 @@ interface Token {
  *
  * @example
  * ```ts
- * const auth = createJamfAuth({ serverUrl: "https://example.jamfcloud.com", timeoutMs: 5000,
- *   credentials: { kind: "client", clientId: "id", clientSecret: "secret" } });
- * const header = await auth.authorization(AbortSignal.timeout(5000)); // "Bearer eyJ…"
+ * import assert from "node:assert/strict";
+ * let asked = 0;
+ * // Jamf Pro's answer to POST /api/oauth/token (Jamf Pro API, "Client Credentials")
+ * const token = { access_token: "t1", token_type: "Bearer", expires_in: 1199 };
+ * const auth = createJamfAuth({
+ *   serverUrl: "https://example.jamfcloud.com", timeoutMs: 5000,
+ *   credentials: { kind: "client", clientId: "id", clientSecret: "secret" },
+ *   fetch: () => (asked++, Promise.resolve(Response.json(token))),
+ * });
+ * const signal = AbortSignal.timeout(5000);
+ * assert.equal(await auth.authorization(signal), "Bearer t1");
+ * assert.equal(await auth.authorization(signal), "Bearer t1"); // cached until near expiry
+ * assert.equal(asked, 1);
  * ```
  */
 export function createJamfAuth(options: JamfAuthOptions): JamfAuth {

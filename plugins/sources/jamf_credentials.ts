@@ -44,8 +44,18 @@ const NEITHER = "JAMF credentials are missing: give JAMF_CLIENT_ID and JAMF_CLIE
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { z } from "zod";
- * const schema = withJamfCredentialRules(z.object({ ...jamfCredentialKeys, URL: z.url() }).strict());
+ * const schema = withJamfCredentialRules(
+ *   z.object({ ...jamfCredentialKeys, URL: z.url() }).strict(),
+ * );
+ * const url = "https://example.jamfcloud.com";
+ * assert.equal(
+ *   schema.safeParse({ URL: url, JAMF_CLIENT_ID: "id", JAMF_CLIENT_SECRET: "s" }).success,
+ *   true,
+ * );
+ * const half = schema.safeParse({ URL: url, JAMF_CLIENT_ID: "id" });
+ * assert.deepEqual(half.error?.issues.map((i) => i.path.join(".")), ["JAMF_CLIENT_SECRET"]);
  * ```
  */
 export function withJamfCredentialRules<S extends z.ZodType<JamfCredentialConfig>>(schema: S): S {
@@ -101,7 +111,11 @@ export function jamfCredentials(config: JamfCredentialConfig): JamfCredentials {
  *
  * @example
  * ```ts
- * jamfServerUrl("https://example.jamfcloud.com/JSSResource/"); // "https://example.jamfcloud.com"
+ * import assert from "node:assert/strict";
+ * assert.equal(
+ *   jamfServerUrl("https://example.jamfcloud.com/JSSResource/"),
+ *   "https://example.jamfcloud.com",
+ * );
  * ```
  */
 export function jamfServerUrl(hostaddr: string): string {

@@ -85,7 +85,11 @@ const JAMF_DATE_RE =
  *
  * @example
  * ```ts
- * parseJamfDate("2016-02-26T10:58:57.853-0800")?.toISOString(); // "2016-02-26T18:58:57.853Z"
+ * import assert from "node:assert/strict";
+ * assert.equal(
+ *   parseJamfDate("2016-02-26T10:58:57.853-0800")?.toISOString(),
+ *   "2016-02-26T18:58:57.853Z",
+ * );
  * ```
  */
 export function parseJamfDate(value: unknown): Date | null {

@@ -26,10 +26,14 @@ export const CLIENT_PATH = "/api/oauth/token";
  * @returns the error to throw
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { UpstreamError } from "../../engine/core/ports.ts";
  * const error = refusedToken(new UpstreamError("x", 401), CLIENT_PATH, "client");
- * (error as Error).message;
- * // "JAMF refused the API client at POST /api/oauth/token (HTTP 401); check JAMF_CLIENT_ID …"
+ * assert.equal(
+ *   (error as Error).message,
+ *   "JAMF refused the API client at POST /api/oauth/token (HTTP 401); check JAMF_CLIENT_ID and " +
+ *     "JAMF_CLIENT_SECRET, and that the API client is enabled in Jamf Pro",
+ * );
  * ```
  */
 export function refusedToken(

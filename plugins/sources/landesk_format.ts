@@ -17,9 +17,13 @@ const PASSWORD_RE = /^The screen saver password protection setting is not enable
  *
  * @example
  * ```ts
- * formatScreenSaverReason(
- *   "The screen saver is not enabled for user b.The screen saver is not enabled for user a.",
- * ); // "  • The screen saver is not enabled for users: a, b."
+ * import assert from "node:assert/strict";
+ * assert.equal(
+ *   formatScreenSaverReason(
+ *     "The screen saver is not enabled for user b.The screen saver is not enabled for user a.",
+ *   ),
+ *   "  • The screen saver is not enabled for users: a, b.",
+ * );
  * ```
  */
 export function formatScreenSaverReason(reason: string): string {
@@ -64,7 +68,11 @@ const formatters = new Map<string, Intl.DateTimeFormat>();
  * @returns the instant, or `null` for null, empty or unreadable values
  * @example
  * ```ts
- * zonedTime("2024-07-01 09:00:00", "America/Los_Angeles"); // 2024-07-01T16:00:00.000Z
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(
+ *   zonedTime("2024-07-01 09:00:00", "America/Los_Angeles"),
+ *   new Date("2024-07-01T16:00:00.000Z"),
+ * );
  * ```
  */
 export function zonedTime(value: unknown, timeZone: string): Date | null {

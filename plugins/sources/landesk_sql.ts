@@ -81,8 +81,16 @@ export interface LandeskConnection {
  * @returns an `UpstreamError` naming the keys to check or the driver's code and message
  * @example
  * ```ts
- * sqlError({ code: "ETIMEOUT", message: "timed out" }, "pw").message;
- * // "LANDESK query failed (ETIMEOUT): timed out"
+ * import assert from "node:assert/strict";
+ * assert.equal(
+ *   sqlError({ code: "ETIMEOUT", message: "timed out" }, "pw").message,
+ *   "LANDESK query failed (ETIMEOUT): timed out",
+ * );
+ * // the password never appears in the message
+ * assert.equal(
+ *   sqlError({ message: "login failed for pw" }, "pw").message,
+ *   "LANDESK query failed: login failed for ***",
+ * );
  * ```
  */
 export function sqlError(error: unknown, password: string): UpstreamError {

@@ -24,10 +24,11 @@ export interface PagingCount {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * const count = pagingCount();
  * count.add(["1", "2"], () => new Error("repeated"));
- * count.read; // 2
- * count.add(["2", "1"], () => new Error("repeated")); // throws Error("repeated")
+ * assert.equal(count.read, 2);
+ * assert.throws(() => count.add(["2", "1"], () => new Error("repeated")), { message: "repeated" });
  * ```
  */
 export function pagingCount(): PagingCount {

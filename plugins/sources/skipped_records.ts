@@ -65,13 +65,15 @@ export interface SkippedRecordsTally {
  * @returns the tally; `counts()` gives `{ source, reason, label, count, owners }` per reason
  * @example
  * ```ts
- * import type { Logger } from "../../engine/core/log.ts";
+ * import assert from "node:assert/strict";
+ * import { silentLogger } from "../../config/log.ts";
  * import { skippedRecordsTally } from "./skipped_records.ts";
- * const log: Logger = { debug() {}, info() {}, warn: console.warn, error() {}, child: () => log };
- * const tally = skippedRecordsTally(log, "jamf_pro");
- * tally.skip("malformed", { id: "7", problem: "Expected object, received null" }); // warns once
+ * let warnings = 0;
+ * const tally = skippedRecordsTally({ ...silentLogger, warn: () => void warnings++ }, "jamf_pro");
+ * tally.skip("malformed", { id: "7", problem: "Expected object, received null" }); // warns
  * tally.skip("malformed", { id: "7", problem: "Expected object, received null" }); // counted once
- * tally.counts()[0]?.count; // 1
+ * assert.equal(tally.counts()[0]?.count, 1);
+ * assert.equal(warnings, 1);
  * ```
  */
 export function skippedRecordsTally(log: Logger, source: string): SkippedRecordsTally {
@@ -131,12 +133,16 @@ export function skippedRecordsTally(log: Logger, source: string): SkippedRecords
  *   (`"invalid"` when none is given) — the first time a record with that id is skipped
  * @example
  * ```ts
- * import type { Logger } from "../../engine/core/log.ts";
+ * import assert from "node:assert/strict";
+ * import { silentLogger } from "../../config/log.ts";
  * import { skippedRecords } from "./skipped_records.ts";
- * const log: Logger = { debug() {}, info() {}, warn: console.warn, error() {}, child: () => log };
- * const skipped = skippedRecords(log, "jamf_pro: skipped a malformed computer");
- * skipped({ id: "7" }, "Expected object, received null"); // warns once
- * skipped({ id: "7" }, "Expected object, received null"); // says nothing
+ * const warned: unknown[] = [];
+ * const warn = (msg: string, fields?: unknown) => void warned.push([msg, fields]);
+ * const message = "jamf_pro: skipped a malformed computer";
+ * const skipped = skippedRecords({ ...silentLogger, warn }, message);
+ * skipped({ id: "7" }, "Expected object, received null");
+ * skipped({ id: "7" }, "Expected object, received null"); // the same record: says nothing
+ * assert.deepEqual(warned, [[message, { id: "7", error: "Expected object, received null" }]]);
  * ```
  */
 export function skippedRecords(

@@ -33,9 +33,10 @@ const SECONDS_BELOW = 1e11;
  *   (before 1970 or after 9999)
  * @example
  * ```ts
- * readTimestamp("/Date(1796547600000)/")?.toISOString(); // "2026-12-06T09:00:00.000Z"
- * readTimestamp(1796547600)?.toISOString(); // "2026-12-06T09:00:00.000Z"
- * readTimestamp("12/06/2026"); // undefined
+ * import assert from "node:assert/strict";
+ * assert.equal(readTimestamp("/Date(1796547600000)/")?.toISOString(), "2026-12-06T09:00:00.000Z");
+ * assert.equal(readTimestamp(1796547600)?.toISOString(), "2026-12-06T09:00:00.000Z");
+ * assert.equal(readTimestamp("12/06/2026"), undefined); // which day is 12/06?
  * ```
  */
 export function readTimestamp(value: unknown): Date | undefined {

@@ -19,15 +19,13 @@ export class StoreError extends Error {
  * @returns a string unique per distinct event of one source
  * @example
  * ```ts
- * eventKey({
- *   source: "duo",
- *   id: "e1",
- *   type: "authentication",
- *   success: true,
- *   reason: "user_approved",
- *   ip_address: "192.0.2.10",
- *   timestamp: new Date(0),
- * }); // "id:e1"
+ * import assert from "node:assert/strict";
+ * const signIn = {
+ *   source: "duo", type: "authentication", success: true, reason: "user_approved",
+ *   ip_address: "192.0.2.10", timestamp: new Date(0),
+ * };
+ * assert.equal(eventKey({ ...signIn, id: "e1" }), "id:e1");
+ * assert.equal(eventKey(signIn), "at:0|192.0.2.10|"); // no id: time, address and user name
  * ```
  */
 export function eventKey(event: AccessEvent): string {

@@ -47,15 +47,6 @@ export interface ElasticsearchStoreOptions extends EsConnection {
  *
  * @param options hosts, client options, index prefix, logger
  * @returns the store; throws a `StoreError` when ES cannot be reached or an index not created
- * @example Opening the store on a cluster
- * ```ts
- * import { silentLogger } from "../../config/log.ts";
- * const store = await createElasticsearchStore({
- *   ELASTICSEARCH_HOSTS: ["http://127.0.0.1:9200"],
- *   log: silentLogger,
- * });
- * await store.close();
- * ```
  */
 export async function createElasticsearchStore(options: ElasticsearchStoreOptions): Promise<Store> {
   const prefix = options.ELASTICSEARCH_INDEX_PREFIX ?? "stethoscope-";

@@ -88,7 +88,12 @@ export type Decision<T> = { result: T; write?: Record<string, unknown> };
  * @returns 64 lower-case hex digits
  * @example The id of a dismissal
  * ```ts
- * await stableId("fry@example.com", "n1"); // sha256("fry@example.com\u0000n1") in hex
+ * import assert from "node:assert/strict";
+ * import { sha256Hex } from "../../lib/sha256.ts";
+ * assert.equal(
+ *   await stableId("fry@example.com", "n1"),
+ *   await sha256Hex("fry@example.com\u0000n1"),
+ * );
  * ```
  */
 export async function stableId(...parts: string[]): Promise<string> {
@@ -101,13 +106,6 @@ export async function stableId(...parts: string[]): Promise<string> {
  * @param client a connected client
  * @param options `prefix` of every index name, and the clock `now`
  * @returns the context handed to each concern
- * @example A context over a client
- * ```ts
- * import type { Client } from "@elastic/elasticsearch";
- * declare const client: Client;
- * const ctx = esContext(client, { prefix: "stethoscope-", now: () => new Date() });
- * ctx.index("outbox"); // "stethoscope-outbox"
- * ```
  */
 export function esContext(
   client: Client,

@@ -80,12 +80,6 @@ export type IndexName = keyof typeof MAPPINGS;
  * @param client a connected client; it is closed when an index cannot be created
  * @param prefix prefix of every index name (`stethoscope-`)
  * @throws {StoreError} `Cannot create the store index "<name>": …` with Elasticsearch's words
- * @example Creating the indices under a prefix
- * ```ts
- * import type { Client } from "@elastic/elasticsearch";
- * declare const client: Client;
- * await ensureIndices(client, "stethoscope-"); // stethoscope-dismissals, stethoscope-feedback, …
- * ```
  */
 export async function ensureIndices(client: Client, prefix: string): Promise<void> {
   for (const [suffix, properties] of Object.entries(MAPPINGS)) {

@@ -42,15 +42,6 @@ const MARK_ATTEMPTS = 5;
  * @param ctx the store's context (client, index names, clock, error wrapper)
  * @param options the claim duration and this process's name
  * @returns the `Store` outbox methods
- * @example Two processes sharing one outbox
- * ```ts
- * import type { EsContext } from "./es_context.ts";
- * declare const ctx: EsContext;
- * const a = esOutbox(ctx, { claimMs: 120_000, owner: "a" });
- * const b = esOutbox(ctx, { claimMs: 120_000, owner: "b" });
- * const [mine] = await a.dueOutbox(new Date(), 10); // claimed by "a"
- * await b.dueOutbox(new Date(), 10); // [] while a's claim lasts
- * ```
  */
 export function esOutbox(ctx: EsContext, options: EsOutboxOptions): OutboxStore {
   const { client, run } = ctx;

@@ -14,7 +14,8 @@ const DATE_TAG = "$date";
  *
  * @example
  * ```ts
- * encodeTagged({ at: new Date(0) }); // '{"at":{"$date":"1970-01-01T00:00:00.000Z"}}'
+ * import assert from "node:assert/strict";
+ * assert.equal(encodeTagged({ at: new Date(0) }), '{"at":{"$date":"1970-01-01T00:00:00.000Z"}}');
  * ```
  */
 export function encodeTagged(value: unknown): string {
@@ -136,7 +137,8 @@ export function storedSnapshotOf(email: string, record: SnapshotRecord): StoredS
  * @returns its times, `version` = `"<collected_at> <body>"`, and the snapshot decoded on demand
  * @example The stamp of a row
  * ```ts
- * stampOf({ collected_at: 0, seen_at: 60_000, body: "{}" }).version; // "0 {}"
+ * import assert from "node:assert/strict";
+ * assert.equal(stampOf({ collected_at: 0, seen_at: 60_000, body: "{}" }).version, "0 {}");
  * ```
  */
 export function stampOf(record: SnapshotRecord, email = ""): SnapshotStamp {

@@ -49,8 +49,14 @@ export interface SqliteStoreOptions {
  * @returns the store; throws a `StoreError` naming the file when it cannot be opened or migrated
  * @example Opening an in-memory store for a test
  * ```ts
+ * import assert from "node:assert/strict";
  * import { silentLogger } from "../../config/log.ts";
  * const store = await createSqliteStore({ path: ":memory:", log: silentLogger });
+ * const at = new Date("2026-12-07T09:00:00Z");
+ * const began = await store.statuses.observe([
+ *   { device: "serial:C02X", practice: "firewall", status: "warn", since: at },
+ * ]);
+ * assert.deepEqual(began, new Map([["serial:C02X\u0000firewall", at]]));
  * await store.close();
  * ```
  */

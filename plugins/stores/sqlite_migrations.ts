@@ -94,9 +94,11 @@ export interface MigrateOptions {
  *   the ones before it stay applied
  * @example Bringing an in-memory database up to date
  * ```ts
+ * import assert from "node:assert/strict";
  * import { DatabaseSync } from "node:sqlite";
  * const db = new DatabaseSync(":memory:");
- * migrate(db, { at: new Date() }); // → MIGRATIONS.length
+ * assert.equal(migrate(db, { at: new Date() }), MIGRATIONS.length);
+ * assert.equal(migrate(db, { at: new Date() }), MIGRATIONS.length); // nothing left to run
  * ```
  */
 export function migrate(db: DatabaseSync, options: MigrateOptions): number {

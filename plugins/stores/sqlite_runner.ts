@@ -32,9 +32,10 @@ export interface SqliteRunner {
  * @returns `run` for the per-concern modules, and `close` for the store
  * @example Running a read
  * ```ts
+ * import assert from "node:assert/strict";
  * import { DatabaseSync } from "node:sqlite";
  * const { run, close } = sqliteRunner(new DatabaseSync(":memory:"), ":memory:");
- * await run("read a number", () => 42); // → 42
+ * assert.equal(await run("read a number", () => 42), 42);
  * await close();
  * ```
  */

@@ -41,7 +41,8 @@ export function loadOuiTable(): Promise<OuiTable> {
  * @param mac in any usual notation (`00:0C:29:…`, `00-0c-29-…`, `000c29…`)
  * @example
  * ```ts
- * manufacturerOf(await loadOuiTable(), "00:0C:29:12:34:56"); // "VMware, Inc."
+ * import assert from "node:assert/strict";
+ * assert.equal(manufacturerOf(await loadOuiTable(), "00:0C:29:12:34:56"), "VMware, Inc.");
  * ```
  */
 export function manufacturerOf(table: OuiTable, mac: string): string | null {

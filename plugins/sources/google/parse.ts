@@ -57,9 +57,10 @@ const ANDROID_PER_APP_SOURCES = "8.0.0";
  *
  * @example
  * ```ts
- * normalizeVersion("9.3"); // "9.3.0"
- * normalizeVersion("10"); // "10.0.0"
- * normalizeVersion("beta"); // undefined
+ * import assert from "node:assert/strict";
+ * assert.equal(normalizeVersion("9.3"), "9.3.0");
+ * assert.equal(normalizeVersion("10"), "10.0.0");
+ * assert.equal(normalizeVersion("beta"), undefined);
  * ```
  */
 export function normalizeVersion(version: string): string | undefined {
@@ -76,8 +77,17 @@ export function normalizeVersion(version: string): string | undefined {
  *
  * @example
  * ```ts
- * parseOsInformation("iOS 9.3"); // { platform: "iOS", os: "iOS", os_version: "9.3.0" }
- * parseOsInformation("Android 15 QPR1"); // { platform: "Android", os: "Android", os_version: "15 QPR1" }
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(parseOsInformation("iOS 9.3"), {
+ *   platform: "iOS",
+ *   os: "iOS",
+ *   os_version: "9.3.0",
+ * });
+ * assert.deepEqual(parseOsInformation("Android 15 QPR1"), {
+ *   platform: "Android",
+ *   os: "Android",
+ *   os_version: "15 QPR1",
+ * });
  * ```
  */
 export function parseOsInformation(

@@ -63,15 +63,20 @@ export interface TokenProvider {
  * @throws {TypeError} when the private key is not a PKCS#8 PEM RSA key (the key is never quoted)
  * @example Getting a token
  * ```ts
- * const tokens = await createTokenProvider({
+ * import assert from "node:assert/strict";
+ * const options = {
  *   clientEmail: "stethoscope@example.iam.gserviceaccount.com",
- *   privateKey: Deno.env.get("GOOGLE_PRIVATE_KEY") ?? "",
+ *   privateKey: "-----BEGIN PRIVATE KEY-----\nnot a key\n-----END PRIVATE KEY-----\n",
  *   subject: "admin@example.com",
  *   scopes: ["https://www.googleapis.com/auth/admin.directory.device.mobile.readonly"],
  *   tokenUri: DEFAULT_TOKEN_URI,
  *   now: () => new Date(),
+ * };
+ * // the key is read at once; a token is asked for on the first `tokens.token(signal)`
+ * await assert.rejects(createTokenProvider(options), {
+ *   message: "GOOGLE_API_SECRETS.private_key is not a PKCS#8 PEM RSA private key; " +
+ *     "paste the private_key of the service-account JSON",
  * });
- * const bearer = await tokens.token(AbortSignal.timeout(5000));
  * ```
  */
 export async function createTokenProvider(options: TokenOptions): Promise<TokenProvider> {

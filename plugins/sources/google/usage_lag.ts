@@ -31,11 +31,14 @@ export interface DayRequest<T> {
  *
  * @example
  * ```ts
- * const latest = createLatestDayFinder({ now: () => new Date() });
+ * import assert from "node:assert/strict";
+ * const latest = createLatestDayFinder({ now: () => new Date("2026-12-07T09:00:00Z") });
+ * const notYet = new Error("Data for dates later than 2026-12-05 is not yet available");
  * const { value, date } = await latest({
- *   fetchDay: (date) => Promise.resolve({ date }),
- *   notYetAvailable: () => null,
+ *   fetchDay: (day) => day > "2026-12-05" ? Promise.reject(notYet) : Promise.resolve({ day }),
+ *   notYetAvailable: (error) => error === notYet ? notYet.message : null,
  * });
+ * assert.deepEqual([value, date], [{ day: "2026-12-05" }, "2026-12-05"]);
  * ```
  */
 export function createLatestDayFinder(

@@ -85,21 +85,6 @@ export interface GraphClient {
  * Creates a Graph client.
  *
  * @throws never at creation; token and request failures surface on first use
- * @example
- * ```ts
- * const graph = createGraphClient({
- *   graphUrl: "https://graph.microsoft.com/v1.0",
- *   loginUrl: "https://login.microsoftonline.com",
- *   tenantId: "contoso.onmicrosoft.com",
- *   clientId: "00000000-0000-0000-0000-000000000000",
- *   clientSecret: "from the environment",
- *   timeoutMs: 10_000,
- *   now: () => new Date(),
- * });
- * const page = await graph.get("/deviceManagement/managedDevices", AbortSignal.timeout(10_000), {
- *   $top: "100",
- * });
- * ```
  */
 export function createGraphClient(options: GraphOptions): GraphClient {
   const base = options.graphUrl.replace(/\/+$/, "");

@@ -76,8 +76,13 @@ const SERIAL_PLACEHOLDERS = new Set(["", "0", "unknown", "none", "default string
  *
  * @example
  * ```ts
- * osOf("Windows", "10.0.22631.4317");
- * // { platform: "Windows", os: "Microsoft Windows 11", os_version: "10.0.22631.4317", os_build: "22631" }
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(osOf("Windows", "10.0.22631.4317"), {
+ *   platform: "Windows",
+ *   os: "Microsoft Windows 11",
+ *   os_version: "10.0.22631.4317",
+ *   os_build: "22631",
+ * });
  * ```
  */
 export function osOf(
