@@ -48,9 +48,18 @@ function key(config: Config): Uint8Array {
  *
  * @example
  * ```ts
- * import type { Config } from "../../config/schema.ts";
- * declare const config: Config;
- * const jwt = await mintToken(config, { email: "fry@planetexpress.com", seconds: 86_400 });
+ * import assert from "node:assert/strict";
+ * import { demoConfig } from "../../config/demo.ts";
+ * const config = demoConfig(); // a random JWT_SECRET_KEY
+ * const now = new Date("2026-12-07T09:00:00Z");
+ * const jwt = await mintToken(config, { email: "fry@example.com", seconds: 86_400, now });
+ * const identity = await verifyToken(config, jwt, now);
+ * assert.deepEqual(identity, { email: "fry@example.com", privileged: false });
+ * const tomorrow = new Date("2026-12-08T09:10:00Z");
+ * await assert.rejects(verifyToken(config, jwt, tomorrow), {
+ *   status: 401,
+ *   message: "JWT Error: Token is expired.",
+ * });
  * ```
  */
 export async function mintToken(

@@ -46,10 +46,20 @@ export const BODY_ENDED_MESSAGE = "The request ended before all of it arrived. T
  * @throws {RangeError} when `maxBytes` is not a positive integer
  * @example Use before any middleware or route that reads a body
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Hono } from "hono";
  * import type { AppEnv } from "../context.ts";
  * const app = new Hono<AppEnv>();
  * app.use(bodyLimits({ maxBytes: 1024 }));
+ * app.post("/api/v1/feedback", async (c) => c.text(`read ${(await c.req.text()).length} bytes`));
+ * const post = (body: string) => app.request("/api/v1/feedback", { method: "POST", body });
+ * assert.equal(await (await post("x".repeat(1024))).text(), "read 1024 bytes");
+ * const refused = await post("x".repeat(1025));
+ * assert.equal(refused.status, 413);
+ * assert.deepEqual(await refused.json(), {
+ *   error: "This request is too large (the limit is 1024 bytes).",
+ *   status: 413,
+ * });
  * ```
  */
 export function bodyLimits(

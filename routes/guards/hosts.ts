@@ -23,9 +23,15 @@ const MAX_SHOWN = 100;
  * @returns the middleware
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Hono } from "hono";
  * const app = new Hono();
  * app.use(trustedHosts({ trusted: ["steth.example.com"], behindProxy: false }));
+ * app.get("/", (c) => c.text("hello"));
+ * assert.equal((await app.request("https://steth.example.com/")).status, 200);
+ * const other = await app.request("https://evil.example/");
+ * assert.equal(other.status, 400);
+ * assert.equal(await other.text(), 'Host "evil.example" is not trusted');
  * ```
  */
 export function trustedHosts(

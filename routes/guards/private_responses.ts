@@ -25,10 +25,15 @@ export const CLEAR_ON_SIGN_OUT = '"cache", "cookies"';
  * @returns the middleware (no options)
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Hono } from "hono";
  * import type { AppEnv } from "../context.ts";
  * const app = new Hono<AppEnv>();
  * app.use(privateResponses());
+ * app.get("/devices", (c) => c.text("Fry's devices"));
+ * const answer = await app.request("/devices");
+ * assert.equal(answer.headers.get("cache-control"), "no-store");
+ * assert.equal(answer.headers.get("vary"), "Cookie, Authorization");
  * ```
  */
 export function privateResponses(): MiddlewareHandler<AppEnv> {

@@ -45,7 +45,11 @@ function trustedProxy(address: string, proxies: readonly Range[]): boolean {
  *
  * @example
  * ```ts
- * clientAddress("10.0.0.2", "203.0.113.9, 10.0.0.3", parseProxies(["10.0.0.0/8"])); // "203.0.113.9"
+ * import assert from "node:assert/strict";
+ * const proxies = parseProxies(["10.0.0.0/8"]);
+ * assert.equal(clientAddress("10.0.0.2", "203.0.113.9, 10.0.0.3", proxies), "203.0.113.9");
+ * // a peer that is not a proxy: its X-Forwarded-For is not believed
+ * assert.equal(clientAddress("198.51.100.7", "203.0.113.9", proxies), "198.51.100.7");
  * ```
  */
 export function clientAddress(

@@ -107,9 +107,17 @@ const API_RE = /^\/api(\/|$)/;
  * @returns the middleware
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Hono } from "hono";
  * const app = new Hono();
- * app.use(rateLimits({ login: DEFAULT_LIMITS.LOGIN, api: DEFAULT_LIMITS.API }));
+ * app.use(rateLimits({
+ *   login: { requests: 2, perSeconds: 60 }, api: DEFAULT_LIMITS.API,
+ *   clientOf: () => "203.0.113.9", nowMs: () => 0,
+ * }));
+ * app.get("/login", (c) => c.text("sign in"));
+ * const statuses = [];
+ * for (let i = 0; i < 3; i++) statuses.push((await app.request("/login")).status);
+ * assert.deepEqual(statuses, [200, 200, 429]);
  * ```
  */
 export function rateLimits(options: {

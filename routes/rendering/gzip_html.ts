@@ -31,8 +31,9 @@ const VARY_ACCEPT_ENCODING_RE = /(?:^|,)\s*accept-encoding\s*(?:,|$)/i;
  *   `identity`, `*` or none
  * @example
  * ```ts
- * prefersGzip("gzip, deflate, br"); // true
- * prefersGzip("gzip;q=0.9"); // false
+ * import assert from "node:assert/strict";
+ * assert.equal(prefersGzip("gzip, deflate, br"), true);
+ * assert.equal(prefersGzip("gzip;q=0.9"), false);
  * ```
  */
 export function prefersGzip(header: string | undefined): boolean {

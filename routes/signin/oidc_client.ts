@@ -180,22 +180,17 @@ export function providerConfiguration(
  * import assert from "node:assert/strict";
  * import { demoConfig } from "../../config/demo.ts";
  * import { createOidcClient } from "./oidc_client.ts";
+ * const id = "https://id.example.com";
  * const client = createOidcClient({
- *   ...demoConfig(),
- *   LOGIN_MANAGER: "oidc",
- *   OIDC_ISSUER: "https://id.example.com",
- *   OIDC_CLIENT_ID: "stethoscope",
- *   OIDC_AUTHORIZATION_URL: "https://id.example.com/authorize",
- *   OIDC_TOKEN_URL: "https://id.example.com/token",
- *   OIDC_JWKS_URL: "https://id.example.com/jwks",
+ *   ...demoConfig(), LOGIN_MANAGER: "oidc", OIDC_ISSUER: id, OIDC_CLIENT_ID: "stethoscope",
+ *   OIDC_AUTHORIZATION_URL: `${id}/authorize`, OIDC_TOKEN_URL: `${id}/token`,
+ *   OIDC_JWKS_URL: `${id}/jwks`,
  * });
  * const url = await client.authorizationUrl({
- *   state: "s",
- *   nonce: "n",
- *   verifier: "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk",
+ *   state: "s", nonce: "n", verifier: "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk",
  *   redirectUri: "https://stethoscope.example.com/auth/oidc/callback",
  * });
- * assert.equal(url.origin + url.pathname, "https://id.example.com/authorize");
+ * assert.equal(url.origin + url.pathname, `${id}/authorize`);
  * assert.equal(url.searchParams.get("code_challenge"), "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM");
  * ```
  */

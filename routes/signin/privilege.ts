@@ -39,8 +39,9 @@ export interface Principal {
  * @returns true when it holds such a character
  * @example
  * ```ts
- * foldsIntoAscii("\u212Aif@example.com"); // true
- * foldsIntoAscii("José@example.com"); // false
+ * import assert from "node:assert/strict";
+ * assert.equal(foldsIntoAscii("\u212Aif@example.com"), true);
+ * assert.equal(foldsIntoAscii("José@example.com"), false);
  * ```
  */
 export function foldsIntoAscii(email: string): boolean {
@@ -60,9 +61,10 @@ export function foldsIntoAscii(email: string): boolean {
  * @returns true when privileged
  * @example
  * ```ts
- * isPrivileged({ PRIVILEGED_USERS: ["admin@example.com"], PRIVILEGED_GROUPS: [] }, {
- *   email: "Admin@Example.com",
- * }); // true
+ * import assert from "node:assert/strict";
+ * const config = { PRIVILEGED_USERS: ["admin@example.com"], PRIVILEGED_GROUPS: [] };
+ * assert.equal(isPrivileged(config, { email: "Admin@Example.com" }), true);
+ * assert.equal(isPrivileged(config, { email: "fry@example.com" }), false);
  * ```
  */
 export function isPrivileged(

@@ -105,8 +105,9 @@ const SAFE_NEXT_RE = /^\/(?![/\\])[\x21-\x7e]*$/;
  *
  * @example
  * ```ts
- * safeNext("/devices"); // "/devices"
- * safeNext("//evil.example/"); // "/"
+ * import assert from "node:assert/strict";
+ * assert.equal(safeNext("/devices"), "/devices");
+ * assert.equal(safeNext("//evil.example/"), "/");
  * ```
  */
 export function safeNext(next: string | undefined): string {

@@ -153,17 +153,21 @@ export interface SignedJsonCookie<T> {
  * @returns the cookie's read, write and clear
  * @example A cookie holding a counter that expires
  * ```ts
- * import { signedJsonCookie } from "./signed_cookies.ts";
- * const visits = signedJsonCookie({
- *   name: "visits",
- *   path: "/",
- *   sameSite: "Lax",
- *   parse: (d) => {
- *     const v = d as { n?: unknown; exp?: unknown };
- *     return typeof v.n === "number" && typeof v.exp === "number" ? { n: v.n, exp: v.exp } : null;
- *   },
- * });
- * // in a handler: await visits.read(c, { keys, expired: (v) => v.exp < Date.now() })
+ * import assert from "node:assert/strict";
+ * import { Hono } from "hono";
+ * import type { AppEnv } from "../context.ts";
+ * const visits = signedJsonCookie({ name: "visits", path: "/", sameSite: "Lax",
+ *   parse: (d) => typeof (d as { n?: unknown }).n === "number" ? d as { n: number } : null });
+ * const keys = { current: "0123456789abcdef0123456789abcdef" };
+ * const write = { key: keys.current, secure: true, maxAgeSeconds: 60 };
+ * const app = new Hono<AppEnv>()
+ *   .get("/set", async (c) => (await visits.write(c, { n: 1 }, write), c.text("set")))
+ *   .get("/read", async (c) => c.json(await visits.read(c, { keys, expired: () => false })));
+ * const cookie = (await app.request("/set")).headers.get("set-cookie")!.split(";")[0]!;
+ * const read = async (cookie: string) =>
+ *   (await app.request("/read", { headers: { cookie } })).json();
+ * assert.deepEqual(await read(cookie), { outcome: "valid", value: { n: 1 }, key: "current" });
+ * assert.deepEqual(await read(cookie.replace("visits=", "visits=x")), { outcome: "refused" });
  * ```
  */
 export function signedJsonCookie<T>(spec: {
