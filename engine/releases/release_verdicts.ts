@@ -85,12 +85,10 @@ function target(
  *   cycle: "13", label: "13", released: null, eol: new Date("2025-09-15"), latest: null,
  *   latestReleased: null,
  * };
- * const verdict = judgeWithPolicy({ source: "jamf", os: "macOS", os_version: "13.7.8" }, {
- *   policy: parseOsPolicy("supported"),
- *   data: { apple: {}, lifecycles: { macos: [macos13] } },
- *   now: new Date("2026-11-30"),
- * });
- * assert.deepEqual(verdict, {
+ * const mac = { source: "jamf", os: "macOS", os_version: "13.7.8" };
+ * const data = { apple: {}, lifecycles: { macos: [macos13] } };
+ * const now = new Date("2026-11-30");
+ * assert.deepEqual(judgeWithPolicy(mac, { policy: parseOsPolicy("supported"), data, now }), {
  *   status: "warn",
  *   sentences: ["macOS 13 no longer gets security updates (they ended on 15 September 2025)."],
  *   targets: [], // no newer release in this data to name

@@ -106,25 +106,16 @@ const WAIVABLE = new Set(["warn", "nudge", "unknown"]);
  * @example A firewall waived on one Mac until 1 March
  * ```ts
  * import assert from "node:assert/strict";
- * const [mac] = applyExemptions([{
- *   sources: ["jamf"],
- *   identifiers: { serial: "C02X" },
- *   practices: { firewall: { status: "warn" } },
- * }], [{
- *   id: "e1",
- *   email: "fry@example.com",
- *   device: "serial:C02X",
- *   practice: "firewall",
- *   reason: "Lab machine",
- *   grantedBy: "sec@example.com",
- *   grantedAt: new Date("2026-12-01T00:00:00Z"),
- *   expiresAt: new Date("2027-03-01T00:00:00Z"),
+ * const until = new Date("2027-03-01T00:00:00Z");
+ * const firewall = { status: "warn" as const };
+ * const mac = { sources: ["jamf"], identifiers: { serial: "C02X" }, practices: { firewall } };
+ * const [shown] = applyExemptions([mac], [{
+ *   id: "e1", email: "fry@example.com", device: "serial:C02X", practice: "firewall",
+ *   reason: "Lab machine", grantedBy: "sec@example.com",
+ *   grantedAt: new Date("2026-12-01T00:00:00Z"), expiresAt: until,
  * }], new Date("2026-12-07T00:00:00Z"));
- * assert.deepEqual(mac?.practices.firewall?.exempt, {
- *   id: "e1",
- *   until: new Date("2027-03-01T00:00:00Z"),
- *   reason: "Lab machine",
- *   scope: "device",
+ * assert.deepEqual(shown?.practices.firewall?.exempt, {
+ *   id: "e1", until, reason: "Lab machine", scope: "device",
  * });
  * ```
  */

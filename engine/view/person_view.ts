@@ -125,18 +125,13 @@ export interface PersonViewOptions {
  * import { DEFAULT_PRACTICES } from "../practices/default_practices.ts";
  * import { buildPracticeSet } from "../practices/practices.ts";
  * const now = new Date("2026-12-07T09:00:00Z");
+ * const items = [
+ *   { source: "jamf", platform: "Mac", identifiers: { serial: "C02X" } },
+ *   { source: "bitfit", identifiers: { serial: "C02X" } },
+ * ];
  * const view = await personView({
- *   email: "fry@example.com",
- *   collectedAt: now,
- *   devices: {
- *     items: [
- *       { source: "jamf", platform: "Mac", identifiers: { serial: "C02X" } },
- *       { source: "bitfit", identifiers: { serial: "C02X" } },
- *     ],
- *     errors: [],
- *   },
- *   accounts: null,
- *   events: null,
+ *   email: "fry@example.com", collectedAt: now, devices: { items, errors: [] },
+ *   accounts: null, events: null,
  * }, { practices: buildPracticeSet(DEFAULT_PRACTICES), deviceTransforms: [], now });
  * assert.equal(view.devices.length, 1);
  * assert.deepEqual(view.devices[0]?.sources, ["jamf", "bitfit"]);
