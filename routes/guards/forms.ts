@@ -21,9 +21,10 @@ export const UNREADABLE_FORM_MESSAGE =
  * @returns whether they are equal
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { sameToken } from "./forms.ts";
- * sameToken("3f9a", "3f9a"); // true
- * sameToken("3f9a", "3f9b"); // false
+ * assert.equal(sameToken("3f9a", "3f9a"), true);
+ * assert.equal(sameToken("3f9a", "3f9b"), false);
  * ```
  */
 export function sameToken(a: string, b: string): boolean {
