@@ -133,8 +133,11 @@ export function twoStepOn(a: Account): boolean {
  *
  * @example
  * ```ts
- * twoStepState({ name: "fry@planetexpress.com", type: "google", source: "google",
- *   user_usage: {}, last_updated: new Date() }); // "unknown"
+ * import assert from "node:assert/strict";
+ * const account = (user_usage: Record<string, boolean>) => ({ name: "fry@example.com",
+ *   type: "google", source: "google", user_usage, last_updated: new Date(0) });
+ * assert.equal(twoStepState(account({ "accounts:is_2sv_enrolled": false })), "off");
+ * assert.equal(twoStepState(account({})), "unknown"); // the report did not say: never "off"
  * ```
  */
 export function twoStepState(a: Account): "on" | "off" | "unknown" {
