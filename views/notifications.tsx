@@ -112,6 +112,11 @@ export function NotificationCard(
     readOnly?: boolean;
     /** The fix of the practice the alert is about (`/devices#dev-C02X-firewall`), linked. */
     fixHref?: string;
+    /**
+     * The title of the to-do item the alert sits under ("Firewall is off"): once the alert is
+     * dismissed, the status line says that item is still to do, rather than repeat the alert.
+     */
+    stillToDo?: string;
   },
 ): Child {
   const { n, state } = props;
@@ -119,13 +124,14 @@ export function NotificationCard(
   const action = `/notifications/${encodeURIComponent(n.id)}`;
   const hx = { "hx-target": `#${domId}`, "hx-swap": "outerHTML" };
   if (state.dismissed) {
-    return props.focus
-      ? (
-        <p id={domId} class="muted" tabindex={-1} autofocus role="status">
-          Dismissed “{n.title ?? n.message.slice(0, 60)}”.
-        </p>
-      )
-      : <div id={domId} hidden></div>;
+    if (!props.focus) return <div id={domId} hidden></div>;
+    return (
+      <p id={domId} class="muted" tabindex={-1} autofocus role="status">
+        {props.stillToDo === undefined
+          ? `Dismissed “${n.title ?? n.message.slice(0, 60)}”.`
+          : `Alert dismissed. “${props.stillToDo}” stays on your list until it is fixed.`}
+      </p>
+    );
   }
   const answered = state.answer !== undefined
     ? n.answers?.find((a) => a.value === state.answer)?.label ?? state.answer

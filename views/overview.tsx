@@ -104,6 +104,8 @@ function Item(
     ui: UiConfig;
     /** The looked-up person (look-up mode: links keep them, alerts are read-only). */
     lookedUp: string | undefined;
+    /** The alert just dismissed without JavaScript, told where it was (`?dismissed=`). */
+    dismissed: string | undefined;
   },
 ) {
   const { item } = props;
@@ -116,7 +118,10 @@ function Item(
       resetLink={props.ui.passwordResetLink}
       contact={props.ui.contactEmail}
       readOnly={props.lookedUp !== undefined}
-      {...(item.kind === "practice" ? { fixHref: personHref(item.href, props.lookedUp) } : {})}
+      {...(item.kind === "practice"
+        ? { fixHref: personHref(item.href, props.lookedUp), stillToDo: item.title }
+        : {})}
+      focus={state.dismissed && n.id === props.dismissed}
     />
   );
   if (item.kind === "alert") return <li class="todo-alert">{card(item.alert, item.state)}</li>;
@@ -129,7 +134,10 @@ function Item(
         {item.where}
         <Due item={item} now={props.now} />
       </span>
-      {item.kind === "practice" && item.alerts.map((a) => card(a.alert, a.state))}
+      {item.kind === "practice" &&
+        item.alerts
+          .filter((a) => !a.state.dismissed || a.alert.id === props.dismissed)
+          .map((a) => card(a.alert, a.state))}
     </li>
   );
 }
@@ -144,6 +152,11 @@ export function Overview(
     now: Date;
     csrf: string | undefined;
     ui: UiConfig;
+    /**
+     * The id of the alert just dismissed by a plain form post (the redirect's `?dismissed=`): if
+     * it sat under an item, the status line htmx would have shown takes its place and the focus.
+     */
+    dismissed?: string | undefined;
   },
 ): Child {
   const { list, whose } = props;
@@ -200,6 +213,7 @@ export function Overview(
                   csrf={props.csrf}
                   ui={props.ui}
                   lookedUp={lookedUp}
+                  dismissed={props.dismissed}
                 />
               ))}
             </ul>

@@ -12,7 +12,9 @@
  * - **An alert about a failing practice** (a notification naming the `practice`, and the
  *   `device` by any of its identifiers) is attached to that practice's item: it links to the fix
  *   and is counted once, with the practice. Dismissing it hides the alert, not the item: only a
- *   fixed device clears it. An alert about a practice the device now passes is a notice.
+ *   fixed device clears it. A dismissed alert stays on its item with `state.dismissed`, so the
+ *   page can say, where the alert was, that the item is still to do. An alert about a practice
+ *   the device now passes is a notice.
  * - **Exempt practices** (an `exempt` flag on the practice result, set inside `personView` when
  *   the security team waives it) are left out.
  *
@@ -80,6 +82,7 @@ export type TodoItem =
   | ItemBase & {
     kind: "practice";
     practice: string;
+    /** The alerts about this practice on this device, dismissed ones too (`state.dismissed`). */
     alerts: LinkedAlert[];
     /** An update item's one release to install, named in its title with its deadline. */
     target?: PracticeTarget;
@@ -305,7 +308,7 @@ export function todoList(input: TodoInput): TodoList {
       ? undefined
       : linkedItem(n, input.devices, practiceItems);
     if (about !== undefined) {
-      if (!state.dismissed) about.alerts.push({ alert: n, state });
+      about.alerts.push({ alert: n, state });
       continue;
     }
     if (state.dismissed) continue;

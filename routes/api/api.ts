@@ -158,8 +158,8 @@ for (const [path, recordType, lookup, fromSnapshot] of MERGED) {
  * (`engine/view/todo.ts`): `count` (what the badge shows), `byLevel` (`shown`/`counted` per
  * level) and `items`, most urgent first, each with its stable `key`, `kind`, `level`, `counted`,
  * `title`, `where`, `href` (a path on this site), `since`/`deadline` when known, the alert
- * (`alert`, with `answered`) or the alerts about a practice (`alerts`, their ids). From the
- * person's snapshot when there is one, like the pages.
+ * (`alert`, with `answered`) or the alerts about a practice not dismissed (`alerts`, their ids).
+ * From the person's snapshot when there is one, like the pages.
  */
 api.get("/todo/:email", async (c) => {
   const email = c.req.param("email");
@@ -185,7 +185,9 @@ api.get("/todo/:email", async (c) => {
       ...("alert" in rest
         ? { alert: { id: rest.alert.id, answered: rest.state.answer !== undefined } }
         : {}),
-      ...("alerts" in rest ? { alerts: rest.alerts.map((a) => a.alert.id) } : {}),
+      ...("alerts" in rest
+        ? { alerts: rest.alerts.filter((a) => !a.state.dismissed).map((a) => a.alert.id) }
+        : {}),
       ...("target" in rest && rest.target ? { target: rest.target } : {}),
     })),
   });

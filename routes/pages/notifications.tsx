@@ -1,7 +1,7 @@
 /**
  * Notification forms: `POST /notifications/:id/dismiss` and `POST /notifications/:id/feedback`.
- * A plain form post gets a 303 back to the page; htmx gets the updated card, with the alert
- * count updated out of band.
+ * A plain form post gets a 303 back to the page (to the place of a dismissed alert that sat under
+ * a to-do item); htmx gets the updated card, with the alert count updated out of band.
  *
  * @module
  */
@@ -12,7 +12,7 @@ import { TodoCounts } from "../../views/overview.tsx";
 import { eventDomId } from "../../views/activity.tsx";
 import type { AppEnv, Ctx } from "../context.ts";
 import { wantsFragment } from "../context.ts";
-import { stateOf } from "../../engine/view/todo.ts";
+import { stateOf, type TodoItem, type TodoList } from "../../engine/view/todo.ts";
 import { whoseOf } from "../rendering/page_parts.tsx";
 import { personData, todoOf } from "../rendering/person_data.ts";
 import { dismiss, FeedbackRefused, FeedbackSchema, recordFeedback } from "../feedback.ts";
@@ -31,6 +31,7 @@ async function fragment(c: Ctx, id: string, error?: string): Promise<Response> {
   const email = c.var.user!.email;
   const [data, list] = await Promise.all([personData(c, email), todoOf(c, email)]);
   const n = data.notifications.items.find((x) => x.id === id);
+  const item = sittingUnder(list, id);
   return c.html(
     <>
       {n && (
@@ -43,6 +44,7 @@ async function fragment(c: Ctx, id: string, error?: string): Promise<Response> {
           focus
           resetLink={config.UI.passwordResetLink}
           contact={config.UI.contactEmail}
+          {...(item ? { stillToDo: item.title } : {})}
         />
       )}
       <AlertCount count={list.count} oob />
@@ -50,6 +52,11 @@ async function fragment(c: Ctx, id: string, error?: string): Promise<Response> {
     </>,
     error ? 422 : 200,
   );
+}
+
+/** The to-do item an alert sits under (an alert about a failing practice), if any. */
+function sittingUnder(list: TodoList, id: string): TodoItem | undefined {
+  return list.items.find((i) => i.kind === "practice" && i.alerts.some((a) => a.alert.id === id));
 }
 
 notifications.post("/notifications/:id/dismiss", async (c) => {
@@ -61,7 +68,13 @@ notifications.post("/notifications/:id/dismiss", async (c) => {
   if (id.length > 200) return errorPage(c, 404, "There is no such alert for you.");
   await dismiss(c, c.var.user!.email, id); // FeedbackRefused: routes/refusals.ts
   if (wantsFragment(c)) return fragment(c, id);
-  return c.redirect("/", 303);
+  // Without JavaScript: back to where the alert was when it sat under an item, which says, as
+  // the htmx fragment does, that the item is still to do (views/overview.tsx, `dismissed`).
+  const item = sittingUnder(await todoOf(c, c.var.user!.email), id);
+  return c.redirect(
+    item ? `/?dismissed=${encodeURIComponent(id)}#${notificationDomId(id)}` : "/",
+    303,
+  );
 });
 
 notifications.post("/notifications/:id/feedback", async (c) => {

@@ -49,6 +49,7 @@ overview.get("/", async (c) => {
               now={now()}
               csrf={c.var.user?.csrf}
               ui={config.UI}
+              dismissed={c.req.query("dismissed")}
             />
           </>
         ),

@@ -109,7 +109,11 @@ for (const javaScript of [true, false]) {
       );
       if (javaScript) {
         const focused = await page.evaluate(() => document.activeElement?.textContent ?? "");
-        assert.equal(focused, "Dismissed “Your MacBook's firewall is off”.", "focus stays put");
+        assert.equal(
+          focused,
+          "Alert dismissed. “Firewall is off” stays on your list until it is fixed.",
+          "focus stays put",
+        );
         // Fry can act on 10 things; the answered question no longer counts, and the firewall
         // alert was counted with its "Firewall is off" item, which stays: 9, updated in place
         assert.equal(await page.locator("#alert-count").innerText(), "9");

@@ -33,7 +33,12 @@ Deno.test("a plain form post dismisses an alert for good: 303, and gone after re
       body: form(csrfOf(page)),
     });
     assert.equal(res.status, 303);
-    assert.equal(res.headers.get("location"), "/");
+    // back to where the alert sat, under its "Firewall is off" item, which is still to do
+    assert.equal(res.headers.get("location"), "/?dismissed=firewall-fry#n-firewall-fry");
+    assert.match(
+      await (await app.request("/?dismissed=firewall-fry", { cookie })).text(),
+      /<p id="n-firewall-fry" class="muted" tabindex="-1" autofocus role="status">Alert dismissed\. “Firewall is off” stays on your list until it is fixed\.<\/p>/,
+    );
     assert.doesNotMatch(await overview(app, cookie), /firewall is off/);
     await app.close();
     app = await startApp({ storePath });
@@ -79,7 +84,7 @@ Deno.test("htmx gets the updated card and every count out of band: a linked aler
     assert.equal(res.status, 200);
     assert.equal(
       await res.text(),
-      `<p id="n-firewall-fry" class="muted" tabindex="-1" autofocus role="status">Dismissed “Your MacBook&#39;s firewall is off”.</p><span class="badge" id="alert-count"  hx-swap-oob="true">10</span>` +
+      `<p id="n-firewall-fry" class="muted" tabindex="-1" autofocus role="status">Alert dismissed. “Firewall is off” stays on your list until it is fixed.</p><span class="badge" id="alert-count"  hx-swap-oob="true">10</span>` +
         COUNTS("6 to fix now, 4 suggestions. Also listed: 7 that can&#39;t be checked, 1 notice.", [
           6,
           4,
