@@ -23,6 +23,7 @@ import {
 } from "./practice_policies.ts";
 import { fillTitle } from "./practice_titles.ts";
 import type { DeviceRecord, PracticeData } from "../core/types.ts";
+import { windowsBuild, windowsVersionName } from "../releases/os_names.ts";
 import {
   chooseTarget,
   type TargetCandidate,
@@ -59,12 +60,24 @@ function osVersionOf(record: DeviceRecord, os: string): string | undefined {
 /** A static verdict: the status, the sentences that say why, the release it asks for. */
 type Verdict = StaticVerdict;
 
-/** The release a configured version names: "macOS 26.6", "Android 14", "Windows 11 build 26200". */
+/**
+ * The release a configured version names: "macOS 26.6", "Android 14"; a Windows build as
+ * Microsoft names its feature update, "Windows 11 25H2" for `10.0.26200` (with the OS build when
+ * the version gives one: "Windows 11 25H2 (OS build 26200.6584)"; `os_names.ts`), or
+ * "Windows 11 build 26120" for a build it does not know.
+ */
 function configuredTarget(
   status: TargetCandidate["status"],
   os: string,
   version: string,
 ): TargetCandidate {
+  const build = /windows/i.test(os) ? windowsBuild({ os_version: version }) : undefined;
+  const release = build === undefined ? undefined : windowsVersionName(build);
+  if (release !== undefined) {
+    const revision = /^\s*10\.0\.\d+\.(\d+)/.exec(version)?.[1];
+    const name = revision === undefined ? release : `${release} (OS build ${build}.${revision})`;
+    return { status, name, version };
+  }
   return { status, name: fillTitle("{os} {recommended}", { os, recommended: version }), version };
 }
 

@@ -81,3 +81,75 @@ export function withReleaseName<T extends DeviceFields>(record: T): T {
   const os = windowsReleaseName(record.os, windowsBuild(record));
   return os === record.os ? record : { ...record, os };
 }
+
+/**
+ * Feature updates by build, as Microsoft names them ("Windows 10 release information" and
+ * "Windows 11 release information", learn.microsoft.com/windows/release-health): Windows 10 from
+ * 1507 (10240) to 22H2 (19045), Windows 11 from 21H2 (22000) to 26H2 (26300) and 26H1 (28000,
+ * for new devices only).
+ */
+const FEATURE_UPDATES: Readonly<Record<number, string>> = {
+  10240: "Windows 10 1507",
+  10586: "Windows 10 1511",
+  14393: "Windows 10 1607",
+  15063: "Windows 10 1703",
+  16299: "Windows 10 1709",
+  17134: "Windows 10 1803",
+  17763: "Windows 10 1809",
+  18362: "Windows 10 1903",
+  18363: "Windows 10 1909",
+  19041: "Windows 10 2004",
+  19042: "Windows 10 20H2",
+  19043: "Windows 10 21H1",
+  19044: "Windows 10 21H2",
+  19045: "Windows 10 22H2",
+  22000: "Windows 11 21H2",
+  22621: "Windows 11 22H2",
+  22631: "Windows 11 23H2",
+  26100: "Windows 11 24H2",
+  26200: "Windows 11 25H2",
+  26300: "Windows 11 26H2",
+  28000: "Windows 11 26H1",
+};
+
+/**
+ * Long-term servicing releases by build, Enterprise then IoT Enterprise, as Microsoft names them
+ * (release-health "Enterprise and IoT Enterprise LTSB/LTSC editions"; the lifecycle pages
+ * "Windows 10 Enterprise 2016 LTSB", "Windows 10 IoT Enterprise LTSC 2021", "Windows 11 IoT
+ * Enterprise LTSC 2024"...).
+ */
+const LONG_TERM: Readonly<Record<number, readonly [string, string]>> = {
+  10240: ["Windows 10 Enterprise 2015 LTSB", "Windows 10 IoT Enterprise 2015 LTSB"],
+  14393: ["Windows 10 Enterprise 2016 LTSB", "Windows 10 IoT Enterprise 2016 LTSB"],
+  17763: ["Windows 10 Enterprise LTSC 2019", "Windows 10 IoT Enterprise LTSC 2019"],
+  19044: ["Windows 10 Enterprise LTSC 2021", "Windows 10 IoT Enterprise LTSC 2021"],
+  26100: ["Windows 11 Enterprise LTSC 2024", "Windows 11 IoT Enterprise LTSC 2024"],
+};
+
+/**
+ * The release a Windows build is, in Microsoft's words: the feature update ("Windows 11 25H2")
+ * or, on the long-term servicing channel, the LTSB/LTSC release ("Windows 10 Enterprise LTSC
+ * 2019", "Windows 11 IoT Enterprise LTSC 2024"). Changes when Microsoft ships a release: a build
+ * not in the tables (a preview, or a release newer than this code) has no name here.
+ *
+ * @param build the build (see `windowsBuild`), e.g. `26200`
+ * @param longTerm `"enterprise"` or `"iot"` for an Enterprise or IoT Enterprise LTSB/LTSC
+ *   edition; omitted for the general availability channel
+ * @returns the release's name, or `undefined` for a build it does not know
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.equal(windowsVersionName(26200), "Windows 11 25H2");
+ * assert.equal(windowsVersionName(19045), "Windows 10 22H2");
+ * assert.equal(windowsVersionName(17763, "enterprise"), "Windows 10 Enterprise LTSC 2019");
+ * assert.equal(windowsVersionName(26100, "iot"), "Windows 11 IoT Enterprise LTSC 2024");
+ * assert.equal(windowsVersionName(26120), undefined);
+ * ```
+ */
+export function windowsVersionName(
+  build: number,
+  longTerm?: "enterprise" | "iot",
+): string | undefined {
+  if (longTerm === undefined) return FEATURE_UPDATES[build];
+  return LONG_TERM[build]?.[longTerm === "iot" ? 1 : 0];
+}

@@ -7,7 +7,7 @@
  * @module
  */
 import { LIFECYCLE_PRODUCT, type OsFamily, osFamily } from "./os_family.ts";
-import { windowsBuild } from "./os_names.ts";
+import { windowsBuild, windowsVersionName } from "./os_names.ts";
 import type { OsPolicy } from "./os_policy.ts";
 import {
   addDays,
@@ -326,7 +326,10 @@ function windows(record: DeviceRecord, os: string, o: Options, v: Verdict): void
     (edition === "iot-lts" ? sameBuild.find((c) => c.cycle.endsWith("-e-lts")) : undefined) ??
     sameBuild.find((c) => !/-(e|w|iot)(-|$)/.test(c.cycle));
   if (!cycle) return;
-  const name = `${windowsRelease(cycle)} (${EDITIONS[edition]})`;
+  const known = windowsVersionName(build, longTermOf(edition));
+  const name = lts && known !== undefined
+    ? known
+    : `${windowsRelease(cycle, edition)} (${EDITIONS[edition]})`;
   if (hasEnded(cycle, o.now)) {
     const when = cycle.eol instanceof Date ? ` on ${formatDay(cycle.eol, o.now)}` : "";
     let sentence = `${name} reached end of servicing${when}.`;
@@ -346,7 +349,7 @@ function windows(record: DeviceRecord, os: string, o: Options, v: Verdict): void
       .sort((a, b) => Number(a.latest!.split(".")[2]) - Number(b.latest!.split(".")[2]))[0];
     const upgrade = next === undefined
       ? undefined
-      : target(`${windowsRelease(next)}${lts ? " LTSC" : ""}`, next.latest!, cycle.eol);
+      : target(windowsRelease(next, edition), next.latest!, cycle.eol);
     v.add("warn", sentence, upgrade);
   } else if (cycle.eol instanceof Date) {
     v.add("ok", `${name} is serviced until ${formatDay(cycle.eol, o.now)}.`);
@@ -355,7 +358,21 @@ function windows(record: DeviceRecord, os: string, o: Options, v: Verdict): void
   }
 }
 
-/** "Windows 11 24H2" from a cycle's label (`11 24H2 (E)`), edition words left out. */
-function windowsRelease(cycle: LifecycleCycle): string {
-  return `Windows ${cycle.label.replace(/\s*\((E|W|LTS|IoT)[^)]*\)|\s+IoT\b/gi, "").trim()}`;
+/** The LTSB/LTSC edition `windowsVersionName` names, for a long-term channel. */
+function longTermOf(edition: WindowsChannel): "enterprise" | "iot" | undefined {
+  return edition === "e-lts" ? "enterprise" : edition === "iot-lts" ? "iot" : undefined;
+}
+
+/**
+ * A cycle's release as Microsoft names it for the edition's channel, from the build of its
+ * `latest` ("Windows 11 24H2", "Windows 10 Enterprise LTSC 2019"); for a build `os_names.ts`
+ * does not know, from the cycle's label (`11 24H2 (E)` → "Windows 11 24H2", edition words left
+ * out, " LTSC" added on the long-term channel).
+ */
+function windowsRelease(cycle: LifecycleCycle, edition: WindowsChannel): string {
+  const build = Number(cycle.latest?.split(".")[2]);
+  const known = windowsVersionName(build, longTermOf(edition));
+  if (known !== undefined) return known;
+  const label = cycle.label.replace(/\s*\((E|W|LTS|IoT)[^)]*\)|\s+IoT\b/gi, "").trim();
+  return `Windows ${label}${edition.endsWith("-lts") ? " LTSC" : ""}`;
 }

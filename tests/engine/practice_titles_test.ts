@@ -92,7 +92,7 @@ Deno.test("shipped practices say each device's state in words, per status and pl
       }),
       {
         encryption: "ok: Disk is encrypted",
-        uptodate: "nudge: Install Windows 11 build 26200",
+        uptodate: "nudge: Install Windows 11 25H2",
         autoupdate: "unknown: Automatic updates can't be checked on this PC",
         firewall: "ok: Firewall is on",
         screenlock: "warn: Screen lock is off or too slow",

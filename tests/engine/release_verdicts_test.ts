@@ -377,13 +377,13 @@ Deno.test("Windows LTSC: Enterprise LTSC and IoT Enterprise LTSC end on their ow
   await t.step("IoT Enterprise LTSC is serviced until 2034", () => {
     assert.deepEqual(at("Microsoft Windows 11 IoT Enterprise LTSC"), {
       status: "ok",
-      sentences: ["Windows 11 24H2 (IoT Enterprise LTSC) is serviced until 10 October 2034."],
+      sentences: ["Windows 11 IoT Enterprise LTSC 2024 is serviced until 10 October 2034."],
     });
   });
   await t.step("Enterprise LTSC ended in 2029", () => {
     assert.deepEqual(at("Microsoft Windows 11 Enterprise LTSC"), {
       status: "warn",
-      sentences: ["Windows 11 24H2 (Enterprise LTSC) reached end of servicing on 9 October 2029."],
+      sentences: ["Windows 11 Enterprise LTSC 2024 reached end of servicing on 9 October 2029."],
     });
   });
 });

@@ -9,6 +9,8 @@
 import assert from "node:assert/strict";
 import type { DeviceRecord } from "../../engine/core/types.ts";
 import { chooseTarget } from "../../engine/releases/update_target.ts";
+import { windowsVersionName } from "../../engine/releases/os_names.ts";
+import { applyPractices, buildPracticeSet } from "../../engine/practices/practices.ts";
 import { practicesWithShippedReleases } from "../realworld/engine_parts.ts";
 
 const NOW = new Date("2026-11-30T12:00:00Z");
@@ -115,7 +117,7 @@ Deno.test("uptodate names one target per OS, in the title and the first sentence
         os: "Microsoft Windows 10 Enterprise LTSB",
         os_version: "10.0.14393",
       }).target,
-      { name: "Windows 10 1809 LTSC", by: "2026-10-13" },
+      { name: "Windows 10 Enterprise LTSC 2019", by: "2026-10-13" },
     );
   });
   await t.step("an up-to-date Mac names none", () => {
@@ -124,6 +126,156 @@ Deno.test("uptodate names one target per OS, in the title and the first sentence
       undefined,
     );
   });
+});
+
+/**
+ * Windows devices as WMI's `Caption` and `Version` name them, judged on 30 November 2026 with
+ * the shipped data: the release to install is named as Microsoft names it — the feature update
+ * ("Windows 11 25H2", never "build 26200") and, on the long-term channel, the LTSC release of the
+ * device's own edition ("Windows 10 Enterprise LTSC 2019", "… IoT Enterprise LTSC 2021"); an
+ * LTSB/LTSC device still serviced names none.
+ */
+const WINDOWS_DEVICES: [os: string, version: string, title: string, first: string][] = [
+  [
+    "Microsoft Windows 10 Enterprise",
+    "10.0.19045",
+    "Install Windows 11 24H2 (it was due by 14 October 2025)",
+    "Windows 10 22H2 (Enterprise and Education) reached end of servicing on 14 October 2025.",
+  ],
+  [
+    "Microsoft Windows 10 Pro",
+    "10.0.19045",
+    "Install Windows 11 25H2 (it was due by 14 October 2025)",
+    "Windows 10 22H2 (Home and Pro) reached end of servicing on 14 October 2025.",
+  ],
+  [
+    "Microsoft Windows 11 Enterprise",
+    "10.0.22631",
+    "Install Windows 11 24H2 (it was due by 10 November)",
+    "Microsoft Windows 11 Enterprise 10.0.22631 is older than the version we require.",
+  ],
+  [
+    "Microsoft Windows 11 Pro",
+    "10.0.22631",
+    "Install Windows 11 25H2 (it was due by 11 November 2025)",
+    "Microsoft Windows 11 Pro 10.0.22631 is older than the version we require.",
+  ],
+  [
+    "Microsoft Windows 11 Enterprise",
+    "10.0.26100.4946",
+    // the configured recommended version, 10.0.26200: was "Install Windows 11 build 26200"
+    "Install Windows 11 25H2",
+    "Windows 11 24H2 (Enterprise and Education) is serviced until 12 October 2027.",
+  ],
+  [
+    "Microsoft Windows 10 Enterprise LTSB",
+    "10.0.14393",
+    // was "Install Windows 10 1809 LTSC"
+    "Install Windows 10 Enterprise LTSC 2019 (it was due by 13 October)",
+    "Windows 10 Enterprise 2016 LTSB reached end of servicing on 13 October.",
+  ],
+  [
+    "Microsoft Windows 10 IoT Enterprise LTSB 2016",
+    "10.0.14393",
+    "Install Windows 10 IoT Enterprise LTSC 2021 (it was due by 13 October)",
+    "Windows 10 IoT Enterprise 2016 LTSB reached end of servicing on 13 October.",
+  ],
+  [
+    "Microsoft Windows 10 Enterprise LTSC 2019",
+    "10.0.17763",
+    "Windows 10 build 17763 is up to date",
+    "Windows 10 Enterprise LTSC 2019 is serviced until 9 January 2029.",
+  ],
+  [
+    "Microsoft Windows 11 IoT Enterprise LTSC 2024",
+    "10.0.26100",
+    "Windows 11 IoT build 26100 is up to date",
+    "Windows 11 IoT Enterprise LTSC 2024 is serviced until 10 October 2034.",
+  ],
+];
+
+Deno.test("a Windows update item names the release as Microsoft does, for every edition", () => {
+  const got = WINDOWS_DEVICES.map(([os, os_version]) => {
+    const p = practice.evaluate({ source: "file", platform: "Windows", os, os_version });
+    const sentences = p.details?.split(/(?<=\.) /) ?? [];
+    // the sentence after the target's own (an up-to-date device has none: its first)
+    return [os, os_version, p.title, p.target ? sentences[1] : sentences[0]];
+  });
+  assert.deepEqual(got, WINDOWS_DEVICES);
+});
+
+Deno.test("a configured Windows version is named by its feature update, with its OS build when it gives one", () => {
+  const practices = buildPracticeSet({
+    uptodate: {
+      KEY: "uptodate",
+      DISPLAY_TITLE: "Windows is up to date",
+      DESCRIPTION: "d",
+      REQUIRED_VERSIONS: {
+        "Microsoft Windows 10": "10.0.19045",
+        "Microsoft Windows 11": "10.0.26100",
+      },
+      RECOMMENDED_VERSIONS: { "Microsoft Windows 11": "10.0.26200.7171" },
+    },
+  });
+  const target = (os: string, os_version: string) =>
+    applyPractices([{ source: "file", os, os_version }], practices)[0]!.practices!.uptodate!.target
+      ?.name;
+  assert.equal(target("Microsoft Windows 11 Pro", "10.0.22631"), "Windows 11 24H2");
+  assert.equal(target("Microsoft Windows 10 Pro", "10.0.19044"), "Windows 10 22H2");
+  assert.equal(
+    target("Microsoft Windows 11 Pro", "10.0.26200.6584"),
+    "Windows 11 25H2 (OS build 26200.7171)",
+  );
+});
+
+Deno.test("windowsVersionName(): Microsoft's name of every build it knows, and none for others", () => {
+  const names = [10240, 14393, 17763, 19044, 19045, 22000, 22621, 22631, 26100, 26200, 26300, 28000]
+    .map((b) => [
+      b,
+      windowsVersionName(b),
+      windowsVersionName(b, "enterprise") ?? null,
+      windowsVersionName(b, "iot") ?? null,
+    ]);
+  assert.deepEqual(names, [
+    [
+      10240,
+      "Windows 10 1507",
+      "Windows 10 Enterprise 2015 LTSB",
+      "Windows 10 IoT Enterprise 2015 LTSB",
+    ],
+    [
+      14393,
+      "Windows 10 1607",
+      "Windows 10 Enterprise 2016 LTSB",
+      "Windows 10 IoT Enterprise 2016 LTSB",
+    ],
+    [
+      17763,
+      "Windows 10 1809",
+      "Windows 10 Enterprise LTSC 2019",
+      "Windows 10 IoT Enterprise LTSC 2019",
+    ],
+    [
+      19044,
+      "Windows 10 21H2",
+      "Windows 10 Enterprise LTSC 2021",
+      "Windows 10 IoT Enterprise LTSC 2021",
+    ],
+    [19045, "Windows 10 22H2", null, null],
+    [22000, "Windows 11 21H2", null, null],
+    [22621, "Windows 11 22H2", null, null],
+    [22631, "Windows 11 23H2", null, null],
+    [
+      26100,
+      "Windows 11 24H2",
+      "Windows 11 Enterprise LTSC 2024",
+      "Windows 11 IoT Enterprise LTSC 2024",
+    ],
+    [26200, "Windows 11 25H2", null, null],
+    [26300, "Windows 11 26H2", null, null],
+    [28000, "Windows 11 26H1", null, null],
+  ]);
+  assert.equal(windowsVersionName(26120), undefined, "an Insider build has no release name");
 });
 
 Deno.test("chooseTarget() takes the highest release at the verdict's status, due by the earliest day", () => {

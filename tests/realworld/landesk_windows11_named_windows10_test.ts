@@ -43,7 +43,7 @@ Deno.test("RW-11: the build decides — both Windows 11 rows get the Windows 11 
   ) => [d.name, d.os, d.practices.uptodate?.status, d.practices.uptodate?.details])
     .sort((a, b) => String(a[0]).localeCompare(String(b[0])));
   const details =
-    "Install Windows 11 build 26100. Microsoft Windows 11 Enterprise Edition, 64-bit 10.0.22631 is older than the version we require.";
+    "Install Windows 11 24H2. Microsoft Windows 11 Enterprise Edition, 64-bit 10.0.22631 is older than the version we require.";
   assert.deepEqual(seen, [
     ["ALICE-LT1", "Microsoft Windows 11 Enterprise Edition, 64-bit", "warn", details],
     ["ALICE-LT2", "Microsoft Windows 11 Enterprise Edition, 64-bit", "warn", details],

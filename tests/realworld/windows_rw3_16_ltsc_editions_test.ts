@@ -24,7 +24,7 @@ Deno.test("RW3-16: each Windows edition is judged by its own servicing channel",
     [
       "MO-EDU24",
       "nudge",
-      "Install Windows 11 build 26200. Windows 11 24H2 (Enterprise and Education) is serviced " +
+      "Install Windows 11 25H2. Windows 11 24H2 (Enterprise and Education) is serviced " +
       "until 12 October 2027.",
     ],
     [
@@ -34,14 +34,14 @@ Deno.test("RW3-16: each Windows edition is judged by its own servicing channel",
       "Microsoft Windows 10 Enterprise 10.0.19044 is older than the version we require. " +
       "Windows 10 21H2 (Enterprise and Education) reached end of servicing on 11 June 2024.",
     ],
-    ["MO-LTSC19-A", "ok", "Windows 10 1809 (Enterprise LTSC) is serviced until 9 January 2029."],
-    ["MO-LTSC21-A", "ok", "Windows 10 21H2 (Enterprise LTSC) is serviced until 12 January 2027."],
+    ["MO-LTSC19-A", "ok", "Windows 10 Enterprise LTSC 2019 is serviced until 9 January 2029."],
+    ["MO-LTSC21-A", "ok", "Windows 10 Enterprise LTSC 2021 is serviced until 12 January 2027."],
     [
       "MO-LTSC21-B",
       "ok",
-      "Windows 10 21H2 (IoT Enterprise LTSC) is serviced until 13 January 2032.",
+      "Windows 10 IoT Enterprise LTSC 2021 is serviced until 13 January 2032.",
     ],
-    ["MO-LTSC24", "ok", "Windows 11 24H2 (Enterprise LTSC) is serviced until 9 October 2029."],
+    ["MO-LTSC24", "ok", "Windows 11 Enterprise LTSC 2024 is serviced until 9 October 2029."],
     [
       "MO-PRO24",
       "warn",
