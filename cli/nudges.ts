@@ -43,8 +43,18 @@ export function outcomeLine(o: NudgeOutcome): string {
   return `${o.email}  ${o.channel}  ${verb}: "${o.message?.subject}" (${items})`;
 }
 
-/** Runs the subcommand; returns the exit code. */
-export async function nudges(ctx: CommandContext): Promise<number> {
+/**
+ * Runs the subcommand; returns the exit code.
+ *
+ * @param ctx the command's configuration, flags (`--dry-run`), the file of people, outputs
+ * @param deps `now`: the clock the plans, the practices' deadlines and the store read (tests pin
+ *   it; the real clock otherwise)
+ */
+export async function nudges(
+  ctx: CommandContext,
+  deps: { now?: () => Date } = {},
+): Promise<number> {
+  const now = deps.now ?? (() => new Date());
   const dryRun = ctx.values["dry-run"] === true;
   const input = ctx.positionals[1];
   if (input === undefined) {
@@ -70,13 +80,13 @@ export async function nudges(ctx: CommandContext): Promise<number> {
   }
   const list = parseEmailList(text);
   for (const bad of list.invalid) ctx.printErr(`nudges: not an email address, skipped: ${bad}`);
-  const services = await assemble(ctx.config, { log: ctx.log });
+  const services = await assemble(ctx.config, { log: ctx.log, now });
   try {
     if (services.nudgeChannels.size === 0) {
       ctx.printErr("nudges: no nudge channel is configured; add slack or email to PLUGINS");
       return 2;
     }
-    return (await planAndDeliver(ctx, services, list.emails, { dryRun, now: new Date() })).code;
+    return (await planAndDeliver(ctx, services, list.emails, { dryRun, now: now() })).code;
   } finally {
     await services.close();
   }
@@ -104,6 +114,7 @@ export async function planAndDeliver(
   options: { dryRun: boolean; now: Date; batch?: boolean },
 ): Promise<{ code: 0 | 1; summary: NudgeRunSummary }> {
   const { dryRun, now } = options;
+  const planned = Date.now();
   // After a batch: the follow-up counts for the Dashboard, and a dry run that asks the channels
   // nothing and prints only its summary (the whole company's plans are on the Dashboard).
   const quiet = options.batch === true && dryRun;
@@ -148,6 +159,8 @@ export async function planAndDeliver(
       channels,
       log: ctx.log,
       limit: 1000,
+      // the plans' clock, running on: a pinned clock (tests) delivers on it too
+      now: () => new Date(now.getTime() + (Date.now() - planned)),
     });
     ctx.print(
       `delivered: ${report.sent} sent, ${report.failed} to retry, ${report.refused} refused\n`,

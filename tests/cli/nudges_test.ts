@@ -17,6 +17,13 @@ import { createSqliteStore } from "../../plugins/stores/sqlite.ts";
 import type { BatchRunNudges } from "../../engine/core/ports.ts";
 
 const ALWAYS = { DAYS: [1, 2, 3, 4, 5, 6, 7], FROM_HOUR: 0, TO_HOUR: 24 };
+/**
+ * The clock (Thursday 26 November 2026, from noon UTC): the deadlines the messages name ("it was
+ * due by 2 March", the year left out within the year) and the demo's devices read the same in any
+ * year. Each run starts an hour after the one before, the same day, so runs keep their order.
+ */
+const NOON = Date.parse("2026-11-26T12:00:00Z");
+const HOUR_MS = 3_600_000;
 
 async function harness(
   nudgeSettings: Record<string, unknown>,
@@ -27,6 +34,8 @@ async function harness(
   slack.users.set("one-red@example.com", { id: "U0RED", tz: "UTC" });
   const dir = await Deno.makeTempDir({ prefix: "stethoscope-nudges-" });
   const file = `${dir}/people.txt`;
+  let clock = NOON;
+  const now = () => new Date(clock);
   await Deno.writeTextFile(file, "user@example.com\none-red@example.com\ngreen@example.com\n");
   const config: Config = {
     ...ConfigSchema.parse({
@@ -55,7 +64,8 @@ async function harness(
         print: (t) => void out.push(t.replace(/\n$/, "")),
         printErr: (t) => void err.push(t),
       };
-      const code = await nudges(ctx);
+      clock += HOUR_MS;
+      const code = await nudges(ctx, { now });
       return { code, out, err };
     },
     /** `main.ts batch FILE` with the same configuration (progress lines dropped). */
@@ -69,7 +79,8 @@ async function harness(
         print: (t) => out.push(...t.replace(/\n$/, "").split("\n")),
         printErr: () => {},
       };
-      const code = await runBatchCommand(ctx, { isTerminal: false, writeProgress: () => {} });
+      clock += HOUR_MS;
+      const code = await runBatchCommand(ctx, { isTerminal: false, writeProgress: () => {}, now });
       return { code, out };
     },
     /** The nudges saved on the newest batch run, read back from the store file. */
