@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { type Browser, chromium } from "playwright-core";
+import { type Browser, chromium, type Page } from "playwright-core";
 
 /** Flags that keep Chromium off the network and quiet in a sandboxed CI. */
 export const CHROMIUM_ARGS = [
@@ -29,4 +29,24 @@ export async function launch(): Promise<Browser> {
     headless: true,
     args: CHROMIUM_ARGS,
   });
+}
+
+/** A form post the page sent: by htmx (`HX-Request`) or as a navigation (no JavaScript). */
+export interface SentPost {
+  htmx: boolean;
+  navigation: boolean;
+}
+
+/** Records every POST the page sends from now on, in order, into the returned list. */
+export function recordPosts(page: Page): SentPost[] {
+  const posts: SentPost[] = [];
+  page.on("request", (r) => {
+    if (r.method() === "POST") {
+      posts.push({
+        htmx: r.headers()["hx-request"] === "true",
+        navigation: r.isNavigationRequest(),
+      });
+    }
+  });
+  return posts;
 }

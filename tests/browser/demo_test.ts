@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import type { Browser, Page } from "playwright-core";
 import { startServer } from "../support/server.ts";
-import { launch } from "./chromium.ts";
+import { launch, recordPosts } from "./chromium.ts";
 
 const SHOTS = new URL("../../docs/", import.meta.url);
 
@@ -83,15 +83,7 @@ for (const javaScript of [true, false]) {
       const page = await context.newPage();
       await signIn(page, server.url, "user@example.com");
       await page.goto(`${server.url}/`);
-      const posts: { htmx: boolean; navigation: boolean }[] = [];
-      page.on("request", (r) => {
-        if (r.method() === "POST") {
-          posts.push({
-            htmx: r.headers()["hx-request"] === "true",
-            navigation: r.isNavigationRequest(),
-          });
-        }
-      });
+      const posts = recordPosts(page);
       const question = page.locator("article.notification", {
         hasText: "Sign-in attempt from a new place",
       });

@@ -15,7 +15,7 @@ import assert from "node:assert/strict";
 import type { Browser, Page } from "playwright-core";
 import { demoWith, startApp } from "../support/app.ts";
 import { audit, describe } from "./axe.ts";
-import { launch } from "./chromium.ts";
+import { launch, recordPosts } from "./chromium.ts";
 
 const SHOTS = new URL("../../docs/", import.meta.url);
 const HTMX_RE = /\/static\/htmx\.[0-9a-f]+\.js$/;
@@ -138,15 +138,7 @@ for (const javaScript of [true, false]) {
       await page.goBack();
 
       // Dismissing the firewall alert: the alert goes, its item and the count stay.
-      const posts: { htmx: boolean; navigation: boolean }[] = [];
-      page.on("request", (r) => {
-        if (r.method() === "POST") {
-          posts.push({
-            htmx: r.headers()["hx-request"] === "true",
-            navigation: r.isNavigationRequest(),
-          });
-        }
-      });
+      const posts = recordPosts(page);
       // Without JavaScript the redirect comes back to where the alert was; with it, htmx swaps
       // the card in place. Either way a status line, focused, says the item is still to do,
       // rather than repeat the alert ("Dismissed “Your MacBook's firewall is off”" read as if
