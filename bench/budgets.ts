@@ -16,7 +16,8 @@
 import { silentLogger } from "../config/log.ts";
 import { BudgetsSchema, ReleaseDataSchema } from "../config/schema.ts";
 import { readListing } from "../engine/batch/listing.ts";
-import type { ListingSource, Store } from "../engine/core/ports.ts";
+import type { ListingSource } from "../engine/core/ports.ts";
+import type { Store } from "../engine/core/store_ports.ts";
 import type { DeviceRecord } from "../engine/core/types.ts";
 import { createReleaseService } from "../plugins/releases/mod.ts";
 import intune, { createIntuneSource } from "../plugins/sources/intune/mod.ts";

@@ -33,7 +33,7 @@ import {
   parseEmailList,
   startBatchRun,
 } from "../engine/batch/batch_run.ts";
-import type { BatchRunSummary, Store } from "../engine/core/ports.ts";
+import type { BatchRunSummary, Store } from "../engine/core/store_ports.ts";
 import { assemble } from "../plugins/assemble.ts";
 import { REGISTRY, type RegistryEntry } from "../plugins/registry.ts";
 import { type BatchOptions, parseBatchOptions, withBatchTimeout } from "./batch_options.ts";

@@ -7,7 +7,7 @@
 import { startBatchRun } from "../engine/batch/batch_run.ts";
 import type { Engine } from "../engine/engine.ts";
 import type { Logger } from "../engine/core/log.ts";
-import type { Store } from "../engine/core/ports.ts";
+import type { Store } from "../engine/core/store_ports.ts";
 
 /**
  * Runs the demo people through the batch use case (no sinks, per person) and saves the run

@@ -6,7 +6,7 @@
 import { silentLogger } from "../config/log.ts";
 import type { Config } from "../config/schema.ts";
 import { loadPlugins } from "../plugins/registry.ts";
-import type { Store } from "../engine/core/ports.ts";
+import type { Store } from "../engine/core/store_ports.ts";
 import type { CommandContext } from "./command.ts";
 
 export type { CommandContext } from "./command.ts";

@@ -25,8 +25,8 @@ import type {
   FailureLogger,
   FeedbackSink,
   RequestLogger,
-  Store,
 } from "../engine/core/ports.ts";
+import type { Store } from "../engine/core/store_ports.ts";
 import type { MetricsRegistry } from "../config/metrics.ts";
 import { sleep } from "../lib/abort.ts";
 import { createRefreshQueue, type RefreshQueue } from "../engine/view/refresh_queue.ts";

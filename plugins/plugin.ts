@@ -21,8 +21,8 @@ import type {
   PeopleSource,
   PluginBase,
   RequestLogger,
-  Store,
 } from "../engine/core/ports.ts";
+import type { Store } from "../engine/core/store_ports.ts";
 import type { NudgeChannel } from "../engine/nudges/nudge_ports.ts";
 
 /** The port each role a plugin can play must implement (DESIGN.md §5.3). */

@@ -9,7 +9,7 @@ import type { Config } from "../config/schema.ts";
 import { formatIssues, pathText } from "../config/problems.ts";
 import type { Logger } from "../config/log.ts";
 import { ownerKey } from "../engine/identity/ownership.ts";
-import type { Store } from "../engine/core/ports.ts";
+import type { Store } from "../engine/core/store_ports.ts";
 import { MetricsRegistry } from "../config/metrics.ts";
 import {
   type AnyPluginModule,

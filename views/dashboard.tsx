@@ -8,7 +8,7 @@
  * @module
  */
 import type { Child } from "hono/jsx";
-import type { BatchRunSummary } from "../engine/core/ports.ts";
+import type { BatchRunSummary } from "../engine/core/store_ports.ts";
 import { ChartSection, Failing, Legend } from "./dashboard_charts.tsx";
 import { dashboardModel } from "./dashboard_model.ts";
 import { fullDate } from "./format.ts";

@@ -7,7 +7,7 @@
  * @module
  */
 import type { Child } from "hono/jsx";
-import type { BatchRunNudges } from "../engine/core/ports.ts";
+import type { BatchRunNudges } from "../engine/core/store_ports.ts";
 import type { NudgeState, QueuedNudge } from "../engine/nudges/nudge_ports.ts";
 import { fullDate, plural } from "./format.ts";
 

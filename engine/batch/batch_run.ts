@@ -25,13 +25,12 @@ import type { Engine } from "../engine.ts";
 import { limitSources } from "./limiter.ts";
 import type { Logger } from "../core/log.ts";
 import {
-  type BatchRunSummary,
   type BatchSink,
   isListingSource,
   isPeopleSource,
   type PeopleSource,
-  type Store,
 } from "../core/ports.ts";
+import type { BatchRunSummary, Store } from "../core/store_ports.ts";
 import { createObservationWriter, graceDays } from "../view/since.ts";
 import type { PersonSnapshot } from "../view/snapshots.ts";
 import { createBatchedWriter } from "../../lib/batched_writer.ts";

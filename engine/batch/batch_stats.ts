@@ -6,7 +6,7 @@
  * @module
  */
 import type { PersonOutcome } from "./batch.ts";
-import type { BatchRunSummary } from "../core/ports.ts";
+import type { BatchRunSummary } from "../core/store_ports.ts";
 import { actionGroups, deviceRating } from "../view/rating.ts";
 import type { MergedDevice } from "../core/types.ts";
 

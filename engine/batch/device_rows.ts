@@ -9,7 +9,7 @@
  */
 import type { PersonOutcome } from "./batch.ts";
 import { type Headline, ratingKey } from "./batch_stats.ts";
-import type { StatusObservation, Store } from "../core/ports.ts";
+import type { StatusObservation, Store } from "../core/store_ports.ts";
 import { severityOfStatus } from "../core/severity.ts";
 import type { MergedDevice } from "../core/types.ts";
 import { foldEmail } from "../identity/emails.ts";

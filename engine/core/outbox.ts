@@ -8,7 +8,8 @@
  */
 import type { Logger } from "./log.ts";
 import { callWithDeadline } from "../view/deadline.ts";
-import { type FeedbackSink, NotFoundError, type OutboxItem, type OutboxStore } from "./ports.ts";
+import { type FeedbackSink, NotFoundError } from "./ports.ts";
+import type { OutboxItem, OutboxStore } from "./store_ports.ts";
 import { errorMessage } from "../../lib/error_message.ts";
 
 /** How long to wait before the next attempt. */

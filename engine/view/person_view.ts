@@ -14,7 +14,8 @@
  */
 import { mergeDevices } from "../identity/merge.ts";
 import { settleMergedPlatforms } from "../identity/merged_platform.ts";
-import type { DeviceTransform, StatusObservation } from "../core/ports.ts";
+import type { DeviceTransform } from "../core/ports.ts";
+import type { StatusObservation } from "../core/store_ports.ts";
 import { applyPractices, type PracticeSet } from "../practices/practices.ts";
 import { sortDevices } from "./rating.ts";
 import { graceDays, withSince } from "./since.ts";

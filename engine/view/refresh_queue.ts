@@ -10,7 +10,7 @@
  *
  * @module
  */
-import type { CoordinationStore, Rate } from "../core/ports.ts";
+import type { CoordinationStore, Rate } from "../core/store_ports.ts";
 
 /** One source's refresh budget, in person lookups. */
 export interface SourceBudget {

@@ -6,13 +6,13 @@
  * @module
  */
 import { createBatchedWriter } from "../../lib/batched_writer.ts";
-import type { StatusObservation, StatusStore } from "../core/ports.ts";
+import type { StatusObservation, StatusStore } from "../core/store_ports.ts";
 import type { PracticeSet } from "../practices/practices.ts";
 import type { MergedDevice, PracticeData } from "../core/types.ts";
 
 const DAY_MS = 86_400_000;
 
-/** The key `StatusStore.observe()` answers with for one device and practice (see ports.ts). */
+/** The key `StatusStore.observe()` answers with for one device and practice (see store_ports.ts). */
 export function observationKey(device: string, practice: string): string {
   return `${device}\u0000${practice}`;
 }
@@ -192,7 +192,7 @@ export interface ObservationWriter {
  * @example Two people's statuses in one write
  * ```ts
  * import assert from "node:assert/strict";
- * import type { StatusObservation } from "../core/ports.ts";
+ * import type { StatusObservation } from "../core/store_ports.ts";
  * const writes: StatusObservation[][] = [];
  * const writer = createObservationWriter({
  *   observe: (o) => (writes.push(o), Promise.resolve(new Map())),

@@ -11,7 +11,8 @@
  */
 import type { Logger } from "../../config/log.ts";
 import type { ReleaseDataConfig } from "../../config/schema.ts";
-import type { CallOptions, PluginBase, ReleaseFeedStore } from "../../engine/core/ports.ts";
+import type { CallOptions, PluginBase } from "../../engine/core/ports.ts";
+import type { ReleaseFeedStore } from "../../engine/core/store_ports.ts";
 import {
   daysBetween,
   type ReleaseData,

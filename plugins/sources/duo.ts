@@ -17,7 +17,8 @@
  */
 import { z } from "zod";
 import type { Logger } from "../../config/log.ts";
-import { type Store, UpstreamError } from "../../engine/core/ports.ts";
+import { UpstreamError } from "../../engine/core/ports.ts";
+import type { Store } from "../../engine/core/store_ports.ts";
 import type { AccessEvent } from "../../engine/core/types.ts";
 import { AuthError, createHttpClient, type HttpClient } from "../http.ts";
 import { RateLimitError } from "../retry_after.ts";

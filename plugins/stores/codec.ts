@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { BatchRunSummary } from "../../engine/core/ports.ts";
+import type { BatchRunSummary } from "../../engine/core/store_ports.ts";
 import type { AccessEvent, Feedback } from "../../engine/core/types.ts";
 
 /** A store could not read or write; `message` says what was attempted and how to fix it. */

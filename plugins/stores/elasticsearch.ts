@@ -12,7 +12,7 @@
  */
 import type { Client } from "@elastic/elasticsearch";
 import type { Logger } from "../../engine/core/log.ts";
-import type { Store } from "../../engine/core/ports.ts";
+import type { Store } from "../../engine/core/store_ports.ts";
 import { createEsClient, type EsConnection } from "../elasticsearch.ts";
 import { esBatchRuns } from "./es_batch_runs.ts";
 import { esDeviceRows } from "./es_device_rows.ts";

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { BatchRunStore, BatchRunSummary } from "../../engine/core/ports.ts";
+import type { BatchRunStore, BatchRunSummary } from "../../engine/core/store_ports.ts";
 import { decodeBatchRun, encodeBatchRun } from "./codec.ts";
 import type { EsContext } from "./es_context.ts";
 

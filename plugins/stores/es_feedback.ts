@@ -8,7 +8,7 @@
  *
  * @module
  */
-import type { FeedbackStore } from "../../engine/core/ports.ts";
+import type { FeedbackStore } from "../../engine/core/store_ports.ts";
 import type { Feedback } from "../../engine/core/types.ts";
 import { esStatus } from "../elasticsearch.ts";
 import { pickFeedback, StoreError } from "./codec.ts";

@@ -9,7 +9,7 @@
  *
  * @module
  */
-import type { OutboxItem, OutboxStore } from "../../engine/core/ports.ts";
+import type { OutboxItem, OutboxStore } from "../../engine/core/store_ports.ts";
 import type { Feedback } from "../../engine/core/types.ts";
 import { pickFeedback } from "./codec.ts";
 import type { EsContext, Hit } from "./es_context.ts";

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { ReleaseFeedCopy, ReleaseFeedStore } from "../../engine/core/ports.ts";
+import type { ReleaseFeedCopy, ReleaseFeedStore } from "../../engine/core/store_ports.ts";
 import type { EsContext } from "./es_context.ts";
 
 /**

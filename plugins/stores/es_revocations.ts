@@ -8,7 +8,7 @@
  *
  * @module
  */
-import type { RevocationStore } from "../../engine/core/ports.ts";
+import type { RevocationStore } from "../../engine/core/store_ports.ts";
 import type { Client } from "@elastic/elasticsearch";
 import { esStatus } from "../elasticsearch.ts";
 import type { EsContext } from "./es_context.ts";

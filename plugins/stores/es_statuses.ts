@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { StatusObservation, StatusStore } from "../../engine/core/ports.ts";
+import type { StatusObservation, StatusStore } from "../../engine/core/store_ports.ts";
 import { StoreError } from "./codec.ts";
 import { observationKey } from "../../engine/view/since.ts";
 import type { EsContext } from "./es_context.ts";

@@ -12,7 +12,7 @@
  */
 import { DatabaseSync } from "node:sqlite";
 import type { Logger } from "../../engine/core/log.ts";
-import type { Store } from "../../engine/core/ports.ts";
+import type { Store } from "../../engine/core/store_ports.ts";
 import { StoreError } from "./codec.ts";
 import { sqliteBatchRuns } from "./sqlite_batch_runs.ts";
 import { sqliteCoordination } from "./sqlite_coordination.ts";

@@ -5,7 +5,7 @@
  * @module
  */
 import type { DatabaseSync, SQLInputValue } from "node:sqlite";
-import type { BatchRunStore, BatchRunSummary } from "../../engine/core/ports.ts";
+import type { BatchRunStore, BatchRunSummary } from "../../engine/core/store_ports.ts";
 import { decodeBatchRun, encodeBatchRun } from "./codec.ts";
 import type { Runner } from "./sqlite_runner.ts";
 

@@ -9,7 +9,7 @@
  * @module
  */
 import type { DatabaseSync } from "node:sqlite";
-import type { CoordinationStore, Rate } from "../../engine/core/ports.ts";
+import type { CoordinationStore, Rate } from "../../engine/core/store_ports.ts";
 import { takeToken } from "../../lib/token_bucket.ts";
 import type { Runner } from "./sqlite_runner.ts";
 

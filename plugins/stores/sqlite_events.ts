@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { EventStore } from "../../engine/core/ports.ts";
+import type { EventStore } from "../../engine/core/store_ports.ts";
 import type { DatabaseSync } from "node:sqlite";
 import type { AccessEvent } from "../../engine/core/types.ts";
 import { decodeEvent, encodeEvent, eventKey } from "./codec.ts";

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { FeedbackStore } from "../../engine/core/ports.ts";
+import type { FeedbackStore } from "../../engine/core/store_ports.ts";
 import type { DatabaseSync } from "node:sqlite";
 import type { Feedback } from "../../engine/core/types.ts";
 import { decodeFeedback, pickFeedback } from "./codec.ts";

@@ -7,7 +7,7 @@
  * @module
  */
 import type { DatabaseSync } from "node:sqlite";
-import type { OutboxItem, OutboxStore } from "../../engine/core/ports.ts";
+import type { OutboxItem, OutboxStore } from "../../engine/core/store_ports.ts";
 import { decodeFeedback } from "./codec.ts";
 import type { Runner } from "./sqlite_runner.ts";
 

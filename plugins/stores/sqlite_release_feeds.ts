@@ -5,7 +5,7 @@
  * @module
  */
 import type { DatabaseSync } from "node:sqlite";
-import type { ReleaseFeedCopy, ReleaseFeedStore } from "../../engine/core/ports.ts";
+import type { ReleaseFeedCopy, ReleaseFeedStore } from "../../engine/core/store_ports.ts";
 import type { Runner } from "./sqlite_runner.ts";
 
 /**

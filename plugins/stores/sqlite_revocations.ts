@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { RevocationStore } from "../../engine/core/ports.ts";
+import type { RevocationStore } from "../../engine/core/store_ports.ts";
 import type { DatabaseSync } from "node:sqlite";
 import type { Runner } from "./sqlite_runner.ts";
 

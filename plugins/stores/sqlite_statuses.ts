@@ -6,7 +6,7 @@
  * @module
  */
 import type { DatabaseSync } from "node:sqlite";
-import type { StatusObservation, StatusStore } from "../../engine/core/ports.ts";
+import type { StatusObservation, StatusStore } from "../../engine/core/store_ports.ts";
 import { observationKey } from "../../engine/view/since.ts";
 import type { Runner } from "./sqlite_runner.ts";
 

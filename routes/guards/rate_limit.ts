@@ -19,7 +19,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import { getConnInfo } from "hono/deno";
 import { LRUCache } from "lru-cache";
 import type { Logger } from "../../config/log.ts";
-import type { CoordinationStore } from "../../engine/core/ports.ts";
+import type { CoordinationStore } from "../../engine/core/store_ports.ts";
 import { errorMessage } from "../../lib/error_message.ts";
 import { type Bucket, takeToken } from "../../lib/token_bucket.ts";
 

@@ -8,7 +8,7 @@
  * @module
  */
 import type { SourceGap } from "../../engine/view/gaps.ts";
-import type { BatchRunStore, BatchRunSummary } from "../../engine/core/ports.ts";
+import type { BatchRunStore, BatchRunSummary } from "../../engine/core/store_ports.ts";
 import type { RefreshQueue } from "../../engine/view/refresh_queue.ts";
 import { type Counter, type Histogram, MetricsRegistry } from "../../config/metrics.ts";
 

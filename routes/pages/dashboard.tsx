@@ -4,7 +4,7 @@
  * @module
  */
 import { Hono } from "hono";
-import type { BatchRunSummary } from "../../engine/core/ports.ts";
+import type { BatchRunSummary } from "../../engine/core/store_ports.ts";
 import { Dashboard, DashboardLookUp } from "../../views/dashboard.tsx";
 import { ReleaseDataAge } from "../../views/release_data.tsx";
 import type { AppEnv } from "../context.ts";

@@ -6,7 +6,7 @@
  * @module
  */
 import { Hono } from "hono";
-import type { BatchRunSummary } from "../../engine/core/ports.ts";
+import type { BatchRunSummary } from "../../engine/core/store_ports.ts";
 import { DashboardNudges, type LedgerRow } from "../../views/dashboard_nudges.tsx";
 import type { AppEnv } from "../context.ts";
 import { errorPage, page } from "../rendering/render.tsx";

@@ -15,7 +15,7 @@
  * @module
  */
 import type { Config } from "../../config/schema.ts";
-import type { Store } from "../../engine/core/ports.ts";
+import type { Store } from "../../engine/core/store_ports.ts";
 import type { Ctx } from "../context.ts";
 import { cookieKeys, signedJsonCookie } from "./signed_cookies.ts";
 import { encodeHex } from "../../lib/hex.ts";

@@ -14,7 +14,7 @@
 import assert from "node:assert/strict";
 import { NUDGE_RUN, seedLedger } from "../support/nudge_runs.ts";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import type { BatchRunSummary } from "../../engine/core/ports.ts";
+import type { BatchRunSummary } from "../../engine/core/store_ports.ts";
 import { demoWith, startApp } from "../support/app.ts";
 import { type RunningServer, startServer } from "../support/server.ts";
 import { launch } from "./chromium.ts";

@@ -14,7 +14,7 @@ import { runBatchCommand } from "../../cli/batch.ts";
 import type { CommandContext } from "../../cli/command.ts";
 import { SLACK_TOKEN, startFakeSlack } from "../fakes/slack.ts";
 import { createSqliteStore } from "../../plugins/stores/sqlite.ts";
-import type { BatchRunNudges } from "../../engine/core/ports.ts";
+import type { BatchRunNudges } from "../../engine/core/store_ports.ts";
 
 const ALWAYS = { DAYS: [1, 2, 3, 4, 5, 6, 7], FROM_HOUR: 0, TO_HOUR: 24 };
 /**

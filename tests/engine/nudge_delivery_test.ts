@@ -18,7 +18,7 @@ import {
   runNudges,
 } from "../../engine/nudges/nudge_run.ts";
 import { DEFAULT_NUDGE_SETTINGS } from "../../engine/nudges/nudges.ts";
-import type { Store } from "../../engine/core/ports.ts";
+import type { Store } from "../../engine/core/store_ports.ts";
 import type { MergedDevice } from "../../engine/core/types.ts";
 import slackPlugin from "../../plugins/nudges/slack.ts";
 import { migrate } from "../../plugins/stores/sqlite_migrations.ts";

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { silentLogger } from "../../config/log.ts";
 import { backoffDelay, createOutboxWorker } from "../../engine/core/outbox.ts";
-import type { CallOptions, FeedbackSink, Store } from "../../engine/core/ports.ts";
+import type { CallOptions, FeedbackSink } from "../../engine/core/ports.ts";
+import type { Store } from "../../engine/core/store_ports.ts";
 import type { Feedback } from "../../engine/core/types.ts";
 import { createSqliteStore } from "../../plugins/stores/sqlite.ts";
 import { manualTimers } from "../support/timers.ts";

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { silentLogger } from "../../config/log.ts";
 import { DEFAULT_PRACTICES } from "../../engine/practices/default_practices.ts";
-import type { StatusStore } from "../../engine/core/ports.ts";
+import type { StatusStore } from "../../engine/core/store_ports.ts";
 import { deviceKey, observations, showSince, withSince } from "../../engine/view/since.ts";
 import type { MergedDevice, PracticeData, Status } from "../../engine/core/types.ts";
 import { createSqliteStore } from "../../plugins/stores/sqlite.ts";

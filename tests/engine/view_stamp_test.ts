@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { silentLogger } from "../../config/log.ts";
-import type { Store } from "../../engine/core/ports.ts";
+import type { Store } from "../../engine/core/store_ports.ts";
 import type { PersonSnapshot, SnapshotStore } from "../../engine/view/snapshots.ts";
 import type { DeviceRecord } from "../../engine/core/types.ts";
 import { createPersonViews } from "../../engine/view/view.ts";

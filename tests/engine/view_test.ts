@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { silentLogger } from "../../config/log.ts";
-import type { Store } from "../../engine/core/ports.ts";
+import type { Store } from "../../engine/core/store_ports.ts";
 import type { PracticeSet } from "../../engine/practices/practices.ts";
 import type { PersonSnapshot } from "../../engine/view/snapshots.ts";
 import type { DeviceRecord, SourceError, Status } from "../../engine/core/types.ts";

@@ -6,7 +6,7 @@
  */
 import { createLogger, type Level } from "../../config/log.ts";
 import type { Config } from "../../config/schema.ts";
-import type { Store } from "../../engine/core/ports.ts";
+import type { Store } from "../../engine/core/store_ports.ts";
 import { assemble, type Services } from "../../plugins/assemble.ts";
 import { createSqliteStore } from "../../plugins/stores/sqlite.ts";
 import { createApp, depsFrom, sourceObservers } from "../../routes/app.tsx";

@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { silentLogger } from "../../config/log.ts";
 import { createOutboxWorker } from "../../engine/core/outbox.ts";
-import type { Store } from "../../engine/core/ports.ts";
+import type { Store } from "../../engine/core/store_ports.ts";
 import { StoreError } from "../../plugins/stores/codec.ts";
 import { createElasticsearchStore } from "../../plugins/stores/elasticsearch.ts";
 import { createSqliteStore } from "../../plugins/stores/sqlite.ts";

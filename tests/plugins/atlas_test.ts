@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { silentLogger } from "../../config/log.ts";
-import type { Store } from "../../engine/core/ports.ts";
+import type { Store } from "../../engine/core/store_ports.ts";
 import atlas, { type AtlasFailureLogger } from "../../plugins/atlas.ts";
 import { REGISTRY } from "../../plugins/registry.ts";
 import { json, startFake } from "../fakes/server.ts";

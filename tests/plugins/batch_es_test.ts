@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { silentLogger } from "../../config/log.ts";
-import type { Store } from "../../engine/core/ports.ts";
+import type { Store } from "../../engine/core/store_ports.ts";
 import type { MergedDevice } from "../../engine/core/types.ts";
 import batchEs, { documentId, schema } from "../../plugins/batch_es.ts";
 import type { PluginInstance } from "../../plugins/plugin.ts";

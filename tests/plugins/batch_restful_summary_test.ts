@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { silentLogger } from "../../config/log.ts";
-import type { BatchResult, Store } from "../../engine/core/ports.ts";
+import type { BatchResult } from "../../engine/core/ports.ts";
+import type { Store } from "../../engine/core/store_ports.ts";
 import type { MergedDevice } from "../../engine/core/types.ts";
 import summaryPlugin, { schema, snapshot } from "../../plugins/batch_restful_summary.ts";
 import type { PluginInstance } from "../../plugins/plugin.ts";

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { silentLogger } from "../../config/log.ts";
-import { NotFoundError, type Store, UpstreamError } from "../../engine/core/ports.ts";
+import { NotFoundError, UpstreamError } from "../../engine/core/ports.ts";
+import type { Store } from "../../engine/core/store_ports.ts";
 import type { DeviceRecord } from "../../engine/core/types.ts";
 import bitfit, { parseReleaseDate } from "../../plugins/sources/bitfit.ts";
 import type { PluginInstance } from "../../plugins/plugin.ts";

@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { silentLogger } from "../../config/log.ts";
-import type { Store } from "../../engine/core/ports.ts";
+import type { Store } from "../../engine/core/store_ports.ts";
 import type { AccessEvent } from "../../engine/core/types.ts";
 import { createHttpClient } from "../../plugins/http.ts";
 import duo, { AUTH_LOG_PATH, type PollDeps, pollOnce } from "../../plugins/sources/duo.ts";

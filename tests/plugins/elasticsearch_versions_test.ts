@@ -4,7 +4,8 @@
 // Elasticsearch's "REST API compatibility" docs and the 9.x JavaScript client's compatibility notes.
 import assert from "node:assert/strict";
 import { silentLogger } from "../../config/log.ts";
-import type { NotificationSource, Store } from "../../engine/core/ports.ts";
+import type { NotificationSource } from "../../engine/core/ports.ts";
+import type { Store } from "../../engine/core/store_ports.ts";
 import batchEs from "../../plugins/batch_es.ts";
 import { createEsClient, describeEsError } from "../../plugins/elasticsearch.ts";
 import { esMajor, esMediaTypes } from "../../plugins/elasticsearch_compat.ts";

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { createLogger } from "../../config/log.ts";
-import type { AccessRecord, Store } from "../../engine/core/ports.ts";
+import type { AccessRecord } from "../../engine/core/ports.ts";
+import type { Store } from "../../engine/core/store_ports.ts";
 import plugin, { type EsRequestLogger, withoutRaw } from "../../plugins/es_logger.ts";
 import type { PluginContext } from "../../plugins/plugin.ts";
 import { startFakeElasticsearch } from "../fakes/elasticsearch.ts";

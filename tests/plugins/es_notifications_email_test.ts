@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { silentLogger } from "../../config/log.ts";
-import type { NotificationSource, Store } from "../../engine/core/ports.ts";
+import type { NotificationSource } from "../../engine/core/ports.ts";
+import type { Store } from "../../engine/core/store_ports.ts";
 import plugin from "../../plugins/es_notifications.ts";
 import { startFakeElasticsearch } from "../fakes/elasticsearch.ts";
 

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { createLogger } from "../../config/log.ts";
-import { type NotificationSource, type Store, UpstreamError } from "../../engine/core/ports.ts";
+import { type NotificationSource, UpstreamError } from "../../engine/core/ports.ts";
+import type { Store } from "../../engine/core/store_ports.ts";
 import plugin from "../../plugins/es_notifications.ts";
 import type { PluginContext } from "../../plugins/plugin.ts";
 import { startFakeElasticsearch } from "../fakes/elasticsearch.ts";

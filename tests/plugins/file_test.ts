@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { createLogger, type Level, silentLogger } from "../../config/log.ts";
-import { type Store, UpstreamError } from "../../engine/core/ports.ts";
+import { UpstreamError } from "../../engine/core/ports.ts";
+import type { Store } from "../../engine/core/store_ports.ts";
 import file, { parseInventory } from "../../plugins/sources/file.ts";
 import type { PluginInstance } from "../../plugins/plugin.ts";
 import { json, startFake } from "../fakes/server.ts";

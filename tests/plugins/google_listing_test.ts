@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { silentLogger } from "../../config/log.ts";
 import { listedSource, readListing } from "../../engine/batch/listing.ts";
-import { isListingSource, type Store } from "../../engine/core/ports.ts";
+import { isListingSource } from "../../engine/core/ports.ts";
+import type { Store } from "../../engine/core/store_ports.ts";
 import { createGoogleSource, schema } from "../../plugins/sources/google/mod.ts";
 import { chromeOsOwners, mobileOwners } from "../../plugins/sources/google/listing.ts";
 import { GOOGLE_SCOPES, startGoogleServiceAccount } from "../support/google.ts";

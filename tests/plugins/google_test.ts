@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { exportPKCS8, generateKeyPair } from "jose";
 import { createLogger } from "../../config/log.ts";
-import type { Store } from "../../engine/core/ports.ts";
+import type { Store } from "../../engine/core/store_ports.ts";
 import { PartialAnswerError, UpstreamError } from "../../engine/core/ports.ts";
 import type { DeviceRecord } from "../../engine/core/types.ts";
 import type { PluginContext, PluginInstance } from "../../plugins/plugin.ts";

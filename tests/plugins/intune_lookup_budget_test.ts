@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { silentLogger } from "../../config/log.ts";
-import type { Store } from "../../engine/core/ports.ts";
+import type { Store } from "../../engine/core/store_ports.ts";
 import intune, { createIntuneSource } from "../../plugins/sources/intune/mod.ts";
 import { intuneSettings, startIntuneFake } from "../fakes/intune.ts";
 

@@ -6,7 +6,8 @@
  */
 import assert from "node:assert/strict";
 import { silentLogger } from "../../config/log.ts";
-import { type ListedPage, type Store, UpstreamError } from "../../engine/core/ports.ts";
+import { type ListedPage, UpstreamError } from "../../engine/core/ports.ts";
+import type { Store } from "../../engine/core/store_ports.ts";
 import type { DeviceRecord } from "../../engine/core/types.ts";
 import intune, { createIntuneSource } from "../../plugins/sources/intune/mod.ts";
 import { osOf, settingPractices } from "../../plugins/sources/intune/parse.ts";

@@ -9,7 +9,7 @@
  */
 import assert from "node:assert/strict";
 import { silentLogger } from "../../config/log.ts";
-import type { Store } from "../../engine/core/ports.ts";
+import type { Store } from "../../engine/core/store_ports.ts";
 import { AuthError, createHttpClient } from "../../plugins/http.ts";
 import jamf from "../../plugins/sources/jamf.ts";
 import { createJamfAuth, jamfRequest } from "../../plugins/sources/jamf_auth.ts";

@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { parseConfig } from "../../config/load.ts";
 import { silentLogger } from "../../config/log.ts";
-import type { Store } from "../../engine/core/ports.ts";
+import type { Store } from "../../engine/core/store_ports.ts";
 import { loadPlugins } from "../../plugins/registry.ts";
 import { JAMF_CLIENT_ID, JAMF_CLIENT_SECRET, startFakeJamf } from "../fakes/jamf.ts";
 

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { silentLogger } from "../../config/log.ts";
-import { type ListedPage, type Store, UpstreamError } from "../../engine/core/ports.ts";
+import { type ListedPage, UpstreamError } from "../../engine/core/ports.ts";
+import type { Store } from "../../engine/core/store_ports.ts";
 import type { DeviceRecord } from "../../engine/core/types.ts";
 import jamfPro, { createJamfProSource, rsqlString } from "../../plugins/sources/jamf_pro/mod.ts";
 import { JAMF_CLIENT_ID, JAMF_CLIENT_SECRET, JAMF_PASSWORD, JAMF_USER } from "../fakes/jamf.ts";

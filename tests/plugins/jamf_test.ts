@@ -6,7 +6,8 @@
  */
 import assert from "node:assert/strict";
 import { createLogger, type Level, silentLogger } from "../../config/log.ts";
-import { NotFoundError, type Store, UpstreamError } from "../../engine/core/ports.ts";
+import { NotFoundError, UpstreamError } from "../../engine/core/ports.ts";
+import type { Store } from "../../engine/core/store_ports.ts";
 import type { DeviceRecord } from "../../engine/core/types.ts";
 import jamf from "../../plugins/sources/jamf.ts";
 import { parseJamfDate, processComputer } from "../../plugins/sources/jamf_parse.ts";

@@ -6,7 +6,8 @@
  */
 import assert from "node:assert/strict";
 import { createLogger } from "../../config/log.ts";
-import { NotFoundError, type Store, UpstreamError } from "../../engine/core/ports.ts";
+import { NotFoundError, UpstreamError } from "../../engine/core/ports.ts";
+import type { Store } from "../../engine/core/store_ports.ts";
 import type { DeviceRecord } from "../../engine/core/types.ts";
 import type { PluginContext } from "../../plugins/plugin.ts";
 import plugin, { createLandeskSource, schema } from "../../plugins/sources/landesk.ts";

@@ -12,7 +12,7 @@ import { silentLogger } from "../../config/log.ts";
 import { NudgeRefusedError } from "../../engine/nudges/nudge_ports.ts";
 import { nudgeMessage } from "../../engine/nudges/nudge_message.ts";
 import { NO_NUDGE_HISTORY, planNudge } from "../../engine/nudges/nudges.ts";
-import type { Store } from "../../engine/core/ports.ts";
+import type { Store } from "../../engine/core/store_ports.ts";
 import emailPlugin from "../../plugins/nudges/email.ts";
 import slackPlugin from "../../plugins/nudges/slack.ts";
 import type { PluginContext } from "../../plugins/plugin.ts";

@@ -9,7 +9,7 @@
 import assert from "node:assert/strict";
 import { createLogger } from "../../config/log.ts";
 import { ReleaseDataSchema } from "../../config/schema.ts";
-import type { ReleaseFeedCopy, ReleaseFeedStore } from "../../engine/core/ports.ts";
+import type { ReleaseFeedCopy, ReleaseFeedStore } from "../../engine/core/store_ports.ts";
 import { createReleaseService } from "../../plugins/releases/mod.ts";
 
 Deno.test("releases.close() aborts a feed read in flight and waits for it: no store access after, nothing logged", async () => {

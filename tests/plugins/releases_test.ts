@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { createLogger, silentLogger } from "../../config/log.ts";
 import { ReleaseDataSchema } from "../../config/schema.ts";
-import type { Store } from "../../engine/core/ports.ts";
+import type { Store } from "../../engine/core/store_ports.ts";
 import { parseEndOfLife, parseSofaFeed } from "../../plugins/releases/parse.ts";
 import { encodeFeed } from "../../plugins/releases/codec.ts";
 import { createReleaseService } from "../../plugins/releases/mod.ts";

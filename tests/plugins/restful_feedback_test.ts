@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { silentLogger } from "../../config/log.ts";
 import { callWithDeadline } from "../../engine/view/deadline.ts";
-import { type FeedbackSink, type Store, UpstreamError } from "../../engine/core/ports.ts";
+import { type FeedbackSink, UpstreamError } from "../../engine/core/ports.ts";
+import type { Store } from "../../engine/core/store_ports.ts";
 import plugin from "../../plugins/restful_feedback.ts";
 import type { PluginContext } from "../../plugins/plugin.ts";
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { silentLogger } from "../../config/log.ts";
 import { ConfigSchema } from "../../config/schema.ts";
-import type { Store } from "../../engine/core/ports.ts";
+import type { Store } from "../../engine/core/store_ports.ts";
 import type { AccessEvent, DeviceRecord } from "../../engine/core/types.ts";
 import type { PluginContext } from "../../plugins/plugin.ts";
 import { loadPlugins, PluginConfigError } from "../../plugins/registry.ts";

@@ -4,7 +4,8 @@
  * @module
  */
 import { silentLogger } from "../../config/log.ts";
-import type { NotificationSource, Store } from "../../engine/core/ports.ts";
+import type { NotificationSource } from "../../engine/core/ports.ts";
+import type { Store } from "../../engine/core/store_ports.ts";
 import esNotifications from "../../plugins/es_notifications.ts";
 
 /** The plugin as configured by an operator: hosts, index and optional client options. */

@@ -6,7 +6,7 @@
  */
 import { fileURLToPath } from "node:url";
 import { silentLogger } from "../../config/log.ts";
-import type { Store } from "../../engine/core/ports.ts";
+import type { Store } from "../../engine/core/store_ports.ts";
 import file from "../../plugins/sources/file.ts";
 import type { PluginInstance } from "../../plugins/plugin.ts";
 

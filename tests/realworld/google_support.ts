@@ -6,7 +6,7 @@
  */
 import { exportPKCS8, generateKeyPair } from "jose";
 import { silentLogger } from "../../config/log.ts";
-import type { Store } from "../../engine/core/ports.ts";
+import type { Store } from "../../engine/core/store_ports.ts";
 import type { PluginInstance } from "../../plugins/plugin.ts";
 import { createGoogleSource, schema } from "../../plugins/sources/google/mod.ts";
 import { type GoogleFake, startGoogleFake } from "../fakes/google.ts";

@@ -5,7 +5,7 @@
 // and still never another person's device; the batch listing names both addresses as owners.
 import assert from "node:assert/strict";
 import { silentLogger } from "../../config/log.ts";
-import type { Store } from "../../engine/core/ports.ts";
+import type { Store } from "../../engine/core/store_ports.ts";
 import intune, { createIntuneSource } from "../../plugins/sources/intune/mod.ts";
 import { type FakeManagedDevice, intuneSettings, startIntuneFake } from "../fakes/intune.ts";
 

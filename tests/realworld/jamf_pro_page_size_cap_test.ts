@@ -5,7 +5,7 @@
 // `totalCount` is an error of the source, never a complete list.
 import assert from "node:assert/strict";
 import { silentLogger } from "../../config/log.ts";
-import type { Store } from "../../engine/core/ports.ts";
+import type { Store } from "../../engine/core/store_ports.ts";
 import jamfPro, { createJamfProSource } from "../../plugins/sources/jamf_pro/mod.ts";
 import { JAMF_CLIENT_ID, JAMF_CLIENT_SECRET } from "../fakes/jamf.ts";
 import { type FakeInventoryRecord, jamfProComputers, startJamfProFake } from "../fakes/jamf_pro.ts";

@@ -10,7 +10,7 @@
  */
 import assert from "node:assert/strict";
 import { silentLogger } from "../../config/log.ts";
-import type { Store } from "../../engine/core/ports.ts";
+import type { Store } from "../../engine/core/store_ports.ts";
 import jamf from "../../plugins/sources/jamf.ts";
 import { JAMF_CLIENT_ID, JAMF_CLIENT_SECRET, startFakeJamf } from "../fakes/jamf.ts";
 import { basicAuth } from "../../lib/basic_auth.ts";

@@ -5,7 +5,7 @@
  * @module
  */
 import { silentLogger } from "../../config/log.ts";
-import type { Store } from "../../engine/core/ports.ts";
+import type { Store } from "../../engine/core/store_ports.ts";
 import type { PluginInstance } from "../../plugins/plugin.ts";
 import jamf from "../../plugins/sources/jamf.ts";
 import {

@@ -4,7 +4,7 @@
 // shirou/gopsutil issue #1143, prometheus-community/windows_exporter issue #1923).
 import assert from "node:assert/strict";
 import { createLogger } from "../../config/log.ts";
-import type { Store } from "../../engine/core/ports.ts";
+import type { Store } from "../../engine/core/store_ports.ts";
 import type { PluginContext } from "../../plugins/plugin.ts";
 import { createLandeskSource, schema } from "../../plugins/sources/landesk.ts";
 import { type Row, SQL } from "../../plugins/sources/landesk_sql.ts";

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { BatchRunSummary } from "../../engine/core/ports.ts";
+import type { BatchRunSummary } from "../../engine/core/store_ports.ts";
 import { dashboardModel, percent, type Row } from "../../views/dashboard_model.ts";
 import { demoWith, startApp } from "../support/app.ts";
 

@@ -8,7 +8,7 @@
  * @module
  */
 import assert from "node:assert/strict";
-import type { Store } from "../../engine/core/ports.ts";
+import type { Store } from "../../engine/core/store_ports.ts";
 import { startApp } from "../support/app.ts";
 
 /** Wraps every method of every concern of `store`; `calls` counts them by name from the last `reset()`. */

@@ -6,7 +6,7 @@
  * @module
  */
 import assert from "node:assert/strict";
-import type { Store } from "../../engine/core/ports.ts";
+import type { Store } from "../../engine/core/store_ports.ts";
 import { at, type ContractStep } from "./store_contract.ts";
 import { createRefreshQueue } from "../../engine/view/refresh_queue.ts";
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { silentLogger } from "../../config/log.ts";
-import type { Store } from "../../engine/core/ports.ts";
+import type { Store } from "../../engine/core/store_ports.ts";
 import { createElasticsearchStore } from "../../plugins/stores/elasticsearch.ts";
 import { type FakeElasticsearch, startFakeElasticsearch } from "../fakes/elasticsearch.ts";
 import { at, runStoreContract } from "./store_contract.ts";

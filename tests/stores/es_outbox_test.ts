@@ -3,7 +3,7 @@
  * fake: two "processes" are two `esOutbox` objects with their own names over one index, and time
  * is a clock the test moves.
  */
-import type { OutboxStore } from "../../engine/core/ports.ts";
+import type { OutboxStore } from "../../engine/core/store_ports.ts";
 import assert from "node:assert/strict";
 import type { Client } from "@elastic/elasticsearch";
 import { createEsClient } from "../../plugins/elasticsearch.ts";

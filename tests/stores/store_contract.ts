@@ -6,7 +6,7 @@
  * @module
  */
 import assert from "node:assert/strict";
-import type { BatchRunSummary, Store } from "../../engine/core/ports.ts";
+import type { BatchRunSummary, Store } from "../../engine/core/store_ports.ts";
 import type { AccessEvent } from "../../engine/core/types.ts";
 import { coordinationContract } from "./coordination_contract.ts";
 import { deviceRowContract } from "./device_row_contract.ts";

@@ -11,7 +11,7 @@ import { DatabaseSync } from "node:sqlite";
 import { silentLogger } from "../../config/log.ts";
 import { deliverNudges } from "../../engine/nudges/nudge_outbox.ts";
 import type { NudgeChannel } from "../../engine/nudges/nudge_ports.ts";
-import type { Store } from "../../engine/core/ports.ts";
+import type { Store } from "../../engine/core/store_ports.ts";
 import slackPlugin from "../../plugins/nudges/slack.ts";
 import { sqliteNudges } from "../../plugins/stores/sqlite_nudges.ts";
 import { sqliteRunner } from "../../plugins/stores/sqlite_runner.ts";

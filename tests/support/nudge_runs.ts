@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { BatchRunSummary } from "../../engine/core/ports.ts";
+import type { BatchRunSummary } from "../../engine/core/store_ports.ts";
 import type { NudgeLedger } from "../../engine/nudges/nudge_ports.ts";
 import type { NudgeMessage } from "../../engine/nudges/nudge_message.ts";
 

@@ -6,7 +6,8 @@
  */
 import { z } from "zod";
 import type { DeviceRecord } from "../../engine/core/types.ts";
-import type { CallOptions, Store } from "../../engine/core/ports.ts";
+import type { CallOptions } from "../../engine/core/ports.ts";
+import type { Store } from "../../engine/core/store_ports.ts";
 import { definePlugin, type PluginContext } from "../../plugins/plugin.ts";
 import { silentLogger } from "../../config/log.ts";
 import { REGISTRY, type RegistryEntry } from "../../plugins/registry.ts";

@@ -1,0 +1,211 @@
+/**
+ * The store's ports, one per concern (DESIGN.md §5.3): what people answered, the outbox, the
+ * sign-in event cache, status history, batch runs, revocations, snapshots, release feeds, the
+ * coordination of several processes, nudges and device rows, and the `Store` that holds them.
+ * Each backend (`plugins/stores/sqlite.ts`, `plugins/stores/elasticsearch.ts`) implements every
+ * concern; each consumer takes only the concerns it uses. The source, sink and transform ports are
+ * `ports.ts`. Changes when what the engine keeps, or how it asks for it, changes.
+ *
+ * @module
+ */
+import type { DeviceRowStore } from "../batch/device_rows.ts";
+import type { AccessEvent, Feedback, Status } from "./types.ts";
+import type { SnapshotStore } from "../view/snapshots.ts";
+import type { NudgeLedger } from "../nudges/nudge_ports.ts";
+
+/** A feedback waiting for delivery to a sink. */
+export interface OutboxItem {
+  id: string;
+  sink: string;
+  email: string;
+  feedback: Feedback;
+  createdAt: Date;
+  attempts: number;
+  nextAttemptAt: Date;
+  lastError?: string;
+}
+
+/** A practice status first seen at `since` on one device. */
+export interface StatusObservation {
+  device: string;
+  practice: string;
+  status: Status;
+  since: Date;
+}
+
+/** Per-run aggregate kept for the dashboard. */
+export interface BatchRunSummary {
+  id: string;
+  startedAt: Date;
+  finishedAt: Date;
+  people: number;
+  devices: number;
+  /** practice → status → count; a practice an exemption waives counts as `exempt` */
+  practices: Record<string, Partial<Record<Status | "exempt", number>>>;
+  /**
+   * rating (critical, suggested, ok, unknown, and `exempt`: OK only thanks to an exemption,
+   * see `ratingKey()`) → count, overall / per platform / per source
+   */
+  ratings: Record<string, number>;
+  byPlatform: Record<string, Record<string, number>>;
+  bySource: Record<string, Record<string, number>>;
+  errors: Record<string, number>;
+  /** The nudges planned at the end of the run (absent when nudges did not run). */
+  nudges?: BatchRunNudges;
+}
+
+/**
+ * The nudges at the end of a batch run (issue 27), for the Dashboard: real when `NUDGES.ENABLED`,
+ * else a dry run ("who would get what"). Counts are of messages (one per person and channel).
+ */
+export interface BatchRunNudges {
+  dryRun: boolean;
+  /** Messages queued (a dry run: that would be sent). */
+  queued: number;
+  /** Plans an earlier run or another process had queued already. */
+  alreadyQueued: number;
+  /** Messages not sent now, by reason (`nothing-new`, `outside-window`, `weekly-cap`, …). */
+  held: Record<string, number>;
+  /** People whose view or channel failed. */
+  failed: number;
+  /** The first messages (at most 200) as listed: who, on which channel, the subject and items. */
+  listed: { email: string; channel: string; subject: string; items: string[] }[];
+  /** Items sent within the 7 days before the run, and how many of those are no longer to do. */
+  followUp: { nudged: number; fixed: number };
+}
+
+/** The last good copy of one release feed (see `plugins/releases/`). */
+export interface ReleaseFeedCopy {
+  /** The feed, e.g. `sofa:macOS` or `endoflife:windows`. */
+  name: string;
+  /** When it was fetched from its URL. */
+  fetchedAt: Date;
+  /** Its normalised data as JSON text (a few KiB, not the raw feed). */
+  body: string;
+}
+
+/** The release-feed cache part of the store: every process shares the last good copy. */
+export interface ReleaseFeedStore {
+  /** The stored copy of a feed, or `null` when none was saved yet. */
+  releaseFeed(name: string): Promise<ReleaseFeedCopy | null>;
+  /** Replaces the stored copy of `copy.name`. */
+  putReleaseFeed(copy: ReleaseFeedCopy): Promise<void>;
+}
+
+/** A rate: `requests` per `perSeconds` (a token bucket holding at most `requests`). */
+export interface Rate {
+  requests: number;
+  perSeconds: number;
+}
+
+/**
+ * What several processes on one store coordinate through (issue 24, "several processes, one
+ * company"): token buckets that every process takes from (the per-address rate limits) and leases
+ * that one process holds at a time (the Duo poller). Both are atomic across processes: SQLite
+ * serialises writers on the file, Elasticsearch refuses a stale write (`if_seq_no`).
+ */
+export interface CoordinationStore {
+  /**
+   * Takes one token from the bucket `key` (full at first, `rate.requests` at most, refilled at
+   * `rate.requests` per `rate.perSeconds`) at `now`.
+   *
+   * @returns 0 when a token was taken, else the whole seconds (≥ 1) until one will be there
+   */
+  takeToken(key: string, rate: Rate, now: Date): Promise<number>;
+  /**
+   * Takes the lease `name` for `holder` until `until`, or renews it: resolves `true` when `holder`
+   * has it now (it was free, had expired by `now`, or was already `holder`'s), `false` when
+   * another holder's lease runs past `now`.
+   */
+  takeLease(name: string, holder: string, options: { until: Date; now: Date }): Promise<boolean>;
+  /** Ends `holder`'s lease `name` now, so another process can take it at once (no-op otherwise). */
+  releaseLease(name: string, holder: string): Promise<void>;
+}
+
+/** What people answered to alerts: dismissals, and feedback with its outbox items. */
+export interface FeedbackStore {
+  dismiss(email: string, notificationId: string, at: Date): Promise<void>;
+  dismissed(email: string): Promise<Set<string>>;
+  /** Records feedback and queues it for each sink, atomically. Throws when it cannot persist. */
+  recordFeedback(
+    email: string,
+    feedback: Feedback,
+    options: { sinks: string[]; at: Date },
+  ): Promise<void>;
+  /** Feedback answers a person already gave, by notification id. */
+  answers(email: string): Promise<Map<string, string>>;
+}
+
+/** Queued feedback on its way to the sinks (`engine/core/outbox.ts` delivers it). */
+export interface OutboxStore {
+  /** Up to `limit` items due at `now`, oldest first. */
+  dueOutbox(now: Date, limit: number): Promise<OutboxItem[]>;
+  markDelivered(id: string, at: Date): Promise<void>;
+  markFailed(id: string, options: { nextAttemptAt: Date; error: string }): Promise<void>;
+  /** Items not delivered yet (`/metrics`, `/healthz`). */
+  outboxDepth(): Promise<number>;
+}
+
+/** The sign-in event cache of a polling source (duo), per source. */
+export interface EventStore {
+  putEvents(source: string, events: AccessEvent[]): Promise<void>;
+  eventsFor(source: string, username: string, since: Date): Promise<AccessEvent[]>;
+  latestEventTime(source: string): Promise<Date | null>;
+  pruneEvents(before: Date): Promise<number>;
+}
+
+/** Status history: since when each device has had each practice status ("failing since"). */
+export interface StatusStore {
+  /** Records statuses seen now; returns, per `device\u0000practice`, when the status began. */
+  observe(observations: StatusObservation[]): Promise<Map<string, Date>>;
+}
+
+/** Batch-run summaries for the dashboard. */
+export interface BatchRunStore {
+  saveBatchRun(run: BatchRunSummary): Promise<void>;
+  /** The latest `limit` runs, newest first. */
+  batchRuns(limit: number): Promise<BatchRunSummary[]>;
+}
+
+/** Signed-out sessions and used sign-in states (issue 12), shared by every process. */
+export interface RevocationStore {
+  /**
+   * Revokes `id` until `until` (a session's absolute expiry, a pending sign-in's expiry). Kept
+   * in the store so that every process sharing it, and this one after a restart, refuses it.
+   * Atomic test-and-set: resolves `true` when this call revoked it, `false` when it was already
+   * revoked and has not expired — which makes it a single-use check across processes.
+   */
+  revoke(id: string, options: { until: Date; now: Date }): Promise<boolean>;
+  /** Whether `id` is revoked at `now` (a revocation ends at its `until`). */
+  isRevoked(id: string, now: Date): Promise<boolean>;
+  /** Forgets revocations whose `until` has passed by `now`; resolves how many were removed. */
+  pruneRevoked(now: Date): Promise<number>;
+}
+
+/**
+ * Durable state, one port per concern. Each backend (`plugins/stores/sqlite.ts`,
+ * `plugins/stores/elasticsearch.ts`) answers every concern with its own module, and each consumer
+ * takes only the concerns it uses (`Pick<Store, "outbox">`, a `StatusStore`…).
+ */
+export interface Store {
+  /** The backend: `sqlite` or `elasticsearch`. */
+  readonly kind: string;
+  readonly feedback: FeedbackStore;
+  readonly outbox: OutboxStore;
+  readonly events: EventStore;
+  readonly statuses: StatusStore;
+  readonly batchRuns: BatchRunStore;
+  readonly revocations: RevocationStore;
+  /** Per-person snapshots (issue 13). */
+  readonly snapshots: SnapshotStore;
+  /** The release-feed cache (issue 15). */
+  readonly releaseFeeds: ReleaseFeedStore;
+  /** Shared rate limits and leases (issue 24). */
+  readonly coordination: CoordinationStore;
+  /** The messages to people (issue 27). */
+  readonly nudges: NudgeLedger;
+  /** The devices behind the Dashboard's numbers, per batch run (issue 26). */
+  readonly deviceRows: DeviceRowStore;
+  /** Releases the file or the client; nothing may use the store afterwards. */
+  close(): Promise<void>;
+}
