@@ -9,7 +9,8 @@
  * The index is compact (issue 25: 250,000 devices in bounded memory): each record and its source
  * key are kept as one JSON text on a {@link TextShelf} — in memory by default, in a spill file
  * (`lib/spill_file.ts`) for the `batch` command — and revived (`recordFromWire`) when a lookup
- * finds it; the owner, serial and MAC maps hold record numbers, not records.
+ * finds it; the owner, serial and MAC indexes hold record numbers by the keys' hashes in typed
+ * arrays (`key_index.ts`), not records nor keys.
  *
  * @module
  */
@@ -24,9 +25,7 @@ import {
 import type { DeviceRecord } from "../core/types.ts";
 import { foldEmail } from "../identity/emails.ts";
 import { recordFromWire } from "../core/wire.ts";
-
-/** Record numbers under one key: one number, or several in upstream order. */
-export type RecordRefs = number | number[];
+import { createKeyIndex, type KeyIndex } from "./key_index.ts";
 
 /**
  * Where a listing keeps its records' texts (a port): numbered in the order put, read back by
@@ -64,17 +63,18 @@ export interface ListingIndex {
   source: string;
   /**
    * Each record read, in upstream order, as the JSON text of `[key, record]` (the source's key
-   * of the record, `ListedPage.keys`, or `null`; dates as ISO strings).
+   * of the record, `ListedPage.keys`, or `null`; dates as ISO strings), or `[key, record,
+   * owners]` when the page named the record's owners (`ListedPage.owners`).
    */
   shelf: TextShelf;
-  /** Lower-cased owner address → record numbers. */
-  byOwner: Map<string, RecordRefs>;
+  /** Owner address (folded by `foldEmail`) → record numbers; see {@link recordsUnder}. */
+  byOwner: KeyIndex;
   /** The owners as the upstream spelled them, in first-seen order (valid addresses only). */
   owners: string[];
   /** Upper-cased serial → record numbers. */
-  bySerial: Map<string, RecordRefs>;
+  bySerial: KeyIndex;
   /** Canonical MAC → record numbers. */
-  byMac: Map<string, RecordRefs>;
+  byMac: KeyIndex;
   /** Pages read successfully. */
   pages: number;
   /** Records read. */
@@ -83,31 +83,86 @@ export interface ListingIndex {
   failure?: string;
 }
 
+/** What a listing's index files a record under. */
+export type IndexKind = "owner" | "serial" | "mac";
+
 /**
- * The records of an index under `refs` (from one of its maps), revived from their text, with
- * their source keys.
+ * The keys a record is filed under: its owners (the page's `owners`, else the record's `email`;
+ * valid addresses, trimmed, folded by `foldEmail`, each once, with the spelling first seen),
+ * serials (upper-cased) and MACs (canonical). One function for filing and for checking what a
+ * lookup found, so the two cannot disagree.
+ */
+function keysOf(
+  record: DeviceRecord,
+  owners: readonly string[] = record.email === undefined ? [] : [record.email],
+): Record<IndexKind, string[]> & { spelled: string[] } {
+  const owner: string[] = [];
+  const spelled: string[] = [];
+  for (const address of owners) {
+    const email = address.trim();
+    const key = foldEmail(email);
+    if (!isValidEmail(email) || owner.includes(key)) continue;
+    owner.push(key);
+    spelled.push(email);
+  }
+  const serials = new Set([record.identifiers?.serial, record.serial].map((s) => s?.toUpperCase()));
+  const macs = (record.identifiers?.mac_addresses ?? []).filter(isValidMac).map(canonicalMac);
+  return {
+    owner,
+    spelled,
+    serial: [...serials].filter((s): s is string => Boolean(s)),
+    mac: [...new Set(macs)],
+  };
+}
+
+/** The key `value` is filed under as `kind`, or `undefined` when it can be under none. */
+function keyFor(kind: IndexKind, value: string): string | undefined {
+  if (kind === "owner") return foldEmail(value);
+  if (kind === "serial") return value.toUpperCase() || undefined;
+  return isValidMac(value) ? canonicalMac(value) : undefined;
+}
+
+/**
+ * The records of an index filed under `value` as an owner address, a serial or a MAC (in the
+ * spelling a lookup gets: folded, upper-cased and made canonical here), in upstream order,
+ * revived from their text, with their source keys. Each record the index points to is checked
+ * against `value` (the index keeps hashes, not keys), so another key's record never comes back.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * const shelf = memoryShelf();
- * shelf.put(JSON.stringify(["d1", { source: "intune", name: "fry-pc" }]));
- * assert.deepEqual(recordsAt({ shelf }, 0), {
- *   records: [{ source: "intune", name: "fry-pc" }],
- *   keys: ["d1"],
- * });
+ * const intune = {
+ *   name: "intune",
+ *   timeoutMs: null,
+ *   async *listDevices() {
+ *     yield { records: [{ source: "intune", email: "Fry@example.com", serial: "p1" }] };
+ *   },
+ * };
+ * const index = await readListing(intune);
+ * const fry = recordsUnder(index, "owner", "FRY@example.com");
+ * assert.deepEqual(fry.records, [{ source: "intune", email: "Fry@example.com", serial: "p1" }]);
+ * assert.deepEqual(recordsUnder(index, "serial", "P2").records, []);
  * ```
  */
-export function recordsAt(
-  index: Pick<ListingIndex, "shelf">,
-  refs: RecordRefs | undefined,
+export function recordsUnder(
+  index: Pick<ListingIndex, "shelf" | "byOwner" | "bySerial" | "byMac">,
+  kind: IndexKind,
+  value: string,
 ): { records: DeviceRecord[]; keys: (string | undefined)[] } {
-  const list = refs === undefined ? [] : typeof refs === "number" ? [refs] : refs;
   const records: DeviceRecord[] = [];
   const keys: (string | undefined)[] = [];
-  for (const i of list) {
-    const [key, record] = JSON.parse(index.shelf.get(i)) as [string | null, unknown];
-    records.push(recordFromWire(record));
+  const want = keyFor(kind, value);
+  if (want === undefined) return { records, keys };
+  const map = kind === "owner" ? index.byOwner : kind === "serial" ? index.bySerial : index.byMac;
+  for (const n of map.candidates(want)) {
+    const [key, wire, owners] = JSON.parse(index.shelf.get(n)) as [
+      string | null,
+      unknown,
+      string[] | undefined,
+    ];
+    const record = recordFromWire(wire);
+    if (!keysOf(record, owners)[kind].includes(want)) continue; // same hash, another key
+    records.push(record);
     keys.push(key ?? undefined);
   }
   return { records, keys };
@@ -140,13 +195,6 @@ export interface ReadListingOptions {
   shelf?: TextShelf;
 }
 
-function push(map: Map<string, RecordRefs>, key: string, at: number): void {
-  const refs = map.get(key);
-  if (refs === undefined) map.set(key, at);
-  else if (typeof refs === "number") map.set(key, [refs, at]);
-  else refs.push(at);
-}
-
 /**
  * Reads a listing source to its end, page by page, indexing each record by its owners (the page's
  * `owners`, else the record's `email`; folded by `foldEmail`), serial (upper-cased) and MACs
@@ -167,8 +215,9 @@ function push(map: Map<string, RecordRefs>, key: string, at: number): void {
  * };
  * const index = await readListing(intune);
  * assert.equal(index.pages, 1);
- * assert.deepEqual(index.byOwner.get("fry@example.com"), 0);
- * assert.deepEqual(index.bySerial.get("P1"), 0);
+ * assert.deepEqual(index.owners, ["Fry@example.com"]);
+ * assert.deepEqual(index.byOwner.candidates("fry@example.com"), [0]);
+ * assert.deepEqual(index.bySerial.candidates("P1"), [0]);
  * ```
  */
 export async function readListing(
@@ -178,14 +227,15 @@ export async function readListing(
   const index: ListingIndex = {
     source: source.name,
     shelf: options.shelf ?? memoryShelf(),
-    byOwner: new Map(),
+    byOwner: createKeyIndex(),
     owners: [],
-    bySerial: new Map(),
-    byMac: new Map(),
+    bySerial: createKeyIndex(),
+    byMac: createKeyIndex(),
     pages: 0,
     records: 0,
   };
   const signal = options.signal ?? new AbortController().signal;
+  const owned = createKeyIndex(); // folded owner → its place in index.owners
   try {
     const budget = options.budget ?? { maxPages: Infinity, maxRecords: Infinity };
     for await (const page of source.listDevices({ signal })) {
@@ -202,7 +252,7 @@ export async function readListing(
         );
       }
       page.records.forEach((record, i) =>
-        addRecord(index, record, page.keys?.[i], page.owners?.[i])
+        addRecord(index, owned, record, page.keys?.[i], page.owners?.[i])
       );
       index.pages++;
       options.onPage?.({
@@ -220,26 +270,24 @@ export async function readListing(
 
 function addRecord(
   index: ListingIndex,
+  owned: KeyIndex,
   record: DeviceRecord,
   key: string | undefined,
-  owners: readonly string[] = record.email === undefined ? [] : [record.email],
+  owners: readonly string[] | undefined,
 ): void {
-  const at = index.shelf.put(JSON.stringify([key ?? null, record]));
+  const text = [key ?? null, record, ...(owners === undefined ? [] : [owners])];
+  const at = index.shelf.put(JSON.stringify(text));
   index.records++;
-  const keys = new Set<string>();
-  for (const owner of owners) {
-    const email = owner.trim();
-    if (!isValidEmail(email) || keys.has(foldEmail(email))) continue;
-    const key = foldEmail(email);
-    keys.add(key);
-    if (!index.byOwner.has(key)) index.owners.push(email);
-    push(index.byOwner, key, at);
-  }
-  const serials = new Set([record.identifiers?.serial, record.serial].map((s) => s?.toUpperCase()));
-  for (const serial of serials) if (serial) push(index.bySerial, serial, at);
-  for (const mac of new Set(record.identifiers?.mac_addresses ?? [])) {
-    if (isValidMac(mac)) push(index.byMac, canonicalMac(mac), at);
-  }
+  const keys = keysOf(record, owners);
+  keys.owner.forEach((owner, i) => {
+    index.byOwner.add(owner, at);
+    const seen = owned.candidates(owner).some((n) => foldEmail(index.owners[n]!) === owner);
+    if (seen) return;
+    owned.add(owner, index.owners.length);
+    index.owners.push(keys.spelled[i]!);
+  });
+  for (const serial of keys.serial) index.bySerial.add(serial, at);
+  for (const mac of keys.mac) index.byMac.add(mac, at);
 }
 
 /** The summary line of one listing, e.g. `intune: listed 15000 devices in 15 pages`. */
@@ -264,23 +312,16 @@ export function listedSource(source: ListingSource, index: ListingIndex): Device
     `${source.name}: the inventory listing failed after ${index.pages} pages, so this source ` +
       `was skipped for this run: ${index.failure}`,
   );
-  const answer = async (refs: RecordRefs | undefined, options: CallOptions) => {
+  const answer = async (kind: IndexKind, value: string, options: CallOptions) => {
     if (failed) throw failed;
-    if (refs === undefined) return [];
-    const { records, keys } = recordsAt(index, refs);
+    const { records, keys } = recordsUnder(index, kind, value);
+    if (records.length === 0) return [];
     return source.completeListed ? await source.completeListed(records, options, keys) : records;
   };
   const out: DeviceSource = { name: source.name, timeoutMs: source.timeoutMs };
-  if (source.devicesByEmail) {
-    out.devicesByEmail = (email, o) => answer(index.byOwner.get(foldEmail(email)), o);
-  }
-  if (source.devicesBySerial) {
-    out.devicesBySerial = (serial, o) => answer(index.bySerial.get(serial.toUpperCase()), o);
-  }
-  if (source.devicesByMac) {
-    out.devicesByMac = (mac, o) =>
-      answer(isValidMac(mac) ? index.byMac.get(canonicalMac(mac)) : undefined, o);
-  }
+  if (source.devicesByEmail) out.devicesByEmail = (email, o) => answer("owner", email, o);
+  if (source.devicesBySerial) out.devicesBySerial = (serial, o) => answer("serial", serial, o);
+  if (source.devicesByMac) out.devicesByMac = (mac, o) => answer("mac", mac, o);
   return out;
 }
 

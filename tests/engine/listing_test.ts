@@ -1,5 +1,11 @@
 import assert from "node:assert/strict";
-import { listedSource, peopleOf, readListing, recordsAt } from "../../engine/batch/listing.ts";
+import {
+  type IndexKind,
+  listedSource,
+  peopleOf,
+  readListing,
+  recordsUnder,
+} from "../../engine/batch/listing.ts";
 import { createSpillFile } from "../../lib/spill_file.ts";
 import { type ListedPage, type ListingSource, UpstreamError } from "../../engine/core/ports.ts";
 import type { DeviceRecord } from "../../engine/core/types.ts";
@@ -40,14 +46,16 @@ Deno.test("readListing() indexes records by owner, serial and MAC, reporting eac
   const progress: unknown[] = [];
   const index = await readListing(lister(PAGES), { onPage: (p) => progress.push(p) });
   assert.deepEqual(index.owners, ["Fry@PlanetExpress.com"]);
-  const serials = (refs: Parameters<typeof recordsAt>[1]) =>
-    recordsAt(index, refs).records.map((r) => r.serial);
-  assert.deepEqual(serials(index.byOwner.get("fry@planetexpress.com")), ["S1", "S3"]);
-  assert.deepEqual(serials(index.bySerial.get("S2")), ["s2"]);
-  assert.deepEqual(serials(index.byMac.get("00:DE:CA:FB:AD:01")), ["S1"]);
-  // records are kept as text, numbers in the maps (issue 25: a compact index)
-  assert.deepEqual(index.byOwner.get("fry@planetexpress.com"), [0, 2]);
-  assert.equal(index.bySerial.get("S2"), 1);
+  const serials = (kind: IndexKind, value: string) =>
+    recordsUnder(index, kind, value).records.map((r) => r.serial);
+  assert.deepEqual(serials("owner", "FRY@planetexpress.com"), ["S1", "S3"]);
+  assert.deepEqual(serials("serial", "S2"), ["s2"]);
+  assert.deepEqual(serials("mac", "00-de-ca-fb-ad-01"), ["S1"]);
+  assert.deepEqual(serials("owner", "leela@planetexpress.com"), []);
+  assert.deepEqual(serials("mac", "not a MAC"), []);
+  // records are kept as text, record numbers under the keys' hashes (issue 25: a compact index)
+  assert.deepEqual(index.byOwner.candidates("fry@planetexpress.com"), [0, 2]);
+  assert.deepEqual(index.bySerial.candidates("S2"), [1]);
   assert.equal(JSON.parse(index.shelf.get(3))[1].serial, "S4");
   assert.equal(index.records, 4);
   assert.equal(index.failure, undefined);
@@ -63,16 +71,44 @@ Deno.test("readListing() on a spill file answers exactly as in memory (issue 25:
     const onDisk = await readListing(lister(PAGES), { shelf: spill });
     const inMemory = await readListing(lister(PAGES));
     assert.equal(spill.count, 4);
-    for (const refs of [...inMemory.byOwner.values(), ...inMemory.bySerial.values()]) {
-      assert.deepEqual(recordsAt(onDisk, refs), recordsAt(inMemory, refs));
+    for (const serial of ["S1", "S2", "S3", "S4"]) {
+      assert.deepEqual(
+        recordsUnder(onDisk, "serial", serial),
+        recordsUnder(inMemory, "serial", serial),
+      );
     }
     assert.deepEqual(
-      recordsAt(onDisk, onDisk.byOwner.get("fry@planetexpress.com")).records.map((r) => r.serial),
+      recordsUnder(onDisk, "owner", "fry@planetexpress.com").records.map((r) => r.serial),
       ["S1", "S3"],
     );
   } finally {
     spill.close();
   }
+});
+
+Deno.test("recordsUnder() never answers a record of another key with the same hash", async () => {
+  // FNV-1a 32-bit: "C02G2XM" and "C0211Q30" hash alike (1644328490), as do "p1uzx@example.com"
+  // and "pc2ad@example.com" (465727302); the index keeps hashes, a lookup checks each record
+  const index = await readListing(lister([[
+    record("p1uzx@example.com", "C02G2XM"),
+    record("PC2AD@example.com", "C0211Q30"),
+    record("pc2ad@example.com", "C02Z"),
+  ]]));
+  assert.deepEqual(index.bySerial.candidates("C02G2XM"), [0, 1]);
+  assert.deepEqual(recordsUnder(index, "serial", "c02g2xm").records.map((r) => r.serial), [
+    "C02G2XM",
+  ]);
+  assert.deepEqual(recordsUnder(index, "serial", "C0211Q30").records.map((r) => r.serial), [
+    "C0211Q30",
+  ]);
+  assert.deepEqual(recordsUnder(index, "serial", "C02X").records, []);
+  assert.deepEqual(index.byOwner.candidates("pc2ad@example.com"), [0, 1, 2]);
+  assert.deepEqual(
+    recordsUnder(index, "owner", "pc2ad@example.com").records.map((r) => r.serial),
+    ["C0211Q30", "C02Z"],
+  );
+  // each owner once, as first spelled, though the two addresses hash alike
+  assert.deepEqual(index.owners, ["p1uzx@example.com", "PC2AD@example.com"]);
 });
 
 Deno.test("listedSource() answers the lookups the source offers from the index", async () => {
