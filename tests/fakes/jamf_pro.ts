@@ -184,8 +184,8 @@ export interface JamfProFake extends FakeServer {
   /** The JAMF fake behind it (tokens, Classic API); its `url` is not the one to configure. */
   classic: FakeJamf;
   computers: FakeInventoryRecord[];
-  /** Inventory pages served. */
-  counts: { pages: number };
+  /** Inventory pages served; the most inventory requests the fake was answering at once. */
+  counts: { pages: number; mostAtOnce: number };
   /** Answers the next `n` inventory requests with 429 and this `Retry-After`. */
   throttle(n: number, retryAfter?: string): void;
   /**
@@ -200,6 +200,13 @@ export interface JamfProFake extends FakeServer {
   capPageSize(n: number | null): void;
   /** Says `totalCount` is `extra` more than it serves (records lost mid-listing); 0 turns it off. */
   overstateTotal(extra: number): void;
+  /**
+   * Holds the answers to pages after page 0 until `n` such requests wait at once, then answers
+   * them last page first (a client asking pages in parallel must put them back in order); once.
+   */
+  holdPages(n: number): void;
+  /** Answers every request for inventory page `page` with this HTTP status. */
+  failPage(page: number, status: number): void;
 }
 
 const CLAUSE_RE = /^([A-Za-z.]+)==("(?:[^"\\]|\\.)*"|[^,;"]*)$/;
@@ -236,7 +243,10 @@ function parseFilter(filter: string): { path: string; value: string }[] | null {
 export async function startJamfProFake(options: JamfProFakeOptions = {}): Promise<JamfProFake> {
   const classic = await startFakeJamf();
   const computers = options.computers ?? jamfProComputers();
-  const counts = { pages: 0 };
+  const counts = { pages: 0, mostAtOnce: 0 };
+  let atOnce = 0;
+  let hold: { n: number; waiting: { page: number; go: () => void }[] } | null = null;
+  const failing = new Map<number, number>();
   let throttled = 0;
   let retryAfter: string | undefined;
   let stuckTotal: number | null = null;
@@ -244,6 +254,27 @@ export async function startJamfProFake(options: JamfProFakeOptions = {}): Promis
   let extraTotal = 0;
 
   async function inventory(req: LoggedRequest): Promise<Response> {
+    counts.mostAtOnce = Math.max(counts.mostAtOnce, ++atOnce);
+    try {
+      return await answer(req);
+    } finally {
+      atOnce--;
+    }
+  }
+
+  /** Waits, when pages are held, until enough wait; then lets them go, last page first. */
+  async function held(page: number): Promise<void> {
+    if (hold === null || page === 0) return;
+    const h = hold;
+    await new Promise<void>((go) => {
+      h.waiting.push({ page, go });
+      if (h.waiting.length < h.n) return;
+      hold = null;
+      for (const w of h.waiting.sort((a, b) => b.page - a.page)) w.go();
+    });
+  }
+
+  async function answer(req: LoggedRequest): Promise<Response> {
     const auth = req.headers.get("authorization") ?? "";
     if (!auth.startsWith("Bearer ") || !classic.issued.includes(auth.slice(7))) {
       return json({ httpStatus: 401, errors: [] }, 401);
@@ -258,8 +289,11 @@ export async function startJamfProFake(options: JamfProFakeOptions = {}): Promis
       });
     }
     if (options.latencyMs) await sleep(options.latencyMs);
-    counts.pages++;
     const q = req.url.searchParams;
+    await held(Number(q.get("page") ?? 0));
+    const status = failing.get(Number(q.get("page") ?? 0));
+    if (status !== undefined) return json({ httpStatus: status, errors: [] }, status);
+    counts.pages++;
     const filter = q.get("filter");
     let matching = computers;
     if (filter !== null) {
@@ -313,6 +347,12 @@ export async function startJamfProFake(options: JamfProFakeOptions = {}): Promis
     },
     overstateTotal(extra) {
       extraTotal = extra;
+    },
+    holdPages(n) {
+      hold = { n, waiting: [] };
+    },
+    failPage(page, status) {
+      failing.set(page, status);
     },
     async close() {
       await server.close();

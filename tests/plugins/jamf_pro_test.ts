@@ -145,10 +145,69 @@ Deno.test("jamf_pro listDevices() pages with page and page-size until totalCount
     const pages: ListedPage[] = [];
     for await (const p of source.listDevices({ signal: signal() })) pages.push(p);
     assert.deepEqual(pages.map((p) => [p.records.length, p.total]), [[2, 5], [2, 5], [1, 5]]);
-    const requested = fake.requests
-      .filter((r) => r.url.pathname === "/api/v1/computers-inventory")
-      .map((r) => `${r.url.searchParams.get("page")}/${r.url.searchParams.get("page-size")}`);
-    assert.deepEqual(requested, ["0/2", "1/2", "2/2"]);
+    assert.deepEqual(inventoryPages(fake), ["0/2", "1/2", "2/2"]);
+  }, { PAGE_SIZE: 2, LISTING_CONCURRENCY: 1 });
+});
+
+/** The inventory pages asked, as `page/page-size`, in the order the fake received them. */
+function inventoryPages(fake: JamfProFake): string[] {
+  return fake.requests
+    .filter((r) => r.url.pathname === "/api/v1/computers-inventory")
+    .map((r) => `${r.url.searchParams.get("page")}/${r.url.searchParams.get("page-size")}`);
+}
+
+/** `n` more computers, ids 9000…, each with its own owner and serial. */
+function crew(fake: JamfProFake, n: number): void {
+  fake.computers.push(
+    ...Array.from({ length: n }, (_, i) => ({
+      id: String(9000 + i),
+      general: { name: `crew-${i}`, platform: "Mac", reportDate: "2026-11-01T00:00:00Z" },
+      hardware: { serialNumber: `CREW${i}` },
+      userAndLocation: { email: `crew${i}@planetexpress.com` },
+    })),
+  );
+}
+
+Deno.test("jamf_pro listDevices() asks the pages after page 0 five at a time and hands them on in page order", async () => {
+  // Jamf: "no more than 5 concurrent connections" (Jamf Pro API Scalability Best Practices)
+  await withFake(async ({ fake, source }) => {
+    crew(fake, 21); // 23 computers, 2 a page: pages 0…11
+    fake.holdPages(5); // pages 1…5 answered only once all five are asked, page 5 first
+    const pages: ListedPage[] = [];
+    for await (const p of source.listDevices({ signal: signal() })) pages.push(p);
+    assert.deepEqual(
+      pages.flatMap((p) => p.records.map((r) => r.serial)),
+      ["DECAFBAD00", "DECAFBAD01", ...Array.from({ length: 21 }, (_, i) => `CREW${i}`)],
+    );
+    assert.deepEqual(pages.map((p) => p.total), Array(12).fill(23));
+    const asked = inventoryPages(fake);
+    assert.equal(asked.length, 12, "one request per page, none past totalCount");
+    assert.deepEqual(asked.toSorted(), Array.from({ length: 12 }, (_, i) => `${i}/2`).sort());
+    assert.equal(asked[0], "0/2", "page 0 alone first: it tells totalCount");
+    assert.equal(fake.counts.mostAtOnce, 5);
+  }, { PAGE_SIZE: 2 });
+});
+
+Deno.test("jamf_pro listDevices() names the page that failed, after handing on the pages before it", async () => {
+  await withFake(async ({ fake, source, waits }) => {
+    crew(fake, 8); // 10 computers, 2 a page: pages 0…4
+    fake.failPage(3, 502);
+    const serials: (string | undefined)[] = [];
+    await assert.rejects(
+      (async () => {
+        for await (const p of source.listDevices({ signal: signal() })) {
+          serials.push(...p.records.map((r) => r.serial));
+        }
+      })(),
+      (e: unknown) =>
+        e instanceof UpstreamError && e.status === 502 &&
+        e.message.startsWith(
+          "Jamf Pro: computers-inventory page 3 (of pages 0–4) failed: Jamf Pro: received " +
+            "invalid response code (502)",
+        ),
+    );
+    assert.deepEqual(serials, ["DECAFBAD00", "DECAFBAD01", "CREW0", "CREW1", "CREW2", "CREW3"]);
+    assert.deepEqual(waits, [], "5xx retries are the HTTP client's own, not 429 waits");
   }, { PAGE_SIZE: 2 });
 });
 
@@ -170,6 +229,20 @@ Deno.test("jamf_pro stops when the server ignores page and repeats the first pag
     );
     assert.deepEqual(sizes, [1]);
     assert.equal(fake.counts.pages, 2);
+  }, { PAGE_SIZE: 1, LISTING_CONCURRENCY: 1 });
+});
+
+Deno.test("jamf_pro stops as well when pages asked in parallel repeat the first page", async () => {
+  await withFake(async ({ fake, source }) => {
+    fake.ignorePaging(1_000_000_000);
+    await assert.rejects(
+      (async () => {
+        for await (const _ of source.listDevices({ signal: signal() })) { /* page 0 only */ }
+      })(),
+      { message: /^Jamf Pro: page 1 of computers-inventory repeated computers of earlier pages/ },
+    );
+    // page 0, then at most the five asked ahead of a billion announced
+    assert.ok(fake.counts.pages <= 6, `${fake.counts.pages} pages served`);
   }, { PAGE_SIZE: 1 });
 });
 

@@ -14,7 +14,9 @@
  * Config: `JAMF_PRO_URL` (the server root, e.g. `https://example.jamfcloud.com`), one credential
  * pair (`JAMF_CLIENT_ID` + `JAMF_CLIENT_SECRET`, or `JAMF_API_USERNAME` + `JAMF_API_PASSWORD`),
  * optional `PAGE_SIZE` (1–2000, default 500), `SOFTWARE` (also read applications and services,
- * default false), `JAMF_TIMEOUT` / `TIMEOUT`, `DEBUG`.
+ * default false), `LISTING_CONCURRENCY` (pages the batch's listing asks at once once page 0 told
+ * `totalCount`, 1–20, default 5: Jamf's published limit of concurrent connections),
+ * `JAMF_TIMEOUT` / `TIMEOUT`, `DEBUG`.
  *
  * @module
  */
@@ -30,6 +32,7 @@ import type { DeviceRecord } from "../../../engine/core/types.ts";
 import type { ReportGap } from "../../../engine/view/gaps.ts";
 import { createHttpClient } from "../../http.ts";
 import { sleep as abortableSleep } from "../../../lib/abort.ts";
+import { errorMessage } from "../../../lib/error_message.ts";
 import { definePlugin, type PluginContext, timeoutSeconds } from "../../plugin.ts";
 import { withRetryAfter } from "../../retry_after.ts";
 import { createJamfAuth, jamfRequest } from "../jamf_auth.ts";
@@ -43,6 +46,13 @@ import {
 import { InventoryPageSchema, InventoryRecordSchema, processInventoryRecord } from "./parse.ts";
 import { foldEmail } from "../../../engine/identity/emails.ts";
 
+/**
+ * Requests the batch's listing keeps open at once: "Limit your interactions with Jamf APIs to no
+ * more than 5 concurrent connections" (Jamf, "Jamf Pro API Scalability Best Practices",
+ * developer.jamf.com/jamf-pro/docs/jamf-pro-api-scalability-best-practices).
+ */
+export const JAMF_CONCURRENT_CONNECTIONS = 5;
+
 /** `PLUGINS.jamf_pro` keys. */
 export const jamfProSchema = withJamfCredentialRules(
   z.object({
@@ -50,6 +60,7 @@ export const jamfProSchema = withJamfCredentialRules(
     JAMF_PRO_URL: z.url({ protocol: /^https?$/ }),
     PAGE_SIZE: z.number().int().min(1).max(2000).default(500),
     SOFTWARE: z.boolean().default(false),
+    LISTING_CONCURRENCY: z.number().int().min(1).max(20).default(JAMF_CONCURRENT_CONNECTIONS),
     JAMF_TIMEOUT: timeoutSeconds,
     TIMEOUT: timeoutSeconds,
     DEBUG: z.boolean().default(false),
@@ -162,24 +173,70 @@ export function createJamfProSource(
    * on earlier pages means the server ignored `page`: it stops with an `UpstreamError` rather
    * than asking again until the deadline, or forever in a batch. Malformed computers count as
    * read (the raw results are counted, not the records kept); they are reported as skipped.
+   *
+   * With `parallel` > 1 (the batch's listing, `LISTING_CONCURRENCY`), once page 0 has told
+   * `totalCount` the pages it announces are asked up to `parallel` at a time, each through the
+   * same retry rules, and handed on in page order (at most `parallel` pages wait in memory); past
+   * them the walk goes on one page at a time, as above. A page that fails ends the walk, naming
+   * the page; the pages still being asked are cancelled.
    */
-  async function* pages(filter: string | undefined, signal: AbortSignal, report?: ReportGap) {
+  async function* pages(
+    filter: string | undefined,
+    signal: AbortSignal,
+    options: { report?: ReportGap; parallel?: number } = {},
+  ) {
     const count = pagingCount();
+    const parallel = options.parallel ?? 1;
     let size = config.PAGE_SIZE;
-    for (let index = 0;; index++) {
-      const p = await page(index, size, filter, signal, report);
-      if (p.ids.length === 0) {
-        if (count.read < p.total) throw shortOfTotal(count.read, p.total, index);
-        return;
+    const stop = new AbortController(); // cancels the pages asked ahead when the walk ends
+    const asked = AbortSignal.any([signal, stop.signal]);
+    const ahead = new Map<number, ReturnType<typeof page>>();
+    let planned = 1; // pages 0…planned-1 hold the computers of totalCount
+    let next = 1; // the next page to ask ahead
+    const topUp = () => {
+      while (next < planned && ahead.size < parallel) {
+        const asking = page(next, size, filter, asked, options.report);
+        asking.catch(() => {}); // awaited in its turn; never left unhandled
+        ahead.set(next++, asking);
       }
-      count.add(p.ids, () =>
-        new UpstreamError(
-          `Jamf Pro: page ${index} of computers-inventory repeated computers of earlier pages ` +
-            `(the server ignored paging); stopped`,
-        ));
-      yield p;
-      if (count.read >= p.total) return;
-      if (index === 0 && p.ids.length < size) size = p.ids.length; // the server's cap
+    };
+    const read = async (index: number) => {
+      try {
+        const p = await (ahead.get(index) ?? page(index, size, filter, asked, options.report));
+        ahead.delete(index);
+        topUp(); // at most `parallel` pages asked or waiting at any time
+        return p;
+      } catch (error: unknown) {
+        if (parallel === 1 || signal.aborted) throw error;
+        throw new UpstreamError(
+          `Jamf Pro: computers-inventory page ${index} (of pages 0–${planned - 1}) failed: ` +
+            errorMessage(error),
+          error instanceof UpstreamError ? error.status : undefined,
+        );
+      }
+    };
+    try {
+      for (let index = 0;; index++) {
+        const p = await read(index);
+        if (p.ids.length === 0) {
+          if (count.read < p.total) throw shortOfTotal(count.read, p.total, index);
+          return;
+        }
+        count.add(p.ids, () =>
+          new UpstreamError(
+            `Jamf Pro: page ${index} of computers-inventory repeated computers of earlier pages ` +
+              `(the server ignored paging); stopped`,
+          ));
+        if (index === 0) {
+          if (p.ids.length < size) size = p.ids.length; // the server's cap
+          if (parallel > 1) planned = Math.ceil(p.total / size);
+          topUp();
+        }
+        yield p;
+        if (count.read >= p.total) return;
+      }
+    } finally {
+      stop.abort();
     }
   }
 
@@ -192,7 +249,8 @@ export function createJamfProSource(
 
   async function all(filter: string, options: CallOptions): Promise<DeviceRecord[]> {
     const out: DeviceRecord[] = [];
-    for await (const p of pages(filter, options.signal, options.reportGap)) out.push(...p.records);
+    const report = options.reportGap ? { report: options.reportGap } : {};
+    for await (const p of pages(filter, options.signal, report)) out.push(...p.records);
     return out;
   }
 
@@ -221,7 +279,8 @@ export function createJamfProSource(
       return found.filter((r) => r.identifiers?.mac_addresses?.includes(canonical));
     },
     async *listDevices(options: CallOptions): AsyncGenerator<ListedPage> {
-      for await (const p of pages(undefined, options.signal)) {
+      const parallel = config.LISTING_CONCURRENCY;
+      for await (const p of pages(undefined, options.signal, { parallel })) {
         yield { records: p.records, total: p.total };
       }
     },
