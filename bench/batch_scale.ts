@@ -7,7 +7,8 @@
  * `git worktree` of be8cc31), the two alternating (the older first at one size, second at the
  * next) so both meet the same load. Prints per run: exit code, wall, CPU, peak RSS, upstream
  * requests per source against the ideal ⌈devices ÷ page size⌉ (+1 for Google's empty ChromeOS
- * list, +1 for the Intune/Jamf token), `_bulk` requests and bytes, and the ratios new ÷ base.
+ * list, +1 for the Intune/Jamf token), `_bulk` requests and bytes, and the ratios new ÷ base;
+ * at the end, each tree's peak RSS growth from the smallest size to the largest.
  *
  * Run: `deno run -A bench/batch_scale.ts [--sizes 10000,30000,100000] [--latency 300]
  * [--ownership-ms 50] [--concurrency 32] [--devices-per-person 2.5] [--base DIR] [--v8-flags F]`
@@ -128,6 +129,8 @@ console.log(
   `batch at scale: ${PER_PERSON} devices per person, ${LATENCY} ms per upstream request, ` +
     `ownership ${OWNERSHIP_MS} ms per person, concurrency ${CONCURRENCY}; load ${load()}`,
 );
+/** Peak RSS in MB per tree and size, for the growth line at the end. */
+const peaks: Record<string, Map<number, number>> = { new: new Map(), base: new Map() };
 for (const [i, people] of SIZES.entries()) {
   const fakes = await startFakes(people);
   const c = await fakes.counts();
@@ -140,6 +143,7 @@ for (const [i, people] of SIZES.entries()) {
   const runs: Record<string, Run> = {};
   for (const which of order) {
     runs[which] = await runOnce(which === "new" ? HERE : BASE!, fakes);
+    peaks[which]!.set(people, runs[which]!.peakMb);
     const flags = (await v8FlagsOf(which === "new" ? HERE : BASE!)).join(" ") || "no V8 flags";
     show(which === "new" ? `this tree (${flags})` : `base (${BASE}, ${flags})`, runs[which]!, c);
   }
@@ -157,4 +161,14 @@ for (const [i, people] of SIZES.entries()) {
       `${n.peakMb <= 500 ? "PASS" : "FAIL"}; load ${load()}`,
   );
   await fakes.close();
+}
+const [smallest, largest] = [Math.min(...SIZES), Math.max(...SIZES)];
+for (const [which, peak] of Object.entries(peaks)) {
+  if (smallest === largest || !peak.has(smallest)) continue;
+  const growth = (peak.get(largest)! / peak.get(smallest)! - 1) * 100;
+  console.log(
+    `${which === "new" ? "this tree" : "base"}: peak RSS ${smallest} → ${largest} people ` +
+      `${peak.get(smallest)!.toFixed(0)} → ${peak.get(largest)!.toFixed(0)} MB, ` +
+      `${growth >= 0 ? "+" : ""}${growth.toFixed(0)} % (target < 20 %)`,
+  );
 }
