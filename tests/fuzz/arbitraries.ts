@@ -14,16 +14,17 @@ export const SEED: number = (() => {
   return raw !== undefined && /^-?\d+$/.test(raw) ? Number(raw) : Date.now() ^ 0x5eed;
 })();
 
-/** Run parameters: modest run counts, each run interrupted after a time limit. */
+/**
+ * Run parameters: a fixed, modest number of runs. No limit on the whole property's time: on a
+ * loaded machine a slow property is not a failing one (an interrupted property used to fail the
+ * suite under load). A single run that never ends is still caught as a hang.
+ */
 export function params(numRuns = 300): fc.Parameters<unknown> {
   return {
     numRuns,
     seed: SEED,
-    // A single run that takes longer than this fails the property (a hang).
-    timeout: 2_000,
-    // The whole property gives up (and fails) after this long.
-    interruptAfterTimeLimit: 20_000,
-    markInterruptAsFailure: true,
+    // A single run that takes longer than this fails the property: a hang, far beyond a slow machine.
+    timeout: 30_000,
   };
 }
 

@@ -399,7 +399,7 @@ Deno.test(`HTTP fuzz: ${WIRE_RUNS} huge, chunked and early-ending bodies on a re
         else assert.ok(status === null || status < 500, `${where} → ${status}`);
         assert.equal(await healthy(s.port), 200, `${where}: server stopped answering`);
       }),
-      { ...params(WIRE_RUNS), timeout: 10_000 },
+      params(WIRE_RUNS),
     );
     assert.deepEqual(s.errors, [], "no request body made an unhandled error");
   } finally {
