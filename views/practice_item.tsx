@@ -67,7 +67,9 @@ export function PracticeItem(
           )}
           {kind === "unknown" && (
             <p>
-              {props.sources
+              {evidence.length > 0
+                ? evidence.join(" ")
+                : props.sources
                 ? `${props.sources} did not report this for this device.`
                 : "No inventory reported this for this device."}{" "}
               {p.directions ? "You can check it yourself:" : ""}

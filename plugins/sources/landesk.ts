@@ -14,8 +14,9 @@ import { isValidMac } from "../../engine/identity/identifiers.ts";
 import { type DeviceSource, NotFoundError } from "../../engine/core/ports.ts";
 import { definePlugin, type PluginContext, timeoutSeconds } from "../plugin.ts";
 import { isTimeZone } from "./landesk_format.ts";
-import { processComputer } from "./landesk_parse.ts";
-import { poolQuery, type QueryFn, SQL, sqlError } from "./landesk_sql.ts";
+import { groupComputers, processComputer } from "./landesk_parse.ts";
+import { LOGIN_SQL, poolQuery, type QueryFn, type Row, SQL, sqlError } from "./landesk_sql.ts";
+import { loginDomains, loginDomainsSchema, loginsFor } from "./landesk_owner.ts";
 
 /** `PLUGINS.landesk`: the original's keys, plus TLS switches and `TIME_ZONE`. */
 export const schema = z.object({
@@ -33,6 +34,13 @@ export const schema = z.object({
   TIME_ZONE: z.string().default("America/Los_Angeles").refine(isTimeZone, {
     message: "expected an IANA time zone such as America/Los_Angeles",
   }),
+  /**
+   * NetBIOS domain → email domain (`{ "CORP": "corp.example.com" }`): a computer whose
+   * `EMAILADDR` holds no address but whose owner is recorded as `CORP\fry` (in `EMAILADDR`, or
+   * as `Computer.LoginName`, then read too) belongs to `fry@corp.example.com`. Unset: sign-in
+   * names are never read as owners (see `landesk_owner.ts`).
+   */
+  LANDESK_LOGIN_DOMAINS: loginDomainsSchema,
   TIMEOUT: timeoutSeconds,
   DEBUG: z.boolean().default(false),
 }).strict();
@@ -54,6 +62,8 @@ export function createLandeskSource(
   query: QueryFn,
 ): DeviceSource & { checkConnectivity: NonNullable<DeviceSource["checkConnectivity"]> } {
   const password = config.LANDESK_SQL_PASSWORD;
+  const domains = loginDomains(config.LANDESK_LOGIN_DOMAINS);
+  const sql = domains.size > 0 ? LOGIN_SQL : SQL;
 
   async function run(sql: string, params: Record<string, string | number>, signal: AbortSignal) {
     signal.throwIfAborted();
@@ -65,27 +75,43 @@ export function createLandeskSource(
     }
   }
 
-  async function devices(sql: string, params: Record<string, string>, signal: AbortSignal) {
-    const seen = new Set<unknown>();
-    const rows = (await run(sql, params, signal)).filter((row) => {
-      if (seen.has(row.Computer_Idn)) return false; // one row per computer (e.g. several volumes)
-      seen.add(row.Computer_Idn);
-      return true;
-    });
-    return await Promise.all(rows.map(async (row) => {
-      const idn = Number(row.Computer_Idn);
-      const [vulns, adapters, software] = await Promise.all([
-        run(SQL.vulnerabilities, { idn }, signal),
-        run(SQL.adapters, { idn }, signal),
-        run(SQL.software, { idn }, signal),
-      ]);
-      return processComputer({ row, vulns, adapters, software }, {
-        source: ctx.name,
-        timeZone: config.TIME_ZONE,
-        screenlockVulnId: config.LANDESK_SCREENLOCK_VULN_ID,
-        debug: config.DEBUG,
-      });
-    }));
+  /** One record per computer of the rows (several rows per computer: one per volume). */
+  async function records(rows: Row[], signal: AbortSignal) {
+    return await Promise.all(
+      groupComputers(rows).map(async (group) => {
+        const idn = Number(group[0]!.Computer_Idn);
+        const [vulns, adapters, software] = await Promise.all([
+          run(SQL.vulnerabilities, { idn }, signal),
+          run(SQL.adapters, { idn }, signal),
+          run(SQL.software, { idn }, signal),
+        ]);
+        return processComputer({ rows: group, vulns, adapters, software }, {
+          source: ctx.name,
+          timeZone: config.TIME_ZONE,
+          screenlockVulnId: config.LANDESK_SCREENLOCK_VULN_ID,
+          debug: config.DEBUG,
+          loginDomains: domains,
+        });
+      }),
+    );
+  }
+
+  async function devices(statement: string, params: Record<string, string>, signal: AbortSignal) {
+    return await records(await run(statement, params, signal), signal);
+  }
+
+  /**
+   * The person's computers: those whose `EMAILADDR` is the address, and, with
+   * `LANDESK_LOGIN_DOMAINS`, those recorded under `DOMAIN\local-part` for each NetBIOS domain
+   * mapped to the address's domain (each computer once).
+   */
+  async function devicesByEmail(email: string, signal: AbortSignal) {
+    const logins = loginsFor(email, domains);
+    const answers = await Promise.all([
+      run(sql.byEmail, { email }, signal),
+      ...logins.map((login) => run(LOGIN_SQL.byLogin, { login }, signal)),
+    ]);
+    return await records(answers.flat(), signal);
   }
 
   function notFound(identifier: string): NotFoundError {
@@ -95,15 +121,15 @@ export function createLandeskSource(
   return {
     name: ctx.name,
     timeoutMs: ctx.timeoutMs,
-    devicesByEmail: (email, { signal }) => devices(SQL.byEmail, { email }, signal),
+    devicesByEmail: (email, { signal }) => devicesByEmail(email, signal),
     async devicesBySerial(serial, { signal }) {
-      const found = await devices(SQL.bySerial, { serial }, signal);
+      const found = await devices(sql.bySerial, { serial }, signal);
       if (found.length === 0) throw notFound(`serial: '${serial}'`);
       return found;
     },
     async devicesByMac(mac, { signal }) {
       if (!isValidMac(mac)) throw notFound(`macaddr: '${mac}'`);
-      const found = await devices(SQL.byMac, {
+      const found = await devices(sql.byMac, {
         mac: mac.replace(/[:-]/g, "").toUpperCase(),
       }, signal);
       if (found.length === 0) throw notFound(`macaddr: '${mac}'`);

@@ -1,7 +1,8 @@
 /**
- * LANDESK rows → normalised device records (spec §3.3): one computer row with its vulnerability,
- * adapter and software rows becomes one Windows record with its five practices. Changes when what
- * the rows mean changes; how they are fetched is `landesk_sql.ts`.
+ * LANDESK rows → normalised device records (spec §3.3): one computer's rows (one per BitLocker
+ * volume) with its vulnerability, adapter and software rows become one Windows record with its five
+ * practices. Changes when what the rows mean changes; how they are fetched is `landesk_sql.ts`,
+ * how volumes combine `landesk_bitlocker.ts`, who the owner is `landesk_owner.ts`.
  *
  * @module
  */
@@ -9,13 +10,16 @@ import { canonicalMac, isValidMac, macsFrom } from "../../engine/identity/identi
 import type { DeviceRecord, PracticeData, SoftwareEntry } from "../../engine/core/types.ts";
 import { formatScreenSaverReason, zonedTime } from "./landesk_format.ts";
 import type { Row } from "./landesk_sql.ts";
+import { bitLockerEvidence, bitLockerVolumes } from "./landesk_bitlocker.ts";
+import { type LoginDomains, ownerOf } from "./landesk_owner.ts";
 
 const AUTOUPDATE_VULN_ID = "ST000003v2";
 const CRITICAL = new Set(["Critical", "High"]);
 
-/** A computer row with its sub-query results. */
+/** A computer's rows (same `Computer_Idn`, one per BitLocker volume) with its sub-query results. */
 export interface ComputerRows {
-  row: Row;
+  /** At least one; the first (most recently updated) gives every column but BitLocker's. */
+  rows: readonly Row[];
   vulns: Row[];
   adapters: Row[];
   software: Row[];
@@ -27,6 +31,30 @@ export interface ProcessOptions {
   timeZone: string;
   screenlockVulnId: string;
   debug: boolean;
+  /** `LANDESK_LOGIN_DOMAINS`: how a `DOMAIN\user` owner becomes an address (none: never). */
+  loginDomains?: LoginDomains;
+}
+
+/**
+ * A lookup's rows grouped by `Computer_Idn`, in the order each computer first appears (the
+ * statements order by `LASTUPDINVSVR` descending): one group per computer, however many
+ * BitLocker volumes (or repeated joins) gave it rows.
+ *
+ * @example
+ * ```ts
+ * groupComputers([{ Computer_Idn: 7 }, { Computer_Idn: 9 }, { Computer_Idn: 7 }])
+ *   .map((g) => g.length); // [2, 1]
+ * ```
+ */
+export function groupComputers(rows: readonly Row[]): Row[][] {
+  const groups = new Map<string, Row[]>();
+  for (const row of rows) {
+    const key = String(row.Computer_Idn);
+    const group = groups.get(key);
+    if (group) group.push(row);
+    else groups.set(key, [row]);
+  }
+  return [...groups.values()];
 }
 
 const COPIED = [
@@ -39,28 +67,38 @@ const COPIED = [
   "os_build",
   "serial",
   "type",
-  "email",
 ] as const;
 
 /**
  * A normalised record for one LANDESK computer (spec §3.3): platform `Windows`, the copied
- * columns, `last_sync` from `LASTUPDINVSVR`, and five practices — screen lock and auto-update from
- * their vulnerability ids, up to date from Critical/High vulnerabilities, encryption from BitLocker
- * (100 % and protection on), firewall from the bound adapters. Naive timestamps are read in
- * `options.timeZone`.
+ * columns, the owner (`landesk_owner.ts`: `email`, or `unread` saying why there is none),
+ * `last_sync` from `LASTUPDINVSVR`, and five practices — screen lock and auto-update from their
+ * vulnerability ids, up to date from Critical/High vulnerabilities, encryption from every
+ * BitLocker volume (`landesk_bitlocker.ts`: 100 % and protection on each; one mid-encryption
+ * reads unknown, "encryption in progress"), firewall from the bound adapters. Naive timestamps
+ * are read in `options.timeZone`.
  *
- * @param raw the computer row with its `CVDetectedV`, `BoundAdapter` and `AppSoftwareSuites` rows
+ * @param raw the computer's rows with its `CVDetectedV`, `BoundAdapter` and `AppSoftwareSuites` rows
  * @param options source name, time zone, screen-lock vulnerability id, and whether to keep `_raw`
  * @returns the record
  */
 export function processComputer(raw: ComputerRows, options: ProcessOptions): DeviceRecord {
-  const { row, vulns, adapters } = raw;
+  const { rows, vulns, adapters } = raw;
+  const row = rows[0] ?? {};
   const at = (value: unknown) => zonedTime(value, options.timeZone);
   const device: DeviceRecord = { source: options.source, platform: "Windows" };
   for (const key of COPIED) {
     const value = text(row[key]);
     if (value !== undefined) device[key] = value;
   }
+  const owner = ownerOf(
+    row.email,
+    row.login_name,
+    options.loginDomains ?? new Map(),
+    options.source,
+  );
+  if ("email" in owner) device.email = owner.email;
+  else device.unread = [owner.unread];
   const lastSeen = at(row.last_seen);
   if (lastSeen) device.last_sync = lastSeen;
   const systemVersion = text(row.systemversion);
@@ -96,14 +134,7 @@ export function processComputer(raw: ComputerRows, options: ProcessOptions): Dev
     uptodate.details = "Missing Updates:\n" +
       critical.map((v) => `    ${text(v.Title) ?? text(v.Vul_ID) ?? "unknown"}\n`).join("");
   }
-  const percentage = row.ENCRYPTIONPERCENTAGE;
-  const encryption: PracticeData = {
-    value: Number(percentage) === 100 && text(row.PROTECTIONSTATUS) === "1 - on",
-    ...hw,
-  };
-  if (percentage !== null && percentage !== undefined) {
-    encryption.details = `Encryption Percentage: ${percentage}\n`;
-  }
+  const encryption: PracticeData = { ...bitLockerEvidence(bitLockerVolumes(rows)), ...hw };
   const disabled = adapters.filter((a) => a.FirewallEnabled === "No").map((a) =>
     `Firewall not enabled for adapter '${macOrUnknown(a.PhysAddress)}'`
   );
@@ -118,7 +149,13 @@ export function processComputer(raw: ComputerRows, options: ProcessOptions): Dev
   device.identifiers = { mac_addresses: macsFrom(installed.map((a) => a.PhysAddress)) };
   if (device.serial) device.identifiers.serial = device.serial;
   if (options.debug) {
-    device._raw = { ...row, vulns, adapters, software: raw.software };
+    device._raw = {
+      ...row,
+      ...(rows.length > 1 ? { rows } : {}),
+      vulns,
+      adapters,
+      software: raw.software,
+    };
   }
   return device;
 }

@@ -20,8 +20,10 @@ export type QueryFn = (
   signal: AbortSignal,
 ) => Promise<Row[]>;
 
-const DEVICES_SQL = `SELECT DISTINCT A0.DISPLAYNAME AS name,
-                A0.DEVICEID,
+/** The original's devices statement; `login` adds `Computer.LoginName` (`DOMAIN\\user`). */
+const devicesSql = (login: boolean) =>
+  `SELECT DISTINCT A0.DISPLAYNAME AS name,
+                A0.DEVICEID,${login ? "\n                A0.LOGINNAME AS login_name," : ""}
                 A0.LASTUPDINVSVR AS last_seen,
                 A0.HWLASTSCANDATE AS hw_last_scan_date,
                 A0.SWLASTSCANDATE AS sw_last_scan_date,
@@ -49,12 +51,31 @@ LEFT OUTER JOIN Operating_System A5 (nolock) ON A0.Computer_Idn = A5.Computer_Id
 `;
 const ORDER = "\nORDER BY A0.LASTUPDINVSVR DESC";
 
-/** Every statement the plugin runs; values only ever travel as `@` parameters. */
+/** The lookups of computers, with or without `LoginName`. */
+function lookups(login: boolean) {
+  const devices = devicesSql(login);
+  return {
+    byEmail: `${devices}WHERE A1.EMAILADDR = @email${ORDER}`,
+    bySerial: `${devices}WHERE A2.SERIALNUM = @serial${ORDER}`,
+    byMac: `${devices}WHERE A0.Computer_Idn IN ` +
+      `(SELECT Computer_Idn FROM BoundAdapter (nolock) WHERE PhysAddress = @mac)${ORDER}`,
+  };
+}
+
+/**
+ * The lookups when `LANDESK_LOGIN_DOMAINS` is set: the original's, also reading
+ * `Computer.LoginName`, and `byLogin` — the computers recorded under a `DOMAIN\user` sign-in name
+ * (in `LoginName` with no `EMAILADDR`, or in `EMAILADDR` itself).
+ */
+export const LOGIN_SQL = {
+  ...lookups(true),
+  byLogin: `${devicesSql(true)}WHERE (A1.EMAILADDR IS NULL AND A0.LOGINNAME = @login) ` +
+    `OR A1.EMAILADDR = @login${ORDER}`,
+} as const;
+
+/** Every statement the plugin runs by default; values only ever travel as `@` parameters. */
 export const SQL = {
-  byEmail: `${DEVICES_SQL}WHERE A1.EMAILADDR = @email${ORDER}`,
-  bySerial: `${DEVICES_SQL}WHERE A2.SERIALNUM = @serial${ORDER}`,
-  byMac: `${DEVICES_SQL}WHERE A0.Computer_Idn IN ` +
-    `(SELECT Computer_Idn FROM BoundAdapter (nolock) WHERE PhysAddress = @mac)${ORDER}`,
+  ...lookups(false),
   vulnerabilities: "SELECT * FROM CVDetectedV (nolock) WHERE Computer_Idn = @idn",
   adapters: "SELECT * FROM BoundAdapter (nolock) WHERE Computer_Idn = @idn",
   software: "SELECT DISTINCT InstallDate, Publisher, SuiteName, Version " +

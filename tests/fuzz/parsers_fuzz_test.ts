@@ -102,23 +102,24 @@ const ES_HIT = {
   },
 };
 const INVENTORY = fixture("inventory/devices.json") as unknown[];
+const LANDESK_ROW: Row = {
+  name: "LGWD-PFRY",
+  last_seen: new Date("2024-07-01T09:00:00Z"),
+  hw_last_scan_date: new Date("2024-07-01T08:00:00Z"),
+  sw_last_scan_date: "2024-01-15 08:30:00",
+  type: "Portable",
+  email: "fry@planetexpress.com",
+  model: "20HRCTO1WW",
+  manufacturer: "LENOVO",
+  serial: "PF0XDEAD",
+  systemversion: "ThinkPad X1 Carbon 5th",
+  PROTECTIONSTATUS: "1 - on",
+  ENCRYPTIONPERCENTAGE: 100,
+  os_version: "6.3",
+  os: "Microsoft Windows 10 Enterprise Edition, 64-bit",
+};
 const LANDESK: ComputerRows = {
-  row: {
-    name: "LGWD-PFRY",
-    last_seen: new Date("2024-07-01T09:00:00Z"),
-    hw_last_scan_date: new Date("2024-07-01T08:00:00Z"),
-    sw_last_scan_date: "2024-01-15 08:30:00",
-    type: "Portable",
-    email: "fry@planetexpress.com",
-    model: "20HRCTO1WW",
-    manufacturer: "LENOVO",
-    serial: "PF0XDEAD",
-    systemversion: "ThinkPad X1 Carbon 5th",
-    PROTECTIONSTATUS: "1 - on",
-    ENCRYPTIONPERCENTAGE: 100,
-    os_version: "6.3",
-    os: "Microsoft Windows 10 Enterprise Edition, 64-bit",
-  },
+  rows: [LANDESK_ROW, { ...LANDESK_ROW, CONVERSIONSTATUS: "2 - Encryption In Progress" }],
   vulns: [{
     Vul_ID: "ST000202",
     VulType: "Custom Definition",
@@ -226,15 +227,31 @@ Deno.test("landesk processComputer() never throws on arbitrary driver rows", asy
     fc.boolean(),
     fc.constant(null),
     fc.date({ noInvalidDate: true }),
-    fc.constantFrom("2024-13-45 25:61:61", "2024-03-10 02:30:00", "1 - on", "Not Installed", "No"),
+    fc.constantFrom(
+      "2024-13-45 25:61:61",
+      "2024-03-10 02:30:00",
+      "1 - on",
+      "2 - Encryption In Progress",
+      "CORP\\fry",
+      "Not Installed",
+      "No",
+    ),
   );
   const row: fc.Arbitrary<Row> = fc.dictionary(
-    fc.constantFrom(...Object.keys(LANDESK.row), "Vul_ID", "VulType", "VulSeverity", "Reason"),
+    fc.constantFrom(
+      ...Object.keys(LANDESK_ROW),
+      "login_name",
+      "CONVERSIONSTATUS",
+      "Vul_ID",
+      "VulType",
+      "VulSeverity",
+      "Reason",
+    ),
     cell,
   );
   const rows: fc.Arbitrary<ComputerRows> = fc.oneof(
     fc.record({
-      row,
+      rows: fc.array(row, { minLength: 1, maxLength: 3 }),
       vulns: fc.array(
         fc.record({
           Vul_ID: fc.oneof(fc.constant("ST000202"), fc.constant("ST000111"), cell),
@@ -263,7 +280,7 @@ Deno.test("landesk processComputer() never throws on arbitrary driver rows", asy
       const list = (v: unknown) =>
         (Array.isArray(v) ? v : []).filter((x): x is Row => typeof x === "object" && x !== null);
       return {
-        row: typeof r.row === "object" && r.row !== null ? r.row : {},
+        rows: list(r.rows).length > 0 ? list(r.rows) : [{}],
         vulns: list(r.vulns),
         adapters: list(r.adapters),
         software: list(r.software),

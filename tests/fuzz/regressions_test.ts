@@ -56,7 +56,7 @@ Deno.test("landesk zonedTime() answers null for dates it cannot place in a zone 
 
 Deno.test("landesk processComputer() keeps a computer whose software has an out-of-range install date", () => {
   const device = processComputer({
-    row: { name: "X", serial: "S1" },
+    rows: [{ name: "X", serial: "S1" }],
     vulns: [],
     adapters: [],
     software: [{ SuiteName: "Firefox", InstallDate: new Date("-090606-01-02T07:52:57.999Z") }],
@@ -71,7 +71,7 @@ Deno.test("landesk processComputer() keeps a computer whose software has an out-
 
 Deno.test("landesk processComputer() ignores text columns that hold no text instead of failing", () => {
   const device = processComputer({
-    row: { name: "PC-1", serial: { toString: 0 } },
+    rows: [{ name: "PC-1", serial: { toString: 0 } }],
     vulns: [],
     adapters: [],
     software: [{ SuiteName: { toString: 0 }, Version: "1.0", InstallDate: new Date(NaN) }],

@@ -185,7 +185,8 @@ const LAPTOP_RECORD: DeviceRecord = {
     },
     encryption: {
       value: true,
-      details: "Encryption Percentage: 100\n",
+      details: "BitLocker volume 1 of 2: 100 % encrypted, protection on.\n" +
+        "BitLocker volume 2 of 2: 100 % encrypted, protection on.",
       last_updated: new Date("2024-07-01T15:00:00Z"),
     },
     firewall: {
@@ -219,8 +220,8 @@ const DESKTOP_RECORD: DeviceRecord = {
     autoupdate: { value: true },
     uptodate: { value: true },
     encryption: {
-      value: false,
-      details: "Encryption Percentage: 40\n",
+      value: null,
+      details: "BitLocker volume: 40 % encrypted, protection off, encryption in progress.",
       last_updated: new Date("2024-01-16T01:00:00Z"),
     },
     firewall: { value: true, details: "", last_updated: new Date("2024-01-16T01:00:00Z") },
