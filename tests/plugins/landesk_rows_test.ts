@@ -13,16 +13,9 @@ import { loginDomains, loginsFor, ownerOf } from "../../plugins/sources/landesk_
 import { LOGIN_SQL, type Row, SQL } from "../../plugins/sources/landesk_sql.ts";
 import { formatIssues } from "../../config/problems.ts";
 import { pluginContext } from "../support/sources.ts";
-import { landeskDatabase } from "../support/landesk_fake.ts";
+import { LANDESK_SECTION, landeskDatabase } from "../support/landesk_fake.ts";
 
-const BASE = {
-  LANDESK_SQL_HOSTNAME: "landesk.example.com",
-  LANDESK_SQL_HOSTPORT: 1433,
-  LANDESK_SQL_USERNAME: "stethoscope",
-  LANDESK_SQL_PASSWORD: "made-up-Pa55",
-  LANDESK_SQL_DATABASE: "LDMS",
-  TIME_ZONE: "UTC",
-};
+const BASE = LANDESK_SECTION;
 
 const volume = (protection: unknown, conversion: unknown, pct: unknown): Row => ({
   PROTECTIONSTATUS: protection,

@@ -21,7 +21,7 @@ import type { Row } from "../../plugins/sources/landesk_sql.ts";
 import { createLandeskSource, schema } from "../../plugins/sources/landesk.ts";
 import { demoWith, startApp } from "../support/app.ts";
 import { pluginContext, registryWith, sourceEntry } from "../support/sources.ts";
-import { landeskDatabase } from "../support/landesk_fake.ts";
+import { LANDESK_SECTION, landeskDatabase } from "../support/landesk_fake.ts";
 import { realworldFixture } from "./fixture.ts";
 
 const ALICE = "alice@example.com";
@@ -29,14 +29,7 @@ const ALICE = "alice@example.com";
 Deno.test("LANDESK: one device per computer, every BitLocker volume counted, the failing one named", async () => {
   const rows = await realworldFixture<Row[]>("landesk_bitlocker_volume_rows.json");
   const landesk = createLandeskSource(
-    schema.parse({
-      LANDESK_SQL_HOSTNAME: "landesk.example.com",
-      LANDESK_SQL_HOSTPORT: 1433,
-      LANDESK_SQL_USERNAME: "stethoscope",
-      LANDESK_SQL_PASSWORD: "made-up-Pa55",
-      LANDESK_SQL_DATABASE: "LDMS",
-      TIME_ZONE: "UTC",
-    }),
+    schema.parse(LANDESK_SECTION),
     pluginContext("landesk"),
     landeskDatabase(rows).query,
   );

@@ -19,19 +19,12 @@ import type { OwnershipSource } from "../../engine/core/ports.ts";
 import type { Row } from "../../plugins/sources/landesk_sql.ts";
 import { createLandeskSource, schema } from "../../plugins/sources/landesk.ts";
 import { pluginContext } from "../support/sources.ts";
-import { landeskDatabase } from "../support/landesk_fake.ts";
+import { LANDESK_SECTION, landeskDatabase } from "../support/landesk_fake.ts";
 import { engineWith } from "./engine_parts.ts";
 import { realworldFixture } from "./fixture.ts";
 
 const rows = await realworldFixture<Row[]>("landesk_owner_rows.json");
-const BASE = {
-  LANDESK_SQL_HOSTNAME: "landesk.example.com",
-  LANDESK_SQL_HOSTPORT: 1433,
-  LANDESK_SQL_USERNAME: "stethoscope",
-  LANDESK_SQL_PASSWORD: "made-up-Pa55",
-  LANDESK_SQL_DATABASE: "LDMS",
-  TIME_ZONE: "UTC",
-};
+const BASE = LANDESK_SECTION;
 
 function landesk(domains?: Record<string, string>) {
   const config = schema.parse(domains ? { ...BASE, LANDESK_LOGIN_DOMAINS: domains } : BASE);

@@ -10,15 +10,9 @@ import { createLandeskSource, schema } from "../../plugins/sources/landesk.ts";
 import { type Row, SQL } from "../../plugins/sources/landesk_sql.ts";
 import { engineWith } from "./engine_parts.ts";
 import { realworldFixture } from "./fixture.ts";
+import { LANDESK_SECTION } from "../support/landesk_fake.ts";
 
-const CONFIG = schema.parse({
-  LANDESK_SQL_HOSTNAME: "landesk.example.com",
-  LANDESK_SQL_HOSTPORT: 1433,
-  LANDESK_SQL_USERNAME: "stethoscope",
-  LANDESK_SQL_PASSWORD: "made-up-Pa55",
-  LANDESK_SQL_DATABASE: "LDMS",
-  TIME_ZONE: "UTC",
-});
+const CONFIG = schema.parse(LANDESK_SECTION);
 const CTX: PluginContext = {
   name: "landesk",
   timeoutMs: 5000,

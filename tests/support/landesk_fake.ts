@@ -9,6 +9,16 @@
  */
 import { LOGIN_SQL, type QueryFn, type Row, SQL } from "../../plugins/sources/landesk_sql.ts";
 
+/** A `PLUGINS.landesk` section for a made-up server (times in UTC), before `schema.parse`. */
+export const LANDESK_SECTION = {
+  LANDESK_SQL_HOSTNAME: "landesk.example.com",
+  LANDESK_SQL_HOSTPORT: 1433,
+  LANDESK_SQL_USERNAME: "stethoscope",
+  LANDESK_SQL_PASSWORD: "made-up-Pa55",
+  LANDESK_SQL_DATABASE: "LDMS",
+  TIME_ZONE: "UTC",
+} as const;
+
 /** The fake's query function and the statements it was asked, with their parameters. */
 export function landeskDatabase(rows: readonly Row[]): {
   query: QueryFn;
