@@ -62,10 +62,12 @@ const CONVERSION_WORDS = [
  * @param rows every row of one computer (same `Computer_Idn`)
  * @example
  * ```ts
- * bitLockerVolumes([
+ * import assert from "node:assert/strict";
+ * const volumes = bitLockerVolumes([
  *   { PROTECTIONSTATUS: "1 - on", ENCRYPTIONPERCENTAGE: 100 },
  *   { PROTECTIONSTATUS: null, ENCRYPTIONPERCENTAGE: null },
- * ]); // [{ protection: 1, percentage: 100 }]
+ * ]);
+ * assert.deepEqual(volumes, [{ protection: 1, percentage: 100 }]);
  * ```
  */
 export function bitLockerVolumes(rows: readonly Row[]): BitLockerVolume[] {
@@ -101,9 +103,16 @@ export function bitLockerVolumes(rows: readonly Row[]): BitLockerVolume[] {
  * @param volumes from {@link bitLockerVolumes}
  * @example
  * ```ts
- * bitLockerEvidence([{ protection: 1, percentage: 100 }, { protection: 0, percentage: 0 }]);
- * // { value: false, details: "BitLocker volume 1 of 2: 100 % encrypted, protection on.\n" +
- * //   "BitLocker volume 2 of 2: 0 % encrypted, protection off." }
+ * import assert from "node:assert/strict";
+ * const evidence = bitLockerEvidence([
+ *   { protection: 1, percentage: 100 },
+ *   { protection: 0, percentage: 0 },
+ * ]);
+ * assert.deepEqual(evidence, {
+ *   value: false,
+ *   details: "BitLocker volume 1 of 2: 100 % encrypted, protection on.\n" +
+ *     "BitLocker volume 2 of 2: 0 % encrypted, protection off.",
+ * });
  * ```
  */
 export function bitLockerEvidence(volumes: readonly BitLockerVolume[]): PracticeData {

@@ -67,7 +67,8 @@ export type LoginDomains = ReadonlyMap<string, string>;
  *
  * @example
  * ```ts
- * loginDomains({ corp: "Corp.Example.com" }).get("CORP"); // "corp.example.com"
+ * import assert from "node:assert/strict";
+ * assert.equal(loginDomains({ corp: "Corp.Example.com" }).get("CORP"), "corp.example.com");
  * ```
  */
 export function loginDomains(map: Readonly<Record<string, string>>): LoginDomains {
@@ -80,7 +81,10 @@ export function loginDomains(map: Readonly<Record<string, string>>): LoginDomain
  *
  * @example
  * ```ts
- * loginsFor("fry@corp.example.com", loginDomains({ CORP: "corp.example.com" })); // ["CORP\\fry"]
+ * import assert from "node:assert/strict";
+ * const corp = loginDomains({ CORP: "corp.example.com" });
+ * assert.deepEqual(loginsFor("fry@corp.example.com", corp), ["CORP\\fry"]);
+ * assert.deepEqual(loginsFor("fry@planetexpress.com", corp), []);
  * ```
  */
 export function loginsFor(email: string, domains: LoginDomains): string[] {
@@ -104,9 +108,12 @@ export type OwnerReading = { email: string } | { unread: UnreadField };
  * @param source the plugin's name, for the `unread` evidence
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * const corp = loginDomains({ CORP: "corp.example.com" });
- * ownerOf(null, "CORP\\fry", corp, "landesk"); // { email: "fry@corp.example.com" }
- * ownerOf(null, null, corp, "landesk"); // { unread: { …, field: "owner", reason: "it names no owner" } }
+ * assert.deepEqual(ownerOf(null, "CORP\\fry", corp, "landesk"), { email: "fry@corp.example.com" });
+ * assert.deepEqual(ownerOf(null, null, corp, "landesk"), {
+ *   unread: { source: "landesk", field: "owner", value: "", reason: "it names no owner" },
+ * });
  * ```
  */
 export function ownerOf(

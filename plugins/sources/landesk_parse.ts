@@ -42,8 +42,9 @@ export interface ProcessOptions {
  *
  * @example
  * ```ts
- * groupComputers([{ Computer_Idn: 7 }, { Computer_Idn: 9 }, { Computer_Idn: 7 }])
- *   .map((g) => g.length); // [2, 1]
+ * import assert from "node:assert/strict";
+ * const groups = groupComputers([{ Computer_Idn: 7 }, { Computer_Idn: 9 }, { Computer_Idn: 7 }]);
+ * assert.deepEqual(groups.map((g) => g.length), [2, 1]);
  * ```
  */
 export function groupComputers(rows: readonly Row[]): Row[][] {
