@@ -116,6 +116,13 @@ export function notAnsweredWithin(name: string, ms: number): string {
 }
 
 /**
+ * The longest timer the platform keeps, in milliseconds (2^31 - 1, about 24.8 days): a longer
+ * `setTimeout` or `AbortSignal.timeout` fires after 1 ms, while the configuration's seconds go
+ * up to 366 days.
+ */
+export const LONGEST_TIMER_MS = 2 ** 31 - 1;
+
+/**
  * A call's signal: `parent` joined to a deadline of `ms` (`AbortSignal.any` and
  * `AbortSignal.timeout`). It aborts with the parent's reason, or at the deadline with
  * `timedOut()`'s error in place of the platform's `TimeoutError` (so the call, and whoever reads
@@ -123,7 +130,8 @@ export function notAnsweredWithin(name: string, ms: number): string {
  * function's listener, so only the platform's timer (about 0.6 KB) stays until the deadline.
  *
  * @param parent the caller's signal, if any
- * @param ms the deadline in milliseconds; `null`: none (the parent's signal, or one never aborting)
+ * @param ms the deadline in milliseconds; `null`: none (the parent's signal, or one never aborting);
+ *   past {@link LONGEST_TIMER_MS} (about 24.8 days) the deadline is that long
  * @param timedOut the reason at the deadline, given `ms`
  * @returns the signal and its clean-up
  * @example A deadline names its upstream
@@ -142,7 +150,7 @@ export function deadlineSignal(
   timedOut: (ms: number) => unknown,
 ): { signal: AbortSignal; done: () => void } {
   if (ms === null) return { signal: parent ?? new AbortController().signal, done: () => {} };
-  const deadline = AbortSignal.timeout(ms);
+  const deadline = AbortSignal.timeout(Math.min(ms, LONGEST_TIMER_MS));
   const joined = parent === undefined ? deadline : AbortSignal.any([parent, deadline]);
   const controller = new AbortController();
   const onAbort = () => controller.abort(parent?.aborted ? parent.reason : timedOut(ms));

@@ -106,3 +106,11 @@ Deno.test("abortable() on an aborted signal leaves the abandoned work's failure 
   fail(new Error("late failure")); // an unhandled rejection would fail this test
   await sleep(0);
 });
+
+Deno.test("deadlineSignal() past the platform's longest timer (a 25-day TIMEOUT, which the configuration allows) does not fire at once", async () => {
+  const days25 = 25 * 86_400_000; // over 2^31 - 1 ms: AbortSignal.timeout(days25) fires in 1 ms
+  const { signal, done } = deadlineSignal(undefined, days25, () => new Error("25 days passed"));
+  await sleep(20);
+  assert.equal(signal.aborted, false);
+  done();
+});
