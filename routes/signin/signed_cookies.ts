@@ -27,7 +27,22 @@ import type { Ctx } from "../context.ts";
 /** Headers remembered at most (least recently used forgotten first): 1,024 × a few hundred bytes. */
 export const REMEMBERED_MAX = 1024;
 
-const verified = new LRUCache<string, string>({ max: REMEMBERED_MAX });
+/**
+ * Characters (about bytes: cookie headers are ASCII) of the remembered headers and values
+ * together, at most: the client writes the whole `Cookie` header (up to Deno's 64 KB), so a count
+ * alone would let one valid cookie padded with other cookies pin about 1,024 × 64 KB.
+ */
+export const REMEMBERED_BYTES_MAX = 4 * 1024 * 1024;
+
+/** A header longer than this (with its value) is checked every time, never remembered. */
+const REMEMBERED_ENTRY_MAX = 16 * 1024;
+
+const verified = new LRUCache<string, string>({
+  max: REMEMBERED_MAX,
+  maxSize: REMEMBERED_BYTES_MAX,
+  maxEntrySize: REMEMBERED_ENTRY_MAX,
+  sizeCalculation: (value, key) => key.length + value.length,
+});
 let checks = 0;
 // hono/cookie's signature: base64 (with its one `=`) of the 32-byte HMAC-SHA-256
 const SIGNATURE_RE = /^[A-Za-z0-9+/]{43}=$/;
@@ -92,6 +107,11 @@ export function signatureChecks(): number {
 /** How many headers are remembered now (for tests). */
 export function rememberedCount(): number {
   return verified.size;
+}
+
+/** How many characters of headers and values are remembered now (for tests). */
+export function rememberedBytes(): number {
+  return verified.calculatedSize;
 }
 
 /** The keys of signed cookies: written with `current`, read with it or `previous` (rotation). */

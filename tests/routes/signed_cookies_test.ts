@@ -10,7 +10,9 @@ import type { AppEnv } from "../../routes/context.ts";
 import {
   type CookieKeys,
   cookieKeys,
+  REMEMBERED_BYTES_MAX,
   REMEMBERED_MAX,
+  rememberedBytes,
   rememberedCount,
   signatureChecks,
   signedJsonCookie,
@@ -99,6 +101,33 @@ Deno.test("past REMEMBERED_MAX the least recently used header is forgotten: a he
       [await countingVerifies(() => view("b")), await countingVerifies(() => view("a"))],
       [0, 1],
     );
+  } finally {
+    await app.close();
+  }
+});
+
+Deno.test("padded cookie headers stay within REMEMBERED_BYTES_MAX: a 60 KB one is checked every time, 15 KB ones push out the least recent", async () => {
+  // One valid session cookie plus a distinct padding cookie per request (Deno accepts 64 KB
+  // headers): counted by headers alone, 1,024 of 60 KB would pin about 60 MB in this process.
+  const app = await startApp();
+  try {
+    const cookie = await app.login("green@example.com");
+    const view = async (pad: string) => {
+      const res = await app.request("/healthz", { cookie: `${cookie}; ${pad}` });
+      await res.body?.cancel();
+      assert.equal(res.status, 200);
+    };
+    const before = rememberedBytes();
+    const big = "x".repeat(60_000);
+    const checks = await countingVerifies(async () => {
+      for (let i = 0; i < 20; i++) await view(`pad${i}=${big}`);
+    });
+    assert.deepEqual([checks, rememberedBytes()], [20, before]);
+    const medium = "y".repeat(15_000);
+    for (let i = 0; i < 300; i++) await view(`pad${i}=${medium}`);
+    assert.equal(REMEMBERED_BYTES_MAX, 4 * 1024 * 1024);
+    assert.ok(rememberedBytes() <= REMEMBERED_BYTES_MAX, `${rememberedBytes()} bytes remembered`);
+    assert.equal(await countingVerifies(() => view(`pad299=${medium}`)), 0, "the newest stays");
   } finally {
     await app.close();
   }
