@@ -53,6 +53,7 @@ export function demoConfig(options: { env?: EnvReader } = {}): Config {
     JWT_SECRET_KEY: randomSecret(),
     STORE: { TYPE: "sqlite", PATH: "./data/demo.db" },
     PRIVILEGED_USERS: ["admin@example.com"],
+    EXEMPTION_GRANTERS: ["admin@example.com"],
     UI: { orgName: "Planet Express", contactEmail: "security@example.com" },
   });
   return deepFreeze({ ...config, demo: true });

@@ -232,6 +232,17 @@ export const NudgesSchema = z.object({
   path: ["TO_HOUR"],
 });
 
+/** The `EXEMPTIONS` section (issue 26): how long an exemption lasts unless said, and at most. */
+export const ExemptionsSchema = z.object({
+  /** The expiry the grant form proposes, in days from today. Default 90. */
+  DEFAULT_DAYS: z.number().int().min(1).max(3650).default(90),
+  /** The longest a granter may choose, in days from today. Default 365 (one year). */
+  MAX_DAYS: z.number().int().min(1).max(3650).default(365),
+}).strict().refine((e) => e.DEFAULT_DAYS <= e.MAX_DAYS, {
+  message: "DEFAULT_DAYS must not be more than MAX_DAYS",
+  path: ["DEFAULT_DAYS"],
+});
+
 /** The whole configuration file. */
 export const ConfigSchema = z.object({
   PLUGINS: z.record(z.string(), z.record(z.string(), z.unknown())).default({}),
@@ -257,6 +268,12 @@ export const ConfigSchema = z.object({
   SESSION_MAX_SECONDS: seconds.default(7 * 86_400),
   PRIVILEGED_USERS: z.array(email).default([]),
   PRIVILEGED_GROUPS: z.array(z.string().min(1)).default([]),
+  /**
+   * Who may grant and revoke exemptions; each must also be privileged (`PRIVILEGED_USERS` or a
+   * group) to use it. Default: nobody.
+   */
+  EXEMPTION_GRANTERS: z.array(email).default([]),
+  EXEMPTIONS: ExemptionsSchema.default(ExemptionsSchema.parse({})),
   PUBLIC_ORIGIN: z.url().optional(),
   /** Host names this site answers to; `.example.com` also matches its subdomains. */
   TRUSTED_HOSTS: z.array(

@@ -245,6 +245,7 @@ export async function assemble(
     ownership: ownershipGuard(config, log),
   }, {
     store,
+    exemptions: store.exemptions,
     now,
     snapshots: snapshotSettings(config),
     onError,

@@ -14,6 +14,9 @@ import { dashboard } from "./pages/dashboard.tsx";
 import { dashboardNudges } from "./pages/dashboard_nudges.tsx";
 import { dashboardDevices } from "./pages/dashboard_devices.tsx";
 import { dashboardApi } from "./api/dashboard_api.ts";
+import { reportRoutes } from "./security/reports.tsx";
+import { exemptionRoutes } from "./security/exemptions.tsx";
+import { securityApi } from "./api/security_api.ts";
 import type { Logger } from "../config/log.ts";
 import type { Config } from "../config/schema.ts";
 import { createBurstTracker } from "../engine/view/bursts.ts";
@@ -243,6 +246,7 @@ export async function createApp(deps: AppDeps): Promise<Hono<AppEnv>> {
   app.route("/", auth);
   app.route("/api/v1", dashboardApi);
   app.route("/api/v1", api);
+  app.route("/api/v1", securityApi);
 
   app.use(async function signedIn(c, next) {
     if (c.var.user || PUBLIC_PATHS_RE.test(c.req.path)) return await next();
@@ -264,6 +268,8 @@ export async function createApp(deps: AppDeps): Promise<Hono<AppEnv>> {
   app.route("/", dashboardDevices);
   app.route("/", dashboard);
   app.route("/", dashboardNudges);
+  app.route("/", reportRoutes);
+  app.route("/", exemptionRoutes);
 
   app.notFound((c) => errorPage(c, 404, "There is no page at this address."));
 

@@ -12,6 +12,7 @@ import type { Ctx } from "./context.ts";
 import { foldEmail } from "../engine/identity/emails.ts";
 import { TokenBuckets } from "./guards/rate_limit.ts";
 import { notificationsOf, viewFor } from "./rendering/person_data.ts";
+import { fileReport } from "./security/report_capture.ts";
 
 /**
  * Answers per person per minute (`BUDGETS.FEEDBACK_PER_MINUTE`), one set of buckets per app
@@ -109,6 +110,15 @@ export async function recordFeedback(c: Ctx, email: string, feedback: Feedback):
     throw new FeedbackRefused(400, "That answer is not one of the choices offered.");
   }
   const { store, feedbackSinks, now, log } = c.var.deps;
+  const signInKey = target.kind === "event" ? feedback.id : target.eventKey;
+  if (feedback.feedback === "no" && signInKey !== undefined) {
+    try {
+      await fileReport(c, email, signInKey);
+    } catch (error: unknown) {
+      log.error("could not save a sign-in report", { error: String(error) });
+      throw new FeedbackRefused(503, "Your answer could not be saved right now. Please try again.");
+    }
+  }
   try {
     const id = target.kind === "notification" ? target.eventKey ?? feedback.id : feedback.id;
     await store.feedback.recordFeedback(email, { ...feedback, id }, {

@@ -12,6 +12,8 @@ import type { DeviceRowStore } from "../batch/device_rows.ts";
 import type { AccessEvent, Feedback, Status } from "./types.ts";
 import type { SnapshotStore } from "../view/snapshots.ts";
 import type { NudgeLedger } from "../nudges/nudge_ports.ts";
+import type { ExemptionStore } from "../view/exemptions.ts";
+import type { SigninReportStore } from "./signin_reports.ts";
 
 /** A feedback waiting for delivery to a sink. */
 export interface OutboxItem {
@@ -206,6 +208,10 @@ export interface Store {
   readonly nudges: NudgeLedger;
   /** The devices behind the Dashboard's numbers, per batch run (issue 26). */
   readonly deviceRows: DeviceRowStore;
+  /** Exemptions granted and revoked, the audit trail of both (issue 26). */
+  readonly exemptions: ExemptionStore;
+  /** "This wasn't me" reports, the security team's queue (issue 26). */
+  readonly signinReports: SigninReportStore;
   /** Releases the file or the client; nothing may use the store afterwards. */
   close(): Promise<void>;
 }

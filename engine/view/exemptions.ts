@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { deviceKey } from "./since.ts";
+import { deviceKey } from "../identity/device_key.ts";
 import type { MergedDevice, PracticeData, PracticeExemption } from "../core/types.ts";
 
 /** A revocation: who ended an exemption early, when, and why. */

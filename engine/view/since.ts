@@ -9,32 +9,15 @@ import { createBatchedWriter } from "../../lib/batched_writer.ts";
 import type { StatusObservation, StatusStore } from "../core/store_ports.ts";
 import type { PracticeSet } from "../practices/practices.ts";
 import type { MergedDevice, PracticeData } from "../core/types.ts";
+import { deviceKey } from "../identity/device_key.ts";
+
+export { deviceKey } from "../identity/device_key.ts";
 
 const DAY_MS = 86_400_000;
 
 /** The key `StatusStore.observe()` answers with for one device and practice (see store_ports.ts). */
 export function observationKey(device: string, practice: string): string {
   return `${device}\u0000${practice}`;
-}
-
-/**
- * A stable key for a physical device: its serial, else its first MAC, else its Google device id,
- * else its UDID; `null` when it has none of them (such a device has no history).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * assert.equal(deviceKey({ identifiers: { serial: "C02X" } }), "serial:C02X");
- * ```
- */
-export function deviceKey(device: Pick<MergedDevice, "identifiers">): string | null {
-  const id = device.identifiers;
-  if (id.serial) return `serial:${id.serial}`;
-  const mac = id.mac_addresses?.[0];
-  if (mac) return `mac:${mac}`;
-  if (id.google_device_id) return `google:${id.google_device_id}`;
-  if (id.udid) return `udid:${id.udid}`;
-  return null;
 }
 
 /** Practice key → `GRACE_DAYS`, for practices that set one. */

@@ -21,6 +21,7 @@ import { esEvents } from "./es_events.ts";
 import { esFeedback } from "./es_feedback.ts";
 import { ensureIndices } from "./es_indices.ts";
 import { esNudges } from "./es_nudges.ts";
+import { esExemptions, esSigninReports } from "./es_security.ts";
 import { esOutbox } from "./es_outbox.ts";
 import { esReleaseFeeds } from "./es_release_feeds.ts";
 import { esCoordination } from "./es_coordination.ts";
@@ -67,6 +68,8 @@ export async function createElasticsearchStore(options: ElasticsearchStoreOption
     coordination: esCoordination(ctx),
     nudges: esNudges(ctx),
     deviceRows: esDeviceRows(ctx),
+    exemptions: esExemptions(ctx),
+    signinReports: esSigninReports(ctx),
     close: () => client.close(),
   };
 }

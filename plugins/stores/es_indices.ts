@@ -68,6 +68,20 @@ export const MAPPINGS = {
     snoozes: opaque,
   },
   device_rows: DEVICE_ROW_MAPPINGS,
+  exemptions: {
+    email: kw,
+    granted_at: date,
+    ends_at: date,
+    revoked: { type: "boolean" },
+    body: { type: "text", index: false },
+  },
+  signin_reports: {
+    email: kw,
+    reported_at: date,
+    handled_at: date,
+    handled: { type: "boolean" },
+    body: { type: "text", index: false },
+  },
 } as const;
 
 /** The suffix of one of the store's indices. */

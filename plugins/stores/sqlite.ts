@@ -4,7 +4,8 @@
  * builds the store from one module per concern: dismissals and feedback (sqlite_feedback.ts),
  * the outbox (sqlite_outbox.ts), the event cache (sqlite_events.ts), status history
  * (sqlite_statuses.ts), batch runs (sqlite_batch_runs.ts), revocations (sqlite_revocations.ts),
- * snapshots (sqlite_snapshots.ts), the release-feed cache (sqlite_release_feeds.ts) and the rate
+ * snapshots (sqlite_snapshots.ts), exemptions and "this wasn't me" reports
+ * (sqlite_exemptions.ts, sqlite_signin_reports.ts), the release-feed cache (sqlite_release_feeds.ts) and the rate
  * limits and leases shared by processes (sqlite_coordination.ts), all run
  * through one runner (sqlite_runner.ts).
  *
@@ -21,6 +22,8 @@ import { sqliteEvents } from "./sqlite_events.ts";
 import { sqliteFeedback } from "./sqlite_feedback.ts";
 import { migrate, NewerSchemaError } from "./sqlite_migrations.ts";
 import { sqliteNudges } from "./sqlite_nudges.ts";
+import { sqliteExemptions } from "./sqlite_exemptions.ts";
+import { sqliteSigninReports } from "./sqlite_signin_reports.ts";
 import { sqliteOutbox } from "./sqlite_outbox.ts";
 import { sqliteReleaseFeeds } from "./sqlite_release_feeds.ts";
 import { sqliteRevocations } from "./sqlite_revocations.ts";
@@ -114,6 +117,8 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<St
     coordination: sqliteCoordination(coord.db, coord.run),
     nudges: sqliteNudges(db, run),
     deviceRows: sqliteDeviceRows(db, run),
+    exemptions: sqliteExemptions(db, run),
+    signinReports: sqliteSigninReports(db, run),
     close,
   };
 }

@@ -13,6 +13,8 @@ import type { DatabaseSync } from "node:sqlite";
 import { errorMessage } from "../../lib/error_message.ts";
 import { NUDGE_TABLES } from "./sqlite_nudges.ts";
 import { DEVICE_ROW_TABLES } from "./sqlite_device_rows.ts";
+import { EXEMPTION_TABLE } from "./sqlite_exemptions.ts";
+import { REPORT_TABLE } from "./sqlite_signin_reports.ts";
 
 /** Schema changes, in order; the index + 1 is the schema version. Never edit a released entry. */
 export const MIGRATIONS: readonly string[] = [
@@ -56,6 +58,10 @@ export const MIGRATIONS: readonly string[] = [
      name TEXT PRIMARY KEY, fetched_at INTEGER NOT NULL, body TEXT NOT NULL);`,
   // 6 (issue 26): the devices behind the Dashboard's numbers, see sqlite_device_rows.ts
   DEVICE_ROW_TABLES,
+  // 7 (issue 26): exemptions and "this wasn't me" reports, see sqlite_exemptions.ts and
+  // sqlite_signin_reports.ts
+  `${EXEMPTION_TABLE}
+${REPORT_TABLE}`,
 ];
 
 /** A file written by a newer Stethoscope: its schema version is past the last migration known. */

@@ -26,7 +26,7 @@ import { feedbackApi } from "./feedback_api.ts";
 import { sameEmail } from "../signin/privilege.ts";
 import { personData, todoOf } from "../rendering/person_data.ts";
 import { apiRefusal as fail } from "../refusals.ts";
-import { caller } from "./api_caller.ts";
+import { ACCESS_DENIED, caller } from "./api_caller.ts";
 
 /** The API sub-app, mounted at `/api/v1`. */
 export const api: Hono<AppEnv> = new Hono<AppEnv>();
@@ -67,10 +67,9 @@ async function guard(
 ): Promise<User | Response> {
   const user = await caller(c); // an AuthFailure is answered by app.onError (routes/refusals.ts)
   c.set("user", user);
-  const denied = "Access Denied: User is not allowed to access resource.";
-  if (options.privilegedOnly && !user.privileged) return fail(c, 403, denied);
+  if (options.privilegedOnly && !user.privileged) return fail(c, 403, ACCESS_DENIED);
   if (options.owner && !sameEmail(options.value, user.email) && !user.privileged) {
-    return fail(c, 403, denied);
+    return fail(c, 403, ACCESS_DENIED);
   }
   if (!VALIDATORS[options.quantity](options.value)) {
     return fail(c, 400, escaped(invalidMessage(options.quantity, options.value)));

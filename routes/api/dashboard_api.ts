@@ -11,17 +11,13 @@ import type { AppEnv } from "../context.ts";
 import { audit } from "../guards/audit.ts";
 import { listCsv, PAGE_SIZE, parseList, practiceTitles, runOf } from "../rendering/device_lists.ts";
 import { apiRefusal as fail } from "../refusals.ts";
-import { caller } from "./api_caller.ts";
+import { privilegedCaller } from "./api_caller.ts";
 
 /** The dashboard part of the API, mounted at `/api/v1`. */
 export const dashboardApi: Hono<AppEnv> = new Hono<AppEnv>();
 
 dashboardApi.get("/dashboard/devices", async (c) => {
-  const user = await caller(c); // an AuthFailure is answered by app.onError (routes/refusals.ts)
-  c.set("user", user);
-  if (!user.privileged) {
-    return fail(c, 403, "Access Denied: User is not allowed to access resource.");
-  }
+  await privilegedCaller(c); // an AuthFailure is answered by app.onError (routes/refusals.ts)
   const parsed = parseList((k) => c.req.query(k));
   if ("error" in parsed) return fail(c, 400, parsed.error);
   const { store, engine } = c.var.deps;

@@ -10,6 +10,7 @@ import { ReleaseDataAge } from "../../views/release_data.tsx";
 import type { AppEnv } from "../context.ts";
 import { errorPage, page } from "../rendering/render.tsx";
 import { practiceTitles } from "../rendering/device_lists.ts";
+import { securityPanel } from "../security/panel.tsx";
 
 /** How many runs the trend shows. */
 const TREND_RUNS = 12;
@@ -30,6 +31,7 @@ dashboard.get("/dashboard", async (c) => {
   }
   const { releaseStatus, config, now } = c.var.deps;
   const releases = releaseStatus?.();
+  const security = await securityPanel(c, runs[0]);
   return page(
     c,
     { title: "Dashboard", active: "dashboard" },
@@ -46,6 +48,7 @@ dashboard.get("/dashboard", async (c) => {
           now={now()}
         />
       )}
+      {security}
       <Dashboard runs={runs} titles={practiceTitles(c.var.deps.engine.parts.practices)} />
     </>,
   );

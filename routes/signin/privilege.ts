@@ -75,3 +75,31 @@ export function isPrivileged(
   const groups = who.groups ?? [];
   return groups.some((g) => config.PRIVILEGED_GROUPS.includes(g));
 }
+
+/**
+ * Whether `who` may grant and revoke exemptions (issue 26): privileged (they must see the
+ * person's devices) **and** listed in `EXEMPTION_GRANTERS` (any ASCII letter case). Seeing
+ * everything does not give the right to waive a check: least privilege.
+ *
+ * @param config the configuration of the answering process
+ * @param who the email (and groups) of the session or token
+ * @returns true when they may
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * const config = {
+ *   PRIVILEGED_USERS: ["sec@example.com", "ciso@example.com"],
+ *   PRIVILEGED_GROUPS: [],
+ *   EXEMPTION_GRANTERS: ["CISO@example.com"],
+ * };
+ * assert.equal(canGrantExemptions(config, { email: "ciso@example.com" }), true);
+ * assert.equal(canGrantExemptions(config, { email: "sec@example.com" }), false);
+ * ```
+ */
+export function canGrantExemptions(
+  config: Pick<Config, "PRIVILEGED_USERS" | "PRIVILEGED_GROUPS" | "EXEMPTION_GRANTERS">,
+  who: Principal,
+): boolean {
+  return isPrivileged(config, who) &&
+    config.EXEMPTION_GRANTERS.some((u) => sameEmail(u, who.email));
+}

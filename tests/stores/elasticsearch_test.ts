@@ -39,6 +39,7 @@ Deno.test("elasticsearch store creates its indices with strict mappings once", a
       "t-device_rows",
       "t-dismissals",
       "t-events",
+      "t-exemptions",
       "t-feedback",
       "t-leases",
       "t-nudge_people",
@@ -47,11 +48,12 @@ Deno.test("elasticsearch store creates its indices with strict mappings once", a
       "t-rate_buckets",
       "t-release_feeds",
       "t-revocations",
+      "t-signin_reports",
       "t-snapshots",
       "t-statuses",
     ]);
     assert.equal(fake.indices.get("t-outbox")!.mappings.dynamic, "strict");
-    assert.equal(fake.requests.filter((r) => r.method === "PUT").length, 14);
+    assert.equal(fake.requests.filter((r) => r.method === "PUT").length, 16);
   } finally {
     await fake.close();
   }

@@ -11,6 +11,7 @@ import type { AccessEvent } from "../../engine/core/types.ts";
 import { coordinationContract } from "./coordination_contract.ts";
 import { deviceRowContract } from "./device_row_contract.ts";
 import { nudgeContract } from "./nudge_contract.ts";
+import { securityContract } from "./security_contract.ts";
 import { revocationContract } from "./revocation_contract.ts";
 import { snapshotContract } from "./snapshot_contract.ts";
 
@@ -90,11 +91,13 @@ export function runStoreContract(
             "coordination",
             "deviceRows",
             "events",
+            "exemptions",
             "feedback",
             "nudges",
             "outbox",
             "releaseFeeds",
             "revocations",
+            "signinReports",
             "snapshots",
             "statuses",
           ]);
@@ -117,6 +120,13 @@ export function runStoreContract(
             coordination: ["releaseLease", "takeLease", "takeToken"],
             deviceRows: ["deviceRows", "findDeviceRows", "pruneDeviceRows", "putDeviceRows"],
             events: ["eventsFor", "latestEventTime", "pruneEvents", "putEvents"],
+            exemptions: [
+              "activeExemptions",
+              "exemption",
+              "exemptionsFor",
+              "grantExemption",
+              "revokeExemption",
+            ],
             feedback: ["answers", "dismiss", "dismissed", "recordFeedback"],
             nudges: [
               "markNudgeFailed",
@@ -131,6 +141,7 @@ export function runStoreContract(
             outbox: ["dueOutbox", "markDelivered", "markFailed", "outboxDepth"],
             releaseFeeds: ["putReleaseFeed", "releaseFeed"],
             revocations: ["isRevoked", "pruneRevoked", "revoke"],
+            signinReports: ["handleSignInReport", "reportSignIn", "signInReports"],
             snapshots: [
               "markSnapshotSeen",
               "pruneSnapshots",
@@ -356,6 +367,7 @@ export function runStoreContract(
       await coordinationContract(step);
       await nudgeContract(step);
       await deviceRowContract(step);
+      await securityContract(step);
 
       // --- release-feed cache ---
       await step("putReleaseFeed() keeps the latest copy per feed name", async (s) => {

@@ -1,0 +1,85 @@
+/**
+ * Exemptions in the SQLite store (`exemptions`, migration 7 of `sqlite_migrations.ts`): one row
+ * per exemption, never deleted — a revocation adds who, when and why to the row, so the table is
+ * the audit trail of every grant and revocation.
+ *
+ * @module
+ */
+import type { DatabaseSync } from "node:sqlite";
+import type { Exemption, ExemptionStore } from "../../engine/view/exemptions.ts";
+import { decodeExemption, encodeExemption } from "./security_codec.ts";
+import type { Runner } from "./sqlite_runner.ts";
+
+/** The table of exemptions (a migration). */
+export const EXEMPTION_TABLE = `CREATE TABLE exemptions (
+     id TEXT PRIMARY KEY, email TEXT NOT NULL, granted_at INTEGER NOT NULL,
+     ends_at INTEGER NOT NULL, revoked INTEGER NOT NULL DEFAULT 0, body TEXT NOT NULL);
+   CREATE INDEX exemptions_by_email ON exemptions (email, granted_at);
+   CREATE INDEX exemptions_in_force ON exemptions (ends_at) WHERE revoked = 0;`;
+
+/**
+ * The exemption methods of the SQLite store.
+ *
+ * @param db the open, migrated database
+ * @param run the store's runner
+ * @returns the {@link ExemptionStore} methods
+ */
+export function sqliteExemptions(db: DatabaseSync, run: Runner): ExemptionStore {
+  const q = {
+    insert: db.prepare(`INSERT INTO exemptions (id, email, granted_at, ends_at, revoked, body)
+      VALUES (?, ?, ?, ?, 0, ?)`),
+    get: db.prepare("SELECT body FROM exemptions WHERE id = ?"),
+    revoke: db.prepare(`UPDATE exemptions SET revoked = 1, ends_at = MIN(ends_at, ?), body = ?
+      WHERE id = ? AND revoked = 0`),
+    byEmail: db.prepare("SELECT body FROM exemptions WHERE email = ? ORDER BY granted_at, id"),
+    active: db.prepare(`SELECT body FROM exemptions WHERE revoked = 0 AND ends_at > ?
+      ORDER BY ends_at, id LIMIT ?`),
+  };
+  const one = (id: string) => {
+    const row = q.get.get(id);
+    return row === undefined ? null : decodeExemption(String(row.body));
+  };
+  return {
+    grantExemption(e: Exemption): Promise<void> {
+      return run("grant an exemption", () => {
+        q.insert.run(
+          e.id,
+          e.email,
+          e.grantedAt.getTime(),
+          e.expiresAt.getTime(),
+          encodeExemption(e),
+        );
+      });
+    },
+
+    revokeExemption(id, revocation) {
+      return run("revoke an exemption", () => {
+        const found = one(id);
+        if (found === null || found.revoked) return null;
+        const revoked: Exemption = { ...found, revoked: revocation };
+        const changes = q.revoke.run(revocation.at.getTime(), encodeExemption(revoked), id).changes;
+        return Number(changes) === 1 ? revoked : null;
+      }, true);
+    },
+
+    exemption(id) {
+      return run("read an exemption", () => one(id));
+    },
+
+    exemptionsFor(email) {
+      return run(
+        "read exemptions",
+        () => q.byEmail.all(email).map((r) => decodeExemption(String(r.body))),
+      );
+    },
+
+    activeExemptions(options) {
+      return run(
+        "read exemptions",
+        () =>
+          q.active.all(options.at.getTime(), options.limit)
+            .map((r) => decodeExemption(String(r.body))),
+      );
+    },
+  };
+}

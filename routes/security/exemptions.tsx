@@ -1,0 +1,166 @@
+/**
+ * `/security/exemptions` (privileged): the exemptions in force and, for granters
+ * (`EXEMPTION_GRANTERS`), granting one for a person (`?email=` picks the person, whose devices the
+ * form offers) and revoking one. Every change is a CSRF-checked form answered with a 303 (422 with
+ * the form again when refused), recorded in the exemption itself (who, when, why) and in the log.
+ *
+ * @module
+ */
+import { Hono } from "hono";
+import { deviceKey } from "../../engine/identity/device_key.ts";
+import { ExemptionRefused, newExemption } from "../../engine/view/exemptions.ts";
+import { foldEmail } from "../../engine/identity/emails.ts";
+import { isValidEmail } from "../../engine/identity/identifiers.ts";
+import { deviceNames, osLine } from "../../views/devices.tsx";
+import { type DeviceChoice, ExemptionsPage, type GrantForm } from "../../views/exemptions.tsx";
+import type { AppEnv, Ctx } from "../context.ts";
+import { csrfOk, formOf } from "../guards/forms.ts";
+import { viewFor } from "../rendering/person_data.ts";
+import { errorPage, page } from "../rendering/render.tsx";
+import { canGrantExemptions } from "../signin/privilege.ts";
+import { practiceNamer } from "./panel.tsx";
+
+const DAY_MS = 86_400_000;
+const ID_RE = /^[0-9a-f-]{36}$/;
+/** Most exemptions the page lists. */
+const LIMIT = 500;
+
+/** The exemptions sub-app (mounted after the signed-in check). */
+export const exemptionRoutes: Hono<AppEnv> = new Hono<AppEnv>();
+
+const day = (d: Date) => d.toISOString().slice(0, 10);
+
+/** The grant form for a person: their devices (those with a key) and every practice. */
+async function grantForm(c: Ctx, email: string): Promise<GrantForm> {
+  const { config, now, engine } = c.var.deps;
+  const view = await viewFor(c, email, "devices");
+  const devices: DeviceChoice[] = [];
+  for (const d of view.devices) {
+    const key = deviceKey(d);
+    const n = deviceNames(d);
+    if (key) devices.push({ key, label: [n.title, osLine(d), n.id].filter(Boolean).join(" · ") });
+  }
+  const name = practiceNamer(c);
+  return {
+    email,
+    devices,
+    practices: engine.parts.practices.map((p) => ({ key: p.key, name: name(p.key) })),
+    defaultUntil: day(new Date(now().getTime() + config.EXEMPTIONS.DEFAULT_DAYS * DAY_MS)),
+    maxUntil: day(new Date(now().getTime() + config.EXEMPTIONS.MAX_DAYS * DAY_MS)),
+  };
+}
+
+async function render(c: Ctx, grant: GrantForm | undefined, status: 200 | 422 = 200) {
+  const { store, config, now } = c.var.deps;
+  const user = c.var.user!;
+  const active = await store.exemptions.activeExemptions({ at: now(), limit: LIMIT });
+  const done = c.req.query("done");
+  return page(
+    c,
+    { title: "Exemptions", active: "dashboard", status },
+    <>
+      <h1>Exemptions</h1>
+      <ExemptionsPage
+        active={active}
+        practiceName={practiceNamer(c)}
+        csrf={user.csrf}
+        canGrant={canGrantExemptions(config, user)}
+        {...(grant ? { grant } : {})}
+        {...(done === "granted" || done === "revoked" ? { done } : {})}
+      />
+    </>,
+  );
+}
+
+exemptionRoutes.get("/security/exemptions", async (c) => {
+  const user = c.var.user;
+  if (!user?.privileged) return errorPage(c, 403, "Exemptions are only for the security team.");
+  const email = c.req.query("email");
+  const grant = email && isValidEmail(email) && canGrantExemptions(c.var.deps.config, user)
+    ? await grantForm(c, foldEmail(email))
+    : undefined;
+  return await render(c, grant);
+});
+
+exemptionRoutes.post("/security/exemptions", async (c) => {
+  const user = c.var.user;
+  const { config, now, store, log } = c.var.deps;
+  if (!user || !canGrantExemptions(config, user)) {
+    return errorPage(c, 403, "Only the people in EXEMPTION_GRANTERS may grant exemptions.");
+  }
+  const form = await formOf(c);
+  if (!csrfOk(c, form)) {
+    return errorPage(c, 403, "This form has expired. Reload the page and try again.");
+  }
+  const email = form.email ?? "";
+  if (!isValidEmail(email)) return errorPage(c, 400, "Choose the person by their email first.");
+  const g = await grantForm(c, foldEmail(email));
+  const device = form.device || undefined;
+  const practice = form.practice ?? "";
+  const refuse = (problem: string) => render(c, { ...g, values: form, problem }, 422);
+  if (device !== undefined && !g.devices.some((d) => d.key === device)) {
+    return await refuse("Choose one of the person's devices, or every device");
+  }
+  if (!g.practices.some((p) => p.key === practice)) return await refuse("Choose a practice");
+  const until = /^\d{4}-\d{2}-\d{2}$/.test(form.until ?? "")
+    ? new Date(`${form.until}T00:00:00Z`)
+    : new Date(Number.NaN);
+  let exemption;
+  try {
+    exemption = newExemption(
+      { email: g.email, device, practice, reason: form.reason ?? "", expiresAt: until },
+      {
+        by: user.email,
+        now: now(),
+        id: crypto.randomUUID(),
+        settings: {
+          defaultDays: config.EXEMPTIONS.DEFAULT_DAYS,
+          maxDays: config.EXEMPTIONS.MAX_DAYS,
+        },
+      },
+    );
+  } catch (error: unknown) {
+    if (error instanceof ExemptionRefused) return await refuse(error.message);
+    throw error;
+  }
+  await store.exemptions.grantExemption(exemption);
+  log.info("exemption granted", {
+    audit: true,
+    by: user.email,
+    exemption: exemption.id,
+    email: exemption.email,
+    device: exemption.device ?? "every device",
+    practice,
+    until: exemption.expiresAt.toISOString(),
+    reason: exemption.reason,
+  });
+  return c.redirect("/security/exemptions?done=granted", 303);
+});
+
+exemptionRoutes.post("/security/exemptions/:id/revoke", async (c) => {
+  const user = c.var.user;
+  const { config, now, store, log } = c.var.deps;
+  if (!user || !canGrantExemptions(config, user)) {
+    return errorPage(c, 403, "Only the people in EXEMPTION_GRANTERS may revoke exemptions.");
+  }
+  const form = await formOf(c);
+  if (!csrfOk(c, form)) {
+    return errorPage(c, 403, "This form has expired. Reload the page and try again.");
+  }
+  const id = c.req.param("id");
+  const reason = (form.reason ?? "").trim().slice(0, 500);
+  if (!ID_RE.test(id)) return errorPage(c, 404, "There is no such exemption.");
+  if (reason === "") return errorPage(c, 400, "Say why the exemption is revoked.");
+  const revoked = await store.exemptions.revokeExemption(id, { by: user.email, at: now(), reason });
+  if (revoked === null) {
+    return errorPage(c, 409, "This exemption was already revoked, or does not exist.");
+  }
+  log.info("exemption revoked", {
+    audit: true,
+    by: user.email,
+    exemption: id,
+    email: revoked.email,
+    reason,
+  });
+  return c.redirect("/security/exemptions?done=revoked", 303);
+});

@@ -1,0 +1,56 @@
+/**
+ * The Dashboard's "Security team" panel, read from the store: open "this wasn't me" reports,
+ * devices the latest batch run counted as exempt, and the exemptions ending within
+ * {@link ENDING_DAYS} days. A store that cannot be read leaves the panel out (logged), never the
+ * Dashboard.
+ *
+ * @module
+ */
+import type { Child } from "hono/jsx";
+import type { BatchRunSummary } from "../../engine/core/store_ports.ts";
+import { SecurityPanel } from "../../views/security_panel.tsx";
+import type { Ctx } from "../context.ts";
+import { practiceTitles } from "../rendering/device_lists.ts";
+
+/** How far ahead "ending soon" looks, in days. */
+export const ENDING_DAYS = 30;
+/** Most reports counted, and most exemptions listed. */
+const COUNT_LIMIT = 1000;
+const LIST_LIMIT = 10;
+
+/** The enabled practices' names by key (the key itself for one without a name). */
+export function practiceNamer(c: Ctx): (key: string) => string {
+  const names = practiceTitles(c.var.deps.engine.parts.practices);
+  return (key) => names[key] ?? key;
+}
+
+/**
+ * The panel for the Dashboard.
+ *
+ * @param c the request
+ * @param latest the latest batch run, if any
+ * @returns the panel, or nothing when the store fails
+ */
+export async function securityPanel(c: Ctx, latest: BatchRunSummary | undefined): Promise<Child> {
+  const { store, now, log } = c.var.deps;
+  const at = now();
+  try {
+    const [open, active] = await Promise.all([
+      store.signinReports.signInReports({ state: "open", limit: COUNT_LIMIT }),
+      store.exemptions.activeExemptions({ at, limit: LIST_LIMIT }),
+    ]);
+    const horizon = at.getTime() + ENDING_DAYS * 86_400_000;
+    return (
+      <SecurityPanel
+        openReports={open.length}
+        exemptDevices={latest ? latest.ratings.exempt ?? 0 : null}
+        ending={active.filter((e) => e.expiresAt.getTime() <= horizon)}
+        days={ENDING_DAYS}
+        practiceName={practiceNamer(c)}
+      />
+    );
+  } catch (error: unknown) {
+    log.error("cannot read the security team's reports and exemptions", { error: String(error) });
+    return null;
+  }
+}

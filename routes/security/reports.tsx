@@ -1,0 +1,79 @@
+/**
+ * `/security/reports`: the queue of "this wasn't me" reports, for privileged people only, and
+ * `POST /security/reports/:id/handle` to mark one handled (CSRF-checked form, 303, audited in the
+ * log and in the report itself: who, when, note).
+ *
+ * @module
+ */
+import { Hono } from "hono";
+import type { ReportState } from "../../engine/core/signin_reports.ts";
+import { ReportQueue } from "../../views/security_reports.tsx";
+import { sourceLabel } from "../../views/source_label.ts";
+import type { AppEnv } from "../context.ts";
+import { csrfOk, formOf } from "../guards/forms.ts";
+import { errorPage, page } from "../rendering/render.tsx";
+
+/** Most reports a page lists. */
+const LIMIT = 200;
+const ID_RE = /^[0-9a-f]{32}$/;
+
+/** The reports sub-app (mounted after the signed-in check). */
+export const reportRoutes: Hono<AppEnv> = new Hono<AppEnv>();
+
+reportRoutes.get("/security/reports", async (c) => {
+  if (!c.var.user?.privileged) {
+    return errorPage(c, 403, "The reports are only for the security team.");
+  }
+  const state: ReportState = c.req.query("state") === "handled" ? "handled" : "open";
+  const { store, config, log } = c.var.deps;
+  let reports;
+  try {
+    reports = await store.signinReports.signInReports({ state, limit: LIMIT });
+  } catch (error: unknown) {
+    log.error("cannot read sign-in reports", { error: String(error) });
+    return errorPage(c, 503, "The reports cannot be read right now. Try again in a moment.");
+  }
+  const labels = config.UI.sourceLabels ?? {};
+  return page(
+    c,
+    { title: "“This wasn't me” reports", active: "dashboard" },
+    <>
+      <h1>“This wasn't me” reports</h1>
+      <ReportQueue
+        state={state}
+        reports={reports}
+        csrf={c.var.user.csrf}
+        labels={(s) => sourceLabel(s, labels)}
+        handledNow={c.req.query("handled") === "1"}
+      />
+    </>,
+  );
+});
+
+reportRoutes.post("/security/reports/:id/handle", async (c) => {
+  const user = c.var.user;
+  if (!user?.privileged) return errorPage(c, 403, "The reports are only for the security team.");
+  const form = await formOf(c);
+  if (!csrfOk(c, form)) {
+    return errorPage(c, 403, "This form has expired. Reload the page and try again.");
+  }
+  const id = c.req.param("id");
+  if (!ID_RE.test(id)) return errorPage(c, 404, "There is no such report.");
+  const note = (form.note ?? "").trim().slice(0, 1000);
+  const { store, now, log } = c.var.deps;
+  const handled = await store.signinReports.handleSignInReport(id, {
+    by: user.email,
+    at: now(),
+    note,
+  });
+  if (handled === null) {
+    return errorPage(c, 409, "This report was already handled, or does not exist.");
+  }
+  log.info("sign-in report handled", {
+    audit: true,
+    by: user.email,
+    report: id,
+    email: handled.email,
+  });
+  return c.redirect("/security/reports?handled=1", 303);
+});

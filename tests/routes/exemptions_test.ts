@@ -1,0 +1,161 @@
+/**
+ * Exemptions through the app (issue 26), on the demo with an injected clock: a granter waives a
+ * practice on one of Fry's devices; Fry sees "Exempt until 1 March — <reason>, granted by the
+ * security team" and the item leaves his to-do list and badge; on 2 March it is back; a privileged
+ * person who is not a granter cannot grant or revoke; revocation is recorded with who, when, why.
+ *
+ * @module
+ */
+import assert from "node:assert/strict";
+import { deviceKey } from "../../engine/identity/device_key.ts";
+import { actionGroups } from "../../engine/view/rating.ts";
+import { csrfOf, demoWith, startApp } from "../support/app.ts";
+
+const NOW = new Date("2026-12-01T09:00:00Z");
+const FRY = "user@example.com";
+
+async function rig() {
+  const app = await startApp({
+    now: NOW,
+    config: demoWith({
+      PRIVILEGED_USERS: ["admin@example.com", "green@example.com"],
+      EXEMPTION_GRANTERS: ["admin@example.com"],
+    }),
+  });
+  // Fry's first device with something critical, and that practice
+  const view = await app.services.engine.view(FRY);
+  const device = view.devices.find((d) => deviceKey(d) && actionGroups(d).critical.length > 0)!;
+  const [practice, p] = actionGroups(device).critical[0]!;
+  return {
+    app,
+    key: deviceKey(device)!,
+    practice,
+    title: p.title!,
+    admin: await app.login("admin@example.com"),
+    fry: await app.login(FRY),
+    async [Symbol.asyncDispose]() {
+      await app.close();
+    },
+  };
+}
+
+type Rig = Awaited<ReturnType<typeof rig>>;
+
+async function grant(r: Rig, fields: Record<string, string>, cookie = r.admin) {
+  const form = await r.app.request(`/security/exemptions?email=${FRY}`, { cookie: r.admin });
+  return await r.app.request("/security/exemptions", {
+    method: "POST",
+    cookie,
+    body: new URLSearchParams({
+      _csrf_token: csrfOf(await form.text()),
+      email: FRY,
+      device: r.key,
+      practice: r.practice,
+      reason: "Lab machine on an isolated network",
+      until: "2027-03-01",
+      ...fields,
+    }),
+  });
+}
+
+/** The navigation badge's count on a page (0 when there is none). */
+function badge(html: string): number {
+  const m = /class="badge"[^>]*>(\d+)</.exec(html);
+  return m ? Number(m[1]) : 0;
+}
+
+Deno.test("a granted exemption is shown to the person, leaves their to-do list and comes back at expiry", async () => {
+  await using r = await rig();
+  const before = await (await r.app.request("/", { cookie: r.fry })).text();
+  const granted = await grant(r, {});
+  assert.equal(granted.status, 303);
+  assert.equal(granted.headers.get("location"), "/security/exemptions?done=granted");
+
+  const devices = await (await r.app.request("/devices", { cookie: r.fry })).text();
+  assert.ok(
+    devices.includes(
+      "Exempt until 1 March — Lab machine on an isolated network, granted by the security team",
+    ),
+  );
+  assert.ok(!devices.includes("admin@example.com"), "the granter is not named to the person");
+  const after = await (await r.app.request("/", { cookie: r.fry })).text();
+  assert.equal(badge(after), badge(before) - 1);
+
+  const list = await (await r.app.request("/security/exemptions", { cookie: r.admin })).text();
+  assert.ok(list.includes("Lab machine on an isolated network"));
+  assert.ok(list.includes(r.key.replace(":", " ")));
+
+  const api = await r.app.request(`/api/v1/exemptions?email=${FRY}`, { cookie: r.admin });
+  const body = await api.json() as { exemptions: Record<string, unknown>[] };
+  assert.equal(body.exemptions.length, 1);
+  const { id, ...rest } = body.exemptions[0]!;
+  assert.match(String(id), /^[0-9a-f-]{36}$/);
+  assert.deepEqual(rest, {
+    email: FRY,
+    device: r.key,
+    practice: r.practice,
+    reason: "Lab machine on an isolated network",
+    grantedBy: "admin@example.com",
+    grantedAt: "2026-12-01T09:00:00.000Z",
+    expiresAt: "2027-03-01T00:00:00.000Z",
+  });
+
+  r.app.clock.now = new Date("2027-03-02T09:00:00Z");
+  const fry = await r.app.login(FRY); // the session of December has ended
+  const back = await (await r.app.request("/devices", { cookie: fry })).text();
+  // the title's deadline now names its year ("due by 1 June 2026"): its words before it
+  const words = r.title.split(" (")[0];
+  const text = back.replace(/<[^>]+>/g, "");
+  assert.ok(text.includes(`Fix now: ${words}`), "the practice is back on the card, to fix now");
+  assert.ok(!back.includes("Exempt until"));
+  const overview = await (await r.app.request("/", { cookie: fry })).text();
+  assert.equal(badge(overview), badge(before));
+});
+
+Deno.test("only a granter grants or revokes; a revocation records who, when and why", async () => {
+  await using r = await rig();
+  const green = await r.app.login("green@example.com");
+  const page = await (await r.app.request("/security/exemptions", { cookie: green })).text();
+  assert.ok(!page.includes("Choose their device"), "no grant form for a non-granter");
+  const refused = await grant(r, {}, green);
+  assert.equal(refused.status, 403);
+  assert.equal((await r.app.request("/security/exemptions", { cookie: r.fry })).status, 403);
+
+  assert.equal((await grant(r, {})).status, 303);
+  const [e] = await r.app.services.store.exemptions.activeExemptions({ at: NOW, limit: 10 });
+  const listed = await (await r.app.request("/security/exemptions", { cookie: r.admin })).text();
+  const revoke = (cookie: string, reason: string) =>
+    r.app.request(`/security/exemptions/${e!.id}/revoke`, {
+      method: "POST",
+      cookie,
+      body: new URLSearchParams({ _csrf_token: csrfOf(listed), reason }),
+    });
+  assert.equal((await revoke(r.admin, "")).status, 400);
+  r.app.clock.now = new Date("2026-12-01T12:00:00Z");
+  const done = await revoke(r.admin, "Back on the office network");
+  assert.equal(done.status, 303);
+  assert.deepEqual((await r.app.services.store.exemptions.exemption(e!.id))?.revoked, {
+    by: "admin@example.com",
+    at: new Date("2026-12-01T12:00:00Z"),
+    reason: "Back on the office network",
+  });
+  assert.equal((await revoke(r.admin, "again")).status, 409);
+});
+
+Deno.test("a grant past EXEMPTIONS.MAX_DAYS, without a reason or for another person's device is refused with the form", async () => {
+  await using r = await rig();
+  const tooLong = await grant(r, { until: "2027-12-02" });
+  assert.equal(tooLong.status, 422);
+  const html = await tooLong.text();
+  assert.ok(html.includes("Choose an expiry at most 365 days from today (EXEMPTIONS.MAX_DAYS)"));
+  assert.ok(html.includes('value="2027-12-02"'), "what was typed is shown again");
+  const noReason = await grant(r, { reason: " " });
+  assert.equal(noReason.status, 422);
+  assert.ok((await noReason.text()).includes("Give a reason: the person is shown it"));
+  const other = await grant(r, { device: "serial:NOT-FRYS" });
+  assert.equal(other.status, 422);
+  assert.ok(
+    (await other.text()).includes("Choose one of the person&#39;s devices, or every device"),
+  );
+  assert.deepEqual(await r.app.services.store.exemptions.exemptionsFor(FRY), []);
+});

@@ -1,0 +1,160 @@
+/**
+ * The security team's exemptions page (`/security/exemptions`): the exemptions in force, soonest
+ * to end first, each with who granted it, when and why and a form to revoke it (with a reason);
+ * and, for granters, the form that grants one for a person — one of their devices or all of
+ * them, one practice, a reason and an expiry. Plain forms: works without JavaScript.
+ *
+ * @module
+ */
+import type { Child } from "hono/jsx";
+import type { Exemption } from "../engine/view/exemptions.ts";
+import { dayAndMonth, fullDate } from "./format.ts";
+import { CsrfField } from "./notifications.tsx";
+
+/** A device the grant form offers: its key and how the granter recognises it. */
+export interface DeviceChoice {
+  key: string;
+  label: string;
+}
+
+/** The grant form's state: the person looked up, what to offer, and what was typed. */
+export interface GrantForm {
+  email: string;
+  devices: readonly DeviceChoice[];
+  practices: readonly { key: string; name: string }[];
+  /** `YYYY-MM-DD`: the default expiry, and the latest allowed. */
+  defaultUntil: string;
+  maxUntil: string;
+  /** What was typed (re-shown after a refusal). */
+  values?: Record<string, string>;
+  /** Why the last attempt was refused. */
+  problem?: string;
+}
+
+/** Props of {@link ExemptionsPage}. */
+export interface ExemptionsProps {
+  active: readonly Exemption[];
+  practiceName: (key: string) => string;
+  csrf: string | undefined;
+  /** Whether the viewer may grant and revoke (`EXEMPTION_GRANTERS`). */
+  canGrant: boolean;
+  grant?: GrantForm;
+  /** What just happened (the 303's `?done=`). */
+  done?: "granted" | "revoked";
+}
+
+/** "serial:C02X" → "serial C02X"; a person's exemption → "every device". */
+export function deviceText(e: Pick<Exemption, "device">): string {
+  return e.device === undefined ? "every device" : e.device.replace(":", " ");
+}
+
+function Row(props: { e: Exemption; p: ExemptionsProps }): Child {
+  const { e, p } = props;
+  return (
+    <tr>
+      <td>
+        <a href={`/devices?email=${encodeURIComponent(e.email)}`}>{e.email}</a>
+      </td>
+      <td>{deviceText(e)}</td>
+      <td>{p.practiceName(e.practice)}</td>
+      <td>{e.reason}</td>
+      <td>
+        {e.grantedBy}, {dayAndMonth(e.grantedAt)}
+      </td>
+      <td>
+        <time datetime={e.expiresAt.toISOString()}>{fullDate(e.expiresAt)}</time>
+      </td>
+      {p.canGrant && (
+        <td>
+          <form method="post" action={`/security/exemptions/${e.id}/revoke`} class="inline">
+            <CsrfField token={p.csrf} />
+            <label for={`why-${e.id}`} class="visually-hidden">Why revoke</label>
+            <input id={`why-${e.id}`} name="reason" required maxlength={500} placeholder="Why" />
+            <button type="submit">Revoke</button>
+          </form>
+        </td>
+      )}
+    </tr>
+  );
+}
+
+function Grant(props: { g: GrantForm; csrf: string | undefined }): Child {
+  const { g } = props;
+  const v = g.values ?? {};
+  return (
+    <form method="post" action="/security/exemptions" class="panel" id="grant">
+      <h2>Grant an exemption for {g.email}</h2>
+      {g.problem && <p role="alert" class="problem">{g.problem}</p>}
+      <CsrfField token={props.csrf} />
+      <input type="hidden" name="email" value={g.email} />
+      <label for="ex-device">Device</label>
+      <select id="ex-device" name="device">
+        <option value="">Every device of {g.email}</option>
+        {g.devices.map((d) => <option value={d.key} selected={v.device === d.key}>{d.label}
+        </option>)}
+      </select>
+      <label for="ex-practice">Practice</label>
+      <select id="ex-practice" name="practice">
+        {g.practices.map((p) => (
+          <option value={p.key} selected={v.practice === p.key}>{p.name}</option>
+        ))}
+      </select>
+      <label for="ex-reason">Reason (the person reads it)</label>
+      <textarea id="ex-reason" name="reason" required maxlength={500} rows={2}>
+        {v.reason ?? ""}
+      </textarea>
+      <label for="ex-until">Until</label>
+      <input
+        id="ex-until"
+        type="date"
+        name="until"
+        required
+        value={v.until ?? g.defaultUntil}
+        max={g.maxUntil}
+      />
+      <button type="submit">Grant</button>
+    </form>
+  );
+}
+
+/** The page body. */
+export function ExemptionsPage(props: ExemptionsProps): Child {
+  return (
+    <div id="exemptions">
+      {props.done && (
+        <p role="status">
+          {props.done === "granted" ? "The exemption is granted." : "The exemption is revoked."}
+        </p>
+      )}
+      {props.canGrant && (
+        <form method="get" action="/security/exemptions" class="inline">
+          <label for="ex-email">Person's email</label>
+          <input id="ex-email" type="email" name="email" required value={props.grant?.email} />
+          <button type="submit">Choose their device</button>
+        </form>
+      )}
+      {props.grant && <Grant g={props.grant} csrf={props.csrf} />}
+      <h2>In force, soonest to end first</h2>
+      {props.active.length === 0 ? <p>No exemption is in force.</p> : (
+        <div class="table-scroll">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Person</th>
+                <th scope="col">Device</th>
+                <th scope="col">Practice</th>
+                <th scope="col">Reason</th>
+                <th scope="col">Granted</th>
+                <th scope="col">Ends</th>
+                {props.canGrant && <th scope="col">Revoke</th>}
+              </tr>
+            </thead>
+            <tbody>
+              {props.active.map((e) => <Row e={e} p={props} />)}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </div>
+  );
+}

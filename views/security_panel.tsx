@@ -1,0 +1,58 @@
+/**
+ * The Dashboard's panel for the security team's own work: open "this wasn't me" reports, devices
+ * counted as exempt in the latest batch run, and the exemptions ending soon — each linking to its
+ * page.
+ *
+ * @module
+ */
+import type { Child } from "hono/jsx";
+import type { Exemption } from "../engine/view/exemptions.ts";
+import { deviceText } from "./exemptions.tsx";
+import { dayAndMonth, plural } from "./format.ts";
+
+/** Props of {@link SecurityPanel}. */
+export interface SecurityPanelProps {
+  /** Open reports (at most the count read; `more` when there may be others). */
+  openReports: number;
+  /** Devices the latest batch run counted as exempt (`ratings.exempt`); `null` without a run. */
+  exemptDevices: number | null;
+  /** Exemptions ending within the window, soonest first. */
+  ending: readonly Exemption[];
+  /** The window, in days. */
+  days: number;
+  practiceName: (key: string) => string;
+}
+
+/** The panel. */
+export function SecurityPanel(props: SecurityPanelProps): Child {
+  return (
+    <section class="panel" id="security-work" aria-labelledby="security-work-h">
+      <h2 id="security-work-h">Security team</h2>
+      <ul>
+        <li>
+          <a href="/security/reports">
+            {plural(props.openReports, "open “this wasn't me” report")}
+          </a>
+        </li>
+        <li>
+          <a href="/security/exemptions">Exemptions</a>
+          {props.exemptDevices !== null &&
+            ` · ${plural(props.exemptDevices, "device")} exempt in the latest batch run`}
+        </li>
+      </ul>
+      <h3>Ending in the next {props.days} days</h3>
+      {props.ending.length === 0
+        ? <p>No exemption ends in the next {props.days} days.</p>
+        : (
+          <ul id="exemptions-ending">
+            {props.ending.map((e) => (
+              <li>
+                {dayAndMonth(e.expiresAt)}: {props.practiceName(e.practice)} for {e.email},{" "}
+                {deviceText(e)}
+              </li>
+            ))}
+          </ul>
+        )}
+    </section>
+  );
+}
