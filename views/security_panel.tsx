@@ -14,8 +14,12 @@ import { dayAndMonth, plural } from "./format.ts";
 export interface SecurityPanelProps {
   /** Open reports (at most the count read; `more` when there may be others). */
   openReports: number;
-  /** Devices the latest batch run counted as exempt (`ratings.exempt`); `null` without a run. */
-  exemptDevices: number | null;
+  /**
+   * From the latest batch run (`null` without one): practices waived on devices (the sum of
+   * `practices[*].exempt`), and devices counted as exempt rather than OK (`ratings.exempt`: OK
+   * only thanks to an exemption).
+   */
+  latest: { waived: number; exemptDevices: number } | null;
   /** Exemptions ending within the window, soonest first. */
   ending: readonly Exemption[];
   /** The window, in days. */
@@ -36,8 +40,12 @@ export function SecurityPanel(props: SecurityPanelProps): Child {
         </li>
         <li>
           <a href="/security/exemptions">Exemptions</a>
-          {props.exemptDevices !== null &&
-            ` · ${plural(props.exemptDevices, "device")} exempt in the latest batch run`}
+          {props.latest !== null &&
+            ` · in the latest batch run: ${
+              plural(props.latest.waived, "practice")
+            } waived on a device, ${
+              plural(props.latest.exemptDevices, "device")
+            } exempt rather than OK`}
         </li>
       </ul>
       <h3>Ending in the next {props.days} days</h3>
@@ -47,8 +55,8 @@ export function SecurityPanel(props: SecurityPanelProps): Child {
           <ul id="exemptions-ending">
             {props.ending.map((e) => (
               <li>
-                {dayAndMonth(e.expiresAt)}: {props.practiceName(e.practice)} for {e.email},{" "}
-                {deviceText(e)}
+                {dayAndMonth(e.expiresAt)} — {e.email}, {deviceText(e)}:{" "}
+                “{props.practiceName(e.practice)}” waived
               </li>
             ))}
           </ul>

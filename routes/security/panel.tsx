@@ -8,9 +8,9 @@
  */
 import type { Child } from "hono/jsx";
 import type { BatchRunSummary } from "../../engine/core/store_ports.ts";
+import { fillTitle, practiceName, titleTemplate } from "../../engine/practices/practice_titles.ts";
 import { SecurityPanel } from "../../views/security_panel.tsx";
 import type { Ctx } from "../context.ts";
-import { practiceTitles } from "../rendering/device_lists.ts";
 
 /** How far ahead "ending soon" looks, in days. */
 export const ENDING_DAYS = 30;
@@ -18,10 +18,25 @@ export const ENDING_DAYS = 30;
 const COUNT_LIMIT = 1000;
 const LIST_LIMIT = 10;
 
-/** The enabled practices' names by key (the key itself for one without a name). */
+/** What the run counted as exempt: practices waived, and devices exempt rather than OK. */
+function waivedIn(run: BatchRunSummary): { waived: number; exemptDevices: number } {
+  const waived = Object.values(run.practices).reduce((n, counts) => n + (counts.exempt ?? 0), 0);
+  return { waived, exemptDevices: run.ratings.exempt ?? 0 };
+}
+
+/**
+ * What an exemption waives, by practice key: the practice's failing title with no device named
+ * ("Firewall is off"), else its name, else the key. (Its name is its `ok` title, "Firewall is on",
+ * which would read as the opposite of what is waived.)
+ */
 export function practiceNamer(c: Ctx): (key: string) => string {
-  const names = practiceTitles(c.var.deps.engine.parts.practices);
-  return (key) => names[key] ?? key;
+  const names = new Map(
+    c.var.deps.engine.parts.practices.map((p) => {
+      const failing = titleTemplate(p.config.DISPLAY_TITLE, "warn");
+      return [p.key, failing ? fillTitle(failing, {}) : practiceName(p.config.DISPLAY_TITLE)];
+    }),
+  );
+  return (key) => names.get(key) ?? key;
 }
 
 /**
@@ -43,7 +58,7 @@ export async function securityPanel(c: Ctx, latest: BatchRunSummary | undefined)
     return (
       <SecurityPanel
         openReports={open.length}
-        exemptDevices={latest ? latest.ratings.exempt ?? 0 : null}
+        latest={latest ? waivedIn(latest) : null}
         ending={active.filter((e) => e.expiresAt.getTime() <= horizon)}
         days={ENDING_DAYS}
         practiceName={practiceNamer(c)}
