@@ -312,7 +312,8 @@ export function todoList(input: TodoInput): TodoList {
       continue;
     }
     if (state.dismissed) continue;
-    const fixed = n.practice !== undefined && passes(n, input.devices);
+    const fixed = n.practice !== undefined &&
+      (passes(n, input.devices) || waived(n, input.devices));
     const severity = fixed ? "info" : severityOfNotification(n);
     const open = n.type === "question" ? state.answer === undefined : true;
     items.push({
@@ -356,6 +357,19 @@ function linkedItem(
     );
     const d = devices[index];
     return d !== undefined && names(d, n.device!);
+  });
+}
+
+/**
+ * Whether the security team waived the practice an alert is about on each device it is about
+ * that does not pass it (issue 26): like a fixed one, the alert is shown for information and not
+ * counted.
+ */
+function waived(n: Notification, devices: readonly MergedDevice[]): boolean {
+  const about = devices.filter((d) => n.device === undefined || names(d, n.device));
+  return about.length > 0 && about.every((d) => {
+    const p = d.practices[n.practice!];
+    return p !== undefined && (p.status === "ok" || isExempt(p));
   });
 }
 

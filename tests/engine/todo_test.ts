@@ -210,6 +210,33 @@ Deno.test("todoList(): an exempt practice is not to do", () => {
   assert.equal(list.count, 1);
 });
 
+Deno.test("todoList(): an alert about a practice the security team waived is information, not to do", () => {
+  const exempt = device({
+    ...MAC,
+    practices: {
+      ...MAC.practices,
+      firewall: {
+        status: "warn",
+        title: "Firewall is off",
+        exempt: { id: "x1", until: at("2027-03-01T00:00:00Z"), reason: "lab Mac", scope: "device" },
+      },
+    },
+  });
+  const list = todoList({
+    devices: [exempt],
+    accounts: [],
+    notifications: [FIREWALL_ALERT],
+    states: new Map(),
+    now: NOW,
+  });
+  assert.deepEqual(list.items.map((i) => [i.level, i.counted, i.title]), [
+    ["suggested", true, "Remote Login is on"],
+    ["unknown", false, "Screen lock can't be checked on this Mac"],
+    ["info", false, "Your MacBook's firewall is off"],
+  ]);
+  assert.equal(list.count, 1);
+});
+
 Deno.test("todoList(): an update item's deadline is its target's when no grace deadline", () => {
   const d = device({
     practices: {
