@@ -117,7 +117,7 @@ export function Layout(
                       return (
                         <li>
                           <a
-                            href={p === "faq" ? href : personHref(href, props.lookedUp)}
+                            href={personHref(href, props.lookedUp)}
                             aria-current={props.active === p ? "page" : undefined}
                           >
                             {label}
@@ -147,7 +147,7 @@ export function Layout(
             </div>
           </header>
           {shell.privileged && props.active && props.active !== "dashboard" &&
-            props.active !== "faq" && (
+            (props.active !== "faq" || props.lookedUp) && (
             <LookUp action={PAGE_LABELS[props.active]?.[1] ?? "/"} value={props.lookedUp} />
           )}
           <main id="main">{props.children}</main>

@@ -68,6 +68,29 @@ Deno.test("look-up mode: every link on the person's pages stays in the looked-up
   }
 });
 
+Deno.test("look-up mode: the FAQ link keeps Fry's context, and the FAQ shows Fry's badge, not the admin's", async () => {
+  const app = await startApp();
+  try {
+    const fry = await app.login(FRY);
+    const admin = await app.login(ADMIN);
+    const own = badge(await (await app.request("/", { cookie: fry })).text());
+    const overview = await (await app.request(`/?${IN_FRY}`, { cookie: admin })).text();
+    assert.ok(hrefs(overview).includes(`/faq?${IN_FRY}`), "the navigation's FAQ link");
+    const html = await (await app.request(`/faq?${IN_FRY}`, { cookie: admin })).text();
+    assert.equal(badge(html), own);
+    assert.notEqual(own, badge(await (await app.request("/faq", { cookie: admin })).text()));
+    const outside = hrefs(html).filter((h) =>
+      /^\/(devices|accounts|activity|faq)?([?#]|$)/.test(h) && !h.includes(IN_FRY)
+    );
+    assert.deepEqual(outside, ["/faq"], "only 'Back to mine' leaves Fry's context");
+    assert.match(html, /<a class="tap" href="\/faq">Back to mine<\/a>/);
+    const refused = await app.request(`/faq?email=${encodeURIComponent(ADMIN)}`, { cookie: fry });
+    assert.equal(refused.status, 403, "Fry cannot look anyone up through the FAQ");
+  } finally {
+    await app.close();
+  }
+});
+
 Deno.test("look-up mode: what Fry sees, read-only — same to-do list and badge, no one's actions", async (t) => {
   const app = await startApp();
   try {
