@@ -25,6 +25,8 @@ import { audit } from "../guards/audit.ts";
 import { feedbackApi } from "./feedback_api.ts";
 import { sameEmail } from "../signin/privilege.ts";
 import { personData, todoOf } from "../rendering/person_data.ts";
+import { lookedUp } from "../rendering/render.tsx";
+import { personHref } from "../../views/person_link.ts";
 import { apiRefusal as fail } from "../refusals.ts";
 import { ACCESS_DENIED, caller } from "./api_caller.ts";
 
@@ -156,9 +158,10 @@ for (const [path, recordType, lookup, fromSnapshot] of MERGED) {
  * `GET /todo/:email` (issue 27): the person's to-do list as the Overview and the badge show it
  * (`engine/view/todo.ts`): `count` (what the badge shows), `byLevel` (`shown`/`counted` per
  * level) and `items`, most urgent first, each with its stable `key`, `kind`, `level`, `counted`,
- * `title`, `where`, `href` (a path on this site), `since`/`deadline` when known, the alert
- * (`alert`, with `answered`) or the alerts about a practice not dismissed (`alerts`, their ids).
- * From the person's snapshot when there is one, like the pages.
+ * `title`, `where`, `href` (a path on this site; asked about someone else, it keeps `?email=` as
+ * look-up mode's links do), `since`/`deadline` when known, the alert (`alert`, with `answered`) or
+ * the alerts about a practice not dismissed (`alerts`, their ids). From the person's snapshot when
+ * there is one, like the pages.
  */
 api.get("/todo/:email", async (c) => {
   const email = c.req.param("email");
@@ -168,6 +171,7 @@ api.get("/todo/:email", async (c) => {
   audit(c, email, "device", data.view.devices);
   audit(c, email, "notification", data.notifications.items);
   reportErrors(c, [...data.view.errors, ...data.notifications.errors], data.view.gaps);
+  const other = lookedUp(c, email);
   return c.json({
     count: list.count,
     byLevel: list.byLevel,
@@ -178,7 +182,7 @@ api.get("/todo/:email", async (c) => {
       counted,
       title,
       where,
-      href,
+      href: personHref(href, other),
       ...(rest.since ? { since: rest.since } : {}),
       ...(rest.deadline ? { deadline: rest.deadline } : {}),
       ...("alert" in rest

@@ -58,3 +58,37 @@ Deno.test("GET /api/v1/todo/:email answers the person's to-do list with the badg
     await app.close();
   }
 });
+
+Deno.test("GET /api/v1/todo/:email asked by the security team about Fry: Fry's list, each href in look-up mode", async () => {
+  const app = await startApp();
+  try {
+    const fry = await app.login("user@example.com");
+    const own = await (await app.request("/api/v1/todo/user@example.com", { cookie: fry })).json();
+    const admin = await app.login("admin@example.com");
+    const res = await app.request("/api/v1/todo/user@example.com", { cookie: admin });
+    assert.equal(res.status, 200);
+    const body = await res.json();
+    assert.equal(body.count, 10);
+    const hrefs = body.items.map((i: { href: string }) => i.href);
+    assert.equal(hrefs.length, own.items.length);
+    assert.ok(hrefs.includes("/devices?email=user%40example.com#dev-DECAFBAD00-firewall"));
+    assert.ok(hrefs.includes("/?email=user%40example.com#n-signin-fry-3"));
+    assert.deepEqual(
+      hrefs,
+      own.items.map((i: { href: string }) => {
+        const [path, hash] = i.href.split("#");
+        return `${path}?email=user%40example.com#${hash}`;
+      }),
+      "every href is Fry's own, in Fry's context",
+    );
+    const mine = await (await app.request("/api/v1/todo/admin@example.com", { cookie: admin }))
+      .json();
+    assert.deepEqual(
+      mine.items.filter((i: { href: string }) => i.href.includes("email=")),
+      [],
+      "the admin's own list keeps plain links",
+    );
+  } finally {
+    await app.close();
+  }
+});
