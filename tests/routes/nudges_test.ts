@@ -72,6 +72,44 @@ Deno.test("a snooze without the session's token, or of something that is no item
   assert.equal(history.snoozed.size, 0);
 });
 
+Deno.test("a hand-made snooze link of a critical item is refused, saying why, and nothing is stored", async () => {
+  await using r = await rig();
+  // Fry's firewall is off: critical on his to-do list (GET /api/v1/todo), never offered a snooze
+  const item = "device:dev-DECAFBAD00:firewall";
+  const overview = await (await r.app.request("/", { cookie: r.cookie })).text();
+  const message = "“Firewall is off” (MacBook Pro (16-inch, 2023) · macOS 15.6) must be fixed " +
+    "now, so it cannot be snoozed: critical items are always in your messages. Your Devices " +
+    "page says how to fix it.";
+  const ask = await r.app.request(`/nudges/snooze?item=${encodeURIComponent(item)}`, {
+    cookie: r.cookie,
+  });
+  assert.equal(ask.status, 409);
+  const asked = await ask.text();
+  assert.ok(asked.includes(message), asked);
+  assert.ok(!asked.includes("Snooze for"), "no confirm button");
+  const done = await r.app.request("/nudges/snooze", {
+    method: "POST",
+    cookie: r.cookie,
+    body: new URLSearchParams({ _csrf_token: csrfOf(overview), item }),
+  });
+  assert.equal(done.status, 409);
+  const text = await done.text();
+  assert.ok(text.includes(message));
+  assert.ok(!text.includes("Snoozed"));
+  const history = await r.app.services.store.nudges.nudgeHistory("user@example.com", "slack");
+  assert.equal(history.snoozed.size, 0);
+  // a suggested item of the same device is still snoozed (Automatic updates are off)
+  const suggested = "device:dev-DECAFBAD00:autoupdate";
+  const ok = await r.app.request("/nudges/snooze", {
+    method: "POST",
+    cookie: r.cookie,
+    body: new URLSearchParams({ _csrf_token: csrfOf(overview), item: suggested }),
+  });
+  assert.equal(ok.status, 303);
+  const after = await r.app.services.store.nudges.nudgeHistory("user@example.com", "slack");
+  assert.deepEqual([...after.snoozed.keys()], [suggested]);
+});
+
 Deno.test("the critical-only choice is saved per channel and shown checked", async () => {
   await using r = await rig();
   const page = await r.app.request("/nudges/settings", { cookie: r.cookie });
