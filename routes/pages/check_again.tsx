@@ -3,7 +3,10 @@
  * redirects back (303) to that page. A plain form post, so it works without JavaScript. Limited
  * per person to one tap per `SNAPSHOTS.CHECK_AGAIN_SECONDS` window, counted in the store (another
  * tab, another process sharing the store count too); a second tap in the window is answered 429
- * with `Retry-After`. Only taps count: the first tap after signing in always works.
+ * with `Retry-After`. Only taps count: the first tap after signing in always works. Look-up mode
+ * offers no button, but a privileged person may post it for someone else (`next` with `?email=`),
+ * as a security team refreshing what it investigates would: the inventories are asked, and the
+ * devices read are audited (context `check again`) like every look-up.
  *
  * @module
  */
@@ -11,6 +14,7 @@ import { Hono } from "hono";
 import { foldEmail } from "../../engine/identity/emails.ts";
 import { invalidMessage, isValidEmail } from "../../engine/identity/identifiers.ts";
 import type { AppEnv } from "../context.ts";
+import { audit } from "../guards/audit.ts";
 import { csrfOk, formOf } from "../guards/forms.ts";
 import { sameEmail } from "../signin/privilege.ts";
 import { errorPage } from "../rendering/render.tsx";
@@ -77,6 +81,7 @@ checkAgain.post("/check-again", async (c) => {
       } seconds ago. Try again in ${seconds} seconds.`,
     );
   }
-  await engine.view(email, { maxAgeMs: 0 });
+  const view = await engine.view(email, { maxAgeMs: 0 });
+  audit(c, email, "device", view.devices, "check again");
   return c.redirect(backTo(next, email === user.email ? undefined : email), 303);
 });

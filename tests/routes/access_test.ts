@@ -4,7 +4,7 @@ import { createLogger } from "../../config/log.ts";
 import type { AccessRecord } from "../../engine/core/ports.ts";
 import { definePlugin } from "../../plugins/plugin.ts";
 import { mintToken } from "../../routes/api/tokens.ts";
-import { demoWith, startApp, type TestApp } from "../support/app.ts";
+import { csrfOf, demoWith, startApp, type TestApp } from "../support/app.ts";
 import { registryWith } from "../support/sources.ts";
 import { decodeBase64Url, encodeBase64Url } from "../../lib/base64url.ts";
 
@@ -226,6 +226,48 @@ Deno.test("a privileged user can read B's data through pages, fragments and the 
         assert.equal(audited[0]!.context, "merged");
       });
     }
+  } finally {
+    await app.close();
+  }
+});
+
+Deno.test("a privileged 'Check again' posted by hand for B asks the inventories and is audited; A's is refused", async (t) => {
+  const { app, records } = await setUp();
+  try {
+    const csrf = async (cookie: string) =>
+      csrfOf(await (await app.request("/", { cookie })).text());
+    const admin = await app.login(ADMIN);
+    const token = await csrf(admin);
+    await t.step(
+      "the admin refreshes B: one audit record naming the admin, B and why",
+      async () => {
+        records.length = 0;
+        const res = await app.request("/check-again", {
+          method: "POST",
+          cookie: admin,
+          body: new URLSearchParams({ _csrf_token: token, next: `/devices?email=${B}` }),
+        });
+        assert.equal(res.status, 303);
+        assert.equal(res.headers.get("location"), `/devices?email=${encodeURIComponent(B)}`);
+        const audited = records.filter((r) => r.target === B);
+        assert.deepEqual(
+          audited.map((r) => [r.accessing_user, r.record_type, r.context]),
+          [[ADMIN, "device", "check again"]],
+        );
+        assert.ok(JSON.stringify(audited[0]!.data).includes("fry-mbp"), "the devices read");
+      },
+    );
+    await t.step("A, not privileged, is refused and nothing about B is audited", async () => {
+      records.length = 0;
+      const a = await app.login(A);
+      const res = await app.request("/check-again", {
+        method: "POST",
+        cookie: a,
+        body: new URLSearchParams({ _csrf_token: await csrf(a), next: `/devices?email=${B}` }),
+      });
+      assert.equal(res.status, 403);
+      assert.deepEqual(records.filter((r) => r.target === B), []);
+    });
   } finally {
     await app.close();
   }
