@@ -81,6 +81,8 @@ export interface EngineOptions {
   store?: PersonViewParts["store"];
   /** Where exemptions are read (`engine/view/exemptions.ts`); without it nothing is exempt. */
   exemptions?: ExemptionReader;
+  /** The longest an exemption is honoured, in days from its grant (`EXEMPTIONS.MAX_DAYS`; 365). */
+  exemptionMaxDays?: number;
   /** The clock (tests inject one). Default `() => new Date()`. */
   now?: () => Date;
   /** Freshness window, "check again" interval, retention (defaults in `snapshots.ts`). */
@@ -252,6 +254,7 @@ export function createEngine(parts: EngineParts, options: EngineOptions = {}): E
         now: now(),
         history: options.store?.statuses,
         exemptions: options.exemptions,
+        exemptionMaxDays: options.exemptionMaxDays,
         ...(o.grace === false ? { grace: false } : {}),
         ...(report ? { onError: report } : {}),
       },
@@ -269,6 +272,7 @@ export function createEngine(parts: EngineParts, options: EngineOptions = {}): E
     rules,
     store: options.store,
     exemptions: options.exemptions,
+    exemptionMaxDays: options.exemptionMaxDays,
     now,
     ...(options.snapshots ? { settings: options.snapshots } : {}),
     ...(options.onError ? { onError: options.onError } : {}),
@@ -304,6 +308,7 @@ export function createEngine(parts: EngineParts, options: EngineOptions = {}): E
         grace: false,
         history: lookup.history,
         exemptions: options.exemptions,
+        exemptionMaxDays: options.exemptionMaxDays,
       });
       return withGaps(view);
     },

@@ -246,6 +246,7 @@ export async function assemble(
   }, {
     store,
     exemptions: store.exemptions,
+    exemptionMaxDays: config.EXEMPTIONS.MAX_DAYS,
     now,
     snapshots: snapshotSettings(config),
     onError,

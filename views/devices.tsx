@@ -142,7 +142,7 @@ export function DeviceCard(
         <PracticeGroup kind="critical" items={groups.critical} {...shared} />
         <PracticeGroup kind="suggested" items={groups.suggested} {...shared} />
         {!unknown && <PracticeGroup kind="unknown" items={groups.cannotCheck} {...shared} />}
-        <ExemptGroup items={groups.exempt} idPrefix={anchor} />
+        <ExemptGroup items={groups.exempt} idPrefix={anchor} now={props.now} />
         <PracticeGroup kind="ok" items={groups.done} {...shared} />
         {unknown && <UnknownDevice d={d} ui={ui} match={match} />}
         <Facts d={d} />

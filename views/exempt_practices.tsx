@@ -7,19 +7,22 @@
  */
 import type { Child } from "hono/jsx";
 import type { PracticeData } from "../engine/core/types.ts";
-import { dayAndMonth } from "./format.ts";
+import { dayOf } from "./format.ts";
 import { practiceTitle } from "./practice_item.tsx";
 
-/** What the person reads about one exemption (the granter is never named). */
-export function exemptText(p: PracticeData): string {
+/**
+ * What the person reads about one exemption (the granter is never named); the end names its year
+ * when it is not this year's.
+ */
+export function exemptText(p: PracticeData, now: Date): string {
   const e = p.exempt;
   if (e === undefined) return "";
-  return `Exempt until ${dayAndMonth(e.until)} — ${e.reason}, granted by the security team`;
+  return `Exempt until ${dayOf(e.until, now)} — ${e.reason}, granted by the security team`;
 }
 
 /** The "Exempt" group of a card; nothing when no practice is exempt. */
 export function ExemptGroup(
-  props: { items: readonly [string, PracticeData][]; idPrefix: string },
+  props: { items: readonly [string, PracticeData][]; idPrefix: string; now: Date },
 ): Child {
   if (props.items.length === 0) return null;
   return (
@@ -30,7 +33,7 @@ export function ExemptGroup(
           <li id={`${props.idPrefix}-${k.replace(/[^A-Za-z0-9_-]/g, "_")}`} class="exempt">
             <span class="icon info" aria-hidden="true">i</span>{" "}
             <span class="visually-hidden">Exempt:</span> {practiceTitle(k, p)}
-            <p class="since">{exemptText(p)}</p>
+            <p class="since">{exemptText(p, props.now)}</p>
           </li>
         ))}
       </ul>

@@ -53,6 +53,21 @@ export function dayAndMonth(date: Date): string {
   return dayMonth.format(date);
 }
 
+/**
+ * "12 March", with the year when it is not `now`'s year ("1 December 2027"), so that a date a
+ * year ahead never reads as today (UTC).
+ *
+ * @example
+ * ```ts
+ * dayOf(new Date("2027-12-01T09:00Z"), new Date("2026-12-01T09:00Z")); // "1 December 2027"
+ * dayOf(new Date("2026-12-21T00:00Z"), new Date("2026-12-01T09:00Z")); // "21 December"
+ * ```
+ */
+export function dayOf(date: Date, now: Date): string {
+  const day = dayMonth.format(date);
+  return date.getUTCFullYear() === now.getUTCFullYear() ? day : `${day} ${date.getUTCFullYear()}`;
+}
+
 /** "Thursday 26 November 2026 at 22:41 UTC". */
 export function fullDate(date: Date): string {
   return full.format(date).replace(/, (\d\d:\d\d)/, " at $1").replace(/,/g, "");

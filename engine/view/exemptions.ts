@@ -70,11 +70,42 @@ export interface ExemptionSettings {
   maxDays: number;
 }
 
+const DAY_MS = 86_400_000;
+
 /** 90 days unless said otherwise, one year at most. */
 export const DEFAULT_EXEMPTION_SETTINGS: Readonly<ExemptionSettings> = {
   defaultDays: 90,
   maxDays: 365,
 };
+
+/**
+ * The exemption as the engine honours it: in force at most `maxDays` after it was granted,
+ * whatever expiry the store holds (the grant form checks the same maximum, but a record written
+ * another way — an older version, a store edited by hand, a `MAX_DAYS` lowered since — must not
+ * waive a check for longer). The same object when its expiry is within the maximum.
+ *
+ * @param e an exemption as the store keeps it
+ * @param maxDays the longest an exemption may last, in days (`EXEMPTIONS.MAX_DAYS`)
+ * @returns `e`, or a copy whose `expiresAt` is `grantedAt` + `maxDays`
+ * @example Granted on 1 December 2026 "until 2030": honoured until 1 December 2027
+ * ```ts
+ * import assert from "node:assert/strict";
+ * const e = withinMaximum({
+ *   id: "e1",
+ *   email: "fry@example.com",
+ *   practice: "firewall",
+ *   reason: "Lab machine",
+ *   grantedBy: "sec@example.com",
+ *   grantedAt: new Date("2026-12-01T00:00:00Z"),
+ *   expiresAt: new Date("2030-01-01T00:00:00Z"),
+ * }, 365);
+ * assert.equal(e.expiresAt.toISOString(), "2027-12-01T00:00:00.000Z");
+ * ```
+ */
+export function withinMaximum(e: Exemption, maxDays: number): Exemption {
+  const latest = e.grantedAt.getTime() + maxDays * DAY_MS;
+  return e.expiresAt.getTime() <= latest ? e : { ...e, expiresAt: new Date(latest) };
+}
 
 /** When an exemption ended or ends: its expiry, or its revocation when that came first. */
 export function exemptionEnd(e: Pick<Exemption, "expiresAt" | "revoked">): Date {
@@ -201,8 +232,6 @@ export interface ExemptionRequest {
 
 /** The longest reason kept, in characters. */
 export const MAX_REASON = 500;
-
-const DAY_MS = 86_400_000;
 
 /**
  * A new exemption from a granter's request: a reason is required, the expiry must be after

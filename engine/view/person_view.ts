@@ -30,9 +30,11 @@ import type {
 } from "../core/types.ts";
 import {
   applyExemptions,
+  DEFAULT_EXEMPTION_SETTINGS,
   type Exemption,
   exemptionEnds,
   type ExemptionReader,
+  withinMaximum,
 } from "./exemptions.ts";
 
 /** A person's view, ready for a page, a fragment, JSON or a batch sink. */
@@ -95,6 +97,11 @@ export interface PersonViewOptions {
    * exempt. A failing read is told to `onError` and the view shows no exemption.
    */
   exemptions?: ExemptionReader | undefined;
+  /**
+   * The longest an exemption is honoured, in days from its grant (`EXEMPTIONS.MAX_DAYS`; default
+   * 365): a stored expiry beyond it counts as ending then (`withinMaximum()`).
+   */
+  exemptionMaxDays?: number | undefined;
   /**
    * `true` (default): a `warn` inside its practice's `GRACE_DAYS` is shown as a `nudge` with its
    * deadline, as people see it. `false`: the statuses as evaluated, `since` still added — what
@@ -180,11 +187,15 @@ export async function personView(
   return view;
 }
 
-/** The person's exemptions; none without a reader, or when it fails (told to `onError`). */
+/**
+ * The person's exemptions, each honoured at most `exemptionMaxDays` from its grant; none without a
+ * reader, or when it fails (told to `onError`).
+ */
 async function readExemptions(email: string, rules: PersonViewOptions): Promise<Exemption[]> {
   if (!rules.exemptions) return [];
+  const maxDays = rules.exemptionMaxDays ?? DEFAULT_EXEMPTION_SETTINGS.maxDays;
   try {
-    return await rules.exemptions.exemptionsFor(email);
+    return (await rules.exemptions.exemptionsFor(email)).map((e) => withinMaximum(e, maxDays));
   } catch (error: unknown) {
     rules.onError?.("read exemptions", error);
     return [];

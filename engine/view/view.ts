@@ -42,6 +42,8 @@ export interface PersonViewParts {
   store?: { readonly snapshots: SnapshotStore; readonly statuses: StatusHistory } | undefined;
   /** Where the person's exemptions are read (see `personView()`). */
   exemptions?: ExemptionReader | undefined;
+  /** The longest an exemption is honoured, in days (see `personView()`). */
+  exemptionMaxDays?: number | undefined;
   now: () => Date;
   settings?: Partial<SnapshotSettings>;
   /** Told about store failures (which never fail a view). */
@@ -257,6 +259,7 @@ export function createPersonViews(parts: PersonViewParts): PersonViews {
       now: at,
       history,
       exemptions: parts.exemptions,
+      exemptionMaxDays: parts.exemptionMaxDays,
       freshness: live ? "live" : ageMs < settings.freshMs ? "fresh" : "stale",
       refreshing: refresh === "running",
       refreshQueued: refresh === "queued",

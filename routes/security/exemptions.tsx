@@ -18,7 +18,7 @@ import { csrfOk, formOf } from "../guards/forms.ts";
 import { viewFor } from "../rendering/person_data.ts";
 import { errorPage, page } from "../rendering/render.tsx";
 import { canGrantExemptions } from "../signin/privilege.ts";
-import { practiceNamer } from "./panel.tsx";
+import { exemptionsInForce, practiceNamer } from "./panel.tsx";
 
 const DAY_MS = 86_400_000;
 const ID_RE = /^[0-9a-f-]{36}$/;
@@ -51,9 +51,9 @@ async function grantForm(c: Ctx, email: string): Promise<GrantForm> {
 }
 
 async function render(c: Ctx, grant: GrantForm | undefined, status: 200 | 422 = 200) {
-  const { store, config, now } = c.var.deps;
+  const { config } = c.var.deps;
   const user = c.var.user!;
-  const active = await store.exemptions.activeExemptions({ at: now(), limit: LIMIT });
+  const active = await exemptionsInForce(c, LIMIT);
   const done = c.req.query("done");
   return page(
     c,

@@ -8,6 +8,7 @@
  */
 import type { Child } from "hono/jsx";
 import type { BatchRunSummary } from "../../engine/core/store_ports.ts";
+import { type Exemption, inForce, withinMaximum } from "../../engine/view/exemptions.ts";
 import { fillTitle, practiceName, titleTemplate } from "../../engine/practices/practice_titles.ts";
 import { SecurityPanel } from "../../views/security_panel.tsx";
 import type { Ctx } from "../context.ts";
@@ -40,6 +41,25 @@ export function practiceNamer(c: Ctx): (key: string) => string {
 }
 
 /**
+ * The exemptions in force now as the engine honours them — each at most `EXEMPTIONS.MAX_DAYS`
+ * from its grant (`withinMaximum()`), so the lists end them when the people's views do — soonest
+ * to end first, at most `limit`.
+ *
+ * @param c the request
+ * @param limit most exemptions returned
+ * @returns the exemptions, their `expiresAt` as honoured
+ * @throws what the store throws
+ */
+export async function exemptionsInForce(c: Ctx, limit: number): Promise<Exemption[]> {
+  const { store, now, config } = c.var.deps;
+  const at = now();
+  const stored = await store.exemptions.activeExemptions({ at, limit });
+  return stored.map((e) => withinMaximum(e, config.EXEMPTIONS.MAX_DAYS))
+    .filter((e) => inForce(e, at))
+    .sort((a, b) => a.expiresAt.getTime() - b.expiresAt.getTime());
+}
+
+/**
  * The panel for the Dashboard.
  *
  * @param c the request
@@ -52,7 +72,7 @@ export async function securityPanel(c: Ctx, latest: BatchRunSummary | undefined)
   try {
     const [open, active] = await Promise.all([
       store.signinReports.signInReports({ state: "open", limit: COUNT_LIMIT }),
-      store.exemptions.activeExemptions({ at, limit: LIST_LIMIT }),
+      exemptionsInForce(c, LIST_LIMIT),
     ]);
     const horizon = at.getTime() + ENDING_DAYS * 86_400_000;
     return (

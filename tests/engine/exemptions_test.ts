@@ -215,3 +215,40 @@ Deno.test("newExemption() checks the reason and the expiry against the settings"
     assert.ok(new ExemptionRefused("x") instanceof RangeError);
   });
 });
+
+Deno.test("personView() honours an exemption at most EXEMPTIONS.MAX_DAYS from its grant, whatever the store holds", async (t) => {
+  // written past the form's check (an older version, a hand-edited store): "until 2030"
+  const long: Exemption = { ...lab, expiresAt: at("2030-01-01T00:00:00Z") };
+  const view = (now: Date, exemptionMaxDays?: number) =>
+    personView(snapshot([MAC]), {
+      practices,
+      deviceTransforms: [],
+      now,
+      history,
+      exemptions: { exemptionsFor: () => Promise.resolve([long]) },
+      ...(exemptionMaxDays === undefined ? {} : { exemptionMaxDays }),
+    });
+  await t.step("by default one year: exempt until 1 December 2027, 09:00", async () => {
+    const fw = (await view(at("2027-11-30T09:00:00Z"))).devices[0]!.practices.firewall!;
+    assert.deepEqual(fw.exempt?.until, at("2027-12-01T09:00:00Z"));
+  });
+  await t.step(
+    "the next day the practice is back, due 14 days after the honoured end",
+    async () => {
+      const fw = (await view(at("2027-12-02T09:00:00Z"))).devices[0]!.practices.firewall!;
+      assert.equal(fw.exempt, undefined);
+      assert.equal(fw.status, "nudge");
+      assert.deepEqual(fw.deadline, at("2027-12-15T09:00:00Z"));
+    },
+  );
+  await t.step("MAX_DAYS 90: until 1 March 2027, 09:00; back on 2 March", async () => {
+    const during = (await view(at("2027-02-28T09:00:00Z"), 90)).devices[0]!;
+    assert.deepEqual(during.practices.firewall?.exempt?.until, at("2027-03-01T09:00:00Z"));
+    const after = (await view(at("2027-03-02T09:00:00Z"), 90)).devices[0]!;
+    assert.equal(after.practices.firewall?.exempt, undefined);
+  });
+  await t.step("an exemption within the maximum is honoured to its own expiry", async () => {
+    const v = await viewAt(at("2027-02-28T09:00:00Z"), [lab]);
+    assert.deepEqual(v.devices[0]!.practices.firewall?.exempt?.until, MARCH1);
+  });
+});

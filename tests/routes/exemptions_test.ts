@@ -1,6 +1,6 @@
 /**
  * Exemptions through the app (issue 26), on the demo with an injected clock: a granter waives a
- * practice on one of Fry's devices; Fry sees "Exempt until 1 March — <reason>, granted by the
+ * practice on one of Fry's devices; Fry sees "Exempt until 1 March 2027 — <reason>, granted by the
  * security team" and the item leaves his to-do list and badge; on 2 March it is back; a privileged
  * person who is not a granter cannot grant or revoke; revocation is recorded with who, when, why.
  *
@@ -74,7 +74,7 @@ Deno.test("a granted exemption is shown to the person, leaves their to-do list a
   const devices = await (await r.app.request("/devices", { cookie: r.fry })).text();
   assert.ok(
     devices.includes(
-      "Exempt until 1 March — Lab machine on an isolated network, granted by the security team",
+      "Exempt until 1 March 2027 — Lab machine on an isolated network, granted by the security team",
     ),
   );
   assert.ok(!devices.includes("admin@example.com"), "the granter is not named to the person");
@@ -158,4 +158,39 @@ Deno.test("a grant past EXEMPTIONS.MAX_DAYS, without a reason or for another per
     (await other.text()).includes("Choose one of the person&#39;s devices, or every device"),
   );
   assert.deepEqual(await r.app.services.store.exemptions.exemptionsFor(FRY), []);
+});
+
+Deno.test("an exemption stored past EXEMPTIONS.MAX_DAYS (not through the form) is honoured one year from its grant", async () => {
+  await using r = await rig();
+  // as an older version or a hand-edited store might hold it: "until 2030"
+  await r.app.services.store.exemptions.grantExemption({
+    id: "00000000-0000-4000-8000-000000000001",
+    email: FRY,
+    device: r.key,
+    practice: r.practice,
+    reason: "Lab machine on an isolated network",
+    grantedBy: "admin@example.com",
+    grantedAt: NOW,
+    expiresAt: new Date("2030-01-01T00:00:00Z"),
+  });
+  const text = async (path: string, cookie: string) =>
+    (await (await r.app.request(path, { cookie })).text()).replace(/<[^>]+>/g, "");
+  const devices = await text("/devices", r.fry);
+  assert.ok(devices.includes("Exempt until 1 December 2027 — Lab machine on an isolated network"));
+  assert.ok(!devices.includes("2030"));
+  const api = await r.app.request("/api/v1/exemptions", { cookie: r.admin });
+  const { exemptions } = await api.json() as { exemptions: { expiresAt: string }[] };
+  assert.deepEqual(exemptions.map((e) => e.expiresAt), ["2027-12-01T09:00:00.000Z"]);
+  const list = await text("/security/exemptions", r.admin);
+  assert.ok(!list.includes("2030"), "the security team's list ends it when Fry's view does");
+
+  r.app.clock.now = new Date("2027-12-02T09:00:00Z");
+  const fry = await r.app.login(FRY);
+  const back = await text("/devices", fry);
+  assert.ok(!back.includes("Exempt until"), "back on 2 December 2027");
+  assert.ok(back.includes(`Fix now: ${r.title.split(" (")[0]}`));
+  const later = await r.app.request("/api/v1/exemptions", {
+    cookie: await r.app.login("admin@example.com"),
+  });
+  assert.deepEqual((await later.json()).exemptions, []);
 });
