@@ -162,3 +162,62 @@ Deno.test("lists, CSV, look-up and the API are for privileged people only; bad f
     await app.close();
   }
 });
+
+Deno.test("one exemption granted: the Dashboard's Exempt column counts 1 and its list, CSV and API show that device", async () => {
+  const app = await startApp({
+    config: demoWith({ ...SECRETS, EXEMPTION_GRANTERS: [ADMIN] }),
+  });
+  try {
+    const cookie = await app.login(ADMIN);
+    // one-red's Windows laptop fails only encryption (plugins/sources/demo_people.ts)
+    const form = await (await app.request("/security/exemptions?email=one-red@example.com", {
+      cookie,
+    })).text();
+    const granted = await app.request("/security/exemptions", {
+      method: "POST",
+      cookie,
+      body: new URLSearchParams({
+        _csrf_token: /name="_csrf_token" value="([0-9a-f]{64})"/.exec(form)![1]!,
+        email: "one-red@example.com",
+        device: "serial:PF1RED0042",
+        practice: "encryption",
+        reason: "Encrypted by the lab's own disk tool",
+        until: "2027-03-01",
+      }),
+    });
+    assert.equal(granted.status, 303);
+    const { engine, store } = app.services;
+    await runDemoBatch(DEMO_PEOPLE.map((p) => p.email), {
+      engine,
+      store,
+      log: silentLogger,
+      now: () => app.clock.now,
+    });
+    const html = await (await app.request("/dashboard", { cookie })).text();
+    const all = (rating: string) =>
+      linkedNumbers(html).find((x) => new RegExp(`\\?run=[^&]*&rating=${rating}$`).test(x.href));
+    assert.equal(all("exempt")?.n, 1, "Exempt: 1");
+    assert.equal(all("critical")?.n, 4, "Critical: 5 before, one-red's laptop now exempt");
+    const href = all("exempt")!.href;
+    const page = await (await app.request(href, { cookie })).text();
+    assert.match(page, /<h1>Devices: exempt<\/h1>/);
+    assert.match(page, /<p class="lead">1 device/);
+    const text = page.replace(/<[^>]+>/g, " ").replace(/\s+/g, " ");
+    assert.match(
+      text,
+      / one-red@example\.com ThinkPad T14 Gen 4 .* · HERMES-T14 Disk is encrypted: exempt — — LANDESK /,
+    );
+    const csv = (await (await app.request(href.replace("/devices?", "/devices.csv?"), { cookie }))
+      .text()).split("\r\n").filter(Boolean);
+    assert.equal(csv.length, 2);
+    assert.match(csv[1]!, /^one-red@example\.com,.*,PF1RED0042,Windows,.*,exempt,/);
+    const api = await (await app.request(href.replace("/dashboard/", "/api/v1/dashboard/"), {
+      cookie,
+    })).json();
+    assert.equal(api.total, 1);
+    assert.equal(api.devices[0].serial, "PF1RED0042");
+    assert.equal(api.devices[0].rating, "exempt");
+  } finally {
+    await app.close();
+  }
+});
