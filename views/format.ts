@@ -59,8 +59,10 @@ export function dayAndMonth(date: Date): string {
  *
  * @example
  * ```ts
- * dayOf(new Date("2027-12-01T09:00Z"), new Date("2026-12-01T09:00Z")); // "1 December 2027"
- * dayOf(new Date("2026-12-21T00:00Z"), new Date("2026-12-01T09:00Z")); // "21 December"
+ * import assert from "node:assert/strict";
+ * const now = new Date("2026-12-01T09:00Z");
+ * assert.equal(dayOf(new Date("2027-12-01T09:00Z"), now), "1 December 2027");
+ * assert.equal(dayOf(new Date("2026-12-21T00:00Z"), now), "21 December");
  * ```
  */
 export function dayOf(date: Date, now: Date): string {
