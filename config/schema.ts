@@ -75,7 +75,9 @@ export const linkSetting: z.ZodType<string> = z.string().superRefine((href, ctx)
 
 export const UiSchema = z.object({
   appName: z.string().min(1).max(60).default("Stethoscope"),
-  orgName: z.string().min(1).max(80).default("your organisation"),
+  // The company's name in sentences ("the Planet Express network"); unset, the pages say "your
+  // organisation's network" and "your work account" rather than "the your organisation network".
+  orgName: z.string().min(1).max(80).optional(),
   contactEmail: email.default("security@example.com"),
   pages: z.array(z.enum(PAGES)).min(1).default([...PAGES]),
   sourceLabels: z.record(z.string(), z.string()).default({}),

@@ -44,7 +44,7 @@ const LOOK: Readonly<
 
 /** The account list (the caller handles the empty case). */
 export function Accounts(
-  props: { accounts: readonly Account[]; whose: Whose; orgName: string },
+  props: { accounts: readonly Account[]; whose: Whose; orgName: string | undefined },
 ): Child {
   const their = possessive(props.whose);
   return (
@@ -110,7 +110,7 @@ export function Accounts(
                 <a href={CONNECTED_APPS} rel="noopener noreferrer" target="_blank">
                   apps are connected
                 </a>{" "}
-                to {their} {props.orgName}{" "}
+                to {their} {props.orgName ?? "work"}{" "}
                 account and remove any that are not recognised or no longer used.
               </p>
             </div>

@@ -94,7 +94,8 @@ function UnknownDevice(
       <p>We have no information about the security of this device. It was detected via {via}.</p>
       {!d.model && d.last_sync && (
         <p>
-          It was seen on the {ui.orgName} network, signed in with your credentials, on{" "}
+          It was seen on {ui.orgName ? `the ${ui.orgName}` : "your organisation's"}{" "}
+          network, signed in with your credentials, on{" "}
           {fullDate(d.last_sync)}. If that was not you, email{" "}
           <a
             href={`mailto:${ui.contactEmail}?subject=${

@@ -45,7 +45,7 @@ Deno.test("loadConfig() reads a JSONC file with comments, env references and def
     assert.equal(config.SECRET_KEY, "from-the-environment-0123456789ab");
     assert.equal(config.DEFAULT_TIMEOUT, 2.5);
     assert.equal(config.UI.appName, "Device Check");
-    assert.equal(config.UI.orgName, "your organisation");
+    assert.equal(config.UI.orgName, undefined);
     assert.equal(config.JWT_ALGORITHM, "HS256");
     assert.equal(config.LOGIN_MANAGER, "none");
     assert.equal(config.ENABLE_DEBUG_ENDPOINTS, false);

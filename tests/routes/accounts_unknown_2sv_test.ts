@@ -70,6 +70,9 @@ Deno.test("an unreadable 2-Step Verification state reads 'We could not read…',
     assert.ok(card.includes("<h4>How to check it</h4>"), card);
     assert.ok(!card.includes("is off"), card);
     assert.ok(!card.includes("Fix now"), card);
+    // No UI.orgName configured: the sentence names no organisation rather than "your your organisation".
+    const cardText = card.replace(/<[^>]+>/g, "").replace(/\s+/g, " ");
+    assert.ok(cardText.includes("apps are connected to your work account and remove"), cardText);
 
     const overview = await (await app.request("/", { cookie })).text();
     assert.ok(overview.includes("2-Step Verification can&#39;t be checked"), overview);

@@ -67,6 +67,17 @@ Deno.test("the devices page shows each demo person's merged devices, most urgent
       assert.match(html, /It was seen on the Planet Express network/);
       assert.match(html, /78:4F:43:9A:8B:7C/);
     });
+    await t.step("an unknown device when no organisation name is configured", async () => {
+      const { orgName: _orgName, ...ui } = app.config.UI;
+      const unnamed = await startApp({ config: { ...app.config, UI: ui } });
+      try {
+        const cookie = await unnamed.login("one-unknown@example.com");
+        const html = await (await unnamed.request("/devices", { cookie })).text();
+        assert.match(html, /It was seen on your organisation&#39;s network/);
+      } finally {
+        await unnamed.close();
+      }
+    });
     await t.step("someone with nothing", async () => {
       const cookie = await app.login("nothing@example.com");
       const html = await (await app.request("/devices", { cookie })).text();
