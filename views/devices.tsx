@@ -8,6 +8,8 @@
 import type { Child } from "hono/jsx";
 import type { UiConfig } from "../config/schema.ts";
 import { actionGroups, deviceRating } from "../engine/view/rating.ts";
+import { DEFAULT_STALE_DAYS, isStale } from "../engine/view/todo.ts";
+import { formatDay, formatMonth } from "../engine/releases/releases.ts";
 import type { Rating } from "../engine/core/severity.ts";
 import type { MergedDevice } from "../engine/core/types.ts";
 import { deviceAnchor, deviceNames, osLine } from "../engine/view/device_names.ts";
@@ -36,9 +38,16 @@ const RATING_TEXT: Record<Rating, string> = {
   unknown: "Nothing known",
 };
 
-/** "2 devices need fixing now: Pixel 6, ThinkPad X1". */
-export function CriticalSummary(props: { devices: readonly MergedDevice[] }): Child {
-  const critical = props.devices.filter((d) => deviceRating(d) === "critical");
+/**
+ * "2 devices need fixing now: Pixel 6, ThinkPad X1" — devices not seen for `staleDays` left out:
+ * they are asked about on their card, as on the Overview.
+ */
+export function CriticalSummary(
+  props: { devices: readonly MergedDevice[]; now: Date; staleDays: number },
+): Child {
+  const critical = props.devices.filter((d) =>
+    deviceRating(d) === "critical" && !isStale(d, props.now, props.staleDays)
+  );
   if (critical.length === 0) return null;
   const names = critical.map((d) => deviceNames(d).title).join(", ");
   return (
@@ -110,11 +119,41 @@ function UnknownDevice(
   );
 }
 
+/**
+ * Said on the card of a device no inventory has heard from for `staleDays`: what it shows is
+ * what the device reported then, and whether it is still the person's is the question.
+ */
+function StaleNote(props: { lastSync: Date; now: Date; ui: UiConfig; self: boolean }): Child {
+  const contact = props.ui.contactEmail;
+  const self = props.self;
+  return (
+    <p class="stale-note">
+      No inventory has heard from this device since{" "}
+      {formatDay(props.lastSync, props.now)}, so what is shown here is what it reported then. Is it
+      still {self ? "yours" : "theirs"}? If not, tell <a href={`mailto:${contact}`}>{contact}</a>
+      {" "}
+      so it can be taken off the list; if it is, switch it on and connect it to the network so it
+      checks in again.
+    </p>
+  );
+}
+
 /** One device card. */
 export function DeviceCard(
-  props: { d: MergedDevice; ui: UiConfig; now: Date; all: readonly MergedDevice[]; index: number },
+  props: {
+    d: MergedDevice;
+    ui: UiConfig;
+    now: Date;
+    all: readonly MergedDevice[];
+    index: number;
+    /** Days after which a device not heard from is asked about (`NUDGES.STALE_DAYS`). */
+    staleDays?: number;
+    /** `false` in look-up mode (the note then says "theirs"). */
+    self?: boolean;
+  },
 ): Child {
   const { d, ui } = props;
+  const stale = isStale(d, props.now, props.staleDays ?? DEFAULT_STALE_DAYS);
   const anchor = deviceAnchor(d, props.index);
   const headingId = `${anchor}-h`;
   const rating = deviceRating(d);
@@ -131,15 +170,20 @@ export function DeviceCard(
   return (
     <article
       id={anchor}
-      class={`panel device ${partial ? "partial" : RATING_CLASS[rating]}`}
+      class={`panel device ${stale ? "stale" : partial ? "partial" : RATING_CLASS[rating]}`}
       aria-labelledby={headingId}
     >
       <div class="head">
-        <span class="rating">{ratingText(d)}</span>
+        <span class="rating">
+          {stale ? `Not seen since ${formatMonth(d.last_sync!)}` : ratingText(d)}
+        </span>
         <h2 id={headingId}>{names.title}</h2>
         {(os || names.id) && <p>{[os, names.id].filter(Boolean).join(" · ")}</p>}
       </div>
       <div class="body">
+        {stale && (
+          <StaleNote lastSync={d.last_sync!} now={props.now} ui={ui} self={props.self ?? true} />
+        )}
         <PracticeGroup kind="critical" items={groups.critical} {...shared} />
         <PracticeGroup kind="suggested" items={groups.suggested} {...shared} />
         {!unknown && <PracticeGroup kind="unknown" items={groups.cannotCheck} {...shared} />}
@@ -170,8 +214,11 @@ export function DeviceList(
     /** Labels of the device sources that failed, and of those asked. */
     failed?: readonly string[];
     asked?: readonly string[];
+    /** Days after which a device not heard from is asked about (`NUDGES.STALE_DAYS`). */
+    staleDays?: number;
   },
 ): Child {
+  const staleDays = props.staleDays ?? DEFAULT_STALE_DAYS;
   if (props.devices.length === 0) {
     return (
       <div id="device-list">
@@ -196,14 +243,24 @@ export function DeviceList(
   }
   return (
     <div id="device-list">
-      {props.devices.some((d) => deviceRating(d) === "critical") && (
+      {props.devices.some((d) =>
+        deviceRating(d) === "critical" && !isStale(d, props.now, staleDays)
+      ) && (
         <div class="panel callout">
-          <CriticalSummary devices={props.devices} />
+          <CriticalSummary devices={props.devices} now={props.now} staleDays={staleDays} />
         </div>
       )}
       <div class="grid">
         {props.devices.map((d, i) => (
-          <DeviceCard d={d} ui={props.ui} now={props.now} all={props.devices} index={i} />
+          <DeviceCard
+            d={d}
+            ui={props.ui}
+            now={props.now}
+            all={props.devices}
+            index={i}
+            staleDays={staleDays}
+            self={props.whose.self}
+          />
         ))}
       </div>
     </div>

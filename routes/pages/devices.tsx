@@ -49,6 +49,7 @@ function DevicesPart(props: { c: Ctx; view: PersonView; email: string }): Child 
         whose={whoseOf(c, email)}
         failed={failed}
         asked={asked}
+        staleDays={config.NUDGES.STALE_DAYS}
       />
     </div>
   );
