@@ -4,8 +4,9 @@
  * to sign in as `DOMAIN\user` in `Computer.LoginName`. The rules, in order:
  *
  * 1. `EMAILADDR` holding an email address is the owner (as the original).
- * 2. Otherwise a `DOMAIN\user` sign-in name — `EMAILADDR` when it holds one, else `LoginName`
- *    (read only when `LANDESK_LOGIN_DOMAINS` is set) — whose NetBIOS domain is mapped by
+ * 2. Otherwise a `DOMAIN\user` sign-in name — `EMAILADDR` when it holds one, else, when
+ *    `EMAILADDR` is empty, `LoginName` (read only when `LANDESK_LOGIN_DOMAINS` is set) — whose
+ *    NetBIOS domain is mapped by
  *    `LANDESK_LOGIN_DOMAINS` (`{ "CORP": "corp.example.com" }`, compared without letter case) is
  *    read as `user@<mapped domain>`. A domain not in the map is never guessed: `CORP\fry` does not
  *    become `fry@` anything unless the operator said which email domain `CORP` means.
@@ -124,7 +125,9 @@ export function ownerOf(
 ): OwnerReading {
   const address = text(email);
   if (address !== undefined && isValidEmail(address)) return { email: address };
-  const signIn = address !== undefined && LOGIN_RE.test(address) ? address : text(login);
+  // LoginName (the last user to sign in) only when EMAILADDR is empty, as `LOGIN_SQL.byLogin`
+  // asks: an EMAILADDR naming someone some other way is never replaced by whoever signed in last
+  const signIn = address === undefined ? text(login) : LOGIN_RE.test(address) ? address : undefined;
   const unread = (field: string, value: string, reason: string): OwnerReading => ({
     unread: { source, field, value: value.slice(0, 80), reason },
   });

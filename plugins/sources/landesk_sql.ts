@@ -65,11 +65,13 @@ function lookups(login: boolean) {
 /**
  * The lookups when `LANDESK_LOGIN_DOMAINS` is set: the original's, also reading
  * `Computer.LoginName`, and `byLogin` — the computers recorded under a `DOMAIN\user` sign-in name
- * (in `LoginName` with no `EMAILADDR`, or in `EMAILADDR` itself).
+ * (in `LoginName` with `EMAILADDR` NULL or blank — SQL Server compares `''` equal to any run of
+ * spaces — or in `EMAILADDR` itself).
  */
 export const LOGIN_SQL = {
   ...lookups(true),
-  byLogin: `${devicesSql(true)}WHERE (A1.EMAILADDR IS NULL AND A0.LOGINNAME = @login) ` +
+  byLogin: `${devicesSql(true)}WHERE ((A1.EMAILADDR IS NULL OR A1.EMAILADDR = '') ` +
+    `AND A0.LOGINNAME = @login) ` +
     `OR A1.EMAILADDR = @login${ORDER}`,
 } as const;
 

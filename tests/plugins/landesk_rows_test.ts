@@ -102,6 +102,9 @@ Deno.test("owners: an address, a mapped DOMAIN\\user, or unknown with the reason
       owner("Philip J. Fry", null),
       owner(null, null),
       owner("", "  "),
+      // LoginName (the last sign-in) only when EMAILADDR is empty, as LOGIN_SQL.byLogin asks
+      owner("Philip J. Fry", "CORP\\bender"),
+      owner(" ", "CORP\\fry"),
     ],
     [
       { email: "fry@planetexpress.com" },
@@ -122,6 +125,8 @@ Deno.test("owners: an address, a mapped DOMAIN\\user, or unknown with the reason
       unread("owner_email", "Philip J. Fry", "its owner is not an email address"),
       unread("owner", "", "it names no owner"),
       unread("owner", "", "it names no owner"),
+      unread("owner_email", "Philip J. Fry", "its owner is not an email address"),
+      { email: "fry@corp.example.com" },
     ],
   );
   // without a map, no sign-in name is ever read as an owner
@@ -190,6 +195,16 @@ const COMPUTERS: Row[] = [
   },
   { Computer_Idn: 2, name: "FRY-DESK", email: null, login_name: "CORP\\fry", serial: "S2" },
   { Computer_Idn: 3, name: "SPARE-01", email: null, login_name: null, serial: "S3", ...ON_100 },
+  // EMAILADDR names someone, not by address: Fry signed in last, the computer is not his
+  {
+    Computer_Idn: 4,
+    name: "LOANER",
+    email: "Bender Rodriguez",
+    login_name: "CORP\\fry",
+    serial: "S4",
+  },
+  // EMAILADDR blank (an LDAPUserAttrV row with no mail): the sign-in name is the owner
+  { Computer_Idn: 5, name: "FRY-VM", email: "", login_name: "CORP\\fry", serial: "S5" },
 ];
 
 const brief = (d: DeviceRecord) => [
@@ -211,7 +226,9 @@ Deno.test("landesk: one device per computer, owners by address or mapped sign-in
   assert.deepEqual(fry.map(brief), [
     ["FRY-LT", "fry@corp.example.com", false, undefined],
     ["FRY-DESK", "fry@corp.example.com", false, undefined],
+    ["FRY-VM", "fry@corp.example.com", false, undefined],
   ]);
+  assert.match(LOGIN_SQL.byLogin, /\(A1\.EMAILADDR IS NULL OR A1\.EMAILADDR = ''\)/);
   assert.deepEqual(
     db.calls.filter(([sql]) =>
       sql !== SQL.vulnerabilities && sql !== SQL.adapters &&
@@ -225,6 +242,10 @@ Deno.test("landesk: one device per computer, owners by address or mapped sign-in
   // the unowned spare is found by its serial, kept, its owner unknown and named
   assert.deepEqual((await source.devicesBySerial!("S3", { signal })).map(brief), [
     ["SPARE-01", undefined, true, ["owner: it names no owner"]],
+  ]);
+  // found by its serial, the loaner is not Fry's: its EMAILADDR is named
+  assert.deepEqual((await source.devicesBySerial!("S4", { signal })).map(brief), [
+    ["LOANER", undefined, false, ["owner_email: its owner is not an email address"]],
   ]);
 });
 

@@ -39,7 +39,8 @@ export function landeskDatabase(rows: readonly Row[]): {
         return pick((r) => same(r.email, params.email));
       case LOGIN_SQL.byLogin:
         return pick((r) =>
-          (r.email === null && same(r.login_name, params.login)) || same(r.email, params.login)
+          (String(r.email ?? "").trim() === "" && same(r.login_name, params.login)) ||
+          same(r.email, params.login)
         );
       case SQL.bySerial:
       case LOGIN_SQL.bySerial:
