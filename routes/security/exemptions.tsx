@@ -9,11 +9,12 @@
 import { Hono } from "hono";
 import { deviceKey } from "../../engine/identity/device_key.ts";
 import { ExemptionRefused, newExemption } from "../../engine/view/exemptions.ts";
-import { foldEmail } from "../../engine/identity/emails.ts";
+import { foldEmail, sameEmail } from "../../engine/identity/emails.ts";
 import { isValidEmail } from "../../engine/identity/identifiers.ts";
 import { deviceNames, osLine } from "../../views/devices.tsx";
 import { type DeviceChoice, ExemptionsPage, type GrantForm } from "../../views/exemptions.tsx";
 import type { AppEnv, Ctx } from "../context.ts";
+import { audit } from "../guards/audit.ts";
 import { csrfOk, formOf } from "../guards/forms.ts";
 import { viewFor } from "../rendering/person_data.ts";
 import { errorPage, page } from "../rendering/render.tsx";
@@ -34,6 +35,7 @@ const day = (d: Date) => d.toISOString().slice(0, 10);
 async function grantForm(c: Ctx, email: string): Promise<GrantForm> {
   const { config, now, engine } = c.var.deps;
   const view = await viewFor(c, email, "devices");
+  audit(c, email, "device", view.devices, "exemption form");
   const devices: DeviceChoice[] = [];
   for (const d of view.devices) {
     const key = deviceKey(d);
@@ -94,6 +96,9 @@ exemptionRoutes.post("/security/exemptions", async (c) => {
   }
   const email = form.email ?? "";
   if (!isValidEmail(email)) return errorPage(c, 400, "Choose the person by their email first.");
+  if (sameEmail(email, user.email)) {
+    return errorPage(c, 403, "Exemptions for yourself must be granted by someone else.");
+  }
   const g = await grantForm(c, foldEmail(email));
   const device = form.device || undefined;
   const practice = form.practice ?? "";

@@ -98,8 +98,10 @@ export function isPrivileged(
  */
 export function canGrantExemptions(
   config: Pick<Config, "PRIVILEGED_USERS" | "PRIVILEGED_GROUPS" | "EXEMPTION_GRANTERS">,
-  who: Principal,
+  who: Principal & { privileged?: boolean },
 ): boolean {
-  return isPrivileged(config, who) &&
+  // A signed-in user carries the privilege worked out at sign-in (from its groups too); the
+  // groups themselves are not kept on the session, so they cannot be asked again here.
+  return (who.privileged ?? isPrivileged(config, who)) &&
     config.EXEMPTION_GRANTERS.some((u) => sameEmail(u, who.email));
 }

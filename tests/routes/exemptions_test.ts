@@ -10,6 +10,8 @@ import assert from "node:assert/strict";
 import { deviceKey } from "../../engine/identity/device_key.ts";
 import { actionGroups } from "../../engine/view/rating.ts";
 import { csrfOf, demoWith, startApp } from "../support/app.ts";
+import { canGrantExemptions } from "../../routes/signin/privilege.ts";
+import { createLogger } from "../../config/log.ts";
 
 const NOW = new Date("2026-12-01T09:00:00Z");
 const FRY = "user@example.com";
@@ -193,4 +195,56 @@ Deno.test("an exemption stored past EXEMPTIONS.MAX_DAYS (not through the form) i
     cookie: await r.app.login("admin@example.com"),
   });
   assert.deepEqual((await later.json()).exemptions, []);
+});
+
+Deno.test("a granter privileged through a group of the sign-in provider may grant", () => {
+  const config = {
+    PRIVILEGED_USERS: [],
+    PRIVILEGED_GROUPS: ["secteam"],
+    EXEMPTION_GRANTERS: ["ciso@example.com"],
+  };
+  // A session carries the privilege worked out at sign-in (from its groups), not the groups.
+  assert.equal(canGrantExemptions(config, { email: "ciso@example.com", privileged: true }), true);
+  assert.equal(canGrantExemptions(config, { email: "ciso@example.com", privileged: false }), false);
+  assert.equal(canGrantExemptions(config, { email: "sec@example.com", privileged: true }), false);
+});
+
+Deno.test("a granter cannot exempt themselves; opening the grant form for a person is audited", async () => {
+  const lines: Record<string, unknown>[] = [];
+  const app = await startApp({
+    now: NOW,
+    config: demoWith({
+      PRIVILEGED_USERS: ["admin@example.com"],
+      EXEMPTION_GRANTERS: ["admin@example.com"],
+    }),
+    log: createLogger({ level: "info", sink: (_, line) => lines.push(JSON.parse(line)) }),
+  });
+  try {
+    const admin = await app.login("admin@example.com");
+    const form = await app.request(`/security/exemptions?email=${FRY}`, { cookie: admin });
+    assert.equal(form.status, 200);
+    const audited = lines.filter((l) => l.audit === true && l.target === FRY);
+    assert.deepEqual(
+      audited.map((l) => [l.accessing_user, l.record_type, l.context]),
+      [["admin@example.com", "device", "exemption form"]],
+    );
+    const self = await app.request("/security/exemptions", {
+      method: "POST",
+      cookie: admin,
+      body: new URLSearchParams({
+        _csrf_token: csrfOf(await form.text()),
+        email: "Admin@Example.com",
+        practice: "firewall",
+        reason: "mine",
+        until: "2027-03-01",
+      }),
+    });
+    assert.equal(self.status, 403);
+    assert.ok(
+      (await self.text()).includes("Exemptions for yourself must be granted by someone else."),
+    );
+    assert.deepEqual(await app.services.store.exemptions.exemptionsFor("admin@example.com"), []);
+  } finally {
+    await app.close();
+  }
 });
