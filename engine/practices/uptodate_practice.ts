@@ -71,7 +71,9 @@ function configuredTarget(
   os: string,
   version: string,
 ): TargetCandidate {
-  const build = /windows/i.test(os) ? windowsBuild({ os_version: version }) : undefined;
+  const build = /windows/i.test(os) && !/\bServer\b/i.test(os)
+    ? windowsBuild({ os_version: version })
+    : undefined;
   const release = build === undefined ? undefined : windowsVersionName(build);
   if (release !== undefined) {
     const revision = /^\s*10\.0\.\d+\.(\d+)/.exec(version)?.[1];

@@ -316,6 +316,9 @@ function windows(record: DeviceRecord, os: string, o: Options, v: Verdict): void
   const build = windowsBuild(record);
   const cycles = o.data.lifecycles.windows;
   if (!o.policy.supported || build === undefined || !cycles) return;
+  // Windows Server shares its builds with client releases (2025 = 26100 = 11 24H2) but has its
+  // own servicing: never judge it by a client cycle.
+  if (/\bServer\b/i.test(os)) return;
   const edition = windowsChannel(os);
   const lts = edition.endsWith("-lts");
   const sameBuild = cycles.filter((c) =>

@@ -299,3 +299,20 @@ Deno.test("chooseTarget() takes the highest release at the verdict's status, due
     { name: "Android 14", by: by("2026-03-01") },
   );
 });
+
+Deno.test("a Windows Server is never judged by the Windows 10/11 client releases of the same build", () => {
+  // Server 2016/2019/2022/2025 share builds 14393/17763/20348/26100 with client releases; the
+  // review found Server 2025 told "Install Windows 11 25H2 (it was due by 13 October)".
+  const servers: [os: string, version: string][] = [
+    ["Microsoft Windows Server 2025 Datacenter", "10.0.26100.100"],
+    ["Microsoft Windows Server 2019 Standard", "10.0.17763"],
+  ];
+  const got = servers.map(([os, os_version]) => {
+    const p = practice.evaluate({ source: "file", platform: "Windows", os, os_version });
+    return [os, p.status, p.target?.name];
+  });
+  assert.deepEqual(got, [
+    ["Microsoft Windows Server 2025 Datacenter", "unknown", undefined],
+    ["Microsoft Windows Server 2019 Standard", "unknown", undefined],
+  ]);
+});
