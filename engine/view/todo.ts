@@ -314,13 +314,17 @@ export function todoList(input: TodoInput): TodoList {
     if (state.dismissed) continue;
     const fixed = n.practice !== undefined &&
       (passes(n, input.devices) || waived(n, input.devices));
+    // An alert about a device not heard from for staleDays is information, not to do: the device
+    // itself is asked about ("Not seen since …: is this still yours?").
+    const stale = n.device !== undefined &&
+      input.devices.some((d) => names(d, n.device!) && isStale(d, input.now, staleDays));
     const severity = fixed ? "info" : severityOfNotification(n);
     const open = n.type === "question" ? state.answer === undefined : true;
     items.push({
       kind: "alert",
       key: `alert:${n.id}`,
-      level: severity,
-      counted: severity !== "info" && open,
+      level: stale ? "info" : severity,
+      counted: !stale && severity !== "info" && open,
       title: n.title ?? (n.type === "question" ? "A question for you" : "Notice"),
       where: "",
       href: `/#${notificationDomId(n.id)}`,

@@ -288,3 +288,26 @@ Deno.test("todoList(): a 2-Step Verification state that could not be read is 'ca
   );
   assert.equal(list.count, 0);
 });
+
+Deno.test("todoList(): an alert about a device not seen for staleDays is information, not counted", () => {
+  // The review of issue 27 found the alert counted as a critical "Fix now" item of its own.
+  const old = device({
+    name: "fry-t460",
+    identifiers: { serial: "PF0OLD" },
+    last_sync: at("2017-03-14T08:00:00Z"),
+    practices: { firewall: { status: "warn", title: "Firewall is off" } },
+  });
+  const alert: Notification = { ...FIREWALL_ALERT, id: "fw-old", device: "PF0OLD" };
+  const list = todoList({
+    devices: [old],
+    accounts: [],
+    notifications: [alert],
+    states: new Map(),
+    now: NOW,
+  });
+  assert.deepEqual(list.items.map((i) => [i.kind, i.level, i.counted]), [
+    ["device", "stale", false],
+    ["alert", "info", false],
+  ]);
+  assert.equal(list.count, 0);
+});
