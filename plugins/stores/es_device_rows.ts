@@ -15,25 +15,6 @@ import {
 import { decodeDeviceRow, encodeDeviceRow } from "./device_row_codec.ts";
 import type { EsContext } from "./es_context.ts";
 
-/** The mappings of the index (see es_indices.ts). */
-export const DEVICE_ROW_MAPPINGS = {
-  run: { type: "keyword" },
-  seq: { type: "long" },
-  email: { type: "keyword" },
-  rating: { type: "keyword" },
-  platform: { type: "keyword" },
-  sources: { type: "keyword" },
-  /** `practice:share` of every practice, e.g. `encryption:critical`. */
-  states: { type: "keyword" },
-  /** The practices that apply (share not `na`). */
-  applies: { type: "keyword" },
-  overdue_at: { type: "long" },
-  serial: { type: "keyword" },
-  hostname: { type: "keyword" },
-  macs: { type: "keyword" },
-  body: { type: "text", index: false },
-} as const;
-
 /** The bool filters of a query (`rowMatches` in Query DSL). */
 function filters(q: Omit<DeviceRowQuery, "offset" | "limit">): Record<string, unknown>[] {
   const out: Record<string, unknown>[] = [{ term: { run: q.run } }];

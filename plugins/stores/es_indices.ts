@@ -9,7 +9,6 @@
 import type { Client } from "@elastic/elasticsearch";
 import { describeEsError } from "../elasticsearch.ts";
 import { StoreError } from "./codec.ts";
-import { DEVICE_ROW_MAPPINGS } from "./es_device_rows.ts";
 
 const kw = { type: "keyword" } as const;
 const date = { type: "date", format: "epoch_millis" } as const;
@@ -67,7 +66,24 @@ export const MAPPINGS = {
     critical_only: { type: "boolean" },
     snoozes: opaque,
   },
-  device_rows: DEVICE_ROW_MAPPINGS,
+  // one row per device of a batch run (es_device_rows.ts)
+  device_rows: {
+    run: { type: "keyword" },
+    seq: { type: "long" },
+    email: { type: "keyword" },
+    rating: { type: "keyword" },
+    platform: { type: "keyword" },
+    sources: { type: "keyword" },
+    /** `practice:share` of every practice, e.g. `encryption:critical`. */
+    states: { type: "keyword" },
+    /** The practices that apply (share not `na`). */
+    applies: { type: "keyword" },
+    overdue_at: { type: "long" },
+    serial: { type: "keyword" },
+    hostname: { type: "keyword" },
+    macs: { type: "keyword" },
+    body: { type: "text", index: false },
+  },
   exemptions: {
     email: kw,
     granted_at: date,
