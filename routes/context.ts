@@ -13,8 +13,16 @@ import type { Collected, Notification } from "../engine/core/types.ts";
 import type { Metrics } from "./ops/metrics.ts";
 import type { OidcClient } from "./signin/oidc_client.ts";
 import type { ReleaseStatus } from "../plugins/releases/mod.ts";
-import type { PersonData } from "./rendering/person_data.ts";
-import type { PersonVisit } from "../engine/view/view.ts";
+import type { NotificationState } from "../views/notifications.tsx";
+import type { PersonView, PersonVisit } from "../engine/view/view.ts";
+
+/** One person's data as the pages show it. */
+export interface PersonData {
+  /** Devices and accounts (and the sources that failed for them). */
+  view: PersonView;
+  notifications: Collected<Notification>;
+  states: Map<string, NotificationState>;
+}
 
 /** The signed-in person. */
 export interface User {

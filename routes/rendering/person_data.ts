@@ -12,16 +12,8 @@ import type { Collected, Notification } from "../../engine/core/types.ts";
 import type { NotificationState } from "../../views/notifications.tsx";
 import { sourceLabels } from "../../views/source_label.ts";
 import { type TodoList, todoList } from "../../engine/view/todo.ts";
-import type { Ctx } from "../context.ts";
+import type { Ctx, PersonData } from "../context.ts";
 import { cachedNotifications, keptNotifications } from "./notification_cache.ts";
-
-/** One person's data as the pages show it. */
-export interface PersonData {
-  /** Devices and accounts (and the sources that failed for them). */
-  view: PersonView;
-  notifications: Collected<Notification>;
-  states: Map<string, NotificationState>;
-}
 
 /**
  * The person's visit for this request (`engine.visit()`): the snapshot read once, presented
