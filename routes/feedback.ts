@@ -11,7 +11,7 @@ import { eventAnswerKey, isEventAnswerKey } from "../engine/core/answer_keys.ts"
 import type { Ctx } from "./context.ts";
 import { foldEmail } from "../engine/identity/emails.ts";
 import { TokenBuckets } from "./guards/rate_limit.ts";
-import { notificationsOf, viewFor } from "./rendering/person_data.ts";
+import { forgetReads, notificationsOf, viewFor } from "./rendering/person_data.ts";
 import { fileReport } from "./security/report_capture.ts";
 
 /**
@@ -125,6 +125,7 @@ export async function recordFeedback(c: Ctx, email: string, feedback: Feedback):
       sinks: [...feedbackSinks],
       at: now(),
     });
+    forgetReads(c, email); // the card and badge shown next read the answer back
   } catch (error: unknown) {
     log.error("could not save feedback", { error: String(error) });
     throw new FeedbackRefused(503, "Your answer could not be saved right now. Please try again.");
@@ -141,6 +142,7 @@ export async function dismiss(c: Ctx, email: string, id: string): Promise<void> 
   const { store, now, log } = c.var.deps;
   try {
     await store.feedback.dismiss(email, id, now());
+    forgetReads(c, email); // the badge shown next reads the dismissal back
   } catch (error: unknown) {
     log.error("could not save dismissal", { error: String(error) });
     throw new FeedbackRefused(503, "The alert could not be dismissed right now. Please try again.");

@@ -11,6 +11,7 @@
 import type { DeviceRowStore } from "../batch/device_rows.ts";
 import type { AccessEvent, Feedback, Status } from "./types.ts";
 import type { SnapshotStore } from "../view/snapshots.ts";
+import type { PersonReadStore } from "../view/person_reads.ts";
 import type { NudgeLedger } from "../nudges/nudge_ports.ts";
 import type { ExemptionStore } from "../view/exemptions.ts";
 import type { SigninReportStore } from "./signin_reports.ts";
@@ -158,8 +159,15 @@ export interface EventStore {
 
 /** Status history: since when each device has had each practice status ("failing since"). */
 export interface StatusStore {
-  /** Records statuses seen now; returns, per `device\u0000practice`, when the status began. */
-  observe(observations: StatusObservation[]): Promise<Map<string, Date>>;
+  /**
+   * Records statuses seen now; returns, per `device\u0000practice`, when the status began. With
+   * `person` (a folded address), also records the observed devices as that person's, so their
+   * next `PersonReadStore.read()` returns these devices' history (a page view's observations).
+   */
+  observe(
+    observations: StatusObservation[],
+    options?: { person?: string },
+  ): Promise<Map<string, Date>>;
 }
 
 /** Batch-run summaries for the dashboard. */
@@ -212,6 +220,8 @@ export interface Store {
   readonly exemptions: ExemptionStore;
   /** "This wasn't me" reports, the security team's queue (issue 26). */
   readonly signinReports: SigninReportStore;
+  /** What a page view needs about one person, in one round trip (issue 24). */
+  readonly personReads: PersonReadStore;
   /** Releases the file or the client; nothing may use the store afterwards. */
   close(): Promise<void>;
 }

@@ -29,6 +29,27 @@ export function graceDays(practices: PracticeSet): Map<string, number> {
   return out;
 }
 
+/**
+ * How stale a recorded status's last sighting may get before an unchanged observation records it
+ * again (an hour): a page view whose statuses did not change writes nothing (issue 24).
+ */
+export const SEEN_REFRESH_MS = 3_600_000;
+
+/**
+ * Whether an observation needs no write: the history already holds its status, seen less than
+ * {@link SEEN_REFRESH_MS} before it.
+ *
+ * @param row the recorded status and when it was last seen (ms or Date)
+ * @param o the observation
+ * @returns `true` when recording `o` would change nothing that matters
+ */
+export function statusUnchanged(
+  row: { status: unknown; seenAt: Date | number },
+  o: StatusObservation,
+): boolean {
+  return row.status === o.status && o.since.getTime() - Number(row.seenAt) < SEEN_REFRESH_MS;
+}
+
 /** The statuses a history is kept for; `unknown` and `na` say nothing about a change. */
 const OBSERVED = new Set(["warn", "nudge", "ok"]);
 

@@ -7,13 +7,20 @@
  */
 import { type PersonView, personView, type StatusHistory, type ViewRules } from "./person_view.ts";
 import {
+  type PersonRead,
+  type PersonReadStore,
+  readThroughHistory,
+  snapshotOnlyReads,
+  stampOfSnapshot,
+} from "./person_reads.ts";
+import type { StatusStore } from "../core/store_ports.ts";
+import {
   afterRefresh,
   DEFAULT_SNAPSHOT_SETTINGS,
   type PersonSnapshot,
   type SnapshotSettings,
   type SnapshotStamp,
   type SnapshotStore,
-  type StoredSnapshot,
 } from "./snapshots.ts";
 import { foldEmail } from "../identity/emails.ts";
 import type { ExemptionReader } from "./exemptions.ts";
@@ -38,8 +45,18 @@ export interface PersonViewParts {
   collect: (email: string) => Promise<Omit<PersonSnapshot, "email" | "collectedAt">>;
   /** The practices and device transforms every view is evaluated with (`personView()`). */
   rules: ViewRules;
-  /** Snapshots and status history (the store's `snapshots` and `statuses`); none: live views. */
-  store?: { readonly snapshots: SnapshotStore; readonly statuses: StatusHistory } | undefined;
+  /**
+   * Snapshots, status history and the combined read of a page view (the store's `snapshots`,
+   * `statuses` and `personReads`; without `personReads` a visit reads the snapshot alone); none:
+   * live views.
+   */
+  store?:
+    | {
+      readonly snapshots: SnapshotStore;
+      readonly statuses: StatusStore;
+      readonly personReads?: PersonReadStore;
+    }
+    | undefined;
   /** Where the person's exemptions are read (see `personView()`). */
   exemptions?: ExemptionReader | undefined;
   /** The longest an exemption is honoured, in days (see `personView()`). */
@@ -77,6 +94,11 @@ export interface PersonVisit {
   cachedView(need?: ViewPart): Promise<PersonView | null>;
   /** The cached view, else the view of one live lookup (shared with any running one). */
   view(need?: ViewPart): Promise<PersonView>;
+  /**
+   * The person's dismissals and answers, from the visit's one read (issue 24: one store round
+   * trip per page view). Rejects when the store could not be read.
+   */
+  answered(): Promise<Pick<PersonRead, "dismissed" | "answers">>;
 }
 
 /** The view service the engine exposes. */
@@ -110,17 +132,6 @@ export interface PersonViews {
   /** Lookups running now (single flight: at most one per person). */
   readonly inFlight: number;
   readonly settings: Readonly<SnapshotSettings>;
-}
-
-/** The stamp of a whole snapshot (a store without stamps): its content is the version. */
-function stampOfSnapshot(found: StoredSnapshot): SnapshotStamp {
-  const { seenAt, ...content } = found;
-  return {
-    collectedAt: found.collectedAt,
-    seenAt,
-    version: JSON.stringify(content),
-    snapshot: () => found,
-  };
 }
 
 /** What a stale view's refresh is doing (see `refreshLater`); `null`: none was started. */
@@ -251,13 +262,18 @@ export function createPersonViews(parts: PersonViewParts): PersonViews {
     return await store.pruneSnapshots(new Date(now().getTime() - settings.keepDays * DAY_MS));
   }
 
-  function present(s: PersonSnapshot, live: boolean, refresh: RefreshState = null) {
+  function present(
+    s: PersonSnapshot,
+    live: boolean,
+    refresh: RefreshState = null,
+    through: StatusHistory | undefined = history,
+  ) {
     const at = now();
     const ageMs = at.getTime() - s.collectedAt.getTime();
     return personView(s, {
       ...parts.rules,
       now: at,
-      history,
+      history: through,
       exemptions: parts.exemptions,
       exemptionMaxDays: parts.exemptionMaxDays,
       freshness: live ? "live" : ageMs < settings.freshMs ? "fresh" : "stale",
@@ -270,25 +286,32 @@ export function createPersonViews(parts: PersonViewParts): PersonViews {
   const has = (s: PersonSnapshot, need: ViewPart) => need === "devices" || s[need] !== null;
   const age = (s: { collectedAt: Date }) => now().getTime() - s.collectedAt.getTime();
 
-  /** The snapshot's stamp and content from one store call (two for a store without stamps). */
-  async function readOnce(key: string) {
-    if (!store) return null;
+  const personReads = parts.store?.personReads ??
+    (store ? snapshotOnlyReads(store) : undefined);
+
+  /**
+   * A visit's one read (`PersonReadStore.read`): the snapshot's stamp, its statuses, dismissals
+   * and answers. `raw` rejects when the store failed; `found` is then `null` (told to `onError`,
+   * and the view looks up live).
+   */
+  function readPerson(email: string, key: string) {
+    const raw = personReads ? personReads.read(email) : Promise.resolve(null);
+    const found = raw.then((got) => {
+      seen(key, got?.snapshot ?? null);
+      return got;
+    }, (error: unknown) => {
+      report("read a snapshot")(error);
+      return null;
+    });
+    return { raw, found };
+  }
+
+  /** The snapshot a stamp was read with (read again where the store cannot hand it on). */
+  async function contentOf(key: string, found: PersonRead | null) {
+    const stamp = found?.snapshot;
+    if (!stamp || !store) return null;
     try {
-      const stamp = store.snapshotStamp
-        ? await store.snapshotStamp(key)
-        : await store.snapshot(key).then((found) => found && stampOfSnapshot(found));
-      seen(key, stamp);
-      if (!stamp) return null;
-      const decode = stamp.snapshot;
-      const content = async () => {
-        try {
-          return decode ? decode() : await store.snapshot(key);
-        } catch (error: unknown) {
-          report("read a snapshot")(error);
-          return null;
-        }
-      };
-      return { stamp, content };
+      return stamp.snapshot ? stamp.snapshot() : await store.snapshot(key);
     } catch (error: unknown) {
       report("read a snapshot")(error);
       return null;
@@ -297,27 +320,32 @@ export function createPersonViews(parts: PersonViewParts): PersonViews {
 
   function visit(email: string): PersonVisit {
     const key = foldEmail(email);
-    let read: ReturnType<typeof readOnce> | undefined;
+    let read: ReturnType<typeof readPerson> | undefined;
+    let content: Promise<PersonSnapshot | null> | undefined;
     let cached: Promise<PersonView | null> | undefined;
     let live: Promise<PersonView> | undefined;
-    let snap: PersonSnapshot | null = null;
-    const once = () => read ??= readOnce(key);
+    const once = () => (read ??= readPerson(email, key)).found;
+    /** The statuses read with the snapshot answer an unchanged view without a write. */
+    const historyOf = (found: PersonRead | null) =>
+      found && parts.store
+        ? readThroughHistory(parts.store.statuses, found.statuses, key)
+        : history;
     const cachedView = async (need: ViewPart = "devices") => {
       const found = await once();
-      snap ??= found ? await found.content() : null;
-      const s = snap;
+      const s = await (content ??= contentOf(key, found));
       if (!s || !has(s, need)) return null;
+      const through = historyOf(found);
       cached ??= age(s) < settings.freshMs
-        ? present(s, false)
-        : present(s, false, refreshLater(key, email, s));
+        ? present(s, false, null, through)
+        : present(s, false, refreshLater(key, email, s), through);
       return await cached;
     };
     return {
       async stamp() {
-        const found = await once();
-        if (!found) return null;
-        const { version, collectedAt } = found.stamp;
-        return { version, collectedAt, fresh: age(found.stamp) < settings.freshMs };
+        const stamp = (await once())?.snapshot;
+        if (!stamp) return null;
+        const { version, collectedAt } = stamp;
+        return { version, collectedAt, fresh: age(stamp) < settings.freshMs };
       },
       cachedView,
       async view(need = "devices") {
@@ -325,9 +353,15 @@ export function createPersonViews(parts: PersonViewParts): PersonViews {
         if (shown) return shown;
         live ??= (async () => {
           const running = inflight.get(key);
-          return await present(await (running ?? lookup(key, email, snap)), true);
+          const previous = await (content ??= once().then((found) => contentOf(key, found)));
+          const next = await (running ?? lookup(key, email, previous));
+          return await present(next, true, null, historyOf(await once()));
         })();
         return await live;
+      },
+      async answered() {
+        const got = await (read ??= readPerson(email, key)).raw;
+        return got ?? { dismissed: new Set(), answers: new Map() };
       },
     };
   }

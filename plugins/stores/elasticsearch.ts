@@ -19,6 +19,7 @@ import { esDeviceRows } from "./es_device_rows.ts";
 import { esContext } from "./es_context.ts";
 import { esEvents } from "./es_events.ts";
 import { esFeedback } from "./es_feedback.ts";
+import { esPersonReads } from "./es_person_reads.ts";
 import { ensureIndices } from "./es_indices.ts";
 import { esNudges } from "./es_nudges.ts";
 import { esExemptions, esSigninReports } from "./es_security.ts";
@@ -70,6 +71,7 @@ export async function createElasticsearchStore(options: ElasticsearchStoreOption
     deviceRows: esDeviceRows(ctx),
     exemptions: esExemptions(ctx),
     signinReports: esSigninReports(ctx),
+    personReads: esPersonReads(ctx),
     close: () => client.close(),
   };
 }

@@ -20,6 +20,20 @@ export type Hit = {
   _primary_term?: number;
 };
 
+/**
+ * One search of a combined read (`EsContext.msearch`): the index, the search request without
+ * `index`, and how its hits become the answer. A concern's read is one part, so it is the same
+ * query alone (`EsContext.read`) and inside a person read.
+ */
+export interface SearchPart<T> {
+  index: IndexName;
+  body: Record<string, unknown>;
+  decode(hits: Hit[]): T;
+}
+
+/** The answers of a record of parts, by the same keys. */
+export type PartAnswers<P> = { [K in keyof P]: P[K] extends SearchPart<infer T> ? T : never };
+
 /** The store's connection, as the per-concern `es_*.ts` modules see it. */
 export interface EsContext {
   client: Client;
@@ -32,6 +46,13 @@ export interface EsContext {
   run<T>(what: string, fn: () => Promise<T>): Promise<T>;
   /** The hits of a search of one index; `body` is the search request without `index`. */
   search(index: IndexName, body: Record<string, unknown>): Promise<Hit[]>;
+  /** One part's answer, from one search. */
+  read<T>(part: SearchPart<T>): Promise<T>;
+  /**
+   * Every part's answer from one `_msearch` request (one round trip); throws when any of its
+   * searches failed (Elasticsearch answers each search's error beside the others').
+   */
+  msearch<P extends Record<string, SearchPart<unknown>>>(parts: P): Promise<PartAnswers<P>>;
   /**
    * Deletes the documents of one index matching a `range` query (`{ field: { lt: ms } }`), with
    * a refresh; resolves how many went.
@@ -154,6 +175,30 @@ export function esContext(
     async search(name: IndexName, body: Record<string, unknown>): Promise<Hit[]> {
       const result = await client.search({ index: index(name), ...body });
       return result.hits.hits as Hit[];
+    },
+    async read<T>(part: SearchPart<T>): Promise<T> {
+      const result = await client.search({ index: index(part.index), ...part.body });
+      return part.decode(result.hits.hits as Hit[]);
+    },
+    async msearch<P extends Record<string, SearchPart<unknown>>>(parts: P) {
+      const entries = Object.entries(parts);
+      const { responses } = await client.msearch({
+        searches: entries.flatMap(([, p]) => [{ index: index(p.index) }, p.body]),
+      });
+      const out: Record<string, unknown> = {};
+      entries.forEach(([key, part], i) => {
+        const answer = responses[i] as { error?: { type?: string; reason?: string } } & {
+          hits?: { hits: Hit[] };
+        };
+        if (answer === undefined || answer.error !== undefined || answer.hits === undefined) {
+          const e = answer?.error;
+          throw new StoreError(
+            `the ${part.index} search failed: ${e?.type ?? "no answer"}: ${e?.reason ?? ""}`.trim(),
+          );
+        }
+        out[key] = part.decode(answer.hits.hits);
+      });
+      return out as PartAnswers<P>;
     },
     async deleteRange(
       name: IndexName,

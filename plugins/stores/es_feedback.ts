@@ -12,8 +12,32 @@ import type { FeedbackStore } from "../../engine/core/store_ports.ts";
 import type { Feedback } from "../../engine/core/types.ts";
 import { esStatus } from "../elasticsearch.ts";
 import { pickFeedback, StoreError } from "./codec.ts";
-import type { EsContext } from "./es_context.ts";
+import type { EsContext, SearchPart } from "./es_context.ts";
 import type { IndexName } from "./es_indices.ts";
+
+/** The search of a person's dismissals (by the address as given): notification ids. */
+export function dismissalsSearch(email: string): SearchPart<Set<string>> {
+  return {
+    index: "dismissals",
+    body: { query: { term: { email } }, size: 10_000 },
+    decode: (hits) => new Set(hits.map((h) => String(h._source?.notification_id))),
+  };
+}
+
+/** The search of a person's feedback: the latest answer per notification id. */
+export function answersSearch(email: string): SearchPart<Map<string, string>> {
+  return {
+    index: "feedback",
+    body: { query: { term: { email } }, sort: [{ created_at: "asc" }], size: 10_000 },
+    decode(hits) {
+      const map = new Map<string, string>();
+      for (const h of hits) {
+        map.set(String(h._source?.notification_id), (h._source?.feedback as Feedback).feedback);
+      }
+      return map;
+    },
+  };
+}
 
 /**
  * The dismissal and feedback methods of the Elasticsearch store.
@@ -42,10 +66,7 @@ export function esFeedback(ctx: EsContext): FeedbackStore {
     },
 
     dismissed(email: string): Promise<Set<string>> {
-      return run("read dismissals", async () => {
-        const hits = await ctx.search("dismissals", { query: { term: { email } }, size: 10_000 });
-        return new Set(hits.map((h) => String(h._source?.notification_id)));
-      });
+      return run("read dismissals", () => ctx.read(dismissalsSearch(email)));
     },
 
     recordFeedback(
@@ -102,18 +123,7 @@ export function esFeedback(ctx: EsContext): FeedbackStore {
     },
 
     answers(email: string): Promise<Map<string, string>> {
-      return run("read answers", async () => {
-        const hits = await ctx.search("feedback", {
-          query: { term: { email } },
-          sort: [{ created_at: "asc" }],
-          size: 10_000,
-        });
-        const map = new Map<string, string>();
-        for (const h of hits) {
-          map.set(String(h._source?.notification_id), (h._source?.feedback as Feedback).feedback);
-        }
-        return map;
-      });
+      return run("read answers", () => ctx.read(answersSearch(email)));
     },
   };
 }

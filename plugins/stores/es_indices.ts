@@ -98,6 +98,7 @@ export const MAPPINGS = {
     handled: { type: "boolean" },
     body: { type: "text", index: false },
   },
+  person_devices: { email: kw, devices: kw, updated_at: date },
 } as const;
 
 /** The suffix of one of the store's indices. */

@@ -11,12 +11,21 @@
 import type { SigninReport, SigninReportStore } from "../../engine/core/signin_reports.ts";
 import type { Exemption, ExemptionStore } from "../../engine/view/exemptions.ts";
 import { StoreError } from "./codec.ts";
-import type { EsContext } from "./es_context.ts";
+import type { EsContext, SearchPart } from "./es_context.ts";
 import type { IndexName } from "./es_indices.ts";
 import { decodeExemption, decodeReport, encodeExemption, encodeReport } from "./security_codec.ts";
 
 /** How many of a person's exemptions a view reads at most. */
 const PER_PERSON = 1000;
+
+/** The search of a person's exemptions (folded email), oldest first (also the person read's). */
+export function exemptionsSearch(email: string): SearchPart<Exemption[]> {
+  return {
+    index: "exemptions",
+    body: { query: { term: { email } }, sort: [{ granted_at: "asc" }], size: PER_PERSON },
+    decode: (hits) => bodies(hits).map(decodeExemption),
+  };
+}
 
 /** Conflicts a revocation or handling re-reads after before it gives up (each re-read decides again). */
 const ATTEMPTS = 5;
@@ -104,14 +113,7 @@ export function esExemptions(ctx: EsContext): ExemptionStore {
     },
 
     exemptionsFor(email) {
-      return run("read exemptions", async () => {
-        const hits = await ctx.search("exemptions", {
-          query: { term: { email } },
-          sort: [{ granted_at: "asc" }],
-          size: PER_PERSON,
-        });
-        return bodies(hits).map(decodeExemption);
-      });
+      return run("read exemptions", () => ctx.read(exemptionsSearch(email)));
     },
 
     activeExemptions(options) {

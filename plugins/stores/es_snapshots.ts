@@ -15,7 +15,25 @@ import type {
 import { esStatus } from "../elasticsearch.ts";
 import { encodeSnapshotBody, seenOf, stampOf, storedSnapshotOf } from "./snapshot_codec.ts";
 import { foldEmail } from "../../engine/identity/emails.ts";
-import type { EsContext } from "./es_context.ts";
+import type { EsContext, SearchPart } from "./es_context.ts";
+
+/**
+ * The search of one person's snapshot stamp (the person read): the document by its id, its body
+ * decoded only when asked.
+ *
+ * @param id the document id (`ctx.id(folded email)`)
+ * @param key the folded email
+ */
+export function snapshotSearch(id: string, key: string): SearchPart<SnapshotStamp | null> {
+  return {
+    index: "snapshots",
+    body: { query: { ids: { values: [id] } }, size: 1 },
+    decode: (hits) => {
+      const src = hits[0]?._source;
+      return src === undefined ? null : stampOf(src, key);
+    },
+  };
+}
 
 /**
  * The snapshot methods of the Elasticsearch store.

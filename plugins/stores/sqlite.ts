@@ -25,6 +25,7 @@ import { sqliteNudges } from "./sqlite_nudges.ts";
 import { sqliteExemptions } from "./sqlite_exemptions.ts";
 import { sqliteSigninReports } from "./sqlite_signin_reports.ts";
 import { sqliteOutbox } from "./sqlite_outbox.ts";
+import { sqlitePersonReads } from "./sqlite_person_reads.ts";
 import { sqliteReleaseFeeds } from "./sqlite_release_feeds.ts";
 import { sqliteRevocations } from "./sqlite_revocations.ts";
 import { sqliteRunner } from "./sqlite_runner.ts";
@@ -119,6 +120,7 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<St
     deviceRows: sqliteDeviceRows(db, run),
     exemptions: sqliteExemptions(db, run),
     signinReports: sqliteSigninReports(db, run),
+    personReads: sqlitePersonReads(db, run),
     close,
   };
 }

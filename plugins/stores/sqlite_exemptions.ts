@@ -17,6 +17,19 @@ export const EXEMPTION_TABLE = `CREATE TABLE exemptions (
    CREATE INDEX exemptions_by_email ON exemptions (email, granted_at);
    CREATE INDEX exemptions_in_force ON exemptions (ends_at) WHERE revoked = 0;`;
 
+const BY_EMAIL = "SELECT body FROM exemptions WHERE email = ? ORDER BY granted_at, id";
+
+/**
+ * A person's exemptions, read synchronously (`exemptionsFor` and the person read, issue 24).
+ *
+ * @param db the open, migrated database
+ * @returns `ofPerson(folded email)`: every exemption granted for them, oldest first
+ */
+export function sqliteExemptionReads(db: DatabaseSync): { ofPerson(email: string): Exemption[] } {
+  const byEmail = db.prepare(BY_EMAIL);
+  return { ofPerson: (email) => byEmail.all(email).map((r) => decodeExemption(String(r.body))) };
+}
+
 /**
  * The exemption methods of the SQLite store.
  *
@@ -31,10 +44,10 @@ export function sqliteExemptions(db: DatabaseSync, run: Runner): ExemptionStore 
     get: db.prepare("SELECT body FROM exemptions WHERE id = ?"),
     revoke: db.prepare(`UPDATE exemptions SET revoked = 1, ends_at = MIN(ends_at, ?), body = ?
       WHERE id = ? AND revoked = 0`),
-    byEmail: db.prepare("SELECT body FROM exemptions WHERE email = ? ORDER BY granted_at, id"),
     active: db.prepare(`SELECT body FROM exemptions WHERE revoked = 0 AND ends_at > ?
       ORDER BY ends_at, id LIMIT ?`),
   };
+  const reads = sqliteExemptionReads(db);
   const one = (id: string) => {
     const row = q.get.get(id);
     return row === undefined ? null : decodeExemption(String(row.body));
@@ -67,10 +80,7 @@ export function sqliteExemptions(db: DatabaseSync, run: Runner): ExemptionStore 
     },
 
     exemptionsFor(email) {
-      return run(
-        "read exemptions",
-        () => q.byEmail.all(email).map((r) => decodeExemption(String(r.body))),
-      );
+      return run("read exemptions", () => reads.ofPerson(email));
     },
 
     activeExemptions(options) {

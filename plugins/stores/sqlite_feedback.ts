@@ -12,6 +12,36 @@ import type { Feedback } from "../../engine/core/types.ts";
 import { decodeFeedback, pickFeedback } from "./codec.ts";
 import type { Runner } from "./sqlite_runner.ts";
 
+/** The synchronous reads of a person's dismissals and answers (also inside another transaction). */
+export interface SqliteFeedbackReads {
+  dismissed(email: string): Set<string>;
+  /** The latest answer per notification id. */
+  answers(email: string): Map<string, string>;
+}
+
+/**
+ * A person's dismissals and answers, read synchronously (`sqliteFeedback` and the person read).
+ *
+ * @param db the open, migrated database
+ * @returns the reads, keyed by the address as given
+ */
+export function sqliteFeedbackReads(db: DatabaseSync): SqliteFeedbackReads {
+  const q = {
+    dismissed: db.prepare("SELECT notification_id FROM dismissals WHERE email = ?"),
+    answers: db.prepare("SELECT notification_id, body FROM feedback WHERE email = ? ORDER BY seq"),
+  };
+  return {
+    dismissed: (email) => new Set(q.dismissed.all(email).map((r) => String(r.notification_id))),
+    answers(email) {
+      const map = new Map<string, string>();
+      for (const r of q.answers.all(email)) {
+        map.set(String(r.notification_id), decodeFeedback(String(r.body)).feedback);
+      }
+      return map;
+    },
+  };
+}
+
 /**
  * The dismissal and feedback methods of the SQLite store.
  *
@@ -24,13 +54,12 @@ export function sqliteFeedback(db: DatabaseSync, run: Runner): FeedbackStore {
   const q = {
     dismiss: db.prepare(`INSERT INTO dismissals (email, notification_id, dismissed_at)
       VALUES (?, ?, ?) ON CONFLICT (email, notification_id) DO NOTHING`),
-    dismissed: db.prepare("SELECT notification_id FROM dismissals WHERE email = ?"),
     feedback: db.prepare(`INSERT INTO feedback (email, notification_id, body, created_at)
       VALUES (?, ?, ?, ?)`),
     enqueue: db.prepare(`INSERT INTO outbox (id, feedback_seq, sink, email, body, created_at,
       next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?)`),
-    answers: db.prepare("SELECT notification_id, body FROM feedback WHERE email = ? ORDER BY seq"),
   };
+  const reads = sqliteFeedbackReads(db);
   return {
     dismiss(email: string, notificationId: string, at: Date): Promise<void> {
       return run("save a dismissal", () => {
@@ -39,10 +68,7 @@ export function sqliteFeedback(db: DatabaseSync, run: Runner): FeedbackStore {
     },
 
     dismissed(email: string): Promise<Set<string>> {
-      return run("read dismissals", () => {
-        const rows = q.dismissed.all(email);
-        return new Set(rows.map((r) => String(r.notification_id)));
-      });
+      return run("read dismissals", () => reads.dismissed(email));
     },
 
     recordFeedback(
@@ -61,13 +87,7 @@ export function sqliteFeedback(db: DatabaseSync, run: Runner): FeedbackStore {
     },
 
     answers(email: string): Promise<Map<string, string>> {
-      return run("read answers", () => {
-        const map = new Map<string, string>();
-        for (const r of q.answers.all(email)) {
-          map.set(String(r.notification_id), decodeFeedback(String(r.body)).feedback);
-        }
-        return map;
-      });
+      return run("read answers", () => reads.answers(email));
     },
   };
 }

@@ -62,6 +62,10 @@ export const MIGRATIONS: readonly string[] = [
   // sqlite_signin_reports.ts
   `${EXEMPTION_TABLE}
 ${REPORT_TABLE}`,
+  // 8 (issue 24): the devices each person's last recorded view observed, so one read answers a
+  // page view's status history, see sqlite_statuses.ts and sqlite_person_reads.ts
+  `CREATE TABLE person_devices (
+     email TEXT PRIMARY KEY, devices TEXT NOT NULL, updated_at INTEGER NOT NULL);`,
 ];
 
 /** A file written by a newer Stethoscope: its schema version is past the last migration known. */

@@ -12,10 +12,16 @@ import { errorMessage } from "../../lib/error_message.ts";
 
 /**
  * Runs one store operation: `what` is the operation in words ("save a dismissal"), `fn` the
- * synchronous work; with `transaction` true, `fn` runs in one transaction rolled back on failure.
- * Resolves with `fn`'s value; rejects with a `StoreError` (never throws synchronously).
+ * synchronous work; with `transaction` true, `fn` runs in one write transaction (`BEGIN
+ * IMMEDIATE`) rolled back on failure; with `"read"`, in one read transaction (`BEGIN`), so its
+ * queries see the file as of one moment even while other processes write. Resolves with `fn`'s
+ * value; rejects with a `StoreError` (never throws synchronously).
  */
-export type Runner = <T>(what: string, fn: () => T, transaction?: boolean) => Promise<T>;
+export type Runner = <T>(
+  what: string,
+  fn: () => T,
+  transaction?: boolean | "read",
+) => Promise<T>;
 
 /** A database's {@link Runner} and the one way to close it. */
 export interface SqliteRunner {
@@ -41,13 +47,17 @@ export interface SqliteRunner {
  */
 export function sqliteRunner(db: DatabaseSync, path: string): SqliteRunner {
   let closed = false;
-  const run: Runner = <T>(what: string, fn: () => T, transaction = false): Promise<T> => {
+  const run: Runner = <T>(
+    what: string,
+    fn: () => T,
+    transaction: boolean | "read" = false,
+  ): Promise<T> => {
     if (closed) {
       return Promise.reject(new StoreError(`Cannot ${what}: the store "${path}" is closed`));
     }
     try {
       if (!transaction) return Promise.resolve(fn());
-      db.exec("BEGIN IMMEDIATE");
+      db.exec(transaction === "read" ? "BEGIN" : "BEGIN IMMEDIATE");
       try {
         const value = fn();
         db.exec("COMMIT");

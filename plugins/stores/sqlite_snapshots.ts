@@ -18,6 +18,29 @@ import { foldEmail } from "../../engine/identity/emails.ts";
 import type { Runner } from "./sqlite_runner.ts";
 
 /**
+ * A person's snapshot stamp, read synchronously (`snapshotStamp` and the person read): the stored
+ * text is the version, decoded only when asked (every page view reads this).
+ *
+ * @param db the open, migrated database
+ * @returns `stamp(email)`, keyed case-insensitively; `null` when there is no snapshot
+ */
+export function sqliteSnapshotReads(
+  db: DatabaseSync,
+): { stamp(email: string): SnapshotStamp | null } {
+  let get: StatementSync | undefined;
+  return {
+    stamp(email) {
+      const key = foldEmail(email);
+      get ??= db.prepare(GET);
+      const row = get.get(key);
+      return row === undefined ? null : stampOf(row, key);
+    },
+  };
+}
+
+const GET = "SELECT collected_at, seen_at, body FROM snapshots WHERE email = ?";
+
+/**
  * The snapshot methods of the SQLite store, over its database and error handling.
  *
  * @param db the open, migrated database
@@ -26,6 +49,7 @@ import type { Runner } from "./sqlite_runner.ts";
  */
 export function sqliteSnapshots(db: DatabaseSync, run: Runner): SnapshotStore {
   let q: Record<string, StatementSync> | undefined;
+  const reads = sqliteSnapshotReads(db);
   const stmt = (name: string): StatementSync => {
     q ??= {
       put: db.prepare(
@@ -33,7 +57,7 @@ export function sqliteSnapshots(db: DatabaseSync, run: Runner): SnapshotStore {
         ON CONFLICT (email) DO UPDATE SET collected_at = excluded.collected_at,
         seen_at = MAX(snapshots.seen_at, excluded.seen_at), body = excluded.body`,
       ),
-      get: db.prepare("SELECT collected_at, seen_at, body FROM snapshots WHERE email = ?"),
+      get: db.prepare(GET),
       seen: db.prepare("UPDATE snapshots SET seen_at = MAX(seen_at, ?) WHERE email = ?"),
       prune: db.prepare("DELETE FROM snapshots WHERE seen_at < ?"),
       count: db.prepare("SELECT COUNT(*) AS n FROM snapshots"),
@@ -64,12 +88,7 @@ export function sqliteSnapshots(db: DatabaseSync, run: Runner): SnapshotStore {
       });
     },
     snapshotStamp(email: string) {
-      // the stored text is the version: no decoding (every page view reads this)
-      return run("read a snapshot", (): SnapshotStamp | null => {
-        const key = foldEmail(email);
-        const row = stmt("get").get(key);
-        return row === undefined ? null : stampOf(row, key);
-      });
+      return run("read a snapshot", () => reads.stamp(email));
     },
     markSnapshotSeen(email: string, at: Date) {
       return run("mark a snapshot seen", () => {

@@ -1,19 +1,72 @@
 /**
  * Status history in the SQLite store (`status_observations`): per device and practice, the status
- * last seen, since when it has held, and when it was last seen. Its one reason to change is how
- * "failing since" is remembered.
+ * last seen, since when it has held, and when it was last seen; and per person the devices their
+ * last recorded page view observed (`person_devices`), so that one read answers a page view's
+ * history (`sqlite_person_reads.ts`). Its one reason to change is how "failing since" is
+ * remembered.
  *
  * @module
  */
 import type { DatabaseSync } from "node:sqlite";
 import type { StatusObservation, StatusStore } from "../../engine/core/store_ports.ts";
-import { observationKey } from "../../engine/view/since.ts";
+import type { Status } from "../../engine/core/types.ts";
+import type { StatusRow } from "../../engine/view/person_reads.ts";
+import { observationKey, statusUnchanged } from "../../engine/view/since.ts";
 import type { Runner } from "./sqlite_runner.ts";
 
-/** How stale `status_observations.seen_at` may get before an unchanged observation rewrites it. */
-const SEEN_REFRESH_MS = 3_600_000;
+type Row = { status: unknown; since: number; seenAt: number };
 
-type Row = Record<string, unknown>;
+/** The synchronous read of a person's device history, for the person read's transaction. */
+export interface SqliteStatusReads {
+  /** The history of the devices the person's last recorded view observed, by observation key. */
+  ofPerson(person: string): Map<string, StatusRow>;
+}
+
+/** Status rows as arrays (node:sqlite's row objects made reading them most of observe()'s cost). */
+function arrays<T>(statement: T): T {
+  (statement as unknown as { setReturnArrays(on: boolean): void }).setReturnArrays(true);
+  return statement;
+}
+
+/** The rows of a query of `device, practice, status, since, seen_at`, by observation key. */
+function rowsOf(rows: unknown[][]): Map<string, Row> {
+  const out = new Map<string, Row>();
+  for (const [device, practice, status, since, seen] of rows) {
+    out.set(observationKey(String(device), String(practice)), {
+      status,
+      since: Number(since),
+      seenAt: Number(seen),
+    });
+  }
+  return out;
+}
+
+/**
+ * The person's device history, read synchronously (inside another operation's transaction).
+ *
+ * @param db the open, migrated database
+ * @returns `ofPerson(folded email)`: empty when the person has no recorded view
+ */
+export function sqliteStatusReads(db: DatabaseSync): SqliteStatusReads {
+  const ofPerson = arrays(db.prepare(
+    `SELECT device, practice, status, since, seen_at FROM status_observations
+     WHERE device IN (SELECT value FROM json_each(
+       (SELECT devices FROM person_devices WHERE email = ?)))`,
+  ));
+  return {
+    ofPerson(person) {
+      const out = new Map<string, StatusRow>();
+      for (const [key, row] of rowsOf(ofPerson.all(person) as unknown as unknown[][])) {
+        out.set(key, {
+          status: row.status as Status,
+          since: new Date(row.since),
+          seenAt: new Date(row.seenAt),
+        });
+      }
+      return out;
+    },
+  };
+}
 
 /**
  * The status-history method of the SQLite store.
@@ -21,82 +74,85 @@ type Row = Record<string, unknown>;
  * @param db the open, migrated database
  * @param run the store's runner
  * @returns `observe`: per `device\u0000practice`, when the observed status began (kept while the
- *   status holds, reset to the observation's `since` when it changes)
+ *   status holds, reset to the observation's `since` when it changes); with `person`, the
+ *   observed devices become that person's (`person_devices`), in the same transaction
  */
 export function sqliteStatuses(db: DatabaseSync, run: Runner): StatusStore {
   const q = {
     // every practice of the devices asked, in one query (one per observation was 8 % of a page
     // view's CPU for a person with several devices, issue 24)
-    of: db.prepare(
+    of: arrays(db.prepare(
       `SELECT device, practice, status, since, seen_at FROM status_observations
        WHERE device IN (SELECT value FROM json_each(?))`,
-    ),
+    )),
     put: db.prepare(`INSERT INTO status_observations (device, practice, status, since, seen_at)
       VALUES (?, ?, ?, ?, ?) ON CONFLICT (device, practice) DO UPDATE SET
       status = excluded.status, since = excluded.since, seen_at = excluded.seen_at`),
     seen: db.prepare(
       "UPDATE status_observations SET seen_at = ? WHERE device = ? AND practice = ?",
     ),
+    person: db.prepare(`INSERT INTO person_devices (email, devices, updated_at) VALUES (?, ?, ?)
+      ON CONFLICT (email) DO UPDATE SET devices = excluded.devices,
+      updated_at = excluded.updated_at`),
   };
 
-  // rows as arrays: node:sqlite's row objects made reading them most of observe()'s cost
-  (q.of as unknown as { setReturnArrays(on: boolean): void }).setReturnArrays(true);
+  const devicesOf = (observations: StatusObservation[]) => [
+    ...new Set(observations.map((o) => o.device)),
+  ];
 
   /** The stored rows of the observed devices, by `device\u0000practice`. */
   function previous(observations: StatusObservation[]): Map<string, Row> {
-    const devices = [...new Set(observations.map((o) => o.device))];
-    const rows = new Map<string, Row>();
-    if (devices.length === 0) return rows;
-    for (const row of q.of.all(JSON.stringify(devices)) as unknown as unknown[][]) {
-      const [device, practice, status, since, seen_at] = row;
-      rows.set(observationKey(String(device), String(practice)), { status, since, seen_at });
-    }
-    return rows;
+    const devices = devicesOf(observations);
+    if (devices.length === 0) return new Map();
+    return rowsOf(q.of.all(JSON.stringify(devices)) as unknown as unknown[][]);
   }
 
-  function record(observations: StatusObservation[]): Promise<Map<string, Date>> {
+  function record(observations: StatusObservation[], person: string | undefined) {
     return run("record practice statuses", () => {
       const out = new Map<string, Date>();
       const rows = previous(observations);
+      let latest = 0;
       for (const o of observations) {
         const seen = o.since.getTime();
+        latest = Math.max(latest, seen);
         const key = observationKey(o.device, o.practice);
         const prev = rows.get(key);
         let since = seen;
         if (prev !== undefined && prev.status === o.status) {
-          since = Number(prev.since);
+          since = prev.since;
           q.seen.run(seen, o.device, o.practice);
         } else {
           q.put.run(o.device, o.practice, o.status, seen, seen);
         }
         // a later observation of the same pair in this call sees this one, as the table would
-        rows.set(key, { status: o.status, since, seen_at: seen });
+        rows.set(key, { status: o.status, since, seenAt: seen });
         out.set(key, new Date(since));
+      }
+      if (person !== undefined) {
+        q.person.run(person, JSON.stringify(devicesOf(observations)), latest);
       }
       return out;
     }, true);
   }
 
   return {
-    observe(observations: StatusObservation[]): Promise<Map<string, Date>> {
-      // A page view whose statuses have not changed (the common case) is answered by reads alone:
-      // no write lock, no WAL commit and its fsync, which blocked the event loop for 0.95–3.4 ms
-      // per Devices or Overview view on a busy disk (bench/README.md). `seen_at` is then
-      // refreshed at most every SEEN_REFRESH_MS.
+    observe(observations, options = {}) {
+      // A person's page view calls with `person` only when its read showed something to write;
+      // other callers are answered by reads alone when nothing changed: no write lock, no WAL
+      // commit and its fsync, which blocked the event loop for 0.95–3.4 ms per view on a busy
+      // disk (bench/README.md). `seen_at` is then refreshed at most every SEEN_REFRESH_MS.
+      if (options.person !== undefined) return record(observations, options.person);
       const unchanged = run("read practice statuses", () => {
         const out = new Map<string, Date>();
         const rows = previous(observations);
         for (const o of observations) {
           const prev = rows.get(observationKey(o.device, o.practice));
-          if (
-            prev === undefined || prev.status !== o.status ||
-            o.since.getTime() - Number(prev.seen_at) >= SEEN_REFRESH_MS
-          ) return null;
-          out.set(observationKey(o.device, o.practice), new Date(Number(prev.since)));
+          if (prev === undefined || !statusUnchanged(prev, o)) return null;
+          out.set(observationKey(o.device, o.practice), new Date(prev.since));
         }
         return out;
       });
-      return unchanged.then((out) => out ?? record(observations));
+      return unchanged.then((out) => out ?? record(observations, undefined));
     },
   };
 }

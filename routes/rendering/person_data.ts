@@ -55,19 +55,32 @@ export function notificationsOf(c: Ctx, email: string): Promise<Collected<Notifi
 }
 
 /**
- * A person's feedback answers (notifications and sign-ins, by answer key), read from the store
- * once per request. A failing store answers none (and is logged).
+ * A person's feedback answers (notifications and sign-ins, by answer key), from the request's one
+ * read of the person (`PersonVisit.answered`). A failing store answers none (and is logged).
  */
 export function answersOf(c: Ctx, email: string): Promise<Map<string, string>> {
   return once(
     c,
     `answers\u0000${foldEmail(email)}`,
     () =>
-      c.var.deps.store.feedback.answers(email).catch((error: unknown) => {
+      visitOf(c, email).answered().then((read) => read.answers, (error: unknown) => {
         c.var.deps.log.warn("store unavailable; showing no answers", { error: String(error) });
         return new Map<string, string>();
       }),
   );
+}
+
+/**
+ * Forgets what this request read about the person (its visit, answers, states and page data), so
+ * that what is shown after the request wrote an answer or a dismissal is read again (issue 24:
+ * the visit's one read holds the answers as they were before the write).
+ */
+export function forgetReads(c: Ctx, email: string): void {
+  const key = foldEmail(email);
+  c.get("personVisits")?.delete(key);
+  c.get("requestReads")?.delete(`answers\u0000${key}`);
+  c.get("requestReads")?.delete(`states\u0000${key}`);
+  c.get("personLookups")?.delete(email);
 }
 
 /** `make()`'s promise, made at most once per request under `key`. */
@@ -80,8 +93,8 @@ function once<T>(c: Ctx, key: string, make: () => Promise<T>): Promise<T> {
 }
 
 /**
- * Dismissals and answers of a person, by notification id, read once per request. A failing store
- * hides nothing.
+ * Dismissals and answers of a person, by notification id, from the request's one read of the
+ * person. A failing store hides nothing.
  */
 export function notificationStates(
   c: Ctx,
@@ -91,11 +104,11 @@ export function notificationStates(
 }
 
 async function readStates(c: Ctx, email: string): Promise<Map<string, NotificationState>> {
-  const { store, log } = c.var.deps;
+  const { log } = c.var.deps;
   const states = new Map<string, NotificationState>();
   try {
-    const [dismissed, answers] = await Promise.all([
-      store.feedback.dismissed(email),
+    const [{ dismissed }, answers] = await Promise.all([
+      visitOf(c, email).answered(),
       answersOf(c, email),
     ]);
     for (const id of dismissed) states.set(id, { dismissed: true });

@@ -1,14 +1,16 @@
 /**
  * Over 300 lines: one fake node: the REST subset Stethoscope uses (documents, _mget, _bulk,
- * _search, _count, _delete_by_query) over one in-memory index map, plus the version and media-type
- * checks.
+ * _search, _msearch, _count, _delete_by_query) over one in-memory index map, plus the version and
+ * media-type checks.
  *
  * A loopback Elasticsearch: a real HTTP server on 127.0.0.1 speaking the subset of the REST API
  * Stethoscope uses — ping, index create/exists with mappings (`dynamic: strict` enforced at the top
  * level), documents by id (index, create, get, update with `if_seq_no`/`if_primary_term`), `_mget`,
- * `_bulk`, `_search` (term, terms, range, match, ids, exists, bool; sort, size, from,
- * `seq_no_primary_term`), `_count`, `_delete_by_query` — and the `x-elastic-product` header the
- * official client checks. Writes are visible at once (as if every write refreshed).
+ * `_bulk`, `_search` (term, terms — with a terms lookup `{index, id, path}` too —, range, match,
+ * ids, exists, bool; sort, size, from, `seq_no_primary_term`), `_msearch` (NDJSON header and body
+ * lines; each search answered or its error answered in its place, as the multi search API
+ * documents), `_count`, `_delete_by_query` — and the `x-elastic-product` header the official
+ * client checks. Writes are visible at once (as if every write refreshed).
  *
  * It behaves like one Elasticsearch major (`major`, default 9): `GET /` reports a version of it, and
  * `Accept`/`Content-Type` media types with `compatible-with=N` are checked the way the node does
@@ -348,7 +350,31 @@ export function startFakeElasticsearch(
     };
   }
 
+  /**
+   * The query with every terms lookup (`{ terms: { f: { index, id, path } } }`) replaced by the
+   * values at `path` of that document, none when it does not exist (the terms query docs).
+   */
+  function lookups(query: unknown): unknown {
+    if (Array.isArray(query)) return query.map(lookups);
+    if (query === null || typeof query !== "object") return query;
+    const out: Json = {};
+    for (const [k, v] of Object.entries(query as Json)) {
+      if (k === "terms" && v !== null && typeof v === "object" && !Array.isArray(v)) {
+        const [f, spec] = only(v);
+        if (spec !== null && typeof spec === "object" && !Array.isArray(spec)) {
+          const { index, id, path } = spec as { index: string; id: string; path: string };
+          const doc = indices.get(index)?.docs.get(id);
+          out[k] = { [f]: doc === undefined ? [] : values(doc._source, path) };
+          continue;
+        }
+      }
+      out[k] = lookups(v);
+    }
+    return out;
+  }
+
   function search(names: string, body: Json) {
+    body = lookups(body) as Json;
     const all = resolve(names).flatMap((i) =>
       [...i.docs.values()].map((d) => ({ index: i.name, d }))
     );
@@ -375,6 +401,29 @@ export function startFakeElasticsearch(
         })),
       },
     };
+  }
+
+  function msearch(defaultIndex: string | undefined, text: string): Response {
+    const lines = text.split("\n").filter((l) => l.trim() !== "");
+    const responses: Json[] = [];
+    for (let i = 0; i + 1 < lines.length; i += 2) {
+      const header = JSON.parse(lines[i]!) as Json;
+      try {
+        const index = (header.index as string | undefined) ?? defaultIndex ?? "*";
+        responses.push({ ...search(index, JSON.parse(lines[i + 1]!) as Json), status: 200 });
+      } catch (error: unknown) {
+        const reason = error instanceof Error ? error.message : "bad";
+        responses.push({
+          error: {
+            root_cause: [{ type: "parsing_exception", reason }],
+            type: "parsing_exception",
+            reason,
+          },
+          status: 400,
+        });
+      }
+    }
+    return reply({ took: 1, responses });
   }
 
   function bulk(defaultIndex: string | undefined, text: string): Response {
@@ -439,6 +488,9 @@ export function startFakeElasticsearch(
       });
     }
     if (a === "_bulk" || b === "_bulk") return bulk(b === "_bulk" ? a : undefined, body);
+    if (a === "_msearch" || b === "_msearch") {
+      return msearch(b === "_msearch" ? a : undefined, body);
+    }
     if (b === undefined) {
       if (m === "HEAD") return reply({}, indices.has(a!) ? 200 : 404);
       if (m === "PUT") {

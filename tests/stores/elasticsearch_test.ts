@@ -45,6 +45,7 @@ Deno.test("elasticsearch store creates its indices with strict mappings once", a
       "t-nudge_people",
       "t-nudges",
       "t-outbox",
+      "t-person_devices",
       "t-rate_buckets",
       "t-release_feeds",
       "t-revocations",
@@ -53,7 +54,7 @@ Deno.test("elasticsearch store creates its indices with strict mappings once", a
       "t-statuses",
     ]);
     assert.equal(fake.indices.get("t-outbox")!.mappings.dynamic, "strict");
-    assert.equal(fake.requests.filter((r) => r.method === "PUT").length, 16);
+    assert.equal(fake.requests.filter((r) => r.method === "PUT").length, 17);
   } finally {
     await fake.close();
   }

@@ -20,16 +20,16 @@ function versionsOf(db: DatabaseSync): number[] {
     .map((r) => Number(r.version));
 }
 
-Deno.test("MIGRATIONS is the schema history: versions 1 to 7", () => {
-  assert.equal(MIGRATIONS.length, 7);
+Deno.test("MIGRATIONS is the schema history: versions 1 to 8", () => {
+  assert.equal(MIGRATIONS.length, 8);
   const db = new DatabaseSync(":memory:");
   try {
-    assert.equal(migrate(db, { at: at(0) }), 7);
-    assert.deepEqual(versionsOf(db), [1, 2, 3, 4, 5, 6, 7]);
-    assert.equal(migrate(db, { at: at(1) }), 7, "a second run applies nothing");
+    assert.equal(migrate(db, { at: at(0) }), 8);
+    assert.deepEqual(versionsOf(db), [1, 2, 3, 4, 5, 6, 7, 8]);
+    assert.equal(migrate(db, { at: at(1) }), 8, "a second run applies nothing");
     assert.deepEqual(
       db.prepare("SELECT applied_at FROM schema_version").all().map((r) => r.applied_at),
-      Array.from({ length: 7 }, () => at(0).toISOString()),
+      Array.from({ length: 8 }, () => at(0).toISOString()),
     );
     assert.deepEqual(
       db.prepare("PRAGMA table_info(device_rows)").all().map((r) => r.name),
@@ -98,11 +98,11 @@ for (let version = 0; version < MIGRATIONS.length; version++) {
       }
       const db = new DatabaseSync(path, { readOnly: true });
       try {
-        assert.deepEqual(versionsOf(db), [1, 2, 3, 4, 5, 6, 7]);
+        assert.deepEqual(versionsOf(db), [1, 2, 3, 4, 5, 6, 7, 8]);
         assert.deepEqual(
           db.prepare("SELECT applied_at FROM schema_version WHERE version > ?").all(version)
             .map((r) => r.applied_at),
-          Array.from({ length: 7 - version }, () => at(60).toISOString()),
+          Array.from({ length: 8 - version }, () => at(60).toISOString()),
         );
         assert.deepEqual(schemaOf(db), current);
       } finally {
@@ -134,7 +134,7 @@ Deno.test("a version 4 file whose release_feeds table was made on first use keep
     }
     const db = new DatabaseSync(path, { readOnly: true });
     try {
-      assert.deepEqual(versionsOf(db), [1, 2, 3, 4, 5, 6, 7]);
+      assert.deepEqual(versionsOf(db), [1, 2, 3, 4, 5, 6, 7, 8]);
     } finally {
       db.close();
     }
@@ -146,7 +146,7 @@ Deno.test("a file from a newer Stethoscope is refused, naming both versions, and
     const path = `${dir}/newer.db`;
     const db = new DatabaseSync(path);
     migrate(db, { at: at(0) });
-    db.exec("INSERT INTO schema_version (version, applied_at) VALUES (8, 'later')");
+    db.exec("INSERT INTO schema_version (version, applied_at) VALUES (9, 'later')");
     db.close();
     await assert.rejects(
       createSqliteStore({ path, log: silentLogger }),
@@ -154,18 +154,18 @@ Deno.test("a file from a newer Stethoscope is refused, naming both versions, and
         assert.equal(error.name, "StoreError");
         assert.equal(
           error.message,
-          `Cannot open the store "${path}": the file has schema version 8, newer than this ` +
-            "Stethoscope (7); run the Stethoscope version that wrote it, or set another path",
+          `Cannot open the store "${path}": the file has schema version 9, newer than this ` +
+            "Stethoscope (8); run the Stethoscope version that wrote it, or set another path",
         );
         assert.ok(error.cause instanceof NewerSchemaError);
-        assert.equal(error.cause.found, 8);
-        assert.equal(error.cause.known, 7);
+        assert.equal(error.cause.found, 9);
+        assert.equal(error.cause.known, 8);
         return true;
       },
     );
     const after = new DatabaseSync(path, { readOnly: true });
     try {
-      assert.deepEqual(versionsOf(after), [1, 2, 3, 4, 5, 6, 7, 8]);
+      assert.deepEqual(versionsOf(after), [1, 2, 3, 4, 5, 6, 7, 8, 9]);
     } finally {
       after.close();
     }

@@ -1,7 +1,8 @@
 /**
  * The behaviour every `Store` implementation must show, run against each of them: the one
  * contract both stores pass, with its revocation (revocation_contract.ts), snapshot
- * (snapshot_contract.ts) and coordination (coordination_contract.ts) parts.
+ * (snapshot_contract.ts), person read (person_read_contract.ts) and coordination
+ * (coordination_contract.ts) parts.
  *
  * @module
  */
@@ -12,6 +13,7 @@ import { coordinationContract } from "./coordination_contract.ts";
 import { deviceRowContract } from "./device_row_contract.ts";
 import { nudgeContract } from "./nudge_contract.ts";
 import { securityContract } from "./security_contract.ts";
+import { personReadContract } from "./person_read_contract.ts";
 import { revocationContract } from "./revocation_contract.ts";
 import { snapshotContract } from "./snapshot_contract.ts";
 
@@ -95,6 +97,7 @@ export function runStoreContract(
             "feedback",
             "nudges",
             "outbox",
+            "personReads",
             "releaseFeeds",
             "revocations",
             "signinReports",
@@ -139,6 +142,7 @@ export function runStoreContract(
               "takeDueNudges",
             ],
             outbox: ["dueOutbox", "markDelivered", "markFailed", "outboxDepth"],
+            personReads: ["read"],
             releaseFeeds: ["putReleaseFeed", "releaseFeed"],
             revocations: ["isRevoked", "pruneRevoked", "revoke"],
             signinReports: ["handleSignInReport", "reportSignIn", "signInReports"],
@@ -364,6 +368,7 @@ export function runStoreContract(
 
       await revocationContract(step);
       await snapshotContract(step);
+      await personReadContract(step);
       await coordinationContract(step);
       await nudgeContract(step);
       await deviceRowContract(step);

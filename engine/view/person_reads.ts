@@ -1,0 +1,134 @@
+/**
+ * One store round trip per page view (issue 24): what a page needs of the store about one person —
+ * the snapshot, the status history of their devices, their dismissals and answers — read together,
+ * in one SQLite read transaction or one Elasticsearch `_msearch`. Only the session's revocation
+ * check stays separate (it runs before the page knows whose data it shows).
+ *
+ * Adding a concern a page view needs (e.g. the person's exemptions): one field in
+ * {@link PersonRead}, and one part in each store's list of parts (`sqlite_person_reads.ts`,
+ * `es_person_reads.ts`), each built from that concern's own query.
+ *
+ * @module
+ */
+import type { StatusObservation, StatusStore } from "../core/store_ports.ts";
+import type { Status } from "../core/types.ts";
+import type { Exemption } from "./exemptions.ts";
+import type { StatusHistory } from "./person_view.ts";
+import { observationKey, statusUnchanged } from "./since.ts";
+import type { SnapshotStamp, SnapshotStore, StoredSnapshot } from "./snapshots.ts";
+
+/** One device's practice as the status history holds it. */
+export interface StatusRow {
+  status: Status;
+  /** Since when the status has held. */
+  since: Date;
+  /** When it was last observed. */
+  seenAt: Date;
+}
+
+/** What one page view reads about one person, in one store round trip. */
+export interface PersonRead {
+  /** The person's snapshot's stamp, its content decoded on demand; `null`: no snapshot. */
+  snapshot: SnapshotStamp | null;
+  /**
+   * The status history of the devices the person's last recorded view observed (see
+   * `StatusStore.observe`'s `person`), by `observationKey(device, practice)`.
+   */
+  statuses: Map<string, StatusRow>;
+  /** Notification ids the person dismissed. */
+  dismissed: Set<string>;
+  /** The person's latest feedback answer per notification id. */
+  answers: Map<string, string>;
+  /**
+   * The person's exemptions (issue 26), in force or ended, when the store's read has them: the
+   * view applies these instead of asking `ExemptionReader` again. Absent: read separately.
+   */
+  exemptions?: Exemption[];
+}
+
+/** The store port of the combined read (both stores; contract in `tests/stores/person_read_contract.ts`). */
+export interface PersonReadStore {
+  /**
+   * Everything a page view needs about `email` (snapshot keyed case-insensitively, dismissals and
+   * answers under the address as given, as `FeedbackStore` keys them), as of one moment.
+   *
+   * @throws {StoreError} when the store cannot answer (nothing is half-read: all or none)
+   */
+  read(email: string): Promise<PersonRead>;
+}
+
+/**
+ * A status history for one person's view that answers from `known` (the statuses read with the
+ * page's other data) when every observation is already recorded, unchanged and seen within the
+ * last hour (`statusUnchanged`), so a view whose statuses did not change writes nothing; else it
+ * records them once with `store.observe(observations, { person })`, which also remembers these
+ * devices as the person's for the next read.
+ *
+ * @param store the status history
+ * @param known the rows read for the person (`PersonRead.statuses`)
+ * @param person the person's folded address
+ * @returns the history `personView()` records through
+ * @example No write when nothing changed
+ * ```ts
+ * import assert from "node:assert/strict";
+ * const at = new Date("2026-12-07T09:00:00Z");
+ * const known = new Map([["serial:C02X\u0000firewall", { status: "warn" as const, since: at, seenAt: at }]]);
+ * const history = readThroughHistory(
+ *   { observe: () => Promise.reject(new Error("not asked")) },
+ *   known,
+ *   "fry@example.com",
+ * );
+ * const began = await history.observe([{ device: "serial:C02X", practice: "firewall", status: "warn", since: at }]);
+ * assert.deepEqual(began.get("serial:C02X\u0000firewall"), at);
+ * ```
+ */
+export function readThroughHistory(
+  store: StatusStore,
+  known: ReadonlyMap<string, StatusRow>,
+  person: string,
+): StatusHistory {
+  return {
+    observe(observations: StatusObservation[]) {
+      const began = new Map<string, Date>();
+      for (const o of observations) {
+        const key = observationKey(o.device, o.practice);
+        const row = known.get(key);
+        if (row === undefined || !statusUnchanged(row, o)) {
+          return store.observe(observations, { person });
+        }
+        began.set(key, row.since);
+      }
+      return Promise.resolve(began);
+    },
+  };
+}
+
+/**
+ * A combined read for a store that has none (engine tests over a bare snapshot store): the
+ * snapshot alone (its stamp, or the whole snapshot when the store cannot stamp), no statuses
+ * (every view then records through `observe`), no dismissals or answers.
+ *
+ * @param snapshots the snapshot store
+ * @returns a `PersonReadStore` of one snapshot read per call
+ */
+export function snapshotOnlyReads(snapshots: SnapshotStore): PersonReadStore {
+  return {
+    async read(email) {
+      const snapshot = snapshots.snapshotStamp
+        ? await snapshots.snapshotStamp(email)
+        : await snapshots.snapshot(email).then((found) => found && stampOfSnapshot(found));
+      return { snapshot, statuses: new Map(), dismissed: new Set(), answers: new Map() };
+    },
+  };
+}
+
+/** The stamp of a whole snapshot (a store without stamps): its content is the version. */
+export function stampOfSnapshot(found: StoredSnapshot): SnapshotStamp {
+  const { seenAt, ...content } = found;
+  return {
+    collectedAt: found.collectedAt,
+    seenAt,
+    version: JSON.stringify(content),
+    snapshot: () => found,
+  };
+}

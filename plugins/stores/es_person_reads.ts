@@ -1,0 +1,39 @@
+/**
+ * The person read of the Elasticsearch store (issue 24): a page view's snapshot, status history,
+ * dismissals and answers in one `_msearch` request, each search its concern's own
+ * (`es_snapshots.ts`, `es_statuses.ts`, `es_feedback.ts`, `es_security.ts`). A concern a page
+ * view comes to need adds one part here.
+ *
+ * @module
+ */
+import type { PersonRead, PersonReadStore } from "../../engine/view/person_reads.ts";
+import { foldEmail } from "../../engine/identity/emails.ts";
+import type { EsContext } from "./es_context.ts";
+import { answersSearch, dismissalsSearch } from "./es_feedback.ts";
+import { exemptionsSearch } from "./es_security.ts";
+import { snapshotSearch } from "./es_snapshots.ts";
+import { personStatusesSearch } from "./es_statuses.ts";
+
+/**
+ * The person read of the Elasticsearch store.
+ *
+ * @param ctx the store's context
+ * @returns `read(email)`: one `_msearch`; a `StoreError` naming the search that failed
+ */
+export function esPersonReads(ctx: EsContext): PersonReadStore {
+  return {
+    read(email) {
+      return ctx.run("read a person's page data", async (): Promise<PersonRead> => {
+        const key = foldEmail(email);
+        const id = await ctx.id(key);
+        return await ctx.msearch({
+          snapshot: snapshotSearch(id, key),
+          statuses: personStatusesSearch(ctx, id),
+          dismissed: dismissalsSearch(email),
+          answers: answersSearch(email),
+          exemptions: exemptionsSearch(key),
+        });
+      });
+    },
+  };
+}

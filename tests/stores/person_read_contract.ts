@@ -1,0 +1,78 @@
+/**
+ * The person-read part of the Store contract (issue 24), run by `store_contract.ts` against every
+ * store: one read answers a page view's snapshot (the same stamp `snapshotStamp` gives), the
+ * status history of the devices the person's last recorded view observed (and no other device's),
+ * their dismissals and their latest answers — exact values, as each concern alone answers them.
+ *
+ * @module
+ */
+import assert from "node:assert/strict";
+import type { StatusObservation } from "../../engine/core/store_ports.ts";
+import { at, type ContractStep } from "./store_contract.ts";
+import { snapshotOf } from "./snapshot_contract.ts";
+
+const FRY = "fry@example.com";
+
+function seen(device: string, status: "ok" | "warn", s: number): StatusObservation {
+  return { device, practice: "firewall", status, since: at(s) };
+}
+
+/** Registers the person-read steps through the contract's `step`. */
+export async function personReadContract(step: ContractStep): Promise<void> {
+  await step(
+    "personReads.read() of someone never seen answers nothing, not an error",
+    async (s) => {
+      const got = await s.personReads.read("nobody@example.com");
+      assert.equal(got.snapshot, null);
+      assert.deepEqual(
+        [got.statuses.size, got.dismissed.size, got.answers.size],
+        [0, 0, 0],
+      );
+    },
+  );
+
+  await step(
+    "personReads.read() answers the snapshot, the person's device history, dismissals and answers at once",
+    async (s) => {
+      await s.snapshots.putSnapshot(snapshotOf(FRY, at(0)));
+      await s.statuses.observe([seen("serial:C02FRY", "warn", 0), seen("serial:MINI", "ok", 0)], {
+        person: FRY,
+      });
+      await s.statuses.observe([seen("serial:C02FRY", "warn", 7200)]); // 2 h later, unchanged
+      await s.statuses.observe([seen("serial:LEELA", "warn", 0)], { person: "leela@example.com" });
+      await s.statuses.observe([seen("serial:OTHER", "warn", 0)]); // nobody's page view
+      await s.feedback.dismiss(FRY, "n1", at(1));
+      await s.feedback.dismiss("leela@example.com", "n9", at(1));
+      await s.feedback.recordFeedback(FRY, { id: "n2", feedback: "yes", notes: "" }, {
+        sinks: [],
+        at: at(2),
+      });
+      await s.feedback.recordFeedback(FRY, { id: "n2", feedback: "no", notes: "" }, {
+        sinks: [],
+        at: at(3),
+      });
+
+      const got = await s.personReads.read("Fry@Example.com");
+      const alone = await s.snapshots.snapshotStamp!(FRY);
+      assert.equal(got.snapshot?.version, alone?.version);
+      assert.deepEqual(got.snapshot?.collectedAt, at(0));
+      assert.deepEqual(got.snapshot?.snapshot?.().devices, snapshotOf(FRY, at(0)).devices);
+      assert.deepEqual([...got.statuses].sort(), [
+        ["serial:C02FRY\u0000firewall", { status: "warn", since: at(0), seenAt: at(7200) }],
+        ["serial:MINI\u0000firewall", { status: "ok", since: at(0), seenAt: at(0) }],
+      ]);
+      const exact = await s.personReads.read(FRY);
+      assert.deepEqual([...exact.dismissed], ["n1"]);
+      assert.deepEqual([...exact.answers], [["n2", "no"]]);
+    },
+  );
+
+  await step("a recorded view's devices replace the person's earlier ones", async (s) => {
+    await s.statuses.observe([seen("serial:OLD", "warn", 0)], { person: FRY });
+    await s.statuses.observe([seen("serial:NEW", "ok", 10)], { person: FRY });
+    const got = await s.personReads.read(FRY);
+    assert.deepEqual([...got.statuses], [
+      ["serial:NEW\u0000firewall", { status: "ok", since: at(10), seenAt: at(10) }],
+    ]);
+  });
+}
