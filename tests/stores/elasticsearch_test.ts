@@ -161,3 +161,28 @@ Deno.test("two elasticsearch stores on one cluster share rate-limit buckets, lea
     await fake.close();
   }
 });
+
+Deno.test("elasticsearch store answers a person read with one _msearch request", async () => {
+  const fake = startFakeElasticsearch();
+  const store = await storeOnFake({ fake });
+  try {
+    await store.statuses.observe([{
+      device: "serial:C02FRY",
+      practice: "firewall",
+      status: "warn",
+      since: at(0),
+    }], { person: "fry@example.com" });
+    await store.feedback.dismiss("fry@example.com", "n1", at(1));
+    const before = fake.requests.length;
+    const got = await store.personReads.read("fry@example.com");
+    assert.deepEqual(
+      fake.requests.slice(before).map((r) => `${r.method} ${r.path}`),
+      ["POST /_msearch"],
+    );
+    assert.deepEqual([...got.statuses.keys()], ["serial:C02FRY\u0000firewall"]);
+    assert.deepEqual([...got.dismissed], ["n1"]);
+  } finally {
+    await store.close();
+    await fake.close();
+  }
+});
