@@ -4,9 +4,10 @@
  * in one SQLite read transaction or one Elasticsearch `_msearch`. Only the session's revocation
  * check stays separate (it runs before the page knows whose data it shows).
  *
- * Adding a concern a page view needs (e.g. the person's exemptions): one field in
- * {@link PersonRead}, and one part in each store's list of parts (`sqlite_person_reads.ts`,
- * `es_person_reads.ts`), each built from that concern's own query.
+ * Adding a concern a page view needs: one field in {@link PersonRead}, and one part in each
+ * store's read (`sqlite_person_reads.ts`, `es_person_reads.ts`), each built from that concern's
+ * own query. Exemptions (issue 26) have their field already: a store whose read fills it saves a
+ * view the separate `ExemptionReader` call.
  *
  * @module
  */

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { type PersonView, personView, type StatusHistory, type ViewRules } from "./person_view.ts";
+import { type PersonView, personView, type ViewRules } from "./person_view.ts";
 import {
   type PersonRead,
   type PersonReadStore,
@@ -262,19 +262,27 @@ export function createPersonViews(parts: PersonViewParts): PersonViews {
     return await store.pruneSnapshots(new Date(now().getTime() - settings.keepDays * DAY_MS));
   }
 
+  /**
+   * The view of `s`. With `found` (a visit's one read), the statuses read with the snapshot answer
+   * an unchanged view without a write, and exemptions read with it (when the store's read has
+   * them) are the ones applied.
+   */
   function present(
     s: PersonSnapshot,
     live: boolean,
     refresh: RefreshState = null,
-    through: StatusHistory | undefined = history,
+    found: PersonRead | null = null,
   ) {
     const at = now();
     const ageMs = at.getTime() - s.collectedAt.getTime();
+    const read = found?.exemptions;
     return personView(s, {
       ...parts.rules,
       now: at,
-      history: through,
-      exemptions: parts.exemptions,
+      history: found && parts.store
+        ? readThroughHistory(parts.store.statuses, found.statuses, s.email)
+        : history,
+      exemptions: read ? { exemptionsFor: () => Promise.resolve(read) } : parts.exemptions,
       exemptionMaxDays: parts.exemptionMaxDays,
       freshness: live ? "live" : ageMs < settings.freshMs ? "fresh" : "stale",
       refreshing: refresh === "running",
@@ -325,19 +333,13 @@ export function createPersonViews(parts: PersonViewParts): PersonViews {
     let cached: Promise<PersonView | null> | undefined;
     let live: Promise<PersonView> | undefined;
     const once = () => (read ??= readPerson(email, key)).found;
-    /** The statuses read with the snapshot answer an unchanged view without a write. */
-    const historyOf = (found: PersonRead | null) =>
-      found && parts.store
-        ? readThroughHistory(parts.store.statuses, found.statuses, key)
-        : history;
     const cachedView = async (need: ViewPart = "devices") => {
       const found = await once();
       const s = await (content ??= contentOf(key, found));
       if (!s || !has(s, need)) return null;
-      const through = historyOf(found);
       cached ??= age(s) < settings.freshMs
-        ? present(s, false, null, through)
-        : present(s, false, refreshLater(key, email, s), through);
+        ? present(s, false, null, found)
+        : present(s, false, refreshLater(key, email, s), found);
       return await cached;
     };
     return {
@@ -355,7 +357,7 @@ export function createPersonViews(parts: PersonViewParts): PersonViews {
           const running = inflight.get(key);
           const previous = await (content ??= once().then((found) => contentOf(key, found)));
           const next = await (running ?? lookup(key, email, previous));
-          return await present(next, true, null, historyOf(await once()));
+          return await present(next, true, null, await once());
         })();
         return await live;
       },
