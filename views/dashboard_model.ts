@@ -7,9 +7,13 @@
  *
  * @module
  */
-import { type Headline, HEADLINES } from "../engine/batch/batch_stats.ts";
 import type { BatchRunSummary } from "../engine/core/store_ports.ts";
-import { SEVERITY_WORDS, severityOfStatus } from "../engine/core/severity.ts";
+import {
+  type Headline,
+  HEADLINES,
+  SEVERITY_WORDS,
+  severityOfStatus,
+} from "../engine/core/severity.ts";
 
 /** What a count is of: a device's headline, or a practice's status (`na`: not applicable). */
 export type Share = Headline | "na";

@@ -8,7 +8,7 @@
  * @module
  */
 import type { Child } from "hono/jsx";
-import type { DeviceRow } from "../engine/batch/device_rows.ts";
+import type { DeviceRow } from "../engine/core/store_ports.ts";
 import { type ListFilter, listHref, type Share, SHARE_LABEL } from "./dashboard_model.ts";
 import { fullDate } from "./format.ts";
 import { personHref } from "./person_link.ts";

@@ -9,25 +9,7 @@ import type { PersonOutcome } from "./batch.ts";
 import type { BatchRunSummary } from "../core/store_ports.ts";
 import { actionGroups, deviceRating } from "../view/rating.ts";
 import type { MergedDevice } from "../core/types.ts";
-
-/**
- * What a device counts as in a run's headline (issue 26: "OK" means checked and passing):
- * `critical` and `suggested` as rated; `ok` only when every practice shown was checked and
- * passes; `partial` when nothing fails but some practice cannot be checked (the person's card says
- * "Nothing to fix · 3 can't be checked"); `unknown` when nothing is known; `exempt` (issue 26,
- * exemptions) when the only failing practices are waived.
- */
-export type Headline = "critical" | "suggested" | "ok" | "partial" | "unknown" | "exempt";
-
-/** Every headline, in the order the dashboard stacks and lists them. */
-export const HEADLINES: readonly Headline[] = [
-  "critical",
-  "suggested",
-  "ok",
-  "partial",
-  "unknown",
-  "exempt",
-];
+import type { Headline } from "../core/severity.ts";
 
 /**
  * The key a device counts under in a run's ratings (`BatchRunSummary.ratings`, by platform, by

@@ -2,14 +2,21 @@
  * The devices behind the Dashboard's numbers (issue 26 drill-down): one row per device of a batch
  * run, written to the store as the run's results arrive, built from the very devices the run
  * counts (`addOutcome`), so a list filtered like a Dashboard number has exactly that many rows.
- * The port the stores implement, the row of one device, the filter semantics both stores follow,
- * and the writer the batch hands each person's result to.
+ * The row of one device, the filter semantics both stores follow, and the writer the batch hands
+ * each person's result to; the row's type and the port the stores implement (`DeviceRow`,
+ * `DeviceRowStore`) are `engine/core/store_ports.ts`.
  *
  * @module
  */
 import type { PersonOutcome } from "./batch.ts";
-import { type Headline, ratingKey } from "./batch_stats.ts";
-import type { StatusObservation, Store } from "../core/store_ports.ts";
+import { ratingKey } from "./batch_stats.ts";
+import type {
+  DeviceRow,
+  DeviceRowQuery,
+  PracticeShare,
+  StatusObservation,
+  Store,
+} from "../core/store_ports.ts";
 import { severityOfStatus } from "../core/severity.ts";
 import type { MergedDevice } from "../core/types.ts";
 import { foldEmail } from "../identity/emails.ts";
@@ -19,86 +26,6 @@ const DAY_MS = 86_400_000;
 
 /** The sort key of a device with nothing overdue: after every date (the year 287 396). */
 export const NOT_OVERDUE = 8_640_000_000_000_000;
-
-/**
- * What a practice counts as on a row: a practice status's severity (`warn` → `critical`, `nudge`
- * → `suggested`, `ok`, `unknown`, `na`), or `exempt` while an exemption waives it — exactly the
- * Dashboard's practice columns.
- */
-export type PracticeShare = "critical" | "suggested" | "ok" | "unknown" | "na" | "exempt";
-
-/** One device of one batch run, as the Dashboard's lists and their CSV show it. */
-export interface DeviceRow {
-  /** The batch run (`BatchRunSummary.id`). */
-  run: string;
-  /** Its place in the run (the order results arrived). */
-  seq: number;
-  /** The owner, as the run looked them up. */
-  email: string;
-  /** Friendly name, model or manufacturer. */
-  title: string;
-  /** Host name, serial or MACs (what identifies it to the owner). */
-  ident: string;
-  serial?: string;
-  hostname?: string;
-  /** Canonical MACs. */
-  macs: string[];
-  /** The Dashboard's platform key (`platform`, else `os`, else `unknown`). */
-  platform: string;
-  /** OS and version as the inventory said. */
-  os?: string;
-  sources: string[];
-  /** The device's headline (`ratingKey`). */
-  rating: Headline;
-  /** Practice key → what it counts as. */
-  practices: Record<string, PracticeShare>;
-  /** When its longest-failing practice began failing (status history), if known. */
-  failingSince?: Date;
-  /** The earliest deadline of a failing practice with grace days (since + `GRACE_DAYS`). */
-  deadline?: Date;
-  /** When an inventory last heard from it. */
-  lastSeen?: Date;
-  /**
-   * The list's "most overdue" key, ms: the deadline, else the failing-since time, else
-   * {@link NOT_OVERDUE}.
-   */
-  overdueAt: number;
-}
-
-/** A list's filters (as in the Dashboard's links) and its page. */
-export interface DeviceRowQuery {
-  run: string;
-  /** A device headline. */
-  rating?: string;
-  /**
-   * A practice key: alone, the devices it applies to (not `na`); with `status` a
-   * {@link PracticeShare}, or `failing` (critical or suggested).
-   */
-  practice?: string;
-  status?: string;
-  platform?: string;
-  /** A source the device was seen by. */
-  source?: string;
-  /** `overdue` (default: earliest deadline or failing-since first) or `owner`. */
-  sort?: "overdue" | "owner";
-  offset: number;
-  limit: number;
-}
-
-/** The device-row part of the store (SQLite and Elasticsearch; contract-tested). */
-export interface DeviceRowStore {
-  /** Adds rows (a row of the same run and seq is replaced). */
-  putDeviceRows(rows: readonly DeviceRow[]): Promise<void>;
-  /** One page of the rows matching the filters, and how many match in all. */
-  deviceRows(query: DeviceRowQuery): Promise<{ rows: DeviceRow[]; total: number }>;
-  /**
-   * The rows of `run` whose owner, serial, host name or MAC is `term` (an email in any letter
-   * case, a serial, a host name, a MAC in any spelling), at most `limit`.
-   */
-  findDeviceRows(run: string, term: string, limit: number): Promise<DeviceRow[]>;
-  /** Forgets the rows of every run not in `keep`; resolves how many went. */
-  pruneDeviceRows(keep: readonly string[]): Promise<number>;
-}
 
 /** The share a practice counts under (as `addOutcome` counts it). */
 export function practiceShare(p: { status?: string; exempt?: unknown }): PracticeShare {

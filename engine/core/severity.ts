@@ -39,6 +39,26 @@ export type Rating = Extract<Severity, "critical" | "suggested" | "ok" | "unknow
 /** Every rating, in the order the dashboard stacks them (the batch summary's keys). */
 export const RATINGS: readonly Rating[] = ["critical", "suggested", "ok", "unknown"];
 
+/**
+ * What a device counts as in a run's headline (issue 26: "OK" means checked and passing), as
+ * `ratingKey` (`engine/batch/batch_stats.ts`) counts it: `critical` and `suggested` as rated; `ok`
+ * only when every practice shown was checked and passes; `partial` when nothing fails but some
+ * practice cannot be checked (the person's card says "Nothing to fix · 3 can't be checked");
+ * `unknown` when nothing is known; `exempt` (issue 26, exemptions) when the only failing practices
+ * are waived.
+ */
+export type Headline = "critical" | "suggested" | "ok" | "partial" | "unknown" | "exempt";
+
+/** Every headline, in the order the dashboard stacks and lists them. */
+export const HEADLINES: readonly Headline[] = [
+  "critical",
+  "suggested",
+  "ok",
+  "partial",
+  "unknown",
+  "exempt",
+];
+
 /** The severities a notification can have. */
 export type AlertSeverity = Extract<Severity, "critical" | "suggested" | "info">;
 

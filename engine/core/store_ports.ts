@@ -1,19 +1,19 @@
 /**
  * The store's ports, one per concern (DESIGN.md §5.3): what people answered, the outbox, the
  * sign-in event cache, status history, batch runs, revocations, snapshots, release feeds, the
- * coordination of several processes, nudges and device rows, and the `Store` that holds them.
- * Each backend (`plugins/stores/sqlite.ts`, `plugins/stores/elasticsearch.ts`) implements every
- * concern; each consumer takes only the concerns it uses. The source, sink and transform ports are
- * `ports.ts`. Changes when what the engine keeps, or how it asks for it, changes.
+ * coordination of several processes, nudges, device rows (and the row of one device), the
+ * combined read of one person, and the `Store` that holds them. Each backend
+ * (`plugins/stores/sqlite.ts`, `plugins/stores/elasticsearch.ts`) implements every concern; each
+ * consumer takes only the concerns it uses. The source, sink and transform ports are `ports.ts`.
+ * Changes when what the engine keeps, or how it asks for it, changes.
  *
  * @module
  */
-import type { DeviceRowStore } from "../batch/device_rows.ts";
 import type { AccessEvent, Feedback, Status } from "./types.ts";
-import type { SnapshotStore } from "../view/snapshots.ts";
-import type { PersonReadStore } from "../view/person_reads.ts";
+import type { Headline } from "./severity.ts";
+import type { SnapshotStamp, SnapshotStore } from "../view/snapshots.ts";
 import type { NudgeLedger } from "../nudges/nudge_ports.ts";
-import type { ExemptionStore } from "../view/exemptions.ts";
+import type { Exemption, ExemptionStore } from "../view/exemptions.ts";
 import type { SigninReportStore } from "./signin_reports.ts";
 
 /** A feedback waiting for delivery to a sink. */
@@ -190,6 +190,126 @@ export interface RevocationStore {
   isRevoked(id: string, now: Date): Promise<boolean>;
   /** Forgets revocations whose `until` has passed by `now`; resolves how many were removed. */
   pruneRevoked(now: Date): Promise<number>;
+}
+
+/**
+ * What a practice counts as on a row: a practice status's severity (`warn` → `critical`, `nudge`
+ * → `suggested`, `ok`, `unknown`, `na`), or `exempt` while an exemption waives it — exactly the
+ * Dashboard's practice columns.
+ */
+export type PracticeShare = "critical" | "suggested" | "ok" | "unknown" | "na" | "exempt";
+
+/** One device of one batch run, as the Dashboard's lists and their CSV show it. */
+export interface DeviceRow {
+  /** The batch run (`BatchRunSummary.id`). */
+  run: string;
+  /** Its place in the run (the order results arrived). */
+  seq: number;
+  /** The owner, as the run looked them up. */
+  email: string;
+  /** Friendly name, model or manufacturer. */
+  title: string;
+  /** Host name, serial or MACs (what identifies it to the owner). */
+  ident: string;
+  serial?: string;
+  hostname?: string;
+  /** Canonical MACs. */
+  macs: string[];
+  /** The Dashboard's platform key (`platform`, else `os`, else `unknown`). */
+  platform: string;
+  /** OS and version as the inventory said. */
+  os?: string;
+  sources: string[];
+  /** The device's headline (`ratingKey`). */
+  rating: Headline;
+  /** Practice key → what it counts as. */
+  practices: Record<string, PracticeShare>;
+  /** When its longest-failing practice began failing (status history), if known. */
+  failingSince?: Date;
+  /** The earliest deadline of a failing practice with grace days (since + `GRACE_DAYS`). */
+  deadline?: Date;
+  /** When an inventory last heard from it. */
+  lastSeen?: Date;
+  /**
+   * The list's "most overdue" key, ms: the deadline, else the failing-since time, else
+   * `NOT_OVERDUE` (`engine/batch/device_rows.ts`: after every date).
+   */
+  overdueAt: number;
+}
+
+/** A list's filters (as in the Dashboard's links) and its page. */
+export interface DeviceRowQuery {
+  run: string;
+  /** A device headline. */
+  rating?: string;
+  /**
+   * A practice key: alone, the devices it applies to (not `na`); with `status` a
+   * {@link PracticeShare}, or `failing` (critical or suggested).
+   */
+  practice?: string;
+  status?: string;
+  platform?: string;
+  /** A source the device was seen by. */
+  source?: string;
+  /** `overdue` (default: earliest deadline or failing-since first) or `owner`. */
+  sort?: "overdue" | "owner";
+  offset: number;
+  limit: number;
+}
+
+/** The device-row part of the store (SQLite and Elasticsearch; contract-tested). */
+export interface DeviceRowStore {
+  /** Adds rows (a row of the same run and seq is replaced). */
+  putDeviceRows(rows: readonly DeviceRow[]): Promise<void>;
+  /** One page of the rows matching the filters, and how many match in all. */
+  deviceRows(query: DeviceRowQuery): Promise<{ rows: DeviceRow[]; total: number }>;
+  /**
+   * The rows of `run` whose owner, serial, host name or MAC is `term` (an email in any letter
+   * case, a serial, a host name, a MAC in any spelling), at most `limit`.
+   */
+  findDeviceRows(run: string, term: string, limit: number): Promise<DeviceRow[]>;
+  /** Forgets the rows of every run not in `keep`; resolves how many went. */
+  pruneDeviceRows(keep: readonly string[]): Promise<number>;
+}
+
+/** One device's practice as the status history holds it. */
+export interface StatusRow {
+  status: Status;
+  /** Since when the status has held. */
+  since: Date;
+  /** When it was last observed. */
+  seenAt: Date;
+}
+
+/** What one page view reads about one person, in one store round trip. */
+export interface PersonRead {
+  /** The person's snapshot's stamp, its content decoded on demand; `null`: no snapshot. */
+  snapshot: SnapshotStamp | null;
+  /**
+   * The status history of the devices the person's last recorded view observed (see
+   * `StatusStore.observe`'s `person`), by `observationKey(device, practice)`.
+   */
+  statuses: Map<string, StatusRow>;
+  /** Notification ids the person dismissed. */
+  dismissed: Set<string>;
+  /** The person's latest feedback answer per notification id. */
+  answers: Map<string, string>;
+  /**
+   * The person's exemptions (issue 26), in force or ended, when the store's read has them: the
+   * view applies these instead of asking `ExemptionReader` again. Absent: read separately.
+   */
+  exemptions?: Exemption[];
+}
+
+/** The store port of the combined read (both stores; contract in `tests/stores/person_read_contract.ts`). */
+export interface PersonReadStore {
+  /**
+   * Everything a page view needs about `email` (snapshot keyed case-insensitively, dismissals and
+   * answers under the address as given, as `FeedbackStore` keys them), as of one moment.
+   *
+   * @throws {StoreError} when the store cannot answer (nothing is half-read: all or none)
+   */
+  read(email: string): Promise<PersonRead>;
 }
 
 /**

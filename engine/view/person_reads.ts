@@ -4,59 +4,23 @@
  * in one SQLite read transaction or one Elasticsearch `_msearch`. Only the session's revocation
  * check stays separate (it runs before the page knows whose data it shows).
  *
- * Adding a concern a page view needs: one field in {@link PersonRead}, and one part in each
- * store's read (`sqlite_person_reads.ts`, `es_person_reads.ts`), each built from that concern's
- * own query. Exemptions (issue 26) have their field already: a store whose read fills it saves a
- * view the separate `ExemptionReader` call.
+ * Adding a concern a page view needs: one field in `PersonRead` (it and its port,
+ * `PersonReadStore`, are in `engine/core/store_ports.ts` with the other concerns'), and one part
+ * in each store's read (`sqlite_person_reads.ts`, `es_person_reads.ts`), each built from that
+ * concern's own query. Exemptions (issue 26) have their field already: a store whose read fills it
+ * saves a view the separate `ExemptionReader` call.
  *
  * @module
  */
-import type { StatusObservation, StatusStore } from "../core/store_ports.ts";
-import type { Status } from "../core/types.ts";
-import type { Exemption } from "./exemptions.ts";
+import type {
+  PersonReadStore,
+  StatusObservation,
+  StatusRow,
+  StatusStore,
+} from "../core/store_ports.ts";
 import type { StatusHistory } from "./person_view.ts";
 import { observationKey, statusUnchanged } from "./since.ts";
 import type { SnapshotStamp, SnapshotStore, StoredSnapshot } from "./snapshots.ts";
-
-/** One device's practice as the status history holds it. */
-export interface StatusRow {
-  status: Status;
-  /** Since when the status has held. */
-  since: Date;
-  /** When it was last observed. */
-  seenAt: Date;
-}
-
-/** What one page view reads about one person, in one store round trip. */
-export interface PersonRead {
-  /** The person's snapshot's stamp, its content decoded on demand; `null`: no snapshot. */
-  snapshot: SnapshotStamp | null;
-  /**
-   * The status history of the devices the person's last recorded view observed (see
-   * `StatusStore.observe`'s `person`), by `observationKey(device, practice)`.
-   */
-  statuses: Map<string, StatusRow>;
-  /** Notification ids the person dismissed. */
-  dismissed: Set<string>;
-  /** The person's latest feedback answer per notification id. */
-  answers: Map<string, string>;
-  /**
-   * The person's exemptions (issue 26), in force or ended, when the store's read has them: the
-   * view applies these instead of asking `ExemptionReader` again. Absent: read separately.
-   */
-  exemptions?: Exemption[];
-}
-
-/** The store port of the combined read (both stores; contract in `tests/stores/person_read_contract.ts`). */
-export interface PersonReadStore {
-  /**
-   * Everything a page view needs about `email` (snapshot keyed case-insensitively, dismissals and
-   * answers under the address as given, as `FeedbackStore` keys them), as of one moment.
-   *
-   * @throws {StoreError} when the store cannot answer (nothing is half-read: all or none)
-   */
-  read(email: string): Promise<PersonRead>;
-}
 
 /**
  * A status history for one person's view that answers from `known` (the statuses read with the

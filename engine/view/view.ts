@@ -6,14 +6,8 @@
  * @module
  */
 import { type PersonView, personView, type ViewRules } from "./person_view.ts";
-import {
-  type PersonRead,
-  type PersonReadStore,
-  readThroughHistory,
-  snapshotOnlyReads,
-  stampOfSnapshot,
-} from "./person_reads.ts";
-import type { StatusStore } from "../core/store_ports.ts";
+import { readThroughHistory, snapshotOnlyReads, stampOfSnapshot } from "./person_reads.ts";
+import type { PersonRead, PersonReadStore, StatusStore } from "../core/store_ports.ts";
 import {
   afterRefresh,
   DEFAULT_SNAPSHOT_SETTINGS,

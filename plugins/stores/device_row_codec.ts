@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { DeviceRow } from "../../engine/batch/device_rows.ts";
+import type { DeviceRow } from "../../engine/core/store_ports.ts";
 
 const DATES = ["failingSince", "deadline", "lastSeen"] as const;
 

@@ -6,12 +6,8 @@
  *
  * @module
  */
-import {
-  type DeviceRow,
-  type DeviceRowQuery,
-  type DeviceRowStore,
-  searchKeys,
-} from "../../engine/batch/device_rows.ts";
+import type { DeviceRow, DeviceRowQuery, DeviceRowStore } from "../../engine/core/store_ports.ts";
+import { searchKeys } from "../../engine/batch/device_rows.ts";
 import { decodeDeviceRow, encodeDeviceRow } from "./device_row_codec.ts";
 import type { EsContext } from "./es_context.ts";
 

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { PersonRead, PersonReadStore } from "../../engine/view/person_reads.ts";
+import type { PersonRead, PersonReadStore } from "../../engine/core/store_ports.ts";
 import { foldEmail } from "../../engine/identity/emails.ts";
 import type { EsContext } from "./es_context.ts";
 import { answersSearch, dismissalsSearch } from "./es_feedback.ts";

@@ -6,9 +6,8 @@
  *
  * @module
  */
-import type { StatusObservation, StatusStore } from "../../engine/core/store_ports.ts";
+import type { StatusObservation, StatusRow, StatusStore } from "../../engine/core/store_ports.ts";
 import type { Status } from "../../engine/core/types.ts";
-import type { StatusRow } from "../../engine/view/person_reads.ts";
 import { StoreError } from "./codec.ts";
 import { observationKey } from "../../engine/view/since.ts";
 import type { EsContext, SearchPart } from "./es_context.ts";

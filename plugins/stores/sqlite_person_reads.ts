@@ -7,7 +7,7 @@
  * @module
  */
 import type { DatabaseSync } from "node:sqlite";
-import type { PersonRead, PersonReadStore } from "../../engine/view/person_reads.ts";
+import type { PersonRead, PersonReadStore } from "../../engine/core/store_ports.ts";
 import { foldEmail } from "../../engine/identity/emails.ts";
 import { sqliteExemptionReads } from "./sqlite_exemptions.ts";
 import { sqliteFeedbackReads } from "./sqlite_feedback.ts";

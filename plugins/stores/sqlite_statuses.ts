@@ -8,9 +8,8 @@
  * @module
  */
 import type { DatabaseSync } from "node:sqlite";
-import type { StatusObservation, StatusStore } from "../../engine/core/store_ports.ts";
+import type { StatusObservation, StatusRow, StatusStore } from "../../engine/core/store_ports.ts";
 import type { Status } from "../../engine/core/types.ts";
-import type { StatusRow } from "../../engine/view/person_reads.ts";
 import { observationKey, statusUnchanged } from "../../engine/view/since.ts";
 import type { Runner } from "./sqlite_runner.ts";
 

@@ -5,9 +5,13 @@
  *
  * @module
  */
-import type { DeviceRow, DeviceRowQuery } from "../../engine/batch/device_rows.ts";
-import { HEADLINES } from "../../engine/batch/batch_stats.ts";
-import type { BatchRunSummary, Store } from "../../engine/core/store_ports.ts";
+import { HEADLINES } from "../../engine/core/severity.ts";
+import type {
+  BatchRunSummary,
+  DeviceRow,
+  DeviceRowQuery,
+  Store,
+} from "../../engine/core/store_ports.ts";
 import { practiceName } from "../../engine/practices/practice_titles.ts";
 import type { PracticeSet } from "../../engine/practices/practices.ts";
 import { csvLine } from "../../lib/csv.ts";

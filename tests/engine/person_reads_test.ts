@@ -8,11 +8,11 @@
  */
 import assert from "node:assert/strict";
 import { silentLogger } from "../../config/log.ts";
-import type { StatusObservation, StatusStore } from "../../engine/core/store_ports.ts";
+import type { StatusObservation, StatusRow, StatusStore } from "../../engine/core/store_ports.ts";
 import type { DeviceRecord } from "../../engine/core/types.ts";
 import { DEFAULT_PRACTICES } from "../../engine/practices/default_practices.ts";
 import { buildPracticeSet } from "../../engine/practices/practices.ts";
-import { readThroughHistory, type StatusRow } from "../../engine/view/person_reads.ts";
+import { readThroughHistory } from "../../engine/view/person_reads.ts";
 import { createPersonViews } from "../../engine/view/view.ts";
 import { createSqliteStore } from "../../plugins/stores/sqlite.ts";
 

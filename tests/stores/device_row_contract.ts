@@ -7,12 +7,8 @@
  * @module
  */
 import assert from "node:assert/strict";
-import {
-  type DeviceRow,
-  type DeviceRowQuery,
-  NOT_OVERDUE,
-  rowMatches,
-} from "../../engine/batch/device_rows.ts";
+import type { DeviceRow, DeviceRowQuery } from "../../engine/core/store_ports.ts";
+import { NOT_OVERDUE, rowMatches } from "../../engine/batch/device_rows.ts";
 import { at, type ContractStep } from "./store_contract.ts";
 
 function row(seq: number, over: Partial<DeviceRow>): DeviceRow {
