@@ -19,8 +19,8 @@ const SECRETS = {
   PRIVILEGED_USERS: [ADMIN],
 };
 
-async function started(): Promise<TestApp> {
-  const app = await startApp({ config: demoWith(SECRETS) });
+/** Runs the demo people's batch on `app`'s engine and store, at its clock. */
+async function runBatch(app: TestApp): Promise<void> {
   const { engine, store } = app.services;
   await runDemoBatch(DEMO_PEOPLE.map((p) => p.email), {
     engine,
@@ -28,6 +28,11 @@ async function started(): Promise<TestApp> {
     log: silentLogger,
     now: () => app.clock.now,
   });
+}
+
+async function started(): Promise<TestApp> {
+  const app = await startApp({ config: demoWith(SECRETS) });
+  await runBatch(app);
   return app;
 }
 
@@ -186,13 +191,7 @@ Deno.test("one exemption granted: the Dashboard's Exempt column counts 1 and its
       }),
     });
     assert.equal(granted.status, 303);
-    const { engine, store } = app.services;
-    await runDemoBatch(DEMO_PEOPLE.map((p) => p.email), {
-      engine,
-      store,
-      log: silentLogger,
-      now: () => app.clock.now,
-    });
+    await runBatch(app);
     const html = await (await app.request("/dashboard", { cookie })).text();
     const all = (rating: string) =>
       linkedNumbers(html).find((x) => new RegExp(`\\?run=[^&]*&rating=${rating}$`).test(x.href));
