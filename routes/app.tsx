@@ -186,7 +186,7 @@ export async function createApp(deps: AppDeps): Promise<Hono<AppEnv>> {
       path: c.req.path,
       status: c.res.status,
       ms: Math.round(seconds * 10_000) / 10,
-      user: c.var.user?.email ?? null,
+      user: c.get("user")?.email ?? null,
     });
   });
 
@@ -249,7 +249,7 @@ export async function createApp(deps: AppDeps): Promise<Hono<AppEnv>> {
   app.route("/api/v1", securityApi);
 
   app.use(async function signedIn(c, next) {
-    if (c.var.user || PUBLIC_PATHS_RE.test(c.req.path)) return await next();
+    if (c.get("user") || PUBLIC_PATHS_RE.test(c.req.path)) return await next();
     if (c.req.method !== "GET" && c.req.method !== "HEAD") {
       return errorPage(c, 401, "Your session has ended. Sign in again.");
     }

@@ -26,7 +26,7 @@ export const devices: Hono<AppEnv> = new Hono<AppEnv>();
  */
 function DevicesPart(props: { c: Ctx; view: PersonView; email: string }): Child {
   const { c, view, email } = props;
-  const { now, config, engine } = c.var.deps;
+  const { now, config, engine } = c.get("deps");
   const { failed, asked } = sourcesOf(c, view, [
     ...engine.parts.ownershipSources,
     ...engine.parts.deviceSources,
@@ -60,7 +60,7 @@ devices.get("/devices", async (c) => {
   if (typeof email !== "string") return email;
   if (wantsFragment(c)) {
     // htmx: the refresh running now (or the snapshot as it is), with the age line out of band
-    const view = await c.var.deps.engine.view(email, { maxAgeMs: Infinity });
+    const view = await c.get("deps").engine.view(email, { maxAgeMs: Infinity });
     audit(c, email, "device", view.devices);
     return c.html(
       <>

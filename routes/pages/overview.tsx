@@ -20,7 +20,7 @@ export const overview: Hono<AppEnv> = new Hono<AppEnv>();
 overview.get("/", async (c) => {
   const email = targetEmail(c);
   if (typeof email !== "string") return email;
-  const { now, config } = c.var.deps;
+  const { now, config } = c.get("deps");
   return await personPage(c, email, {
     title: "Overview",
     active: "overview",
@@ -47,7 +47,7 @@ overview.get("/", async (c) => {
               deviceCount={view.devices.length}
               whose={whoseOf(c, email)}
               now={now()}
-              csrf={c.var.user?.csrf}
+              csrf={c.get("user")?.csrf}
               ui={config.UI}
               dismissed={c.req.query("dismissed")}
             />

@@ -23,7 +23,7 @@ import { errorPage } from "./render.tsx";
  * `?email=` they asked for. Returns a Response when the request must be refused.
  */
 export function targetEmail(c: Ctx): string | Response | Promise<Response> {
-  const user = c.var.user!;
+  const user = c.get("user")!;
   const asked = c.req.query("email");
   if (asked === undefined || sameEmail(asked, user.email)) return user.email;
   if (!user.privileged) {
@@ -35,7 +35,7 @@ export function targetEmail(c: Ctx): string | Response | Promise<Response> {
 
 /** Who the page is about, for "your"/"their" wording. */
 export function whoseOf(c: Ctx, email: string): Whose {
-  return { email, self: sameEmail(email, c.var.user!.email) };
+  return { email, self: sameEmail(email, c.get("user")!.email) };
 }
 
 /** Labels of the sources that failed, and of those asked, for an empty list. */
@@ -61,7 +61,7 @@ export function listOrEmpty(
   options: { count: number; what: string; whose: Whose; asked: readonly { name: string }[] },
   list: Child,
 ): Child {
-  const { UI } = c.var.deps.config;
+  const { UI } = c.get("deps").config;
   const gaps = <SourceGaps gaps={view.gaps} labels={UI.sourceLabels} />;
   if (options.count === 0) {
     return (
@@ -87,7 +87,7 @@ export function listOrEmpty(
 
 /** Where "Check again" on this page returns to (path and, for a privileged view, `?email=`). */
 export function back(c: Ctx, email: string): string {
-  return email === c.var.user!.email
+  return email === c.get("user")!.email
     ? c.req.path
     : `${c.req.path}?email=${encodeURIComponent(email)}`;
 }
@@ -97,12 +97,12 @@ export function back(c: Ctx, email: string): string {
  * is not offered: it is the person's own action.
  */
 export function age(c: Ctx, view: PersonView, email: string, oob = false): Child {
-  const { now, config } = c.var.deps;
+  const { now, config } = c.get("deps");
   return (
     <CheckedAge
       view={view}
       now={now()}
-      csrf={whoseOf(c, email).self ? c.var.user?.csrf : undefined}
+      csrf={whoseOf(c, email).self ? c.get("user")?.csrf : undefined}
       back={back(c, email)}
       labels={config.UI.sourceLabels}
       oob={oob}

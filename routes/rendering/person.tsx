@@ -31,7 +31,7 @@ const MARK = "<!--stethoscope:content-->";
 
 /** The display names of every source a first view asks, for the status line. */
 function askedSources(c: Ctx): string[] {
-  const { engine, config } = c.var.deps;
+  const { engine, config } = c.get("deps");
   const p = engine.parts;
   const names = [
     ...p.ownershipSources,
@@ -64,7 +64,7 @@ export async function personPage(c: Ctx, email: string, spec: PersonPage): Promi
   if (cached) return await whole(cached);
   const lookup = visit.view(spec.need);
   // the lookup's answer if it comes within STREAM_AFTER_MS, else stream
-  const streamAfterMs = c.var.deps.config.SNAPSHOTS.STREAM_AFTER_MS;
+  const streamAfterMs = c.get("deps").config.SNAPSHOTS.STREAM_AFTER_MS;
   const quick = streamAfterMs <= 0
     ? null
     : await untilAborted(lookup, AbortSignal.timeout(streamAfterMs));
@@ -95,7 +95,7 @@ export async function personPage(c: Ctx, email: string, spec: PersonPage): Promi
         const { body } = await spec.render(await lookup);
         send(String(await <div class="arrived">{body}</div>));
       } catch (error: unknown) {
-        c.var.deps.log.error("streamed page failed", { path: c.req.path, error: String(error) });
+        c.get("deps").log.error("streamed page failed", { path: c.req.path, error: String(error) });
         send(String(
           await (
             <div class="arrived panel banner" role="alert">

@@ -24,7 +24,7 @@ export function visitOf(c: Ctx, email: string): PersonVisit {
   if (visits === undefined) c.set("personVisits", visits = new Map());
   const key = foldEmail(email);
   let found = visits.get(key);
-  if (found === undefined) visits.set(key, found = c.var.deps.engine.visit(email));
+  if (found === undefined) visits.set(key, found = c.get("deps").engine.visit(email));
   return found;
 }
 
@@ -48,7 +48,7 @@ export function notificationsOf(c: Ctx, email: string): Promise<Collected<Notifi
   if (found === undefined) {
     // Across requests from a short cache (BUDGETS.NOTIFICATIONS_CACHE_SECONDS): not one query
     // per view. The lookup is not tied to this request's signal, since later views share it.
-    found = cachedNotifications(c, email, () => c.var.deps.engine.notifications(email));
+    found = cachedNotifications(c, email, () => c.get("deps").engine.notifications(email));
     lookups.set(email, found);
   }
   return found;
@@ -64,7 +64,7 @@ export function answersOf(c: Ctx, email: string): Promise<Map<string, string>> {
     `answers\u0000${foldEmail(email)}`,
     () =>
       visitOf(c, email).answered().then((read) => read.answers, (error: unknown) => {
-        c.var.deps.log.warn("store unavailable; showing no answers", { error: String(error) });
+        c.get("deps").log.warn("store unavailable; showing no answers", { error: String(error) });
         return new Map<string, string>();
       }),
   );
@@ -104,7 +104,7 @@ export function notificationStates(
 }
 
 async function readStates(c: Ctx, email: string): Promise<Map<string, NotificationState>> {
-  const { log } = c.var.deps;
+  const { log } = c.get("deps");
   const states = new Map<string, NotificationState>();
   try {
     const [{ dismissed }, answers] = await Promise.all([
@@ -168,7 +168,7 @@ export async function todoAtHand(c: Ctx, email: string): Promise<TodoList | null
 }
 
 function listOf(c: Ctx, data: PersonData): TodoList {
-  const { now, config } = c.var.deps;
+  const { now, config } = c.get("deps");
   return todoList({
     devices: data.view.devices,
     accounts: data.view.accounts,
@@ -189,5 +189,5 @@ export async function todoOf(c: Ctx, email: string): Promise<TodoList> {
 
 /** The labels of the named sources, each once, in order. */
 export function labelsOf(c: Ctx, names: readonly string[]): string[] {
-  return sourceLabels(names, c.var.deps.config.UI.sourceLabels);
+  return sourceLabels(names, c.get("deps").config.UI.sourceLabels);
 }

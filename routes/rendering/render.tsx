@@ -18,8 +18,8 @@ export const assetUrls = { css: "", js: "" };
 
 /** The shell (layout inputs) for this request. */
 export function shellFor(c: Ctx): Shell {
-  const { config } = c.var.deps;
-  const user = c.var.user;
+  const { config } = c.get("deps");
+  const user = c.get("user");
   return {
     ui: config.UI,
     demo: config.demo,
@@ -53,7 +53,7 @@ export async function page(
   },
   body: Child,
 ): Promise<Response> {
-  const user = c.var.user;
+  const user = c.get("user");
   const person = options.person ?? user?.email;
   const alerts = options.alerts ??
     (!person || options.badge === false
@@ -79,7 +79,7 @@ export async function page(
 
 /** The person a privileged user is looking at, when not themselves (look-up mode). */
 export function lookedUp(c: Ctx, person: string | undefined): string | undefined {
-  const user = c.var.user;
+  const user = c.get("user");
   return user?.privileged && person !== undefined && !sameEmail(person, user.email)
     ? person
     : undefined;

@@ -153,7 +153,7 @@ async function revokeCurrent(c: Ctx, config: Config, now: Date): Promise<void> {
   const data = await readSession(c, config, now, { refresh: false });
   if (!data) return;
   const until = new Date(data.iat + config.SESSION_MAX_SECONDS * 1000 + 60_000);
-  const { store, log } = c.var.deps;
+  const { store, log } = c.get("deps");
   try {
     await store.revocations.revoke(SESSION_PREFIX + data.sid, { until, now });
   } catch (error: unknown) {
@@ -175,14 +175,14 @@ const lastPrune = new WeakMap<Store, number>();
  * store; called after each sign-out and each sign-in. A failure is logged, never thrown.
  */
 export async function pruneRevokedNowAndThen(c: Ctx, now: Date): Promise<void> {
-  const store = c.var.deps.store;
+  const store = c.get("deps").store;
   const t = now.getTime();
   if (t - (lastPrune.get(store) ?? -Infinity) < PRUNE_EVERY_MS) return;
   lastPrune.set(store, t);
   try {
     await store.revocations.pruneRevoked(now);
   } catch (error: unknown) {
-    c.var.deps.log.warn("cannot prune revoked sessions", { error: String(error) });
+    c.get("deps").log.warn("cannot prune revoked sessions", { error: String(error) });
   }
 }
 
@@ -193,9 +193,9 @@ export async function pruneRevokedNowAndThen(c: Ctx, now: Date): Promise<void> {
  */
 async function isRevoked(c: Ctx, sid: string, now: Date): Promise<boolean> {
   try {
-    return await c.var.deps.store.revocations.isRevoked(SESSION_PREFIX + sid, now);
+    return await c.get("deps").store.revocations.isRevoked(SESSION_PREFIX + sid, now);
   } catch (error: unknown) {
-    c.var.deps.log.error("cannot check the session against revocations; accepting it", {
+    c.get("deps").log.error("cannot check the session against revocations; accepting it", {
       error: String(error),
     });
     return false;
