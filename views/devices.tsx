@@ -7,12 +7,18 @@
  */
 import type { Child } from "hono/jsx";
 import type { UiConfig } from "../config/schema.ts";
-import { actionGroups, deviceRating } from "../engine/view/rating.ts";
+import {
+  type ActionGroups,
+  actionGroups,
+  deviceRating,
+  ratingOfGroups,
+} from "../engine/view/rating.ts";
 import { DEFAULT_STALE_DAYS, isStale } from "../engine/view/todo.ts";
 import { formatDay, formatMonth } from "../engine/releases/releases.ts";
 import type { Rating } from "../engine/core/severity.ts";
 import type { MergedDevice } from "../engine/core/types.ts";
 import { deviceAnchor, deviceNames, osLine } from "../engine/view/device_names.ts";
+import { friendlyOsName } from "../engine/practices/practice_titles.ts";
 import { fullDate, plural } from "./format.ts";
 import { LastHeard } from "./freshness.tsx";
 import { EmptyState, type Whose } from "./empty_state.tsx";
@@ -23,10 +29,9 @@ import { sourceLabels } from "./source_label.ts";
 
 export { deviceAnchor, deviceNames, osLine };
 
-/** The headline of a device card, by rating. */
-export function ratingText(d: Pick<MergedDevice, "practices">): string {
-  const rating = deviceRating(d);
-  const unknown = actionGroups(d).cannotCheck.length;
+/** The headline of a device card, by rating (`groups` are the card's {@link actionGroups}). */
+function ratingText(rating: Rating, groups: ActionGroups): string {
+  const unknown = groups.cannotCheck.length;
   if (rating === "ok" && unknown > 0) return `Nothing to fix · ${unknown} can't be checked`;
   return RATING_TEXT[rating];
 }
@@ -156,9 +161,9 @@ export function DeviceCard(
   const stale = isStale(d, props.now, props.staleDays ?? DEFAULT_STALE_DAYS);
   const anchor = deviceAnchor(d, props.index);
   const headingId = `${anchor}-h`;
-  const rating = deviceRating(d);
-  const names = deviceNames(d);
   const groups = actionGroups(d);
+  const rating = ratingOfGroups(groups);
+  const names = deviceNames(d);
   const unknown = rating === "unknown";
   const match = unknown && !d.identifiers.serial
     ? props.all.find((o) => o !== d && o.model === d.model && o.identifiers.serial)
@@ -166,7 +171,7 @@ export function DeviceCard(
   const sources = sourceLabels(d.sources, ui.sourceLabels).join(" and ");
   const os = osLine(d);
   const partial = rating === "ok" && groups.cannotCheck.length > 0;
-  const shared = { d, sources, idPrefix: anchor };
+  const shared = { os: friendlyOsName(d.os), sources, idPrefix: anchor };
   return (
     <article
       id={anchor}
@@ -175,7 +180,7 @@ export function DeviceCard(
     >
       <div class="head">
         <span class="rating">
-          {stale ? `Not seen since ${formatMonth(d.last_sync!)}` : ratingText(d)}
+          {stale ? `Not seen since ${formatMonth(d.last_sync!)}` : ratingText(rating, groups)}
         </span>
         <h2 id={headingId}>{names.title}</h2>
         {(os || names.id) && <p>{[os, names.id].filter(Boolean).join(" · ")}</p>}

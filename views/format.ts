@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { formatDay } from "../engine/releases/releases.ts";
 
 const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
   ["year", 365 * 86_400_000],
@@ -14,11 +15,13 @@ const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
 ];
 
 const relative = new Intl.RelativeTimeFormat("en", { numeric: "auto" });
-const dayMonth = new Intl.DateTimeFormat("en-GB", {
-  day: "numeric",
-  month: "long",
-  timeZone: "UTC",
-});
+/**
+ * `relative`'s words by unit and count ("3 hours ago"): a device card asks for them on every page
+ * view, and ICU's formatting was 3 % of rendering a Devices page (issue 24). A pure function of
+ * its key, so the memo can never show anything but what `relative` says; bounded all the same.
+ */
+const relativeWords = new Map<string, string>();
+const RELATIVE_WORDS_MAX = 2048;
 const full = new Intl.DateTimeFormat("en-GB", {
   weekday: "long",
   day: "numeric",
@@ -43,14 +46,24 @@ const full = new Intl.DateTimeFormat("en-GB", {
 export function timeAgo(then: Date, now: Date): string {
   const diff = then.getTime() - now.getTime();
   for (const [unit, ms] of UNITS) {
-    if (Math.abs(diff) >= ms) return relative.format(Math.round(diff / ms), unit);
+    if (Math.abs(diff) >= ms) return relativeFormat(Math.round(diff / ms), unit);
   }
   return "just now";
 }
 
+function relativeFormat(n: number, unit: Intl.RelativeTimeFormatUnit): string {
+  const key = `${n} ${unit}`;
+  let words = relativeWords.get(key);
+  if (words === undefined) {
+    words = relative.format(n, unit);
+    if (relativeWords.size < RELATIVE_WORDS_MAX) relativeWords.set(key, words);
+  }
+  return words;
+}
+
 /** "12 March" (UTC). */
 export function dayAndMonth(date: Date): string {
-  return dayMonth.format(date);
+  return formatDay(date, date);
 }
 
 /**
@@ -66,8 +79,7 @@ export function dayAndMonth(date: Date): string {
  * ```
  */
 export function dayOf(date: Date, now: Date): string {
-  const day = dayMonth.format(date);
-  return date.getUTCFullYear() === now.getUTCFullYear() ? day : `${day} ${date.getUTCFullYear()}`;
+  return formatDay(date, now);
 }
 
 /** "Thursday 26 November 2026 at 22:41 UTC". */

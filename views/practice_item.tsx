@@ -8,9 +8,8 @@
  * @module
  */
 import type { Child } from "hono/jsx";
-import { friendlyOsName } from "../engine/practices/practice_titles.ts";
 import { type Severity, SEVERITY_WORDS } from "../engine/core/severity.ts";
-import type { MergedDevice, PracticeData } from "../engine/core/types.ts";
+import type { PracticeData } from "../engine/core/types.ts";
 import { evidenceSentences } from "./evidence.ts";
 import { isSameSitePath, NO_LINK } from "../config/links.ts";
 import { dayAndMonth } from "./format.ts";
@@ -37,14 +36,14 @@ export function PracticeItem(
     practiceKey: string;
     p: PracticeData;
     kind: PracticeKind;
-    d: Pick<MergedDevice, "os">;
+    /** The device's OS as a person knows it (`friendlyOsName`), for "How to fix it on …". */
+    os: string | undefined;
     sources: string;
     id: string;
   },
 ): Child {
-  const { p, kind } = props;
+  const { p, kind, os } = props;
   const failing = kind === "critical" || kind === "suggested";
-  const os = friendlyOsName(props.d.os);
   const evidence = evidenceSentences(p.details);
   const link = safeLink(p.link);
   return (
@@ -104,7 +103,8 @@ export function PracticeGroup(
   props: {
     kind: PracticeKind;
     items: readonly [string, PracticeData][];
-    d: Pick<MergedDevice, "os">;
+    /** The device's OS as a person knows it (`friendlyOsName`). */
+    os: string | undefined;
     sources: string;
     idPrefix: string;
   },
@@ -119,7 +119,7 @@ export function PracticeGroup(
             practiceKey={k}
             p={p}
             kind={props.kind}
-            d={props.d}
+            os={props.os}
             sources={props.sources}
             id={`${props.idPrefix}-${k.replace(/[^A-Za-z0-9_-]/g, "_")}`}
           />
