@@ -11,6 +11,7 @@ import type { Child } from "hono/jsx";
 import type { DeviceRow } from "../engine/core/store_ports.ts";
 import { type ListFilter, listHref, type Share, SHARE_LABEL } from "./dashboard_model.ts";
 import { fullDate } from "./format.ts";
+import { Pager, pageSpan } from "./pager.tsx";
 import { personHref } from "./person_link.ts";
 import { sourceLabels } from "./source_label.ts";
 
@@ -119,9 +120,7 @@ export function DeviceRowTable(
 /** The list page's body. */
 export function DeviceRows(props: DeviceRowsPage): Child {
   const { filter, sort, page, pageSize, total } = props;
-  const pages = Math.max(1, Math.ceil(total / pageSize));
-  const first = total === 0 ? 0 : (page - 1) * pageSize + 1;
-  const last = Math.min(total, page * pageSize);
+  const { first, last } = pageSpan(props);
   const what = describeFilter(filter, props.titles);
   const here = (over: { page?: number; sort?: string }) =>
     listHref({ ...filter, sort: over.sort ?? sort, page: over.page ?? page });
@@ -134,7 +133,7 @@ export function DeviceRows(props: DeviceRowsPage): Child {
       <p class="lead">
         {total === 1 ? "1 device" : `${total} devices`} in the batch run of{" "}
         {fullDate(props.finishedAt)}
-        {total > 0 && <>; showing {first}–{last}</>}.
+        {first > 0 && <>; showing {first}–{last}</>}.
       </p>
       <p class="list-tools">
         <span>
@@ -165,15 +164,7 @@ export function DeviceRows(props: DeviceRowsPage): Child {
             caption={`Devices: ${what}`}
           />
         )}
-      {pages > 1 && (
-        <nav class="pager" aria-label="Pages">
-          {page > 1 && <a href={here({ page: page - 1 })} rel="prev">Previous page</a>}
-          <span>
-            Page {page} of {pages}
-          </span>
-          {page < pages && <a href={here({ page: page + 1 })} rel="next">Next page</a>}
-        </nav>
-      )}
+      <Pager page={page} total={total} pageSize={pageSize} href={(p) => here({ page: p })} />
     </>
   );
 }

@@ -12,7 +12,7 @@ import { dayAndMonth, plural } from "./format.ts";
 
 /** Props of {@link SecurityPanel}. */
 export interface SecurityPanelProps {
-  /** Open reports (at most the count read; `more` when there may be others). */
+  /** Open reports: all of them, however many. */
   openReports: number;
   /**
    * From the latest batch run (`null` without one): practices waived on devices (the sum of

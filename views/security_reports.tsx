@@ -1,7 +1,8 @@
 /**
  * The security team's queue of "this wasn't me" reports (`/security/reports`): who reported which
  * sign-in (source, time, address, place, network), when, and its state — open with a form to mark
- * it handled, or handled by whom, when and with what note. Plain forms: works without JavaScript.
+ * it handled, or handled by whom, when and with what note — newest first, a page at a time with the
+ * total, the state and page in the URL. Plain forms and links: works without JavaScript.
  *
  * @module
  */
@@ -9,11 +10,18 @@ import type { Child } from "hono/jsx";
 import type { ReportState, SigninReport } from "../engine/core/signin_reports.ts";
 import { fullDate } from "./format.ts";
 import { CsrfField } from "./notifications.tsx";
+import { Pager, pageSpan } from "./pager.tsx";
 
 /** Props of {@link ReportQueue}. */
 export interface ReportQueueProps {
   state: ReportState;
+  /** The page's reports, newest first. */
   reports: readonly SigninReport[];
+  /** How many reports are in this state. */
+  total: number;
+  /** The page shown (from 1), and reports per page. */
+  page: number;
+  pageSize: number;
   csrf: string | undefined;
   /** Source name → label (`UI.sourceLabels`). */
   labels: (source: string) => string;
@@ -75,25 +83,53 @@ function Report(
   );
 }
 
-/** The queue: open reports oldest first, or handled ones most recent first. */
+/** The queue's URL for a state and page (page 1 and the open state are left out). */
+export function queueHref(state: ReportState, page: number): string {
+  const q = new URLSearchParams();
+  if (state === "handled") q.set("state", "handled");
+  if (page > 1) q.set("page", String(page));
+  const query = q.toString();
+  return query === "" ? "/security/reports" : `/security/reports?${query}`;
+}
+
+/** "312 open reports, showing 1–50", or why the page is empty. */
+function countLine(props: ReportQueueProps): string {
+  const { state, total } = props;
+  const { first, last, pages } = pageSpan(props);
+  if (total === 0) return state === "open" ? "No open reports." : "No report has been handled yet.";
+  const what = `${total} ${state} report${total === 1 ? "" : "s"}`;
+  if (first === 0) return `${what}; page ${props.page} is past the last page (${pages}).`;
+  const order = state === "open" ? "newest first" : "most recently handled first";
+  return `${what}, showing ${first}–${last}, ${order}.`;
+}
+
+/**
+ * The queue: a state's reports newest first (open ones by when they were reported, handled ones
+ * by when they were handled), a page at a time, with the state's total.
+ */
 export function ReportQueue(props: ReportQueueProps): Child {
   const open = props.state === "open";
   return (
     <div id="report-queue">
       <nav aria-label="Report states" class="tabs">
-        <a href="/security/reports" aria-current={open ? "page" : undefined}>Open</a>{" "}
-        <a href="/security/reports?state=handled" aria-current={open ? undefined : "page"}>
+        <a href={queueHref("open", 1)} aria-current={open ? "page" : undefined}>Open</a>{" "}
+        <a href={queueHref("handled", 1)} aria-current={open ? undefined : "page"}>
           Handled
         </a>
       </nav>
       {props.handledNow && <p role="status">The report is marked handled.</p>}
-      {props.reports.length === 0
-        ? <p>{open ? "No open reports." : "No report has been handled yet."}</p>
-        : (
-          <ol class="reports">
-            {props.reports.map((r) => <Report r={r} csrf={props.csrf} labels={props.labels} />)}
-          </ol>
-        )}
+      <p class="lead">{countLine(props)}</p>
+      {props.reports.length > 0 && (
+        <ol class="reports" start={pageSpan(props).first}>
+          {props.reports.map((r) => <Report r={r} csrf={props.csrf} labels={props.labels} />)}
+        </ol>
+      )}
+      <Pager
+        page={props.page}
+        total={props.total}
+        pageSize={props.pageSize}
+        href={(p) => queueHref(props.state, p)}
+      />
     </div>
   );
 }

@@ -163,11 +163,15 @@ export interface EventTransform extends PluginBase {
   transformEvents(events: AccessEvent[]): AccessEvent[];
 }
 
-/** One data access, for the audit log (spec §9.5). */
+/**
+ * One data access (spec §9.5) — or one change to the security team's records (an exemption
+ * granted or revoked, a report handled: `context` names the change) — for the audit log.
+ */
 export interface AccessRecord {
   accessing_user: string;
   target: string;
-  record_type: "device" | "account" | "event" | "notification";
+  /** What was read or changed: the security team's records are `signin-report` and `exemption`. */
+  record_type: "device" | "account" | "event" | "notification" | "signin-report" | "exemption";
   context: string;
   retrieved: Date;
   data: unknown;

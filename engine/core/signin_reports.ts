@@ -32,6 +32,12 @@ export interface SigninReport {
   handled?: ReportHandling;
 }
 
+/** One page of a report list, and how many reports the whole list holds. */
+export interface ReportPage {
+  reports: SigninReport[];
+  total: number;
+}
+
 /** Which reports a list shows. */
 export type ReportState = "open" | "handled";
 
@@ -49,10 +55,17 @@ export interface SigninReportStore {
    */
   handleSignInReport(id: string, handling: ReportHandling): Promise<SigninReport | null>;
   /**
-   * Reports in one state: open ones oldest first (the queue's order), handled ones most recently
-   * handled first; at most `limit`.
+   * One page of the reports in one state, newest first — open ones by when they were reported,
+   * handled ones by when they were handled (equal times in an order of the store's own, the same
+   * on every page) — and how many reports are in that state. Every report of the state is on some page: a store that cannot answer the
+   * page its total promises throws.
+   *
+   * @param options `offset` reports skipped; `limit` at most this many (0: only the total)
+   * @returns the page (empty past the end) and the exact total
    */
-  signInReports(options: { state: ReportState; limit: number }): Promise<SigninReport[]>;
+  signInReports(
+    options: { state: ReportState; offset: number; limit: number },
+  ): Promise<ReportPage>;
 }
 
 /**

@@ -13,6 +13,7 @@ import type { Exemption, ExemptionStore } from "../../engine/view/exemptions.ts"
 import { StoreError } from "./codec.ts";
 import type { EsContext, SearchPart } from "./es_context.ts";
 import type { IndexName } from "./es_indices.ts";
+import { searchPage } from "./es_paging.ts";
 import { decodeExemption, decodeReport, encodeExemption, encodeReport } from "./security_codec.ts";
 
 /** How many of a person's exemptions a view reads at most. */
@@ -170,12 +171,17 @@ export function esSigninReports(ctx: EsContext): SigninReportStore {
     signInReports(options) {
       return run("read sign-in reports", async () => {
         const open = options.state === "open";
-        const hits = await ctx.search("signin_reports", {
-          query: { term: { handled: !open } },
-          sort: [open ? { reported_at: "asc" } : { handled_at: "desc" }],
-          size: options.limit,
-        });
-        return bodies(hits).map(decodeReport);
+        const { hits, total } = await searchPage(
+          ctx,
+          "signin_reports",
+          {
+            query: { term: { handled: !open } },
+            sort: [open ? { reported_at: "desc" } : { handled_at: "desc" }],
+          },
+          options.offset,
+          options.limit,
+        );
+        return { reports: bodies(hits).map(decodeReport), total };
       });
     },
   };

@@ -33,9 +33,13 @@ export function sqliteSigninReports(db: DatabaseSync, run: Runner): SigninReport
     handle: db.prepare(`UPDATE signin_reports SET handled_at = ?, body = ?
       WHERE id = ? AND handled_at IS NULL`),
     open: db.prepare(`SELECT body FROM signin_reports WHERE handled_at IS NULL
-      ORDER BY reported_at, id LIMIT ?`),
+      ORDER BY reported_at DESC, id DESC LIMIT ? OFFSET ?`),
     handled: db.prepare(`SELECT body FROM signin_reports WHERE handled_at IS NOT NULL
-      ORDER BY handled_at DESC, id LIMIT ?`),
+      ORDER BY handled_at DESC, id DESC LIMIT ? OFFSET ?`),
+    countOpen: db.prepare("SELECT count(*) AS n FROM signin_reports WHERE handled_at IS NULL"),
+    countHandled: db.prepare(
+      "SELECT count(*) AS n FROM signin_reports WHERE handled_at IS NOT NULL",
+    ),
   };
   return {
     reportSignIn(r: SigninReport): Promise<boolean> {
@@ -59,11 +63,16 @@ export function sqliteSigninReports(db: DatabaseSync, run: Runner): SigninReport
     },
 
     signInReports(options) {
-      const list = options.state === "open" ? q.open : q.handled;
-      return run(
-        "read sign-in reports",
-        () => list.all(options.limit).map((r) => decodeReport(String(r.body))),
-      );
+      const open = options.state === "open";
+      const list = open ? q.open : q.handled;
+      const count = open ? q.countOpen : q.countHandled;
+      // one read transaction: the page and its total agree
+      return run("read sign-in reports", () => ({
+        reports: options.limit === 0
+          ? []
+          : list.all(options.limit, options.offset).map((r) => decodeReport(String(r.body))),
+        total: Number(count.get()!.n),
+      }), "read");
     },
   };
 }

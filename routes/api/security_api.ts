@@ -4,10 +4,11 @@
  * - `GET /api/v1/exemptions`: the exemptions in force, soonest to end first, each ending at most
  *   `EXEMPTIONS.MAX_DAYS` after its grant as the people's views honour it; `?email=` every
  *   exemption granted for that person as it was recorded, in force or ended (with any revocation);
- * - `GET /api/v1/signin-reports?state=open|handled`: the "this wasn't me" queue (open: oldest
- *   first; handled: most recently handled first).
+ * - `GET /api/v1/signin-reports?state=open|handled&page=`: one page of the "this wasn't me" queue,
+ *   newest first (open: by when reported; handled: by when handled), with the state's `total`.
  *
- * Dates are ISO-8601. Each read is audited like the person routes.
+ * Dates are ISO-8601. Each record read is audited like the person routes: its target is the
+ * person it is about, its data the record with its id.
  *
  * @module
  */
@@ -16,6 +17,8 @@ import { toWire } from "../../engine/core/wire.ts";
 import { foldEmail } from "../../engine/identity/emails.ts";
 import { isValidEmail } from "../../engine/identity/identifiers.ts";
 import type { AppEnv } from "../context.ts";
+import { auditRecords } from "../guards/audit.ts";
+import { PAGE_REFUSAL, PAGE_SIZE, pageOf } from "../rendering/paging.ts";
 import { apiRefusal as fail } from "../refusals.ts";
 import { exemptionsInForce } from "../security/panel.tsx";
 import { privilegedCaller } from "./api_caller.ts";
@@ -27,27 +30,33 @@ const LIMIT = 1000;
 export const securityApi: Hono<AppEnv> = new Hono<AppEnv>();
 
 securityApi.get("/exemptions", async (c) => {
-  const user = await privilegedCaller(c); // refusals: app.onError (routes/refusals.ts)
-  const { store, log } = c.var.deps;
+  await privilegedCaller(c); // refusals: app.onError (routes/refusals.ts)
+  const { store } = c.var.deps;
   const email = c.req.query("email");
   if (email !== undefined && !isValidEmail(email)) return fail(c, 400, "Invalid email address.");
   const list = email === undefined
     ? await exemptionsInForce(c, LIMIT)
     : await store.exemptions.exemptionsFor(foldEmail(email));
-  log.info("data access", { audit: true, accessing_user: user.email, record_type: "exemptions" });
+  auditRecords(
+    c,
+    "exemption",
+    list,
+    email === undefined ? "api exemptions" : "api exemptions of a person",
+  );
   return c.json({ exemptions: toWire(list) });
 });
 
 securityApi.get("/signin-reports", async (c) => {
-  const user = await privilegedCaller(c); // refusals: app.onError (routes/refusals.ts)
+  await privilegedCaller(c); // refusals: app.onError (routes/refusals.ts)
   const state = c.req.query("state") ?? "open";
   if (state !== "open" && state !== "handled") return fail(c, 400, "state is open or handled.");
-  const { store, log } = c.var.deps;
-  const reports = await store.signinReports.signInReports({ state, limit: LIMIT });
-  log.info("data access", {
-    audit: true,
-    accessing_user: user.email,
-    record_type: "signin-reports",
+  const pageNo = pageOf(c.req.query("page"));
+  if (pageNo === null) return fail(c, 400, PAGE_REFUSAL);
+  const { reports, total } = await c.var.deps.store.signinReports.signInReports({
+    state,
+    offset: (pageNo - 1) * PAGE_SIZE,
+    limit: PAGE_SIZE,
   });
-  return c.json({ reports: toWire(reports) });
+  auditRecords(c, "signin-report", reports, `api signin-reports state=${state} page=${pageNo}`);
+  return c.json({ state, page: pageNo, pageSize: PAGE_SIZE, total, reports: toWire(reports) });
 });

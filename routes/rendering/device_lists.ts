@@ -16,6 +16,7 @@ import { practiceName } from "../../engine/practices/practice_titles.ts";
 import type { PracticeSet } from "../../engine/practices/practices.ts";
 import { csvLine } from "../../lib/csv.ts";
 import { practiceStates } from "../../views/device_rows.tsx";
+import { PAGE_REFUSAL, pageOf } from "./paging.ts";
 
 /** The enabled practices' names by key, for the dashboard's rows. */
 export function practiceTitles(practices: PracticeSet): Record<string, string> {
@@ -27,8 +28,7 @@ export function practiceTitles(practices: PracticeSet): Record<string, string> {
   return out;
 }
 
-/** Rows per page of a list. */
-export const PAGE_SIZE = 50;
+export { PAGE_SIZE } from "./paging.ts";
 
 const STATUSES = new Set(["critical", "suggested", "ok", "unknown", "na", "exempt", "failing"]);
 const RATINGS = new Set<string>(HEADLINES);
@@ -62,10 +62,8 @@ export function parseList(get: (key: string) => string | undefined): ParsedList 
   }
   const sort = get("sort") ?? "overdue";
   if (sort !== "overdue" && sort !== "owner") return { error: `"sort" is "overdue" or "owner"` };
-  const page = Number(get("page") ?? "1");
-  if (!Number.isInteger(page) || page < 1 || page > 100_000) {
-    return { error: `"page" is a whole number from 1` };
-  }
+  const page = pageOf(get("page"));
+  if (page === null) return { error: PAGE_REFUSAL };
   return { query: { ...out, sort }, page };
 }
 

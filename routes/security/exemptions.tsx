@@ -2,7 +2,8 @@
  * `/security/exemptions` (privileged): the exemptions in force and, for granters
  * (`EXEMPTION_GRANTERS`), granting one for a person (`?email=` picks the person, whose devices the
  * form offers) and revoking one. Every change is a CSRF-checked form answered with a 303 (422 with
- * the form again when refused), recorded in the exemption itself (who, when, why) and in the log.
+ * the form again when refused), recorded in the exemption itself (who, when, why), in the log and
+ * in the request logger plugins.
  *
  * @module
  */
@@ -14,7 +15,7 @@ import { isValidEmail } from "../../engine/identity/identifiers.ts";
 import { deviceNames, osLine } from "../../views/devices.tsx";
 import { type DeviceChoice, ExemptionsPage, type GrantForm } from "../../views/exemptions.tsx";
 import type { AppEnv, Ctx } from "../context.ts";
-import { audit } from "../guards/audit.ts";
+import { audit, auditChange } from "../guards/audit.ts";
 import { csrfOk, formOf } from "../guards/forms.ts";
 import { viewFor } from "../rendering/person_data.ts";
 import { errorPage, page } from "../rendering/render.tsx";
@@ -86,7 +87,7 @@ exemptionRoutes.get("/security/exemptions", async (c) => {
 
 exemptionRoutes.post("/security/exemptions", async (c) => {
   const user = c.var.user;
-  const { config, now, store, log } = c.var.deps;
+  const { config, now, store } = c.var.deps;
   if (!user || !canGrantExemptions(config, user)) {
     return errorPage(c, 403, "Only the people in EXEMPTION_GRANTERS may grant exemptions.");
   }
@@ -129,11 +130,8 @@ exemptionRoutes.post("/security/exemptions", async (c) => {
     throw error;
   }
   await store.exemptions.grantExemption(exemption);
-  log.info("exemption granted", {
-    audit: true,
-    by: user.email,
-    exemption: exemption.id,
-    email: exemption.email,
+  auditChange(c, exemption.email, "exemption", "exemption granted", {
+    id: exemption.id,
     device: exemption.device ?? "every device",
     practice,
     until: exemption.expiresAt.toISOString(),
@@ -144,7 +142,7 @@ exemptionRoutes.post("/security/exemptions", async (c) => {
 
 exemptionRoutes.post("/security/exemptions/:id/revoke", async (c) => {
   const user = c.var.user;
-  const { config, now, store, log } = c.var.deps;
+  const { config, now, store } = c.var.deps;
   if (!user || !canGrantExemptions(config, user)) {
     return errorPage(c, 403, "Only the people in EXEMPTION_GRANTERS may revoke exemptions.");
   }
@@ -160,12 +158,6 @@ exemptionRoutes.post("/security/exemptions/:id/revoke", async (c) => {
   if (revoked === null) {
     return errorPage(c, 409, "This exemption was already revoked, or does not exist.");
   }
-  log.info("exemption revoked", {
-    audit: true,
-    by: user.email,
-    exemption: id,
-    email: revoked.email,
-    reason,
-  });
+  auditChange(c, revoked.email, "exemption", "exemption revoked", { id, reason });
   return c.redirect("/security/exemptions?done=revoked", 303);
 });

@@ -1,7 +1,9 @@
 /**
- * `/security/reports`: the queue of "this wasn't me" reports, for privileged people only, and
+ * `/security/reports?state=open|handled&page=`: the queue of "this wasn't me" reports, for
+ * privileged people only — newest first, {@link PAGE_SIZE} a page, with the state's total; every
+ * report shown is audited (who read it, with the state and page) — and
  * `POST /security/reports/:id/handle` to mark one handled (CSRF-checked form, 303, audited in the
- * log and in the report itself: who, when, note).
+ * log, the request logger plugins and the report itself: who, when, note).
  *
  * @module
  */
@@ -10,11 +12,11 @@ import type { ReportState } from "../../engine/core/signin_reports.ts";
 import { ReportQueue } from "../../views/security_reports.tsx";
 import { sourceLabel } from "../../views/source_label.ts";
 import type { AppEnv } from "../context.ts";
+import { auditChange, auditRecords } from "../guards/audit.ts";
 import { csrfOk, formOf } from "../guards/forms.ts";
+import { PAGE_REFUSAL, PAGE_SIZE, pageOf } from "../rendering/paging.ts";
 import { errorPage, page } from "../rendering/render.tsx";
 
-/** Most reports a page lists. */
-const LIMIT = 200;
 const ID_RE = /^[0-9a-f]{32}$/;
 
 /** The reports sub-app (mounted after the signed-in check). */
@@ -25,14 +27,21 @@ reportRoutes.get("/security/reports", async (c) => {
     return errorPage(c, 403, "The reports are only for the security team.");
   }
   const state: ReportState = c.req.query("state") === "handled" ? "handled" : "open";
+  const pageNo = pageOf(c.req.query("page"));
+  if (pageNo === null) return errorPage(c, 400, `${PAGE_REFUSAL}.`);
   const { store, config, log } = c.var.deps;
-  let reports;
+  let found;
   try {
-    reports = await store.signinReports.signInReports({ state, limit: LIMIT });
+    found = await store.signinReports.signInReports({
+      state,
+      offset: (pageNo - 1) * PAGE_SIZE,
+      limit: PAGE_SIZE,
+    });
   } catch (error: unknown) {
     log.error("cannot read sign-in reports", { error: String(error) });
     return errorPage(c, 503, "The reports cannot be read right now. Try again in a moment.");
   }
+  auditRecords(c, "signin-report", found.reports, `report queue state=${state} page=${pageNo}`);
   const labels = config.UI.sourceLabels ?? {};
   return page(
     c,
@@ -41,7 +50,10 @@ reportRoutes.get("/security/reports", async (c) => {
       <h1>“This wasn't me” reports</h1>
       <ReportQueue
         state={state}
-        reports={reports}
+        reports={found.reports}
+        total={found.total}
+        page={pageNo}
+        pageSize={PAGE_SIZE}
         csrf={c.var.user.csrf}
         labels={(s) => sourceLabel(s, labels)}
         handledNow={c.req.query("handled") === "1"}
@@ -60,7 +72,7 @@ reportRoutes.post("/security/reports/:id/handle", async (c) => {
   const id = c.req.param("id");
   if (!ID_RE.test(id)) return errorPage(c, 404, "There is no such report.");
   const note = (form.note ?? "").trim().slice(0, 1000);
-  const { store, now, log } = c.var.deps;
+  const { store, now } = c.var.deps;
   const handled = await store.signinReports.handleSignInReport(id, {
     by: user.email,
     at: now(),
@@ -69,11 +81,9 @@ reportRoutes.post("/security/reports/:id/handle", async (c) => {
   if (handled === null) {
     return errorPage(c, 409, "This report was already handled, or does not exist.");
   }
-  log.info("sign-in report handled", {
-    audit: true,
-    by: user.email,
-    report: id,
-    email: handled.email,
+  auditChange(c, handled.email, "signin-report", "sign-in report handled", {
+    id,
+    note: handled.handled!.note,
   });
   return c.redirect("/security/reports?handled=1", 303);
 });

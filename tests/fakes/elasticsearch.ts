@@ -7,7 +7,11 @@
  * Stethoscope uses — ping, index create/exists with mappings (`dynamic: strict` enforced at the top
  * level), documents by id (index, create, get, update with `if_seq_no`/`if_primary_term`), `_mget`,
  * `_bulk`, `_search` (term, terms — with a terms lookup `{index, id, path}` too —, range, match,
- * ids, exists, bool; sort, size, from, `seq_no_primary_term`), `_msearch` (NDJSON header and body
+ * ids, exists, bool; sort, size, from, `seq_no_primary_term`, `search_after`, `_source: false`;
+ * `from + size` at most 10,000 — `index.max_result_window` — and `hits.total` exact only up to
+ * `track_total_hits`, 10,000 by default, as the "Paginate search results" reference documents),
+ * points in time (`POST /{index}/_pit`, a search with `pit`, `DELETE /_pit`; the `_shard_doc`
+ * tiebreaker is a document's place in its index; no snapshot is kept), `_msearch` (NDJSON header and body
  * lines; each search answered or its error answered in its place, as the multi search API
  * documents), `_count`, `_delete_by_query` — and the `x-elastic-product` header the official
  * client checks. Writes are visible at once (as if every write refreshed).
@@ -76,6 +80,24 @@ export interface FakeElasticsearch {
    */
   putDoc(index: string, id: string, source: Json): Promise<void>;
   close(): Promise<void>;
+}
+
+/** `index.max_result_window`'s default: `from + size` of one search may not exceed it. */
+const MAX_RESULT_WINDOW = 10_000;
+
+/**
+ * `hits.total` as Elasticsearch counts it: exact up to `track_total_hits` (10,000 by default),
+ * then that bound with `relation: "gte"`; absent when `track_total_hits` is `false`.
+ */
+function totalHits(
+  count: number,
+  track: unknown,
+): { total?: { value: number; relation: "eq" | "gte" } } {
+  if (track === false) return {};
+  const bound = track === true ? Infinity : typeof track === "number" ? track : MAX_RESULT_WINDOW;
+  return count > bound
+    ? { total: { value: bound, relation: "gte" } }
+    : { total: { value: count, relation: "eq" } };
 }
 
 const HEADERS = {
@@ -238,25 +260,45 @@ function matches(doc: FakeDoc, query: Json | undefined): boolean {
   }
 }
 
-function sortDocs(docs: FakeDoc[], sort: unknown): FakeDoc[] {
-  const keys = (sort === undefined ? [] : ([] as unknown[]).concat(sort)).map((k) => {
+/** One sort key of a request: a field (or `_shard_doc`, the point in time's tiebreaker). */
+type SortKey = { f: string; desc: boolean };
+
+function sortKeys(sort: unknown): SortKey[] {
+  return (sort === undefined ? [] : ([] as unknown[]).concat(sort)).map((k) => {
     if (typeof k === "string") return { f: k, desc: false };
     const [f, o] = only(k);
     const order = typeof o === "string" ? o : (o as Json).order;
     return { f, desc: order === "desc" };
   });
-  return [...docs].sort((a, b) => {
-    for (const { f, desc } of keys) {
-      const x = values(a._source, f)[0];
-      const y = values(b._source, f)[0];
-      if (x === y) continue;
-      if (x === undefined) return 1;
-      if (y === undefined) return -1;
-      const c = comparable(x) < comparable(y) ? -1 : 1;
-      return desc ? -c : c;
-    }
-    return 0;
-  });
+}
+
+/** Compares two documents' sort values key by key; a missing value sorts last. */
+function compareTuples(keys: SortKey[], x: unknown[], y: unknown[]): number {
+  for (const [i, { desc }] of keys.entries()) {
+    const a = x[i];
+    const b = y[i];
+    if (a === b) continue;
+    if (a === undefined || a === null) return 1;
+    if (b === undefined || b === null) return -1;
+    const c = comparable(a) < comparable(b) ? -1 : 1;
+    return desc ? -c : c;
+  }
+  return 0;
+}
+
+/**
+ * Documents in the order of `sort`, each with its sort values (the `sort` array a hit carries).
+ * `_shard_doc` is the document's place in its index (the fake's one shard), as the point-in-time
+ * tiebreaker Elasticsearch adds.
+ */
+function sortDocs(docs: FakeDoc[], sort: unknown): { d: FakeDoc; sort: unknown[] }[] {
+  const keys = sortKeys(sort);
+  const place = new Map(docs.map((d, i) => [d, i]));
+  const rows = docs.map((d) => ({
+    d,
+    sort: keys.map(({ f }) => f === "_shard_doc" ? place.get(d) : values(d._source, f)[0]),
+  }));
+  return rows.sort((a, b) => compareTuples(keys, a.sort, b.sort));
 }
 
 /**
@@ -274,6 +316,9 @@ export function startFakeElasticsearch(
   const major = options.major ?? 9;
   const indices: FakeElasticsearch["indices"] = new Map();
   let seq = 0;
+  /** Open points in time: id → the index expression they were opened on. */
+  const pits = new Map<string, string>();
+  let pitSeq = 0;
 
   function resolve(expr: string): { name: string; docs: Map<string, FakeDoc> }[] {
     const out = [];
@@ -379,7 +424,12 @@ export function startFakeElasticsearch(
       [...i.docs.values()].map((d) => ({ index: i.name, d }))
     );
     const hits = all.filter(({ d }) => matches(d, body.query as Json | undefined));
-    const sorted = sortDocs(hits.map((h) => h.d), body.sort);
+    let sorted = sortDocs(hits.map((h) => h.d), body.sort);
+    if (Array.isArray(body.search_after)) {
+      const keys = sortKeys(body.sort);
+      const after = body.search_after as unknown[];
+      sorted = sorted.filter((r) => compareTuples(keys, r.sort, after) > 0);
+    }
     const byDoc = new Map(hits.map((h) => [h.d, h.index]));
     const from = Number(body.from ?? 0);
     const page = sorted.slice(from, from + Number(body.size ?? 10));
@@ -388,19 +438,39 @@ export function startFakeElasticsearch(
       timed_out: false,
       _shards: { total: 1, successful: 1, skipped: 0, failed: 0 },
       hits: {
-        total: { value: hits.length, relation: "eq" },
+        ...totalHits(hits.length, body.track_total_hits),
         max_score: null,
-        hits: page.map((d) => ({
+        hits: page.map(({ d, sort }) => ({
           _index: byDoc.get(d),
           _id: d._id,
           _score: null,
-          _source: structuredClone(d._source),
+          ...(body._source === false ? {} : { _source: structuredClone(d._source) }),
           ...(body.seq_no_primary_term === true
             ? { _seq_no: d._seq_no, _primary_term: d._primary_term }
             : {}),
+          ...(body.sort === undefined ? {} : { sort }),
         })),
       },
     };
+  }
+
+  /** A search over HTTP: the result window checked, a point in time's index resolved. */
+  function httpSearch(index: string | undefined, body: Json): Response {
+    const window = Number(body.from ?? 0) + Number(body.size ?? 10);
+    if (window > MAX_RESULT_WINDOW) {
+      return esError(
+        400,
+        "illegal_argument_exception",
+        `Result window is too large, from + size must be less than or equal to: [${MAX_RESULT_WINDOW}] but was [${window}].`,
+      );
+    }
+    const pit = body.pit as { id?: string } | undefined;
+    if (pit === undefined) return reply(search(index ?? "*", body));
+    const names = pits.get(String(pit.id));
+    if (index !== undefined || names === undefined) {
+      return esError(404, "search_context_missing_exception", `No search context found`);
+    }
+    return reply({ ...search(names, body), pit_id: pit.id });
   }
 
   function msearch(defaultIndex: string | undefined, text: string): Response {
@@ -501,13 +571,24 @@ export function startFakeElasticsearch(
         return reply({ acknowledged: true, shards_acknowledged: true, index: a });
       }
     }
-    if (b === "_search") return reply(search(a!, json()));
+    if (b === "_search") return httpSearch(a!, json());
+    if (a === "_search" && b === undefined) return httpSearch(undefined, json());
+    if (b === "_pit" && m === "POST") {
+      const id = `pit-${++pitSeq}`;
+      pits.set(id, a!);
+      return reply({ id, _shards: { total: 1, successful: 1, skipped: 0, failed: 0 } });
+    }
+    if (a === "_pit" && b === undefined && m === "DELETE") {
+      const freed = pits.delete(String(json().id));
+      return reply({ succeeded: true, num_freed: freed ? 1 : 0 });
+    }
     if (b === "_count") {
-      return reply({ count: search(a!, { ...json(), size: 1e9 }).hits.total.value });
+      const all = search(a!, { ...json(), size: 1e9, track_total_hits: true });
+      return reply({ count: all.hits.total!.value });
     }
     if (b === "_refresh") return reply({ _shards: { total: 1, successful: 1, failed: 0 } });
     if (b === "_delete_by_query") {
-      const hits = search(a!, { ...json(), size: 1e9 }).hits.hits;
+      const hits = search(a!, { ...json(), size: 1e9, track_total_hits: true }).hits.hits;
       for (const h of hits) indices.get(h._index!)?.docs.delete(h._id);
       return reply({ deleted: hits.length, failures: [] });
     }

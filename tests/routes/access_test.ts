@@ -1,11 +1,9 @@
 import assert from "node:assert/strict";
-import { z } from "zod";
 import { createLogger } from "../../config/log.ts";
 import type { AccessRecord } from "../../engine/core/ports.ts";
-import { definePlugin } from "../../plugins/plugin.ts";
 import { mintToken } from "../../routes/api/tokens.ts";
 import { csrfOf, demoWith, startApp, type TestApp } from "../support/app.ts";
-import { registryWith } from "../support/sources.ts";
+import { auditRecorder } from "../support/audit_recorder.ts";
 import { decodeBase64Url, encodeBase64Url } from "../../lib/base64url.ts";
 
 const A = "one-red@example.com";
@@ -13,24 +11,6 @@ const B = "user@example.com";
 const ADMIN = "green@example.com";
 /** Strings only B's data contains: a device name, a sign-in address, an alert id. */
 const B_MARKERS = ["fry-mbp", "DECAFBAD00", "203.0.113.77", "198.51.100.23", "firewall-fry"];
-
-/** A request logger that keeps every audit record. */
-function recorder(): { records: AccessRecord[]; registry: ReturnType<typeof registryWith> } {
-  const records: AccessRecord[] = [];
-  const module = definePlugin(z.object({}).strict(), (_, ctx) => ({
-    name: ctx.name,
-    timeoutMs: ctx.timeoutMs,
-    log: (record: AccessRecord) => void records.push(record),
-  }), { kinds: ["request_logger"], summary: "test audit recorder" });
-  return {
-    records,
-    registry: registryWith({
-      recorder: {
-        load: () => Promise.resolve({ default: module }),
-      },
-    }),
-  };
-}
 
 function assertNoDataOfB(body: string, what: string): void {
   for (const m of B_MARKERS) assert.ok(!body.includes(m), `${what} leaked ${m}`);
@@ -65,7 +45,7 @@ const PATH_VARIANTS = [
 ];
 
 async function setUp(): Promise<{ app: TestApp; records: AccessRecord[] }> {
-  const { records, registry } = recorder();
+  const { records, registry } = auditRecorder();
   const app = await startApp({
     registry,
     config: demoWith({ PLUGINS: { demo: {}, recorder: {} }, PRIVILEGED_USERS: [ADMIN] }),

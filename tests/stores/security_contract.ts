@@ -110,11 +110,10 @@ export async function securityContract(step: ContractStep): Promise<void> {
     );
     const later = { ...REPORT, id: "f".repeat(32), reportedAt: at(7), signInKey: "event:duo:b" };
     await s.signinReports.reportSignIn(later);
-    assert.deepEqual(await s.signinReports.signInReports({ state: "open", limit: 10 }), [
-      REPORT,
-      later,
-    ]);
-    assert.deepEqual(await s.signinReports.signInReports({ state: "handled", limit: 10 }), []);
+    const list = (state: "open" | "handled", offset = 0, limit = 10) =>
+      s.signinReports.signInReports({ state, offset, limit });
+    assert.deepEqual(await list("open"), { reports: [later, REPORT], total: 2 }, "newest first");
+    assert.deepEqual(await list("handled"), { reports: [], total: 0 });
     const handling = { by: "security@example.com", at: at(30), note: "Password reset, ticket 42" };
     assert.deepEqual(await s.signinReports.handleSignInReport(REPORT.id, handling), {
       ...REPORT,
@@ -126,10 +125,49 @@ export async function securityContract(step: ContractStep): Promise<void> {
       "handled already",
     );
     assert.equal(await s.signinReports.handleSignInReport("0".repeat(32), handling), null);
-    assert.deepEqual(await s.signinReports.signInReports({ state: "open", limit: 10 }), [later]);
-    assert.deepEqual(await s.signinReports.signInReports({ state: "handled", limit: 10 }), [
-      { ...REPORT, handled: handling },
-    ]);
-    assert.equal((await s.signinReports.signInReports({ state: "open", limit: 0 })).length, 0);
+    assert.deepEqual(await list("open"), { reports: [later], total: 1 });
+    assert.deepEqual(await list("handled"), {
+      reports: [{ ...REPORT, handled: handling }],
+      total: 1,
+    });
+    assert.deepEqual(await list("open", 0, 0), { reports: [], total: 1 }, "the total alone");
+  });
+
+  await step("signInReports() pages newest first, every report once, with the total", async (s) => {
+    // seven reports at seconds 10 to 15, two of them at second 13
+    const ids = ["a", "b", "c", "d", "e", "f", "0"].map((c) => c.repeat(32));
+    const seconds = [10, 11, 12, 13, 14, 15, 13];
+    for (const [i, id] of ids.entries()) {
+      await s.signinReports.reportSignIn({
+        ...REPORT,
+        id,
+        reportedAt: at(seconds[i]!),
+        signInKey: `event:duo:${i}`,
+      });
+    }
+    const page = async (offset: number) => {
+      const got = await s.signinReports.signInReports({ state: "open", offset, limit: 3 });
+      return { ids: got.reports.map((r) => r.id[0]).join(""), total: got.total };
+    };
+    const pages = [await page(0), await page(3), await page(6)];
+    assert.deepEqual(pages.map((p) => p.total), [7, 7, 7]);
+    const order = pages.map((p) => p.ids).join("");
+    assert.ok(order === "fed0cba" || order === "fe0dcba", `newest first, each once: ${order}`);
+    assert.deepEqual(await page(9), { ids: "", total: 7 }, "past the end");
+    await s.signinReports.handleSignInReport("c".repeat(32), {
+      by: "security@example.com",
+      at: at(40),
+      note: "",
+    });
+    await s.signinReports.handleSignInReport("a".repeat(32), {
+      by: "security@example.com",
+      at: at(41),
+      note: "",
+    });
+    const handled = await s.signinReports.signInReports({ state: "handled", offset: 0, limit: 5 });
+    assert.deepEqual(handled.reports.map((r) => r.id[0]), ["a", "c"], "latest handled first");
+    assert.equal(handled.total, 2);
+    assert.deepEqual((await page(3)).total, 5);
+    assert.equal((await page(3)).ids.slice(-1), "b");
   });
 }

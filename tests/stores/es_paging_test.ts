@@ -1,0 +1,104 @@
+/**
+ * The Elasticsearch store's security lists past 10,000 records: `from` + `size` may not go past
+ * `index.max_result_window` (10,000) and `hits.total` is exact only up to 10,000 unless asked
+ * (Elasticsearch reference, "Paginate search results" — the loopback fake enforces both), so the
+ * report queue's later pages walk there with `search_after` in a point in time, and its total is
+ * exact. The reports are seeded straight into the fake's index, as the store writes them
+ * (`reportDoc()` fields, the body by `encodeReport()`).
+ *
+ * @module
+ */
+import assert from "node:assert/strict";
+import { silentLogger } from "../../config/log.ts";
+import type { SigninReport } from "../../engine/core/signin_reports.ts";
+import { createElasticsearchStore } from "../../plugins/stores/elasticsearch.ts";
+import { encodeReport } from "../../plugins/stores/security_codec.ts";
+import { startFakeElasticsearch } from "../fakes/elasticsearch.ts";
+import { at } from "./store_contract.ts";
+
+const OPEN = 10_050;
+
+function report(i: number): SigninReport {
+  return {
+    id: i.toString(16).padStart(32, "0"),
+    email: `p${i}@example.com`,
+    reportedAt: at(i),
+    signInKey: `event:duo:${i}`,
+    signIn: {
+      source: "duo",
+      id: String(i),
+      type: "authentication",
+      success: true,
+      reason: "user_approved",
+      ip_address: "198.51.100.23",
+      timestamp: at(i),
+      username: `p${i}`,
+    },
+  };
+}
+
+Deno.test("the Elasticsearch report queue pages past 10,000 with an exact total", async () => {
+  const fake = startFakeElasticsearch();
+  const store = await createElasticsearchStore({
+    ELASTICSEARCH_HOSTS: [fake.url],
+    ELASTICSEARCH_INDEX_PREFIX: "t-",
+    log: silentLogger,
+  });
+  try {
+    const docs = fake.indices.get("t-signin_reports")!.docs;
+    for (let i = 0; i < OPEN; i++) {
+      const r = report(i);
+      docs.set(r.id, {
+        _id: r.id,
+        _seq_no: i,
+        _primary_term: 1,
+        _source: {
+          email: r.email,
+          reported_at: r.reportedAt.getTime(),
+          handled: false,
+          body: encodeReport(r),
+        },
+      });
+    }
+    const list = store.signinReports;
+    const first = await list.signInReports({ state: "open", offset: 0, limit: 50 });
+    assert.equal(first.total, OPEN, "exact, not 10,000");
+    assert.deepEqual(first.reports.map((r) => r.email).slice(0, 2), [
+      "p10049@example.com",
+      "p10048@example.com",
+    ]);
+    // straddling the window, and wholly past it
+    const across = await list.signInReports({ state: "open", offset: 9_980, limit: 50 });
+    assert.deepEqual(
+      across.reports.map((r) => r.signIn.id),
+      [...Array(50)].map((_, k) => String(OPEN - 1 - 9_980 - k)),
+    );
+    const last = await list.signInReports({ state: "open", offset: 10_000, limit: 100 });
+    assert.deepEqual(
+      last.reports.map((r) => r.signIn.id),
+      [...Array(50)].map((_, k) => String(49 - k)),
+    );
+    assert.equal(last.total, OPEN);
+    assert.deepEqual(await list.signInReports({ state: "open", offset: 20_000, limit: 50 }), {
+      reports: [],
+      total: OPEN,
+    });
+    assert.deepEqual(
+      (await list.signInReports({ state: "open", offset: 0, limit: 0 })).total,
+      OPEN,
+      "the Dashboard's count",
+    );
+    const pits = fake.requests.filter((r) => r.path.endsWith("/_pit"));
+    assert.deepEqual(pits.map((r) => r.method), [
+      "POST",
+      "DELETE",
+      "POST",
+      "DELETE",
+      "POST",
+      "DELETE",
+    ]);
+  } finally {
+    await store.close();
+    await fake.close();
+  }
+});
