@@ -1,6 +1,6 @@
 /**
  * The security team's exemptions page (`/security/exemptions`): the exemptions in force, soonest
- * to end first, each with who granted it, when and why and a form to revoke it (with a reason);
+ * to end first, 50 a page with the total (the page in the URL), each with who granted it, when and why and a form to revoke it (with a reason);
  * and, for granters, the form that grants one for a person — one of their devices or all of
  * them, one practice, a reason and an expiry. Plain forms: works without JavaScript.
  *
@@ -10,6 +10,7 @@ import type { Child } from "hono/jsx";
 import type { Exemption } from "../engine/view/exemptions.ts";
 import { dayAndMonth, fullDate } from "./format.ts";
 import { CsrfField } from "./notifications.tsx";
+import { Pager, pageSpan } from "./pager.tsx";
 
 /** A device the grant form offers: its key and how the granter recognises it. */
 export interface DeviceChoice {
@@ -33,7 +34,12 @@ export interface GrantForm {
 
 /** Props of {@link ExemptionsPage}. */
 export interface ExemptionsProps {
+  /** One page of the exemptions in force, soonest to end first. */
   active: readonly Exemption[];
+  /** How many are in force, the page shown (from 1) and how many a page holds. */
+  total: number;
+  page: number;
+  pageSize: number;
   practiceName: (key: string) => string;
   csrf: string | undefined;
   /** Whether the viewer may grant and revoke (`EXEMPTION_GRANTERS`). */
@@ -117,6 +123,15 @@ function Grant(props: { g: GrantForm; csrf: string | undefined }): Child {
   );
 }
 
+/** "37 exemptions in force, showing 1–37", or why the page is empty. */
+function countLine(props: ExemptionsProps): string {
+  const { first, last, pages } = pageSpan(props);
+  if (props.total === 0) return "No exemption is in force.";
+  const what = `${props.total} exemption${props.total === 1 ? "" : "s"} in force`;
+  if (first === 0) return `${what}; page ${props.page} is past the last page (${pages}).`;
+  return `${what}, showing ${first}–${last}.`;
+}
+
 /** The page body. */
 export function ExemptionsPage(props: ExemptionsProps): Child {
   return (
@@ -135,7 +150,8 @@ export function ExemptionsPage(props: ExemptionsProps): Child {
       )}
       {props.grant && <Grant g={props.grant} csrf={props.csrf} />}
       <h2>In force, soonest to end first</h2>
-      {props.active.length === 0 ? <p>No exemption is in force.</p> : (
+      <p class="lead">{countLine(props)}</p>
+      {props.active.length > 0 && (
         <div class="table-scroll">
           <table>
             <thead>
@@ -155,6 +171,12 @@ export function ExemptionsPage(props: ExemptionsProps): Child {
           </table>
         </div>
       )}
+      <Pager
+        page={props.page}
+        total={props.total}
+        pageSize={props.pageSize}
+        href={(p) => p === 1 ? "/security/exemptions" : `/security/exemptions?page=${p}`}
+      />
     </div>
   );
 }

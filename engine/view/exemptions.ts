@@ -55,10 +55,17 @@ export interface ExemptionStore {
   /** Every exemption granted for the person (folded email), in force or ended, oldest first. */
   exemptionsFor(email: string): Promise<Exemption[]>;
   /**
-   * Exemptions in force at `at` (not revoked, `expiresAt` after it), soonest to end first, at
-   * most `limit`.
+   * One page of the exemptions in force at `at` — not revoked, their stored `expiresAt` after it,
+   * and granted at or after `grantedFrom` when given (the earliest grant the maximum length still
+   * covers) — soonest to end first (equal ends in an order of the store's own, the same on every
+   * page), and how many there are. Every one is on some page: a store that cannot answer the page
+   * its total promises throws.
+   *
+   * @param options `offset` skipped; `limit` at most this many (0: only the total)
    */
-  activeExemptions(options: { at: Date; limit: number }): Promise<Exemption[]>;
+  activeExemptions(
+    options: { at: Date; grantedFrom?: Date; offset: number; limit: number },
+  ): Promise<{ exemptions: Exemption[]; total: number }>;
 }
 
 /** The reader a person's view needs. */

@@ -28,7 +28,12 @@ export type Hit = {
 export interface SearchPart<T> {
   index: IndexName;
   body: Record<string, unknown>;
-  decode(hits: Hit[]): T;
+  /**
+   * The answer from the search's hits, and from how many documents matched (`hits.total.value`:
+   * exact up to `track_total_hits`, 10,000 by default) — more than the hits means the search's
+   * `size` cut the answer short.
+   */
+  decode(hits: Hit[], total: number): T;
 }
 
 /** The answers of a record of parts, by the same keys. */
@@ -93,6 +98,11 @@ export interface EsContext {
     options: { label: string; attempts: number; refresh?: "wait_for" },
     decide: (source: Record<string, unknown> | null) => Decision<T>,
   ): Promise<T>;
+}
+
+/** `hits.total` as a number (0 when the search did not count). */
+export function totalOf(total: number | { value: number } | undefined): number {
+  return typeof total === "number" ? total : total?.value ?? 0;
 }
 
 /** The version a document was read at (`_seq_no`, `_primary_term`). */
@@ -178,7 +188,7 @@ export function esContext(
     },
     async read<T>(part: SearchPart<T>): Promise<T> {
       const result = await client.search({ index: index(part.index), ...part.body });
-      return part.decode(result.hits.hits as Hit[]);
+      return part.decode(result.hits.hits as Hit[], totalOf(result.hits.total));
     },
     async msearch<P extends Record<string, SearchPart<unknown>>>(parts: P) {
       const entries = Object.entries(parts);
@@ -188,7 +198,7 @@ export function esContext(
       const out: Record<string, unknown> = {};
       entries.forEach(([key, part], i) => {
         const answer = responses[i] as { error?: { type?: string; reason?: string } } & {
-          hits?: { hits: Hit[] };
+          hits?: { hits: Hit[]; total?: number | { value: number } };
         };
         if (answer === undefined || answer.error !== undefined || answer.hits === undefined) {
           const e = answer?.error;
@@ -196,7 +206,7 @@ export function esContext(
             `the ${part.index} search failed: ${e?.type ?? "no answer"}: ${e?.reason ?? ""}`.trim(),
           );
         }
-        out[key] = part.decode(answer.hits.hits);
+        out[key] = part.decode(answer.hits.hits, totalOf(answer.hits.total));
       });
       return out as PartAnswers<P>;
     },

@@ -11,7 +11,7 @@
  * @module
  */
 import { StoreError } from "./codec.ts";
-import type { EsContext, Hit } from "./es_context.ts";
+import { type EsContext, type Hit, totalOf } from "./es_context.ts";
 import type { IndexName } from "./es_indices.ts";
 
 /** `index.max_result_window`'s default: the furthest one `from` + `size` search reaches. */
@@ -28,9 +28,6 @@ export interface ListQuery {
 type SearchAnswer = {
   hits: { total?: number | { value: number }; hits: (Hit & { sort?: unknown[] })[] };
 };
-
-const totalOf = (a: SearchAnswer) =>
-  typeof a.hits.total === "number" ? a.hits.total : a.hits.total?.value ?? 0;
 
 /**
  * Records `offset` to `offset + limit` of a list, and how many the list holds.
@@ -54,9 +51,10 @@ export async function searchPage(
   if (!Number.isInteger(limit) || limit < 0 || limit > RESULT_WINDOW) {
     throw new StoreError(`A page holds 0 to ${RESULT_WINDOW} records, not ${limit}`);
   }
+  const want: Want = { ctx, index: ctx.index(name), q, offset, limit };
   const { hits, total } = offset + limit <= RESULT_WINDOW
-    ? await windowPage(ctx, name, q, offset, limit)
-    : await walkedPage(ctx, name, q, offset, limit);
+    ? await windowPage(want)
+    : await walkedPage(want);
   const expected = Math.max(0, Math.min(limit, total - offset));
   if (hits.length !== expected) {
     throw new StoreError(
@@ -66,16 +64,15 @@ export async function searchPage(
   return { hits, total };
 }
 
+/** One page asked for: of which list, where. */
+type Want = { ctx: EsContext; index: string; q: ListQuery; offset: number; limit: number };
+
 async function windowPage(
-  ctx: EsContext,
-  name: IndexName,
-  q: ListQuery,
-  offset: number,
-  limit: number,
+  { ctx, index, q, offset, limit }: Want,
 ): Promise<{ hits: Hit[]; total: number }> {
   const answer = await ctx.client.search(
     {
-      index: ctx.index(name),
+      index,
       query: q.query,
       sort: q.sort,
       from: offset,
@@ -83,18 +80,14 @@ async function windowPage(
       track_total_hits: true,
     } as Parameters<typeof ctx.client.search>[0],
   ) as unknown as SearchAnswer;
-  return { hits: answer.hits.hits, total: totalOf(answer) };
+  return { hits: answer.hits.hits, total: totalOf(answer.hits.total) };
 }
 
 async function walkedPage(
-  ctx: EsContext,
-  name: IndexName,
-  q: ListQuery,
-  offset: number,
-  limit: number,
+  { ctx, index, q, offset, limit }: Want,
 ): Promise<{ hits: Hit[]; total: number }> {
   const { client } = ctx;
-  const pit = await client.openPointInTime({ index: ctx.index(name), keep_alive: KEEP_ALIVE });
+  const pit = await client.openPointInTime({ index, keep_alive: KEEP_ALIVE });
   const step = async (size: number, after: unknown[] | undefined, source: boolean) =>
     await client.search(
       {
@@ -113,14 +106,14 @@ async function walkedPage(
     for (let skip = offset; skip > 0;) {
       const size = Math.min(skip, RESULT_WINDOW);
       const answer = await step(size, after, false);
-      total = totalOf(answer);
+      total = totalOf(answer.hits.total);
       const last = answer.hits.hits.at(-1);
       if (answer.hits.hits.length < size || last?.sort === undefined) return { hits: [], total };
       after = last.sort;
       skip -= size;
     }
     const answer = await step(limit, after, true);
-    return { hits: answer.hits.hits, total: totalOf(answer) };
+    return { hits: answer.hits.hits, total: totalOf(answer.hits.total) };
   } finally {
     // a point in time not closed ends by itself after KEEP_ALIVE
     await client.closePointInTime({ id: pit.id }).catch(() => undefined);

@@ -1,7 +1,8 @@
 /**
  * The person read of the Elasticsearch store (issue 24): a page view's snapshot, status history,
- * dismissals and answers in one `_msearch` request, each search its concern's own
- * (`es_snapshots.ts`, `es_statuses.ts`, `es_feedback.ts`, `es_security.ts`). A concern a page
+ * dismissals, answers and exemptions in one `_msearch` request, each search its concern's own
+ * (`es_snapshots.ts`, `es_statuses.ts`, `es_feedback.ts`, `es_security.ts`; a person with more
+ * exemptions than that search holds costs a second request, for all of them). A concern a page
  * view comes to need adds one part here.
  *
  * @module
@@ -10,7 +11,7 @@ import type { PersonRead, PersonReadStore } from "../../engine/core/store_ports.
 import { foldEmail } from "../../engine/identity/emails.ts";
 import type { EsContext } from "./es_context.ts";
 import { answersSearch, dismissalsSearch } from "./es_feedback.ts";
-import { exemptionsSearch } from "./es_security.ts";
+import { allExemptionsOf, exemptionsSearch } from "./es_security.ts";
 import { snapshotSearch } from "./es_snapshots.ts";
 import { personStatusesSearch } from "./es_statuses.ts";
 
@@ -26,13 +27,15 @@ export function esPersonReads(ctx: EsContext): PersonReadStore {
       return ctx.run("read a person's page data", async (): Promise<PersonRead> => {
         const key = foldEmail(email);
         const id = await ctx.id(key);
-        return await ctx.msearch({
+        const read = await ctx.msearch({
           snapshot: snapshotSearch(id, key),
           statuses: personStatusesSearch(ctx, id),
           dismissed: dismissalsSearch(email),
           answers: answersSearch(email),
           exemptions: exemptionsSearch(key),
         });
+        // more exemptions than one search holds: all of them, in a second round trip
+        return { ...read, exemptions: read.exemptions ?? await allExemptionsOf(ctx, key) };
       });
     },
   };

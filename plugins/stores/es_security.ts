@@ -16,16 +16,46 @@ import type { IndexName } from "./es_indices.ts";
 import { searchPage } from "./es_paging.ts";
 import { decodeExemption, decodeReport, encodeExemption, encodeReport } from "./security_codec.ts";
 
-/** How many of a person's exemptions a view reads at most. */
+/** How many of a person's exemptions the person read's one search holds. */
 const PER_PERSON = 1000;
 
-/** The search of a person's exemptions (folded email), oldest first (also the person read's). */
-export function exemptionsSearch(email: string): SearchPart<Exemption[]> {
+/**
+ * The search of a person's exemptions (folded email), oldest first, inside the person read: its
+ * answer is `null` when the person has more than {@link PER_PERSON} — the read then asks
+ * {@link allExemptionsOf}, so none is left out.
+ */
+export function exemptionsSearch(email: string): SearchPart<Exemption[] | null> {
   return {
     index: "exemptions",
     body: { query: { term: { email } }, sort: [{ granted_at: "asc" }], size: PER_PERSON },
-    decode: (hits) => bodies(hits).map(decodeExemption),
+    decode: (hits, total) => total > hits.length ? null : bodies(hits).map(decodeExemption),
   };
+}
+
+/**
+ * Every exemption granted for a person (folded email), oldest first, a page of
+ * {@link PER_PERSON} at a time however many there are.
+ *
+ * @throws {StoreError} when a page comes back shorter than the total says (`searchPage()`)
+ */
+export async function allExemptionsOf(ctx: EsContext, email: string): Promise<Exemption[]> {
+  const out: Exemption[] = [];
+  for (let total = Infinity; out.length < total;) {
+    const page = await searchPage(
+      ctx,
+      "exemptions",
+      {
+        query: { term: { email } },
+        sort: [{ granted_at: "asc" }],
+      },
+      out.length,
+      PER_PERSON,
+    );
+    total = page.total;
+    if (page.hits.length === 0) break;
+    out.push(...bodies(page.hits).map(decodeExemption));
+  }
+  return out;
 }
 
 /** Conflicts a revocation or handling re-reads after before it gives up (each re-read decides again). */
@@ -114,24 +144,29 @@ export function esExemptions(ctx: EsContext): ExemptionStore {
     },
 
     exemptionsFor(email) {
-      return run("read exemptions", () => ctx.read(exemptionsSearch(email)));
+      return run("read exemptions", () => allExemptionsOf(ctx, email));
     },
 
     activeExemptions(options) {
       return run("read exemptions", async () => {
-        const hits = await ctx.search("exemptions", {
-          query: {
-            bool: {
-              filter: [
-                { term: { revoked: false } },
-                { range: { ends_at: { gt: options.at.getTime() } } },
-              ],
-            },
+        const filter: Record<string, unknown>[] = [
+          { term: { revoked: false } },
+          { range: { ends_at: { gt: options.at.getTime() } } },
+        ];
+        if (options.grantedFrom) {
+          filter.push({ range: { granted_at: { gte: options.grantedFrom.getTime() } } });
+        }
+        const { hits, total } = await searchPage(
+          ctx,
+          "exemptions",
+          {
+            query: { bool: { filter } },
+            sort: [{ ends_at: "asc" }],
           },
-          sort: [{ ends_at: "asc" }],
-          size: options.limit,
-        });
-        return bodies(hits).map(decodeExemption);
+          options.offset,
+          options.limit,
+        );
+        return { exemptions: bodies(hits).map(decodeExemption), total };
       });
     },
   };

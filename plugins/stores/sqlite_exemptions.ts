@@ -17,6 +17,9 @@ export const EXEMPTION_TABLE = `CREATE TABLE exemptions (
    CREATE INDEX exemptions_by_email ON exemptions (email, granted_at);
    CREATE INDEX exemptions_in_force ON exemptions (ends_at) WHERE revoked = 0;`;
 
+/** In force at `?` (ms), granted at or after `?` (ms). */
+const IN_FORCE = "revoked = 0 AND ends_at > ? AND granted_at >= ?";
+
 const BY_EMAIL = "SELECT body FROM exemptions WHERE email = ? ORDER BY granted_at, id";
 
 /**
@@ -44,8 +47,9 @@ export function sqliteExemptions(db: DatabaseSync, run: Runner): ExemptionStore 
     get: db.prepare("SELECT body FROM exemptions WHERE id = ?"),
     revoke: db.prepare(`UPDATE exemptions SET revoked = 1, ends_at = MIN(ends_at, ?), body = ?
       WHERE id = ? AND revoked = 0`),
-    active: db.prepare(`SELECT body FROM exemptions WHERE revoked = 0 AND ends_at > ?
-      ORDER BY ends_at, id LIMIT ?`),
+    active: db.prepare(`SELECT body FROM exemptions WHERE ${IN_FORCE}
+      ORDER BY ends_at, id LIMIT ? OFFSET ?`),
+    countActive: db.prepare(`SELECT count(*) AS n FROM exemptions WHERE ${IN_FORCE}`),
   };
   const reads = sqliteExemptionReads(db);
   const one = (id: string) => {
@@ -84,12 +88,14 @@ export function sqliteExemptions(db: DatabaseSync, run: Runner): ExemptionStore 
     },
 
     activeExemptions(options) {
-      return run(
-        "read exemptions",
-        () =>
-          q.active.all(options.at.getTime(), options.limit)
-            .map((r) => decodeExemption(String(r.body))),
-      );
+      const at = options.at.getTime();
+      const from = options.grantedFrom?.getTime() ?? Number.MIN_SAFE_INTEGER;
+      // one read transaction: the page and its total agree
+      return run("read exemptions", () => ({
+        exemptions: options.limit === 0 ? [] : q.active.all(at, from, options.limit, options.offset)
+          .map((r) => decodeExemption(String(r.body))),
+        total: Number(q.countActive.get(at, from)!.n),
+      }), "read");
     },
   };
 }

@@ -1,9 +1,10 @@
 /**
  * The security team's records in the JSON API (privileged callers only, bearer token or session):
  *
- * - `GET /api/v1/exemptions`: the exemptions in force, soonest to end first, each ending at most
- *   `EXEMPTIONS.MAX_DAYS` after its grant as the people's views honour it; `?email=` every
- *   exemption granted for that person as it was recorded, in force or ended (with any revocation);
+ * - `GET /api/v1/exemptions?page=`: one page of the exemptions in force, soonest to end first,
+ *   each ending at most `EXEMPTIONS.MAX_DAYS` after its grant as the people's views honour it,
+ *   with how many are in force; `?email=` every exemption granted for that person as it was
+ *   recorded, in force or ended (with any revocation), all of them;
  * - `GET /api/v1/signin-reports?state=open|handled&page=`: one page of the "this wasn't me" queue,
  *   newest first (open: by when reported; handled: by when handled), with the state's `total`.
  *
@@ -23,9 +24,6 @@ import { apiRefusal as fail } from "../refusals.ts";
 import { exemptionsInForce } from "../security/panel.tsx";
 import { privilegedCaller } from "./api_caller.ts";
 
-/** Most records one answer holds. */
-const LIMIT = 1000;
-
 /** The security API sub-app (mounted in the API). */
 export const securityApi: Hono<AppEnv> = new Hono<AppEnv>();
 
@@ -34,16 +32,19 @@ securityApi.get("/exemptions", async (c) => {
   const { store } = c.var.deps;
   const email = c.req.query("email");
   if (email !== undefined && !isValidEmail(email)) return fail(c, 400, "Invalid email address.");
-  const list = email === undefined
-    ? await exemptionsInForce(c, LIMIT)
-    : await store.exemptions.exemptionsFor(foldEmail(email));
-  auditRecords(
-    c,
-    "exemption",
-    list,
-    email === undefined ? "api exemptions" : "api exemptions of a person",
-  );
-  return c.json({ exemptions: toWire(list) });
+  if (email !== undefined) {
+    const all = await store.exemptions.exemptionsFor(foldEmail(email));
+    auditRecords(c, "exemption", all, "api exemptions of a person");
+    return c.json({ total: all.length, exemptions: toWire(all) });
+  }
+  const pageNo = pageOf(c.req.query("page"));
+  if (pageNo === null) return fail(c, 400, PAGE_REFUSAL);
+  const { exemptions, total } = await exemptionsInForce(c, {
+    offset: (pageNo - 1) * PAGE_SIZE,
+    limit: PAGE_SIZE,
+  });
+  auditRecords(c, "exemption", exemptions, `api exemptions page=${pageNo}`);
+  return c.json({ page: pageNo, pageSize: PAGE_SIZE, total, exemptions: toWire(exemptions) });
 });
 
 securityApi.get("/signin-reports", async (c) => {

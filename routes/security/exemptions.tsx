@@ -1,5 +1,6 @@
 /**
- * `/security/exemptions` (privileged): the exemptions in force and, for granters
+ * `/security/exemptions?page=` (privileged): the exemptions in force, 50 a page with the total
+ * (each one shown audited), and, for granters
  * (`EXEMPTION_GRANTERS`), granting one for a person (`?email=` picks the person, whose devices the
  * form offers) and revoking one. Every change is a CSRF-checked form answered with a 303 (422 with
  * the form again when refused), recorded in the exemption itself (who, when, why), in the log and
@@ -15,8 +16,9 @@ import { isValidEmail } from "../../engine/identity/identifiers.ts";
 import { deviceNames, osLine } from "../../views/devices.tsx";
 import { type DeviceChoice, ExemptionsPage, type GrantForm } from "../../views/exemptions.tsx";
 import type { AppEnv, Ctx } from "../context.ts";
-import { audit, auditChange } from "../guards/audit.ts";
+import { audit, auditChange, auditRecords } from "../guards/audit.ts";
 import { csrfOk, formOf } from "../guards/forms.ts";
+import { PAGE_REFUSAL, PAGE_SIZE, pageOf } from "../rendering/paging.ts";
 import { viewFor } from "../rendering/person_data.ts";
 import { errorPage, page } from "../rendering/render.tsx";
 import { canGrantExemptions } from "../signin/privilege.ts";
@@ -24,8 +26,6 @@ import { exemptionsInForce, practiceNamer } from "./panel.tsx";
 
 const DAY_MS = 86_400_000;
 const ID_RE = /^[0-9a-f-]{36}$/;
-/** Most exemptions the page lists. */
-const LIMIT = 500;
 
 /** The exemptions sub-app (mounted after the signed-in check). */
 export const exemptionRoutes: Hono<AppEnv> = new Hono<AppEnv>();
@@ -53,10 +53,20 @@ async function grantForm(c: Ctx, email: string): Promise<GrantForm> {
   };
 }
 
-async function render(c: Ctx, grant: GrantForm | undefined, status: 200 | 422 = 200) {
+async function render(
+  c: Ctx,
+  grant: GrantForm | undefined,
+  status: 200 | 422 = 200,
+) {
   const { config } = c.var.deps;
   const user = c.var.user!;
-  const active = await exemptionsInForce(c, LIMIT);
+  const pageNo = pageOf(c.req.query("page"));
+  if (pageNo === null) return errorPage(c, 400, `${PAGE_REFUSAL}.`);
+  const active = await exemptionsInForce(c, {
+    offset: (pageNo - 1) * PAGE_SIZE,
+    limit: PAGE_SIZE,
+  });
+  auditRecords(c, "exemption", active.exemptions, `exemption list page=${pageNo}`);
   const done = c.req.query("done");
   return page(
     c,
@@ -64,7 +74,10 @@ async function render(c: Ctx, grant: GrantForm | undefined, status: 200 | 422 = 
     <>
       <h1>Exemptions</h1>
       <ExemptionsPage
-        active={active}
+        active={active.exemptions}
+        total={active.total}
+        page={pageNo}
+        pageSize={PAGE_SIZE}
         practiceName={practiceNamer(c)}
         csrf={user.csrf}
         canGrant={canGrantExemptions(config, user)}

@@ -8,7 +8,7 @@
  */
 import type { Child } from "hono/jsx";
 import type { BatchRunSummary } from "../../engine/core/store_ports.ts";
-import { type Exemption, inForce, withinMaximum } from "../../engine/view/exemptions.ts";
+import { type Exemption, withinMaximum } from "../../engine/view/exemptions.ts";
 import { fillTitle, practiceName, titleTemplate } from "../../engine/practices/practice_titles.ts";
 import { SecurityPanel } from "../../views/security_panel.tsx";
 import type { Ctx } from "../context.ts";
@@ -40,22 +40,52 @@ export function practiceNamer(c: Ctx): (key: string) => string {
 }
 
 /**
- * The exemptions in force now as the engine honours them — each at most `EXEMPTIONS.MAX_DAYS`
- * from its grant (`withinMaximum()`), so the lists end them when the people's views do — soonest
- * to end first, at most `limit`.
+ * The earliest grant the maximum length still covers at `at`: an exemption granted before it has
+ * ended whatever its stored expiry (`withinMaximum()`, whose end only grows with the grant time,
+ * is asked — to the millisecond — so the stores' lists agree with it exactly).
+ */
+function earliestGrantInForce(at: Date, maxDays: number): Date {
+  const far = new Date(at.getTime() + (maxDays + 2) * 86_400_000);
+  const covers = (ms: number) =>
+    withinMaximum({ ...PROBE, grantedAt: new Date(ms), expiresAt: far }, maxDays).expiresAt >
+      at;
+  let lo = at.getTime() - (maxDays + 2) * 86_400_000; // not covered
+  let hi = at.getTime(); // covered
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (covers(mid)) hi = mid;
+    else lo = mid;
+  }
+  return new Date(hi);
+}
+
+const PROBE = { id: "", email: "", practice: "", reason: "", grantedBy: "" };
+
+/**
+ * One page of the exemptions in force now as the engine honours them — each at most
+ * `EXEMPTIONS.MAX_DAYS` from its grant (`withinMaximum()`), so the lists end them when the people's
+ * views do — soonest to end first, and how many are in force.
  *
  * @param c the request
- * @param limit most exemptions returned
- * @returns the exemptions, their `expiresAt` as honoured
+ * @param page `offset` skipped, at most `limit` returned (0: only the total)
+ * @returns the page, each `expiresAt` as honoured, and the total
  * @throws what the store throws
  */
-export async function exemptionsInForce(c: Ctx, limit: number): Promise<Exemption[]> {
+export async function exemptionsInForce(
+  c: Ctx,
+  page: { offset: number; limit: number },
+): Promise<{ exemptions: Exemption[]; total: number }> {
   const { store, now, config } = c.var.deps;
   const at = now();
-  const stored = await store.exemptions.activeExemptions({ at, limit });
-  return stored.map((e) => withinMaximum(e, config.EXEMPTIONS.MAX_DAYS))
-    .filter((e) => inForce(e, at))
+  const maxDays = config.EXEMPTIONS.MAX_DAYS;
+  const found = await store.exemptions.activeExemptions({
+    at,
+    grantedFrom: earliestGrantInForce(at, maxDays),
+    ...page,
+  });
+  const exemptions = found.exemptions.map((e) => withinMaximum(e, maxDays))
     .sort((a, b) => a.expiresAt.getTime() - b.expiresAt.getTime());
+  return { exemptions, total: found.total };
 }
 
 /**
@@ -71,14 +101,14 @@ export async function securityPanel(c: Ctx, latest: BatchRunSummary | undefined)
   try {
     const [open, active] = await Promise.all([
       store.signinReports.signInReports({ state: "open", offset: 0, limit: 0 }),
-      exemptionsInForce(c, LIST_LIMIT),
+      exemptionsInForce(c, { offset: 0, limit: LIST_LIMIT }),
     ]);
     const horizon = at.getTime() + ENDING_DAYS * 86_400_000;
     return (
       <SecurityPanel
         openReports={open.total}
         latest={latest ? waivedIn(latest) : null}
-        ending={active.filter((e) => e.expiresAt.getTime() <= horizon)}
+        ending={active.exemptions.filter((e) => e.expiresAt.getTime() <= horizon)}
         days={ENDING_DAYS}
         practiceName={practiceNamer(c)}
       />

@@ -124,7 +124,11 @@ Deno.test("only a granter grants or revokes; a revocation records who, when and 
   assert.equal((await r.app.request("/security/exemptions", { cookie: r.fry })).status, 403);
 
   assert.equal((await grant(r, {})).status, 303);
-  const [e] = await r.app.services.store.exemptions.activeExemptions({ at: NOW, limit: 10 });
+  const { exemptions: [e] } = await r.app.services.store.exemptions.activeExemptions({
+    at: NOW,
+    offset: 0,
+    limit: 10,
+  });
   const listed = await (await r.app.request("/security/exemptions", { cookie: r.admin })).text();
   const revoke = (cookie: string, reason: string) =>
     r.app.request(`/security/exemptions/${e!.id}/revoke`, {

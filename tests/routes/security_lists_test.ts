@@ -208,3 +208,44 @@ Deno.test("reading the queue, handling a report and granting and revoking an exe
     await app.close();
   }
 });
+
+Deno.test("the exemption list pages 50 at a time with the number in force, past the maximum length not counted", async () => {
+  const { app, records, admin } = await rig();
+  try {
+    const DAY = 86_400_000;
+    const grant = (i: number, grantedAt: Date, expiresAt: Date) =>
+      app.services.store.exemptions.grantExemption({
+        id: `00000000-0000-4000-8000-${String(i).padStart(12, "0")}`,
+        email: `p${i}@example.com`,
+        practice: "firewall",
+        reason: "Lab machine",
+        grantedBy: "admin@example.com",
+        grantedAt,
+        expiresAt,
+      });
+    // 51 in force, ending 1..51 days from now; one granted 400 days ago "until 2030", which the
+    // 365-day maximum ended 35 days ago
+    for (let i = 1; i <= 51; i++) await grant(i, NOW, new Date(NOW.getTime() + i * DAY));
+    await grant(99, new Date(NOW.getTime() - 400 * DAY), new Date("2030-01-01T00:00:00Z"));
+
+    records.length = 0;
+    const first = await (await app.request("/security/exemptions", { cookie: admin })).text();
+    assert.ok(first.includes("51 exemptions in force, showing 1–50."));
+    assert.ok(first.includes(`<a href="/security/exemptions?page=2" rel="next">Next page</a>`));
+    assert.equal(records.filter((r) => r.context === "exemption list page=1").length, 50);
+    const second = await (await app.request("/security/exemptions?page=2", { cookie: admin }))
+      .text();
+    assert.ok(second.includes("51 exemptions in force, showing 51–51."));
+    assert.ok(second.includes("p51@example.com") && !second.includes("p99@example.com"));
+    assert.equal((await app.request("/security/exemptions?page=x", { cookie: admin })).status, 400);
+
+    const api = await app.request("/api/v1/exemptions?page=2", { cookie: admin });
+    const body = await api.json() as Record<string, unknown> & { exemptions: { email: string }[] };
+    assert.deepEqual(
+      { ...body, exemptions: body.exemptions.map((e) => e.email) },
+      { page: 2, pageSize: 50, total: 51, exemptions: ["p51@example.com"] },
+    );
+  } finally {
+    await app.close();
+  }
+});

@@ -3,8 +3,9 @@
  * `index.max_result_window` (10,000) and `hits.total` is exact only up to 10,000 unless asked
  * (Elasticsearch reference, "Paginate search results" — the loopback fake enforces both), so the
  * report queue's later pages walk there with `search_after` in a point in time, and its total is
- * exact. The reports are seeded straight into the fake's index, as the store writes them
- * (`reportDoc()` fields, the body by `encodeReport()`).
+ * exact; a person's exemptions are read whole however many (the person read's one search holds
+ * 1,000). Records are seeded straight into the fake's indices as the store writes them
+ * (`reportDoc()`/`exemptionDoc()` fields, the body by `encodeReport()`/`encodeExemption()`).
  *
  * @module
  */
@@ -12,7 +13,8 @@ import assert from "node:assert/strict";
 import { silentLogger } from "../../config/log.ts";
 import type { SigninReport } from "../../engine/core/signin_reports.ts";
 import { createElasticsearchStore } from "../../plugins/stores/elasticsearch.ts";
-import { encodeReport } from "../../plugins/stores/security_codec.ts";
+import type { Exemption } from "../../engine/view/exemptions.ts";
+import { encodeExemption, encodeReport } from "../../plugins/stores/security_codec.ts";
 import { startFakeElasticsearch } from "../fakes/elasticsearch.ts";
 import { at } from "./store_contract.ts";
 
@@ -97,6 +99,56 @@ Deno.test("the Elasticsearch report queue pages past 10,000 with an exact total"
       "POST",
       "DELETE",
     ]);
+  } finally {
+    await store.close();
+    await fake.close();
+  }
+});
+
+Deno.test("the Elasticsearch store reads all of a person's 1,001 exemptions, in the person read too", async () => {
+  const fake = startFakeElasticsearch();
+  const store = await createElasticsearchStore({
+    ELASTICSEARCH_HOSTS: [fake.url],
+    ELASTICSEARCH_INDEX_PREFIX: "t-",
+    log: silentLogger,
+  });
+  try {
+    const docs = fake.indices.get("t-exemptions")!.docs;
+    for (let i = 0; i < 1001; i++) {
+      const e: Exemption = {
+        id: `ex-${i}`,
+        email: "fry@example.com",
+        device: `serial:C02X${i}`,
+        practice: "firewall",
+        reason: "Lab machines on an isolated network",
+        grantedBy: "security@example.com",
+        grantedAt: at(i),
+        expiresAt: at(100_000),
+      };
+      docs.set(e.id, {
+        _id: e.id,
+        _seq_no: i,
+        _primary_term: 1,
+        _source: {
+          email: e.email,
+          granted_at: e.grantedAt.getTime(),
+          ends_at: e.expiresAt.getTime(),
+          revoked: false,
+          body: encodeExemption(e),
+        },
+      });
+    }
+    const all = await store.exemptions.exemptionsFor("fry@example.com");
+    assert.equal(all.length, 1001, "was 1000: the 1001st silently left out");
+    assert.deepEqual([all[0]!.id, all[1000]!.id], ["ex-0", "ex-1000"]);
+    const read = await store.personReads.read("fry@example.com");
+    assert.equal(read.exemptions?.length, 1001);
+    assert.equal(read.exemptions?.at(-1)?.device, "serial:C02X1000");
+    const active = await store.exemptions.activeExemptions({ at: at(5), offset: 1000, limit: 50 });
+    assert.deepEqual({ ids: active.exemptions.length, total: active.total }, {
+      ids: 1,
+      total: 1001,
+    });
   } finally {
     await store.close();
     await fake.close();

@@ -65,19 +65,38 @@ export async function securityContract(step: ContractStep): Promise<void> {
         "ex-2",
       ]);
       assert.deepEqual((await s.exemptions.exemptionsFor("fry@example.com"))[1], person);
+      const active = async (
+        o: { at: Date; grantedFrom?: Date; offset?: number; limit: number },
+      ) => {
+        const got = await s.exemptions.activeExemptions({ offset: 0, ...o });
+        return { ids: got.exemptions.map((e) => e.id), total: got.total };
+      };
+      assert.deepEqual((await active({ at: at(10), limit: 10 })).ids.sort(), [
+        "ex-1",
+        "ex-2",
+        "ex-3",
+      ]);
       assert.deepEqual(
-        (await s.exemptions.activeExemptions({ at: at(10), limit: 10 })).map((e) => e.id).sort(),
-        ["ex-1", "ex-2", "ex-3"],
-      );
-      assert.deepEqual(
-        (await s.exemptions.activeExemptions({ at: at(10), limit: 1 })).map((e) => e.id),
-        ["ex-2"],
+        await active({ at: at(10), limit: 1 }),
+        { ids: ["ex-2"], total: 3 },
         "soonest to end first",
       );
       assert.deepEqual(
-        (await s.exemptions.activeExemptions({ at: at(50), limit: 10 })).map((e) => e.id).sort(),
+        (await active({ at: at(10), offset: 1, limit: 2 })).ids.sort(),
+        ["ex-1", "ex-3"],
+        "the next page: the others",
+      );
+      assert.deepEqual(await active({ at: at(10), offset: 3, limit: 2 }), { ids: [], total: 3 });
+      assert.deepEqual(await active({ at: at(10), limit: 0 }), { ids: [], total: 3 });
+      assert.deepEqual(
+        (await active({ at: at(50), limit: 10 })).ids.sort(),
         ["ex-1", "ex-3"],
         "an expired one is not in force",
+      );
+      assert.deepEqual(
+        await active({ at: at(10), grantedFrom: at(1), limit: 10 }),
+        { ids: [], total: 0 },
+        "granted before the earliest grant the maximum covers",
       );
     },
   );
@@ -98,7 +117,10 @@ export async function securityContract(step: ContractStep): Promise<void> {
     assert.deepEqual(await s.exemptions.exemptionsFor("fry@example.com"), [
       { ...EXEMPTION, revoked: revocation },
     ]);
-    assert.deepEqual(await s.exemptions.activeExemptions({ at: at(21), limit: 10 }), []);
+    assert.deepEqual(await s.exemptions.activeExemptions({ at: at(21), offset: 0, limit: 10 }), {
+      exemptions: [],
+      total: 0,
+    });
   });
 
   await step("reportSignIn() queues a report once; handling it moves it to handled", async (s) => {

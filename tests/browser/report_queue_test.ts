@@ -1,0 +1,97 @@
+/**
+ * The "this wasn't me" queue in a real browser (issue 26), at 360 and 1280 px, with JavaScript on
+ * and off: 52 open reports; the Dashboard's number (all 52) leads to the queue, which shows the
+ * total and the newest 50, and its "Next page" link (a plain link, the page in the URL) the last
+ * two; no sideways scrolling, axe finds no serious or critical violation. Screenshot of the second
+ * page at 360 px (JavaScript on) to `docs/`. The sign-ins are Duo authentication log entries as
+ * Duo's Admin API documents them (`/admin/v2/logs/authentication`: `txid`, `access_device.ip`,
+ * `access_device.location`), as the duo plugin normalises them.
+ */
+import assert from "node:assert/strict";
+import type { Browser } from "playwright-core";
+import { demoWith, startApp } from "../support/app.ts";
+import { audit, describe } from "./axe.ts";
+import { launch } from "./chromium.ts";
+
+const NOW = new Date("2026-12-07T14:00:00Z");
+const ADMIN = "admin@example.com";
+const OPEN = 52;
+const HTMX_RE = /\/static\/htmx\.[0-9a-f]+\.js$/;
+const DOCS = new URL("../../docs/", import.meta.url);
+
+for (const javaScript of [true, false]) {
+  for (const width of [360, 1280]) {
+    const mode = `${width} px, JavaScript ${javaScript ? "on" : "off"}`;
+    Deno.test(`the report queue shows its total and pages by links (${mode})`, async () => {
+      const t = await startApp({ now: NOW, config: demoWith({}) });
+      for (let i = 0; i < OPEN; i++) {
+        const at = new Date(Date.UTC(2026, 11, 7, 8, i, 0));
+        await t.services.store.signinReports.reportSignIn({
+          id: i.toString(16).padStart(32, "0"),
+          email: `person${i}@example.com`,
+          reportedAt: at,
+          signInKey: `event:duo:txid-${i}`,
+          signIn: {
+            source: "duo",
+            id: `txid-${i}`,
+            type: "authentication",
+            success: true,
+            reason: "user_approved",
+            ip_address: "198.51.100.23",
+            place: "Lisbon, Portugal",
+            timestamp: at,
+            username: `person${i}`,
+          },
+        });
+      }
+      const server = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen() {} }, t.app.fetch);
+      const base = `http://127.0.0.1:${server.addr.port}`;
+      let browser: Browser | undefined;
+      try {
+        browser = await launch();
+        const ctx = await browser.newContext({ viewport: { width, height: 900 } });
+        if (!javaScript) await ctx.route(HTMX_RE, (route) => route.abort());
+        const page = await ctx.newPage();
+        await page.goto(`${base}/login`);
+        await Promise.all([page.waitForURL(`${base}/`), page.click(`button[value="${ADMIN}"]`)]);
+        await page.goto(`${base}/dashboard`);
+        await Promise.all([
+          page.waitForURL(`${base}/security/reports`),
+          page.getByRole("link", { name: `${OPEN} open “this wasn't me” reports` }).click(),
+        ]);
+        const lead = page.locator("#report-queue .lead");
+        assert.equal(await lead.innerText(), `${OPEN} open reports, showing 1–50, newest first.`);
+        assert.equal(await page.locator("#report-queue li.panel").count(), 50);
+        assert.equal(
+          await page.locator("#report-queue li.panel h2").first().innerText(),
+          "person51@example.com",
+        );
+        await Promise.all([
+          page.waitForURL(`${base}/security/reports?page=2`),
+          page.getByRole("link", { name: "Next page" }).click(),
+        ]);
+        assert.equal(await lead.innerText(), `${OPEN} open reports, showing 51–52, newest first.`);
+        assert.deepEqual(await page.locator("#report-queue li.panel h2").allInnerTexts(), [
+          "person1@example.com",
+          "person0@example.com",
+        ]);
+        assert.equal(await page.locator(".pager span").innerText(), "Page 2 of 2");
+        const overflow = await page.evaluate(() =>
+          document.documentElement.scrollWidth - document.documentElement.clientWidth
+        );
+        assert.equal(overflow, 0, "no sideways scrolling");
+        assert.deepEqual(describe("/security/reports?page=2", await audit(page)), []);
+        if (javaScript && width === 360) {
+          await page.screenshot({
+            path: new URL("screenshot-360-reports.png", DOCS).pathname,
+            fullPage: true,
+          });
+        }
+      } finally {
+        await browser?.close();
+        await server.shutdown();
+        await t.close();
+      }
+    });
+  }
+}
