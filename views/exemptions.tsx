@@ -123,13 +123,13 @@ function Grant(props: { g: GrantForm; csrf: string | undefined }): Child {
   );
 }
 
-/** "37 exemptions in force, showing 1–37", or why the page is empty. */
+/** "312 exemptions in force, showing 1–50" ("37 exemptions in force" on one page), or why empty. */
 function countLine(props: ExemptionsProps): string {
   const { first, last, pages } = pageSpan(props);
   if (props.total === 0) return "No exemption is in force.";
   const what = `${props.total} exemption${props.total === 1 ? "" : "s"} in force`;
   if (first === 0) return `${what}; page ${props.page} is past the last page (${pages}).`;
-  return `${what}, showing ${first}–${last}.`;
+  return pages === 1 ? `${what}.` : `${what}, showing ${first}–${last}.`;
 }
 
 /** The page body. */

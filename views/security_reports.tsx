@@ -92,7 +92,7 @@ export function queueHref(state: ReportState, page: number): string {
   return query === "" ? "/security/reports" : `/security/reports?${query}`;
 }
 
-/** "312 open reports, showing 1–50", or why the page is empty. */
+/** "312 open reports, showing 1–50, newest first" ("3 open reports, newest first" on one page). */
 function countLine(props: ReportQueueProps): string {
   const { state, total } = props;
   const { first, last, pages } = pageSpan(props);
@@ -100,7 +100,7 @@ function countLine(props: ReportQueueProps): string {
   const what = `${total} ${state} report${total === 1 ? "" : "s"}`;
   if (first === 0) return `${what}; page ${props.page} is past the last page (${pages}).`;
   const order = state === "open" ? "newest first" : "most recently handled first";
-  return `${what}, showing ${first}–${last}, ${order}.`;
+  return pages === 1 ? `${what}, ${order}.` : `${what}, showing ${first}–${last}, ${order}.`;
 }
 
 /**
