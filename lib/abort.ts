@@ -123,11 +123,14 @@ export function notAnsweredWithin(name: string, ms: number): string {
 export const LONGEST_TIMER_MS = 2 ** 31 - 1;
 
 /**
- * A call's signal: `parent` joined to a deadline of `ms` (`AbortSignal.any` and
- * `AbortSignal.timeout`). It aborts with the parent's reason, or at the deadline with
- * `timedOut()`'s error in place of the platform's `TimeoutError` (so the call, and whoever reads
- * the reason, sees the plugin's words). Call `done` when the call is over: it drops this
- * function's listener, so only the platform's timer (about 0.6 KB) stays until the deadline.
+ * A call's signal: `parent` joined to a deadline of `ms`. It aborts with the parent's reason, or
+ * at the deadline with `timedOut()`'s error in place of the platform's `TimeoutError` (so the
+ * call, and whoever reads the reason, sees the plugin's words). Call `done` when the call is
+ * over: it clears the deadline's timer and drops the listener on the parent, so nothing of the
+ * call outlives it. (Issue 25: `AbortSignal.timeout` cannot be cleared, so every call of a batch
+ * left a timer and its signal alive until the deadline — at a 120 s TIMEOUT and ~1000 calls a
+ * second, over 100,000 of them, a heap that grew with the run's speed.) Until `done`, the
+ * timer keeps the process alive (a call awaiting only its deadline still gets it).
  *
  * @param parent the caller's signal, if any
  * @param ms the deadline in milliseconds; `null`: none (the parent's signal, or one never aborting);
@@ -150,11 +153,19 @@ export function deadlineSignal(
   timedOut: (ms: number) => unknown,
 ): { signal: AbortSignal; done: () => void } {
   if (ms === null) return { signal: parent ?? new AbortController().signal, done: () => {} };
-  const deadline = AbortSignal.timeout(Math.min(ms, LONGEST_TIMER_MS));
-  const joined = parent === undefined ? deadline : AbortSignal.any([parent, deadline]);
   const controller = new AbortController();
-  const onAbort = () => controller.abort(parent?.aborted ? parent.reason : timedOut(ms));
-  if (joined.aborted) onAbort();
-  else joined.addEventListener("abort", onAbort, { once: true });
-  return { signal: controller.signal, done: () => joined.removeEventListener("abort", onAbort) };
+  const timer = setTimeout(() => controller.abort(timedOut(ms)), Math.min(ms, LONGEST_TIMER_MS));
+  const onParent = () => {
+    clearTimeout(timer);
+    controller.abort(parent?.reason);
+  };
+  if (parent?.aborted) onParent();
+  else parent?.addEventListener("abort", onParent, { once: true });
+  return {
+    signal: controller.signal,
+    done: () => {
+      clearTimeout(timer);
+      parent?.removeEventListener("abort", onParent);
+    },
+  };
 }

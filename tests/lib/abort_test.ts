@@ -114,3 +114,32 @@ Deno.test("deadlineSignal() past the platform's longest timer (a 25-day TIMEOUT,
   assert.equal(signal.aborted, false);
   done();
 });
+
+Deno.test("deadlineSignal(): done() clears the deadline's timer, so a finished call leaves no timer behind", () => {
+  // issue 25: a batch makes ~1000 calls a second at a TIMEOUT of 120 s; a timer left per call
+  // (AbortSignal.timeout cannot be cleared) kept over 100,000 timers and signals alive
+  const live = new Set<unknown>();
+  const { setTimeout: set, clearTimeout: clear } = globalThis;
+  globalThis.setTimeout = ((fn: () => void, ms?: number) => {
+    const id: unknown = set(fn, ms);
+    live.add(id);
+    return id;
+  }) as typeof setTimeout;
+  globalThis.clearTimeout = ((id?: number) => {
+    live.delete(id);
+    clear(id);
+  }) as typeof clearTimeout;
+  try {
+    for (let i = 0; i < 1000; i++) {
+      const parent = new AbortController();
+      const { signal, done } = deadlineSignal(parent.signal, 120_000, () => new Error("late"));
+      assert.equal(live.size, 1);
+      done();
+      assert.equal(signal.aborted, false);
+      assert.equal(live.size, 0);
+    }
+  } finally {
+    globalThis.setTimeout = set;
+    globalThis.clearTimeout = clear;
+  }
+});
