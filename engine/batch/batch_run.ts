@@ -251,7 +251,8 @@ export function startBatchRun(parts: BatchRunParts, options: BatchRunOptions): B
         collect: (email) => engine.devicesForBatch(email, { history, putSnapshot }),
         onOutcome: async (outcome) => {
           addOutcome(stats, outcome);
-          rows.add(outcome);
+          // every writer below waits while its store or sink is behind: the run slows, memory not
+          await rows.add(outcome);
           if (outcome.errors.length > 0) failedPeople++;
           if (outcome.gaps) addGaps(personGaps, outcome.gaps);
           for (const e of outcome.errors) {

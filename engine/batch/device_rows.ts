@@ -21,6 +21,7 @@ import { severityOfStatus } from "../core/severity.ts";
 import type { MergedDevice } from "../core/types.ts";
 import { foldEmail } from "../identity/emails.ts";
 import { deviceKey, observationKey } from "../view/since.ts";
+import { createBatchedWriter } from "../../lib/batched_writer.ts";
 
 const DAY_MS = 86_400_000;
 
@@ -110,17 +111,30 @@ export function deviceRow(run: string, seq: number, email: string, d: MergedDevi
 
 /** Writes a run's device rows; see {@link createDeviceRowWriter}. */
 export interface DeviceRowWriter {
-  /** Queues one person's devices (never blocks or rejects). */
-  add(outcome: Pick<PersonOutcome, "email" | "devices">): void;
+  /**
+   * Queues one person's devices; resolves at once, or — while a full batch already waits behind
+   * the write in progress — once that write is done, so a store slower than the run holds the
+   * run back instead of its memory growing (issue 25). Never rejects.
+   */
+  add(outcome: Pick<PersonOutcome, "email" | "devices">): Promise<void>;
   /** Writes everything queued; resolves when done (errors go to `onError`). */
   flush(): Promise<void>;
 }
 
+/** One queued row: the row, its device key and the failing practices to ask the history about. */
+interface QueuedRow {
+  row: DeviceRow;
+  key: string | null;
+  failing: StatusObservation[];
+}
+
 /**
  * The batch's device-row step: rows are queued and written `batchSize` at a time, one write at a
- * time. Before each write, one `store.statuses.observe()` call of the queued devices' failing practices
- * (statuses unchanged, so their history is not altered) tells since when each fails; the failing
- * since and the deadline (since + the practice's `GRACE_DAYS`) go on the row.
+ * time, at most one full batch waiting behind it (`lib/batched_writer.ts`): a run holds at most
+ * three batches of rows (the write, the one waiting, the one filling) plus the devices of the
+ * people in flight. Before each write, one `store.statuses.observe()` call of the queued devices'
+ * failing practices (statuses unchanged, so their history is not altered) tells since when each
+ * fails; the failing since and the deadline (since + the practice's `GRACE_DAYS`) go on the row.
  *
  * @param store where rows and the status history live
  * @param options the run, practice grace days, the clock, rows per write (default 1000), and
@@ -137,37 +151,31 @@ export function createDeviceRowWriter(
     onError?: (error: unknown) => void;
   },
 ): DeviceRowWriter {
-  const size = options.batchSize ?? 1000;
   let seq = 0;
-  let pending: { row: DeviceRow; key: string | null; failing: StatusObservation[] }[] = [];
-  let chain: Promise<void> = Promise.resolve();
-  const write = () => {
-    const batch = pending;
-    pending = [];
-    if (batch.length === 0) return chain;
-    chain = chain.then(async () => {
-      const obs = batch.flatMap((b) => b.failing);
-      const began = obs.length > 0 ? await store.statuses.observe(obs) : new Map<string, Date>();
-      await store.deviceRows.putDeviceRows(
-        batch.map((b) => withHistory(b.row, b.key, began, options.grace)),
-      );
-    }).catch((error: unknown) => options.onError?.(error));
-    return chain;
-  };
+  const writer = createBatchedWriter(async (batch: QueuedRow[]) => {
+    const obs = batch.flatMap((b) => b.failing);
+    const began = obs.length > 0 ? await store.statuses.observe(obs) : new Map<string, Date>();
+    await store.deviceRows.putDeviceRows(
+      batch.map((b) => withHistory(b.row, b.key, began, options.grace)),
+    );
+  }, {
+    batchSize: options.batchSize ?? 1000,
+    ...(options.onError ? { onError: options.onError } : {}),
+  });
   return {
     add(outcome) {
       const now = options.now();
-      for (const d of outcome.devices) {
+      const queued: QueuedRow[] = outcome.devices.map((d) => {
         const row = deviceRow(options.run, seq++, outcome.email, d);
         const key = deviceKey(d);
         const failing: StatusObservation[] = key === null ? [] : Object.entries(d.practices)
           .filter(([, p]) => p.status === "warn" || p.status === "nudge")
           .map(([practice, p]) => ({ device: key, practice, status: p.status!, since: now }));
-        pending.push({ row, key, failing });
-      }
-      if (pending.length >= size) void write();
+        return { row, key, failing };
+      });
+      return writer.add(queued);
     },
-    flush: () => write(),
+    flush: () => writer.flush(),
   };
 }
 

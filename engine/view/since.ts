@@ -152,6 +152,8 @@ export async function withSince(
     options.onError?.(error);
     return devices;
   }
+  // the batch's writer answers no "since": nothing to show, so no copies (issue 25: CPU, garbage)
+  if (began.size === 0) return devices;
   return devices.map((d) => {
     const key = deviceKey(d);
     if (key === null) return d;
