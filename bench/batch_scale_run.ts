@@ -14,6 +14,7 @@
  */
 // deno-lint-ignore-file no-console
 import process from "node:process";
+import { Session } from "node:inspector/promises";
 import { z } from "zod";
 import type { DeviceRecord } from "../engine/core/types.ts";
 import { inventoryPlugins, type InventoryUrls } from "./inventory_setup.ts";
@@ -62,6 +63,15 @@ const config = {
 const dir = await Deno.makeTempDir();
 const store = await createSqliteStore({ path: `${dir}/batch.db`, log: silentLogger });
 const output: string[] = [];
+/** `BENCH_BATCH_PROFILE=FILE`: a V8 CPU profile of the run, and progress lines with times, to FILE. */
+const profileTo = Deno.env.get("BENCH_BATCH_PROFILE");
+const profiler = profileTo ? new Session() : undefined;
+if (profiler) {
+  profiler.connect();
+  await profiler.post("Profiler.enable");
+  await profiler.post("Profiler.setSamplingInterval", { interval: 1000 });
+  await profiler.post("Profiler.start");
+}
 const cpu0 = process.cpuUsage();
 const started = performance.now();
 const code = await runBatchCommand({
@@ -75,10 +85,23 @@ const code = await runBatchCommand({
   registry: { ...REGISTRY, ownership: { load: () => Promise.resolve({ default: ownership }) } },
   store,
   isTerminal: false,
-  progressMs: 3_600_000,
-  writeProgress: () => {},
+  progressMs: profileTo ? 5_000 : 3_600_000,
+  writeProgress: profileTo
+    ? (t: string) =>
+      console.error(
+        `${((performance.now() - started) / 1000).toFixed(1)} s cpu ${
+          ((process.cpuUsage(cpu0).user + process.cpuUsage(cpu0).system) / 1e6).toFixed(1)
+        } s rss ${(process.memoryUsage().rss / 1e6).toFixed(0)} MB heap ${
+          (process.memoryUsage().heapUsed / 1e6).toFixed(0)
+        } MB: ${t.trim()}`,
+      )
+    : () => {},
 });
 const wall = (performance.now() - started) / 1000;
+if (profiler && profileTo) {
+  const { profile } = await profiler.post("Profiler.stop");
+  await Deno.writeTextFile(profileTo, JSON.stringify(profile));
+}
 const cpu = process.cpuUsage(cpu0);
 const status = await Deno.readTextFile("/proc/self/status");
 const hwm = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
