@@ -63,7 +63,10 @@ const config = {
 const dir = await Deno.makeTempDir();
 const store = await createSqliteStore({ path: `${dir}/batch.db`, log: silentLogger });
 const output: string[] = [];
-/** `BENCH_BATCH_PROFILE=FILE`: a V8 CPU profile of the run, and progress lines with times, to FILE. */
+/**
+ * `BENCH_BATCH_PROFILE=FILE`: a V8 CPU profile of the run to FILE, and its progress lines with
+ * wall, CPU, RSS and heap every 5 s on stderr (one tree at a time: without `--base`).
+ */
 const profileTo = Deno.env.get("BENCH_BATCH_PROFILE");
 const profiler = profileTo ? new Session() : undefined;
 if (profiler) {

@@ -95,9 +95,12 @@ export type IndexKind = "owner" | "serial" | "mac";
 function keysOf(
   record: DeviceRecord,
   owners: readonly string[] = record.email === undefined ? [] : [record.email],
+  only?: IndexKind,
 ): Record<IndexKind, string[]> & { spelled: string[] } {
   const owner: string[] = [];
   const spelled: string[] = [];
+  // a lookup checks one kind: the others are left empty (issue 25: the batch's CPU)
+  if (only !== undefined && only !== "owner") owners = [];
   for (const address of owners) {
     const email = address.trim();
     const key = foldEmail(email);
@@ -105,8 +108,14 @@ function keysOf(
     owner.push(key);
     spelled.push(email);
   }
-  const serials = new Set([record.identifiers?.serial, record.serial].map((s) => s?.toUpperCase()));
-  const macs = (record.identifiers?.mac_addresses ?? []).filter(isValidMac).map(canonicalMac);
+  const serials = new Set(
+    only === undefined || only === "serial"
+      ? [record.identifiers?.serial, record.serial].map((s) => s?.toUpperCase())
+      : [],
+  );
+  const macs = only === undefined || only === "mac"
+    ? (record.identifiers?.mac_addresses ?? []).filter(isValidMac).map(canonicalMac)
+    : [];
   return {
     owner,
     spelled,
@@ -161,7 +170,7 @@ export function recordsUnder(
       string[] | undefined,
     ];
     const record = recordFromWire(wire);
-    if (!keysOf(record, owners)[kind].includes(want)) continue; // same hash, another key
+    if (!keysOf(record, owners, kind)[kind].includes(want)) continue; // same hash, another key
     records.push(record);
     keys.push(key ?? undefined);
   }

@@ -385,7 +385,11 @@ export function createPersonViews(parts: PersonViewParts): PersonViews {
     async save(snapshot, put) {
       if (!store) return;
       const key = foldEmail(snapshot.email);
-      const previous = await store.snapshot(key).catch((error: unknown) => {
+      // when nothing failed, afterRefresh() saves the new snapshot whatever the previous one
+      // was: it is not read (issue 25: one read and decode per person of a batch run)
+      const failed = snapshot.devices.errors.length + (snapshot.accounts?.errors.length ?? 0) +
+        (snapshot.events?.errors.length ?? 0);
+      const previous = failed === 0 ? null : await store.snapshot(key).catch((error: unknown) => {
         report("read a snapshot")(error);
         return null;
       });
