@@ -64,10 +64,12 @@ const dir = await Deno.makeTempDir();
 const store = await createSqliteStore({ path: `${dir}/batch.db`, log: silentLogger });
 const output: string[] = [];
 /**
- * `BENCH_BATCH_PROFILE=FILE`: a V8 CPU profile of the run to FILE, and its progress lines with
- * wall, CPU, RSS and heap every 5 s on stderr (one tree at a time: without `--base`).
+ * `BENCH_BATCH_PROFILE=FILE`: a V8 CPU profile of the run to FILE (one tree at a time: without
+ * `--base`). With it, or with `BENCH_BATCH_TIMELINE=1` (each tree), the run's progress lines with
+ * wall, CPU, RSS and heap every 5 s on stderr: the phase timeline.
  */
 const profileTo = Deno.env.get("BENCH_BATCH_PROFILE");
+const timeline = profileTo !== undefined || Deno.env.get("BENCH_BATCH_TIMELINE") === "1";
 const profiler = profileTo ? new Session() : undefined;
 if (profiler) {
   profiler.connect();
@@ -88,11 +90,13 @@ const code = await runBatchCommand({
   registry: { ...REGISTRY, ownership: { load: () => Promise.resolve({ default: ownership }) } },
   store,
   isTerminal: false,
-  progressMs: profileTo ? 5_000 : 3_600_000,
-  writeProgress: profileTo
+  progressMs: timeline ? 5_000 : 3_600_000,
+  writeProgress: timeline
     ? (t: string) =>
       console.error(
-        `${((performance.now() - started) / 1000).toFixed(1)} s cpu ${
+        `[${root.split("/").filter(Boolean).pop()}] ${
+          ((performance.now() - started) / 1000).toFixed(1)
+        } s cpu ${
           ((process.cpuUsage(cpu0).user + process.cpuUsage(cpu0).system) / 1e6).toFixed(1)
         } s rss ${(process.memoryUsage().rss / 1e6).toFixed(0)} MB heap ${
           (process.memoryUsage().heapUsed / 1e6).toFixed(0)
