@@ -24,6 +24,7 @@ import {
 import { fillTitle } from "./practice_titles.ts";
 import type { DeviceRecord, PracticeData } from "../core/types.ts";
 import { windowsBuild, windowsVersionName } from "../releases/os_names.ts";
+import { isWindowsServer } from "../releases/release_verdicts.ts";
 import {
   chooseTarget,
   type TargetCandidate,
@@ -71,7 +72,7 @@ function configuredTarget(
   os: string,
   version: string,
 ): TargetCandidate {
-  const build = /windows/i.test(os) && !/\bServer\b/i.test(os)
+  const build = /windows/i.test(os) && !isWindowsServer(os)
     ? windowsBuild({ os_version: version })
     : undefined;
   const release = build === undefined ? undefined : windowsVersionName(build);

@@ -307,6 +307,26 @@ export function windowsChannel(os: string): WindowsChannel {
 }
 
 /**
+ * Whether a Windows OS name (WMI `Caption`, Intune `operatingSystem`, LANDESK's OS name) is a
+ * Windows Server edition: the word `Server`, in any letter case. Windows Server shares its builds
+ * with client releases (Server 2025 is build 26100, as is Windows 11 24H2) but has its own
+ * servicing, so neither a client cycle ({@link windowsChannel}) nor a client release name applies.
+ *
+ * @param os the OS name, e.g. `Microsoft Windows Server 2022 Standard`
+ * @returns `true` for a server edition
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.equal(isWindowsServer("Microsoft Windows Server 2022 Standard"), true);
+ * assert.equal(isWindowsServer("Windows server 2025 Datacenter"), true);
+ * assert.equal(isWindowsServer("Microsoft Windows 11 Enterprise"), false);
+ * ```
+ */
+export function isWindowsServer(os: string): boolean {
+  return /\bServer\b/i.test(os);
+}
+
+/**
  * Windows: the build (`windowsBuild` of os_names.ts) → the endoflife.date cycle whose `latest` has
  * it, for the edition's servicing channel ({@link windowsChannel}): `-w` Home/Pro, `-e`
  * Enterprise/Education/IoT Enterprise, and on the long-term channel `-e-lts` Enterprise LTSC or
@@ -316,9 +336,8 @@ function windows(record: DeviceRecord, os: string, o: Options, v: Verdict): void
   const build = windowsBuild(record);
   const cycles = o.data.lifecycles.windows;
   if (!o.policy.supported || build === undefined || !cycles) return;
-  // Windows Server shares its builds with client releases (2025 = 26100 = 11 24H2) but has its
-  // own servicing: never judge it by a client cycle.
-  if (/\bServer\b/i.test(os)) return;
+  // Windows Server has its own servicing: never judge it by a client cycle.
+  if (isWindowsServer(os)) return;
   const edition = windowsChannel(os);
   const lts = edition.endsWith("-lts");
   const sameBuild = cycles.filter((c) =>
