@@ -4,9 +4,16 @@
  * hold for both together, here set lower) and run one Duo poller between them, which another
  * process takes over when its holder stops or dies.
  *
+ * The poller's lease lasts three `POLL_SECONDS`: here 3 s each, so the lease (9 s) outlasts any
+ * pause a loaded machine gives a process between two renewals (at 0.2 s, a 0.6 s pause let the
+ * second process take the lease over, and both said they polled). Nothing is timed: every step
+ * waits for what a process logs or what the fake Duo receives, each wait bounded by a generous
+ * deadline that fails the test with what it waited for.
+ *
  * @module
  */
 import assert from "node:assert/strict";
+import { abortable } from "../../lib/abort.ts";
 import { DUO_HOST, DUO_IKEY, DUO_SKEY, startFakeDuo } from "../fakes/duo.ts";
 import { type FakeOidc, startFakeOidc } from "../fakes/oidc.ts";
 import { sharedProcessConfig } from "../support/shared_processes.ts";
@@ -16,6 +23,18 @@ const LOGIN_LIMIT = 6;
 const API_LIMIT = 10;
 const POLLS = "duo: this process polls Duo";
 const WAITS = "duo: another process polls Duo";
+/** Seconds between polls; the lease is three of them (`plugins/sources/duo.ts`). */
+const POLL_SECONDS = 3;
+/** How long any one wait may take before the test fails: a bound, not a speed target. */
+const DEADLINE_MS = 120_000;
+
+/** `promise`, or a rejection naming `what` after {@link DEADLINE_MS}. */
+function within<T>(what: string, promise: Promise<T>): Promise<T> {
+  const deadline = AbortSignal.timeout(DEADLINE_MS);
+  return abortable(promise, deadline).catch((error: unknown) => {
+    throw deadline.aborted ? new Error(`${what}: not within ${DEADLINE_MS / 1000} s`) : error;
+  });
+}
 
 async function writeConfig(cwd: string, oidc: FakeOidc, duoUrl: string): Promise<void> {
   await Deno.writeTextFile(
@@ -28,7 +47,7 @@ async function writeConfig(cwd: string, oidc: FakeOidc, duoUrl: string): Promise
           DUO_SECRET_KEY: DUO_SKEY,
           DUO_API_HOSTNAME: DUO_HOST,
           DUO_API_URL: duoUrl,
-          POLL_SECONDS: 0.2,
+          POLL_SECONDS,
         },
       },
       ...sharedProcessConfig(oidc),
@@ -55,8 +74,13 @@ async function accepted(servers: RunningServer[], path: string, n: number): Prom
 
 /** Which of the servers logged that it polls Duo (waits until each said one or the other). */
 async function poller(servers: RunningServer[], after: number[]): Promise<RunningServer> {
-  const said = await Promise.all(
-    servers.map((s, i) => Promise.race([s.lineWith(POLLS, after[i]), s.lineWith(WAITS, after[i])])),
+  const said = await within(
+    "each process says whether it polls Duo",
+    Promise.all(
+      servers.map((s, i) =>
+        Promise.race([s.lineWith(POLLS, after[i]), s.lineWith(WAITS, after[i])])
+      ),
+    ),
   );
   const polling = servers.filter((_, i) => said[i]!.includes(POLLS));
   assert.equal(polling.length, 1, `one poller among ${servers.length} processes`);
@@ -88,21 +112,35 @@ Deno.test("two processes on one store share the rate limits and one Duo poller",
 
     await t.step("one process polls Duo; the other takes over when it stops", async () => {
       const first = await poller([a, b], [0, 0]);
+      // the poller's first request: the process that says it polls does ask Duo
+      await within("the poller's first request to Duo", duo.received(1));
       const other = first === a ? b : a;
       const mark = other.lineCount();
       assert.equal(await first.stop(), 0);
       servers.splice(servers.indexOf(first), 1);
-      assert.match(await other.lineWith(POLLS, mark), /this process polls Duo/);
+      const asked = duo.requests.length;
+      assert.match(
+        await within("the other process takes the lease", other.lineWith(POLLS, mark)),
+        /this process polls Duo/,
+      );
+      // the first process has ended: this request is the new poller's
+      await within("the new poller's request to Duo", duo.received(asked + 1));
     });
 
     await t.step("and when the poller's process dies without a word", async () => {
       const holder = servers[0]!;
       const c = await serve();
-      assert.match(await c.lineWith(WAITS), /another process polls Duo/);
+      assert.match(
+        await within("a third process waits", c.lineWith(WAITS)),
+        /another process polls Duo/,
+      );
       const mark = c.lineCount();
       Deno.kill(holder.pid, "SIGKILL");
-      // the lease runs out (three poll intervals) and the waiting process takes it
-      assert.match(await c.lineWith(POLLS, mark), /this process polls Duo/);
+      // the lease runs out (three to four poll intervals) and the waiting process takes it
+      assert.match(
+        await within("the waiting process takes the dead one's lease", c.lineWith(POLLS, mark)),
+        /this process polls Duo/,
+      );
       await holder.stop().catch(() => {});
       servers.splice(servers.indexOf(holder), 1);
     });
