@@ -3,13 +3,12 @@
  * and off: 52 open reports; the Dashboard's number (all 52) leads to the queue, which shows the
  * total and the newest 50, and its "Next page" link (a plain link, the page in the URL) the last
  * two; no sideways scrolling, axe finds no serious or critical violation. Screenshot of the second
- * page at 360 px (JavaScript on) to `docs/`. The sign-ins are Duo authentication log entries as
- * Duo's Admin API documents them (`/admin/v2/logs/authentication`: `txid`, `access_device.ip`,
- * `access_device.location`), as the duo plugin normalises them.
+ * page at 360 px (JavaScript on) to `docs/`. The sign-ins are Duo's (`tests/support/duo_report.ts`).
  */
 import assert from "node:assert/strict";
 import type { Browser } from "playwright-core";
 import { demoWith, startApp } from "../support/app.ts";
+import { duoReport } from "../support/duo_report.ts";
 import { audit, describe } from "./axe.ts";
 import { launch } from "./chromium.ts";
 
@@ -26,23 +25,7 @@ for (const javaScript of [true, false]) {
       const t = await startApp({ now: NOW, config: demoWith({}) });
       for (let i = 0; i < OPEN; i++) {
         const at = new Date(Date.UTC(2026, 11, 7, 8, i, 0));
-        await t.services.store.signinReports.reportSignIn({
-          id: i.toString(16).padStart(32, "0"),
-          email: `person${i}@example.com`,
-          reportedAt: at,
-          signInKey: `event:duo:txid-${i}`,
-          signIn: {
-            source: "duo",
-            id: `txid-${i}`,
-            type: "authentication",
-            success: true,
-            reason: "user_approved",
-            ip_address: "198.51.100.23",
-            place: "Lisbon, Portugal",
-            timestamp: at,
-            username: `person${i}`,
-          },
-        });
+        await t.services.store.signinReports.reportSignIn(duoReport(i, at));
       }
       const server = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen() {} }, t.app.fetch);
       const base = `http://127.0.0.1:${server.addr.port}`;
@@ -64,7 +47,7 @@ for (const javaScript of [true, false]) {
         assert.equal(await page.locator("#report-queue li.panel").count(), 50);
         assert.equal(
           await page.locator("#report-queue li.panel h2").first().innerText(),
-          "person51@example.com",
+          "p51@example.com",
         );
         await Promise.all([
           page.waitForURL(`${base}/security/reports?page=2`),
@@ -72,8 +55,8 @@ for (const javaScript of [true, false]) {
         ]);
         assert.equal(await lead.innerText(), `${OPEN} open reports, showing 51–52, newest first.`);
         assert.deepEqual(await page.locator("#report-queue li.panel h2").allInnerTexts(), [
-          "person1@example.com",
-          "person0@example.com",
+          "p1@example.com",
+          "p0@example.com",
         ]);
         assert.equal(await page.locator(".pager span").innerText(), "Page 2 of 2");
         const overflow = await page.evaluate(() =>

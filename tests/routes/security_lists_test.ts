@@ -5,14 +5,14 @@
  * the page (links work without JavaScript) and the JSON API; the Dashboard counts all 1,001. A
  * capturing request logger plugin receives one record per report read (target: the reporter; the
  * list's filters in `context`), and one per grant, revocation and handling, with its id and words.
- * The sign-in is a Duo authentication log entry as Duo's Admin API documents it
- * (`/admin/v2/logs/authentication`: `txid`, `access_device.ip`), as the duo plugin normalises it.
+ * The sign-ins are Duo's (`tests/support/duo_report.ts`).
  *
  * @module
  */
 import assert from "node:assert/strict";
 import type { SigninReport } from "../../engine/core/signin_reports.ts";
 import { auditRecorder } from "../support/audit_recorder.ts";
+import { duoReport } from "../support/duo_report.ts";
 import { csrfOf, demoWith, startApp } from "../support/app.ts";
 
 const NOW = new Date("2026-12-07T14:00:00Z");
@@ -20,23 +20,7 @@ const OPEN = 1001;
 
 /** Report `i`, filed `i` minutes after 08:00 on 7 December 2026. */
 function report(i: number): SigninReport {
-  const at = new Date(Date.UTC(2026, 11, 7, 8, i % 60, 0) + Math.floor(i / 60) * 3_600_000);
-  return {
-    id: i.toString(16).padStart(32, "0"),
-    email: `p${i}@example.com`,
-    reportedAt: at,
-    signInKey: `event:duo:txid-${i}`,
-    signIn: {
-      source: "duo",
-      id: `txid-${i}`,
-      type: "authentication",
-      success: true,
-      reason: "user_approved",
-      ip_address: "198.51.100.23",
-      timestamp: at,
-      username: `p${i}`,
-    },
-  };
+  return duoReport(i, new Date(Date.UTC(2026, 11, 7, 8, 0, 0) + i * 60_000));
 }
 
 async function rig() {

@@ -11,41 +11,37 @@
  */
 import assert from "node:assert/strict";
 import { silentLogger } from "../../config/log.ts";
-import type { SigninReport } from "../../engine/core/signin_reports.ts";
 import { createElasticsearchStore } from "../../plugins/stores/elasticsearch.ts";
 import type { Exemption } from "../../engine/view/exemptions.ts";
 import { encodeExemption, encodeReport } from "../../plugins/stores/security_codec.ts";
 import { startFakeElasticsearch } from "../fakes/elasticsearch.ts";
+import { duoReport } from "../support/duo_report.ts";
 import { at } from "./store_contract.ts";
 
 const OPEN = 10_050;
 
-function report(i: number): SigninReport {
-  return {
-    id: i.toString(16).padStart(32, "0"),
-    email: `p${i}@example.com`,
-    reportedAt: at(i),
-    signInKey: `event:duo:${i}`,
-    signIn: {
-      source: "duo",
-      id: String(i),
-      type: "authentication",
-      success: true,
-      reason: "user_approved",
-      ip_address: "198.51.100.23",
-      timestamp: at(i),
-      username: `p${i}`,
-    },
-  };
-}
+const report = (i: number) => duoReport(i, at(i));
 
-Deno.test("the Elasticsearch report queue pages past 10,000 with an exact total", async () => {
+/** A store on its own loopback fake; `close()` ends both. */
+async function esStore() {
   const fake = startFakeElasticsearch();
   const store = await createElasticsearchStore({
     ELASTICSEARCH_HOSTS: [fake.url],
     ELASTICSEARCH_INDEX_PREFIX: "t-",
     log: silentLogger,
   });
+  return {
+    fake,
+    store,
+    async close() {
+      await store.close();
+      await fake.close();
+    },
+  };
+}
+
+Deno.test("the Elasticsearch report queue pages past 10,000 with an exact total", async () => {
+  const { fake, store, close } = await esStore();
   try {
     const docs = fake.indices.get("t-signin_reports")!.docs;
     for (let i = 0; i < OPEN; i++) {
@@ -73,12 +69,12 @@ Deno.test("the Elasticsearch report queue pages past 10,000 with an exact total"
     const across = await list.signInReports({ state: "open", offset: 9_980, limit: 50 });
     assert.deepEqual(
       across.reports.map((r) => r.signIn.id),
-      [...Array(50)].map((_, k) => String(OPEN - 1 - 9_980 - k)),
+      [...Array(50)].map((_, k) => `txid-${OPEN - 1 - 9_980 - k}`),
     );
     const last = await list.signInReports({ state: "open", offset: 10_000, limit: 100 });
     assert.deepEqual(
       last.reports.map((r) => r.signIn.id),
-      [...Array(50)].map((_, k) => String(49 - k)),
+      [...Array(50)].map((_, k) => `txid-${49 - k}`),
     );
     assert.equal(last.total, OPEN);
     assert.deepEqual(await list.signInReports({ state: "open", offset: 20_000, limit: 50 }), {
@@ -100,18 +96,12 @@ Deno.test("the Elasticsearch report queue pages past 10,000 with an exact total"
       "DELETE",
     ]);
   } finally {
-    await store.close();
-    await fake.close();
+    await close();
   }
 });
 
 Deno.test("the Elasticsearch store reads all of a person's 1,001 exemptions, in the person read too", async () => {
-  const fake = startFakeElasticsearch();
-  const store = await createElasticsearchStore({
-    ELASTICSEARCH_HOSTS: [fake.url],
-    ELASTICSEARCH_INDEX_PREFIX: "t-",
-    log: silentLogger,
-  });
+  const { fake, store, close } = await esStore();
   try {
     const docs = fake.indices.get("t-exemptions")!.docs;
     for (let i = 0; i < 1001; i++) {
@@ -150,7 +140,6 @@ Deno.test("the Elasticsearch store reads all of a person's 1,001 exemptions, in 
       total: 1001,
     });
   } finally {
-    await store.close();
-    await fake.close();
+    await close();
   }
 });
