@@ -15,11 +15,9 @@ import { startBatchRun } from "../../engine/batch/batch_run.ts";
 import type { BatchResult, BatchSink, DeviceSource } from "../../engine/core/ports.ts";
 import type { DeviceRow } from "../../engine/core/store_ports.ts";
 import type { MergedDevice } from "../../engine/core/types.ts";
-import { createEngine } from "../../engine/engine.ts";
-import { DEFAULT_PRACTICES } from "../../engine/practices/default_practices.ts";
-import { buildPracticeSet } from "../../engine/practices/practices.ts";
 import { createBulkWriter } from "../../plugins/es_bulk_writer.ts";
 import { createSqliteStore } from "../../plugins/stores/sqlite.ts";
+import { engineWith } from "../support/engine.ts";
 
 const T0 = new Date("2026-12-07T09:00:00Z");
 
@@ -141,16 +139,7 @@ Deno.test("startBatchRun(): a sink that stops holds the run at `concurrency` peo
         }]);
       },
     };
-    const engine = createEngine({
-      deviceSources: [jamf],
-      ownershipSources: [],
-      accountSources: [],
-      eventSources: [],
-      notificationSources: [],
-      deviceTransforms: [],
-      eventTransforms: [],
-      practices: buildPracticeSet({ firewall: DEFAULT_PRACTICES.firewall! }),
-    }, { store, now: () => T0 });
+    const engine = engineWith({ deviceSources: [jamf] }, { store, now: () => T0 });
     const sinkGate = gate();
     const posted: BatchResult[] = [];
     const slowSink: BatchSink = {
