@@ -7,6 +7,7 @@
  * @module
  */
 import { ReleaseDataSchema } from "../config/schema.ts";
+import { timeoutSignal } from "../lib/abort.ts";
 import { encodeFeed, type FeedName, type FeedValue } from "../plugins/releases/codec.ts";
 import { createHttpClient } from "../plugins/http.ts";
 import { parseEndOfLife, parseSofaFeed } from "../plugins/releases/parse.ts";
@@ -22,7 +23,7 @@ export async function buildShippedFile(
 ): Promise<string> {
   const config = ReleaseDataSchema.parse(options.env ?? {});
   const now = options.now ?? new Date();
-  const signal = AbortSignal.timeout(config.TIMEOUT * 1000 * 4);
+  const signal = timeoutSignal(config.TIMEOUT * 1000 * 4);
   const get = (name: string, url: string) =>
     createHttpClient({
       name,

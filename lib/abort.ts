@@ -123,6 +123,27 @@ export function notAnsweredWithin(name: string, ms: number): string {
 export const LONGEST_TIMER_MS = 2 ** 31 - 1;
 
 /**
+ * `AbortSignal.timeout(ms)` for a configured deadline: past {@link LONGEST_TIMER_MS} (about 24.8
+ * days) it waits that long instead of aborting after 1 ms. Every deadline that comes from the
+ * configuration (`DEFAULT_TIMEOUT`, `RELEASE_DATA.TIMEOUT`: up to 366 days) as an `AbortSignal` is
+ * made here ({@link deadlineSignal} caps its own timer the same way).
+ *
+ * @param ms the deadline in milliseconds
+ * @returns a signal aborting with the platform's `TimeoutError` at the deadline
+ * @example A 25-day deadline has not passed 10 ms later
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { timeoutSignal } from "./abort.ts";
+ * const signal = timeoutSignal(25 * 86_400_000);
+ * await new Promise((resolve) => setTimeout(resolve, 10));
+ * assert.equal(signal.aborted, false);
+ * ```
+ */
+export function timeoutSignal(ms: number): AbortSignal {
+  return AbortSignal.timeout(Math.min(ms, LONGEST_TIMER_MS));
+}
+
+/**
  * A call's signal: `parent` joined to a deadline of `ms`. It aborts with the parent's reason, or
  * at the deadline with `timedOut()`'s error in place of the platform's `TimeoutError` (so the
  * call, and whoever reads the reason, sees the plugin's words). Call `done` when the call is

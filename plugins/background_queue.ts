@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { timeoutSignal } from "../lib/abort.ts";
 
 /** What a queue is built from. */
 export interface BackgroundQueueOptions<T> {
@@ -74,9 +75,7 @@ export function createBackgroundQueue<T>(options: BackgroundQueueOptions<T>): Ba
     while (items.length > 0) {
       const batch = items.splice(0, options.batchSize);
       try {
-        const signal = options.timeoutMs === null
-          ? undefined
-          : AbortSignal.timeout(options.timeoutMs);
+        const signal = options.timeoutMs === null ? undefined : timeoutSignal(options.timeoutMs);
         const refused = await options.send(batch, signal);
         if (refused > 0) drop(refused, `the receiver refused ${refused} ${options.noun}`);
         else warned = false;

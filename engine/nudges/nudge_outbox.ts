@@ -13,6 +13,7 @@ import type { Logger } from "../core/log.ts";
 import { backoffDelay, type BackoffOptions } from "../core/outbox.ts";
 import { type NudgeChannel, type NudgeLedger, NudgeRefusedError } from "./nudge_ports.ts";
 import { errorMessage } from "../../lib/error_message.ts";
+import { timeoutSignal } from "../../lib/abort.ts";
 
 /** What one delivery run did. */
 export interface NudgeRunReport {
@@ -62,7 +63,7 @@ export async function deliverNudges(options: DeliverNudgesOptions): Promise<Nudg
     } else {
       const signal = channel.timeoutMs === null
         ? new AbortController().signal
-        : AbortSignal.timeout(channel.timeoutMs);
+        : timeoutSignal(channel.timeoutMs);
       try {
         const where = await channel.sendNudge(nudge.email, nudge.message, {
           signal,

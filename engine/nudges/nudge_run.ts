@@ -21,6 +21,7 @@ import {
 import { todoList } from "../view/todo.ts";
 import type { Account, MergedDevice } from "../core/types.ts";
 import { errorMessage } from "../../lib/error_message.ts";
+import { timeoutSignal } from "../../lib/abort.ts";
 
 /** What of a person's view nudges read. */
 export interface NudgeView {
@@ -144,7 +145,7 @@ export async function nudgePerson(
       if (channel.timeZoneOf && options.askTimeZone !== false) {
         const signal = channel.timeoutMs === null
           ? new AbortController().signal
-          : AbortSignal.timeout(channel.timeoutMs);
+          : timeoutSignal(channel.timeoutMs);
         timeZone = await channel.timeZoneOf(view.email, { signal }).catch(() => undefined);
       }
       const plan = planNudge({

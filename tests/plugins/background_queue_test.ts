@@ -49,3 +49,25 @@ Deno.test("createBackgroundQueue() counts refused and failed sends as drops, nev
     "a new burst warns again",
   );
 });
+
+Deno.test("createBackgroundQueue() with a 25-day deadline (DEFAULT_TIMEOUT allows 366 days) sends, not aborted at once", async () => {
+  const warnings: [string, number][] = [];
+  const queue = createBackgroundQueue<number>({
+    capacity: 3,
+    batchSize: 2,
+    delayMs: 5,
+    timeoutMs: 25 * 86_400_000, // over 2^31 - 1 ms: AbortSignal.timeout() of it fires in 1 ms
+    noun: "records",
+    send: async (_batch, signal) => {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      signal?.throwIfAborted();
+      return 0;
+    },
+    describe: (e) => (e as Error).name,
+    onDrop: (why, dropped) => warnings.push([why, dropped]),
+  });
+  queue.push(1);
+  await queue.flush();
+  assert.equal(queue.dropped, 0);
+  assert.deepEqual(warnings, []);
+});

@@ -31,6 +31,7 @@ import { SKIP_REASONS, skippedRecordsTally } from "../skipped_records.ts";
 import { createLatestDayFinder, notReadyWarning, ReportNotReadyError } from "./usage_lag.ts";
 import { createTokenProvider, DEFAULT_TOKEN_URI, type TokenProvider } from "./token.ts";
 import { errorMessage } from "../../../lib/error_message.ts";
+import { timeoutSignal } from "../../../lib/abort.ts";
 import { type GoogleConfig, schema } from "./config.ts";
 
 export { type GoogleConfig, schema } from "./config.ts";
@@ -116,7 +117,7 @@ export async function createGoogleSource(
   function pageSignal(listing: AbortSignal): AbortSignal {
     return ctx.timeoutMs === null
       ? listing
-      : AbortSignal.any([listing, AbortSignal.timeout(ctx.timeoutMs)]);
+      : AbortSignal.any([listing, timeoutSignal(ctx.timeoutMs)]);
   }
 
   async function mobileDevices(
