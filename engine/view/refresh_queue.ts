@@ -1,10 +1,11 @@
 /**
  * The upstream refresh budget (issue 24): after a nightly batch every snapshot is older than the
  * freshness window, so every first view of the morning would start a lookup that asks every
- * source. Instead, a stale view is served at once (with its age) and its person is queued; the
- * queue refreshes people only as fast as every source's budget allows. Each source's budget is a
- * token bucket kept in the store (`CoordinationStore.takeToken`), so every process sharing the
- * store spends from the same budget. One token is one person's lookup at that source; the
+ * source. Instead, a stale view is served at once (with its age): when nobody waits and every
+ * source's budget has a token at that moment, its refresh starts then; else its person is queued,
+ * and the queue refreshes people only as fast as every source's budget allows. Each source's
+ * budget is a token bucket kept in the store (`CoordinationStore.takeToken`), so every process
+ * sharing the store spends from the same budget. One token is one person's lookup at that source; the
  * configured request rate is divided by the requests one lookup makes there (see
  * `plugins/refresh_budgets.ts` for the defaults taken from each vendor's published quota).
  *
@@ -52,14 +53,21 @@ export interface RefreshJob {
   refresh: () => Promise<unknown>;
 }
 
-/** What {@link RefreshQueue.request} did: the reasons a stale view's refresh is deferred. */
-export type RefreshRequestOutcome = "queued" | "already queued" | "full";
+/**
+ * What {@link RefreshQueue.request} did: `started` (every source's budget gave a token when asked:
+ * the refresh runs now), or why it is deferred: `queued` (it waits for a budget, or behind people
+ * who do), `already queued` (the person waits already) or `full` (nothing was queued).
+ */
+export type RefreshRequestOutcome = "started" | "queued" | "already queued" | "full";
 
 /** Counts since the queue was built, for `/metrics` (each only goes up). */
 export interface RefreshCounts {
   /** Requests by outcome (see {@link RefreshRequestOutcome}). */
   requests: Record<RefreshRequestOutcome, number>;
-  /** Refreshes that ran: `done` resolved, `failed` rejected, `skipped` no longer needed. */
+  /**
+   * Refreshes that ran, started at once or after waiting: `done` resolved, `failed` rejected,
+   * `skipped` no longer needed when its turn came.
+   */
   refreshes: { done: number; failed: number; skipped: number };
   /** Times the queue waited for a token, by the source whose bucket was empty. */
   waits: Record<string, number>;
@@ -68,20 +76,18 @@ export interface RefreshCounts {
 /** The refresh queue of one process. */
 export interface RefreshQueue {
   /**
-   * Queues a refresh of `key` (a person), unless one is already queued. Returns at once.
+   * Asks for a refresh of `key` (a person). When nobody waits, a refresh slot is free and every
+   * source's bucket gives a token now, the refresh starts (the tokens are taken by this call, so
+   * the answer is what happens, whatever other views or processes ask meanwhile); else the person
+   * is queued, unless already waiting. Resolves once that is decided, never after the refresh.
+   * A store that fails to give a token counts as no token (reported to `onError`): queued.
    *
-   * @returns `queued`, `already queued`, or `full` (`maxQueued` people wait: nothing is queued,
-   *   the caller's stale view stays and the next view asks again)
+   * @returns `started`, `queued`, `already queued`, or `full` (`maxQueued` people wait: nothing
+   *   is queued, the caller's stale view stays and the next view asks again)
    */
-  request(key: string, job: RefreshJob | (() => Promise<unknown>)): RefreshRequestOutcome;
+  request(key: string, job: RefreshJob | (() => Promise<unknown>)): Promise<RefreshRequestOutcome>;
   /** People waiting now. */
   readonly queued: number;
-  /**
-   * Whether the queue is waiting for a source's budget now: its last try to take tokens found a
-   * bucket empty, and no refresh has been let through since. A person queued meanwhile waits for
-   * the budget, not only for their turn.
-   */
-  readonly waitingForBudget: boolean;
   /** What the queue did since it was built. */
   readonly counts: Readonly<RefreshCounts>;
   /** Resolves once nobody waits and no refresh runs (tests, benchmarks, shutdown). */
@@ -96,8 +102,9 @@ export function refreshBucketKey(source: string): string {
 }
 
 /**
- * Builds a refresh queue. People are refreshed in the order they were queued; when a person's
- * turn comes, one no longer `needed` is dropped without spending anything; else one
+ * Builds a refresh queue. A request finding nobody waiting tries the budgets at once (see
+ * {@link RefreshQueue.request}). Queued people are refreshed in the order they were queued; when a
+ * person's turn comes, one no longer `needed` is dropped without spending anything; else one
  * token is taken from every source's bucket, the tightest budget first, so a refused token costs
  * nothing at the other sources (a later refusal, possible only when another process took the
  * last token in between, leaves the earlier tokens unspent: never more requests than budgeted).
@@ -112,7 +119,8 @@ export function refreshBucketKey(source: string): string {
  *   now: () => new Date(),
  *   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
  * });
- * assert.equal(queue.request("fry@example.com", async () => void refreshed.push("fry")), "queued");
+ * const outcome = await queue.request("fry@example.com", async () => void refreshed.push("fry"));
+ * assert.equal(outcome, "started");
  * await queue.idle();
  * assert.deepEqual(refreshed, ["fry"]);
  * ```
@@ -124,15 +132,19 @@ export function createRefreshQueue(parts: RefreshQueueParts): RefreshQueue {
   const maxQueued = parts.maxQueued ?? 100_000;
   const concurrency = parts.concurrency ?? 4;
   const waiting = new Map<string, RefreshJob>();
+  /** People whose request is taking tokens now, with what it will answer. */
+  const deciding = new Map<string, Promise<RefreshRequestOutcome>>();
   const counts: RefreshCounts = {
-    requests: { queued: 0, "already queued": 0, full: 0 },
+    requests: { started: 0, queued: 0, "already queued": 0, full: 0 },
     refreshes: { done: 0, failed: 0, skipped: 0 },
     waits: {},
   };
+  /** Refreshes running, and requests taking tokens (each holds a refresh slot). */
   const running = new Set<Promise<unknown>>();
   let pumping: Promise<void> | undefined;
   let stopped = false;
-  let starved = false;
+  /** No token before this (ms): the last refusal's wait. */
+  let retryAtMs = -Infinity;
   const stopping = new AbortController();
   const report = (what: string, error: unknown) => parts.onError?.(what, error);
 
@@ -148,10 +160,44 @@ export function createRefreshQueue(parts: RefreshQueueParts): RefreshQueue {
     return 0;
   }
 
+  /** {@link takeTokens}, a failing store counting as a second's wait; notes a refusal. */
+  async function tryTokens(): Promise<number> {
+    let wait: number;
+    try {
+      wait = await takeTokens();
+    } catch (error: unknown) {
+      report("take a refresh token", error);
+      wait = 1; // the store failed: try again in a second, never refresh unbudgeted
+    }
+    if (wait > 0) retryAtMs = parts.now().getTime() + wait * 1000;
+    return wait;
+  }
+
+  /** Runs a refresh that has its tokens, holding a slot until it ends. */
+  function run(job: RefreshJob): void {
+    const done: Promise<unknown> = job.refresh()
+      .then(() => counts.refreshes.done++, (error: unknown) => {
+        counts.refreshes.failed++;
+        report("refresh a snapshot", error);
+      })
+      .finally(() => running.delete(done));
+    running.add(done);
+  }
+
   async function pump(): Promise<void> {
     while (!stopped && waiting.size > 0) {
       if (running.size >= concurrency) {
         await Promise.race(running);
+        continue;
+      }
+      const pause = retryAtMs - parts.now().getTime();
+      if (pause > 0) {
+        try {
+          await parts.sleep(pause, stopping.signal);
+        } catch (error: unknown) {
+          if (!stopped) report("wait for a refresh token", error);
+        }
+        retryAtMs = -Infinity;
         continue;
       }
       const [key, job] = waiting.entries().next().value!;
@@ -160,58 +206,59 @@ export function createRefreshQueue(parts: RefreshQueueParts): RefreshQueue {
         counts.refreshes.skipped++;
         continue;
       }
-      let wait: number;
-      try {
-        wait = await takeTokens();
-      } catch (error: unknown) {
-        report("take a refresh token", error);
-        wait = 1; // the store failed: try again in a second, never refresh unbudgeted
-      }
-      starved = wait > 0;
-      if (wait > 0) {
-        try {
-          await parts.sleep(wait * 1000, stopping.signal);
-        } catch (error: unknown) {
-          if (!stopped) report("wait for a refresh token", error);
-        }
-        continue;
-      }
+      if (await tryTokens() > 0) continue;
       waiting.delete(key);
-      const done: Promise<unknown> = job.refresh()
-        .then(() => counts.refreshes.done++, (error: unknown) => {
-          counts.refreshes.failed++;
-          report("refresh a snapshot", error);
-        })
-        .finally(() => running.delete(done));
-      running.add(done);
+      run(job);
     }
   }
 
   function start(): void {
-    pumping ??= pump().finally(() => {
+    // pump() starts after this returns: a `sleep` that queues someone cannot start a second loop
+    pumping ??= Promise.resolve().then(pump).finally(() => {
       pumping = undefined;
       if (!stopped && waiting.size > 0) start(); // queued while the loop was ending
     });
   }
 
+  function enqueue(key: string, job: RefreshJob): "queued" | "full" {
+    if (waiting.size >= maxQueued) return "full";
+    waiting.set(key, job);
+    if (!stopped) start();
+    return "queued";
+  }
+
+  /** Takes every source's token for `key` now: runs its refresh, else queues it. */
+  function tryNow(key: string, job: RefreshJob): Promise<RefreshRequestOutcome> {
+    let decide!: (outcome: RefreshRequestOutcome) => void;
+    const decided = new Promise<RefreshRequestOutcome>((resolve) => decide = resolve);
+    const slot: Promise<unknown> = (async () => {
+      const wait = await tryTokens();
+      deciding.delete(key);
+      if (wait > 0) return decide(enqueue(key, job));
+      decide("started");
+      run(job);
+    })().finally(() => running.delete(slot));
+    running.add(slot);
+    deciding.set(key, decided);
+    return decided;
+  }
+
+  async function request(key: string, job: RefreshJob): Promise<RefreshRequestOutcome> {
+    const pending = deciding.get(key);
+    if (pending) return await pending === "started" ? "started" : "already queued";
+    if (waiting.has(key)) return "already queued";
+    if (stopped || waiting.size > 0 || running.size >= concurrency) return enqueue(key, job);
+    return await tryNow(key, job);
+  }
+
   return {
-    request(key, job) {
-      const outcome = waiting.has(key)
-        ? "already queued"
-        : waiting.size >= maxQueued
-        ? "full"
-        : "queued";
+    async request(key, job) {
+      const outcome = await request(key, typeof job === "function" ? { refresh: job } : job);
       counts.requests[outcome]++;
-      if (outcome !== "queued") return outcome;
-      waiting.set(key, typeof job === "function" ? { refresh: job } : job);
-      if (!stopped) start();
       return outcome;
     },
     get queued() {
       return waiting.size;
-    },
-    get waitingForBudget() {
-      return starved && waiting.size > 0;
     },
     counts,
     async idle() {

@@ -214,15 +214,22 @@ export function createPersonViews(parts: PersonViewParts): PersonViews {
 
   /**
    * The background refresh of a stale view: at once without a refresh queue, else when the
-   * sources' budgets allow, reading the snapshot again when its turn comes and dropping a person
-   * refreshed meanwhile (by a batch, another process or a "Check again") before any budget is
-   * spent. Nobody awaits it: a lookup that throws is reported, never left as an unhandled
-   * rejection (which ends a Deno process); the stale view stays.
+   * sources' budgets allow (decided by the queue when asked, from the budgets' tokens: see
+   * `RefreshQueue.request`), reading the snapshot again when a queued person's turn comes and
+   * dropping one refreshed meanwhile (by a batch, another process or a "Check again") before any
+   * budget is spent. Resolves once that is decided; nobody awaits the refresh itself: a lookup
+   * that throws is reported, never left as an unhandled rejection (which ends a Deno process);
+   * the stale view stays.
    *
-   * @returns `running` when a refresh runs (or is let through at once), `queued` when it waits
-   *   for the sources' budget, `null` when none was started (the view says neither)
+   * @returns `running` when a refresh runs (it had its tokens when asked), `queued` when it
+   *   waits for the sources' budget or behind people who do, `null` when none was started (the
+   *   view says neither)
    */
-  function refreshLater(key: string, email: string, stale: PersonSnapshot): RefreshState {
+  async function refreshLater(
+    key: string,
+    email: string,
+    stale: PersonSnapshot,
+  ): Promise<RefreshState> {
     if (inflight.has(key)) return "running";
     if (!due(stale)) return null;
     const queue = parts.refreshQueue;
@@ -231,7 +238,7 @@ export function createPersonViews(parts: PersonViewParts): PersonViews {
       return "running";
     }
     let current: PersonSnapshot | null = stale;
-    const outcome = queue.request(key, {
+    const outcome = await queue.request(key, {
       async needed() {
         if (inflight.has(key)) return false;
         current = await read(key);
@@ -241,8 +248,7 @@ export function createPersonViews(parts: PersonViewParts): PersonViews {
         if (!inflight.has(key)) await lookup(key, email, current);
       },
     });
-    if (outcome === "full") return null;
-    return queue.waitingForBudget ? "queued" : "running";
+    return outcome === "started" ? "running" : outcome === "full" ? null : "queued";
   }
 
   function maybePrune() {
@@ -333,7 +339,7 @@ export function createPersonViews(parts: PersonViewParts): PersonViews {
       if (!s || !has(s, need)) return null;
       cached ??= age(s) < settings.freshMs
         ? present(s, false, null, found)
-        : present(s, false, refreshLater(key, email, s), found);
+        : refreshLater(key, email, s).then((refresh) => present(s, false, refresh, found));
       return await cached;
     };
     return {
@@ -412,7 +418,7 @@ export function createPersonViews(parts: PersonViewParts): PersonViews {
       const snap = await read(key);
       if (!snap || !has(snap, options.need ?? "devices")) return null;
       if (age(snap) < settings.freshMs) return await present(snap, false);
-      return await present(snap, false, refreshLater(key, email, snap));
+      return await present(snap, false, await refreshLater(key, email, snap));
     },
   };
 }

@@ -159,8 +159,9 @@ export function batchMetrics(
 
 /**
  * The refresh queue of this process (issue 24): people waiting for the sources' refresh budgets,
- * stale views' refreshes deferred (by reason), refreshes run (by outcome), and waits for a
- * source's token (by source: the tightest budget). Counts since the process started.
+ * stale views' refreshes started at once and deferred (by reason), refreshes run (by outcome),
+ * and waits for a source's token (by source: the tightest budget). Counts since the process
+ * started.
  *
  * @param metrics the process's registry
  * @param queue the process's refresh queue (`Services.refreshQueue`)
@@ -183,11 +184,20 @@ export function refreshMetrics(
     "stethoscope_refreshes_deferred_total",
     "Stale views whose refresh was left to the queue, by reason: queued, already_queued, or full (not queued).",
     ["reason"],
-    () => samples("reason", queue.counts.requests),
+    () => {
+      const { started: _, ...deferred } = queue.counts.requests;
+      return samples("reason", deferred);
+    },
+  );
+  metrics.readCounter(
+    "stethoscope_refreshes_started_total",
+    "Stale views whose refresh started at once: every source's refresh budget had a token when asked.",
+    [],
+    () => [{ labels: {}, value: queue.counts.requests.started }],
   );
   metrics.readCounter(
     "stethoscope_refreshes_total",
-    "Queued refreshes by outcome: done, failed, or skipped (refreshed meanwhile, no budget spent).",
+    "Refreshes by outcome, started at once or queued: done, failed, or skipped (refreshed meanwhile, no budget spent).",
     ["outcome"],
     () => samples("outcome", queue.counts.refreshes),
   );

@@ -47,46 +47,117 @@ Deno.test("refreshes wait for the tightest source's budget, one token per source
   assert.equal(world.taken.get(refreshBucketKey("jamf")), 8, "never refused: no token lost");
 });
 
-Deno.test("waitingForBudget is true only while people wait for an empty bucket", async () => {
-  const world = fakeWorld();
-  let wake!: () => void;
-  const queue = createRefreshQueue({
-    budgets: [{ source: "google", rate: { requests: 1, perSeconds: 60 } }],
-    ...world,
-    // the first wait for a token holds until the test lets it go
-    sleep: (ms) => new Promise<void>((resolve) => wake = () => resolve(world.sleep(ms))),
-  });
-  assert.equal(queue.waitingForBudget, false, "nothing queued");
-  queue.request("a", () => Promise.resolve());
-  queue.request("b", () => Promise.resolve());
-  while (wake === undefined) await new Promise((resolve) => setTimeout(resolve, 1));
-  assert.equal(queue.waitingForBudget, true, "a took the minute's token; b waits for the next");
-  wake();
-  await queue.idle();
-  assert.equal(queue.waitingForBudget, false, "nobody waits");
-});
-
 Deno.test("a person is queued once; a full queue refuses and keeps nothing", async () => {
   const world = fakeWorld();
   const refreshed: string[] = [];
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => release = resolve);
   const queue = createRefreshQueue({
     budgets: [{ source: "google", rate: { requests: 1, perSeconds: 60 } }],
     ...world,
+    sleep: async (ms) => { // waits for the test, then moves the clock
+      await held;
+      await world.sleep(ms);
+    },
     maxQueued: 2,
   });
   const job = (k: string) => () => Promise.resolve(refreshed.push(k));
-  assert.equal(queue.request("a", job("a")), "queued");
-  assert.equal(queue.request("b", job("b")), "queued");
-  assert.equal(queue.request("b", job("b")), "already queued");
-  assert.equal(queue.request("c", job("c")), "full");
+  assert.equal(await queue.request("a", job("a")), "started");
+  assert.equal(await queue.request("b", job("b")), "queued");
+  assert.equal(await queue.request("b", job("b")), "already queued");
+  assert.equal(await queue.request("c", job("c")), "queued");
+  assert.equal(await queue.request("d", job("d")), "full");
+  release();
   await queue.idle();
-  assert.deepEqual(refreshed, ["a", "b"]);
-  assert.equal(world.seconds(), 60, "the second waited a minute for google's next token");
+  assert.deepEqual(refreshed, ["a", "b", "c"]);
+  assert.equal(world.seconds(), 120, "b and c waited a minute each for google's next token");
   assert.deepEqual(queue.counts, {
-    requests: { queued: 2, "already queued": 1, full: 1 },
-    refreshes: { done: 2, failed: 0, skipped: 0 },
-    waits: { google: 1 },
+    requests: { started: 1, queued: 2, "already queued": 1, full: 1 },
+    refreshes: { done: 3, failed: 0, skipped: 0 },
+    waits: { google: 2 },
   });
+});
+
+Deno.test("request() answers from the budget when asked: concurrent requests get started or queued exactly as they run", async (t) => {
+  await t.step("three people at once, two tokens: two started, one queued", async () => {
+    const world = fakeWorld();
+    const ran: string[] = [];
+    const queue = createRefreshQueue({
+      budgets: [{ source: "google", rate: { requests: 2, perSeconds: 60 } }],
+      ...world,
+    });
+    const job = (k: string) => () => Promise.resolve(void ran.push(k));
+    const outcomes = await Promise.all(["a", "b", "c"].map((k) => queue.request(k, job(k))));
+    assert.deepEqual(outcomes, ["started", "started", "queued"]);
+    await queue.idle();
+    assert.deepEqual(ran, ["a", "b", "c"]);
+    assert.equal(world.seconds(), 30, "c ran when google's next token came");
+  });
+
+  await t.step("a request while the same person's is taking tokens gets its answer", async () => {
+    const world = fakeWorld();
+    let ran = 0;
+    const queue = createRefreshQueue({
+      budgets: [{ source: "google", rate: { requests: 1, perSeconds: 60 } }],
+      ...world,
+    });
+    const job = () => Promise.resolve(void ran++);
+    const [first, second] = await Promise.all([queue.request("a", job), queue.request("a", job)]);
+    assert.deepEqual([first, second], ["started", "started"]);
+    assert.equal(ran, 1, "one refresh, one token");
+    await queue.idle();
+    assert.equal(ran, 1);
+  });
+
+  await t.step(
+    "a store that fails to give a token: queued, reported, refreshed once it gives",
+    async () => {
+      const world = fakeWorld();
+      const errors: string[] = [];
+      let failures = 1;
+      const queue = createRefreshQueue({
+        budgets: [{ source: "google", rate: { requests: 1, perSeconds: 60 } }],
+        ...world,
+        tokens: {
+          takeToken: (key, rate, now) =>
+            failures-- > 0
+              ? Promise.reject(new Error("store unreachable"))
+              : world.tokens.takeToken(key, rate, now),
+        },
+        onError: (what, e) => errors.push(`${what}: ${(e as Error).message}`),
+      });
+      let ran = 0;
+      assert.equal(await queue.request("a", () => Promise.resolve(void ran++)), "queued");
+      assert.equal(ran, 0);
+      await queue.idle();
+      assert.equal(ran, 1);
+      assert.equal(world.seconds(), 1, "tried again a second later");
+      assert.deepEqual(errors, ["take a refresh token: store unreachable"]);
+    },
+  );
+});
+
+Deno.test("people queued while the queue waits for a token are each refreshed once", async () => {
+  // as in bench/refresh_budget.ts, where a wait moves the clock and views arrive meanwhile
+  const world = fakeWorld();
+  const ran: string[] = [];
+  const job = (k: string) => () => Promise.resolve(void ran.push(k));
+  let arrivals = ["c", "d"];
+  const queue = createRefreshQueue({
+    budgets: [{ source: "google", rate: { requests: 1, perSeconds: 60 } }],
+    ...world,
+    sleep: (ms) => {
+      for (const k of arrivals) void queue.request(k, job(k));
+      arrivals = [];
+      return world.sleep(ms);
+    },
+  });
+  assert.equal(await queue.request("a", job("a")), "started");
+  assert.equal(await queue.request("b", job("b")), "queued");
+  await queue.idle();
+  assert.deepEqual(ran, ["a", "b", "c", "d"]);
+  assert.equal(world.seconds(), 180);
+  assert.deepEqual(queue.counts.refreshes, { done: 4, failed: 0, skipped: 0 });
 });
 
 Deno.test("a failed refresh is reported and the queue goes on", async () => {

@@ -1,8 +1,8 @@
 /**
- * `/metrics` reports the refresh queue (issue 24): its length, stale views' refreshes deferred by
- * reason, refreshes by outcome and waits for a source's budget, read strictly as Prometheus reads
- * them (tests/support/exposition.ts). The demo source gets a budget of one lookup an hour and the
- * clock moves past the freshness window, so the second stale person waits.
+ * `/metrics` reports the refresh queue (issue 24): its length, stale views' refreshes started at
+ * once and deferred by reason, refreshes by outcome and waits for a source's budget, read strictly
+ * as Prometheus reads them (tests/support/exposition.ts). The demo source gets a budget of one
+ * lookup an hour and the clock moves past the freshness window, so the second stale person waits.
  *
  * @module
  */
@@ -38,7 +38,7 @@ Deno.test("/metrics: the refresh queue's length, deferred refreshes, outcomes an
     app.clock.now = new Date(app.clock.now.getTime() + 20 * 60_000);
     assert.equal(await view(AMY), "1200", "served at once from the snapshot, with its age");
     await view(FRY);
-    // Amy took the hour's one token; Fry waits for the next
+    // Amy's view took the hour's one token; Fry's finds none and waits for the next
     while (!queue.counts.waits.demo || queue.counts.refreshes.done < 1) {
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
@@ -48,7 +48,9 @@ Deno.test("/metrics: the refresh queue's length, deferred refreshes, outcomes an
     const deferred = (reason: string) =>
       sampleValue(families, "stethoscope_refreshes_deferred_total", { reason });
     assert.equal(families.get("stethoscope_refreshes_deferred_total")?.type, "counter");
-    assert.equal(deferred("queued"), 2);
+    assert.equal(families.get("stethoscope_refreshes_started_total")?.type, "counter");
+    assert.equal(sampleValue(families, "stethoscope_refreshes_started_total"), 1, "Amy's");
+    assert.equal(deferred("queued"), 1, "Fry's");
     assert.equal(deferred("already_queued"), 0);
     assert.equal(deferred("full"), 0);
     const refreshes = (outcome: string) =>
