@@ -1,7 +1,8 @@
 /**
- * `TRUSTED_PROXIES`: which `X-Forwarded-For` hops to believe when finding the client address for
- * rate limits. Loaded only when the setting is present, so a deployment without proxies never
- * loads ipaddr.js at start-up.
+ * Client addresses for the rate limits, with ipaddr.js: `TRUSTED_PROXIES` (which
+ * `X-Forwarded-For` hops to believe when finding the client address) and the bucket key of an
+ * IPv6 address (its /64). Loaded only when needed (the setting is present, or an IPv6 client
+ * reaches a limited route), so a deployment without either never loads ipaddr.js.
  *
  * @module
  */
@@ -65,4 +66,29 @@ export function clientAddress(
     if (!trustedProxy(hop, proxies)) return normalise(hop)?.toString() ?? peer;
   }
   return peer;
+}
+
+/**
+ * The rate-limit bucket of a client address (issue 24): an IPv6 address counts by its /64
+ * prefix, since a subnet is a /64 (RFC 4291's 64-bit interface identifiers) and a host is given
+ * one at least (RFC 6177), so one host cannot get a fresh bucket per address; an IPv4-mapped
+ * IPv6 address counts as its IPv4 address; anything else (an IPv4 address, `unknown`, text that
+ * is no address) is its own key.
+ *
+ * @param address the client address (`clientAddress()` or the peer)
+ * @returns the bucket key: `2001:db8:0:1::/64`, `203.0.113.9`, or `address` unchanged
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.equal(bucketKey("2001:db8:0:1:aaaa::1"), "2001:db8:0:1::/64");
+ * assert.equal(bucketKey("2001:db8:0:1:bbbb::2"), "2001:db8:0:1::/64");
+ * assert.equal(bucketKey("::ffff:203.0.113.9"), "203.0.113.9");
+ * assert.equal(bucketKey("203.0.113.9"), "203.0.113.9");
+ * ```
+ */
+export function bucketKey(address: string): string {
+  const a = normalise(address);
+  if (a === null || a.kind() === "ipv4") return a?.toString() ?? address;
+  const { parts } = a as ipaddr.IPv6;
+  return `${new ipaddr.IPv6([...parts.slice(0, 4), 0, 0, 0, 0]).toString()}/64`;
 }

@@ -12,6 +12,8 @@
  * The client address is the connection's peer (Deno's connection info), or `"unknown"` when the
  * app runs without one. `X-Forwarded-For` is honoured only when the peer is one of
  * `TRUSTED_PROXIES`: the address used is then the right-most one that is not a trusted proxy.
+ * Buckets are kept per IPv4 address and per IPv6 /64 (an IPv4-mapped IPv6 address is its IPv4
+ * address): see `bucketKey()` in `proxies.ts`, loaded at the first IPv6 client.
  *
  * @module
  */
@@ -96,6 +98,13 @@ function peerOf(c: Context): string | undefined {
   }
 }
 
+/** The bucket of `address` (see `bucketKey()`); IPv4 and `unknown` without loading ipaddr.js. */
+async function keyOf(address: string): Promise<string> {
+  if (!address.includes(":")) return address;
+  const { bucketKey } = await import("./proxies.ts");
+  return bucketKey(address);
+}
+
 const LOGIN_RE = /^\/(login|auth)(\/|$)/;
 const API_RE = /^\/api(\/|$)/;
 
@@ -161,7 +170,7 @@ export function rateLimits(options: {
     const buckets = LOGIN_RE.test(path) ? login : API_RE.test(path) ? api : null;
     if (buckets === null) return await next();
     const address = clientOf(peerOf(c), c.req.header("X-Forwarded-For"));
-    const wait = await take(buckets, address);
+    const wait = await take(buckets, await keyOf(address));
     if (wait === 0) return await next();
     const message = `Too many requests from your address. Try again in ${wait} seconds.`;
     c.header("Retry-After", String(wait));
