@@ -168,6 +168,15 @@ export interface StatusStore {
     observations: StatusObservation[],
     options?: { person?: string },
   ): Promise<Map<string, Date>>;
+  /**
+   * Deletes the device lists (`observe`'s `person`) of people whose last recorded page view is
+   * older than `before` (the snapshots' retention sweep, `PersonViews.prune()`); the devices'
+   * statuses stay, so a later view of such a person reads them through `observe` and records the
+   * list again.
+   *
+   * @returns how many people's lists went
+   */
+  prunePersonDevices(before: Date): Promise<number>;
 }
 
 /** Batch-run summaries for the dashboard. */

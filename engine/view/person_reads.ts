@@ -25,9 +25,10 @@ import type { SnapshotStamp, SnapshotStore, StoredSnapshot } from "./snapshots.t
 /**
  * A status history for one person's view that answers from `known` (the statuses read with the
  * page's other data) when every observation is already recorded, unchanged and seen within the
- * last hour (`statusUnchanged`), so a view whose statuses did not change writes nothing; else it
- * records them once with `store.observe(observations, { person })`, which also remembers these
- * devices as the person's for the next read.
+ * last hour (`statusUnchanged`) and every device `known` covers is still observed, so a view
+ * whose statuses and devices did not change writes nothing; else it records them once with
+ * `store.observe(observations, { person })`, which also remembers these devices as the person's
+ * for the next read (a device gone from the view leaves the person's list then).
  *
  * @param store the status history
  * @param known the rows read for the person (`PersonRead.statuses`)
@@ -48,20 +49,24 @@ import type { SnapshotStamp, SnapshotStore, StoredSnapshot } from "./snapshots.t
  * ```
  */
 export function readThroughHistory(
-  store: StatusStore,
+  store: Pick<StatusStore, "observe">,
   known: ReadonlyMap<string, StatusRow>,
   person: string,
 ): StatusHistory {
   return {
     observe(observations: StatusObservation[]) {
       const began = new Map<string, Date>();
+      const record = () => store.observe(observations, { person });
       for (const o of observations) {
         const key = observationKey(o.device, o.practice);
         const row = known.get(key);
-        if (row === undefined || !statusUnchanged(row, o)) {
-          return store.observe(observations, { person });
-        }
+        if (row === undefined || !statusUnchanged(row, o)) return record();
         began.set(key, row.since);
+      }
+      // a device the person's list still names but this view no longer shows: record the list
+      const shown = new Set(observations.map((o) => o.device));
+      for (const key of known.keys()) {
+        if (!shown.has(key.slice(0, key.indexOf("\u0000")))) return record();
       }
       return Promise.resolve(began);
     },

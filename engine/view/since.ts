@@ -139,7 +139,7 @@ export interface SinceOptions {
  * ```
  */
 export async function withSince(
-  store: StatusStore,
+  store: Pick<StatusStore, "observe">,
   devices: MergedDevice[],
   options: SinceOptions,
 ): Promise<MergedDevice[]> {
@@ -212,7 +212,7 @@ export interface ObservationWriter {
  * ```
  */
 export function createObservationWriter(
-  store: StatusStore,
+  store: Pick<StatusStore, "observe">,
   options: { batchSize?: number; onError?: (error: unknown) => void } = {},
 ): ObservationWriter {
   const writer = createBatchedWriter((batch: StatusObservation[]) => store.observe(batch), {

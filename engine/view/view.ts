@@ -119,7 +119,10 @@ export interface PersonViews {
    *   store call); default the store's `putSnapshot`
    */
   save(snapshot: PersonSnapshot, put?: (next: PersonSnapshot) => Promise<void>): Promise<void>;
-  /** Deletes snapshots of people not seen for `keepDays`; returns how many. */
+  /**
+   * Deletes snapshots of people not seen for `keepDays`, and the device lists of people whose
+   * last recorded view is as old (`StatusStore.prunePersonDevices`); returns how many snapshots.
+   */
   prune(): Promise<number>;
   /** A request's reads of a person: one snapshot read, one presentation (see {@link PersonVisit}). */
   visit(email: string): PersonVisit;
@@ -259,7 +262,12 @@ export function createPersonViews(parts: PersonViewParts): PersonViews {
 
   async function prune(): Promise<number> {
     if (!store) return 0;
-    return await store.pruneSnapshots(new Date(now().getTime() - settings.keepDays * DAY_MS));
+    const before = new Date(now().getTime() - settings.keepDays * DAY_MS);
+    const [snapshots] = await Promise.all([
+      store.pruneSnapshots(before),
+      history?.prunePersonDevices(before),
+    ]);
+    return snapshots;
   }
 
   /**

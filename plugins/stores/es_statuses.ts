@@ -54,7 +54,8 @@ export function personStatusesSearch(
  * @returns `observe`: one `_mget` and one `_bulk` per call; per `device\u0000practice`, when the
  *   observed status began (kept while the status holds, reset to the observation's `since` when
  *   it changes); with `person`, the same `_bulk` writes the person's device list; throws a
- *   `StoreError` when Elasticsearch refuses any write
+ *   `StoreError` when Elasticsearch refuses any write; and `prunePersonDevices`: one
+ *   `_delete_by_query` of the `person_devices` documents not written since `before`
  */
 export function esStatuses(ctx: EsContext): StatusStore {
   const { client, run } = ctx;
@@ -96,6 +97,12 @@ export function esStatuses(ctx: EsContext): StatusStore {
         if (r.errors) throw new StoreError("Cannot record practice statuses: some were refused");
         return out;
       });
+    },
+    prunePersonDevices(before: Date): Promise<number> {
+      return run(
+        "delete old device lists",
+        () => ctx.deleteRange("person_devices", { updated_at: { lt: before.getTime() } }),
+      );
     },
   };
 }

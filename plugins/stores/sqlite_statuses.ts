@@ -74,7 +74,8 @@ export function sqliteStatusReads(db: DatabaseSync): SqliteStatusReads {
  * @param run the store's runner
  * @returns `observe`: per `device\u0000practice`, when the observed status began (kept while the
  *   status holds, reset to the observation's `since` when it changes); with `person`, the
- *   observed devices become that person's (`person_devices`), in the same transaction
+ *   observed devices become that person's (`person_devices`), in the same transaction; and
+ *   `prunePersonDevices`: deletes the `person_devices` rows not written since `before`
  */
 export function sqliteStatuses(db: DatabaseSync, run: Runner): StatusStore {
   const q = {
@@ -93,6 +94,7 @@ export function sqliteStatuses(db: DatabaseSync, run: Runner): StatusStore {
     person: db.prepare(`INSERT INTO person_devices (email, devices, updated_at) VALUES (?, ?, ?)
       ON CONFLICT (email) DO UPDATE SET devices = excluded.devices,
       updated_at = excluded.updated_at`),
+    prunePeople: db.prepare("DELETE FROM person_devices WHERE updated_at < ?"),
   };
 
   const devicesOf = (observations: StatusObservation[]) => [
@@ -152,6 +154,12 @@ export function sqliteStatuses(db: DatabaseSync, run: Runner): StatusStore {
         return out;
       });
       return unchanged.then((out) => out ?? record(observations, undefined));
+    },
+    prunePersonDevices(before) {
+      return run(
+        "delete old device lists",
+        () => Number(q.prunePeople.run(before.getTime()).changes),
+      );
     },
   };
 }

@@ -54,7 +54,10 @@ Deno.test("device rows: with the store stopped, the run holds three batches of r
   const written: DeviceRow[][] = [];
   let writesStarted = 0;
   const writer = createDeviceRowWriter({
-    statuses: { observe: () => Promise.resolve(new Map()) },
+    statuses: {
+      observe: () => Promise.resolve(new Map()),
+      prunePersonDevices: () => Promise.resolve(0),
+    },
     deviceRows: {
       putDeviceRows: async (rows) => {
         writesStarted++;

@@ -1,8 +1,9 @@
 /**
  * A page view's one read (issue 24): the status history read with the snapshot answers a view
- * whose statuses did not change, with no write; a changed status, a device the read did not cover
- * or a sighting an hour old is recorded in one `observe` naming the person; exemptions a store's
- * read carries are the ones a visit applies. Injected clock, SQLite in memory.
+ * whose statuses did not change, with no write; a changed status, a device the read did not cover,
+ * a device the read covers but the view no longer shows, or a sighting an hour old is recorded in
+ * one `observe` naming the person; exemptions a store's read carries are the ones a visit applies.
+ * Injected clock, SQLite in memory.
  *
  * @module
  */
@@ -27,7 +28,7 @@ function observation(device: string, status: "ok" | "warn", at: Date): StatusObs
 /** A status store that records each call and answers that every status began at T0. */
 function recording() {
   const calls: { devices: string[]; person: string | undefined }[] = [];
-  const store: StatusStore = {
+  const store: Pick<StatusStore, "observe"> = {
     observe(observations, options = {}) {
       calls.push({ devices: observations.map((o) => o.device), person: options.person });
       return Promise.resolve(new Map(observations.map((o) => [`${o.device}\u0000firewall`, T0])));
@@ -60,6 +61,36 @@ Deno.test("readThroughHistory() writes nothing when every status is known, uncha
     { devices: ["serial:A", "serial:B"], person: FRY },
     { devices: ["serial:A"], person: FRY },
   ]);
+});
+
+Deno.test("readThroughHistory() records the person's list again when a device it names is no longer shown", async () => {
+  const known = new Map<string, StatusRow>([
+    ["serial:A\u0000firewall", { status: "warn", since: T0, seenAt: T0 }],
+    ["serial:GONE\u0000firewall", { status: "ok", since: T0, seenAt: T0 }],
+  ]);
+  const { calls, store } = recording();
+  const later = new Date(T0.getTime() + 5 * MIN);
+  await readThroughHistory(store, known, FRY).observe([observation("serial:A", "warn", later)]);
+  assert.deepEqual(calls, [{ devices: ["serial:A"], person: FRY }], "one write, without GONE");
+});
+
+Deno.test("a device gone from a person's view leaves their list in the store at the next view", async () => {
+  const now = () => T0;
+  const sqlite = await createSqliteStore({ path: ":memory:", log: silentLogger, now });
+  try {
+    await sqlite.statuses.observe([
+      observation("serial:A", "warn", T0),
+      observation("serial:GONE", "ok", T0),
+    ], { person: FRY });
+    const read = await sqlite.personReads.read(FRY);
+    await readThroughHistory(sqlite.statuses, read.statuses, FRY)
+      .observe([observation("serial:A", "warn", new Date(T0.getTime() + 5 * MIN))]);
+    assert.deepEqual([...(await sqlite.personReads.read(FRY)).statuses.keys()], [
+      "serial:A\u0000firewall",
+    ]);
+  } finally {
+    await sqlite.close();
+  }
 });
 
 Deno.test("a visit applies the exemptions its store's read carries", async () => {

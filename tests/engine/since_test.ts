@@ -83,7 +83,9 @@ Deno.test("withSince() keeps since while the status holds, resets it when the st
 });
 
 Deno.test("withSince() returns the devices unchanged when the store fails", async () => {
-  const failing: StatusStore = { observe: () => Promise.reject(new Error("disk full")) };
+  const failing: Pick<StatusStore, "observe"> = {
+    observe: () => Promise.reject(new Error("disk full")),
+  };
   const errors: unknown[] = [];
   const devices = [laptop({ encryption: "warn" })];
   const out = await withSince(failing, devices, { now: MAR12, onError: (e) => errors.push(e) });

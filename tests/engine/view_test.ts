@@ -203,15 +203,18 @@ Deno.test("a view applies failing-since and grace to the snapshot at view time, 
   }
 });
 
-Deno.test("prune() deletes the snapshots of people not seen for KEEP_DAYS (injected clock)", async () => {
+Deno.test("prune() deletes the snapshots of people not seen for KEEP_DAYS, and their device lists (injected clock)", async () => {
   const { clock, views, store } = await setup();
+  const listed = async (email: string) => (await store.personReads.read(email)).statuses.size;
   try {
-    await views.view(FRY);
+    await views.visit(FRY).view(); // a page view: records Fry's device list
     clock.now = new Date(T0.getTime() + 20 * DAY);
-    await views.view("leela@planetexpress.com");
+    await views.visit("leela@planetexpress.com").view();
+    assert.deepEqual([await listed(FRY), await listed("leela@planetexpress.com")], [1, 1]);
     clock.now = new Date(T0.getTime() + 30 * DAY + MIN);
     assert.equal(await views.prune(), 1);
     assert.equal(await store.snapshots.snapshot(FRY), null);
+    assert.deepEqual([await listed(FRY), await listed("leela@planetexpress.com")], [0, 1]);
     assert.equal(
       (await store.snapshots.snapshot("leela@planetexpress.com"))?.email,
       "leela@planetexpress.com",

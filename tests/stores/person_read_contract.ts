@@ -75,4 +75,35 @@ export async function personReadContract(step: ContractStep): Promise<void> {
       ["serial:NEW\u0000firewall", { status: "ok", since: at(10), seenAt: at(10) }],
     ]);
   });
+
+  await step(
+    "statuses.prunePersonDevices() deletes the device lists not written since `before`; the devices' history stays",
+    async (s) => {
+      await s.statuses.observe([seen("serial:C02FRY", "warn", 0)], { person: FRY });
+      await s.statuses.observe([seen("serial:LEELA", "warn", 100)], {
+        person: "leela@example.com",
+      });
+      await s.statuses.observe([seen("serial:BENDER", "ok", 200)], {
+        person: "bender@example.com",
+      });
+      assert.equal(await s.statuses.prunePersonDevices(at(150)), 2, "Fry's and Leela's");
+      assert.equal(await s.statuses.prunePersonDevices(at(150)), 0, "gone already");
+      const sizes = async () =>
+        await Promise.all(
+          [FRY, "leela@example.com", "bender@example.com"].map(async (p) =>
+            (await s.personReads.read(p)).statuses.size
+          ),
+        );
+      assert.deepEqual(await sizes(), [0, 0, 1]);
+      // Fry views again: his device's history was kept, "warn since 0" goes on
+      const began = await s.statuses.observe([seen("serial:C02FRY", "warn", 300)], {
+        person: FRY,
+      });
+      assert.deepEqual([...began], [["serial:C02FRY\u0000firewall", at(0)]]);
+      assert.deepEqual([...(await s.personReads.read(FRY)).statuses], [
+        ["serial:C02FRY\u0000firewall", { status: "warn", since: at(0), seenAt: at(300) }],
+      ]);
+      assert.deepEqual(await sizes(), [1, 0, 1]);
+    },
+  );
 }

@@ -154,7 +154,7 @@ export function runStoreContract(
               "snapshotCount",
               "snapshotStamp",
             ],
-            statuses: ["observe"],
+            statuses: ["observe", "prunePersonDevices"],
           });
           const { dismiss } = s.feedback;
           const { dismissed } = s.feedback;
