@@ -83,6 +83,8 @@ export interface EngineOptions {
   exemptions?: ExemptionReader;
   /** The longest an exemption is honoured, in days from its grant (`EXEMPTIONS.MAX_DAYS`; 365). */
   exemptionMaxDays?: number;
+  /** Whose days an exemption's last day and maximum count (`UI.timeZone`; default `UTC`). */
+  exemptionTimeZone?: string;
   /** The clock (tests inject one). Default `() => new Date()`. */
   now?: () => Date;
   /** Freshness window, "check again" interval, retention (defaults in `snapshots.ts`). */
@@ -255,6 +257,7 @@ export function createEngine(parts: EngineParts, options: EngineOptions = {}): E
         history: options.store?.statuses,
         exemptions: options.exemptions,
         exemptionMaxDays: options.exemptionMaxDays,
+        exemptionTimeZone: options.exemptionTimeZone,
         ...(o.grace === false ? { grace: false } : {}),
         ...(report ? { onError: report } : {}),
       },
@@ -273,6 +276,7 @@ export function createEngine(parts: EngineParts, options: EngineOptions = {}): E
     store: options.store,
     exemptions: options.exemptions,
     exemptionMaxDays: options.exemptionMaxDays,
+    exemptionTimeZone: options.exemptionTimeZone,
     now,
     ...(options.snapshots ? { settings: options.snapshots } : {}),
     ...(options.onError ? { onError: options.onError } : {}),
@@ -309,6 +313,7 @@ export function createEngine(parts: EngineParts, options: EngineOptions = {}): E
         history: lookup.history,
         exemptions: options.exemptions,
         exemptionMaxDays: options.exemptionMaxDays,
+        exemptionTimeZone: options.exemptionTimeZone,
       });
       return withGaps(view);
     },

@@ -247,6 +247,7 @@ export async function assemble(
     store,
     exemptions: store.exemptions,
     exemptionMaxDays: config.EXEMPTIONS.MAX_DAYS,
+    exemptionTimeZone: config.UI.timeZone,
     now,
     snapshots: snapshotSettings(config),
     onError,

@@ -7,17 +7,17 @@
  */
 import type { Child } from "hono/jsx";
 import type { PracticeData } from "../engine/core/types.ts";
-import { dayOf } from "./format.ts";
+import { calendarDay } from "./format.ts";
 import { practiceTitle } from "./practice_item.tsx";
 
 /**
- * What the person reads about one exemption (the granter is never named); the end names its year
- * when it is not this year's.
+ * What the person reads about one exemption (the granter is never named): its last day (the whole
+ * day included, `PracticeExemption.lastDay`), with its year when it is not this year's.
  */
 export function exemptText(p: PracticeData, now: Date): string {
   const e = p.exempt;
   if (e === undefined) return "";
-  return `Exempt until ${dayOf(e.until, now)} — ${e.reason}, granted by the security team`;
+  return `Exempt until ${calendarDay(e.lastDay, now)} — ${e.reason}, granted by the security team`;
 }
 
 /** The "Exempt" group of a card; nothing when no practice is exempt. */

@@ -7,8 +7,8 @@
  * @module
  */
 import type { Child } from "hono/jsx";
-import type { Exemption } from "../engine/view/exemptions.ts";
-import { dayAndMonth, fullDate } from "./format.ts";
+import { type Exemption, lastDay } from "../engine/view/exemptions.ts";
+import { calendarDay, dayAndMonth } from "./format.ts";
 import { CsrfField } from "./notifications.tsx";
 import { Pager, pageSpan } from "./pager.tsx";
 
@@ -23,9 +23,12 @@ export interface GrantForm {
   email: string;
   devices: readonly DeviceChoice[];
   practices: readonly { key: string; name: string }[];
-  /** `YYYY-MM-DD`: the default expiry, and the latest allowed. */
+  /** `YYYY-MM-DD`: the default last day, today, and the latest allowed. */
   defaultUntil: string;
+  minUntil: string;
   maxUntil: string;
+  /** Whose days these are (`UI.timeZone`, `UTC` unless configured). */
+  timeZone: string;
   /** What was typed (re-shown after a refusal). */
   values?: Record<string, string>;
   /** Why the last attempt was refused. */
@@ -47,6 +50,9 @@ export interface ExemptionsProps {
   grant?: GrantForm;
   /** What just happened (the 303's `?done=`). */
   done?: "granted" | "revoked";
+  /** Whose days the last days are named in (`UI.timeZone`). */
+  timeZone: string;
+  now: Date;
 }
 
 /** "serial:C02X" → "serial C02X"; a person's exemption → "every device". */
@@ -68,7 +74,9 @@ function Row(props: { e: Exemption; p: ExemptionsProps }): Child {
         {e.grantedBy}, {dayAndMonth(e.grantedAt)}
       </td>
       <td>
-        <time datetime={e.expiresAt.toISOString()}>{fullDate(e.expiresAt)}</time>
+        <time datetime={e.expiresAt.toISOString()}>
+          {calendarDay(lastDay(e.expiresAt, p.timeZone), p.now)}
+        </time>
       </td>
       {p.canGrant && (
         <td>
@@ -109,15 +117,20 @@ function Grant(props: { g: GrantForm; csrf: string | undefined }): Child {
       <textarea id="ex-reason" name="reason" required maxlength={500} rows={2}>
         {v.reason ?? ""}
       </textarea>
-      <label for="ex-until">Until</label>
+      <label for="ex-until">Until (the last day, included)</label>
       <input
         id="ex-until"
         type="date"
         name="until"
         required
         value={v.until ?? g.defaultUntil}
+        min={g.minUntil}
         max={g.maxUntil}
+        aria-describedby="ex-until-hint"
       />
+      <p id="ex-until-hint" class="muted">
+        It ends at midnight at the end of that day, {g.timeZone} time.
+      </p>
       <button type="submit">Grant</button>
     </form>
   );
@@ -161,7 +174,7 @@ export function ExemptionsPage(props: ExemptionsProps): Child {
                 <th scope="col">Practice</th>
                 <th scope="col">Reason</th>
                 <th scope="col">Granted</th>
-                <th scope="col">Ends</th>
+                <th scope="col">Last day</th>
                 {props.canGrant && <th scope="col">Revoke</th>}
               </tr>
             </thead>

@@ -82,6 +82,22 @@ export function dayOf(date: Date, now: Date): string {
   return formatDay(date, now);
 }
 
+/**
+ * A calendar day (`YYYY-MM-DD`, already in the organisation's time zone) as `dayOf()` says it:
+ * "1 March", with the year when it is not `now`'s year.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * const now = new Date("2026-12-01T09:00Z");
+ * assert.equal(calendarDay("2027-03-01", now), "1 March 2027");
+ * assert.equal(calendarDay("2026-12-31", now), "31 December");
+ * ```
+ */
+export function calendarDay(day: string, now: Date): string {
+  return dayOf(new Date(`${day}T00:00:00Z`), now);
+}
+
 /** "Thursday 26 November 2026 at 22:41 UTC". */
 export function fullDate(date: Date): string {
   return full.format(date).replace(/, (\d\d:\d\d)/, " at $1").replace(/,/g, "");

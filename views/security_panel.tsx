@@ -6,9 +6,9 @@
  * @module
  */
 import type { Child } from "hono/jsx";
-import type { Exemption } from "../engine/view/exemptions.ts";
+import { type Exemption, lastDay } from "../engine/view/exemptions.ts";
 import { deviceText } from "./exemptions.tsx";
-import { dayAndMonth, plural } from "./format.ts";
+import { calendarDay, plural } from "./format.ts";
 
 /** Props of {@link SecurityPanel}. */
 export interface SecurityPanelProps {
@@ -25,6 +25,9 @@ export interface SecurityPanelProps {
   /** The window, in days. */
   days: number;
   practiceName: (key: string) => string;
+  /** Whose days the last days are named in (`UI.timeZone`). */
+  timeZone: string;
+  now: Date;
 }
 
 /** The panel. */
@@ -55,8 +58,8 @@ export function SecurityPanel(props: SecurityPanelProps): Child {
           <ul id="exemptions-ending">
             {props.ending.map((e) => (
               <li>
-                {dayAndMonth(e.expiresAt)} — {e.email}, {deviceText(e)}:{" "}
-                “{props.practiceName(e.practice)}” waived
+                {calendarDay(lastDay(e.expiresAt, props.timeZone), props.now)} — {e.email},{" "}
+                {deviceText(e)}: “{props.practiceName(e.practice)}” waived
               </li>
             ))}
           </ul>

@@ -53,8 +53,13 @@ export interface PracticeData {
 export interface PracticeExemption {
   /** The exemption's id (the security team's page and the JSON API name it). */
   id: string;
-  /** When it ends; the practice comes back with a new deadline from then (grace days). */
+  /** When it ends (exclusive); the practice comes back with a new deadline from then. */
   until: Date;
+  /**
+   * The last day it is in force, `YYYY-MM-DD` in `UI.timeZone` (the day before `until` there):
+   * what "Exempt until 1 March" names.
+   */
+  lastDay: string;
   /** The reason the security team gave. */
   reason: string;
   /** Granted for this one device, or for every device of the person. */

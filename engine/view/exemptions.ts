@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { addDays, dayIn, dayStart, lastDayBefore, parseDay } from "../../lib/calendar_days.ts";
 import { deviceKey } from "../identity/device_key.ts";
 import type { MergedDevice, PracticeData, PracticeExemption } from "../core/types.ts";
 
@@ -32,7 +33,10 @@ export interface Exemption {
   /** Who granted it (the granter's email; never shown to the person). */
   grantedBy: string;
   grantedAt: Date;
-  /** When it ends by itself. */
+  /**
+   * When it ends by itself: the first instant after the last day chosen, in `UI.timeZone`
+   * ({@link endOfDay}) — "until 1 March" in UTC is `2027-03-02T00:00:00Z`.
+   */
   expiresAt: Date;
   revoked?: ExemptionRevocation;
 }
@@ -71,30 +75,66 @@ export interface ExemptionStore {
 /** The reader a person's view needs. */
 export type ExemptionReader = Pick<ExemptionStore, "exemptionsFor">;
 
-/** Default and maximum length of an exemption, in days (`EXEMPTIONS` in the configuration). */
+/**
+ * Default and maximum length of an exemption, in days (`EXEMPTIONS` in the configuration), and
+ * the time zone whose days they count (`UI.timeZone`, UTC unless configured).
+ */
 export interface ExemptionSettings {
   defaultDays: number;
   maxDays: number;
+  /** An IANA name; default `UTC`. */
+  timeZone?: string;
 }
 
-const DAY_MS = 86_400_000;
-
-/** 90 days unless said otherwise, one year at most. */
-export const DEFAULT_EXEMPTION_SETTINGS: Readonly<ExemptionSettings> = {
+/** 90 days unless said otherwise, one year at most, days of UTC. */
+export const DEFAULT_EXEMPTION_SETTINGS: Readonly<Required<ExemptionSettings>> = {
   defaultDays: 90,
   maxDays: 365,
+  timeZone: "UTC",
 };
 
 /**
- * The exemption as the engine honours it: in force at most `maxDays` after it was granted,
- * whatever expiry the store holds (the grant form checks the same maximum, but a record written
- * another way — an older version, a store edited by hand, a `MAX_DAYS` lowered since — must not
- * waive a check for longer). The same object when its expiry is within the maximum.
+ * When an exemption whose last day is `day` ends: the first instant of the next day in
+ * `timeZone`, so the whole chosen day is included.
+ *
+ * @param day `YYYY-MM-DD`, the last day in force
+ * @param timeZone `UI.timeZone` (an IANA name) or `UTC`
+ * @returns the end, exclusive
+ * @example "Until 1 March" in Berlin ends at midnight there, 23:00 UTC
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.equal(endOfDay("2027-03-01", "Europe/Berlin").toISOString(), "2027-03-01T23:00:00.000Z");
+ * assert.equal(endOfDay("2027-03-01", "UTC").toISOString(), "2027-03-02T00:00:00.000Z");
+ * ```
+ */
+export function endOfDay(day: string, timeZone: string): Date {
+  return dayStart(addDays(day, 1), timeZone);
+}
+
+/**
+ * The last day an exemption is in force, as every page names it ("until 1 March"): the day
+ * before its end, in `timeZone`.
+ *
+ * @param end the exemption's `expiresAt` (or a revocation's time)
+ * @param timeZone `UI.timeZone` or `UTC`
+ * @returns `YYYY-MM-DD`
+ */
+export function lastDay(end: Date, timeZone: string): string {
+  return lastDayBefore(end, timeZone);
+}
+
+/**
+ * The exemption as the engine honours it: in force at most until the end of the day `maxDays`
+ * days after the day it was granted (days of `timeZone`), whatever expiry the store holds (the
+ * grant form checks the same maximum, but a record written another way — an older version, a
+ * store edited by hand, a `MAX_DAYS` lowered since — must not waive a check for longer). The
+ * same object when its expiry is within the maximum.
  *
  * @param e an exemption as the store keeps it
  * @param maxDays the longest an exemption may last, in days (`EXEMPTIONS.MAX_DAYS`)
- * @returns `e`, or a copy whose `expiresAt` is `grantedAt` + `maxDays`
- * @example Granted on 1 December 2026 "until 2030": honoured until 1 December 2027
+ * @param timeZone whose days count (`UI.timeZone`; default `UTC`)
+ * @returns `e`, or a copy whose `expiresAt` is the end of that last day ({@link maximumEnd})
+ * @example Granted on 1 December 2026 "until 2030": honoured to the end of 1 December 2027
  * ```ts
  * import assert from "node:assert/strict";
  * const e = withinMaximum({
@@ -106,12 +146,20 @@ export const DEFAULT_EXEMPTION_SETTINGS: Readonly<ExemptionSettings> = {
  *   grantedAt: new Date("2026-12-01T00:00:00Z"),
  *   expiresAt: new Date("2030-01-01T00:00:00Z"),
  * }, 365);
- * assert.equal(e.expiresAt.toISOString(), "2027-12-01T00:00:00.000Z");
+ * assert.equal(e.expiresAt.toISOString(), "2027-12-02T00:00:00.000Z");
  * ```
  */
-export function withinMaximum(e: Exemption, maxDays: number): Exemption {
-  const latest = e.grantedAt.getTime() + maxDays * DAY_MS;
-  return e.expiresAt.getTime() <= latest ? e : { ...e, expiresAt: new Date(latest) };
+export function withinMaximum(e: Exemption, maxDays: number, timeZone = "UTC"): Exemption {
+  const latest = maximumEnd(e.grantedAt, maxDays, timeZone);
+  return e.expiresAt <= latest ? e : { ...e, expiresAt: latest };
+}
+
+/**
+ * The latest end of an exemption granted at `grantedAt`: the end of the day `maxDays` days after
+ * the day of the grant, in `timeZone`.
+ */
+export function maximumEnd(grantedAt: Date, maxDays: number, timeZone: string): Date {
+  return endOfDay(addDays(dayIn(grantedAt, timeZone), maxDays), timeZone);
 }
 
 /** When an exemption ended or ends: its expiry, or its revocation when that came first. */
@@ -140,11 +188,12 @@ const WAIVABLE = new Set(["warn", "nudge", "unknown"]);
  * @param devices the person's merged devices (after "since" and grace)
  * @param exemptions the person's exemptions, in force or not
  * @param now the view's time
+ * @param timeZone whose days `PracticeExemption.lastDay` names (`UI.timeZone`; default `UTC`)
  * @returns new device objects where something changed, in the same order
  * @example A firewall waived on one Mac until 1 March
  * ```ts
  * import assert from "node:assert/strict";
- * const until = new Date("2027-03-01T00:00:00Z");
+ * const until = new Date("2027-03-02T00:00:00Z"); // the end of 1 March (UTC)
  * const firewall = { status: "warn" as const };
  * const mac = { sources: ["jamf"], identifiers: { serial: "C02X" }, practices: { firewall } };
  * const [shown] = applyExemptions([mac], [{
@@ -153,7 +202,7 @@ const WAIVABLE = new Set(["warn", "nudge", "unknown"]);
  *   grantedAt: new Date("2026-12-01T00:00:00Z"), expiresAt: until,
  * }], new Date("2026-12-07T00:00:00Z"));
  * assert.deepEqual(shown?.practices.firewall?.exempt, {
- *   id: "e1", until, reason: "Lab machine", scope: "device",
+ *   id: "e1", until, lastDay: "2027-03-01", reason: "Lab machine", scope: "device",
  * });
  * ```
  */
@@ -161,6 +210,7 @@ export function applyExemptions(
   devices: MergedDevice[],
   exemptions: readonly Exemption[],
   now: Date,
+  timeZone = "UTC",
 ): MergedDevice[] {
   const active = exemptions.filter((e) => inForce(e, now));
   if (active.length === 0) return devices;
@@ -175,7 +225,7 @@ export function applyExemptions(
       if (e === undefined) practices[name] = p;
       else {
         changed = true;
-        practices[name] = { ...p, exempt: mark(e) };
+        practices[name] = { ...p, exempt: mark(e, timeZone) };
       }
     }
     return changed ? { ...d, practices } : d;
@@ -190,10 +240,11 @@ function pick(list: Exemption[]): Exemption | undefined {
   )[0];
 }
 
-function mark(e: Exemption): PracticeExemption {
+function mark(e: Exemption, timeZone: string): PracticeExemption {
   return {
     id: e.id,
     until: e.expiresAt,
+    lastDay: lastDay(e.expiresAt, timeZone),
     reason: e.reason,
     scope: e.device === undefined ? "person" : "device",
   };
@@ -233,48 +284,60 @@ export interface ExemptionRequest {
   device?: string | undefined;
   practice: string;
   reason: string;
-  /** The last day in force; default `settings.defaultDays` from `now`. */
-  expiresAt?: Date | undefined;
+  /**
+   * The last day in force, `YYYY-MM-DD` as typed (the whole day is included, in the settings'
+   * time zone); default `settings.defaultDays` days from today.
+   */
+  until?: string | undefined;
 }
 
 /** The longest reason kept, in characters. */
 export const MAX_REASON = 500;
 
 /**
- * A new exemption from a granter's request: a reason is required, the expiry must be after
- * `now` and at most `settings.maxDays` from it (default `settings.defaultDays`).
+ * A new exemption from a granter's request: a reason is required; the last day must exist in the
+ * calendar (`2027-02-31` is refused, not read as 3 March), be today or later and at most
+ * `settings.maxDays` days from today (default `settings.defaultDays`) — days of
+ * `settings.timeZone`. The exemption ends at the end of that day ({@link endOfDay}).
  *
- * @param request who, which device (or all), which practice, why, until when
+ * @param request who, which device (or all), which practice, why, until which day
  * @param options the granter, the time, the settings and a new id
  * @returns the exemption to save
  * @throws {ExemptionRefused} naming what to change
- * @example
+ * @example "Until 1 March" includes 1 March
  * ```ts
  * import assert from "node:assert/strict";
  * const e = newExemption(
- *   { email: "fry@example.com", practice: "firewall", reason: "Lab machine" },
- *   { by: "sec@example.com", now: new Date("2026-12-01T00:00:00Z"), id: "e1" },
+ *   { email: "fry@example.com", practice: "firewall", reason: "Lab machine", until: "2027-03-01" },
+ *   { by: "sec@example.com", now: new Date("2026-12-01T09:00:00Z"), id: "e1" },
  * );
- * assert.equal(e.expiresAt.toISOString(), "2027-03-01T00:00:00.000Z");
+ * assert.equal(e.expiresAt.toISOString(), "2027-03-02T00:00:00.000Z");
  * ```
  */
 export function newExemption(
   request: ExemptionRequest,
   options: { by: string; now: Date; id: string; settings?: ExemptionSettings },
 ): Exemption {
-  const settings = options.settings ?? DEFAULT_EXEMPTION_SETTINGS;
+  const settings = { ...DEFAULT_EXEMPTION_SETTINGS, ...options.settings };
   const { now } = options;
   const reason = request.reason.trim();
   if (reason === "") throw new ExemptionRefused("Give a reason: the person is shown it");
   if (reason.length > MAX_REASON) {
     throw new ExemptionRefused(`Shorten the reason to ${MAX_REASON} characters or fewer`);
   }
-  const expiresAt = request.expiresAt ??
-    new Date(now.getTime() + settings.defaultDays * DAY_MS);
-  if (Number.isNaN(expiresAt.getTime()) || expiresAt <= now) {
-    throw new ExemptionRefused("Choose an expiry date in the future");
+  const today = dayIn(now, settings.timeZone);
+  const day = request.until === undefined
+    ? addDays(today, settings.defaultDays)
+    : parseDay(request.until);
+  if (day === null) {
+    throw new ExemptionRefused(
+      `“${
+        request.until?.slice(0, 40)
+      }” is not a day in the calendar: choose the last day as YYYY-MM-DD`,
+    );
   }
-  if (expiresAt.getTime() > now.getTime() + settings.maxDays * DAY_MS) {
+  if (day < today) throw new ExemptionRefused("Choose a last day from today on");
+  if (day > addDays(today, settings.maxDays)) {
     throw new ExemptionRefused(
       `Choose an expiry at most ${settings.maxDays} days from today (EXEMPTIONS.MAX_DAYS)`,
     );
@@ -287,6 +350,6 @@ export function newExemption(
     reason,
     grantedBy: options.by,
     grantedAt: now,
-    expiresAt,
+    expiresAt: endOfDay(day, settings.timeZone),
   };
 }

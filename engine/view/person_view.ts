@@ -103,6 +103,11 @@ export interface PersonViewOptions {
    */
   exemptionMaxDays?: number | undefined;
   /**
+   * Whose calendar days exemptions count (`UI.timeZone`; default `UTC`): the maximum ends at the
+   * end of a day there, and `PracticeExemption.lastDay` names a day there.
+   */
+  exemptionTimeZone?: string | undefined;
+  /**
    * `true` (default): a `warn` inside its practice's `GRACE_DAYS` is shown as a `nudge` with its
    * deadline, as people see it. `false`: the statuses as evaluated, `since` still added — what
    * the batch reports to the dashboard and its sinks (a graced `warn` still counts as critical).
@@ -164,7 +169,9 @@ export async function personView(
     : merged;
   const view: PersonView = {
     email: snapshot.email,
-    devices: sortDevices(applyExemptions(devices, exemptions, now)),
+    devices: sortDevices(
+      applyExemptions(devices, exemptions, now, rules.exemptionTimeZone ?? "UTC"),
+    ),
     accounts: snapshot.accounts?.items ?? [],
     events: snapshot.events?.items ?? [],
     errors: [
@@ -194,8 +201,11 @@ export async function personView(
 async function readExemptions(email: string, rules: PersonViewOptions): Promise<Exemption[]> {
   if (!rules.exemptions) return [];
   const maxDays = rules.exemptionMaxDays ?? DEFAULT_EXEMPTION_SETTINGS.maxDays;
+  const zone = rules.exemptionTimeZone ?? DEFAULT_EXEMPTION_SETTINGS.timeZone;
   try {
-    return (await rules.exemptions.exemptionsFor(email)).map((e) => withinMaximum(e, maxDays));
+    return (await rules.exemptions.exemptionsFor(email)).map((e) =>
+      withinMaximum(e, maxDays, zone)
+    );
   } catch (error: unknown) {
     rules.onError?.("read exemptions", error);
     return [];

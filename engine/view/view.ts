@@ -55,6 +55,8 @@ export interface PersonViewParts {
   exemptions?: ExemptionReader | undefined;
   /** The longest an exemption is honoured, in days (see `personView()`). */
   exemptionMaxDays?: number | undefined;
+  /** Whose days exemptions count (see `personView()`). */
+  exemptionTimeZone?: string | undefined;
   now: () => Date;
   settings?: Partial<SnapshotSettings>;
   /** Told about store failures (which never fail a view). */
@@ -292,6 +294,7 @@ export function createPersonViews(parts: PersonViewParts): PersonViews {
         : history,
       exemptions: read ? { exemptionsFor: () => Promise.resolve(read) } : parts.exemptions,
       exemptionMaxDays: parts.exemptionMaxDays,
+      exemptionTimeZone: parts.exemptionTimeZone,
       freshness: live ? "live" : ageMs < settings.freshMs ? "fresh" : "stale",
       refreshing: refresh === "running",
       refreshQueued: refresh === "queued",

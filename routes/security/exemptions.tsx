@@ -11,6 +11,7 @@
 import { Hono } from "hono";
 import { deviceKey } from "../../engine/identity/device_key.ts";
 import { ExemptionRefused, newExemption } from "../../engine/view/exemptions.ts";
+import { addDays, dayIn } from "../../lib/calendar_days.ts";
 import { foldEmail, sameEmail } from "../../engine/identity/emails.ts";
 import { isValidEmail } from "../../engine/identity/identifiers.ts";
 import { deviceNames, osLine } from "../../views/devices.tsx";
@@ -24,13 +25,10 @@ import { errorPage, page } from "../rendering/render.tsx";
 import { canGrantExemptions } from "../signin/privilege.ts";
 import { exemptionsInForce, practiceNamer } from "./panel.tsx";
 
-const DAY_MS = 86_400_000;
 const ID_RE = /^[0-9a-f-]{36}$/;
 
 /** The exemptions sub-app (mounted after the signed-in check). */
 export const exemptionRoutes: Hono<AppEnv> = new Hono<AppEnv>();
-
-const day = (d: Date) => d.toISOString().slice(0, 10);
 
 /** The grant form for a person: their devices (those with a key) and every practice. */
 async function grantForm(c: Ctx, email: string): Promise<GrantForm> {
@@ -44,12 +42,16 @@ async function grantForm(c: Ctx, email: string): Promise<GrantForm> {
     if (key) devices.push({ key, label: [n.title, osLine(d), n.id].filter(Boolean).join(" · ") });
   }
   const name = practiceNamer(c);
+  const timeZone = config.UI.timeZone;
+  const today = dayIn(now(), timeZone);
   return {
     email,
     devices,
     practices: engine.parts.practices.map((p) => ({ key: p.key, name: name(p.key) })),
-    defaultUntil: day(new Date(now().getTime() + config.EXEMPTIONS.DEFAULT_DAYS * DAY_MS)),
-    maxUntil: day(new Date(now().getTime() + config.EXEMPTIONS.MAX_DAYS * DAY_MS)),
+    defaultUntil: addDays(today, config.EXEMPTIONS.DEFAULT_DAYS),
+    minUntil: today,
+    maxUntil: addDays(today, config.EXEMPTIONS.MAX_DAYS),
+    timeZone,
   };
 }
 
@@ -58,7 +60,7 @@ async function render(
   grant: GrantForm | undefined,
   status: 200 | 422 = 200,
 ) {
-  const { config } = c.var.deps;
+  const { config, now } = c.var.deps;
   const user = c.var.user!;
   const pageNo = pageOf(c.req.query("page"));
   if (pageNo === null) return errorPage(c, 400, `${PAGE_REFUSAL}.`);
@@ -83,6 +85,8 @@ async function render(
         canGrant={canGrantExemptions(config, user)}
         {...(grant ? { grant } : {})}
         {...(done === "granted" || done === "revoked" ? { done } : {})}
+        timeZone={config.UI.timeZone}
+        now={now()}
       />
     </>,
   );
@@ -121,13 +125,10 @@ exemptionRoutes.post("/security/exemptions", async (c) => {
     return await refuse("Choose one of the person's devices, or every device");
   }
   if (!g.practices.some((p) => p.key === practice)) return await refuse("Choose a practice");
-  const until = /^\d{4}-\d{2}-\d{2}$/.test(form.until ?? "")
-    ? new Date(`${form.until}T00:00:00Z`)
-    : new Date(Number.NaN);
   let exemption;
   try {
     exemption = newExemption(
-      { email: g.email, device, practice, reason: form.reason ?? "", expiresAt: until },
+      { email: g.email, device, practice, reason: form.reason ?? "", until: form.until ?? "" },
       {
         by: user.email,
         now: now(),
@@ -135,6 +136,7 @@ exemptionRoutes.post("/security/exemptions", async (c) => {
         settings: {
           defaultDays: config.EXEMPTIONS.DEFAULT_DAYS,
           maxDays: config.EXEMPTIONS.MAX_DAYS,
+          timeZone: config.UI.timeZone,
         },
       },
     );

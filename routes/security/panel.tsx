@@ -44,10 +44,11 @@ export function practiceNamer(c: Ctx): (key: string) => string {
  * ended whatever its stored expiry (`withinMaximum()`, whose end only grows with the grant time,
  * is asked — to the millisecond — so the stores' lists agree with it exactly).
  */
-function earliestGrantInForce(at: Date, maxDays: number): Date {
+function earliestGrantInForce(at: Date, maxDays: number, timeZone: string): Date {
   const far = new Date(at.getTime() + (maxDays + 2) * 86_400_000);
   const covers = (ms: number) =>
-    withinMaximum({ ...PROBE, grantedAt: new Date(ms), expiresAt: far }, maxDays).expiresAt >
+    withinMaximum({ ...PROBE, grantedAt: new Date(ms), expiresAt: far }, maxDays, timeZone)
+      .expiresAt >
       at;
   let lo = at.getTime() - (maxDays + 2) * 86_400_000; // not covered
   let hi = at.getTime(); // covered
@@ -80,10 +81,10 @@ export async function exemptionsInForce(
   const maxDays = config.EXEMPTIONS.MAX_DAYS;
   const found = await store.exemptions.activeExemptions({
     at,
-    grantedFrom: earliestGrantInForce(at, maxDays),
+    grantedFrom: earliestGrantInForce(at, maxDays, config.UI.timeZone),
     ...page,
   });
-  const exemptions = found.exemptions.map((e) => withinMaximum(e, maxDays))
+  const exemptions = found.exemptions.map((e) => withinMaximum(e, maxDays, config.UI.timeZone))
     .sort((a, b) => a.expiresAt.getTime() - b.expiresAt.getTime());
   return { exemptions, total: found.total };
 }
@@ -111,6 +112,8 @@ export async function securityPanel(c: Ctx, latest: BatchRunSummary | undefined)
         ending={active.exemptions.filter((e) => e.expiresAt.getTime() <= horizon)}
         days={ENDING_DAYS}
         practiceName={practiceNamer(c)}
+        timeZone={c.var.deps.config.UI.timeZone}
+        now={at}
       />
     );
   } catch (error: unknown) {

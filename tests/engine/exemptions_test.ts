@@ -11,7 +11,8 @@ import { todoList } from "../../engine/view/todo.ts";
 
 const DAY = 86_400_000;
 const GRANTED = new Date("2026-12-01T09:00:00Z");
-const MARCH1 = new Date("2027-03-01T00:00:00Z");
+/** "Until 1 March" (UTC): the whole of 1 March, so it ends as 2 March begins. */
+const MARCH1 = new Date("2027-03-02T00:00:00Z");
 const at = (iso: string) => new Date(iso);
 
 // Jamf reports the firewall off on the Mac and on the Windows laptop reported by LANDESK.
@@ -83,6 +84,7 @@ Deno.test("personView() marks a practice exempt while its exemption is in force"
   assert.deepEqual(mac.practices.firewall?.exempt, {
     id: "ex-1",
     until: MARCH1,
+    lastDay: "2027-03-01",
     reason: "Lab machine on an isolated network",
     scope: "device",
   });
@@ -105,7 +107,11 @@ Deno.test("personView() marks a practice exempt while its exemption is in force"
 });
 
 Deno.test("personView() brings the practice back at expiry with a deadline from the expiry", async (t) => {
-  await t.step("one day after 1 March: suggested, due 15 March (14 grace days)", async () => {
+  await t.step("the last moment of 1 March: still exempt", async () => {
+    const view = await viewAt(at("2027-03-01T23:59:59Z"), [lab]);
+    assert.equal(view.devices[0]!.practices.firewall!.exempt?.lastDay, "2027-03-01");
+  });
+  await t.step("as 2 March begins: suggested, due 16 March (14 grace days)", async () => {
     const view = await viewAt(at("2027-03-02T00:00:00Z"), [lab]);
     const fw = view.devices[0]!.practices.firewall!;
     assert.equal(fw.exempt, undefined);
@@ -124,7 +130,7 @@ Deno.test("personView() brings the practice back at expiry with a deadline from 
     ]);
   });
   await t.step("after 15 March: critical again", async () => {
-    const view = await viewAt(at("2027-03-15T00:00:01Z"), [lab]);
+    const view = await viewAt(at("2027-03-16T00:00:01Z"), [lab]);
     assert.equal(view.devices[0]!.practices.firewall!.status, "warn");
   });
   await t.step("revoked on 1 January: grace from the revocation", async () => {
@@ -185,20 +191,42 @@ Deno.test("the batch counts an exempt device and practice as exempt, never as OK
   assert.deepEqual(stats.practices.encryption, { ok: 2 });
 });
 
-Deno.test("newExemption() checks the reason and the expiry against the settings", async (t) => {
+Deno.test("newExemption() checks the reason and the last day against the settings", async (t) => {
   const by = { by: "security@example.com", now: GRANTED, id: "ex-9" };
   const ask = { email: "fry@example.com", practice: "firewall", reason: "  Lab machine " };
-  await t.step("default 90 days, reason trimmed", () => {
+  await t.step("default 90 days: to the end of 1 March (UTC), reason trimmed", () => {
     const e = newExemption(ask, by);
-    assert.equal(e.expiresAt.toISOString(), "2027-03-01T09:00:00.000Z");
+    assert.equal(e.expiresAt.toISOString(), "2027-03-02T00:00:00.000Z");
     assert.equal(e.reason, "Lab machine");
     assert.equal(e.device, undefined);
   });
   await t.step("the configured default", () => {
     const e = newExemption(ask, { ...by, settings: { defaultDays: 30, maxDays: 60 } });
-    assert.equal(e.expiresAt.toISOString(), "2026-12-31T09:00:00.000Z");
+    assert.equal(e.expiresAt.toISOString(), "2027-01-01T00:00:00.000Z");
   });
-  const refused = (request: Partial<typeof ask> & { expiresAt?: Date }, message: string) =>
+  await t.step('"until 1 March" includes 1 March: it ends as 2 March begins', () => {
+    const e = newExemption({ ...ask, until: "2027-03-01" }, by);
+    assert.equal(e.expiresAt.toISOString(), "2027-03-02T00:00:00.000Z");
+  });
+  await t.step("in the organisation's time zone (UI.timeZone): midnight in Berlin", () => {
+    const berlin = { defaultDays: 90, maxDays: 365, timeZone: "Europe/Berlin" };
+    const e = newExemption({ ...ask, until: "2027-03-01" }, { ...by, settings: berlin });
+    assert.equal(e.expiresAt.toISOString(), "2027-03-01T23:00:00.000Z");
+    const la = { ...berlin, timeZone: "America/Los_Angeles" };
+    const f = newExemption({ ...ask, until: "2027-03-01" }, { ...by, settings: la });
+    assert.equal(f.expiresAt.toISOString(), "2027-03-02T08:00:00.000Z");
+  });
+  await t.step("today is allowed (to tonight), and the 365th day from today", () => {
+    assert.equal(
+      newExemption({ ...ask, until: "2026-12-01" }, by).expiresAt.toISOString(),
+      "2026-12-02T00:00:00.000Z",
+    );
+    assert.equal(
+      newExemption({ ...ask, until: "2027-12-01" }, by).expiresAt.toISOString(),
+      "2027-12-02T00:00:00.000Z",
+    );
+  });
+  const refused = (request: Partial<typeof ask> & { until?: string }, message: string) =>
     assert.throws(() => newExemption({ ...ask, ...request }, by), {
       name: "ExemptionRefused",
       message,
@@ -206,10 +234,21 @@ Deno.test("newExemption() checks the reason and the expiry against the settings"
   await t.step("refusals name what to change", () => {
     refused({ reason: "   " }, "Give a reason: the person is shown it");
     refused({ reason: "x".repeat(501) }, "Shorten the reason to 500 characters or fewer");
-    refused({ expiresAt: GRANTED }, "Choose an expiry date in the future");
-    refused({ expiresAt: new Date("nope") }, "Choose an expiry date in the future");
+    refused({ until: "2026-11-30" }, "Choose a last day from today on");
     refused(
-      { expiresAt: new Date(GRANTED.getTime() + 366 * DAY) },
+      { until: "2027-02-31" },
+      "“2027-02-31” is not a day in the calendar: choose the last day as YYYY-MM-DD",
+    );
+    refused(
+      { until: "2027-13-01" },
+      "“2027-13-01” is not a day in the calendar: choose the last day as YYYY-MM-DD",
+    );
+    refused(
+      { until: "nope" },
+      "“nope” is not a day in the calendar: choose the last day as YYYY-MM-DD",
+    );
+    refused(
+      { until: "2027-12-02" },
       "Choose an expiry at most 365 days from today (EXEMPTIONS.MAX_DAYS)",
     );
     assert.ok(new ExemptionRefused("x") instanceof RangeError);
@@ -228,9 +267,10 @@ Deno.test("personView() honours an exemption at most EXEMPTIONS.MAX_DAYS from it
       exemptions: { exemptionsFor: () => Promise.resolve([long]) },
       ...(exemptionMaxDays === undefined ? {} : { exemptionMaxDays }),
     });
-  await t.step("by default one year: exempt until 1 December 2027, 09:00", async () => {
-    const fw = (await view(at("2027-11-30T09:00:00Z"))).devices[0]!.practices.firewall!;
-    assert.deepEqual(fw.exempt?.until, at("2027-12-01T09:00:00Z"));
+  await t.step("by default one year: exempt to the end of 1 December 2027", async () => {
+    const fw = (await view(at("2027-12-01T23:59:59Z"))).devices[0]!.practices.firewall!;
+    assert.deepEqual(fw.exempt?.until, at("2027-12-02T00:00:00Z"));
+    assert.equal(fw.exempt?.lastDay, "2027-12-01");
   });
   await t.step(
     "the next day the practice is back, due 14 days after the honoured end",
@@ -238,13 +278,13 @@ Deno.test("personView() honours an exemption at most EXEMPTIONS.MAX_DAYS from it
       const fw = (await view(at("2027-12-02T09:00:00Z"))).devices[0]!.practices.firewall!;
       assert.equal(fw.exempt, undefined);
       assert.equal(fw.status, "nudge");
-      assert.deepEqual(fw.deadline, at("2027-12-15T09:00:00Z"));
+      assert.deepEqual(fw.deadline, at("2027-12-16T00:00:00Z"));
     },
   );
-  await t.step("MAX_DAYS 90: until 1 March 2027, 09:00; back on 2 March", async () => {
-    const during = (await view(at("2027-02-28T09:00:00Z"), 90)).devices[0]!;
-    assert.deepEqual(during.practices.firewall?.exempt?.until, at("2027-03-01T09:00:00Z"));
-    const after = (await view(at("2027-03-02T09:00:00Z"), 90)).devices[0]!;
+  await t.step("MAX_DAYS 90: to the end of 1 March 2027; back on 2 March", async () => {
+    const during = (await view(at("2027-03-01T09:00:00Z"), 90)).devices[0]!;
+    assert.deepEqual(during.practices.firewall?.exempt?.until, at("2027-03-02T00:00:00Z"));
+    const after = (await view(at("2027-03-02T00:00:00Z"), 90)).devices[0]!;
     assert.equal(after.practices.firewall?.exempt, undefined);
   });
   await t.step("an exemption within the maximum is honoured to its own expiry", async () => {

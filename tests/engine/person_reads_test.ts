@@ -144,6 +144,7 @@ Deno.test("a visit applies the exemptions its store's read carries", async () =>
     assert.deepEqual(view?.devices[0]?.practices.firewall?.exempt, {
       id: "ex-1",
       until: new Date("2027-03-01T00:00:00Z"),
+      lastDay: "2027-02-28", // stored as midnight starting 1 March: 28 February is its last day
       reason: "Lab machine",
       scope: "device",
     });

@@ -194,7 +194,13 @@ Deno.test("todoList(): an exempt practice is not to do", () => {
       firewall: {
         status: "warn",
         title: "Firewall is off",
-        exempt: { id: "x1", until: at("2027-03-01T00:00:00Z"), reason: "lab Mac", scope: "device" },
+        exempt: {
+          id: "x1",
+          until: at("2027-03-01T00:00:00Z"),
+          lastDay: "2027-02-28",
+          reason: "lab Mac",
+          scope: "device",
+        },
       },
       remotelogin: { status: "nudge", title: "Remote Login is on" },
     },
@@ -218,7 +224,13 @@ Deno.test("todoList(): an alert about a practice the security team waived is inf
       firewall: {
         status: "warn",
         title: "Firewall is off",
-        exempt: { id: "x1", until: at("2027-03-01T00:00:00Z"), reason: "lab Mac", scope: "device" },
+        exempt: {
+          id: "x1",
+          until: at("2027-03-01T00:00:00Z"),
+          lastDay: "2027-02-28",
+          reason: "lab Mac",
+          scope: "device",
+        },
       },
     },
   });

@@ -99,8 +99,17 @@ Deno.test("a granted exemption is shown to the person, leaves their to-do list a
     reason: "Lab machine on an isolated network",
     grantedBy: "admin@example.com",
     grantedAt: "2026-12-01T09:00:00.000Z",
-    expiresAt: "2027-03-01T00:00:00.000Z",
+    expiresAt: "2027-03-02T00:00:00.000Z",
+    lastDay: "2027-03-01",
   });
+  const listed = (await (await r.app.request("/security/exemptions", { cookie: r.admin })).text())
+    .replace(/<[^>]+>/g, "");
+  assert.ok(listed.includes("1 March 2027"), "the team's list names the same last day");
+
+  // the chosen day is included: late on 1 March Fry is still exempt
+  r.app.clock.now = new Date("2027-03-01T23:59:00Z");
+  const late = await (await r.app.request("/devices", { cookie: await r.app.login(FRY) })).text();
+  assert.ok(late.includes("Exempt until 1 March — Lab machine"), "this year's day, no year");
 
   r.app.clock.now = new Date("2027-03-02T09:00:00Z");
   const fry = await r.app.login(FRY); // the session of December has ended
@@ -166,6 +175,65 @@ Deno.test("a grant past EXEMPTIONS.MAX_DAYS, without a reason or for another per
   assert.deepEqual(await r.app.services.store.exemptions.exemptionsFor(FRY), []);
 });
 
+Deno.test("a last day that is not in the calendar is refused, not moved: 2027-02-31 is not 3 March", async () => {
+  await using r = await rig();
+  for (const until of ["2027-02-31", "2027-04-31", "2027-00-10", "31/03/2027"]) {
+    const refused = await grant(r, { until });
+    assert.equal(refused.status, 422, until);
+    const text = (await refused.text()).replace(/<[^>]+>/g, "");
+    assert.ok(
+      text.includes(`“${until}” is not a day in the calendar: choose the last day as YYYY-MM-DD`),
+      until,
+    );
+  }
+  assert.deepEqual(await r.app.services.store.exemptions.exemptionsFor(FRY), []);
+  const form = await (await r.app.request(`/security/exemptions?email=${FRY}`, { cookie: r.admin }))
+    .text();
+  assert.ok(form.includes('min="2026-12-01"') && form.includes('max="2027-12-01"'));
+  assert.ok(form.includes("It ends at midnight at the end of that day, UTC time."));
+});
+
+Deno.test("with UI.timeZone Europe/Berlin an exemption ends at midnight in Berlin and every page names the same day", async () => {
+  const app = await startApp({
+    now: NOW,
+    config: demoWith({
+      PRIVILEGED_USERS: ["admin@example.com"],
+      EXEMPTION_GRANTERS: ["admin@example.com"],
+      UI: { timeZone: "Europe/Berlin" },
+    }),
+  });
+  await using _ = { [Symbol.asyncDispose]: () => app.close() };
+  const admin = await app.login("admin@example.com");
+  const form = await (await app.request(`/security/exemptions?email=${FRY}`, { cookie: admin }))
+    .text();
+  assert.ok(form.includes("It ends at midnight at the end of that day, Europe/Berlin time."));
+  const granted = await app.request("/security/exemptions", {
+    method: "POST",
+    cookie: admin,
+    body: new URLSearchParams({
+      _csrf_token: csrfOf(form),
+      email: FRY,
+      device: "",
+      practice: "firewall",
+      reason: "Lab network",
+      until: "2027-03-01",
+    }),
+  });
+  assert.equal(granted.status, 303);
+  const [e] = await app.services.store.exemptions.exemptionsFor(FRY);
+  assert.equal(e?.expiresAt.toISOString(), "2027-03-01T23:00:00.000Z");
+  const text = async (path: string, cookie: string) =>
+    (await (await app.request(path, { cookie })).text()).replace(/<[^>]+>/g, "");
+  app.clock.now = new Date("2027-03-01T22:30:00Z"); // 23:30 in Berlin
+  assert.ok((await text("/devices", await app.login(FRY))).includes("Exempt until 1 March —"));
+  assert.ok((await text("/security/exemptions", await app.login("admin@example.com")))
+    .includes("1 March"));
+  assert.ok((await text("/dashboard", await app.login("admin@example.com")))
+    .includes("1 March — user@example.com"));
+  app.clock.now = new Date("2027-03-01T23:00:00Z"); // midnight in Berlin
+  assert.ok(!(await text("/devices", await app.login(FRY))).includes("Exempt until"));
+});
+
 Deno.test("an exemption stored past EXEMPTIONS.MAX_DAYS (not through the form) is honoured one year from its grant", async () => {
   await using r = await rig();
   // as an older version or a hand-edited store might hold it: "until 2030"
@@ -186,7 +254,7 @@ Deno.test("an exemption stored past EXEMPTIONS.MAX_DAYS (not through the form) i
   assert.ok(!devices.includes("2030"));
   const api = await r.app.request("/api/v1/exemptions", { cookie: r.admin });
   const { exemptions } = await api.json() as { exemptions: { expiresAt: string }[] };
-  assert.deepEqual(exemptions.map((e) => e.expiresAt), ["2027-12-01T09:00:00.000Z"]);
+  assert.deepEqual(exemptions.map((e) => e.expiresAt), ["2027-12-02T00:00:00.000Z"]);
   const list = await text("/security/exemptions", r.admin);
   assert.ok(!list.includes("2030"), "the security team's list ends it when Fry's view does");
 
