@@ -12,6 +12,7 @@ import type { Config } from "./config/schema.ts";
 import { PluginConfigError, pluginSectionProblems } from "./plugins/registry.ts";
 import { checkPlugins, releaseDataLine, runCommand } from "./cli/mod.ts";
 import { printOidcCheck } from "./cli/check_oidc.ts";
+import { granterWarnings } from "./cli/granter_warnings.ts";
 
 const USAGE = `Usage: stethoscope [COMMAND] [OPTIONS]
 
@@ -106,6 +107,7 @@ export async function main(args: string[], log: Logger = createLogger()): Promis
       throw error;
     }
     print(`${path ?? "(demo configuration)"}: ok\n`);
+    for (const warning of granterWarnings(config)) print(`${warning}\n`);
     print(`${await releaseDataLine(config)}\n`);
     if (values.online) return await printOidcCheck(config, print);
     return 0;
