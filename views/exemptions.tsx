@@ -22,6 +22,11 @@ export interface DeviceChoice {
 export interface GrantForm {
   email: string;
   devices: readonly DeviceChoice[];
+  /**
+   * How many devices are known for the person (with a key or not): with none, a grant for every
+   * device is refused unless the granter ticks "no device yet" (`ahead`).
+   */
+  known: number;
   practices: readonly { key: string; name: string }[];
   /** `YYYY-MM-DD`: the default last day, today, and the latest allowed. */
   defaultUntil: string;
@@ -101,6 +106,12 @@ function Grant(props: { g: GrantForm; csrf: string | undefined }): Child {
       {g.problem && <p role="alert" class="problem">{g.problem}</p>}
       <CsrfField token={props.csrf} />
       <input type="hidden" name="email" value={g.email} />
+      {g.known === 0 && (
+        <p class="problem">
+          No devices are known for {g.email}: check the address. An exemption for every device
+          would cover only devices that appear later.
+        </p>
+      )}
       <label for="ex-device">Device</label>
       <select id="ex-device" name="device">
         <option value="">Every device of {g.email}</option>
@@ -131,6 +142,12 @@ function Grant(props: { g: GrantForm; csrf: string | undefined }): Child {
       <p id="ex-until-hint" class="muted">
         It ends at midnight at the end of that day, {g.timeZone} time.
       </p>
+      {g.known === 0 && (
+        <label class="check">
+          <input type="checkbox" name="ahead" value="yes" checked={v.ahead === "yes"} />{" "}
+          Grant it anyway, for devices of {g.email} that appear before it ends
+        </label>
+      )}
       <button type="submit">Grant</button>
     </form>
   );

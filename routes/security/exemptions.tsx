@@ -47,6 +47,7 @@ async function grantForm(c: Ctx, email: string): Promise<GrantForm> {
   return {
     email,
     devices,
+    known: view.devices.length,
     practices: engine.parts.practices.map((p) => ({ key: p.key, name: name(p.key) })),
     defaultUntil: addDays(today, config.EXEMPTIONS.DEFAULT_DAYS),
     minUntil: today,
@@ -125,6 +126,12 @@ exemptionRoutes.post("/security/exemptions", async (c) => {
     return await refuse("Choose one of the person's devices, or every device");
   }
   if (!g.practices.some((p) => p.key === practice)) return await refuse("Choose a practice");
+  if (g.known === 0 && form.ahead !== "yes") {
+    return await refuse(
+      `No devices are known for ${g.email}; check the address (or tick "Grant it anyway" to ` +
+        "cover devices that appear later)",
+    );
+  }
   let exemption;
   try {
     exemption = newExemption(

@@ -320,3 +320,41 @@ Deno.test("a granter cannot exempt themselves; opening the grant form for a pers
     await app.close();
   }
 });
+
+Deno.test("a grant for every device of an address with no devices is refused unless ticked on purpose", async () => {
+  await using r = await rig();
+  const NOBODY = "nobdoy@example.com"; // a typo of a real address: no inventory knows it
+  const form = await (await r.app.request(`/security/exemptions?email=${NOBODY}`, {
+    cookie: r.admin,
+  })).text();
+  const shown = form.replace(/<[^>]+>/g, "").replace(/\s+/g, " ");
+  assert.ok(shown.includes(`No devices are known for ${NOBODY}: check the address.`));
+  const post = (fields: Record<string, string>) =>
+    r.app.request("/security/exemptions", {
+      method: "POST",
+      cookie: r.admin,
+      body: new URLSearchParams({
+        _csrf_token: csrfOf(form),
+        email: NOBODY,
+        device: "",
+        practice: "firewall",
+        reason: "New starter, laptop on its way",
+        until: "2026-12-31",
+        ...fields,
+      }),
+    });
+  const refused = await post({});
+  assert.equal(refused.status, 422);
+  assert.ok(
+    (await refused.text()).includes(
+      `No devices are known for ${NOBODY}; check the address (or tick &quot;Grant it anyway&quot; ` +
+        "to cover devices that appear later)",
+    ),
+  );
+  assert.deepEqual(await r.app.services.store.exemptions.exemptionsFor(NOBODY), []);
+  // the deliberate option: a person-wide exemption ahead of their first device
+  assert.equal((await post({ ahead: "yes" })).status, 303);
+  const [e] = await r.app.services.store.exemptions.exemptionsFor(NOBODY);
+  assert.equal(e?.device, undefined);
+  assert.equal(e?.expiresAt.toISOString(), "2027-01-01T00:00:00.000Z");
+});
