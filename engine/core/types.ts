@@ -49,6 +49,12 @@ export interface PracticeData {
   target?: PracticeTarget;
 }
 
+/** A span of time `[from, to)` (an exemption, as far as it has covered a practice). */
+export interface Span {
+  from: Date;
+  to: Date;
+}
+
 /** What a person is told of an exemption: until when, and why (never who granted it). */
 export interface PracticeExemption {
   /** The exemption's id (the security team's page and the JSON API name it). */

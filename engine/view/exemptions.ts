@@ -3,13 +3,14 @@
  * device of one person, with a reason and an expiry. While one is in force the practice carries
  * `exempt` in the person's view (`personView()`): the status stays as evaluated, but the item is
  * off the to-do list, the badge and the device's rating; the batch counts it as exempt. When it
- * ends (expired or revoked) the practice comes back, its grace period counting from the end.
+ * ends (expired or revoked) the practice comes back; an exemption pauses its grace clock, never
+ * restarts it (`exemptionSpans()`, `since.ts` `pausedDeadline()`).
  *
  * @module
  */
 import { addDays, dayIn, dayStart, lastDayBefore, parseDay } from "../../lib/calendar_days.ts";
 import { deviceKey } from "../identity/device_key.ts";
-import type { MergedDevice, PracticeData, PracticeExemption } from "../core/types.ts";
+import type { MergedDevice, PracticeData, PracticeExemption, Span } from "../core/types.ts";
 
 /** A revocation: who ended an exemption early, when, and why. */
 export interface ExemptionRevocation {
@@ -251,26 +252,26 @@ function mark(e: Exemption, timeZone: string): PracticeExemption {
 }
 
 /**
- * For `withSince()`'s `graceFrom`: when the last exemption of a device's practice ended, if one
- * has ended by `now` — a practice back from an exemption gets its grace period from then.
+ * For `withSince()`'s `exempted`: the time each exemption of a device's practice covered up to
+ * `now` — from its grant to its end (expiry or revocation), or to `now` while in force. These
+ * pause the practice's grace clock (`since.ts` `pausedDeadline()`): after an exemption the
+ * deadline is the old one moved by the time it covered, so a grant revoked at once changes
+ * nothing.
  *
- * @param exemptions the person's exemptions
+ * @param exemptions the person's exemptions (as honoured: `withinMaximum()`)
  * @param now the view's time
- * @returns `(deviceKey, practice) → end`, `undefined` when none of them has ended
+ * @returns `(deviceKey, practice) → spans`, empty when no exemption covered it
  */
-export function exemptionEnds(
+export function exemptionSpans(
   exemptions: readonly Exemption[],
   now: Date,
-): (device: string, practice: string) => Date | undefined {
-  const ended = exemptions.filter((e) => exemptionEnd(e) <= now);
-  return (device, practice) => {
-    let last: Date | undefined;
-    for (const e of ended) {
+): (device: string, practice: string) => Span[] {
+  const begun = exemptions.filter((e) => e.grantedAt < now);
+  return (device, practice) =>
+    begun.filter((e) => covers(e, device, practice)).map((e) => {
       const end = exemptionEnd(e);
-      if (covers(e, device, practice) && (last === undefined || end > last)) last = end;
-    }
-    return last;
-  };
+      return { from: e.grantedAt, to: end < now ? end : now };
+    });
 }
 
 /** Why an exemption cannot be granted as asked (the granter is told, nothing is saved). */

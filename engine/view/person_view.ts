@@ -7,7 +7,7 @@
  * The order, for every caller: device transforms on every record (spec §10: clean the records
  * first) → practices on each record (spec §5) → merge (spec §6.2–6.3) → the merged device's
  * platform rules (`merged_platform.ts`) → "failing since" and grace from the status history
- * (`since.ts`, grace counting from the end of an exemption) → exemptions in force
+ * (`since.ts`, the grace clock paused while an exemption covered the practice) → exemptions in force
  * (`view/exemptions.ts`) → display order (`rating.ts`: most urgent first, most recently seen first within).
  *
  * @module
@@ -32,7 +32,7 @@ import {
   applyExemptions,
   DEFAULT_EXEMPTION_SETTINGS,
   type Exemption,
-  exemptionEnds,
+  exemptionSpans,
   type ExemptionReader,
   withinMaximum,
 } from "./exemptions.ts";
@@ -163,7 +163,7 @@ export async function personView(
       now,
       seenAt: snapshot.collectedAt,
       ...(rules.grace === false ? {} : { grace: graceDays(rules.practices) }),
-      graceFrom: exemptionEnds(exemptions, now),
+      exempted: exemptionSpans(exemptions, now),
       onError: (error) => rules.onError?.("record practice statuses", error),
     })
     : merged;

@@ -8,7 +8,7 @@
 import { createBatchedWriter } from "../../lib/batched_writer.ts";
 import type { StatusObservation, StatusStore } from "../core/store_ports.ts";
 import type { PracticeSet } from "../practices/practices.ts";
-import type { MergedDevice, PracticeData } from "../core/types.ts";
+import type { MergedDevice, PracticeData, Span } from "../core/types.ts";
 import { deviceKey } from "../identity/device_key.ts";
 
 export { deviceKey } from "../identity/device_key.ts";
@@ -72,25 +72,62 @@ export function observations(devices: readonly MergedDevice[], now: Date): Statu
 }
 
 /**
+ * The deadline of a failing practice whose grace clock exemptions paused (issue 26). **The rule:
+ * an exemption pauses the clock; it never restarts it.** Without exemptions the deadline is
+ * `since` + `graceDays`. Each stretch of time an exemption covered while the clock was running —
+ * after `since` and before the deadline as moved so far — moves the deadline later by its length;
+ * overlapping exemptions count once. So granting and revoking at once changes nothing; a 90-day
+ * exemption granted with 10 days of grace left gives the item back with 10 days left (a deadline
+ * 90 days later than before); an exemption granted after the deadline had passed gives it back
+ * overdue from the same day as before.
+ *
+ * @param since when the failing status was first seen (the status history)
+ * @param graceDays the practice's `GRACE_DAYS`
+ * @param spans the time exemptions of this device's practice covered, up to now, in any order
+ * @returns the deadline
+ * @example Failing since 1 December with 14 grace days; exempt 5–25 December (20 days)
+ * ```ts
+ * import assert from "node:assert/strict";
+ * const d = pausedDeadline(new Date("2026-12-01T00:00:00Z"), 14, [
+ *   { from: new Date("2026-12-05T00:00:00Z"), to: new Date("2026-12-25T00:00:00Z") },
+ * ]);
+ * assert.equal(d.toISOString(), "2027-01-04T00:00:00.000Z"); // 15 December + 20 days
+ * ```
+ */
+export function pausedDeadline(since: Date, graceDays: number, spans: readonly Span[]): Date {
+  let deadline = since.getTime() + graceDays * DAY_MS;
+  let counted = since.getTime(); // time before this is already accounted for
+  const sorted = [...spans].sort((a, b) => a.from.getTime() - b.from.getTime());
+  for (const s of sorted) {
+    const from = Math.max(s.from.getTime(), counted);
+    const to = s.to.getTime();
+    if (from >= deadline) break; // the clock had run out before this exemption began
+    if (to <= from) continue;
+    deadline += to - from;
+    counted = to;
+  }
+  return new Date(deadline);
+}
+
+/**
  * The practice as shown, given when its status began: `since` on `warn` and `nudge`; a `warn`
- * still inside its grace period becomes a `nudge` with `deadline` = since + grace days. When an
- * exemption of the practice ended after `since` (`graceFrom`), the grace counts from its end.
+ * still inside its grace period becomes a `nudge` with its `deadline`: since + grace days, moved
+ * later by the time exemptions of it covered while the clock ran ({@link pausedDeadline}).
  *
  * @param p the evaluated practice
  * @param since when its current status was first seen
- * @param options the practice's grace days (if any), the current time, and when an exemption of
- *   it ended (if one did)
+ * @param options the practice's grace days (if any), the current time, and the time exemptions
+ *   of it covered so far (if any)
  * @returns a new practice object (or `p` unchanged when there is nothing to add)
  */
 export function showSince(
   p: PracticeData,
   since: Date,
-  options: { grace: number | undefined; now: Date; graceFrom?: Date | undefined },
+  options: { grace: number | undefined; now: Date; exempted?: readonly Span[] | undefined },
 ): PracticeData {
   if (p.status !== "warn" && p.status !== "nudge") return p;
   if (p.status === "warn" && options.grace !== undefined && options.grace > 0) {
-    const from = options.graceFrom && options.graceFrom > since ? options.graceFrom : since;
-    const deadline = new Date(from.getTime() + options.grace * DAY_MS);
+    const deadline = pausedDeadline(since, options.grace, options.exempted ?? []);
     if (options.now.getTime() < deadline.getTime()) {
       return { ...p, status: "nudge", since, deadline };
     }
@@ -106,10 +143,10 @@ export interface SinceOptions {
   /** Practice key → grace days (see {@link graceDays}). */
   grace?: ReadonlyMap<string, number>;
   /**
-   * When an exemption of this device's practice ended (expired or revoked), if one did: its
-   * grace period counts from then (`engine/view/exemptions.ts` `exemptionEnds()`).
+   * The time exemptions of this device's practice covered so far, which pauses its grace clock
+   * ({@link pausedDeadline}; `engine/view/exemptions.ts` `exemptionSpans()`).
    */
-  graceFrom?: (device: string, practice: string) => Date | undefined;
+  exempted?: (device: string, practice: string) => readonly Span[];
   /** Told when the store fails; the devices are then returned without history. */
   onError?: (error: unknown) => void;
 }
@@ -163,7 +200,7 @@ export async function withSince(
       practices[name] = since === undefined ? p : showSince(p, since, {
         grace: options.grace?.get(name),
         now: options.now,
-        graceFrom: options.graceFrom?.(key, name),
+        exempted: options.exempted?.(key, name),
       });
     }
     return { ...d, practices };

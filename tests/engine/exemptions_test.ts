@@ -68,12 +68,25 @@ const history = {
     ),
 };
 
-function viewAt(now: Date, exemptions: Exemption[], records = [MAC]) {
+/** A status history in which both firewalls have been off since `since`. */
+function offSince(since: string) {
+  return {
+    observe: () =>
+      Promise.resolve(
+        new Map([
+          ["serial:C02X\u0000firewall", at(since)],
+          ["serial:PF1\u0000firewall", at(since)],
+        ]),
+      ),
+  };
+}
+
+function viewAt(now: Date, exemptions: Exemption[], records = [MAC], statuses = history) {
   return personView(snapshot(records), {
     practices,
     deviceTransforms: [],
     now,
-    history,
+    history: statuses,
     exemptions: { exemptionsFor: () => Promise.resolve(exemptions) },
   });
 }
@@ -106,42 +119,83 @@ Deno.test("personView() marks a practice exempt while its exemption is in force"
   assert.equal(todo.count, 0);
 });
 
-Deno.test("personView() brings the practice back at expiry with a deadline from the expiry", async (t) => {
+Deno.test("an exemption pauses the grace clock: the practice comes back with the time it had left", async (t) => {
+  // the firewall has been off since 25 November: 14 grace days, due 9 December 00:00; the
+  // exemption (granted 1 December 09:00, 7 days 15 hours before that) ran until 1 March
+  const since25 = offSince("2026-11-25T00:00:00Z");
   await t.step("the last moment of 1 March: still exempt", async () => {
-    const view = await viewAt(at("2027-03-01T23:59:59Z"), [lab]);
+    const view = await viewAt(at("2027-03-01T23:59:59Z"), [lab], [MAC], since25);
     assert.equal(view.devices[0]!.practices.firewall!.exempt?.lastDay, "2027-03-01");
   });
-  await t.step("as 2 March begins: suggested, due 16 March (14 grace days)", async () => {
-    const view = await viewAt(at("2027-03-02T00:00:00Z"), [lab]);
+  await t.step(
+    "as 2 March begins: suggested, 7 days 15 hours left, due 9 March 15:00",
+    async () => {
+      const view = await viewAt(at("2027-03-02T00:00:00Z"), [lab], [MAC], since25);
+      const fw = view.devices[0]!.practices.firewall!;
+      assert.equal(fw.exempt, undefined);
+      assert.equal(fw.status, "nudge");
+      assert.deepEqual(fw.since, at("2026-11-25T00:00:00Z"));
+      assert.deepEqual(fw.deadline, at("2027-03-09T15:00:00Z"));
+      const todo = todoList({
+        devices: view.devices,
+        accounts: [],
+        notifications: [],
+        states: new Map(),
+        now: view.collectedAt,
+      }).items;
+      assert.deepEqual(todo.map((i) => i.kind === "practice" && [i.level, i.title]), [
+        ["suggested", "Firewall is off"],
+      ]);
+    },
+  );
+  await t.step("after 9 March 15:00: critical again", async () => {
+    const view = await viewAt(at("2027-03-09T15:00:01Z"), [lab], [MAC], since25);
+    assert.equal(view.devices[0]!.practices.firewall!.status, "warn");
+  });
+  await t.step("granted and revoked at once: the deadline is what it was, 9 December", async () => {
+    const undone = {
+      ...lab,
+      revoked: { by: "ciso@example.com", at: GRANTED, reason: "Wrong device" },
+    };
+    const view = await viewAt(at("2026-12-01T09:05:00Z"), [undone], [MAC], since25);
+    assert.deepEqual(view.devices[0]!.practices.firewall!.deadline, at("2026-12-09T00:00:00Z"));
+    // without any exemption: the same
+    const none = await viewAt(at("2026-12-01T09:05:00Z"), [], [MAC], since25);
+    assert.deepEqual(none.devices[0]!.practices.firewall!.deadline, at("2026-12-09T00:00:00Z"));
+  });
+  await t.step("revoked on 1 January 09:00 (31 days): due 9 January, 31 days later", async () => {
+    const revoked = {
+      ...lab,
+      revoked: { by: "ciso@example.com", at: at("2027-01-01T09:00:00Z"), reason: "Back in use" },
+    };
+    const view = await viewAt(at("2027-01-02T00:00:00Z"), [revoked], [MAC], since25);
     const fw = view.devices[0]!.practices.firewall!;
     assert.equal(fw.exempt, undefined);
     assert.equal(fw.status, "nudge");
-    assert.deepEqual(fw.since, at("2026-10-01T00:00:00Z"));
-    assert.deepEqual(fw.deadline, new Date(MARCH1.getTime() + 14 * DAY));
-    const todo = todoList({
-      devices: view.devices,
-      accounts: [],
-      notifications: [],
-      states: new Map(),
-      now: view.collectedAt,
-    }).items;
-    assert.deepEqual(todo.map((i) => i.kind === "practice" && [i.level, i.title]), [
-      ["suggested", "Firewall is off"],
-    ]);
+    assert.deepEqual(fw.deadline, at("2027-01-09T00:00:00Z"));
   });
-  await t.step("after 15 March: critical again", async () => {
-    const view = await viewAt(at("2027-03-16T00:00:01Z"), [lab]);
-    assert.equal(view.devices[0]!.practices.firewall!.status, "warn");
-  });
-  await t.step("revoked on 1 January: grace from the revocation", async () => {
-    const revoked = {
-      ...lab,
-      revoked: { by: "ciso@example.com", at: at("2027-01-01T00:00:00Z"), reason: "Back in use" },
+  await t.step("a device and a person exemption at once count their overlap once", async () => {
+    const { device: _, ...rest } = lab;
+    const person: Exemption = {
+      ...rest,
+      id: "ex-3",
+      expiresAt: at("2026-12-11T09:00:00Z"),
+      revoked: { by: "ciso@example.com", at: at("2026-12-11T09:00:00Z"), reason: "Done" },
     };
-    const view = await viewAt(at("2027-01-02T00:00:00Z"), [revoked]);
+    const device: Exemption = {
+      ...lab,
+      revoked: { by: "ciso@example.com", at: at("2026-12-06T09:00:00Z"), reason: "Done" },
+    };
+    const view = await viewAt(at("2026-12-12T00:00:00Z"), [device, person], [MAC], since25);
+    // covered 1 December 09:00 – 11 December 09:00: 10 days, so due 19 December
+    assert.deepEqual(view.devices[0]!.practices.firewall!.deadline, at("2026-12-19T00:00:00Z"));
+  });
+  await t.step("granted after the deadline had passed: back overdue, as before", async () => {
+    // failing since 1 October, due 15 October; exempt from 1 December to 1 March
+    const view = await viewAt(at("2027-03-02T00:00:00Z"), [lab]);
     const fw = view.devices[0]!.practices.firewall!;
-    assert.equal(fw.exempt, undefined);
-    assert.deepEqual(fw.deadline, at("2027-01-15T00:00:00Z"));
+    assert.equal(fw.status, "warn");
+    assert.deepEqual(fw.since, at("2026-10-01T00:00:00Z"));
   });
 });
 
@@ -273,12 +327,12 @@ Deno.test("personView() honours an exemption at most EXEMPTIONS.MAX_DAYS from it
     assert.equal(fw.exempt?.lastDay, "2027-12-01");
   });
   await t.step(
-    "the next day the practice is back, due 14 days after the honoured end",
+    "the next day the practice is back, overdue as it was when granted (since 1 October)",
     async () => {
       const fw = (await view(at("2027-12-02T09:00:00Z"))).devices[0]!.practices.firewall!;
       assert.equal(fw.exempt, undefined);
-      assert.equal(fw.status, "nudge");
-      assert.deepEqual(fw.deadline, at("2027-12-16T00:00:00Z"));
+      assert.equal(fw.status, "warn");
+      assert.deepEqual(fw.since, at("2026-10-01T00:00:00Z"));
     },
   );
   await t.step("MAX_DAYS 90: to the end of 1 March 2027; back on 2 March", async () => {
