@@ -167,11 +167,7 @@ export function createDeviceRowWriter(
       const now = options.now();
       const queued: QueuedRow[] = outcome.devices.map((d) => {
         const row = deviceRow(options.run, seq++, outcome.email, d);
-        const key = deviceKey(d);
-        const failing: StatusObservation[] = key === null ? [] : Object.entries(d.practices)
-          .filter(([, p]) => p.status === "warn" || p.status === "nudge")
-          .map(([practice, p]) => ({ device: key, practice, status: p.status!, since: now }));
-        return { row, key, failing };
+        return { row, key: deviceKey(d), failing: failingObservations(d, now) };
       });
       return writer.add(queued);
     },
@@ -179,7 +175,27 @@ export function createDeviceRowWriter(
   };
 }
 
-function withHistory(
+/**
+ * A device's failing practices as observations of their current status (for
+ * `store.statuses.observe()`, which answers since when each has failed without altering it).
+ */
+export function failingObservations(d: MergedDevice, now: Date): StatusObservation[] {
+  const key = deviceKey(d);
+  return key === null ? [] : Object.entries(d.practices)
+    .filter(([, p]) => p.status === "warn" || p.status === "nudge")
+    .map(([practice, p]) => ({ device: key, practice, status: p.status!, since: now }));
+}
+
+/**
+ * A row with its failing-since, deadline and "most overdue" key from the status history.
+ *
+ * @param row the device's row
+ * @param key its device key (`null`: no history)
+ * @param began `observe()`'s answer for its failing practices
+ * @param grace practice key → `GRACE_DAYS`
+ * @returns the row with `failingSince`, `deadline` and `overdueAt`
+ */
+export function withHistory(
   row: DeviceRow,
   key: string | null,
   began: ReadonlyMap<string, Date>,

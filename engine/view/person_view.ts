@@ -32,8 +32,8 @@ import {
   applyExemptions,
   DEFAULT_EXEMPTION_SETTINGS,
   type Exemption,
-  exemptionSpans,
   type ExemptionReader,
+  exemptionSpans,
   withinMaximum,
 } from "./exemptions.ts";
 

@@ -4,11 +4,14 @@
  * (`EXEMPTION_GRANTERS`), granting one for a person (`?email=` picks the person, whose devices the
  * form offers) and revoking one. Every change is a CSRF-checked form answered with a 303 (422 with
  * the form again when refused), recorded in the exemption itself (who, when, why), in the log and
- * in the request logger plugins.
+ * in the request logger plugins. After either, the person's part of the latest batch run is
+ * restated (`restatePerson()`), so the Dashboard's counts, lists and CSV show the change at once,
+ * not after the next run.
  *
  * @module
  */
 import { Hono } from "hono";
+import { restatePerson } from "../../engine/batch/restate.ts";
 import { deviceKey } from "../../engine/identity/device_key.ts";
 import { ExemptionRefused, newExemption } from "../../engine/view/exemptions.ts";
 import { addDays, dayIn } from "../../lib/calendar_days.ts";
@@ -54,6 +57,25 @@ async function grantForm(c: Ctx, email: string): Promise<GrantForm> {
     maxUntil: addDays(today, config.EXEMPTIONS.MAX_DAYS),
     timeZone,
   };
+}
+
+/**
+ * The person re-evaluated from their snapshot as the batch counts them, their rows and counts of
+ * the latest run rewritten. A failure is logged: the grant or revocation itself is saved.
+ */
+async function restate(c: Ctx, email: string): Promise<void> {
+  const { store, engine, now, log } = c.var.deps;
+  try {
+    const snapshot = await store.snapshots.snapshot(email);
+    if (snapshot === null) return;
+    const view = await engine.viewOf(email, snapshot.devices, { grace: false });
+    await restatePerson(store, email, view.devices, {
+      practices: engine.parts.practices,
+      now: now(),
+    });
+  } catch (error: unknown) {
+    log.error("cannot restate the person in the latest batch run", { error: String(error) });
+  }
 }
 
 async function render(
@@ -152,6 +174,7 @@ exemptionRoutes.post("/security/exemptions", async (c) => {
     throw error;
   }
   await store.exemptions.grantExemption(exemption);
+  await restate(c, exemption.email);
   auditChange(c, exemption.email, "exemption", "exemption granted", {
     id: exemption.id,
     device: exemption.device ?? "every device",
@@ -180,6 +203,7 @@ exemptionRoutes.post("/security/exemptions/:id/revoke", async (c) => {
   if (revoked === null) {
     return errorPage(c, 409, "This exemption was already revoked, or does not exist.");
   }
+  await restate(c, revoked.email);
   auditChange(c, revoked.email, "exemption", "exemption revoked", { id, reason });
   return c.redirect("/security/exemptions?done=revoked", 303);
 });

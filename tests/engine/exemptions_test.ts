@@ -9,7 +9,6 @@ import type { DeviceRecord } from "../../engine/core/types.ts";
 import { type Exemption, ExemptionRefused, newExemption } from "../../engine/view/exemptions.ts";
 import { todoList } from "../../engine/view/todo.ts";
 
-const DAY = 86_400_000;
 const GRANTED = new Date("2026-12-01T09:00:00Z");
 /** "Until 1 March" (UTC): the whole of 1 March, so it ends as 2 March begins. */
 const MARCH1 = new Date("2027-03-02T00:00:00Z");

@@ -220,3 +220,89 @@ Deno.test("one exemption granted: the Dashboard's Exempt column counts 1 and its
     await app.close();
   }
 });
+
+Deno.test("a grant and a revocation change the Dashboard, its list and CSV at once, without a batch run", async () => {
+  const app = await startApp({ config: demoWith({ ...SECRETS, EXEMPTION_GRANTERS: [ADMIN] }) });
+  try {
+    const { engine, store } = app.services;
+    await runDemoBatch(DEMO_PEOPLE.map((p) => p.email), {
+      engine,
+      store,
+      log: silentLogger,
+      now: () => app.clock.now,
+    });
+    const cookie = await app.login(ADMIN);
+    const numbers = async () => {
+      const html = await (await app.request("/dashboard", { cookie })).text();
+      const all = (rating: string) =>
+        linkedNumbers(html).find((x) => new RegExp(`\\?run=[^&]*&rating=${rating}$`).test(x.href));
+      const enc = linkedNumbers(html).find((x) =>
+        /&practice=encryption&status=exempt$/.test(x.href)
+      );
+      return {
+        critical: all("critical")?.n ?? 0,
+        exempt: all("exempt")?.n ?? 0,
+        encryptionExempt: enc?.n ?? 0,
+        href: all("exempt")?.href,
+      };
+    };
+    assert.deepEqual(await numbers(), {
+      critical: 5,
+      exempt: 0,
+      encryptionExempt: 0,
+      href: undefined,
+    });
+    // one-red's Windows laptop fails only encryption (plugins/sources/demo_people.ts)
+    const form = await (await app.request("/security/exemptions?email=one-red@example.com", {
+      cookie,
+    })).text();
+    const csrf = /name="_csrf_token" value="([0-9a-f]{64})"/.exec(form)![1]!;
+    const granted = await app.request("/security/exemptions", {
+      method: "POST",
+      cookie,
+      body: new URLSearchParams({
+        _csrf_token: csrf,
+        email: "one-red@example.com",
+        device: "serial:PF1RED0042",
+        practice: "encryption",
+        reason: "Encrypted by the lab's own disk tool",
+        until: "2027-03-01",
+      }),
+    });
+    assert.equal(granted.status, 303);
+    const after = await numbers();
+    assert.deepEqual({ ...after, href: undefined }, {
+      critical: 4,
+      exempt: 1,
+      encryptionExempt: 1,
+      href: undefined,
+    });
+    const csv = (await (await app.request(after.href!.replace("/devices?", "/devices.csv?"), {
+      cookie,
+    })).text()).split("\r\n").filter(Boolean);
+    assert.equal(csv.length, 2);
+    assert.match(csv[1]!, /^one-red@example\.com,.*,PF1RED0042,Windows,.*,exempt,/);
+
+    const [e] = await store.exemptions.exemptionsFor("one-red@example.com");
+    const revoked = await app.request(`/security/exemptions/${e!.id}/revoke`, {
+      method: "POST",
+      cookie,
+      body: new URLSearchParams({ _csrf_token: csrf, reason: "The disk tool was not enough" }),
+    });
+    assert.equal(revoked.status, 303);
+    assert.deepEqual(await numbers(), {
+      critical: 5,
+      exempt: 0,
+      encryptionExempt: 0,
+      href: undefined,
+    });
+    const critical = await (await app.request(
+      `${after.href!.replace(/rating=exempt$/, "rating=critical")}`,
+      { cookie },
+    )).text();
+    assert.match(critical, /<p class="lead">5 devices/);
+    assert.ok(critical.includes("HERMES-T14"), "one-red's laptop is critical again");
+  } finally {
+    await app.close();
+  }
+});
