@@ -108,8 +108,9 @@ function Grant(props: { g: GrantForm; csrf: string | undefined }): Child {
       <input type="hidden" name="email" value={g.email} />
       {g.known === 0 && (
         <p class="problem">
-          No devices are known for {g.email}: check the address. An exemption for every device
-          would cover only devices that appear later.
+          No devices are known for{" "}
+          {g.email}: check the address. An exemption for every device would cover only devices that
+          appear later.
         </p>
       )}
       <label for="ex-device">Device</label>
