@@ -3,7 +3,8 @@
  * and off: 52 open reports; the Dashboard's number (all 52) leads to the queue, which shows the
  * total and the newest 50, and its "Next page" link (a plain link, the page in the URL) the last
  * two; no sideways scrolling, axe finds no serious or critical violation. Screenshot of the second
- * page at 360 px (JavaScript on) to `docs/`. The sign-ins are Duo's (`tests/support/duo_report.ts`).
+ * page at 360 px (JavaScript on) to `docs/`. A long address, an IPv6 sign-in and a note without
+ * spaces wrap inside their report at 360 px. The sign-ins are Duo's (`tests/support/duo_report.ts`).
  */
 import assert from "node:assert/strict";
 import type { Browser } from "playwright-core";
@@ -78,3 +79,46 @@ for (const javaScript of [true, false]) {
     });
   }
 }
+
+Deno.test("a long address, an IPv6 sign-in and a note without spaces wrap inside their report at 360 px (JavaScript off)", async () => {
+  const t = await startApp({ now: NOW, config: demoWith({}) });
+  const at = new Date(Date.UTC(2026, 11, 7, 8, 0, 0));
+  const long = "a.very.long.address.of.someone.in.finance@subsidiary-of-the-group.example.com";
+  const base0 = duoReport(0, at);
+  for (const r of [{ ...base0, email: long }, duoReport(1, at)]) {
+    await t.services.store.signinReports.reportSignIn({
+      ...r,
+      signIn: { ...r.signIn, ip_address: "2001:0db8:85a3:0000:0000:8a2e:0370:7334" },
+    });
+  }
+  await t.services.store.signinReports.handleSignInReport(duoReport(1, at).id, {
+    by: ADMIN,
+    at: NOW,
+    note: `See https://tickets.example.com/browse/SEC-4242?focusedCommentId=${"9".repeat(40)}`,
+  });
+  const server = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen() {} }, t.app.fetch);
+  const base = `http://127.0.0.1:${server.addr.port}`;
+  let browser: Browser | undefined;
+  try {
+    browser = await launch();
+    const ctx = await browser.newContext({
+      viewport: { width: 360, height: 900 },
+      javaScriptEnabled: false,
+    });
+    const page = await ctx.newPage();
+    await page.goto(`${base}/login`);
+    await Promise.all([page.waitForURL(`${base}/`), page.click(`button[value="${ADMIN}"]`)]);
+    const widths: Record<string, number> = {};
+    for (const state of ["open", "handled"]) {
+      await page.goto(`${base}/security/reports?state=${state}`);
+      widths[state] = await page.evaluate(() =>
+        document.documentElement.scrollWidth - document.documentElement.clientWidth
+      );
+    }
+    assert.deepEqual(widths, { open: 0, handled: 0 }, "no sideways scrolling");
+  } finally {
+    await browser?.close();
+    await server.shutdown();
+    await t.close();
+  }
+});
