@@ -74,7 +74,7 @@ function Row(props: { e: Exemption; p: ExemptionsProps }): Child {
       </td>
       <td>{deviceText(e)}</td>
       <td>{p.practiceName(e.practice)}</td>
-      <td>{e.reason}</td>
+      <td class="reason">{e.reason}</td>
       <td>
         {e.grantedBy}, {dayAndMonth(e.grantedAt)}
       </td>
