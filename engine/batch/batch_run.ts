@@ -31,7 +31,7 @@ import {
   type PeopleSource,
 } from "../core/ports.ts";
 import type { BatchRunSummary, Store } from "../core/store_ports.ts";
-import { createObservationWriter, graceDays } from "../view/since.ts";
+import { createObservationWriter } from "../view/since.ts";
 import type { PersonSnapshot } from "../view/snapshots.ts";
 import { createBatchedWriter } from "../../lib/batched_writer.ts";
 import { addGaps, type SourceGap, type TalliedPlugin, tallyGaps } from "../view/gaps.ts";
@@ -240,8 +240,6 @@ export function startBatchRun(parts: BatchRunParts, options: BatchRunOptions): B
     // the devices behind the Dashboard's numbers (issue 26), from the same results it counts
     const rows = createDeviceRowWriter(parts.store, {
       run: runId,
-      grace: graceDays(parts.engine.parts.practices),
-      now,
       onError: (error) =>
         log.error("cannot save the devices of the batch run", { error: String(error) }),
     });

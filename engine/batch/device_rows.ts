@@ -10,20 +10,11 @@
  */
 import type { PersonOutcome } from "./batch.ts";
 import { ratingKey } from "./batch_stats.ts";
-import type {
-  DeviceRow,
-  DeviceRowQuery,
-  PracticeShare,
-  StatusObservation,
-  Store,
-} from "../core/store_ports.ts";
+import type { DeviceRow, DeviceRowQuery, PracticeShare, Store } from "../core/store_ports.ts";
 import { severityOfStatus } from "../core/severity.ts";
 import type { MergedDevice } from "../core/types.ts";
 import { foldEmail } from "../identity/emails.ts";
-import { deviceKey, observationKey } from "../view/since.ts";
 import { createBatchedWriter } from "../../lib/batched_writer.ts";
-
-const DAY_MS = 86_400_000;
 
 /** The sort key of a device with nothing overdue: after every date (the year 287 396). */
 export const NOT_OVERDUE = 8_640_000_000_000_000;
@@ -75,7 +66,8 @@ function macOf(mac: string): string {
 }
 
 /**
- * The row of one device of a run, without its history (see {@link createDeviceRowWriter}).
+ * The row of one device of a run, its failing-since and deadline copied from the device's
+ * practices as the person's view gave them (the earliest of its failing practices).
  *
  * @param run the batch run's id
  * @param seq the device's place in the run
@@ -105,7 +97,7 @@ export function deviceRow(run: string, seq: number, email: string, d: MergedDevi
     rating: ratingKey(d),
     practices,
     ...(d.last_sync ? { lastSeen: d.last_sync } : {}),
-    overdueAt: NOT_OVERDUE,
+    ...history(d),
   };
 }
 
@@ -121,102 +113,57 @@ export interface DeviceRowWriter {
   flush(): Promise<void>;
 }
 
-/** One queued row: the row, its device key and the failing practices to ask the history about. */
-interface QueuedRow {
-  row: DeviceRow;
-  key: string | null;
-  failing: StatusObservation[];
-}
-
 /**
  * The batch's device-row step: rows are queued and written `batchSize` at a time, one write at a
  * time, at most one full batch waiting behind it (`lib/batched_writer.ts`): a run holds at most
  * three batches of rows (the write, the one waiting, the one filling) plus the devices of the
- * people in flight. Before each write, one `store.statuses.observe()` call of the queued devices'
- * failing practices (statuses unchanged, so their history is not altered) tells since when each
- * fails; the failing since and the deadline (since + the practice's `GRACE_DAYS`) go on the row.
+ * people in flight. Each row's failing-since and deadline are the ones the person's view gave the
+ * device ({@link deviceRow}).
  *
- * @param store where rows and the status history live
- * @param options the run, practice grace days, the clock, rows per write (default 1000), and
- *   where failures are told (a failed write loses those rows from the lists and is logged there)
+ * @param store where rows are written
+ * @param options the run, rows per write (default 1000), and where failures are told (a failed
+ *   write loses those rows from the lists and is logged there)
  * @returns the writer; `flush()` it before the run's summary is saved
  */
 export function createDeviceRowWriter(
-  store: Pick<Store, "statuses" | "deviceRows">,
-  options: {
-    run: string;
-    grace: ReadonlyMap<string, number>;
-    now: () => Date;
-    batchSize?: number;
-    onError?: (error: unknown) => void;
-  },
+  store: Pick<Store, "deviceRows">,
+  options: { run: string; batchSize?: number; onError?: (error: unknown) => void },
 ): DeviceRowWriter {
   let seq = 0;
-  const writer = createBatchedWriter(async (batch: QueuedRow[]) => {
-    const obs = batch.flatMap((b) => b.failing);
-    const began = obs.length > 0 ? await store.statuses.observe(obs) : new Map<string, Date>();
-    await store.deviceRows.putDeviceRows(
-      batch.map((b) => withHistory(b.row, b.key, began, options.grace)),
-    );
-  }, {
-    batchSize: options.batchSize ?? 1000,
-    ...(options.onError ? { onError: options.onError } : {}),
-  });
+  const writer = createBatchedWriter(
+    (batch: DeviceRow[]) => store.deviceRows.putDeviceRows(batch),
+    {
+      batchSize: options.batchSize ?? 1000,
+      ...(options.onError ? { onError: options.onError } : {}),
+    },
+  );
   return {
     add(outcome) {
-      const now = options.now();
-      const queued: QueuedRow[] = outcome.devices.map((d) => {
-        const row = deviceRow(options.run, seq++, outcome.email, d);
-        return { row, key: deviceKey(d), failing: failingObservations(d, now) };
-      });
-      return writer.add(queued);
+      return writer.add(
+        outcome.devices.map((d) => deviceRow(options.run, seq++, outcome.email, d)),
+      );
     },
     flush: () => writer.flush(),
   };
 }
 
 /**
- * A device's failing practices as observations of their current status (for
- * `store.statuses.observe()`, which answers since when each has failed without altering it).
+ * The earliest failing-since and deadline among a device's failing practices (not exempt), as
+ * the person's view gave them (`personView()` with `grace: false`: each failing practice's
+ * `since`, and its `deadline` when the practice has `GRACE_DAYS`, exemptions' pauses counted).
  */
-export function failingObservations(d: MergedDevice, now: Date): StatusObservation[] {
-  const key = deviceKey(d);
-  return key === null ? [] : Object.entries(d.practices)
-    .filter(([, p]) => p.status === "warn" || p.status === "nudge")
-    .map(([practice, p]) => ({ device: key, practice, status: p.status!, since: now }));
-}
-
-/**
- * A row with its failing-since, deadline and "most overdue" key from the status history.
- *
- * @param row the device's row
- * @param key its device key (`null`: no history)
- * @param began `observe()`'s answer for its failing practices
- * @param grace practice key → `GRACE_DAYS`
- * @returns the row with `failingSince`, `deadline` and `overdueAt`
- */
-export function withHistory(
-  row: DeviceRow,
-  key: string | null,
-  began: ReadonlyMap<string, Date>,
-  grace: ReadonlyMap<string, number>,
-): DeviceRow {
-  if (key === null) return row;
+function history(d: MergedDevice): Pick<DeviceRow, "failingSince" | "deadline" | "overdueAt"> {
   let since: number | undefined;
   let deadline: number | undefined;
-  for (const [practice, share] of Object.entries(row.practices)) {
+  for (const p of Object.values(d.practices)) {
+    const share = practiceShare(p);
     if (share !== "critical" && share !== "suggested") continue;
-    const at = began.get(observationKey(key, practice))?.getTime();
-    if (at === undefined) continue;
-    since = since === undefined ? at : Math.min(since, at);
-    const days = grace.get(practice);
-    if (days !== undefined && days > 0) {
-      const due = at + days * DAY_MS;
-      deadline = deadline === undefined ? due : Math.min(deadline, due);
-    }
+    const at = p.since?.getTime();
+    if (at !== undefined) since = since === undefined ? at : Math.min(since, at);
+    const due = p.deadline?.getTime();
+    if (due !== undefined) deadline = deadline === undefined ? due : Math.min(deadline, due);
   }
   return {
-    ...row,
     ...(since !== undefined ? { failingSince: new Date(since) } : {}),
     ...(deadline !== undefined ? { deadline: new Date(deadline) } : {}),
     overdueAt: deadline ?? since ?? NOT_OVERDUE,

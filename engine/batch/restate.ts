@@ -8,13 +8,10 @@
  *
  * @module
  */
-import { deviceRow, failingObservations, withHistory } from "./device_rows.ts";
-import { deviceKey } from "../identity/device_key.ts";
+import { deviceRow } from "./device_rows.ts";
 import type { BatchRunSummary, DeviceRow, PracticeShare, Store } from "../core/store_ports.ts";
 import type { MergedDevice, Status } from "../core/types.ts";
 import { foldEmail } from "../identity/emails.ts";
-import type { PracticeSet } from "../practices/practices.ts";
-import { graceDays } from "../view/since.ts";
 
 /** What a row's practice share was counted as in the run's `practices` (`addOutcome()`). */
 const STATUS_OF: Readonly<Record<PracticeShare, Status | "exempt">> = {
@@ -59,20 +56,18 @@ function count(run: BatchRunSummary, row: DeviceRow, by: 1 | -1): void {
  * did not count the person. Two restatements of one run at the same moment may lose one's count
  * change (read, change, save); the next run's counts are whole again.
  *
- * @param store where runs, rows and the status history live
+ * @param store where runs and rows live
  * @param email the person (any letter case)
  * @param devices the person's devices evaluated now with statuses as evaluated (`grace: false`,
- *   exemptions applied), as the batch counts them (`Engine.viewOf(…, { grace: false })`)
- * @param options the configured practices (their `GRACE_DAYS`) and the time, for the rows'
- *   failing-since and deadline as a run's rows have them
+ *   exemptions applied, failing-since and deadlines from the history), as the batch counts them
+ *   (`Engine.viewOf(…, { grace: false })`); the rows copy their failing-since and deadline
  * @returns how many rows were rewritten
  * @throws what the store throws (the caller logs it: the exemption itself is saved already)
  */
 export async function restatePerson(
-  store: Pick<Store, "batchRuns" | "deviceRows" | "statuses">,
+  store: Pick<Store, "batchRuns" | "deviceRows">,
   email: string,
   devices: readonly MergedDevice[],
-  options: { practices: PracticeSet; now: Date },
 ): Promise<number> {
   const [run] = await store.batchRuns.batchRuns(1);
   if (run === undefined) return 0;
@@ -89,12 +84,7 @@ export async function restatePerson(
     }
   }
   if (pairs.length === 0) return 0;
-  const grace = graceDays(options.practices);
-  const observed = pairs.flatMap(([, d]) => failingObservations(d, options.now));
-  const began = observed.length > 0 ? await store.statuses.observe(observed) : new Map();
-  const rows = pairs.map(([was, d]) =>
-    withHistory(deviceRow(run.id, was.seq, who, d), deviceKey(d), began, grace)
-  );
+  const rows = pairs.map(([was, d]) => deviceRow(run.id, was.seq, who, d));
   const next = structuredClone(run);
   for (const [was] of pairs) count(next, was, -1);
   for (const r of rows) count(next, r, 1);

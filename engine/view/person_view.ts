@@ -73,8 +73,7 @@ export interface PersonView {
 /**
  * Where "failing since" lives: records the statuses seen and answers, per
  * `device\u0000practice` (`observationKey()`), since when each status has held. The store's
- * `observe()`; the batch's background writer answers an empty map (its statuses are recorded,
- * none is read back).
+ * `observe()`, or the batch's writer (`createObservationWriter()`: many people per store call).
  */
 export interface StatusHistory {
   observe(observations: StatusObservation[]): Promise<Map<string, Date>>;
@@ -109,8 +108,9 @@ export interface PersonViewOptions {
   exemptionTimeZone?: string | undefined;
   /**
    * `true` (default): a `warn` inside its practice's `GRACE_DAYS` is shown as a `nudge` with its
-   * deadline, as people see it. `false`: the statuses as evaluated, `since` still added — what
-   * the batch reports to the dashboard and its sinks (a graced `warn` still counts as critical).
+   * deadline, as people see it. `false`: the statuses as evaluated, `since` still added and each
+   * failing practice with `GRACE_DAYS` carrying its deadline (passed or not) — what the batch
+   * reports to the dashboard and its sinks (a graced `warn` still counts as critical).
    */
   grace?: boolean;
   /** How the data came (default `live`, not refreshing). */
@@ -162,7 +162,8 @@ export async function personView(
     ? await withSince(rules.history, merged, {
       now,
       seenAt: snapshot.collectedAt,
-      ...(rules.grace === false ? {} : { grace: graceDays(rules.practices) }),
+      grace: graceDays(rules.practices),
+      ...(rules.grace === false ? { grade: false } : {}),
       exempted: exemptionSpans(exemptions, now),
       onError: (error) => rules.onError?.("record practice statuses", error),
     })

@@ -5,7 +5,6 @@
  *
  * @module
  */
-import { createBatchedWriter } from "../../lib/batched_writer.ts";
 import type { StatusObservation, StatusStore } from "../core/store_ports.ts";
 import type { PracticeSet } from "../practices/practices.ts";
 import type { MergedDevice, PracticeData, Span } from "../core/types.ts";
@@ -110,28 +109,36 @@ export function pausedDeadline(since: Date, graceDays: number, spans: readonly S
 }
 
 /**
- * The practice as shown, given when its status began: `since` on `warn` and `nudge`; a `warn`
- * still inside its grace period becomes a `nudge` with its `deadline`: since + grace days, moved
- * later by the time exemptions of it covered while the clock ran ({@link pausedDeadline}).
+ * The practice as shown, given when its status began: `since` on `warn` and `nudge`. With grace
+ * days the deadline is since + grace days, moved later by the time exemptions of it covered while
+ * the clock ran ({@link pausedDeadline}). Graded (the default, as people see it): a `warn` still
+ * inside its grace period becomes a `nudge` with its `deadline`. Not graded (the batch: statuses as
+ * evaluated): the status stays and every failing practice with grace days carries its `deadline`,
+ * passed or not, so the Dashboard's rows show the deadline the person's page shows.
  *
  * @param p the evaluated practice
  * @param since when its current status was first seen
- * @param options the practice's grace days (if any), the current time, and the time exemptions
- *   of it covered so far (if any)
+ * @param options the practice's grace days (if any), the current time, the time exemptions of it
+ *   covered so far (if any), and whether to grade (default `true`)
  * @returns a new practice object (or `p` unchanged when there is nothing to add)
  */
 export function showSince(
   p: PracticeData,
   since: Date,
-  options: { grace: number | undefined; now: Date; exempted?: readonly Span[] | undefined },
+  options: {
+    grace: number | undefined;
+    now: Date;
+    exempted?: readonly Span[] | undefined;
+    grade?: boolean;
+  },
 ): PracticeData {
   if (p.status !== "warn" && p.status !== "nudge") return p;
-  if (p.status === "warn" && options.grace !== undefined && options.grace > 0) {
-    const deadline = pausedDeadline(since, options.grace, options.exempted ?? []);
-    if (options.now.getTime() < deadline.getTime()) {
-      return { ...p, status: "nudge", since, deadline };
-    }
-  }
+  const graded = options.grade !== false;
+  if (options.grace === undefined || options.grace <= 0) return { ...p, since };
+  if (graded && p.status !== "warn") return { ...p, since };
+  const deadline = pausedDeadline(since, options.grace, options.exempted ?? []);
+  if (!graded) return { ...p, since, deadline };
+  if (options.now.getTime() < deadline.getTime()) return { ...p, status: "nudge", since, deadline };
   return { ...p, since };
 }
 
@@ -142,6 +149,11 @@ export interface SinceOptions {
   seenAt?: Date;
   /** Practice key → grace days (see {@link graceDays}). */
   grace?: ReadonlyMap<string, number>;
+  /**
+   * `true` (default): a `warn` inside its grace is shown as a `nudge` ({@link showSince}).
+   * `false`: statuses as evaluated, each failing practice with grace days carrying its deadline.
+   */
+  grade?: boolean;
   /**
    * The time exemptions of this device's practice covered so far, which pauses its grace clock
    * ({@link pausedDeadline}; `engine/view/exemptions.ts` `exemptionSpans()`).
@@ -201,6 +213,7 @@ export async function withSince(
         grace: options.grace?.get(name),
         now: options.now,
         exempted: options.exempted?.(key, name),
+        ...(options.grade === false ? { grade: false } : {}),
       });
     }
     return { ...d, practices };
@@ -208,59 +221,88 @@ export async function withSince(
 }
 
 /**
- * Records statuses in the background, many people per store call (see
- * {@link createObservationWriter}). Its `observe()` is a status history for `personView()` that
- * answers no "since": the batch reports the statuses as evaluated.
+ * Records statuses for the batch, many people per store call (see {@link createObservationWriter}),
+ * and answers since when each has held, as the store does: the history `personView()` reads
+ * "failing since" and deadlines from in a batch run.
  */
 export interface ObservationWriter {
   /**
-   * Queues the observations; resolves with an empty map (never rejects) at once, or — while a
-   * full batch is already waiting behind the write in progress — once that write is done, so
-   * a store slower than the run holds back the run instead of its memory growing.
+   * Queues the observations; resolves (never rejects) with the store's answer for the write that
+   * held them — an empty map when that write failed (told to `onError`).
    */
   observe(observations: StatusObservation[]): Promise<Map<string, Date>>;
-  /** Writes everything queued; resolves when done (errors go to `onError`). */
+  /** Resolves when everything queued is written. */
   flush(): Promise<void>;
 }
 
 /**
- * A writer for the batch: statuses are queued and written `batchSize` observations per
- * `store.observe()` call (one transaction), one call at a time (`lib/batched_writer.ts`), so a
- * run of thousands of people neither waits for the store per person nor floods it, and a store
- * slower than the run holds the run back instead of its memory growing.
+ * A writer for the batch, written like a group commit: observations that arrive while a
+ * `store.observe()` call is in progress wait and go together in the next call (at most
+ * `batchSize` observations per call, one call at a time), so a run of thousands of people makes
+ * few store calls, each person gets its "since" back, and a store slower than the run holds the
+ * run back instead of its memory growing.
  *
  * @param store where the history lives
  * @param options observations per write (default 5000); told about store failures
  * @returns the writer; `flush()` it at the end of the run
- * @example Two people's statuses in one write
+ * @example Two people's statuses in one write, each answered
  * ```ts
  * import assert from "node:assert/strict";
  * import type { StatusObservation } from "../core/store_ports.ts";
  * const writes: StatusObservation[][] = [];
  * const writer = createObservationWriter({
- *   observe: (o) => (writes.push(o), Promise.resolve(new Map())),
+ *   observe: (o) => (writes.push(o), Promise.resolve(new Map(o.map((x) => [x.device, x.since])))),
  * });
  * const at = new Date("2026-12-07T09:00:00Z");
- * await writer.observe([{ device: "serial:A", practice: "firewall", status: "ok", since: at }]);
- * await writer.observe([{ device: "serial:B", practice: "firewall", status: "warn", since: at }]);
+ * const [a, b] = await Promise.all([
+ *   writer.observe([{ device: "serial:A", practice: "firewall", status: "ok", since: at }]),
+ *   writer.observe([{ device: "serial:B", practice: "firewall", status: "warn", since: at }]),
+ * ]);
  * await writer.flush();
  * assert.equal(writes.length, 1);
  * assert.equal(writes[0]?.length, 2);
+ * assert.deepEqual(b?.get("serial:B"), at);
+ * assert.equal(a, b);
  * ```
  */
 export function createObservationWriter(
   store: Pick<StatusStore, "observe">,
   options: { batchSize?: number; onError?: (error: unknown) => void } = {},
 ): ObservationWriter {
-  const writer = createBatchedWriter((batch: StatusObservation[]) => store.observe(batch), {
-    batchSize: options.batchSize ?? 5000,
-    ...(options.onError ? { onError: options.onError } : {}),
-  });
+  const max = options.batchSize ?? 5000;
+  type Waiting = { obs: StatusObservation[]; done: (began: Map<string, Date>) => void };
+  let queue: Waiting[] = [];
+  let running: Promise<void> | null = null;
+  const drain = async () => {
+    while (queue.length > 0) {
+      let n = 0;
+      let taken = 0;
+      while (taken < queue.length && (taken === 0 || n + queue[taken]!.obs.length <= max)) {
+        n += queue[taken]!.obs.length;
+        taken++;
+      }
+      const batch = queue.slice(0, taken);
+      queue = queue.slice(taken);
+      let began = new Map<string, Date>();
+      try {
+        began = await store.observe(batch.flatMap((w) => w.obs));
+      } catch (error: unknown) {
+        options.onError?.(error);
+      }
+      for (const w of batch) w.done(began);
+    }
+    running = null;
+  };
   return {
-    async observe(observations) {
-      await writer.add(observations);
-      return new Map();
+    observe(obs) {
+      if (obs.length === 0) return Promise.resolve(new Map());
+      return new Promise((done) => {
+        queue.push({ obs, done });
+        running ??= Promise.resolve().then(drain);
+      });
     },
-    flush: () => writer.flush(),
+    async flush() {
+      while (running !== null) await running;
+    },
   };
 }

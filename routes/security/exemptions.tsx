@@ -64,15 +64,12 @@ async function grantForm(c: Ctx, email: string): Promise<GrantForm> {
  * the latest run rewritten. A failure is logged: the grant or revocation itself is saved.
  */
 async function restate(c: Ctx, email: string): Promise<void> {
-  const { store, engine, now, log } = c.var.deps;
+  const { store, engine, log } = c.var.deps;
   try {
     const snapshot = await store.snapshots.snapshot(email);
     if (snapshot === null) return;
     const view = await engine.viewOf(email, snapshot.devices, { grace: false });
-    await restatePerson(store, email, view.devices, {
-      practices: engine.parts.practices,
-      now: now(),
-    });
+    await restatePerson(store, email, view.devices);
   } catch (error: unknown) {
     log.error("cannot restate the person in the latest batch run", { error: String(error) });
   }

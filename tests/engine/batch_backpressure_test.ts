@@ -54,10 +54,6 @@ Deno.test("device rows: with the store stopped, the run holds three batches of r
   const written: DeviceRow[][] = [];
   let writesStarted = 0;
   const writer = createDeviceRowWriter({
-    statuses: {
-      observe: () => Promise.resolve(new Map()),
-      prunePersonDevices: () => Promise.resolve(0),
-    },
     deviceRows: {
       putDeviceRows: async (rows) => {
         writesStarted++;
@@ -68,7 +64,7 @@ Deno.test("device rows: with the store stopped, the run holds three batches of r
       findDeviceRows: () => Promise.reject(new Error("not read here")),
       pruneDeviceRows: () => Promise.resolve(0),
     },
-  }, { run: "run-1", grace: new Map(), now: () => T0, batchSize: 2 });
+  }, { run: "run-1", batchSize: 2 });
   const person = (i: number) => ({ email: `p${i}@example.com`, devices: [laptop(`S${i}`)] });
   // batch 1 (people 1–2) is being written, batch 2 (3–4) waits behind it, 5 fills batch 3
   for (let i = 1; i <= 5; i++) await writer.add(person(i));

@@ -1,5 +1,8 @@
 import assert from "node:assert/strict";
 import { addOutcome, createStats } from "../../engine/batch/batch_stats.ts";
+import { createDeviceRowWriter } from "../../engine/batch/device_rows.ts";
+import type { DeviceRow, Store } from "../../engine/core/store_ports.ts";
+import { createObservationWriter } from "../../engine/view/since.ts";
 import { DEFAULT_PRACTICES } from "../../engine/practices/default_practices.ts";
 import { personView } from "../../engine/view/person_view.ts";
 import { buildPracticeSet } from "../../engine/practices/practices.ts";
@@ -344,4 +347,50 @@ Deno.test("personView() honours an exemption at most EXEMPTIONS.MAX_DAYS from it
     const v = await viewAt(at("2027-02-28T09:00:00Z"), [lab]);
     assert.deepEqual(v.devices[0]!.practices.firewall?.exempt?.until, MARCH1);
   });
+});
+
+Deno.test("the batch's device row has the deadline the person's page shows, exemption's pause counted", async (t) => {
+  // failing since 1 October (due 15 October); exempt from 5 October, 10 days before the
+  // deadline, to the end of 1 March: the item comes back on 2 March with 10 days left
+  const early: Exemption = { ...lab, grantedAt: at("2026-10-05T00:00:00Z") };
+  const now = at("2027-03-02T00:00:00Z");
+  const rowOf = async (exemptions: Exemption[]) => {
+    const view = await personView(snapshot([MAC]), {
+      practices,
+      deviceTransforms: [],
+      now,
+      grace: false, // as the batch evaluates
+      history: createObservationWriter(history),
+      exemptions: { exemptionsFor: () => Promise.resolve(exemptions) },
+    });
+    const rows: DeviceRow[] = [];
+    const deviceRows = { putDeviceRows: (r: DeviceRow[]) => (rows.push(...r), Promise.resolve()) };
+    const writer = createDeviceRowWriter({ deviceRows } as unknown as Pick<Store, "deviceRows">, {
+      run: "run-1",
+    });
+    writer.add({ email: "fry@example.com", devices: view.devices });
+    await writer.flush();
+    assert.equal(rows.length, 1);
+    return rows[0]!;
+  };
+  await t.step("exempt while the clock ran: the page and the row say due 12 March", async () => {
+    const page = (await viewAt(now, [early])).devices[0]!.practices.firewall!;
+    assert.equal(page.status, "nudge");
+    assert.deepEqual(page.deadline, at("2027-03-12T00:00:00Z"));
+    const row = await rowOf([early]);
+    assert.deepEqual(row.failingSince, at("2026-10-01T00:00:00Z"));
+    assert.deepEqual(row.deadline, at("2027-03-12T00:00:00Z"));
+    assert.equal(row.overdueAt, at("2027-03-12T00:00:00Z").getTime());
+    assert.equal(row.practices.firewall, "critical"); // the batch counts the evaluated status
+  });
+  await t.step(
+    "never exempt: the page says critical, the row overdue since 15 October",
+    async () => {
+      const page = (await viewAt(now, [])).devices[0]!.practices.firewall!;
+      assert.equal(page.status, "warn");
+      const row = await rowOf([]);
+      assert.deepEqual(row.deadline, at("2026-10-15T00:00:00Z"));
+      assert.equal(row.overdueAt, at("2026-10-15T00:00:00Z").getTime());
+    },
+  );
 });
