@@ -235,7 +235,10 @@ export interface DeviceRow {
   practices: Record<string, PracticeShare>;
   /** When its longest-failing practice began failing (status history), if known. */
   failingSince?: Date;
-  /** The earliest deadline of a failing practice with grace days (since + `GRACE_DAYS`). */
+  /**
+   * The earliest deadline of a failing practice with grace days, as the person's view gives it
+   * (since + `GRACE_DAYS`, moved later by exemptions' pauses: `engine/view/since.ts`).
+   */
   deadline?: Date;
   /** When an inventory last heard from it. */
   lastSeen?: Date;
