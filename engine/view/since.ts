@@ -201,7 +201,7 @@ export async function withSince(
     options.onError?.(error);
     return devices;
   }
-  // the batch's writer answers no "since": nothing to show, so no copies (issue 25: CPU, garbage)
+  // the history answered nothing (a failed batch write): no copies (issue 25: CPU, garbage)
   if (began.size === 0) return devices;
   return devices.map((d) => {
     const key = deviceKey(d);
