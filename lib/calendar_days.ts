@@ -28,8 +28,20 @@ function format(timeZone: string): Intl.DateTimeFormat {
   return f;
 }
 
-/** The wall-clock time of `at` (ms) in `timeZone`, as if it were UTC (ms, whole seconds). */
-function wallClock(at: number, timeZone: string): number {
+/**
+ * The wall-clock time of `at` (ms since the epoch) in `timeZone` (an IANA name), read as if it were
+ * UTC: ms, whole seconds; `wallClock(t, z) - t` is the zone's offset at `t` (to the second).
+ * Daylight saving follows the runtime's time-zone database (`Intl.DateTimeFormat`). Throws a
+ * `RangeError` for a zone the runtime does not know.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * const noon = Date.UTC(2027, 6, 1, 12);
+ * assert.equal(wallClock(noon, "Europe/Berlin") - noon, 2 * 3_600_000);
+ * ```
+ */
+export function wallClock(at: number, timeZone: string): number {
   const parts = format(timeZone).formatToParts(new Date(at));
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
   return Date.UTC(

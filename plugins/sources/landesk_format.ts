@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { wallClock } from "../../lib/calendar_days.ts";
 
 const SENTENCE_START_RE = /(?=The screen saver )/;
 const ENABLED_RE = /^The screen saver is not enabled for user (.+)$/;
@@ -57,7 +58,6 @@ export function formatScreenSaverReason(reason: string): string {
 
 const NAIVE_RE =
   /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3})\d*)?)?)?$/;
-const formatters = new Map<string, Intl.DateTimeFormat>();
 
 /**
  * The instant a naive database timestamp denotes in `timeZone`. A `Date` from the driver carries
@@ -108,33 +108,9 @@ export function zonedTime(value: unknown, timeZone: string): Date | null {
 const MIN_WALL_MS = -59_011_286_400_000; // 0100-01-03T00:00Z (Date.UTC maps years 0–99 to 19xx)
 const MAX_WALL_MS = 8.64e15 - 2 * 86_400_000;
 
-/** `timeZone`'s offset from UTC at `instant`, in milliseconds. */
+/** `timeZone`'s offset from UTC at `instant`, in milliseconds (whole seconds). */
 function offsetMs(timeZone: string, instant: number): number {
-  let format = formatters.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat("en-US", {
-      timeZone,
-      hourCycle: "h23",
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-      hour: "2-digit",
-      minute: "2-digit",
-      second: "2-digit",
-    });
-    formatters.set(timeZone, format);
-  }
-  const parts: Record<string, number> = {};
-  for (const p of format.formatToParts(new Date(instant))) parts[p.type] = Number(p.value);
-  const wall = Date.UTC(
-    parts.year!,
-    parts.month! - 1,
-    parts.day!,
-    parts.hour!,
-    parts.minute!,
-    parts.second!,
-  );
-  return wall - Math.floor(instant / 1000) * 1000;
+  return wallClock(instant, timeZone) - Math.floor(instant / 1000) * 1000;
 }
 
 /** Whether `value` names an IANA time zone this runtime knows (written once, in lib/). */
