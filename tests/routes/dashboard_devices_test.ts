@@ -30,6 +30,32 @@ async function runBatch(app: TestApp): Promise<void> {
   });
 }
 
+/**
+ * Grants one-red's Windows laptop (which fails only encryption, plugins/sources/demo_people.ts) an
+ * encryption exemption through the form, as a granter would; asserts the 303 and returns the
+ * form's CSRF token for later posts.
+ */
+async function grantOneRedEncryption(app: TestApp, cookie: string): Promise<string> {
+  const form = await (await app.request("/security/exemptions?email=one-red@example.com", {
+    cookie,
+  })).text();
+  const csrf = /name="_csrf_token" value="([0-9a-f]{64})"/.exec(form)![1]!;
+  const granted = await app.request("/security/exemptions", {
+    method: "POST",
+    cookie,
+    body: new URLSearchParams({
+      _csrf_token: csrf,
+      email: "one-red@example.com",
+      device: "serial:PF1RED0042",
+      practice: "encryption",
+      reason: "Encrypted by the lab's own disk tool",
+      until: "2027-03-01",
+    }),
+  });
+  assert.equal(granted.status, 303);
+  return csrf;
+}
+
 async function started(): Promise<TestApp> {
   const app = await startApp({ config: demoWith(SECRETS) });
   await runBatch(app);
@@ -174,23 +200,7 @@ Deno.test("one exemption granted: the Dashboard's Exempt column counts 1 and its
   });
   try {
     const cookie = await app.login(ADMIN);
-    // one-red's Windows laptop fails only encryption (plugins/sources/demo_people.ts)
-    const form = await (await app.request("/security/exemptions?email=one-red@example.com", {
-      cookie,
-    })).text();
-    const granted = await app.request("/security/exemptions", {
-      method: "POST",
-      cookie,
-      body: new URLSearchParams({
-        _csrf_token: /name="_csrf_token" value="([0-9a-f]{64})"/.exec(form)![1]!,
-        email: "one-red@example.com",
-        device: "serial:PF1RED0042",
-        practice: "encryption",
-        reason: "Encrypted by the lab's own disk tool",
-        until: "2027-03-01",
-      }),
-    });
-    assert.equal(granted.status, 303);
+    await grantOneRedEncryption(app, cookie);
     await runBatch(app);
     const html = await (await app.request("/dashboard", { cookie })).text();
     const all = (rating: string) =>
@@ -252,24 +262,7 @@ Deno.test("a grant and a revocation change the Dashboard, its list and CSV at on
       encryptionExempt: 0,
       href: undefined,
     });
-    // one-red's Windows laptop fails only encryption (plugins/sources/demo_people.ts)
-    const form = await (await app.request("/security/exemptions?email=one-red@example.com", {
-      cookie,
-    })).text();
-    const csrf = /name="_csrf_token" value="([0-9a-f]{64})"/.exec(form)![1]!;
-    const granted = await app.request("/security/exemptions", {
-      method: "POST",
-      cookie,
-      body: new URLSearchParams({
-        _csrf_token: csrf,
-        email: "one-red@example.com",
-        device: "serial:PF1RED0042",
-        practice: "encryption",
-        reason: "Encrypted by the lab's own disk tool",
-        until: "2027-03-01",
-      }),
-    });
-    assert.equal(granted.status, 303);
+    const csrf = await grantOneRedEncryption(app, cookie);
     const after = await numbers();
     assert.deepEqual({ ...after, href: undefined }, {
       critical: 4,
