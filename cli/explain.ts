@@ -10,6 +10,8 @@ import { explainGrouping, formatExplanation } from "../engine/identity/explain.t
 import { isValidEmail } from "../engine/identity/identifiers.ts";
 import type { DeviceRecord } from "../engine/core/types.ts";
 import { assemble, engineParts } from "../plugins/assemble.ts";
+import { createEngine } from "../engine/engine.ts";
+import type { PersonView } from "../engine/view/person_view.ts";
 import { silentLogger } from "../config/log.ts";
 import type { PracticeSet } from "../engine/practices/practices.ts";
 import { createReleaseService } from "../plugins/releases/mod.ts";
@@ -42,10 +44,17 @@ export async function readRecords(path: string): Promise<DeviceRecord[]> {
   );
 }
 
-/** Prints the explanation; returns the exit code. */
+/**
+ * Prints the explanation; returns the exit code. The grouping part explains the raw records; the
+ * "OS up to date" part shows the person's view of them (`Engine.viewOf()`): online with the
+ * store's exemptions and status history (as their Devices page), offline (`--input`) with the
+ * configured practices and the shipped release data, no store (nothing exempt, no deadlines).
+ */
 export async function explain(ctx: CommandContext): Promise<number> {
   const input = ctx.values.input;
+  const email = ctx.values.email;
   let records: DeviceRecord[];
+  let view: PersonView;
   let practices: PracticeSet;
   if (typeof input === "string") {
     try {
@@ -54,15 +63,19 @@ export async function explain(ctx: CommandContext): Promise<number> {
       ctx.printErr(terminalSafe(`explain: cannot read ${input}: ${(error as Error).message}`));
       return 1;
     }
-    // Offline: the shipped release data (no store, no feed).
+    // Offline: the shipped release data (no store, no feed), no plugins.
     const releases = createReleaseService({
       config: ctx.config.RELEASE_DATA,
       store: { releaseFeed: () => Promise.resolve(null), putReleaseFeed: () => Promise.resolve() },
       log: silentLogger,
     });
-    practices = engineParts([], ctx.config, { releases }).practices;
+    const engine = createEngine(engineParts([], ctx.config, { releases }));
+    practices = engine.parts.practices;
+    view = await engine.viewOf(typeof email === "string" ? email : "", {
+      items: records,
+      errors: [],
+    });
   } else {
-    const email = ctx.values.email;
     if (typeof email !== "string" || !isValidEmail(email)) {
       ctx.printErr("explain: give --email with an email address, or --input records.json");
       return 2;
@@ -75,6 +88,7 @@ export async function explain(ctx: CommandContext): Promise<number> {
       }
       records = items;
       practices = services.engine.parts.practices;
+      view = await services.engine.viewOf(email, { items, errors: [] });
     } finally {
       await services.close();
     }
@@ -82,14 +96,14 @@ export async function explain(ctx: CommandContext): Promise<number> {
   if (records.length === 0) {
     const why = typeof input === "string"
       ? `${input} holds no device records`
-      : `no inventory has a device record for ${ctx.values.email}`;
+      : `no inventory has a device record for ${email}`;
     ctx.print(terminalSafe(`Nothing to explain: ${why}.`) + "\n");
     return 0;
   }
   // Names and serials come from inventories: none may steer the operator's terminal.
   const printable = terminalSafeDeep(records);
   ctx.print(terminalSafe(formatExplanation(explainGrouping(printable))) + "\n");
-  const upToDate = explainUpToDate(printable, practices);
+  const upToDate = explainUpToDate(terminalSafeDeep(view.devices), practices, new Date());
   if (upToDate) ctx.print(terminalSafe(upToDate) + "\n");
   return 0;
 }

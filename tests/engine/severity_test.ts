@@ -18,6 +18,7 @@ import {
 } from "../../engine/core/types.ts";
 import type { Practice } from "../../engine/practices/practices.ts";
 import { dashboardModel } from "../../views/dashboard_model.ts";
+import { engineWith } from "../support/engine.ts";
 
 Deno.test("severityOfStatus() reads each wire status: warn is critical, nudge suggested", () => {
   assert.deepEqual(
@@ -118,8 +119,8 @@ Deno.test("dashboardModel() counts practice statuses under their severity, na ap
   });
 });
 
-Deno.test("explainUpToDate() prints the operator's word for each status", () => {
-  const words = STATUSES.map((status) => {
+Deno.test("explainUpToDate() prints the operator's word for each status", async () => {
+  const words = await Promise.all(STATUSES.map(async (status) => {
     const practice: Practice = {
       name: "uptodate",
       key: "uptodate",
@@ -127,8 +128,11 @@ Deno.test("explainUpToDate() prints the operator's word for each status", () => 
       config: { KEY: "uptodate", DISPLAY_TITLE: "Up to date", DESCRIPTION: "Updates." },
       evaluate: () => ({ status }),
     };
-    return explainUpToDate([{ source: "jamf", name: "mbp", os: "macOS" }], [practice]);
-  });
+    const mac = { source: "jamf", name: "mbp", os: "macOS" };
+    const view = await engineWith({ practices: [practice] })
+      .viewOf("fry@example.com", { items: [mac], errors: [] });
+    return explainUpToDate(view.devices, [practice], new Date("2026-12-07T09:00:00Z"));
+  }));
   assert.deepEqual(words, [
     "OS up to date:\n  mbp (jamf, macOS): critical.",
     "OS up to date:\n  mbp (jamf, macOS): suggested.",
