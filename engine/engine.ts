@@ -37,6 +37,7 @@ import {
   directDevices,
   type DirectKind,
   directPersonal,
+  recordsByOwner,
 } from "./view/direct_lookup.ts";
 import type {
   AccessEvent,
@@ -150,6 +151,22 @@ export interface Engine {
    * parts: a batch run's sources behind their listings and per-source limits.
    */
   withParts(parts: EngineParts): Engine;
+  /**
+   * The merged answer of a direct device lookup (the debug routes, spec §6.5), through the
+   * person's view: by email, that person's view of the records (`viewOf`); by serial or MAC, the
+   * records grouped by the owner they name (`recordsByOwner()`; addresses compared as the
+   * ownership guard does) and each owner's viewed as that person — their exemptions, status
+   * history and grace — so a device shows here what it shows on its owner's page. Records naming
+   * no owner, when the others name several (or none), are viewed without a person: no exemption
+   * applies to them ("since" and deadlines still come from the device's status history).
+   *
+   * @returns the devices, owner by owner (owners in address order, the owner-less last), each
+   *   owner's in display order; `found`'s errors and gaps are the caller's to report
+   */
+  viewOfFound(
+    lookup: { by: DirectBy; value: string },
+    found: Collected<DeviceRecord>,
+  ): Promise<MergedDevice[]>;
   /** The debug routes' direct device lookup (see `direct_lookup.ts`); `null`: no such plugin. */
   direct(
     lookup: { by: DirectBy; value: string; plugin?: string | undefined },
@@ -248,14 +265,25 @@ export function createEngine(parts: EngineParts, options: EngineOptions = {}): E
 
   const rules = { practices: parts.practices, deviceTransforms: parts.deviceTransforms };
   const report = options.onError;
-  const viewOf = (email: string, found: Collected<DeviceRecord>, o: { grace?: boolean } = {}) =>
+  /** `personView()` of records gathered elsewhere; `email` `null`: no person (nothing exempt). */
+  const viewOf = (
+    email: string | null,
+    found: Collected<DeviceRecord>,
+    o: { grace?: boolean } = {},
+  ) =>
     personView(
-      { email: foldEmail(email), collectedAt: now(), devices: found, accounts: null, events: null },
+      {
+        email: email === null ? "" : foldEmail(email),
+        collectedAt: now(),
+        devices: found,
+        accounts: null,
+        events: null,
+      },
       {
         ...rules,
         now: now(),
         history: options.store?.statuses,
-        exemptions: options.exemptions,
+        exemptions: email === null ? undefined : options.exemptions,
         exemptionMaxDays: options.exemptionMaxDays,
         exemptionTimeZone: options.exemptionTimeZone,
         ...(o.grace === false ? { grace: false } : {}),
@@ -318,6 +346,15 @@ export function createEngine(parts: EngineParts, options: EngineOptions = {}): E
       return withGaps(view);
     },
     withParts: (other) => createEngine({ ownership, ...other }, options),
+    async viewOfFound(lookup, found) {
+      if (lookup.by === "email") return (await viewOf(lookup.value, found)).devices;
+      const views = await Promise.all(
+        recordsByOwner(found.items, ownership.owner).map((g) =>
+          viewOf(g.owner, { items: g.records, errors: [] })
+        ),
+      );
+      return views.flatMap((v) => v.devices);
+    },
     direct(lookup, o = {}) {
       return directDevices(parts, {
         ...lookup,

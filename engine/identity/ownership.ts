@@ -38,6 +38,11 @@ export interface OwnershipGuard {
     email: string,
     answer: { source: string; operation: string; records: DeviceRecord[] },
   ): DeviceRecord[];
+  /**
+   * Whose an address is, as the guard compares owners ({@link ownerKey}): folded, its domain the
+   * first of its `EMAIL_DOMAIN_ALIASES` group — `Alice@Example.CO.UK` → `alice@example.com`.
+   */
+  owner(email: string): string;
 }
 
 /** What `createOwnershipGuard` accepts. */
@@ -121,5 +126,6 @@ export function createOwnershipGuard(options: OwnershipOptions = {}): OwnershipG
       );
       return kept;
     },
+    owner: key,
   };
 }

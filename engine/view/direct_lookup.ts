@@ -2,7 +2,8 @@
  * The debug lookups (spec §6.5, §7.2; DESIGN §8 decision 7): one method of one plugin, or of every
  * device source, asked directly — no staged lookup, no ownership guard — under each plugin's
  * deadline. What the plugins answered is handed back as it is; a merged answer goes through the
- * person's view like every other (`engine.viewOf()`), so debug routes and pages never disagree.
+ * person's view like every other (`engine.viewOfFound()`: by serial or MAC, each owner's records
+ * as that owner's view, {@link recordsByOwner}), so debug routes and pages never disagree.
  *
  * @module
  */
@@ -99,6 +100,68 @@ export async function directDevices(
     errors: outcomes.flatMap((o) => o.ok ? [] : [o.error]),
   };
   return gaps.length > 0 ? { ...found, gaps } : found;
+}
+
+/** The records of one owner, as {@link recordsByOwner} groups them. */
+export interface OwnedRecords {
+  /** The owner's address as `ownerOf` gives it; `null`: records that name no owner. */
+  owner: string | null;
+  records: DeviceRecord[];
+}
+
+/**
+ * Groups the records a lookup by serial or MAC found by the owner each names (`email`), so that
+ * each owner's can be viewed as that person (their exemptions, as on their pages). A record
+ * naming no owner (no or a blank `email`) joins the one owner the others name — as on that
+ * owner's page, where the staged lookup's serial and MAC stage brings such records in — and
+ * when they name several owners (or none), the records naming none make a group of their own,
+ * `owner: null`, viewed without a person.
+ *
+ * @param records the records found, in source order (kept within each group)
+ * @param ownerOf whose an address is (`OwnershipGuard.owner`: folded, domain aliases applied)
+ * @returns the groups, owners in code-unit order of `ownerOf`'s answer, the `null` group last;
+ *   empty for no records
+ * @example A Mac reassigned from Bob to Alice, and a network record naming no one
+ * ```ts
+ * import assert from "node:assert/strict";
+ * const records = [
+ *   { source: "jamf", email: "Bob@example.com", identifiers: { serial: "C02X" } },
+ *   { source: "google", email: "alice@example.com", identifiers: { serial: "C02X" } },
+ *   { source: "network", identifiers: { serial: "C02X" } },
+ * ];
+ * const groups = recordsByOwner(records, (e) => e.toLowerCase());
+ * assert.deepEqual(groups.map((g) => [g.owner, g.records.map((r) => r.source)]), [
+ *   ["alice@example.com", ["google"]],
+ *   ["bob@example.com", ["jamf"]],
+ *   [null, ["network"]],
+ * ]);
+ * assert.deepEqual(
+ *   recordsByOwner(records.slice(1), (e) => e).map((g) => [g.owner, g.records.length]),
+ *   [["alice@example.com", 2]],
+ * );
+ * ```
+ */
+export function recordsByOwner(
+  records: readonly DeviceRecord[],
+  ownerOf: (email: string) => string,
+): OwnedRecords[] {
+  const owned = new Map<string, DeviceRecord[]>();
+  const nobody: DeviceRecord[] = [];
+  for (const r of records) {
+    if (typeof r.email !== "string" || r.email.trim() === "") {
+      nobody.push(r);
+      continue;
+    }
+    const owner = ownerOf(r.email);
+    const list = owned.get(owner);
+    if (list) list.push(r);
+    else owned.set(owner, [r]);
+  }
+  const owners = [...owned.keys()].sort((a, b) => a < b ? -1 : a > b ? 1 : 0);
+  // one owner: every record is theirs or names no one (kept in source order)
+  if (owners.length === 1) return [{ owner: owners[0]!, records: [...records] }];
+  const groups: OwnedRecords[] = owners.map((owner) => ({ owner, records: owned.get(owner)! }));
+  return nobody.length > 0 ? [...groups, { owner: null, records: nobody }] : groups;
 }
 
 /**

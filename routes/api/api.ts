@@ -205,6 +205,11 @@ const LOOKUP: Record<Lookup, [Quantity, "email" | "serial" | "mac"]> = {
   macaddr: ["MAC address", "mac"],
 };
 
+/**
+ * `GET /devices/[plugin/]{email|serial|macaddr}/:value` (debug, privileged only): with a plugin,
+ * that plugin's records as it answered; without, the merged devices as their owners' pages show
+ * them (`Engine.viewOfFound()`: by serial or MAC, each owner's records as that person's view).
+ */
 api.get("/devices/:a/:b/:c?", async (c) => {
   if (!c.var.deps.config.ENABLE_DEBUG_ENDPOINTS) return fail(c, 404, "Not found");
   const { a, b } = c.req.param();
@@ -220,8 +225,8 @@ api.get("/devices/:a/:b/:c?", async (c) => {
   reportErrors(c, found.errors, found.gaps);
   audit(c, value, "device", found.items, plugin ?? "debug");
   if (plugin !== undefined) return c.json(found.items);
-  // merged: the person's view of these records, as every page and the merged route show it
-  return c.json((await engine.viewOf(value, { items: found.items, errors: [] })).devices);
+  // merged: each owner's view of these records, as their pages and the merged route show it
+  return c.json(await engine.viewOfFound({ by, value }, found));
 });
 
 /** Per-plugin account, event and notification routes (debug, privileged only). */

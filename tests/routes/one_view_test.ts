@@ -2,7 +2,9 @@
  * One view of a person (issue 23): for every demo person, with and without `GRACE_DAYS`, the
  * Devices page, `/api/v1/devices/merged/:email` live and `?snapshot=true`, and the debug merged
  * route `/api/v1/devices/email/:email` show the same devices with the same practices, statuses,
- * "since" and deadlines — they all come from `personView()`.
+ * "since" and deadlines — they all come from `personView()`; so does the debug look-up by serial
+ * of each device (through a test source answering the demo records by serial, each naming its
+ * owner: `tests/support/demo_by_serial.ts`).
  *
  * @module
  */
@@ -15,6 +17,8 @@ import { DEMO_PEOPLE } from "../../plugins/sources/demo_people.ts";
 import { deviceAnchor } from "../../views/devices.tsx";
 import { SEVERITY_CLASS } from "../../views/severity_class.ts";
 import { demoWith, startApp, type TestApp } from "../support/app.ts";
+import { demoBySerial } from "../support/demo_by_serial.ts";
+import { registryWith } from "../support/sources.ts";
 
 const OPS = "admin@example.com";
 
@@ -81,11 +85,13 @@ function pageRows(html: string): string[] {
 }
 
 for (const grace of [false, true]) {
-  Deno.test(`every demo person: page, live API, snapshot API and debug route agree${grace ? " with GRACE_DAYS" : ""}`, async () => {
+  Deno.test(`every demo person: page, live API, snapshot API and debug routes (email, serial) agree${grace ? " with GRACE_DAYS" : ""}`, async () => {
     const app = await startApp({
+      registry: registryWith({ by_serial: demoBySerial }),
       config: demoWith({
         ENABLE_DEBUG_ENDPOINTS: true,
         PRIVILEGED_USERS: [OPS],
+        PLUGINS: { demo: {}, by_serial: {} },
         ...(grace ? { PRACTICES: GRACED } : {}),
       }),
     });
@@ -93,6 +99,7 @@ for (const grace of [false, true]) {
       const token = await mintToken(app.config, { email: OPS, now: app.clock.now });
       let graced = 0;
       let devices = 0;
+      let serials = 0;
       for (const { email } of DEMO_PEOPLE) {
         const cookie = await app.login(email);
         const page = await app.request("/devices", { cookie });
@@ -104,10 +111,18 @@ for (const grace of [false, true]) {
         devices += live.length;
         assert.deepEqual(shown(snapshot), shown(live), `${email}: snapshot = live`);
         assert.deepEqual(shown(debug), shown(live), `${email}: debug = live`);
+        for (const device of live) {
+          const serial = (device.identifiers as { serial?: string }).serial;
+          if (serial === undefined) continue;
+          const bySerial = await json(app, `/api/v1/devices/serial/${serial}`, token);
+          assert.deepEqual(shown(bySerial), shown([device]), `${email}: serial ${serial} = live`);
+          serials++;
+        }
         assert.deepEqual(rows, expectedRows(live), `${email}: page = API`);
         graced += rows.filter((r) => r.endsWith(" deadline")).length;
       }
       assert.ok(devices > 10, "the demo people have devices");
+      assert.ok(serials > 5, "the serial look-up answered for devices with a serial");
       // with grace every newly failing practice is a suggestion with a deadline; without, none
       if (grace) assert.ok(graced > 0, "some practice shows a deadline");
       else assert.equal(graced, 0);
