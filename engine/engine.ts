@@ -265,31 +265,43 @@ export function createEngine(parts: EngineParts, options: EngineOptions = {}): E
 
   const rules = { practices: parts.practices, deviceTransforms: parts.deviceTransforms };
   const report = options.onError;
-  /** `personView()` of records gathered elsewhere; `email` `null`: no person (nothing exempt). */
+  /** Records gathered now, as `email`'s snapshot (`null`: no person's; devices only). */
+  const snapshotOf = (email: string | null, found: Collected<DeviceRecord>): PersonSnapshot => ({
+    email: email === null ? "" : foldEmail(email),
+    collectedAt: now(),
+    devices: found,
+    accounts: null,
+    events: null,
+  });
+  /**
+   * `personView()` of a snapshot gathered here (not the view service's): the engine's rules,
+   * exemptions (none with `person: false`) and clock, and the given status history.
+   */
+  const viewSnapshot = (
+    snapshot: PersonSnapshot,
+    o: { grace?: boolean; history: StatusHistory | undefined; person?: boolean },
+  ) =>
+    personView(snapshot, {
+      ...rules,
+      now: now(),
+      history: o.history,
+      exemptions: o.person === false ? undefined : options.exemptions,
+      exemptionMaxDays: options.exemptionMaxDays,
+      exemptionTimeZone: options.exemptionTimeZone,
+      ...(o.grace === false ? { grace: false } : {}),
+      ...(report ? { onError: report } : {}),
+    });
+  /** The view of records gathered elsewhere, as `email` (`null`: no person, nothing exempt). */
   const viewOf = (
     email: string | null,
     found: Collected<DeviceRecord>,
     o: { grace?: boolean } = {},
   ) =>
-    personView(
-      {
-        email: email === null ? "" : foldEmail(email),
-        collectedAt: now(),
-        devices: found,
-        accounts: null,
-        events: null,
-      },
-      {
-        ...rules,
-        now: now(),
-        history: options.store?.statuses,
-        exemptions: email === null ? undefined : options.exemptions,
-        exemptionMaxDays: options.exemptionMaxDays,
-        exemptionTimeZone: options.exemptionTimeZone,
-        ...(o.grace === false ? { grace: false } : {}),
-        ...(report ? { onError: report } : {}),
-      },
-    );
+    viewSnapshot(snapshotOf(email, found), {
+      ...o,
+      history: options.store?.statuses,
+      person: email !== null,
+    });
 
   const views = createPersonViews({
     collect: async (email) => {
@@ -324,26 +336,10 @@ export function createEngine(parts: EngineParts, options: EngineOptions = {}): E
       return withGaps(view);
     },
     async devicesForBatch(email, lookup = {}) {
-      const found = await records(email, lookup);
-      const snapshot = {
-        email: foldEmail(email),
-        collectedAt: now(),
-        devices: found,
-        accounts: null,
-        events: null,
-      };
+      const snapshot = snapshotOf(email, await records(email, lookup));
       // a run in which a source failed keeps the person's older data (as a page's refresh does)
       await views.save(snapshot, lookup.putSnapshot);
-      const view = await personView(snapshot, {
-        ...rules,
-        now: now(),
-        grace: false,
-        history: lookup.history,
-        exemptions: options.exemptions,
-        exemptionMaxDays: options.exemptionMaxDays,
-        exemptionTimeZone: options.exemptionTimeZone,
-      });
-      return withGaps(view);
+      return withGaps(await viewSnapshot(snapshot, { grace: false, history: lookup.history }));
     },
     withParts: (other) => createEngine({ ownership, ...other }, options),
     async viewOfFound(lookup, found) {
