@@ -99,7 +99,7 @@ Deno.test("explain shows one verdict per merged device, the one the page shows, 
   );
 });
 
-Deno.test("explain online shows the grace deadline and the exemption the person's page shows", async () => {
+Deno.test("explain with a store (online) shows the grace deadline and the exemption the person's page shows", async () => {
   // Both Macs run macOS 13.7.8: evaluated alone, each record is "critical". With 14 days of grace
   // the newly failing one is a suggestion with its deadline; the other is exempt (issue 26).
   const graced = {
