@@ -62,15 +62,28 @@ export interface ExemptionStore {
   /**
    * One page of the exemptions in force at `at` — not revoked, their stored `expiresAt` after it,
    * and granted at or after `grantedFrom` when given (the earliest grant the maximum length still
-   * covers) — soonest to end first (equal ends in an order of the store's own, the same on every
-   * page), and how many there are. Every one is on some page: a store that cannot answer the page
-   * its total promises throws.
+   * covers) — and how many there are. `order` `end` (default): soonest stored expiry first, then
+   * oldest grant; `granted`: oldest grant first, then soonest stored expiry; records equal on both
+   * in an order of the store's own, the same on every page. The two orders together find the
+   * exemptions that end first as honoured (`exemptions_in_force.ts` `honouredPage()`). Every one
+   * is on some page: a store that cannot answer the page its total promises throws.
    *
    * @param options `offset` skipped; `limit` at most this many (0: only the total)
    */
   activeExemptions(
-    options: { at: Date; grantedFrom?: Date; offset: number; limit: number },
+    options: ActiveExemptionQuery,
   ): Promise<{ exemptions: Exemption[]; total: number }>;
+}
+
+/** What {@link ExemptionStore.activeExemptions} is asked. */
+export interface ActiveExemptionQuery {
+  at: Date;
+  /** Only exemptions granted at or after this instant. */
+  grantedFrom?: Date | undefined;
+  /** `end` (default): soonest stored expiry first; `granted`: oldest grant first. */
+  order?: "end" | "granted" | undefined;
+  offset: number;
+  limit: number;
 }
 
 /** The reader a person's view needs. */

@@ -161,7 +161,9 @@ export function esExemptions(ctx: EsContext): ExemptionStore {
           "exemptions",
           {
             query: { bool: { filter } },
-            sort: [{ ends_at: "asc" }],
+            sort: options.order === "granted"
+              ? [{ granted_at: "asc" }, { ends_at: "asc" }]
+              : [{ ends_at: "asc" }, { granted_at: "asc" }],
           },
           options.offset,
           options.limit,

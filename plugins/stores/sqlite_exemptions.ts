@@ -47,8 +47,10 @@ export function sqliteExemptions(db: DatabaseSync, run: Runner): ExemptionStore 
     get: db.prepare("SELECT body FROM exemptions WHERE id = ?"),
     revoke: db.prepare(`UPDATE exemptions SET revoked = 1, ends_at = MIN(ends_at, ?), body = ?
       WHERE id = ? AND revoked = 0`),
-    active: db.prepare(`SELECT body FROM exemptions WHERE ${IN_FORCE}
-      ORDER BY ends_at, id LIMIT ? OFFSET ?`),
+    byEnd: db.prepare(`SELECT body FROM exemptions WHERE ${IN_FORCE}
+      ORDER BY ends_at, granted_at, id LIMIT ? OFFSET ?`),
+    byGrant: db.prepare(`SELECT body FROM exemptions WHERE ${IN_FORCE}
+      ORDER BY granted_at, ends_at, id LIMIT ? OFFSET ?`),
     countActive: db.prepare(`SELECT count(*) AS n FROM exemptions WHERE ${IN_FORCE}`),
   };
   const reads = sqliteExemptionReads(db);
@@ -90,9 +92,10 @@ export function sqliteExemptions(db: DatabaseSync, run: Runner): ExemptionStore 
     activeExemptions(options) {
       const at = options.at.getTime();
       const from = options.grantedFrom?.getTime() ?? Number.MIN_SAFE_INTEGER;
+      const list = options.order === "granted" ? q.byGrant : q.byEnd;
       // one read transaction: the page and its total agree
       return run("read exemptions", () => ({
-        exemptions: options.limit === 0 ? [] : q.active.all(at, from, options.limit, options.offset)
+        exemptions: options.limit === 0 ? [] : list.all(at, from, options.limit, options.offset)
           .map((r) => decodeExemption(String(r.body))),
         total: Number(q.countActive.get(at, from)!.n),
       }), "read");

@@ -8,7 +8,8 @@
  */
 import type { Child } from "hono/jsx";
 import type { BatchRunSummary } from "../../engine/core/store_ports.ts";
-import { type Exemption, withinMaximum } from "../../engine/view/exemptions.ts";
+import type { Exemption } from "../../engine/view/exemptions.ts";
+import { honouredPage } from "../../engine/view/exemptions_in_force.ts";
 import { fillTitle, practiceName, titleTemplate } from "../../engine/practices/practice_titles.ts";
 import { SecurityPanel } from "../../views/security_panel.tsx";
 import type { Ctx } from "../context.ts";
@@ -40,53 +41,27 @@ export function practiceNamer(c: Ctx): (key: string) => string {
 }
 
 /**
- * The earliest grant the maximum length still covers at `at`: an exemption granted before it has
- * ended whatever its stored expiry (`withinMaximum()`, whose end only grows with the grant time,
- * is asked — to the millisecond — so the stores' lists agree with it exactly).
- */
-function earliestGrantInForce(at: Date, maxDays: number, timeZone: string): Date {
-  const far = new Date(at.getTime() + (maxDays + 2) * 86_400_000);
-  const covers = (ms: number) =>
-    withinMaximum({ ...PROBE, grantedAt: new Date(ms), expiresAt: far }, maxDays, timeZone)
-      .expiresAt >
-      at;
-  let lo = at.getTime() - (maxDays + 2) * 86_400_000; // not covered
-  let hi = at.getTime(); // covered
-  while (hi - lo > 1) {
-    const mid = Math.floor((lo + hi) / 2);
-    if (covers(mid)) hi = mid;
-    else lo = mid;
-  }
-  return new Date(hi);
-}
-
-const PROBE = { id: "", email: "", practice: "", reason: "", grantedBy: "" };
-
-/**
  * One page of the exemptions in force now as the engine honours them — each at most
  * `EXEMPTIONS.MAX_DAYS` from its grant (`withinMaximum()`), so the lists end them when the people's
- * views do — soonest to end first, and how many are in force.
+ * views do — ordered by that honoured end across every page (`honouredPage()`), and how many are
+ * in force.
  *
  * @param c the request
  * @param page `offset` skipped, at most `limit` returned (0: only the total)
  * @returns the page, each `expiresAt` as honoured, and the total
  * @throws what the store throws
  */
-export async function exemptionsInForce(
+export function exemptionsInForce(
   c: Ctx,
   page: { offset: number; limit: number },
 ): Promise<{ exemptions: Exemption[]; total: number }> {
   const { store, now, config } = c.var.deps;
-  const at = now();
-  const maxDays = config.EXEMPTIONS.MAX_DAYS;
-  const found = await store.exemptions.activeExemptions({
-    at,
-    grantedFrom: earliestGrantInForce(at, maxDays, config.UI.timeZone),
+  return honouredPage(store.exemptions, {
+    at: now(),
+    maxDays: config.EXEMPTIONS.MAX_DAYS,
+    timeZone: config.UI.timeZone,
     ...page,
   });
-  const exemptions = found.exemptions.map((e) => withinMaximum(e, maxDays, config.UI.timeZone))
-    .sort((a, b) => a.expiresAt.getTime() - b.expiresAt.getTime());
-  return { exemptions, total: found.total };
 }
 
 /**

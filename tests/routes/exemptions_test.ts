@@ -358,3 +358,122 @@ Deno.test("a grant for every device of an address with no devices is refused unl
   assert.equal(e?.device, undefined);
   assert.equal(e?.expiresAt.toISOString(), "2027-01-01T00:00:00.000Z");
 });
+
+Deno.test("'ending soon' and the lists order by the honoured end, not the stored one", async () => {
+  await using r = await rig();
+  const base = {
+    email: FRY,
+    device: r.key,
+    practice: r.practice,
+    reason: "Lab machine on an isolated network",
+    grantedBy: "admin@example.com",
+  };
+  const store = r.app.services.store.exemptions;
+  // ten ordinary ones, to the end of 31 January (61 days ahead): more than the panel reads
+  for (let i = 0; i < 10; i++) {
+    await store.grantExemption({
+      ...base,
+      id: `00000000-0000-4000-8000-0000000000${10 + i}`,
+      grantedAt: NOW,
+      expiresAt: new Date("2027-02-01T00:00:00Z"),
+    });
+  }
+  // written past the form ("until 2030") on 10 December 2025: honoured to the end of 10 December
+  await store.grantExemption({
+    ...base,
+    id: "00000000-0000-4000-8000-000000000001",
+    grantedAt: new Date("2025-12-10T12:00:00Z"),
+    expiresAt: new Date("2030-01-01T00:00:00Z"),
+  });
+  // the same a month earlier: its year ended on 1 November, it is in force nowhere
+  await store.grantExemption({
+    ...base,
+    id: "00000000-0000-4000-8000-000000000002",
+    grantedAt: new Date("2025-11-01T12:00:00Z"),
+    expiresAt: new Date("2030-01-01T00:00:00Z"),
+  });
+  const text = async (path: string) =>
+    (await (await r.app.request(path, { cookie: r.admin })).text()).replace(/<[^>]+>/g, " ")
+      .replace(/\s+/g, " ");
+  const dashboard = await text("/dashboard");
+  assert.ok(
+    dashboard.includes(
+      `Ending in the next 30 days 10 December — ${FRY}, ${r.key.replace(":", " ")}:`,
+    ),
+    "listed first as ending soon",
+  );
+  const api = await r.app.request("/api/v1/exemptions", { cookie: r.admin });
+  const { exemptions } = await api.json() as { exemptions: { id: string; lastDay: string }[] };
+  assert.equal(exemptions.length, 11);
+  assert.deepEqual(exemptions[0], {
+    ...exemptions[0],
+    id: "00000000-0000-4000-8000-000000000001",
+    lastDay: "2026-12-10",
+  });
+  assert.ok(
+    !exemptions.some((e) => e.id.endsWith("0002")),
+    "a capped one that ended is not in force",
+  );
+});
+
+Deno.test("the exemptions pages and the API page the honoured order: none skipped, none twice", async () => {
+  await using r = await rig();
+  const store = r.app.services.store.exemptions;
+  const base = {
+    email: FRY,
+    device: r.key,
+    practice: r.practice,
+    reason: "Lab machine on an isolated network",
+    grantedBy: "admin@example.com",
+  };
+  const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, "0")}`;
+  // 60 granted today, the n-th to the end of 1 January 2027 + n days (stored and honoured)
+  for (let n = 0; n < 60; n++) {
+    await store.grantExemption({
+      ...base,
+      id: id(100 + n),
+      grantedAt: NOW,
+      expiresAt: new Date(Date.UTC(2027, 0, 2 + n)),
+    });
+  }
+  // two written "until 2030", honoured to the end of the 365th day after their grant:
+  // 10 December 2026 (before all), and 15 February 2027 (as the 46th of the 60, granted earlier)
+  await store.grantExemption({
+    ...base,
+    id: id(1),
+    grantedAt: new Date("2025-12-10T12:00:00Z"),
+    expiresAt: new Date("2030-01-01T00:00:00Z"),
+  });
+  await store.grantExemption({
+    ...base,
+    id: id(2),
+    grantedAt: new Date("2026-02-15T12:00:00Z"),
+    expiresAt: new Date("2030-01-01T00:00:00Z"),
+  });
+  const everyOne = [1, ...range(100, 145), 2, ...range(145, 160)].map(id);
+  const api = async (page: number) =>
+    await (await r.app.request(`/api/v1/exemptions?page=${page}`, { cookie: r.admin })).json() as {
+      total: number;
+      exemptions: { id: string; lastDay: string }[];
+    };
+  const [one, two, three] = [await api(1), await api(2), await api(3)];
+  assert.deepEqual([one.total, two.total, three.total], [62, 62, 62]);
+  assert.deepEqual(one.exemptions.map((e) => e.id), everyOne.slice(0, 50));
+  assert.deepEqual(two.exemptions.map((e) => e.id), everyOne.slice(50));
+  assert.deepEqual(three.exemptions, []);
+  assert.deepEqual(one.exemptions.slice(45, 48).map((e) => e.lastDay), [
+    "2027-02-14",
+    "2027-02-15",
+    "2027-02-15",
+  ]);
+  const shown = async (page: number) =>
+    [...(await (await r.app.request(`/security/exemptions?page=${page}`, { cookie: r.admin }))
+      .text()).matchAll(/id="why-([0-9a-f-]{36})"/g)].map((m) => m[1]);
+  assert.deepEqual(await shown(1), everyOne.slice(0, 50));
+  assert.deepEqual(await shown(2), everyOne.slice(50));
+});
+
+/** `from` to `to - 1`. */
+function range(from: number, to: number): number[] {
+  return Array.from({ length: to - from }, (_, i) => from + i);
+}

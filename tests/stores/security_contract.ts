@@ -101,6 +101,40 @@ export async function securityContract(step: ContractStep): Promise<void> {
     },
   );
 
+  await step(
+    "activeExemptions() answers by stored end or by grant, each with the other as second key",
+    async (s) => {
+      // granted at 0, 5, 10 and 5; ending at 300, 100, 200 and 300
+      const list: [string, number, number][] = [
+        ["ex-a", 0, 300],
+        ["ex-b", 5, 100],
+        ["ex-c", 10, 200],
+        ["ex-d", 5, 300],
+      ];
+      for (const [id, granted, ends] of list) {
+        await s.exemptions.grantExemption({
+          ...EXEMPTION,
+          id,
+          grantedAt: at(granted),
+          expiresAt: at(ends),
+        });
+      }
+      const page = async (
+        q: { grantedFrom?: Date; order?: "end" | "granted"; offset?: number; limit?: number },
+      ) => {
+        const got = await s.exemptions.activeExemptions({ at: at(20), offset: 0, limit: 10, ...q });
+        return [got.exemptions.map((e) => e.id).join(" "), got.total];
+      };
+      assert.deepEqual(await page({}), ["ex-b ex-c ex-a ex-d", 4]);
+      assert.deepEqual(await page({ order: "end" }), ["ex-b ex-c ex-a ex-d", 4]);
+      assert.deepEqual(await page({ order: "granted" }), ["ex-a ex-b ex-d ex-c", 4]);
+      assert.deepEqual(await page({ order: "granted", limit: 2 }), ["ex-a ex-b", 4]);
+      assert.deepEqual(await page({ order: "granted", offset: 2, limit: 1 }), ["ex-d", 4]);
+      assert.deepEqual(await page({ grantedFrom: at(5) }), ["ex-b ex-c ex-d", 3]);
+      assert.deepEqual(await page({ grantedFrom: at(6), order: "granted" }), ["ex-c", 1]);
+    },
+  );
+
   await step("revokeExemption() records who, when and why, once", async (s) => {
     await s.exemptions.grantExemption(EXEMPTION);
     const revocation = { by: "ciso@example.com", at: at(20), reason: "Back on the office network" };
