@@ -1,6 +1,8 @@
 /**
  * The one sanctioned logger: one JSON object per line on stdout (info) or stderr (warn, error),
- * implementing the engine's `Logger` port (`engine/core/log.ts`).
+ * implementing the engine's `Logger` port (`engine/core/log.ts`). Every line is one line to any
+ * reader: characters JSON leaves raw that readers or terminals take as line breaks or controls
+ * are written escaped ({@link jsonLine}).
  *
  * @module
  */
@@ -71,6 +73,38 @@ export const stdSink: Sink = (level: Level, line: string): void => {
 };
 
 /**
+ * Characters `JSON.stringify()` writes raw that are line breaks or controls to someone reading the
+ * log: DEL and the C1 controls (U+0085 NEL is a line break to many readers), the line and
+ * paragraph separators U+2028 and U+2029 (valid JSON, but a line break to JavaScript before
+ * ES2019, to editors and to log shippers that split on Unicode line ends), and the bidirectional
+ * formatting characters that make a terminal show text in another order than it is. (C0 controls
+ * are escaped by JSON itself, lone surrogates by a well-formed `JSON.stringify()`.)
+ */
+const RAW_CONTROLS = /[\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+const escapeControl = (ch: string) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`;
+
+/**
+ * `value` as one line of JSON that stays one line for every reader: `JSON.stringify()`, with the
+ * characters of {@link RAW_CONTROLS} written as `\uXXXX` escapes. They can only stand inside
+ * strings, so the line parses to the same value. Free text from forms (an exemption's reason, a
+ * report's handling note) reaches the log through here.
+ *
+ * @param value what to write (JSON-serialisable)
+ * @returns one line of JSON, without a line end
+ * @example A reason with a line separator in it
+ * ```ts
+ * import assert from "node:assert/strict";
+ * const line = jsonLine({ reason: "Lab\u2028machine" });
+ * assert.equal(line, String.raw`{"reason":"Lab\u2028machine"}`);
+ * assert.deepEqual(JSON.parse(line), { reason: "Lab\u2028machine" });
+ * ```
+ */
+export function jsonLine(value: unknown): string {
+  return JSON.stringify(value).replace(RAW_CONTROLS, escapeControl);
+}
+
+/**
  * Creates a logger.
  *
  * @param options minimum level (default from `LOG_LEVEL`, else `info`), sink, base fields
@@ -95,7 +129,7 @@ export function createLogger(
   const base = options.fields ?? {};
   const write = (level: Level, msg: string, fields?: Fields) => {
     if (ORDER[level] < min) return;
-    sink(level, JSON.stringify({ time: new Date().toISOString(), level, msg, ...base, ...fields }));
+    sink(level, jsonLine({ time: new Date().toISOString(), level, msg, ...base, ...fields }));
   };
   return {
     debug: (m, f) => write("debug", m, f),

@@ -96,7 +96,9 @@ export function auditRecords(
  * Records one change to the security team's records: the log line `what` (always, with
  * `details`) and the same to every request logger plugin (`context` = `what`, `data` =
  * `details`). Free text in `details` (a reason, a note) is capped by the route that took it;
- * both sinks write JSON, so it cannot forge a line. Never throws and never waits.
+ * both sinks write JSON — the log one line per record, its line and control characters escaped
+ * (`config/log.ts` `jsonLine()`) — so it cannot forge or split a line. Never throws and never
+ * waits.
  *
  * @param c the request (its user is who changed it)
  * @param target whose record it is (folded email)
