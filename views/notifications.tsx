@@ -9,6 +9,7 @@ import type { Child } from "hono/jsx";
 import type { Notification } from "../engine/core/types.ts";
 import { type AlertState, notificationDomId } from "../engine/view/todo.ts";
 import { timeAgo } from "./format.ts";
+import { firstCodePoints } from "../lib/code_points.ts";
 
 export { notificationDomId };
 
@@ -128,7 +129,7 @@ export function NotificationCard(
     return (
       <p id={domId} class="muted" tabindex={-1} autofocus role="status">
         {props.stillToDo === undefined
-          ? `Dismissed “${n.title ?? n.message.slice(0, 60)}”.`
+          ? `Dismissed “${n.title ?? firstCodePoints(n.message, 60)}”.`
           : `Alert dismissed. “${props.stillToDo}” stays on your list until it is fixed.`}
       </p>
     );

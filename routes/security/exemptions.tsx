@@ -15,6 +15,7 @@ import { restatePerson } from "../../engine/batch/restate.ts";
 import { deviceKey } from "../../engine/identity/device_key.ts";
 import { ExemptionRefused, newExemption } from "../../engine/view/exemptions.ts";
 import { addDays, dayIn } from "../../lib/calendar_days.ts";
+import { firstCodePoints } from "../../lib/code_points.ts";
 import { foldEmail, sameEmail } from "../../engine/identity/emails.ts";
 import { isValidEmail } from "../../engine/identity/identifiers.ts";
 import { deviceNames, osLine } from "../../views/devices.tsx";
@@ -193,7 +194,7 @@ exemptionRoutes.post("/security/exemptions/:id/revoke", async (c) => {
     return errorPage(c, 403, "This form has expired. Reload the page and try again.");
   }
   const id = c.req.param("id");
-  const reason = (form.reason ?? "").trim().slice(0, 500);
+  const reason = firstCodePoints((form.reason ?? "").trim(), 500);
   if (!ID_RE.test(id)) return errorPage(c, 404, "There is no such exemption.");
   if (reason === "") return errorPage(c, 400, "Say why the exemption is revoked.");
   const revoked = await store.exemptions.revokeExemption(id, { by: user.email, at: now(), reason });

@@ -14,6 +14,7 @@ import { sourceLabel } from "../../views/source_label.ts";
 import type { AppEnv } from "../context.ts";
 import { auditChange, auditRecords } from "../guards/audit.ts";
 import { csrfOk, formOf } from "../guards/forms.ts";
+import { firstCodePoints } from "../../lib/code_points.ts";
 import { PAGE_REFUSAL, PAGE_SIZE, pageOf } from "../rendering/paging.ts";
 import { errorPage, page } from "../rendering/render.tsx";
 
@@ -71,7 +72,7 @@ reportRoutes.post("/security/reports/:id/handle", async (c) => {
   }
   const id = c.req.param("id");
   if (!ID_RE.test(id)) return errorPage(c, 404, "There is no such report.");
-  const note = (form.note ?? "").trim().slice(0, 1000);
+  const note = firstCodePoints((form.note ?? "").trim(), 1000);
   const { store, now } = c.var.deps;
   const handled = await store.signinReports.handleSignInReport(id, {
     by: user.email,

@@ -9,6 +9,7 @@
  * @module
  */
 import { OidcRefused, unreachable } from "./oidc_rules.ts";
+import { firstCodePoints } from "../../lib/code_points.ts";
 
 /** What the person sees when the token endpoint refuses the client itself. */
 export const MISCONFIGURED = "Sign-in is misconfigured; the security team has been told.";
@@ -185,11 +186,14 @@ function exchangeRefused(
   return exchangeFailed(detail);
 }
 
-/** Provider text for a log line: printable, at most 300 characters, the secret never in it. */
+/**
+ * Provider text for a log line: printable, at most 300 code points, the secret never in it —
+ * not even its first part, so it is taken out before the text is capped.
+ */
 function clean(text: string, secret?: string): string {
-  let out = String(text).replace(/[^\x20-\x7e\u00a0-\uffff]/g, "?").slice(0, 300);
+  let out = String(text).replace(/[^\x20-\x7e\u00a0-\uffff]/g, "?");
   if (secret) out = out.split(secret).join("[client secret]");
-  return out;
+  return firstCodePoints(out, 300);
 }
 
 function statusOf(chain: unknown[]): string {
