@@ -142,14 +142,15 @@ async function firstOf(
   const last = out.at(-1);
   if (last === undefined) return out;
   const [k1, k2] = keysOf(order, last);
-  while (out.length < total) {
-    const got = await more(CHUNK);
+  // usually the next one is not tied: read 1, then 2, 4… while they are
+  for (let size = 1; out.length < total; size = Math.min(size * 2, CHUNK)) {
+    const got = await more(size);
     const cut = got.findIndex((e) => {
       const [a, b] = keysOf(order, e);
       return a !== k1 || b !== k2;
     });
     out.push(...(cut === -1 ? got : got.slice(0, cut)));
-    if (cut !== -1 || got.length === 0) break;
+    if (cut !== -1 || got.length < size) break;
   }
   return out;
 }
