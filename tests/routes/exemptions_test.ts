@@ -359,35 +359,36 @@ Deno.test("a grant for every device of an address with no devices is refused unl
   assert.equal(e?.expiresAt.toISOString(), "2027-01-01T00:00:00.000Z");
 });
 
-Deno.test("'ending soon' and the lists order by the honoured end, not the stored one", async () => {
-  await using r = await rig();
-  const base = {
+/** Writes an exemption of Fry's device straight to the store, as no form would (past the maximum). */
+async function stored(r: Rig, e: { id: string; grantedAt: Date; expiresAt: Date }): Promise<void> {
+  await r.app.services.store.exemptions.grantExemption({
     email: FRY,
     device: r.key,
     practice: r.practice,
     reason: "Lab machine on an isolated network",
     grantedBy: "admin@example.com",
-  };
-  const store = r.app.services.store.exemptions;
+    ...e,
+  });
+}
+
+Deno.test("'ending soon' and the lists order by the honoured end, not the stored one", async () => {
+  await using r = await rig();
   // ten ordinary ones, to the end of 31 January (61 days ahead): more than the panel reads
   for (let i = 0; i < 10; i++) {
-    await store.grantExemption({
-      ...base,
+    await stored(r, {
       id: `00000000-0000-4000-8000-0000000000${10 + i}`,
       grantedAt: NOW,
       expiresAt: new Date("2027-02-01T00:00:00Z"),
     });
   }
   // written past the form ("until 2030") on 10 December 2025: honoured to the end of 10 December
-  await store.grantExemption({
-    ...base,
+  await stored(r, {
     id: "00000000-0000-4000-8000-000000000001",
     grantedAt: new Date("2025-12-10T12:00:00Z"),
     expiresAt: new Date("2030-01-01T00:00:00Z"),
   });
   // the same a month earlier: its year ended on 1 November, it is in force nowhere
-  await store.grantExemption({
-    ...base,
+  await stored(r, {
     id: "00000000-0000-4000-8000-000000000002",
     grantedAt: new Date("2025-11-01T12:00:00Z"),
     expiresAt: new Date("2030-01-01T00:00:00Z"),
@@ -418,19 +419,10 @@ Deno.test("'ending soon' and the lists order by the honoured end, not the stored
 
 Deno.test("the exemptions pages and the API page the honoured order: none skipped, none twice", async () => {
   await using r = await rig();
-  const store = r.app.services.store.exemptions;
-  const base = {
-    email: FRY,
-    device: r.key,
-    practice: r.practice,
-    reason: "Lab machine on an isolated network",
-    grantedBy: "admin@example.com",
-  };
   const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, "0")}`;
   // 60 granted today, the n-th to the end of 1 January 2027 + n days (stored and honoured)
   for (let n = 0; n < 60; n++) {
-    await store.grantExemption({
-      ...base,
+    await stored(r, {
       id: id(100 + n),
       grantedAt: NOW,
       expiresAt: new Date(Date.UTC(2027, 0, 2 + n)),
@@ -438,14 +430,12 @@ Deno.test("the exemptions pages and the API page the honoured order: none skippe
   }
   // two written "until 2030", honoured to the end of the 365th day after their grant:
   // 10 December 2026 (before all), and 15 February 2027 (as the 46th of the 60, granted earlier)
-  await store.grantExemption({
-    ...base,
+  await stored(r, {
     id: id(1),
     grantedAt: new Date("2025-12-10T12:00:00Z"),
     expiresAt: new Date("2030-01-01T00:00:00Z"),
   });
-  await store.grantExemption({
-    ...base,
+  await stored(r, {
     id: id(2),
     grantedAt: new Date("2026-02-15T12:00:00Z"),
     expiresAt: new Date("2030-01-01T00:00:00Z"),
