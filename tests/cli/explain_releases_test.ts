@@ -20,6 +20,7 @@ import { engineWith } from "../support/engine.ts";
 import { createSqliteStore } from "../../plugins/stores/sqlite.ts";
 import { silentLogger } from "../../config/log.ts";
 import { runMain } from "../support/run_main.ts";
+import { inTempDir } from "../support/temp_dir.ts";
 
 const NOW = new Date("2026-11-30T12:00:00Z");
 
@@ -190,4 +191,51 @@ Deno.test("explain --input prints the OS verdict once per merged device, offline
   } finally {
     await Deno.remove(input);
   }
+});
+
+Deno.test("explain --email reads the store's exemptions: an exempt Mac says so, as Fry's Devices page does", async () => {
+  await inTempDir(async (dir) => {
+    const storePath = `${dir}/stethoscope.db`;
+    const config = `${dir}/config.json`;
+    await Deno.writeTextFile(
+      config,
+      JSON.stringify({
+        SECRET_KEY: "explain-exemption-session-key-0123456789",
+        JWT_SECRET_KEY: "explain-exemption-api-token-key-98765432",
+        PLUGINS: { demo: {} },
+        STORE: { TYPE: "sqlite", PATH: storePath },
+      }),
+    );
+    const now = new Date();
+    const store = await createSqliteStore({ path: storePath, log: silentLogger });
+    try {
+      // Fry's MacBook Pro (the demo's DECAFBAD00) runs an old macOS: "uptodate" is critical
+      await store.exemptions.grantExemption({
+        id: "ex-fry-mbp",
+        email: "user@example.com",
+        device: "serial:DECAFBAD00",
+        practice: "uptodate",
+        reason: "Waiting for a replacement",
+        grantedBy: "security@example.com",
+        grantedAt: now,
+        expiresAt: new Date(now.getTime() + 30 * 86_400_000),
+      });
+    } finally {
+      await store.close();
+    }
+    const { code, out, err } = await runMain([
+      "explain",
+      "--email",
+      "user@example.com",
+      "--config",
+      config,
+    ]);
+    assert.deepEqual([code, err], [0, ""]);
+    const mac = out.split("\n").filter((line) => line.startsWith("  fry-mbp ("));
+    assert.equal(mac.length, 1, out);
+    assert.match(
+      mac[0]!,
+      /^ {2}fry-mbp \(bitfit, jamf, macOS [\d.]+\): critical\. Exempt until [^—]+ — Waiting for a replacement\. /,
+    );
+  });
 });
