@@ -14,6 +14,7 @@
  */
 // deno-lint-ignore-file no-console
 import process from "node:process";
+import { getHeapStatistics } from "node:v8";
 import { Session } from "node:inspector/promises";
 import { z } from "zod";
 import type { DeviceRecord } from "../engine/core/types.ts";
@@ -70,6 +71,24 @@ const output: string[] = [];
  */
 const profileTo = Deno.env.get("BENCH_BATCH_PROFILE");
 const timeline = profileTo !== undefined || Deno.env.get("BENCH_BATCH_TIMELINE") === "1";
+/**
+ * Where the resident memory is, for the timeline: the kernel's anonymous, file-backed and shared
+ * parts of RSS (`/proc/self/status`), V8's heap in use and reserved, and memory outside the heap
+ * that V8 knows of (`external`: array buffers, Buffers) or allocates for itself (compilers' zones).
+ */
+function memoryLine(): string {
+  const status = Deno.readTextFileSync("/proc/self/status");
+  const kb = (key: string) => Number(new RegExp(`${key}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0);
+  const m = process.memoryUsage();
+  const v8 = getHeapStatistics();
+  const MB = (bytes: number) => (bytes / 1e6).toFixed(0);
+  return `rss ${MB(m.rss)} MB (anon ${(kb("RssAnon") / 1024).toFixed(0)}, file ${
+    (kb("RssFile") / 1024).toFixed(0)
+  }, shmem ${(kb("RssShmem") / 1024).toFixed(0)}) heap ${MB(m.heapUsed)}/${MB(m.heapTotal)} MB ` +
+    `(resident ${MB(v8.total_physical_size)}) external ${MB(m.external)} MB, V8 malloc ${
+      MB(v8.malloced_memory)
+    } MB`;
+}
 const profiler = profileTo ? new Session() : undefined;
 if (profiler) {
   profiler.connect();
@@ -98,9 +117,7 @@ const code = await runBatchCommand({
           ((performance.now() - started) / 1000).toFixed(1)
         } s cpu ${
           ((process.cpuUsage(cpu0).user + process.cpuUsage(cpu0).system) / 1e6).toFixed(1)
-        } s rss ${(process.memoryUsage().rss / 1e6).toFixed(0)} MB heap ${
-          (process.memoryUsage().heapUsed / 1e6).toFixed(0)
-        } MB: ${t.trim()}`,
+        } s ${memoryLine()}: ${t.trim()}`,
       )
     : () => {},
 });
