@@ -79,12 +79,19 @@ interface Entry {
  * The `_bulk` body being filled: each document is encoded straight into its bytes when it is
  * added, so no document's string outlives `add()` (issue 25: strings waiting for their body were
  * the run's garbage). Room for `flushBytes` and a little more at once; doubles for a big document.
+ * A body whose request is done is emptied and filled again (`reset()`): a run allocates its few
+ * bodies once, not one of several MB per request.
  */
 class BodyBytes {
   #bytes: Uint8Array;
   length = 0;
   constructor(capacity: number) {
     this.#bytes = new Uint8Array(capacity);
+  }
+  /** Empties the body for the next request's documents (its bytes are kept). */
+  reset(): this {
+    this.length = 0;
+    return this;
   }
   /** Appends `text` and a newline. */
   line(text: string): void {
@@ -186,27 +193,30 @@ export function createBulkWriter(client: Client, options: BulkWriterOptions): Bu
     }
   }
 
-  function start(entries: Entry[], body: Buffer): void {
+  /** Bodies whose requests are done, to be filled again (at most `concurrency` kept). */
+  const spare: BodyBytes[] = [];
+  function start(entries: Entry[], body: BodyBytes): void {
     running++;
-    const p = send(entries, body).catch((error: unknown) => lose(entries, String(error))).finally(
-      () => {
+    const p = send(entries, body.body()).catch((error: unknown) => lose(entries, String(error)))
+      .finally(() => {
         running--;
         inFlight.delete(p);
+        if (spare.length < Math.max(1, options.concurrency)) spare.push(body.reset());
         waiting.shift()?.();
-      },
-    );
+      });
     inFlight.add(p);
   }
 
-  const newBody = () => new BodyBytes(Math.max(1024, Math.ceil(options.flushBytes * 1.1)));
+  const newBody = () =>
+    spare.pop() ?? new BodyBytes(Math.max(1024, Math.ceil(options.flushBytes * 1.1)));
   let body = newBody();
-  /** Starts a request with the queued documents, and a new body for the next ones. */
+  /** Starts a request with the queued documents, and takes a body for the next ones. */
   function startQueued(): void {
     const entries = queued;
-    const bytes = body.body();
+    const full = body;
     queued = [];
     body = newBody();
-    start(entries, bytes);
+    start(entries, full);
   }
 
   return {

@@ -117,6 +117,37 @@ Deno.test("_bulk writer: with Elasticsearch stopped, at most BULK_CONCURRENCY bo
   assert.deepEqual(writer.tally().written, 6);
 });
 
+Deno.test("_bulk writer: a body whose request is done is filled again, each request with its own documents", async () => {
+  const sent: { text: string; buffer: ArrayBufferLike }[] = [];
+  // answered as Elasticsearch's _bulk API documents it: one item per operation, 201 created
+  const client = {
+    bulk: async ({ operations }: { operations: Uint8Array }) => {
+      sent.push({ text: new TextDecoder().decode(operations), buffer: operations.buffer });
+      await settle();
+      const n = new TextDecoder().decode(operations).trim().split("\n").length / 2;
+      return {
+        errors: false,
+        items: Array.from({ length: n }, () => ({ index: { status: 201 } })),
+      };
+    },
+  } as unknown as Client;
+  const writer = createBulkWriter(client, {
+    flushBytes: 1000,
+    concurrency: 1,
+    retries: 0,
+    waitMs: 0,
+  });
+  const doc = (i: number) => ({ serial: `S${i}`, note: "x".repeat(540) });
+  for (let i = 1; i <= 6; i++) await writer.add("devices-202612", `id${i}`, doc(i), `p${i}`);
+  await writer.flush();
+  assert.deepEqual(
+    sent.map((b) => [...b.text.matchAll(/"serial":"(S\d)"/g)].map((m) => m[1])),
+    [["S1", "S2"], ["S3", "S4"], ["S5", "S6"]],
+  );
+  assert.equal(sent[2]!.buffer, sent[0]!.buffer, "the third body reuses the first one's bytes");
+  assert.equal(writer.tally().written, 6);
+});
+
 Deno.test("startBatchRun(): a sink that stops holds the run at `concurrency` people, none read ahead", async () => {
   const store = await createSqliteStore({ path: ":memory:", log: silentLogger, now: () => T0 });
   try {
