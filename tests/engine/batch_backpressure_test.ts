@@ -83,27 +83,34 @@ Deno.test("device rows: with the store stopped, the run holds three batches of r
   ]);
 });
 
-Deno.test("_bulk writer: with Elasticsearch stopped, at most BULK_CONCURRENCY bodies are out and one waits; then add() waits", async () => {
-  const es = gate();
-  const bodies: string[] = [];
-  // an answer as Elasticsearch's _bulk API documents it: one item per operation, 201 created
+/**
+ * A `_bulk` writer of 1000-byte bodies over a client that tells `sent` each body (its text, and
+ * the bytes it was sent from), waits for `answer()`, then answers as Elasticsearch's _bulk API
+ * documents it: one item per operation, 201 created.
+ */
+function bulkWriterOver(
+  sent: { text: string; buffer: ArrayBufferLike }[],
+  answer: () => Promise<unknown>,
+  concurrency: number,
+) {
   const client = {
     bulk: async ({ operations }: { operations: Uint8Array }) => {
       const text = new TextDecoder().decode(operations);
-      bodies.push(text);
-      await es.wait();
+      sent.push({ text, buffer: operations.buffer });
+      await answer();
       const items = text.trim().split("\n").filter((_, i) => i % 2 === 0);
       return { errors: false, items: items.map(() => ({ index: { status: 201 } })) };
     },
   } as unknown as Client;
-  const writer = createBulkWriter(client, {
-    flushBytes: 1000,
-    concurrency: 2,
-    retries: 0,
-    waitMs: 0,
-  });
-  // each document's two lines take ~620 bytes: two documents fill a body of 1000 bytes
-  const doc = (i: number) => ({ serial: `S${i}`, note: "x".repeat(540) });
+  return createBulkWriter(client, { flushBytes: 1000, concurrency, retries: 0, waitMs: 0 });
+}
+/** A document whose two lines take ~620 bytes: two of them fill a body of 1000 bytes. */
+const doc = (i: number) => ({ serial: `S${i}`, note: "x".repeat(540) });
+
+Deno.test("_bulk writer: with Elasticsearch stopped, at most BULK_CONCURRENCY bodies are out and one waits; then add() waits", async () => {
+  const es = gate();
+  const bodies: { text: string; buffer: ArrayBufferLike }[] = [];
+  const writer = bulkWriterOver(bodies, es.wait, 2);
   for (let i = 1; i <= 5; i++) await writer.add("devices-202612", `id${i}`, doc(i), `p${i}`);
   const sixth = tracked(writer.add("devices-202612", "id6", doc(6), "p6"));
   await settle();
@@ -119,25 +126,7 @@ Deno.test("_bulk writer: with Elasticsearch stopped, at most BULK_CONCURRENCY bo
 
 Deno.test("_bulk writer: a body whose request is done is filled again, each request with its own documents", async () => {
   const sent: { text: string; buffer: ArrayBufferLike }[] = [];
-  // answered as Elasticsearch's _bulk API documents it: one item per operation, 201 created
-  const client = {
-    bulk: async ({ operations }: { operations: Uint8Array }) => {
-      sent.push({ text: new TextDecoder().decode(operations), buffer: operations.buffer });
-      await settle();
-      const n = new TextDecoder().decode(operations).trim().split("\n").length / 2;
-      return {
-        errors: false,
-        items: Array.from({ length: n }, () => ({ index: { status: 201 } })),
-      };
-    },
-  } as unknown as Client;
-  const writer = createBulkWriter(client, {
-    flushBytes: 1000,
-    concurrency: 1,
-    retries: 0,
-    waitMs: 0,
-  });
-  const doc = (i: number) => ({ serial: `S${i}`, note: "x".repeat(540) });
+  const writer = bulkWriterOver(sent, settle, 1);
   for (let i = 1; i <= 6; i++) await writer.add("devices-202612", `id${i}`, doc(i), `p${i}`);
   await writer.flush();
   assert.deepEqual(
