@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { formatDay } from "../engine/releases/releases.ts";
+import { formatDay, formatMonth } from "../engine/releases/releases.ts";
 
 const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
   ["year", 365 * 86_400_000],
@@ -98,9 +98,28 @@ export function calendarDay(day: string, now: Date): string {
   return dayOf(new Date(`${day}T00:00:00Z`), now);
 }
 
-/** "Thursday 26 November 2026 at 22:41 UTC". */
+const WEEKDAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
+const twoDigits = (n: number) => (n < 10 ? `0${n}` : String(n));
+
+/**
+ * "Thursday 26 November 2026 at 22:41 UTC", as ICU's en-GB long date says it, without ICU for
+ * years 1000–9999 (ICU's formatting of a date was 1 % of a Devices view, issue 24; an unknown
+ * device's card says it); ICU itself for others.
+ *
+ * @throws {RangeError} for an invalid date, as `Intl.DateTimeFormat` does
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.equal(fullDate(new Date("2026-11-26T22:41:09Z")), "Thursday 26 November 2026 at 22:41 UTC");
+ * ```
+ */
 export function fullDate(date: Date): string {
-  return full.format(date).replace(/, (\d\d:\d\d)/, " at $1").replace(/,/g, "");
+  const year = date.getUTCFullYear();
+  if (!(year >= 1000 && year <= 9999)) {
+    return full.format(date).replace(/, (\d\d:\d\d)/, " at $1").replace(/,/g, "");
+  }
+  const time = `${twoDigits(date.getUTCHours())}:${twoDigits(date.getUTCMinutes())}`;
+  return `${WEEKDAYS[date.getUTCDay()]} ${date.getUTCDate()} ${formatMonth(date)} at ${time} UTC`;
 }
 
 /** `1 device`, `2 devices`. */

@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import type { AccessEvent } from "../../engine/core/types.ts";
 import { describeEvent, whereFrom } from "../../views/activity.tsx";
 import { evidenceSentences } from "../../views/evidence.ts";
-import { shortTime } from "../../views/format.ts";
+import fc from "fast-check";
+import { fullDate, shortTime } from "../../views/format.ts";
 
 Deno.test("evidenceSentences() rewords the sources' evidence as plain sentences", async (t) => {
   await t.step("LANDESK encryption percentage", () => {
@@ -91,5 +92,33 @@ Deno.test("sign-ins are described in plain words with their place", () => {
   assert.equal(
     whereFrom(event({ place: "Berlin, Germany", ip_address: "203.0.113.7" })),
     "Berlin, Germany · 203.0.113.7",
+  );
+});
+
+Deno.test("fullDate() says a moment as ICU's en-GB long date in UTC does, without ICU", () => {
+  assert.equal(
+    fullDate(new Date("2026-11-26T22:41:59Z")),
+    "Thursday 26 November 2026 at 22:41 UTC",
+  );
+  assert.equal(fullDate(new Date("2026-01-05T00:03:00Z")), "Monday 5 January 2026 at 00:03 UTC");
+  assert.equal(fullDate(new Date("0999-12-31T23:59:00Z")), "Tuesday 31 December 999 at 23:59 UTC");
+  assert.throws(() => fullDate(new Date(Number.NaN)), RangeError);
+  const icu = new Intl.DateTimeFormat("en-GB", {
+    weekday: "long",
+    day: "numeric",
+    month: "long",
+    year: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+    timeZone: "UTC",
+    timeZoneName: "short",
+  });
+  fc.assert(
+    fc.property(fc.integer({ min: Date.UTC(1000, 0, 1), max: Date.UTC(9999, 11, 31) }), (ms) => {
+      const at = new Date(ms);
+      const said = icu.format(at).replace(/, (\d\d:\d\d)/, " at $1").replace(/,/g, "");
+      assert.equal(fullDate(at), said);
+    }),
+    { seed: 24, numRuns: 5000 },
   );
 });
