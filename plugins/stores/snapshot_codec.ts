@@ -35,7 +35,10 @@ export function encodeTagged(value: unknown): string {
  * @throws {SyntaxError} when the text is not JSON
  */
 export function decodeTagged<T>(text: string): T {
-  return revive(JSON.parse(text)) as T;
+  const parsed: unknown = JSON.parse(text);
+  // text without the tag's key (written plainly, or with a \u escape) has no date to revive
+  const tagged = text.includes(`"${DATE_TAG}"`) || text.includes("\\u");
+  return (tagged ? revive(parsed) : parsed) as T;
 }
 
 /** `{"$date": "<string>"}` and nothing else. */
@@ -63,13 +66,16 @@ function revive(v: unknown): unknown {
     if (item === null || typeof item !== "object") continue;
     const out = revive(item);
     if (out === item) continue;
-    // a "__proto__" key from JSON is an own property: keep it one, never a prototype
-    Object.defineProperty(o, key, {
-      value: out,
-      writable: true,
-      enumerable: true,
-      configurable: true,
-    });
+    // a "__proto__" key from JSON is an own property: keep it one, never a prototype (a plain
+    // assignment elsewhere: defining every revived date's property cost as much as the parse)
+    if (key === "__proto__") {
+      Object.defineProperty(o, key, {
+        value: out,
+        writable: true,
+        enumerable: true,
+        configurable: true,
+      });
+    } else o[key] = out;
   }
   return v;
 }

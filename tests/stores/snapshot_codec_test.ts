@@ -50,6 +50,15 @@ Deno.test("a __proto__ key holding a date stays an own property, never the objec
   );
 });
 
+Deno.test("a tag whose key is written with a \\u escape is still a date; text without a tag is parsed alone", () => {
+  assert.deepEqual(decodeTagged('{"at": {"\\u0024date": "2026-01-02T00:00:00.000Z"}}'), {
+    at: new Date("2026-01-02T00:00:00.000Z"),
+  });
+  assert.deepEqual(decodeTagged('{"uptodate": {"status": "ok", "date": "2026-01-02"}}'), {
+    uptodate: { status: "ok", date: "2026-01-02" },
+  });
+});
+
 Deno.test("the decoder agrees with the reviver it replaced on any JSON with and without tags", () => {
   const tagged = fc.oneof(
     fc.date({ noInvalidDate: true }).map((d) => ({ $date: d.toISOString() })),
