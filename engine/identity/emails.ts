@@ -30,8 +30,12 @@
  * ```
  */
 export function lowerAscii(value: string): string {
-  return value.replace(/[A-Z]+/g, (s) => s.toLowerCase());
+  // most addresses are lower-case already: no replacement (and no callback) for them
+  return HAS_CAPITAL_RE.test(value) ? value.replace(CAPITALS_RE, (s) => s.toLowerCase()) : value;
 }
+
+const HAS_CAPITAL_RE = /[A-Z]/;
+const CAPITALS_RE = /[A-Z]+/g;
 
 /**
  * The comparison key of an email address: surrounding whitespace trimmed (inventories pad

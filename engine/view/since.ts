@@ -208,6 +208,11 @@ export async function withSince(
     if (key === null) return d;
     const practices: Record<string, PracticeData> = {};
     for (const [name, p] of Object.entries(d.practices)) {
+      // showSince() keeps any other status as it is: no look-up, spans or options for it
+      if (p.status !== "warn" && p.status !== "nudge") {
+        practices[name] = p;
+        continue;
+      }
       const since = began.get(observationKey(key, name));
       practices[name] = since === undefined ? p : showSince(p, since, {
         grace: options.grace?.get(name),

@@ -54,12 +54,14 @@ export function sqliteStatusReads(db: DatabaseSync): SqliteStatusReads {
   ));
   return {
     ofPerson(person) {
+      // the rows straight into the answer (every page view reads them; no map in between)
       const out = new Map<string, StatusRow>();
-      for (const [key, row] of rowsOf(ofPerson.all(person) as unknown as unknown[][])) {
-        out.set(key, {
-          status: row.status as Status,
-          since: new Date(row.since),
-          seenAt: new Date(row.seenAt),
+      const rows = ofPerson.all(person) as unknown as unknown[][];
+      for (const [device, practice, status, since, seen] of rows) {
+        out.set(observationKey(String(device), String(practice)), {
+          status: status as Status,
+          since: new Date(Number(since)),
+          seenAt: new Date(Number(seen)),
         });
       }
       return out;
