@@ -22,7 +22,7 @@ function idsOf(data: unknown): string[] {
 
 /** Sends one record to every request logger plugin; `false` when none is configured. */
 function toPlugins(c: Ctx, record: AccessRecord): boolean {
-  const { requestLoggers, log } = c.var.deps;
+  const { requestLoggers, log } = c.get("deps");
   for (const logger of requestLoggers) {
     try {
       logger.log(record);
@@ -41,11 +41,11 @@ function recordOf(
   context: string,
 ): AccessRecord {
   return {
-    accessing_user: c.var.user?.email ?? "anonymous",
+    accessing_user: c.get("user")?.email ?? "anonymous",
     target,
     record_type: recordType,
     context,
-    retrieved: c.var.deps.now(),
+    retrieved: c.get("deps").now(),
     data,
   };
 }
@@ -65,7 +65,7 @@ export function audit(
   const record = recordOf(c, target, recordType, data, context);
   if (toPlugins(c, record)) return;
   const ids = idsOf(data);
-  c.var.deps.log.info("data access", {
+  c.get("deps").log.info("data access", {
     audit: true,
     accessing_user: record.accessing_user,
     target,
@@ -113,7 +113,7 @@ export function auditChange(
   what: string,
   details: Fields & { id: string },
 ): void {
-  const by = c.var.user?.email ?? "anonymous";
-  c.var.deps.log.info(what, { audit: true, by, email: target, ...details });
+  const by = c.get("user")?.email ?? "anonymous";
+  c.get("deps").log.info(what, { audit: true, by, email: target, ...details });
   toPlugins(c, recordOf(c, target, recordType, details, what));
 }

@@ -17,7 +17,7 @@ export const accounts: Hono<AppEnv> = new Hono<AppEnv>();
 accounts.get("/accounts", async (c) => {
   const email = targetEmail(c);
   if (typeof email !== "string") return email;
-  const { config, engine } = c.var.deps;
+  const { config, engine } = c.get("deps");
   const whose = whoseOf(c, email);
   return await personPage(c, email, {
     title: "Accounts",

@@ -18,7 +18,7 @@ export const activity: Hono<AppEnv> = new Hono<AppEnv>();
 activity.get("/activity", async (c) => {
   const email = targetEmail(c);
   if (typeof email !== "string") return email;
-  const { config, engine, now } = c.var.deps;
+  const { config, engine, now } = c.get("deps");
   const whose = whoseOf(c, email);
   const zone = config.UI.timeZone;
   return await personPage(c, email, {
@@ -54,7 +54,7 @@ activity.get("/activity", async (c) => {
                   events={view.events}
                   labels={config.UI.sourceLabels}
                   answers={answers}
-                  csrf={c.var.user?.csrf}
+                  csrf={c.get("user")?.csrf}
                   now={now()}
                   timeZone={zone}
                   resetLink={config.UI.passwordResetLink}

@@ -38,7 +38,7 @@ export function cachedNotifications(
   email: string,
   lookUp: () => Promise<Collected<Notification>>,
 ): Promise<Collected<Notification>> {
-  const { deps } = c.var;
+  const deps = c.get("deps");
   const ttlMs = deps.config.BUDGETS.NOTIFICATIONS_CACHE_SECONDS * 1000;
   if (ttlMs === 0) return lookUp();
   let cache = CACHES.get(deps);
@@ -70,7 +70,7 @@ export function keptNotifications(
   c: Ctx,
   email: string,
 ): Promise<Collected<Notification>> | undefined {
-  const { deps } = c.var;
+  const deps = c.get("deps");
   const kept = CACHES.get(deps)?.get(foldEmail(email));
   const now = deps.now().getTime();
   const ttlMs = deps.config.BUDGETS.NOTIFICATIONS_CACHE_SECONDS * 1000;
