@@ -114,8 +114,11 @@ export interface Engine {
   /** The view from the snapshot whatever its age (a stale one starts a background refresh), or
    * `null` when the person has no snapshot with the part needed — never waits for a source. */
   cachedView(email: string, options?: { need?: ViewPart }): Promise<PersonView | null>;
-  /** A request's reads of a person: one snapshot read, one presentation (`PersonVisit`). */
-  visit(email: string): PersonVisit;
+  /**
+   * A request's reads of a person: one snapshot read, one presentation (`PersonVisit`); with
+   * `history: false`, no status history read or recorded (see `PersonViews.visit`).
+   */
+  visit(email: string, options?: { history?: boolean }): PersonVisit;
   /** The snapshot service: settings, retention, lookups in flight. */
   readonly views: PersonViews;
   /**
@@ -329,7 +332,7 @@ export function createEngine(parts: EngineParts, options: EngineOptions = {}): E
     views,
     view: (email, o) => views.view(email, o),
     cachedView: (email, o) => views.cachedView(email, o),
-    visit: (email) => views.visit(email),
+    visit: (email, options) => views.visit(email, options),
     viewOf,
     async devices(email, options = {}) {
       const view = await viewOf(email, await records(email, options));

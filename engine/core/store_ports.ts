@@ -319,9 +319,11 @@ export interface PersonReadStore {
    * Everything a page view needs about `email` (snapshot keyed case-insensitively, dismissals and
    * answers under the address as given, as `FeedbackStore` keys them), as of one moment.
    *
+   * @param options `statuses: false`: the status history is not read (`statuses` answers empty),
+   *   for a page that shows no "failing since" (`PersonViews.visit`'s `history: false`)
    * @throws {StoreError} when the store cannot answer (nothing is half-read: all or none)
    */
-  read(email: string): Promise<PersonRead>;
+  read(email: string, options?: { statuses?: boolean }): Promise<PersonRead>;
 }
 
 /**

@@ -126,8 +126,14 @@ export interface PersonViews {
    * last recorded view is as old (`StatusStore.prunePersonDevices`); returns how many snapshots.
    */
   prune(): Promise<number>;
-  /** A request's reads of a person: one snapshot read, one presentation (see {@link PersonVisit}). */
-  visit(email: string): PersonVisit;
+  /**
+   * A request's reads of a person: one snapshot read, one presentation (see {@link PersonVisit}).
+   * With `history: false` the view reads and records no status history: no "failing since" or
+   * deadline (a warning inside its grace stays a warning), for pages that show neither — the
+   * Accounts and Activity pages, whose badge counts warnings and suggestions alike (issue 24:
+   * the history's read and `withSince()` were a sixth of such a view's CPU).
+   */
+  visit(email: string, options?: { history?: boolean }): PersonVisit;
   /** Lookups running now (single flight: at most one per person). */
   readonly inFlight: number;
   readonly settings: Readonly<SnapshotSettings>;
@@ -282,6 +288,7 @@ export function createPersonViews(parts: PersonViewParts): PersonViews {
     live: boolean,
     refresh: RefreshState = null,
     found: PersonRead | null = null,
+    withHistory = true,
   ) {
     const at = now();
     const ageMs = at.getTime() - s.collectedAt.getTime();
@@ -289,7 +296,9 @@ export function createPersonViews(parts: PersonViewParts): PersonViews {
     return personView(s, {
       ...parts.rules,
       now: at,
-      history: found && parts.store
+      history: !withHistory
+        ? undefined
+        : found && parts.store
         ? readThroughHistory(parts.store.statuses, found.statuses, s.email)
         : history,
       exemptions: read ? { exemptionsFor: () => Promise.resolve(read) } : parts.exemptions,
@@ -313,8 +322,10 @@ export function createPersonViews(parts: PersonViewParts): PersonViews {
    * and answers. `raw` rejects when the store failed; `found` is then `null` (told to `onError`,
    * and the view looks up live).
    */
-  function readPerson(email: string, key: string) {
-    const raw = personReads ? personReads.read(email) : Promise.resolve(null);
+  function readPerson(email: string, key: string, withHistory: boolean) {
+    const raw = personReads
+      ? personReads.read(email, withHistory ? undefined : { statuses: false })
+      : Promise.resolve(null);
     const found = raw.then((got) => {
       seen(key, got?.snapshot ?? null);
       return got;
@@ -337,20 +348,23 @@ export function createPersonViews(parts: PersonViewParts): PersonViews {
     }
   }
 
-  function visit(email: string): PersonVisit {
+  function visit(email: string, options: { history?: boolean } = {}): PersonVisit {
     const key = foldEmail(email);
+    const withHistory = options.history !== false;
     let read: ReturnType<typeof readPerson> | undefined;
     let content: Promise<PersonSnapshot | null> | undefined;
     let cached: Promise<PersonView | null> | undefined;
     let live: Promise<PersonView> | undefined;
-    const once = () => (read ??= readPerson(email, key)).found;
+    const once = () => (read ??= readPerson(email, key, withHistory)).found;
     const cachedView = async (need: ViewPart = "devices") => {
       const found = await once();
       const s = await (content ??= contentOf(key, found));
       if (!s || !has(s, need)) return null;
       cached ??= age(s) < settings.freshMs
-        ? present(s, false, null, found)
-        : refreshLater(key, email, s).then((refresh) => present(s, false, refresh, found));
+        ? present(s, false, null, found, withHistory)
+        : refreshLater(key, email, s).then((refresh) =>
+          present(s, false, refresh, found, withHistory)
+        );
       return await cached;
     };
     return {
@@ -368,12 +382,12 @@ export function createPersonViews(parts: PersonViewParts): PersonViews {
           const running = inflight.get(key);
           const previous = await (content ??= once().then((found) => contentOf(key, found)));
           const next = await (running ?? lookup(key, email, previous));
-          return await present(next, true, null, await once());
+          return await present(next, true, null, await once(), withHistory);
         })();
         return await live;
       },
       async answered() {
-        const got = await (read ??= readPerson(email, key)).raw;
+        const got = await (read ??= readPerson(email, key, withHistory)).raw;
         return got ?? { dismissed: new Set(), answers: new Map() };
       },
     };

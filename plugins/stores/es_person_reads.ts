@@ -19,21 +19,24 @@ import { personStatusesSearch } from "./es_statuses.ts";
  * The person read of the Elasticsearch store.
  *
  * @param ctx the store's context
- * @returns `read(email)`: one `_msearch`; a `StoreError` naming the search that failed
+ * @returns `read(email, options)`: one `_msearch` (without the status search when `statuses` is
+ *   false); a `StoreError` naming the search that failed
  */
 export function esPersonReads(ctx: EsContext): PersonReadStore {
   return {
-    read(email) {
+    read(email, options) {
       return ctx.run("read a person's page data", async (): Promise<PersonRead> => {
         const key = foldEmail(email);
         const id = await ctx.id(key);
-        const read = await ctx.msearch({
+        const parts = {
           snapshot: snapshotSearch(id, key),
-          statuses: personStatusesSearch(ctx, id),
           dismissed: dismissalsSearch(email),
           answers: answersSearch(email),
           exemptions: exemptionsSearch(key),
-        });
+        };
+        const read = options?.statuses === false
+          ? { ...await ctx.msearch(parts), statuses: new Map() }
+          : await ctx.msearch({ ...parts, statuses: personStatusesSearch(ctx, id) });
         // more exemptions than one search holds: all of them, in a second round trip
         return { ...read, exemptions: read.exemptions ?? await allExemptionsOf(ctx, key) };
       });

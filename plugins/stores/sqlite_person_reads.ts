@@ -20,7 +20,8 @@ import { sqliteStatusReads } from "./sqlite_statuses.ts";
  *
  * @param db the open, migrated database
  * @param run the store's runner
- * @returns `read(email)`: one read transaction; a `StoreError` when the file cannot be read
+ * @returns `read(email, options)`: one read transaction; a `StoreError` when the file cannot be
+ *   read
  */
 export function sqlitePersonReads(db: DatabaseSync, run: Runner): PersonReadStore {
   const snapshots = sqliteSnapshotReads(db);
@@ -28,10 +29,10 @@ export function sqlitePersonReads(db: DatabaseSync, run: Runner): PersonReadStor
   const feedback = sqliteFeedbackReads(db);
   const exemptions = sqliteExemptionReads(db);
   return {
-    read(email) {
+    read(email, options) {
       return run("read a person's page data", (): PersonRead => ({
         snapshot: snapshots.stamp(email),
-        statuses: statuses.ofPerson(foldEmail(email)),
+        statuses: options?.statuses === false ? new Map() : statuses.ofPerson(foldEmail(email)),
         dismissed: feedback.dismissed(email),
         answers: feedback.answers(email),
         exemptions: exemptions.ofPerson(foldEmail(email)),

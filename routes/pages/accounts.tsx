@@ -23,6 +23,7 @@ accounts.get("/accounts", async (c) => {
     title: "Accounts",
     active: "accounts",
     need: "accounts",
+    history: false,
     render(view) {
       audit(c, email, "account", view.accounts);
       return Promise.resolve({

@@ -25,6 +25,7 @@ activity.get("/activity", async (c) => {
     title: "Activity",
     active: "activity",
     need: "events",
+    history: false,
     async render(view) {
       const answers = await answersOf(c, email);
       audit(c, email, "event", view.events);

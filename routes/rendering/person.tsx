@@ -23,6 +23,11 @@ export interface PersonPage {
   title: string;
   active: string;
   need: ViewPart;
+  /**
+   * `false` for a page that shows no "failing since" or deadline (Accounts, Activity): its view
+   * reads and records no status history; the badge's count is the same (see `PersonViews.visit`).
+   */
+  history?: false;
   /** The page body (and the alert count) for a view. */
   render: (view: PersonView) => Promise<{ body: Child; alerts?: number }>;
 }
@@ -59,7 +64,7 @@ export async function personPage(c: Ctx, email: string, spec: PersonPage): Promi
       ...(alerts !== undefined ? { alerts } : {}),
     }, body);
   };
-  const visit = visitOf(c, email);
+  const visit = visitOf(c, email, spec.history === false ? { history: false } : undefined);
   const cached = await visit.cachedView(spec.need);
   if (cached) return await whole(cached);
   const lookup = visit.view(spec.need);

@@ -17,14 +17,16 @@ import { cachedNotifications, keptNotifications } from "./notification_cache.ts"
 
 /**
  * The person's visit for this request (`engine.visit()`): the snapshot read once, presented
- * once, by every page part and the navigation badge of this request.
+ * once, by every page part and the navigation badge of this request. `options` apply when this
+ * call makes the visit (the page's first; `history: false` for a page that shows no "failing
+ * since", see `PersonViews.visit`).
  */
-export function visitOf(c: Ctx, email: string): PersonVisit {
+export function visitOf(c: Ctx, email: string, options?: { history?: boolean }): PersonVisit {
   let visits = c.get("personVisits");
   if (visits === undefined) c.set("personVisits", visits = new Map());
   const key = foldEmail(email);
   let found = visits.get(key);
-  if (found === undefined) visits.set(key, found = c.get("deps").engine.visit(email));
+  if (found === undefined) visits.set(key, found = c.get("deps").engine.visit(email, options));
   return found;
 }
 

@@ -4,7 +4,7 @@
  * gzip accepted as a browser sends it. A page view reads the session's revocation, then the
  * person's snapshot, status history, dismissals and answers in one combined read
  * (`store.personReads.read`); it writes the status history (one `observe`) only when a status
- * changed.
+ * changed. Accounts and Activity, which show no "failing since", read and write none.
  *
  * @module
  */
@@ -78,6 +78,48 @@ Deno.test("a view whose device changed status records it once, and the next view
     }
     const back = (await store.personReads.read("one-red@example.com")).statuses.get(key);
     assert.deepEqual(back, row, "the view's status is the recorded one again, since as before");
+  } finally {
+    await app.close();
+  }
+});
+
+Deno.test("Accounts and Activity read and record no status history; their badge counts what the Overview's does", async () => {
+  const app = await startApp();
+  try {
+    const store = app.services.store;
+    const cookie = await app.login("one-red@example.com");
+    await (await app.request("/devices", { cookie })).body?.cancel(); // the snapshot, the history
+    const [key, row] = [...(await store.personReads.read("one-red@example.com")).statuses][0]!;
+    const [device, practice] = key.split("\u0000") as [string, string];
+    // a status changed since (as in the test above): a view with history would record it
+    const other = row.status === "ok" ? "warn" : "ok";
+    await store.statuses.observe([{ device, practice, status: other, since: row.seenAt }]);
+    const asked: unknown[] = [];
+    const read = store.personReads.read.bind(store.personReads);
+    store.personReads.read = (email, options) => {
+      asked.push(options);
+      return read(email, options);
+    };
+    const { calls, reset } = counting(store);
+    const badge = (html: string) => /<a href="\/"[^>]*>Overview <[^>]*>(\d+)</.exec(html)?.[1];
+    const badges: Record<string, string | undefined> = {};
+    for (const path of ["/accounts", "/activity"]) {
+      reset();
+      asked.length = 0;
+      const res = await app.request(path, { cookie });
+      assert.equal(res.status, 200);
+      badges[path] = badge(await res.text());
+      assert.deepEqual({ ...calls }, PER_VIEW, path);
+      assert.deepEqual(asked, [{ statuses: false }], path);
+    }
+    assert.equal(
+      (await store.personReads.read("one-red@example.com")).statuses.get(key)?.status,
+      other,
+      "nothing recorded: the other status stands",
+    );
+    const overview = await app.request("/", { cookie });
+    badges["/"] = badge(await overview.text());
+    assert.deepEqual(badges, { "/accounts": "2", "/activity": "2", "/": "2" });
   } finally {
     await app.close();
   }

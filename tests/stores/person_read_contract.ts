@@ -67,6 +67,18 @@ export async function personReadContract(step: ContractStep): Promise<void> {
     },
   );
 
+  await step(
+    "personReads.read(…, { statuses: false }) answers the rest without the status history",
+    async (s) => {
+      await s.statuses.observe([seen("serial:C02FRY", "warn", 0)], { person: FRY });
+      await s.feedback.dismiss(FRY, "n1", at(1));
+      const got = await s.personReads.read(FRY, { statuses: false });
+      assert.equal(got.statuses.size, 0);
+      assert.deepEqual([...got.dismissed], ["n1"]);
+      assert.equal((await s.personReads.read(FRY)).statuses.size, 1, "read with it: there");
+    },
+  );
+
   await step("a recorded view's devices replace the person's earlier ones", async (s) => {
     await s.statuses.observe([seen("serial:OLD", "warn", 0)], { person: FRY });
     await s.statuses.observe([seen("serial:NEW", "ok", 10)], { person: FRY });
