@@ -12,7 +12,10 @@
  * routes compared meet the same load from the rest of the box. Prints requests/s (over all turns),
  * p50/p99 and errors, and from the same run: each page's throughput ÷ `/healthz` throughput
  * (issue 24's target ≥ 0.6) with the spread of the turns' ratios, the stylesheet's ratio, p99 ÷
- * p50 per route (target < 10), errors (target 0).
+ * p50 per route (target < 10), errors (target 0); and per route the server's and the client's CPU
+ * milliseconds per request (`/proc/<pid>/stat` of the server and `process.cpuUsage()` of the client
+ * around each turn), so that what a page costs the server can be told from what the client, on the
+ * same cores, spends reading it (a browser inflates gzip on its own machine).
  *
  * The API's per-address rate limit (120 per 60 s by default) would refuse a loopback benchmark,
  * so the server runs with `STETHOSCOPE_DEMO_RATE_LIMITS` (read in demo mode only) raising it.
@@ -150,7 +153,9 @@ function row(label: string, r: UrlReport): string {
     pad(r.p99Ms.toFixed(2), 8),
     pad((r.p99Ms / r.p50Ms).toFixed(2), 8),
     pad(String(r.errors), 7),
-    `${r.meanBytes}`,
+    pad(`${r.meanBytes}`, 9),
+    pad(r.serverCpuMs?.toFixed(3) ?? "-", 9),
+    r.clientCpuMs?.toFixed(3) ?? "-",
   ].join(" ");
 }
 
@@ -171,7 +176,9 @@ function report(labels: string[], load: LoadReport): number {
       pad("p99 ms", 8),
       pad("p99/p50", 8),
       pad("errors", 7),
-      "bytes (decoded)",
+      pad("bytes", 9),
+      pad("server", 9),
+      "client CPU ms/request",
     ].join(" "),
   );
   let failed = 0;
@@ -195,11 +202,18 @@ function report(labels: string[], load: LoadReport): number {
   const spread = (xs: number[]) =>
     `median of turns ${median(xs).toFixed(3)}, from ${Math.min(...xs).toFixed(3)} to ` +
     `${Math.max(...xs).toFixed(3)}`;
+  const cpu = (label: string, of: "serverCpuMs" | "clientCpuMs") => byRoute.get(label)![of] ?? NaN;
   for (const pageLabel of PAGES) {
     const ratio = rps(pageLabel) / rps("/healthz");
     console.log(
       `ratio @${connections}: ${pageLabel} ÷ healthz throughput ${ratio.toFixed(3)} (` +
-        `${spread(perTurn(pageLabel))}; target ≥ 0.6: ${met(ratio >= 0.6)})`,
+        `${spread(perTurn(pageLabel))}; target ≥ 0.6: ${met(ratio >= 0.6)}); server CPU per ` +
+        `request healthz ÷ page ${
+          (cpu("/healthz", "serverCpuMs") / cpu(pageLabel, "serverCpuMs"))
+            .toFixed(3)
+        }, client CPU per request page − healthz ${
+          (cpu(pageLabel, "clientCpuMs") - cpu("/healthz", "clientCpuMs")).toFixed(3)
+        } ms`,
     );
   }
   console.log(
@@ -249,7 +263,9 @@ async function main(): Promise<void> {
       await spawnLoad({ urls, connections: 16, seconds: 3, ...headers });
       const results: LoadReport[] = [];
       for (const connections of [16, 64]) {
-        results.push(await spawnLoad({ urls, connections, seconds, turns, ...headers }));
+        results.push(
+          await spawnLoad({ urls, connections, seconds, turns, serverPid: server.pid, ...headers }),
+        );
         console.log(`measured ${title}, ${connections} connections; load ${loadAverage()}`);
       }
       console.log(

@@ -9,10 +9,13 @@
  * JSON object ({@link LoadReport}) on stdout.
  *
  * Run: `deno run --allow-net=127.0.0.1 bench/load_client.ts '<json LoadPlan>'` (or `-` and the
- * plan on stdin, as `spawnLoad` does)
+ * plan on stdin, as `spawnLoad` does); `--allow-all` with a plan's `serverPid`. With `turns` it
+ * also reports its own CPU per request of each URL, and with `serverPid` the server's.
  *
  * @module
  */
+import process from "node:process";
+import { cpuSeconds } from "./proc.ts";
 
 /** What to run: URLs (cycled per worker), workers, duration and request headers. */
 export interface LoadPlan {
@@ -29,6 +32,12 @@ export interface LoadPlan {
   headerSets?: Record<string, string>[];
   /** Load the URLs one at a time, in turn, this many times over (see the module's text). */
   turns?: number;
+  /**
+   * With `turns`: the server's process id, whose CPU time (`/proc/<pid>/stat`) is read around each
+   * turn, so that each URL's server CPU per request is reported (`spawnLoad` then runs the client
+   * with `--allow-all`, which reading another process's `/proc` needs).
+   */
+  serverPid?: number;
 }
 
 /** Figures for one URL. */
@@ -46,6 +55,14 @@ export interface UrlReport {
   maxMs: number;
   /** Mean body size (decompressed), bytes. */
   meanBytes: number;
+  /**
+   * With `turns`: CPU milliseconds per request of this client process (all its threads: fetch,
+   * decompressing gzip bodies, reading them) over the URL's turns. A browser spends these on its
+   * own machine; here they share the server's cores.
+   */
+  clientCpuMs?: number;
+  /** With `turns` and `serverPid`: the server's CPU milliseconds per request over the URL's turns. */
+  serverCpuMs?: number;
 }
 
 /** What the client prints. */
@@ -55,6 +72,12 @@ export interface LoadReport {
   perUrl: UrlReport[];
   /** With `turns`: requests/s of each URL (in `urls` order) in each turn. */
   turns?: number[][];
+}
+
+/** This process's CPU time so far (user + system, all threads), in milliseconds. */
+function ownCpuMs(): number {
+  const used = process.cpuUsage();
+  return (used.user + used.system) / 1000;
 }
 
 /** Latency samples of one URL, in a growable typed array (no per-sample objects). */
@@ -150,6 +173,8 @@ export async function runLoad(plan: LoadPlan): Promise<LoadReport> {
     () => Deno.createHttpClient({ poolMaxIdlePerHost: 1 }),
   );
   const elapsed = urls.map(() => 0);
+  const clientCpu = urls.map(() => 0);
+  const serverCpu = urls.map(() => 0);
   const turns: number[][] = [];
   try {
     if (plan.turns === undefined) {
@@ -160,7 +185,13 @@ export async function runLoad(plan: LoadPlan): Promise<LoadReport> {
         turns.push([]);
         for (const [k, one] of urls.entries()) {
           const before = one.samples.length;
+          const cpuBefore = ownCpuMs();
+          const serverBefore = plan.serverPid === undefined ? 0 : cpuSeconds(plan.serverPid);
           const seconds = await load(clients, [one], plan);
+          clientCpu[k]! += ownCpuMs() - cpuBefore;
+          if (plan.serverPid !== undefined) {
+            serverCpu[k]! += (cpuSeconds(plan.serverPid) - serverBefore) * 1000;
+          }
           elapsed[k]! += seconds;
           turns[t]!.push((one.samples.length - before) / seconds);
         }
@@ -186,6 +217,10 @@ export async function runLoad(plan: LoadPlan): Promise<LoadReport> {
         p99Ms: quantile(sorted, 0.99),
         maxMs: sorted.length ? sorted[sorted.length - 1]! : NaN,
         meanBytes: s.length ? Math.round(s.bytes / s.length) : 0,
+        ...(plan.turns === undefined || !s.length ? {} : {
+          clientCpuMs: clientCpu[k]! / s.length,
+          ...(plan.serverPid === undefined ? {} : { serverCpuMs: serverCpu[k]! / s.length }),
+        }),
       };
     }),
   };
@@ -200,7 +235,12 @@ export async function runLoad(plan: LoadPlan): Promise<LoadReport> {
 export async function spawnLoad(plan: LoadPlan): Promise<LoadReport> {
   const child = new Deno.Command(Deno.execPath(), {
     // the plan goes on stdin: hundreds of session cookies do not fit in an argument list
-    args: ["run", "--allow-net=127.0.0.1", new URL(import.meta.url).pathname, "-"],
+    args: [
+      "run",
+      plan.serverPid === undefined ? "--allow-net=127.0.0.1" : "--allow-all",
+      new URL(import.meta.url).pathname,
+      "-",
+    ],
     stdin: "piped",
     stdout: "piped",
     stderr: "piped",
