@@ -115,11 +115,19 @@ const twoDigits = (n: number) => (n < 10 ? `0${n}` : String(n));
  */
 export function fullDate(date: Date): string {
   const year = date.getUTCFullYear();
-  if (!(year >= 1000 && year <= 9999)) {
-    return full.format(date).replace(/, (\d\d:\d\d)/, " at $1").replace(/,/g, "");
-  }
+  if (!(year >= 1000 && year <= 9999)) return fullDateByIcu(date);
   const time = `${twoDigits(date.getUTCHours())}:${twoDigits(date.getUTCMinutes())}`;
   return `${WEEKDAYS[date.getUTCDay()]} ${date.getUTCDate()} ${formatMonth(date)} at ${time} UTC`;
+}
+
+/**
+ * {@link fullDate}'s words from ICU (`Intl.DateTimeFormat` en-GB, long, UTC): what it says for
+ * years outside 1000–9999, and what its own words are tested against.
+ *
+ * @throws {RangeError} for an invalid date
+ */
+export function fullDateByIcu(date: Date): string {
+  return full.format(date).replace(/, (\d\d:\d\d)/, " at $1").replace(/,/g, "");
 }
 
 /** `1 device`, `2 devices`. */

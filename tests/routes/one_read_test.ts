@@ -10,7 +10,7 @@
  */
 import assert from "node:assert/strict";
 import type { Store } from "../../engine/core/store_ports.ts";
-import { startApp } from "../support/app.ts";
+import { startApp, type TestApp } from "../support/app.ts";
 
 /** Wraps every method of every concern of `store`; `calls` counts them by name from the last `reset()`. */
 function counting(store: Store) {
@@ -57,17 +57,28 @@ Deno.test("Overview, Devices, Accounts and Activity from a fresh snapshot each m
   }
 });
 
+/**
+ * One-red signed in, viewed once (the snapshot and the history), and then another status of one
+ * of their practices recorded, as another process or last night's batch would.
+ *
+ * @returns the session, the practice's observation key, its row before and the other status
+ */
+async function statusChangedSince(app: TestApp) {
+  const store = app.services.store;
+  const cookie = await app.login("one-red@example.com");
+  await (await app.request("/devices", { cookie })).body?.cancel();
+  const [key, row] = [...(await store.personReads.read("one-red@example.com")).statuses][0]!;
+  const [device, practice] = key.split("\u0000") as [string, string];
+  const other = row.status === "ok" ? "warn" : "ok";
+  await store.statuses.observe([{ device, practice, status: other, since: row.seenAt }]);
+  return { cookie, key, row, other };
+}
+
 Deno.test("a view whose device changed status records it once, and the next view writes nothing", async () => {
   const app = await startApp();
   try {
     const store = app.services.store;
-    const cookie = await app.login("one-red@example.com");
-    await (await app.request("/devices", { cookie })).body?.cancel(); // the snapshot, the history
-    const [key, row] = [...(await store.personReads.read("one-red@example.com")).statuses][0]!;
-    const [device, practice] = key.split("\u0000") as [string, string];
-    // another process (or last night's batch) recorded another status of one practice since
-    const other = row.status === "ok" ? "warn" : "ok";
-    await store.statuses.observe([{ device, practice, status: other, since: row.seenAt }]);
+    const { cookie, key, row } = await statusChangedSince(app);
     const { calls, reset } = counting(store);
     for (const expected of [{ ...PER_VIEW, observe: 1 }, PER_VIEW]) {
       reset();
@@ -87,13 +98,8 @@ Deno.test("Accounts and Activity read and record no status history; their badge 
   const app = await startApp();
   try {
     const store = app.services.store;
-    const cookie = await app.login("one-red@example.com");
-    await (await app.request("/devices", { cookie })).body?.cancel(); // the snapshot, the history
-    const [key, row] = [...(await store.personReads.read("one-red@example.com")).statuses][0]!;
-    const [device, practice] = key.split("\u0000") as [string, string];
-    // a status changed since (as in the test above): a view with history would record it
-    const other = row.status === "ok" ? "warn" : "ok";
-    await store.statuses.observe([{ device, practice, status: other, since: row.seenAt }]);
+    const { cookie, key, other } = await statusChangedSince(app);
+    // a view with history would record the other status
     const asked: unknown[] = [];
     const read = store.personReads.read.bind(store.personReads);
     store.personReads.read = (email, options) => {
