@@ -31,6 +31,7 @@ overview.get("/", async (c) => {
       audit(c, email, "device", view.devices);
       audit(c, email, "notification", data.notifications.items);
       return {
+        alerts: list.count, // the badge counts this list: not made a second time by page()
         body: (
           <>
             {age(c, view, email)}
