@@ -169,6 +169,13 @@ export interface StatusStore {
     options?: { person?: string },
   ): Promise<Map<string, Date>>;
   /**
+   * What `observe` would answer now, read only (nothing recorded): per `device\u0000practice`,
+   * the recorded `since` when the history holds the same status, else the observation's own
+   * `since`. The batch answers each person from it and records in the background, many people
+   * per `observe` call (`createObservationWriter`, issue 25).
+   */
+  began(observations: StatusObservation[]): Promise<Map<string, Date>>;
+  /**
    * Deletes the device lists (`observe`'s `person`) of people whose last recorded page view is
    * older than `before` (the snapshots' retention sweep, `PersonViews.prune()`); the devices'
    * statuses stay, so a later view of such a person reads them through `observe` and records the

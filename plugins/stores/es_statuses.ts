@@ -54,32 +54,40 @@ export function personStatusesSearch(
  * @returns `observe`: one `_mget` and one `_bulk` per call; per `device\u0000practice`, when the
  *   observed status began (kept while the status holds, reset to the observation's `since` when
  *   it changes); with `person`, the same `_bulk` writes the person's device list; throws a
- *   `StoreError` when Elasticsearch refuses any write; and `prunePersonDevices`: one
+ *   `StoreError` when Elasticsearch refuses any write; `began`: the same answer from one `_mget`,
+ *   nothing written; and `prunePersonDevices`: one
  *   `_delete_by_query` of the `person_devices` documents not written since `before`
  */
 export function esStatuses(ctx: EsContext): StatusStore {
   const { client, run } = ctx;
+  /** The observations' ids and, per observation, when its status began as the history holds it. */
+  async function recorded(observations: StatusObservation[]) {
+    const ids = await Promise.all(observations.map((o) => ctx.id(o.device, o.practice)));
+    const got = await client.mget({ index: ctx.index("statuses"), ids });
+    const since = observations.map((o, i) => {
+      const prev = got.docs[i] as { found?: boolean; _source?: Record<string, unknown> };
+      const keep = prev.found === true && prev._source?.status === o.status;
+      return keep ? Number(prev._source?.since) : o.since.getTime();
+    });
+    return { ids, since };
+  }
   return {
     observe(observations: StatusObservation[], options = {}): Promise<Map<string, Date>> {
       return run("record practice statuses", async () => {
         const out = new Map<string, Date>();
         if (observations.length === 0) return out;
-        const ids = await Promise.all(observations.map((o) => ctx.id(o.device, o.practice)));
-        const got = await client.mget({ index: ctx.index("statuses"), ids });
+        const { ids, since } = await recorded(observations);
         const operations: unknown[] = [];
         let latest = 0;
         observations.forEach((o, i) => {
-          const prev = got.docs[i] as { found?: boolean; _source?: Record<string, unknown> };
           const seen = o.since.getTime();
           latest = Math.max(latest, seen);
-          const keep = prev.found === true && prev._source?.status === o.status;
-          const since = keep ? Number(prev._source?.since) : seen;
-          out.set(observationKey(o.device, o.practice), new Date(since));
+          out.set(observationKey(o.device, o.practice), new Date(since[i]!));
           operations.push({ index: { _index: ctx.index("statuses"), _id: ids[i] } }, {
             device: o.device,
             practice: o.practice,
             status: o.status,
-            since,
+            since: since[i],
             seen_at: seen,
           });
         });
@@ -95,6 +103,17 @@ export function esStatuses(ctx: EsContext): StatusStore {
         }
         const r = await client.bulk({ refresh: "wait_for", operations });
         if (r.errors) throw new StoreError("Cannot record practice statuses: some were refused");
+        return out;
+      });
+    },
+    began(observations: StatusObservation[]): Promise<Map<string, Date>> {
+      return run("read practice statuses", async () => {
+        const out = new Map<string, Date>();
+        if (observations.length === 0) return out;
+        const { since } = await recorded(observations);
+        observations.forEach((o, i) =>
+          out.set(observationKey(o.device, o.practice), new Date(since[i]!))
+        );
         return out;
       });
     },

@@ -76,7 +76,8 @@ export function sqliteStatusReads(db: DatabaseSync): SqliteStatusReads {
  * @param run the store's runner
  * @returns `observe`: per `device\u0000practice`, when the observed status began (kept while the
  *   status holds, reset to the observation's `since` when it changes); with `person`, the
- *   observed devices become that person's (`person_devices`), in the same transaction; and
+ *   observed devices become that person's (`person_devices`), in the same transaction;
+ *   `began`: the same answer from one read, nothing written; and
  *   `prunePersonDevices`: deletes the `person_devices` rows not written since `before`
  */
 export function sqliteStatuses(db: DatabaseSync, run: Runner): StatusStore {
@@ -156,6 +157,18 @@ export function sqliteStatuses(db: DatabaseSync, run: Runner): StatusStore {
         return out;
       });
       return unchanged.then((out) => out ?? record(observations, undefined));
+    },
+    began(observations) {
+      return run("read practice statuses", () => {
+        const out = new Map<string, Date>();
+        const rows = previous(observations);
+        for (const o of observations) {
+          const key = observationKey(o.device, o.practice);
+          const prev = rows.get(key);
+          out.set(key, new Date(prev?.status === o.status ? prev.since : o.since.getTime()));
+        }
+        return out;
+      });
     },
     prunePersonDevices(before) {
       return run(

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { addOutcome, createStats } from "../../engine/batch/batch_stats.ts";
 import { createDeviceRowWriter } from "../../engine/batch/device_rows.ts";
 import type { DeviceRow, Store } from "../../engine/core/store_ports.ts";
-import { createObservationWriter } from "../../engine/view/since.ts";
+import { createObservationWriter } from "../../engine/batch/status_writer.ts";
 import { DEFAULT_PRACTICES } from "../../engine/practices/default_practices.ts";
 import { personView } from "../../engine/view/person_view.ts";
 import { buildPracticeSet } from "../../engine/practices/practices.ts";
@@ -360,7 +360,7 @@ Deno.test("the batch's device row has the deadline the person's page shows, exem
       deviceTransforms: [],
       now,
       grace: false, // as the batch evaluates
-      history: createObservationWriter(history),
+      history: createObservationWriter({ ...history, began: history.observe }),
       exemptions: { exemptionsFor: () => Promise.resolve(exemptions) },
     });
     const rows: DeviceRow[] = [];

@@ -154,7 +154,7 @@ export function runStoreContract(
               "snapshotCount",
               "snapshotStamp",
             ],
-            statuses: ["observe", "prunePersonDevices"],
+            statuses: ["began", "observe", "prunePersonDevices"],
           });
           const { dismiss } = s.feedback;
           const { dismissed } = s.feedback;
@@ -332,7 +332,7 @@ export function runStoreContract(
       );
 
       await step(
-        "observe() keeps since while the status holds and resets it on change",
+        "observe() keeps since while the status holds and resets it on change; began() reads it",
         async (s) => {
           const key = "serial-1\u0000firewall";
           const first = await s.statuses.observe([
@@ -353,6 +353,21 @@ export function runStoreContract(
             { device: "serial-2", practice: "firewall", status: "ok", since: at(130) },
           ]);
           assert.equal(other.get("serial-2\u0000firewall")?.getTime(), at(130).getTime());
+          // began(): the same answers from a read, nothing recorded
+          const read = await s.statuses.began([
+            { device: "serial-1", practice: "firewall", status: "ok", since: at(200) },
+            { device: "serial-1", practice: "encryption", status: "warn", since: at(200) },
+            { device: "serial-3", practice: "firewall", status: "warn", since: at(200) },
+          ]);
+          assert.deepEqual([...read].map(([k, d]) => [k, d.getTime()]), [
+            ["serial-1\u0000firewall", at(120).getTime()],
+            ["serial-1\u0000encryption", at(200).getTime()],
+            ["serial-3\u0000firewall", at(200).getTime()],
+          ]);
+          const again = await s.statuses.began([
+            { device: "serial-3", practice: "firewall", status: "warn", since: at(300) },
+          ]);
+          assert.equal(again.get("serial-3\u0000firewall")?.getTime(), at(300).getTime());
         },
       );
 
