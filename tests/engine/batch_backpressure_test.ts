@@ -18,27 +18,9 @@ import type { MergedDevice } from "../../engine/core/types.ts";
 import { createBulkWriter } from "../../plugins/es_bulk_writer.ts";
 import { createSqliteStore } from "../../plugins/stores/sqlite.ts";
 import { engineWith } from "../support/engine.ts";
+import { gate, settle, tracked } from "../support/gates.ts";
 
 const T0 = new Date("2026-12-07T09:00:00Z");
-
-/** A gate: `wait()` resolves once `open()` was called. */
-function gate() {
-  let open!: () => void;
-  const opened = new Promise<void>((resolve) => (open = resolve));
-  return { wait: () => opened, open: () => open() };
-}
-
-/** Lets every timer and microtask that can run without the gates run (no time is measured). */
-async function settle(): Promise<void> {
-  for (let i = 0; i < 20; i++) await new Promise((resolve) => setTimeout(resolve, 0));
-}
-
-/** Whether `promise` has settled yet. */
-function tracked(promise: Promise<unknown>): { done: boolean } {
-  const state = { done: false };
-  void promise.then(() => (state.done = true));
-  return state;
-}
 
 function laptop(serial: string): MergedDevice {
   return {

@@ -12,6 +12,7 @@ import type { StatusObservation, StatusStore } from "../../engine/core/store_por
 import { observationKey } from "../../engine/view/since.ts";
 import { createSqliteStore } from "../../plugins/stores/sqlite.ts";
 import { silentLogger } from "../../config/log.ts";
+import { gate, settle, tracked } from "../support/gates.ts";
 
 const at = (minute: number) => new Date(Date.UTC(2026, 11, 7, 9, minute));
 const obs = (device: string, status: "ok" | "warn", minute: number): StatusObservation => ({
@@ -23,18 +24,6 @@ const obs = (device: string, status: "ok" | "warn", minute: number): StatusObser
 const key = (device: string) => observationKey(device, "firewall");
 const minutes = (m: Map<string, Date>) =>
   Object.fromEntries([...m].map(([k, d]) => [k.split("\u0000")[0], d.getUTCMinutes()]));
-
-/** A gate: `wait()` resolves once `open()` was called. */
-function gate() {
-  let open!: () => void;
-  const opened = new Promise<void>((resolve) => (open = resolve));
-  return { wait: () => opened, open: () => open() };
-}
-
-/** Lets every timer and microtask that can run without the gates run (no time is measured). */
-async function settle(): Promise<void> {
-  for (let i = 0; i < 20; i++) await new Promise((resolve) => setTimeout(resolve, 0));
-}
 
 Deno.test("status writer: each person is answered from the history before anything is written, then one write records them all", async () => {
   const store = await createSqliteStore({ path: ":memory:", log: silentLogger });
@@ -127,22 +116,11 @@ Deno.test("status writer: with the store stopped, one write and one full batch w
       return new Map();
     },
   }, { batchSize: 2 });
-  const answered: boolean[] = [];
-  const people = [1, 2, 3, 4, 5, 6].map((i) => {
-    const p = writer.observe([obs(`serial:${i}`, "ok", i)]);
-    void p.then(() => (answered[i - 1] = true));
-    return p;
-  });
+  const people = [1, 2, 3, 4, 5, 6].map((i) => writer.observe([obs(`serial:${i}`, "ok", i)]));
+  const answered = people.map(tracked);
   await settle();
   // 1–2 are being written, 3–4 wait behind them, 5 is queued: 6 fills a third batch and waits
-  assert.deepEqual([0, 1, 2, 3, 4, 5].map((i) => answered[i] === true), [
-    true,
-    true,
-    true,
-    true,
-    true,
-    false,
-  ]);
+  assert.deepEqual(answered.map((a) => a.done), [true, true, true, true, true, false]);
   assert.equal(writesStarted, 1);
   store.open();
   await Promise.all(people);
