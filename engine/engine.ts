@@ -37,6 +37,7 @@ import {
   directDevices,
   type DirectKind,
   directPersonal,
+  namedAddress,
   recordsByOwner,
 } from "./view/direct_lookup.ts";
 import type {
@@ -158,7 +159,9 @@ export interface Engine {
    * The merged answer of a direct device lookup (the debug routes, spec §6.5), through the
    * person's view: by email, that person's view of the records (`viewOf`); by serial or MAC, the
    * records grouped by the owner they name (`recordsByOwner()`; addresses compared as the
-   * ownership guard does) and each owner's viewed as that person — their exemptions, status
+   * ownership guard does) and each owner's viewed as that person, under the address their
+   * records name (`namedAddress()`, as `/api/v1/devices/merged/<address>` shows them; with domain
+   * aliases the guard's first domain may differ from it) — their exemptions, status
    * history and grace — so a device shows here what it shows on its owner's page. Records naming
    * no owner, when the others name several (or none), are viewed without a person: no exemption
    * applies to them ("since" and deadlines still come from the device's status history).
@@ -349,7 +352,11 @@ export function createEngine(parts: EngineParts, options: EngineOptions = {}): E
       if (lookup.by === "email") return (await viewOf(lookup.value, found)).devices;
       const views = await Promise.all(
         recordsByOwner(found.items, ownership.owner).map((g) =>
-          viewOf(g.owner, { items: g.records, errors: [] })
+          // as the person the records name (exemptions are kept under that address)
+          viewOf(g.owner === null ? null : namedAddress(g.records), {
+            items: g.records,
+            errors: [],
+          })
         ),
       );
       return views.flatMap((v) => v.devices);

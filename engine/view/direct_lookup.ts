@@ -10,6 +10,7 @@
 import { callWithDeadline } from "./deadline.ts";
 import { addGaps } from "./gaps.ts";
 import { canonicalMac } from "../identity/identifiers.ts";
+import { foldEmail } from "../identity/emails.ts";
 import type {
   AccountSource,
   CallOptions,
@@ -162,6 +163,41 @@ export function recordsByOwner(
   if (owners.length === 1) return [{ owner: owners[0]!, records: [...records] }];
   const groups: OwnedRecords[] = owners.map((owner) => ({ owner, records: owned.get(owner)! }));
   return nobody.length > 0 ? [...groups, { owner: null, records: nobody }] : groups;
+}
+
+/**
+ * The address a group of one owner's records names most (folded; the first named wins a tie):
+ * the person whose view shows them, as `/api/v1/devices/merged/<address>` and that person's pages
+ * do — their exemptions and answers are kept under the address they were given for, which domain
+ * aliases (`EMAIL_DOMAIN_ALIASES`) do not rewrite.
+ *
+ * @param records one owner's records, as {@link recordsByOwner} groups them
+ * @returns the folded address, or `null` when no record names one
+ * @example Two aliases of one person: the one most records name
+ * ```ts
+ * import assert from "node:assert/strict";
+ * const records = [
+ *   { source: "jamf", email: "Hermes@corp.example" },
+ *   { source: "intune", email: "hermes@example.com" },
+ *   { source: "google", email: "hermes@example.com" },
+ *   { source: "network" },
+ * ];
+ * assert.equal(namedAddress(records), "hermes@example.com");
+ * assert.equal(namedAddress(records.slice(0, 2)), "hermes@corp.example");
+ * assert.equal(namedAddress(records.slice(3)), null);
+ * ```
+ */
+export function namedAddress(records: readonly DeviceRecord[]): string | null {
+  const counts = new Map<string, number>();
+  let best: string | null = null;
+  for (const r of records) {
+    if (typeof r.email !== "string" || r.email.trim() === "") continue;
+    const address = foldEmail(r.email);
+    const n = (counts.get(address) ?? 0) + 1;
+    counts.set(address, n);
+    if (best === null || n > counts.get(best)!) best = address;
+  }
+  return best;
 }
 
 /**
