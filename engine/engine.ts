@@ -37,7 +37,7 @@ import {
   directDevices,
   type DirectKind,
   directPersonal,
-  namedAddress,
+  namedAddresses,
   recordsByOwner,
 } from "./view/direct_lookup.ts";
 import type {
@@ -160,8 +160,9 @@ export interface Engine {
    * person's view: by email, that person's view of the records (`viewOf`); by serial or MAC, the
    * records grouped by the owner they name (`recordsByOwner()`; addresses compared as the
    * ownership guard does) and each owner's viewed as that person, under the address their
-   * records name (`namedAddress()`, as `/api/v1/devices/merged/<address>` shows them; with domain
-   * aliases the guard's first domain may differ from it) — their exemptions, status
+   * records name most (`namedAddresses()`, as `/api/v1/devices/merged/<address>` shows them) with
+   * the exemptions kept under any of their addresses (with domain aliases a grant may name the
+   * guard's address or the records') — their exemptions, status
    * history and grace — so a device shows here what it shows on its owner's page. Records naming
    * no owner, when the others name several (or none), are viewed without a person: no exemption
    * applies to them ("since" and deadlines still come from the device's status history).
@@ -285,18 +286,41 @@ export function createEngine(parts: EngineParts, options: EngineOptions = {}): E
    */
   const viewSnapshot = (
     snapshot: PersonSnapshot,
-    o: { grace?: boolean; history: StatusHistory | undefined; person?: boolean },
+    o: {
+      grace?: boolean;
+      history: StatusHistory | undefined;
+      person?: boolean;
+      /** Whose exemptions apply, when not the snapshot's person's (see `exemptionsOfAll`). */
+      exemptions?: ExemptionReader | undefined;
+    },
   ) =>
     personView(snapshot, {
       ...rules,
       now: now(),
       history: o.history,
-      exemptions: o.person === false ? undefined : options.exemptions,
+      exemptions: o.person === false ? undefined : o.exemptions ?? options.exemptions,
       exemptionMaxDays: options.exemptionMaxDays,
       exemptionTimeZone: options.exemptionTimeZone,
       ...(o.grace === false ? { grace: false } : {}),
       ...(report ? { onError: report } : {}),
     });
+  /**
+   * The exemptions kept under any of `addresses` (one person's, as domain aliases spell them),
+   * each once: a look-up by serial or MAC shows the owner's exemption whichever address it was
+   * granted for. `undefined` when the engine reads no exemptions.
+   */
+  const exemptionsOfAll = (addresses: string[]): ExemptionReader | undefined => {
+    const reader = options.exemptions;
+    if (!reader) return undefined;
+    const unique = [...new Set(addresses)];
+    return {
+      async exemptionsFor() {
+        const seen = new Set<string>();
+        return (await Promise.all(unique.map((a) => reader.exemptionsFor(a)))).flat()
+          .filter((e) => !seen.has(e.id) && seen.add(e.id) !== undefined);
+      },
+    };
+  };
   /** The view of records gathered elsewhere, as `email` (`null`: no person, nothing exempt). */
   const viewOf = (
     email: string | null,
@@ -351,13 +375,16 @@ export function createEngine(parts: EngineParts, options: EngineOptions = {}): E
     async viewOfFound(lookup, found) {
       if (lookup.by === "email") return (await viewOf(lookup.value, found)).devices;
       const views = await Promise.all(
-        recordsByOwner(found.items, ownership.owner).map((g) =>
-          // as the person the records name (exemptions are kept under that address)
-          viewOf(g.owner === null ? null : namedAddress(g.records), {
-            items: g.records,
-            errors: [],
-          })
-        ),
+        recordsByOwner(found.items, ownership.owner).map((g) => {
+          const items = { items: g.records, errors: [] };
+          if (g.owner === null) return viewOf(null, items);
+          // as the address the records name; the owner's exemptions kept under any of theirs
+          const named = namedAddresses(g.records);
+          return viewSnapshot(snapshotOf(named[0] ?? g.owner, items), {
+            history: options.store?.statuses,
+            exemptions: exemptionsOfAll([g.owner, ...named]),
+          });
+        }),
       );
       return views.flatMap((v) => v.devices);
     },

@@ -166,14 +166,14 @@ export function recordsByOwner(
 }
 
 /**
- * The address a group of one owner's records names most (folded; the first named wins a tie):
- * the person whose view shows them, as `/api/v1/devices/merged/<address>` and that person's pages
- * do — their exemptions and answers are kept under the address they were given for, which domain
- * aliases (`EMAIL_DOMAIN_ALIASES`) do not rewrite.
+ * The addresses a group of one owner's records names (folded), the most named first (the first
+ * named first on a tie): the first is the person whose view shows them, as
+ * `/api/v1/devices/merged/<address>` does; with domain aliases (`EMAIL_DOMAIN_ALIASES`) a person's
+ * exemptions may be kept under any of them or under the ownership guard's address.
  *
  * @param records one owner's records, as {@link recordsByOwner} groups them
- * @returns the folded address, or `null` when no record names one
- * @example Two aliases of one person: the one most records name
+ * @returns the distinct folded addresses; empty when no record names one
+ * @example Two aliases of one person: the one most records name first
  * ```ts
  * import assert from "node:assert/strict";
  * const records = [
@@ -182,22 +182,20 @@ export function recordsByOwner(
  *   { source: "google", email: "hermes@example.com" },
  *   { source: "network" },
  * ];
- * assert.equal(namedAddress(records), "hermes@example.com");
- * assert.equal(namedAddress(records.slice(0, 2)), "hermes@corp.example");
- * assert.equal(namedAddress(records.slice(3)), null);
+ * assert.deepEqual(namedAddresses(records), ["hermes@example.com", "hermes@corp.example"]);
+ * assert.deepEqual(namedAddresses(records.slice(0, 2)), ["hermes@corp.example", "hermes@example.com"]);
+ * assert.deepEqual(namedAddresses(records.slice(3)), []);
  * ```
  */
-export function namedAddress(records: readonly DeviceRecord[]): string | null {
+export function namedAddresses(records: readonly DeviceRecord[]): string[] {
   const counts = new Map<string, number>();
-  let best: string | null = null;
   for (const r of records) {
     if (typeof r.email !== "string" || r.email.trim() === "") continue;
     const address = foldEmail(r.email);
-    const n = (counts.get(address) ?? 0) + 1;
-    counts.set(address, n);
-    if (best === null || n > counts.get(best)!) best = address;
+    counts.set(address, (counts.get(address) ?? 0) + 1);
   }
-  return best;
+  // a stable sort keeps the first named first among equals (Map keeps insertion order)
+  return [...counts.keys()].sort((a, b) => counts.get(b)! - counts.get(a)!);
 }
 
 /**
