@@ -13,6 +13,7 @@ import { ratingKey } from "./batch_stats.ts";
 import type { DeviceRow, DeviceRowQuery, PracticeShare, Store } from "../core/store_ports.ts";
 import { severityOfStatus } from "../core/severity.ts";
 import type { MergedDevice } from "../core/types.ts";
+import { deviceKey } from "../identity/device_key.ts";
 import { foldEmail } from "../identity/emails.ts";
 import { createBatchedWriter } from "../../lib/batched_writer.ts";
 
@@ -82,12 +83,14 @@ export function deviceRow(run: string, seq: number, email: string, d: MergedDevi
   const hostname = d.name?.toLowerCase();
   const macs = (d.identifiers.mac_addresses ?? []).map(macOf);
   const os = [d.os, d.os_version].filter(Boolean).join(" ");
+  const device = deviceKey(d);
   return {
     run,
     seq,
     email: foldEmail(email),
     title: d.friendly_name ?? d.model ?? d.manufacturer ?? "Unknown device",
     ident: d.name ?? d.identifiers.serial ?? macs.join(" "),
+    ...(device ? { device } : {}),
     ...(serial ? { serial } : {}),
     ...(hostname ? { hostname } : {}),
     macs,

@@ -23,13 +23,28 @@ const STATUS_OF: Readonly<Record<PracticeShare, Status | "exempt">> = {
   exempt: "exempt",
 };
 
-/** The device a row is of, to pair a re-evaluated device with its row. */
-function rowKey(r: Pick<DeviceRow, "serial" | "hostname" | "macs" | "ident">): string {
-  return r.serial
+/**
+ * The device a row is of, to pair a re-evaluated device with its row: its stable key, else (a row
+ * written before rows kept it) its serial, host name, or MACs and identifier.
+ */
+function rowKey(r: Pick<DeviceRow, "device" | "serial" | "hostname" | "macs" | "ident">): string {
+  return r.device
+    ? `d:${r.device}`
+    : r.serial
     ? `s:${r.serial}`
     : r.hostname
     ? `h:${r.hostname}`
     : `m:${r.macs.join(",")}|${r.ident}`;
+}
+
+/** The keys that name exactly one of `items` (a key two share pairs nothing). */
+function uniqueKeys<T>(items: readonly T[], key: (item: T) => string): Map<string, T> {
+  const seen = new Map<string, T | null>();
+  for (const item of items) {
+    const k = key(item);
+    seen.set(k, seen.has(k) ? null : item);
+  }
+  return new Map([...seen].filter((e): e is [string, T] => e[1] !== null));
 }
 
 function bump(map: Record<string, number>, key: string, by: number): void {
@@ -50,9 +65,11 @@ function count(run: BatchRunSummary, row: DeviceRow, by: 1 | -1): void {
 
 /**
  * Rewrites a person's rows of the latest batch run from their devices evaluated now, and moves the
- * run's counts by the difference. Devices are paired with rows by serial, else host name, else
- * MACs: a device the run did not count gets no row, a row whose device is gone is left as it is
- * (the run counted it; the next run settles both). Nothing happens without a run or when the run
+ * run's counts by the difference. Devices are paired with rows by their stable key
+ * (`deviceKey()`; in older rows serial, else host name, else MACs): a device the run did not count
+ * gets no row, a row whose device is gone is left as it is (the run counted it; the next run
+ * settles both), and so are rows and devices whose key is not theirs alone (two phones with no
+ * identifier at all), rather than one device's state written over another's row. Nothing happens without a run or when the run
  * did not count the person. Two restatements of one run at the same moment may lose one's count
  * change (read, change, save); the next run's counts are whole again.
  *
@@ -74,14 +91,11 @@ export async function restatePerson(
   const who = foldEmail(email);
   const old = (await store.deviceRows.findDeviceRows(run.id, who, 10_000))
     .filter((r) => r.email === who);
-  const byKey = new Map(old.map((r) => [rowKey(r), r]));
+  const rowsByKey = uniqueKeys(old, rowKey);
   const pairs: [DeviceRow, MergedDevice][] = [];
-  for (const d of devices) {
-    const was = byKey.get(rowKey(deviceRow(run.id, 0, who, d)));
-    if (was !== undefined) {
-      pairs.push([was, d]);
-      byKey.delete(rowKey(was));
-    }
+  for (const [key, d] of uniqueKeys(devices, (d) => rowKey(deviceRow(run.id, 0, who, d)))) {
+    const was = rowsByKey.get(key);
+    if (was !== undefined) pairs.push([was, d]);
   }
   if (pairs.length === 0) return 0;
   const rows = pairs.map(([was, d]) => deviceRow(run.id, was.seq, who, d));

@@ -227,6 +227,11 @@ export interface DeviceRow {
   title: string;
   /** Host name, serial or MACs (what identifies it to the owner). */
   ident: string;
+  /**
+   * The device's stable key (`deviceKey()`: `serial:…`, `mac:…`, `google:…` or `udid:…`), by which
+   * a restatement finds its row; absent when it has none (or in rows written before it was kept).
+   */
+  device?: string;
   serial?: string;
   hostname?: string;
   /** Canonical MACs. */

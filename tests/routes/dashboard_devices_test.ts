@@ -299,3 +299,53 @@ Deno.test("a grant and a revocation change the Dashboard, its list and CSV at on
     await app.close();
   }
 });
+
+Deno.test("a grant for someone with several phones restates each of their devices in its own row", async () => {
+  // Fry's four Google phones and tablets (plugins/sources/demo_people.ts) have no serial, host name
+  // or MAC, only a Google device id: the restatement paired them all with one row (key "m:|"), so
+  // after a grant the Pixel 6 stood in two rows and the Pixel 9 was gone from every list.
+  const app = await startApp({ config: demoWith({ ...SECRETS, EXEMPTION_GRANTERS: [ADMIN] }) });
+  try {
+    await runBatch(app);
+    const cookie = await app.login(ADMIN);
+    const fry = async () => {
+      const api = await (await app.request("/api/v1/dashboard/devices?sort=owner", { cookie }))
+        .json() as { devices: { email: string; title: string; rating: string }[] };
+      return api.devices.filter((d) => d.email === "user@example.com")
+        .map((d) => `${d.title}: ${d.rating}`).sort();
+    };
+    const before = [
+      "Chromebook Plus: partial",
+      "MacBook Pro (16-inch, 2023): critical",
+      "Pixel 6: critical",
+      "Pixel 9: partial",
+      "ThinkPad X1 Carbon Gen 12: critical",
+      "iPad Air: critical",
+      "iPhone 16 Pro: partial",
+    ];
+    assert.deepEqual(await fry(), before);
+    const form = await (await app.request("/security/exemptions?email=user@example.com", {
+      cookie,
+    })).text();
+    const csrf = /name="_csrf_token" value="([0-9a-f]{64})"/.exec(form)![1]!;
+    const granted = await app.request("/security/exemptions", {
+      method: "POST",
+      cookie,
+      body: new URLSearchParams({
+        _csrf_token: csrf,
+        email: "user@example.com",
+        device: "google:g-fry-4",
+        practice: "screenlock",
+        reason: "A shared test phone in the lab",
+        until: "2027-03-01",
+      }),
+    });
+    assert.equal(granted.status, 303);
+    assert.deepEqual(
+      await fry(),
+      before.map((d) => d.replace("Pixel 9: partial", "Pixel 9: exempt")),
+    );
+  } finally {
+    await app.close();
+  }
+});
