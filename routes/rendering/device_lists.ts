@@ -18,9 +18,12 @@ import { csvLine } from "../../lib/csv.ts";
 import { practiceStates } from "../../views/device_rows.tsx";
 import { PAGE_REFUSAL, pageOf } from "./paging.ts";
 
-/** The enabled practices' names by key, for the dashboard's rows. */
+/**
+ * The enabled practices' names by key, for the dashboard's rows: an object with no prototype, so a
+ * key from the URL (`practice=constructor`) finds no name rather than one of `Object`'s members.
+ */
 export function practiceTitles(practices: PracticeSet): Record<string, string> {
-  const out: Record<string, string> = {};
+  const out: Record<string, string> = Object.create(null);
   for (const p of practices) {
     const name = practiceName(p.config.DISPLAY_TITLE);
     if (name) out[p.key] = name;

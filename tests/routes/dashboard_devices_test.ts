@@ -189,6 +189,20 @@ Deno.test("lists, CSV, look-up and the API are for privileged people only; bad f
         assert.match(await res.text(), message);
       });
     }
+    await t.step(
+      "a practice no one configured is named as typed, even one an object inherits",
+      async () => {
+        for (const key of ["constructor", "toString", "__proto__"]) {
+          const res = await app.request(`/dashboard/devices?practice=${key}&status=ok`, {
+            cookie: admin,
+          });
+          assert.equal(res.status, 200);
+          const html = await res.text();
+          assert.match(html, new RegExp(`<h1>Devices: ${key}: ok</h1>`));
+          assert.match(html, /<p class="lead">0 devices/);
+        }
+      },
+    );
   } finally {
     await app.close();
   }
