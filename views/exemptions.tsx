@@ -8,7 +8,7 @@
  */
 import type { Child } from "hono/jsx";
 import { type Exemption, lastDay } from "../engine/view/exemptions.ts";
-import { calendarDay, dayAndMonth } from "./format.ts";
+import { calendarDay, dayOf } from "./format.ts";
 import { CsrfField } from "./notifications.tsx";
 import { Pager, pageSpan } from "./pager.tsx";
 
@@ -76,7 +76,7 @@ function Row(props: { e: Exemption; p: ExemptionsProps }): Child {
       <td>{p.practiceName(e.practice)}</td>
       <td class="reason">{e.reason}</td>
       <td>
-        {e.grantedBy}, {dayAndMonth(e.grantedAt)}
+        {e.grantedBy}, {dayOf(e.grantedAt, p.now)}
       </td>
       <td>
         <time datetime={e.expiresAt.toISOString()}>

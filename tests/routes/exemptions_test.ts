@@ -467,3 +467,17 @@ Deno.test("the exemptions pages and the API page the honoured order: none skippe
 function range(from: number, to: number): number[] {
   return Array.from({ length: to - from }, (_, i) => from + i);
 }
+
+Deno.test("the exemptions list names the year of a grant made in another year", async () => {
+  // one granted on 10 December 2025 (now 1 December 2026): the list said "granted 10 December",
+  // a day nine days ahead, for a grant whose year EXEMPTIONS.MAX_DAYS counts from
+  await using r = await rig();
+  await stored(r, {
+    id: "00000000-0000-4000-8000-000000000002",
+    grantedAt: new Date("2025-12-10T09:00:00Z"),
+    expiresAt: new Date("2026-12-11T00:00:00Z"),
+  });
+  const html = await (await r.app.request("/security/exemptions", { cookie: r.admin })).text();
+  const text = html.replace(/<[^>]+>/g, " ").replace(/\s+/g, " ");
+  assert.match(text, / admin@example\.com, 10 December 2025 10 December /);
+});
