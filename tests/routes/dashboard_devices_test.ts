@@ -31,29 +31,38 @@ async function runBatch(app: TestApp): Promise<void> {
 }
 
 /**
- * Grants one-red's Windows laptop (which fails only encryption, plugins/sources/demo_people.ts) an
- * encryption exemption through the form, as a granter would; asserts the 303 and returns the
- * form's CSRF token for later posts.
+ * Grants an exemption through the form, as a granter would; asserts the 303 and returns the form's
+ * CSRF token for later posts.
  */
-async function grantOneRedEncryption(app: TestApp, cookie: string): Promise<string> {
-  const form = await (await app.request("/security/exemptions?email=one-red@example.com", {
+async function grantThroughForm(
+  app: TestApp,
+  cookie: string,
+  fields: { email: string; device: string; practice: string; reason: string },
+): Promise<string> {
+  const form = await (await app.request(`/security/exemptions?email=${fields.email}`, {
     cookie,
   })).text();
   const csrf = /name="_csrf_token" value="([0-9a-f]{64})"/.exec(form)![1]!;
   const granted = await app.request("/security/exemptions", {
     method: "POST",
     cookie,
-    body: new URLSearchParams({
-      _csrf_token: csrf,
-      email: "one-red@example.com",
-      device: "serial:PF1RED0042",
-      practice: "encryption",
-      reason: "Encrypted by the lab's own disk tool",
-      until: "2027-03-01",
-    }),
+    body: new URLSearchParams({ _csrf_token: csrf, until: "2027-03-01", ...fields }),
   });
   assert.equal(granted.status, 303);
   return csrf;
+}
+
+/**
+ * Grants one-red's Windows laptop (which fails only encryption, plugins/sources/demo_people.ts) an
+ * encryption exemption through the form.
+ */
+function grantOneRedEncryption(app: TestApp, cookie: string): Promise<string> {
+  return grantThroughForm(app, cookie, {
+    email: "one-red@example.com",
+    device: "serial:PF1RED0042",
+    practice: "encryption",
+    reason: "Encrypted by the lab's own disk tool",
+  });
 }
 
 async function started(): Promise<TestApp> {
@@ -338,23 +347,12 @@ Deno.test("a grant for someone with several phones restates each of their device
       "iPhone 16 Pro: partial",
     ];
     assert.deepEqual(await fry(), before);
-    const form = await (await app.request("/security/exemptions?email=user@example.com", {
-      cookie,
-    })).text();
-    const csrf = /name="_csrf_token" value="([0-9a-f]{64})"/.exec(form)![1]!;
-    const granted = await app.request("/security/exemptions", {
-      method: "POST",
-      cookie,
-      body: new URLSearchParams({
-        _csrf_token: csrf,
-        email: "user@example.com",
-        device: "google:g-fry-4",
-        practice: "screenlock",
-        reason: "A shared test phone in the lab",
-        until: "2027-03-01",
-      }),
+    await grantThroughForm(app, cookie, {
+      email: "user@example.com",
+      device: "google:g-fry-4",
+      practice: "screenlock",
+      reason: "A shared test phone in the lab",
     });
-    assert.equal(granted.status, 303);
     assert.deepEqual(
       await fry(),
       before.map((d) => d.replace("Pixel 9: partial", "Pixel 9: exempt")),
