@@ -73,7 +73,7 @@ export function DeviceRowTable(
 ): Child {
   return (
     <div class="table-box" role="region" tabindex={0} aria-label={`${props.caption} (table)`}>
-      <table class="chart-table device-rows">
+      <table class="chart-table device-rows cards-on-phone">
         <caption>{props.caption}</caption>
         <thead>
           <tr>

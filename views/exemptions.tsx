@@ -69,22 +69,22 @@ function Row(props: { e: Exemption; p: ExemptionsProps }): Child {
   const { e, p } = props;
   return (
     <tr>
-      <td>
+      <td data-label="Person">
         <a href={`/devices?email=${encodeURIComponent(e.email)}`}>{e.email}</a>
       </td>
-      <td>{deviceText(e)}</td>
-      <td>{p.practiceName(e.practice)}</td>
-      <td class="reason">{e.reason}</td>
-      <td>
+      <td data-label="Device">{deviceText(e)}</td>
+      <td data-label="Practice">{p.practiceName(e.practice)}</td>
+      <td data-label="Reason" class="reason">{e.reason}</td>
+      <td data-label="Granted">
         {e.grantedBy}, {dayOf(e.grantedAt, p.now)}
       </td>
-      <td>
+      <td data-label="Last day">
         <time datetime={e.expiresAt.toISOString()}>
           {calendarDay(lastDay(e.expiresAt, p.timeZone), p.now)}
         </time>
       </td>
       {p.canGrant && (
-        <td>
+        <td data-label="Revoke">
           <form method="post" action={`/security/exemptions/${e.id}/revoke`} class="inline">
             <CsrfField token={p.csrf} />
             <label for={`why-${e.id}`} class="visually-hidden">Why revoke</label>
@@ -184,7 +184,7 @@ export function ExemptionsPage(props: ExemptionsProps): Child {
       <p class="lead">{countLine(props)}</p>
       {props.active.length > 0 && (
         <div class="table-scroll">
-          <table>
+          <table class="cards-on-phone">
             <thead>
               <tr>
                 <th scope="col">Person</th>
