@@ -4,7 +4,7 @@ import { createDeviceRowWriter } from "../../engine/batch/device_rows.ts";
 import type { DeviceRow, Store } from "../../engine/core/store_ports.ts";
 import { createObservationWriter } from "../../engine/batch/status_writer.ts";
 import { DEFAULT_PRACTICES } from "../../engine/practices/default_practices.ts";
-import { personView } from "../../engine/view/person_view.ts";
+import { type PersonView, personView } from "../../engine/view/person_view.ts";
 import { buildPracticeSet } from "../../engine/practices/practices.ts";
 import { actionGroups, deviceRating } from "../../engine/view/rating.ts";
 import type { PersonSnapshot } from "../../engine/view/snapshots.ts";
@@ -83,6 +83,17 @@ function offSince(since: string) {
   };
 }
 
+/** The person's to-do list as their pages make it from `view` (no accounts or alerts). */
+function todoOf(view: { devices: PersonView["devices"]; collectedAt: Date }) {
+  return todoList({
+    devices: view.devices,
+    accounts: [],
+    notifications: [],
+    states: new Map(),
+    now: view.collectedAt,
+  });
+}
+
 function viewAt(now: Date, exemptions: Exemption[], records = [MAC], statuses = history) {
   return personView(snapshot(records), {
     practices,
@@ -110,13 +121,7 @@ Deno.test("personView() marks a practice exempt while its exemption is in force"
   assert.equal(deviceRating(mac), "ok");
   // an ok practice is never marked
   assert.equal(mac.practices.encryption?.exempt, undefined);
-  const todo = todoList({
-    devices: view.devices,
-    accounts: [],
-    notifications: [],
-    states: new Map(),
-    now: view.collectedAt,
-  });
+  const todo = todoOf(view);
   assert.deepEqual(todo.items, []);
   assert.equal(todo.count, 0);
 });
@@ -138,13 +143,7 @@ Deno.test("an exemption pauses the grace clock: the practice comes back with the
       assert.equal(fw.status, "nudge");
       assert.deepEqual(fw.since, at("2026-11-25T00:00:00Z"));
       assert.deepEqual(fw.deadline, at("2027-03-09T15:00:00Z"));
-      const todo = todoList({
-        devices: view.devices,
-        accounts: [],
-        notifications: [],
-        states: new Map(),
-        now: view.collectedAt,
-      }).items;
+      const todo = todoOf(view).items;
       assert.deepEqual(todo.map((i) => i.kind === "practice" && [i.level, i.title]), [
         ["suggested", "Firewall is off"],
       ]);

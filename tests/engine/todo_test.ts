@@ -66,6 +66,19 @@ const FIREWALL_ALERT: Notification = {
   device: "FRY-AIR",
 };
 
+/** A failing firewall the security team waived on the device until the end of 28 February. */
+const EXEMPT_FIREWALL: MergedDevice["practices"][string] = {
+  status: "warn",
+  title: "Firewall is off",
+  exempt: {
+    id: "x1",
+    until: at("2027-03-01T00:00:00Z"),
+    lastDay: "2027-02-28",
+    reason: "lab Mac",
+    scope: "device",
+  },
+};
+
 function lines(states: Map<string, AlertState> = new Map(), extra: Notification[] = []) {
   const list = todoList({
     devices: [MAC],
@@ -191,17 +204,7 @@ Deno.test("todoList(): a device not seen for staleDays is asked about, out of Fi
 Deno.test("todoList(): an exempt practice is not to do", () => {
   const exempt = device({
     practices: {
-      firewall: {
-        status: "warn",
-        title: "Firewall is off",
-        exempt: {
-          id: "x1",
-          until: at("2027-03-01T00:00:00Z"),
-          lastDay: "2027-02-28",
-          reason: "lab Mac",
-          scope: "device",
-        },
-      },
+      firewall: EXEMPT_FIREWALL,
       remotelogin: { status: "nudge", title: "Remote Login is on" },
     },
   });
@@ -221,17 +224,7 @@ Deno.test("todoList(): an alert about a practice the security team waived is inf
     ...MAC,
     practices: {
       ...MAC.practices,
-      firewall: {
-        status: "warn",
-        title: "Firewall is off",
-        exempt: {
-          id: "x1",
-          until: at("2027-03-01T00:00:00Z"),
-          lastDay: "2027-02-28",
-          reason: "lab Mac",
-          scope: "device",
-        },
-      },
+      firewall: EXEMPT_FIREWALL,
     },
   });
   const list = todoList({

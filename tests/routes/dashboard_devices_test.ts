@@ -257,13 +257,8 @@ Deno.test("one exemption granted: the Dashboard's Exempt column counts 1 and its
 Deno.test("a grant and a revocation change the Dashboard, its list and CSV at once, without a batch run", async () => {
   const app = await startApp({ config: demoWith({ ...SECRETS, EXEMPTION_GRANTERS: [ADMIN] }) });
   try {
-    const { engine, store } = app.services;
-    await runDemoBatch(DEMO_PEOPLE.map((p) => p.email), {
-      engine,
-      store,
-      log: silentLogger,
-      now: () => app.clock.now,
-    });
+    const { store } = app.services;
+    await runBatch(app);
     const cookie = await app.login(ADMIN);
     const numbers = async () => {
       const html = await (await app.request("/dashboard", { cookie })).text();
