@@ -22,6 +22,17 @@ export function chromiumPath(): string {
   return Deno.env.get("CHROMIUM_PATH") ?? "/usr/bin/chromium";
 }
 
+/**
+ * Where the browser tests' screenshots go: the README's pictures in `docs/` when
+ * `UPDATE_SCREENSHOTS=1`, else `tests/browser/screenshots/` (ignored by git), so that a test run
+ * leaves the checkout as it was and only a deliberate run replaces the documentation's pictures.
+ * Look at them either way before saying a page is done.
+ */
+export const SHOTS: URL = new URL(
+  Deno.env.get("UPDATE_SCREENSHOTS") === "1" ? "../../docs/" : "./screenshots/",
+  import.meta.url,
+);
+
 /** Starts headless Chromium. */
 export async function launch(): Promise<Browser> {
   return await chromium.launch({

@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import type { Browser } from "playwright-core";
 import { demoWith, startApp } from "../support/app.ts";
 import { NUDGE_RUN, seedLedger } from "../support/nudge_runs.ts";
-import { launch } from "./chromium.ts";
+import { launch, SHOTS } from "./chromium.ts";
 
 const ADMIN = "green@example.com";
 const HTMX_RE = /\/static\/htmx\.[0-9a-f]+\.js$/;
@@ -55,7 +55,7 @@ for (const javaScript of [true, false]) {
         assert.equal(overflow, 0, "the page scrolls sideways");
         if (javaScript) {
           await page.screenshot({
-            path: new URL(`../../docs/screenshot-dashboard-nudges-${width}.png`, import.meta.url)
+            path: new URL(`screenshot-dashboard-nudges-${width}.png`, SHOTS)
               .pathname,
             fullPage: true,
           });

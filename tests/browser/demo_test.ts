@@ -6,9 +6,7 @@
 import assert from "node:assert/strict";
 import type { Browser, Page } from "playwright-core";
 import { startServer } from "../support/server.ts";
-import { launch, recordPosts } from "./chromium.ts";
-
-const SHOTS = new URL("../../docs/", import.meta.url);
+import { launch, recordPosts, SHOTS } from "./chromium.ts";
 
 async function signIn(page: Page, base: string, email: string): Promise<void> {
   await page.goto(`${base}/devices`);

@@ -9,9 +9,8 @@ import assert from "node:assert/strict";
 import type { Browser, Page } from "playwright-core";
 import { startServer } from "../support/server.ts";
 import { audit, describe } from "./axe.ts";
-import { launch } from "./chromium.ts";
+import { launch, SHOTS } from "./chromium.ts";
 
-const SHOTS = new URL("../../docs/", import.meta.url);
 const HTMX_RE = /\/static\/htmx\.[0-9a-f]+\.js$/;
 /** The admin's own device in the demo (plugins/sources/demo_people.ts). */
 const ADMIN_DEVICE = /farnsworth-mbp|C02ADMIN01/;

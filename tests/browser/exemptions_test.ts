@@ -6,14 +6,14 @@
  * counts the device as exempt and the Dashboard lists the exemption as ending soon; on
  * 22 December the item is back on Fry's card and in his badge. axe finds no serious or critical
  * violation on the Dashboard, the exemptions page, the report queue or Fry's devices.
- * Screenshots (JavaScript on) go to `docs/`.
+ * Screenshots (JavaScript on) go to `SHOTS` (`docs/` with `UPDATE_SCREENSHOTS=1`).
  */
 import assert from "node:assert/strict";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { addOutcome, createStats, toRunSummary } from "../../engine/batch/batch_stats.ts";
 import { demoWith, startApp, type TestApp } from "../support/app.ts";
 import { audit, describe } from "./axe.ts";
-import { launch } from "./chromium.ts";
+import { launch, SHOTS } from "./chromium.ts";
 
 const NOW = new Date("2026-12-01T09:00:00Z");
 const ADMIN = "admin@example.com";
@@ -22,7 +22,6 @@ const FRY = "user@example.com";
 const LAPTOP = "serial:DECAFBAD00";
 const REASON = "Lab laptop on the isolated test network";
 const HTMX_RE = /\/static\/htmx\.[0-9a-f]+\.js$/;
-const DOCS = new URL("../../docs/", import.meta.url);
 
 async function context(browser: Browser, width: number, javaScript: boolean) {
   const ctx = await browser.newContext({ viewport: { width, height: 900 } });
@@ -113,7 +112,7 @@ for (const javaScript of [true, false]) {
         await axeClean(admin);
         if (shots && width === 1280) {
           await admin.screenshot({
-            path: new URL("screenshot-exemptions.png", DOCS).pathname,
+            path: new URL("screenshot-exemptions.png", SHOTS).pathname,
             fullPage: true,
           });
         }
@@ -131,7 +130,7 @@ for (const javaScript of [true, false]) {
         if (shots && width === 360) {
           await item.scrollIntoViewIfNeeded();
           await fry.locator("#dev-DECAFBAD00").screenshot({
-            path: new URL("screenshot-360-exempt.png", DOCS).pathname,
+            path: new URL("screenshot-360-exempt.png", SHOTS).pathname,
           });
         }
 
@@ -151,7 +150,7 @@ for (const javaScript of [true, false]) {
         await axeClean(admin);
         if (shots && width === 1280) {
           await panel.screenshot({
-            path: new URL("screenshot-dashboard-security.png", DOCS).pathname,
+            path: new URL("screenshot-dashboard-security.png", SHOTS).pathname,
           });
         }
         await admin.goto(`${base}/security/reports`);

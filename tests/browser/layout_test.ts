@@ -9,9 +9,8 @@
 import assert from "node:assert/strict";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { startServer } from "../support/server.ts";
-import { launch } from "./chromium.ts";
+import { launch, SHOTS } from "./chromium.ts";
 
-const SHOTS = new URL("../../docs/", import.meta.url);
 const HTMX_RE = /\/static\/htmx\.[0-9a-f]+\.js$/;
 const WIDTHS = [320, 360, 1280] as const;
 const PAGES = ["/", "/devices", "/accounts", "/activity", "/faq"];

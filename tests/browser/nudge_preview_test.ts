@@ -11,9 +11,8 @@ import assert from "node:assert/strict";
 import { nudgeMessage } from "../../engine/nudges/nudge_message.ts";
 import { DEFAULT_NUDGE_SETTINGS, NO_NUDGE_HISTORY, planNudge } from "../../engine/nudges/nudges.ts";
 import { slackPreview } from "../support/slack_preview.ts";
-import { launch } from "./chromium.ts";
+import { launch, SHOTS } from "./chromium.ts";
 
-const SHOTS = new URL("../../docs/", import.meta.url);
 const NOW = new Date("2026-12-07T14:00:00Z");
 
 function digest() {

@@ -3,7 +3,7 @@
  * and off: 52 open reports; the Dashboard's number (all 52) leads to the queue, which shows the
  * total and the newest 50, and its "Next page" link (a plain link, the page in the URL) the last
  * two; no sideways scrolling, axe finds no serious or critical violation. Screenshot of the second
- * page at 360 px (JavaScript on) to `docs/`. A long address, an IPv6 sign-in and a note without
+ * page at 360 px (JavaScript on) to `SHOTS` (`docs/` with `UPDATE_SCREENSHOTS=1`). A long address, an IPv6 sign-in and a note without
  * spaces wrap inside their report at 360 px. The sign-ins are Duo's (`tests/support/duo_report.ts`).
  */
 import assert from "node:assert/strict";
@@ -11,13 +11,12 @@ import type { Browser } from "playwright-core";
 import { demoWith, startApp } from "../support/app.ts";
 import { duoReport } from "../support/duo_report.ts";
 import { audit, describe } from "./axe.ts";
-import { launch } from "./chromium.ts";
+import { launch, SHOTS } from "./chromium.ts";
 
 const NOW = new Date("2026-12-07T14:00:00Z");
 const ADMIN = "admin@example.com";
 const OPEN = 52;
 const HTMX_RE = /\/static\/htmx\.[0-9a-f]+\.js$/;
-const DOCS = new URL("../../docs/", import.meta.url);
 
 for (const javaScript of [true, false]) {
   for (const width of [360, 1280]) {
@@ -67,7 +66,7 @@ for (const javaScript of [true, false]) {
         assert.deepEqual(describe("/security/reports?page=2", await audit(page)), []);
         if (javaScript && width === 360) {
           await page.screenshot({
-            path: new URL("screenshot-360-reports.png", DOCS).pathname,
+            path: new URL("screenshot-360-reports.png", SHOTS).pathname,
             fullPage: true,
           });
         }

@@ -15,9 +15,8 @@ import assert from "node:assert/strict";
 import type { Browser, Page } from "playwright-core";
 import { demoWith, startApp } from "../support/app.ts";
 import { audit, describe } from "./axe.ts";
-import { launch, recordPosts } from "./chromium.ts";
+import { launch, recordPosts, SHOTS } from "./chromium.ts";
 
-const SHOTS = new URL("../../docs/", import.meta.url);
 const HTMX_RE = /\/static\/htmx\.[0-9a-f]+\.js$/;
 const LAPTOP = new URL("../fixtures/inventory/fry_2017_laptop.json", import.meta.url).pathname;
 const FRY = "user@example.com";
