@@ -71,7 +71,9 @@ export function esc(text: string | number): Html {
 
 /**
  * The template tag of text parts: literal markup with `Html` values (and numbers) in between;
- * `null`, `undefined` and `false` write nothing, an array of `Html` is written joined.
+ * `null`, `undefined` and `false` write nothing, an array of `Html` is written joined. Parts are
+ * appended one by one (no `Array.join`, which copies its parts into one flat string: a device list
+ * nests arrays three deep, and the page is flattened once anyway when it is encoded).
  *
  * @returns the markup
  * @example
@@ -86,8 +88,10 @@ export function markup(strings: TemplateStringsArray, ...values: HtmlValue[]): H
   let out = strings[0]!;
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
-    if (v !== null && v !== undefined && v !== false) {
-      out += typeof v === "object" ? v.join("") : v;
+    if (typeof v === "string") out += v;
+    else if (typeof v === "number") out += v;
+    else if (typeof v === "object" && v !== null) {
+      for (let j = 0; j < v.length; j++) out += v[j];
     }
     out += strings[i + 1]!;
   }
