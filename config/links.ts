@@ -3,7 +3,7 @@
  * inside its `DIRECTIONS` Markdown — must be web links (`https:`, `http:`), or `mailto:` with a
  * mail address inside directions. Anything else (`javascript:`, `data:`, `file:`, a relative
  * path) is refused at start with the key's path, so no page ever carries a link that runs code or
- * leaves the web. The Markdown link grammar is defined here and used by `views/markdown.tsx`.
+ * leaves the web. The Markdown link grammar is defined here and used by `views/markdown.ts`.
  *
  * @module
  */

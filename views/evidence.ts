@@ -61,8 +61,8 @@ function line(text: string): string {
  * ```
  */
 export function evidenceSentences(details: string | undefined): string[] {
-  const text = typeof details === "string" ? details : "";
-  const lines = text.split("\n").map((l) => l.trim()).filter((l) => l !== "");
+  if (typeof details !== "string" || details === "") return [];
+  const lines = details.split("\n").map((l) => l.trim()).filter((l) => l !== "");
   const out: string[] = [];
   for (let i = 0; i < lines.length; i++) {
     const head = HEADED_RE.exec(lines[i]!);

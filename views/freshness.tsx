@@ -8,6 +8,7 @@
 import type { Child } from "hono/jsx";
 import type { SourceError } from "../engine/core/types.ts";
 import { timeAgo } from "./format.ts";
+import { esc, type Html, markup } from "./html.ts";
 
 /** What the age line needs to know about the view. */
 export interface Freshness {
@@ -94,15 +95,28 @@ export function Arrived(props: { children?: Child }): Child {
   return <div class="arrived">{props.children}</div>;
 }
 
-/** "JAMF last heard from it 3 hours ago" for one device card. */
-export function LastHeard(
+/**
+ * "JAMF last heard from it 3 hours ago" for one device card, as HTML text (`views/html.ts`: the
+ * card is text, issue 24). Sources are named by `labels` (`UI.sourceLabels`), else as configured.
+ *
+ * @returns the card's foot paragraph
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * const now = new Date("2026-11-26T12:00:00Z");
+ * assert.equal(
+ *   lastHeard({ lastSync: new Date("2026-11-26T10:00:00Z"), sources: ["jamf"], labels: {}, now }),
+ *   '<p class="foot">jamf last heard from it <time datetime="2026-11-26T10:00:00.000Z">2 hours ago</time></p>',
+ * );
+ * ```
+ */
+export function lastHeard(
   props: { lastSync: Date; sources: readonly string[]; labels: Record<string, string>; now: Date },
-): Child {
+): Html {
   const names = props.sources.map((s) => props.labels[s] ?? s).join(" and ");
-  return (
-    <p class="foot">
-      {names || "Its inventory"} last heard from it{" "}
-      <time datetime={props.lastSync.toISOString()}>{timeAgo(props.lastSync, props.now)}</time>
-    </p>
-  );
+  return markup`<p class="foot">${
+    esc(names || "Its inventory")
+  } last heard from it <time datetime="${esc(props.lastSync.toISOString())}">${
+    esc(timeAgo(props.lastSync, props.now))
+  }</time></p>`;
 }
