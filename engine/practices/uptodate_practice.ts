@@ -22,6 +22,7 @@ import {
   withPolicy,
 } from "./practice_policies.ts";
 import { fillTitle } from "./practice_titles.ts";
+import { DayVerdicts, osFactsKey } from "./day_verdicts.ts";
 import type { DeviceRecord, PracticeData } from "../core/types.ts";
 import { windowsBuild, windowsVersionName } from "../releases/os_names.ts";
 import { isWindowsServer } from "../releases/release_verdicts.ts";
@@ -48,6 +49,8 @@ const OLD_WINDOWS_RE = /^Microsoft Windows [78]/;
  */
 const LONG_TERM_WINDOWS_RE = /^Microsoft Windows 1[01]\b.*\bLTS[BC]\b/i;
 const NEW_WINDOWS_RE = /^Microsoft Windows 1[01]\b/;
+/** A remembered "no verdict" (the practice then reads the record's own evidence). */
+const NONE: unique symbol = Symbol("none");
 
 /** The version to compare: LANDESK reports Windows 10/11 as `6.3` plus a build number. */
 function osVersionOf(record: DeviceRecord, os: string): string | undefined {
@@ -147,28 +150,44 @@ export function uptodateEvaluator(
     };
   }
 
+  /** The static verdict of (os, version), remembered: the same few pairs recur. */
+  function fixedVerdict(os: string, version: string | undefined): Verdict | null {
+    let byVersion = verdicts.get(os);
+    if (byVersion === undefined) {
+      byVersion = new Map();
+      if (remembered < CACHE_LIMIT) verdicts.set(os, byVersion);
+    }
+    let v = byVersion.get(version);
+    if (v === undefined) {
+      v = verdict(os, version);
+      if (remembered < CACHE_LIMIT) {
+        byVersion.set(version, v);
+        remembered++;
+      }
+    }
+    return v;
+  }
+
+  /** The static and the policy verdict combined, its target named; `null`: neither judged. */
+  function judged(record: DeviceRecord, os: string): StaticVerdict | null {
+    const both = withPolicy(fixedVerdict(os, osVersionOf(record, os)), judge(record, os));
+    return both !== null && both.targets?.length ? named(os, both) : both;
+  }
+
+  // Shared by everybody whose device has the same OS facts, today (`day_verdicts.ts`).
+  const shared = new DayVerdicts<StaticVerdict | typeof NONE>(CACHE_LIMIT);
+
   return (record) => {
     const os = record.os;
     if (os) {
-      const version = osVersionOf(record, os);
-      let byVersion = verdicts.get(os);
-      if (byVersion === undefined) {
-        byVersion = new Map();
-        if (remembered < CACHE_LIMIT) verdicts.set(os, byVersion);
+      const memo = shared.of(releases.releases?.snapshot() ?? null, now());
+      const key = memo && osFactsKey(record, os);
+      let one = key === undefined ? undefined : memo!.get(key);
+      if (one === undefined) {
+        one = judged(record, os) ?? NONE;
+        if (key !== undefined) memo!.set(key, one);
       }
-      let v = byVersion.get(version);
-      if (v === undefined) {
-        v = verdict(os, version);
-        if (remembered < CACHE_LIMIT) {
-          byVersion.set(version, v);
-          remembered++;
-        }
-      }
-      const both = withPolicy(v, judge(record, os));
-      if (both !== null) {
-        const one = both.targets?.length ? named(os, both) : both;
-        return inject(record, one.status, one.attrs);
-      }
+      if (one !== NONE) return inject(record, one.status, one.attrs);
     }
     return inject(record, checkExists(record, c.KEY, "warn"));
   };
