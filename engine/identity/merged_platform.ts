@@ -50,6 +50,9 @@ export function settleMergedPlatforms(
         p.config.OK_PLATFORMS?.includes(platform);
       if (!applies) continue;
       const current = (out ?? device).practices;
+      // the status the platform decides is the one evaluating gives: nothing to change
+      const decided = p.platformStatus?.(platform);
+      if (decided !== undefined && decided !== null && decided === current[p.key]?.status) continue;
       const record = { ...device, source: device.sources[0] ?? "merged", practices: current };
       const judged = p.evaluate(record);
       if (judged.status === current[p.key]?.status) continue;

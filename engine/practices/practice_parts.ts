@@ -198,10 +198,19 @@ export function injector(c: PracticeConfig): Inject {
 }
 
 /**
- * The status a record's platform decides on its own: `na` for `NA_PLATFORMS` (and for no platform
- * when `PLATFORM_REQUIRED`), `ok` for `OK_PLATFORMS`, else `null` (the evidence decides).
+ * The status a platform decides on its own: `na` for `NA_PLATFORMS` (and for no platform when
+ * `PLATFORM_REQUIRED`), `ok` for `OK_PLATFORMS`, else `null` (the evidence decides).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * const decide = platformStatus({ NA_PLATFORMS: ["Mac"], OK_PLATFORMS: ["Mac", "Linux"] });
+ * assert.deepEqual(["Mac", "Linux", "iOS"].map(decide), ["na", "ok", null]);
+ * ```
  */
-export function platformOverride(c: PracticeConfig): (record: DeviceRecord) => Status | null {
+export function platformStatus(
+  c: Pick<PracticeConfig, "NA_PLATFORMS" | "OK_PLATFORMS" | "PLATFORM_REQUIRED">,
+): (platform: string | undefined) => Status | null {
   const na = new Set(c.NA_PLATFORMS ?? []);
   const ok = new Set(c.OK_PLATFORMS ?? []);
   const missing = c.PLATFORM_REQUIRED ?? false ? "na" : null;
@@ -209,9 +218,11 @@ export function platformOverride(c: PracticeConfig): (record: DeviceRecord) => S
   const decided = new Map<string, Status>();
   for (const platform of ok) decided.set(platform, "ok");
   for (const platform of na) decided.set(platform, "na"); // `na` wins over `ok`, as before
-  return (record) => {
-    const platform = record.platform;
-    if (!platform) return missing;
-    return decided.get(platform) ?? null;
-  };
+  return (platform) => platform ? decided.get(platform) ?? null : missing;
+}
+
+/** {@link platformStatus} of a record's platform. */
+export function platformOverride(c: PracticeConfig): (record: DeviceRecord) => Status | null {
+  const decide = platformStatus(c);
+  return (record) => decide(record.platform);
 }

@@ -13,10 +13,10 @@ import {
   type PracticeType,
   practiceType,
 } from "./practice_config.ts";
-import { checkExists, injector, platformOverride } from "./practice_parts.ts";
+import { checkExists, injector, platformOverride, platformStatus } from "./practice_parts.ts";
 import type { ReleaseOptions } from "./practice_policies.ts";
 import { installedSoftwareEvaluator } from "./software_practice.ts";
-import type { DeviceRecord, PracticeData } from "../core/types.ts";
+import type { DeviceRecord, PracticeData, Status } from "../core/types.ts";
 import { evaluatingRecord } from "./title_filler.ts";
 import { uptodateEvaluator } from "./uptodate_practice.ts";
 
@@ -30,6 +30,12 @@ export interface Practice {
   readonly config: PracticeConfig;
   /** The practice data for `record` (a new object; the record is not changed). */
   evaluate(record: DeviceRecord): PracticeData;
+  /**
+   * The status `evaluate` gives every record of a platform whatever its evidence (`NA_PLATFORMS`,
+   * `OK_PLATFORMS`, `PLATFORM_REQUIRED`; `null`: the evidence decides). Absent for a type that
+   * does not honour them (`uptodate`).
+   */
+  readonly platformStatus?: (platform: string | undefined) => Status | null;
 }
 
 /** The enabled practices, in order. */
@@ -91,7 +97,9 @@ export function buildPracticeSet(
       : type === "installed_software"
       ? installedSoftwareEvaluator(c)
       : keyExistence(c);
-    return { name, key: c.KEY, type, config: c, evaluate };
+    return type === "uptodate"
+      ? { name, key: c.KEY, type, config: c, evaluate }
+      : { name, key: c.KEY, type, config: c, evaluate, platformStatus: platformStatus(c) };
   });
 }
 

@@ -63,6 +63,8 @@ export function readThroughHistory(
         if (row === undefined || !statusUnchanged(row, o)) return record();
         began.set(key, row.since);
       }
+      // every row read was observed again (`began` holds only keys of `known`): all shown
+      if (began.size === known.size) return Promise.resolve(began);
       // a device the person's list still names but this view no longer shows: record the list
       const shown = new Set(observations.map((o) => o.device));
       for (const key of known.keys()) {

@@ -46,24 +46,33 @@ export function statusUnchanged(
   row: { status: unknown; seenAt: Date | number },
   o: StatusObservation,
 ): boolean {
-  return row.status === o.status && o.since.getTime() - Number(row.seenAt) < SEEN_REFRESH_MS;
+  const seen = typeof row.seenAt === "number" ? row.seenAt : row.seenAt.getTime();
+  return row.status === o.status && o.since.getTime() - seen < SEEN_REFRESH_MS;
 }
-
-/** The statuses a history is kept for; `unknown` and `na` say nothing about a change. */
-const OBSERVED = new Set(["warn", "nudge", "ok"]);
 
 /**
  * What every device's practices look like now, for `store.observe()`: `warn`, `nudge` and `ok`
  * only — a practice that turns `unknown` (the source stopped saying) keeps its history.
  */
 export function observations(devices: readonly MergedDevice[], now: Date): StatusObservation[] {
+  return observationsOf(devices, devices.map(deviceKey), now);
+}
+
+/** {@link observations} with each device's key already known (`keys[i]` of `devices[i]`). */
+function observationsOf(
+  devices: readonly MergedDevice[],
+  keys: readonly (string | null)[],
+  now: Date,
+): StatusObservation[] {
   const out: StatusObservation[] = [];
-  for (const d of devices) {
-    const device = deviceKey(d);
-    if (device === null) continue;
-    for (const [practice, p] of Object.entries(d.practices)) {
-      if (p.status !== undefined && OBSERVED.has(p.status)) {
-        out.push({ device, practice, status: p.status, since: now });
+  for (let i = 0; i < devices.length; i++) {
+    const device = keys[i];
+    if (device === null || device === undefined) continue;
+    const practices = devices[i]!.practices;
+    for (const practice in practices) {
+      const status = practices[practice]!.status;
+      if (status === "warn" || status === "nudge" || status === "ok") {
+        out.push({ device, practice, status, since: now });
       }
     }
   }
@@ -192,7 +201,8 @@ export async function withSince(
   devices: MergedDevice[],
   options: SinceOptions,
 ): Promise<MergedDevice[]> {
-  const obs = observations(devices, options.seenAt ?? options.now);
+  const keys = devices.map(deviceKey);
+  const obs = observationsOf(devices, keys, options.seenAt ?? options.now);
   if (obs.length === 0) return devices;
   let began: Map<string, Date>;
   try {
@@ -203,11 +213,12 @@ export async function withSince(
   }
   // the history answered nothing (a failed batch write): no copies (issue 25: CPU, garbage)
   if (began.size === 0) return devices;
-  return devices.map((d) => {
-    const key = deviceKey(d);
+  return devices.map((d, i) => {
+    const key = keys[i]!;
     if (key === null) return d;
     const practices: Record<string, PracticeData> = {};
-    for (const [name, p] of Object.entries(d.practices)) {
+    for (const name in d.practices) {
+      const p = d.practices[name]!;
       // showSince() keeps any other status as it is: no look-up, spans or options for it
       if (p.status !== "warn" && p.status !== "nudge") {
         practices[name] = p;
