@@ -1,10 +1,18 @@
 /**
  * The snapshot body codec: tagged dates come back as `Date`s and nothing else changes — the same
- * outcome as decoding with a `JSON.parse` reviver, which the codec no longer uses (speed).
+ * outcome as decoding with a `JSON.parse` reviver, which the codec no longer uses (speed); the
+ * body's version 2 (marked dates, issue 24) keeps every value, and version 1 bodies still read.
  */
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { decodeTagged, encodeTagged } from "../../plugins/stores/snapshot_codec.ts";
+import {
+  decodeMarked,
+  decodeSnapshot,
+  decodeTagged,
+  encodeMarked,
+  encodeSnapshotBody,
+  encodeTagged,
+} from "../../plugins/stores/snapshot_codec.ts";
 
 /** The former decoder, kept as the reference: a reviver turning `{"$date": s}` into a Date. */
 function byReviver(text: string): unknown {
@@ -80,4 +88,53 @@ Deno.test("the decoder agrees with the reviver it replaced on any JSON with and 
     }),
     { numRuns: 500 },
   );
+});
+
+Deno.test("version 2: dates anywhere come back as Dates, strings (those beginning with U+0001 too) as written", () => {
+  const value = fc.letrec((tie) => ({
+    node: fc.oneof(
+      { depthSize: "small" },
+      fc.jsonValue({ maxDepth: 1 }),
+      fc.date({ noInvalidDate: true }),
+      fc.string().map((s) => `\u0001${s}`),
+      fc.constantFrom("\u0001d0", "\u0001s", "\u0001", "d0"),
+      fc.array(tie("node"), { maxLength: 4 }),
+      fc.dictionary(fc.oneof(fc.string(), fc.constant("__proto__")), tie("node"), { maxKeys: 4 }),
+    ),
+  })).node;
+  fc.assert(
+    fc.property(value, (v) => {
+      // what version 1 kept of the same value (JSON drops undefined, writes -0 as 0)
+      assert.deepEqual(decodeMarked(encodeMarked(v)), byReviver(encodeTagged(v)));
+    }),
+    { numRuns: 500 },
+  );
+  const at = new Date("2026-11-26T12:00:00.000Z");
+  assert.deepEqual(
+    decodeMarked(encodeMarked({ at, list: [at, "\u0001d1", "2026-11-26"], __proto__x: "\u0001" })),
+    { at, list: [at, "\u0001d1", "2026-11-26"], __proto__x: "\u0001" },
+  );
+  assert.ok(
+    Number.isNaN(decodeMarked<{ d: Date }>(encodeMarked({ d: new Date(NaN) })).d.getTime()),
+  );
+});
+
+Deno.test("a snapshot body is written in version 2 and bodies of both versions read the same", () => {
+  const at = new Date("2026-11-26T12:00:00.000Z");
+  const snapshot = {
+    email: "fry@example.com",
+    collectedAt: at,
+    devices: {
+      items: [{ source: "jamf", last_sync: at, name: "\u0001odd", practices: {} }],
+      errors: [],
+    },
+    accounts: null,
+    events: null,
+    failedRefresh: { at, errors: [] },
+  };
+  const body = encodeSnapshotBody(snapshot);
+  assert.equal(body.slice(0, 1), "2");
+  const { email: _e, collectedAt: _c, ...rest } = snapshot;
+  assert.deepEqual(decodeSnapshot("fry@example.com", at, body), snapshot);
+  assert.deepEqual(decodeSnapshot("fry@example.com", at, encodeTagged(rest)), snapshot);
 });

@@ -1,4 +1,6 @@
 import assert from "node:assert/strict";
+import { DatabaseSync } from "node:sqlite";
+import { encodeTagged } from "../../plugins/stores/snapshot_codec.ts";
 import { silentLogger } from "../../config/log.ts";
 import { createSqliteStore } from "../../plugins/stores/sqlite.ts";
 import { snapshotOf } from "./snapshot_contract.ts";
@@ -62,4 +64,33 @@ Deno.test("putSnapshots() saves several people in one call, each as putSnapshot(
   } finally {
     await store.close();
   }
+});
+
+Deno.test('a snapshot stored before issue 24 (dates as {"$date": …}) still reads, and is rewritten in version 2', async () => {
+  await inTempDir(async (dir) => {
+    const path = `${dir}/stethoscope.db`;
+    const snapshot = snapshotOf("fry@example.com", at(0));
+    const store = await createSqliteStore({ path, log: silentLogger });
+    try {
+      // the row as the store wrote it before: version 1's tagged dates
+      const { email: _e, collectedAt: _c, ...body } = snapshot;
+      const db = new DatabaseSync(path);
+      db.prepare("INSERT INTO snapshots (email, collected_at, seen_at, body) VALUES (?, ?, ?, ?)")
+        .run("fry@example.com", at(0).getTime(), at(0).getTime(), encodeTagged(body));
+      db.close();
+      assert.deepEqual(await store.snapshots.snapshot("fry@example.com"), {
+        ...snapshot,
+        seenAt: at(0),
+      });
+      await store.snapshots.putSnapshot(snapshotOf("fry@example.com", at(1)));
+      const row = new DatabaseSync(path).prepare("SELECT body FROM snapshots").get();
+      assert.equal(String(row?.body).slice(0, 30), '2{"devices":{"items":[{"source');
+      assert.deepEqual(await store.snapshots.snapshot("fry@example.com"), {
+        ...snapshotOf("fry@example.com", at(1)),
+        seenAt: at(1),
+      });
+    } finally {
+      await store.close();
+    }
+  });
 });
