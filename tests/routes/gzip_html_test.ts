@@ -6,8 +6,8 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { gunzipSync } from "node:zlib";
-import { prefersGzip } from "../../routes/rendering/gzip_html.ts";
+import { gunzipSync, gzipSync } from "node:zlib";
+import { gzipText, prefersGzip, REUSES_GZIP } from "../../routes/rendering/gzip_html.ts";
 import { startApp } from "../support/app.ts";
 
 /** The page with its per-response CSP nonce blanked, to compare two responses. */
@@ -56,5 +56,24 @@ Deno.test("prefersGzip() is true exactly when the compress middleware would choo
   }
   for (const no of [undefined, "", "identity", "*", "gzip;q=0.9", "deflate", "x-gzip"]) {
     assert.equal(prefersGzip(no), false, String(no));
+  }
+});
+
+Deno.test("gzipText() gives gzipSync's level-1 bytes for page after page, each its own text", () => {
+  // the reused zlib handle and the scratch buffers: a large page, then smaller ones, then large
+  assert.equal(REUSES_GZIP, true); // node:zlib's handle as this Deno has it (else gzipSync per page)
+  const pages = [
+    "<li>Install macOS 15.7.7 · due by 1 June — ✓</li>".repeat(700), // 33 KB, two-byte string
+    "<p>Checked just now</p>".repeat(60),
+    "<p>Dismissed “Stethoscope”.</p>".repeat(300),
+    "x".repeat(70_000),
+  ];
+  for (const page of pages) {
+    const zipped = gzipText(page);
+    assert.deepEqual(
+      zipped,
+      new Uint8Array(gzipSync(new TextEncoder().encode(page), { level: 1 })),
+    );
+    assert.equal(new TextDecoder().decode(gunzipSync(zipped)), page);
   }
 });
