@@ -6,11 +6,11 @@
  *
  * @module
  */
-import type { Child } from "hono/jsx";
 import { eventAnswerKey } from "../engine/core/answer_keys.ts";
 import type { AccessEvent } from "../engine/core/types.ts";
 import { shortTime } from "./format.ts";
-import { CsrfField, NotMeNextSteps } from "./notifications.tsx";
+import { esc, type Html, markup } from "./html.ts";
+import { csrfField, notMeNextSteps } from "./notifications.tsx";
 import { sourceLabel } from "./source_label.ts";
 
 /**
@@ -81,60 +81,60 @@ export function whereFrom(e: AccessEvent): string {
   return parts.join(" · ") || "Unknown place";
 }
 
-function Answer(
-  props: {
-    e: AccessEvent;
-    answer: string | undefined;
-    csrf: string | undefined;
-    resetLink: string | undefined;
-    contact: string;
-    readOnly: boolean;
-  },
-): Child {
-  if (props.readOnly) {
-    return (
-      <p class="muted">
-        {props.answer === "no"
-          ? "They reported this sign-in as not them."
-          : props.answer !== undefined
-          ? "They confirmed this was them."
-          : "Not answered."}
-      </p>
-    );
-  }
-  const key = eventAnswerKey(props.e);
-  const action = `/notifications/${encodeURIComponent(key)}/feedback`;
-  const button = (value: "yes" | "no", label: string) => (
-    <form method="post" action={action}>
-      <CsrfField token={props.csrf} />
-      <input type="hidden" name="notes" value="" />
-      <button type="submit" name="feedback" value={value} class={value === "no" ? "danger" : ""}>
-        {label}
-      </button>
-    </form>
-  );
-  if (props.answer === "no") {
-    return (
-      <>
-        <p class="crit">You reported this sign-in as not you.</p>
-        <NotMeNextSteps resetLink={props.resetLink} contact={props.contact} />
-        {button("yes", "It was me after all")}
-      </>
-    );
-  }
-  if (props.answer !== undefined) {
-    return (
-      <>
-        <p class="done">You confirmed this was you.</p>
-        {button("no", "It wasn't me")}
-      </>
-    );
-  }
-  return button("no", "This wasn't me");
+/** What a sign-in's answer part needs besides the event. */
+interface AnswerContext {
+  csrf: string | undefined;
+  resetLink: string | undefined;
+  contact: string;
+  readOnly: boolean;
 }
 
-/** The list of sign-ins (the caller handles the empty case). */
-export function Activity(
+/** A one-button form answering whether a sign-in was the person. */
+function answerButton(action: Html, csrf: string | undefined, value: "yes" | "no", label: string) {
+  return markup`<form method="post" action="${action}">${
+    csrfField(csrf)
+  }<input type="hidden" name="notes" value=""><button type="submit" name="feedback" value="${
+    esc(value)
+  }" class="${value === "no" ? markup`danger` : null}">${esc(label)}</button></form>`;
+}
+
+/** A sign-in's answer: the buttons, the answer given (and what next), or, read-only, the answer. */
+function answer(key: string, given: string | undefined, ctx: AnswerContext): Html {
+  if (ctx.readOnly) {
+    return markup`<p class="muted">${
+      esc(
+        given === "no"
+          ? "They reported this sign-in as not them."
+          : given !== undefined
+          ? "They confirmed this was them."
+          : "Not answered.",
+      )
+    }</p>`;
+  }
+  const action = esc(`/notifications/${encodeURIComponent(key)}/feedback`);
+  if (given === "no") {
+    return markup`<p class="crit">You reported this sign-in as not you.</p>${
+      notMeNextSteps({ resetLink: ctx.resetLink, contact: ctx.contact })
+    }${answerButton(action, ctx.csrf, "yes", "It was me after all")}`;
+  }
+  if (given !== undefined) {
+    return markup`<p class="done">You confirmed this was you.</p>${
+      answerButton(action, ctx.csrf, "no", "It wasn't me")
+    }`;
+  }
+  return answerButton(action, ctx.csrf, "no", "This wasn't me");
+}
+
+/**
+ * The list of sign-ins as text (the caller handles the empty case), newest first as given, each
+ * with its answer.
+ *
+ * @param props the view's events, `UI.sourceLabels`, the person's answers by answer key, their
+ *   token, the clock and `UI.timeZone`, the reset link and contact, and `readOnly` (look-up mode:
+ *   the person's answers in the third person, without their buttons)
+ * @returns `<ol class="signins">…</ol>`
+ */
+export function activity(
   props: {
     events: readonly AccessEvent[];
     labels: Record<string, string>;
@@ -144,42 +144,26 @@ export function Activity(
     timeZone: string;
     resetLink?: string | undefined;
     contact: string;
-    /** Look-up mode: the person's answers in the third person, without their buttons. */
     readOnly?: boolean;
   },
-): Child {
-  return (
-    <ol class="signins">
-      {props.events.map((e) => {
-        const key = eventAnswerKey(e);
-        return (
-          <li
-            class={`panel signin${e.success ? "" : " failed"}`}
-            id={eventDomId(key)}
-            tabindex={-1}
-          >
-            <p class="what">
-              <strong>{describeEvent(e, props.labels)}</strong>
-            </p>
-            <p class="when">
-              <time datetime={e.timestamp.toISOString()}>
-                {shortTime(e.timestamp, { now: props.now, timeZone: props.timeZone })}
-              </time>
-            </p>
-            <p class="where">{whereFrom(e)}</p>
-            <div class="answer">
-              <Answer
-                e={e}
-                answer={props.answers.get(key)}
-                csrf={props.csrf}
-                resetLink={props.resetLink}
-                contact={props.contact}
-                readOnly={props.readOnly ?? false}
-              />
-            </div>
-          </li>
-        );
-      })}
-    </ol>
-  );
+): Html {
+  const ctx: AnswerContext = {
+    csrf: props.csrf,
+    resetLink: props.resetLink,
+    contact: props.contact,
+    readOnly: props.readOnly ?? false,
+  };
+  const items = props.events.map((e) => {
+    const key = eventAnswerKey(e);
+    return markup`<li class="${
+      e.success ? markup`panel signin` : markup`panel signin failed`
+    }" id="${esc(eventDomId(key))}" tabindex="-1"><p class="what"><strong>${
+      esc(describeEvent(e, props.labels))
+    }</strong></p><p class="when"><time datetime="${esc(e.timestamp.toISOString())}">${
+      esc(shortTime(e.timestamp, { now: props.now, timeZone: props.timeZone }))
+    }</time></p><p class="where">${esc(whereFrom(e))}</p><div class="answer">${
+      answer(key, props.answers.get(key), ctx)
+    }</div></li>`;
+  });
+  return markup`<ol class="signins">${items}</ol>`;
 }

@@ -7,6 +7,7 @@
  */
 import type { Child } from "hono/jsx";
 import type { UiConfig } from "../config/schema.ts";
+import { asChild, esc, type Html, markup } from "./html.ts";
 
 /** Who a page is about: the signed-in person ("your") or someone a privileged person looks up. */
 export interface Whose {
@@ -28,49 +29,56 @@ export function possessive(whose: Whose, capital = false): string {
   return capital ? word.charAt(0).toUpperCase() + word.slice(1) : word;
 }
 
+/** What {@link emptyState} says it about. */
+export interface EmptyStateProps {
+  /** The list's name in the sentence ("devices", "accounts", "sign-ins"). */
+  what: string;
+  whose: Whose;
+  /** Labels of the sources that failed. */
+  failed: readonly string[];
+  /** Labels of the sources asked. */
+  asked: readonly string[];
+  ui: UiConfig;
+}
+
 /**
  * What a page says when a list came back empty: names the sources that failed (and says the list
  * may be incomplete and when to try again), or the sources that were asked and found nothing.
+ * As text (`views/html.ts`).
+ *
+ * @param props the list's name, whose it is, the sources failed and asked, the UI settings
+ * @param help what the person can do to get listed (shown when nothing failed)
+ * @returns the panel
  */
-export function EmptyState(
-  props: {
-    what: string;
-    whose: Whose;
-    failed: readonly string[];
-    asked: readonly string[];
-    ui: UiConfig;
-    /** What the person can do to get listed (shown when nothing failed). */
-    help?: Child;
-  },
-): Child {
+export function emptyState(props: EmptyStateProps, help?: Html): Html {
   const { whose, ui } = props;
+  const what = esc(props.what);
   if (props.failed.length > 0) {
-    return (
-      <div class="panel banner" role="status">
-        <p>
-          <strong>We could not list {possessive(whose)} {props.what} right now.</strong>{" "}
-          {props.failed.join(", ")}{" "}
-          did not answer in time or answered with an error, so this list may be incomplete.
-        </p>
-        <p>Try again in a few minutes. If it keeps happening, email {ui.contactEmail}.</p>
-      </div>
-    );
+    return markup`<div class="panel banner" role="status"><p><strong>We could not list ${
+      esc(possessive(whose))
+    } ${what} right now.</strong> ${
+      esc(props.failed.join(", "))
+    } did not answer in time or answered with an error, so this list may be incomplete.</p><p>Try again in a few minutes. If it keeps happening, email ${
+      esc(ui.contactEmail)
+    }.</p></div>`;
   }
-  return (
-    <div class="panel">
-      <p>
-        {props.asked.length > 0
-          ? (
-            <>
-              We asked {listing(props.asked)}:{" "}
-              {props.asked.length === 1 ? "it lists no" : "none of them lists any"} {props.what} for
-              {" "}
-              <strong>{whose.email}</strong>.
-            </>
-          )
-          : <>No source of {props.what} is set up, so none can be listed.</>}
-      </p>
-      {props.help}
-    </div>
-  );
+  const said = props.asked.length > 0
+    ? markup`We asked ${esc(listing(props.asked))}: ${
+      esc(props.asked.length === 1 ? "it lists no" : "none of them lists any")
+    } ${what} for <strong>${esc(whose.email)}</strong>.`
+    : markup`No source of ${what} is set up, so none can be listed.`;
+  return markup`<div class="panel"><p>${said}</p>${help}</div>`;
+}
+
+/** {@link emptyState} as a JSX component (the Devices page), `help` any JSX without async parts. */
+export function EmptyState(props: EmptyStateProps & { help?: Child }): Child {
+  const help = props.help === undefined ? undefined : syncText(props.help);
+  return asChild(emptyState(props, help));
+}
+
+/** A JSX child rendered to text at once; it must not be asynchronous. */
+function syncText(child: Child): Html {
+  const text: unknown = (<>{child}</>).toString();
+  if (text instanceof Promise) throw new TypeError("Cannot render an asynchronous child as text");
+  return String(text) as Html;
 }

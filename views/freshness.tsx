@@ -8,7 +8,7 @@
 import type { Child } from "hono/jsx";
 import type { SourceError } from "../engine/core/types.ts";
 import { timeAgo } from "./format.ts";
-import { esc, type Html, markup } from "./html.ts";
+import { attr, esc, type Html, markup } from "./html.ts";
 
 /** What the age line needs to know about the view. */
 export interface Freshness {
@@ -20,74 +20,71 @@ export interface Freshness {
   failedRefresh?: { at: Date; errors: SourceError[] } | undefined;
 }
 
+/** What {@link checkedAge} shows. */
+export interface CheckedAgeProps {
+  view: Freshness;
+  now: Date;
+  csrf: string | undefined;
+  /** Where "Check again" returns to (the current page). */
+  back: string;
+  labels: Record<string, string>;
+  oob?: boolean;
+}
+
 /**
  * "Checked 2 hours ago. Checking again now…" (a refresh runs), or "… Queued to check again…"
  * (it waits for the inventories' budget, issue 24), and the "Check again" form (a plain POST that
- * works without JavaScript; the server limits how often per person).
+ * works without JavaScript; the server limits how often per person). As text (`views/html.ts`):
+ * every person page shows it on every view.
+ *
+ * @param props the view's freshness, the clock, the person's token (none in look-up mode: no
+ *   "Check again"), the page to return to, `UI.sourceLabels`, and whether it is swapped out of band
+ * @returns `<div id="checked-age" …>`
  */
-export function CheckedAge(
-  props: {
-    view: Freshness;
-    now: Date;
-    csrf: string | undefined;
-    /** Where "Check again" returns to (the current page). */
-    back: string;
-    labels: Record<string, string>;
-    oob?: boolean;
-  },
-): Child {
+export function checkedAge(props: CheckedAgeProps): Html {
   const { view } = props;
   const failed = view.failedRefresh;
   const failedNames = failed
     ? [...new Set(failed.errors.map((e) => props.labels[e.source] ?? e.source))].join(", ")
     : "";
-  return (
-    <div
-      id="checked-age"
-      class="checked muted"
-      hx-swap-oob={props.oob ? "true" : undefined}
-    >
-      <span>
-        Checked{" "}
-        <time datetime={view.collectedAt.toISOString()}>
-          {timeAgo(view.collectedAt, props.now)}
-        </time>
-        {view.refreshing && <>. Checking again now; the page shows the answer when it comes.</>}
-        {view.refreshQueued && (
-          <>
-            . Queued to check again: the inventories are busy, so this page shows the newest answer
-            we have.
-          </>
-        )}
-      </span>
-      {failed && (
-        <span role="status">
-          We tried again {timeAgo(failed.at, props.now)} but {failedNames}{" "}
-          did not answer, so you see what they said before.
-        </span>
-      )}
-      {props.csrf && (
-        <form method="post" action={`/check-again`} class="inline">
-          <input type="hidden" name="_csrf_token" value={props.csrf} />
-          <input type="hidden" name="next" value={props.back} />
-          <button type="submit" class="linkish">Check again</button>
-        </form>
-      )}
-    </div>
-  );
+  return markup`<div id="checked-age" class="checked muted"${
+    attr("hx-swap-oob", props.oob ? "true" : undefined)
+  }><span>Checked <time datetime="${esc(view.collectedAt.toISOString())}">${
+    esc(timeAgo(view.collectedAt, props.now))
+  }</time>${
+    view.refreshing ? markup`. Checking again now; the page shows the answer when it comes.` : null
+  }${
+    view.refreshQueued
+      ? markup`. Queued to check again: the inventories are busy, so this page shows the newest answer we have.`
+      : null
+  }</span>${
+    failed
+      ? markup`<span role="status">We tried again ${esc(timeAgo(failed.at, props.now))} but ${
+        esc(failedNames)
+      } did not answer, so you see what they said before.</span>`
+      : null
+  }${
+    props.csrf
+      ? markup`<form method="post" action="/check-again" class="inline"><input type="hidden" name="_csrf_token" value="${
+        esc(props.csrf)
+      }"><input type="hidden" name="next" value="${
+        esc(props.back)
+      }"><button type="submit" class="linkish">Check again</button></form>`
+      : null
+  }</div>`;
 }
 
 /**
  * The status line a first view streams at once, naming the inventories being asked. The CSS
  * hides it once the content after it has arrived (`.asking:has(~ .arrived)`).
+ *
+ * @param names the display names of the sources asked
+ * @returns `<p class="asking panel" role="status">…</p>`
  */
-export function AskingSources(props: { names: readonly string[] }): Child {
-  const names = props.names.length > 0 ? props.names.join(", ") : "the inventories";
-  return (
-    <p class="asking panel" role="status">
-      Asking {names} about your devices. This can take a few seconds the first time.
-    </p>
-  );
+export function askingSources(names: readonly string[]): Html {
+  return markup`<p class="asking panel" role="status">Asking ${
+    esc(names.length > 0 ? names.join(", ") : "the inventories")
+  } about your devices. This can take a few seconds the first time.</p>`;
 }
 
 /** Marks the content that follows a streamed status line (see {@link AskingSources}). */

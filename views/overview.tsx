@@ -20,7 +20,8 @@ import {
 } from "../engine/view/todo.ts";
 import { possessive, type Whose } from "./empty_state.tsx";
 import { dayAndMonth, plural } from "./format.ts";
-import { NotificationCard } from "./notifications.tsx";
+import { asChild, attr, esc, type Html, markup } from "./html.ts";
+import { notificationCard } from "./notifications.tsx";
 import { personHref } from "./person_link.ts";
 import { SEVERITY_CLASS, SEVERITY_ICON } from "./severity_class.ts";
 
@@ -63,163 +64,152 @@ export function todoSummary(list: Pick<TodoList, "byLevel">): string {
     : `${counted.join(", ")}.`;
 }
 
-/** The counts that change when an alert is dismissed or answered, each with a stable id. */
-export function TodoCounts(
-  props: { list: TodoList; whose: Whose; oob?: boolean },
-): Child {
-  const oob = props.oob ? "true" : undefined;
-  return (
-    <>
-      <p class="lead" id="todo-summary" hx-swap-oob={oob}>
-        {possessive(props.whose, true)} to-do list: {todoSummary(props.list)}
-      </p>
-      {TODO_LEVELS.map((l) => (
-        <span id={`todo-${LEVEL_LOOK[l].cls}-n`} hx-swap-oob={oob}>
-          {props.list.byLevel[l].shown}
-        </span>
-      ))}
-    </>
+/**
+ * The counts that change when an alert is dismissed or answered, each with a stable id: the
+ * summary line and each level's count, as text.
+ *
+ * @param props the to-do list, whose it is, and whether they are swapped out of band
+ * @returns `<p id="todo-summary">` and one `<span id="todo-<level>-n">` per level
+ */
+export function todoCounts(props: { list: TodoList; whose: Whose; oob?: boolean }): Html {
+  const oob = attr("hx-swap-oob", props.oob ? "true" : undefined);
+  const counts = TODO_LEVELS.map((l) =>
+    markup`<span id="todo-${esc(LEVEL_LOOK[l].cls)}-n"${oob}>${props.list.byLevel[l].shown}</span>`
   );
+  return markup`<p class="lead" id="todo-summary"${oob}>${
+    esc(`${possessive(props.whose, true)} to-do list: ${todoSummary(props.list)}`)
+  }</p>${counts}`;
 }
 
-function Due(props: { item: TodoItem; now: Date }): Child {
-  const { deadline } = props.item;
+/** {@link todoCounts} as a JSX child (the answers' fragments). */
+export function TodoCounts(props: { list: TodoList; whose: Whose; oob?: boolean }): Child {
+  return asChild(todoCounts(props));
+}
+
+/** "due by 12 March" or "was due by …" beside an item, unless its title says it already. */
+function due(item: TodoItem, now: Date): Html | null {
+  const { deadline } = item;
   // An update item's title already says its target's deadline ("Install macOS 15.7.7 by …").
-  if (deadline === undefined || (props.item.kind === "practice" && props.item.target?.by)) {
-    return null;
+  if (deadline === undefined || (item.kind === "practice" && item.target?.by)) return null;
+  const past = deadline.getTime() < now.getTime();
+  return markup`<span class="${past ? markup`due crit` : markup`due`}">${
+    esc(`${past ? "was due" : "due"} by ${dayAndMonth(deadline)}`)
+  }</span>`;
+}
+
+/** What each item of the list is rendered with. */
+interface ItemContext {
+  now: Date;
+  csrf: string | undefined;
+  ui: UiConfig;
+  /** The looked-up person (look-up mode: links keep them, alerts are read-only). */
+  lookedUp: string | undefined;
+  /** The alert just dismissed without JavaScript, told where it was (`?dismissed=`). */
+  dismissed: string | undefined;
+}
+
+/** An alert's card in the list: alone, or under the practice item it is about. */
+function card(item: TodoItem, n: Notification, state: AlertState, ctx: ItemContext): Html {
+  return notificationCard({
+    n,
+    state,
+    now: ctx.now,
+    csrf: ctx.csrf,
+    resetLink: ctx.ui.passwordResetLink,
+    contact: ctx.ui.contactEmail,
+    readOnly: ctx.lookedUp !== undefined,
+    ...(item.kind === "practice"
+      ? { fixHref: personHref(item.href, ctx.lookedUp), stillToDo: item.title }
+      : {}),
+    focus: state.dismissed && n.id === ctx.dismissed,
+  });
+}
+
+/** One item of the to-do list. */
+function item(item: TodoItem, ctx: ItemContext): Html {
+  if (item.kind === "alert") {
+    return markup`<li class="todo-alert">${card(item, item.alert, item.state, ctx)}</li>`;
   }
-  const past = deadline.getTime() < props.now.getTime();
-  return (
-    <span class={past ? "due crit" : "due"}>
-      {past ? `was due by ${dayAndMonth(deadline)}` : `due by ${dayAndMonth(deadline)}`}
-    </span>
-  );
-}
-
-function Item(
-  props: {
-    item: TodoItem;
-    now: Date;
-    csrf: string | undefined;
-    ui: UiConfig;
-    /** The looked-up person (look-up mode: links keep them, alerts are read-only). */
-    lookedUp: string | undefined;
-    /** The alert just dismissed without JavaScript, told where it was (`?dismissed=`). */
-    dismissed: string | undefined;
-  },
-) {
-  const { item } = props;
-  const card = (n: Notification, state: AlertState) => (
-    <NotificationCard
-      n={n}
-      state={state}
-      now={props.now}
-      csrf={props.csrf}
-      resetLink={props.ui.passwordResetLink}
-      contact={props.ui.contactEmail}
-      readOnly={props.lookedUp !== undefined}
-      {...(item.kind === "practice"
-        ? { fixHref: personHref(item.href, props.lookedUp), stillToDo: item.title }
-        : {})}
-      focus={state.dismissed && n.id === props.dismissed}
-    />
-  );
-  if (item.kind === "alert") return <li class="todo-alert">{card(item.alert, item.state)}</li>;
   const lk = LEVEL_LOOK[item.level];
-  return (
-    <li class={`todo ${lk.cls}`}>
-      <span class={`icon ${lk.cls}`} aria-hidden="true">{lk.icon}</span>
-      <a href={personHref(item.href, props.lookedUp)}>{item.title}</a>
-      <span class="where">
-        {item.where}
-        <Due item={item} now={props.now} />
-      </span>
-      {item.kind === "practice" &&
-        item.alerts
-          .filter((a) => !a.state.dismissed || a.alert.id === props.dismissed)
-          .map((a) => card(a.alert, a.state))}
-    </li>
-  );
+  const cls = esc(lk.cls);
+  const alerts = item.kind === "practice"
+    ? item.alerts
+      .filter((a) => !a.state.dismissed || a.alert.id === ctx.dismissed)
+      .map((a) => card(item, a.alert, a.state, ctx))
+    : null;
+  return markup`<li class="todo ${cls}"><span class="icon ${cls}" aria-hidden="true">${
+    esc(lk.icon)
+  }</span><a href="${esc(personHref(item.href, ctx.lookedUp))}">${
+    esc(item.title)
+  }</a><span class="where">${esc(item.where)}${due(item, ctx.now)}</span>${alerts}</li>`;
 }
 
-/** The overview body. */
-export function Overview(
+/** What the Overview says when the list is empty (never "all good" with no device listed). */
+function nothingToDo(deviceCount: number, whose: Whose, devices: string): Html {
+  const said = deviceCount > 0
+    ? markup`Nothing to do: every device and account we know of follows every practice, and there are no alerts. Now is a good time to <a href="${
+      esc(devices)
+    }">${esc(`look over ${possessive(whose)} devices`)}</a>.`
+    : markup`Nothing to do, but no device is listed for ${
+      esc(whose.self ? "you" : "them")
+    } yet: <a href="${esc(devices)}">see which systems were asked and how to get one listed</a>.`;
+  return markup`<div class="panel"><p>${said}</p></div>`;
+}
+
+/** One level's section: heading with its count, the stale devices' note, the items. */
+function group(level: TodoLevel, items: readonly TodoItem[], whose: Whose, ctx: ItemContext) {
+  const cls = esc(LEVEL_LOOK[level].cls);
+  const note = level === "stale"
+    ? markup`<p class="muted">No inventory has heard from these devices for a long time. If one is no longer${
+      esc(whose.self ? " yours" : " theirs")
+    }, tell ${esc(ctx.ui.contactEmail)} so it can be taken off the list.</p>`
+    : null;
+  return markup`<section class="todo-group lvl-${cls}" aria-labelledby="todo-${cls}"><h2 id="todo-${cls}">${
+    esc(LEVEL_LOOK[level].heading)
+  } (<span id="todo-${cls}-n">${items.length}</span>)</h2>${note}<ul class="todo-list">${
+    items.map((i) => item(i, ctx))
+  }</ul></section>`;
+}
+
+/**
+ * The Overview's body as text: its heading, the summary line (or what an empty list means), and
+ * the to-do list by level, most urgent first.
+ *
+ * @param props the to-do list, how many devices are listed, whose page it is, the clock, the
+ *   person's token, the UI settings and the alert just dismissed (`?dismissed=`: if it sat under
+ *   an item, the status line htmx would have shown takes its place and the focus)
+ * @returns the body
+ */
+export function overview(
   props: {
     list: TodoList;
-    /** How many devices are listed (an empty list with no devices is not "all good"). */
     deviceCount: number;
     whose: Whose;
     now: Date;
     csrf: string | undefined;
     ui: UiConfig;
-    /**
-     * The id of the alert just dismissed by a plain form post (the redirect's `?dismissed=`): if
-     * it sat under an item, the status line htmx would have shown takes its place and the focus.
-     */
     dismissed?: string | undefined;
   },
-): Child {
+): Html {
   const { list, whose } = props;
   const lookedUp = whose.self ? undefined : whose.email;
-  const devices = personHref("/devices", lookedUp);
-  return (
-    <>
-      <h1>{whose.self ? "Overview" : `Overview of ${whose.email}`}</h1>
-      {list.items.length === 0
-        ? (
-          <div class="panel">
-            {props.deviceCount > 0
-              ? (
-                <p>
-                  Nothing to do: every device and account we know of follows every practice, and
-                  there are no alerts. Now is a good time to{" "}
-                  <a href={devices}>{`look over ${possessive(whose)} devices`}</a>.
-                </p>
-              )
-              : (
-                <p>
-                  Nothing to do, but no device is listed for {whose.self ? "you" : "them"} yet:{" "}
-                  <a href={devices}>see which systems were asked and how to get one listed</a>.
-                </p>
-              )}
-          </div>
-        )
-        : (
-          <p class="lead" id="todo-summary">
-            {possessive(whose, true)} to-do list: {todoSummary(list)}
-          </p>
-        )}
-      {TODO_LEVELS.map((level) => {
-        const items = list.items.filter((i) => i.level === level);
-        if (items.length === 0) return null;
-        const { cls, heading } = LEVEL_LOOK[level];
-        return (
-          <section class={`todo-group lvl-${cls}`} aria-labelledby={`todo-${cls}`}>
-            <h2 id={`todo-${cls}`}>
-              {heading} (<span id={`todo-${cls}-n`}>{items.length}</span>)
-            </h2>
-            {level === "stale" && (
-              <p class="muted">
-                No inventory has heard from these devices for a long time. If one is no longer
-                {whose.self ? " yours" : " theirs"}, tell {props.ui.contactEmail}{" "}
-                so it can be taken off the list.
-              </p>
-            )}
-            <ul class="todo-list">
-              {items.map((item) => (
-                <Item
-                  item={item}
-                  now={props.now}
-                  csrf={props.csrf}
-                  ui={props.ui}
-                  lookedUp={lookedUp}
-                  dismissed={props.dismissed}
-                />
-              ))}
-            </ul>
-          </section>
-        );
-      })}
-    </>
-  );
+  const ctx: ItemContext = {
+    now: props.now,
+    csrf: props.csrf,
+    ui: props.ui,
+    lookedUp,
+    dismissed: props.dismissed,
+  };
+  const groups: Html[] = [];
+  for (const level of TODO_LEVELS) {
+    const items = list.items.filter((i) => i.level === level);
+    if (items.length > 0) groups.push(group(level, items, whose, ctx));
+  }
+  return markup`<h1>${esc(whose.self ? "Overview" : `Overview of ${whose.email}`)}</h1>${
+    list.items.length === 0
+      ? nothingToDo(props.deviceCount, whose, personHref("/devices", lookedUp))
+      : markup`<p class="lead" id="todo-summary">${
+        esc(`${possessive(whose, true)} to-do list: ${todoSummary(list)}`)
+      }</p>`
+  }${groups}`;
 }

@@ -9,6 +9,7 @@
 import type { Child } from "hono/jsx";
 import { describeGap, type SourceGap } from "../engine/view/gaps.ts";
 import { sourceLabel } from "./source_label.ts";
+import { asChild, esc, type Html, markup } from "./html.ts";
 
 /**
  * The sentences of a person's gaps, in the order the lookup met them.
@@ -32,19 +33,24 @@ export function gapSentences(
   return gaps.map((g) => describeGap(g, sourceLabel(g.source, labels)));
 }
 
-/** A status panel listing the gaps (nothing when there are none). */
+/**
+ * A status panel listing the gaps, as text (`views/html.ts`); nothing when there are none.
+ *
+ * @param props the view's `gaps` and `UI.sourceLabels`
+ * @returns `<div class="panel banner" role="status" id="source-gaps">…</div>`, or empty text
+ */
+export function sourceGaps(
+  props: { gaps: readonly SourceGap[] | undefined; labels: Record<string, string> },
+): Html {
+  const gaps = props.gaps ?? [];
+  if (gaps.length === 0) return "" as Html;
+  const items = gapSentences(gaps, props.labels).map((s) => markup`<li>${esc(s)}.</li>`);
+  return markup`<div class="panel banner" role="status" id="source-gaps"><strong>Some information could not be read.</strong><ul>${items}</ul></div>`;
+}
+
+/** {@link sourceGaps} as a JSX child (the Devices page). */
 export function SourceGaps(
   props: { gaps: readonly SourceGap[] | undefined; labels: Record<string, string> },
 ): Child {
-  const gaps = props.gaps ?? [];
-  if (gaps.length === 0) return null;
-  const sentences = gapSentences(gaps, props.labels);
-  return (
-    <div class="panel banner" role="status" id="source-gaps">
-      <strong>Some information could not be read.</strong>
-      <ul>
-        {sentences.map((s) => <li>{s}.</li>)}
-      </ul>
-    </div>
-  );
+  return props.gaps?.length ? asChild(sourceGaps(props)) : null;
 }

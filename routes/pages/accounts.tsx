@@ -5,10 +5,11 @@
  * @module
  */
 import { Hono } from "hono";
-import { Accounts } from "../../views/accounts.tsx";
+import { accounts as accountList } from "../../views/accounts.tsx";
+import { esc, markup } from "../../views/html.ts";
 import type { AppEnv } from "../context.ts";
 import { audit } from "../guards/audit.ts";
-import { age, listOrEmpty, targetEmail, whoseOf } from "../rendering/page_parts.tsx";
+import { ageLine, listOrEmpty, targetEmail, whoseOf } from "../rendering/page_parts.tsx";
 import { personPage } from "../rendering/person.tsx";
 
 /** The Accounts sub-app (needs a signed-in person; see app.tsx). */
@@ -27,23 +28,21 @@ accounts.get("/accounts", async (c) => {
     render(view) {
       audit(c, email, "account", view.accounts);
       return Promise.resolve({
-        body: (
-          <>
-            <h1>{whose.self ? "Your accounts" : `Accounts of ${email}`}</h1>
-            {age(c, view, email)}
-            {listOrEmpty(
-              c,
-              view,
-              {
-                count: view.accounts.length,
-                what: "accounts",
-                whose,
-                asked: engine.parts.accountSources,
-              },
-              <Accounts accounts={view.accounts} whose={whose} orgName={config.UI.orgName} />,
-            )}
-          </>
-        ),
+        html: markup`<h1>${esc(whose.self ? "Your accounts" : `Accounts of ${email}`)}</h1>${
+          ageLine(c, view, email)
+        }${
+          listOrEmpty(
+            c,
+            view,
+            {
+              count: view.accounts.length,
+              what: "accounts",
+              whose,
+              asked: engine.parts.accountSources,
+            },
+            accountList({ accounts: view.accounts, whose, orgName: config.UI.orgName }),
+          )
+        }`,
       });
     },
   });

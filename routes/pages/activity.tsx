@@ -5,10 +5,11 @@
  * @module
  */
 import { Hono } from "hono";
-import { Activity } from "../../views/activity.tsx";
+import { activity as eventList } from "../../views/activity.tsx";
+import { esc, markup } from "../../views/html.ts";
 import type { AppEnv } from "../context.ts";
 import { audit } from "../guards/audit.ts";
-import { age, listOrEmpty, targetEmail, whoseOf } from "../rendering/page_parts.tsx";
+import { ageLine, listOrEmpty, targetEmail, whoseOf } from "../rendering/page_parts.tsx";
 import { personPage } from "../rendering/person.tsx";
 import { answersOf } from "../rendering/person_data.ts";
 
@@ -29,43 +30,42 @@ activity.get("/activity", async (c) => {
     async render(view) {
       const answers = await answersOf(c, email);
       audit(c, email, "event", view.events);
+      const intro = markup`<p class="muted">Newest first; times are in ${
+        esc(zone === "UTC" ? "UTC" : `the ${zone} time zone`)
+      }. ${
+        esc(
+          whose.self
+            ? "If a sign-in was not you, say so: the security team will look into it."
+            : "They can report a sign-in that was not them.",
+        )
+      }</p>`;
+      const list = eventList({
+        events: view.events,
+        labels: config.UI.sourceLabels,
+        answers,
+        csrf: c.get("user")?.csrf,
+        now: now(),
+        timeZone: zone,
+        resetLink: config.UI.passwordResetLink,
+        contact: config.UI.contactEmail,
+        readOnly: !whose.self,
+      });
       return {
-        body: (
-          <>
-            <h1>{whose.self ? "Your recent sign-ins" : `Recent sign-ins of ${email}`}</h1>
-            {age(c, view, email)}
-            {listOrEmpty(
-              c,
-              view,
-              {
-                count: view.events.length,
-                what: "sign-ins",
-                whose,
-                asked: engine.parts.eventSources,
-              },
-              <>
-                <p class="muted">
-                  Newest first; times are in {zone === "UTC" ? "UTC" : `the ${zone} time zone`}.
-                  {" "}
-                  {whose.self
-                    ? "If a sign-in was not you, say so: the security team will look into it."
-                    : "They can report a sign-in that was not them."}
-                </p>
-                <Activity
-                  events={view.events}
-                  labels={config.UI.sourceLabels}
-                  answers={answers}
-                  csrf={c.get("user")?.csrf}
-                  now={now()}
-                  timeZone={zone}
-                  resetLink={config.UI.passwordResetLink}
-                  contact={config.UI.contactEmail}
-                  readOnly={!whose.self}
-                />
-              </>,
-            )}
-          </>
-        ),
+        html: markup`<h1>${
+          esc(whose.self ? "Your recent sign-ins" : `Recent sign-ins of ${email}`)
+        }</h1>${ageLine(c, view, email)}${
+          listOrEmpty(
+            c,
+            view,
+            {
+              count: view.events.length,
+              what: "sign-ins",
+              whose,
+              asked: engine.parts.eventSources,
+            },
+            markup`${intro}${list}`,
+          )
+        }`,
       };
     },
   });

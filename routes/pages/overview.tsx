@@ -5,12 +5,13 @@
  * @module
  */
 import { Hono } from "hono";
-import { SourceErrors } from "../../views/layout.tsx";
-import { SourceGaps } from "../../views/source_gaps.tsx";
-import { Overview } from "../../views/overview.tsx";
+import { markup } from "../../views/html.ts";
+import { sourceErrors } from "../../views/layout.tsx";
+import { sourceGaps } from "../../views/source_gaps.tsx";
+import { overview as overviewBody } from "../../views/overview.tsx";
 import type { AppEnv } from "../context.ts";
 import { audit } from "../guards/audit.ts";
-import { age, targetEmail, whoseOf } from "../rendering/page_parts.tsx";
+import { ageLine, targetEmail, whoseOf } from "../rendering/page_parts.tsx";
 import { personData, todoOf } from "../rendering/person_data.ts";
 import { personPage } from "../rendering/person.tsx";
 
@@ -30,30 +31,22 @@ overview.get("/", async (c) => {
       const list = await todoOf(c, email);
       audit(c, email, "device", view.devices);
       audit(c, email, "notification", data.notifications.items);
+      const labels = config.UI.sourceLabels;
       return {
         alerts: list.count, // the badge counts this list: not made a second time by page()
-        body: (
-          <>
-            {age(c, view, email)}
-            <SourceErrors
-              errors={[...view.errors, ...data.notifications.errors]}
-              labels={config.UI.sourceLabels}
-            />
-            <SourceGaps
-              gaps={[...view.gaps, ...data.notifications.gaps ?? []]}
-              labels={config.UI.sourceLabels}
-            />
-            <Overview
-              list={list}
-              deviceCount={view.devices.length}
-              whose={whoseOf(c, email)}
-              now={now()}
-              csrf={c.get("user")?.csrf}
-              ui={config.UI}
-              dismissed={c.req.query("dismissed")}
-            />
-          </>
-        ),
+        html: markup`${ageLine(c, view, email)}${
+          sourceErrors({ errors: [...view.errors, ...data.notifications.errors], labels })
+        }${sourceGaps({ gaps: [...view.gaps, ...data.notifications.gaps ?? []], labels })}${
+          overviewBody({
+            list,
+            deviceCount: view.devices.length,
+            whose: whoseOf(c, email),
+            now: now(),
+            csrf: c.get("user")?.csrf,
+            ui: config.UI,
+            dismissed: c.req.query("dismissed"),
+          })
+        }`,
       };
     },
   });

@@ -9,10 +9,11 @@
 import type { Child } from "hono/jsx";
 import { invalidMessage, isValidEmail } from "../../engine/identity/identifiers.ts";
 import type { PersonView } from "../../engine/view/view.ts";
-import { EmptyState, type Whose } from "../../views/empty_state.tsx";
-import { CheckedAge } from "../../views/freshness.tsx";
-import { SourceErrors } from "../../views/layout.tsx";
-import { SourceGaps } from "../../views/source_gaps.tsx";
+import { emptyState, type Whose } from "../../views/empty_state.tsx";
+import { checkedAge } from "../../views/freshness.tsx";
+import { asChild, type Html, markup } from "../../views/html.ts";
+import { sourceErrors } from "../../views/layout.tsx";
+import { sourceGaps } from "../../views/source_gaps.tsx";
 import type { Ctx } from "../context.ts";
 import { labelsOf } from "./person_data.ts";
 import { sameEmail } from "../signin/privilege.ts";
@@ -52,37 +53,27 @@ export function sourcesOf(
 }
 
 /**
- * A list page's body: when the list is empty, which sources were asked (and which failed) and how
- * to get listed; else the failed sources' banner above the list itself.
+ * A list page's body, as text: when the list is empty, which sources were asked (and which
+ * failed) and how to get listed; else the failed sources' banner above the list itself.
  */
 export function listOrEmpty(
   c: Ctx,
   view: PersonView,
   options: { count: number; what: string; whose: Whose; asked: readonly { name: string }[] },
-  list: Child,
-): Child {
+  list: Html,
+): Html {
   const { UI } = c.get("deps").config;
-  const gaps = <SourceGaps gaps={view.gaps} labels={UI.sourceLabels} />;
+  const gaps = sourceGaps({ gaps: view.gaps, labels: UI.sourceLabels });
   if (options.count === 0) {
-    return (
-      <>
-        {gaps}
-        <EmptyState
-          what={options.what}
-          whose={options.whose}
-          ui={UI}
-          {...sourcesOf(c, view, options.asked)}
-        />
-      </>
-    );
+    const empty = emptyState({
+      what: options.what,
+      whose: options.whose,
+      ui: UI,
+      ...sourcesOf(c, view, options.asked),
+    });
+    return markup`${gaps}${empty}`;
   }
-  return (
-    <>
-      <SourceErrors errors={view.errors} labels={UI.sourceLabels} />
-      {gaps}
-      {list}
-    </>
-  );
+  return markup`${sourceErrors({ errors: view.errors, labels: UI.sourceLabels })}${gaps}${list}`;
 }
 
 /** Where "Check again" on this page returns to (path and, for a privileged view, `?email=`). */
@@ -93,19 +84,22 @@ export function back(c: Ctx, email: string): string {
 }
 
 /**
- * The age line of a view ("Checked 2 hours ago", "Check again"). In look-up mode "Check again"
- * is not offered: it is the person's own action.
+ * The age line of a view ("Checked 2 hours ago", "Check again"), as text. In look-up mode
+ * "Check again" is not offered: it is the person's own action.
  */
-export function age(c: Ctx, view: PersonView, email: string, oob = false): Child {
+export function ageLine(c: Ctx, view: PersonView, email: string, oob = false): Html {
   const { now, config } = c.get("deps");
-  return (
-    <CheckedAge
-      view={view}
-      now={now()}
-      csrf={whoseOf(c, email).self ? c.get("user")?.csrf : undefined}
-      back={back(c, email)}
-      labels={config.UI.sourceLabels}
-      oob={oob}
-    />
-  );
+  return checkedAge({
+    view,
+    now: now(),
+    csrf: whoseOf(c, email).self ? c.get("user")?.csrf : undefined,
+    back: back(c, email),
+    labels: config.UI.sourceLabels,
+    oob,
+  });
+}
+
+/** {@link ageLine} as a JSX child (the Devices page). */
+export function age(c: Ctx, view: PersonView, email: string, oob = false): Child {
+  return asChild(ageLine(c, view, email, oob));
 }

@@ -9,14 +9,22 @@
  * @module
  */
 import type { Child } from "hono/jsx";
-import { raw } from "hono/html";
 import type { PersonView, ViewPart } from "../../engine/view/view.ts";
-import { AskingSources } from "../../views/freshness.tsx";
-import { Layout } from "../../views/layout.tsx";
+import { askingSources } from "../../views/freshness.tsx";
+import { type Html, markup } from "../../views/html.ts";
+import { layout } from "../../views/layout.tsx";
 import { untilAborted } from "../../lib/abort.ts";
 import type { Ctx } from "../context.ts";
-import { lookedUp, page, shellFor } from "./render.tsx";
+import { htmlPage, jsxText, lookedUp, shellFor } from "./render.tsx";
 import { visitOf } from "./person_data.ts";
+
+/** A person page's body, as text or as JSX, and the badge's count if the page has it. */
+export type PageBody = ({ html: Html } | { body: Child }) & { alerts?: number };
+
+/** The body as text (a JSX body rendered). */
+function bodyText(body: PageBody): Html | Promise<Html> {
+  return "html" in body ? body.html : jsxText(body.body);
+}
 
 /** What a page built on a person's view shows. */
 export interface PersonPage {
@@ -28,11 +36,14 @@ export interface PersonPage {
    * reads and records no status history; the badge's count is the same (see `PersonViews.visit`).
    */
   history?: false;
-  /** The page body (and the alert count) for a view. */
-  render: (view: PersonView) => Promise<{ body: Child; alerts?: number }>;
+  /**
+   * The page body for a view — `html` when it is text already (`views/html.ts`), else a JSX
+   * `body` — and the badge's count when the page has it at hand.
+   */
+  render: (view: PersonView) => Promise<PageBody>;
 }
 
-const MARK = "<!--stethoscope:content-->";
+const MARK = "<!--stethoscope:content-->" as Html;
 
 /** The display names of every source a first view asks, for the status line. */
 function askedSources(c: Ctx): string[] {
@@ -56,13 +67,13 @@ function askedSources(c: Ctx): string[] {
  */
 export async function personPage(c: Ctx, email: string, spec: PersonPage): Promise<Response> {
   const whole = async (view: PersonView) => {
-    const { body, alerts } = await spec.render(view);
-    return await page(c, {
+    const body = await spec.render(view);
+    return await htmlPage(c, {
       title: spec.title,
       active: spec.active,
       person: email,
-      ...(alerts !== undefined ? { alerts } : {}),
-    }, body);
+      ...(body.alerts !== undefined ? { alerts: body.alerts } : {}),
+    }, await bodyText(body));
   };
   const visit = visitOf(c, email, spec.history === false ? { history: false } : undefined);
   const cached = await visit.cachedView(spec.need);
@@ -74,18 +85,9 @@ export async function personPage(c: Ctx, email: string, spec: PersonPage): Promi
     ? null
     : await untilAborted(lookup, AbortSignal.timeout(streamAfterMs));
   if (quick) return await whole(quick);
-  const shell = String(
-    await (
-      <Layout
-        shell={shellFor(c)}
-        title={spec.title}
-        active={spec.active}
-        lookedUp={lookedUp(c, email)}
-      >
-        <AskingSources names={askedSources(c)} />
-        {raw(MARK)}
-      </Layout>
-    ),
+  const shell = layout(
+    { shell: shellFor(c), title: spec.title, active: spec.active, lookedUp: lookedUp(c, email) },
+    markup`${askingSources(askedSources(c))}${MARK}`,
   );
   const cut = shell.indexOf(MARK);
   const encoder = new TextEncoder();
@@ -97,17 +99,14 @@ export async function personPage(c: Ctx, email: string, spec: PersonPage): Promi
       };
       send(shell.slice(0, cut));
       try {
-        const { body } = await spec.render(await lookup);
-        send(String(await <div class="arrived">{body}</div>));
+        const body = await bodyText(await spec.render(await lookup));
+        send(`<div class="arrived">${body}</div>`);
       } catch (error: unknown) {
         c.get("deps").log.error("streamed page failed", { path: c.req.path, error: String(error) });
-        send(String(
-          await (
-            <div class="arrived panel banner" role="alert">
-              Something went wrong on our side. Reload the page in a moment.
-            </div>
-          ),
-        ));
+        send(
+          '<div class="arrived panel banner" role="alert">' +
+            "Something went wrong on our side. Reload the page in a moment.</div>",
+        );
       }
       send(shell.slice(cut + MARK.length));
       if (!gone) controller.close();

@@ -7,7 +7,8 @@ import type { Child } from "hono/jsx";
 import { HtmlEscapedCallbackPhase, resolveCallback } from "hono/utils/html";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { ErrorNotice, ErrorPage } from "../../views/error.tsx";
-import { Layout, type Shell } from "../../views/layout.tsx";
+import type { Html } from "../../views/html.ts";
+import { layout, type Shell } from "../../views/layout.tsx";
 import { type Ctx, wantsFragment } from "../context.ts";
 import { sameEmail } from "../signin/privilege.ts";
 import { todoAtHand, todoOf } from "./person_data.ts";
@@ -31,8 +32,20 @@ export function shellFor(c: Ctx): Shell {
   };
 }
 
+/** How a page is framed: title, navigation entry, badge, status, whose page it is. */
+export interface PageOptions {
+  title: string;
+  active?: string;
+  alerts?: number;
+  badge?: boolean | "at-hand";
+  status?: ContentfulStatusCode;
+  /** Whose page this is (a person page's `targetEmail`); the signed-in person by default. */
+  person?: string;
+}
+
 /**
- * Renders a full page. For a signed-in person the navigation badge counts the to-do items of the
+ * Renders a full page around a JSX body (the body is turned into text, then framed by
+ * {@link htmlPage}). For a signed-in person the navigation badge counts the to-do items of the
  * person the page is about (`person`, the signed-in person by default; looked up once per
  * request) unless `alerts` gives the count, `badge` is false (error pages, which must not wait
  * on the sources) or `"at-hand"` (pages that need no inventory, such as the FAQ: counted from the
@@ -40,19 +53,22 @@ export function shellFor(c: Ctx): Shell {
  * page about someone else (look-up mode, already checked by `targetEmail`) keeps its navigation
  * in that person's context.
  */
-export async function page(
-  c: Ctx,
-  options: {
-    title: string;
-    active?: string;
-    alerts?: number;
-    badge?: boolean | "at-hand";
-    status?: ContentfulStatusCode;
-    /** Whose page this is (a person page's `targetEmail`); the signed-in person by default. */
-    person?: string;
-  },
-  body: Child,
-): Promise<Response> {
+export async function page(c: Ctx, options: PageOptions, body: Child): Promise<Response> {
+  return await htmlPage(c, options, await jsxText(body));
+}
+
+/** A JSX body as text, as `c.html()` turns a JSX node into text (callbacks resolved). */
+export async function jsxText(body: Child): Promise<Html> {
+  const text = await resolveCallback(<>{body}</>, HtmlEscapedCallbackPhase.Stringify, false, {});
+  return String(text) as Html; // a String object (hono's HtmlEscapedString) as a string
+}
+
+/**
+ * Renders a full page around a body that is text already (`views/html.ts`): the layout's text
+ * and the body joined as one string, sent compressed in one step (gzip_html.ts). The options are
+ * {@link page}'s.
+ */
+export async function htmlPage(c: Ctx, options: PageOptions, body: Html): Promise<Response> {
   const user = c.get("user");
   const person = options.person ?? user?.email;
   const alerts = options.alerts ??
@@ -61,19 +77,13 @@ export async function page(
       : options.badge === "at-hand"
       ? (await todoAtHand(c, person))?.count ?? 0
       : (await todoOf(c, person)).count);
-  const node = (
-    <Layout
-      shell={shellFor(c)}
-      title={options.title}
-      {...(options.active ? { active: options.active } : {})}
-      {...(alerts ? { alerts } : {})}
-      lookedUp={lookedUp(c, person)}
-    >
-      {body}
-    </Layout>
-  );
-  // as c.html() turns a JSX node into text, then compressed in one step (gzip_html.ts)
-  const html = await resolveCallback(node, HtmlEscapedCallbackPhase.Stringify, false, {});
+  const html = layout({
+    shell: shellFor(c),
+    title: options.title,
+    active: options.active,
+    alerts,
+    lookedUp: lookedUp(c, person),
+  }, body);
   return sendHtml(c, html, options.status ?? 200);
 }
 

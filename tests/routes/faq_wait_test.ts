@@ -26,7 +26,7 @@ Deno.test("GET /faq asks no inventory on a first visit, and counts the badge onc
     assert.equal(first.status, 200);
     const html = await first.text();
     assert.match(html, /<h1>Frequently asked questions<\/h1>/);
-    assert.match(html, /<span class="badge" id="alert-count" hidden="" >0<\/span>/);
+    assert.match(html, /<span class="badge" id="alert-count" hidden="">0<\/span>/);
     assert.deepEqual(calls, []);
     await (await app.request("/", { cookie })).text();
     assert.deepEqual(calls, ["user@example.com"]);

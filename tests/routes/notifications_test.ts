@@ -84,7 +84,7 @@ Deno.test("htmx gets the updated card and every count out of band: a linked aler
     assert.equal(res.status, 200);
     assert.equal(
       await res.text(),
-      `<p id="n-firewall-fry" class="muted" tabindex="-1" autofocus role="status">Alert dismissed. “Firewall is off” stays on your list until it is fixed.</p><span class="badge" id="alert-count"  hx-swap-oob="true">10</span>` +
+      `<p id="n-firewall-fry" class="muted" tabindex="-1" autofocus role="status">Alert dismissed. “Firewall is off” stays on your list until it is fixed.</p><span class="badge" id="alert-count" hx-swap-oob="true">10</span>` +
         COUNTS("6 to fix now, 4 suggestions. Also listed: 7 that can&#39;t be checked, 1 notice.", [
           6,
           4,
@@ -102,7 +102,7 @@ Deno.test("htmx gets the updated card and every count out of band: a linked aler
     assert.match(html, /You answered “This was me”\. Thank you\./);
     assert.ok(
       html.endsWith(
-        `<span class="badge" id="alert-count"  hx-swap-oob="true">9</span>` +
+        `<span class="badge" id="alert-count" hx-swap-oob="true">9</span>` +
           COUNTS(
             "6 to fix now, 3 suggestions. Also listed: 1 answered question, 7 that can&#39;t be checked, 1 notice.",
             [6, 4, 0, 7, 1],
