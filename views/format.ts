@@ -135,9 +135,17 @@ export function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? "" : "s"}`;
 }
 
-const shortFormats = new Map<string, { time: Intl.DateTimeFormat; day: Intl.DateTimeFormat }>();
+/** The formats of {@link shortTime} in one time zone: made once per zone, not once per call. */
+interface ShortFormat {
+  time: Intl.DateTimeFormat;
+  day: Intl.DateTimeFormat;
+  /** "Mon 23 Nov" (ICU's "Mon, 23 Nov" without the comma). */
+  weekday: Intl.DateTimeFormat;
+}
 
-function shortFormat(timeZone: string) {
+const shortFormats = new Map<string, ShortFormat>();
+
+function shortFormat(timeZone: string): ShortFormat {
   let f = shortFormats.get(timeZone);
   if (f === undefined) {
     f = {
@@ -146,6 +154,12 @@ function shortFormat(timeZone: string) {
         year: "numeric",
         month: "2-digit",
         day: "2-digit",
+        timeZone,
+      }),
+      weekday: new Intl.DateTimeFormat("en-GB", {
+        weekday: "short",
+        day: "numeric",
+        month: "short",
         timeZone,
       }),
     };
@@ -174,11 +188,5 @@ export function shortTime(date: Date, options: { now: Date; timeZone: string }):
   if (day === f.day.format(new Date(options.now.getTime() - 86_400_000))) {
     return `yesterday ${time}`;
   }
-  const rest = new Intl.DateTimeFormat("en-GB", {
-    weekday: "short",
-    day: "numeric",
-    month: "short",
-    timeZone: options.timeZone,
-  }).format(date).replace(",", "");
-  return `${rest} ${time}`;
+  return `${f.weekday.format(date).replace(",", "")} ${time}`;
 }
