@@ -141,6 +141,11 @@ interface ShortFormat {
   day: Intl.DateTimeFormat;
   /** "Mon 23 Nov" (ICU's "Mon, 23 Nov" without the comma). */
   weekday: Intl.DateTimeFormat;
+  /**
+   * The zone's today and yesterday (`day`'s words) for the last clock reading asked: a list of
+   * sign-ins asks with one reading, so they are worked out once per list rather than per item.
+   */
+  days?: { now: number; today: string; yesterday: string };
 }
 
 const shortFormats = new Map<string, ShortFormat>();
@@ -184,9 +189,12 @@ export function shortTime(date: Date, options: { now: Date; timeZone: string }):
   const f = shortFormat(options.timeZone);
   const time = f.time.format(date);
   const day = f.day.format(date);
-  if (day === f.day.format(options.now)) return `today ${time}`;
-  if (day === f.day.format(new Date(options.now.getTime() - 86_400_000))) {
-    return `yesterday ${time}`;
+  const now = options.now.getTime();
+  if (f.days?.now !== now) {
+    const yesterday = f.day.format(new Date(now - 86_400_000));
+    f.days = { now, today: f.day.format(options.now), yesterday };
   }
+  if (day === f.days.today) return `today ${time}`;
+  if (day === f.days.yesterday) return `yesterday ${time}`;
   return `${f.weekday.format(date).replace(",", "")} ${time}`;
 }

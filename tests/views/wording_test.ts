@@ -59,6 +59,12 @@ Deno.test("shortTime() says today/yesterday in the person's time zone", () => {
     "today 00:30",
   );
   assert.equal(shortTime(at("2026-11-23T14:05:00Z"), { now, timeZone: "UTC" }), "Mon 23 Nov 14:05");
+  // a day later the same sign-in is yesterday's, two days later a weekday's
+  const berlin = (now: Date) =>
+    shortTime(at("2026-11-30T15:57:00Z"), { now, timeZone: "Europe/Berlin" });
+  assert.equal(berlin(at("2026-12-01T18:00:00Z")), "yesterday 16:57");
+  assert.equal(berlin(at("2026-12-02T18:00:00Z")), "Mon 30 Nov 16:57");
+  assert.equal(berlin(now), "today 16:57");
 });
 
 const event = (over: Partial<AccessEvent>): AccessEvent => ({
