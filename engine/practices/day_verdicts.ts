@@ -131,13 +131,12 @@ export class DayVerdicts<T> {
    * (then nothing may be remembered).
    */
   of(snapshot: ReleaseSnapshot | null, now: Date): DayVerdicts<T> | undefined {
-    if (snapshot !== null && !alignedToDays(snapshot.data)) return undefined;
     const day = Math.floor(now.getTime() / DAY_MS);
-    if (snapshot !== this.#snapshot || day !== this.#day) {
-      this.#snapshot = snapshot;
-      this.#day = day;
-      this.#memo = new Map();
-    }
+    if (snapshot === this.#snapshot && day === this.#day) return this;
+    if (snapshot !== null && !alignedToDays(snapshot.data)) return undefined;
+    this.#snapshot = snapshot;
+    this.#day = day;
+    this.#memo = new Map();
     return this;
   }
 

@@ -29,12 +29,27 @@ const GROUP_RE = /\s*\(([^()]*)\)/g;
 const EDITION_RE = /\s+(Enterprise|Pro|Professional|Home|Education|Business|LTSC)\b.*$/i;
 const WINDOWS_BUILD_RE = /^10\.0\.(\d+)/;
 
+/** Friendly OS names by name as reported (a company's devices report a few dozen names). */
+const friendlyNames = new Map<string, string | undefined>();
+const FRIENDLY_NAMES_LIMIT = 1000;
+
 /**
  * The OS name a person knows: `Microsoft Windows 11 Enterprise, 64-bit` → `Windows 11`,
  * `Mac OS X` → `macOS`; other names unchanged. `undefined` for a missing or blank name.
+ * Remembered per name (the first 1,000 names): every page names every device's OS, with three
+ * regular expressions each (issue 24).
  */
 export function friendlyOsName(os: string | undefined): string | undefined {
-  const name = typeof os === "string" ? os.trim() : "";
+  if (typeof os !== "string") return undefined;
+  let friendly = friendlyNames.get(os);
+  if (friendly === undefined && !friendlyNames.has(os)) {
+    friendly = friendlyOf(os.trim());
+    if (friendlyNames.size < FRIENDLY_NAMES_LIMIT) friendlyNames.set(os, friendly);
+  }
+  return friendly;
+}
+
+function friendlyOf(name: string): string | undefined {
   if (!name) return undefined;
   if (/^mac ?os( x)?$/i.test(name)) return "macOS";
   return name.replace(/^Microsoft\s+/, "").replace(/,.*$/, "").replace(EDITION_RE, "");

@@ -40,17 +40,19 @@ function uptodate(clock: { now: Date; snapshot: ReleaseSnapshot | null }) {
   return (record: DeviceRecord) => practice!.evaluate(record);
 }
 
+/** A settable clock at `now`, SOFA's iOS 26.7.1 out at `released`, and the practice over both. */
+function atTime(now: string, released = "2026-09-28T00:00:00Z") {
+  const clock = { now: at(now), snapshot: snapshotOf(appleData(at(released))) };
+  return { clock, evaluate: uptodate(clock) };
+}
+
 /** The verdict of a practice set made for this one evaluation (nothing remembered). */
 function fresh(record: DeviceRecord, now: Date, snapshot: ReleaseSnapshot | null) {
   return uptodate({ now, snapshot })(record);
 }
 
 Deno.test("day verdicts: a second person's device with the same OS facts gets the same verdict", () => {
-  const clock = {
-    now: at("2026-10-05T09:00:00Z"),
-    snapshot: snapshotOf(appleData(at("2026-09-28T00:00:00Z"))),
-  };
-  const evaluate = uptodate(clock);
+  const { clock, evaluate } = atTime("2026-10-05T09:00:00Z");
   const first = evaluate(PHONE);
   assert.equal(first.status, "nudge");
   assert.equal(first.title, "Install iOS 26.7.1 by 12 October");
@@ -59,11 +61,7 @@ Deno.test("day verdicts: a second person's device with the same OS facts gets th
 });
 
 Deno.test("day verdicts: the deadline passes at the next UTC midnight, not later", () => {
-  const clock = {
-    now: at("2026-10-11T23:59:59.999Z"),
-    snapshot: snapshotOf(appleData(at("2026-09-28T00:00:00Z"))),
-  };
-  const evaluate = uptodate(clock);
+  const { clock, evaluate } = atTime("2026-10-11T23:59:59.999Z");
   assert.equal(evaluate(PHONE).title, "Install iOS 26.7.1 by 12 October");
   clock.now = at("2026-10-12T00:00:00Z");
   assert.equal(evaluate(PHONE).title, "Install iOS 26.7.1 (it was due by 12 October)");
@@ -73,11 +71,7 @@ Deno.test("day verdicts: the deadline passes at the next UTC midnight, not later
 });
 
 Deno.test("day verdicts: a new release snapshot is judged afresh the same day", () => {
-  const clock = {
-    now: at("2026-10-05T09:00:00Z"),
-    snapshot: snapshotOf(appleData(at("2026-09-28T00:00:00Z"))),
-  };
-  const evaluate = uptodate(clock);
+  const { clock, evaluate } = atTime("2026-10-05T09:00:00Z");
   assert.equal(evaluate(PHONE).status, "nudge");
   clock.snapshot = snapshotOf(appleData(at("2026-09-01T00:00:00Z")));
   assert.equal(evaluate(PHONE).status, "warn");
@@ -86,11 +80,7 @@ Deno.test("day verdicts: a new release snapshot is judged afresh the same day", 
 
 Deno.test("day verdicts: release instants that are not UTC midnights are judged at every view", () => {
   // released at 17:00 UTC: due at 17:00 UTC 14 days later, in the middle of a day
-  const clock = {
-    now: at("2026-10-12T16:00:00Z"),
-    snapshot: snapshotOf(appleData(at("2026-09-28T17:00:00Z"))),
-  };
-  const evaluate = uptodate(clock);
+  const { clock, evaluate } = atTime("2026-10-12T16:00:00Z", "2026-09-28T17:00:00Z");
   assert.equal(evaluate(PHONE).title, "Install iOS 26.7.1 by 12 October");
   clock.now = at("2026-10-12T17:00:00Z");
   assert.equal(evaluate(PHONE).title, "Install iOS 26.7.1 (it was due by 12 October)");
@@ -105,11 +95,7 @@ Deno.test("day verdicts: a Chromebook expiring in the middle of a day is judged 
     os_version: "142.0.7444.180",
     auto_update_expiration: at("2026-10-12T12:00:00Z"),
   };
-  const clock = {
-    now: at("2026-10-12T11:59:59Z"),
-    snapshot: snapshotOf(appleData(at("2026-09-28T00:00:00Z"))),
-  };
-  const evaluate = uptodate(clock);
+  const { clock, evaluate } = atTime("2026-10-12T11:59:59Z");
   const before = evaluate(chromebook);
   clock.now = at("2026-10-12T12:00:00Z");
   const after = evaluate(chromebook);
