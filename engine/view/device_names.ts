@@ -28,10 +28,37 @@ export function deviceNames(d: MergedDevice): { title: string; id: string } {
   };
 }
 
-/** "macOS 15.6", "Windows 10 build 19045", or `undefined` when the OS is not known. */
+/** OS lines by OS name (else platform), then version: OS facts shared by everybody's devices. */
+const osLines = new Map<string | undefined, Map<string | undefined, string | undefined>>();
+let osLinesCount = 0;
+const OS_LINES_LIMIT = 5000;
+
+/**
+ * "macOS 15.6", "Windows 10 build 19045", or `undefined` when the OS is not known. Remembered per
+ * OS name (else platform) and version, the first 5,000 pairs: every page names every device.
+ */
 export function osLine(
   d: Pick<MergedDevice, "os" | "os_version" | "platform">,
 ): string | undefined {
+  // a platform is kept apart from an OS of the same name: only the OS decides the version words
+  const name = d.os ?? (d.platform === undefined ? undefined : `\u0000${d.platform}`);
+  let byVersion = osLines.get(name);
+  if (byVersion === undefined) {
+    byVersion = new Map();
+    if (osLinesCount < OS_LINES_LIMIT) osLines.set(name, byVersion);
+  }
+  let line = byVersion.get(d.os_version);
+  if (line === undefined && !byVersion.has(d.os_version)) {
+    line = lineOf(d);
+    if (osLinesCount < OS_LINES_LIMIT) {
+      byVersion.set(d.os_version, line);
+      osLinesCount++;
+    }
+  }
+  return line;
+}
+
+function lineOf(d: Pick<MergedDevice, "os" | "os_version" | "platform">): string | undefined {
   const os = friendlyOsName(d.os ?? d.platform);
   if (os === undefined) return undefined;
   const version = friendlyOsVersion(d.os, d.os_version);

@@ -22,7 +22,7 @@
  *
  * @module
  */
-import { actionGroups, deviceRating } from "./rating.ts";
+import { actionGroups, ratingOfGroups } from "./rating.ts";
 import { formatMonth } from "../releases/releases.ts";
 import { type Severity, severityOfNotification } from "../core/severity.ts";
 import type {
@@ -272,7 +272,7 @@ export function todoList(input: TodoInput): TodoList {
     };
     add("critical", g.critical);
     add("suggested", g.suggested);
-    if (deviceRating(d) !== "unknown") add("unknown", g.cannotCheck);
+    if (ratingOfGroups(g) !== "unknown") add("unknown", g.cannotCheck);
     else {
       items.push({
         kind: "device",
