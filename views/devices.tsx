@@ -6,7 +6,6 @@
  *
  * @module
  */
-import type { Child } from "hono/jsx";
 import type { UiConfig } from "../config/schema.ts";
 import { type ActionGroups, actionGroups, ratingOfGroups } from "../engine/view/rating.ts";
 import { DEFAULT_STALE_DAYS, isStale } from "../engine/view/todo.ts";
@@ -17,8 +16,8 @@ import { deviceAnchor, deviceNames, osLine } from "../engine/view/device_names.t
 import { friendlyOsName } from "../engine/practices/practice_titles.ts";
 import { fullDate, plural } from "./format.ts";
 import { lastHeard } from "./freshness.tsx";
-import { EmptyState, type Whose } from "./empty_state.tsx";
-import { asChild, attr, esc, type Html, markup } from "./html.ts";
+import { emptyState, type Whose } from "./empty_state.tsx";
+import { attr, esc, type Html, markup } from "./html.ts";
 import { type CardFacts, practiceGroup } from "./practice_item.ts";
 import { exemptGroup } from "./exempt_practices.ts";
 import { RATING_CLASS } from "./severity_class.ts";
@@ -246,27 +245,30 @@ export function deviceCards(props: DeviceListProps): Html {
   }<div class="grid">${shown.map((s, index) => deviceCard(s, { ...options, index }))}</div></div>`;
 }
 
-/** The device list fragment (the page includes it; htmx can fetch it alone). */
-export function DeviceList(props: DeviceListProps): Child {
-  if (props.devices.length > 0) return asChild(deviceCards(props));
-  return (
-    <div id="device-list">
-      <EmptyState
-        what="devices"
-        whose={props.whose}
-        failed={props.failed ?? []}
-        asked={props.asked ?? []}
-        ui={props.ui}
-        help={
-          <p>
-            A device is listed here once the IT team enrols it (for a laptop) or once{" "}
-            {props.whose.self ? "you sign" : "they sign"}{" "}
-            in to the work account on it (for a phone or tablet). Missing one? Email{" "}
-            <a href={`mailto:${props.ui.contactEmail}`}>{props.ui.contactEmail}</a>{" "}
-            and say which device.
-          </p>
-        }
-      />
-    </div>
-  );
+/** How a person without devices gets one listed (the empty list's help). */
+function listingHelp(whose: Whose, ui: UiConfig): Html {
+  const contact = esc(ui.contactEmail);
+  return markup`<p>A device is listed here once the IT team enrols it (for a laptop) or once ${
+    whose.self ? markup`you sign` : markup`they sign`
+  } in to the work account on it (for a phone or tablet). Missing one? Email <a href="mailto:${contact}">${contact}</a> and say which device.</p>`;
+}
+
+/**
+ * The device list fragment (the page includes it; htmx can fetch it alone): the cards, or for a
+ * person without devices which sources were asked (and which failed) and how to get a device
+ * listed.
+ *
+ * @param props the list ({@link DeviceListProps})
+ * @returns `<div id="device-list">…</div>`
+ */
+export function deviceList(props: DeviceListProps): Html {
+  if (props.devices.length > 0) return deviceCards(props);
+  const empty = emptyState({
+    what: "devices",
+    whose: props.whose,
+    failed: props.failed ?? [],
+    asked: props.asked ?? [],
+    ui: props.ui,
+  }, listingHelp(props.whose, props.ui));
+  return markup`<div id="device-list">${empty}</div>`;
 }
