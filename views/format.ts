@@ -5,23 +5,25 @@
  */
 import { formatDay, formatMonth } from "../engine/releases/releases.ts";
 
-const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
-  ["year", 365 * 86_400_000],
-  ["month", 30 * 86_400_000],
-  ["week", 7 * 86_400_000],
-  ["day", 86_400_000],
-  ["hour", 3_600_000],
-  ["minute", 60_000],
+/**
+ * Each unit of {@link timeAgo} with its length and `relative`'s words by count ("3 hours ago"): a
+ * device card and the age line ask for them on every page view, and ICU's formatting was 3 % of
+ * rendering a Devices page (issue 24). A pure function of unit and count, so the memo can never
+ * show anything but what `relative` says; keyed by the count (a number, no key string made per
+ * call); bounded all the same.
+ */
+const UNITS: { unit: Intl.RelativeTimeFormatUnit; ms: number; words: Map<number, string> }[] = [
+  { unit: "year", ms: 365 * 86_400_000, words: new Map() },
+  { unit: "month", ms: 30 * 86_400_000, words: new Map() },
+  { unit: "week", ms: 7 * 86_400_000, words: new Map() },
+  { unit: "day", ms: 86_400_000, words: new Map() },
+  { unit: "hour", ms: 3_600_000, words: new Map() },
+  { unit: "minute", ms: 60_000, words: new Map() },
 ];
 
 const relative = new Intl.RelativeTimeFormat("en", { numeric: "auto" });
-/**
- * `relative`'s words by unit and count ("3 hours ago"): a device card asks for them on every page
- * view, and ICU's formatting was 3 % of rendering a Devices page (issue 24). A pure function of
- * its key, so the memo can never show anything but what `relative` says; bounded all the same.
- */
-const relativeWords = new Map<string, string>();
-const RELATIVE_WORDS_MAX = 2048;
+/** How many counts of one unit {@link UNITS} keeps. */
+const RELATIVE_WORDS_MAX = 512;
 const full = new Intl.DateTimeFormat("en-GB", {
   weekday: "long",
   day: "numeric",
@@ -45,20 +47,18 @@ const full = new Intl.DateTimeFormat("en-GB", {
  */
 export function timeAgo(then: Date, now: Date): string {
   const diff = then.getTime() - now.getTime();
-  for (const [unit, ms] of UNITS) {
-    if (Math.abs(diff) >= ms) return relativeFormat(Math.round(diff / ms), unit);
+  const size = Math.abs(diff);
+  for (const u of UNITS) {
+    if (size < u.ms) continue;
+    const n = Math.round(diff / u.ms);
+    let words = u.words.get(n);
+    if (words === undefined) {
+      words = relative.format(n, u.unit);
+      if (u.words.size < RELATIVE_WORDS_MAX) u.words.set(n, words);
+    }
+    return words;
   }
   return "just now";
-}
-
-function relativeFormat(n: number, unit: Intl.RelativeTimeFormatUnit): string {
-  const key = `${n} ${unit}`;
-  let words = relativeWords.get(key);
-  if (words === undefined) {
-    words = relative.format(n, unit);
-    if (relativeWords.size < RELATIVE_WORDS_MAX) relativeWords.set(key, words);
-  }
-  return words;
 }
 
 /** "12 March" (UTC). */

@@ -3,7 +3,7 @@ import type { AccessEvent } from "../../engine/core/types.ts";
 import { describeEvent, whereFrom } from "../../views/activity.tsx";
 import { evidenceSentences } from "../../views/evidence.ts";
 import fc from "fast-check";
-import { fullDate, fullDateByIcu, shortTime } from "../../views/format.ts";
+import { fullDate, fullDateByIcu, shortTime, timeAgo } from "../../views/format.ts";
 
 Deno.test("evidenceSentences() rewords the sources' evidence as plain sentences", async (t) => {
   await t.step("LANDESK encryption percentage", () => {
@@ -116,4 +116,23 @@ Deno.test("fullDate() says a moment as ICU's en-GB long date in UTC does, withou
     }),
     { seed: 24, numRuns: 5000 },
   );
+});
+
+Deno.test("timeAgo() says ICU's relative words for the largest whole unit, the same when asked again", () => {
+  const now = at("2026-11-26T12:00:00Z");
+  const cases: [string, string][] = [
+    ["2026-11-26T11:59:31Z", "just now"],
+    ["2026-11-26T11:58:00Z", "2 minutes ago"],
+    ["2026-11-26T09:00:00Z", "3 hours ago"],
+    ["2026-11-25T12:00:00Z", "yesterday"],
+    ["2026-11-19T12:00:00Z", "last week"],
+    ["2026-08-26T12:00:00Z", "3 months ago"],
+    ["2024-11-26T12:00:00Z", "2 years ago"],
+    ["2026-11-28T12:00:00Z", "in 2 days"],
+  ];
+  for (const turn of [1, 2]) {
+    for (const [then, words] of cases) {
+      assert.equal(timeAgo(at(then), now), words, `${then} (${turn})`);
+    }
+  }
 });
