@@ -140,6 +140,13 @@ const THRESHOLD = 1024;
 const VARY_ACCEPT_ENCODING_RE = /(?:^|,)\s*accept-encoding\s*(?:,|$)/i;
 
 /**
+ * The last `Accept-Encoding` answered and the answer: browsers send a handful of spellings, so
+ * most page views ask {@link prefersGzip} again what it just worked out (a pure function of the
+ * header, shared by everybody).
+ */
+let lastAccept = { header: "", gzip: false };
+
+/**
  * Whether `header` accepts gzip with q=1, so hono's compress middleware would choose it.
  *
  * @param header the request's `Accept-Encoding`
@@ -154,12 +161,15 @@ const VARY_ACCEPT_ENCODING_RE = /(?:^|,)\s*accept-encoding\s*(?:,|$)/i;
  */
 export function prefersGzip(header: string | undefined): boolean {
   if (header === undefined) return false;
-  return header.split(",").some((item) => {
+  if (header === lastAccept.header) return lastAccept.gzip;
+  const gzip = header.split(",").some((item) => {
     const [name, ...params] = item.split(";").map((p) => p.trim().toLowerCase());
     if (name !== "gzip") return false;
     const q = params.find((p) => p.startsWith("q="));
     return q === undefined || Number(q.slice(2)) === 1;
   });
+  lastAccept = { header, gzip };
+  return gzip;
 }
 
 /**

@@ -57,6 +57,13 @@ Deno.test("prefersGzip() is true exactly when the compress middleware would choo
   for (const no of [undefined, "", "identity", "*", "gzip;q=0.9", "deflate", "x-gzip"]) {
     assert.equal(prefersGzip(no), false, String(no));
   }
+  // asked in turn, each answer its own header's (the last answer is kept for a repeat)
+  for (
+    const [header, yes] of [["gzip", true], ["gzip;q=0.9", false], ["gzip;q=0.9", false]] as const
+  ) {
+    assert.equal(prefersGzip(header), yes, header);
+  }
+  assert.equal(prefersGzip("gzip"), true);
 });
 
 Deno.test("gzipText() gives gzipSync's level-1 bytes for page after page, each its own text", () => {
