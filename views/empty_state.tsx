@@ -5,9 +5,8 @@
  *
  * @module
  */
-import type { Child } from "hono/jsx";
 import type { UiConfig } from "../config/schema.ts";
-import { asChild, esc, type Html, markup } from "./html.ts";
+import { esc, type Html, markup } from "./html.ts";
 
 /** Who a page is about: the signed-in person ("your") or someone a privileged person looks up. */
 export interface Whose {
@@ -68,17 +67,4 @@ export function emptyState(props: EmptyStateProps, help?: Html): Html {
     } ${what} for <strong>${esc(whose.email)}</strong>.`
     : markup`No source of ${what} is set up, so none can be listed.`;
   return markup`<div class="panel"><p>${said}</p>${help}</div>`;
-}
-
-/** {@link emptyState} as a JSX component (the Devices page), `help` any JSX without async parts. */
-export function EmptyState(props: EmptyStateProps & { help?: Child }): Child {
-  const help = props.help === undefined ? undefined : syncText(props.help);
-  return asChild(emptyState(props, help));
-}
-
-/** A JSX child rendered to text at once; it must not be asynchronous. */
-function syncText(child: Child): Html {
-  const text: unknown = (<>{child}</>).toString();
-  if (text instanceof Promise) throw new TypeError("Cannot render an asynchronous child as text");
-  return String(text) as Html;
 }

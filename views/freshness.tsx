@@ -5,7 +5,6 @@
  *
  * @module
  */
-import type { Child } from "hono/jsx";
 import type { SourceError } from "../engine/core/types.ts";
 import { timeAgo } from "./format.ts";
 import { attr, esc, type Html, markup } from "./html.ts";
@@ -85,11 +84,6 @@ export function askingSources(names: readonly string[]): Html {
   return markup`<p class="asking panel" role="status">Asking ${
     esc(names.length > 0 ? names.join(", ") : "the inventories")
   } about your devices. This can take a few seconds the first time.</p>`;
-}
-
-/** Marks the content that follows a streamed status line (see {@link AskingSources}). */
-export function Arrived(props: { children?: Child }): Child {
-  return <div class="arrived">{props.children}</div>;
 }
 
 /**

@@ -5,10 +5,9 @@
  *
  * @module
  */
-import type { Child } from "hono/jsx";
 import type { UiConfig } from "../config/schema.ts";
 import type { SourceError } from "../engine/core/types.ts";
-import { asChild, attr, esc, type Html, markup } from "./html.ts";
+import { attr, esc, type Html, markup } from "./html.ts";
 import { alertCount } from "./notifications.tsx";
 import { personHref } from "./person_link.ts";
 import { sourceLabels } from "./source_label.ts";
@@ -171,11 +170,4 @@ export function sourceErrors(
   return markup`<div class="panel banner" role="status"><strong>Some information may be missing.</strong> ${
     esc(names.join(", "))
   } did not answer in time or answered with an error; what you see comes from the other sources. Try again in a few minutes.</div>`;
-}
-
-/** {@link sourceErrors} as a JSX child (the Devices page). */
-export function SourceErrors(
-  props: { errors: readonly SourceError[]; labels: Record<string, string> },
-): Child {
-  return props.errors.length === 0 ? null : asChild(sourceErrors(props));
 }

@@ -52,11 +52,6 @@ export function notMeNextSteps(props: { resetLink?: string | undefined; contact:
   }">${esc(props.contact)}</a>.</li></ol></div>`;
 }
 
-/** {@link notMeNextSteps} as a JSX child. */
-export function NotMeNextSteps(props: { resetLink?: string | undefined; contact: string }): Child {
-  return asChild(notMeNextSteps(props));
-}
-
 function answerForm(
   n: Notification,
   domId: string,

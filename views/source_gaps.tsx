@@ -6,10 +6,9 @@
  *
  * @module
  */
-import type { Child } from "hono/jsx";
 import { describeGap, type SourceGap } from "../engine/view/gaps.ts";
 import { sourceLabel } from "./source_label.ts";
-import { asChild, esc, type Html, markup } from "./html.ts";
+import { esc, type Html, markup } from "./html.ts";
 
 /**
  * The sentences of a person's gaps, in the order the lookup met them.
@@ -46,11 +45,4 @@ export function sourceGaps(
   if (gaps.length === 0) return "" as Html;
   const items = gapSentences(gaps, props.labels).map((s) => markup`<li>${esc(s)}.</li>`);
   return markup`<div class="panel banner" role="status" id="source-gaps"><strong>Some information could not be read.</strong><ul>${items}</ul></div>`;
-}
-
-/** {@link sourceGaps} as a JSX child (the Devices page). */
-export function SourceGaps(
-  props: { gaps: readonly SourceGap[] | undefined; labels: Record<string, string> },
-): Child {
-  return props.gaps?.length ? asChild(sourceGaps(props)) : null;
 }

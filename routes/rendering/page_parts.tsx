@@ -6,12 +6,11 @@
  *
  * @module
  */
-import type { Child } from "hono/jsx";
 import { invalidMessage, isValidEmail } from "../../engine/identity/identifiers.ts";
 import type { PersonView } from "../../engine/view/view.ts";
 import { emptyState, type Whose } from "../../views/empty_state.tsx";
 import { checkedAge } from "../../views/freshness.tsx";
-import { asChild, type Html, markup } from "../../views/html.ts";
+import { type Html, markup } from "../../views/html.ts";
 import { sourceErrors } from "../../views/layout.tsx";
 import { sourceGaps } from "../../views/source_gaps.tsx";
 import type { Ctx } from "../context.ts";
@@ -97,9 +96,4 @@ export function ageLine(c: Ctx, view: PersonView, email: string, oob = false): H
     labels: config.UI.sourceLabels,
     oob,
   });
-}
-
-/** {@link ageLine} as a JSX child (the Devices page). */
-export function age(c: Ctx, view: PersonView, email: string, oob = false): Child {
-  return asChild(ageLine(c, view, email, oob));
 }
