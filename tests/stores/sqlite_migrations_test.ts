@@ -20,16 +20,16 @@ function versionsOf(db: DatabaseSync): number[] {
     .map((r) => Number(r.version));
 }
 
-Deno.test("MIGRATIONS is the schema history: versions 1 to 8", () => {
-  assert.equal(MIGRATIONS.length, 8);
+Deno.test("MIGRATIONS is the schema history: versions 1 to 9", () => {
+  assert.equal(MIGRATIONS.length, 9);
   const db = new DatabaseSync(":memory:");
   try {
-    assert.equal(migrate(db, { at: at(0) }), 8);
-    assert.deepEqual(versionsOf(db), [1, 2, 3, 4, 5, 6, 7, 8]);
-    assert.equal(migrate(db, { at: at(1) }), 8, "a second run applies nothing");
+    assert.equal(migrate(db, { at: at(0) }), 9);
+    assert.deepEqual(versionsOf(db), [1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    assert.equal(migrate(db, { at: at(1) }), 9, "a second run applies nothing");
     assert.deepEqual(
       db.prepare("SELECT applied_at FROM schema_version").all().map((r) => r.applied_at),
-      Array.from({ length: 8 }, () => at(0).toISOString()),
+      Array.from({ length: 9 }, () => at(0).toISOString()),
     );
     assert.deepEqual(
       db.prepare("PRAGMA table_info(device_rows)").all().map((r) => r.name),
@@ -98,11 +98,11 @@ for (let version = 0; version < MIGRATIONS.length; version++) {
       }
       const db = new DatabaseSync(path, { readOnly: true });
       try {
-        assert.deepEqual(versionsOf(db), [1, 2, 3, 4, 5, 6, 7, 8]);
+        assert.deepEqual(versionsOf(db), [1, 2, 3, 4, 5, 6, 7, 8, 9]);
         assert.deepEqual(
           db.prepare("SELECT applied_at FROM schema_version WHERE version > ?").all(version)
             .map((r) => r.applied_at),
-          Array.from({ length: 8 - version }, () => at(60).toISOString()),
+          Array.from({ length: 9 - version }, () => at(60).toISOString()),
         );
         assert.deepEqual(schemaOf(db), current);
       } finally {
@@ -134,7 +134,7 @@ Deno.test("a version 4 file whose release_feeds table was made on first use keep
     }
     const db = new DatabaseSync(path, { readOnly: true });
     try {
-      assert.deepEqual(versionsOf(db), [1, 2, 3, 4, 5, 6, 7, 8]);
+      assert.deepEqual(versionsOf(db), [1, 2, 3, 4, 5, 6, 7, 8, 9]);
     } finally {
       db.close();
     }
@@ -146,7 +146,7 @@ Deno.test("a file from a newer Stethoscope is refused, naming both versions, and
     const path = `${dir}/newer.db`;
     const db = new DatabaseSync(path);
     migrate(db, { at: at(0) });
-    db.exec("INSERT INTO schema_version (version, applied_at) VALUES (9, 'later')");
+    db.exec("INSERT INTO schema_version (version, applied_at) VALUES (10, 'later')");
     db.close();
     await assert.rejects(
       createSqliteStore({ path, log: silentLogger }),
@@ -154,18 +154,18 @@ Deno.test("a file from a newer Stethoscope is refused, naming both versions, and
         assert.equal(error.name, "StoreError");
         assert.equal(
           error.message,
-          `Cannot open the store "${path}": the file has schema version 9, newer than this ` +
-            "Stethoscope (8); run the Stethoscope version that wrote it, or set another path",
+          `Cannot open the store "${path}": the file has schema version 10, newer than this ` +
+            "Stethoscope (9); run the Stethoscope version that wrote it, or set another path",
         );
         assert.ok(error.cause instanceof NewerSchemaError);
-        assert.equal(error.cause.found, 9);
-        assert.equal(error.cause.known, 8);
+        assert.equal(error.cause.found, 10);
+        assert.equal(error.cause.known, 9);
         return true;
       },
     );
     const after = new DatabaseSync(path, { readOnly: true });
     try {
-      assert.deepEqual(versionsOf(after), [1, 2, 3, 4, 5, 6, 7, 8, 9]);
+      assert.deepEqual(versionsOf(after), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     } finally {
       after.close();
     }
@@ -191,4 +191,75 @@ Deno.test("a failing migration is rolled back and named; the ones before it stay
   } finally {
     db.close();
   }
+});
+
+Deno.test("a version 8 file keeps its status history at version 9, where the table has no rowid", async () => {
+  await inTempDir(async (dir) => {
+    const path = `${dir}/v8-statuses.db`;
+    const old = new DatabaseSync(path);
+    migrate(old, { at: at(0), migrations: MIGRATIONS.slice(0, 8) });
+    const put = old.prepare("INSERT INTO status_observations VALUES (?, ?, ?, ?, ?)");
+    put.run("serial:C02X", "firewall", "warn", 1000, 5000);
+    put.run("serial:C02X", "uptodate", "ok", 2000, 5000);
+    put.run("serial:OTHER", "firewall", "ok", 3000, 4000);
+    old.prepare("INSERT INTO person_devices VALUES (?, ?, ?)")
+      .run("fry@example.com", JSON.stringify(["serial:C02X"]), 5000);
+    old.close();
+    const store = await createSqliteStore({ path, log: silentLogger, now: () => at(60) });
+    try {
+      const read = await store.personReads!.read("fry@example.com");
+      assert.deepEqual(
+        read.statuses,
+        new Map([
+          ["serial:C02X\u0000firewall", {
+            status: "warn",
+            since: new Date(1000),
+            seenAt: new Date(5000),
+          }],
+          ["serial:C02X\u0000uptodate", {
+            status: "ok",
+            since: new Date(2000),
+            seenAt: new Date(5000),
+          }],
+        ]),
+      );
+      // a status that changes is recorded over the kept row; the unchanged one keeps its start
+      const began = await store.statuses.observe([
+        { device: "serial:C02X", practice: "firewall", status: "ok", since: new Date(9000) },
+        { device: "serial:C02X", practice: "uptodate", status: "ok", since: new Date(9000) },
+      ], { person: "fry@example.com" });
+      assert.deepEqual(
+        began,
+        new Map([
+          ["serial:C02X\u0000firewall", new Date(9000)],
+          ["serial:C02X\u0000uptodate", new Date(2000)],
+        ]),
+      );
+    } finally {
+      await store.close();
+    }
+    const db = new DatabaseSync(path, { readOnly: true });
+    try {
+      assert.deepEqual(versionsOf(db), [1, 2, 3, 4, 5, 6, 7, 8, 9]);
+      assert.deepEqual(
+        db.prepare("SELECT * FROM status_observations ORDER BY device, practice").all()
+          .map((r) => ({ ...r })),
+        [
+          { device: "serial:C02X", practice: "firewall", status: "ok", since: 9000, seen_at: 9000 },
+          { device: "serial:C02X", practice: "uptodate", status: "ok", since: 2000, seen_at: 9000 },
+          {
+            device: "serial:OTHER",
+            practice: "firewall",
+            status: "ok",
+            since: 3000,
+            seen_at: 4000,
+          },
+        ],
+      );
+      // no rowid: the primary key is the table (one search per device read)
+      assert.throws(() => db.prepare("SELECT rowid FROM status_observations").all(), /rowid/);
+    } finally {
+      db.close();
+    }
+  });
 });

@@ -48,7 +48,7 @@ Deno.test("sqlite store migrates once, records the schema version and uses WAL",
     try {
       assert.deepEqual(
         db.prepare("SELECT version FROM schema_version").all().map((r) => r.version),
-        [1, 2, 3, 4, 5, 6, 7, 8],
+        [1, 2, 3, 4, 5, 6, 7, 8, 9],
       );
       assert.equal(db.prepare("PRAGMA journal_mode").get()?.journal_mode, "wal");
     } finally {
