@@ -47,10 +47,13 @@ function rowsOf(rows: unknown[][]): Map<string, Row> {
  * @returns `ofPerson(folded email)`: empty when the person has no recorded view
  */
 export function sqliteStatusReads(db: DatabaseSync): SqliteStatusReads {
+  // a join over the person's device list (json_each) rather than `device IN (subquery)`, which
+  // builds a temporary index of the list first: ~13 % less CPU for 4 devices' 28 rows (issue 24);
+  // observe() writes each device once into the list, so no row comes twice
   const ofPerson = arrays(db.prepare(
-    `SELECT device, practice, status, since, seen_at FROM status_observations
-     WHERE device IN (SELECT value FROM json_each(
-       (SELECT devices FROM person_devices WHERE email = ?)))`,
+    `SELECT s.device, s.practice, s.status, s.since, s.seen_at
+     FROM json_each((SELECT devices FROM person_devices WHERE email = ?)) AS d
+     JOIN status_observations AS s ON s.device = d.value`,
   ));
   return {
     ofPerson(person) {
