@@ -15,6 +15,16 @@ function schemaOf(db: DatabaseSync): string[] {
   ).all().map((r) => String(r.s));
 }
 
+/** Runs `check` on the file at `path` opened read-only, closing it afterwards. */
+function inspect(path: string, check: (db: DatabaseSync) => void): void {
+  const db = new DatabaseSync(path, { readOnly: true });
+  try {
+    check(db);
+  } finally {
+    db.close();
+  }
+}
+
 function versionsOf(db: DatabaseSync): number[] {
   return db.prepare("SELECT version FROM schema_version ORDER BY version").all()
     .map((r) => Number(r.version));
@@ -96,8 +106,7 @@ for (let version = 0; version < MIGRATIONS.length; version++) {
       } finally {
         await store.close();
       }
-      const db = new DatabaseSync(path, { readOnly: true });
-      try {
+      inspect(path, (db) => {
         assert.deepEqual(versionsOf(db), [1, 2, 3, 4, 5, 6, 7, 8, 9]);
         assert.deepEqual(
           db.prepare("SELECT applied_at FROM schema_version WHERE version > ?").all(version)
@@ -105,9 +114,7 @@ for (let version = 0; version < MIGRATIONS.length; version++) {
           Array.from({ length: 9 - version }, () => at(60).toISOString()),
         );
         assert.deepEqual(schemaOf(db), current);
-      } finally {
-        db.close();
-      }
+      });
     });
   });
 }
@@ -132,12 +139,9 @@ Deno.test("a version 4 file whose release_feeds table was made on first use keep
     } finally {
       await store.close();
     }
-    const db = new DatabaseSync(path, { readOnly: true });
-    try {
+    inspect(path, (db) => {
       assert.deepEqual(versionsOf(db), [1, 2, 3, 4, 5, 6, 7, 8, 9]);
-    } finally {
-      db.close();
-    }
+    });
   });
 });
 
@@ -163,12 +167,9 @@ Deno.test("a file from a newer Stethoscope is refused, naming both versions, and
         return true;
       },
     );
-    const after = new DatabaseSync(path, { readOnly: true });
-    try {
+    inspect(path, (after) => {
       assert.deepEqual(versionsOf(after), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
-    } finally {
-      after.close();
-    }
+    });
   });
 });
 
@@ -238,8 +239,7 @@ Deno.test("a version 8 file keeps its status history at version 9, where the tab
     } finally {
       await store.close();
     }
-    const db = new DatabaseSync(path, { readOnly: true });
-    try {
+    inspect(path, (db) => {
       assert.deepEqual(versionsOf(db), [1, 2, 3, 4, 5, 6, 7, 8, 9]);
       assert.deepEqual(
         db.prepare("SELECT * FROM status_observations ORDER BY device, practice").all()
@@ -258,8 +258,6 @@ Deno.test("a version 8 file keeps its status history at version 9, where the tab
       );
       // no rowid: the primary key is the table (one search per device read)
       assert.throws(() => db.prepare("SELECT rowid FROM status_observations").all(), /rowid/);
-    } finally {
-      db.close();
-    }
+    });
   });
 });
