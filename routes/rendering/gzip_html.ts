@@ -95,18 +95,24 @@ function deflated(
   return zipped.slice(0, zipped.length - availOut);
 }
 
-const reused = reusedGzip();
+let reused = reusedGzip();
 
 /** Whether pages are compressed with the one reused handle (else `gzipSync` per page). */
 export const REUSES_GZIP: boolean = reused !== null;
 
 /**
  * `input` gzip-compressed at {@link GZIP_LEVEL}: with the one reused handle when node:zlib has it,
- * else by `gzipSync`. Synchronous, so one handle serves every request of this thread.
+ * else by `gzipSync`. Synchronous, so one handle serves every request of this thread. A page the
+ * handle could not finish (its output did not fit: level 1 can make text that does not compress
+ * a tenth larger) goes through `gzipSync`, and the handle is replaced: `reset()` does not drop
+ * what it held back, and the next page sent began with those bytes (a corrupt page).
  */
 function gzip(input: Uint8Array): Uint8Array<ArrayBuffer> {
-  const bytes = reused && deflated(reused, input);
-  if (bytes) return bytes;
+  if (reused !== null) {
+    const bytes = deflated(reused, input);
+    if (bytes !== null) return bytes;
+    reused = reusedGzip();
+  }
   const zipped = gzipSync(input, { level: GZIP_LEVEL });
   return new Uint8Array(zipped.buffer as ArrayBuffer, zipped.byteOffset, zipped.byteLength);
 }
