@@ -8,7 +8,7 @@ import { possessive, type Whose } from "./empty_state.tsx";
 import { accountAnchor, twoStepState } from "../engine/view/todo.ts";
 import { type Severity, SEVERITY_WORDS } from "../engine/core/severity.ts";
 import { RATING_CLASS, SEVERITY_CLASS, SEVERITY_ICON } from "./severity_class.ts";
-import { esc, type Html, markup, narrow } from "./html.ts";
+import { esc, type Html, markup } from "./html.ts";
 
 const TWO_STEP_HELP = "https://support.google.com/accounts/answer/185839";
 const CONNECTED_APPS = "https://myaccount.google.com/connections";
@@ -42,21 +42,13 @@ const LOOK: Readonly<
   },
 };
 
-/** Constant parts of the card, Latin-1 only ({@link narrow}: the page stays one byte per character). */
-const HOW_TO_STEPS = narrow(
+const HOW_TO_STEPS =
   markup`<ol><li>Open Google Account → Security → 2-Step Verification.</li><li>Click Get started and follow the steps on your phone.</li></ol><p><a href="${
     esc(TWO_STEP_HELP)
-  }" rel="noopener noreferrer" target="_blank">Google&#39;s 2-Step Verification help</a></p>`,
-);
+  }" rel="noopener noreferrer" target="_blank">Google&#39;s 2-Step Verification help</a></p>`;
 
-const WHY = narrow(
-  markup`<p>A second proof besides the password — a prompt on a phone or a security key — means a stolen password alone no longer opens the account.</p>`,
-);
-
-/** Each severity's icon as markup, Latin-1 only (`✓` as a reference). */
-const ICONS = Object.fromEntries(
-  Object.entries(SEVERITY_ICON).map(([k, icon]) => [k, narrow(esc(icon))]),
-) as Readonly<Record<Severity, Html>>;
+const WHY =
+  markup`<p>A second proof besides the password — a prompt on a phone or a security key — means a stolen password alone no longer opens the account.</p>`;
 
 /** The 2-Step Verification item of an account's card: its state, how to fix or check, why. */
 function twoStep(state: "on" | "off" | "unknown", id: Html): Html {
@@ -66,7 +58,7 @@ function twoStep(state: "on" | "off" | "unknown", id: Html): Html {
   return markup`<li id="${id}-2sv"><details${
     enrolled ? null : markup` open`
   }><summary><span class="icon ${cls}" aria-hidden="true">${
-    ICONS[look.severity]
+    esc(SEVERITY_ICON[look.severity])
   }</span><span class="visually-hidden">${esc(SEVERITY_WORDS[look.severity].employee)}:</span> ${
     esc(look.summary)
   }</summary><div class="practice-body">${

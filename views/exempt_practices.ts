@@ -7,7 +7,7 @@
  */
 import type { PracticeData } from "../engine/core/types.ts";
 import { calendarDay } from "./format.ts";
-import { esc, type Html, markup, narrow } from "./html.ts";
+import { esc, type Html, markup } from "./html.ts";
 import { practiceId, practiceTitle } from "./practice_item.ts";
 
 /**
@@ -37,7 +37,7 @@ export function exemptText(p: PracticeData, now: Date): string {
  *   exemptGroup([["firewall", waived]], { idPrefix: "dev-X1", now: new Date("2026-02-01") }),
  *   '<section><h3 class="info">Exempt</h3><ul class="actions"><li id="dev-X1-firewall" class="exempt">' +
  *     '<span class="icon info" aria-hidden="true">i</span> <span class="visually-hidden">Exempt:</span> ' +
- *     'Firewall is on<p class="since">Exempt until 1 March &#8212; lab &lt;machine&gt;, granted by the ' +
+ *     'Firewall is on<p class="since">Exempt until 1 March — lab &lt;machine&gt;, granted by the ' +
  *     "security team</p></li></ul></section>",
  * );
  * ```
@@ -53,7 +53,7 @@ export function exemptGroup(
         esc(practiceId(options.idPrefix, k))
       }" class="exempt"><span class="icon info" aria-hidden="true">i</span> <span class="visually-hidden">Exempt:</span> ${
         esc(practiceTitle(k, p))
-      }<p class="since">${narrow(esc(exemptText(p, options.now)))}</p></li>`
+      }<p class="since">${esc(exemptText(p, options.now))}</p></li>`
     )
   }</ul></section>`;
 }

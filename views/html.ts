@@ -69,31 +69,6 @@ export function esc(text: string | number): Html {
   return (out + s.slice(last)) as Html;
 }
 
-const WIDE_RE = /[\u0100-\u{10ffff}]/gu;
-
-/**
- * Markup with every character above U+00FF written as a numeric character reference (`—` as
- * `&#8212;`, an emoji as one reference to its code point): the same text to a browser, in text and
- * in attribute values. V8 keeps a string whose characters all fit in one byte (Latin-1) as one byte
- * per character, and a single wider character makes the whole page two bytes per character, whose
- * UTF-8 encoding (`gzip_html.ts`) cost three times as much (issue 24: 0.012 against 0.004 ms for an
- * 11 KB page). For parts written once and kept — the templates' own constants, configured texts
- * rendered once per text (`markdown.ts`, "Why it matters") — so a page of them stays one-byte;
- * inventory text is left as it is.
- *
- * @param part markup (its references and tags are left alone: only wide characters are rewritten)
- * @returns the same markup, Latin-1 only
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * assert.equal(narrow(markup`<p>Settings → Privacy — ✓ · é</p>`), "<p>Settings &#8594; Privacy &#8212; &#10003; · é</p>");
- * assert.equal(narrow(esc("🙂")), "&#128578;");
- * ```
- */
-export function narrow(part: Html): Html {
-  return part.replace(WIDE_RE, (ch) => `&#${ch.codePointAt(0)};`) as Html;
-}
-
 /**
  * The template tag of text parts: literal markup with `Html` values (and numbers) in between;
  * `null`, `undefined` and `false` write nothing, an array of `Html` is written joined. Parts are

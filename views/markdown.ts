@@ -8,7 +8,7 @@
  */
 import { LRUCache } from "lru-cache";
 import { linkAllowed, MARKDOWN_LINK_SOURCE } from "../config/links.ts";
-import { esc, type Html, markup, narrow } from "./html.ts";
+import { esc, type Html, markup } from "./html.ts";
 
 const INLINE_RE = new RegExp(String.raw`\*\*([^*]+)\*\*|` + MARKDOWN_LINK_SOURCE, "g");
 const BULLET_RE = /^[-*] /;
@@ -53,7 +53,7 @@ const rendered = new LRUCache<string, Html>({ max: MAX_RENDERED });
 export function markdown(text: string): Html {
   let html = rendered.get(text);
   if (html === undefined) {
-    html = narrow(render(text)); // kept Latin-1 only: the page stays one byte per character
+    html = render(text);
     rendered.set(text, html);
   }
   return html;

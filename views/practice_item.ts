@@ -13,7 +13,7 @@ import type { PracticeData } from "../engine/core/types.ts";
 import { evidenceSentences } from "./evidence.ts";
 import { isSameSitePath, NO_LINK } from "../config/links.ts";
 import { dayAndMonth } from "./format.ts";
-import { esc, type Html, markup, narrow } from "./html.ts";
+import { esc, type Html, markup } from "./html.ts";
 import { markdown } from "./markdown.ts";
 import { SEVERITY_CLASS, SEVERITY_ICON } from "./severity_class.ts";
 
@@ -52,7 +52,7 @@ const KIND_PARTS: Readonly<Record<PracticeKind, { cls: Html; icon: Html; words: 
 function kindParts(kind: PracticeKind): { cls: Html; icon: Html; words: Html } {
   return {
     cls: esc(SEVERITY_CLASS[kind]),
-    icon: narrow(esc(SEVERITY_ICON[kind])),
+    icon: esc(SEVERITY_ICON[kind]),
     words: esc(SEVERITY_WORDS[kind].employee),
   };
 }
@@ -106,11 +106,9 @@ function why(description: string, failing: boolean): Html {
   const kept = failing ? whyFailing : whyDone;
   let html = kept.get(description);
   if (html === undefined) {
-    html = narrow(
-      markup`<div class="why">${failing && markup`<h4>Why it matters</h4>`}<p>${
-        esc(description)
-      }</p></div>`,
-    );
+    html = markup`<div class="why">${failing && markup`<h4>Why it matters</h4>`}<p>${
+      esc(description)
+    }</p></div>`;
     kept.set(description, html);
   }
   return html;
@@ -118,9 +116,7 @@ function why(description: string, failing: boolean): Html {
 
 /** Each evidence sentence as a paragraph. */
 function paragraphs(sentences: readonly string[]): Html[] {
-  // narrow(): the engine's sentences have dashes ("from December 2025 — 11 months old"); written
-  // as references, a page stays one byte per character (html.ts)
-  return sentences.map((s) => markup`<p>${narrow(esc(s))}</p>`);
+  return sentences.map((s) => markup`<p>${esc(s)}</p>`);
 }
 
 /** The opened part of a practice: evidence, directions, why it matters, more information. */

@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
 import { startApp } from "../support/app.ts";
-import { shown } from "../support/shown.ts";
 
 /** Counts device cards and returns their ratings in page order. */
 function cards(html: string): string[] {
@@ -109,7 +108,7 @@ Deno.test("a failing practice is open: what is wrong, steps for this OS, then wh
   const app = await startApp();
   try {
     const cookie = await app.login("one-red@example.com");
-    const html = shown(await (await app.request("/devices", { cookie })).text());
+    const html = await (await app.request("/devices", { cookie })).text();
     const card = html.slice(html.indexOf("ThinkPad T14 Gen 4"));
     const item = card.slice(card.indexOf("<details open"), card.indexOf("</details>"));
     const order = [
@@ -175,7 +174,7 @@ Deno.test("overview, accounts, activity and FAQ render for a demo person", async
     assert.match(faq, /Does Stethoscope install anything on my devices\?/);
 
     const red = await app.login("one-red@example.com");
-    const redAccounts = shown(await (await app.request("/accounts", { cookie: red })).text());
+    const redAccounts = await (await app.request("/accounts", { cookie: red })).text();
     assert.match(redAccounts, /2-Step Verification is off/);
     assert.match(redAccounts, /Open Google Account → Security → 2-Step Verification\./);
     const nothing = await app.login("nothing@example.com");

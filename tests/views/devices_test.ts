@@ -79,7 +79,7 @@ Deno.test("a card with a failing practice and an exempt one is written as hono/j
       '</ul></section><section><h3 class="info">Exempt</h3><ul class="actions">' +
       '<li id="dev-C02FRY001-firewall" class="exempt"><span class="icon info" aria-hidden="true">' +
       'i</span> <span class="visually-hidden">Exempt:</span> Firewall is off<p class="since">' +
-      "Exempt until 1 March 2027 &#8212; lab machine, granted by the security team</p></li></ul>" +
+      "Exempt until 1 March 2027 — lab machine, granted by the security team</p></li></ul>" +
       '</section><details><summary>Device details</summary><dl class="facts"><dt>Model</dt>' +
       "<dd>MacBook Pro (14-inch, 2024)</dd><dt>Platform</dt><dd>Mac OS X</dd><dt>OS version</dt>" +
       "<dd>15.6</dd><dt>Name</dt><dd>fry-mbp</dd><dt>Serial</dt><dd>C02FRY001</dd></dl>" +
@@ -104,7 +104,7 @@ Deno.test("inventory text with <script> and quotes is escaped wherever a card wr
       "<p>macOS 15.6 · &lt;script&gt;alert(1)&lt;/script&gt;</p>",
       "<dt>Name</dt><dd>&lt;script&gt;alert(1)&lt;/script&gt;</dd>",
       "<dt>Serial</dt><dd>C02&quot;&gt;&lt;script&gt;</dd>",
-      "Exempt until 1 March 2027 &#8212; &quot;lab&quot; &lt;b&gt;machine&lt;/b&gt;, granted by",
+      "Exempt until 1 March 2027 — &quot;lab&quot; &lt;b&gt;machine&lt;/b&gt;, granted by",
     ]
   ) assert.ok(html.includes(written), written);
 });

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { asChild, attr, esc, markup, narrow } from "../../views/html.ts";
+import { asChild, attr, esc, markup } from "../../views/html.ts";
 
 // Text parts must render the bytes hono/jsx would: a part moved from JSX to text changes nothing.
 const SAMPLES = [
@@ -46,12 +46,4 @@ Deno.test("markup writes arrays joined and skips null, undefined and false", () 
 Deno.test("a text part inside a JSX page is written once, not escaped again", () => {
   const part = markup`<strong>${esc("R&D")}</strong>`;
   assert.equal(String(<div>{asChild(part)}</div>), "<div><strong>R&amp;D</strong></div>");
-});
-
-Deno.test("narrow writes each character above U+00FF as a reference to its code point", () => {
-  assert.equal(
-    narrow(markup`<p title="${esc("a → b")}">Settings → Privacy — ✓ · Zoë 🙂 &amp;</p>`),
-    '<p title="a &#8594; b">Settings &#8594; Privacy &#8212; &#10003; · Zoë &#128578; &amp;</p>',
-  );
-  assert.equal(narrow(esc("plain · é")), "plain · é");
 });

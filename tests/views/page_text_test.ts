@@ -38,11 +38,11 @@ Deno.test("accounts(): an account with 2-Step Verification off, its name escaped
       'ass="body"><ul class="actions"><li id="acct-0-2sv"><details open><summary><span class="i' +
       'con crit" aria-hidden="true">!</span><span class="visually-hidden">Fix now:</span> 2-Ste' +
       'p Verification is off</summary><div class="practice-body"><div class="directions"><h4>Ho' +
-      "w to fix it</h4><ol><li>Open Google Account &#8594; Security &#8594; 2-Step Verification.</li><li>Cl" +
+      "w to fix it</h4><ol><li>Open Google Account → Security → 2-Step Verification.</li><li>Cl" +
       'ick Get started and follow the steps on your phone.</li></ol><p><a href="https://support' +
       '.google.com/accounts/answer/185839" rel="noopener noreferrer" target="_blank">Google&#39' +
       ';s 2-Step Verification help</a></p></div><div class="why"><h4>Why it matters</h4><p>A se' +
-      "cond proof besides the password &#8212; a prompt on a phone or a security key &#8212; means a stolen" +
+      "cond proof besides the password — a prompt on a phone or a security key — means a stolen" +
       " password alone no longer opens the account.</p></div></div></details></li></ul><p>Check" +
       ' which <a href="https://myaccount.google.com/connections" rel="noopener noreferrer" targ' +
       'et="_blank">apps are connected</a> to their work account and remove any that are not rec' +
