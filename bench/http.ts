@@ -3,11 +3,17 @@
  * permissions) driven over loopback by a separate load-generator process (`bench/load_client.ts`)
  * with 16 and 64 connections, one route at a time: `/healthz`, the Overview, Devices, Accounts
  * and Activity pages, and the stylesheet (static and pre-compressed: the ceiling any page can
- * reach with this client on this box). Two cases (issue 24): first `BENCH_SESSIONS` (default 400)
- * signed-in sessions, each request from the next one — how a company uses it after a "please
- * check your devices" mail, where no page is ever asked twice by one session in a row — then one
- * session (the many-devices demo person, user@example.com) asking again, with
- * `/api/v1/devices/merged/…` too. One client process per concurrency loads the routes one at a time,
+ * reach with this client on this box). Two cases (issue 24): first `BENCH_PEOPLE` (default 400)
+ * distinct people, each signed in once, each request from the next person — how a company uses it
+ * after a "please check your devices" mail, where no page is ever asked twice by one person in a
+ * row — then one session (a seven-device person) asking again, with `/api/v1/devices/merged/…`
+ * too. The people (`people.ts`) are looked up as in production: the server runs with a
+ * configuration file (not demo mode) whose `file` source reads their device export and whose
+ * `google` source asks the Google fake for their accounts and sign-ins; each person's first view
+ * (the warm-up, before any measuring) makes their snapshot, so the measured views are first views
+ * from the snapshot. (Until the seventh round the first case was 400 sessions over the six demo
+ * people: every sixth request was the same person, so SQLite's page cache, V8's inline caches and
+ * any memo saw six people.) One client process per concurrency loads the routes one at a time,
  * each for `BENCH_SECONDS` (default 2), in turn, `BENCH_TURNS` times over (default 5), so that the
  * routes compared meet the same load from the rest of the box. Prints requests/s (over all turns),
  * p50/p99 and errors, and from the same run: each page's throughput ÷ `/healthz` throughput
@@ -18,16 +24,22 @@
  * same cores, spends reading it (a browser inflates gzip on its own machine).
  *
  * The API's per-address rate limit (120 per 60 s by default) would refuse a loopback benchmark,
- * so the server runs with `STETHOSCOPE_DEMO_RATE_LIMITS` (read in demo mode only) raising it.
+ * so the people's configuration raises it (`RATE_LIMITS`), as the demo server of `page_weight.ts`
+ * and `soak.ts` does with `STETHOSCOPE_DEMO_RATE_LIMITS` (read in demo mode only).
  *
- * Run: `deno task bench:http` (`BENCH_SECONDS` per route and turn, default 2; `BENCH_TURNS`,
- * default 5)
+ * Run: `deno task bench:http` (`BENCH_PEOPLE`, default 400; `BENCH_SECONDS` per route and turn,
+ * default 2; `BENCH_TURNS`, default 5)
  *
  * @module
  */
 // deno-lint-ignore-file no-console
 import { startServer } from "../tests/support/server.ts";
-import { DEMO_PEOPLE } from "../plugins/sources/demo_people.ts";
+import {
+  benchPeopleCount,
+  type BenchPeopleSetup,
+  checkSourcesAnswered,
+  setUpBenchPeople,
+} from "./people.ts";
 import { type LoadPlan, type LoadReport, spawnLoad, type UrlReport } from "./load_client.ts";
 
 /** The many-devices demo person. */
@@ -84,32 +96,80 @@ export async function signIn(base: string, email: string): Promise<string> {
   return cookie;
 }
 
-/** The routes measured, by label. */
-export function benchRoutes(base: string): Record<string, string> {
+/**
+ * The routes measured, by label.
+ *
+ * @param base the server's URL
+ * @param person whose merged devices the API route asks for (default {@link BENCH_PERSON})
+ */
+export function benchRoutes(base: string, person = BENCH_PERSON): Record<string, string> {
   return {
     "/healthz": `${base}/healthz`,
     "overview /": `${base}/`,
     "/devices": `${base}/devices`,
     "/accounts": `${base}/accounts`,
     "/activity": `${base}/activity`,
-    "API devices": `${base}/api/v1/devices/merged/${BENCH_PERSON}`,
+    "API devices": `${base}/api/v1/devices/merged/${person}`,
   };
 }
 
 /** The pages whose throughput is held against `/healthz` (issue 24: each ≥ 0.6). */
 const PAGES = ["overview /", "/devices", "/accounts", "/activity"];
 
+/** A server of the benchmark's people (production configuration), and those people. */
+export interface PeopleServer extends BenchServer {
+  setup: BenchPeopleSetup;
+}
+
 /**
- * Signs `count` sessions in, one demo person after another (the demo has a handful of people; each
- * session is its own sign-in, with its own cookie and CSRF token).
+ * Starts `main.ts serve --config config.json` (the `start` task's permissions) in a temporary
+ * folder holding the people's export and configuration (`people.ts`).
  *
- * @returns one `Cookie` header value per session
+ * @param count how many people
+ * @returns the server, and the people with their sources and session signing; `stop` also stops
+ *   the Google fake and removes the folder
  */
-export async function signInMany(base: string, count: number): Promise<string[]> {
-  const people = DEMO_PEOPLE.map((p) => p.email);
-  const cookies: string[] = [];
-  for (let i = 0; i < count; i++) cookies.push(await signIn(base, people[i % people.length]!));
-  return cookies;
+export async function startPeopleServer(count: number): Promise<PeopleServer> {
+  const dir = await Deno.makeTempDir({ prefix: "stethoscope-bench-people-" });
+  const setup = await setUpBenchPeople(dir, { count, now: new Date() });
+  await Deno.writeTextFile(`${dir}/config.json`, JSON.stringify(setup.configJson));
+  const server = await startServer(
+    ["--config", "config.json", "--hostname", "127.0.0.1"],
+    { cwd: dir, keepLines: false },
+  );
+  return {
+    url: server.url,
+    pid: server.pid,
+    lines: server.lineCount,
+    setup,
+    async stop() {
+      const code = await server.stop();
+      await setup.close();
+      await Deno.remove(dir, { recursive: true });
+      return code;
+    },
+  };
+}
+
+/**
+ * Each person's first view (their Overview, body read whole: the lookup of their sources has
+ * ended and their snapshot is written), `parallel` people at a time.
+ *
+ * @param base the server's URL
+ * @param cookies one session per person
+ * @throws {Error} when a first view is not a 200
+ */
+export async function firstViews(base: string, cookies: string[], parallel = 8): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < cookies.length) {
+      const cookie = cookies[next++]!;
+      const res = await fetch(`${base}/`, { headers: { Cookie: cookie }, redirect: "manual" });
+      await res.arrayBuffer();
+      if (res.status !== 200) throw new Error(`first view: status ${res.status}`);
+    }
+  };
+  await Promise.all(Array.from({ length: parallel }, worker));
 }
 
 /** The label of the ceiling route: the stylesheet, static and pre-compressed. */
@@ -235,26 +295,39 @@ async function main(): Promise<void> {
   if (!Number.isInteger(turns) || turns < 1) {
     throw new RangeError(`BENCH_TURNS: expected a whole number ≥ 1, got ${turns}`);
   }
+  const count = benchPeopleCount();
   console.log(`load average before: ${loadAverage()}; ${navigator.hardwareConcurrency} CPUs`);
-  const server = await startBenchServer();
+  const server = await startPeopleServer(count);
   try {
-    const sessions = Number(Deno.env.get("BENCH_SESSIONS") ?? "400");
-    const cookies = await signInMany(server.url, sessions);
-    const one = await signIn(server.url, BENCH_PERSON);
-    const routes = { ...benchRoutes(server.url), [CEILING]: await stylesheetUrl(server.url) };
-    // Other people may not read user@example.com's API devices (403): the API is measured as
-    // the one session only.
+    const { people, session } = server.setup;
+    const cookies = await Promise.all(people.map((p) => session(p.email)));
+    await firstViews(server.url, cookies);
+    await checkSourcesAnswered(async (_email, path) => {
+      const res = await fetch(`${server.url}${path}`, { headers: { Cookie: cookies[0]! } });
+      return await res.text();
+    }, people);
+    console.log(`first views of ${count} people made their snapshots; load ${loadAverage()}`);
+    // the one session: the first seven-device person (demo's user@example.com)
+    const fry = people.find((p) => p.template === BENCH_PERSON) ?? people[0]!;
+    const one = await session(fry.email);
+    const routes = {
+      ...benchRoutes(server.url, fry.email),
+      [CEILING]: await stylesheetUrl(server.url),
+    };
+    // Other people may not read that person's API devices (403): the API is measured as the one
+    // session only.
     const pages = Object.fromEntries(Object.entries(routes).filter(([k]) => k !== "API devices"));
     const cases: [string, Record<string, string>, Pick<LoadPlan, "headers" | "headerSets">][] = [
       [
-        `${sessions} sessions (${DEMO_PEOPLE.length} demo people), each request from the next`,
+        `${count} distinct people (file and Google sources), each signed in once, each request ` +
+        `from the next`,
         pages,
         {
           headers: { "Accept-Encoding": "gzip" },
           headerSets: cookies.map((Cookie) => ({ Cookie })),
         },
       ],
-      [`one session (${BENCH_PERSON}) asking again`, routes, { headers: benchHeaders(one) }],
+      [`one session (${fry.email}) asking again`, routes, { headers: benchHeaders(one) }],
     ];
     let failed = 0;
     for (const [title, measured, headers] of cases) {

@@ -1,9 +1,11 @@
 /**
  * CPU time per request of each person page (Overview, Devices, Accounts, Activity) and of
  * `/healthz`, in-process (the app's `fetch`, no sockets, a silent log), each request from the next
- * of `BENCH_SESSIONS` (default 400) signed-in sessions over the demo people, with
+ * of `BENCH_PEOPLE` (default 400) distinct people, each signed in once, with
  * `Accept-Encoding: gzip`: a page rendered from the person's fresh snapshot, as a first view by a
- * different person gets it (issue 24's target: ≤ 1 ms CPU). CPU time (`process.cpuUsage()`, user +
+ * different person gets it (issue 24's target: ≤ 1 ms CPU). The people and their sources are
+ * those of `bench:http` (`people.ts`: a production configuration, a `file` source's export and
+ * the Google fake in this process, asked only by each person's first view, the warm-up). CPU time (`process.cpuUsage()`, user +
  * system) rather than wall time, so that a box shared with other work gives comparable figures;
  * rounds of `BENCH_REQUESTS` (default 400) requests per route, taken alternately in one run
  * (`BENCH_ROUNDS`, default 7), summarised as min / median / max.
@@ -24,14 +26,14 @@ import process from "node:process";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { startApp } from "../tests/support/app.ts";
-import { DEMO_PEOPLE } from "../plugins/sources/demo_people.ts";
+import { benchPeopleCount, checkSourcesAnswered, setUpBenchPeople } from "./people.ts";
 
 const ROUTES = (Deno.env.get("BENCH_ROUTES") ?? "/healthz,/,/devices,/accounts,/activity").split(
   ",",
 );
 const rounds = Number(Deno.env.get("BENCH_ROUNDS") ?? "7");
 const perRound = Number(Deno.env.get("BENCH_REQUESTS") ?? "400");
-const sessions = Number(Deno.env.get("BENCH_SESSIONS") ?? "400");
+const peopleCount = benchPeopleCount();
 const basePath = Deno.env.get("BENCH_BASE");
 /** Internal (set by the comparison): the tree whose app a child process measures. */
 const appRoot = Deno.env.get("BENCH_APP_ROOT");
@@ -46,12 +48,12 @@ const load = () => Deno.loadavg().map((x) => x.toFixed(2)).join(" ");
 
 /** Each route's rounds (ms CPU per request) measured on one app, in this process. */
 async function measure(start: typeof startApp): Promise<Record<string, number[]>> {
-  const app = await start({ now: new Date() });
+  const dir = await Deno.makeTempDir({ prefix: "stethoscope-pages-cpu-" });
+  const now = new Date();
+  const people = await setUpBenchPeople(dir, { count: peopleCount, now, clock: () => now });
+  const app = await start({ now, config: people.config });
   try {
-    const cookies: string[] = [];
-    for (let i = 0; i < sessions; i++) {
-      cookies.push(await app.login(DEMO_PEOPLE[i % DEMO_PEOPLE.length]!.email));
-    }
+    const cookies = await Promise.all(people.people.map((p) => people.session(p.email)));
     let next = 0;
     /** Mean CPU ms per request of `n` sequential requests to `path`, session after session. */
     const cpuMs = async (path: string, n: number) => {
@@ -66,7 +68,10 @@ async function measure(start: typeof startApp): Promise<Record<string, number[]>
       return (used.user + used.system) / 1000 / n;
     };
     // warm-up: every person's first view fills their snapshot, the JIT settles
-    for (const path of ROUTES) await cpuMs(path, Math.max(sessions, 200));
+    for (const path of ROUTES) await cpuMs(path, Math.max(peopleCount, 200));
+    await checkSourcesAnswered(async (_email, path) => {
+      return await (await app.request(path, { cookie: cookies[0]! })).text();
+    }, people.people);
     const figures: Record<string, number[]> = Object.fromEntries(ROUTES.map((r) => [r, []]));
     for (let r = 0; r < rounds; r++) {
       for (const path of ROUTES) figures[path]!.push(await cpuMs(path, perRound));
@@ -74,6 +79,8 @@ async function measure(start: typeof startApp): Promise<Record<string, number[]>
     return figures;
   } finally {
     await app.close();
+    await people.close();
+    await Deno.remove(dir, { recursive: true });
   }
 }
 
@@ -106,7 +113,7 @@ if (appRoot) {
   }
   console.log(
     `ms CPU per request, min / median / max of ${pairs} × ${rounds} rounds of ${perRound} ` +
-      `(${sessions} sessions, gzip accepted, in-process), base and this tree alternately in fresh ` +
+      `(${peopleCount} people, gzip accepted, in-process), base and this tree alternately in fresh ` +
       `processes; load ${started} → ${load()}`,
   );
   for (const path of ROUTES) {
@@ -122,8 +129,8 @@ if (appRoot) {
   const before = load();
   const figures = await measure(startApp);
   console.log(
-    `ms CPU per request, min / median / max of ${rounds} rounds of ${perRound} (${sessions} ` +
-      `sessions, gzip accepted, in-process); load ${before} → ${load()}`,
+    `ms CPU per request, min / median / max of ${rounds} rounds of ${perRound} (${peopleCount} ` +
+      `people, gzip accepted, in-process); load ${before} → ${load()}`,
   );
   for (const [path, xs] of Object.entries(figures)) {
     const m = median(xs);
