@@ -11,7 +11,7 @@ import { foldEmail } from "../../engine/identity/emails.ts";
 import type { Collected, Notification } from "../../engine/core/types.ts";
 import type { NotificationState } from "../../views/notifications.tsx";
 import { sourceLabels } from "../../views/source_label.ts";
-import { type TodoList, todoList } from "../../engine/view/todo.ts";
+import { todoCount, type TodoInput, type TodoList, todoList } from "../../engine/view/todo.ts";
 import type { Ctx, PersonData } from "../context.ts";
 import { cachedNotifications, keptNotifications } from "./notification_cache.ts";
 
@@ -153,11 +153,12 @@ export function personData(c: Ctx, email: string, seen?: PersonView): Promise<Pe
 }
 
 /**
- * The person's to-do list from what is at hand — the snapshot (whatever its age) and alerts
- * looked up within `BUDGETS.NOTIFICATIONS_CACHE_SECONDS` — without asking any inventory or alert
- * source; `null` when either is missing. For pages that need no inventory (the FAQ).
+ * The badge's count of the person's to-do list from what is at hand — the snapshot (whatever its
+ * age) and alerts looked up within `BUDGETS.NOTIFICATIONS_CACHE_SECONDS` — without asking any
+ * inventory or alert source; `null` when either is missing. For pages that need no inventory
+ * (the FAQ).
  */
-export async function todoAtHand(c: Ctx, email: string): Promise<TodoList | null> {
+export async function countAtHand(c: Ctx, email: string): Promise<number | null> {
   const kept = keptNotifications(c, email);
   if (kept === undefined) return null;
   const [view, notifications, states] = await Promise.all([
@@ -166,19 +167,20 @@ export async function todoAtHand(c: Ctx, email: string): Promise<TodoList | null
     notificationStates(c, email),
   ]);
   if (view === null) return null;
-  return listOf(c, { view, notifications, states });
+  return todoCount(inputOf(c, { view, notifications, states }));
 }
 
-function listOf(c: Ctx, data: PersonData): TodoList {
+/** What the to-do list is made of: the person's data, the clock and `NUDGES.STALE_DAYS`. */
+function inputOf(c: Ctx, data: PersonData): TodoInput {
   const { now, config } = c.get("deps");
-  return todoList({
+  return {
     devices: data.view.devices,
     accounts: data.view.accounts,
     notifications: data.notifications.items,
     states: data.states,
     now: now(),
     staleDays: config.NUDGES.STALE_DAYS,
-  });
+  };
 }
 
 /**
@@ -186,7 +188,15 @@ function listOf(c: Ctx, data: PersonData): TodoList {
  * the count the navigation badge shows. Devices not seen for `NUDGES.STALE_DAYS` are asked about.
  */
 export async function todoOf(c: Ctx, email: string): Promise<TodoList> {
-  return listOf(c, await personData(c, email));
+  return todoList(inputOf(c, await personData(c, email)));
+}
+
+/**
+ * The navigation badge's count for the person: `todoOf(c, email).count`, counted without building
+ * the list's items (`todoCount()`: every page but the Overview shows only the number).
+ */
+export async function badgeCountOf(c: Ctx, email: string): Promise<number> {
+  return todoCount(inputOf(c, await personData(c, email)));
 }
 
 /** The labels of the named sources, each once, in order. */

@@ -11,7 +11,7 @@ import type { Html } from "../../views/html.ts";
 import { layout, type Shell } from "../../views/layout.tsx";
 import { type Ctx, wantsFragment } from "../context.ts";
 import { sameEmail } from "../signin/privilege.ts";
-import { todoAtHand, todoOf } from "./person_data.ts";
+import { badgeCountOf, countAtHand } from "./person_data.ts";
 import { sendHtml } from "./gzip_html.ts";
 
 /** Asset URLs, set once at start-up by the app. */
@@ -75,8 +75,8 @@ export async function htmlPage(c: Ctx, options: PageOptions, body: Html): Promis
     (!person || options.badge === false
       ? 0
       : options.badge === "at-hand"
-      ? (await todoAtHand(c, person))?.count ?? 0
-      : (await todoOf(c, person)).count);
+      ? (await countAtHand(c, person)) ?? 0
+      : await badgeCountOf(c, person));
   const html = layout({
     shell: shellFor(c),
     title: options.title,

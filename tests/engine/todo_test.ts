@@ -7,7 +7,7 @@
  */
 import assert from "node:assert/strict";
 import type { Account, MergedDevice, Notification } from "../../engine/core/types.ts";
-import { type AlertState, todoList } from "../../engine/view/todo.ts";
+import { type AlertState, todoCount, type TodoInput, todoList } from "../../engine/view/todo.ts";
 
 const NOW = new Date("2026-11-30T12:00:00Z");
 const at = (iso: string) => new Date(iso);
@@ -315,4 +315,140 @@ Deno.test("todoList(): an alert about a device not seen for staleDays is informa
     ["alert", "info", false],
   ]);
   assert.equal(list.count, 0);
+});
+
+Deno.test("todoCount() is the badge of todoList(): the same count, without the items", async (t) => {
+  const old = device({
+    name: "fry-t460",
+    identifiers: { serial: "PF0OLD" },
+    last_sync: at("2017-03-14T08:00:00Z"),
+    practices: { firewall: { status: "warn", title: "Firewall is off" } },
+  });
+  const exempt = device({ ...MAC, practices: { ...MAC.practices, firewall: EXEMPT_FIREWALL } });
+  const unknown = device({
+    identifiers: { serial: "C02UNK" },
+    practices: { screenlock: { status: "unknown", title: "Screen lock can't be checked" } },
+  });
+  // A second Mac reporting its MAC address only, named by it in an alert.
+  const byMac = device({
+    identifiers: { mac_addresses: ["a4:83:e7:00:00:01"] },
+    practices: { firewall: { status: "warn", title: "Firewall is off" } },
+  });
+  const input = (over: Partial<TodoInput>): TodoInput => ({
+    devices: [MAC],
+    accounts: [ACCOUNT],
+    notifications: [NOTICE, QUESTION],
+    states: new Map(),
+    now: NOW,
+    ...over,
+  });
+  const cases: [string, TodoInput, number][] = [
+    ["failing practices, 2SV off, an open question, a notice", input({}), 4],
+    [
+      "the question answered",
+      input({ states: new Map([["event:google:e1", { dismissed: false, answer: "no" }]]) }),
+      3,
+    ],
+    ["the question dismissed", input({ states: new Map([["q1", { dismissed: true }]]) }), 3],
+    ["an alert about the failing firewall", input({ notifications: [FIREWALL_ALERT] }), 3],
+    [
+      "that alert dismissed",
+      input({ notifications: [FIREWALL_ALERT], states: new Map([["fw", { dismissed: true }]]) }),
+      3,
+    ],
+    [
+      "an alert about a practice that passes",
+      input({ notifications: [{ ...FIREWALL_ALERT, practice: "encryption" }] }),
+      3,
+    ],
+    [
+      "an alert naming another device",
+      input({ notifications: [{ ...FIREWALL_ALERT, device: "C02OTHER" }] }),
+      4,
+    ],
+    ["a device not seen since 2017", input({ devices: [MAC, old], accounts: [] }), 3],
+    [
+      "an alert about the device not seen",
+      input({
+        devices: [old],
+        accounts: [],
+        notifications: [{ ...FIREWALL_ALERT, device: "PF0OLD" }],
+      }),
+      0,
+    ],
+    [
+      "staleDays 3650: the old device is to do",
+      input({ devices: [old], accounts: [], notifications: [], staleDays: 3650 }),
+      1,
+    ],
+    [
+      "an exempt firewall, its alert waived",
+      input({ devices: [exempt], accounts: [], notifications: [FIREWALL_ALERT] }),
+      1,
+    ],
+    [
+      "a device nothing is known about",
+      input({ devices: [unknown], accounts: [], notifications: [] }),
+      0,
+    ],
+    [
+      "an alert naming a device by its MAC address",
+      input({
+        devices: [MAC, byMac],
+        accounts: [],
+        notifications: [{ ...FIREWALL_ALERT, device: "A4:83:E7:00:00:01" }],
+      }),
+      3,
+    ],
+    [
+      "2SV that could not be read",
+      input({ devices: [], accounts: [{ ...ACCOUNT, user_usage: {} }], notifications: [] }),
+      0,
+    ],
+    ["nothing at all", input({ devices: [], accounts: [], notifications: [] }), 0],
+  ];
+  for (const [name, given, expected] of cases) {
+    await t.step(name, () => {
+      const list = todoList(given);
+      assert.equal(todoCount(given), expected);
+      assert.equal(list.count, expected);
+      assert.equal(list.items.filter((i) => i.counted).length, expected);
+    });
+  }
+});
+
+Deno.test("todoList(): an alert is linked through the first device with its anchor, as before", () => {
+  // Two devices with the same anchor (the second's host name is the first's serial): an alert
+  // naming "other-mac" is not linked to the second one's firewall, as the list always did.
+  const first = device({
+    name: "fry-air",
+    identifiers: { serial: "C02X" },
+    practices: { encryption: { status: "ok", title: "Disk is encrypted" } },
+  });
+  const second = device({
+    name: "other-mac",
+    identifiers: {},
+    practices: { firewall: { status: "warn", title: "Firewall is off" } },
+  });
+  const sameAnchor = device({ ...second, name: "C02X" });
+  const alert = { ...FIREWALL_ALERT, device: "C02X" };
+  const given = (devices: MergedDevice[]): TodoInput => ({
+    devices,
+    accounts: [],
+    notifications: [alert],
+    states: new Map(),
+    now: NOW,
+  });
+  const linked = todoList(given([first, sameAnchor]));
+  assert.deepEqual(linked.items.map((i) => [i.kind, i.key]), [[
+    "practice",
+    "device:dev-C02X:firewall",
+  ]]);
+  assert.equal(todoCount(given([first, sameAnchor])), 1);
+  const other = todoList(given([first, second]));
+  assert.deepEqual(other.items.map((i) => [i.kind, i.key, i.counted]), [
+    ["practice", "device:dev-other-mac:firewall", true],
+    ["alert", "alert:fw", true],
+  ]);
+  assert.equal(todoCount(given([first, second])), 2);
 });
