@@ -8,24 +8,11 @@
  * @module
  */
 import type { DatabaseSync } from "node:sqlite";
-import type { StatusObservation, StatusRow, StatusStore } from "../../engine/core/store_ports.ts";
-import type { Status } from "../../engine/core/types.ts";
+import type { StatusObservation, StatusStore } from "../../engine/core/store_ports.ts";
 import { observationKey, statusUnchanged } from "../../engine/view/since.ts";
-import type { Runner } from "./sqlite_runner.ts";
+import { arrays, type Runner } from "./sqlite_runner.ts";
 
 type Row = { status: unknown; since: number; seenAt: number };
-
-/** The synchronous read of a person's device history, for the person read's transaction. */
-export interface SqliteStatusReads {
-  /** The history of the devices the person's last recorded view observed, by observation key. */
-  ofPerson(person: string): Map<string, StatusRow>;
-}
-
-/** Status rows as arrays (node:sqlite's row objects made reading them most of observe()'s cost). */
-function arrays<T>(statement: T): T {
-  (statement as unknown as { setReturnArrays(on: boolean): void }).setReturnArrays(true);
-  return statement;
-}
 
 /** The rows of a query of `device, practice, status, since, seen_at`, by observation key. */
 function rowsOf(rows: unknown[][]): Map<string, Row> {
@@ -38,38 +25,6 @@ function rowsOf(rows: unknown[][]): Map<string, Row> {
     });
   }
   return out;
-}
-
-/**
- * The person's device history, read synchronously (inside another operation's transaction).
- *
- * @param db the open, migrated database
- * @returns `ofPerson(folded email)`: empty when the person has no recorded view
- */
-export function sqliteStatusReads(db: DatabaseSync): SqliteStatusReads {
-  // a join over the person's device list (json_each) rather than `device IN (subquery)`, which
-  // builds a temporary index of the list first: ~13 % less CPU for 4 devices' 28 rows (issue 24);
-  // observe() writes each device once into the list, so no row comes twice
-  const ofPerson = arrays(db.prepare(
-    `SELECT s.device, s.practice, s.status, s.since, s.seen_at
-     FROM json_each((SELECT devices FROM person_devices WHERE email = ?)) AS d
-     JOIN status_observations AS s ON s.device = d.value`,
-  ));
-  return {
-    ofPerson(person) {
-      // the rows straight into the answer (every page view reads them; no map in between)
-      const out = new Map<string, StatusRow>();
-      const rows = ofPerson.all(person) as unknown as unknown[][];
-      for (const [device, practice, status, since, seen] of rows) {
-        out.set(observationKey(String(device), String(practice)), {
-          status: status as Status,
-          since: new Date(Number(since)),
-          seenAt: new Date(Number(seen)),
-        });
-      }
-      return out;
-    },
-  };
 }
 
 /**

@@ -8,6 +8,7 @@
  */
 import assert from "node:assert/strict";
 import type { StatusObservation } from "../../engine/core/store_ports.ts";
+import type { Exemption } from "../../engine/view/exemptions.ts";
 import { at, type ContractStep } from "./store_contract.ts";
 import { snapshotOf } from "./snapshot_contract.ts";
 
@@ -76,6 +77,46 @@ export async function personReadContract(step: ContractStep): Promise<void> {
       assert.equal(got.statuses.size, 0);
       assert.deepEqual([...got.dismissed], ["n1"]);
       assert.equal((await s.personReads.read(FRY)).statuses.size, 1, "read with it: there");
+    },
+  );
+
+  await step(
+    "personReads.read() answers the latest answer per notification in the order first given, exemptions oldest grant first",
+    async (s) => {
+      const answer = async (id: string, feedback: string, t: number) =>
+        await s.feedback.recordFeedback(FRY, { id, feedback, notes: "" }, { sinks: [], at: at(t) });
+      await answer("n3", "yes", 1);
+      await answer("n2", "yes", 2);
+      await answer("n3", "no", 3);
+      await answer("n2", "maybe", 4);
+      await s.feedback.recordFeedback(
+        "leela@example.com",
+        { id: "n2", feedback: "no", notes: "" },
+        {
+          sinks: [],
+          at: at(5),
+        },
+      );
+      const exemption = (id: string, granted: number): Exemption => ({
+        id,
+        email: FRY,
+        device: "serial:C02FRY",
+        practice: "firewall",
+        reason: "Lab machine on an isolated network",
+        grantedBy: "security@example.com",
+        grantedAt: at(granted),
+        expiresAt: at(granted + 100),
+      });
+      // granted out of order: the read answers them by grant time, as exemptionsFor() does
+      await s.exemptions.grantExemption(exemption("ex-b", 20));
+      await s.exemptions.grantExemption(exemption("ex-a", 10));
+      await s.exemptions.grantExemption({ ...exemption("ex-c", 0), email: "leela@example.com" });
+
+      const got = await s.personReads.read(FRY);
+      assert.deepEqual([...got.answers], [["n3", "no"], ["n2", "maybe"]]);
+      assert.deepEqual(got.exemptions?.map((e) => e.id), ["ex-a", "ex-b"]);
+      assert.deepEqual(got.exemptions, await s.exemptions.exemptionsFor(FRY));
+      assert.deepEqual(got.exemptions?.[0], exemption("ex-a", 10));
     },
   );
 
