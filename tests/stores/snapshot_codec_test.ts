@@ -138,3 +138,32 @@ Deno.test("a snapshot body is written in version 2 and bodies of both versions r
   assert.deepEqual(decodeSnapshot("fry@example.com", at, body), snapshot);
   assert.deepEqual(decodeSnapshot("fry@example.com", at, encodeTagged(rest)), snapshot);
 });
+
+Deno.test("a snapshot body is ASCII only and reads back every character, a body written unescaped too", () => {
+  const at = new Date("2026-11-26T12:00:00.000Z");
+  const snapshotWith = (name: string) => ({
+    email: "fry@example.com",
+    collectedAt: at,
+    devices: { items: [{ source: "jamf", last_sync: at, name, [name]: name }], errors: [] },
+    accounts: null,
+    events: null,
+  });
+  // any UTF-16 text, lone surrogates included (JSON.stringify writes those as escapes)
+  fc.assert(
+    fc.property(fc.string({ unit: "binary" }), fc.string({ unit: "grapheme" }), (a, b) => {
+      const snapshot = snapshotWith(`${a}${b}`);
+      const body = encodeSnapshotBody(snapshot);
+      assert.match(body, /^2[ -\u007f]*$/);
+      assert.deepEqual(decodeSnapshot("fry@example.com", at, body), snapshot);
+    }),
+    { numRuns: 300 },
+  );
+  const snapshot = snapshotWith("Frý’s Mac • 😀");
+  const body = encodeSnapshotBody(snapshot);
+  assert.ok(body.includes(String.raw`"Fr\u00fd\u2019s Mac \u2022 \ud83d\ude00"`));
+  // a version 2 body written before bodies were ASCII (the characters as they are)
+  const { email: _e, collectedAt: _c, ...rest } = snapshot;
+  const unescaped = `2${encodeMarked(rest)}`;
+  assert.ok(unescaped.includes("Frý’s Mac • 😀"));
+  assert.deepEqual(decodeSnapshot("fry@example.com", at, unescaped), snapshot);
+});
