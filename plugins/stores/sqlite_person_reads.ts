@@ -46,8 +46,10 @@ SELECT ${EXEMPTION}, body, granted_at, id, NULL, NULL FROM exemptions WHERE emai
 type Row = [part: number, a: unknown, b: unknown, c: unknown, d: unknown, e: unknown];
 
 /**
- * The person read of the SQLite store: one statement per page view (issue 24). Measured against
- * the five statements in a `BEGIN`…`COMMIT` it replaced (bench/README.md, seventh round).
+ * The person read of the SQLite store: one statement per page view (issue 24). Written as one
+ * compound statement because the five statements in a `BEGIN`…`COMMIT` it replaced (two `exec`s
+ * parsed again per view, a row object per row) took 16.4 µs CPU for the demo people's read where
+ * this takes 11.6 (bench/README.md, seventh round).
  *
  * @param db the open, migrated database
  * @param run the store's runner
