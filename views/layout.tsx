@@ -55,6 +55,46 @@ function current(active: boolean): Html {
 }
 
 /**
+ * The parts of the layout that depend only on the UI settings — the app's name, the navigation's
+ * entries, the footer — written once per settings object and then joined on every view: the
+ * layout wraps every page, and these are the same for everybody (issue 24). One entry per
+ * configuration object (a `WeakMap`: an app's settings, dropped with it).
+ */
+interface Fixed {
+  appName: Html;
+  /** The navigation's person pages: the entry's key, its address and its label, escaped. */
+  pages: { page: string; href: string; start: Html; label: Html }[];
+  footer: Html;
+  /** `· <app name></title>` and the stylesheet and script tags up to the nonce, by asset URLs. */
+  head: { css: string; js: string; html: Html };
+}
+
+const FIXED = new WeakMap<UiConfig, Fixed>();
+
+function fixedOf(ui: UiConfig, assets: { css: string; js: string }): Fixed {
+  let fixed = FIXED.get(ui);
+  if (fixed === undefined) {
+    const pages = ui.pages.filter((p) => p !== "faq" || ui.faq).map((page) => {
+      const [label, href] = PAGE_LABELS[page]!;
+      return { page, href, start: markup`<li><a href="${esc(href)}"`, label: esc(label) };
+    });
+    fixed = { appName: esc(ui.appName), pages, footer: footer(ui), head: headOf(ui, assets) };
+    FIXED.set(ui, fixed);
+  }
+  if (fixed.head.css !== assets.css || fixed.head.js !== assets.js) {
+    fixed.head = headOf(ui, assets);
+  }
+  return fixed;
+}
+
+function headOf(ui: UiConfig, assets: { css: string; js: string }): Fixed["head"] {
+  const html = markup` · ${esc(ui.appName)}</title><link rel="stylesheet" href="${
+    esc(assets.css)
+  }"><script src="${esc(assets.js)}"`;
+  return { css: assets.css, js: assets.js, html };
+}
+
+/**
  * The privileged person's look-up box: a plain GET form to the same page with `?email=`, so it
  * works without JavaScript.
  */
@@ -69,29 +109,28 @@ function lookUp(action: string, value: string | undefined): Html {
 }
 
 /** The main navigation: the person pages the configuration lists, and the Dashboard. */
-function navigation(props: LayoutProps): Html {
-  const { ui, privileged } = props.shell;
-  const entries: Html[] = [];
-  for (const p of ui.pages) {
-    if (p === "faq" && !ui.faq) continue;
-    const [label, href] = PAGE_LABELS[p]!;
-    const badge = p === "overview" ? markup` ${alertCount(props.alerts ?? 0)}` : null;
-    entries.push(
-      markup`<li><a href="${esc(personHref(href, props.lookedUp))}"${current(props.active === p)}>${
-        esc(label)
-      }${badge}</a></li>`,
-    );
+function navigation(props: LayoutProps, fixed: Fixed): Html {
+  const { privileged } = props.shell;
+  let entries = '<nav aria-label="Main"><ul>' as Html;
+  for (const p of fixed.pages) {
+    const start = props.lookedUp === undefined
+      ? p.start
+      : markup`<li><a href="${esc(personHref(p.href, props.lookedUp))}"`;
+    const badge = p.page === "overview" ? markup` ${alertCount(props.alerts ?? 0)}` : null;
+    entries = markup`${entries}${start}${
+      current(props.active === p.page)
+    }>${p.label}${badge}</a></li>`;
   }
   if (privileged) {
-    entries.push(
-      markup`<li><a href="/dashboard"${current(props.active === "dashboard")}>Dashboard</a></li>`,
-    );
+    entries = markup`${entries}<li><a href="/dashboard"${
+      current(props.active === "dashboard")
+    }>Dashboard</a></li>`;
   }
-  return markup`<nav aria-label="Main"><ul>${entries}</ul></nav>`;
+  return markup`${entries}</ul></nav>`;
 }
 
 /** The banner: demo note, the app's name, who is signed in with "Sign out", the navigation. */
-function header(props: LayoutProps): Html {
+function header(props: LayoutProps, fixed: Fixed): Html {
   const { shell } = props;
   const demo = shell.demo
     ? markup`<div class="demo" role="note">Demo mode: example data only. ${
@@ -106,7 +145,7 @@ function header(props: LayoutProps): Html {
   // the demo note inside the banner landmark, so that no content lies outside a landmark
   return markup`<header>${demo}<div class="bar"><a class="brand" href="${
     esc(personHref("/", props.lookedUp))
-  }">${esc(shell.ui.appName)}</a>${who}${shell.email ? navigation(props) : null}</div></header>`;
+  }">${fixed.appName}</a>${who}${shell.email ? navigation(props, fixed) : null}</div></header>`;
 }
 
 /** "Questions? Email …", and Slack when configured. */
@@ -120,7 +159,19 @@ function footer(ui: UiConfig): Html {
 }
 
 /**
+ * `hx-headers` with the person's CSRF token, as `attr("hx-headers", JSON.stringify(…))` writes
+ * it: the JSON's quotes escaped by hand around the escaped token (the token alone has nothing to
+ * escape, so `esc()` takes its fast path instead of walking the whole value).
+ */
+function csrfHeaders(csrf: string | undefined): Html {
+  if (!csrf) return "" as Html;
+  const token = JSON.stringify(csrf);
+  return markup` hx-headers="{&quot;X-CSRF-Token&quot;:&quot;${esc(token.slice(1, -1))}&quot;}"`;
+}
+
+/**
  * The document around every page, as text: the same bytes hono/jsx wrote for the JSX layout.
+ * What depends only on the settings is written once per settings object (`fixedOf()`).
  *
  * @param props the request's shell, the page's title, navigation entry, badge count, look-up
  * @param body the page's content, placed in `<main>`
@@ -138,21 +189,16 @@ function footer(ui: UiConfig): Html {
  */
 export function layout(props: LayoutProps, body: Html): Html {
   const { shell } = props;
-  const { ui } = shell;
-  const csrf = shell.csrf ? JSON.stringify({ "X-CSRF-Token": shell.csrf }) : undefined;
+  const fixed = fixedOf(shell.ui, shell.assets);
   const showLookUp = shell.privileged && props.active && props.active !== "dashboard" &&
     (props.active !== "faq" || props.lookedUp);
   return markup`<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="htmx-config" content="includeIndicatorCSS:false"><link rel="icon" href="data:,"><title>${
     esc(props.title)
-  } · ${esc(ui.appName)}</title><link rel="stylesheet" href="${
-    esc(shell.assets.css)
-  }"><script src="${esc(shell.assets.js)}"${
-    attr("nonce", shell.nonce)
-  } defer></script></head><body${
-    attr("hx-headers", csrf)
-  }><a class="skip" href="#main">Skip to content</a>${header(props)}${
+  }${fixed.head.html}${attr("nonce", shell.nonce)} defer></script></head><body${
+    csrfHeaders(shell.csrf)
+  }><a class="skip" href="#main">Skip to content</a>${header(props, fixed)}${
     showLookUp ? lookUp(PAGE_LABELS[props.active!]?.[1] ?? "/", props.lookedUp) : null
-  }<main id="main">${body}</main>${footer(ui)}</body></html>`;
+  }<main id="main">${body}</main>${fixed.footer}</body></html>`;
 }
 
 /**

@@ -39,6 +39,22 @@ function look(l: "critical" | "suggested" | "unknown" | "info") {
 }
 
 /**
+ * The start of an item of each level, up to its link's address: the same for everybody, so
+ * written once rather than escaped again for every item of every view (issue 24).
+ */
+const ITEM_START: Readonly<Record<TodoLevel, Html>> = Object.fromEntries(
+  TODO_LEVELS.map((l) => {
+    const cls = esc(LEVEL_LOOK[l].cls);
+    return [
+      l,
+      markup`<li class="todo ${cls}"><span class="icon ${cls}" aria-hidden="true">${
+        esc(LEVEL_LOOK[l].icon)
+      }</span><a href="`,
+    ];
+  }),
+) as Record<TodoLevel, Html>;
+
+/**
  * "6 to fix now, 4 suggestions. Also listed: 7 that can't be checked, 1 notice." — what is
  * counted first, then what is only shown ("1 that can't be checked, 1 notice." when nothing is
  * counted: never "nothing to do" while something is listed).
@@ -130,16 +146,12 @@ function item(item: TodoItem, ctx: ItemContext): Html {
   if (item.kind === "alert") {
     return markup`<li class="todo-alert">${card(item, item.alert, item.state, ctx)}</li>`;
   }
-  const lk = LEVEL_LOOK[item.level];
-  const cls = esc(lk.cls);
-  const alerts = item.kind === "practice"
+  const alerts = item.kind === "practice" && item.alerts.length > 0
     ? item.alerts
       .filter((a) => !a.state.dismissed || a.alert.id === ctx.dismissed)
       .map((a) => card(item, a.alert, a.state, ctx))
     : null;
-  return markup`<li class="todo ${cls}"><span class="icon ${cls}" aria-hidden="true">${
-    esc(lk.icon)
-  }</span><a href="${esc(personHref(item.href, ctx.lookedUp))}">${
+  return markup`${ITEM_START[item.level]}${esc(personHref(item.href, ctx.lookedUp))}">${
     esc(item.title)
   }</a><span class="where">${esc(item.where)}${due(item, ctx.now)}</span>${alerts}</li>`;
 }
@@ -200,10 +212,13 @@ export function overview(
     lookedUp,
     dismissed: props.dismissed,
   };
+  // the items come most urgent first (todoList()): each level's are one run of the list
   const groups: Html[] = [];
-  for (const level of TODO_LEVELS) {
-    const items = list.items.filter((i) => i.level === level);
-    if (items.length > 0) groups.push(group(level, items, whose, ctx));
+  const { items } = list;
+  for (let from = 0, to = 0; from < items.length; from = to) {
+    const level = items[from]!.level;
+    while (to < items.length && items[to]!.level === level) to++;
+    groups.push(group(level, items.slice(from, to), whose, ctx));
   }
   return markup`<h1>${esc(whose.self ? "Overview" : `Overview of ${whose.email}`)}</h1>${
     list.items.length === 0
