@@ -12,7 +12,7 @@ import { overview as overviewBody } from "../../views/overview.tsx";
 import type { AppEnv } from "../context.ts";
 import { audit } from "../guards/audit.ts";
 import { ageLine, targetEmail, whoseOf } from "../rendering/page_parts.tsx";
-import { personData, todoOf } from "../rendering/person_data.ts";
+import { personData, todoFrom } from "../rendering/person_data.ts";
 import { personPage } from "../rendering/person.tsx";
 
 /** The Overview sub-app (needs a signed-in person; see app.tsx). */
@@ -28,7 +28,7 @@ overview.get("/", async (c) => {
     need: "accounts",
     async render(view) {
       const data = await personData(c, email, view);
-      const list = await todoOf(c, email);
+      const list = todoFrom(c, data);
       audit(c, email, "device", view.devices);
       audit(c, email, "notification", data.notifications.items);
       const labels = config.UI.sourceLabels;

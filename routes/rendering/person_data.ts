@@ -106,19 +106,19 @@ export function notificationStates(
 }
 
 async function readStates(c: Ctx, email: string): Promise<Map<string, NotificationState>> {
-  const { log } = c.get("deps");
   const states = new Map<string, NotificationState>();
   try {
-    const [{ dismissed }, answers] = await Promise.all([
-      visitOf(c, email).answered(),
-      answersOf(c, email),
-    ]);
+    // the visit's one read holds both (answersOf() reads the same answers from it)
+    const { dismissed, answers } = await visitOf(c, email).answered();
     for (const id of dismissed) states.set(id, { dismissed: true });
     for (const [id, answer] of answers) {
       states.set(id, { dismissed: states.get(id)?.dismissed ?? false, answer });
     }
   } catch (error: unknown) {
-    log.warn("store unavailable; showing every notification", { error: String(error) });
+    c.get("deps").log.warn("store unavailable; showing every notification", {
+      error: String(error),
+    });
+    await answersOf(c, email); // logs that no answers are shown, as the Activity page does
   }
   return states;
 }
@@ -188,7 +188,12 @@ function inputOf(c: Ctx, data: PersonData): TodoInput {
  * the count the navigation badge shows. Devices not seen for `NUDGES.STALE_DAYS` are asked about.
  */
 export async function todoOf(c: Ctx, email: string): Promise<TodoList> {
-  return todoList(inputOf(c, await personData(c, email)));
+  return todoFrom(c, await personData(c, email));
+}
+
+/** {@link todoOf} from the person's data at hand (`personData()`'s answer). */
+export function todoFrom(c: Ctx, data: PersonData): TodoList {
+  return todoList(inputOf(c, data));
 }
 
 /**
