@@ -138,10 +138,10 @@ export interface BenchPeopleSetup {
   /** The same, read as the app reads it. */
   config: Config;
   /**
-   * The `Cookie` header of a new session of `email`, signed in at `now` (the app's own signing,
-   * this run's secret).
+   * The `Cookie` header of a new session of `email`, signed in at `at` (default: `now`; the app's
+   * own signing, this run's secret).
    */
-  session: (email: string) => Promise<string>;
+  session: (email: string, at?: Date) => Promise<string>;
   /** Stops the Google fake. */
   close: () => Promise<void>;
 }
@@ -198,7 +198,7 @@ export async function setUpBenchPeople(
   };
   const config = parseConfig(configJson);
   const signer = new Hono<AppEnv>().get("/", async (c) => {
-    const t = options.now.getTime();
+    const t = Number(c.req.query("t"));
     const data = { e: c.req.query("e")!, iat: t, seen: t, csrf: randomToken(), sid: randomToken() };
     await writeSession(c, config, data);
     return c.body(null, 204);
@@ -207,8 +207,9 @@ export async function setUpBenchPeople(
     people,
     configJson,
     config,
-    async session(email) {
-      const res = await signer.request(`http://127.0.0.1/?e=${encodeURIComponent(email)}`);
+    async session(email, at = options.now) {
+      const query = new URLSearchParams({ e: email, t: String(at.getTime()) });
+      const res = await signer.request(`http://127.0.0.1/?${query}`);
       const cookie = res.headers.get("set-cookie")?.split(";")[0];
       if (!cookie?.startsWith("stethoscope_session=")) throw new Error("no session cookie");
       return cookie;
