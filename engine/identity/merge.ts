@@ -54,12 +54,55 @@ export function mergeDevices(records: DeviceRecord[]): MergedDevice[] {
 }
 
 /**
+ * {@link mergeDevices} of records whose practices were evaluated apart (`practicesOf()`): the same
+ * devices as `mergeDevices(records.map((r, i) => ({ ...r, practices: practices[i] })))`, without
+ * those copies. A device of one record (most of them) takes its practices object as it is, so each
+ * `practices[i]` must be new and owned by the caller; a record with `_raw` or one of several in a
+ * group is copied with its practices, as before. Written so because a page view merged every
+ * record after copying it twice and its practices once more (issue 24: user@example.com's 8
+ * records, ~4.2 → ~2.9 µs).
+ *
+ * @param records source records (not changed), identifiers as evaluated
+ * @param practices per record, its evaluated practices (`practicesOf()`), taken over
+ * @returns one merged device per group, in the order of each group's first record
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * const records = [
+ *   { source: "jamf", name: "fry-mbp", identifiers: { serial: "C02X" } },
+ *   { source: "bitfit", identifiers: { serial: "C02X" } },
+ * ];
+ * const [mac] = mergeJudged(records, [{ firewall: { status: "ok" } }, {}]);
+ * assert.deepEqual(mac?.sources, ["jamf", "bitfit"]);
+ * assert.equal(mac?.practices.firewall?.status, "ok");
+ * ```
+ */
+export function mergeJudged(
+  records: readonly DeviceRecord[],
+  practices: readonly Record<string, PracticeData>[],
+): MergedDevice[] {
+  const groups = groupRecords(records);
+  const out: MergedDevice[] = new Array(groups.length);
+  for (let g = 0; g < groups.length; g++) {
+    const group = groups[g]!;
+    const first = group[0]!;
+    const r = records[first]!;
+    if (group.length === 1 && r._raw === undefined) {
+      out[g] = single(r, practices[first]!);
+    } else {
+      out[g] = mergeGroup(group.map((i) => ({ ...records[i]!, practices: practices[i]! })));
+    }
+  }
+  return out;
+}
+
+/**
  * Merges one group of records (in group order) into a device: practices by newest
  * `last_updated` (ties: the earlier record), other fields from the most recently synced record
  * that has them, identifiers unioned with conflicts resolved in favour of the newest record.
  */
 export function mergeGroup(group: readonly DeviceRecord[]): MergedDevice {
-  if (group.length === 1) return single(group[0]!);
+  if (group.length === 1) return single(group[0]!, { ...group[0]!.practices });
   const times = group.map((r) => timeOf(r.last_sync));
   const bySync = group.map((_, i) => i).sort((a, b) => times[a]! - times[b]!);
   const out: Record<string, unknown> = {};
@@ -84,8 +127,11 @@ export function mergeGroup(group: readonly DeviceRecord[]): MergedDevice {
   return out as unknown as MergedDevice;
 }
 
-/** A group of one record: the same result as the general case, without the bookkeeping. */
-function single(r: DeviceRecord): MergedDevice {
+/**
+ * A group of one record: the same result as the general case, without the bookkeeping.
+ * `practices` (the record's, copied or evaluated apart) is taken over as the device's.
+ */
+function single(r: DeviceRecord, practices: Record<string, PracticeData>): MergedDevice {
   const out: Record<string, unknown> = {};
   const rec = r as unknown as Record<string, unknown>;
   for (const k in rec) {
@@ -94,7 +140,7 @@ function single(r: DeviceRecord): MergedDevice {
     if (v !== undefined) out[k] = v;
   }
   out.sources = [r.source];
-  out.practices = { ...r.practices };
+  out.practices = practices;
   const identifiers: Record<string, unknown> = {};
   const ids = r.identifiers as Record<string, unknown> | undefined;
   for (const k in ids) {

@@ -54,16 +54,47 @@ export type PracticeSet = readonly Practice[];
  * ```
  */
 export function applyPractices(records: DeviceRecord[], practices: PracticeSet): DeviceRecord[] {
+  const judged = practicesOf(records, practices);
+  return records.map((r, i) => ({ ...r, practices: judged[i]! }));
+}
+
+/**
+ * The practice data {@link applyPractices} writes into each record's copy, without copying the
+ * records: `out[i]` is `records[i].practices` (its evidence, in its order) with every practice's
+ * verdict under its key, a new object for each record. The person's view (`personView()`) merges
+ * the records with these (`mergeJudged()`), so a page view does not copy every record once more
+ * only for the merge to copy it again (issue 24).
+ *
+ * @param records source records (not changed)
+ * @param practices the enabled practices
+ * @returns one new practices object per record, in order
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { DEFAULT_PRACTICES } from "./default_practices.ts";
+ * const mac = { source: "jamf", platform: "Mac", practices: { firewall: { value: false } } };
+ * const [judged] = practicesOf([mac], buildPracticeSet(DEFAULT_PRACTICES, ["firewall"]));
+ * assert.equal(judged?.firewall?.status, "warn");
+ * assert.equal(mac.practices.firewall.value, false); // the record is as it was
+ * ```
+ */
+export function practicesOf(
+  records: readonly DeviceRecord[],
+  practices: PracticeSet,
+): Record<string, PracticeData>[] {
+  const out: Record<string, PracticeData>[] = new Array(records.length);
   try {
-    return records.map((r) => {
-      const out: Record<string, PracticeData> = { ...r.practices };
+    for (let i = 0; i < records.length; i++) {
+      const r = records[i]!;
+      const judged: Record<string, PracticeData> = { ...r.practices };
       evaluatingRecord(r); // every practice's title reads the same facts of `r`
-      for (const p of practices) out[p.key] = p.evaluate(r);
-      return { ...r, practices: out };
-    });
+      for (const p of practices) judged[p.key] = p.evaluate(r);
+      out[i] = judged;
+    }
   } finally {
     evaluatingRecord(undefined);
   }
+  return out;
 }
 
 /**

@@ -12,11 +12,11 @@
  *
  * @module
  */
-import { mergeDevices } from "../identity/merge.ts";
+import { mergeJudged } from "../identity/merge.ts";
 import { settleMergedPlatforms } from "../identity/merged_platform.ts";
 import type { DeviceTransform } from "../core/ports.ts";
 import type { StatusObservation } from "../core/store_ports.ts";
-import { applyPractices, type PracticeSet } from "../practices/practices.ts";
+import { type PracticeSet, practicesOf } from "../practices/practices.ts";
 import { sortDevices } from "./rating.ts";
 import { graceDays, withSince } from "./since.ts";
 import type { PersonSnapshot } from "./snapshots.ts";
@@ -213,12 +213,17 @@ async function readExemptions(email: string, rules: PersonViewOptions): Promise<
   }
 }
 
-/** Transforms, practices, merge and the merged device's platform rules (not exported: one way). */
+/**
+ * Transforms, practices, merge and the merged device's platform rules (not exported: one way).
+ * The records' practices are evaluated apart and merged with them (`practicesOf()`,
+ * `mergeJudged()`): the same devices as `mergeDevices(applyPractices(...))`, one copy of each
+ * record fewer.
+ */
 function evaluateRecords(records: readonly DeviceRecord[], rules: ViewRules): MergedDevice[] {
-  const cleaned = rules.deviceTransforms.reduce(
+  const cleaned = rules.deviceTransforms.length === 0 ? records : rules.deviceTransforms.reduce(
     (acc, t) => t.transformDevices(acc),
     [...records],
   );
-  const evaluated = applyPractices(cleaned, rules.practices);
-  return settleMergedPlatforms(mergeDevices(evaluated), rules.practices);
+  const judged = practicesOf(cleaned, rules.practices);
+  return settleMergedPlatforms(mergeJudged(cleaned, judged), rules.practices);
 }

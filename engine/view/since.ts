@@ -175,11 +175,13 @@ export interface SinceOptions {
 /**
  * Records the devices' statuses in the store and returns copies showing since when each critical
  * or suggested practice has been so (and grace periods). Never rejects: if the store fails, the
- * devices come back as they were.
+ * devices come back as they were. A device none of whose practices shows a "since" comes back as
+ * it was too, and the others' practices are copied once, not rebuilt key by key (issue 24: most
+ * practices of most devices are `ok`).
  *
  * @param store where the history lives
- * @param devices the person's merged devices
- * @returns new device objects, in the same order
+ * @param devices the person's merged devices (not changed)
+ * @returns the devices, in the same order: a new object for each one that shows a "since"
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -213,25 +215,26 @@ export async function withSince(
   }
   // the history answered nothing (a failed batch write): no copies (issue 25: CPU, garbage)
   if (began.size === 0) return devices;
+  const grade = options.grade === false ? { grade: false } : {};
   return devices.map((d, i) => {
     const key = keys[i]!;
     if (key === null) return d;
-    const practices: Record<string, PracticeData> = {};
+    // copied only when a practice shows a "since": most devices' statuses are `ok` (issue 24)
+    let practices: Record<string, PracticeData> | undefined;
     for (const name in d.practices) {
       const p = d.practices[name]!;
       // showSince() keeps any other status as it is: no look-up, spans or options for it
-      if (p.status !== "warn" && p.status !== "nudge") {
-        practices[name] = p;
-        continue;
-      }
+      if (p.status !== "warn" && p.status !== "nudge") continue;
       const since = began.get(observationKey(key, name));
-      practices[name] = since === undefined ? p : showSince(p, since, {
+      if (since === undefined) continue;
+      practices ??= { ...d.practices };
+      practices[name] = showSince(p, since, {
         grace: options.grace?.get(name),
         now: options.now,
         exempted: options.exempted?.(key, name),
-        ...(options.grade === false ? { grade: false } : {}),
+        ...grade,
       });
     }
-    return { ...d, practices };
+    return practices === undefined ? d : { ...d, practices };
   });
 }

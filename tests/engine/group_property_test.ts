@@ -124,3 +124,34 @@ Deno.test("mergeDevices() never loses an identifier: each value is kept or liste
     { numRuns: 200 },
   );
 });
+
+/** Identifiers of every kind `groupRecords()` reads: strings, MACs alone or in lists, odd values. */
+const oddIdentifiers: fc.Arbitrary<Record<string, unknown>> = fc.record({
+  serial: fc.constantFrom("A", "B", "", null, 7),
+  udid: fc.oneof(fc.constantFrom("U", "V"), fc.constant(["U"]), fc.constant([])),
+  mac_addresses: fc.oneof(
+    fc.constantFrom(...NON_UNIQUE, "F0:18:98:00:00:01"),
+    fc.array(
+      fc.constantFrom(...NON_UNIQUE, "F0:18:98:00:00:01", "F0:18:98:00:00:02", 3, null),
+      { maxLength: 3 },
+    ),
+  ),
+  imei: fc.array(fc.constantFrom("1", "2", 5), { maxLength: 2 }),
+}, { requiredKeys: [] });
+
+Deno.test("groupRecords() of up to 8 records (every pair tested) gives the index's groups", () => {
+  // 9 records without identifiers after them join nothing and make groupRecords() use its index
+  const alone = Array.from({ length: 9 }, () => ({}));
+  fc.assert(
+    fc.property(
+      fc.array(fc.option(oddIdentifiers, { freq: 6 }), { maxLength: 8 }),
+      (list) => {
+        const rs = list.map((ids) => ids === null ? {} : { identifiers: ids as Identifiers });
+        const few = groupRecords(rs);
+        const indexed = groupRecords([...rs, ...alone]).filter((g) => g[0]! < rs.length);
+        assert.deepEqual(few, indexed);
+      },
+    ),
+    { numRuns: 3000 },
+  );
+});

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { mergeDevices } from "../../engine/identity/merge.ts";
-import { applyPractices, buildPracticeSet } from "../../engine/practices/practices.ts";
+import { mergeDevices, mergeJudged } from "../../engine/identity/merge.ts";
+import { applyPractices, buildPracticeSet, practicesOf } from "../../engine/practices/practices.ts";
 import type { DeviceRecord } from "../../engine/core/types.ts";
 import {
   bitfitLgmlPfry,
@@ -158,4 +158,36 @@ Deno.test("mergeDevices() returns one device per record without identifiers", ()
     { name: "x", sources: ["a"], practices: {}, identifiers: {} },
     { name: "y", sources: ["b"], practices: {}, identifiers: {} },
   ]);
+});
+
+Deno.test("mergeJudged() of practices evaluated apart gives the devices mergeDevices() gives", () => {
+  const practices = buildPracticeSet(ORIGINAL_PRACTICES);
+  const unreadSync = { source: "google", field: "last_sync", value: "soon", reason: "not a date" };
+  const records: DeviceRecord[] = [
+    bitfitLgmlPfry(),
+    jamfLgmlPfry(),
+    jamfLgmlPfry(),
+    { source: "google", identifiers: { serial: "T" }, unread: [unreadSync] },
+    { source: "jamf", identifiers: { serial: "R" }, _raw: { id: 7 } },
+    {
+      source: "landesk",
+      name: "alone",
+      platform: "Mac",
+      practices: { firewall: { value: false } },
+    },
+  ];
+  const before = structuredClone(records);
+  const merged = mergeJudged(records, practicesOf(records, practices));
+  assert.deepEqual(records, before);
+  assert.deepEqual(merged, mergeDevices(applyPractices(records, practices)));
+  // the same keys in the same order: pages and the JSON API show them in this order
+  assert.deepEqual(
+    JSON.stringify(merged),
+    JSON.stringify(mergeDevices(applyPractices(records, practices))),
+  );
+  assert.deepEqual(merged.map((d) => d.sources), [["bitfit", "jamf"], ["google"], ["jamf"], [
+    "landesk",
+  ]]);
+  assert.deepEqual(merged[2]!._raw, [{ ...records[4], practices: merged[2]!.practices }]);
+  assert.equal(merged[3]!.practices.firewall?.status, "warn");
 });
