@@ -22,7 +22,7 @@ import {
   withPolicy,
 } from "./practice_policies.ts";
 import { fillTitle } from "./practice_titles.ts";
-import { DayVerdicts, osFactsKey } from "./day_verdicts.ts";
+import { DayVerdicts } from "./day_verdicts.ts";
 import type { DeviceRecord, PracticeData } from "../core/types.ts";
 import { windowsBuild, windowsVersionName } from "../releases/os_names.ts";
 import { isWindowsServer } from "../releases/release_verdicts.ts";
@@ -181,11 +181,10 @@ export function uptodateEvaluator(
     const os = record.os;
     if (os) {
       const memo = shared.of(releases.releases?.snapshot() ?? null, now());
-      const key = memo && osFactsKey(record, os);
-      let one = key === undefined ? undefined : memo!.get(key);
+      let one = memo?.get(record, os);
       if (one === undefined) {
         one = judged(record, os) ?? NONE;
-        if (key !== undefined) memo!.set(key, one);
+        memo?.set(record, os, one);
       }
       if (one !== NONE) return inject(record, one.status, one.attrs);
     }

@@ -88,6 +88,7 @@ export function ratingOfGroups(g: ActionGroups): Rating {
 export function sortDevices<T extends Pick<MergedDevice, "practices" | "last_sync">>(
   list: T[],
 ): T[] {
+  if (list.length < 2) return list.slice(); // one device or none: no rating to work out
   return list
     .map((d) => ({ d, rank: URGENCY[deviceRating(d)], seen: d.last_sync?.getTime() ?? 0 }))
     .sort((a, b) => b.rank - a.rank || b.seen - a.seen)

@@ -19,11 +19,21 @@ export function observationKey(device: string, practice: string): string {
   return `${device}\u0000${practice}`;
 }
 
-/** Practice key → `GRACE_DAYS`, for practices that set one. */
-export function graceDays(practices: PracticeSet): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const p of practices) {
-    if (p.config.GRACE_DAYS !== undefined) out.set(p.key, p.config.GRACE_DAYS);
+/** {@link graceDays} per practice set: the configuration's, the same for every view. */
+const graceOf = new WeakMap<PracticeSet, ReadonlyMap<string, number>>();
+
+/**
+ * Practice key → `GRACE_DAYS`, for practices that set one. Read once per practice set (a
+ * configuration's, shared by every view; held weakly) rather than once per view.
+ */
+export function graceDays(practices: PracticeSet): ReadonlyMap<string, number> {
+  let out = graceOf.get(practices);
+  if (out === undefined) {
+    const grace = new Map<string, number>();
+    for (const p of practices) {
+      if (p.config.GRACE_DAYS !== undefined) grace.set(p.key, p.config.GRACE_DAYS);
+    }
+    graceOf.set(practices, out = grace);
   }
   return out;
 }
