@@ -37,9 +37,7 @@ export function settleMergedPlatforms(
   devices: MergedDevice[],
   practices: PracticeSet,
 ): MergedDevice[] {
-  const rules = practices.filter((p) =>
-    (p.config.NA_PLATFORMS?.length ?? 0) > 0 || (p.config.OK_PLATFORMS?.length ?? 0) > 0
-  );
+  const rules = platformRules(practices);
   if (rules.length === 0) return devices;
   return devices.map((device) => {
     const platform = device.platform;
@@ -60,4 +58,22 @@ export function settleMergedPlatforms(
     }
     return out ?? device;
   });
+}
+
+/** {@link platformRules} per practice set: the configuration's, the same for every view. */
+const rulesOf = new WeakMap<PracticeSet, PracticeSet>();
+
+/**
+ * The practices with `NA_PLATFORMS` or `OK_PLATFORMS`, found once per practice set (held weakly)
+ * rather than once per view.
+ */
+function platformRules(practices: PracticeSet): PracticeSet {
+  let rules = rulesOf.get(practices);
+  if (rules === undefined) {
+    rules = practices.filter((p) =>
+      (p.config.NA_PLATFORMS?.length ?? 0) > 0 || (p.config.OK_PLATFORMS?.length ?? 0) > 0
+    );
+    rulesOf.set(practices, rules);
+  }
+  return rules;
 }
