@@ -230,7 +230,7 @@ export function groupRecords(records: readonly IdSource[]): number[][] {
  * the index (two records join when they share a value the index would put in one bucket and are
  * {@link compatible}), without its maps, token tables and typed arrays. Written so because a page
  * view groups one person's few records, where setting up the index cost more than the pairs
- * (issue 24: the demo people's 0–8 records, ~1.6 → ~0.4 µs per person).
+ * (issue 24: the demo people's 0–8 records, ~2.2 → ~0.5 µs per person at load 7).
  */
 function groupFew(records: readonly IdSource[]): number[][] {
   const n = records.length;
