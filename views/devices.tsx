@@ -18,7 +18,8 @@ import { fullDate, plural } from "./format.ts";
 import { lastHeard } from "./freshness.tsx";
 import { emptyState, type Whose } from "./empty_state.tsx";
 import { attr, esc, type Html, markup } from "./html.ts";
-import { type CardFacts, practiceGroup } from "./practice_item.ts";
+import { type CardFacts, practiceGroup, WHAT_WE_CHECK } from "./practice_item.ts";
+import { personHref } from "./person_link.ts";
 import { exemptGroup } from "./exempt_practices.ts";
 import { RATING_CLASS } from "./severity_class.ts";
 import { sourceLabels } from "./source_label.ts";
@@ -170,7 +171,8 @@ function cardHead(shown: ShownDevice, headingId: string): Html {
  * @param shown the device ({@link shownDevices})
  * @param options `all`: every device of the list (an unknown device without serial may be one of
  *   them); `index`: its place in the list (its anchor when it has no identifier); `self`: `false`
- *   in look-up mode (the stale note then says "theirs")
+ *   in look-up mode (the stale note then says "theirs"); `whyHref`: where the "Done" group's "Why
+ *   these matter" leads, escaped (`CardFacts.whyHref`)
  * @returns the card's `<article>`
  */
 export function deviceCard(
@@ -181,6 +183,7 @@ export function deviceCard(
     all: readonly MergedDevice[];
     index: number;
     self: boolean;
+    whyHref: Html;
   },
 ): Html {
   const { d, groups, rating, stale } = shown;
@@ -193,6 +196,7 @@ export function deviceCard(
     os: friendlyOsName(d.os),
     sources: labels.join(" and "),
     idPrefix: anchor,
+    whyHref: options.whyHref,
   };
   const cls = stale ? "stale" : partial ? "partial" : RATING_CLASS[rating];
   return markup`<article${attr("id", anchor)} class="panel device ${esc(cls)}"${
@@ -239,7 +243,14 @@ export interface DeviceListProps {
 export function deviceCards(props: DeviceListProps): Html {
   const shown = shownDevices(props.devices, props.now, props.staleDays ?? DEFAULT_STALE_DAYS);
   const summary = criticalSummary(shown);
-  const options = { ui: props.ui, now: props.now, all: props.devices, self: props.whose.self };
+  const { whose } = props;
+  const options = {
+    ui: props.ui,
+    now: props.now,
+    all: props.devices,
+    self: whose.self,
+    whyHref: esc(personHref(WHAT_WE_CHECK, whose.self ? undefined : whose.email)),
+  };
   return markup`<div id="device-list">${
     summary !== "" && markup`<div class="panel callout">${summary}</div>`
   }<div class="grid">${shown.map((s, index) => deviceCard(s, { ...options, index }))}</div></div>`;

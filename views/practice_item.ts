@@ -3,7 +3,10 @@
  * failing practice opens by default and reads in the order a person acts: what is wrong on this
  * device, the numbered steps for this device's OS, then (short, last) why it matters. A practice
  * no source could judge says so and gives the steps to check it yourself. Each is a `<details>`
- * element, so it opens without JavaScript.
+ * element, so it opens without JavaScript. A practice that is done is a compact row — its icon,
+ * the screen reader's "Done:" and its title — and the "Done" group ends with one link to the FAQ's
+ * "What we check and why", where every practice's reason is (the lead's decision, issue 24: the
+ * reasons of passing practices were a quarter of an average Devices page's bytes).
  *
  * @module
  */
@@ -25,8 +28,11 @@ export function practiceTitle(key: string, p: PracticeData): string {
   return p.title ?? key;
 }
 
-/** The practice's link to show: a web link or a path on this site; `#` (the original's) is none. */
-function safeLink(link: string | undefined): string | undefined {
+/**
+ * The practice's link to show (`LINK`): a web link or a path on this site; `undefined` for none,
+ * for `#` (the original's "no link") and for anything else (a `javascript:` URL).
+ */
+export function safeLink(link: string | undefined): string | undefined {
   if (link === undefined || link === NO_LINK) return undefined;
   return /^https?:\/\//.test(link) || isSameSitePath(link) ? link : undefined;
 }
@@ -65,6 +71,11 @@ export interface CardFacts {
   sources: string;
   /** The card's anchor; each practice's id starts with it. */
   idPrefix: string;
+  /**
+   * Where the "Done" group's "Why these matter" leads, escaped ({@link whyTheseMatter}): the FAQ's
+   * "What we check and why", in the looked-up person's context in look-up mode.
+   */
+  whyHref: Html;
 }
 
 /** The summary line: icon, the kind's words for screen readers, title, since and deadline. */
@@ -94,7 +105,7 @@ function cannotCheck(p: PracticeData, evidence: readonly string[], sources: stri
 /** Distinct "Why it matters" texts kept written, per way of showing them: a few hundred configured. */
 export const MAX_WHY_TEXTS = 512;
 const whyFailing = new LRUCache<string, Html>({ max: MAX_WHY_TEXTS });
-const whyDone = new LRUCache<string, Html>({ max: MAX_WHY_TEXTS });
+const whyUnknown = new LRUCache<string, Html>({ max: MAX_WHY_TEXTS });
 
 /**
  * "Why it matters" (the practice's configured description), headed on a failing practice. Each
@@ -103,7 +114,7 @@ const whyDone = new LRUCache<string, Html>({ max: MAX_WHY_TEXTS });
  * of every card).
  */
 function why(description: string, failing: boolean): Html {
-  const kept = failing ? whyFailing : whyDone;
+  const kept = failing ? whyFailing : whyUnknown;
   let html = kept.get(description);
   if (html === undefined) {
     html = markup`<div class="why">${failing && markup`<h4>Why it matters</h4>`}<p>${
@@ -120,38 +131,50 @@ function paragraphs(sentences: readonly string[]): Html[] {
 }
 
 /** The opened part of a practice: evidence, directions, why it matters, more information. */
-function body(p: PracticeData, kind: PracticeKind, card: CardFacts): Html {
+function body(p: PracticeData, kind: OpenKind, card: CardFacts): Html {
   const failing = kind === "critical" || kind === "suggested";
   const evidence = evidenceSentences(p.details);
   const link = safeLink(p.link);
   return markup`<div class="practice-body">${
     failing && evidence.length > 0 && markup`<div class="evidence">${paragraphs(evidence)}</div>`
   }${kind === "unknown" && cannotCheck(p, evidence, card.sources)}${
-    kind !== "ok" && !!p.directions &&
+    !!p.directions &&
     markup`<div class="directions">${
       failing && markup`<h4>How to fix it${card.os ? markup` on ${esc(card.os)}` : false}</h4>`
     }${markdown(p.directions)}</div>`
-  }${kind === "ok" && paragraphs(evidence)}${!!p.description && why(p.description, failing)}${
-    link !== undefined &&
-    markup`<p><a href="${
-      esc(link)
-    }" rel="noopener noreferrer" target="_blank">More information</a></p>`
+  }${!!p.description && why(p.description, failing)}${
+    link !== undefined && moreInformation(link)
   }</div>`;
 }
+
+/**
+ * "More information": the practice's link ({@link safeLink}), opened in a new tab.
+ *
+ * @param link a link {@link safeLink} let through
+ * @returns `<p><a …>More information</a></p>`
+ */
+export function moreInformation(link: string): Html {
+  return markup`<p><a href="${
+    esc(link)
+  }" rel="noopener noreferrer" target="_blank">More information</a></p>`;
+}
+
+/** The groups whose practices open: everything but "Done". */
+type OpenKind = Exclude<PracticeKind, "ok">;
 
 /**
  * One practice row: a `<li>` holding a `<details>` (open when failing) with its summary and body.
  *
  * @param key the practice's configuration key (its id on the card, and its title without one)
  * @param p the practice as evaluated on this device
- * @param kind the group it is shown in
+ * @param kind the group it is shown in ("Done" rows are {@link doneRow}s)
  * @param card what the card's practices share
  * @returns the row's HTML
  */
 export function practiceItem(
   key: string,
   p: PracticeData,
-  options: { kind: PracticeKind; card: CardFacts },
+  options: { kind: OpenKind; card: CardFacts },
 ): Html {
   const { kind, card } = options;
   const failing = kind === "critical" || kind === "suggested";
@@ -160,9 +183,51 @@ export function practiceItem(
   }>${summary(key, p, kind, failing)}${body(p, kind, card)}</details></li>`;
 }
 
+/** Where a "Done" group's one link leads: the FAQ's section of every practice's reason. */
+export const WHAT_WE_CHECK = "/faq#what-we-check";
+
+/** What every "Done" row writes before its title: the tick and the screen reader's "Done:". */
+const DONE_MARK =
+  markup`<span class="icon ${KIND_PARTS.ok.cls}" aria-hidden="true">${KIND_PARTS.ok.icon}</span><span class="visually-hidden">${KIND_PARTS.ok.words}:</span> `;
+
+/**
+ * A practice that is done, as a compact row: its tick, "Done:" for screen readers and its title
+ * ("Done: Disk is encrypted"), under the id the Overview and the nudges link to. No evidence and
+ * no "Why it matters": the group's one link leads to the FAQ, which has every practice's reason.
+ *
+ * @param key the practice's configuration key (its id on the card, and its title without one)
+ * @param p the practice as evaluated on this device
+ * @param idPrefix the card's anchor
+ * @returns `<li id="…">…</li>`
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.equal(
+ *   doneRow("encryption", { status: "ok", title: "Disk is encrypted" }, "dev-C02X"),
+ *   '<li id="dev-C02X-encryption"><span class="icon done" aria-hidden="true">✓</span>' +
+ *     '<span class="visually-hidden">Done:</span> Disk is encrypted</li>',
+ * );
+ * ```
+ */
+export function doneRow(key: string, p: PracticeData, idPrefix: string): Html {
+  return markup`<li id="${esc(practiceId(idPrefix, key))}">${DONE_MARK}${
+    esc(practiceTitle(key, p))
+  }</li>`;
+}
+
+/**
+ * The end of a card's "Done" group: one link to the FAQ's "What we check and why".
+ *
+ * @param href where it leads, escaped: {@link WHAT_WE_CHECK}, with `?email=` in look-up mode
+ * @returns `<p class="why-link">…</p>`
+ */
+export function whyTheseMatter(href: Html): Html {
+  return markup`<p class="why-link"><a href="${href}">Why these matter</a></p>`;
+}
+
 /**
  * A titled group of practices on a card ("Fix now", "Suggested", "Can't check", "Done"); nothing
- * when empty.
+ * when empty. "Done" is compact rows ({@link doneRow}) ending with one "Why these matter" link.
  *
  * @param kind the group
  * @param items the group's practices, `[key, practice]`, in order
@@ -176,6 +241,11 @@ export function practiceGroup(
 ): Html {
   if (items.length === 0) return "" as Html;
   const parts = KIND_PARTS[kind];
+  if (kind === "ok") {
+    return markup`<section><h3 class="${parts.cls}">${parts.words}</h3><ul class="actions passed">${
+      items.map(([k, p]) => doneRow(k, p, card.idPrefix))
+    }</ul>${whyTheseMatter(card.whyHref)}</section>`;
+  }
   return markup`<section><h3 class="${parts.cls}">${parts.words}</h3><ul class="actions">${
     items.map(([k, p]) => practiceItem(k, p, { kind, card }))
   }</ul></section>`;

@@ -1,5 +1,6 @@
 /**
- * `GET /faq`: the frequently asked questions (static text with the organisation's links). It
+ * `GET /faq`: the frequently asked questions (static text with the organisation's links) and what
+ * each configured practice checks and why (the device cards' "Why these matter" leads there). It
  * needs no inventory, so it never waits for one: the badge counts what is at hand. In look-up
  * mode (`?email=`, privileged only) the page stays in the looked-up person's context: their badge,
  * their links.
@@ -23,7 +24,7 @@ faq.get("/faq", (c) => {
     { title: "FAQ", active: "faq", badge: "at-hand", person },
     <>
       <h1>Frequently asked questions</h1>
-      <Faq ui={c.var.deps.config.UI} />
+      <Faq ui={c.var.deps.config.UI} practices={c.var.deps.engine.parts.practices} />
     </>,
   );
 });

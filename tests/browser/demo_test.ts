@@ -47,13 +47,22 @@ for (const javaScript of [true, false]) {
       }).first();
       assert.equal(await practice.locator(".evidence").innerText(), "Disk encryption is at 0 %.");
       assert.match(await practice.innerText(), /How to fix it on Windows 11/);
-      // a done practice starts closed and opens on a click
-      const done = page.locator("article.device").first().locator("details", {
-        hasText: "Firewall is on",
-      }).first();
-      assert.equal(await done.locator(".why").isVisible(), false);
-      await done.locator("summary").click();
-      assert.equal(await done.locator(".why").isVisible(), true);
+      // a done practice is one line that a screen reader reads "Done: Firewall is on"; the card's
+      // one "Why these matter" link opens the FAQ's reasons, by keyboard too
+      const card = page.locator("article.device").first();
+      const done = card.locator("#dev-PF1RED0042-firewall");
+      assert.equal(await done.locator("details").count(), 0);
+      assert.equal(await done.ariaSnapshot(), '- listitem: "Done: Firewall is on"');
+      await card.getByRole("link", { name: "Why these matter" }).focus();
+      await page.keyboard.press("Enter");
+      await page.waitForURL(`${server.url}/faq#what-we-check`);
+      const reason = page.locator("#practice-firewall + p");
+      assert.match(
+        await reason.innerText(),
+        /^A firewall blocks connections you did not ask for\./,
+      );
+      assert.equal(await reason.isVisible(), true);
+      await page.goto(`${server.url}/devices`);
       if (javaScript) {
         await page.screenshot({ path: new URL("screenshot-devices.png", SHOTS).pathname });
         const narrow = await context.newPage();

@@ -127,3 +127,39 @@ Deno.test("a device not heard from for the stale days asks a looked-up person wh
       "the list; if it is, switch it on and connect it to the network so it checks in again.</p>",
   ));
 });
+
+Deno.test("a done practice is one line — tick, 'Done:' and title under its id — and the group links to the FAQ once", () => {
+  const done = (title: string, details?: string) => ({
+    status: "ok" as const,
+    title,
+    description: "A reason every passing practice used to repeat.",
+    link: "https://support.apple.com/guide/mac-help/mh11785/mac",
+    ...(details === undefined ? {} : { details }),
+  });
+  const mac = frysMac({
+    practices: {
+      encryption: done("Disk is encrypted", "Macintosh HD: Encrypted (100%)"),
+      "screen lock": done("Screen lock is on"),
+    },
+  });
+  const group = (href: string) =>
+    '<section><h3 class="done">Done</h3><ul class="actions passed">' +
+    '<li id="dev-C02FRY001-encryption"><span class="icon done" aria-hidden="true">✓</span>' +
+    '<span class="visually-hidden">Done:</span> Disk is encrypted</li>' +
+    '<li id="dev-C02FRY001-screen_lock"><span class="icon done" aria-hidden="true">✓</span>' +
+    '<span class="visually-hidden">Done:</span> Screen lock is on</li></ul>' +
+    `<p class="why-link"><a href="${href}">Why these matter</a></p></section>`;
+  const own = deviceCards({ devices: [mac], ui: UI, now: NOW, whose: self });
+  assert.ok(own.includes(`<div class="body">${group("/faq#what-we-check")}<details>`), own);
+  for (const gone of ["<details open>", "Why it matters", "A reason", "More information", "100"]) {
+    assert.ok(!own.includes(gone), gone);
+  }
+  // in look-up mode the link keeps the looked-up person's context, as every link there does
+  const looked = deviceCards({
+    devices: [mac],
+    ui: UI,
+    now: NOW,
+    whose: { email: "fry@example.com", self: false },
+  });
+  assert.ok(looked.includes(group("/faq?email=fry%40example.com#what-we-check")));
+});
