@@ -76,10 +76,13 @@ function expectedRows(devices: Json[]): string[] {
   });
 }
 
-/** The practice rows of a Devices page: id, group class, and whether it shows a deadline. */
+/**
+ * The practice rows of a Devices page: id, group class, and whether it shows a deadline (a "Done"
+ * row is one line, `<li id>` with its icon and title, no `<details>`).
+ */
 function pageRows(html: string): string[] {
   const rows = html.matchAll(
-    /<li id="([^"]+)"><details[^>]*><summary><span class="icon ([a-z]+)"[^>]*>(.*?)<\/summary>/gs,
+    /<li id="([^"]+)">(?:<details[^>]*><summary>)?<span class="icon ([a-z]+)"[^>]*>(.*?)<\/(?:summary|li)>/gs,
   );
   return [...rows].map((m) => `${m[1]} ${m[2]}${m[3]!.includes("required by") ? " deadline" : ""}`);
 }
