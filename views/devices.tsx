@@ -91,23 +91,21 @@ export function criticalSummary(shown: readonly ShownDevice[]): Html {
   } fixing now: <strong class="crit">${esc(names)}</strong>.</p>`;
 }
 
+/** One row of "Device details", when the inventories know it (`label` literal, not escaped). */
+function fact(label: string, value: string | undefined): Html {
+  return (value ? `<dt>${label}</dt><dd>${esc(value)}</dd>` : "") as Html;
+}
+
 /** The "Device details" disclosure: what the inventories say the device is, known facts only. */
 function facts(d: MergedDevice): Html {
-  const rows: [string, string | undefined][] = [
-    ["Type", d.type],
-    ["Manufacturer", d.manufacturer],
-    ["Model", d.model],
-    ["Platform", d.platform ?? d.os],
-    ["OS version", d.os_version],
-    ["Name", d.name],
-    ["Serial", d.identifiers.serial],
-    ["MAC addresses", d.identifiers.mac_addresses?.join("\n")],
-    ["UDID", d.identifiers.udid],
-    ["Status", d.status],
-  ];
-  let dl = "";
-  for (const [k, v] of rows) if (v) dl += markup`<dt>${esc(k)}</dt><dd>${esc(v)}</dd>`;
-  return markup`<details><summary>Device details</summary><dl class="facts">${dl as Html}</dl></details>`;
+  const ids = d.identifiers;
+  return markup`<details><summary>Device details</summary><dl class="facts">${
+    fact("Type", d.type)
+  }${fact("Manufacturer", d.manufacturer)}${fact("Model", d.model)}${
+    fact("Platform", d.platform ?? d.os)
+  }${fact("OS version", d.os_version)}${fact("Name", d.name)}${fact("Serial", ids.serial)}${
+    fact("MAC addresses", ids.mac_addresses?.join("\n"))
+  }${fact("UDID", ids.udid)}${fact("Status", d.status)}</dl></details>`;
 }
 
 /** What the card of a device no practice could judge says: how it was seen, and by whom. */
@@ -151,15 +149,15 @@ function staleNote(lastSync: Date, options: { now: Date; ui: UiConfig; self: boo
 }
 
 /** The card's head: its rating, title and identifying line. */
-function cardHead(shown: ShownDevice, headingId: string): Html {
+function cardHead(shown: ShownDevice, headingId: Html): Html {
   const { d, names } = shown;
   const os = osLine(d);
   const rating = shown.stale
     ? `Not seen since ${formatMonth(d.last_sync!)}`
     : ratingText(shown.rating, shown.groups);
-  return markup`<div class="head"><span class="rating">${esc(rating)}</span><h2 id="${
-    esc(headingId)
-  }">${esc(names.title)}</h2>${
+  return markup`<div class="head"><span class="rating">${esc(rating)}</span><h2 id="${headingId}">${
+    esc(names.title)
+  }</h2>${
     !!(os || names.id) && markup`<p>${esc([os, names.id].filter(Boolean).join(" · "))}</p>`
   }</div>`;
 }
@@ -192,22 +190,21 @@ export function deviceCard(
   const unknown = rating === "unknown";
   const labels = sourceLabels(d.sources, ui.sourceLabels);
   const partial = rating === "ok" && groups.cannotCheck.length > 0;
+  const id = esc(anchor);
   const card: CardFacts = {
     os: friendlyOsName(d.os),
     sources: labels.join(" and "),
-    idPrefix: anchor,
+    idPrefix: id,
     whyHref: options.whyHref,
   };
   const cls = stale ? "stale" : partial ? "partial" : RATING_CLASS[rating];
-  return markup`<article${attr("id", anchor)} class="panel device ${esc(cls)}"${
-    attr("aria-labelledby", `${anchor}-h`)
-  }>${cardHead(shown, `${anchor}-h`)}<div class="body">${
-    stale && staleNote(d.last_sync!, { now, ui, self: options.self })
-  }${practiceGroup("critical", groups.critical, card)}${
-    practiceGroup("suggested", groups.suggested, card)
-  }${!unknown && practiceGroup("unknown", groups.cannotCheck, card)}${
-    exemptGroup(groups.exempt, { idPrefix: anchor, now })
-  }${practiceGroup("ok", groups.done, card)}${
+  return markup`<article id="${id}" class="panel device ${esc(cls)}" aria-labelledby="${id}-h">${
+    cardHead(shown, markup`${id}-h`)
+  }<div class="body">${stale && staleNote(d.last_sync!, { now, ui, self: options.self })}${
+    practiceGroup("critical", groups.critical, card)
+  }${practiceGroup("suggested", groups.suggested, card)}${
+    !unknown && practiceGroup("unknown", groups.cannotCheck, card)
+  }${exemptGroup(groups.exempt, { idPrefix: id, now })}${practiceGroup("ok", groups.done, card)}${
     unknown && unknownDevice(d, { ui, via: labels, match: sameModel(d, options.all) })
   }${facts(d)}</div>${
     !!d.last_sync &&

@@ -6,7 +6,7 @@
  * @module
  */
 import type { SourceError } from "../engine/core/types.ts";
-import { timeAgo } from "./format.ts";
+import { isoTime, timeAgo } from "./format.ts";
 import { attr, esc, type Html, markup } from "./html.ts";
 
 /** What the age line needs to know about the view. */
@@ -48,7 +48,7 @@ export function checkedAge(props: CheckedAgeProps): Html {
     : "";
   return markup`<div id="checked-age" class="checked muted"${
     attr("hx-swap-oob", props.oob ? "true" : undefined)
-  }><span>Checked <time datetime="${esc(view.collectedAt.toISOString())}">${
+  }><span>Checked <time datetime="${isoTime(view.collectedAt)}">${
     esc(timeAgo(view.collectedAt, props.now))
   }</time>${
     view.refreshing ? markup`. Checking again now; the page shows the answer when it comes.` : null
@@ -104,10 +104,14 @@ export function askingSources(names: readonly string[]): Html {
 export function lastHeard(
   props: { lastSync: Date; sources: readonly string[]; labels: Record<string, string>; now: Date },
 ): Html {
-  const names = props.sources.map((s) => props.labels[s] ?? s).join(" and ");
+  const { sources, labels } = props;
+  // one source (most devices): its label without an array made and joined
+  const names = sources.length === 1
+    ? labels[sources[0]!] ?? sources[0]!
+    : sources.map((s) => labels[s] ?? s).join(" and ");
   return markup`<p class="foot">${
     esc(names || "Its inventory")
-  } last heard from it <time datetime="${esc(props.lastSync.toISOString())}">${
+  } last heard from it <time datetime="${isoTime(props.lastSync)}">${
     esc(timeAgo(props.lastSync, props.now))
   }</time></p>`;
 }

@@ -39,12 +39,39 @@ export function safeLink(link: string | undefined): string | undefined {
 
 const ID_UNSAFE_RE = /[^A-Za-z0-9_-]/g;
 
+/** Practice keys as written in ids ({@link keyInId}): configured keys, a few dozen; bounded. */
+const keysInIds = new Map<string, Html>();
+const KEYS_IN_IDS_MAX = 1000;
+
+/**
+ * A practice key as an id writes it: its characters other than letters, digits, `_` and `-` as
+ * `_`, so it is HTML already. Remembered per key: the keys are the configuration's, the same for
+ * everybody, and every practice row of every card writes one.
+ */
+function keyInId(key: string): Html {
+  let part = keysInIds.get(key);
+  if (part === undefined) {
+    part = key.replace(ID_UNSAFE_RE, "_") as Html;
+    if (keysInIds.size < KEYS_IN_IDS_MAX) keysInIds.set(key, part);
+  }
+  return part;
+}
+
 /**
  * The element id of a practice on a card: `<card anchor>-<key>`, the key's characters other than
  * letters, digits, `_` and `-` written as `_` (`dev-C02X-firewall`).
  */
 export function practiceId(idPrefix: string, key: string): string {
-  return `${idPrefix}-${key.replace(ID_UNSAFE_RE, "_")}`;
+  return `${idPrefix}-${keyInId(key)}`;
+}
+
+/**
+ * {@link practiceId} as HTML, for a card's rows: the anchor is escaped once per card
+ * (`CardFacts.idPrefix`) and the key needs none ({@link keyInId}), so a row escapes nothing for
+ * its id.
+ */
+function rowId(idPrefix: Html, key: string): Html {
+  return markup`${idPrefix}-${keyInId(key)}`;
 }
 
 /** What a card writes of each kind, escaped once: its class, icon and words. */
@@ -69,8 +96,8 @@ export interface CardFacts {
   os: string | undefined;
   /** The labels of the inventories that reported the device, "JAMF and Google". */
   sources: string;
-  /** The card's anchor; each practice's id starts with it. */
-  idPrefix: string;
+  /** The card's anchor, escaped; each practice's id starts with it. */
+  idPrefix: Html;
   /**
    * Where the "Done" group's "Why these matter" leads, escaped ({@link whyTheseMatter}): the FAQ's
    * "What we check and why", in the looked-up person's context in look-up mode.
@@ -178,9 +205,9 @@ export function practiceItem(
 ): Html {
   const { kind, card } = options;
   const failing = kind === "critical" || kind === "suggested";
-  return markup`<li id="${esc(practiceId(card.idPrefix, key))}"><details${
-    failing && markup` open`
-  }>${summary(key, p, kind, failing)}${body(p, kind, card)}</details></li>`;
+  return markup`<li id="${rowId(card.idPrefix, key)}"><details${failing && markup` open`}>${
+    summary(key, p, kind, failing)
+  }${body(p, kind, card)}</details></li>`;
 }
 
 /** Where a "Done" group's one link leads: the FAQ's section of every practice's reason. */
@@ -197,22 +224,20 @@ const DONE_MARK =
  *
  * @param key the practice's configuration key (its id on the card, and its title without one)
  * @param p the practice as evaluated on this device
- * @param idPrefix the card's anchor
+ * @param idPrefix the card's anchor, escaped
  * @returns `<li id="…">…</li>`
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * assert.equal(
- *   doneRow("encryption", { status: "ok", title: "Disk is encrypted" }, "dev-C02X"),
+ *   doneRow("encryption", { status: "ok", title: "Disk is encrypted" }, esc("dev-C02X")),
  *   '<li id="dev-C02X-encryption"><span class="icon done" aria-hidden="true">✓</span>' +
  *     '<span class="visually-hidden">Done:</span> Disk is encrypted</li>',
  * );
  * ```
  */
-export function doneRow(key: string, p: PracticeData, idPrefix: string): Html {
-  return markup`<li id="${esc(practiceId(idPrefix, key))}">${DONE_MARK}${
-    esc(practiceTitle(key, p))
-  }</li>`;
+export function doneRow(key: string, p: PracticeData, idPrefix: Html): Html {
+  return markup`<li id="${rowId(idPrefix, key)}">${DONE_MARK}${esc(practiceTitle(key, p))}</li>`;
 }
 
 /**
