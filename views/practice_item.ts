@@ -229,6 +229,7 @@ const DONE_MARK =
  * @example
  * ```ts
  * import assert from "node:assert/strict";
+ * import { esc } from "./html.ts";
  * assert.equal(
  *   doneRow("encryption", { status: "ok", title: "Disk is encrypted" }, esc("dev-C02X")),
  *   '<li id="dev-C02X-encryption"><span class="icon done" aria-hidden="true">✓</span>' +
