@@ -17,7 +17,7 @@ import { friendlyOsName } from "../engine/practices/practice_titles.ts";
 import { fullDate, plural } from "./format.ts";
 import { lastHeard } from "./freshness.tsx";
 import { emptyState, type Whose } from "./empty_state.tsx";
-import { attr, esc, type Html, markup } from "./html.ts";
+import { esc, type Html, markup } from "./html.ts";
 import { type CardFacts, practiceGroup, WHAT_WE_CHECK } from "./practice_item.ts";
 import { personHref } from "./person_link.ts";
 import { exemptGroup } from "./exempt_practices.ts";
