@@ -28,12 +28,28 @@ export function exemptionsSearch(email: string): SearchPart<Exemption[] | null> 
   return {
     index: "exemptions",
     body: { query: { term: { email } }, sort: [{ granted_at: "asc" }], size: PER_PERSON },
-    decode: (hits, total) => total > hits.length ? null : bodies(hits).map(decodeExemption),
+    decode: (hits, total) =>
+      total > hits.length ? null : oldestFirst(bodies(hits).map(decodeExemption)),
   };
 }
 
 /**
- * Every exemption granted for a person (folded email), oldest first, a page of
+ * Exemptions oldest grant first, then by id: the SQLite store's order (`ORDER BY granted_at, id`).
+ * Elasticsearch sorts on `granted_at` alone (the id is the document's `_id`, which Elasticsearch 8
+ * does not sort on), and answers ties — exemptions granted in the same millisecond, say by two
+ * processes at once — in no set order.
+ *
+ * @param list decoded exemptions, sorted in place
+ * @returns `list`
+ */
+function oldestFirst(list: Exemption[]): Exemption[] {
+  return list.sort((a, b) =>
+    a.grantedAt.getTime() - b.grantedAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
+  );
+}
+
+/**
+ * Every exemption granted for a person (folded email), oldest first (then by id), a page of
  * {@link PER_PERSON} at a time however many there are.
  *
  * @throws {StoreError} when a page comes back shorter than the total says (`searchPage()`)
@@ -55,7 +71,7 @@ export async function allExemptionsOf(ctx: EsContext, email: string): Promise<Ex
     if (page.hits.length === 0) break;
     out.push(...bodies(page.hits).map(decodeExemption));
   }
-  return out;
+  return oldestFirst(out);
 }
 
 /** Conflicts a revocation or handling re-reads after before it gives up (each re-read decides again). */

@@ -120,6 +120,29 @@ export async function personReadContract(step: ContractStep): Promise<void> {
     },
   );
 
+  await step(
+    "exemptions granted at the same moment read in id order, in the person read and exemptionsFor() alike",
+    async (s) => {
+      const exemption = (id: string, practice: string): Exemption => ({
+        id,
+        email: FRY,
+        device: "serial:C02FRY",
+        practice,
+        reason: "Lab machine on an isolated network",
+        grantedBy: "security@example.com",
+        grantedAt: at(10), // granted in the same millisecond (two processes at once)
+        expiresAt: at(110),
+      });
+      await s.exemptions.grantExemption(exemption("ex-c", "firewall"));
+      await s.exemptions.grantExemption(exemption("ex-a", "screenlock"));
+      await s.exemptions.grantExemption({ ...exemption("ex-0", "encryption"), grantedAt: at(20) });
+      await s.exemptions.grantExemption(exemption("ex-b", "remotelogin"));
+      const ids = ["ex-a", "ex-b", "ex-c", "ex-0"];
+      assert.deepEqual((await s.personReads.read(FRY)).exemptions?.map((e) => e.id), ids);
+      assert.deepEqual((await s.exemptions.exemptionsFor(FRY)).map((e) => e.id), ids);
+    },
+  );
+
   await step("a recorded view's devices replace the person's earlier ones", async (s) => {
     await s.statuses.observe([seen("serial:OLD", "warn", 0)], { person: FRY });
     await s.statuses.observe([seen("serial:NEW", "ok", 10)], { person: FRY });
