@@ -23,12 +23,13 @@ const IN_FORCE = "revoked = 0 AND ends_at > ? AND granted_at >= ?";
 const BY_EMAIL = "SELECT body FROM exemptions WHERE email = ? ORDER BY granted_at, id";
 
 /**
- * A person's exemptions, read synchronously (`exemptionsFor` and the person read, issue 24).
+ * A person's exemptions, read synchronously (`exemptionsFor`; a page view's person read has its
+ * own arm in `sqlite_person_reads.ts`, in the same order).
  *
  * @param db the open, migrated database
  * @returns `ofPerson(folded email)`: every exemption granted for them, oldest first
  */
-export function sqliteExemptionReads(db: DatabaseSync): { ofPerson(email: string): Exemption[] } {
+function sqliteExemptionReads(db: DatabaseSync): { ofPerson(email: string): Exemption[] } {
   const byEmail = db.prepare(BY_EMAIL);
   return { ofPerson: (email) => byEmail.all(email).map((r) => decodeExemption(String(r.body))) };
 }

@@ -12,20 +12,21 @@ import type { Feedback } from "../../engine/core/types.ts";
 import { decodeFeedback, pickFeedback } from "./codec.ts";
 import type { Runner } from "./sqlite_runner.ts";
 
-/** The synchronous reads of a person's dismissals and answers (also inside another transaction). */
-export interface SqliteFeedbackReads {
+/** The synchronous reads of a person's dismissals and answers. */
+interface SqliteFeedbackReads {
   dismissed(email: string): Set<string>;
   /** The latest answer per notification id. */
   answers(email: string): Map<string, string>;
 }
 
 /**
- * A person's dismissals and answers, read synchronously (`sqliteFeedback` and the person read).
+ * A person's dismissals and answers, read synchronously (`sqliteFeedback`; a page view's person read has
+ * its own arm in `sqlite_person_reads.ts`).
  *
  * @param db the open, migrated database
  * @returns the reads, keyed by the address as given
  */
-export function sqliteFeedbackReads(db: DatabaseSync): SqliteFeedbackReads {
+function sqliteFeedbackReads(db: DatabaseSync): SqliteFeedbackReads {
   const q = {
     dismissed: db.prepare("SELECT notification_id FROM dismissals WHERE email = ?"),
     answers: db.prepare("SELECT notification_id, body FROM feedback WHERE email = ? ORDER BY seq"),

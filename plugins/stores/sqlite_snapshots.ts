@@ -18,13 +18,13 @@ import { foldEmail } from "../../engine/identity/emails.ts";
 import type { Runner } from "./sqlite_runner.ts";
 
 /**
- * A person's snapshot stamp, read synchronously (`snapshotStamp` and the person read): the stored
- * text is the version, decoded only when asked (every page view reads this).
+ * A person's snapshot stamp, read synchronously (`snapshotStamp`; a page view's person read has its
+ * own arm in `sqlite_person_reads.ts`): the stored text is the version, decoded only when asked (every page view reads this).
  *
  * @param db the open, migrated database
  * @returns `stamp(email)`, keyed case-insensitively; `null` when there is no snapshot
  */
-export function sqliteSnapshotReads(
+function sqliteSnapshotReads(
   db: DatabaseSync,
 ): { stamp(email: string): SnapshotStamp | null } {
   let get: StatementSync | undefined;
